@@ -1,0 +1,110 @@
+package dev.zkscope.field;
+
+/**
+ * Arithmetic in the Goldilocks prime field F_p, p = 2^64 - 2^32 + 1, on canonical {@code long}s.
+ *
+ * <p>Elements are stored as unsigned 64-bit values in [0, p). The reduction of a 128-bit product uses
+ * 2^64 = 2^32 - 1 (mod p) and 2^96 = -1 (mod p): writing the product as lo + 2^64 (hiLo + 2^32 hiHi) gives
+ * lo - hiHi + hiLo (2^32 - 1), two word operations and one multiply by a 32-bit constant.
+ */
+public final class Goldilocks {
+    /** The modulus 2^64 - 2^32 + 1 as an unsigned long. */
+    public static final long P = 0xFFFF_FFFF_0000_0001L;
+    /** 2^32 - 1, which equals 2^64 mod p. */
+    static final long EPSILON = 0xFFFF_FFFFL;
+
+    private Goldilocks() {}
+
+    /** True when {@code x} is the canonical encoding of a field element, i.e. x < p as unsigned. */
+    public static boolean isCanonical(long x) {
+        return Long.compareUnsigned(x, P) < 0;
+    }
+
+    /** Reduces any unsigned 64-bit value into [0, p). */
+    public static long reduce(long x) {
+        return Long.compareUnsigned(x, P) >= 0 ? x - P : x;
+    }
+
+    /** The field element equal to the signed integer {@code v} (negative values map to p - |v|). */
+    public static long fromSigned(long v) {
+        if (v >= 0) {
+            return reduce(v);
+        }
+        // -v fits in 63 bits unless v == Long.MIN_VALUE; p - 2^63 handles that case exactly.
+        return v == Long.MIN_VALUE ? P - Long.MIN_VALUE : P - (-v);
+    }
+
+    /** The signed integer in (-p/2, p/2] represented by a canonical element. */
+    public static long toSigned(long x) {
+        return Long.compareUnsigned(x, P >>> 1) > 0 ? -(P - x) : x;
+    }
+
+    public static long add(long a, long b) {
+        long s = a + b;
+        // Unsigned overflow past 2^64: add 2^64 mod p = EPSILON. Neither step can overflow again for canonical inputs.
+        if (Long.compareUnsigned(s, a) < 0) {
+            s += EPSILON;
+        }
+        return reduce(s);
+    }
+
+    public static long sub(long a, long b) {
+        long d = a - b;
+        if (Long.compareUnsigned(a, b) < 0) {
+            d -= EPSILON; // borrowed 2^64; subtract 2^64 mod p
+        }
+        return d;
+    }
+
+    public static long neg(long a) {
+        return a == 0 ? 0 : P - a;
+    }
+
+    public static long mul(long a, long b) {
+        long lo = a * b;
+        long hi = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a); // unsigned high word
+        return reduce128(hi, lo);
+    }
+
+    public static long square(long a) {
+        return mul(a, a);
+    }
+
+    /** Reduces the 128-bit value hi * 2^64 + lo modulo p. */
+    static long reduce128(long hi, long lo) {
+        long hiHi = hi >>> 32;
+        long hiLo = hi & EPSILON;
+        long t0 = lo - hiHi;
+        if (Long.compareUnsigned(lo, hiHi) < 0) {
+            t0 -= EPSILON;
+        }
+        long t1 = hiLo * EPSILON;
+        long r = t0 + t1;
+        if (Long.compareUnsigned(r, t1) < 0) {
+            r += EPSILON;
+        }
+        return reduce(r);
+    }
+
+    public static long pow(long base, long exp) {
+        long result = 1;
+        long b = base;
+        long e = exp;
+        while (e != 0) {
+            if ((e & 1) != 0) {
+                result = mul(result, b);
+            }
+            b = mul(b, b);
+            e >>>= 1;
+        }
+        return result;
+    }
+
+    /** Multiplicative inverse by Fermat, a^(p-2). Throws on zero. */
+    public static long inv(long a) {
+        if (a == 0) {
+            throw new ArithmeticException("inverse of zero in Goldilocks");
+        }
+        return pow(a, P - 2);
+    }
+}
