@@ -26,6 +26,8 @@ public final class Ntt {
     /** Below this many elements a transform runs on the calling thread. */
     static final int PARALLEL_THRESHOLD = 1 << 14;
     private static final int CHUNK = 1 << 12;
+    /** Elements per cache block (2^12 longs = 32 KiB, an L1/L2-resident block). */
+    private static final int BLOCK = 1 << 12;
 
     private static volatile long[] twiddles = new long[0];
 
@@ -71,14 +73,17 @@ public final class Ntt {
         long[] tw = twiddles(logN);
         bitReverse(a, logN);
         boolean parallel = n >= PARALLEL_THRESHOLD;
-        // The first two stages (m = 2, 4) have trivial or few twiddles; fuse them for speed.
-        for (int i = 0; i < n; i += 2) {
-            long u = a[i];
-            long v = a[i + 1];
-            a[i] = add(u, v);
-            a[i + 1] = sub(u, v);
+        // Cache blocking: the stages with blocks of at most BLOCK elements run block by block while the block sits in
+        // cache (one pass over the array for the first log2(BLOCK) stages); the larger stages then sweep the array.
+        int block = Math.min(n, BLOCK);
+        if (parallel) {
+            IntStream.range(0, n / block).parallel().forEach(c -> smallStages(a, tw, c * block, block));
+        } else {
+            for (int c = 0; c < n; c += block) {
+                smallStages(a, tw, c, block);
+            }
         }
-        for (int half = 2; half < n; half <<= 1) {
+        for (int half = block; half < n; half <<= 1) {
             final int h = half;
             int butterflies = n >>> 1;
             if (parallel) {
@@ -86,6 +91,29 @@ public final class Ntt {
                         .forEach(c -> stage(a, tw, h, c * CHUNK, (c + 1) * CHUNK));
             } else {
                 stage(a, tw, h, 0, butterflies);
+            }
+        }
+    }
+
+    /** All stages with half-block size below len, inside a[from, from + len). */
+    private static void smallStages(long[] a, long[] tw, int from, int len) {
+        int end = from + len;
+        for (int i = from; i < end; i += 2) {
+            long u = a[i];
+            long v = a[i + 1];
+            a[i] = add(u, v);
+            a[i + 1] = sub(u, v);
+        }
+        for (int h = 2; h < len; h <<= 1) {
+            for (int base = from; base < end; base += 2 * h) {
+                for (int j = 0; j < h; j++) {
+                    int i0 = base + j;
+                    int i1 = i0 + h;
+                    long u = a[i0];
+                    long v = mul(a[i1], tw[h + j]);
+                    a[i0] = add(u, v);
+                    a[i1] = sub(u, v);
+                }
             }
         }
     }
