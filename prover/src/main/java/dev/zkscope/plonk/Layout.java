@@ -219,58 +219,123 @@ final class Layout {
     /** Challenges drawn after the advice commitment. */
     record Challenges(Fp2 betaL, Fp2 gammaL, Fp2 betaP, Fp2 gammaP) { }
 
-    /**
-     * The aux constraints at one point, in order: first * Z, last * Z, active * (Z' - Z - sum h), then per group
-     * active * (h prod d - sum n prod others). The single definition used by the prover (on every point of the
-     * quotient domain) and by the verifier (at the out-of-domain point).
-     *
-     * @param nums   numerator of each fraction at the point
-     * @param tuples tuple values of each fraction at the point
-     * @param h      helper value of each group
-     */
-    Fp2[] auxConstraints(Challenges ch, Fp2 activeV, Fp2 firstV, Fp2 lastV, Fp2 z, Fp2 zNext, Fp2[] h,
-                         Fp2[] nums, Fp2[][] tuples) {
-        Fp2[] out = new Fp2[3 + groups.size()];
-        out[0] = firstV.mul(z);
-        out[1] = lastV.mul(z);
-        Fp2 sumH = Fp2.ZERO;
-        for (Fp2 x : h) {
-            sumH = sumH.add(x);
+    /** A block of F_p2 values as two arrays (real and X parts), the prover's hot-loop representation. */
+    record ExtBlock(long[] re, long[] im) {
+        static ExtBlock of(Fp2 v) {
+            return new ExtBlock(new long[] {v.c0()}, new long[] {v.c1()});
         }
-        out[2] = activeV.mul(zNext.sub(z).sub(sumH));
-        Fp2[] d = new Fp2[fractions.size()];
-        for (int k = 0; k < d.length; k++) {
-            d[k] = denominator(ch, fractions.get(k).perm(), tuples[k]);
+
+        static ExtBlock base(long[] re) {
+            return new ExtBlock(re, new long[re.length]);
         }
-        for (int g = 0; g < groups.size(); g++) {
-            List<Integer> grp = groups.get(g);
-            Fp2 prod = Fp2.ONE;
-            for (int k : grp) {
-                prod = prod.mul(d[k]);
-            }
-            Fp2 rhs = Fp2.ZERO;
-            for (int k : grp) {
-                Fp2 t = nums[k];
-                for (int l : grp) {
-                    if (l != k) {
-                        t = t.mul(d[l]);
-                    }
-                }
-                rhs = rhs.add(t);
-            }
-            out[3 + g] = activeV.mul(h[g].mul(prod).sub(rhs));
-        }
-        return out;
     }
 
-    /** beta - sum_i gamma^i tuple_i. */
-    static Fp2 denominator(Challenges ch, boolean perm, Fp2[] tuple) {
+    /**
+     * The aux constraints on a block of points, in order: first * Z, last * Z, active * (Z' - Z - sum h), then per
+     * group active * (h prod d - sum n prod others); constraint j is multiplied by alphas[j] and added into acc.
+     * The single definition used by the prover (on blocks of the quotient domain) and by the verifier (a block of
+     * one point: the out-of-domain point).
+     */
+    void auxConstraints(Challenges ch, int len, ExtBlock activeV, ExtBlock firstV, ExtBlock lastV, ExtBlock z,
+                        ExtBlock zNext, ExtBlock[] h, ExtBlock[] nums, ExtBlock[][] tuples, Fp2[] alphas,
+                        long[] accR, long[] accI) {
+        long[] tr = new long[len];
+        long[] ti = new long[len];
+        mul(firstV, z, tr, ti, len);
+        accumulate(alphas[0], tr, ti, accR, accI, len);
+        mul(lastV, z, tr, ti, len);
+        accumulate(alphas[1], tr, ti, accR, accI, len);
+        for (int i = 0; i < len; i++) {
+            long sr = Goldilocks.sub(zNext.re()[i], z.re()[i]);
+            long si = Goldilocks.sub(zNext.im()[i], z.im()[i]);
+            for (ExtBlock hg : h) {
+                sr = Goldilocks.sub(sr, hg.re()[i]);
+                si = Goldilocks.sub(si, hg.im()[i]);
+            }
+            tr[i] = sr;
+            ti[i] = si;
+        }
+        mul(activeV, new ExtBlock(tr, ti), tr, ti, len);
+        accumulate(alphas[2], tr, ti, accR, accI, len);
+        ExtBlock[] d = new ExtBlock[fractions.size()];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = denominators(ch, fractions.get(k).perm(), tuples[k], len);
+        }
+        long[] pr = new long[len];
+        long[] pi = new long[len];
+        long[] rr = new long[len];
+        long[] ri = new long[len];
+        for (int g = 0; g < groups.size(); g++) {
+            List<Integer> grp = groups.get(g);
+            java.util.Arrays.fill(pr, 0, len, 1);
+            java.util.Arrays.fill(pi, 0, len, 0);
+            java.util.Arrays.fill(rr, 0, len, 0);
+            java.util.Arrays.fill(ri, 0, len, 0);
+            for (int k : grp) {
+                mul(new ExtBlock(pr, pi), d[k], pr, pi, len);
+            }
+            long[] er = new long[len];
+            long[] ei = new long[len];
+            for (int k : grp) {
+                System.arraycopy(nums[k].re(), 0, er, 0, len);
+                System.arraycopy(nums[k].im(), 0, ei, 0, len);
+                for (int l : grp) {
+                    if (l != k) {
+                        mul(new ExtBlock(er, ei), d[l], er, ei, len);
+                    }
+                }
+                for (int i = 0; i < len; i++) {
+                    rr[i] = Goldilocks.add(rr[i], er[i]);
+                    ri[i] = Goldilocks.add(ri[i], ei[i]);
+                }
+            }
+            mul(h[g], new ExtBlock(pr, pi), tr, ti, len);
+            for (int i = 0; i < len; i++) {
+                tr[i] = Goldilocks.sub(tr[i], rr[i]);
+                ti[i] = Goldilocks.sub(ti[i], ri[i]);
+            }
+            mul(activeV, new ExtBlock(tr, ti), tr, ti, len);
+            accumulate(alphas[3 + g], tr, ti, accR, accI, len);
+        }
+    }
+
+    /** out = a * b on a block (out may alias a or b). */
+    private static void mul(ExtBlock a, ExtBlock b, long[] outR, long[] outI, int len) {
+        long[] ar = a.re(), ai = a.im(), br = b.re(), bi = b.im();
+        for (int i = 0; i < len; i++) {
+            long r = Fp2.mul0(ar[i], ai[i], br[i], bi[i]);
+            long m = Fp2.mul1(ar[i], ai[i], br[i], bi[i]);
+            outR[i] = r;
+            outI[i] = m;
+        }
+    }
+
+    private static void accumulate(Fp2 alpha, long[] tr, long[] ti, long[] accR, long[] accI, int len) {
+        long a0 = alpha.c0(), a1 = alpha.c1();
+        for (int i = 0; i < len; i++) {
+            accR[i] = Goldilocks.add(accR[i], Fp2.mul0(a0, a1, tr[i], ti[i]));
+            accI[i] = Goldilocks.add(accI[i], Fp2.mul1(a0, a1, tr[i], ti[i]));
+        }
+    }
+
+    /** beta - sum_i gamma^i tuple_i on a block (Horner from the last component). */
+    private static ExtBlock denominators(Challenges ch, boolean perm, ExtBlock[] tuple, int len) {
         Fp2 beta = perm ? ch.betaP() : ch.betaL();
         Fp2 gamma = perm ? ch.gammaP() : ch.gammaL();
-        Fp2 acc = Fp2.ZERO;
-        for (int i = tuple.length - 1; i >= 0; i--) {
-            acc = acc.mul(gamma).add(tuple[i]);
+        long g0 = gamma.c0(), g1 = gamma.c1();
+        long[] r = new long[len];
+        long[] m = new long[len];
+        for (int i = 0; i < len; i++) {
+            long a0 = 0, a1 = 0;
+            for (int t = tuple.length - 1; t >= 0; t--) {
+                long n0 = Goldilocks.add(Fp2.mul0(a0, a1, g0, g1), tuple[t].re()[i]);
+                a1 = Goldilocks.add(Fp2.mul1(a0, a1, g0, g1), tuple[t].im()[i]);
+                a0 = n0;
+            }
+            r[i] = Goldilocks.sub(beta.c0(), a0);
+            m[i] = Goldilocks.sub(beta.c1(), a1);
         }
-        return beta.sub(acc);
+        return new ExtBlock(r, m);
     }
+
 }

@@ -388,35 +388,35 @@ final class Prover {
                     ExprEval.block(f.tuple().get(t), cols, stride, rotStep, mask, from, block, tuples[k][t]);
                 }
             }
-            Fp2[] h = new Fp2[groups];
-            Fp2[] numV = new Fp2[nf];
-            Fp2[][] tupV = new Fp2[nf][];
-            for (int k = 0; k < nf; k++) {
-                tupV[k] = new Fp2[tuples[k].length];
-            }
+            Layout.ExtBlock[] h = new Layout.ExtBlock[groups];
+            int[] at = new int[block];
+            int[] nx = new int[block];
             for (int i = 0; i < block; i++) {
-                int idx = ((from + i) * stride) & mask;
-                int nxt = (idx + rotStep) & mask;
-                for (int g = 0; g < groups; g++) {
-                    h[g] = new Fp2(auxLde[2 * g][idx], auxLde[2 * g + 1][idx]);
+                at[i] = ((from + i) * stride) & mask;
+                nx[i] = (at[i] + rotStep) & mask;
+            }
+            for (int g = 0; g < groups; g++) {
+                h[g] = new Layout.ExtBlock(gather(auxLde[2 * g], at), gather(auxLde[2 * g + 1], at));
+            }
+            Layout.ExtBlock[] numB = new Layout.ExtBlock[nf];
+            Layout.ExtBlock[][] tupB = new Layout.ExtBlock[nf][];
+            for (int k = 0; k < nf; k++) {
+                numB[k] = Layout.ExtBlock.base(nums[k]);
+                tupB[k] = new Layout.ExtBlock[tuples[k].length];
+                for (int t = 0; t < tuples[k].length; t++) {
+                    tupB[k][t] = Layout.ExtBlock.base(tuples[k][t]);
                 }
-                for (int k = 0; k < nf; k++) {
-                    numV[k] = Fp2.of(nums[k][i]);
-                    for (int t = 0; t < tupV[k].length; t++) {
-                        tupV[k][t] = Fp2.of(tuples[k][t][i]);
-                    }
-                }
-                Fp2 zc = new Fp2(auxLde[2 * groups][idx], auxLde[2 * groups + 1][idx]);
-                Fp2 zn = new Fp2(auxLde[2 * groups][nxt], auxLde[2 * groups + 1][nxt]);
-                Fp2[] c = lay.auxConstraints(ch, Fp2.of(pk.fixedLde[lay.active][idx]), Fp2.of(pk.fixedLde[lay.first][idx]),
-                        Fp2.of(pk.fixedLde[lay.last][idx]), zc, zn, h, numV, tupV);
-                Fp2 acc = new Fp2(accR[i], accI[i]);
-                for (int j = 0; j < c.length; j++) {
-                    acc = acc.add(ap[numGates + j].mul(c[j]));
-                }
+            }
+            Layout.ExtBlock zc = new Layout.ExtBlock(gather(auxLde[2 * groups], at), gather(auxLde[2 * groups + 1], at));
+            Layout.ExtBlock zn = new Layout.ExtBlock(gather(auxLde[2 * groups], nx), gather(auxLde[2 * groups + 1], nx));
+            Fp2[] alphas = Arrays.copyOfRange(ap, numGates, ap.length);
+            lay.auxConstraints(ch, block, Layout.ExtBlock.base(gather(pk.fixedLde[lay.active], at)),
+                    Layout.ExtBlock.base(gather(pk.fixedLde[lay.first], at)),
+                    Layout.ExtBlock.base(gather(pk.fixedLde[lay.last], at)), zc, zn, h, numB, tupB, alphas, accR, accI);
+            for (int i = 0; i < block; i++) {
                 long inv = zhInv[(from + i) & (zh.length - 1)];
-                qr[from + i] = mul(acc.c0(), inv);
-                qi[from + i] = mul(acc.c1(), inv);
+                qr[from + i] = mul(accR[i], inv);
+                qi[from + i] = mul(accI[i], inv);
             }
         });
         long[] cr = Ntt.interpolate(new Evals(qr, shift)).c();
@@ -460,6 +460,14 @@ final class Prover {
         long[][] ev = new long[width][];
         IntStream.range(0, width).parallel().forEach(c -> ev[c] = Ntt.lde(new Coeffs(qc[c]), logB, shift).v());
         commitCoeffs(Layout.QUOTIENT, qc, ev);
+    }
+
+    private static long[] gather(long[] col, int[] at) {
+        long[] out = new long[at.length];
+        for (int i = 0; i < at.length; i++) {
+            out[i] = col[at[i]];
+        }
+        return out;
     }
 
     // ---- round 4: openings ----

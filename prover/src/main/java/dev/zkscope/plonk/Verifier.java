@@ -234,11 +234,31 @@ final class Verifier {
                 tuples[k][t] = ExprEval.atPoint(f.tuple().get(t), vals);
             }
         }
-        Fp2[] aux = lay.auxConstraints(ch, ez[fo + lay.active], ez[fo + lay.first], ez[fo + lay.last], zc, zn, h, nums, tuples);
-        for (Fp2 c : aux) {
-            acc = acc.add(ap.mul(c));
+        int numAux = 3 + groups;
+        Fp2[] alphas = new Fp2[numAux];
+        for (int j = 0; j < numAux; j++) {
+            alphas[j] = ap;
             ap = ap.mul(alpha);
         }
+        Layout.ExtBlock[] hb = new Layout.ExtBlock[groups];
+        for (int g = 0; g < groups; g++) {
+            hb[g] = Layout.ExtBlock.of(h[g]);
+        }
+        Layout.ExtBlock[] nb = new Layout.ExtBlock[nf];
+        Layout.ExtBlock[][] tb = new Layout.ExtBlock[nf][];
+        for (int k = 0; k < nf; k++) {
+            nb[k] = Layout.ExtBlock.of(nums[k]);
+            tb[k] = new Layout.ExtBlock[tuples[k].length];
+            for (int t = 0; t < tuples[k].length; t++) {
+                tb[k][t] = Layout.ExtBlock.of(tuples[k][t]);
+            }
+        }
+        long[] accR = {acc.c0()};
+        long[] accI = {acc.c1()};
+        lay.auxConstraints(ch, 1, Layout.ExtBlock.of(ez[fo + lay.active]), Layout.ExtBlock.of(ez[fo + lay.first]),
+                Layout.ExtBlock.of(ez[fo + lay.last]), Layout.ExtBlock.of(zc), Layout.ExtBlock.of(zn), hb, nb, tb, alphas,
+                accR, accI);
+        acc = new Fp2(accR[0], accI[0]);
         Fp2 q = Fp2.ZERO;
         Fp2 zm = z.pow(lay.chunkLen);
         Fp2 zp = Fp2.ONE;
