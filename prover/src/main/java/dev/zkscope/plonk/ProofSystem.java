@@ -82,7 +82,7 @@ public final class ProofSystem {
         long[][] cf = new long[fixed.length][];
         long[][] ev = new long[fixed.length][];
         IntStream.range(0, fixed.length).parallel().forEach(c -> {
-            cf[c] = Ntt.interpolate(new Evals(fixed[c].clone(), 1)).c();
+            cf[c] = Ntt.interpolate(new Evals(fixed[c], 1)).c();
             ev[c] = Ntt.lde(new Coeffs(cf[c]), params.logBlowup(), Goldilocks.GENERATOR).v();
         });
         MerkleTree tree = MerkleTree.build(n << params.logBlowup(), fixed.length, (leaf, buf) -> {

@@ -147,7 +147,7 @@ final class Prover {
         }
         instanceLde = new long[instance.length][];
         IntStream.range(0, instance.length).parallel().forEach(c ->
-                instanceLde[c] = Ntt.lde(Ntt.interpolate(new Evals(instance[c].clone(), 1)), logB, shift).v());
+                instanceLde[c] = Ntt.lde(Ntt.interpolate(new Evals(instance[c], 1)), logB, shift).v());
         commit(Layout.ADVICE, advice);
     }
 
@@ -210,7 +210,7 @@ final class Prover {
         long[][] cf = new long[cols.length][];
         long[][] ev = new long[cols.length][];
         IntStream.range(0, cols.length).parallel().forEach(c -> {
-            cf[c] = Ntt.interpolate(new Evals(cols[c].clone(), 1)).c();
+            cf[c] = Ntt.interpolate(new Evals(cols[c], 1)).c();
             ev[c] = Ntt.lde(new Coeffs(cf[c]), logB, shift).v();
         });
         commitCoeffs(tree, cf, ev);
@@ -481,9 +481,26 @@ final class Prover {
             }
         }
         IntStream.range(0, all.length).parallel().forEach(c -> {
-            ez[c] = horner(all[c], z);
-            ezw[c] = horner(all[c], zw);
+            Fp2[] v = horner2(all[c], z, zw);
+            ez[c] = v[0];
+            ezw[c] = v[1];
         });
+    }
+
+    /** Horner at two F_p2 points in one pass over the coefficients. */
+    static Fp2[] horner2(long[] c, Fp2 x, Fp2 y) {
+        long a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+        long x0 = x.c0(), x1 = x.c1(), y0 = y.c0(), y1 = y.c1();
+        for (int i = c.length - 1; i >= 0; i--) {
+            long ci = c[i];
+            long r0 = add(Fp2.mul0(a0, a1, x0, x1), ci);
+            a1 = Fp2.mul1(a0, a1, x0, x1);
+            a0 = r0;
+            long s0 = add(Fp2.mul0(b0, b1, y0, y1), ci);
+            b1 = Fp2.mul1(b0, b1, y0, y1);
+            b0 = s0;
+        }
+        return new Fp2[] {new Fp2(a0, a1), new Fp2(b0, b1)};
     }
 
     static Fp2 horner(long[] c, Fp2 x) {

@@ -106,7 +106,11 @@ public final class Ntt {
         }
         for (int h = 2; h < len; h <<= 1) {
             for (int base = from; base < end; base += 2 * h) {
-                for (int j = 0; j < h; j++) {
+                long u0 = a[base];
+                long v0 = a[base + h];
+                a[base] = add(u0, v0);
+                a[base + h] = sub(u0, v0);
+                for (int j = 1; j < h; j++) {
                     int i0 = base + j;
                     int i1 = i0 + h;
                     long u = a[i0];
@@ -191,8 +195,16 @@ public final class Ntt {
 
     /** Interpolation: the coefficients of the unique f of degree &lt; size with the given coset evaluations. */
     public static Coeffs interpolate(Evals e) {
-        long[] a = e.v().clone();
+        return interpolateInPlace(new Evals(e.v().clone(), e.shift()));
+    }
+
+    /** As {@link #interpolate}, overwriting the evaluation array with the coefficients. */
+    public static Coeffs interpolateInPlace(Evals e) {
+        long[] a = e.v();
         inverse(a);
+        if (e.shift() == 1) {
+            return new Coeffs(a);
+        }
         long sInv = Goldilocks.inv(e.shift());
         long s = 1;
         for (int i = 0; i < a.length; i++) {
