@@ -13,7 +13,8 @@ script. For every model NAME:
     NAME.testset.json   the first 200 test images, their labels and the float32 logits of the torch model
                         {"input_shape": [1, ...], "inputs": [[...]], "labels": [...], "float_outputs": [[...]]}
 
-plus models.json (a machine-readable index) and the generated table in README.md.
+plus models.json (a machine-readable index) and the generated table in README.md. At the end it runs
+check_samples.py, which re-runs every written .onnx file with a numpy ONNX interpreter against the float outputs.
 """
 
 import json
@@ -379,6 +380,10 @@ def main():
     }, indent=2)
     write_readme(index, len(y_test_np))
     print("wrote %d models to %s" % (len(index), OUT_DIR))
+
+    # independent check of the written files: numpy ONNX interpreter vs the torch float outputs
+    import check_samples
+    check_samples.main()
 
 
 # ---------------------------------------------------------------------------------------------------------------
