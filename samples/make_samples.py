@@ -396,12 +396,12 @@ TABLE_END = "<!-- END GENERATED TABLE -->"
 
 def write_readme(index, test_size):
     lines = [TABLE_BEGIN, "",
-             "| model | file | input shape | ONNX ops | parameters | opset | test accuracy |",
-             "|---|---|---|---|---:|---:|---:|"]
+             "| model | architecture | file | input shape | ONNX ops | parameters | opset | test accuracy |",
+             "|---|---|---|---|---|---:|---:|---:|"]
     for m in index:
         shape = "[" + ", ".join(str(d) for d in m["onnx_input_shape"]) + "]"
-        lines.append("| `%s` | `%s` | `%s` | %s | %s | %d | %.2f%% |" % (
-            m["name"], m["file"], shape, ", ".join(m["ops"]), "{:,}".format(m["params"]), m["opset"],
+        lines.append("| `%s` | %s | `%s` | `%s` | %s | %s | %d | %.2f%% |" % (
+            m["name"], m["description"], m["file"], shape, ", ".join(m["ops"]), "{:,}".format(m["params"]), m["opset"],
             100.0 * m["test_accuracy"]))
     lines += ["", "Test accuracy is measured by the script on the full test split (%d images) with the torch model "
                   "in eval mode; parameters are the torch model's trainable parameters (BatchNorm running "
