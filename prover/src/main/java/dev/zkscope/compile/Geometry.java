@@ -15,7 +15,8 @@ package dev.zkscope.compile;
  * </pre>
  *
  * @param innerCols      products per dot-product row (EZKL's num_inner_cols)
- * @param privateWeights weights sit in advice next to the inputs instead of in fixed columns
+ * @param privateWeights dot rows have advice weight columns next to the inputs (private weights, products of two
+ *                       activations); fixed-weight rows still use fixed weight columns
  * @param rangeCols      advice columns that carry range-check limbs (even: two halves of rangeCols/2 limbs)
  * @param limbBits       bits per limb: the range table holds [0, 2^limbBits)
  * @param fnLanes        function-lookup lanes per row

@@ -107,6 +107,25 @@ public final class Layout {
         return tables;
     }
 
+    /** Names of the fixed columns, by index (selectors are "q_" + gate kind). */
+    public List<String> fixedNames() {
+        return List.copyOf(fixedNames);
+    }
+
+    /** Whether a gadget assigned advice cell (col, row). */
+    public boolean isAssigned(int col, int row) {
+        return assigned[col].get(row);
+    }
+
+    /** Number of advice cells assigned by all gadgets. */
+    public long assignedCount() {
+        long n = 0;
+        for (BitSet b : assigned) {
+            n += b.cardinality();
+        }
+        return n;
+    }
+
     // ---------------------------------------------------------------- layers and rows
 
     /** Starts (or resumes) counting for a layer; everything placed from now on is charged to it. */

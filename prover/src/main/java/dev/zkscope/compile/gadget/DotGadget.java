@@ -11,10 +11,11 @@ import java.util.List;
 
 /**
  * Packed dot products: {@code out = bias + sum_t x_t * w_t}, {@code c = innerCols} products per row, the running sum
- * carried from row to row. Row layout: x_0..x_{c-1} in a[0..c), (private weights: w_0..w_{c-1} in a[c..2c)), then
+ * carried from row to row. Row layout: x_0..x_{c-1} in a[0..c), (advice weights: w_0..w_{c-1} in a[c..2c)), then
  * prev and out. Gates (each times its selector):
  * <pre>
- *   dot       out - prev - sum_j x_j * w_j = 0       w_j a fixed column (weights baked in) or an advice column
+ *   dot       out - prev - sum_j x_j * w_j = 0       w_j a fixed column (weights baked into the circuit)
+ *   dotv      out - prev - sum_j x_j * a[c+j] = 0    weights in advice (private weights, activation x activation)
  *   dot_link  prev' - out = 0                        the next row continues the same sum
  *   dot_bias  prev - k = 0                           the first row starts from a constant bias (fixed weights)
  *   sum       out - prev - sum_j x_j = 0             weights all one (pooling, reductions)
@@ -25,18 +26,18 @@ import java.util.List;
 public final class DotGadget {
     private DotGadget() {}
 
-    private static void gates(Layout l) {
+    private static void gates(Layout l, boolean adviceWeights) {
         Geometry g = l.geometry();
         int c = g.innerCols();
         Expr prev = Column.advice(g.dotPrevCol()).cur();
         Expr out = Column.advice(g.dotOutCol()).cur();
-        if (g.privateWeights()) {
-            l.gate("dot", () -> {
+        if (adviceWeights) {
+            l.gate("dotv", () -> {
                 List<Expr> terms = new ArrayList<>();
                 for (int j = 0; j < c; j++) {
                     terms.add(Column.advice(j).cur().times(Column.advice(c + j).cur()));
                 }
-                return l.selector("dot").times(out.minus(prev).minus(Expr.sum(terms)));
+                return l.selector("dotv").times(out.minus(prev).minus(Expr.sum(terms)));
             });
         } else {
             l.gate("dot", () -> {
@@ -78,10 +79,7 @@ public final class DotGadget {
      * @param bias per output, the constant starting value
      */
     public static Cell[] placeFixed(Layout l, List<Cell[]> xs, List<long[]> ws, long[] bias) {
-        if (l.geometry().privateWeights()) {
-            throw new IllegalStateException("fixed-weight dot products need a fixed-weight geometry");
-        }
-        gates(l);
+        gates(l, false);
         return place(l, xs, ws, null, bias, "dot");
     }
 
@@ -97,10 +95,10 @@ public final class DotGadget {
      */
     public static Cell[] placePrivate(Layout l, List<Cell[]> xs, List<Cell[]> wCells, Cell[] biasCells) {
         if (!l.geometry().privateWeights()) {
-            throw new IllegalStateException("private-weight dot products need a private-weight geometry");
+            throw new IllegalStateException("dot products of two cells need a geometry with advice weight columns");
         }
-        gates(l);
-        return place(l, xs, null, wCells, null == biasCells ? null : new long[0], biasCells, "dot");
+        gates(l, true);
+        return place(l, xs, null, wCells, null, biasCells, "dotv");
     }
 
     private static Cell[] place(Layout l, List<Cell[]> xs, List<long[]> ws, List<Cell[]> wCells, long[] bias, String kind) {
