@@ -1,0 +1,156 @@
+package dev.zkscope.compile;
+
+import dev.zkscope.circuit.Cell;
+import dev.zkscope.circuit.Checker;
+import dev.zkscope.circuit.Circuit;
+import dev.zkscope.circuit.Region;
+import dev.zkscope.circuit.Violation;
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.compile.model.Step;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model compiled to a circuit: the circuit the prover proves, its exact {@link CostLedger}, per-layer info and the
+ * lookup tables; and the witness generator, which replays the layout on one quantized input.
+ */
+public final class CompiledModel {
+    private final QModel model;
+    private final CompileOptions options;
+    private final Layout layout;
+    private final Circuit circuit;
+    private final CostLedger ledger;
+    private final List<LayerInfo> layers;
+    private final Cell[] inputCells;
+    private final Cell[] outputCells;
+    private final Cell[][] tensorCells;
+
+    CompiledModel(QModel model, CompileOptions options, Layout layout, Layout.Built built, List<LayerInfo> layers,
+                  Cell[] inputCells, Cell[] outputCells, Cell[][] tensorCells) {
+        this.model = model;
+        this.options = options;
+        this.layout = layout;
+        this.circuit = built.circuit();
+        this.ledger = built.ledger();
+        this.layers = List.copyOf(layers);
+        this.inputCells = inputCells;
+        this.outputCells = outputCells;
+        this.tensorCells = tensorCells;
+    }
+
+    public Circuit circuit() { return circuit; }
+    public CostLedger ledger() { return ledger; }
+    public List<LayerInfo> layers() { return layers; }
+    public List<TableInfo> tables() { return ledger.tables(); }
+    public QModel model() { return model; }
+
+    /** The layout the circuit was built from (fixed column names, assigned cells). */
+    public Layout layout() { return layout; }
+    public CompileOptions options() { return options; }
+
+    /** Number of public values (instance rows): the input when public, then the output. */
+    public int publicCount() {
+        return layout.instanceRows();
+    }
+
+    /**
+     * Fills the trace for one quantized input by running every gadget's witness generation in placement order.
+     * A value outside a table's range or a range check's width is a {@link WitnessException} naming the node.
+     */
+    public ModelWitness witness(long[] input) {
+        if (input.length != inputCells.length) {
+            throw new IllegalArgumentException("model " + model.name() + " takes " + inputCells.length
+                    + " input values, got " + input.length);
+        }
+        long bound = model.inputBound();
+        for (int i = 0; i < input.length; i++) {
+            if (Math.abs(input[i]) > bound) {
+                throw new WitnessException("input", input[i], "input element " + i + " = " + input[i]
+                        + " is outside the circuit's input domain |x| <= " + bound + " (CompileOptions.inputAbsMax)");
+            }
+        }
+        Trace t = layout.fill(circuit, tr -> {
+            for (int i = 0; i < input.length; i++) {
+                tr.set(inputCells[i], input[i]);
+            }
+        });
+        long[] out = new long[outputCells.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = t.get(outputCells[i]);
+        }
+        long[] pub = new long[publicCount()];
+        for (int i = 0; i < pub.length; i++) {
+            pub[i] = t.get(new Cell(dev.zkscope.circuit.Column.instance(0), i));
+        }
+        return new ModelWitness(t.toWitness(), pub, out);
+    }
+
+    /**
+     * Like {@link #witness(long[])}, and also compares every node's output in the trace with the tensors of a
+     * reference quantized evaluation (node name to integers); a difference is an IllegalStateException naming the node.
+     */
+    public ModelWitness witness(long[] input, Map<String, long[]> reference) {
+        ModelWitness w = witness(input);
+        for (Map.Entry<String, long[]> e : reference.entrySet()) {
+            Integer tensor = model.nodeOutputs().get(e.getKey());
+            if (tensor == null || tensorCells[tensor] == null) {
+                continue;
+            }
+            Cell[] cells = tensorCells[tensor];
+            long[] ref = e.getValue();
+            if (ref.length != cells.length) {
+                throw new IllegalStateException("node " + e.getKey() + ": reference has " + ref.length
+                        + " values, the circuit " + cells.length);
+            }
+            for (int i = 0; i < ref.length; i++) {
+                long v = dev.zkscope.field.Goldilocks.toSigned(w.witness().value(circuit, cells[i].column(), cells[i].row()));
+                if (v != ref[i]) {
+                    throw new IllegalStateException("node " + e.getKey() + " element " + i + ": circuit " + v
+                            + ", quantized evaluator " + ref[i]);
+                }
+            }
+        }
+        return w;
+    }
+
+    /** The cells holding a node's output tensor (for tamper tests and the explorer). */
+    public Cell[] nodeCells(String node) {
+        Integer tensor = model.nodeOutputs().get(node);
+        if (tensor == null) {
+            throw new IllegalArgumentException("no node " + node + " in " + model.name());
+        }
+        return tensorCells[tensor].clone();
+    }
+
+    /** Runs the checker and maps every violation to the ONNX node and op that placed it. */
+    public List<ModelViolation> check(dev.zkscope.circuit.Witness w) {
+        List<ModelViolation> out = new ArrayList<>();
+        for (Violation v : Checker.check(circuit, w)) {
+            Region r = v.region();
+            String node = r == null ? "(none)" : r.layer();
+            out.add(new ModelViolation(node, opOf(node), v));
+        }
+        return out;
+    }
+
+    private String opOf(String node) {
+        for (LayerCost l : ledger.layers()) {
+            if (l.layer().equals(node)) {
+                return l.op();
+            }
+        }
+        return "?";
+    }
+
+    /** Per-layer arithmetization-independent work, for the estimates. */
+    public Step.Work work(String layer) {
+        for (LayerInfo l : layers) {
+            if (l.layer().equals(layer)) {
+                return l.work();
+            }
+        }
+        throw new IllegalArgumentException("no layer " + layer);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.zkscope.compile;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The exact cost of a compiled circuit, read off the layout the prover uses: one {@link LayerCost} per layer in
+ * placement order, the lookup tables, and the trace shape.
+ *
+ * @param layers        per-layer costs, in placement order
+ * @param tables        the logical tables of the shared tagged table
+ * @param logN          the trace has 2^logN rows
+ * @param gadgetRows    rows used by gadgets (sum of the layers' rows)
+ * @param tableRows     rows used by lookup tables (sum of the tables' sizes)
+ * @param reservedRows  rows reserved at the end for the prover's blinding
+ * @param numAdvice     advice columns
+ * @param numFixed      fixed columns
+ * @param numInstance   instance columns
+ * @param maxGateDegree the largest gate degree
+ */
+public record CostLedger(List<LayerCost> layers, List<TableInfo> tables, int logN, int gadgetRows, int tableRows,
+                         int reservedRows, int numAdvice, int numFixed, int numInstance, int maxGateDegree) {
+    public CostLedger {
+        layers = List.copyOf(layers);
+        tables = List.copyOf(tables);
+    }
+
+    public int n() {
+        return 1 << logN;
+    }
+
+    public long totalAdviceCells() {
+        return layers.stream().mapToLong(LayerCost::adviceCells).sum();
+    }
+
+    public long totalFixedCells() {
+        return layers.stream().mapToLong(LayerCost::fixedCells).sum();
+    }
+
+    public long totalCopies() {
+        return layers.stream().mapToLong(LayerCost::copies).sum();
+    }
+
+    public long totalLookups() {
+        return layers.stream().mapToLong(LayerCost::lookupCount).sum();
+    }
+
+    public long totalRangeChecks() {
+        return layers.stream().mapToLong(LayerCost::rangeChecks).sum();
+    }
+
+    /** Gate activations by kind over the whole circuit. */
+    public Map<String, Long> totalGates() {
+        Map<String, Long> out = new TreeMap<>();
+        for (LayerCost l : layers) {
+            l.gates().forEach((k, v) -> out.merge(k, v, Long::sum));
+        }
+        return out;
+    }
+
+    /** Lookup inputs by table over the whole circuit. */
+    public Map<String, Long> totalLookupsByTable() {
+        Map<String, Long> out = new TreeMap<>();
+        for (LayerCost l : layers) {
+            l.lookups().forEach((k, v) -> out.merge(k, v, Long::sum));
+        }
+        return out;
+    }
+
+    public LayerCost layer(String name) {
+        for (LayerCost l : layers) {
+            if (l.layer().equals(name)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("no layer " + name + " in the ledger");
+    }
+
+    /**
+     * The ledger as CSV, stable across runs (maps in key order): a header line, one line per layer, one line per
+     * table, and one line with the trace shape. This is the format of the committed golden ledgers.
+     */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("kind,name,op,rows,advice_cells,fixed_cells,gates,lookups,range_checks,copies,share\n");
+        for (LayerCost l : layers) {
+            sb.append("layer,").append(l.layer()).append(',').append(l.op()).append(',').append(l.rows()).append(',')
+                    .append(l.adviceCells()).append(',').append(l.fixedCells()).append(',')
+                    .append(joinMap(l.gates())).append(',').append(joinMap(l.lookups())).append(',')
+                    .append(l.rangeChecks()).append(',').append(l.copies()).append(',')
+                    .append(String.format(Locale.ROOT, "%.4f", l.share())).append('\n');
+        }
+        sb.append("kind,name,function,input_min,input_max,size,tag\n");
+        for (TableInfo t : tables) {
+            sb.append("table,").append(t.name()).append(',').append(t.function()).append(',').append(t.inputMin())
+                    .append(',').append(t.inputMax()).append(',').append(t.size()).append(',').append(t.tag()).append('\n');
+        }
+        sb.append("kind,logN,gadget_rows,table_rows,reserved_rows,advice_cols,fixed_cols,instance_cols,max_degree\n");
+        sb.append("trace,").append(logN).append(',').append(gadgetRows).append(',').append(tableRows).append(',')
+                .append(reservedRows).append(',').append(numAdvice).append(',').append(numFixed).append(',')
+                .append(numInstance).append(',').append(maxGateDegree).append('\n');
+        return sb.toString();
+    }
+
+    private static String joinMap(Map<String, Long> m) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Long> e : new TreeMap<>(m).entrySet()) {
+            if (sb.length() > 0) {
+                sb.append(';');
+            }
+            sb.append(e.getKey()).append('=').append(e.getValue());
+        }
+        return sb.toString();
+    }
+}

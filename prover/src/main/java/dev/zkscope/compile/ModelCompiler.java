@@ -1,0 +1,112 @@
+package dev.zkscope.compile;
+
+import dev.zkscope.circuit.Cell;
+import dev.zkscope.compile.gadget.InputGadget;
+import dev.zkscope.compile.model.Lowerer;
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.compile.model.Step;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lowers a quantized model to a Plonkish circuit: each step of the layer IR is placed as gadgets on the trace, layer
+ * by layer in graph order, the output is copied to the instance column, and the layout picks the trace height.
+ */
+public final class ModelCompiler {
+    private ModelCompiler() {}
+
+    /**
+     * Compiles a quantized ONNX graph: lowers it to the layer IR following the quantized evaluator's integer semantics,
+     * then places it. Value bounds start from {@link CompileOptions#inputAbsMax()}.
+     */
+    public static CompiledModel compile(dev.zkscope.quant.QuantizedGraph graph, CompileOptions options) {
+        return compile(QuantizedLowering.lower(graph, options.inputAbsMax()), options);
+    }
+
+    /** The layer IR of a quantized graph (what {@link #compile(dev.zkscope.quant.QuantizedGraph, CompileOptions)} places). */
+    public static QModel lower(dev.zkscope.quant.QuantizedGraph graph, CompileOptions options) {
+        return QuantizedLowering.lower(graph, options.inputAbsMax());
+    }
+
+    /** Compiles a model already in the layer IR. */
+    public static CompiledModel compile(QModel model, CompileOptions options) {
+        boolean adviceWeights = options.weights() == CompileOptions.Visibility.PRIVATE || model.hasActivationProducts();
+        long[] bounds = model.bounds();
+        int bits = 0;
+        String widest = null;
+        for (Step s : model.steps()) {
+            int b = s.rangeBits(bounds);
+            if (b > bits) {
+                bits = b;
+                widest = s.layer();
+            }
+        }
+        int halfLimbs = Math.max(options.rangeCols() / 2, (bits + options.limbBits() - 1) / options.limbBits());
+        if (2 * halfLimbs > 16) {
+            throw new CompileException("layer " + widest + " needs a " + bits + "-bit range check, more than 8 limbs of "
+                    + options.limbBits() + " bits: raise limbBits or narrow inputAbsMax");
+        }
+        Geometry geo = new Geometry(options.innerCols(), adviceWeights, 2 * halfLimbs, options.limbBits(),
+                options.fnLanes());
+        Layout layout = new Layout(geo);
+        Cell[][] cells = new Cell[model.tensorCount()][];
+
+        layout.beginLayer("input", "Input");
+        int inSize = model.size(model.inputTensor());
+        Cell[] inputCells = options.input() == CompileOptions.Visibility.PUBLIC
+                ? InputGadget.placePublic(layout, inSize)
+                : InputGadget.placePrivate(layout, inSize, "input");
+        cells[model.inputTensor()] = inputCells;
+
+        Lowerer lw = new Lowerer(layout, model, cells, bounds, options.weights() == CompileOptions.Visibility.PRIVATE);
+        Map<String, LayerAcc> acc = new LinkedHashMap<>();
+        for (Step s : model.steps()) {
+            layout.beginLayer(s.layer(), s.op());
+            cells[s.out()] = s.lower(lw);
+            Step.Work w = s instanceof dev.zkscope.compile.model.Steps.Dot
+                    ? ((dev.zkscope.compile.model.Steps.Dot) s).workIn(model) : s.work();
+            acc.computeIfAbsent(s.layer(), k -> new LayerAcc(s.layer(), s.op())).add(w, s.size());
+        }
+
+        layout.beginLayer("output", "Output");
+        Cell[] outCells = cells[model.outputTensor()];
+        Cell[] pub = InputGadget.placePublic(layout, outCells.length);
+        for (int i = 0; i < outCells.length; i++) {
+            layout.copy(outCells[i], pub[i]);
+        }
+        layout.filler(t -> {
+            for (int i = 0; i < outCells.length; i++) {
+                t.set(pub[i], t.get(outCells[i]));
+            }
+        });
+
+        Layout.Built built = layout.build(model.name(), options.reservedRows(), options.minLogN(), options.maxLogN());
+        List<LayerInfo> infos = new ArrayList<>();
+        for (LayerAcc a : acc.values()) {
+            infos.add(new LayerInfo(a.layer, a.op, a.steps, a.outputs, a.work));
+        }
+        return new CompiledModel(model, options, layout, built, infos, inputCells, outCells, cells);
+    }
+
+    private static final class LayerAcc {
+        final String layer;
+        final String op;
+        int steps;
+        int outputs;
+        Step.Work work = Step.Work.zero();
+
+        LayerAcc(String layer, String op) {
+            this.layer = layer;
+            this.op = op;
+        }
+
+        void add(Step.Work w, int size) {
+            steps++;
+            outputs = size;
+            work = work.plus(w);
+        }
+    }
+}

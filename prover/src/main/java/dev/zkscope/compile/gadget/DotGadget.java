@@ -1,0 +1,188 @@
+package dev.zkscope.compile.gadget;
+
+import dev.zkscope.circuit.Cell;
+import dev.zkscope.circuit.Column;
+import dev.zkscope.circuit.Expr;
+import dev.zkscope.compile.Geometry;
+import dev.zkscope.compile.Layout;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Packed dot products: {@code out = bias + sum_t x_t * w_t}, {@code c = innerCols} products per row, the running sum
+ * carried from row to row. Row layout: x_0..x_{c-1} in a[0..c), (advice weights: w_0..w_{c-1} in a[c..2c)), then
+ * prev and out. Gates (each times its selector):
+ * <pre>
+ *   dot       out - prev - sum_j x_j * w_j = 0       w_j a fixed column (weights baked into the circuit)
+ *   dotv      out - prev - sum_j x_j * a[c+j] = 0    weights in advice (private weights, activation x activation)
+ *   dot_link  prev' - out = 0                        the next row continues the same sum
+ *   dot_bias  prev - k = 0                           the first row starts from a constant bias (fixed weights)
+ *   sum       out - prev - sum_j x_j = 0             weights all one (pooling, reductions)
+ * </pre>
+ * With fixed weights the dot gate has degree 3 (selector * x * w); so does the private form. A model's private bias
+ * enters by a copy into the first prev cell. Inputs enter by copy constraints from the cells that hold them.
+ */
+public final class DotGadget {
+    private DotGadget() {}
+
+    private static void gates(Layout l, boolean adviceWeights) {
+        Geometry g = l.geometry();
+        int c = g.innerCols();
+        Expr prev = Column.advice(g.dotPrevCol()).cur();
+        Expr out = Column.advice(g.dotOutCol()).cur();
+        if (adviceWeights) {
+            l.gate("dotv", () -> {
+                List<Expr> terms = new ArrayList<>();
+                for (int j = 0; j < c; j++) {
+                    terms.add(Column.advice(j).cur().times(Column.advice(c + j).cur()));
+                }
+                return l.selector("dotv").times(out.minus(prev).minus(Expr.sum(terms)));
+            });
+        } else {
+            l.gate("dot", () -> {
+                List<Expr> terms = new ArrayList<>();
+                for (int j = 0; j < c; j++) {
+                    terms.add(Column.advice(j).cur().times(l.fixedExpr("dot_w" + j)));
+                }
+                return l.selector("dot").times(out.minus(prev).minus(Expr.sum(terms)));
+            });
+        }
+        l.gate("dot_link", () -> l.selector("dot_link").times(Column.advice(g.dotPrevCol()).next().minus(out)));
+        l.gate("dot_bias", () -> l.selector("dot_bias").times(prev.minus(l.fixedExpr("dot_bias_k"))));
+    }
+
+    private static void sumGates(Layout l) {
+        Geometry g = l.geometry();
+        Expr prev = Column.advice(g.dotPrevCol()).cur();
+        Expr out = Column.advice(g.dotOutCol()).cur();
+        l.gate("sum", () -> {
+            List<Expr> terms = new ArrayList<>();
+            for (int j = 0; j < g.innerCols(); j++) {
+                terms.add(Column.advice(j).cur());
+            }
+            return l.selector("sum").times(out.minus(prev).minus(Expr.sum(terms)));
+        });
+        l.gate("dot_link", () -> l.selector("dot_link").times(Column.advice(g.dotPrevCol()).next().minus(out)));
+        l.gate("dot_bias", () -> l.selector("dot_bias").times(prev.minus(l.fixedExpr("dot_bias_k"))));
+    }
+
+    private static int chainRows(Geometry g, int terms) {
+        return Math.max(1, (terms + g.innerCols() - 1) / g.innerCols());
+    }
+
+    /**
+     * Dot products with weights known at compile time (fixed columns); returns the output cells.
+     *
+     * @param xs   per output, the input cells of its terms
+     * @param ws   per output, the weights (same lengths as xs)
+     * @param bias per output, the constant starting value
+     */
+    public static Cell[] placeFixed(Layout l, List<Cell[]> xs, List<long[]> ws, long[] bias) {
+        gates(l, false);
+        return place(l, xs, ws, null, bias, "dot");
+    }
+
+    /** Sums of cells (all weights one): {@code out = start + sum_t x_t}. */
+    public static Cell[] placeSum(Layout l, List<Cell[]> xs, long[] start) {
+        sumGates(l);
+        return place(l, xs, null, null, start, "sum");
+    }
+
+    /**
+     * Dot products whose weights are cells (private weights, or a product of two activations); {@code biasCells}
+     * (nullable, entries nullable) start the sums, else they start from zero.
+     */
+    public static Cell[] placePrivate(Layout l, List<Cell[]> xs, List<Cell[]> wCells, Cell[] biasCells) {
+        if (!l.geometry().privateWeights()) {
+            throw new IllegalStateException("dot products of two cells need a geometry with advice weight columns");
+        }
+        gates(l, true);
+        return place(l, xs, null, wCells, null, biasCells, "dotv");
+    }
+
+    private static Cell[] place(Layout l, List<Cell[]> xs, List<long[]> ws, List<Cell[]> wCells, long[] bias, String kind) {
+        return place(l, xs, ws, wCells, bias, null, kind);
+    }
+
+    private static Cell[] place(Layout l, List<Cell[]> xs, List<long[]> ws, List<Cell[]> wCells, long[] bias,
+                                Cell[] biasCells, String kind) {
+        Geometry g = l.geometry();
+        int c = g.innerCols();
+        int prevCol = g.dotPrevCol();
+        int outCol = g.dotOutCol();
+        Cell[] outs = new Cell[xs.size()];
+        int total = 0;
+        for (Cell[] x : xs) {
+            total += chainRows(g, x.length);
+        }
+        int row = l.allocRows(total, kind);
+        String layer = l.currentLayer();
+        for (int o = 0; o < xs.size(); o++) {
+            final Cell[] x = xs.get(o);
+            final long[] w = ws == null ? null : ws.get(o);
+            final Cell[] wc = wCells == null ? null : wCells.get(o);
+            final int m = chainRows(g, x.length);
+            final int start = row;
+            final Cell biasCell = biasCells == null ? null : biasCells[o];
+            final long biasValue = bias == null || bias.length == 0 ? 0 : bias[o];
+            for (int r = 0; r < m; r++) {
+                int rr = start + r;
+                l.enable(kind, rr);
+                if (r + 1 < m) {
+                    l.enable("dot_link", rr);
+                }
+                l.advice(prevCol, rr);
+                l.advice(outCol, rr);
+                for (int j = 0; j < c; j++) {
+                    int t = r * c + j;
+                    if (t >= x.length) {
+                        break;
+                    }
+                    l.copy(x[t], l.advice(j, rr));
+                    if (w != null) {
+                        l.setFixed("dot_w" + j, rr, w[t]);
+                    }
+                    if (wc != null) {
+                        l.copy(wc[t], l.advice(c + j, rr));
+                    }
+                }
+            }
+            if (biasCell != null) {
+                l.copy(biasCell, new Cell(Column.advice(prevCol), start));
+            } else {
+                l.enable("dot_bias", start);
+                l.setFixed("dot_bias_k", start, biasValue);
+            }
+            outs[o] = new Cell(Column.advice(outCol), start + m - 1);
+            l.filler(t -> {
+                long acc = biasCell != null ? t.get(biasCell) : biasValue;
+                for (int r = 0; r < m; r++) {
+                    int rr = start + r;
+                    t.set(prevCol, rr, acc);
+                    for (int j = 0; j < c; j++) {
+                        int k = r * c + j;
+                        if (k >= x.length) {
+                            break;
+                        }
+                        long xv = t.get(x[k]);
+                        t.set(j, rr, xv);
+                        long wv;
+                        if (w != null) {
+                            wv = w[k];
+                        } else if (wc != null) {
+                            wv = t.get(wc[k]);
+                            t.set(c + j, rr, wv);
+                        } else {
+                            wv = 1;
+                        }
+                        acc = Math.addExact(acc, Math.multiplyExact(xv, wv));
+                    }
+                    t.set(outCol, rr, acc);
+                }
+            });
+            row += m;
+        }
+        return outs;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.zkscope.compile.gadget;
+
+import dev.zkscope.circuit.Cell;
+import dev.zkscope.circuit.Column;
+import dev.zkscope.circuit.Expr;
+import dev.zkscope.compile.Geometry;
+import dev.zkscope.compile.Layout;
+
+/**
+ * Element-wise arithmetic packed in (a, b, c) lanes, {@code width/3} lanes per row, all lanes of a row doing the same
+ * operation with the same per-row constants:
+ * <pre>
+ *   lin_j   c - (alpha*a + beta*b + gamma) = 0      Add, Sub, scale alignment, per-channel affine (BatchNorm)
+ *   mul_j   c - a*b = 0                             Mul (followed by a rescale)
+ * </pre>
+ * alpha, beta, gamma are fixed columns. Unused lanes of a row hold a = b = 0 and c = gamma so that the gate holds.
+ */
+public final class LinearGadget {
+    private LinearGadget() {}
+
+    private static void gates(Layout l, boolean mul) {
+        Geometry g = l.geometry();
+        for (int j = 0; j < g.linearLanes(); j++) {
+            Expr a = Column.advice(3 * j).cur();
+            Expr b = Column.advice(3 * j + 1).cur();
+            Expr c = Column.advice(3 * j + 2).cur();
+            if (mul) {
+                l.gate("mul" + j, () -> l.selector("mul").times(c.minus(a.times(b))));
+            } else {
+                l.gate("lin" + j, () -> l.selector("lin").times(c.minus(a.times(l.fixedExpr("lin_alpha")))
+                        .minus(b.times(l.fixedExpr("lin_beta"))).minus(l.fixedExpr("lin_gamma"))));
+            }
+        }
+    }
+
+    /**
+     * c_i = alpha*a_i + beta*b_i + gamma; {@code bs} may be null (unary affine map). Returns the output cells.
+     */
+    public static Cell[] placeLinear(Layout l, Cell[] as, Cell[] bs, long alpha, long beta, long gamma) {
+        if (bs == null && beta != 0) {
+            throw new IllegalArgumentException("a unary affine map has beta = 0");
+        }
+        gates(l, false);
+        return place(l, as, bs, alpha, beta, gamma, false);
+    }
+
+    /** c_i = a_i * b_i. */
+    public static Cell[] placeMul(Layout l, Cell[] as, Cell[] bs) {
+        gates(l, true);
+        return place(l, as, bs, 0, 0, 0, true);
+    }
+
+    private static Cell[] place(Layout l, Cell[] as, Cell[] bs, long alpha, long beta, long gamma, boolean mul) {
+        Geometry g = l.geometry();
+        int lanes = g.linearLanes();
+        int rowsNeeded = (as.length + lanes - 1) / lanes;
+        String kind = mul ? "mul" : "lin";
+        int row = l.allocRows(rowsNeeded, kind);
+        Cell[] outs = new Cell[as.length];
+        for (int r = 0; r < rowsNeeded; r++) {
+            final int rr = row + r;
+            l.enable(kind, rr);
+            if (!mul) {
+                l.setFixed("lin_alpha", rr, alpha);
+                l.setFixed("lin_beta", rr, beta);
+                l.setFixed("lin_gamma", rr, gamma);
+            }
+            final int first = r * lanes;
+            final int count = Math.min(lanes, as.length - first);
+            for (int j = 0; j < lanes; j++) {
+                if (j < count) {
+                    l.copy(as[first + j], l.advice(3 * j, rr));
+                    if (bs != null) {
+                        l.copy(bs[first + j], l.advice(3 * j + 1, rr));
+                    }
+                    outs[first + j] = l.advice(3 * j + 2, rr);
+                } else if (!mul && gamma != 0) {
+                    l.advice(3 * j + 2, rr);
+                }
+            }
+            l.filler(t -> {
+                for (int j = 0; j < lanes; j++) {
+                    if (j < count) {
+                        long a = t.get(as[first + j]);
+                        long b = bs == null ? 0 : t.get(bs[first + j]);
+                        t.set(3 * j, rr, a);
+                        t.set(3 * j + 1, rr, b);
+                        t.set(3 * j + 2, rr, mul ? Math.multiplyExact(a, b)
+                                : Math.addExact(Math.addExact(Math.multiplyExact(alpha, a), Math.multiplyExact(beta, b)), gamma));
+                    } else if (!mul) {
+                        t.set(3 * j + 2, rr, gamma);
+                    }
+                }
+            });
+        }
+        return outs;
+    }
+}

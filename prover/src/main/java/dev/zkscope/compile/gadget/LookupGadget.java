@@ -1,0 +1,45 @@
+package dev.zkscope.compile.gadget;
+
+import dev.zkscope.circuit.Cell;
+import dev.zkscope.compile.Geometry;
+import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.Tables;
+import dev.zkscope.compile.WitnessException;
+
+/**
+ * Unary nonlinearities (Sigmoid, Tanh, Exp, Erf/Gelu, Sqrt, Reciprocal, Log, ...) by lookup: each input x sits next
+ * to its output y in a function lane (a[2l], a[2l+1]), and (tag, x, y) must be a row of the shared tagged table,
+ * which holds (tag, x, f(x)) for x over the table's calibrated range. {@code fnLanes} elements per row. An input
+ * outside the table's range at proving time is a {@link WitnessException} naming the layer and the value.
+ */
+public final class LookupGadget {
+    private LookupGadget() {}
+
+    /** y_i = table(x_i); returns the output cells. */
+    public static Cell[] place(Layout l, Cell[] xs, Tables.FunctionTable table) {
+        Geometry g = l.geometry();
+        int lanes = g.fnLanes();
+        int rowsNeeded = (xs.length + lanes - 1) / lanes;
+        int row = l.allocRows(rowsNeeded, "lookup:" + table.name());
+        String layer = l.currentLayer();
+        Cell[] outs = new Cell[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            final int rr = row + i / lanes;
+            final int lane = i % lanes;
+            final Cell src = xs[i];
+            l.copy(src, l.advice(2 * lane, rr));
+            outs[i] = l.advice(2 * lane + 1, rr);
+            l.functionLookup(lane, rr, table);
+            l.filler(t -> {
+                long x = t.get(src);
+                if (x < table.lo() || x > table.hi()) {
+                    throw new WitnessException(layer, x, "input " + x + " is outside the range [" + table.lo() + ", "
+                            + table.hi() + "] of table " + table.name());
+                }
+                t.set(2 * lane, rr, x);
+                t.set(2 * lane + 1, rr, table.apply(x));
+            });
+        }
+        return outs;
+    }
+}

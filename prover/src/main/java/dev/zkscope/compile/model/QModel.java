@@ -1,0 +1,156 @@
+package dev.zkscope.compile.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The quantized model lowered to integer steps: the layer IR the compiler places and the estimates read. Tensors are
+ * numbered in creation order; tensor 0.. are the input, parameters (weights known when the circuit is built) and the
+ * outputs of steps. Each step belongs to one ONNX node (its layer); a node may lower to several steps (a Gemm is a dot
+ * product then a rescale), and the last step of a node writes the node's output tensor.
+ */
+public final class QModel {
+    private final String name;
+    private final List<Integer> sizes = new ArrayList<>();
+    private final Map<Integer, long[]> params = new HashMap<>();
+    private final List<Step> steps = new ArrayList<>();
+    private final Map<String, Integer> nodeOutputs = new LinkedHashMap<>();
+    private int input = -1;
+    private int[] inputShape;
+    private long inputBound;
+    private int output = -1;
+    private int[] outputShape;
+
+    public QModel(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Declares the input tensor; {@code bound} bounds |x| of its quantized elements. */
+    public int input(int[] shape, long bound) {
+        if (input >= 0) {
+            throw new IllegalStateException("model " + name + " already has an input");
+        }
+        inputShape = shape.clone();
+        inputBound = bound;
+        input = newTensor(product(shape));
+        return input;
+    }
+
+    /** A parameter tensor: values known when the circuit is built (weights, biases, constants). */
+    public int param(long[] values) {
+        int id = newTensor(values.length);
+        params.put(id, values.clone());
+        return id;
+    }
+
+    public int newTensor(int size) {
+        sizes.add(size);
+        return sizes.size() - 1;
+    }
+
+    /** Adds a step writing a tensor made by {@link #newTensor}; returns that tensor. */
+    public int add(Step s) {
+        if (s.out() != sizes.size() - 1 || s.size() != sizes.get(s.out())) {
+            throw new IllegalArgumentException("step of " + s.layer() + " must write the newest tensor with its size");
+        }
+        steps.add(s);
+        return s.out();
+    }
+
+    /** Records that {@code tensor} is the output of ONNX node {@code node} (the evaluator's intermediate). */
+    public void nodeOutput(String node, int tensor) {
+        nodeOutputs.put(node, tensor);
+    }
+
+    public void output(int tensor, int[] shape) {
+        output = tensor;
+        outputShape = shape.clone();
+    }
+
+    public int inputTensor() { return input; }
+    public int[] inputShape() { return inputShape.clone(); }
+    public long inputBound() { return inputBound; }
+    public int outputTensor() { return output; }
+    public int[] outputShape() { return outputShape.clone(); }
+    public int size(int tensor) { return sizes.get(tensor); }
+    public int tensorCount() { return sizes.size(); }
+    public List<Step> steps() { return Collections.unmodifiableList(steps); }
+    public Map<String, Integer> nodeOutputs() { return Collections.unmodifiableMap(nodeOutputs); }
+
+    public boolean isParam(int tensor) {
+        return params.containsKey(tensor);
+    }
+
+    public long[] param(int tensor) {
+        return params.get(tensor);
+    }
+
+    /** Number of parameter elements. */
+    public long paramCount() {
+        long n = 0;
+        for (long[] p : params.values()) {
+            n += p.length;
+        }
+        return n;
+    }
+
+    /** Runs the integer semantics of every step: all tensors, indexed by id (the input is {@code input}). */
+    public long[][] evaluate(long[] inputValues) {
+        if (inputValues.length != sizes.get(input)) {
+            throw new IllegalArgumentException("model " + name + " takes " + sizes.get(input) + " input values, got "
+                    + inputValues.length);
+        }
+        long[][] t = new long[sizes.size()][];
+        t[input] = inputValues.clone();
+        for (Map.Entry<Integer, long[]> e : params.entrySet()) {
+            t[e.getKey()] = e.getValue();
+        }
+        for (Step s : steps) {
+            t[s.out()] = s.eval(t);
+        }
+        return t;
+    }
+
+    /** Bounds on |value| of every tensor, by interval propagation from the input bound. */
+    public long[] bounds() {
+        long[] b = new long[sizes.size()];
+        b[input] = inputBound;
+        for (Map.Entry<Integer, long[]> e : params.entrySet()) {
+            long m = 0;
+            for (long v : e.getValue()) {
+                m = Math.max(m, Math.abs(v));
+            }
+            b[e.getKey()] = m;
+        }
+        for (Step s : steps) {
+            b[s.out()] = s.bound(b);
+        }
+        return b;
+    }
+
+    /** Whether any dot product multiplies two activations (needs advice weight columns). */
+    public boolean hasActivationProducts() {
+        for (Step s : steps) {
+            if (s instanceof Steps.Dot && ((Steps.Dot) s).workIn(this).varProducts() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static int product(int[] shape) {
+        int p = 1;
+        for (int d : shape) {
+            p = Math.multiplyExact(p, d);
+        }
+        return p;
+    }
+}

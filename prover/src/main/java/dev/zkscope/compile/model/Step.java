@@ -1,0 +1,86 @@
+package dev.zkscope.compile.model;
+
+import dev.zkscope.circuit.Cell;
+
+/**
+ * One integer operation of the lowered model (the layer IR): it reads elements of earlier tensors ({@link Src}) and
+ * writes one new tensor. A step knows its exact integer semantics ({@link #eval}), a bound on its outputs from bounds
+ * on its inputs ({@link #bound}), how to place itself on the trace ({@link #lower}), and the counts the estimates
+ * for other arithmetizations need ({@link #work}).
+ */
+public abstract class Step {
+    final String layer;
+    final String op;
+    final int out;
+
+    Step(String layer, String op, int out) {
+        this.layer = layer;
+        this.op = op;
+        this.out = out;
+    }
+
+    /** The ONNX node this step belongs to. */
+    public String layer() {
+        return layer;
+    }
+
+    /** The ONNX op kind of that node. */
+    public String op() {
+        return op;
+    }
+
+    /** The tensor this step writes. */
+    public int out() {
+        return out;
+    }
+
+    /** Number of output elements. */
+    public abstract int size();
+
+    /** The output values from the values of all earlier tensors. */
+    public abstract long[] eval(long[][] tensors);
+
+    /** A bound on |output| from bounds on |input| of every earlier tensor. */
+    public abstract long bound(long[] bounds);
+
+    /** Places the step's gadgets; returns the output cells. */
+    public abstract Cell[] lower(Lowerer lw);
+
+    /** The widest range check this step needs, in bits, given the value bounds (0 when it needs none). */
+    public int rangeBits(long[] bounds) {
+        return 0;
+    }
+
+    /** What this step asks of a prover, for the estimates. */
+    public abstract Work work();
+
+    /**
+     * Arithmetization-independent work of a step: multiply-accumulates (products of two variables or of a variable and
+     * a constant), additions, element-wise outputs, comparisons with their bit widths, divisions by constants, lookups
+     * and wiring moves.
+     *
+     * @param macs          multiply-accumulate terms of dot products
+     * @param varProducts   of those, products of two witness values (not a constant weight)
+     * @param linear        element-wise linear outputs (add, sub, affine) and element-wise products
+     * @param comparisons   comparisons (max, min, relu)
+     * @param cmpBits       bits of the compared differences
+     * @param divisions     divisions with a range-checked remainder
+     * @param divBits       bits of remainder plus quotient range
+     * @param lookups       table lookups
+     * @param tableSize     size of the table used (0 if none)
+     * @param moves         elements only moved (wiring)
+     * @param outputs       output elements
+     */
+    public record Work(long macs, long varProducts, long linear, long comparisons, int cmpBits, long divisions,
+                       int divBits, long lookups, long tableSize, long moves, long outputs) {
+        public static Work zero() {
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
+        public Work plus(Work o) {
+            return new Work(macs + o.macs, varProducts + o.varProducts, linear + o.linear, comparisons + o.comparisons,
+                    Math.max(cmpBits, o.cmpBits), divisions + o.divisions, Math.max(divBits, o.divBits),
+                    lookups + o.lookups, Math.max(tableSize, o.tableSize), moves + o.moves, outputs + o.outputs);
+        }
+    }
+}

@@ -1,0 +1,614 @@
+package dev.zkscope.ir;
+
+import static dev.zkscope.ir.Shapes.require;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The closed set of operations a {@link Graph} node can perform, each a record holding its typed, fully resolved
+ * attributes (negative axes normalised, auto_pad turned into explicit pads, constant shape inputs read). Every op has
+ * one shape contract, {@link #outputShapes}, from which the importer derives every static shape, and a float
+ * semantics, {@link #eval}, used by the {@link FloatEvaluator}.
+ *
+ * <p>Inputs are the node's data inputs in ONNX order (constant operands such as weights included, inputs that were
+ * folded into attributes, such as Reshape's target shape, removed).
+ */
+public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.PRelu, Op.Conv, Op.Pool, Op.Softmax,
+        Op.BatchNorm, Op.LayerNorm, Op.Reduce, Op.Reshape, Op.Transpose, Op.Concat, Op.Slice, Op.Split, Op.Pad,
+        Op.Identity, Op.Cast, Op.Gather, Op.ShapeOf, Op.ConstantOfShape, Op.Unsupported {
+
+    /** Output shapes from input shapes; throws IllegalArgumentException when the inputs do not fit the op. */
+    List<int[]> outputShapes(List<int[]> in);
+
+    /** Float semantics: output tensors from input tensors. */
+    List<Tensor> eval(List<Tensor> in);
+
+    /** Multiply-accumulates performed for these shapes (0 for data movement). */
+    default long macs(List<int[]> in, List<int[]> out) {
+        return 0;
+    }
+
+    /** A short name of the op kind, e.g. "Conv" or "Unary(SIGMOID)". */
+    default String kind() {
+        return getClass().getSimpleName();
+    }
+
+    private static List<int[]> one(int[] s) {
+        return List.of(s);
+    }
+
+    private static long size(int[] s) {
+        return Tensor.elementCount(s);
+    }
+
+    /** Y = alpha * A' * B' + beta * C, A' = transA ? A^T : A (2-D), C broadcast to [M, N]. */
+    record Gemm(double alpha, double beta, boolean transA, boolean transB) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2 || in.size() == 3, "Gemm takes 2 or 3 inputs");
+            int[] a = in.get(0);
+            int[] b = in.get(1);
+            require(a.length == 2 && b.length == 2, "Gemm needs 2-D A and B, got " + Shapes.describe(in));
+            int m = transA ? a[1] : a[0];
+            int k = transA ? a[0] : a[1];
+            int kb = transB ? b[1] : b[0];
+            int n = transB ? b[0] : b[1];
+            require(k == kb, "Gemm inner dimensions differ: " + Shapes.describe(in));
+            int[] out = {m, n};
+            if (in.size() == 3) {
+                require(Arrays.equals(Shapes.broadcast(List.of(in.get(2), out)), out),
+                        "Gemm C " + Tensor.shapeString(in.get(2)) + " does not broadcast to " + Tensor.shapeString(out));
+            }
+            return one(out);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.gemm(this, in));
+        }
+
+        @Override
+        public long macs(List<int[]> in, List<int[]> out) {
+            int[] a = in.get(0);
+            return size(out.get(0)) * (transA ? a[0] : a[1]);
+        }
+    }
+
+    /** Numpy matmul: 1-D operands promoted and demoted, batch dimensions broadcast. */
+    record MatMul() implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2, "MatMul takes 2 inputs");
+            int[] a = in.get(0);
+            int[] b = in.get(1);
+            require(a.length >= 1 && b.length >= 1, "MatMul needs operands of rank >= 1");
+            int[] a2 = a.length == 1 ? new int[] {1, a[0]} : a;
+            int[] b2 = b.length == 1 ? new int[] {b[0], 1} : b;
+            require(a2[a2.length - 1] == b2[b2.length - 2], "MatMul inner dimensions differ: " + Shapes.describe(in));
+            int[] batch = Shapes.broadcast(List.of(Arrays.copyOf(a2, a2.length - 2), Arrays.copyOf(b2, b2.length - 2)));
+            List<Integer> out = new ArrayList<>();
+            for (int d : batch) {
+                out.add(d);
+            }
+            if (a.length > 1) {
+                out.add(a2[a2.length - 2]);
+            }
+            if (b.length > 1) {
+                out.add(b2[b2.length - 1]);
+            }
+            return one(out.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.matmul(in.get(0), in.get(1)));
+        }
+
+        @Override
+        public long macs(List<int[]> in, List<int[]> out) {
+            int[] a = in.get(0);
+            return size(out.get(0)) * a[a.length - 1];
+        }
+    }
+
+    /** Elementwise binary arithmetic with numpy broadcasting; MAX and MIN fold over any number of inputs. */
+    enum BinaryKind { ADD, SUB, MUL, DIV, POW, MAX, MIN }
+
+    record Binary(BinaryKind op) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() >= 1, op + " needs inputs");
+            require(in.size() == 2 || op == BinaryKind.MAX || op == BinaryKind.MIN, op + " takes 2 inputs");
+            return one(Shapes.broadcast(in));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.binary(op, in));
+        }
+
+        @Override
+        public long macs(List<int[]> in, List<int[]> out) {
+            return op == BinaryKind.MUL || op == BinaryKind.DIV ? size(out.get(0)) : 0;
+        }
+
+        @Override
+        public String kind() {
+            return "Binary(" + op + ")";
+        }
+    }
+
+    /** Pointwise functions; alpha and beta are the function's attributes (see {@link UnaryFn}). */
+    record Unary(UnaryFn fn, double alpha, double beta) implements Op {
+        public Unary(UnaryFn fn) {
+            this(fn, 0, 0);
+        }
+
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, fn + " takes 1 input");
+            return one(in.get(0));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.unary(this, in.get(0)));
+        }
+
+        public double apply(double x) {
+            return fn.apply(x, alpha, beta);
+        }
+
+        @Override
+        public String kind() {
+            return "Unary(" + fn + ")";
+        }
+    }
+
+    /** y = x if x >= 0 else slope * x, slope broadcast to x (unidirectionally). */
+    record PRelu() implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2, "PRelu takes 2 inputs");
+            int[] out = Shapes.broadcast(in);
+            require(Arrays.equals(out, in.get(0)), "PRelu slope " + Tensor.shapeString(in.get(1))
+                    + " does not broadcast to " + Tensor.shapeString(in.get(0)));
+            return one(out);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.prelu(in.get(0), in.get(1)));
+        }
+    }
+
+    /**
+     * N-d convolution (1 or 2 spatial axes) of X [N, C, ...] with W [M, C/group, k...] plus optional bias B [M];
+     * pads are explicit (auto_pad resolved by the importer).
+     */
+    record Conv(int[] kernel, int[] strides, int[] padsBegin, int[] padsEnd, int[] dilations, int group) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2 || in.size() == 3, "Conv takes 2 or 3 inputs");
+            int[] x = in.get(0);
+            int[] w = in.get(1);
+            int sp = kernel.length;
+            require(x.length == sp + 2 && w.length == sp + 2, "Conv input " + Tensor.shapeString(x) + " and weight "
+                    + Tensor.shapeString(w) + " do not match a " + sp + "-D kernel");
+            require(group >= 1 && x[1] % group == 0 && w[0] % group == 0 && w[1] * group == x[1],
+                    "Conv channels: input " + x[1] + ", weight " + Tensor.shapeString(w) + ", group " + group);
+            if (in.size() == 3) {
+                require(in.get(2).length == 1 && in.get(2)[0] == w[0], "Conv bias must have shape [" + w[0] + "]");
+            }
+            int[] out = new int[sp + 2];
+            out[0] = x[0];
+            out[1] = w[0];
+            for (int i = 0; i < sp; i++) {
+                require(w[2 + i] == kernel[i], "Conv kernel_shape differs from the weight's shape");
+                out[2 + i] = Shapes.windowOutput(x[2 + i], kernel[i], strides[i], padsBegin[i], padsEnd[i], dilations[i],
+                        false);
+            }
+            return one(out);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.conv(this, in));
+        }
+
+        @Override
+        public long macs(List<int[]> in, List<int[]> out) {
+            int[] w = in.get(1);
+            return size(out.get(0)) * Shapes.product(w, 1, w.length);
+        }
+    }
+
+    enum PoolKind { MAX, AVERAGE }
+
+    /** Max or average pooling over 1 or 2 spatial axes; for AVERAGE countIncludePad chooses the divisor. */
+    record Pool(PoolKind pool, int[] kernel, int[] strides, int[] padsBegin, int[] padsEnd, int[] dilations,
+                boolean ceilMode, boolean countIncludePad) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "pooling takes 1 input");
+            int[] x = in.get(0);
+            int sp = kernel.length;
+            require(x.length == sp + 2, "pooling input " + Tensor.shapeString(x) + " does not match a " + sp + "-D kernel");
+            int[] out = x.clone();
+            for (int i = 0; i < sp; i++) {
+                require(padsBegin[i] < kernel[i] && padsEnd[i] < kernel[i], "pooling pads must be smaller than the kernel");
+                out[2 + i] = Shapes.windowOutput(x[2 + i], kernel[i], strides[i], padsBegin[i], padsEnd[i], dilations[i],
+                        ceilMode);
+            }
+            return one(out);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.pool(this, in.get(0)));
+        }
+
+        @Override
+        public String kind() {
+            return pool == PoolKind.MAX ? "MaxPool" : "AveragePool";
+        }
+    }
+
+    /**
+     * Softmax along {@code axis}; with {@code coerce2d} (opset < 13) over all axes from {@code axis} on, as one
+     * flattened dimension.
+     */
+    record Softmax(int axis, boolean coerce2d) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Softmax takes 1 input");
+            require(axis >= 0 && axis < Math.max(1, in.get(0).length), "Softmax axis out of range");
+            return one(in.get(0));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.softmax(this, in.get(0)));
+        }
+
+        /** [outer, length, inner] of the softmax groups for this input shape. */
+        public int[] groups(int[] shape) {
+            int outer = Shapes.product(shape, 0, axis);
+            if (coerce2d) {
+                return new int[] {outer, Shapes.product(shape, axis, shape.length), 1};
+            }
+            return new int[] {outer, shape[axis], Shapes.product(shape, axis + 1, shape.length)};
+        }
+    }
+
+    /** y = scale * (x - mean) / sqrt(var + epsilon) + B per channel (axis 1); inputs X, scale, B, mean, var. */
+    record BatchNorm(double epsilon) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 5, "BatchNormalization takes 5 inputs");
+            int[] x = in.get(0);
+            require(x.length >= 2, "BatchNormalization needs rank >= 2");
+            for (int i = 1; i < 5; i++) {
+                require(in.get(i).length == 1 && in.get(i)[0] == x[1], "BatchNormalization parameters must have shape ["
+                        + x[1] + "]");
+            }
+            return one(x);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.batchNorm(this, in));
+        }
+
+        @Override
+        public long macs(List<int[]> in, List<int[]> out) {
+            return size(out.get(0));
+        }
+    }
+
+    /** Normalises over axes [axis, rank): y = (x - mean) / sqrt(var + epsilon) * scale + B; inputs X, scale, [B]. */
+    record LayerNorm(int axis, double epsilon) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2 || in.size() == 3, "LayerNormalization takes 2 or 3 inputs");
+            int[] x = in.get(0);
+            require(axis >= 0 && axis < x.length, "LayerNormalization axis out of range");
+            int[] norm = Arrays.copyOfRange(x, axis, x.length);
+            for (int i = 1; i < in.size(); i++) {
+                require(Arrays.equals(Shapes.broadcast(List.of(in.get(i), norm)), norm),
+                        "LayerNormalization scale/bias " + Tensor.shapeString(in.get(i)) + " do not broadcast to "
+                                + Tensor.shapeString(norm));
+            }
+            return one(x);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.layerNorm(this, in));
+        }
+
+        @Override
+        public long macs(List<int[]> in, List<int[]> out) {
+            return 3 * size(out.get(0));
+        }
+    }
+
+    enum ReduceKind { MEAN, SUM, MAX }
+
+    /** Reduction over the given (sorted, non-negative) axes. */
+    record Reduce(ReduceKind reduce, int[] axes, boolean keepDims) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "reductions take 1 data input");
+            int[] x = in.get(0);
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                boolean reduced = false;
+                for (int a : axes) {
+                    require(a >= 0 && a < x.length, "reduce axis " + a + " out of range for rank " + x.length);
+                    reduced |= a == i;
+                }
+                if (!reduced) {
+                    out.add(x[i]);
+                } else if (keepDims) {
+                    out.add(1);
+                }
+            }
+            return one(out.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.reduce(this, in.get(0)));
+        }
+
+        @Override
+        public String kind() {
+            return "Reduce(" + reduce + ")";
+        }
+    }
+
+    /** Same data, new shape (Reshape, Flatten, Squeeze, Unsqueeze after resolution). */
+    record Reshape(int[] shape) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Reshape takes 1 data input");
+            require(Tensor.elementCount(in.get(0)) == Tensor.elementCount(shape), "cannot reshape "
+                    + Tensor.shapeString(in.get(0)) + " to " + Tensor.shapeString(shape));
+            return one(shape.clone());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(in.get(0).reshape(shape));
+        }
+    }
+
+    record Transpose(int[] perm) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Transpose takes 1 input");
+            int[] x = in.get(0);
+            require(perm.length == x.length, "Transpose perm " + Arrays.toString(perm) + " does not match rank " + x.length);
+            boolean[] seen = new boolean[x.length];
+            int[] out = new int[x.length];
+            for (int i = 0; i < perm.length; i++) {
+                require(perm[i] >= 0 && perm[i] < x.length && !seen[perm[i]], "Transpose perm is not a permutation");
+                seen[perm[i]] = true;
+                out[i] = x[perm[i]];
+            }
+            return one(out);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.transpose(in.get(0), perm));
+        }
+    }
+
+    record Concat(int axis) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(!in.isEmpty(), "Concat needs inputs");
+            int[] out = in.get(0).clone();
+            require(axis >= 0 && axis < out.length, "Concat axis out of range");
+            for (int i = 1; i < in.size(); i++) {
+                int[] s = in.get(i);
+                require(s.length == out.length, "Concat inputs differ in rank: " + Shapes.describe(in));
+                for (int d = 0; d < s.length; d++) {
+                    require(d == axis || s[d] == out[d], "Concat inputs differ off the axis: " + Shapes.describe(in));
+                }
+                out[axis] += s[axis];
+            }
+            return one(out);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.concat(in, axis));
+        }
+    }
+
+    /** Per axis (full rank): first index, step (non-zero) and element count; resolved from ONNX starts/ends/axes/steps. */
+    record Slice(int[] starts, int[] steps, int[] counts) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Slice takes 1 data input");
+            int[] x = in.get(0);
+            require(starts.length == x.length, "Slice rank mismatch");
+            for (int i = 0; i < x.length; i++) {
+                if (counts[i] > 0) {
+                    long last = starts[i] + (long) steps[i] * (counts[i] - 1);
+                    require(starts[i] >= 0 && starts[i] < x[i] && last >= 0 && last < x[i], "Slice out of bounds");
+                }
+            }
+            return one(counts.clone());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.slice(this, in.get(0)));
+        }
+    }
+
+    record Split(int axis, int[] sizes) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Split takes 1 data input");
+            int[] x = in.get(0);
+            require(axis >= 0 && axis < x.length, "Split axis out of range");
+            int total = 0;
+            List<int[]> out = new ArrayList<>();
+            for (int s : sizes) {
+                require(s >= 0, "Split sizes must be non-negative");
+                total += s;
+                int[] o = x.clone();
+                o[axis] = s;
+                out.add(o);
+            }
+            require(total == x[axis], "Split sizes " + Arrays.toString(sizes) + " do not sum to " + x[axis]);
+            return out;
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return Kernels.split(this, in.get(0));
+        }
+    }
+
+    enum PadMode { CONSTANT, REFLECT, EDGE }
+
+    record Pad(int[] begins, int[] ends, PadMode mode, double value) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Pad takes 1 data input");
+            int[] x = in.get(0);
+            require(begins.length == x.length && ends.length == x.length, "Pad pads do not match rank " + x.length);
+            int[] out = new int[x.length];
+            for (int i = 0; i < x.length; i++) {
+                require(begins[i] >= 0 && ends[i] >= 0, "negative pads are not supported");
+                require(mode != PadMode.REFLECT || (begins[i] < x[i] && ends[i] < x[i]), "reflect pads must be smaller than the axis");
+                require(mode == PadMode.CONSTANT || x[i] > 0 || begins[i] + ends[i] == 0, "cannot edge-pad an empty axis");
+                out[i] = x[i] + begins[i] + ends[i];
+            }
+            return one(out);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.pad(this, in.get(0)));
+        }
+    }
+
+    /** Identity, Dropout at inference. */
+    record Identity() implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Identity takes 1 input");
+            return one(in.get(0));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(in.get(0));
+        }
+    }
+
+    /** Cast to a real (FLOAT) or integer (INT64: truncation toward zero) element type. */
+    record Cast(Tensor.DType to) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Cast takes 1 input");
+            return one(in.get(0));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            if (to == Tensor.DType.FLOAT || x.isInteger()) {
+                return List.of(x.withDType(to));
+            }
+            double[] d = x.data().clone();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = d[i] < 0 ? Math.ceil(d[i]) : Math.floor(d[i]);
+            }
+            return List.of(Tensor.of(x.shape(), d, to));
+        }
+    }
+
+    /** Gather along axis with integer indices (second input); negative indices count from the end. */
+    record Gather(int axis) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2, "Gather takes 2 inputs");
+            int[] x = in.get(0);
+            int[] idx = in.get(1);
+            require(axis >= 0 && axis < x.length, "Gather axis out of range");
+            int[] out = new int[x.length - 1 + idx.length];
+            System.arraycopy(x, 0, out, 0, axis);
+            System.arraycopy(idx, 0, out, axis, idx.length);
+            System.arraycopy(x, axis + 1, out, axis + idx.length, x.length - axis - 1);
+            return one(out);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.gather(in.get(0), in.get(1), axis));
+        }
+    }
+
+    /** The (static) shape of its input as an int64 vector, dims [start, end); always folded by the importer. */
+    record ShapeOf(int start, int end) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Shape takes 1 input");
+            return one(new int[] {Math.max(0, end - start)});
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            int[] s = in.get(0).shape();
+            long[] v = new long[Math.max(0, end - start)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = s[start + i];
+            }
+            return List.of(Tensor.ofLongs(new int[] {v.length}, v));
+        }
+    }
+
+    /** A tensor of the given shape filled with value; the shape is resolved at import. */
+    record ConstantOfShape(int[] shape, double value, Tensor.DType dtype) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            Tensor.checkedSize(shape);
+            return one(shape.clone());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            double[] d = new double[Tensor.checkedSize(shape)];
+            Arrays.fill(d, value);
+            return List.of(Tensor.of(shape, d, dtype));
+        }
+    }
+
+    /** An op without a parser (or whose inputs could not be shaped): the model loads, later stages refuse it. */
+    record Unsupported(String opType, String domain, int opset, String reason) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            throw new IllegalArgumentException("unsupported op " + opType + " has no shape contract");
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            throw new UnsupportedModelException("op " + opType + " (opset " + opset + ") is not supported: " + reason);
+        }
+
+        @Override
+        public String kind() {
+            return "Unsupported(" + opType + ")";
+        }
+    }
+}

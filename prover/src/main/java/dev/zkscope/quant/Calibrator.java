@@ -1,0 +1,148 @@
+package dev.zkscope.quant;
+
+import dev.zkscope.ir.BadInputException;
+import dev.zkscope.ir.FloatEvaluator;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.Op;
+import dev.zkscope.ir.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Chooses scales and lookup-table ranges from sample inputs, like EZKL's calibrate-settings.
+ *
+ * <p>Scales: for target RESOURCES the candidates are s = 4..10, for ACCURACY s = 8..14 (parameters at the same scale
+ * unless fixed); the first candidate, smallest first, whose fixed-point outputs on the samples agree with float in
+ * argmax on every sample and stay within a max absolute error of 1% (RESOURCES) or 0.2% (ACCURACY) of the float
+ * outputs' range is chosen; if none does, the most accurate candidate. Fixed scales skip the search.
+ *
+ * <p>Ranges: each table's inputs are observed over the samples at the chosen scales; the range [lo, hi] is widened by
+ * margin·(hi - lo) plus one real unit (2^s) on each side; Softmax's exp inputs are <= 0 by construction (hi = 0) and
+ * LayerNorm's variance >= 0 (lo >= 0).
+ */
+public final class Calibrator {
+    /** The chosen quantization, its fidelity on the calibration samples, and the candidates tried. */
+    public record Calibration(QuantizedGraph graph, FidelityReport fidelity, List<String> log) {}
+
+    private Calibrator() {}
+
+    public static Calibration calibrate(Graph graph, List<List<Tensor>> samples, QuantOptions options) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("calibration needs at least one sample input");
+        }
+        FloatEvaluator fe = new FloatEvaluator(graph);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (List<Tensor> in : samples) {
+            for (double v : fe.run(in).get(0).data()) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        double range = Math.max(hi - lo, 1e-6);
+        List<Integer> candidates = new ArrayList<>();
+        if (options.inputScale() != null) {
+            candidates.add(options.inputScale());
+        } else {
+            int from = options.target() == Target.RESOURCES ? 4 : 8;
+            for (int s = from; s <= from + 6; s++) {
+                candidates.add(s);
+            }
+        }
+        double tolerance = (options.target() == Target.RESOURCES ? 0.01 : 0.002) * range;
+        List<String> log = new ArrayList<>();
+        QuantizedGraph best = null;
+        FidelityReport bestReport = null;
+        Map<String, long[]> bestRanges = null;
+        for (int s : candidates) {
+            int sp = options.paramScale() != null ? options.paramScale() : s;
+            QuantizedGraph open = new Quantizer(graph, s, sp).build(options.target(), null);
+            Map<String, long[]> observed;
+            FidelityReport rep;
+            try {
+                observed = observe(open, samples);
+                rep = FidelityReport.measure(graph, open, samples);
+            } catch (BadInputException e) {
+                log.add("s=" + s + ", sp=" + sp + ": " + e.getMessage());
+                continue;
+            }
+            log.add(rep.toString());
+            boolean better = bestReport == null || rep.argmaxAgreement() > bestReport.argmaxAgreement()
+                    || (rep.argmaxAgreement() == bestReport.argmaxAgreement() && rep.maxAbsError() < bestReport.maxAbsError());
+            if (better) {
+                best = open;
+                bestReport = rep;
+                bestRanges = observed;
+            }
+            if (rep.argmaxAgreement() == 1.0 && rep.maxAbsError() <= tolerance) {
+                best = open;
+                bestRanges = observed;
+                break;
+            }
+        }
+        if (best == null) {
+            throw new BadInputException("no scale fits the fixed-point range for these inputs: " + String.join("; ", log));
+        }
+        QuantizedGraph q = best.withRanges(widen(best, bestRanges, options.rangeMargin()));
+        return new Calibration(q, FidelityReport.measure(graph, q, samples), log);
+    }
+
+    /** Observed table input ranges over the samples (tables unbounded). */
+    private static Map<String, long[]> observe(QuantizedGraph open, List<List<Tensor>> samples) {
+        QuantizedEvaluator ev = new QuantizedEvaluator(open, QuantizedEvaluator.RangeMode.RECORD);
+        Map<String, long[]> all = new HashMap<>();
+        for (List<Tensor> in : samples) {
+            for (Map.Entry<String, long[]> e : ev.run(in).observedRanges().entrySet()) {
+                long[] r = all.computeIfAbsent(e.getKey(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+                r[0] = Math.min(r[0], e.getValue()[0]);
+                r[1] = Math.max(r[1], e.getValue()[1]);
+            }
+        }
+        return all;
+    }
+
+    private static Map<String, long[]> widen(QuantizedGraph q, Map<String, long[]> observed, double margin) {
+        Map<String, long[]> out = new HashMap<>();
+        long unit = 1L << q.inputScale();
+        for (QNode n : q.nodes()) {
+            if (n.table() == null) {
+                continue;
+            }
+            long[] r = observed.get(n.name());
+            long lo = r == null ? -unit : r[0];
+            long hi = r == null ? unit : r[1];
+            long pad = (long) Math.ceil(margin * (hi - lo)) + unit;
+            lo -= pad;
+            hi += pad;
+            if (n.node().op() instanceof Op.Softmax) {
+                hi = 0;
+            }
+            if (n.node().op() instanceof Op.LayerNorm) {
+                lo = Math.max(0, lo);
+            }
+            out.put(n.name(), new long[] {lo, hi});
+        }
+        return out;
+    }
+
+    /** Seeded uniform [0, 1) inputs for every graph input, for calibration when the user gives no data. */
+    public static List<List<Tensor>> syntheticInputs(Graph graph, int count, long seed) {
+        Random r = new Random(seed);
+        List<List<Tensor>> out = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            List<Tensor> one = new ArrayList<>();
+            for (Graph.Value v : graph.inputs()) {
+                double[] d = new double[v.size()];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = r.nextDouble();
+                }
+                one.add(Tensor.of(v.shape(), d));
+            }
+            out.add(one);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.zkscope.quant;
+
+import dev.zkscope.ir.FloatEvaluator;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.Tensor;
+import java.util.List;
+
+/**
+ * How closely fixed-point inference follows float inference over a set of inputs: max and mean absolute error of the
+ * (dequantized) outputs, and the fraction of rows (last axis of the first output) whose argmax agrees. Lookups that
+ * fell outside a table's range are clamped and counted rather than failing.
+ */
+public record FidelityReport(int inputs, double maxAbsError, double meanAbsError, double argmaxAgreement,
+                             long clampedLookups, int inputScale, int paramScale) {
+
+    public static FidelityReport measure(Graph graph, QuantizedGraph q, List<List<Tensor>> inputs) {
+        FloatEvaluator fe = new FloatEvaluator(graph);
+        QuantizedEvaluator qe = new QuantizedEvaluator(q, QuantizedEvaluator.RangeMode.CLAMP);
+        double max = 0;
+        double sum = 0;
+        long count = 0;
+        long rows = 0;
+        long agree = 0;
+        long clamped = 0;
+        for (List<Tensor> in : inputs) {
+            List<Tensor> f = fe.run(in);
+            QuantizedEvaluator.Result r = qe.run(in);
+            clamped += r.clampedLookups();
+            List<Tensor> qo = r.dequantizedOutputs();
+            for (int o = 0; o < f.size(); o++) {
+                for (int i = 0; i < f.get(o).size(); i++) {
+                    double e = Math.abs(f.get(o).get(i) - qo.get(o).get(i));
+                    max = Math.max(max, e);
+                    sum += e;
+                    count++;
+                }
+            }
+            Tensor f0 = f.get(0);
+            Tensor q0 = qo.get(0);
+            int last = f0.rank() == 0 ? 1 : f0.dim(f0.rank() - 1);
+            for (int row = 0; last > 0 && row < f0.size() / last; row++) {
+                rows++;
+                if (argmax(f0.data(), row * last, last) == argmax(q0.data(), row * last, last)) {
+                    agree++;
+                }
+            }
+        }
+        return new FidelityReport(inputs.size(), max, count == 0 ? 0 : sum / count,
+                rows == 0 ? 1 : (double) agree / rows, clamped, q.inputScale(), q.paramScale());
+    }
+
+    static int argmax(double[] d, int from, int len) {
+        int best = 0;
+        for (int i = 1; i < len; i++) {
+            if (d[from + i] > d[from + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(java.util.Locale.ROOT, "scales 2^%d/2^%d over %d inputs: argmax agreement %.2f%%, max |err| %.5f,"
+                + " mean |err| %.5f%s", inputScale, paramScale, inputs, 100 * argmaxAgreement, maxAbsError, meanAbsError,
+                clampedLookups > 0 ? ", " + clampedLookups + " lookups clamped" : "");
+    }
+}

@@ -1,0 +1,42 @@
+package dev.zkscope.quant;
+
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * A lookup table of a nonlinear function on the integer interval [lo, hi] of inputs at scale 2^inScale, outputs at
+ * 2^outScale: entry x holds {@link FixedPoint#tableValue}(f, x, inScale, outScale). The function is the op's float
+ * function made total (see {@link TableFunctions}), so every entry is defined.
+ *
+ * @param name the function's name, e.g. "sigmoid", "exp", "rsqrt(eps=1.0E-5)"; tables with equal name, scales and
+ *             range are the same table
+ */
+public record LookupTable(String name, DoubleUnaryOperator f, long lo, long hi, int inScale, int outScale) {
+    public LookupTable {
+        if (lo > hi) {
+            throw new IllegalArgumentException("empty table range [" + lo + ", " + hi + "]");
+        }
+    }
+
+    /** Number of entries, hi - lo + 1. */
+    public long size() {
+        return hi - lo + 1;
+    }
+
+    public boolean contains(long x) {
+        return x >= lo && x <= hi;
+    }
+
+    /** The table's output at input x (whether or not x is inside the range). */
+    public long value(long x) {
+        return FixedPoint.tableValue(f, x, inScale, outScale);
+    }
+
+    public LookupTable withRange(long newLo, long newHi) {
+        return new LookupTable(name, f, newLo, newHi, inScale, outScale);
+    }
+
+    /** Whether the range is the unbounded placeholder used while calibrating. */
+    public boolean unbounded() {
+        return lo == Long.MIN_VALUE || hi == Long.MAX_VALUE;
+    }
+}

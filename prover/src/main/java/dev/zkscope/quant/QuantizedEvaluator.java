@@ -1,0 +1,619 @@
+package dev.zkscope.quant;
+
+import dev.zkscope.ir.BadInputException;
+import dev.zkscope.ir.FloatEvaluator;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.Node;
+import dev.zkscope.ir.Op;
+import dev.zkscope.ir.Shapes;
+import dev.zkscope.ir.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Integer inference of a {@link QuantizedGraph} with {@link FixedPoint} semantics, bit for bit what the circuit
+ * enforces; it returns every intermediate integer tensor, the witness source of the circuit compiler.
+ *
+ * <p>Notation: s = input/activation scale, sp = parameter scale, rescale(v, k) = {@link FixedPoint#rescale} (division
+ * by 2^k rounding half up), divRound = {@link FixedPoint#divRound}, T(x) = table value
+ * {@link FixedPoint#tableValue}(f, x, s, s). Every activation is at scale s. Per op (params by role, see
+ * {@link QNode#params()}):
+ * <ul>
+ * <li>Gemm, constant B: acc_ij = Σ_k A_ik·W_kj + B_ij, W = alpha·B' as [K, N] at sp, B = beta·C at s+sp (broadcast);
+ *     out = rescale(acc, sp). Activation B: acc = Σ A·B' + B (C at 2s), out = rescale(acc, s).</li>
+ * <li>MatMul: acc = Σ_k a_ik·b_kj with numpy batching; a constant operand ("W" right, "A" left) at sp and
+ *     out = rescale(acc, sp); two activations: out = rescale(acc, s).</li>
+ * <li>Conv: acc = Σ x·W + B over the window (zero padding), W at sp, B at s+sp; out = rescale(acc, sp).</li>
+ * <li>Add, Sub, Max, Min: exact on operands at s (constants "C<i>" at s), broadcast.</li>
+ * <li>Mul: activation·constant "C<i>" at sp: rescale(x·c, sp); activation·activation: rescale(a·b, s).</li>
+ * <li>Div by a constant: rescale(x·C1, sp) with C1 = quantize(1/divisor, sp).</li>
+ * <li>Relu = max(0, x); Neg = -x; Abs = |x|; Clip = min(max(x, min), max), bounds at s; LeakyRelu and PRelu:
+ *     x >= 0 ? x : rescale(x·alpha, sp) (alpha/slope at sp); Pow 2: rescale(x·x, s).</li>
+ * <li>Table ops (Sigmoid, Tanh, Exp, Log, Erf, Gelu, Sqrt, Reciprocal, HardSigmoid, HardSwish, Pow): out = T(x).
+ *     An input outside the table's calibrated [lo, hi] is an error naming the node and value (STRICT), or is
+ *     clamped to the range and counted (CLAMP, for fidelity measurement).</li>
+ * <li>Softmax over each group: m = max x; d = x - m (<= 0); e = T_exp(d); S = Σ e; out = divRound(e·2^s, S).</li>
+ * <li>BatchNormalization: out = rescale(x·A[c] + B[c], sp), A = scale/sqrt(var+eps) at sp, B = bias - mean·A at
+ *     s+sp.</li>
+ * <li>LayerNormalization over the last L elements: mu = divRound(Σx, L); d = x - mu; v = rescale(divRound(Σd², L), s);
+ *     r = T_rsqrt(v) (f = 1/sqrt(v + eps)); n = rescale(d·r, s); out = rescale(n·gamma + beta, sp), gamma at sp,
+ *     beta at s+sp.</li>
+ * <li>AveragePool: divRound(Σ window, count) (count as in the float op); ReduceMean and GlobalAveragePool:
+ *     divRound(Σ, count); ReduceSum: Σ; MaxPool, ReduceMax: max (exact).</li>
+ * <li>Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Slice, Split, Gather, Identity, Dropout, Cast to
+ *     float: data movement; Pad with value quantized at s.</li>
+ * </ul>
+ * Every result must stay within |v| <= {@link FixedPoint#MAX_ABS}; a larger value is a {@link BadInputException}.
+ */
+public final class QuantizedEvaluator {
+    /** What a table input outside its range does. */
+    public enum RangeMode {
+        /** Refuse with an error naming the node and value: what the circuit does. */
+        STRICT,
+        /** Clamp to the range and count, for fidelity measurement. */
+        CLAMP,
+        /** Ignore ranges (used while calibrating); observed ranges are recorded in every mode. */
+        RECORD
+    }
+
+    /** Every tensor of one integer inference by name, the outputs, and per table node the observed input range. */
+    public record Result(Map<String, QTensor> values, List<QTensor> outputs, long clampedLookups,
+                         Map<String, long[]> observedRanges) {
+        public List<Tensor> dequantizedOutputs() {
+            List<Tensor> out = new ArrayList<>();
+            for (QTensor q : outputs) {
+                out.add(q.dequantize());
+            }
+            return out;
+        }
+    }
+
+    private final QuantizedGraph q;
+    private final RangeMode mode;
+
+    public QuantizedEvaluator(QuantizedGraph q) {
+        this(q, RangeMode.STRICT);
+    }
+
+    public QuantizedEvaluator(QuantizedGraph q, RangeMode mode) {
+        this.q = q;
+        this.mode = mode;
+    }
+
+    /** Quantizes float inputs at the input scale and runs; BadInputException for wrong or non-finite inputs. */
+    public Result run(List<Tensor> inputs) {
+        List<Tensor> checked = FloatEvaluator.checkInputs(q.graph(), inputs);
+        List<QTensor> qs = new ArrayList<>();
+        for (int i = 0; i < checked.size(); i++) {
+            try {
+                qs.add(QTensor.quantize(checked.get(i), q.inputScale()));
+            } catch (ArithmeticException e) {
+                throw new BadInputException("input " + i + " does not fit fixed point at scale 2^" + q.inputScale()
+                        + ": " + e.getMessage());
+            }
+        }
+        return runQuantized(qs);
+    }
+
+    /** Runs on integer inputs at the input scale. */
+    public Result runQuantized(List<QTensor> inputs) {
+        Graph g = q.graph();
+        State st = new State();
+        for (int i = 0; i < inputs.size(); i++) {
+            st.values.put(g.inputs().get(i).name(), inputs.get(i));
+        }
+        for (QNode n : q.nodes()) {
+            List<QTensor> outs;
+            try {
+                outs = evalNode(n, st);
+            } catch (ArithmeticException e) {
+                throw new BadInputException("fixed-point overflow at node " + n.node().describe()
+                        + "; lower the scales or check the input range");
+            }
+            for (int i = 0; i < outs.size(); i++) {
+                QTensor t = outs.get(i);
+                for (long v : t.data()) {
+                    if (Math.abs(v) > FixedPoint.MAX_ABS) {
+                        throw new BadInputException("fixed-point value " + v + " at node " + n.node().describe()
+                                + " exceeds 2^48; lower the scales or check the input range");
+                    }
+                }
+                st.values.put(n.node().outputs().get(i), t);
+            }
+        }
+        List<QTensor> outputs = new ArrayList<>();
+        for (Graph.Value v : g.outputs()) {
+            QTensor t = st.values.get(v.name());
+            if (t == null && g.isWeight(v.name())) {
+                t = QTensor.quantize(g.weights().get(v.name()), q.inputScale());
+            }
+            outputs.add(t);
+        }
+        return new Result(st.values, outputs, st.clamped, st.observed);
+    }
+
+    private static final class State {
+        final Map<String, QTensor> values = new LinkedHashMap<>();
+        final Map<String, long[]> observed = new HashMap<>();
+        long clamped;
+    }
+
+    // ---- per node
+
+    private QTensor in(QNode n, State st, int i) {
+        QWeight w = n.param("C" + i);
+        if (w != null) {
+            return w.tensor();
+        }
+        QTensor t = st.values.get(n.node().inputs().get(i));
+        if (t == null) {
+            throw new IllegalStateException("input " + n.node().inputs().get(i) + " of " + n.name() + " was not computed");
+        }
+        return t;
+    }
+
+    private List<QTensor> evalNode(QNode n, State st) {
+        Node node = n.node();
+        Op op = node.op();
+        int s = q.inputScale();
+        if (op instanceof Op.Gemm) {
+            return List.of(gemm(n, (Op.Gemm) op, st));
+        }
+        if (op instanceof Op.MatMul) {
+            QTensor a = n.param("A") != null ? n.param("A").tensor() : in(n, st, 0);
+            QTensor b = n.param("W") != null ? n.param("W").tensor() : in(n, st, 1);
+            long[] acc = matmul(a, b);
+            return List.of(new QTensor(node.outputShape(), rescaleAll(acc, n.shift()), s));
+        }
+        if (op instanceof Op.Conv) {
+            return List.of(conv(n, (Op.Conv) op, in(n, st, 0)));
+        }
+        if (op instanceof Op.Binary) {
+            return List.of(binary(n, ((Op.Binary) op).op(), st));
+        }
+        if (op instanceof Op.Unary) {
+            return List.of(unary(n, (Op.Unary) op, in(n, st, 0), st));
+        }
+        if (op instanceof Op.PRelu) {
+            QTensor x = in(n, st, 0);
+            long[] slope = broadcastTo(n.param("slope").tensor(), x.shape());
+            long[] out = new long[x.size()];
+            for (int i = 0; i < out.length; i++) {
+                long v = x.data()[i];
+                out[i] = v >= 0 ? v : FixedPoint.rescale(Math.multiplyExact(v, slope[i]), n.shift());
+            }
+            return List.of(new QTensor(x.shape(), out, s));
+        }
+        if (op instanceof Op.BatchNorm) {
+            QTensor x = in(n, st, 0);
+            long[] a = n.param("A").data();
+            long[] b = n.param("B").data();
+            int c = x.shape()[1];
+            int inner = Shapes.product(x.shape(), 2, x.shape().length);
+            long[] out = new long[x.size()];
+            for (int i = 0; i < out.length; i++) {
+                int ch = (i / inner) % c;
+                out[i] = FixedPoint.rescale(Math.addExact(Math.multiplyExact(x.data()[i], a[ch]), b[ch]), n.shift());
+            }
+            return List.of(new QTensor(x.shape(), out, s));
+        }
+        if (op instanceof Op.LayerNorm) {
+            return List.of(layerNorm(n, (Op.LayerNorm) op, in(n, st, 0), st));
+        }
+        if (op instanceof Op.Softmax) {
+            return List.of(softmax(n, (Op.Softmax) op, in(n, st, 0), st));
+        }
+        if (op instanceof Op.Pool && ((Op.Pool) op).pool() == Op.PoolKind.AVERAGE) {
+            return List.of(avgPool(n, (Op.Pool) op, in(n, st, 0)));
+        }
+        if (op instanceof Op.Reduce && ((Op.Reduce) op).reduce() != Op.ReduceKind.MAX) {
+            return List.of(reduceSum(n, (Op.Reduce) op, in(n, st, 0)));
+        }
+        if (op instanceof Op.Pad) {
+            Op.Pad p = (Op.Pad) op;
+            Op.Pad qp = new Op.Pad(p.begins(), p.ends(), p.mode(), n.param("value").data()[0]);
+            return exact(qp, List.of(in(n, st, 0)));
+        }
+        if (op instanceof Op.Gather) {
+            QWeight idx = n.param("indices");
+            QTensor indices = new QTensor(idx.shape(), idx.data(), 0);
+            return exact(op, List.of(in(n, st, 0), indices));
+        }
+        // Exact ops: data movement, MaxPool, ReduceMax, Identity, Cast to float.
+        List<QTensor> ins = new ArrayList<>();
+        for (int i = 0; i < node.inputs().size(); i++) {
+            ins.add(in(n, st, i));
+        }
+        return exact(op, ins);
+    }
+
+    /** Runs an exact op on the integers as doubles (exact: every value is below 2^49). */
+    private List<QTensor> exact(Op op, List<QTensor> ins) {
+        List<Tensor> d = new ArrayList<>();
+        for (QTensor t : ins) {
+            d.add(t.asExactDoubles());
+        }
+        List<QTensor> out = new ArrayList<>();
+        for (Tensor t : op.eval(d)) {
+            out.add(QTensor.fromExactDoubles(t, q.inputScale()));
+        }
+        return out;
+    }
+
+    private QTensor gemm(QNode n, Op.Gemm g, State st) {
+        QTensor a = in(n, st, 0);
+        if (g.transA()) {
+            a = exact(new Op.Transpose(new int[] {1, 0}), List.of(a)).get(0);
+        }
+        QTensor b;
+        if (n.param("W") != null) {
+            b = n.param("W").tensor();
+        } else {
+            b = in(n, st, 1);
+            if (g.transB()) {
+                b = exact(new Op.Transpose(new int[] {1, 0}), List.of(b)).get(0);
+            }
+        }
+        long[] acc = matmul(a, b);
+        int[] shape = n.node().outputShape();
+        if (n.param("B") != null) {
+            long[] bias = broadcastTo(n.param("B").tensor(), shape);
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = Math.addExact(acc[i], bias[i]);
+            }
+        }
+        return new QTensor(shape, rescaleAll(acc, n.shift()), q.inputScale());
+    }
+
+    private static long[] rescaleAll(long[] acc, int k) {
+        long[] out = new long[acc.length];
+        for (int i = 0; i < acc.length; i++) {
+            out[i] = FixedPoint.rescale(acc[i], k);
+        }
+        return out;
+    }
+
+    /** Numpy matmul of integer tensors: the accumulators, no rescale. */
+    static long[] matmul(QTensor a, QTensor b) {
+        int[] as = a.shape().length == 1 ? new int[] {1, a.shape()[0]} : a.shape();
+        int[] bs = b.shape().length == 1 ? new int[] {b.shape()[0], 1} : b.shape();
+        int m = as[as.length - 2];
+        int k = as[as.length - 1];
+        int n = bs[bs.length - 1];
+        int[] aBatch = java.util.Arrays.copyOf(as, as.length - 2);
+        int[] bBatch = java.util.Arrays.copyOf(bs, bs.length - 2);
+        int[] batch = Shapes.broadcast(List.of(aBatch, bBatch));
+        int nb = Shapes.product(batch, 0, batch.length);
+        int[] ai = broadcastIndex(aBatch, batch);
+        int[] bi = broadcastIndex(bBatch, batch);
+        long[] out = new long[nb * m * n];
+        long[] ad = a.data();
+        long[] bd = b.data();
+        for (int p = 0; p < nb; p++) {
+            int ao = ai[p] * m * k;
+            int bo = bi[p] * k * n;
+            int oo = p * m * n;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    long acc = 0;
+                    for (int t = 0; t < k; t++) {
+                        acc = Math.addExact(acc, Math.multiplyExact(ad[ao + i * k + t], bd[bo + t * n + j]));
+                    }
+                    out[oo + i * n + j] = acc;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** For each element of {@code to}, the row-major index of the element of {@code from} broadcast onto it. */
+    static int[] broadcastIndex(int[] from, int[] to) {
+        int size = (int) Tensor.elementCount(to);
+        int[] strides = Shapes.broadcastStrides(from, to);
+        int[] idx = new int[size];
+        int[] counter = new int[to.length];
+        int off = 0;
+        for (int i = 0; i < size; i++) {
+            idx[i] = off;
+            for (int d = to.length - 1; d >= 0; d--) {
+                counter[d]++;
+                off += strides[d];
+                if (counter[d] < to[d]) {
+                    break;
+                }
+                off -= strides[d] * to[d];
+                counter[d] = 0;
+            }
+        }
+        return idx;
+    }
+
+    static long[] broadcastTo(QTensor t, int[] shape) {
+        int[] idx = broadcastIndex(t.shape(), shape);
+        long[] out = new long[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = t.data()[idx[i]];
+        }
+        return out;
+    }
+
+    private QTensor conv(QNode n, Op.Conv op, QTensor x) {
+        QWeight wq = n.param("W");
+        int[] xs = x.shape();
+        int[] os = n.node().outputShape();
+        boolean oneD = op.kernel().length == 1;
+        int h = oneD ? 1 : xs[2];
+        int wd = xs[xs.length - 1];
+        int kh = oneD ? 1 : op.kernel()[0];
+        int kw = op.kernel()[op.kernel().length - 1];
+        int sh = oneD ? 1 : op.strides()[0];
+        int sw = op.strides()[op.strides().length - 1];
+        int ph = oneD ? 0 : op.padsBegin()[0];
+        int pw = op.padsBegin()[op.padsBegin().length - 1];
+        int dh = oneD ? 1 : op.dilations()[0];
+        int dw = op.dilations()[op.dilations().length - 1];
+        int oh = oneD ? 1 : os[2];
+        int ow = os[os.length - 1];
+        int nb = xs[0];
+        int c = xs[1];
+        int m = os[1];
+        int cg = c / op.group();
+        int mg = m / op.group();
+        long[] xd = x.data();
+        long[] w = wq.data();
+        long[] bias = n.param("B") == null ? null : n.param("B").data();
+        long[] out = new long[(int) Tensor.elementCount(os)];
+        for (int b = 0; b < nb; b++) {
+            for (int oc = 0; oc < m; oc++) {
+                int grp = oc / mg;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        long acc = bias == null ? 0 : bias[oc];
+                        for (int ic = 0; ic < cg; ic++) {
+                            int xc = grp * cg + ic;
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = oy * sh - ph + ky * dh;
+                                if (iy < 0 || iy >= h) {
+                                    continue;
+                                }
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int ix = ox * sw - pw + kx * dw;
+                                    if (ix < 0 || ix >= wd) {
+                                        continue;
+                                    }
+                                    acc = Math.addExact(acc, Math.multiplyExact(xd[((b * c + xc) * h + iy) * wd + ix],
+                                            w[((oc * cg + ic) * kh + ky) * kw + kx]));
+                                }
+                            }
+                        }
+                        out[((b * m + oc) * oh + oy) * ow + ox] = FixedPoint.rescale(acc, n.shift());
+                    }
+                }
+            }
+        }
+        return new QTensor(os, out, q.inputScale());
+    }
+
+    private QTensor avgPool(QNode n, Op.Pool op, QTensor x) {
+        int[] xs = x.shape();
+        int[] os = n.node().outputShape();
+        boolean oneD = op.kernel().length == 1;
+        int h = oneD ? 1 : xs[2];
+        int wd = xs[xs.length - 1];
+        int kh = oneD ? 1 : op.kernel()[0];
+        int kw = op.kernel()[op.kernel().length - 1];
+        int sh = oneD ? 1 : op.strides()[0];
+        int sw = op.strides()[op.strides().length - 1];
+        int ph = oneD ? 0 : op.padsBegin()[0];
+        int pw = op.padsBegin()[op.padsBegin().length - 1];
+        int peh = oneD ? 0 : op.padsEnd()[0];
+        int pew = op.padsEnd()[op.padsEnd().length - 1];
+        int dh = oneD ? 1 : op.dilations()[0];
+        int dw = op.dilations()[op.dilations().length - 1];
+        int oh = oneD ? 1 : os[2];
+        int ow = os[os.length - 1];
+        int planes = xs[0] * xs[1];
+        long[] xd = x.data();
+        long[] out = new long[(int) Tensor.elementCount(os)];
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    long acc = 0;
+                    int valid = 0;
+                    int padded = 0;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = oy * sh - ph + ky * dh;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int ix = ox * sw - pw + kx * dw;
+                            if (iy < h + peh && ix < wd + pew) {
+                                padded++;
+                            }
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                                acc = Math.addExact(acc, xd[(p * h + iy) * wd + ix]);
+                                valid++;
+                            }
+                        }
+                    }
+                    long count = op.countIncludePad() ? padded : Math.max(1, valid);
+                    out[(p * oh + oy) * ow + ox] = FixedPoint.divRound(acc, count);
+                }
+            }
+        }
+        return new QTensor(os, out, q.inputScale());
+    }
+
+    private QTensor reduceSum(QNode n, Op.Reduce op, QTensor x) {
+        int[] xs = x.shape();
+        int[] keep = xs.clone();
+        for (int a : op.axes()) {
+            keep[a] = 1;
+        }
+        int[] idx = broadcastIndex(keep, xs);
+        int outSize = (int) Tensor.elementCount(keep);
+        long[] acc = new long[outSize];
+        for (int i = 0; i < idx.length; i++) {
+            acc[idx[i]] = Math.addExact(acc[idx[i]], x.data()[i]);
+        }
+        if (op.reduce() == Op.ReduceKind.MEAN) {
+            long count = outSize == 0 ? 1 : Math.max(1, x.size() / outSize);
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = FixedPoint.divRound(acc[i], count);
+            }
+        }
+        return new QTensor(n.node().outputShape(), acc, q.inputScale());
+    }
+
+    private QTensor binary(QNode n, Op.BinaryKind k, State st) {
+        if (k == Op.BinaryKind.MUL || k == Op.BinaryKind.DIV) {
+            QTensor a = n.param("C0") != null ? n.param("C0").tensor() : in(n, st, 0);
+            QTensor b = n.param("C1") != null ? n.param("C1").tensor() : in(n, st, 1);
+            int[] shape = n.node().outputShape();
+            long[] av = broadcastTo(a, shape);
+            long[] bv = broadcastTo(b, shape);
+            long[] out = new long[av.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = FixedPoint.rescale(Math.multiplyExact(av[i], bv[i]), n.shift());
+            }
+            return new QTensor(shape, out, q.inputScale());
+        }
+        List<QTensor> ins = new ArrayList<>();
+        for (int i = 0; i < n.node().inputs().size(); i++) {
+            ins.add(in(n, st, i));
+        }
+        return exact(n.node().op(), ins).get(0);
+    }
+
+    private long lookup(QNode n, long x, State st) {
+        LookupTable t = n.table();
+        long[] r = st.observed.computeIfAbsent(n.name(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+        r[0] = Math.min(r[0], x);
+        r[1] = Math.max(r[1], x);
+        if (!t.contains(x)) {
+            if (mode == RangeMode.STRICT) {
+                throw new BadInputException("node " + n.node().describe() + ": lookup input " + x + " (real "
+                        + FixedPoint.dequantize(x, t.inScale()) + ") is outside the calibrated " + t.name() + " table range ["
+                        + t.lo() + ", " + t.hi() + "]; recalibrate with inputs like this one or widen the range margin");
+            }
+            if (mode == RangeMode.CLAMP) {
+                st.clamped++;
+                x = Math.max(t.lo(), Math.min(t.hi(), x));
+            }
+        }
+        return t.value(x);
+    }
+
+    private QTensor unary(QNode n, Op.Unary u, QTensor x, State st) {
+        long[] d = x.data();
+        long[] out = new long[d.length];
+        switch (u.fn()) {
+            case RELU:
+                for (int i = 0; i < d.length; i++) {
+                    out[i] = Math.max(0, d[i]);
+                }
+                break;
+            case NEG:
+                for (int i = 0; i < d.length; i++) {
+                    out[i] = -d[i];
+                }
+                break;
+            case ABS:
+                for (int i = 0; i < d.length; i++) {
+                    out[i] = Math.abs(d[i]);
+                }
+                break;
+            case CLIP: {
+                long lo = n.param("min").data()[0];
+                long hi = n.param("max").data()[0];
+                for (int i = 0; i < d.length; i++) {
+                    out[i] = Math.min(Math.max(d[i], lo), hi);
+                }
+                break;
+            }
+            case LEAKY_RELU: {
+                long a = n.param("alpha").data()[0];
+                for (int i = 0; i < d.length; i++) {
+                    out[i] = d[i] >= 0 ? d[i] : FixedPoint.rescale(Math.multiplyExact(d[i], a), n.shift());
+                }
+                break;
+            }
+            default:
+                if (n.table() == null) {
+                    for (int i = 0; i < d.length; i++) {
+                        out[i] = FixedPoint.rescale(Math.multiplyExact(d[i], d[i]), n.shift());
+                    }
+                } else {
+                    for (int i = 0; i < d.length; i++) {
+                        out[i] = lookup(n, d[i], st);
+                    }
+                }
+        }
+        return new QTensor(x.shape(), out, q.inputScale());
+    }
+
+    private QTensor softmax(QNode n, Op.Softmax op, QTensor x, State st) {
+        int[] g = op.groups(x.shape());
+        int outer = g[0];
+        int len = g[1];
+        int inner = g[2];
+        long one = 1L << q.inputScale();
+        long[] d = x.data();
+        long[] out = new long[d.length];
+        long[] e = new long[len];
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int base = o * len * inner + in;
+                long max = Long.MIN_VALUE;
+                for (int i = 0; i < len; i++) {
+                    max = Math.max(max, d[base + i * inner]);
+                }
+                long sum = 0;
+                for (int i = 0; i < len; i++) {
+                    e[i] = lookup(n, d[base + i * inner] - max, st);
+                    sum = Math.addExact(sum, e[i]);
+                }
+                if (sum <= 0) {
+                    throw new BadInputException("node " + n.node().describe() + ": softmax denominator is " + sum
+                            + "; the exp table's scale is too small");
+                }
+                for (int i = 0; i < len; i++) {
+                    out[base + i * inner] = FixedPoint.divRound(Math.multiplyExact(e[i], one), sum);
+                }
+            }
+        }
+        return new QTensor(x.shape(), out, q.inputScale());
+    }
+
+    private QTensor layerNorm(QNode n, Op.LayerNorm op, QTensor x, State st) {
+        int s = q.inputScale();
+        int[] xs = x.shape();
+        int len = Shapes.product(xs, op.axis(), xs.length);
+        int outer = x.size() / Math.max(1, len);
+        long[] gamma = n.param("gamma").data();
+        long[] beta = n.param("beta").data();
+        long[] d = x.data();
+        long[] out = new long[d.length];
+        long[] dev = new long[len];
+        for (int o = 0; o < outer; o++) {
+            long sum = 0;
+            for (int i = 0; i < len; i++) {
+                sum = Math.addExact(sum, d[o * len + i]);
+            }
+            long mu = FixedPoint.divRound(sum, len);
+            long ss = 0;
+            for (int i = 0; i < len; i++) {
+                dev[i] = d[o * len + i] - mu;
+                ss = Math.addExact(ss, Math.multiplyExact(dev[i], dev[i]));
+            }
+            long v = FixedPoint.rescale(FixedPoint.divRound(ss, len), s);
+            long r = lookup(n, v, st);
+            for (int i = 0; i < len; i++) {
+                long norm = FixedPoint.rescale(Math.multiplyExact(dev[i], r), s);
+                out[o * len + i] = FixedPoint.rescale(Math.addExact(Math.multiplyExact(norm, gamma[i]), beta[i]), n.shift());
+            }
+        }
+        return new QTensor(xs, out, s);
+    }
+}
