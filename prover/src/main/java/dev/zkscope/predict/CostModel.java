@@ -201,6 +201,11 @@ public final class CostModel {
 
     // ---------------------------------------------------------------- cache
 
+    /** The cached model for this machine and JVM, or null when none is cached yet. */
+    public static CostModel cached() {
+        return read(cacheFile());
+    }
+
     /** The cached model for this machine and JVM, calibrating (and caching) it first when there is none. */
     public static CostModel loadOrCalibrate() {
         Path file = cacheFile();
