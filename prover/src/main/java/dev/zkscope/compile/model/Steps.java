@@ -150,22 +150,7 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            long macs = 0;
-            long var = 0;
-            for (int o = 0; o < xs.length; o++) {
-                for (int k = 0; k < xs[o].length; k++) {
-                    if (xs[o][k].isConstant()) {
-                        continue;
-                    }
-                    macs++;
-                }
-            }
-            return new Work(macs, var, 0, 0, 0, 0, 0, 0, 0, 0, xs.length);
-        }
-
-        /** The work, telling products of two activations from products with a parameter. */
-        public Work workIn(QModel m) {
+        public Work work(QModel m, long[] bounds) {
             long macs = 0;
             long var = 0;
             for (int o = 0; o < xs.length; o++) {
@@ -179,7 +164,7 @@ public final class Steps {
                     }
                 }
             }
-            return new Work(macs, var, 0, 0, 0, 0, 0, 0, 0, 0, xs.length);
+            return new Work(macs, var, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, xs.length);
         }
     }
 
@@ -225,8 +210,9 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, 0, 0, 0, xs.length, Limbs.bitsFor(d - 1), 0, 0, 0, xs.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, 0, 0, 0, 0, xs.length, Limbs.bitsFor(d - 1) + Limbs.bitsFor(bound(b)) + 1, 0, 0, 0, 0, 0,
+                    xs.length);
         }
     }
 
@@ -302,8 +288,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, as.length, 0, 0, 0, 0, 0, 0, 0, as.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, as.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, as.length);
         }
     }
 
@@ -344,8 +330,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, as.length, as.length, 0, 0, 0, 0, 0, 0, 0, as.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, as.length, 0, as.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, as.length);
         }
     }
 
@@ -411,8 +397,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, 0, as.length, 0, 0, 0, 0, 0, 0, as.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, 0, 0, as.length, rangeBits(b), 0, 0, 0, 0, 0, 0, 0, as.length);
         }
     }
 
@@ -471,12 +457,12 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
+        public Work work(QModel m, long[] b) {
             long c = 0;
             for (Src[] w : windows) {
                 c += w.length - 1;
             }
-            return new Work(0, 0, 0, c, 0, 0, 0, 0, 0, 0, windows.length);
+            return new Work(0, 0, 0, 0, c, rangeBits(b), 0, 0, 0, 0, 0, 0, 0, windows.length);
         }
     }
 
@@ -534,12 +520,12 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
+        public Work work(QModel m, long[] b) {
             long adds = 0;
             for (Src[] w : windows) {
                 adds += w.length;
             }
-            return new Work(0, 0, adds, 0, 0, 0, 0, 0, 0, 0, windows.length);
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, adds, 0, windows.length);
         }
     }
 
@@ -586,8 +572,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, 0, 0, 0, 0, 0, xs.length, table.hi() - table.lo() + 1, 0, xs.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, xs.length, table.hi() - table.lo() + 1, 0, 0, xs.length);
         }
     }
 
@@ -626,8 +612,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, srcs.length, srcs.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, srcs.length, srcs.length);
         }
     }
 
@@ -687,8 +673,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, nums.length, 0, 0, 0, nums.length, 0, 0, 0, 0, nums.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, nums.length, 0, 0, 0, 0, 0, rangeBits(b), nums.length, 0, 0, 0, 0, nums.length);
         }
     }
 }
