@@ -9,6 +9,7 @@ import dev.zkscope.compile.gadget.DotGadget;
 import dev.zkscope.compile.gadget.LinearGadget;
 import dev.zkscope.compile.gadget.Limbs;
 import dev.zkscope.compile.gadget.LookupGadget;
+import dev.zkscope.compile.gadget.RescaleGadget;
 import dev.zkscope.compile.gadget.VarDivGadget;
 import dev.zkscope.quant.FixedPoint;
 
@@ -206,7 +207,11 @@ public final class Steps {
 
         @Override
         public Cell[] lower(Lowerer lw) {
-            return DivGadget.place(lw.layout, lw.cells(xs), d, bound(lw.bounds), Long.bitCount(d) == 1 ? "rescale" : "div");
+            long yMax = bound(lw.bounds);
+            if (Long.bitCount(d) == 1 && RescaleGadget.fits(lw.layout.geometry(), Long.numberOfTrailingZeros(d), yMax)) {
+                return RescaleGadget.place(lw.layout, lw.cells(xs), Long.numberOfTrailingZeros(d), yMax);
+            }
+            return DivGadget.place(lw.layout, lw.cells(xs), d, yMax, Long.bitCount(d) == 1 ? "rescale" : "div");
         }
 
         @Override
@@ -387,11 +392,20 @@ public final class Steps {
         public Cell[] lower(Lowerer lw) {
             long db = diffBound(lw.bounds);
             Cell[] out = new Cell[as.length];
+            Map<Long, CompareGadget.Packer> constPackers = new LinkedHashMap<>();
+            CompareGadget.Packer cells = null;
             for (int i = 0; i < as.length; i++) {
                 Cell a = lw.cell(as[i]);
-                out[i] = bs[i].isConstant()
-                        ? CompareGadget.placeConst(lw.layout, a, bs[i].index(), kind, db)
-                        : CompareGadget.place(lw.layout, a, lw.cell(bs[i]), kind, db);
+                if (bs[i].isConstant()) {
+                    long k = bs[i].index();
+                    out[i] = constPackers.computeIfAbsent(k, kk -> new CompareGadget.Packer(lw.layout, kind, true, kk, db))
+                            .add(a, null);
+                } else {
+                    if (cells == null) {
+                        cells = new CompareGadget.Packer(lw.layout, kind, false, 0, db);
+                    }
+                    out[i] = cells.add(a, lw.cell(bs[i]));
+                }
             }
             return out;
         }
@@ -446,10 +460,11 @@ public final class Steps {
         public Cell[] lower(Lowerer lw) {
             long db = sat(bound(lw.bounds), bound(lw.bounds));
             Cell[] out = new Cell[windows.length];
+            CompareGadget.Packer p = new CompareGadget.Packer(lw.layout, CompareGadget.Kind.MAX, false, 0, db);
             for (int o = 0; o < windows.length; o++) {
                 Cell m = lw.cell(windows[o][0]);
                 for (int k = 1; k < windows[o].length; k++) {
-                    m = CompareGadget.place(lw.layout, m, lw.cell(windows[o][k]), CompareGadget.Kind.MAX, db);
+                    m = p.add(m, lw.cell(windows[o][k]));
                 }
                 out[o] = m;
             }
