@@ -580,10 +580,74 @@ public final class Steps {
             return m;
         }
 
+        /**
+         * The part of the table's range that must be stored: f is constant on [lo, a] and on [b, hi] (a saturating
+         * function such as exp of very negative inputs, erf, sigmoid or tanh at the calibrated scales).
+         */
+        long[] core() {
+            long a = table.lo();
+            long fa = table.f().applyAsLong(a);
+            while (a < table.hi() && table.f().applyAsLong(a + 1) == fa) {
+                a++;
+            }
+            long b = table.hi();
+            long fb = table.f().applyAsLong(b);
+            while (b > a && table.f().applyAsLong(b - 1) == fb) {
+                b--;
+            }
+            return new long[]{a, b};
+        }
+
+        /**
+         * y = f(x) for x in the calibrated [lo, hi]. When f saturates, only its core [a, b] is stored and x is first
+         * clamped to it by two comparisons, y = T(min(max(x, a), b)), which is the same function on [lo, hi]; this is
+         * done when the table rows saved exceed the rows the comparisons add. An input outside [lo, hi] is still a
+         * witness error, as in the quantized evaluator.
+         */
         @Override
         public Cell[] lower(Lowerer lw) {
-            Tables.FunctionTable t = lw.layout.tables().function(table.name(), table.function(), table.f(), table.lo(), table.hi());
-            return LookupGadget.place(lw.layout, lw.cells(xs), t);
+            long[] core = core();
+            long saved = (core[0] - table.lo()) + (table.hi() - core[1]);
+            Cell[] in = lw.cells(xs);
+            long lo = table.lo();
+            long hi = table.hi();
+            if (saved > 2L * xs.length + 16) {
+                lw.layout.filler(t -> {
+                    for (Cell c : in) {
+                        long x = t.get(c);
+                        if (x < lo || x > hi) {
+                            throw new WitnessException(layer, x, "input " + x + " is outside the calibrated range ["
+                                    + lo + ", " + hi + "] of table " + table.name());
+                        }
+                    }
+                });
+                long xb = lw.bound(xs);
+                CompareGadget.Packer up = new CompareGadget.Packer(lw.layout, CompareGadget.Kind.MAX, true, core[0],
+                        sat(xb, Math.abs(core[0])));
+                Cell[] clamped = new Cell[in.length];
+                for (int i = 0; i < in.length; i++) {
+                    clamped[i] = up.add(in[i], null);
+                }
+                CompareGadget.Packer down = new CompareGadget.Packer(lw.layout, CompareGadget.Kind.MIN, true, core[1],
+                        sat(Math.max(xb, Math.abs(core[0])), Math.abs(core[1])));
+                for (int i = 0; i < in.length; i++) {
+                    clamped[i] = down.add(clamped[i], null);
+                }
+                Tables.FunctionTable t = lw.layout.tables().function(table.name(), table.function(), table.f(), core[0], core[1]);
+                return LookupGadget.place(lw.layout, clamped, t);
+            }
+            Tables.FunctionTable t = lw.layout.tables().function(table.name(), table.function(), table.f(), lo, hi);
+            return LookupGadget.place(lw.layout, in, t);
+        }
+
+        @Override
+        public int rangeBits(long[] b) {
+            long[] core = core();
+            long xb = 0;
+            for (Src x : xs) {
+                xb = Math.max(xb, bnd(b, x));
+            }
+            return Limbs.bitsFor(sat(Math.max(xb, Math.abs(core[0])), Math.max(Math.abs(core[0]), Math.abs(core[1]))));
         }
 
         @Override
