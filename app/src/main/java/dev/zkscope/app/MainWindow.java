@@ -2,6 +2,7 @@ package dev.zkscope.app;
 
 import dev.zkscope.viz.LayerSelection;
 import dev.zkscope.viz.LayerTableView;
+import dev.zkscope.viz.LookupTablesView;
 import dev.zkscope.viz.graph.GraphView;
 import java.io.File;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final GraphView graphView;
     private final LayerTableView layerTable;
+    private final LookupTablesView lookupTables;
+    private final Tab lookupTab;
     private final TabPane tabs = new TabPane();
     private final Menu recentMenu = new Menu("Open _Recent");
     private final CheckMenuItem darkTheme = new CheckMenuItem("_Dark theme");
@@ -55,6 +58,9 @@ public final class MainWindow {
         this.settings = settings;
         graphView = new GraphView(selection);
         layerTable = new LayerTableView(selection);
+        lookupTables = new LookupTablesView(selection);
+        lookupTab = new Tab("Lookup tables", lookupTables);
+        lookupTab.setId("tabLookups");
         root.setId("mainRoot");
         root.setTop(menus());
         root.setCenter(center());
@@ -67,6 +73,7 @@ public final class MainWindow {
             applyTheme();
         });
         vm.sessionProperty().addListener((o, a, s) -> show(s));
+        vm.analysisProperty().addListener((o, a, an) -> showAnalysis(an));
         vm.recent().addListener((javafx.collections.ListChangeListener<Path>) c -> fillRecent());
         fillRecent();
         installDragAndDrop();
@@ -113,6 +120,31 @@ public final class MainWindow {
                 + (s.graph().unsupported().isEmpty() ? "" : ", " + s.graph().unsupported().size() + " unsupported"));
         graphView.setGraph(s.layout());
         layerTable.setRows(s.rows());
+    }
+
+    private void showAnalysis(Analysis a) {
+        List<LookupTablesView.Entry> tables = a == null ? List.of() : a.lookupTables();
+        lookupTables.setTables(tables);
+        if (!tables.isEmpty() && !tabs.getTabs().contains(lookupTab)) {
+            tabs.getTabs().add(1, lookupTab);
+        } else if (tables.isEmpty()) {
+            tabs.getTabs().remove(lookupTab);
+        }
+    }
+
+    /** Shows the tab with that id, if it is there; returns whether it was. */
+    public boolean showTab(String id) {
+        for (Tab t : tabs.getTabs()) {
+            if (id.equals(t.getId())) {
+                tabs.getSelectionModel().select(t);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public LookupTablesView lookupTables() {
+        return lookupTables;
     }
 
     private MenuBar menus() {
@@ -213,7 +245,9 @@ public final class MainWindow {
 
         Tab layers = new Tab("Layers", layerTable);
         layers.setId("tabLayers");
-        tabs.getTabs().add(layers);
+        Tab settingsTab = new Tab("Settings", new SettingsView(vm));
+        settingsTab.setId("tabSettings");
+        tabs.getTabs().addAll(layers, settingsTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         title.getStyleClass().add("model-title");
         title.setId("modelTitle");

@@ -48,14 +48,23 @@ final class ScreenshotDriver {
             fail("no sample named " + model + " in " + samples.dir());
             return;
         }
-        steps.add(new Step("layers", () -> {
-            vm.open(s.file());
-        }, () -> vm.session() != null && !vm.loadingProperty().get()));
-        steps.add(new Step("graph-selection", () -> {
-            String layer = pickLayer();
-            window.selection().select(layer);
-        }, () -> true));
+        steps.add(new Step("layers", () -> vm.open(s.file()), this::idle));
+        steps.add(new Step("graph-selection", () -> window.selection().select(pickLayer()), () -> true));
+        steps.add(new Step("settings", () -> window.showTab("tabSettings"), this::idle));
+        SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
+        if (withTables != null) {
+            steps.add(new Step("lookup-tables", () -> {
+                window.showTab("tabLayers");
+                vm.open(withTables.file());
+            }, () -> idle() && vm.session().file().equals(withTables.file())
+                    && window.showTab("tabLookups")));
+        }
         run(0);
+    }
+
+    private boolean idle() {
+        return vm.session() != null && !vm.loadingProperty().get() && !vm.analyzingProperty().get()
+                && vm.analysis() != null;
     }
 
     /** The most interesting layer to select: the first Conv or Gemm. */

@@ -1,0 +1,39 @@
+package dev.zkscope.viz.chart;
+
+import javafx.scene.control.Label;
+import javafx.scene.layout.StackPane;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+
+/** A JFreeChart {@link ChartViewer} that can also be empty (showing a message instead). */
+public final class ChartPane extends StackPane {
+    private final Label message = new Label();
+    private ChartViewer viewer;
+    private JFreeChart chart;
+
+    public ChartPane(String emptyMessage) {
+        message.setText(emptyMessage);
+        message.setWrapText(true);
+        getChildren().add(message);
+        setMinSize(0, 0);
+    }
+
+    public void setChart(JFreeChart c) {
+        this.chart = c;
+        if (c == null) {
+            getChildren().setAll(message);
+            return;
+        }
+        Charts.style(c);
+        if (viewer == null) {
+            viewer = new ChartViewer(c);
+        } else {
+            viewer.setChart(c);
+        }
+        getChildren().setAll(viewer);
+    }
+
+    public JFreeChart chart() {
+        return chart;
+    }
+}
