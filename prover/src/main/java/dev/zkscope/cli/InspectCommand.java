@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.InputFiles;
 import dev.zkscope.ir.Node;
 import dev.zkscope.ir.Op;
 import dev.zkscope.ir.Tensor;
@@ -39,7 +40,7 @@ public final class InspectCommand implements Callable<Integer> {
         QuantizedGraph q = null;
         Calibrator.Calibration cal = null;
         String quantNote;
-        ModelOptions.Samples samples = null;
+        InputFiles.Samples samples = null;
         if (!g.unsupported().isEmpty()) {
             quantNote = "not quantized: the model has unsupported nodes";
         } else {
@@ -129,7 +130,7 @@ public final class InspectCommand implements Callable<Integer> {
         return s.length() <= n ? s : s.substring(0, n - 1) + "~";
     }
 
-    private static ObjectNode toJson(Graph g, QuantizedGraph q, Calibrator.Calibration cal, ModelOptions.Samples samples,
+    private static ObjectNode toJson(Graph g, QuantizedGraph q, Calibrator.Calibration cal, InputFiles.Samples samples,
                                      String quantNote) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();

@@ -1,5 +1,7 @@
 package dev.zkscope.cli;
 
+import dev.zkscope.ir.InputFileException;
+
 import dev.zkscope.ir.BadInputException;
 import dev.zkscope.ir.UnsupportedModelException;
 import dev.zkscope.onnx.ModelLoadException;

@@ -13,9 +13,12 @@ package dev.zkscope.compile;
  * @param fnLanes          function-lookup lanes per row
  * @param minLogN          smallest trace height accepted (2^minLogN)
  * @param maxLogN          largest trace height accepted; more is a {@link CompileException}
+ * @param inputAbsMax      the input domain the circuit accepts, |x| &lt;= inputAbsMax in real units (the digits samples
+ *                         are in [0, 1]); value bounds, and so range-check widths, are propagated from it, and an input
+ *                         outside it is a {@link WitnessException}
  */
 public record CompileOptions(int innerCols, Visibility weights, Visibility input, int reservedRows, int rangeCols,
-                             int limbBits, int fnLanes, int minLogN, int maxLogN) {
+                             int limbBits, int fnLanes, int minLogN, int maxLogN, double inputAbsMax) {
 
     /** Who sees a tensor. The model output is always public. */
     public enum Visibility { FIXED, PRIVATE, PUBLIC }
@@ -30,37 +33,47 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
         if (reservedRows < 0) {
             throw new IllegalArgumentException("reservedRows must be >= 0");
         }
+        if (!(inputAbsMax > 0) || Double.isInfinite(inputAbsMax)) {
+            throw new IllegalArgumentException("inputAbsMax must be positive and finite, got " + inputAbsMax);
+        }
         if (minLogN > maxLogN) {
             throw new IllegalArgumentException("minLogN > maxLogN");
         }
     }
 
-    /** 16 inner columns, fixed weights, private input, 6 range columns of 8-bit limbs, 2 function lanes. */
+    /**
+     * 16 inner columns, fixed weights, private input, 16 reserved rows, at least 6 range columns of 8-bit limbs (more
+     * when the value bounds need them), 2 function lanes, input domain |x| &lt;= 1.
+     */
     public static CompileOptions defaults() {
-        return new CompileOptions(16, Visibility.FIXED, Visibility.PRIVATE, 16, 6, 8, 2, 4, 24);
+        return new CompileOptions(16, Visibility.FIXED, Visibility.PRIVATE, 16, 6, 8, 2, 4, 24, 1.0);
     }
 
     public CompileOptions withInnerCols(int c) {
-        return new CompileOptions(c, weights, input, reservedRows, rangeCols, limbBits, fnLanes, minLogN, maxLogN);
+        return new CompileOptions(c, weights, input, reservedRows, rangeCols, limbBits, fnLanes, minLogN, maxLogN, inputAbsMax);
     }
 
     public CompileOptions withWeights(Visibility v) {
-        return new CompileOptions(innerCols, v, input, reservedRows, rangeCols, limbBits, fnLanes, minLogN, maxLogN);
+        return new CompileOptions(innerCols, v, input, reservedRows, rangeCols, limbBits, fnLanes, minLogN, maxLogN, inputAbsMax);
     }
 
     public CompileOptions withInput(Visibility v) {
-        return new CompileOptions(innerCols, weights, v, reservedRows, rangeCols, limbBits, fnLanes, minLogN, maxLogN);
+        return new CompileOptions(innerCols, weights, v, reservedRows, rangeCols, limbBits, fnLanes, minLogN, maxLogN, inputAbsMax);
     }
 
     public CompileOptions withReservedRows(int r) {
-        return new CompileOptions(innerCols, weights, input, r, rangeCols, limbBits, fnLanes, minLogN, maxLogN);
+        return new CompileOptions(innerCols, weights, input, r, rangeCols, limbBits, fnLanes, minLogN, maxLogN, inputAbsMax);
     }
 
     public CompileOptions withRange(int cols, int bits) {
-        return new CompileOptions(innerCols, weights, input, reservedRows, cols, bits, fnLanes, minLogN, maxLogN);
+        return new CompileOptions(innerCols, weights, input, reservedRows, cols, bits, fnLanes, minLogN, maxLogN, inputAbsMax);
+    }
+
+    public CompileOptions withInputAbsMax(double a) {
+        return new CompileOptions(innerCols, weights, input, reservedRows, rangeCols, limbBits, fnLanes, minLogN, maxLogN, a);
     }
 
     public CompileOptions withMaxLogN(int m) {
-        return new CompileOptions(innerCols, weights, input, reservedRows, rangeCols, limbBits, fnLanes, minLogN, m);
+        return new CompileOptions(innerCols, weights, input, reservedRows, rangeCols, limbBits, fnLanes, minLogN, m, inputAbsMax);
     }
 }

@@ -64,6 +64,13 @@ public final class CompiledModel {
             throw new IllegalArgumentException("model " + model.name() + " takes " + inputCells.length
                     + " input values, got " + input.length);
         }
+        long bound = model.inputBound();
+        for (int i = 0; i < input.length; i++) {
+            if (Math.abs(input[i]) > bound) {
+                throw new WitnessException("input", input[i], "input element " + i + " = " + input[i]
+                        + " is outside the circuit's input domain |x| <= " + bound + " (CompileOptions.inputAbsMax)");
+            }
+        }
         Trace t = layout.fill(circuit, tr -> {
             for (int i = 0; i < input.length; i++) {
                 tr.set(inputCells[i], input[i]);

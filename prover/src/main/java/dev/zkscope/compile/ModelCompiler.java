@@ -18,13 +18,41 @@ import java.util.Map;
 public final class ModelCompiler {
     private ModelCompiler() {}
 
+    /**
+     * Compiles a quantized ONNX graph: lowers it to the layer IR following the quantized evaluator's integer semantics,
+     * then places it. Value bounds start from {@link CompileOptions#inputAbsMax()}.
+     */
+    public static CompiledModel compile(dev.zkscope.quant.QuantizedGraph graph, CompileOptions options) {
+        return compile(QuantizedLowering.lower(graph, options.inputAbsMax()), options);
+    }
+
+    /** The layer IR of a quantized graph (what {@link #compile(dev.zkscope.quant.QuantizedGraph, CompileOptions)} places). */
+    public static QModel lower(dev.zkscope.quant.QuantizedGraph graph, CompileOptions options) {
+        return QuantizedLowering.lower(graph, options.inputAbsMax());
+    }
+
+    /** Compiles a model already in the layer IR. */
     public static CompiledModel compile(QModel model, CompileOptions options) {
         boolean adviceWeights = options.weights() == CompileOptions.Visibility.PRIVATE || model.hasActivationProducts();
-        Geometry geo = new Geometry(options.innerCols(), adviceWeights, options.rangeCols(), options.limbBits(),
+        long[] bounds = model.bounds();
+        int bits = 0;
+        String widest = null;
+        for (Step s : model.steps()) {
+            int b = s.rangeBits(bounds);
+            if (b > bits) {
+                bits = b;
+                widest = s.layer();
+            }
+        }
+        int halfLimbs = Math.max(options.rangeCols() / 2, (bits + options.limbBits() - 1) / options.limbBits());
+        if (2 * halfLimbs > 16) {
+            throw new CompileException("layer " + widest + " needs a " + bits + "-bit range check, more than 8 limbs of "
+                    + options.limbBits() + " bits: raise limbBits or narrow inputAbsMax");
+        }
+        Geometry geo = new Geometry(options.innerCols(), adviceWeights, 2 * halfLimbs, options.limbBits(),
                 options.fnLanes());
         Layout layout = new Layout(geo);
         Cell[][] cells = new Cell[model.tensorCount()][];
-        long[] bounds = model.bounds();
 
         layout.beginLayer("input", "Input");
         int inSize = model.size(model.inputTensor());

@@ -10,4 +10,18 @@ import dev.zkscope.circuit.Witness;
  * @param output       the quantized model output (the public output), signed
  */
 public record ModelWitness(Witness witness, long[] publicValues, long[] output) {
+
+    /** The public values as the verifier takes them: one instance column of field elements. */
+    public long[][] instance() {
+        return instanceOf(publicValues);
+    }
+
+    /** One instance column holding the given signed public values as field elements. */
+    public static long[][] instanceOf(long[] signedValues) {
+        long[] col = new long[signedValues.length];
+        for (int i = 0; i < col.length; i++) {
+            col[i] = dev.zkscope.field.Goldilocks.fromSigned(signedValues[i]);
+        }
+        return new long[][]{col};
+    }
 }

@@ -70,6 +70,11 @@ public final class Goldilocks {
         return mul(a, a);
     }
 
+    /** The unsigned 128-bit integer hi * 2^64 + lo reduced mod p. */
+    public static long fromUint128(long hi, long lo) {
+        return reduce128(hi, lo);
+    }
+
     /** Reduces the 128-bit value hi * 2^64 + lo modulo p. */
     static long reduce128(long hi, long lo) {
         long hiHi = hi >>> 32;
@@ -106,5 +111,64 @@ public final class Goldilocks {
             throw new ArithmeticException("inverse of zero in Goldilocks");
         }
         return pow(a, P - 2);
+    }
+
+    /** 7 generates the multiplicative group F_p^*, of order p - 1 = 2^32 * 3 * 5 * 17 * 257 * 65537. */
+    public static final long GENERATOR = 7;
+    /** The largest power of two dividing p - 1. */
+    public static final int TWO_ADICITY = 32;
+    /** 7^((p-1)/2^32): a primitive 2^32-th root of unity. */
+    private static final long ROOT_2_32 = pow(GENERATOR, (P - 1) >>> 32);
+
+    /**
+     * A primitive 2^logN-th root of unity, omega_{2^logN} = 7^((p-1)/2^logN); these satisfy omega_{2n}^2 = omega_n,
+     * so the subgroups used by the NTT nest.
+     */
+    public static long rootOfUnity(int logN) {
+        if (logN < 0 || logN > TWO_ADICITY) {
+            throw new IllegalArgumentException("no 2^" + logN + "-th root of unity in Goldilocks (two-adicity 32)");
+        }
+        long r = ROOT_2_32;
+        for (int i = logN; i < TWO_ADICITY; i++) {
+            r = mul(r, r);
+        }
+        return r;
+    }
+
+    /**
+     * Montgomery's batch inversion: out[i] = 1/a[i] with one field inversion and 3(n-1) multiplications, from the
+     * prefix products a[0]...a[i]. Throws on a zero entry.
+     */
+    public static long[] batchInverse(long[] a) {
+        int n = a.length;
+        long[] out = new long[n];
+        if (n == 0) {
+            return out;
+        }
+        long acc = 1;
+        for (int i = 0; i < n; i++) {
+            if (a[i] == 0) {
+                throw new ArithmeticException("batch inverse of zero at index " + i);
+            }
+            out[i] = acc;
+            acc = mul(acc, a[i]);
+        }
+        long inv = inv(acc);
+        for (int i = n - 1; i >= 0; i--) {
+            out[i] = mul(out[i], inv);
+            inv = mul(inv, a[i]);
+        }
+        return out;
+    }
+
+    /** Powers base^0 .. base^(count-1). */
+    public static long[] powers(long base, int count) {
+        long[] out = new long[count];
+        long x = 1;
+        for (int i = 0; i < count; i++) {
+            out[i] = x;
+            x = mul(x, base);
+        }
+        return out;
     }
 }

@@ -11,10 +11,11 @@ import java.util.Map;
  * (initializers, Constant nodes and folded constant subgraphs) by name.
  */
 public final class Graph {
-    /** A named graph input or output with its static shape. */
+    /** A named graph input or output with its static shape (null: unknown, after an unsupported node). */
     public record Value(String name, int[] shape) {
+        /** The element count, or -1 if the shape is unknown. */
         public int size() {
-            return (int) Tensor.elementCount(shape);
+            return shape == null ? -1 : (int) Tensor.elementCount(shape);
         }
     }
 

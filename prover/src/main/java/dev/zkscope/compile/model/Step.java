@@ -46,6 +46,11 @@ public abstract class Step {
     /** Places the step's gadgets; returns the output cells. */
     public abstract Cell[] lower(Lowerer lw);
 
+    /** The widest range check this step needs, in bits, given the value bounds (0 when it needs none). */
+    public int rangeBits(long[] bounds) {
+        return 0;
+    }
+
     /** What this step asks of a prover, for the estimates. */
     public abstract Work work();
 

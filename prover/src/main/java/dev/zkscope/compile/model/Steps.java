@@ -215,6 +215,11 @@ public final class Steps {
         }
 
         @Override
+        public int rangeBits(long[] b) {
+            return Math.max(Limbs.bitsFor(d - 1), Limbs.bitsFor(bound(b)) + 1);
+        }
+
+        @Override
         public Cell[] lower(Lowerer lw) {
             return DivGadget.place(lw.layout, lw.cells(xs), d, bound(lw.bounds), Long.bitCount(d) == 1 ? "rescale" : "div");
         }
@@ -388,6 +393,11 @@ public final class Steps {
         }
 
         @Override
+        public int rangeBits(long[] b) {
+            return Limbs.bitsFor(diffBound(b));
+        }
+
+        @Override
         public Cell[] lower(Lowerer lw) {
             long db = diffBound(lw.bounds);
             Cell[] out = new Cell[as.length];
@@ -439,6 +449,11 @@ public final class Steps {
                 }
             }
             return m;
+        }
+
+        @Override
+        public int rangeBits(long[] b) {
+            return Limbs.bitsFor(sat(bound(b), bound(b)));
         }
 
         @Override
@@ -657,6 +672,13 @@ public final class Steps {
                 m = Math.max(m, bnd(b, s));
             }
             return m;
+        }
+
+        @Override
+        public int rangeBits(long[] b) {
+            long den = denBound(b);
+            return Math.max(Math.max(Limbs.bitsFor(Math.max(0, den - 1)), Limbs.bitsFor(den / 2)),
+                    Limbs.bitsFor(bound(b)) + 1);
         }
 
         @Override

@@ -1,0 +1,61 @@
+package dev.zkscope.bench;
+
+import dev.zkscope.plonk.Proof;
+import dev.zkscope.plonk.ProofParameters;
+import dev.zkscope.plonk.ProofSystem;
+import dev.zkscope.plonk.ProvingKey;
+import dev.zkscope.plonk.VerifyResult;
+import dev.zkscope.profile.HeapSampler;
+import dev.zkscope.profile.PhaseListener;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A plain (non-JMH) timing of whole proofs, with phases and peak heap: java -cp zkscope-bench.jar
+ * dev.zkscope.bench.QuickProof [preset] [logN...]. Reports the median of 3 runs after one warm-up.
+ */
+public final class QuickProof {
+    public static void main(String[] args) {
+        ProofParameters p = ProofParameters.byName(args.length > 0 ? args[0] : "standard");
+        for (int i = 1; i < args.length; i++) {
+            int logN = Integer.parseInt(args[i]);
+            BenchCircuits.Instance inst = BenchCircuits.mix(logN, p.reservedRows());
+            ProvingKey pk = ProofSystem.keygen(inst.circuit(), p);
+            long[] times = new long[4];
+            long[] vt = new long[4];
+            long peak = 0;
+            Map<String, Long> phases = new LinkedHashMap<>();
+            Proof proof = null;
+            for (int rep = 0; rep < 4; rep++) {
+                System.gc();
+                HeapSampler hs = new HeapSampler(10).start();
+                long t0 = System.nanoTime();
+                final int r = rep;
+                proof = ProofSystem.prove(pk, inst.witness(), new PhaseListener() {
+                    public void phaseStarted(String phase) { }
+                    public void phaseFinished(String phase, long nanos) {
+                        if (r > 0) {
+                            phases.merge(phase, nanos / 3, Long::sum);
+                        }
+                    }
+                });
+                times[rep] = System.nanoTime() - t0;
+                peak = Math.max(peak, hs.stop());
+                byte[] b = proof.toBytes();
+                long v0 = System.nanoTime();
+                VerifyResult res = ProofSystem.verify(pk.verifyingKey(), inst.witness().instance(), b);
+                vt[rep] = System.nanoTime() - v0;
+                if (!res.accepted()) {
+                    throw new IllegalStateException("rejected: " + res);
+                }
+            }
+            java.util.Arrays.sort(times, 1, 4);
+            java.util.Arrays.sort(vt, 1, 4);
+            StringBuilder sb = new StringBuilder();
+            phases.forEach((k, v) -> sb.append(String.format(" %s=%.0f", k, v / 1e6)));
+            System.out.printf("logN=%d prove median %.0f ms, verify %.1f ms, proof %d bytes, peak heap %d MiB |%s%n",
+                    logN, times[2] / 1e6, vt[2] / 1e6, proof.sizeBytes(), peak >> 20, sb);
+        }
+    }
+}

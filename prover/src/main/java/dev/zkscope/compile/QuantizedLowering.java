@@ -1,0 +1,874 @@
+package dev.zkscope.compile;
+
+import dev.zkscope.compile.gadget.CompareGadget;
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.compile.model.Src;
+import dev.zkscope.compile.model.Steps;
+import dev.zkscope.compile.model.TableSpec;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.Node;
+import dev.zkscope.ir.Op;
+import dev.zkscope.ir.Shapes;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.quant.FixedPoint;
+import dev.zkscope.quant.LookupTable;
+import dev.zkscope.quant.QNode;
+import dev.zkscope.quant.QWeight;
+import dev.zkscope.quant.QuantizedGraph;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lowers a {@link QuantizedGraph} to the layer IR ({@link QModel}), node by node, following the integer semantics
+ * documented on {@link dev.zkscope.quant.QuantizedEvaluator} step for step, so that the witness equals the evaluator's
+ * tensors bit for bit. Nodes that do not reach the graph output (shape computations folded at import) are skipped.
+ * Data movement (Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Slice, Split, Pad, Gather, Identity, Cast)
+ * becomes wiring: its index map is found by running the op itself on inputs whose values encode their own position.
+ */
+final class QuantizedLowering {
+    private final QuantizedGraph q;
+    private final Graph g;
+    private final QModel m;
+    private final Map<String, Integer> tensors = new HashMap<>();
+    private final Map<String, int[]> shapes = new HashMap<>();
+    private final int s;
+
+    private QuantizedLowering(QuantizedGraph q, long inputBound) {
+        this.q = q;
+        this.g = q.graph();
+        this.s = q.inputScale();
+        this.m = new QModel(g.name() == null || g.name().isBlank() ? "model" : g.name());
+        if (g.inputs().size() != 1 || g.outputs().size() != 1) {
+            throw new CompileException("the compiler takes models with one input and one output; " + g.name() + " has "
+                    + g.inputs().size() + " and " + g.outputs().size());
+        }
+        Graph.Value in = g.inputs().get(0);
+        tensors.put(in.name(), m.input(in.shape(), inputBound));
+        shapes.put(in.name(), in.shape());
+    }
+
+    /** The layer IR of a quantized graph; {@code inputAbsMax} bounds |input| in real units. */
+    static QModel lower(QuantizedGraph q, double inputAbsMax) {
+        long bound = (long) Math.ceil(Math.scalb(inputAbsMax, q.inputScale()));
+        QuantizedLowering l = new QuantizedLowering(q, bound);
+        Set<String> live = l.liveNodes();
+        for (QNode n : q.nodes()) {
+            if (live.contains(n.name())) {
+                l.node(n);
+            }
+        }
+        Graph.Value out = l.g.outputs().get(0);
+        Integer t = l.tensors.get(out.name());
+        if (t == null) {
+            throw new CompileException("graph output " + out.name() + " is not computed by any node");
+        }
+        l.m.output(t, out.shape());
+        return l.m;
+    }
+
+    private Set<String> liveNodes() {
+        Map<String, Node> producer = new HashMap<>();
+        for (Node n : g.nodes()) {
+            for (String o : n.outputs()) {
+                producer.put(o, n);
+            }
+        }
+        Set<String> live = new HashSet<>();
+        List<String> work = new ArrayList<>();
+        work.add(g.outputs().get(0).name());
+        while (!work.isEmpty()) {
+            Node n = producer.get(work.remove(work.size() - 1));
+            if (n != null && live.add(n.name())) {
+                QNode qn = q.node(n.name());
+                for (int i = 0; i < n.inputs().size(); i++) {
+                    if (qn != null && qn.param("C" + i) != null) {
+                        continue;
+                    }
+                    work.add(n.inputs().get(i));
+                }
+            }
+        }
+        return live;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Src[] range(int t, int n) {
+        Src[] out = new Src[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new Src(t, i);
+        }
+        return out;
+    }
+
+    private static int size(int[] shape) {
+        return (int) Tensor.elementCount(shape);
+    }
+
+    /** For each element of {@code to}, the row-major index of the element of {@code from} broadcast onto it. */
+    static int[] broadcastIndex(int[] from, int[] to) {
+        int n = size(to);
+        int[] strides = Shapes.broadcastStrides(from, to);
+        int[] idx = new int[n];
+        int[] ctr = new int[to.length];
+        int off = 0;
+        for (int i = 0; i < n; i++) {
+            idx[i] = off;
+            for (int d = to.length - 1; d >= 0; d--) {
+                ctr[d]++;
+                off += strides[d];
+                if (ctr[d] < to[d]) {
+                    break;
+                }
+                off -= strides[d] * to[d];
+                ctr[d] = 0;
+            }
+        }
+        return idx;
+    }
+
+    /** Operand i of a node broadcast to {@code shape}: an activation's elements, or a constant parameter's values. */
+    private Src[] operand(QNode n, int i, int[] shape) {
+        QWeight c = n.param("C" + i);
+        if (c != null) {
+            int[] idx = broadcastIndex(c.shape(), shape);
+            Src[] out = new Src[idx.length];
+            for (int k = 0; k < idx.length; k++) {
+                out[k] = Src.constant(c.data()[idx[k]]);
+            }
+            return out;
+        }
+        String name = n.node().inputs().get(i);
+        Integer t = tensors.get(name);
+        if (t == null) {
+            throw new CompileException("node " + n.node().describe() + " reads " + name + ", which was not computed");
+        }
+        int[] idx = broadcastIndex(shapes.get(name), shape);
+        Src[] out = new Src[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            out[k] = new Src(t, idx[k]);
+        }
+        return out;
+    }
+
+    private Src[] operand(QNode n, int i) {
+        String name = n.node().inputs().get(i);
+        return operand(n, i, n.param("C" + i) != null ? n.param("C" + i).shape() : shapes.get(name));
+    }
+
+    private int[] inShape(QNode n, int i) {
+        return n.param("C" + i) != null ? n.param("C" + i).shape() : shapes.get(n.node().inputs().get(i));
+    }
+
+    private void define(QNode n, int tensor) {
+        Node node = n.node();
+        tensors.put(node.outputs().get(0), tensor);
+        shapes.put(node.outputs().get(0), node.outputShape());
+        m.nodeOutput(node.name(), tensor);
+    }
+
+    private int add(Steps.Dot st) { return m.add(st); }
+
+    private int tensor(int size) {
+        return m.newTensor(size);
+    }
+
+    private int rescale(QNode n, int t, int k) {
+        if (k == 0) {
+            return t;
+        }
+        int size = m.size(t);
+        return m.add(new Steps.Div(n.name(), n.node().opType(), tensor(size), range(t, size), 1L << k));
+    }
+
+    private int div(QNode n, int t, long d) {
+        int size = m.size(t);
+        return m.add(new Steps.Div(n.name(), n.node().opType(), tensor(size), range(t, size), d));
+    }
+
+    private int linear(QNode n, Src[] a, Src[] b, long[] alpha, long[] beta, long[] gamma) {
+        return m.add(new Steps.Linear(n.name(), n.node().opType(), tensor(a.length), a, b, alpha, beta, gamma));
+    }
+
+    private static long[] fill(int n, long v) {
+        long[] out = new long[n];
+        java.util.Arrays.fill(out, v);
+        return out;
+    }
+
+    private TableSpec table(QNode n) {
+        LookupTable t = n.table();
+        if (t == null || t.unbounded()) {
+            throw new CompileException("node " + n.node().describe() + " needs a calibrated lookup table");
+        }
+        String name = t.name() + "_s" + t.inScale() + "_s" + t.outScale();
+        return new TableSpec(name.replace(',', ';'), name.replace(',', ';'), t::value, t.lo(), t.hi());
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    private void node(QNode n) {
+        Op op = n.node().op();
+        if (op instanceof Op.Gemm) {
+            gemm(n, (Op.Gemm) op);
+        } else if (op instanceof Op.MatMul) {
+            matmul(n);
+        } else if (op instanceof Op.Conv) {
+            conv(n, (Op.Conv) op);
+        } else if (op instanceof Op.Binary) {
+            binary(n, ((Op.Binary) op).op());
+        } else if (op instanceof Op.Unary) {
+            unary(n, (Op.Unary) op);
+        } else if (op instanceof Op.PRelu) {
+            QWeight slope = n.param("slope");
+            int[] shape = n.node().outputShape();
+            int[] idx = broadcastIndex(slope.shape(), shape);
+            long[] a = new long[idx.length];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = slope.data()[idx[i]];
+            }
+            leaky(n, a);
+        } else if (op instanceof Op.BatchNorm) {
+            batchNorm(n);
+        } else if (op instanceof Op.LayerNorm) {
+            layerNorm(n, (Op.LayerNorm) op);
+        } else if (op instanceof Op.Softmax) {
+            softmax(n, (Op.Softmax) op);
+        } else if (op instanceof Op.Pool) {
+            pool(n, (Op.Pool) op);
+        } else if (op instanceof Op.Reduce) {
+            reduce(n, (Op.Reduce) op);
+        } else if (op instanceof Op.Unsupported) {
+            throw new CompileException("node " + n.node().describe() + " is not supported");
+        } else {
+            wiring(n);
+        }
+    }
+
+    /** Products out[o] = bias[o] + sum_k a[o][k] * b[o][k] (then rescaled), from index maps over the operands. */
+    private int dot(QNode n, Src[][] xs, Src[][] ws, Src[] bias) {
+        return add(new Steps.Dot(n.name(), n.node().opType(), tensor(xs.length), xs, ws, bias));
+    }
+
+    private Src[] paramSrcs(QWeight w) {
+        int t = m.param(w.data());
+        return range(t, w.data().length);
+    }
+
+    private Src[] activation(String name) {
+        Integer t = tensors.get(name);
+        if (t == null) {
+            throw new CompileException("tensor " + name + " was not computed");
+        }
+        return range(t, m.size(t));
+    }
+
+    private static Src[] transpose2d(Src[] a, int rows, int cols) {
+        Src[] out = new Src[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return out;
+    }
+
+    private void gemm(QNode n, Op.Gemm op) {
+        int[] as = inShape(n, 0);
+        Src[] a = operand(n, 0);
+        int mRows = op.transA() ? as[1] : as[0];
+        int k = op.transA() ? as[0] : as[1];
+        if (op.transA()) {
+            a = transpose2d(a, as[0], as[1]);
+        }
+        Src[] b;
+        int nCols;
+        if (n.param("W") != null) {
+            QWeight w = n.param("W");
+            b = paramSrcs(w);
+            nCols = w.shape()[1];
+        } else {
+            int[] bs = inShape(n, 1);
+            b = operand(n, 1);
+            if (op.transB()) {
+                b = transpose2d(b, bs[0], bs[1]);
+                nCols = bs[0];
+            } else {
+                nCols = bs[1];
+            }
+        }
+        int[] outShape = n.node().outputShape();
+        Src[] bias = null;
+        if (n.param("B") != null) {
+            QWeight bw = n.param("B");
+            int bt = m.param(bw.data());
+            int[] idx = broadcastIndex(bw.shape(), outShape);
+            bias = new Src[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                bias[i] = new Src(bt, idx[i]);
+            }
+        }
+        Src[][] xs = new Src[mRows * nCols][k];
+        Src[][] ws = new Src[mRows * nCols][k];
+        for (int i = 0; i < mRows; i++) {
+            for (int j = 0; j < nCols; j++) {
+                for (int t = 0; t < k; t++) {
+                    xs[i * nCols + j][t] = a[i * k + t];
+                    ws[i * nCols + j][t] = b[t * nCols + j];
+                }
+            }
+        }
+        define(n, rescale(n, dot(n, xs, ws, bias), n.shift()));
+    }
+
+    private void matmul(QNode n) {
+        Src[] a;
+        int[] as;
+        if (n.param("A") != null) {
+            a = paramSrcs(n.param("A"));
+            as = n.param("A").shape();
+        } else {
+            a = operand(n, 0);
+            as = inShape(n, 0);
+        }
+        Src[] b;
+        int[] bs;
+        if (n.param("W") != null) {
+            b = paramSrcs(n.param("W"));
+            bs = n.param("W").shape();
+        } else {
+            b = operand(n, 1);
+            bs = inShape(n, 1);
+        }
+        int[] a2 = as.length == 1 ? new int[]{1, as[0]} : as;
+        int[] b2 = bs.length == 1 ? new int[]{bs[0], 1} : bs;
+        int rows = a2[a2.length - 2];
+        int k = a2[a2.length - 1];
+        int cols = b2[b2.length - 1];
+        int[] aBatch = java.util.Arrays.copyOf(a2, a2.length - 2);
+        int[] bBatch = java.util.Arrays.copyOf(b2, b2.length - 2);
+        int[] batch = Shapes.broadcast(List.of(aBatch, bBatch));
+        int nb = size(batch);
+        int[] ai = broadcastIndex(aBatch, batch);
+        int[] bi = broadcastIndex(bBatch, batch);
+        Src[][] xs = new Src[nb * rows * cols][k];
+        Src[][] ws = new Src[nb * rows * cols][k];
+        boolean aIsParam = n.param("A") != null;
+        for (int p = 0; p < nb; p++) {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    int o = (p * rows + i) * cols + j;
+                    for (int t = 0; t < k; t++) {
+                        Src av = a[ai[p] * rows * k + i * k + t];
+                        Src bv = b[bi[p] * k * cols + t * cols + j];
+                        // the parameter operand goes on the weight side
+                        xs[o][t] = aIsParam ? bv : av;
+                        ws[o][t] = aIsParam ? av : bv;
+                    }
+                }
+            }
+        }
+        define(n, rescale(n, dot(n, xs, ws, null), n.shift()));
+    }
+
+    private void conv(QNode n, Op.Conv op) {
+        QWeight wq = n.param("W");
+        int[] xs = inShape(n, 0);
+        int[] os = n.node().outputShape();
+        if (xs[0] != 1) {
+            throw new CompileException("node " + n.node().describe() + ": batch size " + xs[0] + "; the circuit proves batch 1");
+        }
+        boolean oneD = op.kernel().length == 1;
+        int h = oneD ? 1 : xs[2];
+        int wd = xs[xs.length - 1];
+        int kh = oneD ? 1 : op.kernel()[0];
+        int kw = op.kernel()[op.kernel().length - 1];
+        int sh = oneD ? 1 : op.strides()[0];
+        int sw = op.strides()[op.strides().length - 1];
+        int ph = oneD ? 0 : op.padsBegin()[0];
+        int pw = op.padsBegin()[op.padsBegin().length - 1];
+        int dh = oneD ? 1 : op.dilations()[0];
+        int dw = op.dilations()[op.dilations().length - 1];
+        int oh = oneD ? 1 : os[2];
+        int ow = os[os.length - 1];
+        int c = xs[1];
+        int mOut = os[1];
+        int cg = c / op.group();
+        int mg = mOut / op.group();
+        Src[] x = operand(n, 0);
+        int wt = m.param(wq.data());
+        int bt = n.param("B") == null ? -1 : m.param(n.param("B").data());
+        Src[][] xsrc = new Src[mOut * oh * ow][];
+        Src[][] wsrc = new Src[mOut * oh * ow][];
+        Src[] bias = bt < 0 ? null : new Src[mOut * oh * ow];
+        for (int oc = 0; oc < mOut; oc++) {
+            int grp = oc / mg;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int o = (oc * oh + oy) * ow + ox;
+                    List<Src> xl = new ArrayList<>();
+                    List<Src> wl = new ArrayList<>();
+                    for (int ic = 0; ic < cg; ic++) {
+                        int xc = grp * cg + ic;
+                        for (int ky = 0; ky < kh; ky++) {
+                            int iy = oy * sh - ph + ky * dh;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < kw; kx++) {
+                                int ix = ox * sw - pw + kx * dw;
+                                if (ix < 0 || ix >= wd) {
+                                    continue;
+                                }
+                                xl.add(x[(xc * h + iy) * wd + ix]);
+                                wl.add(new Src(wt, ((oc * cg + ic) * kh + ky) * kw + kx));
+                            }
+                        }
+                    }
+                    xsrc[o] = xl.toArray(new Src[0]);
+                    wsrc[o] = wl.toArray(new Src[0]);
+                    if (bias != null) {
+                        bias[o] = new Src(bt, oc);
+                    }
+                }
+            }
+        }
+        define(n, rescale(n, dot(n, xsrc, wsrc, bias), n.shift()));
+    }
+
+    private void binary(QNode n, Op.BinaryKind k) {
+        int[] shape = n.node().outputShape();
+        int size = size(shape);
+        switch (k) {
+            case ADD:
+            case SUB: {
+                Src[] a = operand(n, 0, shape);
+                Src[] b = operand(n, 1, shape);
+                long sign = k == Op.BinaryKind.ADD ? 1 : -1;
+                long[] alpha = new long[size];
+                long[] beta = new long[size];
+                long[] gamma = new long[size];
+                Src[] as = new Src[size];
+                Src[] bs = new Src[size];
+                boolean anyB = false;
+                for (int i = 0; i < size; i++) {
+                    if (a[i].isConstant() && b[i].isConstant()) {
+                        throw new CompileException("node " + n.node().describe() + " adds two constants");
+                    }
+                    if (a[i].isConstant()) {
+                        as[i] = b[i];
+                        alpha[i] = sign;
+                        gamma[i] = a[i].index();
+                    } else if (b[i].isConstant()) {
+                        as[i] = a[i];
+                        alpha[i] = 1;
+                        gamma[i] = sign * b[i].index();
+                    } else {
+                        as[i] = a[i];
+                        bs[i] = b[i];
+                        alpha[i] = 1;
+                        beta[i] = sign;
+                        anyB = true;
+                    }
+                }
+                if (anyB) {
+                    for (int i = 0; i < size; i++) {
+                        if (bs[i] == null) {
+                            bs[i] = Src.constant(0);
+                        }
+                    }
+                }
+                define(n, linear(n, as, anyB ? bs : null, alpha, anyB ? beta : new long[size], gamma));
+                return;
+            }
+            case MAX:
+            case MIN: {
+                CompareGadget.Kind kind = k == Op.BinaryKind.MAX ? CompareGadget.Kind.MAX : CompareGadget.Kind.MIN;
+                Src[] acc = operand(n, 0, shape);
+                int t = -1;
+                for (int i = 1; i < n.node().inputs().size(); i++) {
+                    Src[] b = operand(n, i, shape);
+                    Src[] as = acc;
+                    Src[] bs = b;
+                    for (int e = 0; e < size; e++) {
+                        if (as[e].isConstant()) {
+                            Src tmp = as[e];
+                            as[e] = bs[e];
+                            bs[e] = tmp;
+                        }
+                    }
+                    t = m.add(new Steps.Compare(n.name(), n.node().opType(), tensor(size), as, bs, kind));
+                    acc = range(t, size);
+                }
+                define(n, t);
+                return;
+            }
+            case MUL:
+            case DIV: {
+                Src[] a = operand(n, 0, shape);
+                Src[] b = operand(n, 1, shape);
+                int prod;
+                boolean aConst = a[0].isConstant();
+                boolean bConst = b[0].isConstant();
+                if (aConst || bConst) {
+                    long[] alpha = new long[size];
+                    Src[] xs = new Src[size];
+                    for (int i = 0; i < size; i++) {
+                        xs[i] = aConst ? b[i] : a[i];
+                        alpha[i] = aConst ? a[i].index() : b[i].index();
+                    }
+                    prod = linear(n, xs, null, alpha, new long[size], new long[size]);
+                } else {
+                    prod = m.add(new Steps.Mul(n.name(), n.node().opType(), tensor(size), a, b));
+                }
+                define(n, rescale(n, prod, n.shift()));
+                return;
+            }
+            default:
+                throw new CompileException("node " + n.node().describe() + ": " + k + " is not supported by the compiler");
+        }
+    }
+
+    private void unary(QNode n, Op.Unary u) {
+        Src[] x = operand(n, 0);
+        int size = x.length;
+        switch (u.fn()) {
+            case RELU:
+                define(n, m.add(new Steps.Compare(n.name(), n.node().opType(), tensor(size), x, constants(size, 0),
+                        CompareGadget.Kind.MAX)));
+                return;
+            case NEG:
+                define(n, linear(n, x, null, fill(size, -1), new long[size], new long[size]));
+                return;
+            case ABS: {
+                int neg = linear(n, x, null, fill(size, -1), new long[size], new long[size]);
+                define(n, m.add(new Steps.Compare(n.name(), n.node().opType(), tensor(size), x, range(neg, size),
+                        CompareGadget.Kind.MAX)));
+                return;
+            }
+            case CLIP: {
+                long lo = n.param("min").data()[0];
+                long hi = n.param("max").data()[0];
+                int a = m.add(new Steps.Compare(n.name(), n.node().opType(), tensor(size), x, constants(size, lo),
+                        CompareGadget.Kind.MAX));
+                define(n, m.add(new Steps.Compare(n.name(), n.node().opType(), tensor(size), range(a, size),
+                        constants(size, hi), CompareGadget.Kind.MIN)));
+                return;
+            }
+            case LEAKY_RELU:
+                leaky(n, fill(size, n.param("alpha").data()[0]));
+                return;
+            default:
+                if (n.table() == null) {
+                    // Pow 2 without a table: rescale(x*x, shift)
+                    int sq = m.add(new Steps.Mul(n.name(), n.node().opType(), tensor(size), x, x));
+                    define(n, rescale(n, sq, n.shift()));
+                } else {
+                    define(n, m.add(new Steps.Lookup(n.name(), n.node().opType(), tensor(size), x, table(n))));
+                }
+        }
+    }
+
+    private static Src[] constants(int n, long v) {
+        Src[] out = new Src[n];
+        java.util.Arrays.fill(out, Src.constant(v));
+        return out;
+    }
+
+    /** x >= 0 ? x : rescale(x*a, shift) = max(x, rescale(x*a, shift)) for 0 <= a <= 2^shift. */
+    private void leaky(QNode n, long[] a) {
+        Src[] x = operand(n, 0);
+        int size = x.length;
+        for (long v : a) {
+            if (v < 0 || v > (1L << n.shift())) {
+                throw new CompileException("node " + n.node().describe() + ": slope " + v + " at scale 2^" + n.shift()
+                        + " is outside [0, 1]; only such leaky slopes are compiled");
+            }
+        }
+        int scaled = linear(n, x, null, a, new long[size], new long[size]);
+        int z = rescale(n, scaled, n.shift());
+        define(n, m.add(new Steps.Compare(n.name(), n.node().opType(), tensor(size), x, range(z, size), CompareGadget.Kind.MAX)));
+    }
+
+    private void batchNorm(QNode n) {
+        Src[] x = operand(n, 0);
+        int[] xs = inShape(n, 0);
+        long[] a = n.param("A").data();
+        long[] b = n.param("B").data();
+        int c = xs[1];
+        int inner = Shapes.product(xs, 2, xs.length);
+        long[] alpha = new long[x.length];
+        long[] gamma = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int ch = (i / inner) % c;
+            alpha[i] = a[ch];
+            gamma[i] = b[ch];
+        }
+        int t = linear(n, x, null, alpha, new long[x.length], gamma);
+        define(n, rescale(n, t, n.shift()));
+    }
+
+    private void softmax(QNode n, Op.Softmax op) {
+        Src[] x = operand(n, 0);
+        int[] grp = op.groups(inShape(n, 0));
+        int outer = grp[0];
+        int len = grp[1];
+        int inner = grp[2];
+        int groups = outer * inner;
+        Src[][] win = new Src[groups][len];
+        int[] groupOf = new int[x.length];
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int base = o * len * inner + in;
+                for (int i = 0; i < len; i++) {
+                    win[o * inner + in][i] = x[base + i * inner];
+                    groupOf[base + i * inner] = o * inner + in;
+                }
+            }
+        }
+        String name = n.name();
+        String type = n.node().opType();
+        int max = m.add(new Steps.MaxReduce(name, type, tensor(groups), win));
+        Src[] mx = new Src[x.length];
+        for (int i = 0; i < x.length; i++) {
+            mx[i] = new Src(max, groupOf[i]);
+        }
+        int d = linear(n, x, mx, fill(x.length, 1), fill(x.length, -1), new long[x.length]);
+        int e = m.add(new Steps.Lookup(name, type, tensor(x.length), range(d, x.length), table(n)));
+        Src[][] ew = new Src[groups][len];
+        for (int i = 0; i < x.length; i++) {
+            int gi = groupOf[i];
+            int o = gi / inner;
+            int in = gi % inner;
+            int pos = (i - o * len * inner - in) / inner;
+            ew[gi][pos] = new Src(e, i);
+        }
+        int sum = m.add(new Steps.Sum(name, type, tensor(groups), ew));
+        int num = linear(n, range(e, x.length), null, fill(x.length, 1L << s), new long[x.length], new long[x.length]);
+        Src[] den = new Src[x.length];
+        for (int i = 0; i < x.length; i++) {
+            den[i] = new Src(sum, groupOf[i]);
+        }
+        define(n, m.add(new Steps.VarDiv(name, type, tensor(x.length), range(num, x.length), den)));
+    }
+
+    private void layerNorm(QNode n, Op.LayerNorm op) {
+        Src[] x = operand(n, 0);
+        int[] xs = inShape(n, 0);
+        int len = Shapes.product(xs, op.axis(), xs.length);
+        int outer = x.length / Math.max(1, len);
+        String name = n.name();
+        String type = n.node().opType();
+        Src[][] win = new Src[outer][len];
+        Src[] rowOf = new Src[x.length];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < len; i++) {
+                win[o][i] = x[o * len + i];
+            }
+        }
+        int sum = m.add(new Steps.Sum(name, type, tensor(outer), win));
+        int mu = div(n, sum, len);
+        for (int i = 0; i < x.length; i++) {
+            rowOf[i] = new Src(mu, i / len);
+        }
+        int d = linear(n, x, rowOf, fill(x.length, 1), fill(x.length, -1), new long[x.length]);
+        int sq = m.add(new Steps.Mul(name, type, tensor(x.length), range(d, x.length), range(d, x.length)));
+        Src[][] sw = new Src[outer][len];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < len; i++) {
+                sw[o][i] = new Src(sq, o * len + i);
+            }
+        }
+        int ss = m.add(new Steps.Sum(name, type, tensor(outer), sw));
+        int v = rescale(n, div(n, ss, len), s);
+        int r = m.add(new Steps.Lookup(name, type, tensor(outer), range(v, outer), table(n)));
+        Src[] rr = new Src[x.length];
+        for (int i = 0; i < x.length; i++) {
+            rr[i] = new Src(r, i / len);
+        }
+        int prod = m.add(new Steps.Mul(name, type, tensor(x.length), range(d, x.length), rr));
+        int norm = rescale(n, prod, s);
+        long[] gamma = n.param("gamma").data();
+        long[] beta = n.param("beta").data();
+        long[] al = new long[x.length];
+        long[] ga = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            al[i] = gamma[i % gamma.length];
+            ga[i] = beta[i % beta.length];
+        }
+        int aff = linear(n, range(norm, x.length), null, al, new long[x.length], ga);
+        define(n, rescale(n, aff, n.shift()));
+    }
+
+    private void pool(QNode n, Op.Pool op) {
+        int[] xs = inShape(n, 0);
+        int[] os = n.node().outputShape();
+        boolean oneD = op.kernel().length == 1;
+        int h = oneD ? 1 : xs[2];
+        int wd = xs[xs.length - 1];
+        int kh = oneD ? 1 : op.kernel()[0];
+        int kw = op.kernel()[op.kernel().length - 1];
+        int sh = oneD ? 1 : op.strides()[0];
+        int sw = op.strides()[op.strides().length - 1];
+        int ph = oneD ? 0 : op.padsBegin()[0];
+        int pw = op.padsBegin()[op.padsBegin().length - 1];
+        int peh = oneD ? 0 : op.padsEnd()[0];
+        int pew = op.padsEnd()[op.padsEnd().length - 1];
+        int dh = oneD ? 1 : op.dilations()[0];
+        int dw = op.dilations()[op.dilations().length - 1];
+        int oh = oneD ? 1 : os[2];
+        int ow = os[os.length - 1];
+        int planes = xs[0] * xs[1];
+        Src[] x = operand(n, 0);
+        int outSize = planes * oh * ow;
+        Src[][] win = new Src[outSize][];
+        long[] count = new long[outSize];
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    List<Src> w = new ArrayList<>();
+                    int padded = 0;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = oy * sh - ph + ky * dh;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int ix = ox * sw - pw + kx * dw;
+                            if (iy < h + peh && ix < wd + pew) {
+                                padded++;
+                            }
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                                w.add(x[(p * h + iy) * wd + ix]);
+                            }
+                        }
+                    }
+                    int o = (p * oh + oy) * ow + ox;
+                    win[o] = w.toArray(new Src[0]);
+                    count[o] = op.countIncludePad() ? padded : Math.max(1, w.size());
+                }
+            }
+        }
+        String type = n.node().opType();
+        if (op.pool() == Op.PoolKind.MAX) {
+            define(n, m.add(new Steps.MaxReduce(n.name(), type, tensor(outSize), win)));
+            return;
+        }
+        int sum = m.add(new Steps.Sum(n.name(), type, tensor(outSize), win));
+        define(n, divideBy(n, sum, count));
+    }
+
+    /** out[i] = divRound(x[i], count[i]): one constant division per distinct count, then wiring back in order. */
+    private int divideBy(QNode n, int x, long[] count) {
+        Map<Long, List<Integer>> byCount = new LinkedHashMap<>();
+        for (int i = 0; i < count.length; i++) {
+            byCount.computeIfAbsent(count[i], k -> new ArrayList<>()).add(i);
+        }
+        if (byCount.size() == 1) {
+            return div(n, x, count[0]);
+        }
+        Src[] out = new Src[count.length];
+        for (Map.Entry<Long, List<Integer>> e : byCount.entrySet()) {
+            List<Integer> idx = e.getValue();
+            Src[] part = new Src[idx.size()];
+            for (int j = 0; j < part.length; j++) {
+                part[j] = new Src(x, idx.get(j));
+            }
+            int t = m.add(new Steps.Div(n.name(), n.node().opType(), tensor(part.length), part, e.getKey()));
+            for (int j = 0; j < part.length; j++) {
+                out[idx.get(j)] = new Src(t, j);
+            }
+        }
+        return m.add(new Steps.Wire(n.name(), n.node().opType(), tensor(out.length), out));
+    }
+
+    private void reduce(QNode n, Op.Reduce op) {
+        int[] xs = inShape(n, 0);
+        Src[] x = operand(n, 0);
+        int[] keep = xs.clone();
+        for (int a : op.axes()) {
+            keep[a] = 1;
+        }
+        int[] idx = broadcastIndex(keep, xs);
+        int outSize = size(keep);
+        List<List<Src>> groups = new ArrayList<>();
+        for (int i = 0; i < outSize; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i = 0; i < idx.length; i++) {
+            groups.get(idx[i]).add(x[i]);
+        }
+        Src[][] win = new Src[outSize][];
+        for (int i = 0; i < outSize; i++) {
+            win[i] = groups.get(i).toArray(new Src[0]);
+        }
+        String type = n.node().opType();
+        if (op.reduce() == Op.ReduceKind.MAX) {
+            define(n, m.add(new Steps.MaxReduce(n.name(), type, tensor(outSize), win)));
+            return;
+        }
+        int sum = m.add(new Steps.Sum(n.name(), type, tensor(outSize), win));
+        if (op.reduce() == Op.ReduceKind.MEAN) {
+            long count = Math.max(1, x.length / outSize);
+            define(n, div(n, sum, count));
+        } else {
+            define(n, sum);
+        }
+    }
+
+    /**
+     * Data movement: runs the op on inputs whose element j of activation input i holds (i + 1) * 2^32 + j, so every
+     * output element says where it came from; anything else in the output is a constant (a pad value, a parameter).
+     */
+    private void wiring(QNode n) {
+        Node node = n.node();
+        if (node.outputs().size() != 1) {
+            throw new CompileException("node " + node.describe() + " has " + node.outputs().size()
+                    + " outputs; the compiler wires single-output data movement only");
+        }
+        Op op = node.op();
+        if (op instanceof Op.Pad) {
+            Op.Pad p = (Op.Pad) op;
+            op = new Op.Pad(p.begins(), p.ends(), p.mode(), n.param("value").data()[0]);
+        }
+        List<Tensor> ins = new ArrayList<>();
+        List<Src[]> srcs = new ArrayList<>();
+        for (int i = 0; i < node.inputs().size(); i++) {
+            if (op instanceof Op.Gather && i == 1) {
+                QWeight idx = n.param("indices");
+                double[] d = new double[idx.data().length];
+                for (int k = 0; k < d.length; k++) {
+                    d[k] = idx.data()[k];
+                }
+                ins.add(Tensor.of(idx.shape(), d));
+                srcs.add(null);
+                continue;
+            }
+            Src[] in = operand(n, i);
+            int[] shape = inShape(n, i);
+            double[] d = new double[in.length];
+            for (int k = 0; k < d.length; k++) {
+                d[k] = in[k].isConstant() ? in[k].index() : (double) (((long) (i + 1) << 32) + k);
+            }
+            ins.add(Tensor.of(shape, d));
+            srcs.add(in);
+        }
+        Tensor out = op.eval(ins).get(0);
+        double[] od = out.data();
+        Src[] res = new Src[od.length];
+        for (int k = 0; k < od.length; k++) {
+            long v = (long) od[k];
+            if (v >= (1L << 32)) {
+                int input = (int) (v >>> 32) - 1;
+                int elem = (int) (v & 0xFFFF_FFFFL);
+                res[k] = srcs.get(input)[elem];
+            } else {
+                res[k] = Src.constant(v);
+            }
+        }
+        define(n, m.add(new Steps.Wire(n.name(), node.opType(), tensor(res.length), res)));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.zkscope.plonk;
+
+import dev.zkscope.circuit.Column;
+import dev.zkscope.circuit.Expr;
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+
+/**
+ * The prover's and verifier's interpretations of an {@link Expr} tree (the checker's is {@link Expr#evaluate}):
+ * over a block of points of a low-degree extension in F_p (quotient evaluation), and at one point of F_p2 (the
+ * verifier's out-of-domain check). Same tree, no second copy of any constraint.
+ */
+final class ExprEval {
+    private ExprEval() {}
+
+    /** Cell values at the out-of-domain point: column at rotation 0 (z) or 1 (z omega). */
+    interface PointValues {
+        Fp2 value(Column column, int rotation);
+    }
+
+    static Fp2 atPoint(Expr e, PointValues vals) {
+        if (e instanceof Expr.Const c) {
+            return Fp2.of(c.value());
+        } else if (e instanceof Expr.Var v) {
+            return vals.value(v.column(), v.rotation());
+        } else if (e instanceof Expr.Sum s) {
+            return atPoint(s.a(), vals).add(atPoint(s.b(), vals));
+        } else if (e instanceof Expr.Product p) {
+            return atPoint(p.a(), vals).mul(atPoint(p.b(), vals));
+        } else if (e instanceof Expr.Neg ng) {
+            return atPoint(ng.a(), vals).neg();
+        }
+        throw new IllegalArgumentException("unknown expression " + e);
+    }
+
+    /**
+     * Column evaluations on a domain: the point with index i reads column array index (i * stride + rotation *
+     * rotStep) mod length.
+     */
+    interface Columns {
+        long[] column(Column c);
+    }
+
+    /** out[k] = e at point (from + k), for k &lt; len. */
+    static void block(Expr e, Columns cols, int stride, int rotStep, int mask, int from, int len, long[] out) {
+        if (e instanceof Expr.Const c) {
+            java.util.Arrays.fill(out, 0, len, c.value());
+        } else if (e instanceof Expr.Var v) {
+            long[] col = cols.column(v.column());
+            int off = v.rotation() * rotStep;
+            for (int k = 0; k < len; k++) {
+                out[k] = col[((from + k) * stride + off) & mask];
+            }
+        } else if (e instanceof Expr.Sum s) {
+            block(s.a(), cols, stride, rotStep, mask, from, len, out);
+            long[] tmp = new long[len];
+            block(s.b(), cols, stride, rotStep, mask, from, len, tmp);
+            for (int k = 0; k < len; k++) {
+                out[k] = Goldilocks.add(out[k], tmp[k]);
+            }
+        } else if (e instanceof Expr.Product p) {
+            block(p.a(), cols, stride, rotStep, mask, from, len, out);
+            long[] tmp = new long[len];
+            block(p.b(), cols, stride, rotStep, mask, from, len, tmp);
+            for (int k = 0; k < len; k++) {
+                out[k] = Goldilocks.mul(out[k], tmp[k]);
+            }
+        } else if (e instanceof Expr.Neg ng) {
+            block(ng.a(), cols, stride, rotStep, mask, from, len, out);
+            for (int k = 0; k < len; k++) {
+                out[k] = Goldilocks.neg(out[k]);
+            }
+        } else {
+            throw new IllegalArgumentException("unknown expression " + e);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package dev.zkscope.plonk;
+
+import dev.zkscope.circuit.Column;
+import dev.zkscope.circuit.Expr;
+import dev.zkscope.circuit.Gate;
+import dev.zkscope.circuit.Lookup;
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The proof system's view of a circuit: the columns it adds, the LogUp fractions, their grouping into helper
+ * columns, the constraint list and the degrees that size the quotient. Prover and verifier build the same Layout
+ * from the {@link ConstraintSystem} and {@link ProofParameters}, so they agree on every index.
+ *
+ * <h2>Lookups and copies, one log-derivative sum</h2>
+ * LogUp (Haböck 2022, eprint 2022/1530): the inputs f_i lie in the table t_j iff there are multiplicities m_j with
+ * sum_i 1/(beta - f_i) = sum_j m_j/(beta - t_j) as rational functions of beta; a random beta in F_p2 tests it. Tuples
+ * are compressed as beta - (tag + gamma e_1 + gamma^2 e_2 + ...) with the lookup's index as tag, so several lookups
+ * (and the several tables tagged inside one) share a single sum without mixing.
+ *
+ * <p>Copy constraints use the same log-derivative form of the permutation argument: give every cell of an
+ * equality column a label id (fixed) and let sigma map each cell to the next cell of its copy cycle (fixed); values
+ * are constant on cycles iff the multisets {(v, id)} and {(v, sigma)} agree, i.e. iff sum 1/(beta' - v - gamma' id)
+ * - sum 1/(beta' - v - gamma' sigma) = 0, with independent challenges (beta', gamma').
+ *
+ * <p>All fractions n_k/d_k are packed in groups whose constraint degree stays within the circuit's; each group g
+ * has a helper column h_g (in F_p2) with active * (h_g prod d_k - sum_k n_k prod_{l != k} d_l) = 0, and one running
+ * sum Z with first * Z = 0, active * (Z(omega X) - Z(X) - sum_g h_g) = 0, last * Z = 0 where first, last and active
+ * are fixed indicator columns of row 0, row u and rows [0, u) (u = usable rows). The sum thus covers exactly the
+ * circuit's rows; blinding rows (and their helper values) are free. With u = n the "last" row is row 0 and the sum
+ * wraps cyclically.
+ *
+ * <h2>Quotient</h2>
+ * With all constraints C_c of degree at most d in polynomials of degree &lt; n, the combination sum alpha^c C_c
+ * vanishes on the trace domain H iff it is Z_H Q with deg Q &lt;= d(n-1) - n; Q is evaluated on a coset of size
+ * n 2^qLog >= (d-1) n and split into L chunks of m coefficients, Q = sum_j X^(jm) Q_j. With zero knowledge m = n - k
+ * and chunk j is masked as Q_j + X^m R_j - R_(j-1) with random R_j of degree &lt; k (R_(-1) = R_(L-1) = 0): the
+ * masks telescope away in sum X^(jm) Q_j', each chunk still has degree &lt; n, and k = numQueries + 2 random
+ * coefficients hide its openings.
+ */
+final class Layout {
+    /** A fraction num / (beta - sum gamma^i tuple_i); perm selects the permutation's challenges. */
+    record Fraction(Expr num, List<Expr> tuple, boolean perm) {
+        int denominatorDegree() {
+            int d = 0;
+            for (Expr e : tuple) {
+                d = Math.max(d, e.degree());
+            }
+            return d;
+        }
+    }
+
+    final ConstraintSystem cs;
+    final ProofParameters params;
+    final int logN;
+    final int n;
+    final int u;
+    final int numFixedAll;
+    final int numAdviceAll;
+    final int active;
+    final int first;
+    final int last;
+    final List<Fraction> fractions = new ArrayList<>();
+    final List<List<Integer>> groups = new ArrayList<>();
+    final int maxDegree;
+    final int qLog;
+    final int chunkLen;
+    final int numChunks;
+    final int maskCoeffs;
+    /** Base columns per tree: fixed, advice, aux, quotient. */
+    final int[] widths = new int[4];
+    final int totalColumns;
+    final int logLde;
+
+    static final int FIXED = 0;
+    static final int ADVICE = 1;
+    static final int AUX = 2;
+    static final int QUOTIENT = 3;
+    static final String[] TREE_NAMES = {"fixed", "advice", "aux", "quotient"};
+
+    Layout(ConstraintSystem cs, ProofParameters params) {
+        this.cs = cs;
+        this.params = params;
+        this.logN = cs.logN();
+        this.n = 1 << logN;
+        this.u = cs.usableRows();
+        this.active = cs.numFixed();
+        this.first = cs.numFixed() + 1;
+        this.last = cs.numFixed() + 2;
+        int eq = cs.equalityColumns().size();
+        this.numFixedAll = cs.numFixed() + 3 + 2 * eq;
+        this.numAdviceAll = cs.numAdvice() + cs.lookups().size();
+        if (n - u < params.reservedRows()) {
+            throw new IllegalArgumentException("circuit '" + cs.name() + "' leaves " + (n - u) + " rows free after its "
+                    + u + " usable rows; preset " + params.name() + " needs " + params.reservedRows()
+                    + " (ProofParameters.reservedRows())");
+        }
+
+        for (int l = 0; l < cs.lookups().size(); l++) {
+            Lookup lk = cs.lookups().get(l);
+            List<Expr> in = new ArrayList<>();
+            List<Expr> tb = new ArrayList<>();
+            in.add(new Expr.Const(l));
+            tb.add(new Expr.Const(l));
+            in.addAll(lk.inputs());
+            tb.addAll(lk.table());
+            fractions.add(new Fraction(new Expr.Const(1), in, false));
+            fractions.add(new Fraction(new Expr.Neg(Column.advice(cs.numAdvice() + l).cur()), tb, false));
+        }
+        for (int c = 0; c < eq; c++) {
+            Expr v = cs.equalityColumns().get(c).cur();
+            fractions.add(new Fraction(new Expr.Const(1), List.of(v, Column.fixed(idColumn(c)).cur()), true));
+            fractions.add(new Fraction(new Expr.Const(Goldilocks.P - 1), List.of(v, Column.fixed(sigmaColumn(c)).cur()), true));
+        }
+
+        int budget = 2;
+        for (Gate g : cs.gates()) {
+            budget = Math.max(budget, g.degree());
+        }
+        for (Fraction f : fractions) {
+            budget = Math.max(budget, groupDegree(List.of(f)));
+        }
+        List<Fraction> cur = new ArrayList<>();
+        List<Integer> curIdx = new ArrayList<>();
+        for (int i = 0; i < fractions.size(); i++) {
+            cur.add(fractions.get(i));
+            if (groupDegree(cur) > budget) {
+                cur.remove(cur.size() - 1);
+                groups.add(List.copyOf(curIdx));
+                cur.clear();
+                curIdx.clear();
+                cur.add(fractions.get(i));
+            }
+            curIdx.add(i);
+        }
+        if (!curIdx.isEmpty()) {
+            groups.add(List.copyOf(curIdx));
+        }
+        this.maxDegree = budget;
+        int q = 0;
+        while ((1 << q) < maxDegree - 1) {
+            q++;
+        }
+        this.qLog = q;
+        if (qLog > params.logBlowup()) {
+            throw new IllegalArgumentException("constraint degree " + maxDegree + " needs blowup >= " + (maxDegree - 1)
+                    + "; preset " + params.name() + " has blowup " + (1 << params.logBlowup()));
+        }
+        this.maskCoeffs = params.zeroKnowledge() ? params.numQueries() + 2 : 0;
+        this.chunkLen = n - maskCoeffs;
+        if (chunkLen < 1) {
+            throw new IllegalArgumentException("trace of " + n + " rows is too small for preset " + params.name());
+        }
+        long coeffs = Math.max(1L, (long) maxDegree * (n - 1) - n + 1);
+        this.numChunks = (int) ((coeffs + chunkLen - 1) / chunkLen);
+        widths[FIXED] = numFixedAll;
+        widths[ADVICE] = numAdviceAll;
+        widths[AUX] = 2 * (groups.size() + 1);
+        widths[QUOTIENT] = 2 * numChunks + (params.zeroKnowledge() ? 2 : 0);
+        this.totalColumns = widths[0] + widths[1] + widths[2] + widths[3];
+        this.logLde = logN + params.logBlowup();
+    }
+
+    int idColumn(int eqIndex) {
+        return cs.numFixed() + 3 + 2 * eqIndex;
+    }
+
+    int sigmaColumn(int eqIndex) {
+        return cs.numFixed() + 4 + 2 * eqIndex;
+    }
+
+    /** Degree of active * (h prod d_k - sum_k n_k prod_{l != k} d_l). */
+    private static int groupDegree(List<Fraction> fs) {
+        int sumD = 0;
+        for (Fraction f : fs) {
+            sumD += f.denominatorDegree();
+        }
+        int deg = 1 + sumD;
+        for (Fraction f : fs) {
+            deg = Math.max(deg, f.num().degree() + sumD - f.denominatorDegree());
+        }
+        return 1 + deg;
+    }
+
+    /** Global index of the first column of a tree in the concatenated column order (for DEEP batching). */
+    int offset(int tree) {
+        int o = 0;
+        for (int t = 0; t < tree; t++) {
+            o += widths[t];
+        }
+        return o;
+    }
+
+    /** Number of gate constraints plus the aux constraints: first, last, running sum, one per group. */
+    int numConstraints() {
+        return cs.gates().size() + 3 + groups.size();
+    }
+
+    /** The FRI round arities (log2): fold while the degree bound exceeds the final polynomial length. */
+    int[] friRounds() {
+        List<Integer> r = new ArrayList<>();
+        int logDeg = logN;
+        int logFinal = Math.min(params.logFinalPolyLen(), logN);
+        while (logDeg > logFinal) {
+            int a = Math.min(params.logFoldingArity(), logDeg - logFinal);
+            r.add(a);
+            logDeg -= a;
+        }
+        return r.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    int logFinalLen() {
+        return Math.min(params.logFinalPolyLen(), logN);
+    }
+
+    /** Challenges drawn after the advice commitment. */
+    record Challenges(Fp2 betaL, Fp2 gammaL, Fp2 betaP, Fp2 gammaP) { }
+
+    /** A block of F_p2 values as two arrays (real and X parts), the prover's hot-loop representation. */
+    record ExtBlock(long[] re, long[] im) {
+        static ExtBlock of(Fp2 v) {
+            return new ExtBlock(new long[] {v.c0()}, new long[] {v.c1()});
+        }
+
+        static ExtBlock base(long[] re) {
+            return new ExtBlock(re, new long[re.length]);
+        }
+    }
+
+    /**
+     * The aux constraints on a block of points, in order: first * Z, last * Z, active * (Z' - Z - sum h), then per
+     * group active * (h prod d - sum n prod others); constraint j is multiplied by alphas[j] and added into acc.
+     * The single definition used by the prover (on blocks of the quotient domain) and by the verifier (a block of
+     * one point: the out-of-domain point).
+     */
+    void auxConstraints(Challenges ch, int len, ExtBlock activeV, ExtBlock firstV, ExtBlock lastV, ExtBlock z,
+                        ExtBlock zNext, ExtBlock[] h, ExtBlock[] nums, ExtBlock[][] tuples, Fp2[] alphas,
+                        long[] accR, long[] accI) {
+        long[] tr = new long[len];
+        long[] ti = new long[len];
+        mul(firstV, z, tr, ti, len);
+        accumulate(alphas[0], tr, ti, accR, accI, len);
+        mul(lastV, z, tr, ti, len);
+        accumulate(alphas[1], tr, ti, accR, accI, len);
+        for (int i = 0; i < len; i++) {
+            long sr = Goldilocks.sub(zNext.re()[i], z.re()[i]);
+            long si = Goldilocks.sub(zNext.im()[i], z.im()[i]);
+            for (ExtBlock hg : h) {
+                sr = Goldilocks.sub(sr, hg.re()[i]);
+                si = Goldilocks.sub(si, hg.im()[i]);
+            }
+            tr[i] = sr;
+            ti[i] = si;
+        }
+        mul(activeV, new ExtBlock(tr, ti), tr, ti, len);
+        accumulate(alphas[2], tr, ti, accR, accI, len);
+        ExtBlock[] d = new ExtBlock[fractions.size()];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = denominators(ch, fractions.get(k).perm(), tuples[k], len);
+        }
+        long[] pr = new long[len];
+        long[] pi = new long[len];
+        long[] rr = new long[len];
+        long[] ri = new long[len];
+        for (int g = 0; g < groups.size(); g++) {
+            List<Integer> grp = groups.get(g);
+            java.util.Arrays.fill(pr, 0, len, 1);
+            java.util.Arrays.fill(pi, 0, len, 0);
+            java.util.Arrays.fill(rr, 0, len, 0);
+            java.util.Arrays.fill(ri, 0, len, 0);
+            for (int k : grp) {
+                mul(new ExtBlock(pr, pi), d[k], pr, pi, len);
+            }
+            long[] er = new long[len];
+            long[] ei = new long[len];
+            for (int k : grp) {
+                System.arraycopy(nums[k].re(), 0, er, 0, len);
+                System.arraycopy(nums[k].im(), 0, ei, 0, len);
+                for (int l : grp) {
+                    if (l != k) {
+                        mul(new ExtBlock(er, ei), d[l], er, ei, len);
+                    }
+                }
+                for (int i = 0; i < len; i++) {
+                    rr[i] = Goldilocks.add(rr[i], er[i]);
+                    ri[i] = Goldilocks.add(ri[i], ei[i]);
+                }
+            }
+            mul(h[g], new ExtBlock(pr, pi), tr, ti, len);
+            for (int i = 0; i < len; i++) {
+                tr[i] = Goldilocks.sub(tr[i], rr[i]);
+                ti[i] = Goldilocks.sub(ti[i], ri[i]);
+            }
+            mul(activeV, new ExtBlock(tr, ti), tr, ti, len);
+            accumulate(alphas[3 + g], tr, ti, accR, accI, len);
+        }
+    }
+
+    /** out = a * b on a block (out may alias a or b). */
+    private static void mul(ExtBlock a, ExtBlock b, long[] outR, long[] outI, int len) {
+        long[] ar = a.re(), ai = a.im(), br = b.re(), bi = b.im();
+        for (int i = 0; i < len; i++) {
+            long r = Fp2.mul0(ar[i], ai[i], br[i], bi[i]);
+            long m = Fp2.mul1(ar[i], ai[i], br[i], bi[i]);
+            outR[i] = r;
+            outI[i] = m;
+        }
+    }
+
+    private static void accumulate(Fp2 alpha, long[] tr, long[] ti, long[] accR, long[] accI, int len) {
+        long a0 = alpha.c0(), a1 = alpha.c1();
+        for (int i = 0; i < len; i++) {
+            accR[i] = Goldilocks.add(accR[i], Fp2.mul0(a0, a1, tr[i], ti[i]));
+            accI[i] = Goldilocks.add(accI[i], Fp2.mul1(a0, a1, tr[i], ti[i]));
+        }
+    }
+
+    /** beta - sum_i gamma^i tuple_i on a block (Horner from the last component). */
+    private static ExtBlock denominators(Challenges ch, boolean perm, ExtBlock[] tuple, int len) {
+        Fp2 beta = perm ? ch.betaP() : ch.betaL();
+        Fp2 gamma = perm ? ch.gammaP() : ch.gammaL();
+        long g0 = gamma.c0(), g1 = gamma.c1();
+        long[] r = new long[len];
+        long[] m = new long[len];
+        for (int i = 0; i < len; i++) {
+            long a0 = 0, a1 = 0;
+            for (int t = tuple.length - 1; t >= 0; t--) {
+                long n0 = Goldilocks.add(Fp2.mul0(a0, a1, g0, g1), tuple[t].re()[i]);
+                a1 = Goldilocks.add(Fp2.mul1(a0, a1, g0, g1), tuple[t].im()[i]);
+                a0 = n0;
+            }
+            r[i] = Goldilocks.sub(beta.c0(), a0);
+            m[i] = Goldilocks.sub(beta.c1(), a1);
+        }
+        return new ExtBlock(r, m);
+    }
+
+}

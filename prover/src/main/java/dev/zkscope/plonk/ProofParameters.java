@@ -1,0 +1,114 @@
+package dev.zkscope.plonk;
+
+import java.util.List;
+
+/**
+ * The proof system's parameters, as a plain record with named presets.
+ *
+ * <p>Conjectured security (the usual FRI conjecture, as in ethSTARK and Plonky3's {@code conjectured_security_bits}):
+ * each query catches a far-from-low-degree codeword except with probability ~ rho = 2^-logBlowup, so numQueries
+ * queries give numQueries * logBlowup bits, and grinding adds grindingBits by making every retry cost 2^grindingBits
+ * hashes. The challenges are drawn from F_p2 with |F_p2| = p^2 ~ 2^128, which caps the whole at
+ * {@link #EXTENSION_FIELD_BITS} (the Schwartz-Zippel errors of the LogUp, permutation, DEEP and folding challenges).
+ *
+ * @param name            preset name shown to users
+ * @param logBlowup       the Reed-Solomon rate is 2^-logBlowup; also bounds the constraint degree (d - 1 <= 2^logBlowup)
+ * @param numQueries      FRI queries
+ * @param grindingBits    proof-of-work bits before the query phase
+ * @param logFoldingArity FRI folds by 2^logFoldingArity per round
+ * @param logFinalPolyLen FRI stops when the degree bound is at most 2^logFinalPolyLen and sends that polynomial in clear
+ * @param zeroKnowledge   blinding rows, masked quotient chunks and salted leaves
+ */
+public record ProofParameters(String name, int logBlowup, int numQueries, int grindingBits, int logFoldingArity,
+                              int logFinalPolyLen, boolean zeroKnowledge) {
+
+    /** floor(log2(p^2)) - 1: the extension-field bound, conservatively. */
+    public static final int EXTENSION_FIELD_BITS = 127;
+
+    public ProofParameters {
+        if (name == null || name.isBlank() || name.length() > 64) {
+            throw new IllegalArgumentException("preset name must be 1..64 characters");
+        }
+        if (logBlowup < 1 || logBlowup > 6) {
+            throw new IllegalArgumentException("logBlowup must be in [1, 6], got " + logBlowup);
+        }
+        if (numQueries < 1 || numQueries > 1000) {
+            throw new IllegalArgumentException("numQueries must be in [1, 1000], got " + numQueries);
+        }
+        if (grindingBits < 0 || grindingBits > 32) {
+            throw new IllegalArgumentException("grindingBits must be in [0, 32], got " + grindingBits);
+        }
+        if (logFoldingArity < 1 || logFoldingArity > 4) {
+            throw new IllegalArgumentException("logFoldingArity must be in [1, 4], got " + logFoldingArity);
+        }
+        if (logFinalPolyLen < 0 || logFinalPolyLen > 10) {
+            throw new IllegalArgumentException("logFinalPolyLen must be in [0, 10], got " + logFinalPolyLen);
+        }
+    }
+
+    /** 42 queries at rate 1/4 plus 16 grinding bits: 100 bits conjectured. The default. */
+    public static ProofParameters standard() {
+        return new ProofParameters("standard", 2, 42, 16, 2, 3, true);
+    }
+
+    /** 38 queries at rate 1/8 plus 16 grinding bits: 130 bits by queries, capped at 127 by the extension field. */
+    public static ProofParameters high() {
+        return new ProofParameters("high", 3, 38, 16, 2, 3, true);
+    }
+
+    /** INSECURE (about 10 bits): 4 queries, 2 grinding bits. For unit tests only; never offered to users. */
+    public static ProofParameters testing() {
+        return new ProofParameters("testing-INSECURE", 2, 4, 2, 2, 2, true);
+    }
+
+    /** The presets offered to users (each at least 100 bits). */
+    public static List<ProofParameters> presets() {
+        return List.of(standard(), high());
+    }
+
+    /** A preset by name: "standard", "high", or "testing" / "testing-INSECURE". */
+    public static ProofParameters byName(String name) {
+        switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "standard": return standard();
+            case "high": return high();
+            case "testing":
+            case "testing-insecure": return testing();
+            default: throw new IllegalArgumentException("unknown preset '" + name + "'; known: standard, high, testing (INSECURE)");
+        }
+    }
+
+    public ProofParameters withZeroKnowledge(boolean zk) {
+        return new ProofParameters(name, logBlowup, numQueries, grindingBits, logFoldingArity, logFinalPolyLen, zk);
+    }
+
+    /** min(numQueries * logBlowup + grindingBits, extension-field bound). */
+    public int conjecturedSecurityBits() {
+        return Math.min(numQueries * logBlowup + grindingBits, EXTENSION_FIELD_BITS);
+    }
+
+    /** True for presets below 100 bits, which must be labelled insecure wherever they show. */
+    public boolean isInsecure() {
+        return conjecturedSecurityBits() < 100;
+    }
+
+    /**
+     * Rows at the end of the trace the compiler must leave free (every selector off) for blinding.
+     *
+     * <p>With zero knowledge each witness-dependent polynomial (advice, multiplicities, LogUp helpers, the running
+     * sum) is revealed at numQueries points of the low-degree extension (one Merkle row per query) and at the two
+     * out-of-domain points z and z*omega. A polynomial that has r uniformly random values on trace rows outside the
+     * circuit's use is uniformly distributed on any r points off the trace domain, so r = numQueries + 2 random rows
+     * make all openings independent of the witness. One more row holds the running sum's final value (zero).
+     * Without zero knowledge nothing is needed: the running sum then wraps cyclically around the whole trace.
+     */
+    public int reservedRows() {
+        return zeroKnowledge ? numQueries + 3 : 0;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + conjecturedSecurityBits() + " bits" + (isInsecure() ? ", INSECURE" : "")
+                + ", rate 1/" + (1 << logBlowup) + ", " + numQueries + " queries, " + grindingBits + " grinding bits, "
+                + "zk " + (zeroKnowledge ? "on" : "off") + ")";
+    }
+}

@@ -1,0 +1,206 @@
+package dev.zkscope.plonk;
+
+import dev.zkscope.circuit.Circuit;
+import dev.zkscope.circuit.Column;
+import dev.zkscope.circuit.Copy;
+import dev.zkscope.circuit.Witness;
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.poly.Coeffs;
+import dev.zkscope.poly.Evals;
+import dev.zkscope.poly.Ntt;
+import dev.zkscope.profile.PhaseListener;
+import dev.zkscope.transcript.Transcript;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The facade of the proof system: keygen, prove, verify. A transparent Plonkish proof system over Goldilocks with
+ * LogUp lookups, a log-derivative permutation argument, DEEP-ALI openings and FRI (see {@link Layout} for the
+ * constraints, {@link Prover} for the rounds, {@link Verifier} for the checks).
+ */
+public final class ProofSystem {
+    static final String DOMAIN = "zkscope-plonk-v1";
+
+    private ProofSystem() {}
+
+    /** Rows the compiler must leave free at the end of the trace; see {@link ProofParameters#reservedRows()}. */
+    public static int reservedRows(ProofParameters params) {
+        return params.reservedRows();
+    }
+
+    /**
+     * Derives the proving and verifying keys: adds the proof system's fixed columns (active rows, first row, last
+     * row, and for every equality column the cell labels id and the copy permutation sigma), extends and commits all
+     * fixed columns. Deterministic: the same circuit and parameters give the same keys.
+     */
+    public static ProvingKey keygen(Circuit circuit, ProofParameters params) {
+        return keygen(circuit, params, PhaseListener.NONE);
+    }
+
+    public static ProvingKey keygen(Circuit circuit, ProofParameters params, PhaseListener listener) {
+        listener.phaseStarted("keygen");
+        long t0 = System.nanoTime();
+        ConstraintSystem cs = ConstraintSystem.of(circuit);
+        Layout lay = new Layout(cs, params);
+        int n = lay.n;
+        int u = lay.u;
+        for (Copy c : circuit.copies()) {
+            if (c.a().row() >= u || c.b().row() >= u) {
+                throw new IllegalArgumentException("copy constraint " + c.a() + " = " + c.b() + " reaches past the "
+                        + u + " usable rows");
+            }
+        }
+        long[][] fixed = new long[lay.numFixedAll][];
+        for (int c = 0; c < circuit.numFixed(); c++) {
+            fixed[c] = circuit.fixed()[c];
+        }
+        fixed[lay.active] = new long[n];
+        java.util.Arrays.fill(fixed[lay.active], 0, u, 1);
+        fixed[lay.first] = new long[n];
+        fixed[lay.first][0] = 1;
+        fixed[lay.last] = new long[n];
+        fixed[lay.last][u % n] = 1;
+        List<Column> eq = cs.equalityColumns();
+        int[] sigma = copyPermutation(circuit, eq, n);
+        for (int c = 0; c < eq.size(); c++) {
+            long[] id = new long[n];
+            long[] sg = new long[n];
+            for (int r = 0; r < n; r++) {
+                id[r] = label(c, r, n);
+                int s = sigma[c * n + r];
+                sg[r] = label(s / n, s % n, n);
+            }
+            fixed[lay.idColumn(c)] = id;
+            fixed[lay.sigmaColumn(c)] = sg;
+        }
+        long[][] cf = new long[fixed.length][];
+        long[][] ev = new long[fixed.length][];
+        IntStream.range(0, fixed.length).parallel().forEach(c -> {
+            cf[c] = Ntt.interpolate(new Evals(fixed[c], 1)).c();
+            ev[c] = Ntt.lde(new Coeffs(cf[c]), params.logBlowup(), Goldilocks.GENERATOR).v();
+        });
+        MerkleTree tree = MerkleTree.build(n << params.logBlowup(), fixed.length, (leaf, buf) -> {
+            for (int k = 0; k < buf.length; k++) {
+                buf[k] = ev[k][leaf];
+            }
+        }, null);
+        VerifyingKey vk = new VerifyingKey(cs, params, tree.root());
+        ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, cf, ev, tree);
+        listener.phaseFinished("keygen", System.nanoTime() - t0);
+        return pk;
+    }
+
+    /** The label of cell (equality column c, row r): distinct for all cells, (c + 1) n + r. */
+    private static long label(int c, int r, int n) {
+        return (long) (c + 1) * n + r;
+    }
+
+    /** sigma over cell indices c * n + r: each copy class becomes one cycle; other cells are fixed points. */
+    private static int[] copyPermutation(Circuit circuit, List<Column> eq, int n) {
+        Map<Column, Integer> index = new HashMap<>();
+        for (int i = 0; i < eq.size(); i++) {
+            index.put(eq.get(i), i);
+        }
+        int size = eq.size() * n;
+        int[] parent = new int[size];
+        for (int i = 0; i < size; i++) {
+            parent[i] = i;
+        }
+        for (Copy c : circuit.copies()) {
+            int a = find(parent, index.get(c.a().column()) * n + c.a().row());
+            int b = find(parent, index.get(c.b().column()) * n + c.b().row());
+            if (a != b) {
+                parent[Math.max(a, b)] = Math.min(a, b);
+            }
+        }
+        Map<Integer, List<Integer>> classes = new HashMap<>();
+        for (Copy c : circuit.copies()) {
+            for (int cell : new int[] {index.get(c.a().column()) * n + c.a().row(), index.get(c.b().column()) * n + c.b().row()}) {
+                List<Integer> cls = classes.computeIfAbsent(find(parent, cell), k -> new ArrayList<>());
+                if (!cls.contains(cell)) {
+                    cls.add(cell);
+                }
+            }
+        }
+        int[] sigma = new int[size];
+        for (int i = 0; i < size; i++) {
+            sigma[i] = i;
+        }
+        for (List<Integer> cls : classes.values()) {
+            cls.sort(null);
+            for (int k = 0; k < cls.size(); k++) {
+                sigma[cls.get(k)] = cls.get((k + 1) % cls.size());
+            }
+        }
+        return sigma;
+    }
+
+    private static int find(int[] parent, int x) {
+        while (parent[x] != x) {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        return x;
+    }
+
+    /**
+     * Proves that the witness satisfies the circuit. The caller runs {@link dev.zkscope.circuit.Checker} first; a
+     * witness of the wrong shape, a lookup input missing from its table, or any constraint that does not hold
+     * throws IllegalArgumentException.
+     */
+    public static Proof prove(ProvingKey pk, Witness witness, PhaseListener listener) {
+        return new Prover(pk, listener, false).prove(witness);
+    }
+
+    /** Test-only: proves without refusing a bad witness, so that tests can show the verifier rejects the result. */
+    static Proof proveUnchecked(ProvingKey pk, Witness witness) {
+        return new Prover(pk, PhaseListener.NONE, true).prove(witness);
+    }
+
+    /** Checks a proof against a verifying key and the public values. Never throws. */
+    public static VerifyResult verify(VerifyingKey vk, long[][] instance, byte[] proofBytes) {
+        try {
+            return new Verifier(vk).verify(instance, proofBytes);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new VerifyResult.Rejected(new VerifyError.InternalFailure(e.toString()));
+        }
+    }
+
+    /** The transcript absorbs each instance column as its count of nonzero cells and their (row, value) pairs. */
+    static void absorbInstance(Transcript tr, long[][] instance) {
+        for (long[] col : instance) {
+            int count = 0;
+            for (long v : col) {
+                if (v != 0) {
+                    count++;
+                }
+            }
+            tr.absorbLong(count);
+            for (int r = 0; r < col.length; r++) {
+                if (col[r] != 0) {
+                    tr.absorbLong(r);
+                    tr.absorbLong(col[r]);
+                }
+            }
+        }
+    }
+
+    /**
+     * The out-of-domain point: an F_p2 challenge outside F_p (so never in the trace domain or its coset, and the
+     * DEEP quotients are defined), redrawn in the negligible case that it is not.
+     */
+    static Fp2 outOfDomainPoint(Transcript tr, int n) {
+        while (true) {
+            Fp2 z = tr.challengeExt();
+            if (z.c1() != 0 && !z.pow(n).equals(Fp2.ONE)) {
+                return z;
+            }
+        }
+    }
+}

@@ -1,0 +1,626 @@
+package dev.zkscope.plonk;
+
+import dev.zkscope.circuit.Circuit;
+import dev.zkscope.circuit.Column;
+import dev.zkscope.circuit.Expr;
+import dev.zkscope.circuit.Lookup;
+import dev.zkscope.circuit.Witness;
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.fri.Fri;
+import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.poly.Coeffs;
+import dev.zkscope.poly.Evals;
+import dev.zkscope.poly.Ntt;
+import dev.zkscope.profile.PhaseListener;
+import dev.zkscope.transcript.Transcript;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static dev.zkscope.field.Goldilocks.add;
+import static dev.zkscope.field.Goldilocks.mul;
+import static dev.zkscope.field.Goldilocks.sub;
+
+/**
+ * The prover, read as its protocol rounds: commit the witness (advice and LogUp multiplicities), commit the LogUp
+ * helpers and running sum (permutation and lookups), commit the quotient, open everything at the out-of-domain point
+ * z and at z omega (DEEP-ALI, eprint 2019/336), and prove with FRI that the batched DEEP quotient is of low degree.
+ */
+final class Prover {
+    private final ProvingKey pk;
+    private final Layout lay;
+    private final Circuit circuit;
+    private final ProofParameters params;
+    private final PhaseListener listener;
+    private final boolean force;
+    private final int n;
+    private final int u;
+    private final int logN;
+    private final int logB;
+    private final int bigN;
+    private final long shift = Goldilocks.GENERATOR;
+    private final Rng rng;
+
+    private final long[][][] coeffs = new long[4][][];
+    private final long[][][] lde = new long[4][][];
+    private final MerkleTree[] trees = new MerkleTree[4];
+    private long[][] advice;
+    private long[][] instance;
+    private long[][] instanceLde;
+
+    Prover(ProvingKey pk, PhaseListener listener, boolean force) {
+        this.pk = pk;
+        this.lay = pk.layout;
+        this.circuit = pk.circuit;
+        this.params = lay.params;
+        this.listener = listener;
+        this.force = force;
+        this.n = lay.n;
+        this.u = lay.u;
+        this.logN = lay.logN;
+        this.logB = params.logBlowup();
+        this.bigN = n << logB;
+        this.rng = params.zeroKnowledge() ? new Rng() : null;
+        coeffs[Layout.FIXED] = pk.fixedCoeffs;
+        lde[Layout.FIXED] = pk.fixedLde;
+        trees[Layout.FIXED] = pk.fixedTree;
+    }
+
+    private void phase(String name, Runnable body) {
+        listener.phaseStarted(name);
+        long t0 = System.nanoTime();
+        body.run();
+        listener.phaseFinished(name, System.nanoTime() - t0);
+    }
+
+    Proof prove(Witness w) {
+        w.requireShape(circuit);
+        for (long[][] cols : new long[][][] {w.advice(), w.instance()}) {
+            for (long[] col : cols) {
+                for (long v : col) {
+                    if (!Goldilocks.isCanonical(v)) {
+                        throw new IllegalArgumentException("witness holds a non-canonical value " + Long.toUnsignedString(v));
+                    }
+                }
+            }
+        }
+        instance = w.instance();
+        Transcript tr = new Transcript(ProofSystem.DOMAIN);
+        tr.absorb(pk.vk.digestRef());
+        ProofSystem.absorbInstance(tr, instance);
+
+        phase("witness commit", () -> commitWitness(w));
+        tr.absorb(trees[Layout.ADVICE].root());
+        Layout.Challenges ch = new Layout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
+
+        long[][] aux = new long[lay.widths[Layout.AUX]][n];
+        phase("permutation", () -> helperColumns(ch, aux, true));
+        phase("lookups", () -> {
+            helperColumns(ch, aux, false);
+            runningSum(aux);
+            commit(Layout.AUX, aux);
+        });
+        tr.absorb(trees[Layout.AUX].root());
+        Fp2 alpha = tr.challengeExt();
+
+        phase("quotient", () -> quotient(ch, alpha));
+        tr.absorb(trees[Layout.QUOTIENT].root());
+        Fp2 z = ProofSystem.outOfDomainPoint(tr, n);
+        Fp2 zw = z.mul(Goldilocks.rootOfUnity(logN));
+
+        Fp2[] ez = new Fp2[lay.totalColumns];
+        Fp2[] ezw = new Fp2[lay.totalColumns];
+        phase("openings", () -> openings(z, zw, ez, ezw));
+        for (Fp2 v : ez) {
+            tr.absorb(v);
+        }
+        for (Fp2 v : ezw) {
+            tr.absorb(v);
+        }
+        Fp2 alphaD = tr.challengeExt();
+
+        Proof[] out = new Proof[1];
+        phase("fri", () -> out[0] = fri(tr, z, zw, ez, ezw, alphaD));
+        return out[0];
+    }
+
+    // ---- round 1: witness ----
+
+    private void commitWitness(Witness w) {
+        int na = circuit.numAdvice();
+        advice = new long[lay.numAdviceAll][];
+        for (int c = 0; c < na; c++) {
+            advice[c] = w.advice()[c].clone();
+        }
+        for (int l = 0; l < circuit.lookups().size(); l++) {
+            advice[na + l] = multiplicities(circuit.lookups().get(l), l);
+        }
+        if (rng != null) {
+            for (long[] col : advice) {
+                long[] r = rng.felts(n - u);
+                System.arraycopy(r, 0, col, u, n - u);
+            }
+        }
+        instanceLde = new long[instance.length][];
+        IntStream.range(0, instance.length).parallel().forEach(c ->
+                instanceLde[c] = Ntt.lde(Ntt.interpolate(new Evals(instance[c], 1)), logB, shift).v());
+        commit(Layout.ADVICE, advice);
+    }
+
+    private record Key(long[] v) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(v, k.v);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(v);
+        }
+    }
+
+    /** m[j] = how many active rows look up the tuple of table row j (first occurrence of duplicates). */
+    private long[] multiplicities(Lookup lk, int l) {
+        long[] m = new long[n];
+        Map<Key, Integer> rowOf = new HashMap<>();
+        Expr.RowValues[] reader = new Expr.RowValues[1];
+        int[] row = new int[1];
+        reader[0] = (col, rot) -> cell(col, (row[0] + rot) & (n - 1));
+        for (int r = 0; r < u; r++) {
+            row[0] = r;
+            long[] t = new long[lk.arity()];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = lk.table().get(i).evaluate(reader[0]);
+            }
+            rowOf.putIfAbsent(new Key(t), r);
+        }
+        for (int r = 0; r < u; r++) {
+            row[0] = r;
+            long[] t = new long[lk.arity()];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = lk.inputs().get(i).evaluate(reader[0]);
+            }
+            Integer at = rowOf.get(new Key(t));
+            if (at == null) {
+                if (force) {
+                    continue;
+                }
+                throw new IllegalArgumentException("lookup " + lk.name() + ": the input at row " + r
+                        + " is not in its table; run the Checker for details");
+            }
+            m[at] = add(m[at], 1);
+        }
+        return m;
+    }
+
+    private long cell(Column c, int row) {
+        switch (c.kind()) {
+            case FIXED: return pk.fixedAll[c.index()][row];
+            case ADVICE: return advice[c.index()][row];
+            default: return instance[c.index()][row];
+        }
+    }
+
+    /** Interpolates, extends and commits the columns of a tree. */
+    private void commit(int tree, long[][] cols) {
+        long[][] cf = new long[cols.length][];
+        long[][] ev = new long[cols.length][];
+        IntStream.range(0, cols.length).parallel().forEach(c -> {
+            cf[c] = Ntt.interpolate(new Evals(cols[c], 1)).c();
+            ev[c] = Ntt.lde(new Coeffs(cf[c]), logB, shift).v();
+        });
+        commitCoeffs(tree, cf, ev);
+    }
+
+    private void commitCoeffs(int tree, long[][] cf, long[][] ev) {
+        coeffs[tree] = cf;
+        lde[tree] = ev;
+        byte[] salts = rng == null ? null : rng.bytes(bigN * MerkleTree.SALT_BYTES);
+        trees[tree] = MerkleTree.build(bigN, ev.length, (leaf, buf) -> {
+            for (int k = 0; k < buf.length; k++) {
+                buf[k] = ev[k][leaf];
+            }
+        }, salts);
+    }
+
+    // ---- round 2: LogUp helpers and running sum ----
+
+    private ExprEval.Columns traceColumns() {
+        return c -> {
+            switch (c.kind()) {
+                case FIXED: return pk.fixedAll[c.index()];
+                case ADVICE: return advice[c.index()];
+                default: return instance[c.index()];
+            }
+        };
+    }
+
+    /** Adds num_k / d_k on rows [0, u) into the helper of each fraction's group (perm or lookup fractions only). */
+    private void helperColumns(Layout.Challenges ch, long[][] aux, boolean perm) {
+        ExprEval.Columns cols = traceColumns();
+        for (int g = 0; g < lay.groups.size(); g++) {
+            long[] hr = aux[2 * g];
+            long[] hi = aux[2 * g + 1];
+            for (int k : lay.groups.get(g)) {
+                Layout.Fraction f = lay.fractions.get(k);
+                if (f.perm() != perm) {
+                    continue;
+                }
+                Fp2 beta = perm ? ch.betaP() : ch.betaL();
+                Fp2 gamma = perm ? ch.gammaP() : ch.gammaL();
+                Fp2[] gp = new Fp2[f.tuple().size()];
+                gp[0] = Fp2.ONE;
+                for (int t = 1; t < gp.length; t++) {
+                    gp[t] = gp[t - 1].mul(gamma);
+                }
+                int block = 1 << 12;
+                IntStream.range(0, (u + block - 1) / block).parallel().forEach(b -> {
+                    int from = b * block;
+                    int len = Math.min(block, u - from);
+                    long[] num = new long[len];
+                    ExprEval.block(f.num(), cols, 1, 1, n - 1, from, len, num);
+                    long[] dr = new long[len];
+                    long[] di = new long[len];
+                    Arrays.fill(dr, beta.c0());
+                    Arrays.fill(di, beta.c1());
+                    long[] tv = new long[len];
+                    for (int t = 0; t < gp.length; t++) {
+                        ExprEval.block(f.tuple().get(t), cols, 1, 1, n - 1, from, len, tv);
+                        long g0 = gp[t].c0();
+                        long g1 = gp[t].c1();
+                        for (int i = 0; i < len; i++) {
+                            dr[i] = sub(dr[i], mul(g0, tv[i]));
+                            di[i] = sub(di[i], mul(g1, tv[i]));
+                        }
+                    }
+                    // 1/d = conj(d) / N(d), with the norms inverted in one batch.
+                    long[] norm = new long[len];
+                    for (int i = 0; i < len; i++) {
+                        norm[i] = sub(mul(dr[i], dr[i]), mul(Fp2.W, mul(di[i], di[i])));
+                    }
+                    long[] ninv = Goldilocks.batchInverse(norm);
+                    for (int i = 0; i < len; i++) {
+                        long s = mul(num[i], ninv[i]);
+                        hr[from + i] = add(hr[from + i], mul(dr[i], s));
+                        hi[from + i] = sub(hi[from + i], mul(di[i], s));
+                    }
+                });
+            }
+        }
+    }
+
+    /** Z[0] = 0, Z[i+1] = Z[i] + sum_g h_g[i] on active rows; random (zk) or zero on the rows after u. */
+    private void runningSum(long[][] aux) {
+        int groups = lay.groups.size();
+        long[] zr = aux[2 * groups];
+        long[] zi = aux[2 * groups + 1];
+        long ar = 0;
+        long ai = 0;
+        for (int i = 0; i < u; i++) {
+            for (int g = 0; g < groups; g++) {
+                ar = add(ar, aux[2 * g][i]);
+                ai = add(ai, aux[2 * g + 1][i]);
+            }
+            if (i + 1 < n) {
+                zr[i + 1] = ar;
+                zi[i + 1] = ai;
+            }
+        }
+        if (rng != null) {
+            for (int g = 0; g < groups; g++) {
+                fillRandom(aux[2 * g], u);
+                fillRandom(aux[2 * g + 1], u);
+            }
+            fillRandom(zr, u + 1);
+            fillRandom(zi, u + 1);
+        }
+    }
+
+    private void fillRandom(long[] col, int from) {
+        if (from < n) {
+            long[] r = rng.felts(n - from);
+            System.arraycopy(r, 0, col, from, n - from);
+        }
+    }
+
+    // ---- round 3: quotient ----
+
+    private void quotient(Layout.Challenges ch, Fp2 alpha) {
+        int qLog = lay.qLog;
+        int qn = n << qLog;
+        int stride = 1 << (logB - qLog);
+        int rotStep = 1 << logB;
+        int mask = bigN - 1;
+        int numGates = circuit.gates().size();
+        Fp2[] ap = new Fp2[lay.numConstraints()];
+        ap[0] = Fp2.ONE;
+        for (int i = 1; i < ap.length; i++) {
+            ap[i] = ap[i - 1].mul(alpha);
+        }
+        // Z_H(x) = x^n - 1 takes 2^qLog values on the coset: x^n = g^n omega_{2^qLog}^i.
+        long gn = Goldilocks.pow(shift, n);
+        long wq = Goldilocks.rootOfUnity(qLog);
+        long[] zh = new long[1 << qLog];
+        long x = gn;
+        for (int j = 0; j < zh.length; j++) {
+            zh[j] = sub(x, 1);
+            x = mul(x, wq);
+        }
+        long[] zhInv = Goldilocks.batchInverse(zh);
+        ExprEval.Columns cols = c -> {
+            switch (c.kind()) {
+                case FIXED: return pk.fixedLde[c.index()];
+                case ADVICE: return lde[Layout.ADVICE][c.index()];
+                default: return instanceLde[c.index()];
+            }
+        };
+        long[][] auxLde = lde[Layout.AUX];
+        int groups = lay.groups.size();
+        int nf = lay.fractions.size();
+        long[] qr = new long[qn];
+        long[] qi = new long[qn];
+        int block = Math.min(qn, 1 << 10);
+        IntStream.range(0, qn / block).parallel().forEach(b -> {
+            int from = b * block;
+            long[] accR = new long[block];
+            long[] accI = new long[block];
+            long[] vals = new long[block];
+            for (int g = 0; g < numGates; g++) {
+                ExprEval.block(circuit.gates().get(g).poly(), cols, stride, rotStep, mask, from, block, vals);
+                long a0 = ap[g].c0();
+                long a1 = ap[g].c1();
+                for (int i = 0; i < block; i++) {
+                    accR[i] = add(accR[i], mul(a0, vals[i]));
+                    accI[i] = add(accI[i], mul(a1, vals[i]));
+                }
+            }
+            long[][] nums = new long[nf][block];
+            long[][][] tuples = new long[nf][][];
+            for (int k = 0; k < nf; k++) {
+                Layout.Fraction f = lay.fractions.get(k);
+                ExprEval.block(f.num(), cols, stride, rotStep, mask, from, block, nums[k]);
+                tuples[k] = new long[f.tuple().size()][block];
+                for (int t = 0; t < f.tuple().size(); t++) {
+                    ExprEval.block(f.tuple().get(t), cols, stride, rotStep, mask, from, block, tuples[k][t]);
+                }
+            }
+            Layout.ExtBlock[] h = new Layout.ExtBlock[groups];
+            int[] at = new int[block];
+            int[] nx = new int[block];
+            for (int i = 0; i < block; i++) {
+                at[i] = ((from + i) * stride) & mask;
+                nx[i] = (at[i] + rotStep) & mask;
+            }
+            for (int g = 0; g < groups; g++) {
+                h[g] = new Layout.ExtBlock(gather(auxLde[2 * g], at), gather(auxLde[2 * g + 1], at));
+            }
+            Layout.ExtBlock[] numB = new Layout.ExtBlock[nf];
+            Layout.ExtBlock[][] tupB = new Layout.ExtBlock[nf][];
+            for (int k = 0; k < nf; k++) {
+                numB[k] = Layout.ExtBlock.base(nums[k]);
+                tupB[k] = new Layout.ExtBlock[tuples[k].length];
+                for (int t = 0; t < tuples[k].length; t++) {
+                    tupB[k][t] = Layout.ExtBlock.base(tuples[k][t]);
+                }
+            }
+            Layout.ExtBlock zc = new Layout.ExtBlock(gather(auxLde[2 * groups], at), gather(auxLde[2 * groups + 1], at));
+            Layout.ExtBlock zn = new Layout.ExtBlock(gather(auxLde[2 * groups], nx), gather(auxLde[2 * groups + 1], nx));
+            Fp2[] alphas = Arrays.copyOfRange(ap, numGates, ap.length);
+            lay.auxConstraints(ch, block, Layout.ExtBlock.base(gather(pk.fixedLde[lay.active], at)),
+                    Layout.ExtBlock.base(gather(pk.fixedLde[lay.first], at)),
+                    Layout.ExtBlock.base(gather(pk.fixedLde[lay.last], at)), zc, zn, h, numB, tupB, alphas, accR, accI);
+            for (int i = 0; i < block; i++) {
+                long inv = zhInv[(from + i) & (zh.length - 1)];
+                qr[from + i] = mul(accR[i], inv);
+                qi[from + i] = mul(accI[i], inv);
+            }
+        });
+        long[] cr = Ntt.interpolate(new Evals(qr, shift)).c();
+        long[] ci = Ntt.interpolate(new Evals(qi, shift)).c();
+        long bound = Math.max(1L, (long) lay.maxDegree * (n - 1) - n + 1);
+        if (!force) {
+            for (long i = bound; i < qn; i++) {
+                if (cr[(int) i] != 0 || ci[(int) i] != 0) {
+                    throw new IllegalArgumentException("the witness does not satisfy the circuit's constraints "
+                            + "(the quotient is not a polynomial); run the Checker for details");
+                }
+            }
+        }
+        int numChunks = lay.numChunks;
+        int m = lay.chunkLen;
+        int width = lay.widths[Layout.QUOTIENT];
+        long[][] qc = new long[width][n];
+        for (int j = 0; j < numChunks; j++) {
+            for (int k = 0; k < m; k++) {
+                long src = (long) j * m + k;
+                if (src < bound && src < qn) {
+                    qc[2 * j][k] = cr[(int) src];
+                    qc[2 * j + 1][k] = ci[(int) src];
+                }
+            }
+        }
+        if (rng != null) {
+            int kq = lay.maskCoeffs;
+            for (int j = 0; j + 1 < numChunks; j++) {
+                for (int part = 0; part < 2; part++) {
+                    long[] r = rng.felts(kq);
+                    for (int k = 0; k < kq; k++) {
+                        qc[2 * j + part][m + k] = add(qc[2 * j + part][m + k], r[k]);
+                        qc[2 * (j + 1) + part][k] = sub(qc[2 * (j + 1) + part][k], r[k]);
+                    }
+                }
+            }
+            qc[2 * numChunks] = rng.felts(n);
+            qc[2 * numChunks + 1] = rng.felts(n);
+        }
+        long[][] ev = new long[width][];
+        IntStream.range(0, width).parallel().forEach(c -> ev[c] = Ntt.lde(new Coeffs(qc[c]), logB, shift).v());
+        commitCoeffs(Layout.QUOTIENT, qc, ev);
+    }
+
+    private static long[] gather(long[] col, int[] at) {
+        long[] out = new long[at.length];
+        for (int i = 0; i < at.length; i++) {
+            out[i] = col[at[i]];
+        }
+        return out;
+    }
+
+    // ---- round 4: openings ----
+
+    private void openings(Fp2 z, Fp2 zw, Fp2[] ez, Fp2[] ezw) {
+        long[][] all = new long[lay.totalColumns][];
+        int g = 0;
+        for (int t = 0; t < 4; t++) {
+            for (long[] c : coeffs[t]) {
+                all[g++] = c;
+            }
+        }
+        IntStream.range(0, all.length).parallel().forEach(c -> {
+            Fp2[] v = horner2(all[c], z, zw);
+            ez[c] = v[0];
+            ezw[c] = v[1];
+        });
+    }
+
+    /** Horner at two F_p2 points in one pass over the coefficients. */
+    static Fp2[] horner2(long[] c, Fp2 x, Fp2 y) {
+        long a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+        long x0 = x.c0(), x1 = x.c1(), y0 = y.c0(), y1 = y.c1();
+        for (int i = c.length - 1; i >= 0; i--) {
+            long ci = c[i];
+            long r0 = add(Fp2.mul0(a0, a1, x0, x1), ci);
+            a1 = Fp2.mul1(a0, a1, x0, x1);
+            a0 = r0;
+            long s0 = add(Fp2.mul0(b0, b1, y0, y1), ci);
+            b1 = Fp2.mul1(b0, b1, y0, y1);
+            b0 = s0;
+        }
+        return new Fp2[] {new Fp2(a0, a1), new Fp2(b0, b1)};
+    }
+
+    static Fp2 horner(long[] c, Fp2 x) {
+        long a0 = 0;
+        long a1 = 0;
+        long x0 = x.c0();
+        long x1 = x.c1();
+        for (int i = c.length - 1; i >= 0; i--) {
+            long r0 = add(Fp2.mul0(a0, a1, x0, x1), c[i]);
+            a1 = Fp2.mul1(a0, a1, x0, x1);
+            a0 = r0;
+        }
+        return new Fp2(a0, a1);
+    }
+
+    // ---- round 5: DEEP quotient and FRI ----
+
+    private Proof fri(Transcript tr, Fp2 z, Fp2 zw, Fp2[] ez, Fp2[] ezw, Fp2 alphaD) {
+        int total = lay.totalColumns;
+        long[][] all = new long[total][];
+        int gi = 0;
+        for (int t = 0; t < 4; t++) {
+            for (long[] c : lde[t]) {
+                all[gi++] = c;
+            }
+        }
+        Fp2[] ap = new Fp2[total + 1];
+        ap[0] = Fp2.ONE;
+        for (int i = 1; i <= total; i++) {
+            ap[i] = ap[i - 1].mul(alphaD);
+        }
+        Fp2 aZ = Fp2.ZERO;
+        Fp2 aZw = Fp2.ZERO;
+        for (int i = 0; i < total; i++) {
+            aZ = aZ.add(ap[i].mul(ez[i]));
+            aZw = aZw.add(ap[i].mul(ezw[i]));
+        }
+        Fp2 aT = ap[total];
+        final Fp2 fz = aZ;
+        final Fp2 fzw = aZw;
+        long[] fr = new long[bigN];
+        long[] fi = new long[bigN];
+        long omega = Goldilocks.rootOfUnity(lay.logLde);
+        int block = Math.min(bigN, 1 << 10);
+        IntStream.range(0, bigN / block).parallel().forEach(b -> {
+            int from = b * block;
+            long[] sr = new long[block];
+            long[] si = new long[block];
+            for (int c = 0; c < total; c++) {
+                long a0 = ap[c].c0();
+                long a1 = ap[c].c1();
+                long[] col = all[c];
+                for (int i = 0; i < block; i++) {
+                    long v = col[from + i];
+                    sr[i] = add(sr[i], mul(a0, v));
+                    si[i] = add(si[i], mul(a1, v));
+                }
+            }
+            long[] xs = new long[block];
+            long x = mul(shift, Goldilocks.pow(omega, from));
+            for (int i = 0; i < block; i++) {
+                xs[i] = x;
+                x = mul(x, omega);
+            }
+            long[] n1 = new long[block];
+            long[] n2 = new long[block];
+            for (int i = 0; i < block; i++) {
+                long d0 = sub(xs[i], z.c0());
+                n1[i] = sub(mul(d0, d0), mul(Fp2.W, mul(z.c1(), z.c1())));
+                long e0 = sub(xs[i], zw.c0());
+                n2[i] = sub(mul(e0, e0), mul(Fp2.W, mul(zw.c1(), zw.c1())));
+            }
+            long[] i1 = Goldilocks.batchInverse(n1);
+            long[] i2 = Goldilocks.batchInverse(n2);
+            for (int i = 0; i < block; i++) {
+                Fp2 a = new Fp2(sr[i], si[i]);
+                // 1/(x - z) = (x - z0 + z1 X) / N(x - z)
+                Fp2 inv1 = new Fp2(mul(sub(xs[i], z.c0()), i1[i]), mul(z.c1(), i1[i]));
+                Fp2 inv2 = new Fp2(mul(sub(xs[i], zw.c0()), i2[i]), mul(zw.c1(), i2[i]));
+                Fp2 v = a.sub(fz).mul(inv1).add(aT.mul(a.sub(fzw).mul(inv2)));
+                fr[from + i] = v.c0();
+                fi[from + i] = v.c1();
+            }
+        });
+        int[] rounds = lay.friRounds();
+        Fri.Committed fc = Fri.commit(fr, fi, shift, rounds, lay.logFinalLen(), tr);
+        long nonce = tr.grind(params.grindingBits());
+        Proof.QueryOpening[] qs = new Proof.QueryOpening[params.numQueries()];
+        for (int q = 0; q < qs.length; q++) {
+            int idx = tr.challengeIndex(lay.logLde);
+            long[][] rows = new long[4][];
+            byte[][] salts = new byte[4][];
+            byte[][][] paths = new byte[4][][];
+            for (int t = 0; t < 4; t++) {
+                rows[t] = new long[lde[t].length];
+                for (int c = 0; c < rows[t].length; c++) {
+                    rows[t][c] = lde[t][c][idx];
+                }
+                salts[t] = trees[t].salt(idx);
+                paths[t] = trees[t].path(idx);
+            }
+            long[][] leaves = new long[rounds.length][];
+            byte[][][] fpaths = new byte[rounds.length][][];
+            int size = bigN;
+            int pos = idx;
+            for (int r = 0; r < rounds.length; r++) {
+                int m = size >>> rounds[r];
+                int leaf = pos % m;
+                leaves[r] = fc.leaf(r, leaf);
+                fpaths[r] = fc.trees[r].path(leaf);
+                pos = leaf;
+                size = m;
+            }
+            qs[q] = new Proof.QueryOpening(rows, salts, paths, leaves, fpaths);
+        }
+        byte[][] roots = {trees[Layout.ADVICE].root(), trees[Layout.AUX].root(), trees[Layout.QUOTIENT].root()};
+        byte[][] friRoots = new byte[rounds.length][];
+        for (int r = 0; r < rounds.length; r++) {
+            friRoots[r] = fc.trees[r].root();
+        }
+        return new Proof(params, pk.vk.circuitDigest(), logN, roots, ez, ezw, friRoots, fc.finalPoly, nonce, qs);
+    }
+}

@@ -1,0 +1,292 @@
+package dev.zkscope.plonk;
+
+import dev.zkscope.circuit.Column;
+import dev.zkscope.circuit.Gate;
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.fri.Fri;
+import dev.zkscope.merkle.Hashing;
+import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.transcript.Transcript;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * The verifier: decodes the proof with every size fixed by the key (shape first), replays the transcript, checks
+ * the constraint identity at the out-of-domain point, then for each query the Merkle paths, the DEEP quotient against
+ * FRI's first layer, every fold, and the final polynomial.
+ */
+final class Verifier {
+    private final VerifyingKey vk;
+    private final Layout lay;
+
+    Verifier(VerifyingKey vk) {
+        this.vk = vk;
+        this.lay = vk.layout();
+    }
+
+    private static VerifyResult reject(VerifyError e) {
+        return new VerifyResult.Rejected(e);
+    }
+
+    VerifyResult verify(long[][] instanceIn, byte[] bytes) {
+        if (bytes == null) {
+            return reject(new VerifyError.MalformedProof("header", "no proof bytes"));
+        }
+        ProofParameters params = vk.parameters();
+        Codec.Reader r = new Codec.Reader(bytes);
+        Proof proof;
+        try {
+            Proof.Header h = Proof.readHeader(r);
+            if (h.version() != Proof.VERSION) {
+                return reject(new VerifyError.WrongVersion(Proof.VERSION, h.version()));
+            }
+            if (!Hashing.NAME.equals(h.hash())) {
+                return reject(new VerifyError.HashMismatch(Hashing.NAME, h.hash()));
+            }
+            if (!params.equals(h.params())) {
+                return reject(new VerifyError.ParametersMismatch(params.toString(), h.params().toString()));
+            }
+            if (!Arrays.equals(vk.digestRef(), h.digest())) {
+                return reject(new VerifyError.CircuitDigestMismatch(vk.circuitDigestHex(), HexFormat.of().formatHex(h.digest())));
+            }
+            if (h.logN() != lay.logN) {
+                return reject(new VerifyError.MalformedProof("header", "logN " + h.logN() + ", key has " + lay.logN));
+            }
+            proof = Proof.readBody(r, h, lay);
+        } catch (Codec.Malformed m) {
+            return reject(new VerifyError.MalformedProof(m.section, m.getMessage()));
+        }
+
+        int n = lay.n;
+        ConstraintSystem cs = vk.constraintSystem();
+        if (instanceIn == null || instanceIn.length != cs.numInstance()) {
+            return reject(new VerifyError.PublicValuesMismatch("expected " + cs.numInstance() + " instance columns, got "
+                    + (instanceIn == null ? "none" : instanceIn.length)));
+        }
+        long[][] instance = new long[cs.numInstance()][];
+        for (int c = 0; c < instance.length; c++) {
+            long[] col = instanceIn[c];
+            if (col == null || col.length > n) {
+                return reject(new VerifyError.PublicValuesMismatch("instance column " + c + " must have at most " + n + " values"));
+            }
+            for (long v : col) {
+                if (!Goldilocks.isCanonical(v)) {
+                    return reject(new VerifyError.PublicValuesMismatch("instance column " + c + " holds non-canonical "
+                            + Long.toUnsignedString(v)));
+                }
+            }
+            instance[c] = Arrays.copyOf(col, n);
+        }
+
+        // Transcript replay.
+        Transcript tr = new Transcript(ProofSystem.DOMAIN);
+        tr.absorb(vk.digestRef());
+        ProofSystem.absorbInstance(tr, instance);
+        tr.absorb(proof.roots[0]);
+        Layout.Challenges ch = new Layout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
+        tr.absorb(proof.roots[1]);
+        Fp2 alpha = tr.challengeExt();
+        tr.absorb(proof.roots[2]);
+        Fp2 z = ProofSystem.outOfDomainPoint(tr, n);
+        Fp2 zw = z.mul(Goldilocks.rootOfUnity(lay.logN));
+        for (Fp2 v : proof.evalsZ) {
+            tr.absorb(v);
+        }
+        for (Fp2 v : proof.evalsZw) {
+            tr.absorb(v);
+        }
+        Fp2 alphaD = tr.challengeExt();
+        int[] rounds = lay.friRounds();
+        Fp2[] betas = new Fp2[rounds.length];
+        for (int i = 0; i < rounds.length; i++) {
+            tr.absorb(proof.friRoots[i]);
+            betas[i] = tr.challengeExt();
+        }
+        for (Fp2 c : proof.finalPoly) {
+            tr.absorb(c);
+        }
+        if (!tr.checkGrind(proof.powNonce, params.grindingBits())) {
+            return reject(new VerifyError.GrindingInvalid(params.grindingBits(), proof.powNonce));
+        }
+
+        // The constraint identity at z.
+        VerifyError oodError = checkIdentity(proof, instance, ch, alpha, z, zw);
+        if (oodError != null) {
+            return reject(oodError);
+        }
+
+        // Queries.
+        int total = lay.totalColumns;
+        Fp2[] ap = new Fp2[total + 1];
+        ap[0] = Fp2.ONE;
+        for (int i = 1; i <= total; i++) {
+            ap[i] = ap[i - 1].mul(alphaD);
+        }
+        Fp2 aZ = Fp2.ZERO;
+        Fp2 aZw = Fp2.ZERO;
+        for (int i = 0; i < total; i++) {
+            aZ = aZ.add(ap[i].mul(proof.evalsZ[i]));
+            aZw = aZw.add(ap[i].mul(proof.evalsZw[i]));
+        }
+        long shift = Goldilocks.GENERATOR;
+        byte[][] treeRoots = {vk.fixedRoot(), proof.roots[0], proof.roots[1], proof.roots[2]};
+        for (int q = 0; q < proof.queries.length; q++) {
+            Proof.QueryOpening op = proof.queries[q];
+            int idx = tr.challengeIndex(lay.logLde);
+            for (int t = 0; t < 4; t++) {
+                if (!MerkleTree.verify(treeRoots[t], idx, op.rows()[t], op.salts()[t], op.paths()[t])) {
+                    return reject(new VerifyError.MerklePathInvalid(Layout.TREE_NAMES[t], q));
+                }
+            }
+            long x = Goldilocks.mul(shift, Goldilocks.pow(Goldilocks.rootOfUnity(lay.logLde), idx));
+            Fp2 a = Fp2.ZERO;
+            int g = 0;
+            for (int t = 0; t < 4; t++) {
+                for (long v : op.rows()[t]) {
+                    a = a.add(ap[g++].mul(v));
+                }
+            }
+            Fp2 xz = Fp2.of(x).sub(z);
+            Fp2 xzw = Fp2.of(x).sub(zw);
+            Fp2 expected = a.sub(aZ).mul(xz.inv()).add(ap[total].mul(a.sub(aZw).mul(xzw.inv())));
+            int size = 1 << lay.logLde;
+            int pos = idx;
+            long s = shift;
+            for (int rd = 0; rd < rounds.length; rd++) {
+                int k = 1 << rounds[rd];
+                int m = size >>> rounds[rd];
+                int leaf = pos % m;
+                int at = pos / m;
+                long[] lv = op.friLeaves()[rd];
+                Fp2 held = new Fp2(lv[2 * at], lv[2 * at + 1]);
+                if (!held.equals(expected)) {
+                    return reject(rd == 0 ? new VerifyError.DeepValueMismatch(q, expected.toString(), held.toString())
+                            : new VerifyError.FriFoldMismatch(rd, q, expected.toString(), held.toString()));
+                }
+                if (!MerkleTree.verify(proof.friRoots[rd], leaf, lv, new byte[0], op.friPaths()[rd])) {
+                    return reject(new VerifyError.MerklePathInvalid("fri layer " + rd, q));
+                }
+                long xl = Goldilocks.mul(s, Goldilocks.pow(Goldilocks.rootOfUnity(Integer.numberOfTrailingZeros(size)), leaf));
+                expected = Fri.foldLeaf(lv, rounds[rd], Goldilocks.inv(xl), betas[rd]);
+                pos = leaf;
+                size = m;
+                s = Goldilocks.pow(s, k);
+            }
+            long xf = Goldilocks.mul(s, Goldilocks.pow(Goldilocks.rootOfUnity(Integer.numberOfTrailingZeros(size)), pos));
+            Fp2 fin = Fri.evalFinal(proof.finalPoly, xf);
+            if (!fin.equals(expected)) {
+                return reject(new VerifyError.FriFinalPolyMismatch(q, expected.toString(), fin.toString()));
+            }
+        }
+        return new VerifyResult.Accepted();
+    }
+
+    /** An F_p2 value from its two base components' evaluations: re + im X. */
+    private static Fp2 combine(Fp2 re, Fp2 im) {
+        // im * X = (a + b X) X = W b + a X
+        return re.add(new Fp2(Goldilocks.mul(Fp2.W, im.c1()), im.c0()));
+    }
+
+    private VerifyError checkIdentity(Proof proof, long[][] instance, Layout.Challenges ch, Fp2 alpha, Fp2 z, Fp2 zw) {
+        int n = lay.n;
+        Fp2[] ez = proof.evalsZ;
+        Fp2[] ezw = proof.evalsZw;
+        int fo = lay.offset(Layout.FIXED);
+        int ao = lay.offset(Layout.ADVICE);
+        int xo = lay.offset(Layout.AUX);
+        int qo = lay.offset(Layout.QUOTIENT);
+        Fp2[][] inst = new Fp2[instance.length][2];
+        for (int c = 0; c < instance.length; c++) {
+            inst[c][0] = lagrange(instance[c], z, n);
+            inst[c][1] = lagrange(instance[c], zw, n);
+        }
+        ExprEval.PointValues vals = (Column col, int rot) -> {
+            Fp2[] src = rot == 0 ? ez : ezw;
+            switch (col.kind()) {
+                case FIXED: return src[fo + col.index()];
+                case ADVICE: return src[ao + col.index()];
+                default: return inst[col.index()][rot];
+            }
+        };
+        Fp2 acc = Fp2.ZERO;
+        Fp2 ap = Fp2.ONE;
+        for (Gate g : vk.constraintSystem().gates()) {
+            acc = acc.add(ap.mul(ExprEval.atPoint(g.poly(), vals)));
+            ap = ap.mul(alpha);
+        }
+        int groups = lay.groups.size();
+        Fp2[] h = new Fp2[groups];
+        for (int g = 0; g < groups; g++) {
+            h[g] = combine(ez[xo + 2 * g], ez[xo + 2 * g + 1]);
+        }
+        Fp2 zc = combine(ez[xo + 2 * groups], ez[xo + 2 * groups + 1]);
+        Fp2 zn = combine(ezw[xo + 2 * groups], ezw[xo + 2 * groups + 1]);
+        int nf = lay.fractions.size();
+        Fp2[] nums = new Fp2[nf];
+        Fp2[][] tuples = new Fp2[nf][];
+        for (int k = 0; k < nf; k++) {
+            Layout.Fraction f = lay.fractions.get(k);
+            nums[k] = ExprEval.atPoint(f.num(), vals);
+            tuples[k] = new Fp2[f.tuple().size()];
+            for (int t = 0; t < tuples[k].length; t++) {
+                tuples[k][t] = ExprEval.atPoint(f.tuple().get(t), vals);
+            }
+        }
+        int numAux = 3 + groups;
+        Fp2[] alphas = new Fp2[numAux];
+        for (int j = 0; j < numAux; j++) {
+            alphas[j] = ap;
+            ap = ap.mul(alpha);
+        }
+        Layout.ExtBlock[] hb = new Layout.ExtBlock[groups];
+        for (int g = 0; g < groups; g++) {
+            hb[g] = Layout.ExtBlock.of(h[g]);
+        }
+        Layout.ExtBlock[] nb = new Layout.ExtBlock[nf];
+        Layout.ExtBlock[][] tb = new Layout.ExtBlock[nf][];
+        for (int k = 0; k < nf; k++) {
+            nb[k] = Layout.ExtBlock.of(nums[k]);
+            tb[k] = new Layout.ExtBlock[tuples[k].length];
+            for (int t = 0; t < tuples[k].length; t++) {
+                tb[k][t] = Layout.ExtBlock.of(tuples[k][t]);
+            }
+        }
+        long[] accR = {acc.c0()};
+        long[] accI = {acc.c1()};
+        lay.auxConstraints(ch, 1, Layout.ExtBlock.of(ez[fo + lay.active]), Layout.ExtBlock.of(ez[fo + lay.first]),
+                Layout.ExtBlock.of(ez[fo + lay.last]), Layout.ExtBlock.of(zc), Layout.ExtBlock.of(zn), hb, nb, tb, alphas,
+                accR, accI);
+        acc = new Fp2(accR[0], accI[0]);
+        Fp2 q = Fp2.ZERO;
+        Fp2 zm = z.pow(lay.chunkLen);
+        Fp2 zp = Fp2.ONE;
+        for (int j = 0; j < lay.numChunks; j++) {
+            q = q.add(zp.mul(combine(ez[qo + 2 * j], ez[qo + 2 * j + 1])));
+            zp = zp.mul(zm);
+        }
+        Fp2 rhs = z.pow(n).sub(Fp2.ONE).mul(q);
+        if (!rhs.equals(acc)) {
+            return new VerifyError.QuotientIdentityFails(rhs.toString(), acc.toString());
+        }
+        return null;
+    }
+
+    /**
+     * The instance polynomial at x from its values: sum_i v_i L_i(x) with L_i(x) = omega^i (x^n - 1) / (n (x - omega^i)),
+     * over the nonzero cells only.
+     */
+    static Fp2 lagrange(long[] col, Fp2 x, int n) {
+        Fp2 sum = Fp2.ZERO;
+        long w = Goldilocks.rootOfUnity(Integer.numberOfTrailingZeros(n));
+        long wi = 1;
+        for (int i = 0; i < col.length; i++) {
+            if (col[i] != 0) {
+                sum = sum.add(x.sub(Fp2.of(wi)).inv().mul(Goldilocks.mul(wi, col[i])));
+            }
+            wi = Goldilocks.mul(wi, w);
+        }
+        return sum.mul(x.pow(n).sub(Fp2.ONE)).mul(Goldilocks.inv(n));
+    }
+}

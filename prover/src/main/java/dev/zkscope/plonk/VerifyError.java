@@ -1,0 +1,68 @@
+package dev.zkscope.plonk;
+
+/** Why a proof was rejected: the failed check, with expected and actual values where there are any. */
+public sealed interface VerifyError {
+    String describe();
+
+    record MalformedProof(String section, String reason) implements VerifyError {
+        public String describe() { return "malformed proof (" + section + "): " + reason; }
+    }
+
+    record WrongVersion(int expected, int actual) implements VerifyError {
+        public String describe() { return "proof format version " + actual + ", this verifier reads " + expected; }
+    }
+
+    record HashMismatch(String expected, String actual) implements VerifyError {
+        public String describe() { return "proof hashed with " + actual + ", expected " + expected; }
+    }
+
+    record ParametersMismatch(String expected, String actual) implements VerifyError {
+        public String describe() { return "proof parameters " + actual + " differ from the verifying key's " + expected; }
+    }
+
+    record CircuitDigestMismatch(String expected, String actual) implements VerifyError {
+        public String describe() { return "proof is for circuit " + actual + ", verifying key is for " + expected; }
+    }
+
+    record PublicValuesMismatch(String reason) implements VerifyError {
+        public String describe() { return "public values: " + reason; }
+    }
+
+    record QuotientIdentityFails(String expected, String actual) implements VerifyError {
+        public String describe() {
+            return "constraints do not vanish at the out-of-domain point: sum alpha^i C_i(z) = " + actual
+                    + " but Z_H(z) Q(z) = " + expected;
+        }
+    }
+
+    record GrindingInvalid(int bits, long nonce) implements VerifyError {
+        public String describe() { return "proof-of-work nonce " + nonce + " does not give " + bits + " zero bits"; }
+    }
+
+    record MerklePathInvalid(String tree, int query) implements VerifyError {
+        public String describe() { return "Merkle path of tree '" + tree + "' fails at query " + query; }
+    }
+
+    record DeepValueMismatch(int query, String expected, String actual) implements VerifyError {
+        public String describe() {
+            return "query " + query + ": FRI layer 0 holds " + actual + " but the openings give " + expected;
+        }
+    }
+
+    record FriFoldMismatch(int round, int query, String expected, String actual) implements VerifyError {
+        public String describe() {
+            return "query " + query + ": FRI round " + round + " holds " + actual + " but folding gives " + expected;
+        }
+    }
+
+    record FriFinalPolyMismatch(int query, String expected, String actual) implements VerifyError {
+        public String describe() {
+            return "query " + query + ": final polynomial evaluates to " + actual + " but folding gives " + expected;
+        }
+    }
+
+    /** A safety net: an unexpected internal failure while checking (a bug), reported instead of thrown. */
+    record InternalFailure(String reason) implements VerifyError {
+        public String describe() { return "verifier failure: " + reason; }
+    }
+}

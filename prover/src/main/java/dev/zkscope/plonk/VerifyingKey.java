@@ -1,0 +1,226 @@
+package dev.zkscope.plonk;
+
+import dev.zkscope.circuit.Column;
+import dev.zkscope.circuit.ColumnKind;
+import dev.zkscope.circuit.Expr;
+import dev.zkscope.circuit.Gate;
+import dev.zkscope.circuit.Lookup;
+import dev.zkscope.merkle.Hashing;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What a verifier needs: the constraint system, the parameters, and the Merkle root of the fixed columns (the
+ * circuit's own plus the proof system's selectors and permutation labels). Derived deterministically from the circuit
+ * by {@link ProofSystem#keygen}. The circuit digest is SHA-256 of the canonical encoding, and it is the first thing
+ * the transcript absorbs, so every challenge depends on the whole circuit.
+ */
+public final class VerifyingKey {
+    static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
+    static final int VERSION = 1;
+
+    private final ConstraintSystem cs;
+    private final ProofParameters params;
+    private final byte[] fixedRoot;
+    private final byte[] encoded;
+    private final byte[] digest;
+
+    VerifyingKey(ConstraintSystem cs, ProofParameters params, byte[] fixedRoot) {
+        this.cs = cs;
+        this.params = params;
+        this.fixedRoot = fixedRoot.clone();
+        Codec.Writer w = new Codec.Writer();
+        w.bytes(MAGIC).u16(VERSION);
+        writeParams(w, params);
+        w.string(cs.name()).u8(cs.logN()).u32(cs.usableRows()).u32(cs.numFixed()).u32(cs.numAdvice()).u32(cs.numInstance());
+        w.u32(cs.gates().size());
+        for (Gate g : cs.gates()) {
+            w.string(g.name()).expr(g.poly());
+        }
+        w.u32(cs.lookups().size());
+        for (Lookup l : cs.lookups()) {
+            w.string(l.name()).u32(l.arity());
+            for (Expr e : l.inputs()) {
+                w.expr(e);
+            }
+            for (Expr e : l.table()) {
+                w.expr(e);
+            }
+        }
+        w.u32(cs.equalityColumns().size());
+        for (Column c : cs.equalityColumns()) {
+            w.u8(c.kind().ordinal()).u32(c.index());
+        }
+        w.bytes(fixedRoot);
+        this.encoded = w.toBytes();
+        this.digest = Hashing.newDigest().digest(encoded);
+    }
+
+    static void writeParams(Codec.Writer w, ProofParameters p) {
+        w.string(p.name()).u8(p.logBlowup()).u16(p.numQueries()).u8(p.grindingBits()).u8(p.logFoldingArity())
+                .u8(p.logFinalPolyLen()).u8(p.zeroKnowledge() ? 1 : 0);
+    }
+
+    static ProofParameters readParams(Codec.Reader r) throws Codec.Malformed {
+        String name = r.string();
+        int lb = r.u8();
+        int q = r.u16();
+        int g = r.u8();
+        int a = r.u8();
+        int f = r.u8();
+        int zk = r.u8();
+        if (zk > 1) {
+            throw new Codec.Malformed(r.section, "zero-knowledge flag " + zk);
+        }
+        try {
+            return new ProofParameters(name, lb, q, g, a, f, zk == 1);
+        } catch (IllegalArgumentException e) {
+            throw new Codec.Malformed(r.section, e.getMessage());
+        }
+    }
+
+    /** Thrown by {@link #fromBytes} for a byte string that is not a verifying key. */
+    public static final class FormatException extends Exception {
+        public FormatException(String message) {
+            super(message);
+        }
+    }
+
+    public static VerifyingKey fromBytes(byte[] bytes) throws FormatException {
+        Codec.Reader r = new Codec.Reader(bytes);
+        r.section = "verifying key";
+        try {
+            byte[] magic = r.bytes(4);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw new FormatException("not a zkscope verifying key (bad magic)");
+            }
+            int version = r.u16();
+            if (version != VERSION) {
+                throw new FormatException("verifying key version " + version + ", expected " + VERSION);
+            }
+            ProofParameters params = readParams(r);
+            String name = r.string();
+            int logN = r.u8();
+            int usable = r.u32();
+            int nf = r.u32();
+            int na = r.u32();
+            int ni = r.u32();
+            if (logN < 1 || logN > 28 || usable < 0 || usable > (1 << logN) || nf < 0 || na < 0 || ni < 0
+                    || nf > 1 << 20 || na > 1 << 20 || ni > 1 << 20) {
+                throw new FormatException("bad circuit shape in verifying key");
+            }
+            int ng = r.u32();
+            List<Gate> gates = new ArrayList<>();
+            for (int i = 0; i < ng; i++) {
+                gates.add(new Gate(r.string(), r.expr(0)));
+            }
+            int nl = r.u32();
+            List<Lookup> lookups = new ArrayList<>();
+            for (int i = 0; i < nl; i++) {
+                String ln = r.string();
+                int arity = r.u32();
+                if (arity < 1 || arity > 1 << 16) {
+                    throw new FormatException("bad lookup arity " + arity);
+                }
+                List<Expr> in = new ArrayList<>();
+                List<Expr> tb = new ArrayList<>();
+                for (int k = 0; k < arity; k++) {
+                    in.add(r.expr(0));
+                }
+                for (int k = 0; k < arity; k++) {
+                    tb.add(r.expr(0));
+                }
+                lookups.add(new Lookup(ln, in, tb));
+            }
+            int ne = r.u32();
+            if (ne < 0 || ne > 1 << 20) {
+                throw new FormatException("bad equality column count " + ne);
+            }
+            List<Column> eq = new ArrayList<>();
+            for (int i = 0; i < ne; i++) {
+                int k = r.u8();
+                int idx = r.u32();
+                if (k >= ColumnKind.values().length || idx < 0) {
+                    throw new FormatException("bad equality column");
+                }
+                eq.add(new Column(ColumnKind.values()[k], idx));
+            }
+            byte[] root = r.bytes(Hashing.DIGEST_BYTES);
+            r.expectEnd();
+            ConstraintSystem cs = new ConstraintSystem(name, logN, usable, nf, na, ni, gates, lookups, eq);
+            // Validates column references against the shape, as the Circuit constructor does.
+            new dev.zkscope.circuit.Circuit(name, logN, usable, na, ni, new long[0][], List.of(), List.of(), List.of(), List.of());
+            VerifyingKey vk = new VerifyingKey(cs, params, root);
+            new Layout(cs, params);
+            checkColumns(cs);
+            return vk;
+        } catch (Codec.Malformed m) {
+            throw new FormatException("verifying key: " + m.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new FormatException("verifying key: " + e.getMessage());
+        }
+    }
+
+    private static void checkColumns(ConstraintSystem cs) {
+        List<Expr> all = new ArrayList<>();
+        for (Gate g : cs.gates()) {
+            all.add(g.poly());
+        }
+        for (Lookup l : cs.lookups()) {
+            all.addAll(l.inputs());
+            all.addAll(l.table());
+        }
+        for (Column c : cs.equalityColumns()) {
+            all.add(c.cur());
+        }
+        for (Expr e : all) {
+            for (Expr.Var v : e.variables()) {
+                int lim = v.column().kind() == ColumnKind.FIXED ? cs.numFixed()
+                        : v.column().kind() == ColumnKind.ADVICE ? cs.numAdvice() : cs.numInstance();
+                if (v.column().index() >= lim) {
+                    throw new IllegalArgumentException("reads column " + v.column() + " which does not exist");
+                }
+            }
+        }
+    }
+
+    public byte[] toBytes() {
+        return encoded.clone();
+    }
+
+    /** SHA-256 of the encoded key: names the circuit, its fixed values and the parameters. */
+    public byte[] circuitDigest() {
+        return digest.clone();
+    }
+
+    public String circuitDigestHex() {
+        return HexFormat.of().formatHex(digest);
+    }
+
+    public ConstraintSystem constraintSystem() {
+        return cs;
+    }
+
+    public ProofParameters parameters() {
+        return params;
+    }
+
+    public byte[] fixedRoot() {
+        return fixedRoot.clone();
+    }
+
+    byte[] digestRef() {
+        return digest;
+    }
+
+    private Layout layout;
+
+    synchronized Layout layout() {
+        if (layout == null) {
+            layout = new Layout(cs, params);
+        }
+        return layout;
+    }
+}

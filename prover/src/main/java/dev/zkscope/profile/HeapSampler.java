@@ -1,0 +1,96 @@
+package dev.zkscope.profile;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Samples the used heap (total - free) on a daemon thread every {@code periodMillis} (20 ms by default) between
+ * {@link #start()} and {@link #stop()}, keeping the peak and the series. Used heap includes garbage not yet
+ * collected, so the peak is an upper bound on the live set; run with a fixed -Xmx to compare runs.
+ */
+public final class HeapSampler implements AutoCloseable {
+    /** One sample: milliseconds since start, used bytes. */
+    public record Sample(long millis, long usedBytes) { }
+
+    private final long periodMillis;
+    private final List<Sample> samples = new ArrayList<>();
+    private volatile boolean running;
+    private volatile long peak;
+    private Thread thread;
+    private long t0;
+
+    public HeapSampler() {
+        this(20);
+    }
+
+    public HeapSampler(long periodMillis) {
+        this.periodMillis = periodMillis;
+    }
+
+    private static long used() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    public synchronized HeapSampler start() {
+        if (running) {
+            return this;
+        }
+        running = true;
+        t0 = System.nanoTime();
+        peak = used();
+        thread = new Thread(() -> {
+            while (running) {
+                sample();
+                try {
+                    Thread.sleep(periodMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    private void sample() {
+        long u = used();
+        synchronized (samples) {
+            samples.add(new Sample((System.nanoTime() - t0) / 1_000_000, u));
+        }
+        if (u > peak) {
+            peak = u;
+        }
+    }
+
+    /** Stops sampling (takes a last sample) and returns the peak used heap in bytes. */
+    public synchronized long stop() {
+        if (running) {
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sample();
+        }
+        return peak;
+    }
+
+    public long peakBytes() {
+        return peak;
+    }
+
+    public List<Sample> samples() {
+        synchronized (samples) {
+            return List.copyOf(samples);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.zkscope.profile;
+
+/**
+ * Receives the named phases of a long computation (keygen, and the prover's rounds: "witness commit",
+ * "permutation", "lookups", "quotient", "openings", "fri"), each with its wall time. The CLI logs them, the GUI
+ * drives its progress bar and timeline with them, the profiler tabulates them. Calls come from the proving thread.
+ */
+public interface PhaseListener {
+    PhaseListener NONE = new PhaseListener() {
+        @Override public void phaseStarted(String phase) { }
+        @Override public void phaseFinished(String phase, long nanos) { }
+    };
+
+    void phaseStarted(String phase);
+
+    void phaseFinished(String phase, long nanos);
+
+    /** Runs {@code body} as the named phase. */
+    default <T> T timed(String phase, java.util.function.Supplier<T> body) {
+        phaseStarted(phase);
+        long t0 = System.nanoTime();
+        T r = body.get();
+        phaseFinished(phase, System.nanoTime() - t0);
+        return r;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.zkscope.plonk;
+
+import dev.zkscope.circuit.Checker;
+import dev.zkscope.circuit.Witness;
+import dev.zkscope.profile.PhaseListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProofSystemTest {
+    static ProofParameters test(boolean zk) {
+        return ProofParameters.testing().withZeroKnowledge(zk);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14})
+    void prove_honestProofVerifies_zkOn(int logN) {
+        roundTrip(logN, true);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 4, 5, 6, 8, 10, 12})
+    void prove_honestProofVerifies_zkOff(int logN) {
+        roundTrip(logN, false);
+    }
+
+    private static void roundTrip(int logN, boolean zk) {
+        ProofParameters p = test(zk);
+        TestCircuits.Instance inst = TestCircuits.random(1000 + logN, logN, p.reservedRows());
+        assertThat(Checker.check(inst.circuit(), inst.witness())).isEmpty();
+        ProvingKey pk = ProofSystem.keygen(inst.circuit(), p);
+        Proof proof = ProofSystem.prove(pk, inst.witness(), PhaseListener.NONE);
+        VerifyResult r = ProofSystem.verify(pk.verifyingKey(), inst.witness().instance(), proof.toBytes());
+        assertThat(r).isEqualTo(new VerifyResult.Accepted());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.zkscope.poly;
+
+import dev.zkscope.field.Goldilocks;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NttTest {
+    static long[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = Goldilocks.reduce(r.nextLong());
+        }
+        return a;
+    }
+
+    /** out[k] = sum_j a[j] omega^(jk), computed directly at one k. */
+    static long naive(long[] a, int k) {
+        int logN = Integer.numberOfTrailingZeros(a.length);
+        long w = Goldilocks.pow(Goldilocks.rootOfUnity(logN), k);
+        long acc = 0;
+        long x = 1;
+        for (long v : a) {
+            acc = Goldilocks.add(acc, Goldilocks.mul(v, x));
+            x = Goldilocks.mul(x, w);
+        }
+        return acc;
+    }
+
+    @Test
+    void forward_matchesNaiveDft_everySizeUpTo2pow14() {
+        SplittableRandom pick = new SplittableRandom(1);
+        for (int logN = 0; logN <= 14; logN++) {
+            int n = 1 << logN;
+            long[] a = random(n, logN);
+            long[] t = a.clone();
+            Ntt.forward(t);
+            // Every output up to 2^10 (O(n^2)); beyond, 64 random outputs plus the first and last.
+            if (logN <= 10) {
+                for (int k = 0; k < n; k++) {
+                    assertThat(t[k]).as("size 2^%d, k=%d", logN, k).isEqualTo(naive(a, k));
+                }
+            } else {
+                assertThat(t[0]).isEqualTo(naive(a, 0));
+                assertThat(t[n - 1]).isEqualTo(naive(a, n - 1));
+                for (int i = 0; i < 64; i++) {
+                    int k = pick.nextInt(n);
+                    assertThat(t[k]).as("size 2^%d, k=%d", logN, k).isEqualTo(naive(a, k));
+                }
+            }
+            Ntt.inverse(t);
+            assertThat(t).isEqualTo(a);
+        }
+    }
+
+    @Test
+    void cosetLde_agreesWithHornerAndInterpolates() {
+        for (int logN = 0; logN <= 8; logN++) {
+            long[] c = random(1 << logN, 100 + logN);
+            Coeffs f = new Coeffs(c);
+            Evals e = Ntt.lde(f, 2, Goldilocks.GENERATOR);
+            long w = Goldilocks.rootOfUnity(logN + 2);
+            for (int i = 0; i < e.v().length; i += Math.max(1, e.v().length / 16)) {
+                long x = Goldilocks.mul(Goldilocks.GENERATOR, Goldilocks.pow(w, i));
+                assertThat(e.v()[i]).isEqualTo(f.evaluate(x));
+            }
+            long[] back = Ntt.interpolate(e).c();
+            for (int i = 0; i < back.length; i++) {
+                assertThat(back[i]).isEqualTo(i < c.length ? c[i] : 0);
+            }
+        }
+    }
+
+    @Test
+    void parallelTransform_matchesSequentialOnLargeSizes() {
+        long[] a = random(1 << 16, 5);
+        long[] t = a.clone();
+        Ntt.forward(t);
+        for (int k : new int[] {0, 1, 12345, 65535}) {
+            assertThat(t[k]).isEqualTo(naive(a, k));
+        }
+    }
+}
