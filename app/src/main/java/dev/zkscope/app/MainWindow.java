@@ -1,9 +1,11 @@
 package dev.zkscope.app;
 
+import dev.zkscope.viz.BlowupView;
 import dev.zkscope.viz.LayerSelection;
 import dev.zkscope.viz.LayerTableView;
 import dev.zkscope.viz.LookupTablesView;
 import dev.zkscope.viz.graph.GraphView;
+import dev.zkscope.viz.trace.TraceHeatmap;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +49,10 @@ public final class MainWindow {
     private final LayerTableView layerTable;
     private final LookupTablesView lookupTables;
     private final Tab lookupTab;
+    private final BlowupView blowup;
+    private final Tab blowupTab;
+    private final TraceHeatmap heatmap;
+    private final Tab heatmapTab;
     private final TabPane tabs = new TabPane();
     private final Menu recentMenu = new Menu("Open _Recent");
     private final CheckMenuItem darkTheme = new CheckMenuItem("_Dark theme");
@@ -61,6 +67,12 @@ public final class MainWindow {
         lookupTables = new LookupTablesView(selection);
         lookupTab = new Tab("Lookup tables", lookupTables);
         lookupTab.setId("tabLookups");
+        blowup = new BlowupView(selection);
+        blowupTab = new Tab("Blowup", blowup);
+        blowupTab.setId("tabBlowup");
+        heatmap = new TraceHeatmap(selection);
+        heatmapTab = new Tab("Circuit layout", heatmap);
+        heatmapTab.setId("tabCircuit");
         root.setId("mainRoot");
         root.setTop(menus());
         root.setCenter(center());
@@ -118,17 +130,32 @@ public final class MainWindow {
         title.setText(s.displayName() + "  \u2014  " + s.graph().nodes().size() + " layers, "
                 + dev.zkscope.viz.Format.count(s.graph().totalParams()) + " parameters, opset " + s.graph().opset()
                 + (s.graph().unsupported().isEmpty() ? "" : ", " + s.graph().unsupported().size() + " unsupported"));
+        graphView.setShares(java.util.Map.of());
         graphView.setGraph(s.layout());
         layerTable.setRows(s.rows());
     }
 
     private void showAnalysis(Analysis a) {
+        if (a != null && a.session() == vm.session()) {
+            layerTable.setRows(a.rows());
+            graphView.setShares(a.shares());
+        }
         List<LookupTablesView.Entry> tables = a == null ? List.of() : a.lookupTables();
         lookupTables.setTables(tables);
-        if (!tables.isEmpty() && !tabs.getTabs().contains(lookupTab)) {
-            tabs.getTabs().add(1, lookupTab);
-        } else if (tables.isEmpty()) {
-            tabs.getTabs().remove(lookupTab);
+        boolean compiled = a != null && a.compiled() != null;
+        blowup.setLedger(compiled ? a.ledger() : null);
+        heatmap.setTrace(compiled ? a.trace() : null);
+        showTabIf(blowupTab, compiled, 1);
+        showTabIf(lookupTab, !tables.isEmpty(), compiled ? 2 : 1);
+        showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
+    }
+
+    /** Tabs whose data source is missing are not shown (never an empty pane). */
+    private void showTabIf(Tab tab, boolean show, int index) {
+        if (show && !tabs.getTabs().contains(tab)) {
+            tabs.getTabs().add(Math.min(index, tabs.getTabs().size()), tab);
+        } else if (!show) {
+            tabs.getTabs().remove(tab);
         }
     }
 
@@ -141,6 +168,14 @@ public final class MainWindow {
             }
         }
         return false;
+    }
+
+    public BlowupView blowup() {
+        return blowup;
+    }
+
+    public TraceHeatmap heatmap() {
+        return heatmap;
     }
 
     public LookupTablesView lookupTables() {

@@ -50,6 +50,8 @@ final class ScreenshotDriver {
         }
         steps.add(new Step("layers", () -> vm.open(s.file()), this::idle));
         steps.add(new Step("graph-selection", () -> window.selection().select(pickLayer()), () -> true));
+        steps.add(new Step("blowup", () -> window.showTab("tabBlowup"), this::idle));
+        steps.add(new Step("circuit-layout", () -> window.showTab("tabCircuit"), this::idle));
         steps.add(new Step("settings", () -> window.showTab("tabSettings"), this::idle));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
         if (withTables != null) {

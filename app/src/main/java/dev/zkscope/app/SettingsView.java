@@ -1,6 +1,12 @@
 package dev.zkscope.app;
 
+import dev.zkscope.compile.CompileOptions.Visibility;
+import dev.zkscope.compile.CostLedger;
+import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.quant.FidelityReport;
+import dev.zkscope.viz.Format;
+import dev.zkscope.viz.Terms;
+import javafx.scene.control.CheckBox;
 import dev.zkscope.quant.QuantOptions;
 import dev.zkscope.quant.Target;
 import java.util.Locale;
@@ -30,6 +36,11 @@ final class SettingsView extends ScrollPane {
     private final ComboBox<String> inputScale = new ComboBox<>();
     private final ComboBox<String> paramScale = new ComboBox<>();
     private final Spinner<Integer> batch = new Spinner<>(1, 1 << 16, 1);
+    private final Spinner<Integer> innerCols = new Spinner<>(1, 64, 16);
+    private final ComboBox<String> preset = new ComboBox<>();
+    private final CheckBox zk = new CheckBox("on");
+    private final ComboBox<Visibility> inputVis = new ComboBox<>();
+    private final ComboBox<Visibility> weightsVis = new ComboBox<>();
     private final VBox result = new VBox(6);
     private boolean updating;
 
@@ -49,6 +60,31 @@ final class SettingsView extends ScrollPane {
         }
         batch.setEditable(true);
         batch.setPrefWidth(110);
+        innerCols.setEditable(true);
+        innerCols.setPrefWidth(110);
+        preset.setId("presetBox");
+        for (ProofParameters p : ProofParameters.presets()) {
+            preset.getItems().add(p.name());
+        }
+        preset.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String name) {
+                if (name == null) {
+                    return "";
+                }
+                ProofParameters p = ProofParameters.byName(name);
+                return name + " (" + p.conjecturedSecurityBits() + " bits" + (p.isInsecure() ? ", INSECURE" : "")
+                        + ")";
+            }
+
+            @Override
+            public String fromString(String s) {
+                return s;
+            }
+        });
+        zk.setId("zkBox");
+        inputVis.getItems().addAll(Visibility.PRIVATE, Visibility.PUBLIC);
+        weightsVis.getItems().addAll(Visibility.FIXED, Visibility.PRIVATE);
 
         GridPane form = new GridPane();
         form.setHgap(12);
@@ -60,6 +96,15 @@ final class SettingsView extends ScrollPane {
                 + "more precision, larger lookup tables and range checks. Auto lets calibration choose.");
         row(form, r++, "Parameter scale (log2)", paramScale, "Weights are stored as round(w * 2^s). Auto follows "
                 + "the input scale or calibration.");
+        row(form, r++, "Inner columns", innerCols, "Products per dot-product row (EZKL's num_inner_cols): wider "
+                + "rows mean fewer rows but more columns.");
+        row(form, r++, "Proof preset", preset, Terms.SECURITY_BITS + " " + Terms.FRI);
+        row(form, r++, "Zero knowledge", zk, "Blinding rows and salted Merkle leaves hide the private values; "
+                + "turn off to see what zero knowledge costs.");
+        row(form, r++, "Input visibility", inputVis, "PRIVATE: the input stays with the prover (advice cells); "
+                + "PUBLIC: it is part of the public values the verifier sees. The output is always public.");
+        row(form, r++, "Weights visibility", weightsVis, "FIXED: weights are baked into the circuit and its "
+                + "verifying key; PRIVATE: they are witness values, hidden from the verifier.");
         row(form, r++, "Batch size", batch, "Value bound to a symbolic batch dimension; changing it re-imports "
                 + "the model. Models exported with batch 1 ignore it.");
 
@@ -88,6 +133,11 @@ final class SettingsView extends ScrollPane {
         inputScale.valueProperty().addListener((o, a, b) -> push());
         paramScale.valueProperty().addListener((o, a, b) -> push());
         batch.valueProperty().addListener((o, a, b) -> push());
+        innerCols.valueProperty().addListener((o, a, b) -> push());
+        preset.valueProperty().addListener((o, a, b) -> push());
+        zk.selectedProperty().addListener((o, a, b) -> push());
+        inputVis.valueProperty().addListener((o, a, b) -> push());
+        weightsVis.valueProperty().addListener((o, a, b) -> push());
         vm.settingsProperty().addListener((o, a, s) -> pull(s));
         vm.analysisProperty().addListener((o, a, an) -> showResult(an));
         pull(vm.settings());
@@ -114,6 +164,11 @@ final class SettingsView extends ScrollPane {
             inputScale.setValue(s.inputScale() == null ? AUTO : String.valueOf(s.inputScale()));
             paramScale.setValue(s.paramScale() == null ? AUTO : String.valueOf(s.paramScale()));
             batch.getValueFactory().setValue(s.batch());
+            innerCols.getValueFactory().setValue(s.innerCols());
+            preset.setValue(s.preset());
+            zk.setSelected(s.zeroKnowledge());
+            inputVis.setValue(s.input());
+            weightsVis.setValue(s.weights());
         } finally {
             updating = false;
         }
@@ -127,7 +182,13 @@ final class SettingsView extends ScrollPane {
         Integer in = scale(inputScale.getValue());
         Integer param = scale(paramScale.getValue());
         Integer b = batch.getValue();
-        vm.applySettings(new ModelSettings(b == null ? 1 : b, t, in, param));
+        Integer cols = innerCols.getValue();
+        try {
+            vm.applySettings(new ModelSettings(b == null ? 1 : b, t, in, param, cols == null ? 16 : cols,
+                    preset.getValue(), zk.isSelected(), inputVis.getValue(), weightsVis.getValue()));
+        } catch (IllegalArgumentException e) {
+            pull(vm.settings());
+        }
     }
 
     private static Integer scale(String v) {
@@ -141,12 +202,29 @@ final class SettingsView extends ScrollPane {
             return;
         }
         if (a.problem() != null) {
-            Label l = new Label(a.problem());
-            l.setWrapText(true);
-            result.getChildren().add(l);
+            Label msg = new Label(a.problem());
+            msg.setWrapText(true);
+            result.getChildren().add(msg);
+        }
+        if (a.quantized() == null) {
             return;
         }
         FidelityReport f = a.fidelity();
+        CostLedger l = a.ledger();
+        if (l != null) {
+            ProofParameters p = a.settings().proofParameters();
+            result.getChildren().addAll(
+                    fact("Trace", "2^" + l.logN() + " = " + Format.count(l.n()) + " rows \u00d7 "
+                            + (l.numAdvice() + l.numFixed() + l.numInstance()) + " columns"),
+                    fact("Columns", l.numAdvice() + " advice, " + l.numFixed() + " fixed, " + l.numInstance()
+                            + " instance"),
+                    fact("Rows used", Format.count(l.gadgetRows()) + " by gadgets, " + Format.count(l.tableRows())
+                            + " by tables, " + Format.count(l.reservedRows()) + " reserved for blinding"),
+                    fact("Max gate degree", String.valueOf(l.maxGateDegree())),
+                    fact("Security", p.conjecturedSecurityBits() + " bits (" + p.name() + ", zero knowledge "
+                            + (p.zeroKnowledge() ? "on" : "off") + ")"),
+                    new javafx.scene.control.Separator());
+        }
         result.getChildren().addAll(
                 fact("Input / activation scale", "2^" + a.quantized().inputScale()),
                 fact("Parameter scale", "2^" + a.quantized().paramScale()),

@@ -27,10 +27,22 @@ public final class ChartPane extends StackPane {
         Charts.style(c);
         if (viewer == null) {
             viewer = new ChartViewer(c);
+            listeners.forEach(viewer::addChartMouseListener);
         } else {
             viewer.setChart(c);
         }
         getChildren().setAll(viewer);
+    }
+
+    private final java.util.List<org.jfree.chart.fx.interaction.ChartMouseListenerFX> listeners =
+            new java.util.ArrayList<>();
+
+    /** Listens to clicks and moves on every chart this pane shows. */
+    public void addChartMouseListener(org.jfree.chart.fx.interaction.ChartMouseListenerFX l) {
+        listeners.add(l);
+        if (viewer != null) {
+            viewer.addChartMouseListener(l);
+        }
     }
 
     public JFreeChart chart() {
