@@ -58,8 +58,15 @@ public final class MainWindow {
     private final CheckMenuItem darkTheme = new CheckMenuItem("_Dark theme");
     private final Label title = new Label();
 
-    public MainWindow(MainViewModel vm, SampleCatalog samples, SettingsStore settings) {
+    private final ProveViewModel pvm;
+    private final ProveView proveView;
+    private final Tab proveTab;
+    private final RunsView runsView;
+    private final Tab runsTab;
+
+    public MainWindow(MainViewModel vm, ProveViewModel pvm, SampleCatalog samples, SettingsStore settings) {
         this.vm = vm;
+        this.pvm = pvm;
         this.samples = samples;
         this.settings = settings;
         graphView = new GraphView(selection);
@@ -73,6 +80,14 @@ public final class MainWindow {
         heatmap = new TraceHeatmap(selection);
         heatmapTab = new Tab("Circuit layout", heatmap);
         heatmapTab.setId("tabCircuit");
+        proveView = new ProveView(pvm, vm);
+        proveTab = new Tab("Prove & verify", proveView);
+        proveTab.setId("tabProve");
+        runsView = new RunsView(pvm);
+        runsTab = new Tab("Runs", runsView);
+        runsTab.setId("tabRuns");
+        pvm.runs().addListener((javafx.collections.ListChangeListener<ProveRun>) c ->
+                showTabIf(runsTab, !pvm.runs().isEmpty(), tabs.getTabs().size()));
         root.setId("mainRoot");
         root.setTop(menus());
         root.setCenter(center());
@@ -148,6 +163,7 @@ public final class MainWindow {
         showTabIf(blowupTab, compiled, 1);
         showTabIf(lookupTab, !tables.isEmpty(), compiled ? 2 : 1);
         showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
+        showTabIf(proveTab, compiled, tabs.getTabs().indexOf(heatmapTab) + 1);
     }
 
     /** Tabs whose data source is missing are not shown (never an empty pane). */
@@ -168,6 +184,14 @@ public final class MainWindow {
             }
         }
         return false;
+    }
+
+    public ProveView proveView() {
+        return proveView;
+    }
+
+    public RunsView runsView() {
+        return runsView;
     }
 
     public BlowupView blowup() {
@@ -192,6 +216,25 @@ public final class MainWindow {
         quit.setOnAction(e -> root.getScene().getWindow().hide());
         Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), quit);
 
+        MenuItem proveItem = new MenuItem("_Prove");
+        proveItem.setId("menuProve");
+        proveItem.setAccelerator(KeyCombination.keyCombination("Shortcut+P"));
+        proveItem.setOnAction(e -> {
+            showTab("tabProve");
+            pvm.prove();
+        });
+        MenuItem verifyItem = new MenuItem("_Verify");
+        verifyItem.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+V"));
+        verifyItem.setOnAction(e -> {
+            showTab("tabProve");
+            pvm.verify();
+        });
+        MenuItem cancelItem = new MenuItem("_Cancel proof");
+        cancelItem.setAccelerator(KeyCombination.keyCombination("Shortcut+Period"));
+        cancelItem.setOnAction(e -> pvm.cancel());
+        cancelItem.disableProperty().bind(pvm.runningProperty().not());
+        Menu proof = new Menu("_Proof", null, proveItem, verifyItem, cancelItem);
+
         Menu sampleMenu = new Menu("_Samples");
         sampleMenu.setId("menuSamples");
         for (SampleCatalog.Sample s : samples.samples()) {
@@ -212,7 +255,7 @@ public final class MainWindow {
         MenuItem glossary = new MenuItem("_Glossary");
         glossary.setOnAction(e -> Glossary.show(root.getScene().getWindow()));
         Menu help = new Menu("_Help", null, glossary);
-        MenuBar bar = new MenuBar(file, sampleMenu, view, help);
+        MenuBar bar = new MenuBar(file, sampleMenu, proof, view, help);
         bar.setId("menuBar");
         return bar;
     }

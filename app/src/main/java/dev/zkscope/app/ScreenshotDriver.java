@@ -33,7 +33,11 @@ final class ScreenshotDriver {
     private final List<Step> steps = new ArrayList<>();
     private long deadline;
 
-    ScreenshotDriver(Stage stage, MainWindow window, MainViewModel vm, SampleCatalog samples, Path dir) {
+    private final ProveViewModel pvm;
+
+    ScreenshotDriver(Stage stage, MainWindow window, MainViewModel vm, ProveViewModel pvm, SampleCatalog samples,
+                     Path dir) {
+        this.pvm = pvm;
         this.stage = stage;
         this.window = window;
         this.vm = vm;
@@ -53,6 +57,19 @@ final class ScreenshotDriver {
         steps.add(new Step("blowup", () -> window.showTab("tabBlowup"), this::idle));
         steps.add(new Step("circuit-layout", () -> window.showTab("tabCircuit"), this::idle));
         steps.add(new Step("settings", () -> window.showTab("tabSettings"), this::idle));
+        steps.add(new Step("prove-running", () -> {
+            window.showTab("tabProve");
+            pvm.prove();
+        }, () -> pvm.phases().size() >= 4 || pvm.lastProperty().get() != null));
+        steps.add(new Step("prove-verified", () -> { }, () -> !pvm.runningProperty().get()
+                && pvm.verdictProperty().get() != null));
+        steps.add(new Step("tamper-rejected", () -> pvm.tamperFlipByte(pvm.lastProperty().get().proof().length / 2),
+                () -> pvm.verdictProperty().get() != null));
+        steps.add(new Step("runs", () -> {
+            window.selection().select(pickLayer());
+            pvm.prove();
+        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 2 && window.showTab("tabRuns")
+                && selectRuns()));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
         if (withTables != null) {
             steps.add(new Step("lookup-tables", () -> {
@@ -62,6 +79,11 @@ final class ScreenshotDriver {
                     && window.showTab("tabLookups")));
         }
         run(0);
+    }
+
+    private boolean selectRuns() {
+        window.runsView().table().getSelectionModel().selectAll();
+        return true;
     }
 
     private boolean idle() {
