@@ -76,6 +76,7 @@ public final class InspectCommand implements Callable<Integer> {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
                     withCircuit(toJson(g, q, cal, samples, quantNote), compiled, circuitNote)));
         } else {
+            out.printf("file %s%n", model.model);
             printTable(out, g, q, quantNote);
             if (compiled != null) {
                 CircuitReport.print(out, compiled, "reserved rows for preset " + params.name());
