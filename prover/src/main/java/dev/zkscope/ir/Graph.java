@@ -11,10 +11,11 @@ import java.util.Map;
  * (initializers, Constant nodes and folded constant subgraphs) by name.
  */
 public final class Graph {
-    /** A named graph input or output with its static shape. */
+    /** A named graph input or output with its static shape (null: unknown, after an unsupported node). */
     public record Value(String name, int[] shape) {
+        /** The element count, or -1 if the shape is unknown. */
         public int size() {
-            return (int) Tensor.elementCount(shape);
+            return shape == null ? -1 : (int) Tensor.elementCount(shape);
         }
     }
 
@@ -88,6 +89,25 @@ public final class Graph {
             p += n.macs();
         }
         return p;
+    }
+
+    /** The static shape of any tensor (graph input, weight or node output), or null if unknown or absent. */
+    public int[] shape(String tensor) {
+        for (Value v : inputs) {
+            if (v.name().equals(tensor)) {
+                return v.shape() == null ? null : v.shape().clone();
+            }
+        }
+        Tensor w = weights.get(tensor);
+        if (w != null) {
+            return w.shape();
+        }
+        Node n = producer(tensor);
+        if (n == null) {
+            return null;
+        }
+        int[] s = n.outputShapes().get(n.outputs().indexOf(tensor));
+        return s == null ? null : s.clone();
     }
 
     /** The node producing the given tensor, or null for inputs and weights. */

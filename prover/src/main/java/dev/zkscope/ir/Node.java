@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One operation of a {@link Graph}: its ONNX name and op type, the typed {@link Op}, the names of its data inputs
- * (graph inputs, weights or other nodes' outputs) and outputs, and their static shapes.
+ * (graph inputs, weights or other nodes' outputs) and outputs, and their static shapes (null only for tensors downstream of an unsupported node, whose shape is unknown).
  *
  * @param params number of parameters this node owns (elements of the weights among its inputs)
  * @param macs multiply-accumulates of one inference
@@ -14,8 +14,9 @@ public record Node(String name, String opType, Op op, List<String> inputs, List<
     public Node {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
-        inputShapes = List.copyOf(inputShapes);
-        outputShapes = List.copyOf(outputShapes);
+        // Shapes may be null (unknown) only after an unsupported node.
+        inputShapes = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(inputShapes));
+        outputShapes = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(outputShapes));
     }
 
     public boolean isUnsupported() {

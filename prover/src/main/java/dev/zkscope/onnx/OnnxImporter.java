@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
 public final class OnnxImporter {
     /** Files above this size are refused before reading. */
     public static final long MAX_FILE_BYTES = 1L << 30;
+    /** Models needing more multiply-accumulates per inference are refused (far beyond what can be proved). */
+    public static final long MAX_MACS = 1L << 36;
 
     private static final Pattern BATCH_NAME = Pattern.compile("(?i).*batch.*|n|b|bs|N|unk__\\d+|.*dynamic_axes.*");
 
@@ -184,7 +186,21 @@ public final class OnnxImporter {
                 if (s == null && !unknownShapeCause.containsKey(v.getName())) {
                     throw fail("graph output '" + v.getName() + "' is not produced by any node");
                 }
-                outputs.add(new Graph.Value(v.getName(), s == null ? new int[0] : s));
+                outputs.add(new Graph.Value(v.getName(), s));
+            }
+            long activations = 0;
+            long macs = 0;
+            for (Node n : nodes) {
+                macs += n.macs();
+                for (int[] s : n.outputShapes()) {
+                    activations += s == null ? 0 : Tensor.elementCount(s);
+                }
+            }
+            if (activations > Tensor.MAX_ELEMENTS) {
+                throw fail("the intermediate tensors hold " + activations + " elements in total, above the limit of 2^28");
+            }
+            if (macs > MAX_MACS) {
+                throw fail("one inference needs " + macs + " multiply-accumulates, above the limit of 2^36");
             }
             Map<String, Tensor> used = new LinkedHashMap<>();
             for (Node n : nodes) {

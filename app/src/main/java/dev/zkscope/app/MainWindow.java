@@ -1,0 +1,360 @@
+package dev.zkscope.app;
+
+import dev.zkscope.viz.BlowupView;
+import dev.zkscope.viz.LayerSelection;
+import dev.zkscope.viz.LayerTableView;
+import dev.zkscope.viz.LookupTablesView;
+import dev.zkscope.viz.graph.GraphView;
+import dev.zkscope.viz.trace.TraceHeatmap;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.Dragboard;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.stage.FileChooser;
+
+/**
+ * The main window: menus (File, Samples, View, Help), the model graph on the left, the views in tabs on the right,
+ * and a status bar. It binds views to the {@link MainViewModel}; it holds no state of its own beyond the widgets.
+ */
+public final class MainWindow {
+    static final String THEME_KEY = "theme";
+
+    private final MainViewModel vm;
+    private final SampleCatalog samples;
+    private final SettingsStore settings;
+    private final LayerSelection selection = new LayerSelection();
+    private final BorderPane root = new BorderPane();
+    private final GraphView graphView;
+    private final LayerTableView layerTable;
+    private final LookupTablesView lookupTables;
+    private final Tab lookupTab;
+    private final BlowupView blowup;
+    private final Tab blowupTab;
+    private final TraceHeatmap heatmap;
+    private final Tab heatmapTab;
+    private final TabPane tabs = new TabPane();
+    private final Menu recentMenu = new Menu("Open _Recent");
+    private final CheckMenuItem darkTheme = new CheckMenuItem("_Dark theme");
+    private final Label title = new Label();
+
+    private final ProveViewModel pvm;
+    private final ProveView proveView;
+    private final Tab proveTab;
+    private final RunsView runsView;
+    private final Tab runsTab;
+
+    public MainWindow(MainViewModel vm, ProveViewModel pvm, SampleCatalog samples, SettingsStore settings) {
+        this.vm = vm;
+        this.pvm = pvm;
+        this.samples = samples;
+        this.settings = settings;
+        graphView = new GraphView(selection);
+        layerTable = new LayerTableView(selection);
+        lookupTables = new LookupTablesView(selection);
+        lookupTab = new Tab("Lookup tables", lookupTables);
+        lookupTab.setId("tabLookups");
+        blowup = new BlowupView(selection);
+        blowupTab = new Tab("Blowup", blowup);
+        blowupTab.setId("tabBlowup");
+        heatmap = new TraceHeatmap(selection);
+        heatmapTab = new Tab("Circuit layout", heatmap);
+        heatmapTab.setId("tabCircuit");
+        proveView = new ProveView(pvm, vm);
+        proveTab = new Tab("Prove & verify", proveView);
+        proveTab.setId("tabProve");
+        runsView = new RunsView(pvm);
+        runsTab = new Tab("Runs", runsView);
+        runsTab.setId("tabRuns");
+        pvm.runs().addListener((javafx.collections.ListChangeListener<ProveRun>) c ->
+                showTabIf(runsTab, !pvm.runs().isEmpty(), tabs.getTabs().size()));
+        root.setId("mainRoot");
+        root.setTop(menus());
+        root.setCenter(center());
+        root.setBottom(statusBar());
+        root.getStylesheets().add(css("app.css"));
+        darkTheme.setSelected("dark".equals(settings.get(THEME_KEY, "light")));
+        applyTheme();
+        darkTheme.selectedProperty().addListener((o, a, b) -> {
+            settings.put(THEME_KEY, b ? "dark" : "light");
+            applyTheme();
+        });
+        vm.sessionProperty().addListener((o, a, s) -> show(s));
+        vm.analysisProperty().addListener((o, a, an) -> showAnalysis(an));
+        vm.recent().addListener((javafx.collections.ListChangeListener<Path>) c -> fillRecent());
+        fillRecent();
+        installDragAndDrop();
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    public LayerSelection selection() {
+        return selection;
+    }
+
+    public GraphView graphView() {
+        return graphView;
+    }
+
+    public LayerTableView layerTable() {
+        return layerTable;
+    }
+
+    public TabPane tabs() {
+        return tabs;
+    }
+
+    private static String css(String name) {
+        return MainWindow.class.getResource(name).toExternalForm();
+    }
+
+    private void applyTheme() {
+        root.getStylesheets().remove(css("dark.css"));
+        if (darkTheme.isSelected()) {
+            root.getStylesheets().add(css("dark.css"));
+        }
+    }
+
+    private void show(ModelSession s) {
+        selection.clear();
+        if (s == null) {
+            return;
+        }
+        title.setText(s.displayName() + "  \u2014  " + s.graph().nodes().size() + " layers, "
+                + dev.zkscope.viz.Format.count(s.graph().totalParams()) + " parameters, opset " + s.graph().opset()
+                + (s.graph().unsupported().isEmpty() ? "" : ", " + s.graph().unsupported().size() + " unsupported"));
+        graphView.setShares(java.util.Map.of());
+        graphView.setGraph(s.layout());
+        layerTable.setRows(s.rows());
+    }
+
+    private void showAnalysis(Analysis a) {
+        if (a != null && a.session() == vm.session()) {
+            layerTable.setRows(a.rows());
+            graphView.setShares(a.shares());
+        }
+        List<LookupTablesView.Entry> tables = a == null ? List.of() : a.lookupTables();
+        lookupTables.setTables(tables);
+        boolean compiled = a != null && a.compiled() != null;
+        blowup.setLedger(compiled ? a.ledger() : null);
+        heatmap.setTrace(compiled ? a.trace() : null);
+        showTabIf(blowupTab, compiled, 1);
+        showTabIf(lookupTab, !tables.isEmpty(), compiled ? 2 : 1);
+        showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
+        showTabIf(proveTab, compiled, tabs.getTabs().indexOf(heatmapTab) + 1);
+    }
+
+    /** Tabs whose data source is missing are not shown (never an empty pane). */
+    private void showTabIf(Tab tab, boolean show, int index) {
+        if (show && !tabs.getTabs().contains(tab)) {
+            tabs.getTabs().add(Math.min(index, tabs.getTabs().size()), tab);
+        } else if (!show) {
+            tabs.getTabs().remove(tab);
+        }
+    }
+
+    /** Shows the tab with that id, if it is there; returns whether it was. */
+    public boolean showTab(String id) {
+        for (Tab t : tabs.getTabs()) {
+            if (id.equals(t.getId())) {
+                tabs.getSelectionModel().select(t);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public ProveView proveView() {
+        return proveView;
+    }
+
+    public RunsView runsView() {
+        return runsView;
+    }
+
+    public BlowupView blowup() {
+        return blowup;
+    }
+
+    public TraceHeatmap heatmap() {
+        return heatmap;
+    }
+
+    public LookupTablesView lookupTables() {
+        return lookupTables;
+    }
+
+    private MenuBar menus() {
+        MenuItem open = new MenuItem("_Open...");
+        open.setId("menuOpen");
+        open.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
+        open.setOnAction(e -> chooseFile());
+        MenuItem quit = new MenuItem("_Quit");
+        quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
+        quit.setOnAction(e -> root.getScene().getWindow().hide());
+        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), quit);
+
+        MenuItem proveItem = new MenuItem("_Prove");
+        proveItem.setId("menuProve");
+        proveItem.setAccelerator(KeyCombination.keyCombination("Shortcut+P"));
+        proveItem.setOnAction(e -> {
+            showTab("tabProve");
+            pvm.prove();
+        });
+        MenuItem verifyItem = new MenuItem("_Verify");
+        verifyItem.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+V"));
+        verifyItem.setOnAction(e -> {
+            showTab("tabProve");
+            pvm.verify();
+        });
+        MenuItem cancelItem = new MenuItem("_Cancel proof");
+        cancelItem.setAccelerator(KeyCombination.keyCombination("Shortcut+Period"));
+        cancelItem.setOnAction(e -> pvm.cancel());
+        cancelItem.disableProperty().bind(pvm.runningProperty().not());
+        Menu proof = new Menu("_Proof", null, proveItem, verifyItem, cancelItem);
+
+        Menu sampleMenu = new Menu("_Samples");
+        sampleMenu.setId("menuSamples");
+        for (SampleCatalog.Sample s : samples.samples()) {
+            MenuItem item = new MenuItem(s.name() + (s.description().isEmpty() ? "" : "  \u2014  " + s.description()));
+            item.setMnemonicParsing(false);
+            item.setOnAction(e -> vm.open(s.file()));
+            sampleMenu.getItems().add(item);
+        }
+        if (sampleMenu.getItems().isEmpty()) {
+            MenuItem none = new MenuItem("No samples found (set -Dzkscope.samples=DIR)");
+            none.setDisable(true);
+            sampleMenu.getItems().add(none);
+        }
+        MenuItem fit = new MenuItem("_Fit graph");
+        fit.setAccelerator(KeyCombination.keyCombination("Shortcut+0"));
+        fit.setOnAction(e -> graphView.fit());
+        Menu view = new Menu("_View", null, fit, darkTheme);
+        MenuItem glossary = new MenuItem("_Glossary");
+        glossary.setOnAction(e -> Glossary.show(root.getScene().getWindow()));
+        Menu help = new Menu("_Help", null, glossary);
+        MenuBar bar = new MenuBar(file, sampleMenu, proof, view, help);
+        bar.setId("menuBar");
+        return bar;
+    }
+
+    private void fillRecent() {
+        recentMenu.getItems().clear();
+        for (Path p : vm.recent()) {
+            MenuItem item = new MenuItem(p.getFileName() + "  (" + p.getParent() + ")");
+            item.setMnemonicParsing(false);
+            item.setOnAction(e -> vm.open(p));
+            recentMenu.getItems().add(item);
+        }
+        recentMenu.setDisable(recentMenu.getItems().isEmpty());
+    }
+
+    private void chooseFile() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open an ONNX model");
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("ONNX models", "*.onnx"),
+                new FileChooser.ExtensionFilter("All files", "*.*"));
+        ModelSession s = vm.session();
+        if (s != null && s.file().getParent() != null) {
+            fc.setInitialDirectory(s.file().getParent().toFile());
+        }
+        File f = fc.showOpenDialog(root.getScene().getWindow());
+        if (f != null) {
+            vm.open(f.toPath());
+        }
+    }
+
+    private void installDragAndDrop() {
+        root.setOnDragOver(e -> {
+            Dragboard db = e.getDragboard();
+            if (db.hasFiles() && db.getFiles().size() == 1) {
+                e.acceptTransferModes(TransferMode.COPY);
+            }
+            e.consume();
+        });
+        root.setOnDragDropped(e -> {
+            Dragboard db = e.getDragboard();
+            boolean ok = db.hasFiles() && db.getFiles().size() == 1;
+            if (ok) {
+                vm.open(db.getFiles().get(0).toPath());
+            }
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+    }
+
+    private Parent center() {
+        Label graphTitle = new Label("Model graph");
+        graphTitle.getStyleClass().add("pane-title");
+        Button fit = new Button("Fit");
+        fit.setTooltip(new Tooltip("Fit the graph to the pane (or double-click the background). "
+                + "Scroll to zoom, drag to pan, click a layer to select it everywhere."));
+        fit.setOnAction(e -> graphView.fit());
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox head = new HBox(8, graphTitle, grow, fit);
+        head.setAlignment(Pos.CENTER_LEFT);
+        head.setPadding(new Insets(6, 8, 6, 8));
+        BorderPane left = new BorderPane(graphView, head, null, null, null);
+        left.getStyleClass().add("graph-pane");
+        left.setMinWidth(260);
+
+        Tab layers = new Tab("Layers", layerTable);
+        layers.setId("tabLayers");
+        Tab settingsTab = new Tab("Settings", new SettingsView(vm));
+        settingsTab.setId("tabSettings");
+        tabs.getTabs().addAll(layers, settingsTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        title.getStyleClass().add("model-title");
+        title.setId("modelTitle");
+        BorderPane right = new BorderPane(tabs, title, null, null, null);
+        BorderPane.setMargin(title, new Insets(6, 10, 4, 10));
+
+        SplitPane split = new SplitPane(left, right);
+        split.setDividerPositions(0.3);
+        return split;
+    }
+
+    private Parent statusBar() {
+        Label status = new Label();
+        status.setId("status");
+        status.textProperty().bind(vm.statusProperty());
+        ProgressBar busy = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
+        busy.setPrefWidth(120);
+        busy.visibleProperty().bind(vm.loadingProperty());
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox bar = new HBox(10, status, grow, busy);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(4, 10, 4, 10));
+        bar.getStyleClass().add("status-bar");
+        return bar;
+    }
+
+    /** Convenience for tests: the window's recent entries as shown. */
+    List<MenuItem> recentItems() {
+        return recentMenu.getItems();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.zkscope.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+import javafx.animation.PauseTransition;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+import javax.imageio.ImageIO;
+
+/**
+ * Screenshot mode ({@code -Dzkscope.screenshots=DIR}): opens a sample in the real window, walks through each main
+ * view, writes {@code DIR/NAME.png} of the whole window for each, then exits. Each step acts on the UI, waits
+ * until its condition holds (background work done), lets the scene settle and snapshots it.
+ */
+final class ScreenshotDriver {
+    private static final Logger LOG = Logger.getLogger("zkscope");
+
+    private record Step(String name, Runnable action, BooleanSupplier ready) {}
+
+    private final Stage stage;
+    private final MainWindow window;
+    private final MainViewModel vm;
+    private final SampleCatalog samples;
+    private final Path dir;
+    private final List<Step> steps = new ArrayList<>();
+    private long deadline;
+
+    private final ProveViewModel pvm;
+
+    ScreenshotDriver(Stage stage, MainWindow window, MainViewModel vm, ProveViewModel pvm, SampleCatalog samples,
+                     Path dir) {
+        this.pvm = pvm;
+        this.stage = stage;
+        this.window = window;
+        this.vm = vm;
+        this.samples = samples;
+        this.dir = dir;
+    }
+
+    void start() {
+        String model = System.getProperty("zkscope.screenshots.model", "residual");
+        SampleCatalog.Sample s = samples.byName(model);
+        if (s == null) {
+            fail("no sample named " + model + " in " + samples.dir());
+            return;
+        }
+        steps.add(new Step("layers", () -> vm.open(s.file()), this::idle));
+        steps.add(new Step("graph-selection", () -> window.selection().select(pickLayer()), () -> true));
+        steps.add(new Step("blowup", () -> window.showTab("tabBlowup"), this::idle));
+        steps.add(new Step("circuit-layout", () -> window.showTab("tabCircuit"), this::idle));
+        steps.add(new Step("settings", () -> window.showTab("tabSettings"), this::idle));
+        steps.add(new Step("prove-running", () -> {
+            window.showTab("tabProve");
+            pvm.prove();
+        }, () -> pvm.phases().size() >= 4 || pvm.lastProperty().get() != null));
+        steps.add(new Step("prove-verified", () -> { }, () -> !pvm.runningProperty().get()
+                && pvm.verdictProperty().get() != null));
+        steps.add(new Step("tamper-rejected", () -> pvm.tamperFlipByte(pvm.lastProperty().get().proof().length / 2),
+                () -> pvm.verdictProperty().get() != null));
+        steps.add(new Step("runs", () -> {
+            window.selection().select(pickLayer());
+            pvm.prove();
+        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 2 && window.showTab("tabRuns")
+                && selectRuns()));
+        SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
+        if (withTables != null) {
+            steps.add(new Step("lookup-tables", () -> {
+                window.showTab("tabLayers");
+                vm.open(withTables.file());
+            }, () -> idle() && vm.session().file().equals(withTables.file())
+                    && window.showTab("tabLookups")));
+        }
+        run(0);
+    }
+
+    private boolean selectRuns() {
+        window.runsView().table().getSelectionModel().selectAll();
+        return true;
+    }
+
+    private boolean idle() {
+        return vm.session() != null && !vm.loadingProperty().get() && !vm.analyzingProperty().get()
+                && vm.analysis() != null;
+    }
+
+    /** The most interesting layer to select: the first Conv or Gemm. */
+    private String pickLayer() {
+        for (dev.zkscope.viz.LayerRow r : vm.session().rows()) {
+            if (r.op().equals("Conv") || r.op().equals("Gemm")) {
+                return r.name();
+            }
+        }
+        return vm.session().rows().get(0).name();
+    }
+
+    private void run(int i) {
+        if (i == steps.size()) {
+            LOG.info("screenshots written to " + dir);
+            Platform.exit();
+            return;
+        }
+        Step step = steps.get(i);
+        step.action().run();
+        deadline = System.currentTimeMillis() + 180_000;
+        waitFor(step, () -> settleAndShoot(step, () -> run(i + 1)));
+    }
+
+    private void waitFor(Step step, Runnable then) {
+        PauseTransition p = new PauseTransition(Duration.millis(200));
+        p.setOnFinished(e -> {
+            if (step.ready().getAsBoolean()) {
+                then.run();
+            } else if (System.currentTimeMillis() > deadline) {
+                fail("step " + step.name() + " did not finish in time");
+            } else {
+                waitFor(step, then);
+            }
+        });
+        p.play();
+    }
+
+    private void settleAndShoot(Step step, Runnable then) {
+        PauseTransition p = new PauseTransition(Duration.millis(900));
+        p.setOnFinished(e -> {
+            try {
+                Files.createDirectories(dir);
+                WritableImage img = stage.getScene().snapshot(null);
+                Path out = dir.resolve(step.name() + ".png");
+                ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", out.toFile());
+                LOG.info("wrote " + out);
+            } catch (IOException ex) {
+                fail("cannot write " + step.name() + ".png: " + ex);
+                return;
+            }
+            then.run();
+        });
+        p.play();
+    }
+
+    private void fail(String why) {
+        System.err.println("zkscope screenshots: " + why);
+        Platform.exit();
+        System.exit(1);
+    }
+}

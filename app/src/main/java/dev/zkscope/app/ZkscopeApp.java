@@ -1,0 +1,80 @@
+package dev.zkscope.app;
+
+import dev.zkscope.viz.graph.GraphView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javafx.application.Application;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/**
+ * The composition root: builds the settings store, sample catalog, background executor, view-model and window,
+ * then opens the model named on the command line, else the last one opened, else a bundled sample.
+ * With {@code -Dzkscope.screenshots=DIR} it drives itself through each view, writes one PNG per view and exits.
+ */
+public final class ZkscopeApp extends Application {
+    private ExecutorService executor;
+
+    @Override
+    public void start(Stage stage) {
+        executor = newExecutor();
+        SettingsStore settings = SettingsStore.preferences();
+        SampleCatalog samples = SampleCatalog.locate();
+        Notifier notifier = new DialogNotifier(() -> stage);
+        MainViewModel vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, notifier,
+                new RecentFiles(settings));
+        ProveViewModel pvm = new ProveViewModel(executor, notifier, vm::analysis);
+        MainWindow window = new MainWindow(vm, pvm, samples, settings);
+        Scene scene = new Scene(window.root(), 1600, 1000);
+        stage.setTitle("zkscope \u2014 ZKML circuit explorer");
+        stage.setScene(scene);
+        stage.show();
+
+        String shots = System.getProperty("zkscope.screenshots");
+        if (shots != null) {
+            new ScreenshotDriver(stage, window, vm, pvm, samples, Path.of(shots)).start();
+            return;
+        }
+        Path first = initialModel(getParameters().getUnnamed(), new RecentFiles(settings), samples);
+        if (first != null) {
+            vm.open(first);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    /** The model to open at start: the argument, else the last model, else the first bundled sample. */
+    static Path initialModel(List<String> args, RecentFiles recent, SampleCatalog samples) {
+        if (!args.isEmpty()) {
+            return Path.of(args.get(0));
+        }
+        Path last = recent.last();
+        if (last != null && Files.isRegularFile(last)) {
+            return last;
+        }
+        SampleCatalog.Sample mlp = samples.byName("mlp");
+        if (mlp != null) {
+            return mlp.file();
+        }
+        return samples.samples().isEmpty() ? null : samples.samples().get(0).file();
+    }
+
+    /** Daemon worker threads: background work never keeps the JVM alive after the window closes. */
+    static ExecutorService newExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "zkscope-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}

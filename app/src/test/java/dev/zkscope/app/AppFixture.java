@@ -1,0 +1,32 @@
+package dev.zkscope.app;
+
+import dev.zkscope.viz.graph.GraphView;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/** The real window with an in-memory settings store, for TestFX tests. */
+final class AppFixture {
+    static final Path SAMPLES = Path.of("..", "samples").toAbsolutePath().normalize();
+
+    final ExecutorService executor = ZkscopeApp.newExecutor();
+    final SettingsStore settings = SettingsStore.inMemory();
+    final SampleCatalog samples = new SampleCatalog(SAMPLES);
+    final MainViewModel vm;
+    final MainWindow window;
+    final ProveViewModel pvm;
+
+    AppFixture(Stage stage) {
+        vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, new DialogNotifier(() -> stage),
+                new RecentFiles(settings));
+        pvm = new ProveViewModel(executor, new DialogNotifier(() -> stage), vm::analysis);
+        window = new MainWindow(vm, pvm, samples, settings);
+        stage.setScene(new Scene(window.root(), 1200, 760));
+        stage.show();
+    }
+
+    static Path sample(String name) {
+        return SAMPLES.resolve(name + ".onnx");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.zkscope.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zkscope.viz.LayerRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import javafx.scene.shape.Rectangle;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+    private AppFixture app;
+
+    @Start
+    void start(Stage stage) {
+        app = new AppFixture(stage);
+    }
+
+    private void openAndWait(FxRobot robot, Path file) throws Exception {
+        robot.interact(() -> app.vm.open(file));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !app.vm.loadingProperty().get()
+                && app.vm.session() != null && app.vm.session().file().equals(file));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void openSample_fillsLayerTable(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp"));
+        var items = app.window.layerTable().table().getItems();
+        assertThat(items).hasSize(app.vm.session().graph().nodes().size()).isNotEmpty();
+        assertThat(items.get(0).op()).isEqualTo("Gemm");
+        assertThat(items.get(0).outputShape()).isEqualTo("1\u00d732");
+        assertThat(robot.lookup("1\u00d732").tryQuery()).isPresent();
+        assertThat(app.window.graphView().graph().nodes()).isNotEmpty();
+        assertThat(app.vm.recent()).contains(AppFixture.sample("mlp"));
+    }
+
+    @Test
+    void opFilter_showsOnlyThatOp(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp"));
+        robot.interact(() -> app.window.layerTable().opFilter().setValue("Relu"));
+        assertThat(app.window.layerTable().table().getItems()).isNotEmpty().allMatch(r -> r.op().equals("Relu"));
+    }
+
+    @Test
+    void clickGraphNode_selectsTableRow(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("cnn_bn_pool"));
+        LayerRow target = app.vm.session().rows().get(2);
+        Rectangle box = app.window.graphView().boxOf(target.name());
+        assertThat(box).isNotNull();
+        robot.clickOn(box);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.window.selection().selected()).isEqualTo(target.name());
+        assertThat(app.window.layerTable().table().getSelectionModel().getSelectedItem().name())
+                .isEqualTo(target.name());
+        assertThat(box.getStrokeWidth()).isGreaterThan(1);
+    }
+
+    @Test
+    void openCorruptFile_showsErrorAndKeepsPreviousModel(FxRobot robot, @TempDir Path tmp) throws Exception {
+        Path good = AppFixture.sample("mlp");
+        openAndWait(robot, good);
+        int rows = app.window.layerTable().table().getItems().size();
+        Path bad = tmp.resolve("corrupt.onnx");
+        Files.write(bad, new byte[] {0x08, 0x07, 0x12, (byte) 0xff, 0x01, 0x02, 0x03, 0x7f, 0x55});
+        robot.interact(() -> app.vm.open(bad));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !app.vm.loadingProperty().get());
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> dialog(robot) != null);
+        DialogPane dialog = dialog(robot);
+        String text = ((Label) dialog.getContent()).getText();
+        assertThat(dialog.getHeaderText()).contains("corrupt.onnx");
+        assertThat(text).contains("corrupt.onnx").contains("stays open");
+        assertThat(app.vm.session().file()).isEqualTo(good);
+        assertThat(app.window.layerTable().table().getItems()).hasSize(rows);
+        robot.interact(() -> dialog.getScene().getWindow().hide());
+    }
+
+    private static DialogPane dialog(FxRobot robot) {
+        for (Window w : robot.listWindows()) {
+            if (w.getScene() != null && w.getScene().getRoot() instanceof DialogPane) {
+                DialogPane d = (DialogPane) w.getScene().getRoot();
+                if ("errorDialog".equals(d.getId())) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+}

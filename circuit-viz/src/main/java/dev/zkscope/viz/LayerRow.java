@@ -1,0 +1,45 @@
+package dev.zkscope.viz;
+
+import java.util.Map;
+
+/**
+ * One row of the layer table: what the graph says about a node, and, once the model is compiled, what the cost
+ * ledger says about its layer. Every figure comes from the prover's results; nothing is computed here.
+ *
+ * @param index        position in topological order, from 1
+ * @param name         ONNX node name (the layer's id in every view)
+ * @param op           ONNX op type
+ * @param inputShapes  formatted input shapes
+ * @param outputShape  formatted output shape(s)
+ * @param params       parameters the node owns
+ * @param macs         multiply-accumulates of one inference
+ * @param unsupported  null when supported, else why not
+ * @param cost         the ledger's cost of this layer, or null when the model is not compiled (yet)
+ */
+public record LayerRow(int index, String name, String op, String inputShapes, String outputShape, long params,
+                       long macs, String unsupported, Cost cost) {
+
+    /**
+     * The compiled cost of one layer, copied from the ledger.
+     *
+     * @param share fraction of all gadget rows, in [0, 1]
+     */
+    public record Cost(long rows, long adviceCells, Map<String, Long> lookups, long rangeChecks, long copies,
+                       double share) {
+        public Cost {
+            lookups = Map.copyOf(lookups);
+        }
+
+        public long lookupCount() {
+            return lookups.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    public boolean isUnsupported() {
+        return unsupported != null;
+    }
+
+    public LayerRow withCost(Cost c) {
+        return new LayerRow(index, name, op, inputShapes, outputShape, params, macs, unsupported, c);
+    }
+}

@@ -1,0 +1,256 @@
+package dev.zkscope.viz;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import javafx.collections.transformation.SortedList;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.util.Duration;
+
+/**
+ * The layer table: one row per node, with the graph's shapes, parameters and MACs and, once compiled, the ledger's
+ * rows, advice cells, lookups per table, range checks, copies and share (with an inline bar). Sortable by every
+ * column, filtered by op; unsupported nodes are marked. Selection is shared through a {@link LayerSelection}.
+ */
+public final class LayerTableView extends BorderPane {
+    public static final String ALL_OPS = "All ops";
+
+    private final ObservableList<LayerRow> rows = FXCollections.observableArrayList();
+    private final FilteredList<LayerRow> filtered = new FilteredList<>(rows, r -> true);
+    private final TableView<LayerRow> table = new TableView<>();
+    private final ComboBox<String> opFilter = new ComboBox<>();
+    private final Label summary = new Label();
+    private final List<TableColumn<LayerRow, ?>> costColumns;
+    private boolean syncing;
+
+    public LayerTableView(LayerSelection selection) {
+        getStyleClass().add("layer-table");
+        table.setId("layerTable");
+        opFilter.setId("opFilter");
+        SortedList<LayerRow> sorted = new SortedList<>(filtered);
+        sorted.comparatorProperty().bind(table.comparatorProperty());
+        table.setItems(sorted);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPlaceholder(new Label("No model open"));
+
+        TableColumn<LayerRow, Number> idx = num("#", "Position in topological order.", LayerRow::index);
+        idx.setMaxWidth(44);
+        TableColumn<LayerRow, String> op = text("Op", Terms.OP, LayerRow::op);
+        op.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                LayerRow r = empty || getTableRow() == null ? null : getTableRow().getItem();
+                if (r == null) {
+                    setText(null);
+                    setTooltip(null);
+                    return;
+                }
+                setText(r.isUnsupported() ? "\u26a0 " + item + " (unsupported)" : item);
+                setTooltip(r.isUnsupported() ? tip(Terms.UNSUPPORTED + "\n" + r.unsupported()) : null);
+            }
+        });
+        TableColumn<LayerRow, String> name = text("Name", Terms.NAME, LayerRow::name);
+        TableColumn<LayerRow, String> ins = text("Input shapes", Terms.INPUT_SHAPES, LayerRow::inputShapes);
+        TableColumn<LayerRow, String> out = text("Output shape", Terms.OUTPUT_SHAPE, LayerRow::outputShape);
+        TableColumn<LayerRow, Number> params = num("Params", Terms.PARAMS, LayerRow::params);
+        TableColumn<LayerRow, Number> macs = num("MACs", Terms.MACS, LayerRow::macs);
+        TableColumn<LayerRow, Number> trows = costNum("Rows", Terms.ROWS, LayerRow.Cost::rows);
+        TableColumn<LayerRow, Number> advice = costNum("Advice cells", Terms.ADVICE, LayerRow.Cost::adviceCells);
+        TableColumn<LayerRow, String> lookups = text("Lookups per table", Terms.LOOKUPS,
+                r -> r.cost() == null ? "" : Format.perKey(r.cost().lookups()));
+        TableColumn<LayerRow, Number> range = costNum("Range checks", Terms.RANGE_CHECK, LayerRow.Cost::rangeChecks);
+        TableColumn<LayerRow, Number> copies = costNum("Copies", Terms.COPIES, LayerRow.Cost::copies);
+        TableColumn<LayerRow, Number> share = costNum("% of total", Terms.SHARE, LayerRow.Cost::share);
+        share.setCellFactory(c -> new ShareCell());
+        share.setMinWidth(130);
+        costColumns = List.of(trows, advice, lookups, range, copies, share);
+        table.getColumns().addAll(List.of(idx, op, name, ins, out, params, macs, trows, advice, lookups, range,
+                copies, share));
+        table.setRowFactory(t -> new TableRow<>() {
+            @Override
+            protected void updateItem(LayerRow item, boolean empty) {
+                super.updateItem(item, empty);
+                getStyleClass().remove("unsupported");
+                if (!empty && item != null && item.isUnsupported()) {
+                    getStyleClass().add("unsupported");
+                }
+            }
+        });
+
+        opFilter.getItems().add(ALL_OPS);
+        opFilter.setValue(ALL_OPS);
+        opFilter.setTooltip(tip("Show only the layers of one op type."));
+        opFilter.valueProperty().addListener((o, a, v) ->
+                filtered.setPredicate(r -> v == null || ALL_OPS.equals(v) || v.equals(r.op())));
+        Label filterLabel = new Label("Filter by op:");
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox bar = new HBox(8, filterLabel, opFilter, grow, summary);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(6, 8, 6, 8));
+        setTop(bar);
+        setCenter(table);
+
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
+            if (!syncing && r != null) {
+                selection.select(r.name());
+            }
+        });
+        selection.selectedProperty().addListener((o, a, layer) -> selectLayer(layer));
+        setRows(List.of());
+    }
+
+    /** Replaces the rows; keeps the op filter if that op still exists. */
+    public void setRows(List<LayerRow> newRows) {
+        String keep = opFilter.getValue();
+        rows.setAll(newRows);
+        TreeSet<String> ops = new TreeSet<>();
+        boolean costed = false;
+        long params = 0;
+        long macs = 0;
+        for (LayerRow r : newRows) {
+            ops.add(r.op());
+            costed |= r.cost() != null;
+            params += r.params();
+            macs += r.macs();
+        }
+        opFilter.getItems().setAll(ALL_OPS);
+        opFilter.getItems().addAll(ops);
+        opFilter.setValue(ops.contains(keep) ? keep : ALL_OPS);
+        for (TableColumn<LayerRow, ?> c : costColumns) {
+            c.setVisible(costed);
+        }
+        summary.setText(newRows.isEmpty() ? "" : newRows.size() + " layers, " + Format.count(params) + " params, "
+                + Format.count(macs) + " MACs");
+    }
+
+    public TableView<LayerRow> table() {
+        return table;
+    }
+
+    public ComboBox<String> opFilter() {
+        return opFilter;
+    }
+
+    private void selectLayer(String layer) {
+        LayerRow current = table.getSelectionModel().getSelectedItem();
+        if (current != null && Objects.equals(current.name(), layer)) {
+            return;
+        }
+        syncing = true;
+        try {
+            if (layer == null) {
+                table.getSelectionModel().clearSelection();
+                return;
+            }
+            for (LayerRow r : table.getItems()) {
+                if (r.name().equals(layer)) {
+                    table.getSelectionModel().select(r);
+                    table.scrollTo(r);
+                    return;
+                }
+            }
+            table.getSelectionModel().clearSelection();
+        } finally {
+            syncing = false;
+        }
+    }
+
+    private static Tooltip tip(String text) {
+        Tooltip t = new Tooltip(text);
+        t.setWrapText(true);
+        t.setMaxWidth(420);
+        t.setShowDelay(Duration.millis(300));
+        t.setShowDuration(Duration.seconds(30));
+        return t;
+    }
+
+    private static <T> void header(TableColumn<LayerRow, T> c, String title, String help) {
+        Label l = new Label(title);
+        l.setTooltip(tip(help));
+        c.setGraphic(l);
+        c.setText("");
+        c.setId("col-" + title.replaceAll("[^A-Za-z]", ""));
+    }
+
+    private static TableColumn<LayerRow, String> text(String title, String help, Function<LayerRow, String> f) {
+        TableColumn<LayerRow, String> c = new TableColumn<>();
+        header(c, title, help);
+        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(f.apply(d.getValue())));
+        return c;
+    }
+
+    private static TableColumn<LayerRow, Number> num(String title, String help, Function<LayerRow, Number> f) {
+        TableColumn<LayerRow, Number> c = new TableColumn<>();
+        header(c, title, help);
+        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(f.apply(d.getValue())));
+        c.setCellFactory(x -> new NumberCell());
+        return c;
+    }
+
+    private static TableColumn<LayerRow, Number> costNum(String title, String help,
+                                                         Function<LayerRow.Cost, Number> f) {
+        return num(title, help, r -> r.cost() == null ? null : f.apply(r.cost()));
+    }
+
+    /** Right-aligned, grouped integers. */
+    private static final class NumberCell extends TableCell<LayerRow, Number> {
+        NumberCell() {
+            setAlignment(Pos.CENTER_RIGHT);
+        }
+
+        @Override
+        protected void updateItem(Number item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty || item == null ? null : Format.count(item.longValue()));
+        }
+    }
+
+    /** A percentage with an inline bar proportional to the share. */
+    private static final class ShareCell extends TableCell<LayerRow, Number> {
+        private final Region bar = new Region();
+        private final Label label = new Label();
+        private final StackPane box = new StackPane(bar, label);
+
+        ShareCell() {
+            bar.getStyleClass().add("share-bar");
+            bar.setMaxHeight(12);
+            StackPane.setAlignment(bar, Pos.CENTER_LEFT);
+            StackPane.setAlignment(label, Pos.CENTER_RIGHT);
+            box.setMinWidth(0);
+            setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+        }
+
+        @Override
+        protected void updateItem(Number item, boolean empty) {
+            super.updateItem(item, empty);
+            if (empty || item == null) {
+                setGraphic(null);
+                return;
+            }
+            double f = Math.max(0, Math.min(1, item.doubleValue()));
+            label.setText(Format.percent(f));
+            bar.maxWidthProperty().bind(widthProperty().subtract(70).multiply(f));
+            setGraphic(box);
+        }
+    }
+}

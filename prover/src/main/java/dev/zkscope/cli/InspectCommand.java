@@ -1,0 +1,234 @@
+package dev.zkscope.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.InputFiles;
+import dev.zkscope.ir.Node;
+import dev.zkscope.ir.Op;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.ir.UnsupportedModelException;
+import dev.zkscope.quant.Calibrator;
+import dev.zkscope.quant.QNode;
+import dev.zkscope.quant.QuantizedGraph;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code zkscope inspect MODEL}: the per-layer table (shapes, parameters, MACs, quantization) and unsupported nodes. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Per-layer table of an ONNX model: op, shapes, parameters, MACs, fixed-point quantization.")
+public final class InspectCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    ModelOptions model;
+
+    @Option(names = "--json", description = "print JSON instead of a table")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Graph g = model.load();
+        QuantizedGraph q = null;
+        Calibrator.Calibration cal = null;
+        String quantNote;
+        InputFiles.Samples samples = null;
+        if (!g.unsupported().isEmpty()) {
+            quantNote = "not quantized: the model has unsupported nodes";
+        } else {
+            samples = model.calibrationSamples(g);
+            try {
+                cal = Calibrator.calibrate(g, samples.inputs(), model.quantOptions());
+                q = cal.graph();
+                quantNote = "calibrated on " + samples.source() + " (" + samples.inputs().size() + " inputs): " + cal.fidelity();
+            } catch (UnsupportedModelException e) {
+                quantNote = "not quantized: " + e.getMessage();
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
+                    toJson(g, q, cal, samples, quantNote)));
+        } else {
+            printTable(out, g, q, quantNote);
+        }
+        out.flush();
+        return Main.OK;
+    }
+
+    static String shapes(List<int[]> s) {
+        List<String> parts = new ArrayList<>();
+        for (int[] x : s) {
+            parts.add(Tensor.shapeString(x));
+        }
+        return String.join(" ", parts);
+    }
+
+    static String quantSummary(QNode n) {
+        if (n == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder("out 2^" + n.outScale());
+        if (n.shift() > 0) {
+            b.append(", rescale ").append(n.shift());
+        }
+        if (n.table() != null) {
+            b.append(", table ").append(n.table().name()).append(" [").append(n.table().lo()).append(", ")
+                    .append(n.table().hi()).append("] (").append(n.table().size()).append(")");
+        }
+        return b.toString();
+    }
+
+    private static void printTable(PrintWriter out, Graph g, QuantizedGraph q, String quantNote) {
+        out.printf("model %s  opset %d  inputs %s  outputs %s%n", g.name(), g.opset(), values(g.inputs()), values(g.outputs()));
+        String fmt = "%-3s %-28s %-20s %-24s %-16s %10s %12s  %s%n";
+        out.printf(fmt, "#", "node", "op", "inputs", "output", "params", "MACs", "quantization");
+        int i = 0;
+        long tableEntries = 0;
+        for (Node n : g.nodes()) {
+            QNode qn = q == null ? null : q.node(n.name());
+            if (qn != null && qn.table() != null) {
+                tableEntries += qn.table().size();
+            }
+            out.printf(fmt, i++, clip(n.name(), 28), clip(n.opType(), 20), clip(shapes(n.inputShapes()), 24),
+                    clip(shapes(n.outputShapes()), 16), n.params(), n.macs(), quantSummary(qn));
+        }
+        out.printf("total: %d nodes, %d parameters, %d MACs%s%n", g.nodes().size(), g.totalParams(), g.totalMacs(),
+                q == null ? "" : ", " + q.tables().size() + " lookup tables with " + tableEntries + " entries");
+        out.println("quantization: " + (q == null ? "" : "input scale 2^" + q.inputScale() + ", parameter scale 2^"
+                + q.paramScale() + ", target " + q.target().name().toLowerCase(java.util.Locale.ROOT) + "; ") + quantNote);
+        List<Node> bad = g.unsupported();
+        if (bad.isEmpty()) {
+            out.println("unsupported nodes: none");
+        } else {
+            out.println("unsupported nodes: " + bad.size());
+            for (Node n : bad) {
+                Op.Unsupported u = (Op.Unsupported) n.op();
+                out.printf("  %s  op %s%s  opset %d  (%s)%n", n.name(), u.opType(),
+                        u.domain().isEmpty() ? "" : " domain " + u.domain(), u.opset(), u.reason());
+            }
+        }
+    }
+
+    private static String values(List<Graph.Value> vs) {
+        List<String> s = new ArrayList<>();
+        for (Graph.Value v : vs) {
+            s.add(v.name() + Tensor.shapeString(v.shape()));
+        }
+        return String.join(", ", s);
+    }
+
+    private static String clip(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "~";
+    }
+
+    private static ObjectNode toJson(Graph g, QuantizedGraph q, Calibrator.Calibration cal, InputFiles.Samples samples,
+                                     String quantNote) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        root.put("model", g.name());
+        root.put("opset", g.opset());
+        root.set("inputs", valuesJson(m, g.inputs()));
+        root.set("outputs", valuesJson(m, g.outputs()));
+        ArrayNode nodes = root.putArray("nodes");
+        long tableEntries = 0;
+        for (Node n : g.nodes()) {
+            ObjectNode o = nodes.addObject();
+            o.put("name", n.name());
+            o.put("op", n.opType());
+            o.put("kind", n.op().kind());
+            ArrayNode ins = o.putArray("inputs");
+            for (int i = 0; i < n.inputs().size(); i++) {
+                ObjectNode in = ins.addObject();
+                in.put("name", n.inputs().get(i));
+                in.set("shape", shapeJson(m, n.inputShapes().get(i)));
+                in.put("constant", g.isWeight(n.inputs().get(i)));
+            }
+            ArrayNode outs = o.putArray("outputs");
+            for (int i = 0; i < n.outputs().size(); i++) {
+                ObjectNode on = outs.addObject();
+                on.put("name", n.outputs().get(i));
+                on.set("shape", shapeJson(m, n.outputShapes().get(i)));
+            }
+            o.put("params", n.params());
+            o.put("macs", n.macs());
+            QNode qn = q == null ? null : q.node(n.name());
+            if (qn != null) {
+                ObjectNode qo = o.putObject("quantization");
+                ArrayNode sc = qo.putArray("input_scales");
+                qn.inputScales().forEach(sc::add);
+                qo.put("output_scale", qn.outScale());
+                qo.put("rescale_shift", qn.shift());
+                qo.put("semantics", qn.semantics());
+                if (qn.table() != null) {
+                    ObjectNode t = qo.putObject("table");
+                    t.put("function", qn.table().name());
+                    t.put("lo", qn.table().lo());
+                    t.put("hi", qn.table().hi());
+                    t.put("size", qn.table().size());
+                    t.put("input_scale", qn.table().inScale());
+                    t.put("output_scale", qn.table().outScale());
+                    tableEntries += qn.table().size();
+                }
+            }
+        }
+        ObjectNode totals = root.putObject("totals");
+        totals.put("nodes", g.nodes().size());
+        totals.put("params", g.totalParams());
+        totals.put("macs", g.totalMacs());
+        totals.put("tables", q == null ? 0 : q.tables().size());
+        totals.put("table_entries", tableEntries);
+        ArrayNode un = root.putArray("unsupported");
+        for (Node n : g.unsupported()) {
+            Op.Unsupported u = (Op.Unsupported) n.op();
+            ObjectNode o = un.addObject();
+            o.put("name", n.name());
+            o.put("op_type", u.opType());
+            o.put("domain", u.domain());
+            o.put("opset", u.opset());
+            o.put("reason", u.reason());
+        }
+        ObjectNode qz = root.putObject("quantization");
+        qz.put("note", quantNote);
+        if (q != null) {
+            qz.put("input_scale", q.inputScale());
+            qz.put("param_scale", q.paramScale());
+            qz.put("target", q.target().name().toLowerCase(java.util.Locale.ROOT));
+            qz.put("calibration_source", samples.source());
+            qz.put("calibration_inputs", samples.inputs().size());
+            ObjectNode f = qz.putObject("fidelity");
+            f.put("argmax_agreement", cal.fidelity().argmaxAgreement());
+            f.put("max_abs_error", cal.fidelity().maxAbsError());
+            f.put("mean_abs_error", cal.fidelity().meanAbsError());
+        }
+        return root;
+    }
+
+    static ArrayNode valuesJson(ObjectMapper m, List<Graph.Value> vs) {
+        ArrayNode a = m.createArrayNode();
+        for (Graph.Value v : vs) {
+            ObjectNode o = a.addObject();
+            o.put("name", v.name());
+            o.set("shape", shapeJson(m, v.shape()));
+        }
+        return a;
+    }
+
+    static ArrayNode shapeJson(ObjectMapper m, int[] s) {
+        ArrayNode a = m.createArrayNode();
+        if (s != null) {
+            for (int d : s) {
+                a.add(d);
+            }
+        }
+        return a;
+    }
+}
