@@ -23,6 +23,9 @@ public final class QuickProof {
             BenchCircuits.Instance inst = BenchCircuits.mix(logN, p.reservedRows());
             ProvingKey pk = ProofSystem.keygen(inst.circuit(), p);
             long[] times = new long[4];
+            long[] cpu = new long[4];
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long[] vt = new long[4];
             long peak = 0;
             Map<String, Long> phases = new LinkedHashMap<>();
@@ -30,6 +33,7 @@ public final class QuickProof {
             for (int rep = 0; rep < 4; rep++) {
                 System.gc();
                 HeapSampler hs = new HeapSampler(10).start();
+                long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 final int r = rep;
                 proof = ProofSystem.prove(pk, inst.witness(), new PhaseListener() {
@@ -41,6 +45,7 @@ public final class QuickProof {
                     }
                 });
                 times[rep] = System.nanoTime() - t0;
+                cpu[rep] = os.getProcessCpuTime() - c0;
                 peak = Math.max(peak, hs.stop());
                 byte[] b = proof.toBytes();
                 long v0 = System.nanoTime();
@@ -51,11 +56,14 @@ public final class QuickProof {
                 }
             }
             java.util.Arrays.sort(times, 1, 4);
+            java.util.Arrays.sort(cpu, 1, 4);
             java.util.Arrays.sort(vt, 1, 4);
             StringBuilder sb = new StringBuilder();
             phases.forEach((k, v) -> sb.append(String.format(" %s=%.0f", k, v / 1e6)));
-            System.out.printf("logN=%d prove median %.0f ms, verify %.1f ms, proof %d bytes, peak heap %d MiB |%s%n",
-                    logN, times[2] / 1e6, vt[2] / 1e6, proof.sizeBytes(), peak >> 20, sb);
+            System.out.printf("logN=%d prove median %.0f ms wall, %.0f ms CPU (%.0f ms per core), verify %.1f ms, "
+                    + "proof %d bytes, peak heap %d MiB, load %.1f |%s%n",
+                    logN, times[2] / 1e6, cpu[2] / 1e6, cpu[2] / 2e6, vt[2] / 1e6, proof.sizeBytes(), peak >> 20,
+                    os.getSystemLoadAverage(), sb);
         }
     }
 }

@@ -20,6 +20,12 @@ package dev.zkscope.compile;
 public record CompileOptions(int innerCols, Visibility weights, Visibility input, int reservedRows, int rangeCols,
                              int limbBits, int fnLanes, int minLogN, int maxLogN, double inputAbsMax) {
 
+    /**
+     * Rows the standard proof preset reserves for blinding (ProofParameters.standard().reservedRows(): 42 queries
+     * + 3); a test keeps the two equal. The compiler does not depend on the proof system, only on this number.
+     */
+    public static final int STANDARD_RESERVED_ROWS = 45;
+
     /** Who sees a tensor. The model output is always public. */
     public enum Visibility { FIXED, PRIVATE, PUBLIC }
 
@@ -42,11 +48,11 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
     }
 
     /**
-     * 16 inner columns, fixed weights, private input, 16 reserved rows, at least 6 range columns of 8-bit limbs (more
+     * 16 inner columns, fixed weights, private input, the standard preset's reserved rows, at least 6 range columns of 8-bit limbs (more
      * when the value bounds need them), 2 function lanes, input domain |x| &lt;= 1.
      */
     public static CompileOptions defaults() {
-        return new CompileOptions(16, Visibility.FIXED, Visibility.PRIVATE, 16, 6, 8, 2, 4, 24, 1.0);
+        return new CompileOptions(16, Visibility.FIXED, Visibility.PRIVATE, STANDARD_RESERVED_ROWS, 6, 8, 2, 4, 24, 1.0);
     }
 
     public CompileOptions withInnerCols(int c) {

@@ -66,8 +66,7 @@ public final class ModelCompiler {
         for (Step s : model.steps()) {
             layout.beginLayer(s.layer(), s.op());
             cells[s.out()] = s.lower(lw);
-            Step.Work w = s instanceof dev.zkscope.compile.model.Steps.Dot
-                    ? ((dev.zkscope.compile.model.Steps.Dot) s).workIn(model) : s.work();
+            Step.Work w = s.work(model, bounds);
             acc.computeIfAbsent(s.layer(), k -> new LayerAcc(s.layer(), s.op())).add(w, s.size());
         }
 
