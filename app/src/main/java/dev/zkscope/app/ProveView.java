@@ -141,6 +141,10 @@ final class ProveView extends BorderPane {
         return p;
     }
 
+    org.jfree.chart.JFreeChart heapChart() {
+        return heapChart.chart();
+    }
+
     private void updateButtons() {
         boolean has = pvm.lastProperty().get() != null && !pvm.runningProperty().get();
         verify.setDisable(!has);

@@ -21,7 +21,7 @@ final class AppFixture {
         vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, new DialogNotifier(() -> stage),
                 new RecentFiles(settings));
         pvm = new ProveViewModel(executor, new DialogNotifier(() -> stage), vm::analysis);
-        window = new MainWindow(vm, pvm, samples, settings);
+        window = new MainWindow(vm, pvm, samples, settings, executor, new DialogNotifier(() -> stage));
         stage.setScene(new Scene(window.root(), 1200, 760));
         stage.show();
     }
