@@ -113,6 +113,10 @@ final class Report {
             o.put("proof_bytes", r.proof().length);
             o.put("security_bits", r.securityBits());
             o.put("verified", r.verdict().accepted());
+            if (r.forecast() != null) {
+                o.put("predicted_prove_s", r.forecast().proveSeconds());
+                o.put("predicted_peak_heap_bytes", r.forecast().peakHeapBytes());
+            }
             ObjectNode ph = o.putObject("phases_ms");
             r.phases().forEach(p -> ph.put(p.name(), p.millis()));
         }

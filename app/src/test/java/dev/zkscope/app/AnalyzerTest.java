@@ -40,7 +40,8 @@ class AnalyzerTest {
     @Test
     void settings_changeTheCompiledCircuit() throws Exception {
         Analysis narrow = new Analyzer().analyze(sigmoid.session(), ModelSettings.defaults().withInnerCols(2));
-        assertThat(narrow.ledger().gadgetRows()).isGreaterThan(sigmoid.ledger().gadgetRows());
+        Analysis wide = new Analyzer().analyze(sigmoid.session(), ModelSettings.defaults().withInnerCols(16));
+        assertThat(narrow.ledger().gadgetRows()).isGreaterThan(wide.ledger().gadgetRows());
         Analysis noZk = new Analyzer().analyze(sigmoid.session(), ModelSettings.defaults().withZeroKnowledge(false));
         assertThat(noZk.ledger().reservedRows()).isLessThan(sigmoid.ledger().reservedRows());
     }
