@@ -1,5 +1,7 @@
 package dev.zkscope.cli;
 
+import dev.zkscope.ir.InputFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,7 +48,7 @@ public final class InferCommand implements Callable<Integer> {
         List<Tensor> outputs;
         QuantizedGraph q = null;
         if (quantized) {
-            ModelOptions.Samples samples = model.calibrationSamples(g);
+            InputFiles.Samples samples = model.calibrationSamples(g);
             List<List<Tensor>> calib = new ArrayList<>(samples.inputs());
             q = Calibrator.calibrate(g, calib, model.quantOptions()).graph();
             outputs = new QuantizedEvaluator(q).run(inputs).dequantizedOutputs();

@@ -1,16 +1,15 @@
 package dev.zkscope.cli;
 
+import dev.zkscope.ir.InputFileException;
+import dev.zkscope.ir.InputFiles;
+
 import dev.zkscope.ir.Graph;
-import dev.zkscope.ir.Tensor;
 import dev.zkscope.onnx.ImportOptions;
 import dev.zkscope.onnx.ModelLoadException;
 import dev.zkscope.onnx.OnnxImporter;
-import dev.zkscope.quant.Calibrator;
 import dev.zkscope.quant.QuantOptions;
 import dev.zkscope.quant.Target;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -60,27 +59,8 @@ public final class ModelOptions {
         }
     }
 
-    /** The calibration samples and a description of where they came from. */
-    public record Samples(List<List<Tensor>> inputs, String source) {}
-
-    public Samples calibrationSamples(Graph g) throws InputFileException {
-        if (calibration != null) {
-            return new Samples(InputFiles.readSamples(calibration, g), calibration.toString());
-        }
-        String file = model.getFileName().toString();
-        String stem = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
-        Path dir = model.toAbsolutePath().getParent();
-        for (String suffix : new String[] {".testset.json", ".input.json"}) {
-            Path p = dir == null ? null : dir.resolve(stem + suffix);
-            if (p != null && Files.isRegularFile(p)) {
-                try {
-                    List<List<Tensor>> s = InputFiles.readSamples(p, g);
-                    return new Samples(s.size() > 100 ? s.subList(0, 100) : s, p.getFileName().toString());
-                } catch (InputFileException e) {
-                    // A sibling file that does not fit this model (e.g. another batch size) is not used.
-                }
-            }
-        }
-        return new Samples(Calibrator.syntheticInputs(g, 32, 1), "32 synthetic uniform [0,1) inputs");
+    /** The calibration samples: --calibration, else the model's sibling files, else synthetic inputs. */
+    public InputFiles.Samples calibrationSamples(Graph g) throws InputFileException {
+        return InputFiles.calibrationSamples(g, model, calibration);
     }
 }

@@ -91,6 +91,25 @@ public final class Graph {
         return p;
     }
 
+    /** The static shape of any tensor (graph input, weight or node output), or null if unknown or absent. */
+    public int[] shape(String tensor) {
+        for (Value v : inputs) {
+            if (v.name().equals(tensor)) {
+                return v.shape() == null ? null : v.shape().clone();
+            }
+        }
+        Tensor w = weights.get(tensor);
+        if (w != null) {
+            return w.shape();
+        }
+        Node n = producer(tensor);
+        if (n == null) {
+            return null;
+        }
+        int[] s = n.outputShapes().get(n.outputs().indexOf(tensor));
+        return s == null ? null : s.clone();
+    }
+
     /** The node producing the given tensor, or null for inputs and weights. */
     public Node producer(String tensor) {
         for (Node n : nodes) {

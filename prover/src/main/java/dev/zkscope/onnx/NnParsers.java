@@ -16,6 +16,9 @@ final class NnParsers {
         r.add("GlobalMaxPool", c -> global(c, Op.ReduceKind.MAX));
         // BatchNormalization: opset < 9 had spatial/is_test attributes; training-mode outputs (running stats) dropped.
         r.add("BatchNormalization", c -> {
+            if (c.opset() < 9 && c.intAttr("spatial", 1) == 0) {
+                return c.unsupported("spatial=0 (per-activation statistics, opset < 9)");
+            }
             if (c.intAttr("training_mode", 0) != 0) {
                 return c.unsupported("training_mode=1");
             }

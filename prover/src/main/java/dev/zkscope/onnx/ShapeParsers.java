@@ -39,7 +39,8 @@ final class ShapeParsers {
             }
             return new Op.Transpose(perm);
         });
-        r.add("Concat", c -> new Op.Concat(Shapes.axis(c.intAttr("axis", 0), c.rank(0))));
+        // Concat: axis defaulted to 1 in opset 1-3 and is required from opset 4.
+        r.add("Concat", c -> new Op.Concat(Shapes.axis(c.intAttr("axis", c.opset() < 4 ? 1 : 0), c.rank(0))));
         r.add("Slice", ShapeParsers::slice);
         r.add("Split", ShapeParsers::split);
         r.add("Pad", ShapeParsers::pad);

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Chooses scales and lookup-table ranges from sample inputs, like EZKL's calibrate-settings.
@@ -130,19 +129,6 @@ public final class Calibrator {
 
     /** Seeded uniform [0, 1) inputs for every graph input, for calibration when the user gives no data. */
     public static List<List<Tensor>> syntheticInputs(Graph graph, int count, long seed) {
-        Random r = new Random(seed);
-        List<List<Tensor>> out = new ArrayList<>();
-        for (int k = 0; k < count; k++) {
-            List<Tensor> one = new ArrayList<>();
-            for (Graph.Value v : graph.inputs()) {
-                double[] d = new double[v.size()];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = r.nextDouble();
-                }
-                one.add(Tensor.of(v.shape(), d));
-            }
-            out.add(one);
-        }
-        return out;
+        return dev.zkscope.ir.InputFiles.synthetic(graph, count, seed);
     }
 }

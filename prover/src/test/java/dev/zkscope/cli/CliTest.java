@@ -1,5 +1,7 @@
 package dev.zkscope.cli;
 
+import dev.zkscope.ir.InputFiles;
+
 import static dev.zkscope.onnx.TestModels.in;
 import static org.assertj.core.api.Assertions.assertThat;
 

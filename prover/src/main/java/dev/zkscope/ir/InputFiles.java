@@ -1,17 +1,16 @@
-package dev.zkscope.cli;
+package dev.zkscope.ir;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.zkscope.ir.Graph;
-import dev.zkscope.ir.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
  * Reads model inputs from JSON: EZKL's input format {"input_data": [[row-major floats of input 0], ...]} (one sample)
@@ -50,7 +49,7 @@ public final class InputFiles {
             throw new InputFileException("input file " + file + " is not valid JSON (line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ")");
         } catch (IOException e) {
-            throw new InputFileException("input file " + file + " cannot be read: " + Main.oneLine(e.getMessage()));
+            throw new InputFileException("input file " + file + " cannot be read: " + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
     }
 
@@ -140,5 +139,51 @@ public final class InputFiles {
     private static String describe(JsonNode n) {
         String t = n.toString();
         return n.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + (t.length() > 40 ? t.substring(0, 40) + "..." : t);
+    }
+
+    /** Calibration samples and a description of where they came from. */
+    public record Samples(List<List<Tensor>> inputs, String source) {}
+
+    /**
+     * The samples to calibrate a model with: the given file if any; else the model's sibling NAME.testset.json or
+     * NAME.input.json (first 100 samples) if it fits the model; else 32 seeded uniform [0, 1) inputs.
+     */
+    public static Samples calibrationSamples(Graph g, Path model, Path explicit) throws InputFileException {
+        if (explicit != null) {
+            return new Samples(readSamples(explicit, g), explicit.toString());
+        }
+        String file = model.getFileName() == null ? "" : model.getFileName().toString();
+        String stem = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
+        Path dir = model.toAbsolutePath().getParent();
+        for (String suffix : new String[] {".testset.json", ".input.json"}) {
+            Path p = dir == null ? null : dir.resolve(stem + suffix);
+            if (p != null && Files.isRegularFile(p)) {
+                try {
+                    List<List<Tensor>> s = readSamples(p, g);
+                    return new Samples(s.size() > 100 ? s.subList(0, 100) : s, p.getFileName().toString());
+                } catch (InputFileException e) {
+                    // A sibling file that does not fit this model (e.g. another batch size) is not used.
+                }
+            }
+        }
+        return new Samples(synthetic(g, 32, 1), "32 synthetic uniform [0,1) inputs");
+    }
+
+    /** Seeded uniform [0, 1) values for every graph input. */
+    public static List<List<Tensor>> synthetic(Graph graph, int count, long seed) {
+        Random r = new Random(seed);
+        List<List<Tensor>> out = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            List<Tensor> one = new ArrayList<>();
+            for (Graph.Value v : graph.inputs()) {
+                double[] d = new double[v.size()];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = r.nextDouble();
+                }
+                one.add(Tensor.of(v.shape(), d));
+            }
+            out.add(one);
+        }
+        return out;
     }
 }

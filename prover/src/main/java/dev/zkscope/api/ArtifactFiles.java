@@ -1,0 +1,215 @@
+package dev.zkscope.api;
+
+import dev.zkscope.plonk.VerifyingKey;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The two files the CLI writes and reads: a proof file (the claimed public values and the proof bytes) and a
+ * verifying-key file (what a verifier needs to interpret the public values, and the verifying key). Both are
+ * versioned, big-endian, length-prefixed; reading checks every length against the bytes left and against limits, so a
+ * damaged or foreign file is a {@link FormatException} that says what is wrong, never an allocation or a crash.
+ */
+public final class ArtifactFiles {
+    private ArtifactFiles() {}
+
+    static final int PROOF_MAGIC = 0x5A4B5350; // "ZKSP"
+    static final int KEY_MAGIC = 0x5A4B5356;   // "ZKSV"
+    static final int VERSION = 1;
+    static final long MAX_FILE_BYTES = 512L << 20;
+
+    /** A file that is not a zkscope proof or key, or is damaged. */
+    public static final class FormatException extends Exception {
+        public FormatException(String message) {
+            super(message);
+        }
+    }
+
+    /** A proof file: the model it claims to be about, the public values (signed) and the proof. */
+    public record ProofFile(String model, long[] publicValues, byte[] proof) { }
+
+    /**
+     * A verifying-key file.
+     *
+     * @param model             model name
+     * @param publicInputCount  how many leading public values are the (public) input; 0 when the input is private
+     * @param outputShape       shape of the output tensor (the remaining public values)
+     * @param outputScale       fixed-point scale exponent of the output
+     * @param verifyingKey      the serialized {@link VerifyingKey}
+     */
+    public record KeyFile(String model, int publicInputCount, int[] outputShape, int outputScale, byte[] verifyingKey) {
+        public int outputSize() {
+            int s = 1;
+            for (int d : outputShape) {
+                s *= d;
+            }
+            return s;
+        }
+    }
+
+    public static byte[] encode(ProofFile f) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(PROOF_MAGIC);
+            out.writeInt(VERSION);
+            writeString(out, f.model());
+            out.writeInt(f.publicValues().length);
+            for (long v : f.publicValues()) {
+                out.writeLong(v);
+            }
+            out.writeInt(f.proof().length);
+            out.write(f.proof());
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory write failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static byte[] encode(KeyFile f) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(KEY_MAGIC);
+            out.writeInt(VERSION);
+            writeString(out, f.model());
+            out.writeInt(f.publicInputCount());
+            out.writeInt(f.outputShape().length);
+            for (int d : f.outputShape()) {
+                out.writeInt(d);
+            }
+            out.writeInt(f.outputScale());
+            out.writeInt(f.verifyingKey().length);
+            out.write(f.verifyingKey());
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory write failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static ProofFile decodeProof(byte[] data) throws FormatException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            expectMagic(in, PROOF_MAGIC, "proof");
+            String model = readString(in, data.length);
+            int count = readCount(in, data.length / 8, "public values");
+            long[] pub = new long[count];
+            for (int i = 0; i < count; i++) {
+                pub[i] = in.readLong();
+            }
+            int len = readLength(in, "proof");
+            byte[] proof = in.readNBytes(len);
+            if (in.available() != 0) {
+                throw new FormatException("proof file has " + in.available() + " unexpected trailing bytes");
+            }
+            return new ProofFile(model, pub, proof);
+        } catch (EOFException e) {
+            throw new FormatException("proof file is truncated");
+        } catch (IOException e) {
+            throw new FormatException("proof file cannot be read: " + e.getMessage());
+        }
+    }
+
+    public static KeyFile decodeKey(byte[] data) throws FormatException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            expectMagic(in, KEY_MAGIC, "verifying-key");
+            String model = readString(in, data.length);
+            int publicInputs = readCount(in, 1 << 24, "public inputs");
+            int rank = readCount(in, 8, "output rank");
+            int[] shape = new int[rank];
+            long size = 1;
+            for (int i = 0; i < rank; i++) {
+                shape[i] = readCount(in, 1 << 24, "output dimension");
+                size *= Math.max(1, shape[i]);
+                if (size > 1 << 24) {
+                    throw new FormatException("output shape is absurdly large");
+                }
+            }
+            int scale = in.readInt();
+            if (scale < -64 || scale > 64) {
+                throw new FormatException("output scale 2^" + scale + " is out of range");
+            }
+            int len = readLength(in, "verifying-key");
+            byte[] vk = in.readNBytes(len);
+            if (in.available() != 0) {
+                throw new FormatException("verifying-key file has " + in.available() + " unexpected trailing bytes");
+            }
+            return new KeyFile(model, publicInputs, shape, scale, vk);
+        } catch (EOFException e) {
+            throw new FormatException("verifying-key file is truncated");
+        } catch (IOException e) {
+            throw new FormatException("verifying-key file cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Reads a whole file with a size limit; a missing file, a directory or an empty file is a FormatException. */
+    public static byte[] read(Path file, String what) throws FormatException {
+        if (!Files.exists(file)) {
+            throw new FormatException(what + " file " + file + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new FormatException(what + " file " + file + " is a directory");
+        }
+        try {
+            long size = Files.size(file);
+            if (size == 0) {
+                throw new FormatException(what + " file " + file + " is empty");
+            }
+            if (size > MAX_FILE_BYTES) {
+                throw new FormatException(what + " file " + file + " is " + size + " bytes; more than any zkscope " + what);
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new FormatException("cannot read " + what + " file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void expectMagic(DataInputStream in, int magic, String what) throws IOException, FormatException {
+        int m = in.readInt();
+        if (m != magic) {
+            throw new FormatException("not a zkscope " + what + " file (bad magic number)");
+        }
+        int v = in.readInt();
+        if (v != VERSION) {
+            throw new FormatException(what + " file format version " + v + ", this zkscope reads version " + VERSION);
+        }
+    }
+
+    private static int readCount(DataInputStream in, long max, String what) throws IOException, FormatException {
+        int c = in.readInt();
+        if (c < 0 || c > max) {
+            throw new FormatException("bad " + what + " count " + c);
+        }
+        return c;
+    }
+
+    /** A length prefix of the blob that ends the file: more than the bytes left means the file was cut short. */
+    private static int readLength(DataInputStream in, String what) throws IOException, FormatException {
+        int len = in.readInt();
+        int left = in.available();
+        if (len < 0) {
+            throw new FormatException(what + " file is damaged: negative length " + len);
+        }
+        if (len > left) {
+            throw new FormatException(what + " file is truncated: it declares " + len + " bytes of " + what
+                    + " data, only " + left + " remain");
+        }
+        return len;
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in, int limit) throws IOException, FormatException {
+        int len = readCount(in, Math.min(limit, 4096), "name length");
+        return new String(in.readNBytes(len), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.zkscope.plonk;
+
+import dev.zkscope.circuit.Circuit;
+import dev.zkscope.circuit.Expr;
+import dev.zkscope.circuit.Gate;
+import dev.zkscope.circuit.Lookup;
+
+/**
+ * The sizes that drive the prover's work for one circuit under one parameter set, read off the same {@link Layout}
+ * the prover and verifier build: how many columns each commitment round holds, the low-degree extension and quotient
+ * domain sizes, and how large the constraint expressions are. The cost model predicts time and memory from these.
+ *
+ * @param logN             trace rows 2^logN
+ * @param logLde           low-degree extension size 2^logLde (rate 2^-logBlowup)
+ * @param logQuotient      quotient evaluation domain size 2^logQuotient
+ * @param fixedColumns     fixed columns incl. the proof system's own (committed at keygen)
+ * @param adviceColumns    advice columns incl. LogUp multiplicities (first round)
+ * @param auxColumns       base-field columns of the LogUp helper and running-sum columns (F_p2 each counts 2)
+ * @param quotientColumns  base-field columns of the quotient chunks (and masks)
+ * @param maxDegree        the largest constraint degree
+ * @param constraints      number of constraints combined into the quotient
+ * @param exprNodes        total expression-tree nodes evaluated per quotient point (gates, lookup tuples, copies)
+ */
+public record ProofShape(int logN, int logLde, int logQuotient, int fixedColumns, int adviceColumns, int auxColumns,
+                         int quotientColumns, int maxDegree, int constraints, long exprNodes) {
+
+    public static ProofShape of(Circuit circuit, ProofParameters params) {
+        Layout l = new Layout(ConstraintSystem.of(circuit), params);
+        long nodes = 0;
+        for (Gate g : circuit.gates()) {
+            nodes += size(g.poly());
+        }
+        for (Layout.Fraction f : l.fractions) {
+            nodes += size(f.num()) + 2;
+            for (Expr e : f.tuple()) {
+                nodes += size(e) + 2;
+            }
+        }
+        return new ProofShape(l.logN, l.logLde, l.logN + l.qLog, l.widths[Layout.FIXED], l.widths[Layout.ADVICE],
+                l.widths[Layout.AUX], l.widths[Layout.QUOTIENT], l.maxDegree, l.numConstraints(), nodes);
+    }
+
+    /** Columns the prover itself commits (everything but the fixed ones, which keygen committed). */
+    public int proverColumns() {
+        return adviceColumns + auxColumns + quotientColumns;
+    }
+
+    public int totalColumns() {
+        return fixedColumns + proverColumns();
+    }
+
+    private static long size(Expr e) {
+        if (e instanceof Expr.Sum s) {
+            return 1 + size(s.a()) + size(s.b());
+        }
+        if (e instanceof Expr.Product p) {
+            return 1 + size(p.a()) + size(p.b());
+        }
+        if (e instanceof Expr.Neg n) {
+            return 1 + size(n.a());
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,306 @@
+package dev.zkscope.predict;
+
+import dev.zkscope.plonk.ProofParameters;
+import dev.zkscope.plonk.ProofShape;
+import dev.zkscope.plonk.ProofSystem;
+import dev.zkscope.plonk.ProvingKey;
+import dev.zkscope.profile.HeapSampler;
+import dev.zkscope.profile.PhaseListener;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Predicts proof time and peak heap from a circuit's {@link ProofShape}, before proving, with coefficients measured
+ * on the machine it runs on.
+ *
+ * <p>Each prover phase is modelled as {@code t = a * work + b}, where work is the phase's dominant operation count:
+ * <ul>
+ *   <li>witness commit: advice columns x |LDE| x log|LDE| (interpolate, extend to the coset, hash rows);</li>
+ *   <li>permutation + lookups: helper columns x |LDE| x log|LDE| (the LogUp/permutation columns, same pipeline);</li>
+ *   <li>quotient: |quotient domain| x expression nodes (every constraint evaluated on every coset point), plus the
+ *       chunk commitments;</li>
+ *   <li>openings: all columns x |LDE| (evaluations at z and z*omega and the DEEP quotients);</li>
+ *   <li>fri: |LDE| (folding and hashing the layers), with the proof-of-work grinding in the constant.</li>
+ * </ul>
+ * Peak heap is modelled as the heap in use before proving plus {@code c x 8 bytes x |LDE| x all columns}: the
+ * extended columns dominate memory.
+ *
+ * <p>Calibration proves a few synthetic circuits ({@link CalibrationCircuits}) of two sizes and two widths with the
+ * standard preset after a warm-up proof, fits every phase by least squares, and caches the coefficients per machine,
+ * JVM and model version in {@code ~/.cache/zkscope/} (or the directory in system property {@code zkscope.cache}).
+ */
+public final class CostModel {
+    /** Bump when the prover or the features change, so stale caches are recalibrated. */
+    static final int VERSION = 1;
+
+    static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
+
+    private final double[] slope;
+    private final double[] intercept;
+    private final double heapPerByte;
+    private final String origin;
+
+    CostModel(double[] slope, double[] intercept, double heapPerByte, String origin) {
+        this.slope = slope.clone();
+        this.intercept = intercept.clone();
+        this.heapPerByte = heapPerByte;
+        this.origin = origin;
+    }
+
+    /** A prediction for one proof. */
+    public record Prediction(double proveSeconds, long heapBytesAboveBaseline, Map<String, Double> phaseSeconds) {
+        /** Predicted peak heap given the heap in use when proving starts. */
+        public long peakHeapBytes(long baselineBytes) {
+            return baselineBytes + heapBytesAboveBaseline;
+        }
+    }
+
+    /** Where the coefficients came from ("calibrated now", "cached ..."). */
+    public String origin() {
+        return origin;
+    }
+
+    public Prediction predict(ProofShape s) {
+        double[] w = work(s);
+        Map<String, Double> phases = new LinkedHashMap<>();
+        double total = 0;
+        for (int i = 0; i < PHASES.length; i++) {
+            double t = Math.max(0, slope[i] * w[i] + intercept[i]);
+            phases.put(PHASES[i], t);
+            total += t;
+        }
+        return new Prediction(total, (long) (heapPerByte * memoryWork(s)), phases);
+    }
+
+    /** The work measure of each phase, in the order of {@link #PHASES}. */
+    static double[] work(ProofShape s) {
+        double lde = Math.scalb(1.0, s.logLde());
+        double q = Math.scalb(1.0, s.logQuotient());
+        return new double[] {
+                s.adviceColumns() * lde * s.logLde(),
+                s.auxColumns() * lde * s.logLde(),
+                q * s.exprNodes() + s.quotientColumns() * lde * s.logLde(),
+                s.totalColumns() * lde,
+                lde
+        };
+    }
+
+    /** Bytes of all extended columns. */
+    static double memoryWork(ProofShape s) {
+        return 8.0 * Math.scalb(1.0, s.logLde()) * s.totalColumns();
+    }
+
+    /** Folds a prover phase name into the model's phases ("permutation" and "lookups" are both helper columns). */
+    static int phaseIndex(String proverPhase) {
+        switch (proverPhase) {
+            case "witness commit": return 0;
+            case "permutation":
+            case "lookups": return 1;
+            case "quotient": return 2;
+            case "openings": return 3;
+            case "fri": return 4;
+            default: return -1;
+        }
+    }
+
+    // ---------------------------------------------------------------- calibration
+
+    /** One measured proof: its shape, seconds per model phase, and heap above the baseline. */
+    record Measurement(ProofShape shape, double[] phaseSeconds, long heapAboveBaseline) { }
+
+    /** Measures one proof of a calibration circuit. */
+    static Measurement measure(int logN, int width, ProofParameters params) {
+        CalibrationCircuits.Instance inst = CalibrationCircuits.mix(logN, width, params.reservedRows());
+        ProvingKey pk = ProofSystem.keygen(inst.circuit(), params);
+        double[] secs = new double[PHASES.length];
+        PhaseListener l = new PhaseListener() {
+            @Override public void phaseStarted(String phase) { }
+
+            @Override public void phaseFinished(String phase, long nanos) {
+                int i = phaseIndex(phase);
+                if (i >= 0) {
+                    secs[i] += nanos / 1e9;
+                }
+            }
+        };
+        long baseline = usedAfterGc();
+        long peak;
+        try (HeapSampler sampler = new HeapSampler(5).start()) {
+            ProofSystem.prove(pk, inst.witness(), l);
+            peak = sampler.stop();
+        }
+        return new Measurement(ProofShape.of(inst.circuit(), params), secs, Math.max(0, peak - baseline));
+    }
+
+    /** Heap in use after a full collection: the baseline that a proof's peak is measured against. */
+    public static long usedAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /**
+     * Proves two small calibration circuits so that the JIT has compiled the prover before a measured proof; the
+     * cost model predicts steady-state times, and a fresh JVM's first proof would otherwise include compilation.
+     */
+    public static void warmUp() {
+        ProofParameters params = ProofParameters.standard();
+        measure(10, 6, params);
+        measure(11, 6, params);
+    }
+
+    /** Runs the calibration proofs and fits the coefficients (a few seconds on 2 cores). */
+    public static CostModel calibrate() {
+        ProofParameters params = ProofParameters.standard();
+        warmUp(); // let the JIT compile the prover before anything is timed
+        List<Measurement> ms = new ArrayList<>();
+        int[][] configs = {{12, 6}, {12, 24}, {14, 6}, {14, 24}, {15, 12}};
+        for (int[] c : configs) {
+            ms.add(measure(c[0], c[1], params));
+        }
+        return fit(ms, "calibrated now on " + ms.size() + " proofs");
+    }
+
+    /** Least-squares fit of a*work + b per phase (b clamped at >= 0), and of heap per extended byte (through 0). */
+    static CostModel fit(List<Measurement> ms, String origin) {
+        int k = PHASES.length;
+        double[] slope = new double[k];
+        double[] intercept = new double[k];
+        for (int p = 0; p < k; p++) {
+            double sx = 0, sy = 0, sxx = 0, sxy = 0;
+            int m = ms.size();
+            for (Measurement x : ms) {
+                double w = work(x.shape())[p];
+                double t = x.phaseSeconds()[p];
+                sx += w;
+                sy += t;
+                sxx += w * w;
+                sxy += w * t;
+            }
+            double den = m * sxx - sx * sx;
+            double a = den == 0 ? 0 : (m * sxy - sx * sy) / den;
+            double b = (sy - a * sx) / m;
+            if (b < 0 || a < 0) {
+                // Through the origin when the free fit is unphysical (noise on a tiny phase).
+                a = sxx == 0 ? 0 : Math.max(0, sxy / sxx);
+                b = 0;
+            }
+            slope[p] = a;
+            intercept[p] = b;
+        }
+        double num = 0, den = 0;
+        for (Measurement x : ms) {
+            double w = memoryWork(x.shape());
+            num += w * x.heapAboveBaseline();
+            den += w * w;
+        }
+        return new CostModel(slope, intercept, den == 0 ? 0 : num / den, origin);
+    }
+
+    // ---------------------------------------------------------------- cache
+
+    /** The cached model for this machine and JVM, or null when none is cached yet. */
+    public static CostModel cached() {
+        return read(cacheFile());
+    }
+
+    /** The cached model for this machine and JVM, calibrating (and caching) it first when there is none. */
+    public static CostModel loadOrCalibrate() {
+        Path file = cacheFile();
+        CostModel cached = read(file);
+        if (cached != null) {
+            return cached;
+        }
+        CostModel m = calibrate();
+        write(m, file);
+        return m;
+    }
+
+    static String machineKey() {
+        return "v" + VERSION + "-" + Runtime.getRuntime().availableProcessors() + "cpu-java"
+                + System.getProperty("java.specification.version") + "-" + cpuModel().hashCode();
+    }
+
+    static Path cacheFile() {
+        String dir = System.getProperty("zkscope.cache");
+        Path base = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "zkscope");
+        return base.resolve("costmodel-" + machineKey().replaceAll("[^A-Za-z0-9.-]", "_") + ".properties");
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the key falls back to the architecture
+        }
+        return System.getProperty("os.arch");
+    }
+
+    static CostModel read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+            if (!machineKey().equals(p.getProperty("key"))) {
+                return null;
+            }
+            double[] s = new double[PHASES.length];
+            double[] b = new double[PHASES.length];
+            for (int i = 0; i < PHASES.length; i++) {
+                s[i] = Double.parseDouble(p.getProperty("slope." + i));
+                b[i] = Double.parseDouble(p.getProperty("intercept." + i));
+            }
+            return new CostModel(s, b, Double.parseDouble(p.getProperty("heapPerByte")),
+                    "cached " + p.getProperty("date", "?") + " (" + file + ")");
+        } catch (IOException | RuntimeException e) {
+            return null; // a damaged cache is recalibrated, not trusted
+        }
+    }
+
+    static void write(CostModel m, Path file) {
+        Properties p = new Properties();
+        p.setProperty("key", machineKey());
+        p.setProperty("date", java.time.LocalDate.now().toString());
+        for (int i = 0; i < PHASES.length; i++) {
+            p.setProperty("slope." + i, Double.toString(m.slope[i]));
+            p.setProperty("intercept." + i, Double.toString(m.intercept[i]));
+        }
+        p.setProperty("heapPerByte", Double.toString(m.heapPerByte));
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "costmodel", ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                p.store(out, "zkscope cost model: seconds = slope * work + intercept per prover phase");
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // An unwritable cache only costs a recalibration next time.
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("CostModel[").append(origin);
+        for (int i = 0; i < PHASES.length; i++) {
+            b.append(String.format(Locale.ROOT, "; %s %.3e*w+%.4f", PHASES[i], slope[i], intercept[i]));
+        }
+        return b.append(String.format(Locale.ROOT, "; heap %.2f x extended bytes]", heapPerByte)).toString();
+    }
+}
