@@ -152,7 +152,8 @@ final class Layout {
         this.qLog = q;
         if (qLog > params.logBlowup()) {
             throw new IllegalArgumentException("constraint degree " + maxDegree + " needs blowup >= " + (maxDegree - 1)
-                    + "; preset " + params.name() + " has blowup " + (1 << params.logBlowup()));
+                    + "; preset " + params.name() + " has blowup " + (1 << params.logBlowup()) + " (max degree "
+                    + params.maxConstraintDegree() + ")");
         }
         this.maskCoeffs = params.zeroKnowledge() ? params.numQueries() + 2 : 0;
         this.chunkLen = n - maskCoeffs;

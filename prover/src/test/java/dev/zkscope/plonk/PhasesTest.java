@@ -35,5 +35,15 @@ class PhasesTest {
         assertThat(finished).isEqualTo(started);
         assertThat(heap).hasSize(started.size()).allMatch(b -> b > 0);
         assertThat(proof.sizeBytes()).isEqualTo(proof.toBytes().length).isPositive();
+        java.util.Map<String, Integer> sections = proof.sectionSizes();
+        assertThat(sections.keySet()).containsExactly("header", "commitments", "openings", "fri", "queries");
+        assertThat(sections.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(proof.sizeBytes());
+        assertThat(sections.values()).allMatch(v -> v > 0);
+        assertThat(sections.get("commitments")).isEqualTo(3 * 32);
+        int h = sections.get("header");
+        assertThat(java.util.Arrays.copyOfRange(proof.toBytes(), h, h + 32)).isEqualTo(proof.roots[Layout.ADVICE]);
+        int f = h + sections.get("commitments") + sections.get("openings");
+        assertThat(proof.toBytes()[f]).isEqualTo((byte) proof.friRoots.length);
+        assertThat(p.maxConstraintDegree()).isEqualTo(5);
     }
 }
