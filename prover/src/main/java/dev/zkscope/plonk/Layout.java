@@ -70,16 +70,21 @@ final class Layout {
     final int chunkLen;
     final int numChunks;
     final int maskCoeffs;
-    /** Base columns per tree: fixed, advice, aux, quotient. */
-    final int[] widths = new int[4];
+    /** Base columns per tree: fixed, committed, advice, aux, quotient. */
+    final int[] widths = new int[5];
+    /** Tree and position of each advice column (circuit advice, then multiplicities). */
+    final int[] adviceTree;
+    final int[] adviceSlot;
     final int totalColumns;
     final int logLde;
 
     static final int FIXED = 0;
-    static final int ADVICE = 1;
-    static final int AUX = 2;
-    static final int QUOTIENT = 3;
-    static final String[] TREE_NAMES = {"fixed", "advice", "aux", "quotient"};
+    static final int COMMITTED = 1;
+    static final int ADVICE = 2;
+    static final int AUX = 3;
+    static final int QUOTIENT = 4;
+    static final int TREES = 5;
+    static final String[] TREE_NAMES = {"fixed", "committed", "advice", "aux", "quotient"};
 
     Layout(ConstraintSystem cs, ProofParameters params) {
         this.cs = cs;
@@ -157,10 +162,24 @@ final class Layout {
         long coeffs = Math.max(1L, (long) maxDegree * (n - 1) - n + 1);
         this.numChunks = (int) ((coeffs + chunkLen - 1) / chunkLen);
         widths[FIXED] = numFixedAll;
-        widths[ADVICE] = numAdviceAll;
+        widths[COMMITTED] = cs.committedAdvice().size();
+        widths[ADVICE] = numAdviceAll - widths[COMMITTED];
+        adviceTree = new int[numAdviceAll];
+        adviceSlot = new int[numAdviceAll];
+        int ci = 0;
+        int ai = 0;
+        for (int c = 0; c < numAdviceAll; c++) {
+            if (ci < widths[COMMITTED] && cs.committedAdvice().get(ci) == c) {
+                adviceTree[c] = COMMITTED;
+                adviceSlot[c] = ci++;
+            } else {
+                adviceTree[c] = ADVICE;
+                adviceSlot[c] = ai++;
+            }
+        }
         widths[AUX] = 2 * (groups.size() + 1);
         widths[QUOTIENT] = 2 * numChunks + (params.zeroKnowledge() ? 2 : 0);
-        this.totalColumns = widths[0] + widths[1] + widths[2] + widths[3];
+        this.totalColumns = widths[0] + widths[1] + widths[2] + widths[3] + widths[4];
         this.logLde = logN + params.logBlowup();
     }
 
@@ -192,6 +211,16 @@ final class Layout {
             o += widths[t];
         }
         return o;
+    }
+
+    /** False only for the committed-columns tree when no column is committed apart: then it is not in the proof. */
+    boolean present(int tree) {
+        return tree != COMMITTED || widths[COMMITTED] > 0;
+    }
+
+    /** Global (DEEP batching) index of an advice column. */
+    int globalAdvice(int c) {
+        return offset(adviceTree[c]) + adviceSlot[c];
     }
 
     /** Number of gate constraints plus the aux constraints: first, last, running sum, one per group. */

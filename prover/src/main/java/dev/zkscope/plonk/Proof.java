@@ -8,10 +8,11 @@ import dev.zkscope.merkle.MerkleTree;
  * A proof, in the order the prover sends it. Binary format (little-endian, version {@link #VERSION}):
  * <pre>
  * header:      "ZKPF" | u16 version | string hash name | parameters | 32-byte circuit digest | u8 logN
- * commitments: advice root | aux root | quotient root                 (32 bytes each)
+ * commitments: [committed root] | advice root | aux root | quotient root     (32 bytes each; the first only
+ *              when the key commits advice columns apart: the public commitment)
  * openings:    u32 T | T x F_p2 at z | T x F_p2 at z*omega              (T = all committed columns)
  * fri:         u8 rounds | rounds x root | u32 len | len x F_p2 final polynomial | u64 grinding nonce
- * queries:     u16 count | per query: per tree (fixed, advice, aux, quotient): width x u64 row, salt, path;
+ * queries:     u16 count | per query: per tree (fixed, [committed], advice, aux, quotient): width x u64 row, salt, path;
  *              per FRI round: 2 * arity x u64 leaf, path
  * </pre>
  * Field elements must be canonical; widths, depths and counts are fixed by the verifying key, and nothing may follow
@@ -55,7 +56,9 @@ public final class Proof {
         VerifyingKey.writeParams(w, params);
         w.bytes(circuitDigest).u8(logN);
         for (byte[] r : roots) {
-            w.bytes(r);
+            if (r != null) {
+                w.bytes(r);
+            }
         }
         w.u32(evalsZ.length);
         for (Fp2 v : evalsZ) {
@@ -96,6 +99,14 @@ public final class Proof {
         return w.toBytes();
     }
 
+    /**
+     * The root of the separately committed advice columns (e.g. the model's weights), which the proof publishes so
+     * that a verifier can check it against a commitment announced beforehand; empty when there is none.
+     */
+    public byte[] publicCommitment() {
+        return roots[Layout.COMMITTED] == null ? new byte[0] : roots[Layout.COMMITTED].clone();
+    }
+
     /** Size of the serialized proof in bytes. */
     public int sizeBytes() {
         return toBytes().length;
@@ -121,12 +132,28 @@ public final class Proof {
         return new Header(version, hash, p, digest, logN);
     }
 
+    /** The committed-columns root of an accepted proof's bytes (empty when none). */
+    static byte[] readCommitment(byte[] bytes, Layout lay) {
+        if (!lay.present(Layout.COMMITTED)) {
+            return new byte[0];
+        }
+        Codec.Reader r = new Codec.Reader(bytes);
+        try {
+            Header h = readHeader(r);
+            return r.bytes(Hashing.DIGEST_BYTES);
+        } catch (Codec.Malformed m) {
+            return new byte[0];
+        }
+    }
+
     /** Reads the body with every size fixed by the layout. */
     static Proof readBody(Codec.Reader r, Header h, Layout lay) throws Codec.Malformed {
         r.section = "commitments";
-        byte[][] roots = new byte[3][];
-        for (int i = 0; i < 3; i++) {
-            roots[i] = r.bytes(Hashing.DIGEST_BYTES);
+        byte[][] roots = new byte[Layout.TREES][];
+        for (int i = 1; i < Layout.TREES; i++) {
+            if (lay.present(i)) {
+                roots[i] = r.bytes(Hashing.DIGEST_BYTES);
+            }
         }
         r.section = "openings";
         int t = r.u32();
@@ -169,10 +196,16 @@ public final class Proof {
         int saltLen = lay.params.zeroKnowledge() ? MerkleTree.SALT_BYTES : 0;
         for (int q = 0; q < nq; q++) {
             r.section = "query " + q;
-            long[][] rows = new long[4][];
-            byte[][] salts = new byte[4][];
-            byte[][][] paths = new byte[4][][];
-            for (int tr = 0; tr < 4; tr++) {
+            long[][] rows = new long[Layout.TREES][];
+            byte[][] salts = new byte[Layout.TREES][];
+            byte[][][] paths = new byte[Layout.TREES][][];
+            for (int tr = 0; tr < Layout.TREES; tr++) {
+                if (!lay.present(tr)) {
+                    rows[tr] = new long[0];
+                    salts[tr] = new byte[0];
+                    paths[tr] = new byte[0][];
+                    continue;
+                }
                 rows[tr] = new long[lay.widths[tr]];
                 for (int k = 0; k < rows[tr].length; k++) {
                     rows[tr][k] = r.felt();

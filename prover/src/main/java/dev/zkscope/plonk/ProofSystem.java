@@ -44,9 +44,21 @@ public final class ProofSystem {
     }
 
     public static ProvingKey keygen(Circuit circuit, ProofParameters params, PhaseListener listener) {
+        return keygen(circuit, params, List.of(), listener);
+    }
+
+    /**
+     * As {@link #keygen(Circuit, ProofParameters)}, with the given advice columns (e.g. the model's weights) committed
+     * in their own Merkle tree whose root every proof publishes ({@link Proof#publicCommitment()}). Proving with a
+     * fixed secret seed ({@link #prove(ProvingKey, Witness, PhaseListener, byte[])}) makes that root the same in
+     * every proof over the same column values, so it can be announced once and checked by
+     * {@link #verify(VerifyingKey, long[][], byte[], byte[])}.
+     */
+    public static ProvingKey keygen(Circuit circuit, ProofParameters params, List<Integer> committedAdvice,
+                                    PhaseListener listener) {
         listener.phaseStarted("keygen");
         long t0 = System.nanoTime();
-        ConstraintSystem cs = ConstraintSystem.of(circuit);
+        ConstraintSystem cs = ConstraintSystem.of(circuit, committedAdvice);
         Layout lay = new Layout(cs, params);
         int n = lay.n;
         int u = lay.u;
@@ -155,18 +167,38 @@ public final class ProofSystem {
      * throws IllegalArgumentException.
      */
     public static Proof prove(ProvingKey pk, Witness witness, PhaseListener listener) {
-        return new Prover(pk, listener, false).prove(witness);
+        return new Prover(pk, listener, false, null).prove(witness);
+    }
+
+    /**
+     * Proves, drawing the blinding rows and salts of the separately committed columns from {@code commitmentSeed}
+     * (a secret the owner of those columns keeps), so that their root is reproducible across proofs.
+     */
+    public static Proof prove(ProvingKey pk, Witness witness, PhaseListener listener, byte[] commitmentSeed) {
+        return new Prover(pk, listener, false, commitmentSeed.clone()).prove(witness);
     }
 
     /** Test-only: proves without refusing a bad witness, so that tests can show the verifier rejects the result. */
     static Proof proveUnchecked(ProvingKey pk, Witness witness) {
-        return new Prover(pk, PhaseListener.NONE, true).prove(witness);
+        return new Prover(pk, PhaseListener.NONE, true, null).prove(witness);
     }
 
     /** Checks a proof against a verifying key and the public values. Never throws. */
     public static VerifyResult verify(VerifyingKey vk, long[][] instance, byte[] proofBytes) {
         try {
             return new Verifier(vk).verify(instance, proofBytes);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new VerifyResult.Rejected(new VerifyError.InternalFailure(e.toString()));
+        }
+    }
+
+    /**
+     * As {@link #verify(VerifyingKey, long[][], byte[])}, and also requires the proof's public commitment to the
+     * separately committed columns to equal {@code expectedCommitment}. Never throws.
+     */
+    public static VerifyResult verify(VerifyingKey vk, long[][] instance, byte[] proofBytes, byte[] expectedCommitment) {
+        try {
+            return new Verifier(vk).verify(instance, proofBytes, expectedCommitment);
         } catch (RuntimeException | StackOverflowError e) {
             return new VerifyResult.Rejected(new VerifyError.InternalFailure(e.toString()));
         }

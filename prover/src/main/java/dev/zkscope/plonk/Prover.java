@@ -45,14 +45,15 @@ final class Prover {
     private final long shift = Goldilocks.GENERATOR;
     private final Rng rng;
 
-    private final long[][][] coeffs = new long[4][][];
-    private final long[][][] lde = new long[4][][];
-    private final MerkleTree[] trees = new MerkleTree[4];
+    private final long[][][] coeffs = new long[Layout.TREES][][];
+    private final long[][][] lde = new long[Layout.TREES][][];
+    private final MerkleTree[] trees = new MerkleTree[Layout.TREES];
+    private final Rng commitmentRng;
     private long[][] advice;
     private long[][] instance;
     private long[][] instanceLde;
 
-    Prover(ProvingKey pk, PhaseListener listener, boolean force) {
+    Prover(ProvingKey pk, PhaseListener listener, boolean force, byte[] commitmentSeed) {
         this.pk = pk;
         this.lay = pk.layout;
         this.circuit = pk.circuit;
@@ -65,6 +66,9 @@ final class Prover {
         this.logB = params.logBlowup();
         this.bigN = n << logB;
         this.rng = params.zeroKnowledge() ? new Rng() : null;
+        this.commitmentRng = params.zeroKnowledge() && commitmentSeed != null ? new Rng(commitmentSeed) : rng;
+        coeffs[Layout.COMMITTED] = new long[0][];
+        lde[Layout.COMMITTED] = new long[0][];
         coeffs[Layout.FIXED] = pk.fixedCoeffs;
         lde[Layout.FIXED] = pk.fixedLde;
         trees[Layout.FIXED] = pk.fixedTree;
@@ -94,6 +98,9 @@ final class Prover {
         ProofSystem.absorbInstance(tr, instance);
 
         phase("witness commit", () -> commitWitness(w));
+        if (lay.present(Layout.COMMITTED)) {
+            tr.absorb(trees[Layout.COMMITTED].root());
+        }
         tr.absorb(trees[Layout.ADVICE].root());
         Layout.Challenges ch = new Layout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
 
@@ -140,15 +147,26 @@ final class Prover {
             advice[na + l] = multiplicities(circuit.lookups().get(l), l);
         }
         if (rng != null) {
-            for (long[] col : advice) {
-                long[] r = rng.felts(n - u);
-                System.arraycopy(r, 0, col, u, n - u);
+            // Committed columns draw their blinding (and salts) from the commitment seed, so that the same columns
+            // give the same root in every proof; the others from fresh randomness.
+            for (int c = 0; c < advice.length; c++) {
+                Rng src = lay.adviceTree[c] == Layout.COMMITTED ? commitmentRng : rng;
+                long[] r = src.felts(n - u);
+                System.arraycopy(r, 0, advice[c], u, n - u);
             }
         }
         instanceLde = new long[instance.length][];
         IntStream.range(0, instance.length).parallel().forEach(c ->
                 instanceLde[c] = Ntt.lde(Ntt.interpolate(new Evals(instance[c], 1)), logB, shift).v());
-        commit(Layout.ADVICE, advice);
+        long[][] committed = new long[lay.widths[Layout.COMMITTED]][];
+        long[][] rest = new long[lay.widths[Layout.ADVICE]][];
+        for (int c = 0; c < advice.length; c++) {
+            (lay.adviceTree[c] == Layout.COMMITTED ? committed : rest)[lay.adviceSlot[c]] = advice[c];
+        }
+        if (lay.present(Layout.COMMITTED)) {
+            commit(Layout.COMMITTED, committed, commitmentRng);
+        }
+        commit(Layout.ADVICE, rest);
     }
 
     private record Key(long[] v) {
@@ -207,19 +225,23 @@ final class Prover {
 
     /** Interpolates, extends and commits the columns of a tree. */
     private void commit(int tree, long[][] cols) {
+        commit(tree, cols, rng);
+    }
+
+    private void commit(int tree, long[][] cols, Rng saltRng) {
         long[][] cf = new long[cols.length][];
         long[][] ev = new long[cols.length][];
         IntStream.range(0, cols.length).parallel().forEach(c -> {
             cf[c] = Ntt.interpolate(new Evals(cols[c], 1)).c();
             ev[c] = Ntt.lde(new Coeffs(cf[c]), logB, shift).v();
         });
-        commitCoeffs(tree, cf, ev);
+        commitCoeffs(tree, cf, ev, saltRng);
     }
 
-    private void commitCoeffs(int tree, long[][] cf, long[][] ev) {
+    private void commitCoeffs(int tree, long[][] cf, long[][] ev, Rng saltRng) {
         coeffs[tree] = cf;
         lde[tree] = ev;
-        byte[] salts = rng == null ? null : rng.bytes(bigN * MerkleTree.SALT_BYTES);
+        byte[] salts = saltRng == null ? null : saltRng.bytes(bigN * MerkleTree.SALT_BYTES);
         trees[tree] = MerkleTree.build(bigN, ev.length, (leaf, buf) -> {
             for (int k = 0; k < buf.length; k++) {
                 buf[k] = ev[k][leaf];
@@ -354,7 +376,7 @@ final class Prover {
         ExprEval.Columns cols = c -> {
             switch (c.kind()) {
                 case FIXED: return pk.fixedLde[c.index()];
-                case ADVICE: return lde[Layout.ADVICE][c.index()];
+                case ADVICE: return lde[lay.adviceTree[c.index()]][lay.adviceSlot[c.index()]];
                 default: return instanceLde[c.index()];
             }
         };
@@ -459,7 +481,7 @@ final class Prover {
         }
         long[][] ev = new long[width][];
         IntStream.range(0, width).parallel().forEach(c -> ev[c] = Ntt.lde(new Coeffs(qc[c]), logB, shift).v());
-        commitCoeffs(Layout.QUOTIENT, qc, ev);
+        commitCoeffs(Layout.QUOTIENT, qc, ev, rng);
     }
 
     private static long[] gather(long[] col, int[] at) {
@@ -475,7 +497,7 @@ final class Prover {
     private void openings(Fp2 z, Fp2 zw, Fp2[] ez, Fp2[] ezw) {
         long[][] all = new long[lay.totalColumns][];
         int g = 0;
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < Layout.TREES; t++) {
             for (long[] c : coeffs[t]) {
                 all[g++] = c;
             }
@@ -522,7 +544,7 @@ final class Prover {
         int total = lay.totalColumns;
         long[][] all = new long[total][];
         int gi = 0;
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < Layout.TREES; t++) {
             for (long[] c : lde[t]) {
                 all[gi++] = c;
             }
@@ -591,10 +613,16 @@ final class Prover {
         Proof.QueryOpening[] qs = new Proof.QueryOpening[params.numQueries()];
         for (int q = 0; q < qs.length; q++) {
             int idx = tr.challengeIndex(lay.logLde);
-            long[][] rows = new long[4][];
-            byte[][] salts = new byte[4][];
-            byte[][][] paths = new byte[4][][];
-            for (int t = 0; t < 4; t++) {
+            long[][] rows = new long[Layout.TREES][];
+            byte[][] salts = new byte[Layout.TREES][];
+            byte[][][] paths = new byte[Layout.TREES][][];
+            for (int t = 0; t < Layout.TREES; t++) {
+                if (!lay.present(t)) {
+                    rows[t] = new long[0];
+                    salts[t] = new byte[0];
+                    paths[t] = new byte[0][];
+                    continue;
+                }
                 rows[t] = new long[lde[t].length];
                 for (int c = 0; c < rows[t].length; c++) {
                     rows[t][c] = lde[t][c][idx];
@@ -616,7 +644,10 @@ final class Prover {
             }
             qs[q] = new Proof.QueryOpening(rows, salts, paths, leaves, fpaths);
         }
-        byte[][] roots = {trees[Layout.ADVICE].root(), trees[Layout.AUX].root(), trees[Layout.QUOTIENT].root()};
+        byte[][] roots = new byte[Layout.TREES][];
+        for (int t = 1; t < Layout.TREES; t++) {
+            roots[t] = lay.present(t) ? trees[t].root() : null;
+        }
         byte[][] friRoots = new byte[rounds.length][];
         for (int r = 0; r < rounds.length; r++) {
             friRoots[r] = fc.trees[r].root();

@@ -17,17 +17,26 @@ final class Rng {
     private final Cipher cipher;
 
     Rng() {
-        SecureRandom sr = new SecureRandom();
-        byte[] key = new byte[16];
-        byte[] iv = new byte[16];
-        sr.nextBytes(key);
-        sr.nextBytes(iv);
+        this(freshSeed());
+    }
+
+    /** A deterministic stream from a secret seed: AES key and counter block from SHA-256 of the seed. */
+    Rng(byte[] seed) {
+        byte[] h = dev.zkscope.merkle.Hashing.newDigest().digest(seed);
+        byte[] key = java.util.Arrays.copyOfRange(h, 0, 16);
+        byte[] iv = java.util.Arrays.copyOfRange(h, 16, 32);
         try {
             cipher = Cipher.getInstance("AES/CTR/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-CTR unavailable", e);
         }
+    }
+
+    private static byte[] freshSeed() {
+        byte[] s = new byte[32];
+        new SecureRandom().nextBytes(s);
+        return s;
     }
 
     synchronized byte[] bytes(int count) {

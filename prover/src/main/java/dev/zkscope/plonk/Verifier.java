@@ -30,6 +30,18 @@ final class Verifier {
         return new VerifyResult.Rejected(e);
     }
 
+    VerifyResult verify(long[][] instanceIn, byte[] bytes, byte[] expectedCommitment) {
+        VerifyResult r = verify(instanceIn, bytes);
+        if (r.accepted() && expectedCommitment != null) {
+            byte[] actual = Proof.readCommitment(bytes, lay);
+            if (!Arrays.equals(actual, expectedCommitment)) {
+                return reject(new VerifyError.CommitmentMismatch(HexFormat.of().formatHex(expectedCommitment),
+                        HexFormat.of().formatHex(actual)));
+            }
+        }
+        return r;
+    }
+
     VerifyResult verify(long[][] instanceIn, byte[] bytes) {
         if (bytes == null) {
             return reject(new VerifyError.MalformedProof("header", "no proof bytes"));
@@ -84,11 +96,14 @@ final class Verifier {
         Transcript tr = new Transcript(ProofSystem.DOMAIN);
         tr.absorb(vk.digestRef());
         ProofSystem.absorbInstance(tr, instance);
-        tr.absorb(proof.roots[0]);
+        if (lay.present(Layout.COMMITTED)) {
+            tr.absorb(proof.roots[Layout.COMMITTED]);
+        }
+        tr.absorb(proof.roots[Layout.ADVICE]);
         Layout.Challenges ch = new Layout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
-        tr.absorb(proof.roots[1]);
+        tr.absorb(proof.roots[Layout.AUX]);
         Fp2 alpha = tr.challengeExt();
-        tr.absorb(proof.roots[2]);
+        tr.absorb(proof.roots[Layout.QUOTIENT]);
         Fp2 z = ProofSystem.outOfDomainPoint(tr, n);
         Fp2 zw = z.mul(Goldilocks.rootOfUnity(lay.logN));
         for (Fp2 v : proof.evalsZ) {
@@ -131,19 +146,20 @@ final class Verifier {
             aZw = aZw.add(ap[i].mul(proof.evalsZw[i]));
         }
         long shift = Goldilocks.GENERATOR;
-        byte[][] treeRoots = {vk.fixedRoot(), proof.roots[0], proof.roots[1], proof.roots[2]};
+        byte[][] treeRoots = proof.roots.clone();
+        treeRoots[Layout.FIXED] = vk.fixedRoot();
         for (int q = 0; q < proof.queries.length; q++) {
             Proof.QueryOpening op = proof.queries[q];
             int idx = tr.challengeIndex(lay.logLde);
-            for (int t = 0; t < 4; t++) {
-                if (!MerkleTree.verify(treeRoots[t], idx, op.rows()[t], op.salts()[t], op.paths()[t])) {
+            for (int t = 0; t < Layout.TREES; t++) {
+                if (lay.present(t) && !MerkleTree.verify(treeRoots[t], idx, op.rows()[t], op.salts()[t], op.paths()[t])) {
                     return reject(new VerifyError.MerklePathInvalid(Layout.TREE_NAMES[t], q));
                 }
             }
             long x = Goldilocks.mul(shift, Goldilocks.pow(Goldilocks.rootOfUnity(lay.logLde), idx));
             Fp2 a = Fp2.ZERO;
             int g = 0;
-            for (int t = 0; t < 4; t++) {
+            for (int t = 0; t < Layout.TREES; t++) {
                 for (long v : op.rows()[t]) {
                     a = a.add(ap[g++].mul(v));
                 }
@@ -194,7 +210,6 @@ final class Verifier {
         Fp2[] ez = proof.evalsZ;
         Fp2[] ezw = proof.evalsZw;
         int fo = lay.offset(Layout.FIXED);
-        int ao = lay.offset(Layout.ADVICE);
         int xo = lay.offset(Layout.AUX);
         int qo = lay.offset(Layout.QUOTIENT);
         Fp2[][] inst = new Fp2[instance.length][2];
@@ -206,7 +221,7 @@ final class Verifier {
             Fp2[] src = rot == 0 ? ez : ezw;
             switch (col.kind()) {
                 case FIXED: return src[fo + col.index()];
-                case ADVICE: return src[ao + col.index()];
+                case ADVICE: return src[lay.globalAdvice(col.index())];
                 default: return inst[col.index()][rot];
             }
         };

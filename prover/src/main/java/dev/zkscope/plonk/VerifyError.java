@@ -24,6 +24,10 @@ public sealed interface VerifyError {
         public String describe() { return "proof is for circuit " + actual + ", verifying key is for " + expected; }
     }
 
+    record CommitmentMismatch(String expected, String actual) implements VerifyError {
+        public String describe() { return "proof commits to columns with root " + actual + ", expected the published " + expected; }
+    }
+
     record PublicValuesMismatch(String reason) implements VerifyError {
         public String describe() { return "public values: " + reason; }
     }

@@ -53,6 +53,10 @@ public final class VerifyingKey {
         for (Column c : cs.equalityColumns()) {
             w.u8(c.kind().ordinal()).u32(c.index());
         }
+        w.u32(cs.committedAdvice().size());
+        for (int c : cs.committedAdvice()) {
+            w.u32(c);
+        }
         w.bytes(fixedRoot);
         this.encoded = w.toBytes();
         this.digest = Hashing.newDigest().digest(encoded);
@@ -147,9 +151,17 @@ public final class VerifyingKey {
                 }
                 eq.add(new Column(ColumnKind.values()[k], idx));
             }
+            int nc = r.u32();
+            if (nc < 0 || nc > na) {
+                throw new FormatException("bad committed column count " + nc);
+            }
+            List<Integer> committed = new ArrayList<>();
+            for (int i = 0; i < nc; i++) {
+                committed.add(r.u32());
+            }
             byte[] root = r.bytes(Hashing.DIGEST_BYTES);
             r.expectEnd();
-            ConstraintSystem cs = new ConstraintSystem(name, logN, usable, nf, na, ni, gates, lookups, eq);
+            ConstraintSystem cs = new ConstraintSystem(name, logN, usable, nf, na, ni, gates, lookups, eq, committed);
             // Validates column references against the shape, as the Circuit constructor does.
             new dev.zkscope.circuit.Circuit(name, logN, usable, na, ni, new long[0][], List.of(), List.of(), List.of(), List.of());
             VerifyingKey vk = new VerifyingKey(cs, params, root);

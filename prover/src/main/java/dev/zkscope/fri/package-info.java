@@ -1,0 +1,2 @@
+/** FRI low-degree test over F_p2 codewords with configurable folding arity. */
+package dev.zkscope.fri;

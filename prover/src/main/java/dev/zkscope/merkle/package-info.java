@@ -1,0 +1,2 @@
+/** Merkle commitments over rows of many columns, with salted leaves for zero knowledge; the hash choice. */
+package dev.zkscope.merkle;
