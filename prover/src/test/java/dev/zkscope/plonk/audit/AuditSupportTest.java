@@ -105,6 +105,11 @@ class AuditSupportTest {
         /** Honest evaluations at z / z omega of the committed polynomials (before the openings hook). */
         Fp2[] trueEz;
         Fp2[] trueEzw;
+        /** The constraint combination over Z_H on the quotient coset (re, im), and its interpolant's coefficients. */
+        long[] qValsRe;
+        long[] qValsIm;
+        long[] qCoeffRe;
+        long[] qCoeffIm;
 
         Forge(ProvingKey pk, long seed, Hooks hooks) {
             this.pk = pk;
@@ -538,6 +543,10 @@ class AuditSupportTest {
             }
             long[] cr = Ntt.interpolate(new Evals(qr, shift)).c();
             long[] ci = Ntt.interpolate(new Evals(qi, shift)).c();
+            qValsRe = qr;
+            qValsIm = qi;
+            qCoeffRe = cr;
+            qCoeffIm = ci;
             long bound = Math.max(1L, (long) lay.maxDegree * (n - 1) - n + 1);
             int numChunks = lay.numChunks;
             int m = lay.chunkLen;
