@@ -70,20 +70,27 @@ public final class Ntt {
             return;
         }
         int logN = Integer.numberOfTrailingZeros(n);
-        long[] tw = twiddles(logN);
         bitReverse(a, logN);
+        stages(a, 1);
+    }
+
+    /** The butterfly stages with half-block sizes startHalf, 2 startHalf, ... n/2, on bit-reversed input. */
+    private static void stages(long[] a, int startHalf) {
+        int n = a.length;
+        int logN = Integer.numberOfTrailingZeros(n);
+        long[] tw = twiddles(logN);
         boolean parallel = n >= PARALLEL_THRESHOLD;
         // Cache blocking: the stages with blocks of at most BLOCK elements run block by block while the block sits in
         // cache (one pass over the array for the first log2(BLOCK) stages); the larger stages then sweep the array.
         int block = Math.min(n, BLOCK);
         if (parallel) {
-            IntStream.range(0, n / block).parallel().forEach(c -> smallStages(a, tw, c * block, block));
+            IntStream.range(0, n / block).parallel().forEach(c -> smallStages(a, tw, c * block, block, startHalf));
         } else {
             for (int c = 0; c < n; c += block) {
-                smallStages(a, tw, c, block);
+                smallStages(a, tw, c, block, startHalf);
             }
         }
-        for (int half = block; half < n; half <<= 1) {
+        for (int half = Math.max(block, startHalf); half < n; half <<= 1) {
             final int h = half;
             int butterflies = n >>> 1;
             if (parallel) {
@@ -96,15 +103,17 @@ public final class Ntt {
     }
 
     /** All stages with half-block size below len, inside a[from, from + len). */
-    private static void smallStages(long[] a, long[] tw, int from, int len) {
+    private static void smallStages(long[] a, long[] tw, int from, int len, int startHalf) {
         int end = from + len;
-        for (int i = from; i < end; i += 2) {
-            long u = a[i];
-            long v = a[i + 1];
-            a[i] = add(u, v);
-            a[i + 1] = sub(u, v);
+        if (startHalf == 1) {
+            for (int i = from; i < end; i += 2) {
+                long u = a[i];
+                long v = a[i + 1];
+                a[i] = add(u, v);
+                a[i + 1] = sub(u, v);
+            }
         }
-        for (int h = 2; h < len; h <<= 1) {
+        for (int h = Math.max(2, startHalf); h < len; h <<= 1) {
             for (int base = from; base < end; base += 2 * h) {
                 long u0 = a[base];
                 long v0 = a[base + h];
@@ -183,13 +192,25 @@ public final class Ntt {
      */
     public static Evals lde(Coeffs f, int logBlowup, long shift) {
         long[] c = f.c();
-        long[] out = new long[c.length << logBlowup];
+        int n = c.length;
+        int b = 1 << logBlowup;
+        long[] out = new long[n << logBlowup];
+        // The zero-padded input, bit-reversed over log(n b) bits, puts c_i shift^i at rev_{log n}(i) * b and zeros
+        // in between; the first logBlowup stages then only copy it into its block of b: (u, 0) -> (u, u).
+        int logN = Integer.numberOfTrailingZeros(n);
+        int sh = 32 - logN;
         long s = 1;
-        for (int i = 0; i < c.length; i++) {
-            out[i] = mul(c[i], s);
+        for (int i = 0; i < n; i++) {
+            long v = mul(c[i], s);
             s = mul(s, shift);
+            int j = (logN == 0 ? 0 : Integer.reverse(i) >>> sh) << logBlowup;
+            for (int t = 0; t < b; t++) {
+                out[j + t] = v;
+            }
         }
-        forward(out);
+        if (out.length > 1) {
+            stages(out, b);
+        }
         return new Evals(out, shift);
     }
 
