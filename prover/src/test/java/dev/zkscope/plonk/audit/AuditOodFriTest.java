@@ -51,7 +51,11 @@ class AuditOodFriTest {
 
     /** Runs the verifier on a first attempt to read (Z_H(z) Q(z), C(z)) from its quotient identity failure. */
     static Fp2[] identitySides(Proof first) {
-        VerifyError e = rejection(verify(pk, inst.witness().instance(), first));
+        return identitySides(pk, inst.witness().instance(), first);
+    }
+
+    static Fp2[] identitySides(ProvingKey key, long[][] instance, Proof first) {
+        VerifyError e = rejection(verify(key, instance, first));
         assertThat(e).isInstanceOf(VerifyError.QuotientIdentityFails.class);
         VerifyError.QuotientIdentityFails q = (VerifyError.QuotientIdentityFails) e;
         return new Fp2[] {parseFp2(q.expected()), parseFp2(q.actual())};
@@ -249,5 +253,60 @@ class AuditOodFriTest {
         assertThat(highest).as("the honest quotient's degree exceeds one chunk").isGreaterThanOrEqualTo(pk.layout.n);
         VerifyError e = rejection(verify(pk, inst.witness().instance(), p));
         assertThat(e).isNotInstanceOf(VerifyError.QuotientIdentityFails.class);
+    }
+
+    /**
+     * Edge configuration: no zero knowledge, u = n (the running sum wraps cyclically, first and last are row 0) and
+     * a final polynomial as long as the trace (no folding round: the DEEP quotient meets the final polynomial
+     * directly). The honest forge verifies; the OOD lie and a lookup cheat with an offset running sum are rejected.
+     */
+    @Test
+    void edgeConfiguration_noFoldingAndCyclicRunningSum() {
+        ProofParameters p = new ProofParameters("audit-edge", 2, 16, 0, 2, 3, false);
+        TestCircuits.Instance e = TestCircuits.random(402, 3, 0);
+        ProvingKey key = ProofSystem.keygen(e.circuit(), p);
+        assertThat(key.layout.friRounds()).isEmpty();
+        assertThat(key.layout.u).isEqualTo(key.layout.n);
+        assertThat(verify(key, e.witness().instance(), new Forge(key, 1, new Hooks()).prove(e.witness())).accepted()).isTrue();
+
+        long[][] adv = TestCircuits.copy(e.witness().advice());
+        int row = e.mulRows().get(0);
+        adv[2][row] = Goldilocks.add(adv[2][row], 1);
+        Witness bad = new Witness(adv, e.witness().instance());
+        Fp2 acc = identitySides(key, bad.instance(), new Forge(key, 2, new Hooks()).prove(bad))[1];
+        Proof lie = new Forge(key, 2, new Hooks() {
+            @Override
+            void openings(Forge f, Fp2[] ez, Fp2[] ezw) {
+                lieSoIdentityHolds(f, ez, acc);
+            }
+        }).prove(bad);
+        assertThat(rejection(verify(key, bad.instance(), lie))).isInstanceOf(VerifyError.FriFinalPolyMismatch.class);
+
+        adv = TestCircuits.copy(e.witness().advice());
+        int lr = e.lookupRows().get(0);
+        adv[1][lr] = 1000;
+        adv[2][lr] = 1000 * 1000;
+        Witness badLookup = new Witness(adv, e.witness().instance());
+        Proof offset = new Forge(key, 3, new Hooks() {
+            @Override
+            void aux(Forge f, long[][] aux) {
+                int zc = f.zColumn();
+                // Cyclic: the sum over all n rows is S != 0, so no Z satisfies every transition; shifting Z by a
+                // constant (to start at -S) still leaves row 0's first/last and the wrap-around transition failing.
+                Fp2 s = Fp2.ZERO;
+                for (int r = 0; r < f.n; r++) {
+                    for (int g = 0; g < f.lay.groups.size(); g++) {
+                        s = s.add(new Fp2(aux[2 * g][r], aux[2 * g + 1][r]));
+                    }
+                }
+                assertThat(s).isNotEqualTo(Fp2.ZERO);
+                for (int r = 0; r < f.n; r++) {
+                    Fp2 v = new Fp2(aux[zc][r], aux[zc + 1][r]).sub(s);
+                    aux[zc][r] = v.c0();
+                    aux[zc + 1][r] = v.c1();
+                }
+            }
+        }).prove(badLookup);
+        assertThat(rejection(verify(key, badLookup.instance(), offset))).isInstanceOf(VerifyError.QuotientIdentityFails.class);
     }
 }
