@@ -309,4 +309,55 @@ class AuditOodFriTest {
         }).prove(badLookup);
         assertThat(rejection(verify(key, badLookup.instance(), offset))).isInstanceOf(VerifyError.QuotientIdentityFails.class);
     }
+
+    /**
+     * A lie on one opened column at z, solved so that the constraint identity holds: the identity is affine in the
+     * value, so two probing runs (value v and v + 1, same commitments, hence the same z) give its slope.
+     */
+    static Proof lieOn(ProvingKey key, Witness bad, long seed, int column) {
+        Function<Fp2, Hooks> shifted = d -> new Hooks() {
+            @Override
+            void openings(Forge f, Fp2[] ez, Fp2[] ezw) {
+                ez[column] = ez[column].add(d);
+            }
+        };
+        Fp2[] s0 = identitySides(key, bad.instance(), new Forge(key, seed, shifted.apply(Fp2.ZERO)).prove(bad));
+        Fp2[] s1 = identitySides(key, bad.instance(), new Forge(key, seed, shifted.apply(Fp2.ONE)).prove(bad));
+        assertThat(s1[0]).as("same z in both probes").isEqualTo(s0[0]);
+        Fp2 slope = s1[1].sub(s0[1]);
+        assertThat(slope).as("column " + column + " enters the identity").isNotEqualTo(Fp2.ZERO);
+        Fp2 d = s0[0].sub(s0[1]).mul(slope.inv());
+        return new Forge(key, seed, shifted.apply(d)).prove(bad);
+    }
+
+    /**
+     * Lies that switch a constraint off at z: on a gate's selector and on a witness cell (broken gate), and on the
+     * proof system's own fixed columns last and active and on a lookup's multiplicity (input outside its table).
+     * Fixed columns are bound to the key's root, advice to the prover's commitment, both through DEEP and FRI.
+     */
+    @Test
+    void oodLie_onSelectorsWitnessAndSystemColumns_isCaught() {
+        Layout lay = pk.layout;
+        int fo = lay.offset(Layout.FIXED);
+        long[][] adv = TestCircuits.copy(inst.witness().advice());
+        int row = inst.lookupRows().get(0);
+        adv[1][row] = TestCircuits.TABLE + 3;
+        adv[2][row] = (TestCircuits.TABLE + 3) * (TestCircuits.TABLE + 3);
+        Witness badLookup = new Witness(adv, inst.witness().instance());
+        Object[][] cases = {
+                {badGate, fo, "mul gate selector"},
+                {badGate, lay.globalAdvice(2), "advice a2"},
+                {badLookup, fo + lay.last, "last"},
+                {badLookup, fo + lay.active, "active"},
+                {badLookup, lay.globalAdvice(inst.circuit().numAdvice()), "multiplicities of lookup 0"},
+        };
+        long seed = 50;
+        for (Object[] c : cases) {
+            Witness w = (Witness) c[0];
+            Proof p = lieOn(pk, w, seed++, (Integer) c[1]);
+            VerifyError e = rejection(verify(pk, w.instance(), p));
+            assertThat(e).as((String) c[2]).isInstanceOfAny(VerifyError.FriFoldMismatch.class,
+                    VerifyError.FriFinalPolyMismatch.class, VerifyError.DeepValueMismatch.class);
+        }
+    }
 }
