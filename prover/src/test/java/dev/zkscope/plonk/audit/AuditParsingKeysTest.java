@@ -316,4 +316,18 @@ class AuditParsingKeysTest {
                     .as(Long.toHexString(c[0]) + ":" + Long.toHexString(c[1])).isEqualTo(v.mod(p));
         }
     }
+
+    /**
+     * FINDING (info, hardening): a key whose extension domain exceeds 2^30 points (logN + logBlowup > 30) loads,
+     * although no such key can be generated (MerkleTree.build takes an int leaf count) and the verifier computes
+     * 1 << logLde and int query indices, which wrap for logLde > 30. Layout should refuse logN + logBlowup > 30.
+     */
+    @org.junit.jupiter.api.Disabled("FINDING (info): VerifyingKey.fromBytes/Layout accept logN + logBlowup > 30, where int index arithmetic wraps")
+    @Test
+    void keysBeyondIntIndexing_doNotLoad() {
+        ProofParameters high = new ProofParameters("wide", 6, 1, 0, 1, 0, false);
+        ConstraintSystem cs = new ConstraintSystem("wide", 28, 1 << 28, 0, 1, 0, List.of(), List.of(), List.of(), List.of());
+        byte[] vk = new VerifyingKey(cs, high, new byte[32]).toBytes();
+        assertThatThrownBy(() -> VerifyingKey.fromBytes(vk)).isInstanceOf(VerifyingKey.FormatException.class);
+    }
 }
