@@ -8,7 +8,9 @@ import dev.zkscope.plonk.AuditSupportTest.Hooks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 
 import static dev.zkscope.plonk.AuditSupportTest.rejection;
@@ -315,18 +317,22 @@ class AuditOodFriTest {
      * value, so two probing runs (value v and v + 1, same commitments, hence the same z) give its slope.
      */
     static Proof lieOn(ProvingKey key, Witness bad, long seed, int column) {
+        List<Fp2> zs = new ArrayList<>();
         Function<Fp2, Hooks> shifted = d -> new Hooks() {
             @Override
             void openings(Forge f, Fp2[] ez, Fp2[] ezw) {
+                zs.add(f.z);
                 ez[column] = ez[column].add(d);
             }
         };
         Fp2[] s0 = identitySides(key, bad.instance(), new Forge(key, seed, shifted.apply(Fp2.ZERO)).prove(bad));
         Fp2[] s1 = identitySides(key, bad.instance(), new Forge(key, seed, shifted.apply(Fp2.ONE)).prove(bad));
-        assertThat(s1[0]).as("same z in both probes").isEqualTo(s0[0]);
-        Fp2 slope = s1[1].sub(s0[1]);
+        assertThat(zs.get(1)).as("same z in both probes").isEqualTo(zs.get(0));
+        // rhs - acc is affine in the value (the column may sit on either side of the identity).
+        Fp2 diff0 = s0[0].sub(s0[1]);
+        Fp2 slope = s1[0].sub(s1[1]).sub(diff0);
         assertThat(slope).as("column " + column + " enters the identity").isNotEqualTo(Fp2.ZERO);
-        Fp2 d = s0[0].sub(s0[1]).mul(slope.inv());
+        Fp2 d = diff0.neg().mul(slope.inv());
         return new Forge(key, seed, shifted.apply(d)).prove(bad);
     }
 
@@ -358,6 +364,25 @@ class AuditOodFriTest {
             VerifyError e = rejection(verify(pk, w.instance(), p));
             assertThat(e).as((String) c[2]).isInstanceOfAny(VerifyError.FriFoldMismatch.class,
                     VerifyError.FriFinalPolyMismatch.class, VerifyError.DeepValueMismatch.class);
+        }
+    }
+
+    /** The same OOD lie under blowup 8 (quotient coset smaller than the extension), arity 2^3 with a remainder round. */
+    @Test
+    void oodLie_withQuotientCosetSmallerThanExtension_isCaught() {
+        ProofParameters wide = new ProofParameters("audit-wide", 3, 16, 0, 3, 1, true);
+        TestCircuits.Instance w = TestCircuits.random(403, 6, wide.reservedRows());
+        ProvingKey wk = ProofSystem.keygen(w.circuit(), wide);
+        assertThat(wk.layout.qLog).isLessThan(wide.logBlowup());
+        assertThat(wk.layout.friRounds()).containsExactly(3, 2);
+        long[][] adv = TestCircuits.copy(w.witness().advice());
+        int row = w.mulRows().get(0);
+        adv[2][row] = Goldilocks.add(adv[2][row], 1);
+        Witness bad = new Witness(adv, w.witness().instance());
+        for (int column : new int[] {wk.layout.globalAdvice(2), wk.layout.offset(Layout.QUOTIENT)}) {
+            VerifyError e = rejection(verify(wk, bad.instance(), lieOn(wk, bad, 60 + column, column)));
+            assertThat(e).isInstanceOfAny(VerifyError.FriFoldMismatch.class, VerifyError.FriFinalPolyMismatch.class,
+                    VerifyError.DeepValueMismatch.class);
         }
     }
 }

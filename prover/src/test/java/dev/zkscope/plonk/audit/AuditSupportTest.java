@@ -672,5 +672,11 @@ class AuditSupportTest {
         ProvingKey pk = ProofSystem.keygen(inst.circuit(), p, List.of(0, 2), PhaseListener.NONE);
         Proof proof = new Forge(pk, 2, new Hooks()).prove(inst.witness());
         assertThat(verify(pk, inst.witness().instance(), proof).accepted()).isTrue();
+        // Quotient coset smaller than the extension (blowup 8, degree 5), folding arity 2^3 and a remainder round.
+        ProofParameters wide = new ProofParameters("audit-wide", 3, 8, 0, 3, 1, true);
+        TestCircuits.Instance w = TestCircuits.random(103, 5, wide.reservedRows());
+        ProvingKey wk = ProofSystem.keygen(w.circuit(), wide);
+        assertThat(wk.layout.qLog).isLessThan(wide.logBlowup());
+        assertThat(verify(wk, w.witness().instance(), new Forge(wk, 3, new Hooks()).prove(w.witness())).accepted()).isTrue();
     }
 }
