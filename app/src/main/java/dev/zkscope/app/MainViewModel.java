@@ -23,6 +23,7 @@ public final class MainViewModel {
     private static final Logger LOG = Logger.getLogger("zkscope");
 
     private final ModelLoader loader;
+    private final Analyzer analyzer = new Analyzer();
     private final Executor executor;
     private final Notifier notifier;
     private final RecentFiles recentFiles;
@@ -30,7 +31,12 @@ public final class MainViewModel {
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Ready");
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<ModelSettings> settings =
+            new ReadOnlyObjectWrapper<>(this, "settings", ModelSettings.defaults());
+    private final ReadOnlyObjectWrapper<Analysis> analysis = new ReadOnlyObjectWrapper<>(this, "analysis");
+    private final ReadOnlyBooleanWrapper analyzing = new ReadOnlyBooleanWrapper(this, "analyzing");
     private long generation;
+    private long analysisGeneration;
 
     public MainViewModel(ModelLoader loader, Executor executor, Notifier notifier, RecentFiles recentFiles) {
         this.loader = loader;
@@ -60,13 +66,94 @@ public final class MainViewModel {
         return FXCollections.unmodifiableObservableList(recent);
     }
 
+    public ReadOnlyObjectProperty<ModelSettings> settingsProperty() {
+        return settings.getReadOnlyProperty();
+    }
+
+    public ModelSettings settings() {
+        return settings.get();
+    }
+
+    /** The analysis of the open model under the current settings; null until the first one is ready. */
+    public ReadOnlyObjectProperty<Analysis> analysisProperty() {
+        return analysis.getReadOnlyProperty();
+    }
+
+    public Analysis analysis() {
+        return analysis.get();
+    }
+
+    public ReadOnlyBooleanProperty analyzingProperty() {
+        return analyzing.getReadOnlyProperty();
+    }
+
+    /**
+     * Applies new settings: a new batch size re-imports the model, anything else re-runs the analysis. Either way in
+     * the background, and the previous results stay visible until the new ones are ready.
+     */
+    public void applySettings(ModelSettings next) {
+        ModelSettings prev = settings.get();
+        if (next.equals(prev)) {
+            return;
+        }
+        settings.set(next);
+        ModelSession s = session.get();
+        if (s == null) {
+            return;
+        }
+        if (next.batch() != prev.batch()) {
+            open(s.file());
+        } else {
+            analyze(s);
+        }
+    }
+
+    /** Re-runs the analysis of the open model with the current settings; the task is for tests. */
+    public Task<Analysis> analyze(ModelSession s) {
+        long gen = ++analysisGeneration;
+        ModelSettings with = settings.get();
+        Task<Analysis> task = new Task<>() {
+            @Override
+            protected Analysis call() {
+                return analyzer.analyze(s, with);
+            }
+        };
+        analyzing.set(true);
+        status.set("Quantizing and compiling " + s.displayName() + "...");
+        task.setOnSucceeded(e -> {
+            if (gen != analysisGeneration) {
+                return;
+            }
+            analyzing.set(false);
+            Analysis a = task.getValue();
+            analysis.set(a);
+            status.set(a.problem() != null ? s.displayName() + ": " + a.problem()
+                    : s.displayName() + ": quantized at input scale 2^" + a.quantized().inputScale()
+                    + ", parameter scale 2^" + a.quantized().paramScale());
+        });
+        task.setOnFailed(e -> {
+            if (gen != analysisGeneration) {
+                return;
+            }
+            analyzing.set(false);
+            Throwable t = task.getException();
+            LOG.log(Level.WARNING, "analysis of " + s.file() + " failed", t);
+            status.set("Analysis of " + s.displayName() + " failed");
+            notifier.error("Cannot analyse " + s.displayName(), String.valueOf(t.getMessage())
+                    + "\n\nTry other settings (Settings tab); the model stays open.");
+        });
+        executor.execute(task);
+        return task;
+    }
+
     /** Opens a model in the background; the returned task is for tests and the status bar. */
     public Task<ModelSession> open(Path file) {
         long gen = ++generation;
+        int batch = settings.get().batch();
         Task<ModelSession> task = new Task<>() {
             @Override
             protected ModelSession call() throws Exception {
-                return loader.load(file);
+                return loader.load(file, batch);
             }
         };
         loading.set(true);
@@ -77,11 +164,15 @@ public final class MainViewModel {
             }
             loading.set(false);
             ModelSession s = task.getValue();
+            if (session.get() == null || !session.get().file().equals(s.file())) {
+                analysis.set(null);
+            }
             session.set(s);
             recentFiles.add(s.file());
             recent.setAll(recentFiles.list());
             status.set("Opened " + s.file() + ": " + s.graph().nodes().size() + " layers");
             LOG.info("opened " + s.file());
+            analyze(s);
         });
         task.setOnFailed(e -> {
             if (gen != generation) {

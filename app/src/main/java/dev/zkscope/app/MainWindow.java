@@ -1,8 +1,12 @@
 package dev.zkscope.app;
 
+import dev.zkscope.viz.ArithmetizationView;
+import dev.zkscope.viz.BlowupView;
 import dev.zkscope.viz.LayerSelection;
 import dev.zkscope.viz.LayerTableView;
+import dev.zkscope.viz.LookupTablesView;
 import dev.zkscope.viz.graph.GraphView;
+import dev.zkscope.viz.trace.TraceHeatmap;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,17 +48,56 @@ public final class MainWindow {
     private final BorderPane root = new BorderPane();
     private final GraphView graphView;
     private final LayerTableView layerTable;
+    private final LookupTablesView lookupTables;
+    private final Tab lookupTab;
+    private final BlowupView blowup;
+    private final Tab blowupTab;
+    private final ArithmetizationView arith;
+    private final TraceHeatmap heatmap;
+    private final Tab heatmapTab;
     private final TabPane tabs = new TabPane();
     private final Menu recentMenu = new Menu("Open _Recent");
     private final CheckMenuItem darkTheme = new CheckMenuItem("_Dark theme");
     private final Label title = new Label();
 
-    public MainWindow(MainViewModel vm, SampleCatalog samples, SettingsStore settings) {
+    private final ProveViewModel pvm;
+    private final ProveView proveView;
+    private final Tab proveTab;
+    private final RunsView runsView;
+    private final Tab runsTab;
+
+    private final Exporter exporter;
+
+    public MainWindow(MainViewModel vm, ProveViewModel pvm, SampleCatalog samples, SettingsStore settings,
+                      java.util.concurrent.Executor executor, Notifier notifier) {
         this.vm = vm;
+        this.pvm = pvm;
         this.samples = samples;
         this.settings = settings;
         graphView = new GraphView(selection);
         layerTable = new LayerTableView(selection);
+        lookupTables = new LookupTablesView(selection);
+        lookupTab = new Tab("Lookup tables", lookupTables);
+        lookupTab.setId("tabLookups");
+        blowup = new BlowupView(selection);
+        arith = new ArithmetizationView();
+        SplitPane blowupSplit = new SplitPane(blowup, arith);
+        blowupSplit.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        blowupSplit.setDividerPositions(0.5);
+        blowupTab = new Tab("Blowup", blowupSplit);
+        blowupTab.setId("tabBlowup");
+        heatmap = new TraceHeatmap(selection);
+        heatmapTab = new Tab("Circuit layout", heatmap);
+        heatmapTab.setId("tabCircuit");
+        proveView = new ProveView(pvm, vm);
+        proveTab = new Tab("Prove & verify", proveView);
+        proveTab.setId("tabProve");
+        runsView = new RunsView(pvm);
+        runsTab = new Tab("Runs", runsView);
+        runsTab.setId("tabRuns");
+        pvm.runs().addListener((javafx.collections.ListChangeListener<ProveRun>) c ->
+                showTabIf(runsTab, !pvm.runs().isEmpty(), tabs.getTabs().size()));
+        exporter = new Exporter(vm, pvm, executor, notifier, this::charts);
         root.setId("mainRoot");
         root.setTop(menus());
         root.setCenter(center());
@@ -67,6 +110,7 @@ public final class MainWindow {
             applyTheme();
         });
         vm.sessionProperty().addListener((o, a, s) -> show(s));
+        vm.analysisProperty().addListener((o, a, an) -> showAnalysis(an));
         vm.recent().addListener((javafx.collections.ListChangeListener<Path>) c -> fillRecent());
         fillRecent();
         installDragAndDrop();
@@ -111,8 +155,88 @@ public final class MainWindow {
         title.setText(s.displayName() + "  \u2014  " + s.graph().nodes().size() + " layers, "
                 + dev.zkscope.viz.Format.count(s.graph().totalParams()) + " parameters, opset " + s.graph().opset()
                 + (s.graph().unsupported().isEmpty() ? "" : ", " + s.graph().unsupported().size() + " unsupported"));
+        graphView.setShares(java.util.Map.of());
         graphView.setGraph(s.layout());
         layerTable.setRows(s.rows());
+    }
+
+    private void showAnalysis(Analysis a) {
+        if (a != null && a.session() == vm.session()) {
+            layerTable.setRows(a.rows());
+            graphView.setShares(a.shares());
+        }
+        List<LookupTablesView.Entry> tables = a == null ? List.of() : a.lookupTables();
+        lookupTables.setTables(tables);
+        boolean compiled = a != null && a.compiled() != null;
+        blowup.setLedger(compiled ? a.ledger() : null);
+        if (compiled) {
+            arith.set(a.ledger(), a.estimates(), a.estimateTotals());
+        } else {
+            arith.set(null, null, null);
+        }
+        heatmap.setTrace(compiled ? a.trace() : null);
+        showTabIf(blowupTab, compiled, 1);
+        showTabIf(lookupTab, !tables.isEmpty(), compiled ? 2 : 1);
+        showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
+        showTabIf(proveTab, compiled, tabs.getTabs().indexOf(heatmapTab) + 1);
+    }
+
+    /** Tabs whose data source is missing are not shown (never an empty pane). */
+    private void showTabIf(Tab tab, boolean show, int index) {
+        if (show && !tabs.getTabs().contains(tab)) {
+            tabs.getTabs().add(Math.min(index, tabs.getTabs().size()), tab);
+        } else if (!show) {
+            tabs.getTabs().remove(tab);
+        }
+    }
+
+    /** Shows the tab with that id, if it is there; returns whether it was. */
+    public boolean showTab(String id) {
+        for (Tab t : tabs.getTabs()) {
+            if (id.equals(t.getId())) {
+                tabs.getSelectionModel().select(t);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The charts currently shown, by title, for export. */
+    java.util.Map<String, org.jfree.chart.JFreeChart> charts() {
+        java.util.Map<String, org.jfree.chart.JFreeChart> out = new java.util.LinkedHashMap<>();
+        if (blowup.chart() != null) {
+            out.put("Circuit blowup per layer", blowup.chart());
+        }
+        if (arith.chart() != null) {
+            out.put("Arithmetizations compared", arith.chart());
+        }
+        if (lookupTables.viewer().chart() != null && tabs.getTabs().contains(lookupTab)) {
+            out.put("Lookup table", lookupTables.viewer().chart());
+        }
+        if (pvm.lastProperty().get() != null) {
+            out.put("Heap while proving", proveView.heapChart());
+        }
+        return out;
+    }
+
+    public ProveView proveView() {
+        return proveView;
+    }
+
+    public RunsView runsView() {
+        return runsView;
+    }
+
+    public BlowupView blowup() {
+        return blowup;
+    }
+
+    public TraceHeatmap heatmap() {
+        return heatmap;
+    }
+
+    public LookupTablesView lookupTables() {
+        return lookupTables;
     }
 
     private MenuBar menus() {
@@ -120,10 +244,42 @@ public final class MainWindow {
         open.setId("menuOpen");
         open.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
         open.setOnAction(e -> chooseFile());
+        Menu export = new Menu("_Export");
+        MenuItem exJson = new MenuItem("Report as _JSON...");
+        exJson.setOnAction(e -> exporter.report(root.getScene().getWindow(), "json"));
+        MenuItem exCsv = new MenuItem("Report as _CSV...");
+        exCsv.setOnAction(e -> exporter.report(root.getScene().getWindow(), "csv"));
+        MenuItem exHtml = new MenuItem("Report as _HTML page...");
+        exHtml.setOnAction(e -> exporter.report(root.getScene().getWindow(), "html"));
+        MenuItem exPng = new MenuItem("Charts as _PNG...");
+        exPng.setOnAction(e -> exporter.chartsAsPng(root.getScene().getWindow()));
+        MenuItem exProof = new MenuItem("Proof and _verifying key...");
+        exProof.setOnAction(e -> exporter.proofFiles(root.getScene().getWindow()));
+        export.getItems().addAll(exJson, exCsv, exHtml, exPng, exProof);
         MenuItem quit = new MenuItem("_Quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> root.getScene().getWindow().hide());
-        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), quit);
+        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), export,
+                new SeparatorMenuItem(), quit);
+
+        MenuItem proveItem = new MenuItem("_Prove");
+        proveItem.setId("menuProve");
+        proveItem.setAccelerator(KeyCombination.keyCombination("Shortcut+P"));
+        proveItem.setOnAction(e -> {
+            showTab("tabProve");
+            pvm.prove();
+        });
+        MenuItem verifyItem = new MenuItem("_Verify");
+        verifyItem.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+V"));
+        verifyItem.setOnAction(e -> {
+            showTab("tabProve");
+            pvm.verify();
+        });
+        MenuItem cancelItem = new MenuItem("_Cancel proof");
+        cancelItem.setAccelerator(KeyCombination.keyCombination("Shortcut+Period"));
+        cancelItem.setOnAction(e -> pvm.cancel());
+        cancelItem.disableProperty().bind(pvm.runningProperty().not());
+        Menu proof = new Menu("_Proof", null, proveItem, verifyItem, cancelItem);
 
         Menu sampleMenu = new Menu("_Samples");
         sampleMenu.setId("menuSamples");
@@ -145,7 +301,7 @@ public final class MainWindow {
         MenuItem glossary = new MenuItem("_Glossary");
         glossary.setOnAction(e -> Glossary.show(root.getScene().getWindow()));
         Menu help = new Menu("_Help", null, glossary);
-        MenuBar bar = new MenuBar(file, sampleMenu, view, help);
+        MenuBar bar = new MenuBar(file, sampleMenu, proof, view, help);
         bar.setId("menuBar");
         return bar;
     }
@@ -213,7 +369,9 @@ public final class MainWindow {
 
         Tab layers = new Tab("Layers", layerTable);
         layers.setId("tabLayers");
-        tabs.getTabs().add(layers);
+        Tab settingsTab = new Tab("Settings", new SettingsView(vm));
+        settingsTab.setId("tabSettings");
+        tabs.getTabs().addAll(layers, settingsTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         title.getStyleClass().add("model-title");
         title.setId("modelTitle");

@@ -1,6 +1,7 @@
 package dev.zkscope.app;
 
 import dev.zkscope.ir.Graph;
+import dev.zkscope.onnx.ImportOptions;
 import dev.zkscope.onnx.ModelLoadException;
 import dev.zkscope.onnx.OnnxImporter;
 import dev.zkscope.viz.LayerRows;
@@ -17,8 +18,8 @@ public final class ModelLoader {
         this.textWidth = textWidth;
     }
 
-    public ModelSession load(Path file) throws ModelLoadException {
-        Graph graph = new OnnxImporter().load(file);
+    public ModelSession load(Path file, int batch) throws ModelLoadException {
+        Graph graph = new OnnxImporter().load(file, new ImportOptions(batch));
         LaidOutGraph layout = GraphLayout.layout(graph, textWidth);
         return new ModelSession(file.toAbsolutePath().normalize(), graph, LayerRows.fromGraph(graph), layout);
     }

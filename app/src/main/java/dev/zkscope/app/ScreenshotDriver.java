@@ -33,7 +33,11 @@ final class ScreenshotDriver {
     private final List<Step> steps = new ArrayList<>();
     private long deadline;
 
-    ScreenshotDriver(Stage stage, MainWindow window, MainViewModel vm, SampleCatalog samples, Path dir) {
+    private final ProveViewModel pvm;
+
+    ScreenshotDriver(Stage stage, MainWindow window, MainViewModel vm, ProveViewModel pvm, SampleCatalog samples,
+                     Path dir) {
+        this.pvm = pvm;
         this.stage = stage;
         this.window = window;
         this.vm = vm;
@@ -48,14 +52,43 @@ final class ScreenshotDriver {
             fail("no sample named " + model + " in " + samples.dir());
             return;
         }
-        steps.add(new Step("layers", () -> {
-            vm.open(s.file());
-        }, () -> vm.session() != null && !vm.loadingProperty().get()));
-        steps.add(new Step("graph-selection", () -> {
-            String layer = pickLayer();
-            window.selection().select(layer);
-        }, () -> true));
+        steps.add(new Step("layers", () -> vm.open(s.file()), this::idle));
+        steps.add(new Step("graph-selection", () -> window.selection().select(pickLayer()), () -> true));
+        steps.add(new Step("blowup", () -> window.showTab("tabBlowup"), this::idle));
+        steps.add(new Step("circuit-layout", () -> window.showTab("tabCircuit"), this::idle));
+        steps.add(new Step("settings", () -> window.showTab("tabSettings"), this::idle));
+        steps.add(new Step("prove-running", () -> {
+            window.showTab("tabProve");
+            pvm.prove();
+        }, () -> pvm.phases().size() >= 4 || pvm.lastProperty().get() != null));
+        steps.add(new Step("prove-verified", () -> { }, () -> !pvm.runningProperty().get()
+                && pvm.verdictProperty().get() != null));
+        steps.add(new Step("tamper-rejected", () -> pvm.tamperFlipByte(pvm.lastProperty().get().proof().length / 2),
+                () -> pvm.verdictProperty().get() != null));
+        steps.add(new Step("runs", () -> {
+            window.selection().select(pickLayer());
+            pvm.prove();
+        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 2 && window.showTab("tabRuns")
+                && selectRuns()));
+        SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
+        if (withTables != null) {
+            steps.add(new Step("lookup-tables", () -> {
+                window.showTab("tabLayers");
+                vm.open(withTables.file());
+            }, () -> idle() && vm.session().file().equals(withTables.file())
+                    && window.showTab("tabLookups")));
+        }
         run(0);
+    }
+
+    private boolean selectRuns() {
+        window.runsView().table().getSelectionModel().selectAll();
+        return true;
+    }
+
+    private boolean idle() {
+        return vm.session() != null && !vm.loadingProperty().get() && !vm.analyzingProperty().get()
+                && vm.analysis() != null;
     }
 
     /** The most interesting layer to select: the first Conv or Gemm. */
@@ -69,7 +102,8 @@ final class ScreenshotDriver {
     }
 
     private void run(int i) {
-        if (i == steps.size()) {
+        String last = System.getProperty("zkscope.screenshots.last");
+        if (i == steps.size() || i > 0 && steps.get(i - 1).name().equals(last)) {
             LOG.info("screenshots written to " + dir);
             Platform.exit();
             return;

@@ -27,7 +27,8 @@ public final class ZkscopeApp extends Application {
         Notifier notifier = new DialogNotifier(() -> stage);
         MainViewModel vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, notifier,
                 new RecentFiles(settings));
-        MainWindow window = new MainWindow(vm, samples, settings);
+        ProveViewModel pvm = new ProveViewModel(executor, notifier, vm.analysisProperty());
+        MainWindow window = new MainWindow(vm, pvm, samples, settings, executor, notifier);
         Scene scene = new Scene(window.root(), 1600, 1000);
         stage.setTitle("zkscope \u2014 ZKML circuit explorer");
         stage.setScene(scene);
@@ -35,7 +36,7 @@ public final class ZkscopeApp extends Application {
 
         String shots = System.getProperty("zkscope.screenshots");
         if (shots != null) {
-            new ScreenshotDriver(stage, window, vm, samples, Path.of(shots)).start();
+            new ScreenshotDriver(stage, window, vm, pvm, samples, Path.of(shots)).start();
             return;
         }
         Path first = initialModel(getParameters().getUnnamed(), new RecentFiles(settings), samples);

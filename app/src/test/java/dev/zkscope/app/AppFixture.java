@@ -15,11 +15,13 @@ final class AppFixture {
     final SampleCatalog samples = new SampleCatalog(SAMPLES);
     final MainViewModel vm;
     final MainWindow window;
+    final ProveViewModel pvm;
 
     AppFixture(Stage stage) {
         vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, new DialogNotifier(() -> stage),
                 new RecentFiles(settings));
-        window = new MainWindow(vm, samples, settings);
+        pvm = new ProveViewModel(executor, new DialogNotifier(() -> stage), vm.analysisProperty());
+        window = new MainWindow(vm, pvm, samples, settings, executor, new DialogNotifier(() -> stage));
         stage.setScene(new Scene(window.root(), 1200, 760));
         stage.show();
     }

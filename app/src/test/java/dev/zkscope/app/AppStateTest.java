@@ -48,7 +48,7 @@ class AppStateTest {
     @Test
     void modelLoader_buildsRowsAndLayout() throws Exception {
         ModelSession s = new ModelLoader(dev.zkscope.viz.graph.GraphLayout::estimateWidth)
-                .load(AppFixture.sample("residual"));
+                .load(AppFixture.sample("residual"), 1);
         assertThat(s.rows()).hasSize(s.graph().nodes().size());
         assertThat(s.layout().nodes()).hasSizeGreaterThan(s.rows().size());
     }

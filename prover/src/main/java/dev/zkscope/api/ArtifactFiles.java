@@ -102,7 +102,7 @@ public final class ArtifactFiles {
             for (int i = 0; i < count; i++) {
                 pub[i] = in.readLong();
             }
-            int len = readCount(in, in.available(), "proof bytes");
+            int len = readLength(in, "proof");
             byte[] proof = in.readNBytes(len);
             if (in.available() != 0) {
                 throw new FormatException("proof file has " + in.available() + " unexpected trailing bytes");
@@ -134,7 +134,7 @@ public final class ArtifactFiles {
             if (scale < -64 || scale > 64) {
                 throw new FormatException("output scale 2^" + scale + " is out of range");
             }
-            int len = readCount(in, in.available(), "verifying key bytes");
+            int len = readLength(in, "verifying-key");
             byte[] vk = in.readNBytes(len);
             if (in.available() != 0) {
                 throw new FormatException("verifying-key file has " + in.available() + " unexpected trailing bytes");
@@ -186,6 +186,20 @@ public final class ArtifactFiles {
             throw new FormatException("bad " + what + " count " + c);
         }
         return c;
+    }
+
+    /** A length prefix of the blob that ends the file: more than the bytes left means the file was cut short. */
+    private static int readLength(DataInputStream in, String what) throws IOException, FormatException {
+        int len = in.readInt();
+        int left = in.available();
+        if (len < 0) {
+            throw new FormatException(what + " file is damaged: negative length " + len);
+        }
+        if (len > left) {
+            throw new FormatException(what + " file is truncated: it declares " + len + " bytes of " + what
+                    + " data, only " + left + " remain");
+        }
+        return len;
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -62,19 +62,23 @@ public final class Pipeline {
 
     /** A model quantized and compiled under some settings; the proving key is derived on first use and kept. */
     public static final class Prepared {
+        private final String name;
         private final Graph graph;
         private final Calibrator.Calibration calibration;
         private final CompiledModel compiled;
         private final Settings settings;
         private ProvingKey provingKey;
 
-        Prepared(Graph graph, Calibrator.Calibration calibration, CompiledModel compiled, Settings settings) {
+        Prepared(String name, Graph graph, Calibrator.Calibration calibration, CompiledModel compiled, Settings settings) {
+            this.name = name;
             this.graph = graph;
             this.calibration = calibration;
             this.compiled = compiled;
             this.settings = settings;
         }
 
+        /** The model's display name (the file name without .onnx; exporters often leave the graph name generic). */
+        public String name() { return name; }
         public Graph graph() { return graph; }
         public Calibrator.Calibration calibration() { return calibration; }
         public QuantizedGraph quantized() { return calibration.graph(); }
@@ -94,13 +98,17 @@ public final class Pipeline {
         }
     }
 
-    /** Quantizes (calibrating on the given inputs) and compiles a graph. Refuses graphs with unsupported nodes. */
-    public static Prepared prepare(Graph graph, List<List<Tensor>> calibrationInputs, Settings settings,
+    /**
+     * Quantizes (calibrating on the given inputs) and compiles a graph. Refuses graphs with unsupported nodes.
+     *
+     * @param name display name of the model, usually its file name without ".onnx"
+     */
+    public static Prepared prepare(String name, Graph graph, List<List<Tensor>> calibrationInputs, Settings settings,
                                    PhaseListener listener) {
         Calibrator.Calibration cal = listener.timed("quantize",
                 () -> Calibrator.calibrate(graph, calibrationInputs, settings.quant()));
         CompiledModel cm = listener.timed("compile", () -> ModelCompiler.compile(cal.graph(), settings.compile()));
-        return new Prepared(graph, cal, cm, settings);
+        return new Prepared(name, graph, cal, cm, settings);
     }
 
     /** The witness failed the checker: the proof would not verify. Lists every violation with its ONNX node. */
@@ -162,7 +170,7 @@ public final class Pipeline {
         long t1 = System.nanoTime();
         VerifyResult vr = rec.timed("verify", () -> ProofSystem.verify(pk.verifyingKey(), w.instance(), bytes));
         long verifyNanos = System.nanoTime() - t1;
-        return new ProveRun(p.graph().name(), p.settings().params(), p.compiled().circuit().logN(),
+        return new ProveRun(p.name(), p.settings().params(), p.compiled().circuit().logN(),
                 p.compiled().ledger().gadgetRows() + p.compiled().ledger().tableRows(), rec.phases(), proveNanos,
                 verifyNanos, baseline, peak, heap, bytes, pk.verifyingKey(), w.publicValues(), w.output(),
                 p.quantized().outputScale(), p.compiled().model().outputShape(), vr, prediction);
@@ -200,6 +208,12 @@ public final class Pipeline {
                 return new LinkedHashMap<>(nanos);
             }
         }
+    }
+
+    /** The display name of a model file: its file name without the ".onnx" extension. */
+    public static String modelName(java.nio.file.Path file) {
+        String f = file.getFileName().toString();
+        return f.endsWith(".onnx") ? f.substring(0, f.length() - 5) : f;
     }
 
     /** Calibration inputs as single-tensor lists, reshaped to the graph's input shape. */

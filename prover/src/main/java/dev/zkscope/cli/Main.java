@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "zkscope", mixinStandardHelpOptions = true, version = "zkscope 0.1.0",
         description = "Inspect, run, quantize and prove ONNX models as Plonkish circuits.",
-        subcommands = {InspectCommand.class, InferCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, InferCommand.class, ProveCommand.class, VerifyCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int INTERNAL_ERROR = 1;
@@ -86,7 +87,10 @@ public final class Main implements Runnable {
     /** 2 for errors of the user's input, 1 for everything else. */
     static int exitCode(Throwable e) {
         if (e instanceof ModelLoadException || e instanceof BadInputException || e instanceof UnsupportedModelException
-                || e instanceof InputFileException || e instanceof CommandLine.ParameterException) {
+                || e instanceof InputFileException || e instanceof CommandLine.ParameterException
+                || e instanceof dev.zkscope.compile.CompileException || e instanceof dev.zkscope.compile.WitnessException
+                || e instanceof dev.zkscope.api.Pipeline.ConstraintViolationException
+                || e instanceof dev.zkscope.api.ArtifactFiles.FormatException) {
             return BAD_INPUT;
         }
         if (e instanceof OutOfMemoryError) {

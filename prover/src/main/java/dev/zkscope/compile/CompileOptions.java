@@ -3,7 +3,8 @@ package dev.zkscope.compile;
 /**
  * How a model is laid out on the trace, and who sees what (EZKL's visibility settings).
  *
- * @param innerCols        products per dot-product row (EZKL's num_inner_cols)
+ * @param innerCols        products per dot-product row (EZKL's num_inner_cols), or {@link #AUTO}: the fewest that
+ *                         reach the smallest trace height
  * @param weights          FIXED: weights baked into fixed columns and the verifying key; PRIVATE: advice cells
  *                         (the proof system binds them by a commitment published with the proof)
  * @param input            PUBLIC: the quantized input is in the instance column; PRIVATE (default): advice
@@ -20,6 +21,15 @@ package dev.zkscope.compile;
 public record CompileOptions(int innerCols, Visibility weights, Visibility input, int reservedRows, int rangeCols,
                              int limbBits, int fnLanes, int minLogN, int maxLogN, double inputAbsMax) {
 
+    /**
+     * Rows the standard proof preset reserves for blinding (ProofParameters.standard().reservedRows(): 42 queries
+     * + 3); a test keeps the two equal. The compiler does not depend on the proof system, only on this number.
+     */
+    public static final int STANDARD_RESERVED_ROWS = 45;
+
+    /** innerCols value asking the compiler to choose. */
+    public static final int AUTO = 0;
+
     /** Who sees a tensor. The model output is always public. */
     public enum Visibility { FIXED, PRIVATE, PUBLIC }
 
@@ -29,6 +39,9 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
         }
         if (input == Visibility.FIXED) {
             throw new IllegalArgumentException("the input is PUBLIC or PRIVATE");
+        }
+        if (innerCols < 0) {
+            throw new IllegalArgumentException("innerCols must be AUTO (0) or positive, got " + innerCols);
         }
         if (reservedRows < 0) {
             throw new IllegalArgumentException("reservedRows must be >= 0");
@@ -42,11 +55,11 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
     }
 
     /**
-     * 16 inner columns, fixed weights, private input, 16 reserved rows, at least 6 range columns of 8-bit limbs (more
+     * Inner columns chosen by the compiler, fixed weights, private input, the standard preset's reserved rows, at least 6 range columns of 8-bit limbs (more
      * when the value bounds need them), 2 function lanes, input domain |x| &lt;= 1.
      */
     public static CompileOptions defaults() {
-        return new CompileOptions(16, Visibility.FIXED, Visibility.PRIVATE, 16, 6, 8, 2, 4, 24, 1.0);
+        return new CompileOptions(AUTO, Visibility.FIXED, Visibility.PRIVATE, STANDARD_RESERVED_ROWS, 6, 8, 2, 4, 24, 1.0);
     }
 
     public CompileOptions withInnerCols(int c) {

@@ -144,6 +144,20 @@ public final class CompiledModel {
         return "?";
     }
 
+    /** This model's layers under the other arithmetizations (formulas on {@link dev.zkscope.compile.estimate.Estimates}). */
+    public List<dev.zkscope.compile.estimate.LayerEstimate> estimates(dev.zkscope.compile.estimate.EstimateParams p) {
+        return dev.zkscope.compile.estimate.Estimates.of(layers, p);
+    }
+
+    /** Whole-model totals of {@link #estimates}. */
+    public dev.zkscope.compile.estimate.Estimates.Totals estimateTotals(dev.zkscope.compile.estimate.EstimateParams p) {
+        long largest = 0;
+        for (TableInfo t : ledger.tables()) {
+            largest = Math.max(largest, t.size());
+        }
+        return dev.zkscope.compile.estimate.Estimates.totals(estimates(p), largest, model.paramCount(), p);
+    }
+
     /** Per-layer arithmetization-independent work, for the estimates. */
     public Step.Work work(String layer) {
         for (LayerInfo l : layers) {

@@ -66,6 +66,16 @@ public record Geometry(int innerCols, boolean privateWeights, int rangeCols, int
         return dotPrevCol() + 1;
     }
 
+    /** Comparisons per row: each takes one half of the range limbs and four operand columns. */
+    public int compareSlots() {
+        return Math.max(1, Math.min(2, (width() - rangeCols) / 4));
+    }
+
+    /** Packed rescales per row: each takes one half of the range limbs and two operand columns. */
+    public int rescaleSlots() {
+        return Math.max(1, Math.min(2, (width() - rangeCols) / 2));
+    }
+
     /** First column after the range limbs: the operand columns of compare and rescale rows. */
     public int operandCol() {
         return rangeCols;

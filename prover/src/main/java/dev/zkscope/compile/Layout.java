@@ -143,7 +143,13 @@ public final class Layout {
         rows += count;
         current.rows += count;
         if (count > 0) {
-            regions.add(new Region(current.layer, gadget, start, count));
+            Region last = regions.isEmpty() ? null : regions.get(regions.size() - 1);
+            if (last != null && last.layer().equals(current.layer) && last.gadget().equals(gadget)
+                    && last.start() + last.rows() == start) {
+                regions.set(regions.size() - 1, new Region(last.layer(), gadget, last.start(), last.rows() + count));
+            } else {
+                regions.add(new Region(current.layer, gadget, start, count));
+            }
         }
         return start;
     }

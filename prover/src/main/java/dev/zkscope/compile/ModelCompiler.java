@@ -31,8 +31,44 @@ public final class ModelCompiler {
         return QuantizedLowering.lower(graph, options.inputAbsMax());
     }
 
-    /** Compiles a model already in the layer IR. */
+    /** Inner-column counts tried when {@link CompileOptions#innerCols()} is {@link CompileOptions#AUTO}. */
+    static final int[] INNER_COLS_CANDIDATES = {4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 64};
+
+    /**
+     * Compiles a model already in the layer IR. With innerCols = AUTO, picks the fewest inner columns that reach the
+     * smallest trace height any candidate reaches: the prover's work grows with rows times committed columns, and the
+     * height only falls as columns grow (dot rows shrink, no other gadget grows).
+     */
     public static CompiledModel compile(QModel model, CompileOptions options) {
+        if (options.innerCols() != CompileOptions.AUTO) {
+            return compileWith(model, options);
+        }
+        int[] cands = INNER_COLS_CANDIDATES;
+        CompiledModel widest = compileWith(model, options.withInnerCols(cands[cands.length - 1]));
+        int target = widest.circuit().logN();
+        int lo = 0;
+        int hi = cands.length - 1;
+        CompiledModel best = widest;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            CompiledModel cm;
+            try {
+                cm = compileWith(model, options.withInnerCols(cands[mid]));
+            } catch (CompileException e) {
+                lo = mid + 1;
+                continue;
+            }
+            if (cm.circuit().logN() <= target) {
+                best = cm;
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return best;
+    }
+
+    private static CompiledModel compileWith(QModel model, CompileOptions options) {
         boolean adviceWeights = options.weights() == CompileOptions.Visibility.PRIVATE || model.hasActivationProducts();
         long[] bounds = model.bounds();
         int bits = 0;
@@ -66,8 +102,7 @@ public final class ModelCompiler {
         for (Step s : model.steps()) {
             layout.beginLayer(s.layer(), s.op());
             cells[s.out()] = s.lower(lw);
-            Step.Work w = s instanceof dev.zkscope.compile.model.Steps.Dot
-                    ? ((dev.zkscope.compile.model.Steps.Dot) s).workIn(model) : s.work();
+            Step.Work w = s.work(model, bounds);
             acc.computeIfAbsent(s.layer(), k -> new LayerAcc(s.layer(), s.op())).add(w, s.size());
         }
 

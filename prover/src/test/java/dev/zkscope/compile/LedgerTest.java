@@ -93,14 +93,15 @@ class LedgerTest {
 
     @Test
     void ledgerCountsPerLayer_dense() {
-        // fc1: 8 outputs of 16 terms, 4 inner columns: 4 dot rows each, then 8 rescale rows
+        // fc1: 8 outputs of 16 terms, 4 inner columns: 4 dot rows each, then 8 rescales two per row
         CompiledModel cm = ModelCompiler.compile(TestModels.mlp(), CompileOptions.defaults().withInnerCols(4));
+        assertThat(cm.layout().geometry().rescaleSlots()).isEqualTo(2);
         LayerCost fc1 = cm.ledger().layer("fc1");
-        assertThat(fc1.rows()).isEqualTo(8 * 4 + 8);
+        assertThat(fc1.rows()).isEqualTo(8 * 4 + 4);
         assertThat(fc1.gates()).containsEntry("dot", 32L).containsEntry("dot_link", 24L).containsEntry("dot_bias", 8L)
-                .containsEntry("div", 8L);
+                .containsEntry("rescale", 4L);
         assertThat(fc1.copies()).isEqualTo(8 * 16 + 8);
-        assertThat(fc1.rangeChecks()).isEqualTo(16);
+        assertThat(fc1.rangeChecks()).isEqualTo(8);
         assertThat(cm.ledger().layer("relu1").rows()).isEqualTo(8);
     }
 }

@@ -34,4 +34,31 @@ class SampleCompileTest {
             assertThat(l.maxGateDegree()).isLessThanOrEqualTo(3);
         }));
     }
+
+    /** In every layer that owns cells, one tampered output cell is caught, and the first violation names that node. */
+    @TestFactory
+    Stream<DynamicTest> sample_tamperedLayerIsCaughtWithItsNode() throws Exception {
+        return Stream.of("mlp", "cnn_bn_pool", "mlp_sigmoid_tanh", "attention", "residual").map(name ->
+                DynamicTest.dynamicTest(name, () -> {
+                    SampleModels.Sample s = SampleModels.load(name);
+                    CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.defaults());
+                    ModelWitness w = cm.witness(s.quantizedInput(1));
+                    int tested = 0;
+                    for (String node : cm.model().nodeOutputs().keySet()) {
+                        if (cm.ledger().layer(node).rows() == 0) {
+                            continue;
+                        }
+                        dev.zkscope.circuit.Cell c = cm.nodeCells(node)[0];
+                        dev.zkscope.circuit.Witness t = ModelCompilerTest.copy(w.witness());
+                        long[] col = t.advice()[c.column().index()];
+                        col[c.row()] = dev.zkscope.field.Goldilocks.add(col[c.row()], 1);
+                        java.util.List<ModelViolation> v = cm.check(t);
+                        assertThat(v).as(name + " " + node).isNotEmpty();
+                        assertThat(v.get(0).node()).as(name + " " + node + ": " + v.get(0).describe()).isEqualTo(node);
+                        assertThat(v.get(0).op()).isEqualTo(cm.ledger().layer(node).op());
+                        tested++;
+                    }
+                    assertThat(tested).isGreaterThanOrEqualTo(2);
+                }));
+    }
 }

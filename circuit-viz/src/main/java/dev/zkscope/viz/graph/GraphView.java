@@ -185,12 +185,13 @@ public final class GraphView extends Pane {
                 r.setFill(Color.web("#f3f3f3"));
             }
             r.setStroke(Color.web("#6b7380"));
+            boolean darkBox = b.kind() == LaidOutGraph.Kind.LAYER && share != null && max > 0 && share / max > 0.55;
             Text title = new Text(b.title());
             title.setFont(TITLE);
-            title.setFill(Color.web("#1d1f23"));
+            title.setFill(darkBox ? Color.WHITE : Color.web("#1d1f23"));
             Text detail = new Text(b.detail());
             detail.setFont(DETAIL);
-            detail.setFill(Color.web("#3b4048"));
+            detail.setFill(darkBox ? Color.web("#f4f4f4") : Color.web("#3b4048"));
             title.setX(b.centerX() - title.getLayoutBounds().getWidth() / 2);
             title.setY(b.y() + 16);
             detail.setX(b.centerX() - detail.getLayoutBounds().getWidth() / 2);

@@ -139,7 +139,7 @@ public final class QModel {
     /** Whether any dot product multiplies two activations (needs advice weight columns). */
     public boolean hasActivationProducts() {
         for (Step s : steps) {
-            if (s instanceof Steps.Dot && ((Steps.Dot) s).workIn(this).varProducts() > 0) {
+            if (s instanceof Steps.Dot && ((Steps.Dot) s).work(this, null).varProducts() > 0) {
                 return true;
             }
         }

@@ -51,36 +51,39 @@ public abstract class Step {
         return 0;
     }
 
-    /** What this step asks of a prover, for the estimates. */
-    public abstract Work work();
+    /** What this step asks of a prover, for the estimates; {@code bounds} are the model's value bounds. */
+    public abstract Work work(QModel model, long[] bounds);
 
     /**
-     * Arithmetization-independent work of a step: multiply-accumulates (products of two variables or of a variable and
-     * a constant), additions, element-wise outputs, comparisons with their bit widths, divisions by constants, lookups
-     * and wiring moves.
+     * Arithmetization-independent work of a step (the estimates' input).
      *
-     * @param macs          multiply-accumulate terms of dot products
-     * @param varProducts   of those, products of two witness values (not a constant weight)
-     * @param linear        element-wise linear outputs (add, sub, affine) and element-wise products
-     * @param comparisons   comparisons (max, min, relu)
-     * @param cmpBits       bits of the compared differences
-     * @param divisions     divisions with a range-checked remainder
-     * @param divBits       bits of remainder plus quotient range
-     * @param lookups       table lookups
-     * @param tableSize     size of the table used (0 if none)
-     * @param moves         elements only moved (wiring)
-     * @param outputs       output elements
+     * @param macs         multiply-accumulate terms of dot products
+     * @param varProducts  of those, and of element-wise products, the products of two witness values
+     * @param linear       element-wise linear outputs (add, sub, affine with constants)
+     * @param products     element-wise products of two witness values
+     * @param comparisons  pairwise comparisons (max, min, ReLU)
+     * @param cmpBits      bits of the compared differences (widest)
+     * @param divisions    divisions by a constant (rescales included) with range-checked remainder and quotient
+     * @param divBits      bits range-checked per division: remainder plus quotient (widest)
+     * @param varDivisions divisions by a witness value
+     * @param lookups      table lookups
+     * @param tableSize    size of the table used (largest)
+     * @param sumTerms     terms added by sums (pooling, reductions)
+     * @param moves        elements only moved (wiring)
+     * @param outputs      output elements (of a layer: its largest step)
      */
-    public record Work(long macs, long varProducts, long linear, long comparisons, int cmpBits, long divisions,
-                       int divBits, long lookups, long tableSize, long moves, long outputs) {
+    public record Work(long macs, long varProducts, long linear, long products, long comparisons, int cmpBits,
+                       long divisions, int divBits, long varDivisions, long lookups, long tableSize, long sumTerms,
+                       long moves, long outputs) {
         public static Work zero() {
-            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         public Work plus(Work o) {
-            return new Work(macs + o.macs, varProducts + o.varProducts, linear + o.linear, comparisons + o.comparisons,
-                    Math.max(cmpBits, o.cmpBits), divisions + o.divisions, Math.max(divBits, o.divBits),
-                    lookups + o.lookups, Math.max(tableSize, o.tableSize), moves + o.moves, outputs + o.outputs);
+            return new Work(macs + o.macs, varProducts + o.varProducts, linear + o.linear, products + o.products,
+                    comparisons + o.comparisons, Math.max(cmpBits, o.cmpBits), divisions + o.divisions,
+                    Math.max(divBits, o.divBits), varDivisions + o.varDivisions, lookups + o.lookups,
+                    Math.max(tableSize, o.tableSize), sumTerms + o.sumTerms, moves + o.moves, Math.max(outputs, o.outputs));
         }
     }
 }

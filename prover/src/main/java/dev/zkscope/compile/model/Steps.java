@@ -9,6 +9,7 @@ import dev.zkscope.compile.gadget.DotGadget;
 import dev.zkscope.compile.gadget.LinearGadget;
 import dev.zkscope.compile.gadget.Limbs;
 import dev.zkscope.compile.gadget.LookupGadget;
+import dev.zkscope.compile.gadget.RescaleGadget;
 import dev.zkscope.compile.gadget.VarDivGadget;
 import dev.zkscope.quant.FixedPoint;
 
@@ -150,22 +151,7 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            long macs = 0;
-            long var = 0;
-            for (int o = 0; o < xs.length; o++) {
-                for (int k = 0; k < xs[o].length; k++) {
-                    if (xs[o][k].isConstant()) {
-                        continue;
-                    }
-                    macs++;
-                }
-            }
-            return new Work(macs, var, 0, 0, 0, 0, 0, 0, 0, 0, xs.length);
-        }
-
-        /** The work, telling products of two activations from products with a parameter. */
-        public Work workIn(QModel m) {
+        public Work work(QModel m, long[] bounds) {
             long macs = 0;
             long var = 0;
             for (int o = 0; o < xs.length; o++) {
@@ -179,7 +165,7 @@ public final class Steps {
                     }
                 }
             }
-            return new Work(macs, var, 0, 0, 0, 0, 0, 0, 0, 0, xs.length);
+            return new Work(macs, var, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, xs.length);
         }
     }
 
@@ -221,12 +207,17 @@ public final class Steps {
 
         @Override
         public Cell[] lower(Lowerer lw) {
-            return DivGadget.place(lw.layout, lw.cells(xs), d, bound(lw.bounds), Long.bitCount(d) == 1 ? "rescale" : "div");
+            long yMax = bound(lw.bounds);
+            if (Long.bitCount(d) == 1 && RescaleGadget.fits(lw.layout.geometry(), Long.numberOfTrailingZeros(d), yMax)) {
+                return RescaleGadget.place(lw.layout, lw.cells(xs), Long.numberOfTrailingZeros(d), yMax);
+            }
+            return DivGadget.place(lw.layout, lw.cells(xs), d, yMax, Long.bitCount(d) == 1 ? "rescale" : "div");
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, 0, 0, 0, xs.length, Limbs.bitsFor(d - 1), 0, 0, 0, xs.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, 0, 0, 0, 0, xs.length, Limbs.bitsFor(d - 1) + Limbs.bitsFor(bound(b)) + 1, 0, 0, 0, 0, 0,
+                    xs.length);
         }
     }
 
@@ -302,8 +293,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, as.length, 0, 0, 0, 0, 0, 0, 0, as.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, as.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, as.length);
         }
     }
 
@@ -344,8 +335,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, as.length, as.length, 0, 0, 0, 0, 0, 0, 0, as.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, as.length, 0, as.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, as.length);
         }
     }
 
@@ -401,18 +392,27 @@ public final class Steps {
         public Cell[] lower(Lowerer lw) {
             long db = diffBound(lw.bounds);
             Cell[] out = new Cell[as.length];
+            Map<Long, CompareGadget.Packer> constPackers = new LinkedHashMap<>();
+            CompareGadget.Packer cells = null;
             for (int i = 0; i < as.length; i++) {
                 Cell a = lw.cell(as[i]);
-                out[i] = bs[i].isConstant()
-                        ? CompareGadget.placeConst(lw.layout, a, bs[i].index(), kind, db)
-                        : CompareGadget.place(lw.layout, a, lw.cell(bs[i]), kind, db);
+                if (bs[i].isConstant()) {
+                    long k = bs[i].index();
+                    out[i] = constPackers.computeIfAbsent(k, kk -> new CompareGadget.Packer(lw.layout, kind, true, kk, db))
+                            .add(a, null);
+                } else {
+                    if (cells == null) {
+                        cells = new CompareGadget.Packer(lw.layout, kind, false, 0, db);
+                    }
+                    out[i] = cells.add(a, lw.cell(bs[i]));
+                }
             }
             return out;
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, 0, as.length, 0, 0, 0, 0, 0, 0, as.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, 0, 0, as.length, rangeBits(b), 0, 0, 0, 0, 0, 0, 0, as.length);
         }
     }
 
@@ -460,10 +460,11 @@ public final class Steps {
         public Cell[] lower(Lowerer lw) {
             long db = sat(bound(lw.bounds), bound(lw.bounds));
             Cell[] out = new Cell[windows.length];
+            CompareGadget.Packer p = new CompareGadget.Packer(lw.layout, CompareGadget.Kind.MAX, false, 0, db);
             for (int o = 0; o < windows.length; o++) {
                 Cell m = lw.cell(windows[o][0]);
                 for (int k = 1; k < windows[o].length; k++) {
-                    m = CompareGadget.place(lw.layout, m, lw.cell(windows[o][k]), CompareGadget.Kind.MAX, db);
+                    m = p.add(m, lw.cell(windows[o][k]));
                 }
                 out[o] = m;
             }
@@ -471,12 +472,12 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
+        public Work work(QModel m, long[] b) {
             long c = 0;
             for (Src[] w : windows) {
                 c += w.length - 1;
             }
-            return new Work(0, 0, 0, c, 0, 0, 0, 0, 0, 0, windows.length);
+            return new Work(0, 0, 0, 0, c, rangeBits(b), 0, 0, 0, 0, 0, 0, 0, windows.length);
         }
     }
 
@@ -534,12 +535,12 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
+        public Work work(QModel m, long[] b) {
             long adds = 0;
             for (Src[] w : windows) {
                 adds += w.length;
             }
-            return new Work(0, 0, adds, 0, 0, 0, 0, 0, 0, 0, windows.length);
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, adds, 0, windows.length);
         }
     }
 
@@ -579,15 +580,79 @@ public final class Steps {
             return m;
         }
 
+        /**
+         * The part of the table's range that must be stored: f is constant on [lo, a] and on [b, hi] (a saturating
+         * function such as exp of very negative inputs, erf, sigmoid or tanh at the calibrated scales).
+         */
+        long[] core() {
+            long a = table.lo();
+            long fa = table.f().applyAsLong(a);
+            while (a < table.hi() && table.f().applyAsLong(a + 1) == fa) {
+                a++;
+            }
+            long b = table.hi();
+            long fb = table.f().applyAsLong(b);
+            while (b > a && table.f().applyAsLong(b - 1) == fb) {
+                b--;
+            }
+            return new long[]{a, b};
+        }
+
+        /**
+         * y = f(x) for x in the calibrated [lo, hi]. When f saturates, only its core [a, b] is stored and x is first
+         * clamped to it by two comparisons, y = T(min(max(x, a), b)), which is the same function on [lo, hi]; this is
+         * done when the table rows saved exceed the rows the comparisons add. An input outside [lo, hi] is still a
+         * witness error, as in the quantized evaluator.
+         */
         @Override
         public Cell[] lower(Lowerer lw) {
-            Tables.FunctionTable t = lw.layout.tables().function(table.name(), table.function(), table.f(), table.lo(), table.hi());
-            return LookupGadget.place(lw.layout, lw.cells(xs), t);
+            long[] core = core();
+            long saved = (core[0] - table.lo()) + (table.hi() - core[1]);
+            Cell[] in = lw.cells(xs);
+            long lo = table.lo();
+            long hi = table.hi();
+            if (saved > 2L * xs.length + 16) {
+                lw.layout.filler(t -> {
+                    for (Cell c : in) {
+                        long x = t.get(c);
+                        if (x < lo || x > hi) {
+                            throw new WitnessException(layer, x, "input " + x + " is outside the calibrated range ["
+                                    + lo + ", " + hi + "] of table " + table.name());
+                        }
+                    }
+                });
+                long xb = lw.bound(xs);
+                CompareGadget.Packer up = new CompareGadget.Packer(lw.layout, CompareGadget.Kind.MAX, true, core[0],
+                        sat(xb, Math.abs(core[0])));
+                Cell[] clamped = new Cell[in.length];
+                for (int i = 0; i < in.length; i++) {
+                    clamped[i] = up.add(in[i], null);
+                }
+                CompareGadget.Packer down = new CompareGadget.Packer(lw.layout, CompareGadget.Kind.MIN, true, core[1],
+                        sat(Math.max(xb, Math.abs(core[0])), Math.abs(core[1])));
+                for (int i = 0; i < in.length; i++) {
+                    clamped[i] = down.add(clamped[i], null);
+                }
+                Tables.FunctionTable t = lw.layout.tables().function(table.name(), table.function(), table.f(), core[0], core[1]);
+                return LookupGadget.place(lw.layout, clamped, t);
+            }
+            Tables.FunctionTable t = lw.layout.tables().function(table.name(), table.function(), table.f(), lo, hi);
+            return LookupGadget.place(lw.layout, in, t);
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, 0, 0, 0, 0, 0, xs.length, table.hi() - table.lo() + 1, 0, xs.length);
+        public int rangeBits(long[] b) {
+            long[] core = core();
+            long xb = 0;
+            for (Src x : xs) {
+                xb = Math.max(xb, bnd(b, x));
+            }
+            return Limbs.bitsFor(sat(Math.max(xb, Math.abs(core[0])), Math.max(Math.abs(core[0]), Math.abs(core[1]))));
+        }
+
+        @Override
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, xs.length, table.hi() - table.lo() + 1, 0, 0, xs.length);
         }
     }
 
@@ -626,8 +691,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, srcs.length, srcs.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, srcs.length, srcs.length);
         }
     }
 
@@ -687,8 +752,8 @@ public final class Steps {
         }
 
         @Override
-        public Work work() {
-            return new Work(0, nums.length, 0, 0, 0, nums.length, 0, 0, 0, 0, nums.length);
+        public Work work(QModel m, long[] b) {
+            return new Work(0, nums.length, 0, 0, 0, 0, 0, rangeBits(b), nums.length, 0, 0, 0, 0, nums.length);
         }
     }
 }

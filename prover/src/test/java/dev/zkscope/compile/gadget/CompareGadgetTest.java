@@ -73,6 +73,27 @@ class CompareGadgetTest {
         assertThat(h.tampered(y, -5)).isNotEmpty();
     }
 
+    @Test
+    void twoSlotsPerRow_chainedMaxAndTamperedSecondSlot() {
+        Geometry g = new Geometry(10, false, 4, 4, 1);
+        assertThat(g.compareSlots()).isEqualTo(2);
+        Harness h = new Harness(g);
+        Cell[] x = h.inputs(5);
+        h.layer("maxpool", "MaxPool");
+        CompareGadget.Packer p = new CompareGadget.Packer(h.layout, CompareGadget.Kind.MAX, false, 0, 200);
+        Cell m = x[0];
+        for (int i = 1; i < 5; i++) {
+            m = p.add(m, x[i]);
+        }
+        long[] vals = {3, -7, 12, 12, -100};
+        assertThat(h.run(x, vals)).isEmpty();
+        assertThat(h.value(m)).isEqualTo(12);
+        assertThat(h.built.ledger().layer("maxpool").rows()).isEqualTo(2);
+        // the second comparison sits in slot 1 of the first row
+        Cell second = new Cell(Column.advice(g.operandCol() + 7), m.row() - 1);
+        assertThat(h.tampered(second, 1)).isNotEmpty().allMatch(v -> v.region().layer().equals("maxpool"));
+    }
+
     static long[] concat(long[] a, long[] b) {
         long[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -1,0 +1,99 @@
+package dev.zkscope.app;
+
+import dev.zkscope.compile.CompiledModel;
+import dev.zkscope.compile.CostLedger;
+import dev.zkscope.compile.LayerCost;
+import dev.zkscope.compile.estimate.EstimateParams;
+import dev.zkscope.compile.estimate.Estimates;
+import dev.zkscope.compile.estimate.LayerEstimate;
+import dev.zkscope.quant.FidelityReport;
+import dev.zkscope.quant.QuantizedGraph;
+import dev.zkscope.viz.LayerRow;
+import dev.zkscope.viz.LayerRows;
+import dev.zkscope.viz.LookupTablesView;
+import dev.zkscope.viz.trace.TraceMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the prover's pipeline computed for one open model under one set of settings: the calibrated quantization with
+ * its fidelity and lookup tables, and the compiled circuit with its exact cost ledger. Immutable; replaced as a whole
+ * when settings change.
+ *
+ * @param session        the model it belongs to
+ * @param settings       the settings it was computed with
+ * @param quantized      the quantized graph, or null when the model cannot be quantized (see {@code problem})
+ * @param fidelity       quantized against float on the calibration inputs, or null
+ * @param calibration    where the calibration inputs came from
+ * @param compiled       the compiled circuit, or null when it could not be compiled (see {@code problem})
+ * @param trace          the compiled trace for the heatmap, or null
+ * @param problem        null, or why the model could not be analysed further (shown to the user)
+ */
+public record Analysis(ModelSession session, ModelSettings settings, QuantizedGraph quantized,
+                       FidelityReport fidelity, String calibration, CompiledModel compiled, TraceMap trace,
+                       String problem) {
+
+    public List<LookupTablesView.Entry> lookupTables() {
+        if (quantized == null) {
+            return List.of();
+        }
+        return quantized.nodes().stream().filter(n -> n.table() != null)
+                .map(n -> new LookupTablesView.Entry(n.name(), n.table())).toList();
+    }
+
+    /** The other arithmetizations' per-layer estimates, or null when not compiled. */
+    public List<LayerEstimate> estimates() {
+        return compiled == null ? null : Estimates.of(compiled.layers(), estimateParams());
+    }
+
+    /** Whole-model totals of the estimates, or null when not compiled. */
+    public Estimates.Totals estimateTotals() {
+        if (compiled == null) {
+            return null;
+        }
+        long largest = 0;
+        for (dev.zkscope.compile.TableInfo t : ledger().tables()) {
+            largest = Math.max(largest, t.size());
+        }
+        return Estimates.totals(estimates(), largest, session.graph().totalParams(), estimateParams());
+    }
+
+    private EstimateParams estimateParams() {
+        EstimateParams d = EstimateParams.defaults();
+        return new EstimateParams(settings.weights() == dev.zkscope.compile.CompileOptions.Visibility.PRIVATE,
+                d.ezklInnerCols(), d.ezklDecompLegs(), d.ezklDecompBaseBits(), d.gkrRangeBits());
+    }
+
+    /** The ledger, or null when not compiled. */
+    public CostLedger ledger() {
+        return compiled == null ? null : compiled.ledger();
+    }
+
+    /** The layer table's rows with the ledger's costs. */
+    public List<LayerRow> rows() {
+        CostLedger l = ledger();
+        if (l == null) {
+            return session.rows();
+        }
+        Map<String, LayerRow.Cost> costs = new HashMap<>();
+        for (LayerCost c : l.layers()) {
+            costs.put(c.layer(), new LayerRow.Cost(c.rows(), c.adviceCells(), c.lookups(), c.rangeChecks(),
+                    c.copies(), c.share()));
+        }
+        return LayerRows.withCosts(session.rows(), costs);
+    }
+
+    /** Each ledger layer's share of gadget rows, by layer name. */
+    public Map<String, Double> shares() {
+        CostLedger l = ledger();
+        if (l == null) {
+            return Map.of();
+        }
+        Map<String, Double> out = new HashMap<>();
+        for (LayerCost c : l.layers()) {
+            out.put(c.layer(), c.share());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.zkscope.app;
+
+import dev.zkscope.compile.CompileException;
+import dev.zkscope.compile.CompiledModel;
+import dev.zkscope.compile.ModelCompiler;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.InputFileException;
+import dev.zkscope.ir.InputFiles;
+import dev.zkscope.ir.UnsupportedModelException;
+import dev.zkscope.quant.Calibrator;
+import dev.zkscope.viz.trace.TraceMap;
+import java.nio.file.Path;
+
+/**
+ * Runs the prover's pipeline past import for the open model: calibration and quantization (with the fidelity
+ * report), then compilation to a circuit with its cost ledger. Calibration inputs are the model's sibling {@code NAME.testset.json} (first 100 rows) or
+ * {@code NAME.input.json}, else seeded synthetic inputs, as in the command line. Runs on any thread.
+ */
+public final class Analyzer {
+    static final int MAX_CALIBRATION_INPUTS = 100;
+
+    public Analysis analyze(ModelSession session, ModelSettings settings) {
+        Graph g = session.graph();
+        if (!g.unsupported().isEmpty()) {
+            return new Analysis(session, settings, null, null, "", null, null, "The model has " + g.unsupported().size()
+                    + " unsupported node(s) (marked in the layer table): it can be inspected but not quantized, "
+                    + "compiled or proved.");
+        }
+        InputFiles.Samples samples = samples(session.file(), g);
+        Calibrator.Calibration c;
+        try {
+            c = Calibrator.calibrate(g, samples.inputs(), settings.quantOptions());
+        } catch (UnsupportedModelException | IllegalArgumentException e) {
+            return new Analysis(session, settings, null, null, samples.source(), null, null, "Cannot quantize this model: "
+                    + e.getMessage());
+        }
+        try {
+            CompiledModel cm = ModelCompiler.compile(c.graph(), settings.compileOptions());
+            return new Analysis(session, settings, c.graph(), c.fidelity(), samples.source(), cm, TraceMap.of(cm),
+                    null);
+        } catch (CompileException | UnsupportedModelException | IllegalArgumentException e) {
+            return new Analysis(session, settings, c.graph(), c.fidelity(), samples.source(), null, null,
+                    "Cannot compile this model with these settings: " + e.getMessage());
+        }
+    }
+
+    static InputFiles.Samples samples(Path model, Graph g) {
+        try {
+            return InputFiles.calibrationSamples(g, model, null);
+        } catch (InputFileException e) {
+            // Only an explicit file can fail; there is none here.
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.zkscope.app;
+
+import dev.zkscope.plonk.VerifyResult;
+import dev.zkscope.plonk.VerifyingKey;
+import dev.zkscope.profile.HeapSampler;
+import dev.zkscope.viz.run.PhaseTime;
+import java.util.List;
+
+/**
+ * One completed proof run, kept in the runs table: what was proved, with which settings, how long each phase took,
+ * the heap it used, the proof and the verifier's answer. Every figure is measured by the prover's profiler.
+ *
+ * @param id           run number in this session, from 1
+ * @param model        model file name
+ * @param settings     the settings it was compiled and proved with
+ * @param logN         the trace has 2^logN rows
+ * @param gadgetRows   rows used by gadgets
+ * @param phases       the phases on the wall clock (keygen, witness, check, the prover's rounds, verify)
+ * @param keygenMillis key generation time
+ * @param proveMillis  prover time (its rounds only)
+ * @param verifyMillis verifier time
+ * @param peakHeap     peak used heap while proving, bytes
+ * @param heap         heap samples over the run
+ * @param proof        the proof bytes
+ * @param vk           the verifying key
+ * @param publicValues the signed public values (input if public, then the output)
+ * @param output       the quantized model output the proof claims
+ * @param verdict      the verifier's answer on the honest proof
+ * @param inputSource  where the proved input came from
+ * @param forecast     the cost model's prediction made before the run, or null if none was ready
+ */
+public record ProveRun(int id, String model, ModelSettings settings, int logN, int gadgetRows, List<PhaseTime> phases,
+                       double keygenMillis, double proveMillis, double verifyMillis, long peakHeap,
+                       List<HeapSampler.Sample> heap, byte[] proof, VerifyingKey vk, long[] publicValues,
+                       long[] output, VerifyResult verdict, String inputSource, Forecast forecast) {
+    public ProveRun {
+        phases = List.copyOf(phases);
+        heap = List.copyOf(heap);
+    }
+
+    public int securityBits() {
+        return settings.proofParameters().conjecturedSecurityBits();
+    }
+
+    /** Index of the largest output (the predicted class of a classifier). */
+    public int argmax() {
+        int best = 0;
+        for (int i = 1; i < output.length; i++) {
+            if (output[i] > output[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,327 @@
+package dev.zkscope.app;
+
+import dev.zkscope.compile.ModelWitness;
+import dev.zkscope.plonk.ProofShape;
+import dev.zkscope.plonk.ProofSystem;
+import dev.zkscope.predict.CostModel;
+import dev.zkscope.plonk.VerifyResult;
+import dev.zkscope.profile.HeapSampler;
+import dev.zkscope.viz.run.PhaseTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+import javafx.util.Duration;
+
+/**
+ * Proving, verifying and the tamper demo for the open model: a background proof run with progress by phase, live
+ * phases and heap samples, Cancel (which leaves the model and earlier runs untouched), the verifier's answer, and
+ * the history of runs.
+ */
+public final class ProveViewModel {
+    private static final Logger LOG = Logger.getLogger("zkscope");
+
+    /** The verifier's answer as shown: accepted or rejected, with what was verified and why it failed. */
+    public record Verdict(boolean accepted, String headline, String detail) {}
+
+    private final Executor executor;
+    private final Notifier notifier;
+    private final Supplier<Analysis> analysis;
+    private final ReadOnlyObjectWrapper<Forecast> forecast = new ReadOnlyObjectWrapper<>(this, "forecast");
+    private long forecastGeneration;
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress");
+    private final ReadOnlyStringWrapper phase = new ReadOnlyStringWrapper(this, "phase", "");
+    private final ReadOnlyObjectWrapper<ProveRun> last = new ReadOnlyObjectWrapper<>(this, "last");
+    private final ReadOnlyObjectWrapper<Verdict> verdict = new ReadOnlyObjectWrapper<>(this, "verdict");
+    private final ObservableList<PhaseTime> phases = FXCollections.observableArrayList();
+    private final ObservableList<HeapSampler.Sample> heap = FXCollections.observableArrayList();
+    private final ObservableList<ProveRun> runs = FXCollections.observableArrayList();
+    private final ReadOnlyDoubleWrapper elapsed = new ReadOnlyDoubleWrapper(this, "elapsed");
+    private Task<ProveRun> task;
+    private AtomicBoolean cancelFlag;
+    private Timeline poll;
+    private int nextId = 1;
+
+    public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis) {
+        this.executor = executor;
+        this.notifier = notifier;
+        this.analysis = analysis::get;
+        analysis.addListener((o, a, b) -> predict(b));
+    }
+
+    /** The cost model's prediction for the open model's circuit; null until computed (or when not compiled). */
+    public ReadOnlyObjectProperty<Forecast> forecastProperty() {
+        return forecast.getReadOnlyProperty();
+    }
+
+    /**
+     * Predicts time and memory in the background with the prover's cost model (calibrated on this machine on first
+     * use, then cached), so that the figures are on screen before the user presses Prove.
+     */
+    private void predict(Analysis a) {
+        long gen = ++forecastGeneration;
+        forecast.set(null);
+        if (a == null || a.compiled() == null) {
+            return;
+        }
+        Task<Forecast> t = new Task<>() {
+            @Override
+            protected Forecast call() {
+                CostModel m = CostModel.loadOrCalibrate();
+                CostModel.Prediction p = m.predict(ProofShape.of(a.compiled().circuit(),
+                        a.settings().proofParameters()));
+                Runtime rt = Runtime.getRuntime();
+                return new Forecast(p.proveSeconds(), p.peakHeapBytes(rt.totalMemory() - rt.freeMemory()), m.origin());
+            }
+        };
+        t.setOnSucceeded(e -> {
+            if (gen == forecastGeneration) {
+                forecast.set(t.getValue());
+            }
+        });
+        t.setOnFailed(e -> LOG.log(Level.WARNING, "cost model prediction failed", t.getException()));
+        executor.execute(t);
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty phaseProperty() {
+        return phase.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<ProveRun> lastProperty() {
+        return last.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Verdict> verdictProperty() {
+        return verdict.getReadOnlyProperty();
+    }
+
+    /** Milliseconds since the current (or last) run started; updated live. */
+    public ReadOnlyDoubleProperty elapsedProperty() {
+        return elapsed.getReadOnlyProperty();
+    }
+
+    public ObservableList<PhaseTime> phases() {
+        return phases;
+    }
+
+    public ObservableList<HeapSampler.Sample> heap() {
+        return heap;
+    }
+
+    public ObservableList<ProveRun> runs() {
+        return runs;
+    }
+
+    /** Whether the open model is compiled and nothing runs: Prove is possible. */
+    public boolean canProve() {
+        Analysis a = analysis.get();
+        return !running.get() && a != null && a.compiled() != null;
+    }
+
+    /** Starts a proof of the open model's compiled circuit in the background. */
+    public Task<ProveRun> prove() {
+        Analysis a = analysis.get();
+        if (a == null || a.compiled() == null) {
+            notifier.error("Nothing to prove", "The open model is not compiled"
+                    + (a != null && a.problem() != null ? ": " + a.problem() : " yet; wait for the status bar to say "
+                    + "it is quantized."));
+            return null;
+        }
+        if (running.get()) {
+            return task;
+        }
+        phases.clear();
+        heap.clear();
+        verdict.set(null);
+        progress.set(0);
+        running.set(true);
+        AtomicBoolean flag = new AtomicBoolean();
+        cancelFlag = flag;
+        ProveJob job = new ProveJob(a, nextId, forecast.get(), p -> Platform.runLater(() -> onPhase(p)), flag::get);
+        Task<ProveRun> t = new Task<>() {
+            @Override
+            protected ProveRun call() {
+                return job.run();
+            }
+        };
+        task = t;
+        poll = new Timeline(new KeyFrame(Duration.millis(200), e -> {
+            if (task == t) {
+                elapsed.set(job.elapsed());
+                List<HeapSampler.Sample> s = job.heap().samples();
+                if (s.size() > heap.size()) {
+                    heap.addAll(s.subList(heap.size(), s.size()));
+                }
+            }
+        }));
+        poll.setCycleCount(Timeline.INDEFINITE);
+        poll.play();
+        phase.set("Starting...");
+        t.setOnSucceeded(e -> {
+            finish(t);
+            ProveRun r = t.getValue();
+            nextId++;
+            heap.setAll(r.heap());
+            runs.add(r);
+            last.set(r);
+            progress.set(1);
+            phase.set("Done in " + String.format(Locale.ROOT, "%.1f s", job.elapsed() / 1000));
+            verdict.set(describe(r.verdict(), "the honest proof (" + r.proof().length + " bytes)"));
+            LOG.info("proved " + r.model() + ": 2^" + r.logN() + " rows, " + r.proof().length + " bytes");
+        });
+        t.setOnCancelled(e -> {
+            finish(t);
+            phase.set("Cancelled; the model and earlier runs are unchanged.");
+            progress.set(0);
+        });
+        t.setOnFailed(e -> {
+            finish(t);
+            Throwable ex = t.getException();
+            if (ex instanceof java.util.concurrent.CancellationException) {
+                phase.set("Cancelled; the model and earlier runs are unchanged.");
+                return;
+            }
+            LOG.log(Level.WARNING, "proof failed", ex);
+            phase.set("Proof failed");
+            notifier.error("The proof failed", ex.getMessage() == null ? ex.toString() : ex.getMessage()
+                    + (ex instanceof OutOfMemoryError ? "\n\nRun with a larger heap (JAVA_OPTS=-Xmx8g ./zkscope app)"
+                    + " or lower the scales in Settings." : "\n\nThe model and earlier runs are unchanged."));
+        });
+        executor.execute(t);
+        return t;
+    }
+
+    private void finish(Task<ProveRun> t) {
+        if (poll != null) {
+            poll.stop();
+        }
+        if (task == t) {
+            running.set(false);
+        }
+    }
+
+    /** Cancels the running proof; it stops at the next phase boundary, and its results are dropped. */
+    public void cancel() {
+        if (task != null && running.get()) {
+            cancelFlag.set(true);
+            task.cancel(true);
+        }
+    }
+
+    private void onPhase(PhaseTime p) {
+        if (!running.get()) {
+            return;
+        }
+        for (int i = phases.size() - 1; i >= 0; i--) {
+            if (phases.get(i).name().equals(p.name()) && phases.get(i).running()) {
+                phases.set(i, p);
+                updateProgress();
+                return;
+            }
+        }
+        phases.add(p);
+        phase.set(p.running() ? "Phase: " + p.name() + "..." : phase.get());
+        updateProgress();
+    }
+
+    private void updateProgress() {
+        long finished = phases.stream().filter(x -> !x.running()).count();
+        progress.set(Math.min(0.99, finished / (double) ProveJob.PHASES.size()));
+    }
+
+    /** Verifies the last proof again, as the verifier receives it. */
+    public Task<Verdict> verify() {
+        ProveRun r = last.get();
+        if (r == null) {
+            return null;
+        }
+        return verifyInBackground(() -> describe(ProofSystem.verify(r.vk(), ModelWitness.instanceOf(r.publicValues()),
+                r.proof()), "the honest proof (" + r.proof().length + " bytes)"));
+    }
+
+    /** Tamper demo: flips one bit of byte {@code index} of the proof and verifies. */
+    public Task<Verdict> tamperFlipByte(int index) {
+        ProveRun r = last.get();
+        if (r == null) {
+            return null;
+        }
+        int i = Math.floorMod(index, r.proof().length);
+        byte[] bad = r.proof().clone();
+        bad[i] ^= 0x10;
+        String what = String.format(Locale.ROOT, "the proof with byte %,d of %,d flipped (0x%02x \u2192 0x%02x)", i,
+                bad.length, r.proof()[i] & 0xff, bad[i] & 0xff);
+        return verifyInBackground(() -> describe(ProofSystem.verify(r.vk(),
+                ModelWitness.instanceOf(r.publicValues()), bad), what));
+    }
+
+    /** Tamper demo: claims a different output (the last public value plus one) and verifies the honest proof. */
+    public Task<Verdict> tamperOutput() {
+        ProveRun r = last.get();
+        if (r == null) {
+            return null;
+        }
+        long[] pub = r.publicValues().clone();
+        int i = pub.length - 1;
+        pub[i] += 1;
+        String what = String.format(Locale.ROOT, "the honest proof against a changed claimed output (public value %d:"
+                + " %d \u2192 %d)", i, r.publicValues()[i], pub[i]);
+        return verifyInBackground(() -> describe(ProofSystem.verify(r.vk(), ModelWitness.instanceOf(pub), r.proof()),
+                what));
+    }
+
+    private Task<Verdict> verifyInBackground(Supplier<Verdict> body) {
+        Task<Verdict> t = new Task<>() {
+            @Override
+            protected Verdict call() {
+                return body.get();
+            }
+        };
+        verdict.set(null);
+        t.setOnSucceeded(e -> verdict.set(t.getValue()));
+        t.setOnFailed(e -> notifier.error("Verification failed to run", String.valueOf(t.getException())));
+        executor.execute(t);
+        return t;
+    }
+
+    static Verdict describe(VerifyResult r, String what) {
+        if (r instanceof VerifyResult.Rejected) {
+            VerifyResult.Rejected rej = (VerifyResult.Rejected) r;
+            return new Verdict(false, "Rejected", "Verified " + what + ".\nReason: " + rej.error().describe()
+                    + "\n(" + rej.error().getClass().getSimpleName() + ")");
+        }
+        return new Verdict(true, "Accepted", "Verified " + what + ": the verifier is convinced that the model "
+                + "produced the public output, without seeing the private values.");
+    }
+
+    /** A copy of the runs for export. */
+    public List<ProveRun> runsSnapshot() {
+        return new ArrayList<>(runs);
+    }
+}

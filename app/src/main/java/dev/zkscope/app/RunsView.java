@@ -1,0 +1,90 @@
+package dev.zkscope.app;
+
+import dev.zkscope.viz.Format;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.scene.control.Label;
+import javafx.scene.control.SelectionMode;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+
+/** The Runs tab: every proof run of the session in a table; selecting two compares them. */
+final class RunsView extends BorderPane {
+    private final TableView<ProveRun> table = new TableView<>();
+    private final Label compare = new Label("Select two runs (Ctrl+click) to compare them.");
+
+    RunsView(ProveViewModel pvm) {
+        setId("runsView");
+        table.setId("runsTable");
+        table.setItems(pvm.runs());
+        table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPlaceholder(new Label("No proof runs yet: press Prove."));
+        table.getColumns().addAll(List.of(
+                col("#", "Run number.", r -> String.valueOf(r.id())),
+                col("Model", "Model file.", ProveRun::model),
+                col("Preset", "Proof parameter preset and its conjectured security.",
+                        r -> r.settings().preset() + " (" + r.securityBits() + " bits)"),
+                col("ZK", "Zero knowledge on or off.", r -> r.settings().zeroKnowledge() ? "on" : "off"),
+                col("Scales", "Input and parameter scale (log2); auto = calibrated.",
+                        r -> scale(r.settings().inputScale()) + " / " + scale(r.settings().paramScale())),
+                col("Inner cols", "Products per dot-product row.", r -> r.settings().innerCols() == 0 ? "auto" : String.valueOf(r.settings().innerCols())),
+                col("Rows", "Trace height 2^k and the rows used by gadgets.",
+                        r -> "2^" + r.logN() + " (" + Format.count(r.gadgetRows()) + " used)"),
+                col("Keygen", "Key generation time.", r -> Format.millis(r.keygenMillis())),
+                col("Prove", "Prover time (its rounds).", r -> Format.millis(r.proveMillis())),
+                col("Predicted", "The cost model's prediction of the prover time, made before the run.",
+                        r -> r.forecast() == null ? "" : String.format(Locale.ROOT, "%.1f s",
+                                r.forecast().proveSeconds())),
+                col("Verify", "Verifier time.", r -> Format.millis(r.verifyMillis())),
+                col("Peak heap", "Largest used heap sampled while proving.", r -> Format.bytes(r.peakHeap())),
+                col("Proof size", "Serialized proof.", r -> Format.bytes(r.proof().length)),
+                col("Verdict", "The verifier's answer on the honest proof.",
+                        r -> r.verdict().accepted() ? "accepted" : "rejected")));
+        table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<ProveRun>) c -> compare());
+        setCenter(table);
+        compare.setPadding(new Insets(8));
+        compare.setWrapText(true);
+        compare.setId("runsCompare");
+        setBottom(compare);
+    }
+
+    TableView<ProveRun> table() {
+        return table;
+    }
+
+    private static String scale(Integer s) {
+        return s == null ? "auto" : String.valueOf(s);
+    }
+
+    private void compare() {
+        List<ProveRun> sel = table.getSelectionModel().getSelectedItems();
+        if (sel.size() != 2) {
+            compare.setText("Select two runs (Ctrl+click) to compare them.");
+            return;
+        }
+        ProveRun a = sel.get(0);
+        ProveRun b = sel.get(1);
+        compare.setText(String.format(Locale.ROOT, "Run %d vs run %d: rows 2^%d vs 2^%d; prove %s vs %s (x%.2f); "
+                + "peak heap %s vs %s (x%.2f); proof %s vs %s; security %d vs %d bits.", b.id(), a.id(), b.logN(),
+                a.logN(), Format.millis(b.proveMillis()), Format.millis(a.proveMillis()),
+                b.proveMillis() / Math.max(1e-9, a.proveMillis()), Format.bytes(b.peakHeap()),
+                Format.bytes(a.peakHeap()), b.peakHeap() / (double) Math.max(1, a.peakHeap()),
+                Format.bytes(b.proof().length), Format.bytes(a.proof().length), b.securityBits(), a.securityBits()));
+    }
+
+    private static TableColumn<ProveRun, String> col(String title, String help, Function<ProveRun, String> f) {
+        TableColumn<ProveRun, String> c = new TableColumn<>();
+        Label l = new Label(title);
+        l.setTooltip(new Tooltip(help));
+        c.setGraphic(l);
+        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(f.apply(d.getValue())));
+        return c;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.zkscope.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Prove, verify, tamper and cancel through the real window. Uses the prover's fast, insecure test preset (set through
+ * the view-model, never offered in the UI) so that the suite stays quick.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ProveFlowTest {
+    private AppFixture app;
+
+    @Start
+    void start(Stage stage) {
+        app = new AppFixture(stage);
+    }
+
+    private void openCompiled(FxRobot robot, String sample) throws Exception {
+        Path file = AppFixture.sample(sample);
+        robot.interact(() -> {
+            app.vm.applySettings(app.vm.settings().withPreset("testing"));
+            app.vm.open(file);
+        });
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().session().file().equals(file) && app.vm.analysis().compiled() != null
+                && app.vm.analysis().settings().preset().startsWith("testing") && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> app.window.showTab("tabProve"));
+    }
+
+    private String verdict(FxRobot robot) {
+        return robot.lookup("#verdict").queryAs(Label.class).getText();
+    }
+
+    @Test
+    void prove_showsProgressThenVerified_thenTamperIsRejected(FxRobot robot) throws Exception {
+        openCompiled(robot, "mlp");
+        AtomicBoolean sawProgress = new AtomicBoolean();
+        app.pvm.progressProperty().addListener((o, a, b) -> {
+            if (b.doubleValue() > 0 && b.doubleValue() < 1) {
+                sawProgress.set(true);
+            }
+        });
+        robot.clickOn("#proveButton");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.lastProperty().get() != null
+                && app.pvm.verdictProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(sawProgress).isTrue();
+        assertThat(app.pvm.phases()).extracting(p -> p.name()).contains("keygen", "witness", "quotient", "fri",
+                "verify");
+        assertThat(verdict(robot)).contains("Accepted");
+        assertThat(app.pvm.runs()).hasSize(1);
+        assertThat(app.window.showTab("tabRuns")).isTrue();
+        robot.interact(() -> app.window.showTab("tabProve"));
+
+        robot.clickOn("#flipButton");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(verdict(robot)).contains("Rejected");
+        assertThat(robot.lookup("#verdictDetail").queryAs(Label.class).getText()).contains("flipped", "Reason:");
+
+        robot.clickOn("#changeOutputButton");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(verdict(robot)).contains("Rejected");
+        assertThat(robot.lookup("#verdictDetail").queryAs(Label.class).getText()).contains("claimed output");
+
+        robot.clickOn("#verifyButton");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(verdict(robot)).contains("Accepted");
+    }
+
+    @Test
+    void cancel_stopsTheProof_andKeepsModelAndRuns(FxRobot robot) throws Exception {
+        openCompiled(robot, "mlp_sigmoid_tanh");
+        ModelSession before = app.vm.session();
+        robot.interact(() -> {
+            app.pvm.prove();
+            app.pvm.cancel();
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.phaseProperty().get()).contains("Cancelled");
+        assertThat(app.pvm.runs()).isEmpty();
+        assertThat(app.pvm.lastProperty().get()).isNull();
+        assertThat(app.vm.session()).isSameAs(before);
+        assertThat(robot.lookup("#proveButton").queryButton().isDisabled()).isFalse();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.zkscope.viz.run;
+
+import dev.zkscope.viz.Format;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.layout.Pane;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.TextAlignment;
+
+/**
+ * A phase timeline: one lane per phase, a bar from its start to its end on a shared time axis, labelled with its
+ * duration; the running phase grows live up to {@code now}. Phase names and times come from the prover's
+ * {@code PhaseListener}.
+ */
+public final class PhaseTimeline extends Pane {
+    private static final Color[] COLORS = {
+        Color.web("#4e79a7"), Color.web("#f28e2b"), Color.web("#59a14f"), Color.web("#e15759"),
+        Color.web("#76b7b2"), Color.web("#edc948"), Color.web("#b07aa1"), Color.web("#9c755f"),
+        Color.web("#ff9da7"), Color.web("#86bcb6")
+    };
+    private static final double LABEL_W = 130;
+
+    private final Canvas canvas = new Canvas();
+    private List<PhaseTime> phases = List.of();
+    private double now;
+
+    public PhaseTimeline() {
+        getChildren().add(canvas);
+        canvas.widthProperty().bind(widthProperty());
+        canvas.heightProperty().bind(heightProperty());
+        canvas.widthProperty().addListener((o, a, b) -> draw());
+        canvas.heightProperty().addListener((o, a, b) -> draw());
+        setMinSize(0, 0);
+        setId("phaseTimeline");
+    }
+
+    /** Shows these phases; {@code nowMillis} is where running phases end. */
+    public void show(List<PhaseTime> list, double nowMillis) {
+        this.phases = new ArrayList<>(list);
+        this.now = nowMillis;
+        draw();
+    }
+
+    public List<PhaseTime> phases() {
+        return phases;
+    }
+
+    private void draw() {
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        g.clearRect(0, 0, w, h);
+        g.setFill(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setFont(Font.font("System", 12));
+        g.setTextBaseline(VPos.CENTER);
+        if (phases.isEmpty()) {
+            g.setFill(Color.gray(0.4));
+            g.setTextAlign(TextAlignment.LEFT);
+            g.fillText("Phases appear here while the proof runs.", 12, 20);
+            return;
+        }
+        double end = now;
+        for (PhaseTime p : phases) {
+            end = Math.max(end, p.endMillis());
+        }
+        end = Math.max(end, 1);
+        double axisY = h - 22;
+        double plotW = Math.max(10, w - LABEL_W - 80);
+        Map<String, Integer> lane = new HashMap<>();
+        for (PhaseTime p : phases) {
+            lane.putIfAbsent(p.name(), lane.size());
+        }
+        double laneH = Math.min(26, (axisY - 8) / Math.max(1, lane.size()));
+        for (PhaseTime p : phases) {
+            int i = lane.get(p.name());
+            double y = 6 + i * laneH;
+            double x0 = LABEL_W + p.startMillis() / end * plotW;
+            double x1 = LABEL_W + (p.running() ? now : p.endMillis()) / end * plotW;
+            g.setFill(COLORS[i % COLORS.length]);
+            g.fillRect(x0, y + 3, Math.max(2, x1 - x0), laneH - 6);
+            g.setFill(Color.gray(0.15));
+            g.setTextAlign(TextAlignment.RIGHT);
+            g.fillText(p.name(), LABEL_W - 8, y + laneH / 2);
+            g.setTextAlign(TextAlignment.LEFT);
+            g.fillText(p.running() ? "running..." : Format.millis(p.millis()), Math.max(x1, x0 + 2) + 5,
+                    y + laneH / 2);
+        }
+        g.setStroke(Color.gray(0.5));
+        g.strokeLine(LABEL_W, axisY, LABEL_W + plotW, axisY);
+        g.setFill(Color.gray(0.3));
+        g.setTextAlign(TextAlignment.CENTER);
+        for (int t = 0; t <= 5; t++) {
+            double ms = end * t / 5;
+            double x = LABEL_W + plotW * t / 5;
+            g.strokeLine(x, axisY, x, axisY + 4);
+            g.fillText(end >= 3000 ? String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000)
+                    : String.format(java.util.Locale.ROOT, "%.0f ms", ms), x, axisY + 13);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.zkscope.viz.trace;
+
+import dev.zkscope.circuit.Circuit;
+import dev.zkscope.circuit.Region;
+import dev.zkscope.compile.CompiledModel;
+import dev.zkscope.compile.Layout;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compiled trace as the heatmap draws it: which cells each column uses, which region (layer, gadget) each row
+ * belongs to, where the lookup-table columns and the blinding rows are. Built once per compilation, off the UI thread,
+ * from the compiler's layout and circuit; immutable afterwards.
+ */
+public final class TraceMap {
+    /** What a column holds. */
+    public enum Kind { ADVICE, FIXED, TABLE, INSTANCE }
+
+    /** One column: its name, kind and the rows where it is used (assigned, or nonzero for fixed columns). */
+    public record ColumnInfo(String name, Kind kind, BitSet used) {}
+
+    private final int n;
+    private final int usableRows;
+    private final List<ColumnInfo> columns;
+    private final List<Region> regions;
+    private final int[] regionOfRow;
+    private final List<String> layers;
+
+    TraceMap(int n, int usableRows, List<ColumnInfo> columns, List<Region> regions) {
+        this.n = n;
+        this.usableRows = usableRows;
+        this.columns = List.copyOf(columns);
+        this.regions = List.copyOf(regions);
+        this.regionOfRow = new int[n];
+        java.util.Arrays.fill(regionOfRow, -1);
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        // Later regions are the more specific ones (Circuit.regionOf): paint them last.
+        for (int i = 0; i < regions.size(); i++) {
+            Region r = regions.get(i);
+            for (int row = r.start(); row < Math.min(n, r.start() + r.rows()); row++) {
+                regionOfRow[row] = i;
+            }
+            seen.put(r.layer(), true);
+        }
+        this.layers = new ArrayList<>(seen.keySet());
+    }
+
+    public static TraceMap of(CompiledModel cm) {
+        Circuit c = cm.circuit();
+        Layout layout = cm.layout();
+        int n = c.n();
+        List<ColumnInfo> cols = new ArrayList<>();
+        for (int a = 0; a < c.numAdvice(); a++) {
+            BitSet b = new BitSet(n);
+            for (int row = 0; row < c.usableRows(); row++) {
+                if (layout.isAssigned(a, row)) {
+                    b.set(row);
+                }
+            }
+            cols.add(new ColumnInfo("a" + a, Kind.ADVICE, b));
+        }
+        List<String> fixedNames = layout.fixedNames();
+        for (int f = 0; f < c.fixed().length; f++) {
+            BitSet b = new BitSet(n);
+            long[] col = c.fixed()[f];
+            for (int row = 0; row < col.length; row++) {
+                if (col[row] != 0) {
+                    b.set(row);
+                }
+            }
+            String name = f < fixedNames.size() ? fixedNames.get(f) : "f" + f;
+            cols.add(new ColumnInfo(name, name.startsWith("table_") ? Kind.TABLE : Kind.FIXED, b));
+        }
+        BitSet inst = new BitSet(n);
+        inst.set(0, Math.min(n, layout.instanceRows()));
+        cols.add(new ColumnInfo("instance", Kind.INSTANCE, inst));
+        return new TraceMap(n, c.usableRows(), cols, c.regions());
+    }
+
+    public int n() {
+        return n;
+    }
+
+    public int usableRows() {
+        return usableRows;
+    }
+
+    public List<ColumnInfo> columns() {
+        return columns;
+    }
+
+    public List<Region> regions() {
+        return regions;
+    }
+
+    /** Distinct layer labels in placement order. */
+    public List<String> layers() {
+        return layers;
+    }
+
+    /** The region of a row, or null (unused rows, table-only rows, blinding rows). */
+    public Region regionAt(int row) {
+        if (row < 0 || row >= n) {
+            return null;
+        }
+        int i = regionOfRow[row];
+        return i < 0 ? null : regions.get(i);
+    }
+
+    public boolean isBlinding(int row) {
+        return row >= usableRows;
+    }
+}

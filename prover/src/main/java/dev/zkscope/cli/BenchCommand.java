@@ -1,0 +1,172 @@
+package dev.zkscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zkscope.api.Pipeline;
+import dev.zkscope.api.ProveRun;
+import dev.zkscope.compile.CompileOptions;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.InputFileException;
+import dev.zkscope.ir.InputFiles;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.onnx.ImportOptions;
+import dev.zkscope.onnx.OnnxImporter;
+import dev.zkscope.plonk.ProofParameters;
+import dev.zkscope.predict.CostModel;
+import dev.zkscope.profile.PhaseListener;
+import dev.zkscope.quant.QuantOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code zkscope bench}: proves every bundled sample (or the named ones) and prints the table: rows, k, prove and
+ * verify time, peak heap, proof size, predicted beside measured. Each model is proved {@code --runs} times after one
+ * warm-up proof; the median run is reported.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Prove every sample model and print rows, k, prove/verify time, peak heap, proof size, predicted vs measured.")
+public final class BenchCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "MODEL", description = "sample names or .onnx files (default: every sample)")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--samples", paramLabel = "DIR", defaultValue = "samples", description = "samples directory (default: ${DEFAULT-VALUE})")
+    Path samplesDir;
+
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "standard", description = "proof parameters (default: ${DEFAULT-VALUE})")
+    String preset;
+
+    @Option(names = "--no-zk", description = "zero knowledge off")
+    boolean noZk;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "measured proofs per model (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "also write the table as Markdown to FILE")
+    Path markdown;
+
+    @Option(names = "--phases", description = "also print predicted beside measured time per prover phase")
+    boolean phases;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 1 || runs > 50) {
+            throw new InputFileException("--runs must be in [1, 50], got " + runs);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ProofParameters params = ProveCommand.preset(preset).withZeroKnowledge(!noZk);
+        List<Path> files = resolve();
+        if (CostModel.cached() == null) {
+            err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
+        }
+        CostModel cm = CostModel.loadOrCalibrate();
+        String header = String.format(Locale.ROOT, "| %-17s | %7s | %2s | %8s | %8s | %9s | %9s | %9s | %9s | %8s |",
+                "model", "rows", "k", "prove s", "pred. s", "verify ms", "heap MiB", "pred. MiB", "proof KiB", "params");
+        String rule = header.replaceAll("[^|]", "-");
+        List<String> lines = new ArrayList<>();
+        o.printf("preset %s, %d runs per model (median), %d cores, %s%n", params, runs,
+                Runtime.getRuntime().availableProcessors(), cm.origin());
+        o.println(header);
+        o.println(rule);
+        o.flush();
+        boolean warm = false;
+        for (Path f : files) {
+            Graph g = new OnnxImporter().load(f, new ImportOptions(1));
+            g.requireSupported("proving");
+            InputFiles.Samples samples = InputFiles.calibrationSamples(g, f, null);
+            List<List<Tensor>> calib = samples.inputs().size() > 50 ? samples.inputs().subList(0, 50) : samples.inputs();
+            Pipeline.Settings s = new Pipeline.Settings(QuantOptions.defaults(), CompileOptions.defaults(), params);
+            Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(f), g, calib, s, PhaseListener.NONE);
+            List<Tensor> input = calib.get(0);
+            if (!warm) {
+                Pipeline.prove(p, input, PhaseListener.NONE, cm, null); // JIT warm-up, not reported
+                warm = true;
+            }
+            List<ProveRun> rs = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                ProveRun r = Pipeline.prove(p, input, PhaseListener.NONE, cm, null);
+                if (!r.verdict().accepted()) {
+                    throw new IllegalStateException("proof of " + f + " did not verify: " + r.verdict());
+                }
+                rs.add(r);
+            }
+            rs.sort((a, b) -> Long.compare(a.proveNanos(), b.proveNanos()));
+            ProveRun r = rs.get(rs.size() / 2);
+            String name = f.getFileName().toString().replaceFirst("\\.onnx$", "");
+            String line = String.format(Locale.ROOT, "| %-17s | %,7d | %2d | %8.3f | %8.3f | %9.1f | %9.0f | %9.0f | %9.1f | %,8d |",
+                    name, r.usedRows(), r.logN(), r.proveSeconds(), r.prediction().proveSeconds(),
+                    r.verifyNanos() / 1e6, r.peakHeap() / 1048576.0, r.predictedPeakHeap() / 1048576.0,
+                    r.proof().length / 1024.0, g.totalParams());
+            lines.add(line);
+            o.println(line);
+            if (phases) {
+                o.println("    " + phaseComparison(r));
+            }
+            o.flush();
+        }
+        if (markdown != null) {
+            StringBuilder b = new StringBuilder();
+            b.append(header).append('\n').append(rule).append('\n');
+            for (String l : lines) {
+                b.append(l).append('\n');
+            }
+            ProveCommand.writeFile(markdown, b.toString().getBytes(StandardCharsets.UTF_8), "markdown");
+        }
+        return Main.OK;
+    }
+
+    /** Predicted beside measured milliseconds for each phase of the cost model (permutation and lookups summed). */
+    static String phaseComparison(ProveRun r) {
+        java.util.Map<String, Double> measured = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, Long> e : r.phaseNanos().entrySet()) {
+            String k = e.getKey().equals("permutation") || e.getKey().equals("lookups") ? "helpers" : e.getKey();
+            measured.merge(k, e.getValue() / 1e6, Double::sum);
+        }
+        StringBuilder b = new StringBuilder();
+        for (java.util.Map.Entry<String, Double> e : r.prediction().phaseSeconds().entrySet()) {
+            b.append(String.format(Locale.ROOT, "%s%s %.0f/%.0f ms", b.length() == 0 ? "" : ", ", e.getKey(),
+                    e.getValue() * 1e3, measured.getOrDefault(e.getKey(), 0.0)));
+        }
+        return "predicted/measured: " + b;
+    }
+
+    private List<Path> resolve() throws InputFileException {
+        List<Path> out = new ArrayList<>();
+        if (models.isEmpty()) {
+            Path index = samplesDir.resolve("models.json");
+            try {
+                JsonNode root = new ObjectMapper().readTree(Files.readAllBytes(index));
+                JsonNode list = root.has("models") ? root.get("models") : root;
+                for (JsonNode m : list) {
+                    out.add(samplesDir.resolve(m.get("file").asText()));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new InputFileException("cannot read the sample index " + index + ": " + e.getMessage()
+                        + " (run from the repository root or pass --samples DIR)");
+            }
+        } else {
+            for (String m : models) {
+                Path p = m.endsWith(".onnx") ? Path.of(m) : samplesDir.resolve(m + ".onnx");
+                if (!Files.isRegularFile(p)) {
+                    throw new InputFileException("no model " + p + " (give a sample name or an .onnx file)");
+                }
+                out.add(p);
+            }
+        }
+        return out;
+    }
+}

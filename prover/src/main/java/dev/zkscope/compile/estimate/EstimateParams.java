@@ -1,0 +1,24 @@
+package dev.zkscope.compile.estimate;
+
+/**
+ * Parameters of the other arithmetizations' cost models.
+ *
+ * @param privateWeights  weights are witness values (R1CS: every MAC is a product; GKR: weights committed)
+ * @param ezklInnerCols   EZKL's num_inner_cols (products per row); EZKL's default is 2
+ * @param ezklDecompLegs  EZKL's decomp_legs (limbs of a decomposition); default 2
+ * @param ezklDecompBaseBits log2 of EZKL's decomp_base; default 14 (base 16384)
+ * @param gkrRangeBits    bits of the range table a sumcheck/GKR prover's LogUp range checks use (DeepProve: 16)
+ */
+public record EstimateParams(boolean privateWeights, int ezklInnerCols, int ezklDecompLegs, int ezklDecompBaseBits,
+                             int gkrRangeBits) {
+    public EstimateParams {
+        if (ezklInnerCols < 1 || ezklDecompLegs < 1 || ezklDecompBaseBits < 1 || gkrRangeBits < 1) {
+            throw new IllegalArgumentException("estimate parameters must be positive");
+        }
+    }
+
+    /** EZKL's defaults (2 inner columns, 2 legs of base 2^14), 16-bit range tables for GKR, fixed weights. */
+    public static EstimateParams defaults() {
+        return new EstimateParams(false, 2, 2, 14, 16);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.zkscope.cli;
+
+import static dev.zkscope.cli.CliTest.assertBadInput;
+import static dev.zkscope.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zkscope.api.ArtifactFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * prove and verify through the CLI on the small MLP with the insecure test preset: the proof verifies and attests
+ * the quantized output; a flipped byte, a changed claimed output, another model's key and damaged files are rejected
+ * with the documented exit codes (1 rejected, 2 unreadable).
+ */
+class ProveVerifyCliTest {
+    @TempDir
+    static Path tmp;
+
+    static Path proof;
+    static Path vk;
+    static Path report;
+
+    @BeforeAll
+    static void proveOnce() {
+        proof = tmp.resolve("mlp.proof");
+        vk = tmp.resolve("mlp.vk");
+        report = tmp.resolve("mlp.report.json");
+        CliTest.Run r = run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                proof.toString(), "--vk", vk.toString(), "--preset", "testing", "--no-predict", "--report", report.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("accepted", "testing-INSECURE");
+    }
+
+    @Test
+    void verify_acceptsAndPrintsTheQuantizedOutput() throws Exception {
+        CliTest.Run r = run("verify", proof.toString(), "--vk", vk.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode v = new ObjectMapper().readTree(r.out());
+        JsonNode rep = new ObjectMapper().readTree(report.toFile());
+        assertThat(v.get("verified").asBoolean()).isTrue();
+        assertThat(v.get("output")).isEqualTo(rep.get("public_output"));
+        assertThat(rep.get("security_bits").asInt()).isLessThan(100);
+        assertThat(rep.get("insecure").asBoolean()).isTrue();
+        assertThat(rep.get("proof_bytes").asLong()).isEqualTo(
+                ArtifactFiles.decodeProof(Files.readAllBytes(proof)).proof().length);
+    }
+
+    @Test
+    void verify_rejectsAFlippedProofByte_exit1() throws Exception {
+        ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(Files.readAllBytes(proof));
+        byte[] bad = pf.proof().clone();
+        bad[bad.length / 3] ^= 0x01;
+        Path p = tmp.resolve("flipped.proof");
+        Files.write(p, ArtifactFiles.encode(new ArtifactFiles.ProofFile(pf.model(), pf.publicValues(), bad)));
+        CliTest.Run r = run("verify", p.toString(), "--vk", vk.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).startsWith("REJECTED: ");
+    }
+
+    @Test
+    void verify_rejectsAChangedClaimedOutput_exit1() throws Exception {
+        ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(Files.readAllBytes(proof));
+        long[] pub = pf.publicValues().clone();
+        pub[pub.length - 1] += 64;
+        Path p = tmp.resolve("changed.proof");
+        Files.write(p, ArtifactFiles.encode(new ArtifactFiles.ProofFile(pf.model(), pub, pf.proof())));
+        CliTest.Run r = run("verify", p.toString(), "--vk", vk.toString(), "--json");
+        assertThat(r.code()).isEqualTo(1);
+        JsonNode v = new ObjectMapper().readTree(r.out());
+        assertThat(v.get("verified").asBoolean()).isFalse();
+        assertThat(v.get("reason").asText()).isNotBlank();
+    }
+
+    @Test
+    void verify_rejectsTheKeyOfAnotherModel_exit1() {
+        Path otherProof = tmp.resolve("other.proof");
+        Path otherVk = tmp.resolve("other.vk");
+        CliTest.Run p = run("prove", "../samples/mlp_sigmoid_tanh.onnx", "--input", "../samples/mlp_sigmoid_tanh.input.json",
+                "--out", otherProof.toString(), "--vk", otherVk.toString(), "--preset", "testing", "--no-predict");
+        assertThat(p.code()).as(p.err()).isZero();
+        CliTest.Run r = run("verify", proof.toString(), "--vk", otherVk.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).startsWith("REJECTED: ");
+    }
+
+    @Test
+    void verify_unreadableFiles_exit2WithOneLine() throws Exception {
+        Path garbage = tmp.resolve("garbage.proof");
+        Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        assertBadInput(run("verify", garbage.toString(), "--vk", vk.toString()), "not a zkscope proof");
+        assertBadInput(run("verify", tmp.resolve("missing.proof").toString(), "--vk", vk.toString()), "does not exist");
+        assertBadInput(run("verify", proof.toString(), "--vk", tmp.toString()), "directory");
+        byte[] key = Files.readAllBytes(vk);
+        Path truncated = tmp.resolve("truncated.vk");
+        Files.write(truncated, java.util.Arrays.copyOf(key, key.length / 2));
+        assertBadInput(run("verify", proof.toString(), "--vk", truncated.toString()), "truncated");
+        byte[] proofBytes = Files.readAllBytes(proof);
+        Path cut = tmp.resolve("cut.proof");
+        Files.write(cut, java.util.Arrays.copyOf(proofBytes, proofBytes.length - 7));
+        assertBadInput(run("verify", cut.toString(), "--vk", vk.toString()), "truncated");
+    }
+
+    @Test
+    void prove_badPresetAndMissingInput_exit2() {
+        assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                tmp.resolve("x.proof").toString(), "--preset", "ultra"), "unknown preset");
+        assertBadInput(run("prove", "../samples/mlp.onnx", "--input", tmp.resolve("nope.json").toString(), "--out",
+                tmp.resolve("x.proof").toString(), "--preset", "testing", "--no-predict"));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.zkscope.compile.estimate;
+
+import dev.zkscope.compile.gadget.CompareGadget;
+import dev.zkscope.compile.model.Ops;
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.compile.model.Src;
+import dev.zkscope.compile.model.Steps;
+import dev.zkscope.compile.model.TableSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The estimate formulas on small layers whose counts can be worked out by hand. */
+class EstimatesTest {
+
+    /** 4 inputs (|x| <= 15), dense 4->3 with weights 1 and shift 2, then ReLU, then a 5-entry lookup. */
+    private static QModel model() {
+        QModel m = new QModel("est");
+        int x = m.input(new int[]{4}, 15);
+        long[][] w = {{1, 1, 1, 1}, {1, 1, 1, 1}, {1, 1, 1, 1}};
+        int h = Ops.dense(m, "fc", "Gemm", x, w, null, 2);
+        int r = Ops.relu(m, "relu", h);
+        Ops.lookup(m, "sq", "Sqrt", r, new TableSpec("t", "t", v -> v, 0, 4));
+        return m;
+    }
+
+    private static LayerEstimate layer(List<LayerEstimate> es, String name) {
+        return es.stream().filter(e -> e.layer().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void r1cs_fixedWeightsAreLinear_privateWeightsCostOnePerMac() {
+        QModel m = model();
+        // fc: accumulator bound 60, quotient bound 60/4 + 1 = 16 -> 5 bits + sign = 6; remainder 2 bits: b_d = 8
+        LayerEstimate fixed = layer(Estimates.of(m, EstimateParams.defaults()), "fc");
+        assertThat(fixed.r1csConstraints()).isEqualTo(3 * (8 + 2));
+        LayerEstimate priv = layer(Estimates.of(m, new EstimateParams(true, 2, 2, 14, 16)), "fc");
+        assertThat(priv.r1csConstraints()).isEqualTo(12 + 3 * (8 + 2));
+    }
+
+    @Test
+    void r1cs_comparisonAndLookup() {
+        List<LayerEstimate> es = Estimates.of(model(), EstimateParams.defaults());
+        // relu: difference bound 16 -> 5 bits: 3 * (5 + 3)
+        assertThat(layer(es, "relu").r1csConstraints()).isEqualTo(3 * (5 + 3));
+        // lookup into 5 entries: ceil(log2 5) + 1 + 4 = 8 each
+        assertThat(layer(es, "sq").r1csConstraints()).isEqualTo(3 * 8);
+    }
+
+    @Test
+    void ezklRows_followTheInnerColumns() {
+        List<LayerEstimate> es = Estimates.of(model(), EstimateParams.defaults());
+        // dot: 3 outputs * ceil(4 / 2); division: ceil(3 * 4 / 2)
+        assertThat(layer(es, "fc").ezklRows()).isEqualTo(3 * 2 + 6);
+        assertThat(layer(es, "fc").ezklLookups()).isEqualTo(3 * 2);
+        assertThat(layer(es, "sq").ezklRows()).isEqualTo(2);
+        List<LayerEstimate> wide = Estimates.of(model(), new EstimateParams(false, 4, 2, 14, 16));
+        assertThat(layer(wide, "fc").ezklRows()).isEqualTo(3 + 3);
+    }
+
+    @Test
+    void gkr_linearLayersCommitNothing_lookupsCommitTheirColumns() {
+        List<LayerEstimate> es = Estimates.of(model(), EstimateParams.defaults());
+        // fc: 4 * 12 MACs + 8 * 3 divisions * 1 limb; commits the 3 division limbs
+        assertThat(layer(es, "fc").gkrFieldMults()).isEqualTo(48 + 24);
+        assertThat(layer(es, "fc").gkrCommitted()).isEqualTo(3);
+        assertThat(layer(es, "sq").gkrCommitted()).isEqualTo(2 * 3 + 5);
+    }
+
+    @Test
+    void activationProducts_countInR1cs() {
+        QModel m = new QModel("mm");
+        int x = m.input(new int[]{2}, 3);
+        int t = m.newTensor(1);
+        m.add(new Steps.Dot("mm", "MatMul", t, new Src[][]{{new Src(x, 0)}}, new Src[][]{{new Src(x, 1)}}, null));
+        int u = m.newTensor(1);
+        m.add(new Steps.Compare("max", "Max", u, new Src[]{new Src(t, 0)}, new Src[]{new Src(x, 0)}, CompareGadget.Kind.MAX));
+        List<LayerEstimate> es = Estimates.of(m, EstimateParams.defaults());
+        assertThat(layer(es, "mm").r1csConstraints()).isEqualTo(1);
+        assertThat(layer(es, "mm").gkrFieldMults()).isEqualTo(4);
+    }
+}
