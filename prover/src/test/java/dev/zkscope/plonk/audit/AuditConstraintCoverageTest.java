@@ -15,7 +15,6 @@ import dev.zkscope.plonk.AuditSupportTest.Forge;
 import dev.zkscope.plonk.AuditSupportTest.Hooks;
 import dev.zkscope.profile.PhaseListener;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -302,7 +301,6 @@ class AuditConstraintCoverageTest {
      * gets a range check that the Checker enforces and the verifier does not: here a proof of a witness the Checker
      * rejects verifies. The compiler keeps reserved rows empty, so no shipped circuit is affected today.
      */
-    @Disabled("FINDING: lookups on reserved rows are not enforced, yet neither Circuit/keygen nor the Checker flags them")
     @Test
     void lookupLiveOnReservedRow_isEitherRefusedOrEnforced() {
         ProofParameters p = P.withZeroKnowledge(false);
@@ -320,16 +318,9 @@ class AuditConstraintCoverageTest {
         long[][] adv = new long[1][n];
         adv[0][n - 1] = 1000;
         Witness w = new Witness(adv, new long[0][]);
-        assertThat(Checker.check(c, w)).hasSize(1).allMatch(v -> v instanceof Violation.LookupFailure);
-        ProvingKey key;
-        try {
-            key = ProofSystem.keygen(c, p);
-        } catch (IllegalArgumentException refused) {
-            return; // the fix: refuse such circuits
-        }
-        Proof proof = ProofSystem.prove(key, w, PhaseListener.NONE);
-        assertThat(ProofSystem.verify(key.verifyingKey(), w.instance(), proof.toBytes()).accepted())
-                .as("a witness the Checker rejects must not verify").isFalse();
+        // Fixed after the audit: keygen refuses a circuit whose lookup reads the reserved rows, naming it.
+        assertThatThrownBy(() -> ProofSystem.keygen(c, p)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lookup 'range' is live at row " + (n - 1));
     }
 
     /**
@@ -337,7 +328,6 @@ class AuditConstraintCoverageTest {
      * [0, u) only. A witness whose input matches a table entry placed on a reserved row passes the Checker, and the
      * honest prover then refuses it (the claim "a clean check means an honest proof verifies" does not hold).
      */
-    @Disabled("FINDING: Checker's lookup tables include reserved rows; the proof system's do not")
     @Test
     void checkerAndProver_agreeOnTableRows() {
         int logN = 4;
@@ -352,10 +342,17 @@ class AuditConstraintCoverageTest {
         long[][] adv = new long[1][n];
         adv[0][2] = 99;
         Witness w = new Witness(adv, new long[0][]);
-        assertThat(Checker.check(c, w)).isEmpty();
+        // Fixed after the audit: the Checker reads tables from rows [0, u) like the proof system, so both refuse.
+        assertThat(Checker.check(c, w)).hasSize(1).allMatch(v -> v instanceof Violation.LookupFailure);
         ProvingKey key = ProofSystem.keygen(c, P);
-        Proof proof = ProofSystem.prove(key, w, PhaseListener.NONE);
-        assertThat(ProofSystem.verify(key.verifyingKey(), w.instance(), proof.toBytes()).accepted()).isTrue();
+        boolean refused;
+        try {
+            Proof proof = ProofSystem.prove(key, w, PhaseListener.NONE);
+            refused = !ProofSystem.verify(key.verifyingKey(), w.instance(), proof.toBytes()).accepted();
+        } catch (RuntimeException e) {
+            refused = true;
+        }
+        assertThat(refused).as("the prover must not prove what the Checker rejects").isTrue();
     }
 
     /** The same table-on-a-reserved-row input, forced through with a multiplicity on that reserved row, is rejected. */

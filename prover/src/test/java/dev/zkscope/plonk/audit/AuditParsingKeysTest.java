@@ -322,7 +322,6 @@ class AuditParsingKeysTest {
      * although no such key can be generated (MerkleTree.build takes an int leaf count) and the verifier computes
      * 1 << logLde and int query indices, which wrap for logLde > 30. Layout should refuse logN + logBlowup > 30.
      */
-    @org.junit.jupiter.api.Disabled("FINDING (info): VerifyingKey.fromBytes/Layout accept logN + logBlowup > 30, where int index arithmetic wraps")
     @Test
     void keysBeyondIntIndexing_doNotLoad() {
         ProofParameters high = new ProofParameters("wide", 6, 1, 0, 1, 0, false);
