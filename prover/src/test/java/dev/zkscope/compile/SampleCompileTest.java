@@ -35,6 +35,21 @@ class SampleCompileTest {
         }));
     }
 
+    /** Private weights (in their own columns) and a public input: still clean and bit for bit. */
+    @TestFactory
+    Stream<DynamicTest> sample_privateWeightsPublicInput_checksClean() {
+        return Stream.of("cnn_bn_pool", "attention").map(name -> DynamicTest.dynamicTest(name, () -> {
+            SampleModels.Sample s = SampleModels.load(name);
+            CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.defaults()
+                    .withWeights(CompileOptions.Visibility.PRIVATE).withInput(CompileOptions.Visibility.PUBLIC));
+            assertThat(cm.weightColumns()).isNotEmpty();
+            ModelWitness w = cm.witness(s.quantizedInput(3), s.reference(3));
+            assertThat(cm.check(w.witness())).isEmpty();
+            assertThat(w.publicValues()).startsWith(s.quantizedInput(3));
+            assertThat(w.output()).containsExactly(s.quantizedOutput(3));
+        }));
+    }
+
     /** In every layer that owns cells, one tampered output cell is caught, and the first violation names that node. */
     @TestFactory
     Stream<DynamicTest> sample_tamperedLayerIsCaughtWithItsNode() throws Exception {
