@@ -19,7 +19,7 @@ class SampleCompileTest {
         return Samples.names().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             SampleModels.Sample s = SampleModels.load(name);
             long t0 = System.nanoTime();
-            CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.defaults());
+            CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.auto());
             long t1 = System.nanoTime();
             CostLedger l = cm.ledger();
             System.out.printf("compile %s: 2^%d rows (gadgets %d, tables %d), %d advice, %d fixed, %d lookups, "
@@ -40,7 +40,7 @@ class SampleCompileTest {
     Stream<DynamicTest> sample_privateWeightsPublicInput_checksClean() {
         return Stream.of("cnn_bn_pool", "attention").map(name -> DynamicTest.dynamicTest(name, () -> {
             SampleModels.Sample s = SampleModels.load(name);
-            CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.defaults()
+            CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.auto()
                     .withWeights(CompileOptions.Visibility.PRIVATE).withInput(CompileOptions.Visibility.PUBLIC));
             assertThat(cm.weightColumns()).isNotEmpty();
             ModelWitness w = cm.witness(s.quantizedInput(3), s.reference(3));
@@ -56,7 +56,7 @@ class SampleCompileTest {
         return Stream.of("mlp", "cnn_bn_pool", "mlp_sigmoid_tanh", "attention", "residual").map(name ->
                 DynamicTest.dynamicTest(name, () -> {
                     SampleModels.Sample s = SampleModels.load(name);
-                    CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.defaults());
+                    CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.auto());
                     ModelWitness w = cm.witness(s.quantizedInput(1));
                     int tested = 0;
                     for (String node : cm.model().nodeOutputs().keySet()) {
