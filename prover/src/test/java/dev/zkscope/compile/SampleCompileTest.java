@@ -35,6 +35,30 @@ class SampleCompileTest {
         }));
     }
 
+    /**
+     * On all 200 test inputs of every sample, the layer IR's integer semantics (what the circuit enforces, checked
+     * above on a few inputs against the trace) give exactly the quantized evaluator's output, and its argmax agrees
+     * with the float model's on at least 99% of them (the quantizer's fidelity bound).
+     */
+    @TestFactory
+    Stream<DynamicTest> sample_allTestInputs_matchEvaluatorAndFloatArgmax() throws Exception {
+        return Samples.names().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            SampleModels.Sample s = SampleModels.load(name);
+            dev.zkscope.compile.model.QModel m = ModelCompiler.lower(s.quantized(), CompileOptions.auto());
+            int n = s.testSet().inputs().size();
+            int agree = 0;
+            for (int i = 0; i < n; i++) {
+                long[] out = m.evaluate(s.quantizedInput(i))[m.outputTensor()];
+                assertThat(out).as(name + " input " + i).containsExactly(s.quantizedOutput(i));
+                if (SampleModels.argmax(out) == Samples.argmax(s.testSet().floatOutputs().get(i))) {
+                    agree++;
+                }
+            }
+            System.out.printf("argmax %s: %d/%d agree with float%n", name, agree, n);
+            assertThat((double) agree / n).isGreaterThanOrEqualTo(0.99);
+        }));
+    }
+
     /** Private weights (in their own columns) and a public input: still clean and bit for bit. */
     @TestFactory
     Stream<DynamicTest> sample_privateWeightsPublicInput_checksClean() {
