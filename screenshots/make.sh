@@ -17,6 +17,6 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
 fi
 xvfb-run -a -s "-screen 0 1600x1000x24" \
   java -Dzkscope.screenshots="$here/screenshots" -Dzkscope.screenshots.model="${1:-residual}" \
-       -Dzkscope.samples="$here/samples" -Dprism.order=sw \
+       -Dzkscope.samples="$here/samples" -Dprism.order=sw ${SCREENSHOT_OPTS:-} \
        -cp "app/target/zkscope-app-0.1.0-SNAPSHOT.jar:app/target/lib/*" dev.zkscope.app.Launcher
 ls -1 "$here"/screenshots/*.png

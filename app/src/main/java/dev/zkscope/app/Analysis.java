@@ -3,6 +3,9 @@ package dev.zkscope.app;
 import dev.zkscope.compile.CompiledModel;
 import dev.zkscope.compile.CostLedger;
 import dev.zkscope.compile.LayerCost;
+import dev.zkscope.compile.estimate.EstimateParams;
+import dev.zkscope.compile.estimate.Estimates;
+import dev.zkscope.compile.estimate.LayerEstimate;
 import dev.zkscope.quant.FidelityReport;
 import dev.zkscope.quant.QuantizedGraph;
 import dev.zkscope.viz.LayerRow;
@@ -37,6 +40,29 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
         }
         return quantized.nodes().stream().filter(n -> n.table() != null)
                 .map(n -> new LookupTablesView.Entry(n.name(), n.table())).toList();
+    }
+
+    /** The other arithmetizations' per-layer estimates, or null when not compiled. */
+    public List<LayerEstimate> estimates() {
+        return compiled == null ? null : Estimates.of(compiled.layers(), estimateParams());
+    }
+
+    /** Whole-model totals of the estimates, or null when not compiled. */
+    public Estimates.Totals estimateTotals() {
+        if (compiled == null) {
+            return null;
+        }
+        long largest = 0;
+        for (dev.zkscope.compile.TableInfo t : ledger().tables()) {
+            largest = Math.max(largest, t.size());
+        }
+        return Estimates.totals(estimates(), largest, session.graph().totalParams(), estimateParams());
+    }
+
+    private EstimateParams estimateParams() {
+        EstimateParams d = EstimateParams.defaults();
+        return new EstimateParams(settings.weights() == dev.zkscope.compile.CompileOptions.Visibility.PRIVATE,
+                d.ezklInnerCols(), d.ezklDecompLegs(), d.ezklDecompBaseBits(), d.gkrRangeBits());
     }
 
     /** The ledger, or null when not compiled. */

@@ -1,5 +1,6 @@
 package dev.zkscope.app;
 
+import dev.zkscope.viz.ArithmetizationView;
 import dev.zkscope.viz.BlowupView;
 import dev.zkscope.viz.LayerSelection;
 import dev.zkscope.viz.LayerTableView;
@@ -51,6 +52,7 @@ public final class MainWindow {
     private final Tab lookupTab;
     private final BlowupView blowup;
     private final Tab blowupTab;
+    private final ArithmetizationView arith;
     private final TraceHeatmap heatmap;
     private final Tab heatmapTab;
     private final TabPane tabs = new TabPane();
@@ -64,7 +66,10 @@ public final class MainWindow {
     private final RunsView runsView;
     private final Tab runsTab;
 
-    public MainWindow(MainViewModel vm, ProveViewModel pvm, SampleCatalog samples, SettingsStore settings) {
+    private final Exporter exporter;
+
+    public MainWindow(MainViewModel vm, ProveViewModel pvm, SampleCatalog samples, SettingsStore settings,
+                      java.util.concurrent.Executor executor, Notifier notifier) {
         this.vm = vm;
         this.pvm = pvm;
         this.samples = samples;
@@ -75,7 +80,11 @@ public final class MainWindow {
         lookupTab = new Tab("Lookup tables", lookupTables);
         lookupTab.setId("tabLookups");
         blowup = new BlowupView(selection);
-        blowupTab = new Tab("Blowup", blowup);
+        arith = new ArithmetizationView();
+        SplitPane blowupSplit = new SplitPane(blowup, arith);
+        blowupSplit.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        blowupSplit.setDividerPositions(0.5);
+        blowupTab = new Tab("Blowup", blowupSplit);
         blowupTab.setId("tabBlowup");
         heatmap = new TraceHeatmap(selection);
         heatmapTab = new Tab("Circuit layout", heatmap);
@@ -88,6 +97,7 @@ public final class MainWindow {
         runsTab.setId("tabRuns");
         pvm.runs().addListener((javafx.collections.ListChangeListener<ProveRun>) c ->
                 showTabIf(runsTab, !pvm.runs().isEmpty(), tabs.getTabs().size()));
+        exporter = new Exporter(vm, pvm, executor, notifier, this::charts);
         root.setId("mainRoot");
         root.setTop(menus());
         root.setCenter(center());
@@ -159,6 +169,11 @@ public final class MainWindow {
         lookupTables.setTables(tables);
         boolean compiled = a != null && a.compiled() != null;
         blowup.setLedger(compiled ? a.ledger() : null);
+        if (compiled) {
+            arith.set(a.ledger(), a.estimates(), a.estimateTotals());
+        } else {
+            arith.set(null, null, null);
+        }
         heatmap.setTrace(compiled ? a.trace() : null);
         showTabIf(blowupTab, compiled, 1);
         showTabIf(lookupTab, !tables.isEmpty(), compiled ? 2 : 1);
@@ -186,6 +201,24 @@ public final class MainWindow {
         return false;
     }
 
+    /** The charts currently shown, by title, for export. */
+    java.util.Map<String, org.jfree.chart.JFreeChart> charts() {
+        java.util.Map<String, org.jfree.chart.JFreeChart> out = new java.util.LinkedHashMap<>();
+        if (blowup.chart() != null) {
+            out.put("Circuit blowup per layer", blowup.chart());
+        }
+        if (arith.chart() != null) {
+            out.put("Arithmetizations compared", arith.chart());
+        }
+        if (lookupTables.viewer().chart() != null && tabs.getTabs().contains(lookupTab)) {
+            out.put("Lookup table", lookupTables.viewer().chart());
+        }
+        if (pvm.lastProperty().get() != null) {
+            out.put("Heap while proving", proveView.heapChart());
+        }
+        return out;
+    }
+
     public ProveView proveView() {
         return proveView;
     }
@@ -211,10 +244,23 @@ public final class MainWindow {
         open.setId("menuOpen");
         open.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
         open.setOnAction(e -> chooseFile());
+        Menu export = new Menu("_Export");
+        MenuItem exJson = new MenuItem("Report as _JSON...");
+        exJson.setOnAction(e -> exporter.report(root.getScene().getWindow(), "json"));
+        MenuItem exCsv = new MenuItem("Report as _CSV...");
+        exCsv.setOnAction(e -> exporter.report(root.getScene().getWindow(), "csv"));
+        MenuItem exHtml = new MenuItem("Report as _HTML page...");
+        exHtml.setOnAction(e -> exporter.report(root.getScene().getWindow(), "html"));
+        MenuItem exPng = new MenuItem("Charts as _PNG...");
+        exPng.setOnAction(e -> exporter.chartsAsPng(root.getScene().getWindow()));
+        MenuItem exProof = new MenuItem("Proof and _verifying key...");
+        exProof.setOnAction(e -> exporter.proofFiles(root.getScene().getWindow()));
+        export.getItems().addAll(exJson, exCsv, exHtml, exPng, exProof);
         MenuItem quit = new MenuItem("_Quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> root.getScene().getWindow().hide());
-        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), quit);
+        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), export,
+                new SeparatorMenuItem(), quit);
 
         MenuItem proveItem = new MenuItem("_Prove");
         proveItem.setId("menuProve");

@@ -14,7 +14,7 @@ import dev.zkscope.quant.Target;
  * @param target        calibration target: small scales and tables, or accuracy
  * @param inputScale    log2 of the input/activation scale, or null to let calibration choose
  * @param paramScale    log2 of the parameter scale, or null to let calibration choose
- * @param innerCols     products per dot-product row (EZKL's num_inner_cols)
+ * @param innerCols     products per dot-product row (EZKL's num_inner_cols), or {@link CompileOptions#AUTO}
  * @param preset        proof parameter preset name (see {@link ProofParameters#byName})
  * @param zeroKnowledge blinding on or off
  * @param input         who sees the input: PRIVATE (advice) or PUBLIC (instance column)
@@ -28,8 +28,8 @@ public record ModelSettings(int batch, Target target, Integer inputScale, Intege
         }
         checkScale(inputScale, "input");
         checkScale(paramScale, "parameter");
-        if (innerCols < 1 || innerCols > 64) {
-            throw new IllegalArgumentException("inner columns must be in [1, 64], got " + innerCols);
+        if (innerCols != CompileOptions.AUTO && (innerCols < 1 || innerCols > 64)) {
+            throw new IllegalArgumentException("inner columns must be auto or in [1, 64], got " + innerCols);
         }
         ProofParameters.byName(preset);
     }

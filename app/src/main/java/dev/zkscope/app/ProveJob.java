@@ -42,7 +42,10 @@ final class ProveJob {
     private final List<PhaseTime> done = new ArrayList<>();
     private long t0;
 
-    ProveJob(Analysis analysis, int id, Consumer<PhaseTime> onPhase, BooleanSupplier cancelled) {
+    private final Forecast forecast;
+
+    ProveJob(Analysis analysis, int id, Forecast forecast, Consumer<PhaseTime> onPhase, BooleanSupplier cancelled) {
+        this.forecast = forecast;
         this.analysis = analysis;
         this.id = id;
         this.onPhase = onPhase;
@@ -110,7 +113,7 @@ final class ProveJob {
             }
             return new ProveRun(id, analysis.session().displayName(), analysis.settings(), cm.circuit().logN(),
                     cm.ledger().gadgetRows(), done, keygen, prove, verify, heap.peakBytes(), heap.samples(), bytes,
-                    pk.verifyingKey(), w.publicValues(), w.output(), verdict, input.source());
+                    pk.verifyingKey(), w.publicValues(), w.output(), verdict, input.source(), forecast);
         } finally {
             heap.stop();
         }

@@ -27,11 +27,12 @@ import java.util.List;
  * @param output       the quantized model output the proof claims
  * @param verdict      the verifier's answer on the honest proof
  * @param inputSource  where the proved input came from
+ * @param forecast     the cost model's prediction made before the run, or null if none was ready
  */
 public record ProveRun(int id, String model, ModelSettings settings, int logN, int gadgetRows, List<PhaseTime> phases,
                        double keygenMillis, double proveMillis, double verifyMillis, long peakHeap,
                        List<HeapSampler.Sample> heap, byte[] proof, VerifyingKey vk, long[] publicValues,
-                       long[] output, VerifyResult verdict, String inputSource) {
+                       long[] output, VerifyResult verdict, String inputSource, Forecast forecast) {
     public ProveRun {
         phases = List.copyOf(phases);
         heap = List.copyOf(heap);

@@ -128,6 +128,7 @@ final class ProveView extends BorderPane {
                 timeline.show(pvm.phases(), pvm.elapsedProperty().get()));
         pvm.elapsedProperty().addListener((o, a, b) -> timeline.show(pvm.phases(), b.doubleValue()));
         vm.analysisProperty().addListener((o, a, an) -> showPlan(an));
+        pvm.forecastProperty().addListener((o, a, f) -> showPlan(vm.analysis()));
         showPlan(vm.analysis());
         updateButtons();
     }
@@ -139,6 +140,10 @@ final class ProveView extends BorderPane {
         BorderPane p = new BorderPane(content, l, null, null, null);
         p.setMinSize(0, 0);
         return p;
+    }
+
+    org.jfree.chart.JFreeChart heapChart() {
+        return heapChart.chart();
     }
 
     private void updateButtons() {
@@ -162,8 +167,25 @@ final class ProveView extends BorderPane {
                 + p.numQueries() + " FRI queries at blowup 2^" + p.logBlowup() + " + " + p.grindingBits()
                 + " grinding bits), zero knowledge " + (p.zeroKnowledge() ? "on" : "off") + ", input "
                 + a.settings().input().name().toLowerCase() + ", weights "
-                + a.settings().weights().name().toLowerCase() + ".");
+                + a.settings().weights().name().toLowerCase() + ".\n" + forecastText(pvm.forecastProperty().get()));
         plan.setTooltip(new Tooltip(Terms.SECURITY_BITS + "\n\n" + Terms.FRI));
+    }
+
+    private static String forecastText(Forecast f) {
+        if (f == null) {
+            return "Predicting time and memory with the cost model (calibrated on this machine the first time)...";
+        }
+        return String.format(java.util.Locale.ROOT, "Predicted before proving: prover %.1f s, peak heap %s (cost model "
+                + "%s).", f.proveSeconds(), Format.bytes(f.peakHeapBytes()), f.origin());
+    }
+
+    private static String predicted(ProveRun r, boolean time) {
+        Forecast f = r.forecast();
+        if (f == null) {
+            return "";
+        }
+        return "predicted " + (time ? String.format(java.util.Locale.ROOT, "%.1f s", f.proveSeconds())
+                : Format.bytes(f.peakHeapBytes()));
     }
 
     private void showRun(ProveRun r) {
@@ -172,12 +194,13 @@ final class ProveView extends BorderPane {
             return;
         }
         figures.getChildren().addAll(
-                card("Prove time", Format.millis(r.proveMillis()), "Wall time of the prover's rounds."),
+                card("Prove time", Format.millis(r.proveMillis()), predicted(r, true),
+                        "Wall time of the prover's rounds, beside the cost model's prediction."),
                 card("Key generation", Format.millis(r.keygenMillis()), "Deriving the proving and verifying keys "
                         + "(once per circuit)."),
                 card("Verify time", Format.millis(r.verifyMillis()), "Wall time of the verifier."),
-                card("Peak heap", Format.bytes(r.peakHeap()), "Largest used heap sampled during the run (includes "
-                        + "garbage not yet collected)."),
+                card("Peak heap", Format.bytes(r.peakHeap()), predicted(r, false), "Largest used heap sampled during "
+                        + "the run (includes garbage not yet collected), beside the cost model's prediction."),
                 card("Proof size", Format.bytes(r.proof().length), "Serialized proof bytes."),
                 card("Security", r.securityBits() + " bits", Terms.SECURITY_BITS),
                 card("Trace", "2^" + r.logN() + " rows", Terms.ROW),
@@ -187,10 +210,17 @@ final class ProveView extends BorderPane {
     }
 
     private static Node card(String name, String value, String help) {
+        return card(name, value, "", help);
+    }
+
+    private static Node card(String name, String value, String sub, String help) {
         Label n = new Label(name);
         Label v = new Label(value);
         v.getStyleClass().add("figure");
         VBox b = new VBox(2, n, v);
+        if (!sub.isEmpty()) {
+            b.getChildren().add(new Label(sub));
+        }
         b.getStyleClass().add("card");
         b.setMinWidth(130);
         Tooltip t = new Tooltip(help);

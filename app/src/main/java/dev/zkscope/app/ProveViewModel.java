@@ -1,7 +1,9 @@
 package dev.zkscope.app;
 
 import dev.zkscope.compile.ModelWitness;
+import dev.zkscope.plonk.ProofShape;
 import dev.zkscope.plonk.ProofSystem;
+import dev.zkscope.predict.CostModel;
 import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.profile.HeapSampler;
 import dev.zkscope.viz.run.PhaseTime;
@@ -43,6 +45,8 @@ public final class ProveViewModel {
     private final Executor executor;
     private final Notifier notifier;
     private final Supplier<Analysis> analysis;
+    private final ReadOnlyObjectWrapper<Forecast> forecast = new ReadOnlyObjectWrapper<>(this, "forecast");
+    private long forecastGeneration;
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress");
     private final ReadOnlyStringWrapper phase = new ReadOnlyStringWrapper(this, "phase", "");
@@ -57,10 +61,45 @@ public final class ProveViewModel {
     private Timeline poll;
     private int nextId = 1;
 
-    public ProveViewModel(Executor executor, Notifier notifier, Supplier<Analysis> analysis) {
+    public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis) {
         this.executor = executor;
         this.notifier = notifier;
-        this.analysis = analysis;
+        this.analysis = analysis::get;
+        analysis.addListener((o, a, b) -> predict(b));
+    }
+
+    /** The cost model's prediction for the open model's circuit; null until computed (or when not compiled). */
+    public ReadOnlyObjectProperty<Forecast> forecastProperty() {
+        return forecast.getReadOnlyProperty();
+    }
+
+    /**
+     * Predicts time and memory in the background with the prover's cost model (calibrated on this machine on first
+     * use, then cached), so that the figures are on screen before the user presses Prove.
+     */
+    private void predict(Analysis a) {
+        long gen = ++forecastGeneration;
+        forecast.set(null);
+        if (a == null || a.compiled() == null) {
+            return;
+        }
+        Task<Forecast> t = new Task<>() {
+            @Override
+            protected Forecast call() {
+                CostModel m = CostModel.loadOrCalibrate();
+                CostModel.Prediction p = m.predict(ProofShape.of(a.compiled().circuit(),
+                        a.settings().proofParameters()));
+                Runtime rt = Runtime.getRuntime();
+                return new Forecast(p.proveSeconds(), p.peakHeapBytes(rt.totalMemory() - rt.freeMemory()), m.origin());
+            }
+        };
+        t.setOnSucceeded(e -> {
+            if (gen == forecastGeneration) {
+                forecast.set(t.getValue());
+            }
+        });
+        t.setOnFailed(e -> LOG.log(Level.WARNING, "cost model prediction failed", t.getException()));
+        executor.execute(t);
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
@@ -125,7 +164,7 @@ public final class ProveViewModel {
         running.set(true);
         AtomicBoolean flag = new AtomicBoolean();
         cancelFlag = flag;
-        ProveJob job = new ProveJob(a, nextId, p -> Platform.runLater(() -> onPhase(p)), flag::get);
+        ProveJob job = new ProveJob(a, nextId, forecast.get(), p -> Platform.runLater(() -> onPhase(p)), flag::get);
         Task<ProveRun> t = new Task<>() {
             @Override
             protected ProveRun call() {

@@ -1,5 +1,6 @@
 package dev.zkscope.app;
 
+import dev.zkscope.compile.CompileOptions;
 import dev.zkscope.compile.CompileOptions.Visibility;
 import dev.zkscope.compile.CostLedger;
 import dev.zkscope.plonk.ProofParameters;
@@ -30,13 +31,14 @@ import javafx.scene.layout.VBox;
  */
 final class SettingsView extends ScrollPane {
     static final String AUTO = "auto (calibrate)";
+    static final String AUTO_COLS = "auto (smallest trace)";
 
     private final MainViewModel vm;
     private final ComboBox<String> target = new ComboBox<>();
     private final ComboBox<String> inputScale = new ComboBox<>();
     private final ComboBox<String> paramScale = new ComboBox<>();
     private final Spinner<Integer> batch = new Spinner<>(1, 1 << 16, 1);
-    private final Spinner<Integer> innerCols = new Spinner<>(1, 64, 16);
+    private final ComboBox<String> innerCols = new ComboBox<>();
     private final ComboBox<String> preset = new ComboBox<>();
     private final CheckBox zk = new CheckBox("on");
     private final ComboBox<Visibility> inputVis = new ComboBox<>();
@@ -60,8 +62,10 @@ final class SettingsView extends ScrollPane {
         }
         batch.setEditable(true);
         batch.setPrefWidth(110);
-        innerCols.setEditable(true);
-        innerCols.setPrefWidth(110);
+        innerCols.getItems().add(AUTO_COLS);
+        for (int c = 1; c <= 32; c++) {
+            innerCols.getItems().add(String.valueOf(c));
+        }
         preset.setId("presetBox");
         for (ProofParameters p : ProofParameters.presets()) {
             preset.getItems().add(p.name());
@@ -97,7 +101,7 @@ final class SettingsView extends ScrollPane {
         row(form, r++, "Parameter scale (log2)", paramScale, "Weights are stored as round(w * 2^s). Auto follows "
                 + "the input scale or calibration.");
         row(form, r++, "Inner columns", innerCols, "Products per dot-product row (EZKL's num_inner_cols): wider "
-                + "rows mean fewer rows but more columns.");
+                + "rows mean fewer rows but more columns. Auto picks the fewest columns that reach the smallest trace.");
         row(form, r++, "Proof preset", preset, Terms.SECURITY_BITS + " " + Terms.FRI);
         row(form, r++, "Zero knowledge", zk, "Blinding rows and salted Merkle leaves hide the private values; "
                 + "turn off to see what zero knowledge costs.");
@@ -164,7 +168,7 @@ final class SettingsView extends ScrollPane {
             inputScale.setValue(s.inputScale() == null ? AUTO : String.valueOf(s.inputScale()));
             paramScale.setValue(s.paramScale() == null ? AUTO : String.valueOf(s.paramScale()));
             batch.getValueFactory().setValue(s.batch());
-            innerCols.getValueFactory().setValue(s.innerCols());
+            innerCols.setValue(s.innerCols() == CompileOptions.AUTO ? AUTO_COLS : String.valueOf(s.innerCols()));
             preset.setValue(s.preset());
             zk.setSelected(s.zeroKnowledge());
             inputVis.setValue(s.input());
@@ -182,9 +186,10 @@ final class SettingsView extends ScrollPane {
         Integer in = scale(inputScale.getValue());
         Integer param = scale(paramScale.getValue());
         Integer b = batch.getValue();
-        Integer cols = innerCols.getValue();
+        int cols = innerCols.getValue() == null || AUTO_COLS.equals(innerCols.getValue()) ? CompileOptions.AUTO
+                : Integer.parseInt(innerCols.getValue());
         try {
-            vm.applySettings(new ModelSettings(b == null ? 1 : b, t, in, param, cols == null ? 16 : cols,
+            vm.applySettings(new ModelSettings(b == null ? 1 : b, t, in, param, cols,
                     preset.getValue(), zk.isSelected(), inputVis.getValue(), weightsVis.getValue()));
         } catch (IllegalArgumentException e) {
             pull(vm.settings());

@@ -27,8 +27,8 @@ public final class ZkscopeApp extends Application {
         Notifier notifier = new DialogNotifier(() -> stage);
         MainViewModel vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, notifier,
                 new RecentFiles(settings));
-        ProveViewModel pvm = new ProveViewModel(executor, notifier, vm::analysis);
-        MainWindow window = new MainWindow(vm, pvm, samples, settings);
+        ProveViewModel pvm = new ProveViewModel(executor, notifier, vm.analysisProperty());
+        MainWindow window = new MainWindow(vm, pvm, samples, settings, executor, notifier);
         Scene scene = new Scene(window.root(), 1600, 1000);
         stage.setTitle("zkscope \u2014 ZKML circuit explorer");
         stage.setScene(scene);

@@ -2,19 +2,61 @@ package dev.zkscope.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zkscope.viz.LayerRow;
 import dev.zkscope.viz.graph.GraphLayout;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** The analysis pipeline and the report, without JavaFX. */
 class AnalyzerTest {
-    @Test
-    void analyze_sigmoidTanhModel_hasFunctionTables() throws Exception {
-        long t0 = System.nanoTime();
+    static Analysis sigmoid;
+
+    @BeforeAll
+    static void analyse() throws Exception {
         ModelSession s = new ModelLoader(GraphLayout::estimateWidth).load(AppFixture.sample("mlp_sigmoid_tanh"), 1);
-        Analysis a = new Analyzer().analyze(s, ModelSettings.defaults());
-        assertThat(a.problem()).isNull();
-        assertThat(a.lookupTables()).extracting(e -> e.table().name()).contains("sigmoid", "tanh");
-        assertThat(a.calibration()).contains("testset");
-        assertThat(a.fidelity().argmaxAgreement()).isGreaterThan(0.5);
-        System.out.println("analysis took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        sigmoid = new Analyzer().analyze(s, ModelSettings.defaults());
+    }
+
+    @Test
+    void analyze_quantizesAndCompiles_withLedgerCostsOnEveryLayer() {
+        assertThat(sigmoid.problem()).isNull();
+        assertThat(sigmoid.lookupTables()).extracting(e -> e.table().name()).contains("sigmoid", "tanh");
+        assertThat(sigmoid.calibration()).contains("testset");
+        assertThat(sigmoid.fidelity().argmaxAgreement()).isGreaterThan(0.5);
+        assertThat(sigmoid.compiled()).isNotNull();
+        List<LayerRow> rows = sigmoid.rows();
+        assertThat(rows).allSatisfy(r -> assertThat(r.cost()).as(r.name()).isNotNull());
+        long ledgerRows = sigmoid.ledger().layers().stream().filter(l -> rows.stream()
+                .anyMatch(r -> r.name().equals(l.layer()))).mapToLong(l -> l.rows()).sum();
+        assertThat(rows.stream().mapToLong(r -> r.cost().rows()).sum()).isEqualTo(ledgerRows);
+        assertThat(sigmoid.trace().n()).isEqualTo(sigmoid.ledger().n());
+        assertThat(sigmoid.estimates()).isNotEmpty();
+    }
+
+    @Test
+    void settings_changeTheCompiledCircuit() throws Exception {
+        Analysis narrow = new Analyzer().analyze(sigmoid.session(), ModelSettings.defaults().withInnerCols(2));
+        Analysis wide = new Analyzer().analyze(sigmoid.session(), ModelSettings.defaults().withInnerCols(16));
+        assertThat(narrow.ledger().gadgetRows()).isGreaterThan(wide.ledger().gadgetRows());
+        Analysis noZk = new Analyzer().analyze(sigmoid.session(), ModelSettings.defaults().withZeroKnowledge(false));
+        assertThat(noZk.ledger().reservedRows()).isLessThan(sigmoid.ledger().reservedRows());
+    }
+
+    @Test
+    void report_jsonCsvHtml_carryTheLedger() throws Exception {
+        JsonNode j = new ObjectMapper().readTree(Report.json(sigmoid, List.of()));
+        assertThat(j.path("layers")).hasSize(sigmoid.session().graph().nodes().size());
+        assertThat(j.path("trace").path("log_n").asInt()).isEqualTo(sigmoid.ledger().logN());
+        assertThat(j.path("settings").path("security_bits").asInt()).isGreaterThanOrEqualTo(100);
+        String csv = Report.csv(sigmoid);
+        assertThat(csv.lines().count()).isGreaterThan(sigmoid.rows().size());
+        assertThat(csv).contains("/Sigmoid");
+        String html = Report.html(sigmoid, List.of(), Map.of("Blowup", Exporter.png(
+                dev.zkscope.viz.BlowupView.chart(sigmoid.ledger(), false))));
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("data:image/png;base64,").contains("/Tanh");
     }
 }

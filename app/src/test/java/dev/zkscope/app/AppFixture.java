@@ -20,8 +20,8 @@ final class AppFixture {
     AppFixture(Stage stage) {
         vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, new DialogNotifier(() -> stage),
                 new RecentFiles(settings));
-        pvm = new ProveViewModel(executor, new DialogNotifier(() -> stage), vm::analysis);
-        window = new MainWindow(vm, pvm, samples, settings);
+        pvm = new ProveViewModel(executor, new DialogNotifier(() -> stage), vm.analysisProperty());
+        window = new MainWindow(vm, pvm, samples, settings, executor, new DialogNotifier(() -> stage));
         stage.setScene(new Scene(window.root(), 1200, 760));
         stage.show();
     }

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * A plain (non-JMH) timing of whole proofs, with phases and peak heap: java -cp zkscope-bench.jar
- * dev.zkscope.bench.QuickProof [preset] [logN...]. Reports the median of 3 runs after one warm-up.
+ * dev.zkscope.bench.QuickProof [preset] [logN...]. Reports the median of -Dreps=3 runs after one warm-up, wall
+ * and process CPU time (the latter is what the other users of a shared machine cannot inflate).
  */
 public final class QuickProof {
     public static void main(String[] args) {
@@ -22,15 +23,16 @@ public final class QuickProof {
             int logN = Integer.parseInt(args[i]);
             BenchCircuits.Instance inst = BenchCircuits.mix(logN, p.reservedRows());
             ProvingKey pk = ProofSystem.keygen(inst.circuit(), p);
-            long[] times = new long[4];
-            long[] cpu = new long[4];
+            int reps = Integer.getInteger("reps", 3) + 1;
+            long[] times = new long[reps];
+            long[] cpu = new long[reps];
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            long[] vt = new long[4];
+            long[] vt = new long[reps];
             long peak = 0;
             Map<String, Long> phases = new LinkedHashMap<>();
             Proof proof = null;
-            for (int rep = 0; rep < 4; rep++) {
+            for (int rep = 0; rep < reps; rep++) {
                 System.gc();
                 HeapSampler hs = new HeapSampler(10).start();
                 long c0 = os.getProcessCpuTime();
@@ -40,7 +42,7 @@ public final class QuickProof {
                     public void phaseStarted(String phase) { }
                     public void phaseFinished(String phase, long nanos) {
                         if (r > 0) {
-                            phases.merge(phase, nanos / 3, Long::sum);
+                            phases.merge(phase, nanos / (reps - 1), Long::sum);
                         }
                     }
                 });
@@ -55,14 +57,15 @@ public final class QuickProof {
                     throw new IllegalStateException("rejected: " + res);
                 }
             }
-            java.util.Arrays.sort(times, 1, 4);
-            java.util.Arrays.sort(cpu, 1, 4);
-            java.util.Arrays.sort(vt, 1, 4);
+            java.util.Arrays.sort(times, 1, reps);
+            java.util.Arrays.sort(cpu, 1, reps);
+            java.util.Arrays.sort(vt, 1, reps);
+            int mid = 1 + (reps - 1) / 2;
             StringBuilder sb = new StringBuilder();
             phases.forEach((k, v) -> sb.append(String.format(" %s=%.0f", k, v / 1e6)));
             System.out.printf("logN=%d prove median %.0f ms wall, %.0f ms CPU (%.0f ms per core), verify %.1f ms, "
                     + "proof %d bytes, peak heap %d MiB, load %.1f |%s%n",
-                    logN, times[2] / 1e6, cpu[2] / 1e6, cpu[2] / 2e6, vt[2] / 1e6, proof.sizeBytes(), peak >> 20,
+                    logN, times[mid] / 1e6, cpu[mid] / 1e6, cpu[mid] / 2e6, vt[mid] / 1e6, proof.sizeBytes(), peak >> 20,
                     os.getSystemLoadAverage(), sb);
         }
     }
