@@ -95,8 +95,6 @@ public final class MainWindow {
         runsView = new RunsView(pvm);
         runsTab = new Tab("Runs", runsView);
         runsTab.setId("tabRuns");
-        pvm.runs().addListener((javafx.collections.ListChangeListener<ProveRun>) c ->
-                showTabIf(runsTab, !pvm.runs().isEmpty(), tabs.getTabs().size()));
         exporter = new Exporter(vm, pvm, executor, notifier, this::charts);
         root.setId("mainRoot");
         root.setTop(menus());
@@ -179,6 +177,7 @@ public final class MainWindow {
         showTabIf(lookupTab, !tables.isEmpty(), compiled ? 2 : 1);
         showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
         showTabIf(proveTab, compiled, tabs.getTabs().indexOf(heatmapTab) + 1);
+        showTabIf(runsTab, compiled || !pvm.runs().isEmpty(), tabs.getTabs().indexOf(proveTab) + 1);
     }
 
     /** Tabs whose data source is missing are not shown (never an empty pane). */

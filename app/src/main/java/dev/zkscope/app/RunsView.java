@@ -6,7 +6,15 @@ import java.util.Locale;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
+import dev.zkscope.viz.chart.ChartPane;
+import dev.zkscope.viz.run.ScalingChart;
 import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.SplitPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
@@ -48,11 +56,48 @@ final class RunsView extends BorderPane {
                 col("Verdict", "The verifier's answer on the honest proof.",
                         r -> r.verdict().accepted() ? "accepted" : "rejected")));
         table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<ProveRun>) c -> compare());
-        setCenter(table);
         compare.setPadding(new Insets(8));
         compare.setWrapText(true);
         compare.setId("runsCompare");
-        setBottom(compare);
+        BorderPane top = new BorderPane(table, null, null, compare, null);
+
+        ComboBox<Integer> steps = new ComboBox<>();
+        steps.getItems().addAll(2, 3, 4, 5);
+        steps.setValue(3);
+        Button sweep = new Button("Run scaling sweep");
+        sweep.setId("sweepButton");
+        sweep.setTooltip(new Tooltip("Proves the open model padded to growing trace heights 2^k, 2^(k+1), ... and "
+                + "plots time and memory against rows beside the cost model's prediction. Cancel stops it."));
+        sweep.setOnAction(e -> pvm.sweep(steps.getValue()));
+        sweep.disableProperty().bind(pvm.runningProperty());
+        Label status = new Label();
+        status.textProperty().bind(pvm.sweepStatusProperty());
+        HBox bar = new HBox(10, new Label("Scaling sweep, trace heights:"), steps, sweep, status);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(6, 8, 6, 8));
+        BorderPane bottom = new BorderPane(chart, bar, null, null, null);
+        SplitPane split = new SplitPane(top, bottom);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.38);
+        setCenter(split);
+        pvm.runs().addListener((ListChangeListener<ProveRun>) c -> plot(pvm.runs()));
+        plot(pvm.runs());
+    }
+
+    private final ChartPane chart = new ChartPane("Prove the model (or run a sweep) to plot time and memory "
+            + "against rows.");
+
+    private void plot(List<ProveRun> runs) {
+        if (runs.isEmpty()) {
+            chart.setChart(null);
+            return;
+        }
+        List<ScalingChart.Point> pts = new java.util.ArrayList<>();
+        for (ProveRun r : runs) {
+            pts.add(new ScalingChart.Point(1L << r.logN(), r.proveMillis() / 1000,
+                    r.forecast() == null ? Double.NaN : r.forecast().proveSeconds(), r.peakHeap()));
+        }
+        chart.setChart(ScalingChart.chart(pts));
     }
 
     TableView<ProveRun> table() {

@@ -66,9 +66,9 @@ final class ScreenshotDriver {
         steps.add(new Step("tamper-rejected", () -> pvm.tamperFlipByte(pvm.lastProperty().get().proof().length / 2),
                 () -> pvm.verdictProperty().get() != null));
         steps.add(new Step("runs", () -> {
-            window.selection().select(pickLayer());
-            pvm.prove();
-        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 2 && window.showTab("tabRuns")
+            window.showTab("tabRuns");
+            pvm.sweep(3);
+        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 4 && pvm.sweepStatusProperty().get().isEmpty()
                 && selectRuns()));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
         if (withTables != null) {
@@ -82,7 +82,8 @@ final class ScreenshotDriver {
     }
 
     private boolean selectRuns() {
-        window.runsView().table().getSelectionModel().selectAll();
+        window.runsView().table().getSelectionModel().clearSelection();
+        window.runsView().table().getSelectionModel().selectIndices(1, 3);
         return true;
     }
 
