@@ -218,6 +218,11 @@ public final class MainWindow {
         return out;
     }
 
+    /** Switches between the light and the dark theme (View > Dark theme). */
+    public void setDarkTheme(boolean dark) {
+        darkTheme.setSelected(dark);
+    }
+
     public ProveView proveView() {
         return proveView;
     }
@@ -378,7 +383,7 @@ public final class MainWindow {
         BorderPane.setMargin(title, new Insets(6, 10, 4, 10));
 
         SplitPane split = new SplitPane(left, right);
-        split.setDividerPositions(0.3);
+        split.setDividerPositions(0.25);
         return split;
     }
 

@@ -32,17 +32,17 @@ final class RunsView extends BorderPane {
         table.setId("runsTable");
         table.setItems(pvm.runs());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         table.setPlaceholder(new Label("No proof runs yet: press Prove."));
         table.getColumns().addAll(List.of(
                 col("#", "Run number.", r -> String.valueOf(r.id())),
                 col("Model", "Model file.", ProveRun::model),
-                col("Preset", "Proof parameter preset and its conjectured security.",
-                        r -> r.settings().preset() + " (" + r.securityBits() + " bits)"),
-                col("ZK", "Zero knowledge on or off.", r -> r.settings().zeroKnowledge() ? "on" : "off"),
-                col("Scales", "Input and parameter scale (log2); auto = calibrated.",
-                        r -> scale(r.settings().inputScale()) + " / " + scale(r.settings().paramScale())),
-                col("Inner cols", "Products per dot-product row.", r -> r.settings().innerCols() == 0 ? "auto" : String.valueOf(r.settings().innerCols())),
+                col("Preset", "Proof parameter preset, its conjectured security, zero knowledge on or off.",
+                        r -> r.settings().preset() + ", " + r.securityBits() + " bits"
+                                + (r.settings().zeroKnowledge() ? "" : ", no ZK")),
+                col("Scales/cols", "Input and parameter scale (log2; auto = calibrated) and inner columns.",
+                        r -> scale(r.settings().inputScale()) + "/" + scale(r.settings().paramScale()) + ", "
+                                + (r.settings().innerCols() == 0 ? "auto" : String.valueOf(r.settings().innerCols()))),
                 col("Rows", "Trace height 2^k and the rows used by gadgets.",
                         r -> "2^" + r.logN() + " (" + Format.count(r.gadgetRows()) + " used)"),
                 col("Keygen", "Key generation time.", r -> Format.millis(r.keygenMillis())),
@@ -55,6 +55,11 @@ final class RunsView extends BorderPane {
                 col("Proof size", "Serialized proof.", r -> Format.bytes(r.proof().length)),
                 col("Verdict", "The verifier's answer on the honest proof.",
                         r -> r.verdict().accepted() ? "accepted" : "rejected")));
+        double[] mins = {34, 120, 160, 90, 130, 72, 72, 78, 62, 82, 82, 72};
+        for (int i = 0; i < mins.length && i < table.getColumns().size(); i++) {
+            table.getColumns().get(i).setMinWidth(mins[i]);
+            table.getColumns().get(i).setPrefWidth(mins[i] + 6);
+        }
         table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<ProveRun>) c -> compare());
         compare.setPadding(new Insets(8));
         compare.setWrapText(true);

@@ -78,6 +78,10 @@ final class ScreenshotDriver {
             }, () -> idle() && vm.session().file().equals(withTables.file())
                     && window.showTab("tabLookups")));
         }
+        steps.add(new Step("dark-theme", () -> {
+            window.setDarkTheme(true);
+            window.showTab("tabLayers");
+        }, () -> true));
         run(0);
     }
 
@@ -105,6 +109,7 @@ final class ScreenshotDriver {
     private void run(int i) {
         String last = System.getProperty("zkscope.screenshots.last");
         if (i == steps.size() || i > 0 && steps.get(i - 1).name().equals(last)) {
+            window.setDarkTheme(false);
             LOG.info("screenshots written to " + dir);
             Platform.exit();
             return;

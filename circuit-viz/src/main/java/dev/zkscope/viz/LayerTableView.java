@@ -48,11 +48,10 @@ public final class LayerTableView extends BorderPane {
         SortedList<LayerRow> sorted = new SortedList<>(filtered);
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         table.setPlaceholder(new Label("No model open"));
 
         TableColumn<LayerRow, Number> idx = num("#", "Position in topological order.", LayerRow::index);
-        idx.setMaxWidth(44);
         TableColumn<LayerRow, String> op = text("Op", Terms.OP, LayerRow::op);
         op.setCellFactory(c -> new TableCell<>() {
             @Override
@@ -74,15 +73,28 @@ public final class LayerTableView extends BorderPane {
         TableColumn<LayerRow, Number> params = num("Params", Terms.PARAMS, LayerRow::params);
         TableColumn<LayerRow, Number> macs = num("MACs", Terms.MACS, LayerRow::macs);
         TableColumn<LayerRow, Number> trows = costNum("Rows", Terms.ROWS, LayerRow.Cost::rows);
-        TableColumn<LayerRow, Number> advice = costNum("Advice cells", Terms.ADVICE, LayerRow.Cost::adviceCells);
+        TableColumn<LayerRow, Number> advice = costNum("Advice", Terms.ADVICE, LayerRow.Cost::adviceCells);
         TableColumn<LayerRow, String> lookups = text("Lookups per table", Terms.LOOKUPS,
                 r -> r.cost() == null ? "" : Format.perKey(r.cost().lookups()));
-        TableColumn<LayerRow, Number> range = costNum("Range checks", Terms.RANGE_CHECK, LayerRow.Cost::rangeChecks);
+        TableColumn<LayerRow, Number> range = costNum("Range chk", Terms.RANGE_CHECK, LayerRow.Cost::rangeChecks);
         TableColumn<LayerRow, Number> copies = costNum("Copies", Terms.COPIES, LayerRow.Cost::copies);
         TableColumn<LayerRow, Number> share = costNum("% of total", Terms.SHARE, LayerRow.Cost::share);
         share.setCellFactory(c -> new ShareCell());
-        share.setMinWidth(130);
         costColumns = List.of(trows, advice, lookups, range, copies, share);
+        // Minimum widths keep every header and figure readable; the table scrolls sideways when narrower.
+        widths(idx, 36, 36);
+        widths(op, 70, 90);
+        widths(name, 90, 130);
+        widths(ins, 90, 150);
+        widths(out, 70, 90);
+        widths(params, 62, 70);
+        widths(macs, 62, 78);
+        widths(trows, 52, 62);
+        widths(advice, 60, 72);
+        widths(lookups, 110, 200);
+        widths(range, 76, 80);
+        widths(copies, 60, 70);
+        widths(share, 110, 130);
         table.getColumns().addAll(List.of(idx, op, name, ins, out, params, macs, trows, advice, lookups, range,
                 copies, share));
         table.setRowFactory(t -> new TableRow<>() {
@@ -175,6 +187,11 @@ public final class LayerTableView extends BorderPane {
         }
     }
 
+    private static void widths(TableColumn<LayerRow, ?> c, double min, double pref) {
+        c.setMinWidth(min);
+        c.setPrefWidth(pref);
+    }
+
     private static Tooltip tip(String text) {
         Tooltip t = new Tooltip(text);
         t.setWrapText(true);
@@ -196,6 +213,14 @@ public final class LayerTableView extends BorderPane {
         TableColumn<LayerRow, String> c = new TableColumn<>();
         header(c, title, help);
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(f.apply(d.getValue())));
+        c.setCellFactory(x -> new TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+            }
+        });
         return c;
     }
 

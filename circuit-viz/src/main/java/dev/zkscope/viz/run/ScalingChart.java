@@ -39,6 +39,8 @@ public final class ScalingChart {
         x.setBase(2);
         x.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
         x.setSmallestValue(1);
+        x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
+        x.setMinorTickMarksVisible(false);
         NumberAxis time = new NumberAxis("seconds");
         XYLineAndShapeRenderer tr = new XYLineAndShapeRenderer(false, true);
         tr.setSeriesPaint(0, Charts.PALETTE[0]);
