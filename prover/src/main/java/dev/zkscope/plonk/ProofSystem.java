@@ -164,7 +164,8 @@ public final class ProofSystem {
     /**
      * Proves that the witness satisfies the circuit. The caller runs {@link dev.zkscope.circuit.Checker} first; a
      * witness of the wrong shape, a lookup input missing from its table, or any constraint that does not hold
-     * throws IllegalArgumentException.
+     * throws IllegalArgumentException. Interrupting the proving thread stops the proof at the next phase boundary
+     * with a {@link java.util.concurrent.CancellationException}.
      */
     public static Proof prove(ProvingKey pk, Witness witness, PhaseListener listener) {
         return new Prover(pk, listener, false, null).prove(witness);

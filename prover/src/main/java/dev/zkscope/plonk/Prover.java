@@ -74,7 +74,11 @@ final class Prover {
         trees[Layout.FIXED] = pk.fixedTree;
     }
 
+    /** Runs one named phase; a proof whose thread was interrupted stops between phases (the GUI's Cancel). */
     private void phase(String name, Runnable body) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("proof cancelled before phase '" + name + "'");
+        }
         listener.phaseStarted(name);
         long t0 = System.nanoTime();
         body.run();

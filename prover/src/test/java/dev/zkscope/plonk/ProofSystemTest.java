@@ -21,9 +21,26 @@ class ProofSystemTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {3, 4, 5, 6, 8, 10, 12})
+    @ValueSource(ints = {3, 4, 5, 6, 8, 10, 12, 13, 14})
     void prove_honestProofVerifies_zkOff(int logN) {
         roundTrip(logN, false);
+    }
+
+    @Test
+    void prove_stopsWhenInterrupted() {
+        ProofParameters p = test(true);
+        TestCircuits.Instance inst = TestCircuits.random(3, 8, p.reservedRows());
+        ProvingKey pk = ProofSystem.keygen(inst.circuit(), p);
+        PhaseListener interruptAfterFirst = new PhaseListener() {
+            public void phaseStarted(String phase) { }
+            public void phaseFinished(String phase, long nanos) { Thread.currentThread().interrupt(); }
+        };
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProofSystem.prove(pk, inst.witness(), interruptAfterFirst))
+                    .isInstanceOf(java.util.concurrent.CancellationException.class);
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     private static void roundTrip(int logN, boolean zk) {
