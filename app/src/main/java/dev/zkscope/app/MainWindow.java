@@ -383,7 +383,7 @@ public final class MainWindow {
         BorderPane.setMargin(title, new Insets(6, 10, 4, 10));
 
         SplitPane split = new SplitPane(left, right);
-        split.setDividerPositions(0.25);
+        split.setDividerPositions(0.22);
         return split;
     }
 

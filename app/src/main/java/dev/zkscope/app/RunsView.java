@@ -55,7 +55,7 @@ final class RunsView extends BorderPane {
                 col("Proof size", "Serialized proof.", r -> Format.bytes(r.proof().length)),
                 col("Verdict", "The verifier's answer on the honest proof.",
                         r -> r.verdict().accepted() ? "accepted" : "rejected")));
-        double[] mins = {34, 120, 160, 90, 130, 72, 72, 78, 62, 82, 82, 72};
+        double[] mins = {34, 110, 130, 128, 136, 68, 68, 76, 58, 80, 80, 68};
         for (int i = 0; i < mins.length && i < table.getColumns().size(); i++) {
             table.getColumns().get(i).setMinWidth(mins[i]);
             table.getColumns().get(i).setPrefWidth(mins[i] + 6);

@@ -63,6 +63,7 @@ public final class LayerTableView extends BorderPane {
                     setTooltip(null);
                     return;
                 }
+                setAlignment(Pos.TOP_LEFT);
                 setText(r.isUnsupported() ? "\u26a0 " + item + " (unsupported)" : item);
                 setTooltip(r.isUnsupported() ? tip(Terms.UNSUPPORTED + "\n" + r.unsupported()) : null);
             }
@@ -74,9 +75,9 @@ public final class LayerTableView extends BorderPane {
         TableColumn<LayerRow, Number> macs = num("MACs", Terms.MACS, LayerRow::macs);
         TableColumn<LayerRow, Number> trows = costNum("Rows", Terms.ROWS, LayerRow.Cost::rows);
         TableColumn<LayerRow, Number> advice = costNum("Advice", Terms.ADVICE, LayerRow.Cost::adviceCells);
-        TableColumn<LayerRow, String> lookups = text("Lookups per table", Terms.LOOKUPS,
-                r -> r.cost() == null ? "" : Format.perKey(r.cost().lookups()));
-        TableColumn<LayerRow, Number> range = costNum("Range chk", Terms.RANGE_CHECK, LayerRow.Cost::rangeChecks);
+        TableColumn<LayerRow, String> lookups = text("Lookups by table", Terms.LOOKUPS,
+                r -> r.cost() == null ? "" : Format.perKey(r.cost().lookups()).replace(", ", "\n"));
+        TableColumn<LayerRow, Number> range = costNum("Range checks", Terms.RANGE_CHECK, LayerRow.Cost::rangeChecks);
         TableColumn<LayerRow, Number> copies = costNum("Copies", Terms.COPIES, LayerRow.Cost::copies);
         TableColumn<LayerRow, Number> share = costNum("% of total", Terms.SHARE, LayerRow.Cost::share);
         share.setCellFactory(c -> new ShareCell());
@@ -84,15 +85,15 @@ public final class LayerTableView extends BorderPane {
         // Minimum widths keep every header and figure readable; the table scrolls sideways when narrower.
         widths(idx, 36, 36);
         widths(op, 70, 90);
-        widths(name, 90, 130);
-        widths(ins, 90, 150);
-        widths(out, 70, 90);
-        widths(params, 62, 70);
-        widths(macs, 62, 78);
+        widths(name, 90, 120);
+        widths(ins, 120, 170);
+        widths(out, 100, 100);
+        widths(params, 58, 62);
+        widths(macs, 60, 66);
         widths(trows, 52, 62);
         widths(advice, 60, 72);
-        widths(lookups, 110, 200);
-        widths(range, 76, 80);
+        widths(lookups, 130, 150);
+        widths(range, 108, 108);
         widths(copies, 60, 70);
         widths(share, 110, 130);
         table.getColumns().addAll(List.of(idx, op, name, ins, out, params, macs, trows, advice, lookups, range,
@@ -217,8 +218,18 @@ public final class LayerTableView extends BorderPane {
             @Override
             protected void updateItem(String item, boolean empty) {
                 super.updateItem(item, empty);
-                setText(empty ? null : item);
+                setAlignment(Pos.TOP_LEFT);
                 setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+                if (!empty && item != null && item.indexOf('\n') >= 0) {
+                    // Several lines: a label computes its height from all of them, so the row grows to fit.
+                    Label l = new Label(item);
+                    l.setMinHeight(Region.USE_PREF_SIZE);
+                    setText(null);
+                    setGraphic(l);
+                } else {
+                    setGraphic(null);
+                    setText(empty ? null : item);
+                }
             }
         });
         return c;
@@ -240,7 +251,7 @@ public final class LayerTableView extends BorderPane {
     /** Right-aligned, grouped integers. */
     private static final class NumberCell extends TableCell<LayerRow, Number> {
         NumberCell() {
-            setAlignment(Pos.CENTER_RIGHT);
+            setAlignment(Pos.TOP_RIGHT);
         }
 
         @Override
@@ -259,8 +270,9 @@ public final class LayerTableView extends BorderPane {
         ShareCell() {
             bar.getStyleClass().add("share-bar");
             bar.setMaxHeight(12);
-            StackPane.setAlignment(bar, Pos.CENTER_LEFT);
-            StackPane.setAlignment(label, Pos.CENTER_RIGHT);
+            StackPane.setAlignment(bar, Pos.TOP_LEFT);
+            StackPane.setAlignment(label, Pos.TOP_RIGHT);
+            StackPane.setMargin(bar, new Insets(3, 0, 0, 0));
             box.setMinWidth(0);
             setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
         }
