@@ -166,6 +166,14 @@ public final class MainWindow {
         List<LookupTablesView.Entry> tables = a == null ? List.of() : a.lookupTables();
         lookupTables.setTables(tables);
         boolean compiled = a != null && a.compiled() != null;
+        java.util.List<LookupTablesView.CircuitTable> circuitTables = new java.util.ArrayList<>();
+        if (compiled) {
+            java.util.Map<String, Long> used = a.ledger().totalLookupsByTable();
+            for (dev.zkscope.compile.TableInfo t : a.ledger().tables()) {
+                circuitTables.add(new LookupTablesView.CircuitTable(t, used.getOrDefault(t.name(), 0L)));
+            }
+        }
+        lookupTables.setCircuitTables(circuitTables);
         blowup.setLedger(compiled ? a.ledger() : null);
         if (compiled) {
             arith.set(a.ledger(), a.estimates(), a.estimateTotals());
@@ -174,7 +182,7 @@ public final class MainWindow {
         }
         heatmap.setTrace(compiled ? a.trace() : null);
         showTabIf(blowupTab, compiled, 1);
-        showTabIf(lookupTab, !tables.isEmpty(), compiled ? 2 : 1);
+        showTabIf(lookupTab, !tables.isEmpty() || !circuitTables.isEmpty(), compiled ? 2 : 1);
         showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
         showTabIf(proveTab, compiled, tabs.getTabs().indexOf(heatmapTab) + 1);
         showTabIf(runsTab, compiled || !pvm.runs().isEmpty(), tabs.getTabs().indexOf(proveTab) + 1);
