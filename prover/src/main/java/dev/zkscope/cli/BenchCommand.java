@@ -55,6 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--markdown", paramLabel = "FILE", description = "also write the table as Markdown to FILE")
     Path markdown;
 
+    @Option(names = "--phases", description = "also print predicted beside measured time per prover phase")
+    boolean phases;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -110,6 +113,9 @@ public final class BenchCommand implements Callable<Integer> {
                     r.proof().length / 1024.0, g.totalParams());
             lines.add(line);
             o.println(line);
+            if (phases) {
+                o.println("    " + phaseComparison(r));
+            }
             o.flush();
         }
         if (markdown != null) {
@@ -121,6 +127,21 @@ public final class BenchCommand implements Callable<Integer> {
             ProveCommand.writeFile(markdown, b.toString().getBytes(StandardCharsets.UTF_8), "markdown");
         }
         return Main.OK;
+    }
+
+    /** Predicted beside measured milliseconds for each phase of the cost model (permutation and lookups summed). */
+    static String phaseComparison(ProveRun r) {
+        java.util.Map<String, Double> measured = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, Long> e : r.phaseNanos().entrySet()) {
+            String k = e.getKey().equals("permutation") || e.getKey().equals("lookups") ? "helpers" : e.getKey();
+            measured.merge(k, e.getValue() / 1e6, Double::sum);
+        }
+        StringBuilder b = new StringBuilder();
+        for (java.util.Map.Entry<String, Double> e : r.prediction().phaseSeconds().entrySet()) {
+            b.append(String.format(Locale.ROOT, "%s%s %.0f/%.0f ms", b.length() == 0 ? "" : ", ", e.getKey(),
+                    e.getValue() * 1e3, measured.getOrDefault(e.getKey(), 0.0)));
+        }
+        return "predicted/measured: " + b;
     }
 
     private List<Path> resolve() throws InputFileException {

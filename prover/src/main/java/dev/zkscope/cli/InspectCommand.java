@@ -31,6 +31,13 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of a table")
     boolean json;
 
+    @Option(names = "--no-circuit", description = "skip compiling the circuit (no ledger, no estimates)")
+    boolean noCircuit;
+
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "standard",
+            description = "proof parameters whose blinding rows the layout reserves (default: ${DEFAULT-VALUE})")
+    String preset;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,12 +60,30 @@ public final class InspectCommand implements Callable<Integer> {
                 quantNote = "not quantized: " + e.getMessage();
             }
         }
+        dev.zkscope.compile.CompiledModel compiled = null;
+        String circuitNote = null;
+        dev.zkscope.plonk.ProofParameters params = ProveCommand.preset(preset);
+        if (q != null && !noCircuit) {
+            try {
+                compiled = dev.zkscope.compile.ModelCompiler.compile(q,
+                        dev.zkscope.compile.CompileOptions.defaults().withReservedRows(params.reservedRows()));
+            } catch (dev.zkscope.compile.CompileException e) {
+                circuitNote = "not compiled: " + e.getMessage();
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
-                    toJson(g, q, cal, samples, quantNote)));
+                    withCircuit(toJson(g, q, cal, samples, quantNote), compiled, circuitNote)));
         } else {
+            out.printf("file %s%n", model.model);
             printTable(out, g, q, quantNote);
+            if (compiled != null) {
+                CircuitReport.print(out, compiled, "reserved rows for preset " + params.name());
+            } else if (circuitNote != null) {
+                out.println();
+                out.println("circuit: " + circuitNote);
+            }
         }
         out.flush();
         return Main.OK;
@@ -208,6 +233,15 @@ public final class InspectCommand implements Callable<Integer> {
             f.put("argmax_agreement", cal.fidelity().argmaxAgreement());
             f.put("max_abs_error", cal.fidelity().maxAbsError());
             f.put("mean_abs_error", cal.fidelity().meanAbsError());
+        }
+        return root;
+    }
+
+    private static ObjectNode withCircuit(ObjectNode root, dev.zkscope.compile.CompiledModel cm, String note) {
+        if (cm != null) {
+            root.set("circuit", CircuitReport.json(cm));
+        } else if (note != null) {
+            root.put("circuit_note", note);
         }
         return root;
     }

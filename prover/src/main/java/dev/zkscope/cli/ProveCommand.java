@@ -62,7 +62,7 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "REPORT.json", description = "write a JSON report of the run")
     Path report;
 
-    @Option(names = "--no-predict", description = "skip the time and memory prediction (and its one-time calibration)")
+    @Option(names = "--no-predict", description = "skip the time and memory prediction, its one-time calibration and the JIT warm-up proof")
     boolean noPredict;
 
     @CommandLine.Spec
@@ -95,6 +95,7 @@ public final class ProveCommand implements Callable<Integer> {
                 err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
             }
             cm = CostModel.loadOrCalibrate();
+            CostModel.warmUp(); // the prediction is for a warmed-up prover; so is the measurement
         }
         o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d used), %d advice columns, %s%n", prepared.name(),
                 prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows()

@@ -55,14 +55,14 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
     }
 
     /**
-     * 16 inner columns (ask for {@link #AUTO} with {@code withInnerCols(AUTO)}: usually faster), fixed weights, private input, the standard preset's reserved rows, at least 6 range columns of 8-bit limbs (more
+     * Inner columns chosen by the compiler ({@link #AUTO}), fixed weights, private input, the standard preset's reserved rows, at least 6 range columns of 8-bit limbs (more
      * when the value bounds need them), 2 function lanes, input domain |x| &lt;= 1.
      */
     public static CompileOptions defaults() {
-        return new CompileOptions(16, Visibility.FIXED, Visibility.PRIVATE, STANDARD_RESERVED_ROWS, 6, 8, 2, 4, 24, 1.0);
+        return new CompileOptions(AUTO, Visibility.FIXED, Visibility.PRIVATE, STANDARD_RESERVED_ROWS, 6, 8, 2, 4, 24, 1.0);
     }
 
-    /** {@link #defaults()} with the inner columns chosen by the compiler ({@link #AUTO}). */
+    /** {@link #defaults()}, naming the choice of inner columns by the compiler ({@link #AUTO}) explicitly. */
     public static CompileOptions auto() {
         return defaults().withInnerCols(AUTO);
     }

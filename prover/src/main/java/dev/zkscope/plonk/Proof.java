@@ -139,7 +139,7 @@ public final class Proof {
         }
         Codec.Reader r = new Codec.Reader(bytes);
         try {
-            Header h = readHeader(r);
+            readHeader(r);
             return r.bytes(Hashing.DIGEST_BYTES);
         } catch (Codec.Malformed m) {
             return new byte[0];

@@ -36,7 +36,7 @@ public record ProofShape(int logN, int logLde, int logQuotient, int fixedColumns
                 nodes += size(e) + 2;
             }
         }
-        return new ProofShape(l.logN, l.logLde, l.logN + l.qLog, l.widths[Layout.FIXED], l.widths[Layout.ADVICE],
+        return new ProofShape(l.logN, l.logLde, l.logN + l.qLog, l.widths[Layout.FIXED], l.widths[Layout.ADVICE] + l.widths[Layout.COMMITTED],
                 l.widths[Layout.AUX], l.widths[Layout.QUOTIENT], l.maxDegree, l.numConstraints(), nodes);
     }
 

@@ -162,8 +162,6 @@ public final class VerifyingKey {
             byte[] root = r.bytes(Hashing.DIGEST_BYTES);
             r.expectEnd();
             ConstraintSystem cs = new ConstraintSystem(name, logN, usable, nf, na, ni, gates, lookups, eq, committed);
-            // Validates column references against the shape, as the Circuit constructor does.
-            new dev.zkscope.circuit.Circuit(name, logN, usable, na, ni, new long[0][], List.of(), List.of(), List.of(), List.of());
             VerifyingKey vk = new VerifyingKey(cs, params, root);
             new Layout(cs, params);
             checkColumns(cs);

@@ -150,11 +150,20 @@ public final class CostModel {
         return rt.totalMemory() - rt.freeMemory();
     }
 
+    /**
+     * Proves two small calibration circuits so that the JIT has compiled the prover before a measured proof; the
+     * cost model predicts steady-state times, and a fresh JVM's first proof would otherwise include compilation.
+     */
+    public static void warmUp() {
+        ProofParameters params = ProofParameters.standard();
+        measure(10, 6, params);
+        measure(11, 6, params);
+    }
+
     /** Runs the calibration proofs and fits the coefficients (a few seconds on 2 cores). */
     public static CostModel calibrate() {
         ProofParameters params = ProofParameters.standard();
-        measure(11, 6, params); // warm-up: let the JIT compile the prover before anything is timed
-        measure(11, 6, params);
+        warmUp(); // let the JIT compile the prover before anything is timed
         List<Measurement> ms = new ArrayList<>();
         int[][] configs = {{12, 6}, {12, 24}, {14, 6}, {14, 24}, {15, 12}};
         for (int[] c : configs) {

@@ -78,6 +78,17 @@ class ProveVerifyCliTest {
     }
 
     @Test
+    void verify_refusesANonCanonicalPublicValue_exit2() throws Exception {
+        ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(Files.readAllBytes(proof));
+        long[] pub = pf.publicValues().clone();
+        // 2^63 - 1 and 2^63 - 1 - p are the same field element; only the first is the canonical signed encoding
+        pub[0] = Long.MAX_VALUE - dev.zkscope.field.Goldilocks.P;
+        Path p = tmp.resolve("alias.proof");
+        Files.write(p, ArtifactFiles.encode(new ArtifactFiles.ProofFile(pf.model(), pub, pf.proof())));
+        assertBadInput(run("verify", p.toString(), "--vk", vk.toString()), "canonical");
+    }
+
+    @Test
     void verify_rejectsTheKeyOfAnotherModel_exit1() {
         Path otherProof = tmp.resolve("other.proof");
         Path otherVk = tmp.resolve("other.vk");

@@ -24,7 +24,7 @@ public final class Lowerer {
     /** The cell of an element; a constant gets a shared constant cell; a parameter gets its (fixed or private) cell. */
     Cell cell(Src s) {
         if (s.isConstant()) {
-            return layout.constant(s.index());
+            return layout.constant(s.value());
         }
         if (model.isParam(s.tensor()) && !privateParams) {
             return layout.constant(model.param(s.tensor())[s.index()]);
@@ -63,7 +63,7 @@ public final class Lowerer {
     }
 
     long bound(Src s) {
-        return s.isConstant() ? Math.abs((long) s.index()) : bounds[s.tensor()];
+        return s.isConstant() ? Math.abs(s.value()) : bounds[s.tensor()];
     }
 
     long bound(Src[] srcs) {
@@ -76,7 +76,7 @@ public final class Lowerer {
 
     /** The value of an element of a parameter tensor or a constant. */
     long paramValue(Src s) {
-        return s.isConstant() ? s.index() : model.param(s.tensor())[s.index()];
+        return s.isConstant() ? s.value() : model.param(s.tensor())[s.index()];
     }
 
     boolean isParam(Src s) {
