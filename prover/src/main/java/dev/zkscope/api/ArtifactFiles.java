@@ -1,5 +1,6 @@
 package dev.zkscope.api;
 
+import dev.zkscope.field.Goldilocks;
 import dev.zkscope.plonk.VerifyingKey;
 
 import java.io.ByteArrayInputStream;
@@ -101,6 +102,12 @@ public final class ArtifactFiles {
             long[] pub = new long[count];
             for (int i = 0; i < count; i++) {
                 pub[i] = in.readLong();
+                // One encoding per field element: a signed value and the same value shifted by p would otherwise
+                // both verify, and the output printed would be whichever the file claims.
+                if (Goldilocks.toSigned(Goldilocks.fromSigned(pub[i])) != pub[i]) {
+                    throw new FormatException("public value " + i + " (" + pub[i]
+                            + ") is not the canonical signed encoding of a field element");
+                }
             }
             int len = readLength(in, "proof");
             byte[] proof = in.readNBytes(len);

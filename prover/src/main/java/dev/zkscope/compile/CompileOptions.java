@@ -23,9 +23,9 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
 
     /**
      * Rows the standard proof preset reserves for blinding (ProofParameters.standard().reservedRows(): 42 queries
-     * + 3); a test keeps the two equal. The compiler does not depend on the proof system, only on this number.
+     * + 5); a test keeps the two equal. The compiler does not depend on the proof system, only on this number.
      */
-    public static final int STANDARD_RESERVED_ROWS = 45;
+    public static final int STANDARD_RESERVED_ROWS = 47;
 
     /** innerCols value asking the compiler to choose. */
     public static final int AUTO = 0;
@@ -55,11 +55,16 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
     }
 
     /**
-     * Inner columns chosen by the compiler, fixed weights, private input, the standard preset's reserved rows, at least 6 range columns of 8-bit limbs (more
+     * Inner columns chosen by the compiler ({@link #AUTO}), fixed weights, private input, the standard preset's reserved rows, at least 6 range columns of 8-bit limbs (more
      * when the value bounds need them), 2 function lanes, input domain |x| &lt;= 1.
      */
     public static CompileOptions defaults() {
         return new CompileOptions(AUTO, Visibility.FIXED, Visibility.PRIVATE, STANDARD_RESERVED_ROWS, 6, 8, 2, 4, 24, 1.0);
+    }
+
+    /** {@link #defaults()}, naming the choice of inner columns by the compiler ({@link #AUTO}) explicitly. */
+    public static CompileOptions auto() {
+        return defaults().withInnerCols(AUTO);
     }
 
     public CompileOptions withInnerCols(int c) {

@@ -50,6 +50,19 @@ public final class CompiledModel {
     public Layout layout() { return layout; }
     public CompileOptions options() { return options; }
 
+    /**
+     * The advice columns that hold only the private weights (empty with fixed weights): pass them to the proof
+     * system's keygen to commit to them apart, and prove with a fixed secret seed, so that every proof publishes the
+     * same commitment to the same weights.
+     */
+    public List<Integer> weightColumns() {
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < layout.weightColumns(); c++) {
+            out.add(layout.width() + c);
+        }
+        return out;
+    }
+
     /** Number of public values (instance rows): the input when public, then the output. */
     public int publicCount() {
         return layout.instanceRows();

@@ -68,7 +68,36 @@ public final class ModelCompiler {
         return best;
     }
 
+    /**
+     * With private weights, the weights go to dedicated advice columns (committed apart by the proof system, see
+     * {@link CompiledModel#weightColumns()}): a first layout without them gives the height the gadgets need, and as
+     * many weight columns as fit the parameters into that height are added.
+     */
     private static CompiledModel compileWith(QModel model, CompileOptions options) {
+        if (options.weights() != CompileOptions.Visibility.PRIVATE || model.paramCount() == 0) {
+            return place(model, options, 0, Integer.MAX_VALUE);
+        }
+        CompiledModel first = place(model, options, 0, Integer.MAX_VALUE);
+        long weightRegionRows = 0;
+        for (dev.zkscope.circuit.Region r : first.circuit().regions()) {
+            if (r.gadget().equals("weights")) {
+                weightRegionRows += r.rows();
+            }
+        }
+        long rest = Math.max(Math.max(first.ledger().gadgetRows() - weightRegionRows, first.ledger().tableRows() + 1L),
+                first.publicCount());
+        int logN = 1;
+        while ((1L << logN) < rest + options.reservedRows()) {
+            logN++;
+        }
+        long usable = (1L << logN) - options.reservedRows();
+        long params = model.paramCount();
+        int cols = (int) Math.max(1, (params + usable - 1) / usable);
+        int perColumn = (int) ((params + cols - 1) / cols);
+        return place(model, options, cols, perColumn);
+    }
+
+    private static CompiledModel place(QModel model, CompileOptions options, int weightColumns, int weightRowsPerColumn) {
         boolean adviceWeights = options.weights() == CompileOptions.Visibility.PRIVATE || model.hasActivationProducts();
         long[] bounds = model.bounds();
         int bits = 0;
@@ -87,7 +116,7 @@ public final class ModelCompiler {
         }
         Geometry geo = new Geometry(options.innerCols(), adviceWeights, 2 * halfLimbs, options.limbBits(),
                 options.fnLanes());
-        Layout layout = new Layout(geo);
+        Layout layout = new Layout(geo, weightColumns);
         Cell[][] cells = new Cell[model.tensorCount()][];
 
         layout.beginLayer("input", "Input");
@@ -98,6 +127,7 @@ public final class ModelCompiler {
         cells[model.inputTensor()] = inputCells;
 
         Lowerer lw = new Lowerer(layout, model, cells, bounds, options.weights() == CompileOptions.Visibility.PRIVATE);
+        lw.weightRowsPerColumn = weightRowsPerColumn;
         Map<String, LayerAcc> acc = new LinkedHashMap<>();
         for (Step s : model.steps()) {
             layout.beginLayer(s.layer(), s.op());

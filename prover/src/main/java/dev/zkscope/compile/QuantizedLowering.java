@@ -29,7 +29,8 @@ import java.util.Set;
  * documented on {@link dev.zkscope.quant.QuantizedEvaluator} step for step, so that the witness equals the evaluator's
  * tensors bit for bit. Nodes that do not reach the graph output (shape computations folded at import) are skipped.
  * Data movement (Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Slice, Split, Pad, Gather, Identity, Cast)
- * becomes wiring: its index map is found by running the op itself on inputs whose values encode their own position.
+ * becomes wiring: its index map is found by running the op itself on inputs whose values encode their own position
+ * ((input + 1) * 2^50 + index, exact in a double; constants such as pad values stay below 2^48).
  */
 final class QuantizedLowering {
     private final QuantizedGraph q;
@@ -381,9 +382,6 @@ final class QuantizedLowering {
         QWeight wq = n.param("W");
         int[] xs = inShape(n, 0);
         int[] os = n.node().outputShape();
-        if (xs[0] != 1) {
-            throw new CompileException("node " + n.node().describe() + ": batch size " + xs[0] + "; the circuit proves batch 1");
-        }
         boolean oneD = op.kernel().length == 1;
         int h = oneD ? 1 : xs[2];
         int wd = xs[xs.length - 1];
@@ -404,14 +402,16 @@ final class QuantizedLowering {
         Src[] x = operand(n, 0);
         int wt = m.param(wq.data());
         int bt = n.param("B") == null ? -1 : m.param(n.param("B").data());
-        Src[][] xsrc = new Src[mOut * oh * ow][];
-        Src[][] wsrc = new Src[mOut * oh * ow][];
-        Src[] bias = bt < 0 ? null : new Src[mOut * oh * ow];
+        int nb = xs[0];
+        Src[][] xsrc = new Src[nb * mOut * oh * ow][];
+        Src[][] wsrc = new Src[nb * mOut * oh * ow][];
+        Src[] bias = bt < 0 ? null : new Src[nb * mOut * oh * ow];
+        for (int bi = 0; bi < nb; bi++) {
         for (int oc = 0; oc < mOut; oc++) {
             int grp = oc / mg;
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
-                    int o = (oc * oh + oy) * ow + ox;
+                    int o = ((bi * mOut + oc) * oh + oy) * ow + ox;
                     List<Src> xl = new ArrayList<>();
                     List<Src> wl = new ArrayList<>();
                     for (int ic = 0; ic < cg; ic++) {
@@ -426,7 +426,7 @@ final class QuantizedLowering {
                                 if (ix < 0 || ix >= wd) {
                                     continue;
                                 }
-                                xl.add(x[(xc * h + iy) * wd + ix]);
+                                xl.add(x[((bi * c + xc) * h + iy) * wd + ix]);
                                 wl.add(new Src(wt, ((oc * cg + ic) * kh + ky) * kw + kx));
                             }
                         }
@@ -438,6 +438,7 @@ final class QuantizedLowering {
                     }
                 }
             }
+        }
         }
         define(n, rescale(n, dot(n, xsrc, wsrc, bias), n.shift()));
     }
@@ -464,11 +465,11 @@ final class QuantizedLowering {
                     if (a[i].isConstant()) {
                         as[i] = b[i];
                         alpha[i] = sign;
-                        gamma[i] = a[i].index();
+                        gamma[i] = a[i].value();
                     } else if (b[i].isConstant()) {
                         as[i] = a[i];
                         alpha[i] = 1;
-                        gamma[i] = sign * b[i].index();
+                        gamma[i] = sign * b[i].value();
                     } else {
                         as[i] = a[i];
                         bs[i] = b[i];
@@ -521,7 +522,7 @@ final class QuantizedLowering {
                     Src[] xs = new Src[size];
                     for (int i = 0; i < size; i++) {
                         xs[i] = aConst ? b[i] : a[i];
-                        alpha[i] = aConst ? a[i].index() : b[i].index();
+                        alpha[i] = aConst ? a[i].value() : b[i].value();
                     }
                     prod = linear(n, xs, null, alpha, new long[size], new long[size]);
                 } else {
@@ -581,15 +582,24 @@ final class QuantizedLowering {
         return out;
     }
 
-    /** x >= 0 ? x : rescale(x*a, shift) = max(x, rescale(x*a, shift)) for 0 <= a <= 2^shift. */
+    /**
+     * x >= 0 ? x : rescale(x*a, shift). For slopes in [0, 1] this is max(x, rescale(x*a, shift)); otherwise
+     * max(x, 0) + rescale(min(x, 0)*a, shift), which is the same for every slope.
+     */
     private void leaky(QNode n, long[] a) {
         Src[] x = operand(n, 0);
         int size = x.length;
+        boolean unit = true;
         for (long v : a) {
-            if (v < 0 || v > (1L << n.shift())) {
-                throw new CompileException("node " + n.node().describe() + ": slope " + v + " at scale 2^" + n.shift()
-                        + " is outside [0, 1]; only such leaky slopes are compiled");
-            }
+            unit &= v >= 0 && v <= (1L << n.shift());
+        }
+        String type = n.node().opType();
+        if (!unit) {
+            int pos = m.add(new Steps.Compare(n.name(), type, tensor(size), x, constants(size, 0), CompareGadget.Kind.MAX));
+            int neg = m.add(new Steps.Compare(n.name(), type, tensor(size), x, constants(size, 0), CompareGadget.Kind.MIN));
+            int sc = rescale(n, linear(n, range(neg, size), null, a, new long[size], new long[size]), n.shift());
+            define(n, linear(n, range(pos, size), range(sc, size), fill(size, 1), fill(size, 1), new long[size]));
+            return;
         }
         int scaled = linear(n, x, null, a, new long[size], new long[size]);
         int z = rescale(n, scaled, n.shift());
@@ -820,14 +830,14 @@ final class QuantizedLowering {
     }
 
     /**
-     * Data movement: runs the op on inputs whose element j of activation input i holds (i + 1) * 2^32 + j, so every
+     * Data movement: runs the op on inputs whose element j of activation input i holds (i + 1) * 2^50 + j, so every
      * output element says where it came from; anything else in the output is a constant (a pad value, a parameter).
      */
     private void wiring(QNode n) {
         Node node = n.node();
-        if (node.outputs().size() != 1) {
-            throw new CompileException("node " + node.describe() + " has " + node.outputs().size()
-                    + " outputs; the compiler wires single-output data movement only");
+        if (node.inputs().size() > 6) {
+            throw new CompileException("node " + node.describe() + " moves data from " + node.inputs().size()
+                    + " inputs; the compiler wires at most 6");
         }
         Op op = node.op();
         if (op instanceof Op.Pad) {
@@ -851,24 +861,30 @@ final class QuantizedLowering {
             int[] shape = inShape(n, i);
             double[] d = new double[in.length];
             for (int k = 0; k < d.length; k++) {
-                d[k] = in[k].isConstant() ? in[k].index() : (double) (((long) (i + 1) << 32) + k);
+                d[k] = in[k].isConstant() ? in[k].value() : (double) (((long) (i + 1) << 50) + k);
             }
             ins.add(Tensor.of(shape, d));
             srcs.add(in);
         }
-        Tensor out = op.eval(ins).get(0);
-        double[] od = out.data();
-        Src[] res = new Src[od.length];
-        for (int k = 0; k < od.length; k++) {
-            long v = (long) od[k];
-            if (v >= (1L << 32)) {
-                int input = (int) (v >>> 32) - 1;
-                int elem = (int) (v & 0xFFFF_FFFFL);
-                res[k] = srcs.get(input)[elem];
-            } else {
-                res[k] = Src.constant(v);
+        List<Tensor> outs = op.eval(ins);
+        for (int o = 0; o < outs.size(); o++) {
+            double[] od = outs.get(o).data();
+            Src[] res = new Src[od.length];
+            for (int k = 0; k < od.length; k++) {
+                long v = (long) od[k];
+                if (v >= (1L << 50)) {
+                    res[k] = srcs.get((int) (v >>> 50) - 1)[(int) (v & ((1L << 50) - 1))];
+                } else {
+                    res[k] = Src.constant(v);
+                }
+            }
+            int t = m.add(new Steps.Wire(n.name(), node.opType(), tensor(res.length), res));
+            String name = node.outputs().get(o);
+            tensors.put(name, t);
+            shapes.put(name, node.outputShapes().get(o));
+            if (o == 0) {
+                m.nodeOutput(node.name(), t);
             }
         }
-        define(n, m.add(new Steps.Wire(n.name(), node.opType(), tensor(res.length), res)));
     }
 }

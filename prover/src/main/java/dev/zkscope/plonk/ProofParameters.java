@@ -105,13 +105,16 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
      *
      * <p>With zero knowledge each witness-dependent polynomial (advice, multiplicities, LogUp helpers, the running
      * sum) is revealed at numQueries points of the low-degree extension (one Merkle row per query) and at the two
-     * out-of-domain points z and z*omega. A polynomial that has r uniformly random values on trace rows outside the
-     * circuit's use is uniformly distributed on any r points off the trace domain, so r = numQueries + 2 random rows
-     * make all openings independent of the witness. One more row holds the running sum's final value (zero).
-     * Without zero knowledge nothing is needed: the running sum then wraps cyclically around the whole trace.
+     * out-of-domain points z and z*omega. Those lie in F_p2, so each reveals two base-field values: numQueries + 4
+     * values in all. A polynomial that has r uniformly random values on trace rows outside the circuit's use is
+     * uniformly distributed on any r base-field linear functionals independent of the trace rows, so
+     * r = numQueries + 4 random rows make all openings independent of the witness. One more row holds the running
+     * sum's final value (zero). Without zero knowledge nothing is needed: the running sum then wraps cyclically
+     * around the whole trace. (An earlier count of numQueries + 3 treated z and z*omega as one value each; the
+     * audit test AuditZeroKnowledgeTest shows one proof then distinguishes two witnesses.)
      */
     public int reservedRows() {
-        return zeroKnowledge ? numQueries + 3 : 0;
+        return zeroKnowledge ? numQueries + 5 : 0;
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The committed ledger of every sample (src/test/resources/ledgers/NAME.csv, default compile options) must equal the
+ * The committed ledger of every sample (src/test/resources/ledgers/NAME.csv, {@link CompileOptions#auto()}) must equal the
  * ledger the compiler produces now, so that a change of the circuit's cost is always a visible, deliberate diff.
  * To accept a change on purpose: {@code mvn -pl prover test -Dtest=LedgerGoldenTest -Dzkscope.updateLedgers=true},
  * then review and commit the CSVs. Each sample's ledger also sums to what its circuit and witness use.
@@ -29,7 +29,7 @@ class LedgerGoldenTest {
     Stream<DynamicTest> sample_ledgerMatchesCommittedCsv() throws Exception {
         boolean update = Boolean.getBoolean("zkscope.updateLedgers");
         return Samples.names().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
-            CompiledModel cm = ModelCompiler.compile(SampleModels.load(name).quantized(), CompileOptions.defaults());
+            CompiledModel cm = ModelCompiler.compile(SampleModels.load(name).quantized(), CompileOptions.auto());
             SampleModels.Sample s = SampleModels.load(name);
             LedgerTest.assertLedgerMatchesTrace(cm, cm.witness(s.quantizedInput(0)).witness());
             String csv = cm.ledger().toCsv();

@@ -32,7 +32,7 @@ class ProveSamplesTest {
 
     private static CompiledModel compile(String name, ProofParameters p) throws Exception {
         return ModelCompiler.compile(SampleModels.load(name).quantized(),
-                CompileOptions.defaults().withReservedRows(p.reservedRows()));
+                CompileOptions.auto().withReservedRows(p.reservedRows()));
     }
 
     @TestFactory

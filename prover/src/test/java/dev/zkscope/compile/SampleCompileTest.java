@@ -19,7 +19,7 @@ class SampleCompileTest {
         return Samples.names().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             SampleModels.Sample s = SampleModels.load(name);
             long t0 = System.nanoTime();
-            CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.defaults());
+            CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.auto());
             long t1 = System.nanoTime();
             CostLedger l = cm.ledger();
             System.out.printf("compile %s: 2^%d rows (gadgets %d, tables %d), %d advice, %d fixed, %d lookups, "
@@ -35,13 +35,52 @@ class SampleCompileTest {
         }));
     }
 
+    /**
+     * On all 200 test inputs of every sample, the layer IR's integer semantics (what the circuit enforces, checked
+     * above on a few inputs against the trace) give exactly the quantized evaluator's output, and its argmax agrees
+     * with the float model's on at least 99% of them (the quantizer's fidelity bound).
+     */
+    @TestFactory
+    Stream<DynamicTest> sample_allTestInputs_matchEvaluatorAndFloatArgmax() throws Exception {
+        return Samples.names().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            SampleModels.Sample s = SampleModels.load(name);
+            dev.zkscope.compile.model.QModel m = ModelCompiler.lower(s.quantized(), CompileOptions.auto());
+            int n = s.testSet().inputs().size();
+            int agree = 0;
+            for (int i = 0; i < n; i++) {
+                long[] out = m.evaluate(s.quantizedInput(i))[m.outputTensor()];
+                assertThat(out).as(name + " input " + i).containsExactly(s.quantizedOutput(i));
+                if (SampleModels.argmax(out) == Samples.argmax(s.testSet().floatOutputs().get(i))) {
+                    agree++;
+                }
+            }
+            System.out.printf("argmax %s: %d/%d agree with float%n", name, agree, n);
+            assertThat((double) agree / n).isGreaterThanOrEqualTo(0.99);
+        }));
+    }
+
+    /** Private weights (in their own columns) and a public input: still clean and bit for bit. */
+    @TestFactory
+    Stream<DynamicTest> sample_privateWeightsPublicInput_checksClean() {
+        return Stream.of("cnn_bn_pool", "attention").map(name -> DynamicTest.dynamicTest(name, () -> {
+            SampleModels.Sample s = SampleModels.load(name);
+            CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.auto()
+                    .withWeights(CompileOptions.Visibility.PRIVATE).withInput(CompileOptions.Visibility.PUBLIC));
+            assertThat(cm.weightColumns()).isNotEmpty();
+            ModelWitness w = cm.witness(s.quantizedInput(3), s.reference(3));
+            assertThat(cm.check(w.witness())).isEmpty();
+            assertThat(w.publicValues()).startsWith(s.quantizedInput(3));
+            assertThat(w.output()).containsExactly(s.quantizedOutput(3));
+        }));
+    }
+
     /** In every layer that owns cells, one tampered output cell is caught, and the first violation names that node. */
     @TestFactory
     Stream<DynamicTest> sample_tamperedLayerIsCaughtWithItsNode() throws Exception {
         return Stream.of("mlp", "cnn_bn_pool", "mlp_sigmoid_tanh", "attention", "residual").map(name ->
                 DynamicTest.dynamicTest(name, () -> {
                     SampleModels.Sample s = SampleModels.load(name);
-                    CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.defaults());
+                    CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.auto());
                     ModelWitness w = cm.witness(s.quantizedInput(1));
                     int tested = 0;
                     for (String node : cm.model().nodeOutputs().keySet()) {

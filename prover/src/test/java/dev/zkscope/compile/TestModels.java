@@ -31,7 +31,12 @@ final class TestModels {
 
     /** 16-8-4 MLP at scale 2^5: Gemm, ReLU, Gemm, Sigmoid (input in [0, 32]). */
     static QModel mlp() {
-        Random r = new Random(7);
+        return mlp(7);
+    }
+
+    /** The same architecture with other weights. */
+    static QModel mlp(long seed) {
+        Random r = new Random(seed);
         QModel m = new QModel("tiny_mlp");
         int x = m.input(new int[]{1, 16}, 32);
         int h = Ops.dense(m, "fc1", "Gemm", x, randomMatrix(r, 8, 16, 32), randomVector(r, 8, 500), 5);

@@ -10,6 +10,8 @@ public final class Lowerer {
     final long[] bounds;
     final QModel model;
     final boolean privateParams;
+    /** Rows per weight column when the layout has dedicated weight columns. */
+    public int weightRowsPerColumn = Integer.MAX_VALUE;
 
     public Lowerer(Layout layout, QModel model, Cell[][] cells, long[] bounds, boolean privateParams) {
         this.privateParams = privateParams;
@@ -22,7 +24,7 @@ public final class Lowerer {
     /** The cell of an element; a constant gets a shared constant cell; a parameter gets its (fixed or private) cell. */
     Cell cell(Src s) {
         if (s.isConstant()) {
-            return layout.constant(s.index());
+            return layout.constant(s.value());
         }
         if (model.isParam(s.tensor()) && !privateParams) {
             return layout.constant(model.param(s.tensor())[s.index()]);
@@ -30,7 +32,14 @@ public final class Lowerer {
         Cell[] t = cells[s.tensor()];
         if (t == null && model.isParam(s.tensor())) {
             long[] values = model.param(s.tensor());
-            t = dev.zkscope.compile.gadget.InputGadget.placePrivate(layout, values.length, "weights");
+            if (layout.weightColumns() > 0) {
+                t = new Cell[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    t[i] = layout.weightCell(weightRowsPerColumn);
+                }
+            } else {
+                t = dev.zkscope.compile.gadget.InputGadget.placePrivate(layout, values.length, "weights");
+            }
             cells[s.tensor()] = t;
             final Cell[] placed = t;
             layout.filler(tr -> {
@@ -54,7 +63,7 @@ public final class Lowerer {
     }
 
     long bound(Src s) {
-        return s.isConstant() ? Math.abs((long) s.index()) : bounds[s.tensor()];
+        return s.isConstant() ? Math.abs(s.value()) : bounds[s.tensor()];
     }
 
     long bound(Src[] srcs) {
@@ -67,7 +76,7 @@ public final class Lowerer {
 
     /** The value of an element of a parameter tensor or a constant. */
     long paramValue(Src s) {
-        return s.isConstant() ? s.index() : model.param(s.tensor())[s.index()];
+        return s.isConstant() ? s.value() : model.param(s.tensor())[s.index()];
     }
 
     boolean isParam(Src s) {

@@ -1,15 +1,16 @@
 package dev.zkscope.compile.model;
 
 /**
- * One element of a tensor, {@code tensor[index]}, or a constant when {@code tensor < 0} (index then holds the value).
- * Index maps built from these express broadcasting, im2col windows, padding and every wiring op.
+ * One element of a tensor, {@code tensor[index]}, or a constant {@code value} when {@code tensor < 0}. Index maps
+ * built from these express broadcasting, im2col windows, padding and every wiring op.
  */
-public record Src(int tensor, int index) {
+public record Src(int tensor, int index, long value) {
+    public Src(int tensor, int index) {
+        this(tensor, index, 0);
+    }
+
     public static Src constant(long value) {
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("wiring constant " + value + " does not fit an int");
-        }
-        return new Src(-1, (int) value);
+        return new Src(-1, 0, value);
     }
 
     public boolean isConstant() {

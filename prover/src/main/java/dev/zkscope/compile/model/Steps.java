@@ -23,11 +23,11 @@ public final class Steps {
     private Steps() {}
 
     static long val(long[][] t, Src s) {
-        return s.isConstant() ? s.index() : t[s.tensor()][s.index()];
+        return s.isConstant() ? s.value() : t[s.tensor()][s.index()];
     }
 
     static long bnd(long[] b, Src s) {
-        return s.isConstant() ? Math.abs((long) s.index()) : b[s.tensor()];
+        return s.isConstant() ? Math.abs(s.value()) : b[s.tensor()];
     }
 
     static long sat(long a, long b) {
@@ -119,7 +119,7 @@ public final class Steps {
                 List<Cell> wcr = new ArrayList<>();
                 for (int k = 0; k < xs[o].length; k++) {
                     Src x = xs[o][k];
-                    if (x.isConstant() && x.index() == 0) {
+                    if (x.isConstant() && x.value() == 0) {
                         continue;
                     }
                     xr.add(lw.cell(x));
@@ -397,7 +397,7 @@ public final class Steps {
             for (int i = 0; i < as.length; i++) {
                 Cell a = lw.cell(as[i]);
                 if (bs[i].isConstant()) {
-                    long k = bs[i].index();
+                    long k = bs[i].value();
                     out[i] = constPackers.computeIfAbsent(k, kk -> new CompareGadget.Packer(lw.layout, kind, true, kk, db))
                             .add(a, null);
                 } else {
@@ -524,7 +524,7 @@ public final class Steps {
             for (Src[] w : windows) {
                 List<Cell> c = new ArrayList<>();
                 for (Src x : w) {
-                    if (x.isConstant() && x.index() == 0) {
+                    if (x.isConstant() && x.value() == 0) {
                         continue;
                     }
                     c.add(lw.cell(x));
