@@ -38,7 +38,7 @@ import java.util.List;
  * vanishes on the trace domain H iff it is Z_H Q with deg Q &lt;= d(n-1) - n; Q is evaluated on a coset of size
  * n 2^qLog >= (d-1) n and split into L chunks of m coefficients, Q = sum_j X^(jm) Q_j. With zero knowledge m = n - k
  * and chunk j is masked as Q_j + X^m R_j - R_(j-1) with random R_j of degree &lt; k (R_(-1) = R_(L-1) = 0): the
- * masks telescope away in sum X^(jm) Q_j', each chunk still has degree &lt; n, and k = numQueries + 2 random
+ * masks telescope away in sum X^(jm) Q_j', each chunk still has degree &lt; n, and k = numQueries + 4 random
  * coefficients hide its openings.
  */
 final class Layout {
