@@ -95,8 +95,6 @@ public final class MainWindow {
         runsView = new RunsView(pvm);
         runsTab = new Tab("Runs", runsView);
         runsTab.setId("tabRuns");
-        pvm.runs().addListener((javafx.collections.ListChangeListener<ProveRun>) c ->
-                showTabIf(runsTab, !pvm.runs().isEmpty(), tabs.getTabs().size()));
         exporter = new Exporter(vm, pvm, executor, notifier, this::charts);
         root.setId("mainRoot");
         root.setTop(menus());
@@ -168,6 +166,14 @@ public final class MainWindow {
         List<LookupTablesView.Entry> tables = a == null ? List.of() : a.lookupTables();
         lookupTables.setTables(tables);
         boolean compiled = a != null && a.compiled() != null;
+        java.util.List<LookupTablesView.CircuitTable> circuitTables = new java.util.ArrayList<>();
+        if (compiled) {
+            java.util.Map<String, Long> used = a.ledger().totalLookupsByTable();
+            for (dev.zkscope.compile.TableInfo t : a.ledger().tables()) {
+                circuitTables.add(new LookupTablesView.CircuitTable(t, used.getOrDefault(t.name(), 0L)));
+            }
+        }
+        lookupTables.setCircuitTables(circuitTables);
         blowup.setLedger(compiled ? a.ledger() : null);
         if (compiled) {
             arith.set(a.ledger(), a.estimates(), a.estimateTotals());
@@ -176,9 +182,10 @@ public final class MainWindow {
         }
         heatmap.setTrace(compiled ? a.trace() : null);
         showTabIf(blowupTab, compiled, 1);
-        showTabIf(lookupTab, !tables.isEmpty(), compiled ? 2 : 1);
+        showTabIf(lookupTab, !tables.isEmpty() || !circuitTables.isEmpty(), compiled ? 2 : 1);
         showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
         showTabIf(proveTab, compiled, tabs.getTabs().indexOf(heatmapTab) + 1);
+        showTabIf(runsTab, compiled || !pvm.runs().isEmpty(), tabs.getTabs().indexOf(proveTab) + 1);
     }
 
     /** Tabs whose data source is missing are not shown (never an empty pane). */
@@ -217,6 +224,11 @@ public final class MainWindow {
             out.put("Heap while proving", proveView.heapChart());
         }
         return out;
+    }
+
+    /** Switches between the light and the dark theme (View > Dark theme). */
+    public void setDarkTheme(boolean dark) {
+        darkTheme.setSelected(dark);
     }
 
     public ProveView proveView() {
@@ -379,7 +391,7 @@ public final class MainWindow {
         BorderPane.setMargin(title, new Insets(6, 10, 4, 10));
 
         SplitPane split = new SplitPane(left, right);
-        split.setDividerPositions(0.3);
+        split.setDividerPositions(0.22);
         return split;
     }
 

@@ -147,7 +147,10 @@ public final class ProveViewModel {
 
     /** Starts a proof of the open model's compiled circuit in the background. */
     public Task<ProveRun> prove() {
-        Analysis a = analysis.get();
+        return prove(analysis.get(), forecast.get(), null);
+    }
+
+    private Task<ProveRun> prove(Analysis a, Forecast predicted, Runnable then) {
         if (a == null || a.compiled() == null) {
             notifier.error("Nothing to prove", "The open model is not compiled"
                     + (a != null && a.problem() != null ? ": " + a.problem() : " yet; wait for the status bar to say "
@@ -164,7 +167,7 @@ public final class ProveViewModel {
         running.set(true);
         AtomicBoolean flag = new AtomicBoolean();
         cancelFlag = flag;
-        ProveJob job = new ProveJob(a, nextId, forecast.get(), p -> Platform.runLater(() -> onPhase(p)), flag::get);
+        ProveJob job = new ProveJob(a, nextId, predicted, p -> Platform.runLater(() -> onPhase(p)), flag::get);
         Task<ProveRun> t = new Task<>() {
             @Override
             protected ProveRun call() {
@@ -195,13 +198,18 @@ public final class ProveViewModel {
             phase.set("Done in " + String.format(Locale.ROOT, "%.1f s", job.elapsed() / 1000));
             verdict.set(describe(r.verdict(), "the honest proof (" + r.proof().length + " bytes)"));
             LOG.info("proved " + r.model() + ": 2^" + r.logN() + " rows, " + r.proof().length + " bytes");
+            if (then != null) {
+                then.run();
+            }
         });
         t.setOnCancelled(e -> {
+            sweepLeft = 0;
             finish(t);
             phase.set("Cancelled; the model and earlier runs are unchanged.");
             progress.set(0);
         });
         t.setOnFailed(e -> {
+            sweepLeft = 0;
             finish(t);
             Throwable ex = t.getException();
             if (ex instanceof java.util.concurrent.CancellationException) {
@@ -216,6 +224,66 @@ public final class ProveViewModel {
         });
         executor.execute(t);
         return t;
+    }
+
+    private int sweepLeft;
+    private final ReadOnlyStringWrapper sweepStatus = new ReadOnlyStringWrapper(this, "sweepStatus", "");
+
+    public ReadOnlyStringProperty sweepStatusProperty() {
+        return sweepStatus.getReadOnlyProperty();
+    }
+
+    /**
+     * Scaling sweep: proves the open model's circuit padded to growing trace heights 2^k, 2^(k+1), ... ({@code
+     * steps} runs, one after the other), each compiled with a larger minimum height, with the cost model's
+     * prediction; the runs land in the runs table and its time/memory-against-rows chart. Cancel stops it.
+     */
+    public void sweep(int steps) {
+        Analysis a = analysis.get();
+        if (a == null || a.compiled() == null || running.get()) {
+            return;
+        }
+        sweepLeft = steps;
+        sweepStep(a, a.ledger().logN(), steps);
+    }
+
+    private void sweepStep(Analysis base, int logN, int total) {
+        if (sweepLeft <= 0) {
+            sweepStatus.set("");
+            return;
+        }
+        int index = total - sweepLeft + 1;
+        sweepLeft--;
+        sweepStatus.set("Sweep " + index + "/" + total + ": compiling at 2^" + logN + " rows...");
+        Task<Object[]> compile = new Task<>() {
+            @Override
+            protected Object[] call() {
+                dev.zkscope.compile.CompileOptions o = base.settings().compileOptions();
+                dev.zkscope.compile.CompileOptions padded = new dev.zkscope.compile.CompileOptions(o.innerCols(),
+                        o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
+                        Math.max(o.minLogN(), logN), Math.max(o.maxLogN(), logN), o.inputAbsMax());
+                dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(base.quantized(),
+                        padded);
+                Analysis v = new Analysis(base.session(), base.settings(), base.quantized(), base.fidelity(),
+                        base.calibration(), cm, null, null);
+                CostModel m = CostModel.loadOrCalibrate();
+                CostModel.Prediction p = m.predict(ProofShape.of(cm.circuit(), base.settings().proofParameters()));
+                Runtime rt = Runtime.getRuntime();
+                return new Object[] {v, new Forecast(p.proveSeconds(), p.peakHeapBytes(rt.totalMemory()
+                        - rt.freeMemory()), m.origin())};
+            }
+        };
+        compile.setOnSucceeded(e -> {
+            Object[] r = compile.getValue();
+            sweepStatus.set("Sweep " + index + "/" + total + ": proving at 2^" + logN + " rows...");
+            prove((Analysis) r[0], (Forecast) r[1], () -> sweepStep(base, logN + 1, total));
+        });
+        compile.setOnFailed(e -> {
+            sweepLeft = 0;
+            sweepStatus.set("");
+            notifier.error("Scaling sweep stopped", String.valueOf(compile.getException().getMessage()));
+        });
+        executor.execute(compile);
     }
 
     private void finish(Task<ProveRun> t) {

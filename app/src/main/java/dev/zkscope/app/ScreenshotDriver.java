@@ -66,9 +66,9 @@ final class ScreenshotDriver {
         steps.add(new Step("tamper-rejected", () -> pvm.tamperFlipByte(pvm.lastProperty().get().proof().length / 2),
                 () -> pvm.verdictProperty().get() != null));
         steps.add(new Step("runs", () -> {
-            window.selection().select(pickLayer());
-            pvm.prove();
-        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 2 && window.showTab("tabRuns")
+            window.showTab("tabRuns");
+            pvm.sweep(3);
+        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 4 && pvm.sweepStatusProperty().get().isEmpty()
                 && selectRuns()));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
         if (withTables != null) {
@@ -78,11 +78,16 @@ final class ScreenshotDriver {
             }, () -> idle() && vm.session().file().equals(withTables.file())
                     && window.showTab("tabLookups")));
         }
+        steps.add(new Step("dark-theme", () -> {
+            window.setDarkTheme(true);
+            window.showTab("tabLayers");
+        }, () -> true));
         run(0);
     }
 
     private boolean selectRuns() {
-        window.runsView().table().getSelectionModel().selectAll();
+        window.runsView().table().getSelectionModel().clearSelection();
+        window.runsView().table().getSelectionModel().selectIndices(1, 3);
         return true;
     }
 
@@ -104,6 +109,7 @@ final class ScreenshotDriver {
     private void run(int i) {
         String last = System.getProperty("zkscope.screenshots.last");
         if (i == steps.size() || i > 0 && steps.get(i - 1).name().equals(last)) {
+            window.setDarkTheme(false);
             LOG.info("screenshots written to " + dir);
             Platform.exit();
             return;

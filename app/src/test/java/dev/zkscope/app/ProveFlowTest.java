@@ -84,6 +84,20 @@ class ProveFlowTest {
     }
 
     @Test
+    void sweep_provesGrowingTraceHeights_andPlotsThem(FxRobot robot) throws Exception {
+        openCompiled(robot, "mlp");
+        int base = app.vm.analysis().ledger().logN();
+        robot.interact(() -> app.window.showTab("tabRuns"));
+        robot.interact(() -> app.pvm.sweep(2));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 2
+                && !app.pvm.runningProperty().get() && app.pvm.sweepStatusProperty().get().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.runs()).extracting(ProveRun::logN).containsExactly(base, base + 1);
+        assertThat(app.pvm.runs()).allMatch(r -> r.verdict().accepted());
+        assertThat(app.window.runsView().table().getItems()).hasSize(2);
+    }
+
+    @Test
     void cancel_stopsTheProof_andKeepsModelAndRuns(FxRobot robot) throws Exception {
         openCompiled(robot, "mlp_sigmoid_tanh");
         ModelSession before = app.vm.session();

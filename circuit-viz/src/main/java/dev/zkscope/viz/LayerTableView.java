@@ -48,11 +48,10 @@ public final class LayerTableView extends BorderPane {
         SortedList<LayerRow> sorted = new SortedList<>(filtered);
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         table.setPlaceholder(new Label("No model open"));
 
         TableColumn<LayerRow, Number> idx = num("#", "Position in topological order.", LayerRow::index);
-        idx.setMaxWidth(44);
         TableColumn<LayerRow, String> op = text("Op", Terms.OP, LayerRow::op);
         op.setCellFactory(c -> new TableCell<>() {
             @Override
@@ -64,6 +63,7 @@ public final class LayerTableView extends BorderPane {
                     setTooltip(null);
                     return;
                 }
+                setAlignment(Pos.TOP_LEFT);
                 setText(r.isUnsupported() ? "\u26a0 " + item + " (unsupported)" : item);
                 setTooltip(r.isUnsupported() ? tip(Terms.UNSUPPORTED + "\n" + r.unsupported()) : null);
             }
@@ -74,15 +74,28 @@ public final class LayerTableView extends BorderPane {
         TableColumn<LayerRow, Number> params = num("Params", Terms.PARAMS, LayerRow::params);
         TableColumn<LayerRow, Number> macs = num("MACs", Terms.MACS, LayerRow::macs);
         TableColumn<LayerRow, Number> trows = costNum("Rows", Terms.ROWS, LayerRow.Cost::rows);
-        TableColumn<LayerRow, Number> advice = costNum("Advice cells", Terms.ADVICE, LayerRow.Cost::adviceCells);
-        TableColumn<LayerRow, String> lookups = text("Lookups per table", Terms.LOOKUPS,
-                r -> r.cost() == null ? "" : Format.perKey(r.cost().lookups()));
+        TableColumn<LayerRow, Number> advice = costNum("Advice", Terms.ADVICE, LayerRow.Cost::adviceCells);
+        TableColumn<LayerRow, String> lookups = text("Lookups by table", Terms.LOOKUPS,
+                r -> r.cost() == null ? "" : Format.perKey(r.cost().lookups()).replace(", ", "\n"));
         TableColumn<LayerRow, Number> range = costNum("Range checks", Terms.RANGE_CHECK, LayerRow.Cost::rangeChecks);
         TableColumn<LayerRow, Number> copies = costNum("Copies", Terms.COPIES, LayerRow.Cost::copies);
         TableColumn<LayerRow, Number> share = costNum("% of total", Terms.SHARE, LayerRow.Cost::share);
         share.setCellFactory(c -> new ShareCell());
-        share.setMinWidth(130);
         costColumns = List.of(trows, advice, lookups, range, copies, share);
+        // Minimum widths keep every header and figure readable; the table scrolls sideways when narrower.
+        widths(idx, 36, 36);
+        widths(op, 70, 90);
+        widths(name, 90, 120);
+        widths(ins, 120, 170);
+        widths(out, 100, 100);
+        widths(params, 58, 62);
+        widths(macs, 60, 66);
+        widths(trows, 52, 62);
+        widths(advice, 60, 72);
+        widths(lookups, 130, 150);
+        widths(range, 108, 108);
+        widths(copies, 60, 70);
+        widths(share, 110, 130);
         table.getColumns().addAll(List.of(idx, op, name, ins, out, params, macs, trows, advice, lookups, range,
                 copies, share));
         table.setRowFactory(t -> new TableRow<>() {
@@ -175,6 +188,11 @@ public final class LayerTableView extends BorderPane {
         }
     }
 
+    private static void widths(TableColumn<LayerRow, ?> c, double min, double pref) {
+        c.setMinWidth(min);
+        c.setPrefWidth(pref);
+    }
+
     private static Tooltip tip(String text) {
         Tooltip t = new Tooltip(text);
         t.setWrapText(true);
@@ -196,6 +214,24 @@ public final class LayerTableView extends BorderPane {
         TableColumn<LayerRow, String> c = new TableColumn<>();
         header(c, title, help);
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(f.apply(d.getValue())));
+        c.setCellFactory(x -> new TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setAlignment(Pos.TOP_LEFT);
+                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+                if (!empty && item != null && item.indexOf('\n') >= 0) {
+                    // Several lines: a label computes its height from all of them, so the row grows to fit.
+                    Label l = new Label(item);
+                    l.setMinHeight(Region.USE_PREF_SIZE);
+                    setText(null);
+                    setGraphic(l);
+                } else {
+                    setGraphic(null);
+                    setText(empty ? null : item);
+                }
+            }
+        });
         return c;
     }
 
@@ -215,7 +251,7 @@ public final class LayerTableView extends BorderPane {
     /** Right-aligned, grouped integers. */
     private static final class NumberCell extends TableCell<LayerRow, Number> {
         NumberCell() {
-            setAlignment(Pos.CENTER_RIGHT);
+            setAlignment(Pos.TOP_RIGHT);
         }
 
         @Override
@@ -234,8 +270,9 @@ public final class LayerTableView extends BorderPane {
         ShareCell() {
             bar.getStyleClass().add("share-bar");
             bar.setMaxHeight(12);
-            StackPane.setAlignment(bar, Pos.CENTER_LEFT);
-            StackPane.setAlignment(label, Pos.CENTER_RIGHT);
+            StackPane.setAlignment(bar, Pos.TOP_LEFT);
+            StackPane.setAlignment(label, Pos.TOP_RIGHT);
+            StackPane.setMargin(bar, new Insets(3, 0, 0, 0));
             box.setMinWidth(0);
             setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
         }

@@ -1,5 +1,6 @@
 package dev.zkscope.viz;
 
+import dev.zkscope.compile.TableInfo;
 import dev.zkscope.quant.LookupTable;
 import dev.zkscope.viz.chart.ChartPane;
 import dev.zkscope.viz.chart.Charts;
@@ -37,6 +38,11 @@ public final class LookupTablesView extends BorderPane {
     static final int MAX_POINTS = 1500;
 
     private final TableView<Entry> list = new TableView<>();
+    private final TableView<CircuitTable> circuitTables = new TableView<>();
+    private final SplitPane split;
+
+    /** One logical table of the compiled circuit's tagged table, with the lookups into it. */
+    public record CircuitTable(TableInfo info, long lookups) {}
     private final ChartPane viewer = new ChartPane("Select a table to plot it.");
     private final Label note = new Label();
 
@@ -44,7 +50,8 @@ public final class LookupTablesView extends BorderPane {
         setId("lookupTables");
         list.setId("lookupList");
         list.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        list.setPlaceholder(new Label("This model has no nonlinear lookup tables (only range checks)."));
+        list.setPlaceholder(new Label("No function tables: this model's nonlinearities are proved by comparisons "
+                + "and range checks."));
         list.getColumns().add(col("Function", "The nonlinear function this table tabulates.", e -> e.table().name()));
         list.getColumns().add(col("Layer", "The layer whose activations are looked up in it.", Entry::layer));
         list.getColumns().add(col("Input range", "Integer inputs covered, [lo, hi] at the input scale; "
@@ -68,12 +75,40 @@ public final class LookupTablesView extends BorderPane {
         });
         note.setPadding(new Insets(6, 8, 6, 8));
         note.setWrapText(true);
-        BorderPane top = new BorderPane(list);
-        top.setBottom(note);
-        SplitPane split = new SplitPane(top, viewer);
+        circuitTables.setId("circuitTables");
+        circuitTables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        circuitTables.getColumns().add(ccol("Table", "Name of the logical table inside the circuit's shared "
+                + "tagged table.", c -> c.info().name()));
+        circuitTables.getColumns().add(ccol("Function", "range: values must lie in [min, max] (range checks by "
+                + "limbs); otherwise the tabulated function.", c -> c.info().function()));
+        circuitTables.getColumns().add(ccol("Input range", "Smallest and largest input in the table.",
+                c -> "[" + c.info().inputMin() + ", " + c.info().inputMax() + "]"));
+        circuitTables.getColumns().add(ccol("Size", "Rows the table occupies in the fixed table columns.",
+                c -> Format.count(c.info().size())));
+        circuitTables.getColumns().add(ccol("Lookups", Terms.LOOKUP, c -> Format.count(c.lookups())));
+        Label fnTitle = new Label("Function tables (quantized nonlinearities)");
+        fnTitle.getStyleClass().add("pane-title");
+        fnTitle.setPadding(new Insets(6, 8, 4, 8));
+        Label ctTitle = new Label("All tables in the circuit (from the cost ledger)");
+        ctTitle.getStyleClass().add("pane-title");
+        ctTitle.setPadding(new Insets(6, 8, 4, 8));
+        BorderPane fn = new BorderPane(list, fnTitle, null, note, null);
+        BorderPane ct = new BorderPane(circuitTables, ctTitle, null, null, null);
+        SplitPane top = new SplitPane(fn, ct);
+        top.setDividerPositions(0.55);
+        split = new SplitPane(top, viewer);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        split.setDividerPositions(0.3);
+        split.setDividerPositions(0.36);
         setCenter(split);
+    }
+
+    /** The circuit's logical tables (range and function) with the lookups into each; empty when not compiled. */
+    public void setCircuitTables(List<CircuitTable> tables) {
+        circuitTables.getItems().setAll(tables);
+    }
+
+    public TableView<CircuitTable> circuitTables() {
+        return circuitTables;
     }
 
     public void setTables(List<Entry> tables) {
@@ -82,8 +117,14 @@ public final class LookupTablesView extends BorderPane {
                 + "table to plot the quantized table against the float function.");
         if (!tables.isEmpty()) {
             list.getSelectionModel().select(0);
+            if (!split.getItems().contains(viewer)) {
+                split.getItems().add(viewer);
+                split.setDividerPositions(0.36);
+            }
         } else {
             viewer.setChart(null);
+            // Nothing to plot: the tables take the whole view (no empty chart pane).
+            split.getItems().remove(viewer);
         }
     }
 
@@ -158,6 +199,19 @@ public final class LookupTablesView extends BorderPane {
             Charts.style(sub);
         }
         return chart;
+    }
+
+    private static TableColumn<CircuitTable, String> ccol(String title, String help,
+                                                         java.util.function.Function<CircuitTable, String> f) {
+        TableColumn<CircuitTable, String> c = new TableColumn<>();
+        Label l = new Label(title);
+        Tooltip tip = new Tooltip(help);
+        tip.setWrapText(true);
+        tip.setMaxWidth(400);
+        l.setTooltip(tip);
+        c.setGraphic(l);
+        c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(f.apply(d.getValue())));
+        return c;
     }
 
     private static TableColumn<Entry, String> col(String title, String help,

@@ -102,6 +102,28 @@ class ProveVerifyCliTest {
     }
 
     @Test
+    void privateWeights_commitmentIsPublishedAndChecked() throws Exception {
+        Path wp = tmp.resolve("w.proof");
+        Path wvk = tmp.resolve("w.vk");
+        Path wr = tmp.resolve("w.json");
+        CliTest.Run p = run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out", wp.toString(),
+                "--vk", wvk.toString(), "--preset", "testing", "--no-predict", "--private-weights", "--report", wr.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        JsonNode rep = new ObjectMapper().readTree(wr.toFile());
+        String commitment = rep.get("weights_commitment").asText();
+        assertThat(rep.get("weights").asText()).isEqualTo("private");
+        assertThat(commitment).hasSize(64).isNotEqualTo("0".repeat(64));
+        assertThat(p.out()).contains(commitment);
+        assertThat(run("verify", wp.toString(), "--vk", wvk.toString(), "--weights-commitment", commitment).code()).isZero();
+        String other = (commitment.charAt(0) == '0' ? "1" : "0") + commitment.substring(1);
+        CliTest.Run bad = run("verify", wp.toString(), "--vk", wvk.toString(), "--weights-commitment", other);
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.out()).startsWith("REJECTED: ").contains(commitment);
+        // the fixed-weights key of the same model does not accept the private-weights proof
+        assertThat(run("verify", wp.toString(), "--vk", vk.toString()).code()).isEqualTo(1);
+    }
+
+    @Test
     void verify_unreadableFiles_exit2WithOneLine() throws Exception {
         Path garbage = tmp.resolve("garbage.proof");
         Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});

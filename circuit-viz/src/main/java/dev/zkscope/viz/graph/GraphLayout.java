@@ -54,8 +54,9 @@ public final class GraphLayout {
         root.setProperty(CoreOptions.DIRECTION, Direction.DOWN);
         root.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.ORTHOGONAL);
         root.setProperty(CoreOptions.SPACING_NODE_NODE, 24.0);
-        root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 26.0);
-        root.setProperty(LayeredOptions.SPACING_EDGE_LABEL, 4.0);
+        root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 8.0);
+        root.setProperty(LayeredOptions.SPACING_EDGE_LABEL, 2.0);
+        root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 6.0);
         root.setProperty(CoreOptions.PADDING, new ElkPadding(12));
 
         Map<String, ElkNode> boxes = new LinkedHashMap<>();

@@ -246,6 +246,19 @@ public final class TraceHeatmap extends BorderPane {
                 g.fillRect(x, y0, Math.max(1, cw - 1), Math.max(1, ph / pixels) + 0.5);
             }
         }
+        int blind = map.usableRows();
+        if (blind < map.n() && blind >= first && blind < first + count) {
+            double y = HEADER + (blind - first) / (double) count * ph;
+            double right = LEFT + map.columns().size() * cw;
+            g.setStroke(Color.web("#444444"));
+            g.setLineDashes(4, 3);
+            g.strokeLine(LEFT - 4, y, right, y);
+            g.setLineDashes();
+            g.setFill(Color.web("#333333"));
+            g.setTextAlign(TextAlignment.RIGHT);
+            g.fillText("blinding rows \u2193 " + Format.count(blind) + "\u2013" + Format.count(map.n() - 1), right,
+                    y - 8);
+        }
         g.setFill(Color.gray(0.3));
         g.setTextAlign(TextAlignment.RIGHT);
         for (int t = 0; t <= 8; t++) {
