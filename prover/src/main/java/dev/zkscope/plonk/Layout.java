@@ -152,7 +152,8 @@ final class Layout {
         this.qLog = q;
         if (qLog > params.logBlowup()) {
             throw new IllegalArgumentException("constraint degree " + maxDegree + " needs blowup >= " + (maxDegree - 1)
-                    + "; preset " + params.name() + " has blowup " + (1 << params.logBlowup()));
+                    + "; preset " + params.name() + " has blowup " + (1 << params.logBlowup()) + " (max degree "
+                    + params.maxConstraintDegree() + ")");
         }
         // Each quotient chunk is opened at numQueries LDE points and at z (and z*omega) in F_p2: two base-field
         // values per extension point, so numQueries + 4 random coefficients hide every opening.

@@ -86,6 +86,15 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
         return Math.min(numQueries * logBlowup + grindingBits, EXTENSION_FIELD_BITS);
     }
 
+    /**
+     * The largest constraint degree d these parameters can prove: the quotient, of degree about (d - 1) n, is
+     * evaluated on a coset inside the extension of size 2^logBlowup n, so d - 1 <= 2^logBlowup. The degree counts
+     * the proof system's own constraints too (a LogUp helper is 2 + the degree of its lookup input).
+     */
+    public int maxConstraintDegree() {
+        return (1 << logBlowup) + 1;
+    }
+
     /** True for presets below 100 bits, which must be labelled insecure wherever they show. */
     public boolean isInsecure() {
         return conjecturedSecurityBits() < 100;

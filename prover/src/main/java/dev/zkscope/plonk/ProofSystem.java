@@ -105,7 +105,8 @@ public final class ProofSystem {
         }, null);
         VerifyingKey vk = new VerifyingKey(cs, params, tree.root());
         ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, cf, ev, tree);
-        listener.phaseFinished("keygen", System.nanoTime() - t0);
+        Runtime rt = Runtime.getRuntime();
+        listener.phaseFinished("keygen", System.nanoTime() - t0, rt.totalMemory() - rt.freeMemory());
         return pk;
     }
 

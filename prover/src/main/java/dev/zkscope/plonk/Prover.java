@@ -82,7 +82,8 @@ final class Prover {
         listener.phaseStarted(name);
         long t0 = System.nanoTime();
         body.run();
-        listener.phaseFinished(name, System.nanoTime() - t0);
+        Runtime rt = Runtime.getRuntime();
+        listener.phaseFinished(name, System.nanoTime() - t0, rt.totalMemory() - rt.freeMemory());
     }
 
     Proof prove(Witness w) {
