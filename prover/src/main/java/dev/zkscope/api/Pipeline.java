@@ -5,6 +5,7 @@ import dev.zkscope.compile.CompiledModel;
 import dev.zkscope.compile.ModelCompiler;
 import dev.zkscope.compile.ModelViolation;
 import dev.zkscope.compile.ModelWitness;
+import dev.zkscope.ir.BadInputException;
 import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.Tensor;
 import dev.zkscope.plonk.Proof;
@@ -111,8 +112,26 @@ public final class Pipeline {
                                    PhaseListener listener) {
         Calibrator.Calibration cal = listener.timed("quantize",
                 () -> Calibrator.calibrate(graph, calibrationInputs, settings.quant()));
-        CompiledModel cm = listener.timed("compile", () -> ModelCompiler.compile(cal.graph(), settings.compile()));
-        return new Prepared(name, graph, cal, cm, settings);
+        // The circuit's input domain covers the calibration inputs (rounded up to a power of two), and at least the
+        // configured domain: range-check widths follow from it, and an input outside it cannot be proved.
+        double domain = Math.max(settings.compile().inputAbsMax(), inputDomain(calibrationInputs));
+        Settings s = domain == settings.compile().inputAbsMax() ? settings
+                : settings.withCompile(settings.compile().withInputAbsMax(domain));
+        CompiledModel cm = listener.timed("compile", () -> ModelCompiler.compile(cal.graph(), s.compile()));
+        return new Prepared(name, graph, cal, cm, s);
+    }
+
+    /** The smallest power of two at least as large as every |x| of the inputs (0 when there are none). */
+    static double inputDomain(List<List<Tensor>> inputs) {
+        double max = 0;
+        for (List<Tensor> in : inputs) {
+            for (Tensor t : in) {
+                for (double v : t.data()) {
+                    max = Math.max(max, Math.abs(v));
+                }
+            }
+        }
+        return max == 0 ? 0 : Math.pow(2, Math.ceil(Math.log(max) / Math.log(2)));
     }
 
     /** The witness failed the checker: the proof would not verify. Lists every violation with its ONNX node. */
@@ -138,7 +157,16 @@ public final class Pipeline {
     /** Quantizes one float input to the circuit's input integers. */
     public static long[] quantizeInput(Prepared p, List<Tensor> input) {
         if (input.size() != 1) {
-            throw new IllegalArgumentException("the model takes 1 input tensor, got " + input.size());
+            throw new BadInputException("the model takes 1 input tensor, got " + input.size());
+        }
+        double domain = p.settings().compile().inputAbsMax();
+        double[] x = input.get(0).data();
+        for (int i = 0; i < x.length; i++) {
+            if (!(Math.abs(x[i]) <= domain)) {
+                throw new BadInputException("input element " + i + " is " + x[i] + ", outside the circuit's input "
+                        + "domain |x| <= " + domain + " (set by the calibration inputs); compile for a wider domain "
+                        + "with --input-abs-max, or calibrate on inputs like this one with --calibration");
+            }
         }
         return QTensor.quantize(input.get(0), p.quantized().inputScale()).data();
     }
@@ -175,7 +203,7 @@ public final class Pipeline {
         VerifyResult vr = rec.timed("verify", () -> ProofSystem.verify(pk.verifyingKey(), w.instance(), bytes));
         long verifyNanos = System.nanoTime() - t1;
         return new ProveRun(p.name(), p.settings().params(), p.compiled().circuit().logN(),
-                p.compiled().ledger().gadgetRows() + p.compiled().ledger().tableRows(), rec.phases(), proveNanos,
+                Math.max(p.compiled().ledger().gadgetRows(), p.compiled().ledger().tableRows()), rec.phases(), proveNanos,
                 verifyNanos, baseline, peak, heap, bytes, pk.verifyingKey(), w.publicValues(), w.output(),
                 p.quantized().outputScale(), p.compiled().model().outputShape(), vr, prediction,
                 proof.publicCommitment());

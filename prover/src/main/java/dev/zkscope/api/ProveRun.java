@@ -17,7 +17,8 @@ import java.util.Map;
  * @param model          model name
  * @param params         proof parameters (preset, security, zero knowledge)
  * @param logN           trace height 2^logN
- * @param usedRows       rows the circuit uses (gadgets and tables)
+ * @param usedRows       rows the circuit uses: the larger of its gadget rows and its table rows (tables have their
+ *                       own columns beside the gadgets)
  * @param phaseNanos     wall time per named phase, in order (witness, check, keygen, prover rounds, verify)
  * @param proveNanos     wall time of the prover alone
  * @param verifyNanos    wall time of the verifier

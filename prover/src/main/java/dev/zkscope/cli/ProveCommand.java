@@ -63,6 +63,10 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--inner-cols", paramLabel = "N", description = "products per dot-product row (EZKL's num_inner_cols)")
     Integer innerCols;
 
+    @Option(names = "--input-abs-max", paramLabel = "X",
+            description = "the input domain the circuit accepts, |x| <= X (default: 1, widened to cover the calibration inputs)")
+    Double inputAbsMax;
+
     @Option(names = "--report", paramLabel = "REPORT.json", description = "write a JSON report of the run")
     Path report;
 
@@ -91,6 +95,12 @@ public final class ProveCommand implements Callable<Integer> {
         if (publicInput) {
             co = co.withInput(CompileOptions.Visibility.PUBLIC);
         }
+        if (inputAbsMax != null) {
+            if (!(inputAbsMax > 0) || inputAbsMax > 1e6) {
+                throw new InputFileException("--input-abs-max must be in (0, 1e6], got " + inputAbsMax);
+            }
+            co = co.withInputAbsMax(inputAbsMax);
+        }
         if (privateWeights) {
             co = co.withWeights(CompileOptions.Visibility.PRIVATE);
         }
@@ -104,10 +114,9 @@ public final class ProveCommand implements Callable<Integer> {
             cm = CostModel.loadOrCalibrate();
             CostModel.warmUp(); // the prediction is for a warmed-up prover; so is the measurement
         }
-        o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d used), %d advice columns, %s%n", prepared.name(),
-                prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows()
-                        + prepared.compiled().ledger().tableRows(),
-                prepared.compiled().circuit().numAdvice(), params);
+        o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d gadget rows, %d table rows), %d advice columns, %s%n",
+                prepared.name(), prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows(),
+                prepared.compiled().ledger().tableRows(), prepared.compiled().circuit().numAdvice(), params);
         if (cm != null) {
             CostModel.Prediction p = cm.predict(prepared.shape());
             o.printf(Locale.ROOT, "predicted: prove %.2f s, peak heap %s above baseline%n", p.proveSeconds(),
