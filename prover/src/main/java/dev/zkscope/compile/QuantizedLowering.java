@@ -112,33 +112,11 @@ final class QuantizedLowering {
         return (int) Tensor.elementCount(shape);
     }
 
-    /** For each element of {@code to}, the row-major index of the element of {@code from} broadcast onto it. */
-    static int[] broadcastIndex(int[] from, int[] to) {
-        int n = size(to);
-        int[] strides = Shapes.broadcastStrides(from, to);
-        int[] idx = new int[n];
-        int[] ctr = new int[to.length];
-        int off = 0;
-        for (int i = 0; i < n; i++) {
-            idx[i] = off;
-            for (int d = to.length - 1; d >= 0; d--) {
-                ctr[d]++;
-                off += strides[d];
-                if (ctr[d] < to[d]) {
-                    break;
-                }
-                off -= strides[d] * to[d];
-                ctr[d] = 0;
-            }
-        }
-        return idx;
-    }
-
     /** Operand i of a node broadcast to {@code shape}: an activation's elements, or a constant parameter's values. */
     private Src[] operand(QNode n, int i, int[] shape) {
         QWeight c = n.param("C" + i);
         if (c != null) {
-            int[] idx = broadcastIndex(c.shape(), shape);
+            int[] idx = Shapes.broadcastIndex(c.shape(), shape);
             Src[] out = new Src[idx.length];
             for (int k = 0; k < idx.length; k++) {
                 out[k] = Src.constant(c.data()[idx[k]]);
@@ -150,7 +128,7 @@ final class QuantizedLowering {
         if (t == null) {
             throw new CompileException("node " + n.node().describe() + " reads " + name + ", which was not computed");
         }
-        int[] idx = broadcastIndex(shapes.get(name), shape);
+        int[] idx = Shapes.broadcastIndex(shapes.get(name), shape);
         Src[] out = new Src[idx.length];
         for (int k = 0; k < idx.length; k++) {
             out[k] = new Src(t, idx[k]);
@@ -229,7 +207,7 @@ final class QuantizedLowering {
         } else if (op instanceof Op.PRelu) {
             QWeight slope = n.param("slope");
             int[] shape = n.node().outputShape();
-            int[] idx = broadcastIndex(slope.shape(), shape);
+            int[] idx = Shapes.broadcastIndex(slope.shape(), shape);
             long[] a = new long[idx.length];
             for (int i = 0; i < a.length; i++) {
                 a[i] = slope.data()[idx[i]];
@@ -309,7 +287,7 @@ final class QuantizedLowering {
         if (n.param("B") != null) {
             QWeight bw = n.param("B");
             int bt = m.param(bw.data());
-            int[] idx = broadcastIndex(bw.shape(), outShape);
+            int[] idx = Shapes.broadcastIndex(bw.shape(), outShape);
             bias = new Src[idx.length];
             for (int i = 0; i < idx.length; i++) {
                 bias[i] = new Src(bt, idx[i]);
@@ -356,8 +334,8 @@ final class QuantizedLowering {
         int[] bBatch = java.util.Arrays.copyOf(b2, b2.length - 2);
         int[] batch = Shapes.broadcast(List.of(aBatch, bBatch));
         int nb = size(batch);
-        int[] ai = broadcastIndex(aBatch, batch);
-        int[] bi = broadcastIndex(bBatch, batch);
+        int[] ai = Shapes.broadcastIndex(aBatch, batch);
+        int[] bi = Shapes.broadcastIndex(bBatch, batch);
         Src[][] xs = new Src[nb * rows * cols][k];
         Src[][] ws = new Src[nb * rows * cols][k];
         boolean aIsParam = n.param("A") != null;
@@ -802,7 +780,7 @@ final class QuantizedLowering {
         for (int a : op.axes()) {
             keep[a] = 1;
         }
-        int[] idx = broadcastIndex(keep, xs);
+        int[] idx = Shapes.broadcastIndex(keep, xs);
         int outSize = size(keep);
         List<List<Src>> groups = new ArrayList<>();
         for (int i = 0; i < outSize; i++) {

@@ -29,6 +29,28 @@ public final class Shapes {
         return out;
     }
 
+    /** For each element of {@code to}, the row-major index of the element of {@code from} broadcast onto it. */
+    public static int[] broadcastIndex(int[] from, int[] to) {
+        int size = (int) Tensor.elementCount(to);
+        int[] strides = broadcastStrides(from, to);
+        int[] idx = new int[size];
+        int[] counter = new int[to.length];
+        int off = 0;
+        for (int i = 0; i < size; i++) {
+            idx[i] = off;
+            for (int d = to.length - 1; d >= 0; d--) {
+                counter[d]++;
+                off += strides[d];
+                if (counter[d] < to[d]) {
+                    break;
+                }
+                off -= strides[d] * to[d];
+                counter[d] = 0;
+            }
+        }
+        return idx;
+    }
+
     /** Strides of {@code shape} seen as broadcast to {@code target} (0 on broadcast dimensions). */
     public static int[] broadcastStrides(int[] shape, int[] target) {
         int[] st = Tensor.strides(shape);

@@ -287,8 +287,8 @@ public final class QuantizedEvaluator {
         int[] bBatch = java.util.Arrays.copyOf(bs, bs.length - 2);
         int[] batch = Shapes.broadcast(List.of(aBatch, bBatch));
         int nb = Shapes.product(batch, 0, batch.length);
-        int[] ai = broadcastIndex(aBatch, batch);
-        int[] bi = broadcastIndex(bBatch, batch);
+        int[] ai = Shapes.broadcastIndex(aBatch, batch);
+        int[] bi = Shapes.broadcastIndex(bBatch, batch);
         long[] out = new long[nb * m * n];
         long[] ad = a.data();
         long[] bd = b.data();
@@ -309,30 +309,8 @@ public final class QuantizedEvaluator {
         return out;
     }
 
-    /** For each element of {@code to}, the row-major index of the element of {@code from} broadcast onto it. */
-    static int[] broadcastIndex(int[] from, int[] to) {
-        int size = (int) Tensor.elementCount(to);
-        int[] strides = Shapes.broadcastStrides(from, to);
-        int[] idx = new int[size];
-        int[] counter = new int[to.length];
-        int off = 0;
-        for (int i = 0; i < size; i++) {
-            idx[i] = off;
-            for (int d = to.length - 1; d >= 0; d--) {
-                counter[d]++;
-                off += strides[d];
-                if (counter[d] < to[d]) {
-                    break;
-                }
-                off -= strides[d] * to[d];
-                counter[d] = 0;
-            }
-        }
-        return idx;
-    }
-
     static long[] broadcastTo(QTensor t, int[] shape) {
-        int[] idx = broadcastIndex(t.shape(), shape);
+        int[] idx = Shapes.broadcastIndex(t.shape(), shape);
         long[] out = new long[idx.length];
         for (int i = 0; i < idx.length; i++) {
             out[i] = t.data()[idx[i]];
@@ -451,7 +429,7 @@ public final class QuantizedEvaluator {
         for (int a : op.axes()) {
             keep[a] = 1;
         }
-        int[] idx = broadcastIndex(keep, xs);
+        int[] idx = Shapes.broadcastIndex(keep, xs);
         int outSize = (int) Tensor.elementCount(keep);
         long[] acc = new long[outSize];
         for (int i = 0; i < idx.length; i++) {
