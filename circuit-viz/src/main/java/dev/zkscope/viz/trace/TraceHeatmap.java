@@ -4,6 +4,7 @@ import dev.zkscope.circuit.Region;
 import dev.zkscope.viz.Format;
 import dev.zkscope.viz.LayerSelection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -246,6 +247,9 @@ public final class TraceHeatmap extends BorderPane {
                 g.fillRect(x, y0, Math.max(1, cw - 1), Math.max(1, ph / pixels) + 0.5);
             }
         }
+        if (cw < 9) {
+            drawGroups(g, cw);
+        }
         int blind = map.usableRows();
         if (blind < map.n() && blind >= first && blind < first + count) {
             double y = HEADER + (blind - first) / (double) count * ph;
@@ -265,6 +269,32 @@ public final class TraceHeatmap extends BorderPane {
             int row = first + (int) Math.round(t / 8.0 * (count - 1));
             double y = HEADER + (row - first + 0.5) / count * ph;
             g.fillText(Format.count(row), LEFT - 6, y);
+        }
+    }
+
+    /** Columns too narrow for their names: one label per run of columns of the same kind, over a bracket. */
+    private void drawGroups(GraphicsContext g, double cw) {
+        List<TraceMap.ColumnInfo> cols = map.columns();
+        int start = 0;
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.CENTER);
+        for (int c = 1; c <= cols.size(); c++) {
+            if (c == cols.size() || cols.get(c).kind() != cols.get(start).kind()) {
+                double x0 = LEFT + start * cw;
+                double x1 = LEFT + c * cw - 1;
+                int n = c - start;
+                String kind = cols.get(start).kind().name().toLowerCase();
+                String label = n == 1 ? cols.get(start).name() : kind + " (" + n + ")";
+                g.setStroke(Color.gray(0.45));
+                g.strokeLine(x0, HEADER - 8, x1, HEADER - 8);
+                g.strokeLine(x0, HEADER - 8, x0, HEADER - 4);
+                g.strokeLine(x1, HEADER - 8, x1, HEADER - 4);
+                g.setFill(Color.gray(0.2));
+                if (x1 - x0 > 30) {
+                    g.fillText(label, (x0 + x1) / 2, HEADER - 20);
+                }
+                start = c;
+            }
         }
     }
 
