@@ -59,6 +59,11 @@ final class ScreenshotDriver {
             window.selection().clear();
             window.showTab("tabCircuit");
         }, this::idle));
+        steps.add(new Step("circuit-zoom", () -> {
+            String layer = pickLayer();
+            window.selection().select(layer);
+            window.heatmap().zoomToLayer(layer);
+        }, this::idle));
         steps.add(new Step("settings", () -> window.showTab("tabSettings"), this::idle));
         steps.add(new Step("prove-running", () -> {
             window.showTab("tabProve");

@@ -69,6 +69,23 @@ class MainWindowTest {
     }
 
     @Test
+    void selectLayer_heatmapZoomsToItsRows(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().compiled() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.window.showTab("tabCircuit")).isTrue();
+        String layer = app.vm.session().rows().get(0).name();
+        robot.interact(() -> app.window.selection().select(layer));
+        robot.clickOn("#zoomToLayer");
+        var heatmap = app.window.heatmap();
+        assertThat(heatmap.rowCount()).isLessThan(heatmap.trace().n());
+        var region = heatmap.trace().regionAt(heatmap.firstRow() + heatmap.rowCount() / 2);
+        assertThat(region).isNotNull();
+        assertThat(region.layer()).isEqualTo(layer);
+    }
+
+    @Test
     void openCorruptFile_showsErrorAndKeepsPreviousModel(FxRobot robot, @TempDir Path tmp) throws Exception {
         Path good = AppFixture.sample("mlp");
         openAndWait(robot, good);

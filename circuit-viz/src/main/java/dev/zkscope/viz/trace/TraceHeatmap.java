@@ -72,10 +72,14 @@ public final class TraceHeatmap extends BorderPane {
                 draw();
             }
         });
+        Button toLayer = new Button("Zoom to selected layer");
+        toLayer.setId("zoomToLayer");
+        toLayer.setOnAction(e -> zoomToLayer(selection.selected()));
+        toLayer.disableProperty().bind(selection.selectedProperty().isNull());
         javafx.scene.layout.Region grow = new javafx.scene.layout.Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         HBox top = new HBox(12, new Label("Scroll to zoom into rows, drag to move, click to select a layer."),
-                grow, range, reset);
+                grow, range, toLayer, reset);
         top.setAlignment(Pos.CENTER_LEFT);
         top.setPadding(new Insets(6, 8, 6, 8));
         setTop(top);
@@ -154,6 +158,37 @@ public final class TraceHeatmap extends BorderPane {
         count = Math.max(1, Math.min(map.n(), rows));
         first = Math.max(0, Math.min(map.n() - count, from));
         draw();
+    }
+
+    /** Zooms to the rows of a layer's regions (with a small margin); false if the layer has none. */
+    public boolean zoomToLayer(String layer) {
+        if (map == null || layer == null) {
+            return false;
+        }
+        int lo = Integer.MAX_VALUE;
+        int hi = -1;
+        for (Region r : map.regions()) {
+            if (r.layer().equals(layer) && r.rows() > 0) {
+                lo = Math.min(lo, r.start());
+                hi = Math.max(hi, r.start() + r.rows());
+            }
+        }
+        if (hi < 0) {
+            return false;
+        }
+        int margin = Math.max(2, (hi - lo) / 20);
+        zoomTo(lo - margin, hi - lo + 2 * margin);
+        return true;
+    }
+
+    /** First row shown. */
+    public int firstRow() {
+        return first;
+    }
+
+    /** Number of rows shown. */
+    public int rowCount() {
+        return count;
     }
 
     public TraceMap trace() {
