@@ -92,7 +92,11 @@ public final class Pipeline {
 
         synchronized ProvingKey provingKey(PhaseListener listener) {
             if (provingKey == null) {
-                provingKey = ProofSystem.keygen(compiled.circuit(), settings.params(), listener);
+                // Private weights live in advice columns committed in their own Merkle tree; every proof publishes
+                // that tree's root, which binds the weights the proof used.
+                List<Integer> committed = settings.compile().weights() == CompileOptions.Visibility.PRIVATE
+                        ? compiled.weightColumns() : List.of();
+                provingKey = ProofSystem.keygen(compiled.circuit(), settings.params(), committed, listener);
             }
             return provingKey;
         }
@@ -173,7 +177,8 @@ public final class Pipeline {
         return new ProveRun(p.name(), p.settings().params(), p.compiled().circuit().logN(),
                 p.compiled().ledger().gadgetRows() + p.compiled().ledger().tableRows(), rec.phases(), proveNanos,
                 verifyNanos, baseline, peak, heap, bytes, pk.verifyingKey(), w.publicValues(), w.output(),
-                p.quantized().outputScale(), p.compiled().model().outputShape(), vr, prediction);
+                p.quantized().outputScale(), p.compiled().model().outputShape(), vr, prediction,
+                proof.publicCommitment());
     }
 
     /** Records phase times for the result and checks for cancellation at every phase boundary. */

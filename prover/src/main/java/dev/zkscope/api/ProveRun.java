@@ -32,12 +32,14 @@ import java.util.Map;
  * @param outputShape    the output tensor's shape
  * @param verdict        the verifier's result on the fresh proof
  * @param prediction     predicted time and memory, made before proving, or null
+ * @param weightsCommitment the root of the private weights' Merkle tree that the proof publishes (empty when the
+ *                       weights are fixed in the circuit)
  */
 public record ProveRun(String model, ProofParameters params, int logN, int usedRows, Map<String, Long> phaseNanos,
                        long proveNanos, long verifyNanos, long baselineHeap, long peakHeap,
                        List<HeapSampler.Sample> heapSamples, byte[] proof, VerifyingKey verifyingKey,
                        long[] publicValues, long[] output, int outputScale, int[] outputShape, VerifyResult verdict,
-                       CostModel.Prediction prediction) {
+                       CostModel.Prediction prediction, byte[] weightsCommitment) {
 
     /** The output as real numbers. */
     public double[] dequantizedOutput() {
@@ -46,6 +48,10 @@ public record ProveRun(String model, ProofParameters params, int logN, int usedR
             d[i] = FixedPoint.dequantize(output[i], outputScale);
         }
         return d;
+    }
+
+    public String weightsCommitmentHex() {
+        return java.util.HexFormat.of().formatHex(weightsCommitment);
     }
 
     public double proveSeconds() {

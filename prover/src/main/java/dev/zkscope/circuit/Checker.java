@@ -105,8 +105,10 @@ public final class Checker {
         RowReader reader = new RowReader(circuit, witness);
         for (Lookup l : circuit.lookups()) {
             int arity = l.arity();
+            // Lookups are argued over the circuit's rows [0, usableRows) only (the rest hold the prover's blinding), so
+            // tables are read from, and inputs checked on, exactly those rows, as the proof system does.
             Set<Tuple> table = new HashSet<>();
-            for (int row = 0; row < circuit.n(); row++) {
+            for (int row = 0; row < circuit.usableRows(); row++) {
                 reader.row = row;
                 long[] t = new long[arity];
                 for (int i = 0; i < arity; i++) {
@@ -114,7 +116,7 @@ public final class Checker {
                 }
                 table.add(new Tuple(t));
             }
-            for (int row = 0; row < circuit.n(); row++) {
+            for (int row = 0; row < circuit.usableRows(); row++) {
                 reader.row = row;
                 long[] t = new long[arity];
                 for (int i = 0; i < arity; i++) {

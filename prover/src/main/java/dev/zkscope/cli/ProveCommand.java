@@ -56,6 +56,10 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--public-input", description = "make the input public (default: private)")
     boolean publicInput;
 
+    @Option(names = "--private-weights", description = "keep the weights private: advice columns committed apart, "
+            + "the commitment published with the proof (default: weights fixed in the circuit and its key)")
+    boolean privateWeights;
+
     @Option(names = "--inner-cols", paramLabel = "N", description = "products per dot-product row (EZKL's num_inner_cols)")
     Integer innerCols;
 
@@ -86,6 +90,9 @@ public final class ProveCommand implements Callable<Integer> {
         }
         if (publicInput) {
             co = co.withInput(CompileOptions.Visibility.PUBLIC);
+        }
+        if (privateWeights) {
+            co = co.withWeights(CompileOptions.Visibility.PRIVATE);
         }
         Pipeline.Settings settings = new Pipeline.Settings(model.quantOptions(), co, params);
         Pipeline.Prepared prepared = Pipeline.prepare(Pipeline.modelName(model.model), g, samples.inputs(), settings, PhaseListener.NONE);
@@ -175,6 +182,9 @@ public final class ProveCommand implements Callable<Integer> {
         }
         o.println("public output: " + VerifyCommand.formatOutput(run.dequantizedOutput()) + "  argmax "
                 + VerifyCommand.argmax(run.dequantizedOutput()));
+        if (run.weightsCommitment().length > 0) {
+            o.println("weights commitment (published with the proof): " + run.weightsCommitmentHex());
+        }
     }
 
     static ObjectNode reportJson(ProveRun run, Pipeline.Prepared p) {
@@ -202,6 +212,11 @@ public final class ProveCommand implements Callable<Integer> {
         r.put("baseline_heap_bytes", run.baselineHeap());
         r.put("proof_bytes", run.proof().length);
         r.put("verified", run.verdict().accepted());
+        r.put("weights", p.settings().compile().weights().name().toLowerCase(Locale.ROOT));
+        r.put("input", p.settings().compile().input().name().toLowerCase(Locale.ROOT));
+        if (run.weightsCommitment().length > 0) {
+            r.put("weights_commitment", run.weightsCommitmentHex());
+        }
         if (run.prediction() != null) {
             ObjectNode pr = r.putObject("predicted");
             pr.put("prove_ms", run.prediction().proveSeconds() * 1e3);

@@ -34,6 +34,11 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--vk", required = true, paramLabel = "VK", description = "verifying-key file written by 'zkscope prove'")
     Path vk;
 
+    @Option(names = "--weights-commitment", paramLabel = "HEX",
+            description = "require the proof's private-weights commitment to equal HEX (as printed by 'zkscope prove "
+                    + "--private-weights')")
+    String weightsCommitment;
+
     @Option(names = "--json", description = "print {\"verified\", \"reason\", \"output\", ...} as JSON")
     boolean json;
 
@@ -58,7 +63,9 @@ public final class VerifyCommand implements Callable<Integer> {
                     + (kf.publicInputCount() + kf.outputSize());
             r = null;
         } else {
-            r = ProofSystem.verify(key, ModelWitness.instanceOf(pf.publicValues()), pf.proof());
+            r = weightsCommitment == null
+                    ? ProofSystem.verify(key, ModelWitness.instanceOf(pf.publicValues()), pf.proof())
+                    : ProofSystem.verify(key, ModelWitness.instanceOf(pf.publicValues()), pf.proof(), expected());
         }
         long nanos = System.nanoTime() - t0;
         boolean ok = r != null && r.accepted();
@@ -96,6 +103,14 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         o.flush();
         return ok ? Main.OK : REJECTED;
+    }
+
+    private byte[] expected() throws ArtifactFiles.FormatException {
+        try {
+            return java.util.HexFormat.of().parseHex(weightsCommitment.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ArtifactFiles.FormatException("--weights-commitment must be hexadecimal: " + e.getMessage());
+        }
     }
 
     static String formatOutput(double[] v) {

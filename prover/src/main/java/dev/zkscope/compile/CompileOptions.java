@@ -23,9 +23,9 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
 
     /**
      * Rows the standard proof preset reserves for blinding (ProofParameters.standard().reservedRows(): 42 queries
-     * + 3); a test keeps the two equal. The compiler does not depend on the proof system, only on this number.
+     * + 5); a test keeps the two equal. The compiler does not depend on the proof system, only on this number.
      */
-    public static final int STANDARD_RESERVED_ROWS = 45;
+    public static final int STANDARD_RESERVED_ROWS = 47;
 
     /** innerCols value asking the compiler to choose. */
     public static final int AUTO = 0;

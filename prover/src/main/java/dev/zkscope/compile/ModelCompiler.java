@@ -120,11 +120,15 @@ public final class ModelCompiler {
         Cell[][] cells = new Cell[model.tensorCount()][];
 
         layout.beginLayer("input", "Input");
-        int inSize = model.size(model.inputTensor());
+        int inSize = model.inputSize();
         Cell[] inputCells = options.input() == CompileOptions.Visibility.PUBLIC
                 ? InputGadget.placePublic(layout, inSize)
                 : InputGadget.placePrivate(layout, inSize, "input");
-        cells[model.inputTensor()] = inputCells;
+        int inOff = 0;
+        for (int t : model.inputTensors()) {
+            cells[t] = java.util.Arrays.copyOfRange(inputCells, inOff, inOff + model.size(t));
+            inOff += model.size(t);
+        }
 
         Lowerer lw = new Lowerer(layout, model, cells, bounds, options.weights() == CompileOptions.Visibility.PRIVATE);
         lw.weightRowsPerColumn = weightRowsPerColumn;
@@ -137,7 +141,11 @@ public final class ModelCompiler {
         }
 
         layout.beginLayer("output", "Output");
-        Cell[] outCells = cells[model.outputTensor()];
+        List<Cell> outList = new ArrayList<>();
+        for (int t : model.outputTensors()) {
+            outList.addAll(java.util.Arrays.asList(cells[t]));
+        }
+        Cell[] outCells = outList.toArray(new Cell[0]);
         Cell[] pub = InputGadget.placePublic(layout, outCells.length);
         for (int i = 0; i < outCells.length; i++) {
             layout.copy(outCells[i], pub[i]);

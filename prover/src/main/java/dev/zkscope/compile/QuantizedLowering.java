@@ -45,13 +45,10 @@ final class QuantizedLowering {
         this.g = q.graph();
         this.s = q.inputScale();
         this.m = new QModel(g.name() == null || g.name().isBlank() ? "model" : g.name());
-        if (g.inputs().size() != 1 || g.outputs().size() != 1) {
-            throw new CompileException("the compiler takes models with one input and one output; " + g.name() + " has "
-                    + g.inputs().size() + " and " + g.outputs().size());
+        for (Graph.Value in : g.inputs()) {
+            tensors.put(in.name(), m.input(in.shape(), inputBound));
+            shapes.put(in.name(), in.shape());
         }
-        Graph.Value in = g.inputs().get(0);
-        tensors.put(in.name(), m.input(in.shape(), inputBound));
-        shapes.put(in.name(), in.shape());
     }
 
     /** The layer IR of a quantized graph; {@code inputAbsMax} bounds |input| in real units. */
@@ -64,12 +61,13 @@ final class QuantizedLowering {
                 l.node(n);
             }
         }
-        Graph.Value out = l.g.outputs().get(0);
-        Integer t = l.tensors.get(out.name());
-        if (t == null) {
-            throw new CompileException("graph output " + out.name() + " is not computed by any node");
+        for (Graph.Value out : l.g.outputs()) {
+            Integer t = l.tensors.get(out.name());
+            if (t == null) {
+                throw new CompileException("graph output " + out.name() + " is not computed by any node");
+            }
+            l.m.output(t, out.shape());
         }
-        l.m.output(t, out.shape());
         return l.m;
     }
 
@@ -82,7 +80,9 @@ final class QuantizedLowering {
         }
         Set<String> live = new HashSet<>();
         List<String> work = new ArrayList<>();
-        work.add(g.outputs().get(0).name());
+        for (Graph.Value out : g.outputs()) {
+            work.add(out.name());
+        }
         while (!work.isEmpty()) {
             Node n = producer.get(work.remove(work.size() - 1));
             if (n != null && live.add(n.name())) {

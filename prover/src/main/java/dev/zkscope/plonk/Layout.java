@@ -152,9 +152,12 @@ final class Layout {
         this.qLog = q;
         if (qLog > params.logBlowup()) {
             throw new IllegalArgumentException("constraint degree " + maxDegree + " needs blowup >= " + (maxDegree - 1)
-                    + "; preset " + params.name() + " has blowup " + (1 << params.logBlowup()));
+                    + "; preset " + params.name() + " has blowup " + (1 << params.logBlowup()) + " (max degree "
+                    + params.maxConstraintDegree() + ")");
         }
-        this.maskCoeffs = params.zeroKnowledge() ? params.numQueries() + 2 : 0;
+        // Each quotient chunk is opened at numQueries LDE points and at z (and z*omega) in F_p2: two base-field
+        // values per extension point, so numQueries + 4 random coefficients hide every opening.
+        this.maskCoeffs = params.zeroKnowledge() ? params.numQueries() + 4 : 0;
         this.chunkLen = n - maskCoeffs;
         if (chunkLen < 1) {
             throw new IllegalArgumentException("trace of " + n + " rows is too small for preset " + params.name());
@@ -181,6 +184,10 @@ final class Layout {
         widths[QUOTIENT] = 2 * numChunks + (params.zeroKnowledge() ? 2 : 0);
         this.totalColumns = widths[0] + widths[1] + widths[2] + widths[3] + widths[4];
         this.logLde = logN + params.logBlowup();
+        if (logLde > 30) {
+            throw new IllegalArgumentException("trace 2^" + logN + " at blowup 2^" + params.logBlowup()
+                    + " needs an extension of 2^" + logLde + " points; at most 2^30 are supported");
+        }
     }
 
     int idColumn(int eqIndex) {

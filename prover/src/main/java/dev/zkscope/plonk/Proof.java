@@ -107,6 +107,29 @@ public final class Proof {
         return roots[Layout.COMMITTED] == null ? new byte[0] : roots[Layout.COMMITTED].clone();
     }
 
+    /**
+     * Bytes per section of the serialized proof, in order: header, commitments, openings, fri (layer roots, final
+     * polynomial, nonce), queries (Merkle rows, salts and paths of every tree, FRI leaves and paths).
+     */
+    public java.util.Map<String, Integer> sectionSizes() {
+        int header = 4 + 2 + 2 + Hashing.NAME.length() + 2 + params.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + 7 + circuitDigest.length + 1;
+        int commitments = 0;
+        for (byte[] r : roots) {
+            commitments += r == null ? 0 : r.length;
+        }
+        int openings = 4 + 16 * (evalsZ.length + evalsZw.length);
+        int fri = 1 + 32 * friRoots.length + 4 + 16 * finalPoly.length + 8;
+        int total = toBytes().length;
+        java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        m.put("header", header);
+        m.put("commitments", commitments);
+        m.put("openings", openings);
+        m.put("fri", fri);
+        m.put("queries", total - header - commitments - openings - fri);
+        return m;
+    }
+
     /** Size of the serialized proof in bytes. */
     public int sizeBytes() {
         return toBytes().length;

@@ -86,6 +86,15 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
         return Math.min(numQueries * logBlowup + grindingBits, EXTENSION_FIELD_BITS);
     }
 
+    /**
+     * The largest constraint degree d these parameters can prove: the quotient, of degree about (d - 1) n, is
+     * evaluated on a coset inside the extension of size 2^logBlowup n, so d - 1 <= 2^logBlowup. The degree counts
+     * the proof system's own constraints too (a LogUp helper is 2 + the degree of its lookup input).
+     */
+    public int maxConstraintDegree() {
+        return (1 << logBlowup) + 1;
+    }
+
     /** True for presets below 100 bits, which must be labelled insecure wherever they show. */
     public boolean isInsecure() {
         return conjecturedSecurityBits() < 100;
@@ -96,13 +105,16 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
      *
      * <p>With zero knowledge each witness-dependent polynomial (advice, multiplicities, LogUp helpers, the running
      * sum) is revealed at numQueries points of the low-degree extension (one Merkle row per query) and at the two
-     * out-of-domain points z and z*omega. A polynomial that has r uniformly random values on trace rows outside the
-     * circuit's use is uniformly distributed on any r points off the trace domain, so r = numQueries + 2 random rows
-     * make all openings independent of the witness. One more row holds the running sum's final value (zero).
-     * Without zero knowledge nothing is needed: the running sum then wraps cyclically around the whole trace.
+     * out-of-domain points z and z*omega. Those lie in F_p2, so each reveals two base-field values: numQueries + 4
+     * values in all. A polynomial that has r uniformly random values on trace rows outside the circuit's use is
+     * uniformly distributed on any r base-field linear functionals independent of the trace rows, so
+     * r = numQueries + 4 random rows make all openings independent of the witness. One more row holds the running
+     * sum's final value (zero). Without zero knowledge nothing is needed: the running sum then wraps cyclically
+     * around the whole trace. (An earlier count of numQueries + 3 treated z and z*omega as one value each; the
+     * audit test AuditZeroKnowledgeTest shows one proof then distinguishes two witnesses.)
      */
     public int reservedRows() {
-        return zeroKnowledge ? numQueries + 3 : 0;
+        return zeroKnowledge ? numQueries + 5 : 0;
     }
 
     @Override

@@ -68,6 +68,7 @@ public final class ProofSystem {
                         + u + " usable rows");
             }
         }
+        requireReservedRowsFree(circuit, u);
         long[][] fixed = new long[lay.numFixedAll][];
         for (int c = 0; c < circuit.numFixed(); c++) {
             fixed[c] = circuit.fixed()[c];
@@ -104,7 +105,8 @@ public final class ProofSystem {
         }, null);
         VerifyingKey vk = new VerifyingKey(cs, params, tree.root());
         ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, cf, ev, tree);
-        listener.phaseFinished("keygen", System.nanoTime() - t0);
+        Runtime rt = Runtime.getRuntime();
+        listener.phaseFinished("keygen", System.nanoTime() - t0, rt.totalMemory() - rt.freeMemory());
         return pk;
     }
 
@@ -182,6 +184,70 @@ public final class ProofSystem {
     /** Test-only: proves without refusing a bad witness, so that tests can show the verifier rejects the result. */
     static Proof proveUnchecked(ProvingKey pk, Witness witness) {
         return new Prover(pk, PhaseListener.NONE, true, null).prove(witness);
+    }
+
+    /**
+     * Refuses a circuit whose gates or lookup inputs depend on the reserved rows [u, n), which hold the prover's
+     * blinding: lookups are only argued over rows [0, u), so a lookup live there would be silently unenforced, and a
+     * gate live there would fail on the random blinding values. The test: evaluate every gate and lookup input on
+     * rows u-1 .. n-1 (rotation 1 reaches into the reserved rows from row u-1) under two random assignments of the
+     * reserved advice and instance cells, with the used rows held fixed; any difference means the constraint reads
+     * blinding. The selectors that the compiler keeps off on reserved rows make every such difference vanish.
+     */
+    static void requireReservedRowsFree(Circuit circuit, int u) {
+        int n = circuit.n();
+        if (u >= n) {
+            return;
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(0x5EED_0F_B11DL);
+        long[][] used = randomColumns(circuit.numAdvice() + circuit.numInstance(), n, rnd);
+        long[][] a = randomColumns(used.length, n, rnd);
+        long[][] b = randomColumns(used.length, n, rnd);
+        for (int c = 0; c < used.length; c++) {
+            System.arraycopy(used[c], 0, a[c], 0, u);
+            System.arraycopy(used[c], 0, b[c], 0, u);
+        }
+        int first = Math.max(0, u - 1);
+        for (int row = first; row < n; row++) {
+            final int r = row;
+            dev.zkscope.circuit.Expr.RowValues va = (col, rot) -> cell(circuit, a, col, (r + rot) & (n - 1));
+            dev.zkscope.circuit.Expr.RowValues vb = (col, rot) -> cell(circuit, b, col, (r + rot) & (n - 1));
+            for (dev.zkscope.circuit.Gate g : circuit.gates()) {
+                if (g.poly().evaluate(va) != g.poly().evaluate(vb)) {
+                    throw new IllegalArgumentException("gate '" + g.name() + "' is live at row " + row
+                            + ", which reads the rows from " + u + " on that the prover reserves for blinding; keep its"
+                            + " selector off there");
+                }
+            }
+            for (dev.zkscope.circuit.Lookup l : circuit.lookups()) {
+                for (dev.zkscope.circuit.Expr e : l.inputs()) {
+                    if (e.evaluate(va) != e.evaluate(vb)) {
+                        throw new IllegalArgumentException("lookup '" + l.name() + "' is live at row " + row
+                                + ", which reads the rows from " + u + " that the prover reserves for blinding (lookups"
+                                + " are argued over rows [0, " + u + ") only); gate its inputs with a selector that is"
+                                + " off there");
+                    }
+                }
+            }
+        }
+    }
+
+    private static long[][] randomColumns(int count, int n, java.util.SplittableRandom rnd) {
+        long[][] out = new long[count][n];
+        for (long[] col : out) {
+            for (int i = 0; i < n; i++) {
+                col[i] = Goldilocks.reduce(rnd.nextLong());
+            }
+        }
+        return out;
+    }
+
+    private static long cell(Circuit circuit, long[][] witness, Column col, int row) {
+        switch (col.kind()) {
+            case FIXED: return circuit.fixed()[col.index()][row];
+            case ADVICE: return witness[col.index()][row];
+            default: return witness[circuit.numAdvice() + col.index()][row];
+        }
     }
 
     /** Checks a proof against a verifying key and the public values. Never throws. */

@@ -42,7 +42,7 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -165,7 +165,9 @@ public final class CostModel {
         ProofParameters params = ProofParameters.standard();
         warmUp(); // let the JIT compile the prover before anything is timed
         List<Measurement> ms = new ArrayList<>();
-        int[][] configs = {{12, 6}, {12, 24}, {14, 6}, {14, 24}, {15, 12}};
+        // Sizes from 2^10 (the smallest sample models) to 2^15, narrow and wide, so that both the per-proof constants
+        // and the per-row slopes are pinned down.
+        int[][] configs = {{10, 6}, {10, 24}, {11, 12}, {12, 6}, {12, 24}, {13, 12}, {14, 6}, {14, 24}, {15, 12}};
         for (int[] c : configs) {
             ms.add(measure(c[0], c[1], params));
         }

@@ -15,6 +15,15 @@ public interface PhaseListener {
 
     void phaseFinished(String phase, long nanos);
 
+    /**
+     * The end of a phase with the used heap (total - free, garbage included) at that moment; the prover calls this
+     * one. By default it forwards to {@link #phaseFinished(String, long)}; the continuous series and the peak come
+     * from {@link HeapSampler}.
+     */
+    default void phaseFinished(String phase, long nanos, long usedHeapBytes) {
+        phaseFinished(phase, nanos);
+    }
+
     /** Runs {@code body} as the named phase. */
     default <T> T timed(String phase, java.util.function.Supplier<T> body) {
         phaseStarted(phase);

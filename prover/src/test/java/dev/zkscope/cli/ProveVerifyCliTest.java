@@ -81,8 +81,9 @@ class ProveVerifyCliTest {
     void verify_refusesANonCanonicalPublicValue_exit2() throws Exception {
         ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(Files.readAllBytes(proof));
         long[] pub = pf.publicValues().clone();
-        // 2^63 - 1 and 2^63 - 1 - p are the same field element; only the first is the canonical signed encoding
-        pub[0] = Long.MAX_VALUE - dev.zkscope.field.Goldilocks.P;
+        // 2^63 - 1 and 2^63 - 1 - p are the same field element; only the second lies in (-p/2, p/2], the canonical
+        // signed range, so the first is refused before verification
+        pub[0] = Long.MAX_VALUE;
         Path p = tmp.resolve("alias.proof");
         Files.write(p, ArtifactFiles.encode(new ArtifactFiles.ProofFile(pf.model(), pub, pf.proof())));
         assertBadInput(run("verify", p.toString(), "--vk", vk.toString()), "canonical");
@@ -98,6 +99,28 @@ class ProveVerifyCliTest {
         CliTest.Run r = run("verify", proof.toString(), "--vk", otherVk.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).startsWith("REJECTED: ");
+    }
+
+    @Test
+    void privateWeights_commitmentIsPublishedAndChecked() throws Exception {
+        Path wp = tmp.resolve("w.proof");
+        Path wvk = tmp.resolve("w.vk");
+        Path wr = tmp.resolve("w.json");
+        CliTest.Run p = run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out", wp.toString(),
+                "--vk", wvk.toString(), "--preset", "testing", "--no-predict", "--private-weights", "--report", wr.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        JsonNode rep = new ObjectMapper().readTree(wr.toFile());
+        String commitment = rep.get("weights_commitment").asText();
+        assertThat(rep.get("weights").asText()).isEqualTo("private");
+        assertThat(commitment).hasSize(64).isNotEqualTo("0".repeat(64));
+        assertThat(p.out()).contains(commitment);
+        assertThat(run("verify", wp.toString(), "--vk", wvk.toString(), "--weights-commitment", commitment).code()).isZero();
+        String other = (commitment.charAt(0) == '0' ? "1" : "0") + commitment.substring(1);
+        CliTest.Run bad = run("verify", wp.toString(), "--vk", wvk.toString(), "--weights-commitment", other);
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.out()).startsWith("REJECTED: ").contains(commitment);
+        // the fixed-weights key of the same model does not accept the private-weights proof
+        assertThat(run("verify", wp.toString(), "--vk", vk.toString()).code()).isEqualTo(1);
     }
 
     @Test

@@ -38,7 +38,7 @@ class ProofParametersTest {
     @Test
     void reservedRows_followTheOpeningCount() {
         ProofParameters s = ProofParameters.standard();
-        assertThat(ProofSystem.reservedRows(s)).isEqualTo(s.numQueries() + 3);
+        assertThat(ProofSystem.reservedRows(s)).isEqualTo(s.numQueries() + 5);
         assertThat(ProofSystem.reservedRows(s.withZeroKnowledge(false))).isZero();
     }
 

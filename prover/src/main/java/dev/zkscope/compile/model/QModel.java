@@ -19,11 +19,11 @@ public final class QModel {
     private final Map<Integer, long[]> params = new HashMap<>();
     private final List<Step> steps = new ArrayList<>();
     private final Map<String, Integer> nodeOutputs = new LinkedHashMap<>();
-    private int input = -1;
-    private int[] inputShape;
-    private long inputBound;
-    private int output = -1;
-    private int[] outputShape;
+    private final List<Integer> inputs = new ArrayList<>();
+    private final List<int[]> inputShapes = new ArrayList<>();
+    private final List<Long> inputBounds = new ArrayList<>();
+    private final List<Integer> outputs = new ArrayList<>();
+    private final List<int[]> outputShapes = new ArrayList<>();
 
     public QModel(String name) {
         this.name = name;
@@ -33,15 +33,16 @@ public final class QModel {
         return name;
     }
 
-    /** Declares the input tensor; {@code bound} bounds |x| of its quantized elements. */
+    /**
+     * Declares an input tensor (a model may have several; their values are passed concatenated, in declaration
+     * order); {@code bound} bounds |x| of its quantized elements.
+     */
     public int input(int[] shape, long bound) {
-        if (input >= 0) {
-            throw new IllegalStateException("model " + name + " already has an input");
-        }
-        inputShape = shape.clone();
-        inputBound = bound;
-        input = newTensor(product(shape));
-        return input;
+        int t = newTensor(product(shape));
+        inputs.add(t);
+        inputShapes.add(shape.clone());
+        inputBounds.add(bound);
+        return t;
     }
 
     /** A parameter tensor: values known when the circuit is built (weights, biases, constants). */
@@ -70,16 +71,36 @@ public final class QModel {
         nodeOutputs.put(node, tensor);
     }
 
+    /** Declares an output tensor (several are concatenated, in declaration order, into the public output). */
     public void output(int tensor, int[] shape) {
-        output = tensor;
-        outputShape = shape.clone();
+        outputs.add(tensor);
+        outputShapes.add(shape.clone());
     }
 
-    public int inputTensor() { return input; }
-    public int[] inputShape() { return inputShape.clone(); }
-    public long inputBound() { return inputBound; }
-    public int outputTensor() { return output; }
-    public int[] outputShape() { return outputShape.clone(); }
+    /** The first input tensor. */
+    public int inputTensor() { return inputs.get(0); }
+    public List<Integer> inputTensors() { return Collections.unmodifiableList(inputs); }
+    public int[] inputShape() { return inputShapes.get(0).clone(); }
+    /** The largest bound of any input. */
+    public long inputBound() {
+        long b = 0;
+        for (long x : inputBounds) {
+            b = Math.max(b, x);
+        }
+        return b;
+    }
+    /** Number of input values, all inputs together. */
+    public int inputSize() {
+        int n = 0;
+        for (int t : inputs) {
+            n += sizes.get(t);
+        }
+        return n;
+    }
+    /** The first output tensor. */
+    public int outputTensor() { return outputs.get(0); }
+    public List<Integer> outputTensors() { return Collections.unmodifiableList(outputs); }
+    public int[] outputShape() { return outputShapes.get(0).clone(); }
     public int size(int tensor) { return sizes.get(tensor); }
     public int tensorCount() { return sizes.size(); }
     public List<Step> steps() { return Collections.unmodifiableList(steps); }
@@ -104,12 +125,16 @@ public final class QModel {
 
     /** Runs the integer semantics of every step: all tensors, indexed by id (the input is {@code input}). */
     public long[][] evaluate(long[] inputValues) {
-        if (inputValues.length != sizes.get(input)) {
-            throw new IllegalArgumentException("model " + name + " takes " + sizes.get(input) + " input values, got "
+        if (inputValues.length != inputSize()) {
+            throw new IllegalArgumentException("model " + name + " takes " + inputSize() + " input values, got "
                     + inputValues.length);
         }
         long[][] t = new long[sizes.size()][];
-        t[input] = inputValues.clone();
+        int off = 0;
+        for (int in : inputs) {
+            t[in] = java.util.Arrays.copyOfRange(inputValues, off, off + sizes.get(in));
+            off += sizes.get(in);
+        }
         for (Map.Entry<Integer, long[]> e : params.entrySet()) {
             t[e.getKey()] = e.getValue();
         }
@@ -122,7 +147,9 @@ public final class QModel {
     /** Bounds on |value| of every tensor, by interval propagation from the input bound. */
     public long[] bounds() {
         long[] b = new long[sizes.size()];
-        b[input] = inputBound;
+        for (int i = 0; i < inputs.size(); i++) {
+            b[inputs.get(i)] = inputBounds.get(i);
+        }
         for (Map.Entry<Integer, long[]> e : params.entrySet()) {
             long m = 0;
             for (long v : e.getValue()) {
