@@ -86,7 +86,7 @@ public record CostLedger(List<LayerCost> layers, List<TableInfo> tables, int log
         StringBuilder sb = new StringBuilder();
         sb.append("kind,name,op,rows,advice_cells,fixed_cells,gates,lookups,range_checks,copies,share\n");
         for (LayerCost l : layers) {
-            sb.append("layer,").append(l.layer()).append(',').append(l.op()).append(',').append(l.rows()).append(',')
+            sb.append("layer,").append(field(l.layer())).append(',').append(field(l.op())).append(',').append(l.rows()).append(',')
                     .append(l.adviceCells()).append(',').append(l.fixedCells()).append(',')
                     .append(joinMap(l.gates())).append(',').append(joinMap(l.lookups())).append(',')
                     .append(l.rangeChecks()).append(',').append(l.copies()).append(',')
@@ -94,7 +94,7 @@ public record CostLedger(List<LayerCost> layers, List<TableInfo> tables, int log
         }
         sb.append("kind,name,function,input_min,input_max,size,tag\n");
         for (TableInfo t : tables) {
-            sb.append("table,").append(t.name()).append(',').append(t.function()).append(',').append(t.inputMin())
+            sb.append("table,").append(field(t.name())).append(',').append(field(t.function())).append(',').append(t.inputMin())
                     .append(',').append(t.inputMax()).append(',').append(t.size()).append(',').append(t.tag()).append('\n');
         }
         sb.append("kind,logN,gadget_rows,table_rows,reserved_rows,advice_cols,fixed_cols,instance_cols,max_degree\n");
@@ -104,13 +104,21 @@ public record CostLedger(List<LayerCost> layers, List<TableInfo> tables, int log
         return sb.toString();
     }
 
+    /** A CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
+    static String field(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
     private static String joinMap(Map<String, Long> m) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Long> e : new TreeMap<>(m).entrySet()) {
             if (sb.length() > 0) {
                 sb.append(';');
             }
-            sb.append(e.getKey()).append('=').append(e.getValue());
+            sb.append(e.getKey().replace(',', ';').replace('"', '\'')).append('=').append(e.getValue());
         }
         return sb.toString();
     }

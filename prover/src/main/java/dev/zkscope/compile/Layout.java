@@ -183,18 +183,14 @@ public final class Layout {
 
     private int weightRowsMax;
 
-    private int weightRowsUsed() {
-        return weightRowsMax;
-    }
-
     /** Number of dedicated private-weight columns (after the gadget columns). */
     public int weightColumns() {
         return weightColumns;
     }
 
-    /** Rows the weight columns fill. */
+    /** Rows the weight columns fill (the longest column). */
     public int weightRows() {
-        return weightColumns == 0 ? 0 : (weightCells + weightColumns - 1) / weightColumns;
+        return weightRowsMax;
     }
 
     /** The next free cell of the weight columns (rows first, then the next column), charged to the current layer. */
@@ -375,7 +371,7 @@ public final class Layout {
      */
     public Built build(String name, int reservedRows, int minLogN, int maxLogN) {
         long tableRows = tables.rows();
-        long need = Math.max(Math.max(Math.max(rows, tableRows + 1), instanceRows), weightRowsUsed()) + reservedRows;
+        long need = Math.max(Math.max(Math.max(rows, tableRows + 1), instanceRows), weightRowsMax) + reservedRows;
         int logN = Math.max(minLogN, 1);
         while ((1L << logN) < need) {
             logN++;

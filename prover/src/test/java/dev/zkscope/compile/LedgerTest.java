@@ -92,6 +92,13 @@ class LedgerTest {
     }
 
     @Test
+    void csv_quotesNamesWithCommas() {
+        assertThat(CostLedger.field("a,b")).isEqualTo("\"a,b\"");
+        assertThat(CostLedger.field("say \"x\", y")).isEqualTo("\"say \"\"x\"\", y\"");
+        assertThat(CostLedger.field("/conv1/Conv")).isEqualTo("/conv1/Conv");
+    }
+
+    @Test
     void ledgerCountsPerLayer_dense() {
         // fc1: 8 outputs of 16 terms, 4 inner columns: 4 dot rows each, then 8 rescales two per row
         CompiledModel cm = ModelCompiler.compile(TestModels.mlp(), CompileOptions.defaults().withInnerCols(4));

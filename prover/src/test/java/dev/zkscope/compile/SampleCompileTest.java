@@ -32,6 +32,20 @@ class SampleCompileTest {
                 assertThat(cm.check(w.witness())).isEmpty();
             }
             assertThat(l.maxGateDegree()).isLessThanOrEqualTo(3);
+            // lookups (q, q*a[, q*y]) against (T, T*X[, T*Y]): degree 2, so a LogUp helper has degree 4, within
+            // what every preset proves
+            for (dev.zkscope.circuit.Lookup lk : cm.circuit().lookups()) {
+                for (dev.zkscope.circuit.Expr e : lk.inputs()) {
+                    assertThat(e.degree()).isLessThanOrEqualTo(2);
+                }
+                for (dev.zkscope.circuit.Expr e : lk.table()) {
+                    assertThat(e.degree()).isLessThanOrEqualTo(2);
+                }
+            }
+            for (dev.zkscope.plonk.ProofParameters p : dev.zkscope.plonk.ProofParameters.presets()) {
+                assertThat(2 + 2).isLessThanOrEqualTo(p.maxConstraintDegree());
+                assertThat(l.maxGateDegree()).isLessThanOrEqualTo(p.maxConstraintDegree());
+            }
         }));
     }
 

@@ -77,6 +77,16 @@ class ShapesTest {
         }
     }
 
+    /** Without zero knowledge a circuit may still leave rows unused at the end (the running sum ends at row u). */
+    @Test
+    void zkOff_withUnusedRowsAtTheEnd() {
+        ProofParameters p = ProofParameters.testing().withZeroKnowledge(false);
+        for (int reserved : new int[] {1, 5, 17}) {
+            TestCircuits.Instance inst = TestCircuits.random(80 + reserved, 6, reserved);
+            assertRoundTrip(inst.circuit(), inst.witness(), p);
+        }
+    }
+
     /** Only copy constraints, between advice and instance columns, and a fully usable trace without zero knowledge. */
     @Test
     void copiesOnly_fullTraceWithoutZeroKnowledge() {

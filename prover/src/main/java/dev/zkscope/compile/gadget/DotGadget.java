@@ -80,13 +80,13 @@ public final class DotGadget {
      */
     public static Cell[] placeFixed(Layout l, List<Cell[]> xs, List<long[]> ws, long[] bias) {
         gates(l, false);
-        return place(l, xs, ws, null, bias, "dot");
+        return place(l, xs, ws, null, bias, null, "dot");
     }
 
     /** Sums of cells (all weights one): {@code out = start + sum_t x_t}. */
     public static Cell[] placeSum(Layout l, List<Cell[]> xs, long[] start) {
         sumGates(l);
-        return place(l, xs, null, null, start, "sum");
+        return place(l, xs, null, null, start, null, "sum");
     }
 
     /**
@@ -101,10 +101,6 @@ public final class DotGadget {
         return place(l, xs, null, wCells, null, biasCells, "dotv");
     }
 
-    private static Cell[] place(Layout l, List<Cell[]> xs, List<long[]> ws, List<Cell[]> wCells, long[] bias, String kind) {
-        return place(l, xs, ws, wCells, bias, null, kind);
-    }
-
     private static Cell[] place(Layout l, List<Cell[]> xs, List<long[]> ws, List<Cell[]> wCells, long[] bias,
                                 Cell[] biasCells, String kind) {
         Geometry g = l.geometry();
@@ -117,7 +113,6 @@ public final class DotGadget {
             total += chainRows(g, x.length);
         }
         int row = l.allocRows(total, kind);
-        String layer = l.currentLayer();
         for (int o = 0; o < xs.size(); o++) {
             final Cell[] x = xs.get(o);
             final long[] w = ws == null ? null : ws.get(o);
