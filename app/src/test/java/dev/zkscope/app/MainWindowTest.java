@@ -86,6 +86,30 @@ class MainWindowTest {
     }
 
     @Test
+    void settingsChange_recompilesInBackground_andKeepsSelection(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && !app.vm.analyzingProperty().get());
+        Analysis before = app.vm.analysis();
+        String layer = app.vm.session().rows().get(0).name();
+        java.util.concurrent.atomic.AtomicReference<Analysis> right = new java.util.concurrent.atomic.AtomicReference<>();
+        robot.interact(() -> {
+            app.window.selection().select(layer);
+            app.vm.applySettings(app.vm.settings().withInnerCols(2));
+            right.set(app.vm.analysis());
+        });
+        // The previous result stays until the new one is ready.
+        assertThat(right.get()).isSameAs(before);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.vm.analysis() != before
+                && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.vm.analysis().settings().innerCols()).isEqualTo(2);
+        assertThat(app.window.layerTable().table().getSelectionModel().getSelectedItem().name()).isEqualTo(layer);
+        assertThat(app.window.layerTable().table().getItems().get(0).cost().rows())
+                .isEqualTo(app.vm.analysis().ledger().layer(layer).rows());
+    }
+
+    @Test
     void openCorruptFile_showsErrorAndKeepsPreviousModel(FxRobot robot, @TempDir Path tmp) throws Exception {
         Path good = AppFixture.sample("mlp");
         openAndWait(robot, good);
