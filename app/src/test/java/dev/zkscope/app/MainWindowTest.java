@@ -57,6 +57,9 @@ class MainWindowTest {
     @Test
     void clickGraphNode_selectsTableRow(FxRobot robot) throws Exception {
         openAndWait(robot, AppFixture.sample("cnn_bn_pool"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
         LayerRow target = app.vm.session().rows().get(2);
         Rectangle box = app.window.graphView().boxOf(target.name());
         assertThat(box).isNotNull();
@@ -65,7 +68,7 @@ class MainWindowTest {
         assertThat(app.window.selection().selected()).isEqualTo(target.name());
         assertThat(app.window.layerTable().table().getSelectionModel().getSelectedItem().name())
                 .isEqualTo(target.name());
-        assertThat(box.getStrokeWidth()).isGreaterThan(1);
+        assertThat(app.window.graphView().boxOf(target.name()).getStrokeWidth()).isGreaterThan(1);
     }
 
     @Test
