@@ -370,6 +370,7 @@ public final class MainWindow {
         fit.setTooltip(new Tooltip("Fit the graph to the pane (or double-click the background). "
                 + "Scroll to zoom, drag to pan, click a layer to select it everywhere."));
         fit.setOnAction(e -> graphView.fit());
+        fit.setFocusTraversable(false);
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         HBox head = new HBox(8, graphTitle, grow, fit);

@@ -103,7 +103,7 @@ final class ProveView extends BorderPane {
         setBottom(bottom);
 
         cancel.disableProperty().bind(pvm.runningProperty().not());
-        prove.disableProperty().bind(pvm.runningProperty());
+        prove.disableProperty().bind(pvm.runningProperty().or(vm.analyzingProperty()));
         pvm.runningProperty().addListener((o, a, b) -> updateButtons());
         pvm.lastProperty().addListener((o, a, r) -> {
             updateButtons();

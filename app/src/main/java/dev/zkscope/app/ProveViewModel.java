@@ -259,7 +259,9 @@ public final class ProveViewModel {
             @Override
             protected Object[] call() {
                 dev.zkscope.compile.CompileOptions o = base.settings().compileOptions();
-                dev.zkscope.compile.CompileOptions padded = new dev.zkscope.compile.CompileOptions(o.innerCols(),
+                // The same layout as the base circuit (its chosen inner columns), only padded to 2^logN rows.
+                int cols = base.compiled().layout().geometry().innerCols();
+                dev.zkscope.compile.CompileOptions padded = new dev.zkscope.compile.CompileOptions(cols,
                         o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
                         Math.max(o.minLogN(), logN), Math.max(o.maxLogN(), logN), o.inputAbsMax());
                 dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(base.quantized(),

@@ -55,7 +55,15 @@ final class ScreenshotDriver {
         steps.add(new Step("layers", () -> vm.open(s.file()), this::idle));
         steps.add(new Step("graph-selection", () -> window.selection().select(pickLayer()), () -> true));
         steps.add(new Step("blowup", () -> window.showTab("tabBlowup"), this::idle));
-        steps.add(new Step("circuit-layout", () -> window.showTab("tabCircuit"), this::idle));
+        steps.add(new Step("circuit-layout", () -> {
+            window.selection().clear();
+            window.showTab("tabCircuit");
+        }, this::idle));
+        steps.add(new Step("circuit-zoom", () -> {
+            String layer = pickLayer();
+            window.selection().select(layer);
+            window.heatmap().zoomToLayer(layer);
+        }, this::idle));
         steps.add(new Step("settings", () -> window.showTab("tabSettings"), this::idle));
         steps.add(new Step("prove-running", () -> {
             window.showTab("tabProve");

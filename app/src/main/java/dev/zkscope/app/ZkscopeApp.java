@@ -31,6 +31,8 @@ public final class ZkscopeApp extends Application {
         MainWindow window = new MainWindow(vm, pvm, samples, settings, executor, notifier);
         Scene scene = new Scene(window.root(), 1600, 1000);
         stage.setTitle("zkscope \u2014 ZKML circuit explorer");
+        vm.sessionProperty().addListener((o, a, s) -> stage.setTitle(s == null ? "zkscope"
+                : s.displayName() + " \u2014 zkscope"));
         stage.setScene(scene);
         stage.show();
 

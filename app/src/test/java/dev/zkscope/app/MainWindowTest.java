@@ -57,6 +57,9 @@ class MainWindowTest {
     @Test
     void clickGraphNode_selectsTableRow(FxRobot robot) throws Exception {
         openAndWait(robot, AppFixture.sample("cnn_bn_pool"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
         LayerRow target = app.vm.session().rows().get(2);
         Rectangle box = app.window.graphView().boxOf(target.name());
         assertThat(box).isNotNull();
@@ -65,7 +68,48 @@ class MainWindowTest {
         assertThat(app.window.selection().selected()).isEqualTo(target.name());
         assertThat(app.window.layerTable().table().getSelectionModel().getSelectedItem().name())
                 .isEqualTo(target.name());
-        assertThat(box.getStrokeWidth()).isGreaterThan(1);
+        assertThat(app.window.graphView().boxOf(target.name()).getStrokeWidth()).isGreaterThan(1);
+    }
+
+    @Test
+    void selectLayer_heatmapZoomsToItsRows(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().compiled() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.window.showTab("tabCircuit")).isTrue();
+        String layer = app.vm.session().rows().get(0).name();
+        robot.interact(() -> app.window.selection().select(layer));
+        robot.clickOn("#zoomToLayer");
+        var heatmap = app.window.heatmap();
+        assertThat(heatmap.rowCount()).isLessThan(heatmap.trace().n());
+        var region = heatmap.trace().regionAt(heatmap.firstRow() + heatmap.rowCount() / 2);
+        assertThat(region).isNotNull();
+        assertThat(region.layer()).isEqualTo(layer);
+    }
+
+    @Test
+    void settingsChange_recompilesInBackground_andKeepsSelection(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && !app.vm.analyzingProperty().get());
+        Analysis before = app.vm.analysis();
+        String layer = app.vm.session().rows().get(0).name();
+        java.util.concurrent.atomic.AtomicReference<Analysis> right = new java.util.concurrent.atomic.AtomicReference<>();
+        robot.interact(() -> {
+            app.window.selection().select(layer);
+            app.vm.applySettings(app.vm.settings().withInnerCols(2));
+            right.set(app.vm.analysis());
+        });
+        // The previous result stays until the new one is ready.
+        assertThat(right.get()).isSameAs(before);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.vm.analysis() != before
+                && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.vm.analysis().settings().innerCols()).isEqualTo(2);
+        assertThat(app.window.layerTable().table().getSelectionModel().getSelectedItem().name()).isEqualTo(layer);
+        assertThat(app.window.layerTable().table().getItems().get(0).cost().rows())
+                .isEqualTo(app.vm.analysis().ledger().layer(layer).rows());
     }
 
     @Test

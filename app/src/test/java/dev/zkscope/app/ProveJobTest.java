@@ -54,6 +54,16 @@ class ProveJobTest {
     }
 
     @Test
+    void run_privateWeightsAndPublicInput_verifies() throws Exception {
+        Analysis a = new Analyzer().analyze(mlp.session(), mlp.settings().withVisibility(
+                dev.zkscope.compile.CompileOptions.Visibility.PUBLIC, dev.zkscope.compile.CompileOptions.Visibility.PRIVATE));
+        assertThat(a.compiled()).as(String.valueOf(a.problem())).isNotNull();
+        ProveRun r = new ProveJob(a, 1, null, p -> { }, () -> false).run();
+        assertThat(r.verdict().accepted()).as(r.verdict().toString()).isTrue();
+        assertThat(r.publicValues().length).isGreaterThan(r.output().length);
+    }
+
+    @Test
     void verdicts_nameTheTypedReason() {
         ProveRun r = new ProveJob(mlp, 1, null, p -> { }, () -> false).run();
         byte[] bad = r.proof().clone();

@@ -41,7 +41,10 @@ public final class LayerTableView extends BorderPane {
     private final List<TableColumn<LayerRow, ?>> costColumns;
     private boolean syncing;
 
+    private final LayerSelection selection;
+
     public LayerTableView(LayerSelection selection) {
+        this.selection = selection;
         getStyleClass().add("layer-table");
         table.setId("layerTable");
         opFilter.setId("opFilter");
@@ -154,6 +157,8 @@ public final class LayerTableView extends BorderPane {
         }
         summary.setText(newRows.isEmpty() ? "" : newRows.size() + " layers, " + Format.count(params) + " params, "
                 + Format.count(macs) + " MACs");
+        // New rows (a recompilation, say) keep the layer selected in the other views.
+        selectLayer(selection.selected());
     }
 
     public TableView<LayerRow> table() {

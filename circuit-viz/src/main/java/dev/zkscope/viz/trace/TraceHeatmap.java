@@ -4,6 +4,7 @@ import dev.zkscope.circuit.Region;
 import dev.zkscope.viz.Format;
 import dev.zkscope.viz.LayerSelection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -71,10 +72,14 @@ public final class TraceHeatmap extends BorderPane {
                 draw();
             }
         });
+        Button toLayer = new Button("Zoom to selected layer");
+        toLayer.setId("zoomToLayer");
+        toLayer.setOnAction(e -> zoomToLayer(selection.selected()));
+        toLayer.disableProperty().bind(selection.selectedProperty().isNull());
         javafx.scene.layout.Region grow = new javafx.scene.layout.Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         HBox top = new HBox(12, new Label("Scroll to zoom into rows, drag to move, click to select a layer."),
-                grow, range, reset);
+                grow, range, toLayer, reset);
         top.setAlignment(Pos.CENTER_LEFT);
         top.setPadding(new Insets(6, 8, 6, 8));
         setTop(top);
@@ -153,6 +158,37 @@ public final class TraceHeatmap extends BorderPane {
         count = Math.max(1, Math.min(map.n(), rows));
         first = Math.max(0, Math.min(map.n() - count, from));
         draw();
+    }
+
+    /** Zooms to the rows of a layer's regions (with a small margin); false if the layer has none. */
+    public boolean zoomToLayer(String layer) {
+        if (map == null || layer == null) {
+            return false;
+        }
+        int lo = Integer.MAX_VALUE;
+        int hi = -1;
+        for (Region r : map.regions()) {
+            if (r.layer().equals(layer) && r.rows() > 0) {
+                lo = Math.min(lo, r.start());
+                hi = Math.max(hi, r.start() + r.rows());
+            }
+        }
+        if (hi < 0) {
+            return false;
+        }
+        int margin = Math.max(2, (hi - lo) / 20);
+        zoomTo(lo - margin, hi - lo + 2 * margin);
+        return true;
+    }
+
+    /** First row shown. */
+    public int firstRow() {
+        return first;
+    }
+
+    /** Number of rows shown. */
+    public int rowCount() {
+        return count;
     }
 
     public TraceMap trace() {
@@ -246,6 +282,9 @@ public final class TraceHeatmap extends BorderPane {
                 g.fillRect(x, y0, Math.max(1, cw - 1), Math.max(1, ph / pixels) + 0.5);
             }
         }
+        if (cw < 9) {
+            drawGroups(g, cw);
+        }
         int blind = map.usableRows();
         if (blind < map.n() && blind >= first && blind < first + count) {
             double y = HEADER + (blind - first) / (double) count * ph;
@@ -265,6 +304,32 @@ public final class TraceHeatmap extends BorderPane {
             int row = first + (int) Math.round(t / 8.0 * (count - 1));
             double y = HEADER + (row - first + 0.5) / count * ph;
             g.fillText(Format.count(row), LEFT - 6, y);
+        }
+    }
+
+    /** Columns too narrow for their names: one label per run of columns of the same kind, over a bracket. */
+    private void drawGroups(GraphicsContext g, double cw) {
+        List<TraceMap.ColumnInfo> cols = map.columns();
+        int start = 0;
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.CENTER);
+        for (int c = 1; c <= cols.size(); c++) {
+            if (c == cols.size() || cols.get(c).kind() != cols.get(start).kind()) {
+                double x0 = LEFT + start * cw;
+                double x1 = LEFT + c * cw - 1;
+                int n = c - start;
+                String kind = cols.get(start).kind().name().toLowerCase();
+                String label = n == 1 ? cols.get(start).name() : kind + " (" + n + ")";
+                g.setStroke(Color.gray(0.45));
+                g.strokeLine(x0, HEADER - 8, x1, HEADER - 8);
+                g.strokeLine(x0, HEADER - 8, x0, HEADER - 4);
+                g.strokeLine(x1, HEADER - 8, x1, HEADER - 4);
+                g.setFill(Color.gray(0.2));
+                if (x1 - x0 > 30) {
+                    g.fillText(label, (x0 + x1) / 2, HEADER - 20);
+                }
+                start = c;
+            }
         }
     }
 
