@@ -87,6 +87,9 @@ public final class ProveViewModel {
             @Override
             protected Forecast call() {
                 CostModel m = CostModel.loadOrCalibrate();
+                // The model predicts a warmed-up prover; warm this JVM's up now, in the background, so that the
+                // first measured proof is comparable with the prediction.
+                CostModel.warmUpOnce();
                 CostModel.Prediction p = m.predict(ProofShape.of(a.compiled().circuit(),
                         a.settings().proofParameters()));
                 Runtime rt = Runtime.getRuntime();

@@ -112,7 +112,7 @@ public final class ProveCommand implements Callable<Integer> {
                 err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
             }
             cm = CostModel.loadOrCalibrate();
-            CostModel.warmUp(); // the prediction is for a warmed-up prover; so is the measurement
+            CostModel.warmUpOnce(); // the prediction is for a warmed-up prover; so is the measurement
         }
         o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d gadget rows, %d table rows), %d advice columns, %s%n",
                 prepared.name(), prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows(),

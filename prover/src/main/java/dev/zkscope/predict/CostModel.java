@@ -158,6 +158,16 @@ public final class CostModel {
         ProofParameters params = ProofParameters.standard();
         measure(10, 6, params);
         measure(11, 6, params);
+        warm = true;
+    }
+
+    private static volatile boolean warm;
+
+    /** {@link #warmUp()} once per JVM (calibrating also warms the prover up). */
+    public static synchronized void warmUpOnce() {
+        if (!warm) {
+            warmUp();
+        }
     }
 
     /** Runs the calibration proofs and fits the coefficients (a few seconds on 2 cores). */
