@@ -33,8 +33,8 @@ import java.util.Properties;
  *   <li>openings: all columns x |LDE| (evaluations at z and z*omega and the DEEP quotients);</li>
  *   <li>fri: |LDE| (folding and hashing the layers), with the proof-of-work grinding in the constant.</li>
  * </ul>
- * Peak heap is modelled as the heap in use before proving plus {@code c x 8 bytes x |LDE| x all columns}: the
- * extended columns dominate memory.
+ * Peak heap is modelled as the heap in use before proving plus {@code c x 8 bytes x |LDE| x all columns + d}: the
+ * extended columns dominate memory. Both are fitted on relative errors, so small and large proofs count alike.
  *
  * <p>Calibration proves a few synthetic circuits ({@link CalibrationCircuits}) of two sizes and two widths with the
  * standard preset after a warm-up proof, fits every phase by least squares, and caches the coefficients per machine,
@@ -42,19 +42,21 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 2;
+    static final int VERSION = 4;
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
     private final double[] slope;
     private final double[] intercept;
     private final double heapPerByte;
+    private final double heapBase;
     private final String origin;
 
-    CostModel(double[] slope, double[] intercept, double heapPerByte, String origin) {
+    CostModel(double[] slope, double[] intercept, double heapPerByte, double heapBase, String origin) {
         this.slope = slope.clone();
         this.intercept = intercept.clone();
         this.heapPerByte = heapPerByte;
+        this.heapBase = heapBase;
         this.origin = origin;
     }
 
@@ -80,7 +82,7 @@ public final class CostModel {
             phases.put(PHASES[i], t);
             total += t;
         }
-        return new Prediction(total, (long) (heapPerByte * memoryWork(s)), phases);
+        return new Prediction(total, (long) (heapPerByte * memoryWork(s) + heapBase), phases);
     }
 
     /** The work measure of each phase, in the order of {@link #PHASES}. */
@@ -174,50 +176,70 @@ public final class CostModel {
     public static CostModel calibrate() {
         ProofParameters params = ProofParameters.standard();
         warmUp(); // let the JIT compile the prover before anything is timed
-        List<Measurement> ms = new ArrayList<>();
         // Sizes from 2^10 (the smallest sample models) to 2^15, narrow and wide, so that both the per-proof constants
-        // and the per-row slopes are pinned down.
+        // and the per-row slopes are pinned down. The whole set runs twice and only the second pass is kept: the
+        // first pass finishes compiling the hot loops of every size, as a long-running prover would have.
         int[][] configs = {{10, 6}, {10, 24}, {11, 12}, {12, 6}, {12, 24}, {13, 12}, {14, 6}, {14, 24}, {15, 12}};
-        for (int[] c : configs) {
-            ms.add(measure(c[0], c[1], params));
+        List<Measurement> ms = new ArrayList<>();
+        for (int pass = 0; pass < 2; pass++) {
+            ms.clear();
+            for (int[] c : configs) {
+                ms.add(measure(c[0], c[1], params));
+            }
         }
         return fit(ms, "calibrated now on " + ms.size() + " proofs");
     }
 
-    /** Least-squares fit of a*work + b per phase (b clamped at >= 0), and of heap per extended byte (through 0). */
+    /**
+     * Fits t = a*work + b per phase, and heap = c*bytes + d, by least squares on relative errors (each measurement
+     * weighted by 1/t^2), so that a 30 ms proof and a 3 s proof count alike; a negative a, b, c or d falls back to a
+     * fit through the origin.
+     */
     static CostModel fit(List<Measurement> ms, String origin) {
         int k = PHASES.length;
         double[] slope = new double[k];
         double[] intercept = new double[k];
+        double[] w = new double[ms.size()];
+        double[] t = new double[ms.size()];
         for (int p = 0; p < k; p++) {
-            double sx = 0, sy = 0, sxx = 0, sxy = 0;
-            int m = ms.size();
-            for (Measurement x : ms) {
-                double w = work(x.shape())[p];
-                double t = x.phaseSeconds()[p];
-                sx += w;
-                sy += t;
-                sxx += w * w;
-                sxy += w * t;
+            for (int i = 0; i < ms.size(); i++) {
+                w[i] = work(ms.get(i).shape())[p];
+                t[i] = ms.get(i).phaseSeconds()[p];
             }
-            double den = m * sxx - sx * sx;
-            double a = den == 0 ? 0 : (m * sxy - sx * sy) / den;
-            double b = (sy - a * sx) / m;
-            if (b < 0 || a < 0) {
-                // Through the origin when the free fit is unphysical (noise on a tiny phase).
-                a = sxx == 0 ? 0 : Math.max(0, sxy / sxx);
-                b = 0;
+            double[] ab = relativeFit(w, t);
+            slope[p] = ab[0];
+            intercept[p] = ab[1];
+        }
+        for (int i = 0; i < ms.size(); i++) {
+            w[i] = memoryWork(ms.get(i).shape());
+            t[i] = ms.get(i).heapAboveBaseline();
+        }
+        double[] cd = relativeFit(w, t);
+        return new CostModel(slope, intercept, cd[0], cd[1], origin);
+    }
+
+    /** Minimizes sum ((a x_i + b - y_i) / y_i)^2 over a, b >= 0; points with y_i <= 0 are skipped. */
+    static double[] relativeFit(double[] x, double[] y) {
+        double s = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (!(y[i] > 0)) {
+                continue;
             }
-            slope[p] = a;
-            intercept[p] = b;
+            double wt = 1 / (y[i] * y[i]);
+            s += wt;
+            sx += wt * x[i];
+            sy += wt * y[i];
+            sxx += wt * x[i] * x[i];
+            sxy += wt * x[i] * y[i];
         }
-        double num = 0, den = 0;
-        for (Measurement x : ms) {
-            double w = memoryWork(x.shape());
-            num += w * x.heapAboveBaseline();
-            den += w * w;
+        double den = s * sxx - sx * sx;
+        double a = den == 0 ? 0 : (s * sxy - sx * sy) / den;
+        double b = s == 0 ? 0 : (sy - a * sx) / s;
+        if (a < 0 || b < 0) {
+            a = sxx == 0 ? 0 : Math.max(0, sxy / sxx);
+            b = 0;
         }
-        return new CostModel(slope, intercept, den == 0 ? 0 : num / den, origin);
+        return new double[] {a, b};
     }
 
     // ---------------------------------------------------------------- cache
@@ -280,7 +302,7 @@ public final class CostModel {
                 b[i] = Double.parseDouble(p.getProperty("intercept." + i));
             }
             return new CostModel(s, b, Double.parseDouble(p.getProperty("heapPerByte")),
-                    "cached " + p.getProperty("date", "?") + " (" + file + ")");
+                    Double.parseDouble(p.getProperty("heapBase")), "cached " + p.getProperty("date", "?") + " (" + file + ")");
         } catch (IOException | RuntimeException e) {
             return null; // a damaged cache is recalibrated, not trusted
         }
@@ -295,6 +317,7 @@ public final class CostModel {
             p.setProperty("intercept." + i, Double.toString(m.intercept[i]));
         }
         p.setProperty("heapPerByte", Double.toString(m.heapPerByte));
+        p.setProperty("heapBase", Double.toString(m.heapBase));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "costmodel", ".tmp");
@@ -313,6 +336,7 @@ public final class CostModel {
         for (int i = 0; i < PHASES.length; i++) {
             b.append(String.format(Locale.ROOT, "; %s %.3e*w+%.4f", PHASES[i], slope[i], intercept[i]));
         }
-        return b.append(String.format(Locale.ROOT, "; heap %.2f x extended bytes]", heapPerByte)).toString();
+        return b.append(String.format(Locale.ROOT, "; heap %.2f x extended bytes + %.0f]", heapPerByte, heapBase))
+                .toString();
     }
 }

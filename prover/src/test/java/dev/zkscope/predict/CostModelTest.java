@@ -26,7 +26,7 @@ class CostModelTest {
             for (int i = 0; i < w.length; i++) {
                 t[i] = SLOPE[i] * w[i] + INTERCEPT[i];
             }
-            ms.add(new CostModel.Measurement(s, t, (long) (1.5 * CostModel.memoryWork(s))));
+            ms.add(new CostModel.Measurement(s, t, (long) (1.5 * CostModel.memoryWork(s) + 4_000_000)));
         }
         return ms;
     }
@@ -42,7 +42,8 @@ class CostModelTest {
         }
         CostModel.Prediction p = m.predict(fresh);
         assertThat(p.proveSeconds()).isCloseTo(expected, within(expected * 1e-6));
-        assertThat(p.heapBytesAboveBaseline()).isCloseTo((long) (1.5 * CostModel.memoryWork(fresh)), within(1000L));
+        assertThat(p.heapBytesAboveBaseline())
+                .isCloseTo((long) (1.5 * CostModel.memoryWork(fresh) + 4_000_000), within(1000L));
         assertThat(p.phaseSeconds()).containsOnlyKeys(CostModel.PHASES);
         assertThat(p.peakHeapBytes(100)).isEqualTo(100 + p.heapBytesAboveBaseline());
     }
@@ -53,7 +54,21 @@ class CostModelTest {
         ProofShape small = new ProofShape(12, 14, 13, 8, 16, 6, 8, 3, 10, 600);
         ProofShape large = new ProofShape(16, 18, 17, 8, 16, 6, 8, 3, 10, 600);
         assertThat(m.predict(large).proveSeconds()).isGreaterThan(4 * m.predict(small).proveSeconds());
-        assertThat(m.predict(large).heapBytesAboveBaseline()).isEqualTo(16 * m.predict(small).heapBytesAboveBaseline());
+        assertThat(m.predict(large).heapBytesAboveBaseline() - 4_000_000)
+                .isCloseTo(16 * (m.predict(small).heapBytesAboveBaseline() - 4_000_000), within(1000L));
+    }
+
+    @Test
+    void relativeFit_weighsSmallAndLargeMeasurementsAlike() {
+        // y = 2x + 10 except one large outlier 10% high: an unweighted fit would bend to the outlier and miss the small
+        // points by far more than 10%; the relative fit keeps every point within about 10%.
+        double[] x = {1, 2, 4, 8, 1000};
+        double[] y = {12, 14, 18, 26, 1.1 * 2010};
+        double[] ab = CostModel.relativeFit(x, y);
+        for (int i = 0; i < x.length; i++) {
+            assertThat(Math.abs(ab[0] * x[i] + ab[1] - y[i]) / y[i]).isLessThan(0.1);
+        }
+        assertThat(CostModel.relativeFit(new double[] {1, 2}, new double[] {0, 0})).containsExactly(0, 0);
     }
 
     @Test
