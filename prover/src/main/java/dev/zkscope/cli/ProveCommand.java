@@ -70,7 +70,7 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "REPORT.json", description = "write a JSON report of the run")
     Path report;
 
-    @Option(names = "--no-predict", description = "skip the time and memory prediction, its one-time calibration and the JIT warm-up proof")
+    @Option(names = "--no-predict", description = "skip the time and memory prediction (and its one-time calibration)")
     boolean noPredict;
 
     @CommandLine.Spec
@@ -112,7 +112,6 @@ public final class ProveCommand implements Callable<Integer> {
                 err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
             }
             cm = CostModel.loadOrCalibrate();
-            CostModel.warmUpOnce(); // the prediction is for a warmed-up prover; so is the measurement
         }
         o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d gadget rows, %d table rows), %d advice columns, %s%n",
                 prepared.name(), prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows(),
@@ -188,6 +187,8 @@ public final class ProveCommand implements Callable<Integer> {
                     run.prediction().proveSeconds(), mib(run.predictedPeakHeap()), run.proveSeconds(),
                     mib(run.peakHeap()), 100 * (run.proveSeconds() / run.prediction().proveSeconds() - 1),
                     100 * ((double) run.peakHeap() / run.predictedPeakHeap() - 1));
+            o.println("(the cost model predicts a warmed-up prover, as in 'zkscope bench' and the app; a single proof in a"
+                    + " fresh JVM also pays for JIT compilation)");
         }
         o.println("public output: " + VerifyCommand.formatOutput(run.dequantizedOutput()) + "  argmax "
                 + VerifyCommand.argmax(run.dequantizedOutput()));
