@@ -33,8 +33,8 @@ import java.util.Properties;
  *   <li>openings: all columns x |LDE| (evaluations at z and z*omega and the DEEP quotients);</li>
  *   <li>fri: |LDE| (folding and hashing the layers), with the proof-of-work grinding in the constant.</li>
  * </ul>
- * Peak heap is modelled as the heap in use before proving plus {@code c x 8 bytes x |LDE| x all columns + d}: the
- * extended columns dominate memory. Both are fitted on relative errors, so small and large proofs count alike.
+ * Peak heap is modelled as the heap in use before proving (which holds the proving key with the fixed columns'
+ * extensions) plus {@code c x 8 bytes x |LDE| x the prover's own columns + d}: the extended columns dominate memory. Both are fitted on relative errors, so small and large proofs count alike.
  *
  * <p>Calibration proves a few synthetic circuits ({@link CalibrationCircuits}) of two sizes and two widths with the
  * standard preset after a warm-up proof, fits every phase by least squares, and caches the coefficients per machine,
@@ -42,7 +42,7 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -98,9 +98,12 @@ public final class CostModel {
         };
     }
 
-    /** Bytes of all extended columns. */
+    /**
+     * Bytes of the extended columns the prover itself creates (advice, helper and quotient columns). The fixed
+     * columns' extensions belong to the proving key, which already sits in the baseline heap when proving starts.
+     */
     static double memoryWork(ProofShape s) {
-        return 8.0 * Math.scalb(1.0, s.logLde()) * s.totalColumns();
+        return 8.0 * Math.scalb(1.0, s.logLde()) * s.proverColumns();
     }
 
     /** Folds a prover phase name into the model's phases ("permutation" and "lookups" are both helper columns). */
