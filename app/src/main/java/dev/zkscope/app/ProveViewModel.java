@@ -45,6 +45,7 @@ public final class ProveViewModel {
     private final Executor executor;
     private final Notifier notifier;
     private final Supplier<Analysis> analysis;
+    private final ReadOnlyObjectProperty<Analysis> analysisProperty;
     private final ReadOnlyObjectWrapper<Forecast> forecast = new ReadOnlyObjectWrapper<>(this, "forecast");
     private long forecastGeneration;
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
@@ -65,7 +66,13 @@ public final class ProveViewModel {
         this.executor = executor;
         this.notifier = notifier;
         this.analysis = analysis::get;
+        this.analysisProperty = analysis;
         analysis.addListener((o, a, b) -> predict(b));
+    }
+
+    /** The open model's analysis this view-model proves. */
+    public ReadOnlyObjectProperty<Analysis> analysisProperty() {
+        return analysisProperty;
     }
 
     /** The cost model's prediction for the open model's circuit; null until computed (or when not compiled). */
@@ -236,43 +243,47 @@ public final class ProveViewModel {
         return sweepStatus.getReadOnlyProperty();
     }
 
-    /**
-     * Scaling sweep: proves the open model's circuit padded to growing trace heights 2^k, 2^(k+1), ... ({@code
-     * steps} runs, one after the other), each compiled with a larger minimum height, with the cost model's
-     * prediction; the runs land in the runs table and its time/memory-against-rows chart. Cancel stops it.
-     */
+    /** The sweep in the default mode: the same circuit padded to growing trace heights. */
     public void sweep(int steps) {
+        sweep(ScaledVariants.Mode.ROWS, steps);
+    }
+
+    /**
+     * Scaling sweep, {@code steps} proofs one after the other, each with the cost model's prediction made before it;
+     * the runs land in the runs table and its time/memory-against-rows chart. Cancel stops it; earlier runs stay.
+     * In mode ROWS it proves the open model's circuit padded to 2^k, 2^(k+1), ... rows; in modes WIDTH and DEPTH it
+     * proves synthetic MLP variants of the model's shape (see {@link ScaledVariants}), imported, calibrated on
+     * seeded synthetic inputs and compiled with the current settings.
+     */
+    public void sweep(ScaledVariants.Mode mode, int steps) {
         Analysis a = analysis.get();
         if (a == null || a.compiled() == null || running.get()) {
             return;
         }
         sweepLeft = steps;
-        sweepStep(a, a.ledger().logN(), steps);
+        ScaledVariants.Shape shape = ScaledVariants.shapeOf(a.session().graph());
+        sweepStep(a, mode, shape, 0, steps);
     }
 
-    private void sweepStep(Analysis base, int logN, int total) {
+    private void sweepStep(Analysis base, ScaledVariants.Mode mode, ScaledVariants.Shape shape, int step,
+                           int total) {
         if (sweepLeft <= 0) {
             sweepStatus.set("");
             return;
         }
-        int index = total - sweepLeft + 1;
+        int index = step + 1;
         sweepLeft--;
-        sweepStatus.set("Sweep " + index + "/" + total + ": compiling at 2^" + logN + " rows...");
+        int logN = base.ledger().logN() + step;
+        String what = mode == ScaledVariants.Mode.ROWS ? "2^" + logN + " rows"
+                : ScaledVariants.variant(shape, mode, step, 1).name();
+        sweepStatus.set("Sweep " + index + "/" + total + ": compiling " + what + "...");
         Task<Object[]> compile = new Task<>() {
             @Override
-            protected Object[] call() {
-                dev.zkscope.compile.CompileOptions o = base.settings().compileOptions();
-                // The same layout as the base circuit (its chosen inner columns), only padded to 2^logN rows.
-                int cols = base.compiled().layout().geometry().innerCols();
-                dev.zkscope.compile.CompileOptions padded = new dev.zkscope.compile.CompileOptions(cols,
-                        o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
-                        Math.max(o.minLogN(), logN), Math.max(o.maxLogN(), logN), o.inputAbsMax());
-                dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(base.quantized(),
-                        padded);
-                Analysis v = new Analysis(base.session(), base.settings(), base.quantized(), base.fidelity(),
-                        base.calibration(), cm, null, null);
+            protected Object[] call() throws Exception {
+                Analysis v = mode == ScaledVariants.Mode.ROWS ? padded(base, logN) : variant(base, shape, mode, step);
                 CostModel m = CostModel.loadOrCalibrate();
-                CostModel.Prediction p = m.predict(ProofShape.of(cm.circuit(), base.settings().proofParameters()));
+                CostModel.Prediction p = m.predict(ProofShape.of(v.compiled().circuit(),
+                        base.settings().proofParameters()));
                 Runtime rt = Runtime.getRuntime();
                 return new Object[] {v, new Forecast(p.proveSeconds(), p.peakHeapBytes(rt.totalMemory()
                         - rt.freeMemory()), m.origin())};
@@ -280,15 +291,50 @@ public final class ProveViewModel {
         };
         compile.setOnSucceeded(e -> {
             Object[] r = compile.getValue();
-            sweepStatus.set("Sweep " + index + "/" + total + ": proving at 2^" + logN + " rows...");
-            prove((Analysis) r[0], (Forecast) r[1], () -> sweepStep(base, logN + 1, total));
+            Analysis v = (Analysis) r[0];
+            sweepStatus.set("Sweep " + index + "/" + total + ": proving " + what + " (2^"
+                    + v.ledger().logN() + " rows)...");
+            prove(v, (Forecast) r[1], () -> sweepStep(base, mode, shape, step + 1, total));
         });
         compile.setOnFailed(e -> {
             sweepLeft = 0;
             sweepStatus.set("");
-            notifier.error("Scaling sweep stopped", String.valueOf(compile.getException().getMessage()));
+            LOG.log(Level.WARNING, "scaling sweep failed", compile.getException());
+            notifier.error("Scaling sweep stopped", "Could not build " + what + ": "
+                    + compile.getException().getMessage() + "\n\nThe runs so far are kept.");
         });
         executor.execute(compile);
+    }
+
+    /** The base circuit's layout (its inner columns), only padded to 2^logN rows. */
+    static Analysis padded(Analysis base, int logN) {
+        dev.zkscope.compile.CompileOptions o = base.settings().compileOptions();
+        int cols = base.compiled().layout().geometry().innerCols();
+        dev.zkscope.compile.CompileOptions padded = new dev.zkscope.compile.CompileOptions(cols,
+                o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
+                Math.max(o.minLogN(), logN), Math.max(o.maxLogN(), logN), o.inputAbsMax());
+        dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(base.quantized(), padded);
+        return new Analysis(base.session(), base.settings(), base.quantized(), base.fidelity(), base.calibration(), cm,
+                null, null);
+    }
+
+    /**
+     * A synthetic variant of the base model's shape: built as ONNX, imported, calibrated on seeded synthetic inputs
+     * and compiled with the base settings. Throws when it cannot be compiled.
+     */
+    static Analysis variant(Analysis base, ScaledVariants.Shape shape, ScaledVariants.Mode mode, int step)
+            throws dev.zkscope.onnx.ModelLoadException {
+        ScaledVariants.Variant v = ScaledVariants.variant(shape, mode, step, 1);
+        java.nio.file.Path file = java.nio.file.Path.of(v.name() + ".onnx");
+        dev.zkscope.ir.Graph g = new dev.zkscope.onnx.OnnxImporter().load(v.model().toByteArray(), file,
+                dev.zkscope.onnx.ImportOptions.defaults());
+        ModelSession session = new ModelSession(file, g, dev.zkscope.viz.LayerRows.fromGraph(g), null);
+        dev.zkscope.quant.Calibrator.Calibration c = dev.zkscope.quant.Calibrator.calibrate(g,
+                dev.zkscope.ir.InputFiles.synthetic(g, 16, 1), base.settings().quantOptions());
+        dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(c.graph(),
+                base.settings().compileOptions());
+        return new Analysis(session, base.settings(), c.graph(), c.fidelity(), "16 seeded synthetic inputs", cm, null,
+                null);
     }
 
     private void finish(Task<ProveRun> t) {

@@ -21,6 +21,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
 
 /** The Runs tab: every proof run of the session in a table; selecting two compares them. */
 final class RunsView extends BorderPane {
@@ -66,21 +67,41 @@ final class RunsView extends BorderPane {
         compare.setId("runsCompare");
         BorderPane top = new BorderPane(table, null, null, compare, null);
 
+        ComboBox<ScaledVariants.Mode> mode = new ComboBox<>();
+        mode.setId("sweepMode");
+        mode.getItems().addAll(ScaledVariants.Mode.values());
+        mode.setValue(ScaledVariants.Mode.ROWS);
         ComboBox<Integer> steps = new ComboBox<>();
+        steps.setId("sweepSteps");
         steps.getItems().addAll(2, 3, 4, 5);
         steps.setValue(3);
         Button sweep = new Button("Run scaling sweep");
         sweep.setId("sweepButton");
-        sweep.setTooltip(new Tooltip("Proves the open model padded to growing trace heights 2^k, 2^(k+1), ... and "
-                + "plots time and memory against rows beside the cost model's prediction. Cancel stops it."));
-        sweep.setOnAction(e -> pvm.sweep(steps.getValue()));
+        sweep.setTooltip(new Tooltip("Proves growing circuits one after the other and plots time and memory against "
+                + "rows beside the cost model's prediction. Cancel (Proof menu) stops it; earlier runs stay."));
+        sweep.setOnAction(e -> pvm.sweep(mode.getValue(), steps.getValue()));
         sweep.disableProperty().bind(pvm.runningProperty());
         Label status = new Label();
+        status.setId("sweepStatus");
         status.textProperty().bind(pvm.sweepStatusProperty());
-        HBox bar = new HBox(10, new Label("Scaling sweep, trace heights:"), steps, sweep, status);
+        Button cancel = new Button("Cancel");
+        cancel.setId("sweepCancel");
+        cancel.setOnAction(e -> pvm.cancel());
+        cancel.visibleProperty().bind(pvm.runningProperty());
+        Label what = new Label();
+        what.setId("sweepWhat");
+        what.setWrapText(true);
+        Runnable describe = () -> what.setText(describe(pvm, mode.getValue(), steps.getValue()));
+        mode.valueProperty().addListener((o, a, b) -> describe.run());
+        steps.valueProperty().addListener((o, a, b) -> describe.run());
+        pvm.analysisProperty().addListener((o, a, b) -> describe.run());
+        describe.run();
+        HBox bar = new HBox(10, new Label("Scaling sweep:"), mode, steps, new Label("proofs"), sweep, cancel,
+                status);
         bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(6, 8, 6, 8));
-        BorderPane bottom = new BorderPane(chart, bar, null, null, null);
+        VBox head = new VBox(2, bar, what);
+        head.setPadding(new Insets(6, 8, 6, 8));
+        BorderPane bottom = new BorderPane(chart, head, null, null, null);
         SplitPane split = new SplitPane(top, bottom);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.38);
@@ -103,6 +124,30 @@ final class RunsView extends BorderPane {
                     r.forecast() == null ? Double.NaN : r.forecast().proveSeconds(), r.peakHeap()));
         }
         chart.setChart(ScalingChart.chart(pts));
+    }
+
+    /** What the sweep in that mode will prove, with the layer widths of synthetic variants. */
+    static String describe(ProveViewModel pvm, ScaledVariants.Mode mode, int steps) {
+        Analysis a = pvm.analysisProperty().get();
+        if (a == null || a.compiled() == null) {
+            return "Open and compile a model to run a sweep.";
+        }
+        if (mode == ScaledVariants.Mode.ROWS) {
+            int k = a.ledger().logN();
+            return "Proves " + a.session().displayName() + " itself, padded to 2^" + k + " ... 2^" + (k + steps - 1)
+                    + " rows.";
+        }
+        ScaledVariants.Shape shape = ScaledVariants.shapeOf(a.session().graph());
+        StringBuilder b = new StringBuilder("Synthetic variants of the model's shape, not its weights (seeded random "
+                + "Gemm/Relu networks, layer widths): ");
+        for (int i = 0; i < steps; i++) {
+            b.append(i == 0 ? "" : ", ").append(ScaledVariants.variant(shape, mode, i, 1).describe());
+        }
+        return b.append('.').toString();
+    }
+
+    org.jfree.chart.JFreeChart chart() {
+        return chart.chart();
     }
 
     TableView<ProveRun> table() {

@@ -98,6 +98,27 @@ class ProveFlowTest {
     }
 
     @Test
+    void widthSweep_provesSyntheticVariants_andPlotsThemWithPrediction(FxRobot robot) throws Exception {
+        openCompiled(robot, "mlp");
+        robot.interact(() -> app.window.showTab("tabRuns"));
+        robot.interact(() -> app.pvm.sweep(ScaledVariants.Mode.WIDTH, 2));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 2
+                && !app.pvm.runningProperty().get() && app.pvm.sweepStatusProperty().get().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.runs()).allMatch(r -> r.verdict().accepted());
+        assertThat(app.pvm.runs().get(0).model()).startsWith("synthetic MLP").contains("width x1");
+        assertThat(app.pvm.runs().get(1).model()).contains("width x2");
+        assertThat(app.pvm.runs()).allMatch(r -> r.forecast() != null);
+        org.jfree.chart.plot.XYPlot plot = (org.jfree.chart.plot.XYPlot) app.window.runsView().chart().getPlot();
+        assertThat(plot.getDataset(0).getItemCount(0)).isEqualTo(2);
+        assertThat(plot.getDataset(1).getItemCount(0)).isEqualTo(2);
+        robot.interact(() -> robot.lookup("#sweepMode").queryComboBox().getSelectionModel()
+                .select(ScaledVariants.Mode.DEPTH));
+        assertThat(robot.lookup("#sweepWhat").queryAs(Label.class).getText()).contains("Synthetic variants",
+                "not its weights");
+    }
+
+    @Test
     void cancel_stopsTheProof_andKeepsModelAndRuns(FxRobot robot) throws Exception {
         openCompiled(robot, "mlp_sigmoid_tanh");
         ModelSession before = app.vm.session();
