@@ -189,7 +189,7 @@ public final class MainWindow {
         showTabIf(lookupTab, !tables.isEmpty() || !circuitTables.isEmpty(), compiled ? 2 : 1);
         showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
         showTabIf(proveTab, compiled, tabs.getTabs().indexOf(heatmapTab) + 1);
-        showTabIf(runsTab, compiled || !pvm.runs().isEmpty(), tabs.getTabs().indexOf(proveTab) + 1);
+        showTabIf(runsTab, compiled || !pvm.history().isEmpty(), tabs.getTabs().indexOf(proveTab) + 1);
     }
 
     /** Tabs whose data source is missing are not shown (never an empty pane). */

@@ -56,6 +56,8 @@ public final class ProveViewModel {
     private final ObservableList<PhaseTime> phases = FXCollections.observableArrayList();
     private final ObservableList<HeapSampler.Sample> heap = FXCollections.observableArrayList();
     private final ObservableList<ProveRun> runs = FXCollections.observableArrayList();
+    private final ObservableList<RunRecord> history = FXCollections.observableArrayList();
+    private final RunStore store;
     private final ReadOnlyDoubleWrapper elapsed = new ReadOnlyDoubleWrapper(this, "elapsed");
     private Task<ProveRun> task;
     private AtomicBoolean cancelFlag;
@@ -63,6 +65,21 @@ public final class ProveViewModel {
     private int nextId = 1;
 
     public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis) {
+        this(executor, notifier, analysis, RunStore.defaultStore());
+    }
+
+    /** With the runs of earlier sessions read from {@code store} (a damaged file is reported and set aside). */
+    public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis,
+                          RunStore store) {
+        this.store = store;
+        RunStore.Loaded loaded = store.load();
+        history.setAll(loaded.runs());
+        for (RunRecord r : loaded.runs()) {
+            nextId = Math.max(nextId, r.id() + 1);
+        }
+        if (loaded.problem() != null) {
+            Platform.runLater(() -> notifier.error("Saved runs set aside", loaded.problem()));
+        }
         this.executor = executor;
         this.notifier = notifier;
         this.analysis = analysis::get;
@@ -145,8 +162,14 @@ public final class ProveViewModel {
         return heap;
     }
 
+    /** The proof runs of this session, with their proofs and keys (for verify, tamper and export). */
     public ObservableList<ProveRun> runs() {
         return runs;
+    }
+
+    /** Every run, of this session and of earlier ones (read from and saved to the run store), oldest first. */
+    public ObservableList<RunRecord> history() {
+        return history;
     }
 
     /** Whether the open model is compiled and nothing runs: Prove is possible. */
@@ -203,6 +226,8 @@ public final class ProveViewModel {
             nextId++;
             heap.setAll(r.heap());
             runs.add(r);
+            history.add(RunRecord.of(r, java.time.Instant.now()));
+            saveHistory();
             last.set(r);
             progress.set(1);
             phase.set("Done in " + String.format(Locale.ROOT, "%.1f s", job.elapsed() / 1000));
@@ -336,6 +361,22 @@ public final class ProveViewModel {
         return new Analysis(session, base.settings(), c.graph(), c.fidelity(), "16 seeded synthetic inputs", cm, null,
                 null);
     }
+
+    /** Saves the runs table; a failure is logged and reported once, and the runs stay in the window. */
+    private void saveHistory() {
+        try {
+            store.save(history);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot save runs to " + store.file(), e);
+            if (!saveReported) {
+                saveReported = true;
+                notifier.error("Runs not saved", "The runs table could not be written to " + store.file() + ": "
+                        + e.getMessage() + "\n\nThe runs stay in this window; check that the folder is writable.");
+            }
+        }
+    }
+
+    private boolean saveReported;
 
     private void finish(Task<ProveRun> t) {
         if (poll != null) {

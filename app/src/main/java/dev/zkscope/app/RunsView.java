@@ -23,45 +23,47 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 
-/** The Runs tab: every proof run of the session in a table; selecting two compares them. */
+/**
+ * The Runs tab: every proof run, of this session and earlier ones (saved by {@link RunStore}), in a table; selecting
+ * two compares them; the scaling sweep and its time/memory-against-rows chart.
+ */
 final class RunsView extends BorderPane {
-    private final TableView<ProveRun> table = new TableView<>();
+    private final TableView<RunRecord> table = new TableView<>();
     private final Label compare = new Label("Select two runs (Ctrl+click) to compare them.");
 
     RunsView(ProveViewModel pvm) {
         setId("runsView");
         table.setId("runsTable");
-        table.setItems(pvm.runs());
+        table.setItems(pvm.history());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
-        table.setPlaceholder(new Label("No proof runs yet: press Prove."));
+        table.setPlaceholder(new Label("No proof runs yet: press Prove. Runs are kept across sessions."));
         table.getColumns().addAll(List.of(
                 col("#", "Run number.", r -> String.valueOf(r.id())),
-                col("Model", "Model file.", ProveRun::model),
+                col("Model", "Model file, or a synthetic variant of its shape with its layer widths.", RunRecord::model),
                 col("Preset", "Proof parameter preset, its conjectured security, zero knowledge on or off.",
-                        r -> r.settings().preset() + ", " + r.securityBits() + " bits"
-                                + (r.settings().zeroKnowledge() ? "" : ", no ZK")),
+                        r -> r.preset() + ", " + r.securityBits() + " bits" + (r.zeroKnowledge() ? "" : ", no ZK")),
                 col("Scales/cols", "Input and parameter scale (log2; auto = calibrated) and inner columns.",
-                        r -> scale(r.settings().inputScale()) + "/" + scale(r.settings().paramScale()) + ", "
-                                + (r.settings().innerCols() == 0 ? "auto" : String.valueOf(r.settings().innerCols()))),
+                        r -> scale(r.inputScale()) + "/" + scale(r.paramScale()) + ", "
+                                + (r.innerCols() == 0 ? "auto" : String.valueOf(r.innerCols()))),
                 col("Rows", "Trace height 2^k and the rows used by gadgets.",
                         r -> "2^" + r.logN() + " (" + Format.count(r.gadgetRows()) + " used)"),
                 col("Keygen", "Key generation time.", r -> Format.millis(r.keygenMillis())),
                 col("Prove", "Prover time (its rounds).", r -> Format.millis(r.proveMillis())),
                 col("Predicted", "The cost model's prediction of the prover time, made before the run.",
-                        r -> r.forecast() == null ? "" : String.format(Locale.ROOT, "%.1f s",
-                                r.forecast().proveSeconds())),
+                        r -> r.predictedSeconds() == null ? "" : String.format(Locale.ROOT, "%.1f s",
+                                r.predictedSeconds())),
                 col("Verify", "Verifier time.", r -> Format.millis(r.verifyMillis())),
                 col("Peak heap", "Largest used heap sampled while proving.", r -> Format.bytes(r.peakHeap())),
-                col("Proof size", "Serialized proof.", r -> Format.bytes(r.proof().length)),
+                col("Proof size", "Serialized proof.", r -> Format.bytes(r.proofBytes())),
                 col("Verdict", "The verifier's answer on the honest proof.",
-                        r -> r.verdict().accepted() ? "accepted" : "rejected")));
+                        r -> r.accepted() ? "accepted" : "rejected")));
         double[] mins = {34, 110, 130, 128, 136, 68, 68, 76, 58, 80, 80, 68};
         for (int i = 0; i < mins.length && i < table.getColumns().size(); i++) {
             table.getColumns().get(i).setMinWidth(mins[i]);
             table.getColumns().get(i).setPrefWidth(mins[i] + 6);
         }
-        table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<ProveRun>) c -> compare());
+        table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<RunRecord>) c -> compare());
         compare.setPadding(new Insets(8));
         compare.setWrapText(true);
         compare.setId("runsCompare");
@@ -106,22 +108,22 @@ final class RunsView extends BorderPane {
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.38);
         setCenter(split);
-        pvm.runs().addListener((ListChangeListener<ProveRun>) c -> plot(pvm.runs()));
-        plot(pvm.runs());
+        pvm.history().addListener((ListChangeListener<RunRecord>) c -> plot(pvm.history()));
+        plot(pvm.history());
     }
 
     private final ChartPane chart = new ChartPane("Prove the model (or run a sweep) to plot time and memory "
             + "against rows.");
 
-    private void plot(List<ProveRun> runs) {
+    private void plot(List<RunRecord> runs) {
         if (runs.isEmpty()) {
             chart.setChart(null);
             return;
         }
         List<ScalingChart.Point> pts = new java.util.ArrayList<>();
-        for (ProveRun r : runs) {
+        for (RunRecord r : runs) {
             pts.add(new ScalingChart.Point(1L << r.logN(), r.proveMillis() / 1000,
-                    r.forecast() == null ? Double.NaN : r.forecast().proveSeconds(), r.peakHeap()));
+                    r.predictedSeconds() == null ? Double.NaN : r.predictedSeconds(), r.peakHeap()));
         }
         chart.setChart(ScalingChart.chart(pts));
     }
@@ -150,7 +152,7 @@ final class RunsView extends BorderPane {
         return chart.chart();
     }
 
-    TableView<ProveRun> table() {
+    TableView<RunRecord> table() {
         return table;
     }
 
@@ -159,23 +161,23 @@ final class RunsView extends BorderPane {
     }
 
     private void compare() {
-        List<ProveRun> sel = table.getSelectionModel().getSelectedItems();
+        List<RunRecord> sel = table.getSelectionModel().getSelectedItems();
         if (sel.size() != 2) {
             compare.setText("Select two runs (Ctrl+click) to compare them.");
             return;
         }
-        ProveRun a = sel.get(0);
-        ProveRun b = sel.get(1);
+        RunRecord a = sel.get(0);
+        RunRecord b = sel.get(1);
         compare.setText(String.format(Locale.ROOT, "Run %d vs run %d: rows 2^%d vs 2^%d; prove %s vs %s (x%.2f); "
                 + "peak heap %s vs %s (x%.2f); proof %s vs %s; security %d vs %d bits.", b.id(), a.id(), b.logN(),
                 a.logN(), Format.millis(b.proveMillis()), Format.millis(a.proveMillis()),
                 b.proveMillis() / Math.max(1e-9, a.proveMillis()), Format.bytes(b.peakHeap()),
                 Format.bytes(a.peakHeap()), b.peakHeap() / (double) Math.max(1, a.peakHeap()),
-                Format.bytes(b.proof().length), Format.bytes(a.proof().length), b.securityBits(), a.securityBits()));
+                Format.bytes(b.proofBytes()), Format.bytes(a.proofBytes()), b.securityBits(), a.securityBits()));
     }
 
-    private static TableColumn<ProveRun, String> col(String title, String help, Function<ProveRun, String> f) {
-        TableColumn<ProveRun, String> c = new TableColumn<>();
+    private static TableColumn<RunRecord, String> col(String title, String help, Function<RunRecord, String> f) {
+        TableColumn<RunRecord, String> c = new TableColumn<>();
         Label l = new Label(title);
         l.setTooltip(new Tooltip(help));
         c.setGraphic(l);

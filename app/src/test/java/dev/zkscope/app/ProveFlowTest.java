@@ -116,6 +116,19 @@ class ProveFlowTest {
                 .select(ScaledVariants.Mode.DEPTH));
         assertThat(robot.lookup("#sweepWhat").queryAs(Label.class).getText()).contains("Synthetic variants",
                 "not its weights");
+
+        // The runs are saved; a cancelled proof afterwards loses none of them.
+        assertThat(app.window.runsView().table().getItems()).hasSize(2);
+        assertThat(new RunStore(app.runsFile).load().runs()).extracting(RunRecord::model)
+                .containsExactly(app.pvm.runs().get(0).model(), app.pvm.runs().get(1).model());
+        robot.interact(() -> {
+            app.pvm.prove();
+            app.pvm.cancel();
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.history()).hasSize(2);
+        assertThat(new RunStore(app.runsFile).load().runs()).hasSize(2);
     }
 
     @Test
