@@ -69,11 +69,11 @@ final class RunsView extends BorderPane {
         compare.setId("runsCompare");
         BorderPane top = new BorderPane(table, null, null, compare, null);
 
-        ComboBox<ScaledVariants.Mode> mode = new ComboBox<>();
+        ComboBox<ScaledVariants.Mode> mode = this.mode;
         mode.setId("sweepMode");
         mode.getItems().addAll(ScaledVariants.Mode.values());
         mode.setValue(ScaledVariants.Mode.ROWS);
-        ComboBox<Integer> steps = new ComboBox<>();
+        ComboBox<Integer> steps = this.steps;
         steps.setId("sweepSteps");
         steps.getItems().addAll(2, 3, 4, 5);
         steps.setValue(3);
@@ -108,12 +108,32 @@ final class RunsView extends BorderPane {
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.38);
         setCenter(split);
-        pvm.history().addListener((ListChangeListener<RunRecord>) c -> plot(pvm.history()));
-        plot(pvm.history());
+        this.pvm = pvm;
+        savedBefore = pvm.history().size();
+        pvm.history().addListener((ListChangeListener<RunRecord>) c -> plot());
+        plot();
     }
 
     private final ChartPane chart = new ChartPane("Prove the model (or run a sweep) to plot time and memory "
             + "against rows.");
+
+    private final ComboBox<ScaledVariants.Mode> mode = new ComboBox<>();
+    private final ComboBox<Integer> steps = new ComboBox<>();
+    private final ProveViewModel pvm;
+    private final int savedBefore;
+
+    /** Chooses the sweep's mode and length as the user would, and starts it. */
+    void sweep(ScaledVariants.Mode m, int n) {
+        mode.setValue(m);
+        steps.setValue(n);
+        pvm.sweep(m, n);
+    }
+
+    /** Plots this session's runs; before the first one, the saved runs of earlier sessions. */
+    private void plot() {
+        List<RunRecord> all = pvm.history();
+        plot(all.size() > savedBefore ? all.subList(savedBefore, all.size()) : all);
+    }
 
     private void plot(List<RunRecord> runs) {
         if (runs.isEmpty()) {

@@ -75,7 +75,7 @@ final class ScreenshotDriver {
                 () -> pvm.verdictProperty().get() != null));
         steps.add(new Step("runs", () -> {
             window.showTab("tabRuns");
-            pvm.sweep(3);
+            window.runsView().sweep(ScaledVariants.Mode.WIDTH, 3);
         }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 4 && pvm.sweepStatusProperty().get().isEmpty()
                 && selectRuns()));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
