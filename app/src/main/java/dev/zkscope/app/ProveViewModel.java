@@ -57,6 +57,7 @@ public final class ProveViewModel {
     private final ObservableList<HeapSampler.Sample> heap = FXCollections.observableArrayList();
     private final ObservableList<ProveRun> runs = FXCollections.observableArrayList();
     private final ObservableList<RunRecord> history = FXCollections.observableArrayList();
+    private final ObservableList<RunRecord> sweepRuns = FXCollections.observableArrayList();
     private final RunStore store;
     private final ReadOnlyDoubleWrapper elapsed = new ReadOnlyDoubleWrapper(this, "elapsed");
     private Task<ProveRun> task;
@@ -167,6 +168,11 @@ public final class ProveViewModel {
         return runs;
     }
 
+    /** The runs of the current (or last) scaling sweep, in order. */
+    public ObservableList<RunRecord> sweepRuns() {
+        return sweepRuns;
+    }
+
     /** Every run, of this session and of earlier ones (read from and saved to the run store), oldest first. */
     public ObservableList<RunRecord> history() {
         return history;
@@ -184,6 +190,10 @@ public final class ProveViewModel {
     }
 
     private Task<ProveRun> prove(Analysis a, Forecast predicted, Runnable then) {
+        return prove(a, predicted, then, false);
+    }
+
+    private Task<ProveRun> prove(Analysis a, Forecast predicted, Runnable then, boolean inSweep) {
         if (a == null || a.compiled() == null) {
             notifier.error("Nothing to prove", "The open model is not compiled"
                     + (a != null && a.problem() != null ? ": " + a.problem() : " yet; wait for the status bar to say "
@@ -226,7 +236,11 @@ public final class ProveViewModel {
             nextId++;
             heap.setAll(r.heap());
             runs.add(r);
-            history.add(RunRecord.of(r, java.time.Instant.now()));
+            RunRecord rec = RunRecord.of(r, java.time.Instant.now());
+            if (inSweep) {
+                sweepRuns.add(rec);
+            }
+            history.add(rec);
             saveHistory();
             last.set(r);
             progress.set(1);
@@ -286,6 +300,7 @@ public final class ProveViewModel {
             return;
         }
         sweepLeft = steps;
+        sweepRuns.clear();
         ScaledVariants.Shape shape = ScaledVariants.shapeOf(a.session().graph());
         sweepStep(a, mode, shape, 0, steps);
     }
@@ -319,7 +334,7 @@ public final class ProveViewModel {
             Analysis v = (Analysis) r[0];
             sweepStatus.set("Sweep " + index + "/" + total + ": proving " + what + " (2^"
                     + v.ledger().logN() + " rows)...");
-            prove(v, (Forecast) r[1], () -> sweepStep(base, mode, shape, step + 1, total));
+            prove(v, (Forecast) r[1], () -> sweepStep(base, mode, shape, step + 1, total), true);
         });
         compile.setOnFailed(e -> {
             sweepLeft = 0;

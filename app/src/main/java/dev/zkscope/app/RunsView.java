@@ -51,14 +51,13 @@ final class RunsView extends BorderPane {
                 col("Keygen", "Key generation time.", r -> Format.millis(r.keygenMillis())),
                 col("Prove", "Prover time (its rounds).", r -> Format.millis(r.proveMillis())),
                 col("Predicted", "The cost model's prediction of the prover time, made before the run.",
-                        r -> r.predictedSeconds() == null ? "" : String.format(Locale.ROOT, "%.1f s",
-                                r.predictedSeconds())),
+                        r -> r.predictedSeconds() == null ? "" : Format.millis(r.predictedSeconds() * 1000)),
                 col("Verify", "Verifier time.", r -> Format.millis(r.verifyMillis())),
                 col("Peak heap", "Largest used heap sampled while proving.", r -> Format.bytes(r.peakHeap())),
                 col("Proof size", "Serialized proof.", r -> Format.bytes(r.proofBytes())),
                 col("Verdict", "The verifier's answer on the honest proof.",
                         r -> r.accepted() ? "accepted" : "rejected")));
-        double[] mins = {34, 110, 130, 128, 136, 68, 68, 76, 58, 80, 80, 68};
+        double[] mins = {34, 250, 130, 128, 136, 68, 68, 76, 58, 80, 80, 68};
         for (int i = 0; i < mins.length && i < table.getColumns().size(); i++) {
             table.getColumns().get(i).setMinWidth(mins[i]);
             table.getColumns().get(i).setPrefWidth(mins[i] + 6);
@@ -111,6 +110,7 @@ final class RunsView extends BorderPane {
         this.pvm = pvm;
         savedBefore = pvm.history().size();
         pvm.history().addListener((ListChangeListener<RunRecord>) c -> plot());
+        pvm.sweepRuns().addListener((ListChangeListener<RunRecord>) c -> plot());
         plot();
     }
 
@@ -129,8 +129,15 @@ final class RunsView extends BorderPane {
         pvm.sweep(m, n);
     }
 
-    /** Plots this session's runs; before the first one, the saved runs of earlier sessions. */
+    /**
+     * Plots the current (or last) sweep's runs; without a sweep, this session's runs; before the first one, the saved
+     * runs of earlier sessions.
+     */
     private void plot() {
+        if (!pvm.sweepRuns().isEmpty()) {
+            plot(pvm.sweepRuns());
+            return;
+        }
         List<RunRecord> all = pvm.history();
         plot(all.size() > savedBefore ? all.subList(savedBefore, all.size()) : all);
     }

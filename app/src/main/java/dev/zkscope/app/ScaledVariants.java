@@ -37,7 +37,8 @@ final class ScaledVariants {
      * The shape the variants start from.
      *
      * @param inputs  input features (the model's input, flattened, batch excluded)
-     * @param width   hidden width (the model's first dense layer, else 16)
+     * @param width   hidden width: the model's first dense layer, or the input size when it has no hidden dense layer
+     *                (clamped to [16, 1024])
      * @param depth   hidden layers (the model's dense layers minus the output layer, at least 1)
      * @param outputs output features
      */
@@ -67,8 +68,10 @@ final class ScaledVariants {
             }
         }
         if (width <= 0 || dense < 2) {
-            width = 16;
+            // No hidden dense layer (a CNN with one classifier layer, say): a hidden layer as wide as the input.
+            width = in;
         }
+        width = Math.max(16, Math.min(width, 1024));
         return new Shape(in, width, Math.max(1, dense - 1), out);
     }
 
