@@ -365,7 +365,7 @@ public final class ProveViewModel {
     static Analysis variant(Analysis base, ScaledVariants.Shape shape, ScaledVariants.Mode mode, int step)
             throws dev.zkscope.onnx.ModelLoadException {
         ScaledVariants.Variant v = ScaledVariants.variant(shape, mode, step, 1);
-        java.nio.file.Path file = java.nio.file.Path.of(v.name() + ".onnx");
+        java.nio.file.Path file = java.nio.file.Path.of(v.name());
         dev.zkscope.ir.Graph g = new dev.zkscope.onnx.OnnxImporter().load(v.model().toByteArray(), file,
                 dev.zkscope.onnx.ImportOptions.defaults());
         ModelSession session = new ModelSession(file, g, dev.zkscope.viz.LayerRows.fromGraph(g), null);

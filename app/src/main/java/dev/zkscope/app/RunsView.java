@@ -152,7 +152,16 @@ final class RunsView extends BorderPane {
             pts.add(new ScalingChart.Point(1L << r.logN(), r.proveMillis() / 1000,
                     r.predictedSeconds() == null ? Double.NaN : r.predictedSeconds(), r.peakHeap()));
         }
-        chart.setChart(ScalingChart.chart(pts));
+        org.jfree.chart.JFreeChart c = ScalingChart.chart(pts);
+        String first = runs.get(0).model();
+        String last = runs.get(runs.size() - 1).model();
+        String which = runs == pvm.sweepRuns() ? "Scaling sweep" : runs.size() == pvm.history().size()
+                && savedBefore > 0 ? "Saved runs" : "This session's runs";
+        org.jfree.chart.title.TextTitle sub = new org.jfree.chart.title.TextTitle(which + ": " + first
+                + (runs.size() > 1 && !first.equals(last) ? "  \u2026  " + last : "") + " (" + runs.size() + " run"
+                + (runs.size() == 1 ? "" : "s") + ")", new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12));
+        c.addSubtitle(sub);
+        chart.setChart(c);
     }
 
     /** What the sweep in that mode will prove, with the layer widths of synthetic variants. */
