@@ -253,12 +253,14 @@ public final class ProveViewModel {
         });
         t.setOnCancelled(e -> {
             sweepLeft = 0;
+            sweepStatus.set("");
             finish(t);
             phase.set("Cancelled; the model and earlier runs are unchanged.");
             progress.set(0);
         });
         t.setOnFailed(e -> {
             sweepLeft = 0;
+            sweepStatus.set("");
             finish(t);
             Throwable ex = t.getException();
             if (ex instanceof java.util.concurrent.CancellationException) {
@@ -330,6 +332,9 @@ public final class ProveViewModel {
             }
         };
         compile.setOnSucceeded(e -> {
+            if (sweepCompile != compile || sweepStatus.get().isEmpty()) {
+                return;
+            }
             Object[] r = compile.getValue();
             Analysis v = (Analysis) r[0];
             sweepStatus.set("Sweep " + index + "/" + total + ": proving " + what + " (2^"
@@ -343,8 +348,11 @@ public final class ProveViewModel {
             notifier.error("Scaling sweep stopped", "Could not build " + what + ": "
                     + compile.getException().getMessage() + "\n\nThe runs so far are kept.");
         });
+        sweepCompile = compile;
         executor.execute(compile);
     }
+
+    private Task<Object[]> sweepCompile;
 
     /** The base circuit's layout (its inner columns), only padded to 2^logN rows. */
     static Analysis padded(Analysis base, int logN) {
@@ -404,6 +412,17 @@ public final class ProveViewModel {
 
     /** Cancels the running proof; it stops at the next phase boundary, and its results are dropped. */
     public void cancel() {
+        if (sweepCompile != null && sweepCompile.isRunning() || sweepLeft > 0) {
+            // A sweep stops too: no further step starts; the runs it made so far stay.
+            sweepLeft = 0;
+            if (sweepCompile != null) {
+                sweepCompile.cancel(true);
+            }
+            sweepStatus.set("");
+            if (!running.get()) {
+                phase.set("Sweep cancelled; earlier runs are unchanged.");
+            }
+        }
         if (task != null && running.get()) {
             cancelFlag.set(true);
             task.cancel(true);

@@ -88,7 +88,7 @@ final class RunsView extends BorderPane {
         Button cancel = new Button("Cancel");
         cancel.setId("sweepCancel");
         cancel.setOnAction(e -> pvm.cancel());
-        cancel.visibleProperty().bind(pvm.runningProperty());
+        cancel.visibleProperty().bind(pvm.runningProperty().or(pvm.sweepStatusProperty().isNotEmpty()));
         Label what = new Label();
         what.setId("sweepWhat");
         what.setWrapText(true);

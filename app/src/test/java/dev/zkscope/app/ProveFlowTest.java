@@ -132,6 +132,24 @@ class ProveFlowTest {
     }
 
     @Test
+    void cancelDuringSweep_stopsIt_andKeepsEarlierRuns(FxRobot robot) throws Exception {
+        openCompiled(robot, "mlp");
+        robot.interact(() -> app.window.showTab("tabRuns"));
+        robot.interact(() -> app.window.runsView().sweep(ScaledVariants.Mode.DEPTH, 3));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 1);
+        robot.interact(() -> app.pvm.cancel());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !app.pvm.runningProperty().get()
+                && app.pvm.sweepStatusProperty().get().isEmpty());
+        Thread.sleep(1500);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.runningProperty().get()).isFalse();
+        assertThat(app.pvm.runs().size()).isBetween(1, 2);
+        assertThat(app.pvm.history()).hasSameSizeAs(app.pvm.runs());
+        assertThat(app.pvm.runs().get(0).model()).contains("depth 1");
+        assertThat(new RunStore(app.runsFile).load().runs()).hasSameSizeAs(app.pvm.runs());
+    }
+
+    @Test
     void cancel_stopsTheProof_andKeepsModelAndRuns(FxRobot robot) throws Exception {
         openCompiled(robot, "mlp_sigmoid_tanh");
         ModelSession before = app.vm.session();
