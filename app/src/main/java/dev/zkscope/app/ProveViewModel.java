@@ -317,7 +317,7 @@ public final class ProveViewModel {
         sweepLeft--;
         int logN = base.ledger().logN() + step;
         String what = mode == ScaledVariants.Mode.ROWS ? "2^" + logN + " rows"
-                : ScaledVariants.variant(shape, mode, step, 1).name();
+                : ScaledVariants.name(shape, mode, step);
         sweepStatus.set("Sweep " + index + "/" + total + ": compiling " + what + "...");
         Task<Object[]> compile = new Task<>() {
             @Override

@@ -179,7 +179,8 @@ final class RunsView extends BorderPane {
         StringBuilder b = new StringBuilder("Synthetic variants of the model's shape, not its weights (seeded random "
                 + "Gemm/Relu networks, layer widths): ");
         for (int i = 0; i < steps; i++) {
-            b.append(i == 0 ? "" : ", ").append(ScaledVariants.variant(shape, mode, i, 1).describe());
+            b.append(i == 0 ? "" : ", ").append(ScaledVariants.widths(shape, mode, i).stream()
+                    .map(String::valueOf).collect(java.util.stream.Collectors.joining("-")));
         }
         return b.append('.').toString();
     }

@@ -83,8 +83,11 @@ final class ScaledVariants {
         return (int) Math.max(1, Math.min(n, 1 << 16));
     }
 
-    /** Variant {@code step} (0, 1, 2, ...) of the sweep in that mode: factor 2^step on width or depth. */
-    static Variant variant(Shape s, Mode mode, int step, long seed) {
+    /** Largest variant the sweep builds, in parameters (weights and biases). */
+    static final long MAX_PARAMS = 4_000_000;
+
+    /** Layer widths from input to output of variant {@code step} (0, 1, 2, ...): factor 2^step on width or depth. */
+    static List<Integer> widths(Shape s, Mode mode, int step) {
         int factor = 1 << step;
         int width = mode == Mode.WIDTH ? s.width() * factor : s.width();
         int depth = mode == Mode.DEPTH ? factor : s.depth();
@@ -94,9 +97,33 @@ final class ScaledVariants {
             widths.add(width);
         }
         widths.add(s.outputs());
-        String name = "synthetic MLP " + widths.stream().map(String::valueOf).collect(Collectors.joining("-"))
-                + (mode == Mode.WIDTH ? " (width x" + factor + ")" : " (depth " + depth + ")");
-        return new Variant(name, widths, mlp(widths, seed));
+        return widths;
+    }
+
+    /** The variant's name: its layer widths and the factor. */
+    static String name(Shape s, Mode mode, int step) {
+        List<Integer> widths = widths(s, mode, step);
+        return "synthetic MLP " + widths.stream().map(String::valueOf).collect(Collectors.joining("-"))
+                + (mode == Mode.WIDTH ? " (width x" + (1 << step) + ")" : " (depth " + (widths.size() - 2) + ")");
+    }
+
+    static long params(List<Integer> widths) {
+        long n = 0;
+        for (int l = 0; l + 1 < widths.size(); l++) {
+            n += (long) widths.get(l) * widths.get(l + 1) + widths.get(l + 1);
+        }
+        return n;
+    }
+
+    /** Variant {@code step} of the sweep in that mode, with seeded weights; refuses one over {@link #MAX_PARAMS}. */
+    static Variant variant(Shape s, Mode mode, int step, long seed) {
+        List<Integer> widths = widths(s, mode, step);
+        long params = params(widths);
+        if (params > MAX_PARAMS) {
+            throw new IllegalArgumentException(name(s, mode, step) + " would have " + params + " parameters, more "
+                    + "than the sweep builds (" + MAX_PARAMS + "); choose fewer proofs or the other mode");
+        }
+        return new Variant(name(s, mode, step), widths, mlp(widths, seed));
     }
 
     /** A Gemm/Relu network with these layer widths and seeded uniform weights in +-1/sqrt(fan-in). */

@@ -27,6 +27,10 @@ class ScaledVariantsTest {
         Graph imported = new OnnxImporter().load(d4.model().toByteArray(), Path.of("v.onnx"), ImportOptions.defaults());
         assertThat(imported.nodes()).extracting(n -> n.opType()).containsOnly("Gemm", "Relu");
         assertThat(imported.nodes().stream().filter(n -> n.opType().equals("Gemm")).count()).isEqualTo(5);
+        assertThat(ScaledVariants.name(s, ScaledVariants.Mode.DEPTH, 2)).isEqualTo(d4.name());
+        ScaledVariants.Shape huge = new ScaledVariants.Shape(4096, 1024, 1, 10);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScaledVariants.variant(huge,
+                ScaledVariants.Mode.WIDTH, 3, 1)).hasMessageContaining("parameters");
         // Seeded: the same variant twice is the same model.
         assertThat(ScaledVariants.variant(s, ScaledVariants.Mode.DEPTH, 2, 1).model()).isEqualTo(d4.model());
     }
