@@ -37,8 +37,8 @@ final class ScaledVariants {
      * The shape the variants start from.
      *
      * @param inputs  input features (the model's input, flattened, batch excluded)
-     * @param width   hidden width: the model's first dense layer, or the input size when it has no hidden dense layer
-     *                (clamped to [16, 1024])
+     * @param width   hidden width: the model's first dense layer, or the input size (at most 128) when it has no
+     *                hidden dense layer; clamped to [16, 1024]
      * @param depth   hidden layers (the model's dense layers minus the output layer, at least 1)
      * @param outputs output features
      */
@@ -68,8 +68,9 @@ final class ScaledVariants {
             }
         }
         if (width <= 0 || dense < 2) {
-            // No hidden dense layer (a CNN with one classifier layer, say): a hidden layer as wide as the input.
-            width = in;
+            // No hidden dense layer (a CNN with one classifier layer, say): a hidden layer as wide as the input, at
+            // most 128 wide so that the first proof of the sweep stays quick.
+            width = Math.min(in, 128);
         }
         width = Math.max(16, Math.min(width, 1024));
         return new Shape(in, width, Math.max(1, dense - 1), out);
