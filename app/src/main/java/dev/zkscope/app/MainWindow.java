@@ -67,6 +67,7 @@ public final class MainWindow {
     private final Tab runsTab;
 
     private final Exporter exporter;
+    private final Notifier notifier;
 
     public MainWindow(MainViewModel vm, ProveViewModel pvm, SampleCatalog samples, SettingsStore settings,
                       java.util.concurrent.Executor executor, Notifier notifier) {
@@ -74,6 +75,7 @@ public final class MainWindow {
         this.pvm = pvm;
         this.samples = samples;
         this.settings = settings;
+        this.notifier = notifier;
         graphView = new GraphView(selection);
         layerTable = new LayerTableView(selection);
         lookupTables = new LookupTablesView(selection);
@@ -139,6 +141,8 @@ public final class MainWindow {
     }
 
     private void applyTheme() {
+        // The charts are drawn by JFreeChart, not styled by CSS: every chart pane re-styles its chart.
+        dev.zkscope.viz.chart.Charts.darkProperty().set(darkTheme.isSelected());
         root.getStylesheets().remove(css("dark.css"));
         if (darkTheme.isSelected()) {
             root.getStylesheets().add(css("dark.css"));
@@ -185,7 +189,7 @@ public final class MainWindow {
         showTabIf(lookupTab, !tables.isEmpty() || !circuitTables.isEmpty(), compiled ? 2 : 1);
         showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
         showTabIf(proveTab, compiled, tabs.getTabs().indexOf(heatmapTab) + 1);
-        showTabIf(runsTab, compiled || !pvm.runs().isEmpty(), tabs.getTabs().indexOf(proveTab) + 1);
+        showTabIf(runsTab, compiled || !pvm.history().isEmpty(), tabs.getTabs().indexOf(proveTab) + 1);
     }
 
     /** Tabs whose data source is missing are not shown (never an empty pane). */
@@ -354,13 +358,31 @@ public final class MainWindow {
         });
         root.setOnDragDropped(e -> {
             Dragboard db = e.getDragboard();
-            boolean ok = db.hasFiles() && db.getFiles().size() == 1;
-            if (ok) {
-                vm.open(db.getFiles().get(0).toPath());
-            }
-            e.setDropCompleted(ok);
+            e.setDropCompleted(db.hasFiles() && openDropped(db.getFiles()));
             e.consume();
         });
+    }
+
+    /**
+     * Opens a dropped file: one {@code .onnx} file opens (in the background; a file that fails to import is reported
+     * and the open model stays); anything else is reported at once and the open model stays. Returns whether the
+     * drop was taken.
+     */
+    boolean openDropped(List<File> files) {
+        if (files == null || files.size() != 1) {
+            notifier.error("Drop one model file", "Drop a single .onnx file on the window to open it"
+                    + (files == null ? "." : "; " + files.size() + " files were dropped."));
+            return false;
+        }
+        Path p = files.get(0).toPath();
+        String name = p.getFileName().toString();
+        if (!name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") || java.nio.file.Files.isDirectory(p)) {
+            notifier.error("Not an ONNX model: " + name, name + " is not an .onnx file. Drop an ONNX model (.onnx) "
+                    + "exported from PyTorch, TensorFlow or scikit-learn; the open model stays open.");
+            return false;
+        }
+        vm.open(p);
+        return true;
     }
 
     private Parent center() {

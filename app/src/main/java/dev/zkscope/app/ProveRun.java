@@ -10,7 +10,7 @@ import java.util.List;
  * One completed proof run, kept in the runs table: what was proved, with which settings, how long each phase took,
  * the heap it used, the proof and the verifier's answer. Every figure is measured by the prover's profiler.
  *
- * @param id           run number in this session, from 1
+ * @param id           run number, from 1, continuing the saved runs of earlier sessions
  * @param model        model file name
  * @param settings     the settings it was compiled and proved with
  * @param logN         the trace has 2^logN rows

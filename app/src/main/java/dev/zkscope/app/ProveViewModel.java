@@ -45,6 +45,7 @@ public final class ProveViewModel {
     private final Executor executor;
     private final Notifier notifier;
     private final Supplier<Analysis> analysis;
+    private final ReadOnlyObjectProperty<Analysis> analysisProperty;
     private final ReadOnlyObjectWrapper<Forecast> forecast = new ReadOnlyObjectWrapper<>(this, "forecast");
     private long forecastGeneration;
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
@@ -55,6 +56,9 @@ public final class ProveViewModel {
     private final ObservableList<PhaseTime> phases = FXCollections.observableArrayList();
     private final ObservableList<HeapSampler.Sample> heap = FXCollections.observableArrayList();
     private final ObservableList<ProveRun> runs = FXCollections.observableArrayList();
+    private final ObservableList<RunRecord> history = FXCollections.observableArrayList();
+    private final ObservableList<RunRecord> sweepRuns = FXCollections.observableArrayList();
+    private final RunStore store;
     private final ReadOnlyDoubleWrapper elapsed = new ReadOnlyDoubleWrapper(this, "elapsed");
     private Task<ProveRun> task;
     private AtomicBoolean cancelFlag;
@@ -62,10 +66,31 @@ public final class ProveViewModel {
     private int nextId = 1;
 
     public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis) {
+        this(executor, notifier, analysis, RunStore.defaultStore());
+    }
+
+    /** With the runs of earlier sessions read from {@code store} (a damaged file is reported and set aside). */
+    public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis,
+                          RunStore store) {
+        this.store = store;
+        RunStore.Loaded loaded = store.load();
+        history.setAll(loaded.runs());
+        for (RunRecord r : loaded.runs()) {
+            nextId = Math.max(nextId, r.id() + 1);
+        }
+        if (loaded.problem() != null) {
+            Platform.runLater(() -> notifier.error("Saved runs set aside", loaded.problem()));
+        }
         this.executor = executor;
         this.notifier = notifier;
         this.analysis = analysis::get;
+        this.analysisProperty = analysis;
         analysis.addListener((o, a, b) -> predict(b));
+    }
+
+    /** The open model's analysis this view-model proves. */
+    public ReadOnlyObjectProperty<Analysis> analysisProperty() {
+        return analysisProperty;
     }
 
     /** The cost model's prediction for the open model's circuit; null until computed (or when not compiled). */
@@ -138,8 +163,19 @@ public final class ProveViewModel {
         return heap;
     }
 
+    /** The proof runs of this session, with their proofs and keys (for verify, tamper and export). */
     public ObservableList<ProveRun> runs() {
         return runs;
+    }
+
+    /** The runs of the current (or last) scaling sweep, in order. */
+    public ObservableList<RunRecord> sweepRuns() {
+        return sweepRuns;
+    }
+
+    /** Every run, of this session and of earlier ones (read from and saved to the run store), oldest first. */
+    public ObservableList<RunRecord> history() {
+        return history;
     }
 
     /** Whether the open model is compiled and nothing runs: Prove is possible. */
@@ -154,6 +190,10 @@ public final class ProveViewModel {
     }
 
     private Task<ProveRun> prove(Analysis a, Forecast predicted, Runnable then) {
+        return prove(a, predicted, then, false);
+    }
+
+    private Task<ProveRun> prove(Analysis a, Forecast predicted, Runnable then, boolean inSweep) {
         if (a == null || a.compiled() == null) {
             notifier.error("Nothing to prove", "The open model is not compiled"
                     + (a != null && a.problem() != null ? ": " + a.problem() : " yet; wait for the status bar to say "
@@ -196,6 +236,12 @@ public final class ProveViewModel {
             nextId++;
             heap.setAll(r.heap());
             runs.add(r);
+            RunRecord rec = RunRecord.of(r, java.time.Instant.now());
+            if (inSweep) {
+                sweepRuns.add(rec);
+            }
+            history.add(rec);
+            saveHistory();
             last.set(r);
             progress.set(1);
             phase.set("Done in " + String.format(Locale.ROOT, "%.1f s", job.elapsed() / 1000));
@@ -207,12 +253,14 @@ public final class ProveViewModel {
         });
         t.setOnCancelled(e -> {
             sweepLeft = 0;
+            sweepStatus.set("");
             finish(t);
             phase.set("Cancelled; the model and earlier runs are unchanged.");
             progress.set(0);
         });
         t.setOnFailed(e -> {
             sweepLeft = 0;
+            sweepStatus.set("");
             finish(t);
             Throwable ex = t.getException();
             if (ex instanceof java.util.concurrent.CancellationException) {
@@ -236,60 +284,122 @@ public final class ProveViewModel {
         return sweepStatus.getReadOnlyProperty();
     }
 
-    /**
-     * Scaling sweep: proves the open model's circuit padded to growing trace heights 2^k, 2^(k+1), ... ({@code
-     * steps} runs, one after the other), each compiled with a larger minimum height, with the cost model's
-     * prediction; the runs land in the runs table and its time/memory-against-rows chart. Cancel stops it.
-     */
+    /** The sweep in the default mode: the same circuit padded to growing trace heights. */
     public void sweep(int steps) {
+        sweep(ScaledVariants.Mode.ROWS, steps);
+    }
+
+    /**
+     * Scaling sweep, {@code steps} proofs one after the other, each with the cost model's prediction made before it;
+     * the runs land in the runs table and its time/memory-against-rows chart. Cancel stops it; earlier runs stay.
+     * In mode ROWS it proves the open model's circuit padded to 2^k, 2^(k+1), ... rows; in modes WIDTH and DEPTH it
+     * proves synthetic MLP variants of the model's shape (see {@link ScaledVariants}), imported, calibrated on
+     * seeded synthetic inputs and compiled with the current settings.
+     */
+    public void sweep(ScaledVariants.Mode mode, int steps) {
         Analysis a = analysis.get();
         if (a == null || a.compiled() == null || running.get()) {
             return;
         }
         sweepLeft = steps;
-        sweepStep(a, a.ledger().logN(), steps);
+        sweepRuns.clear();
+        ScaledVariants.Shape shape = ScaledVariants.shapeOf(a.session().graph());
+        sweepStep(a, mode, shape, 0, steps);
     }
 
-    private void sweepStep(Analysis base, int logN, int total) {
+    private void sweepStep(Analysis base, ScaledVariants.Mode mode, ScaledVariants.Shape shape, int step,
+                           int total) {
         if (sweepLeft <= 0) {
             sweepStatus.set("");
             return;
         }
-        int index = total - sweepLeft + 1;
+        int index = step + 1;
         sweepLeft--;
-        sweepStatus.set("Sweep " + index + "/" + total + ": compiling at 2^" + logN + " rows...");
+        int logN = base.ledger().logN() + step;
+        String what = mode == ScaledVariants.Mode.ROWS ? "2^" + logN + " rows"
+                : ScaledVariants.name(shape, mode, step);
+        sweepStatus.set("Sweep " + index + "/" + total + ": compiling " + what + "...");
         Task<Object[]> compile = new Task<>() {
             @Override
-            protected Object[] call() {
-                dev.zkscope.compile.CompileOptions o = base.settings().compileOptions();
-                // The same layout as the base circuit (its chosen inner columns), only padded to 2^logN rows.
-                int cols = base.compiled().layout().geometry().innerCols();
-                dev.zkscope.compile.CompileOptions padded = new dev.zkscope.compile.CompileOptions(cols,
-                        o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
-                        Math.max(o.minLogN(), logN), Math.max(o.maxLogN(), logN), o.inputAbsMax());
-                dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(base.quantized(),
-                        padded);
-                Analysis v = new Analysis(base.session(), base.settings(), base.quantized(), base.fidelity(),
-                        base.calibration(), cm, null, null);
+            protected Object[] call() throws Exception {
+                Analysis v = mode == ScaledVariants.Mode.ROWS ? padded(base, logN) : variant(base, shape, mode, step);
                 CostModel m = CostModel.loadOrCalibrate();
-                CostModel.Prediction p = m.predict(ProofShape.of(cm.circuit(), base.settings().proofParameters()));
+                CostModel.Prediction p = m.predict(ProofShape.of(v.compiled().circuit(),
+                        base.settings().proofParameters()));
                 Runtime rt = Runtime.getRuntime();
                 return new Object[] {v, new Forecast(p.proveSeconds(), p.peakHeapBytes(rt.totalMemory()
                         - rt.freeMemory()), m.origin())};
             }
         };
         compile.setOnSucceeded(e -> {
+            if (sweepCompile != compile || sweepStatus.get().isEmpty()) {
+                return;
+            }
             Object[] r = compile.getValue();
-            sweepStatus.set("Sweep " + index + "/" + total + ": proving at 2^" + logN + " rows...");
-            prove((Analysis) r[0], (Forecast) r[1], () -> sweepStep(base, logN + 1, total));
+            Analysis v = (Analysis) r[0];
+            sweepStatus.set("Sweep " + index + "/" + total + ": proving " + what + " (2^"
+                    + v.ledger().logN() + " rows)...");
+            prove(v, (Forecast) r[1], () -> sweepStep(base, mode, shape, step + 1, total), true);
         });
         compile.setOnFailed(e -> {
             sweepLeft = 0;
             sweepStatus.set("");
-            notifier.error("Scaling sweep stopped", String.valueOf(compile.getException().getMessage()));
+            LOG.log(Level.WARNING, "scaling sweep failed", compile.getException());
+            notifier.error("Scaling sweep stopped", "Could not build " + what + ": "
+                    + compile.getException().getMessage() + "\n\nThe runs so far are kept.");
         });
+        sweepCompile = compile;
         executor.execute(compile);
     }
+
+    private Task<Object[]> sweepCompile;
+
+    /** The base circuit's layout (its inner columns), only padded to 2^logN rows. */
+    static Analysis padded(Analysis base, int logN) {
+        dev.zkscope.compile.CompileOptions o = base.settings().compileOptions();
+        int cols = base.compiled().layout().geometry().innerCols();
+        dev.zkscope.compile.CompileOptions padded = new dev.zkscope.compile.CompileOptions(cols,
+                o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
+                Math.max(o.minLogN(), logN), Math.max(o.maxLogN(), logN), o.inputAbsMax());
+        dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(base.quantized(), padded);
+        return new Analysis(base.session(), base.settings(), base.quantized(), base.fidelity(), base.calibration(), cm,
+                null, null);
+    }
+
+    /**
+     * A synthetic variant of the base model's shape: built as ONNX, imported, calibrated on seeded synthetic inputs
+     * and compiled with the base settings. Throws when it cannot be compiled.
+     */
+    static Analysis variant(Analysis base, ScaledVariants.Shape shape, ScaledVariants.Mode mode, int step)
+            throws dev.zkscope.onnx.ModelLoadException {
+        ScaledVariants.Variant v = ScaledVariants.variant(shape, mode, step, 1);
+        java.nio.file.Path file = java.nio.file.Path.of(v.name());
+        dev.zkscope.ir.Graph g = new dev.zkscope.onnx.OnnxImporter().load(v.model().toByteArray(), file,
+                dev.zkscope.onnx.ImportOptions.defaults());
+        ModelSession session = new ModelSession(file, g, dev.zkscope.viz.LayerRows.fromGraph(g), null);
+        dev.zkscope.quant.Calibrator.Calibration c = dev.zkscope.quant.Calibrator.calibrate(g,
+                dev.zkscope.ir.InputFiles.synthetic(g, 16, 1), base.settings().quantOptions());
+        dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(c.graph(),
+                base.settings().compileOptions());
+        return new Analysis(session, base.settings(), c.graph(), c.fidelity(), "16 seeded synthetic inputs", cm, null,
+                null);
+    }
+
+    /** Saves the runs table; a failure is logged and reported once, and the runs stay in the window. */
+    private void saveHistory() {
+        try {
+            store.save(history);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot save runs to " + store.file(), e);
+            if (!saveReported) {
+                saveReported = true;
+                notifier.error("Runs not saved", "The runs table could not be written to " + store.file() + ": "
+                        + e.getMessage() + "\n\nThe runs stay in this window; check that the folder is writable.");
+            }
+        }
+    }
+
+    private boolean saveReported;
 
     private void finish(Task<ProveRun> t) {
         if (poll != null) {
@@ -302,6 +412,17 @@ public final class ProveViewModel {
 
     /** Cancels the running proof; it stops at the next phase boundary, and its results are dropped. */
     public void cancel() {
+        if (sweepCompile != null && sweepCompile.isRunning() || sweepLeft > 0) {
+            // A sweep stops too: no further step starts; the runs it made so far stay.
+            sweepLeft = 0;
+            if (sweepCompile != null) {
+                sweepCompile.cancel(true);
+            }
+            sweepStatus.set("");
+            if (!running.get()) {
+                phase.set("Sweep cancelled; earlier runs are unchanged.");
+            }
+        }
         if (task != null && running.get()) {
             cancelFlag.set(true);
             task.cancel(true);

@@ -21,91 +21,175 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
 
-/** The Runs tab: every proof run of the session in a table; selecting two compares them. */
+/**
+ * The Runs tab: every proof run, of this session and earlier ones (saved by {@link RunStore}), in a table; selecting
+ * two compares them; the scaling sweep and its time/memory-against-rows chart.
+ */
 final class RunsView extends BorderPane {
-    private final TableView<ProveRun> table = new TableView<>();
+    private final TableView<RunRecord> table = new TableView<>();
     private final Label compare = new Label("Select two runs (Ctrl+click) to compare them.");
 
     RunsView(ProveViewModel pvm) {
         setId("runsView");
         table.setId("runsTable");
-        table.setItems(pvm.runs());
+        table.setItems(pvm.history());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
-        table.setPlaceholder(new Label("No proof runs yet: press Prove."));
+        table.setPlaceholder(new Label("No proof runs yet: press Prove. Runs are kept across sessions."));
         table.getColumns().addAll(List.of(
                 col("#", "Run number.", r -> String.valueOf(r.id())),
-                col("Model", "Model file.", ProveRun::model),
+                col("Model", "Model file, or a synthetic variant of its shape with its layer widths.", RunRecord::model),
                 col("Preset", "Proof parameter preset, its conjectured security, zero knowledge on or off.",
-                        r -> r.settings().preset() + ", " + r.securityBits() + " bits"
-                                + (r.settings().zeroKnowledge() ? "" : ", no ZK")),
+                        r -> r.preset() + ", " + r.securityBits() + " bits" + (r.zeroKnowledge() ? "" : ", no ZK")),
                 col("Scales/cols", "Input and parameter scale (log2; auto = calibrated) and inner columns.",
-                        r -> scale(r.settings().inputScale()) + "/" + scale(r.settings().paramScale()) + ", "
-                                + (r.settings().innerCols() == 0 ? "auto" : String.valueOf(r.settings().innerCols()))),
+                        r -> scale(r.inputScale()) + "/" + scale(r.paramScale()) + ", "
+                                + (r.innerCols() == 0 ? "auto" : String.valueOf(r.innerCols()))),
                 col("Rows", "Trace height 2^k and the rows used by gadgets.",
                         r -> "2^" + r.logN() + " (" + Format.count(r.gadgetRows()) + " used)"),
                 col("Keygen", "Key generation time.", r -> Format.millis(r.keygenMillis())),
                 col("Prove", "Prover time (its rounds).", r -> Format.millis(r.proveMillis())),
                 col("Predicted", "The cost model's prediction of the prover time, made before the run.",
-                        r -> r.forecast() == null ? "" : String.format(Locale.ROOT, "%.1f s",
-                                r.forecast().proveSeconds())),
+                        r -> r.predictedSeconds() == null ? "" : Format.millis(r.predictedSeconds() * 1000)),
                 col("Verify", "Verifier time.", r -> Format.millis(r.verifyMillis())),
                 col("Peak heap", "Largest used heap sampled while proving.", r -> Format.bytes(r.peakHeap())),
-                col("Proof size", "Serialized proof.", r -> Format.bytes(r.proof().length)),
+                col("Proof size", "Serialized proof.", r -> Format.bytes(r.proofBytes())),
                 col("Verdict", "The verifier's answer on the honest proof.",
-                        r -> r.verdict().accepted() ? "accepted" : "rejected")));
-        double[] mins = {34, 110, 130, 128, 136, 68, 68, 76, 58, 80, 80, 68};
+                        r -> r.accepted() ? "accepted" : "rejected")));
+        double[] mins = {34, 250, 130, 128, 136, 68, 68, 76, 58, 80, 80, 68};
         for (int i = 0; i < mins.length && i < table.getColumns().size(); i++) {
             table.getColumns().get(i).setMinWidth(mins[i]);
             table.getColumns().get(i).setPrefWidth(mins[i] + 6);
         }
-        table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<ProveRun>) c -> compare());
+        table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<RunRecord>) c -> compare());
         compare.setPadding(new Insets(8));
         compare.setWrapText(true);
         compare.setId("runsCompare");
         BorderPane top = new BorderPane(table, null, null, compare, null);
 
-        ComboBox<Integer> steps = new ComboBox<>();
+        ComboBox<ScaledVariants.Mode> mode = this.mode;
+        mode.setId("sweepMode");
+        mode.getItems().addAll(ScaledVariants.Mode.values());
+        mode.setValue(ScaledVariants.Mode.ROWS);
+        ComboBox<Integer> steps = this.steps;
+        steps.setId("sweepSteps");
         steps.getItems().addAll(2, 3, 4, 5);
         steps.setValue(3);
         Button sweep = new Button("Run scaling sweep");
         sweep.setId("sweepButton");
-        sweep.setTooltip(new Tooltip("Proves the open model padded to growing trace heights 2^k, 2^(k+1), ... and "
-                + "plots time and memory against rows beside the cost model's prediction. Cancel stops it."));
-        sweep.setOnAction(e -> pvm.sweep(steps.getValue()));
+        sweep.setTooltip(new Tooltip("Proves growing circuits one after the other and plots time and memory against "
+                + "rows beside the cost model's prediction. Cancel (Proof menu) stops it; earlier runs stay."));
+        sweep.setOnAction(e -> pvm.sweep(mode.getValue(), steps.getValue()));
         sweep.disableProperty().bind(pvm.runningProperty());
         Label status = new Label();
+        status.setId("sweepStatus");
         status.textProperty().bind(pvm.sweepStatusProperty());
-        HBox bar = new HBox(10, new Label("Scaling sweep, trace heights:"), steps, sweep, status);
+        Button cancel = new Button("Cancel");
+        cancel.setId("sweepCancel");
+        cancel.setOnAction(e -> pvm.cancel());
+        cancel.visibleProperty().bind(pvm.runningProperty().or(pvm.sweepStatusProperty().isNotEmpty()));
+        Label what = new Label();
+        what.setId("sweepWhat");
+        what.setWrapText(true);
+        Runnable describe = () -> what.setText(describe(pvm, mode.getValue(), steps.getValue()));
+        mode.valueProperty().addListener((o, a, b) -> describe.run());
+        steps.valueProperty().addListener((o, a, b) -> describe.run());
+        pvm.analysisProperty().addListener((o, a, b) -> describe.run());
+        describe.run();
+        HBox bar = new HBox(10, new Label("Scaling sweep:"), mode, steps, new Label("proofs"), sweep, cancel,
+                status);
         bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(6, 8, 6, 8));
-        BorderPane bottom = new BorderPane(chart, bar, null, null, null);
+        VBox head = new VBox(2, bar, what);
+        head.setPadding(new Insets(6, 8, 6, 8));
+        BorderPane bottom = new BorderPane(chart, head, null, null, null);
         SplitPane split = new SplitPane(top, bottom);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.38);
         setCenter(split);
-        pvm.runs().addListener((ListChangeListener<ProveRun>) c -> plot(pvm.runs()));
-        plot(pvm.runs());
+        this.pvm = pvm;
+        savedBefore = pvm.history().size();
+        pvm.history().addListener((ListChangeListener<RunRecord>) c -> plot());
+        pvm.sweepRuns().addListener((ListChangeListener<RunRecord>) c -> plot());
+        plot();
     }
 
     private final ChartPane chart = new ChartPane("Prove the model (or run a sweep) to plot time and memory "
             + "against rows.");
 
-    private void plot(List<ProveRun> runs) {
+    private final ComboBox<ScaledVariants.Mode> mode = new ComboBox<>();
+    private final ComboBox<Integer> steps = new ComboBox<>();
+    private final ProveViewModel pvm;
+    private final int savedBefore;
+
+    /** Chooses the sweep's mode and length as the user would, and starts it. */
+    void sweep(ScaledVariants.Mode m, int n) {
+        mode.setValue(m);
+        steps.setValue(n);
+        pvm.sweep(m, n);
+    }
+
+    /**
+     * Plots the current (or last) sweep's runs; without a sweep, this session's runs; before the first one, the saved
+     * runs of earlier sessions.
+     */
+    private void plot() {
+        if (!pvm.sweepRuns().isEmpty()) {
+            plot(pvm.sweepRuns());
+            return;
+        }
+        List<RunRecord> all = pvm.history();
+        plot(all.size() > savedBefore ? all.subList(savedBefore, all.size()) : all);
+    }
+
+    private void plot(List<RunRecord> runs) {
         if (runs.isEmpty()) {
             chart.setChart(null);
             return;
         }
         List<ScalingChart.Point> pts = new java.util.ArrayList<>();
-        for (ProveRun r : runs) {
+        for (RunRecord r : runs) {
             pts.add(new ScalingChart.Point(1L << r.logN(), r.proveMillis() / 1000,
-                    r.forecast() == null ? Double.NaN : r.forecast().proveSeconds(), r.peakHeap()));
+                    r.predictedSeconds() == null ? Double.NaN : r.predictedSeconds(), r.peakHeap()));
         }
-        chart.setChart(ScalingChart.chart(pts));
+        org.jfree.chart.JFreeChart c = ScalingChart.chart(pts);
+        String first = runs.get(0).model();
+        String last = runs.get(runs.size() - 1).model();
+        String which = runs == pvm.sweepRuns() ? "Scaling sweep" : runs.size() == pvm.history().size()
+                && savedBefore > 0 ? "Saved runs" : "This session's runs";
+        org.jfree.chart.title.TextTitle sub = new org.jfree.chart.title.TextTitle(which + ": " + first
+                + (runs.size() > 1 && !first.equals(last) ? "  \u2026  " + last : "") + " (" + runs.size() + " run"
+                + (runs.size() == 1 ? "" : "s") + ")", new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12));
+        c.addSubtitle(sub);
+        chart.setChart(c);
     }
 
-    TableView<ProveRun> table() {
+    /** What the sweep in that mode will prove, with the layer widths of synthetic variants. */
+    static String describe(ProveViewModel pvm, ScaledVariants.Mode mode, int steps) {
+        Analysis a = pvm.analysisProperty().get();
+        if (a == null || a.compiled() == null) {
+            return "Open and compile a model to run a sweep.";
+        }
+        if (mode == ScaledVariants.Mode.ROWS) {
+            int k = a.ledger().logN();
+            return "Proves " + a.session().displayName() + " itself, padded to 2^" + k + " ... 2^" + (k + steps - 1)
+                    + " rows.";
+        }
+        ScaledVariants.Shape shape = ScaledVariants.shapeOf(a.session().graph());
+        StringBuilder b = new StringBuilder("Synthetic variants of the model's shape, not its weights (seeded random "
+                + "Gemm/Relu networks, layer widths): ");
+        for (int i = 0; i < steps; i++) {
+            b.append(i == 0 ? "" : ", ").append(ScaledVariants.widths(shape, mode, i).stream()
+                    .map(String::valueOf).collect(java.util.stream.Collectors.joining("-")));
+        }
+        return b.append('.').toString();
+    }
+
+    org.jfree.chart.JFreeChart chart() {
+        return chart.chart();
+    }
+
+    TableView<RunRecord> table() {
         return table;
     }
 
@@ -114,23 +198,23 @@ final class RunsView extends BorderPane {
     }
 
     private void compare() {
-        List<ProveRun> sel = table.getSelectionModel().getSelectedItems();
+        List<RunRecord> sel = table.getSelectionModel().getSelectedItems();
         if (sel.size() != 2) {
             compare.setText("Select two runs (Ctrl+click) to compare them.");
             return;
         }
-        ProveRun a = sel.get(0);
-        ProveRun b = sel.get(1);
+        RunRecord a = sel.get(0);
+        RunRecord b = sel.get(1);
         compare.setText(String.format(Locale.ROOT, "Run %d vs run %d: rows 2^%d vs 2^%d; prove %s vs %s (x%.2f); "
                 + "peak heap %s vs %s (x%.2f); proof %s vs %s; security %d vs %d bits.", b.id(), a.id(), b.logN(),
                 a.logN(), Format.millis(b.proveMillis()), Format.millis(a.proveMillis()),
                 b.proveMillis() / Math.max(1e-9, a.proveMillis()), Format.bytes(b.peakHeap()),
                 Format.bytes(a.peakHeap()), b.peakHeap() / (double) Math.max(1, a.peakHeap()),
-                Format.bytes(b.proof().length), Format.bytes(a.proof().length), b.securityBits(), a.securityBits()));
+                Format.bytes(b.proofBytes()), Format.bytes(a.proofBytes()), b.securityBits(), a.securityBits()));
     }
 
-    private static TableColumn<ProveRun, String> col(String title, String help, Function<ProveRun, String> f) {
-        TableColumn<ProveRun, String> c = new TableColumn<>();
+    private static TableColumn<RunRecord, String> col(String title, String help, Function<RunRecord, String> f) {
+        TableColumn<RunRecord, String> c = new TableColumn<>();
         Label l = new Label(title);
         l.setTooltip(new Tooltip(help));
         c.setGraphic(l);

@@ -75,8 +75,8 @@ final class ScreenshotDriver {
                 () -> pvm.verdictProperty().get() != null));
         steps.add(new Step("runs", () -> {
             window.showTab("tabRuns");
-            pvm.sweep(3);
-        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 4 && pvm.sweepStatusProperty().get().isEmpty()
+            window.runsView().sweep(ScaledVariants.Mode.WIDTH, 4);
+        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 5 && pvm.sweepStatusProperty().get().isEmpty()
                 && selectRuns()));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
         if (withTables != null) {
@@ -90,6 +90,7 @@ final class ScreenshotDriver {
             window.setDarkTheme(true);
             window.showTab("tabLayers");
         }, () -> true));
+        steps.add(new Step("dark-charts", () -> window.showTab("tabRuns"), () -> true));
         run(0);
     }
 

@@ -27,7 +27,10 @@ public final class ZkscopeApp extends Application {
         Notifier notifier = new DialogNotifier(() -> stage);
         MainViewModel vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, notifier,
                 new RecentFiles(settings));
-        ProveViewModel pvm = new ProveViewModel(executor, notifier, vm.analysisProperty());
+        String shots = System.getProperty("zkscope.screenshots");
+        // Screenshots show this run's proofs only, never the user's saved history (nor add to it).
+        RunStore runStore = shots == null ? RunStore.defaultStore() : new RunStore(tempRunsFile());
+        ProveViewModel pvm = new ProveViewModel(executor, notifier, vm.analysisProperty(), runStore);
         MainWindow window = new MainWindow(vm, pvm, samples, settings, executor, notifier);
         Scene scene = new Scene(window.root(), 1600, 1000);
         stage.setTitle("zkscope \u2014 ZKML circuit explorer");
@@ -36,7 +39,6 @@ public final class ZkscopeApp extends Application {
         stage.setScene(scene);
         stage.show();
 
-        String shots = System.getProperty("zkscope.screenshots");
         if (shots != null) {
             new ScreenshotDriver(stage, window, vm, pvm, samples, Path.of(shots)).start();
             return;
@@ -51,6 +53,16 @@ public final class ZkscopeApp extends Application {
     public void stop() {
         if (executor != null) {
             executor.shutdownNow();
+        }
+    }
+
+    private static Path tempRunsFile() {
+        try {
+            Path dir = Files.createTempDirectory("zkscope-shots");
+            dir.toFile().deleteOnExit();
+            return dir.resolve("runs.json");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -16,14 +16,27 @@ final class AppFixture {
     final MainViewModel vm;
     final MainWindow window;
     final ProveViewModel pvm;
+    final Path runsFile = tempRuns();
 
     AppFixture(Stage stage) {
         vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, new DialogNotifier(() -> stage),
                 new RecentFiles(settings));
-        pvm = new ProveViewModel(executor, new DialogNotifier(() -> stage), vm.analysisProperty());
+        pvm = new ProveViewModel(executor, new DialogNotifier(() -> stage), vm.analysisProperty(),
+                new RunStore(runsFile));
         window = new MainWindow(vm, pvm, samples, settings, executor, new DialogNotifier(() -> stage));
         stage.setScene(new Scene(window.root(), 1200, 760));
         stage.show();
+    }
+
+    /** A fresh runs file per window: tests never read or write the user's saved runs. */
+    static Path tempRuns() {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory("zkscope-runs");
+            dir.toFile().deleteOnExit();
+            return dir.resolve("runs.json");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Path sample(String name) {

@@ -131,6 +131,52 @@ class MainWindowTest {
         robot.interact(() -> dialog.getScene().getWindow().hide());
     }
 
+    @Test
+    void themeSwitch_restylesTheCharts(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().compiled() != null && app.window.blowup().chart() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.window.blowup().chart().getBackgroundPaint())
+                .isEqualTo(dev.zkscope.viz.chart.Charts.LIGHT.background());
+        robot.interact(() -> app.window.setDarkTheme(true));
+        assertThat(app.window.blowup().chart().getBackgroundPaint())
+                .isEqualTo(dev.zkscope.viz.chart.Charts.DARK.background());
+        assertThat(app.window.blowup().chart().getPlot().getBackgroundPaint())
+                .isEqualTo(dev.zkscope.viz.chart.Charts.DARK.plot());
+        robot.interact(() -> app.window.setDarkTheme(false));
+        assertThat(app.window.blowup().chart().getBackgroundPaint())
+                .isEqualTo(dev.zkscope.viz.chart.Charts.LIGHT.background());
+    }
+
+    @Test
+    void dropOnnxFile_opensIt_dropOtherFile_showsErrorAndKeepsModel(FxRobot robot, @TempDir Path tmp)
+            throws Exception {
+        Path first = AppFixture.sample("mlp");
+        openAndWait(robot, first);
+        Path second = AppFixture.sample("cnn_bn_pool");
+        boolean[] taken = new boolean[1];
+        robot.interact(() -> taken[0] = app.window.openDropped(java.util.List.of(second.toFile())));
+        assertThat(taken[0]).isTrue();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !app.vm.loadingProperty().get()
+                && app.vm.session() != null && app.vm.session().file().equals(second));
+        WaitForAsyncUtils.waitForFxEvents();
+        int rows = app.window.layerTable().table().getItems().size();
+        assertThat(rows).isEqualTo(app.vm.session().graph().nodes().size());
+
+        Path text = tmp.resolve("notes.txt");
+        Files.writeString(text, "not a model");
+        robot.interact(() -> taken[0] = app.window.openDropped(java.util.List.of(text.toFile())));
+        assertThat(taken[0]).isFalse();
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> dialog(robot) != null);
+        DialogPane dialog = dialog(robot);
+        assertThat(dialog.getHeaderText()).contains("notes.txt");
+        assertThat(((Label) dialog.getContent()).getText()).contains("stays open");
+        assertThat(app.vm.session().file()).isEqualTo(second);
+        assertThat(app.window.layerTable().table().getItems()).hasSize(rows);
+        robot.interact(() -> dialog.getScene().getWindow().hide());
+    }
+
     private static DialogPane dialog(FxRobot robot) {
         for (Window w : robot.listWindows()) {
             if (w.getScene() != null && w.getScene().getRoot() instanceof DialogPane) {

@@ -98,6 +98,58 @@ class ProveFlowTest {
     }
 
     @Test
+    void widthSweep_provesSyntheticVariants_andPlotsThemWithPrediction(FxRobot robot) throws Exception {
+        openCompiled(robot, "mlp");
+        robot.interact(() -> app.window.showTab("tabRuns"));
+        robot.interact(() -> app.pvm.sweep(ScaledVariants.Mode.WIDTH, 2));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 2
+                && !app.pvm.runningProperty().get() && app.pvm.sweepStatusProperty().get().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.runs()).allMatch(r -> r.verdict().accepted());
+        assertThat(app.pvm.runs().get(0).model()).startsWith("synthetic MLP").contains("width x1");
+        assertThat(app.pvm.runs().get(1).model()).contains("width x2");
+        assertThat(app.pvm.runs()).allMatch(r -> r.forecast() != null);
+        org.jfree.chart.plot.XYPlot plot = (org.jfree.chart.plot.XYPlot) app.window.runsView().chart().getPlot();
+        assertThat(plot.getDataset(0).getItemCount(0)).isEqualTo(2);
+        assertThat(plot.getDataset(1).getItemCount(0)).isEqualTo(2);
+        robot.interact(() -> robot.lookup("#sweepMode").queryComboBox().getSelectionModel()
+                .select(ScaledVariants.Mode.DEPTH));
+        assertThat(robot.lookup("#sweepWhat").queryAs(Label.class).getText()).contains("Synthetic variants",
+                "not its weights");
+
+        // The runs are saved; a cancelled proof afterwards loses none of them.
+        assertThat(app.window.runsView().table().getItems()).hasSize(2);
+        assertThat(new RunStore(app.runsFile).load().runs()).extracting(RunRecord::model)
+                .containsExactly(app.pvm.runs().get(0).model(), app.pvm.runs().get(1).model());
+        robot.interact(() -> {
+            app.pvm.prove();
+            app.pvm.cancel();
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.history()).hasSize(2);
+        assertThat(new RunStore(app.runsFile).load().runs()).hasSize(2);
+    }
+
+    @Test
+    void cancelDuringSweep_stopsIt_andKeepsEarlierRuns(FxRobot robot) throws Exception {
+        openCompiled(robot, "mlp");
+        robot.interact(() -> app.window.showTab("tabRuns"));
+        robot.interact(() -> app.window.runsView().sweep(ScaledVariants.Mode.DEPTH, 3));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 1);
+        robot.interact(() -> app.pvm.cancel());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !app.pvm.runningProperty().get()
+                && app.pvm.sweepStatusProperty().get().isEmpty());
+        Thread.sleep(1500);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.runningProperty().get()).isFalse();
+        assertThat(app.pvm.runs().size()).isBetween(1, 2);
+        assertThat(app.pvm.history()).hasSameSizeAs(app.pvm.runs());
+        assertThat(app.pvm.runs().get(0).model()).contains("depth 1");
+        assertThat(new RunStore(app.runsFile).load().runs()).hasSameSizeAs(app.pvm.runs());
+    }
+
+    @Test
     void cancel_stopsTheProof_andKeepsModelAndRuns(FxRobot robot) throws Exception {
         openCompiled(robot, "mlp_sigmoid_tanh");
         ModelSession before = app.vm.session();

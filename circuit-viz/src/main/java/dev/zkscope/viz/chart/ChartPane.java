@@ -16,7 +16,15 @@ public final class ChartPane extends StackPane {
         message.setWrapText(true);
         getChildren().add(message);
         setMinSize(0, 0);
+        Charts.darkProperty().addListener(new javafx.beans.value.WeakChangeListener<>(restyle));
     }
+
+    /** Re-styles the shown chart when the theme changes (held strongly here, weakly by the global property). */
+    private final javafx.beans.value.ChangeListener<Boolean> restyle = (o, a, b) -> {
+        if (chart != null) {
+            Charts.style(chart);
+        }
+    };
 
     public void setChart(JFreeChart c) {
         this.chart = c;

@@ -38,6 +38,14 @@ public final class PhaseTimeline extends Pane {
         canvas.heightProperty().addListener((o, a, b) -> draw());
         setMinSize(0, 0);
         setId("phaseTimeline");
+        dev.zkscope.viz.chart.Charts.darkProperty().addListener(new javafx.beans.value.WeakChangeListener<>(redraw));
+    }
+
+    /** Redraws in the other theme's colours (held strongly here, weakly by the global theme property). */
+    private final javafx.beans.value.ChangeListener<Boolean> redraw = (o, a, b) -> draw();
+
+    private static Color fx(java.awt.Color c) {
+        return Color.rgb(c.getRed(), c.getGreen(), c.getBlue());
     }
 
     /** Shows these phases; {@code nowMillis} is where running phases end. */
@@ -56,12 +64,14 @@ public final class PhaseTimeline extends Pane {
         double w = canvas.getWidth();
         double h = canvas.getHeight();
         g.clearRect(0, 0, w, h);
-        g.setFill(Color.WHITE);
+        dev.zkscope.viz.chart.Charts.Theme th = dev.zkscope.viz.chart.Charts.theme();
+        boolean dark = th == dev.zkscope.viz.chart.Charts.DARK;
+        g.setFill(fx(th.background()));
         g.fillRect(0, 0, w, h);
         g.setFont(Font.font("System", 12));
         g.setTextBaseline(VPos.CENTER);
         if (phases.isEmpty()) {
-            g.setFill(Color.gray(0.4));
+            g.setFill(dark ? fx(th.text()) : Color.gray(0.4));
             g.setTextAlign(TextAlignment.LEFT);
             g.fillText("Phases appear here while the proof runs.", 12, 20);
             return;
@@ -85,16 +95,16 @@ public final class PhaseTimeline extends Pane {
             double x1 = LABEL_W + (p.running() ? now : p.endMillis()) / end * plotW;
             g.setFill(COLORS[i % COLORS.length]);
             g.fillRect(x0, y + 3, Math.max(2, x1 - x0), laneH - 6);
-            g.setFill(Color.gray(0.15));
+            g.setFill(fx(th.text()));
             g.setTextAlign(TextAlignment.RIGHT);
             g.fillText(p.name(), LABEL_W - 8, y + laneH / 2);
             g.setTextAlign(TextAlignment.LEFT);
             g.fillText(p.running() ? "running..." : Format.millis(p.millis()), Math.max(x1, x0 + 2) + 5,
                     y + laneH / 2);
         }
-        g.setStroke(Color.gray(0.5));
+        g.setStroke(fx(th.axis()));
         g.strokeLine(LABEL_W, axisY, LABEL_W + plotW, axisY);
-        g.setFill(Color.gray(0.3));
+        g.setFill(dark ? fx(th.text()) : Color.gray(0.3));
         g.setTextAlign(TextAlignment.CENTER);
         for (int t = 0; t <= 5; t++) {
             double ms = end * t / 5;
