@@ -81,8 +81,9 @@ public final class Ntt {
         long[] tw = twiddles(logN);
         boolean parallel = n >= PARALLEL_THRESHOLD;
         // Cache blocking: the stages with blocks of at most BLOCK elements run block by block while the block sits in
-        // cache (one pass over the array for the first log2(BLOCK) stages); the larger stages then sweep the array.
-        int block = Math.min(n, BLOCK);
+        // cache (one pass over the array for the first log2(BLOCK) stages).
+        // A transform small enough to run on the calling thread fits in L2 as a whole: one block.
+        int block = parallel ? Math.min(n, BLOCK) : n;
         if (parallel) {
             IntStream.range(0, n / block).parallel().forEach(c -> smallStages(a, tw, c * block, block, startHalf));
         } else {
@@ -90,15 +91,67 @@ public final class Ntt {
                 smallStages(a, tw, c, block, startHalf);
             }
         }
-        for (int half = Math.max(block, startHalf); half < n; half <<= 1) {
-            final int h = half;
-            int butterflies = n >>> 1;
-            if (parallel) {
-                IntStream.range(0, butterflies / CHUNK).parallel()
-                        .forEach(c -> stage(a, tw, h, c * CHUNK, (c + 1) * CHUNK));
-            } else {
-                stage(a, tw, h, 0, butterflies);
+        if (n <= block) {
+            return;
+        }
+        // The larger stages only mix index bits log2(BLOCK) and up: every column {c + r BLOCK : r < n / BLOCK} is
+        // transformed on its own. A tile of adjacent columns is gathered into a contiguous buffer, all large stages
+        // run on it in cache, and it is scattered back: one pass over memory instead of one per stage.
+        int rows = n / block;
+        int startRowHalf = Math.max(1, startHalf / block);
+        if (startRowHalf >= rows) {
+            return;
+        }
+        int cols = Math.max(8, TILE / rows);
+        int tiles = block / cols;
+        if (parallel) {
+            // A few tiles per task: one buffer per task, and enough tasks to balance two or more workers.
+            int tasks = Math.min(tiles, 16);
+            int per = (tiles + tasks - 1) / tasks;
+            IntStream.range(0, tasks).parallel().forEach(k -> {
+                long[] buf = new long[rows * cols];
+                for (int t = k * per; t < Math.min(tiles, (k + 1) * per); t++) {
+                    columnStages(a, tw, buf, t * cols, cols, rows, startRowHalf);
+                }
+            });
+        } else {
+            long[] buf = new long[rows * cols];
+            for (int t = 0; t < tiles; t++) {
+                columnStages(a, tw, buf, t * cols, cols, rows, startRowHalf);
             }
+        }
+    }
+
+    /** Elements per gathered tile of the large stages (2^12 longs = 32 KiB) when the rows allow it. */
+    private static final int TILE = 1 << 12;
+
+    /**
+     * The stages with half-block sizes rowHalf0 BLOCK, ... n/2 on the columns c0 .. c0 + cols - 1: element (r, c) of the
+     * tile is a[r BLOCK + c0 + c], and the butterfly of rows (r, r + hr) uses omega_{2 hr BLOCK}^((r mod hr) BLOCK + c).
+     */
+    private static void columnStages(long[] a, long[] tw, long[] buf, int c0, int cols, int rows, int rowHalf0) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(a, r * BLOCK + c0, buf, r * cols, cols);
+        }
+        for (int hr = rowHalf0; hr < rows; hr <<= 1) {
+            int h = hr * BLOCK;
+            int span = hr * cols;
+            for (int base = 0; base < rows * cols; base += 2 * span) {
+                for (int rr = 0; rr < hr; rr++) {
+                    int t0 = h + rr * BLOCK + c0;
+                    int i0 = base + rr * cols;
+                    int i1 = i0 + span;
+                    for (int c = 0; c < cols; c++) {
+                        long u = buf[i0 + c];
+                        long v = mul(buf[i1 + c], tw[t0 + c]);
+                        buf[i0 + c] = add(u, v);
+                        buf[i1 + c] = sub(u, v);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(buf, r * cols, a, r * BLOCK + c0, cols);
         }
     }
 
@@ -131,52 +184,51 @@ public final class Ntt {
         }
     }
 
-    /** Butterflies with index b in [from, to) of the stage with half-block size h. */
-    private static void stage(long[] a, long[] tw, int h, int from, int to) {
-        int b = from;
-        while (b < to) {
-            int block = b / h;
-            int j = b - block * h;
-            int base = block * 2 * h;
-            int end = Math.min(h, j + (to - b));
-            for (; j < end; j++, b++) {
-                int i0 = base + j;
-                int i1 = i0 + h;
-                long u = a[i0];
-                long v = mul(a[i1], tw[h + j]);
-                a[i0] = add(u, v);
-                a[i1] = sub(u, v);
-            }
-        }
-    }
-
     /** In place: evaluations on the subgroup (natural order) to coefficients. */
     public static void inverse(long[] a) {
         forward(a);
         int n = a.length;
-        for (int k = 1, l = n - 1; k < l; k++, l--) {
-            long t = a[k];
-            a[k] = a[l];
-            a[l] = t;
-        }
         long nInv = Goldilocks.inv(n);
+        // One pass for the reversal of indices 1..n-1 and the scaling: the pairs (k, n - k), k < n/2, are disjoint.
+        a[0] = mul(a[0], nInv);
+        if (n == 1) {
+            return;
+        }
+        int halfN = n >>> 1;
         if (n >= PARALLEL_THRESHOLD) {
-            IntStream.range(0, n / CHUNK).parallel().forEach(c -> {
-                for (int i = c * CHUNK; i < (c + 1) * CHUNK; i++) {
-                    a[i] = mul(a[i], nInv);
-                }
-            });
+            IntStream.range(0, halfN / CHUNK).parallel()
+                    .forEach(c -> reverseAndScale(a, nInv, Math.max(1, c * CHUNK), (c + 1) * CHUNK));
         } else {
-            for (int i = 0; i < n; i++) {
-                a[i] = mul(a[i], nInv);
-            }
+            reverseAndScale(a, nInv, 1, halfN);
+        }
+        a[halfN] = mul(a[halfN], nInv);
+    }
+
+    /** For k in [from, to): (a[k], a[n - k]) := (a[n - k] / n, a[k] / n), given nInv = 1/n. */
+    private static void reverseAndScale(long[] a, long nInv, int from, int to) {
+        int n = a.length;
+        for (int k = from; k < to; k++) {
+            int l = n - k;
+            long t = a[k];
+            a[k] = mul(a[l], nInv);
+            a[l] = mul(t, nInv);
         }
     }
 
     static void bitReverse(long[] a, int logN) {
         int n = a.length;
+        if (n >= PARALLEL_THRESHOLD) {
+            // Each swap (i, rev i) is done by the owner of the smaller index, so the chunks touch disjoint pairs.
+            IntStream.range(0, n / CHUNK).parallel().forEach(c -> bitReverse(a, logN, c * CHUNK, (c + 1) * CHUNK));
+        } else {
+            bitReverse(a, logN, 0, n);
+        }
+    }
+
+    /** The swaps (i, rev i) with i in [from, to) and i &lt; rev i. */
+    private static void bitReverse(long[] a, int logN, int from, int to) {
         int shift = 32 - logN;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             int j = Integer.reverse(i) >>> shift;
             if (i < j) {
                 long t = a[i];
