@@ -69,6 +69,14 @@ public final class Goldilocks {
         return reduce128(hi, lo);
     }
 
+    /**
+     * x * 2^k for 0 &lt; k &lt; 64 without a multiplication: the 128-bit product is (x &gt;&gt;&gt; (64 - k), x &lt;&lt; k).
+     * Accepts any unsigned 64-bit x; the result is canonical. (2^48 is a primitive 4th root of unity, 2^96 = -1.)
+     */
+    public static long mulByPow2(long x, int k) {
+        return reduce128(x >>> (64 - k), x << k);
+    }
+
     public static long square(long a) {
         return mul(a, a);
     }

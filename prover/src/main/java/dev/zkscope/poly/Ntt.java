@@ -12,8 +12,9 @@ import static dev.zkscope.field.Goldilocks.sub;
  * The number-theoretic transform over the two-adic subgroups of Goldilocks.
  *
  * <p>{@link #forward} maps coefficients to evaluations on &lt;omega_N&gt; in natural order: out[k] = sum_j a[j]
- * omega^(jk). It is the iterative radix-2 Cooley-Tukey transform: a bit-reversal permutation, then log N stages of
- * butterflies (u, v) -> (u + w v, u - w v) with w = omega_m^j in blocks of size m. The twiddles of every stage live
+ * omega^(jk). It is the iterative Cooley-Tukey transform: a bit-reversal permutation, then log N stages of
+ * butterflies (u, v) -> (u + w v, u - w v) with w = omega_m^j in blocks of size m, run two stages at a time as
+ * radix-4 butterflies (see {@link #radix4}) and a last radix-2 stage when the count is odd. The twiddles of every stage live
  * in one table, tw[m/2 + j] = omega_m^j, valid for all sizes at once because omega_{2m}^2 = omega_m.
  *
  * <p>{@link #inverse} uses sum_j a[j] omega^(-jk) = forward(a)[N - k]: a forward transform, a reversal of indices
@@ -30,6 +31,10 @@ public final class Ntt {
     private static final int BLOCK = 1 << 12;
 
     private static volatile long[] twiddles = new long[0];
+    /** tw3[h + j] = omega_{4h}^(3j) for h = 2^s, j &lt; h: the third twiddle of the radix-4 butterflies. */
+    private static volatile long[] twiddles3 = new long[0];
+    /** omega_4 = 2^48 for the generator 7 (checked here, so the shift below is exact): x omega_4 = x 2^48. */
+    private static final boolean OMEGA4_IS_2_48 = Goldilocks.rootOfUnity(2) == 1L << 48;
 
     private Ntt() {}
 
@@ -60,6 +65,73 @@ public final class Ntt {
         }
     }
 
+    /** The radix-4 twiddles for transforms up to size 2^logN: tw3[h + j] = omega_{4h}^(3j), 4h &lt;= 2^logN. */
+    static long[] twiddles3(int logN) {
+        long[] t = twiddles3;
+        int n = 1 << logN;
+        if (t.length >= n) {
+            return t;
+        }
+        synchronized (Ntt.class) {
+            t = twiddles3;
+            if (t.length >= n) {
+                return t;
+            }
+            long[] nt = new long[Math.max(n, 2)];
+            for (int s = 0; (4 << s) <= n; s++) {
+                int h = 1 << s;
+                long w3 = Goldilocks.pow(Goldilocks.rootOfUnity(s + 2), 3);
+                long x = 1;
+                for (int j = 0; j < h; j++) {
+                    nt[h + j] = x;
+                    x = mul(x, w3);
+                }
+            }
+            twiddles3 = nt;
+            return nt;
+        }
+    }
+
+    /** x omega_4. */
+    private static long mulOmega4(long x) {
+        return OMEGA4_IS_2_48 ? Goldilocks.mulByPow2(x, 48) : mul(x, Goldilocks.rootOfUnity(2));
+    }
+
+    /**
+     * The stages with half-block sizes h and 2h fused (radix 4): the 4-point butterflies with index g in [from, to),
+     * g = block h + j for the block starting at 4h block. After the stages below h, a block of 4h holds the size-h
+     * transforms of the inputs with residues 0, 2, 1, 3 mod 4 (bit-reversed order); with W = omega_{4h} and
+     * t_r = W^(rj) E_r[j], output j + qh is sum_r omega_4^(rq) t_r: three general multiplications and one by
+     * omega_4 = 2^48 instead of four.
+     */
+    private static void radix4(long[] a, long[] tw, long[] tw3, int h, int from, int to) {
+        int g = from;
+        while (g < to) {
+            int block = g / h;
+            int j = g - block * h;
+            int base = block * 4 * h;
+            int end = Math.min(h, j + (to - g));
+            for (; j < end; j++, g++) {
+                int i0 = base + j;
+                int i1 = i0 + h;
+                int i2 = i1 + h;
+                int i3 = i2 + h;
+                long t0 = a[i0];
+                long t2 = mul(a[i1], tw[h + j]);
+                long t1 = mul(a[i2], tw[2 * h + j]);
+                long t3 = mul(a[i3], tw3[h + j]);
+                long s02 = add(t0, t2);
+                long d02 = sub(t0, t2);
+                long s13 = add(t1, t3);
+                long m = mulOmega4(sub(t1, t3));
+                a[i0] = add(s02, s13);
+                a[i1] = add(d02, m);
+                a[i2] = sub(s02, s13);
+                a[i3] = sub(d02, m);
+            }
+        }
+    }
+
     /** In place: coefficients to evaluations on the subgroup of size a.length (a power of two), natural order. */
     public static void forward(long[] a) {
         int n = a.length;
@@ -79,84 +151,63 @@ public final class Ntt {
         int n = a.length;
         int logN = Integer.numberOfTrailingZeros(n);
         long[] tw = twiddles(logN);
+        long[] tw3 = twiddles3(logN);
         boolean parallel = n >= PARALLEL_THRESHOLD;
         // Cache blocking: the stages with blocks of at most BLOCK elements run block by block while the block sits in
         // cache (one pass over the array for the first log2(BLOCK) stages).
         // A transform small enough to run on the calling thread fits in L2 as a whole: one block.
         int block = parallel ? Math.min(n, BLOCK) : n;
         if (parallel) {
-            IntStream.range(0, n / block).parallel().forEach(c -> smallStages(a, tw, c * block, block, startHalf));
+            IntStream.range(0, n / block).parallel().forEach(c -> smallStages(a, tw, tw3, c * block, block, startHalf));
         } else {
             for (int c = 0; c < n; c += block) {
-                smallStages(a, tw, c, block, startHalf);
+                smallStages(a, tw, tw3, c, block, startHalf);
             }
         }
-        if (n <= block) {
-            return;
+        int half = Math.max(block, startHalf);
+        for (; 4 * half <= n; half <<= 2) {
+            final int h = half;
+            int groups = n >>> 2;
+            if (parallel) {
+                IntStream.range(0, Math.max(1, groups / CHUNK)).parallel()
+                        .forEach(c -> radix4(a, tw, tw3, h, c * CHUNK, Math.min(groups, (c + 1) * CHUNK)));
+            } else {
+                radix4(a, tw, tw3, h, 0, groups);
+            }
         }
-        // The larger stages only mix index bits log2(BLOCK) and up: every column {c + r BLOCK : r < n / BLOCK} is
-        // transformed on its own. A tile of adjacent columns is gathered into a contiguous buffer, all large stages
-        // run on it in cache, and it is scattered back: one pass over memory instead of one per stage.
-        int rows = n / block;
-        int startRowHalf = Math.max(1, startHalf / block);
-        if (startRowHalf >= rows) {
-            return;
-        }
-        int cols = Math.max(8, TILE / rows);
-        int tiles = block / cols;
-        if (parallel) {
-            // A few tiles per task: one buffer per task, and enough tasks to balance two or more workers.
-            int tasks = Math.min(tiles, 16);
-            int per = (tiles + tasks - 1) / tasks;
-            IntStream.range(0, tasks).parallel().forEach(k -> {
-                long[] buf = new long[rows * cols];
-                for (int t = k * per; t < Math.min(tiles, (k + 1) * per); t++) {
-                    columnStages(a, tw, buf, t * cols, cols, rows, startRowHalf);
-                }
-            });
-        } else {
-            long[] buf = new long[rows * cols];
-            for (int t = 0; t < tiles; t++) {
-                columnStages(a, tw, buf, t * cols, cols, rows, startRowHalf);
+        for (; half < n; half <<= 1) {
+            final int h = half;
+            int butterflies = n >>> 1;
+            if (parallel) {
+                IntStream.range(0, butterflies / CHUNK).parallel()
+                        .forEach(c -> stage(a, tw, h, c * CHUNK, (c + 1) * CHUNK));
+            } else {
+                stage(a, tw, h, 0, butterflies);
             }
         }
     }
 
-    /** Elements per gathered tile of the large stages (2^12 longs = 32 KiB) when the rows allow it. */
-    private static final int TILE = 1 << 12;
-
-    /**
-     * The stages with half-block sizes rowHalf0 BLOCK, ... n/2 on the columns c0 .. c0 + cols - 1: element (r, c) of the
-     * tile is a[r BLOCK + c0 + c], and the butterfly of rows (r, r + hr) uses omega_{2 hr BLOCK}^((r mod hr) BLOCK + c).
-     */
-    private static void columnStages(long[] a, long[] tw, long[] buf, int c0, int cols, int rows, int rowHalf0) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(a, r * BLOCK + c0, buf, r * cols, cols);
-        }
-        for (int hr = rowHalf0; hr < rows; hr <<= 1) {
-            int h = hr * BLOCK;
-            int span = hr * cols;
-            for (int base = 0; base < rows * cols; base += 2 * span) {
-                for (int rr = 0; rr < hr; rr++) {
-                    int t0 = h + rr * BLOCK + c0;
-                    int i0 = base + rr * cols;
-                    int i1 = i0 + span;
-                    for (int c = 0; c < cols; c++) {
-                        long u = buf[i0 + c];
-                        long v = mul(buf[i1 + c], tw[t0 + c]);
-                        buf[i0 + c] = add(u, v);
-                        buf[i1 + c] = sub(u, v);
-                    }
-                }
+    /** Butterflies with index b in [from, to) of the stage with half-block size h. */
+    private static void stage(long[] a, long[] tw, int h, int from, int to) {
+        int b = from;
+        while (b < to) {
+            int block = b / h;
+            int j = b - block * h;
+            int base = block * 2 * h;
+            int end = Math.min(h, j + (to - b));
+            for (; j < end; j++, b++) {
+                int i0 = base + j;
+                int i1 = i0 + h;
+                long u = a[i0];
+                long v = mul(a[i1], tw[h + j]);
+                a[i0] = add(u, v);
+                a[i1] = sub(u, v);
             }
-        }
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(buf, r * cols, a, r * BLOCK + c0, cols);
         }
     }
 
     /** All stages with half-block size below len, inside a[from, from + len). */
-    private static void smallStages(long[] a, long[] tw, int from, int len, int startHalf) {
+    private static void smallStages(long[] a, long[] tw, long[] tw3, int from, int len, int startHalf) {
         int end = from + len;
         if (startHalf == 1) {
             for (int i = from; i < end; i += 2) {
@@ -166,7 +217,11 @@ public final class Ntt {
                 a[i + 1] = sub(u, v);
             }
         }
-        for (int h = Math.max(2, startHalf); h < len; h <<= 1) {
+        int h = Math.max(2, startHalf);
+        for (; 4 * h <= len; h <<= 2) {
+            radix4(a, tw, tw3, h, from >> 2, (from + len) >> 2);
+        }
+        for (; h < len; h <<= 1) {
             for (int base = from; base < end; base += 2 * h) {
                 long u0 = a[base];
                 long v0 = a[base + h];
