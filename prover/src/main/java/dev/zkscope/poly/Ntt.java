@@ -12,8 +12,9 @@ import static dev.zkscope.field.Goldilocks.sub;
  * The number-theoretic transform over the two-adic subgroups of Goldilocks.
  *
  * <p>{@link #forward} maps coefficients to evaluations on &lt;omega_N&gt; in natural order: out[k] = sum_j a[j]
- * omega^(jk). It is the iterative radix-2 Cooley-Tukey transform: a bit-reversal permutation, then log N stages of
- * butterflies (u, v) -> (u + w v, u - w v) with w = omega_m^j in blocks of size m. The twiddles of every stage live
+ * omega^(jk). It is the iterative Cooley-Tukey transform: a bit-reversal permutation, then log N stages of
+ * butterflies (u, v) -> (u + w v, u - w v) with w = omega_m^j in blocks of size m, run two stages at a time as
+ * radix-4 butterflies (see {@link #radix4}) and a last radix-2 stage when the count is odd. The twiddles of every stage live
  * in one table, tw[m/2 + j] = omega_m^j, valid for all sizes at once because omega_{2m}^2 = omega_m.
  *
  * <p>{@link #inverse} uses sum_j a[j] omega^(-jk) = forward(a)[N - k]: a forward transform, a reversal of indices
@@ -30,6 +31,10 @@ public final class Ntt {
     private static final int BLOCK = 1 << 12;
 
     private static volatile long[] twiddles = new long[0];
+    /** tw3[h + j] = omega_{4h}^(3j) for h = 2^s, j &lt; h: the third twiddle of the radix-4 butterflies. */
+    private static volatile long[] twiddles3 = new long[0];
+    /** omega_4 = 2^48 for the generator 7 (checked here, so the shift below is exact): x omega_4 = x 2^48. */
+    private static final boolean OMEGA4_IS_2_48 = Goldilocks.rootOfUnity(2) == 1L << 48;
 
     private Ntt() {}
 
@@ -60,6 +65,73 @@ public final class Ntt {
         }
     }
 
+    /** The radix-4 twiddles for transforms up to size 2^logN: tw3[h + j] = omega_{4h}^(3j), 4h &lt;= 2^logN. */
+    static long[] twiddles3(int logN) {
+        long[] t = twiddles3;
+        int n = 1 << logN;
+        if (t.length >= n) {
+            return t;
+        }
+        synchronized (Ntt.class) {
+            t = twiddles3;
+            if (t.length >= n) {
+                return t;
+            }
+            long[] nt = new long[Math.max(n, 2)];
+            for (int s = 0; (4 << s) <= n; s++) {
+                int h = 1 << s;
+                long w3 = Goldilocks.pow(Goldilocks.rootOfUnity(s + 2), 3);
+                long x = 1;
+                for (int j = 0; j < h; j++) {
+                    nt[h + j] = x;
+                    x = mul(x, w3);
+                }
+            }
+            twiddles3 = nt;
+            return nt;
+        }
+    }
+
+    /** x omega_4. */
+    private static long mulOmega4(long x) {
+        return OMEGA4_IS_2_48 ? Goldilocks.mulByPow2(x, 48) : mul(x, Goldilocks.rootOfUnity(2));
+    }
+
+    /**
+     * The stages with half-block sizes h and 2h fused (radix 4): the 4-point butterflies with index g in [from, to),
+     * g = block h + j for the block starting at 4h block. After the stages below h, a block of 4h holds the size-h
+     * transforms of the inputs with residues 0, 2, 1, 3 mod 4 (bit-reversed order); with W = omega_{4h} and
+     * t_r = W^(rj) E_r[j], output j + qh is sum_r omega_4^(rq) t_r: three general multiplications and one by
+     * omega_4 = 2^48 instead of four.
+     */
+    private static void radix4(long[] a, long[] tw, long[] tw3, int h, int from, int to) {
+        int g = from;
+        while (g < to) {
+            int block = g / h;
+            int j = g - block * h;
+            int base = block * 4 * h;
+            int end = Math.min(h, j + (to - g));
+            for (; j < end; j++, g++) {
+                int i0 = base + j;
+                int i1 = i0 + h;
+                int i2 = i1 + h;
+                int i3 = i2 + h;
+                long t0 = a[i0];
+                long t2 = mul(a[i1], tw[h + j]);
+                long t1 = mul(a[i2], tw[2 * h + j]);
+                long t3 = mul(a[i3], tw3[h + j]);
+                long s02 = add(t0, t2);
+                long d02 = sub(t0, t2);
+                long s13 = add(t1, t3);
+                long m = mulOmega4(sub(t1, t3));
+                a[i0] = add(s02, s13);
+                a[i1] = add(d02, m);
+                a[i2] = sub(s02, s13);
+                a[i3] = sub(d02, m);
+            }
+        }
+    }
+
     /** In place: coefficients to evaluations on the subgroup of size a.length (a power of two), natural order. */
     public static void forward(long[] a) {
         int n = a.length;
@@ -79,18 +151,31 @@ public final class Ntt {
         int n = a.length;
         int logN = Integer.numberOfTrailingZeros(n);
         long[] tw = twiddles(logN);
+        long[] tw3 = twiddles3(logN);
         boolean parallel = n >= PARALLEL_THRESHOLD;
         // Cache blocking: the stages with blocks of at most BLOCK elements run block by block while the block sits in
-        // cache (one pass over the array for the first log2(BLOCK) stages); the larger stages then sweep the array.
-        int block = Math.min(n, BLOCK);
+        // cache (one pass over the array for the first log2(BLOCK) stages).
+        // A transform small enough to run on the calling thread fits in L2 as a whole: one block.
+        int block = parallel ? Math.min(n, BLOCK) : n;
         if (parallel) {
-            IntStream.range(0, n / block).parallel().forEach(c -> smallStages(a, tw, c * block, block, startHalf));
+            IntStream.range(0, n / block).parallel().forEach(c -> smallStages(a, tw, tw3, c * block, block, startHalf));
         } else {
             for (int c = 0; c < n; c += block) {
-                smallStages(a, tw, c, block, startHalf);
+                smallStages(a, tw, tw3, c, block, startHalf);
             }
         }
-        for (int half = Math.max(block, startHalf); half < n; half <<= 1) {
+        int half = Math.max(block, startHalf);
+        for (; 4 * half <= n; half <<= 2) {
+            final int h = half;
+            int groups = n >>> 2;
+            if (parallel) {
+                IntStream.range(0, Math.max(1, groups / CHUNK)).parallel()
+                        .forEach(c -> radix4(a, tw, tw3, h, c * CHUNK, Math.min(groups, (c + 1) * CHUNK)));
+            } else {
+                radix4(a, tw, tw3, h, 0, groups);
+            }
+        }
+        for (; half < n; half <<= 1) {
             final int h = half;
             int butterflies = n >>> 1;
             if (parallel) {
@@ -98,35 +183,6 @@ public final class Ntt {
                         .forEach(c -> stage(a, tw, h, c * CHUNK, (c + 1) * CHUNK));
             } else {
                 stage(a, tw, h, 0, butterflies);
-            }
-        }
-    }
-
-    /** All stages with half-block size below len, inside a[from, from + len). */
-    private static void smallStages(long[] a, long[] tw, int from, int len, int startHalf) {
-        int end = from + len;
-        if (startHalf == 1) {
-            for (int i = from; i < end; i += 2) {
-                long u = a[i];
-                long v = a[i + 1];
-                a[i] = add(u, v);
-                a[i + 1] = sub(u, v);
-            }
-        }
-        for (int h = Math.max(2, startHalf); h < len; h <<= 1) {
-            for (int base = from; base < end; base += 2 * h) {
-                long u0 = a[base];
-                long v0 = a[base + h];
-                a[base] = add(u0, v0);
-                a[base + h] = sub(u0, v0);
-                for (int j = 1; j < h; j++) {
-                    int i0 = base + j;
-                    int i1 = i0 + h;
-                    long u = a[i0];
-                    long v = mul(a[i1], tw[h + j]);
-                    a[i0] = add(u, v);
-                    a[i1] = sub(u, v);
-                }
             }
         }
     }
@@ -150,33 +206,84 @@ public final class Ntt {
         }
     }
 
+    /** All stages with half-block size below len, inside a[from, from + len). */
+    private static void smallStages(long[] a, long[] tw, long[] tw3, int from, int len, int startHalf) {
+        int end = from + len;
+        if (startHalf == 1) {
+            for (int i = from; i < end; i += 2) {
+                long u = a[i];
+                long v = a[i + 1];
+                a[i] = add(u, v);
+                a[i + 1] = sub(u, v);
+            }
+        }
+        int h = Math.max(2, startHalf);
+        for (; 4 * h <= len; h <<= 2) {
+            radix4(a, tw, tw3, h, from >> 2, (from + len) >> 2);
+        }
+        for (; h < len; h <<= 1) {
+            for (int base = from; base < end; base += 2 * h) {
+                long u0 = a[base];
+                long v0 = a[base + h];
+                a[base] = add(u0, v0);
+                a[base + h] = sub(u0, v0);
+                for (int j = 1; j < h; j++) {
+                    int i0 = base + j;
+                    int i1 = i0 + h;
+                    long u = a[i0];
+                    long v = mul(a[i1], tw[h + j]);
+                    a[i0] = add(u, v);
+                    a[i1] = sub(u, v);
+                }
+            }
+        }
+    }
+
     /** In place: evaluations on the subgroup (natural order) to coefficients. */
     public static void inverse(long[] a) {
         forward(a);
         int n = a.length;
-        for (int k = 1, l = n - 1; k < l; k++, l--) {
-            long t = a[k];
-            a[k] = a[l];
-            a[l] = t;
-        }
         long nInv = Goldilocks.inv(n);
+        // One pass for the reversal of indices 1..n-1 and the scaling: the pairs (k, n - k), k < n/2, are disjoint.
+        a[0] = mul(a[0], nInv);
+        if (n == 1) {
+            return;
+        }
+        int halfN = n >>> 1;
         if (n >= PARALLEL_THRESHOLD) {
-            IntStream.range(0, n / CHUNK).parallel().forEach(c -> {
-                for (int i = c * CHUNK; i < (c + 1) * CHUNK; i++) {
-                    a[i] = mul(a[i], nInv);
-                }
-            });
+            IntStream.range(0, halfN / CHUNK).parallel()
+                    .forEach(c -> reverseAndScale(a, nInv, Math.max(1, c * CHUNK), (c + 1) * CHUNK));
         } else {
-            for (int i = 0; i < n; i++) {
-                a[i] = mul(a[i], nInv);
-            }
+            reverseAndScale(a, nInv, 1, halfN);
+        }
+        a[halfN] = mul(a[halfN], nInv);
+    }
+
+    /** For k in [from, to): (a[k], a[n - k]) := (a[n - k] / n, a[k] / n), given nInv = 1/n. */
+    private static void reverseAndScale(long[] a, long nInv, int from, int to) {
+        int n = a.length;
+        for (int k = from; k < to; k++) {
+            int l = n - k;
+            long t = a[k];
+            a[k] = mul(a[l], nInv);
+            a[l] = mul(t, nInv);
         }
     }
 
     static void bitReverse(long[] a, int logN) {
         int n = a.length;
+        if (n >= PARALLEL_THRESHOLD) {
+            // Each swap (i, rev i) is done by the owner of the smaller index, so the chunks touch disjoint pairs.
+            IntStream.range(0, n / CHUNK).parallel().forEach(c -> bitReverse(a, logN, c * CHUNK, (c + 1) * CHUNK));
+        } else {
+            bitReverse(a, logN, 0, n);
+        }
+    }
+
+    /** The swaps (i, rev i) with i in [from, to) and i &lt; rev i. */
+    private static void bitReverse(long[] a, int logN, int from, int to) {
         int shift = 32 - logN;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             int j = Integer.reverse(i) >>> shift;
             if (i < j) {
                 long t = a[i];

@@ -122,4 +122,41 @@ class GoldilocksTest {
         assertThat(BigInteger.valueOf(7).modPow(P.subtract(BigInteger.ONE).shiftRight(1), P)).isEqualTo(P.subtract(BigInteger.ONE));
         assertThatThrownBy(() -> new Fp2(Goldilocks.P, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void mulByPow2_matchesBigInteger_onEdgesAndRandomValues_anyUnsignedInput() {
+        long[] edge = {0, 1, 2, Goldilocks.EPSILON, Goldilocks.EPSILON + 1, Goldilocks.P - 1, Goldilocks.P,
+                Goldilocks.P + 1, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 32, (1L << 48) - 1};
+        SplittableRandom r = new SplittableRandom(48);
+        for (int k = 1; k < 64; k++) {
+            BigInteger twoK = BigInteger.ONE.shiftLeft(k);
+            for (long x : edge) {
+                assertThat(big(Goldilocks.mulByPow2(x, k))).as("x=%x k=%d", x, k)
+                        .isEqualTo(big(x).multiply(twoK).mod(P));
+            }
+            for (int i = 0; i < 200; i++) {
+                long x = r.nextLong();
+                assertThat(big(Goldilocks.mulByPow2(x, k))).as("x=%x k=%d", x, k)
+                        .isEqualTo(big(x).multiply(twoK).mod(P));
+                long c = Goldilocks.reduce(x);
+                assertThat(Goldilocks.mulByPow2(c, k)).isEqualTo(Goldilocks.mul(c, Goldilocks.reduce(1L << k)));
+            }
+        }
+        // The NTT's radix-4 butterflies multiply by omega_4 as a shift by 48.
+        assertThat(Goldilocks.rootOfUnity(2)).isEqualTo(1L << 48);
+    }
+
+    @Test
+    void mul_reduction_borrowPath_matchesBigInteger() {
+        // Products whose low word is below their top 32 bits exercise the rare borrow branch of reduce128.
+        SplittableRandom r = new SplittableRandom(96);
+        for (int i = 0; i < 20000; i++) {
+            long hi = r.nextLong();
+            long lo = r.nextLong() >>> (32 + r.nextInt(32));
+            BigInteger v = big(hi).shiftLeft(64).add(big(lo));
+            assertThat(big(Goldilocks.fromUint128(hi, lo))).isEqualTo(v.mod(P));
+        }
+        long a = Goldilocks.P - 1;
+        assertThat(big(Goldilocks.mul(a, a))).isEqualTo(big(a).multiply(big(a)).mod(P));
+    }
 }

@@ -83,4 +83,46 @@ class NttTest {
             assertThat(t[k]).isEqualTo(naive(a, k));
         }
     }
+
+    @Test
+    void forward_radix4AndParallelPaths_matchNaiveDft_upTo2pow18() {
+        // Odd and even stage counts (a final radix-2 stage or none), the parallel split of large radix-4 stages.
+        SplittableRandom pick = new SplittableRandom(7);
+        for (int logN = 15; logN <= 18; logN++) {
+            int n = 1 << logN;
+            long[] a = random(n, 40 + logN);
+            long[] t = a.clone();
+            Ntt.forward(t);
+            assertThat(t[0]).isEqualTo(naive(a, 0));
+            assertThat(t[n - 1]).isEqualTo(naive(a, n - 1));
+            for (int i = 0; i < 12; i++) {
+                int k = pick.nextInt(n);
+                assertThat(t[k]).as("size 2^%d, k=%d", logN, k).isEqualTo(naive(a, k));
+            }
+            Ntt.inverse(t);
+            assertThat(t).isEqualTo(a);
+        }
+    }
+
+    @Test
+    void cosetLde_largeSizesAndBlowups_agreeWithHorner() {
+        SplittableRandom pick = new SplittableRandom(8);
+        for (int logN : new int[] {12, 13, 14, 15}) {
+            for (int logB = 1; logB <= 3; logB++) {
+                long[] c = random(1 << logN, 200 + logN + logB);
+                Coeffs f = new Coeffs(c);
+                Evals e = Ntt.lde(f, logB, Goldilocks.GENERATOR);
+                long w = Goldilocks.rootOfUnity(logN + logB);
+                for (int i = 0; i < 8; i++) {
+                    int k = pick.nextInt(e.v().length);
+                    long x = Goldilocks.mul(Goldilocks.GENERATOR, Goldilocks.pow(w, k));
+                    assertThat(e.v()[k]).as("2^%d blowup 2^%d k=%d", logN, logB, k).isEqualTo(f.evaluate(x));
+                }
+                long[] back = Ntt.interpolate(e).c();
+                for (int k = 0; k < back.length; k++) {
+                    assertThat(back[k]).isEqualTo(k < c.length ? c[k] : 0);
+                }
+            }
+        }
+    }
 }
