@@ -37,12 +37,17 @@ final class CalibrationCircuits {
         int u = n - reserved;
         int numAdvice = width + 1;
         SplittableRandom rnd = new SplittableRandom(31L * logN + width);
-        long[][] fixed = new long[2][n];
+        // Besides the selector and the range table, 3 x width fixed columns of constants: compiled models carry many
+        // fixed columns (weights, coefficients, tags), and every column costs in the openings and the DEEP/FRI phase.
+        long[][] fixed = new long[2 + 3 * width][n];
         long[][] a = new long[numAdvice][n];
         List<Copy> copies = new ArrayList<>();
         for (int r = 0; r < u; r++) {
             fixed[0][r] = 1;
             fixed[1][r] = r & 255;
+            for (int c = 2; c < fixed.length; c++) {
+                fixed[c][r] = Goldilocks.reduce(rnd.nextLong());
+            }
             for (int k = 0; k < width / 3; k++) {
                 if (a[3 * k][r] == 0) {
                     a[3 * k][r] = Goldilocks.reduce(rnd.nextLong());

@@ -31,7 +31,8 @@ import java.util.Properties;
  *   <li>quotient: |quotient domain| x expression nodes (every constraint evaluated on every coset point), plus the
  *       chunk commitments;</li>
  *   <li>openings: all columns x |LDE| (evaluations at z and z*omega and the DEEP quotients);</li>
- *   <li>fri: |LDE| (folding and hashing the layers), with the proof-of-work grinding in the constant.</li>
+ *   <li>fri: all columns x |LDE| (the DEEP combination of every column over the extension, then folding and hashing
+ *       the layers), with the proof-of-work grinding in the constant.</li>
  * </ul>
  * Peak heap is modelled as the heap in use before proving (which holds the proving key with the fixed columns'
  * extensions) plus {@code c x 8 bytes x |LDE| x the prover's own columns + d}: the extended columns dominate memory. Both are fitted on relative errors, so small and large proofs count alike.
@@ -42,7 +43,7 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 5;
+    static final int VERSION = 6;
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -94,7 +95,7 @@ public final class CostModel {
                 s.auxColumns() * lde * s.logLde(),
                 q * s.exprNodes() + s.quotientColumns() * lde * s.logLde(),
                 s.totalColumns() * lde,
-                lde
+                s.totalColumns() * lde
         };
     }
 
