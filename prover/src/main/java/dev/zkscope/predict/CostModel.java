@@ -43,7 +43,7 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 6;
+    static final int VERSION = 7;
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -90,14 +90,20 @@ public final class CostModel {
     static double[] work(ProofShape s) {
         double lde = Math.scalb(1.0, s.logLde());
         double q = Math.scalb(1.0, s.logQuotient());
+        // Every column also costs a fixed amount whatever its length (task dispatch, twiddle and buffer set-up, one
+        // more leaf word per Merkle row): COLUMN_OVERHEAD extended points' worth, which matters on small traces.
+        double perColumn = lde * s.logLde() + COLUMN_OVERHEAD;
         return new double[] {
-                s.adviceColumns() * lde * s.logLde(),
-                s.auxColumns() * lde * s.logLde(),
-                q * s.exprNodes() + s.quotientColumns() * lde * s.logLde(),
-                s.totalColumns() * lde,
-                s.totalColumns() * lde
+                s.adviceColumns() * perColumn,
+                s.auxColumns() * perColumn,
+                q * s.exprNodes() + s.quotientColumns() * perColumn,
+                s.totalColumns() * (lde + COLUMN_OVERHEAD),
+                s.totalColumns() * (lde + COLUMN_OVERHEAD)
         };
     }
+
+    /** The fixed per-column cost, in extended points (a trace of 2^9 rows at rate 1/4 has 2^11). */
+    static final double COLUMN_OVERHEAD = 1 << 14;
 
     /**
      * Bytes of the extended columns the prover itself creates (advice, helper and quotient columns). The fixed
