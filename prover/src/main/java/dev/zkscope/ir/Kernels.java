@@ -179,24 +179,14 @@ final class Kernels {
         return Tensor.of(shape, out);
     }
 
-    /** View of a 1-D spatial layout as 2-D with height 1: returns {h, w, kh, kw, sh, sw, pbh, pbw, dh, dw}. */
-    private static int[] geom2d(int[] spatialIn, int[] kernel, int[] strides, int[] padsBegin, int[] dilations) {
-        if (kernel.length == 1) {
-            return new int[] {1, spatialIn[0], 1, kernel[0], 1, strides[0], 0, padsBegin[0], 1, dilations[0]};
-        }
-        return new int[] {spatialIn[0], spatialIn[1], kernel[0], kernel[1], strides[0], strides[1], padsBegin[0],
-            padsBegin[1], dilations[0], dilations[1]};
-    }
-
     static Tensor conv(Op.Conv op, List<Tensor> in) {
         Tensor x = in.get(0);
         Tensor wt = in.get(1);
         int[] xs = x.shape();
         int[] os = op.outputShapes(List.of(xs, wt.shape())).get(0);
-        int[] g = geom2d(Arrays.copyOfRange(xs, 2, xs.length), op.kernel(), op.strides(), op.padsBegin(), op.dilations());
-        int h = g[0], wd = g[1], kh = g[2], kw = g[3], sh = g[4], sw = g[5], ph = g[6], pw = g[7], dh = g[8], dw = g[9];
-        int oh = os.length == 4 ? os[2] : 1;
-        int ow = os[os.length - 1];
+        Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
+        int h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw();
+        int dh = g.dh(), dw = g.dw(), oh = g.oh(), ow = g.ow();
         int n = xs[0], c = xs[1], m = os[1];
         int cg = c / op.group();
         int mg = m / op.group();
@@ -237,12 +227,9 @@ final class Kernels {
     static Tensor pool(Op.Pool op, Tensor x) {
         int[] xs = x.shape();
         int[] os = op.outputShapes(List.of(xs)).get(0);
-        int[] g = geom2d(Arrays.copyOfRange(xs, 2, xs.length), op.kernel(), op.strides(), op.padsBegin(), op.dilations());
-        int h = g[0], wd = g[1], kh = g[2], kw = g[3], sh = g[4], sw = g[5], ph = g[6], pw = g[7], dh = g[8], dw = g[9];
-        int oh = os.length == 4 ? os[2] : 1;
-        int ow = os[os.length - 1];
-        int peh = op.kernel().length == 1 ? 0 : op.padsEnd()[0];
-        int pew = op.padsEnd()[op.kernel().length - 1];
+        Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
+        int h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw();
+        int dh = g.dh(), dw = g.dw(), oh = g.oh(), ow = g.ow(), peh = g.peh(), pew = g.pew();
         int planes = xs[0] * xs[1];
         double[] xd = x.data();
         double[] out = new double[Tensor.checkedSize(os)];
