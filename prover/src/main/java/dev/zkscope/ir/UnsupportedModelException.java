@@ -14,7 +14,7 @@ public class UnsupportedModelException extends RuntimeException {
     }
 
     public UnsupportedModelException(String message, List<String> nodes) {
-        super(message);
+        super(Printable.escape(message));
         this.nodes = List.copyOf(nodes);
     }
 

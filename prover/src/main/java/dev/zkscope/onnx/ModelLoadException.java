@@ -7,7 +7,7 @@ public class ModelLoadException extends Exception {
     private final transient Path file;
 
     public ModelLoadException(Path file, String what) {
-        super("cannot load model " + file + ": " + what);
+        super(dev.zkscope.ir.Printable.escape("cannot load model " + file + ": " + what));
         this.file = file;
     }
 

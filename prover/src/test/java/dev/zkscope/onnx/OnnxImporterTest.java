@@ -60,6 +60,15 @@ class OnnxImporterTest {
     }
 
     @Test
+    void namesWithLineBreaksOrControlCharacters_areEscapedInTheOneLineMessage() {
+        // A damaged file (CI's fuzz run found one) can turn a byte of a tensor name into a line break.
+        TestModels t = TestModels.opset(13).input("x", 1, 3).op("Add", "y", in("x", "w\nx\u001b[31m")).output("y");
+        assertThatThrownBy(t::load).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("'w\\nx\\x1b[31m'").hasMessageContaining("dangling")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("\u001b"));
+    }
+
+    @Test
     void constantNodes_ofEveryValueKindAreWeights() throws Exception {
         Graph g = TestModels.opset(13).input("x", 1, 3)
                 .node("Constant", in(), in("a"), Onnx.AttributeProto.newBuilder().setName("value_floats")
