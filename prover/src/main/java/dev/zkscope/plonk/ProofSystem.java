@@ -170,20 +170,12 @@ public final class ProofSystem {
      * with a {@link java.util.concurrent.CancellationException}.
      */
     public static Proof prove(ProvingKey pk, Witness witness, PhaseListener listener) {
-        return new Prover(pk, listener, false, null).prove(witness);
-    }
-
-    /**
-     * Proves, drawing the blinding rows and salts of the separately committed columns from {@code commitmentSeed}
-     * (a secret the owner of those columns keeps), so that their root is reproducible across proofs.
-     */
-    public static Proof prove(ProvingKey pk, Witness witness, PhaseListener listener, byte[] commitmentSeed) {
-        return new Prover(pk, listener, false, commitmentSeed.clone()).prove(witness);
+        return new Prover(pk, listener, false).prove(witness);
     }
 
     /** Test-only: proves without refusing a bad witness, so that tests can show the verifier rejects the result. */
     static Proof proveUnchecked(ProvingKey pk, Witness witness) {
-        return new Prover(pk, PhaseListener.NONE, true, null).prove(witness);
+        return new Prover(pk, PhaseListener.NONE, true).prove(witness);
     }
 
     /**

@@ -48,12 +48,11 @@ final class Prover {
     private final long[][][] coeffs = new long[Layout.TREES][][];
     private final long[][][] lde = new long[Layout.TREES][][];
     private final MerkleTree[] trees = new MerkleTree[Layout.TREES];
-    private final Rng commitmentRng;
     private long[][] advice;
     private long[][] instance;
     private long[][] instanceLde;
 
-    Prover(ProvingKey pk, PhaseListener listener, boolean force, byte[] commitmentSeed) {
+    Prover(ProvingKey pk, PhaseListener listener, boolean force) {
         this.pk = pk;
         this.lay = pk.layout;
         this.circuit = pk.circuit;
@@ -66,7 +65,6 @@ final class Prover {
         this.logB = params.logBlowup();
         this.bigN = n << logB;
         this.rng = params.zeroKnowledge() ? new Rng() : null;
-        this.commitmentRng = params.zeroKnowledge() && commitmentSeed != null ? new Rng(commitmentSeed) : rng;
         coeffs[Layout.COMMITTED] = new long[0][];
         lde[Layout.COMMITTED] = new long[0][];
         coeffs[Layout.FIXED] = pk.fixedCoeffs;
@@ -152,11 +150,11 @@ final class Prover {
             advice[na + l] = multiplicities(circuit.lookups().get(l), l);
         }
         if (rng != null) {
-            // Committed columns draw their blinding (and salts) from the commitment seed, so that the same columns
-            // give the same root in every proof; the others from fresh randomness.
+            // Every witness column, the separately committed ones included, is blinded afresh in every proof: a
+            // committed column blinded the same way twice would be opened at new points by each proof, and about
+            // n / (numQueries + 4) proofs would determine it (AuditZeroKnowledgeTest).
             for (int c = 0; c < advice.length; c++) {
-                Rng src = lay.adviceTree[c] == Layout.COMMITTED ? commitmentRng : rng;
-                long[] r = src.felts(n - u);
+                long[] r = rng.felts(n - u);
                 System.arraycopy(r, 0, advice[c], u, n - u);
             }
         }
@@ -169,7 +167,7 @@ final class Prover {
             (lay.adviceTree[c] == Layout.COMMITTED ? committed : rest)[lay.adviceSlot[c]] = advice[c];
         }
         if (lay.present(Layout.COMMITTED)) {
-            commit(Layout.COMMITTED, committed, commitmentRng);
+            commit(Layout.COMMITTED, committed, rng);
         }
         commit(Layout.ADVICE, rest);
     }

@@ -58,27 +58,29 @@ class PrivateWeightsTest {
     }
 
     @Test
-    void commitmentIsStableAcrossInputs_andOtherWeightsDoNotMatchIt() {
+    void commitmentBindsEachProof_andOtherWeightsDoNotMatchIt() {
         ProofParameters p = ProofParameters.testing();
         CompiledModel cm = ModelCompiler.compile(TestModels.mlp(7), PRIVATE);
         CompiledModel other = ModelCompiler.compile(TestModels.mlp(8), PRIVATE);
         assertThat(other.circuit().numAdvice()).isEqualTo(cm.circuit().numAdvice());
-        byte[] seed = new byte[32];
-        seed[0] = 42;
         ProvingKey pk = ProofSystem.keygen(cm.circuit(), p, cm.weightColumns(), PhaseListener.NONE);
         ModelWitness w1 = cm.witness(TestModels.input(16, 1));
         ModelWitness w2 = cm.witness(TestModels.input(16, 2));
-        Proof a = ProofSystem.prove(pk, w1.witness(), PhaseListener.NONE, seed);
-        Proof b = ProofSystem.prove(pk, w2.witness(), PhaseListener.NONE, seed);
-        assertThat(a.publicCommitment()).isEqualTo(b.publicCommitment());
-        byte[] announced = a.publicCommitment();
-        assertThat(ProofSystem.verify(pk.verifyingKey(), w2.instance(), b.toBytes(), announced).accepted()).isTrue();
+        Proof a = ProofSystem.prove(pk, w1.witness(), PhaseListener.NONE);
+        Proof b = ProofSystem.prove(pk, w2.witness(), PhaseListener.NONE);
+        // freshly blinded per proof: the same weights do not link two proofs
+        assertThat(a.publicCommitment()).isNotEqualTo(b.publicCommitment());
+        assertThat(ProofSystem.verify(pk.verifyingKey(), w2.instance(), b.toBytes(), b.publicCommitment()).accepted())
+                .isTrue();
+        assertThat(ProofSystem.verify(pk.verifyingKey(), w2.instance(), b.toBytes(), a.publicCommitment()).accepted())
+                .isFalse();
 
         // the same circuit proved with other weights: valid on its own, but not with the announced commitment
         ProvingKey pk2 = ProofSystem.keygen(other.circuit(), p, other.weightColumns(), PhaseListener.NONE);
         ModelWitness w3 = other.witness(TestModels.input(16, 1));
-        Proof c = ProofSystem.prove(pk2, w3.witness(), PhaseListener.NONE, seed);
+        Proof c = ProofSystem.prove(pk2, w3.witness(), PhaseListener.NONE);
         assertThat(ProofSystem.verify(pk2.verifyingKey(), w3.instance(), c.toBytes()).accepted()).isTrue();
-        assertThat(ProofSystem.verify(pk.verifyingKey(), w3.instance(), c.toBytes(), announced).accepted()).isFalse();
+        assertThat(ProofSystem.verify(pk.verifyingKey(), w3.instance(), c.toBytes(), a.publicCommitment()).accepted())
+                .isFalse();
     }
 }
