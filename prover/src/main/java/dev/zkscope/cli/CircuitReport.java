@@ -57,6 +57,7 @@ final class CircuitReport {
                         ti.size());
             }
         }
+        l.heightNote().ifPresent(n -> out.println("note: " + n));
     }
 
     static ObjectNode json(CompiledModel cm) {
@@ -69,6 +70,9 @@ final class CircuitReport {
         c.put("rows", l.n());
         c.put("gadget_rows", l.gadgetRows());
         c.put("table_rows", l.tableRows());
+        c.put("k_without_tables", l.logNWithoutTables());
+        c.put("tables_set_height", l.tablesSetHeight());
+        l.heightNote().ifPresent(n -> c.put("height_note", n));
         c.put("advice_columns", cm.circuit().numAdvice());
         c.put("fixed_columns", cm.circuit().numFixed());
         ArrayNode layers = c.putArray("layers");

@@ -69,6 +69,45 @@ public record CostLedger(List<LayerCost> layers, List<TableInfo> tables, int log
         return out;
     }
 
+    /** The smallest trace height 2^k that would hold the gadget rows and the reserved rows, tables left out. */
+    public int logNWithoutTables() {
+        int k = 1;
+        while ((1L << k) < (long) gadgetRows + reservedRows) {
+            k++;
+        }
+        return Math.min(k, logN);
+    }
+
+    /** True when the lookup tables, not the gadgets, set the trace height (the trace is larger because of them). */
+    public boolean tablesSetHeight() {
+        return logNWithoutTables() < logN;
+    }
+
+    /**
+     * When the tables set the trace height: which tables, what the gadgets alone need, and what shrinks the tables.
+     * Empty when the gadgets set it. Range tables are already decomposed (wide values are split into limbs of at
+     * most a few bits), so only function tables can be this large; their size is the calibrated input range at the
+     * activation scale, which halves with each step down of the input scale.
+     */
+    public java.util.Optional<String> heightNote() {
+        if (!tablesSetHeight()) {
+            return java.util.Optional.empty();
+        }
+        List<TableInfo> big = new java.util.ArrayList<>(tables);
+        big.sort((a, b) -> Integer.compare(b.size(), a.size()));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "the lookup tables set the trace height: 2^%d for %,d table rows, where the %,d gadget rows alone would "
+                        + "fit 2^%d (half the rows to commit). Largest:", logN, tableRows, gadgetRows, logNWithoutTables()));
+        for (int i = 0; i < Math.min(3, big.size()); i++) {
+            TableInfo t = big.get(i);
+            sb.append(String.format(Locale.ROOT, "%s %s [%d, %d] %,d rows", i == 0 ? "" : ",", t.name(), t.inputMin(),
+                    t.inputMax(), t.size()));
+        }
+        sb.append(". Each step down of the input scale (--input-scale, or the 'resources' calibration target) halves "
+                + "a function table's input range, at some cost in accuracy (see the fidelity report).");
+        return java.util.Optional.of(sb.toString());
+    }
+
     public LayerCost layer(String name) {
         for (LayerCost l : layers) {
             if (l.layer().equals(name)) {
