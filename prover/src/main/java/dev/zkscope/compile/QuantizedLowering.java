@@ -362,52 +362,28 @@ final class QuantizedLowering {
         int[] xs = inShape(n, 0);
         int[] os = n.node().outputShape();
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
-        int h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw();
-        int dh = g.dh(), dw = g.dw(), oh = g.oh(), ow = g.ow();
-        int c = xs[1];
         int mOut = os[1];
-        int cg = c / op.group();
-        int mg = mOut / op.group();
+        Window.Taps taps = g.convTaps(xs[0], xs[1], mOut, op.group());
         Src[] x = operand(n, 0);
         int wt = m.param(wq.data());
         int bt = n.param("B") == null ? -1 : m.param(n.param("B").data());
-        int nb = xs[0];
-        Src[][] xsrc = new Src[nb * mOut * oh * ow][];
-        Src[][] wsrc = new Src[nb * mOut * oh * ow][];
-        Src[] bias = bt < 0 ? null : new Src[nb * mOut * oh * ow];
-        for (int bi = 0; bi < nb; bi++) {
-        for (int oc = 0; oc < mOut; oc++) {
-            int grp = oc / mg;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int o = ((bi * mOut + oc) * oh + oy) * ow + ox;
-                    List<Src> xl = new ArrayList<>();
-                    List<Src> wl = new ArrayList<>();
-                    for (int ic = 0; ic < cg; ic++) {
-                        int xc = grp * cg + ic;
-                        for (int ky = 0; ky < kh; ky++) {
-                            int iy = oy * sh - ph + ky * dh;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            for (int kx = 0; kx < kw; kx++) {
-                                int ix = ox * sw - pw + kx * dw;
-                                if (ix < 0 || ix >= wd) {
-                                    continue;
-                                }
-                                xl.add(x[((bi * c + xc) * h + iy) * wd + ix]);
-                                wl.add(new Src(wt, ((oc * cg + ic) * kh + ky) * kw + kx));
-                            }
-                        }
-                    }
-                    xsrc[o] = xl.toArray(new Src[0]);
-                    wsrc[o] = wl.toArray(new Src[0]);
-                    if (bias != null) {
-                        bias[o] = new Src(bt, oc);
-                    }
-                }
+        int outputs = taps.outputs();
+        int positions = g.outPositions();
+        Src[][] xsrc = new Src[outputs][];
+        Src[][] wsrc = new Src[outputs][];
+        Src[] bias = bt < 0 ? null : new Src[outputs];
+        for (int o = 0; o < outputs; o++) {
+            int from = taps.start()[o];
+            int k = taps.count(o);
+            xsrc[o] = new Src[k];
+            wsrc[o] = new Src[k];
+            for (int t = 0; t < k; t++) {
+                xsrc[o][t] = x[taps.x()[from + t]];
+                wsrc[o][t] = new Src(wt, taps.w()[from + t]);
             }
-        }
+            if (bias != null) {
+                bias[o] = new Src(bt, (o / positions) % mOut);
+            }
         }
         define(n, rescale(n, dot(n, xsrc, wsrc, bias), n.shift()));
     }
@@ -689,36 +665,18 @@ final class QuantizedLowering {
         int[] xs = inShape(n, 0);
         int[] os = n.node().outputShape();
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
-        int h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw();
-        int peh = g.peh(), pew = g.pew();
-        int dh = g.dh(), dw = g.dw(), oh = g.oh(), ow = g.ow();
-        int planes = xs[0] * xs[1];
+        Window.Taps taps = g.poolTaps(xs[0] * xs[1]);
         Src[] x = operand(n, 0);
-        int outSize = planes * oh * ow;
+        int outSize = taps.outputs();
         Src[][] win = new Src[outSize][];
         long[] count = new long[outSize];
-        for (int p = 0; p < planes; p++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    List<Src> w = new ArrayList<>();
-                    int padded = 0;
-                    for (int ky = 0; ky < kh; ky++) {
-                        int iy = oy * sh - ph + ky * dh;
-                        for (int kx = 0; kx < kw; kx++) {
-                            int ix = ox * sw - pw + kx * dw;
-                            if (iy < h + peh && ix < wd + pew) {
-                                padded++;
-                            }
-                            if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
-                                w.add(x[(p * h + iy) * wd + ix]);
-                            }
-                        }
-                    }
-                    int o = (p * oh + oy) * ow + ox;
-                    win[o] = w.toArray(new Src[0]);
-                    count[o] = op.countIncludePad() ? padded : Math.max(1, w.size());
-                }
+        for (int o = 0; o < outSize; o++) {
+            int from = taps.start()[o];
+            win[o] = new Src[taps.count(o)];
+            for (int t = 0; t < win[o].length; t++) {
+                win[o][t] = x[taps.x()[from + t]];
             }
+            count[o] = op.countIncludePad() ? taps.padded()[o] : Math.max(1, win[o].length);
         }
         String type = n.node().opType();
         if (op.pool() == Op.PoolKind.MAX) {

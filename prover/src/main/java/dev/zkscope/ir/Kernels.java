@@ -185,41 +185,19 @@ final class Kernels {
         int[] xs = x.shape();
         int[] os = op.outputShapes(List.of(xs, wt.shape())).get(0);
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
-        int h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw();
-        int dh = g.dh(), dw = g.dw(), oh = g.oh(), ow = g.ow();
-        int n = xs[0], c = xs[1], m = os[1];
-        int cg = c / op.group();
-        int mg = m / op.group();
+        int m = os[1];
+        Window.Taps taps = g.convTaps(xs[0], xs[1], m, op.group());
         double[] xd = x.data();
         double[] wdt = wt.data();
         double[] bias = in.size() == 3 ? in.get(2).data() : null;
         double[] out = new double[Tensor.checkedSize(os)];
-        for (int b = 0; b < n; b++) {
-            for (int oc = 0; oc < m; oc++) {
-                int grp = oc / mg;
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        double acc = bias == null ? 0 : bias[oc];
-                        for (int ic = 0; ic < cg; ic++) {
-                            int xc = grp * cg + ic;
-                            for (int ky = 0; ky < kh; ky++) {
-                                int iy = oy * sh - ph + ky * dh;
-                                if (iy < 0 || iy >= h) {
-                                    continue;
-                                }
-                                for (int kx = 0; kx < kw; kx++) {
-                                    int ix = ox * sw - pw + kx * dw;
-                                    if (ix < 0 || ix >= wd) {
-                                        continue;
-                                    }
-                                    acc += xd[((b * c + xc) * h + iy) * wd + ix] * wdt[((oc * cg + ic) * kh + ky) * kw + kx];
-                                }
-                            }
-                        }
-                        out[((b * m + oc) * oh + oy) * ow + ox] = acc;
-                    }
-                }
+        int positions = g.outPositions();
+        for (int o = 0; o < out.length; o++) {
+            double acc = bias == null ? 0 : bias[(o / positions) % m];
+            for (int t = taps.start()[o]; t < taps.start()[o + 1]; t++) {
+                acc += xd[taps.x()[t]] * wdt[taps.w()[t]];
             }
+            out[o] = acc;
         }
         return Tensor.of(os, out);
     }
@@ -228,39 +206,20 @@ final class Kernels {
         int[] xs = x.shape();
         int[] os = op.outputShapes(List.of(xs)).get(0);
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
-        int h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw();
-        int dh = g.dh(), dw = g.dw(), oh = g.oh(), ow = g.ow(), peh = g.peh(), pew = g.pew();
-        int planes = xs[0] * xs[1];
+        Window.Taps taps = g.poolTaps(xs[0] * xs[1]);
         double[] xd = x.data();
         double[] out = new double[Tensor.checkedSize(os)];
-        for (int p = 0; p < planes; p++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    double acc = op.pool() == Op.PoolKind.MAX ? Double.NEGATIVE_INFINITY : 0;
-                    int valid = 0;
-                    int padded = 0;
-                    for (int ky = 0; ky < kh; ky++) {
-                        int iy = oy * sh - ph + ky * dh;
-                        for (int kx = 0; kx < kw; kx++) {
-                            int ix = ox * sw - pw + kx * dw;
-                            boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < wd;
-                            if (iy < h + peh && ix < wd + pew) {
-                                padded++;
-                            }
-                            if (!inside) {
-                                continue;
-                            }
-                            double v = xd[(p * h + iy) * wd + ix];
-                            valid++;
-                            acc = op.pool() == Op.PoolKind.MAX ? Math.max(acc, v) : acc + v;
-                        }
-                    }
-                    if (op.pool() == Op.PoolKind.AVERAGE) {
-                        acc /= op.countIncludePad() ? padded : Math.max(1, valid);
-                    }
-                    out[(p * oh + oy) * ow + ox] = acc;
-                }
+        boolean max = op.pool() == Op.PoolKind.MAX;
+        for (int o = 0; o < out.length; o++) {
+            double acc = max ? Double.NEGATIVE_INFINITY : 0;
+            for (int t = taps.start()[o]; t < taps.start()[o + 1]; t++) {
+                double v = xd[taps.x()[t]];
+                acc = max ? Math.max(acc, v) : acc + v;
             }
+            if (!max) {
+                acc /= op.countIncludePad() ? taps.padded()[o] : Math.max(1, taps.count(o));
+            }
+            out[o] = acc;
         }
         return Tensor.of(os, out);
     }

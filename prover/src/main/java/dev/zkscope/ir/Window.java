@@ -21,4 +21,121 @@ public record Window(int h, int w, int kh, int kw, int sh, int sw, int ph, int p
                 oneD ? 1 : dilations[0], dilations[dilations.length - 1],
                 oneD ? 1 : outShape[2], outShape[outShape.length - 1]);
     }
+
+    /** Output positions per plane. */
+    public int outPositions() {
+        return oh * ow;
+    }
+
+    /**
+     * Which input elements each output reads, in compressed rows: output {@code o} reads {@code x[start[o]..start[o+1])}
+     * (flat NCHW input indices), times the weights {@code w[...]} at the same positions (flat weight indices; pools
+     * have none), in the order (input channel, kernel row, kernel column). {@code padded[o]} counts the kernel
+     * positions inside the explicitly padded input (the divisor of an average pool with count_include_pad).
+     * Positions in the padding read nothing. The float and the quantized evaluators and the circuit lowering all
+     * iterate these taps, so the three agree on every window by construction.
+     */
+    public record Taps(int[] start, int[] x, int[] w, int[] padded) {
+        public int outputs() {
+            return start.length - 1;
+        }
+
+        public int count(int o) {
+            return start[o + 1] - start[o];
+        }
+    }
+
+    /**
+     * The taps of a grouped convolution over {@code batch} images of {@code channels} input channels into
+     * {@code outChannels} output channels: output channel oc of group oc / (outChannels / group) reads that group's
+     * channels.
+     */
+    public Taps convTaps(int batch, int channels, int outChannels, int group) {
+        int cg = channels / group;
+        int mg = outChannels / group;
+        int outputs = Math.multiplyExact(Math.multiplyExact(batch, outChannels), outPositions());
+        int[] start = new int[outputs + 1];
+        IntList xs = new IntList();
+        IntList ws = new IntList();
+        int o = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int oc = 0; oc < outChannels; oc++) {
+                int grp = oc / mg;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        for (int ic = 0; ic < cg; ic++) {
+                            int xc = grp * cg + ic;
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = oy * sh - ph + ky * dh;
+                                if (iy < 0 || iy >= h) {
+                                    continue;
+                                }
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int ix = ox * sw - pw + kx * dw;
+                                    if (ix >= 0 && ix < w) {
+                                        xs.add(((b * channels + xc) * h + iy) * w + ix);
+                                        ws.add(((oc * cg + ic) * kh + ky) * kw + kx);
+                                    }
+                                }
+                            }
+                        }
+                        start[++o] = xs.size();
+                    }
+                }
+            }
+        }
+        return new Taps(start, xs.toArray(), ws.toArray(), null);
+    }
+
+    /** The taps of a pool over {@code planes} = batch x channels independent planes (no weights). */
+    public Taps poolTaps(int planes) {
+        int outputs = Math.multiplyExact(planes, outPositions());
+        int[] start = new int[outputs + 1];
+        int[] padded = new int[outputs];
+        IntList xs = new IntList();
+        int o = 0;
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int pad = 0;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = oy * sh - ph + ky * dh;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int ix = ox * sw - pw + kx * dw;
+                            if (iy < h + peh && ix < w + pew) {
+                                pad++;
+                            }
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                xs.add((p * h + iy) * w + ix);
+                            }
+                        }
+                    }
+                    padded[o] = pad;
+                    start[++o] = xs.size();
+                }
+            }
+        }
+        return new Taps(start, xs.toArray(), null, padded);
+    }
+
+    /** A growable int array (the taps of a large convolution run to millions). */
+    private static final class IntList {
+        private int[] a = new int[64];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, Math.max(64, Math.multiplyExact(2, n)));
+            }
+            a[n++] = v;
+        }
+
+        int size() {
+            return n;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
+    }
 }

@@ -324,44 +324,19 @@ public final class QuantizedEvaluator {
         int[] xs = x.shape();
         int[] os = n.node().outputShape();
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
-        int h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw();
-        int dh = g.dh(), dw = g.dw(), oh = g.oh(), ow = g.ow();
-        int nb = xs[0];
-        int c = xs[1];
         int m = os[1];
-        int cg = c / op.group();
-        int mg = m / op.group();
+        Window.Taps taps = g.convTaps(xs[0], xs[1], m, op.group());
         long[] xd = x.data();
         long[] w = wq.data();
         long[] bias = n.param("B") == null ? null : n.param("B").data();
         long[] out = new long[(int) Tensor.elementCount(os)];
-        for (int b = 0; b < nb; b++) {
-            for (int oc = 0; oc < m; oc++) {
-                int grp = oc / mg;
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        long acc = bias == null ? 0 : bias[oc];
-                        for (int ic = 0; ic < cg; ic++) {
-                            int xc = grp * cg + ic;
-                            for (int ky = 0; ky < kh; ky++) {
-                                int iy = oy * sh - ph + ky * dh;
-                                if (iy < 0 || iy >= h) {
-                                    continue;
-                                }
-                                for (int kx = 0; kx < kw; kx++) {
-                                    int ix = ox * sw - pw + kx * dw;
-                                    if (ix < 0 || ix >= wd) {
-                                        continue;
-                                    }
-                                    acc = Math.addExact(acc, Math.multiplyExact(xd[((b * c + xc) * h + iy) * wd + ix],
-                                            w[((oc * cg + ic) * kh + ky) * kw + kx]));
-                                }
-                            }
-                        }
-                        out[((b * m + oc) * oh + oy) * ow + ox] = FixedPoint.rescale(acc, n.shift());
-                    }
-                }
+        int positions = g.outPositions();
+        for (int o = 0; o < out.length; o++) {
+            long acc = bias == null ? 0 : bias[(o / positions) % m];
+            for (int t = taps.start()[o]; t < taps.start()[o + 1]; t++) {
+                acc = Math.addExact(acc, Math.multiplyExact(xd[taps.x()[t]], w[taps.w()[t]]));
             }
+            out[o] = FixedPoint.rescale(acc, n.shift());
         }
         return new QTensor(os, out, q.inputScale());
     }
@@ -370,35 +345,16 @@ public final class QuantizedEvaluator {
         int[] xs = x.shape();
         int[] os = n.node().outputShape();
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
-        int h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw();
-        int peh = g.peh(), pew = g.pew();
-        int dh = g.dh(), dw = g.dw(), oh = g.oh(), ow = g.ow();
-        int planes = xs[0] * xs[1];
+        Window.Taps taps = g.poolTaps(xs[0] * xs[1]);
         long[] xd = x.data();
         long[] out = new long[(int) Tensor.elementCount(os)];
-        for (int p = 0; p < planes; p++) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    long acc = 0;
-                    int valid = 0;
-                    int padded = 0;
-                    for (int ky = 0; ky < kh; ky++) {
-                        int iy = oy * sh - ph + ky * dh;
-                        for (int kx = 0; kx < kw; kx++) {
-                            int ix = ox * sw - pw + kx * dw;
-                            if (iy < h + peh && ix < wd + pew) {
-                                padded++;
-                            }
-                            if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
-                                acc = Math.addExact(acc, xd[(p * h + iy) * wd + ix]);
-                                valid++;
-                            }
-                        }
-                    }
-                    long count = op.countIncludePad() ? padded : Math.max(1, valid);
-                    out[(p * oh + oy) * ow + ox] = FixedPoint.divRound(acc, count);
-                }
+        for (int o = 0; o < out.length; o++) {
+            long acc = 0;
+            for (int t = taps.start()[o]; t < taps.start()[o + 1]; t++) {
+                acc = Math.addExact(acc, xd[taps.x()[t]]);
             }
+            long count = op.countIncludePad() ? taps.padded()[o] : Math.max(1, taps.count(o));
+            out[o] = FixedPoint.divRound(acc, count);
         }
         return new QTensor(os, out, q.inputScale());
     }
