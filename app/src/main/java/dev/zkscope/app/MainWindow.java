@@ -178,6 +178,7 @@ public final class MainWindow {
             }
         }
         lookupTables.setCircuitTables(circuitTables);
+        lookupTables.setHeightNote(compiled ? a.ledger().heightNote().orElse(null) : null);
         blowup.setLedger(compiled ? a.ledger() : null);
         if (compiled) {
             arith.set(a.ledger(), a.estimates(), a.estimateTotals());

@@ -55,6 +55,24 @@ class MainWindowTest {
     }
 
     @Test
+    void tablesSettingTheHeight_areCalledOutUnderTheCircuitTables(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp_sigmoid_tanh"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().compiled() != null && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        Label note = app.window.lookupTables().heightNote();
+        assertThat(note.isVisible()).isTrue();
+        assertThat(note.getText()).contains("2^" + app.vm.analysis().ledger().logNWithoutTables()).contains("sigmoid");
+
+        openAndWait(robot, AppFixture.sample("mlp"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().session() == app.vm.session() && app.vm.analysis().compiled() != null
+                && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(note.isVisible()).isFalse();
+    }
+
+    @Test
     void clickGraphNode_selectsTableRow(FxRobot robot) throws Exception {
         openAndWait(robot, AppFixture.sample("cnn_bn_pool"));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null

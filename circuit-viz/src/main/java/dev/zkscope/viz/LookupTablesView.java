@@ -45,6 +45,7 @@ public final class LookupTablesView extends BorderPane {
     public record CircuitTable(TableInfo info, long lookups) {}
     private final ChartPane viewer = new ChartPane("Select a table to plot it.");
     private final Label note = new Label();
+    private final Label heightNote = new Label();
 
     public LookupTablesView(LayerSelection selection) {
         setId("lookupTables");
@@ -93,7 +94,13 @@ public final class LookupTablesView extends BorderPane {
         ctTitle.getStyleClass().add("pane-title");
         ctTitle.setPadding(new Insets(6, 8, 4, 8));
         BorderPane fn = new BorderPane(list, fnTitle, null, note, null);
-        BorderPane ct = new BorderPane(circuitTables, ctTitle, null, null, null);
+        heightNote.setId("tableHeightNote");
+        heightNote.setWrapText(true);
+        heightNote.setPadding(new Insets(6, 8, 6, 8));
+        heightNote.getStyleClass().add("warning-note");
+        heightNote.setManaged(false);
+        heightNote.setVisible(false);
+        BorderPane ct = new BorderPane(circuitTables, ctTitle, null, heightNote, null);
         SplitPane top = new SplitPane(fn, ct);
         top.setDividerPositions(0.55);
         split = new SplitPane(top, viewer);
@@ -105,6 +112,21 @@ public final class LookupTablesView extends BorderPane {
     /** The circuit's logical tables (range and function) with the lookups into each; empty when not compiled. */
     public void setCircuitTables(List<CircuitTable> tables) {
         circuitTables.getItems().setAll(tables);
+    }
+
+    /**
+     * Shown under the circuit's tables when they, not the gadgets, set the trace height (the ledger's note: which
+     * tables, the height without them, what shrinks them); null hides it.
+     */
+    public void setHeightNote(String text) {
+        boolean show = text != null && !text.isEmpty();
+        heightNote.setText(show ? "Tables set the trace height: " + text.substring(text.indexOf(':') + 1).trim() : "");
+        heightNote.setManaged(show);
+        heightNote.setVisible(show);
+    }
+
+    public Label heightNote() {
+        return heightNote;
     }
 
     public TableView<CircuitTable> circuitTables() {

@@ -103,8 +103,8 @@ public record CostLedger(List<LayerCost> layers, List<TableInfo> tables, int log
             sb.append(String.format(Locale.ROOT, "%s %s [%d, %d] %,d rows", i == 0 ? "" : ",", t.name(), t.inputMin(),
                     t.inputMax(), t.size()));
         }
-        sb.append(". Each step down of the input scale (--input-scale, or the 'resources' calibration target) halves "
-                + "a function table's input range, at some cost in accuracy (see the fidelity report).");
+        sb.append(". Each step down of the input scale (Settings > Input scale in the app, --input-scale on the command "
+                + "line) halves a function table's input range, at some cost in accuracy (see the fidelity report).");
         return java.util.Optional.of(sb.toString());
     }
 
