@@ -1,19 +1,20 @@
 package dev.zkscope.app;
 
 import dev.zkscope.compile.CompileException;
-import dev.zkscope.compile.CompiledModel;
-import dev.zkscope.compile.ModelCompiler;
+import dev.zkscope.api.Pipeline;
 import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.InputFileException;
 import dev.zkscope.ir.InputFiles;
 import dev.zkscope.ir.UnsupportedModelException;
+import dev.zkscope.profile.PhaseListener;
 import dev.zkscope.quant.Calibrator;
 import dev.zkscope.viz.trace.TraceMap;
 import java.nio.file.Path;
 
 /**
  * Runs the prover's pipeline past import for the open model: calibration and quantization (with the fidelity
- * report), then compilation to a circuit with its cost ledger. Calibration inputs are the model's sibling {@code NAME.testset.json} (first 100 rows) or
+ * report), then compilation to a circuit with its cost ledger, through the prover's {@link Pipeline} (as the command
+ * line), keeping the quantization when compilation fails. Calibration inputs are the model's sibling {@code NAME.testset.json} (first 100 rows) or
  * {@code NAME.input.json}, else seeded synthetic inputs, as in the command line. Runs on any thread.
  */
 public final class Analyzer {
@@ -35,9 +36,10 @@ public final class Analyzer {
                     + e.getMessage());
         }
         try {
-            CompiledModel cm = ModelCompiler.compile(c.graph(), settings.compileOptions());
-            return new Analysis(session, settings, c.graph(), c.fidelity(), samples.source(), cm, TraceMap.of(cm),
-                    null);
+            Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(session.file()), g, c, samples.inputs(),
+                    settings.pipelineSettings(), PhaseListener.NONE);
+            return new Analysis(session, settings, c.graph(), c.fidelity(), samples.source(), p,
+                    TraceMap.of(p.compiled()), null);
         } catch (CompileException | UnsupportedModelException | IllegalArgumentException e) {
             return new Analysis(session, settings, c.graph(), c.fidelity(), samples.source(), null, null,
                     "Cannot compile this model with these settings: " + e.getMessage());

@@ -196,11 +196,16 @@ final class ProveView extends BorderPane {
         figures.getChildren().addAll(
                 card("Prove time", Format.millis(r.proveMillis()), predicted(r, true),
                         "Wall time of the prover's rounds, beside the cost model's prediction."),
-                card("Key generation", Format.millis(r.keygenMillis()), "Deriving the proving and verifying keys "
-                        + "(once per circuit)."),
+                r.keyReused()
+                        ? card("Key generation", "reused", "derived by an earlier run", "The proving and verifying "
+                        + "keys are derived once per circuit and parameters: this run reused those of an earlier run "
+                        + "with the same model and settings. Changing a setting derives new keys.")
+                        : card("Key generation", Format.millis(r.keygenMillis()), "Deriving the proving and verifying "
+                        + "keys (once per circuit and parameters; the next proof with these settings reuses them)."),
                 card("Verify time", Format.millis(r.verifyMillis()), "Wall time of the verifier."),
                 card("Peak heap", Format.bytes(r.peakHeap()), predicted(r, false), "Largest used heap sampled during "
-                        + "the run (includes garbage not yet collected), beside the cost model's prediction."),
+                        + "the prover's rounds (includes garbage not yet collected), beside the cost model's "
+                        + "prediction."),
                 card("Proof size", Format.bytes(r.proof().length), "Serialized proof bytes."),
                 card("Security", r.securityBits() + " bits", Terms.SECURITY_BITS),
                 card("Trace", "2^" + r.logN() + " rows", Terms.ROW),
