@@ -28,16 +28,17 @@ public final class Analyzer {
                     + "compiled or proved.");
         }
         InputFiles.Samples samples = samples(session.file(), g);
+        Pipeline.Settings ps = settings.pipelineSettings();
         Calibrator.Calibration c;
         try {
-            c = Calibrator.calibrate(g, samples.inputs(), settings.quantOptions());
+            c = Pipeline.calibrate(g, samples.inputs(), ps, PhaseListener.NONE);
         } catch (UnsupportedModelException | IllegalArgumentException e) {
             return new Analysis(session, settings, null, null, samples.source(), null, null, "Cannot quantize this model: "
                     + e.getMessage());
         }
         try {
             Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(session.file()), g, c, samples.inputs(),
-                    settings.pipelineSettings(), PhaseListener.NONE);
+                    ps, PhaseListener.NONE);
             return new Analysis(session, settings, c.graph(), c.fidelity(), samples.source(), p,
                     TraceMap.of(p.compiled()), null);
         } catch (CompileException | UnsupportedModelException | IllegalArgumentException e) {

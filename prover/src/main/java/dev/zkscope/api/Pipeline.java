@@ -125,13 +125,21 @@ public final class Pipeline {
      */
     public static Prepared prepare(String name, Graph graph, List<List<Tensor>> calibrationInputs, Settings settings,
                                    PhaseListener listener) {
-        Calibrator.Calibration cal = listener.timed("quantize",
-                () -> Calibrator.calibrate(graph, calibrationInputs, settings.quant()));
-        return prepare(name, graph, cal, calibrationInputs, settings, listener);
+        return prepare(name, graph, calibrate(graph, calibrationInputs, settings, listener), calibrationInputs, settings,
+                listener);
     }
 
     /**
-     * Compiles a graph already calibrated (by {@link Calibrator#calibrate} with {@code settings.quant()} on
+     * The first half of {@link #prepare(String, Graph, List, Settings, PhaseListener)}, as the "quantize" phase:
+     * calibrates and quantizes the graph on the inputs, with its fidelity report.
+     */
+    public static Calibrator.Calibration calibrate(Graph graph, List<List<Tensor>> calibrationInputs, Settings settings,
+                                                   PhaseListener listener) {
+        return listener.timed("quantize", () -> Calibrator.calibrate(graph, calibrationInputs, settings.quant()));
+    }
+
+    /**
+     * Compiles a graph already calibrated (by {@link #calibrate} with the same settings on
      * {@code calibrationInputs}), for callers that show the quantization even when compilation fails. The input domain
      * is widened to cover the calibration inputs, as in {@link #prepare(String, Graph, List, Settings, PhaseListener)};
      * with no inputs it is the settings' own.
