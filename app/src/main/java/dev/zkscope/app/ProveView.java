@@ -129,6 +129,7 @@ final class ProveView extends BorderPane {
         pvm.elapsedProperty().addListener((o, a, b) -> timeline.show(pvm.phases(), b.doubleValue()));
         vm.analysisProperty().addListener((o, a, an) -> showPlan(an));
         pvm.forecastProperty().addListener((o, a, f) -> showPlan(vm.analysis()));
+        pvm.lastProperty().addListener((o, a, r) -> showPlan(vm.analysis()));
         showPlan(vm.analysis());
         updateButtons();
     }
@@ -167,7 +168,10 @@ final class ProveView extends BorderPane {
                 + p.numQueries() + " FRI queries at blowup 2^" + p.logBlowup() + " + " + p.grindingBits()
                 + " grinding bits), zero knowledge " + (p.zeroKnowledge() ? "on" : "off") + ", input "
                 + a.settings().input().name().toLowerCase() + ", weights "
-                + a.settings().weights().name().toLowerCase() + ".\n" + forecastText(pvm.forecastProperty().get()));
+                + a.settings().weights().name().toLowerCase() + ". " + (a.prepared().hasProvingKey()
+                ? "Its proving key is derived: the next proof reuses it (no keygen)."
+                : "The first proof derives its proving key; later proofs with these settings reuse it.") + "\n"
+                + forecastText(pvm.forecastProperty().get()));
         plan.setTooltip(new Tooltip(Terms.SECURITY_BITS + "\n\n" + Terms.FRI));
     }
 

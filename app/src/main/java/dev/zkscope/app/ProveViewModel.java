@@ -325,7 +325,10 @@ public final class ProveViewModel {
         Task<Object[]> compile = new Task<>() {
             @Override
             protected Object[] call() throws Exception {
-                Analysis v = mode == ScaledVariants.Mode.ROWS ? padded(base, logN) : variant(base, shape, mode, step);
+                // The first height is the open model's own circuit: prove that analysis itself, whose proving key an
+                // earlier proof may have derived already.
+                Analysis v = mode != ScaledVariants.Mode.ROWS ? variant(base, shape, mode, step)
+                        : step == 0 ? base : padded(base, logN);
                 CostModel m = CostModel.loadOrCalibrate();
                 CostModel.Prediction p = m.predict(v.prepared().shape());
                 Runtime rt = Runtime.getRuntime();

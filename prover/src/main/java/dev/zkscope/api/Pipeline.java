@@ -69,7 +69,8 @@ public final class Pipeline {
         private final Calibrator.Calibration calibration;
         private final CompiledModel compiled;
         private final Settings settings;
-        private ProvingKey provingKey;
+        /** Set once, under this object's lock, by the first proof; read without it (never blocks on a keygen). */
+        private volatile ProvingKey provingKey;
 
         Prepared(String name, Graph graph, Calibrator.Calibration calibration, CompiledModel compiled, Settings settings) {
             this.name = name;
@@ -95,9 +96,9 @@ public final class Pipeline {
         /**
          * Whether the proving key has been derived (by an earlier proof): the next proof skips keygen. It belongs to
          * this object, which is immutable in everything the key depends on (circuit, parameters, committed columns);
-         * other settings make another Prepared, never a stale key.
+         * other settings make another Prepared, never a stale key. Does not wait for a keygen in progress.
          */
-        public synchronized boolean hasProvingKey() {
+        public boolean hasProvingKey() {
             return provingKey != null;
         }
 
