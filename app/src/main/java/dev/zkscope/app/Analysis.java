@@ -38,9 +38,16 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
                        FidelityReport fidelity, String calibration, Pipeline.Prepared prepared, TraceMap trace,
                        String problem) {
     public Analysis {
+        // The prepared model (and the proving key it keeps) must be the one these settings make: never a stale key.
         if (prepared != null && !prepared.settings().params().equals(settings.proofParameters())) {
             throw new IllegalArgumentException("the prepared model's proof parameters (" + prepared.settings().params()
                     + ") are not the settings' (" + settings.proofParameters() + ")");
+        }
+        if (prepared != null && (prepared.settings().compile().input() != settings.input()
+                || prepared.settings().compile().weights() != settings.weights())) {
+            throw new IllegalArgumentException("the prepared model's visibility (input "
+                    + prepared.settings().compile().input() + ", weights " + prepared.settings().compile().weights()
+                    + ") is not the settings' (input " + settings.input() + ", weights " + settings.weights() + ")");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.zkscope.app;
 
 import dev.zkscope.api.Pipeline;
+import dev.zkscope.ir.BadInputException;
 import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.InputFileException;
 import dev.zkscope.ir.InputFiles;
@@ -102,6 +103,11 @@ final class ProveJob {
         dev.zkscope.api.ProveRun r;
         try {
             r = Pipeline.prove(analysis.prepared(), List.of(input.tensor()), live, null, this::isCancelled, heap);
+        } catch (BadInputException e) {
+            throw new IllegalStateException("The proved input (" + input.source() + ") does not fit the compiled "
+                    + "circuit: " + e.getMessage() + ". In the app, the circuit's input domain covers the calibration "
+                    + "inputs: put inputs like this one in " + stem(analysis.session().file())
+                    + ".testset.json beside the model.", e);
         } catch (Pipeline.ConstraintViolationException e) {
             throw new IllegalStateException("the witness violates " + e.violations().size() + " constraint(s), first: "
                     + e.violations().get(0) + "; this is a compiler bug, please report it with the model", e);
@@ -122,11 +128,13 @@ final class ProveJob {
 
     record Input(Tensor tensor, String source) {}
 
+    private static String stem(Path model) {
+        return Pipeline.modelName(model);
+    }
+
     /** The model's sibling NAME.input.json (EZKL format) if it fits, else the first seeded synthetic input. */
     static Input input(Path model, Graph g) {
-        String file = model.getFileName().toString();
-        String stem = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
-        Path p = model.resolveSibling(stem + ".input.json");
+        Path p = model.resolveSibling(stem(model) + ".input.json");
         if (Files.isRegularFile(p)) {
             try {
                 return new Input(InputFiles.readInput(p, g).get(0), p.getFileName().toString());

@@ -386,7 +386,8 @@ public final class ProveViewModel {
         dev.zkscope.ir.Graph g = new dev.zkscope.onnx.OnnxImporter().load(v.model().toByteArray(), file,
                 dev.zkscope.onnx.ImportOptions.defaults());
         ModelSession session = new ModelSession(file, g, dev.zkscope.viz.LayerRows.fromGraph(g), null);
-        Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(file), g, dev.zkscope.ir.InputFiles.synthetic(g, 16, 1),
+        Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(file), g,
+                dev.zkscope.ir.InputFiles.synthetic(g, 16, 1),
                 base.settings().pipelineSettings(), PhaseListener.NONE);
         return new Analysis(session, base.settings(), p.quantized(), p.calibration().fidelity(),
                 "16 seeded synthetic inputs", p, null, null);

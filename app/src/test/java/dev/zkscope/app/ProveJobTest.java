@@ -117,6 +117,11 @@ class ProveJobTest {
         assertThatThrownBy(() -> new Analysis(mlp.session(), mlp.settings().withZeroKnowledge(false), mlp.quantized(),
                 mlp.fidelity(), mlp.calibration(), mlp.prepared(), null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proof parameters");
+        assertThatThrownBy(() -> new Analysis(mlp.session(), mlp.settings().withVisibility(
+                dev.zkscope.compile.CompileOptions.Visibility.PRIVATE,
+                dev.zkscope.compile.CompileOptions.Visibility.PRIVATE),
+                mlp.quantized(), mlp.fidelity(), mlp.calibration(), mlp.prepared(), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("visibility");
     }
 
     @Test
