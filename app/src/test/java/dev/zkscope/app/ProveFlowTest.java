@@ -216,5 +216,21 @@ class ProveFlowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(verdict(robot)).contains("Accepted");
         assertThat(dev.zkscope.api.Pipeline.verify(r1.vk(), r3.publicValues(), r3.proof()).accepted()).isFalse();
+
+        // Back to zero knowledge on: the analysis made for those settings comes back, with the key derived for it.
+        Analysis noZk = app.vm.analysis();
+        robot.interact(() -> app.vm.applySettings(app.vm.settings().withZeroKnowledge(true)));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != noZk
+                && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.vm.analysis()).isSameAs(first);
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 4
+                && !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        ProveRun r4 = app.pvm.runs().get(3);
+        assertThat(r4.keyReused()).isTrue();
+        assertThat(r4.vk()).isSameAs(r1.vk());
+        assertThat(r4.verdict().accepted()).isTrue();
     }
 }
