@@ -1,5 +1,6 @@
 package dev.zkscope.app;
 
+import dev.zkscope.api.Pipeline;
 import dev.zkscope.compile.CompiledModel;
 import dev.zkscope.compile.CostLedger;
 import dev.zkscope.compile.LayerCost;
@@ -18,21 +19,42 @@ import java.util.Map;
 
 /**
  * What the prover's pipeline computed for one open model under one set of settings: the calibrated quantization with
- * its fidelity and lookup tables, and the compiled circuit with its exact cost ledger. Immutable; replaced as a whole
- * when settings change.
+ * its fidelity and lookup tables, and the compiled circuit with its exact cost ledger, as the prover's
+ * {@link Pipeline.Prepared}, which also keeps the proving key once a proof has derived it: proving the same analysis
+ * again reuses that key. Immutable apart from that key; replaced as a whole when settings change, so a new setting
+ * always means a new Prepared and a new key.
  *
  * @param session        the model it belongs to
  * @param settings       the settings it was computed with
  * @param quantized      the quantized graph, or null when the model cannot be quantized (see {@code problem})
  * @param fidelity       quantized against float on the calibration inputs, or null
  * @param calibration    where the calibration inputs came from
- * @param compiled       the compiled circuit, or null when it could not be compiled (see {@code problem})
+ * @param prepared       the model quantized and compiled for the prover (with its proving key once derived), or null
+ *                       when it could not be compiled (see {@code problem})
  * @param trace          the compiled trace for the heatmap, or null
  * @param problem        null, or why the model could not be analysed further (shown to the user)
  */
 public record Analysis(ModelSession session, ModelSettings settings, QuantizedGraph quantized,
-                       FidelityReport fidelity, String calibration, CompiledModel compiled, TraceMap trace,
+                       FidelityReport fidelity, String calibration, Pipeline.Prepared prepared, TraceMap trace,
                        String problem) {
+    public Analysis {
+        // The prepared model (and the proving key it keeps) must be the one these settings make: never a stale key.
+        if (prepared != null && !prepared.settings().params().equals(settings.proofParameters())) {
+            throw new IllegalArgumentException("the prepared model's proof parameters (" + prepared.settings().params()
+                    + ") are not the settings' (" + settings.proofParameters() + ")");
+        }
+        if (prepared != null && (prepared.settings().compile().input() != settings.input()
+                || prepared.settings().compile().weights() != settings.weights())) {
+            throw new IllegalArgumentException("the prepared model's visibility (input "
+                    + prepared.settings().compile().input() + ", weights " + prepared.settings().compile().weights()
+                    + ") is not the settings' (input " + settings.input() + ", weights " + settings.weights() + ")");
+        }
+    }
+
+    /** The compiled circuit, or null when it could not be compiled (see {@code problem}). */
+    public CompiledModel compiled() {
+        return prepared == null ? null : prepared.compiled();
+    }
 
     public List<LookupTablesView.Entry> lookupTables() {
         if (quantized == null) {
@@ -44,12 +66,12 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
 
     /** The other arithmetizations' per-layer estimates, or null when not compiled. */
     public List<LayerEstimate> estimates() {
-        return compiled == null ? null : Estimates.of(compiled.layers(), estimateParams());
+        return compiled() == null ? null : Estimates.of(compiled().layers(), estimateParams());
     }
 
     /** Whole-model totals of the estimates, or null when not compiled. */
     public Estimates.Totals estimateTotals() {
-        if (compiled == null) {
+        if (compiled() == null) {
             return null;
         }
         long largest = 0;
@@ -67,7 +89,7 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
 
     /** The ledger, or null when not compiled. */
     public CostLedger ledger() {
-        return compiled == null ? null : compiled.ledger();
+        return compiled() == null ? null : compiled().ledger();
     }
 
     /** The layer table's rows with the ledger's costs. */

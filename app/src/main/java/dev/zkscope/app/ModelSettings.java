@@ -1,5 +1,6 @@
 package dev.zkscope.app;
 
+import dev.zkscope.api.Pipeline;
 import dev.zkscope.compile.CompileOptions;
 import dev.zkscope.compile.CompileOptions.Visibility;
 import dev.zkscope.plonk.ProofParameters;
@@ -59,6 +60,11 @@ public record ModelSettings(int batch, Target target, Integer inputScale, Intege
     public CompileOptions compileOptions() {
         return CompileOptions.defaults().withInnerCols(innerCols).withInput(input).withWeights(weights)
                 .withReservedRows(proofParameters().reservedRows());
+    }
+
+    /** The prover pipeline's settings: quantization, compile options and proof parameters. */
+    public Pipeline.Settings pipelineSettings() {
+        return new Pipeline.Settings(quantOptions(), compileOptions(), proofParameters());
     }
 
     public ModelSettings withBatch(int b) {

@@ -1,37 +1,34 @@
 package dev.zkscope.app;
 
-import dev.zkscope.compile.CompiledModel;
-import dev.zkscope.compile.ModelViolation;
-import dev.zkscope.compile.ModelWitness;
+import dev.zkscope.api.Pipeline;
+import dev.zkscope.ir.BadInputException;
 import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.InputFileException;
 import dev.zkscope.ir.InputFiles;
 import dev.zkscope.ir.Tensor;
-import dev.zkscope.plonk.Proof;
-import dev.zkscope.plonk.ProofParameters;
-import dev.zkscope.plonk.ProofSystem;
-import dev.zkscope.plonk.ProvingKey;
-import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.profile.HeapSampler;
 import dev.zkscope.profile.PhaseListener;
-import dev.zkscope.quant.QTensor;
 import dev.zkscope.viz.run.PhaseTime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * One proof run on a worker thread: key generation, witness generation on the model's sample input, the mock-prover
- * check, the prover's rounds and verification, each a named phase reported to a listener as it starts and ends, with
- * the heap sampled throughout. Cancellation is honoured at every phase boundary.
+ * One proof run on a worker thread, through the prover's {@link Pipeline#prove}: witness generation on the model's
+ * sample input, the mock-prover check, key generation (only the first time an analysis is proved: the key stays in
+ * its {@link Pipeline.Prepared}), the prover's rounds and verification. This class only adapts the run to the window:
+ * each phase goes to a listener as it starts and ends (on the run's clock), the heap is sampled throughout into a
+ * sampler the window reads live, and cancellation (the flag, or an interrupt) is honoured at every phase boundary.
  */
 final class ProveJob {
     /** The phases in order, for the progress bar; the prover's rounds are named by the prover. */
-    static final List<String> PHASES = List.of("keygen", "witness", "check", "witness commit", "permutation",
+    static final List<String> PHASES = List.of("witness", "check", "keygen", "witness commit", "permutation",
             "lookups", "quotient", "openings", "fri", "verify");
 
     private final Analysis analysis;
@@ -39,21 +36,39 @@ final class ProveJob {
     private final Consumer<PhaseTime> onPhase;
     private final BooleanSupplier cancelled;
     private final HeapSampler heap = new HeapSampler(20);
-    private final List<PhaseTime> done = new ArrayList<>();
-    private long t0;
-
     private final Forecast forecast;
+    private final boolean keyReady;
+    private volatile long t0 = System.nanoTime();
 
     ProveJob(Analysis analysis, int id, Forecast forecast, Consumer<PhaseTime> onPhase, BooleanSupplier cancelled) {
+        if (analysis.prepared() == null) {
+            throw new IllegalArgumentException("the model is not compiled: " + analysis.problem());
+        }
         this.forecast = forecast;
         this.analysis = analysis;
         this.id = id;
         this.onPhase = onPhase;
         this.cancelled = cancelled;
+        this.keyReady = analysis.prepared().hasProvingKey();
     }
 
     HeapSampler heap() {
         return heap;
+    }
+
+    /** Whether the proving key was derived by an earlier run when this job was made: then there is no keygen. */
+    boolean keyReused() {
+        return keyReady;
+    }
+
+    /** The phases this run reports, in order: {@link #PHASES}, without keygen when the key is reused. */
+    List<String> expectedPhases() {
+        if (!keyReady) {
+            return PHASES;
+        }
+        List<String> p = new ArrayList<>(PHASES);
+        p.remove("keygen");
+        return p;
     }
 
     /** Milliseconds since the run started. */
@@ -62,76 +77,64 @@ final class ProveJob {
     }
 
     ProveRun run() {
-        CompiledModel cm = analysis.compiled();
-        ProofParameters params = analysis.settings().proofParameters();
-        Graph g = analysis.session().graph();
-        t0 = System.nanoTime();
-        heap.start();
-        PhaseListener listener = new PhaseListener() {
-            private double start;
+        Input input = input(analysis.session().file(), analysis.session().graph());
+        PhaseListener live = new PhaseListener() {
+            private final Map<String, Double> starts = new HashMap<>();
 
             @Override
             public void phaseStarted(String phase) {
-                checkCancelled();
-                start = elapsed();
+                double start = elapsed();
+                synchronized (starts) {
+                    starts.put(phase, start);
+                }
                 onPhase.accept(new PhaseTime(phase, start, -1));
             }
 
             @Override
             public void phaseFinished(String phase, long nanos) {
-                PhaseTime p = new PhaseTime(phase, start, nanos / 1e6);
-                done.add(p);
-                onPhase.accept(p);
+                Double start;
+                synchronized (starts) {
+                    start = starts.remove(phase);
+                }
+                onPhase.accept(new PhaseTime(phase, start != null ? start : elapsed() - nanos / 1e6, nanos / 1e6));
             }
         };
+        t0 = System.nanoTime();
+        dev.zkscope.api.ProveRun r;
         try {
-            ProvingKey pk = ProofSystem.keygen(cm.circuit(), params, listener);
-            Input input = input(analysis.session().file(), g);
-            long[] q = QTensor.quantize(input.tensor(), analysis.quantized().inputScale()).data();
-            ModelWitness w = listener.timed("witness", () -> cm.witness(q));
-            List<ModelViolation> violations = listener.timed("check", () -> cm.check(w.witness()));
-            if (!violations.isEmpty()) {
-                throw new IllegalStateException("the witness violates " + violations.size() + " constraint(s), first: "
-                        + violations.get(0) + "; this is a compiler bug, please report it with the model");
-            }
-            Proof proof = ProofSystem.prove(pk, w.witness(), listener);
-            byte[] bytes = proof.toBytes();
-            VerifyResult verdict = listener.timed("verify",
-                    () -> ProofSystem.verify(pk.verifyingKey(), w.instance(), bytes));
-            heap.stop();
-            double keygen = 0;
-            double prove = 0;
-            double verify = 0;
-            for (PhaseTime p : done) {
-                if (p.name().equals("keygen")) {
-                    keygen += p.millis();
-                } else if (p.name().equals("verify")) {
-                    verify += p.millis();
-                } else if (!p.name().equals("witness") && !p.name().equals("check")) {
-                    prove += p.millis();
-                }
-            }
-            return new ProveRun(id, analysis.session().displayName(), analysis.settings(), cm.circuit().logN(),
-                    cm.ledger().gadgetRows(), done, keygen, prove, verify, heap.peakBytes(), heap.samples(), bytes,
-                    pk.verifyingKey(), w.publicValues(), w.output(), verdict, input.source(), forecast);
-        } finally {
-            heap.stop();
+            r = Pipeline.prove(analysis.prepared(), List.of(input.tensor()), live, null, this::isCancelled, heap);
+        } catch (BadInputException e) {
+            throw new IllegalStateException("The proved input (" + input.source() + ") does not fit the compiled "
+                    + "circuit: " + e.getMessage() + ". In the app, the circuit's input domain covers the calibration "
+                    + "inputs: put inputs like this one in " + stem(analysis.session().file())
+                    + ".testset.json beside the model.", e);
+        } catch (Pipeline.ConstraintViolationException e) {
+            throw new IllegalStateException("the witness violates " + e.violations().size() + " constraint(s), first: "
+                    + e.violations().get(0) + "; this is a compiler bug, please report it with the model", e);
         }
+        List<PhaseTime> phases = new ArrayList<>();
+        for (dev.zkscope.api.ProveRun.Phase p : r.timeline()) {
+            phases.add(new PhaseTime(p.name(), p.startMillis(), p.millis()));
+        }
+        return new ProveRun(id, analysis.session().displayName(), analysis.settings(), r.logN(),
+                analysis.compiled().ledger().gadgetRows(), phases, r.keygenNanos() / 1e6, r.proveNanos() / 1e6,
+                r.verifyNanos() / 1e6, r.peakHeap(), r.heapSamples(), r.proof(), r.verifyingKey(), r.publicValues(),
+                r.output(), r.verdict(), input.source(), forecast, r.keyReused());
     }
 
-    private void checkCancelled() {
-        if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("proof cancelled");
-        }
+    private boolean isCancelled() {
+        return cancelled.getAsBoolean() || Thread.currentThread().isInterrupted();
     }
 
     record Input(Tensor tensor, String source) {}
 
+    private static String stem(Path model) {
+        return Pipeline.modelName(model);
+    }
+
     /** The model's sibling NAME.input.json (EZKL format) if it fits, else the first seeded synthetic input. */
     static Input input(Path model, Graph g) {
-        String file = model.getFileName().toString();
-        String stem = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
-        Path p = model.resolveSibling(stem + ".input.json");
+        Path p = model.resolveSibling(stem(model) + ".input.json");
         if (Files.isRegularFile(p)) {
             try {
                 return new Input(InputFiles.readInput(p, g).get(0), p.getFileName().toString());

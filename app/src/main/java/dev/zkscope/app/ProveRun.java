@@ -15,11 +15,11 @@ import java.util.List;
  * @param settings     the settings it was compiled and proved with
  * @param logN         the trace has 2^logN rows
  * @param gadgetRows   rows used by gadgets
- * @param phases       the phases on the wall clock (keygen, witness, check, the prover's rounds, verify)
- * @param keygenMillis key generation time
+ * @param phases       the phases on the wall clock (witness, check, keygen, the prover's rounds, verify)
+ * @param keygenMillis key generation time (0 when the key was reused)
  * @param proveMillis  prover time (its rounds only)
  * @param verifyMillis verifier time
- * @param peakHeap     peak used heap while proving, bytes
+ * @param peakHeap     peak used heap during the prover's rounds, bytes
  * @param heap         heap samples over the run
  * @param proof        the proof bytes
  * @param vk           the verifying key
@@ -28,11 +28,13 @@ import java.util.List;
  * @param verdict      the verifier's answer on the honest proof
  * @param inputSource  where the proved input came from
  * @param forecast     the cost model's prediction made before the run, or null if none was ready
+ * @param keyReused    whether the proving key was derived by an earlier run on the same analysis (no keygen phase)
  */
 public record ProveRun(int id, String model, ModelSettings settings, int logN, int gadgetRows, List<PhaseTime> phases,
                        double keygenMillis, double proveMillis, double verifyMillis, long peakHeap,
                        List<HeapSampler.Sample> heap, byte[] proof, VerifyingKey vk, long[] publicValues,
-                       long[] output, VerifyResult verdict, String inputSource, Forecast forecast) {
+                       long[] output, VerifyResult verdict, String inputSource, Forecast forecast,
+                       boolean keyReused) {
     public ProveRun {
         phases = List.copyOf(phases);
         heap = List.copyOf(heap);

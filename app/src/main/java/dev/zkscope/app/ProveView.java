@@ -129,6 +129,7 @@ final class ProveView extends BorderPane {
         pvm.elapsedProperty().addListener((o, a, b) -> timeline.show(pvm.phases(), b.doubleValue()));
         vm.analysisProperty().addListener((o, a, an) -> showPlan(an));
         pvm.forecastProperty().addListener((o, a, f) -> showPlan(vm.analysis()));
+        pvm.lastProperty().addListener((o, a, r) -> showPlan(vm.analysis()));
         showPlan(vm.analysis());
         updateButtons();
     }
@@ -167,7 +168,10 @@ final class ProveView extends BorderPane {
                 + p.numQueries() + " FRI queries at blowup 2^" + p.logBlowup() + " + " + p.grindingBits()
                 + " grinding bits), zero knowledge " + (p.zeroKnowledge() ? "on" : "off") + ", input "
                 + a.settings().input().name().toLowerCase() + ", weights "
-                + a.settings().weights().name().toLowerCase() + ".\n" + forecastText(pvm.forecastProperty().get()));
+                + a.settings().weights().name().toLowerCase() + ". " + (a.prepared().hasProvingKey()
+                ? "Its proving key is derived: the next proof reuses it (no keygen)."
+                : "The first proof derives its proving key; later proofs with these settings reuse it.") + "\n"
+                + forecastText(pvm.forecastProperty().get()));
         plan.setTooltip(new Tooltip(Terms.SECURITY_BITS + "\n\n" + Terms.FRI));
     }
 
@@ -196,11 +200,16 @@ final class ProveView extends BorderPane {
         figures.getChildren().addAll(
                 card("Prove time", Format.millis(r.proveMillis()), predicted(r, true),
                         "Wall time of the prover's rounds, beside the cost model's prediction."),
-                card("Key generation", Format.millis(r.keygenMillis()), "Deriving the proving and verifying keys "
-                        + "(once per circuit)."),
+                r.keyReused()
+                        ? card("Key generation", "reused", "derived by an earlier run", "The proving and verifying "
+                        + "keys are derived once per circuit and parameters: this run reused those of an earlier run "
+                        + "with the same model and settings. Changing a setting derives new keys.")
+                        : card("Key generation", Format.millis(r.keygenMillis()), "Deriving the proving and verifying "
+                        + "keys (once per circuit and parameters; the next proof with these settings reuses them)."),
                 card("Verify time", Format.millis(r.verifyMillis()), "Wall time of the verifier."),
                 card("Peak heap", Format.bytes(r.peakHeap()), predicted(r, false), "Largest used heap sampled during "
-                        + "the run (includes garbage not yet collected), beside the cost model's prediction."),
+                        + "the prover's rounds (includes garbage not yet collected), beside the cost model's "
+                        + "prediction."),
                 card("Proof size", Format.bytes(r.proof().length), "Serialized proof bytes."),
                 card("Security", r.securityBits() + " bits", Terms.SECURITY_BITS),
                 card("Trace", "2^" + r.logN() + " rows", Terms.ROW),

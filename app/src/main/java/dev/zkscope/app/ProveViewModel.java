@@ -1,11 +1,10 @@
 package dev.zkscope.app;
 
-import dev.zkscope.compile.ModelWitness;
-import dev.zkscope.plonk.ProofShape;
-import dev.zkscope.plonk.ProofSystem;
+import dev.zkscope.api.Pipeline;
 import dev.zkscope.predict.CostModel;
 import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.profile.HeapSampler;
+import dev.zkscope.profile.PhaseListener;
 import dev.zkscope.viz.run.PhaseTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +63,7 @@ public final class ProveViewModel {
     private AtomicBoolean cancelFlag;
     private Timeline poll;
     private int nextId = 1;
+    private int expectedPhases = ProveJob.PHASES.size();
 
     public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis) {
         this(executor, notifier, analysis, RunStore.defaultStore());
@@ -115,8 +115,7 @@ public final class ProveViewModel {
                 // The model predicts a warmed-up prover; warm this JVM's up now, in the background, so that the
                 // first measured proof is comparable with the prediction.
                 CostModel.warmUpOnce();
-                CostModel.Prediction p = m.predict(ProofShape.of(a.compiled().circuit(),
-                        a.settings().proofParameters()));
+                CostModel.Prediction p = m.predict(a.prepared().shape());
                 Runtime rt = Runtime.getRuntime();
                 return new Forecast(p.proveSeconds(), p.peakHeapBytes(rt.totalMemory() - rt.freeMemory()), m.origin());
             }
@@ -211,6 +210,7 @@ public final class ProveViewModel {
         AtomicBoolean flag = new AtomicBoolean();
         cancelFlag = flag;
         ProveJob job = new ProveJob(a, nextId, predicted, p -> Platform.runLater(() -> onPhase(p)), flag::get);
+        expectedPhases = job.expectedPhases().size();
         Task<ProveRun> t = new Task<>() {
             @Override
             protected ProveRun call() {
@@ -229,7 +229,8 @@ public final class ProveViewModel {
         }));
         poll.setCycleCount(Timeline.INDEFINITE);
         poll.play();
-        phase.set("Starting...");
+        phase.set(job.keyReused() ? "Starting (the proving key of an earlier run of this circuit is reused)..."
+                : "Starting...");
         t.setOnSucceeded(e -> {
             finish(t);
             ProveRun r = t.getValue();
@@ -244,7 +245,9 @@ public final class ProveViewModel {
             saveHistory();
             last.set(r);
             progress.set(1);
-            phase.set("Done in " + String.format(Locale.ROOT, "%.1f s", job.elapsed() / 1000));
+            phase.set("Done in " + String.format(Locale.ROOT, "%.1f s", job.elapsed() / 1000)
+                    + (r.keyReused() ? "; the proving key was reused (derived by an earlier run with these settings)"
+                    : "; the proving key was derived and is kept for the next proof with these settings"));
             verdict.set(describe(r.verdict(), "the honest proof (" + r.proof().length + " bytes)"));
             LOG.info("proved " + r.model() + ": 2^" + r.logN() + " rows, " + r.proof().length + " bytes");
             if (then != null) {
@@ -322,10 +325,12 @@ public final class ProveViewModel {
         Task<Object[]> compile = new Task<>() {
             @Override
             protected Object[] call() throws Exception {
-                Analysis v = mode == ScaledVariants.Mode.ROWS ? padded(base, logN) : variant(base, shape, mode, step);
+                // The first height is the open model's own circuit: prove that analysis itself, whose proving key an
+                // earlier proof may have derived already.
+                Analysis v = mode != ScaledVariants.Mode.ROWS ? variant(base, shape, mode, step)
+                        : step == 0 ? base : padded(base, logN);
                 CostModel m = CostModel.loadOrCalibrate();
-                CostModel.Prediction p = m.predict(ProofShape.of(v.compiled().circuit(),
-                        base.settings().proofParameters()));
+                CostModel.Prediction p = m.predict(v.prepared().shape());
                 Runtime rt = Runtime.getRuntime();
                 return new Object[] {v, new Forecast(p.proveSeconds(), p.peakHeapBytes(rt.totalMemory()
                         - rt.freeMemory()), m.origin())};
@@ -354,21 +359,25 @@ public final class ProveViewModel {
 
     private Task<Object[]> sweepCompile;
 
-    /** The base circuit's layout (its inner columns), only padded to 2^logN rows. */
+    /**
+     * The base circuit's layout (its inner columns), only padded to 2^logN rows: the same calibrated model recompiled
+     * by the prover's pipeline, a new Prepared with its own proving key.
+     */
     static Analysis padded(Analysis base, int logN) {
-        dev.zkscope.compile.CompileOptions o = base.settings().compileOptions();
+        Pipeline.Prepared p = base.prepared();
+        dev.zkscope.compile.CompileOptions o = p.settings().compile();
         int cols = base.compiled().layout().geometry().innerCols();
         dev.zkscope.compile.CompileOptions padded = new dev.zkscope.compile.CompileOptions(cols,
                 o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
                 Math.max(o.minLogN(), logN), Math.max(o.maxLogN(), logN), o.inputAbsMax());
-        dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(base.quantized(), padded);
-        return new Analysis(base.session(), base.settings(), base.quantized(), base.fidelity(), base.calibration(), cm,
-                null, null);
+        Pipeline.Prepared recompiled = Pipeline.recompile(p, p.name(), padded, PhaseListener.NONE);
+        return new Analysis(base.session(), base.settings(), base.quantized(), base.fidelity(), base.calibration(),
+                recompiled, null, null);
     }
 
     /**
      * A synthetic variant of the base model's shape: built as ONNX, imported, calibrated on seeded synthetic inputs
-     * and compiled with the base settings. Throws when it cannot be compiled.
+     * and compiled with the base settings through the prover's pipeline. Throws when it cannot be compiled.
      */
     static Analysis variant(Analysis base, ScaledVariants.Shape shape, ScaledVariants.Mode mode, int step)
             throws dev.zkscope.onnx.ModelLoadException {
@@ -377,12 +386,11 @@ public final class ProveViewModel {
         dev.zkscope.ir.Graph g = new dev.zkscope.onnx.OnnxImporter().load(v.model().toByteArray(), file,
                 dev.zkscope.onnx.ImportOptions.defaults());
         ModelSession session = new ModelSession(file, g, dev.zkscope.viz.LayerRows.fromGraph(g), null);
-        dev.zkscope.quant.Calibrator.Calibration c = dev.zkscope.quant.Calibrator.calibrate(g,
-                dev.zkscope.ir.InputFiles.synthetic(g, 16, 1), base.settings().quantOptions());
-        dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(c.graph(),
-                base.settings().compileOptions());
-        return new Analysis(session, base.settings(), c.graph(), c.fidelity(), "16 seeded synthetic inputs", cm, null,
-                null);
+        Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(file), g,
+                dev.zkscope.ir.InputFiles.synthetic(g, 16, 1),
+                base.settings().pipelineSettings(), PhaseListener.NONE);
+        return new Analysis(session, base.settings(), p.quantized(), p.calibration().fidelity(),
+                "16 seeded synthetic inputs", p, null, null);
     }
 
     /** Saves the runs table; a failure is logged and reported once, and the runs stay in the window. */
@@ -447,7 +455,7 @@ public final class ProveViewModel {
 
     private void updateProgress() {
         long finished = phases.stream().filter(x -> !x.running()).count();
-        progress.set(Math.min(0.99, finished / (double) ProveJob.PHASES.size()));
+        progress.set(Math.min(0.99, finished / (double) Math.max(1, expectedPhases)));
     }
 
     /** Verifies the last proof again, as the verifier receives it. */
@@ -456,8 +464,8 @@ public final class ProveViewModel {
         if (r == null) {
             return null;
         }
-        return verifyInBackground(() -> describe(ProofSystem.verify(r.vk(), ModelWitness.instanceOf(r.publicValues()),
-                r.proof()), "the honest proof (" + r.proof().length + " bytes)"));
+        return verifyInBackground(() -> describe(Pipeline.verify(r.vk(), r.publicValues(), r.proof()),
+                "the honest proof (" + r.proof().length + " bytes)"));
     }
 
     /** Tamper demo: flips one bit of byte {@code index} of the proof and verifies. */
@@ -471,8 +479,7 @@ public final class ProveViewModel {
         bad[i] ^= 0x10;
         String what = String.format(Locale.ROOT, "the proof with byte %,d of %,d flipped (0x%02x \u2192 0x%02x)", i,
                 bad.length, r.proof()[i] & 0xff, bad[i] & 0xff);
-        return verifyInBackground(() -> describe(ProofSystem.verify(r.vk(),
-                ModelWitness.instanceOf(r.publicValues()), bad), what));
+        return verifyInBackground(() -> describe(Pipeline.verify(r.vk(), r.publicValues(), bad), what));
     }
 
     /** Tamper demo: claims a different output (the last public value plus one) and verifies the honest proof. */
@@ -486,7 +493,7 @@ public final class ProveViewModel {
         pub[i] += 1;
         String what = String.format(Locale.ROOT, "the honest proof against a changed claimed output (public value %d:"
                 + " %d \u2192 %d)", i, r.publicValues()[i], pub[i]);
-        return verifyInBackground(() -> describe(ProofSystem.verify(r.vk(), ModelWitness.instanceOf(pub), r.proof()),
+        return verifyInBackground(() -> describe(Pipeline.verify(r.vk(), pub, r.proof()),
                 what));
     }
 

@@ -107,6 +107,7 @@ final class Report {
             o.put("zero_knowledge", r.settings().zeroKnowledge());
             o.put("log_n", r.logN());
             o.put("keygen_ms", r.keygenMillis());
+            o.put("key_reused", r.keyReused());
             o.put("prove_ms", r.proveMillis());
             o.put("verify_ms", r.verifyMillis());
             o.put("peak_heap_bytes", r.peakHeap());
@@ -213,7 +214,7 @@ final class Report {
             for (ProveRun r : runs) {
                 sb.append("<tr><td>").append(r.id()).append("</td><td>").append(h(r.model())).append("</td><td>")
                         .append(h(r.settings().preset())).append("</td><td>2^").append(r.logN()).append("</td><td>")
-                        .append(Format.millis(r.keygenMillis())).append("</td><td>")
+                        .append(r.keyReused() ? "reused" : Format.millis(r.keygenMillis())).append("</td><td>")
                         .append(Format.millis(r.proveMillis())).append("</td><td>")
                         .append(Format.millis(r.verifyMillis())).append("</td><td>")
                         .append(Format.bytes(r.peakHeap())).append("</td><td>").append(Format.bytes(r.proof().length))

@@ -16,7 +16,7 @@ package dev.zkscope.app;
  * @param innerCols        inner columns (0 = auto)
  * @param logN             the trace had 2^logN rows
  * @param gadgetRows       rows used by gadgets
- * @param keygenMillis     key generation time
+ * @param keygenMillis     key generation time (0 when the key was reused)
  * @param proveMillis      prover time (its rounds)
  * @param verifyMillis     verifier time
  * @param peakHeap         peak used heap while proving, bytes
@@ -25,12 +25,19 @@ package dev.zkscope.app;
  * @param predictedHeap    the cost model's predicted peak heap, or null
  * @param accepted         whether the verifier accepted the honest proof
  * @param verdict          the verifier's answer in words
+ * @param keyReused        whether the proving key was reused from an earlier run of the session; null in runs saved
+ *                         before this was recorded (they always derived the key)
  */
 public record RunRecord(int id, String finishedAt, String model, String preset, int securityBits,
                         boolean zeroKnowledge, Integer inputScale, Integer paramScale, int innerCols, int logN,
                         int gadgetRows, double keygenMillis, double proveMillis, double verifyMillis, long peakHeap,
                         long proofBytes, Double predictedSeconds, Long predictedHeap, boolean accepted,
-                        String verdict) {
+                        String verdict, Boolean keyReused) {
+
+    /** Whether the key was reused (false for runs saved before this was recorded). */
+    public boolean reusedKey() {
+        return Boolean.TRUE.equals(keyReused);
+    }
 
     static RunRecord of(ProveRun r, java.time.Instant when) {
         ModelSettings s = r.settings();
@@ -39,6 +46,6 @@ public record RunRecord(int id, String finishedAt, String model, String preset, 
                 r.proveMillis(), r.verifyMillis(), r.peakHeap(), r.proof().length,
                 r.forecast() == null ? null : r.forecast().proveSeconds(),
                 r.forecast() == null ? null : r.forecast().peakHeapBytes(), r.verdict().accepted(),
-                String.valueOf(r.verdict()));
+                String.valueOf(r.verdict()), r.keyReused());
     }
 }

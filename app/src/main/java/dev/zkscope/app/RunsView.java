@@ -48,7 +48,9 @@ final class RunsView extends BorderPane {
                                 + (r.innerCols() == 0 ? "auto" : String.valueOf(r.innerCols()))),
                 col("Rows", "Trace height 2^k and the rows used by gadgets.",
                         r -> "2^" + r.logN() + " (" + Format.count(r.gadgetRows()) + " used)"),
-                col("Keygen", "Key generation time.", r -> Format.millis(r.keygenMillis())),
+                col("Keygen", "Key generation time; \"reused\" when the run reused the proving key of an earlier run "
+                        + "with the same model and settings.", r -> r.reusedKey() ? "reused"
+                        : Format.millis(r.keygenMillis())),
                 col("Prove", "Prover time (its rounds).", r -> Format.millis(r.proveMillis())),
                 col("Predicted", "The cost model's prediction of the prover time, made before the run.",
                         r -> r.predictedSeconds() == null ? "" : Format.millis(r.predictedSeconds() * 1000)),

@@ -59,4 +59,22 @@ class AnalyzerTest {
                 dev.zkscope.viz.BlowupView.chart(sigmoid.ledger(), false))));
         assertThat(html).startsWith("<!DOCTYPE html>").contains("data:image/png;base64,").contains("/Tanh");
     }
+
+    @Test
+    void analyzer_returnsTheKeptAnalysis_onlyForTheSameSessionAndEqualSettings() throws Exception {
+        Analyzer analyzer = new Analyzer();
+        ModelSettings on = ModelSettings.defaults().withPreset("testing");
+        ModelSettings off = on.withZeroKnowledge(false);
+        Analysis a = analyzer.analyze(sigmoid.session(), on);
+        Analysis b = analyzer.analyze(sigmoid.session(), off);
+        assertThat(b).isNotSameAs(a);
+        assertThat(b.prepared()).isNotSameAs(a.prepared());
+        assertThat(analyzer.analyze(sigmoid.session(), ModelSettings.defaults().withPreset("testing"))).isSameAs(a);
+        assertThat(analyzer.analyze(sigmoid.session(), off)).isSameAs(b);
+        // Another session (the model opened again) never gets an analysis of the previous one.
+        ModelSession reopened = new ModelLoader(GraphLayout::estimateWidth).load(sigmoid.session().file(), 1);
+        Analysis c = analyzer.analyze(reopened, on);
+        assertThat(c).isNotSameAs(a);
+        assertThat(c.prepared()).isNotSameAs(a.prepared());
+    }
 }

@@ -165,4 +165,72 @@ class ProveFlowTest {
         assertThat(app.vm.session()).isSameAs(before);
         assertThat(robot.lookup("#proveButton").queryButton().isDisabled()).isFalse();
     }
+
+    @Test
+    void proveTwice_reusesTheKey_andASettingsChangeDerivesAFreshOne(FxRobot robot) throws Exception {
+        openCompiled(robot, "mlp");
+        Analysis first = app.vm.analysis();
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 1
+                && !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        ProveRun r1 = app.pvm.runs().get(0);
+        assertThat(r1.keyReused()).isFalse();
+        assertThat(app.pvm.phases()).extracting(p -> p.name()).contains("keygen");
+        assertThat(app.pvm.phaseProperty().get()).contains("derived and is kept");
+
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 2
+                && !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        ProveRun r2 = app.pvm.runs().get(1);
+        assertThat(app.vm.analysis()).isSameAs(first);
+        assertThat(r2.keyReused()).isTrue();
+        assertThat(r2.vk()).isSameAs(r1.vk());
+        assertThat(r2.verdict().accepted()).isTrue();
+        assertThat(app.pvm.phases()).extracting(p -> p.name()).doesNotContain("keygen").contains("fri", "verify");
+        assertThat(app.pvm.progressProperty().get()).isEqualTo(1.0);
+        assertThat(app.pvm.phaseProperty().get()).contains("proving key was reused");
+        assertThat(robot.lookup(".figure").queryAllAs(Label.class)).extracting(Label::getText).contains("reused");
+        assertThat(new RunStore(app.runsFile).load().runs()).extracting(RunRecord::reusedKey)
+                .containsExactly(false, true);
+
+        // Zero knowledge off: a new analysis with a new Prepared, so a new key, and its proof verifies against it.
+        robot.interact(() -> app.vm.applySettings(app.vm.settings().withZeroKnowledge(false)));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != first
+                && app.vm.analysis().compiled() != null && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.vm.analysis().prepared().hasProvingKey()).isFalse();
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 3
+                && !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        ProveRun r3 = app.pvm.runs().get(2);
+        assertThat(r3.keyReused()).isFalse();
+        assertThat(r3.settings().zeroKnowledge()).isFalse();
+        assertThat(r3.vk()).isNotSameAs(r1.vk());
+        assertThat(app.pvm.phases()).extracting(p -> p.name()).contains("keygen");
+        assertThat(verdict(robot)).contains("Accepted");
+        robot.clickOn("#verifyButton");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(verdict(robot)).contains("Accepted");
+        assertThat(dev.zkscope.api.Pipeline.verify(r1.vk(), r3.publicValues(), r3.proof()).accepted()).isFalse();
+
+        // Back to zero knowledge on: the analysis made for those settings comes back, with the key derived for it.
+        Analysis noZk = app.vm.analysis();
+        robot.interact(() -> app.vm.applySettings(app.vm.settings().withZeroKnowledge(true)));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != noZk
+                && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.vm.analysis()).isSameAs(first);
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 4
+                && !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        ProveRun r4 = app.pvm.runs().get(3);
+        assertThat(r4.keyReused()).isTrue();
+        assertThat(r4.vk()).isSameAs(r1.vk());
+        assertThat(r4.verdict().accepted()).isTrue();
+    }
 }

@@ -25,11 +25,15 @@ class ProveJobTest {
     @Test
     void run_reportsEveryPhaseInOrder_andVerifies() {
         List<PhaseTime> seen = new ArrayList<>();
-        ProveRun r = new ProveJob(mlp, 1, null, seen::add, () -> false).run();
+        Analysis fresh = new Analyzer().analyze(mlp.session(), mlp.settings());
+        ProveRun r = new ProveJob(fresh, 1, null, seen::add, () -> false).run();
         assertThat(r.verdict().accepted()).isTrue();
         assertThat(r.phases()).extracting(PhaseTime::name).containsExactlyElementsOf(ProveJob.PHASES);
         assertThat(seen.stream().filter(PhaseTime::running).map(PhaseTime::name)).containsExactlyElementsOf(
                 ProveJob.PHASES);
+        assertThat(r.heap()).isNotEmpty();
+        assertThat(r.keygenMillis()).isPositive();
+        assertThat(r.keyReused()).isFalse();
         assertThat(r.proveMillis()).isPositive();
         assertThat(r.peakHeap()).isPositive();
         assertThat(r.proof().length).isPositive();
@@ -39,10 +43,12 @@ class ProveJobTest {
     }
 
     @Test
-    void run_cancelledAfterKeygen_stopsAtTheNextPhase() {
+    void run_cancelledAfterKeygen_stopsAtTheNextPhase() throws Exception {
+        // A fresh analysis: its proving key is not derived yet, so this run has a keygen phase.
+        Analysis fresh = new Analyzer().analyze(mlp.session(), mlp.settings());
         AtomicBoolean cancel = new AtomicBoolean();
         List<String> started = new ArrayList<>();
-        ProveJob job = new ProveJob(mlp, 1, null, p -> {
+        ProveJob job = new ProveJob(fresh, 1, null, p -> {
             if (p.running()) {
                 started.add(p.name());
             } else if (p.name().equals("keygen")) {
@@ -50,7 +56,72 @@ class ProveJobTest {
             }
         }, cancel::get);
         assertThatThrownBy(job::run).isInstanceOf(CancellationException.class);
-        assertThat(started).containsExactly("keygen");
+        assertThat(started).containsExactly("witness", "check", "keygen");
+        // The key derived before the cancellation is kept: the next run reuses it and verifies.
+        assertThat(fresh.prepared().hasProvingKey()).isTrue();
+        ProveRun r = new ProveJob(fresh, 2, null, p -> { }, () -> false).run();
+        assertThat(r.keyReused()).isTrue();
+        assertThat(r.verdict().accepted()).isTrue();
+    }
+
+    @Test
+    void twoRunsOnTheSameAnalysis_deriveTheKeyOnce() throws Exception {
+        Analysis a = new Analyzer().analyze(mlp.session(), mlp.settings());
+        List<PhaseTime> first = new ArrayList<>();
+        ProveJob job1 = new ProveJob(a, 1, null, first::add, () -> false);
+        assertThat(job1.keyReused()).isFalse();
+        assertThat(job1.expectedPhases()).contains("keygen");
+        ProveRun r1 = job1.run();
+        assertThat(r1.keyReused()).isFalse();
+        assertThat(r1.keygenMillis()).isPositive();
+        assertThat(first).extracting(PhaseTime::name).contains("keygen");
+
+        List<PhaseTime> second = new ArrayList<>();
+        ProveJob job2 = new ProveJob(a, 2, null, second::add, () -> false);
+        assertThat(job2.keyReused()).isTrue();
+        ProveRun r2 = job2.run();
+        assertThat(r2.keyReused()).isTrue();
+        assertThat(r2.keygenMillis()).isZero();
+        assertThat(second).extracting(PhaseTime::name).doesNotContain("keygen");
+        assertThat(r2.phases()).extracting(PhaseTime::name).containsExactlyElementsOf(job2.expectedPhases());
+        assertThat(r2.vk()).isSameAs(r1.vk());
+        assertThat(r2.verdict().accepted()).isTrue();
+        assertThat(RunRecord.of(r2, java.time.Instant.now()).reusedKey()).isTrue();
+    }
+
+    @Test
+    void aSettingsChange_getsAFreshKey_andItsProofVerifiesAgainstTheNewKey() throws Exception {
+        Analysis a = new Analyzer().analyze(mlp.session(), mlp.settings());
+        ProveRun before = new ProveJob(a, 1, null, p -> { }, () -> false).run();
+        for (ModelSettings changed : List.of(mlp.settings().withZeroKnowledge(false),
+                mlp.settings().withPreset("standard"))) {
+            Analysis b = new Analyzer().analyze(mlp.session(), changed);
+            assertThat(b.prepared()).isNotSameAs(a.prepared());
+            assertThat(b.prepared().settings().params()).isEqualTo(changed.proofParameters());
+            ProveJob job = new ProveJob(b, 2, null, p -> { }, () -> false);
+            assertThat(job.keyReused()).isFalse();
+            ProveRun after = job.run();
+            assertThat(after.keyReused()).as(changed.toString()).isFalse();
+            assertThat(after.phases()).extracting(PhaseTime::name).contains("keygen");
+            assertThat(after.vk()).isNotSameAs(before.vk());
+            assertThat(after.verdict().accepted()).isTrue();
+            assertThat(dev.zkscope.api.Pipeline.verify(after.vk(), after.publicValues(), after.proof()).accepted())
+                    .isTrue();
+            assertThat(dev.zkscope.api.Pipeline.verify(before.vk(), after.publicValues(), after.proof()).accepted())
+                    .as("the old key must not accept the new proof").isFalse();
+        }
+    }
+
+    @Test
+    void constructor_refusesAnAnalysisWhoseKeyWouldBeStale() {
+        assertThatThrownBy(() -> new Analysis(mlp.session(), mlp.settings().withZeroKnowledge(false), mlp.quantized(),
+                mlp.fidelity(), mlp.calibration(), mlp.prepared(), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proof parameters");
+        assertThatThrownBy(() -> new Analysis(mlp.session(), mlp.settings().withVisibility(
+                dev.zkscope.compile.CompileOptions.Visibility.PRIVATE,
+                dev.zkscope.compile.CompileOptions.Visibility.PRIVATE),
+                mlp.quantized(), mlp.fidelity(), mlp.calibration(), mlp.prepared(), null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("visibility");
     }
 
     @Test
@@ -68,8 +139,8 @@ class ProveJobTest {
         ProveRun r = new ProveJob(mlp, 1, null, p -> { }, () -> false).run();
         byte[] bad = r.proof().clone();
         bad[bad.length / 2] ^= 0x10;
-        ProveViewModel.Verdict v = ProveViewModel.describe(dev.zkscope.plonk.ProofSystem.verify(r.vk(),
-                dev.zkscope.compile.ModelWitness.instanceOf(r.publicValues()), bad), "a flipped proof");
+        ProveViewModel.Verdict v = ProveViewModel.describe(dev.zkscope.api.Pipeline.verify(r.vk(), r.publicValues(),
+                bad), "a flipped proof");
         assertThat(v.accepted()).isFalse();
         assertThat(v.detail()).contains("Reason:");
     }

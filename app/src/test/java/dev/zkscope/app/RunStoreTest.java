@@ -16,7 +16,28 @@ class RunStoreTest {
     private static RunRecord run(int id, String model, Double predicted) {
         return new RunRecord(id, "2026-11-24T06:00:00Z", model, "standard", 100, true, null, 7, 0, 12, 3_210, 410.5,
                 2_345.25, 31.0, 512L << 20, 98_304, predicted, predicted == null ? null : 400L << 20, true,
-                "Accepted");
+                "Accepted", id % 2 == 0);
+    }
+
+    @Test
+    void load_readsRunsSavedBeforeKeyReuseWasRecorded(@TempDir Path tmp) throws Exception {
+        // A runs file as the previous version wrote it: no keyReused field.
+        Path file = tmp.resolve("runs.json");
+        Files.writeString(file, "[ {\n  \"id\" : 3,\n  \"finishedAt\" : \"2026-11-24T06:00:00Z\",\n"
+                + "  \"model\" : \"mlp.onnx\",\n  \"preset\" : \"standard\",\n  \"securityBits\" : 100,\n"
+                + "  \"zeroKnowledge\" : true,\n  \"inputScale\" : null,\n  \"paramScale\" : 7,\n"
+                + "  \"innerCols\" : 0,\n  \"logN\" : 12,\n  \"gadgetRows\" : 3210,\n  \"keygenMillis\" : 410.5,\n"
+                + "  \"proveMillis\" : 2345.25,\n  \"verifyMillis\" : 31.0,\n  \"peakHeap\" : 536870912,\n"
+                + "  \"proofBytes\" : 98304,\n  \"predictedSeconds\" : 2.5,\n  \"predictedHeap\" : 419430400,\n"
+                + "  \"accepted\" : true,\n  \"verdict\" : \"Accepted\"\n} ]");
+        RunStore.Loaded back = new RunStore(file).load();
+        assertThat(back.problem()).isNull();
+        assertThat(back.runs()).hasSize(1);
+        RunRecord r = back.runs().get(0);
+        assertThat(r.keygenMillis()).isEqualTo(410.5);
+        assertThat(r.predictedHeap()).isEqualTo(400L << 20);
+        assertThat(r.keyReused()).isNull();
+        assertThat(r.reusedKey()).isFalse();
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.zkscope.plonk.ProofShape;
 import dev.zkscope.plonk.ProofSystem;
 import dev.zkscope.plonk.ProvingKey;
 import dev.zkscope.plonk.VerifyResult;
+import dev.zkscope.plonk.VerifyingKey;
 import dev.zkscope.predict.CostModel;
 import dev.zkscope.profile.HeapSampler;
 import dev.zkscope.profile.PhaseListener;
@@ -68,7 +69,8 @@ public final class Pipeline {
         private final Calibrator.Calibration calibration;
         private final CompiledModel compiled;
         private final Settings settings;
-        private ProvingKey provingKey;
+        /** Set once, under this object's lock, by the first proof; read without it (never blocks on a keygen). */
+        private volatile ProvingKey provingKey;
 
         Prepared(String name, Graph graph, Calibrator.Calibration calibration, CompiledModel compiled, Settings settings) {
             this.name = name;
@@ -91,6 +93,20 @@ public final class Pipeline {
             return ProofShape.of(compiled.circuit(), settings.params());
         }
 
+        /**
+         * Whether the proving key has been derived (by an earlier proof): the next proof skips keygen. It belongs to
+         * this object, which is immutable in everything the key depends on (circuit, parameters, committed columns);
+         * other settings make another Prepared, never a stale key. Does not wait for a keygen in progress.
+         */
+        public boolean hasProvingKey() {
+            return provingKey != null;
+        }
+
+        /** The verifying key, derived now (as a "keygen" phase) if no proof has derived it yet. */
+        public VerifyingKey verifyingKey(PhaseListener listener) {
+            return provingKey(listener).verifyingKey();
+        }
+
         synchronized ProvingKey provingKey(PhaseListener listener) {
             if (provingKey == null) {
                 // Private weights live in advice columns committed in their own Merkle tree; every proof publishes
@@ -110,8 +126,27 @@ public final class Pipeline {
      */
     public static Prepared prepare(String name, Graph graph, List<List<Tensor>> calibrationInputs, Settings settings,
                                    PhaseListener listener) {
-        Calibrator.Calibration cal = listener.timed("quantize",
-                () -> Calibrator.calibrate(graph, calibrationInputs, settings.quant()));
+        return prepare(name, graph, calibrate(graph, calibrationInputs, settings, listener), calibrationInputs, settings,
+                listener);
+    }
+
+    /**
+     * The first half of {@link #prepare(String, Graph, List, Settings, PhaseListener)}, as the "quantize" phase:
+     * calibrates and quantizes the graph on the inputs, with its fidelity report.
+     */
+    public static Calibrator.Calibration calibrate(Graph graph, List<List<Tensor>> calibrationInputs, Settings settings,
+                                                   PhaseListener listener) {
+        return listener.timed("quantize", () -> Calibrator.calibrate(graph, calibrationInputs, settings.quant()));
+    }
+
+    /**
+     * Compiles a graph already calibrated (by {@link #calibrate} with the same settings on
+     * {@code calibrationInputs}), for callers that show the quantization even when compilation fails. The input domain
+     * is widened to cover the calibration inputs, as in {@link #prepare(String, Graph, List, Settings, PhaseListener)};
+     * with no inputs it is the settings' own.
+     */
+    public static Prepared prepare(String name, Graph graph, Calibrator.Calibration cal,
+                                   List<List<Tensor>> calibrationInputs, Settings settings, PhaseListener listener) {
         // The circuit's input domain covers the calibration inputs (rounded up to a power of two), and at least the
         // configured domain: range-check widths follow from it, and an input outside it cannot be proved.
         double domain = Math.max(settings.compile().inputAbsMax(), inputDomain(calibrationInputs));
@@ -119,6 +154,14 @@ public final class Pipeline {
                 : settings.withCompile(settings.compile().withInputAbsMax(domain));
         CompiledModel cm = listener.timed("compile", () -> ModelCompiler.compile(cal.graph(), s.compile()));
         return new Prepared(name, graph, cal, cm, s);
+    }
+
+    /**
+     * The same calibrated model compiled again with other compile options (say, padded to more rows), under the
+     * name {@code name}: a new Prepared with its own proving key.
+     */
+    public static Prepared recompile(Prepared p, String name, CompileOptions compile, PhaseListener listener) {
+        return prepare(name, p.graph(), p.calibration(), List.of(), p.settings().withCompile(compile), listener);
     }
 
     /** The smallest power of two at least as large as every |x| of the inputs (0 when there are none). */
@@ -174,50 +217,76 @@ public final class Pipeline {
     /**
      * Proves one inference: witness, checker, keygen (first time), prove with heap sampling, verify. A non-null
      * {@code prediction} is carried into the result. {@code cancelled} is polled at every phase boundary; when it
-     * turns true the run stops with a {@link CancellationException} and nothing in {@code p} changes.
+     * turns true the run stops with a {@link CancellationException} and nothing in {@code p} changes (but a proving
+     * key derived before the cancellation is kept).
      */
     public static ProveRun prove(Prepared p, List<Tensor> input, PhaseListener listener, CostModel model,
                                  BooleanSupplier cancelled) {
-        Recorder rec = new Recorder(listener, cancelled);
-        long[] q = quantizeInput(p, input);
-        ModelWitness w = rec.timed("witness", () -> p.compiled().witness(q));
-        List<ModelViolation> violations = rec.timed("check", () -> p.compiled().check(w.witness()));
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
+        return prove(p, input, listener, model, cancelled, new HeapSampler(10));
+    }
+
+    /**
+     * As {@link #prove(Prepared, List, PhaseListener, CostModel, BooleanSupplier)}, sampling the heap with
+     * {@code heap} (not yet started) over the whole run, from before the first phase to after the last: a caller that
+     * plots memory live reads its {@link HeapSampler#samples()} while the run goes on. The peak in the result is
+     * that of the prover's rounds.
+     */
+    public static ProveRun prove(Prepared p, List<Tensor> input, PhaseListener listener, CostModel model,
+                                 BooleanSupplier cancelled, HeapSampler heap) {
+        heap.start();
+        try {
+            Recorder rec = new Recorder(listener, cancelled, System.nanoTime());
+            long[] q = quantizeInput(p, input);
+            ModelWitness w = rec.timed("witness", () -> p.compiled().witness(q));
+            List<ModelViolation> violations = rec.timed("check", () -> p.compiled().check(w.witness()));
+            if (!violations.isEmpty()) {
+                throw new ConstraintViolationException(violations);
+            }
+            boolean reused = p.hasProvingKey();
+            ProvingKey pk = p.provingKey(rec);
+            CostModel.Prediction prediction = model == null ? null : model.predict(p.shape());
+            long baseline = CostModel.usedAfterGc();
+            heap.restartPeak();
+            long t0 = System.nanoTime();
+            Proof proof = ProofSystem.prove(pk, w.witness(), rec);
+            long proveNanos = System.nanoTime() - t0;
+            long peak = heap.peakNow();
+            byte[] bytes = proof.toBytes();
+            long t1 = System.nanoTime();
+            VerifyResult vr = rec.timed("verify", () -> ProofSystem.verify(pk.verifyingKey(), w.instance(), bytes));
+            long verifyNanos = System.nanoTime() - t1;
+            heap.stop();
+            return new ProveRun(p.name(), p.settings().params(), p.compiled().circuit().logN(),
+                    Math.max(p.compiled().ledger().gadgetRows(), p.compiled().ledger().tableRows()), rec.phases(),
+                    proveNanos, verifyNanos, baseline, peak, heap.samples(), bytes, pk.verifyingKey(),
+                    w.publicValues(), w.output(), p.quantized().outputScale(), p.compiled().model().outputShape(), vr,
+                    prediction, proof.publicCommitment(), rec.timeline(), reused);
+        } finally {
+            heap.stop();
         }
-        ProvingKey pk = p.provingKey(rec);
-        CostModel.Prediction prediction = model == null ? null : model.predict(p.shape());
-        long baseline = CostModel.usedAfterGc();
-        Proof proof;
-        long peak;
-        long t0 = System.nanoTime();
-        List<HeapSampler.Sample> heap;
-        try (HeapSampler sampler = new HeapSampler(10).start()) {
-            proof = ProofSystem.prove(pk, w.witness(), rec);
-            peak = sampler.stop();
-            heap = sampler.samples();
-        }
-        long proveNanos = System.nanoTime() - t0;
-        byte[] bytes = proof.toBytes();
-        long t1 = System.nanoTime();
-        VerifyResult vr = rec.timed("verify", () -> ProofSystem.verify(pk.verifyingKey(), w.instance(), bytes));
-        long verifyNanos = System.nanoTime() - t1;
-        return new ProveRun(p.name(), p.settings().params(), p.compiled().circuit().logN(),
-                Math.max(p.compiled().ledger().gadgetRows(), p.compiled().ledger().tableRows()), rec.phases(), proveNanos,
-                verifyNanos, baseline, peak, heap, bytes, pk.verifyingKey(), w.publicValues(), w.output(),
-                p.quantized().outputScale(), p.compiled().model().outputShape(), vr, prediction,
-                proof.publicCommitment());
+    }
+
+    /**
+     * Verifies a proof of a prepared model's circuit as a verifier receives it: the verifying key, the public values
+     * (as {@link ProveRun#publicValues()}) and the proof bytes. Malformed bytes are a typed rejection.
+     */
+    public static VerifyResult verify(VerifyingKey vk, long[] publicValues, byte[] proof) {
+        return ProofSystem.verify(vk, ModelWitness.instanceOf(publicValues), proof);
     }
 
     /** Records phase times for the result and checks for cancellation at every phase boundary. */
     private static final class Recorder implements PhaseListener {
         private final PhaseListener delegate;
         private final BooleanSupplier cancelled;
+        private final long t0;
         private final Map<String, Long> nanos = new LinkedHashMap<>();
+        private final Map<String, Long> started = new LinkedHashMap<>();
+        private final List<ProveRun.Phase> timeline = new ArrayList<>();
 
-        Recorder(PhaseListener delegate, BooleanSupplier cancelled) {
+        Recorder(PhaseListener delegate, BooleanSupplier cancelled, long t0) {
             this.delegate = delegate;
             this.cancelled = cancelled == null ? () -> false : cancelled;
+            this.t0 = t0;
         }
 
         @Override
@@ -225,20 +294,41 @@ public final class Pipeline {
             if (cancelled.getAsBoolean()) {
                 throw new CancellationException("cancelled before " + phase);
             }
+            synchronized (nanos) {
+                started.put(phase, System.nanoTime() - t0);
+            }
             delegate.phaseStarted(phase);
         }
 
         @Override
         public void phaseFinished(String phase, long n) {
+            record(phase, n);
+            delegate.phaseFinished(phase, n);
+        }
+
+        @Override
+        public void phaseFinished(String phase, long n, long usedHeapBytes) {
+            record(phase, n);
+            delegate.phaseFinished(phase, n, usedHeapBytes);
+        }
+
+        private void record(String phase, long n) {
             synchronized (nanos) {
                 nanos.merge(phase, n, Long::sum);
+                Long start = started.remove(phase);
+                timeline.add(new ProveRun.Phase(phase, start != null ? start : System.nanoTime() - t0 - n, n));
             }
-            delegate.phaseFinished(phase, n);
         }
 
         Map<String, Long> phases() {
             synchronized (nanos) {
                 return new LinkedHashMap<>(nanos);
+            }
+        }
+
+        List<ProveRun.Phase> timeline() {
+            synchronized (nanos) {
+                return new ArrayList<>(timeline);
             }
         }
     }

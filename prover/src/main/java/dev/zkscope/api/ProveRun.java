@@ -19,12 +19,13 @@ import java.util.Map;
  * @param logN           trace height 2^logN
  * @param usedRows       rows the circuit uses: the larger of its gadget rows and its table rows (tables have their
  *                       own columns beside the gadgets)
- * @param phaseNanos     wall time per named phase, in order (witness, check, keygen, prover rounds, verify)
+ * @param phaseNanos     wall time per named phase, in order (witness, check, keygen, prover rounds, verify); no keygen
+ *                       when the prepared model's proving key was derived by an earlier run
  * @param proveNanos     wall time of the prover alone
  * @param verifyNanos    wall time of the verifier
  * @param baselineHeap   heap in use (after a collection) when proving started
- * @param peakHeap       peak used heap sampled while proving
- * @param heapSamples    the sampled heap over time
+ * @param peakHeap       peak used heap sampled while proving (the prover's rounds)
+ * @param heapSamples    the sampled heap over the whole run, milliseconds from its start (as {@code timeline})
  * @param proof          the serialized proof
  * @param verifyingKey   the verifying key
  * @param publicValues   the public values (signed): public input if any, then the output
@@ -35,12 +36,38 @@ import java.util.Map;
  * @param prediction     predicted time and memory, made before proving, or null
  * @param weightsCommitment the root of the private weights' Merkle tree that the proof publishes (empty when the
  *                       weights are fixed in the circuit)
+ * @param timeline       every phase as it ran, in order, with its start since the run started
+ * @param keyReused      whether the proving key was derived by an earlier run on the same prepared model (then there
+ *                       is no keygen phase)
  */
 public record ProveRun(String model, ProofParameters params, int logN, int usedRows, Map<String, Long> phaseNanos,
                        long proveNanos, long verifyNanos, long baselineHeap, long peakHeap,
                        List<HeapSampler.Sample> heapSamples, byte[] proof, VerifyingKey verifyingKey,
                        long[] publicValues, long[] output, int outputScale, int[] outputShape, VerifyResult verdict,
-                       CostModel.Prediction prediction, byte[] weightsCommitment) {
+                       CostModel.Prediction prediction, byte[] weightsCommitment, List<Phase> timeline,
+                       boolean keyReused) {
+
+    /** One phase on the run's wall clock: its name, its start since the run started, its duration. */
+    public record Phase(String name, long startNanos, long nanos) {
+        public double startMillis() {
+            return startNanos / 1e6;
+        }
+
+        public double millis() {
+            return nanos / 1e6;
+        }
+    }
+
+    public ProveRun {
+        phaseNanos = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(phaseNanos));
+        heapSamples = List.copyOf(heapSamples);
+        timeline = List.copyOf(timeline);
+    }
+
+    /** Key generation time in this run: 0 when the key was reused. */
+    public long keygenNanos() {
+        return phaseNanos.getOrDefault("keygen", 0L);
+    }
 
     /** The output as real numbers. */
     public double[] dequantizedOutput() {

@@ -58,10 +58,29 @@ public final class HeapSampler implements AutoCloseable {
         long u = used();
         synchronized (samples) {
             samples.add(new Sample((System.nanoTime() - t0) / 1_000_000, u));
+            if (u > peak) {
+                peak = u;
+            }
         }
-        if (u > peak) {
+    }
+
+    /**
+     * Restarts the peak from the heap in use now, while the series goes on: for the peak of one stretch of a longer
+     * sampled run (the prover's rounds within a whole proof run).
+     */
+    public void restartPeak() {
+        long u = used();
+        synchronized (samples) {
             peak = u;
         }
+    }
+
+    /** Takes a sample now (when running) and returns the peak since start or the last {@link #restartPeak()}. */
+    public long peakNow() {
+        if (running) {
+            sample();
+        }
+        return peak;
     }
 
     /** Stops sampling (takes a last sample) and returns the peak used heap in bytes. */

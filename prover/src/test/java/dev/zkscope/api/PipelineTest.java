@@ -69,4 +69,76 @@ class PipelineTest {
         assertThat(phases.get()).isEqualTo(3);
         assertThat(Pipeline.prove(prepared, input, PhaseListener.NONE, null, null).verdict().accepted()).isTrue();
     }
+
+    @Test
+    void proveTwice_derivesTheKeyOnce_andReportsTheTimelineAndTheWholeRunsHeap() {
+        Pipeline.Prepared fresh = Pipeline.recompile(prepared, "mlp", prepared.settings().compile(), PhaseListener.NONE);
+        assertThat(fresh.hasProvingKey()).isFalse();
+        List<String> first = new ArrayList<>();
+        ProveRun a = Pipeline.prove(fresh, input, startedInto(first), null, null);
+        assertThat(first).containsSubsequence("witness", "check", "keygen", "witness commit", "fri", "verify");
+        assertThat(a.keyReused()).isFalse();
+        assertThat(a.keygenNanos()).isPositive();
+        assertThat(fresh.hasProvingKey()).isTrue();
+
+        List<String> second = new ArrayList<>();
+        dev.zkscope.profile.HeapSampler heap = new dev.zkscope.profile.HeapSampler(5);
+        ProveRun b = Pipeline.prove(fresh, input, startedInto(second), null, null, heap);
+        assertThat(second).doesNotContain("keygen").contains("witness", "fri", "verify");
+        assertThat(b.keyReused()).isTrue();
+        assertThat(b.keygenNanos()).isZero();
+        assertThat(b.phaseNanos()).doesNotContainKey("keygen");
+        assertThat(b.verifyingKey()).isSameAs(a.verifyingKey());
+        assertThat(b.verdict().accepted()).isTrue();
+        // the timeline lists the phases in the order they ran, each starting after the previous one started
+        assertThat(b.timeline()).extracting(ProveRun.Phase::name).containsExactlyElementsOf(second);
+        for (int i = 1; i < b.timeline().size(); i++) {
+            assertThat(b.timeline().get(i).startNanos()).isGreaterThanOrEqualTo(b.timeline().get(i - 1).startNanos());
+        }
+        assertThat(b.timeline()).allSatisfy(ph -> assertThat(ph.nanos()).isNotNegative());
+        // the heap series covers the whole run and is the caller's sampler's
+        assertThat(b.heapSamples()).isNotEmpty().isEqualTo(heap.samples());
+        ProveRun.Phase last = b.timeline().get(b.timeline().size() - 1);
+        assertThat(b.heapSamples().get(b.heapSamples().size() - 1).millis())
+                .isGreaterThanOrEqualTo((long) Math.floor((last.startNanos() + last.nanos()) / 1e6) - 1);
+        assertThat(b.peakHeap()).isPositive();
+    }
+
+    @Test
+    void otherProofParameters_makeAnotherPrepared_withItsOwnKey() {
+        Pipeline.Prepared zk = Pipeline.recompile(prepared, "mlp", prepared.settings().compile(), PhaseListener.NONE);
+        ProveRun a = Pipeline.prove(zk, input, PhaseListener.NONE, null, null);
+        Pipeline.Settings noZk = prepared.settings().withParams(prepared.settings().params().withZeroKnowledge(false));
+        Pipeline.Prepared other = Pipeline.prepare("mlp", prepared.graph(), prepared.calibration(), List.of(), noZk,
+                PhaseListener.NONE);
+        assertThat(other.hasProvingKey()).isFalse();
+        ProveRun b = Pipeline.prove(other, input, PhaseListener.NONE, null, null);
+        assertThat(b.keyReused()).isFalse();
+        assertThat(b.verifyingKey()).isNotSameAs(a.verifyingKey());
+        assertThat(b.params().zeroKnowledge()).isFalse();
+        assertThat(Pipeline.verify(b.verifyingKey(), b.publicValues(), b.proof()).accepted()).isTrue();
+        assertThat(Pipeline.verify(a.verifyingKey(), b.publicValues(), b.proof()).accepted()).isFalse();
+        assertThat(Pipeline.verify(other.verifyingKey(PhaseListener.NONE), a.publicValues(), a.proof()).accepted())
+                .isFalse();
+    }
+
+    @Test
+    void recompile_keepsTheCalibration_andPadsTheTrace() {
+        int logN = prepared.compiled().circuit().logN();
+        dev.zkscope.compile.CompileOptions o = prepared.settings().compile();
+        Pipeline.Prepared padded = Pipeline.recompile(prepared, "mlp (padded)", new dev.zkscope.compile.CompileOptions(
+                o.innerCols(), o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
+                logN + 1, Math.max(o.maxLogN(), logN + 1), o.inputAbsMax()), PhaseListener.NONE);
+        assertThat(padded.name()).isEqualTo("mlp (padded)");
+        assertThat(padded.quantized()).isSameAs(prepared.quantized());
+        assertThat(padded.compiled().circuit().logN()).isEqualTo(logN + 1);
+        assertThat(padded.hasProvingKey()).isFalse();
+    }
+
+    private static PhaseListener startedInto(List<String> started) {
+        return new PhaseListener() {
+            @Override public void phaseStarted(String phase) { started.add(phase); }
+            @Override public void phaseFinished(String phase, long nanos) { }
+        };
+    }
 }
