@@ -63,6 +63,13 @@ final class FriPcs implements Pcs {
         @Override public long[] lde(int c) { return lde[c]; }
     }
 
+    private static Data data(ProverData b) {
+        if (!(b instanceof Data d)) {
+            throw new IllegalArgumentException("a batch committed by another scheme: " + b);
+        }
+        return d;
+    }
+
     static int saltBytes(FriConfig cfg, boolean preprocessed) {
         return cfg.hiding() && !preprocessed ? FriConfig.SALT_BYTES : 0;
     }
@@ -236,7 +243,7 @@ final class FriPcs implements Pcs {
             int idx = tr.challengeIndex(cfg.logLde());
             OpeningProof.BatchOpening[] bo = new OpeningProof.BatchOpening[batches.size()];
             for (int b = 0; b < bo.length; b++) {
-                Data d = (Data) batches.get(b);
+                Data d = data(batches.get(b));
                 long[] row = new long[d.lde.length];
                 for (int c = 0; c < row.length; c++) {
                     row[c] = d.lde[c][idx];
