@@ -74,7 +74,6 @@ final class FriPcs implements Pcs {
         return cfg.hiding() && !preprocessed ? FriConfig.SALT_BYTES : 0;
     }
 
-    @Override public int logN() { return cfg.logN(); }
     @Override public int logBlowup() { return cfg.logBlowup(); }
     @Override public long cosetShift() { return FriConfig.SHIFT; }
 

@@ -18,6 +18,8 @@ import java.util.function.IntFunction;
  * {@link #verify} absorb the claimed values and everything after them.
  *
  * <p>Values are indexed {@code values[point][column]}, columns numbered across the batches in the order given.
+ * Evaluating ({@link #evaluate}) and proving ({@link #open}) are two calls so that the prover can time them as its
+ * two last rounds ("openings", "fri").
  */
 public interface Pcs {
 
@@ -46,9 +48,6 @@ public interface Pcs {
     static Pcs fri(FriConfig config, IntFunction<byte[]> randomness) {
         return new FriPcs(config, randomness);
     }
-
-    /** log2 of the trace domain size n. */
-    int logN();
 
     /** The Reed-Solomon blowup: the extension domain has n 2^logBlowup points. */
     int logBlowup();
