@@ -1,5 +1,7 @@
 package dev.zkscope.merkle;
 
+import dev.zkscope.hash.Hashing;
+
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.util.Arrays;

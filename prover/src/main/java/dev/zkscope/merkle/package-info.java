@@ -1,2 +1,2 @@
-/** Merkle commitments over rows of many columns, with salted leaves for zero knowledge; the hash choice. */
+/** Merkle commitments over rows of many columns, with salted leaves for zero knowledge. */
 package dev.zkscope.merkle;

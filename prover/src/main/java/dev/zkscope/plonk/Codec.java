@@ -194,5 +194,10 @@ final class Codec {
         int position() {
             return pos;
         }
+
+        /** The whole byte string being read (not copied), for a decoder that continues from {@link #position()}. */
+        byte[] bytes() {
+            return b;
+        }
     }
 }

@@ -6,9 +6,13 @@ import dev.zkscope.circuit.Gate;
 import dev.zkscope.circuit.Lookup;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
+import dev.zkscope.pcs.FriConfig;
+import dev.zkscope.pcs.Pcs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * The proof system's view of a circuit: the columns it adds, the LogUp fractions, their grouping into helper
@@ -235,21 +239,32 @@ final class Layout {
         return cs.gates().size() + 3 + groups.size();
     }
 
-    /** The FRI round arities (log2): fold while the degree bound exceeds the final polynomial length. */
-    int[] friRounds() {
-        List<Integer> r = new ArrayList<>();
-        int logDeg = logN;
-        int logFinal = Math.min(params.logFinalPolyLen(), logN);
-        while (logDeg > logFinal) {
-            int a = Math.min(params.logFoldingArity(), logDeg - logFinal);
-            r.add(a);
-            logDeg -= a;
-        }
-        return r.stream().mapToInt(Integer::intValue).toArray();
+    /** The commitment scheme's parameters for this trace size, from the preset. */
+    FriConfig friConfig() {
+        return new FriConfig(logN, params.logBlowup(), params.numQueries(), params.grindingBits(),
+                params.logFoldingArity(), params.logFinalPolyLen(), params.zeroKnowledge());
     }
 
-    int logFinalLen() {
-        return Math.min(params.logFinalPolyLen(), logN);
+    /**
+     * The commitment scheme; randomness (for leaf salts) is needed only by a prover with zero knowledge on. This is
+     * the one place where the argument chooses its scheme; everything else sees {@link Pcs}.
+     */
+    Pcs pcs(IntFunction<byte[]> randomness) {
+        return Pcs.fri(friConfig(), randomness);
+    }
+
+    /** The trees in a proof, in commitment order: every tree but the committed-columns one when that is empty. */
+    int[] openedTrees() {
+        return IntStream.range(0, TREES).filter(this::present).toArray();
+    }
+
+    /** The commitments a proof opens, in {@link #openedTrees()} order (roots indexed by tree; fixed from the key). */
+    List<Pcs.Commitment> commitments(byte[] fixedRoot, byte[][] roots) {
+        List<Pcs.Commitment> out = new ArrayList<>();
+        for (int t : openedTrees()) {
+            out.add(new Pcs.Commitment(t == FIXED ? fixedRoot : roots[t], widths[t], t == FIXED));
+        }
+        return out;
     }
 
     /** Challenges drawn after the advice commitment. */

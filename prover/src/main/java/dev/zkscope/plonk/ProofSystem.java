@@ -6,10 +6,8 @@ import dev.zkscope.circuit.Copy;
 import dev.zkscope.circuit.Witness;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
-import dev.zkscope.merkle.MerkleTree;
-import dev.zkscope.poly.Coeffs;
+import dev.zkscope.pcs.Pcs;
 import dev.zkscope.poly.Evals;
-import dev.zkscope.poly.Ntt;
 import dev.zkscope.profile.PhaseListener;
 import dev.zkscope.transcript.Transcript;
 
@@ -17,12 +15,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * The facade of the proof system: keygen, prove, verify. A transparent Plonkish proof system over Goldilocks with
- * LogUp lookups, a log-derivative permutation argument, DEEP-ALI openings and FRI (see {@link Layout} for the
- * constraints, {@link Prover} for the rounds, {@link Verifier} for the checks).
+ * LogUp lookups, a log-derivative permutation argument, and a polynomial commitment scheme ({@link Pcs}: DEEP-ALI
+ * openings and FRI) (see {@link Layout} for the constraints, {@link Prover} for the rounds, {@link Verifier} for the
+ * checks).
  */
 public final class ProofSystem {
     static final String DOMAIN = "zkscope-plonk-v1";
@@ -92,19 +90,13 @@ public final class ProofSystem {
             fixed[lay.idColumn(c)] = id;
             fixed[lay.sigmaColumn(c)] = sg;
         }
-        long[][] cf = new long[fixed.length][];
-        long[][] ev = new long[fixed.length][];
-        IntStream.range(0, fixed.length).parallel().forEach(c -> {
-            cf[c] = Ntt.interpolate(new Evals(fixed[c], 1)).c();
-            ev[c] = Ntt.lde(new Coeffs(cf[c]), params.logBlowup(), Goldilocks.GENERATOR).v();
-        });
-        MerkleTree tree = MerkleTree.build(n << params.logBlowup(), fixed.length, (leaf, buf) -> {
-            for (int k = 0; k < buf.length; k++) {
-                buf[k] = ev[k][leaf];
-            }
-        }, null);
-        VerifyingKey vk = new VerifyingKey(cs, params, tree.root());
-        ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, cf, ev, tree);
+        Evals[] values = new Evals[fixed.length];
+        for (int c = 0; c < fixed.length; c++) {
+            values[c] = new Evals(fixed[c], 1);
+        }
+        Pcs.ProverData committed = lay.pcs(null).commitPreprocessed(values);
+        VerifyingKey vk = new VerifyingKey(cs, params, committed.commitment().root());
+        ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, committed);
         Runtime rt = Runtime.getRuntime();
         listener.phaseFinished("keygen", System.nanoTime() - t0, rt.totalMemory() - rt.freeMemory());
         return pk;

@@ -7,14 +7,15 @@ import dev.zkscope.circuit.Lookup;
 import dev.zkscope.circuit.Witness;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
-import dev.zkscope.fri.Fri;
-import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.pcs.OpeningProof;
+import dev.zkscope.pcs.Pcs;
 import dev.zkscope.poly.Coeffs;
 import dev.zkscope.poly.Evals;
 import dev.zkscope.poly.Ntt;
 import dev.zkscope.profile.PhaseListener;
 import dev.zkscope.transcript.Transcript;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +28,9 @@ import static dev.zkscope.field.Goldilocks.sub;
 
 /**
  * The prover, read as its protocol rounds: commit the witness (advice and LogUp multiplicities), commit the LogUp
- * helpers and running sum (permutation and lookups), commit the quotient, open everything at the out-of-domain point
- * z and at z omega (DEEP-ALI, eprint 2019/336), and prove with FRI that the batched DEEP quotient is of low degree.
+ * helpers and running sum (permutation and lookups), commit the quotient, evaluate everything at the out-of-domain
+ * point z and at z omega, and prove those values with the commitment scheme's opening proof ({@link Pcs}: DEEP-ALI
+ * and FRI). Every commitment goes through the {@link Pcs}; this class never sees a Merkle tree.
  */
 final class Prover {
     private final ProvingKey pk;
@@ -42,12 +44,12 @@ final class Prover {
     private final int logN;
     private final int logB;
     private final int bigN;
-    private final long shift = Goldilocks.GENERATOR;
+    private final long shift;
     private final Rng rng;
+    private final Pcs pcs;
 
-    private final long[][][] coeffs = new long[Layout.TREES][][];
-    private final long[][][] lde = new long[Layout.TREES][][];
-    private final MerkleTree[] trees = new MerkleTree[Layout.TREES];
+    /** The committed batch of each tree (null for an absent tree). */
+    private final Pcs.ProverData[] batches = new Pcs.ProverData[Layout.TREES];
     private long[][] advice;
     private long[][] instance;
     private long[][] instanceLde;
@@ -62,14 +64,12 @@ final class Prover {
         this.n = lay.n;
         this.u = lay.u;
         this.logN = lay.logN;
-        this.logB = params.logBlowup();
-        this.bigN = n << logB;
         this.rng = params.zeroKnowledge() ? new Rng() : null;
-        coeffs[Layout.COMMITTED] = new long[0][];
-        lde[Layout.COMMITTED] = new long[0][];
-        coeffs[Layout.FIXED] = pk.fixedCoeffs;
-        lde[Layout.FIXED] = pk.fixedLde;
-        trees[Layout.FIXED] = pk.fixedTree;
+        this.pcs = lay.pcs(rng == null ? null : rng::bytes);
+        this.logB = pcs.logBlowup();
+        this.bigN = n << logB;
+        this.shift = pcs.cosetShift();
+        batches[Layout.FIXED] = pk.fixed;
     }
 
     /** Runs one named phase; a proof whose thread was interrupted stops between phases (the GUI's Cancel). */
@@ -102,9 +102,9 @@ final class Prover {
 
         phase("witness commit", () -> commitWitness(w));
         if (lay.present(Layout.COMMITTED)) {
-            tr.absorb(trees[Layout.COMMITTED].root());
+            tr.absorb(root(Layout.COMMITTED));
         }
-        tr.absorb(trees[Layout.ADVICE].root());
+        tr.absorb(root(Layout.ADVICE));
         Layout.Challenges ch = new Layout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
 
         long[][] aux = new long[lay.widths[Layout.AUX]][n];
@@ -112,30 +112,42 @@ final class Prover {
         phase("lookups", () -> {
             helperColumns(ch, aux, false);
             runningSum(aux);
-            commit(Layout.AUX, aux);
+            batches[Layout.AUX] = pcs.commit(traceValues(aux));
         });
-        tr.absorb(trees[Layout.AUX].root());
+        tr.absorb(root(Layout.AUX));
         Fp2 alpha = tr.challengeExt();
 
         phase("quotient", () -> quotient(ch, alpha));
-        tr.absorb(trees[Layout.QUOTIENT].root());
+        tr.absorb(root(Layout.QUOTIENT));
         Fp2 z = ProofSystem.outOfDomainPoint(tr, n);
-        Fp2 zw = z.mul(Goldilocks.rootOfUnity(logN));
+        Fp2[] points = {z, z.mul(Goldilocks.rootOfUnity(logN))};
 
-        Fp2[] ez = new Fp2[lay.totalColumns];
-        Fp2[] ezw = new Fp2[lay.totalColumns];
-        phase("openings", () -> openings(z, zw, ez, ezw));
-        for (Fp2 v : ez) {
-            tr.absorb(v);
+        List<Pcs.ProverData> opened = new ArrayList<>();
+        for (int t : lay.openedTrees()) {
+            opened.add(batches[t]);
         }
-        for (Fp2 v : ezw) {
-            tr.absorb(v);
-        }
-        Fp2 alphaD = tr.challengeExt();
+        Fp2[][][] values = new Fp2[1][][];
+        phase("openings", () -> values[0] = pcs.evaluate(opened, points));
+        OpeningProof[] opening = new OpeningProof[1];
+        phase("fri", () -> opening[0] = pcs.open(opened, points, values[0], tr));
 
-        Proof[] out = new Proof[1];
-        phase("fri", () -> out[0] = fri(tr, z, zw, ez, ezw, alphaD));
-        return out[0];
+        byte[][] roots = new byte[Layout.TREES][];
+        for (int t : lay.openedTrees()) {
+            roots[t] = t == Layout.FIXED ? null : root(t);
+        }
+        return new Proof(params, pk.vk.circuitDigest(), logN, roots, opening[0]);
+    }
+
+    private byte[] root(int tree) {
+        return batches[tree].commitment().root();
+    }
+
+    private static Evals[] traceValues(long[][] cols) {
+        Evals[] out = new Evals[cols.length];
+        for (int c = 0; c < cols.length; c++) {
+            out[c] = new Evals(cols[c], 1);
+        }
+        return out;
     }
 
     // ---- round 1: witness ----
@@ -167,9 +179,9 @@ final class Prover {
             (lay.adviceTree[c] == Layout.COMMITTED ? committed : rest)[lay.adviceSlot[c]] = advice[c];
         }
         if (lay.present(Layout.COMMITTED)) {
-            commit(Layout.COMMITTED, committed, rng);
+            batches[Layout.COMMITTED] = pcs.commit(traceValues(committed));
         }
-        commit(Layout.ADVICE, rest);
+        batches[Layout.ADVICE] = pcs.commit(traceValues(rest));
     }
 
     private record Key(long[] v) {
@@ -224,32 +236,6 @@ final class Prover {
             case ADVICE: return advice[c.index()][row];
             default: return instance[c.index()][row];
         }
-    }
-
-    /** Interpolates, extends and commits the columns of a tree. */
-    private void commit(int tree, long[][] cols) {
-        commit(tree, cols, rng);
-    }
-
-    private void commit(int tree, long[][] cols, Rng saltRng) {
-        long[][] cf = new long[cols.length][];
-        long[][] ev = new long[cols.length][];
-        IntStream.range(0, cols.length).parallel().forEach(c -> {
-            cf[c] = Ntt.interpolate(new Evals(cols[c], 1)).c();
-            ev[c] = Ntt.lde(new Coeffs(cf[c]), logB, shift).v();
-        });
-        commitCoeffs(tree, cf, ev, saltRng);
-    }
-
-    private void commitCoeffs(int tree, long[][] cf, long[][] ev, Rng saltRng) {
-        coeffs[tree] = cf;
-        lde[tree] = ev;
-        byte[] salts = saltRng == null ? null : saltRng.bytes(bigN * MerkleTree.SALT_BYTES);
-        trees[tree] = MerkleTree.build(bigN, ev.length, (leaf, buf) -> {
-            for (int k = 0; k < buf.length; k++) {
-                buf[k] = ev[k][leaf];
-            }
-        }, salts);
     }
 
     // ---- round 2: LogUp helpers and running sum ----
@@ -378,12 +364,12 @@ final class Prover {
         long[] zhInv = Goldilocks.batchInverse(zh);
         ExprEval.Columns cols = c -> {
             switch (c.kind()) {
-                case FIXED: return pk.fixedLde[c.index()];
-                case ADVICE: return lde[lay.adviceTree[c.index()]][lay.adviceSlot[c.index()]];
+                case FIXED: return pk.fixed.lde(c.index());
+                case ADVICE: return batches[lay.adviceTree[c.index()]].lde(lay.adviceSlot[c.index()]);
                 default: return instanceLde[c.index()];
             }
         };
-        long[][] auxLde = lde[Layout.AUX];
+        Pcs.ProverData auxLde = batches[Layout.AUX];
         int groups = lay.groups.size();
         int nf = lay.fractions.size();
         long[] qr = new long[qn];
@@ -421,7 +407,7 @@ final class Prover {
                 nx[i] = (at[i] + rotStep) & mask;
             }
             for (int g = 0; g < groups; g++) {
-                h[g] = new Layout.ExtBlock(gather(auxLde[2 * g], at), gather(auxLde[2 * g + 1], at));
+                h[g] = new Layout.ExtBlock(gather(auxLde.lde(2 * g), at), gather(auxLde.lde(2 * g + 1), at));
             }
             Layout.ExtBlock[] numB = new Layout.ExtBlock[nf];
             Layout.ExtBlock[][] tupB = new Layout.ExtBlock[nf][];
@@ -432,12 +418,12 @@ final class Prover {
                     tupB[k][t] = Layout.ExtBlock.base(tuples[k][t]);
                 }
             }
-            Layout.ExtBlock zc = new Layout.ExtBlock(gather(auxLde[2 * groups], at), gather(auxLde[2 * groups + 1], at));
-            Layout.ExtBlock zn = new Layout.ExtBlock(gather(auxLde[2 * groups], nx), gather(auxLde[2 * groups + 1], nx));
+            Layout.ExtBlock zc = new Layout.ExtBlock(gather(auxLde.lde(2 * groups), at), gather(auxLde.lde(2 * groups + 1), at));
+            Layout.ExtBlock zn = new Layout.ExtBlock(gather(auxLde.lde(2 * groups), nx), gather(auxLde.lde(2 * groups + 1), nx));
             Fp2[] alphas = Arrays.copyOfRange(ap, numGates, ap.length);
-            lay.auxConstraints(ch, block, Layout.ExtBlock.base(gather(pk.fixedLde[lay.active], at)),
-                    Layout.ExtBlock.base(gather(pk.fixedLde[lay.first], at)),
-                    Layout.ExtBlock.base(gather(pk.fixedLde[lay.last], at)), zc, zn, h, numB, tupB, alphas, accR, accI);
+            lay.auxConstraints(ch, block, Layout.ExtBlock.base(gather(pk.fixed.lde(lay.active), at)),
+                    Layout.ExtBlock.base(gather(pk.fixed.lde(lay.first), at)),
+                    Layout.ExtBlock.base(gather(pk.fixed.lde(lay.last), at)), zc, zn, h, numB, tupB, alphas, accR, accI);
             for (int i = 0; i < block; i++) {
                 long inv = zhInv[(from + i) & (zh.length - 1)];
                 qr[from + i] = mul(accR[i], inv);
@@ -482,9 +468,11 @@ final class Prover {
             qc[2 * numChunks] = rng.felts(n);
             qc[2 * numChunks + 1] = rng.felts(n);
         }
-        long[][] ev = new long[width][];
-        IntStream.range(0, width).parallel().forEach(c -> ev[c] = Ntt.lde(new Coeffs(qc[c]), logB, shift).v());
-        commitCoeffs(Layout.QUOTIENT, qc, ev, rng);
+        Coeffs[] chunks = new Coeffs[width];
+        for (int c = 0; c < width; c++) {
+            chunks[c] = new Coeffs(qc[c]);
+        }
+        batches[Layout.QUOTIENT] = pcs.commit(chunks);
     }
 
     private static long[] gather(long[] col, int[] at) {
@@ -493,173 +481,5 @@ final class Prover {
             out[i] = col[at[i]];
         }
         return out;
-    }
-
-    // ---- round 4: openings ----
-
-    private void openings(Fp2 z, Fp2 zw, Fp2[] ez, Fp2[] ezw) {
-        long[][] all = new long[lay.totalColumns][];
-        int g = 0;
-        for (int t = 0; t < Layout.TREES; t++) {
-            for (long[] c : coeffs[t]) {
-                all[g++] = c;
-            }
-        }
-        IntStream.range(0, all.length).parallel().forEach(c -> {
-            Fp2[] v = horner2(all[c], z, zw);
-            ez[c] = v[0];
-            ezw[c] = v[1];
-        });
-    }
-
-    /** Horner at two F_p2 points in one pass over the coefficients. */
-    static Fp2[] horner2(long[] c, Fp2 x, Fp2 y) {
-        long a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-        long x0 = x.c0(), x1 = x.c1(), y0 = y.c0(), y1 = y.c1();
-        for (int i = c.length - 1; i >= 0; i--) {
-            long ci = c[i];
-            long r0 = add(Fp2.mul0(a0, a1, x0, x1), ci);
-            a1 = Fp2.mul1(a0, a1, x0, x1);
-            a0 = r0;
-            long s0 = add(Fp2.mul0(b0, b1, y0, y1), ci);
-            b1 = Fp2.mul1(b0, b1, y0, y1);
-            b0 = s0;
-        }
-        return new Fp2[] {new Fp2(a0, a1), new Fp2(b0, b1)};
-    }
-
-    static Fp2 horner(long[] c, Fp2 x) {
-        long a0 = 0;
-        long a1 = 0;
-        long x0 = x.c0();
-        long x1 = x.c1();
-        for (int i = c.length - 1; i >= 0; i--) {
-            long r0 = add(Fp2.mul0(a0, a1, x0, x1), c[i]);
-            a1 = Fp2.mul1(a0, a1, x0, x1);
-            a0 = r0;
-        }
-        return new Fp2(a0, a1);
-    }
-
-    // ---- round 5: DEEP quotient and FRI ----
-
-    private Proof fri(Transcript tr, Fp2 z, Fp2 zw, Fp2[] ez, Fp2[] ezw, Fp2 alphaD) {
-        int total = lay.totalColumns;
-        long[][] all = new long[total][];
-        int gi = 0;
-        for (int t = 0; t < Layout.TREES; t++) {
-            for (long[] c : lde[t]) {
-                all[gi++] = c;
-            }
-        }
-        Fp2[] ap = new Fp2[total + 1];
-        ap[0] = Fp2.ONE;
-        for (int i = 1; i <= total; i++) {
-            ap[i] = ap[i - 1].mul(alphaD);
-        }
-        Fp2 aZ = Fp2.ZERO;
-        Fp2 aZw = Fp2.ZERO;
-        for (int i = 0; i < total; i++) {
-            aZ = aZ.add(ap[i].mul(ez[i]));
-            aZw = aZw.add(ap[i].mul(ezw[i]));
-        }
-        Fp2 aT = ap[total];
-        final Fp2 fz = aZ;
-        final Fp2 fzw = aZw;
-        long[] fr = new long[bigN];
-        long[] fi = new long[bigN];
-        long omega = Goldilocks.rootOfUnity(lay.logLde);
-        int block = Math.min(bigN, 1 << 10);
-        IntStream.range(0, bigN / block).parallel().forEach(b -> {
-            int from = b * block;
-            long[] sr = new long[block];
-            long[] si = new long[block];
-            for (int c = 0; c < total; c++) {
-                long a0 = ap[c].c0();
-                long a1 = ap[c].c1();
-                long[] col = all[c];
-                for (int i = 0; i < block; i++) {
-                    long v = col[from + i];
-                    sr[i] = add(sr[i], mul(a0, v));
-                    si[i] = add(si[i], mul(a1, v));
-                }
-            }
-            long[] xs = new long[block];
-            long x = mul(shift, Goldilocks.pow(omega, from));
-            for (int i = 0; i < block; i++) {
-                xs[i] = x;
-                x = mul(x, omega);
-            }
-            long[] n1 = new long[block];
-            long[] n2 = new long[block];
-            for (int i = 0; i < block; i++) {
-                long d0 = sub(xs[i], z.c0());
-                n1[i] = sub(mul(d0, d0), mul(Fp2.W, mul(z.c1(), z.c1())));
-                long e0 = sub(xs[i], zw.c0());
-                n2[i] = sub(mul(e0, e0), mul(Fp2.W, mul(zw.c1(), zw.c1())));
-            }
-            long[] i1 = Goldilocks.batchInverse(n1);
-            long[] i2 = Goldilocks.batchInverse(n2);
-            long z0 = z.c0(), z1 = z.c1(), w0 = zw.c0(), w1 = zw.c1();
-            long t0 = aT.c0(), t1 = aT.c1();
-            for (int i = 0; i < block; i++) {
-                // F(x) = (A(x) - A(z)) / (x - z) + alpha'^T (A(x) - A(z w)) / (x - z w), with
-                // 1/(x - z) = (x - z0 + z1 X) / N(x - z); inlined on longs (this loop runs over the whole extension).
-                long p0 = sub(sr[i], fz.c0()), p1 = sub(si[i], fz.c1());
-                long q0 = mul(sub(xs[i], z0), i1[i]), q1 = mul(z1, i1[i]);
-                long u0 = Fp2.mul0(p0, p1, q0, q1), u1 = Fp2.mul1(p0, p1, q0, q1);
-                long r0 = sub(sr[i], fzw.c0()), r1 = sub(si[i], fzw.c1());
-                long s0 = mul(sub(xs[i], w0), i2[i]), s1 = mul(w1, i2[i]);
-                long v0 = Fp2.mul0(r0, r1, s0, s1), v1 = Fp2.mul1(r0, r1, s0, s1);
-                fr[from + i] = add(u0, Fp2.mul0(t0, t1, v0, v1));
-                fi[from + i] = add(u1, Fp2.mul1(t0, t1, v0, v1));
-            }
-        });
-        int[] rounds = lay.friRounds();
-        Fri.Committed fc = Fri.commit(fr, fi, shift, rounds, lay.logFinalLen(), tr);
-        long nonce = tr.grind(params.grindingBits());
-        Proof.QueryOpening[] qs = new Proof.QueryOpening[params.numQueries()];
-        for (int q = 0; q < qs.length; q++) {
-            int idx = tr.challengeIndex(lay.logLde);
-            long[][] rows = new long[Layout.TREES][];
-            byte[][] salts = new byte[Layout.TREES][];
-            byte[][][] paths = new byte[Layout.TREES][][];
-            for (int t = 0; t < Layout.TREES; t++) {
-                if (!lay.present(t)) {
-                    rows[t] = new long[0];
-                    salts[t] = new byte[0];
-                    paths[t] = new byte[0][];
-                    continue;
-                }
-                rows[t] = new long[lde[t].length];
-                for (int c = 0; c < rows[t].length; c++) {
-                    rows[t][c] = lde[t][c][idx];
-                }
-                salts[t] = trees[t].salt(idx);
-                paths[t] = trees[t].path(idx);
-            }
-            long[][] leaves = new long[rounds.length][];
-            byte[][][] fpaths = new byte[rounds.length][][];
-            int size = bigN;
-            int pos = idx;
-            for (int r = 0; r < rounds.length; r++) {
-                int m = size >>> rounds[r];
-                int leaf = pos % m;
-                leaves[r] = fc.leaf(r, leaf);
-                fpaths[r] = fc.trees[r].path(leaf);
-                pos = leaf;
-                size = m;
-            }
-            qs[q] = new Proof.QueryOpening(rows, salts, paths, leaves, fpaths);
-        }
-        byte[][] roots = new byte[Layout.TREES][];
-        for (int t = 1; t < Layout.TREES; t++) {
-            roots[t] = lay.present(t) ? trees[t].root() : null;
-        }
-        byte[][] friRoots = new byte[rounds.length][];
-        for (int r = 0; r < rounds.length; r++) {
-            friRoots[r] = fc.trees[r].root();
-        }
-        return new Proof(params, pk.vk.circuitDigest(), logN, roots, ez, ezw, friRoots, fc.finalPoly, nonce, qs);
     }
 }

@@ -1,27 +1,23 @@
 package dev.zkscope.plonk;
 
 import dev.zkscope.circuit.Circuit;
-import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.pcs.Pcs;
 
-/** The prover's key: the verifying key plus the fixed columns in coefficient and extended form, and their tree. */
+/** The prover's key: the verifying key plus the fixed columns, and the commitment scheme's data for them. */
 public final class ProvingKey {
     final VerifyingKey vk;
     final Circuit circuit;
     final Layout layout;
     final long[][] fixedAll;
-    final long[][] fixedCoeffs;
-    final long[][] fixedLde;
-    final MerkleTree fixedTree;
+    /** The fixed columns committed as a preprocessed batch (coefficients, extension, tree). */
+    final Pcs.ProverData fixed;
 
-    ProvingKey(VerifyingKey vk, Circuit circuit, Layout layout, long[][] fixedAll, long[][] fixedCoeffs,
-               long[][] fixedLde, MerkleTree fixedTree) {
+    ProvingKey(VerifyingKey vk, Circuit circuit, Layout layout, long[][] fixedAll, Pcs.ProverData fixed) {
         this.vk = vk;
         this.circuit = circuit;
         this.layout = layout;
         this.fixedAll = fixedAll;
-        this.fixedCoeffs = fixedCoeffs;
-        this.fixedLde = fixedLde;
-        this.fixedTree = fixedTree;
+        this.fixed = fixed;
     }
 
     public VerifyingKey verifyingKey() {

@@ -22,7 +22,7 @@ final class Rng {
 
     /** A deterministic stream from a secret seed: AES key and counter block from SHA-256 of the seed. */
     Rng(byte[] seed) {
-        byte[] h = dev.zkscope.merkle.Hashing.newDigest().digest(seed);
+        byte[] h = dev.zkscope.hash.Hashing.newDigest().digest(seed);
         byte[] key = java.util.Arrays.copyOfRange(h, 0, 16);
         byte[] iv = java.util.Arrays.copyOfRange(h, 16, 32);
         try {
@@ -48,8 +48,8 @@ final class Rng {
         byte[] b = bytes(16 * count);
         long[] out = new long[count];
         for (int i = 0; i < count; i++) {
-            out[i] = Goldilocks.fromUint128(dev.zkscope.merkle.Hashing.getLong(b, 16 * i + 8),
-                    dev.zkscope.merkle.Hashing.getLong(b, 16 * i));
+            out[i] = Goldilocks.fromUint128(dev.zkscope.hash.Hashing.getLong(b, 16 * i + 8),
+                    dev.zkscope.hash.Hashing.getLong(b, 16 * i));
         }
         return out;
     }

@@ -4,26 +4,29 @@ import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Gate;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
-import dev.zkscope.fri.Fri;
-import dev.zkscope.merkle.Hashing;
-import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.hash.Hashing;
+import dev.zkscope.pcs.Pcs;
+import dev.zkscope.pcs.PcsError;
 import dev.zkscope.transcript.Transcript;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The verifier: decodes the proof with every size fixed by the key (shape first), replays the transcript, checks
- * the constraint identity at the out-of-domain point, then for each query the Merkle paths, the DEEP quotient against
- * FRI's first layer, every fold, and the final polynomial.
+ * the constraint identity at the out-of-domain point from the claimed values, then has the commitment scheme check
+ * those values against the commitments ({@link Pcs#verify}: Merkle paths, DEEP quotient, FRI).
  */
 final class Verifier {
     private final VerifyingKey vk;
     private final Layout lay;
+    private final Pcs pcs;
 
     Verifier(VerifyingKey vk) {
         this.vk = vk;
         this.lay = vk.layout();
+        this.pcs = lay.pcs(null);
     }
 
     private static VerifyResult reject(VerifyError e) {
@@ -66,7 +69,7 @@ final class Verifier {
             if (h.logN() != lay.logN) {
                 return reject(new VerifyError.MalformedProof("header", "logN " + h.logN() + ", key has " + lay.logN));
             }
-            proof = Proof.readBody(r, h, lay);
+            proof = Proof.readBody(r, h, lay, pcs, vk.fixedRoot());
         } catch (Codec.Malformed m) {
             return reject(new VerifyError.MalformedProof(m.section, m.getMessage()));
         }
@@ -92,7 +95,7 @@ final class Verifier {
             instance[c] = Arrays.copyOf(col, n);
         }
 
-        // Transcript replay.
+        // Transcript replay, round by round as the prover sent.
         Transcript tr = new Transcript(ProofSystem.DOMAIN);
         tr.absorb(vk.digestRef());
         ProofSystem.absorbInstance(tr, instance);
@@ -106,97 +109,40 @@ final class Verifier {
         tr.absorb(proof.roots[Layout.QUOTIENT]);
         Fp2 z = ProofSystem.outOfDomainPoint(tr, n);
         Fp2 zw = z.mul(Goldilocks.rootOfUnity(lay.logN));
-        for (Fp2 v : proof.evalsZ) {
-            tr.absorb(v);
-        }
-        for (Fp2 v : proof.evalsZw) {
-            tr.absorb(v);
-        }
-        Fp2 alphaD = tr.challengeExt();
-        int[] rounds = lay.friRounds();
-        Fp2[] betas = new Fp2[rounds.length];
-        for (int i = 0; i < rounds.length; i++) {
-            tr.absorb(proof.friRoots[i]);
-            betas[i] = tr.challengeExt();
-        }
-        for (Fp2 c : proof.finalPoly) {
-            tr.absorb(c);
-        }
-        if (!tr.checkGrind(proof.powNonce, params.grindingBits())) {
-            return reject(new VerifyError.GrindingInvalid(params.grindingBits(), proof.powNonce));
-        }
 
-        // The constraint identity at z.
+        // The constraint identity at z, from the claimed values.
         VerifyError oodError = checkIdentity(proof, instance, ch, alpha, z, zw);
         if (oodError != null) {
             return reject(oodError);
         }
 
-        // Queries.
-        int total = lay.totalColumns;
-        Fp2[] ap = new Fp2[total + 1];
-        ap[0] = Fp2.ONE;
-        for (int i = 1; i <= total; i++) {
-            ap[i] = ap[i - 1].mul(alphaD);
-        }
-        Fp2 aZ = Fp2.ZERO;
-        Fp2 aZw = Fp2.ZERO;
-        for (int i = 0; i < total; i++) {
-            aZ = aZ.add(ap[i].mul(proof.evalsZ[i]));
-            aZw = aZw.add(ap[i].mul(proof.evalsZw[i]));
-        }
-        long shift = Goldilocks.GENERATOR;
-        byte[][] treeRoots = proof.roots.clone();
-        treeRoots[Layout.FIXED] = vk.fixedRoot();
-        for (int q = 0; q < proof.queries.length; q++) {
-            Proof.QueryOpening op = proof.queries[q];
-            int idx = tr.challengeIndex(lay.logLde);
-            for (int t = 0; t < Layout.TREES; t++) {
-                if (lay.present(t) && !MerkleTree.verify(treeRoots[t], idx, op.rows()[t], op.salts()[t], op.paths()[t])) {
-                    return reject(new VerifyError.MerklePathInvalid(Layout.TREE_NAMES[t], q));
-                }
-            }
-            long x = Goldilocks.mul(shift, Goldilocks.pow(Goldilocks.rootOfUnity(lay.logLde), idx));
-            Fp2 a = Fp2.ZERO;
-            int g = 0;
-            for (int t = 0; t < Layout.TREES; t++) {
-                for (long v : op.rows()[t]) {
-                    a = a.add(ap[g++].mul(v));
-                }
-            }
-            Fp2 xz = Fp2.of(x).sub(z);
-            Fp2 xzw = Fp2.of(x).sub(zw);
-            Fp2 expected = a.sub(aZ).mul(xz.inv()).add(ap[total].mul(a.sub(aZw).mul(xzw.inv())));
-            int size = 1 << lay.logLde;
-            int pos = idx;
-            long s = shift;
-            for (int rd = 0; rd < rounds.length; rd++) {
-                int k = 1 << rounds[rd];
-                int m = size >>> rounds[rd];
-                int leaf = pos % m;
-                int at = pos / m;
-                long[] lv = op.friLeaves()[rd];
-                Fp2 held = new Fp2(lv[2 * at], lv[2 * at + 1]);
-                if (!held.equals(expected)) {
-                    return reject(rd == 0 ? new VerifyError.DeepValueMismatch(q, expected.toString(), held.toString())
-                            : new VerifyError.FriFoldMismatch(rd, q, expected.toString(), held.toString()));
-                }
-                if (!MerkleTree.verify(proof.friRoots[rd], leaf, lv, new byte[0], op.friPaths()[rd])) {
-                    return reject(new VerifyError.MerklePathInvalid("fri layer " + rd, q));
-                }
-                long xl = Goldilocks.mul(s, Goldilocks.pow(Goldilocks.rootOfUnity(Integer.numberOfTrailingZeros(size)), leaf));
-                expected = Fri.foldLeaf(lv, rounds[rd], Goldilocks.inv(xl), betas[rd]);
-                pos = leaf;
-                size = m;
-                s = Goldilocks.pow(s, k);
-            }
-            long xf = Goldilocks.mul(s, Goldilocks.pow(Goldilocks.rootOfUnity(Integer.numberOfTrailingZeros(size)), pos));
-            Fp2 fin = Fri.evalFinal(proof.finalPoly, xf);
-            if (!fin.equals(expected)) {
-                return reject(new VerifyError.FriFinalPolyMismatch(q, expected.toString(), fin.toString()));
-            }
+        // The claimed values against the commitments.
+        Optional<PcsError> pcsError = pcs.verify(lay.commitments(vk.fixedRoot(), proof.roots), new Fp2[] {z, zw},
+                proof.opening, tr);
+        if (pcsError.isPresent()) {
+            return reject(toVerifyError(pcsError.get()));
         }
         return new VerifyResult.Accepted();
+    }
+
+    /** The commitment scheme's rejection as this proof system reports it (trees by name). */
+    private VerifyError toVerifyError(PcsError e) {
+        if (e instanceof PcsError.Malformed m) {
+            return new VerifyError.MalformedProof(m.section(), m.reason());
+        } else if (e instanceof PcsError.GrindingInvalid g) {
+            return new VerifyError.GrindingInvalid(g.bits(), g.nonce());
+        } else if (e instanceof PcsError.BatchPathInvalid b) {
+            return new VerifyError.MerklePathInvalid(Layout.TREE_NAMES[lay.openedTrees()[b.batch()]], b.query());
+        } else if (e instanceof PcsError.FriPathInvalid f) {
+            return new VerifyError.MerklePathInvalid("fri layer " + f.round(), f.query());
+        } else if (e instanceof PcsError.DeepValueMismatch d) {
+            return new VerifyError.DeepValueMismatch(d.query(), d.expected(), d.actual());
+        } else if (e instanceof PcsError.FriFoldMismatch f) {
+            return new VerifyError.FriFoldMismatch(f.round(), f.query(), f.expected(), f.actual());
+        } else if (e instanceof PcsError.FriFinalPolyMismatch f) {
+            return new VerifyError.FriFinalPolyMismatch(f.query(), f.expected(), f.actual());
+        }
+        return new VerifyError.InternalFailure("unknown opening error " + e.describe());
     }
 
     /** An F_p2 value from its two base components' evaluations: re + im X. */
@@ -207,8 +153,8 @@ final class Verifier {
 
     private VerifyError checkIdentity(Proof proof, long[][] instance, Layout.Challenges ch, Fp2 alpha, Fp2 z, Fp2 zw) {
         int n = lay.n;
-        Fp2[] ez = proof.evalsZ;
-        Fp2[] ezw = proof.evalsZw;
+        Fp2[] ez = proof.evalsZ();
+        Fp2[] ezw = proof.evalsZw();
         int fo = lay.offset(Layout.FIXED);
         int xo = lay.offset(Layout.AUX);
         int qo = lay.offset(Layout.QUOTIENT);

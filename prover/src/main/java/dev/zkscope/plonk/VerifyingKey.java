@@ -5,7 +5,7 @@ import dev.zkscope.circuit.ColumnKind;
 import dev.zkscope.circuit.Expr;
 import dev.zkscope.circuit.Gate;
 import dev.zkscope.circuit.Lookup;
-import dev.zkscope.merkle.Hashing;
+import dev.zkscope.hash.Hashing;
 
 import java.util.ArrayList;
 import java.util.HexFormat;

@@ -2,7 +2,7 @@ package dev.zkscope.transcript;
 
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
-import dev.zkscope.merkle.Hashing;
+import dev.zkscope.hash.Hashing;
 
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;

@@ -43,7 +43,7 @@ class PhasesTest {
         int h = sections.get("header");
         assertThat(java.util.Arrays.copyOfRange(proof.toBytes(), h, h + 32)).isEqualTo(proof.roots[Layout.ADVICE]);
         int f = h + sections.get("commitments") + sections.get("openings");
-        assertThat(proof.toBytes()[f]).isEqualTo((byte) proof.friRoots.length);
+        assertThat(proof.toBytes()[f]).isEqualTo((byte) proof.opening.friRoots().length);
         assertThat(p.maxConstraintDegree()).isEqualTo(5);
     }
 }

@@ -45,10 +45,10 @@ class AuditFiatShamirTest {
     void everyTranscriptItem_isBoundBeforeTheChallengesThatFollowIt() {
         List<String> items = new ArrayList<>(List.of("digest", "instance", "advice", "aux", "quotient", "evalsZ",
                 "evalsZw", "final"));
-        for (int r = 0; r < pk.layout.friRounds().length; r++) {
+        for (int r = 0; r < pk.layout.friConfig().rounds().length; r++) {
             items.add("fri" + r);
         }
-        assertThat(pk.layout.friRounds().length).isGreaterThan(0);
+        assertThat(pk.layout.friConfig().rounds().length).isGreaterThan(0);
         // Sanity: the same forge with nothing skipped verifies (so each rejection is due to the skipped item).
         assertThat(verify(pk, inst.witness().instance(), forgeSkipping(pk, "nothing")).accepted()).isTrue();
         for (String item : items) {
@@ -89,11 +89,11 @@ class AuditFiatShamirTest {
         int grindFailures = 0;
         int laterFailures = 0;
         for (long nonce = 0; nonce < 24; nonce++) {
-            if (nonce == honest.powNonce) {
+            if (nonce == honest.opening.powNonce()) {
                 continue;
             }
-            Proof p = new Proof(honest.params, honest.circuitDigest, honest.logN, honest.roots, honest.evalsZ,
-                    honest.evalsZw, honest.friRoots, honest.finalPoly, nonce, honest.queries);
+            Proof p = new Proof(honest.params, honest.circuitDigest, honest.logN, honest.roots,
+                    honest.opening.withNonce(nonce));
             VerifyError e = rejection(verify(pk, inst.witness().instance(), p));
             if (e instanceof VerifyError.GrindingInvalid) {
                 grindFailures++;

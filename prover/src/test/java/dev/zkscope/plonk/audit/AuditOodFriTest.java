@@ -40,7 +40,7 @@ class AuditOodFriTest {
         adv[2][row] = Goldilocks.add(adv[2][row], 1);
         badGate = new Witness(adv, inst.witness().instance());
         assertThat(pk.layout.qLog).as("quotient coset = LDE coset, used by the attacks below").isEqualTo(P.logBlowup());
-        assertThat(pk.layout.friRounds().length).isGreaterThanOrEqualTo(2);
+        assertThat(pk.layout.friConfig().rounds().length).isGreaterThanOrEqualTo(2);
     }
 
     static Fp2 parseFp2(String s) {
@@ -236,8 +236,8 @@ class AuditOodFriTest {
             @Override
             void openings(Forge f, Fp2[] ez, Fp2[] ezw) {
                 int qo = f.lay.offset(Layout.QUOTIENT);
-                Fp2[] re = Prover.horner2(f.qCoeffRe, f.z, f.zw);
-                Fp2[] im = Prover.horner2(f.qCoeffIm, f.z, f.zw);
+                Fp2[] re = AuditSupportTest.horner2(f.qCoeffRe, f.z, f.zw);
+                Fp2[] im = AuditSupportTest.horner2(f.qCoeffIm, f.z, f.zw);
                 ez[qo] = re[0];
                 ez[qo + 1] = im[0];
                 ezw[qo] = re[1];
@@ -267,7 +267,7 @@ class AuditOodFriTest {
         ProofParameters p = new ProofParameters("audit-edge", 2, 16, 0, 2, 3, false);
         TestCircuits.Instance e = TestCircuits.random(402, 3, 0);
         ProvingKey key = ProofSystem.keygen(e.circuit(), p);
-        assertThat(key.layout.friRounds()).isEmpty();
+        assertThat(key.layout.friConfig().rounds()).isEmpty();
         assertThat(key.layout.u).isEqualTo(key.layout.n);
         assertThat(verify(key, e.witness().instance(), new Forge(key, 1, new Hooks()).prove(e.witness())).accepted()).isTrue();
 
@@ -374,7 +374,7 @@ class AuditOodFriTest {
         TestCircuits.Instance w = TestCircuits.random(403, 6, wide.reservedRows());
         ProvingKey wk = ProofSystem.keygen(w.circuit(), wide);
         assertThat(wk.layout.qLog).isLessThan(wide.logBlowup());
-        assertThat(wk.layout.friRounds()).containsExactly(3, 2);
+        assertThat(wk.layout.friConfig().rounds()).containsExactly(3, 2);
         long[][] adv = TestCircuits.copy(w.witness().advice());
         int row = w.mulRows().get(0);
         adv[2][row] = Goldilocks.add(adv[2][row], 1);

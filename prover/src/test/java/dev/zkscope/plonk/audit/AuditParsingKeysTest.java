@@ -5,7 +5,7 @@ import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Gate;
 import dev.zkscope.circuit.Lookup;
 import dev.zkscope.field.Goldilocks;
-import dev.zkscope.merkle.Hashing;
+import dev.zkscope.hash.Hashing;
 import dev.zkscope.plonk.AuditSupportTest.Forge;
 import dev.zkscope.plonk.AuditSupportTest.Hooks;
 import dev.zkscope.profile.PhaseListener;
@@ -77,10 +77,10 @@ class AuditParsingKeysTest {
         int tCount = off;
         int evals = off + 4;
         int rounds = evals + 2 * 16 * lay.totalColumns;
-        int nr = lay.friRounds().length;
+        int nr = lay.friConfig().rounds().length;
         int finalLen = rounds + 1 + nr * Hashing.DIGEST_BYTES;
         int finalPoly = finalLen + 4;
-        int nonce = finalPoly + 16 * (1 << lay.logFinalLen());
+        int nonce = finalPoly + 16 * (1 << lay.friConfig().logFinalLen());
         int queryCount = nonce + 8;
         int firstRow = queryCount + 2;
         int firstFriLeaf = firstRow;
@@ -94,19 +94,19 @@ class AuditParsingKeysTest {
     }
 
     static final class MerkleTreeSalt {
-        static final int BYTES = dev.zkscope.merkle.MerkleTree.SALT_BYTES;
+        static final int BYTES = dev.zkscope.pcs.FriConfig.SALT_BYTES;
     }
 
     @Test
     void offsets_matchTheProof() {
         Offsets o = offsets();
         assertThat(Integer.toUnsignedLong(readU32(bytes, o.tCount()))).isEqualTo(pk.layout.totalColumns);
-        assertThat(bytes[o.rounds()]).isEqualTo((byte) pk.layout.friRounds().length);
-        assertThat(readU32(bytes, o.finalLen())).isEqualTo(1 << pk.layout.logFinalLen());
-        assertThat(readU64(bytes, o.nonce())).isEqualTo(proof.powNonce);
+        assertThat(bytes[o.rounds()]).isEqualTo((byte) pk.layout.friConfig().rounds().length);
+        assertThat(readU32(bytes, o.finalLen())).isEqualTo(1 << pk.layout.friConfig().logFinalLen());
+        assertThat(readU64(bytes, o.nonce())).isEqualTo(proof.opening.powNonce());
         assertThat((bytes[o.queryCount()] & 0xFF) | (bytes[o.queryCount() + 1] & 0xFF) << 8).isEqualTo(P.numQueries());
-        assertThat(readU64(bytes, o.firstRow())).isEqualTo(proof.queries[0].rows()[0][0]);
-        assertThat(readU64(bytes, o.firstFriLeaf())).isEqualTo(proof.queries[0].friLeaves()[0][0]);
+        assertThat(readU64(bytes, o.firstRow())).isEqualTo(proof.opening.queries()[0].batches()[0].row()[0]);
+        assertThat(readU64(bytes, o.firstFriLeaf())).isEqualTo(proof.opening.queries()[0].friLeaves()[0][0]);
     }
 
     static int readU32(byte[] b, int off) {
@@ -158,7 +158,7 @@ class AuditParsingKeysTest {
             putU32(b, o.finalLen(), v);
             assertThat(rejection(verify(b))).isInstanceOf(VerifyError.MalformedProof.class);
         }
-        for (int v : new int[] {0, 255, pk.layout.friRounds().length + 1}) {
+        for (int v : new int[] {0, 255, pk.layout.friConfig().rounds().length + 1}) {
             byte[] b = bytes.clone();
             b[o.rounds()] = (byte) v;
             assertThat(rejection(verify(b))).isInstanceOf(VerifyError.MalformedProof.class);
@@ -184,8 +184,7 @@ class AuditParsingKeysTest {
         Proof wp = ProofSystem.prove(wpk, inst.witness(), PhaseListener.NONE);
         assertThat(ProofSystem.verify(wpk.verifyingKey(), inst.witness().instance(), wp.toBytes()).accepted()).isTrue();
         assertThat(rejection(verify(wp.toBytes()))).isInstanceOf(VerifyError.ParametersMismatch.class);
-        Proof relabelled = new Proof(P, pk.verifyingKey().circuitDigest(), wp.logN, wp.roots, wp.evalsZ, wp.evalsZw,
-                wp.friRoots, wp.finalPoly, wp.powNonce, wp.queries);
+        Proof relabelled = new Proof(P, pk.verifyingKey().circuitDigest(), wp.logN, wp.roots, wp.opening);
         assertThat(rejection(verify(relabelled.toBytes()))).isInstanceOf(VerifyError.MalformedProof.class);
     }
 
@@ -205,13 +204,12 @@ class AuditParsingKeysTest {
         assertThat(bk.verifyingKey().constraintSystem()).isEqualTo(pk.verifyingKey().constraintSystem());
         assertThat(rejection(ProofSystem.verify(bk.verifyingKey(), inst.witness().instance(), bytes)))
                 .isInstanceOf(VerifyError.CircuitDigestMismatch.class);
-        Proof relabelled = new Proof(P, bk.verifyingKey().circuitDigest(), proof.logN, proof.roots, proof.evalsZ,
-                proof.evalsZw, proof.friRoots, proof.finalPoly, proof.powNonce, proof.queries);
+        Proof relabelled = new Proof(P, bk.verifyingKey().circuitDigest(), proof.logN, proof.roots, proof.opening);
         rejection(ProofSystem.verify(bk.verifyingKey(), inst.witness().instance(), relabelled.toBytes()));
         // The forge, told to use A's proving data but B's digest in its transcript, is rejected as well.
         Proof forged = new Forge(pk, 3, new Hooks()).prove(inst.witness());
         Proof forgedRelabelled = new Proof(P, bk.verifyingKey().circuitDigest(), forged.logN, forged.roots,
-                forged.evalsZ, forged.evalsZw, forged.friRoots, forged.finalPoly, forged.powNonce, forged.queries);
+                forged.opening);
         rejection(ProofSystem.verify(bk.verifyingKey(), inst.witness().instance(), forgedRelabelled.toBytes()));
     }
 

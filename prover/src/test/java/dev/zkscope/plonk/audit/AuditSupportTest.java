@@ -9,6 +9,7 @@ import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
 import dev.zkscope.fri.Fri;
 import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.pcs.OpeningProof;
 import dev.zkscope.poly.Coeffs;
 import dev.zkscope.poly.Evals;
 import dev.zkscope.poly.Ntt;
@@ -32,6 +33,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test and not to a bug of the forge.
  */
 class AuditSupportTest {
+
+    /** Horner at two F_p2 points in one pass (the forge's own; the prover's lives in the commitment scheme). */
+    static Fp2[] horner2(long[] c, Fp2 x, Fp2 y) {
+        Fp2 a = Fp2.ZERO;
+        Fp2 b = Fp2.ZERO;
+        for (int i = c.length - 1; i >= 0; i--) {
+            a = a.mul(x).add(Fp2.of(c[i]));
+            b = b.mul(y).add(Fp2.of(c[i]));
+        }
+        return new Fp2[] {a, b};
+    }
+
+    /** The row of a tree (by {@link Layout} index) opened at query q of a proof. */
+    static long[] queriedRow(Proof proof, Layout lay, int q, int tree) {
+        int[] opened = lay.openedTrees();
+        for (int b = 0; b < opened.length; b++) {
+            if (opened[b] == tree) {
+                return proof.opening.queries()[q].batches()[b].row();
+            }
+        }
+        throw new IllegalArgumentException("tree " + tree + " is not in the proof");
+    }
 
     /** Adversarial choices; every default is the honest behaviour. */
     static class Hooks {
@@ -123,9 +146,21 @@ class AuditSupportTest {
             this.rnd = new SplittableRandom(seed);
             this.hooks = hooks;
             this.zk = params.zeroKnowledge();
-            coeffs[Layout.FIXED] = pk.fixedCoeffs;
-            lde[Layout.FIXED] = pk.fixedLde;
-            trees[Layout.FIXED] = pk.fixedTree;
+            // The fixed columns come from the key's committed batch; their (unsalted) tree is rebuilt here.
+            int nf = lay.widths[Layout.FIXED];
+            coeffs[Layout.FIXED] = new long[nf][];
+            lde[Layout.FIXED] = new long[nf][];
+            for (int c = 0; c < nf; c++) {
+                coeffs[Layout.FIXED][c] = pk.fixed.coeffs(c);
+                lde[Layout.FIXED][c] = pk.fixed.lde(c);
+            }
+            long[][] fixedLde = lde[Layout.FIXED];
+            trees[Layout.FIXED] = MerkleTree.build(bigN, nf, (leaf, buf) -> {
+                for (int k = 0; k < buf.length; k++) {
+                    buf[k] = fixedLde[k][leaf];
+                }
+            }, null);
+            assertThat(trees[Layout.FIXED].root()).isEqualTo(pk.vk.fixedRoot());
             coeffs[Layout.COMMITTED] = new long[0][];
             lde[Layout.COMMITTED] = new long[0][];
         }
@@ -323,7 +358,7 @@ class AuditSupportTest {
             int gi = 0;
             for (int t = 0; t < Layout.TREES; t++) {
                 for (long[] c : coeffs[t]) {
-                    Fp2[] v = Prover.horner2(c, z, zw);
+                    Fp2[] v = horner2(c, z, zw);
                     ez[gi] = v[0];
                     ezw[gi] = v[1];
                     gi++;
@@ -348,7 +383,7 @@ class AuditSupportTest {
             long[] fr = new long[bigN];
             long[] fi = new long[bigN];
             deep(ez, ezw, fr, fi);
-            int[] rounds = lay.friRounds();
+            int[] rounds = lay.friConfig().rounds();
             long[][] layRe = new long[rounds.length][];
             long[][] layIm = new long[rounds.length][];
             MerkleTree[] friTrees = new MerkleTree[rounds.length];
@@ -394,7 +429,7 @@ class AuditSupportTest {
                 ci = ni;
                 s = Goldilocks.pow(s, k);
             }
-            int finalLen = 1 << lay.logFinalLen();
+            int finalLen = 1 << lay.friConfig().logFinalLen();
             long[] c0 = Ntt.interpolate(new Evals(cr, s)).c();
             long[] c1 = Ntt.interpolate(new Evals(ci, s)).c();
             Fp2[] fin = new Fp2[finalLen];
@@ -415,27 +450,20 @@ class AuditSupportTest {
                 nonce = forced;
                 tr.checkGrind(nonce, params.grindingBits());
             }
-            Proof.QueryOpening[] qs = new Proof.QueryOpening[params.numQueries()];
+            OpeningProof.Query[] qs = new OpeningProof.Query[params.numQueries()];
             queryIndices = new int[qs.length];
             for (int q = 0; q < qs.length; q++) {
                 int idx = hooks.queryIndex(this, q, tr.challengeIndex(lay.logLde));
                 queryIndices[q] = idx;
-                long[][] rows = new long[Layout.TREES][];
-                byte[][] salts = new byte[Layout.TREES][];
-                byte[][][] paths = new byte[Layout.TREES][][];
-                for (int t = 0; t < Layout.TREES; t++) {
-                    if (!lay.present(t)) {
-                        rows[t] = new long[0];
-                        salts[t] = new byte[0];
-                        paths[t] = new byte[0][];
-                        continue;
+                int[] opened = lay.openedTrees();
+                OpeningProof.BatchOpening[] rows = new OpeningProof.BatchOpening[opened.length];
+                for (int b = 0; b < opened.length; b++) {
+                    int t = opened[b];
+                    long[] row = new long[lde[t].length];
+                    for (int c = 0; c < row.length; c++) {
+                        row[c] = lde[t][c][idx];
                     }
-                    rows[t] = new long[lde[t].length];
-                    for (int c = 0; c < rows[t].length; c++) {
-                        rows[t][c] = lde[t][c][idx];
-                    }
-                    salts[t] = trees[t].salt(idx);
-                    paths[t] = trees[t].path(idx);
+                    rows[b] = new OpeningProof.BatchOpening(row, trees[t].salt(idx), trees[t].path(idx));
                 }
                 long[][] leaves = new long[rounds.length][];
                 byte[][][] fpaths = new byte[rounds.length][][];
@@ -454,7 +482,7 @@ class AuditSupportTest {
                     pos = leaf;
                     size = m;
                 }
-                qs[q] = new Proof.QueryOpening(rows, salts, paths, leaves, fpaths);
+                qs[q] = new OpeningProof.Query(rows, leaves, fpaths);
             }
             byte[][] roots = new byte[Layout.TREES][];
             for (int t = 1; t < Layout.TREES; t++) {
@@ -464,7 +492,8 @@ class AuditSupportTest {
             for (int r = 0; r < rounds.length; r++) {
                 friRoots[r] = friTrees[r].root();
             }
-            return new Proof(params, pk.vk.circuitDigest(), lay.logN, roots, ez, ezw, friRoots, fin, nonce, qs);
+            return new Proof(params, pk.vk.circuitDigest(), lay.logN, roots,
+                    new OpeningProof(new Fp2[][] {ez, ezw}, friRoots, fin, nonce, qs));
         }
 
         /** The constraint combination divided by Z_H on the quotient coset, interpolated, truncated to the bound, chunked and masked. */
@@ -482,7 +511,7 @@ class AuditSupportTest {
             }
             ExprEval.Columns cols = c -> {
                 switch (c.kind()) {
-                    case FIXED: return pk.fixedLde[c.index()];
+                    case FIXED: return lde[Layout.FIXED][c.index()];
                     case ADVICE: return lde[lay.adviceTree[c.index()]][lay.adviceSlot[c.index()]];
                     default: return instanceLde[c.index()];
                 }
@@ -528,9 +557,9 @@ class AuditSupportTest {
             Layout.ExtBlock zCur = new Layout.ExtBlock(gather(auxLde[zc], at), gather(auxLde[zc + 1], at));
             Layout.ExtBlock zNext = new Layout.ExtBlock(gather(auxLde[zc], nx), gather(auxLde[zc + 1], nx));
             Fp2[] alphas = Arrays.copyOfRange(ap, numGates, ap.length);
-            lay.auxConstraints(ch, qn, Layout.ExtBlock.base(gather(pk.fixedLde[lay.active], at)),
-                    Layout.ExtBlock.base(gather(pk.fixedLde[lay.first], at)),
-                    Layout.ExtBlock.base(gather(pk.fixedLde[lay.last], at)), zCur, zNext, h, numB, tupB, alphas, accR, accI);
+            lay.auxConstraints(ch, qn, Layout.ExtBlock.base(gather(lde[Layout.FIXED][lay.active], at)),
+                    Layout.ExtBlock.base(gather(lde[Layout.FIXED][lay.first], at)),
+                    Layout.ExtBlock.base(gather(lde[Layout.FIXED][lay.last], at)), zCur, zNext, h, numB, tupB, alphas, accR, accI);
             long gn = Goldilocks.pow(shift, n);
             long wq = Goldilocks.rootOfUnity(qLog);
             long[] qr = new long[qn];

@@ -116,8 +116,8 @@ class AuditZeroKnowledgeTest {
             tr.challengeExt();
             tr.absorb(proof.roots[Layout.QUOTIENT]);
             Fp2 z = ProofSystem.outOfDomainPoint(tr, lay.n);
-            addEquations(rows, rhs, z, proof.evalsZ[g], lay.n);
-            addEquations(rows, rhs, z.mul(Goldilocks.rootOfUnity(lay.logN)), proof.evalsZw[g], lay.n);
+            addEquations(rows, rhs, z, proof.evalsZ()[g], lay.n);
+            addEquations(rows, rhs, z.mul(Goldilocks.rootOfUnity(lay.logN)), proof.evalsZw()[g], lay.n);
         }
         assertThat(rows.size()).isGreaterThanOrEqualTo(lay.n);
         assertThat(solve(rows, rhs, lay.n)).as("private committed column recoverable from public proofs").isNull();
@@ -161,22 +161,22 @@ class AuditZeroKnowledgeTest {
         tr.challengeExt();
         tr.absorb(proof.roots[Layout.QUOTIENT]);
         Fp2 z = ProofSystem.outOfDomainPoint(tr, lay.n);
-        for (Fp2 v : proof.evalsZ) {
+        for (Fp2 v : proof.evalsZ()) {
             tr.absorb(v);
         }
-        for (Fp2 v : proof.evalsZw) {
+        for (Fp2 v : proof.evalsZw()) {
             tr.absorb(v);
         }
         tr.challengeExt();
-        for (byte[] r : proof.friRoots) {
+        for (byte[] r : proof.opening.friRoots()) {
             tr.absorb(r);
             tr.challengeExt();
         }
-        for (Fp2 c : proof.finalPoly) {
+        for (Fp2 c : proof.opening.finalPoly()) {
             tr.absorb(c);
         }
-        assertThat(tr.checkGrind(proof.powNonce, lay.params.grindingBits())).isTrue();
-        int[] q = new int[proof.queries.length];
+        assertThat(tr.checkGrind(proof.opening.powNonce(), lay.params.grindingBits())).isTrue();
+        int[] q = new int[proof.opening.queries().length];
         for (int i = 0; i < q.length; i++) {
             q[i] = tr.challengeIndex(lay.logLde);
         }
@@ -312,11 +312,11 @@ class AuditZeroKnowledgeTest {
         List<long[]> f = new ArrayList<>();
         List<Long> v = new ArrayList<>();
         functionals(f, rp.z(), n);
-        v.add(proof.evalsZ[g].c0());
-        v.add(proof.evalsZ[g].c1());
+        v.add(proof.evalsZ()[g].c0());
+        v.add(proof.evalsZ()[g].c1());
         functionals(f, rp.zw(), n);
-        v.add(proof.evalsZw[g].c0());
-        v.add(proof.evalsZw[g].c1());
+        v.add(proof.evalsZw()[g].c0());
+        v.add(proof.evalsZw()[g].c1());
         for (int q = 0; q < rp.queries().length; q++) {
             long x = Goldilocks.mul(Goldilocks.GENERATOR, Goldilocks.pow(omegaLde, rp.queries()[q]));
             long[] row = new long[n];
@@ -326,7 +326,7 @@ class AuditZeroKnowledgeTest {
                 xi = Goldilocks.mul(xi, x);
             }
             f.add(row);
-            v.add(proof.queries[q].rows()[lay.adviceTree[column]][slot]);
+            v.add(AuditSupportTest.queriedRow(proof, lay, q, lay.adviceTree[column])[slot]);
         }
         int m = f.size();
         List<long[]> mt = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.zkscope.merkle;
+package dev.zkscope.hash;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,8 +15,9 @@ import java.security.NoSuchAlgorithmException;
 public final class Hashing {
     public static final String NAME = "SHA-256";
     public static final int DIGEST_BYTES = 32;
-    static final byte LEAF_TAG = 0;
-    static final byte NODE_TAG = 1;
+    /** Domain-separation tags: Merkle leaves, Merkle nodes (transcript states use 0x02..). */
+    public static final byte LEAF_TAG = 0;
+    public static final byte NODE_TAG = 1;
 
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Hashing::newDigest);
 

@@ -1,0 +1,470 @@
+package dev.zkscope.pcs;
+
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.fri.Fri;
+import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.poly.Coeffs;
+import dev.zkscope.poly.Evals;
+import dev.zkscope.poly.Ntt;
+import dev.zkscope.transcript.Transcript;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+
+import static dev.zkscope.field.Goldilocks.add;
+import static dev.zkscope.field.Goldilocks.mul;
+import static dev.zkscope.field.Goldilocks.sub;
+
+/**
+ * Batch commitments by Merkle trees over rows of low-degree extensions, opened by DEEP quotients and FRI.
+ *
+ * <p>Commit: each column f_i (degree &lt; n) is evaluated on the coset D = g &lt;omega_N&gt;, N = n 2^logBlowup, and leaf
+ * j of the batch's tree holds the row (f_1(x_j), ..., f_w(x_j)), so one path opens a whole batch at a point.
+ *
+ * <p>Open at points z_1..z_k with claimed values v_(p,i): after absorbing the values, draw alpha and prove with FRI
+ * that F(X) = sum_p alpha^(pT) sum_i alpha^i (f_i(X) - v_(p,i)) / (X - z_p) (T columns in all) has degree &lt; n
+ * (DEEP-ALI, eprint 2019/336, with the batching of ethSTARK). If some f_i(z_p) != v_(p,i) the term is not a
+ * polynomial, and with high probability over alpha neither is F, which FRI rejects; a query at x_j checks F(x_j),
+ * computed from the opened rows, against FRI's first layer.
+ */
+final class FriPcs implements Pcs {
+    private final FriConfig cfg;
+    private final IntFunction<byte[]> randomness;
+    private final int n;
+    private final int bigN;
+
+    /** randomness: the source of leaf salts, required for commitments while proving when the config is hiding. */
+    FriPcs(FriConfig cfg, IntFunction<byte[]> randomness) {
+        this.cfg = cfg;
+        this.randomness = randomness;
+        this.n = 1 << cfg.logN();
+        this.bigN = 1 << cfg.logLde();
+    }
+
+    /** A committed batch: coefficients, extension and tree. */
+    private static final class Data implements ProverData {
+        final long[][] coeffs;
+        final long[][] lde;
+        final MerkleTree tree;
+        final Commitment commitment;
+
+        Data(long[][] coeffs, long[][] lde, MerkleTree tree, boolean preprocessed) {
+            this.coeffs = coeffs;
+            this.lde = lde;
+            this.tree = tree;
+            this.commitment = new Commitment(tree.root(), lde.length, preprocessed);
+        }
+
+        @Override public Commitment commitment() { return commitment; }
+        @Override public long[] coeffs(int c) { return coeffs[c]; }
+        @Override public long[] lde(int c) { return lde[c]; }
+    }
+
+    private static Data data(ProverData b) {
+        if (!(b instanceof Data d)) {
+            throw new IllegalArgumentException("a batch committed by another scheme: " + b);
+        }
+        return d;
+    }
+
+    static int saltBytes(FriConfig cfg, boolean preprocessed) {
+        return cfg.hiding() && !preprocessed ? FriConfig.SALT_BYTES : 0;
+    }
+
+    @Override public int logBlowup() { return cfg.logBlowup(); }
+    @Override public long cosetShift() { return FriConfig.SHIFT; }
+
+    @Override
+    public ProverData commit(Evals[] columns) {
+        return commitValues(columns, false);
+    }
+
+    @Override
+    public ProverData commitPreprocessed(Evals[] columns) {
+        return commitValues(columns, true);
+    }
+
+    private ProverData commitValues(Evals[] columns, boolean preprocessed) {
+        long[][] cf = new long[columns.length][];
+        for (Evals e : columns) {
+            if (e.shift() != 1 || e.v().length != n) {
+                throw new IllegalArgumentException("a column must hold its " + n + " values on the trace domain");
+            }
+        }
+        IntStream.range(0, columns.length).parallel().forEach(c -> cf[c] = Ntt.interpolate(columns[c]).c());
+        return commitCoeffs(cf, preprocessed);
+    }
+
+    @Override
+    public ProverData commit(Coeffs[] columns) {
+        long[][] cf = new long[columns.length][];
+        for (int c = 0; c < columns.length; c++) {
+            if (columns[c].length() > n) {
+                throw new IllegalArgumentException("column " + c + " has " + columns[c].length() + " coefficients, at most "
+                        + n + " are committed");
+            }
+            cf[c] = columns[c].length() == n ? columns[c].c() : java.util.Arrays.copyOf(columns[c].c(), n);
+        }
+        return commitCoeffs(cf, false);
+    }
+
+    private ProverData commitCoeffs(long[][] cf, boolean preprocessed) {
+        long[][] ev = new long[cf.length][];
+        IntStream.range(0, cf.length).parallel().forEach(c ->
+                ev[c] = Ntt.lde(new Coeffs(cf[c]), cfg.logBlowup(), FriConfig.SHIFT).v());
+        int saltLen = saltBytes(cfg, preprocessed);
+        if (saltLen > 0 && randomness == null) {
+            throw new IllegalStateException("a hiding commitment needs randomness for its salts");
+        }
+        byte[] salts = saltLen == 0 ? null : randomness.apply(bigN * saltLen);
+        MerkleTree tree = MerkleTree.build(bigN, ev.length, (leaf, buf) -> {
+            for (int k = 0; k < buf.length; k++) {
+                buf[k] = ev[k][leaf];
+            }
+        }, salts);
+        return new Data(cf, ev, tree, preprocessed);
+    }
+
+    // ---- opening ----
+
+    @Override
+    public Fp2[][] evaluate(List<ProverData> batches, Fp2[] points) {
+        long[][] all = new long[totalWidth(batches)][];
+        int g = 0;
+        for (ProverData b : batches) {
+            for (int c = 0; c < b.width(); c++) {
+                all[g++] = b.coeffs(c);
+            }
+        }
+        Fp2[][] values = new Fp2[points.length][all.length];
+        IntStream.range(0, all.length).parallel().forEach(c -> {
+            Fp2[] v = hornerAll(all[c], points);
+            for (int p = 0; p < points.length; p++) {
+                values[p][c] = v[p];
+            }
+        });
+        return values;
+    }
+
+    /** Horner at several F_p2 points in one pass over the coefficients. */
+    static Fp2[] hornerAll(long[] c, Fp2[] points) {
+        int k = points.length;
+        long[] a0 = new long[k];
+        long[] a1 = new long[k];
+        for (int i = c.length - 1; i >= 0; i--) {
+            long ci = c[i];
+            for (int p = 0; p < k; p++) {
+                long x0 = points[p].c0();
+                long x1 = points[p].c1();
+                long r0 = add(Fp2.mul0(a0[p], a1[p], x0, x1), ci);
+                a1[p] = Fp2.mul1(a0[p], a1[p], x0, x1);
+                a0[p] = r0;
+            }
+        }
+        Fp2[] out = new Fp2[k];
+        for (int p = 0; p < k; p++) {
+            out[p] = new Fp2(a0[p], a1[p]);
+        }
+        return out;
+    }
+
+    private static int totalWidth(List<? extends ProverData> batches) {
+        int t = 0;
+        for (ProverData b : batches) {
+            t += b.width();
+        }
+        return t;
+    }
+
+    private static int totalCommittedWidth(List<Commitment> batches) {
+        int t = 0;
+        for (Commitment b : batches) {
+            t += b.width();
+        }
+        return t;
+    }
+
+    /** Absorbs the values point by point and draws the batching challenge; returns its powers up to alpha^(kT). */
+    private static Fp2[] absorbValues(Transcript tr, Fp2[][] values, int total) {
+        for (Fp2[] atPoint : values) {
+            for (Fp2 v : atPoint) {
+                tr.absorb(v);
+            }
+        }
+        Fp2 alpha = tr.challengeExt();
+        Fp2[] ap = new Fp2[total * values.length + 1];
+        ap[0] = Fp2.ONE;
+        for (int i = 1; i < ap.length; i++) {
+            ap[i] = ap[i - 1].mul(alpha);
+        }
+        return ap;
+    }
+
+    /** sum_i alpha^i v_i for each point: the combined claim A(z_p). */
+    private static Fp2[] combinedClaims(Fp2[][] values, Fp2[] ap) {
+        Fp2[] out = new Fp2[values.length];
+        for (int p = 0; p < values.length; p++) {
+            Fp2 acc = Fp2.ZERO;
+            for (int i = 0; i < values[p].length; i++) {
+                acc = acc.add(ap[i].mul(values[p][i]));
+            }
+            out[p] = acc;
+        }
+        return out;
+    }
+
+    @Override
+    public OpeningProof open(List<ProverData> batches, Fp2[] points, Fp2[][] values, Transcript tr) {
+        int total = totalWidth(batches);
+        if (values.length != points.length || (values.length > 0 && values[0].length != total)) {
+            throw new IllegalArgumentException("values must be [" + points.length + "][" + total + "]");
+        }
+        Fp2[] ap = absorbValues(tr, values, total);
+        Fp2[] claims = combinedClaims(values, ap);
+        long[][] all = new long[total][];
+        int gi = 0;
+        for (ProverData b : batches) {
+            for (int c = 0; c < b.width(); c++) {
+                all[gi++] = b.lde(c);
+            }
+        }
+        long[] fr = new long[bigN];
+        long[] fi = new long[bigN];
+        deepQuotient(all, ap, points, claims, fr, fi);
+        int[] rounds = cfg.rounds();
+        Fri.Committed fc = Fri.commit(fr, fi, FriConfig.SHIFT, rounds, cfg.logFinalLen(), tr);
+        long nonce = tr.grind(cfg.grindingBits());
+        OpeningProof.Query[] qs = new OpeningProof.Query[cfg.numQueries()];
+        for (int q = 0; q < qs.length; q++) {
+            int idx = tr.challengeIndex(cfg.logLde());
+            OpeningProof.BatchOpening[] bo = new OpeningProof.BatchOpening[batches.size()];
+            for (int b = 0; b < bo.length; b++) {
+                Data d = data(batches.get(b));
+                long[] row = new long[d.lde.length];
+                for (int c = 0; c < row.length; c++) {
+                    row[c] = d.lde[c][idx];
+                }
+                bo[b] = new OpeningProof.BatchOpening(row, d.tree.salt(idx), d.tree.path(idx));
+            }
+            long[][] leaves = new long[rounds.length][];
+            byte[][][] fpaths = new byte[rounds.length][][];
+            int size = bigN;
+            int pos = idx;
+            for (int r = 0; r < rounds.length; r++) {
+                int m = size >>> rounds[r];
+                int leaf = pos % m;
+                leaves[r] = fc.leaf(r, leaf);
+                fpaths[r] = fc.trees[r].path(leaf);
+                pos = leaf;
+                size = m;
+            }
+            qs[q] = new OpeningProof.Query(bo, leaves, fpaths);
+        }
+        byte[][] friRoots = new byte[rounds.length][];
+        for (int r = 0; r < rounds.length; r++) {
+            friRoots[r] = fc.trees[r].root();
+        }
+        return new OpeningProof(values, friRoots, fc.finalPoly, nonce, qs);
+    }
+
+    /**
+     * F(x) = sum_p alpha^(pT) (A(x) - A(z_p)) / (x - z_p) on the extension domain, A = sum_i alpha^i f_i; with
+     * 1/(x - z) = (x - z0 + z1 X) / N(x - z) and the norms inverted in one batch per block. Inlined on longs: this
+     * loop runs over every column of every batch at every point of the extension.
+     */
+    private void deepQuotient(long[][] all, Fp2[] ap, Fp2[] points, Fp2[] claims, long[] fr, long[] fi) {
+        int total = all.length;
+        int k = points.length;
+        long omega = Goldilocks.rootOfUnity(cfg.logLde());
+        int block = Math.min(bigN, 1 << 10);
+        IntStream.range(0, bigN / block).parallel().forEach(b -> {
+            int from = b * block;
+            long[] sr = new long[block];
+            long[] si = new long[block];
+            for (int c = 0; c < total; c++) {
+                long a0 = ap[c].c0();
+                long a1 = ap[c].c1();
+                long[] col = all[c];
+                for (int i = 0; i < block; i++) {
+                    long v = col[from + i];
+                    sr[i] = add(sr[i], mul(a0, v));
+                    si[i] = add(si[i], mul(a1, v));
+                }
+            }
+            long[] xs = new long[block];
+            long x = mul(FriConfig.SHIFT, Goldilocks.pow(omega, from));
+            for (int i = 0; i < block; i++) {
+                xs[i] = x;
+                x = mul(x, omega);
+            }
+            long[] accR = new long[block];
+            long[] accI = new long[block];
+            long[] norm = new long[block];
+            for (int p = 0; p < k; p++) {
+                long z0 = points[p].c0();
+                long z1 = points[p].c1();
+                for (int i = 0; i < block; i++) {
+                    long d0 = sub(xs[i], z0);
+                    norm[i] = sub(mul(d0, d0), mul(Fp2.W, mul(z1, z1)));
+                }
+                long[] inv = Goldilocks.batchInverse(norm);
+                long c0 = claims[p].c0();
+                long c1 = claims[p].c1();
+                long t0 = ap[p * total].c0();
+                long t1 = ap[p * total].c1();
+                for (int i = 0; i < block; i++) {
+                    long p0 = sub(sr[i], c0);
+                    long p1 = sub(si[i], c1);
+                    long q0 = mul(sub(xs[i], z0), inv[i]);
+                    long q1 = mul(z1, inv[i]);
+                    long u0 = Fp2.mul0(p0, p1, q0, q1);
+                    long u1 = Fp2.mul1(p0, p1, q0, q1);
+                    if (p == 0) {
+                        accR[i] = u0;
+                        accI[i] = u1;
+                    } else {
+                        accR[i] = add(accR[i], Fp2.mul0(t0, t1, u0, u1));
+                        accI[i] = add(accI[i], Fp2.mul1(t0, t1, u0, u1));
+                    }
+                }
+            }
+            System.arraycopy(accR, 0, fr, from, block);
+            System.arraycopy(accI, 0, fi, from, block);
+        });
+    }
+
+    // ---- verification ----
+
+    @Override
+    public OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int numPoints) throws MalformedOpening {
+        return OpeningProof.read(new Wire.Reader(bytes, offset), cfg, batches, numPoints);
+    }
+
+    @Override
+    public Optional<PcsError> verify(List<Commitment> batches, Fp2[] points, OpeningProof proof, Transcript tr) {
+        PcsError shape = checkShape(batches, points, proof);
+        if (shape != null) {
+            return Optional.of(shape);
+        }
+        int total = totalCommittedWidth(batches);
+        Fp2[] ap = absorbValues(tr, proof.values(), total);
+        Fp2[] claims = combinedClaims(proof.values(), ap);
+        int[] rounds = cfg.rounds();
+        Fp2[] betas = new Fp2[rounds.length];
+        for (int i = 0; i < rounds.length; i++) {
+            tr.absorb(proof.friRoots()[i]);
+            betas[i] = tr.challengeExt();
+        }
+        for (Fp2 c : proof.finalPoly()) {
+            tr.absorb(c);
+        }
+        if (!tr.checkGrind(proof.powNonce(), cfg.grindingBits())) {
+            return Optional.of(new PcsError.GrindingInvalid(cfg.grindingBits(), proof.powNonce()));
+        }
+        long omegaLde = Goldilocks.rootOfUnity(cfg.logLde());
+        for (int q = 0; q < proof.queries().length; q++) {
+            OpeningProof.Query op = proof.queries()[q];
+            int idx = tr.challengeIndex(cfg.logLde());
+            Fp2 a = Fp2.ZERO;
+            int g = 0;
+            for (int b = 0; b < batches.size(); b++) {
+                OpeningProof.BatchOpening o = op.batches()[b];
+                if (!MerkleTree.verify(batches.get(b).root(), idx, o.row(), o.salt(), o.path())) {
+                    return Optional.of(new PcsError.BatchPathInvalid(b, q));
+                }
+                for (long v : o.row()) {
+                    a = a.add(ap[g++].mul(v));
+                }
+            }
+            long x = mul(FriConfig.SHIFT, Goldilocks.pow(omegaLde, idx));
+            Fp2 expected = Fp2.ZERO;
+            for (int p = 0; p < points.length; p++) {
+                Fp2 term = a.sub(claims[p]).mul(Fp2.of(x).sub(points[p]).inv());
+                expected = expected.add(p == 0 ? term : ap[p * total].mul(term));
+            }
+            PcsError e = checkFriQuery(proof, q, idx, expected, rounds, betas);
+            if (e != null) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Follows one query through the FRI layers: each held value against the expected one, each path, each fold. */
+    private PcsError checkFriQuery(OpeningProof proof, int q, int idx, Fp2 expected, int[] rounds, Fp2[] betas) {
+        OpeningProof.Query op = proof.queries()[q];
+        int size = bigN;
+        int pos = idx;
+        long s = FriConfig.SHIFT;
+        for (int rd = 0; rd < rounds.length; rd++) {
+            int k = 1 << rounds[rd];
+            int m = size >>> rounds[rd];
+            int leaf = pos % m;
+            int at = pos / m;
+            long[] lv = op.friLeaves()[rd];
+            Fp2 held = new Fp2(lv[2 * at], lv[2 * at + 1]);
+            if (!held.equals(expected)) {
+                return rd == 0 ? new PcsError.DeepValueMismatch(q, expected.toString(), held.toString())
+                        : new PcsError.FriFoldMismatch(rd, q, expected.toString(), held.toString());
+            }
+            if (!MerkleTree.verify(proof.friRoots()[rd], leaf, lv, new byte[0], op.friPaths()[rd])) {
+                return new PcsError.FriPathInvalid(rd, q);
+            }
+            long xl = mul(s, Goldilocks.pow(Goldilocks.rootOfUnity(Integer.numberOfTrailingZeros(size)), leaf));
+            expected = Fri.foldLeaf(lv, rounds[rd], Goldilocks.inv(xl), betas[rd]);
+            pos = leaf;
+            size = m;
+            s = Goldilocks.pow(s, k);
+        }
+        long xf = mul(s, Goldilocks.pow(Goldilocks.rootOfUnity(Integer.numberOfTrailingZeros(size)), pos));
+        Fp2 fin = Fri.evalFinal(proof.finalPoly(), xf);
+        if (!fin.equals(expected)) {
+            return new PcsError.FriFinalPolyMismatch(q, expected.toString(), fin.toString());
+        }
+        return null;
+    }
+
+    /** The sizes that decoding fixes, checked again for a proof handed over as an object. */
+    private PcsError checkShape(List<Commitment> batches, Fp2[] points, OpeningProof proof) {
+        int total = totalCommittedWidth(batches);
+        if (proof.values().length != points.length) {
+            return new PcsError.Malformed("openings", proof.values().length + " points opened, expected " + points.length);
+        }
+        for (Fp2[] atPoint : proof.values()) {
+            if (atPoint.length != total) {
+                return new PcsError.Malformed("openings", atPoint.length + " values at a point, expected " + total);
+            }
+        }
+        int[] rounds = cfg.rounds();
+        if (proof.friRoots().length != rounds.length || proof.finalPoly().length != 1 << cfg.logFinalLen()) {
+            return new PcsError.Malformed("fri", "expected " + rounds.length + " layer roots and a final polynomial of "
+                    + (1 << cfg.logFinalLen()) + " coefficients");
+        }
+        if (proof.queries().length != cfg.numQueries()) {
+            return new PcsError.Malformed("queries", proof.queries().length + " queries, expected " + cfg.numQueries());
+        }
+        for (int q = 0; q < proof.queries().length; q++) {
+            OpeningProof.Query op = proof.queries()[q];
+            if (op.batches().length != batches.size() || op.friLeaves().length != rounds.length
+                    || op.friPaths().length != rounds.length) {
+                return new PcsError.Malformed("query " + q, "wrong number of batch or FRI openings");
+            }
+            for (int b = 0; b < batches.size(); b++) {
+                OpeningProof.BatchOpening o = op.batches()[b];
+                if (o.row().length != batches.get(b).width() || o.path().length != cfg.logLde()
+                        || o.salt().length != saltBytes(cfg, batches.get(b).preprocessed())) {
+                    return new PcsError.Malformed("query " + q, "batch " + b + " opening has the wrong shape");
+                }
+            }
+            for (int rd = 0; rd < rounds.length; rd++) {
+                if (op.friLeaves()[rd].length != 2 << rounds[rd]) {
+                    return new PcsError.Malformed("query " + q, "FRI leaf " + rd + " has the wrong width");
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.zkscope.pcs;
+
+import dev.zkscope.field.Fp2;
+import dev.zkscope.poly.Coeffs;
+import dev.zkscope.poly.Evals;
+import dev.zkscope.transcript.Transcript;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
+
+/**
+ * A polynomial commitment scheme for batches of columns over one trace domain H = &lt;omega_n&gt;, the layer between
+ * the Plonkish argument and the low-degree test (as Plonky3's {@code commit::Pcs} sits between {@code uni-stark} and
+ * {@code fri}). The prover commits batches of columns one protocol round at a time; at the end it opens every
+ * committed batch at a few points of F_p2 (here z and z omega) with one proof. The caller absorbs each
+ * {@link Commitment#root()} into the transcript itself, when its protocol round says so; {@link #open} and
+ * {@link #verify} absorb the claimed values and everything after them.
+ *
+ * <p>Values are indexed {@code values[point][column]}, columns numbered across the batches in the order given.
+ * Evaluating ({@link #evaluate}) and proving ({@link #open}) are two calls so that the prover can time them as its
+ * two last rounds ("openings", "fri").
+ */
+public interface Pcs {
+
+    /**
+     * What a verifier knows of a committed batch: its root and width, and whether it was committed at key generation
+     * ({@link #commitPreprocessed}: unsalted, so that the root is a deterministic function of the columns).
+     */
+    record Commitment(byte[] root, int width, boolean preprocessed) { }
+
+    /** The prover's side of a committed batch: its commitment and the columns in both forms (read-only). */
+    interface ProverData {
+        Commitment commitment();
+
+        /** Column c in coefficient form (n coefficients). */
+        long[] coeffs(int c);
+
+        /** Column c on the extension coset {@link #cosetShift()} * &lt;omega_(n 2^logBlowup)&gt;, natural order. */
+        long[] lde(int c);
+
+        default int width() {
+            return commitment().width();
+        }
+    }
+
+    /** The FRI-based scheme of this project: Merkle trees over LDE rows, DEEP quotients, FRI. */
+    static Pcs fri(FriConfig config, IntFunction<byte[]> randomness) {
+        return new FriPcs(config, randomness);
+    }
+
+    /** The Reed-Solomon blowup: the extension domain has n 2^logBlowup points. */
+    int logBlowup();
+
+    /** The shift g of the extension coset g &lt;omega_(n 2^logBlowup)&gt; (disjoint from H, so Z_H has no zero on it). */
+    long cosetShift();
+
+    /** Commits columns given by their values on H (shift 1, n values each); salted leaves when hiding. */
+    ProverData commit(Evals[] columns);
+
+    /** Commits columns given in coefficient form (at most n coefficients each); salted leaves when hiding. */
+    ProverData commit(Coeffs[] columns);
+
+    /** Commits columns given by their values on H, never salted: for the verifying key's fixed columns. */
+    ProverData commitPreprocessed(Evals[] columns);
+
+    /** The values of every column of the batches at every point: {@code [point][column]}. */
+    Fp2[][] evaluate(List<ProverData> batches, Fp2[] points);
+
+    /**
+     * Proves that the batches' columns take the claimed values at the points: absorbs the values into the
+     * transcript, then draws the batching challenge, runs the low-degree test and answers its queries.
+     */
+    OpeningProof open(List<ProverData> batches, Fp2[] points, Fp2[][] values, Transcript tr);
+
+    /**
+     * Checks an opening proof against the commitments (in the order the prover opened them), replaying the
+     * transcript from where {@link #open} took it over. Empty when the proof holds.
+     */
+    Optional<PcsError> verify(List<Commitment> batches, Fp2[] points, OpeningProof proof, Transcript tr);
+
+    /**
+     * Decodes an opening proof that fills {@code bytes} from {@code offset} to the end, every size fixed by this
+     * scheme's parameters, the batches' widths and the number of points. Field elements must be canonical.
+     */
+    OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int numPoints) throws MalformedOpening;
+
+    /** An opening proof's bytes that do not decode; names the section being read. */
+    final class MalformedOpening extends Exception {
+        private final String section;
+
+        public MalformedOpening(String section, String reason) {
+            super(reason);
+            this.section = section;
+        }
+
+        public String section() {
+            return section;
+        }
+    }
+}
