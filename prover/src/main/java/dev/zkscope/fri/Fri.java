@@ -134,9 +134,9 @@ public final class Fri {
         for (int t = 0; t < k; t++) {
             w[t] = new Fp2(leaf[2 * t], leaf[2 * t + 1]);
         }
-        long invZeta = Goldilocks.inv(Goldilocks.rootOfUnity(a));
-        long[] invZetaPow = Goldilocks.powers(invZeta, k);
-        long inv2 = Goldilocks.inv(2);
+        long[] invZetaPow = a < INV_ZETA_POWERS.length ? INV_ZETA_POWERS[a]
+                : Goldilocks.powers(Goldilocks.inv(Goldilocks.rootOfUnity(a)), k);
+        long inv2 = INV2;
         Fp2 b = beta;
         long ix = invX;
         for (int kk = k, step = 1; kk > 1; kk >>= 1, step <<= 1) {
@@ -153,6 +153,16 @@ public final class Fri {
             ix = Goldilocks.mul(ix, ix);
         }
         return w[0];
+    }
+
+    /** 1/2, and the powers of 1/zeta for each folding arity 2^a up to 2^8: two inversions a leaf otherwise. */
+    private static final long INV2 = Goldilocks.inv(2);
+    private static final long[][] INV_ZETA_POWERS = new long[9][];
+
+    static {
+        for (int a = 0; a < INV_ZETA_POWERS.length; a++) {
+            INV_ZETA_POWERS[a] = Goldilocks.powers(Goldilocks.inv(Goldilocks.rootOfUnity(a)), 1 << a);
+        }
     }
 
     /** Horner evaluation of the final polynomial at a base-field point. */

@@ -139,36 +139,55 @@ final class FriPcs implements Pcs {
                 all[g++] = b.coeffs(c);
             }
         }
+        // Every column has base-field coefficients, so with the powers of each point computed once, a column's value
+        // is sum c_i x^i: two base-field products per coefficient instead of a Horner step's F_p2 product.
+        int maxLen = 0;
+        for (long[] c : all) {
+            maxLen = Math.max(maxLen, c.length);
+        }
+        long[][] pow0 = new long[points.length][];
+        long[][] pow1 = new long[points.length][];
+        for (int p = 0; p < points.length; p++) {
+            long[][] pw = powers(points[p], maxLen);
+            pow0[p] = pw[0];
+            pow1[p] = pw[1];
+        }
         Fp2[][] values = new Fp2[points.length][all.length];
         IntStream.range(0, all.length).parallel().forEach(c -> {
-            Fp2[] v = hornerAll(all[c], points);
             for (int p = 0; p < points.length; p++) {
-                values[p][c] = v[p];
+                values[p][c] = dot(all[c], pow0[p], pow1[p]);
             }
         });
         return values;
     }
 
-    /** Horner at several F_p2 points in one pass over the coefficients. */
-    static Fp2[] hornerAll(long[] c, Fp2[] points) {
-        int k = points.length;
-        long[] a0 = new long[k];
-        long[] a1 = new long[k];
-        for (int i = c.length - 1; i >= 0; i--) {
-            long ci = c[i];
-            for (int p = 0; p < k; p++) {
-                long x0 = points[p].c0();
-                long x1 = points[p].c1();
-                long r0 = add(Fp2.mul0(a0[p], a1[p], x0, x1), ci);
-                a1[p] = Fp2.mul1(a0[p], a1[p], x0, x1);
-                a0[p] = r0;
+    /** x^0 .. x^(len-1) as real and imaginary parts, computed in parallel chunks. */
+    static long[][] powers(Fp2 x, int len) {
+        long[] re = new long[len];
+        long[] im = new long[len];
+        int chunk = 1 << 12;
+        IntStream.range(0, (len + chunk - 1) / chunk).parallel().forEach(b -> {
+            int from = b * chunk;
+            Fp2 v = x.pow(from);
+            for (int i = from; i < Math.min(len, from + chunk); i++) {
+                re[i] = v.c0();
+                im[i] = v.c1();
+                v = v.mul(x);
             }
+        });
+        return new long[][] {re, im};
+    }
+
+    /** sum c_i (re_i + im_i X) for base-field c. */
+    static Fp2 dot(long[] c, long[] re, long[] im) {
+        long s0 = 0;
+        long s1 = 0;
+        for (int i = 0; i < c.length; i++) {
+            long ci = c[i];
+            s0 = add(s0, mul(ci, re[i]));
+            s1 = add(s1, mul(ci, im[i]));
         }
-        Fp2[] out = new Fp2[k];
-        for (int p = 0; p < k; p++) {
-            out[p] = new Fp2(a0[p], a1[p]);
-        }
-        return out;
+        return new Fp2(s0, s1);
     }
 
     private static int totalWidth(List<? extends ProverData> batches) {

@@ -377,9 +377,24 @@ public final class Ntt {
         // The zero-padded input, bit-reversed over log(n b) bits, puts c_i shift^i at rev_{log n}(i) * b and zeros
         // in between; the first logBlowup stages then only copy it into its block of b: (u, 0) -> (u, u).
         int logN = Integer.numberOfTrailingZeros(n);
+        if (n >= PARALLEL_THRESHOLD) {
+            IntStream.range(0, n / CHUNK).parallel()
+                    .forEach(k -> spread(c, out, logN, logBlowup, shift, k * CHUNK, (k + 1) * CHUNK));
+        } else {
+            spread(c, out, logN, logBlowup, shift, 0, n);
+        }
+        if (out.length > 1) {
+            stages(out, b);
+        }
+        return new Evals(out, shift);
+    }
+
+    /** out[rev(i) b + t] = c_i shift^i for i in [from, to), t &lt; b = 2^logBlowup. */
+    private static void spread(long[] c, long[] out, int logN, int logBlowup, long shift, int from, int to) {
+        int b = 1 << logBlowup;
         int sh = 32 - logN;
-        long s = 1;
-        for (int i = 0; i < n; i++) {
+        long s = Goldilocks.pow(shift, from);
+        for (int i = from; i < to; i++) {
             long v = mul(c[i], s);
             s = mul(s, shift);
             int j = (logN == 0 ? 0 : Integer.reverse(i) >>> sh) << logBlowup;
@@ -387,10 +402,6 @@ public final class Ntt {
                 out[j + t] = v;
             }
         }
-        if (out.length > 1) {
-            stages(out, b);
-        }
-        return new Evals(out, shift);
     }
 
     /** Interpolation: the coefficients of the unique f of degree &lt; size with the given coset evaluations. */
