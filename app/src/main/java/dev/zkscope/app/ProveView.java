@@ -201,9 +201,10 @@ final class ProveView extends BorderPane {
                 card("Prove time", Format.millis(r.proveMillis()), predicted(r, true),
                         "Wall time of the prover's rounds, beside the cost model's prediction."),
                 r.keyReused()
-                        ? card("Key generation", "reused", "derived by an earlier run", "The proving and verifying "
-                        + "keys are derived once per circuit and parameters: this run reused those of an earlier run "
-                        + "with the same model and settings. Changing a setting derives new keys.")
+                        ? card("Key generation", "reused", "derived earlier", "The proving and verifying "
+                        + "keys are derived once per circuit and parameters: this run reused those derived earlier "
+                        + "for the same model and settings (by an earlier run, or by the unreported warm-up proof "
+                        + "the app makes in the background once per session). Changing a setting derives new keys.")
                         : card("Key generation", Format.millis(r.keygenMillis()), "Deriving the proving and verifying "
                         + "keys (once per circuit and parameters; the next proof with these settings reuses them)."),
                 card("Verify time", Format.millis(r.verifyMillis()), "Wall time of the verifier."),

@@ -64,6 +64,23 @@ public final class ProveViewModel {
     private Timeline poll;
     private int nextId = 1;
     private int expectedPhases = ProveJob.PHASES.size();
+    private final boolean warmUpEnabled;
+    /** The background warm-up proof in flight, if any: its cancel flag and a latch released when it has stopped. */
+    private volatile WarmUp warming;
+    /** Whether this JVM has made a warm-up proof (the JIT has compiled the prover): once per JVM is enough. */
+    private static final AtomicBoolean JIT_WARM = new AtomicBoolean();
+
+    private record WarmUp(AtomicBoolean cancel, java.util.concurrent.CountDownLatch stopped) {
+        /** Asks the warm-up to stop at its next phase boundary and waits until it has (at most one phase). */
+        void stopAndWait() {
+            cancel.set(true);
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 
     public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis) {
         this(executor, notifier, analysis, RunStore.defaultStore());
@@ -72,6 +89,16 @@ public final class ProveViewModel {
     /** With the runs of earlier sessions read from {@code store} (a damaged file is reported and set aside). */
     public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis,
                           RunStore store) {
+        this(executor, notifier, analysis, store, false);
+    }
+
+    /**
+     * @param warmUp after the first model is compiled, prove it once in the background, unreported (see
+     *               {@link #warmUp(Analysis)}); the desktop app turns this on, tests that count key derivations off
+     */
+    public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis,
+                          RunStore store, boolean warmUp) {
+        this.warmUpEnabled = warmUp;
         this.store = store;
         RunStore.Loaded loaded = store.load();
         history.setAll(loaded.runs());
@@ -123,10 +150,66 @@ public final class ProveViewModel {
         t.setOnSucceeded(e -> {
             if (gen == forecastGeneration) {
                 forecast.set(t.getValue());
+                warmUp(a);
             }
         });
         t.setOnFailed(e -> LOG.log(Level.WARNING, "cost model prediction failed", t.getException()));
         executor.execute(t);
+    }
+
+    /**
+     * The first proof in a fresh JVM runs while the JIT is still compiling the prover and the heap is still being
+     * sized: two to three times slower than the cost model's prediction (and every later proof). So, once per JVM,
+     * after the first model is compiled and predicted, one unreported proof of it runs in the background. It also
+     * derives that model's proving key, which the user's first Prove then reuses. Prove, or a new analysis, stops it
+     * at its next phase boundary and waits for it, so that it never overlaps a measured proof.
+     */
+    private void warmUp(Analysis a) {
+        if (!warmUpEnabled || JIT_WARM.get() || warming != null || running.get() || a.compiled() == null) {
+            return;
+        }
+        WarmUp w = new WarmUp(new AtomicBoolean(), new java.util.concurrent.CountDownLatch(1));
+        warming = w;
+        executor.execute(() -> {
+            try {
+                ProveJob.Input in = ProveJob.input(a.session().file(), a.session().graph());
+                long t0 = System.nanoTime();
+                Pipeline.prove(a.prepared(), List.of(in.tensor()), PhaseListener.NONE, null, w.cancel()::get);
+                JIT_WARM.set(true);
+                LOG.info(String.format(Locale.ROOT, "warm-up proof of %s in %.2f s (unreported)",
+                        a.session().displayName(), (System.nanoTime() - t0) / 1e9));
+            } catch (java.util.concurrent.CancellationException e) {
+                LOG.fine("warm-up proof stopped for a measured run");
+            } catch (RuntimeException | OutOfMemoryError e) {
+                LOG.log(Level.INFO, "warm-up proof failed; the first measured proof will include JIT compilation", e);
+            } finally {
+                warming = null;
+                w.stopped().countDown();
+            }
+        });
+    }
+
+    /** Whether a background warm-up proof is running (for tests). */
+    boolean warmingUp() {
+        return warming != null;
+    }
+
+    /** Whether this JVM has made its warm-up proof. */
+    static boolean jitWarm() {
+        return JIT_WARM.get();
+    }
+
+    /** Tests only: forget that this JVM is warm, so that the next compiled model is warmed up again. */
+    static void forgetWarmUp() {
+        JIT_WARM.set(false);
+    }
+
+    /** Stops a background warm-up proof, if one runs, and waits until it has stopped. */
+    private void stopWarmUp() {
+        WarmUp w = warming;
+        if (w != null) {
+            w.stopAndWait();
+        }
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
@@ -214,6 +297,7 @@ public final class ProveViewModel {
         Task<ProveRun> t = new Task<>() {
             @Override
             protected ProveRun call() {
+                stopWarmUp(); // never measure a proof beside the background warm-up
                 return job.run();
             }
         };
@@ -229,7 +313,7 @@ public final class ProveViewModel {
         }));
         poll.setCycleCount(Timeline.INDEFINITE);
         poll.play();
-        phase.set(job.keyReused() ? "Starting (the proving key of an earlier run of this circuit is reused)..."
+        phase.set(job.keyReused() ? "Starting (the proving key derived earlier for this circuit is reused)..."
                 : "Starting...");
         t.setOnSucceeded(e -> {
             finish(t);
@@ -246,7 +330,7 @@ public final class ProveViewModel {
             last.set(r);
             progress.set(1);
             phase.set("Done in " + String.format(Locale.ROOT, "%.1f s", job.elapsed() / 1000)
-                    + (r.keyReused() ? "; the proving key was reused (derived by an earlier run with these settings)"
+                    + (r.keyReused() ? "; the proving key was reused (derived earlier with these settings)"
                     : "; the proving key was derived and is kept for the next proof with these settings"));
             verdict.set(describe(r.verdict(), "the honest proof (" + r.proof().length + " bytes)"));
             LOG.info("proved " + r.model() + ": 2^" + r.logN() + " rows, " + r.proof().length + " bytes");

@@ -48,8 +48,8 @@ final class RunsView extends BorderPane {
                                 + (r.innerCols() == 0 ? "auto" : String.valueOf(r.innerCols()))),
                 col("Rows", "Trace height 2^k and the rows used by gadgets.",
                         r -> "2^" + r.logN() + " (" + Format.count(r.gadgetRows()) + " used)"),
-                col("Keygen", "Key generation time; \"reused\" when the run reused the proving key of an earlier run "
-                        + "with the same model and settings.", r -> r.reusedKey() ? "reused"
+                col("Keygen", "Key generation time; \"reused\" when the run reused a proving key derived earlier "
+                        + "for the same model and settings (by an earlier run or the background warm-up).", r -> r.reusedKey() ? "reused"
                         : Format.millis(r.keygenMillis())),
                 col("Prove", "Prover time (its rounds).", r -> Format.millis(r.proveMillis())),
                 col("Predicted", "The cost model's prediction of the prover time, made before the run.",

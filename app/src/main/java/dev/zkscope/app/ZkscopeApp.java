@@ -30,7 +30,7 @@ public final class ZkscopeApp extends Application {
         String shots = System.getProperty("zkscope.screenshots");
         // Screenshots show this run's proofs only, never the user's saved history (nor add to it).
         RunStore runStore = shots == null ? RunStore.defaultStore() : new RunStore(tempRunsFile());
-        ProveViewModel pvm = new ProveViewModel(executor, notifier, vm.analysisProperty(), runStore);
+        ProveViewModel pvm = new ProveViewModel(executor, notifier, vm.analysisProperty(), runStore, true);
         MainWindow window = new MainWindow(vm, pvm, samples, settings, executor, notifier);
         Scene scene = new Scene(window.root(), 1600, 1000);
         stage.setTitle("zkscope \u2014 ZKML circuit explorer");

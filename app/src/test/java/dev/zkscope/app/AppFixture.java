@@ -19,10 +19,15 @@ final class AppFixture {
     final Path runsFile = tempRuns();
 
     AppFixture(Stage stage) {
+        this(stage, false);
+    }
+
+    /** With {@code warmUp}, the prove view-model makes the app's background warm-up proof. */
+    AppFixture(Stage stage, boolean warmUp) {
         vm = new MainViewModel(new ModelLoader(GraphView::measure), executor, new DialogNotifier(() -> stage),
                 new RecentFiles(settings));
         pvm = new ProveViewModel(executor, new DialogNotifier(() -> stage), vm.analysisProperty(),
-                new RunStore(runsFile));
+                new RunStore(runsFile), warmUp);
         window = new MainWindow(vm, pvm, samples, settings, executor, new DialogNotifier(() -> stage));
         stage.setScene(new Scene(window.root(), 1200, 760));
         stage.show();

@@ -1,0 +1,70 @@
+package dev.zkscope.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The app's background warm-up: after the first model is compiled and predicted, one unreported proof runs, which
+ * derives the proving key that the user's first Prove then reuses; a Prove during the warm-up stops it and waits.
+ */
+@ExtendWith(ApplicationExtension.class)
+class WarmUpTest {
+    private AppFixture app;
+
+    @Start
+    void start(Stage stage) {
+        ProveViewModel.forgetWarmUp();
+        app = new AppFixture(stage, true);
+    }
+
+    private void openCompiled(FxRobot robot, String sample) throws Exception {
+        Path file = AppFixture.sample(sample);
+        robot.interact(() -> {
+            app.vm.applySettings(app.vm.settings().withPreset("testing"));
+            app.vm.open(file);
+        });
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().session().file().equals(file) && app.vm.analysis().compiled() != null
+                && app.vm.analysis().settings().preset().startsWith("testing") && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void warmUpDerivesTheKey_firstProveReusesIt_andIsNotReportedAsARun(FxRobot robot) throws Exception {
+        openCompiled(robot, "mlp");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> ProveViewModel.jitWarm() && !app.pvm.warmingUp());
+        assertThat(app.pvm.runs()).as("the warm-up is not a run").isEmpty();
+        assertThat(app.vm.analysis().prepared().hasProvingKey()).isTrue();
+
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.lastProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.lastProperty().get().keyReused()).isTrue();
+        assertThat(app.pvm.phases()).extracting(p -> p.name()).doesNotContain("keygen").contains("quotient", "verify");
+        assertThat(app.pvm.lastProperty().get().verdict().accepted()).isTrue();
+        assertThat(app.pvm.runs()).hasSize(1);
+    }
+
+    @Test
+    void proveDuringTheWarmUp_stopsItAndProvesAlone(FxRobot robot) throws Exception {
+        openCompiled(robot, "cnn");
+        // Prove as soon as the warm-up has started (or, on a fast machine, even after it finished): either way exactly
+        // one reported run, accepted, and no warm-up left running.
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.warmingUp() || ProveViewModel.jitWarm());
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.lastProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(app.pvm.warmingUp()).isFalse();
+        assertThat(app.pvm.lastProperty().get().verdict().accepted()).isTrue();
+        assertThat(app.pvm.runs()).hasSize(1);
+    }
+}
