@@ -158,9 +158,10 @@ public final class ProveViewModel {
     }
 
     /**
-     * The first proof in a fresh JVM runs while the JIT is still compiling the prover and the heap is still being
-     * sized: two to three times slower than the cost model's prediction (and every later proof). So, once per JVM,
-     * after the first model is compiled and predicted, one unreported proof of it runs in the background. It also
+     * The first proofs in a fresh JVM run while the JIT is still compiling the prover and the heap is still being
+     * sized: the first two to three times slower than the cost model's prediction (and than every later proof). So,
+     * once per JVM, after the first model is compiled and predicted, a few unreported proofs of it run in the
+     * background ({@link Pipeline#warmUp}: until two in a row take about the same time, at most four). It also
      * derives that model's proving key, which the user's first Prove then reuses. Prove, or a new analysis, stops it
      * at its next phase boundary and waits for it, so that it never overlaps a measured proof.
      */
@@ -173,11 +174,9 @@ public final class ProveViewModel {
         executor.execute(() -> {
             try {
                 ProveJob.Input in = ProveJob.input(a.session().file(), a.session().graph());
-                long t0 = System.nanoTime();
-                Pipeline.prove(a.prepared(), List.of(in.tensor()), PhaseListener.NONE, null, w.cancel()::get);
+                List<Double> times = Pipeline.warmUp(a.prepared(), List.of(in.tensor()), 4, w.cancel()::get, null);
                 JIT_WARM.set(true);
-                LOG.info(String.format(Locale.ROOT, "warm-up proof of %s in %.2f s (unreported)",
-                        a.session().displayName(), (System.nanoTime() - t0) / 1e9));
+                LOG.info("warm-up proofs of " + a.session().displayName() + " (unreported), seconds: " + times);
             } catch (java.util.concurrent.CancellationException e) {
                 LOG.fine("warm-up proof stopped for a measured run");
             } catch (RuntimeException | OutOfMemoryError e) {

@@ -64,7 +64,9 @@ final class ScreenshotDriver {
             window.selection().select(layer);
             window.heatmap().zoomToLayer(layer);
         }, this::idle));
-        steps.add(new Step("settings", () -> window.showTab("tabSettings"), this::idle));
+        // The figures after Prove are a warm prover's, as a user sees them after the app's background warm-up.
+        steps.add(new Step("settings", () -> window.showTab("tabSettings"), () -> idle()
+                && pvm.forecastProperty().get() != null && !pvm.warmingUp()));
         steps.add(new Step("prove-running", () -> {
             window.showTab("tabProve");
             pvm.prove();

@@ -73,8 +73,13 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--no-predict", description = "skip the time and memory prediction (and its one-time calibration)")
     boolean noPredict;
 
-    @Option(names = "--no-warmup", description = "prove in a cold JVM: the measured time then includes JIT compilation, "
-            + "which the prediction (a warmed-up prover, as in 'zkscope bench' and the app) does not")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "4",
+            description = "at most N unreported proofs of the model before the measured one, stopping once two in a row "
+                    + "take about the same time, so that the JIT has compiled the prover as the prediction assumes "
+                    + "(default: ${DEFAULT-VALUE}; 0 measures a cold JVM, JIT compilation included)")
+    int warmup;
+
+    @Option(names = "--no-warmup", description = "the same as --warmup 0")
     boolean noWarmup;
 
     @CommandLine.Spec
@@ -125,15 +130,27 @@ public final class ProveCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "predicted: prove %.2f s, peak heap %s above baseline%n", p.proveSeconds(),
                     mib(p.heapBytesAboveBaseline()));
         }
-        if (!noWarmup) {
-            // A fresh JVM interprets the prover's hot loops until the JIT has compiled them, and sizes its heap on the
-            // first large allocations; together they can double or triple a first proof's time. One unreported proof
-            // of this model (the proving key is derived once and kept) settles both, so that the measured time is
-            // the prover's own, comparable with the prediction, 'zkscope bench' and the app.
-            ProveRun warm = Pipeline.prove(prepared, in, PhaseListener.NONE, null, null);
-            o.printf(Locale.ROOT, "keygen %.2f s; warm-up proof %.2f s (unreported: it lets the JIT compile the "
-                    + "prover; --no-warmup skips it)%n", warm.phaseNanos().getOrDefault("keygen", 0L) / 1e9,
-                    warm.proveSeconds());
+        if (noWarmup) {
+            warmup = 0;
+        }
+        if (warmup < 0 || warmup > 20) {
+            throw new InputFileException("--warmup must be in [0, 20], got " + warmup);
+        }
+        if (warmup > 0) {
+            int[] count = {0};
+            long w0 = System.nanoTime();
+            List<Double> times = Pipeline.warmUp(prepared, in, warmup, null, r -> {
+                if (count[0]++ == 0) {
+                    o.printf(Locale.ROOT, "keygen %.2f s%n", r.phaseNanos().getOrDefault("keygen", 0L) / 1e9);
+                    o.flush();
+                }
+            });
+            StringBuilder t = new StringBuilder();
+            for (double x : times) {
+                t.append(t.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", x));
+            }
+            o.printf(Locale.ROOT, "warm-up: %d unreported proof(s) in %.1f s (%s s; the JIT compiles the prover, as the "
+                    + "prediction assumes; --warmup 0 skips this)%n", times.size(), (System.nanoTime() - w0) / 1e9, t);
         }
         o.flush();
         ProveRun run = Pipeline.prove(prepared, in, PhaseListener.NONE, cm, null);
@@ -142,12 +159,12 @@ public final class ProveCommand implements Callable<Integer> {
         }
         writeArtifacts(run, prepared);
         printRun(o, run);
-        if (run.prediction() != null && noWarmup) {
-            o.println("(--no-warmup: the measured time includes JIT compilation; the prediction is for a warmed-up prover)");
+        if (run.prediction() != null && warmup == 0) {
+            o.println("(--warmup 0: the measured time includes JIT compilation; the prediction is for a warmed-up prover)");
         }
         if (report != null) {
             ObjectNode json = reportJson(run, prepared);
-            json.put("jit_warmup", !noWarmup);
+            json.put("warmup_proofs", warmup);
             writeFile(report, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsBytes(json), "report");
         }

@@ -35,6 +35,28 @@ class PipelineTest {
     }
 
     @Test
+    void warmUp_provesBetweenTwoAndMaxTimes_derivesTheKey_andStopsOnCancel() {
+        Pipeline.Prepared p = Pipeline.prepare("mlp", prepared.graph(), List.of(input),
+                Pipeline.Settings.defaults().withParams(ProofParameters.testing()), PhaseListener.NONE);
+        List<ProveRun> runs = new ArrayList<>();
+        List<Double> times = Pipeline.warmUp(p, input, 5, null, runs::add);
+        assertThat(times).hasSizeBetween(2, 5).hasSameSizeAs(runs);
+        assertThat(runs).allMatch(r -> r.verdict().accepted());
+        assertThat(runs.get(0).keyReused()).isFalse();
+        assertThat(runs.subList(1, runs.size())).allMatch(ProveRun::keyReused);
+        assertThat(p.hasProvingKey()).isTrue();
+        int k = times.size();
+        if (k < 5) {
+            // it stopped early, so the last two were within the tolerance of each other
+            assertThat(Math.abs(times.get(k - 1) - times.get(k - 2)))
+                    .isLessThanOrEqualTo(Pipeline.WARM_TOLERANCE * times.get(k - 2));
+        }
+        assertThat(Pipeline.warmUp(p, input, 1, null, null)).hasSize(1);
+        assertThatThrownBy(() -> Pipeline.warmUp(p, input, 5, () -> true, null))
+                .isInstanceOf(CancellationException.class);
+    }
+
+    @Test
     void prove_reportsEveryPhase_andTheVerifiedOutputIsTheQuantizedInference() {
         List<String> started = new ArrayList<>();
         PhaseListener l = new PhaseListener() {
