@@ -31,6 +31,17 @@ final class ProveView extends BorderPane {
     private final ProveViewModel pvm;
     private final MainViewModel vm;
     private final HeapChart heapChart = new HeapChart();
+
+    /** One redraw per batch of samples. */
+    private void addToChart(java.util.List<? extends HeapSampler.Sample> samples) {
+        long[] t = new long[samples.size()];
+        long[] b = new long[samples.size()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = samples.get(i).millis();
+            b[i] = samples.get(i).usedBytes();
+        }
+        heapChart.addAll(t, b);
+    }
     private final ChartPane heapPane = new ChartPane("");
     private final PhaseTimeline timeline = new PhaseTimeline();
     private final Label plan = new Label();
@@ -114,13 +125,11 @@ final class ProveView extends BorderPane {
             while (c.next()) {
                 if (c.wasReplaced() || c.wasRemoved() && !c.wasAdded()) {
                     heapChart.clear();
-                    pvm.heap().forEach(s -> heapChart.add(s.millis(), s.usedBytes()));
+                    addToChart(pvm.heap());
                     return;
                 }
                 if (c.wasAdded()) {
-                    for (HeapSampler.Sample s : c.getAddedSubList()) {
-                        heapChart.add(s.millis(), s.usedBytes());
-                    }
+                    addToChart(c.getAddedSubList());
                 }
             }
         });

@@ -121,6 +121,17 @@ final class ScreenshotDriver {
         String last = System.getProperty("zkscope.screenshots.last");
         if (i == steps.size() || i > 0 && steps.get(i - 1).name().equals(last)) {
             window.setDarkTheme(false);
+            try {
+                Files.createDirectories(dir);
+                for (java.util.Map.Entry<String, WritableImage> e : shots.entrySet()) {
+                    Path out = dir.resolve(e.getKey() + ".png");
+                    ImageIO.write(SwingFXUtils.fromFXImage(e.getValue(), null), "png", out.toFile());
+                    LOG.info("wrote " + out);
+                }
+            } catch (IOException ex) {
+                fail("cannot write the screenshots into " + dir + ": " + ex);
+                return;
+            }
             LOG.info("screenshots written to " + dir);
             Platform.exit();
             return;
@@ -148,20 +159,16 @@ final class ScreenshotDriver {
     private void settleAndShoot(Step step, Runnable then) {
         PauseTransition p = new PauseTransition(Duration.millis(900));
         p.setOnFinished(e -> {
-            try {
-                Files.createDirectories(dir);
-                WritableImage img = stage.getScene().snapshot(null);
-                Path out = dir.resolve(step.name() + ".png");
-                ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", out.toFile());
-                LOG.info("wrote " + out);
-            } catch (IOException ex) {
-                fail("cannot write " + step.name() + ".png: " + ex);
-                return;
-            }
+            // Kept in memory and encoded at the end: PNG encoding on the FX thread while a proof runs would take a
+            // core from the prover and distort the timings the pictures show.
+            shots.put(step.name(), stage.getScene().snapshot(null));
+            LOG.info("shot " + step.name());
             then.run();
         });
         p.play();
     }
+
+    private final java.util.Map<String, WritableImage> shots = new java.util.LinkedHashMap<>();
 
     private void fail(String why) {
         System.err.println("zkscope screenshots: " + why);

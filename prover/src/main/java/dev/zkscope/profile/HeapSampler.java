@@ -16,6 +16,8 @@ public final class HeapSampler implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private volatile boolean running;
     private volatile long peak;
+    /** Counts {@link #restartPeak()} calls; guarded by {@code samples}. */
+    private long epoch;
     private Thread thread;
     private long t0;
 
@@ -55,10 +57,16 @@ public final class HeapSampler implements AutoCloseable {
     }
 
     private void sample() {
+        long e;
+        synchronized (samples) {
+            e = epoch;
+        }
         long u = used();
         synchronized (samples) {
             samples.add(new Sample((System.nanoTime() - t0) / 1_000_000, u));
-            if (u > peak) {
+            // A reading taken before a restartPeak (typically before the collection that set the new baseline, while
+            // this thread waited at the safepoint) belongs to the previous stretch, not to the new peak.
+            if (e == epoch && u > peak) {
                 peak = u;
             }
         }
@@ -69,9 +77,9 @@ public final class HeapSampler implements AutoCloseable {
      * sampled run (the prover's rounds within a whole proof run).
      */
     public void restartPeak() {
-        long u = used();
         synchronized (samples) {
-            peak = u;
+            epoch++;
+            peak = used();
         }
     }
 
