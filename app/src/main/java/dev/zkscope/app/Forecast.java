@@ -3,8 +3,27 @@ package dev.zkscope.app;
 /**
  * The prover's cost-model prediction for a circuit, shown before proving and beside the measured figures after.
  *
- * @param proveSeconds  predicted prover time
- * @param peakHeapBytes predicted peak used heap, given the heap in use when the prediction was made
- * @param origin        where the cost model's coefficients came from (calibrated now, cached)
+ * @param proveSeconds       predicted prover time
+ * @param peakHeapBytes      predicted peak used heap: the baseline (the heap in use when the prediction was made,
+ *                           or, once a run has measured it, that run's heap after its baseline collection) plus
+ *                           {@code heapAboveBaseline}
+ * @param origin             where the cost model's coefficients came from (calibrated now, cached)
+ * @param heapAboveBaseline  what the cost model predicts the prover adds to the heap in use when it starts
  */
-public record Forecast(double proveSeconds, long peakHeapBytes, String origin) {}
+public record Forecast(double proveSeconds, long peakHeapBytes, String origin, long heapAboveBaseline) {
+
+    /** The prediction before proving, against the heap in use now (garbage included: an estimate of the baseline). */
+    static Forecast of(dev.zkscope.predict.CostModel.Prediction p, String origin) {
+        Runtime rt = Runtime.getRuntime();
+        long now = rt.totalMemory() - rt.freeMemory();
+        return new Forecast(p.proveSeconds(), p.peakHeapBytes(now), origin, p.heapBytesAboveBaseline());
+    }
+
+    /**
+     * The same prediction against a run's measured baseline: the predicted peak that the measured peak is compared
+     * with (the model predicts what the prover adds, not what else the application holds).
+     */
+    Forecast atBaseline(long baselineBytes) {
+        return new Forecast(proveSeconds, baselineBytes + heapAboveBaseline, origin, heapAboveBaseline);
+    }
+}

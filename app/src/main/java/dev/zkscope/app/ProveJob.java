@@ -119,7 +119,8 @@ final class ProveJob {
         return new ProveRun(id, analysis.session().displayName(), analysis.settings(), r.logN(),
                 analysis.compiled().ledger().gadgetRows(), phases, r.keygenNanos() / 1e6, r.proveNanos() / 1e6,
                 r.verifyNanos() / 1e6, r.peakHeap(), r.heapSamples(), r.proof(), r.verifyingKey(), r.publicValues(),
-                r.output(), r.verdict(), input.source(), forecast, r.keyReused());
+                r.output(), r.verdict(), input.source(),
+                forecast == null ? null : forecast.atBaseline(r.baselineHeap()), r.keyReused());
     }
 
     private boolean isCancelled() {

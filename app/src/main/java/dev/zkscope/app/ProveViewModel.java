@@ -143,8 +143,7 @@ public final class ProveViewModel {
                 // first measured proof is comparable with the prediction.
                 CostModel.warmUpOnce();
                 CostModel.Prediction p = m.predict(a.prepared().shape());
-                Runtime rt = Runtime.getRuntime();
-                return new Forecast(p.proveSeconds(), p.peakHeapBytes(rt.totalMemory() - rt.freeMemory()), m.origin());
+                return Forecast.of(p, m.origin());
             }
         };
         t.setOnSucceeded(e -> {
@@ -301,11 +300,14 @@ public final class ProveViewModel {
             }
         };
         task = t;
+        int[] tick = {0};
         poll = new Timeline(new KeyFrame(Duration.millis(200), e -> {
             if (task == t) {
                 elapsed.set(job.elapsed());
+                // The heap chart redraws every half second, not at every tick: on two cores (and with software
+                // rendering) each redraw takes time from the prover it is plotting.
                 List<HeapSampler.Sample> s = job.heap().samples();
-                if (s.size() > heap.size()) {
+                if (tick[0]++ % 3 == 2 && s.size() > heap.size()) {
                     heap.addAll(s.subList(heap.size(), s.size()));
                 }
             }
@@ -414,9 +416,7 @@ public final class ProveViewModel {
                         : step == 0 ? base : padded(base, logN);
                 CostModel m = CostModel.loadOrCalibrate();
                 CostModel.Prediction p = m.predict(v.prepared().shape());
-                Runtime rt = Runtime.getRuntime();
-                return new Object[] {v, new Forecast(p.proveSeconds(), p.peakHeapBytes(rt.totalMemory()
-                        - rt.freeMemory()), m.origin())};
+                return new Object[] {v, Forecast.of(p, m.origin())};
             }
         };
         compile.setOnSucceeded(e -> {
