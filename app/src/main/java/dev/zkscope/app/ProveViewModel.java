@@ -160,7 +160,7 @@ public final class ProveViewModel {
      * The first proofs in a fresh JVM run while the JIT is still compiling the prover and the heap is still being
      * sized: the first two to three times slower than the cost model's prediction (and than every later proof). So,
      * once per JVM, after the first model is compiled and predicted, a few unreported proofs of it run in the
-     * background ({@link Pipeline#warmUp}: until two in a row take about the same time, at most four). It also
+     * background ({@link Pipeline#warmUp}: a large calibration proof, then proofs of the model until two in a row agree). It also
      * derives that model's proving key, which the user's first Prove then reuses. Prove, or a new analysis, stops it
      * at its next phase boundary and waits for it, so that it never overlaps a measured proof.
      */
@@ -173,7 +173,7 @@ public final class ProveViewModel {
         executor.execute(() -> {
             try {
                 ProveJob.Input in = ProveJob.input(a.session().file(), a.session().graph());
-                List<Double> times = Pipeline.warmUp(a.prepared(), List.of(in.tensor()), 4, w.cancel()::get, null);
+                List<Double> times = Pipeline.warmUp(a.prepared(), List.of(in.tensor()), 6, w.cancel()::get, null);
                 JIT_WARM.set(true);
                 LOG.info("warm-up proofs of " + a.session().displayName() + " (unreported), seconds: " + times);
             } catch (java.util.concurrent.CancellationException e) {

@@ -218,18 +218,24 @@ public final class Pipeline {
     static final double WARM_TOLERANCE = 0.12;
 
     /**
-     * Unreported proofs of {@code p} until the JIT has compiled the prover: a fresh JVM interprets the hot loops at
-     * first and sizes its heap on the first large allocations, so its first proofs are slower than every later one
-     * (measured on the residual sample: 2.3x, 1.3x, 1.2x the steady time), and the cost model predicts the steady
-     * time. Small circuits run fewer loop iterations per proof and need more proofs, so this stops adaptively: after
-     * at least two proofs, once a proof is within 12% of the one before, or after {@code maxProofs}. The first proof
-     * derives the proving key, which later proofs reuse.
+     * Warms the prover up for a measured proof of {@code p}: a fresh JVM interprets the hot loops at first and sizes
+     * its heap on the first large allocations, so its first proofs are slower than every later one, and the cost
+     * model predicts the steady time. First, once per JVM, one large calibration proof ({@link CostModel#warmUpOnce}),
+     * which runs every hot loop often enough for the JIT (small proofs alone need a dozen: cnn took 1.02, 0.49, 0.46,
+     * 0.42, 0.30, ... 0.22 s); then unreported proofs of {@code p} itself until two in a row agree within 12%, at
+     * least two, at most {@code maxProofs}. The first of them derives the proving key, which later proofs reuse.
      *
      * @param each called with each warm-up proof's result (e.g. to print its time); may be null
-     * @return the warm-up proofs' prove times in seconds
+     * @return the warm-up proofs' prove times in seconds (of {@code p}; the calibration proof is not included)
      */
     public static List<Double> warmUp(Prepared p, List<Tensor> input, int maxProofs, BooleanSupplier cancelled,
                                       java.util.function.Consumer<ProveRun> each) {
+        if (maxProofs > 0) {
+            if (cancelled != null && cancelled.getAsBoolean()) {
+                throw new CancellationException("warm-up cancelled");
+            }
+            CostModel.warmUpOnce();
+        }
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < maxProofs; i++) {
             ProveRun r = prove(p, input, PhaseListener.NONE, null, cancelled);

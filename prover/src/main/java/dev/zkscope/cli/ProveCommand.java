@@ -73,10 +73,10 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--no-predict", description = "skip the time and memory prediction (and its one-time calibration)")
     boolean noPredict;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "4",
-            description = "at most N unreported proofs of the model before the measured one, stopping once two in a row "
-                    + "take about the same time, so that the JIT has compiled the prover as the prediction assumes "
-                    + "(default: ${DEFAULT-VALUE}; 0 measures a cold JVM, JIT compilation included)")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "6",
+            description = "before the measured proof, one large calibration proof and then at most N unreported proofs "
+                    + "of the model, until two in a row take about the same time, so that the JIT has compiled the "
+                    + "prover as the prediction assumes (default: ${DEFAULT-VALUE}; 0 measures a cold JVM)")
     int warmup;
 
     @Option(names = "--no-warmup", description = "the same as --warmup 0")
@@ -149,8 +149,9 @@ public final class ProveCommand implements Callable<Integer> {
             for (double x : times) {
                 t.append(t.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", x));
             }
-            o.printf(Locale.ROOT, "warm-up: %d unreported proof(s) in %.1f s (%s s; the JIT compiles the prover, as the "
-                    + "prediction assumes; --warmup 0 skips this)%n", times.size(), (System.nanoTime() - w0) / 1e9, t);
+            o.printf(Locale.ROOT, "warm-up: a calibration proof and %d unreported proof(s) of the model in %.1f s (%s s; "
+                    + "the JIT compiles the prover, as the prediction assumes; --warmup 0 skips this)%n", times.size(),
+                    (System.nanoTime() - w0) / 1e9, t);
         }
         o.flush();
         ProveRun run = Pipeline.prove(prepared, in, PhaseListener.NONE, cm, null);

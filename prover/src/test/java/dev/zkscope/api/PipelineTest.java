@@ -47,7 +47,7 @@ class PipelineTest {
         assertThat(p.hasProvingKey()).isTrue();
         int k = times.size();
         if (k < 5) {
-            // it stopped early, so the last two were within the tolerance of each other
+            // it stopped early: the last two were within the tolerance
             assertThat(Math.abs(times.get(k - 1) - times.get(k - 2)))
                     .isLessThanOrEqualTo(Pipeline.WARM_TOLERANCE * times.get(k - 2));
         }
