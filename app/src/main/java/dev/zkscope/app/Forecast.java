@@ -14,8 +14,7 @@ public record Forecast(double proveSeconds, long peakHeapBytes, String origin, l
 
     /** The prediction before proving, against the heap in use now (garbage included: an estimate of the baseline). */
     static Forecast of(dev.zkscope.predict.CostModel.Prediction p, String origin) {
-        Runtime rt = Runtime.getRuntime();
-        long now = rt.totalMemory() - rt.freeMemory();
+        long now = dev.zkscope.profile.HeapSampler.usedNow();
         return new Forecast(p.proveSeconds(), p.peakHeapBytes(now), origin, p.heapBytesAboveBaseline());
     }
 

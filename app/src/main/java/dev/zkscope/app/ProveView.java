@@ -188,8 +188,9 @@ final class ProveView extends BorderPane {
         if (f == null) {
             return "Predicting time and memory with the cost model (calibrated on this machine the first time)...";
         }
-        return String.format(java.util.Locale.ROOT, "Predicted before proving: prover %.1f s, peak heap %s (cost model "
-                + "%s).", f.proveSeconds(), Format.bytes(f.peakHeapBytes()), f.origin());
+        return String.format(java.util.Locale.ROOT, "Predicted before proving: prover %.1f s, heap %s above what is in "
+                + "use when it starts (cost model %s).", f.proveSeconds(), Format.bytes(f.heapAboveBaseline()),
+                f.origin());
     }
 
     private static String predicted(ProveRun r, boolean time) {

@@ -97,8 +97,7 @@ public final class ProofSystem {
         Pcs.ProverData committed = lay.pcs(null).commitPreprocessed(values);
         VerifyingKey vk = new VerifyingKey(cs, params, committed.commitment().root());
         ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, committed);
-        Runtime rt = Runtime.getRuntime();
-        listener.phaseFinished("keygen", System.nanoTime() - t0, rt.totalMemory() - rt.freeMemory());
+        listener.phaseFinished("keygen", System.nanoTime() - t0, dev.zkscope.profile.HeapSampler.usedNow());
         return pk;
     }
 

@@ -80,8 +80,7 @@ final class Prover {
         listener.phaseStarted(name);
         long t0 = System.nanoTime();
         body.run();
-        Runtime rt = Runtime.getRuntime();
-        listener.phaseFinished(name, System.nanoTime() - t0, rt.totalMemory() - rt.freeMemory());
+        listener.phaseFinished(name, System.nanoTime() - t0, dev.zkscope.profile.HeapSampler.usedNow());
     }
 
     Proof prove(Witness w) {

@@ -157,9 +157,8 @@ public final class CostModel {
 
     /** Heap in use after a full collection: the baseline that a proof's peak is measured against. */
     public static long usedAfterGc() {
-        Runtime rt = Runtime.getRuntime();
         System.gc();
-        return rt.totalMemory() - rt.freeMemory();
+        return HeapSampler.usedNow();
     }
 
     /**

@@ -29,9 +29,18 @@ public final class HeapSampler implements AutoCloseable {
         this.periodMillis = periodMillis;
     }
 
+    private static final java.lang.management.MemoryMXBean MEMORY = java.lang.management.ManagementFactory.getMemoryMXBean();
+
+    /**
+     * Used heap from the collector's own accounting. (total - free from Runtime reads two values that a concurrent
+     * collection can change in between, and then gives nonsense, even negative values.)
+     */
+    public static long usedNow() {
+        return Math.max(0, MEMORY.getHeapMemoryUsage().getUsed());
+    }
+
     private static long used() {
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
+        return usedNow();
     }
 
     public synchronized HeapSampler start() {
