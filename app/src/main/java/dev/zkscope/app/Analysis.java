@@ -66,25 +66,12 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
 
     /** The other arithmetizations' per-layer estimates, or null when not compiled. */
     public List<LayerEstimate> estimates() {
-        return compiled() == null ? null : Estimates.of(compiled().layers(), estimateParams());
+        return compiled() == null ? null : compiled().estimates(EstimateParams.forCircuit(compiled().options()));
     }
 
     /** Whole-model totals of the estimates, or null when not compiled. */
     public Estimates.Totals estimateTotals() {
-        if (compiled() == null) {
-            return null;
-        }
-        long largest = 0;
-        for (dev.zkscope.compile.TableInfo t : ledger().tables()) {
-            largest = Math.max(largest, t.size());
-        }
-        return Estimates.totals(estimates(), largest, session.graph().totalParams(), estimateParams());
-    }
-
-    private EstimateParams estimateParams() {
-        EstimateParams d = EstimateParams.defaults();
-        return new EstimateParams(settings.weights() == dev.zkscope.compile.CompileOptions.Visibility.PRIVATE,
-                d.ezklInnerCols(), d.ezklDecompLegs(), d.ezklDecompBaseBits(), d.gkrRangeBits());
+        return compiled() == null ? null : compiled().estimateTotals(EstimateParams.forCircuit(compiled().options()));
     }
 
     /** The ledger, or null when not compiled. */

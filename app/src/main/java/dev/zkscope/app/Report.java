@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.zkscope.compile.CostLedger;
-import dev.zkscope.compile.TableInfo;
-import dev.zkscope.compile.estimate.Estimates;
 import dev.zkscope.viz.Format;
 import dev.zkscope.viz.LayerRow;
 import java.util.Base64;
@@ -68,35 +65,9 @@ final class Report {
                 l.put("share", r.cost().share());
             }
         }
-        CostLedger ledger = a.ledger();
-        if (ledger != null) {
-            ObjectNode t = root.putObject("trace");
-            t.put("log_n", ledger.logN());
-            t.put("gadget_rows", ledger.gadgetRows());
-            t.put("table_rows", ledger.tableRows());
-            t.put("reserved_rows", ledger.reservedRows());
-            t.put("advice_columns", ledger.numAdvice());
-            t.put("fixed_columns", ledger.numFixed());
-            t.put("instance_columns", ledger.numInstance());
-            t.put("max_gate_degree", ledger.maxGateDegree());
-            ArrayNode tables = root.putArray("tables");
-            for (TableInfo ti : ledger.tables()) {
-                ObjectNode o = tables.addObject();
-                o.put("name", ti.name());
-                o.put("function", ti.function());
-                o.put("input_min", ti.inputMin());
-                o.put("input_max", ti.inputMax());
-                o.put("size", ti.size());
-            }
-            Estimates.Totals e = a.estimateTotals();
-            ObjectNode est = root.putObject("arithmetizations");
-            est.put("plonkish_rows", ledger.gadgetRows());
-            est.put("plonkish_log_rows", ledger.logN());
-            est.put("ezkl_rows_estimate", e.ezklRows());
-            est.put("ezkl_log_rows_estimate", e.ezklLogRows());
-            est.put("r1cs_constraints_estimate", e.r1csConstraints());
-            est.put("gkr_field_mults_estimate", e.gkrFieldMults());
-            est.put("gkr_committed_estimate", e.gkrCommitted());
+        if (a.compiled() != null) {
+            // The same schema as 'zkscope inspect --json': trace, per-layer ledger and estimates, tables, totals.
+            root.set("circuit", dev.zkscope.compile.LedgerJson.of(a.compiled()));
         }
         ArrayNode rs = root.putArray("runs");
         for (ProveRun r : runs) {

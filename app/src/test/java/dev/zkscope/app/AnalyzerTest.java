@@ -50,7 +50,9 @@ class AnalyzerTest {
     void report_jsonCsvHtml_carryTheLedger() throws Exception {
         JsonNode j = new ObjectMapper().readTree(Report.json(sigmoid, List.of()));
         assertThat(j.path("layers")).hasSize(sigmoid.session().graph().nodes().size());
-        assertThat(j.path("trace").path("log_n").asInt()).isEqualTo(sigmoid.ledger().logN());
+        assertThat(j.path("circuit").path("k").asInt()).isEqualTo(sigmoid.ledger().logN());
+        assertThat(j.path("circuit").path("layers")).hasSize(sigmoid.ledger().layers().size());
+        assertThat(j.path("circuit").path("tables_set_height").asBoolean()).isTrue();
         assertThat(j.path("settings").path("security_bits").asInt()).isGreaterThanOrEqualTo(100);
         String csv = Report.csv(sigmoid);
         assertThat(csv.lines().count()).isGreaterThan(sigmoid.rows().size());

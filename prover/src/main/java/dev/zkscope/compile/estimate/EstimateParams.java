@@ -21,4 +21,11 @@ public record EstimateParams(boolean privateWeights, int ezklInnerCols, int ezkl
     public static EstimateParams defaults() {
         return new EstimateParams(false, 2, 2, 14, 16);
     }
+
+    /** The defaults, with the weights' visibility of the compiled circuit the estimates are compared with. */
+    public static EstimateParams forCircuit(dev.zkscope.compile.CompileOptions o) {
+        EstimateParams d = defaults();
+        return new EstimateParams(o.weights() == dev.zkscope.compile.CompileOptions.Visibility.PRIVATE,
+                d.ezklInnerCols(), d.ezklDecompLegs(), d.ezklDecompBaseBits(), d.gkrRangeBits());
+    }
 }
