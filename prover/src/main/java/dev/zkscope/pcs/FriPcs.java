@@ -1,5 +1,7 @@
 package dev.zkscope.pcs;
 
+import dev.zkscope.codec.ByteReader;
+import dev.zkscope.codec.Malformed;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
 import dev.zkscope.fri.Fri;
@@ -358,8 +360,10 @@ final class FriPcs implements Pcs {
     // ---- verification ----
 
     @Override
-    public OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int numPoints) throws MalformedOpening {
-        return OpeningProof.read(new Wire.Reader(bytes, offset), cfg, batches, numPoints);
+    public OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int numPoints) throws Malformed {
+        ByteReader r = new ByteReader(bytes, offset);
+        r.section("openings");
+        return OpeningProof.read(r, cfg, batches, numPoints);
     }
 
     @Override

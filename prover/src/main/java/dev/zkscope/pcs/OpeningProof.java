@@ -1,5 +1,8 @@
 package dev.zkscope.pcs;
 
+import dev.zkscope.codec.ByteReader;
+import dev.zkscope.codec.ByteWriter;
+import dev.zkscope.codec.Malformed;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.hash.Hashing;
 
@@ -37,7 +40,7 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
     }
 
     public byte[] toBytes() {
-        Wire.Writer w = new Wire.Writer();
+        ByteWriter w = new ByteWriter();
         w.u32(values.length == 0 ? 0 : values[0].length);
         for (Fp2[] atPoint : values) {
             for (Fp2 v : atPoint) {
@@ -91,16 +94,16 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
     }
 
     /** Decodes with every size fixed by the configuration, the batches and the number of points. */
-    static OpeningProof read(Wire.Reader r, FriConfig cfg, List<Pcs.Commitment> batches, int numPoints)
-            throws Pcs.MalformedOpening {
+    static OpeningProof read(ByteReader r, FriConfig cfg, List<Pcs.Commitment> batches, int numPoints)
+            throws Malformed {
         int total = 0;
         for (Pcs.Commitment c : batches) {
             total += c.width();
         }
-        r.section = "openings";
+        r.section("openings");
         int t = r.u32();
         if (t != total) {
-            throw new Pcs.MalformedOpening("openings", "expected " + total + " opened columns, found "
+            throw new Malformed("openings", "expected " + total + " opened columns, found "
                     + Integer.toUnsignedString(t));
         }
         Fp2[][] values = new Fp2[numPoints][t];
@@ -109,11 +112,11 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
                 values[p][i] = r.fp2();
             }
         }
-        r.section = "fri";
+        r.section("fri");
         int[] rounds = cfg.rounds();
         int nr = r.u8();
         if (nr != rounds.length) {
-            throw new Pcs.MalformedOpening("fri", "expected " + rounds.length + " folding rounds, found " + nr);
+            throw new Malformed("fri", "expected " + rounds.length + " folding rounds, found " + nr);
         }
         byte[][] friRoots = new byte[nr][];
         for (int i = 0; i < nr; i++) {
@@ -121,7 +124,7 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
         }
         int fl = r.u32();
         if (fl != 1 << cfg.logFinalLen()) {
-            throw new Pcs.MalformedOpening("fri", "final polynomial has " + Integer.toUnsignedString(fl)
+            throw new Malformed("fri", "final polynomial has " + Integer.toUnsignedString(fl)
                     + " coefficients, expected " + (1 << cfg.logFinalLen()));
         }
         Fp2[] fin = new Fp2[fl];
@@ -129,14 +132,14 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
             fin[i] = r.fp2();
         }
         long nonce = r.u64();
-        r.section = "queries";
+        r.section("queries");
         int nq = r.u16();
         if (nq != cfg.numQueries()) {
-            throw new Pcs.MalformedOpening("queries", "expected " + cfg.numQueries() + " queries, found " + nq);
+            throw new Malformed("queries", "expected " + cfg.numQueries() + " queries, found " + nq);
         }
         Query[] qs = new Query[nq];
         for (int q = 0; q < nq; q++) {
-            r.section = "query " + q;
+            r.section("query " + q);
             BatchOpening[] bo = new BatchOpening[batches.size()];
             for (int b = 0; b < bo.length; b++) {
                 long[] row = new long[batches.get(b).width()];

@@ -1,5 +1,6 @@
 package dev.zkscope.pcs;
 
+import dev.zkscope.codec.Malformed;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.poly.Coeffs;
 import dev.zkscope.poly.Evals;
@@ -83,19 +84,5 @@ public interface Pcs {
      * Decodes an opening proof that fills {@code bytes} from {@code offset} to the end, every size fixed by this
      * scheme's parameters, the batches' widths and the number of points. Field elements must be canonical.
      */
-    OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int numPoints) throws MalformedOpening;
-
-    /** An opening proof's bytes that do not decode; names the section being read. */
-    final class MalformedOpening extends Exception {
-        private final String section;
-
-        public MalformedOpening(String section, String reason) {
-            super(reason);
-            this.section = section;
-        }
-
-        public String section() {
-            return section;
-        }
-    }
+    OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int numPoints) throws Malformed;
 }

@@ -1,5 +1,8 @@
 package dev.zkscope.plonk;
 
+import dev.zkscope.codec.ByteReader;
+import dev.zkscope.codec.ByteWriter;
+import dev.zkscope.codec.Malformed;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.hash.Hashing;
 import dev.zkscope.pcs.OpeningProof;
@@ -50,7 +53,7 @@ public final class Proof {
     }
 
     public byte[] toBytes() {
-        Codec.Writer w = new Codec.Writer();
+        ByteWriter w = new ByteWriter();
         w.bytes(MAGIC).u16(VERSION).string(Hashing.NAME);
         VerifyingKey.writeParams(w, params);
         w.bytes(circuitDigest).u8(logN);
@@ -97,11 +100,11 @@ public final class Proof {
     /** The header fields, read before the body so that version and key mismatches get their own errors. */
     record Header(int version, String hash, ProofParameters params, byte[] digest, int logN) { }
 
-    static Header readHeader(Codec.Reader r) throws Codec.Malformed {
-        r.section = "header";
+    static Header readHeader(ByteReader r) throws Malformed {
+        r.section("header");
         byte[] magic = r.bytes(4);
         if (!java.util.Arrays.equals(magic, MAGIC)) {
-            throw new Codec.Malformed("header", "not a zkscope proof (bad magic)");
+            throw r.malformed("not a zkscope proof (bad magic)");
         }
         int version = r.u16();
         if (version != VERSION) {
@@ -119,29 +122,25 @@ public final class Proof {
         if (!lay.present(Layout.COMMITTED)) {
             return new byte[0];
         }
-        Codec.Reader r = new Codec.Reader(bytes);
+        ByteReader r = new ByteReader(bytes);
         try {
             readHeader(r);
             return r.bytes(Hashing.DIGEST_BYTES);
-        } catch (Codec.Malformed m) {
+        } catch (Malformed m) {
             return new byte[0];
         }
     }
 
     /** Reads the body (after the header) to the end, with every size fixed by the layout and the scheme. */
-    static Proof readBody(Codec.Reader r, Header h, Layout lay, Pcs pcs, byte[] fixedRoot) throws Codec.Malformed {
-        r.section = "commitments";
+    static Proof readBody(ByteReader r, Header h, Layout lay, Pcs pcs, byte[] fixedRoot) throws Malformed {
+        r.section("commitments");
         byte[][] roots = new byte[Layout.TREES][];
         for (int i = 1; i < Layout.TREES; i++) {
             if (lay.present(i)) {
                 roots[i] = r.bytes(Hashing.DIGEST_BYTES);
             }
         }
-        try {
-            OpeningProof opening = pcs.read(r.bytes(), r.position(), lay.commitments(fixedRoot, roots), 2);
-            return new Proof(h.params(), h.digest(), h.logN(), roots, opening);
-        } catch (Pcs.MalformedOpening m) {
-            throw new Codec.Malformed(m.section(), m.getMessage());
-        }
+        OpeningProof opening = pcs.read(r.source(), r.position(), lay.commitments(fixedRoot, roots), 2);
+        return new Proof(h.params(), h.digest(), h.logN(), roots, opening);
     }
 }

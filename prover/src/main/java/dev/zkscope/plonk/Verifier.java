@@ -2,6 +2,8 @@ package dev.zkscope.plonk;
 
 import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Gate;
+import dev.zkscope.codec.ByteReader;
+import dev.zkscope.codec.Malformed;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
 import dev.zkscope.hash.Hashing;
@@ -50,7 +52,7 @@ final class Verifier {
             return reject(new VerifyError.MalformedProof("header", "no proof bytes"));
         }
         ProofParameters params = vk.parameters();
-        Codec.Reader r = new Codec.Reader(bytes);
+        ByteReader r = new ByteReader(bytes);
         Proof proof;
         try {
             Proof.Header h = Proof.readHeader(r);
@@ -70,8 +72,8 @@ final class Verifier {
                 return reject(new VerifyError.MalformedProof("header", "logN " + h.logN() + ", key has " + lay.logN));
             }
             proof = Proof.readBody(r, h, lay, pcs, vk.fixedRoot());
-        } catch (Codec.Malformed m) {
-            return reject(new VerifyError.MalformedProof(m.section, m.getMessage()));
+        } catch (Malformed m) {
+            return reject(new VerifyError.MalformedProof(m.section(), m.getMessage()));
         }
 
         int n = lay.n;

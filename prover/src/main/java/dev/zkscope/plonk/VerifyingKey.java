@@ -5,6 +5,9 @@ import dev.zkscope.circuit.ColumnKind;
 import dev.zkscope.circuit.Expr;
 import dev.zkscope.circuit.Gate;
 import dev.zkscope.circuit.Lookup;
+import dev.zkscope.codec.ByteReader;
+import dev.zkscope.codec.ByteWriter;
+import dev.zkscope.codec.Malformed;
 import dev.zkscope.hash.Hashing;
 
 import java.util.ArrayList;
@@ -31,22 +34,22 @@ public final class VerifyingKey {
         this.cs = cs;
         this.params = params;
         this.fixedRoot = fixedRoot.clone();
-        Codec.Writer w = new Codec.Writer();
+        ByteWriter w = new ByteWriter();
         w.bytes(MAGIC).u16(VERSION);
         writeParams(w, params);
         w.string(cs.name()).u8(cs.logN()).u32(cs.usableRows()).u32(cs.numFixed()).u32(cs.numAdvice()).u32(cs.numInstance());
         w.u32(cs.gates().size());
         for (Gate g : cs.gates()) {
-            w.string(g.name()).expr(g.poly());
+            Codec.expr(w.string(g.name()), g.poly());
         }
         w.u32(cs.lookups().size());
         for (Lookup l : cs.lookups()) {
             w.string(l.name()).u32(l.arity());
             for (Expr e : l.inputs()) {
-                w.expr(e);
+                Codec.expr(w, e);
             }
             for (Expr e : l.table()) {
-                w.expr(e);
+                Codec.expr(w, e);
             }
         }
         w.u32(cs.equalityColumns().size());
@@ -62,12 +65,12 @@ public final class VerifyingKey {
         this.digest = Hashing.newDigest().digest(encoded);
     }
 
-    static void writeParams(Codec.Writer w, ProofParameters p) {
+    static void writeParams(ByteWriter w, ProofParameters p) {
         w.string(p.name()).u8(p.logBlowup()).u16(p.numQueries()).u8(p.grindingBits()).u8(p.logFoldingArity())
                 .u8(p.logFinalPolyLen()).u8(p.zeroKnowledge() ? 1 : 0);
     }
 
-    static ProofParameters readParams(Codec.Reader r) throws Codec.Malformed {
+    static ProofParameters readParams(ByteReader r) throws Malformed {
         String name = r.string();
         int lb = r.u8();
         int q = r.u16();
@@ -76,12 +79,12 @@ public final class VerifyingKey {
         int f = r.u8();
         int zk = r.u8();
         if (zk > 1) {
-            throw new Codec.Malformed(r.section, "zero-knowledge flag " + zk);
+            throw r.malformed("zero-knowledge flag " + zk);
         }
         try {
             return new ProofParameters(name, lb, q, g, a, f, zk == 1);
         } catch (IllegalArgumentException e) {
-            throw new Codec.Malformed(r.section, e.getMessage());
+            throw r.malformed(e.getMessage());
         }
     }
 
@@ -93,8 +96,8 @@ public final class VerifyingKey {
     }
 
     public static VerifyingKey fromBytes(byte[] bytes) throws FormatException {
-        Codec.Reader r = new Codec.Reader(bytes);
-        r.section = "verifying key";
+        ByteReader r = new ByteReader(bytes);
+        r.section("verifying key");
         try {
             byte[] magic = r.bytes(4);
             if (!java.util.Arrays.equals(magic, MAGIC)) {
@@ -118,7 +121,7 @@ public final class VerifyingKey {
             int ng = r.u32();
             List<Gate> gates = new ArrayList<>();
             for (int i = 0; i < ng; i++) {
-                gates.add(new Gate(r.string(), r.expr(0)));
+                gates.add(new Gate(r.string(), Codec.expr(r, 0)));
             }
             int nl = r.u32();
             List<Lookup> lookups = new ArrayList<>();
@@ -131,10 +134,10 @@ public final class VerifyingKey {
                 List<Expr> in = new ArrayList<>();
                 List<Expr> tb = new ArrayList<>();
                 for (int k = 0; k < arity; k++) {
-                    in.add(r.expr(0));
+                    in.add(Codec.expr(r, 0));
                 }
                 for (int k = 0; k < arity; k++) {
-                    tb.add(r.expr(0));
+                    tb.add(Codec.expr(r, 0));
                 }
                 lookups.add(new Lookup(ln, in, tb));
             }
@@ -166,7 +169,7 @@ public final class VerifyingKey {
             new Layout(cs, params);
             checkColumns(cs);
             return vk;
-        } catch (Codec.Malformed m) {
+        } catch (Malformed m) {
             throw new FormatException("verifying key: " + m.getMessage());
         } catch (IllegalArgumentException e) {
             throw new FormatException("verifying key: " + e.getMessage());

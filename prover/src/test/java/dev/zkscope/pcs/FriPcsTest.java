@@ -1,5 +1,6 @@
 package dev.zkscope.pcs;
 
+import dev.zkscope.codec.Malformed;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
 import dev.zkscope.poly.Coeffs;
@@ -272,18 +273,18 @@ class FriPcsTest {
         Run r = honest(CFG, 9);
         byte[] bytes = r.proof.toBytes();
         assertThatThrownBy(() -> r.pcs.read(Arrays.copyOf(bytes, bytes.length - 1), 0, r.commitments, 2))
-                .isInstanceOf(Pcs.MalformedOpening.class)
-                .satisfies(e -> assertThat(((Pcs.MalformedOpening) e).section()).startsWith("query"));
+                .isInstanceOf(Malformed.class)
+                .satisfies(e -> assertThat(((Malformed) e).section()).startsWith("query"));
         assertThatThrownBy(() -> r.pcs.read(Arrays.copyOf(bytes, bytes.length + 1), 0, r.commitments, 2))
-                .isInstanceOf(Pcs.MalformedOpening.class).hasMessageContaining("trailing");
+                .isInstanceOf(Malformed.class).hasMessageContaining("trailing");
         byte[] nonCanonical = bytes.clone();
         Arrays.fill(nonCanonical, 4, 12, (byte) 0xFF);
         assertThatThrownBy(() -> r.pcs.read(nonCanonical, 0, r.commitments, 2))
-                .isInstanceOf(Pcs.MalformedOpening.class).hasMessageContaining("non-canonical")
-                .satisfies(e -> assertThat(((Pcs.MalformedOpening) e).section()).isEqualTo("openings"));
+                .isInstanceOf(Malformed.class).hasMessageContaining("non-canonical")
+                .satisfies(e -> assertThat(((Malformed) e).section()).isEqualTo("openings"));
         byte[] count = bytes.clone();
         count[0]++;
-        assertThatThrownBy(() -> r.pcs.read(count, 0, r.commitments, 2)).isInstanceOf(Pcs.MalformedOpening.class);
+        assertThatThrownBy(() -> r.pcs.read(count, 0, r.commitments, 2)).isInstanceOf(Malformed.class);
         // Every single-byte flip is either a decoding error or a rejection.
         SplittableRandom rnd = new SplittableRandom(10);
         for (int k = 0; k < 300; k++) {
@@ -292,7 +293,7 @@ class FriPcsTest {
             try {
                 OpeningProof p = r.pcs.read(t, 0, r.commitments, 2);
                 assertThat(verify(r, r.commitments, p)).as("flip %d", k).isPresent();
-            } catch (Pcs.MalformedOpening expected) {
+            } catch (Malformed expected) {
                 assertThat(expected.section()).isNotBlank();
             }
         }

@@ -4,6 +4,7 @@ import dev.zkscope.circuit.Circuit;
 import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Gate;
 import dev.zkscope.circuit.Lookup;
+import dev.zkscope.codec.ByteWriter;
 import dev.zkscope.field.Goldilocks;
 import dev.zkscope.hash.Hashing;
 import dev.zkscope.plonk.AuditSupportTest.Forge;
@@ -63,7 +64,7 @@ class AuditParsingKeysTest {
                    int firstFriLeaf) { }
 
     static Offsets offsets() {
-        Codec.Writer w = new Codec.Writer();
+        ByteWriter w = new ByteWriter();
         w.bytes(Proof.MAGIC).u16(Proof.VERSION).string(Hashing.NAME);
         VerifyingKey.writeParams(w, P);
         w.bytes(proof.circuitDigest).u8(proof.logN);
@@ -270,8 +271,8 @@ class AuditParsingKeysTest {
                 cs.numInstance(), cs.gates(), List.of(advTable), cs.equalityColumns(), List.of());
         byte[] vk = new VerifyingKey(withLookup, P, root).toBytes();
         // Swap the table's column kind from FIXED (0) to ADVICE (1): find "u8(1) u8(0) u32(0) u8(0)" after the inputs.
-        Codec.Writer tw = new Codec.Writer();
-        tw.expr(Column.advice(0).cur()).expr(Column.fixed(0).cur());
+        ByteWriter tw = new ByteWriter();
+        Codec.expr(Codec.expr(tw, Column.advice(0).cur()), Column.fixed(0).cur());
         byte[] pattern = tw.toBytes();
         int at = indexOf(vk, pattern);
         assertThat(at).isPositive();
