@@ -3,8 +3,11 @@ package dev.zkscope.app;
 import dev.zkscope.viz.graph.GraphView;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
 
 /** The real window with an in-memory settings store, for TestFX tests. */
 final class AppFixture {
@@ -46,5 +49,21 @@ final class AppFixture {
 
     static Path sample(String name) {
         return SAMPLES.resolve(name + ".onnx");
+    }
+
+    /**
+     * Opens a sample with the prover's fast, insecure test preset (set through the view-model, never offered in the
+     * UI) and waits until it is compiled under that preset.
+     */
+    void openCompiledForTesting(FxRobot robot, String name) throws java.util.concurrent.TimeoutException {
+        Path file = sample(name);
+        robot.interact(() -> {
+            vm.applySettings(vm.settings().withPreset("testing"));
+            vm.open(file);
+        });
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.analysis() != null
+                && vm.analysis().session().file().equals(file) && vm.analysis().compiled() != null
+                && vm.analysis().settings().preset().startsWith("testing") && !vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
     }
 }

@@ -2,7 +2,6 @@ package dev.zkscope.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.scene.control.Label;
@@ -28,16 +27,16 @@ class ProveFlowTest {
     }
 
     private void openCompiled(FxRobot robot, String sample) throws Exception {
-        Path file = AppFixture.sample(sample);
-        robot.interact(() -> {
-            app.vm.applySettings(app.vm.settings().withPreset("testing"));
-            app.vm.open(file);
-        });
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
-                && app.vm.analysis().session().file().equals(file) && app.vm.analysis().compiled() != null
-                && app.vm.analysis().settings().preset().startsWith("testing") && !app.vm.analyzingProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
+        app.openCompiledForTesting(robot, sample);
         robot.interact(() -> app.window.showTab("tabProve"));
+    }
+
+    /** Proves the open model and waits until the runs table holds {@code runs} runs and nothing runs. */
+    private void proveUntilRuns(FxRobot robot, int runs) throws Exception {
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == runs
+                && !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private String verdict(FxRobot robot) {
@@ -170,19 +169,13 @@ class ProveFlowTest {
     void proveTwice_reusesTheKey_andASettingsChangeDerivesAFreshOne(FxRobot robot) throws Exception {
         openCompiled(robot, "mlp");
         Analysis first = app.vm.analysis();
-        robot.interact(() -> app.pvm.prove());
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 1
-                && !app.pvm.runningProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
+        proveUntilRuns(robot, 1);
         ProveRun r1 = app.pvm.runs().get(0);
         assertThat(r1.keyReused()).isFalse();
         assertThat(app.pvm.phases()).extracting(p -> p.name()).contains("keygen");
         assertThat(app.pvm.phaseProperty().get()).contains("derived and is kept");
 
-        robot.interact(() -> app.pvm.prove());
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 2
-                && !app.pvm.runningProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
+        proveUntilRuns(robot, 2);
         ProveRun r2 = app.pvm.runs().get(1);
         assertThat(app.vm.analysis()).isSameAs(first);
         assertThat(r2.keyReused()).isTrue();
@@ -201,10 +194,7 @@ class ProveFlowTest {
                 && app.vm.analysis().compiled() != null && !app.vm.analyzingProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(app.vm.analysis().prepared().hasProvingKey()).isFalse();
-        robot.interact(() -> app.pvm.prove());
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 3
-                && !app.pvm.runningProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
+        proveUntilRuns(robot, 3);
         ProveRun r3 = app.pvm.runs().get(2);
         assertThat(r3.keyReused()).isFalse();
         assertThat(r3.settings().zeroKnowledge()).isFalse();
@@ -224,10 +214,7 @@ class ProveFlowTest {
                 && !app.vm.analyzingProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(app.vm.analysis()).isSameAs(first);
-        robot.interact(() -> app.pvm.prove());
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 4
-                && !app.pvm.runningProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
+        proveUntilRuns(robot, 4);
         ProveRun r4 = app.pvm.runs().get(3);
         assertThat(r4.keyReused()).isTrue();
         assertThat(r4.vk()).isSameAs(r1.vk());

@@ -2,7 +2,6 @@ package dev.zkscope.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
@@ -26,21 +25,9 @@ class WarmUpTest {
         app = new AppFixture(stage, true);
     }
 
-    private void openCompiled(FxRobot robot, String sample) throws Exception {
-        Path file = AppFixture.sample(sample);
-        robot.interact(() -> {
-            app.vm.applySettings(app.vm.settings().withPreset("testing"));
-            app.vm.open(file);
-        });
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
-                && app.vm.analysis().session().file().equals(file) && app.vm.analysis().compiled() != null
-                && app.vm.analysis().settings().preset().startsWith("testing") && !app.vm.analyzingProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
     @Test
     void warmUpDerivesTheKey_firstProveReusesIt_andIsNotReportedAsARun(FxRobot robot) throws Exception {
-        openCompiled(robot, "mlp");
+        app.openCompiledForTesting(robot, "mlp");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> ProveViewModel.jitWarm() && !app.pvm.warmingUp());
         assertThat(app.pvm.runs()).as("the warm-up is not a run").isEmpty();
         assertThat(app.vm.analysis().prepared().hasProvingKey()).isTrue();
@@ -56,7 +43,7 @@ class WarmUpTest {
 
     @Test
     void proveDuringTheWarmUp_stopsItAndProvesAlone(FxRobot robot) throws Exception {
-        openCompiled(robot, "cnn");
+        app.openCompiledForTesting(robot, "cnn");
         // Prove as soon as the warm-up has started (or, on a fast machine, even after it finished): either way exactly
         // one reported run, accepted, and no warm-up left running.
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.warmingUp() || ProveViewModel.jitWarm());
