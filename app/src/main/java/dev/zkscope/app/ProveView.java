@@ -31,17 +31,6 @@ final class ProveView extends BorderPane {
     private final ProveViewModel pvm;
     private final MainViewModel vm;
     private final HeapChart heapChart = new HeapChart();
-
-    /** One redraw per batch of samples. */
-    private void addToChart(java.util.List<? extends HeapSampler.Sample> samples) {
-        long[] t = new long[samples.size()];
-        long[] b = new long[samples.size()];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = samples.get(i).millis();
-            b[i] = samples.get(i).usedBytes();
-        }
-        heapChart.addAll(t, b);
-    }
     private final ChartPane heapPane = new ChartPane("");
     private final PhaseTimeline timeline = new PhaseTimeline();
     private final Label plan = new Label();
@@ -125,11 +114,11 @@ final class ProveView extends BorderPane {
             while (c.next()) {
                 if (c.wasReplaced() || c.wasRemoved() && !c.wasAdded()) {
                     heapChart.clear();
-                    addToChart(pvm.heap());
+                    heapChart.addAll(pvm.heap());
                     return;
                 }
                 if (c.wasAdded()) {
-                    addToChart(c.getAddedSubList());
+                    heapChart.addAll(c.getAddedSubList());
                 }
             }
         });

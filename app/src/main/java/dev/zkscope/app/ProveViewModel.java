@@ -138,10 +138,8 @@ public final class ProveViewModel {
         Task<Forecast> t = new Task<>() {
             @Override
             protected Forecast call() {
+                // The JIT warm-up that makes measured proofs comparable with this prediction is warmUp's, after it.
                 CostModel m = CostModel.loadOrCalibrate();
-                // The model predicts a warmed-up prover; warm this JVM's up now, in the background, so that the
-                // first measured proof is comparable with the prediction.
-                CostModel.warmUpOnce();
                 CostModel.Prediction p = m.predict(a.prepared().shape());
                 return Forecast.of(p, m.origin());
             }
@@ -160,9 +158,9 @@ public final class ProveViewModel {
      * The first proofs in a fresh JVM run while the JIT is still compiling the prover and the heap is still being
      * sized: the first two to three times slower than the cost model's prediction (and than every later proof). So,
      * once per JVM, after the first model is compiled and predicted, a few unreported proofs of it run in the
-     * background ({@link Pipeline#warmUp}: a large calibration proof, then proofs of the model until two in a row agree). It also
-     * derives that model's proving key, which the user's first Prove then reuses. Prove, or a new analysis, stops it
-     * at its next phase boundary and waits for it, so that it never overlaps a measured proof.
+     * background ({@link Pipeline#warmUp}: a large calibration proof, then proofs of the model until two in a row
+     * agree). They also derive that model's proving key, which the user's first Prove then reuses. Prove stops them at
+     * the next phase boundary and waits, so that they never overlap a measured proof.
      */
     private void warmUp(Analysis a) {
         if (!warmUpEnabled || JIT_WARM.get() || warming != null || running.get() || a.compiled() == null) {

@@ -120,7 +120,7 @@ public final class LookupTablesView extends BorderPane {
      */
     public void setHeightNote(String text) {
         boolean show = text != null && !text.isEmpty();
-        heightNote.setText(show ? "Tables set the trace height: " + text.substring(text.indexOf(':') + 1).trim() : "");
+        heightNote.setText(show ? Character.toUpperCase(text.charAt(0)) + text.substring(1) : "");
         heightNote.setManaged(show);
         heightNote.setVisible(show);
     }

@@ -1,9 +1,7 @@
 package dev.zkscope.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zkscope.compile.CompiledModel;
 import dev.zkscope.compile.CostLedger;
-import dev.zkscope.compile.LedgerJson;
 import dev.zkscope.compile.LayerCost;
 import dev.zkscope.compile.TableInfo;
 import dev.zkscope.compile.estimate.EstimateParams;
@@ -60,10 +58,6 @@ final class CircuitReport {
             }
         }
         l.heightNote().ifPresent(n -> out.println("note: " + n));
-    }
-
-    static ObjectNode json(CompiledModel cm) {
-        return LedgerJson.of(cm);
     }
 
     private static String clip(String s, int n) {

@@ -239,7 +239,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     private static ObjectNode withCircuit(ObjectNode root, dev.zkscope.compile.CompiledModel cm, String note) {
         if (cm != null) {
-            root.set("circuit", CircuitReport.json(cm));
+            root.set("circuit", dev.zkscope.compile.LedgerJson.of(cm));
         } else if (note != null) {
             root.put("circuit_note", note);
         }

@@ -55,8 +55,9 @@ public record Window(int h, int w, int kh, int kw, int sh, int sw, int ph, int p
         int mg = outChannels / group;
         int outputs = Math.multiplyExact(Math.multiplyExact(batch, outChannels), outPositions());
         int[] start = new int[outputs + 1];
-        IntList xs = new IntList();
-        IntList ws = new IntList();
+        java.util.stream.IntStream.Builder xs = java.util.stream.IntStream.builder();
+        java.util.stream.IntStream.Builder ws = java.util.stream.IntStream.builder();
+        int taps = 0;
         int o = 0;
         for (int b = 0; b < batch; b++) {
             for (int oc = 0; oc < outChannels; oc++) {
@@ -75,16 +76,17 @@ public record Window(int h, int w, int kh, int kw, int sh, int sw, int ph, int p
                                     if (ix >= 0 && ix < w) {
                                         xs.add(((b * channels + xc) * h + iy) * w + ix);
                                         ws.add(((oc * cg + ic) * kh + ky) * kw + kx);
+                                        taps = Math.addExact(taps, 1);
                                     }
                                 }
                             }
                         }
-                        start[++o] = xs.size();
+                        start[++o] = taps;
                     }
                 }
             }
         }
-        return new Taps(start, xs.toArray(), ws.toArray(), null);
+        return new Taps(start, xs.build().toArray(), ws.build().toArray(), null);
     }
 
     /** The taps of a pool over {@code planes} = batch x channels independent planes (no weights). */
@@ -92,7 +94,8 @@ public record Window(int h, int w, int kh, int kw, int sh, int sw, int ph, int p
         int outputs = Math.multiplyExact(planes, outPositions());
         int[] start = new int[outputs + 1];
         int[] padded = new int[outputs];
-        IntList xs = new IntList();
+        java.util.stream.IntStream.Builder xs = java.util.stream.IntStream.builder();
+        int taps = 0;
         int o = 0;
         for (int p = 0; p < planes; p++) {
             for (int oy = 0; oy < oh; oy++) {
@@ -107,35 +110,15 @@ public record Window(int h, int w, int kh, int kw, int sh, int sw, int ph, int p
                             }
                             if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
                                 xs.add((p * h + iy) * w + ix);
+                                taps = Math.addExact(taps, 1);
                             }
                         }
                     }
                     padded[o] = pad;
-                    start[++o] = xs.size();
+                    start[++o] = taps;
                 }
             }
         }
-        return new Taps(start, xs.toArray(), null, padded);
-    }
-
-    /** A growable int array (the taps of a large convolution run to millions). */
-    private static final class IntList {
-        private int[] a = new int[64];
-        private int n;
-
-        void add(int v) {
-            if (n == a.length) {
-                a = java.util.Arrays.copyOf(a, Math.max(64, Math.multiplyExact(2, n)));
-            }
-            a[n++] = v;
-        }
-
-        int size() {
-            return n;
-        }
-
-        int[] toArray() {
-            return java.util.Arrays.copyOf(a, n);
-        }
+        return new Taps(start, xs.build().toArray(), null, padded);
     }
 }

@@ -277,14 +277,12 @@ public final class Ntt {
             ThreadLocal.withInitial(() -> new long[2][1 << (2 * TILE_BITS)]);
 
     static void bitReverse(long[] a, int logN) {
-        int n = a.length;
-        if (logN >= 2 * TILE_BITS + 4) {
+        // A transform below the parallel threshold sits in cache, where plain swaps are cheapest; larger ones (at
+        // least 2^14 elements, so at least one tile's 2^(2 TILE_BITS)) are reversed by tiles.
+        if (a.length >= PARALLEL_THRESHOLD) {
             blockedBitReverse(a, logN);
-        } else if (n >= PARALLEL_THRESHOLD) {
-            // Each swap (i, rev i) is done by the owner of the smaller index, so the chunks touch disjoint pairs.
-            IntStream.range(0, n / CHUNK).parallel().forEach(c -> bitReverse(a, logN, c * CHUNK, (c + 1) * CHUNK));
         } else {
-            bitReverse(a, logN, 0, n);
+            swapReverse(a, logN);
         }
     }
 
@@ -299,24 +297,13 @@ public final class Ntt {
     private static void blockedBitReverse(long[] a, int logN) {
         int m = logN - 2 * TILE_BITS;
         int mids = 1 << m;
-        if (a.length >= PARALLEL_THRESHOLD) {
-            int chunk = Math.max(1, mids / 64);
-            IntStream.range(0, (mids + chunk - 1) / chunk).parallel().forEach(c -> {
-                long[][] buf = TILE_BUFFERS.get();
-                long[] x = buf[0];
-                long[] y = buf[1];
-                for (int mid = c * chunk; mid < Math.min(mids, (c + 1) * chunk); mid++) {
-                    reverseTilePair(a, logN, m, mid, x, y);
-                }
-            });
-        } else {
+        int chunk = Math.max(1, mids / 64);
+        IntStream.range(0, (mids + chunk - 1) / chunk).parallel().forEach(c -> {
             long[][] buf = TILE_BUFFERS.get();
-            long[] x = buf[0];
-            long[] y = buf[1];
-            for (int mid = 0; mid < mids; mid++) {
-                reverseTilePair(a, logN, m, mid, x, y);
+            for (int mid = c * chunk; mid < Math.min(mids, (c + 1) * chunk); mid++) {
+                reverseTilePair(a, logN, m, mid, buf[0], buf[1]);
             }
-        }
+        });
     }
 
     /** Moves tile mid onto tile rev(mid) and back, once per pair (by the smaller of the two). */
@@ -357,10 +344,10 @@ public final class Ntt {
         }
     }
 
-    /** The swaps (i, rev i) with i in [from, to) and i &lt; rev i. */
-    private static void bitReverse(long[] a, int logN, int from, int to) {
+    /** The swaps (i, rev i) with i &lt; rev i. */
+    private static void swapReverse(long[] a, int logN) {
         int shift = 32 - logN;
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < a.length; i++) {
             int j = Integer.reverse(i) >>> shift;
             if (i < j) {
                 long t = a[i];

@@ -29,7 +29,8 @@ public final class HeapSampler implements AutoCloseable {
         this.periodMillis = periodMillis;
     }
 
-    private static final java.lang.management.MemoryMXBean MEMORY = java.lang.management.ManagementFactory.getMemoryMXBean();
+    private static final java.lang.management.MemoryMXBean MEMORY =
+            java.lang.management.ManagementFactory.getMemoryMXBean();
 
     /**
      * Used heap from the collector's own accounting. (total - free from Runtime reads two values that a concurrent
@@ -39,17 +40,13 @@ public final class HeapSampler implements AutoCloseable {
         return Math.max(0, MEMORY.getHeapMemoryUsage().getUsed());
     }
 
-    private static long used() {
-        return usedNow();
-    }
-
     public synchronized HeapSampler start() {
         if (running) {
             return this;
         }
         running = true;
         t0 = System.nanoTime();
-        peak = used();
+        peak = usedNow();
         thread = new Thread(() -> {
             while (running) {
                 sample();
@@ -70,7 +67,7 @@ public final class HeapSampler implements AutoCloseable {
         synchronized (samples) {
             e = epoch;
         }
-        long u = used();
+        long u = usedNow();
         synchronized (samples) {
             samples.add(new Sample((System.nanoTime() - t0) / 1_000_000, u));
             // A reading taken before a restartPeak (typically before the collection that set the new baseline, while
@@ -88,7 +85,7 @@ public final class HeapSampler implements AutoCloseable {
     public void restartPeak() {
         synchronized (samples) {
             epoch++;
-            peak = used();
+            peak = usedNow();
         }
     }
 

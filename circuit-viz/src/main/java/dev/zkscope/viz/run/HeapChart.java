@@ -1,5 +1,6 @@
 package dev.zkscope.viz.run;
 
+import dev.zkscope.profile.HeapSampler;
 import dev.zkscope.viz.chart.Charts;
 import java.awt.BasicStroke;
 import org.jfree.chart.JFreeChart;
@@ -33,20 +34,16 @@ public final class HeapChart {
         series.clear();
     }
 
-    /** Adds a sample: milliseconds since the run started, used bytes. */
-    public void add(long millis, long usedBytes) {
-        series.add(millis / 1000.0, usedBytes / (double) (1 << 20));
-    }
-
     /**
-     * Adds several samples with one redraw: each single {@link #add} redraws the whole chart, and while a proof runs
-     * the samples arrive in batches of ten or more, which would otherwise keep a core busy drawing beside the prover.
+     * Adds samples (milliseconds since the run started, used bytes) with one redraw: adding them one by one redraws
+     * the whole chart each time, and while a proof runs the samples arrive in batches of ten or more, which would
+     * otherwise keep a core busy drawing beside the prover.
      */
-    public void addAll(long[] millis, long[] usedBytes) {
-        for (int i = 0; i < millis.length; i++) {
-            series.add(millis[i] / 1000.0, usedBytes[i] / (double) (1 << 20), false);
+    public void addAll(java.util.List<? extends HeapSampler.Sample> samples) {
+        for (HeapSampler.Sample s : samples) {
+            series.add(s.millis() / 1000.0, s.usedBytes() / (double) (1 << 20), false);
         }
-        if (millis.length > 0) {
+        if (!samples.isEmpty()) {
             series.fireSeriesChanged();
         }
     }
