@@ -43,7 +43,7 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 8; // 8: prover speed-ups of 2026-12-01, median-of-three calibration
+    static final int VERSION = 9; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -158,7 +158,7 @@ public final class CostModel {
     /** Heap in use after a full collection: the baseline that a proof's peak is measured against. */
     public static long usedAfterGc() {
         System.gc();
-        return HeapSampler.usedNow();
+        return HeapSampler.usedAfterLastGc();
     }
 
     /**
