@@ -59,7 +59,8 @@ public record ModelSettings(int batch, Target target, Integer inputScale, Intege
 
     public CompileOptions compileOptions() {
         return CompileOptions.defaults().withInnerCols(innerCols).withInput(input).withWeights(weights)
-                .withReservedRows(proofParameters().reservedRows());
+                .withReservedRows(proofParameters().reservedRows())
+                .withMinLogNAtLeast(proofParameters().minLogN());
     }
 
     /** The prover pipeline's settings: quantization, compile options and proof parameters. */

@@ -42,7 +42,7 @@ public final class Pipeline {
     /** Everything a user can set. The compile options' reserved rows always follow the proof parameters. */
     public record Settings(QuantOptions quant, CompileOptions compile, ProofParameters params) {
         public Settings {
-            compile = compile.withReservedRows(params.reservedRows());
+            compile = compile.withReservedRows(params.reservedRows()).withMinLogNAtLeast(params.minLogN());
         }
 
         public static Settings defaults() {

@@ -58,6 +58,7 @@ final class CircuitReport {
             }
         }
         l.heightNote().ifPresent(n -> out.println("note: " + n));
+        l.paddingNote().ifPresent(n -> out.println("note: " + n));
     }
 
     private static String clip(String s, int n) {

@@ -66,7 +66,8 @@ public final class InspectCommand implements Callable<Integer> {
         if (q != null && !noCircuit) {
             try {
                 compiled = dev.zkscope.compile.ModelCompiler.compile(q,
-                        dev.zkscope.compile.CompileOptions.defaults().withReservedRows(params.reservedRows()));
+                        dev.zkscope.compile.CompileOptions.defaults().withReservedRows(params.reservedRows())
+                                .withMinLogNAtLeast(params.minLogN()));
             } catch (dev.zkscope.compile.CompileException e) {
                 circuitNote = "not compiled: " + e.getMessage();
             }

@@ -27,6 +27,12 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
      */
     public static final int STANDARD_RESERVED_ROWS = 47;
 
+    /**
+     * The smallest trace the standard preset proves with zero knowledge (ProofParameters.standard().minLogN(): its
+     * FRI masking polynomial must outnumber what 42 queries at arity 4 reveal). Checked against it by a test.
+     */
+    public static final int STANDARD_MIN_LOG_N = 9;
+
     /** innerCols value asking the compiler to choose. */
     public static final int AUTO = 0;
 
@@ -59,7 +65,7 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
      * when the value bounds need them), 2 function lanes, input domain |x| &lt;= 1.
      */
     public static CompileOptions defaults() {
-        return new CompileOptions(AUTO, Visibility.FIXED, Visibility.PRIVATE, STANDARD_RESERVED_ROWS, 6, 8, 2, 4, 24, 1.0);
+        return new CompileOptions(AUTO, Visibility.FIXED, Visibility.PRIVATE, STANDARD_RESERVED_ROWS, 6, 8, 2, STANDARD_MIN_LOG_N, 24, 1.0);
     }
 
     /** {@link #defaults()}, naming the choice of inner columns by the compiler ({@link #AUTO}) explicitly. */
@@ -89,6 +95,17 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
 
     public CompileOptions withInputAbsMax(double a) {
         return new CompileOptions(innerCols, weights, input, reservedRows, rangeCols, limbBits, fnLanes, minLogN, maxLogN, a);
+    }
+
+    public CompileOptions withMinLogN(int m) {
+        return new CompileOptions(innerCols, weights, input, reservedRows, rangeCols, limbBits, fnLanes, m, maxLogN,
+                inputAbsMax);
+    }
+
+    /** The smallest trace accepted: the larger of this and m (a proof preset's {@code minLogN()}). */
+    public CompileOptions withMinLogNAtLeast(int m) {
+        return new CompileOptions(innerCols, weights, input, reservedRows, rangeCols, limbBits, fnLanes,
+                Math.max(minLogN, m), Math.max(maxLogN, m), inputAbsMax);
     }
 
     public CompileOptions withMaxLogN(int m) {

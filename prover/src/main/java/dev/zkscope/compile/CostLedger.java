@@ -19,9 +19,12 @@ import java.util.TreeMap;
  * @param numFixed      fixed columns
  * @param numInstance   instance columns
  * @param maxGateDegree the largest gate degree
+ * @param naturalLogN   the height the rows alone need (gadgets, tables, instance, reserved); logN is larger when the
+ *                      trace was padded up to a minimum (zero knowledge needs 2^{@code ProofParameters.minLogN()})
  */
 public record CostLedger(List<LayerCost> layers, List<TableInfo> tables, int logN, int gadgetRows, int tableRows,
-                         int reservedRows, int numAdvice, int numFixed, int numInstance, int maxGateDegree) {
+                         int reservedRows, int numAdvice, int numFixed, int numInstance, int maxGateDegree,
+                         int naturalLogN) {
     public CostLedger {
         layers = List.copyOf(layers);
         tables = List.copyOf(tables);
@@ -80,7 +83,23 @@ public record CostLedger(List<LayerCost> layers, List<TableInfo> tables, int log
 
     /** True when the lookup tables, not the gadgets, set the trace height (the trace is larger because of them). */
     public boolean tablesSetHeight() {
-        return logNWithoutTables() < logN;
+        return logNWithoutTables() < naturalLogN && !padded();
+    }
+
+    /** True when the trace was padded above what its rows need, to the minimum height the proof preset accepts. */
+    public boolean padded() {
+        return naturalLogN < logN;
+    }
+
+    /** When the trace was padded: by how much and why. Empty otherwise. */
+    public java.util.Optional<String> paddingNote() {
+        if (!padded()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(Locale.ROOT, "padded to 2^%d rows where its %,d rows fit 2^%d: zero "
+                + "knowledge at this preset needs a trace of at least 2^%d rows, so that the random polynomial that masks "
+                + "the FRI layers outnumbers what the queries reveal (zero knowledge off needs no padding)",
+                logN, Math.max((long) gadgetRows, tableRows + 1L) + reservedRows, naturalLogN, logN));
     }
 
     /**

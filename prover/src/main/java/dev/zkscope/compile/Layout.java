@@ -372,10 +372,11 @@ public final class Layout {
     public Built build(String name, int reservedRows, int minLogN, int maxLogN) {
         long tableRows = tables.rows();
         long need = Math.max(Math.max(Math.max(rows, tableRows + 1), instanceRows), weightRowsMax) + reservedRows;
-        int logN = Math.max(minLogN, 1);
-        while ((1L << logN) < need) {
-            logN++;
+        int naturalLogN = 1;
+        while ((1L << naturalLogN) < need) {
+            naturalLogN++;
         }
+        int logN = Math.max(minLogN, naturalLogN);
         if (logN > maxLogN) {
             StringBuilder sb = new StringBuilder("circuit " + name + " needs 2^" + logN + " rows (gadgets " + rows
                     + ", tables " + tableRows + ", reserved " + reservedRows + ") but the limit is 2^" + maxLogN + ".");
@@ -455,7 +456,7 @@ public final class Layout {
         }
         CostLedger ledger = new CostLedger(costs, tables.infos(), logN, rows, (int) tableRows, reservedRows,
                 width + weightColumns,
-                fixed.length, 1, circuit.maxGateDegree());
+                fixed.length, 1, circuit.maxGateDegree(), naturalLogN);
         return new Built(circuit, ledger);
     }
 }

@@ -33,6 +33,7 @@ public final class LedgerJson {
         c.put("k_without_tables", l.logNWithoutTables());
         c.put("tables_set_height", l.tablesSetHeight());
         l.heightNote().ifPresent(n -> c.put("height_note", n));
+        l.paddingNote().ifPresent(n -> c.put("padding_note", n));
         c.put("advice_columns", l.numAdvice());
         c.put("fixed_columns", l.numFixed());
         c.put("instance_columns", l.numInstance());

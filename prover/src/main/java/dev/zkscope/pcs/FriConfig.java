@@ -56,4 +56,31 @@ public record FriConfig(int logN, int logBlowup, int numQueries, int grindingBit
         }
         return r.stream().mapToInt(Integer::intValue).toArray();
     }
+
+    /**
+     * The F_p2 values of the batched DEEP polynomial F that an opening proof reveals beyond those its opened rows
+     * determine: in each round a query reads a leaf of 2^a values, one of which the verifier already knows (the
+     * opened rows give F at the query point; a fold gives the next round's value), so 2^a - 1 new values per round
+     * and query; then the final polynomial's coefficients. Queries are counted as if they never collide (an upper
+     * bound).
+     */
+    public long revealedFriValues() {
+        long perQuery = 0;
+        for (int a : rounds()) {
+            perQuery += (1L << a) - 1;
+        }
+        return numQueries * perQuery + (1L << logFinalLen());
+    }
+
+    /**
+     * True when a random masking polynomial R of degree &lt; n (two base-field columns of n coefficients, committed
+     * with the quotient and opened at z only) hides every FRI value: R's 2n base-field coefficients must outnumber
+     * the base-field functionals a proof reveals of it, 2 numQueries (its rows) + 4 (its values at z, in F_p2)
+     * + 2 {@link #revealedFriValues()}. Then F = (terms fixed by the simulated openings) + alpha^i (R - R(z))/(X - z)
+     * is uniform on everything FRI shows (Haböck and Al Kindi, eprint 2024/1037: the randomised DEEP batch). At
+     * n &lt;= 256 the standard preset reveals more than R can hide.
+     */
+    public boolean masksFri() {
+        return (1L << logN) >= numQueries + 2 + revealedFriValues();
+    }
 }

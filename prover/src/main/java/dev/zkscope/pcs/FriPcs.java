@@ -133,7 +133,7 @@ final class FriPcs implements Pcs {
     // ---- opening ----
 
     @Override
-    public Fp2[][] evaluate(List<ProverData> batches, Fp2[] points) {
+    public Fp2[][] evaluate(List<ProverData> batches, Fp2[] points, int[][] columns) {
         long[][] all = new long[totalWidth(batches)][];
         int g = 0;
         for (ProverData b : batches) {
@@ -141,25 +141,24 @@ final class FriPcs implements Pcs {
                 all[g++] = b.coeffs(c);
             }
         }
+        if (columns.length != points.length) {
+            throw new IllegalArgumentException(points.length + " points but " + columns.length + " column sets");
+        }
+        Pcs.pointMasks(columns, all.length);
         // Every column has base-field coefficients, so with the powers of each point computed once, a column's value
         // is sum c_i x^i: two base-field products per coefficient instead of a Horner step's F_p2 product.
         int maxLen = 0;
         for (long[] c : all) {
             maxLen = Math.max(maxLen, c.length);
         }
-        long[][] pow0 = new long[points.length][];
-        long[][] pow1 = new long[points.length][];
+        Fp2[][] values = new Fp2[points.length][];
         for (int p = 0; p < points.length; p++) {
             long[][] pw = powers(points[p], maxLen);
-            pow0[p] = pw[0];
-            pow1[p] = pw[1];
+            int[] cols = columns[p];
+            Fp2[] out = new Fp2[cols.length];
+            IntStream.range(0, cols.length).parallel().forEach(k -> out[k] = dot(all[cols[k]], pw[0], pw[1]));
+            values[p] = out;
         }
-        Fp2[][] values = new Fp2[points.length][all.length];
-        IntStream.range(0, all.length).parallel().forEach(c -> {
-            for (int p = 0; p < points.length; p++) {
-                values[p][c] = dot(all[c], pow0[p], pow1[p]);
-            }
-        });
         return values;
     }
 
@@ -224,13 +223,13 @@ final class FriPcs implements Pcs {
         return ap;
     }
 
-    /** sum_i alpha^i v_i for each point: the combined claim A(z_p). */
-    private static Fp2[] combinedClaims(Fp2[][] values, Fp2[] ap) {
+    /** sum_k alpha^(c_k) v_k over the columns c_k opened at each point: the combined claim A_p(z_p). */
+    private static Fp2[] combinedClaims(Fp2[][] values, int[][] columns, Fp2[] ap) {
         Fp2[] out = new Fp2[values.length];
         for (int p = 0; p < values.length; p++) {
             Fp2 acc = Fp2.ZERO;
-            for (int i = 0; i < values[p].length; i++) {
-                acc = acc.add(ap[i].mul(values[p][i]));
+            for (int k = 0; k < values[p].length; k++) {
+                acc = acc.add(ap[columns[p][k]].mul(values[p][k]));
             }
             out[p] = acc;
         }
@@ -238,13 +237,20 @@ final class FriPcs implements Pcs {
     }
 
     @Override
-    public OpeningProof open(List<ProverData> batches, Fp2[] points, Fp2[][] values, Transcript tr) {
+    public OpeningProof open(List<ProverData> batches, Fp2[] points, int[][] columns, Fp2[][] values, Transcript tr) {
         int total = totalWidth(batches);
-        if (values.length != points.length || (values.length > 0 && values[0].length != total)) {
-            throw new IllegalArgumentException("values must be [" + points.length + "][" + total + "]");
+        if (values.length != points.length || columns.length != points.length) {
+            throw new IllegalArgumentException("values and column sets must be given for each of " + points.length + " points");
         }
+        for (int p = 0; p < points.length; p++) {
+            if (values[p].length != columns[p].length) {
+                throw new IllegalArgumentException("point " + p + ": " + values[p].length + " values for "
+                        + columns[p].length + " columns");
+            }
+        }
+        int[] masks = Pcs.pointMasks(columns, total);
         Fp2[] ap = absorbValues(tr, values, total);
-        Fp2[] claims = combinedClaims(values, ap);
+        Fp2[] claims = combinedClaims(values, columns, ap);
         long[][] all = new long[total][];
         int gi = 0;
         for (ProverData b : batches) {
@@ -254,7 +260,7 @@ final class FriPcs implements Pcs {
         }
         long[] fr = new long[bigN];
         long[] fi = new long[bigN];
-        deepQuotient(all, ap, points, claims, fr, fi);
+        deepQuotient(all, masks, ap, points, claims, fr, fi);
         int[] rounds = cfg.rounds();
         Fri.Committed fc = Fri.commit(fr, fi, FriConfig.SHIFT, rounds, cfg.logFinalLen(), tr);
         long nonce = tr.grind(cfg.grindingBits());
@@ -292,27 +298,42 @@ final class FriPcs implements Pcs {
     }
 
     /**
-     * F(x) = sum_p alpha^(pT) (A(x) - A(z_p)) / (x - z_p) on the extension domain, A = sum_i alpha^i f_i; with
+     * F(x) = sum_p alpha^(pT) (A_p(x) - A_p(z_p)) / (x - z_p) on the extension domain, A_p = sum over the columns
+     * opened at z_p of alpha^i f_i (a column keeps its coefficient alpha^i at every point); with
      * 1/(x - z) = (x - z0 + z1 X) / N(x - z) and the norms inverted in one batch per block. Inlined on longs: this
-     * loop runs over every column of every batch at every point of the extension.
+     * loop runs over every column of every batch at every point of the extension, so each column is added once, into
+     * the sum of the columns that share its set of points, and A_p adds up the few sums whose set holds p.
      */
-    private void deepQuotient(long[][] all, Fp2[] ap, Fp2[] points, Fp2[] claims, long[] fr, long[] fi) {
+    private void deepQuotient(long[][] all, int[] masks, Fp2[] ap, Fp2[] points, Fp2[] claims, long[] fr, long[] fi) {
         int total = all.length;
         int k = points.length;
+        int numMasks = 1 << k;
+        boolean[] used = new boolean[numMasks];
+        for (int m : masks) {
+            used[m] = true;
+        }
         long omega = Goldilocks.rootOfUnity(cfg.logLde());
         int block = Math.min(bigN, 1 << 10);
         IntStream.range(0, bigN / block).parallel().forEach(b -> {
             int from = b * block;
-            long[] sr = new long[block];
-            long[] si = new long[block];
+            long[][] sr = new long[numMasks][];
+            long[][] si = new long[numMasks][];
+            for (int m = 0; m < numMasks; m++) {
+                if (used[m]) {
+                    sr[m] = new long[block];
+                    si[m] = new long[block];
+                }
+            }
             for (int c = 0; c < total; c++) {
                 long a0 = ap[c].c0();
                 long a1 = ap[c].c1();
                 long[] col = all[c];
+                long[] r = sr[masks[c]];
+                long[] m = si[masks[c]];
                 for (int i = 0; i < block; i++) {
                     long v = col[from + i];
-                    sr[i] = add(sr[i], mul(a0, v));
-                    si[i] = add(si[i], mul(a1, v));
+                    r[i] = add(r[i], mul(a0, v));
+                    m[i] = add(m[i], mul(a1, v));
                 }
             }
             long[] xs = new long[block];
@@ -324,7 +345,21 @@ final class FriPcs implements Pcs {
             long[] accR = new long[block];
             long[] accI = new long[block];
             long[] norm = new long[block];
+            long[] pr = new long[block];
+            long[] pi = new long[block];
             for (int p = 0; p < k; p++) {
+                java.util.Arrays.fill(pr, 0);
+                java.util.Arrays.fill(pi, 0);
+                for (int m = 0; m < numMasks; m++) {
+                    if (used[m] && (m >>> p & 1) != 0) {
+                        long[] r = sr[m];
+                        long[] im = si[m];
+                        for (int i = 0; i < block; i++) {
+                            pr[i] = add(pr[i], r[i]);
+                            pi[i] = add(pi[i], im[i]);
+                        }
+                    }
+                }
                 long z0 = points[p].c0();
                 long z1 = points[p].c1();
                 for (int i = 0; i < block; i++) {
@@ -337,8 +372,8 @@ final class FriPcs implements Pcs {
                 long t0 = ap[p * total].c0();
                 long t1 = ap[p * total].c1();
                 for (int i = 0; i < block; i++) {
-                    long p0 = sub(sr[i], c0);
-                    long p1 = sub(si[i], c1);
+                    long p0 = sub(pr[i], c0);
+                    long p1 = sub(pi[i], c1);
                     long q0 = mul(sub(xs[i], z0), inv[i]);
                     long q1 = mul(z1, inv[i]);
                     long u0 = Fp2.mul0(p0, p1, q0, q1);
@@ -360,21 +395,23 @@ final class FriPcs implements Pcs {
     // ---- verification ----
 
     @Override
-    public OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int numPoints) throws Malformed {
+    public OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int[][] columns) throws Malformed {
         ByteReader r = new ByteReader(bytes, offset);
         r.section("openings");
-        return OpeningProof.read(r, cfg, batches, numPoints);
+        return OpeningProof.read(r, cfg, batches, columns);
     }
 
     @Override
-    public Optional<PcsError> verify(List<Commitment> batches, Fp2[] points, OpeningProof proof, Transcript tr) {
-        PcsError shape = checkShape(batches, points, proof);
+    public Optional<PcsError> verify(List<Commitment> batches, Fp2[] points, int[][] columns, OpeningProof proof,
+                                     Transcript tr) {
+        PcsError shape = checkShape(batches, points, columns, proof);
         if (shape != null) {
             return Optional.of(shape);
         }
         int total = totalCommittedWidth(batches);
+        int[] masks = Pcs.pointMasks(columns, total);
         Fp2[] ap = absorbValues(tr, proof.values(), total);
-        Fp2[] claims = combinedClaims(proof.values(), ap);
+        Fp2[] claims = combinedClaims(proof.values(), columns, ap);
         int[] rounds = cfg.rounds();
         Fp2[] betas = new Fp2[rounds.length];
         for (int i = 0; i < rounds.length; i++) {
@@ -391,7 +428,8 @@ final class FriPcs implements Pcs {
         for (int q = 0; q < proof.queries().length; q++) {
             OpeningProof.Query op = proof.queries()[q];
             int idx = tr.challengeIndex(cfg.logLde());
-            Fp2 a = Fp2.ZERO;
+            Fp2[] a = new Fp2[points.length];
+            java.util.Arrays.fill(a, Fp2.ZERO);
             int g = 0;
             for (int b = 0; b < batches.size(); b++) {
                 OpeningProof.BatchOpening o = op.batches()[b];
@@ -399,13 +437,19 @@ final class FriPcs implements Pcs {
                     return Optional.of(new PcsError.BatchPathInvalid(b, q));
                 }
                 for (long v : o.row()) {
-                    a = a.add(ap[g++].mul(v));
+                    Fp2 t = ap[g].mul(v);
+                    for (int p = 0; p < points.length; p++) {
+                        if ((masks[g] >>> p & 1) != 0) {
+                            a[p] = a[p].add(t);
+                        }
+                    }
+                    g++;
                 }
             }
             long x = mul(FriConfig.SHIFT, Goldilocks.pow(omegaLde, idx));
             Fp2 expected = Fp2.ZERO;
             for (int p = 0; p < points.length; p++) {
-                Fp2 term = a.sub(claims[p]).mul(Fp2.of(x).sub(points[p]).inv());
+                Fp2 term = a[p].sub(claims[p]).mul(Fp2.of(x).sub(points[p]).inv());
                 expected = expected.add(p == 0 ? term : ap[p * total].mul(term));
             }
             PcsError e = checkFriQuery(proof, q, idx, expected, rounds, betas);
@@ -451,14 +495,14 @@ final class FriPcs implements Pcs {
     }
 
     /** The sizes that decoding fixes, checked again for a proof handed over as an object. */
-    private PcsError checkShape(List<Commitment> batches, Fp2[] points, OpeningProof proof) {
-        int total = totalCommittedWidth(batches);
-        if (proof.values().length != points.length) {
+    private PcsError checkShape(List<Commitment> batches, Fp2[] points, int[][] columns, OpeningProof proof) {
+        if (proof.values().length != points.length || columns.length != points.length) {
             return new PcsError.Malformed("openings", proof.values().length + " points opened, expected " + points.length);
         }
-        for (Fp2[] atPoint : proof.values()) {
-            if (atPoint.length != total) {
-                return new PcsError.Malformed("openings", atPoint.length + " values at a point, expected " + total);
+        for (int p = 0; p < points.length; p++) {
+            if (proof.values()[p].length != columns[p].length) {
+                return new PcsError.Malformed("openings", proof.values()[p].length + " values at point " + p
+                        + ", expected " + columns[p].length);
             }
         }
         int[] rounds = cfg.rounds();

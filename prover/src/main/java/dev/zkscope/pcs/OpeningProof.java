@@ -13,14 +13,14 @@ import java.util.Map;
 /**
  * An opening proof of {@link FriPcs}, in the order it is sent. Binary format (little-endian):
  * <pre>
- * openings: u32 T | per point: T x F_p2                       (T = the columns of all batches opened)
+ * openings: per point: u32 T_p | T_p x F_p2                    (T_p = the columns opened at point p)
  * fri:      u8 rounds | rounds x 32-byte root | u32 len | len x F_p2 final polynomial | u64 grinding nonce
  * queries:  u16 count | per query: per batch: width x u64 row, salt (16 bytes if hiding and not preprocessed), path;
  *           per FRI round: 2 * arity x u64 leaf, path
  * </pre>
  * Every size is fixed by the parameters and the batches' widths, so every byte has one meaning.
  *
- * @param values    the claimed values, {@code [point][column]}
+ * @param values    the claimed values, {@code [point][k]} for the k-th column opened at the point
  * @param friRoots  the roots of the FRI layers (layer 0 is the batched DEEP quotient)
  * @param finalPoly the last layer's polynomial, in coefficients
  * @param powNonce  the proof-of-work nonce
@@ -41,8 +41,8 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
 
     public byte[] toBytes() {
         ByteWriter w = new ByteWriter();
-        w.u32(values.length == 0 ? 0 : values[0].length);
         for (Fp2[] atPoint : values) {
+            w.u32(atPoint.length);
             for (Fp2 v : atPoint) {
                 w.fp2(v);
             }
@@ -81,9 +81,9 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
 
     /** Bytes per section, in order: openings (claimed values), fri (layer roots, final polynomial, nonce), queries. */
     public Map<String, Integer> sectionSizes() {
-        int openings = 4;
+        int openings = 0;
         for (Fp2[] atPoint : values) {
-            openings += 16 * atPoint.length;
+            openings += 4 + 16 * atPoint.length;
         }
         int fri = 1 + Hashing.DIGEST_BYTES * friRoots.length + 4 + 16 * finalPoly.length + 8;
         Map<String, Integer> m = new LinkedHashMap<>();
@@ -94,20 +94,17 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
     }
 
     /** Decodes with every size fixed by the configuration, the batches and the number of points. */
-    static OpeningProof read(ByteReader r, FriConfig cfg, List<Pcs.Commitment> batches, int numPoints)
+    static OpeningProof read(ByteReader r, FriConfig cfg, List<Pcs.Commitment> batches, int[][] columns)
             throws Malformed {
-        int total = 0;
-        for (Pcs.Commitment c : batches) {
-            total += c.width();
-        }
         r.section("openings");
-        int t = r.u32();
-        if (t != total) {
-            throw new Malformed("openings", "expected " + total + " opened columns, found "
-                    + Integer.toUnsignedString(t));
-        }
-        Fp2[][] values = new Fp2[numPoints][t];
-        for (int p = 0; p < numPoints; p++) {
+        Fp2[][] values = new Fp2[columns.length][];
+        for (int p = 0; p < columns.length; p++) {
+            int t = r.u32();
+            if (t != columns[p].length) {
+                throw new Malformed("openings", "expected " + columns[p].length + " values at point " + p + ", found "
+                        + Integer.toUnsignedString(t));
+            }
+            values[p] = new Fp2[t];
             for (int i = 0; i < t; i++) {
                 values[p][i] = r.fp2();
             }

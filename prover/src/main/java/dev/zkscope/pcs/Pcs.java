@@ -18,7 +18,11 @@ import java.util.function.IntFunction;
  * {@link Commitment#root()} into the transcript itself, when its protocol round says so; {@link #open} and
  * {@link #verify} absorb the claimed values and everything after them.
  *
- * <p>Values are indexed {@code values[point][column]}, columns numbered across the batches in the order given.
+ * <p>Columns are numbered across the batches in the order given. Each point opens only the columns its caller
+ * names ({@code columns[point]}, ascending global indices): every value a proof reveals about a column is one more
+ * linear functional of it that its blinding must hide, so a column is opened only where its constraints read it.
+ * Every column must be opened at one point at least (the low-degree test reaches a column through its DEEP
+ * quotient). Values are indexed {@code values[point][k]}, the value of column {@code columns[point][k]}.
  * Evaluating ({@link #evaluate}) and proving ({@link #open}) are two calls so that the prover can time them as its
  * two last rounds ("openings", "fri").
  */
@@ -65,24 +69,52 @@ public interface Pcs {
     /** Commits columns given by their values on H, never salted: for the verifying key's fixed columns. */
     ProverData commitPreprocessed(Evals[] columns);
 
-    /** The values of every column of the batches at every point: {@code [point][column]}. */
-    Fp2[][] evaluate(List<ProverData> batches, Fp2[] points);
+    /** The values of the named columns at each point: {@code values[point][k]} for column {@code columns[point][k]}. */
+    Fp2[][] evaluate(List<ProverData> batches, Fp2[] points, int[][] columns);
 
     /**
      * Proves that the batches' columns take the claimed values at the points: absorbs the values into the
      * transcript, then draws the batching challenge, runs the low-degree test and answers its queries.
      */
-    OpeningProof open(List<ProverData> batches, Fp2[] points, Fp2[][] values, Transcript tr);
+    OpeningProof open(List<ProverData> batches, Fp2[] points, int[][] columns, Fp2[][] values, Transcript tr);
 
     /**
      * Checks an opening proof against the commitments (in the order the prover opened them), replaying the
      * transcript from where {@link #open} took it over. Empty when the proof holds.
      */
-    Optional<PcsError> verify(List<Commitment> batches, Fp2[] points, OpeningProof proof, Transcript tr);
+    Optional<PcsError> verify(List<Commitment> batches, Fp2[] points, int[][] columns, OpeningProof proof, Transcript tr);
 
     /**
      * Decodes an opening proof that fills {@code bytes} from {@code offset} to the end, every size fixed by this
-     * scheme's parameters, the batches' widths and the number of points. Field elements must be canonical.
+     * scheme's parameters, the batches' widths and the columns opened at each point. Field elements must be
+     * canonical.
      */
-    OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int numPoints) throws Malformed;
+    OpeningProof read(byte[] bytes, int offset, List<Commitment> batches, int[][] columns) throws Malformed;
+
+    /**
+     * Checks that {@code columns} names, per point, ascending column indices below {@code total}, and every column
+     * at one point at least; returns each column's set of points as a bit mask.
+     */
+    static int[] pointMasks(int[][] columns, int total) {
+        if (columns.length > 30) {
+            throw new IllegalArgumentException("at most 30 opening points");
+        }
+        int[] mask = new int[total];
+        for (int p = 0; p < columns.length; p++) {
+            int prev = -1;
+            for (int c : columns[p]) {
+                if (c <= prev || c >= total) {
+                    throw new IllegalArgumentException("point " + p + ": column indices must ascend below " + total);
+                }
+                mask[c] |= 1 << p;
+                prev = c;
+            }
+        }
+        for (int c = 0; c < total; c++) {
+            if (mask[c] == 0) {
+                throw new IllegalArgumentException("column " + c + " is opened at no point");
+            }
+        }
+        return mask;
+    }
 }

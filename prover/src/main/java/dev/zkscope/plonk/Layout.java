@@ -38,12 +38,34 @@ import java.util.stream.IntStream;
  * wraps cyclically.
  *
  * <h2>Quotient</h2>
- * With all constraints C_c of degree at most d in polynomials of degree &lt; n, the combination sum alpha^c C_c
+ * With all constraints C_c of degree at most d in polynomials of degree &lt; n, the combination C = sum alpha^c C_c
  * vanishes on the trace domain H iff it is Z_H Q with deg Q &lt;= d(n-1) - n; Q is evaluated on a coset of size
- * n 2^qLog >= (d-1) n and split into L chunks of m coefficients, Q = sum_j X^(jm) Q_j. With zero knowledge m = n - k
- * and chunk j is masked as Q_j + X^m R_j - R_(j-1) with random R_j of degree &lt; k (R_(-1) = R_(L-1) = 0): the
- * masks telescope away in sum X^(jm) Q_j', each chunk still has degree &lt; n, and k = numQueries + 4 random
- * coefficients hide its openings.
+ * n 2^qLog >= (d-1) n and split into L chunks of m coefficients, Q = sum_j X^(jm) Q_j.
+ *
+ * <h2>Zero knowledge (Haböck and Al Kindi, eprint 2024/1037)</h2>
+ * Every value a proof shows must be simulatable from the public values alone. Three things see to it:
+ * <ul>
+ * <li><b>Trace blinding.</b> Every witness-dependent column has {@link ProofParameters#reservedRows()} random rows,
+ * at least as many as the base-field functionals a proof determines of it: numQueries rows of its extension, and two
+ * per out-of-domain point it is opened at. A column is opened at z omega only when a constraint reads it at the next
+ * row ({@link #openings()}): the others are opened at z alone.</li>
+ * <li><b>A randomised quotient.</b> From a query's opened quotient row the verifier computes sum x^(jm) Q_j(x); if
+ * that were Q(x) it would know C(x) = Z_H(x) Q(x), a relation between the trace at x and at x omega, where nothing is
+ * opened, and each query would reveal one more functional of every column read at the next row (an earlier version
+ * did: the audit's witness distinguisher). So the prover commits, with the LogUp helpers and before alpha, a mask
+ * S = S_0 + S_1 X of two base columns random on every row, and commits Q' = Q + S(omega X) instead of Q. The verifier
+ * checks C(z) = Z_H(z) (Q'(z) - S(z omega)), with S(z omega) opened; soundness is untouched (S is fixed before alpha
+ * and z, and Q' - S(omega X) must still be C / Z_H). At a query x the verifier now learns Q(x) + S(x omega), and
+ * S(x omega) is a fresh uniform value (S is random on all n rows and a proof determines at most 2 numQueries + 2 base
+ * functionals of each of its columns), so the quotient row reveals nothing. The chunks themselves are masked as
+ * Q_j' = Q_j + X^m R_j - R_(j-1) with random R_j of degree &lt; k (R_(-1) = R_(L-1) = 0): the masks telescope away in
+ * sum X^(jm) Q_j', each chunk keeps degree &lt; n, and k = numQueries + 2 random coefficients hide a chunk's openings
+ * (its query rows and z; the quotient is never opened at z omega).</li>
+ * <li><b>A randomised DEEP batch.</b> Two random base columns of n coefficients in the quotient tree enter the FRI
+ * batch, so that the values FRI shows of the batched polynomial (leaf siblings, folded layers, the final polynomial)
+ * are uniform; this needs a large enough trace ({@link dev.zkscope.pcs.FriConfig#masksFri()},
+ * {@link ProofParameters#minLogN()}).</li>
+ * </ul>
  */
 final class Layout {
     /** A fraction num / (beta - sum gamma^i tuple_i); perm selects the permutation's challenges. */
@@ -74,6 +96,8 @@ final class Layout {
     final int chunkLen;
     final int numChunks;
     final int maskCoeffs;
+    /** Aux column of S_0 (S_1 follows) when zero knowledge is on, else -1: the quotient's random mask. */
+    final int quotientMask;
     /** Base columns per tree: fixed, committed, advice, aux, quotient. */
     final int[] widths = new int[5];
     /** Tree and position of each advice column (circuit advice, then multiplicities). */
@@ -159,14 +183,20 @@ final class Layout {
                     + "; preset " + params.name() + " has blowup " + (1 << params.logBlowup()) + " (max degree "
                     + params.maxConstraintDegree() + ")");
         }
-        // Each quotient chunk is opened at numQueries LDE points and at z (and z*omega) in F_p2: two base-field
-        // values per extension point, so numQueries + 4 random coefficients hide every opening.
-        this.maskCoeffs = params.zeroKnowledge() ? params.numQueries() + 4 : 0;
+        if (params.zeroKnowledge() && logN < params.minLogN()) {
+            throw new IllegalArgumentException("circuit '" + cs.name() + "' has 2^" + logN + " rows; zero knowledge at"
+                    + " preset " + params.name() + " needs at least 2^" + params.minLogN() + " (pad the trace: "
+                    + "CompileOptions.minLogN, which the pipeline sets from ProofParameters.minLogN())");
+        }
+        // Each quotient chunk is opened at numQueries LDE points and at z in F_p2 (two base-field values), so
+        // numQueries + 2 random coefficients hide every opening.
+        this.maskCoeffs = params.zeroKnowledge() ? params.numQueries() + 2 : 0;
         this.chunkLen = n - maskCoeffs;
         if (chunkLen < 1) {
             throw new IllegalArgumentException("trace of " + n + " rows is too small for preset " + params.name());
         }
-        long coeffs = Math.max(1L, (long) maxDegree * (n - 1) - n + 1);
+        // With zero knowledge the committed quotient is Q + S(omega X), of degree up to n - 1 whatever Q's.
+        long coeffs = Math.max(params.zeroKnowledge() ? n : 1L, (long) maxDegree * (n - 1) - n + 1);
         this.numChunks = (int) ((coeffs + chunkLen - 1) / chunkLen);
         widths[FIXED] = numFixedAll;
         widths[COMMITTED] = cs.committedAdvice().size();
@@ -184,7 +214,8 @@ final class Layout {
                 adviceSlot[c] = ai++;
             }
         }
-        widths[AUX] = 2 * (groups.size() + 1);
+        this.quotientMask = params.zeroKnowledge() ? 2 * (groups.size() + 1) : -1;
+        widths[AUX] = 2 * (groups.size() + 1) + (params.zeroKnowledge() ? 2 : 0);
         widths[QUOTIENT] = 2 * numChunks + (params.zeroKnowledge() ? 2 : 0);
         this.totalColumns = widths[0] + widths[1] + widths[2] + widths[3] + widths[4];
         this.logLde = logN + params.logBlowup();
@@ -232,6 +263,55 @@ final class Layout {
     /** Global (DEEP batching) index of an advice column. */
     int globalAdvice(int c) {
         return offset(adviceTree[c]) + adviceSlot[c];
+    }
+
+    /** Global index of an aux column. */
+    int globalAux(int c) {
+        return offset(AUX) + c;
+    }
+
+    /**
+     * The columns opened at z and at z omega (global indices, ascending): z opens every column but the quotient
+     * mask S (read only at the next row); z omega opens the columns a gate or a LogUp fraction reads at the next
+     * row, the running sum Z and S. Each opening is a functional the column's blinding must hide, so no column is
+     * opened where no constraint reads it.
+     */
+    int[][] openings() {
+        java.util.TreeSet<Integer> next = new java.util.TreeSet<>();
+        List<Expr> exprs = new ArrayList<>();
+        for (Gate g : cs.gates()) {
+            exprs.add(g.poly());
+        }
+        for (Fraction f : fractions) {
+            exprs.add(f.num());
+            exprs.addAll(f.tuple());
+        }
+        for (Expr e : exprs) {
+            for (Expr.Var v : e.variables()) {
+                if (v.rotation() != 0) {
+                    switch (v.column().kind()) {
+                        case FIXED: next.add(offset(FIXED) + v.column().index()); break;
+                        case ADVICE: next.add(globalAdvice(v.column().index())); break;
+                        default: break; // instance values are public: the verifier computes them
+                    }
+                }
+            }
+        }
+        int groupsZ = 2 * groups.size();
+        next.add(globalAux(groupsZ));
+        next.add(globalAux(groupsZ + 1));
+        java.util.TreeSet<Integer> atZ = new java.util.TreeSet<>();
+        for (int c = 0; c < totalColumns; c++) {
+            atZ.add(c);
+        }
+        if (quotientMask >= 0) {
+            next.add(globalAux(quotientMask));
+            next.add(globalAux(quotientMask + 1));
+            atZ.remove(globalAux(quotientMask));
+            atZ.remove(globalAux(quotientMask + 1));
+        }
+        return new int[][] {atZ.stream().mapToInt(Integer::intValue).toArray(),
+                next.stream().mapToInt(Integer::intValue).toArray()};
     }
 
     /** Number of gate constraints plus the aux constraints: first, last, running sum, one per group. */

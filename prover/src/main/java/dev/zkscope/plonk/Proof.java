@@ -16,8 +16,9 @@ import dev.zkscope.pcs.Pcs;
  * commitments: [committed root] | advice root | aux root | quotient root     (32 bytes each; the first only
  *              when the key commits advice columns apart: the public commitment)
  * opening:     the {@link OpeningProof} of every tree (fixed, [committed], advice, aux, quotient) at z and z*omega:
- *              openings (u32 T | T x F_p2 at z | T x F_p2 at z*omega), fri (layer roots, final polynomial, grinding
- *              nonce), queries (per query the rows, salts and paths of every tree, and the FRI leaves and paths)
+ *              openings (u32 T_z | T_z x F_p2 at z | u32 T_zw | T_zw x F_p2 at z*omega, the columns of
+ *              {@link Layout#openings()}), fri (layer roots, final polynomial, grinding nonce), queries (per query the
+ *              rows, salts and paths of every tree, and the FRI leaves and paths)
  * </pre>
  * Field elements must be canonical; widths, depths and counts are fixed by the verifying key, and nothing may follow
  * the last query. So every byte has exactly one meaning, and any change is either a decoding error or a different
@@ -25,7 +26,7 @@ import dev.zkscope.pcs.Pcs;
  */
 public final class Proof {
     static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     final ProofParameters params;
     final byte[] circuitDigest;
@@ -33,23 +34,43 @@ public final class Proof {
     /** Roots by tree index ({@link Layout#FIXED} .. {@link Layout#QUOTIENT}); null for fixed (in the key) and absent trees. */
     final byte[][] roots;
     final OpeningProof opening;
+    /** The columns opened at z and at z omega ({@link Layout#openings()}). */
+    private final int[][] columns;
+    private final int totalColumns;
 
-    Proof(ProofParameters params, byte[] circuitDigest, int logN, byte[][] roots, OpeningProof opening) {
+    Proof(ProofParameters params, byte[] circuitDigest, int logN, byte[][] roots, OpeningProof opening, int[][] columns,
+          int totalColumns) {
         this.params = params;
         this.circuitDigest = circuitDigest;
         this.logN = logN;
         this.roots = roots;
         this.opening = opening;
+        this.columns = columns;
+        this.totalColumns = totalColumns;
     }
 
-    /** The claimed values of all columns (concatenated in tree order) at z. */
+    /** The same proof with another header (parameters, digest) or opening proof: for tests that relabel or tamper. */
+    Proof with(ProofParameters newParams, byte[] newDigest, OpeningProof newOpening) {
+        return new Proof(newParams, newDigest, logN, roots, newOpening, columns, totalColumns);
+    }
+
+    /** The claimed values at z, indexed by global column (concatenated in tree order); null where not opened. */
     Fp2[] evalsZ() {
-        return opening.values()[0];
+        return scatter(0);
     }
 
-    /** The claimed values of all columns at z omega. */
+    /** The claimed values at z omega, indexed by global column; null for the columns not opened there. */
     Fp2[] evalsZw() {
-        return opening.values()[1];
+        return scatter(1);
+    }
+
+    private Fp2[] scatter(int point) {
+        Fp2[] out = new Fp2[totalColumns];
+        Fp2[] v = opening.values()[point];
+        for (int k = 0; k < v.length; k++) {
+            out[columns[point][k]] = v[k];
+        }
+        return out;
     }
 
     public byte[] toBytes() {
@@ -140,7 +161,8 @@ public final class Proof {
                 roots[i] = r.bytes(Hashing.DIGEST_BYTES);
             }
         }
-        OpeningProof opening = pcs.read(r.source(), r.position(), lay.commitments(fixedRoot, roots), 2);
-        return new Proof(h.params(), h.digest(), h.logN(), roots, opening);
+        int[][] columns = lay.openings();
+        OpeningProof opening = pcs.read(r.source(), r.position(), lay.commitments(fixedRoot, roots), columns);
+        return new Proof(h.params(), h.digest(), h.logN(), roots, opening, columns, lay.totalColumns);
     }
 }

@@ -103,18 +103,40 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
     /**
      * Rows at the end of the trace the compiler must leave free (every selector off) for blinding.
      *
-     * <p>With zero knowledge each witness-dependent polynomial (advice, multiplicities, LogUp helpers, the running
-     * sum) is revealed at numQueries points of the low-degree extension (one Merkle row per query) and at the two
-     * out-of-domain points z and z*omega. Those lie in F_p2, so each reveals two base-field values: numQueries + 4
-     * values in all. A polynomial that has r uniformly random values on trace rows outside the circuit's use is
-     * uniformly distributed on any r base-field linear functionals independent of the trace rows, so
-     * r = numQueries + 4 random rows make all openings independent of the witness. One more row holds the running
-     * sum's final value (zero). Without zero knowledge nothing is needed: the running sum then wraps cyclically
-     * around the whole trace. (An earlier count of numQueries + 3 treated z and z*omega as one value each; the
-     * audit test AuditZeroKnowledgeTest shows one proof then distinguishes two witnesses.)
+     * <p>With zero knowledge every witness-dependent polynomial (advice, multiplicities, LogUp helpers, the running
+     * sum) must be uniformly random on every linear functional a proof determines of it (Haböck and Al Kindi, eprint
+     * 2024/1037). A column is opened at numQueries rows of the low-degree extension and at the out-of-domain points
+     * its constraints read it at: z, and z omega for a column read at the next row, each an F_p2 value, so two
+     * base-field functionals. Nothing else determines it: the quotient the verifier can rebuild at a query point x
+     * is masked by an independent random polynomial read at x omega (see {@link Layout}), so C(x) = Z_H(x) Q(x)
+     * reveals nothing about the trace at x omega, and the DEEP polynomial that FRI reads is masked by a random
+     * polynomial too ({@link dev.zkscope.pcs.FriConfig#masksFri()}). A polynomial with r uniformly random values on
+     * rows outside the circuit's use is uniform on any r functionals independent of those rows, so
+     * r = numQueries + 4 random rows hide the most-opened column; one more row holds the running sum's final
+     * value (zero). Without zero knowledge nothing is needed: the running sum then wraps cyclically.
      */
     public int reservedRows() {
         return zeroKnowledge ? numQueries + 5 : 0;
+    }
+
+    /**
+     * The smallest trace, log2, that these parameters can prove: with zero knowledge it must hold the blinding rows
+     * and one usable row, and be large enough for the FRI masking polynomial to hide what the queries reveal
+     * ({@link dev.zkscope.pcs.FriConfig#masksFri()}: at the standard preset 2^9 rows). The compiler pads a smaller
+     * circuit up to it and says so.
+     */
+    public int minLogN() {
+        if (!zeroKnowledge) {
+            return 1;
+        }
+        for (int logN = 1; logN + logBlowup <= 30; logN++) {
+            dev.zkscope.pcs.FriConfig c = new dev.zkscope.pcs.FriConfig(logN, logBlowup, numQueries, grindingBits,
+                    logFoldingArity, logFinalPolyLen, true);
+            if ((1 << logN) > reservedRows() && c.masksFri()) {
+                return logN;
+            }
+        }
+        throw new IllegalStateException("no trace size up to 2^30 gives zero knowledge at " + name);
     }
 
     @Override

@@ -111,6 +111,11 @@ final class Prover {
         phase("lookups", () -> {
             helperColumns(ch, aux, false);
             runningSum(aux);
+            if (lay.quotientMask >= 0) {
+                // S = S_0 + S_1 X, random on every row: the committed quotient is Q + S(omega X) (see Layout).
+                aux[lay.quotientMask] = rng.felts(n);
+                aux[lay.quotientMask + 1] = rng.felts(n);
+            }
             batches[Layout.AUX] = pcs.commit(traceValues(aux));
         });
         tr.absorb(root(Layout.AUX));
@@ -125,16 +130,17 @@ final class Prover {
         for (int t : lay.openedTrees()) {
             opened.add(batches[t]);
         }
+        int[][] columns = lay.openings();
         Fp2[][][] values = new Fp2[1][][];
-        phase("openings", () -> values[0] = pcs.evaluate(opened, points));
+        phase("openings", () -> values[0] = pcs.evaluate(opened, points, columns));
         OpeningProof[] opening = new OpeningProof[1];
-        phase("fri", () -> opening[0] = pcs.open(opened, points, values[0], tr));
+        phase("fri", () -> opening[0] = pcs.open(opened, points, columns, values[0], tr));
 
         byte[][] roots = new byte[Layout.TREES][];
         for (int t : lay.openedTrees()) {
             roots[t] = t == Layout.FIXED ? null : root(t);
         }
-        return new Proof(params, pk.vk.circuitDigest(), logN, roots, opening[0]);
+        return new Proof(params, pk.vk.circuitDigest(), logN, roots, opening[0], columns, lay.totalColumns);
     }
 
     private byte[] root(int tree) {
@@ -427,6 +433,15 @@ final class Prover {
                 long inv = zhInv[(from + i) & (zh.length - 1)];
                 qr[from + i] = mul(accR[i], inv);
                 qi[from + i] = mul(accI[i], inv);
+            }
+            if (lay.quotientMask >= 0) {
+                // Q' = Q + S(omega X): the quotient rows a query opens no longer give Q(x), hence C(x).
+                long[] s0 = auxLde.lde(lay.quotientMask);
+                long[] s1 = auxLde.lde(lay.quotientMask + 1);
+                for (int i = 0; i < block; i++) {
+                    qr[from + i] = add(qr[from + i], s0[nx[i]]);
+                    qi[from + i] = add(qi[from + i], s1[nx[i]]);
+                }
             }
         });
         long[] cr = Ntt.interpolate(new Evals(qr, shift)).c();

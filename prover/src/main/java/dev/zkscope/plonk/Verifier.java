@@ -120,7 +120,7 @@ final class Verifier {
 
         // The claimed values against the commitments.
         Optional<PcsError> pcsError = pcs.verify(lay.commitments(vk.fixedRoot(), proof.roots), new Fp2[] {z, zw},
-                proof.opening, tr);
+                lay.openings(), proof.opening, tr);
         if (pcsError.isPresent()) {
             return reject(toVerifyError(pcsError.get()));
         }
@@ -148,7 +148,7 @@ final class Verifier {
     }
 
     /** An F_p2 value from its two base components' evaluations: re + im X. */
-    private static Fp2 combine(Fp2 re, Fp2 im) {
+    static Fp2 combine(Fp2 re, Fp2 im) {
         // im * X = (a + b X) X = W b + a X
         return re.add(new Fp2(Goldilocks.mul(Fp2.W, im.c1()), im.c0()));
     }
@@ -157,16 +157,50 @@ final class Verifier {
         int n = lay.n;
         Fp2[] ez = proof.evalsZ();
         Fp2[] ezw = proof.evalsZw();
-        int fo = lay.offset(Layout.FIXED);
-        int xo = lay.offset(Layout.AUX);
-        int qo = lay.offset(Layout.QUOTIENT);
         Fp2[][] inst = new Fp2[instance.length][2];
         for (int c = 0; c < instance.length; c++) {
             inst[c][0] = lagrange(instance[c], z, n);
             inst[c][1] = lagrange(instance[c], zw, n);
         }
+        Fp2 acc = combination(lay, vk.constraintSystem(), ez, ezw, inst, ch, alpha);
+        Fp2 q = committedQuotient(lay, ez, z);
+        if (lay.quotientMask >= 0) {
+            // The committed quotient is Q + S(omega X) (Layout: the randomised quotient).
+            int xo = lay.offset(Layout.AUX);
+            q = q.sub(combine(ezw[xo + lay.quotientMask], ezw[xo + lay.quotientMask + 1]));
+        }
+        Fp2 rhs = z.pow(n).sub(Fp2.ONE).mul(q);
+        if (!rhs.equals(acc)) {
+            return new VerifyError.QuotientIdentityFails(rhs.toString(), acc.toString());
+        }
+        return null;
+    }
+
+    /** sum_j x^(jm) Q_j'(x) from the quotient chunks' values at x (global column order). */
+    static Fp2 committedQuotient(Layout lay, Fp2[] at, Fp2 x) {
+        int qo = lay.offset(Layout.QUOTIENT);
+        Fp2 q = Fp2.ZERO;
+        Fp2 xm = x.pow(lay.chunkLen);
+        Fp2 xp = Fp2.ONE;
+        for (int j = 0; j < lay.numChunks; j++) {
+            q = q.add(xp.mul(combine(at[qo + 2 * j], at[qo + 2 * j + 1])));
+            xp = xp.mul(xm);
+        }
+        return q;
+    }
+
+    /**
+     * C(x) = sum_c alpha^c C_c(x): every gate and aux constraint at one point x, from the columns' values at x
+     * ({@code cur}) and at x omega ({@code next}, read only for the columns the constraints read at the next row),
+     * indexed by global column, and the instance polynomials' values at x and x omega. The one definition of the
+     * identity the verifier checks at z (and that the audit tests evaluate at other points).
+     */
+    static Fp2 combination(Layout lay, ConstraintSystem cs, Fp2[] cur, Fp2[] next, Fp2[][] inst,
+                           Layout.Challenges ch, Fp2 alpha) {
+        int fo = lay.offset(Layout.FIXED);
+        int xo = lay.offset(Layout.AUX);
         ExprEval.PointValues vals = (Column col, int rot) -> {
-            Fp2[] src = rot == 0 ? ez : ezw;
+            Fp2[] src = rot == 0 ? cur : next;
             switch (col.kind()) {
                 case FIXED: return src[fo + col.index()];
                 case ADVICE: return src[lay.globalAdvice(col.index())];
@@ -175,17 +209,17 @@ final class Verifier {
         };
         Fp2 acc = Fp2.ZERO;
         Fp2 ap = Fp2.ONE;
-        for (Gate g : vk.constraintSystem().gates()) {
+        for (Gate g : cs.gates()) {
             acc = acc.add(ap.mul(ExprEval.atPoint(g.poly(), vals)));
             ap = ap.mul(alpha);
         }
         int groups = lay.groups.size();
         Fp2[] h = new Fp2[groups];
         for (int g = 0; g < groups; g++) {
-            h[g] = combine(ez[xo + 2 * g], ez[xo + 2 * g + 1]);
+            h[g] = combine(cur[xo + 2 * g], cur[xo + 2 * g + 1]);
         }
-        Fp2 zc = combine(ez[xo + 2 * groups], ez[xo + 2 * groups + 1]);
-        Fp2 zn = combine(ezw[xo + 2 * groups], ezw[xo + 2 * groups + 1]);
+        Fp2 zc = combine(cur[xo + 2 * groups], cur[xo + 2 * groups + 1]);
+        Fp2 zn = combine(next[xo + 2 * groups], next[xo + 2 * groups + 1]);
         int nf = lay.fractions.size();
         Fp2[] nums = new Fp2[nf];
         Fp2[][] tuples = new Fp2[nf][];
@@ -218,22 +252,10 @@ final class Verifier {
         }
         long[] accR = {acc.c0()};
         long[] accI = {acc.c1()};
-        lay.auxConstraints(ch, 1, Layout.ExtBlock.of(ez[fo + lay.active]), Layout.ExtBlock.of(ez[fo + lay.first]),
-                Layout.ExtBlock.of(ez[fo + lay.last]), Layout.ExtBlock.of(zc), Layout.ExtBlock.of(zn), hb, nb, tb, alphas,
+        lay.auxConstraints(ch, 1, Layout.ExtBlock.of(cur[fo + lay.active]), Layout.ExtBlock.of(cur[fo + lay.first]),
+                Layout.ExtBlock.of(cur[fo + lay.last]), Layout.ExtBlock.of(zc), Layout.ExtBlock.of(zn), hb, nb, tb, alphas,
                 accR, accI);
-        acc = new Fp2(accR[0], accI[0]);
-        Fp2 q = Fp2.ZERO;
-        Fp2 zm = z.pow(lay.chunkLen);
-        Fp2 zp = Fp2.ONE;
-        for (int j = 0; j < lay.numChunks; j++) {
-            q = q.add(zp.mul(combine(ez[qo + 2 * j], ez[qo + 2 * j + 1])));
-            zp = zp.mul(zm);
-        }
-        Fp2 rhs = z.pow(n).sub(Fp2.ONE).mul(q);
-        if (!rhs.equals(acc)) {
-            return new VerifyError.QuotientIdentityFails(rhs.toString(), acc.toString());
-        }
-        return null;
+        return new Fp2(accR[0], accI[0]);
     }
 
     /**

@@ -48,5 +48,6 @@ class LedgerGoldenTest {
     @Test
     void defaultReservedRows_areTheStandardPresets() {
         assertThat(CompileOptions.STANDARD_RESERVED_ROWS).isEqualTo(ProofParameters.standard().reservedRows());
+        assertThat(CompileOptions.STANDARD_MIN_LOG_N).isEqualTo(ProofParameters.standard().minLogN());
     }
 }

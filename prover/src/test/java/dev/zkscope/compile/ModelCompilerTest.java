@@ -93,7 +93,7 @@ class ModelCompilerTest {
 
     @Test
     void tooSmallTraceLimit_saysWhatSetsTheHeight() {
-        assertThatThrownBy(() -> ModelCompiler.compile(TestModels.mlp(), CompileOptions.defaults().withMaxLogN(8)))
+        assertThatThrownBy(() -> ModelCompiler.compile(TestModels.mlp(), CompileOptions.defaults().withMinLogN(4).withMaxLogN(8)))
                 .isInstanceOf(CompileException.class).hasMessageContaining("lookup tables set the height")
                 .hasMessageContaining("sigmoid_s5_s5=").hasMessageContaining("2^8");
     }

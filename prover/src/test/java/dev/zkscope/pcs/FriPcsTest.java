@@ -83,13 +83,16 @@ class FriPcsTest {
         }
         Fp2 z = new Fp2(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()) | 1);
         Fp2[] points = {z, z.mul(Goldilocks.rootOfUnity(LOG_N))};
-        Fp2[][] vals = pcs.evaluate(batches, points);
-        OpeningProof proof = pcs.open(batches, points, vals, transcriptAfter(commitments));
+        Fp2[][] vals = pcs.evaluate(batches, points, COLUMNS);
+        OpeningProof proof = pcs.open(batches, points, COLUMNS, vals, transcriptAfter(commitments));
         return new Run(pcs, batches, points, proof, commitments, cf);
     }
 
+    /** Every column at z; at z omega only some (a preprocessed, a committed and both coefficient columns). */
+    static final int[][] COLUMNS = {{0, 1, 2, 3, 4, 5, 6}, {0, 2, 5, 6}};
+
     static Optional<PcsError> verify(Run r, List<Pcs.Commitment> commitments, OpeningProof proof) {
-        return r.pcs.verify(commitments, r.points, proof, transcriptAfter(r.commitments));
+        return r.pcs.verify(commitments, r.points, COLUMNS, proof, transcriptAfter(r.commitments));
     }
 
     static Fp2 naive(long[] coeffs, Fp2 x) {
@@ -107,13 +110,13 @@ class FriPcsTest {
         Run r = honest(CFG, 1);
         assertThat(verify(r, r.commitments, r.proof)).isEmpty();
         byte[] bytes = r.proof.toBytes();
-        OpeningProof read = r.pcs.read(bytes, 0, r.commitments, 2);
+        OpeningProof read = r.pcs.read(bytes, 0, r.commitments, COLUMNS);
         assertThat(read.toBytes()).isEqualTo(bytes);
         assertThat(verify(r, r.commitments, read)).isEmpty();
         assertThat(r.proof.sectionSizes().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(bytes.length);
         // A verifier that knows nothing but the parameters (no randomness) checks it as well.
         Pcs verifierSide = Pcs.fri(CFG, null);
-        assertThat(verifierSide.verify(r.commitments, r.points, read, transcriptAfter(r.commitments))).isEmpty();
+        assertThat(verifierSide.verify(r.commitments, r.points, COLUMNS, read, transcriptAfter(r.commitments))).isEmpty();
     }
 
     @Test
@@ -121,10 +124,27 @@ class FriPcsTest {
         Run r = honest(CFG, 2);
         int first = r.batches.get(0).width() + r.batches.get(1).width();
         for (int p = 0; p < 2; p++) {
-            assertThat(r.proof.values()[p][first]).isEqualTo(naive(r.coeffColumns[0], r.points[p]));
-            assertThat(r.proof.values()[p][first + 1]).isEqualTo(naive(r.coeffColumns[1], r.points[p]));
+            int at = Arrays.binarySearch(COLUMNS[p], first);
+            assertThat(r.proof.values()[p][at]).isEqualTo(naive(r.coeffColumns[0], r.points[p]));
+            assertThat(r.proof.values()[p][at + 1]).isEqualTo(naive(r.coeffColumns[1], r.points[p]));
             assertThat(r.proof.values()[p][0]).isEqualTo(naive(r.batches.get(0).coeffs(0), r.points[p]));
         }
+        assertThat(r.proof.values()[1]).hasSize(COLUMNS[1].length);
+    }
+
+    @Test
+    void columnSets_mustNameEveryColumnOnceInOrder() {
+        Run r = honest(CFG, 3);
+        int[][] missing = {{0, 1, 2, 3, 4, 5}, {0, 2, 5}};
+        assertThatThrownBy(() -> r.pcs.evaluate(r.batches, r.points, missing))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column 6 is opened at no point");
+        int[][] unordered = {{0, 2, 1, 3, 4, 5, 6}, {0}};
+        assertThatThrownBy(() -> r.pcs.evaluate(r.batches, r.points, unordered))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ascend");
+        // A verifier that expects another column set rejects the shape before any check.
+        int[][] other = {COLUMNS[0], {0, 2, 5}};
+        assertThat(r.pcs.verify(r.commitments, r.points, other, r.proof, transcriptAfter(r.commitments)))
+                .get().isInstanceOf(PcsError.Malformed.class);
     }
 
     @Test
@@ -151,9 +171,8 @@ class FriPcsTest {
     void wrongClaimedValue_isRejected() {
         for (FriConfig cfg : List.of(CFG, new FriConfig(LOG_N, 2, 6, 0, 2, 1, true))) {
             Run r = honest(cfg, 4);
-            int total = r.proof.values()[0].length;
             for (int p = 0; p < 2; p++) {
-                for (int c = 0; c < total; c++) {
+                for (int c = 0; c < r.proof.values()[p].length; c++) {
                     Fp2[][] vals = {r.proof.values()[0].clone(), r.proof.values()[1].clone()};
                     vals[p][c] = vals[p][c].add(Fp2.ONE);
                     OpeningProof lie = new OpeningProof(vals, r.proof.friRoots(), r.proof.finalPoly(),
@@ -264,7 +283,7 @@ class FriPcsTest {
         OpeningProof fewer = new OpeningProof(r.proof.values(), r.proof.friRoots(), r.proof.finalPoly(),
                 r.proof.powNonce(), Arrays.copyOf(r.proof.queries(), 2));
         assertThat(verify(r, r.commitments, fewer)).get().isInstanceOf(PcsError.Malformed.class);
-        assertThat(r.pcs.verify(r.commitments, new Fp2[] {r.points[0]}, r.proof, transcriptAfter(r.commitments)))
+        assertThat(r.pcs.verify(r.commitments, new Fp2[] {r.points[0]}, new int[][] {COLUMNS[0]}, r.proof, transcriptAfter(r.commitments)))
                 .get().isInstanceOf(PcsError.Malformed.class);
     }
 
@@ -272,26 +291,26 @@ class FriPcsTest {
     void malformedBytes_areRejectedWithTheirSection() {
         Run r = honest(CFG, 9);
         byte[] bytes = r.proof.toBytes();
-        assertThatThrownBy(() -> r.pcs.read(Arrays.copyOf(bytes, bytes.length - 1), 0, r.commitments, 2))
+        assertThatThrownBy(() -> r.pcs.read(Arrays.copyOf(bytes, bytes.length - 1), 0, r.commitments, COLUMNS))
                 .isInstanceOf(Malformed.class)
                 .satisfies(e -> assertThat(((Malformed) e).section()).startsWith("query"));
-        assertThatThrownBy(() -> r.pcs.read(Arrays.copyOf(bytes, bytes.length + 1), 0, r.commitments, 2))
+        assertThatThrownBy(() -> r.pcs.read(Arrays.copyOf(bytes, bytes.length + 1), 0, r.commitments, COLUMNS))
                 .isInstanceOf(Malformed.class).hasMessageContaining("trailing");
         byte[] nonCanonical = bytes.clone();
         Arrays.fill(nonCanonical, 4, 12, (byte) 0xFF);
-        assertThatThrownBy(() -> r.pcs.read(nonCanonical, 0, r.commitments, 2))
+        assertThatThrownBy(() -> r.pcs.read(nonCanonical, 0, r.commitments, COLUMNS))
                 .isInstanceOf(Malformed.class).hasMessageContaining("non-canonical")
                 .satisfies(e -> assertThat(((Malformed) e).section()).isEqualTo("openings"));
         byte[] count = bytes.clone();
         count[0]++;
-        assertThatThrownBy(() -> r.pcs.read(count, 0, r.commitments, 2)).isInstanceOf(Malformed.class);
+        assertThatThrownBy(() -> r.pcs.read(count, 0, r.commitments, COLUMNS)).isInstanceOf(Malformed.class);
         // Every single-byte flip is either a decoding error or a rejection.
         SplittableRandom rnd = new SplittableRandom(10);
         for (int k = 0; k < 300; k++) {
             byte[] t = bytes.clone();
             t[rnd.nextInt(t.length)] ^= (byte) (1 << rnd.nextInt(8));
             try {
-                OpeningProof p = r.pcs.read(t, 0, r.commitments, 2);
+                OpeningProof p = r.pcs.read(t, 0, r.commitments, COLUMNS);
                 assertThat(verify(r, r.commitments, p)).as("flip %d", k).isPresent();
             } catch (Malformed expected) {
                 assertThat(expected.section()).isNotBlank();

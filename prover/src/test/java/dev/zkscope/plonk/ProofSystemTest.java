@@ -15,9 +15,24 @@ class ProofSystemTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14})
+    @ValueSource(ints = {3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14})
     void prove_honestProofVerifies_zkOn(int logN) {
         roundTrip(logN, true);
+    }
+
+    /** Below ProofParameters.minLogN() the FRI mask cannot hide what the queries reveal: refused, with the minimum. */
+    @Test
+    void zeroKnowledge_refusesATraceBelowItsMinimum() {
+        ProofParameters p = test(true);
+        assertThat(p.minLogN()).isEqualTo(5);
+        TestCircuits.Instance inst = TestCircuits.random(4, 4, p.reservedRows());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProofSystem.keygen(inst.circuit(), p))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs at least 2^5");
+        // Without zero knowledge nothing is masked, and the same size proves.
+        TestCircuits.Instance plain = TestCircuits.random(4, 4, 0);
+        ProvingKey pk = ProofSystem.keygen(plain.circuit(), test(false));
+        assertThat(ProofSystem.verify(pk.verifyingKey(), plain.witness().instance(),
+                ProofSystem.prove(pk, plain.witness(), PhaseListener.NONE).toBytes()).accepted()).isTrue();
     }
 
     @ParameterizedTest

@@ -55,14 +55,14 @@ class ShapesTest {
     @Test
     void highPreset_blowup8_withRandomMix() {
         ProofParameters p = ProofParameters.high();
-        TestCircuits.Instance inst = TestCircuits.random(77, 7, p.reservedRows());
+        TestCircuits.Instance inst = TestCircuits.random(77, p.minLogN(), p.reservedRows());
         assertRoundTrip(inst.circuit(), inst.witness(), p);
     }
 
     @Test
     void standardPreset_smallCircuit() {
         ProofParameters p = ProofParameters.standard();
-        TestCircuits.Instance inst = TestCircuits.random(78, 7, p.reservedRows());
+        TestCircuits.Instance inst = TestCircuits.random(78, p.minLogN(), p.reservedRows());
         assertRoundTrip(inst.circuit(), inst.witness(), p);
     }
 

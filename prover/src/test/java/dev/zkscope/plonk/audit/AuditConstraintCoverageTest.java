@@ -248,7 +248,7 @@ class AuditConstraintCoverageTest {
     /** A public value tied to the witness only by a copy constraint (no gate reads it) is enforced. */
     @Test
     void copyConstraintOnInstanceCell_isEnforced() {
-        int logN = 4;
+        int logN = 5;
         int n = 1 << logN;
         int u = n - P.reservedRows();
         Column a0 = Column.advice(0), a1 = Column.advice(1), i0 = Column.instance(0), q = Column.fixed(0);
@@ -286,7 +286,7 @@ class AuditConstraintCoverageTest {
     /** Copy cycles may not reach the blinding rows (where nothing is enforced). */
     @Test
     void copyIntoReservedRows_isRefusedByKeygen() {
-        int logN = 4;
+        int logN = 5;
         int n = 1 << logN;
         int u = n - P.reservedRows();
         Circuit c = new Circuit("late-copy", logN, u, 1, 0, new long[0][], List.of(), List.of(),
@@ -330,7 +330,7 @@ class AuditConstraintCoverageTest {
      */
     @Test
     void checkerAndProver_agreeOnTableRows() {
-        int logN = 4;
+        int logN = 5;
         int n = 1 << logN;
         int u = n - P.reservedRows();
         Column a0 = Column.advice(0), q = Column.fixed(0), t = Column.fixed(1);
@@ -358,7 +358,7 @@ class AuditConstraintCoverageTest {
     /** The same table-on-a-reserved-row input, forced through with a multiplicity on that reserved row, is rejected. */
     @Test
     void tableEntryOnReservedRow_doesNotCountForTheVerifier() {
-        int logN = 4;
+        int logN = 5;
         int n = 1 << logN;
         int u = n - P.reservedRows();
         Column a0 = Column.advice(0), q = Column.fixed(0), t = Column.fixed(1);

@@ -92,8 +92,7 @@ class AuditFiatShamirTest {
             if (nonce == honest.opening.powNonce()) {
                 continue;
             }
-            Proof p = new Proof(honest.params, honest.circuitDigest, honest.logN, honest.roots,
-                    honest.opening.withNonce(nonce));
+            Proof p = honest.with(honest.params, honest.circuitDigest, honest.opening.withNonce(nonce));
             VerifyError e = rejection(verify(pk, inst.witness().instance(), p));
             if (e instanceof VerifyError.GrindingInvalid) {
                 grindFailures++;

@@ -75,9 +75,10 @@ class AuditParsingKeysTest {
                 off += Hashing.DIGEST_BYTES;
             }
         }
+        int[][] cols = lay.openings();
         int tCount = off;
         int evals = off + 4;
-        int rounds = evals + 2 * 16 * lay.totalColumns;
+        int rounds = evals + 16 * cols[0].length + 4 + 16 * cols[1].length;
         int nr = lay.friConfig().rounds().length;
         int finalLen = rounds + 1 + nr * Hashing.DIGEST_BYTES;
         int finalPoly = finalLen + 4;
@@ -101,7 +102,7 @@ class AuditParsingKeysTest {
     @Test
     void offsets_matchTheProof() {
         Offsets o = offsets();
-        assertThat(Integer.toUnsignedLong(readU32(bytes, o.tCount()))).isEqualTo(pk.layout.totalColumns);
+        assertThat(Integer.toUnsignedLong(readU32(bytes, o.tCount()))).isEqualTo(pk.layout.openings()[0].length);
         assertThat(bytes[o.rounds()]).isEqualTo((byte) pk.layout.friConfig().rounds().length);
         assertThat(readU32(bytes, o.finalLen())).isEqualTo(1 << pk.layout.friConfig().logFinalLen());
         assertThat(readU64(bytes, o.nonce())).isEqualTo(proof.opening.powNonce());
@@ -185,7 +186,7 @@ class AuditParsingKeysTest {
         Proof wp = ProofSystem.prove(wpk, inst.witness(), PhaseListener.NONE);
         assertThat(ProofSystem.verify(wpk.verifyingKey(), inst.witness().instance(), wp.toBytes()).accepted()).isTrue();
         assertThat(rejection(verify(wp.toBytes()))).isInstanceOf(VerifyError.ParametersMismatch.class);
-        Proof relabelled = new Proof(P, pk.verifyingKey().circuitDigest(), wp.logN, wp.roots, wp.opening);
+        Proof relabelled = wp.with(P, pk.verifyingKey().circuitDigest(), wp.opening);
         assertThat(rejection(verify(relabelled.toBytes()))).isInstanceOf(VerifyError.MalformedProof.class);
     }
 
@@ -205,12 +206,11 @@ class AuditParsingKeysTest {
         assertThat(bk.verifyingKey().constraintSystem()).isEqualTo(pk.verifyingKey().constraintSystem());
         assertThat(rejection(ProofSystem.verify(bk.verifyingKey(), inst.witness().instance(), bytes)))
                 .isInstanceOf(VerifyError.CircuitDigestMismatch.class);
-        Proof relabelled = new Proof(P, bk.verifyingKey().circuitDigest(), proof.logN, proof.roots, proof.opening);
+        Proof relabelled = proof.with(P, bk.verifyingKey().circuitDigest(), proof.opening);
         rejection(ProofSystem.verify(bk.verifyingKey(), inst.witness().instance(), relabelled.toBytes()));
         // The forge, told to use A's proving data but B's digest in its transcript, is rejected as well.
         Proof forged = new Forge(pk, 3, new Hooks()).prove(inst.witness());
-        Proof forgedRelabelled = new Proof(P, bk.verifyingKey().circuitDigest(), forged.logN, forged.roots,
-                forged.opening);
+        Proof forgedRelabelled = forged.with(P, bk.verifyingKey().circuitDigest(), forged.opening);
         rejection(ProofSystem.verify(bk.verifyingKey(), inst.witness().instance(), forgedRelabelled.toBytes()));
     }
 
