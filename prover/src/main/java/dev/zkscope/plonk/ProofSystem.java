@@ -54,6 +54,16 @@ public final class ProofSystem {
      */
     public static ProvingKey keygen(Circuit circuit, ProofParameters params, List<Integer> committedAdvice,
                                     PhaseListener listener) {
+        return keygen(circuit, params, committedAdvice, new byte[0], listener);
+    }
+
+    /**
+     * As {@link #keygen(Circuit, ProofParameters, List, PhaseListener)}, binding {@code statement} (how the caller
+     * reads the public values, e.g. a model's output scale) into the verifying key and so into its digest, which every
+     * proof's transcript absorbs first: a proof verifies only against a key with the same statement.
+     */
+    public static ProvingKey keygen(Circuit circuit, ProofParameters params, List<Integer> committedAdvice,
+                                    byte[] statement, PhaseListener listener) {
         listener.phaseStarted("keygen");
         long t0 = System.nanoTime();
         ConstraintSystem cs = ConstraintSystem.of(circuit, committedAdvice);
@@ -95,7 +105,7 @@ public final class ProofSystem {
             values[c] = new Evals(fixed[c], 1);
         }
         Pcs.ProverData committed = lay.pcs(null).commitPreprocessed(values);
-        VerifyingKey vk = new VerifyingKey(cs, params, committed.commitment().root());
+        VerifyingKey vk = new VerifyingKey(cs, params, committed.commitment().root(), statement);
         ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, committed);
         listener.phaseFinished("keygen", System.nanoTime() - t0, dev.zkscope.profile.HeapSampler.usedNow());
         return pk;

@@ -101,6 +101,57 @@ class ProveVerifyCliTest {
         assertThat(r.out()).startsWith("REJECTED: ");
     }
 
+    /** The key file's interpretation data is bound to the circuit digest: another output scale is rejected. */
+    @Test
+    void verify_rejectsAKeyFileWithAnotherOutputScale_exit1() throws Exception {
+        ArtifactFiles.KeyFile kf = ArtifactFiles.decodeKey(Files.readAllBytes(vk));
+        for (ArtifactFiles.KeyFile edited : new ArtifactFiles.KeyFile[] {
+                new ArtifactFiles.KeyFile(kf.model(), kf.publicInputCount(), kf.outputShape(), kf.outputScale() - 3,
+                        kf.verifyingKey()),
+                new ArtifactFiles.KeyFile(kf.model(), kf.publicInputCount(), new int[] {10, 1}, kf.outputScale(),
+                        kf.verifyingKey()),
+                new ArtifactFiles.KeyFile("cnn", kf.publicInputCount(), kf.outputShape(), kf.outputScale(),
+                        kf.verifyingKey())}) {
+            Path p = tmp.resolve("edited.vk");
+            Files.write(p, ArtifactFiles.encode(edited));
+            CliTest.Run r = run("verify", proof.toString(), "--vk", p.toString());
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(r.out()).startsWith("REJECTED: ").doesNotContain("attested output");
+            assertThat(r.err()).doesNotContain("internal error");
+        }
+    }
+
+    /** The model name in the proof file is checked against the key: a renamed or relabelled proof is rejected. */
+    @Test
+    void verify_rejectsARenamedProof_exit1() throws Exception {
+        ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(Files.readAllBytes(proof));
+        for (String name : new String[] {"mlq", "mlp_sigmoid_tanh", "", "mlp "}) {
+            Path p = tmp.resolve("renamed.proof");
+            Files.write(p, ArtifactFiles.encode(new ArtifactFiles.ProofFile(name, pf.publicValues(), pf.proof())));
+            CliTest.Run r = run("verify", p.toString(), "--vk", vk.toString());
+            assertThat(r.code()).as("name '%s': %s", name, r.out()).isEqualTo(1);
+            assertThat(r.out()).startsWith("REJECTED: ").contains("model");
+        }
+    }
+
+    /** A key whose model has more public values than the proof claims: a typed rejection, not an internal error. */
+    @Test
+    void verify_withTheKeyOfAModelWithMoreOutputs_isATypedRejection_exit1() {
+        Path otherProof = tmp.resolve("public-input.proof");
+        Path otherVk = tmp.resolve("public-input.vk");
+        CliTest.Run p = run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                otherProof.toString(), "--vk", otherVk.toString(), "--preset", "testing", "--no-predict",
+                "--public-input");
+        assertThat(p.code()).as(p.err()).isZero();
+        CliTest.Run r = run("verify", proof.toString(), "--vk", otherVk.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).startsWith("REJECTED: ");
+        assertThat(r.err()).doesNotContain("internal error", "Exception");
+        CliTest.Run j = run("verify", proof.toString(), "--vk", otherVk.toString(), "--json");
+        assertThat(j.code()).as(j.err()).isEqualTo(1);
+        assertThat(j.out()).contains("\"verified\":false");
+    }
+
     @Test
     void privateWeights_commitmentIsPublishedAndChecked() throws Exception {
         Path wp = tmp.resolve("w.proof");
