@@ -134,6 +134,32 @@ class ProveVerifyCliTest {
         }
     }
 
+    /**
+     * Every byte of the proof file around the proof (magic, version, model name, public values, lengths) is checked:
+     * each flip is a decoding error or a typed rejection, never accepted. The proof's own bytes: EveryByteTamperTest.
+     */
+    @Test
+    void verify_rejectsEveryFlippedByteOfTheProofFileEnvelope() throws Exception {
+        byte[] file = Files.readAllBytes(proof);
+        ArtifactFiles.KeyFile kf = ArtifactFiles.decodeKey(Files.readAllBytes(vk));
+        dev.zkscope.plonk.VerifyingKey key = dev.zkscope.plonk.VerifyingKey.fromBytes(kf.verifyingKey());
+        int envelope = file.length - ArtifactFiles.decodeProof(file).proof().length;
+        assertThat(ArtifactFiles.verify(kf, key, ArtifactFiles.decodeProof(file), null).accepted()).isTrue();
+        for (int pos = 0; pos < envelope; pos++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = file.clone();
+                bad[pos] ^= (byte) (1 << bit);
+                ArtifactFiles.ProofFile pf;
+                try {
+                    pf = ArtifactFiles.decodeProof(bad);
+                } catch (ArtifactFiles.FormatException e) {
+                    continue;
+                }
+                assertThat(ArtifactFiles.verify(kf, key, pf, null).accepted()).as("byte %d bit %d", pos, bit).isFalse();
+            }
+        }
+    }
+
     /** A key whose model has more public values than the proof claims: a typed rejection, not an internal error. */
     @Test
     void verify_withTheKeyOfAModelWithMoreOutputs_isATypedRejection_exit1() {
