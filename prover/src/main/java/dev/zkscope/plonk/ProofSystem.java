@@ -47,10 +47,10 @@ public final class ProofSystem {
 
     /**
      * As {@link #keygen(Circuit, ProofParameters)}, with the given advice columns (e.g. the model's weights) committed
-     * in their own Merkle tree whose root every proof publishes ({@link Proof#publicCommitment()}). Proving with a
-     * fixed secret seed ({@link #prove(ProvingKey, Witness, PhaseListener, byte[])}) makes that root the same in
-     * every proof over the same column values, so it can be announced once and checked by
-     * {@link #verify(VerifyingKey, long[][], byte[], byte[])}.
+     * in their own Merkle tree whose root every proof publishes ({@link Proof#publicCommitment()}) and
+     * {@link #verify(VerifyingKey, long[][], byte[], byte[])} checks against an expected root. With zero knowledge on,
+     * the tree's leaves are salted afresh for every proof (there is no seeded prove), so the root binds one proof's
+     * columns without linking proofs; with it off, the root is a plain hash of the column values.
      */
     public static ProvingKey keygen(Circuit circuit, ProofParameters params, List<Integer> committedAdvice,
                                     PhaseListener listener) {
