@@ -1,6 +1,10 @@
 package dev.zkscope.api;
 
+import dev.zkscope.compile.ModelWitness;
 import dev.zkscope.field.Goldilocks;
+import dev.zkscope.plonk.ProofSystem;
+import dev.zkscope.plonk.VerifyError;
+import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.plonk.VerifyingKey;
 
 import java.io.ByteArrayInputStream;
@@ -24,6 +28,7 @@ public final class ArtifactFiles {
 
     static final int PROOF_MAGIC = 0x5A4B5350; // "ZKSP"
     static final int KEY_MAGIC = 0x5A4B5356;   // "ZKSV"
+    static final int STATEMENT_MAGIC = 0x5A4B5353; // "ZKSS"
     static final int VERSION = 1;
     static final long MAX_FILE_BYTES = 512L << 20;
 
@@ -54,6 +59,65 @@ public final class ArtifactFiles {
             }
             return s;
         }
+
+        /** This file's interpretation data as the statement that keygen binds into the verifying key. */
+        public byte[] statement() {
+            return ArtifactFiles.statement(model, publicInputCount, outputShape, outputScale);
+        }
+    }
+
+    /**
+     * The canonical encoding of what a verifier prints from a key file (model name, public-input count, output shape
+     * and scale), which {@link dev.zkscope.plonk.ProofSystem#keygen} binds into the verifying key's digest: a key file
+     * whose fields differ from its key's statement is rejected, and a key whose statement was edited no longer matches
+     * the digest that every proof's transcript absorbed.
+     */
+    public static byte[] statement(String model, int publicInputCount, int[] outputShape, int outputScale) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(STATEMENT_MAGIC);
+            writeString(out, model);
+            out.writeInt(publicInputCount);
+            out.writeInt(outputShape.length);
+            for (int d : outputShape) {
+                out.writeInt(d);
+            }
+            out.writeInt(outputScale);
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory write failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Verifies a proof file against a key file and its decoded key: the key file's interpretation data must be the
+     * statement bound to the key, the proof's model name must be the key's, and the number of public values must be
+     * the key's; then the proof itself. Every rejection is typed; never throws for any file contents.
+     *
+     * @param expectedCommitment the published root of the privately committed columns, or null to not require one
+     */
+    public static VerifyResult verify(KeyFile kf, VerifyingKey key, ProofFile pf, byte[] expectedCommitment) {
+        if (!java.util.Arrays.equals(kf.statement(), key.statement())) {
+            return new VerifyResult.Rejected(new VerifyError.StatementMismatch("the verifying-key file's "
+                    + "interpretation data", describe(kf), "other data (the file was edited, or made for another key)"));
+        }
+        if (!kf.model().equals(pf.model())) {
+            return new VerifyResult.Rejected(new VerifyError.StatementMismatch("the proof's model name", "'" + kf.model()
+                    + "'", "'" + pf.model() + "'"));
+        }
+        long expected = (long) kf.publicInputCount() + kf.outputSize();
+        if (pf.publicValues().length != expected) {
+            return new VerifyResult.Rejected(new VerifyError.PublicValuesMismatch("the proof claims "
+                    + pf.publicValues().length + " public values; the key's model has " + expected));
+        }
+        long[][] instance = ModelWitness.instanceOf(pf.publicValues());
+        return expectedCommitment == null ? ProofSystem.verify(key, instance, pf.proof())
+                : ProofSystem.verify(key, instance, pf.proof(), expectedCommitment);
+    }
+
+    private static String describe(KeyFile kf) {
+        return "model '" + kf.model() + "', " + kf.publicInputCount() + " public inputs, output shape "
+                + java.util.Arrays.toString(kf.outputShape()) + ", scale 2^" + kf.outputScale();
     }
 
     public static byte[] encode(ProofFile f) {

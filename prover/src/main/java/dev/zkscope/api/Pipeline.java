@@ -107,13 +107,24 @@ public final class Pipeline {
             return provingKey(listener).verifyingKey();
         }
 
+        /**
+         * How a verifier reads this model's public values (name, public-input count, output shape and scale), as
+         * {@link ArtifactFiles#statement}; bound into the verifying key, so the key file's copy cannot be changed.
+         */
+        public byte[] statement() {
+            int publicInputs = settings.compile().input() == CompileOptions.Visibility.PUBLIC
+                    ? compiled.model().inputSize() : 0;
+            return ArtifactFiles.statement(name, publicInputs, compiled.model().outputShape(),
+                    quantized().outputScale());
+        }
+
         synchronized ProvingKey provingKey(PhaseListener listener) {
             if (provingKey == null) {
                 // Private weights live in advice columns committed in their own Merkle tree; every proof publishes
                 // that tree's root, which binds the weights the proof used.
                 List<Integer> committed = settings.compile().weights() == CompileOptions.Visibility.PRIVATE
                         ? compiled.weightColumns() : List.of();
-                provingKey = ProofSystem.keygen(compiled.circuit(), settings.params(), committed, listener);
+                provingKey = ProofSystem.keygen(compiled.circuit(), settings.params(), committed, statement(), listener);
             }
             return provingKey;
         }

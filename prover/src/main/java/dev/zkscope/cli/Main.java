@@ -93,9 +93,6 @@ public final class Main implements Runnable {
                 || e instanceof dev.zkscope.api.ArtifactFiles.FormatException) {
             return BAD_INPUT;
         }
-        if (e instanceof OutOfMemoryError) {
-            return BAD_INPUT;
-        }
         return INTERNAL_ERROR;
     }
 

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zkscope.api.ArtifactFiles;
-import dev.zkscope.compile.ModelWitness;
-import dev.zkscope.plonk.ProofSystem;
 import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.plonk.VerifyingKey;
 import dev.zkscope.quant.FixedPoint;
@@ -55,22 +53,14 @@ public final class VerifyCommand implements Callable<Integer> {
         } catch (VerifyingKey.FormatException e) {
             throw new ArtifactFiles.FormatException("verifying key in " + vk + " is damaged: " + e.getMessage());
         }
+        byte[] expectedCommitment = weightsCommitment == null ? null : expected();
         long t0 = System.nanoTime();
-        VerifyResult r;
-        String shapeProblem = null;
-        if (pf.publicValues().length != kf.publicInputCount() + kf.outputSize()) {
-            shapeProblem = "the proof claims " + pf.publicValues().length + " public values; the key's model has "
-                    + (kf.publicInputCount() + kf.outputSize());
-            r = null;
-        } else {
-            r = weightsCommitment == null
-                    ? ProofSystem.verify(key, ModelWitness.instanceOf(pf.publicValues()), pf.proof())
-                    : ProofSystem.verify(key, ModelWitness.instanceOf(pf.publicValues()), pf.proof(), expected());
-        }
+        VerifyResult r = ArtifactFiles.verify(kf, key, pf, expectedCommitment);
         long nanos = System.nanoTime() - t0;
-        boolean ok = r != null && r.accepted();
-        String reason = ok ? null : shapeProblem != null ? shapeProblem : ((VerifyResult.Rejected) r).error().describe();
-        double[] output = new double[kf.outputSize()];
+        boolean ok = r.accepted();
+        String reason = ok ? null : ((VerifyResult.Rejected) r).error().describe();
+        // Read only from an accepted proof, whose public-value count the key fixed.
+        double[] output = new double[ok ? kf.outputSize() : 0];
         for (int i = 0; i < output.length; i++) {
             output[i] = FixedPoint.dequantize(pf.publicValues()[kf.publicInputCount() + i], kf.outputScale());
         }

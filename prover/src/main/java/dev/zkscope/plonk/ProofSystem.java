@@ -47,13 +47,23 @@ public final class ProofSystem {
 
     /**
      * As {@link #keygen(Circuit, ProofParameters)}, with the given advice columns (e.g. the model's weights) committed
-     * in their own Merkle tree whose root every proof publishes ({@link Proof#publicCommitment()}). Proving with a
-     * fixed secret seed ({@link #prove(ProvingKey, Witness, PhaseListener, byte[])}) makes that root the same in
-     * every proof over the same column values, so it can be announced once and checked by
-     * {@link #verify(VerifyingKey, long[][], byte[], byte[])}.
+     * in their own Merkle tree whose root every proof publishes ({@link Proof#publicCommitment()}) and
+     * {@link #verify(VerifyingKey, long[][], byte[], byte[])} checks against an expected root. With zero knowledge on,
+     * the tree's leaves are salted afresh for every proof (there is no seeded prove), so the root binds one proof's
+     * columns without linking proofs; with it off, the root is a plain hash of the column values.
      */
     public static ProvingKey keygen(Circuit circuit, ProofParameters params, List<Integer> committedAdvice,
                                     PhaseListener listener) {
+        return keygen(circuit, params, committedAdvice, new byte[0], listener);
+    }
+
+    /**
+     * As {@link #keygen(Circuit, ProofParameters, List, PhaseListener)}, binding {@code statement} (how the caller
+     * reads the public values, e.g. a model's output scale) into the verifying key and so into its digest, which every
+     * proof's transcript absorbs first: a proof verifies only against a key with the same statement.
+     */
+    public static ProvingKey keygen(Circuit circuit, ProofParameters params, List<Integer> committedAdvice,
+                                    byte[] statement, PhaseListener listener) {
         listener.phaseStarted("keygen");
         long t0 = System.nanoTime();
         ConstraintSystem cs = ConstraintSystem.of(circuit, committedAdvice);
@@ -95,7 +105,7 @@ public final class ProofSystem {
             values[c] = new Evals(fixed[c], 1);
         }
         Pcs.ProverData committed = lay.pcs(null).commitPreprocessed(values);
-        VerifyingKey vk = new VerifyingKey(cs, params, committed.commitment().root());
+        VerifyingKey vk = new VerifyingKey(cs, params, committed.commitment().root(), statement);
         ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, committed);
         listener.phaseFinished("keygen", System.nanoTime() - t0, dev.zkscope.profile.HeapSampler.usedNow());
         return pk;

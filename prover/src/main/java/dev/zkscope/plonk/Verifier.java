@@ -94,7 +94,7 @@ final class Verifier {
                             + Long.toUnsignedString(v)));
                 }
             }
-            instance[c] = Arrays.copyOf(col, n);
+            instance[c] = col.clone(); // not padded to n: the transcript and lagrange() read the nonzero cells only
         }
 
         // Transcript replay, round by round as the prover sent.

@@ -28,6 +28,13 @@ public sealed interface VerifyError {
         public String describe() { return "proof commits to columns with root " + actual + ", expected the published " + expected; }
     }
 
+    /** What the proof or key file says about the public values differs from the statement bound to the key. */
+    record StatementMismatch(String field, String expected, String actual) implements VerifyError {
+        public String describe() {
+            return field + " is " + actual + ", but the verifying key binds " + expected;
+        }
+    }
+
     record PublicValuesMismatch(String reason) implements VerifyError {
         public String describe() { return "public values: " + reason; }
     }

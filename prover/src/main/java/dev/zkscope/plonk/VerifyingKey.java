@@ -15,25 +15,43 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * What a verifier needs: the constraint system, the parameters, and the Merkle root of the fixed columns (the
- * circuit's own plus the proof system's selectors and permutation labels). Derived deterministically from the circuit
- * by {@link ProofSystem#keygen}. The circuit digest is SHA-256 of the canonical encoding, and it is the first thing
- * the transcript absorbs, so every challenge depends on the whole circuit.
+ * What a verifier needs: the constraint system, the parameters, the Merkle root of the fixed columns (the
+ * circuit's own plus the proof system's selectors and permutation labels), and the statement: opaque bytes from the
+ * caller that say how the public values are to be read (for a model: its name, output shape and scale). Derived
+ * deterministically from the circuit by {@link ProofSystem#keygen}. The circuit digest is SHA-256 of the canonical
+ * encoding, statement included, and it is the first thing the transcript absorbs, so every challenge depends on the
+ * whole circuit and on everything a verifier prints from the key.
  */
 public final class VerifyingKey {
     static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The tallest trace a key may declare: the compiler's largest ({@code CompileOptions.maxLogN}). */
+    public static final int MAX_LOG_N = 24;
+    /** The most columns of one kind a key may declare. */
+    static final int MAX_COLUMNS = 1 << 16;
+    /** The longest statement a key may carry. */
+    static final int MAX_STATEMENT_BYTES = 1 << 16;
 
     private final ConstraintSystem cs;
     private final ProofParameters params;
     private final byte[] fixedRoot;
+    private final byte[] statement;
     private final byte[] encoded;
     private final byte[] digest;
 
     VerifyingKey(ConstraintSystem cs, ProofParameters params, byte[] fixedRoot) {
+        this(cs, params, fixedRoot, new byte[0]);
+    }
+
+    VerifyingKey(ConstraintSystem cs, ProofParameters params, byte[] fixedRoot, byte[] statement) {
+        if (statement.length > MAX_STATEMENT_BYTES) {
+            throw new IllegalArgumentException("statement of " + statement.length + " bytes; at most "
+                    + MAX_STATEMENT_BYTES);
+        }
         this.cs = cs;
         this.params = params;
         this.fixedRoot = fixedRoot.clone();
+        this.statement = statement.clone();
         ByteWriter w = new ByteWriter();
         w.bytes(MAGIC).u16(VERSION);
         writeParams(w, params);
@@ -61,6 +79,7 @@ public final class VerifyingKey {
             w.u32(c);
         }
         w.bytes(fixedRoot);
+        w.u32(statement.length).bytes(statement);
         this.encoded = w.toBytes();
         this.digest = Hashing.newDigest().digest(encoded);
     }
@@ -114,8 +133,13 @@ public final class VerifyingKey {
             int nf = r.u32();
             int na = r.u32();
             int ni = r.u32();
-            if (logN < 1 || logN > 28 || usable < 0 || usable > (1 << logN) || nf < 0 || na < 0 || ni < 0
-                    || nf > 1 << 20 || na > 1 << 20 || ni > 1 << 20) {
+            // Bounded before anything is sized by them: a crafted key must not make the verifier allocate.
+            if (logN < 1 || logN > MAX_LOG_N) {
+                throw new FormatException("verifying key declares a trace of 2^" + logN + " rows; this verifier "
+                        + "accepts 2^1 .. 2^" + MAX_LOG_N);
+            }
+            if (usable < 0 || usable > (1 << logN) || nf < 0 || na < 0 || ni < 0
+                    || nf > MAX_COLUMNS || na > MAX_COLUMNS || ni > MAX_COLUMNS) {
                 throw new FormatException("bad circuit shape in verifying key");
             }
             int ng = r.u32();
@@ -163,9 +187,14 @@ public final class VerifyingKey {
                 committed.add(r.u32());
             }
             byte[] root = r.bytes(Hashing.DIGEST_BYTES);
+            int sl = r.u32();
+            if (sl < 0 || sl > MAX_STATEMENT_BYTES) {
+                throw new FormatException("bad statement length " + Integer.toUnsignedString(sl));
+            }
+            byte[] statement = r.bytes(sl);
             r.expectEnd();
             ConstraintSystem cs = new ConstraintSystem(name, logN, usable, nf, na, ni, gates, lookups, eq, committed);
-            VerifyingKey vk = new VerifyingKey(cs, params, root);
+            VerifyingKey vk = new VerifyingKey(cs, params, root, statement);
             new Layout(cs, params);
             checkColumns(cs);
             return vk;
@@ -222,6 +251,11 @@ public final class VerifyingKey {
 
     public byte[] fixedRoot() {
         return fixedRoot.clone();
+    }
+
+    /** The caller's statement bound to this key (empty when none): covered by {@link #circuitDigest()}. */
+    public byte[] statement() {
+        return statement.clone();
     }
 
     byte[] digestRef() {

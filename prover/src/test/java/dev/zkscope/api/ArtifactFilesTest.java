@@ -3,12 +3,12 @@ package dev.zkscope.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zkscope.testing.Property;
 import java.util.Arrays;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /** Proof and verifying-key files: round trips, and any damaged byte string is a FormatException, never a crash. */
 class ArtifactFilesTest {
@@ -45,9 +45,13 @@ class ArtifactFilesTest {
         assertThatThrownBy(() -> ArtifactFiles.decodeProof(longer)).isInstanceOf(ArtifactFiles.FormatException.class);
     }
 
-    @Property(tries = 300)
-    void damagedProofFile_isAFormatExceptionOrDecodes(@ForAll @IntRange(min = 0, max = 200) int position,
-                                                       @ForAll byte value, @ForAll @IntRange(min = 0, max = 60) int cut) {
+    @TestFactory
+    Stream<DynamicTest> damagedProofFile_isAFormatExceptionOrDecodes() {
+        return Property.forAll("damagedProofFile_isAFormatExceptionOrDecodes", 0xA27_F11E5L, 300, r ->
+                damagedProofFile(r.nextInt(0, 201), (byte) r.nextInt(), r.nextInt(0, 61)));
+    }
+
+    private static void damagedProofFile(int position, byte value, int cut) {
         byte[] b = ArtifactFiles.encode(PROOF);
         b[position % b.length] = value;
         byte[] damaged = Arrays.copyOf(b, Math.max(0, b.length - cut % (b.length + 1)));
@@ -58,8 +62,16 @@ class ArtifactFilesTest {
         }
     }
 
-    @Property(tries = 300)
-    void randomBytes_areAFormatExceptionOrDecode(@ForAll @Size(max = 300) byte[] bytes) {
+    @TestFactory
+    Stream<DynamicTest> randomBytes_areAFormatExceptionOrDecode() {
+        return Property.forAll("randomBytes_areAFormatExceptionOrDecode", 0xB17E5L, 300, r -> {
+            byte[] bytes = new byte[r.nextInt(0, 301)];
+            r.nextBytes(bytes);
+            randomBytes(bytes);
+        });
+    }
+
+    private static void randomBytes(byte[] bytes) {
         for (int kind = 0; kind < 2; kind++) {
             try {
                 if (kind == 0) {

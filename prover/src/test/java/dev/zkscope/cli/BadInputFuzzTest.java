@@ -24,10 +24,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import java.util.stream.Stream;
+import dev.zkscope.testing.Property;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Mutated sample files (byte flips, truncation, splices, zeroed ranges, duplicated segments) give either a working
@@ -88,10 +89,13 @@ class BadInputFuzzTest {
         }
     }
 
-    @Property(tries = 400)
-    void mutatedModel_loadsOrFailsWithModelLoadException(@ForAll @IntRange(min = 0, max = 6) int sample,
-                                                         @ForAll @IntRange(min = 0, max = 4) int kind,
-                                                         @ForAll long seed) {
+    @TestFactory
+    Stream<DynamicTest> mutatedModel_loadsOrFailsWithModelLoadException() {
+        return Property.forAll("mutatedModel_loadsOrFailsWithModelLoadException", 0xBAD_1L, 400, r ->
+                mutatedModel(r.nextInt(0, MODELS.size()), r.nextInt(0, 5), r.nextLong()));
+    }
+
+    private static void mutatedModel(int sample, int kind, long seed) {
         byte[] bytes = mutate(MODELS.get(sample), kind, seed, MODELS.get((sample + 1) % MODELS.size()));
         Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             Graph g;
@@ -115,11 +119,13 @@ class BadInputFuzzTest {
         });
     }
 
-    @Property(tries = 60)
-    void cli_mutatedModelOrInput_exitsZeroOrTwoWithOneLine(@ForAll @IntRange(min = 0, max = 6) int sample,
-                                                          @ForAll @IntRange(min = 0, max = 4) int kind,
-                                                          @ForAll boolean mutateInput,
-                                                          @ForAll long seed) throws Exception {
+    @TestFactory
+    Stream<DynamicTest> cli_mutatedModelOrInput_exitsZeroOrTwoWithOneLine() {
+        return Property.forAll("cli_mutatedModelOrInput_exitsZeroOrTwoWithOneLine", 0xBAD_2L, 60, r ->
+                cliMutated(r.nextInt(0, MODELS.size()), r.nextInt(0, 5), r.nextBoolean(), r.nextLong()));
+    }
+
+    private static void cliMutated(int sample, int kind, boolean mutateInput, long seed) throws Exception {
         Path dir = Files.createTempDirectory("zkscope-fuzz");
         try {
             byte[] model = MODELS.get(sample);

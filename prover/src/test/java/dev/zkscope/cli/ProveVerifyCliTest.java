@@ -101,6 +101,83 @@ class ProveVerifyCliTest {
         assertThat(r.out()).startsWith("REJECTED: ");
     }
 
+    /** The key file's interpretation data is bound to the circuit digest: another output scale is rejected. */
+    @Test
+    void verify_rejectsAKeyFileWithAnotherOutputScale_exit1() throws Exception {
+        ArtifactFiles.KeyFile kf = ArtifactFiles.decodeKey(Files.readAllBytes(vk));
+        for (ArtifactFiles.KeyFile edited : new ArtifactFiles.KeyFile[] {
+                new ArtifactFiles.KeyFile(kf.model(), kf.publicInputCount(), kf.outputShape(), kf.outputScale() - 3,
+                        kf.verifyingKey()),
+                new ArtifactFiles.KeyFile(kf.model(), kf.publicInputCount(), new int[] {10, 1}, kf.outputScale(),
+                        kf.verifyingKey()),
+                new ArtifactFiles.KeyFile("cnn", kf.publicInputCount(), kf.outputShape(), kf.outputScale(),
+                        kf.verifyingKey())}) {
+            Path p = tmp.resolve("edited.vk");
+            Files.write(p, ArtifactFiles.encode(edited));
+            CliTest.Run r = run("verify", proof.toString(), "--vk", p.toString());
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(r.out()).startsWith("REJECTED: ").doesNotContain("attested output");
+            assertThat(r.err()).doesNotContain("internal error");
+        }
+    }
+
+    /** The model name in the proof file is checked against the key: a renamed or relabelled proof is rejected. */
+    @Test
+    void verify_rejectsARenamedProof_exit1() throws Exception {
+        ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(Files.readAllBytes(proof));
+        for (String name : new String[] {"mlq", "mlp_sigmoid_tanh", "", "mlp "}) {
+            Path p = tmp.resolve("renamed.proof");
+            Files.write(p, ArtifactFiles.encode(new ArtifactFiles.ProofFile(name, pf.publicValues(), pf.proof())));
+            CliTest.Run r = run("verify", p.toString(), "--vk", vk.toString());
+            assertThat(r.code()).as("name '%s': %s", name, r.out()).isEqualTo(1);
+            assertThat(r.out()).startsWith("REJECTED: ").contains("model");
+        }
+    }
+
+    /**
+     * Every byte of the proof file around the proof (magic, version, model name, public values, lengths) is checked:
+     * each flip is a decoding error or a typed rejection, never accepted. The proof's own bytes: EveryByteTamperTest.
+     */
+    @Test
+    void verify_rejectsEveryFlippedByteOfTheProofFileEnvelope() throws Exception {
+        byte[] file = Files.readAllBytes(proof);
+        ArtifactFiles.KeyFile kf = ArtifactFiles.decodeKey(Files.readAllBytes(vk));
+        dev.zkscope.plonk.VerifyingKey key = dev.zkscope.plonk.VerifyingKey.fromBytes(kf.verifyingKey());
+        int envelope = file.length - ArtifactFiles.decodeProof(file).proof().length;
+        assertThat(ArtifactFiles.verify(kf, key, ArtifactFiles.decodeProof(file), null).accepted()).isTrue();
+        for (int pos = 0; pos < envelope; pos++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = file.clone();
+                bad[pos] ^= (byte) (1 << bit);
+                ArtifactFiles.ProofFile pf;
+                try {
+                    pf = ArtifactFiles.decodeProof(bad);
+                } catch (ArtifactFiles.FormatException e) {
+                    continue;
+                }
+                assertThat(ArtifactFiles.verify(kf, key, pf, null).accepted()).as("byte %d bit %d", pos, bit).isFalse();
+            }
+        }
+    }
+
+    /** A key whose model has more public values than the proof claims: a typed rejection, not an internal error. */
+    @Test
+    void verify_withTheKeyOfAModelWithMoreOutputs_isATypedRejection_exit1() {
+        Path otherProof = tmp.resolve("public-input.proof");
+        Path otherVk = tmp.resolve("public-input.vk");
+        CliTest.Run p = run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                otherProof.toString(), "--vk", otherVk.toString(), "--preset", "testing", "--no-predict",
+                "--public-input");
+        assertThat(p.code()).as(p.err()).isZero();
+        CliTest.Run r = run("verify", proof.toString(), "--vk", otherVk.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).startsWith("REJECTED: ");
+        assertThat(r.err()).doesNotContain("internal error", "Exception");
+        CliTest.Run j = run("verify", proof.toString(), "--vk", otherVk.toString(), "--json");
+        assertThat(j.code()).as(j.err()).isEqualTo(1);
+        assertThat(j.out()).contains("\"verified\":false");
+    }
+
     @Test
     void privateWeights_commitmentIsPublishedAndChecked() throws Exception {
         Path wp = tmp.resolve("w.proof");
