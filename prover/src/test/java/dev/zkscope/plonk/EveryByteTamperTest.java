@@ -23,7 +23,7 @@ class EveryByteTamperTest {
     @Test
     void verify_rejectsEveryFlippedByte_standardPreset() {
         ProofParameters p = ProofParameters.standard();
-        int logN = 3;
+        int logN = p.minLogN();
         while ((1 << logN) - p.reservedRows() < 16) {
             logN++;
         }
