@@ -112,9 +112,31 @@ public final class MerkleTree {
 
     /** The sibling digests from the leaf level up to just below the root. */
     public byte[][] path(int leaf) {
-        byte[][] p = new byte[depth()][];
+        return path(leaf, 0);
+    }
+
+    /**
+     * The cap of the given height: the 2^height digests of the level that many steps below the root, left to right.
+     * A proof that opens many leaves sends the cap once and each path only up to it (Merkle caps, as in plonky2): a
+     * path is {@code height} digests shorter, and the cap hashes up to the root ({@link #rootOfCap}).
+     */
+    public byte[][] cap(int height) {
+        if (height < 0 || height > depth()) {
+            throw new IllegalArgumentException("cap height " + height + " of a tree of depth " + depth());
+        }
+        byte[] level = levels[depth() - height];
+        byte[][] out = new byte[1 << height][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Arrays.copyOfRange(level, i * Hashing.DIGEST_BYTES, (i + 1) * Hashing.DIGEST_BYTES);
+        }
+        return out;
+    }
+
+    /** The sibling digests from the leaf level up to just below the cap of the given height. */
+    public byte[][] path(int leaf, int capHeight) {
+        byte[][] p = new byte[depth() - capHeight][];
         int idx = leaf;
-        for (int l = 0; l < depth(); l++) {
+        for (int l = 0; l < p.length; l++) {
             int sib = idx ^ 1;
             p[l] = Arrays.copyOfRange(levels[l], sib * Hashing.DIGEST_BYTES, (sib + 1) * Hashing.DIGEST_BYTES);
             idx >>>= 1;
@@ -133,6 +155,33 @@ public final class MerkleTree {
         }
         d.update(bytes);
         return d.digest();
+    }
+
+    /** The root the cap's digests (a power of two of them, left to right) hash up to. */
+    public static byte[] rootOfCap(byte[][] cap) {
+        if (Integer.bitCount(cap.length) != 1) {
+            throw new IllegalArgumentException("a cap holds a power of two digests, got " + cap.length);
+        }
+        byte[][] level = cap;
+        MessageDigest d = Hashing.digest();
+        while (level.length > 1) {
+            byte[][] up = new byte[level.length / 2][];
+            for (int i = 0; i < up.length; i++) {
+                d.reset();
+                d.update(Hashing.NODE_TAG);
+                d.update(level[2 * i]);
+                d.update(level[2 * i + 1]);
+                up[i] = d.digest();
+            }
+            level = up;
+        }
+        return level[0].clone();
+    }
+
+    /** True when values (with salt) at index leaf hash up through path to the cap's digest above the leaf. */
+    public static boolean verifyToCap(byte[][] cap, int leaf, long[] values, byte[] salt, byte[][] path) {
+        int above = leaf >>> path.length;
+        return above < cap.length && verify(cap[above], leaf, values, salt, path);
     }
 
     /** True when values (with salt) at index leaf hash up through path to root. */

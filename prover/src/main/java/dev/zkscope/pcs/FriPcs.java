@@ -264,6 +264,8 @@ final class FriPcs implements Pcs {
         int[] rounds = cfg.rounds();
         Fri.Committed fc = Fri.commit(fr, fi, FriConfig.SHIFT, rounds, cfg.logFinalLen(), tr);
         long nonce = tr.grind(cfg.grindingBits());
+        int hb = cfg.capHeight(cfg.logLde());
+        int[] depths = OpeningProof.friDepths(cfg);
         OpeningProof.Query[] qs = new OpeningProof.Query[cfg.numQueries()];
         for (int q = 0; q < qs.length; q++) {
             int idx = tr.challengeIndex(cfg.logLde());
@@ -274,7 +276,7 @@ final class FriPcs implements Pcs {
                 for (int c = 0; c < row.length; c++) {
                     row[c] = d.lde[c][idx];
                 }
-                bo[b] = new OpeningProof.BatchOpening(row, d.tree.salt(idx), d.tree.path(idx));
+                bo[b] = new OpeningProof.BatchOpening(row, d.tree.salt(idx), d.tree.path(idx, hb));
             }
             long[][] leaves = new long[rounds.length][];
             byte[][][] fpaths = new byte[rounds.length][][];
@@ -284,17 +286,23 @@ final class FriPcs implements Pcs {
                 int m = size >>> rounds[r];
                 int leaf = pos % m;
                 leaves[r] = fc.leaf(r, leaf);
-                fpaths[r] = fc.trees[r].path(leaf);
+                fpaths[r] = fc.trees[r].path(leaf, cfg.capHeight(depths[r]));
                 pos = leaf;
                 size = m;
             }
             qs[q] = new OpeningProof.Query(bo, leaves, fpaths);
         }
         byte[][] friRoots = new byte[rounds.length][];
+        byte[][][] friCaps = new byte[rounds.length][][];
         for (int r = 0; r < rounds.length; r++) {
             friRoots[r] = fc.trees[r].root();
+            friCaps[r] = fc.trees[r].cap(cfg.capHeight(depths[r]));
         }
-        return new OpeningProof(values, friRoots, fc.finalPoly, nonce, qs);
+        byte[][][] batchCaps = new byte[batches.size()][][];
+        for (int b = 0; b < batchCaps.length; b++) {
+            batchCaps[b] = data(batches.get(b)).tree.cap(hb);
+        }
+        return new OpeningProof(values, friRoots, fc.finalPoly, nonce, qs, batchCaps, friCaps);
     }
 
     /**
@@ -424,6 +432,16 @@ final class FriPcs implements Pcs {
         if (!tr.checkGrind(proof.powNonce(), cfg.grindingBits())) {
             return Optional.of(new PcsError.GrindingInvalid(cfg.grindingBits(), proof.powNonce()));
         }
+        for (int b = 0; b < batches.size(); b++) {
+            if (!java.util.Arrays.equals(MerkleTree.rootOfCap(proof.batchCaps()[b]), batches.get(b).root())) {
+                return Optional.of(new PcsError.BatchCapInvalid(b));
+            }
+        }
+        for (int rd = 0; rd < rounds.length; rd++) {
+            if (!java.util.Arrays.equals(MerkleTree.rootOfCap(proof.friCaps()[rd]), proof.friRoots()[rd])) {
+                return Optional.of(new PcsError.FriCapInvalid(rd));
+            }
+        }
         long omegaLde = Goldilocks.rootOfUnity(cfg.logLde());
         for (int q = 0; q < proof.queries().length; q++) {
             OpeningProof.Query op = proof.queries()[q];
@@ -433,7 +451,7 @@ final class FriPcs implements Pcs {
             int g = 0;
             for (int b = 0; b < batches.size(); b++) {
                 OpeningProof.BatchOpening o = op.batches()[b];
-                if (!MerkleTree.verify(batches.get(b).root(), idx, o.row(), o.salt(), o.path())) {
+                if (!MerkleTree.verifyToCap(proof.batchCaps()[b], idx, o.row(), o.salt(), o.path())) {
                     return Optional.of(new PcsError.BatchPathInvalid(b, q));
                 }
                 for (long v : o.row()) {
@@ -477,7 +495,7 @@ final class FriPcs implements Pcs {
                 return rd == 0 ? new PcsError.DeepValueMismatch(q, expected.toString(), held.toString())
                         : new PcsError.FriFoldMismatch(rd, q, expected.toString(), held.toString());
             }
-            if (!MerkleTree.verify(proof.friRoots()[rd], leaf, lv, new byte[0], op.friPaths()[rd])) {
+            if (!MerkleTree.verifyToCap(proof.friCaps()[rd], leaf, lv, new byte[0], op.friPaths()[rd])) {
                 return new PcsError.FriPathInvalid(rd, q);
             }
             long xl = mul(s, Goldilocks.pow(Goldilocks.rootOfUnity(Integer.numberOfTrailingZeros(size)), leaf));
@@ -492,6 +510,18 @@ final class FriPcs implements Pcs {
             return new PcsError.FriFinalPolyMismatch(q, expected.toString(), fin.toString());
         }
         return null;
+    }
+
+    private static boolean capShape(byte[][] cap, int height) {
+        if (cap.length != 1 << height) {
+            return false;
+        }
+        for (byte[] d : cap) {
+            if (d == null || d.length != dev.zkscope.hash.Hashing.DIGEST_BYTES) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The sizes that decoding fixes, checked again for a proof handed over as an object. */
@@ -513,6 +543,23 @@ final class FriPcs implements Pcs {
         if (proof.queries().length != cfg.numQueries()) {
             return new PcsError.Malformed("queries", proof.queries().length + " queries, expected " + cfg.numQueries());
         }
+        int hb = cfg.capHeight(cfg.logLde());
+        int[] depths = OpeningProof.friDepths(cfg);
+        if (proof.batchCaps() == null || proof.friCaps() == null || proof.batchCaps().length != batches.size()
+                || proof.friCaps().length != rounds.length) {
+            return new PcsError.Malformed("caps", "expected a cap for each of " + batches.size() + " batches and "
+                    + rounds.length + " FRI layers");
+        }
+        for (int b = 0; b < batches.size(); b++) {
+            if (!capShape(proof.batchCaps()[b], hb)) {
+                return new PcsError.Malformed("caps", "batch " + b + " cap has the wrong shape");
+            }
+        }
+        for (int rd = 0; rd < rounds.length; rd++) {
+            if (!capShape(proof.friCaps()[rd], cfg.capHeight(depths[rd]))) {
+                return new PcsError.Malformed("caps", "FRI layer " + rd + " cap has the wrong shape");
+            }
+        }
         for (int q = 0; q < proof.queries().length; q++) {
             OpeningProof.Query op = proof.queries()[q];
             if (op.batches().length != batches.size() || op.friLeaves().length != rounds.length
@@ -521,14 +568,15 @@ final class FriPcs implements Pcs {
             }
             for (int b = 0; b < batches.size(); b++) {
                 OpeningProof.BatchOpening o = op.batches()[b];
-                if (o.row().length != batches.get(b).width() || o.path().length != cfg.logLde()
+                if (o.row().length != batches.get(b).width() || o.path().length != cfg.logLde() - hb
                         || o.salt().length != saltBytes(cfg, batches.get(b).preprocessed())) {
                     return new PcsError.Malformed("query " + q, "batch " + b + " opening has the wrong shape");
                 }
             }
             for (int rd = 0; rd < rounds.length; rd++) {
-                if (op.friLeaves()[rd].length != 2 << rounds[rd]) {
-                    return new PcsError.Malformed("query " + q, "FRI leaf " + rd + " has the wrong width");
+                if (op.friLeaves()[rd].length != 2 << rounds[rd]
+                        || op.friPaths()[rd].length != depths[rd] - cfg.capHeight(depths[rd])) {
+                    return new PcsError.Malformed("query " + q, "FRI leaf " + rd + " or its path has the wrong shape");
                 }
             }
         }

@@ -15,18 +15,25 @@ import java.util.Map;
  * <pre>
  * openings: per point: u32 T_p | T_p x F_p2                    (T_p = the columns opened at point p)
  * fri:      u8 rounds | rounds x 32-byte root | u32 len | len x F_p2 final polynomial | u64 grinding nonce
- * queries:  u16 count | per query: per batch: width x u64 row, salt (16 bytes if hiding and not preprocessed), path;
- *           per FRI round: 2 * arity x u64 leaf, path
+ * caps:     per batch, then per FRI layer: 2^h 32-byte digests, the tree's level h below its root
+ *           (h = {@link FriConfig#capHeight}: ceil(log2 numQueries), at most the tree's depth)
+ * queries:  u16 count | per query: per batch: width x u64 row, salt (16 bytes if hiding and not preprocessed), path
+ *           up to the cap; per FRI round: 2 * arity x u64 leaf, path up to the cap
  * </pre>
- * Every size is fixed by the parameters and the batches' widths, so every byte has one meaning.
+ * Every size is fixed by the parameters and the batches' widths, so every byte has one meaning. A cap is bound by
+ * hashing up to the root the transcript absorbed; each path stops at the cap (Merkle caps: the 42 paths of a query
+ * phase share their top levels, which are sent once).
  *
  * @param values    the claimed values, {@code [point][k]} for the k-th column opened at the point
  * @param friRoots  the roots of the FRI layers (layer 0 is the batched DEEP quotient)
  * @param finalPoly the last layer's polynomial, in coefficients
  * @param powNonce  the proof-of-work nonce
  * @param queries   one opening per query
+ * @param batchCaps the cap of each batch's tree
+ * @param friCaps   the cap of each FRI layer's tree
  */
-public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, long powNonce, Query[] queries) {
+public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, long powNonce, Query[] queries,
+                           byte[][][] batchCaps, byte[][][] friCaps) {
 
     /** A batch's row at a queried point of the extension domain, with its leaf salt and authentication path. */
     public record BatchOpening(long[] row, byte[] salt, byte[][] path) { }
@@ -36,7 +43,22 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
 
     /** The same proof with another nonce (for tests of the grinding check). */
     public OpeningProof withNonce(long nonce) {
-        return new OpeningProof(values, friRoots, finalPoly, nonce, queries);
+        return new OpeningProof(values, friRoots, finalPoly, nonce, queries, batchCaps, friCaps);
+    }
+
+    /** The same proof with other claimed values (for tests). */
+    public OpeningProof withValues(Fp2[][] v) {
+        return new OpeningProof(v, friRoots, finalPoly, powNonce, queries, batchCaps, friCaps);
+    }
+
+    /** The same proof with other query openings (for tests). */
+    public OpeningProof withQueries(Query[] q) {
+        return new OpeningProof(values, friRoots, finalPoly, powNonce, q, batchCaps, friCaps);
+    }
+
+    /** The same proof with other caps (for tests). */
+    public OpeningProof withCaps(byte[][][] batch, byte[][][] fri) {
+        return new OpeningProof(values, friRoots, finalPoly, powNonce, queries, batch, fri);
     }
 
     public byte[] toBytes() {
@@ -56,6 +78,13 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
             w.fp2(v);
         }
         w.u64(powNonce);
+        for (byte[][][] caps : new byte[][][][] {batchCaps, friCaps}) {
+            for (byte[][] cap : caps) {
+                for (byte[] d : cap) {
+                    w.bytes(d);
+                }
+            }
+        }
         w.u16(queries.length);
         for (Query q : queries) {
             for (BatchOpening b : q.batches) {
@@ -89,7 +118,14 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
         Map<String, Integer> m = new LinkedHashMap<>();
         m.put("openings", openings);
         m.put("fri", fri);
-        m.put("queries", toBytes().length - openings - fri);
+        int caps = 0;
+        for (byte[][][] cs : new byte[][][][] {batchCaps, friCaps}) {
+            for (byte[][] cap : cs) {
+                caps += Hashing.DIGEST_BYTES * cap.length;
+            }
+        }
+        m.put("caps", caps);
+        m.put("queries", toBytes().length - openings - fri - caps);
         return m;
     }
 
@@ -129,6 +165,17 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
             fin[i] = r.fp2();
         }
         long nonce = r.u64();
+        r.section("caps");
+        int hb = cfg.capHeight(cfg.logLde());
+        byte[][][] batchCaps = new byte[batches.size()][][];
+        for (int b = 0; b < batchCaps.length; b++) {
+            batchCaps[b] = readCap(r, hb);
+        }
+        byte[][][] friCaps = new byte[nr][][];
+        int[] depths = friDepths(cfg);
+        for (int rd = 0; rd < nr; rd++) {
+            friCaps[rd] = readCap(r, cfg.capHeight(depths[rd]));
+        }
         r.section("queries");
         int nq = r.u16();
         if (nq != cfg.numQueries()) {
@@ -144,7 +191,7 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
                     row[k] = r.felt();
                 }
                 byte[] salt = r.bytes(FriPcs.saltBytes(cfg, batches.get(b).preprocessed()));
-                byte[][] path = new byte[cfg.logLde()][];
+                byte[][] path = new byte[cfg.logLde() - hb][];
                 for (int k = 0; k < path.length; k++) {
                     path[k] = r.bytes(Hashing.DIGEST_BYTES);
                 }
@@ -159,14 +206,34 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
                     leaves[rd][i] = r.felt();
                 }
                 logSize -= rounds[rd];
-                fpaths[rd] = new byte[logSize][];
-                for (int i = 0; i < logSize; i++) {
+                fpaths[rd] = new byte[logSize - cfg.capHeight(logSize)][];
+                for (int i = 0; i < fpaths[rd].length; i++) {
                     fpaths[rd][i] = r.bytes(Hashing.DIGEST_BYTES);
                 }
             }
             qs[q] = new Query(bo, leaves, fpaths);
         }
         r.expectEnd();
-        return new OpeningProof(values, friRoots, fin, nonce, qs);
+        return new OpeningProof(values, friRoots, fin, nonce, qs, batchCaps, friCaps);
+    }
+
+    private static byte[][] readCap(ByteReader r, int height) throws Malformed {
+        byte[][] cap = new byte[1 << height][];
+        for (int i = 0; i < cap.length; i++) {
+            cap[i] = r.bytes(Hashing.DIGEST_BYTES);
+        }
+        return cap;
+    }
+
+    /** The depth of each FRI layer's tree: log2 of the layer's size over its arity. */
+    static int[] friDepths(FriConfig cfg) {
+        int[] rounds = cfg.rounds();
+        int[] out = new int[rounds.length];
+        int logSize = cfg.logLde();
+        for (int rd = 0; rd < rounds.length; rd++) {
+            logSize -= rounds[rd];
+            out[rd] = logSize;
+        }
+        return out;
     }
 }

@@ -18,6 +18,16 @@ public sealed interface PcsError {
         public String describe() { return "Merkle path of batch " + batch + " fails at query " + query; }
     }
 
+    /** The Merkle cap sent for batch {@code batch} does not hash up to its committed root. */
+    record BatchCapInvalid(int batch) implements PcsError {
+        public String describe() { return "Merkle cap of batch " + batch + " does not hash to its root"; }
+    }
+
+    /** The Merkle cap sent for FRI layer {@code round} does not hash up to the layer's root. */
+    record FriCapInvalid(int round) implements PcsError {
+        public String describe() { return "Merkle cap of FRI layer " + round + " does not hash to its root"; }
+    }
+
     record FriPathInvalid(int round, int query) implements PcsError {
         public String describe() { return "Merkle path of FRI layer " + round + " fails at query " + query; }
     }

@@ -135,6 +135,10 @@ final class Verifier {
             return new VerifyError.GrindingInvalid(g.bits(), g.nonce());
         } else if (e instanceof PcsError.BatchPathInvalid b) {
             return new VerifyError.MerklePathInvalid(Layout.TREE_NAMES[lay.openedTrees()[b.batch()]], b.query());
+        } else if (e instanceof PcsError.BatchCapInvalid b) {
+            return new VerifyError.MerkleCapInvalid(Layout.TREE_NAMES[lay.openedTrees()[b.batch()]]);
+        } else if (e instanceof PcsError.FriCapInvalid f) {
+            return new VerifyError.MerkleCapInvalid("fri layer " + f.round());
         } else if (e instanceof PcsError.FriPathInvalid f) {
             return new VerifyError.MerklePathInvalid("fri layer " + f.round(), f.query());
         } else if (e instanceof PcsError.DeepValueMismatch d) {

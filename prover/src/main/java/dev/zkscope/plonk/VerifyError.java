@@ -50,6 +50,11 @@ public sealed interface VerifyError {
         public String describe() { return "proof-of-work nonce " + nonce + " does not give " + bits + " zero bits"; }
     }
 
+    /** The Merkle cap a proof sends for a tree does not hash up to the tree's committed root. */
+    record MerkleCapInvalid(String tree) implements VerifyError {
+        public String describe() { return "Merkle cap of tree '" + tree + "' does not hash to its root"; }
+    }
+
     record MerklePathInvalid(String tree, int query) implements VerifyError {
         public String describe() { return "Merkle path of tree '" + tree + "' fails at query " + query; }
     }

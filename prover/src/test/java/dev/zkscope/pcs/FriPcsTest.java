@@ -175,8 +175,7 @@ class FriPcsTest {
                 for (int c = 0; c < r.proof.values()[p].length; c++) {
                     Fp2[][] vals = {r.proof.values()[0].clone(), r.proof.values()[1].clone()};
                     vals[p][c] = vals[p][c].add(Fp2.ONE);
-                    OpeningProof lie = new OpeningProof(vals, r.proof.friRoots(), r.proof.finalPoly(),
-                            r.proof.powNonce(), r.proof.queries());
+                    OpeningProof lie = r.proof.withValues(vals);
                     // The values are absorbed before every later challenge, so a lie moves the batching challenge,
                     // the folding challenges and the query positions: the proof-of-work, the first query's Merkle
                     // paths (opened elsewhere) or its DEEP value catches it.
@@ -195,7 +194,29 @@ class FriPcsTest {
         byte[] root = bad.get(1).root().clone();
         root[7] ^= 1;
         bad.set(1, new Pcs.Commitment(root, bad.get(1).width(), false));
-        assertThat(verify(r, bad, r.proof)).contains(new PcsError.BatchPathInvalid(1, 0));
+        // The cap sent for the batch no longer hashes up to the (wrong) root.
+        assertThat(verify(r, bad, r.proof)).contains(new PcsError.BatchCapInvalid(1));
+    }
+
+    @Test
+    void tamperedCap_isRejected() {
+        Run r = honest(CFG, 6);
+        byte[][][] batchCaps = r.proof.batchCaps().clone();
+        batchCaps[2] = batchCaps[2].clone();
+        batchCaps[2][0] = batchCaps[2][0].clone();
+        batchCaps[2][0][3] ^= 1;
+        assertThat(verify(r, r.commitments, r.proof.withCaps(batchCaps, r.proof.friCaps())))
+                .contains(new PcsError.BatchCapInvalid(2));
+        byte[][][] friCaps = r.proof.friCaps().clone();
+        friCaps[0] = friCaps[0].clone();
+        friCaps[0][friCaps[0].length - 1] = new byte[friCaps[0][0].length];
+        assertThat(verify(r, r.commitments, r.proof.withCaps(r.proof.batchCaps(), friCaps)))
+                .contains(new PcsError.FriCapInvalid(0));
+        // Paths end at the cap: ceil(log2 numQueries) levels shorter than the tree.
+        int hb = CFG.capHeight(CFG.logLde());
+        assertThat(hb).isPositive();
+        assertThat(r.proof.queries()[0].batches()[0].path().length).isEqualTo(CFG.logLde() - hb);
+        assertThat(r.proof.batchCaps()[0].length).isEqualTo(1 << hb);
     }
 
     @Test
@@ -223,13 +244,13 @@ class FriPcsTest {
         OpeningProof.BatchOpening[] bs = qs[query].batches().clone();
         bs[batch] = o;
         qs[query] = new OpeningProof.Query(bs, qs[query].friLeaves(), qs[query].friPaths());
-        return new OpeningProof(p.values(), p.friRoots(), p.finalPoly(), p.powNonce(), qs);
+        return p.withQueries(qs);
     }
 
     static OpeningProof withFri(OpeningProof p, int query, long[][] leaves, byte[][][] paths) {
         OpeningProof.Query[] qs = p.queries().clone();
         qs[query] = new OpeningProof.Query(qs[query].batches(), leaves, paths);
-        return new OpeningProof(p.values(), p.friRoots(), p.finalPoly(), p.powNonce(), qs);
+        return p.withQueries(qs);
     }
 
     @Test
@@ -280,8 +301,7 @@ class FriPcsTest {
             }
         }
         assertThat(rejected).isGreaterThan(0);
-        OpeningProof fewer = new OpeningProof(r.proof.values(), r.proof.friRoots(), r.proof.finalPoly(),
-                r.proof.powNonce(), Arrays.copyOf(r.proof.queries(), 2));
+        OpeningProof fewer = r.proof.withQueries(Arrays.copyOf(r.proof.queries(), 2));
         assertThat(verify(r, r.commitments, fewer)).get().isInstanceOf(PcsError.Malformed.class);
         assertThat(r.pcs.verify(r.commitments, new Fp2[] {r.points[0]}, new int[][] {COLUMNS[0]}, r.proof, transcriptAfter(r.commitments)))
                 .get().isInstanceOf(PcsError.Malformed.class);

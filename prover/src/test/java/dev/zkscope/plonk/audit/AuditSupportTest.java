@@ -455,6 +455,8 @@ class AuditSupportTest {
                 nonce = forced;
                 tr.checkGrind(nonce, params.grindingBits());
             }
+            dev.zkscope.pcs.FriConfig fcfg = lay.friConfig();
+            int hb = fcfg.capHeight(lay.logLde);
             OpeningProof.Query[] qs = new OpeningProof.Query[params.numQueries()];
             queryIndices = new int[qs.length];
             for (int q = 0; q < qs.length; q++) {
@@ -468,7 +470,7 @@ class AuditSupportTest {
                     for (int c = 0; c < row.length; c++) {
                         row[c] = lde[t][c][idx];
                     }
-                    rows[b] = new OpeningProof.BatchOpening(row, trees[t].salt(idx), trees[t].path(idx));
+                    rows[b] = new OpeningProof.BatchOpening(row, trees[t].salt(idx), trees[t].path(idx, hb));
                 }
                 long[][] leaves = new long[rounds.length][];
                 byte[][][] fpaths = new byte[rounds.length][][];
@@ -483,7 +485,7 @@ class AuditSupportTest {
                         leaves[r][2 * t] = layRe[r][leaf + t * m];
                         leaves[r][2 * t + 1] = layIm[r][leaf + t * m];
                     }
-                    fpaths[r] = friTrees[r].path(leaf);
+                    fpaths[r] = friTrees[r].path(leaf, fcfg.capHeight(friTrees[r].depth()));
                     pos = leaf;
                     size = m;
                 }
@@ -494,11 +496,19 @@ class AuditSupportTest {
                 roots[t] = lay.present(t) ? trees[t].root() : null;
             }
             byte[][] friRoots = new byte[rounds.length][];
+            byte[][][] friCaps = new byte[rounds.length][][];
             for (int r = 0; r < rounds.length; r++) {
                 friRoots[r] = friTrees[r].root();
+                friCaps[r] = friTrees[r].cap(fcfg.capHeight(friTrees[r].depth()));
+            }
+            int[] openedTrees = lay.openedTrees();
+            byte[][][] batchCaps = new byte[openedTrees.length][][];
+            for (int b = 0; b < openedTrees.length; b++) {
+                batchCaps[b] = trees[openedTrees[b]].cap(hb);
             }
             return new Proof(params, pk.vk.circuitDigest(), lay.logN, roots,
-                    new OpeningProof(new Fp2[][] {sentZ, sentZw}, friRoots, fin, nonce, qs), columns, lay.totalColumns);
+                    new OpeningProof(new Fp2[][] {sentZ, sentZw}, friRoots, fin, nonce, qs, batchCaps, friCaps), columns,
+                    lay.totalColumns);
         }
 
         private static Fp2[] pick(Fp2[] all, int[] cols) {
