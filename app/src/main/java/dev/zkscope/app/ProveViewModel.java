@@ -176,7 +176,7 @@ public final class ProveViewModel {
                 LOG.info("warm-up proofs of " + a.session().displayName() + " (unreported), seconds: " + times);
             } catch (java.util.concurrent.CancellationException e) {
                 LOG.fine("warm-up proof stopped for a measured run");
-            } catch (RuntimeException | OutOfMemoryError e) {
+            } catch (RuntimeException e) {
                 LOG.log(Level.INFO, "warm-up proof failed; the first measured proof will include JIT compilation", e);
             } finally {
                 warming = null;

@@ -169,6 +169,8 @@ class ProveVerifyCliTest {
                 otherProof.toString(), "--vk", otherVk.toString(), "--preset", "testing", "--no-predict",
                 "--public-input");
         assertThat(p.code()).as(p.err()).isZero();
+        CliTest.Run own = run("verify", otherProof.toString(), "--vk", otherVk.toString());
+        assertThat(own.code()).as("a public-input proof with its own key: %s %s", own.out(), own.err()).isZero();
         CliTest.Run r = run("verify", proof.toString(), "--vk", otherVk.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).startsWith("REJECTED: ");

@@ -42,4 +42,67 @@ class KeyBoundsTest {
         assertThat(VerifyingKey.fromBytes(keyWithRows(VerifyingKey.MAX_LOG_N)).constraintSystem().logN())
                 .isEqualTo(VerifyingKey.MAX_LOG_N);
     }
+
+    /**
+     * A crafted key at the tallest size a key may declare (2^24 rows) with a crafted proof of exactly the shape that
+     * key fixes (all zeros, zero knowledge off): the proof decodes, so the verifier gets as far as the public values
+     * and the constraint identity, and must reject it without sizing anything by the 2^24 rows (it used to pad each
+     * instance column to 2^logN cells: 128 MiB here, gigabytes at the 2^28 keys it used to load).
+     */
+    @Test
+    void verify_ofACraftedProofForATallKey_rejectsWithoutAllocatingByRows() throws Exception {
+        ProofParameters p = ProofParameters.testing().withZeroKnowledge(false);
+        int logN = VerifyingKey.MAX_LOG_N;
+        ConstraintSystem cs = new ConstraintSystem("crafted", logN, (1 << logN) - p.reservedRows(), 0, 1, 1, List.of(),
+                List.of(), List.of(), List.of());
+        VerifyingKey vk = VerifyingKey.fromBytes(new VerifyingKey(cs, p, new byte[32]).toBytes());
+        byte[] proof = zeroProof(vk);
+        long before = allocatedBytes();
+        VerifyResult r = ProofSystem.verify(vk, new long[][] {{1, 2, 3}}, proof);
+        long allocated = allocatedBytes() - before;
+        assertThat(r.accepted()).isFalse();
+        VerifyError e = ((VerifyResult.Rejected) r).error();
+        assertThat(e).as(e.describe()).isNotInstanceOf(VerifyError.MalformedProof.class)
+                .isNotInstanceOf(VerifyError.InternalFailure.class);
+        assertThat(allocated).as("bytes allocated verifying against a 2^%d-row key", logN).isLessThan(16L << 20);
+    }
+
+    /** A proof of the shape the key fixes (every count and depth right), all values and digests zero. */
+    private static byte[] zeroProof(VerifyingKey vk) {
+        Layout lay = vk.layout();
+        dev.zkscope.pcs.FriConfig cfg = lay.friConfig();
+        byte[][] roots = new byte[Layout.TREES][];
+        for (int t = 1; t < Layout.TREES; t++) {
+            roots[t] = lay.present(t) ? new byte[32] : null;
+        }
+        List<dev.zkscope.pcs.Pcs.Commitment> batches = lay.commitments(vk.fixedRoot(), roots);
+        int total = batches.stream().mapToInt(dev.zkscope.pcs.Pcs.Commitment::width).sum();
+        dev.zkscope.field.Fp2[][] values = new dev.zkscope.field.Fp2[2][total];
+        for (dev.zkscope.field.Fp2[] v : values) {
+            java.util.Arrays.fill(v, dev.zkscope.field.Fp2.ZERO);
+        }
+        int[] rounds = cfg.rounds();
+        dev.zkscope.field.Fp2[] fin = new dev.zkscope.field.Fp2[1 << cfg.logFinalLen()];
+        java.util.Arrays.fill(fin, dev.zkscope.field.Fp2.ZERO);
+        dev.zkscope.pcs.OpeningProof.Query[] queries = new dev.zkscope.pcs.OpeningProof.Query[cfg.numQueries()];
+        for (int q = 0; q < queries.length; q++) {
+            dev.zkscope.pcs.OpeningProof.BatchOpening[] bo = new dev.zkscope.pcs.OpeningProof.BatchOpening[batches.size()];
+            for (int b = 0; b < bo.length; b++) {
+                bo[b] = new dev.zkscope.pcs.OpeningProof.BatchOpening(new long[batches.get(b).width()], new byte[0],
+                        new byte[cfg.logLde()][32]);
+            }
+            long[][] leaves = new long[rounds.length][];
+            byte[][][] paths = new byte[rounds.length][][];
+            int logSize = cfg.logLde();
+            for (int rd = 0; rd < rounds.length; rd++) {
+                leaves[rd] = new long[2 << rounds[rd]];
+                logSize -= rounds[rd];
+                paths[rd] = new byte[logSize][32];
+            }
+            queries[q] = new dev.zkscope.pcs.OpeningProof.Query(bo, leaves, paths);
+        }
+        dev.zkscope.pcs.OpeningProof opening = new dev.zkscope.pcs.OpeningProof(values, new byte[rounds.length][32], fin,
+                0, queries);
+        return new Proof(vk.parameters(), vk.circuitDigest(), lay.logN, roots, opening).toBytes();
+    }
 }
