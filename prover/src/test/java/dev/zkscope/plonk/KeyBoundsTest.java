@@ -76,11 +76,13 @@ class KeyBoundsTest {
             roots[t] = lay.present(t) ? new byte[32] : null;
         }
         List<dev.zkscope.pcs.Pcs.Commitment> batches = lay.commitments(vk.fixedRoot(), roots);
-        int total = batches.stream().mapToInt(dev.zkscope.pcs.Pcs.Commitment::width).sum();
-        dev.zkscope.field.Fp2[][] values = new dev.zkscope.field.Fp2[2][total];
-        for (dev.zkscope.field.Fp2[] v : values) {
-            java.util.Arrays.fill(v, dev.zkscope.field.Fp2.ZERO);
+        int[][] columns = lay.openings();
+        dev.zkscope.field.Fp2[][] values = new dev.zkscope.field.Fp2[2][];
+        for (int p = 0; p < 2; p++) {
+            values[p] = new dev.zkscope.field.Fp2[columns[p].length];
+            java.util.Arrays.fill(values[p], dev.zkscope.field.Fp2.ZERO);
         }
+        int hb = cfg.capHeight(cfg.logLde());
         int[] rounds = cfg.rounds();
         dev.zkscope.field.Fp2[] fin = new dev.zkscope.field.Fp2[1 << cfg.logFinalLen()];
         java.util.Arrays.fill(fin, dev.zkscope.field.Fp2.ZERO);
@@ -89,7 +91,7 @@ class KeyBoundsTest {
             dev.zkscope.pcs.OpeningProof.BatchOpening[] bo = new dev.zkscope.pcs.OpeningProof.BatchOpening[batches.size()];
             for (int b = 0; b < bo.length; b++) {
                 bo[b] = new dev.zkscope.pcs.OpeningProof.BatchOpening(new long[batches.get(b).width()], new byte[0],
-                        new byte[cfg.logLde()][32]);
+                        new byte[cfg.logLde() - hb][32]);
             }
             long[][] leaves = new long[rounds.length][];
             byte[][][] paths = new byte[rounds.length][][];
@@ -97,12 +99,20 @@ class KeyBoundsTest {
             for (int rd = 0; rd < rounds.length; rd++) {
                 leaves[rd] = new long[2 << rounds[rd]];
                 logSize -= rounds[rd];
-                paths[rd] = new byte[logSize][32];
+                paths[rd] = new byte[logSize - cfg.capHeight(logSize)][32];
             }
             queries[q] = new dev.zkscope.pcs.OpeningProof.Query(bo, leaves, paths);
         }
+        byte[][][] batchCaps = new byte[batches.size()][1 << hb][32];
+        byte[][][] friCaps = new byte[rounds.length][][];
+        int logSize = cfg.logLde();
+        for (int rd = 0; rd < rounds.length; rd++) {
+            logSize -= rounds[rd];
+            friCaps[rd] = new byte[1 << cfg.capHeight(logSize)][32];
+        }
         dev.zkscope.pcs.OpeningProof opening = new dev.zkscope.pcs.OpeningProof(values, new byte[rounds.length][32], fin,
-                0, queries);
-        return new Proof(vk.parameters(), vk.circuitDigest(), lay.logN, roots, opening).toBytes();
+                0, queries, batchCaps, friCaps);
+        return new Proof(vk.parameters(), vk.circuitDigest(), lay.logN, roots, opening, columns, lay.totalColumns)
+                .toBytes();
     }
 }
