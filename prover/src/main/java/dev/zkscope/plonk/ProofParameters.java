@@ -63,8 +63,8 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
      * At least 100 provable bits for every sample circuit (unique-decoding regime, see
      * {@link dev.zkscope.security.SecurityAnalysis}): 126 queries at rate 1/4 and 16 grinding bits. The query phase
      * gives 126 log2(8/5) + 16 = 101.4 bits provably (268 conjectured); the other terms cost about 0.2 bits on the
-     * samples. Chosen by measurement against rate 1/8 with 100 queries (about 1.6 times the proving time for the same
-     * bits) and against 20 grinding bits (0.3-0.9 s of grinding per proof on this machine). The extension field
+     * samples. Chosen by measurement against rate 1/8 with 100 queries (1.2-1.7 times the predicted proving time for the
+     * same bits) and against 20 grinding bits (0.3-0.9 s of grinding per proof on this machine). The extension field
      * limits it: for a circuit of about 2^16 rows and 300 committed columns the DEEP batching term alone reaches
      * 2^-100 (see the README).
      */
