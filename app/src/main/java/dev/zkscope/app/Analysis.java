@@ -7,7 +7,9 @@ import dev.zkscope.compile.LayerCost;
 import dev.zkscope.compile.estimate.EstimateParams;
 import dev.zkscope.compile.estimate.Estimates;
 import dev.zkscope.compile.estimate.LayerEstimate;
+import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.quant.FidelityReport;
+import dev.zkscope.security.SecurityAnalysis;
 import dev.zkscope.quant.QuantizedGraph;
 import dev.zkscope.viz.LayerRow;
 import dev.zkscope.viz.LayerRows;
@@ -48,6 +50,41 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
             throw new IllegalArgumentException("the prepared model's visibility (input "
                     + prepared.settings().compile().input() + ", weights " + prepared.settings().compile().weights()
                     + ") is not the settings' (input " + settings.input() + ", weights " + settings.weights() + ")");
+        }
+    }
+
+    /**
+     * The conjectured and provable security of this circuit's proofs under the settings' preset, or null when it is
+     * not compiled (or the preset cannot prove it).
+     */
+    public SecurityAnalysis security() {
+        if (compiled() == null) {
+            return null;
+        }
+        try {
+            return SecurityAnalysis.of(compiled().circuit(), settings.proofParameters());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The figures of this circuit under another preset (re-sized to that preset's reserved rows, as a recompile
+     * would), or null when it is not compiled or that preset cannot prove it.
+     */
+    public SecurityAnalysis securityUnder(ProofParameters p) {
+        if (compiled() == null) {
+            return null;
+        }
+        ProofParameters q = p.withZeroKnowledge(settings.zeroKnowledge());
+        if (q.equals(settings.proofParameters())) {
+            return security();
+        }
+        CostLedger l = compiled().ledger();
+        try {
+            return SecurityAnalysis.ofResized(compiled().circuit(), Math.max(l.gadgetRows(), l.tableRows() + 1), q);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -40,8 +40,14 @@ public record ProveRun(int id, String model, ModelSettings settings, int logN, i
         heap = List.copyOf(heap);
     }
 
+    /** The preset's nominal conjectured bits (queries x log2 blowup + grinding), kept in the run history. */
     public int securityBits() {
         return settings.proofParameters().conjecturedSecurityBits();
+    }
+
+    /** The conjectured and provable security of this proof's circuit, from its verifying key. */
+    public dev.zkscope.security.SecurityAnalysis security() {
+        return vk == null ? null : dev.zkscope.security.SecurityAnalysis.of(vk);
     }
 
     /** Index of the largest output (the predicted class of a classifier). */

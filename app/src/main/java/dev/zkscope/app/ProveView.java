@@ -3,6 +3,7 @@ package dev.zkscope.app;
 import dev.zkscope.compile.CostLedger;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.profile.HeapSampler;
+import dev.zkscope.security.SecurityAnalysis;
 import dev.zkscope.viz.Format;
 import dev.zkscope.viz.Terms;
 import dev.zkscope.viz.chart.ChartPane;
@@ -162,7 +163,7 @@ final class ProveView extends BorderPane {
         ProofParameters p = a.settings().proofParameters();
         plan.setText("Proves one inference of " + a.session().displayName() + ": a trace of 2^" + l.logN() + " = "
                 + Format.count(l.n()) + " rows \u00d7 " + (l.numAdvice() + l.numFixed() + l.numInstance())
-                + " columns, preset " + p.name() + " (" + p.conjecturedSecurityBits() + " bits conjectured: "
+                + " columns, preset " + p.name() + " (" + (a.security() == null ? "" : a.security().summary() + "; ")
                 + p.numQueries() + " FRI queries at blowup 2^" + p.logBlowup() + " + " + p.grindingBits()
                 + " grinding bits), zero knowledge " + (p.zeroKnowledge() ? "on" : "off") + ", input "
                 + a.settings().input().name().toLowerCase() + ", weights "
@@ -211,7 +212,9 @@ final class ProveView extends BorderPane {
                         + "the prover's rounds (includes garbage not yet collected), beside the cost model's "
                         + "prediction."),
                 card("Proof size", Format.bytes(r.proof().length), "Serialized proof bytes."),
-                card("Security", r.securityBits() + " bits", Terms.SECURITY_BITS),
+                card("Security", r.security() == null ? "-" : "conjectured " + SecurityAnalysis.format(
+                        r.security().conjecturedBits()) + " / provable " + SecurityAnalysis.format(
+                        r.security().provableBits()) + " bits", Terms.SECURITY_BITS),
                 card("Trace", "2^" + r.logN() + " rows", Terms.ROW),
                 card("Claimed output", "class " + r.argmax(), "Index of the largest public output value (the "
                         + "prediction), input: " + r.inputSource() + "."));

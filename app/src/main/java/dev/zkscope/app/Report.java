@@ -31,7 +31,9 @@ final class Report {
         s.put("param_scale", a.quantized() == null ? null : a.quantized().paramScale());
         s.put("inner_cols", st.innerCols());
         s.put("preset", st.preset());
-        s.put("security_bits", st.proofParameters().conjecturedSecurityBits());
+        if (a.security() != null) {
+            root.set("security", dev.zkscope.security.SecurityJson.of(a.security()));
+        }
         s.put("zero_knowledge", st.zeroKnowledge());
         s.put("input", st.input().name().toLowerCase(Locale.ROOT));
         s.put("weights", st.weights().name().toLowerCase(Locale.ROOT));
@@ -83,7 +85,7 @@ final class Report {
             o.put("verify_ms", r.verifyMillis());
             o.put("peak_heap_bytes", r.peakHeap());
             o.put("proof_bytes", r.proof().length);
-            o.put("security_bits", r.securityBits());
+            o.put("preset_conjectured_bits", r.securityBits());
             o.put("verified", r.verdict().accepted());
             if (r.forecast() != null) {
                 o.put("predicted_prove_s", r.forecast().proveSeconds());
@@ -143,7 +145,8 @@ final class Report {
         sb.append("<p>").append(a.session().graph().nodes().size()).append(" layers, ")
                 .append(Format.count(a.session().graph().totalParams())).append(" parameters, ")
                 .append(Format.count(a.session().graph().totalMacs())).append(" MACs. Preset ").append(h(st.preset()))
-                .append(" (").append(st.proofParameters().conjecturedSecurityBits()).append(" bits), zero knowledge ")
+                .append(" (").append(a.security() == null ? "not compiled" : h(a.security().summary()))
+                .append("), zero knowledge ")
                 .append(st.zeroKnowledge() ? "on" : "off").append(".");
         if (a.quantized() != null) {
             sb.append(" Quantized at input scale 2^").append(a.quantized().inputScale()).append(", parameter scale 2^")

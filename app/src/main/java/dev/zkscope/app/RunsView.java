@@ -41,8 +41,11 @@ final class RunsView extends BorderPane {
         table.getColumns().addAll(List.of(
                 col("#", "Run number.", r -> String.valueOf(r.id())),
                 col("Model", "Model file, or a synthetic variant of its shape with its layer widths.", RunRecord::model),
-                col("Preset", "Proof parameter preset, its conjectured security, zero knowledge on or off.",
-                        r -> r.preset() + ", " + r.securityBits() + " bits" + (r.zeroKnowledge() ? "" : ", no ZK")),
+                col("Preset", "Proof parameter preset, its nominal conjectured security (queries x log2 blowup + "
+                        + "grinding; the circuit's own conjectured and provable figures are in Settings > Security), "
+                        + "zero knowledge on or off.",
+                        r -> r.preset() + ", " + r.securityBits() + " bits nominal conjectured"
+                                + (r.zeroKnowledge() ? "" : ", no ZK")),
                 col("Scales/cols", "Input and parameter scale (log2; auto = calibrated) and inner columns.",
                         r -> scale(r.inputScale()) + "/" + scale(r.paramScale()) + ", "
                                 + (r.innerCols() == 0 ? "auto" : String.valueOf(r.innerCols()))),
@@ -208,7 +211,7 @@ final class RunsView extends BorderPane {
         RunRecord a = sel.get(0);
         RunRecord b = sel.get(1);
         compare.setText(String.format(Locale.ROOT, "Run %d vs run %d: rows 2^%d vs 2^%d; prove %s vs %s (x%.2f); "
-                + "peak heap %s vs %s (x%.2f); proof %s vs %s; security %d vs %d bits.", b.id(), a.id(), b.logN(),
+                + "peak heap %s vs %s (x%.2f); proof %s vs %s; nominal conjectured security %d vs %d bits.", b.id(), a.id(), b.logN(),
                 a.logN(), Format.millis(b.proveMillis()), Format.millis(a.proveMillis()),
                 b.proveMillis() / Math.max(1e-9, a.proveMillis()), Format.bytes(b.peakHeap()),
                 Format.bytes(a.peakHeap()), b.peakHeap() / (double) Math.max(1, a.peakHeap()),

@@ -70,22 +70,7 @@ final class SettingsView extends ScrollPane {
         for (ProofParameters p : ProofParameters.presets()) {
             preset.getItems().add(p.name());
         }
-        preset.setConverter(new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(String name) {
-                if (name == null) {
-                    return "";
-                }
-                ProofParameters p = ProofParameters.byName(name);
-                return name + " (" + p.conjecturedSecurityBits() + " bits" + (p.isInsecure() ? ", INSECURE" : "")
-                        + ")";
-            }
-
-            @Override
-            public String fromString(String s) {
-                return s;
-            }
-        });
+        preset.setConverter(presetConverter());
         zk.setId("zkBox");
         inputVis.getItems().addAll(Visibility.PRIVATE, Visibility.PUBLIC);
         weightsVis.getItems().addAll(Visibility.FIXED, Visibility.PRIVATE);
@@ -129,7 +114,9 @@ final class SettingsView extends ScrollPane {
         VBox right = new VBox(10, resHead, result);
         right.getStyleClass().add("card");
         right.setPrefWidth(560);
-        HBox content = new HBox(24, left, right);
+        SecurityView security = new SecurityView(vm);
+        security.setPrefWidth(560);
+        HBox content = new HBox(24, left, new VBox(16, right, security));
         content.setPadding(new Insets(16));
         setContent(content);
 
@@ -143,9 +130,42 @@ final class SettingsView extends ScrollPane {
         inputVis.valueProperty().addListener((o, a, b) -> push());
         weightsVis.valueProperty().addListener((o, a, b) -> push());
         vm.settingsProperty().addListener((o, a, s) -> pull(s));
-        vm.analysisProperty().addListener((o, a, an) -> showResult(an));
+        vm.analysisProperty().addListener((o, a, an) -> {
+            showResult(an);
+            // the labels depend on the circuit: make the chooser redraw them
+            preset.setConverter(presetConverter());
+        });
         pull(vm.settings());
         showResult(vm.analysis());
+    }
+
+    private javafx.util.StringConverter<String> presetConverter() {
+        return new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String name) {
+                return name == null ? "" : presetLabel(name, vm.analysis());
+            }
+
+            @Override
+            public String fromString(String s) {
+                return s;
+            }
+        };
+    }
+
+    /**
+     * "standard (conjectured 100.0 / provable 57.7 bits)" for the open circuit (re-sized to the preset's reserved
+     * rows when it is not the current one), or "standard (rate 1/4, ...)" before a circuit is compiled.
+     */
+    static String presetLabel(String name, Analysis a) {
+        ProofParameters p = ProofParameters.byName(name);
+        dev.zkscope.security.SecurityAnalysis s = a == null ? null : a.securityUnder(p);
+        if (s == null) {
+            return p.toString();
+        }
+        return name + " (conjectured " + dev.zkscope.security.SecurityAnalysis.format(s.conjecturedBits())
+                + " / provable " + dev.zkscope.security.SecurityAnalysis.format(s.provableBits()) + " bits"
+                + (p.isInsecure() ? ", INSECURE" : "") + ")";
     }
 
     private static void row(GridPane g, int r, String label, Node control, String help) {
@@ -226,8 +246,8 @@ final class SettingsView extends ScrollPane {
                     fact("Rows used", Format.count(l.gadgetRows()) + " by gadgets, " + Format.count(l.tableRows())
                             + " by tables, " + Format.count(l.reservedRows()) + " reserved for blinding"),
                     fact("Max gate degree", String.valueOf(l.maxGateDegree())),
-                    fact("Security", p.conjecturedSecurityBits() + " bits (" + p.name() + ", zero knowledge "
-                            + (p.zeroKnowledge() ? "on" : "off") + ")"),
+                    fact("Security", (a.security() == null ? "preset cannot prove this circuit" : a.security().summary())
+                            + " (" + p.name() + ", zero knowledge " + (p.zeroKnowledge() ? "on" : "off") + ")"),
                     new javafx.scene.control.Separator());
         }
         result.getChildren().addAll(

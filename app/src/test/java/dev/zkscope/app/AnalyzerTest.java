@@ -53,7 +53,9 @@ class AnalyzerTest {
         assertThat(j.path("circuit").path("k").asInt()).isEqualTo(sigmoid.ledger().logN());
         assertThat(j.path("circuit").path("layers")).hasSize(sigmoid.ledger().layers().size());
         assertThat(j.path("circuit").path("tables_set_height").asBoolean()).isTrue();
-        assertThat(j.path("settings").path("security_bits").asInt()).isGreaterThanOrEqualTo(100);
+        assertThat(j.path("security").path("conjectured_bits").asDouble()).isGreaterThanOrEqualTo(100);
+        assertThat(j.path("security").path("provable_bits").asDouble())
+                .isEqualTo(Math.floor(sigmoid.security().provableBits() * 10) / 10).isLessThan(100);
         String csv = Report.csv(sigmoid);
         assertThat(csv.lines().count()).isGreaterThan(sigmoid.rows().size());
         assertThat(csv).contains("/Sigmoid");

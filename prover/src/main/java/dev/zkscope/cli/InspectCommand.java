@@ -13,6 +13,8 @@ import dev.zkscope.ir.UnsupportedModelException;
 import dev.zkscope.quant.Calibrator;
 import dev.zkscope.quant.QNode;
 import dev.zkscope.quant.QuantizedGraph;
+import dev.zkscope.security.SecurityAnalysis;
+import dev.zkscope.security.SecurityJson;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,8 @@ public final class InspectCommand implements Callable<Integer> {
     boolean noCircuit;
 
     @Option(names = "--preset", paramLabel = "NAME", defaultValue = "standard",
-            description = "proof parameters whose blinding rows the layout reserves (default: ${DEFAULT-VALUE})")
+            description = "proof parameters whose blinding rows the layout reserves and whose conjectured and provable "
+                    + "security is shown for the circuit (default: ${DEFAULT-VALUE})")
     String preset;
 
     @CommandLine.Spec
@@ -72,15 +75,35 @@ public final class InspectCommand implements Callable<Integer> {
                 circuitNote = "not compiled: " + e.getMessage();
             }
         }
+        SecurityAnalysis security = null;
+        String securityNote = null;
+        if (compiled != null) {
+            try {
+                security = SecurityAnalysis.of(compiled.circuit(), params);
+            } catch (IllegalArgumentException e) {
+                securityNote = "preset " + params.name() + " cannot prove this circuit: " + e.getMessage();
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
-                    withCircuit(toJson(g, q, cal, samples, quantNote), compiled, circuitNote)));
+            ObjectNode root = withCircuit(toJson(g, q, cal, samples, quantNote), compiled, circuitNote);
+            if (security != null) {
+                root.set("security", SecurityJson.of(security));
+            } else if (securityNote != null) {
+                root.put("security_note", securityNote);
+            }
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
         } else {
             out.printf("file %s%n", model.model);
             printTable(out, g, q, quantNote);
             if (compiled != null) {
                 CircuitReport.print(out, compiled, "reserved rows for preset " + params.name());
+                out.println();
+                if (security != null) {
+                    SecurityJson.print(out, security);
+                } else {
+                    out.println("security: " + securityNote);
+                }
             } else if (circuitNote != null) {
                 out.println();
                 out.println("circuit: " + circuitNote);

@@ -14,6 +14,8 @@ import dev.zkscope.ir.InputFiles;
 import dev.zkscope.ir.Tensor;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.predict.CostModel;
+import dev.zkscope.security.SecurityAnalysis;
+import dev.zkscope.security.SecurityJson;
 import dev.zkscope.profile.PhaseListener;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,7 +49,8 @@ public final class ProveCommand implements Callable<Integer> {
     Path vk;
 
     @Option(names = "--preset", paramLabel = "NAME", defaultValue = "standard",
-            description = "proof parameters: standard (100 bits), high (127 bits), testing (INSECURE) (default: ${DEFAULT-VALUE})")
+            description = "proof parameters: standard, high, provable (at least 100 provable bits), testing (INSECURE); "
+                    + "'inspect' prints each one's conjectured and provable bits for the model (default: ${DEFAULT-VALUE})")
     String preset;
 
     @Option(names = "--no-zk", description = "turn zero knowledge off (shows what it costs; the proof may leak the witness)")
@@ -125,6 +128,7 @@ public final class ProveCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d gadget rows, %d table rows), %d advice columns, %s%n",
                 prepared.name(), prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows(),
                 prepared.compiled().ledger().tableRows(), prepared.compiled().circuit().numAdvice(), params);
+        o.println("security: " + SecurityAnalysis.of(prepared.compiled().circuit(), params).summary());
         if (cm != null) {
             CostModel.Prediction p = cm.predict(prepared.shape());
             o.printf(Locale.ROOT, "predicted: prove %.2f s, peak heap %s above baseline%n", p.proveSeconds(),
@@ -237,7 +241,7 @@ public final class ProveCommand implements Callable<Integer> {
         ObjectNode r = m.createObjectNode();
         r.put("model", run.model());
         r.put("preset", run.params().name());
-        r.put("security_bits", run.params().conjecturedSecurityBits());
+        r.set("security", SecurityJson.of(SecurityAnalysis.of(run.verifyingKey())));
         r.put("insecure", run.params().isInsecure());
         r.put("zero_knowledge", run.params().zeroKnowledge());
         r.put("k", run.logN());

@@ -7,6 +7,8 @@ import dev.zkscope.api.ArtifactFiles;
 import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.plonk.VerifyingKey;
 import dev.zkscope.quant.FixedPoint;
+import dev.zkscope.security.SecurityAnalysis;
+import dev.zkscope.security.SecurityJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -37,7 +39,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     + "--private-weights')")
     String weightsCommitment;
 
-    @Option(names = "--json", description = "print {\"verified\", \"reason\", \"output\", ...} as JSON")
+    @Option(names = "--json", description = "print {\"verified\", \"reason\", \"output\", \"security\", ...} as JSON")
     boolean json;
 
     @CommandLine.Spec
@@ -65,13 +67,14 @@ public final class VerifyCommand implements Callable<Integer> {
             output[i] = FixedPoint.dequantize(pf.publicValues()[kf.publicInputCount() + i], kf.outputScale());
         }
         PrintWriter o = spec.commandLine().getOut();
+        SecurityAnalysis security = SecurityAnalysis.of(key);
         if (json) {
             ObjectMapper m = new ObjectMapper();
             ObjectNode root = m.createObjectNode();
             root.put("verified", ok);
             root.put("model", kf.model());
             root.put("preset", key.parameters().name());
-            root.put("security_bits", key.parameters().conjecturedSecurityBits());
+            root.set("security", SecurityJson.of(security));
             root.put("circuit_digest", key.circuitDigestHex());
             root.put("verify_ms", nanos / 1e6);
             if (ok) {
@@ -87,6 +90,7 @@ public final class VerifyCommand implements Callable<Integer> {
         } else if (ok) {
             o.printf(Locale.ROOT, "verified: proof for model %s accepted in %.1f ms (%s)%n", kf.model(), nanos / 1e6,
                     key.parameters());
+            o.println("security: " + security.summary());
             o.println("attested output: " + formatOutput(output) + "  argmax " + argmax(output));
         } else {
             o.println("REJECTED: " + reason);

@@ -249,6 +249,11 @@ public final class VerifyingKey {
         return params;
     }
 
+    /** The circuit's figures that its soundness depends on (rows, degree, columns, lookups, FRI rounds). */
+    public CircuitFigures figures() {
+        return CircuitFigures.of(layout());
+    }
+
     public byte[] fixedRoot() {
         return fixedRoot.clone();
     }

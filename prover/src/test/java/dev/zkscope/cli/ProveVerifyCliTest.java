@@ -45,7 +45,8 @@ class ProveVerifyCliTest {
         JsonNode rep = new ObjectMapper().readTree(report.toFile());
         assertThat(v.get("verified").asBoolean()).isTrue();
         assertThat(v.get("output")).isEqualTo(rep.get("public_output"));
-        assertThat(rep.get("security_bits").asInt()).isLessThan(100);
+        assertThat(rep.path("security").path("conjectured_bits").asDouble()).isLessThan(100);
+        assertThat(rep.path("security").path("provable_bits").asDouble()).isLessThan(100);
         assertThat(rep.get("insecure").asBoolean()).isTrue();
         assertThat(rep.get("proof_bytes").asLong()).isEqualTo(
                 ArtifactFiles.decodeProof(Files.readAllBytes(proof)).proof().length);

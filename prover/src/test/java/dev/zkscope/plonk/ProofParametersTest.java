@@ -14,7 +14,7 @@ class ProofParametersTest {
             assertThat(p.zeroKnowledge()).isTrue();
         }
         assertThat(ProofParameters.standard().conjecturedSecurityBits()).isEqualTo(42 * 2 + 16);
-        assertThat(ProofParameters.high().conjecturedSecurityBits()).isEqualTo(ProofParameters.EXTENSION_FIELD_BITS);
+        assertThat(ProofParameters.high().conjecturedSecurityBits()).isEqualTo(38 * 3 + 16);
     }
 
     @Test
