@@ -19,7 +19,9 @@ import java.util.List;
  * @param constraints        constraints combined by powers of one challenge alpha into the quotient
  * @param committedColumns   base-field columns committed in Merkle trees (fixed, advice, aux, quotient chunks)
  * @param treeWidths         committed columns per tree, in commitment order of {@link Layout#TREE_NAMES}
- * @param openingPoints      points at which every committed column is opened (z and z*omega)
+ * @param openingPoints      out-of-domain points (z and z*omega)
+ * @param openedPairs        (column, point) pairs batched into the one DEEP quotient that FRI tests: each column at
+ *                           the points its constraints read it ({@link Layout#openings()})
  * @param lookups            lookup arguments (each adds an input fraction and a table fraction per row)
  * @param maxLookupTuple     largest compressed tuple of a lookup, tag included (the degree of gamma in a denominator
  *                           is one less)
@@ -29,7 +31,8 @@ import java.util.List;
  */
 public record CircuitFigures(String name, int logN, int usableRows, int logBlowup, int maxDegree, int constraints,
                              int committedColumns, int[] treeWidths, int openingPoints, int lookups,
-                             int maxLookupTuple, int equalityColumns, int[] friRounds, int logFinalPolyLen) {
+                             int maxLookupTuple, int equalityColumns, int[] friRounds, int logFinalPolyLen,
+                             long openedPairs) {
 
     public CircuitFigures {
         treeWidths = treeWidths.clone();
@@ -56,17 +59,13 @@ public record CircuitFigures(String name, int logN, int usableRows, int logBlowu
         }
         return new CircuitFigures(lay.cs.name(), lay.logN, lay.u, lay.params.logBlowup(), lay.maxDegree,
                 lay.numConstraints(), lay.totalColumns, lay.widths, 2, lay.cs.lookups().size(), tuple,
-                lay.cs.equalityColumns().size(), lay.friConfig().rounds(), lay.friConfig().logFinalLen());
+                lay.cs.equalityColumns().size(), lay.friConfig().rounds(), lay.friConfig().logFinalLen(),
+                Arrays.stream(lay.openings()).mapToLong(c -> c.length).sum());
     }
 
     /** The trace length n = 2^logN. */
     public long n() {
         return 1L << logN;
-    }
-
-    /** The number of (column, point) pairs batched into the one DEEP quotient that FRI tests. */
-    public long openedPairs() {
-        return (long) committedColumns * openingPoints;
     }
 
     /** Fractions in the LogUp sum: an input and a table fraction per lookup and usable row. */

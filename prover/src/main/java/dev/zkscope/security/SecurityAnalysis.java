@@ -138,7 +138,7 @@ public record SecurityAnalysis(String preset, CircuitFigures circuit, Regime con
      */
     public static SecurityAnalysis ofResized(Circuit circuit, int usedRows, ProofParameters params) {
         ConstraintSystem c = ConstraintSystem.of(circuit);
-        int logN = 4;
+        int logN = Math.max(4, params.minLogN());
         while ((1L << logN) < (long) usedRows + params.reservedRows()) {
             logN++;
         }

@@ -18,7 +18,7 @@ class SecurityAnalysisTest {
     private static CircuitFigures figures(int logN, int usable, int columns) {
         ProofParameters p = params(42, 16);
         return new CircuitFigures("synthetic", logN, usable, 2, 3, 10, columns, new int[] {columns, 0, 0, 0, 0}, 2, 1,
-                2, 4, friRounds(logN, p), p.logFinalPolyLen());
+                2, 4, friRounds(logN, p), p.logFinalPolyLen(), 2L * columns);
     }
 
     private static int[] friRounds(int logN, ProofParameters p) {
@@ -135,7 +135,7 @@ class SecurityAnalysisTest {
     @Test
     void noLookups_meansNoLookupError_andFormatRoundsDown() {
         CircuitFigures f = new CircuitFigures("x", 10, 1000, 2, 3, 10, 50, new int[] {50, 0, 0, 0, 0}, 2, 0, 0, 0,
-                new int[] {2, 2, 2, 1}, 3);
+                new int[] {2, 2, 2, 1}, 3, 100);
         SecurityAnalysis a = SecurityAnalysis.of(params(42, 16), f);
         assertThat(bits(a.unique()).get("LogUp")).isInfinite();
         assertThat(bits(a.unique()).get("permutation")).isInfinite();
