@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zkscope.api.ArtifactFiles;
 import dev.zkscope.compile.ModelWitness;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.hash.Poseidon2;
 import dev.zkscope.plonk.ProofSystem;
 import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.plonk.VerifyingKey;
@@ -35,9 +37,16 @@ public final class VerifyCommand implements Callable<Integer> {
     Path vk;
 
     @Option(names = "--weights-commitment", paramLabel = "HEX",
-            description = "require the proof's private-weights commitment to equal HEX (as printed by 'zkscope prove "
-                    + "--private-weights')")
+            description = "accept only a proof whose public weights commitment equals HEX (as 'zkscope commit' printed)")
     String weightsCommitment;
+
+    @Option(names = "--input-commitment", paramLabel = "HEX",
+            description = "accept only a proof whose public input commitment equals HEX (--input-visibility hashed)")
+    String inputCommitment;
+
+    @Option(names = "--output-commitment", paramLabel = "HEX",
+            description = "accept only a proof whose public output commitment equals HEX (--output-visibility hashed)")
+    String outputCommitment;
 
     @Option(names = "--json", description = "print {\"verified\", \"reason\", \"output\", ...} as JSON")
     boolean json;
@@ -55,22 +64,38 @@ public final class VerifyCommand implements Callable<Integer> {
         } catch (VerifyingKey.FormatException e) {
             throw new ArtifactFiles.FormatException("verifying key in " + vk + " is damaged: " + e.getMessage());
         }
+        long[] wantWeights = expected("--weights-commitment", weightsCommitment);
+        long[] wantInput = expected("--input-commitment", inputCommitment);
+        long[] wantOutput = expected("--output-commitment", outputCommitment);
         long t0 = System.nanoTime();
         VerifyResult r;
         String shapeProblem = null;
-        if (pf.publicValues().length != kf.publicInputCount() + kf.outputSize()) {
+        if (pf.publicValues().length != kf.publicValueCount()) {
             shapeProblem = "the proof claims " + pf.publicValues().length + " public values; the key's model has "
-                    + (kf.publicInputCount() + kf.outputSize());
+                    + kf.publicValueCount();
             r = null;
         } else {
-            r = weightsCommitment == null
-                    ? ProofSystem.verify(key, ModelWitness.instanceOf(pf.publicValues()), pf.proof())
-                    : ProofSystem.verify(key, ModelWitness.instanceOf(pf.publicValues()), pf.proof(), expected());
+            r = ProofSystem.verify(key, ModelWitness.instanceOf(pf.publicValues()), pf.proof());
         }
         long nanos = System.nanoTime() - t0;
         boolean ok = r != null && r.accepted();
         String reason = ok ? null : shapeProblem != null ? shapeProblem : ((VerifyResult.Rejected) r).error().describe();
-        double[] output = new double[kf.outputSize()];
+        // The commitments are public values: the proof verified against them, so they are bound by it.
+        long[] weightsDigest = shapeProblem == null ? digest(pf, kf, ArtifactFiles.KeyFile.HASHED_WEIGHTS) : null;
+        long[] inputDigest = shapeProblem == null ? digest(pf, kf, ArtifactFiles.KeyFile.HASHED_INPUT) : null;
+        long[] outputDigest = shapeProblem == null ? digest(pf, kf, ArtifactFiles.KeyFile.HASHED_OUTPUT) : null;
+        if (ok) {
+            reason = mismatch("weights", wantWeights, weightsDigest, "its weights are fixed in the verifying key");
+            if (reason == null) {
+                reason = mismatch("input", wantInput, inputDigest, "its input is not hashed");
+            }
+            if (reason == null) {
+                reason = mismatch("output", wantOutput, outputDigest, "its output is not hashed");
+            }
+            ok = reason == null;
+        }
+        boolean outputPublic = kf.outputPublic();
+        double[] output = new double[outputPublic ? kf.outputSize() : 0];
         for (int i = 0; i < output.length; i++) {
             output[i] = FixedPoint.dequantize(pf.publicValues()[kf.publicInputCount() + i], kf.outputScale());
         }
@@ -85,11 +110,22 @@ public final class VerifyCommand implements Callable<Integer> {
             root.put("circuit_digest", key.circuitDigestHex());
             root.put("verify_ms", nanos / 1e6);
             if (ok) {
-                ArrayNode a = root.putArray("output");
-                for (double v : output) {
-                    a.add(v);
+                if (outputPublic) {
+                    ArrayNode a = root.putArray("output");
+                    for (double v : output) {
+                        a.add(v);
+                    }
+                    root.put("argmax", argmax(output));
                 }
-                root.put("argmax", argmax(output));
+                if (weightsDigest != null) {
+                    root.put("weights_commitment", Poseidon2.hex(weightsDigest));
+                }
+                if (inputDigest != null) {
+                    root.put("input_commitment", Poseidon2.hex(inputDigest));
+                }
+                if (outputDigest != null) {
+                    root.put("output_commitment", Poseidon2.hex(outputDigest));
+                }
             } else {
                 root.put("reason", reason);
             }
@@ -97,7 +133,14 @@ public final class VerifyCommand implements Callable<Integer> {
         } else if (ok) {
             o.printf(Locale.ROOT, "verified: proof for model %s accepted in %.1f ms (%s)%n", kf.model(), nanos / 1e6,
                     key.parameters());
-            o.println("attested output: " + formatOutput(output) + "  argmax " + argmax(output));
+            if (outputPublic) {
+                o.println("attested output: " + formatOutput(output) + "  argmax " + argmax(output));
+            } else {
+                o.println("output: private, committed");
+            }
+            printDigest(o, "weights", weightsDigest, wantWeights != null);
+            printDigest(o, "input", inputDigest, wantInput != null);
+            printDigest(o, "output", outputDigest, wantOutput != null);
         } else {
             o.println("REJECTED: " + reason);
         }
@@ -105,11 +148,48 @@ public final class VerifyCommand implements Callable<Integer> {
         return ok ? Main.OK : REJECTED;
     }
 
-    private byte[] expected() throws ArtifactFiles.FormatException {
+    /** A commitment given on the command line, or null; bad hex is a usage error (exit 2). */
+    private static long[] expected(String option, String hex) throws ArtifactFiles.FormatException {
+        if (hex == null) {
+            return null;
+        }
         try {
-            return java.util.HexFormat.of().parseHex(weightsCommitment.strip());
+            return Poseidon2.parseHex(hex);
         } catch (IllegalArgumentException e) {
-            throw new ArtifactFiles.FormatException("--weights-commitment must be hexadecimal: " + e.getMessage());
+            throw new ArtifactFiles.FormatException(option + ": " + e.getMessage());
+        }
+    }
+
+    private static long[] digest(ArtifactFiles.ProofFile pf, ArtifactFiles.KeyFile kf, int which) {
+        int at = kf.digestAt(which);
+        if (at < 0) {
+            return null;
+        }
+        long[] d = new long[Poseidon2.DIGEST];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = Goldilocks.fromSigned(pf.publicValues()[at + i]);
+        }
+        return d;
+    }
+
+    /** Why a required commitment does not hold, or null when it does (or none was required). */
+    static String mismatch(String what, long[] want, long[] got, String absent) {
+        if (want == null) {
+            return null;
+        }
+        if (got == null) {
+            return "a " + what + " commitment was required, but this proof publishes none (" + absent + ")";
+        }
+        if (!java.util.Arrays.equals(want, got)) {
+            return "the proof's " + what + " commitment is " + Poseidon2.hex(got) + ", not the required "
+                    + Poseidon2.hex(want);
+        }
+        return null;
+    }
+
+    private static void printDigest(PrintWriter o, String what, long[] d, boolean required) {
+        if (d != null) {
+            o.println(what + " commitment: " + Poseidon2.hex(d) + (required ? " (as required)" : ""));
         }
     }
 
