@@ -59,9 +59,9 @@ class InspectCircuitTest {
         for (JsonNode l : c.get("layers")) {
             String name = l.get("layer").asText();
             if (name.startsWith("hash ")) {
-                // 2,410 weights + 4 salt elements: 302 permutations of 31 rows, plus the final state row
+                // 2,410 weights + 4 salt elements: 302 permutations of 13 rows, plus the final state row
                 if (name.equals("hash weights")) {
-                    assertThat(l.get("rows").asLong()).isEqualTo(302 * 31 + 1);
+                    assertThat(l.get("rows").asLong()).isEqualTo(302 * 13 + 1);
                 }
                 hashRows += l.get("rows").asLong();
             }

@@ -58,8 +58,9 @@ class HashedWeightsTest {
         LayerCost hash = honest.ledger().layer(ModelCompiler.HASH_WEIGHTS);
         long perms = dev.zkscope.hash.Poseidon2.permutations(Salts.LENGTH, honestModel.paramCount());
         assertThat(hash.op()).isEqualTo("Poseidon2");
-        assertThat(hash.rows()).isEqualTo((int) (perms * 31 + 1));
-        assertThat(hash.gates()).containsEntry("p2_full", perms * 8).containsEntry("p2_part", perms * 22);
+        assertThat(hash.rows()).isEqualTo((int) (perms * 13 + 1));
+        assertThat(hash.gates()).containsEntry("p2_full", perms * 8).containsEntry("p2_part6", perms * 3)
+                .containsEntry("p2_part4", perms);
         assertThat(honest.publicLayout().weightsDigestAt()).isEqualTo(10);
         assertThat(honest.circuit().numAdvice()).isGreaterThanOrEqualTo(24);
     }

@@ -21,14 +21,20 @@ import java.util.List;
  *                                                              rate, then the permutation's first M_E layer
  *   p2_full    c_i - (s_i + k_i)^3 = 0                         full round: 12 cubes in a[12..24)
  *              s'_j - sum_i M_E[j][i] (s_i + k_i) c_i^2 = 0    x^7 = x * (x^3)^2, then M_E
- *   p2_part    c_0 - (s_0 + k_0)^3 = 0                         partial round: one cube in a[12]
- *              s'_j - D_j v_j - sum_i v_i = 0                  v = ((s_0 + k_0) c_0^2, s_1, ..., s_11), M_I = 1 + diag(D)
+ *   p2_partR   c_j - (L_j(s, y) + k_j)^3 = 0                   R partial rounds in one row (R = 6 or 4): for round j
+ *              y_j - (L_j(s, y) + k_j) c_j^2 = 0               the cube c_j in a[12 + 2j], the S-box output y_j in
+ *              s' - A_R s - sum_j B_Rj y_j = 0                 a[13 + 2j]
  * </pre>
  * k_i are fixed columns holding the round constants (and the initial capacity on the first row), s' the state
- * columns at the next row. Every gate has degree 4 with its selector (an x^3 cell keeps x^7 at degree 3 in the
- * cells), within the degree 5 of the standard preset. A permutation takes 31 rows: the absorb row and 30 rounds; the
- * next block's absorb row holds its output state, and a last row (no gate) holds the final state, whose first four
- * elements are the digest. The absorbed cells are the message cells themselves: the caller uses them as the
+ * columns at the next row. A partial round changes element 0 only by the S-box and then applies the linear M_I =
+ * 1 + diag(D), so within a row of R partial rounds the S-box input of round j is a linear form L_j in the row's state
+ * and the earlier rounds' outputs y_0..y_{j-1}, and the state after R rounds is A_R s + sum_j B_Rj y_j; the forms and
+ * the matrices are derived here from M_I (symbolically, by running the rounds on coefficient vectors) and are the
+ * same in every row, the round constants entering only through k_j (the idea of plonky2's Poseidon gate). Every gate
+ * has degree 4 with its selector (an x^3 cell keeps x^7 at degree 3 in the cells), within the degree 5 of the
+ * standard preset. A permutation takes 13 rows: the absorb row, 4 full rounds, the 22 partial rounds in rows of
+ * 6, 6, 6 and 4, and 4 full rounds; the next block's absorb row holds its output state, and a last row (no gate)
+ * holds the final state, whose first four elements are the digest. The absorbed cells are the message cells themselves: the caller uses them as the
  * weights (or input) cells, or copies values into them.
  *
  * <p>Witness generation reads the salt and message cells (signed integers or field elements as {@link Trace} holds
@@ -41,7 +47,54 @@ public final class Poseidon2Gadget {
     public static final int COLUMNS = 2 * Poseidon2.WIDTH;
 
     /** Rows of one permutation. */
-    public static final int ROWS_PER_PERMUTATION = 1 + Poseidon2.FULL_ROUNDS + Poseidon2.PARTIAL_ROUNDS;
+    public static final int ROWS_PER_PERMUTATION = 1 + Poseidon2.FULL_ROUNDS + 4;
+
+    /** Partial rounds per partial row, in order (22 = 6 + 6 + 6 + 4): 2R auxiliary cells fit the 12 columns. */
+    private static final int[] PARTIAL_ROWS = {6, 6, 6, 4};
+
+    /**
+     * The linear forms of R partial rounds in one row, over the variables (s_0..s_11, y_0..y_{R-1}), as canonical
+     * coefficients: {@code input[j]} is L_j (the S-box input of round j without its constant), {@code out[i]} the
+     * next state's element i.
+     */
+    private record PartialForms(long[][] input, long[][] out) {
+        static PartialForms of(int r) {
+            int nv = W + r;
+            long[][] st = new long[W][nv];
+            for (int i = 0; i < W; i++) {
+                st[i][i] = 1;
+            }
+            long[][] in = new long[r][];
+            for (int j = 0; j < r; j++) {
+                in[j] = st[0].clone();
+                st[0] = new long[nv];
+                st[0][W + j] = 1;
+                long[] sum = new long[nv];
+                for (int i = 0; i < W; i++) {
+                    for (int v = 0; v < nv; v++) {
+                        sum[v] = Goldilocks.add(sum[v], st[i][v]);
+                    }
+                }
+                for (int i = 0; i < W; i++) {
+                    for (int v = 0; v < nv; v++) {
+                        st[i][v] = Goldilocks.add(Goldilocks.mul(st[i][v], Poseidon2.internalDiagMinus1(i)), sum[v]);
+                    }
+                }
+            }
+            return new PartialForms(in, st);
+        }
+
+        Expr expr(long[] form) {
+            List<Expr> terms = new ArrayList<>();
+            for (int v = 0; v < form.length; v++) {
+                if (form[v] != 0) {
+                    Expr var = v < W ? s(v) : aux(2 * (v - W) + 1);
+                    terms.add(form[v] == 1 ? var : var.times(c(form[v])));
+                }
+            }
+            return Expr.sum(terms);
+        }
+    }
 
     private static final int W = Poseidon2.WIDTH;
 
@@ -115,21 +168,24 @@ public final class Poseidon2Gadget {
                 return l.selector("p2_full").times(sNext(jj).minus(Expr.sum(terms)));
             });
         }
-        l.gate("p2_part_cube", () -> {
-            Expr u = s(0).plus(k(l, 0));
-            return l.selector("p2_part").times(aux(0).minus(u.times(u).times(u)));
-        });
-        for (int j = 0; j < W; j++) {
-            final int jj = j;
-            l.gate("p2_part" + j, () -> {
-                List<Expr> v = new ArrayList<>();
-                v.add(s(0).plus(k(l, 0)).times(aux(0)).times(aux(0)));
-                for (int i = 1; i < W; i++) {
-                    v.add(s(i));
-                }
-                Expr diag = v.get(jj).times(c(Poseidon2.internalDiagMinus1(jj)));
-                return l.selector("p2_part").times(sNext(jj).minus(diag).minus(Expr.sum(v)));
-            });
+        for (int r : new int[] {6, 4}) {
+            PartialForms f = PartialForms.of(r);
+            String sel = "p2_part" + r;
+            for (int j = 0; j < r; j++) {
+                final int jj = j;
+                l.gate(sel + "_cube" + j, () -> {
+                    Expr u = f.expr(f.input()[jj]).plus(k(l, jj));
+                    return l.selector(sel).times(aux(2 * jj).minus(u.times(u).times(u)));
+                });
+                l.gate(sel + "_sbox" + j, () -> {
+                    Expr u = f.expr(f.input()[jj]).plus(k(l, jj));
+                    return l.selector(sel).times(aux(2 * jj + 1).minus(u.times(aux(2 * jj)).times(aux(2 * jj))));
+                });
+            }
+            for (int i = 0; i < W; i++) {
+                final int ii = i;
+                l.gate(sel + "_out" + i, () -> l.selector(sel).times(sNext(ii).minus(f.expr(f.out()[ii]))));
+            }
         }
     }
 
@@ -182,24 +238,30 @@ public final class Poseidon2Gadget {
             for (int j = 0; j < Poseidon2.RATE; j++) {
                 absorbed[p * Poseidon2.RATE + j] = l.advice(W + j, a);
             }
-            for (int r = 0; r < Poseidon2.FULL_ROUNDS + Poseidon2.PARTIAL_ROUNDS; r++) {
-                int row = a + 1 + r;
-                for (int i = 0; i < W; i++) {
-                    l.advice(i, row);
-                }
-                int half = Poseidon2.FULL_ROUNDS / 2;
-                if (r < half || r >= half + Poseidon2.PARTIAL_ROUNDS) {
-                    int fr = r < half ? r : r - Poseidon2.PARTIAL_ROUNDS;
-                    l.enable("p2_full", row);
-                    for (int i = 0; i < W; i++) {
-                        l.setFixed("p2_k" + i, row, Goldilocks.toSigned(Poseidon2.fullRoundConstant(fr, i)));
-                        l.advice(W + i, row);
+            int row = a + 1;
+            int half = Poseidon2.FULL_ROUNDS / 2;
+            for (int fr = 0; fr < Poseidon2.FULL_ROUNDS; fr++) {
+                if (fr == half) {
+                    int pr = 0;
+                    for (int r : PARTIAL_ROWS) {
+                        markState(l, row);
+                        l.enable("p2_part" + r, row);
+                        for (int j = 0; j < r; j++) {
+                            l.setFixed("p2_k" + j, row, Goldilocks.toSigned(Poseidon2.partialRoundConstant(pr + j)));
+                            l.advice(W + 2 * j, row);
+                            l.advice(W + 2 * j + 1, row);
+                        }
+                        pr += r;
+                        row++;
                     }
-                } else {
-                    l.enable("p2_part", row);
-                    l.setFixed("p2_k0", row, Goldilocks.toSigned(Poseidon2.partialRoundConstant(r - half)));
-                    l.advice(W, row);
                 }
+                markState(l, row);
+                l.enable("p2_full", row);
+                for (int i = 0; i < W; i++) {
+                    l.setFixed("p2_k" + i, row, Goldilocks.toSigned(Poseidon2.fullRoundConstant(fr, i)));
+                    l.advice(W + i, row);
+                }
+                row++;
             }
             for (int i = 0; i < W; i++) {
                 l.advice(i, a + ROWS_PER_PERMUTATION);
@@ -252,25 +314,40 @@ public final class Poseidon2Gadget {
             }
             Poseidon2.externalLinear(w);
             s = w;
+            int row = a + 1;
             int half = Poseidon2.FULL_ROUNDS / 2;
-            for (int r = 0; r < Poseidon2.FULL_ROUNDS + Poseidon2.PARTIAL_ROUNDS; r++) {
-                int row = a + 1 + r;
-                writeState(t, row, s);
-                if (r < half || r >= half + Poseidon2.PARTIAL_ROUNDS) {
-                    int fr = r < half ? r : r - Poseidon2.PARTIAL_ROUNDS;
-                    for (int i = 0; i < W; i++) {
-                        long u = Goldilocks.add(s[i], Poseidon2.fullRoundConstant(fr, i));
-                        t.set(W + i, row, Goldilocks.toSigned(Goldilocks.mul(Goldilocks.square(u), u)));
+            for (int fr = 0; fr < Poseidon2.FULL_ROUNDS; fr++) {
+                if (fr == half) {
+                    int pr = 0;
+                    for (int r : PARTIAL_ROWS) {
+                        writeState(t, row, s);
+                        for (int j = 0; j < r; j++) {
+                            long u = Goldilocks.add(s[0], Poseidon2.partialRoundConstant(pr + j));
+                            long cube = Goldilocks.mul(Goldilocks.square(u), u);
+                            t.set(W + 2 * j, row, Goldilocks.toSigned(cube));
+                            t.set(W + 2 * j + 1, row, Goldilocks.toSigned(Goldilocks.mul(Goldilocks.square(cube), u)));
+                            Poseidon2.partialRound(s, pr + j);
+                        }
+                        pr += r;
+                        row++;
                     }
-                    Poseidon2.fullRound(s, fr);
-                } else {
-                    long u = Goldilocks.add(s[0], Poseidon2.partialRoundConstant(r - half));
-                    t.set(W, row, Goldilocks.toSigned(Goldilocks.mul(Goldilocks.square(u), u)));
-                    Poseidon2.partialRound(s, r - half);
                 }
+                writeState(t, row, s);
+                for (int i = 0; i < W; i++) {
+                    long u = Goldilocks.add(s[i], Poseidon2.fullRoundConstant(fr, i));
+                    t.set(W + i, row, Goldilocks.toSigned(Goldilocks.mul(Goldilocks.square(u), u)));
+                }
+                Poseidon2.fullRound(s, fr);
+                row++;
             }
         }
         writeState(t, start + perms * ROWS_PER_PERMUTATION, s);
+    }
+
+    private static void markState(Layout l, int row) {
+        for (int i = 0; i < W; i++) {
+            l.advice(i, row);
+        }
     }
 
     private static void writeState(Trace t, int row, long[] s) {

@@ -80,10 +80,10 @@ class Poseidon2GadgetTest {
     @Test
     void rowsAndDegree_areCharged() {
         Fixture f = new Fixture(21);
-        // 25 elements: 4 permutations of 31 rows, plus the final state row
-        assertThat(f.h.built.ledger().layer("hash output").rows()).isEqualTo(4 * 31 + 1);
+        // 25 elements: 4 permutations of 13 rows, plus the final state row
+        assertThat(f.h.built.ledger().layer("hash output").rows()).isEqualTo(4 * 13 + 1);
         assertThat(f.h.built.ledger().layer("hash output").gates())
-                .containsEntry("p2_full", 4L * 8).containsEntry("p2_part", 4L * 22)
+                .containsEntry("p2_full", 4L * 8).containsEntry("p2_part6", 4L * 3).containsEntry("p2_part4", 4L)
                 .containsEntry("p2_absorb", 4L).containsEntry("p2_iv", 1L);
         assertThat(f.h.built.circuit().maxGateDegree()).isLessThanOrEqualTo(5);
     }
@@ -101,7 +101,20 @@ class Poseidon2GadgetTest {
     void tamperedPartialRoundState_fails() {
         Fixture f = new Fixture(12);
         int start = f.hashed.digest()[0].row() + 1 - f.hashed.rows();
-        assertThat(f.h.tampered(new Cell(Column.advice(7), start + 10), 1)).isNotEmpty();
+        // rows start + 5 .. start + 8 hold the partial rounds (6, 6, 6, 4 per row)
+        assertThat(f.h.tampered(new Cell(Column.advice(7), start + 6), 1)).isNotEmpty();
+        assertThat(f.h.tampered(new Cell(Column.advice(0), start + 8), 1)).isNotEmpty();
+    }
+
+    @Test
+    void tamperedPartialRoundSboxOrCube_fails() {
+        Fixture f = new Fixture(12);
+        int start = f.hashed.digest()[0].row() + 1 - f.hashed.rows();
+        // round 3 of the second partial row: its cube in a[12 + 6], its S-box output in a[12 + 7]
+        assertThat(f.h.tampered(new Cell(Column.advice(12 + 6), start + 6), 1)).isNotEmpty();
+        assertThat(f.h.tampered(new Cell(Column.advice(12 + 7), start + 6), 1)).isNotEmpty();
+        // the last partial row has 4 rounds: its S-box output of round 3 in a[12 + 7]
+        assertThat(f.h.tampered(new Cell(Column.advice(12 + 7), start + 8), 1)).isNotEmpty();
     }
 
     @Test
