@@ -28,7 +28,8 @@ import java.util.Map;
  * @param heapSamples    the sampled heap over the whole run, milliseconds from its start (as {@code timeline})
  * @param proof          the serialized proof
  * @param verifyingKey   the verifying key
- * @param publicValues   the public values (signed): public input if any, then the output
+ * @param publicValues   the public values (signed): public input if any, the output if public, then the digests of
+ *                       what is hashed
  * @param output         the quantized output (signed integers at {@code outputScale})
  * @param outputScale    the output's fixed-point scale exponent
  * @param outputShape    the output tensor's shape

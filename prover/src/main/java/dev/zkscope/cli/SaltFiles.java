@@ -18,6 +18,10 @@ final class SaltFiles {
     private SaltFiles() {}
 
     static long[] read(Path file, String option) throws InputFileException {
+        if (!Files.isRegularFile(file)) {
+            throw new InputFileException(option + " " + file + (Files.exists(file) ? " is not a file"
+                    : " does not exist (make one with 'zkscope commit MODEL --salt-file " + file + "')"));
+        }
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -176,10 +176,15 @@ public final class Poseidon2 {
         }
     }
 
-    /** Domain tags of the sponge, one per thing hashed (the capacity's first element holds it). */
+    /**
+     * Domain tags of the sponge (the capacity's first element holds it): weights apart from activations. An input
+     * and an output share one tag on purpose, so that a tensor committed as one circuit's output (or a segment's
+     * boundary) with a salt has the same commitment as the same integers committed as the next circuit's input with
+     * that salt: two proofs chain by comparing the two public values.
+     */
     public static final long DOMAIN_WEIGHTS = 1;
     public static final long DOMAIN_INPUT = 2;
-    public static final long DOMAIN_OUTPUT = 3;
+    public static final long DOMAIN_OUTPUT = DOMAIN_INPUT;
 
     /** Number of permutations {@link #hash} runs for a salt and {@code n} values. */
     public static int permutations(int saltLength, long n) {
@@ -191,7 +196,7 @@ public final class Poseidon2 {
      * The sponge: a 4-element digest of {@code salt || values}, in overwrite mode with rate 8 and capacity 4.
      * <ul>
      *   <li>Initial state: rate all zero; capacity (domain, n, 0, 0), where domain separates what is hashed
-     *       ({@link #DOMAIN_WEIGHTS}, {@link #DOMAIN_INPUT}, {@link #DOMAIN_OUTPUT}) and n = salt length + number of
+     *       ({@link #DOMAIN_WEIGHTS}, or {@link #DOMAIN_INPUT} = {@link #DOMAIN_OUTPUT}) and n = salt length + number of
      *       values, the message length.</li>
      *   <li>Absorbing: the message (salt first, then the values, each a canonical field element) is cut into blocks
      *       of 8; the last block is padded with zeros. Each block overwrites the rate part of the state, then the

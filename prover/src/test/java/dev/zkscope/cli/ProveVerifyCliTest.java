@@ -148,6 +148,9 @@ class ProveVerifyCliTest {
                 wp.toString(), "--private-weights", "--no-predict"), "--weights-visibility hashed");
         assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
                 wp.toString(), "--weights-visibility", "secret", "--no-predict"), "must be one of fixed, hashed");
+        assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                wp.toString(), "--weights-visibility", "hashed", "--salt-file", tmp.resolve("none.salt").toString(),
+                "--no-predict"), "does not exist");
         Files.writeString(tmp.resolve("bad.salt"), "not hex\n");
         assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
                 wp.toString(), "--weights-visibility", "hashed", "--salt-file", tmp.resolve("bad.salt").toString(),

@@ -97,6 +97,42 @@ class HashedWeightsTest {
     }
 
     /**
+     * Chaining: a hashed output's commitment is the hash of its integers in the domain that hashed inputs use, so the
+     * next circuit, taking the same integers as a hashed input with the same salt, publishes the same value.
+     */
+    @Test
+    void hashedOutputCommitment_isWhatAHashedInputOfTheSameValuesPublishes() {
+        CompileOptions o = HASHED.withWeights(CompileOptions.Visibility.FIXED)
+                .withInput(CompileOptions.Visibility.HASHED).withOutput(CompileOptions.Visibility.HASHED);
+        CompiledModel cm = ModelCompiler.compile(honestModel, o);
+        Salts salts = Salts.random();
+        long[] x = mlp.quantizedInput(0);
+        ModelWitness w = cm.witness(x, salts);
+        assertThat(cm.check(w.witness())).isEmpty();
+        assertThat(cm.publicLayout().outputCount()).isZero();
+        assertThat(w.publicValues()).hasSize(8);
+        Commitments c = commitments(cm, w);
+        long[] out = new long[w.output().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = dev.zkscope.field.Goldilocks.fromSigned(w.output()[i]);
+        }
+        long[] in = new long[x.length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = dev.zkscope.field.Goldilocks.fromSigned(x[i]);
+        }
+        assertThat(c.output()).containsExactly(dev.zkscope.hash.Poseidon2.hash(dev.zkscope.hash.Poseidon2.DOMAIN_INPUT,
+                salts.output(), out));
+        assertThat(c.input()).containsExactly(dev.zkscope.hash.Poseidon2.hash(dev.zkscope.hash.Poseidon2.DOMAIN_INPUT,
+                salts.input(), in));
+        // a changed output cell is caught
+        dev.zkscope.circuit.Witness t = ModelCompilerTest.copy(w.witness());
+        dev.zkscope.circuit.Cell cell = cm.nodeCells("/fc2/Gemm")[0];
+        t.advice()[cell.column().index()][cell.row()] = dev.zkscope.field.Goldilocks.add(
+                t.advice()[cell.column().index()][cell.row()], 1);
+        assertThat(cm.check(t)).isNotEmpty();
+    }
+
+    /**
      * The attack of the issue: the last Gemm's rows (and biases) for classes 2 and 7 swapped. The circuit is the
      * same (same digest, the honest key verifies the proof) and the attested argmax moves from 2 to 7, but the
      * proof's public weights commitment is not the owner's: a verifier pinning the commitment rejects it.

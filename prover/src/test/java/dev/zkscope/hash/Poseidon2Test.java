@@ -56,6 +56,8 @@ class Poseidon2Test {
         assertThat(Poseidon2.hash(Poseidon2.DOMAIN_WEIGHTS, salt, values)).containsExactly(h);
         assertThat(Poseidon2.hash(Poseidon2.DOMAIN_WEIGHTS, new long[] {1, 2, 3, 5}, values)).isNotEqualTo(h);
         assertThat(Poseidon2.hash(Poseidon2.DOMAIN_INPUT, salt, values)).isNotEqualTo(h);
+        // inputs and outputs share a domain, so that an output commitment can be the next proof's input commitment
+        assertThat(Poseidon2.DOMAIN_OUTPUT).isEqualTo(Poseidon2.DOMAIN_INPUT).isNotEqualTo(Poseidon2.DOMAIN_WEIGHTS);
         // zero padding plus the length in the capacity: a trailing zero value changes the digest
         assertThat(Poseidon2.hash(Poseidon2.DOMAIN_WEIGHTS, salt, Arrays.copyOf(values, 21))).isNotEqualTo(h);
         assertThat(Poseidon2.permutations(4, 20)).isEqualTo(3);
