@@ -109,7 +109,7 @@ public final class Pipeline {
 
         /**
          * Whether the proving key has been derived (by an earlier proof): the next proof skips keygen. It belongs to
-         * this object, which is immutable in everything the key depends on (circuit, parameters, committed columns);
+         * this object, which is immutable in everything the key depends on (circuit, parameters);
          * other settings make another Prepared, never a stale key. Does not wait for a keygen in progress.
          */
         public boolean hasProvingKey() {

@@ -46,10 +46,10 @@ public final class ModelCompiler {
      */
     public static CompiledModel compile(QModel model, CompileOptions options) {
         if (options.innerCols() != CompileOptions.AUTO) {
-            return compileWith(model, options);
+            return place(model, options);
         }
         int[] cands = INNER_COLS_CANDIDATES;
-        CompiledModel widest = compileWith(model, options.withInnerCols(cands[cands.length - 1]));
+        CompiledModel widest = place(model, options.withInnerCols(cands[cands.length - 1]));
         int target = widest.circuit().logN();
         int lo = 0;
         int hi = cands.length - 1;
@@ -58,7 +58,7 @@ public final class ModelCompiler {
             int mid = (lo + hi) / 2;
             CompiledModel cm;
             try {
-                cm = compileWith(model, options.withInnerCols(cands[mid]));
+                cm = place(model, options.withInnerCols(cands[mid]));
             } catch (CompileException e) {
                 lo = mid + 1;
                 continue;
@@ -71,10 +71,6 @@ public final class ModelCompiler {
             }
         }
         return best;
-    }
-
-    private static CompiledModel compileWith(QModel model, CompileOptions options) {
-        return place(model, options);
     }
 
     /** Ledger layers of the hashes (op "Poseidon2"). */
