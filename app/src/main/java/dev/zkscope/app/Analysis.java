@@ -127,7 +127,14 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
             costs.put(c.layer(), new LayerRow.Cost(c.rows(), c.adviceCells(), c.lookups(), c.rangeChecks(),
                     c.copies(), c.share()));
         }
-        return LayerRows.withCosts(session.rows(), costs);
+        List<LayerRow> rows = new java.util.ArrayList<>(LayerRows.withCosts(session.rows(), costs));
+        // Hashed visibility: the Poseidon2 rows are layers of the ledger with no graph node; shown after the nodes.
+        for (LayerCost c : l.layers()) {
+            if (c.op().equals("Poseidon2")) {
+                rows.add(new LayerRow(rows.size() + 1, c.layer(), c.op(), "", "", 0, 0, null, costs.get(c.layer())));
+            }
+        }
+        return rows;
     }
 
     /** Each ledger layer's share of gadget rows, by layer name. */

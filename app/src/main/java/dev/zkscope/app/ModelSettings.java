@@ -18,8 +18,9 @@ import dev.zkscope.quant.Target;
  * @param innerCols     products per dot-product row (EZKL's num_inner_cols), or {@link CompileOptions#AUTO}
  * @param preset        proof parameter preset name (see {@link ProofParameters#byName})
  * @param zeroKnowledge blinding on or off
- * @param input         who sees the input: PRIVATE (advice) or PUBLIC (instance column)
- * @param weights       FIXED (baked into the verifying key) or PRIVATE (advice)
+ * @param input         who sees the input: PRIVATE (advice), PUBLIC (instance column) or HASHED (advice, its salted
+ *                      Poseidon2 hash public)
+ * @param weights       FIXED (baked into the verifying key) or HASHED (advice, their salted hash public)
  */
 public record ModelSettings(int batch, Target target, Integer inputScale, Integer paramScale, int innerCols,
                             String preset, boolean zeroKnowledge, Visibility input, Visibility weights) {

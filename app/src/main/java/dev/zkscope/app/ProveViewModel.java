@@ -449,7 +449,7 @@ public final class ProveViewModel {
         dev.zkscope.compile.CompileOptions o = p.settings().compile();
         int cols = base.compiled().layout().geometry().innerCols();
         dev.zkscope.compile.CompileOptions padded = new dev.zkscope.compile.CompileOptions(cols,
-                o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
+                o.weights(), o.input(), o.output(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
                 Math.max(o.minLogN(), logN), Math.max(o.maxLogN(), logN), o.inputAbsMax());
         Pipeline.Prepared recompiled = Pipeline.recompile(p, p.name(), padded, PhaseListener.NONE);
         return new Analysis(base.session(), base.settings(), base.quantized(), base.fidelity(), base.calibration(),

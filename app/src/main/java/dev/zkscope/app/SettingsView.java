@@ -72,8 +72,8 @@ final class SettingsView extends ScrollPane {
         }
         preset.setConverter(presetConverter());
         zk.setId("zkBox");
-        inputVis.getItems().addAll(Visibility.PRIVATE, Visibility.PUBLIC);
-        weightsVis.getItems().addAll(Visibility.FIXED, Visibility.PRIVATE);
+        inputVis.getItems().addAll(Visibility.PRIVATE, Visibility.PUBLIC, Visibility.HASHED);
+        weightsVis.getItems().addAll(Visibility.FIXED, Visibility.HASHED);
 
         GridPane form = new GridPane();
         form.setHgap(12);
@@ -91,9 +91,12 @@ final class SettingsView extends ScrollPane {
         row(form, r++, "Zero knowledge", zk, "Blinding rows and salted Merkle leaves hide the private values; "
                 + "turn off to see what zero knowledge costs.");
         row(form, r++, "Input visibility", inputVis, "PRIVATE: the input stays with the prover (advice cells); "
-                + "PUBLIC: it is part of the public values the verifier sees. The output is always public.");
+                + "PUBLIC: it is part of the public values the verifier sees; HASHED: private, and a salted Poseidon2 "
+                + "hash of it, computed in the circuit, is public. The output is public.");
         row(form, r++, "Weights visibility", weightsVis, "FIXED: weights are baked into the circuit and its "
-                + "verifying key; PRIVATE: they are witness values, hidden from the verifier.");
+                + "verifying key; HASHED: they are witness values, hidden from the verifier, and the circuit publishes "
+                + "a salted Poseidon2 hash of them (the same in every proof of this session), which pins them. The "
+                + "layer table shows the hash's rows as the layer \"hash weights\".");
         row(form, r++, "Batch size", batch, "Value bound to a symbolic batch dimension; changing it re-imports "
                 + "the model. Models exported with batch 1 ignore it.");
 

@@ -119,19 +119,23 @@ class ProveJobTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proof parameters");
         assertThatThrownBy(() -> new Analysis(mlp.session(), mlp.settings().withVisibility(
                 dev.zkscope.compile.CompileOptions.Visibility.PRIVATE,
-                dev.zkscope.compile.CompileOptions.Visibility.PRIVATE),
+                dev.zkscope.compile.CompileOptions.Visibility.HASHED),
                 mlp.quantized(), mlp.fidelity(), mlp.calibration(), mlp.prepared(), null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("visibility");
     }
 
     @Test
-    void run_privateWeightsAndPublicInput_verifies() throws Exception {
+    void run_hashedWeightsAndPublicInput_verifies() throws Exception {
         Analysis a = new Analyzer().analyze(mlp.session(), mlp.settings().withVisibility(
-                dev.zkscope.compile.CompileOptions.Visibility.PUBLIC, dev.zkscope.compile.CompileOptions.Visibility.PRIVATE));
+                dev.zkscope.compile.CompileOptions.Visibility.PUBLIC, dev.zkscope.compile.CompileOptions.Visibility.HASHED));
         assertThat(a.compiled()).as(String.valueOf(a.problem())).isNotNull();
         ProveRun r = new ProveJob(a, 1, null, p -> { }, () -> false).run();
         assertThat(r.verdict().accepted()).as(r.verdict().toString()).isTrue();
         assertThat(r.publicValues().length).isGreaterThan(r.output().length);
+        assertThat(a.compiled().ledger().layer(dev.zkscope.compile.ModelCompiler.HASH_WEIGHTS).rows()).isPositive();
+        // the layer table shows the hash's cost as a row of its own
+        assertThat(a.rows()).anyMatch(row -> row.name().equals("hash weights") && row.cost() != null
+                && row.cost().rows() > 0);
     }
 
     @Test

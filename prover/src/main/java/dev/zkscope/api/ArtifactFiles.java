@@ -29,7 +29,7 @@ public final class ArtifactFiles {
     static final int PROOF_MAGIC = 0x5A4B5350; // "ZKSP"
     static final int KEY_MAGIC = 0x5A4B5356;   // "ZKSV"
     static final int STATEMENT_MAGIC = 0x5A4B5353; // "ZKSS"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final long MAX_FILE_BYTES = 512L << 20;
 
     /** A file that is not a zkscope proof or key, or is damaged. */
@@ -50,8 +50,52 @@ public final class ArtifactFiles {
      * @param outputShape       shape of the output tensor (the remaining public values)
      * @param outputScale       fixed-point scale exponent of the output
      * @param verifyingKey      the serialized {@link VerifyingKey}
+     * @param hashed            what is hashed, a bit set of {@link #HASHED_WEIGHTS}, {@link #HASHED_INPUT},
+     *                          {@link #HASHED_OUTPUT}: after the public input and the output (absent when hashed) come
+     *                          the 4-element digests, in that order
      */
-    public record KeyFile(String model, int publicInputCount, int[] outputShape, int outputScale, byte[] verifyingKey) {
+    public record KeyFile(String model, int publicInputCount, int[] outputShape, int outputScale, byte[] verifyingKey,
+                          int hashed) {
+        public static final int HASHED_WEIGHTS = 1;
+        public static final int HASHED_INPUT = 2;
+        public static final int HASHED_OUTPUT = 4;
+
+        public KeyFile {
+            if ((hashed & ~7) != 0) {
+                throw new IllegalArgumentException("hashed is a set of 3 bits, got " + hashed);
+            }
+        }
+
+        /** A key file with nothing hashed. */
+        public KeyFile(String model, int publicInputCount, int[] outputShape, int outputScale, byte[] verifyingKey) {
+            this(model, publicInputCount, outputShape, outputScale, verifyingKey, 0);
+        }
+
+        /** Whether the output is in the public values (else only its digest is). */
+        public boolean outputPublic() {
+            return (hashed & HASHED_OUTPUT) == 0;
+        }
+
+        /** Offset of a digest in the public values ({@code which} one of the HASHED_ bits), or -1 when absent. */
+        public int digestAt(int which) {
+            if ((hashed & which) == 0) {
+                return -1;
+            }
+            int at = publicInputCount + (outputPublic() ? outputSize() : 0);
+            for (int bit = 1; bit < which; bit <<= 1) {
+                if ((hashed & bit) != 0) {
+                    at += dev.zkscope.hash.Poseidon2.DIGEST;
+                }
+            }
+            return at;
+        }
+
+        /** How many public values a proof for this key carries. */
+        public int publicValueCount() {
+            return publicInputCount + (outputPublic() ? outputSize() : 0)
+                    + Integer.bitCount(hashed) * dev.zkscope.hash.Poseidon2.DIGEST;
+        }
+
         public int outputSize() {
             int s = 1;
             for (int d : outputShape) {
@@ -62,7 +106,7 @@ public final class ArtifactFiles {
 
         /** This file's interpretation data as the statement that keygen binds into the verifying key. */
         public byte[] statement() {
-            return ArtifactFiles.statement(model, publicInputCount, outputShape, outputScale);
+            return ArtifactFiles.statement(model, publicInputCount, outputShape, outputScale, hashed);
         }
     }
 
@@ -72,7 +116,7 @@ public final class ArtifactFiles {
      * whose fields differ from its key's statement is rejected, and a key whose statement was edited no longer matches
      * the digest that every proof's transcript absorbed.
      */
-    public static byte[] statement(String model, int publicInputCount, int[] outputShape, int outputScale) {
+    public static byte[] statement(String model, int publicInputCount, int[] outputShape, int outputScale, int hashed) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(STATEMENT_MAGIC);
@@ -83,6 +127,7 @@ public final class ArtifactFiles {
                 out.writeInt(d);
             }
             out.writeInt(outputScale);
+            out.writeInt(hashed);
         } catch (IOException e) {
             throw new IllegalStateException("in-memory write failed", e);
         }
@@ -93,10 +138,8 @@ public final class ArtifactFiles {
      * Verifies a proof file against a key file and its decoded key: the key file's interpretation data must be the
      * statement bound to the key, the proof's model name must be the key's, and the number of public values must be
      * the key's; then the proof itself. Every rejection is typed; never throws for any file contents.
-     *
-     * @param expectedCommitment the published root of the privately committed columns, or null to not require one
      */
-    public static VerifyResult verify(KeyFile kf, VerifyingKey key, ProofFile pf, byte[] expectedCommitment) {
+    public static VerifyResult verify(KeyFile kf, VerifyingKey key, ProofFile pf) {
         if (!java.util.Arrays.equals(kf.statement(), key.statement())) {
             return new VerifyResult.Rejected(new VerifyError.StatementMismatch("the verifying-key file's "
                     + "interpretation data", describe(kf), "other data (the file was edited, or made for another key)"));
@@ -105,14 +148,13 @@ public final class ArtifactFiles {
             return new VerifyResult.Rejected(new VerifyError.StatementMismatch("the proof's model name", "'" + kf.model()
                     + "'", "'" + pf.model() + "'"));
         }
-        long expected = (long) kf.publicInputCount() + kf.outputSize();
+        long expected = kf.publicValueCount();
         if (pf.publicValues().length != expected) {
             return new VerifyResult.Rejected(new VerifyError.PublicValuesMismatch("the proof claims "
                     + pf.publicValues().length + " public values; the key's model has " + expected));
         }
         long[][] instance = ModelWitness.instanceOf(pf.publicValues());
-        return expectedCommitment == null ? ProofSystem.verify(key, instance, pf.proof())
-                : ProofSystem.verify(key, instance, pf.proof(), expectedCommitment);
+        return ProofSystem.verify(key, instance, pf.proof());
     }
 
     private static String describe(KeyFile kf) {
@@ -150,6 +192,7 @@ public final class ArtifactFiles {
                 out.writeInt(d);
             }
             out.writeInt(f.outputScale());
+            out.writeInt(f.hashed());
             out.writeInt(f.verifyingKey().length);
             out.write(f.verifyingKey());
         } catch (IOException e) {
@@ -205,12 +248,16 @@ public final class ArtifactFiles {
             if (scale < -64 || scale > 64) {
                 throw new FormatException("output scale 2^" + scale + " is out of range");
             }
+            int hashed = in.readInt();
+            if ((hashed & ~7) != 0) {
+                throw new FormatException("verifying-key file names unknown hashed values (" + hashed + ")");
+            }
             int len = readLength(in, "verifying-key");
             byte[] vk = in.readNBytes(len);
             if (in.available() != 0) {
                 throw new FormatException("verifying-key file has " + in.available() + " unexpected trailing bytes");
             }
-            return new KeyFile(model, publicInputs, shape, scale, vk);
+            return new KeyFile(model, publicInputs, shape, scale, vk, hashed);
         } catch (EOFException e) {
             throw new FormatException("verifying-key file is truncated");
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import dev.zkscope.compile.CompiledModel;
 import dev.zkscope.compile.ModelCompiler;
 import dev.zkscope.compile.ModelViolation;
 import dev.zkscope.compile.ModelWitness;
+import dev.zkscope.compile.Salts;
 import dev.zkscope.ir.BadInputException;
 import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.Tensor;
@@ -71,6 +72,8 @@ public final class Pipeline {
         private final Settings settings;
         /** Set once, under this object's lock, by the first proof; read without it (never blocks on a keygen). */
         private volatile ProvingKey provingKey;
+        /** The salts of hashed visibility: fresh random ones until the owner's are set ({@link #useSalts}). */
+        private volatile Salts salts = Salts.random();
 
         Prepared(String name, Graph graph, Calibrator.Calibration calibration, CompiledModel compiled, Settings settings) {
             this.name = name;
@@ -88,6 +91,17 @@ public final class Pipeline {
         public CompiledModel compiled() { return compiled; }
         public Settings settings() { return settings; }
 
+        /** The salts every later proof of this model uses for what is hashed. */
+        public Salts salts() { return salts; }
+
+        /**
+         * Sets the salts of hashed visibility (the weights' salt from the owner's salt file, so that every proof
+         * carries the commitment the owner published). The circuit does not depend on them: the key is kept.
+         */
+        public void useSalts(Salts s) {
+            salts = java.util.Objects.requireNonNull(s);
+        }
+
         /** The prover's shape for this circuit (columns per round, domain sizes), which the cost model reads. */
         public ProofShape shape() {
             return ProofShape.of(compiled.circuit(), settings.params());
@@ -95,7 +109,7 @@ public final class Pipeline {
 
         /**
          * Whether the proving key has been derived (by an earlier proof): the next proof skips keygen. It belongs to
-         * this object, which is immutable in everything the key depends on (circuit, parameters, committed columns);
+         * this object, which is immutable in everything the key depends on (circuit, parameters);
          * other settings make another Prepared, never a stale key. Does not wait for a keygen in progress.
          */
         public boolean hasProvingKey() {
@@ -112,19 +126,24 @@ public final class Pipeline {
          * {@link ArtifactFiles#statement}; bound into the verifying key, so the key file's copy cannot be changed.
          */
         public byte[] statement() {
-            int publicInputs = settings.compile().input() == CompileOptions.Visibility.PUBLIC
-                    ? compiled.model().inputSize() : 0;
-            return ArtifactFiles.statement(name, publicInputs, compiled.model().outputShape(),
-                    quantized().outputScale());
+            CompiledModel.PublicLayout pl = compiled.publicLayout();
+            return ArtifactFiles.statement(name, pl.inputCount(), compiled.model().outputShape(),
+                    quantized().outputScale(), hashedBits());
+        }
+
+        /** What the public values carry digests of, as {@link ArtifactFiles.KeyFile}'s HASHED_ bits. */
+        public int hashedBits() {
+            CompiledModel.PublicLayout pl = compiled.publicLayout();
+            return (pl.weightsDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_WEIGHTS : 0)
+                    | (pl.inputDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_INPUT : 0)
+                    | (pl.outputDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_OUTPUT : 0);
         }
 
         synchronized ProvingKey provingKey(PhaseListener listener) {
             if (provingKey == null) {
-                // Private weights live in advice columns committed in their own Merkle tree; every proof publishes
-                // that tree's root, which binds the weights the proof used.
-                List<Integer> committed = settings.compile().weights() == CompileOptions.Visibility.PRIVATE
-                        ? compiled.weightColumns() : List.of();
-                provingKey = ProofSystem.keygen(compiled.circuit(), settings.params(), committed, statement(), listener);
+                // Hashed weights are bound by the digest the circuit computes and publishes; no column is
+                // committed apart. The statement (what the verifier prints) is bound into the key's digest.
+                provingKey = ProofSystem.keygen(compiled.circuit(), settings.params(), List.of(), statement(), listener);
             }
             return provingKey;
         }
@@ -285,7 +304,8 @@ public final class Pipeline {
         try {
             Recorder rec = new Recorder(listener, cancelled, System.nanoTime());
             long[] q = quantizeInput(p, input);
-            ModelWitness w = rec.timed("witness", () -> p.compiled().witness(q));
+            Salts salts = p.salts();
+            ModelWitness w = rec.timed("witness", () -> p.compiled().witness(q, salts));
             List<ModelViolation> violations = rec.timed("check", () -> p.compiled().check(w.witness()));
             if (!violations.isEmpty()) {
                 throw new ConstraintViolationException(violations);
@@ -308,7 +328,7 @@ public final class Pipeline {
                     Math.max(p.compiled().ledger().gadgetRows(), p.compiled().ledger().tableRows()), rec.phases(),
                     proveNanos, verifyNanos, baseline, peak, heap.samples(), bytes, pk.verifyingKey(),
                     w.publicValues(), w.output(), p.quantized().outputScale(), p.compiled().model().outputShape(), vr,
-                    prediction, proof.publicCommitment(), rec.timeline(), reused);
+                    prediction, Commitments.of(p.compiled().publicLayout(), w.publicValues()), rec.timeline(), reused);
         } finally {
             heap.stop();
         }

@@ -28,14 +28,14 @@ import java.util.Map;
  * @param heapSamples    the sampled heap over the whole run, milliseconds from its start (as {@code timeline})
  * @param proof          the serialized proof
  * @param verifyingKey   the verifying key
- * @param publicValues   the public values (signed): public input if any, then the output
+ * @param publicValues   the public values (signed): public input if any, the output if public, then the digests of
+ *                       what is hashed
  * @param output         the quantized output (signed integers at {@code outputScale})
  * @param outputScale    the output's fixed-point scale exponent
  * @param outputShape    the output tensor's shape
  * @param verdict        the verifier's result on the fresh proof
  * @param prediction     predicted time and memory, made before proving, or null
- * @param weightsCommitment the root of the private weights' Merkle tree that the proof publishes (empty when the
- *                       weights are fixed in the circuit)
+ * @param commitments    the salted Poseidon2 digests of what is hashed, as the proof's public values hold them
  * @param timeline       every phase as it ran, in order, with its start since the run started
  * @param keyReused      whether the proving key was derived by an earlier run on the same prepared model (then there
  *                       is no keygen phase)
@@ -44,7 +44,7 @@ public record ProveRun(String model, ProofParameters params, int logN, int usedR
                        long proveNanos, long verifyNanos, long baselineHeap, long peakHeap,
                        List<HeapSampler.Sample> heapSamples, byte[] proof, VerifyingKey verifyingKey,
                        long[] publicValues, long[] output, int outputScale, int[] outputShape, VerifyResult verdict,
-                       CostModel.Prediction prediction, byte[] weightsCommitment, List<Phase> timeline,
+                       CostModel.Prediction prediction, Commitments commitments, List<Phase> timeline,
                        boolean keyReused) {
 
     /** One phase on the run's wall clock: its name, its start since the run started, its duration. */
@@ -78,8 +78,9 @@ public record ProveRun(String model, ProofParameters params, int logN, int usedR
         return d;
     }
 
+    /** The weights' commitment in hex, or "" when the weights are not hashed. */
     public String weightsCommitmentHex() {
-        return java.util.HexFormat.of().formatHex(weightsCommitment);
+        return commitments.weights() == null ? "" : dev.zkscope.hash.Poseidon2.hex(commitments.weights());
     }
 
     public double proveSeconds() {

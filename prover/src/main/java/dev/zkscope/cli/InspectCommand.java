@@ -41,11 +41,28 @@ public final class InspectCommand implements Callable<Integer> {
                     + "security is shown for the circuit (default: ${DEFAULT-VALUE})")
     String preset;
 
+    @Option(names = "--weights-visibility", paramLabel = "V", defaultValue = "fixed",
+            description = "fixed or hashed: the ledger then shows the Poseidon2 rows as the layer 'hash weights' "
+                    + "(default: ${DEFAULT-VALUE})")
+    String weightsVisibility;
+
+    @Option(names = "--input-visibility", paramLabel = "V", defaultValue = "private",
+            description = "private, public or hashed (default: ${DEFAULT-VALUE})")
+    String inputVisibility;
+
+    @Option(names = "--output-visibility", paramLabel = "V", defaultValue = "public",
+            description = "public or hashed (default: ${DEFAULT-VALUE})")
+    String outputVisibility;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        dev.zkscope.compile.CompileOptions options = dev.zkscope.compile.CompileOptions.defaults()
+                .withWeights(ProveCommand.visibility("--weights-visibility", weightsVisibility, "fixed", "hashed"))
+                .withInput(ProveCommand.visibility("--input-visibility", inputVisibility, "private", "public", "hashed"))
+                .withOutput(ProveCommand.visibility("--output-visibility", outputVisibility, "public", "hashed"));
         Graph g = model.load();
         QuantizedGraph q = null;
         Calibrator.Calibration cal = null;
@@ -68,9 +85,8 @@ public final class InspectCommand implements Callable<Integer> {
         dev.zkscope.plonk.ProofParameters params = ProveCommand.preset(preset);
         if (q != null && !noCircuit) {
             try {
-                compiled = dev.zkscope.compile.ModelCompiler.compile(q,
-                        dev.zkscope.compile.CompileOptions.defaults().withReservedRows(params.reservedRows())
-                                .withMinLogNAtLeast(params.minLogN()));
+                compiled = dev.zkscope.compile.ModelCompiler.compile(q, options.withReservedRows(params.reservedRows())
+                        .withMinLogNAtLeast(params.minLogN()));
             } catch (dev.zkscope.compile.CompileException e) {
                 circuitNote = "not compiled: " + e.getMessage();
             }

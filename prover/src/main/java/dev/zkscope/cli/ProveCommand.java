@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zkscope.api.ArtifactFiles;
+import dev.zkscope.api.Commitments;
 import dev.zkscope.api.Pipeline;
 import dev.zkscope.api.ProveRun;
 import dev.zkscope.compile.CompileOptions;
+import dev.zkscope.compile.Salts;
 import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.InputFileException;
 import dev.zkscope.ir.InputFiles;
@@ -56,12 +58,37 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--no-zk", description = "turn zero knowledge off (shows what it costs; the proof may leak the witness)")
     boolean noZk;
 
-    @Option(names = "--public-input", description = "make the input public (default: private)")
+    @Option(names = "--public-input", description = "the same as --input-visibility public")
     boolean publicInput;
 
-    @Option(names = "--private-weights", description = "keep the weights private: advice columns committed apart, "
-            + "the commitment published with the proof (default: weights fixed in the circuit and its key)")
+    @Option(names = "--private-weights", hidden = true,
+            description = "removed: private weights without a commitment attested nothing; use --weights-visibility hashed")
     boolean privateWeights;
+
+    @Option(names = "--weights-visibility", paramLabel = "V", defaultValue = "fixed",
+            description = "fixed (in the circuit and its key) or hashed (private, their salted Poseidon2 hash public; "
+                    + "needs --salt-file) (default: ${DEFAULT-VALUE})")
+    String weightsVisibility;
+
+    @Option(names = "--input-visibility", paramLabel = "V", defaultValue = "private",
+            description = "private, public or hashed (private, its salted hash public) (default: ${DEFAULT-VALUE})")
+    String inputVisibility;
+
+    @Option(names = "--output-visibility", paramLabel = "V", defaultValue = "public",
+            description = "public or hashed (private, its salted hash public) (default: ${DEFAULT-VALUE})")
+    String outputVisibility;
+
+    @Option(names = "--salt-file", paramLabel = "F",
+            description = "the weights' salt, as written by 'zkscope commit MODEL --salt-file F'")
+    Path saltFile;
+
+    @Option(names = "--input-salt-file", paramLabel = "F",
+            description = "salt of a hashed input (default: a fresh random salt, so the commitment links to nothing)")
+    Path inputSaltFile;
+
+    @Option(names = "--output-salt-file", paramLabel = "F",
+            description = "salt of a hashed output (default: a fresh random salt)")
+    Path outputSaltFile;
 
     @Option(names = "--inner-cols", paramLabel = "N", description = "products per dot-product row (EZKL's num_inner_cols)")
     Integer innerCols;
@@ -104,20 +131,17 @@ public final class ProveCommand implements Callable<Integer> {
             }
             co = co.withInnerCols(innerCols);
         }
-        if (publicInput) {
-            co = co.withInput(CompileOptions.Visibility.PUBLIC);
-        }
+        co = visibilities(co);
         if (inputAbsMax != null) {
             if (!(inputAbsMax > 0) || inputAbsMax > 1e6) {
                 throw new InputFileException("--input-abs-max must be in (0, 1e6], got " + inputAbsMax);
             }
             co = co.withInputAbsMax(inputAbsMax);
         }
-        if (privateWeights) {
-            co = co.withWeights(CompileOptions.Visibility.PRIVATE);
-        }
+        Salts salts = salts(co);
         Pipeline.Settings settings = new Pipeline.Settings(model.quantOptions(), co, params);
         Pipeline.Prepared prepared = Pipeline.prepare(Pipeline.modelName(model.model), g, samples.inputs(), settings, PhaseListener.NONE);
+        prepared.useSalts(salts);
         CostModel cm = null;
         if (!noPredict) {
             if (CostModel.cached() == null) {
@@ -177,6 +201,62 @@ public final class ProveCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    private CompileOptions visibilities(CompileOptions co) throws InputFileException {
+        if (privateWeights) {
+            throw new InputFileException("--private-weights is gone: it proved that some weights give the output, not "
+                    + "which; run 'zkscope commit MODEL --salt-file F' once, publish the commitment, then prove with "
+                    + "--weights-visibility hashed --salt-file F");
+        }
+        CompileOptions.Visibility w = visibility("--weights-visibility", weightsVisibility, "fixed", "hashed");
+        CompileOptions.Visibility i = visibility("--input-visibility", inputVisibility, "private", "public", "hashed");
+        CompileOptions.Visibility out = visibility("--output-visibility", outputVisibility, "public", "hashed");
+        if (publicInput) {
+            if (i != CompileOptions.Visibility.PRIVATE && i != CompileOptions.Visibility.PUBLIC) {
+                throw new InputFileException("--public-input contradicts --input-visibility " + inputVisibility);
+            }
+            i = CompileOptions.Visibility.PUBLIC;
+        }
+        if (w == CompileOptions.Visibility.HASHED && saltFile == null) {
+            throw new InputFileException("--weights-visibility hashed needs --salt-file F: run 'zkscope commit MODEL "
+                    + "--salt-file F' once and publish the commitment it prints");
+        }
+        if (w != CompileOptions.Visibility.HASHED && saltFile != null) {
+            throw new InputFileException("--salt-file is the salt of hashed weights: add --weights-visibility hashed");
+        }
+        if (i != CompileOptions.Visibility.HASHED && inputSaltFile != null) {
+            throw new InputFileException("--input-salt-file needs --input-visibility hashed");
+        }
+        if (out != CompileOptions.Visibility.HASHED && outputSaltFile != null) {
+            throw new InputFileException("--output-salt-file needs --output-visibility hashed");
+        }
+        return co.withWeights(w).withInput(i).withOutput(out);
+    }
+
+    static CompileOptions.Visibility visibility(String option, String value, String... allowed)
+            throws InputFileException {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return CompileOptions.Visibility.valueOf(a.toUpperCase(Locale.ROOT));
+            }
+        }
+        throw new InputFileException(option + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+    }
+
+    private Salts salts(CompileOptions co) throws InputFileException {
+        Salts s = Salts.random();
+        if (saltFile != null) {
+            s = s.withWeights(SaltFiles.read(saltFile, "--salt-file"));
+        }
+        if (inputSaltFile != null) {
+            s = s.withInput(SaltFiles.read(inputSaltFile, "--input-salt-file"));
+        }
+        if (outputSaltFile != null) {
+            s = s.withOutput(SaltFiles.read(outputSaltFile, "--output-salt-file"));
+        }
+        return s;
+    }
+
     static ProofParameters preset(String name) throws InputFileException {
         try {
             return ProofParameters.byName(name);
@@ -190,11 +270,12 @@ public final class ProveCommand implements Callable<Integer> {
     }
 
     private void writeArtifacts(ProveRun run, Pipeline.Prepared p) throws InputFileException {
-        int publicInputs = run.publicValues().length - run.output().length;
+        dev.zkscope.compile.CompiledModel.PublicLayout pl = p.compiled().publicLayout();
+        int hashed = p.hashedBits();
         writeFile(out, ArtifactFiles.encode(new ArtifactFiles.ProofFile(run.model(), run.publicValues(), run.proof())),
                 "proof");
-        writeFile(vkPath(), ArtifactFiles.encode(new ArtifactFiles.KeyFile(run.model(), publicInputs,
-                run.outputShape(), run.outputScale(), run.verifyingKey().toBytes())), "verifying key");
+        writeFile(vkPath(), ArtifactFiles.encode(new ArtifactFiles.KeyFile(run.model(), pl.inputCount(),
+                run.outputShape(), run.outputScale(), run.verifyingKey().toBytes(), hashed)), "verifying key");
     }
 
     static void writeFile(Path file, byte[] data, String what) throws InputFileException {
@@ -229,10 +310,23 @@ public final class ProveCommand implements Callable<Integer> {
                     mib(run.peakHeap()), 100 * (run.proveSeconds() / run.prediction().proveSeconds() - 1),
                     100 * ((double) run.peakHeap() / run.predictedPeakHeap() - 1));
         }
-        o.println("public output: " + VerifyCommand.formatOutput(run.dequantizedOutput()) + "  argmax "
+        boolean outputHashed = run.commitments().output() != null;
+        o.println((outputHashed ? "output (private, hashed): " : "public output: ")
+                + VerifyCommand.formatOutput(run.dequantizedOutput()) + "  argmax "
                 + VerifyCommand.argmax(run.dequantizedOutput()));
-        if (run.weightsCommitment().length > 0) {
-            o.println("weights commitment (published with the proof): " + run.weightsCommitmentHex());
+        printCommitments(o, run.commitments());
+    }
+
+    /** The public commitments of hashed values, one line each. */
+    static void printCommitments(PrintWriter o, Commitments c) {
+        if (c.weights() != null) {
+            o.println("weights commitment (public, bound by the proof): " + Commitments.hex(c.weights()));
+        }
+        if (c.input() != null) {
+            o.println("input commitment (public, bound by the proof): " + Commitments.hex(c.input()));
+        }
+        if (c.output() != null) {
+            o.println("output commitment (public, bound by the proof): " + Commitments.hex(c.output()));
         }
     }
 
@@ -263,8 +357,16 @@ public final class ProveCommand implements Callable<Integer> {
         r.put("verified", run.verdict().accepted());
         r.put("weights", p.settings().compile().weights().name().toLowerCase(Locale.ROOT));
         r.put("input", p.settings().compile().input().name().toLowerCase(Locale.ROOT));
-        if (run.weightsCommitment().length > 0) {
-            r.put("weights_commitment", run.weightsCommitmentHex());
+        r.put("output", p.settings().compile().output().name().toLowerCase(Locale.ROOT));
+        Commitments c = run.commitments();
+        if (c.weights() != null) {
+            r.put("weights_commitment", Commitments.hex(c.weights()));
+        }
+        if (c.input() != null) {
+            r.put("input_commitment", Commitments.hex(c.input()));
+        }
+        if (c.output() != null) {
+            r.put("output_commitment", Commitments.hex(c.output()));
         }
         if (run.prediction() != null) {
             ObjectNode pr = r.putObject("predicted");

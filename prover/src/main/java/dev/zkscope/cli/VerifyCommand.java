@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zkscope.api.ArtifactFiles;
+import dev.zkscope.compile.ModelWitness;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.hash.Poseidon2;
+import dev.zkscope.plonk.ProofSystem;
 import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.plonk.VerifyingKey;
 import dev.zkscope.quant.FixedPoint;
@@ -35,9 +39,16 @@ public final class VerifyCommand implements Callable<Integer> {
     Path vk;
 
     @Option(names = "--weights-commitment", paramLabel = "HEX",
-            description = "require the proof's private-weights commitment to equal HEX (as printed by 'zkscope prove "
-                    + "--private-weights')")
+            description = "accept only a proof whose public weights commitment equals HEX (as 'zkscope commit' printed)")
     String weightsCommitment;
+
+    @Option(names = "--input-commitment", paramLabel = "HEX",
+            description = "accept only a proof whose public input commitment equals HEX (--input-visibility hashed)")
+    String inputCommitment;
+
+    @Option(names = "--output-commitment", paramLabel = "HEX",
+            description = "accept only a proof whose public output commitment equals HEX (--output-visibility hashed)")
+    String outputCommitment;
 
     @Option(names = "--json", description = "print {\"verified\", \"reason\", \"output\", \"security\", ...} as JSON")
     boolean json;
@@ -55,14 +66,32 @@ public final class VerifyCommand implements Callable<Integer> {
         } catch (VerifyingKey.FormatException e) {
             throw new ArtifactFiles.FormatException("verifying key in " + vk + " is damaged: " + e.getMessage());
         }
-        byte[] expectedCommitment = weightsCommitment == null ? null : expected();
+        long[] wantWeights = expected("--weights-commitment", weightsCommitment);
+        long[] wantInput = expected("--input-commitment", inputCommitment);
+        long[] wantOutput = expected("--output-commitment", outputCommitment);
         long t0 = System.nanoTime();
-        VerifyResult r = ArtifactFiles.verify(kf, key, pf, expectedCommitment);
+        // The key file's statement, the model name and the public-value count against the key, then the proof.
+        VerifyResult r = ArtifactFiles.verify(kf, key, pf);
         long nanos = System.nanoTime() - t0;
         boolean ok = r.accepted();
         String reason = ok ? null : ((VerifyResult.Rejected) r).error().describe();
-        // Read only from an accepted proof, whose public-value count the key fixed.
-        double[] output = new double[ok ? kf.outputSize() : 0];
+        // The commitments are public values: the proof verified against them, so they are bound by it. Read only
+        // from an accepted proof, whose public-value count the key fixed.
+        long[] weightsDigest = ok ? digest(pf, kf, ArtifactFiles.KeyFile.HASHED_WEIGHTS) : null;
+        long[] inputDigest = ok ? digest(pf, kf, ArtifactFiles.KeyFile.HASHED_INPUT) : null;
+        long[] outputDigest = ok ? digest(pf, kf, ArtifactFiles.KeyFile.HASHED_OUTPUT) : null;
+        if (ok) {
+            reason = mismatch("weights", wantWeights, weightsDigest, "its weights are fixed in the verifying key");
+            if (reason == null) {
+                reason = mismatch("input", wantInput, inputDigest, "its input is not hashed");
+            }
+            if (reason == null) {
+                reason = mismatch("output", wantOutput, outputDigest, "its output is not hashed");
+            }
+            ok = reason == null;
+        }
+        boolean outputPublic = kf.outputPublic();
+        double[] output = new double[outputPublic && r.accepted() ? kf.outputSize() : 0];
         for (int i = 0; i < output.length; i++) {
             output[i] = FixedPoint.dequantize(pf.publicValues()[kf.publicInputCount() + i], kf.outputScale());
         }
@@ -78,11 +107,22 @@ public final class VerifyCommand implements Callable<Integer> {
             root.put("circuit_digest", key.circuitDigestHex());
             root.put("verify_ms", nanos / 1e6);
             if (ok) {
-                ArrayNode a = root.putArray("output");
-                for (double v : output) {
-                    a.add(v);
+                if (outputPublic) {
+                    ArrayNode a = root.putArray("output");
+                    for (double v : output) {
+                        a.add(v);
+                    }
+                    root.put("argmax", argmax(output));
                 }
-                root.put("argmax", argmax(output));
+                if (weightsDigest != null) {
+                    root.put("weights_commitment", Poseidon2.hex(weightsDigest));
+                }
+                if (inputDigest != null) {
+                    root.put("input_commitment", Poseidon2.hex(inputDigest));
+                }
+                if (outputDigest != null) {
+                    root.put("output_commitment", Poseidon2.hex(outputDigest));
+                }
             } else {
                 root.put("reason", reason);
             }
@@ -91,7 +131,14 @@ public final class VerifyCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "verified: proof for model %s accepted in %.1f ms (%s)%n", kf.model(), nanos / 1e6,
                     key.parameters());
             o.println("security: " + security.summary());
-            o.println("attested output: " + formatOutput(output) + "  argmax " + argmax(output));
+            if (outputPublic) {
+                o.println("attested output: " + formatOutput(output) + "  argmax " + argmax(output));
+            } else {
+                o.println("output: private, committed");
+            }
+            printDigest(o, "weights", weightsDigest, wantWeights != null);
+            printDigest(o, "input", inputDigest, wantInput != null);
+            printDigest(o, "output", outputDigest, wantOutput != null);
         } else {
             o.println("REJECTED: " + reason);
         }
@@ -99,11 +146,48 @@ public final class VerifyCommand implements Callable<Integer> {
         return ok ? Main.OK : REJECTED;
     }
 
-    private byte[] expected() throws ArtifactFiles.FormatException {
+    /** A commitment given on the command line, or null; bad hex is a usage error (exit 2). */
+    private static long[] expected(String option, String hex) throws ArtifactFiles.FormatException {
+        if (hex == null) {
+            return null;
+        }
         try {
-            return java.util.HexFormat.of().parseHex(weightsCommitment.strip());
+            return Poseidon2.parseHex(hex);
         } catch (IllegalArgumentException e) {
-            throw new ArtifactFiles.FormatException("--weights-commitment must be hexadecimal: " + e.getMessage());
+            throw new ArtifactFiles.FormatException(option + ": " + e.getMessage());
+        }
+    }
+
+    private static long[] digest(ArtifactFiles.ProofFile pf, ArtifactFiles.KeyFile kf, int which) {
+        int at = kf.digestAt(which);
+        if (at < 0) {
+            return null;
+        }
+        long[] d = new long[Poseidon2.DIGEST];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = Goldilocks.fromSigned(pf.publicValues()[at + i]);
+        }
+        return d;
+    }
+
+    /** Why a required commitment does not hold, or null when it does (or none was required). */
+    static String mismatch(String what, long[] want, long[] got, String absent) {
+        if (want == null) {
+            return null;
+        }
+        if (got == null) {
+            return "a " + what + " commitment was required, but this proof publishes none (" + absent + ")";
+        }
+        if (!java.util.Arrays.equals(want, got)) {
+            return "the proof's " + what + " commitment is " + Poseidon2.hex(got) + ", not the required "
+                    + Poseidon2.hex(want);
+        }
+        return null;
+    }
+
+    private static void printDigest(PrintWriter o, String what, long[] d, boolean required) {
+        if (d != null) {
+            o.println(what + " commitment: " + Poseidon2.hex(d) + (required ? " (as required)" : ""));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.zkscope.circuit.Checker;
 import dev.zkscope.circuit.Circuit;
 import dev.zkscope.circuit.Region;
 import dev.zkscope.circuit.Violation;
+import dev.zkscope.compile.gadget.Poseidon2Gadget;
 import dev.zkscope.compile.model.QModel;
 import dev.zkscope.compile.model.Step;
 
@@ -26,9 +27,16 @@ public final class CompiledModel {
     private final Cell[] inputCells;
     private final Cell[] outputCells;
     private final Cell[][] tensorCells;
+    private final Poseidon2Gadget.Hashed weightsHash;
+    private final Poseidon2Gadget.Hashed inputHash;
+    private final Poseidon2Gadget.Hashed outputHash;
 
     CompiledModel(QModel model, CompileOptions options, Layout layout, Layout.Built built, List<LayerInfo> layers,
-                  Cell[] inputCells, Cell[] outputCells, Cell[][] tensorCells) {
+                  Cell[] inputCells, Cell[] outputCells, Cell[][] tensorCells, Poseidon2Gadget.Hashed weightsHash,
+                  Poseidon2Gadget.Hashed inputHash, Poseidon2Gadget.Hashed outputHash) {
+        this.weightsHash = weightsHash;
+        this.inputHash = inputHash;
+        this.outputHash = outputHash;
         this.model = model;
         this.options = options;
         this.layout = layout;
@@ -51,16 +59,37 @@ public final class CompiledModel {
     public CompileOptions options() { return options; }
 
     /**
-     * The advice columns that hold only the private weights (empty with fixed weights): pass them to the proof
-     * system's keygen to commit to them apart, and prove with a fixed secret seed, so that every proof publishes the
-     * same commitment to the same weights.
+     * Where each kind of public value sits in the instance column: the public input (when PUBLIC), the output (when
+     * PUBLIC), then the 4-element digests of what is HASHED, in the order weights, input, output. An offset is -1 when
+     * that kind is absent.
      */
-    public List<Integer> weightColumns() {
-        List<Integer> out = new ArrayList<>();
-        for (int c = 0; c < layout.weightColumns(); c++) {
-            out.add(layout.width() + c);
+    public record PublicLayout(int inputCount, int outputCount, int weightsDigestAt, int inputDigestAt,
+                               int outputDigestAt, int total) {
+        /** The digest at {@code at} (4 field elements) out of signed public values, or null when at is -1. */
+        public long[] digest(long[] signedPublicValues, int at) {
+            if (at < 0) {
+                return null;
+            }
+            long[] d = new long[dev.zkscope.hash.Poseidon2.DIGEST];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = dev.zkscope.field.Goldilocks.fromSigned(signedPublicValues[at + i]);
+            }
+            return d;
         }
-        return out;
+    }
+
+    public PublicLayout publicLayout() {
+        int in = options.input() == CompileOptions.Visibility.PUBLIC ? inputCells.length : 0;
+        int out = options.output() == CompileOptions.Visibility.PUBLIC ? outputCells.length : 0;
+        int at = in + out;
+        int d = dev.zkscope.hash.Poseidon2.DIGEST;
+        int w = weightsHash == null ? -1 : at;
+        at += weightsHash == null ? 0 : d;
+        int i = inputHash == null ? -1 : at;
+        at += inputHash == null ? 0 : d;
+        int o = outputHash == null ? -1 : at;
+        at += outputHash == null ? 0 : d;
+        return new PublicLayout(in, out, w, i, o, at);
     }
 
     /** Number of public values (instance rows): the input when public, then the output. */
@@ -69,10 +98,18 @@ public final class CompiledModel {
     }
 
     /**
-     * Fills the trace for one quantized input by running every gadget's witness generation in placement order.
-     * A value outside a table's range or a range check's width is a {@link WitnessException} naming the node.
+     * {@link #witness(long[], Salts)} with fresh random salts: hashed values get commitments that link to nothing.
      */
     public ModelWitness witness(long[] input) {
+        return witness(input, Salts.random());
+    }
+
+    /**
+     * Fills the trace for one quantized input by running every gadget's witness generation in placement order; the
+     * salts of hashed visibility are those given (unused ones are ignored).
+     * A value outside a table's range or a range check's width is a {@link WitnessException} naming the node.
+     */
+    public ModelWitness witness(long[] input, Salts salts) {
         if (input.length != inputCells.length) {
             throw new IllegalArgumentException("model " + model.name() + " takes " + inputCells.length
                     + " input values, got " + input.length);
@@ -88,6 +125,9 @@ public final class CompiledModel {
             for (int i = 0; i < input.length; i++) {
                 tr.set(inputCells[i], input[i]);
             }
+            setSalt(tr, weightsHash, salts.weights());
+            setSalt(tr, inputHash, salts.input());
+            setSalt(tr, outputHash, salts.output());
         });
         long[] out = new long[outputCells.length];
         for (int i = 0; i < out.length; i++) {
@@ -98,6 +138,14 @@ public final class CompiledModel {
             pub[i] = t.get(new Cell(dev.zkscope.circuit.Column.instance(0), i));
         }
         return new ModelWitness(t.toWitness(), pub, out);
+    }
+
+    private static void setSalt(Trace t, Poseidon2Gadget.Hashed h, long[] salt) {
+        if (h != null) {
+            for (int i = 0; i < salt.length; i++) {
+                t.set(h.salt()[i], dev.zkscope.field.Goldilocks.toSigned(salt[i]));
+            }
+        }
     }
 
     /**

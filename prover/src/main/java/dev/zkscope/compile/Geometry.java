@@ -20,8 +20,16 @@ package dev.zkscope.compile;
  * @param rangeCols      advice columns that carry range-check limbs (even: two halves of rangeCols/2 limbs)
  * @param limbBits       bits per limb: the range table holds [0, 2^limbBits)
  * @param fnLanes        function-lookup lanes per row
+ * @param hashing        the circuit holds Poseidon2 rows (hashed visibility): at least
+ *                       {@link dev.zkscope.compile.gadget.Poseidon2Gadget#COLUMNS} advice columns
  */
-public record Geometry(int innerCols, boolean privateWeights, int rangeCols, int limbBits, int fnLanes) {
+public record Geometry(int innerCols, boolean privateWeights, int rangeCols, int limbBits, int fnLanes,
+                       boolean hashing) {
+    /** A geometry without hashing rows. */
+    public Geometry(int innerCols, boolean privateWeights, int rangeCols, int limbBits, int fnLanes) {
+        this(innerCols, privateWeights, rangeCols, limbBits, fnLanes, false);
+    }
+
     public Geometry {
         if (innerCols < 1 || innerCols > 256) {
             throw new IllegalArgumentException("innerCols must be in [1, 256], got " + innerCols);
@@ -40,7 +48,8 @@ public record Geometry(int innerCols, boolean privateWeights, int rangeCols, int
     /** Number of advice columns: wide enough for every row shape above. */
     public int width() {
         int dot = (privateWeights ? 2 * innerCols : innerCols) + 2;
-        return Math.max(Math.max(dot, rangeCols + 4), Math.max(2 * fnLanes, 3));
+        int w = Math.max(Math.max(dot, rangeCols + 4), Math.max(2 * fnLanes, 3));
+        return hashing ? Math.max(w, dev.zkscope.compile.gadget.Poseidon2Gadget.COLUMNS) : w;
     }
 
     /** Limbs in one half of the range columns. */

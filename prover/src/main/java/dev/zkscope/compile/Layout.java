@@ -77,23 +77,10 @@ public final class Layout {
         }
     }
 
-    private final int weightColumns;
-    private int weightCells;
-
     public Layout(Geometry geo) {
-        this(geo, 0);
-    }
-
-    /**
-     * @param weightColumns advice columns after the gadget columns that hold only private weights, filled column by
-     *                      column from row 0, so that the proof system can commit to them apart (the same values, so
-     *                      the same commitment, in every proof)
-     */
-    public Layout(Geometry geo, int weightColumns) {
         this.geo = geo;
         this.width = geo.width();
-        this.weightColumns = weightColumns;
-        this.assigned = new BitSet[width + weightColumns];
+        this.assigned = new BitSet[width];
         for (int c = 0; c < assigned.length; c++) {
             assigned[c] = new BitSet();
         }
@@ -171,41 +158,14 @@ public final class Layout {
 
     /** Marks an advice cell as assigned by the current layer and returns it. */
     public Cell advice(int col, int row) {
-        if (col < 0 || col >= width + weightColumns) {
-            throw new IllegalArgumentException("advice column " + col + " outside [0, " + (width + weightColumns) + ")");
+        if (col < 0 || col >= width) {
+            throw new IllegalArgumentException("advice column " + col + " outside [0, " + width + ")");
         }
         if (!assigned[col].get(row)) {
             assigned[col].set(row);
             current.advice++;
         }
         return new Cell(Column.advice(col), row);
-    }
-
-    private int weightRowsMax;
-
-    /** Number of dedicated private-weight columns (after the gadget columns). */
-    public int weightColumns() {
-        return weightColumns;
-    }
-
-    /** Rows the weight columns fill (the longest column). */
-    public int weightRows() {
-        return weightRowsMax;
-    }
-
-    /** The next free cell of the weight columns (rows first, then the next column), charged to the current layer. */
-    public Cell weightCell(int rowsPerColumn) {
-        if (weightColumns == 0) {
-            throw new IllegalStateException("this layout has no weight columns");
-        }
-        int col = weightCells / rowsPerColumn;
-        int row = weightCells % rowsPerColumn;
-        if (col >= weightColumns) {
-            throw new IllegalStateException("weight columns are full (" + weightColumns + " x " + rowsPerColumn + ")");
-        }
-        weightCells++;
-        weightRowsMax = Math.max(weightRowsMax, row + 1);
-        return advice(width + col, row);
     }
 
     /** A fresh public cell in the instance column. */
@@ -371,7 +331,7 @@ public final class Layout {
      */
     public Built build(String name, int reservedRows, int minLogN, int maxLogN) {
         long tableRows = tables.rows();
-        long need = Math.max(Math.max(Math.max(rows, tableRows + 1), instanceRows), weightRowsMax) + reservedRows;
+        long need = Math.max(Math.max(rows, tableRows + 1), instanceRows) + reservedRows;
         int naturalLogN = 1;
         while ((1L << naturalLogN) < need) {
             naturalLogN++;
@@ -444,7 +404,7 @@ public final class Layout {
             }
         }
         List<Region> regs = new ArrayList<>(regions);
-        Circuit circuit = new Circuit(name, logN, usable, width + weightColumns, 1, fixed, gates, lookups, copies, regs);
+        Circuit circuit = new Circuit(name, logN, usable, width, 1, fixed, gates, lookups, copies, regs);
 
         List<LayerCost> costs = new ArrayList<>();
         for (Counter k : layers.values()) {
@@ -455,7 +415,7 @@ public final class Layout {
                     k.copies, rows == 0 ? 0 : (double) k.rows / rows));
         }
         CostLedger ledger = new CostLedger(costs, tables.infos(), logN, rows, (int) tableRows, reservedRows,
-                width + weightColumns,
+                width,
                 fixed.length, 1, circuit.maxGateDegree(), naturalLogN);
         return new Built(circuit, ledger);
     }

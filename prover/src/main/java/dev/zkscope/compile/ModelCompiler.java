@@ -2,6 +2,8 @@ package dev.zkscope.compile;
 
 import dev.zkscope.circuit.Cell;
 import dev.zkscope.compile.gadget.InputGadget;
+import dev.zkscope.compile.gadget.Poseidon2Gadget;
+import dev.zkscope.hash.Poseidon2;
 import dev.zkscope.compile.model.Lowerer;
 import dev.zkscope.compile.model.QModel;
 import dev.zkscope.compile.model.Step;
@@ -13,7 +15,10 @@ import java.util.Map;
 
 /**
  * Lowers a quantized model to a Plonkish circuit: each step of the layer IR is placed as gadgets on the trace, layer
- * by layer in graph order, the output is copied to the instance column, and the layout picks the trace height.
+ * by layer in graph order, the output is copied to the instance column, and the layout picks the trace height. With
+ * hashed visibility a Poseidon2 sponge ({@link Poseidon2Gadget}) absorbs a private salt and the weights (or input,
+ * or output), each hash a ledger layer of its own ("hash weights", "hash input", "hash output"), and its digest goes
+ * to the instance column after the public input and output.
  */
 public final class ModelCompiler {
     private ModelCompiler() {}
@@ -41,10 +46,10 @@ public final class ModelCompiler {
      */
     public static CompiledModel compile(QModel model, CompileOptions options) {
         if (options.innerCols() != CompileOptions.AUTO) {
-            return compileWith(model, options);
+            return place(model, options);
         }
         int[] cands = INNER_COLS_CANDIDATES;
-        CompiledModel widest = compileWith(model, options.withInnerCols(cands[cands.length - 1]));
+        CompiledModel widest = place(model, options.withInnerCols(cands[cands.length - 1]));
         int target = widest.circuit().logN();
         int lo = 0;
         int hi = cands.length - 1;
@@ -53,7 +58,7 @@ public final class ModelCompiler {
             int mid = (lo + hi) / 2;
             CompiledModel cm;
             try {
-                cm = compileWith(model, options.withInnerCols(cands[mid]));
+                cm = place(model, options.withInnerCols(cands[mid]));
             } catch (CompileException e) {
                 lo = mid + 1;
                 continue;
@@ -68,37 +73,14 @@ public final class ModelCompiler {
         return best;
     }
 
-    /**
-     * With private weights, the weights go to dedicated advice columns (committed apart by the proof system, see
-     * {@link CompiledModel#weightColumns()}): a first layout without them gives the height the gadgets need, and as
-     * many weight columns as fit the parameters into that height are added.
-     */
-    private static CompiledModel compileWith(QModel model, CompileOptions options) {
-        if (options.weights() != CompileOptions.Visibility.PRIVATE || model.paramCount() == 0) {
-            return place(model, options, 0, Integer.MAX_VALUE);
-        }
-        CompiledModel first = place(model, options, 0, Integer.MAX_VALUE);
-        long weightRegionRows = 0;
-        for (dev.zkscope.circuit.Region r : first.circuit().regions()) {
-            if (r.gadget().equals("weights")) {
-                weightRegionRows += r.rows();
-            }
-        }
-        long rest = Math.max(Math.max(first.ledger().gadgetRows() - weightRegionRows, first.ledger().tableRows() + 1L),
-                first.publicCount());
-        int logN = 1;
-        while ((1L << logN) < rest + options.reservedRows()) {
-            logN++;
-        }
-        long usable = (1L << logN) - options.reservedRows();
-        long params = model.paramCount();
-        int cols = (int) Math.max(1, (params + usable - 1) / usable);
-        int perColumn = (int) ((params + cols - 1) / cols);
-        return place(model, options, cols, perColumn);
-    }
+    /** Ledger layers of the hashes (op "Poseidon2"). */
+    public static final String HASH_WEIGHTS = "hash weights";
+    public static final String HASH_INPUT = "hash input";
+    public static final String HASH_OUTPUT = "hash output";
 
-    private static CompiledModel place(QModel model, CompileOptions options, int weightColumns, int weightRowsPerColumn) {
-        boolean adviceWeights = options.weights() == CompileOptions.Visibility.PRIVATE || model.hasActivationProducts();
+    private static CompiledModel place(QModel model, CompileOptions options) {
+        boolean hashedWeights = options.weights() == CompileOptions.Visibility.HASHED;
+        boolean adviceWeights = hashedWeights || model.hasActivationProducts();
         long[] bounds = model.bounds();
         int bits = 0;
         String widest = null;
@@ -115,23 +97,44 @@ public final class ModelCompiler {
                     + options.limbBits() + " bits: raise limbBits or narrow inputAbsMax");
         }
         Geometry geo = new Geometry(options.innerCols(), adviceWeights, 2 * halfLimbs, options.limbBits(),
-                options.fnLanes());
-        Layout layout = new Layout(geo, weightColumns);
+                options.fnLanes(), options.hashing());
+        Layout layout = new Layout(geo);
         Cell[][] cells = new Cell[model.tensorCount()][];
+        Hashes hashes = new Hashes();
 
         layout.beginLayer("input", "Input");
         int inSize = model.inputSize();
-        Cell[] inputCells = options.input() == CompileOptions.Visibility.PUBLIC
-                ? InputGadget.placePublic(layout, inSize)
-                : InputGadget.placePrivate(layout, inSize, "input");
+        Cell[] inputCells;
+        if (options.input() == CompileOptions.Visibility.PUBLIC) {
+            inputCells = InputGadget.placePublic(layout, inSize);
+        } else if (options.input() == CompileOptions.Visibility.HASHED) {
+            layout.beginLayer(HASH_INPUT, "Poseidon2");
+            hashes.input = Poseidon2Gadget.place(layout, Poseidon2.DOMAIN_INPUT, Salts.LENGTH, inSize);
+            inputCells = hashes.input.message();
+        } else {
+            inputCells = InputGadget.placePrivate(layout, inSize, "input");
+        }
         int inOff = 0;
         for (int t : model.inputTensors()) {
             cells[t] = java.util.Arrays.copyOfRange(inputCells, inOff, inOff + model.size(t));
             inOff += model.size(t);
         }
 
-        Lowerer lw = new Lowerer(layout, model, cells, bounds, options.weights() == CompileOptions.Visibility.PRIVATE);
-        lw.weightRowsPerColumn = weightRowsPerColumn;
+        if (hashedWeights) {
+            // Every parameter tensor, in tensor order, is absorbed; the absorbed cells are the weights' cells.
+            layout.beginLayer(HASH_WEIGHTS, "Poseidon2");
+            long[] values = weightsMessage(model);
+            hashes.weights = Poseidon2Gadget.placeValues(layout, Poseidon2.DOMAIN_WEIGHTS, Salts.LENGTH, values);
+            int off = 0;
+            for (int t = 0; t < model.tensorCount(); t++) {
+                if (model.isParam(t)) {
+                    cells[t] = java.util.Arrays.copyOfRange(hashes.weights.message(), off, off + model.size(t));
+                    off += model.size(t);
+                }
+            }
+        }
+
+        Lowerer lw = new Lowerer(layout, model, cells, bounds, hashedWeights);
         Map<String, LayerAcc> acc = new LinkedHashMap<>();
         for (Step s : model.steps()) {
             layout.beginLayer(s.layer(), s.op());
@@ -146,22 +149,87 @@ public final class ModelCompiler {
             outList.addAll(java.util.Arrays.asList(cells[t]));
         }
         Cell[] outCells = outList.toArray(new Cell[0]);
-        Cell[] pub = InputGadget.placePublic(layout, outCells.length);
-        for (int i = 0; i < outCells.length; i++) {
-            layout.copy(outCells[i], pub[i]);
+        if (options.output() == CompileOptions.Visibility.HASHED) {
+            layout.beginLayer(HASH_OUTPUT, "Poseidon2");
+            hashes.output = Poseidon2Gadget.placeOver(layout, Poseidon2.DOMAIN_OUTPUT, Salts.LENGTH, outCells);
+        } else {
+            publish(layout, outCells);
         }
-        layout.filler(t -> {
-            for (int i = 0; i < outCells.length; i++) {
-                t.set(pub[i], t.get(outCells[i]));
-            }
-        });
+        // The digests follow the public input and output in the instance column: weights, input, output.
+        if (hashes.weights != null) {
+            layout.beginLayer(HASH_WEIGHTS, "Poseidon2");
+            publish(layout, hashes.weights.digest());
+        }
+        if (hashes.input != null) {
+            layout.beginLayer(HASH_INPUT, "Poseidon2");
+            publish(layout, hashes.input.digest());
+        }
+        if (hashes.output != null) {
+            layout.beginLayer(HASH_OUTPUT, "Poseidon2");
+            publish(layout, hashes.output.digest());
+        }
 
         Layout.Built built = layout.build(model.name(), options.reservedRows(), options.minLogN(), options.maxLogN());
         List<LayerInfo> infos = new ArrayList<>();
         for (LayerAcc a : acc.values()) {
             infos.add(new LayerInfo(a.layer, a.op, a.steps, a.outputs, a.work));
         }
-        return new CompiledModel(model, options, layout, built, infos, inputCells, outCells, cells);
+        return new CompiledModel(model, options, layout, built, infos, inputCells, outCells, cells,
+                hashes.weights, hashes.input, hashes.output);
+    }
+
+    /**
+     * The message that hashed weights absorb (after the salt): every parameter tensor of the layer IR, in tensor
+     * order, each row-major, as signed integers at the parameter scale. {@code zkscope commit} hashes this natively.
+     */
+    public static long[] weightsMessage(QModel model) {
+        long total = 0;
+        for (int t = 0; t < model.tensorCount(); t++) {
+            if (model.isParam(t)) {
+                total += model.size(t);
+            }
+        }
+        if (total > Integer.MAX_VALUE - 64) {
+            throw new CompileException("model " + model.name() + " has " + total + " parameters, too many to hash");
+        }
+        long[] values = new long[(int) total];
+        int off = 0;
+        for (int t = 0; t < model.tensorCount(); t++) {
+            if (model.isParam(t)) {
+                long[] v = model.param(t);
+                System.arraycopy(v, 0, values, off, v.length);
+                off += v.length;
+            }
+        }
+        return values;
+    }
+
+    /** The weights commitment that a circuit with hashed weights publishes for {@code salt}, computed natively. */
+    public static long[] weightsCommitment(QModel model, long[] salt) {
+        long[] m = weightsMessage(model);
+        for (int i = 0; i < m.length; i++) {
+            m[i] = dev.zkscope.field.Goldilocks.fromSigned(m[i]);
+        }
+        return Poseidon2.hash(Poseidon2.DOMAIN_WEIGHTS, salt, m);
+    }
+
+    /** Copies cells into fresh instance cells, in order. */
+    private static void publish(Layout layout, Cell[] cells) {
+        Cell[] pub = InputGadget.placePublic(layout, cells.length);
+        for (int i = 0; i < cells.length; i++) {
+            layout.copy(cells[i], pub[i]);
+        }
+        layout.filler(t -> {
+            for (int i = 0; i < cells.length; i++) {
+                t.set(pub[i], t.get(cells[i]));
+            }
+        });
+    }
+
+    private static final class Hashes {
+        Poseidon2Gadget.Hashed weights;
+        Poseidon2Gadget.Hashed input;
+        Poseidon2Gadget.Hashed output;
     }
 
     private static final class LayerAcc {

@@ -6,8 +6,9 @@ import dev.zkscope.circuit.Witness;
  * A filled trace for one input.
  *
  * @param witness      advice and instance columns, as field elements
- * @param publicValues the instance column's used rows, signed: the public input (if public) then the output
- * @param output       the quantized model output (the public output), signed
+ * @param publicValues the instance column's used rows, signed: the public input (if public), the output (if public),
+ *                     then the digests of what is hashed ({@link CompiledModel#publicLayout()})
+ * @param output       the quantized model output (public, or private when hashed), signed
  */
 public record ModelWitness(Witness witness, long[] publicValues, long[] output) {
 

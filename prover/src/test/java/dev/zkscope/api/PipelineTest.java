@@ -149,7 +149,7 @@ class PipelineTest {
         int logN = prepared.compiled().circuit().logN();
         dev.zkscope.compile.CompileOptions o = prepared.settings().compile();
         Pipeline.Prepared padded = Pipeline.recompile(prepared, "mlp (padded)", new dev.zkscope.compile.CompileOptions(
-                o.innerCols(), o.weights(), o.input(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
+                o.innerCols(), o.weights(), o.input(), o.output(), o.reservedRows(), o.rangeCols(), o.limbBits(), o.fnLanes(),
                 logN + 1, Math.max(o.maxLogN(), logN + 1), o.inputAbsMax()), PhaseListener.NONE);
         assertThat(padded.name()).isEqualTo("mlp (padded)");
         assertThat(padded.quantized()).isSameAs(prepared.quantized());

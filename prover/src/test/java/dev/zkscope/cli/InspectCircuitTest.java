@@ -48,4 +48,26 @@ class InspectCircuitTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).doesNotContain("circuit (Plonkish");
     }
+
+    @Test
+    void hashedVisibility_showsTheHashRowsAsLayersOfTheirOwn() throws Exception {
+        CliTest.Run r = run("inspect", "../samples/mlp.onnx", "--json", "--weights-visibility", "hashed",
+                "--input-visibility", "hashed", "--output-visibility", "hashed");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode c = new ObjectMapper().readTree(r.out()).get("circuit");
+        long hashRows = 0;
+        for (JsonNode l : c.get("layers")) {
+            String name = l.get("layer").asText();
+            if (name.startsWith("hash ")) {
+                // 2,410 weights + 4 salt elements: 302 permutations of 13 rows, plus the final state row
+                if (name.equals("hash weights")) {
+                    assertThat(l.get("rows").asLong()).isEqualTo(302 * 13 + 1);
+                }
+                hashRows += l.get("rows").asLong();
+            }
+        }
+        assertThat(c.get("layers").findValuesAsText("layer")).contains("hash weights", "hash input", "hash output");
+        assertThat(hashRows).isLessThan(c.get("gadget_rows").asLong());
+        assertThat(run("inspect", "../samples/mlp.onnx", "--weights-visibility", "private").code()).isEqualTo(2);
+    }
 }

@@ -145,7 +145,7 @@ class ProveVerifyCliTest {
         ArtifactFiles.KeyFile kf = ArtifactFiles.decodeKey(Files.readAllBytes(vk));
         dev.zkscope.plonk.VerifyingKey key = dev.zkscope.plonk.VerifyingKey.fromBytes(kf.verifyingKey());
         int envelope = file.length - ArtifactFiles.decodeProof(file).proof().length;
-        assertThat(ArtifactFiles.verify(kf, key, ArtifactFiles.decodeProof(file), null).accepted()).isTrue();
+        assertThat(ArtifactFiles.verify(kf, key, ArtifactFiles.decodeProof(file)).accepted()).isTrue();
         for (int pos = 0; pos < envelope; pos++) {
             for (int bit = 0; bit < 8; bit++) {
                 byte[] bad = file.clone();
@@ -156,7 +156,7 @@ class ProveVerifyCliTest {
                 } catch (ArtifactFiles.FormatException e) {
                     continue;
                 }
-                assertThat(ArtifactFiles.verify(kf, key, pf, null).accepted()).as("byte %d bit %d", pos, bit).isFalse();
+                assertThat(ArtifactFiles.verify(kf, key, pf).accepted()).as("byte %d bit %d", pos, bit).isFalse();
             }
         }
     }
@@ -182,25 +182,88 @@ class ProveVerifyCliTest {
     }
 
     @Test
-    void privateWeights_commitmentIsPublishedAndChecked() throws Exception {
+    void hashedWeights_commitThenProveThenVerifyAgainstTheCommitment() throws Exception {
+        Path salt = tmp.resolve("mlp.salt");
+        CliTest.Run c = run("commit", "../samples/mlp.onnx", "--salt-file", salt.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(salt).exists();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("weights commitment: ([0-9a-f]{64})").matcher(c.out());
+        assertThat(m.find()).as(c.out()).isTrue();
+        String commitment = m.group(1);
+        // committing again with the same salt file gives the same commitment
+        assertThat(run("commit", "../samples/mlp.onnx", "--salt-file", salt.toString()).out()).contains(commitment);
+
         Path wp = tmp.resolve("w.proof");
         Path wvk = tmp.resolve("w.vk");
         Path wr = tmp.resolve("w.json");
         CliTest.Run p = run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out", wp.toString(),
-                "--vk", wvk.toString(), "--preset", "testing", "--no-predict", "--private-weights", "--report", wr.toString());
+                "--vk", wvk.toString(), "--preset", "testing", "--no-predict", "--warmup", "0",
+                "--weights-visibility", "hashed", "--salt-file", salt.toString(), "--report", wr.toString());
         assertThat(p.code()).as(p.err()).isZero();
         JsonNode rep = new ObjectMapper().readTree(wr.toFile());
-        String commitment = rep.get("weights_commitment").asText();
-        assertThat(rep.get("weights").asText()).isEqualTo("private");
-        assertThat(commitment).hasSize(64).isNotEqualTo("0".repeat(64));
+        assertThat(rep.get("weights").asText()).isEqualTo("hashed");
+        assertThat(rep.get("weights_commitment").asText()).isEqualTo(commitment);
         assertThat(p.out()).contains(commitment);
-        assertThat(run("verify", wp.toString(), "--vk", wvk.toString(), "--weights-commitment", commitment).code()).isZero();
+
+        CliTest.Run ok = run("verify", wp.toString(), "--vk", wvk.toString(), "--weights-commitment", commitment);
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("weights commitment: " + commitment + " (as required)");
         String other = (commitment.charAt(0) == '0' ? "1" : "0") + commitment.substring(1);
         CliTest.Run bad = run("verify", wp.toString(), "--vk", wvk.toString(), "--weights-commitment", other);
         assertThat(bad.code()).isEqualTo(1);
-        assertThat(bad.out()).startsWith("REJECTED: ").contains(commitment);
-        // the fixed-weights key of the same model does not accept the private-weights proof
+        assertThat(bad.out()).startsWith("REJECTED: the proof's weights commitment is " + commitment)
+                .contains("not the required " + other);
+        // a fixed-weights proof publishes no weights commitment: rejected when one is required
+        CliTest.Run none = run("verify", proof.toString(), "--vk", vk.toString(), "--weights-commitment", commitment);
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.out()).startsWith("REJECTED: a weights commitment was required");
+        // the fixed-weights key of the same model does not accept the hashed-weights proof
         assertThat(run("verify", wp.toString(), "--vk", vk.toString()).code()).isEqualTo(1);
+        // malformed commitments and missing salts are usage errors, in one line
+        assertBadInput(run("verify", wp.toString(), "--vk", wvk.toString(), "--weights-commitment", "xyz"),
+                "--weights-commitment");
+        assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                wp.toString(), "--weights-visibility", "hashed", "--no-predict"), "needs --salt-file");
+        assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                wp.toString(), "--private-weights", "--no-predict"), "--weights-visibility hashed");
+        assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                wp.toString(), "--weights-visibility", "secret", "--no-predict"), "must be one of fixed, hashed");
+        assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                wp.toString(), "--weights-visibility", "hashed", "--salt-file", tmp.resolve("none.salt").toString(),
+                "--no-predict"), "does not exist");
+        Files.writeString(tmp.resolve("bad.salt"), "not hex\n");
+        assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                wp.toString(), "--weights-visibility", "hashed", "--salt-file", tmp.resolve("bad.salt").toString(),
+                "--no-predict"), "64 hex digits");
+    }
+
+    @Test
+    void hashedInputAndOutput_commitmentsArePrintedAndPinned() throws Exception {
+        Path ip = tmp.resolve("io.proof");
+        Path ivk = tmp.resolve("io.vk");
+        Path isalt = tmp.resolve("in.salt");
+        assertThat(run("commit", "../samples/mlp.onnx", "--salt-file", isalt.toString()).code()).isZero();
+        CliTest.Run p = run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out", ip.toString(),
+                "--vk", ivk.toString(), "--preset", "testing", "--no-predict", "--warmup", "0",
+                "--input-visibility", "hashed", "--input-salt-file", isalt.toString(), "--output-visibility", "hashed");
+        assertThat(p.code()).as(p.err()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("input commitment \\(public, bound by the proof\\): "
+                + "([0-9a-f]{64})").matcher(p.out());
+        assertThat(m.find()).as(p.out()).isTrue();
+        String input = m.group(1);
+        CliTest.Run v = run("verify", ip.toString(), "--vk", ivk.toString(), "--input-commitment", input);
+        assertThat(v.code()).as(v.out() + v.err()).isZero();
+        assertThat(v.out()).contains("output: private, committed").contains("output commitment: ")
+                .doesNotContain("attested output");
+        String other = (input.charAt(5) == '0' ? "1" : "0");
+        other = input.substring(0, 5) + other + input.substring(6);
+        assertThat(run("verify", ip.toString(), "--vk", ivk.toString(), "--input-commitment", other).code()).isEqualTo(1);
+        // the same input and salt in a second proof: the same input commitment (a verifier pins it once)
+        CliTest.Run p2 = run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                tmp.resolve("io2.proof").toString(), "--preset", "testing", "--no-predict", "--warmup", "0",
+                "--input-visibility", "hashed", "--input-salt-file", isalt.toString(), "--output-visibility", "hashed");
+        assertThat(p2.code()).as(p2.err()).isZero();
+        assertThat(p2.out()).contains("input commitment (public, bound by the proof): " + input);
     }
 
     @Test

@@ -84,9 +84,9 @@ class LedgerTest {
     }
 
     @Test
-    void ledgerSumsToTraceUsage_cnnPrivateWeights() {
+    void ledgerSumsToTraceUsage_cnnHashedWeights() {
         CompiledModel cm = ModelCompiler.compile(TestModels.cnn(), CompileOptions.defaults().withInnerCols(3)
-                .withWeights(CompileOptions.Visibility.PRIVATE));
+                .withWeights(CompileOptions.Visibility.HASHED));
         assertLedgerMatchesTrace(cm, cm.witness(TestModels.input(36, 1)).witness());
         assertThat(cm.ledger().layer("conv").gates()).containsKey("dotv");
     }

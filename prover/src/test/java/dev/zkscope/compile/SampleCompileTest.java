@@ -73,14 +73,14 @@ class SampleCompileTest {
         }));
     }
 
-    /** Private weights (in their own columns) and a public input: still clean and bit for bit. */
+    /** Hashed weights (absorbed by the Poseidon2 rows) and a public input: still clean and bit for bit. */
     @TestFactory
-    Stream<DynamicTest> sample_privateWeightsPublicInput_checksClean() {
+    Stream<DynamicTest> sample_hashedWeightsPublicInput_checksClean() {
         return Stream.of("cnn_bn_pool", "attention").map(name -> DynamicTest.dynamicTest(name, () -> {
             SampleModels.Sample s = SampleModels.load(name);
             CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.auto()
-                    .withWeights(CompileOptions.Visibility.PRIVATE).withInput(CompileOptions.Visibility.PUBLIC));
-            assertThat(cm.weightColumns()).isNotEmpty();
+                    .withWeights(CompileOptions.Visibility.HASHED).withInput(CompileOptions.Visibility.PUBLIC));
+            assertThat(cm.ledger().layer(ModelCompiler.HASH_WEIGHTS).rows()).isPositive();
             ModelWitness w = cm.witness(s.quantizedInput(3), s.reference(3));
             assertThat(cm.check(w.witness())).isEmpty();
             assertThat(w.publicValues()).startsWith(s.quantizedInput(3));

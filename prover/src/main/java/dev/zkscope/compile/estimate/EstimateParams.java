@@ -25,7 +25,7 @@ public record EstimateParams(boolean privateWeights, int ezklInnerCols, int ezkl
     /** The defaults, with the weights' visibility of the compiled circuit the estimates are compared with. */
     public static EstimateParams forCircuit(dev.zkscope.compile.CompileOptions o) {
         EstimateParams d = defaults();
-        return new EstimateParams(o.weights() == dev.zkscope.compile.CompileOptions.Visibility.PRIVATE,
+        return new EstimateParams(o.weights() == dev.zkscope.compile.CompileOptions.Visibility.HASHED,
                 d.ezklInnerCols(), d.ezklDecompLegs(), d.ezklDecompBaseBits(), d.gkrRangeBits());
     }
 }

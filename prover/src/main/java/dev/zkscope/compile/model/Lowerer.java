@@ -10,8 +10,6 @@ public final class Lowerer {
     final long[] bounds;
     final QModel model;
     final boolean privateParams;
-    /** Rows per weight column when the layout has dedicated weight columns. */
-    public int weightRowsPerColumn = Integer.MAX_VALUE;
 
     public Lowerer(Layout layout, QModel model, Cell[][] cells, long[] bounds, boolean privateParams) {
         this.privateParams = privateParams;
@@ -31,15 +29,9 @@ public final class Lowerer {
         }
         Cell[] t = cells[s.tensor()];
         if (t == null && model.isParam(s.tensor())) {
+            // advice parameters that no hash placed (products of two activations whose weights are fixed)
             long[] values = model.param(s.tensor());
-            if (layout.weightColumns() > 0) {
-                t = new Cell[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    t[i] = layout.weightCell(weightRowsPerColumn);
-                }
-            } else {
-                t = dev.zkscope.compile.gadget.InputGadget.placePrivate(layout, values.length, "weights");
-            }
+            t = dev.zkscope.compile.gadget.InputGadget.placePrivate(layout, values.length, "weights");
             cells[s.tensor()] = t;
             final Cell[] placed = t;
             layout.filler(tr -> {
