@@ -1,6 +1,9 @@
 package dev.zkscope.ir;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +23,15 @@ public final class InputFiles {
     /** Files above this size are refused before reading. */
     public static final long MAX_BYTES = 256L << 20;
 
+    /**
+     * Strict reading: a key given twice in one object is refused (STRICT_DUPLICATE_DETECTION), and so is anything but
+     * white space after the first JSON value ({@link #read} asks for one more token), so that what the user meant and
+     * what is read cannot differ.
+     */
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private InputFiles() {}
 
@@ -40,14 +50,31 @@ public final class InputFiles {
             if (size > MAX_BYTES) {
                 throw new InputFileException("input file " + file + " is " + size + " bytes, above the 256 MiB limit");
             }
-            JsonNode n = JSON.readTree(file.toFile());
-            if (n == null || n.isMissingNode()) {
-                throw new InputFileException("input file " + file + " holds no JSON value");
+            try (JsonParser p = JSON.createParser(file.toFile())) {
+                JsonNode n = JSON.readTree(p);
+                if (n == null || n.isMissingNode()) {
+                    throw new InputFileException("input file " + file + " holds no JSON value");
+                }
+                JsonLocation end = p.currentLocation();
+                boolean trailing;
+                try {
+                    trailing = p.nextToken() != null;
+                } catch (JsonParseException e) {
+                    trailing = true;
+                }
+                if (trailing) {
+                    throw new InputFileException("input file " + file + " has content after its JSON value (line "
+                            + end.getLineNr() + ", column " + end.getColumnNr() + "); expected exactly one JSON object");
+                }
+                return n;
             }
-            return n;
         } catch (JsonParseException e) {
-            throw new InputFileException("input file " + file + " is not valid JSON (line " + e.getLocation().getLineNr()
+            String msg = String.valueOf(e.getOriginalMessage());
+            String what = msg.startsWith("Duplicate field") ? "repeats a key: " + msg.replace("Duplicate field", "field")
+                    : "is not valid JSON";
+            throw new InputFileException("input file " + file + " " + what + " (line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ")");
+
         } catch (IOException e) {
             throw new InputFileException("input file " + file + " cannot be read: " + String.valueOf(e.getMessage()).replace('\n', ' '));
         }

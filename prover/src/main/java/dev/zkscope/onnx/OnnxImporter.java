@@ -37,7 +37,14 @@ public final class OnnxImporter {
     /** Models needing more multiply-accumulates per inference are refused (far beyond what can be proved). */
     public static final long MAX_MACS = 1L << 36;
 
+    /** The newest default-domain opset known (ONNX 1.20); a model declaring a newer one is refused. */
+    public static final int MAX_OPSET = 25;
+
     private static final Pattern BATCH_NAME = Pattern.compile("(?i).*batch.*|n|b|bs|N|unk__\\d+|.*dynamic_axes.*");
+
+    private static final Map<Integer, String> ELEM_NAMES = Map.ofEntries(Map.entry(2, "uint8"), Map.entry(3, "int8"),
+            Map.entry(4, "uint16"), Map.entry(5, "int16"), Map.entry(9, "bool"), Map.entry(12, "uint32"),
+            Map.entry(13, "uint64"), Map.entry(14, "complex64"), Map.entry(15, "complex128"));
 
     private final OpRegistry registry = new OpRegistry();
 
@@ -137,9 +144,13 @@ public final class OnnxImporter {
                     opset = (int) Math.min(Integer.MAX_VALUE, o.getVersion());
                 }
             }
-            if (opset < 1 || opset > 100) {
+            if (opset < 1) {
                 throw fail("not an ONNX model: no valid opset_import for the default domain (found "
                         + model.getOpsetImportCount() + " opset entries)");
+            }
+            if (opset > MAX_OPSET) {
+                throw fail("the model declares opset " + opset + ", newer than the newest ONNX opset this importer "
+                        + "knows (" + MAX_OPSET + "); re-export it with opset_version " + MAX_OPSET + " or lower");
             }
             Onnx.GraphProto g = model.getGraph();
             if (g.getOutputCount() == 0) {
@@ -162,7 +173,7 @@ public final class OnnxImporter {
                 }
                 int[] shape = inputShape(v);
                 shapes.put(v.getName(), shape);
-                inputs.add(new Graph.Value(v.getName(), shape));
+                inputs.add(new Graph.Value(v.getName(), shape, inputType(v)));
             }
             for (Onnx.ValueInfoProto v : g.getValueInfoList()) {
                 declare(v);
@@ -229,10 +240,7 @@ public final class OnnxImporter {
                 throw fail("input '" + v.getName() + "' has no tensor shape; export the model with static input "
                         + "shapes (or a symbolic batch dimension)");
             }
-            int elem = v.getType().getTensorType().getElemType();
-            if (elem == 8) {
-                throw fail("input '" + v.getName() + "' is a string tensor; only numeric inputs are supported");
-            }
+            inputType(v);
             List<Onnx.TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
             int[] shape = new int[dims.size()];
             List<String> refused = new ArrayList<>();
@@ -260,6 +268,31 @@ public final class OnnxImporter {
                 throw fail("input '" + v.getName() + "' has " + Tensor.shapeString(shape) + ", more than 2^28 elements");
             }
             return shape;
+        }
+
+        /**
+         * The element type of a graph input: float types (float, double, float16, bfloat16) are read as floats; int32
+         * and int64 (token ids, indices) as integers. Others are refused by name: 8- and 16-bit integers mean a
+         * pre-quantized model, whose float original is what zkscope quantizes.
+         */
+        private Tensor.DType inputType(Onnx.ValueInfoProto v) throws ModelLoadException {
+            int elem = v.getType().getTensorType().getElemType();
+            switch (elem) {
+                case 1: case 10: case 11: case 16: case 0:
+                    return Tensor.DType.FLOAT;
+                case 6: case 7:
+                    return Tensor.DType.INT64;
+                case 8:
+                    throw fail("input '" + v.getName() + "' is a string tensor; only numeric inputs are supported");
+                case 2: case 3: case 4: case 5: case 12: case 13:
+                    throw fail("input '" + v.getName() + "' is " + ELEM_NAMES.getOrDefault(elem, "type " + elem)
+                            + ": a pre-quantized model; zkscope quantizes float models itself (inputs float, or int32/"
+                            + "int64 indices): export the float model");
+                default:
+                    throw fail("input '" + v.getName() + "' has element type "
+                            + ELEM_NAMES.getOrDefault(elem, String.valueOf(elem))
+                            + "; supported inputs are float (float32/64/16, bfloat16) and int32/int64 indices");
+            }
         }
 
         /** Shapes declared in value_info/outputs, used only after an unsupported node. */

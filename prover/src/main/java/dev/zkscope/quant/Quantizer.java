@@ -23,6 +23,13 @@ public final class Quantizer {
 
     public Quantizer(Graph graph, int inputScale, int paramScale) {
         graph.requireSupported("quantization");
+        for (Graph.Value v : graph.inputs()) {
+            if (v.isInteger()) {
+                throw new UnsupportedModelException("fixed-point quantization cannot handle integer input '" + v.name()
+                        + "' (token ids or indices): look-ups by run-time indices are not in the circuit yet; float "
+                        + "inference (zkscope infer without --quantized) runs it");
+            }
+        }
         this.graph = graph;
         this.s = inputScale;
         this.sp = paramScale;
