@@ -113,7 +113,8 @@ public final class ProveCommand implements Callable<Integer> {
             co = co.withWeights(CompileOptions.Visibility.PRIVATE);
         }
         Pipeline.Settings settings = new Pipeline.Settings(model.quantOptions(), co, params);
-        Pipeline.Prepared prepared = Pipeline.prepare(Pipeline.modelName(model.model), g, samples.inputs(), settings, PhaseListener.NONE);
+        Pipeline.Prepared prepared = Pipeline.prepare(Pipeline.modelName(model.model), g, samples.inputs(), settings,
+                ModelOptions.progress(err));
         CostModel cm = null;
         if (!noPredict) {
             if (CostModel.cached() == null) {

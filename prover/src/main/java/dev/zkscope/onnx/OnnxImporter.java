@@ -122,6 +122,8 @@ public final class OnnxImporter {
         private final Map<String, int[]> declaredShapes = new HashMap<>();
         private final Map<String, String> unknownShapeCause = new HashMap<>();
         private final List<Node> nodes = new ArrayList<>();
+        /** Symbolic dimension names bound through --shape. */
+        private final Map<String, Integer> boundByShape = new HashMap<>();
         private int opset;
 
         Build(Path file, Onnx.ModelProto model, ImportOptions options) {
@@ -166,6 +168,7 @@ public final class OnnxImporter {
                     throw fail(e.getMessage());
                 }
             }
+            bindUserShapes(g);
             List<Graph.Value> inputs = new ArrayList<>();
             for (Onnx.ValueInfoProto v : g.getInputList()) {
                 if (weights.containsKey(v.getName())) {
@@ -242,6 +245,11 @@ public final class OnnxImporter {
             }
             inputType(v);
             List<Onnx.TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+            int[] given = options.shapes().get(v.getName());
+            if (given != null && given.length != dims.size()) {
+                throw fail("--shape " + v.getName() + " gives " + given.length + " dimensions but input '" + v.getName()
+                        + "' has " + dims.size() + " (" + describeDims(dims) + ")");
+            }
             int[] shape = new int[dims.size()];
             List<String> refused = new ArrayList<>();
             for (int i = 0; i < shape.length; i++) {
@@ -251,18 +259,34 @@ public final class OnnxImporter {
                         throw fail("input '" + v.getName() + "' has absurd dimension " + d.getDimValue());
                     }
                     shape[i] = (int) d.getDimValue();
-                } else if (d.hasDimParam() && BATCH_NAME.matcher(d.getDimParam()).matches()) {
-                    shape[i] = options.batch();
+                    if (given != null && given[i] != shape[i]) {
+                        throw fail("--shape " + v.getName() + " gives " + given[i] + " on axis " + i + " but the model "
+                                + "fixes it to " + shape[i] + " (" + describeDims(dims) + ")");
+                    }
+                } else if (given != null) {
+                    shape[i] = given[i];
+                } else if (d.hasDimParam() && symbolValue(d.getDimParam()) != null) {
+                    shape[i] = symbolValue(d.getDimParam());
                 } else if (!d.hasDimParam() && i == 0) {
                     shape[i] = options.batch();
                 } else {
-                    refused.add(d.hasDimParam() ? "'" + d.getDimParam() + "' (axis " + i + ")" : "axis " + i
-                            + " (value " + d.getDimValue() + ")");
+                    refused.add(d.hasDimParam() ? "'" + d.getDimParam() + "' (axis " + i + ")" : "an unnamed dimension "
+                            + "(axis " + i + ")");
                 }
             }
             if (!refused.isEmpty()) {
-                throw fail("input '" + v.getName() + "' has symbolic dimensions that are not a batch: "
-                        + String.join(", ", refused) + "; zkscope needs static shapes: re-export with fixed sizes");
+                Onnx.TensorShapeProto.Dimension first = null;
+                for (Onnx.TensorShapeProto.Dimension d : dims) {
+                    if (d.hasDimParam() && symbolValue(d.getDimParam()) == null) {
+                        first = d;
+                        break;
+                    }
+                }
+                String how = first != null ? "--dim " + first.getDimParam() + "=VALUE (for example --dim "
+                        + first.getDimParam() + "=1) or --shape " + v.getName() + "=" + example(dims)
+                        : "--shape " + v.getName() + "=" + example(dims);
+                throw fail("input '" + v.getName() + "' has symbolic dimensions with no value: " + String.join(", ", refused)
+                        + "; zkscope needs static shapes: set them with " + how);
             }
             if (Tensor.elementCount(shape) > Tensor.MAX_ELEMENTS) {
                 throw fail("input '" + v.getName() + "' has " + Tensor.shapeString(shape) + ", more than 2^28 elements");
@@ -295,6 +319,89 @@ public final class OnnxImporter {
             }
         }
 
+        /** The value of a symbolic dimension: --dim, else bound by a --shape, else the batch size for batch names. */
+        private Integer symbolValue(String name) {
+            Integer v = options.dims().get(name);
+            if (v == null) {
+                v = boundByShape.get(name);
+            }
+            if (v == null && BATCH_NAME.matcher(name).matches()) {
+                v = options.batch();
+            }
+            return v;
+        }
+
+        private String describeDims(List<Onnx.TensorShapeProto.Dimension> dims) {
+            StringBuilder b = new StringBuilder("[");
+            for (int i = 0; i < dims.size(); i++) {
+                Onnx.TensorShapeProto.Dimension d = dims.get(i);
+                b.append(i == 0 ? "" : ",").append(d.hasDimValue() && d.getDimValue() > 0 ? String.valueOf(d.getDimValue())
+                        : d.hasDimParam() ? d.getDimParam() : "?");
+            }
+            return b.append(']').toString();
+        }
+
+        /** A --shape value to show: the static dimensions, with 1 in place of every symbolic one. */
+        private String example(List<Onnx.TensorShapeProto.Dimension> dims) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < dims.size(); i++) {
+                Onnx.TensorShapeProto.Dimension d = dims.get(i);
+                Integer sym = d.hasDimParam() ? symbolValue(d.getDimParam()) : null;
+                b.append(i == 0 ? "" : ",").append(d.hasDimValue() && d.getDimValue() > 0 ? String.valueOf(d.getDimValue())
+                        : sym != null ? String.valueOf(sym) : "1");
+            }
+            return b.toString();
+        }
+
+        /**
+         * Before the inputs are read: symbolic names of inputs given whole by --shape are bound to the given values
+         * (so another input or a declared shape with the same name agrees); a --dim or --shape naming nothing in the
+         * model is refused with what the model has.
+         */
+        private void bindUserShapes(Onnx.GraphProto g) throws ModelLoadException {
+            java.util.Set<String> symbols = new java.util.LinkedHashSet<>();
+            java.util.Set<String> inputNames = new java.util.LinkedHashSet<>();
+            for (Onnx.ValueInfoProto v : g.getInputList()) {
+                if (weights.containsKey(v.getName())) {
+                    continue;
+                }
+                inputNames.add(v.getName());
+                if (!v.hasType() || !v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
+                    continue;
+                }
+                List<Onnx.TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+                int[] given = options.shapes().get(v.getName());
+                for (int i = 0; i < dims.size(); i++) {
+                    Onnx.TensorShapeProto.Dimension d = dims.get(i);
+                    if (!d.hasDimParam() || d.getDimParam().isEmpty()) {
+                        continue;
+                    }
+                    symbols.add(d.getDimParam());
+                    if (given != null && i < given.length && given.length == dims.size()) {
+                        Integer before = boundByShape.putIfAbsent(d.getDimParam(), given[i]);
+                        Integer dim = options.dims().get(d.getDimParam());
+                        if ((before != null && before != given[i]) || (dim != null && dim != given[i])) {
+                            throw fail("symbolic dimension '" + d.getDimParam() + "' is given two values ("
+                                    + (dim != null ? dim : before) + " and " + given[i] + " by --shape "
+                                    + v.getName() + ")");
+                        }
+                    }
+                }
+            }
+            for (String name : options.dims().keySet()) {
+                if (!symbols.contains(name)) {
+                    throw fail("--dim " + name + ": the model's inputs have no symbolic dimension '" + name + "'"
+                            + (symbols.isEmpty() ? " (they have none)" : " (they have: " + String.join(", ", symbols) + ")"));
+                }
+            }
+            for (String name : options.shapes().keySet()) {
+                if (!inputNames.contains(name)) {
+                    throw fail("--shape " + name + ": the model has no input '" + name + "' (its inputs: "
+                            + String.join(", ", inputNames) + ")");
+                }
+            }
+        }
+
         /** Shapes declared in value_info/outputs, used only after an unsupported node. */
         private void declare(Onnx.ValueInfoProto v) {
             if (!v.hasType() || !v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
@@ -306,8 +413,8 @@ public final class OnnxImporter {
                 Onnx.TensorShapeProto.Dimension d = dims.get(i);
                 if (d.hasDimValue() && d.getDimValue() > 0 && d.getDimValue() <= Tensor.MAX_ELEMENTS) {
                     s[i] = (int) d.getDimValue();
-                } else if (d.hasDimParam() && BATCH_NAME.matcher(d.getDimParam()).matches()) {
-                    s[i] = options.batch();
+                } else if (d.hasDimParam() && symbolValue(d.getDimParam()) != null) {
+                    s[i] = symbolValue(d.getDimParam());
                 } else {
                     return;
                 }
