@@ -8,6 +8,8 @@ row). The .onnx/.json/.npy files are generated, not committed (see .gitignore). 
 - lenet5: LeNet-5 on 1x32x32 (61.7k parameters, 0.42M MACs);
 - resnet8: a CIFAR ResNet-8 (3 stages of one basic block, 16/32/64 channels, 1x3x32x32; 78k parameters, 12M MACs),
   BatchNorm folded into the convs by the eval-mode export;
+- resnet18: ResNet-18 at 1x3x224x224 (11.7M parameters, 1.8G MACs), written out here (torchvision's layout: a 7x7
+  stem, max pool, 4 stages of 2 basic blocks, 64..512 channels), no torchvision needed;
 - gpt2tiny: a 2-layer GPT decoder (d=64, 4 heads, 16 tokens, vocabulary 256) taking int64 token ids `input_ids`, opset
   14 (LayerNorm decomposed, the causal mask as Where).
 """
@@ -54,6 +56,26 @@ class Block(nn.Module):
         y = F.relu(self.bn1(self.conv1(x)))
         y = self.bn2(self.conv2(y))
         return F.relu(y + (x if self.short is None else self.short(x)))
+
+
+class ResNet18(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        chans = [64, 128, 256, 512]
+        layers = []
+        cin = 64
+        for i, c in enumerate(chans):
+            layers.append(nn.Sequential(Block(cin, c, 1 if i == 0 else 2), Block(c, c, 1)))
+            cin = c
+        self.layers = nn.Sequential(*layers)
+        self.fc = nn.Linear(512, 1000)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 3, 2, 1)
+        x = self.layers(x)
+        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
 
 
 class ResNet8(nn.Module):
@@ -141,6 +163,7 @@ def main():
             m.running_mean.uniform_(-0.1, 0.1)
             m.running_var.uniform_(0.5, 1.5)
     export("resnet8", r, torch.rand(1, 3, 32, 32), torch.rand(16, 1, 3, 32, 32))
+    export("resnet18", ResNet18(), torch.rand(1, 3, 224, 224), torch.rand(2, 1, 3, 224, 224))
     export("gpt2tiny", GptTiny(), torch.randint(0, 256, (1, 16)), torch.randint(0, 256, (16, 1, 16)),
            input_name="input_ids")
 

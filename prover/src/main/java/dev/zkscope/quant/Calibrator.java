@@ -34,6 +34,9 @@ public final class Calibrator {
         return calibrate(graph, samples, options, PhaseListener.NONE);
     }
 
+    /** Float output values kept across scale candidates at most (128 MiB). */
+    static final long KEEP_OUTPUTS = 1L << 24;
+
     /** The phase name under which calibration reports its progress. */
     public static final String PHASE = "calibrate";
 
@@ -53,9 +56,23 @@ public final class Calibrator {
         Progress progress = new Progress(listener, (long) samples.size() * (2 + 2L * candidateCount));
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
+        // The float outputs do not depend on the scales: computed once, every candidate is measured against them
+        // (unless keeping them would take more than KEEP_OUTPUTS doubles; then each measurement recomputes them).
+        List<List<Tensor>> floatOutputs = new ArrayList<>();
+        long kept = 0;
         for (List<Tensor> in : samples) {
             progress.step();
-            for (double v : fe.run(in).get(0).data()) {
+            List<Tensor> f = fe.run(in);
+            for (Tensor t : f) {
+                kept += t.size();
+            }
+            if (floatOutputs != null) {
+                floatOutputs.add(f);
+                if (kept > KEEP_OUTPUTS) {
+                    floatOutputs = null;
+                }
+            }
+            for (double v : f.get(0).data()) {
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
@@ -82,7 +99,7 @@ public final class Calibrator {
             FidelityReport rep;
             try {
                 observed = observe(open, samples, progress);
-                rep = FidelityReport.measure(graph, open, samples, progress::step);
+                rep = FidelityReport.measure(graph, open, samples, floatOutputs, progress::step);
             } catch (BadInputException e) {
                 log.add("s=" + s + ", sp=" + sp + ": " + e.getMessage());
                 continue;
@@ -106,7 +123,7 @@ public final class Calibrator {
         }
         QuantizedGraph q = best.withRanges(widen(best, bestRanges, options.rangeMargin()));
         progress.lastPass(samples.size());
-        Calibration c = new Calibration(q, FidelityReport.measure(graph, q, samples, progress::step), log);
+        Calibration c = new Calibration(q, FidelityReport.measure(graph, q, samples, floatOutputs, progress::step), log);
         progress.finish();
         return c;
     }

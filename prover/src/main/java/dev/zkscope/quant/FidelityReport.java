@@ -27,7 +27,17 @@ public record FidelityReport(int inputs, double maxAbsError, double meanAbsError
 
     /** As {@link #measure(Graph, QuantizedGraph, List)}, calling {@code beforeEach} before each input's inference. */
     public static FidelityReport measure(Graph graph, QuantizedGraph q, List<List<Tensor>> inputs, Runnable beforeEach) {
-        FloatEvaluator fe = new FloatEvaluator(graph);
+        return measure(graph, q, inputs, null, beforeEach);
+    }
+
+    /**
+     * As {@link #measure(Graph, QuantizedGraph, List, Runnable)} with the float outputs of each input already known
+     * ({@code floatOutputs.get(i)} for {@code inputs.get(i)}; null: computed here). Calibration computes them once
+     * and measures every scale candidate against them.
+     */
+    public static FidelityReport measure(Graph graph, QuantizedGraph q, List<List<Tensor>> inputs,
+                                         List<List<Tensor>> floatOutputs, Runnable beforeEach) {
+        FloatEvaluator fe = floatOutputs == null ? new FloatEvaluator(graph) : null;
         QuantizedEvaluator qe = new QuantizedEvaluator(q, QuantizedEvaluator.RangeMode.CLAMP);
         double max = 0;
         double sum = 0;
@@ -36,9 +46,10 @@ public record FidelityReport(int inputs, double maxAbsError, double meanAbsError
         long agree = 0;
         long clamped = 0;
         int classes = 0;
-        for (List<Tensor> in : inputs) {
+        for (int k = 0; k < inputs.size(); k++) {
+            List<Tensor> in = inputs.get(k);
             beforeEach.run();
-            List<Tensor> f = fe.run(in);
+            List<Tensor> f = floatOutputs == null ? fe.run(in) : floatOutputs.get(k);
             QuantizedEvaluator.Result r = qe.run(in);
             clamped += r.clampedLookups();
             List<Tensor> qo = r.dequantizedOutputs();
