@@ -146,6 +146,54 @@ final class Kernels {
         return Tensor.of(shape, out, ints ? Tensor.DType.INT64 : Tensor.DType.FLOAT);
     }
 
+    static Tensor compare(Op.CompareKind kind, Tensor a, Tensor b) {
+        int[] shape = Shapes.broadcast(List.of(a.shape(), b.shape()));
+        double[] out = new double[Tensor.checkedSize(shape)];
+        double[] ad = a.data();
+        double[] bd = b.data();
+        Walker w = new Walker(shape, Shapes.broadcastStrides(a.shape(), shape), Shapes.broadcastStrides(b.shape(), shape));
+        for (int i = 0; i < out.length; i++) {
+            double x = ad[w.offsets[0]];
+            double y = bd[w.offsets[1]];
+            boolean r;
+            switch (kind) {
+                case EQUAL: r = x == y; break;
+                case LESS: r = x < y; break;
+                case GREATER: r = x > y; break;
+                case LESS_OR_EQUAL: r = x <= y; break;
+                case GREATER_OR_EQUAL: r = x >= y; break;
+                default: throw new AssertionError(kind);
+            }
+            out[i] = r ? 1 : 0;
+            w.next();
+        }
+        return Tensor.of(shape, out, Tensor.DType.INT64);
+    }
+
+    static Tensor not(Tensor x) {
+        double[] d = x.data();
+        double[] out = new double[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = d[i] == 0 ? 1 : 0;
+        }
+        return Tensor.of(x.shape(), out, Tensor.DType.INT64);
+    }
+
+    static Tensor where(Tensor c, Tensor x, Tensor y) {
+        int[] shape = Shapes.broadcast(List.of(c.shape(), x.shape(), y.shape()));
+        double[] out = new double[Tensor.checkedSize(shape)];
+        double[] cd = c.data();
+        double[] xd = x.data();
+        double[] yd = y.data();
+        Walker w = new Walker(shape, Shapes.broadcastStrides(c.shape(), shape), Shapes.broadcastStrides(x.shape(), shape),
+                Shapes.broadcastStrides(y.shape(), shape));
+        for (int i = 0; i < out.length; i++) {
+            out[i] = cd[w.offsets[0]] != 0 ? xd[w.offsets[1]] : yd[w.offsets[2]];
+            w.next();
+        }
+        return Tensor.of(shape, out, x.isInteger() && y.isInteger() ? Tensor.DType.INT64 : Tensor.DType.FLOAT);
+    }
+
     static Tensor unary(Op.Unary op, Tensor x) {
         double[] d = x.data();
         double[] out = new double[d.length];

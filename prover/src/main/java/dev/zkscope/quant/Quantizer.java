@@ -224,6 +224,10 @@ public final class Quantizer {
                 || op instanceof Op.Slice || op instanceof Op.Split || op instanceof Op.Identity) {
             return passThrough(n, "data movement");
         }
+        if (op instanceof Op.Compare || op instanceof Op.Not || op instanceof Op.Where || op instanceof Op.Expand) {
+            throw refuse(op.kind() + " on run-time values has no fixed-point form (nor circuit gadget) yet: it runs in "
+                    + "float inference, and folds away at import when its inputs are constants (e.g. a causal mask)");
+        }
         throw refuse("no fixed-point form for " + op.kind());
     }
 
