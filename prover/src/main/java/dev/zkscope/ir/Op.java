@@ -18,7 +18,7 @@ import java.util.List;
 public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.PRelu, Op.Conv, Op.Pool, Op.Softmax,
         Op.BatchNorm, Op.LayerNorm, Op.Reduce, Op.Reshape, Op.Transpose, Op.Concat, Op.Slice, Op.Split, Op.Pad,
         Op.Identity, Op.Cast, Op.Gather, Op.ShapeOf, Op.ConstantOfShape, Op.Compare, Op.Not, Op.Where, Op.Expand,
-        Op.Unsupported {
+        Op.Trilu, Op.Unsupported {
 
     /** Output shapes from input shapes; throws IllegalArgumentException when the inputs do not fit the op. */
     List<int[]> outputShapes(List<int[]> in);
@@ -195,6 +195,36 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         @Override
         public String toString() {
             return "Expand" + Arrays.toString(shape);
+        }
+    }
+
+    /**
+     * Trilu: the upper (j - i >= k) or lower (j - i <= k) triangle of each matrix of the last two axes, zeros
+     * elsewhere; k constant (read at import). PyTorch exports torch.tril/triu (causal masks) as this.
+     */
+    record Trilu(boolean upper, long k) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Trilu takes its data input (k is constant)");
+            require(in.get(0).length >= 2, "Trilu needs a tensor of rank >= 2");
+            return one(in.get(0).clone());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            int[] s = x.shape();
+            int rows = s[s.length - 2];
+            int cols = s[s.length - 1];
+            double[] d = x.data();
+            double[] out = new double[d.length];
+            for (int i = 0; i < d.length; i++) {
+                long r = (i / cols) % rows;
+                long c = i % cols;
+                boolean keep = upper ? c - r >= k : c - r <= k;
+                out[i] = keep ? d[i] : 0;
+            }
+            return List.of(Tensor.of(s, out, x.dtype()));
         }
     }
 

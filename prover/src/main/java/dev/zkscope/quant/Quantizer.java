@@ -224,7 +224,8 @@ public final class Quantizer {
                 || op instanceof Op.Slice || op instanceof Op.Split || op instanceof Op.Identity) {
             return passThrough(n, "data movement");
         }
-        if (op instanceof Op.Compare || op instanceof Op.Not || op instanceof Op.Where || op instanceof Op.Expand) {
+        if (op instanceof Op.Compare || op instanceof Op.Not || op instanceof Op.Where || op instanceof Op.Expand
+                || op instanceof Op.Trilu) {
             throw refuse(op.kind() + " on run-time values has no fixed-point form (nor circuit gadget) yet: it runs in "
                     + "float inference, and folds away at import when its inputs are constants (e.g. a causal mask)");
         }

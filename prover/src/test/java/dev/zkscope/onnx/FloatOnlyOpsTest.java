@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Ops that real exports use and that run in float inference only for now (Where, Equal, Less, Greater, LessOrEqual,
- * GreaterOrEqual, Not, Expand): each checked against ONNX Runtime like {@link OrtConformanceTest} (boolean results
+ * GreaterOrEqual, Not, Expand, Trilu): each checked against ONNX Runtime like {@link OrtConformanceTest} (boolean results
  * cast back to float, as ORT returns bools), refused by name by the quantizer on run-time values, and folded to a
  * constant at import when their inputs are constants (a causal mask).
  */
@@ -37,7 +37,11 @@ class FloatOnlyOpsTest {
                     .op("Not", "nge", in("ge")).op("Cast", "y1", in("le"), attr("to", 1L))
                     .op("Cast", "y2", in("nge"), attr("to", 1L)).output("y1").output("y2"), -2, 2),
             new OpCases.Case("Expand to a constant shape", () -> TestModels.opset(13).input("a", 3, 1)
-                    .initLongs("s", 2, 1, 4).op("Expand", "y", in("a", "s")).output("y"), -2, 2));
+                    .initLongs("s", 2, 1, 4).op("Expand", "y", in("a", "s")).output("y"), -2, 2),
+            new OpCases.Case("Trilu lower, k = 1", () -> TestModels.opset(14).input("a", 2, 3, 4).initLongs("k", 1)
+                    .op("Trilu", "y", in("a", "k"), attr("upper", 0L)).output("y"), -2, 2),
+            new OpCases.Case("Trilu upper, default k", () -> TestModels.opset(14).input("a", 4, 3)
+                    .op("Trilu", "y", in("a")).output("y"), -2, 2));
 
     @TestFactory
     Stream<DynamicTest> floatEvaluator_matchesOnnxRuntime() {
