@@ -32,8 +32,10 @@ public record Window(int h, int w, int kh, int kw, int sh, int sw, int ph, int p
      * (flat NCHW input indices), times the weights {@code w[...]} at the same positions (flat weight indices; pools
      * have none), in the order (input channel, kernel row, kernel column). {@code padded[o]} counts the kernel
      * positions inside the explicitly padded input (the divisor of an average pool with count_include_pad).
-     * Positions in the padding read nothing. The float and the quantized evaluators and the circuit lowering all
-     * iterate these taps, so the three agree on every window by construction.
+     * Positions in the padding read nothing. The circuit lowering and the pools iterate these taps; the Conv kernels of
+     * the float and the quantized evaluators gather the same windows through {@link #colIndex} (one index array per
+     * group instead of one entry per multiply-add), and {@code ConvKernelsTest} and {@code IntegerKernelsTest} check on
+     * seeded random geometries that both equal the sum over these taps.
      */
     public record Taps(int[] start, int[] x, int[] w, int[] padded) {
         public int outputs() {
