@@ -317,7 +317,7 @@ public final class InputFiles {
          * that the figures were measured on random inputs rather than the model's data.
          */
         public String describe() {
-            return source + " (" + inputs.size() + " inputs" + (synthetic ? "; SYNTHETIC: the fidelity below is measured "
+            return source + " (" + inputs.size() + " inputs" + (synthetic ? "; SYNTHETIC: these fidelity figures are measured "
                     + "on random inputs, not on the model's data; give --calibration FILE" : "") + ")";
         }
     }
