@@ -10,7 +10,8 @@ import java.util.stream.IntStream;
  * {@value #ROWS} rows by {@value #COLS} columns; tiles run in parallel (the common fork-join pool) when the product
  * has at least {@value #PARALLEL_WORK} multiply-adds. Inside a tile the loop runs i, then blocks of {@value #KB} of the
  * k index, then j innermost over contiguous rows of b and c, so that a block of b (KB x COLS doubles, 512 KiB) stays
- * in the L2 cache while the tile's rows pass over it, and the j loop is a stream the JIT vectorizes.
+ * in the L2 cache while the tile's rows pass over it; the j loop adds four k steps at once (one load and store of c
+ * per four products) and is a stream the JIT vectorizes.
  *
  * <p>The long version is exact only if no partial sum can overflow: callers check {@link #fitsLong} (or an equivalent
  * bound) first. Every partial sum of {@code sum_t a_it * b_tj} is bounded by {@code sum_t |a_it| |b_tj|}, whatever the
@@ -40,7 +41,22 @@ public final class MatKernels {
                 for (int i = i0; i < i1; i++) {
                     int ci = cOff + i * n;
                     int ai = aOff + i * k;
-                    for (int q = kk; q < k1; q++) {
+                    int q = kk;
+                    // Four k steps per pass over the row of c: one load and one store of c per four products.
+                    for (; q + 3 < k1; q += 4) {
+                        double a0 = a[ai + q];
+                        double a1 = a[ai + q + 1];
+                        double a2 = a[ai + q + 2];
+                        double a3 = a[ai + q + 3];
+                        int b0 = bOff + q * n;
+                        int b1 = b0 + n;
+                        int b2 = b1 + n;
+                        int b3 = b2 + n;
+                        for (int j = j0; j < j1; j++) {
+                            c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                        }
+                    }
+                    for (; q < k1; q++) {
                         double av = a[ai + q];
                         int bq = bOff + q * n;
                         for (int j = j0; j < j1; j++) {
@@ -68,11 +84,22 @@ public final class MatKernels {
                 for (int i = i0; i < i1; i++) {
                     int ci = cOff + i * n;
                     int ai = aOff + i * k;
-                    for (int q = kk; q < k1; q++) {
-                        long av = a[ai + q];
-                        if (av == 0) {
-                            continue;
+                    int q = kk;
+                    for (; q + 3 < k1; q += 4) {
+                        long a0 = a[ai + q];
+                        long a1 = a[ai + q + 1];
+                        long a2 = a[ai + q + 2];
+                        long a3 = a[ai + q + 3];
+                        int b0 = bOff + q * n;
+                        int b1 = b0 + n;
+                        int b2 = b1 + n;
+                        int b3 = b2 + n;
+                        for (int j = j0; j < j1; j++) {
+                            c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
                         }
+                    }
+                    for (; q < k1; q++) {
+                        long av = a[ai + q];
                         int bq = bOff + q * n;
                         for (int j = j0; j < j1; j++) {
                             c[ci + j] += av * b[bq + j];
