@@ -147,6 +147,34 @@ public final class MatKernels {
         }
     }
 
+    /** 2^53: every integer of at most this magnitude is a double, and so is every sum and product that stays below. */
+    public static final long EXACT_DOUBLE = 1L << 53;
+
+    /**
+     * True when {@code xMax * rowAbsSum + biasMax <= 2^53}: then an integer product computed in doubles is exact,
+     * since every product and every partial sum (bias included, in any order) is an integer of magnitude at most
+     * 2^53, which a double holds exactly (Java does not fuse a multiply and an add unless asked, so each product is
+     * rounded on its own, and exactly). The double product vectorizes where the long one does not (no 64-bit vector
+     * multiply below AVX-512), so the quantized kernels use it whenever this holds, which it does at usual scales
+     * (2^9 activations times 2^9 weights over 4,608 taps is about 2^32).
+     */
+    public static boolean fitsExactDouble(long xMax, long rowAbsSum, long biasMax) {
+        try {
+            return Math.addExact(Math.multiplyExact(xMax, rowAbsSum), biasMax) <= EXACT_DOUBLE;
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
+    /** The values as doubles (exact for |v| <= 2^53). */
+    public static double[] toDoubles(long[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
     /**
      * The largest sum of |w| over one row of {@code rows} consecutive rows of length {@code len}; Long.MAX_VALUE when
      * a sum does not fit a long (no bound).

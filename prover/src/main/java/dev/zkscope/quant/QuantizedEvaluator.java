@@ -280,9 +280,10 @@ public final class QuantizedEvaluator {
 
     /**
      * Numpy matmul of integer tensors: the accumulators, no rescale. Exact: when max|a| times the largest column sum
-     * of |b| fits a long, no partial sum can overflow (see {@link MatKernels}) and the unchecked blocked product runs;
-     * otherwise every product and sum is checked and an overflow is an ArithmeticException (reported by the caller
-     * as a fixed-point overflow at the node).
+     * of |b| is at most 2^53 the blocked product runs in doubles (exact, see {@link MatKernels#fitsExactDouble});
+     * when it fits a long, in unchecked longs (no partial sum can overflow, see {@link MatKernels}); otherwise every
+     * product and sum is checked and an overflow is an ArithmeticException (reported by the caller as a fixed-point
+     * overflow at the node).
      */
     static long[] matmul(QTensor a, QTensor b) {
         int[] as = a.shape().length == 1 ? new int[] {1, a.shape()[0]} : a.shape();
@@ -303,7 +304,20 @@ public final class QuantizedEvaluator {
         for (int p = 0; p < bd.length / Math.max(1, k * n); p++) {
             colSum = Math.max(colSum, MatKernels.maxColAbsSum(bd, p * k * n, k, n));
         }
-        if (MatKernels.fitsLong(MatKernels.maxAbs(ad), colSum, 0)) {
+        long aMax = MatKernels.maxAbs(ad);
+        if (MatKernels.fitsExactDouble(aMax, colSum, 0)) {
+            double[] af = MatKernels.toDoubles(ad);
+            double[] bf = MatKernels.toDoubles(bd);
+            double[] of = new double[out.length];
+            boolean outer = nb > 1 && (long) m * k * n < MatKernels.PARALLEL_WORK;
+            MatKernels.run(nb, (long) nb * m * k * n, outer, p -> MatKernels.gemm(af, ai[p] * m * k, bf, bi[p] * k * n,
+                    of, p * m * n, m, k, n, !outer));
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (long) of[i];
+            }
+            return out;
+        }
+        if (MatKernels.fitsLong(aMax, colSum, 0)) {
             boolean outer = nb > 1 && (long) m * k * n < MatKernels.PARALLEL_WORK;
             MatKernels.run(nb, (long) nb * m * k * n, outer, p -> MatKernels.gemm(ad, ai[p] * m * k, bd, bi[p] * k * n,
                     out, p * m * n, m, k, n, !outer));
@@ -336,10 +350,12 @@ public final class QuantizedEvaluator {
     }
 
     /**
-     * Conv as in the float kernel (im2col per image and group, then a matrix product), in exact long arithmetic.
-     * Overflow is impossible by construction on the fast path: it runs only when max|x| times the largest sum of |W|
-     * over one output channel's weights, plus max|B|, fits a long, which bounds every partial sum of every output.
-     * Otherwise (scales or inputs far too large) the checked per-tap loop runs and an overflow is reported.
+     * Conv as in the float kernel (im2col per image and group, then a matrix product), exactly. Let bound = max|x|
+     * times the largest sum of |W| over one output channel's weights, plus max|B|: it bounds every partial sum of every
+     * output, in any order. bound <= 2^53: the product runs in doubles, exact (see
+     * {@link MatKernels#fitsExactDouble}) and vectorized; bound < 2^63: in unchecked longs, where overflow is
+     * impossible by construction; otherwise (scales or inputs far too large) the checked per-tap loop runs and an
+     * overflow is reported.
      */
     private QTensor conv(QNode n, Op.Conv op, QTensor x) {
         return new QTensor(n.node().outputShape(), convAccumulators(op, x, n.param("W").tensor(),
@@ -363,8 +379,10 @@ public final class QuantizedEvaluator {
         long[] out = new long[(int) Tensor.elementCount(os)];
         int[] idx = g.colIndex(cg);
         int kLen = idx.length / Math.max(1, positions);
-        boolean fits = MatKernels.fitsLong(MatKernels.maxAbs(xd), MatKernels.maxRowAbsSum(w, 0, m, kLen),
-                bias == null ? 0 : MatKernels.maxAbs(bias));
+        long xMax = MatKernels.maxAbs(xd);
+        long rowSum = MatKernels.maxRowAbsSum(w, 0, m, kLen);
+        long biasMax = bias == null ? 0 : MatKernels.maxAbs(bias);
+        boolean fits = MatKernels.fitsLong(xMax, rowSum, biasMax);
         if (!fits) {
             Window.Taps taps = g.convTaps(batch, channels, m, group);
             for (int o = 0; o < out.length; o++) {
@@ -376,14 +394,40 @@ public final class QuantizedEvaluator {
             }
             return out;
         }
+        int plane = g.h() * g.w();
+        int tasks = batch * group;
+        boolean outer = tasks > 1 && (long) mg * kLen * positions < MatKernels.PARALLEL_WORK;
+        if (MatKernels.fitsExactDouble(xMax, rowSum, biasMax)) {
+            // Exact in doubles (see MatKernels.fitsExactDouble), and vectorized.
+            double[] xf = MatKernels.toDoubles(xd);
+            double[] wf = MatKernels.toDoubles(w);
+            double[] of = new double[out.length];
+            if (bias != null) {
+                for (int o = 0; o < of.length; o++) {
+                    of[o] = bias[(o / positions) % m];
+                }
+            }
+            MatKernels.run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
+                int b = t / group;
+                int grp = t % group;
+                int base = (b * channels + grp * cg) * plane;
+                double[] cols = new double[idx.length];
+                for (int i = 0; i < idx.length; i++) {
+                    cols[i] = idx[i] < 0 ? 0 : xf[base + idx[i]];
+                }
+                MatKernels.gemm(wf, grp * mg * kLen, cols, 0, of, (b * m + grp * mg) * positions, mg, kLen, positions,
+                        !outer);
+            });
+            for (int o = 0; o < out.length; o++) {
+                out[o] = FixedPoint.rescale((long) of[o], shift);
+            }
+            return out;
+        }
         if (bias != null) {
             for (int o = 0; o < out.length; o++) {
                 out[o] = bias[(o / positions) % m];
             }
         }
-        int plane = g.h() * g.w();
-        int tasks = batch * group;
-        boolean outer = tasks > 1 && (long) mg * kLen * positions < MatKernels.PARALLEL_WORK;
         MatKernels.run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
             int b = t / group;
             int grp = t % group;

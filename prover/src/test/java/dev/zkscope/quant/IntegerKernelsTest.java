@@ -18,9 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The quantized Conv and MatMul kernels are exact: equal to BigInteger sums over the taps (Conv) or the triple loop
- * (MatMul) on seeded random cases, with magnitudes up to the point where the no-overflow bound just holds; where the
- * bound fails they fall back to checked arithmetic, which gives the exact result when no sum overflows and an
- * ArithmeticException when one does.
+ * (MatMul) on seeded random cases whose magnitudes put them on each of the three paths: bound <= 2^53 (doubles),
+ * bound < 2^63 (unchecked longs; the large cases, near 2^61), and beyond (checked arithmetic, which gives the exact
+ * result when no sum overflows and an ArithmeticException when one does).
  */
 class IntegerKernelsTest {
     static final long SEED = 0x1_2026L;
@@ -93,6 +93,27 @@ class IntegerKernelsTest {
         QTensor w = new QTensor(new int[] {1, 2, 1, 1}, new long[] {1, 1L << 30}, 0);
         assertThat(MatKernels.fitsLong(1L << 40, (1L << 30) + 1, 0)).isFalse();
         assertThat(QuantizedEvaluator.convAccumulators(op, x, w, null, new int[] {1, 1, 1, 1}, 0)).containsExactly(1L << 40);
+    }
+
+    @Test
+    void exactDoubleBound_isTwoToThe53() {
+        assertThat(MatKernels.fitsExactDouble(1L << 26, 1L << 27, 0)).isTrue();
+        assertThat(MatKernels.fitsExactDouble(1L << 26, 1L << 27, 1)).isFalse();
+        assertThat(MatKernels.fitsExactDouble(Long.MAX_VALUE, 2, 0)).isFalse();
+        // Just above 2^53 a double sum is no longer exact: the reason for the bound.
+        assertThat((double) ((1L << 53) + 1)).isEqualTo((double) (1L << 53));
+    }
+
+    @Test
+    void conv_nearTheDoubleBound_isExact() {
+        // 1x1 conv over 2 channels with x*w sums just at 2^53 + odd bias: the double path must not round.
+        Op.Conv op = new Op.Conv(new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, new int[] {1, 1}, 1);
+        QTensor x = new QTensor(new int[] {1, 2, 1, 2}, new long[] {(1L << 26) - 1, 3, (1L << 26) - 1, -5}, 0);
+        QTensor w = new QTensor(new int[] {1, 2, 1, 1}, new long[] {1L << 26, (1L << 26) - 1}, 0);
+        QTensor b = new QTensor(new int[] {1}, new long[] {1}, 0);
+        long[] got = QuantizedEvaluator.convAccumulators(op, x, w, b, new int[] {1, 1, 1, 2}, 0);
+        long p = (1L << 26) - 1;
+        assertThat(got).containsExactly(p * (1L << 26) + p * p + 1, 3 * (1L << 26) - 5 * p + 1);
     }
 
     @Test
