@@ -166,7 +166,7 @@ public final class Pipeline {
      */
     public static Calibrator.Calibration calibrate(Graph graph, List<List<Tensor>> calibrationInputs, Settings settings,
                                                    PhaseListener listener) {
-        return listener.timed("quantize", () -> Calibrator.calibrate(graph, calibrationInputs, settings.quant()));
+        return listener.timed("quantize", () -> Calibrator.calibrate(graph, calibrationInputs, settings.quant(), listener));
     }
 
     /**

@@ -47,10 +47,13 @@ public final class InferCommand implements Callable<Integer> {
         List<Tensor> inputs = InputFiles.readInput(input, g);
         List<Tensor> outputs;
         QuantizedGraph q = null;
+        InputFiles.Samples samples = null;
+        Calibrator.Calibration cal = null;
         if (quantized) {
-            InputFiles.Samples samples = model.calibrationSamples(g);
+            samples = model.calibrationSamples(g);
             List<List<Tensor>> calib = new ArrayList<>(samples.inputs());
-            q = Calibrator.calibrate(g, calib, model.quantOptions()).graph();
+            cal = Calibrator.calibrate(g, calib, model.quantOptions(), ModelOptions.progress(spec.commandLine().getErr()));
+            q = cal.graph();
             outputs = new QuantizedEvaluator(q).run(inputs).dequantizedOutputs();
         } else {
             outputs = new FloatEvaluator(g).run(inputs);
@@ -73,12 +76,21 @@ public final class InferCommand implements Callable<Integer> {
                 root.put("input_scale", q.inputScale());
                 root.put("param_scale", q.paramScale());
                 root.put("output_scale", q.outputScale());
+                root.put("calibration_source", samples.source());
+                root.put("calibration_synthetic", samples.synthetic());
+                ObjectNode f = root.putObject("fidelity");
+                f.put("max_abs_error", cal.fidelity().maxAbsError());
+                f.put("mean_abs_error", cal.fidelity().meanAbsError());
+                if (cal.fidelity().argmaxApplies()) {
+                    f.put("argmax_agreement", cal.fidelity().argmaxAgreement());
+                }
             }
             out.println(m.writeValueAsString(root));
         } else {
             if (q != null) {
                 out.printf("fixed point: input scale 2^%d, parameter scale 2^%d, output scale 2^%d%n", q.inputScale(),
                         q.paramScale(), q.outputScale());
+                out.println("calibrated on " + samples.describe() + ": " + cal.fidelity());
             }
             for (int i = 0; i < outputs.size(); i++) {
                 Tensor t = outputs.get(i);

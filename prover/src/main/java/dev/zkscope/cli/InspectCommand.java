@@ -73,9 +73,10 @@ public final class InspectCommand implements Callable<Integer> {
         } else {
             samples = model.calibrationSamples(g);
             try {
-                cal = Calibrator.calibrate(g, samples.inputs(), model.quantOptions());
+                cal = Calibrator.calibrate(g, samples.inputs(), model.quantOptions(),
+                        ModelOptions.progress(spec.commandLine().getErr()));
                 q = cal.graph();
-                quantNote = "calibrated on " + samples.source() + " (" + samples.inputs().size() + " inputs): " + cal.fidelity();
+                quantNote = "calibrated on " + samples.describe() + ": " + cal.fidelity();
             } catch (UnsupportedModelException e) {
                 quantNote = "not quantized: " + e.getMessage();
             }
@@ -269,8 +270,13 @@ public final class InspectCommand implements Callable<Integer> {
             qz.put("target", q.target().name().toLowerCase(java.util.Locale.ROOT));
             qz.put("calibration_source", samples.source());
             qz.put("calibration_inputs", samples.inputs().size());
+            qz.put("calibration_synthetic", samples.synthetic());
             ObjectNode f = qz.putObject("fidelity");
-            f.put("argmax_agreement", cal.fidelity().argmaxAgreement());
+            f.put("measured_on_synthetic_inputs", samples.synthetic());
+            f.put("argmax_applies", cal.fidelity().argmaxApplies());
+            if (cal.fidelity().argmaxApplies()) {
+                f.put("argmax_agreement", cal.fidelity().argmaxAgreement());
+            }
             f.put("max_abs_error", cal.fidelity().maxAbsError());
             f.put("mean_abs_error", cal.fidelity().meanAbsError());
         }

@@ -19,9 +19,7 @@ import dev.zkscope.predict.CostModel;
 import dev.zkscope.security.SecurityAnalysis;
 import dev.zkscope.security.SecurityJson;
 import dev.zkscope.profile.PhaseListener;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -120,6 +118,7 @@ public final class ProveCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProofParameters params = preset(preset).withZeroKnowledge(!noZk);
+        OutputFiles.requireWritable(outputs());
         Graph g = model.load();
         g.requireSupported("proving");
         List<Tensor> in = InputFiles.readInput(input, g);
@@ -140,7 +139,8 @@ public final class ProveCommand implements Callable<Integer> {
         }
         Salts salts = salts(co);
         Pipeline.Settings settings = new Pipeline.Settings(model.quantOptions(), co, params);
-        Pipeline.Prepared prepared = Pipeline.prepare(Pipeline.modelName(model.model), g, samples.inputs(), settings, PhaseListener.NONE);
+        Pipeline.Prepared prepared = Pipeline.prepare(Pipeline.modelName(model.model), g, samples.inputs(), settings,
+                ModelOptions.progress(err));
         prepared.useSalts(salts);
         CostModel cm = null;
         if (!noPredict) {
@@ -152,6 +152,7 @@ public final class ProveCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d gadget rows, %d table rows), %d advice columns, %s%n",
                 prepared.name(), prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows(),
                 prepared.compiled().ledger().tableRows(), prepared.compiled().circuit().numAdvice(), params);
+        prepared.compiled().ledger().paddingNote().ifPresent(n -> o.println("note: " + n));
         o.println("security: " + SecurityAnalysis.of(prepared.compiled().circuit(), params).summary());
         if (cm != null) {
             CostModel.Prediction p = cm.predict(prepared.shape());
@@ -186,16 +187,16 @@ public final class ProveCommand implements Callable<Integer> {
         if (!run.verdict().accepted()) {
             throw new IllegalStateException("the fresh proof did not verify: " + run.verdict());
         }
-        writeArtifacts(run, prepared);
-        printRun(o, run);
-        if (run.prediction() != null && warmup == 0) {
-            o.println("(--warmup 0: the measured time includes JIT compilation; the prediction is for a warmed-up prover)");
-        }
+        byte[] reportBytes = null;
         if (report != null) {
             ObjectNode json = reportJson(run, prepared);
             json.put("warmup_proofs", warmup);
-            writeFile(report, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsBytes(json), "report");
+            reportBytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+        }
+        writeArtifacts(run, prepared, reportBytes);
+        printRun(o, run);
+        if (run.prediction() != null && warmup == 0) {
+            o.println("(--warmup 0: the measured time includes JIT compilation; the prediction is for a warmed-up prover)");
         }
         o.printf("wrote proof %s, verifying key %s%s%n", out, vkPath(), report == null ? "" : ", report " + report);
         return Main.OK;
@@ -269,25 +270,28 @@ public final class ProveCommand implements Callable<Integer> {
         return vk != null ? vk : out.resolveSibling(out.getFileName() + ".vk");
     }
 
-    private void writeArtifacts(ProveRun run, Pipeline.Prepared p) throws InputFileException {
-        dev.zkscope.compile.CompiledModel.PublicLayout pl = p.compiled().publicLayout();
-        int hashed = p.hashedBits();
-        writeFile(out, ArtifactFiles.encode(new ArtifactFiles.ProofFile(run.model(), run.publicValues(), run.proof())),
-                "proof");
-        writeFile(vkPath(), ArtifactFiles.encode(new ArtifactFiles.KeyFile(run.model(), pl.inputCount(),
-                run.outputShape(), run.outputScale(), run.verifyingKey().toBytes(), hashed)), "verifying key");
+    /** The files this command writes, by description. */
+    private Map<String, Path> outputs() {
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        files.put("proof", out);
+        files.put("verifying key", vkPath());
+        files.put("report", report);
+        return files;
+    }
+
+    /** Proof, key and report (if any), all or nothing (see {@link OutputFiles#writeAll}). */
+    private void writeArtifacts(ProveRun run, Pipeline.Prepared p, byte[] reportBytes) throws InputFileException {
+        int publicInputs = p.compiled().publicLayout().inputCount();
+        Map<String, byte[]> contents = new java.util.HashMap<>();
+        contents.put("proof", ArtifactFiles.encode(new ArtifactFiles.ProofFile(run.model(), run.publicValues(), run.proof())));
+        contents.put("verifying key", ArtifactFiles.encode(new ArtifactFiles.KeyFile(run.model(), publicInputs,
+                run.outputShape(), run.outputScale(), run.verifyingKey().toBytes(), p.hashedBits())));
+        contents.put("report", reportBytes);
+        OutputFiles.writeAll(outputs(), contents);
     }
 
     static void writeFile(Path file, byte[] data, String what) throws InputFileException {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(file, data);
-        } catch (IOException e) {
-            throw new InputFileException("cannot write " + what + " file " + file + ": " + e.getMessage());
-        }
+        OutputFiles.write(file, data, what);
     }
 
     static String mib(long bytes) {

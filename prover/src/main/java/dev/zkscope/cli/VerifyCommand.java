@@ -58,6 +58,27 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!json) {
+            return verify();
+        }
+        try {
+            return verify();
+        } catch (Exception e) {
+            // --json: a file that cannot be read or decoded is reported as JSON on stdout too, and on stderr as usual.
+            int code = Main.exitCode(e);
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode root = m.createObjectNode();
+            root.put("verified", false);
+            root.put("error", Main.oneLine(e.getMessage()));
+            root.put("exit_code", code);
+            PrintWriter o = spec.commandLine().getOut();
+            o.println(m.writeValueAsString(root));
+            o.flush();
+            throw e;
+        }
+    }
+
+    private int verify() throws Exception {
         ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(ArtifactFiles.read(proof, "proof"));
         ArtifactFiles.KeyFile kf = ArtifactFiles.decodeKey(ArtifactFiles.read(vk, "verifying-key"));
         VerifyingKey key;

@@ -7,6 +7,9 @@ import java.util.Map;
 
 /** Runs a {@link Graph} in floating point (double precision), the reference for quantization and the tests. */
 public final class FloatEvaluator {
+    /** The largest magnitude of a value of an integer input: integers are exact in a double up to 2^53. */
+    public static final double MAX_INDEX = 1L << 53;
+
     private final Graph graph;
 
     /** Refuses graphs with unsupported nodes, listing them. */
@@ -15,14 +18,63 @@ public final class FloatEvaluator {
         this.graph = graph;
     }
 
-    /** The graph outputs for the given inputs (one tensor per graph input, in order). */
+    /**
+     * The graph outputs for the given inputs (one tensor per graph input, in order). An output that is not finite
+     * (an overflow to Infinity, or NaN) is a {@link BadInputException} naming the first node that produced a
+     * non-finite value from finite inputs: the layer that overflowed.
+     */
     public List<Tensor> run(List<Tensor> inputs) {
         Map<String, Tensor> all = runAll(inputs);
         List<Tensor> out = new ArrayList<>();
         for (Graph.Value v : graph.outputs()) {
-            out.add(all.get(v.name()));
+            Tensor t = all.get(v.name());
+            if (t != null && firstNonFinite(t) >= 0) {
+                throw new BadInputException(nonFiniteReason(all, v.name(), t));
+            }
+            out.add(t);
         }
         return out;
+    }
+
+    private static int firstNonFinite(Tensor t) {
+        double[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Double.isFinite(d[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Why output {@code name} is not finite: the first node in order whose inputs are all finite and whose output is
+     * not. Constant masks of -Infinity (attention) are inputs that are not finite, so their nodes are not blamed.
+     */
+    private String nonFiniteReason(Map<String, Tensor> all, String name, Tensor out) {
+        int at = firstNonFinite(out);
+        String head = "output '" + name + "' is not finite (value " + at + " is " + out.data()[at] + ")";
+        for (Node n : graph.nodes()) {
+            boolean finiteIn = true;
+            for (String s : n.inputs()) {
+                Tensor t = all.get(s);
+                if (t != null && firstNonFinite(t) >= 0) {
+                    finiteIn = false;
+                    break;
+                }
+            }
+            if (!finiteIn) {
+                continue;
+            }
+            for (String o : n.outputs()) {
+                Tensor t = all.get(o);
+                int k = t == null ? -1 : firstNonFinite(t);
+                if (k >= 0) {
+                    return head + ": node " + n.describe() + " overflowed (its value " + k + " is " + t.data()[k]
+                            + " from finite inputs); the input values are too large for this model";
+                }
+            }
+        }
+        return head + "; the input values are too large for this model";
     }
 
     /** Every tensor of the inference (inputs, weights and node outputs) by name. */
@@ -68,8 +120,12 @@ public final class FloatEvaluator {
                     throw new BadInputException("input " + i + " ('" + v.name() + "') value " + k + " is " + d[k]
                             + "; inputs must be finite numbers");
                 }
+                if (v.isInteger() && (d[k] != Math.rint(d[k]) || Math.abs(d[k]) > MAX_INDEX)) {
+                    throw new BadInputException("input " + i + " ('" + v.name() + "') is an integer input (token ids or "
+                            + "indices) but its value " + k + " is " + d[k] + "; give whole numbers");
+                }
             }
-            out.add(t.reshape(v.shape()));
+            out.add(v.isInteger() ? Tensor.of(v.shape(), d, Tensor.DType.INT64) : t.reshape(v.shape()));
         }
         return out;
     }

@@ -12,7 +12,21 @@ import java.util.Map;
  */
 public final class Graph {
     /** A named graph input or output with its static shape (null: unknown, after an unsupported node). */
-    public record Value(String name, int[] shape) {
+    public record Value(String name, int[] shape, Tensor.DType dtype) {
+        /** A float value. */
+        public Value(String name, int[] shape) {
+            this(name, shape, Tensor.DType.FLOAT);
+        }
+
+        public Value {
+            java.util.Objects.requireNonNull(dtype, "dtype");
+        }
+
+        /** True for integer inputs (token ids, indices): their values must be whole numbers. */
+        public boolean isInteger() {
+            return dtype == Tensor.DType.INT64;
+        }
+
         /** The element count, or -1 if the shape is unknown. */
         public int size() {
             return shape == null ? -1 : (int) Tensor.elementCount(shape);

@@ -45,18 +45,13 @@ final class Kernels {
         int m = op.transA() ? a.dim(1) : a.dim(0);
         int k = op.transA() ? a.dim(0) : a.dim(1);
         int n = op.transB() ? b.dim(0) : b.dim(1);
-        double[] ad = a.data();
-        double[] bd = b.data();
-        double[] out = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double acc = 0;
-                for (int t = 0; t < k; t++) {
-                    double av = op.transA() ? ad[t * m + i] : ad[i * k + t];
-                    double bv = op.transB() ? bd[j * k + t] : bd[t * n + j];
-                    acc += av * bv;
-                }
-                out[i * n + j] = op.alpha() * acc;
+        double[] ad = op.transA() ? transpose(a.data(), k, m) : a.data();
+        double[] bd = op.transB() ? transpose(b.data(), n, k) : b.data();
+        double[] out = new double[Tensor.checkedSize(new int[] {m, n})];
+        MatKernels.gemm(ad, 0, bd, 0, out, 0, m, k, n, true);
+        if (op.alpha() != 1) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] *= op.alpha();
             }
         }
         if (in.size() == 3) {
@@ -73,6 +68,17 @@ final class Kernels {
         return Tensor.of(new int[] {m, n}, out);
     }
 
+    /** The transpose of a rows x cols row-major matrix. */
+    static double[] transpose(double[] d, int rows, int cols) {
+        double[] t = new double[d.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = d[r * cols + c];
+            }
+        }
+        return t;
+    }
+
     static Tensor matmul(Tensor a, Tensor b) {
         int[] as = a.rank() == 1 ? new int[] {1, a.dim(0)} : a.shape();
         int[] bs = b.rank() == 1 ? new int[] {b.dim(0), 1} : b.shape();
@@ -83,32 +89,16 @@ final class Kernels {
         int[] bBatch = Arrays.copyOf(bs, bs.length - 2);
         int[] batch = Shapes.broadcast(List.of(aBatch, bBatch));
         int nb = Shapes.product(batch, 0, batch.length);
-        int[] aStr = Shapes.broadcastStrides(aBatch, batch);
-        int[] bStr = Shapes.broadcastStrides(bBatch, batch);
-        double[] out = new double[nb * m * n];
+        int[] ai = Shapes.broadcastIndex(aBatch, batch);
+        int[] bi = Shapes.broadcastIndex(bBatch, batch);
+        int[] outShape = new Op.MatMul().outputShapes(List.of(a.shape(), b.shape())).get(0);
+        double[] out = new double[Tensor.checkedSize(outShape)];
         double[] ad = a.data();
         double[] bd = b.data();
-        Walker w = new Walker(batch, aStr, bStr);
-        for (int bi = 0; bi < nb; bi++) {
-            int ao = w.offsets[0] * m * k;
-            int bo = w.offsets[1] * k * n;
-            int oo = bi * m * n;
-            for (int i = 0; i < m; i++) {
-                for (int t = 0; t < k; t++) {
-                    double av = ad[ao + i * k + t];
-                    if (av == 0) {
-                        continue;
-                    }
-                    int brow = bo + t * n;
-                    int orow = oo + i * n;
-                    for (int j = 0; j < n; j++) {
-                        out[orow + j] += av * bd[brow + j];
-                    }
-                }
-            }
-            w.next();
-        }
-        int[] outShape = new Op.MatMul().outputShapes(List.of(a.shape(), b.shape())).get(0);
+        // Many small products (attention heads): parallel over the batch; one large product: parallel inside it.
+        boolean outer = nb > 1 && (long) m * k * n < MatKernels.PARALLEL_WORK;
+        MatKernels.run(nb, (long) nb * m * k * n, outer, p -> MatKernels.gemm(ad, ai[p] * m * k, bd, bi[p] * k * n,
+                out, p * m * n, m, k, n, !outer));
         return Tensor.of(outShape, out);
     }
 
@@ -156,6 +146,54 @@ final class Kernels {
         return Tensor.of(shape, out, ints ? Tensor.DType.INT64 : Tensor.DType.FLOAT);
     }
 
+    static Tensor compare(Op.CompareKind kind, Tensor a, Tensor b) {
+        int[] shape = Shapes.broadcast(List.of(a.shape(), b.shape()));
+        double[] out = new double[Tensor.checkedSize(shape)];
+        double[] ad = a.data();
+        double[] bd = b.data();
+        Walker w = new Walker(shape, Shapes.broadcastStrides(a.shape(), shape), Shapes.broadcastStrides(b.shape(), shape));
+        for (int i = 0; i < out.length; i++) {
+            double x = ad[w.offsets[0]];
+            double y = bd[w.offsets[1]];
+            boolean r;
+            switch (kind) {
+                case EQUAL: r = x == y; break;
+                case LESS: r = x < y; break;
+                case GREATER: r = x > y; break;
+                case LESS_OR_EQUAL: r = x <= y; break;
+                case GREATER_OR_EQUAL: r = x >= y; break;
+                default: throw new AssertionError(kind);
+            }
+            out[i] = r ? 1 : 0;
+            w.next();
+        }
+        return Tensor.of(shape, out, Tensor.DType.INT64);
+    }
+
+    static Tensor not(Tensor x) {
+        double[] d = x.data();
+        double[] out = new double[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = d[i] == 0 ? 1 : 0;
+        }
+        return Tensor.of(x.shape(), out, Tensor.DType.INT64);
+    }
+
+    static Tensor where(Tensor c, Tensor x, Tensor y) {
+        int[] shape = Shapes.broadcast(List.of(c.shape(), x.shape(), y.shape()));
+        double[] out = new double[Tensor.checkedSize(shape)];
+        double[] cd = c.data();
+        double[] xd = x.data();
+        double[] yd = y.data();
+        Walker w = new Walker(shape, Shapes.broadcastStrides(c.shape(), shape), Shapes.broadcastStrides(x.shape(), shape),
+                Shapes.broadcastStrides(y.shape(), shape));
+        for (int i = 0; i < out.length; i++) {
+            out[i] = cd[w.offsets[0]] != 0 ? xd[w.offsets[1]] : yd[w.offsets[2]];
+            w.next();
+        }
+        return Tensor.of(shape, out, x.isInteger() && y.isInteger() ? Tensor.DType.INT64 : Tensor.DType.FLOAT);
+    }
+
     static Tensor unary(Op.Unary op, Tensor x) {
         double[] d = x.data();
         double[] out = new double[d.length];
@@ -179,26 +217,50 @@ final class Kernels {
         return Tensor.of(shape, out);
     }
 
+    /**
+     * Conv as im2col and a matrix product per image and group: the columns cols[K x P] are gathered through
+     * {@link Window#colIndex} (zeros in the padding), then out[group's mg x P] = W[mg x K] . cols + bias, with K =
+     * channels per group x kernel size and P = output positions. Depthwise and other many-group convs with small
+     * products run their groups in parallel; a conv with few large products runs each product's tiles in parallel.
+     */
     static Tensor conv(Op.Conv op, List<Tensor> in) {
         Tensor x = in.get(0);
         Tensor wt = in.get(1);
         int[] xs = x.shape();
         int[] os = op.outputShapes(List.of(xs, wt.shape())).get(0);
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
+        int batch = xs[0];
+        int channels = xs[1];
         int m = os[1];
-        Window.Taps taps = g.convTaps(xs[0], xs[1], m, op.group());
+        int group = op.group();
+        int cg = channels / group;
+        int mg = m / group;
+        int positions = g.outPositions();
+        int plane = g.h() * g.w();
+        int[] idx = g.colIndex(cg);
+        int kLen = idx.length / Math.max(1, positions);
         double[] xd = x.data();
-        double[] wdt = wt.data();
+        double[] wd = wt.data();
         double[] bias = in.size() == 3 ? in.get(2).data() : null;
         double[] out = new double[Tensor.checkedSize(os)];
-        int positions = g.outPositions();
-        for (int o = 0; o < out.length; o++) {
-            double acc = bias == null ? 0 : bias[(o / positions) % m];
-            for (int t = taps.start()[o]; t < taps.start()[o + 1]; t++) {
-                acc += xd[taps.x()[t]] * wdt[taps.w()[t]];
+        if (bias != null) {
+            for (int o = 0; o < out.length; o++) {
+                out[o] = bias[(o / positions) % m];
             }
-            out[o] = acc;
         }
+        int tasks = batch * group;
+        boolean outer = tasks > 1 && (long) mg * kLen * positions < MatKernels.PARALLEL_WORK;
+        MatKernels.run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
+            int b = t / group;
+            int grp = t % group;
+            int base = (b * channels + grp * cg) * plane;
+            double[] cols = new double[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                cols[i] = idx[i] < 0 ? 0 : xd[base + idx[i]];
+            }
+            MatKernels.gemm(wd, grp * mg * kLen, cols, 0, out, (b * m + grp * mg) * positions, mg, kLen, positions,
+                    !outer);
+        });
         return Tensor.of(os, out);
     }
 

@@ -17,7 +17,8 @@ import java.util.List;
  */
 public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.PRelu, Op.Conv, Op.Pool, Op.Softmax,
         Op.BatchNorm, Op.LayerNorm, Op.Reduce, Op.Reshape, Op.Transpose, Op.Concat, Op.Slice, Op.Split, Op.Pad,
-        Op.Identity, Op.Cast, Op.Gather, Op.ShapeOf, Op.ConstantOfShape, Op.Unsupported {
+        Op.Identity, Op.Cast, Op.Gather, Op.ShapeOf, Op.ConstantOfShape, Op.Compare, Op.Not, Op.Where, Op.Expand,
+        Op.Trilu, Op.Unsupported {
 
     /** Output shapes from input shapes; throws IllegalArgumentException when the inputs do not fit the op. */
     List<int[]> outputShapes(List<int[]> in);
@@ -114,6 +115,119 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
     }
 
     /** Elementwise binary arithmetic with numpy broadcasting; MAX and MIN fold over any number of inputs. */
+    /** The comparisons of ONNX: Equal, Less, Greater, LessOrEqual, GreaterOrEqual. */
+    enum CompareKind { EQUAL, LESS, GREATER, LESS_OR_EQUAL, GREATER_OR_EQUAL }
+
+    /**
+     * A comparison of two broadcast operands; the boolean result is an INT64 tensor of 0 and 1 (booleans are integers
+     * here, as Where and Not read them).
+     */
+    record Compare(CompareKind compare) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2, compare + " takes 2 inputs");
+            return one(Shapes.broadcast(in));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.compare(compare, in.get(0), in.get(1)));
+        }
+
+        @Override
+        public String kind() {
+            return "Compare(" + compare + ")";
+        }
+    }
+
+    /** Logical not: 1 where the input is 0, else 0 (INT64). */
+    record Not() implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Not takes 1 input");
+            return one(in.get(0).clone());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.not(in.get(0)));
+        }
+    }
+
+    /** Where(condition, X, Y): X where the condition is non-zero, else Y, all three broadcast. */
+    record Where() implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 3, "Where takes 3 inputs");
+            return one(Shapes.broadcast(in));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            return List.of(Kernels.where(in.get(0), in.get(1), in.get(2)));
+        }
+    }
+
+    /** Expand to a constant shape: numpy broadcasting of the input and {@code shape} (read at import). */
+    record Expand(int[] shape) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Expand takes its data input (the shape is constant)");
+            return one(Shapes.broadcast(List.of(in.get(0), shape)));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            int[] out = outputShapes(List.of(in.get(0).shape())).get(0);
+            return List.of(Tensor.of(out, Kernels.expand(in.get(0), out), in.get(0).dtype()));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Expand && Arrays.equals(shape, ((Expand) o).shape);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(shape);
+        }
+
+        @Override
+        public String toString() {
+            return "Expand" + Arrays.toString(shape);
+        }
+    }
+
+    /**
+     * Trilu: the upper (j - i >= k) or lower (j - i <= k) triangle of each matrix of the last two axes, zeros
+     * elsewhere; k constant (read at import). PyTorch exports torch.tril/triu (causal masks) as this.
+     */
+    record Trilu(boolean upper, long k) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Trilu takes its data input (k is constant)");
+            require(in.get(0).length >= 2, "Trilu needs a tensor of rank >= 2");
+            return one(in.get(0).clone());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            int[] s = x.shape();
+            int rows = s[s.length - 2];
+            int cols = s[s.length - 1];
+            double[] d = x.data();
+            double[] out = new double[d.length];
+            for (int i = 0; i < d.length; i++) {
+                long r = (i / cols) % rows;
+                long c = i % cols;
+                boolean keep = upper ? c - r >= k : c - r <= k;
+                out[i] = keep ? d[i] : 0;
+            }
+            return List.of(Tensor.of(s, out, x.dtype()));
+        }
+    }
+
     enum BinaryKind { ADD, SUB, MUL, DIV, POW, MAX, MIN }
 
     record Binary(BinaryKind op) implements Op {

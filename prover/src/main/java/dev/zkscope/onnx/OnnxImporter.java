@@ -37,7 +37,14 @@ public final class OnnxImporter {
     /** Models needing more multiply-accumulates per inference are refused (far beyond what can be proved). */
     public static final long MAX_MACS = 1L << 36;
 
+    /** The newest default-domain opset known (ONNX 1.20); a model declaring a newer one is refused. */
+    public static final int MAX_OPSET = 25;
+
     private static final Pattern BATCH_NAME = Pattern.compile("(?i).*batch.*|n|b|bs|N|unk__\\d+|.*dynamic_axes.*");
+
+    private static final Map<Integer, String> ELEM_NAMES = Map.ofEntries(Map.entry(2, "uint8"), Map.entry(3, "int8"),
+            Map.entry(4, "uint16"), Map.entry(5, "int16"), Map.entry(9, "bool"), Map.entry(12, "uint32"),
+            Map.entry(13, "uint64"), Map.entry(14, "complex64"), Map.entry(15, "complex128"));
 
     private final OpRegistry registry = new OpRegistry();
 
@@ -115,6 +122,8 @@ public final class OnnxImporter {
         private final Map<String, int[]> declaredShapes = new HashMap<>();
         private final Map<String, String> unknownShapeCause = new HashMap<>();
         private final List<Node> nodes = new ArrayList<>();
+        /** Symbolic dimension names bound through --shape. */
+        private final Map<String, Integer> boundByShape = new HashMap<>();
         private int opset;
 
         Build(Path file, Onnx.ModelProto model, ImportOptions options) {
@@ -137,9 +146,13 @@ public final class OnnxImporter {
                     opset = (int) Math.min(Integer.MAX_VALUE, o.getVersion());
                 }
             }
-            if (opset < 1 || opset > 100) {
+            if (opset < 1) {
                 throw fail("not an ONNX model: no valid opset_import for the default domain (found "
                         + model.getOpsetImportCount() + " opset entries)");
+            }
+            if (opset > MAX_OPSET) {
+                throw fail("the model declares opset " + opset + ", newer than the newest ONNX opset this importer "
+                        + "knows (" + MAX_OPSET + "); re-export it with opset_version " + MAX_OPSET + " or lower");
             }
             Onnx.GraphProto g = model.getGraph();
             if (g.getOutputCount() == 0) {
@@ -155,6 +168,7 @@ public final class OnnxImporter {
                     throw fail(e.getMessage());
                 }
             }
+            bindUserShapes(g);
             List<Graph.Value> inputs = new ArrayList<>();
             for (Onnx.ValueInfoProto v : g.getInputList()) {
                 if (weights.containsKey(v.getName())) {
@@ -162,7 +176,7 @@ public final class OnnxImporter {
                 }
                 int[] shape = inputShape(v);
                 shapes.put(v.getName(), shape);
-                inputs.add(new Graph.Value(v.getName(), shape));
+                inputs.add(new Graph.Value(v.getName(), shape, inputType(v)));
             }
             for (Onnx.ValueInfoProto v : g.getValueInfoList()) {
                 declare(v);
@@ -229,11 +243,13 @@ public final class OnnxImporter {
                 throw fail("input '" + v.getName() + "' has no tensor shape; export the model with static input "
                         + "shapes (or a symbolic batch dimension)");
             }
-            int elem = v.getType().getTensorType().getElemType();
-            if (elem == 8) {
-                throw fail("input '" + v.getName() + "' is a string tensor; only numeric inputs are supported");
-            }
+            inputType(v);
             List<Onnx.TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+            int[] given = options.shapes().get(v.getName());
+            if (given != null && given.length != dims.size()) {
+                throw fail("--shape " + v.getName() + " gives " + given.length + " dimensions but input '" + v.getName()
+                        + "' has " + dims.size() + " (" + describeDims(dims) + ")");
+            }
             int[] shape = new int[dims.size()];
             List<String> refused = new ArrayList<>();
             for (int i = 0; i < shape.length; i++) {
@@ -243,23 +259,147 @@ public final class OnnxImporter {
                         throw fail("input '" + v.getName() + "' has absurd dimension " + d.getDimValue());
                     }
                     shape[i] = (int) d.getDimValue();
-                } else if (d.hasDimParam() && BATCH_NAME.matcher(d.getDimParam()).matches()) {
-                    shape[i] = options.batch();
+                    if (given != null && given[i] != shape[i]) {
+                        throw fail("--shape " + v.getName() + " gives " + given[i] + " on axis " + i + " but the model "
+                                + "fixes it to " + shape[i] + " (" + describeDims(dims) + ")");
+                    }
+                } else if (given != null) {
+                    shape[i] = given[i];
+                } else if (d.hasDimParam() && symbolValue(d.getDimParam()) != null) {
+                    shape[i] = symbolValue(d.getDimParam());
                 } else if (!d.hasDimParam() && i == 0) {
                     shape[i] = options.batch();
                 } else {
-                    refused.add(d.hasDimParam() ? "'" + d.getDimParam() + "' (axis " + i + ")" : "axis " + i
-                            + " (value " + d.getDimValue() + ")");
+                    refused.add(d.hasDimParam() ? "'" + d.getDimParam() + "' (axis " + i + ")" : "an unnamed dimension "
+                            + "(axis " + i + ")");
                 }
             }
             if (!refused.isEmpty()) {
-                throw fail("input '" + v.getName() + "' has symbolic dimensions that are not a batch: "
-                        + String.join(", ", refused) + "; zkscope needs static shapes: re-export with fixed sizes");
+                Onnx.TensorShapeProto.Dimension first = null;
+                for (Onnx.TensorShapeProto.Dimension d : dims) {
+                    if (d.hasDimParam() && symbolValue(d.getDimParam()) == null) {
+                        first = d;
+                        break;
+                    }
+                }
+                String how = first != null ? "--dim " + first.getDimParam() + "=VALUE (for example --dim "
+                        + first.getDimParam() + "=1) or --shape " + v.getName() + "=" + example(dims)
+                        : "--shape " + v.getName() + "=" + example(dims);
+                throw fail("input '" + v.getName() + "' has symbolic dimensions with no value: " + String.join(", ", refused)
+                        + "; zkscope needs static shapes: set them with " + how);
             }
             if (Tensor.elementCount(shape) > Tensor.MAX_ELEMENTS) {
                 throw fail("input '" + v.getName() + "' has " + Tensor.shapeString(shape) + ", more than 2^28 elements");
             }
             return shape;
+        }
+
+        /**
+         * The element type of a graph input: float types (float, double, float16, bfloat16) are read as floats; int32
+         * and int64 (token ids, indices) as integers. Others are refused by name: 8- and 16-bit integers mean a
+         * pre-quantized model, whose float original is what zkscope quantizes.
+         */
+        private Tensor.DType inputType(Onnx.ValueInfoProto v) throws ModelLoadException {
+            int elem = v.getType().getTensorType().getElemType();
+            switch (elem) {
+                case 1: case 10: case 11: case 16: case 0:
+                    return Tensor.DType.FLOAT;
+                case 6: case 7:
+                    return Tensor.DType.INT64;
+                case 8:
+                    throw fail("input '" + v.getName() + "' is a string tensor; only numeric inputs are supported");
+                case 2: case 3: case 4: case 5: case 12: case 13:
+                    throw fail("input '" + v.getName() + "' is " + ELEM_NAMES.getOrDefault(elem, "type " + elem)
+                            + ": a pre-quantized model; zkscope quantizes float models itself (inputs float, or int32/"
+                            + "int64 indices): export the float model");
+                default:
+                    throw fail("input '" + v.getName() + "' has element type "
+                            + ELEM_NAMES.getOrDefault(elem, String.valueOf(elem))
+                            + "; supported inputs are float (float32/64/16, bfloat16) and int32/int64 indices");
+            }
+        }
+
+        /** The value of a symbolic dimension: --dim, else bound by a --shape, else the batch size for batch names. */
+        private Integer symbolValue(String name) {
+            Integer v = options.dims().get(name);
+            if (v == null) {
+                v = boundByShape.get(name);
+            }
+            if (v == null && BATCH_NAME.matcher(name).matches()) {
+                v = options.batch();
+            }
+            return v;
+        }
+
+        private String describeDims(List<Onnx.TensorShapeProto.Dimension> dims) {
+            StringBuilder b = new StringBuilder("[");
+            for (int i = 0; i < dims.size(); i++) {
+                Onnx.TensorShapeProto.Dimension d = dims.get(i);
+                b.append(i == 0 ? "" : ",").append(d.hasDimValue() && d.getDimValue() > 0 ? String.valueOf(d.getDimValue())
+                        : d.hasDimParam() ? d.getDimParam() : "?");
+            }
+            return b.append(']').toString();
+        }
+
+        /** A --shape value to show: the static dimensions, with 1 in place of every symbolic one. */
+        private String example(List<Onnx.TensorShapeProto.Dimension> dims) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < dims.size(); i++) {
+                Onnx.TensorShapeProto.Dimension d = dims.get(i);
+                Integer sym = d.hasDimParam() ? symbolValue(d.getDimParam()) : null;
+                b.append(i == 0 ? "" : ",").append(d.hasDimValue() && d.getDimValue() > 0 ? String.valueOf(d.getDimValue())
+                        : sym != null ? String.valueOf(sym) : "1");
+            }
+            return b.toString();
+        }
+
+        /**
+         * Before the inputs are read: symbolic names of inputs given whole by --shape are bound to the given values
+         * (so another input or a declared shape with the same name agrees); a --dim or --shape naming nothing in the
+         * model is refused with what the model has.
+         */
+        private void bindUserShapes(Onnx.GraphProto g) throws ModelLoadException {
+            java.util.Set<String> symbols = new java.util.LinkedHashSet<>();
+            java.util.Set<String> inputNames = new java.util.LinkedHashSet<>();
+            for (Onnx.ValueInfoProto v : g.getInputList()) {
+                if (weights.containsKey(v.getName())) {
+                    continue;
+                }
+                inputNames.add(v.getName());
+                if (!v.hasType() || !v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
+                    continue;
+                }
+                List<Onnx.TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+                int[] given = options.shapes().get(v.getName());
+                for (int i = 0; i < dims.size(); i++) {
+                    Onnx.TensorShapeProto.Dimension d = dims.get(i);
+                    if (!d.hasDimParam() || d.getDimParam().isEmpty()) {
+                        continue;
+                    }
+                    symbols.add(d.getDimParam());
+                    if (given != null && i < given.length && given.length == dims.size()) {
+                        Integer before = boundByShape.putIfAbsent(d.getDimParam(), given[i]);
+                        Integer dim = options.dims().get(d.getDimParam());
+                        if ((before != null && before != given[i]) || (dim != null && dim != given[i])) {
+                            throw fail("symbolic dimension '" + d.getDimParam() + "' is given two values ("
+                                    + (dim != null ? dim : before) + " and " + given[i] + " by --shape "
+                                    + v.getName() + ")");
+                        }
+                    }
+                }
+            }
+            for (String name : options.dims().keySet()) {
+                if (!symbols.contains(name)) {
+                    throw fail("--dim " + name + ": the model's inputs have no symbolic dimension '" + name + "'"
+                            + (symbols.isEmpty() ? " (they have none)" : " (they have: " + String.join(", ", symbols) + ")"));
+                }
+            }
+            for (String name : options.shapes().keySet()) {
+                if (!inputNames.contains(name)) {
+                    throw fail("--shape " + name + ": the model has no input '" + name + "' (its inputs: "
+                            + String.join(", ", inputNames) + ")");
+                }
+            }
         }
 
         /** Shapes declared in value_info/outputs, used only after an unsupported node. */
@@ -273,8 +413,8 @@ public final class OnnxImporter {
                 Onnx.TensorShapeProto.Dimension d = dims.get(i);
                 if (d.hasDimValue() && d.getDimValue() > 0 && d.getDimValue() <= Tensor.MAX_ELEMENTS) {
                     s[i] = (int) d.getDimValue();
-                } else if (d.hasDimParam() && BATCH_NAME.matcher(d.getDimParam()).matches()) {
-                    s[i] = options.batch();
+                } else if (d.hasDimParam() && symbolValue(d.getDimParam()) != null) {
+                    s[i] = symbolValue(d.getDimParam());
                 } else {
                     return;
                 }

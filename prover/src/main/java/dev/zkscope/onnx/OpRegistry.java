@@ -65,6 +65,33 @@ final class OpRegistry {
             c.keep(0);
             return new Op.Identity();
         });
+        add("Equal", c -> new Op.Compare(Op.CompareKind.EQUAL));
+        add("Less", c -> new Op.Compare(Op.CompareKind.LESS));
+        add("Greater", c -> new Op.Compare(Op.CompareKind.GREATER));
+        add("LessOrEqual", c -> new Op.Compare(Op.CompareKind.LESS_OR_EQUAL));
+        add("GreaterOrEqual", c -> new Op.Compare(Op.CompareKind.GREATER_OR_EQUAL));
+        add("Not", c -> new Op.Not());
+        add("Where", c -> new Op.Where());
+        add("Expand", c -> {
+            Tensor shape = c.constant(1);
+            if (shape == null) {
+                return c.unsupported("Expand to a shape computed at run time");
+            }
+            c.keep(0);
+            return new Op.Expand(shape.toInts());
+        });
+        add("Trilu", c -> {
+            long k = 0;
+            if (c.has(1)) {
+                Tensor kt = c.constant(1);
+                if (kt == null || kt.size() != 1) {
+                    return c.unsupported("Trilu with a diagonal offset k computed at run time");
+                }
+                k = (long) kt.get(0);
+            }
+            c.keep(0);
+            return new Op.Trilu(c.intAttr("upper", 1) != 0, k);
+        });
         add("Cast", c -> {
             long to = c.intAttr("to", 1);
             // FLOAT, FLOAT16, DOUBLE, BFLOAT16 are real; every other numeric type is an integer type here.

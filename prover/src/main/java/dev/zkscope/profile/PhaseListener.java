@@ -24,6 +24,14 @@ public interface PhaseListener {
         phaseFinished(phase, nanos);
     }
 
+    /**
+     * Progress inside a phase: {@code done} of {@code total} units (calibration: inferences of the calibration
+     * inputs); {@code total} may grow as the work reveals itself but never shrinks below {@code done}. Called from the
+     * working thread, between units; by default ignored.
+     */
+    default void progress(String phase, long done, long total) {
+    }
+
     /** Runs {@code body} as the named phase. */
     default <T> T timed(String phase, java.util.function.Supplier<T> body) {
         phaseStarted(phase);

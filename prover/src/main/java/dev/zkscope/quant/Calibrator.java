@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import dev.zkscope.profile.PhaseListener;
 
 /**
  * Chooses scales and lookup-table ranges from sample inputs, like EZKL's calibrate-settings.
@@ -29,14 +31,48 @@ public final class Calibrator {
     private Calibrator() {}
 
     public static Calibration calibrate(Graph graph, List<List<Tensor>> samples, QuantOptions options) {
+        return calibrate(graph, samples, options, PhaseListener.NONE);
+    }
+
+    /** Float output values kept across scale candidates at most (128 MiB). */
+    static final long KEEP_OUTPUTS = 1L << 24;
+
+    /** The phase name under which calibration reports its progress. */
+    public static final String PHASE = "calibrate";
+
+    /**
+     * Calibrates, reporting progress to {@code listener} as inferences done of the most that may be needed (one float
+     * pass, then per scale candidate a range pass and a fidelity pass, plus a final fidelity pass; the total shrinks
+     * to what was done when a candidate is accepted early). Between two inferences it checks the thread's interrupt
+     * flag: an interrupted calibration stops with a {@link CancellationException} (the flag stays set).
+     */
+    public static Calibration calibrate(Graph graph, List<List<Tensor>> samples, QuantOptions options,
+                                        PhaseListener listener) {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("calibration needs at least one sample input");
         }
         FloatEvaluator fe = new FloatEvaluator(graph);
+        int candidateCount = options.inputScale() != null ? 1 : 7;
+        Progress progress = new Progress(listener, (long) samples.size() * (2 + 2L * candidateCount));
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
+        // The float outputs do not depend on the scales: computed once, every candidate is measured against them
+        // (unless keeping them would take more than KEEP_OUTPUTS doubles; then each measurement recomputes them).
+        List<List<Tensor>> floatOutputs = new ArrayList<>();
+        long kept = 0;
         for (List<Tensor> in : samples) {
-            for (double v : fe.run(in).get(0).data()) {
+            progress.step();
+            List<Tensor> f = fe.run(in);
+            for (Tensor t : f) {
+                kept += t.size();
+            }
+            if (floatOutputs != null) {
+                floatOutputs.add(f);
+                if (kept > KEEP_OUTPUTS) {
+                    floatOutputs = null;
+                }
+            }
+            for (double v : f.get(0).data()) {
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
@@ -62,8 +98,8 @@ public final class Calibrator {
             Map<String, long[]> observed;
             FidelityReport rep;
             try {
-                observed = observe(open, samples);
-                rep = FidelityReport.measure(graph, open, samples);
+                observed = observe(open, samples, progress);
+                rep = FidelityReport.measure(graph, open, samples, floatOutputs, progress::step);
             } catch (BadInputException e) {
                 log.add("s=" + s + ", sp=" + sp + ": " + e.getMessage());
                 continue;
@@ -86,14 +122,50 @@ public final class Calibrator {
             throw new BadInputException("no scale fits the fixed-point range for these inputs: " + String.join("; ", log));
         }
         QuantizedGraph q = best.withRanges(widen(best, bestRanges, options.rangeMargin()));
-        return new Calibration(q, FidelityReport.measure(graph, q, samples), log);
+        progress.lastPass(samples.size());
+        Calibration c = new Calibration(q, FidelityReport.measure(graph, q, samples, floatOutputs, progress::step), log);
+        progress.finish();
+        return c;
+    }
+
+    /** Counts inferences for the listener and checks for cancellation before each. */
+    private static final class Progress {
+        private final PhaseListener listener;
+        private long total;
+        private long done;
+
+        Progress(PhaseListener listener, long total) {
+            this.listener = listener;
+            this.total = total;
+        }
+
+        /** Before each inference: reports the ones done, then stops if the thread was interrupted meanwhile. */
+        void step() {
+            if (done > 0) {
+                listener.progress(PHASE, done, total);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("calibration cancelled after " + done + " of " + total + " inferences");
+            }
+            done++;
+        }
+
+        /** The search is over: what remains is one fidelity pass. */
+        void lastPass(int samples) {
+            total = done + samples;
+        }
+
+        void finish() {
+            listener.progress(PHASE, done, done);
+        }
     }
 
     /** Observed table input ranges over the samples (tables unbounded). */
-    private static Map<String, long[]> observe(QuantizedGraph open, List<List<Tensor>> samples) {
+    private static Map<String, long[]> observe(QuantizedGraph open, List<List<Tensor>> samples, Progress progress) {
         QuantizedEvaluator ev = new QuantizedEvaluator(open, QuantizedEvaluator.RangeMode.RECORD);
         Map<String, long[]> all = new HashMap<>();
         for (List<Tensor> in : samples) {
+            progress.step();
             for (Map.Entry<String, long[]> e : ev.run(in).observedRanges().entrySet()) {
                 long[] r = all.computeIfAbsent(e.getKey(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
                 r[0] = Math.min(r[0], e.getValue()[0]);

@@ -11,10 +11,33 @@ import java.util.List;
  * fell outside a table's range are clamped and counted rather than failing.
  */
 public record FidelityReport(int inputs, double maxAbsError, double meanAbsError, double argmaxAgreement,
-                             long clampedLookups, int inputScale, int paramScale) {
+                             long clampedLookups, int inputScale, int paramScale, int classes) {
+
+    /**
+     * Whether argmax agreement means anything: the first output's last axis has at least two values. A model with
+     * one output value per row (a regressor, a score) agrees in argmax always; its error is what tells.
+     */
+    public boolean argmaxApplies() {
+        return classes > 1;
+    }
 
     public static FidelityReport measure(Graph graph, QuantizedGraph q, List<List<Tensor>> inputs) {
-        FloatEvaluator fe = new FloatEvaluator(graph);
+        return measure(graph, q, inputs, () -> { });
+    }
+
+    /** As {@link #measure(Graph, QuantizedGraph, List)}, calling {@code beforeEach} before each input's inference. */
+    public static FidelityReport measure(Graph graph, QuantizedGraph q, List<List<Tensor>> inputs, Runnable beforeEach) {
+        return measure(graph, q, inputs, null, beforeEach);
+    }
+
+    /**
+     * As {@link #measure(Graph, QuantizedGraph, List, Runnable)} with the float outputs of each input already known
+     * ({@code floatOutputs.get(i)} for {@code inputs.get(i)}; null: computed here). Calibration computes them once
+     * and measures every scale candidate against them.
+     */
+    public static FidelityReport measure(Graph graph, QuantizedGraph q, List<List<Tensor>> inputs,
+                                         List<List<Tensor>> floatOutputs, Runnable beforeEach) {
+        FloatEvaluator fe = floatOutputs == null ? new FloatEvaluator(graph) : null;
         QuantizedEvaluator qe = new QuantizedEvaluator(q, QuantizedEvaluator.RangeMode.CLAMP);
         double max = 0;
         double sum = 0;
@@ -22,8 +45,11 @@ public record FidelityReport(int inputs, double maxAbsError, double meanAbsError
         long rows = 0;
         long agree = 0;
         long clamped = 0;
-        for (List<Tensor> in : inputs) {
-            List<Tensor> f = fe.run(in);
+        int classes = 0;
+        for (int k = 0; k < inputs.size(); k++) {
+            List<Tensor> in = inputs.get(k);
+            beforeEach.run();
+            List<Tensor> f = floatOutputs == null ? fe.run(in) : floatOutputs.get(k);
             QuantizedEvaluator.Result r = qe.run(in);
             clamped += r.clampedLookups();
             List<Tensor> qo = r.dequantizedOutputs();
@@ -38,6 +64,7 @@ public record FidelityReport(int inputs, double maxAbsError, double meanAbsError
             Tensor f0 = f.get(0);
             Tensor q0 = qo.get(0);
             int last = f0.rank() == 0 ? 1 : f0.dim(f0.rank() - 1);
+            classes = last;
             for (int row = 0; last > 0 && row < f0.size() / last; row++) {
                 rows++;
                 if (argmax(f0.data(), row * last, last) == argmax(q0.data(), row * last, last)) {
@@ -46,7 +73,7 @@ public record FidelityReport(int inputs, double maxAbsError, double meanAbsError
             }
         }
         return new FidelityReport(inputs.size(), max, count == 0 ? 0 : sum / count,
-                rows == 0 ? 1 : (double) agree / rows, clamped, q.inputScale(), q.paramScale());
+                rows == 0 ? 1 : (double) agree / rows, clamped, q.inputScale(), q.paramScale(), classes);
     }
 
     static int argmax(double[] d, int from, int len) {
@@ -59,10 +86,12 @@ public record FidelityReport(int inputs, double maxAbsError, double meanAbsError
         return best;
     }
 
+    /** The figures in words; argmax agreement only where it applies ({@link #argmaxApplies()}). */
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "scales 2^%d/2^%d over %d inputs: argmax agreement %.2f%%, max |err| %.5f,"
-                + " mean |err| %.5f%s", inputScale, paramScale, inputs, 100 * argmaxAgreement, maxAbsError, meanAbsError,
-                clampedLookups > 0 ? ", " + clampedLookups + " lookups clamped" : "");
+        return String.format(java.util.Locale.ROOT, "scales 2^%d/2^%d over %d inputs: %smax |err| %.5f, mean |err| %.5f%s",
+                inputScale, paramScale, inputs,
+                argmaxApplies() ? String.format(java.util.Locale.ROOT, "argmax agreement %.2f%%, ", 100 * argmaxAgreement) : "",
+                maxAbsError, meanAbsError, clampedLookups > 0 ? ", " + clampedLookups + " lookups clamped" : "");
     }
 }

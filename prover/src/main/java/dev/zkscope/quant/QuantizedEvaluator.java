@@ -3,6 +3,7 @@ package dev.zkscope.quant;
 import dev.zkscope.ir.BadInputException;
 import dev.zkscope.ir.FloatEvaluator;
 import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.MatKernels;
 import dev.zkscope.ir.Node;
 import dev.zkscope.ir.Op;
 import dev.zkscope.ir.Shapes;
@@ -277,7 +278,13 @@ public final class QuantizedEvaluator {
         return out;
     }
 
-    /** Numpy matmul of integer tensors: the accumulators, no rescale. */
+    /**
+     * Numpy matmul of integer tensors: the accumulators, no rescale. Exact: when max|a| times the largest column sum
+     * of |b| is at most 2^53 the blocked product runs in doubles (exact, see {@link MatKernels#fitsExactDouble});
+     * when it fits a long, in unchecked longs (no partial sum can overflow, see {@link MatKernels}); otherwise every
+     * product and sum is checked and an overflow is an ArithmeticException (reported by the caller as a fixed-point
+     * overflow at the node).
+     */
     static long[] matmul(QTensor a, QTensor b) {
         int[] as = a.shape().length == 1 ? new int[] {1, a.shape()[0]} : a.shape();
         int[] bs = b.shape().length == 1 ? new int[] {b.shape()[0], 1} : b.shape();
@@ -290,9 +297,32 @@ public final class QuantizedEvaluator {
         int nb = Shapes.product(batch, 0, batch.length);
         int[] ai = Shapes.broadcastIndex(aBatch, batch);
         int[] bi = Shapes.broadcastIndex(bBatch, batch);
-        long[] out = new long[nb * m * n];
+        long[] out = new long[Math.multiplyExact(nb, Math.multiplyExact(m, n))];
         long[] ad = a.data();
         long[] bd = b.data();
+        long colSum = 0;
+        for (int p = 0; p < bd.length / Math.max(1, k * n); p++) {
+            colSum = Math.max(colSum, MatKernels.maxColAbsSum(bd, p * k * n, k, n));
+        }
+        long aMax = MatKernels.maxAbs(ad);
+        if (MatKernels.fitsExactDouble(aMax, colSum, 0)) {
+            double[] af = MatKernels.toDoubles(ad);
+            double[] bf = MatKernels.toDoubles(bd);
+            double[] of = new double[out.length];
+            boolean outer = nb > 1 && (long) m * k * n < MatKernels.PARALLEL_WORK;
+            MatKernels.run(nb, (long) nb * m * k * n, outer, p -> MatKernels.gemm(af, ai[p] * m * k, bf, bi[p] * k * n,
+                    of, p * m * n, m, k, n, !outer));
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (long) of[i];
+            }
+            return out;
+        }
+        if (MatKernels.fitsLong(aMax, colSum, 0)) {
+            boolean outer = nb > 1 && (long) m * k * n < MatKernels.PARALLEL_WORK;
+            MatKernels.run(nb, (long) nb * m * k * n, outer, p -> MatKernels.gemm(ad, ai[p] * m * k, bd, bi[p] * k * n,
+                    out, p * m * n, m, k, n, !outer));
+            return out;
+        }
         for (int p = 0; p < nb; p++) {
             int ao = ai[p] * m * k;
             int bo = bi[p] * k * n;
@@ -319,26 +349,100 @@ public final class QuantizedEvaluator {
         return out;
     }
 
+    /**
+     * Conv as in the float kernel (im2col per image and group, then a matrix product), exactly. Let bound = max|x|
+     * times the largest sum of |W| over one output channel's weights, plus max|B|: it bounds every partial sum of every
+     * output, in any order. bound <= 2^53: the product runs in doubles, exact (see
+     * {@link MatKernels#fitsExactDouble}) and vectorized; bound < 2^63: in unchecked longs, where overflow is
+     * impossible by construction; otherwise (scales or inputs far too large) the checked per-tap loop runs and an
+     * overflow is reported.
+     */
     private QTensor conv(QNode n, Op.Conv op, QTensor x) {
-        QWeight wq = n.param("W");
+        return new QTensor(n.node().outputShape(), convAccumulators(op, x, n.param("W").tensor(),
+                n.param("B") == null ? null : n.param("B").tensor(), n.node().outputShape(), n.shift()), q.inputScale());
+    }
+
+    /** The rescaled outputs of an integer Conv (see {@link #conv}); package-private for the kernel tests. */
+    static long[] convAccumulators(Op.Conv op, QTensor x, QTensor weights, QTensor biasT, int[] os, int shift) {
         int[] xs = x.shape();
-        int[] os = n.node().outputShape();
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
+        int batch = xs[0];
+        int channels = xs[1];
         int m = os[1];
-        Window.Taps taps = g.convTaps(xs[0], xs[1], m, op.group());
-        long[] xd = x.data();
-        long[] w = wq.data();
-        long[] bias = n.param("B") == null ? null : n.param("B").data();
-        long[] out = new long[(int) Tensor.elementCount(os)];
+        int group = op.group();
+        int cg = channels / group;
+        int mg = m / group;
         int positions = g.outPositions();
-        for (int o = 0; o < out.length; o++) {
-            long acc = bias == null ? 0 : bias[(o / positions) % m];
-            for (int t = taps.start()[o]; t < taps.start()[o + 1]; t++) {
-                acc = Math.addExact(acc, Math.multiplyExact(xd[taps.x()[t]], w[taps.w()[t]]));
+        long[] xd = x.data();
+        long[] w = weights.data();
+        long[] bias = biasT == null ? null : biasT.data();
+        long[] out = new long[(int) Tensor.elementCount(os)];
+        int[] idx = g.colIndex(cg);
+        int kLen = idx.length / Math.max(1, positions);
+        long xMax = MatKernels.maxAbs(xd);
+        long rowSum = MatKernels.maxRowAbsSum(w, 0, m, kLen);
+        long biasMax = bias == null ? 0 : MatKernels.maxAbs(bias);
+        boolean fits = MatKernels.fitsLong(xMax, rowSum, biasMax);
+        if (!fits) {
+            Window.Taps taps = g.convTaps(batch, channels, m, group);
+            for (int o = 0; o < out.length; o++) {
+                long acc = bias == null ? 0 : bias[(o / positions) % m];
+                for (int t = taps.start()[o]; t < taps.start()[o + 1]; t++) {
+                    acc = Math.addExact(acc, Math.multiplyExact(xd[taps.x()[t]], w[taps.w()[t]]));
+                }
+                out[o] = FixedPoint.rescale(acc, shift);
             }
-            out[o] = FixedPoint.rescale(acc, n.shift());
+            return out;
         }
-        return new QTensor(os, out, q.inputScale());
+        int plane = g.h() * g.w();
+        int tasks = batch * group;
+        boolean outer = tasks > 1 && (long) mg * kLen * positions < MatKernels.PARALLEL_WORK;
+        if (MatKernels.fitsExactDouble(xMax, rowSum, biasMax)) {
+            // Exact in doubles (see MatKernels.fitsExactDouble), and vectorized.
+            double[] xf = MatKernels.toDoubles(xd);
+            double[] wf = MatKernels.toDoubles(w);
+            double[] of = new double[out.length];
+            if (bias != null) {
+                for (int o = 0; o < of.length; o++) {
+                    of[o] = bias[(o / positions) % m];
+                }
+            }
+            MatKernels.run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
+                int b = t / group;
+                int grp = t % group;
+                int base = (b * channels + grp * cg) * plane;
+                double[] cols = new double[idx.length];
+                for (int i = 0; i < idx.length; i++) {
+                    cols[i] = idx[i] < 0 ? 0 : xf[base + idx[i]];
+                }
+                MatKernels.gemm(wf, grp * mg * kLen, cols, 0, of, (b * m + grp * mg) * positions, mg, kLen, positions,
+                        !outer);
+            });
+            for (int o = 0; o < out.length; o++) {
+                out[o] = FixedPoint.rescale((long) of[o], shift);
+            }
+            return out;
+        }
+        if (bias != null) {
+            for (int o = 0; o < out.length; o++) {
+                out[o] = bias[(o / positions) % m];
+            }
+        }
+        MatKernels.run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
+            int b = t / group;
+            int grp = t % group;
+            int base = (b * channels + grp * cg) * plane;
+            long[] cols = new long[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                cols[i] = idx[i] < 0 ? 0 : xd[base + idx[i]];
+            }
+            MatKernels.gemm(w, grp * mg * kLen, cols, 0, out, (b * m + grp * mg) * positions, mg, kLen, positions,
+                    !outer);
+        });
+        for (int o = 0; o < out.length; o++) {
+            out[o] = FixedPoint.rescale(out[o], shift);
+        }
+        return out;
     }
 
     private QTensor avgPool(QNode n, Op.Pool op, QTensor x) {

@@ -23,6 +23,13 @@ public final class Quantizer {
 
     public Quantizer(Graph graph, int inputScale, int paramScale) {
         graph.requireSupported("quantization");
+        for (Graph.Value v : graph.inputs()) {
+            if (v.isInteger()) {
+                throw new UnsupportedModelException("fixed-point quantization cannot handle integer input '" + v.name()
+                        + "' (token ids or indices): look-ups by run-time indices are not in the circuit yet; float "
+                        + "inference (zkscope infer without --quantized) runs it");
+            }
+        }
         this.graph = graph;
         this.s = inputScale;
         this.sp = paramScale;
@@ -216,6 +223,11 @@ public final class Quantizer {
         if (op instanceof Op.Reshape || op instanceof Op.Transpose || op instanceof Op.Concat
                 || op instanceof Op.Slice || op instanceof Op.Split || op instanceof Op.Identity) {
             return passThrough(n, "data movement");
+        }
+        if (op instanceof Op.Compare || op instanceof Op.Not || op instanceof Op.Where || op instanceof Op.Expand
+                || op instanceof Op.Trilu) {
+            throw refuse(op.kind() + " on run-time values has no fixed-point form (nor circuit gadget) yet: it runs in "
+                    + "float inference, and folds away at import when its inputs are constants (e.g. a causal mask)");
         }
         throw refuse("no fixed-point form for " + op.kind());
     }

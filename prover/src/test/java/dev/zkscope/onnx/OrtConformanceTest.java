@@ -22,7 +22,7 @@ class OrtConformanceTest {
         return OpCases.CASES.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
     }
 
-    private static void check(OpCases.Case c) throws Exception {
+    static void check(OpCases.Case c) throws Exception {
         TestModels m = c.model().get();
         Graph g = m.load();
         List<int[]> shapes = new ArrayList<>();

@@ -51,6 +51,29 @@ public final class TestModels {
         return this;
     }
 
+    /**
+     * An input of ONNX element type {@code elemType} (1 float, 7 int64, 3 int8, ...) whose dimensions are each an
+     * Integer (a fixed size) or a String (a symbolic dimension of that name).
+     */
+    public TestModels typedInput(String name, int elemType, Object... dims) {
+        Onnx.TensorShapeProto.Builder s = Onnx.TensorShapeProto.newBuilder();
+        int[] shape = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] instanceof Integer) {
+                s.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue((Integer) dims[i]));
+                shape[i] = (Integer) dims[i];
+            } else {
+                s.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam((String) dims[i]));
+                shape[i] = -1;
+            }
+        }
+        graph.addInput(Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
+                .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(s))));
+        inputNames.add(name);
+        inputShapes.add(shape);
+        return this;
+    }
+
     public TestModels output(String name) {
         graph.addOutput(Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
                 .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(1))));
@@ -200,13 +223,21 @@ public final class TestModels {
                 try {
                     for (int i = 0; i < inputs.size(); i++) {
                         Tensor t = inputs.get(i);
-                        float[] f = new float[t.size()];
-                        for (int k = 0; k < f.length; k++) {
-                            f[k] = (float) t.get(k);
-                        }
                         long[] shape = new long[t.rank()];
                         for (int k = 0; k < shape.length; k++) {
                             shape[k] = t.dim(k);
+                        }
+                        if (t.isInteger()) {
+                            long[] l = new long[t.size()];
+                            for (int k = 0; k < l.length; k++) {
+                                l[k] = (long) t.get(k);
+                            }
+                            feed.put(names.get(i), OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(l), shape));
+                            continue;
+                        }
+                        float[] f = new float[t.size()];
+                        for (int k = 0; k < f.length; k++) {
+                            f[k] = (float) t.get(k);
                         }
                         feed.put(names.get(i), OnnxTensor.createTensor(env, FloatBuffer.wrap(f), shape));
                     }

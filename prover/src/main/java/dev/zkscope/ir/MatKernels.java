@@ -1,0 +1,217 @@
+package dev.zkscope.ir;
+
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * Dense matrix products over primitive arrays, the core of the float and the quantized Conv, Gemm and MatMul.
+ *
+ * <p>{@code c[m x n] += a[m x k] . b[k x n]}, all row-major at given offsets. The output is cut into tiles of
+ * {@value #ROWS} rows by {@value #COLS} columns; tiles run in parallel (the common fork-join pool) when the product
+ * has at least {@value #PARALLEL_WORK} multiply-adds. Inside a tile the loop runs i, then blocks of {@value #KB} of the
+ * k index, then j innermost over contiguous rows of b and c, so that a block of b (KB x COLS doubles, 512 KiB) stays
+ * in the L2 cache while the tile's rows pass over it; the j loop adds four k steps at once (one load and store of c
+ * per four products) and is a stream the JIT vectorizes.
+ *
+ * <p>The long version is exact only if no partial sum can overflow: callers check {@link #fitsLong} (or an equivalent
+ * bound) first. Every partial sum of {@code sum_t a_it * b_tj} is bounded by {@code sum_t |a_it| |b_tj|}, whatever the
+ * order of summation, so the bound of the full sum covers every intermediate value.
+ */
+public final class MatKernels {
+    /** Multiply-adds below which a product runs on the calling thread only. */
+    public static final long PARALLEL_WORK = 1L << 16;
+    static final int ROWS = 8;
+    static final int COLS = 512;
+    static final int KB = 128;
+
+    private MatKernels() {}
+
+    /** c += a . b in doubles. */
+    public static void gemm(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int k, int n,
+                            boolean parallel) {
+        int colTiles = (n + COLS - 1) / COLS;
+        int tiles = ((m + ROWS - 1) / ROWS) * colTiles;
+        IntConsumer tile = t -> {
+            int i0 = (t / colTiles) * ROWS;
+            int j0 = (t % colTiles) * COLS;
+            int i1 = Math.min(m, i0 + ROWS);
+            int j1 = Math.min(n, j0 + COLS);
+            for (int kk = 0; kk < k; kk += KB) {
+                int k1 = Math.min(k, kk + KB);
+                for (int i = i0; i < i1; i++) {
+                    int ci = cOff + i * n;
+                    int ai = aOff + i * k;
+                    int q = kk;
+                    // Four k steps per pass over the row of c: one load and one store of c per four products.
+                    for (; q + 3 < k1; q += 4) {
+                        double a0 = a[ai + q];
+                        double a1 = a[ai + q + 1];
+                        double a2 = a[ai + q + 2];
+                        double a3 = a[ai + q + 3];
+                        int b0 = bOff + q * n;
+                        int b1 = b0 + n;
+                        int b2 = b1 + n;
+                        int b3 = b2 + n;
+                        for (int j = j0; j < j1; j++) {
+                            c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                        }
+                    }
+                    for (; q < k1; q++) {
+                        double av = a[ai + q];
+                        int bq = bOff + q * n;
+                        for (int j = j0; j < j1; j++) {
+                            c[ci + j] += av * b[bq + j];
+                        }
+                    }
+                }
+            }
+        };
+        run(tiles, (long) m * k * n, parallel, tile);
+    }
+
+    /** c += a . b in longs, unchecked: the caller has proved that no sum can overflow ({@link #fitsLong}). */
+    public static void gemm(long[] a, int aOff, long[] b, int bOff, long[] c, int cOff, int m, int k, int n,
+                            boolean parallel) {
+        int colTiles = (n + COLS - 1) / COLS;
+        int tiles = ((m + ROWS - 1) / ROWS) * colTiles;
+        IntConsumer tile = t -> {
+            int i0 = (t / colTiles) * ROWS;
+            int j0 = (t % colTiles) * COLS;
+            int i1 = Math.min(m, i0 + ROWS);
+            int j1 = Math.min(n, j0 + COLS);
+            for (int kk = 0; kk < k; kk += KB) {
+                int k1 = Math.min(k, kk + KB);
+                for (int i = i0; i < i1; i++) {
+                    int ci = cOff + i * n;
+                    int ai = aOff + i * k;
+                    int q = kk;
+                    for (; q + 3 < k1; q += 4) {
+                        long a0 = a[ai + q];
+                        long a1 = a[ai + q + 1];
+                        long a2 = a[ai + q + 2];
+                        long a3 = a[ai + q + 3];
+                        int b0 = bOff + q * n;
+                        int b1 = b0 + n;
+                        int b2 = b1 + n;
+                        int b3 = b2 + n;
+                        for (int j = j0; j < j1; j++) {
+                            c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                        }
+                    }
+                    for (; q < k1; q++) {
+                        long av = a[ai + q];
+                        int bq = bOff + q * n;
+                        for (int j = j0; j < j1; j++) {
+                            c[ci + j] += av * b[bq + j];
+                        }
+                    }
+                }
+            }
+        };
+        run(tiles, (long) m * k * n, parallel, tile);
+    }
+
+    /** Runs tasks 0..tasks-1, in parallel when asked, there are several and the work is worth it. */
+    public static void run(int tasks, long work, boolean parallel, IntConsumer task) {
+        if (parallel && tasks > 1 && work >= PARALLEL_WORK) {
+            IntStream.range(0, tasks).parallel().forEach(task);
+        } else {
+            for (int t = 0; t < tasks; t++) {
+                task.accept(t);
+            }
+        }
+    }
+
+    /** The largest |v| of the array (0 for an empty one); Long.MIN_VALUE counts as 2^63 - 1 + 1, i.e. no bound. */
+    public static long maxAbs(long[] v) {
+        long m = 0;
+        for (long x : v) {
+            if (x == Long.MIN_VALUE) {
+                return Long.MAX_VALUE;
+            }
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
+    }
+
+    /**
+     * True when {@code xMax * rowAbsSum + bias} cannot overflow a long, where xMax bounds every |x| and rowAbsSum
+     * bounds every sum of |w| that one output reads: then every partial sum of such an output fits, in any order.
+     */
+    public static boolean fitsLong(long xMax, long rowAbsSum, long biasMax) {
+        try {
+            Math.addExact(Math.multiplyExact(xMax, rowAbsSum), biasMax);
+            return true;
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
+    /** 2^53: every integer of at most this magnitude is a double, and so is every sum and product that stays below. */
+    public static final long EXACT_DOUBLE = 1L << 53;
+
+    /**
+     * True when {@code xMax * rowAbsSum + biasMax <= 2^53}: then an integer product computed in doubles is exact,
+     * since every product and every partial sum (bias included, in any order) is an integer of magnitude at most
+     * 2^53, which a double holds exactly (Java does not fuse a multiply and an add unless asked, so each product is
+     * rounded on its own, and exactly). The double product vectorizes where the long one does not (no 64-bit vector
+     * multiply below AVX-512), so the quantized kernels use it whenever this holds, which it does at usual scales
+     * (2^9 activations times 2^9 weights over 4,608 taps is about 2^32).
+     */
+    public static boolean fitsExactDouble(long xMax, long rowAbsSum, long biasMax) {
+        try {
+            return Math.addExact(Math.multiplyExact(xMax, rowAbsSum), biasMax) <= EXACT_DOUBLE;
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
+    /** The values as doubles (exact for |v| <= 2^53). */
+    public static double[] toDoubles(long[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
+    /**
+     * The largest sum of |w| over one row of {@code rows} consecutive rows of length {@code len}; Long.MAX_VALUE when
+     * a sum does not fit a long (no bound).
+     */
+    public static long maxRowAbsSum(long[] w, int off, int rows, int len) {
+        long best = 0;
+        try {
+            for (int r = 0; r < rows; r++) {
+                long s = 0;
+                for (int i = off + r * len, end = i + len; i < end; i++) {
+                    s = Math.addExact(s, w[i] == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(w[i]));
+                }
+                best = Math.max(best, s);
+            }
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+        return best;
+    }
+
+    /** The largest sum of |b| over one column of a k x n row-major matrix; Long.MAX_VALUE when it does not fit. */
+    public static long maxColAbsSum(long[] b, int off, int k, int n) {
+        long[] sums = new long[n];
+        try {
+            for (int q = 0; q < k; q++) {
+                for (int j = 0; j < n; j++) {
+                    long v = b[off + q * n + j];
+                    sums[j] = Math.addExact(sums[j], v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v));
+                }
+            }
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+        long best = 0;
+        for (long s : sums) {
+            best = Math.max(best, s);
+        }
+        return best;
+    }
+}
