@@ -19,7 +19,7 @@ import java.util.Map;
 final class Report {
     private Report() {}
 
-    static String json(Analysis a, List<ProveRun> runs) {
+    static String json(Analysis a, List<CompletedRun> runs) {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("model", a.session().file().toString());
@@ -70,7 +70,7 @@ final class Report {
             root.set("circuit", dev.zkscope.compile.LedgerJson.of(a.compiled()));
         }
         ArrayNode rs = root.putArray("runs");
-        for (ProveRun r : runs) {
+        for (CompletedRun r : runs) {
             ObjectNode o = rs.addObject();
             o.put("id", r.id());
             o.put("model", r.model());
@@ -131,7 +131,7 @@ final class Report {
     }
 
     /** A self-contained HTML page: summary, charts (PNG data URIs), layer table, runs. */
-    static String html(Analysis a, List<ProveRun> runs, Map<String, byte[]> charts) {
+    static String html(Analysis a, List<CompletedRun> runs, Map<String, byte[]> charts) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>zkscope report: ")
                 .append(h(a.session().displayName())).append("</title><style>body{font-family:sans-serif;margin:24px;"
@@ -182,7 +182,7 @@ final class Report {
         if (!runs.isEmpty()) {
             sb.append("<h2>Proof runs</h2><table><tr><th>#</th><th>model</th><th>preset</th><th>rows</th>"
                     + "<th>keygen</th><th>prove</th><th>verify</th><th>peak heap</th><th>proof</th><th>verdict</th></tr>");
-            for (ProveRun r : runs) {
+            for (CompletedRun r : runs) {
                 sb.append("<tr><td>").append(r.id()).append("</td><td>").append(h(r.model())).append("</td><td>")
                         .append(h(r.settings().preset())).append("</td><td>2^").append(r.logN()).append("</td><td>")
                         .append(r.keyReused() ? "reused" : Format.millis(r.keygenMillis())).append("</td><td>")

@@ -51,7 +51,7 @@ public final class LayerTableView extends BorderPane {
         SortedList<LayerRow> sorted = new SortedList<>(filtered);
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        TableSizing.scrollable(table);
         table.setPlaceholder(new Label("No model open"));
 
         TableColumn<LayerRow, Number> idx = num("#", "Position in topological order.", LayerRow::index);
