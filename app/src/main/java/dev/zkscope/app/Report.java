@@ -82,12 +82,22 @@ final class Report {
             o.put("prove_ms", r.proveMillis());
             o.put("verify_ms", r.verifyMillis());
             o.put("peak_heap_bytes", r.peakHeap());
+            o.put("baseline_heap_bytes", r.baselineHeap());
+            o.put("heap_above_baseline_bytes", r.heapAboveBaseline());
             o.put("proof_bytes", r.proof().length);
             o.put("security_bits", r.securityBits());
             o.put("verified", r.verdict().accepted());
             if (r.forecast() != null) {
                 o.put("predicted_prove_s", r.forecast().proveSeconds());
                 o.put("predicted_peak_heap_bytes", r.forecast().peakHeapBytes());
+                // As the CLI's report: the errors are on what the cost model predicts (the heap above the baseline).
+                o.put("predicted_heap_above_baseline_bytes", r.forecast().heapAboveBaseline());
+                dev.zkscope.predict.PredictionError e = r.predictionError();
+                o.put("prediction_error_time", e.timeError());
+                o.put("prediction_error_heap_above_baseline", e.heapError());
+                if (e.warning() != null) {
+                    o.put("prediction_warning", e.warning());
+                }
             }
             ObjectNode ph = o.putObject("phases_ms");
             r.phases().forEach(p -> ph.put(p.name(), p.millis()));

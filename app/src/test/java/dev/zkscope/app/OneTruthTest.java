@@ -166,6 +166,14 @@ class OneTruthTest {
         assertThat(app.window.proveView().heap().markedPeakMiB()).isCloseTo(r.peakHeap() / (double) (1 << 20),
                 within(1e-9));
         assertThat(app.window.proveView().figureTexts()).contains(Format.bytes(r.peakHeap()));
+        // The exported report states the same heap figures, and the error on what the cost model predicts.
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Report.json(app.vm.analysis(),
+                app.pvm.runsSnapshot()));
+        var run = json.findValue("runs").get(0);
+        assertThat(run.path("heap_above_baseline_bytes").asLong()).isEqualTo(r.heapAboveBaseline());
+        assertThat(run.path("predicted_heap_above_baseline_bytes").asLong()).isEqualTo(r.forecast().heapAboveBaseline());
+        assertThat(run.path("prediction_error_heap_above_baseline").asDouble())
+                .isCloseTo(r.predictionError().heapError(), within(1e-9));
         // Every stretch of the run is on the timeline: phases and labelled gaps cover it.
         var tl = app.window.proveView().timeline();
         double covered = tl.phases().stream().mapToDouble(p -> Math.max(0, p.millis())).sum()
