@@ -50,7 +50,7 @@ public final class BlowupView extends BorderPane {
         log.setId("logScale");
         log.setTooltip(new Tooltip("Logarithmic value axis: small layers stay visible next to large ones."));
         log.selectedProperty().addListener((o, a, b) -> redraw());
-        Label what = new Label("Constraints per layer by kind (from the cost ledger); \u25c6 = trace rows");
+        Label what = new Label("Per layer, from the cost ledger: its trace rows (first bar), then its constraints by kind");
         what.setTooltip(tip(Terms.BLOWUP + "\n\n" + Terms.ROWS + "\n\n" + Terms.LOOKUP + "\n\n" + Terms.RANGE_CHECK
                 + "\n\n" + Terms.COPIES));
         Region grow = new Region();
