@@ -120,6 +120,7 @@ public final class LookupTablesView extends BorderPane {
             inCircuit.put(t.info().name(), t.info());
         }
         list.refresh();
+        TableSizing.fit(list); // the rows column's text changed with the circuit's tables
         plot(list.getSelectionModel().getSelectedItem());
     }
 
