@@ -122,10 +122,11 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
         if (l == null) {
             return session.rows();
         }
+        Map<String, Long> charged = tableRowsByLayer(l);
         Map<String, LayerRow.Cost> costs = new HashMap<>();
         for (LayerCost c : l.layers()) {
             costs.put(c.layer(), new LayerRow.Cost(c.rows(), c.adviceCells(), c.lookups(), c.rangeChecks(),
-                    c.copies(), c.share()));
+                    c.copies(), c.share(), charged.getOrDefault(c.layer(), 0L)));
         }
         List<LayerRow> rows = new java.util.ArrayList<>(LayerRows.withCosts(session.rows(), costs));
         // Hashed visibility: the Poseidon2 rows are layers of the ledger with no graph node; shown after the nodes.
@@ -135,6 +136,41 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
             }
         }
         return rows;
+    }
+
+    /**
+     * The ledger's table rows charged to layers: each table's rows split among the layers that look into it, in
+     * proportion to their lookups (largest remainders get the leftover rows, so every table's rows are charged
+     * exactly). A table nobody looks into is charged to no layer.
+     */
+    static Map<String, Long> tableRowsByLayer(CostLedger l) {
+        Map<String, Long> out = new HashMap<>();
+        for (dev.zkscope.compile.TableInfo t : l.tables()) {
+            java.util.List<LayerCost> users = l.layers().stream()
+                    .filter(c -> c.lookups().getOrDefault(t.name(), 0L) > 0).toList();
+            long total = users.stream().mapToLong(c -> c.lookups().get(t.name())).sum();
+            if (total == 0) {
+                continue;
+            }
+            long given = 0;
+            double[] rest = new double[users.size()];
+            for (int i = 0; i < users.size(); i++) {
+                double exact = (double) t.size() * users.get(i).lookups().get(t.name()) / total;
+                long floor = (long) Math.floor(exact);
+                rest[i] = exact - floor;
+                out.merge(users.get(i).layer(), floor, Long::sum);
+                given += floor;
+            }
+            Integer[] order = new Integer[users.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(rest[b], rest[a]));
+            for (int k = 0; given < t.size(); k++, given++) {
+                out.merge(users.get(order[k % order.length]).layer(), 1L, Long::sum);
+            }
+        }
+        return out;
     }
 
     /** Each ledger layer's share of gadget rows, by layer name. */

@@ -68,7 +68,7 @@ final class Exporter {
         if (f == null) {
             return;
         }
-        List<ProveRun> runs = pvm.runsSnapshot();
+        List<CompletedRun> runs = pvm.runsSnapshot();
         Map<String, JFreeChart> cs = charts.get();
         write(f.toPath(), () -> {
             switch (kind) {
@@ -104,7 +104,7 @@ final class Exporter {
     }
 
     void proofFiles(Window owner) {
-        ProveRun r = pvm.lastProperty().get();
+        CompletedRun r = pvm.lastProperty().get();
         if (r == null) {
             notifier.error("No proof yet", "Press Prove first (Proof > Prove); then export the proof and its key.");
             return;

@@ -31,6 +31,12 @@ public final class MainViewModel {
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Ready");
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
+    /**
+     * One read-only view of {@link #recent}, kept: a fresh wrapper per call is held only weakly by the list it wraps,
+     * so a listener added to it stopped hearing of opens after the next garbage collection (Open Recent stayed as it
+     * was, disabled when it started empty).
+     */
+    private final ObservableList<Path> recentView = FXCollections.unmodifiableObservableList(recent);
     private final ReadOnlyObjectWrapper<ModelSettings> settings =
             new ReadOnlyObjectWrapper<>(this, "settings", ModelSettings.defaults());
     private final ReadOnlyObjectWrapper<Analysis> analysis = new ReadOnlyObjectWrapper<>(this, "analysis");
@@ -63,7 +69,7 @@ public final class MainViewModel {
     }
 
     public ObservableList<Path> recent() {
-        return FXCollections.unmodifiableObservableList(recent);
+        return recentView;
     }
 
     public ReadOnlyObjectProperty<ModelSettings> settingsProperty() {

@@ -40,6 +40,7 @@ import javafx.stage.FileChooser;
  */
 public final class MainWindow {
     static final String THEME_KEY = "theme";
+    static final String PRESENTATION_KEY = "presentation";
 
     private final MainViewModel vm;
     private final SampleCatalog samples;
@@ -58,6 +59,7 @@ public final class MainWindow {
     private final TabPane tabs = new TabPane();
     private final Menu recentMenu = new Menu("Open _Recent");
     private final CheckMenuItem darkTheme = new CheckMenuItem("_Dark theme");
+    private final CheckMenuItem presentation = new CheckMenuItem("_Presentation mode (large text, high contrast)");
     private final Label title = new Label();
 
     private final ProveViewModel pvm;
@@ -109,6 +111,13 @@ public final class MainWindow {
             settings.put(THEME_KEY, b ? "dark" : "light");
             applyTheme();
         });
+        presentation.setSelected("on".equals(settings.get(PRESENTATION_KEY, "off")));
+        presentation.setAccelerator(KeyCombination.keyCombination("F5"));
+        applyTheme();
+        presentation.selectedProperty().addListener((o, a, b) -> {
+            settings.put(PRESENTATION_KEY, b ? "on" : "off");
+            applyTheme();
+        });
         vm.sessionProperty().addListener((o, a, s) -> show(s));
         vm.analysisProperty().addListener((o, a, an) -> showAnalysis(an));
         vm.recent().addListener((javafx.collections.ListChangeListener<Path>) c -> fillRecent());
@@ -143,10 +152,21 @@ public final class MainWindow {
     private void applyTheme() {
         // The charts are drawn by JFreeChart, not styled by CSS: every chart pane re-styles its chart.
         dev.zkscope.viz.chart.Charts.darkProperty().set(darkTheme.isSelected());
-        root.getStylesheets().remove(css("dark.css"));
+        root.getStylesheets().removeAll(css("dark.css"), css("presentation.css"), css("presentation-dark.css"));
         if (darkTheme.isSelected()) {
             root.getStylesheets().add(css("dark.css"));
         }
+        if (presentation.isSelected()) {
+            root.getStylesheets().add(css("presentation.css"));
+            if (darkTheme.isSelected()) {
+                root.getStylesheets().add(css("presentation-dark.css"));
+            }
+        }
+    }
+
+    /** Presentation mode (View menu, F5): larger text and high contrast, for a classroom projector. */
+    public void setPresentationMode(boolean on) {
+        presentation.setSelected(on);
     }
 
     private void show(ModelSession s) {
@@ -178,7 +198,7 @@ public final class MainWindow {
             }
         }
         lookupTables.setCircuitTables(circuitTables);
-        lookupTables.setHeightNote(compiled ? a.ledger().heightNote().orElse(null) : null);
+        lookupTables.setHeightNote(compiled ? a.ledger().heightNote().or(() -> a.ledger().paddingNote()).orElse(null) : null);
         blowup.setLedger(compiled ? a.ledger() : null);
         if (compiled) {
             arith.set(a.ledger(), a.estimates(), a.estimateTotals());
@@ -186,26 +206,32 @@ public final class MainWindow {
             arith.set(null, null, null);
         }
         heatmap.setTrace(compiled ? a.trace() : null);
-        showTabIf(blowupTab, compiled, 1);
-        showTabIf(lookupTab, !tables.isEmpty() || !circuitTables.isEmpty(), compiled ? 2 : 1);
-        showTabIf(heatmapTab, compiled, tabs.getTabs().indexOf(lookupTab) >= 0 ? 3 : 2);
-        showTabIf(proveTab, compiled, tabs.getTabs().indexOf(heatmapTab) + 1);
-        showTabIf(runsTab, compiled || !pvm.history().isEmpty(), tabs.getTabs().indexOf(proveTab) + 1);
+        String why = a == null ? "Waiting for the model to be quantized and compiled (see the status bar)."
+                : a.problem() != null ? "Not compiled: " + a.problem() : null;
+        enableTab(blowupTab, compiled, why);
+        enableTab(lookupTab, !tables.isEmpty() || !circuitTables.isEmpty(), why != null ? why
+                : "This model has no lookup tables: its nonlinearities are proved by comparisons and range checks.");
+        enableTab(heatmapTab, compiled, why);
+        enableTab(proveTab, compiled, why);
+        enableTab(runsTab, compiled || !pvm.history().isEmpty(), why);
     }
 
-    /** Tabs whose data source is missing are not shown (never an empty pane). */
-    private void showTabIf(Tab tab, boolean show, int index) {
-        if (show && !tabs.getTabs().contains(tab)) {
-            tabs.getTabs().add(Math.min(index, tabs.getTabs().size()), tab);
-        } else if (!show) {
-            tabs.getTabs().remove(tab);
+    /**
+     * Every tab stays in place (no tab comes and goes during a compile, so the layout never jumps); one without data
+     * is disabled, with the reason as its tooltip. A selected tab that becomes disabled leaves for the Layers tab.
+     */
+    private void enableTab(Tab tab, boolean enabled, String why) {
+        tab.setDisable(!enabled);
+        tab.setTooltip(enabled || why == null ? null : new Tooltip(why));
+        if (!enabled && tabs.getSelectionModel().getSelectedItem() == tab) {
+            tabs.getSelectionModel().select(0);
         }
     }
 
-    /** Shows the tab with that id, if it is there; returns whether it was. */
+    /** Shows the tab with that id, if it is there and enabled; returns whether it was. */
     public boolean showTab(String id) {
         for (Tab t : tabs.getTabs()) {
-            if (id.equals(t.getId())) {
+            if (id.equals(t.getId()) && !t.isDisable()) {
                 tabs.getSelectionModel().select(t);
                 return true;
             }
@@ -222,11 +248,12 @@ public final class MainWindow {
         if (arith.chart() != null) {
             out.put("Arithmetizations compared", arith.chart());
         }
-        if (lookupTables.viewer().chart() != null && tabs.getTabs().contains(lookupTab)) {
+        if (lookupTables.viewer().chart() != null && !lookupTab.isDisable()) {
             out.put("Lookup table", lookupTables.viewer().chart());
         }
         if (pvm.lastProperty().get() != null) {
-            out.put("Heap while proving", proveView.heapChart());
+            // Drawn from the run on screen, never from the live chart (which a cancelled proof may have drawn on).
+            out.put("Heap while proving", ProveView.heapChartOf(pvm.lastProperty().get()));
         }
         return out;
     }
@@ -314,7 +341,7 @@ public final class MainWindow {
         MenuItem fit = new MenuItem("_Fit graph");
         fit.setAccelerator(KeyCombination.keyCombination("Shortcut+0"));
         fit.setOnAction(e -> graphView.fit());
-        Menu view = new Menu("_View", null, fit, darkTheme);
+        Menu view = new Menu("_View", null, fit, darkTheme, presentation);
         MenuItem glossary = new MenuItem("_Glossary");
         glossary.setOnAction(e -> Glossary.show(root.getScene().getWindow()));
         Menu help = new Menu("_Help", null, glossary);
@@ -407,7 +434,11 @@ public final class MainWindow {
         layers.setId("tabLayers");
         Tab settingsTab = new Tab("Settings", new SettingsView(vm));
         settingsTab.setId("tabSettings");
-        tabs.getTabs().addAll(layers, settingsTab);
+        tabs.getTabs().addAll(layers, settingsTab, blowupTab, lookupTab, heatmapTab, proveTab, runsTab);
+        for (Tab t : List.of(blowupTab, lookupTab, heatmapTab, proveTab, runsTab)) {
+            enableTab(t, false, "Open a model (File, Samples or drop an .onnx file): this view fills once it is compiled.");
+        }
+        enableTab(runsTab, !pvm.history().isEmpty(), "No proof runs yet: open a model and press Prove.");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         title.getStyleClass().add("model-title");
         title.setId("modelTitle");

@@ -39,6 +39,21 @@ final class ProveJob {
     private final Forecast forecast;
     private final boolean keyReady;
     private volatile long t0 = System.nanoTime();
+    private volatile Hold hold;
+
+    /**
+     * Holds the prover at the start of a named phase until released (screenshots of a run in progress: the picture
+     * then shows that phase running, whatever the machine's speed). Cancel releases it.
+     */
+    record Hold(String phase, java.util.concurrent.CountDownLatch reached, java.util.concurrent.CountDownLatch release) {
+        Hold(String phase) {
+            this(phase, new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        }
+    }
+
+    void holdAt(Hold h) {
+        hold = h;
+    }
 
     ProveJob(Analysis analysis, int id, Forecast forecast, Consumer<PhaseTime> onPhase, BooleanSupplier cancelled) {
         if (analysis.prepared() == null) {
@@ -76,7 +91,7 @@ final class ProveJob {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    ProveRun run() {
+    CompletedRun run() {
         Input input = input(analysis.session().file(), analysis.session().graph());
         PhaseListener live = new PhaseListener() {
             private final Map<String, Double> starts = new HashMap<>();
@@ -88,6 +103,19 @@ final class ProveJob {
                     starts.put(phase, start);
                 }
                 onPhase.accept(new PhaseTime(phase, start, -1));
+                Hold h = hold;
+                if (h != null && h.phase().equals(phase)) {
+                    h.reached().countDown();
+                    try {
+                        while (!h.release().await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                            if (isCancelled()) {
+                                return;
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
 
             @Override
@@ -116,9 +144,9 @@ final class ProveJob {
         for (dev.zkscope.api.ProveRun.Phase p : r.timeline()) {
             phases.add(new PhaseTime(p.name(), p.startMillis(), p.millis()));
         }
-        return new ProveRun(id, analysis.session().displayName(), analysis.settings(), r.logN(),
+        return new CompletedRun(id, analysis.session().displayName(), analysis.settings(), r.logN(),
                 analysis.compiled().ledger().gadgetRows(), phases, r.keygenNanos() / 1e6, r.proveNanos() / 1e6,
-                r.verifyNanos() / 1e6, r.peakHeap(), r.heapSamples(), r.proof(), r.verifyingKey(), r.publicValues(),
+                r.verifyNanos() / 1e6, r.baselineHeap(), r.peakHeap(), r.heapSamples(), r.proof(), r.verifyingKey(), r.publicValues(),
                 r.output(), r.verdict(), input.source(),
                 forecast == null ? null : forecast.atBaseline(r.baselineHeap()), r.keyReused());
     }

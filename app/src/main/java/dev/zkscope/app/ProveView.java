@@ -88,16 +88,35 @@ final class ProveView extends BorderPane {
         setTop(top);
 
         heapPane.setChart(heapChart.chart());
+        // What the prover's pipeline does between its named phases (api.Pipeline.prove): a full collection to read
+        // the heap baseline before the first round, and serializing the proof before verifying it.
+        timeline.setGapNames(java.util.Map.of("witness commit", "full GC for the heap baseline",
+                "verify", "serializing the proof"));
         SplitPane live = new SplitPane(heapPane, titled("Phase timeline", timeline));
         live.setDividerPositions(0.5);
         setCenter(live);
 
         Label vTitle = new Label("Verify");
         vTitle.getStyleClass().add("pane-title");
-        HBox vButtons = new HBox(10, verify, new Label("Tamper demo:"), byteIndex, flip, changeOutput);
+        FlowPane vButtons = new FlowPane(10, 6, verify, new Label("Tamper demo:"), byteIndex, flip, changeOutput);
         vButtons.setAlignment(Pos.CENTER_LEFT);
+        // The verdict is never cut short: the mark and word keep their full width, the reason wraps (and is the
+        // tooltip too, for copying into notes).
         verdictText.setWrapText(true);
-        VBox verdictBox = new VBox(6, vTitle, vButtons, new HBox(12, verdictHead, verdictText));
+        verdictHead.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        verdictText.setMinWidth(0);
+        verdictText.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox.setHgrow(verdictText, javafx.scene.layout.Priority.ALWAYS);
+        verdictText.setMaxWidth(Double.MAX_VALUE);
+        verdictText.textProperty().addListener((o, a, b) -> {
+            Tooltip t = new Tooltip(b);
+            t.setWrapText(true);
+            t.setMaxWidth(600);
+            verdictText.setTooltip(b == null || b.isEmpty() ? null : t);
+        });
+        HBox verdictRow = new HBox(12, verdictHead, verdictText);
+        verdictRow.setAlignment(Pos.TOP_LEFT);
+        VBox verdictBox = new VBox(6, vTitle, vButtons, verdictRow);
         verdictBox.getStyleClass().add("card");
         VBox bottom = new VBox(10, figures, verdictBox);
         bottom.setPadding(new Insets(10));
@@ -111,6 +130,8 @@ final class ProveView extends BorderPane {
             showRun(r);
         });
         pvm.verdictProperty().addListener((o, a, v) -> showVerdict(v));
+        pvm.verifyingProperty().addListener((o, a, b) -> showVerdict(pvm.verdictProperty().get()));
+        pvm.runningProperty().addListener((o, a, b) -> showVerdict(pvm.verdictProperty().get()));
         pvm.heap().addListener((ListChangeListener<HeapSampler.Sample>) c -> {
             while (c.next()) {
                 if (c.wasReplaced() || c.wasRemoved() && !c.wasAdded()) {
@@ -146,6 +167,41 @@ final class ProveView extends BorderPane {
         return heapChart.chart();
     }
 
+    HeapChart heap() {
+        return heapChart;
+    }
+
+    PhaseTimeline timeline() {
+        return timeline;
+    }
+
+    /** The measured figures' cards (empty when no run of the open model is shown). */
+    FlowPane figures() {
+        return figures;
+    }
+
+    /** Every text on the cards, in order. */
+    java.util.List<String> figureTexts() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Node card : figures.getChildren()) {
+            for (Node n : ((VBox) card).getChildren()) {
+                out.add(((Label) n).getText());
+            }
+        }
+        return out;
+    }
+
+    /** A heap chart of one finished run alone (for export: never the live chart of a proof in progress). */
+    static org.jfree.chart.JFreeChart heapChartOf(CompletedRun r) {
+        HeapChart c = new HeapChart();
+        c.addAll(r.heap());
+        double[] rounds = r.roundsMillis();
+        if (rounds != null) {
+            c.markRun(r.peakHeap(), rounds[0], rounds[1]);
+        }
+        return c.chart();
+    }
+
     private void updateButtons() {
         boolean has = pvm.lastProperty().get() != null && !pvm.runningProperty().get();
         verify.setDisable(!has);
@@ -178,28 +234,48 @@ final class ProveView extends BorderPane {
         if (f == null) {
             return "Predicting time and memory with the cost model (calibrated on this machine the first time)...";
         }
-        return String.format(java.util.Locale.ROOT, "Predicted before proving: prover %.1f s, heap %s above what is in "
-                + "use when it starts (cost model %s).", f.proveSeconds(), Format.bytes(f.heapAboveBaseline()),
-                f.origin());
+        return "Predicted before proving: prover " + Format.millis(f.proveSeconds() * 1000) + ", heap "
+                + Format.bytes(f.heapAboveBaseline()) + " above what is in use when it starts (cost model "
+                + f.origin() + ").";
     }
 
-    private static String predicted(ProveRun r, boolean time) {
-        Forecast f = r.forecast();
-        if (f == null) {
+    /** The card's line under the measured time: the same figure as the plan line and the Runs table's Predicted. */
+    static String predictedTime(CompletedRun r) {
+        return r.forecast() == null ? "" : "predicted " + Format.millis(r.forecast().proveSeconds() * 1000)
+                + warnIfFar(r.predictionError().timeRatio());
+    }
+
+    /** The heap card's line: measured and predicted heap above the baseline (what the cost model predicts). */
+    static String heapLine(CompletedRun r) {
+        String measured = Format.bytes(r.heapAboveBaseline()) + " above the " + Format.bytes(r.baselineHeap())
+                + " baseline";
+        return r.forecast() == null ? measured : measured + "\npredicted " + Format.bytes(r.forecast()
+                .heapAboveBaseline()) + " above" + warnIfFar(r.predictionError().heapRatio());
+    }
+
+    private static String warnIfFar(double ratio) {
+        if (!(ratio > 0) || !Double.isFinite(ratio)) {
             return "";
         }
-        return "predicted " + (time ? String.format(java.util.Locale.ROOT, "%.1f s", f.proveSeconds())
-                : Format.bytes(f.peakHeapBytes()));
+        double far = ratio >= 1 ? ratio : 1 / ratio;
+        return far >= dev.zkscope.predict.PredictionError.FLAG_RATIO
+                ? String.format(java.util.Locale.ROOT, " \u26a0 %.1fx %s", far, ratio >= 1 ? "over" : "under") : "";
     }
 
-    private void showRun(ProveRun r) {
+    private void showRun(CompletedRun r) {
         figures.getChildren().clear();
         if (r == null) {
+            heapChart.clearMarks();
             return;
         }
+        double[] rounds = r.roundsMillis();
+        if (rounds != null) {
+            heapChart.markRun(r.peakHeap(), rounds[0], rounds[1]);
+        }
         figures.getChildren().addAll(
-                card("Prove time", Format.millis(r.proveMillis()), predicted(r, true),
-                        "Wall time of the prover's rounds, beside the cost model's prediction."),
+                card("Prove time", Format.millis(r.proveMillis()), predictedTime(r),
+                        "Wall time of the prover's rounds, beside the cost model's prediction."
+                        + farNote(r)),
                 r.keyReused()
                         ? card("Key generation", "reused", "derived earlier", "The proving and verifying "
                         + "keys are derived once per circuit and parameters: this run reused those derived earlier "
@@ -208,9 +284,11 @@ final class ProveView extends BorderPane {
                         : card("Key generation", Format.millis(r.keygenMillis()), "Deriving the proving and verifying "
                         + "keys (once per circuit and parameters; the next proof with these settings reuses them)."),
                 card("Verify time", Format.millis(r.verifyMillis()), "Wall time of the verifier."),
-                card("Peak heap", Format.bytes(r.peakHeap()), predicted(r, false), "Largest used heap sampled during "
-                        + "the prover's rounds (includes garbage not yet collected), beside the cost model's "
-                        + "prediction."),
+                card("Peak heap", Format.bytes(r.peakHeap()), heapLine(r), "Largest used heap sampled during "
+                        + "the prover's rounds (shaded in the heap chart, where a dashed line marks this peak; "
+                        + "key generation, witness and verification outside them are not counted), including garbage "
+                        + "not yet collected. The cost model predicts what the prover adds above the heap in use "
+                        + "when its rounds start (the baseline), so that figure is compared." + farNote(r)),
                 card("Proof size", Format.bytes(r.proof().length), "Serialized proof bytes."),
                 card("Security", r.security() == null ? "-" : "conjectured " + SecurityAnalysis.format(
                         r.security().conjecturedBits()) + " / provable " + SecurityAnalysis.format(
@@ -219,6 +297,11 @@ final class ProveView extends BorderPane {
                 card("Claimed output", "class " + r.argmax(), "Index of the largest public output value (the "
                         + "prediction), input: " + r.inputSource() + "."));
         byteIndex.getValueFactory().setValue(r.proof().length / 2);
+    }
+
+    private static String farNote(CompletedRun r) {
+        String w = r.predictionError() == null ? null : r.predictionError().warning();
+        return w == null ? "" : "\n\n\u26a0 " + Character.toUpperCase(w.charAt(0)) + w.substring(1) + ".";
     }
 
     private static Node card(String name, String value, String help) {
@@ -231,7 +314,11 @@ final class ProveView extends BorderPane {
         v.getStyleClass().add("figure");
         VBox b = new VBox(2, n, v);
         if (!sub.isEmpty()) {
-            b.getChildren().add(new Label(sub));
+            Label l = new Label(sub);
+            if (sub.contains("\u26a0")) {
+                l.getStyleClass().add("warning-text");
+            }
+            b.getChildren().add(l);
         }
         b.getStyleClass().add("card");
         b.setMinWidth(130);
@@ -246,7 +333,9 @@ final class ProveView extends BorderPane {
         verdictHead.getStyleClass().removeAll("verdict-ok", "verdict-bad");
         if (v == null) {
             verdictHead.setText("");
-            verdictText.setText(pvm.lastProperty().get() == null ? "Prove first, then verify or tamper." : "Verifying...");
+            verdictText.setText(pvm.verifyingProperty().get() ? "Verifying..."
+                    : pvm.runningProperty().get() ? "Proving: the verifier's answer follows the proof."
+                    : "Prove first, then verify or tamper.");
             return;
         }
         verdictHead.setText(v.accepted() ? "\u2714 Accepted" : "\u2718 Rejected");

@@ -50,21 +50,25 @@ public final class ProveViewModel {
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress");
     private final ReadOnlyStringWrapper phase = new ReadOnlyStringWrapper(this, "phase", "");
-    private final ReadOnlyObjectWrapper<ProveRun> last = new ReadOnlyObjectWrapper<>(this, "last");
+    private final ReadOnlyObjectWrapper<CompletedRun> last = new ReadOnlyObjectWrapper<>(this, "last");
     private final ReadOnlyObjectWrapper<Verdict> verdict = new ReadOnlyObjectWrapper<>(this, "verdict");
+    private final ReadOnlyBooleanWrapper verifying = new ReadOnlyBooleanWrapper(this, "verifying");
+    /** The run shown before the current proof started: shown again if that proof is cancelled or fails. */
+    private CompletedRun previous;
     private final ObservableList<PhaseTime> phases = FXCollections.observableArrayList();
     private final ObservableList<HeapSampler.Sample> heap = FXCollections.observableArrayList();
-    private final ObservableList<ProveRun> runs = FXCollections.observableArrayList();
+    private final ObservableList<CompletedRun> runs = FXCollections.observableArrayList();
     private final ObservableList<RunRecord> history = FXCollections.observableArrayList();
     private final ObservableList<RunRecord> sweepRuns = FXCollections.observableArrayList();
     private final RunStore store;
     private final ReadOnlyDoubleWrapper elapsed = new ReadOnlyDoubleWrapper(this, "elapsed");
-    private Task<ProveRun> task;
+    private Task<CompletedRun> task;
     private AtomicBoolean cancelFlag;
     private Timeline poll;
     private int nextId = 1;
     private int expectedPhases = ProveJob.PHASES.size();
     private final boolean warmUpEnabled;
+    private final Supplier<CostModel> costModel;
     /** The background warm-up proof in flight, if any: its cancel flag and a latch released when it has stopped. */
     private volatile WarmUp warming;
     /** Whether this JVM has made a warm-up proof (the JIT has compiled the prover): once per JVM is enough. */
@@ -98,6 +102,17 @@ public final class ProveViewModel {
      */
     public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis,
                           RunStore store, boolean warmUp) {
+        this(executor, notifier, analysis, store, warmUp, CostModel::loadOrCalibrate);
+    }
+
+    /**
+     * @param costModel where predictions come from: the desktop app's is this machine's cached (or first calibrated)
+     *                  cost model; tests pass a quick calibration of their own, so that no test waits for (or runs
+     *                  beside) the standard calibration's 27 proofs
+     */
+    public ProveViewModel(Executor executor, Notifier notifier, ReadOnlyObjectProperty<Analysis> analysis,
+                          RunStore store, boolean warmUp, Supplier<CostModel> costModel) {
+        this.costModel = costModel;
         this.warmUpEnabled = warmUp;
         this.store = store;
         RunStore.Loaded loaded = store.load();
@@ -112,8 +127,36 @@ public final class ProveViewModel {
         this.notifier = notifier;
         this.analysis = analysis::get;
         this.analysisProperty = analysis;
-        analysis.addListener((o, a, b) -> predict(b));
+        analysis.addListener((o, a, b) -> {
+            if (b == null || a == null || b.session() != a.session()) {
+                otherModel();
+            }
+            predict(b);
+        });
     }
+
+    /**
+     * Another model is open (or none): a proof or sweep of the previous one stops, and every result of it (the last
+     * run's figures and verdict, the live heap and phases, the sweep's chart) is cleared, so that no view shows one
+     * model's run beside another model's circuit. The runs stay in the history.
+     */
+    private void otherModel() {
+        boolean wasRunning = running.get() || sweepLeft > 0;
+        cancelledFor = wasRunning ? "Cancelled: another model was opened. Its runs so far are in the Runs tab." : null;
+        cancel();
+        previous = null;
+        last.set(null);
+        verdict.set(null);
+        phases.clear();
+        heap.clear();
+        sweepRuns.clear();
+        progress.set(0);
+        elapsed.set(0);
+        phase.set(wasRunning ? cancelledFor : "");
+    }
+
+    /** Why the running proof was cancelled, when not by the user (shown instead of the usual line). */
+    private String cancelledFor;
 
     /** The open model's analysis this view-model proves. */
     public ReadOnlyObjectProperty<Analysis> analysisProperty() {
@@ -139,7 +182,7 @@ public final class ProveViewModel {
             @Override
             protected Forecast call() {
                 // The JIT warm-up that makes measured proofs comparable with this prediction is warmUp's, after it.
-                CostModel m = CostModel.loadOrCalibrate();
+                CostModel m = costModel.get();
                 CostModel.Prediction p = m.predict(a.prepared().shape());
                 return Forecast.of(p, m.origin());
             }
@@ -185,6 +228,17 @@ public final class ProveViewModel {
         });
     }
 
+    private ProveJob.Hold nextHold;
+
+    /**
+     * The next proof stops at the start of {@code phase} until the returned hold is released (screenshots of a proof
+     * in progress, tests): {@code reached()} counts down when it got there.
+     */
+    ProveJob.Hold holdNextProofAt(String phase) {
+        nextHold = new ProveJob.Hold(phase);
+        return nextHold;
+    }
+
     /** Whether a background warm-up proof is running (for tests). */
     boolean warmingUp() {
         return warming != null;
@@ -198,6 +252,19 @@ public final class ProveViewModel {
     /** Tests only: forget that this JVM is warm, so that the next compiled model is warmed up again. */
     static void forgetWarmUp() {
         JIT_WARM.set(false);
+    }
+
+    /**
+     * Stops everything this view-model runs in the background: the proof or sweep (as Cancel does) and the warm-up
+     * (at its next phase boundary, without waiting). For closing the window, and for tests between windows.
+     */
+    public void shutdown() {
+        cancel();
+        WarmUp w = warming;
+        if (w != null) {
+            w.cancel().set(true);
+        }
+        forecastGeneration++;
     }
 
     /** Stops a background warm-up proof, if one runs, and waits until it has stopped. */
@@ -220,8 +287,13 @@ public final class ProveViewModel {
         return phase.getReadOnlyProperty();
     }
 
-    public ReadOnlyObjectProperty<ProveRun> lastProperty() {
+    public ReadOnlyObjectProperty<CompletedRun> lastProperty() {
         return last.getReadOnlyProperty();
+    }
+
+    /** Whether a verification (Verify or a tamper demo) runs. */
+    public ReadOnlyBooleanProperty verifyingProperty() {
+        return verifying.getReadOnlyProperty();
     }
 
     public ReadOnlyObjectProperty<Verdict> verdictProperty() {
@@ -242,7 +314,7 @@ public final class ProveViewModel {
     }
 
     /** The proof runs of this session, with their proofs and keys (for verify, tamper and export). */
-    public ObservableList<ProveRun> runs() {
+    public ObservableList<CompletedRun> runs() {
         return runs;
     }
 
@@ -263,15 +335,15 @@ public final class ProveViewModel {
     }
 
     /** Starts a proof of the open model's compiled circuit in the background. */
-    public Task<ProveRun> prove() {
+    public Task<CompletedRun> prove() {
         return prove(analysis.get(), forecast.get(), null);
     }
 
-    private Task<ProveRun> prove(Analysis a, Forecast predicted, Runnable then) {
+    private Task<CompletedRun> prove(Analysis a, Forecast predicted, Runnable then) {
         return prove(a, predicted, then, false);
     }
 
-    private Task<ProveRun> prove(Analysis a, Forecast predicted, Runnable then, boolean inSweep) {
+    private Task<CompletedRun> prove(Analysis a, Forecast predicted, Runnable then, boolean inSweep) {
         if (a == null || a.compiled() == null) {
             notifier.error("Nothing to prove", "The open model is not compiled"
                     + (a != null && a.problem() != null ? ": " + a.problem() : " yet; wait for the status bar to say "
@@ -281,18 +353,29 @@ public final class ProveViewModel {
         if (running.get()) {
             return task;
         }
+        // The previous run's figures leave the screen while this one runs (they come back if it is cancelled).
+        if (last.get() != null) {
+            previous = last.get();
+        }
+        last.set(null);
         phases.clear();
         heap.clear();
         verdict.set(null);
         progress.set(0);
+        elapsed.set(0);
         running.set(true);
         AtomicBoolean flag = new AtomicBoolean();
         cancelFlag = flag;
         ProveJob job = new ProveJob(a, nextId, predicted, p -> Platform.runLater(() -> onPhase(p)), flag::get);
         expectedPhases = job.expectedPhases().size();
-        Task<ProveRun> t = new Task<>() {
+        ProveJob.Hold h = nextHold;
+        nextHold = null;
+        if (h != null) {
+            job.holdAt(h);
+        }
+        Task<CompletedRun> t = new Task<>() {
             @Override
-            protected ProveRun call() {
+            protected CompletedRun call() {
                 stopWarmUp(); // never measure a proof beside the background warm-up
                 return job.run();
             }
@@ -316,7 +399,8 @@ public final class ProveViewModel {
                 : "Starting...");
         t.setOnSucceeded(e -> {
             finish(t);
-            ProveRun r = t.getValue();
+            CompletedRun r = t.getValue();
+            previous = null;
             nextId++;
             heap.setAll(r.heap());
             runs.add(r);
@@ -341,16 +425,20 @@ public final class ProveViewModel {
             sweepLeft = 0;
             sweepStatus.set("");
             finish(t);
-            phase.set("Cancelled; the model and earlier runs are unchanged.");
-            progress.set(0);
+            boolean restored = restorePrevious();
+            phase.set(cancelledFor != null ? cancelledFor : "Cancelled; the model and earlier runs are unchanged"
+                    + (restored ? " (showing run " + last.get().id() + " again)." : "."));
+            cancelledFor = null;
         });
         t.setOnFailed(e -> {
             sweepLeft = 0;
             sweepStatus.set("");
             finish(t);
+            restorePrevious();
             Throwable ex = t.getException();
             if (ex instanceof java.util.concurrent.CancellationException) {
-                phase.set("Cancelled; the model and earlier runs are unchanged.");
+                phase.set(cancelledFor != null ? cancelledFor : "Cancelled; the model and earlier runs are unchanged.");
+                cancelledFor = null;
                 return;
             }
             LOG.log(Level.WARNING, "proof failed", ex);
@@ -412,7 +500,7 @@ public final class ProveViewModel {
                 // earlier proof may have derived already.
                 Analysis v = mode != ScaledVariants.Mode.ROWS ? variant(base, shape, mode, step)
                         : step == 0 ? base : padded(base, logN);
-                CostModel m = CostModel.loadOrCalibrate();
+                CostModel m = costModel.get();
                 CostModel.Prediction p = m.predict(v.prepared().shape());
                 return new Object[] {v, Forecast.of(p, m.origin())};
             }
@@ -490,7 +578,31 @@ public final class ProveViewModel {
 
     private boolean saveReported;
 
-    private void finish(Task<ProveRun> t) {
+    /**
+     * After a cancelled or failed proof: the run shown before it comes back whole (figures, heap, phases, verdict);
+     * without one, nothing is shown. Never the cancelled proof's partial heap or its still-running phases.
+     */
+    private boolean restorePrevious() {
+        CompletedRun p = previous;
+        previous = null;
+        progress.set(0);
+        if (p == null) {
+            phases.clear();
+            heap.clear();
+            verdict.set(null);
+            elapsed.set(0);
+            return false;
+        }
+        phases.setAll(p.phases());
+        heap.setAll(p.heap());
+        elapsed.set(p.phases().stream().mapToDouble(PhaseTime::endMillis).max().orElse(0));
+        last.set(p);
+        verdict.set(describe(p.verdict(), "the honest proof (" + p.proof().length + " bytes)"));
+        progress.set(1);
+        return true;
+    }
+
+    private void finish(Task<CompletedRun> t) {
         if (poll != null) {
             poll.stop();
         }
@@ -530,7 +642,9 @@ public final class ProveViewModel {
             }
         }
         phases.add(p);
-        phase.set(p.running() ? "Phase: " + p.name() + "..." : phase.get());
+        if (running.get() && p.running()) { // a listener of phases may have cancelled the run
+            phase.set("Phase: " + p.name() + "...");
+        }
         updateProgress();
     }
 
@@ -541,17 +655,17 @@ public final class ProveViewModel {
 
     /** Verifies the last proof again, as the verifier receives it. */
     public Task<Verdict> verify() {
-        ProveRun r = last.get();
+        CompletedRun r = last.get();
         if (r == null) {
             return null;
         }
-        return verifyInBackground(() -> describe(Pipeline.verify(r.vk(), r.publicValues(), r.proof()),
+        return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), r.publicValues(), r.proof()),
                 "the honest proof (" + r.proof().length + " bytes)"));
     }
 
     /** Tamper demo: flips one bit of byte {@code index} of the proof and verifies. */
     public Task<Verdict> tamperFlipByte(int index) {
-        ProveRun r = last.get();
+        CompletedRun r = last.get();
         if (r == null) {
             return null;
         }
@@ -560,12 +674,12 @@ public final class ProveViewModel {
         bad[i] ^= 0x10;
         String what = String.format(Locale.ROOT, "the proof with byte %,d of %,d flipped (0x%02x \u2192 0x%02x)", i,
                 bad.length, r.proof()[i] & 0xff, bad[i] & 0xff);
-        return verifyInBackground(() -> describe(Pipeline.verify(r.vk(), r.publicValues(), bad), what));
+        return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), r.publicValues(), bad), what));
     }
 
     /** Tamper demo: claims a different output (the last public value plus one) and verifies the honest proof. */
     public Task<Verdict> tamperOutput() {
-        ProveRun r = last.get();
+        CompletedRun r = last.get();
         if (r == null) {
             return null;
         }
@@ -574,11 +688,12 @@ public final class ProveViewModel {
         pub[i] += 1;
         String what = String.format(Locale.ROOT, "the honest proof against a changed claimed output (public value %d:"
                 + " %d \u2192 %d)", i, r.publicValues()[i], pub[i]);
-        return verifyInBackground(() -> describe(Pipeline.verify(r.vk(), pub, r.proof()),
+        return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), pub, r.proof()),
                 what));
     }
 
-    private Task<Verdict> verifyInBackground(Supplier<Verdict> body) {
+    /** Verifies in the background; the answer is shown only if {@code run} is still the run on screen. */
+    private Task<Verdict> verifyInBackground(CompletedRun run, Supplier<Verdict> body) {
         Task<Verdict> t = new Task<>() {
             @Override
             protected Verdict call() {
@@ -586,8 +701,18 @@ public final class ProveViewModel {
             }
         };
         verdict.set(null);
-        t.setOnSucceeded(e -> verdict.set(t.getValue()));
-        t.setOnFailed(e -> notifier.error("Verification failed to run", String.valueOf(t.getException())));
+        verifying.set(true);
+        t.setOnSucceeded(e -> {
+            verifying.set(false);
+            if (last.get() == run) {
+                verdict.set(t.getValue());
+            }
+        });
+        t.setOnFailed(e -> {
+            verifying.set(false);
+            notifier.error("Verification failed to run", t.getException() + "\n\nProve again; if this repeats, "
+                    + "report it with the model.");
+        });
         executor.execute(t);
         return t;
     }
@@ -595,15 +720,63 @@ public final class ProveViewModel {
     static Verdict describe(VerifyResult r, String what) {
         if (r instanceof VerifyResult.Rejected) {
             VerifyResult.Rejected rej = (VerifyResult.Rejected) r;
-            return new Verdict(false, "Rejected", "Verified " + what + ".\nReason: " + rej.error().describe()
-                    + "\n(" + rej.error().getClass().getSimpleName() + ")");
+            String human = inHumanTerms(rej.error());
+            return new Verdict(false, "Rejected", "Verified " + what + ".\nReason: "
+                    + Character.toUpperCase(human.charAt(0)) + human.substring(1) + "\nVerifier's detail: "
+                    + rej.error().describe());
         }
         return new Verdict(true, "Accepted", "Verified " + what + ": the verifier is convinced that the model "
                 + "produced the public output, without seeing the private values.");
     }
 
+    /**
+     * The verifier's rejection in words a class can follow: what the check means, not its field elements. The
+     * verifier's own description (with the values, in field units) follows as the technical detail.
+     */
+    static String inHumanTerms(dev.zkscope.plonk.VerifyError e) {
+        if (e instanceof dev.zkscope.plonk.VerifyError.MalformedProof m) {
+            return "the proof's bytes do not parse: its " + m.section() + " section is damaged or cut short.";
+        }
+        if (e instanceof dev.zkscope.plonk.VerifyError.WrongVersion) {
+            return "the proof was written in another format version than this verifier reads.";
+        }
+        if (e instanceof dev.zkscope.plonk.VerifyError.HashMismatch
+                || e instanceof dev.zkscope.plonk.VerifyError.ParametersMismatch) {
+            return "the proof was made with other proof parameters (hash or security preset) than the verifying key's.";
+        }
+        if (e instanceof dev.zkscope.plonk.VerifyError.CircuitDigestMismatch) {
+            return "the proof is for another circuit (another model or other settings) than the verifying key's.";
+        }
+        if (e instanceof dev.zkscope.plonk.VerifyError.CommitmentMismatch) {
+            return "the proof commits to other private weights than the ones published for this model.";
+        }
+        if (e instanceof dev.zkscope.plonk.VerifyError.PublicValuesMismatch) {
+            return "the claimed public values (the input if public, and the model's output) are not the ones this "
+                    + "proof was made for.";
+        }
+        if (e instanceof dev.zkscope.plonk.VerifyError.QuotientIdentityFails) {
+            return "at the random point where the verifier checks every constraint at once, the constraints do not "
+                    + "hold: the proof does not show that this circuit computed these public values (a changed claim, "
+                    + "or a changed byte in the proof's openings).";
+        }
+        if (e instanceof dev.zkscope.plonk.VerifyError.GrindingInvalid) {
+            return "the proof-of-work stamp is wrong: the proof was changed after it was made.";
+        }
+        if (e instanceof dev.zkscope.plonk.VerifyError.MerklePathInvalid m) {
+            return "a value the proof reveals does not match what it committed to earlier (check " + (m.query() + 1)
+                    + " of the '" + m.tree() + "' commitment): the proof was changed after it was made.";
+        }
+        if (e instanceof dev.zkscope.plonk.VerifyError.DeepValueMismatch
+                || e instanceof dev.zkscope.plonk.VerifyError.FriFoldMismatch
+                || e instanceof dev.zkscope.plonk.VerifyError.FriFinalPolyMismatch) {
+            return "the low-degree test (FRI) fails: the committed columns are not the low-degree polynomials an "
+                    + "honest prover commits to, which is what a changed proof looks like.";
+        }
+        return "the verifier could not complete its checks.";
+    }
+
     /** A copy of the runs for export. */
-    public List<ProveRun> runsSnapshot() {
+    public List<CompletedRun> runsSnapshot() {
         return new ArrayList<>(runs);
     }
 }

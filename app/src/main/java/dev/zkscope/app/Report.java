@@ -19,7 +19,7 @@ import java.util.Map;
 final class Report {
     private Report() {}
 
-    static String json(Analysis a, List<ProveRun> runs) {
+    static String json(Analysis a, List<CompletedRun> runs) {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("model", a.session().file().toString());
@@ -72,7 +72,7 @@ final class Report {
             root.set("circuit", dev.zkscope.compile.LedgerJson.of(a.compiled()));
         }
         ArrayNode rs = root.putArray("runs");
-        for (ProveRun r : runs) {
+        for (CompletedRun r : runs) {
             ObjectNode o = rs.addObject();
             o.put("id", r.id());
             o.put("model", r.model());
@@ -84,12 +84,22 @@ final class Report {
             o.put("prove_ms", r.proveMillis());
             o.put("verify_ms", r.verifyMillis());
             o.put("peak_heap_bytes", r.peakHeap());
+            o.put("baseline_heap_bytes", r.baselineHeap());
+            o.put("heap_above_baseline_bytes", r.heapAboveBaseline());
             o.put("proof_bytes", r.proof().length);
             o.put("preset_conjectured_bits", r.securityBits());
             o.put("verified", r.verdict().accepted());
             if (r.forecast() != null) {
                 o.put("predicted_prove_s", r.forecast().proveSeconds());
                 o.put("predicted_peak_heap_bytes", r.forecast().peakHeapBytes());
+                // As the CLI's report: the errors are on what the cost model predicts (the heap above the baseline).
+                o.put("predicted_heap_above_baseline_bytes", r.forecast().heapAboveBaseline());
+                dev.zkscope.predict.PredictionError e = r.predictionError();
+                o.put("prediction_error_time", e.timeError());
+                o.put("prediction_error_heap_above_baseline", e.heapError());
+                if (e.warning() != null) {
+                    o.put("prediction_warning", e.warning());
+                }
             }
             ObjectNode ph = o.putObject("phases_ms");
             r.phases().forEach(p -> ph.put(p.name(), p.millis()));
@@ -133,7 +143,7 @@ final class Report {
     }
 
     /** A self-contained HTML page: summary, charts (PNG data URIs), layer table, runs. */
-    static String html(Analysis a, List<ProveRun> runs, Map<String, byte[]> charts) {
+    static String html(Analysis a, List<CompletedRun> runs, Map<String, byte[]> charts) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>zkscope report: ")
                 .append(h(a.session().displayName())).append("</title><style>body{font-family:sans-serif;margin:24px;"
@@ -185,7 +195,7 @@ final class Report {
         if (!runs.isEmpty()) {
             sb.append("<h2>Proof runs</h2><table><tr><th>#</th><th>model</th><th>preset</th><th>rows</th>"
                     + "<th>keygen</th><th>prove</th><th>verify</th><th>peak heap</th><th>proof</th><th>verdict</th></tr>");
-            for (ProveRun r : runs) {
+            for (CompletedRun r : runs) {
                 sb.append("<tr><td>").append(r.id()).append("</td><td>").append(h(r.model())).append("</td><td>")
                         .append(h(r.settings().preset())).append("</td><td>2^").append(r.logN()).append("</td><td>")
                         .append(r.keyReused() ? "reused" : Format.millis(r.keygenMillis())).append("</td><td>")

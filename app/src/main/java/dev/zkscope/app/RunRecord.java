@@ -39,13 +39,21 @@ public record RunRecord(int id, String finishedAt, String model, String preset, 
         return Boolean.TRUE.equals(keyReused);
     }
 
-    static RunRecord of(ProveRun r, java.time.Instant when) {
+    static RunRecord of(CompletedRun r, java.time.Instant when) {
         ModelSettings s = r.settings();
         return new RunRecord(r.id(), when.toString(), r.model(), s.preset(), r.securityBits(), s.zeroKnowledge(),
                 s.inputScale(), s.paramScale(), s.innerCols(), r.logN(), r.gadgetRows(), r.keygenMillis(),
                 r.proveMillis(), r.verifyMillis(), r.peakHeap(), r.proof().length,
                 r.forecast() == null ? null : r.forecast().proveSeconds(),
                 r.forecast() == null ? null : r.forecast().peakHeapBytes(), r.verdict().accepted(),
-                String.valueOf(r.verdict()), r.keyReused());
+                verdictInWords(r.verdict()), r.keyReused());
+    }
+
+    /** "accepted", or "rejected: " and the reason in human terms (never a record's toString). */
+    static String verdictInWords(dev.zkscope.plonk.VerifyResult v) {
+        if (v instanceof dev.zkscope.plonk.VerifyResult.Rejected rej) {
+            return "rejected: " + ProveViewModel.inHumanTerms(rej.error()) + " (" + rej.error().describe() + ")";
+        }
+        return "accepted: the verifier is convinced that the model produced the public output";
     }
 }

@@ -36,7 +36,7 @@ final class RunsView extends BorderPane {
         table.setId("runsTable");
         table.setItems(pvm.history());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        dev.zkscope.viz.TableSizing.scrollable(table);
         table.setPlaceholder(new Label("No proof runs yet: press Prove. Runs are kept across sessions."));
         table.getColumns().addAll(List.of(
                 col("#", "Run number.", r -> String.valueOf(r.id())),
@@ -60,9 +60,8 @@ final class RunsView extends BorderPane {
                 col("Verify", "Verifier time.", r -> Format.millis(r.verifyMillis())),
                 col("Peak heap", "Largest used heap sampled while proving.", r -> Format.bytes(r.peakHeap())),
                 col("Proof size", "Serialized proof.", r -> Format.bytes(r.proofBytes())),
-                col("Verdict", "The verifier's answer on the honest proof.",
-                        r -> r.accepted() ? "accepted" : "rejected")));
-        double[] mins = {34, 250, 130, 128, 136, 68, 68, 76, 58, 80, 80, 68};
+                verdictColumn()));
+        double[] mins = {34, 250, 130, 128, 136, 68, 68, 76, 58, 80, 80, 96};
         for (int i = 0; i < mins.length && i < table.getColumns().size(); i++) {
             table.getColumns().get(i).setMinWidth(mins[i]);
             table.getColumns().get(i).setPrefWidth(mins[i] + 6);
@@ -114,6 +113,8 @@ final class RunsView extends BorderPane {
         setCenter(split);
         this.pvm = pvm;
         savedBefore = pvm.history().size();
+        firstId = pvm.history().stream().mapToInt(RunRecord::id).max().orElse(0) + 1;
+        pvm.analysisProperty().addListener((o, a, b) -> plot());
         pvm.history().addListener((ListChangeListener<RunRecord>) c -> plot());
         pvm.sweepRuns().addListener((ListChangeListener<RunRecord>) c -> plot());
         plot();
@@ -126,6 +127,8 @@ final class RunsView extends BorderPane {
     private final ComboBox<Integer> steps = new ComboBox<>();
     private final ProveViewModel pvm;
     private final int savedBefore;
+    /** The first run id of this session (runs with smaller ids were saved by earlier sessions). */
+    private final int firstId;
 
     /** Chooses the sweep's mode and length as the user would, and starts it. */
     void sweep(ScaledVariants.Mode m, int n) {
@@ -135,16 +138,24 @@ final class RunsView extends BorderPane {
     }
 
     /**
-     * Plots the current (or last) sweep's runs; without a sweep, this session's runs; before the first one, the saved
-     * runs of earlier sessions.
+     * Plots the open model's current (or last) sweep; without one, the open model's runs of this session; before the
+     * first one, its saved runs of earlier sessions. Never another model's runs (the table lists those).
      */
     private void plot() {
         if (!pvm.sweepRuns().isEmpty()) {
             plot(pvm.sweepRuns());
             return;
         }
+        Analysis a = pvm.analysisProperty().get();
+        if (a == null) {
+            plot(List.of());
+            return;
+        }
+        String model = a.session().displayName();
         List<RunRecord> all = pvm.history();
-        plot(all.size() > savedBefore ? all.subList(savedBefore, all.size()) : all);
+        List<RunRecord> session = all.subList(Math.min(savedBefore, all.size()), all.size()).stream()
+                .filter(r -> r.model().equals(model)).toList();
+        plot(!session.isEmpty() ? session : all.stream().filter(r -> r.model().equals(model)).toList());
     }
 
     private void plot(List<RunRecord> runs) {
@@ -160,8 +171,8 @@ final class RunsView extends BorderPane {
         org.jfree.chart.JFreeChart c = ScalingChart.chart(pts);
         String first = runs.get(0).model();
         String last = runs.get(runs.size() - 1).model();
-        String which = runs == pvm.sweepRuns() ? "Scaling sweep" : runs.size() == pvm.history().size()
-                && savedBefore > 0 ? "Saved runs" : "This session's runs";
+        String which = runs == pvm.sweepRuns() ? "Scaling sweep" : runs.stream().allMatch(r -> r.id() < firstId)
+                ? "Saved runs" : "This session's runs";
         org.jfree.chart.title.TextTitle sub = new org.jfree.chart.title.TextTitle(which + ": " + first
                 + (runs.size() > 1 && !first.equals(last) ? "  \u2026  " + last : "") + " (" + runs.size() + " run"
                 + (runs.size() == 1 ? "" : "s") + ")", new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12));
@@ -216,6 +227,22 @@ final class RunsView extends BorderPane {
                 b.proveMillis() / Math.max(1e-9, a.proveMillis()), Format.bytes(b.peakHeap()),
                 Format.bytes(a.peakHeap()), b.peakHeap() / (double) Math.max(1, a.peakHeap()),
                 Format.bytes(b.proofBytes()), Format.bytes(a.proofBytes()), b.securityBits(), a.securityBits()));
+    }
+
+    /** The verdict, whole: a mark and a word, the verifier's full answer as the cell's tooltip. */
+    private static TableColumn<RunRecord, String> verdictColumn() {
+        TableColumn<RunRecord, String> c = col("Verdict", "The verifier's answer on the honest proof (hover a cell for "
+                + "its full text).", r -> r.accepted() ? "\u2714 accepted" : "\u2718 rejected");
+        c.setCellFactory(x -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                RunRecord r = empty || getTableRow() == null ? null : getTableRow().getItem();
+                setText(empty ? null : item);
+                setTooltip(r == null ? null : new Tooltip(r.verdict()));
+            }
+        });
+        return c;
     }
 
     private static TableColumn<RunRecord, String> col(String title, String help, Function<RunRecord, String> f) {

@@ -23,7 +23,11 @@ import javax.imageio.ImageIO;
 final class ScreenshotDriver {
     private static final Logger LOG = Logger.getLogger("zkscope");
 
-    private record Step(String name, Runnable action, BooleanSupplier ready) {}
+    private record Step(String name, Runnable action, BooleanSupplier ready, Runnable after) {
+        Step(String name, Runnable action, BooleanSupplier ready) {
+            this(name, action, ready, () -> { });
+        }
+    }
 
     private final Stage stage;
     private final MainWindow window;
@@ -67,10 +71,15 @@ final class ScreenshotDriver {
         // The figures after Prove are a warm prover's, as a user sees them after the app's background warm-up.
         steps.add(new Step("settings", () -> window.showTab("tabSettings"), () -> idle()
                 && pvm.forecastProperty().get() != null && !pvm.warmingUp()));
+        // Photographed at a known state, whatever the machine's speed: the prover is held at the start of its quotient
+        // round (witness, check and the first rounds done, the heap plotted so far) until the picture is taken.
+        ProveJob.Hold[] hold = new ProveJob.Hold[1];
         steps.add(new Step("prove-running", () -> {
             window.showTab("tabProve");
+            hold[0] = pvm.holdNextProofAt("quotient");
             pvm.prove();
-        }, () -> pvm.phases().size() >= 4 || pvm.lastProperty().get() != null));
+        }, () -> hold[0].reached().getCount() == 0 && pvm.phases().stream().anyMatch(p -> p.running()
+                && p.name().equals("quotient")), () -> hold[0].release().countDown()));
         // The finished run is a second proof: the first one above was slowed by taking its picture mid-run (a
         // software-rendered snapshot of the whole window on one of the two cores).
         steps.add(new Step("prove-verified", () -> { }, () -> {
@@ -173,6 +182,7 @@ final class ScreenshotDriver {
             // core from the prover and distort the timings the pictures show.
             shots.put(step.name(), stage.getScene().snapshot(null));
             LOG.info("shot " + step.name());
+            step.after().run();
             then.run();
         });
         p.play();

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javafx.application.Application;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
@@ -32,7 +33,20 @@ public final class ZkscopeApp extends Application {
         RunStore runStore = shots == null ? RunStore.defaultStore() : new RunStore(tempRunsFile());
         ProveViewModel pvm = new ProveViewModel(executor, notifier, vm.analysisProperty(), runStore, true);
         MainWindow window = new MainWindow(vm, pvm, samples, settings, executor, notifier);
-        Scene scene = new Scene(window.root(), 1600, 1000);
+        String fixed = System.getProperty("zkscope.window", shots != null ? PREFERRED_WIDTH + "x" + PREFERRED_HEIGHT : "");
+        Scene scene;
+        if (fixed.matches("\\d+x\\d+")) {
+            // A fixed scene size (screenshots: 1600x1000 by default, -Dzkscope.window=1280x800 for the small ones).
+            String[] wh = fixed.split("x");
+            scene = new Scene(window.root(), Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
+        } else {
+            scene = new Scene(window.root());
+            Rectangle2D b = initialBounds(javafx.stage.Screen.getPrimary().getVisualBounds());
+            stage.setX(b.getMinX());
+            stage.setY(b.getMinY());
+            stage.setWidth(b.getWidth());
+            stage.setHeight(b.getHeight());
+        }
         stage.setTitle("zkscope \u2014 ZKML circuit explorer");
         vm.sessionProperty().addListener((o, a, s) -> stage.setTitle(s == null ? "zkscope"
                 : s.displayName() + " \u2014 zkscope"));
@@ -47,6 +61,20 @@ public final class ZkscopeApp extends Application {
         if (first != null) {
             vm.open(first);
         }
+    }
+
+    static final double PREFERRED_WIDTH = 1600;
+    static final double PREFERRED_HEIGHT = 1000;
+
+    /**
+     * The window on a screen whose usable area (without task bars and docks) is {@code visual}: 1600x1000 where that
+     * fits, else the whole usable area; centred, never partly off screen.
+     */
+    static Rectangle2D initialBounds(Rectangle2D visual) {
+        double w = Math.min(PREFERRED_WIDTH, visual.getWidth());
+        double h = Math.min(PREFERRED_HEIGHT, visual.getHeight());
+        return new Rectangle2D(visual.getMinX() + (visual.getWidth() - w) / 2,
+                visual.getMinY() + (visual.getHeight() - h) / 2, w, h);
     }
 
     @Override

@@ -22,6 +22,45 @@ class AnalyzerTest {
     }
 
     @Test
+    void tableRows_areChargedToTheLayersThatLookIntoThem_andAddUpToTheCircuits() {
+        dev.zkscope.compile.CostLedger l = sigmoid.ledger();
+        List<LayerRow> rows = sigmoid.rows();
+        assertThat(rows.stream().mapToLong(r -> r.cost().tableRows()).sum()).isEqualTo(l.tableRows());
+        long sigmoidLayers = rows.stream().filter(r -> r.op().equals("Sigmoid")).mapToLong(r -> r.cost().tableRows())
+                .sum();
+        long sigmoidTable = l.tables().stream().filter(t -> t.function().contains("sigmoid"))
+                .mapToLong(t -> t.size()).sum();
+        assertThat(sigmoidTable).isPositive();
+        assertThat(sigmoidLayers).as("the Sigmoid layers own their table").isGreaterThanOrEqualTo(sigmoidTable);
+    }
+
+    @Test
+    void blowupChart_putsRowsFirst_andGivesEveryKindItsOwnVisibleBar_onBothScales() {
+        for (boolean log : new boolean[] {true, false}) {
+            org.jfree.chart.plot.CategoryPlot p = (org.jfree.chart.plot.CategoryPlot)
+                    dev.zkscope.viz.BlowupView.chart(sigmoid.ledger(), log).getPlot();
+            assertThat(p.getRenderer()).isNotInstanceOf(org.jfree.chart.renderer.category.StackedBarRenderer.class);
+            assertThat(((org.jfree.chart.renderer.category.BarRenderer) p.getRenderer()).getMinimumBarLength())
+                    .isPositive();
+            var d = p.getDataset();
+            assertThat(d.getRowKey(0)).isEqualTo("trace rows");
+            assertThat(d.getRowCount()).isEqualTo(5);
+            for (dev.zkscope.compile.LayerCost c : sigmoid.ledger().layers()) {
+                Number rows = d.getValue("trace rows", c.layer());
+                if (c.rows() > 0) {
+                    assertThat(rows.longValue()).as(c.layer()).isEqualTo(c.rows());
+                }
+                long kinds = 0;
+                for (int r = 1; r < d.getRowCount(); r++) {
+                    Number v = d.getValue(d.getRowKey(r), c.layer());
+                    kinds += v == null ? 0 : v.longValue();
+                }
+                assertThat(kinds).as(c.layer()).isEqualTo(c.gateCount() + c.lookupCount() + c.copies());
+            }
+        }
+    }
+
+    @Test
     void analyze_quantizesAndCompiles_withLedgerCostsOnEveryLayer() {
         assertThat(sigmoid.problem()).isNull();
         assertThat(sigmoid.lookupTables()).extracting(e -> e.table().name()).contains("sigmoid", "tanh");

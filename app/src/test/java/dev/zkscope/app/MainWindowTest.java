@@ -11,6 +11,7 @@ import javafx.scene.control.Label;
 import javafx.scene.shape.Rectangle;
 import javafx.stage.Stage;
 import javafx.stage.Window;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,11 @@ class MainWindowTest {
     @Start
     void start(Stage stage) {
         app = new AppFixture(stage);
+    }
+
+    @AfterEach
+    void stop(FxRobot robot) throws Exception {
+        app.close(robot);
     }
 
     private void openAndWait(FxRobot robot, Path file) throws Exception {
@@ -193,6 +199,49 @@ class MainWindowTest {
         assertThat(app.vm.session().file()).isEqualTo(second);
         assertThat(app.window.layerTable().table().getItems()).hasSize(rows);
         robot.interact(() -> dialog.getScene().getWindow().hide());
+    }
+
+    @Test
+    void openRecent_followsEveryOpen_evenAfterGarbageCollection(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp"));
+        assertThat(app.window.recentItems()).hasSize(1);
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        openAndWait(robot, AppFixture.sample("cnn"));
+        assertThat(app.window.recentItems()).extracting(javafx.scene.control.MenuItem::getText)
+                .anySatisfy(t -> assertThat(t).startsWith("cnn.onnx")).hasSize(2);
+        assertThat(app.window.recentItems().get(0).getParentMenu().isDisable()).isFalse();
+    }
+
+    @Test
+    void tabsStayInPlace_whileAModelCompiles(FxRobot robot) throws Exception {
+        openAndWait(robot, AppFixture.sample("mlp"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().compiled() != null && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        var ids = app.window.tabs().getTabs().stream().map(javafx.scene.control.Tab::getId).toList();
+        boolean[] changed = {false};
+        boolean[] disabledWhileCompiling = {false};
+        var circuitTab = app.window.tabs().getTabs().stream().filter(t -> "tabCircuit".equals(t.getId()))
+                .findFirst().orElseThrow();
+        robot.interact(() -> {
+            app.window.tabs().getTabs().addListener((javafx.collections.ListChangeListener<javafx.scene.control.Tab>)
+                    c -> changed[0] = true);
+            app.vm.analysisProperty().addListener((o, a, b) -> {
+                if (b == null) {
+                    disabledWhileCompiling[0] = circuitTab.isDisable();
+                }
+            });
+            app.vm.open(AppFixture.sample("cnn"));
+        });
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().compiled() != null && !app.vm.analyzingProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(changed[0]).as("no tab came or went").isFalse();
+        assertThat(disabledWhileCompiling[0]).as("the trace's tab is disabled while the new model compiles").isTrue();
+        assertThat(app.window.tabs().getTabs().stream().map(javafx.scene.control.Tab::getId).toList()).isEqualTo(ids);
+        assertThat(app.window.showTab("tabCircuit")).isTrue();
     }
 
     private static DialogPane dialog(FxRobot robot) {

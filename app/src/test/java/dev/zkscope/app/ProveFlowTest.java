@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -24,6 +25,11 @@ class ProveFlowTest {
     @Start
     void start(Stage stage) {
         app = new AppFixture(stage);
+    }
+
+    @AfterEach
+    void stop(FxRobot robot) throws Exception {
+        app.close(robot);
     }
 
     private void openCompiled(FxRobot robot, String sample) throws Exception {
@@ -68,7 +74,8 @@ class ProveFlowTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(verdict(robot)).contains("Rejected");
-        assertThat(robot.lookup("#verdictDetail").queryAs(Label.class).getText()).contains("flipped", "Reason:");
+        assertThat(robot.lookup("#verdictDetail").queryAs(Label.class).getText()).contains("flipped", "Reason:", "changed",
+                "Verifier's detail:");
 
         robot.clickOn("#changeOutputButton");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
@@ -91,7 +98,7 @@ class ProveFlowTest {
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 2
                 && !app.pvm.runningProperty().get() && app.pvm.sweepStatusProperty().get().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(app.pvm.runs()).extracting(ProveRun::logN).containsExactly(base, base + 1);
+        assertThat(app.pvm.runs()).extracting(CompletedRun::logN).containsExactly(base, base + 1);
         assertThat(app.pvm.runs()).allMatch(r -> r.verdict().accepted());
         assertThat(app.window.runsView().table().getItems()).hasSize(2);
     }
@@ -138,7 +145,7 @@ class ProveFlowTest {
     void cancelDuringSweep_stopsIt_andKeepsEarlierRuns(FxRobot robot) throws Exception {
         openCompiled(robot, "mlp");
         robot.interact(() -> app.window.showTab("tabRuns"));
-        javafx.collections.ListChangeListener<ProveRun> cancelAfterFirst = c -> {
+        javafx.collections.ListChangeListener<CompletedRun> cancelAfterFirst = c -> {
             if (app.pvm.runs().size() == 1) {
                 app.pvm.cancel();
             }
@@ -180,13 +187,13 @@ class ProveFlowTest {
         openCompiled(robot, "mlp");
         Analysis first = app.vm.analysis();
         proveUntilRuns(robot, 1);
-        ProveRun r1 = app.pvm.runs().get(0);
+        CompletedRun r1 = app.pvm.runs().get(0);
         assertThat(r1.keyReused()).isFalse();
         assertThat(app.pvm.phases()).extracting(p -> p.name()).contains("keygen");
         assertThat(app.pvm.phaseProperty().get()).contains("derived and is kept");
 
         proveUntilRuns(robot, 2);
-        ProveRun r2 = app.pvm.runs().get(1);
+        CompletedRun r2 = app.pvm.runs().get(1);
         assertThat(app.vm.analysis()).isSameAs(first);
         assertThat(r2.keyReused()).isTrue();
         assertThat(r2.vk()).isSameAs(r1.vk());
@@ -205,7 +212,7 @@ class ProveFlowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(app.vm.analysis().prepared().hasProvingKey()).isFalse();
         proveUntilRuns(robot, 3);
-        ProveRun r3 = app.pvm.runs().get(2);
+        CompletedRun r3 = app.pvm.runs().get(2);
         assertThat(r3.keyReused()).isFalse();
         assertThat(r3.settings().zeroKnowledge()).isFalse();
         assertThat(r3.vk()).isNotSameAs(r1.vk());
@@ -225,7 +232,7 @@ class ProveFlowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(app.vm.analysis()).isSameAs(first);
         proveUntilRuns(robot, 4);
-        ProveRun r4 = app.pvm.runs().get(3);
+        CompletedRun r4 = app.pvm.runs().get(3);
         assertThat(r4.keyReused()).isTrue();
         assertThat(r4.vk()).isSameAs(r1.vk());
         assertThat(r4.verdict().accepted()).isTrue();

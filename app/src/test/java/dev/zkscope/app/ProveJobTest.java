@@ -26,7 +26,7 @@ class ProveJobTest {
     void run_reportsEveryPhaseInOrder_andVerifies() {
         List<PhaseTime> seen = new ArrayList<>();
         Analysis fresh = new Analyzer().analyze(mlp.session(), mlp.settings());
-        ProveRun r = new ProveJob(fresh, 1, null, seen::add, () -> false).run();
+        CompletedRun r = new ProveJob(fresh, 1, null, seen::add, () -> false).run();
         assertThat(r.verdict().accepted()).isTrue();
         assertThat(r.phases()).extracting(PhaseTime::name).containsExactlyElementsOf(ProveJob.PHASES);
         assertThat(seen.stream().filter(PhaseTime::running).map(PhaseTime::name)).containsExactlyElementsOf(
@@ -59,7 +59,7 @@ class ProveJobTest {
         assertThat(started).containsExactly("witness", "check", "keygen");
         // The key derived before the cancellation is kept: the next run reuses it and verifies.
         assertThat(fresh.prepared().hasProvingKey()).isTrue();
-        ProveRun r = new ProveJob(fresh, 2, null, p -> { }, () -> false).run();
+        CompletedRun r = new ProveJob(fresh, 2, null, p -> { }, () -> false).run();
         assertThat(r.keyReused()).isTrue();
         assertThat(r.verdict().accepted()).isTrue();
     }
@@ -71,7 +71,7 @@ class ProveJobTest {
         ProveJob job1 = new ProveJob(a, 1, null, first::add, () -> false);
         assertThat(job1.keyReused()).isFalse();
         assertThat(job1.expectedPhases()).contains("keygen");
-        ProveRun r1 = job1.run();
+        CompletedRun r1 = job1.run();
         assertThat(r1.keyReused()).isFalse();
         assertThat(r1.keygenMillis()).isPositive();
         assertThat(first).extracting(PhaseTime::name).contains("keygen");
@@ -79,7 +79,7 @@ class ProveJobTest {
         List<PhaseTime> second = new ArrayList<>();
         ProveJob job2 = new ProveJob(a, 2, null, second::add, () -> false);
         assertThat(job2.keyReused()).isTrue();
-        ProveRun r2 = job2.run();
+        CompletedRun r2 = job2.run();
         assertThat(r2.keyReused()).isTrue();
         assertThat(r2.keygenMillis()).isZero();
         assertThat(second).extracting(PhaseTime::name).doesNotContain("keygen");
@@ -92,7 +92,7 @@ class ProveJobTest {
     @Test
     void aSettingsChange_getsAFreshKey_andItsProofVerifiesAgainstTheNewKey() throws Exception {
         Analysis a = new Analyzer().analyze(mlp.session(), mlp.settings());
-        ProveRun before = new ProveJob(a, 1, null, p -> { }, () -> false).run();
+        CompletedRun before = new ProveJob(a, 1, null, p -> { }, () -> false).run();
         for (ModelSettings changed : List.of(mlp.settings().withZeroKnowledge(false),
                 mlp.settings().withPreset("standard"))) {
             Analysis b = new Analyzer().analyze(mlp.session(), changed);
@@ -100,7 +100,7 @@ class ProveJobTest {
             assertThat(b.prepared().settings().params()).isEqualTo(changed.proofParameters());
             ProveJob job = new ProveJob(b, 2, null, p -> { }, () -> false);
             assertThat(job.keyReused()).isFalse();
-            ProveRun after = job.run();
+            CompletedRun after = job.run();
             assertThat(after.keyReused()).as(changed.toString()).isFalse();
             assertThat(after.phases()).extracting(PhaseTime::name).contains("keygen");
             assertThat(after.vk()).isNotSameAs(before.vk());
@@ -129,7 +129,7 @@ class ProveJobTest {
         Analysis a = new Analyzer().analyze(mlp.session(), mlp.settings().withVisibility(
                 dev.zkscope.compile.CompileOptions.Visibility.PUBLIC, dev.zkscope.compile.CompileOptions.Visibility.HASHED));
         assertThat(a.compiled()).as(String.valueOf(a.problem())).isNotNull();
-        ProveRun r = new ProveJob(a, 1, null, p -> { }, () -> false).run();
+        CompletedRun r = new ProveJob(a, 1, null, p -> { }, () -> false).run();
         assertThat(r.verdict().accepted()).as(r.verdict().toString()).isTrue();
         assertThat(r.publicValues().length).isGreaterThan(r.output().length);
         assertThat(a.compiled().ledger().layer(dev.zkscope.compile.ModelCompiler.HASH_WEIGHTS).rows()).isPositive();
@@ -140,12 +140,29 @@ class ProveJobTest {
 
     @Test
     void verdicts_nameTheTypedReason() {
-        ProveRun r = new ProveJob(mlp, 1, null, p -> { }, () -> false).run();
+        CompletedRun r = new ProveJob(mlp, 1, null, p -> { }, () -> false).run();
         byte[] bad = r.proof().clone();
         bad[bad.length / 2] ^= 0x10;
         ProveViewModel.Verdict v = ProveViewModel.describe(dev.zkscope.api.Pipeline.verify(r.vk(), r.publicValues(),
                 bad), "a flipped proof");
         assertThat(v.accepted()).isFalse();
-        assertThat(v.detail()).contains("Reason:");
+        assertThat(v.detail()).contains("Reason:", "Verifier's detail:").doesNotContainPattern("\\([A-Z][A-Za-z]+\\)");
+    }
+
+    @Test
+    void rejections_areSaidInHumanTerms_withoutFieldElements() {
+        java.util.List<dev.zkscope.plonk.VerifyError> errors = java.util.List.of(
+                new dev.zkscope.plonk.VerifyError.QuotientIdentityFails("18446744069414584320", "7"),
+                new dev.zkscope.plonk.VerifyError.DeepValueMismatch(3, "18446744069414584320", "9"),
+                new dev.zkscope.plonk.VerifyError.FriFoldMismatch(2, 3, "18446744069414584320", "9"),
+                new dev.zkscope.plonk.VerifyError.MerklePathInvalid("quotient", 4),
+                new dev.zkscope.plonk.VerifyError.PublicValuesMismatch("value 3 is 18446744069414584320"),
+                new dev.zkscope.plonk.VerifyError.GrindingInvalid(16, 123456789L));
+        for (dev.zkscope.plonk.VerifyError e : errors) {
+            String human = ProveViewModel.inHumanTerms(e);
+            assertThat(human).as(e.toString()).doesNotContain("18446744069414584320", "123456789")
+                    .isNotEqualTo("the verifier could not complete its checks.");
+        }
+        assertThat(ProveViewModel.inHumanTerms(errors.get(3))).contains("check 5 of the 'quotient' commitment");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
 import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -23,6 +24,11 @@ class WarmUpTest {
     void start(Stage stage) {
         ProveViewModel.forgetWarmUp();
         app = new AppFixture(stage, true);
+    }
+
+    @AfterEach
+    void stop(FxRobot robot) throws Exception {
+        app.close(robot);
     }
 
     @Test

@@ -45,7 +45,7 @@ public final class ArithmetizationView extends BorderPane {
     public ArithmetizationView() {
         setId("arithmetizationView");
         totals.setId("arithTotals");
-        totals.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableSizing.scrollable(totals);
         totals.getColumns().add(col("Arithmetization", Total::system));
         totals.getColumns().add(col("Whole model", Total::cost));
         totals.getColumns().add(col("What is counted", Total::note));
@@ -112,9 +112,7 @@ public final class ArithmetizationView extends BorderPane {
         CategoryAxis x = new CategoryAxis("layer");
         x.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         x.setMaximumCategoryLabelWidthRatio(2.5f);
-        LogAxis y = new LogAxis("cost (log scale)");
-        y.setSmallestValue(1);
-        y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+        LogAxis y = Charts.decadeAxis("cost (log scale)");
         BarRenderer r = new BarRenderer();
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);

@@ -19,7 +19,6 @@ import javafx.scene.layout.Region;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.entity.CategoryItemEntity;
@@ -27,9 +26,6 @@ import org.jfree.chart.fx.interaction.ChartMouseEventFX;
 import org.jfree.chart.fx.interaction.ChartMouseListenerFX;
 import org.jfree.chart.plot.CategoryMarker;
 import org.jfree.chart.plot.CategoryPlot;
-import org.jfree.chart.plot.DatasetRenderingOrder;
-import org.jfree.chart.renderer.category.LineAndShapeRenderer;
-import org.jfree.chart.renderer.category.StackedBarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
 
@@ -54,7 +50,7 @@ public final class BlowupView extends BorderPane {
         log.setId("logScale");
         log.setTooltip(new Tooltip("Logarithmic value axis: small layers stay visible next to large ones."));
         log.selectedProperty().addListener((o, a, b) -> redraw());
-        Label what = new Label("Constraints per layer by kind (from the cost ledger); \u25c6 = trace rows");
+        Label what = new Label("Per layer, from the cost ledger: its trace rows (first bar), then its constraints by kind");
         what.setTooltip(tip(Terms.BLOWUP + "\n\n" + Terms.ROWS + "\n\n" + Terms.LOOKUP + "\n\n" + Terms.RANGE_CHECK
                 + "\n\n" + Terms.COPIES));
         Region grow = new Region();
@@ -103,50 +99,46 @@ public final class BlowupView extends BorderPane {
         mark();
     }
 
-    /** The chart for a ledger; {@code logScale} uses a logarithmic value axis. */
+    /** The series of the chart, in order: trace rows first (what the layer costs in the trace), then its constraints. */
+    static final String ROWS = "trace rows";
+
+    /**
+     * The chart for a ledger; {@code logScale} uses a logarithmic value axis. Per layer, side by side from one base:
+     * its trace rows (the primary bar, the real cost driver: the trace height sets the prover's time and memory),
+     * then its gate activations, function lookups, range-check lookups and copy constraints. Side by side, not
+     * stacked, so that every kind stays visible on a log scale (a stacked segment on a log axis shrinks to nothing
+     * above a larger one), and every non-zero count is drawn at least a few pixels tall on the linear scale.
+     */
     public static JFreeChart chart(CostLedger ledger, boolean logScale) {
-        DefaultCategoryDataset kinds = new DefaultCategoryDataset();
-        DefaultCategoryDataset rows = new DefaultCategoryDataset();
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (LayerCost c : ledger.layers()) {
             String layer = c.layer();
             long range = rangeLookups(c);
-            kinds.addValue(orNull(c.gateCount(), logScale), KINDS[0], layer);
-            kinds.addValue(orNull(c.lookupCount() - range, logScale), KINDS[1], layer);
-            kinds.addValue(orNull(range, logScale), KINDS[2], layer);
-            kinds.addValue(orNull(c.copies(), logScale), KINDS[3], layer);
-            rows.addValue(orNull(c.rows(), logScale), "trace rows", layer);
+            data.addValue(orNull(c.rows(), logScale), ROWS, layer);
+            data.addValue(orNull(c.gateCount(), logScale), KINDS[0], layer);
+            data.addValue(orNull(c.lookupCount() - range, logScale), KINDS[1], layer);
+            data.addValue(orNull(range, logScale), KINDS[2], layer);
+            data.addValue(orNull(c.copies(), logScale), KINDS[3], layer);
         }
         CategoryAxis x = new CategoryAxis("layer (placement order)");
         x.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         x.setMaximumCategoryLabelWidthRatio(2.5f);
-        ValueAxis y;
-        if (logScale) {
-            LogAxis la = new LogAxis("count (log scale)");
-            la.setSmallestValue(1);
-            la.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
-            y = la;
-        } else {
-            y = new NumberAxis("count");
-        }
-        StackedBarRenderer bars = new StackedBarRenderer();
+        x.setCategoryMargin(0.25);
+        ValueAxis y = logScale ? Charts.decadeAxis("count (log scale)") : new NumberAxis("count");
+        org.jfree.chart.renderer.category.BarRenderer bars = new org.jfree.chart.renderer.category.BarRenderer();
         bars.setBarPainter(new StandardBarPainter());
         bars.setShadowVisible(false);
-        bars.setMaximumBarWidth(0.07);
+        bars.setItemMargin(0.02);
+        bars.setMinimumBarLength(3);
+        bars.setSeriesPaint(0, new Color(0x5a6b8c)); // slate: readable on the light and the dark background
         for (int i = 0; i < KINDS.length; i++) {
-            bars.setSeriesPaint(i, Charts.PALETTE[i]);
+            bars.setSeriesPaint(i + 1, Charts.PALETTE[i]);
         }
         bars.setDefaultToolTipGenerator((d, r, col) -> d.getColumnKey(col) + ": " + Format.count(
                 d.getValue(r, col) == null ? 0 : d.getValue(r, col).longValue()) + " " + d.getRowKey(r));
-        CategoryPlot plot = new CategoryPlot(kinds, x, y, bars);
-        LineAndShapeRenderer marks = new LineAndShapeRenderer(false, true);
-        marks.setSeriesPaint(0, Color.BLACK);
-        marks.setSeriesShape(0, diamond());
-        marks.setDefaultToolTipGenerator((d, r, col) -> d.getColumnKey(col) + ": " + Format.count(
-                d.getValue(r, col) == null ? 0 : d.getValue(r, col).longValue()) + " trace rows");
-        plot.setDataset(1, rows);
-        plot.setRenderer(1, marks);
-        plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
-        JFreeChart chart = new JFreeChart("Circuit blowup per layer", null, plot, true);
+        CategoryPlot plot = new CategoryPlot(data, x, y, bars);
+        JFreeChart chart = new JFreeChart("Circuit blowup per layer: trace rows, then constraints by kind", null, plot,
+                true);
         Charts.style(chart);
         return chart;
     }
@@ -163,16 +155,6 @@ public final class BlowupView extends BorderPane {
     }
 
     private static final String RANGE_PREFIX = dev.zkscope.compile.Tables.rangeName(1).replaceAll("\\d+$", "");
-
-    private static java.awt.Shape diamond() {
-        java.awt.geom.Path2D.Double p = new java.awt.geom.Path2D.Double();
-        p.moveTo(0, -6);
-        p.lineTo(6, 0);
-        p.lineTo(0, 6);
-        p.lineTo(-6, 0);
-        p.closePath();
-        return p;
-    }
 
     private static Number orNull(long v, boolean log) {
         return log && v <= 0 ? null : (Number) v;

@@ -22,12 +22,22 @@ public record LayerRow(int index, String name, String op, String inputShapes, St
     /**
      * The compiled cost of one layer, copied from the ledger.
      *
-     * @param share fraction of all gadget rows, in [0, 1]
+     * @param share     fraction of all gadget rows, in [0, 1]
+     * @param tableRows the rows of the lookup tables charged to this layer: each table's rows shared among the layers
+     *                  that look into it, in proportion to their lookups (a function table belongs to the layers
+     *                  of that function; the range tables are shared by every layer with range checks). Over all
+     *                  layers they add up to the circuit's table rows.
      */
     public record Cost(long rows, long adviceCells, Map<String, Long> lookups, long rangeChecks, long copies,
-                       double share) {
+                       double share, long tableRows) {
         public Cost {
             lookups = Map.copyOf(lookups);
+        }
+
+        /** Without table rows charged (none known). */
+        public Cost(long rows, long adviceCells, Map<String, Long> lookups, long rangeChecks, long copies,
+                    double share) {
+            this(rows, adviceCells, lookups, rangeChecks, copies, share, 0);
         }
 
         public long lookupCount() {

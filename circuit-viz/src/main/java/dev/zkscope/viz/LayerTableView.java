@@ -51,7 +51,7 @@ public final class LayerTableView extends BorderPane {
         SortedList<LayerRow> sorted = new SortedList<>(filtered);
         sorted.comparatorProperty().bind(table.comparatorProperty());
         table.setItems(sorted);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
+        TableSizing.scrollable(table);
         table.setPlaceholder(new Label("No model open"));
 
         TableColumn<LayerRow, Number> idx = num("#", "Position in topological order.", LayerRow::index);
@@ -78,13 +78,18 @@ public final class LayerTableView extends BorderPane {
         TableColumn<LayerRow, Number> macs = num("MACs", Terms.MACS, LayerRow::macs);
         TableColumn<LayerRow, Number> trows = costNum("Rows", Terms.ROWS, LayerRow.Cost::rows);
         TableColumn<LayerRow, Number> advice = costNum("Advice", Terms.ADVICE, LayerRow.Cost::adviceCells);
+        TableColumn<LayerRow, Number> tableRows = costNum("Table rows", "Rows of the lookup tables this layer looks "
+                + "into, charged to it: each table's rows shared among the layers using it in proportion to their "
+                + "lookups (a Sigmoid layer owns its sigmoid table). Tables sit in their own columns beside the "
+                + "gadgets' rows; where they are taller than the gadgets they set the trace height. The column adds "
+                + "up to the circuit's table rows.", LayerRow.Cost::tableRows);
         TableColumn<LayerRow, String> lookups = text("Lookups by table", Terms.LOOKUPS,
                 r -> r.cost() == null ? "" : Format.perKey(r.cost().lookups()).replace(", ", "\n"));
         TableColumn<LayerRow, Number> range = costNum("Range checks", Terms.RANGE_CHECK, LayerRow.Cost::rangeChecks);
         TableColumn<LayerRow, Number> copies = costNum("Copies", Terms.COPIES, LayerRow.Cost::copies);
         TableColumn<LayerRow, Number> share = costNum("% of total", Terms.SHARE, LayerRow.Cost::share);
         share.setCellFactory(c -> new ShareCell());
-        costColumns = List.of(trows, advice, lookups, range, copies, share);
+        costColumns = List.of(trows, advice, tableRows, lookups, range, copies, share);
         // Minimum widths keep every header and figure readable; the table scrolls sideways when narrower.
         widths(idx, 36, 36);
         widths(op, 70, 90);
@@ -95,12 +100,13 @@ public final class LayerTableView extends BorderPane {
         widths(macs, 60, 66);
         widths(trows, 52, 62);
         widths(advice, 60, 72);
+        widths(tableRows, 84, 90);
         widths(lookups, 130, 150);
         widths(range, 108, 108);
         widths(copies, 60, 70);
         widths(share, 110, 130);
-        table.getColumns().addAll(List.of(idx, op, name, ins, out, params, macs, trows, advice, lookups, range,
-                copies, share));
+        table.getColumns().addAll(List.of(idx, op, name, ins, out, params, macs, trows, advice, tableRows, lookups,
+                range, copies, share));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(LayerRow item, boolean empty) {

@@ -50,18 +50,21 @@ public final class LookupTablesView extends BorderPane {
     public LookupTablesView(LayerSelection selection) {
         setId("lookupTables");
         list.setId("lookupList");
-        list.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableSizing.scrollable(list);
         list.setPlaceholder(new Label("No function tables: this model's nonlinearities are proved by comparisons "
                 + "and range checks."));
         list.getColumns().add(col("Function", "The nonlinear function this table tabulates.", e -> e.table().name()));
         list.getColumns().add(col("Layer", "The layer whose activations are looked up in it.", Entry::layer));
-        list.getColumns().add(col("Input range", "Integer inputs covered, [lo, hi] at the input scale; "
-                + "calibration chose it from sample inputs.", e -> "[" + e.table().lo() + ", " + e.table().hi() + "]"));
+        list.getColumns().add(col("Input range", "Integer inputs the function is defined on, [lo, hi] at the input "
+                + "scale; calibration chose it from sample inputs.", e -> "[" + e.table().lo() + ", " + e.table().hi()
+                + "]"));
         list.getColumns().add(col("Real interval", "The real values the range covers: lo / 2^s to hi / 2^s.",
                 e -> String.format(Locale.ROOT, "[%.3g, %.3g]", real(e.table().lo(), e.table().inScale()),
                         real(e.table().hi(), e.table().inScale()))));
-        list.getColumns().add(col("Size", "Table rows: hi - lo + 1. Every row is a row of the trace's fixed "
-                + "table columns.", e -> Format.count(e.table().size())));
+        list.getColumns().add(col("Rows in circuit", "Rows the table occupies in the trace's fixed table columns, "
+                + "from the compiled circuit (the same figure as in the circuit's tables beside). Where the function "
+                + "is flat at both ends (sigmoid, tanh, exp saturate), the circuit stores only the part between and "
+                + "clamps inputs to it with two comparisons: then fewer rows than inputs.", this::rowsText));
         list.getColumns().add(col("Scales", "Input scale 2^in and output scale 2^out of the fixed-point values.",
                 e -> "2^" + e.table().inScale() + " \u2192 2^" + e.table().outScale()));
         list.getColumns().add(col("Max error", "Largest |quantized table - float function| over the table's "
@@ -77,7 +80,7 @@ public final class LookupTablesView extends BorderPane {
         note.setPadding(new Insets(6, 8, 6, 8));
         note.setWrapText(true);
         circuitTables.setId("circuitTables");
-        circuitTables.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableSizing.scrollable(circuitTables);
         circuitTables.getColumns().add(ccol("Table", "Name of the logical table inside the circuit's shared "
                 + "tagged table.", c -> c.info().name()));
         circuitTables.getColumns().add(ccol("Function", "range: values must lie in [min, max] (range checks by "
@@ -112,6 +115,30 @@ public final class LookupTablesView extends BorderPane {
     /** The circuit's logical tables (range and function) with the lookups into each; empty when not compiled. */
     public void setCircuitTables(List<CircuitTable> tables) {
         circuitTables.getItems().setAll(tables);
+        inCircuit.clear();
+        for (CircuitTable t : tables) {
+            inCircuit.put(t.info().name(), t.info());
+        }
+        list.refresh();
+        TableSizing.fit(list); // the rows column's text changed with the circuit's tables
+        plot(list.getSelectionModel().getSelectedItem());
+    }
+
+    private final java.util.Map<String, TableInfo> inCircuit = new java.util.HashMap<>();
+
+    /** The compiled circuit's table for this function table, or null when not compiled. */
+    public TableInfo inCircuit(Entry e) {
+        return e == null ? null : inCircuit.get(dev.zkscope.compile.model.TableSpec.nameOf(e.table()));
+    }
+
+    /** The rows column: the circuit's rows, and what part of the input range they store when that is less. */
+    String rowsText(Entry e) {
+        TableInfo t = inCircuit(e);
+        if (t == null) {
+            return Format.count(e.table().size()) + " (not compiled)";
+        }
+        return Format.count(t.size()) + (t.size() < e.table().size() ? " of " + Format.count(e.table().size())
+                + " inputs: [" + t.inputMin() + ", " + t.inputMax() + "] stored, ends clamped" : "");
     }
 
     /**
@@ -177,11 +204,16 @@ public final class LookupTablesView extends BorderPane {
             viewer.setChart(null);
             return;
         }
-        viewer.setChart(chart(e));
+        viewer.setChart(chart(e, inCircuit(e)));
     }
 
     /** The chart of one table: float function and quantized table above, error below. */
     public static JFreeChart chart(Entry e) {
+        return chart(e, null);
+    }
+
+    /** The same, titled with the compiled circuit's rows for the table when {@code inCircuit} is known. */
+    public static JFreeChart chart(Entry e, TableInfo inCircuit) {
         LookupTable t = e.table();
         XYSeries fl = new XYSeries("float " + t.name());
         XYSeries q = new XYSeries("quantized table");
@@ -214,8 +246,10 @@ public final class LookupTablesView extends BorderPane {
         plot.setGap(12);
         plot.add(values, 3);
         plot.add(errors, 1);
-        JFreeChart chart = new JFreeChart(t.name() + " on [" + t.lo() + ", " + t.hi() + "] (" + Format.count(t.size())
-                + " entries) \u2014 layer " + e.layer(), null, plot, true);
+        String rows = inCircuit == null ? Format.count(t.size()) + " inputs"
+                : Format.count(inCircuit.size()) + " rows in the circuit";
+        JFreeChart chart = new JFreeChart(t.name() + " on [" + t.lo() + ", " + t.hi() + "] (" + rows
+                + ") \u2014 layer " + e.layer(), null, plot, true);
         Charts.style(chart);
         for (XYPlot sub : plot.getSubplots()) {
             Charts.style(sub);

@@ -91,6 +91,17 @@ public record ProveRun(String model, ProofParameters params, int logN, int usedR
         return verifyNanos / 1e9;
     }
 
+    /** The measured peak minus the baseline: what the prover itself added (what the cost model predicts). */
+    public long heapAboveBaseline() {
+        return Math.max(0, peakHeap - baselineHeap);
+    }
+
+    /** The prediction's error on what it predicts (time, heap above the baseline), or null without a prediction. */
+    public dev.zkscope.predict.PredictionError predictionError() {
+        return prediction == null ? null : new dev.zkscope.predict.PredictionError(prediction.proveSeconds(),
+                proveSeconds(), prediction.heapBytesAboveBaseline(), heapAboveBaseline());
+    }
+
     public Long predictedPeakHeap() {
         return prediction == null ? null : prediction.peakHeapBytes(baselineHeap);
     }

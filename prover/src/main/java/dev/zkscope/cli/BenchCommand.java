@@ -74,8 +74,14 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
         }
         CostModel cm = CostModel.loadOrCalibrate();
-        String header = String.format(Locale.ROOT, "| %-17s | %7s | %2s | %8s | %8s | %9s | %9s | %9s | %9s | %8s |",
-                "model", "rows", "k", "prove s", "pred. s", "verify ms", "heap MiB", "pred. MiB", "proof KiB", "params");
+        if (cm.caveat() != null) {
+            err.println("zkscope: cost model " + cm.caveat());
+        }
+        // Heap: the peak, then what the prover added above the heap in use when it started, beside what the cost model
+        // predicts for that (the baseline is the application's, not the prover's: errors are on the predicted part).
+        String header = String.format(Locale.ROOT, "| %-17s | %7s | %2s | %8s | %8s | %6s | %9s | %8s | %9s | %9s | %6s | %9s | %8s |",
+                "model", "rows", "k", "prove s", "pred. s", "time", "verify ms", "peak MiB", "+heap MiB", "pred. MiB",
+                "heap", "proof KiB", "params");
         String rule = header.replaceAll("[^|]", "-");
         List<String> lines = new ArrayList<>();
         o.printf("preset %s, %d runs per model (median), %d cores, %s%n", params, runs,
@@ -106,12 +112,18 @@ public final class BenchCommand implements Callable<Integer> {
             rs.sort((a, b) -> Long.compare(a.proveNanos(), b.proveNanos()));
             ProveRun r = rs.get(rs.size() / 2);
             String name = f.getFileName().toString().replaceFirst("\\.onnx$", "");
-            String line = String.format(Locale.ROOT, "| %-17s | %,7d | %2d | %8.3f | %8.3f | %9.1f | %9.0f | %9.0f | %9.1f | %,8d |",
-                    name, r.usedRows(), r.logN(), r.proveSeconds(), r.prediction().proveSeconds(),
-                    r.verifyNanos() / 1e6, r.peakHeap() / 1048576.0, r.predictedPeakHeap() / 1048576.0,
+            dev.zkscope.predict.PredictionError e = r.predictionError();
+            String line = String.format(Locale.ROOT, "| %-17s | %,7d | %2d | %8.3f | %8.3f | %+5.0f%% | %9.1f | %8.0f | %9.0f | %9.0f | %+5.0f%% | %9.1f | %,8d |",
+                    name, r.usedRows(), r.logN(), r.proveSeconds(), r.prediction().proveSeconds(), 100 * e.timeError(),
+                    r.verifyNanos() / 1e6, r.peakHeap() / 1048576.0, r.heapAboveBaseline() / 1048576.0,
+                    r.prediction().heapBytesAboveBaseline() / 1048576.0, 100 * e.heapError(),
                     r.proof().length / 1024.0, g.totalParams());
             lines.add(line);
             o.println(line);
+            if (e.warning() != null) {
+                err.println("warning: " + name + ": " + e.warning());
+                err.flush();
+            }
             if (phases) {
                 o.println("    " + phaseComparison(r));
             }

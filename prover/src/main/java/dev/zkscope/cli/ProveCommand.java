@@ -148,6 +148,9 @@ public final class ProveCommand implements Callable<Integer> {
                 err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
             }
             cm = CostModel.loadOrCalibrate();
+            if (cm.caveat() != null) {
+                err.println("zkscope: cost model " + cm.caveat());
+            }
         }
         o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d gadget rows, %d table rows), %d advice columns, %s%n",
                 prepared.name(), prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows(),
@@ -309,10 +312,13 @@ public final class ProveCommand implements Callable<Integer> {
                 run.proveSeconds(), mib(run.peakHeap()), mib(run.baselineHeap()), run.proof().length,
                 run.verifyNanos() / 1e6, run.verdict().accepted() ? "accepted" : run.verdict());
         if (run.prediction() != null) {
-            o.printf(Locale.ROOT, "predicted %.3f s and %s; measured %.3f s and %s (time %+.0f%%, heap %+.0f%%)%n",
-                    run.prediction().proveSeconds(), mib(run.predictedPeakHeap()), run.proveSeconds(),
-                    mib(run.peakHeap()), 100 * (run.proveSeconds() / run.prediction().proveSeconds() - 1),
-                    100 * ((double) run.peakHeap() / run.predictedPeakHeap() - 1));
+            dev.zkscope.predict.PredictionError e = run.predictionError();
+            o.printf(Locale.ROOT, "predicted %.3f s and %s above baseline; measured %.3f s and %s above baseline (%s)%n",
+                    run.prediction().proveSeconds(), mib(run.prediction().heapBytesAboveBaseline()), run.proveSeconds(),
+                    mib(run.heapAboveBaseline()), e.summary());
+            if (e.warning() != null) {
+                o.println("warning: " + e.warning());
+            }
         }
         boolean outputHashed = run.commitments().output() != null;
         o.println((outputHashed ? "output (private, hashed): " : "public output: ")
@@ -357,6 +363,7 @@ public final class ProveCommand implements Callable<Integer> {
         r.put("verify_ms", run.verifyNanos() / 1e6);
         r.put("peak_heap_bytes", run.peakHeap());
         r.put("baseline_heap_bytes", run.baselineHeap());
+        r.put("heap_above_baseline_bytes", run.heapAboveBaseline());
         r.put("proof_bytes", run.proof().length);
         r.put("verified", run.verdict().accepted());
         r.put("weights", p.settings().compile().weights().name().toLowerCase(Locale.ROOT));
@@ -376,6 +383,14 @@ public final class ProveCommand implements Callable<Integer> {
             ObjectNode pr = r.putObject("predicted");
             pr.put("prove_ms", run.prediction().proveSeconds() * 1e3);
             pr.put("peak_heap_bytes", run.predictedPeakHeap());
+            pr.put("heap_above_baseline_bytes", run.prediction().heapBytesAboveBaseline());
+            dev.zkscope.predict.PredictionError pe = run.predictionError();
+            ObjectNode err = r.putObject("prediction_error");
+            err.put("time", pe.timeError());
+            err.put("heap_above_baseline", pe.heapError());
+            if (pe.warning() != null) {
+                err.put("warning", pe.warning());
+            }
             ObjectNode pp = pr.putObject("phase_ms");
             for (Map.Entry<String, Double> e : run.prediction().phaseSeconds().entrySet()) {
                 pp.put(e.getKey(), e.getValue() * 1e3);

@@ -187,8 +187,8 @@ final class QuantizedLowering {
         if (t == null || t.unbounded()) {
             throw new CompileException("node " + n.node().describe() + " needs a calibrated lookup table");
         }
-        String name = t.name() + "_s" + t.inScale() + "_s" + t.outScale();
-        return new TableSpec(name.replace(',', ';'), name.replace(',', ';'), t::value, t.lo(), t.hi());
+        String name = TableSpec.nameOf(t);
+        return new TableSpec(name, name, t::value, t.lo(), t.hi());
     }
 
     // ------------------------------------------------------------------ nodes

@@ -39,7 +39,9 @@ import java.util.Properties;
  *
  * <p>Calibration proves a few synthetic circuits ({@link CalibrationCircuits}) of two sizes and two widths with the
  * standard preset after a warm-up proof, fits every phase by least squares, and caches the coefficients per machine,
- * JVM and model version in {@code ~/.cache/zkscope/} (or the directory in system property {@code zkscope.cache}).
+ * JVM and model version in {@code ~/.cache/zkscope/} (or the directory in system property {@code zkscope.cache}, which
+ * the build sets for tests), with the date and the machine's load when it was made; a cache older than
+ * {@link #MAX_AGE}, or one that fails its load check, is recalibrated.
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
@@ -52,13 +54,67 @@ public final class CostModel {
     private final double heapPerByte;
     private final double heapBase;
     private final String origin;
+    private final java.time.Instant calibratedAt;
+    private final double loadDuringCalibration;
 
     CostModel(double[] slope, double[] intercept, double heapPerByte, double heapBase, String origin) {
+        this(slope, intercept, heapPerByte, heapBase, origin, java.time.Instant.now(), systemLoad());
+    }
+
+    CostModel(double[] slope, double[] intercept, double heapPerByte, double heapBase, String origin,
+              java.time.Instant calibratedAt, double loadDuringCalibration) {
         this.slope = slope.clone();
         this.intercept = intercept.clone();
         this.heapPerByte = heapPerByte;
         this.heapBase = heapBase;
         this.origin = origin;
+        this.calibratedAt = calibratedAt;
+        this.loadDuringCalibration = loadDuringCalibration;
+    }
+
+    /** A cache older than this is recalibrated: JDK updates, firmware and thermal settings change the speeds. */
+    public static final java.time.Duration MAX_AGE = java.time.Duration.ofDays(30);
+
+    /** When the coefficients were measured. */
+    public java.time.Instant calibratedAt() {
+        return calibratedAt;
+    }
+
+    /**
+     * The system load average (runnable threads, over the last minute) when calibration ended; NaN when the
+     * platform does not report it. Above the number of cores, other processes shared the CPU with the calibration
+     * proofs, so the measured speeds (and every prediction made from them) are too slow.
+     */
+    public double loadDuringCalibration() {
+        return loadDuringCalibration;
+    }
+
+    /** Whether the machine was busy (load above its core count) while calibrating. */
+    public boolean calibratedOnBusyMachine() {
+        return loadDuringCalibration > Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * What a user should know before trusting this model's predictions, or null: the calibration ran on a busy
+     * machine, or it is older than {@link #MAX_AGE} minus a week (it expires soon).
+     */
+    public String caveat() {
+        java.util.List<String> out = new ArrayList<>();
+        if (calibratedOnBusyMachine()) {
+            out.add(String.format(Locale.ROOT, "calibrated while the machine was busy (load %.1f on %d cores): "
+                    + "predicted times are likely too long; run `zkscope calibrate --force` on an idle machine",
+                    loadDuringCalibration, Runtime.getRuntime().availableProcessors()));
+        }
+        long days = java.time.Duration.between(calibratedAt, java.time.Instant.now()).toDays();
+        if (days > MAX_AGE.toDays() - 7) {
+            out.add("calibrated " + days + " days ago (recalibrated automatically after " + MAX_AGE.toDays()
+                    + " days; `zkscope calibrate --force` does it now)");
+        }
+        return out.isEmpty() ? null : String.join("; ", out);
+    }
+
+    static double systemLoad() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** A prediction for one proof. */
@@ -183,20 +239,58 @@ public final class CostModel {
         }
     }
 
-    /** Runs the calibration proofs and fits the coefficients (a few seconds on 2 cores). */
+    /**
+     * Which calibration proofs to run: trace sizes 2^logN with widths, measured {@code passes} times each (the median
+     * is kept), after one unmeasured pass; {@code warmUp} first proves one 2^15 circuit so that the JIT has compiled
+     * the prover.
+     */
+    public record Plan(int[][] configs, int passes, boolean warmUp) {
+        public Plan {
+            if (configs.length < 2 || passes < 1) {
+                throw new IllegalArgumentException("a calibration needs at least two circuits and one pass");
+            }
+            configs = configs.clone();
+        }
+
+        /**
+         * Sizes from 2^10 (the smallest sample models) to 2^15, narrow and wide, so that both the per-proof constants
+         * and the per-row slopes are pinned down; three measured passes, each configuration keeping the median per
+         * phase (the proof-of-work grinding alone takes a geometrically distributed number of hashes, whose standard
+         * deviation equals its mean, which one proof of a small circuit cannot average). 27 measured proofs.
+         */
+        public static final Plan STANDARD = new Plan(new int[][] {{10, 6}, {10, 24}, {11, 12}, {12, 6}, {12, 24},
+                {13, 12}, {14, 6}, {14, 24}, {15, 12}}, 3, true);
+
+        /**
+         * For tests only: three small circuits (2^9 to 2^11), one pass, no 2^15 warm-up; about a second, and its
+         * predictions are rough (a cold JIT, no medians). Never cached under the user's name: tests run with their own
+         * cache directory.
+         */
+        public static final Plan QUICK_FOR_TESTS = new Plan(new int[][] {{9, 6}, {10, 12}, {11, 6}}, 1, false);
+
+        int proofs() {
+            return configs.length * passes;
+        }
+    }
+
+    /** Runs the standard calibration proofs and fits the coefficients (tens of seconds on 2 cores). */
     public static CostModel calibrate() {
+        return calibrate(Plan.STANDARD);
+    }
+
+    /** Runs the plan's calibration proofs and fits the coefficients. */
+    public static CostModel calibrate(Plan plan) {
         ProofParameters params = ProofParameters.standard();
-        warmUp(); // let the JIT compile the prover before anything is timed
-        // Sizes from 2^10 (the smallest sample models) to 2^15, narrow and wide, so that both the per-proof constants
-        // and the per-row slopes are pinned down. A first pass over the whole set finishes compiling the hot loops of
-        // every size, as a long-running prover would have; then three measured passes, and each configuration keeps
-        // the median of its three per phase: the proof-of-work grinding alone takes a geometrically distributed
-        // number of hashes (its standard deviation equals its mean), which one proof of a small circuit cannot average.
-        int[][] configs = {{10, 6}, {10, 24}, {11, 12}, {12, 6}, {12, 24}, {13, 12}, {14, 6}, {14, 24}, {15, 12}};
+        if (plan.warmUp()) {
+            warmUp(); // let the JIT compile the prover before anything is timed
+        }
+        // A first pass over the whole set finishes compiling the hot loops of every size, as a long-running prover
+        // would have; then the measured passes.
+        int[][] configs = plan.configs();
         for (int[] c : configs) {
             measure(c[0], c[1], params);
         }
-        int passes = 3;
+        int passes = plan.passes();
         Measurement[][] runs = new Measurement[configs.length][passes];
         for (int pass = 0; pass < passes; pass++) {
             for (int i = 0; i < configs.length; i++) {
@@ -207,7 +301,7 @@ public final class CostModel {
         for (Measurement[] r : runs) {
             ms.add(median(r));
         }
-        return fit(ms, "calibrated now on " + configs.length * passes + " proofs");
+        return fit(ms, "calibrated now on " + plan.proofs() + " proofs");
     }
 
     /** Per phase and for the heap, the median of several measurements of one circuit. */
@@ -283,13 +377,16 @@ public final class CostModel {
 
     // ---------------------------------------------------------------- cache
 
-    /** The cached model for this machine and JVM, or null when none is cached yet. */
+    /** The cached model for this machine and JVM, or null when none is cached yet (or it expired or is damaged). */
     public static CostModel cached() {
         return read(cacheFile());
     }
 
-    /** The cached model for this machine and JVM, calibrating (and caching) it first when there is none. */
-    public static CostModel loadOrCalibrate() {
+    /**
+     * The cached model for this machine and JVM, calibrating (and caching) it first when there is none. One caller at
+     * a time: a second caller waits for the first one's calibration and then reads its cache.
+     */
+    public static synchronized CostModel loadOrCalibrate() {
         Path file = cacheFile();
         CostModel cached = read(file);
         if (cached != null) {
@@ -300,15 +397,21 @@ public final class CostModel {
         return m;
     }
 
-    static String machineKey() {
-        return "v" + VERSION + "-" + Runtime.getRuntime().availableProcessors() + "cpu-java"
-                + System.getProperty("java.specification.version") + "-" + cpuModel().hashCode();
+    /** Replaces this machine's cache with {@code m} (`zkscope calibrate`); throws when it cannot be written. */
+    public static synchronized void save(CostModel m) throws IOException {
+        writeOrThrow(m, cacheFile());
     }
 
-    static Path cacheFile() {
+    /** The cache file of this machine and JVM (under system property {@code zkscope.cache}, else ~/.cache/zkscope). */
+    public static Path cacheFile() {
         String dir = System.getProperty("zkscope.cache");
         Path base = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "zkscope");
         return base.resolve("costmodel-" + machineKey().replaceAll("[^A-Za-z0-9.-]", "_") + ".properties");
+    }
+
+    static String machineKey() {
+        return "v" + VERSION + "-" + Runtime.getRuntime().availableProcessors() + "cpu-java"
+                + System.getProperty("java.specification.version") + "-" + cpuModel().hashCode();
     }
 
     private static String cpuModel() {
@@ -324,7 +427,17 @@ public final class CostModel {
         return System.getProperty("os.arch");
     }
 
+    /**
+     * The model cached in {@code file}, or null when there is none, when it belongs to another machine, JVM or model
+     * version, when it is older than {@link #MAX_AGE} (or dated in the future), or when any coefficient is missing,
+     * not a finite non-negative number, or predicts a non-positive time for a small circuit (a damaged cache is
+     * recalibrated, never trusted).
+     */
     static CostModel read(Path file) {
+        return read(file, java.time.Instant.now());
+    }
+
+    static CostModel read(Path file, java.time.Instant now) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -334,39 +447,65 @@ public final class CostModel {
             if (!machineKey().equals(p.getProperty("key"))) {
                 return null;
             }
+            java.time.Instant at = java.time.Instant.parse(p.getProperty("calibratedAt"));
+            if (at.isAfter(now.plusSeconds(3600)) || java.time.Duration.between(at, now).compareTo(MAX_AGE) > 0) {
+                return null;
+            }
             double[] s = new double[PHASES.length];
             double[] b = new double[PHASES.length];
             for (int i = 0; i < PHASES.length; i++) {
-                s[i] = Double.parseDouble(p.getProperty("slope." + i));
-                b[i] = Double.parseDouble(p.getProperty("intercept." + i));
+                s[i] = coefficient(p, "slope." + i);
+                b[i] = coefficient(p, "intercept." + i);
             }
-            return new CostModel(s, b, Double.parseDouble(p.getProperty("heapPerByte")),
-                    Double.parseDouble(p.getProperty("heapBase")), "cached " + p.getProperty("date", "?") + " (" + file + ")");
+            String load = p.getProperty("load", "NaN");
+            CostModel m = new CostModel(s, b, coefficient(p, "heapPerByte"), coefficient(p, "heapBase"),
+                    "cached, calibrated " + at.toString().substring(0, 10) + " (" + file + ")", at,
+                    Double.parseDouble(load));
+            Prediction check = m.predict(new ProofShape(10, 12, 11, 8, 8, 4, 6, 3, 8, 200));
+            if (!(check.proveSeconds() > 0) || check.heapBytesAboveBaseline() <= 0) {
+                return null;
+            }
+            return m;
         } catch (IOException | RuntimeException e) {
             return null; // a damaged cache is recalibrated, not trusted
         }
     }
 
+    private static double coefficient(Properties p, String name) {
+        double v = Double.parseDouble(p.getProperty(name));
+        if (!Double.isFinite(v) || v < 0) {
+            throw new IllegalArgumentException(name + " = " + v);
+        }
+        return v;
+    }
+
+    /** Writes the cache; an unwritable cache only costs a recalibration next time. */
     static void write(CostModel m, Path file) {
+        try {
+            writeOrThrow(m, file);
+        } catch (IOException e) {
+            // An unwritable cache only costs a recalibration next time.
+        }
+    }
+
+    static void writeOrThrow(CostModel m, Path file) throws IOException {
         Properties p = new Properties();
         p.setProperty("key", machineKey());
-        p.setProperty("date", java.time.LocalDate.now().toString());
+        p.setProperty("date", java.time.LocalDate.ofInstant(m.calibratedAt, java.time.ZoneOffset.UTC).toString());
+        p.setProperty("calibratedAt", m.calibratedAt.toString());
+        p.setProperty("load", Double.toString(m.loadDuringCalibration));
         for (int i = 0; i < PHASES.length; i++) {
             p.setProperty("slope." + i, Double.toString(m.slope[i]));
             p.setProperty("intercept." + i, Double.toString(m.intercept[i]));
         }
         p.setProperty("heapPerByte", Double.toString(m.heapPerByte));
         p.setProperty("heapBase", Double.toString(m.heapBase));
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "costmodel", ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                p.store(out, "zkscope cost model: seconds = slope * work + intercept per prover phase");
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            // An unwritable cache only costs a recalibration next time.
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "costmodel", ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            p.store(out, "zkscope cost model: seconds = slope * work + intercept per prover phase");
         }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override

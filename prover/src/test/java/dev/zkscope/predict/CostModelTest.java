@@ -88,4 +88,84 @@ class CostModelTest {
         assertThat(CostModel.read(f)).as("another machine's coefficients are not used").isNull();
         assertThat(CostModel.read(dir.resolve("missing"))).isNull();
     }
+
+    @Test
+    void cache_recordsDateAndLoad_expires_andFailsItsLoadCheckOnBadCoefficients(@TempDir Path dir) throws Exception {
+        java.time.Instant at = java.time.Instant.parse("2026-11-01T10:00:00Z");
+        CostModel m = new CostModel(SLOPE, INTERCEPT, 1.5, 4e6, "test", at, 0.5);
+        Path f = dir.resolve("model.properties");
+        CostModel.write(m, f);
+        assertThat(Files.readString(f)).contains("calibratedAt=2026-11-01T10\\:00\\:00Z", "date=2026-11-01", "load=0.5");
+        CostModel back = CostModel.read(f, at.plus(java.time.Duration.ofDays(29)));
+        assertThat(back).isNotNull();
+        assertThat(back.calibratedAt()).isEqualTo(at);
+        assertThat(back.loadDuringCalibration()).isEqualTo(0.5);
+        assertThat(back.origin()).contains("2026-11-01");
+        assertThat(CostModel.read(f, at.plus(CostModel.MAX_AGE).plusSeconds(60))).as("expired").isNull();
+        assertThat(CostModel.read(f, at.minus(java.time.Duration.ofDays(1)))).as("dated in the future").isNull();
+
+        String good = Files.readString(f);
+        Files.writeString(f, good.replaceAll("slope\\.1=.*", "slope.1=-3e-9"));
+        assertThat(CostModel.read(f, at)).as("a negative slope").isNull();
+        Files.writeString(f, good.replaceAll("heapBase=.*", "heapBase=NaN"));
+        assertThat(CostModel.read(f, at)).as("a coefficient that is not a number").isNull();
+        Files.writeString(f, good.replaceAll("calibratedAt=.*\n", ""));
+        assertThat(CostModel.read(f, at)).as("an undated cache (written before dates were kept)").isNull();
+        double[] zero = new double[SLOPE.length];
+        CostModel.write(new CostModel(zero, zero, 0, 0, "test", at, 0.5), f);
+        assertThat(CostModel.read(f, at)).as("coefficients that predict nothing").isNull();
+    }
+
+    @Test
+    void caveat_flagsABusyMachineAndAnAgingCache() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        java.time.Instant now = java.time.Instant.now();
+        assertThat(new CostModel(SLOPE, INTERCEPT, 1.5, 4e6, "t", now, cores * 0.5).caveat()).isNull();
+        assertThat(new CostModel(SLOPE, INTERCEPT, 1.5, 4e6, "t", now, cores + 3.0).caveat())
+                .contains("busy", "calibrate --force");
+        assertThat(new CostModel(SLOPE, INTERCEPT, 1.5, 4e6, "t", now.minus(java.time.Duration.ofDays(26)), 0.1)
+                .caveat()).contains("26 days ago");
+    }
+
+    @Test
+    void calibrate_measuresRealProofs_andItsModelPredictsTheirSizes() {
+        CostModel m = CostModel.calibrate(CostModel.Plan.QUICK_FOR_TESTS);
+        assertThat(m.origin()).contains("calibrated now on 3 proofs");
+        assertThat(m.calibratedAt()).isBetween(java.time.Instant.now().minusSeconds(120), java.time.Instant.now());
+        dev.zkscope.plonk.ProofParameters params = dev.zkscope.plonk.ProofParameters.standard();
+        ProofShape small = ProofShape.of(CalibrationCircuits.mix(9, 6, params.reservedRows()).circuit(), params);
+        ProofShape large = ProofShape.of(CalibrationCircuits.mix(11, 6, params.reservedRows()).circuit(), params);
+        CostModel.Prediction ps = m.predict(small);
+        CostModel.Prediction pl = m.predict(large);
+        assertThat(ps.proveSeconds()).isPositive().isLessThan(pl.proveSeconds());
+        assertThat(ps.heapBytesAboveBaseline()).isPositive().isLessThan(pl.heapBytesAboveBaseline());
+        // A calibrated model survives its own cache's load check.
+        Path f = Path.of(System.getProperty("java.io.tmpdir"), "zkscope-costmodel-test-" + ProcessHandle.current().pid()
+                + ".properties");
+        try {
+            CostModel.write(m, f);
+            assertThat(CostModel.read(f)).isNotNull();
+        } finally {
+            f.toFile().delete();
+        }
+    }
+
+    @Test
+    void testsNeverUseTheUsersCache() {
+        assertThat(System.getProperty("zkscope.cache")).as("set by surefire's configuration").isNotBlank();
+        assertThat(CostModel.cacheFile().toString()).doesNotContain(Path.of(System.getProperty("user.home"), ".cache")
+                .toString());
+    }
+
+    @Test
+    void predictionError_isOnWhatTheModelPredicts_andFlagsAThreefoldMiss() {
+        PredictionError ok = new PredictionError(0.2, 0.25, 40L << 20, 30L << 20);
+        assertThat(ok.timeError()).isCloseTo(0.25, within(1e-9));
+        assertThat(ok.heapError()).isCloseTo(-0.25, within(1e-9));
+        assertThat(ok.summary()).isEqualTo("time +25%, heap above baseline -25%");
+        assertThat(ok.warning()).isNull();
+        PredictionError slow = new PredictionError(0.1, 0.42, 40L << 20, 10L << 20);
+        assertThat(slow.warning()).contains("time 4.2x more than predicted", "heap above baseline 4.0x less than "
+                + "predicted", "calibrate --force");
+    }
 }

@@ -32,6 +32,50 @@ public final class HeapChart {
 
     public void clear() {
         series.clear();
+        clearMarks();
+    }
+
+    /**
+     * Marks a finished run: the prover's rounds shaded (from {@code roundsFromMillis} to {@code roundsToMillis}) and a
+     * line at {@code peakBytes}, the peak sampled in them, labelled with the same figure as the run's Peak heap card.
+     * Outside the rounds (key generation, witness, verification) the heap may go higher: those are not the prover's.
+     */
+    public void markRun(long peakBytes, double roundsFromMillis, double roundsToMillis) {
+        clearMarks();
+        XYPlot plot = chart.getXYPlot();
+        org.jfree.chart.plot.IntervalMarker rounds = new org.jfree.chart.plot.IntervalMarker(
+                roundsFromMillis / 1000.0, roundsToMillis / 1000.0);
+        rounds.setPaint(new java.awt.Color(Charts.PALETTE[2].getRed(), Charts.PALETTE[2].getGreen(),
+                Charts.PALETTE[2].getBlue(), 40));
+        rounds.setLabel("prover's rounds");
+        rounds.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+        rounds.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+        rounds.setLabelPaint(Charts.theme().text());
+        plot.addDomainMarker(rounds, org.jfree.chart.ui.Layer.BACKGROUND);
+        org.jfree.chart.plot.ValueMarker peak = new org.jfree.chart.plot.ValueMarker(peakBytes / (double) (1 << 20));
+        peak.setPaint(Charts.PALETTE[3]);
+        peak.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {5f, 4f},
+                0f));
+        peak.setLabel("peak in the rounds " + dev.zkscope.viz.Format.bytes(peakBytes));
+        peak.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+        peak.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
+        peak.setLabelPaint(Charts.theme().text());
+        plot.addRangeMarker(peak);
+        peakMarker = peak;
+    }
+
+    private org.jfree.chart.plot.ValueMarker peakMarker;
+
+    /** The peak line's value in MiB, or NaN when no run is marked. */
+    public double markedPeakMiB() {
+        return peakMarker == null ? Double.NaN : peakMarker.getValue();
+    }
+
+    public void clearMarks() {
+        XYPlot plot = chart.getXYPlot();
+        plot.clearDomainMarkers();
+        plot.clearRangeMarkers();
+        peakMarker = null;
     }
 
     /**

@@ -48,6 +48,43 @@ public final class PhaseTimeline extends Pane {
         return Color.rgb(c.getRed(), c.getGreen(), c.getBlue());
     }
 
+    /** A stretch of the run between named phases: when it started, how long, and what ran then (or "untimed"). */
+    public record Gap(double startMillis, double millis, String what) {}
+
+    private Map<String, String> gapNames = Map.of();
+
+    /**
+     * What runs untimed before a phase, by the phase's name (e.g. the full collection that measures the heap baseline
+     * before the prover's first round): shown on that gap's bar. Gaps before other phases are called untimed.
+     */
+    public void setGapNames(Map<String, String> names) {
+        gapNames = Map.copyOf(names);
+        draw();
+    }
+
+    /**
+     * The gaps between phases of at least 1% of the run (and 2 ms): wall time no named phase covers. They are drawn
+     * in a lane of their own, labelled, so the bars add up to the run.
+     */
+    public List<Gap> gaps() {
+        List<PhaseTime> sorted = new ArrayList<>(phases);
+        sorted.sort(java.util.Comparator.comparingDouble(PhaseTime::startMillis));
+        double total = now;
+        for (PhaseTime p : sorted) {
+            total = Math.max(total, p.endMillis());
+        }
+        double min = Math.max(2, 0.01 * total);
+        List<Gap> out = new ArrayList<>();
+        double covered = sorted.isEmpty() ? 0 : sorted.get(0).startMillis();
+        for (PhaseTime p : sorted) {
+            if (p.startMillis() - covered >= min) {
+                out.add(new Gap(covered, p.startMillis() - covered, gapNames.getOrDefault(p.name(), "untimed")));
+            }
+            covered = Math.max(covered, p.running() ? Math.max(now, p.startMillis()) : p.endMillis());
+        }
+        return out;
+    }
+
     /** Shows these phases; {@code nowMillis} is where running phases end. */
     public void show(List<PhaseTime> list, double nowMillis) {
         this.phases = new ArrayList<>(list);
@@ -87,7 +124,9 @@ public final class PhaseTimeline extends Pane {
         for (PhaseTime p : phases) {
             lane.putIfAbsent(p.name(), lane.size());
         }
-        double laneH = Math.min(26, (axisY - 8) / Math.max(1, lane.size()));
+        List<Gap> gaps = gaps();
+        int lanes = lane.size() + (gaps.isEmpty() ? 0 : 1);
+        double laneH = Math.min(26, (axisY - 8) / Math.max(1, lanes));
         for (PhaseTime p : phases) {
             int i = lane.get(p.name());
             double y = 6 + i * laneH;
@@ -101,6 +140,21 @@ public final class PhaseTimeline extends Pane {
             g.setTextAlign(TextAlignment.LEFT);
             g.fillText(p.running() ? "running..." : Format.millis(p.millis()), Math.max(x1, x0 + 2) + 5,
                     y + laneH / 2);
+        }
+        if (!gaps.isEmpty()) {
+            double y = 6 + lane.size() * laneH;
+            g.setFill(fx(th.text()));
+            g.setTextAlign(TextAlignment.RIGHT);
+            g.fillText("between phases", LABEL_W - 8, y + laneH / 2);
+            for (Gap gap : gaps) {
+                double x0 = LABEL_W + gap.startMillis() / end * plotW;
+                double x1 = LABEL_W + (gap.startMillis() + gap.millis()) / end * plotW;
+                g.setFill(Color.gray(dark ? 0.55 : 0.7));
+                g.fillRect(x0, y + 3, Math.max(2, x1 - x0), laneH - 6);
+                g.setFill(fx(th.text()));
+                g.setTextAlign(TextAlignment.LEFT);
+                g.fillText(Format.millis(gap.millis()) + " " + gap.what(), Math.max(x1, x0 + 2) + 5, y + laneH / 2);
+            }
         }
         g.setStroke(fx(th.axis()));
         g.strokeLine(LABEL_W, axisY, LABEL_W + plotW, axisY);

@@ -128,10 +128,16 @@ public final class TraceHeatmap extends BorderPane {
             }
         });
         selection.selectedProperty().addListener((o, a, b) -> draw());
+        dev.zkscope.viz.chart.Charts.darkProperty().addListener(new javafx.beans.value.WeakChangeListener<>(redraw));
     }
+
+    /** Redraws the labels in the other theme's colour (held strongly here, weakly by the global theme property). */
+    private final javafx.beans.value.ChangeListener<Boolean> redraw = (o, a, b) -> draw();
 
     public void setTrace(TraceMap m) {
         this.map = m;
+        // The status line described a cell of the trace shown before: it goes with it.
+        hover.setText(m == null ? " " : "Hover over the trace to see a cell's column, row, layer and gadget.");
         colors.clear();
         legend.getChildren().clear();
         if (m != null) {
@@ -245,6 +251,9 @@ public final class TraceHeatmap extends BorderPane {
         double w = canvas.getWidth();
         double h = canvas.getHeight();
         g.clearRect(0, 0, w, h);
+        if (map == null) {
+            range.setText("");
+        }
         if (map == null || w <= 0 || h <= 0) {
             return;
         }
@@ -264,7 +273,7 @@ public final class TraceHeatmap extends BorderPane {
             g.save();
             g.translate(x + cw / 2 + 3, HEADER - 4);
             g.rotate(-90);
-            g.setFill(Color.gray(0.25));
+            g.setFill(text());
             if (cw >= 9) {
                 g.fillText(shortName(col.name()), 0, 0);
             }
@@ -289,16 +298,16 @@ public final class TraceHeatmap extends BorderPane {
         if (blind < map.n() && blind >= first && blind < first + count) {
             double y = HEADER + (blind - first) / (double) count * ph;
             double right = LEFT + map.columns().size() * cw;
-            g.setStroke(Color.web("#444444"));
+            g.setStroke(text().interpolate(Color.GRAY, 0.3));
             g.setLineDashes(4, 3);
             g.strokeLine(LEFT - 4, y, right, y);
             g.setLineDashes();
-            g.setFill(Color.web("#333333"));
+            g.setFill(text());
             g.setTextAlign(TextAlignment.RIGHT);
             g.fillText("blinding rows \u2193 " + Format.count(blind) + "\u2013" + Format.count(map.n() - 1), right,
                     y - 8);
         }
-        g.setFill(Color.gray(0.3));
+        g.setFill(text());
         g.setTextAlign(TextAlignment.RIGHT);
         for (int t = 0; t <= 8; t++) {
             int row = first + (int) Math.round(t / 8.0 * (count - 1));
@@ -324,13 +333,24 @@ public final class TraceHeatmap extends BorderPane {
                 g.strokeLine(x0, HEADER - 8, x1, HEADER - 8);
                 g.strokeLine(x0, HEADER - 8, x0, HEADER - 4);
                 g.strokeLine(x1, HEADER - 8, x1, HEADER - 4);
-                g.setFill(Color.gray(0.2));
+                g.setFill(text());
                 if (x1 - x0 > 30) {
                     g.fillText(label, (x0 + x1) / 2, HEADER - 20);
                 }
                 start = c;
             }
         }
+    }
+
+    /** Label colour of the current theme (the light theme's near-black is invisible on the dark background). */
+    static Color text() {
+        java.awt.Color c = dev.zkscope.viz.chart.Charts.theme().text();
+        return Color.rgb(c.getRed(), c.getGreen(), c.getBlue());
+    }
+
+    /** The status line under the trace (what the pointer is over). */
+    public Label status() {
+        return hover;
     }
 
     private static String shortName(String s) {

@@ -12,4 +12,12 @@ public record TableSpec(String name, String function, LongUnaryOperator f, long 
             throw new IllegalArgumentException("table " + name + " has an empty input range [" + lo + ", " + hi + "]");
         }
     }
+
+    /**
+     * The circuit's name for a quantizer's table: its function at its input and output scales ("sigmoid_s7_s7"), so
+     * that layers using the same function at the same scales share one table. Views match tables by this name.
+     */
+    public static String nameOf(dev.zkscope.quant.LookupTable t) {
+        return (t.name() + "_s" + t.inScale() + "_s" + t.outScale()).replace(',', ';');
+    }
 }

@@ -19,6 +19,7 @@ import java.util.List;
  * @param keygenMillis key generation time (0 when the key was reused)
  * @param proveMillis  prover time (its rounds only)
  * @param verifyMillis verifier time
+ * @param baselineHeap heap in use (after a collection) when the prover's rounds started, bytes
  * @param peakHeap     peak used heap during the prover's rounds, bytes
  * @param heap         heap samples over the run
  * @param proof        the proof bytes
@@ -30,14 +31,42 @@ import java.util.List;
  * @param forecast     the cost model's prediction made before the run, or null if none was ready
  * @param keyReused    whether the proving key was derived by an earlier run on the same analysis (no keygen phase)
  */
-public record ProveRun(int id, String model, ModelSettings settings, int logN, int gadgetRows, List<PhaseTime> phases,
-                       double keygenMillis, double proveMillis, double verifyMillis, long peakHeap,
+public record CompletedRun(int id, String model, ModelSettings settings, int logN, int gadgetRows, List<PhaseTime> phases,
+                       double keygenMillis, double proveMillis, double verifyMillis, long baselineHeap, long peakHeap,
                        List<HeapSampler.Sample> heap, byte[] proof, VerifyingKey vk, long[] publicValues,
                        long[] output, VerifyResult verdict, String inputSource, Forecast forecast,
                        boolean keyReused) {
-    public ProveRun {
+    public CompletedRun {
         phases = List.copyOf(phases);
         heap = List.copyOf(heap);
+    }
+
+    /** What the prover added to the heap: the peak minus the baseline (what the cost model predicts). */
+    public long heapAboveBaseline() {
+        return Math.max(0, peakHeap - baselineHeap);
+    }
+
+    /** The prover's rounds on the run's clock, [start, end] in milliseconds, or null when the run has none. */
+    public double[] roundsMillis() {
+        double lo = Double.MAX_VALUE;
+        double hi = -1;
+        for (PhaseTime p : phases) {
+            if (ROUNDS.contains(p.name())) {
+                lo = Math.min(lo, p.startMillis());
+                hi = Math.max(hi, p.endMillis());
+            }
+        }
+        return hi < 0 ? null : new double[] {lo, hi};
+    }
+
+    /** The prover's rounds (the phases its peak heap and prove time cover). */
+    static final java.util.Set<String> ROUNDS = java.util.Set.of("witness commit", "permutation", "lookups",
+            "quotient", "openings", "fri");
+
+    /** The prediction's error on what it predicts (time, heap above the baseline), or null without a forecast. */
+    public dev.zkscope.predict.PredictionError predictionError() {
+        return forecast == null ? null : new dev.zkscope.predict.PredictionError(forecast.proveSeconds(),
+                proveMillis / 1000, forecast.heapAboveBaseline(), heapAboveBaseline());
     }
 
     /** The preset's nominal conjectured bits (queries x log2 blowup + grinding), kept in the run history. */

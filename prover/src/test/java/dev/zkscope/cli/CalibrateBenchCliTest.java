@@ -1,0 +1,83 @@
+package dev.zkscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zkscope.predict.CostModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code zkscope calibrate} and {@code zkscope bench} against a cache directory of their own: calibrate shows a valid
+ * cache without measuring, measures when there is none or with --force; bench reports heap errors on the heap the
+ * cost model predicts (above the baseline).
+ */
+class CalibrateBenchCliTest {
+    @TempDir
+    Path cache;
+    private String before;
+
+    @BeforeEach
+    void ownCache() {
+        before = System.getProperty("zkscope.cache");
+        System.setProperty("zkscope.cache", cache.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (before == null) {
+            System.clearProperty("zkscope.cache");
+        } else {
+            System.setProperty("zkscope.cache", before);
+        }
+    }
+
+    @Test
+    void calibrate_measuresWhenNothingIsCached_thenShowsTheCache_andForceMeasuresAgain() throws Exception {
+        CliTest.Run first = CliTest.run("calibrate", "--quick");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.err()).contains("no valid cost model cached");
+        assertThat(first.out()).contains("calibrated now on 3 proofs", "saved to " + CostModel.cacheFile());
+        assertThat(CostModel.cacheFile()).startsWith(cache).isRegularFile();
+        String saved = Files.readString(CostModel.cacheFile());
+
+        CliTest.Run again = CliTest.run("calibrate");
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("cost model cached, calibrated", "valid until", "calibrate --force");
+        assertThat(Files.readString(CostModel.cacheFile())).as("not measured again").isEqualTo(saved);
+
+        CliTest.Run forced = CliTest.run("calibrate", "--force", "--quick");
+        assertThat(forced.code()).isZero();
+        assertThat(forced.err()).contains("--force");
+        assertThat(forced.out()).contains("calibrated now");
+        assertThat(Files.readString(CostModel.cacheFile())).isNotEqualTo(saved);
+    }
+
+    @Test
+    void bench_reportsTheHeapErrorOnWhatTheModelPredicts() throws Exception {
+        CostModel.save(CostModel.calibrate(CostModel.Plan.QUICK_FOR_TESTS));
+        Path samples = Path.of("..", "samples").toAbsolutePath().normalize();
+        Path md = cache.resolve("bench.md");
+        CliTest.Run r = CliTest.run("bench", "--samples", samples.toString(), "--preset", "testing", "--runs", "1",
+                "--markdown", md.toString(), "mlp");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("calibrating");
+        assertThat(r.out()).contains("+heap MiB", "pred. MiB", "peak MiB");
+        String row = r.out().lines().filter(l -> l.startsWith("| mlp ")).findFirst().orElseThrow();
+        String[] cells = row.split("\\|");
+        // | model | rows | k | prove s | pred. s | time | verify ms | peak MiB | +heap MiB | pred. MiB | heap | ...
+        double above = Double.parseDouble(cells[9].trim());
+        double predicted = Double.parseDouble(cells[10].trim());
+        double err = Double.parseDouble(cells[11].trim().replace("%", ""));
+        assertThat(Double.parseDouble(cells[8].trim())).isGreaterThanOrEqualTo(above);
+        assertThat(predicted).isPositive();
+        if (predicted >= 1) {
+            assertThat(err).isCloseTo(100 * (above / predicted - 1), org.assertj.core.api.Assertions.within(
+                    100.0 / predicted + 1.0));
+        }
+        assertThat(Files.readString(md)).contains(row);
+    }
+}
