@@ -294,8 +294,12 @@ final class ProveView extends BorderPane {
                         r.security().conjecturedBits()) + " / provable " + SecurityAnalysis.format(
                         r.security().provableBits()) + " bits", Terms.SECURITY_BITS),
                 card("Trace", "2^" + r.logN() + " rows", Terms.ROW),
-                card("Claimed output", "class " + r.argmax(), "Index of the largest public output value (the "
-                        + "prediction), input: " + r.inputSource() + "."));
+                r.output().length > 1 ? card("Claimed output", "class " + r.argmax(), "input: " + r.inputSource(),
+                        "Index of the largest public output value (the prediction) for the proved input, "
+                        + r.inputSource() + " (chosen in the Inputs tab).")
+                        : card("Claimed output", r.output().length == 0 ? "-" : r.output()[0] + " (quantized)",
+                        "input: " + r.inputSource(), "The model's one public output value, as the circuit's "
+                        + "integer, for the proved input, " + r.inputSource() + " (chosen in the Inputs tab)."));
         byteIndex.getValueFactory().setValue(r.proof().length / 2);
     }
 
