@@ -138,6 +138,11 @@ public final class InputsView extends ScrollPane {
         setFitToWidth(true);
     }
 
+    /** Its view-model (tests drive file choices through it: a FileChooser cannot be driven headless). */
+    InputsViewModel model() {
+        return model;
+    }
+
     private static Label heading(String text) {
         Label l = new Label(text);
         l.setStyle("-fx-font-weight: bold; -fx-font-size: 1.1em;");
