@@ -55,13 +55,14 @@ public final class InputsView extends ScrollPane {
         testSetNote.setId("testSetNote");
         testSetNote.textProperty().bind(model.testSetNoteProperty());
         testSetNote.setWrapText(true);
-        Button file = new Button("Input file (EZKL JSON or .npy)...");
+        Button file = new Button("Input file (EZKL JSON, .npy or an image)...");
         file.setId("inputFileButton");
         file.setOnAction(e -> {
             FileChooser fc = new FileChooser();
             fc.setTitle("Input to prove");
-            fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("EZKL input JSON or NumPy array",
-                    "*.json", "*.npy"), new FileChooser.ExtensionFilter("All files", "*.*"));
+            fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("EZKL input JSON, NumPy array or image",
+                    "*.json", "*.npy", "*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif"),
+                    new FileChooser.ExtensionFilter("All files", "*.*"));
             File f = fc.showOpenDialog(getScene() == null ? null : getScene().getWindow());
             if (f != null) {
                 model.chooseInputFile(f.toPath());

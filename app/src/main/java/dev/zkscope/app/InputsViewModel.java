@@ -217,7 +217,10 @@ public final class InputsViewModel {
             @Override
             protected ProveJob.Input call() throws InputFileException {
                 List<Tensor> one;
-                if (file.toString().endsWith(".npy")) {
+                if (isImage(file)) {
+                    return new ProveJob.Input(fromImage(file, g), file.getFileName().toString()
+                            + " (pixels scaled to [0, 1])");
+                } else if (file.toString().endsWith(".npy")) {
                     List<List<Tensor>> rows = InputFiles.readCalibration(file, g);
                     if (rows.size() != 1) {
                         throw new InputFileException("input file " + file + " holds " + rows.size() + " inputs; "
@@ -247,6 +250,76 @@ public final class InputsViewModel {
         });
         executor.execute(t);
         return t;
+    }
+
+    static boolean isImage(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp")
+                || n.endsWith(".gif");
+    }
+
+    /**
+     * An image file as the input of an image model (input shape H x W or C x H x W with C 1 or 3, after leading 1s):
+     * resized to H x W by averaging the pixels each input pixel covers (nearest pixel when enlarging), grey (the mean
+     * of red, green and blue) for one channel, each channel scaled from 0..255 to [0, 1].
+     */
+    static Tensor fromImage(Path file, Graph g) throws InputFileException {
+        if (g.inputs().size() != 1) {
+            throw new InputFileException("the model takes " + g.inputs().size() + " inputs; an image is one");
+        }
+        Graph.Value v = g.inputs().get(0);
+        int[] s = v.shape();
+        int from = 0;
+        while (from < s.length && s[from] == 1 && s.length - from > 2) {
+            from++;
+        }
+        int rank = s.length - from;
+        int c = rank == 2 ? 1 : rank == 3 ? s[from] : -1;
+        if (v.isInteger() || (c != 1 && c != 3) || s[s.length - 1] < 2 || s[s.length - 2] < 2) {
+            throw new InputFileException("the model's input '" + v.name() + "' has shape " + Tensor.shapeString(s)
+                    + ", not an image (H x W, or C x H x W with 1 or 3 channels); choose an EZKL JSON or .npy file");
+        }
+        int h = s[s.length - 2];
+        int w = s[s.length - 1];
+        java.awt.image.BufferedImage img;
+        try {
+            img = javax.imageio.ImageIO.read(file.toFile());
+        } catch (java.io.IOException e) {
+            throw new InputFileException("image " + file + " cannot be read: " + e.getMessage());
+        }
+        if (img == null) {
+            throw new InputFileException("image " + file + " is not in a format this Java can read (PNG, JPEG, BMP, "
+                    + "GIF)");
+        }
+        double[] d = new double[c * h * w];
+        int iw = img.getWidth();
+        int ih = img.getHeight();
+        for (int y = 0; y < h; y++) {
+            int y0 = y * ih / h;
+            int y1 = Math.max(y0 + 1, (y + 1) * ih / h);
+            for (int x = 0; x < w; x++) {
+                int x0 = x * iw / w;
+                int x1 = Math.max(x0 + 1, (x + 1) * iw / w);
+                double[] sum = new double[3];
+                for (int yy = y0; yy < y1; yy++) {
+                    for (int xx = x0; xx < x1; xx++) {
+                        int rgb = img.getRGB(xx, yy);
+                        sum[0] += (rgb >> 16) & 0xff;
+                        sum[1] += (rgb >> 8) & 0xff;
+                        sum[2] += rgb & 0xff;
+                    }
+                }
+                double n = (double) (y1 - y0) * (x1 - x0) * 255;
+                if (c == 1) {
+                    d[y * w + x] = (sum[0] + sum[1] + sum[2]) / 3 / n;
+                } else {
+                    for (int ch = 0; ch < 3; ch++) {
+                        d[(ch * h + y) * w + x] = sum[ch] / n;
+                    }
+                }
+            }
+        }
+        return Tensor.of(s, d, v.dtype());
     }
 
     private static String problem(Path file, Throwable t) {

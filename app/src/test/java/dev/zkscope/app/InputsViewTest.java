@@ -184,5 +184,40 @@ class InputsViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#inputImage").queryAs(ImageView.class).getImage()).isNotNull();
         assertThat(text(robot, "#inputImageNote")).contains("[1,1,8,8]");
+
+        // A 16 x 16 PNG, white on its left half, becomes the 8 x 8 input: columns 0-3 are 1, 4-7 are 0.
+        java.awt.image.BufferedImage png = new java.awt.image.BufferedImage(16, 16,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 8; x++) {
+                png.setRGB(x, y, 0xffffff);
+            }
+        }
+        Path file = tmp.resolve("half.png");
+        javax.imageio.ImageIO.write(png, "png", file.toFile());
+        robot.interact(() -> inputs(robot).chooseInputFile(file));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> inputs(robot).comparisonProperty().get() != null
+                && inputs(robot).comparisonProperty().get().input().startsWith("half.png"));
+        WaitForAsyncUtils.waitForFxEvents();
+        double[] x = inputs(robot).comparisonProperty().get().tensor().data();
+        assertThat(x).hasSize(64);
+        for (int i = 0; i < 64; i++) {
+            assertThat(x[i]).as("pixel %d", i).isEqualTo(i % 8 < 4 ? 1.0 : 0.0);
+        }
+        assertThat(app.pvm.provedInputProperty().get().source()).startsWith("half.png");
+        assertThat(text(robot, "#inputsMessage")).isEmpty();
+    }
+
+    @Test
+    void anImageForAFlatModel_isRefusedWithAReason(FxRobot robot) throws Exception {
+        openMlp(robot);
+        Path file = tmp.resolve("digit.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", file.toFile());
+        robot.interact(() -> inputs(robot).chooseInputFile(file));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !inputs(robot).messageProperty().get().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(text(robot, "#inputsMessage")).contains("digit.png", "[1,64]", "not an image");
+        assertThat(app.pvm.provedInputProperty().get()).isNull();
     }
 }
