@@ -143,8 +143,8 @@ final class ProveJob {
         } catch (BadInputException e) {
             throw new IllegalStateException("The proved input (" + input.source() + ") does not fit the compiled "
                     + "circuit: " + e.getMessage() + ". In the app, the circuit's input domain covers the calibration "
-                    + "inputs: put inputs like this one in " + stem(analysis.session().file())
-                    + ".testset.json beside the model.", e);
+                    + "inputs: calibrate on inputs like this one (Inputs tab, calibration set), or put them in "
+                    + stem(analysis.session().file()) + ".testset.json beside the model.", e);
         } catch (Pipeline.ConstraintViolationException e) {
             throw new IllegalStateException("the witness violates " + e.violations().size() + " constraint(s), first: "
                     + e.violations().get(0) + "; this is a compiler bug, please report it with the model", e);
