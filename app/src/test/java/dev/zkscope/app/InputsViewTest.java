@@ -90,6 +90,9 @@ class InputsViewTest {
                 + c.quantizedArgmax());
 
         robot.interact(() -> app.window.showTab("tabProve"));
+        assertThat(robot.lookup((Label l) -> l.getText() != null
+                && l.getText().startsWith("Proves one inference of mlp.onnx on test input #3 (label 9)")).tryQuery())
+                .as("the Prove view names the input it will prove").isPresent();
         robot.interact(() -> app.pvm.prove());
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.lastProperty().get() != null
                 && !app.pvm.runningProperty().get());
