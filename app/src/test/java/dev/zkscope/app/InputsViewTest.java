@@ -123,6 +123,9 @@ class InputsViewTest {
         assertThat(app.vm.analysis().fidelity().inputs()).isEqualTo(32);
         assertThat(text(robot, "#calibratedOn")).contains("SYNTHETIC: 32 random inputs in [0, 1)");
         assertThat(text(robot, "#calibrationFidelity")).contains("over 32 calibration inputs");
+        JsonNode report = new ObjectMapper().readTree(Report.json(app.vm.analysis(), java.util.List.of()));
+        assertThat(report.get("fidelity").get("calibration_synthetic").asBoolean()).isTrue();
+        assertThat(report.get("fidelity").get("calibration").asText()).startsWith("SYNTHETIC");
 
         // Back to the model's own test set.
         robot.clickOn("#calibrationModel");
