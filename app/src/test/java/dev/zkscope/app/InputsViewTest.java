@@ -215,6 +215,31 @@ class InputsViewTest {
     }
 
     @Test
+    void aOneOutputModel_showsNoArgmax_andItsSyntheticCalibrationIsFlagged(FxRobot robot) throws Exception {
+        // A regressor with one output value and no test set beside it: calibrated on synthetic inputs by default.
+        Path model = tmp.resolve("regressor.onnx");
+        Files.write(model, ScaledVariants.mlp(java.util.List.of(6, 8, 1), 7).toByteArray());
+        robot.interact(() -> {
+            app.vm.applySettings(app.vm.settings().withPreset("testing"));
+            app.vm.open(model);
+        });
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> app.vm.analysis() != null
+                && app.vm.analysis().compiled() != null && !app.vm.analyzingProperty().get());
+        robot.interact(() -> app.window.showTab("tabInputs"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> inputs(robot).comparisonProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        InputsViewModel.Comparison c = inputs(robot).comparisonProperty().get();
+        assertThat(c.floatOutput()).hasSize(1);
+        assertThat(c.floatArgmax()).isEqualTo(-1);
+        assertThat(c.maxAbsError()).isEqualTo(Math.abs(c.floatOutput()[0] - c.quantizedOutput()[0]));
+        assertThat(text(robot, "#outputSummary")).contains("one output value, so no argmax").doesNotContain("argmax:");
+        assertThat(text(robot, "#calibrationFidelity")).contains("no argmax").doesNotContain("same argmax");
+        assertThat(text(robot, "#calibratedOn")).contains("SYNTHETIC: 32 random inputs in [0, 1)");
+        assertThat(text(robot, "#testSetNote")).contains("No test set");
+        assertThat(text(robot, "#provedInput")).contains("seeded synthetic input");
+    }
+
+    @Test
     void anImageForAFlatModel_isRefusedWithAReason(FxRobot robot) throws Exception {
         openMlp(robot);
         Path file = tmp.resolve("digit.png");
