@@ -32,28 +32,40 @@ public final class Analyzer {
     /** How many analyses of the open model are kept for reuse. */
     static final int KEPT = 4;
 
-    private final Map<ModelSettings, SoftReference<Analysis>> kept = new LinkedHashMap<>(8, 0.75f, true);
+    private final Map<Key, SoftReference<Analysis>> kept = new LinkedHashMap<>(8, 0.75f, true);
+
+    /** What an analysis is kept by: the settings and the calibration set chosen (null: the model's own). */
+    private record Key(ModelSettings settings, InputFiles.Samples calibration) {}
     private ModelSession keptSession;
 
     /** The analysis of the session under the settings: a kept one if this analyzer made it before, else a new one. */
     public Analysis analyze(ModelSession session, ModelSettings settings) {
+        return analyze(session, settings, null);
+    }
+
+    /**
+     * The analysis of the session under the settings, calibrated on {@code calibration} (null: the model's own test
+     * set or input file beside it, else seeded synthetic inputs, as the command line).
+     */
+    public Analysis analyze(ModelSession session, ModelSettings settings, InputFiles.Samples calibration) {
+        Key key = new Key(settings, calibration);
         synchronized (kept) {
             if (keptSession == session) {
-                SoftReference<Analysis> ref = kept.get(settings);
+                SoftReference<Analysis> ref = kept.get(key);
                 Analysis a = ref == null ? null : ref.get();
                 if (a != null) {
                     return a;
                 }
             }
         }
-        Analysis a = compute(session, settings);
+        Analysis a = compute(session, settings, calibration);
         synchronized (kept) {
             if (keptSession != session) {
                 kept.clear();
                 keptSession = session;
             }
-            kept.put(settings, new SoftReference<>(a));
-            Iterator<Map.Entry<ModelSettings, SoftReference<Analysis>>> it = kept.entrySet().iterator();
+            kept.put(key, new SoftReference<>(a));
+            Iterator<Map.Entry<Key, SoftReference<Analysis>>> it = kept.entrySet().iterator();
             while (kept.size() > KEPT && it.hasNext()) {
                 it.next();
                 it.remove();
@@ -62,31 +74,53 @@ public final class Analyzer {
         return a;
     }
 
-    private Analysis compute(ModelSession session, ModelSettings settings) {
+    private Analysis compute(ModelSession session, ModelSettings settings, InputFiles.Samples chosen) {
         Graph g = session.graph();
         if (!g.unsupported().isEmpty()) {
             return new Analysis(session, settings, null, null, "", null, null, "The model has " + g.unsupported().size()
                     + " unsupported node(s) (marked in the layer table): it can be inspected but not quantized, "
                     + "compiled or proved.");
         }
-        InputFiles.Samples samples = samples(session.file(), g);
+        InputFiles.Samples samples = chosen != null ? chosen : samples(session.file(), g);
+        String calibratedOn = describe(samples);
         Pipeline.Settings ps = settings.pipelineSettings();
         Calibrator.Calibration c;
         try {
             c = Pipeline.calibrate(g, samples.inputs(), ps, PhaseListener.NONE);
         } catch (UnsupportedModelException | IllegalArgumentException e) {
-            return new Analysis(session, settings, null, null, samples.source(), null, null, "Cannot quantize this model: "
+            return new Analysis(session, settings, null, null, calibratedOn, null, null, "Cannot quantize this model: "
                     + e.getMessage());
         }
         try {
             Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(session.file()), g, c, samples.inputs(),
                     ps, PhaseListener.NONE);
-            return new Analysis(session, settings, c.graph(), c.fidelity(), samples.source(), p,
+            return new Analysis(session, settings, c.graph(), c.fidelity(), calibratedOn, p,
                     TraceMap.of(p.compiled()), null);
         } catch (CompileException | UnsupportedModelException | IllegalArgumentException e) {
-            return new Analysis(session, settings, c.graph(), c.fidelity(), samples.source(), null, null,
+            return new Analysis(session, settings, c.graph(), c.fidelity(), calibratedOn, null, null,
                     "Cannot compile this model with these settings: " + e.getMessage());
         }
+    }
+
+    /**
+     * What fidelity figures were measured on, as shown beside them: "calibrated on 100 test inputs (mlp.testset.json)",
+     * or, for synthetic inputs, a label that starts with "SYNTHETIC".
+     */
+    static String describe(InputFiles.Samples s) {
+        int n = s.inputs().size();
+        if (s.synthetic()) {
+            return "SYNTHETIC: " + n + " random input" + (n == 1 ? "" : "s") + " in [0, 1), not the model's data ("
+                    + s.source() + ")";
+        }
+        String what = s.source().endsWith(".testset.json") ? " test input" : " input";
+        return "calibrated on " + n + what + (n == 1 ? "" : "s") + " (" + s.source() + ")";
+    }
+
+    /** Seeded synthetic calibration inputs, as the command line's fallback: 32 uniform [0, 1) inputs. */
+    static InputFiles.Samples syntheticSamples(Graph g) {
+        boolean ints = g.inputs().stream().anyMatch(Graph.Value::isInteger);
+        return new InputFiles.Samples(InputFiles.synthetic(g, 32, 1), "32 seeded uniform [0,1) inputs"
+                + (ints ? ", zeros for integer inputs" : ""), true);
     }
 
     static InputFiles.Samples samples(Path model, Graph g) {

@@ -41,6 +41,9 @@ public final class MainViewModel {
             new ReadOnlyObjectWrapper<>(this, "settings", ModelSettings.defaults());
     private final ReadOnlyObjectWrapper<Analysis> analysis = new ReadOnlyObjectWrapper<>(this, "analysis");
     private final ReadOnlyBooleanWrapper analyzing = new ReadOnlyBooleanWrapper(this, "analyzing");
+    /** The calibration set chosen in the Inputs view, or null: the model's own (see {@link Analyzer}). */
+    private final ReadOnlyObjectWrapper<dev.zkscope.ir.InputFiles.Samples> calibration =
+            new ReadOnlyObjectWrapper<>(this, "calibration");
     private long generation;
     private long analysisGeneration;
 
@@ -114,14 +117,32 @@ public final class MainViewModel {
         }
     }
 
+    public ReadOnlyObjectProperty<dev.zkscope.ir.InputFiles.Samples> calibrationProperty() {
+        return calibration.getReadOnlyProperty();
+    }
+
+    /**
+     * Calibrates the open model on {@code samples} (null: the model's own test set, else synthetic inputs) and
+     * re-analyses it in the background; the task is for tests (null when no model is open or nothing changed).
+     */
+    public Task<Analysis> useCalibration(dev.zkscope.ir.InputFiles.Samples samples) {
+        if (samples == calibration.get()) {
+            return null;
+        }
+        calibration.set(samples);
+        ModelSession s = session.get();
+        return s == null ? null : analyze(s);
+    }
+
     /** Re-runs the analysis of the open model with the current settings; the task is for tests. */
     public Task<Analysis> analyze(ModelSession s) {
         long gen = ++analysisGeneration;
         ModelSettings with = settings.get();
+        dev.zkscope.ir.InputFiles.Samples cal = calibration.get();
         Task<Analysis> task = new Task<>() {
             @Override
             protected Analysis call() {
-                return analyzer.analyze(s, with);
+                return analyzer.analyze(s, with, cal);
             }
         };
         analyzing.set(true);
@@ -172,6 +193,9 @@ public final class MainViewModel {
             ModelSession s = task.getValue();
             if (session.get() == null || !session.get().file().equals(s.file())) {
                 analysis.set(null);
+            }
+            if (session.get() != null && calibration.get() != null) {
+                calibration.set(null); // another model, or another batch size: the chosen set no longer fits
             }
             session.set(s);
             recentFiles.add(s.file());

@@ -66,6 +66,8 @@ public final class MainWindow {
     private final ProveView proveView;
     private final Tab proveTab;
     private final RunsView runsView;
+    /** The Inputs tab: the input to prove and the calibration set (see {@link InputsView}). */
+    private final Tab inputsTab;
     private final Tab runsTab;
 
     private final Exporter exporter;
@@ -100,6 +102,8 @@ public final class MainWindow {
         runsTab = new Tab("Runs", runsView);
         runsTab.setId("tabRuns");
         exporter = new Exporter(vm, pvm, executor, notifier, this::charts);
+        inputsTab = new Tab("Inputs", new InputsView(new InputsViewModel(vm, pvm, executor)));
+        inputsTab.setId("tabInputs");
         root.setId("mainRoot");
         root.setTop(menus());
         root.setCenter(center());
@@ -435,6 +439,7 @@ public final class MainWindow {
         Tab settingsTab = new Tab("Settings", new SettingsView(vm));
         settingsTab.setId("tabSettings");
         tabs.getTabs().addAll(layers, settingsTab, blowupTab, lookupTab, heatmapTab, proveTab, runsTab);
+        tabs.getTabs().add(tabs.getTabs().indexOf(proveTab), inputsTab);
         for (Tab t : List.of(blowupTab, lookupTab, heatmapTab, proveTab, runsTab)) {
             enableTab(t, false, "Open a model (File, Samples or drop an .onnx file): this view fills once it is compiled.");
         }

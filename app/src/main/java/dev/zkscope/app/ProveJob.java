@@ -40,6 +40,8 @@ final class ProveJob {
     private final boolean keyReady;
     private volatile long t0 = System.nanoTime();
     private volatile Hold hold;
+    /** The input to prove, chosen in the Inputs view; null: the model's default ({@link #input(Path, Graph)}). */
+    private final Input chosen;
 
     /**
      * Holds the prover at the start of a named phase until released (screenshots of a run in progress: the picture
@@ -56,6 +58,13 @@ final class ProveJob {
     }
 
     ProveJob(Analysis analysis, int id, Forecast forecast, Consumer<PhaseTime> onPhase, BooleanSupplier cancelled) {
+        this(analysis, id, forecast, onPhase, cancelled, null);
+    }
+
+    /** Proving {@code chosen} (null: the model's default input). */
+    ProveJob(Analysis analysis, int id, Forecast forecast, Consumer<PhaseTime> onPhase, BooleanSupplier cancelled,
+             Input chosen) {
+        this.chosen = chosen;
         if (analysis.prepared() == null) {
             throw new IllegalArgumentException("the model is not compiled: " + analysis.problem());
         }
@@ -92,7 +101,7 @@ final class ProveJob {
     }
 
     CompletedRun run() {
-        Input input = input(analysis.session().file(), analysis.session().graph());
+        Input input = chosen != null ? chosen : input(analysis.session().file(), analysis.session().graph());
         PhaseListener live = new PhaseListener() {
             private final Map<String, Double> starts = new HashMap<>();
 
@@ -134,8 +143,8 @@ final class ProveJob {
         } catch (BadInputException e) {
             throw new IllegalStateException("The proved input (" + input.source() + ") does not fit the compiled "
                     + "circuit: " + e.getMessage() + ". In the app, the circuit's input domain covers the calibration "
-                    + "inputs: put inputs like this one in " + stem(analysis.session().file())
-                    + ".testset.json beside the model.", e);
+                    + "inputs: calibrate on inputs like this one (Inputs tab, calibration set), or put them in "
+                    + stem(analysis.session().file()) + ".testset.json beside the model.", e);
         } catch (Pipeline.ConstraintViolationException e) {
             throw new IllegalStateException("the witness violates " + e.violations().size() + " constraint(s), first: "
                     + e.violations().get(0) + "; this is a compiler bug, please report it with the model", e);
@@ -155,6 +164,7 @@ final class ProveJob {
         return cancelled.getAsBoolean() || Thread.currentThread().isInterrupted();
     }
 
+    /** An input to prove and how it is named wherever a run is shown ("test input #3 (label 7)", a file name). */
     record Input(Tensor tensor, String source) {}
 
     private static String stem(Path model) {

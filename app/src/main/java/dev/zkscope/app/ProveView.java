@@ -1,5 +1,6 @@
 package dev.zkscope.app;
 
+import dev.zkscope.api.Pipeline;
 import dev.zkscope.compile.CostLedger;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.profile.HeapSampler;
@@ -150,6 +151,7 @@ final class ProveView extends BorderPane {
         vm.analysisProperty().addListener((o, a, an) -> showPlan(an));
         pvm.forecastProperty().addListener((o, a, f) -> showPlan(vm.analysis()));
         pvm.lastProperty().addListener((o, a, r) -> showPlan(vm.analysis()));
+        pvm.provedInputProperty().addListener((o, a, i) -> showPlan(vm.analysis()));
         showPlan(vm.analysis());
         updateButtons();
     }
@@ -217,7 +219,10 @@ final class ProveView extends BorderPane {
         }
         CostLedger l = a.ledger();
         ProofParameters p = a.settings().proofParameters();
-        plan.setText("Proves one inference of " + a.session().displayName() + ": a trace of 2^" + l.logN() + " = "
+        ProveJob.Input in = pvm.provedInputProperty().get();
+        plan.setText("Proves one inference of " + a.session().displayName() + " on " + (in != null ? in.source()
+                : "its default input (" + Pipeline.modelName(a.session().file()) + ".input.json if it fits, else a "
+                + "seeded synthetic one)") + " (choose it in the Inputs tab): a trace of 2^" + l.logN() + " = "
                 + Format.count(l.n()) + " rows \u00d7 " + (l.numAdvice() + l.numFixed() + l.numInstance())
                 + " columns, preset " + p.name() + " (" + (a.security() == null ? "" : a.security().summary() + "; ")
                 + p.numQueries() + " FRI queries at blowup 2^" + p.logBlowup() + " + " + p.grindingBits()
@@ -294,8 +299,12 @@ final class ProveView extends BorderPane {
                         r.security().conjecturedBits()) + " / provable " + SecurityAnalysis.format(
                         r.security().provableBits()) + " bits", Terms.SECURITY_BITS),
                 card("Trace", "2^" + r.logN() + " rows", Terms.ROW),
-                card("Claimed output", "class " + r.argmax(), "Index of the largest public output value (the "
-                        + "prediction), input: " + r.inputSource() + "."));
+                r.output().length > 1 ? card("Claimed output", "class " + r.argmax(), "input: " + r.inputSource(),
+                        "Index of the largest public output value (the prediction) for the proved input, "
+                        + r.inputSource() + " (chosen in the Inputs tab).")
+                        : card("Claimed output", r.output().length == 0 ? "-" : r.output()[0] + " (quantized)",
+                        "input: " + r.inputSource(), "The model's one public output value, as the circuit's "
+                        + "integer, for the proved input, " + r.inputSource() + " (chosen in the Inputs tab)."));
         byteIndex.getValueFactory().setValue(r.proof().length / 2);
     }
 

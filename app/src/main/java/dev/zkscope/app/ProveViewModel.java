@@ -53,6 +53,9 @@ public final class ProveViewModel {
     private final ReadOnlyObjectWrapper<CompletedRun> last = new ReadOnlyObjectWrapper<>(this, "last");
     private final ReadOnlyObjectWrapper<Verdict> verdict = new ReadOnlyObjectWrapper<>(this, "verdict");
     private final ReadOnlyBooleanWrapper verifying = new ReadOnlyBooleanWrapper(this, "verifying");
+    /** The input Prove proves, chosen in the Inputs view; null: the model's default input. */
+    private final javafx.beans.property.ObjectProperty<ProveJob.Input> provedInput =
+            new javafx.beans.property.SimpleObjectProperty<>(this, "provedInput");
     /** The run shown before the current proof started: shown again if that proof is cancelled or fails. */
     private CompletedRun previous;
     private final ObservableList<PhaseTime> phases = FXCollections.observableArrayList();
@@ -145,6 +148,7 @@ public final class ProveViewModel {
         cancelledFor = wasRunning ? "Cancelled: another model was opened. Its runs so far are in the Runs tab." : null;
         cancel();
         previous = null;
+        provedInput.set(null);
         last.set(null);
         verdict.set(null);
         phases.clear();
@@ -157,6 +161,14 @@ public final class ProveViewModel {
 
     /** Why the running proof was cancelled, when not by the user (shown instead of the usual line). */
     private String cancelledFor;
+
+    /**
+     * The input the next proof of the open model proves (set by the Inputs view); null: the model's sibling
+     * NAME.input.json, else a seeded synthetic input. Cleared when another model is opened.
+     */
+    javafx.beans.property.ObjectProperty<ProveJob.Input> provedInputProperty() {
+        return provedInput;
+    }
 
     /** The open model's analysis this view-model proves. */
     public ReadOnlyObjectProperty<Analysis> analysisProperty() {
@@ -366,7 +378,9 @@ public final class ProveViewModel {
         running.set(true);
         AtomicBoolean flag = new AtomicBoolean();
         cancelFlag = flag;
-        ProveJob job = new ProveJob(a, nextId, predicted, p -> Platform.runLater(() -> onPhase(p)), flag::get);
+        // A sweep proves synthetic variants of other shapes: they take the default input of their own graph.
+        ProveJob job = new ProveJob(a, nextId, predicted, p -> Platform.runLater(() -> onPhase(p)), flag::get,
+                inSweep ? null : provedInput.get());
         expectedPhases = job.expectedPhases().size();
         ProveJob.Hold h = nextHold;
         nextHold = null;

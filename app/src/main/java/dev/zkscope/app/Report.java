@@ -42,8 +42,11 @@ final class Report {
             f.put("inputs", a.fidelity().inputs());
             f.put("max_abs_error", a.fidelity().maxAbsError());
             f.put("mean_abs_error", a.fidelity().meanAbsError());
-            f.put("argmax_agreement", a.fidelity().argmaxAgreement());
+            if (a.fidelity().argmaxApplies()) {
+                f.put("argmax_agreement", a.fidelity().argmaxAgreement()); // meaningless for one output value
+            }
             f.put("calibration", a.calibration());
+            f.put("calibration_synthetic", a.calibration().startsWith("SYNTHETIC"));
         }
         ArrayNode layers = root.putArray("layers");
         for (LayerRow r : a.rows()) {

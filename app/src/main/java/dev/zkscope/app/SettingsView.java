@@ -260,8 +260,9 @@ final class SettingsView extends ScrollPane {
                 fact("Calibrated on", a.calibration()),
                 fact("Max |quantized - float| output", String.format(Locale.ROOT, "%.4g", f.maxAbsError())),
                 fact("Mean |quantized - float| output", String.format(Locale.ROOT, "%.4g", f.meanAbsError())),
-                fact("Same prediction (argmax) as float", String.format(Locale.ROOT, "%.1f%% of %d inputs",
-                        100 * f.argmaxAgreement(), f.inputs())),
+                fact("Same prediction (argmax) as float", f.argmaxApplies() ? String.format(Locale.ROOT,
+                        "%.1f%% of %d inputs", 100 * f.argmaxAgreement(), f.inputs())
+                        : "not applicable: the model has one output value"),
                 fact("Clamped lookups", String.valueOf(f.clampedLookups())));
     }
 
