@@ -46,6 +46,7 @@ public final class MainWindow {
     private final SampleCatalog samples;
     private final SettingsStore settings;
     private final LayerSelection selection = new LayerSelection();
+    private final DrillDownView drillDown = new DrillDownView(selection);
     private final BorderPane root = new BorderPane();
     private final GraphView graphView;
     private final LayerTableView layerTable;
@@ -206,6 +207,7 @@ public final class MainWindow {
             arith.set(null, null, null);
         }
         heatmap.setTrace(compiled ? a.trace() : null);
+        drillDown.setAnalysis(a);
         String why = a == null ? "Waiting for the model to be quantized and compiled (see the status bar)."
                 : a.problem() != null ? "Not compiled: " + a.problem() : null;
         enableTab(blowupTab, compiled, why);
@@ -435,6 +437,7 @@ public final class MainWindow {
         Tab settingsTab = new Tab("Settings", new SettingsView(vm));
         settingsTab.setId("tabSettings");
         tabs.getTabs().addAll(layers, settingsTab, blowupTab, lookupTab, heatmapTab, proveTab, runsTab);
+        tabs.getTabs().add(1, DrillDownView.tab(drillDown));
         for (Tab t : List.of(blowupTab, lookupTab, heatmapTab, proveTab, runsTab)) {
             enableTab(t, false, "Open a model (File, Samples or drop an .onnx file): this view fills once it is compiled.");
         }
