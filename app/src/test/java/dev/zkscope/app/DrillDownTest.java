@@ -62,6 +62,17 @@ class DrillDownTest {
         assertThat(recipe).contains(String.format(Locale.ROOT, "rows/MAC %.3f", (double) cost.rows() / gemm.work().macs()));
         assertThat(recipe).contains(String.format(Locale.ROOT, "rows/element %.3f", (double) cost.rows() / gemm.outputs()));
 
+        // The layer table's ratio columns show the same ratios for that layer.
+        var table = app.window.layerTable().table();
+        dev.zkscope.viz.LayerRow row = table.getItems().stream().filter(it -> it.name().equals(gemm.layer()))
+                .findFirst().orElseThrow();
+        Number perMac = (Number) table.getColumns().stream().filter(col -> "col-RowsMAC".equals(col.getId()))
+                .findFirst().orElseThrow().getCellObservableValue(row).getValue();
+        Number perElement = (Number) table.getColumns().stream().filter(col -> "col-Rowselement".equals(col.getId()))
+                .findFirst().orElseThrow().getCellObservableValue(row).getValue();
+        assertThat(perMac.doubleValue()).isEqualTo((double) cost.rows() / gemm.work().macs());
+        assertThat(perElement.doubleValue()).isEqualTo((double) cost.rows() / gemm.outputs());
+
         // The worked example: the witness of the same input, filled here independently of the view.
         ProveJob.Input in = ProveJob.input(app.vm.analysis().session().file(), app.vm.analysis().session().graph());
         long[] q = Pipeline.quantizeInput(app.vm.analysis().prepared(), List.of(in.tensor()));
