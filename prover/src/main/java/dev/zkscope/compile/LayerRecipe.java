@@ -215,6 +215,7 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
         Layout.Placement dot = null;
         Layout.Placement rescale = null;
         Layout.Placement lookup = null;
+        Layout.Placement compare = null;
         for (Layout.Placement p : cm.layout().placements()) {
             if (!p.layer().equals(layer) || p.step() < 0) {
                 continue;
@@ -227,6 +228,8 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
                 rescale = p;
             } else if (lookup == null && p.gadget().startsWith("lookup:")) {
                 lookup = p;
+            } else if (compare == null && (p.gadget().equals("max") || p.gadget().equals("min"))) {
+                compare = p;
             }
         }
         if (dot != null) {
@@ -274,6 +277,42 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
                 values.add(r);
             }
             return new Example("layer " + layer + ": output element 0 through its gadgets", lines, values);
+        }
+        if (compare != null && lookup == null) {
+            int row = compare.start();
+            int o = g.operandCol();
+            long u = get(witness, circuit, Column.advice(o), row);
+            long v = get(witness, circuit, Column.advice(o + 1), row);
+            long b = get(witness, circuit, Column.advice(o + 2), row);
+            long y = get(witness, circuit, Column.advice(o + 3), row);
+            int ki = cm.layout().fixedNames().indexOf("cmp_k");
+            long k = ki < 0 ? 0 : Goldilocks.toSigned(circuit.fixed()[ki][row]);
+            long d = u - v - k;
+            long big = (2 * b - 1) * d + b - 1;
+            String gname = compare.gadget();
+            lines.add(gname + " comparison, row " + row + ", slot 0: u = " + u + ", v = " + v + (k == 0 ? "" : ", k = " + k)
+                    + ", D = u - v - k = " + d);
+            lines.add("  sign bit b = " + b + " (b(b-1) = 0), R = (2b-1)·D + b - 1 = " + big
+                    + " >= 0, decomposed into limbs:");
+            StringBuilder limbs = new StringBuilder();
+            long recomposed = 0;
+            int shift = 0;
+            for (int i = 0; i < g.halfLimbs(); i++) {
+                long limb = get(witness, circuit, Column.advice(i), row);
+                limbs.append(i == 0 ? "" : ", ").append(limb);
+                recomposed += limb << shift;
+                shift += g.limbBits();
+            }
+            lines.add("  limbs (" + g.limbBits() + " bits each, each looked up in a range table): " + limbs
+                    + "  -> Σ limb_i·2^(" + g.limbBits() + "i) = " + recomposed);
+            lines.add("  y = " + gname + "(u, v + k) = " + y);
+            values.add(u);
+            values.add(v + k);
+            values.add(b);
+            values.add(big);
+            values.add(recomposed);
+            values.add(y);
+            return new Example("layer " + layer + ": element 0 through its comparison", lines, values);
         }
         if (lookup != null) {
             int row = lookup.start();

@@ -73,4 +73,26 @@ class LayerRecipeTest {
             assertThat(v.get(i)).as("prev of a row is the out of the row before").isEqualTo(v.get(i - 1));
         }
     }
+
+    @Test
+    void reluExample_isTheSignBitAndTheLimbDecompositionOfTheWitness() throws Exception {
+        SampleModels.Sample s = SampleModels.load("mlp");
+        CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.auto());
+        String relu = cm.layers().stream().filter(l -> l.op().equals("Relu")).findFirst().orElseThrow().layer();
+        LayerRecipe r = LayerRecipe.of(cm, relu);
+        assertThat(r.parts()).anyMatch(p -> p.gadget().equals("max") && p.meaning().contains("limb decomposition"));
+        assertThat(r.rangeChecks()).isEqualTo(cm.ledger().layers().stream().filter(l -> l.layer().equals(relu))
+                .findFirst().orElseThrow().rangeChecks());
+        Witness w = cm.witness(s.quantizedInput(0)).witness();
+        LayerRecipe.Example ex = LayerRecipe.example(cm, relu, w);
+        var v = ex.values();
+        long u = v.get(0);
+        long vk = v.get(1);
+        long b = v.get(2);
+        long big = v.get(3);
+        assertThat(b).isEqualTo(u - vk >= 0 ? 1 : 0);
+        assertThat(big).isEqualTo((2 * b - 1) * (u - vk) + b - 1).isNotNegative();
+        assertThat(v.get(4)).as("limbs recompose R").isEqualTo(big);
+        assertThat(v.get(5)).isEqualTo(Math.max(u, vk)).isEqualTo(s.reference(0).get(relu)[0]);
+    }
 }
