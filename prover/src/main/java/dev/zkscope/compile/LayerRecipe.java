@@ -164,12 +164,21 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
                             + "one lookup per element, " + lanes + " lanes per row");
         }
         if (gadget.equals("max") || gadget.equals("min")) {
+            int slots = g.compareSlots();
+            String why = s instanceof Steps.Lookup
+                    ? "clamps the input to the table's stored core before the lookup (a saturating function is "
+                    + "constant outside it)"
+                    : s instanceof Steps.MaxReduce ? "a running " + gadget + " over each window (pooling, reductions)"
+                    : "element-wise " + gadget + " (ReLU is max(x, 0))";
             return new Part(index, kind, gadget, rows, -1,
-                    (s == null ? "?" : s.size()) + " comparisons packed " + g.compareSlots() + " per row = " + rows
-                            + " rows",
-                    gadget + " by comparison: the sign of the difference D = u - v is a bit b (b(b-1) = 0), and "
-                            + "(2b-1)·D + b - 1 is decomposed into limbs (limb decomposition) checked by range tables;"
-                            + " ReLU is max(x, 0)");
+                    rows + " rows of " + slots + " comparison slot(s) each",
+                    gadget + " by comparison, " + why + ": the sign of D = u - v - k is a bit b (gate b(b-1) = 0), "
+                            + "and R = (2b-1)·D + b - 1 >= 0 is decomposed into limbs (limb decomposition), each "
+                            + "looked up in a range table");
+        }
+        if (gadget.equals("sum")) {
+            return new Part(index, kind, gadget, rows, -1, rows + " rows of dot-product chains with c = " + c,
+                    "sum: dot-product chains with all weights one (⌈terms/c⌉ rows per output)");
         }
         if (gadget.equals("lin") || gadget.equals("mul")) {
             int lanes = g.linearLanes();
@@ -257,7 +266,8 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
                     }
                 }
                 String t = terms.length() == 0 ? "" : "   (terms " + terms + (k > shown ? " + ..." : "") + ")";
-                lines.add("  row " + row + ": prev = " + prev + ", out = prev + Σ x_j·w_j = " + out + t);
+                lines.add("  row " + row + ": prev = " + prev + (r == 0 ? (d.hasBias() ? " (the bias)" : " (0)") : "")
+                        + ", out = prev + Σ x_j·w_j = " + out + t);
                 values.add(prev);
                 values.add(out);
             }
