@@ -216,6 +216,19 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
      * pair, read from {@code witness} at the cells the gadgets placed. Null when the layer has neither.
      */
     public static Example example(CompiledModel cm, String layer, dev.zkscope.circuit.Witness witness) {
+        return example(cm, layer, witness, -1);
+    }
+
+    private static boolean contains(Layout.Placement p, int row) {
+        return p != null && row >= p.start() && row < p.start() + p.rows();
+    }
+
+    /**
+     * As {@link #example(CompiledModel, String, dev.zkscope.circuit.Witness)}, following the element whose cells lie
+     * on trace row {@code atRow} (a clicked heatmap cell) when that row is one of the layer's dot, rescale, comparison
+     * or lookup rows; element 0 otherwise.
+     */
+    public static Example example(CompiledModel cm, String layer, dev.zkscope.circuit.Witness witness, int atRow) {
         Geometry g = cm.layout().geometry();
         List<Step> steps = cm.model().steps();
         var circuit = cm.circuit();
@@ -235,21 +248,39 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
             } else if (dot != null && rescale == null && s instanceof Steps.Div && (p.gadget().equals("rescale") || p.gadget().equals("div"))
                     && p.step() > dot.step()) {
                 rescale = p;
-            } else if (lookup == null && p.gadget().startsWith("lookup:")) {
+            } else if ((lookup == null || contains(p, atRow)) && p.gadget().startsWith("lookup:")) {
                 lookup = p;
-            } else if (compare == null && (p.gadget().equals("max") || p.gadget().equals("min"))) {
+            } else if ((compare == null || contains(p, atRow)) && (p.gadget().equals("max") || p.gadget().equals("min"))) {
                 compare = p;
             }
         }
+        boolean atCompare = contains(compare, atRow);
         if (dot != null) {
             Steps.Dot d = (Steps.Dot) steps.get(dot.step());
             int c = g.innerCols();
-            int k = d.terms()[0];
+            int[] ks = d.terms();
+            int el = 0;
+            boolean packed = rescale != null && rescale.rows() < ks.length;
+            int slots = packed ? g.rescaleSlots() : 1;
+            if (contains(dot, atRow)) {
+                int at = dot.start();
+                while (el < ks.length - 1 && at + Math.max(1, (ks[el] + c - 1) / c) <= atRow) {
+                    at += Math.max(1, (ks[el] + c - 1) / c);
+                    el++;
+                }
+            } else if (contains(rescale, atRow)) {
+                el = Math.min(ks.length - 1, (atRow - rescale.start()) * slots);
+            }
+            int chain = dot.start();
+            for (int i = 0; i < el; i++) {
+                chain += Math.max(1, (ks[i] + c - 1) / c);
+            }
+            int k = ks[el];
             int m = Math.max(1, (k + c - 1) / c);
-            lines.add("dot product, output 0: K = " + k + " terms in " + m + " row(s) of c = " + c);
+            lines.add("dot product, output " + el + ": K = " + k + " terms in " + m + " row(s) of c = " + c);
             List<String> names = cm.layout().fixedNames();
             for (int r = 0; r < m; r++) {
-                int row = dot.start() + r;
+                int row = chain + r;
                 long prev = get(witness, circuit, Column.advice(g.dotPrevCol()), row);
                 long out = get(witness, circuit, Column.advice(g.dotOutCol()), row);
                 StringBuilder terms = new StringBuilder();
@@ -274,9 +305,10 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
             if (rescale != null) {
                 Steps.Div div = (Steps.Div) steps.get(rescale.step());
                 int kb = Long.numberOfTrailingZeros(div.divisor());
-                int row = rescale.start();
-                long x = get(witness, circuit, Column.advice(g.operandCol()), row);
-                long y = get(witness, circuit, Column.advice(g.operandCol() + 1), row);
+                int row = rescale.start() + el / slots;
+                int xCol = g.operandCol() + 2 * (el % slots);
+                long x = get(witness, circuit, Column.advice(xCol), row);
+                long y = get(witness, circuit, Column.advice(xCol + 1), row);
                 long dv = div.divisor();
                 long r = x + dv / 2 - y * dv;
                 lines.add("rescale by 2^" + kb + ", row " + row + ": x = " + x + " (copied from the dot output), y = " + y
@@ -286,10 +318,10 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
                 values.add(y);
                 values.add(r);
             }
-            return new Example("layer " + layer + ": output element 0 through its gadgets", lines, values);
+            return new Example("layer " + layer + ": output element " + el + " through its gadgets", lines, values);
         }
-        if (compare != null && lookup == null) {
-            int row = compare.start();
+        if (compare != null && (lookup == null || atCompare)) {
+            int row = atCompare ? atRow : compare.start();
             int o = g.operandCol();
             long u = get(witness, circuit, Column.advice(o), row);
             long v = get(witness, circuit, Column.advice(o + 1), row);
@@ -322,10 +354,10 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
             values.add(big);
             values.add(recomposed);
             values.add(y);
-            return new Example("layer " + layer + ": element 0 through its comparison", lines, values);
+            return new Example("layer " + layer + ": the comparison in row " + row + ", slot 0", lines, values);
         }
         if (lookup != null) {
-            int row = lookup.start();
+            int row = contains(lookup, atRow) ? atRow : lookup.start();
             long x = get(witness, circuit, Column.advice(0), row);
             long y = get(witness, circuit, Column.advice(1), row);
             String table = lookup.gadget().substring("lookup:".length());
@@ -333,7 +365,7 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
                     + ": the pair (x, y) is a row of the table");
             values.add(x);
             values.add(y);
-            return new Example("layer " + layer + ": element 0 through its lookup", lines, values);
+            return new Example("layer " + layer + ": the lookup in row " + row + ", lane 0", lines, values);
         }
         return null;
     }

@@ -95,4 +95,28 @@ class LayerRecipeTest {
         assertThat(v.get(4)).as("limbs recompose R").isEqualTo(big);
         assertThat(v.get(5)).isEqualTo(Math.max(u, vk)).isEqualTo(s.reference(0).get(relu)[0]);
     }
+
+    @Test
+    void exampleAtARow_followsTheOutputWhoseChainHoldsThatRow() throws Exception {
+        SampleModels.Sample s = SampleModels.load("cnn");
+        CompiledModel cm = ModelCompiler.compile(s.quantized(), CompileOptions.auto());
+        String conv = "/conv2/Conv";
+        Witness w = cm.witness(s.quantizedInput(0)).witness();
+        long[] ref = s.reference(0).get(conv);
+        Layout.Placement dot = cm.layout().placements().stream()
+                .filter(p -> p.layer().equals(conv) && p.gadget().startsWith("dot")).findFirst().orElseThrow();
+        Layout.Placement rescale = cm.layout().placements().stream()
+                .filter(p -> p.layer().equals(conv) && p.gadget().equals("rescale")).findFirst().orElseThrow();
+        // the last dot row belongs to the last output; a rescale row to the output it rescales
+        for (int[] at : new int[][] {{dot.start() + dot.rows() - 1, ref.length - 1}, {rescale.start() + 7, -1}}) {
+            LayerRecipe.Example ex = LayerRecipe.example(cm, conv, w, at[0]);
+            int el = Integer.parseInt(ex.title().replaceAll(".*output element (\\d+) .*", "$1"));
+            if (at[1] >= 0) {
+                assertThat(el).isEqualTo(at[1]);
+            }
+            var v = ex.values();
+            assertThat(v.get(v.size() - 2)).as("y of element " + el).isEqualTo(ref[el]);
+            assertThat(v.get(v.size() - 3)).as("x is the last partial sum").isEqualTo(v.get(v.size() - 4));
+        }
+    }
 }
