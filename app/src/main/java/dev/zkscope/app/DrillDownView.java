@@ -30,6 +30,7 @@ final class DrillDownView extends ScrollPane {
     private Analysis witnessFor;
     private Witness witness;
     private String inputSource;
+    private int focusRow = -1;
 
     DrillDownView(LayerSelection selection) {
         this.selection = selection;
@@ -57,6 +58,12 @@ final class DrillDownView extends ScrollPane {
         javafx.scene.control.Tab t = new javafx.scene.control.Tab("Why this cost", v);
         t.setId("tabDrillDown");
         return t;
+    }
+
+    /** Follows the element whose cells lie on trace row {@code row} (a clicked heatmap cell) in the worked example. */
+    void showRow(int row) {
+        focusRow = row;
+        refresh();
     }
 
     void setAnalysis(Analysis a) {
@@ -116,7 +123,7 @@ final class DrillDownView extends ScrollPane {
         }
         try {
             Witness w = witness(analysis);
-            LayerRecipe.Example ex = LayerRecipe.example(cm, layer, w);
+            LayerRecipe.Example ex = LayerRecipe.example(cm, layer, w, focusRow);
             if (ex == null) {
                 exampleTitle.setText("Worked example: this layer has no dot product or lookup to follow.");
             } else {

@@ -94,6 +94,7 @@ public final class MainWindow {
         heatmap = new TraceHeatmap(selection);
         heatmapTab = new Tab("Circuit layout", heatmap);
         heatmapTab.setId("tabCircuit");
+        heatmap.clickedRowProperty().addListener((o, a, row) -> drillDown.showRow(row.intValue()));
         proveView = new ProveView(pvm, vm);
         proveTab = new Tab("Prove & verify", proveView);
         proveTab.setId("tabProve");

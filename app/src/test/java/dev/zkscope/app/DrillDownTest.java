@@ -95,4 +95,36 @@ class DrillDownTest {
         assertThat(rows).hasSize((int) perOutput);
         assertThat(rows.get(rows.size() - 1)).contains("out = prev + Σ x_j·w_j = " + x);
     }
+
+    @Test
+    void clickingAHeatmapCell_followsThatRowsElementInTheWorkedExample(FxRobot robot) throws Exception {
+        app.openCompiledForTesting(robot, "mlp");
+        CompiledModel cm = app.vm.analysis().compiled();
+        LayerInfo gemm = cm.layers().stream().filter(l -> l.op().equals("Gemm")).findFirst().orElseThrow();
+        assertThat(app.window.showTab("tabCircuit")).isTrue();
+        robot.interact(() -> app.window.heatmap().zoomToLayer(gemm.layer()));
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.canvas.Canvas canvas = robot.from(app.window.heatmap()).lookup((java.util.function.Predicate<javafx.scene.Node>) n -> n instanceof javafx.scene.canvas.Canvas)
+                .queryAs(javafx.scene.canvas.Canvas.class);
+        javafx.geometry.Bounds b = canvas.localToScreen(canvas.getBoundsInLocal());
+        robot.clickOn(b.getMinX() + b.getWidth() * 0.6, b.getMinY() + b.getHeight() * 0.7);
+        WaitForAsyncUtils.waitForFxEvents();
+        int row = app.window.heatmap().clickedRowProperty().get();
+        assertThat(row).isNotNegative();
+        assertThat(app.window.selection().selected()).isEqualTo(gemm.layer());
+        assertThat(app.window.showTab("tabDrillDown")).isTrue();
+        WaitForAsyncUtils.waitForFxEvents();
+        DrillDownView view = robot.lookup("#drillDown").queryAs(DrillDownView.class);
+
+        ProveJob.Input in = ProveJob.input(app.vm.analysis().session().file(), app.vm.analysis().session().graph());
+        long[] q = Pipeline.quantizeInput(app.vm.analysis().prepared(), List.of(in.tensor()));
+        Witness w = cm.witness(q).witness();
+        var expected = dev.zkscope.compile.LayerRecipe.example(cm, gemm.layer(), w, row);
+        assertThat(view.exampleText()).contains(expected.title()).contains(String.join("\n", expected.lines()));
+        int el = Integer.parseInt(expected.title().replaceAll(".*output element (\\d+) .*", "$1"));
+        Cell out = cm.nodeCells(gemm.layer())[el];
+        long y = Goldilocks.toSigned(w.value(cm.circuit(), out.column(), out.row()));
+        assertThat(expected.values().get(expected.values().size() - 2)).isEqualTo(y);
+        assertThat(el).as("the clicked row " + row + " is not output 0's").isPositive();
+    }
 }
