@@ -89,7 +89,7 @@ public final class MainWindow {
         SplitPane blowupSplit = new SplitPane(blowup, arith);
         blowupSplit.setOrientation(javafx.geometry.Orientation.VERTICAL);
         blowupSplit.setDividerPositions(0.5);
-        blowupTab = new Tab("Blowup", blowupSplit);
+        blowupTab = new Tab("Layer blowup", blowupSplit);
         blowupTab.setId("tabBlowup");
         heatmap = new TraceHeatmap(selection);
         heatmapTab = new Tab("Circuit layout", heatmap);

@@ -35,7 +35,7 @@ public final class Terms {
     public static final String FRI = "FRI: the low-degree test behind the polynomial commitment; its number of "
             + "queries and blowup factor set the security level.";
     public static final String SECURITY_BITS = "Security in bits, two figures for the circuit: conjectured (ethSTARK's "
-            + "conjecture, at most queries x log2(blowup) + grinding bits, lower when the challenges' field terms are) "
+            + "conjecture, at most queries x log2(FRI blowup factor) + grinding bits, lower when the challenges' field terms are) "
             + "and provable (proved proximity-gap bounds). 100+ bits is considered secure; the 'provable' preset "
             + "reaches it provably. Settings > Security lists every term.";
     public static final String UNSUPPORTED = "This op has no parser or circuit gadget yet: the model can be "
