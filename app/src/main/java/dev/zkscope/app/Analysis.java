@@ -124,9 +124,17 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
         }
         Map<String, Long> charged = tableRowsByLayer(l);
         Map<String, LayerRow.Cost> costs = new HashMap<>();
+        Map<String, dev.zkscope.compile.LayerInfo> infos = new HashMap<>();
+        if (compiled() != null) {
+            for (dev.zkscope.compile.LayerInfo i : compiled().layers()) {
+                infos.put(i.layer(), i);
+            }
+        }
         for (LayerCost c : l.layers()) {
+            dev.zkscope.compile.LayerInfo i = infos.get(c.layer());
             costs.put(c.layer(), new LayerRow.Cost(c.rows(), c.adviceCells(), c.lookups(), c.rangeChecks(),
-                    c.copies(), c.share(), charged.getOrDefault(c.layer(), 0L)));
+                    c.copies(), c.share(), charged.getOrDefault(c.layer(), 0L), i == null ? 0 : i.work().macs(),
+                    i == null ? 0 : i.outputs()));
         }
         List<LayerRow> rows = new java.util.ArrayList<>(LayerRows.withCosts(session.rows(), costs));
         // Hashed visibility: the Poseidon2 rows are layers of the ledger with no graph node; shown after the nodes.

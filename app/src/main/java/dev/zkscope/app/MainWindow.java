@@ -46,6 +46,7 @@ public final class MainWindow {
     private final SampleCatalog samples;
     private final SettingsStore settings;
     private final LayerSelection selection = new LayerSelection();
+    private final DrillDownView drillDown = new DrillDownView(selection);
     private final BorderPane root = new BorderPane();
     private final GraphView graphView;
     private final LayerTableView layerTable;
@@ -90,11 +91,12 @@ public final class MainWindow {
         SplitPane blowupSplit = new SplitPane(blowup, arith);
         blowupSplit.setOrientation(javafx.geometry.Orientation.VERTICAL);
         blowupSplit.setDividerPositions(0.5);
-        blowupTab = new Tab("Blowup", blowupSplit);
+        blowupTab = new Tab("Layer blowup", blowupSplit);
         blowupTab.setId("tabBlowup");
         heatmap = new TraceHeatmap(selection);
         heatmapTab = new Tab("Circuit layout", heatmap);
         heatmapTab.setId("tabCircuit");
+        heatmap.clickedRowProperty().addListener((o, a, row) -> drillDown.showRow(row.intValue()));
         proveView = new ProveView(pvm, vm);
         proveTab = new Tab("Prove & verify", proveView);
         proveTab.setId("tabProve");
@@ -210,6 +212,7 @@ public final class MainWindow {
             arith.set(null, null, null);
         }
         heatmap.setTrace(compiled ? a.trace() : null);
+        drillDown.setAnalysis(a);
         String why = a == null ? "Waiting for the model to be quantized and compiled (see the status bar)."
                 : a.problem() != null ? "Not compiled: " + a.problem() : null;
         enableTab(blowupTab, compiled, why);
@@ -440,6 +443,7 @@ public final class MainWindow {
         settingsTab.setId("tabSettings");
         tabs.getTabs().addAll(layers, settingsTab, blowupTab, lookupTab, heatmapTab, proveTab, runsTab);
         tabs.getTabs().add(tabs.getTabs().indexOf(proveTab), inputsTab);
+        tabs.getTabs().add(1, DrillDownView.tab(drillDown));
         for (Tab t : List.of(blowupTab, lookupTab, heatmapTab, proveTab, runsTab)) {
             enableTab(t, false, "Open a model (File, Samples or drop an .onnx file): this view fills once it is compiled.");
         }

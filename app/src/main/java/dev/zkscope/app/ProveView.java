@@ -225,7 +225,7 @@ final class ProveView extends BorderPane {
                 + "seeded synthetic one)") + " (choose it in the Inputs tab): a trace of 2^" + l.logN() + " = "
                 + Format.count(l.n()) + " rows \u00d7 " + (l.numAdvice() + l.numFixed() + l.numInstance())
                 + " columns, preset " + p.name() + " (" + (a.security() == null ? "" : a.security().summary() + "; ")
-                + p.numQueries() + " FRI queries at blowup 2^" + p.logBlowup() + " + " + p.grindingBits()
+                + p.numQueries() + " FRI queries, FRI blowup factor 2^" + p.logBlowup() + " + " + p.grindingBits()
                 + " grinding bits), zero knowledge " + (p.zeroKnowledge() ? "on" : "off") + ", input "
                 + a.settings().input().name().toLowerCase() + ", weights "
                 + a.settings().weights().name().toLowerCase() + ". " + (a.prepared().hasProvingKey()

@@ -41,7 +41,7 @@ final class RunsView extends BorderPane {
         table.getColumns().addAll(List.of(
                 col("#", "Run number.", r -> String.valueOf(r.id())),
                 col("Model", "Model file, or a synthetic variant of its shape with its layer widths.", RunRecord::model),
-                col("Preset", "Proof parameter preset, its nominal conjectured security (queries x log2 blowup + "
+                col("Preset", "Proof parameter preset, its nominal conjectured security (queries x log2 FRI blowup factor + "
                         + "grinding; the circuit's own conjectured and provable figures are in Settings > Security), "
                         + "zero knowledge on or off.",
                         r -> r.preset() + ", " + r.securityBits() + " bits nominal conjectured"

@@ -66,7 +66,8 @@ class SmallScreenTest {
         app.openCompiledForTesting(robot, "mlp");
         assertThat(app.stage.getScene().getWidth()).isEqualTo(1280);
         TableView<?> layers = app.window.layerTable().table();
-        for (String c : new String[] {"Rows", "Lookups by table", "Range checks", "Copies", "% of total"}) {
+        for (String c : new String[] {"Rows", "Lookups by table", "Range checks", "Copies", "% of total", "Rows/MAC",
+                "Rows/element"}) {
             assertColumnReachable(robot, layers, c);
         }
         assertThat(layers.isTableMenuButtonVisible()).as("columns can be chosen").isTrue();

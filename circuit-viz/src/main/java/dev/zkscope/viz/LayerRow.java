@@ -27,11 +27,29 @@ public record LayerRow(int index, String name, String op, String inputShapes, St
      *                  that look into it, in proportion to their lookups (a function table belongs to the layers
      *                  of that function; the range tables are shared by every layer with range checks). Over all
      *                  layers they add up to the circuit's table rows.
+     * @param circuitMacs the multiply-accumulates the circuit's dot products hold (padding dropped); 0 when unknown
+     * @param outputs   output elements of the layer in the circuit; 0 when unknown
      */
     public record Cost(long rows, long adviceCells, Map<String, Long> lookups, long rangeChecks, long copies,
-                       double share, long tableRows) {
+                       double share, long tableRows, long circuitMacs, long outputs) {
         public Cost {
             lookups = Map.copyOf(lookups);
+        }
+
+        /** Without MACs and outputs (not known). */
+        public Cost(long rows, long adviceCells, Map<String, Long> lookups, long rangeChecks, long copies,
+                    double share, long tableRows) {
+            this(rows, adviceCells, lookups, rangeChecks, copies, share, tableRows, 0, 0);
+        }
+
+        /** Trace rows per multiply-accumulate of the circuit, or null when the layer has none. */
+        public Double rowsPerMac() {
+            return circuitMacs == 0 ? null : (double) rows / circuitMacs;
+        }
+
+        /** Trace rows per output element, or null when not known. */
+        public Double rowsPerElement() {
+            return outputs == 0 ? null : (double) rows / outputs;
         }
 
         /** Without table rows charged (none known). */

@@ -89,7 +89,10 @@ public final class LayerTableView extends BorderPane {
         TableColumn<LayerRow, Number> copies = costNum("Copies", Terms.COPIES, LayerRow.Cost::copies);
         TableColumn<LayerRow, Number> share = costNum("% of total", Terms.SHARE, LayerRow.Cost::share);
         share.setCellFactory(c -> new ShareCell());
-        costColumns = List.of(trows, advice, tableRows, lookups, range, copies, share);
+        TableColumn<LayerRow, Number> perMac = ratio("Rows/MAC", Terms.ROWS_PER_MAC, LayerRow.Cost::rowsPerMac);
+        TableColumn<LayerRow, Number> perElement = ratio("Rows/element", Terms.ROWS_PER_ELEMENT,
+                LayerRow.Cost::rowsPerElement);
+        costColumns = List.of(trows, advice, tableRows, lookups, range, copies, share, perMac, perElement);
         // Minimum widths keep every header and figure readable; the table scrolls sideways when narrower.
         widths(idx, 36, 36);
         widths(op, 70, 90);
@@ -105,8 +108,10 @@ public final class LayerTableView extends BorderPane {
         widths(range, 108, 108);
         widths(copies, 60, 70);
         widths(share, 110, 130);
+        widths(perMac, 78, 84);
+        widths(perElement, 96, 100);
         table.getColumns().addAll(List.of(idx, op, name, ins, out, params, macs, trows, advice, tableRows, lookups,
-                range, copies, share));
+                range, copies, share, perMac, perElement));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(LayerRow item, boolean empty) {
@@ -257,6 +262,26 @@ public final class LayerTableView extends BorderPane {
     private static TableColumn<LayerRow, Number> costNum(String title, String help,
                                                          Function<LayerRow.Cost, Number> f) {
         return num(title, help, r -> r.cost() == null ? null : f.apply(r.cost()));
+    }
+
+    /** A ratio column of the cost (empty when the ratio is undefined). */
+    private static TableColumn<LayerRow, Number> ratio(String title, String help, Function<LayerRow.Cost, Double> f) {
+        TableColumn<LayerRow, Number> c = num(title, help, r -> r.cost() == null ? null : f.apply(r.cost()));
+        c.setCellFactory(x -> new RatioCell());
+        return c;
+    }
+
+    /** Right-aligned ratio with three decimals. */
+    static final class RatioCell extends TableCell<LayerRow, Number> {
+        RatioCell() {
+            setAlignment(Pos.TOP_RIGHT);
+        }
+
+        @Override
+        protected void updateItem(Number item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty || item == null ? null : String.format(java.util.Locale.ROOT, "%.3f", item.doubleValue()));
+        }
     }
 
     /** Right-aligned, grouped integers. */

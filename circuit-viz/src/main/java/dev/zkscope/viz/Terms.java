@@ -24,13 +24,18 @@ public final class Terms {
             + "limb decomposition with table lookups); needed after every rescaling division.";
     public static final String COPIES = "Copy constraints: equalities between cells, proved by the permutation "
             + "argument (wiring one gadget's output to the next one's input).";
+    public static final String ROWS_PER_MAC = "Trace rows per multiply-accumulate the layer's dot products hold "
+            + "(padding dropped): the layer blowup of a Gemm, MatMul or Conv. About 1/c with c inner columns, plus "
+            + "the rescale rows.";
+    public static final String ROWS_PER_ELEMENT = "Trace rows per output element of the layer: the layer blowup of "
+            + "element-wise layers (ReLU, lookups, rescales). The 'Why this cost' tab shows the recipe behind it.";
     public static final String SHARE = "Share of all gadget rows of the circuit taken by this layer.";
-    public static final String BLOWUP = "Blowup: how many trace rows (constraints) one layer becomes, compared to "
-            + "its arithmetic in floating point.";
+    public static final String BLOWUP = "Layer blowup: how many trace rows (constraints) one layer becomes, compared to "
+            + "its arithmetic in floating point (not the FRI blowup factor).";
     public static final String FRI = "FRI: the low-degree test behind the polynomial commitment; its number of "
             + "queries and blowup factor set the security level.";
     public static final String SECURITY_BITS = "Security in bits, two figures for the circuit: conjectured (ethSTARK's "
-            + "conjecture, at most queries x log2(blowup) + grinding bits, lower when the challenges' field terms are) "
+            + "conjecture, at most queries x log2(FRI blowup factor) + grinding bits, lower when the challenges' field terms are) "
             + "and provable (proved proximity-gap bounds). 100+ bits is considered secure; the 'provable' preset "
             + "reaches it provably. Settings > Security lists every term.";
     public static final String UNSUPPORTED = "This op has no parser or circuit gadget yet: the model can be "

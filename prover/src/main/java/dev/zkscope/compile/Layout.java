@@ -137,12 +137,33 @@ public final class Layout {
         return current.layer;
     }
 
+    /**
+     * One {@link #allocRows} call: which layer, which step of the layer IR (index into {@code QModel.steps()}, -1 for
+     * structural rows) and which gadget claimed rows [start, start + rows). The drill-down reads a layer's recipe off these.
+     */
+    public record Placement(String layer, int step, String gadget, int start, int rows) {
+    }
+
+    private final List<Placement> placements = new ArrayList<>();
+    private int currentStep = -1;
+
+    /** Charges the rows placed from now on to step {@code index} of the layer IR (-1: no step). */
+    public void beginStep(int index) {
+        currentStep = index;
+    }
+
+    /** Every row allocation in placement order. */
+    public List<Placement> placements() {
+        return java.util.Collections.unmodifiableList(placements);
+    }
+
     /** Claims {@code count} fresh rows and labels them; returns the first. */
     public int allocRows(int count, String gadget) {
         int start = rows;
         rows += count;
         current.rows += count;
         if (count > 0) {
+            placements.add(new Placement(current.layer, currentStep, gadget, start, count));
             Region last = regions.isEmpty() ? null : regions.get(regions.size() - 1);
             if (last != null && last.layer().equals(current.layer) && last.gadget().equals(gadget)
                     && last.start() + last.rows() == start) {

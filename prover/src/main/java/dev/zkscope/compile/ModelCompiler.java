@@ -136,13 +136,16 @@ public final class ModelCompiler {
 
         Lowerer lw = new Lowerer(layout, model, cells, bounds, hashedWeights);
         Map<String, LayerAcc> acc = new LinkedHashMap<>();
+        int stepIndex = 0;
         for (Step s : model.steps()) {
             layout.beginLayer(s.layer(), s.op());
+            layout.beginStep(stepIndex++);
             cells[s.out()] = s.lower(lw);
             Step.Work w = s.work(model, bounds);
             acc.computeIfAbsent(s.layer(), k -> new LayerAcc(s.layer(), s.op())).add(w, s.size());
         }
 
+        layout.beginStep(-1);
         layout.beginLayer("output", "Output");
         List<Cell> outList = new ArrayList<>();
         for (int t : model.outputTensors()) {

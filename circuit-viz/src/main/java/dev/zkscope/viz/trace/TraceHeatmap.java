@@ -122,13 +122,22 @@ public final class TraceHeatmap extends BorderPane {
             if (map == null || !e.isStillSincePress()) {
                 return;
             }
-            Region r = map.regionAt(rowAt(e.getY()));
+            int clicked = rowAt(e.getY());
+            Region r = map.regionAt(clicked);
             if (r != null) {
+                clickedRow.set(clicked);
                 selection.select(r.layer());
             }
         });
         selection.selectedProperty().addListener((o, a, b) -> draw());
         dev.zkscope.viz.chart.Charts.darkProperty().addListener(new javafx.beans.value.WeakChangeListener<>(redraw));
+    }
+
+    private final javafx.beans.property.IntegerProperty clickedRow = new javafx.beans.property.SimpleIntegerProperty(-1);
+
+    /** The trace row of the last cell clicked (-1 before any): the drill-down follows that row's element. */
+    public javafx.beans.property.ReadOnlyIntegerProperty clickedRowProperty() {
+        return clickedRow;
     }
 
     /** Redraws the labels in the other theme's colour (held strongly here, weakly by the global theme property). */

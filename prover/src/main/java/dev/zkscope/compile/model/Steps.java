@@ -60,6 +60,24 @@ public final class Steps {
 
         @Override public int size() { return xs.length; }
 
+        /** Terms per output that the dot gadget multiplies (padding, the constant 0, dropped): K of each output. */
+        public int[] terms() {
+            int[] k = new int[xs.length];
+            for (int o = 0; o < xs.length; o++) {
+                for (Src x : xs[o]) {
+                    if (!(x.isConstant() && x.value() == 0)) {
+                        k[o]++;
+                    }
+                }
+            }
+            return k;
+        }
+
+        /** Whether the outputs start from a bias. */
+        public boolean hasBias() {
+            return bias != null;
+        }
+
         @Override
         public long[] eval(long[][] t) {
             long[] y = new long[xs.length];
@@ -178,6 +196,11 @@ public final class Steps {
             super(layer, op, out);
             this.xs = xs;
             this.d = d;
+        }
+
+        /** The constant divisor (2^k for a rescale). */
+        public long divisor() {
+            return d;
         }
 
         @Override public int size() { return xs.length; }
