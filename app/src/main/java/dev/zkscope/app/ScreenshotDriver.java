@@ -68,6 +68,8 @@ final class ScreenshotDriver {
             window.selection().select(layer);
             window.heatmap().zoomToLayer(layer);
         }, this::idle));
+        steps.add(new Step("why-this-cost", () -> window.showTab("tabDrillDown"), this::idle));
+        steps.add(new Step("inputs", () -> window.showTab("tabInputs"), this::idle));
         // The figures after Prove are a warm prover's, as a user sees them after the app's background warm-up.
         steps.add(new Step("settings", () -> window.showTab("tabSettings"), () -> idle()
                 && pvm.forecastProperty().get() != null && !pvm.warmingUp()));
