@@ -229,38 +229,11 @@ final class Kernels {
         int[] xs = x.shape();
         int[] os = op.outputShapes(List.of(xs, wt.shape())).get(0);
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
-        int batch = xs[0];
-        int channels = xs[1];
-        int m = os[1];
         int group = op.group();
-        int cg = channels / group;
-        int mg = m / group;
-        int positions = g.outPositions();
-        int plane = g.h() * g.w();
-        int[] idx = g.colIndex(cg);
-        int kLen = idx.length / Math.max(1, positions);
-        double[] xd = x.data();
-        double[] wd = wt.data();
         double[] bias = in.size() == 3 ? in.get(2).data() : null;
         double[] out = new double[Tensor.checkedSize(os)];
-        if (bias != null) {
-            for (int o = 0; o < out.length; o++) {
-                out[o] = bias[(o / positions) % m];
-            }
-        }
-        int tasks = batch * group;
-        boolean outer = tasks > 1 && (long) mg * kLen * positions < MatKernels.PARALLEL_WORK;
-        MatKernels.run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
-            int b = t / group;
-            int grp = t % group;
-            int base = (b * channels + grp * cg) * plane;
-            double[] cols = new double[idx.length];
-            for (int i = 0; i < idx.length; i++) {
-                cols[i] = idx[i] < 0 ? 0 : xd[base + idx[i]];
-            }
-            MatKernels.gemm(wd, grp * mg * kLen, cols, 0, out, (b * m + grp * mg) * positions, mg, kLen, positions,
-                    !outer);
-        });
+        MatKernels.convIm2col(x.data(), wt.data(), bias, out, g.colIndex(xs[1] / group), xs[0], xs[1], os[1], group,
+                g.outPositions(), g.h() * g.w());
         return Tensor.of(os, out);
     }
 

@@ -111,6 +111,63 @@ public final class MatKernels {
         run(tiles, (long) m * k * n, parallel, tile);
     }
 
+    /**
+     * A grouped convolution as im2col and one matrix product per image and group, into {@code out} (row-major
+     * [batch][m][positions]): out = W[group's mg x K] . cols + bias, with cols[K x P] gathered from x through the
+     * column index {@code idx} ({@link Window#colIndex}: -1 in the padding) and K = idx.length / P. Many-group convs
+     * with small products run their groups in parallel, a conv with few large products each product's tiles.
+     *
+     * @param bias null, or m values added to every position of their output channel
+     */
+    public static void convIm2col(double[] x, double[] w, double[] bias, double[] out, int[] idx, int batch,
+                                  int channels, int m, int group, int positions, int plane) {
+        int cg = channels / group;
+        int mg = m / group;
+        int kLen = idx.length / Math.max(1, positions);
+        if (bias != null) {
+            for (int o = 0; o < out.length; o++) {
+                out[o] = bias[(o / positions) % m];
+            }
+        }
+        int tasks = batch * group;
+        boolean outer = tasks > 1 && (long) mg * kLen * positions < PARALLEL_WORK;
+        run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
+            int b = t / group;
+            int grp = t % group;
+            int base = (b * channels + grp * cg) * plane;
+            double[] cols = new double[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                cols[i] = idx[i] < 0 ? 0 : x[base + idx[i]];
+            }
+            gemm(w, grp * mg * kLen, cols, 0, out, (b * m + grp * mg) * positions, mg, kLen, positions, !outer);
+        });
+    }
+
+    /** {@link #convIm2col(double[], double[], double[], double[], int[], int, int, int, int, int, int)} on longs. */
+    public static void convIm2col(long[] x, long[] w, long[] bias, long[] out, int[] idx, int batch,
+                                  int channels, int m, int group, int positions, int plane) {
+        int cg = channels / group;
+        int mg = m / group;
+        int kLen = idx.length / Math.max(1, positions);
+        if (bias != null) {
+            for (int o = 0; o < out.length; o++) {
+                out[o] = bias[(o / positions) % m];
+            }
+        }
+        int tasks = batch * group;
+        boolean outer = tasks > 1 && (long) mg * kLen * positions < PARALLEL_WORK;
+        run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
+            int b = t / group;
+            int grp = t % group;
+            int base = (b * channels + grp * cg) * plane;
+            long[] cols = new long[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                cols[i] = idx[i] < 0 ? 0 : x[base + idx[i]];
+            }
+            gemm(w, grp * mg * kLen, cols, 0, out, (b * m + grp * mg) * positions, mg, kLen, positions, !outer);
+        });
+    }
+
     /** Runs tasks 0..tasks-1, in parallel when asked, there are several and the work is worth it. */
     public static void run(int tasks, long work, boolean parallel, IntConsumer task) {
         if (parallel && tasks > 1 && work >= PARALLEL_WORK) {

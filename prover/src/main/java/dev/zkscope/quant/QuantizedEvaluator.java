@@ -371,7 +371,6 @@ public final class QuantizedEvaluator {
         int m = os[1];
         int group = op.group();
         int cg = channels / group;
-        int mg = m / group;
         int positions = g.outPositions();
         long[] xd = x.data();
         long[] w = weights.data();
@@ -395,50 +394,17 @@ public final class QuantizedEvaluator {
             return out;
         }
         int plane = g.h() * g.w();
-        int tasks = batch * group;
-        boolean outer = tasks > 1 && (long) mg * kLen * positions < MatKernels.PARALLEL_WORK;
         if (MatKernels.fitsExactDouble(xMax, rowSum, biasMax)) {
             // Exact in doubles (see MatKernels.fitsExactDouble), and vectorized.
-            double[] xf = MatKernels.toDoubles(xd);
-            double[] wf = MatKernels.toDoubles(w);
             double[] of = new double[out.length];
-            if (bias != null) {
-                for (int o = 0; o < of.length; o++) {
-                    of[o] = bias[(o / positions) % m];
-                }
-            }
-            MatKernels.run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
-                int b = t / group;
-                int grp = t % group;
-                int base = (b * channels + grp * cg) * plane;
-                double[] cols = new double[idx.length];
-                for (int i = 0; i < idx.length; i++) {
-                    cols[i] = idx[i] < 0 ? 0 : xf[base + idx[i]];
-                }
-                MatKernels.gemm(wf, grp * mg * kLen, cols, 0, of, (b * m + grp * mg) * positions, mg, kLen, positions,
-                        !outer);
-            });
+            MatKernels.convIm2col(MatKernels.toDoubles(xd), MatKernels.toDoubles(w),
+                    bias == null ? null : MatKernels.toDoubles(bias), of, idx, batch, channels, m, group, positions, plane);
             for (int o = 0; o < out.length; o++) {
                 out[o] = FixedPoint.rescale((long) of[o], shift);
             }
             return out;
         }
-        if (bias != null) {
-            for (int o = 0; o < out.length; o++) {
-                out[o] = bias[(o / positions) % m];
-            }
-        }
-        MatKernels.run(tasks, (long) tasks * mg * kLen * positions, outer, t -> {
-            int b = t / group;
-            int grp = t % group;
-            int base = (b * channels + grp * cg) * plane;
-            long[] cols = new long[idx.length];
-            for (int i = 0; i < idx.length; i++) {
-                cols[i] = idx[i] < 0 ? 0 : xd[base + idx[i]];
-            }
-            MatKernels.gemm(w, grp * mg * kLen, cols, 0, out, (b * m + grp * mg) * positions, mg, kLen, positions,
-                    !outer);
-        });
+        MatKernels.convIm2col(xd, w, bias, out, idx, batch, channels, m, group, positions, plane);
         for (int o = 0; o < out.length; o++) {
             out[o] = FixedPoint.rescale(out[o], shift);
         }
