@@ -177,7 +177,7 @@ class AuditQuotientRowTest {
                 onBlinding.add(col);
             }
         }
-        for (long[] lambda : nullSpace(onBlinding, eqs.size())) {
+        for (long[] lambda : AuditZeroKnowledgeTest.nullSpace(onBlinding, eqs.size())) {
             long value = 0;
             long p0 = 0;
             long p1 = 0;
@@ -263,58 +263,6 @@ class AuditQuotientRowTest {
             z[1][r + 1] = acc.c1();
         }
         return z;
-    }
-
-    /** A basis of {lambda : A lambda = 0} for the rows of A (each of length m). */
-    static List<long[]> nullSpace(List<long[]> rows, int m) {
-        long[][] a = rows.stream().map(long[]::clone).toArray(long[][]::new);
-        int k = a.length;
-        int[] pivotCol = new int[k];
-        boolean[] isPivot = new boolean[m];
-        int r = 0;
-        for (int c = 0; c < m && r < k; c++) {
-            int piv = -1;
-            for (int i = r; i < k; i++) {
-                if (a[i][c] != 0) {
-                    piv = i;
-                    break;
-                }
-            }
-            if (piv < 0) {
-                continue;
-            }
-            long[] t = a[piv];
-            a[piv] = a[r];
-            a[r] = t;
-            long inv = Goldilocks.inv(a[r][c]);
-            for (int j = 0; j < m; j++) {
-                a[r][j] = Goldilocks.mul(a[r][j], inv);
-            }
-            for (int i = 0; i < k; i++) {
-                if (i != r && a[i][c] != 0) {
-                    long f = a[i][c];
-                    for (int j = 0; j < m; j++) {
-                        a[i][j] = Goldilocks.sub(a[i][j], Goldilocks.mul(f, a[r][j]));
-                    }
-                }
-            }
-            pivotCol[r] = c;
-            isPivot[c] = true;
-            r++;
-        }
-        List<long[]> out = new ArrayList<>();
-        for (int free = 0; free < m; free++) {
-            if (isPivot[free]) {
-                continue;
-            }
-            long[] x = new long[m];
-            x[free] = 1;
-            for (int i = 0; i < r; i++) {
-                x[pivotCol[i]] = Goldilocks.neg(a[i][free]);
-            }
-            out.add(x);
-        }
-        return out;
     }
 
     /** The old quotient: the same prover (the audit forge) with the mask S forced to zero, so Q'(x) = Q(x). */

@@ -237,11 +237,14 @@ class AuditZeroKnowledgeTest {
 
     /** A nonzero vector x with A x = 0 for the rows of A (length m), or null if only the zero vector. */
     static long[] nullVector(List<long[]> rows, int m) {
-        int k = rows.size();
-        long[][] a = new long[k][];
-        for (int i = 0; i < k; i++) {
-            a[i] = rows.get(i).clone();
-        }
+        List<long[]> basis = nullSpace(rows, m);
+        return basis.isEmpty() ? null : basis.get(0);
+    }
+
+    /** A basis of {lambda : A lambda = 0} for the rows of A (each of length m). */
+    static List<long[]> nullSpace(List<long[]> rows, int m) {
+        long[][] a = rows.stream().map(long[]::clone).toArray(long[][]::new);
+        int k = a.length;
         int[] pivotCol = new int[k];
         boolean[] isPivot = new boolean[m];
         int r = 0;
@@ -275,22 +278,19 @@ class AuditZeroKnowledgeTest {
             isPivot[c] = true;
             r++;
         }
-        int free = -1;
-        for (int c = 0; c < m; c++) {
-            if (!isPivot[c]) {
-                free = c;
-                break;
+        List<long[]> out = new ArrayList<>();
+        for (int free = 0; free < m; free++) {
+            if (isPivot[free]) {
+                continue;
             }
+            long[] x = new long[m];
+            x[free] = 1;
+            for (int i = 0; i < r; i++) {
+                x[pivotCol[i]] = Goldilocks.neg(a[i][free]);
+            }
+            out.add(x);
         }
-        if (free < 0) {
-            return null;
-        }
-        long[] x = new long[m];
-        x[free] = 1;
-        for (int i = 0; i < r; i++) {
-            x[pivotCol[i]] = Goldilocks.neg(a[i][free]);
-        }
-        return x;
+        return out;
     }
 
     /** A public linear functional of a column's private rows [0, u): sum onRows[r] * w[r] = value. */
