@@ -105,6 +105,8 @@ final class Layout {
     final int[] adviceSlot;
     final int totalColumns;
     final int logLde;
+    /** The columns opened at z and at z omega, computed once ({@link #openings()}). */
+    private final int[][] openings;
 
     static final int FIXED = 0;
     static final int COMMITTED = 1;
@@ -223,6 +225,7 @@ final class Layout {
             throw new IllegalArgumentException("trace 2^" + logN + " at blowup 2^" + params.logBlowup()
                     + " needs an extension of 2^" + logLde + " points; at most 2^30 are supported");
         }
+        this.openings = computeOpenings();
     }
 
     int idColumn(int eqIndex) {
@@ -277,6 +280,10 @@ final class Layout {
      * opened where no constraint reads it.
      */
     int[][] openings() {
+        return openings;
+    }
+
+    private int[][] computeOpenings() {
         java.util.TreeSet<Integer> next = new java.util.TreeSet<>();
         List<Expr> exprs = new ArrayList<>();
         for (Gate g : cs.gates()) {

@@ -195,8 +195,9 @@ public final class VerifyingKey {
             r.expectEnd();
             ConstraintSystem cs = new ConstraintSystem(name, logN, usable, nf, na, ni, gates, lookups, eq, committed);
             VerifyingKey vk = new VerifyingKey(cs, params, root, statement);
-            new Layout(cs, params);
+            // Columns first: the Layout reads the constraints' columns (which it opens where) as it is built.
             checkColumns(cs);
+            new Layout(cs, params);
             return vk;
         } catch (Malformed m) {
             throw new FormatException("verifying key: " + m.getMessage());
