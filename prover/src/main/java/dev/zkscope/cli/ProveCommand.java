@@ -311,6 +311,7 @@ public final class ProveCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "proved in %.3f s, peak heap %s (baseline %s), proof %,d bytes; verified in %.1f ms: %s%n",
                 run.proveSeconds(), mib(run.peakHeap()), mib(run.baselineHeap()), run.proof().length,
                 run.verifyNanos() / 1e6, run.verdict().accepted() ? "accepted" : run.verdict());
+        o.println("proof size " + dev.zkscope.plonk.Proof.sizeBreakdown(run.verifyingKey(), run.proof()).summary());
         if (run.prediction() != null) {
             dev.zkscope.predict.PredictionError e = run.predictionError();
             o.printf(Locale.ROOT, "predicted %.3f s and %s above baseline; measured %.3f s and %s above baseline (%s)%n",
@@ -365,6 +366,8 @@ public final class ProveCommand implements Callable<Integer> {
         r.put("baseline_heap_bytes", run.baselineHeap());
         r.put("heap_above_baseline_bytes", run.heapAboveBaseline());
         r.put("proof_bytes", run.proof().length);
+        ObjectNode size = r.putObject("proof_size_bytes");
+        dev.zkscope.plonk.Proof.sizeBreakdown(run.verifyingKey(), run.proof()).bytes().forEach(size::put);
         r.put("verified", run.verdict().accepted());
         r.put("weights", p.settings().compile().weights().name().toLowerCase(Locale.ROOT));
         r.put("input", p.settings().compile().input().name().toLowerCase(Locale.ROOT));

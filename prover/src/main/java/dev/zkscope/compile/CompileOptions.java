@@ -25,16 +25,16 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
                              int rangeCols, int limbBits, int fnLanes, int minLogN, int maxLogN, double inputAbsMax) {
 
     /**
-     * Rows the standard proof preset reserves for blinding (ProofParameters.standard().reservedRows(): 42 queries
+     * Rows the standard proof preset reserves for blinding (ProofParameters.standard().reservedRows(): 28 queries
      * + 5); a test keeps the two equal. The compiler does not depend on the proof system, only on this number.
      */
-    public static final int STANDARD_RESERVED_ROWS = 47;
+    public static final int STANDARD_RESERVED_ROWS = 33;
 
     /**
      * The smallest trace the standard preset proves with zero knowledge (ProofParameters.standard().minLogN(): its
-     * FRI masking polynomial must outnumber what 42 queries at arity 4 reveal). Checked against it by a test.
+     * FRI masking polynomial must outnumber what 28 queries at arity 8 reveal). Checked against it by a test.
      */
-    public static final int STANDARD_MIN_LOG_N = 9;
+    public static final int STANDARD_MIN_LOG_N = 7;
 
     /** innerCols value asking the compiler to choose. */
     public static final int AUTO = 0;

@@ -129,6 +129,72 @@ public record OpeningProof(Fp2[][] values, byte[][] friRoots, Fp2[] finalPoly, l
         return m;
     }
 
+    /**
+     * Bytes per part of the serialized opening proof, every byte counted once (the values sum to
+     * {@code toBytes().length}): the claimed values, each batch's cap, Merkle paths and opened rows (with their salts),
+     * the FRI layer roots, caps, leaves and paths, the final polynomial, the grinding nonce, and the counts that frame
+     * the sections. {@code batchNames} names the batches in order (e.g. "advice").
+     */
+    public Map<String, Integer> sizeBreakdown(String[] batchNames) {
+        if (batchNames.length != batchCaps.length) {
+            throw new IllegalArgumentException(batchNames.length + " names for " + batchCaps.length + " batches");
+        }
+        int d = Hashing.DIGEST_BYTES;
+        int values = 0;
+        for (Fp2[] atPoint : this.values) {
+            values += 16 * atPoint.length;
+        }
+        int[] caps = new int[batchCaps.length];
+        int[] paths = new int[batchCaps.length];
+        int[] rows = new int[batchCaps.length];
+        int[] salts = new int[batchCaps.length];
+        for (int b = 0; b < caps.length; b++) {
+            caps[b] = d * batchCaps[b].length;
+        }
+        int friLeaves = 0;
+        int friPaths = 0;
+        for (Query q : queries) {
+            for (int b = 0; b < q.batches.length; b++) {
+                rows[b] += 8 * q.batches[b].row.length;
+                salts[b] += q.batches[b].salt.length;
+                paths[b] += d * q.batches[b].path.length;
+            }
+            for (int r = 0; r < q.friLeaves.length; r++) {
+                friLeaves += 8 * q.friLeaves[r].length;
+                friPaths += d * q.friPaths[r].length;
+            }
+        }
+        int friCapBytes = 0;
+        for (byte[][] cap : friCaps) {
+            friCapBytes += d * cap.length;
+        }
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("opened values", values);
+        for (int b = 0; b < caps.length; b++) {
+            m.put("cap " + batchNames[b], caps[b]);
+        }
+        for (int b = 0; b < caps.length; b++) {
+            m.put("Merkle paths " + batchNames[b], paths[b]);
+        }
+        for (int b = 0; b < caps.length; b++) {
+            m.put("opened rows " + batchNames[b], rows[b]);
+        }
+        int saltTotal = 0;
+        for (int v : salts) {
+            saltTotal += v;
+        }
+        m.put("leaf salts", saltTotal);
+        m.put("FRI layer roots", d * friRoots.length);
+        m.put("FRI caps", friCapBytes);
+        m.put("FRI leaves", friLeaves);
+        m.put("FRI paths", friPaths);
+        m.put("FRI final polynomial", 16 * finalPoly.length);
+        m.put("proof of work", 8);
+        // u32 per point, u8 rounds, u32 final length, u16 queries
+        m.put("framing", 4 * this.values.length + 1 + 4 + 2);
+        return m;
+    }
+
     /** Decodes with every size fixed by the configuration, the batches and the number of points. */
     static OpeningProof read(ByteReader r, FriConfig cfg, List<Pcs.Commitment> batches, int[][] columns)
             throws Malformed {

@@ -158,6 +158,14 @@ final class Layout {
         for (Fraction f : fractions) {
             budget = Math.max(budget, groupDegree(List.of(f)));
         }
+        // The quotient domain has 2^qLog n points with 2^qLog >= d - 1, so a degree below 2^qLog + 1 costs nothing
+        // there: the fractions are packed up to that degree (three linear fractions per helper where two fitted at
+        // degree 4), which saves a helper column, two base columns opened at every query, per group saved.
+        int q0 = 0;
+        while ((1 << q0) < budget - 1) {
+            q0++;
+        }
+        budget = Math.max(budget, Math.min((1 << q0) + 1, params.maxConstraintDegree()));
         List<Fraction> cur = new ArrayList<>();
         List<Integer> curIdx = new ArrayList<>();
         for (int i = 0; i < fractions.size(); i++) {
@@ -174,7 +182,18 @@ final class Layout {
         if (!curIdx.isEmpty()) {
             groups.add(List.copyOf(curIdx));
         }
-        this.maxDegree = budget;
+        int degree = 2;
+        for (Gate g : cs.gates()) {
+            degree = Math.max(degree, g.degree());
+        }
+        for (List<Integer> grp : groups) {
+            List<Fraction> fs = new ArrayList<>();
+            for (int k : grp) {
+                fs.add(fractions.get(k));
+            }
+            degree = Math.max(degree, groupDegree(fs));
+        }
+        this.maxDegree = degree;
         int q = 0;
         while ((1 << q) < maxDegree - 1) {
             q++;

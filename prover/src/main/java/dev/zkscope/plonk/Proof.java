@@ -113,6 +113,45 @@ public final class Proof {
         return m;
     }
 
+    /**
+     * What the proof's bytes are made of: header, roots, opened values, per tree (fixed, [committed], advice, aux,
+     * quotient) its cap, Merkle paths and opened rows, the leaf salts, the FRI layers (roots, caps, leaves, paths),
+     * the final polynomial and the proof-of-work nonce. The parts sum to {@link #sizeBytes()}.
+     */
+    public ProofSize sizeBreakdown() {
+        java.util.Map<String, Integer> sections = sectionSizes();
+        java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        m.put("header", sections.get("header"));
+        m.put("roots", sections.get("commitments"));
+        int[] trees = java.util.stream.IntStream.range(0, Layout.TREES)
+                .filter(t -> t == Layout.FIXED || roots[t] != null).toArray();
+        String[] names = new String[trees.length];
+        for (int i = 0; i < trees.length; i++) {
+            names[i] = Layout.TREE_NAMES[trees[i]];
+        }
+        m.putAll(opening.sizeBreakdown(names));
+        return new ProofSize(m);
+    }
+
+    /**
+     * The size breakdown of a proof's bytes, decoded against the key it was made for ({@link #sizeBreakdown()}).
+     *
+     * @throws IllegalArgumentException when the bytes are not a proof for this key (with the decoder's reason)
+     */
+    public static ProofSize sizeBreakdown(VerifyingKey vk, byte[] bytes) {
+        ByteReader r = new ByteReader(bytes);
+        try {
+            Header h = readHeader(r);
+            if (h.version() != VERSION) {
+                throw new IllegalArgumentException("proof format version " + h.version() + ", expected " + VERSION);
+            }
+            Layout lay = vk.layout();
+            return readBody(r, h, lay, lay.pcs(null), vk.fixedRoot()).sizeBreakdown();
+        } catch (Malformed m) {
+            throw new IllegalArgumentException("not a proof for this key: " + m.getMessage(), m);
+        }
+    }
+
     /** Size of the serialized proof in bytes. */
     public int sizeBytes() {
         return toBytes().length;

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every byte of a real proof is bound: a proof of a small random circuit at the standard preset
- * ({@link ProofParameters#standard()}: 42 queries, grinding, zero knowledge, at its minimum trace of 2^9 rows) is
- * verified with one byte flipped, for every byte position (73,352 of them; 91 s on two cores shared with other
+ * ({@link ProofParameters#standard()}: 28 queries, grinding, zero knowledge, at its minimum trace, 2^7 rows) is
+ * verified with one byte flipped, for every byte position (73,352 of them at 2^9 rows and 42 queries; 91 s on two cores shared with other
  * builds). Each flip must be a typed rejection: never accepted, never an exception, never
  * {@link VerifyError.InternalFailure}. The flipped bit cycles with the position so every bit lane is hit. Runs on the
  * common pool (both cores here). {@code -Dzkscope.quickTamper=true} flips a selection instead: every byte of every

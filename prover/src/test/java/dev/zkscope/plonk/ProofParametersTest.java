@@ -13,7 +13,7 @@ class ProofParametersTest {
             assertThat(p.isInsecure()).isFalse();
             assertThat(p.zeroKnowledge()).isTrue();
         }
-        assertThat(ProofParameters.standard().conjecturedSecurityBits()).isEqualTo(42 * 2 + 16);
+        assertThat(ProofParameters.standard().conjecturedSecurityBits()).isEqualTo(28 * 3 + 16);
         assertThat(ProofParameters.high().conjecturedSecurityBits()).isEqualTo(38 * 3 + 16);
     }
 
