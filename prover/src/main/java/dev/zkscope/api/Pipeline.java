@@ -375,6 +375,11 @@ public final class Pipeline {
         }
 
         @Override
+        public boolean cancelRequested() {
+            return cancelled.getAsBoolean() || delegate.cancelRequested();
+        }
+
+        @Override
         public void phaseFinished(String phase, long n, long usedHeapBytes) {
             record(phase, n);
             delegate.phaseFinished(phase, n, usedHeapBytes);

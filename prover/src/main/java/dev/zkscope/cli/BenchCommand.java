@@ -58,6 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--phases", description = "also print predicted beside measured time per prover phase")
     boolean phases;
 
+    @Option(names = "--synthetic", paramLabel = "K", split = ",",
+            description = "instead of models, prove the synthetic 16-column circuit at 2^K rows (e.g. --synthetic 16,18): "
+                    + "one proof per size, with its peak heap and bytes per trace cell")
+    List<Integer> synthetic = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -69,6 +74,9 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProofParameters params = ProveCommand.preset(preset).withZeroKnowledge(!noZk);
+        if (!synthetic.isEmpty()) {
+            return SyntheticBench.run(o, params, synthetic);
+        }
         List<Path> files = resolve();
         if (CostModel.cached() == null) {
             err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");

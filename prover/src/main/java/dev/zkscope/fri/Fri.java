@@ -61,6 +61,15 @@ public final class Fri {
      * folding challenge from the transcript; the final polynomial (2^logFinalLen coefficients) is absorbed too.
      */
     public static Committed commit(long[] re, long[] im, long shift, int[] rounds, int logFinalLen, Transcript tr) {
+        return commit(re, im, shift, rounds, logFinalLen, tr, depth -> 0);
+    }
+
+    /**
+     * As {@link #commit(long[], long[], long, int[], int, Transcript)}, each layer's tree keeping its digests from
+     * level {@code lowLevel(depth)} up (the layers' values are kept, so the leaves below are hashed again on demand).
+     */
+    public static Committed commit(long[] re, long[] im, long shift, int[] rounds, int logFinalLen, Transcript tr,
+                                   java.util.function.IntUnaryOperator lowLevel) {
         int nr = rounds.length;
         MerkleTree[] trees = new MerkleTree[nr];
         long[][] res = new long[nr][];
@@ -80,7 +89,7 @@ public final class Fri {
                     buf[2 * t] = fr[leaf + t * m];
                     buf[2 * t + 1] = fi[leaf + t * m];
                 }
-            }, null);
+            }, null, lowLevel.applyAsInt(Integer.numberOfTrailingZeros(m)));
             res[r] = cr;
             ims[r] = ci;
             tr.absorb(trees[r].root());

@@ -13,10 +13,18 @@ import java.util.stream.IntStream;
  * bytes when zero knowledge is on (so the root reveals nothing of unopened rows, which an adversary could otherwise
  * test guesses against) and empty otherwise. Nodes are H(0x01 || left || right).
  *
- * <p>Digests are kept level by level in flat byte arrays: level 0 holds the leaf digests, the last level the root.
+ * <p>Memory: digests are kept level by level in flat byte arrays, but only from level {@code low} up (level 0 holds
+ * the leaf digests, the last level the root): the 2^low leaves under a kept node are hashed again, from the rows the
+ * {@link LeafWriter} gives, when a path through them is asked for. A tree over 2^k rows then keeps 2^(k+1-low)
+ * digests instead of 2^(k+1) (at low = 4, 4 bytes per leaf instead of 64), for 2^low leaf hashes per opened path.
+ * The salts are not stored either: salt_i = AES_key(i) for a random 128-bit key ({@link Salts}), a pseudorandom
+ * function of the index, so an opened leaf's salt says nothing of the others'.
  */
 public final class MerkleTree {
     public static final int SALT_BYTES = 16;
+
+    /** The levels below this one are not stored by default: 2^4 leaves are hashed again per opened path. */
+    public static final int DEFAULT_LOW = 4;
 
     /** Writes the field elements of one leaf into buf (length = leaf width). */
     @FunctionalInterface
@@ -24,18 +32,23 @@ public final class MerkleTree {
         void write(int leaf, long[] buf);
     }
 
+    /** levels[l] for l &gt;= low; null below. */
     private final byte[][] levels;
+    private final int low;
     private final int leafWidth;
-    private final byte[] salts;
+    private final LeafWriter writer;
+    private final Salts salts;
 
-    private MerkleTree(byte[][] levels, int leafWidth, byte[] salts) {
+    private MerkleTree(byte[][] levels, int low, int leafWidth, LeafWriter writer, Salts salts) {
         this.levels = levels;
+        this.low = low;
         this.leafWidth = leafWidth;
+        this.writer = writer;
         this.salts = salts;
     }
 
     /**
-     * Builds the tree.
+     * Builds the tree, keeping every level.
      *
      * @param numLeaves a power of two
      * @param leafWidth field elements per leaf
@@ -43,31 +56,42 @@ public final class MerkleTree {
      * @param salts     numLeaves * SALT_BYTES bytes, or null for unsalted leaves
      */
     public static MerkleTree build(int numLeaves, int leafWidth, LeafWriter writer, byte[] salts) {
+        return build(numLeaves, leafWidth, writer, salts == null ? null : Salts.of(salts), 0);
+    }
+
+    /**
+     * Builds the tree keeping the levels from {@code low} up (capped at the depth); the writer is kept to hash the
+     * leaves below a kept node again when a path is asked for, so what it reads must outlive the tree.
+     *
+     * @param salts the leaves' salts, or null for unsalted leaves
+     */
+    public static MerkleTree build(int numLeaves, int leafWidth, LeafWriter writer, Salts salts, int low) {
         if (Integer.bitCount(numLeaves) != 1) {
             throw new IllegalArgumentException("leaf count must be a power of two, got " + numLeaves);
         }
         int depth = Integer.numberOfTrailingZeros(numLeaves);
+        int lo = Math.max(0, Math.min(low, depth));
         byte[][] levels = new byte[depth + 1][];
-        levels[0] = new byte[numLeaves * Hashing.DIGEST_BYTES];
-        int chunk = Math.max(1, Math.min(numLeaves, 1024));
+        int sub = 1 << lo;
+        byte[] kept = new byte[(numLeaves >>> lo) * Hashing.DIGEST_BYTES];
+        int chunk = Math.max(sub, Math.min(numLeaves, 1024));
         IntStream.range(0, numLeaves / chunk).parallel().forEach(c -> {
             long[] buf = new long[leafWidth];
             byte[] bytes = new byte[leafWidth * 8];
+            byte[] digests = new byte[sub * Hashing.DIGEST_BYTES];
             MessageDigest d = Hashing.digest();
-            for (int i = c * chunk; i < (c + 1) * chunk; i++) {
-                writer.write(i, buf);
-                for (int k = 0; k < leafWidth; k++) {
-                    Hashing.putLong(bytes, 8 * k, buf[k]);
+            byte[] chunkSalts = salts == null ? null : salts.range(c * chunk, chunk);
+            for (int s0 = c * chunk; s0 < (c + 1) * chunk; s0 += sub) {
+                for (int i = 0; i < sub; i++) {
+                    hashLeaf(d, writer, s0 + i, buf, bytes, chunkSalts, (s0 - c * chunk + i) * SALT_BYTES, digests,
+                            i * Hashing.DIGEST_BYTES);
                 }
-                d.update(Hashing.LEAF_TAG);
-                if (salts != null) {
-                    d.update(salts, i * SALT_BYTES, SALT_BYTES);
-                }
-                d.update(bytes);
-                finish(d, levels[0], i * Hashing.DIGEST_BYTES);
+                hashUp(d, digests, sub);
+                System.arraycopy(digests, 0, kept, (s0 >>> lo) * Hashing.DIGEST_BYTES, Hashing.DIGEST_BYTES);
             }
         });
-        for (int l = 1; l <= depth; l++) {
+        levels[lo] = kept;
+        for (int l = lo + 1; l <= depth; l++) {
             byte[] below = levels[l - 1];
             int count = numLeaves >>> l;
             byte[] level = new byte[count * Hashing.DIGEST_BYTES];
@@ -82,7 +106,98 @@ public final class MerkleTree {
             });
             levels[l] = level;
         }
-        return new MerkleTree(levels, leafWidth, salts);
+        return new MerkleTree(levels, lo, leafWidth, writer, salts);
+    }
+
+    /**
+     * Builds the tree over given leaf digests (32 bytes per leaf, H(0x00 || salt || row) as {@link #leafDigest} makes
+     * them), keeping the levels from {@code low} up; its paths need the rows given ({@link #path(int, int, LeafWriter)}).
+     */
+    public static MerkleTree fromLeafDigests(byte[] leafDigests, int leafWidth, Salts salts, int low) {
+        int numLeaves = leafDigests.length / Hashing.DIGEST_BYTES;
+        if (Integer.bitCount(numLeaves) != 1 || leafDigests.length % Hashing.DIGEST_BYTES != 0) {
+            throw new IllegalArgumentException("leaf count must be a power of two, got " + numLeaves);
+        }
+        int depth = Integer.numberOfTrailingZeros(numLeaves);
+        int lo = Math.max(0, Math.min(low, depth));
+        byte[][] levels = new byte[depth + 1][];
+        byte[] below = leafDigests;
+        for (int l = 1; l <= depth; l++) {
+            byte[] from = below;
+            int count = numLeaves >>> l;
+            byte[] level = new byte[count * Hashing.DIGEST_BYTES];
+            int ch = Math.max(1, Math.min(count, 1024));
+            IntStream.range(0, count / ch).parallel().forEach(c -> {
+                MessageDigest d = Hashing.digest();
+                for (int i = c * ch; i < (c + 1) * ch; i++) {
+                    d.update(Hashing.NODE_TAG);
+                    d.update(from, 2 * i * Hashing.DIGEST_BYTES, 2 * Hashing.DIGEST_BYTES);
+                    finish(d, level, i * Hashing.DIGEST_BYTES);
+                }
+            });
+            if (l - 1 >= lo) {
+                levels[l - 1] = from;
+            }
+            below = level;
+        }
+        levels[depth] = below;
+        return new MerkleTree(levels, lo, leafWidth, null, salts);
+    }
+
+    /** H(0x00 || salt || row) into out[off..]; the salt read from saltBytes at saltOff, none when saltBytes is null. */
+    public static void leafDigest(long[] row, byte[] saltBytes, int saltOff, byte[] out, int off) {
+        MessageDigest d = Hashing.digest();
+        byte[] bytes = ROW_BYTES.get();
+        if (bytes.length < row.length * 8) {
+            bytes = new byte[row.length * 8];
+            ROW_BYTES.set(bytes);
+        }
+        for (int k = 0; k < row.length; k++) {
+            Hashing.putLong(bytes, 8 * k, row[k]);
+        }
+        d.update(Hashing.LEAF_TAG);
+        if (saltBytes != null) {
+            d.update(saltBytes, saltOff, SALT_BYTES);
+        }
+        d.update(bytes, 0, row.length * 8);
+        finish(d, out, off);
+    }
+
+    private static final ThreadLocal<byte[]> ROW_BYTES = ThreadLocal.withInitial(() -> new byte[0]);
+
+    /** Digest of leaf i into out[off..]: H(0x00 || salt || row); salt read from saltBytes at saltOff (or none). */
+    private static void hashLeaf(MessageDigest d, LeafWriter writer, int leaf, long[] buf, byte[] bytes, byte[] saltBytes,
+                                 int saltOff, byte[] out, int off) {
+        writer.write(leaf, buf);
+        for (int k = 0; k < buf.length; k++) {
+            Hashing.putLong(bytes, 8 * k, buf[k]);
+        }
+        d.update(Hashing.LEAF_TAG);
+        if (saltBytes != null) {
+            d.update(saltBytes, saltOff, SALT_BYTES);
+        }
+        d.update(bytes);
+        finish(d, out, off);
+    }
+
+    /** Hashes count (a power of two) digests in place up to one, left in digests[0..32). */
+    private static void hashUp(MessageDigest d, byte[] digests, int count) {
+        for (int c = count; c > 1; c >>= 1) {
+            for (int i = 0; i < c / 2; i++) {
+                d.update(Hashing.NODE_TAG);
+                d.update(digests, 2 * i * Hashing.DIGEST_BYTES, 2 * Hashing.DIGEST_BYTES);
+                finish(d, digests, i * Hashing.DIGEST_BYTES);
+            }
+        }
+    }
+
+    /** Bytes of digests this tree holds (the levels from {@code low} up). */
+    public long storedBytes() {
+        long b = 0;
+        for (byte[] l : levels) {
+            b += l == null ? 0 : l.length;
+        }
+        return b;
     }
 
     private static void finish(MessageDigest d, byte[] out, int off) {
@@ -107,7 +222,7 @@ public final class MerkleTree {
 
     /** The salt of a leaf (empty when unsalted). */
     public byte[] salt(int leaf) {
-        return salts == null ? new byte[0] : Arrays.copyOfRange(salts, leaf * SALT_BYTES, (leaf + 1) * SALT_BYTES);
+        return salts == null ? new byte[0] : salts.range(leaf, 1);
     }
 
     /** The sibling digests from the leaf level up to just below the root. */
@@ -124,6 +239,9 @@ public final class MerkleTree {
         if (height < 0 || height > depth()) {
             throw new IllegalArgumentException("cap height " + height + " of a tree of depth " + depth());
         }
+        if (depth() - height < low) {
+            throw new IllegalArgumentException("cap height " + height + " reaches below the stored levels (from " + low + ")");
+        }
         byte[] level = levels[depth() - height];
         byte[][] out = new byte[1 << height][];
         for (int i = 0; i < out.length; i++) {
@@ -134,9 +252,45 @@ public final class MerkleTree {
 
     /** The sibling digests from the leaf level up to just below the cap of the given height. */
     public byte[][] path(int leaf, int capHeight) {
+        if (writer == null && low > 0) {
+            throw new IllegalStateException("this tree keeps no rows: give them (path(leaf, capHeight, rows))");
+        }
+        return path(leaf, capHeight, writer);
+    }
+
+    /**
+     * As {@link #path(int, int)}, reading the rows of the leaves below the stored levels from {@code rows} (which must
+     * give the rows the tree was built from, at least for the 2^low leaves around {@code leaf}).
+     */
+    public byte[][] path(int leaf, int capHeight, LeafWriter rows) {
         byte[][] p = new byte[depth() - capHeight][];
         int idx = leaf;
-        for (int l = 0; l < p.length; l++) {
+        int l = 0;
+        if (low > 0 && p.length > 0) {
+            int sub = 1 << low;
+            int s0 = leaf & ~(sub - 1);
+            byte[] digests = new byte[sub * Hashing.DIGEST_BYTES];
+            long[] buf = new long[leafWidth];
+            byte[] bytes = new byte[leafWidth * 8];
+            MessageDigest d = Hashing.digest();
+            byte[] subSalts = salts == null ? null : salts.range(s0, sub);
+            for (int i = 0; i < sub; i++) {
+                hashLeaf(d, rows, s0 + i, buf, bytes, subSalts, i * SALT_BYTES, digests, i * Hashing.DIGEST_BYTES);
+            }
+            int local = leaf - s0;
+            for (int c = sub; c > 1 && l < p.length; c >>= 1, l++) {
+                int sib = local ^ 1;
+                p[l] = Arrays.copyOfRange(digests, sib * Hashing.DIGEST_BYTES, (sib + 1) * Hashing.DIGEST_BYTES);
+                for (int i = 0; i < c / 2; i++) {
+                    d.update(Hashing.NODE_TAG);
+                    d.update(digests, 2 * i * Hashing.DIGEST_BYTES, 2 * Hashing.DIGEST_BYTES);
+                    finish(d, digests, i * Hashing.DIGEST_BYTES);
+                }
+                local >>>= 1;
+                idx >>>= 1;
+            }
+        }
+        for (; l < p.length; l++) {
             int sib = idx ^ 1;
             p[l] = Arrays.copyOfRange(levels[l], sib * Hashing.DIGEST_BYTES, (sib + 1) * Hashing.DIGEST_BYTES);
             idx >>>= 1;

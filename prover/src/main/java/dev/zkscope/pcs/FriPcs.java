@@ -38,17 +38,46 @@ final class FriPcs implements Pcs {
     private final int n;
     private final int bigN;
 
-    /** randomness: the source of leaf salts, required for commitments while proving when the config is hiding. */
-    FriPcs(FriConfig cfg, IntFunction<byte[]> randomness) {
-        this.cfg = cfg;
-        this.randomness = randomness;
-        this.n = 1 << cfg.logN();
-        this.bigN = 1 << cfg.logLde();
+    private final dev.zkscope.poly.Cancel cancel;
+
+    /**
+     * randomness: the source of leaf salts, required for commitments while proving when the config is hiding; cancel:
+     * polled inside every NTT and between columns (a cancelled call throws CancellationException).
+     */
+    FriPcs(FriConfig cfg, IntFunction<byte[]> randomness, dev.zkscope.poly.Cancel cancel) {
+        this(cfg, randomness, cancel, defaultLdeCacheBytes());
     }
 
-    /** A committed batch: coefficients, extension and tree. */
-    private static final class Data implements ProverData {
+    /** ldeCacheBytes: a batch whose extension takes at most this many bytes keeps it; larger ones recompute it. */
+    FriPcs(FriConfig cfg, IntFunction<byte[]> randomness, dev.zkscope.poly.Cancel cancel, long ldeCacheBytes) {
+        this.cfg = cfg;
+        this.randomness = randomness;
+        this.cancel = cancel;
+        this.n = 1 << cfg.logN();
+        this.bigN = 1 << cfg.logLde();
+        this.ldeCacheBytes = ldeCacheBytes;
+    }
+
+    private final long ldeCacheBytes;
+
+    /**
+     * The largest extension a batch keeps: {@code -Dzkscope.ldeCacheBytes}, else an eighth of the maximum heap (a
+     * proof holds five batches and works beside them).
+     */
+    static long defaultLdeCacheBytes() {
+        return Long.getLong("zkscope.ldeCacheBytes", Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    /**
+     * A committed batch: coefficients, tree, and the extension when it is small enough to keep. Otherwise the
+     * extension is recomputed coset by coset where it is read ({@link #coset}): the extension domain
+     * g &lt;omega_N&gt; is the union of the 2^logBlowup cosets g omega_N^j &lt;omega_n&gt;, each an NTT of n points, so a
+     * reader that goes coset by coset holds n values per column instead of N (the memory of a proof then grows with
+     * the trace, not with the extension).
+     */
+    private final class Data implements ProverData {
         final long[][] coeffs;
+        /** The extension, or null when it is recomputed. */
         final long[][] lde;
         final MerkleTree tree;
         final Commitment commitment;
@@ -57,12 +86,76 @@ final class FriPcs implements Pcs {
             this.coeffs = coeffs;
             this.lde = lde;
             this.tree = tree;
-            this.commitment = new Commitment(tree.root(), lde.length, preprocessed);
+            this.commitment = new Commitment(tree.root(), coeffs.length, preprocessed);
         }
 
         @Override public Commitment commitment() { return commitment; }
         @Override public long[] coeffs(int c) { return coeffs[c]; }
-        @Override public long[] lde(int c) { return lde[c]; }
+
+        @Override
+        public long[] lde(int c) {
+            return lde != null ? lde[c] : Ntt.lde(new Coeffs(coeffs[c]), cfg.logBlowup(), FriConfig.SHIFT, cancel).v();
+        }
+
+        @Override
+        public long[] coset(int c, int j) {
+            if (lde != null) {
+                return strided(lde[c], j, 1 << cfg.logBlowup(), n);
+            }
+            return cosetValues(coeffs[c], j);
+        }
+
+        /** The rows of the given leaves (extension indices), from the kept extension or recomputed coset by coset. */
+        java.util.Map<Integer, long[]> rows(int[] leaves) {
+            java.util.Map<Integer, long[]> out = new java.util.HashMap<>();
+            int w = coeffs.length;
+            for (int leaf : leaves) {
+                out.computeIfAbsent(leaf, k -> new long[w]);
+            }
+            if (lde != null) {
+                for (java.util.Map.Entry<Integer, long[]> e : out.entrySet()) {
+                    for (int c = 0; c < w; c++) {
+                        e.getValue()[c] = lde[c][e.getKey()];
+                    }
+                }
+                return out;
+            }
+            int b = 1 << cfg.logBlowup();
+            for (int j = 0; j < b; j++) {
+                java.util.List<Integer> here = new java.util.ArrayList<>();
+                for (int leaf : out.keySet()) {
+                    if ((leaf & (b - 1)) == j) {
+                        here.add(leaf);
+                    }
+                }
+                if (here.isEmpty()) {
+                    continue;
+                }
+                int jj = j;
+                IntStream.range(0, w).parallel().forEach(c -> {
+                    long[] v = cosetValues(coeffs[c], jj);
+                    for (int leaf : here) {
+                        out.get(leaf)[c] = v[leaf >>> cfg.logBlowup()];
+                    }
+                });
+            }
+            return out;
+        }
+    }
+
+    /** v[t] = src[j + b t], t &lt; count. */
+    private static long[] strided(long[] src, int j, int b, int count) {
+        long[] out = new long[count];
+        for (int t = 0; t < count; t++) {
+            out[t] = src[j + b * t];
+        }
+        return out;
+    }
+
+    /** The values of a column (coefficients) on the coset g omega_N^j &lt;omega_n&gt;: extension indices j + 2^logBlowup t. */
+    private long[] cosetValues(long[] coeffs, int j) {
+        long s = mul(FriConfig.SHIFT, Goldilocks.pow(Goldilocks.rootOfUnity(cfg.logLde()), j));
+        return Ntt.lde(new Coeffs(coeffs), 0, s, cancel).v();
     }
 
     private static Data data(ProverData b) {
@@ -70,6 +163,11 @@ final class FriPcs implements Pcs {
             throw new IllegalArgumentException("a batch committed by another scheme: " + b);
         }
         return d;
+    }
+
+    /** The lowest level a tree of the given depth keeps: at most {@link MerkleTree#DEFAULT_LOW}, never above its cap. */
+    private int lowLevel(int depth) {
+        return Math.max(0, Math.min(MerkleTree.DEFAULT_LOW, depth - cfg.capHeight(depth)));
     }
 
     static int saltBytes(FriConfig cfg, boolean preprocessed) {
@@ -96,7 +194,7 @@ final class FriPcs implements Pcs {
                 throw new IllegalArgumentException("a column must hold its " + n + " values on the trace domain");
             }
         }
-        IntStream.range(0, columns.length).parallel().forEach(c -> cf[c] = Ntt.interpolate(columns[c]).c());
+        IntStream.range(0, columns.length).parallel().forEach(c -> cf[c] = Ntt.interpolate(columns[c], cancel).c());
         return commitCoeffs(cf, preprocessed);
     }
 
@@ -114,20 +212,62 @@ final class FriPcs implements Pcs {
     }
 
     private ProverData commitCoeffs(long[][] cf, boolean preprocessed) {
+        if ((long) cf.length * bigN * 8 > ldeCacheBytes) {
+            return commitStreamed(cf, preprocessed);
+        }
         long[][] ev = new long[cf.length][];
         IntStream.range(0, cf.length).parallel().forEach(c ->
-                ev[c] = Ntt.lde(new Coeffs(cf[c]), cfg.logBlowup(), FriConfig.SHIFT).v());
+                ev[c] = Ntt.lde(new Coeffs(cf[c]), cfg.logBlowup(), FriConfig.SHIFT, cancel).v());
         int saltLen = saltBytes(cfg, preprocessed);
         if (saltLen > 0 && randomness == null) {
             throw new IllegalStateException("a hiding commitment needs randomness for its salts");
         }
-        byte[] salts = saltLen == 0 ? null : randomness.apply(bigN * saltLen);
+        dev.zkscope.merkle.Salts salts = saltLen == 0 ? null : dev.zkscope.merkle.Salts.fromKey(randomness.apply(16));
         MerkleTree tree = MerkleTree.build(bigN, ev.length, (leaf, buf) -> {
             for (int k = 0; k < buf.length; k++) {
                 buf[k] = ev[k][leaf];
             }
-        }, salts);
+        }, salts, lowLevel(cfg.logLde()));
         return new Data(cf, ev, tree, preprocessed);
+    }
+
+    /**
+     * Commits without keeping the extension: coset by coset, the batch's values on g omega_N^j &lt;omega_n&gt; are computed
+     * and their rows (extension indices j + 2^logBlowup t) hashed into the leaf level, which the tree then hashes up
+     * and drops below its lowest kept level.
+     */
+    private ProverData commitStreamed(long[][] cf, boolean preprocessed) {
+        if (cfg.logLde() + 5 > 30) {
+            throw new IllegalArgumentException("an extension of 2^" + cfg.logLde() + " points is too large to commit");
+        }
+        int saltLen = saltBytes(cfg, preprocessed);
+        if (saltLen > 0 && randomness == null) {
+            throw new IllegalStateException("a hiding commitment needs randomness for its salts");
+        }
+        dev.zkscope.merkle.Salts salts = saltLen == 0 ? null : dev.zkscope.merkle.Salts.fromKey(randomness.apply(16));
+        int w = cf.length;
+        int b = 1 << cfg.logBlowup();
+        byte[] leafDigests = new byte[bigN * dev.zkscope.hash.Hashing.DIGEST_BYTES];
+        for (int j = 0; j < b; j++) {
+            long[][] cv = new long[w][];
+            int jj = j;
+            IntStream.range(0, w).parallel().forEach(c -> cv[c] = cosetValues(cf[c], jj));
+            cancel.check("a commitment");
+            int chunk = Math.min(n, 1024);
+            IntStream.range(0, n / chunk).parallel().forEach(k -> {
+                long[] row = new long[w];
+                byte[] chunkSalts = salts == null ? null : salts.strided(jj + b * k * chunk, b, chunk);
+                for (int t = k * chunk; t < (k + 1) * chunk; t++) {
+                    for (int c = 0; c < w; c++) {
+                        row[c] = cv[c][t];
+                    }
+                    MerkleTree.leafDigest(row, chunkSalts, (t - k * chunk) * FriConfig.SALT_BYTES, leafDigests,
+                            (jj + b * t) * dev.zkscope.hash.Hashing.DIGEST_BYTES);
+                }
+            });
+        }
+        MerkleTree tree = MerkleTree.fromLeafDigests(leafDigests, w, salts, lowLevel(cfg.logLde()));
+        return new Data(cf, null, tree, preprocessed);
     }
 
     // ---- opening ----
@@ -251,32 +391,40 @@ final class FriPcs implements Pcs {
         int[] masks = Pcs.pointMasks(columns, total);
         Fp2[] ap = absorbValues(tr, values, total);
         Fp2[] claims = combinedClaims(values, columns, ap);
-        long[][] all = new long[total][];
-        int gi = 0;
-        for (ProverData b : batches) {
-            for (int c = 0; c < b.width(); c++) {
-                all[gi++] = b.lde(c);
-            }
-        }
         long[] fr = new long[bigN];
         long[] fi = new long[bigN];
-        deepQuotient(all, masks, ap, points, claims, fr, fi);
+        deepQuotient(batches, total, masks, ap, points, claims, fr, fi);
         int[] rounds = cfg.rounds();
-        Fri.Committed fc = Fri.commit(fr, fi, FriConfig.SHIFT, rounds, cfg.logFinalLen(), tr);
+        Fri.Committed fc = Fri.commit(fr, fi, FriConfig.SHIFT, rounds, cfg.logFinalLen(), tr, this::lowLevel);
         long nonce = tr.grind(cfg.grindingBits());
         int hb = cfg.capHeight(cfg.logLde());
         int[] depths = OpeningProof.friDepths(cfg);
         OpeningProof.Query[] qs = new OpeningProof.Query[cfg.numQueries()];
+        int[] indices = new int[qs.length];
         for (int q = 0; q < qs.length; q++) {
-            int idx = tr.challengeIndex(cfg.logLde());
+            indices[q] = tr.challengeIndex(cfg.logLde());
+        }
+        // The rows each batch opens: the queried ones and, for the tree's levels it does not keep, their neighbours.
+        int low = lowLevel(cfg.logLde());
+        int[] needed = new int[qs.length << low];
+        for (int q = 0; q < qs.length; q++) {
+            int s0 = indices[q] & -(1 << low);
+            for (int i = 0; i < 1 << low; i++) {
+                needed[(q << low) + i] = s0 + i;
+            }
+        }
+        java.util.List<java.util.Map<Integer, long[]>> rows = new java.util.ArrayList<>();
+        for (ProverData b : batches) {
+            rows.add(data(b).rows(needed));
+        }
+        for (int q = 0; q < qs.length; q++) {
+            int idx = indices[q];
             OpeningProof.BatchOpening[] bo = new OpeningProof.BatchOpening[batches.size()];
             for (int b = 0; b < bo.length; b++) {
                 Data d = data(batches.get(b));
-                long[] row = new long[d.lde.length];
-                for (int c = 0; c < row.length; c++) {
-                    row[c] = d.lde[c][idx];
-                }
-                bo[b] = new OpeningProof.BatchOpening(row, d.tree.salt(idx), d.tree.path(idx, hb));
+                java.util.Map<Integer, long[]> rb = rows.get(b);
+                MerkleTree.LeafWriter writer = (leaf, buf) -> System.arraycopy(rb.get(leaf), 0, buf, 0, buf.length);
+                bo[b] = new OpeningProof.BatchOpening(rb.get(idx).clone(), d.tree.salt(idx), d.tree.path(idx, hb, writer));
             }
             long[][] leaves = new long[rounds.length][];
             byte[][][] fpaths = new byte[rounds.length][][];
@@ -312,92 +460,114 @@ final class FriPcs implements Pcs {
      * loop runs over every column of every batch at every point of the extension, so each column is added once, into
      * the sum of the columns that share its set of points, and A_p adds up the few sums whose set holds p.
      */
-    private void deepQuotient(long[][] all, int[] masks, Fp2[] ap, Fp2[] points, Fp2[] claims, long[] fr, long[] fi) {
-        int total = all.length;
+    private void deepQuotient(List<ProverData> batches, int total, int[] masks, Fp2[] ap, Fp2[] points, Fp2[] claims,
+                              long[] fr, long[] fi) {
         int k = points.length;
         int numMasks = 1 << k;
         boolean[] used = new boolean[numMasks];
         for (int m : masks) {
             used[m] = true;
         }
-        long omega = Goldilocks.rootOfUnity(cfg.logLde());
-        int block = Math.min(bigN, 1 << 10);
-        IntStream.range(0, bigN / block).parallel().forEach(b -> {
-            int from = b * block;
-            long[][] sr = new long[numMasks][];
-            long[][] si = new long[numMasks][];
+        int logB = cfg.logBlowup();
+        int b = 1 << logB;
+        long omegaN = Goldilocks.rootOfUnity(cfg.logLde());
+        long omegaSmall = Goldilocks.rootOfUnity(cfg.logN());
+        long[][] sr = new long[numMasks][];
+        long[][] si = new long[numMasks][];
+        for (int m = 0; m < numMasks; m++) {
+            if (used[m]) {
+                sr[m] = new long[n];
+                si[m] = new long[n];
+            }
+        }
+        int block = Math.min(n, 1 << 10);
+        // Coset by coset (extension indices j + b t): the sums of the columns sharing a set of points, then F.
+        for (int j = 0; j < b; j++) {
+            cancel.check("the DEEP quotient");
             for (int m = 0; m < numMasks; m++) {
                 if (used[m]) {
-                    sr[m] = new long[block];
-                    si[m] = new long[block];
+                    java.util.Arrays.fill(sr[m], 0);
+                    java.util.Arrays.fill(si[m], 0);
                 }
             }
-            for (int c = 0; c < total; c++) {
-                long a0 = ap[c].c0();
-                long a1 = ap[c].c1();
-                long[] col = all[c];
-                long[] r = sr[masks[c]];
-                long[] m = si[masks[c]];
+            int g = 0;
+            for (ProverData bd : batches) {
+                for (int c = 0; c < bd.width(); c++, g++) {
+                    long[] col = bd.coset(c, j);
+                    long a0 = ap[g].c0();
+                    long a1 = ap[g].c1();
+                    long[] r = sr[masks[g]];
+                    long[] im = si[masks[g]];
+                    IntStream.range(0, n / block).parallel().forEach(blk -> {
+                        for (int t = blk * block; t < (blk + 1) * block; t++) {
+                            long v = col[t];
+                            r[t] = add(r[t], mul(a0, v));
+                            im[t] = add(im[t], mul(a1, v));
+                        }
+                    });
+                }
+            }
+            long cosetShift = mul(FriConfig.SHIFT, Goldilocks.pow(omegaN, j));
+            int jj = j;
+            IntStream.range(0, n / block).parallel().forEach(blk -> {
+                int from = blk * block;
+                long[] xs = new long[block];
+                long x = mul(cosetShift, Goldilocks.pow(omegaSmall, from));
                 for (int i = 0; i < block; i++) {
-                    long v = col[from + i];
-                    r[i] = add(r[i], mul(a0, v));
-                    m[i] = add(m[i], mul(a1, v));
+                    xs[i] = x;
+                    x = mul(x, omegaSmall);
                 }
-            }
-            long[] xs = new long[block];
-            long x = mul(FriConfig.SHIFT, Goldilocks.pow(omega, from));
-            for (int i = 0; i < block; i++) {
-                xs[i] = x;
-                x = mul(x, omega);
-            }
-            long[] accR = new long[block];
-            long[] accI = new long[block];
-            long[] norm = new long[block];
-            long[] pr = new long[block];
-            long[] pi = new long[block];
-            for (int p = 0; p < k; p++) {
-                java.util.Arrays.fill(pr, 0);
-                java.util.Arrays.fill(pi, 0);
-                for (int m = 0; m < numMasks; m++) {
-                    if (used[m] && (m >>> p & 1) != 0) {
-                        long[] r = sr[m];
-                        long[] im = si[m];
-                        for (int i = 0; i < block; i++) {
-                            pr[i] = add(pr[i], r[i]);
-                            pi[i] = add(pi[i], im[i]);
+                long[] accR = new long[block];
+                long[] accI = new long[block];
+                long[] norm = new long[block];
+                long[] pr = new long[block];
+                long[] pi = new long[block];
+                for (int p = 0; p < k; p++) {
+                    java.util.Arrays.fill(pr, 0);
+                    java.util.Arrays.fill(pi, 0);
+                    for (int m = 0; m < numMasks; m++) {
+                        if (used[m] && (m >>> p & 1) != 0) {
+                            long[] r = sr[m];
+                            long[] im = si[m];
+                            for (int i = 0; i < block; i++) {
+                                pr[i] = add(pr[i], r[from + i]);
+                                pi[i] = add(pi[i], im[from + i]);
+                            }
+                        }
+                    }
+                    long z0 = points[p].c0();
+                    long z1 = points[p].c1();
+                    for (int i = 0; i < block; i++) {
+                        long d0 = sub(xs[i], z0);
+                        norm[i] = sub(mul(d0, d0), mul(Fp2.W, mul(z1, z1)));
+                    }
+                    long[] inv = Goldilocks.batchInverse(norm);
+                    long c0 = claims[p].c0();
+                    long c1 = claims[p].c1();
+                    long t0 = ap[p * total].c0();
+                    long t1 = ap[p * total].c1();
+                    for (int i = 0; i < block; i++) {
+                        long p0 = sub(pr[i], c0);
+                        long p1 = sub(pi[i], c1);
+                        long q0 = mul(sub(xs[i], z0), inv[i]);
+                        long q1 = mul(z1, inv[i]);
+                        long u0 = Fp2.mul0(p0, p1, q0, q1);
+                        long u1 = Fp2.mul1(p0, p1, q0, q1);
+                        if (p == 0) {
+                            accR[i] = u0;
+                            accI[i] = u1;
+                        } else {
+                            accR[i] = add(accR[i], Fp2.mul0(t0, t1, u0, u1));
+                            accI[i] = add(accI[i], Fp2.mul1(t0, t1, u0, u1));
                         }
                     }
                 }
-                long z0 = points[p].c0();
-                long z1 = points[p].c1();
                 for (int i = 0; i < block; i++) {
-                    long d0 = sub(xs[i], z0);
-                    norm[i] = sub(mul(d0, d0), mul(Fp2.W, mul(z1, z1)));
+                    fr[jj + b * (from + i)] = accR[i];
+                    fi[jj + b * (from + i)] = accI[i];
                 }
-                long[] inv = Goldilocks.batchInverse(norm);
-                long c0 = claims[p].c0();
-                long c1 = claims[p].c1();
-                long t0 = ap[p * total].c0();
-                long t1 = ap[p * total].c1();
-                for (int i = 0; i < block; i++) {
-                    long p0 = sub(pr[i], c0);
-                    long p1 = sub(pi[i], c1);
-                    long q0 = mul(sub(xs[i], z0), inv[i]);
-                    long q1 = mul(z1, inv[i]);
-                    long u0 = Fp2.mul0(p0, p1, q0, q1);
-                    long u1 = Fp2.mul1(p0, p1, q0, q1);
-                    if (p == 0) {
-                        accR[i] = u0;
-                        accI[i] = u1;
-                    } else {
-                        accR[i] = add(accR[i], Fp2.mul0(t0, t1, u0, u1));
-                        accI[i] = add(accI[i], Fp2.mul1(t0, t1, u0, u1));
-                    }
-                }
-            }
-            System.arraycopy(accR, 0, fr, from, block);
-            System.arraycopy(accI, 0, fi, from, block);
-        });
+            });
+        }
     }
 
     // ---- verification ----

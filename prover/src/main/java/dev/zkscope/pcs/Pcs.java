@@ -41,8 +41,17 @@ public interface Pcs {
         /** Column c in coefficient form (n coefficients). */
         long[] coeffs(int c);
 
-        /** Column c on the extension coset {@link #cosetShift()} * &lt;omega_(n 2^logBlowup)&gt;, natural order. */
+        /**
+         * Column c on the extension coset {@link #cosetShift()} * &lt;omega_(n 2^logBlowup)&gt;, natural order (computed
+         * afresh when the batch does not keep its extension: prefer {@link #coset}).
+         */
         long[] lde(int c);
+
+        /**
+         * Column c on the j-th coset of the trace domain inside the extension, {@link #cosetShift()} omega_N^j
+         * &lt;omega_n&gt; (N = n 2^logBlowup, j &lt; 2^logBlowup): n values, value t at extension index j + 2^logBlowup t.
+         */
+        long[] coset(int c, int j);
 
         default int width() {
             return commitment().width();
@@ -51,7 +60,12 @@ public interface Pcs {
 
     /** The FRI-based scheme of this project: Merkle trees over LDE rows, DEEP quotients, FRI. */
     static Pcs fri(FriConfig config, IntFunction<byte[]> randomness) {
-        return new FriPcs(config, randomness);
+        return new FriPcs(config, randomness, dev.zkscope.poly.Cancel.NEVER);
+    }
+
+    /** As {@link #fri(FriConfig, IntFunction)}, polling {@code cancel} inside every NTT the scheme runs. */
+    static Pcs fri(FriConfig config, IntFunction<byte[]> randomness, dev.zkscope.poly.Cancel cancel) {
+        return new FriPcs(config, randomness, cancel);
     }
 
     /** The Reed-Solomon blowup: the extension domain has n 2^logBlowup points. */

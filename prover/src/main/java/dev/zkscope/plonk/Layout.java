@@ -359,6 +359,11 @@ final class Layout {
         return Pcs.fri(friConfig(), randomness);
     }
 
+    /** As {@link #pcs(IntFunction)} for a prover that can be cancelled inside its NTTs. */
+    Pcs pcs(IntFunction<byte[]> randomness, dev.zkscope.poly.Cancel cancel) {
+        return Pcs.fri(friConfig(), randomness, cancel);
+    }
+
     /** The trees in a proof, in commitment order: every tree but the committed-columns one when that is empty. */
     int[] openedTrees() {
         return IntStream.range(0, TREES).filter(this::present).toArray();

@@ -116,7 +116,11 @@ public final class ProofSystem {
         return (long) (c + 1) * n + r;
     }
 
-    /** sigma over cell indices c * n + r: each copy class becomes one cycle; other cells are fixed points. */
+    /**
+     * sigma over cell indices c * n + r: each copy class becomes one cycle through its cells in ascending order; other
+     * cells are fixed points. On int arrays (union-find, then one ascending pass linking each cell to the next of its
+     * class): no per-cell objects, 16 bytes per cell of the equality columns.
+     */
     private static int[] copyPermutation(Circuit circuit, List<Column> eq, int n) {
         Map<Column, Integer> index = new HashMap<>();
         for (int i = 0; i < eq.size(); i++) {
@@ -134,23 +138,23 @@ public final class ProofSystem {
                 parent[Math.max(a, b)] = Math.min(a, b);
             }
         }
-        Map<Integer, List<Integer>> classes = new HashMap<>();
-        for (Copy c : circuit.copies()) {
-            for (int cell : new int[] {index.get(c.a().column()) * n + c.a().row(), index.get(c.b().column()) * n + c.b().row()}) {
-                List<Integer> cls = classes.computeIfAbsent(find(parent, cell), k -> new ArrayList<>());
-                if (!cls.contains(cell)) {
-                    cls.add(cell);
-                }
-            }
-        }
         int[] sigma = new int[size];
-        for (int i = 0; i < size; i++) {
-            sigma[i] = i;
+        int[] first = new int[size];
+        int[] last = new int[size];
+        java.util.Arrays.fill(first, -1);
+        for (int cell = 0; cell < size; cell++) {
+            int r = find(parent, cell);
+            sigma[cell] = cell;
+            if (first[r] < 0) {
+                first[r] = cell;
+            } else {
+                sigma[last[r]] = cell;
+            }
+            last[r] = cell;
         }
-        for (List<Integer> cls : classes.values()) {
-            cls.sort(null);
-            for (int k = 0; k < cls.size(); k++) {
-                sigma[cls.get(k)] = cls.get((k + 1) % cls.size());
+        for (int r = 0; r < size; r++) {
+            if (first[r] >= 0) {
+                sigma[last[r]] = first[r];
             }
         }
         return sigma;

@@ -47,12 +47,14 @@ final class Prover {
     private final long shift;
     private final Rng rng;
     private final Pcs pcs;
+    private final dev.zkscope.poly.Cancel cancel;
 
     /** The committed batch of each tree (null for an absent tree). */
     private final Pcs.ProverData[] batches = new Pcs.ProverData[Layout.TREES];
     private long[][] advice;
     private long[][] instance;
-    private long[][] instanceLde;
+    /** The instance columns in coefficient form (the quotient evaluates them coset by coset). */
+    private long[][] instanceCoeffs;
 
     Prover(ProvingKey pk, PhaseListener listener, boolean force) {
         this.pk = pk;
@@ -65,7 +67,11 @@ final class Prover {
         this.u = lay.u;
         this.logN = lay.logN;
         this.rng = params.zeroKnowledge() ? new Rng() : null;
-        this.pcs = lay.pcs(rng == null ? null : rng::bytes);
+        Thread proving = Thread.currentThread();
+        // Polled inside every NTT (from the pool's threads too): the proving thread's interrupt or the listener's
+        // request stops the proof within a phase.
+        this.cancel = () -> proving.isInterrupted() || listener.cancelRequested();
+        this.pcs = lay.pcs(rng == null ? null : rng::bytes, cancel);
         this.logB = pcs.logBlowup();
         this.bigN = n << logB;
         this.shift = pcs.cosetShift();
@@ -74,7 +80,7 @@ final class Prover {
 
     /** Runs one named phase; a proof whose thread was interrupted stops between phases (the GUI's Cancel). */
     private void phase(String name, Runnable body) {
-        if (Thread.currentThread().isInterrupted()) {
+        if (cancel.requested()) {
             throw new java.util.concurrent.CancellationException("proof cancelled before phase '" + name + "'");
         }
         listener.phaseStarted(name);
@@ -117,6 +123,9 @@ final class Prover {
                 aux[lay.quotientMask + 1] = rng.felts(n);
             }
             batches[Layout.AUX] = pcs.commit(traceValues(aux));
+            // The trace values are no longer read: the commitment holds the columns from here on.
+            advice = null;
+            Arrays.fill(aux, null);
         });
         tr.absorb(root(Layout.AUX));
         Fp2 alpha = tr.challengeExt();
@@ -175,9 +184,9 @@ final class Prover {
                 System.arraycopy(r, 0, advice[c], u, n - u);
             }
         }
-        instanceLde = new long[instance.length][];
+        instanceCoeffs = new long[instance.length][];
         IntStream.range(0, instance.length).parallel().forEach(c ->
-                instanceLde[c] = Ntt.lde(Ntt.interpolate(new Evals(instance[c], 1)), logB, shift).v());
+                instanceCoeffs[c] = Ntt.interpolate(new Evals(instance[c], 1), cancel).c());
         long[][] committed = new long[lay.widths[Layout.COMMITTED]][];
         long[][] rest = new long[lay.widths[Layout.ADVICE]][];
         for (int c = 0; c < advice.length; c++) {
@@ -349,8 +358,6 @@ final class Prover {
         int qLog = lay.qLog;
         int qn = n << qLog;
         int stride = 1 << (logB - qLog);
-        int rotStep = 1 << logB;
-        int mask = bigN - 1;
         int numGates = circuit.gates().size();
         Fp2[] ap = new Fp2[lay.numConstraints()];
         ap[0] = Fp2.ONE;
@@ -367,85 +374,104 @@ final class Prover {
             x = mul(x, wq);
         }
         long[] zhInv = Goldilocks.batchInverse(zh);
-        ExprEval.Columns cols = c -> {
-            switch (c.kind()) {
-                case FIXED: return pk.fixed.lde(c.index());
-                case ADVICE: return batches[lay.adviceTree[c.index()]].lde(lay.adviceSlot[c.index()]);
-                default: return instanceLde[c.index()];
-            }
-        };
-        Pcs.ProverData auxLde = batches[Layout.AUX];
+        Pcs.ProverData auxData = batches[Layout.AUX];
         int groups = lay.groups.size();
         int nf = lay.fractions.size();
         long[] qr = new long[qn];
         long[] qi = new long[qn];
-        int block = Math.min(qn, 1 << 10);
-        IntStream.range(0, qn / block).parallel().forEach(b -> {
-            int from = b * block;
-            long[] accR = new long[block];
-            long[] accI = new long[block];
-            long[] vals = new long[block];
-            for (int g = 0; g < numGates; g++) {
-                ExprEval.block(circuit.gates().get(g).poly(), cols, stride, rotStep, mask, from, block, vals);
-                long a0 = ap[g].c0();
-                long a1 = ap[g].c1();
+        int block = Math.min(n, 1 << 10);
+        Fp2[] alphas = Arrays.copyOfRange(ap, numGates, ap.length);
+        long omegaLde = Goldilocks.rootOfUnity(lay.logLde);
+        // The quotient domain g <omega_qn> is the union of the 2^qLog cosets g omega_qn^jq <omega_n>; coset jq is the
+        // extension's coset j = jq stride, whose values every column gives (kept or recomputed, n per column): so the
+        // constraints are evaluated one coset at a time, a rotation by one row staying inside the coset.
+        for (int jq = 0; jq < 1 << qLog; jq++) {
+            cancel.check("the quotient");
+            int j = jq * stride;
+            long[][] fixedC = new long[lay.numFixedAll][];
+            long[][] adviceC = new long[lay.numAdviceAll][];
+            long[][] instC = new long[instanceCoeffs.length][];
+            long[][] auxC = new long[lay.widths[Layout.AUX]][];
+            long cosetShift = mul(shift, Goldilocks.pow(omegaLde, j));
+            IntStream.range(0, fixedC.length).parallel().forEach(c -> fixedC[c] = pk.fixed.coset(c, j));
+            IntStream.range(0, adviceC.length).parallel().forEach(c ->
+                    adviceC[c] = batches[lay.adviceTree[c]].coset(lay.adviceSlot[c], j));
+            IntStream.range(0, instC.length).parallel().forEach(c ->
+                    instC[c] = Ntt.lde(new Coeffs(instanceCoeffs[c]), 0, cosetShift, cancel).v());
+            IntStream.range(0, auxC.length).parallel().forEach(c -> auxC[c] = auxData.coset(c, j));
+            ExprEval.Columns cols = c -> {
+                switch (c.kind()) {
+                    case FIXED: return fixedC[c.index()];
+                    case ADVICE: return adviceC[c.index()];
+                    default: return instC[c.index()];
+                }
+            };
+            long inv = zhInv[jq];
+            int jqf = jq;
+            IntStream.range(0, n / block).parallel().forEach(b -> {
+                int from = b * block;
+                long[] accR = new long[block];
+                long[] accI = new long[block];
+                long[] vals = new long[block];
+                for (int g = 0; g < numGates; g++) {
+                    ExprEval.block(circuit.gates().get(g).poly(), cols, 1, 1, n - 1, from, block, vals);
+                    long a0 = ap[g].c0();
+                    long a1 = ap[g].c1();
+                    for (int i = 0; i < block; i++) {
+                        accR[i] = add(accR[i], mul(a0, vals[i]));
+                        accI[i] = add(accI[i], mul(a1, vals[i]));
+                    }
+                }
+                long[][] nums = new long[nf][block];
+                long[][][] tuples = new long[nf][][];
+                for (int k = 0; k < nf; k++) {
+                    Layout.Fraction f = lay.fractions.get(k);
+                    ExprEval.block(f.num(), cols, 1, 1, n - 1, from, block, nums[k]);
+                    tuples[k] = new long[f.tuple().size()][block];
+                    for (int t = 0; t < f.tuple().size(); t++) {
+                        ExprEval.block(f.tuple().get(t), cols, 1, 1, n - 1, from, block, tuples[k][t]);
+                    }
+                }
+                Layout.ExtBlock[] h = new Layout.ExtBlock[groups];
+                int[] at = new int[block];
+                int[] nx = new int[block];
                 for (int i = 0; i < block; i++) {
-                    accR[i] = add(accR[i], mul(a0, vals[i]));
-                    accI[i] = add(accI[i], mul(a1, vals[i]));
+                    at[i] = from + i;
+                    nx[i] = (from + i + 1) & (n - 1);
                 }
-            }
-            long[][] nums = new long[nf][block];
-            long[][][] tuples = new long[nf][][];
-            for (int k = 0; k < nf; k++) {
-                Layout.Fraction f = lay.fractions.get(k);
-                ExprEval.block(f.num(), cols, stride, rotStep, mask, from, block, nums[k]);
-                tuples[k] = new long[f.tuple().size()][block];
-                for (int t = 0; t < f.tuple().size(); t++) {
-                    ExprEval.block(f.tuple().get(t), cols, stride, rotStep, mask, from, block, tuples[k][t]);
+                for (int g = 0; g < groups; g++) {
+                    h[g] = new Layout.ExtBlock(gather(auxC[2 * g], at), gather(auxC[2 * g + 1], at));
                 }
-            }
-            Layout.ExtBlock[] h = new Layout.ExtBlock[groups];
-            int[] at = new int[block];
-            int[] nx = new int[block];
-            for (int i = 0; i < block; i++) {
-                at[i] = ((from + i) * stride) & mask;
-                nx[i] = (at[i] + rotStep) & mask;
-            }
-            for (int g = 0; g < groups; g++) {
-                h[g] = new Layout.ExtBlock(gather(auxLde.lde(2 * g), at), gather(auxLde.lde(2 * g + 1), at));
-            }
-            Layout.ExtBlock[] numB = new Layout.ExtBlock[nf];
-            Layout.ExtBlock[][] tupB = new Layout.ExtBlock[nf][];
-            for (int k = 0; k < nf; k++) {
-                numB[k] = Layout.ExtBlock.base(nums[k]);
-                tupB[k] = new Layout.ExtBlock[tuples[k].length];
-                for (int t = 0; t < tuples[k].length; t++) {
-                    tupB[k][t] = Layout.ExtBlock.base(tuples[k][t]);
+                Layout.ExtBlock[] numB = new Layout.ExtBlock[nf];
+                Layout.ExtBlock[][] tupB = new Layout.ExtBlock[nf][];
+                for (int k = 0; k < nf; k++) {
+                    numB[k] = Layout.ExtBlock.base(nums[k]);
+                    tupB[k] = new Layout.ExtBlock[tuples[k].length];
+                    for (int t = 0; t < tuples[k].length; t++) {
+                        tupB[k][t] = Layout.ExtBlock.base(tuples[k][t]);
+                    }
                 }
-            }
-            Layout.ExtBlock zc = new Layout.ExtBlock(gather(auxLde.lde(2 * groups), at), gather(auxLde.lde(2 * groups + 1), at));
-            Layout.ExtBlock zn = new Layout.ExtBlock(gather(auxLde.lde(2 * groups), nx), gather(auxLde.lde(2 * groups + 1), nx));
-            Fp2[] alphas = Arrays.copyOfRange(ap, numGates, ap.length);
-            lay.auxConstraints(ch, block, Layout.ExtBlock.base(gather(pk.fixed.lde(lay.active), at)),
-                    Layout.ExtBlock.base(gather(pk.fixed.lde(lay.first), at)),
-                    Layout.ExtBlock.base(gather(pk.fixed.lde(lay.last), at)), zc, zn, h, numB, tupB, alphas, accR, accI);
-            for (int i = 0; i < block; i++) {
-                long inv = zhInv[(from + i) & (zh.length - 1)];
-                qr[from + i] = mul(accR[i], inv);
-                qi[from + i] = mul(accI[i], inv);
-            }
-            if (lay.quotientMask >= 0) {
-                // Q' = Q + S(omega X): the quotient rows a query opens no longer give Q(x), hence C(x).
-                long[] s0 = auxLde.lde(lay.quotientMask);
-                long[] s1 = auxLde.lde(lay.quotientMask + 1);
+                Layout.ExtBlock zc = new Layout.ExtBlock(gather(auxC[2 * groups], at), gather(auxC[2 * groups + 1], at));
+                Layout.ExtBlock zn = new Layout.ExtBlock(gather(auxC[2 * groups], nx), gather(auxC[2 * groups + 1], nx));
+                lay.auxConstraints(ch, block, Layout.ExtBlock.base(gather(fixedC[lay.active], at)),
+                        Layout.ExtBlock.base(gather(fixedC[lay.first], at)),
+                        Layout.ExtBlock.base(gather(fixedC[lay.last], at)), zc, zn, h, numB, tupB, alphas, accR, accI);
                 for (int i = 0; i < block; i++) {
-                    qr[from + i] = add(qr[from + i], s0[nx[i]]);
-                    qi[from + i] = add(qi[from + i], s1[nx[i]]);
+                    int out = jqf + ((from + i) << qLog);
+                    long vr = mul(accR[i], inv);
+                    long vi = mul(accI[i], inv);
+                    if (lay.quotientMask >= 0) {
+                        // Q' = Q + S(omega X): the quotient rows a query opens no longer give Q(x), hence C(x).
+                        vr = add(vr, auxC[lay.quotientMask][nx[i]]);
+                        vi = add(vi, auxC[lay.quotientMask + 1][nx[i]]);
+                    }
+                    qr[out] = vr;
+                    qi[out] = vi;
                 }
-            }
-        });
-        long[] cr = Ntt.interpolate(new Evals(qr, shift)).c();
-        long[] ci = Ntt.interpolate(new Evals(qi, shift)).c();
+            });
+        }
+        long[] cr = Ntt.interpolateInPlace(new Evals(qr, shift), cancel).c();
+        long[] ci = Ntt.interpolateInPlace(new Evals(qi, shift), cancel).c();
         long bound = Math.max(1L, (long) lay.maxDegree * (n - 1) - n + 1);
         if (!force) {
             for (long i = bound; i < qn; i++) {

@@ -134,6 +134,14 @@ public final class Ntt {
 
     /** In place: coefficients to evaluations on the subgroup of size a.length (a power of two), natural order. */
     public static void forward(long[] a) {
+        forward(a, Cancel.NEVER);
+    }
+
+    /**
+     * As {@link #forward(long[])}, polling {@code cancel} between cache blocks and between butterfly stages; a
+     * cancelled transform throws {@link java.util.concurrent.CancellationException} and leaves {@code a} scrambled.
+     */
+    public static void forward(long[] a, Cancel cancel) {
         int n = a.length;
         if (Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("NTT size must be a power of two, got " + n);
@@ -142,12 +150,13 @@ public final class Ntt {
             return;
         }
         int logN = Integer.numberOfTrailingZeros(n);
+        cancel.check("an NTT of 2^" + logN);
         bitReverse(a, logN);
-        stages(a, 1);
+        stages(a, 1, cancel);
     }
 
     /** The butterfly stages with half-block sizes startHalf, 2 startHalf, ... n/2, on bit-reversed input. */
-    private static void stages(long[] a, int startHalf) {
+    private static void stages(long[] a, int startHalf, Cancel cancel) {
         int n = a.length;
         int logN = Integer.numberOfTrailingZeros(n);
         long[] tw = twiddles(logN);
@@ -157,8 +166,12 @@ public final class Ntt {
         // cache (one pass over the array for the first log2(BLOCK) stages).
         // A transform small enough to run on the calling thread fits in L2 as a whole: one block.
         int block = parallel ? Math.min(n, BLOCK) : n;
+        String where = "an NTT of 2^" + logN;
         if (parallel) {
-            IntStream.range(0, n / block).parallel().forEach(c -> smallStages(a, tw, tw3, c * block, block, startHalf));
+            IntStream.range(0, n / block).parallel().forEach(c -> {
+                cancel.check(where);
+                smallStages(a, tw, tw3, c * block, block, startHalf);
+            });
         } else {
             for (int c = 0; c < n; c += block) {
                 smallStages(a, tw, tw3, c, block, startHalf);
@@ -166,6 +179,7 @@ public final class Ntt {
         }
         int half = Math.max(block, startHalf);
         for (; 4 * half <= n; half <<= 2) {
+            cancel.check(where);
             final int h = half;
             int groups = n >>> 2;
             if (parallel) {
@@ -176,6 +190,7 @@ public final class Ntt {
             }
         }
         for (; half < n; half <<= 1) {
+            cancel.check(where);
             final int h = half;
             int butterflies = n >>> 1;
             if (parallel) {
@@ -241,7 +256,12 @@ public final class Ntt {
 
     /** In place: evaluations on the subgroup (natural order) to coefficients. */
     public static void inverse(long[] a) {
-        forward(a);
+        inverse(a, Cancel.NEVER);
+    }
+
+    /** As {@link #inverse(long[])}, polling {@code cancel} as {@link #forward(long[], Cancel)} does. */
+    public static void inverse(long[] a, Cancel cancel) {
+        forward(a, cancel);
         int n = a.length;
         long nInv = Goldilocks.inv(n);
         // One pass for the reversal of indices 1..n-1 and the scaling: the pairs (k, n - k), k < n/2, are disjoint.
@@ -362,6 +382,11 @@ public final class Ntt {
      * coeffs.length * 2^logBlowup.
      */
     public static Evals lde(Coeffs f, int logBlowup, long shift) {
+        return lde(f, logBlowup, shift, Cancel.NEVER);
+    }
+
+    /** As {@link #lde(Coeffs, int, long)}, polling {@code cancel} between cache blocks and butterfly stages. */
+    public static Evals lde(Coeffs f, int logBlowup, long shift, Cancel cancel) {
         long[] c = f.c();
         int n = c.length;
         int b = 1 << logBlowup;
@@ -375,8 +400,9 @@ public final class Ntt {
         } else {
             spread(c, out, logN, logBlowup, shift, 0, n);
         }
+        cancel.check("a low-degree extension to 2^" + Integer.numberOfTrailingZeros(out.length));
         if (out.length > 1) {
-            stages(out, b);
+            stages(out, b, cancel);
         }
         return new Evals(out, shift);
     }
@@ -401,10 +427,20 @@ public final class Ntt {
         return interpolateInPlace(new Evals(e.v().clone(), e.shift()));
     }
 
+    /** As {@link #interpolate(Evals)}, polling {@code cancel} between cache blocks and butterfly stages. */
+    public static Coeffs interpolate(Evals e, Cancel cancel) {
+        return interpolateInPlace(new Evals(e.v().clone(), e.shift()), cancel);
+    }
+
     /** As {@link #interpolate}, overwriting the evaluation array with the coefficients. */
     public static Coeffs interpolateInPlace(Evals e) {
+        return interpolateInPlace(e, Cancel.NEVER);
+    }
+
+    /** As {@link #interpolateInPlace(Evals)}, polling {@code cancel} between cache blocks and butterfly stages. */
+    public static Coeffs interpolateInPlace(Evals e, Cancel cancel) {
         long[] a = e.v();
-        inverse(a);
+        inverse(a, cancel);
         if (e.shift() == 1) {
             return new Coeffs(a);
         }

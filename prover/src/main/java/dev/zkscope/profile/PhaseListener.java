@@ -32,6 +32,15 @@ public interface PhaseListener {
     default void progress(String phase, long done, long total) {
     }
 
+    /**
+     * Whether the work should stop: polled by long computations between small units of work (the prover inside its
+     * NTTs, from the pool's threads too), which then throw {@link java.util.concurrent.CancellationException}. Must
+     * be thread-safe and cheap; by default false.
+     */
+    default boolean cancelRequested() {
+        return false;
+    }
+
     /** Runs {@code body} as the named phase. */
     default <T> T timed(String phase, java.util.function.Supplier<T> body) {
         phaseStarted(phase);

@@ -39,6 +39,57 @@ class MerkleTreeTest {
     }
 
     @Test
+    void droppedLowLevels_giveTheSamePathsAndCaps_withAFractionOfTheDigests() {
+        int leaves = 1 << 10;
+        MerkleTree.LeafWriter w = (leaf, buf) -> {
+            buf[0] = leaf * 3L;
+            buf[1] = leaf ^ 0x55;
+        };
+        Salts salts = Salts.fromKey(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+        MerkleTree full = MerkleTree.build(leaves, 2, w, salts, 0);
+        for (int low : new int[] {1, 4, 7}) {
+            MerkleTree t = MerkleTree.build(leaves, 2, w, salts, low);
+            assertThat(t.root()).isEqualTo(full.root());
+            assertThat(t.storedBytes()).isLessThan(full.storedBytes() >> (low - 1));
+            assertThat(t.cap(3)).isDeepEqualTo(full.cap(3));
+            for (int i = 0; i < leaves; i += 37) {
+                assertThat(t.path(i, 3)).isDeepEqualTo(full.path(i, 3));
+                assertThat(t.salt(i)).isEqualTo(full.salt(i));
+                long[] row = {i * 3L, i ^ 0x55};
+                assertThat(MerkleTree.verifyToCap(t.cap(3), i, row, t.salt(i), t.path(i, 3))).isTrue();
+            }
+        }
+        // the same tree from leaf digests made one by one (the streamed commitment), paths from rows given
+        byte[] digests = new byte[leaves * 32];
+        long[] row = new long[2];
+        for (int i = 0; i < leaves; i++) {
+            w.write(i, row);
+            MerkleTree.leafDigest(row, salts.range(i, 1), 0, digests, 32 * i);
+        }
+        MerkleTree fromDigests = MerkleTree.fromLeafDigests(digests, 2, salts, 4);
+        assertThat(fromDigests.root()).isEqualTo(full.root());
+        assertThat(fromDigests.path(517, 2, w)).isDeepEqualTo(full.path(517, 2));
+    }
+
+    @Test
+    void keyDerivedSalts_areDistinctPerLeafAndKey_andStridedMatchesSingle() {
+        Salts a = Salts.fromKey(new byte[16]);
+        byte[] k = new byte[16];
+        k[0] = 1;
+        Salts b = Salts.fromKey(k);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 256; i++) {
+            assertThat(a.range(i, 1)).hasSize(16);
+            assertThat(seen.add(java.util.HexFormat.of().formatHex(a.range(i, 1)))).isTrue();
+            assertThat(a.range(i, 1)).isNotEqualTo(b.range(i, 1));
+        }
+        byte[] strided = a.strided(5, 8, 10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(java.util.Arrays.copyOfRange(strided, 16 * i, 16 * i + 16)).isEqualTo(a.range(5 + 8 * i, 1));
+        }
+    }
+
+    @Test
     void transcript_isDeterministicAndOrderSensitive() {
         Transcript a = new Transcript("t");
         Transcript b = new Transcript("t");
