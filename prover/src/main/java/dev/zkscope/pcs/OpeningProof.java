@@ -21,7 +21,7 @@ import java.util.Map;
  *           up to the cap; per FRI round: 2 * arity x u64 leaf, path up to the cap
  * </pre>
  * Every size is fixed by the parameters and the batches' widths, so every byte has one meaning. A cap is bound by
- * hashing up to the root the transcript absorbed; each path stops at the cap (Merkle caps: the 42 paths of a query
+ * hashing up to the root the transcript absorbed; each path stops at the cap (Merkle caps: the paths of a query
  * phase share their top levels, which are sent once).
  *
  * @param values    the claimed values, {@code [point][k]} for the k-th column opened at the point

@@ -17,9 +17,7 @@ import dev.zkscope.transcript.Transcript;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import static dev.zkscope.field.Goldilocks.add;
@@ -198,41 +196,48 @@ final class Prover {
         batches[Layout.ADVICE] = pcs.commit(traceValues(rest));
     }
 
-    private record Key(long[] v) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(v, k.v);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(v);
-        }
-    }
-
-    /** m[j] = how many active rows look up the tuple of table row j (first occurrence of duplicates). */
+    /**
+     * m[j] = how many active rows look up the tuple of table row j (first occurrence of duplicates). The tuples are
+     * evaluated column-wise over all u rows ({@link ExprEval#block}) and matched through an open-addressing table of
+     * row indices: no per-row objects (a million-row lookup used to box a key and an index per row).
+     */
     private long[] multiplicities(Lookup lk, int l) {
         long[] m = new long[n];
-        Map<Key, Integer> rowOf = new HashMap<>();
-        Expr.RowValues[] reader = new Expr.RowValues[1];
-        int[] row = new int[1];
-        reader[0] = (col, rot) -> cell(col, (row[0] + rot) & (n - 1));
-        for (int r = 0; r < u; r++) {
-            row[0] = r;
-            long[] t = new long[lk.arity()];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = lk.table().get(i).evaluate(reader[0]);
+        int k = lk.arity();
+        ExprEval.Columns cols = traceColumns();
+        long[][] tab = new long[k][u];
+        long[][] in = new long[k][u];
+        IntStream.range(0, 2 * k).parallel().forEach(i -> {
+            if (i < k) {
+                ExprEval.block(lk.table().get(i), cols, 1, 1, n - 1, 0, u, tab[i]);
+            } else {
+                ExprEval.block(lk.inputs().get(i - k), cols, 1, 1, n - 1, 0, u, in[i - k]);
             }
-            rowOf.putIfAbsent(new Key(t), r);
+        });
+        int size = Integer.highestOneBit(Math.max(2, 2 * u - 1)) << 1;
+        int[] slots = new int[size];
+        Arrays.fill(slots, -1);
+        for (int r = 0; r < u; r++) {
+            int h = tupleHash(tab, r) & (size - 1);
+            while (true) {
+                int at = slots[h];
+                if (at < 0) {
+                    slots[h] = r;
+                    break;
+                }
+                if (sameTuple(tab, at, tab, r)) {
+                    break; // a duplicate table row: the first occurrence counts
+                }
+                h = (h + 1) & (size - 1);
+            }
         }
         for (int r = 0; r < u; r++) {
-            row[0] = r;
-            long[] t = new long[lk.arity()];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = lk.inputs().get(i).evaluate(reader[0]);
+            int h = tupleHash(in, r) & (size - 1);
+            int at;
+            while ((at = slots[h]) >= 0 && !sameTuple(tab, at, in, r)) {
+                h = (h + 1) & (size - 1);
             }
-            Integer at = rowOf.get(new Key(t));
-            if (at == null) {
+            if (at < 0) {
                 if (force) {
                     continue;
                 }
@@ -244,13 +249,24 @@ final class Prover {
         return m;
     }
 
-    private long cell(Column c, int row) {
-        switch (c.kind()) {
-            case FIXED: return pk.fixedAll[c.index()][row];
-            case ADVICE: return advice[c.index()][row];
-            default: return instance[c.index()][row];
+    private static int tupleHash(long[][] t, int row) {
+        long h = 0x9E3779B97F4A7C15L;
+        for (long[] c : t) {
+            h = (h ^ c[row]) * 0xBF58476D1CE4E5B9L;
+            h ^= h >>> 31;
         }
+        return (int) (h ^ (h >>> 32));
     }
+
+    private static boolean sameTuple(long[][] a, int ra, long[][] b, int rb) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i][ra] != b[i][rb]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
 
     // ---- round 2: LogUp helpers and running sum ----
 
