@@ -26,7 +26,11 @@ import dev.zkscope.pcs.Pcs;
  */
 public final class Proof {
     static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
-    public static final int VERSION = 2;
+    /**
+     * 3: the LogUp fractions are packed up to the degree the quotient domain allows ({@link Layout}), so a key's aux and
+     * quotient widths differ from version 2's for the same circuit; a version-2 proof gets a typed WrongVersion.
+     */
+    public static final int VERSION = 3;
 
     final ProofParameters params;
     final byte[] circuitDigest;
