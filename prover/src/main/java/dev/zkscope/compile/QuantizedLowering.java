@@ -248,9 +248,22 @@ final class QuantizedLowering {
             }
         });
         for (Class<? extends Op> c : List.of(Op.Reshape.class, Op.Transpose.class, Op.Concat.class, Op.Slice.class,
-                Op.Split.class, Op.Pad.class, Op.Identity.class, Op.Cast.class, Op.Expand.class, Op.Where.class)) {
+                Op.Split.class, Op.Pad.class, Op.Identity.class, Op.Cast.class, Op.Expand.class, Op.Trilu.class)) {
             LOWERINGS.put(c, QuantizedLowering::wiring);
         }
+        LOWERINGS.put(Op.Where.class, (l, n) -> {
+            if (n.param("cond") != null) {
+                l.wiring(n);
+            } else {
+                l.select(n);
+            }
+        });
+        LOWERINGS.put(Op.Compare.class, QuantizedLowering::compare);
+        LOWERINGS.put(Op.Not.class, (l, n) -> {
+            Src[] x = l.operand(n, 0);
+            l.define(n, l.linear(n, x, null, fill(x.length, -1), new long[x.length], fill(x.length, 1L << l.s)));
+        });
+        LOWERINGS.put(Op.Logical.class, QuantizedLowering::logical);
     }
 
     /** Whether op kind {@code op} has a lowering (the registry's LOWERING stage). */
@@ -265,6 +278,117 @@ final class QuantizedLowering {
                     + " has no circuit lowering (not in the op registry's lowering stage)");
         }
         lw.apply(this, n);
+    }
+
+    /** t = u - v elementwise, a constant operand folded into the offset (not both constant). */
+    private int difference(QNode n, Src[] u, Src[] v) {
+        int size = u.length;
+        long[] gamma = new long[size];
+        if (u[0].isConstant() && v[0].isConstant()) {
+            throw new CompileException("node " + n.node().describe() + " compares two constants");
+        }
+        if (v[0].isConstant()) {
+            for (int i = 0; i < size; i++) {
+                gamma[i] = -v[i].value();
+            }
+            return linear(n, u, null, fill(size, 1), new long[size], gamma);
+        }
+        if (u[0].isConstant()) {
+            for (int i = 0; i < size; i++) {
+                gamma[i] = u[i].value();
+            }
+            return linear(n, v, null, fill(size, -1), new long[size], gamma);
+        }
+        return linear(n, u, v, fill(size, 1), fill(size, -1), gamma);
+    }
+
+    /** g = [u > v] = min(max(u - v, 0), 1) on integers: two comparisons of the difference (CompareGadget). */
+    private int greater(QNode n, Src[] u, Src[] v) {
+        int size = u.length;
+        int d = difference(n, u, v);
+        String type = n.node().opType();
+        int pos = m.add(new Steps.Compare(n.name(), type, tensor(size), range(d, size), constants(size, 0),
+                CompareGadget.Kind.MAX));
+        return m.add(new Steps.Compare(n.name(), type, tensor(size), range(pos, size), constants(size, 1),
+                CompareGadget.Kind.MIN));
+    }
+
+    /**
+     * Comparisons from g(u, v) = [u > v]: Greater 2^s·g(a, b), Less 2^s·g(b, a), LessOrEqual 2^s - 2^s·g(a, b),
+     * GreaterOrEqual 2^s - 2^s·g(b, a), Equal 2^s - 2^s·(g(a, b) + g(b, a)).
+     */
+    private void compare(QNode n) {
+        int[] shape = n.node().outputShape();
+        int size = size(shape);
+        Src[] a = operand(n, 0, shape);
+        Src[] b = operand(n, 1, shape);
+        long one = 1L << s;
+        switch (((Op.Compare) n.node().op()).compare()) {
+            case GREATER:
+                define(n, linear(n, range(greater(n, a, b), size), null, fill(size, one), new long[size], new long[size]));
+                return;
+            case LESS:
+                define(n, linear(n, range(greater(n, b, a), size), null, fill(size, one), new long[size], new long[size]));
+                return;
+            case LESS_OR_EQUAL:
+                define(n, linear(n, range(greater(n, a, b), size), null, fill(size, -one), new long[size], fill(size, one)));
+                return;
+            case GREATER_OR_EQUAL:
+                define(n, linear(n, range(greater(n, b, a), size), null, fill(size, -one), new long[size], fill(size, one)));
+                return;
+            default: {
+                int gt = greater(n, a, b);
+                int lt = greater(n, b, a);
+                define(n, linear(n, range(gt, size), range(lt, size), fill(size, -one), fill(size, -one), fill(size, one)));
+            }
+        }
+    }
+
+    /** and = rescale(a·b, s); And = and, Or = a + b - and, Xor = a + b - 2·and (booleans 0 and 2^s). */
+    private void logical(QNode n) {
+        int[] shape = n.node().outputShape();
+        int size = size(shape);
+        Src[] a = operand(n, 0, shape);
+        Src[] b = operand(n, 1, shape);
+        int and = rescale(n, m.add(new Steps.Mul(n.name(), n.node().opType(), tensor(size), a, b)), s);
+        Op.LogicalKind k = ((Op.Logical) n.node().op()).logical();
+        if (k == Op.LogicalKind.AND) {
+            define(n, and);
+            return;
+        }
+        int sum = linear(n, a, b, fill(size, 1), fill(size, 1), new long[size]);
+        define(n, linear(n, range(sum, size), range(and, size), fill(size, 1), fill(size, k == Op.LogicalKind.OR ? -1 : -2),
+                new long[size]));
+    }
+
+    /** Where with a run-time condition c (0 or 2^s): out = y + rescale(c·(x - y), s). */
+    private void select(QNode n) {
+        int[] shape = n.node().outputShape();
+        int size = size(shape);
+        Src[] c = operand(n, 0, shape);
+        Src[] x = operand(n, 1, shape);
+        Src[] y = operand(n, 2, shape);
+        int prod;
+        if (x[0].isConstant() && y[0].isConstant()) {
+            long[] alpha = new long[size];
+            for (int i = 0; i < size; i++) {
+                alpha[i] = x[i].value() - y[i].value();
+            }
+            prod = linear(n, c, null, alpha, new long[size], new long[size]);
+        } else {
+            int d = difference(n, x, y);
+            prod = m.add(new Steps.Mul(n.name(), n.node().opType(), tensor(size), c, range(d, size)));
+        }
+        int r = rescale(n, prod, s);
+        if (y[0].isConstant()) {
+            long[] gamma = new long[size];
+            for (int i = 0; i < size; i++) {
+                gamma[i] = y[i].value();
+            }
+            define(n, linear(n, range(r, size), null, fill(size, 1), new long[size], gamma));
+        } else {
+            define(n, linear(n, range(r, size), y, fill(size, 1), fill(size, 1), new long[size]));
+        }
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.List;
 public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.PRelu, Op.Conv, Op.Pool, Op.Softmax,
         Op.BatchNorm, Op.LayerNorm, Op.Reduce, Op.Reshape, Op.Transpose, Op.Concat, Op.Slice, Op.Split, Op.Pad,
         Op.Identity, Op.Cast, Op.Gather, Op.ShapeOf, Op.ConstantOfShape, Op.Compare, Op.Not, Op.Where, Op.Expand,
-        Op.Trilu, Op.Unsupported {
+        Op.Trilu, Op.Logical, Op.Unsupported {
 
     /** Output shapes from input shapes; throws IllegalArgumentException when the inputs do not fit the op. */
     List<int[]> outputShapes(List<int[]> in);
@@ -137,6 +137,40 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         @Override
         public String kind() {
             return "Compare(" + compare + ")";
+        }
+    }
+
+    /** The binary logical ops of ONNX: And, Or, Xor. */
+    enum LogicalKind { AND, OR, XOR }
+
+    /** A logical op of two broadcast operands (non-zero is true); the result is an INT64 tensor of 0 and 1. */
+    record Logical(LogicalKind logical) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2, logical + " takes 2 inputs");
+            return one(Shapes.broadcast(in));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            int[] shape = Shapes.broadcast(List.of(in.get(0).shape(), in.get(1).shape()));
+            int[] ai = Shapes.broadcastIndex(in.get(0).shape(), shape);
+            int[] bi = Shapes.broadcastIndex(in.get(1).shape(), shape);
+            double[] a = in.get(0).data();
+            double[] b = in.get(1).data();
+            double[] out = new double[ai.length];
+            for (int i = 0; i < out.length; i++) {
+                boolean x = a[ai[i]] != 0;
+                boolean y = b[bi[i]] != 0;
+                boolean r = logical == LogicalKind.AND ? x && y : logical == LogicalKind.OR ? x || y : x ^ y;
+                out[i] = r ? 1 : 0;
+            }
+            return List.of(Tensor.of(shape, out, Tensor.DType.INT64));
+        }
+
+        @Override
+        public String kind() {
+            return "Logical(" + logical + ")";
         }
     }
 

@@ -71,6 +71,9 @@ final class OpRegistry {
         add("LessOrEqual", c -> new Op.Compare(Op.CompareKind.LESS_OR_EQUAL));
         add("GreaterOrEqual", c -> new Op.Compare(Op.CompareKind.GREATER_OR_EQUAL));
         add("Not", c -> new Op.Not());
+        add("And", c -> new Op.Logical(Op.LogicalKind.AND));
+        add("Or", c -> new Op.Logical(Op.LogicalKind.OR));
+        add("Xor", c -> new Op.Logical(Op.LogicalKind.XOR));
         add("Where", c -> new Op.Where());
         add("Expand", c -> {
             Tensor shape = c.constant(1);

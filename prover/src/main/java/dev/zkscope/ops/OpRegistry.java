@@ -88,6 +88,7 @@ public final class OpRegistry {
             e(Op.Gather.class, "Gather"),
             e(Op.Compare.class, "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual"),
             e(Op.Not.class, "Not"),
+            e(Op.Logical.class, "And", "Or", "Xor"),
             e(Op.Where.class, "Where"),
             e(Op.Expand.class, "Expand"),
             e(Op.Trilu.class, "Trilu"),

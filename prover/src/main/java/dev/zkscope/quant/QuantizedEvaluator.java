@@ -226,14 +226,28 @@ public final class QuantizedEvaluator {
             QWeight idx = n.param("indices");
             return e.exact(n.node().op(), List.of(e.in(n, st, 0), new QTensor(idx.shape(), idx.data(), 0)));
         });
+        KERNELS.put(Op.Compare.class, (e, n, st) -> List.of(e.compare(n, st)));
+        KERNELS.put(Op.Not.class, (e, n, st) -> {
+            QTensor x = e.in(n, st, 0);
+            long one = 1L << e.q.inputScale();
+            long[] out = new long[x.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = one - x.data()[i];
+            }
+            return List.of(new QTensor(x.shape(), out, e.q.inputScale()));
+        });
+        KERNELS.put(Op.Logical.class, (e, n, st) -> List.of(e.logical(n, st)));
         KERNELS.put(Op.Where.class, (e, n, st) -> {
             QWeight c = n.param("cond");
+            if (c == null) {
+                return List.of(e.select(n, st));
+            }
             return e.exact(n.node().op(), List.of(new QTensor(c.shape(), c.data(), 0), e.in(n, st, 1),
                     e.in(n, st, 2)));
         });
         // Exact ops: data movement, Identity, Cast to float (the quantizer refuses a Cast to an integer type).
         for (Class<? extends Op> c : List.of(Op.Reshape.class, Op.Transpose.class, Op.Concat.class, Op.Slice.class,
-                Op.Split.class, Op.Identity.class, Op.Expand.class, Op.Cast.class)) {
+                Op.Split.class, Op.Identity.class, Op.Expand.class, Op.Cast.class, Op.Trilu.class)) {
             KERNELS.put(c, QuantizedEvaluator::exactAll);
         }
     }
@@ -258,6 +272,62 @@ public final class QuantizedEvaluator {
             ins.add(in(n, st, i));
         }
         return exact(n.node().op(), ins);
+    }
+
+    /** Both operands of a binary node broadcast to its output shape. */
+    private long[][] operands(QNode n, State st, int first, int count) {
+        int[] shape = n.node().outputShape();
+        long[][] out = new long[count][];
+        for (int i = 0; i < count; i++) {
+            out[i] = broadcastTo(in(n, st, first + i), shape);
+        }
+        return out;
+    }
+
+    /** Comparison: (a ? b) ? 2^s : 0, the circuit's g = min(max(a - b, 0), 1) combined as in the lowering. */
+    private QTensor compare(QNode n, State st) {
+        long[][] ab = operands(n, st, 0, 2);
+        long one = 1L << q.inputScale();
+        Op.CompareKind k = ((Op.Compare) n.node().op()).compare();
+        long[] out = new long[ab[0].length];
+        for (int i = 0; i < out.length; i++) {
+            long a = ab[0][i];
+            long b = ab[1][i];
+            boolean r;
+            switch (k) {
+                case EQUAL: r = a == b; break;
+                case LESS: r = a < b; break;
+                case GREATER: r = a > b; break;
+                case LESS_OR_EQUAL: r = a <= b; break;
+                default: r = a >= b; break;
+            }
+            out[i] = r ? one : 0;
+        }
+        return new QTensor(n.node().outputShape(), out, q.inputScale());
+    }
+
+    /** And = rescale(a·b, s), Or = a + b - And, Xor = a + b - 2·And, on booleans 0 and 2^s. */
+    private QTensor logical(QNode n, State st) {
+        long[][] ab = operands(n, st, 0, 2);
+        Op.LogicalKind k = ((Op.Logical) n.node().op()).logical();
+        long[] out = new long[ab[0].length];
+        for (int i = 0; i < out.length; i++) {
+            long and = FixedPoint.rescale(Math.multiplyExact(ab[0][i], ab[1][i]), n.shift());
+            out[i] = k == Op.LogicalKind.AND ? and : k == Op.LogicalKind.OR ? ab[0][i] + ab[1][i] - and
+                    : ab[0][i] + ab[1][i] - 2 * and;
+        }
+        return new QTensor(n.node().outputShape(), out, q.inputScale());
+    }
+
+    /** Where with a run-time condition c (0 or 2^s): out = y + rescale(c·(x - y), s). */
+    private QTensor select(QNode n, State st) {
+        long[][] cxy = operands(n, st, 0, 3);
+        long[] out = new long[cxy[0].length];
+        for (int i = 0; i < out.length; i++) {
+            long d = Math.subtractExact(cxy[1][i], cxy[2][i]);
+            out[i] = Math.addExact(cxy[2][i], FixedPoint.rescale(Math.multiplyExact(cxy[0][i], d), n.shift()));
+        }
+        return new QTensor(n.node().outputShape(), out, q.inputScale());
     }
 
     /**

@@ -141,13 +141,25 @@ public final class Quantizer {
             RULES.put(c, (q, n) -> q.passThrough(n, "data movement"));
         }
         RULES.put(Op.Where.class, Quantizer::where);
-        for (Class<? extends Op> c : List.of(Op.Compare.class, Op.Not.class, Op.Trilu.class)) {
-            RULES.put(c, (q, n) -> {
-                throw refuse(n.op().kind() + " on run-time values has no fixed-point form (nor circuit gadget) yet: "
-                        + "it runs in float inference, and folds away at import when its inputs are constants (e.g. a "
-                        + "causal mask)");
-            });
-        }
+        // Booleans are 0 and 1.0 at scale s (0 and 2^s), so that Cast to float and arithmetic on them need nothing.
+        RULES.put(Op.Compare.class, (q, n) -> q.passThrough(n, "out = (a " + ((Op.Compare) n.op()).compare()
+                + " b) ? 2^" + q.s + " : 0, from g = min(max(a - b, 0), 1) (true is 1.0 at scale 2^" + q.s + ")"));
+        RULES.put(Op.Not.class, (q, n) -> {
+            q.requireBoolean(n, 0);
+            return q.make(n, List.of(q.s), 0, new HashMap<>(), null, "out = 2^" + q.s + " - x (x boolean: 0 or 2^"
+                    + q.s + ")");
+        });
+        RULES.put(Op.Logical.class, (q, n) -> {
+            if (q.isConst(n, 0) || q.isConst(n, 1)) {
+                throw refuse(n.op().kind() + " with a constant operand has no fixed-point form (it is a constant or "
+                        + "the other operand)");
+            }
+            q.requireBoolean(n, 0);
+            q.requireBoolean(n, 1);
+            return q.make(n, List.of(q.s, q.s), q.s, new HashMap<>(), null, "and = rescale(a·b, " + q.s
+                    + "); And = and, Or = a + b - and, Xor = a + b - 2·and (a, b boolean: 0 or 2^" + q.s + ")");
+        });
+        RULES.put(Op.Trilu.class, (q, n) -> q.passThrough(n, "data movement (zeros outside the triangle)"));
         // Always folded at import (their value depends on static shapes only); reaching here is a bug in the importer.
         for (Class<? extends Op> c : List.of(Op.ShapeOf.class, Op.ConstantOfShape.class)) {
             RULES.put(c, (q, n) -> {
@@ -301,6 +313,59 @@ public final class Quantizer {
         }
     }
 
+    /**
+     * Input i of n must hold booleans (0 or 2^s): produced by a comparison, Not or a logical op, possibly moved
+     * (Reshape, Transpose, Expand, Slice, Concat, Identity, Cast to float) or selected by Where between booleans.
+     * Arithmetic on booleans relies on it (And is a product), so any other producer is refused.
+     */
+    private void requireBoolean(Node n, int i) {
+        if (!isBoolean(n.inputs().get(i), 0)) {
+            throw refuse(n.op().kind() + " reads " + n.inputs().get(i) + ", which is not a boolean computed by a "
+                    + "comparison, Not, And, Or or Xor: its fixed-point form needs 0/1 values");
+        }
+    }
+
+    private boolean isBoolean(String name, int depth) {
+        if (depth > 64) {
+            return false;
+        }
+        if (graph.isWeight(name)) {
+            for (double v : graph.weights().get(name).data()) {
+                if (v != 0 && v != 1) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (Node p : graph.nodes()) {
+            if (!p.outputs().contains(name)) {
+                continue;
+            }
+            Op op = p.op();
+            if (op instanceof Op.Compare || op instanceof Op.Not || op instanceof Op.Logical) {
+                return true;
+            }
+            if (op instanceof Op.Where) {
+                return isBoolean(p.inputs().get(1), depth + 1) && isBoolean(p.inputs().get(2), depth + 1);
+            }
+            if (op instanceof Op.Reshape || op instanceof Op.Transpose || op instanceof Op.Expand
+                    || op instanceof Op.Slice || op instanceof Op.Identity || op instanceof Op.Split
+                    || (op instanceof Op.Cast && ((Op.Cast) op).to() == Tensor.DType.FLOAT)) {
+                return isBoolean(p.inputs().get(0), depth + 1);
+            }
+            if (op instanceof Op.Concat) {
+                for (String in : p.inputs()) {
+                    if (!isBoolean(in, depth + 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return false;
+        }
+        return false;
+    }
+
     private boolean isIntegerInput(String name) {
         for (Graph.Value v : graph.inputs()) {
             if (v.name().equals(name)) {
@@ -316,8 +381,15 @@ public final class Quantizer {
      */
     private QNode where(Node n) {
         if (!isConst(n, 0)) {
-            throw refuse("Where with a run-time condition has no fixed-point form yet (a constant condition, e.g. a "
-                    + "causal mask, is supported)");
+            requireBoolean(n, 0);
+            Map<String, QWeight> p = new HashMap<>();
+            for (int i = 1; i <= 2; i++) {
+                if (isConst(n, i)) {
+                    p.put("C" + i, QWeight.of("C" + i, constant(n, i), s));
+                }
+            }
+            return make(n, List.of(s, s, s), s, p, null, "out = y + rescale(c·(x - y), " + s + ") (c boolean: 0 or 2^"
+                    + s + ")");
         }
         Map<String, QWeight> p = new HashMap<>();
         Tensor cond = constant(n, 0);

@@ -203,4 +203,46 @@ class TransformerOpsCompileTest {
             assertThat(b.cm().check(tampered(w, c, 1))).as("output cell %s", c).isNotEmpty();
         }
     }
+    @Test
+    void comparisonsLogicAndRunTimeWhere_compileCheckClean_andEveryWrongValueIsCaught() throws Exception {
+        TestModels tm = TestModels.opset(13).input("x", 2, 3).input("y", 2, 3)
+                .init("zero", new int[] {1}, 0f).init("two", new int[] {1}, 2f)
+                .op("Less", "c1", in("x", "y")).op("Greater", "c2", in("x", "zero"))
+                .op("Equal", "c3", in("c1", "c2")).op("Not", "n2", in("c2")).op("Or", "c4", in("c1", "n2"))
+                .op("LessOrEqual", "le", in("x", "y")).op("GreaterOrEqual", "ge", in("x", "y"))
+                .op("Xor", "c5", in("c3", "le")).op("And", "c6", in("c5", "c4"))
+                .op("Where", "w1", in("c6", "x", "y")).op("Where", "w2", in("ge", "x", "two"))
+                .op("Cast", "f4", in("c4"), attr("to", 1L)).op("Add", "s1", in("w1", "w2"))
+                .op("Add", "out", in("s1", "f4")).output("out");
+        Random r = new Random(11);
+        List<List<Tensor>> calib = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            calib.add(pair(r, -2, 2));
+        }
+        Built b = build(tm, calib);
+        for (int trial = 0; trial < 3; trial++) {
+            List<Tensor> in = pair(r, -2, 2);
+            Witness w = honest(b, in);
+            double[] want = new dev.zkscope.ir.FloatEvaluator(b.g()).run(in).get(0).data();
+            QTensor got = new QuantizedEvaluator(b.q()).run(in).outputs().get(0);
+            for (int i = 0; i < want.length; i++) {
+                assertThat(Math.abs(got.data()[i] / 128.0 - want[i])).as("element %d", i).isLessThan(0.02);
+            }
+            if (trial == 0) {
+                for (Node n : b.g().nodes()) {
+                    for (Cell c : b.cm().nodeCells(n.name())) {
+                        assertThat(b.cm().check(tampered(w, c, 1))).as("node %s cell %s", n.name(), c).isNotEmpty();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void logicOnNonBooleans_isRefusedWithTheReason() throws Exception {
+        Graph g = TestModels.opset(13).input("x", 2, 3).op("Not", "y", in("x")).output("y").load();
+        assertThatThrownBy(() -> Calibrator.calibrate(g, List.of(List.of(pair(new Random(1), -1, 1).get(0))),
+                QuantOptions.fixed(7, 7))).isInstanceOf(UnsupportedModelException.class)
+                .hasMessageContaining("not a boolean");
+    }
 }
