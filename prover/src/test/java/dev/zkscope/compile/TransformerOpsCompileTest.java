@@ -245,4 +245,23 @@ class TransformerOpsCompileTest {
                 QuantOptions.fixed(7, 7))).isInstanceOf(UnsupportedModelException.class)
                 .hasMessageContaining("not a boolean");
     }
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> tableUnaries_wrongOutputIsCaught() {
+        return java.util.stream.Stream.of("Floor", "Ceil", "Round", "Softplus", "Elu", "Selu", "Celu", "Mish", "Sin",
+                "Cos", "Sqrt", "Reciprocal").map(op -> org.junit.jupiter.api.DynamicTest.dynamicTest(op, () -> {
+            boolean positive = op.equals("Sqrt") || op.equals("Reciprocal");
+            TestModels tm = TestModels.opset(op.equals("Mish") ? 18 : 13).input("x", 2, 3)
+                    .op(op, "y", in("x")).output("y");
+            Random r = new Random(op.hashCode());
+            List<List<Tensor>> calib = new ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                calib.add(List.of(pair(r, positive ? 0.5 : -2, 2).get(0)));
+            }
+            Built b = build(tm, calib);
+            Witness w = honest(b, calib.get(0));
+            for (Cell c : b.cm().nodeCells(last(b.g()))) {
+                assertThat(b.cm().check(tampered(w, c, 1))).as("%s output cell %s", op, c).isNotEmpty();
+            }
+        }));
+    }
 }
