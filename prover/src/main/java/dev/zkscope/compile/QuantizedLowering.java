@@ -248,9 +248,11 @@ final class QuantizedLowering {
             }
         });
         for (Class<? extends Op> c : List.of(Op.Reshape.class, Op.Transpose.class, Op.Concat.class, Op.Slice.class,
-                Op.Split.class, Op.Pad.class, Op.Identity.class, Op.Cast.class, Op.Expand.class, Op.Trilu.class)) {
+                Op.Split.class, Op.Pad.class, Op.Identity.class, Op.Cast.class, Op.Expand.class, Op.Trilu.class,
+                Op.SpaceDepth.class, Op.Tile.class)) {
             LOWERINGS.put(c, QuantizedLowering::wiring);
         }
+        LOWERINGS.put(Op.CumSum.class, QuantizedLowering::cumSum);
         LOWERINGS.put(Op.Where.class, (l, n) -> {
             if (n.param("cond") != null) {
                 l.wiring(n);
@@ -278,6 +280,38 @@ final class QuantizedLowering {
                     + " has no circuit lowering (not in the op registry's lowering stage)");
         }
         lw.apply(this, n);
+    }
+
+    /** CumSum: one sum per output over its window; an empty window (exclusive, at the start) is the constant 0. */
+    private void cumSum(QNode n) {
+        Op.CumSum op = (Op.CumSum) n.node().op();
+        int[] xs = inShape(n, 0);
+        Src[] x = operand(n, 0);
+        List<Src[]> wins = new ArrayList<>();
+        int[] at = new int[x.length];
+        for (int o = 0; o < x.length; o++) {
+            int[] w = op.window(xs, o);
+            if (w.length == 0) {
+                at[o] = -1;
+                continue;
+            }
+            Src[] win = new Src[w.length];
+            for (int t = 0; t < w.length; t++) {
+                win[t] = x[w[t]];
+            }
+            at[o] = wins.size();
+            wins.add(win);
+        }
+        int sum = m.add(new Steps.Sum(n.name(), n.node().opType(), tensor(wins.size()), wins.toArray(new Src[0][])));
+        if (wins.size() == x.length) {
+            define(n, sum);
+            return;
+        }
+        Src[] out = new Src[x.length];
+        for (int o = 0; o < x.length; o++) {
+            out[o] = at[o] < 0 ? Src.constant(0) : new Src(sum, at[o]);
+        }
+        define(n, m.add(new Steps.Wire(n.name(), n.node().opType(), tensor(out.length), out)));
     }
 
     /** t = u - v elementwise, a constant operand folded into the offset (not both constant). */

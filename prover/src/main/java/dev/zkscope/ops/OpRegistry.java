@@ -93,6 +93,9 @@ public final class OpRegistry {
             e(Op.Where.class, "Where"),
             e(Op.Expand.class, "Expand"),
             e(Op.Trilu.class, "Trilu"),
+            e(Op.SpaceDepth.class, "DepthToSpace", "SpaceToDepth"),
+            e(Op.Tile.class, "Tile"),
+            e(Op.CumSum.class, "CumSum"),
             folded(Op.ShapeOf.class, "Shape"),
             folded(Op.ConstantOfShape.class, "ConstantOfShape"));
 

@@ -245,9 +245,11 @@ public final class QuantizedEvaluator {
             return e.exact(n.node().op(), List.of(new QTensor(c.shape(), c.data(), 0), e.in(n, st, 1),
                     e.in(n, st, 2)));
         });
-        // Exact ops: data movement, Identity, Cast to float (the quantizer refuses a Cast to an integer type).
+        // Exact ops: data movement, Identity, Cast to float (the quantizer refuses a Cast to an integer type), CumSum
+        // (sums of integers below 2^53 are exact in doubles).
         for (Class<? extends Op> c : List.of(Op.Reshape.class, Op.Transpose.class, Op.Concat.class, Op.Slice.class,
-                Op.Split.class, Op.Identity.class, Op.Expand.class, Op.Cast.class, Op.Trilu.class)) {
+                Op.Split.class, Op.Identity.class, Op.Expand.class, Op.Cast.class, Op.Trilu.class,
+                Op.SpaceDepth.class, Op.Tile.class, Op.CumSum.class)) {
             KERNELS.put(c, QuantizedEvaluator::exactAll);
         }
     }

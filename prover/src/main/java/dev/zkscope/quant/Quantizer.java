@@ -137,9 +137,10 @@ public final class Quantizer {
             return q.make(n, List.of(q.s), 0, p, null, "out = pad(x, value)");
         });
         for (Class<? extends Op> c : List.of(Op.Reshape.class, Op.Transpose.class, Op.Concat.class, Op.Slice.class,
-                Op.Split.class, Op.Identity.class, Op.Expand.class)) {
+                Op.Split.class, Op.Identity.class, Op.Expand.class, Op.SpaceDepth.class, Op.Tile.class)) {
             RULES.put(c, (q, n) -> q.passThrough(n, "data movement"));
         }
+        RULES.put(Op.CumSum.class, (q, n) -> q.passThrough(n, "out = running Σx along the axis, exact"));
         RULES.put(Op.Where.class, Quantizer::where);
         // Booleans are 0 and 1.0 at scale s (0 and 2^s), so that Cast to float and arithmetic on them need nothing.
         RULES.put(Op.Compare.class, (q, n) -> q.passThrough(n, "out = (a " + ((Op.Compare) n.op()).compare()

@@ -264,4 +264,24 @@ class TransformerOpsCompileTest {
             }
         }));
     }
+    @Test
+    void cumSum_wrongRunningSumIsCaught() throws Exception {
+        TestModels tm = TestModels.opset(14).input("x", 2, 3).initLongs("a", 1)
+                .op("CumSum", "y", in("x", "a"), attr("exclusive", 1L)).output("y");
+        Random r = new Random(21);
+        List<List<Tensor>> calib = List.of(List.of(pair(r, -2, 2).get(0)), List.of(pair(r, -2, 2).get(0)));
+        Built b = build(tm, calib);
+        Witness w = honest(b, calib.get(0));
+        QTensor y = new QuantizedEvaluator(b.q()).run(calib.get(0)).outputs().get(0);
+        assertThat(y.data()[0]).isZero();
+        assertThat(y.data()[3]).isZero();
+        int tampered = 0;
+        for (Cell c : b.cm().nodeCells(last(b.g()))) {
+            if (c.column().kind() == dev.zkscope.circuit.ColumnKind.ADVICE) {
+                assertThat(b.cm().check(tampered(w, c, 1))).as("running sum cell %s", c).isNotEmpty();
+                tampered++;
+            }
+        }
+        assertThat(tampered).isGreaterThanOrEqualTo(4);
+    }
 }

@@ -200,6 +200,16 @@ public final class OpCases {
         add("Mish", () -> one(18, "Mish", new int[] {2, 5}));
         add("Sin", () -> one(13, "Sin", new int[] {2, 5}));
         add("Cos", () -> one(13, "Cos", new int[] {2, 5}));
+        add("DepthToSpace DCR", () -> one(13, "DepthToSpace", new int[] {1, 8, 2, 3}, attr("blocksize", 2L)));
+        add("DepthToSpace CRD", () -> one(13, "DepthToSpace", new int[] {1, 8, 2, 3}, attr("blocksize", 2L),
+                attr("mode", "CRD")));
+        add("SpaceToDepth", () -> one(13, "SpaceToDepth", new int[] {1, 2, 4, 6}, attr("blocksize", 2L)));
+        add("Tile", () -> TestModels.opset(13).input("x", 2, 3).initLongs("r", 2, 3)
+                .op("Tile", "y", in("x", "r")).output("y"));
+        add("CumSum axis 1", () -> TestModels.opset(14).input("x", 2, 4).initLongs("a", 1)
+                .op("CumSum", "y", in("x", "a")).output("y"));
+        add("CumSum exclusive reverse, negative axis", () -> TestModels.opset(14).input("x", 3, 2, 3).initLongs("a", -3)
+                .op("CumSum", "y", in("x", "a"), attr("exclusive", 1L), attr("reverse", 1L)).output("y"));
         add("And Or Xor of comparisons, Where", () -> TestModels.opset(13).input("a", 2, 3).input("b", 3)
                 .init("zero", new int[] {1}, 0f).op("Less", "c1", in("a", "b")).op("Greater", "c2", in("a", "zero"))
                 .op("And", "d1", in("c1", "c2")).op("Or", "d2", in("c1", "c2")).op("Xor", "d3", in("d1", "d2"))
