@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The zoo's 2-layer GPT decoder (opset 14: int64 token ids, LayerNorm decomposed as ReduceMean/Sub/Pow/Sqrt/Div, the
  * causal mask as Where): float inference equals PyTorch's output within 1e-4, and it quantizes on its calibration
- * set with the quantized output close to float. Skipped unless {@code samples/zoo/make_zoo.py} has been run (the zoo
+ * set with the quantized output close to float, and its circuit's witness checks clean. Skipped unless {@code samples/zoo/make_zoo.py} has been run (the zoo
  * is generated, not committed).
  */
 class GptZooTest {
@@ -58,5 +58,13 @@ class GptZooTest {
             qerr = Math.max(qerr, Math.abs(got[i] - fixed[i]));
         }
         assertThat(qerr).as("max |fixed point - float|").isLessThan(0.1);
+
+        // The circuit: its witness for this input checks clean (every gate, lookup and copy) and attests the output.
+        dev.zkscope.compile.CompiledModel cm = dev.zkscope.compile.ModelCompiler.compile(q,
+                dev.zkscope.compile.CompileOptions.defaults().withInputAbsMax(1));
+        long[] ids = dev.zkscope.quant.QTensor.quantize(in.get(0), 0).data();
+        var w = cm.witness(ids);
+        assertThat(cm.check(w.witness())).isEmpty();
+        assertThat(w.output()).containsExactly(new QuantizedEvaluator(q).run(in).outputs().get(0).data());
     }
 }
