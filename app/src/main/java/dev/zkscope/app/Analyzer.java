@@ -120,7 +120,7 @@ public final class Analyzer {
     static InputFiles.Samples syntheticSamples(Graph g) {
         boolean ints = g.inputs().stream().anyMatch(Graph.Value::isInteger);
         return new InputFiles.Samples(InputFiles.synthetic(g, 32, 1), "32 seeded uniform [0,1) inputs"
-                + (ints ? ", zeros for integer inputs" : ""), true);
+                + (ints ? ", uniform valid indices for integer inputs" : ""), true);
     }
 
     static InputFiles.Samples samples(Path model, Graph g) {

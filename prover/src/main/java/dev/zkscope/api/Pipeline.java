@@ -232,6 +232,10 @@ public final class Pipeline {
         if (input.size() != 1) {
             throw new BadInputException("the model takes 1 input tensor, got " + input.size());
         }
+        if (p.quantized().graph().inputs().get(0).isInteger()) {
+            // token ids: exact integers (scale 0); the circuit's lookups bound them by the table length
+            return QTensor.quantize(input.get(0), 0).data();
+        }
         double domain = p.settings().compile().inputAbsMax();
         double[] x = input.get(0).data();
         for (int i = 0; i < x.length; i++) {

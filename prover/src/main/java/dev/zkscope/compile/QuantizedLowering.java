@@ -47,9 +47,23 @@ final class QuantizedLowering {
         this.s = q.inputScale();
         this.m = new QModel(g.name() == null || g.name().isBlank() ? "model" : g.name());
         for (Graph.Value in : g.inputs()) {
-            tensors.put(in.name(), m.input(in.shape(), inputBound));
+            tensors.put(in.name(), m.input(in.shape(), in.isInteger() ? indexBound(in.name()) : inputBound));
             shapes.put(in.name(), in.shape());
         }
+    }
+
+    /**
+     * The bound of an integer input (token ids): the quantizer admits one only as the indices of Gathers from constant
+     * tables, whose lookups bound it by the table's length along the axis.
+     */
+    private long indexBound(String input) {
+        long b = 0;
+        for (Node n : g.nodes()) {
+            if (n.op() instanceof Op.Gather && n.inputs().size() == 2 && n.inputs().get(1).equals(input)) {
+                b = Math.max(b, n.inputShapes().get(0)[((Op.Gather) n.op()).axis()] - 1L);
+            }
+        }
+        return b;
     }
 
     /** The layer IR of a quantized graph; {@code inputAbsMax} bounds |input| in real units. */
@@ -193,19 +207,25 @@ final class QuantizedLowering {
 
     // ------------------------------------------------------------------ nodes
 
-    private void node(QNode n) {
-        Op op = n.node().op();
-        if (op instanceof Op.Gemm) {
-            gemm(n, (Op.Gemm) op);
-        } else if (op instanceof Op.MatMul) {
-            matmul(n);
-        } else if (op instanceof Op.Conv) {
-            conv(n, (Op.Conv) op);
-        } else if (op instanceof Op.Binary) {
-            binary(n, ((Op.Binary) op).op());
-        } else if (op instanceof Op.Unary) {
-            unary(n, (Op.Unary) op);
-        } else if (op instanceof Op.PRelu) {
+    /** The lowering of one node to steps of the layer IR. */
+    @FunctionalInterface
+    private interface Lowering {
+        void apply(QuantizedLowering l, QNode n);
+    }
+
+    /**
+     * The lowering of each op kind: the LOWERING stage of the op registry ({@code dev.zkscope.ops.OpRegistry}). Data
+     * movement is listed by name like every other op: an op kind without an entry is refused, never wired.
+     */
+    private static final Map<Class<? extends Op>, Lowering> LOWERINGS = new HashMap<>();
+
+    static {
+        LOWERINGS.put(Op.Gemm.class, (l, n) -> l.gemm(n, (Op.Gemm) n.node().op()));
+        LOWERINGS.put(Op.MatMul.class, QuantizedLowering::matmul);
+        LOWERINGS.put(Op.Conv.class, (l, n) -> l.conv(n, (Op.Conv) n.node().op()));
+        LOWERINGS.put(Op.Binary.class, (l, n) -> l.binary(n, ((Op.Binary) n.node().op()).op()));
+        LOWERINGS.put(Op.Unary.class, (l, n) -> l.unary(n, (Op.Unary) n.node().op()));
+        LOWERINGS.put(Op.PRelu.class, (l, n) -> {
             QWeight slope = n.param("slope");
             int[] shape = n.node().outputShape();
             int[] idx = Shapes.broadcastIndex(slope.shape(), shape);
@@ -213,22 +233,246 @@ final class QuantizedLowering {
             for (int i = 0; i < a.length; i++) {
                 a[i] = slope.data()[idx[i]];
             }
-            leaky(n, a);
-        } else if (op instanceof Op.BatchNorm) {
-            batchNorm(n);
-        } else if (op instanceof Op.LayerNorm) {
-            layerNorm(n, (Op.LayerNorm) op);
-        } else if (op instanceof Op.Softmax) {
-            softmax(n, (Op.Softmax) op);
-        } else if (op instanceof Op.Pool) {
-            pool(n, (Op.Pool) op);
-        } else if (op instanceof Op.Reduce) {
-            reduce(n, (Op.Reduce) op);
-        } else if (op instanceof Op.Unsupported) {
-            throw new CompileException("node " + n.node().describe() + " is not supported");
-        } else {
-            wiring(n);
+            l.leaky(n, a);
+        });
+        LOWERINGS.put(Op.BatchNorm.class, QuantizedLowering::batchNorm);
+        LOWERINGS.put(Op.LayerNorm.class, (l, n) -> l.layerNorm(n, (Op.LayerNorm) n.node().op()));
+        LOWERINGS.put(Op.Softmax.class, (l, n) -> l.softmax(n, (Op.Softmax) n.node().op()));
+        LOWERINGS.put(Op.Pool.class, (l, n) -> l.pool(n, (Op.Pool) n.node().op()));
+        LOWERINGS.put(Op.Reduce.class, (l, n) -> l.reduce(n, (Op.Reduce) n.node().op()));
+        LOWERINGS.put(Op.Gather.class, (l, n) -> {
+            if (n.param("table") != null) {
+                l.gatherTable(n);
+            } else {
+                l.wiring(n);
+            }
+        });
+        for (Class<? extends Op> c : List.of(Op.Reshape.class, Op.Transpose.class, Op.Concat.class, Op.Slice.class,
+                Op.Split.class, Op.Pad.class, Op.Identity.class, Op.Cast.class, Op.Expand.class, Op.Trilu.class,
+                Op.SpaceDepth.class, Op.Tile.class)) {
+            LOWERINGS.put(c, QuantizedLowering::wiring);
         }
+        LOWERINGS.put(Op.CumSum.class, QuantizedLowering::cumSum);
+        LOWERINGS.put(Op.Where.class, (l, n) -> {
+            if (n.param("cond") != null) {
+                l.wiring(n);
+            } else {
+                l.select(n);
+            }
+        });
+        LOWERINGS.put(Op.Compare.class, QuantizedLowering::compare);
+        LOWERINGS.put(Op.Not.class, (l, n) -> {
+            Src[] x = l.operand(n, 0);
+            l.define(n, l.linear(n, x, null, fill(x.length, -1), new long[x.length], fill(x.length, 1L << l.s)));
+        });
+        LOWERINGS.put(Op.Logical.class, QuantizedLowering::logical);
+    }
+
+    /** Whether op kind {@code op} has a lowering (the registry's LOWERING stage). */
+    static boolean hasLowering(Class<? extends Op> op) {
+        return LOWERINGS.containsKey(op);
+    }
+
+    private void node(QNode n) {
+        Lowering lw = LOWERINGS.get(n.node().op().getClass());
+        if (lw == null) {
+            throw new CompileException("node " + n.node().describe() + ": op " + n.node().op().kind()
+                    + " has no circuit lowering (not in the op registry's lowering stage)");
+        }
+        lw.apply(this, n);
+    }
+
+    /** CumSum: one sum per output over its window; an empty window (exclusive, at the start) is the constant 0. */
+    private void cumSum(QNode n) {
+        Op.CumSum op = (Op.CumSum) n.node().op();
+        int[] xs = inShape(n, 0);
+        Src[] x = operand(n, 0);
+        List<Src[]> wins = new ArrayList<>();
+        int[] at = new int[x.length];
+        for (int o = 0; o < x.length; o++) {
+            int[] w = op.window(xs, o);
+            if (w.length == 0) {
+                at[o] = -1;
+                continue;
+            }
+            Src[] win = new Src[w.length];
+            for (int t = 0; t < w.length; t++) {
+                win[t] = x[w[t]];
+            }
+            at[o] = wins.size();
+            wins.add(win);
+        }
+        int sum = m.add(new Steps.Sum(n.name(), n.node().opType(), tensor(wins.size()), wins.toArray(new Src[0][])));
+        if (wins.size() == x.length) {
+            define(n, sum);
+            return;
+        }
+        Src[] out = new Src[x.length];
+        for (int o = 0; o < x.length; o++) {
+            out[o] = at[o] < 0 ? Src.constant(0) : new Src(sum, at[o]);
+        }
+        define(n, m.add(new Steps.Wire(n.name(), n.node().opType(), tensor(out.length), out)));
+    }
+
+    /** t = u - v elementwise, a constant operand folded into the offset (not both constant). */
+    private int difference(QNode n, Src[] u, Src[] v) {
+        int size = u.length;
+        long[] gamma = new long[size];
+        if (u[0].isConstant() && v[0].isConstant()) {
+            throw new CompileException("node " + n.node().describe() + " compares two constants");
+        }
+        if (v[0].isConstant()) {
+            for (int i = 0; i < size; i++) {
+                gamma[i] = -v[i].value();
+            }
+            return linear(n, u, null, fill(size, 1), new long[size], gamma);
+        }
+        if (u[0].isConstant()) {
+            for (int i = 0; i < size; i++) {
+                gamma[i] = u[i].value();
+            }
+            return linear(n, v, null, fill(size, -1), new long[size], gamma);
+        }
+        return linear(n, u, v, fill(size, 1), fill(size, -1), gamma);
+    }
+
+    /** g = [u > v] = min(max(u - v, 0), 1) on integers: two comparisons of the difference (CompareGadget). */
+    private int greater(QNode n, Src[] u, Src[] v) {
+        int size = u.length;
+        int d = difference(n, u, v);
+        String type = n.node().opType();
+        int pos = m.add(new Steps.Compare(n.name(), type, tensor(size), range(d, size), constants(size, 0),
+                CompareGadget.Kind.MAX));
+        return m.add(new Steps.Compare(n.name(), type, tensor(size), range(pos, size), constants(size, 1),
+                CompareGadget.Kind.MIN));
+    }
+
+    /**
+     * Comparisons from g(u, v) = [u > v]: Greater 2^s·g(a, b), Less 2^s·g(b, a), LessOrEqual 2^s - 2^s·g(a, b),
+     * GreaterOrEqual 2^s - 2^s·g(b, a), Equal 2^s - 2^s·(g(a, b) + g(b, a)).
+     */
+    private void compare(QNode n) {
+        int[] shape = n.node().outputShape();
+        int size = size(shape);
+        Src[] a = operand(n, 0, shape);
+        Src[] b = operand(n, 1, shape);
+        long one = 1L << s;
+        switch (((Op.Compare) n.node().op()).compare()) {
+            case GREATER:
+                define(n, linear(n, range(greater(n, a, b), size), null, fill(size, one), new long[size], new long[size]));
+                return;
+            case LESS:
+                define(n, linear(n, range(greater(n, b, a), size), null, fill(size, one), new long[size], new long[size]));
+                return;
+            case LESS_OR_EQUAL:
+                define(n, linear(n, range(greater(n, a, b), size), null, fill(size, -one), new long[size], fill(size, one)));
+                return;
+            case GREATER_OR_EQUAL:
+                define(n, linear(n, range(greater(n, b, a), size), null, fill(size, -one), new long[size], fill(size, one)));
+                return;
+            default: {
+                int gt = greater(n, a, b);
+                int lt = greater(n, b, a);
+                define(n, linear(n, range(gt, size), range(lt, size), fill(size, -one), fill(size, -one), fill(size, one)));
+            }
+        }
+    }
+
+    /** and = rescale(a·b, s); And = and, Or = a + b - and, Xor = a + b - 2·and (booleans 0 and 2^s). */
+    private void logical(QNode n) {
+        int[] shape = n.node().outputShape();
+        int size = size(shape);
+        Src[] a = operand(n, 0, shape);
+        Src[] b = operand(n, 1, shape);
+        int and = rescale(n, m.add(new Steps.Mul(n.name(), n.node().opType(), tensor(size), a, b)), s);
+        Op.LogicalKind k = ((Op.Logical) n.node().op()).logical();
+        if (k == Op.LogicalKind.AND) {
+            define(n, and);
+            return;
+        }
+        int sum = linear(n, a, b, fill(size, 1), fill(size, 1), new long[size]);
+        define(n, linear(n, range(sum, size), range(and, size), fill(size, 1), fill(size, k == Op.LogicalKind.OR ? -1 : -2),
+                new long[size]));
+    }
+
+    /** Where with a run-time condition c (0 or 2^s): out = y + rescale(c·(x - y), s). */
+    private void select(QNode n) {
+        int[] shape = n.node().outputShape();
+        int size = size(shape);
+        Src[] c = operand(n, 0, shape);
+        Src[] x = operand(n, 1, shape);
+        Src[] y = operand(n, 2, shape);
+        int prod;
+        if (x[0].isConstant() && y[0].isConstant()) {
+            long[] alpha = new long[size];
+            for (int i = 0; i < size; i++) {
+                alpha[i] = x[i].value() - y[i].value();
+            }
+            prod = linear(n, c, null, alpha, new long[size], new long[size]);
+        } else {
+            int d = difference(n, x, y);
+            prod = m.add(new Steps.Mul(n.name(), n.node().opType(), tensor(size), c, range(d, size)));
+        }
+        int r = rescale(n, prod, s);
+        if (y[0].isConstant()) {
+            long[] gamma = new long[size];
+            for (int i = 0; i < size; i++) {
+                gamma[i] = y[i].value();
+            }
+            define(n, linear(n, range(r, size), null, fill(size, 1), new long[size], gamma));
+        } else {
+            define(n, linear(n, range(r, size), y, fill(size, 1), fill(size, 1), new long[size]));
+        }
+    }
+
+    /**
+     * Gather from a constant table T (quantized at s; shape [..outer.., V, ..inner..] along the axis) by run-time
+     * indices idx (a graph input, scale 0). Output element (o, p, i) is T[o, idx_p, i]; with c = o·inner + i in
+     * [0, C), C = outer·inner, it is one lookup of the key idx_p + V·c into the function table
+     * key -> T[c / inner, key mod V, c mod inner] over [0, V·C). Soundness: membership of the key for c = 0 gives
+     * 0 <= idx_p < V·C as an integer (V·C is far below p), and for c = C - 1 then idx_p + V·(C-1) < V·C, so
+     * 0 <= idx_p < V exactly: every key decomposes uniquely, and the value read is T at the honest index. The table
+     * keeps its whole range (no clamping of constant ends, which would drop the bound).
+     */
+    private void gatherTable(QNode n) {
+        Op.Gather op = (Op.Gather) n.node().op();
+        QWeight table = n.param("table");
+        int[] ts = table.shape();
+        int axis = op.axis();
+        long v = ts[axis];
+        int outer = Shapes.product(ts, 0, axis);
+        int inner = Shapes.product(ts, axis + 1, ts.length);
+        long classes = (long) outer * inner;
+        if (v * classes > (1L << 40)) {
+            throw new CompileException("node " + n.node().describe() + ": Gather table of " + v * classes
+                    + " entries is too large for a lookup table");
+        }
+        Src[] idx = operand(n, 1);
+        int positions = idx.length;
+        int size = size(n.node().outputShape());
+        Src[] xs = new Src[size];
+        long[] alpha = fill(size, 1);
+        long[] gamma = new long[size];
+        for (int o = 0; o < outer; o++) {
+            for (int p = 0; p < positions; p++) {
+                for (int i = 0; i < inner; i++) {
+                    int e = (o * positions + p) * inner + i;
+                    xs[e] = idx[p];
+                    gamma[e] = v * ((long) o * inner + i);
+                }
+            }
+        }
+        int key = linear(n, xs, null, alpha, new long[size], gamma);
+        long[] data = table.data();
+        long vv = v;
+        java.util.function.LongUnaryOperator f = k -> {
+            long c = k / vv;
+            return data[(int) ((c / inner) * vv * inner + (k % vv) * inner + (c % inner))];
+        };
+        String name = "gather_" + n.name();
+        TableSpec spec = new TableSpec(name, "rows of " + n.node().inputs().get(0) + " " + Tensor.shapeString(ts)
+                + " by index (key = idx + " + v + "·column)", f, 0, v * classes - 1);
+        define(n, m.add(new Steps.Lookup(n.name(), n.node().opType(), tensor(size), range(key, size), spec, true)));
     }
 
     /** Products out[o] = bias[o] + sum_k a[o][k] * b[o][k] (then rescaled), from index maps over the operands. */
@@ -462,6 +706,19 @@ final class QuantizedLowering {
                 int prod;
                 boolean aConst = a[0].isConstant();
                 boolean bConst = b[0].isConstant();
+                if (k == Op.BinaryKind.DIV && n.param("C1") == null) {
+                    // division by a run-time value: divRound(a·2^s, b), b >= 1 (VarDivGadget range-checks it)
+                    Src[] num = new Src[size];
+                    if (aConst) {
+                        for (int i = 0; i < size; i++) {
+                            num[i] = Src.constant(Math.multiplyExact(a[i].value(), 1L << s));
+                        }
+                    } else {
+                        num = range(linear(n, a, null, fill(size, 1L << s), new long[size], new long[size]), size);
+                    }
+                    define(n, m.add(new Steps.VarDiv(n.name(), n.node().opType(), tensor(size), num, b)));
+                    return;
+                }
                 if (aConst || bConst) {
                     long[] alpha = new long[size];
                     Src[] xs = new Src[size];
@@ -763,6 +1020,16 @@ final class QuantizedLowering {
         List<Tensor> ins = new ArrayList<>();
         List<Src[]> srcs = new ArrayList<>();
         for (int i = 0; i < node.inputs().size(); i++) {
+            if (op instanceof Op.Where && i == 0) {
+                QWeight c = n.param("cond");
+                double[] d = new double[c.data().length];
+                for (int k = 0; k < d.length; k++) {
+                    d[k] = c.data()[k];
+                }
+                ins.add(Tensor.of(c.shape(), d));
+                srcs.add(null);
+                continue;
+            }
             if (op instanceof Op.Gather && i == 1) {
                 QWeight idx = n.param("indices");
                 double[] d = new double[idx.data().length];

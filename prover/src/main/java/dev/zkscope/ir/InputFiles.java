@@ -345,13 +345,27 @@ public final class InputFiles {
             }
         }
         boolean ints = g.inputs().stream().anyMatch(Graph.Value::isInteger);
-        return new Samples(synthetic(g, 32, 1), "32 synthetic uniform [0,1) inputs" + (ints ? " (zeros for integer inputs)"
-                : ""), true);
+        return new Samples(synthetic(g, 32, 1), "32 synthetic uniform [0,1) inputs" + (ints ? " (integer inputs: uniform valid "
+                + "indices)" : ""), true);
     }
 
     /**
-     * Seeded uniform [0, 1) values for every float graph input; zeros for integer inputs (token ids, indices), the one
-     * index valid for every table.
+     * The valid values [0, n) of an integer input used as Gather indices (token ids): n is the smallest length of a
+     * gathered axis; 1 (zeros) when it indexes nothing.
+     */
+    static long indexRange(Graph graph, String input) {
+        long n = Long.MAX_VALUE;
+        for (Node node : graph.nodes()) {
+            if (node.op() instanceof Op.Gather && node.inputs().size() == 2 && node.inputs().get(1).equals(input)) {
+                n = Math.min(n, node.inputShapes().get(0)[((Op.Gather) node.op()).axis()]);
+            }
+        }
+        return n == Long.MAX_VALUE || n < 1 ? 1 : n;
+    }
+
+    /**
+     * Seeded uniform [0, 1) values for every float graph input; for integer inputs (token ids, indices) seeded uniform
+     * integers valid for every table they index ({@link #indexRange}).
      */
     public static List<List<Tensor>> synthetic(Graph graph, int count, long seed) {
         Random r = new Random(seed);
@@ -360,8 +374,9 @@ public final class InputFiles {
             List<Tensor> one = new ArrayList<>();
             for (Graph.Value v : graph.inputs()) {
                 double[] d = new double[v.size()];
-                for (int i = 0; i < d.length && !v.isInteger(); i++) {
-                    d[i] = r.nextDouble();
+                long ids = v.isInteger() ? indexRange(graph, v.name()) : 0;
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = v.isInteger() ? (double) Math.floorMod(r.nextLong(), ids) : r.nextDouble();
                 }
                 one.add(Tensor.of(v.shape(), d, v.dtype()));
             }

@@ -18,7 +18,8 @@ import java.util.List;
 public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.PRelu, Op.Conv, Op.Pool, Op.Softmax,
         Op.BatchNorm, Op.LayerNorm, Op.Reduce, Op.Reshape, Op.Transpose, Op.Concat, Op.Slice, Op.Split, Op.Pad,
         Op.Identity, Op.Cast, Op.Gather, Op.ShapeOf, Op.ConstantOfShape, Op.Compare, Op.Not, Op.Where, Op.Expand,
-        Op.Trilu, Op.Unsupported {
+        Op.Trilu, Op.Logical, Op.SpaceDepth, Op.Tile, Op.CumSum,
+        Op.Unsupported {
 
     /** Output shapes from input shapes; throws IllegalArgumentException when the inputs do not fit the op. */
     List<int[]> outputShapes(List<int[]> in);
@@ -137,6 +138,180 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         @Override
         public String kind() {
             return "Compare(" + compare + ")";
+        }
+    }
+
+    /** The binary logical ops of ONNX: And, Or, Xor. */
+    enum LogicalKind { AND, OR, XOR }
+
+    /** A logical op of two broadcast operands (non-zero is true); the result is an INT64 tensor of 0 and 1. */
+    record Logical(LogicalKind logical) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2, logical + " takes 2 inputs");
+            return one(Shapes.broadcast(in));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            int[] shape = Shapes.broadcast(List.of(in.get(0).shape(), in.get(1).shape()));
+            int[] ai = Shapes.broadcastIndex(in.get(0).shape(), shape);
+            int[] bi = Shapes.broadcastIndex(in.get(1).shape(), shape);
+            double[] a = in.get(0).data();
+            double[] b = in.get(1).data();
+            double[] out = new double[ai.length];
+            for (int i = 0; i < out.length; i++) {
+                boolean x = a[ai[i]] != 0;
+                boolean y = b[bi[i]] != 0;
+                boolean r = logical == LogicalKind.AND ? x && y : logical == LogicalKind.OR ? x || y : x ^ y;
+                out[i] = r ? 1 : 0;
+            }
+            return List.of(Tensor.of(shape, out, Tensor.DType.INT64));
+        }
+
+        @Override
+        public String kind() {
+            return "Logical(" + logical + ")";
+        }
+    }
+
+    /**
+     * DepthToSpace (DCR or CRD mode) or SpaceToDepth with block size b on [N, C, H, W]: a reshape, a transpose and a
+     * reshape, as ONNX defines them.
+     */
+    record SpaceDepth(boolean toSpace, boolean crd, int block) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, (toSpace ? "DepthToSpace" : "SpaceToDepth") + " takes 1 input");
+            int[] x = in.get(0);
+            require(x.length == 4, "needs a 4-D input [N, C, H, W], got " + Tensor.shapeString(x));
+            require(block >= 1, "blocksize must be positive");
+            int b = block;
+            if (toSpace) {
+                require(x[1] % (b * b) == 0, "channels " + x[1] + " are not a multiple of blocksize^2 = " + b * b);
+                return one(new int[] {x[0], x[1] / (b * b), x[2] * b, x[3] * b});
+            }
+            require(x[2] % b == 0 && x[3] % b == 0, "height and width must be multiples of blocksize " + b);
+            return one(new int[] {x[0], x[1] * b * b, x[2] / b, x[3] / b});
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            int[] s = x.shape();
+            int b = block;
+            int[] out = outputShapes(List.of(s)).get(0);
+            Tensor t;
+            if (toSpace) {
+                int c = s[1] / (b * b);
+                t = crd ? Kernels.transpose(x.reshape(new int[] {s[0], c, b, b, s[2], s[3]}), new int[] {0, 1, 4, 2, 5, 3})
+                        : Kernels.transpose(x.reshape(new int[] {s[0], b, b, c, s[2], s[3]}), new int[] {0, 3, 4, 1, 5, 2});
+            } else {
+                t = Kernels.transpose(x.reshape(new int[] {s[0], s[1], s[2] / b, b, s[3] / b, b}),
+                        new int[] {0, 3, 5, 1, 2, 4});
+            }
+            return List.of(t.reshape(out));
+        }
+
+        @Override
+        public String kind() {
+            return toSpace ? "DepthToSpace" : "SpaceToDepth";
+        }
+    }
+
+    /** Tile: each axis repeated {@code repeats[i]} times (constant, read at import). */
+    record Tile(int[] repeats) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Tile takes its data input (repeats are constant)");
+            int[] x = in.get(0);
+            require(repeats.length == x.length, "Tile repeats " + Arrays.toString(repeats) + " do not match rank "
+                    + x.length);
+            int[] out = new int[x.length];
+            for (int i = 0; i < x.length; i++) {
+                require(repeats[i] >= 0, "Tile repeats must be non-negative");
+                out[i] = Math.multiplyExact(x[i], repeats[i]);
+            }
+            return one(out);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            int[] s = x.shape();
+            int[] out = outputShapes(List.of(s)).get(0);
+            double[] d = x.data();
+            double[] y = new double[Tensor.checkedSize(out)];
+            int[] idx = new int[out.length];
+            for (int o = 0; o < y.length; o++) {
+                int src = 0;
+                for (int a = 0; a < out.length; a++) {
+                    src = src * s[a] + idx[a] % s[a];
+                }
+                y[o] = d[src];
+                for (int a = out.length - 1; a >= 0; a--) {
+                    if (++idx[a] < out[a]) {
+                        break;
+                    }
+                    idx[a] = 0;
+                }
+            }
+            return List.of(Tensor.of(out, y, x.dtype()));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tile && Arrays.equals(repeats, ((Tile) o).repeats);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(repeats);
+        }
+
+        @Override
+        public String toString() {
+            return "Tile" + Arrays.toString(repeats);
+        }
+    }
+
+    /** CumSum along a constant axis; exclusive leaves out the element itself, reverse sums from the end. */
+    record CumSum(int axis, boolean exclusive, boolean reverse) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "CumSum takes its data input (the axis is constant)");
+            require(axis >= 0 && axis < in.get(0).length, "CumSum axis out of range");
+            return one(in.get(0).clone());
+        }
+
+        /** The input elements (flat indices) summed into output element o, for input shape s. */
+        public int[] window(int[] s, int o) {
+            int inner = Shapes.product(s, axis + 1, s.length);
+            int len = s[axis];
+            int k = (o / inner) % len;
+            int base = o - k * inner;
+            int from = reverse ? (exclusive ? k + 1 : k) : 0;
+            int to = reverse ? len : (exclusive ? k : k + 1);
+            int[] w = new int[Math.max(0, to - from)];
+            for (int j = from; j < to; j++) {
+                w[j - from] = base + j * inner;
+            }
+            return w;
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            double[] d = x.data();
+            double[] y = new double[d.length];
+            for (int o = 0; o < y.length; o++) {
+                double acc = 0;
+                for (int i : window(x.shape(), o)) {
+                    acc += d[i];
+                }
+                y[o] = acc;
+            }
+            return List.of(Tensor.of(x.shape(), y, x.dtype()));
         }
     }
 

@@ -10,7 +10,20 @@ public enum UnaryFn {
     /** a = min, b = max. */
     CLIP(false),
     /** x^a for a constant exponent a. */
-    POW(true);
+    POW(true),
+    /** Floor, Ceil, Round (half to even, as ONNX): tables at the activation scale. */
+    FLOOR(true), CEIL(true), ROUND(true),
+    /** log(1 + e^x). */
+    SOFTPLUS(true),
+    /** x > 0 ? x : a(e^x - 1). */
+    ELU(true),
+    /** b(x > 0 ? x : a(e^x - 1)), a = alpha, b = gamma. */
+    SELU(true),
+    /** max(0, x) + min(0, a(e^(x/a) - 1)). */
+    CELU(true),
+    /** x tanh(softplus(x)). */
+    MISH(true),
+    SIN(true), COS(true);
 
     private final boolean table;
 
@@ -42,8 +55,23 @@ public enum UnaryFn {
             case NEG: return -x;
             case CLIP: return Math.max(a, Math.min(b, x));
             case POW: return Math.pow(x, a);
+            case FLOOR: return Math.floor(x);
+            case CEIL: return Math.ceil(x);
+            case ROUND: return Math.rint(x);
+            case SOFTPLUS: return softplus(x);
+            case ELU: return x > 0 ? x : a * Math.expm1(x);
+            case SELU: return b * (x > 0 ? x : a * Math.expm1(x));
+            case CELU: return Math.max(0, x) + Math.min(0, a * Math.expm1(x / a));
+            case MISH: return x * Math.tanh(softplus(x));
+            case SIN: return Math.sin(x);
+            case COS: return Math.cos(x);
             default: throw new AssertionError(this);
         }
+    }
+
+    /** log(1 + e^x) without overflow. */
+    static double softplus(double x) {
+        return x > 30 ? x : Math.log1p(Math.exp(x));
     }
 
     /**

@@ -71,6 +71,9 @@ final class OpRegistry {
         add("LessOrEqual", c -> new Op.Compare(Op.CompareKind.LESS_OR_EQUAL));
         add("GreaterOrEqual", c -> new Op.Compare(Op.CompareKind.GREATER_OR_EQUAL));
         add("Not", c -> new Op.Not());
+        add("And", c -> new Op.Logical(Op.LogicalKind.AND));
+        add("Or", c -> new Op.Logical(Op.LogicalKind.OR));
+        add("Xor", c -> new Op.Logical(Op.LogicalKind.XOR));
         add("Where", c -> new Op.Where());
         add("Expand", c -> {
             Tensor shape = c.constant(1);
@@ -121,6 +124,23 @@ final class OpRegistry {
             return new Op.Unary(UnaryFn.GELU);
         });
         add("PRelu", c -> new Op.PRelu());
+        add("Floor", c -> new Op.Unary(UnaryFn.FLOOR));
+        add("Ceil", c -> new Op.Unary(UnaryFn.CEIL));
+        add("Round", c -> new Op.Unary(UnaryFn.ROUND));
+        add("Softplus", c -> new Op.Unary(UnaryFn.SOFTPLUS));
+        add("Elu", c -> new Op.Unary(UnaryFn.ELU, c.floatAttr("alpha", 1.0), 0));
+        add("Selu", c -> new Op.Unary(UnaryFn.SELU, c.floatAttr("alpha", 1.67326319217681884765625),
+                c.floatAttr("gamma", 1.05070102214813232421875)));
+        add("Celu", c -> {
+            double alpha = c.floatAttr("alpha", 1.0);
+            if (alpha == 0) {
+                throw new IllegalArgumentException("Celu alpha must not be 0");
+            }
+            return new Op.Unary(UnaryFn.CELU, alpha, 0);
+        });
+        add("Mish", c -> new Op.Unary(UnaryFn.MISH));
+        add("Sin", c -> new Op.Unary(UnaryFn.SIN));
+        add("Cos", c -> new Op.Unary(UnaryFn.COS));
         // Clip: min/max are attributes before opset 11 and optional (constant) inputs from opset 11.
         add("Clip", c -> {
             double lo = -Double.MAX_VALUE;

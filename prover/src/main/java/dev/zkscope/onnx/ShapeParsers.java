@@ -17,6 +17,26 @@ final class ShapeParsers {
 
     static void register(OpRegistry r) {
         r.add("Reshape", ShapeParsers::reshape);
+        r.add("DepthToSpace", c -> new Op.SpaceDepth(true, c.stringAttr("mode", "DCR").equals("CRD"),
+                (int) c.intAttr("blocksize", 0)));
+        r.add("SpaceToDepth", c -> new Op.SpaceDepth(false, false, (int) c.intAttr("blocksize", 0)));
+        r.add("Tile", c -> {
+            Tensor reps = c.constant(1);
+            if (reps == null) {
+                return c.unsupported("Tile with repeats computed at run time");
+            }
+            c.keep(0);
+            return new Op.Tile(reps.toInts());
+        });
+        r.add("CumSum", c -> {
+            Tensor ax = c.constant(1);
+            if (ax == null || ax.size() != 1) {
+                return c.unsupported("CumSum with an axis computed at run time");
+            }
+            c.keep(0);
+            return new Op.CumSum(Shapes.axis((int) ax.get(0), c.rank(0)), c.intAttr("exclusive", 0) != 0,
+                    c.intAttr("reverse", 0) != 0);
+        });
         r.add("Flatten", c -> {
             int[] x = c.shape(0);
             int axis = (int) c.intAttr("axis", 1);

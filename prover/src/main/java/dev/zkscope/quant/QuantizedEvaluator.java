@@ -9,6 +9,7 @@ import dev.zkscope.ir.Op;
 import dev.zkscope.ir.Shapes;
 import dev.zkscope.ir.Window;
 import dev.zkscope.ir.Tensor;
+import dev.zkscope.ir.UnsupportedModelException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -91,7 +92,8 @@ public final class QuantizedEvaluator {
         List<QTensor> qs = new ArrayList<>();
         for (int i = 0; i < checked.size(); i++) {
             try {
-                qs.add(QTensor.quantize(checked.get(i), q.inputScale()));
+                // Integer inputs (token ids) are exact integers, at scale 0.
+                qs.add(QTensor.quantize(checked.get(i), q.graph().inputs().get(i).isInteger() ? 0 : q.inputScale()));
             } catch (ArithmeticException e) {
                 throw new BadInputException("input " + i + " does not fit fixed point at scale 2^" + q.inputScale()
                         + ": " + e.getMessage());
@@ -157,40 +159,42 @@ public final class QuantizedEvaluator {
         return t;
     }
 
-    private List<QTensor> evalNode(QNode n, State st) {
-        Node node = n.node();
-        Op op = node.op();
-        int s = q.inputScale();
-        if (op instanceof Op.Gemm) {
-            return List.of(gemm(n, (Op.Gemm) op, st));
-        }
-        if (op instanceof Op.MatMul) {
-            QTensor a = n.param("A") != null ? n.param("A").tensor() : in(n, st, 0);
-            QTensor b = n.param("W") != null ? n.param("W").tensor() : in(n, st, 1);
+    /** A quantized kernel: the integer outputs of one node (see the class comment for each op's semantics). */
+    @FunctionalInterface
+    private interface Kernel {
+        List<QTensor> apply(QuantizedEvaluator e, QNode n, State st);
+    }
+
+    /**
+     * The quantized kernel of each op kind: the QUANTIZED_KERNEL stage of the op registry
+     * ({@code dev.zkscope.ops.OpRegistry}). Dispatch only; the kernels are the methods below. An op kind without an
+     * entry is refused by name.
+     */
+    private static final Map<Class<? extends Op>, Kernel> KERNELS = new HashMap<>();
+
+    static {
+        KERNELS.put(Op.Gemm.class, (e, n, st) -> List.of(e.gemm(n, (Op.Gemm) n.node().op(), st)));
+        KERNELS.put(Op.MatMul.class, (e, n, st) -> {
+            QTensor a = n.param("A") != null ? n.param("A").tensor() : e.in(n, st, 0);
+            QTensor b = n.param("W") != null ? n.param("W").tensor() : e.in(n, st, 1);
             long[] acc = matmul(a, b);
-            return List.of(new QTensor(node.outputShape(), rescaleAll(acc, n.shift()), s));
-        }
-        if (op instanceof Op.Conv) {
-            return List.of(conv(n, (Op.Conv) op, in(n, st, 0)));
-        }
-        if (op instanceof Op.Binary) {
-            return List.of(binary(n, ((Op.Binary) op).op(), st));
-        }
-        if (op instanceof Op.Unary) {
-            return List.of(unary(n, (Op.Unary) op, in(n, st, 0), st));
-        }
-        if (op instanceof Op.PRelu) {
-            QTensor x = in(n, st, 0);
+            return List.of(new QTensor(n.node().outputShape(), rescaleAll(acc, n.shift()), e.q.inputScale()));
+        });
+        KERNELS.put(Op.Conv.class, (e, n, st) -> List.of(e.conv(n, (Op.Conv) n.node().op(), e.in(n, st, 0))));
+        KERNELS.put(Op.Binary.class, (e, n, st) -> List.of(e.binary(n, ((Op.Binary) n.node().op()).op(), st)));
+        KERNELS.put(Op.Unary.class, (e, n, st) -> List.of(e.unary(n, (Op.Unary) n.node().op(), e.in(n, st, 0), st)));
+        KERNELS.put(Op.PRelu.class, (e, n, st) -> {
+            QTensor x = e.in(n, st, 0);
             long[] slope = broadcastTo(n.param("slope").tensor(), x.shape());
             long[] out = new long[x.size()];
             for (int i = 0; i < out.length; i++) {
                 long v = x.data()[i];
                 out[i] = v >= 0 ? v : FixedPoint.rescale(Math.multiplyExact(v, slope[i]), n.shift());
             }
-            return List.of(new QTensor(x.shape(), out, s));
-        }
-        if (op instanceof Op.BatchNorm) {
-            QTensor x = in(n, st, 0);
+            return List.of(new QTensor(x.shape(), out, e.q.inputScale()));
+        });
+        KERNELS.put(Op.BatchNorm.class, (e, n, st) -> {
+            QTensor x = e.in(n, st, 0);
             long[] a = n.param("A").data();
             long[] b = n.param("B").data();
             int c = x.shape()[1];
@@ -200,36 +204,150 @@ public final class QuantizedEvaluator {
                 int ch = (i / inner) % c;
                 out[i] = FixedPoint.rescale(Math.addExact(Math.multiplyExact(x.data()[i], a[ch]), b[ch]), n.shift());
             }
-            return List.of(new QTensor(x.shape(), out, s));
-        }
-        if (op instanceof Op.LayerNorm) {
-            return List.of(layerNorm(n, (Op.LayerNorm) op, in(n, st, 0), st));
-        }
-        if (op instanceof Op.Softmax) {
-            return List.of(softmax(n, (Op.Softmax) op, in(n, st, 0), st));
-        }
-        if (op instanceof Op.Pool && ((Op.Pool) op).pool() == Op.PoolKind.AVERAGE) {
-            return List.of(avgPool(n, (Op.Pool) op, in(n, st, 0)));
-        }
-        if (op instanceof Op.Reduce && ((Op.Reduce) op).reduce() != Op.ReduceKind.MAX) {
-            return List.of(reduceSum(n, (Op.Reduce) op, in(n, st, 0)));
-        }
-        if (op instanceof Op.Pad) {
-            Op.Pad p = (Op.Pad) op;
+            return List.of(new QTensor(x.shape(), out, e.q.inputScale()));
+        });
+        KERNELS.put(Op.LayerNorm.class, (e, n, st) -> List.of(e.layerNorm(n, (Op.LayerNorm) n.node().op(),
+                e.in(n, st, 0), st)));
+        KERNELS.put(Op.Softmax.class, (e, n, st) -> List.of(e.softmax(n, (Op.Softmax) n.node().op(), e.in(n, st, 0),
+                st)));
+        KERNELS.put(Op.Pool.class, (e, n, st) -> ((Op.Pool) n.node().op()).pool() == Op.PoolKind.AVERAGE
+                ? List.of(e.avgPool(n, (Op.Pool) n.node().op(), e.in(n, st, 0))) : e.exactAll(n, st));
+        KERNELS.put(Op.Reduce.class, (e, n, st) -> ((Op.Reduce) n.node().op()).reduce() != Op.ReduceKind.MAX
+                ? List.of(e.reduceSum(n, (Op.Reduce) n.node().op(), e.in(n, st, 0))) : e.exactAll(n, st));
+        KERNELS.put(Op.Pad.class, (e, n, st) -> {
+            Op.Pad p = (Op.Pad) n.node().op();
             Op.Pad qp = new Op.Pad(p.begins(), p.ends(), p.mode(), n.param("value").data()[0]);
-            return exact(qp, List.of(in(n, st, 0)));
-        }
-        if (op instanceof Op.Gather) {
+            return e.exact(qp, List.of(e.in(n, st, 0)));
+        });
+        KERNELS.put(Op.Gather.class, (e, n, st) -> {
+            if (n.param("table") != null) {
+                return List.of(e.gatherTable(n, e.in(n, st, 1)));
+            }
             QWeight idx = n.param("indices");
-            QTensor indices = new QTensor(idx.shape(), idx.data(), 0);
-            return exact(op, List.of(in(n, st, 0), indices));
+            return e.exact(n.node().op(), List.of(e.in(n, st, 0), new QTensor(idx.shape(), idx.data(), 0)));
+        });
+        KERNELS.put(Op.Compare.class, (e, n, st) -> List.of(e.compare(n, st)));
+        KERNELS.put(Op.Not.class, (e, n, st) -> {
+            QTensor x = e.in(n, st, 0);
+            long one = 1L << e.q.inputScale();
+            long[] out = new long[x.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = one - x.data()[i];
+            }
+            return List.of(new QTensor(x.shape(), out, e.q.inputScale()));
+        });
+        KERNELS.put(Op.Logical.class, (e, n, st) -> List.of(e.logical(n, st)));
+        KERNELS.put(Op.Where.class, (e, n, st) -> {
+            QWeight c = n.param("cond");
+            if (c == null) {
+                return List.of(e.select(n, st));
+            }
+            return e.exact(n.node().op(), List.of(new QTensor(c.shape(), c.data(), 0), e.in(n, st, 1),
+                    e.in(n, st, 2)));
+        });
+        // Exact ops: data movement, Identity, Cast to float (the quantizer refuses a Cast to an integer type), CumSum
+        // (sums of integers below 2^53 are exact in doubles).
+        for (Class<? extends Op> c : List.of(Op.Reshape.class, Op.Transpose.class, Op.Concat.class, Op.Slice.class,
+                Op.Split.class, Op.Identity.class, Op.Expand.class, Op.Cast.class, Op.Trilu.class,
+                Op.SpaceDepth.class, Op.Tile.class, Op.CumSum.class)) {
+            KERNELS.put(c, QuantizedEvaluator::exactAll);
         }
-        // Exact ops: data movement, MaxPool, ReduceMax, Identity, Cast to float.
+    }
+
+    /** Whether op kind {@code op} has a quantized kernel (the registry's QUANTIZED_KERNEL stage). */
+    public static boolean hasKernel(Class<? extends Op> op) {
+        return KERNELS.containsKey(op);
+    }
+
+    private List<QTensor> evalNode(QNode n, State st) {
+        Kernel k = KERNELS.get(n.node().op().getClass());
+        if (k == null) {
+            throw new UnsupportedModelException("node " + n.node().describe() + ": op " + n.node().op().kind()
+                    + " has no quantized kernel (not in the op registry's quantized-kernel stage)");
+        }
+        return k.apply(this, n, st);
+    }
+
+    private List<QTensor> exactAll(QNode n, State st) {
         List<QTensor> ins = new ArrayList<>();
-        for (int i = 0; i < node.inputs().size(); i++) {
+        for (int i = 0; i < n.node().inputs().size(); i++) {
             ins.add(in(n, st, i));
         }
-        return exact(op, ins);
+        return exact(n.node().op(), ins);
+    }
+
+    /** Both operands of a binary node broadcast to its output shape. */
+    private long[][] operands(QNode n, State st, int first, int count) {
+        int[] shape = n.node().outputShape();
+        long[][] out = new long[count][];
+        for (int i = 0; i < count; i++) {
+            out[i] = broadcastTo(in(n, st, first + i), shape);
+        }
+        return out;
+    }
+
+    /** Comparison: (a ? b) ? 2^s : 0, the circuit's g = min(max(a - b, 0), 1) combined as in the lowering. */
+    private QTensor compare(QNode n, State st) {
+        long[][] ab = operands(n, st, 0, 2);
+        long one = 1L << q.inputScale();
+        Op.CompareKind k = ((Op.Compare) n.node().op()).compare();
+        long[] out = new long[ab[0].length];
+        for (int i = 0; i < out.length; i++) {
+            long a = ab[0][i];
+            long b = ab[1][i];
+            boolean r;
+            switch (k) {
+                case EQUAL: r = a == b; break;
+                case LESS: r = a < b; break;
+                case GREATER: r = a > b; break;
+                case LESS_OR_EQUAL: r = a <= b; break;
+                default: r = a >= b; break;
+            }
+            out[i] = r ? one : 0;
+        }
+        return new QTensor(n.node().outputShape(), out, q.inputScale());
+    }
+
+    /** And = rescale(a·b, s), Or = a + b - And, Xor = a + b - 2·And, on booleans 0 and 2^s. */
+    private QTensor logical(QNode n, State st) {
+        long[][] ab = operands(n, st, 0, 2);
+        Op.LogicalKind k = ((Op.Logical) n.node().op()).logical();
+        long[] out = new long[ab[0].length];
+        for (int i = 0; i < out.length; i++) {
+            long and = FixedPoint.rescale(Math.multiplyExact(ab[0][i], ab[1][i]), n.shift());
+            out[i] = k == Op.LogicalKind.AND ? and : k == Op.LogicalKind.OR ? ab[0][i] + ab[1][i] - and
+                    : ab[0][i] + ab[1][i] - 2 * and;
+        }
+        return new QTensor(n.node().outputShape(), out, q.inputScale());
+    }
+
+    /** Where with a run-time condition c (0 or 2^s): out = y + rescale(c·(x - y), s). */
+    private QTensor select(QNode n, State st) {
+        long[][] cxy = operands(n, st, 0, 3);
+        long[] out = new long[cxy[0].length];
+        for (int i = 0; i < out.length; i++) {
+            long d = Math.subtractExact(cxy[1][i], cxy[2][i]);
+            out[i] = Math.addExact(cxy[2][i], FixedPoint.rescale(Math.multiplyExact(cxy[0][i], d), n.shift()));
+        }
+        return new QTensor(n.node().outputShape(), out, q.inputScale());
+    }
+
+    /**
+     * Gather from a constant table (quantized at s) by run-time integer indices: out = table[idx] along the axis; an
+     * index outside [0, axis length) is a {@link BadInputException} (the circuit's lookup admits exactly that range).
+     */
+    private QTensor gatherTable(QNode n, QTensor indices) {
+        Op.Gather op = (Op.Gather) n.node().op();
+        QWeight table = n.param("table");
+        int[] ts = table.shape();
+        int len = ts[op.axis()];
+        for (long v : indices.data()) {
+            if (v < 0 || v >= len) {
+                throw new BadInputException("node " + n.node().describe() + ": index " + v + " is outside [0, " + len
+                        + ") (token ids must be below the vocabulary size " + len + ")");
+            }
+        }
+        return exact(op, List.of(table.tensor(), indices)).get(0);
     }
 
     /** Runs an exact op on the integers as doubles (exact: every value is below 2^49). */
@@ -458,6 +576,9 @@ public final class QuantizedEvaluator {
             long[] av = broadcastTo(a, shape);
             long[] bv = broadcastTo(b, shape);
             long[] out = new long[av.length];
+            if (k == Op.BinaryKind.DIV && n.param("C1") == null) {
+                return new QTensor(shape, varDiv(n, av, bv), q.inputScale());
+            }
             for (int i = 0; i < out.length; i++) {
                 out[i] = FixedPoint.rescale(Math.multiplyExact(av[i], bv[i]), n.shift());
             }
@@ -468,6 +589,21 @@ public final class QuantizedEvaluator {
             ins.add(in(n, st, i));
         }
         return exact(n.node().op(), ins).get(0);
+    }
+
+    /** Division by a run-time value: out = divRound(a·2^s, b) with b >= 1, else a BadInputException naming the node. */
+    private long[] varDiv(QNode n, long[] a, long[] b) {
+        long one = 1L << q.inputScale();
+        long[] out = new long[a.length];
+        for (int i = 0; i < out.length; i++) {
+            if (b[i] < 1) {
+                throw new BadInputException("node " + n.node().describe() + ": divisor " + b[i] + " (real "
+                        + FixedPoint.dequantize(b[i], q.inputScale()) + ") is not positive; division by a run-time "
+                        + "value needs a divisor of at least 2^-" + q.inputScale() + " (raise the input scale)");
+            }
+            out[i] = FixedPoint.divRound(Math.multiplyExact(a[i], one), b[i]);
+        }
+        return out;
     }
 
     private long lookup(QNode n, long x, State st) {

@@ -25,9 +25,7 @@ public final class Quantizer {
         graph.requireSupported("quantization");
         for (Graph.Value v : graph.inputs()) {
             if (v.isInteger()) {
-                throw new UnsupportedModelException("fixed-point quantization cannot handle integer input '" + v.name()
-                        + "' (token ids or indices): look-ups by run-time indices are not in the circuit yet; float "
-                        + "inference (zkscope infer without --quantized) runs it");
+                requireIndexOnly(graph, v);
             }
         }
         this.graph = graph;
@@ -95,141 +93,318 @@ public final class Quantizer {
         return make(n, scales, 0, p, null, semantics);
     }
 
-    private QNode node(Node n) {
-        Op op = n.op();
-        Map<String, QWeight> p = new HashMap<>();
-        if (op instanceof Op.Gemm) {
-            Op.Gemm g = (Op.Gemm) op;
-            if (isConst(n, 0)) {
-                throw refuse("Gemm with a constant A");
-            }
-            if (isConst(n, 1)) {
-                Tensor w = constant(n, 1);
-                if (g.transB()) {
-                    w = new Op.Transpose(new int[] {1, 0}).eval(List.of(w)).get(0);
-                }
-                p.put("W", QWeight.of("W", scaleBy(w, g.alpha()), sp));
-                if (n.inputs().size() == 3) {
-                    p.put("B", QWeight.of("B", scaleBy(requireConst(n, 2, "Gemm C"), g.beta()), s + sp));
-                }
-                return make(n, List.of(s, sp, s + sp), sp, p, null, "acc = x·W + B (scale 2^" + (s + sp)
-                        + "); out = rescale(acc, " + sp + ")");
-            }
-            if (g.alpha() != 1) {
-                throw refuse("Gemm of two activations with alpha != 1");
-            }
-            if (n.inputs().size() == 3) {
-                p.put("B", QWeight.of("B", scaleBy(requireConst(n, 2, "Gemm C"), g.beta()), 2 * s));
-            }
-            return make(n, List.of(s, s, 2 * s), s, p, null, "acc = A·B + C (scale 2^" + 2 * s + "); out = rescale(acc, "
-                    + s + ")");
-        }
-        if (op instanceof Op.MatMul) {
-            if (isConst(n, 0) && isConst(n, 1)) {
-                throw refuse("MatMul of two constants");
-            }
-            if (isConst(n, 1) || isConst(n, 0)) {
-                int c = isConst(n, 1) ? 1 : 0;
-                p.put(c == 1 ? "W" : "A", QWeight.of(c == 1 ? "W" : "A", constant(n, c), sp));
-                return make(n, c == 1 ? List.of(s, sp) : List.of(sp, s), sp, p, null,
-                        "acc = matmul (scale 2^" + (s + sp) + "); out = rescale(acc, " + sp + ")");
-            }
-            return make(n, List.of(s, s), s, p, null, "acc = matmul of activations (scale 2^" + 2 * s
-                    + "); out = rescale(acc, " + s + ")");
-        }
-        if (op instanceof Op.Conv) {
-            p.put("W", QWeight.of("W", requireConst(n, 1, "Conv weight"), sp));
-            if (n.inputs().size() == 3) {
-                p.put("B", QWeight.of("B", requireConst(n, 2, "Conv bias"), s + sp));
-            }
-            if (isConst(n, 0)) {
-                throw refuse("Conv of a constant input");
-            }
-            return make(n, List.of(s, sp, s + sp), sp, p, null, "acc = conv(x, W) + B (scale 2^" + (s + sp)
-                    + "); out = rescale(acc, " + sp + ")");
-        }
-        if (op instanceof Op.Binary) {
-            return binary(n, ((Op.Binary) op).op());
-        }
-        if (op instanceof Op.Unary) {
-            return unary(n, (Op.Unary) op);
-        }
-        if (op instanceof Op.PRelu) {
-            p.put("slope", QWeight.of("slope", requireConst(n, 1, "PRelu slope"), sp));
-            return make(n, List.of(s, sp), sp, p, null, "out = x >= 0 ? x : rescale(x·slope, " + sp + ")");
-        }
-        if (op instanceof Op.BatchNorm) {
-            Op.BatchNorm b = (Op.BatchNorm) op;
-            double[] scale = requireConst(n, 1, "scale").data();
-            double[] bias = requireConst(n, 2, "bias").data();
-            double[] mean = requireConst(n, 3, "mean").data();
-            double[] var = requireConst(n, 4, "var").data();
-            double[] a = new double[scale.length];
-            double[] c = new double[scale.length];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = scale[i] / Math.sqrt(var[i] + b.epsilon());
-                c[i] = bias[i] - mean[i] * a[i];
-            }
-            p.put("A", QWeight.of("A", Tensor.of(new int[] {a.length}, a), sp));
-            p.put("B", QWeight.of("B", Tensor.of(new int[] {c.length}, c), s + sp));
-            return make(n, List.of(s, sp, s + sp, sp, sp), sp, p, null, "out = rescale(x·A[c] + B[c], " + sp
-                    + "), A = scale/sqrt(var+eps), B = bias - mean·A");
-        }
-        if (op instanceof Op.LayerNorm) {
-            Op.LayerNorm ln = (Op.LayerNorm) op;
-            int[] norm = java.util.Arrays.copyOfRange(n.inputShapes().get(0), ln.axis(), n.inputShapes().get(0).length);
-            p.put("gamma", QWeight.of("gamma", Tensor.of(norm, expand(requireConst(n, 1, "scale"), norm)), sp));
-            double[] beta = n.inputs().size() == 3 ? expand(requireConst(n, 2, "bias"), norm)
-                    : new double[(int) Tensor.elementCount(norm)];
-            p.put("beta", QWeight.of("beta", Tensor.of(norm, beta), s + sp));
-            LookupTable t = new LookupTable("rsqrt(eps=" + ln.epsilon() + ")", TableFunctions.rsqrt(ln.epsilon(), s),
-                    0, 0, s, s);
-            return make(n, List.of(s, sp, s + sp), sp, p, t, "mu = divRound(Σx, L); d = x - mu; v = rescale(divRound(Σd², L), "
-                    + s + "); r = rsqrt table(v); out = rescale(rescale(d·r, " + s + ")·gamma + beta, " + sp + ")");
-        }
-        if (op instanceof Op.Softmax) {
-            LookupTable t = new LookupTable("exp", TableFunctions.total(UnaryFn.EXP, 0, 0, s, s), 0, 0, s, s);
-            return make(n, List.of(s), 0, p, t, "d = x - max; e = exp table(d); out = divRound(e·2^" + s + ", Σe)");
-        }
-        if (op instanceof Op.Pool) {
-            Op.Pool pl = (Op.Pool) op;
-            return make(n, List.of(s), 0, p, null, pl.pool() == Op.PoolKind.MAX ? "out = max over window"
-                    : "out = divRound(Σ window, count)");
-        }
-        if (op instanceof Op.Reduce) {
-            Op.Reduce r = (Op.Reduce) op;
-            String sem = r.reduce() == Op.ReduceKind.MAX ? "out = max" : r.reduce() == Op.ReduceKind.SUM ? "out = Σx"
-                    : "out = divRound(Σx, count)";
-            return make(n, List.of(s), 0, p, null, sem);
-        }
-        if (op instanceof Op.Cast) {
-            if (((Op.Cast) op).to() != Tensor.DType.FLOAT) {
+    /** A quantization rule: the fixed-point node of a graph node (its constants quantized by role, its table). */
+    @FunctionalInterface
+    interface Rule {
+        QNode apply(Quantizer q, Node n);
+    }
+
+    /**
+     * The quantization rule of each op kind: the QUANTIZE stage of the op registry ({@code dev.zkscope.ops.OpRegistry}).
+     * An op kind without an entry is refused by name.
+     */
+    private static final Map<Class<? extends Op>, Rule> RULES = new HashMap<>();
+
+    static {
+        RULES.put(Op.Gemm.class, Quantizer::gemm);
+        RULES.put(Op.MatMul.class, Quantizer::matmul);
+        RULES.put(Op.Conv.class, Quantizer::conv);
+        RULES.put(Op.Binary.class, (q, n) -> q.binary(n, ((Op.Binary) n.op()).op()));
+        RULES.put(Op.Unary.class, (q, n) -> q.unary(n, (Op.Unary) n.op()));
+        RULES.put(Op.PRelu.class, Quantizer::prelu);
+        RULES.put(Op.BatchNorm.class, Quantizer::batchNorm);
+        RULES.put(Op.LayerNorm.class, Quantizer::layerNorm);
+        RULES.put(Op.Softmax.class, (q, n) -> q.make(n, List.of(q.s), 0, new HashMap<>(), new LookupTable("exp",
+                TableFunctions.total(UnaryFn.EXP, 0, 0, q.s, q.s), 0, 0, q.s, q.s),
+                "d = x - max; e = exp table(d); out = divRound(e·2^" + q.s + ", Σe)"));
+        RULES.put(Op.Pool.class, (q, n) -> q.make(n, List.of(q.s), 0, new HashMap<>(), null,
+                ((Op.Pool) n.op()).pool() == Op.PoolKind.MAX ? "out = max over window" : "out = divRound(Σ window, count)"));
+        RULES.put(Op.Reduce.class, (q, n) -> {
+            Op.ReduceKind r = ((Op.Reduce) n.op()).reduce();
+            return q.make(n, List.of(q.s), 0, new HashMap<>(), null, r == Op.ReduceKind.MAX ? "out = max"
+                    : r == Op.ReduceKind.SUM ? "out = Σx" : "out = divRound(Σx, count)");
+        });
+        RULES.put(Op.Cast.class, (q, n) -> {
+            if (((Op.Cast) n.op()).to() != Tensor.DType.FLOAT) {
                 throw refuse("Cast to an integer type on the data path");
             }
-            return passThrough(n, "out = x");
+            return q.passThrough(n, "out = x");
+        });
+        RULES.put(Op.Gather.class, Quantizer::gather);
+        RULES.put(Op.Pad.class, (q, n) -> {
+            Map<String, QWeight> p = new HashMap<>();
+            p.put("value", QWeight.of("value", Tensor.scalar(((Op.Pad) n.op()).value()), q.s));
+            return q.make(n, List.of(q.s), 0, p, null, "out = pad(x, value)");
+        });
+        for (Class<? extends Op> c : List.of(Op.Reshape.class, Op.Transpose.class, Op.Concat.class, Op.Slice.class,
+                Op.Split.class, Op.Identity.class, Op.Expand.class, Op.SpaceDepth.class, Op.Tile.class)) {
+            RULES.put(c, (q, n) -> q.passThrough(n, "data movement"));
         }
-        if (op instanceof Op.Gather) {
-            if (isConst(n, 0) || !isConst(n, 1)) {
-                throw refuse("Gather needs run-time data and constant indices");
+        RULES.put(Op.CumSum.class, (q, n) -> q.passThrough(n, "out = running Σx along the axis, exact"));
+        RULES.put(Op.Where.class, Quantizer::where);
+        // Booleans are 0 and 1.0 at scale s (0 and 2^s), so that Cast to float and arithmetic on them need nothing.
+        RULES.put(Op.Compare.class, (q, n) -> q.passThrough(n, "out = (a " + ((Op.Compare) n.op()).compare()
+                + " b) ? 2^" + q.s + " : 0, from g = min(max(a - b, 0), 1) (true is 1.0 at scale 2^" + q.s + ")"));
+        RULES.put(Op.Not.class, (q, n) -> {
+            q.requireBoolean(n, 0);
+            return q.make(n, List.of(q.s), 0, new HashMap<>(), null, "out = 2^" + q.s + " - x (x boolean: 0 or 2^"
+                    + q.s + ")");
+        });
+        RULES.put(Op.Logical.class, (q, n) -> {
+            if (q.isConst(n, 0) || q.isConst(n, 1)) {
+                throw refuse(n.op().kind() + " with a constant operand has no fixed-point form (it is a constant or "
+                        + "the other operand)");
             }
+            q.requireBoolean(n, 0);
+            q.requireBoolean(n, 1);
+            return q.make(n, List.of(q.s, q.s), q.s, new HashMap<>(), null, "and = rescale(a·b, " + q.s
+                    + "); And = and, Or = a + b - and, Xor = a + b - 2·and (a, b boolean: 0 or 2^" + q.s + ")");
+        });
+        RULES.put(Op.Trilu.class, (q, n) -> q.passThrough(n, "data movement (zeros outside the triangle)"));
+        // Always folded at import (their value depends on static shapes only); reaching here is a bug in the importer.
+        for (Class<? extends Op> c : List.of(Op.ShapeOf.class, Op.ConstantOfShape.class)) {
+            RULES.put(c, (q, n) -> {
+                throw refuse(n.op().kind() + " should have been folded at import");
+            });
+        }
+    }
+
+    /** Whether op kind {@code op} has a quantization rule (the registry's QUANTIZE stage). */
+    public static boolean hasRule(Class<? extends Op> op) {
+        return RULES.containsKey(op);
+    }
+
+    private QNode node(Node n) {
+        Rule r = RULES.get(n.op().getClass());
+        if (r == null) {
+            throw refuse("op " + n.op().kind() + " has no fixed-point rule (not in the op registry's quantize stage)");
+        }
+        return r.apply(this, n);
+    }
+
+    private QNode gemm(Node n) {
+        Op.Gemm g = (Op.Gemm) n.op();
+        Map<String, QWeight> p = new HashMap<>();
+        if (isConst(n, 0)) {
+            throw refuse("Gemm with a constant A");
+        }
+        if (isConst(n, 1)) {
+            Tensor w = constant(n, 1);
+            if (g.transB()) {
+                w = new Op.Transpose(new int[] {1, 0}).eval(List.of(w)).get(0);
+            }
+            p.put("W", QWeight.of("W", scaleBy(w, g.alpha()), sp));
+            if (n.inputs().size() == 3) {
+                p.put("B", QWeight.of("B", scaleBy(requireConst(n, 2, "Gemm C"), g.beta()), s + sp));
+            }
+            return make(n, List.of(s, sp, s + sp), sp, p, null, "acc = x·W + B (scale 2^" + (s + sp)
+                    + "); out = rescale(acc, " + sp + ")");
+        }
+        if (g.alpha() != 1) {
+            throw refuse("Gemm of two activations with alpha != 1");
+        }
+        if (n.inputs().size() == 3) {
+            p.put("B", QWeight.of("B", scaleBy(requireConst(n, 2, "Gemm C"), g.beta()), 2 * s));
+        }
+        return make(n, List.of(s, s, 2 * s), s, p, null, "acc = A·B + C (scale 2^" + 2 * s + "); out = rescale(acc, "
+                + s + ")");
+    }
+
+    private QNode matmul(Node n) {
+        Map<String, QWeight> p = new HashMap<>();
+        if (isConst(n, 0) && isConst(n, 1)) {
+            throw refuse("MatMul of two constants");
+        }
+        if (isConst(n, 1) || isConst(n, 0)) {
+            int c = isConst(n, 1) ? 1 : 0;
+            p.put(c == 1 ? "W" : "A", QWeight.of(c == 1 ? "W" : "A", constant(n, c), sp));
+            return make(n, c == 1 ? List.of(s, sp) : List.of(sp, s), sp, p, null,
+                    "acc = matmul (scale 2^" + (s + sp) + "); out = rescale(acc, " + sp + ")");
+        }
+        return make(n, List.of(s, s), s, p, null, "acc = matmul of activations (scale 2^" + 2 * s
+                + "); out = rescale(acc, " + s + ")");
+    }
+
+    private QNode conv(Node n) {
+        Map<String, QWeight> p = new HashMap<>();
+        p.put("W", QWeight.of("W", requireConst(n, 1, "Conv weight"), sp));
+        if (n.inputs().size() == 3) {
+            p.put("B", QWeight.of("B", requireConst(n, 2, "Conv bias"), s + sp));
+        }
+        if (isConst(n, 0)) {
+            throw refuse("Conv of a constant input");
+        }
+        return make(n, List.of(s, sp, s + sp), sp, p, null, "acc = conv(x, W) + B (scale 2^" + (s + sp)
+                + "); out = rescale(acc, " + sp + ")");
+    }
+
+    private QNode prelu(Node n) {
+        Map<String, QWeight> p = new HashMap<>();
+        p.put("slope", QWeight.of("slope", requireConst(n, 1, "PRelu slope"), sp));
+        return make(n, List.of(s, sp), sp, p, null, "out = x >= 0 ? x : rescale(x·slope, " + sp + ")");
+    }
+
+    private QNode batchNorm(Node n) {
+        Op.BatchNorm b = (Op.BatchNorm) n.op();
+        Map<String, QWeight> p = new HashMap<>();
+        double[] scale = requireConst(n, 1, "scale").data();
+        double[] bias = requireConst(n, 2, "bias").data();
+        double[] mean = requireConst(n, 3, "mean").data();
+        double[] var = requireConst(n, 4, "var").data();
+        double[] a = new double[scale.length];
+        double[] c = new double[scale.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = scale[i] / Math.sqrt(var[i] + b.epsilon());
+            c[i] = bias[i] - mean[i] * a[i];
+        }
+        p.put("A", QWeight.of("A", Tensor.of(new int[] {a.length}, a), sp));
+        p.put("B", QWeight.of("B", Tensor.of(new int[] {c.length}, c), s + sp));
+        return make(n, List.of(s, sp, s + sp, sp, sp), sp, p, null, "out = rescale(x·A[c] + B[c], " + sp
+                + "), A = scale/sqrt(var+eps), B = bias - mean·A");
+    }
+
+    private QNode layerNorm(Node n) {
+        Op.LayerNorm ln = (Op.LayerNorm) n.op();
+        Map<String, QWeight> p = new HashMap<>();
+        int[] norm = java.util.Arrays.copyOfRange(n.inputShapes().get(0), ln.axis(), n.inputShapes().get(0).length);
+        p.put("gamma", QWeight.of("gamma", Tensor.of(norm, expand(requireConst(n, 1, "scale"), norm)), sp));
+        double[] beta = n.inputs().size() == 3 ? expand(requireConst(n, 2, "bias"), norm)
+                : new double[(int) Tensor.elementCount(norm)];
+        p.put("beta", QWeight.of("beta", Tensor.of(norm, beta), s + sp));
+        LookupTable t = new LookupTable("rsqrt(eps=" + ln.epsilon() + ")", TableFunctions.rsqrt(ln.epsilon(), s),
+                0, 0, s, s);
+        return make(n, List.of(s, sp, s + sp), sp, p, t, "mu = divRound(Σx, L); d = x - mu; v = rescale(divRound(Σd², L), "
+                + s + "); r = rsqrt table(v); out = rescale(rescale(d·r, " + s + ")·gamma + beta, " + sp + ")");
+    }
+
+    /**
+     * Gather: run-time data at constant indices is data movement; a constant table (an embedding) at run-time integer
+     * indices (a graph input of token ids, at scale 0) is a lookup into the table quantized at s.
+     */
+    private QNode gather(Node n) {
+        Map<String, QWeight> p = new HashMap<>();
+        if (!isConst(n, 0) && isConst(n, 1)) {
             p.put("indices", new QWeight("indices", constant(n, 1).shape(), constant(n, 1).toLongs(), 0));
             return make(n, List.of(s, 0), 0, p, null, "out = data at indices");
         }
-        if (op instanceof Op.Pad) {
-            Op.Pad pd = (Op.Pad) op;
-            p.put("value", QWeight.of("value", Tensor.scalar(pd.value()), s));
-            return make(n, List.of(s), 0, p, null, "out = pad(x, value)");
+        if (isConst(n, 0) && !isConst(n, 1) && isIntegerInput(n.inputs().get(1))) {
+            p.put("table", QWeight.of("table", constant(n, 0), s));
+            return make(n, List.of(s, 0), 0, p, null, "out = table[idx] (a lookup into the constant table by the "
+                    + "run-time index, 0 <= idx < " + n.inputShapes().get(0)[((Op.Gather) n.op()).axis()] + ")");
         }
-        if (op instanceof Op.Reshape || op instanceof Op.Transpose || op instanceof Op.Concat
-                || op instanceof Op.Slice || op instanceof Op.Split || op instanceof Op.Identity) {
-            return passThrough(n, "data movement");
+        throw refuse("Gather needs run-time data at constant indices, or a constant table at integer indices that are "
+                + "a graph input (token ids)");
+    }
+
+    /**
+     * An integer input (token ids) is quantized as exact integers (scale 0); the circuit supports it as the indices
+     * of a Gather into a constant table only, so every consumer must be one.
+     */
+    private static void requireIndexOnly(Graph graph, Graph.Value v) {
+        for (Node n : graph.nodes()) {
+            for (int i = 0; i < n.inputs().size(); i++) {
+                if (n.inputs().get(i).equals(v.name()) && !(n.op() instanceof Op.Gather && i == 1
+                        && graph.isWeight(n.inputs().get(0)))) {
+                    throw new UnsupportedModelException("fixed-point quantization cannot handle integer input '"
+                            + v.name() + "' read by node " + n.describe() + ": integer inputs (token ids) are "
+                            + "supported as the indices of a Gather into a constant table (an embedding) only; float "
+                            + "inference (zkscope infer without --quantized) runs it");
+                }
+            }
         }
-        if (op instanceof Op.Compare || op instanceof Op.Not || op instanceof Op.Where || op instanceof Op.Expand
-                || op instanceof Op.Trilu) {
-            throw refuse(op.kind() + " on run-time values has no fixed-point form (nor circuit gadget) yet: it runs in "
-                    + "float inference, and folds away at import when its inputs are constants (e.g. a causal mask)");
+    }
+
+    /**
+     * Input i of n must hold booleans (0 or 2^s): produced by a comparison, Not or a logical op, possibly moved
+     * (Reshape, Transpose, Expand, Slice, Concat, Identity, Cast to float) or selected by Where between booleans.
+     * Arithmetic on booleans relies on it (And is a product), so any other producer is refused.
+     */
+    private void requireBoolean(Node n, int i) {
+        if (!isBoolean(n.inputs().get(i), 0)) {
+            throw refuse(n.op().kind() + " reads " + n.inputs().get(i) + ", which is not a boolean computed by a "
+                    + "comparison, Not, And, Or or Xor: its fixed-point form needs 0/1 values");
         }
-        throw refuse("no fixed-point form for " + op.kind());
+    }
+
+    private boolean isBoolean(String name, int depth) {
+        if (depth > 64) {
+            return false;
+        }
+        if (graph.isWeight(name)) {
+            for (double v : graph.weights().get(name).data()) {
+                if (v != 0 && v != 1) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (Node p : graph.nodes()) {
+            if (!p.outputs().contains(name)) {
+                continue;
+            }
+            Op op = p.op();
+            if (op instanceof Op.Compare || op instanceof Op.Not || op instanceof Op.Logical) {
+                return true;
+            }
+            if (op instanceof Op.Where) {
+                return isBoolean(p.inputs().get(1), depth + 1) && isBoolean(p.inputs().get(2), depth + 1);
+            }
+            if (op instanceof Op.Reshape || op instanceof Op.Transpose || op instanceof Op.Expand
+                    || op instanceof Op.Slice || op instanceof Op.Identity || op instanceof Op.Split
+                    || (op instanceof Op.Cast && ((Op.Cast) op).to() == Tensor.DType.FLOAT)) {
+                return isBoolean(p.inputs().get(0), depth + 1);
+            }
+            if (op instanceof Op.Concat) {
+                for (String in : p.inputs()) {
+                    if (!isBoolean(in, depth + 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return false;
+        }
+        return false;
+    }
+
+    private boolean isIntegerInput(String name) {
+        for (Graph.Value v : graph.inputs()) {
+            if (v.name().equals(name)) {
+                return v.isInteger();
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Where with a constant condition: a selection of elements, data movement (a causal mask); the condition is kept
+     * as 0/1 ("cond", scale 0), a constant branch at s. A run-time condition is refused.
+     */
+    private QNode where(Node n) {
+        if (!isConst(n, 0)) {
+            requireBoolean(n, 0);
+            Map<String, QWeight> p = new HashMap<>();
+            for (int i = 1; i <= 2; i++) {
+                if (isConst(n, i)) {
+                    p.put("C" + i, QWeight.of("C" + i, constant(n, i), s));
+                }
+            }
+            return make(n, List.of(s, s, s), s, p, null, "out = y + rescale(c·(x - y), " + s + ") (c boolean: 0 or 2^"
+                    + s + ")");
+        }
+        Map<String, QWeight> p = new HashMap<>();
+        Tensor cond = constant(n, 0);
+        long[] c = new long[(int) cond.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = cond.data()[i] != 0 ? 1 : 0;
+        }
+        p.put("cond", new QWeight("cond", cond.shape(), c, 0));
+        for (int i = 1; i <= 2; i++) {
+            if (isConst(n, i)) {
+                p.put("C" + i, QWeight.of("C" + i, constant(n, i), s));
+            }
+        }
+        return make(n, List.of(0, s, s), 0, p, null, "out = cond ? x : y (cond constant: data movement)");
     }
 
     private QNode binary(Node n, Op.BinaryKind k) {
@@ -262,7 +437,14 @@ public final class Quantizer {
                     p.put("C1", QWeight.of("C1", Tensor.of(constant(n, 1).shape(), inv), sp));
                     return make(n, List.of(s, sp), sp, p, null, "out = rescale(x·C1, " + sp + "), C1 = 1/divisor");
                 }
-                throw refuse("division by a run-time value");
+                if (c1) {
+                    throw refuse("division of two constants");
+                }
+                if (c0) {
+                    p.put("C0", QWeight.of("C0", constant(n, 0), s));
+                }
+                return make(n, List.of(s, s), 0, p, null, "out = divRound(a·2^" + s + ", b), b >= 1 (a positive "
+                        + "run-time divisor: range-checked division)");
             default:
                 throw refuse(k + " with a run-time exponent");
         }

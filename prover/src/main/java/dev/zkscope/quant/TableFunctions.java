@@ -18,6 +18,9 @@ public final class TableFunctions {
             case HARD_SIGMOID: return "hard_sigmoid(" + a + "," + b + ")";
             case POW: return "pow(" + a + ")";
             case CLIP: return "clip(" + a + "," + b + ")";
+            case ELU: return "elu(" + a + ")";
+            case SELU: return "selu(" + a + "," + b + ")";
+            case CELU: return "celu(" + a + ")";
             default: return fn.name().toLowerCase(java.util.Locale.ROOT);
         }
     }

@@ -187,6 +187,34 @@ public final class OpCases {
         add("Two-layer MLP", () -> TestModels.opset(13).input("x", 1, 8).initRandom("w1", 40, 8, 16).initRandom("b1", 41, 16)
                 .initRandom("w2", 42, 16, 4).op("MatMul", "h", in("x", "w1")).op("Add", "h2", in("h", "b1"))
                 .op("Relu", "h3", in("h2")).op("MatMul", "z", in("h3", "w2")).op("Softmax", "y", in("z")).output("y"));
+        // Ops that real exports use (the op registry's later entries)
+        positive("Div by a run-time value", () -> TestModels.opset(13).input("x", 2, 3).input("z", 3)
+                .op("Div", "y", in("x", "z")).output("y"));
+        add("Floor", () -> one(13, "Floor", new int[] {2, 5}));
+        add("Ceil", () -> one(13, "Ceil", new int[] {2, 5}));
+        add("Round", () -> one(11, "Round", new int[] {2, 5}));
+        add("Softplus", () -> one(13, "Softplus", new int[] {2, 5}));
+        add("Elu alpha 0.5", () -> one(13, "Elu", new int[] {2, 5}, attr("alpha", 0.5f)));
+        add("Selu defaults", () -> one(13, "Selu", new int[] {2, 5}));
+        add("Celu alpha 2", () -> one(13, "Celu", new int[] {2, 5}, attr("alpha", 2f)));
+        add("Mish", () -> one(18, "Mish", new int[] {2, 5}));
+        add("Sin", () -> one(13, "Sin", new int[] {2, 5}));
+        add("Cos", () -> one(13, "Cos", new int[] {2, 5}));
+        add("DepthToSpace DCR", () -> one(13, "DepthToSpace", new int[] {1, 8, 2, 3}, attr("blocksize", 2L)));
+        add("DepthToSpace CRD", () -> one(13, "DepthToSpace", new int[] {1, 8, 2, 3}, attr("blocksize", 2L),
+                attr("mode", "CRD")));
+        add("SpaceToDepth", () -> one(13, "SpaceToDepth", new int[] {1, 2, 4, 6}, attr("blocksize", 2L)));
+        add("Tile", () -> TestModels.opset(13).input("x", 2, 3).initLongs("r", 2, 3)
+                .op("Tile", "y", in("x", "r")).output("y"));
+        add("CumSum axis 1", () -> TestModels.opset(14).input("x", 2, 4).initLongs("a", 1)
+                .op("CumSum", "y", in("x", "a")).output("y"));
+        add("CumSum exclusive reverse, negative axis", () -> TestModels.opset(14).input("x", 3, 2, 3).initLongs("a", -3)
+                .op("CumSum", "y", in("x", "a"), attr("exclusive", 1L), attr("reverse", 1L)).output("y"));
+        add("And Or Xor of comparisons, Where", () -> TestModels.opset(13).input("a", 2, 3).input("b", 3)
+                .init("zero", new int[] {1}, 0f).op("Less", "c1", in("a", "b")).op("Greater", "c2", in("a", "zero"))
+                .op("And", "d1", in("c1", "c2")).op("Or", "d2", in("c1", "c2")).op("Xor", "d3", in("d1", "d2"))
+                .op("Where", "w", in("d3", "a", "b")).op("Cast", "f", in("d2"), attr("to", 1L))
+                .op("Add", "y", in("w", "f")).output("y"));
     }
 
 }

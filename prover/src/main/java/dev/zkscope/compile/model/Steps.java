@@ -571,11 +571,22 @@ public final class Steps {
     public static final class Lookup extends Step {
         final Src[] xs;
         final TableSpec table;
+        final boolean ofWeights;
 
         public Lookup(String layer, String op, int out, Src[] xs, TableSpec table) {
+            this(layer, op, out, xs, table, false);
+        }
+
+        /**
+         * With {@code ofWeights} the table holds model weights (Gather from an embedding at run-time indices): its
+         * whole range is stored (membership itself bounds the key, see {@code QuantizedLowering}'s Gather), and it
+         * is refused when weights are not fixed in the key.
+         */
+        public Lookup(String layer, String op, int out, Src[] xs, TableSpec table, boolean ofWeights) {
             super(layer, op, out);
             this.xs = xs;
             this.table = table;
+            this.ofWeights = ofWeights;
         }
 
         @Override public int size() { return xs.length; }
@@ -608,6 +619,9 @@ public final class Steps {
          * function such as exp of very negative inputs, erf, sigmoid or tanh at the calibrated scales).
          */
         long[] core() {
+            if (ofWeights) {
+                return new long[]{table.lo(), table.hi()};
+            }
             long a = table.lo();
             long fa = table.f().applyAsLong(a);
             while (a < table.hi() && table.f().applyAsLong(a + 1) == fa) {
@@ -629,6 +643,11 @@ public final class Steps {
          */
         @Override
         public Cell[] lower(Lowerer lw) {
+            if (ofWeights && lw.privateParams) {
+                throw new dev.zkscope.compile.CompileException("node " + layer + " looks up its weights by a run-time "
+                        + "index: that table is fixed in the verifying key, so its weights cannot be private or hashed; "
+                        + "compile with fixed weights");
+            }
             long[] core = core();
             long saved = (core[0] - table.lo()) + (table.hi() - core[1]);
             Cell[] in = lw.cells(xs);
