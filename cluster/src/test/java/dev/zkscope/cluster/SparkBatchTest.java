@@ -139,8 +139,8 @@ class SparkBatchTest {
         }
         // One executor slot runs the tasks in order: the first proved, the second failed; the job stopped there.
         assertThat(proved).extracting(BatchOutcome.Proved::id).containsExactly("ok-0");
-        assertThat(failed.get()).isZero();
-        assertThat(started.get()).isLessThanOrEqualTo(3);
+        assertThat(failed.get()).as("no task failed, so none was retried").isZero();
+        assertThat(started.get()).as("no task attempt beyond one per input").isLessThanOrEqualTo(inputs.size());
     }
 
     @Test
