@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "zkscope", mixinStandardHelpOptions = true, version = "zkscope 0.1.0",
         description = "Inspect, run, quantize and prove ONNX models as Plonkish circuits.",
         subcommands = {InspectCommand.class, InferCommand.class, CommitCommand.class, ProveCommand.class, VerifyCommand.class,
-                BenchCommand.class, CalibrateCommand.class,
+                BenchCommand.class, CalibrateCommand.class, ProveBatchCommand.class, VerifyBatchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
