@@ -125,8 +125,8 @@ public final class MatKernels {
         int mg = m / group;
         int kLen = idx.length / Math.max(1, positions);
         if (bias != null) {
-            for (int o = 0; o < out.length; o++) {
-                out[o] = bias[(o / positions) % m];
+            for (int p = 0; p < batch * m; p++) {
+                java.util.Arrays.fill(out, p * positions, (p + 1) * positions, bias[p % m]);
             }
         }
         int tasks = batch * group;
@@ -150,8 +150,8 @@ public final class MatKernels {
         int mg = m / group;
         int kLen = idx.length / Math.max(1, positions);
         if (bias != null) {
-            for (int o = 0; o < out.length; o++) {
-                out[o] = bias[(o / positions) % m];
+            for (int p = 0; p < batch * m; p++) {
+                java.util.Arrays.fill(out, p * positions, (p + 1) * positions, bias[p % m]);
             }
         }
         int tasks = batch * group;
