@@ -70,9 +70,13 @@ public final class ThirdPartyCheck {
             return maxAbsError <= TOLERANCE;
         }
 
-        /** The model either passes every stage or names the ops it lacks: nothing else is acceptable. */
+        /**
+         * The model either passes every stage or names what it lacks (ops without a parser, or nodes that fixed point
+         * cannot handle, each named): nothing else is acceptable.
+         */
         public boolean acceptable() {
-            return !missingOps.isEmpty() || (load.equals("yes") && floatMatches() && quantize.startsWith("yes"));
+            return !missingOps.isEmpty() || (load.equals("yes") && floatMatches()
+                    && (quantize.startsWith("yes") || quantize.startsWith("lacks:")));
         }
     }
 
@@ -149,6 +153,8 @@ public final class ThirdPartyCheck {
             }
             quantize = String.format(Locale.ROOT, "yes (2^%d/2^%d, max |q - float| %.3g of max |float| %.3g)",
                     c.graph().inputScale(), c.graph().paramScale(), qErr, range);
+        } catch (dev.zkscope.ir.UnsupportedModelException e) {
+            quantize = "lacks: " + e.getMessage();
         } catch (RuntimeException e) {
             quantize = "no: " + e.getMessage();
         }
