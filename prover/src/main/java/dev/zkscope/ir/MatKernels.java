@@ -125,8 +125,8 @@ public final class MatKernels {
         int mg = m / group;
         int kLen = idx.length / Math.max(1, positions);
         if (bias != null) {
-            for (int o = 0; o < out.length; o++) {
-                out[o] = bias[(o / positions) % m];
+            for (int p = 0; p < batch * m; p++) {
+                java.util.Arrays.fill(out, p * positions, (p + 1) * positions, bias[p % m]);
             }
         }
         int tasks = batch * group;
@@ -150,8 +150,8 @@ public final class MatKernels {
         int mg = m / group;
         int kLen = idx.length / Math.max(1, positions);
         if (bias != null) {
-            for (int o = 0; o < out.length; o++) {
-                out[o] = bias[(o / positions) % m];
+            for (int p = 0; p < batch * m; p++) {
+                java.util.Arrays.fill(out, p * positions, (p + 1) * positions, bias[p % m]);
             }
         }
         int tasks = batch * group;
@@ -166,6 +166,164 @@ public final class MatKernels {
             }
             gemm(w, grp * mg * kLen, cols, 0, out, (b * m + grp * mg) * positions, mg, kLen, positions, !outer);
         });
+    }
+
+    /**
+     * ConvTranspose (the adjoint of a grouped Conv) as one matrix product and a scatter per image and group: with x
+     * [batch][channels][h*w], weights [channels][m/group][kh*kw] (ONNX's layout) and g the window from the output
+     * geometry ({@link Window#of} with the ConvTranspose's pads, strides and dilations, input and output shapes), cols
+     * [(m/group)*kh*kw x h*w] = W_g^T . X_g, then each column entry (oc, ky, kx; iy, ix) is added to output
+     * (oc, iy*sh - ph + ky*dh, ix*sw - pw + kx*dw) when that lies inside the output (col2im). Output channels scatter in
+     * parallel (each owns its plane). {@code out} is [batch][m][oh*ow], overwritten.
+     *
+     * @param bias null, or m values added to every position of their output channel
+     */
+    public static void convTranspose(double[] x, double[] w, double[] bias, double[] out, Window g, int batch,
+                                     int channels, int m, int group) {
+        int cg = channels / group;
+        int mg = m / group;
+        int area = g.kh() * g.kw();
+        int kLen = mg * area;
+        int inPlane = g.h() * g.w();
+        int outPlane = g.outPositions();
+        java.util.Arrays.fill(out, 0);
+        if (bias != null) {
+            for (int p = 0; p < batch * m; p++) {
+                java.util.Arrays.fill(out, p * outPlane, (p + 1) * outPlane, bias[p % m]);
+            }
+        }
+        double[] wt = new double[kLen * cg];
+        double[] cols = new double[kLen * inPlane];
+        for (int grp = 0; grp < group; grp++) {
+            for (int c = 0; c < cg; c++) {
+                for (int k = 0; k < kLen; k++) {
+                    wt[k * cg + c] = w[(grp * cg + c) * kLen + k];
+                }
+            }
+            for (int b = 0; b < batch; b++) {
+                java.util.Arrays.fill(cols, 0);
+                gemm(wt, 0, x, (b * channels + grp * cg) * inPlane, cols, 0, kLen, cg, inPlane, true);
+                int outBase = (b * m + grp * mg) * outPlane;
+                run(mg, (long) kLen * inPlane, true, oc -> {
+                    for (int k = oc * area; k < (oc + 1) * area; k++) {
+                        int ky = (k % area) / g.kw();
+                        int kx = k % g.kw();
+                        for (int iy = 0; iy < g.h(); iy++) {
+                            int oy = iy * g.sh() - g.ph() + ky * g.dh();
+                            if (oy < 0 || oy >= g.oh()) {
+                                continue;
+                            }
+                            int row = outBase + oc * outPlane + oy * g.ow();
+                            int src = k * inPlane + iy * g.w();
+                            for (int ix = 0; ix < g.w(); ix++) {
+                                int ox = ix * g.sw() - g.pw() + kx * g.dw();
+                                if (ox >= 0 && ox < g.ow()) {
+                                    out[row + ox] += cols[src + ix];
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * {@link #convTranspose(double[], double[], double[], double[], Window, int, int, int, int)} on integers, exactly:
+     * the accumulators (no rescale). One output sums, for each (input channel, kernel position), at most one product
+     * (a kernel position maps an output position to at most one input position), so max|x| times the largest sum of
+     * |w| over one output channel's weights, plus max|bias|, bounds every partial sum in any order. When that bound is
+     * at most 2^53 the product runs in doubles (exact, see {@link #fitsExactDouble}); when it fits a long, as a direct
+     * scatter in unchecked longs; beyond, an ArithmeticException (the caller reports a fixed-point overflow) before any
+     * arithmetic.
+     */
+    public static long[] convTransposeExact(long[] x, long[] w, long[] bias, Window g, int batch, int channels, int m,
+                                            int group) {
+        long bound = convTransposeWeightBound(w, channels, m, group, g.kh() * g.kw());
+        long xMax = maxAbs(x);
+        long biasMax = bias == null ? 0 : maxAbs(bias);
+        long[] out = new long[Math.multiplyExact(Math.multiplyExact(batch, m), g.outPositions())];
+        if (fitsExactDouble(xMax, bound, biasMax)) {
+            double[] of = new double[out.length];
+            convTranspose(toDoubles(x), toDoubles(w), bias == null ? null : toDoubles(bias), of, g, batch, channels, m,
+                    group);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (long) of[i];
+            }
+            return out;
+        }
+        if (!fitsLong(xMax, bound, biasMax)) {
+            throw new ArithmeticException("ConvTranspose accumulators may exceed 2^63: max|x| " + xMax
+                    + " times the largest output channel's sum of |w| " + bound);
+        }
+        // Direct scatter in unchecked longs: every partial sum is bounded as above.
+        int cg = channels / group;
+        int mg = m / group;
+        int area = g.kh() * g.kw();
+        int inPlane = g.h() * g.w();
+        int outPlane = g.outPositions();
+        if (bias != null) {
+            for (int p = 0; p < batch * m; p++) {
+                java.util.Arrays.fill(out, p * outPlane, (p + 1) * outPlane, bias[p % m]);
+            }
+        }
+        run(batch * m, (long) batch * m * cg * area * inPlane, true, t -> {
+            int b = t / m;
+            int o = t % m;
+            int grp = o / mg;
+            int oc = o % mg;
+            int outBase = t * outPlane;
+            for (int c = 0; c < cg; c++) {
+                int xBase = (b * channels + grp * cg + c) * inPlane;
+                int wBase = ((grp * cg + c) * mg + oc) * area;
+                for (int k = 0; k < area; k++) {
+                    long wv = w[wBase + k];
+                    int ky = k / g.kw();
+                    int kx = k % g.kw();
+                    for (int iy = 0; iy < g.h(); iy++) {
+                        int oy = iy * g.sh() - g.ph() + ky * g.dh();
+                        if (oy < 0 || oy >= g.oh()) {
+                            continue;
+                        }
+                        for (int ix = 0; ix < g.w(); ix++) {
+                            int ox = ix * g.sw() - g.pw() + kx * g.dw();
+                            if (ox >= 0 && ox < g.ow()) {
+                                out[outBase + oy * g.ow() + ox] += wv * x[xBase + iy * g.w() + ix];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The largest sum of |w| over the weights of one ConvTranspose output channel (weights [channels][m/group][area]);
+     * Long.MAX_VALUE when a sum does not fit a long.
+     */
+    public static long convTransposeWeightBound(long[] w, int channels, int m, int group, int area) {
+        int cg = channels / group;
+        int mg = m / group;
+        long best = 0;
+        try {
+            for (int o = 0; o < m; o++) {
+                int grp = o / mg;
+                int oc = o % mg;
+                long s = 0;
+                for (int c = 0; c < cg; c++) {
+                    int base = ((grp * cg + c) * mg + oc) * area;
+                    for (int k = 0; k < area; k++) {
+                        long v = w[base + k];
+                        s = Math.addExact(s, v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v));
+                    }
+                }
+                best = Math.max(best, s);
+            }
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+        return best;
     }
 
     /** Runs tasks 0..tasks-1, in parallel when asked, there are several and the work is worth it. */

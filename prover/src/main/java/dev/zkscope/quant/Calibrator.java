@@ -42,9 +42,18 @@ public final class Calibrator {
 
     /**
      * Calibrates, reporting progress to {@code listener} as inferences done of the most that may be needed (one float
-     * pass, then per scale candidate a range pass and a fidelity pass, plus a final fidelity pass; the total shrinks
-     * to what was done when a candidate is accepted early). Between two inferences it checks the thread's interrupt
-     * flag: an interrupted calibration stops with a {@link CancellationException} (the flag stays set).
+     * pass, then one fixed-point pass per scale candidate; the total shrinks to what was done when a candidate is
+     * accepted early). Before each inference it checks the calling thread's interrupt flag: an interrupted calibration
+     * stops with a {@link CancellationException} (the flag stays set).
+     *
+     * <p>Work: each candidate is measured by one pass over the samples, which both records the table inputs and gives
+     * the fidelity: while calibrating, the tables are unbounded, so nothing is clamped and the recording run's outputs
+     * are the fidelity run's. The chosen candidate's ranges are widened from what that pass observed, so every table
+     * input of the samples lies inside them and a run with the final ranges would give the same outputs: its fidelity
+     * on the samples is the candidate's, and is not measured a second time. The samples of a pass run in parallel
+     * ({@link #parallelism()} at a time, each keeping only its live activations, see
+     * {@link QuantizedEvaluator#runOutputs}); results are combined in sample order, so the outcome does not depend on
+     * the number of threads.
      */
     public static Calibration calibrate(Graph graph, List<List<Tensor>> samples, QuantOptions options,
                                         PhaseListener listener) {
@@ -52,32 +61,6 @@ public final class Calibrator {
             throw new IllegalArgumentException("calibration needs at least one sample input");
         }
         FloatEvaluator fe = new FloatEvaluator(graph);
-        int candidateCount = options.inputScale() != null ? 1 : 7;
-        Progress progress = new Progress(listener, (long) samples.size() * (2 + 2L * candidateCount));
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        // The float outputs do not depend on the scales: computed once, every candidate is measured against them
-        // (unless keeping them would take more than KEEP_OUTPUTS doubles; then each measurement recomputes them).
-        List<List<Tensor>> floatOutputs = new ArrayList<>();
-        long kept = 0;
-        for (List<Tensor> in : samples) {
-            progress.step();
-            List<Tensor> f = fe.run(in);
-            for (Tensor t : f) {
-                kept += t.size();
-            }
-            if (floatOutputs != null) {
-                floatOutputs.add(f);
-                if (kept > KEEP_OUTPUTS) {
-                    floatOutputs = null;
-                }
-            }
-            for (double v : f.get(0).data()) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-        }
-        double range = Math.max(hi - lo, 1e-6);
         List<Integer> candidates = new ArrayList<>();
         if (options.inputScale() != null) {
             candidates.add(options.inputScale());
@@ -87,6 +70,28 @@ public final class Calibrator {
                 candidates.add(s);
             }
         }
+        Progress progress = new Progress(listener, (long) samples.size() * (1 + candidates.size()));
+        // The float outputs do not depend on the scales: computed once, every candidate is measured against them
+        // (unless keeping them would take more than KEEP_OUTPUTS doubles; then each measurement recomputes them).
+        List<List<Tensor>> kept = new ArrayList<>();
+        double[] outRange = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        long[] keptValues = {0};
+        inParallel(samples.size(), progress, i -> fe.run(samples.get(i)), f -> {
+            for (double v : f.get(0).data()) {
+                outRange[0] = Math.min(outRange[0], v);
+                outRange[1] = Math.max(outRange[1], v);
+            }
+            for (Tensor t : f) {
+                keptValues[0] += t.size();
+            }
+            if (keptValues[0] <= KEEP_OUTPUTS) {
+                kept.add(f);
+            }
+        });
+        List<List<Tensor>> reference = keptValues[0] <= KEEP_OUTPUTS ? kept : null;
+        double lo = outRange[0];
+        double hi = outRange[1];
+        double range = Math.max(hi - lo, 1e-6);
         double tolerance = (options.target() == Target.RESOURCES ? 0.01 : 0.002) * range;
         List<String> log = new ArrayList<>();
         QuantizedGraph best = null;
@@ -95,26 +100,26 @@ public final class Calibrator {
         for (int s : candidates) {
             int sp = options.paramScale() != null ? options.paramScale() : s;
             QuantizedGraph open = new Quantizer(graph, s, sp).build(options.target(), null);
-            Map<String, long[]> observed;
-            FidelityReport rep;
+            Pass pass;
             try {
-                observed = observe(open, samples, progress);
-                rep = FidelityReport.measure(graph, open, samples, floatOutputs, progress::step);
+                pass = measure(graph, open, samples, reference, progress);
             } catch (BadInputException e) {
                 log.add("s=" + s + ", sp=" + sp + ": " + e.getMessage());
                 continue;
             }
+            FidelityReport rep = pass.report();
             log.add(rep.toString());
             boolean better = bestReport == null || rep.argmaxAgreement() > bestReport.argmaxAgreement()
                     || (rep.argmaxAgreement() == bestReport.argmaxAgreement() && rep.maxAbsError() < bestReport.maxAbsError());
             if (better) {
                 best = open;
                 bestReport = rep;
-                bestRanges = observed;
+                bestRanges = pass.observed();
             }
             if (rep.argmaxAgreement() == 1.0 && rep.maxAbsError() <= tolerance) {
                 best = open;
-                bestRanges = observed;
+                bestReport = rep;
+                bestRanges = pass.observed();
                 break;
             }
         }
@@ -122,16 +127,93 @@ public final class Calibrator {
             throw new BadInputException("no scale fits the fixed-point range for these inputs: " + String.join("; ", log));
         }
         QuantizedGraph q = best.withRanges(widen(best, bestRanges, options.rangeMargin()));
-        progress.lastPass(samples.size());
-        Calibration c = new Calibration(q, FidelityReport.measure(graph, q, samples, floatOutputs, progress::step), log);
         progress.finish();
-        return c;
+        return new Calibration(q, bestReport, log);
     }
 
-    /** Counts inferences for the listener and checks for cancellation before each. */
+    /** One candidate's pass: its fidelity on the samples and the observed table input ranges. */
+    private record Pass(FidelityReport report, Map<String, long[]> observed) {}
+
+    /** One sample's part of a pass. */
+    private record SamplePass(FidelityReport.Errors errors, Map<String, long[]> observed) {}
+
+    /**
+     * Runs the samples on the open (unbounded-table) graph, recording table inputs, and measures the outputs against
+     * the float reference ({@code reference.get(i)} for sample i; null: recomputed here).
+     */
+    private static Pass measure(Graph graph, QuantizedGraph open, List<List<Tensor>> samples,
+                                List<List<Tensor>> reference, Progress progress) {
+        QuantizedEvaluator ev = new QuantizedEvaluator(open, QuantizedEvaluator.RangeMode.RECORD);
+        FloatEvaluator fe = reference == null ? new FloatEvaluator(graph) : null;
+        FidelityReport.Errors errors = new FidelityReport.Errors();
+        Map<String, long[]> all = new HashMap<>();
+        inParallel(samples.size(), progress, i -> {
+            QuantizedEvaluator.Result r = ev.runOutputs(samples.get(i));
+            List<Tensor> f = reference == null ? fe.run(samples.get(i)) : reference.get(i);
+            return new SamplePass(FidelityReport.Errors.of(f, r.dequantizedOutputs(), r.clampedLookups()),
+                    r.observedRanges());
+        }, p -> {
+            errors.add(p.errors());
+            for (Map.Entry<String, long[]> e : p.observed().entrySet()) {
+                long[] r = all.computeIfAbsent(e.getKey(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+                r[0] = Math.min(r[0], e.getValue()[0]);
+                r[1] = Math.max(r[1], e.getValue()[1]);
+            }
+        });
+        return new Pass(errors.report(samples.size(), open), all);
+    }
+
+    /** Samples run at once: the processors of this machine. */
+    static int parallelism() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * work(0..count-1), {@link #parallelism()} at a time, each result handed to {@code sink} on the calling thread in
+     * index order as soon as its group is done (so at most one group's results are held here). The calling thread
+     * counts each inference ({@link Progress#step}, which also checks for cancellation) before its group starts; an
+     * exception of a sample is rethrown in the calling thread, the one of the lowest index first, as it was thrown.
+     */
+    private static <R> void inParallel(int count, Progress progress, java.util.function.IntFunction<R> work,
+                                       java.util.function.Consumer<R> sink) {
+        int width = parallelism();
+        for (int from = 0; from < count; from += width) {
+            int to = Math.min(count, from + width);
+            for (int i = from; i < to; i++) {
+                progress.step();
+            }
+            Object[] got = new Object[to - from];
+            int base = from;
+            java.util.stream.IntStream.range(0, to - from).parallel().forEach(k -> {
+                try {
+                    got[k] = work.apply(base + k);
+                } catch (RuntimeException | Error e) {
+                    got[k] = new Failure(e);
+                }
+            });
+            for (Object o : got) {
+                if (o instanceof Failure) {
+                    Throwable t = ((Failure) o).cause();
+                    if (t instanceof RuntimeException) {
+                        throw (RuntimeException) t;
+                    }
+                    throw (Error) t;
+                }
+            }
+            for (Object o : got) {
+                @SuppressWarnings("unchecked")
+                R r = (R) o;
+                sink.accept(r);
+            }
+        }
+    }
+
+    private record Failure(Throwable cause) {}
+
+    /** Counts inferences for the listener and checks for cancellation before each; called on the calling thread. */
     private static final class Progress {
         private final PhaseListener listener;
-        private long total;
+        private final long total;
         private long done;
 
         Progress(PhaseListener listener, long total) {
@@ -150,29 +232,10 @@ public final class Calibrator {
             done++;
         }
 
-        /** The search is over: what remains is one fidelity pass. */
-        void lastPass(int samples) {
-            total = done + samples;
-        }
-
+        /** The search is over (perhaps early): all the work there is has been done. */
         void finish() {
             listener.progress(PHASE, done, done);
         }
-    }
-
-    /** Observed table input ranges over the samples (tables unbounded). */
-    private static Map<String, long[]> observe(QuantizedGraph open, List<List<Tensor>> samples, Progress progress) {
-        QuantizedEvaluator ev = new QuantizedEvaluator(open, QuantizedEvaluator.RangeMode.RECORD);
-        Map<String, long[]> all = new HashMap<>();
-        for (List<Tensor> in : samples) {
-            progress.step();
-            for (Map.Entry<String, long[]> e : ev.run(in).observedRanges().entrySet()) {
-                long[] r = all.computeIfAbsent(e.getKey(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
-                r[0] = Math.min(r[0], e.getValue()[0]);
-                r[1] = Math.max(r[1], e.getValue()[1]);
-            }
-        }
-        return all;
     }
 
     private static Map<String, long[]> widen(QuantizedGraph q, Map<String, long[]> observed, double margin) {

@@ -39,41 +39,71 @@ public record FidelityReport(int inputs, double maxAbsError, double meanAbsError
                                          List<List<Tensor>> floatOutputs, Runnable beforeEach) {
         FloatEvaluator fe = floatOutputs == null ? new FloatEvaluator(graph) : null;
         QuantizedEvaluator qe = new QuantizedEvaluator(q, QuantizedEvaluator.RangeMode.CLAMP);
-        double max = 0;
-        double sum = 0;
-        long count = 0;
-        long rows = 0;
-        long agree = 0;
-        long clamped = 0;
-        int classes = 0;
+        Errors total = new Errors();
         for (int k = 0; k < inputs.size(); k++) {
             List<Tensor> in = inputs.get(k);
             beforeEach.run();
             List<Tensor> f = floatOutputs == null ? fe.run(in) : floatOutputs.get(k);
-            QuantizedEvaluator.Result r = qe.run(in);
-            clamped += r.clampedLookups();
-            List<Tensor> qo = r.dequantizedOutputs();
+            QuantizedEvaluator.Result r = qe.runOutputs(in);
+            total.add(Errors.of(f, r.dequantizedOutputs(), r.clampedLookups()));
+        }
+        return total.report(inputs.size(), q);
+    }
+
+    /**
+     * The error figures of some inferences, to be added up: those of one input ({@link #of}), then combined in input
+     * order (so that the mean is the same however the inputs were spread over threads).
+     */
+    static final class Errors {
+        private double max;
+        private double sum;
+        private long count;
+        private long rows;
+        private long agree;
+        private long clamped;
+        private int classes;
+
+        /** The errors of one inference: float outputs f, dequantized fixed-point outputs q. */
+        static Errors of(List<Tensor> f, List<Tensor> q, long clampedLookups) {
+            Errors e = new Errors();
+            e.clamped = clampedLookups;
             for (int o = 0; o < f.size(); o++) {
-                for (int i = 0; i < f.get(o).size(); i++) {
-                    double e = Math.abs(f.get(o).get(i) - qo.get(o).get(i));
-                    max = Math.max(max, e);
-                    sum += e;
-                    count++;
+                double[] fd = f.get(o).data();
+                double[] qd = q.get(o).data();
+                for (int i = 0; i < fd.length; i++) {
+                    double d = Math.abs(fd[i] - qd[i]);
+                    e.max = Math.max(e.max, d);
+                    e.sum += d;
                 }
+                e.count += fd.length;
             }
             Tensor f0 = f.get(0);
-            Tensor q0 = qo.get(0);
+            Tensor q0 = q.get(0);
             int last = f0.rank() == 0 ? 1 : f0.dim(f0.rank() - 1);
-            classes = last;
+            e.classes = last;
             for (int row = 0; last > 0 && row < f0.size() / last; row++) {
-                rows++;
+                e.rows++;
                 if (argmax(f0.data(), row * last, last) == argmax(q0.data(), row * last, last)) {
-                    agree++;
+                    e.agree++;
                 }
             }
+            return e;
         }
-        return new FidelityReport(inputs.size(), max, count == 0 ? 0 : sum / count,
-                rows == 0 ? 1 : (double) agree / rows, clamped, q.inputScale(), q.paramScale(), classes);
+
+        void add(Errors o) {
+            max = Math.max(max, o.max);
+            sum += o.sum;
+            count += o.count;
+            rows += o.rows;
+            agree += o.agree;
+            clamped += o.clamped;
+            classes = o.classes;
+        }
+
+        FidelityReport report(int inputs, QuantizedGraph q) {
+            return new FidelityReport(inputs, max, count == 0 ? 0 : sum / count, rows == 0 ? 1 : (double) agree / rows,
+                    clamped, q.inputScale(), q.paramScale(), classes);
+        }
     }
 
     static int argmax(double[] d, int from, int len) {

@@ -104,12 +104,67 @@ public final class QuantizedEvaluator {
 
     /** Runs on integer inputs at the input scale. */
     public Result runQuantized(List<QTensor> inputs) {
+        return runQuantized(inputs, true);
+    }
+
+    /**
+     * As {@link #run}, but keeps only the outputs: every intermediate tensor is dropped after the last node that
+     * reads it, so the memory held is the live activations of the widest cut of the graph, not all of them. For
+     * calibration and fidelity passes, which read only the outputs and the observed ranges; {@link Result#values()}
+     * then holds the outputs only.
+     */
+    public Result runOutputs(List<Tensor> inputs) {
+        List<Tensor> checked = FloatEvaluator.checkInputs(q.graph(), inputs);
+        List<QTensor> qs = new ArrayList<>();
+        for (int i = 0; i < checked.size(); i++) {
+            try {
+                qs.add(QTensor.quantize(checked.get(i), q.inputScale()));
+            } catch (ArithmeticException e) {
+                throw new BadInputException("input " + i + " does not fit fixed point at scale 2^" + q.inputScale()
+                        + ": " + e.getMessage());
+            }
+        }
+        return runQuantized(qs, false);
+    }
+
+    /** Per node (by position), the names of the values whose last reader it is; graph outputs are never listed. */
+    private List<List<String>> lastReaders() {
+        List<List<String>> dead = lastReaders;
+        if (dead == null) {
+            Map<String, Integer> last = new HashMap<>();
+            List<QNode> nodes = q.nodes();
+            for (int i = 0; i < nodes.size(); i++) {
+                for (String s : nodes.get(i).node().inputs()) {
+                    last.put(s, i);
+                }
+            }
+            for (Graph.Value v : q.graph().outputs()) {
+                last.remove(v.name());
+            }
+            dead = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                dead.add(new ArrayList<>());
+            }
+            for (Map.Entry<String, Integer> e : last.entrySet()) {
+                dead.get(e.getValue()).add(e.getKey());
+            }
+            lastReaders = dead;
+        }
+        return dead;
+    }
+
+    private volatile List<List<String>> lastReaders;
+
+    private Result runQuantized(List<QTensor> inputs, boolean keepAll) {
         Graph g = q.graph();
         State st = new State();
         for (int i = 0; i < inputs.size(); i++) {
             st.values.put(g.inputs().get(i).name(), inputs.get(i));
         }
+        List<List<String>> dead = keepAll ? null : lastReaders();
+        int index = -1;
         for (QNode n : q.nodes()) {
+            index++;
             List<QTensor> outs;
             try {
                 outs = evalNode(n, st);
@@ -126,6 +181,11 @@ public final class QuantizedEvaluator {
                     }
                 }
                 st.values.put(n.node().outputs().get(i), t);
+            }
+            if (dead != null) {
+                for (String s : dead.get(index)) {
+                    st.values.remove(s);
+                }
             }
         }
         List<QTensor> outputs = new ArrayList<>();

@@ -1,0 +1,231 @@
+package dev.zkscope.thirdparty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zkscope.ir.FloatEvaluator;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.InputFiles;
+import dev.zkscope.ir.Node;
+import dev.zkscope.ir.Op;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.onnx.ImportOptions;
+import dev.zkscope.onnx.OnnxImporter;
+import dev.zkscope.onnx.proto.Onnx;
+import dev.zkscope.quant.Calibrator;
+import dev.zkscope.quant.QuantOptions;
+import dev.zkscope.quant.QuantizedEvaluator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The real-model check of the third-party models in {@code samples/thirdparty/models.tsv} (downloaded by
+ * {@code fetch.sh}, reference outputs by {@code reference.js} on ONNX Runtime): per model, whether it loads (with the
+ * listed --shape/--dim), which ops it lacks, the largest absolute difference of zkscope's float inference from ONNX
+ * Runtime's outputs on the same input, and whether it quantizes (calibrated on that input) and runs in fixed point.
+ * Prints a Markdown table; {@code samples/thirdparty/check.sh} runs it.
+ *
+ * <pre>java -cp prover/target/zkscope.jar:prover/target/test-classes dev.zkscope.thirdparty.ThirdPartyCheck [DIR]</pre>
+ */
+public final class ThirdPartyCheck {
+    /** Float inference must match ONNX Runtime to this absolute error. */
+    public static final double TOLERANCE = 1e-4;
+
+    /** One line of models.tsv. */
+    public record Model(String name, String pkg, String path, String sha256, String licence, boolean redistributable,
+                        String options, String ints) {
+        ImportOptions importOptions() {
+            Map<String, Integer> dims = new LinkedHashMap<>();
+            Map<String, int[]> shapes = new LinkedHashMap<>();
+            String[] w = options.equals("-") ? new String[0] : options.trim().split("\\s+");
+            for (int i = 0; i + 1 < w.length; i += 2) {
+                String[] kv = w[i + 1].split("=", 2);
+                if (w[i].equals("--dim")) {
+                    dims.put(kv[0], Integer.parseInt(kv[1]));
+                } else if (w[i].equals("--shape")) {
+                    String[] parts = kv[1].split(",");
+                    int[] s = new int[parts.length];
+                    for (int k = 0; k < s.length; k++) {
+                        s[k] = Integer.parseInt(parts[k]);
+                    }
+                    shapes.put(kv[0], s);
+                } else {
+                    throw new IllegalArgumentException(name + ": unknown option " + w[i]);
+                }
+            }
+            return new ImportOptions(1, dims, shapes);
+        }
+    }
+
+    /** What the check found for one model; {@code maxAbsError} is NaN when float inference did not run. */
+    public record Outcome(Model model, long bytes, List<String> ops, String load, List<String> missingOps,
+                          double maxAbsError, String quantize) {
+        public boolean floatMatches() {
+            return maxAbsError <= TOLERANCE;
+        }
+
+        /**
+         * The model either passes every stage or names what it lacks (ops without a parser, or nodes that fixed point
+         * cannot handle, each named): nothing else is acceptable.
+         */
+        public boolean acceptable() {
+            return !missingOps.isEmpty() || (load.equals("yes") && floatMatches()
+                    && (quantize.startsWith("yes") || quantize.startsWith("lacks:")));
+        }
+    }
+
+    private ThirdPartyCheck() {}
+
+    public static List<Model> models(Path dir) throws Exception {
+        List<Model> out = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("models.tsv"))) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            out.add(new Model(f[0], f[1], f[2], f[3], f[4], f[5].equals("yes"), f[6], f[7]));
+        }
+        return out;
+    }
+
+    /** Runs the check of one fetched model (its .onnx, .input.json and .ort.json in {@code models}). */
+    public static Outcome check(Model m, Path models) throws Exception {
+        Path file = models.resolve(m.name() + ".onnx");
+        byte[] bytes = Files.readAllBytes(file);
+        List<String> ops = opTypes(bytes);
+        Graph g;
+        try {
+            g = new OnnxImporter().load(file, m.importOptions());
+        } catch (Exception e) {
+            return new Outcome(m, bytes.length, ops, "no: " + e.getMessage(), List.of(), Double.NaN, "-");
+        }
+        // The root causes only: a node after an unsupported one has unknown input shapes and is listed as such.
+        Map<String, Integer> missing = new TreeMap<>();
+        int downstream = 0;
+        for (Node n : g.unsupported()) {
+            Op.Unsupported u = (Op.Unsupported) n.op();
+            if (u.reason().startsWith("input shapes unknown")) {
+                downstream++;
+            } else {
+                missing.merge(u.opType() + ": " + u.reason(), 1, Integer::sum);
+            }
+        }
+        if (!missing.isEmpty() || downstream > 0) {
+            List<String> list = new ArrayList<>();
+            missing.forEach((k, v) -> list.add(k + (v > 1 ? " (x" + v + ")" : "")));
+            if (downstream > 0) {
+                list.add(downstream + " node(s) after them without shapes");
+            }
+            return new Outcome(m, bytes.length, ops, "yes", list, Double.NaN, "-");
+        }
+        List<Tensor> input = InputFiles.readInput(models.resolve(m.name() + ".input.json"), g);
+        double err;
+        List<Tensor> floatOut;
+        try {
+            floatOut = new FloatEvaluator(g).run(input);
+            err = maxAbsError(floatOut, models.resolve(m.name() + ".ort.json"));
+        } catch (RuntimeException e) {
+            return new Outcome(m, bytes.length, ops, "yes", List.of(), Double.NaN, "float inference failed: "
+                    + e.getMessage());
+        }
+        String quantize;
+        try {
+            Calibrator.Calibration c = Calibrator.calibrate(g, List.of(input), QuantOptions.defaults());
+            QuantizedEvaluator.Result r = new QuantizedEvaluator(c.graph()).run(input);
+            double qErr = 0;
+            List<Tensor> qOut = r.dequantizedOutputs();
+            for (int o = 0; o < qOut.size(); o++) {
+                for (int i = 0; i < qOut.get(o).size(); i++) {
+                    qErr = Math.max(qErr, Math.abs(qOut.get(o).get(i) - floatOut.get(o).get(i)));
+                }
+            }
+            double range = 0;
+            for (Tensor t : floatOut) {
+                for (double v : t.data()) {
+                    range = Math.max(range, Math.abs(v));
+                }
+            }
+            quantize = String.format(Locale.ROOT, "yes (2^%d/2^%d, max |q - float| %.3g of max |float| %.3g)",
+                    c.graph().inputScale(), c.graph().paramScale(), qErr, range);
+        } catch (dev.zkscope.ir.UnsupportedModelException e) {
+            quantize = "lacks: " + e.getMessage();
+        } catch (RuntimeException e) {
+            quantize = "no: " + e.getMessage();
+        }
+        return new Outcome(m, bytes.length, ops, "yes", List.of(), err, quantize);
+    }
+
+    /** The distinct op types of the main graph and of its subgraphs (If/Loop bodies), sorted. */
+    static List<String> opTypes(byte[] model) throws Exception {
+        TreeSet<String> out = new TreeSet<>();
+        collect(Onnx.ModelProto.parseFrom(model).getGraph(), out);
+        return new ArrayList<>(out);
+    }
+
+    private static void collect(Onnx.GraphProto g, TreeSet<String> out) {
+        for (Onnx.NodeProto n : g.getNodeList()) {
+            out.add(n.getOpType());
+            for (Onnx.AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    collect(a.getG(), out);
+                }
+                for (Onnx.GraphProto sub : a.getGraphsList()) {
+                    collect(sub, out);
+                }
+            }
+        }
+    }
+
+    /** The largest |zkscope - ORT| over every output value (outputs matched by position; shapes must agree). */
+    static double maxAbsError(List<Tensor> got, Path ortJson) throws Exception {
+        JsonNode outs = new ObjectMapper().readTree(ortJson.toFile()).get("outputs");
+        if (outs.size() != got.size()) {
+            throw new IllegalStateException(got.size() + " outputs, ONNX Runtime gave " + outs.size());
+        }
+        double max = 0;
+        for (int o = 0; o < got.size(); o++) {
+            JsonNode data = outs.get(o).get("data");
+            Tensor t = got.get(o);
+            if (data.size() != t.size()) {
+                throw new IllegalStateException("output " + o + " has " + t.size() + " values ("
+                        + Tensor.shapeString(t.shape()) + "), ONNX Runtime's has " + data.size() + " ("
+                        + outs.get(o).get("shape") + ")");
+            }
+            for (int i = 0; i < t.size(); i++) {
+                double d = Math.abs(t.get(i) - data.get(i).asDouble());
+                max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(max, d);
+            }
+        }
+        return max;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "samples/thirdparty");
+        Path models = dir.resolve("models");
+        System.out.println("| model | package | licence | size | ops | loads | missing ops | float vs ORT (max abs) "
+                + "| quantizes |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (Model m : models(dir)) {
+            if (!Files.exists(models.resolve(m.name() + ".ort.json"))) {
+                System.out.printf("| %s | %s | %s | - | - | not fetched (run fetch.sh, then reference.js) | | | |%n",
+                        m.name(), m.pkg(), m.licence());
+                continue;
+            }
+            long t0 = System.nanoTime();
+            Outcome o = check(m, models);
+            System.out.printf(Locale.ROOT, "| %s | %s | %s%s | %.2f MB | %s | %s | %s | %s | %s |%n", m.name(), m.pkg(),
+                    m.licence(), m.redistributable() ? "" : ", not redistributable", o.bytes() / 1e6,
+                    String.join(" ", o.ops()), o.load(), o.missingOps().isEmpty() ? "none" : String.join("; ", o.missingOps()),
+                    Double.isNaN(o.maxAbsError()) ? "-" : String.format(Locale.ROOT, "%.2g%s", o.maxAbsError(),
+                            o.floatMatches() ? "" : " (over 1e-4)"),
+                    o.quantize().replace("|", "/"));
+            System.err.printf(Locale.ROOT, "%s checked in %.1f s%n", m.name(), (System.nanoTime() - t0) / 1e9);
+        }
+    }
+}
