@@ -145,6 +145,11 @@ public final class SegmentedProof {
         return new Result(plan, parts, keys, bytes, verdict, System.nanoTime() - t0, resumed);
     }
 
+    /** Removes the finished segments kept for --resume (once the bundle is written): they hold secret salts. */
+    public static void clearParts(Path partsDir) {
+        new PartsStore(partsDir).clear();
+    }
+
     /** The bundle of proved segments: header from the keys, links from each segment's output commitment. */
     public static Bundle assemble(KeyBundle keys, List<VerifyingKey> vks, byte[] keysDigest,
                                   List<SegmentProver.Proved> parts) {
