@@ -112,6 +112,10 @@ final class SegmentedProve {
                     + "boundaries%n", s.index() + 1, plan.count(), s.span(), s.layers(), s.estimatedRows(),
                     s.estimatedLogN(), s.linkRows());
         }
+        for (Boundary b : boundaries(plan, setup)) {
+            o.printf(Locale.ROOT, "  link %d-%d: %,d value(s) in %d tensor(s), %,d rows to hash on each side%n",
+                    b.after() + 1, b.after() + 2, b.values(), b.tensors(), b.rowsPerSide());
+        }
         o.flush();
         if (c.warmup > 0 && !c.noWarmup) {
             long w0 = System.nanoTime();
@@ -181,6 +185,24 @@ final class SegmentedProve {
         return Main.OK;
     }
 
+    /** What crosses the cut after segment {@code after}, and what hashing it costs each side. */
+    record Boundary(int after, int tensors, long values, long rowsPerSide) {
+    }
+
+    static List<Boundary> boundaries(SegmentPlan plan, SegmentSetup setup) {
+        List<Boundary> out = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < plan.count(); i++) {
+            int[] ts = plan.segment(i).outputs();
+            long values = 0;
+            for (int t : ts) {
+                values += setup.model().size(t);
+            }
+            out.add(new Boundary(i, ts.length, values,
+                    dev.zkscope.compile.gadget.Poseidon2Gadget.rows(Salts.LENGTH, values)));
+        }
+        return out;
+    }
+
     static double[] dequantize(long[] v, int scale) {
         double[] d = new double[v.length];
         for (int i = 0; i < d.length; i++) {
@@ -224,6 +246,14 @@ final class SegmentedProve {
         root.put("verify_ms", acc.totalVerifyNanos() / 1e6);
         root.put("input", setup.settings().compile().input().name().toLowerCase(Locale.ROOT));
         root.put("output", setup.settings().compile().output().name().toLowerCase(Locale.ROOT));
+        ArrayNode bs = root.putArray("boundaries");
+        for (Boundary b : boundaries(r.plan(), setup)) {
+            ObjectNode n = bs.addObject();
+            n.put("after_segment", b.after() + 1);
+            n.put("tensors", b.tensors());
+            n.put("values", b.values());
+            n.put("hash_rows_per_side", b.rowsPerSide());
+        }
         ArrayNode segs = root.putArray("segments");
         ArrayNode timeline = root.putArray("timeline");
         for (SegmentProver.Proved p : r.parts()) {

@@ -129,7 +129,7 @@ final class PartsStore {
         try (var files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String name = f.getFileName().toString();
-                if (name.equals("manifest.bin") || name.startsWith("segment-")) {
+                if (name.startsWith("manifest.bin") || name.startsWith("segment-")) {
                     Files.deleteIfExists(f);
                 }
             }
