@@ -110,6 +110,16 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--no-warmup", description = "the same as --warmup 0")
     boolean noWarmup;
 
+    @Option(names = "--max-rows", paramLabel = "2^k",
+            description = "prove in segments of at most 2^k rows each (a power of two, like 2^16 or 65536; or auto: "
+                    + "the largest the cost model predicts to fit the free heap), linked by hashed boundaries, into one "
+                    + "proof bundle (--out) and one key bundle (--vk); see docs/segments.md")
+    String maxRows;
+
+    @Option(names = "--resume", description = "with --max-rows: continue a failed or cancelled run from the segments "
+            + "it finished (kept in PROOF.parts until the bundle is written)")
+    boolean resume;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -138,6 +148,12 @@ public final class ProveCommand implements Callable<Integer> {
             co = co.withInputAbsMax(inputAbsMax);
         }
         Salts salts = salts(co);
+        if (maxRows != null) {
+            return SegmentedProve.run(this, g, in, samples, co, salts, o, err);
+        }
+        if (resume) {
+            throw new InputFileException("--resume continues a segmented run: add --max-rows");
+        }
         Pipeline.Settings settings = new Pipeline.Settings(model.quantOptions(), co, params);
         Pipeline.Prepared prepared = Pipeline.prepare(Pipeline.modelName(model.model), g, samples.inputs(), settings,
                 ModelOptions.progress(err));
@@ -269,7 +285,7 @@ public final class ProveCommand implements Callable<Integer> {
         }
     }
 
-    private Path vkPath() {
+    Path vkPath() {
         return vk != null ? vk : out.resolveSibling(out.getFileName() + ".vk");
     }
 

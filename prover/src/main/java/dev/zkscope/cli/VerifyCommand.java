@@ -79,7 +79,11 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     private int verify() throws Exception {
-        ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(ArtifactFiles.read(proof, "proof"));
+        byte[] proofBytes = ArtifactFiles.read(proof, "proof");
+        if (dev.zkscope.segment.Bundle.looksLike(proofBytes)) {
+            return SegmentedVerify.verify(this, proofBytes);
+        }
+        ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(proofBytes);
         ArtifactFiles.KeyFile kf = ArtifactFiles.decodeKey(ArtifactFiles.read(vk, "verifying-key"));
         VerifyingKey key;
         try {
@@ -168,7 +172,7 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     /** A commitment given on the command line, or null; bad hex is a usage error (exit 2). */
-    private static long[] expected(String option, String hex) throws ArtifactFiles.FormatException {
+    static long[] expected(String option, String hex) throws ArtifactFiles.FormatException {
         if (hex == null) {
             return null;
         }

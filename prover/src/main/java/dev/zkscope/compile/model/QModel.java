@@ -173,6 +173,49 @@ public final class QModel {
         return false;
     }
 
+    /**
+     * A segment of this model for segmented proving: the same tensor numbering, the steps {@code [from, to)}, the
+     * tensors {@code inputs} (made before step {@code from}, or model inputs) declared as its inputs in that order with
+     * the bounds {@code inputBounds}, the tensors {@code outputs} as its outputs, and the parameter tensors
+     * {@code params} (those its steps read). An input or output that is one of this model's inputs or outputs keeps its
+     * shape; the others are flat. The segment's integer semantics and bounds are those of the same steps here.
+     */
+    public QModel slice(String name, int from, int to, List<Integer> inputs, long[] inputBounds, List<Integer> outputs,
+                        java.util.Collection<Integer> params) {
+        if (from < 0 || to > steps.size() || from >= to) {
+            throw new IllegalArgumentException("steps [" + from + ", " + to + ") of " + steps.size());
+        }
+        QModel q = new QModel(name);
+        q.sizes.addAll(sizes);
+        for (int t : params) {
+            if (!isParam(t)) {
+                throw new IllegalArgumentException("tensor " + t + " is not a parameter");
+            }
+            q.params.put(t, this.params.get(t));
+        }
+        q.steps.addAll(steps.subList(from, to));
+        for (int i = 0; i < inputs.size(); i++) {
+            int t = inputs.get(i);
+            int at = this.inputs.indexOf(t);
+            q.inputs.add(t);
+            q.inputShapes.add(at >= 0 ? this.inputShapes.get(at).clone() : new int[] {sizes.get(t)});
+            q.inputBounds.add(inputBounds[i]);
+        }
+        for (int t : outputs) {
+            int at = this.outputs.indexOf(t);
+            q.outputs.add(t);
+            q.outputShapes.add(at >= 0 ? this.outputShapes.get(at).clone() : new int[] {sizes.get(t)});
+        }
+        int first = steps.get(from).out();
+        int last = steps.get(to - 1).out();
+        for (Map.Entry<String, Integer> e : nodeOutputs.entrySet()) {
+            if (e.getValue() >= first && e.getValue() <= last) {
+                q.nodeOutputs.put(e.getKey(), e.getValue());
+            }
+        }
+        return q;
+    }
+
     static int product(int[] shape) {
         int p = 1;
         for (int d : shape) {

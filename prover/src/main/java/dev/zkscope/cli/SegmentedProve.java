@@ -1,0 +1,330 @@
+package dev.zkscope.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zkscope.api.Commitments;
+import dev.zkscope.api.Pipeline;
+import dev.zkscope.api.ProveRun;
+import dev.zkscope.compile.CompileOptions;
+import dev.zkscope.compile.Salts;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.InputFileException;
+import dev.zkscope.ir.InputFiles;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.predict.CostModel;
+import dev.zkscope.profile.PhaseListener;
+import dev.zkscope.quant.FixedPoint;
+import dev.zkscope.segment.BundleVerifier;
+import dev.zkscope.segment.SegmentPlan;
+import dev.zkscope.segment.SegmentProver;
+import dev.zkscope.segment.SegmentSetup;
+import dev.zkscope.segment.SegmentedProof;
+import dev.zkscope.segment.Segmenter;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code zkscope prove MODEL ... --max-rows 2^k}: the model cut into segments of at most 2^k rows (or a budget chosen
+ * from the free heap by the cost model, {@code --max-rows auto}), proved one after another with a progress line per
+ * segment, written as one proof bundle (--out) and one key bundle (--vk); finished segments are kept beside the bundle
+ * until it is written, so that {@code --resume} continues a failed or cancelled run.
+ */
+final class SegmentedProve {
+    private SegmentedProve() {}
+
+    /** Parses "2^k", "k" as a power of two's value (e.g. 65536), or "auto" (-1). */
+    static int logBudget(String s) throws InputFileException {
+        String v = s.strip().toLowerCase(Locale.ROOT);
+        if (v.equals("auto")) {
+            return -1;
+        }
+        try {
+            int k;
+            if (v.startsWith("2^")) {
+                k = Integer.parseInt(v.substring(2));
+            } else {
+                long n = Long.parseLong(v.replace("_", "").replace(",", ""));
+                if (n <= 0 || Long.bitCount(n) != 1) {
+                    throw new InputFileException("--max-rows must be a power of two (like 65536 or 2^16) or auto, got "
+                            + s);
+                }
+                k = Long.numberOfTrailingZeros(n);
+            }
+            if (k < Segmenter.MIN_LOG_BUDGET || k > Segmenter.MAX_LOG_BUDGET) {
+                throw new InputFileException("--max-rows must be between 2^" + Segmenter.MIN_LOG_BUDGET + " and 2^"
+                        + Segmenter.MAX_LOG_BUDGET + ", got " + s);
+            }
+            return k;
+        } catch (NumberFormatException e) {
+            throw new InputFileException("--max-rows must be a power of two (like 65536 or 2^16) or auto, got " + s);
+        }
+    }
+
+    static int run(ProveCommand c, Graph g, List<Tensor> in, InputFiles.Samples samples, CompileOptions co,
+                   Salts salts, PrintWriter o, PrintWriter err) throws Exception {
+        if (co.weights() == CompileOptions.Visibility.HASHED) {
+            throw new InputFileException("--weights-visibility hashed is not supported with --max-rows yet (each "
+                    + "segment would publish its own weights commitment); prove with fixed weights");
+        }
+        int requested = logBudget(c.maxRows);
+        Pipeline.Settings settings = new Pipeline.Settings(c.model.quantOptions(), co,
+                ProveCommand.preset(c.preset).withZeroKnowledge(!c.noZk));
+        String name = Pipeline.modelName(c.model.model);
+        SegmentSetup setup = SegmentSetup.of(name, g, samples.inputs(), settings, ModelOptions.progress(err));
+        long[] q = setup.quantizeInput(in);
+        long m0 = System.nanoTime();
+        Segmenter.Measured measured = Segmenter.measure(setup.model(), setup.settings().compile(),
+                setup.settings().params(), PhaseListener.NONE);
+        CostModel cm = null;
+        if (!c.noPredict) {
+            if (CostModel.cached() == null) {
+                err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
+            }
+            cm = CostModel.loadOrCalibrate();
+            if (cm.caveat() != null) {
+                err.println("zkscope: cost model " + cm.caveat());
+            }
+        }
+        int logBudget = requested;
+        if (requested < 0) {
+            if (cm == null) {
+                throw new InputFileException("--max-rows auto chooses the budget with the cost model: drop --no-predict, "
+                        + "or give the budget (--max-rows 2^16)");
+            }
+            Runtime rt = Runtime.getRuntime();
+            long free = rt.maxMemory() - CostModel.usedAfterGc();
+            logBudget = Segmenter.budgetFromHeap(measured, cm, free);
+            o.printf(Locale.ROOT, "budget: 2^%d rows per segment, the largest the cost model predicts to fit in 3/4 "
+                    + "of the %s of free heap%n", logBudget, ProveCommand.mib(free));
+        }
+        SegmentPlan plan = Segmenter.plan(measured, logBudget);
+        o.printf(Locale.ROOT, "model %s: %d layer(s) measured in %.1f s; %d segment(s) of at most 2^%d rows, %s%n",
+                name, measured.layers().size(), (System.nanoTime() - m0) / 1e9, plan.count(), logBudget,
+                setup.settings().params());
+        for (SegmentPlan.Segment s : plan.segments()) {
+            o.printf(Locale.ROOT, "  segment %d/%d: %s, %d layer(s), about %,d rows (2^%d), %,d of them hashing its "
+                    + "boundaries%n", s.index() + 1, plan.count(), s.span(), s.layers(), s.estimatedRows(),
+                    s.estimatedLogN(), s.linkRows());
+        }
+        for (Boundary b : boundaries(plan, setup)) {
+            o.printf(Locale.ROOT, "  link %d-%d: %,d value(s) in %d tensor(s), %,d rows to hash on each side%n",
+                    b.after() + 1, b.after() + 2, b.values(), b.tensors(), b.rowsPerSide());
+        }
+        o.flush();
+        if (c.warmup > 0 && !c.noWarmup) {
+            long w0 = System.nanoTime();
+            CostModel.warmUpOnce();
+            o.printf(Locale.ROOT, "warm-up: one calibration proof in %.1f s (the JIT compiles the prover, as the "
+                    + "prediction assumes; --warmup 0 skips it)%n", (System.nanoTime() - w0) / 1e9);
+        }
+        Path parts = c.out.resolveSibling(c.out.getFileName() + ".parts");
+        SegmentedProof.Progress progress = new SegmentedProof.Progress() {
+            @Override
+            public void segmentStarted(SegmentPlan p, int i) {
+                o.printf(Locale.ROOT, "segment %d/%d (%s): proving...%n", i + 1, p.count(), p.segment(i).span());
+                o.flush();
+            }
+
+            @Override
+            public void segmentFinished(SegmentPlan p, SegmentProver.Proved r) {
+                o.println(line(p, r, parts));
+                o.flush();
+            }
+        };
+        SegmentedProof.Result r = SegmentedProof.run(new SegmentedProof.Request(setup.model(), plan,
+                setup.context(), q, co.input() == CompileOptions.Visibility.HASHED ? salts.input() : null,
+                co.output() == CompileOptions.Visibility.HASHED ? salts.output() : null, parts, c.resume),
+                PhaseListener.NONE, cm, null, progress);
+        if (!r.verdict().accepted()) {
+            throw new IllegalStateException("the fresh bundle did not verify: "
+                    + ((BundleVerifier.Rejected) r.verdict()).error().describe());
+        }
+        BundleVerifier.Accepted acc = (BundleVerifier.Accepted) r.verdict();
+        byte[] reportBytes = null;
+        if (c.report != null) {
+            reportBytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsBytes(report(r, acc, setup, name));
+        }
+        Map<String, byte[]> contents = new java.util.HashMap<>();
+        contents.put("proof", r.bundle());
+        contents.put("verifying key", r.keys().encode());
+        contents.put("report", reportBytes);
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        files.put("proof", c.out);
+        files.put("verifying key", c.vkPath());
+        files.put("report", c.report);
+        OutputFiles.writeAll(files, contents);
+        SegmentedProof.clearParts(parts);
+        long proveNanos = 0;
+        long peak = 0;
+        for (SegmentProver.Proved p : r.parts()) {
+            if (!p.resumed()) {
+                proveNanos += p.measure().proveNanos();
+                peak = Math.max(peak, p.measure().peakHeap());
+            }
+        }
+        o.printf(Locale.ROOT, "proved %d segment(s)%s in %.2f s (prover rounds %.2f s), largest peak heap %s; "
+                        + "bundle %,d bytes; verified in %.1f ms: accepted%n", r.parts().size(),
+                r.resumedFrom() > 0 ? " (" + r.resumedFrom() + " resumed from an earlier run)" : "",
+                r.totalNanos() / 1e9, proveNanos / 1e9, ProveCommand.mib(peak), r.bundle().length,
+                acc.totalVerifyNanos() / 1e6);
+        long[] out = acc.output();
+        int scale = setup.calibration().graph().outputScale();
+        double[] deq = dequantize(out != null ? out : r.output(), scale);
+        o.println((out == null ? "output (private, hashed): " : "public output: ") + VerifyCommand.formatOutput(deq)
+                + "  argmax " + VerifyCommand.argmax(deq));
+        ProveCommand.printCommitments(o, new Commitments(null, acc.inputCommitment(), acc.outputCommitment()));
+        o.printf("wrote proof bundle %s, key bundle %s%s%n", c.out, c.vkPath(),
+                c.report == null ? "" : ", report " + c.report);
+        return Main.OK;
+    }
+
+    /** What crosses the cut after segment {@code after}, and what hashing it costs each side. */
+    record Boundary(int after, int tensors, long values, long rowsPerSide) {
+    }
+
+    static List<Boundary> boundaries(SegmentPlan plan, SegmentSetup setup) {
+        List<Boundary> out = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < plan.count(); i++) {
+            int[] ts = plan.segment(i).outputs();
+            long values = 0;
+            for (int t : ts) {
+                values += setup.model().size(t);
+            }
+            out.add(new Boundary(i, ts.length, values,
+                    dev.zkscope.compile.gadget.Poseidon2Gadget.rows(Salts.LENGTH, values)));
+        }
+        return out;
+    }
+
+    static double[] dequantize(long[] v, int scale) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = FixedPoint.dequantize(v[i], scale);
+        }
+        return d;
+    }
+
+    /** One progress line per finished segment: sizes, phase times, heap, predicted beside measured. */
+    static String line(SegmentPlan p, SegmentProver.Proved r, Path parts) {
+        String head = String.format(Locale.ROOT, "segment %d/%d (%s): ", r.index() + 1, p.count(), r.key().span());
+        if (r.resumed()) {
+            return head + "resumed from " + parts + " (2^" + r.logN() + " rows, proof " + r.proof().length + " bytes)";
+        }
+        SegmentProver.Measure m = r.measure();
+        StringBuilder phases = new StringBuilder();
+        for (Map.Entry<String, Long> e : m.phaseNanos().entrySet()) {
+            phases.append(phases.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f ms",
+                    e.getKey(), e.getValue() / 1e6));
+        }
+        String pred = m.prediction() == null ? "" : String.format(Locale.ROOT, "; predicted %.2f s and %s above "
+                + "baseline", m.prediction().proveSeconds(), ProveCommand.mib(m.prediction().heapBytesAboveBaseline()));
+        return head + String.format(Locale.ROOT, "2^%d rows (%,d used, %,d hashing boundaries), %d advice columns; "
+                        + "%s; proved in %.2f s, peak heap %s (%s above baseline)%s; proof %,d bytes", r.logN(),
+                r.key().usedRows(), r.key().linkRows(), m.adviceColumns(), phases, m.proveNanos() / 1e9,
+                ProveCommand.mib(m.peakHeap()), ProveCommand.mib(m.heapAboveBaseline()), pred, r.proof().length);
+    }
+
+    static ObjectNode report(SegmentedProof.Result r, BundleVerifier.Accepted acc, SegmentSetup setup, String name) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("model", name);
+        root.put("preset", setup.settings().params().name());
+        root.put("zero_knowledge", setup.settings().params().zeroKnowledge());
+        root.put("segmented", true);
+        root.put("max_rows_log2", r.plan().logBudget());
+        root.put("segment_count", r.plan().count());
+        root.put("resumed_segments", r.resumedFrom());
+        root.put("total_ms", r.totalNanos() / 1e6);
+        root.put("bundle_bytes", r.bundle().length);
+        root.put("verify_ms", acc.totalVerifyNanos() / 1e6);
+        root.put("input", setup.settings().compile().input().name().toLowerCase(Locale.ROOT));
+        root.put("output", setup.settings().compile().output().name().toLowerCase(Locale.ROOT));
+        ArrayNode bs = root.putArray("boundaries");
+        for (Boundary b : boundaries(r.plan(), setup)) {
+            ObjectNode n = bs.addObject();
+            n.put("after_segment", b.after() + 1);
+            n.put("tensors", b.tensors());
+            n.put("values", b.values());
+            n.put("hash_rows_per_side", b.rowsPerSide());
+        }
+        ArrayNode segs = root.putArray("segments");
+        ArrayNode timeline = root.putArray("timeline");
+        for (SegmentProver.Proved p : r.parts()) {
+            SegmentPlan.Segment s = r.plan().segment(p.index());
+            ObjectNode n = segs.addObject();
+            n.put("index", p.index() + 1);
+            n.put("first_layer", s.firstLayer());
+            n.put("last_layer", s.lastLayer());
+            n.put("layers", s.layers());
+            n.put("k", p.logN());
+            n.put("used_rows", p.key().usedRows());
+            n.put("link_rows", p.key().linkRows());
+            n.put("estimated_rows", s.estimatedRows());
+            n.put("proof_bytes", p.proof().length);
+            n.put("verify_ms", acc.verifyNanos()[p.index()] / 1e6);
+            n.put("resumed", p.resumed());
+            if (p.resumed()) {
+                continue;
+            }
+            SegmentProver.Measure m = p.measure();
+            n.put("advice_columns", m.adviceColumns());
+            n.put("start_ms", m.startNanos() / 1e6);
+            n.put("total_ms", m.totalNanos() / 1e6);
+            n.put("prove_ms", m.proveNanos() / 1e6);
+            n.put("peak_heap_bytes", m.peakHeap());
+            n.put("baseline_heap_bytes", m.baselineHeap());
+            n.put("heap_above_baseline_bytes", m.heapAboveBaseline());
+            ObjectNode ph = n.putObject("phase_ms");
+            for (Map.Entry<String, Long> e : m.phaseNanos().entrySet()) {
+                ph.put(e.getKey(), e.getValue() / 1e6);
+            }
+            if (m.prediction() != null) {
+                ObjectNode pr = n.putObject("predicted");
+                pr.put("prove_ms", m.prediction().proveSeconds() * 1e3);
+                pr.put("heap_above_baseline_bytes", m.prediction().heapBytesAboveBaseline());
+                dev.zkscope.predict.PredictionError pe = new dev.zkscope.predict.PredictionError(
+                        m.prediction().proveSeconds(), m.proveNanos() / 1e9,
+                        m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline());
+                ObjectNode err = n.putObject("prediction_error");
+                err.put("time", pe.timeError());
+                err.put("heap_above_baseline", pe.heapError());
+            }
+            for (ProveRun.Phase ph2 : m.timeline()) {
+                ObjectNode t = timeline.addObject();
+                t.put("segment", p.index() + 1);
+                t.put("phase", ph2.name());
+                t.put("start_ms", (m.startNanos() + ph2.startNanos()) / 1e6);
+                t.put("ms", ph2.millis());
+            }
+        }
+        long[] out = acc.output();
+        if (out != null) {
+            ArrayNode a = root.putArray("public_output");
+            for (double v : dequantize(out, setup.calibration().graph().outputScale())) {
+                a.add(v);
+            }
+            ArrayNode qa = root.putArray("public_output_quantized");
+            for (long v : out) {
+                qa.add(v);
+            }
+        }
+        if (acc.inputCommitment() != null) {
+            root.put("input_commitment", Commitments.hex(acc.inputCommitment()));
+        }
+        if (acc.outputCommitment() != null) {
+            root.put("output_commitment", Commitments.hex(acc.outputCommitment()));
+        }
+        ArrayNode links = root.putArray("links");
+        for (long[] l : acc.links()) {
+            links.add(Commitments.hex(l));
+        }
+        return root;
+    }
+}

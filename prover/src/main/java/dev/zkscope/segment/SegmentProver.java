@@ -1,0 +1,260 @@
+package dev.zkscope.segment;
+
+import dev.zkscope.api.ArtifactFiles;
+import dev.zkscope.api.ProveRun;
+import dev.zkscope.compile.CompileOptions;
+import dev.zkscope.compile.CompiledModel;
+import dev.zkscope.compile.ModelViolation;
+import dev.zkscope.compile.ModelWitness;
+import dev.zkscope.compile.Salts;
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.plonk.Proof;
+import dev.zkscope.plonk.ProofParameters;
+import dev.zkscope.plonk.ProofShape;
+import dev.zkscope.plonk.ProofSystem;
+import dev.zkscope.plonk.ProvingKey;
+import dev.zkscope.predict.CostModel;
+import dev.zkscope.profile.HeapSampler;
+import dev.zkscope.profile.PhaseListener;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Proves one segment of a plan, given its input values and its two salts: compile, keygen, witness, check, prove. The
+ * segment's circuit hashes what enters it (the boundary tensors of the cut before it, with that boundary's salt) and
+ * what leaves it (with the next boundary's salt), each digest a public value; the first segment takes the model's
+ * input and the last gives the model's output at the model's own visibility. Nothing here depends on the other
+ * segments, so segments can be proved in any order, in parallel or on other machines ({@link Job} is plain data).
+ */
+public final class SegmentProver {
+    private SegmentProver() {}
+
+    /**
+     * What proving segment {@code index} needs besides the model and the plan.
+     *
+     * @param index   the segment
+     * @param input   its input values, concatenated in the plan's order (signed integers)
+     * @param saltIn  salt of its hashed input (the boundary before it; for the first segment the model input's salt)
+     * @param saltOut salt of its hashed output (the boundary after it; for the last segment the model output's salt)
+     */
+    public record Job(int index, long[] input, long[] saltIn, long[] saltOut) implements Serializable {
+    }
+
+    /**
+     * How the segments of one model are proved: the compile options of the model (its input and output visibility
+     * apply at the ends), the proof parameters, and how the model's output reads.
+     */
+    public record Context(String model, CompileOptions base, ProofParameters params, int outputScale)
+            implements Serializable {
+    }
+
+    /**
+     * What proving one segment measured.
+     *
+     * @param timeline     phases as they ran, start relative to the segment's start
+     * @param phaseNanos   wall time per phase
+     * @param startNanos   when the segment started, relative to the whole run's start
+     * @param totalNanos   the segment's wall time, compile to proof
+     * @param proveNanos   the prover's rounds
+     * @param baselineHeap heap in use (after a collection) when the prover started
+     * @param peakHeap     peak heap sampled while proving
+     * @param prediction   the cost model's prediction, or null
+     * @param adviceColumns the circuit's advice columns
+     */
+    public record Measure(List<ProveRun.Phase> timeline, Map<String, Long> phaseNanos, long startNanos, long totalNanos,
+                          long proveNanos, long baselineHeap, long peakHeap, CostModel.Prediction prediction,
+                          int adviceColumns) {
+        public long heapAboveBaseline() {
+            return Math.max(0, peakHeap - baselineHeap);
+        }
+    }
+
+    /**
+     * A proved segment.
+     *
+     * @param index        the segment
+     * @param key          its key entry
+     * @param logN         its trace height
+     * @param publicValues its public values (signed)
+     * @param proof        its proof
+     * @param output       its output values (signed): the boundary tensors after it, or the model's output
+     * @param measure      what proving it measured, or null when it was read back from an earlier run
+     */
+    public record Proved(int index, KeyBundle.Entry key, int logN, long[] publicValues, byte[] proof, long[] output,
+                         Measure measure) {
+        public boolean resumed() {
+            return measure == null;
+        }
+    }
+
+    /** The segment's statement, as the key file that binds it: "MODEL#i/n", its public values' layout. */
+    static ArtifactFiles.KeyFile keyFile(SegmentPlan plan, int i, CompiledModel cm, int outputScale, byte[] vk) {
+        CompiledModel.PublicLayout pl = cm.publicLayout();
+        int hashed = (pl.weightsDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_WEIGHTS : 0)
+                | (pl.inputDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_INPUT : 0)
+                | (pl.outputDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_OUTPUT : 0);
+        int scale = i == plan.count() - 1 ? outputScale : 0;
+        return new ArtifactFiles.KeyFile(Segmenter.segmentName(plan, i), pl.inputCount(), cm.model().outputShape(),
+                scale, vk, hashed);
+    }
+
+    /**
+     * Proves segment {@code job.index()}. {@code cancelled} is polled at every phase boundary (a
+     * {@link CancellationException} then); {@code runStart} is the whole run's {@link System#nanoTime()} origin.
+     */
+    public static Proved prove(QModel model, long[] bounds, SegmentPlan plan, Context ctx, Job job,
+                               PhaseListener listener, CostModel cost, BooleanSupplier cancelled, long runStart) {
+        int i = job.index();
+        long t0 = System.nanoTime();
+        Clock clock = new Clock(listener, cancelled, t0);
+        try (HeapSampler heap = new HeapSampler(10)) {
+            heap.start();
+            CompiledModel cm = clock.timed("compile", () -> Segmenter.compile(model, bounds, plan, i, ctx.base()));
+            // The statement is the key file's: keygen binds it, so a segment's key names its position.
+            ArtifactFiles.KeyFile proto = keyFile(plan, i, cm, ctx.outputScale(), new byte[0]);
+            ProvingKey pk = ProofSystem.keygen(cm.circuit(), ctx.params(), List.of(), proto.statement(), clock);
+            Salts salts = new Salts(Salts.random().weights(), job.saltIn(), job.saltOut());
+            ModelWitness w = clock.timed("witness", () -> cm.witness(job.input(), salts));
+            List<ModelViolation> violations = clock.timed("check", () -> cm.check(w.witness()));
+            if (!violations.isEmpty()) {
+                throw new IllegalStateException(plan.describe(i) + ": " + violations.size()
+                        + " constraint violation(s); first: " + violations.get(0));
+            }
+            CostModel.Prediction prediction = cost == null ? null : cost.predict(ProofShape.of(cm.circuit(), ctx.params()));
+            long baseline = CostModel.usedAfterGc();
+            heap.restartPeak();
+            long p0 = System.nanoTime();
+            Proof proof = ProofSystem.prove(pk, w.witness(), clock);
+            long proveNanos = System.nanoTime() - p0;
+            long peak = heap.peakNow();
+            byte[] bytes = proof.toBytes();
+            ArtifactFiles.KeyFile kf = keyFile(plan, i, cm, ctx.outputScale(), pk.verifyingKey().toBytes());
+            int used = Math.max(cm.ledger().gadgetRows(), cm.ledger().tableRows());
+            int linkRows = 0;
+            for (dev.zkscope.compile.LayerCost l : cm.ledger().layers()) {
+                if (l.layer().equals(dev.zkscope.compile.ModelCompiler.HASH_INPUT)
+                        || l.layer().equals(dev.zkscope.compile.ModelCompiler.HASH_OUTPUT)) {
+                    linkRows += l.rows();
+                }
+            }
+            if (i == 0 && ctx.base().input() == CompileOptions.Visibility.HASHED) {
+                linkRows -= rowsOf(cm, dev.zkscope.compile.ModelCompiler.HASH_INPUT);
+            }
+            if (i == plan.count() - 1 && ctx.base().output() == CompileOptions.Visibility.HASHED) {
+                linkRows -= rowsOf(cm, dev.zkscope.compile.ModelCompiler.HASH_OUTPUT);
+            }
+            long total = System.nanoTime() - t0;
+            Measure m = new Measure(clock.timeline(), clock.phases(), t0 - runStart, total, proveNanos, baseline, peak,
+                    prediction, cm.circuit().numAdvice());
+            return new Proved(i, new KeyBundle.Entry(kf, used, linkRows, plan.segment(i).span()),
+                    cm.circuit().logN(), w.publicValues(), bytes, w.output(), m);
+        }
+    }
+
+    private static int rowsOf(CompiledModel cm, String layer) {
+        int r = 0;
+        for (dev.zkscope.compile.LayerCost l : cm.ledger().layers()) {
+            if (l.layer().equals(layer)) {
+                r += l.rows();
+            }
+        }
+        return r;
+    }
+
+    /** The input values of segment i: its input tensors' values from the model's integer evaluation, concatenated. */
+    static long[] inputOf(long[][] tensors, SegmentPlan.Segment s) {
+        return concat(tensors, s.inputs());
+    }
+
+    static long[] outputOf(long[][] tensors, SegmentPlan.Segment s) {
+        return concat(tensors, s.outputs());
+    }
+
+    private static long[] concat(long[][] tensors, int[] ids) {
+        int n = 0;
+        for (int t : ids) {
+            n += tensors[t].length;
+        }
+        long[] out = new long[n];
+        int off = 0;
+        for (int t : ids) {
+            System.arraycopy(tensors[t], 0, out, off, tensors[t].length);
+            off += tensors[t].length;
+        }
+        return out;
+    }
+
+    /** Checks the witness's output against the model's evaluation (the gadgets must compute the steps' semantics). */
+    static void requireOutput(SegmentPlan plan, Proved p, long[] expected) {
+        if (!Arrays.equals(p.output(), expected)) {
+            throw new IllegalStateException(plan.describe(p.index()) + ": the circuit's output differs from the "
+                    + "model's integer evaluation");
+        }
+    }
+
+    /** Records phase times for one segment and checks for cancellation at every phase boundary. */
+    static final class Clock implements PhaseListener {
+        private final PhaseListener delegate;
+        private final BooleanSupplier cancelled;
+        private final long t0;
+        private final Map<String, Long> nanos = new LinkedHashMap<>();
+        private final Map<String, Long> started = new LinkedHashMap<>();
+        private final List<ProveRun.Phase> timeline = new ArrayList<>();
+
+        Clock(PhaseListener delegate, BooleanSupplier cancelled, long t0) {
+            this.delegate = delegate;
+            this.cancelled = cancelled == null ? () -> false : cancelled;
+            this.t0 = t0;
+        }
+
+        @Override
+        public void phaseStarted(String phase) {
+            if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("cancelled before " + phase);
+            }
+            synchronized (nanos) {
+                started.put(phase, System.nanoTime() - t0);
+            }
+            delegate.phaseStarted(phase);
+        }
+
+        @Override
+        public void phaseFinished(String phase, long n) {
+            record(phase, n);
+            delegate.phaseFinished(phase, n);
+        }
+
+        @Override
+        public void phaseFinished(String phase, long n, long usedHeapBytes) {
+            record(phase, n);
+            delegate.phaseFinished(phase, n, usedHeapBytes);
+        }
+
+        private void record(String phase, long n) {
+            synchronized (nanos) {
+                nanos.merge(phase, n, Long::sum);
+                Long start = started.remove(phase);
+                timeline.add(new ProveRun.Phase(phase, start != null ? start : System.nanoTime() - t0 - n, n));
+            }
+        }
+
+        Map<String, Long> phases() {
+            synchronized (nanos) {
+                return new LinkedHashMap<>(nanos);
+            }
+        }
+
+        List<ProveRun.Phase> timeline() {
+            synchronized (nanos) {
+                return new ArrayList<>(timeline);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.zkscope.segment;
+
+import dev.zkscope.api.Pipeline;
+import dev.zkscope.compile.ModelCompiler;
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.ir.BadInputException;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.profile.PhaseListener;
+import dev.zkscope.quant.Calibrator;
+import dev.zkscope.quant.QTensor;
+
+import java.util.List;
+
+/**
+ * A model made ready for segmented proving without ever laying the whole circuit out (which a large model cannot
+ * afford): calibrated and quantized as {@link Pipeline#calibrate} does, its input domain widened to the calibration
+ * inputs as {@link Pipeline#prepare} does, and lowered to the layer IR that {@link Segmenter} cuts.
+ *
+ * @param name        display name
+ * @param calibration the quantized graph and its fidelity
+ * @param settings    the settings, with the input domain the circuit accepts
+ * @param model       the layer IR
+ */
+public record SegmentSetup(String name, Calibrator.Calibration calibration, Pipeline.Settings settings, QModel model) {
+
+    public static SegmentSetup of(String name, Graph graph, List<List<Tensor>> calibrationInputs,
+                                  Pipeline.Settings settings, PhaseListener listener) {
+        Calibrator.Calibration cal = Pipeline.calibrate(graph, calibrationInputs, settings, listener);
+        double domain = Math.max(settings.compile().inputAbsMax(), inputDomain(calibrationInputs));
+        Pipeline.Settings s = domain == settings.compile().inputAbsMax() ? settings
+                : settings.withCompile(settings.compile().withInputAbsMax(domain));
+        QModel model = listener.timed("lower", () -> ModelCompiler.lower(cal.graph(), s.compile()));
+        return new SegmentSetup(name, cal, s, model);
+    }
+
+    /** The smallest power of two at least every |x| of the inputs (0 when there are none), as the pipeline's. */
+    static double inputDomain(List<List<Tensor>> inputs) {
+        double max = 0;
+        for (List<Tensor> in : inputs) {
+            for (Tensor t : in) {
+                for (double v : t.data()) {
+                    max = Math.max(max, Math.abs(v));
+                }
+            }
+        }
+        return max == 0 ? 0 : Math.pow(2, Math.ceil(Math.log(max) / Math.log(2)));
+    }
+
+    /** The input quantized to the circuit's integers; outside the circuit's input domain is a BadInputException. */
+    public long[] quantizeInput(List<Tensor> input) {
+        if (input.size() != 1) {
+            throw new BadInputException("the model takes 1 input tensor, got " + input.size());
+        }
+        double domain = settings.compile().inputAbsMax();
+        double[] x = input.get(0).data();
+        for (int i = 0; i < x.length; i++) {
+            if (!(Math.abs(x[i]) <= domain)) {
+                throw new BadInputException("input element " + i + " is " + x[i] + ", outside the circuit's input "
+                        + "domain |x| <= " + domain + " (set by the calibration inputs); compile for a wider domain "
+                        + "with --input-abs-max, or calibrate on inputs like this one with --calibration");
+            }
+        }
+        return QTensor.quantize(input.get(0), calibration.graph().inputScale()).data();
+    }
+
+    /** The proving context of this model under its settings. */
+    public SegmentProver.Context context() {
+        return new SegmentProver.Context(name, settings.compile(), settings.params(),
+                calibration.graph().outputScale());
+    }
+}

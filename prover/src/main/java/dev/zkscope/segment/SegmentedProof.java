@@ -1,0 +1,217 @@
+package dev.zkscope.segment;
+
+import dev.zkscope.compile.ModelCompiler;
+import dev.zkscope.compile.Salts;
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.compile.model.Step;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.hash.Hashing;
+import dev.zkscope.hash.Poseidon2;
+import dev.zkscope.ir.BadInputException;
+import dev.zkscope.plonk.VerifyingKey;
+import dev.zkscope.predict.CostModel;
+import dev.zkscope.profile.PhaseListener;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Proves a whole model segment by segment and assembles the bundle: evaluates the model once on the quantized input
+ * (the boundary values every segment takes), draws a fresh secret salt per boundary, proves each segment with
+ * {@link SegmentProver} (one after another: peak heap follows the largest segment, not the model), keeps each finished
+ * segment on disk ({@link PartsStore}) so that a failed, cancelled or killed run resumes where it stopped, then
+ * assembles the key bundle and the proof bundle and verifies the bundle as a verifier would.
+ */
+public final class SegmentedProof {
+    private SegmentedProof() {}
+
+    /** Called as segments start and finish (from the proving thread). */
+    public interface Progress {
+        Progress NONE = new Progress() { };
+
+        default void segmentStarted(SegmentPlan plan, int index) { }
+
+        default void segmentFinished(SegmentPlan plan, SegmentProver.Proved proved) { }
+    }
+
+    /**
+     * What to prove.
+     *
+     * @param model      the model's layer IR
+     * @param plan       its cuts
+     * @param ctx        visibility, parameters, output scale
+     * @param input      the quantized input
+     * @param inputSalt  salt of a hashed model input (null: fresh)
+     * @param outputSalt salt of a hashed model output (null: fresh)
+     * @param partsDir   where finished segments are kept
+     * @param resume     continue from the segments in partsDir made for the same model, settings, input and cuts
+     */
+    public record Request(QModel model, SegmentPlan plan, SegmentProver.Context ctx, long[] input, long[] inputSalt,
+                          long[] outputSalt, Path partsDir, boolean resume) {
+    }
+
+    /**
+     * A proved model.
+     *
+     * @param plan        the cuts
+     * @param parts       every segment, in order (resumed ones without measurements)
+     * @param keys        the key bundle
+     * @param bundle      the proof bundle's bytes
+     * @param verdict     the bundle verified as a verifier does
+     * @param totalNanos  wall time of the whole run
+     * @param resumedFrom segments read back from an earlier run
+     */
+    public record Result(SegmentPlan plan, List<SegmentProver.Proved> parts, KeyBundle keys, byte[] bundle,
+                         BundleVerifier.Result verdict, long totalNanos, int resumedFrom) {
+        /** The model's output (signed integers, from the last segment). */
+        public long[] output() {
+            return parts.get(parts.size() - 1).output();
+        }
+    }
+
+    public static Result run(Request r, PhaseListener listener, CostModel cost, BooleanSupplier cancelled,
+                             Progress progress) {
+        long t0 = System.nanoTime();
+        SegmentPlan plan = r.plan();
+        int n = plan.count();
+        QModel model = r.model();
+        long[] bounds = model.bounds();
+        long[][] tensors = listener.timed("evaluate", () -> model.evaluate(r.input()));
+        PartsStore store = new PartsStore(r.partsDir());
+        PartsStore.Manifest fresh = manifest(r, null);
+        PartsStore.Manifest manifest;
+        Optional<PartsStore.Manifest> old = r.resume() ? store.readManifest() : Optional.empty();
+        if (old.isPresent()) {
+            if (!old.get().sameRun(fresh)) {
+                throw new BadInputException("--resume: the segments in " + r.partsDir() + " were proved for another "
+                        + "model, settings, input or cuts; remove that directory, or prove without --resume");
+            }
+            manifest = old.get();
+        } else {
+            store.clear();
+            manifest = fresh;
+            store.writeManifest(manifest);
+        }
+        List<SegmentProver.Proved> parts = new ArrayList<>();
+        int resumed = 0;
+        for (int i = 0; i < n; i++) {
+            SegmentPlan.Segment s = plan.segment(i);
+            long[] expectedOut = SegmentProver.outputOf(tensors, s);
+            Optional<SegmentProver.Proved> done = r.resume() ? store.readPart(i) : Optional.empty();
+            if (done.isPresent() && java.util.Arrays.equals(done.get().output(), expectedOut)) {
+                parts.add(done.get());
+                resumed++;
+                progress.segmentFinished(plan, done.get());
+                continue;
+            }
+            if ((cancelled != null && cancelled.getAsBoolean()) || Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("cancelled before " + plan.describe(i) + "; " + i + " finished "
+                        + "segment(s) are kept in " + r.partsDir() + " (prove --resume continues from them)");
+            }
+            progress.segmentStarted(plan, i);
+            long[] saltIn = i == 0 ? manifest.inputSalt() : manifest.boundarySalts().get(i - 1);
+            long[] saltOut = i == n - 1 ? manifest.outputSalt() : manifest.boundarySalts().get(i);
+            SegmentProver.Job job = new SegmentProver.Job(i, SegmentProver.inputOf(tensors, s), saltIn, saltOut);
+            SegmentProver.Proved p = SegmentProver.prove(model, bounds, plan, r.ctx(), job, listener, cost, cancelled,
+                    t0);
+            SegmentProver.requireOutput(plan, p, expectedOut);
+            store.writePart(p);
+            parts.add(p);
+            progress.segmentFinished(plan, p);
+        }
+        List<KeyBundle.Entry> entries = new ArrayList<>();
+        for (SegmentProver.Proved p : parts) {
+            entries.add(p.key());
+        }
+        KeyBundle keys = new KeyBundle(r.ctx().model(), entries);
+        List<VerifyingKey> vks;
+        byte[] keysDigest;
+        try {
+            vks = keys.keys();
+            keysDigest = keys.digest();
+        } catch (dev.zkscope.api.ArtifactFiles.FormatException e) {
+            throw new IllegalStateException("a segment key does not decode: " + e.getMessage(), e);
+        }
+        Bundle bundle = assemble(keys, vks, keysDigest, parts);
+        byte[] bytes = bundle.encode();
+        BundleVerifier.Result verdict = listener.timed("verify", () -> BundleVerifier.verify(keys, vks, bytes));
+        return new Result(plan, parts, keys, bytes, verdict, System.nanoTime() - t0, resumed);
+    }
+
+    /** Removes the finished segments kept for --resume (once the bundle is written): they hold secret salts. */
+    public static void clearParts(Path partsDir) {
+        new PartsStore(partsDir).clear();
+    }
+
+    /** The bundle of proved segments: header from the keys, links from each segment's output commitment. */
+    public static Bundle assemble(KeyBundle keys, List<VerifyingKey> vks, byte[] keysDigest,
+                                  List<SegmentProver.Proved> parts) {
+        List<Bundle.Part> bp = new ArrayList<>();
+        List<long[]> links = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            SegmentProver.Proved p = parts.get(i);
+            bp.add(new Bundle.Part(p.logN(), p.key().usedRows(), vks.get(i).circuitDigest(), p.publicValues(),
+                    p.proof()));
+            if (i + 1 < parts.size()) {
+                long[] d = BundleVerifier.digest(p.key().keyFile(), p.publicValues(),
+                        dev.zkscope.api.ArtifactFiles.KeyFile.HASHED_OUTPUT);
+                links.add(d);
+            }
+        }
+        return new Bundle(keys.model(), keysDigest, bp, links);
+    }
+
+    /** The run's manifest with fresh salts (or the request's salts for the model's input and output). */
+    private static PartsStore.Manifest manifest(Request r, Void unused) {
+        SecureRandom rnd = new SecureRandom();
+        SegmentPlan plan = r.plan();
+        int[][] cuts = new int[plan.count()][];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = new int[] {plan.segment(i).fromStep(), plan.segment(i).toStep()};
+        }
+        List<long[]> salts = new ArrayList<>();
+        for (int i = 0; i + 1 < plan.count(); i++) {
+            salts.add(Salts.fresh(rnd));
+        }
+        return new PartsStore.Manifest(fingerprint(r), PartsStore.sha256(r.input()), cuts,
+                r.inputSalt() != null ? r.inputSalt() : Salts.fresh(rnd),
+                r.outputSalt() != null ? r.outputSalt() : Salts.fresh(rnd), salts);
+    }
+
+    /** SHA-256 of the model's layer IR (its steps' layers, tensor sizes, weights) and the settings. */
+    static byte[] fingerprint(Request r) {
+        MessageDigest md = Hashing.newDigest();
+        QModel m = r.model();
+        StringBuilder sb = new StringBuilder(m.name()).append('|').append(m.tensorCount()).append('|')
+                .append(r.ctx()).append('|').append(r.plan().logBudget());
+        for (Step s : m.steps()) {
+            sb.append('|').append(s.layer()).append(':').append(s.size());
+        }
+        md.update(sb.toString().getBytes(StandardCharsets.UTF_8));
+        md.update(PartsStore.sha256(ModelCompiler.weightsMessage(m)));
+        // the salts of a hashed model input/output given by the caller are part of what is proved
+        if (r.inputSalt() != null) {
+            md.update(PartsStore.sha256(r.inputSalt()));
+        }
+        if (r.outputSalt() != null) {
+            md.update(PartsStore.sha256(r.outputSalt()));
+        }
+        return md.digest();
+    }
+
+    /** A digest in hex, as the CLI prints commitments. */
+    public static String hex(long[] digest) {
+        return digest == null ? null : Poseidon2.hex(digest);
+    }
+
+    static long canonical(long signed) {
+        return Goldilocks.fromSigned(signed);
+    }
+}
