@@ -21,12 +21,12 @@ import java.util.Map;
  * </ul>
  * Steps are proved in reverse order. Supported steps: Dot with parameter weights (Gemm, MatMul, Conv: any index map,
  * folded into a weight matrix A with y = A x + bias), Div by a constant up to 2^16 (rescale), Compare max(x, 0)
- * (ReLU), and Wire steps that copy a tensor unchanged (Reshape, Flatten). Range checks are 16-bit limbs looked up in one
- * table [0, 2^16) by LogUp-GKR.
+ * (ReLU), and Wire steps that copy a tensor unchanged (Reshape, Flatten). Range checks are B-bit limbs looked up in one
+ * table [0, 2^B) by LogUp-GKR, B &lt;= 16 chosen per model.
  */
 final class Plan {
-    static final int LIMB_BITS = 16;
-    static final int TABLE_LOG = LIMB_BITS;
+    /** Largest range table: 2^16 entries. */
+    static final int MAX_LIMB_BITS = 16;
 
     /** Thrown for a model this backend cannot prove: names the layer and what is unsupported. */
     static UnsupportedOperationException unsupported(Step s, String why) {
@@ -42,8 +42,11 @@ final class Plan {
     /** Where a segment sits in W: its offset (a multiple of its size). */
     record Placed(Segment seg, int offset) {}
 
-    /** An affine lookup column c0 + sum coef_j * seg_j, every entry of which must be in [0, 2^16). */
-    record LookupColumn(long c0, int[] segs, long[] coefs, int logSize) {}
+    /**
+     * An affine lookup column c0 + sum coef_j * seg_j, every entry of which must be in [0, 2^limbBits), placed at
+     * {@code offset} (a multiple of its size) in the lookup area of the LogUp-GKR leaves.
+     */
+    record LookupColumn(long c0, int[] segs, long[] coefs, int logSize, int offset) {}
 
     sealed interface Op permits DotOp, DivOp, ReluOp {}
 
@@ -64,6 +67,10 @@ final class Plan {
     final List<Op> ops = new ArrayList<>();
     final List<LookupColumn> lookups = new ArrayList<>();
     final int multSeg;
+    /** Bits per limb = log2 of the range table's size, chosen per model (see {@link #chooseLimbBits}). */
+    final int limbBits;
+    /** log2 of the lookup area (columns packed, largest first), at least the table's. */
+    final int logLookupArea;
     final List<Placed> placed = new ArrayList<>();
     final int logW;
 
@@ -120,6 +127,8 @@ final class Plan {
         for (int t : m.inputTensors()) {
             roles[t] = Role.PUBLIC;
         }
+        limbBits = chooseLimbBits(m, bounds);
+        int areaUsed = 0;
         for (Step s : m.steps()) {
             if (s instanceof Steps.Wire) {
                 continue;
@@ -129,13 +138,13 @@ final class Plan {
             } else if (s instanceof Steps.Div dv) {
                 int x = singleIdentityInput(dv, dv.inputs());
                 long d = dv.divisor();
-                if (d > (1L << LIMB_BITS)) {
-                    throw unsupported(s, "division by " + d + " (at most 2^16)");
+                if (d > (1L << limbBits)) {
+                    throw unsupported(s, "division by " + d + " (at most 2^" + MAX_LIMB_BITS + ")");
                 }
                 int log = Mle.logCeil(s.size());
                 int rem = addSeg("rem" + s.out(), log);
-                lookups.add(new LookupColumn(0, new int[] {rem}, new long[] {1}, log));
-                lookups.add(new LookupColumn((1L << LIMB_BITS) - d, new int[] {rem}, new long[] {1}, log));
+                lookups.add(new LookupColumn(0, new int[] {rem}, new long[] {1}, log, -1));
+                lookups.add(new LookupColumn((1L << limbBits) - d, new int[] {rem}, new long[] {1}, log, -1));
                 ops.add(new DivOp(s, s.out(), x, d, s.size(), rem));
             } else if (s instanceof Steps.Compare c) {
                 Src[] right = c.right();
@@ -148,24 +157,33 @@ final class Plan {
                     throw unsupported(s, "min(x, 0)");
                 }
                 int x = singleIdentityInput(c, c.left());
-                int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, bounds[x]));
-                int nl = Math.max(1, (bits + LIMB_BITS - 1) / LIMB_BITS);
-                if (nl > 3) {
-                    throw unsupported(s, "values of " + bits + " bits");
+                int nl = limbsFor(bounds[x], limbBits);
+                if (nl * limbBits > 62) {
+                    throw unsupported(s, "values bounded by " + bounds[x]);
                 }
                 int log = Mle.logCeil(s.size());
                 int sign = addSeg("sign" + s.out(), log);
                 int[] limbs = new int[nl];
                 for (int j = 0; j < nl; j++) {
                     limbs[j] = addSeg("limb" + s.out() + "_" + j, log);
-                    lookups.add(new LookupColumn(0, new int[] {limbs[j]}, new long[] {1}, log));
+                    lookups.add(new LookupColumn(0, new int[] {limbs[j]}, new long[] {1}, log, -1));
                 }
                 ops.add(new ReluOp(s, s.out(), x, s.size(), sign, limbs));
             } else {
                 throw unsupported(s, "step " + s.getClass().getSimpleName() + " is not supported yet");
             }
         }
-        multSeg = addSeg("multiplicities", TABLE_LOG);
+        multSeg = addSeg("multiplicities", limbBits);
+        // pack the lookup columns, largest first, so each offset is a multiple of its size
+        List<LookupColumn> cols = new ArrayList<>(lookups);
+        cols.sort((a, b) -> Integer.compare(b.logSize(), a.logSize()));
+        lookups.clear();
+        long area = 0;
+        for (LookupColumn c : cols) {
+            lookups.add(new LookupColumn(c.c0(), c.segs(), c.coefs(), c.logSize(), (int) area));
+            area += 1L << c.logSize();
+        }
+        logLookupArea = Math.max(limbBits, Mle.logCeil(area));
         // place segments, largest first, so each offset is a multiple of its size
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
@@ -183,6 +201,45 @@ final class Plan {
         if (logW > 28) {
             throw new UnsupportedOperationException("the sumcheck backend's witness would hold 2^" + logW + " values");
         }
+    }
+
+    static int limbsFor(long bound, int bits) {
+        int b = 64 - Long.numberOfLeadingZeros(Math.max(1, bound));
+        return Math.max(1, (b + bits - 1) / bits);
+    }
+
+    /**
+     * The limb width B (table of 2^B entries) that makes the LogUp-GKR leaves smallest: the lookup area holds every
+     * range-checked value (two per division, one per limb of a ReLU input) and must be at least as large as the table,
+     * so the leaves are 2 max(2^B, lookups); B is at least the widest divisor's bits and at most 16.
+     */
+    static int chooseLimbBits(QModel m, long[] bounds) {
+        int minB = 1;
+        for (Step s : m.steps()) {
+            if (s instanceof Steps.Div dv) {
+                minB = Math.max(minB, 64 - Long.numberOfLeadingZeros(dv.divisor() - 1));
+            }
+        }
+        int best = MAX_LIMB_BITS;
+        long bestCost = Long.MAX_VALUE;
+        for (int b = Math.min(MAX_LIMB_BITS, Math.max(4, minB)); b <= MAX_LIMB_BITS; b++) {
+            long area = 0;
+            for (Step s : m.steps()) {
+                long size = 1L << Mle.logCeil(s.size());
+                if (s instanceof Steps.Div) {
+                    area += 2 * size;
+                } else if (s instanceof Steps.Compare c) {
+                    Src first = c.left()[0];
+                    area += limbsFor(first.isConstant() ? 1 : bounds[first.tensor()], b) * size;
+                }
+            }
+            long cost = Math.max(1L << b, 1L << Mle.logCeil(area));
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = b;
+            }
+        }
+        return best;
     }
 
     private int addSeg(String name, int log) {

@@ -149,27 +149,31 @@ public final class SumcheckBackend {
                     long abs = Math.abs(x[i]);
                     seg[r.signSeg()][i] = x[i] >= 0 ? 1 : 0;
                     for (int j = 0; j < r.limbSegs().length; j++) {
-                        seg[r.limbSegs()[j]][i] = (abs >>> (Plan.LIMB_BITS * j)) & 0xFFFF;
+                        seg[r.limbSegs()[j]][i] = (abs >>> (plan.limbBits * j)) & ((1L << plan.limbBits) - 1);
                     }
-                    if ((abs >>> (Plan.LIMB_BITS * r.limbSegs().length)) != 0) {
+                    if ((abs >>> (plan.limbBits * r.limbSegs().length)) != 0) {
                         throw new IllegalArgumentException("layer " + r.step().layer() + ": value " + x[i]
                                 + " is outside the range the key was built for; the input is outside the calibrated domain");
                     }
                 }
             }
         }
-        // multiplicities over every lookup region (padding included)
-        int logS = leafLogS(plan);
-        long[] mult = seg[plan.multSeg];
+        // the packed lookup area (zeros where no column sits) and the multiplicities of its values
+        int logS = plan.logLookupArea;
+        int sArea = 1 << logS;
+        long[] vals = new long[sArea];
         for (Plan.LookupColumn c : plan.lookups) {
-            for (int i = 0; i < (1 << logS); i++) {
-                long v = lookupValue(c, seg, i);
-                if (v < 0 || v >= (1L << Plan.TABLE_LOG)) {
-                    throw new IllegalArgumentException("a range-checked value " + v + " is outside [0, 2^16): the input "
-                            + "is outside the calibrated domain");
-                }
-                mult[(int) v]++;
+            for (int i = 0; i < (1 << c.logSize()); i++) {
+                vals[c.offset() + i] = lookupValue(c, seg, i);
             }
+        }
+        long[] mult = seg[plan.multSeg];
+        for (long v : vals) {
+            if (v < 0 || v >= (1L << plan.limbBits)) {
+                throw new IllegalArgumentException("a range-checked value " + v + " is outside [0, 2^" + plan.limbBits
+                        + "): the input is outside the calibrated domain");
+            }
+            mult[(int) v]++;
         }
         long[] w = new long[1 << plan.logW];
         for (int i = 0; i < seg.length; i++) {
@@ -182,27 +186,18 @@ public final class SumcheckBackend {
         Claims claims = new Claims(plan, keys);
         // 2. LogUp-GKR over the lookup columns and the table
         Fp2 beta = tr.challengeExt();
-        int regions = 1 << Mle.logCeil(plan.lookups.size() + 1);
-        int s = 1 << logS;
-        long[] p = new long[2 * regions * s];
-        long[] q = new long[2 * regions * s];
-        for (int c = 0; c < regions; c++) {
-            for (int i = 0; i < s; i++) {
-                int at = 2 * (c * s + i);
-                if (c < plan.lookups.size()) {
-                    p[at] = 1;
-                    Fp2 qq = beta.sub(Fp2.of(lookupValue(plan.lookups.get(c), seg, i)));
-                    q[at] = qq.c0();
-                    q[at + 1] = qq.c1();
-                } else if (c == plan.lookups.size()) {
-                    p[at] = Goldilocks.neg(i < mult.length ? mult[i] : 0);
-                    Fp2 qq = beta.sub(Fp2.of(i));
-                    q[at] = qq.c0();
-                    q[at + 1] = qq.c1();
-                } else {
-                    q[at] = 1;
-                }
-            }
+        long[] p = new long[4 * sArea];
+        long[] q = new long[4 * sArea];
+        for (int i = 0; i < sArea; i++) {
+            p[2 * i] = 1;
+            Fp2 qa = beta.sub(Fp2.of(vals[i]));
+            q[2 * i] = qa.c0();
+            q[2 * i + 1] = qa.c1();
+            int at = 2 * (sArea + i);
+            p[at] = Goldilocks.neg(i < mult.length ? mult[i] : 0);
+            Fp2 qt = beta.sub(Fp2.of(i));
+            q[at] = qt.c0();
+            q[at + 1] = qt.c1();
         }
         LogUpGkr.LeafClaim leaf = LogUpGkr.prove(p, q, tr, out);
         Fp2[] low = Arrays.copyOf(leaf.point(), logS);
@@ -214,7 +209,7 @@ public final class SumcheckBackend {
             out.fp2(v, tr);
             claims.onSegment(sg, z, v);
         }
-        Fp2[] zm = Arrays.copyOf(low, Plan.TABLE_LOG);
+        Fp2[] zm = Arrays.copyOf(low, plan.limbBits);
         Fp2 mv = Mle.evaluateBase(mult, zm);
         out.fp2(mv, tr);
         claims.onSegment(plan.multSeg, zm, mv);
@@ -241,7 +236,7 @@ public final class SumcheckBackend {
                 int log = Mle.logCeil(rl.size());
                 Fp2[] tau = challenges(tr, log);
                 Fp2[] alpha = challenges(tr, 3);
-                Sumcheck.Form form = reluForm(alpha, rl.limbSegs().length);
+                Sumcheck.Form form = reluForm(alpha, rl.limbSegs().length, plan.limbBits);
                 long[][] tabs = new long[4 + rl.limbSegs().length][];
                 tabs[0] = Mle.eqTable(tau);
                 tabs[1] = Ext.lift(seg[rl.signSeg()]);
@@ -295,14 +290,6 @@ public final class SumcheckBackend {
         return new Proved(out.w.toBytes(), output);
     }
 
-    static int leafLogS(Plan plan) {
-        int logS = Plan.TABLE_LOG;
-        for (Plan.LookupColumn c : plan.lookups) {
-            logS = Math.max(logS, c.logSize());
-        }
-        return logS;
-    }
-
     static long lookupValue(Plan.LookupColumn c, long[][] seg, int i) {
         long v = c.c0();
         for (int j = 0; j < c.segs().length; j++) {
@@ -325,9 +312,9 @@ public final class SumcheckBackend {
 
     /**
      * ReLU zero-check over tables (0 eq, 1 s, 2 y, 3 x, 4.. limbs): alpha0 (s - s^2) + alpha1 (y - s x)
-     * + alpha2 (sum 2^(16j) limb_j - 2 s x + x), each term times eq(tau, .).
+     * + alpha2 (sum 2^(B j) limb_j - 2 s x + x), each term times eq(tau, .).
      */
-    static Sumcheck.Form reluForm(Fp2[] a, int limbs) {
+    static Sumcheck.Form reluForm(Fp2[] a, int limbs, int bits) {
         List<int[]> terms = new ArrayList<>();
         List<Fp2> cs = new ArrayList<>();
         terms.add(new int[] {0, 1});
@@ -342,7 +329,7 @@ public final class SumcheckBackend {
         cs.add(a[2]);
         for (int j = 0; j < limbs; j++) {
             terms.add(new int[] {0, 4 + j});
-            cs.add(a[2].mul(Goldilocks.pow(2, (long) Plan.LIMB_BITS * j)));
+            cs.add(a[2].mul(Goldilocks.pow(2, (long) bits * j)));
         }
         return new Sumcheck.Form(terms.toArray(new int[0][]), cs.toArray(new Fp2[0]));
     }
@@ -529,53 +516,44 @@ public final class SumcheckBackend {
 
         br.section("lookups");
         Fp2 beta = tr.challengeExt();
-        int regions = 1 << Mle.logCeil(plan.lookups.size() + 1);
-        int logS = leafLogS(plan);
-        int logR = Integer.numberOfTrailingZeros(regions);
-        LogUpGkr.LeafClaim leaf = LogUpGkr.verify(logS + logR, tr, in);
+        int logS = plan.logLookupArea;
+        LogUpGkr.LeafClaim leaf = LogUpGkr.verify(logS + 1, tr, in);
         Fp2[] low = Arrays.copyOf(leaf.point(), logS);
-        Fp2[] high = Arrays.copyOfRange(leaf.point(), logS, logS + logR);
+        Fp2 top = leaf.point()[logS];
         Map<Integer, Fp2> segVal = new HashMap<>();
         for (int sg : lookupSegments(plan)) {
             int a = plan.segments.get(sg).logSize();
             Fp2[] z = Arrays.copyOf(low, a);
             Fp2 v = in.fp2(tr);
             claims.onSegment(sg, z, v);
-            // the zero-padded segment on the region's logS variables
-            segVal.put(sg, v.mul(zeroTail(low, a)));
+            segVal.put(sg, v);
         }
-        Fp2[] zm = Arrays.copyOf(low, Plan.TABLE_LOG);
+        Fp2[] zm = Arrays.copyOf(low, plan.limbBits);
         Fp2 mv = in.fp2(tr);
         claims.onSegment(plan.multSeg, zm, mv);
-        long[] eqHigh = Mle.eqTable(high);
-        Fp2 pLeaf = Fp2.ZERO;
-        Fp2 qLeaf = Fp2.ZERO;
-        for (int c = 0; c < regions; c++) {
-            Fp2 e = Ext.get(eqHigh, c);
-            Fp2 pc;
-            Fp2 qc;
-            if (c < plan.lookups.size()) {
-                Plan.LookupColumn col = plan.lookups.get(c);
-                Fp2 expr = Fp2.of(col.c0());
-                for (int j = 0; j < col.segs().length; j++) {
-                    expr = expr.add(segVal.get(col.segs()[j]).mul(Goldilocks.fromSigned(col.coefs()[j])));
+        // the lookup area: each column's affine value, selected by the high bits of its offset
+        Fp2 area = Fp2.ZERO;
+        for (Plan.LookupColumn col : plan.lookups) {
+            Fp2 expr = Fp2.of(col.c0());
+            for (int j = 0; j < col.segs().length; j++) {
+                if (plan.segments.get(col.segs()[j]).logSize() != col.logSize()) {
+                    throw new IllegalStateException("lookup column and segment sizes differ");
                 }
-                pc = Fp2.ONE;
-                qc = beta.sub(expr);
-            } else if (c == plan.lookups.size()) {
-                pc = mv.mul(zeroTail(low, Plan.TABLE_LOG)).neg();
-                Fp2 id = Fp2.ZERO;
-                for (int j = 0; j < logS; j++) {
-                    id = id.add(low[j].mul(Goldilocks.pow(2, j)));
-                }
-                qc = beta.sub(id);
-            } else {
-                pc = Fp2.ZERO;
-                qc = Fp2.ONE;
+                expr = expr.add(segVal.get(col.segs()[j]).mul(Goldilocks.fromSigned(col.coefs()[j])));
             }
-            pLeaf = pLeaf.add(e.mul(pc));
-            qLeaf = qLeaf.add(e.mul(qc));
+            Fp2 sel = Fp2.ONE;
+            for (int j = col.logSize(); j < logS; j++) {
+                sel = sel.mul(((col.offset() >>> j) & 1) == 1 ? low[j] : Fp2.ONE.sub(low[j]));
+            }
+            area = area.add(sel.mul(expr));
         }
+        Fp2 id = Fp2.ZERO;
+        for (int j = 0; j < logS; j++) {
+            id = id.add(low[j].mul(Goldilocks.pow(2, j)));
+        }
+        Fp2 pTab = mv.mul(zeroTail(low, plan.limbBits)).neg();
+        Fp2 pLeaf = Fp2.ONE.sub(top).add(top.mul(pTab));
+        Fp2 qLeaf = Fp2.ONE.sub(top).mul(beta.sub(area)).add(top.mul(beta.sub(id)));
         if (!pLeaf.equals(leaf.p()) || !qLeaf.equals(leaf.q())) {
             throw new SumcheckException("lookup argument: the leaf claim does not match the committed lookup columns");
         }
@@ -605,7 +583,7 @@ public final class SumcheckBackend {
                 int log = Mle.logCeil(rl.size());
                 Fp2[] tau = challenges(tr, log);
                 Fp2[] alpha = challenges(tr, 3);
-                Sumcheck.Form form = reluForm(alpha, rl.limbSegs().length);
+                Sumcheck.Form form = reluForm(alpha, rl.limbSegs().length, plan.limbBits);
                 ProofStream.SumcheckMsg msg = in.sumcheck(log, 3, 4 + rl.limbSegs().length);
                 Sumcheck.Reduced red = Sumcheck.verify(Fp2.ZERO, log, 3, msg.proof(), msg.finals(), tr);
                 Fp2[] f = msg.finals().clone();
@@ -624,8 +602,6 @@ public final class SumcheckBackend {
                 Fp2 y = pendingValue.remove(dot.out());
                 if (r == null) {
                     if (plan.role(dot.out()) == Plan.Role.VIRTUAL) {
-                        // read by nothing that was proved: nothing to check
-                        r = challenges(tr, dot.logOut());
                         throw new SumcheckException("layer " + dot.step().layer() + ": no claim reached its output");
                     }
                     r = challenges(tr, dot.logOut());

@@ -34,6 +34,28 @@ class SumcheckBackendTest {
     }
 
     @Test
+    void cnnAndMlpLarge_proveVerifyAndMatchTheEvaluator() throws Exception {
+        for (String name : new String[] {"cnn", "mlp_large"}) {
+            Models.Sample s = Models.load(name);
+            SumcheckBackend.Keys keys = SumcheckBackend.keygen(s.model(), P, new Random(1));
+            long[] in = s.quantizedInput(0);
+            SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
+            assertThat(pr.output()).as(name).containsExactly(s.evaluatorOutput(0));
+            SumcheckBackend.verify(keys, in, pr.output(), pr.proof());
+            long[] bad = pr.output().clone();
+            bad[0] ^= 1;
+            assertThat(rejects(keys, in, bad, pr.proof())).as(name + " wrong output").isTrue();
+        }
+    }
+
+    @Test
+    void unsupportedModel_isAClearError() throws Exception {
+        Models.Sample s = Models.load("mlp_sigmoid_tanh");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SumcheckBackend.keygen(s.model(), P, new Random(1)))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("--backend plonkish");
+    }
+
+    @Test
     void mlp_rejectsWrongOutputWrongInputAndByteFlips() throws Exception {
         Models.Sample s = Models.load("mlp");
         SumcheckBackend.Keys keys = SumcheckBackend.keygen(s.model(), P, new Random(1));
