@@ -48,6 +48,30 @@ class SumcheckBackendTest {
         }
     }
 
+    /** Swapping two of the prover's field elements (claims, round values, final values) is rejected everywhere. */
+    @Test
+    void mlp_rejectsSwappedClaims() throws Exception {
+        Models.Sample s = Models.load("mlp");
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(s.model(), P, new Random(1));
+        long[] in = s.quantizedInput(0);
+        SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
+        byte[] proof = pr.proof();
+        int start = 4 + 4 + 2 + P.name().length() + 32; // header, witness root: then the field elements of the rounds
+        int swapped = 0;
+        for (int off = start; off + 32 <= Math.min(proof.length, start + 16 * 400); off += 16 * 7) {
+            byte[] b = proof.clone();
+            byte[] a = java.util.Arrays.copyOfRange(b, off, off + 16);
+            System.arraycopy(b, off + 16, b, off, 16);
+            System.arraycopy(a, 0, b, off + 16, 16);
+            if (java.util.Arrays.equals(b, proof)) {
+                continue;
+            }
+            swapped++;
+            assertThat(rejects(keys, in, pr.output(), b)).as("swap at byte %d", off).isTrue();
+        }
+        assertThat(swapped).isGreaterThan(20);
+    }
+
     @Test
     void unsupportedModel_isAClearError() throws Exception {
         Models.Sample s = Models.load("mlp_sigmoid_tanh");
