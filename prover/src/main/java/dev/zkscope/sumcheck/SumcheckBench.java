@@ -56,6 +56,26 @@ public final class SumcheckBench {
         System.out.flush();
     }
 
+    /**
+     * The sumcheck backend's figures on a prepared model as one line of {@code zkscope bench --backend sumcheck}; a
+     * model it cannot prove gives the reason instead.
+     */
+    public static String line(Pipeline.Prepared p, List<Tensor> input, String preset, int runs) {
+        dev.zkscope.backend.Backend b;
+        try {
+            b = dev.zkscope.backend.Backends.byName("sumcheck", preset);
+        } catch (IllegalArgumentException e) {
+            return "sumcheck: " + e.getMessage();
+        }
+        try {
+            Figures f = measure(b, p, input, runs);
+            return String.format(Locale.ROOT, "sumcheck %s: prove %.3f s, verify %.1f ms, peak %.0f MiB, proof %.1f KiB",
+                    b.security(), f.proveSeconds(), f.verifyMillis(), f.peakHeap() / 1048576.0, f.proofBytes() / 1024.0);
+        } catch (UnsupportedOperationException e) {
+            return "sumcheck: " + e.getMessage();
+        }
+    }
+
     /** Median of {@code runs} runs of the backend, after one unreported proof (which also makes the keys). */
     public static Figures measure(dev.zkscope.backend.Backend b, Pipeline.Prepared p, List<Tensor> input, int runs) {
         b.run(p, input);
