@@ -20,7 +20,7 @@ import java.util.Map;
  *   <li><b>committed</b>: every other activation, in one segment of the per-proof witness commitment W.</li>
  * </ul>
  * Steps are proved in reverse order. Supported steps: Dot with parameter weights (Gemm, MatMul, Conv: any index map,
- * folded into a weight matrix A with y = A x + bias), Div by a constant up to 2^16 (rescale), Compare max(x, 0)
+ * folded into a weight matrix A with y = A x + bias) and Sum (average pooling's sums: A of ones), Div by a constant up to 2^16 (rescale), Compare max(x, 0)
  * (ReLU), and Wire steps that copy a tensor unchanged (Reshape, Flatten). Range checks are B-bit limbs looked up in one
  * table [0, 2^B) by LogUp-GKR, B &lt;= 16 chosen per model.
  */
@@ -117,7 +117,7 @@ final class Plan {
             int t = s.out();
             if (publicT.contains(t)) {
                 roles[t] = Role.PUBLIC;
-            } else if (s instanceof Steps.Dot && readers.getOrDefault(t, 0) == 1) {
+            } else if ((s instanceof Steps.Dot || s instanceof Steps.Sum) && readers.getOrDefault(t, 0) == 1) {
                 roles[t] = Role.VIRTUAL;
             } else {
                 roles[t] = Role.COMMITTED;
@@ -134,7 +134,9 @@ final class Plan {
                 continue;
             }
             if (s instanceof Steps.Dot d) {
-                ops.add(dot(d));
+                ops.add(dot(d, d.xs(), d.ws(), d.biases()));
+            } else if (s instanceof Steps.Sum sm) {
+                ops.add(dot(sm, sm.windows(), null, null));
             } else if (s instanceof Steps.Div dv) {
                 int x = singleIdentityInput(dv, dv.inputs());
                 long d = dv.divisor();
@@ -274,7 +276,15 @@ final class Plan {
 
     private static List<Integer> inputsOf(Step s) {
         List<Integer> out = new ArrayList<>();
-        if (s instanceof Steps.Dot d) {
+        if (s instanceof Steps.Sum sm) {
+            for (Src[] row : sm.windows()) {
+                for (Src x : row) {
+                    if (!x.isConstant()) {
+                        out.add(x.tensor());
+                    }
+                }
+            }
+        } else if (s instanceof Steps.Dot d) {
             for (Src[] row : d.xs()) {
                 for (Src x : row) {
                     if (!x.isConstant()) {
@@ -298,10 +308,8 @@ final class Plan {
         return new ArrayList<>(new java.util.LinkedHashSet<>(out));
     }
 
-    private DotOp dot(Steps.Dot d) {
-        Src[][] xs = d.xs();
-        Src[][] ws = d.ws();
-        Src[] bias = d.biases();
+    /** A dot product (or a sum: ws null, every weight 1) as y = A x + bias over one input tensor. */
+    private DotOp dot(Step d, Src[][] xs, Src[][] ws, Src[] bias) {
         int in = -1;
         int n = xs.length;
         long[] b = new long[1 << Mle.logCeil(n)];
@@ -330,7 +338,7 @@ final class Plan {
             long acc = bias == null ? 0 : paramValue(d, bias[o]);
             for (int k = 0; k < xs[o].length; k++) {
                 Src x = xs[o][k];
-                long w = paramValue(d, ws[o][k]);
+                long w = ws == null ? 1 : paramValue(d, ws[o][k]);
                 if (x.isConstant()) {
                     acc = Math.addExact(acc, Math.multiplyExact(x.value(), w));
                     continue;

@@ -521,6 +521,9 @@ public final class Steps {
     public static final class Sum extends Step {
         final Src[][] windows;
 
+        /** The summed elements of each output (for other backends). */
+        public Src[][] windows() { return windows; }
+
         public Sum(String layer, String op, int out, Src[][] windows) {
             super(layer, op, out);
             this.windows = windows;
