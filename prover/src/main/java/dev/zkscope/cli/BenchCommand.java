@@ -63,11 +63,21 @@ public final class BenchCommand implements Callable<Integer> {
                     + "one proof per size, with its peak heap and bytes per trace cell")
     List<Integer> synthetic = new ArrayList<>();
 
+    @Option(names = "--backend", paramLabel = "LIST", defaultValue = "plonkish", split = ",",
+            description = "backends: plonkish, sumcheck; with sumcheck each model's row is followed by the sumcheck "
+                    + "backend's figures on the same input at the same preset (default: ${DEFAULT-VALUE})")
+    List<String> backends;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        for (String b : backends) {
+            if (!dev.zkscope.backend.Backends.NAMES.contains(b)) {
+                throw new InputFileException("--backend " + b + " is not a backend; known: plonkish, sumcheck");
+            }
+        }
         if (runs < 1 || runs > 50) {
             throw new InputFileException("--runs must be in [1, 50], got " + runs);
         }
@@ -134,6 +144,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (phases) {
                 o.println("    " + phaseComparison(r));
+            }
+            if (backends.contains("sumcheck")) {
+                o.println("    " + dev.zkscope.sumcheck.SumcheckBench.line(p, input, preset, runs));
             }
             o.flush();
         }

@@ -51,6 +51,11 @@ public final class Steps {
         final Src[][] ws;
         final Src[] bias;
 
+        /** The terms x[o][k] * w[o][k] and the biases (null without bias), for other backends. */
+        public Src[][] xs() { return xs; }
+        public Src[][] ws() { return ws; }
+        public Src[] biases() { return bias; }
+
         public Dot(String layer, String op, int out, Src[][] xs, Src[][] ws, Src[] bias) {
             super(layer, op, out);
             this.xs = xs;
@@ -191,6 +196,9 @@ public final class Steps {
     public static final class Div extends Step {
         final Src[] xs;
         final long d;
+
+        /** The dividends (for other backends). */
+        public Src[] inputs() { return xs.clone(); }
 
         public Div(String layer, String op, int out, Src[] xs, long d) {
             super(layer, op, out);
@@ -369,6 +377,11 @@ public final class Steps {
         final Src[] bs;
         final CompareGadget.Kind kind;
 
+        /** The compared pairs and the kind (for other backends). */
+        public Src[] left() { return as.clone(); }
+        public Src[] right() { return bs.clone(); }
+        public boolean isMax() { return kind == CompareGadget.Kind.MAX; }
+
         public Compare(String layer, String op, int out, Src[] as, Src[] bs, CompareGadget.Kind kind) {
             super(layer, op, out);
             this.as = as;
@@ -507,6 +520,9 @@ public final class Steps {
     /** out[o] = sum over the window x[o][*] (ReduceSum; with a {@link Div} after it, means and average pooling). */
     public static final class Sum extends Step {
         final Src[][] windows;
+
+        /** The summed elements of each output (for other backends). */
+        public Src[][] windows() { return windows; }
 
         public Sum(String layer, String op, int out, Src[][] windows) {
             super(layer, op, out);
@@ -701,6 +717,9 @@ public final class Steps {
     /** out[i] = src[i] (Reshape, Flatten, Transpose, Concat, Slice, Pad, Squeeze): no rows, no gates. */
     public static final class Wire extends Step {
         final Src[] srcs;
+
+        /** Where each output element is read from (for other backends). */
+        public Src[] sources() { return srcs.clone(); }
 
         public Wire(String layer, String op, int out, Src[] srcs) {
             super(layer, op, out);

@@ -1,0 +1,135 @@
+package dev.zkscope.sumcheck;
+
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+
+import java.util.stream.IntStream;
+
+/**
+ * Multilinear extensions given by their 2^m evaluations on the Boolean hypercube. Index bit j is variable j, so
+ * f~(z) = sum_x f(x) eq(z, x) with eq(z, x) = prod_j (z_j x_j + (1 - z_j)(1 - x_j)). Folding fixes the highest
+ * variable: f(r, x') = f(0, x') + r (f(1, x') - f(0, x')), where f(0, x') and f(1, x') are the two contiguous halves
+ * of the table, so a fold reads and writes memory in order and splits into independent chunks.
+ */
+public final class Mle {
+    static final int PARALLEL = 1 << 12;
+
+    private Mle() {}
+
+    /** Smallest m with 2^m >= n (at least 0). */
+    public static int logCeil(long n) {
+        return n <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(n - 1);
+    }
+
+    /** The table padded with zeros to 2^m entries. */
+    public static long[] pad(long[] v, int m) {
+        long[] out = new long[1 << m];
+        System.arraycopy(v, 0, out, 0, Math.min(v.length, out.length));
+        return out;
+    }
+
+    /** The table eq(z, x) for all x in {0,1}^m, interleaved extension elements; m = z.length. */
+    public static long[] eqTable(Fp2[] z) {
+        int m = z.length;
+        long[] t = new long[2 << m];
+        t[0] = 1;
+        int s = 1;
+        for (int j = 0; j < m; j++) {
+            long z0 = z[j].c0();
+            long z1 = z[j].c1();
+            for (int i = 0; i < s; i++) {
+                long a0 = t[2 * i];
+                long a1 = t[2 * i + 1];
+                long h0 = Fp2.mul0(a0, a1, z0, z1);
+                long h1 = Fp2.mul1(a0, a1, z0, z1);
+                t[2 * (i + s)] = h0;
+                t[2 * (i + s) + 1] = h1;
+                t[2 * i] = Goldilocks.sub(a0, h0);
+                t[2 * i + 1] = Goldilocks.sub(a1, h1);
+            }
+            s <<= 1;
+        }
+        return t;
+    }
+
+    /** eq(a, b) for two points of the same length. */
+    public static Fp2 eq(Fp2[] a, Fp2[] b) {
+        Fp2 acc = Fp2.ONE;
+        for (int j = 0; j < a.length; j++) {
+            Fp2 ab = a[j].mul(b[j]);
+            // a b + (1 - a)(1 - b) = 1 - a - b + 2ab
+            acc = acc.mul(Fp2.ONE.sub(a[j]).sub(b[j]).add(ab).add(ab));
+        }
+        return acc;
+    }
+
+    /** Fixes the highest variable of an interleaved table of 2h entries to r: returns the table of h entries. */
+    public static long[] fold(long[] t, Fp2 r) {
+        int h = t.length >>> 2;
+        long[] out = new long[2 * h];
+        long r0 = r.c0();
+        long r1 = r.c1();
+        if (h >= PARALLEL) {
+            int chunk = PARALLEL;
+            IntStream.range(0, h / chunk).parallel().forEach(c -> foldRange(t, out, h, r0, r1, c * chunk, (c + 1) * chunk));
+        } else {
+            foldRange(t, out, h, r0, r1, 0, h);
+        }
+        return out;
+    }
+
+    private static void foldRange(long[] t, long[] out, int h, long r0, long r1, int from, int to) {
+        for (int i = from; i < to; i++) {
+            long a0 = t[2 * i];
+            long a1 = t[2 * i + 1];
+            long d0 = Goldilocks.sub(t[2 * (i + h)], a0);
+            long d1 = Goldilocks.sub(t[2 * (i + h) + 1], a1);
+            out[2 * i] = Goldilocks.add(a0, Fp2.mul0(d0, d1, r0, r1));
+            out[2 * i + 1] = Goldilocks.add(a1, Fp2.mul1(d0, d1, r0, r1));
+        }
+    }
+
+    /** Fixes the highest variable of a base-field table of 2h entries to an extension r. */
+    public static long[] foldBase(long[] t, Fp2 r) {
+        int h = t.length >>> 1;
+        long[] out = new long[2 * h];
+        long r0 = r.c0();
+        long r1 = r.c1();
+        IntStream.range(0, Math.max(1, h / PARALLEL)).parallel().forEach(c -> {
+            int to = h < PARALLEL ? h : (c + 1) * PARALLEL;
+            for (int i = h < PARALLEL ? 0 : c * PARALLEL; i < to; i++) {
+                long d = Goldilocks.sub(t[i + h], t[i]);
+                out[2 * i] = Goldilocks.add(t[i], Goldilocks.mul(d, r0));
+                out[2 * i + 1] = Goldilocks.mul(d, r1);
+            }
+        });
+        return out;
+    }
+
+    /** f~(z) of a base-field table of 2^z.length entries. */
+    public static Fp2 evaluateBase(long[] t, Fp2[] z) {
+        if (t.length != 1 << z.length) {
+            throw new IllegalArgumentException("table of " + t.length + " entries at a point of " + z.length + " variables");
+        }
+        if (z.length == 0) {
+            return Fp2.of(t[0]);
+        }
+        long[] cur = foldBase(t, z[z.length - 1]);
+        for (int j = z.length - 2; j >= 0; j--) {
+            cur = fold(cur, z[j]);
+        }
+        return new Fp2(cur[0], cur[1]);
+    }
+
+    /** f~(z) of an interleaved extension table of 2^z.length entries. */
+    public static Fp2 evaluate(long[] t, Fp2[] z) {
+        if (t.length != 2 << z.length) {
+            throw new IllegalArgumentException("table of " + t.length / 2 + " entries at a point of " + z.length + " variables");
+        }
+        long[] cur = t;
+        for (int j = z.length - 1; j >= 0; j--) {
+            cur = fold(cur, z[j]);
+        }
+        return new Fp2(cur[0], cur[1]);
+    }
+}

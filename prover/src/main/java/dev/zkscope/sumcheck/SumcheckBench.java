@@ -1,0 +1,94 @@
+package dev.zkscope.sumcheck;
+
+import dev.zkscope.api.Pipeline;
+import dev.zkscope.compile.CompileOptions;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.onnx.ImportOptions;
+import dev.zkscope.onnx.OnnxImporter;
+import dev.zkscope.plonk.ProofParameters;
+import dev.zkscope.profile.PhaseListener;
+import dev.zkscope.quant.QuantOptions;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures the two backends side by side on the same quantized model and input: prove time, verify time, proof size
+ * and peak heap during proving (median of {@code runs} after one warm-up proof each). The Plonkish backend at preset
+ * {@code plonkishPreset}, this backend at {@code sumcheckPreset}: pick the two presets of the same stated security.
+ * Usage: {@code SumcheckBench RUNS PLONKISH_PRESET SUMCHECK_PRESET MODEL.onnx...}
+ */
+public final class SumcheckBench {
+    private SumcheckBench() {}
+
+    /** One backend's figures on one model. */
+    public record Figures(String backend, double proveSeconds, double verifyMillis, long proofBytes, long peakHeap) {}
+
+    public static void main(String[] args) throws Exception {
+        int runs = Integer.parseInt(args[0]);
+        ProofParameters pp = ProofParameters.byName(args[1]);
+        PcsParams sp = PcsParams.byName(args[2]);
+        System.out.printf(Locale.ROOT, "plonkish %s (%d conjectured bits), sumcheck %s (%.0f conjectured, %.0f provable bits), "
+                + "%d cores, median of %d runs%n", pp.name(), pp.conjecturedSecurityBits(), sp.name(), sp.conjecturedBits(),
+                sp.provableBits(), Runtime.getRuntime().availableProcessors(), runs);
+        System.out.println("| model | backend | prove s | verify ms | proof KiB | peak MiB |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int a = 3; a < args.length; a++) {
+            Path f = Path.of(args[a]);
+            Graph g = new OnnxImporter().load(f, new ImportOptions(1));
+            var samples = dev.zkscope.ir.InputFiles.calibrationSamples(g, f, null);
+            List<List<Tensor>> calib = samples.inputs().size() > 50 ? samples.inputs().subList(0, 50) : samples.inputs();
+            Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(f), g, calib,
+                    new Pipeline.Settings(QuantOptions.defaults(), CompileOptions.defaults(), pp), PhaseListener.NONE);
+            List<Tensor> input = calib.get(0);
+            String name = f.getFileName().toString().replaceFirst("\\.onnx$", "");
+            print(name, measure(dev.zkscope.backend.Backends.byName("sumcheck", args[2]), p, input, runs));
+            print(name, measure(dev.zkscope.backend.Backends.byName("plonkish", args[1]), p, input, runs));
+        }
+    }
+
+    static void print(String name, Figures f) {
+        System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.1f | %.1f | %.0f |%n", name, f.backend(), f.proveSeconds(),
+                f.verifyMillis(), f.proofBytes() / 1024.0, f.peakHeap() / 1048576.0);
+        System.out.flush();
+    }
+
+    /**
+     * The sumcheck backend's figures on a prepared model as one line of {@code zkscope bench --backend sumcheck}; a
+     * model it cannot prove gives the reason instead.
+     */
+    public static String line(Pipeline.Prepared p, List<Tensor> input, String preset, int runs) {
+        dev.zkscope.backend.Backend b;
+        try {
+            b = dev.zkscope.backend.Backends.byName("sumcheck", preset);
+        } catch (IllegalArgumentException e) {
+            return "sumcheck: " + e.getMessage();
+        }
+        try {
+            Figures f = measure(b, p, input, runs);
+            return String.format(Locale.ROOT, "sumcheck %s: prove %.3f s, verify %.1f ms, peak %.0f MiB, proof %.1f KiB",
+                    b.security(), f.proveSeconds(), f.verifyMillis(), f.peakHeap() / 1048576.0, f.proofBytes() / 1024.0);
+        } catch (UnsupportedOperationException e) {
+            return "sumcheck: " + e.getMessage();
+        }
+    }
+
+    /** Median of {@code runs} runs of the backend, after one unreported proof (which also makes the keys). */
+    public static Figures measure(dev.zkscope.backend.Backend b, Pipeline.Prepared p, List<Tensor> input, int runs) {
+        b.run(p, input);
+        List<dev.zkscope.backend.Backend.Run> rs = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            dev.zkscope.backend.Backend.Run r = b.run(p, input);
+            if (!r.accepted()) {
+                throw new IllegalStateException(b.name() + " proof did not verify: " + r.verdict());
+            }
+            rs.add(r);
+        }
+        rs.sort((x, y) -> Double.compare(x.proveSeconds(), y.proveSeconds()));
+        dev.zkscope.backend.Backend.Run r = rs.get(rs.size() / 2);
+        return new Figures(b.name(), r.proveSeconds(), r.verifyMillis(), r.proofBytes(), r.peakHeap());
+    }
+}

@@ -1,0 +1,405 @@
+package dev.zkscope.sumcheck;
+
+import dev.zkscope.codec.ByteReader;
+import dev.zkscope.codec.ByteWriter;
+import dev.zkscope.codec.Malformed;
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.hash.Hashing;
+import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.poly.Coeffs;
+import dev.zkscope.poly.Ntt;
+import dev.zkscope.transcript.Transcript;
+
+import java.security.SecureRandom;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * A multilinear polynomial commitment with no trusted setup, after Ligero (Ames, Hazay, Ishai, Venkitasubramaniam,
+ * CCS 2017) and Brakedown (Golovnev, Lee, Setty, Thaler, Wahby, CRYPTO 2023) with a Reed-Solomon row code.
+ *
+ * <p>The 2^m evaluations of f on the hypercube are laid out as an R x C matrix M (index = row * C + col, so the low
+ * variables pick the column): f~(z) = eq(z_hi, .)^T M eq(z_lo, .). Each row, as the coefficients of a polynomial of
+ * degree &lt; k, is encoded by the project's NTT into N = k 2^logBlowup evaluations; the columns of the encoded matrix
+ * are the leaves of a Merkle tree whose root is the commitment.
+ *
+ * <p>Opening at points z_1..z_s: the prover sends v_i = eq(z_i,hi)^T M (the message, k values) and, for a random
+ * gamma from the transcript, u = sum_r gamma^r M_r (the proximity test). The verifier reads f~(z_i) =
+ * &lt;v_i[0..C), eq(z_i,lo)&gt;, encodes u and v_i itself, and at t random columns checks that the opened column (Merkle
+ * path) combines to Enc(u) and Enc(v_i) there. Security: {@link PcsParams}.
+ *
+ * <p>Zero knowledge (hiding): rows are encoded with k = C + pad message symbols, the pad uniformly random and pad &gt;= t,
+ * so any t opened evaluations of a row are uniform whatever its data (the pad's coefficients enter through an
+ * invertible Vandermonde block); Merkle leaves are salted; the proximity combination u is masked by one more committed
+ * row of random message, so u is uniform. The evaluation vectors v_i reveal eq(z_i,hi)-combinations of rows of M
+ * (C linear combinations of the data per opened point): see docs/sumcheck.md for what this leaks and why the GKR
+ * layer above keeps it to committed values at random points.
+ */
+public final class TensorPcs {
+    private TensorPcs() {}
+
+    /** The matrix layout for 2^m values: rows, columns, message and code lengths (logs), masking rows. */
+    public record Shape(int m, int logRows, int logCols, int logMsg, int logCode, int maskRows) {
+        public int rows() { return 1 << logRows; }
+        public int cols() { return 1 << logCols; }
+        public int msg() { return 1 << logMsg; }
+        public int code() { return 1 << logCode; }
+        public int leafWidth() { return rows() + maskRows; }
+    }
+
+    /**
+     * The layout that minimises the opening's size, t (R + masks) opened elements against about 2 k message symbols
+     * sent (deterministic in m and the parameters, so the verifier derives it too).
+     */
+    public static Shape shape(int m, PcsParams p) {
+        Shape best = null;
+        long bestCost = Long.MAX_VALUE;
+        for (int logRows = 0; logRows <= m; logRows++) {
+            int logCols = m - logRows;
+            int logMsg = logCols;
+            if (p.zk()) {
+                logMsg = Mle.logCeil((1L << logCols) + p.queries());
+            }
+            int mask = p.zk() ? 1 : 0;
+            long cost = (long) p.queries() * ((1L << logRows) + mask) * 8 + 3L * (1L << logMsg) * 16
+                    + (long) p.queries() * (logMsg + p.logBlowup()) * Hashing.DIGEST_BYTES;
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = new Shape(m, logRows, logCols, logMsg, logMsg + p.logBlowup(), mask);
+            }
+        }
+        return best;
+    }
+
+    /** The public commitment: Merkle root and number of variables. */
+    public record Commitment(byte[] root, int numVars) {
+        public void absorbInto(Transcript tr) {
+            tr.absorbLong(numVars);
+            tr.absorb(root);
+        }
+    }
+
+    /** The prover's side of a commitment: the values, the encoded rows and the tree. */
+    public static final class Committed {
+        final long[] evals;
+        final Shape shape;
+        final long[][] msgs;
+        final long[][] code;
+        final MerkleTree tree;
+        final Commitment commitment;
+
+        Committed(long[] evals, Shape shape, long[][] msgs, long[][] code, MerkleTree tree) {
+            this.evals = evals;
+            this.shape = shape;
+            this.msgs = msgs;
+            this.code = code;
+            this.tree = tree;
+            this.commitment = new Commitment(tree.root(), shape.m());
+        }
+
+        public Commitment commitment() {
+            return commitment;
+        }
+
+        public long[] evals() {
+            return evals;
+        }
+
+        /** Bytes held by the encoded matrix (what the commitment costs in memory beyond the values). */
+        public long heldBytes() {
+            return 8L * shape.code() * shape.leafWidth();
+        }
+    }
+
+    /** Commits to the 2^m base-field values (m = log2 of the length). */
+    public static Committed commit(long[] evals, PcsParams p, Random rng) {
+        if (Integer.bitCount(evals.length) != 1) {
+            throw new IllegalArgumentException("commit takes 2^m values, got " + evals.length);
+        }
+        int m = Integer.numberOfTrailingZeros(evals.length);
+        Shape s = shape(m, p);
+        int rows = s.rows();
+        int width = s.leafWidth();
+        long[][] msgs = new long[width][];
+        for (int r = 0; r < width; r++) {
+            long[] msg = new long[s.msg()];
+            if (r < rows) {
+                System.arraycopy(evals, r * s.cols(), msg, 0, s.cols());
+                if (p.zk()) {
+                    for (int i = s.cols(); i < msg.length; i++) {
+                        msg[i] = randomFelt(rng);
+                    }
+                }
+            } else {
+                for (int i = 0; i < msg.length; i++) {
+                    msg[i] = randomFelt(rng);
+                }
+            }
+            msgs[r] = msg;
+        }
+        long[][] code = new long[width][];
+        IntStream.range(0, width).parallel().forEach(r -> code[r] = encode(msgs[r], p.logBlowup()));
+        byte[] salts = null;
+        if (p.zk()) {
+            salts = new byte[s.code() * MerkleTree.SALT_BYTES];
+            rng.nextBytes(salts);
+        }
+        MerkleTree tree = MerkleTree.build(s.code(), width, (leaf, buf) -> {
+            for (int r = 0; r < width; r++) {
+                buf[r] = code[r][leaf];
+            }
+        }, salts);
+        return new Committed(evals, s, msgs, code, tree);
+    }
+
+    /** A generator of random field elements for the masks: the OS's secure random unless a test fixes one. */
+    public static Random defaultRandom() {
+        return new SecureRandom();
+    }
+
+    static long randomFelt(Random rng) {
+        long v;
+        do {
+            v = rng.nextLong();
+        } while (!Goldilocks.isCanonical(v));
+        return v;
+    }
+
+    static long[] encode(long[] msg, int logBlowup) {
+        return Ntt.lde(new Coeffs(msg), logBlowup, 1).v();
+    }
+
+    /** Encodes an interleaved extension message coordinate by coordinate (the code is F_p-linear). */
+    static long[][] encodeExt(long[] msg, int logBlowup) {
+        int k = Ext.len(msg);
+        long[] a = new long[k];
+        long[] b = new long[k];
+        for (int i = 0; i < k; i++) {
+            a[i] = msg[2 * i];
+            b[i] = msg[2 * i + 1];
+        }
+        return new long[][] {encode(a, logBlowup), encode(b, logBlowup)};
+    }
+
+    /** The opening proof of one commitment at several points. */
+    public record Opening(long[][] evalVectors, long[] proximity, long nonce, int[] queries, long[][] columns,
+                          byte[][] salts, byte[][][] paths) {
+        public void write(ByteWriter w) {
+            w.u16(evalVectors.length);
+            for (long[] v : evalVectors) {
+                writeLongs(w, v);
+            }
+            writeLongs(w, proximity);
+            w.u64(nonce);
+            w.u16(queries.length);
+            for (int q = 0; q < queries.length; q++) {
+                w.u32(queries[q]);
+                writeLongs(w, columns[q]);
+                w.u8(salts[q].length);
+                w.bytes(salts[q]);
+                w.u8(paths[q].length);
+                for (byte[] d : paths[q]) {
+                    w.bytes(d);
+                }
+            }
+        }
+
+        public static Opening read(ByteReader r) throws Malformed {
+            int nv = r.u16();
+            long[][] ev = new long[nv][];
+            for (int i = 0; i < nv; i++) {
+                ev[i] = readLongs(r);
+            }
+            long[] prox = readLongs(r);
+            long nonce = r.u64();
+            int nq = r.u16();
+            int[] qs = new int[nq];
+            long[][] cols = new long[nq][];
+            byte[][] salts = new byte[nq][];
+            byte[][][] paths = new byte[nq][][];
+            for (int q = 0; q < nq; q++) {
+                qs[q] = r.u32();
+                cols[q] = readLongs(r);
+                salts[q] = r.bytes(r.u8());
+                int depth = r.u8();
+                paths[q] = new byte[depth][];
+                for (int d = 0; d < depth; d++) {
+                    paths[q][d] = r.bytes(Hashing.DIGEST_BYTES);
+                }
+            }
+            return new Opening(ev, prox, nonce, qs, cols, salts, paths);
+        }
+    }
+
+    static void writeLongs(ByteWriter w, long[] v) {
+        w.u32(v.length);
+        for (long x : v) {
+            w.u64(x);
+        }
+    }
+
+    static long[] readLongs(ByteReader r) throws Malformed {
+        int n = r.u32();
+        if (n < 0 || n > (1 << 26)) {
+            throw r.malformed("vector of " + n + " elements");
+        }
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.felt();
+        }
+        return v;
+    }
+
+    /**
+     * Opens the committed f at the given points. The caller has already put the claimed values f~(z_i) into the
+     * transcript (they are what the opening is checked against).
+     */
+    public static Opening open(Committed c, Fp2[][] points, PcsParams p, Transcript tr) {
+        Shape s = c.shape;
+        long[][] ev = new long[points.length][];
+        for (int i = 0; i < points.length; i++) {
+            long[] eqHi = Mle.eqTable(hi(points[i], s));
+            ev[i] = combine(c.msgs, s.rows(), eqHi, null);
+            tr.absorbLongs(ev[i]);
+        }
+        Fp2 gamma = tr.challengeExt();
+        long[] gam = powersExt(gamma, s.rows());
+        long[] prox = combine(c.msgs, s.rows(), gam, s.maskRows() > 0 ? c.msgs[s.rows()] : null);
+        tr.absorbLongs(prox);
+        long nonce = tr.grind(p.grindingBits());
+        int[] qs = new int[p.queries()];
+        long[][] cols = new long[qs.length][];
+        byte[][] salts = new byte[qs.length][];
+        byte[][][] paths = new byte[qs.length][][];
+        for (int q = 0; q < qs.length; q++) {
+            int j = tr.challengeIndex(s.logCode());
+            qs[q] = j;
+            long[] col = new long[s.leafWidth()];
+            for (int r = 0; r < col.length; r++) {
+                col[r] = c.code[r][j];
+            }
+            cols[q] = col;
+            salts[q] = c.tree.salt(j);
+            paths[q] = c.tree.path(j);
+        }
+        return new Opening(ev, prox, nonce, qs, cols, salts, paths);
+    }
+
+    /** sum_r w_r msgs[r] (+ mask) over the first {@code rows} rows, w interleaved extension: an interleaved vector. */
+    static long[] combine(long[][] msgs, int rows, long[] w, long[] mask) {
+        int k = msgs[0].length;
+        long[] out = new long[2 * k];
+        int chunks = Math.max(1, Math.min(k / 256, 64));
+        int per = k / chunks;
+        IntStream.range(0, chunks).parallel().forEach(ch -> {
+            int from = ch * per;
+            int to = ch == chunks - 1 ? k : from + per;
+            for (int r = 0; r < rows; r++) {
+                long w0 = w[2 * r];
+                long w1 = w[2 * r + 1];
+                long[] msg = msgs[r];
+                for (int i = from; i < to; i++) {
+                    out[2 * i] = Goldilocks.add(out[2 * i], Goldilocks.mul(msg[i], w0));
+                    out[2 * i + 1] = Goldilocks.add(out[2 * i + 1], Goldilocks.mul(msg[i], w1));
+                }
+            }
+            if (mask != null) {
+                for (int i = from; i < to; i++) {
+                    out[2 * i] = Goldilocks.add(out[2 * i], mask[i]);
+                }
+            }
+        });
+        return out;
+    }
+
+    static long[] powersExt(Fp2 g, int n) {
+        long[] out = new long[2 * n];
+        Fp2 x = Fp2.ONE;
+        for (int i = 0; i < n; i++) {
+            Ext.set(out, i, x);
+            x = x.mul(g);
+        }
+        return out;
+    }
+
+    static Fp2[] hi(Fp2[] z, Shape s) {
+        return java.util.Arrays.copyOfRange(z, s.logCols(), s.m());
+    }
+
+    static Fp2[] lo(Fp2[] z, Shape s) {
+        return java.util.Arrays.copyOfRange(z, 0, s.logCols());
+    }
+
+    /** Checks the opening of commitment c at the points against the claimed values; throws on any failure. */
+    public static void verify(Commitment c, Fp2[][] points, Fp2[] values, Opening o, PcsParams p, Transcript tr) {
+        Shape s = shape(c.numVars(), p);
+        if (o.evalVectors().length != points.length) {
+            throw new SumcheckException("opening has " + o.evalVectors().length + " evaluation vectors for "
+                    + points.length + " points");
+        }
+        long[][] encV = new long[points.length * 2][];
+        long[][] eqHis = new long[points.length][];
+        for (int i = 0; i < points.length; i++) {
+            long[] v = o.evalVectors()[i];
+            if (points[i].length != s.m()) {
+                throw new SumcheckException("opening point " + i + " has " + points[i].length + " coordinates, the "
+                        + "committed polynomial " + s.m() + " variables");
+            }
+            if (v.length != 2 * s.msg()) {
+                throw new SumcheckException("evaluation vector " + i + " has " + v.length / 2 + " symbols, expected "
+                        + s.msg());
+            }
+            long[] eqLo = Mle.eqTable(lo(points[i], s));
+            long[] vData = java.util.Arrays.copyOf(v, 2 * s.cols());
+            if (!Ext.dot(vData, eqLo).equals(values[i])) {
+                throw new SumcheckException("opening " + i + ": the evaluation vector does not give the claimed value");
+            }
+            tr.absorbLongs(v);
+            long[][] e = encodeExt(v, p.logBlowup());
+            encV[2 * i] = e[0];
+            encV[2 * i + 1] = e[1];
+            eqHis[i] = Mle.eqTable(hi(points[i], s));
+        }
+        Fp2 gamma = tr.challengeExt();
+        long[] gam = powersExt(gamma, s.rows());
+        if (o.proximity().length != 2 * s.msg()) {
+            throw new SumcheckException("proximity vector has " + o.proximity().length / 2 + " symbols, expected " + s.msg());
+        }
+        tr.absorbLongs(o.proximity());
+        long[][] encU = encodeExt(o.proximity(), p.logBlowup());
+        if (!tr.checkGrind(o.nonce(), p.grindingBits())) {
+            throw new SumcheckException("commitment opening: proof-of-work nonce fails " + p.grindingBits() + " bits");
+        }
+        if (o.queries().length != p.queries() || o.columns().length != p.queries() || o.salts().length != p.queries()
+                || o.paths().length != p.queries()) {
+            throw new SumcheckException("opening has " + o.queries().length + " column queries, expected " + p.queries());
+        }
+        for (int q = 0; q < p.queries(); q++) {
+            int j = tr.challengeIndex(s.logCode());
+            if (o.queries()[q] != j) {
+                throw new SumcheckException("query " + q + " opens column " + o.queries()[q] + ", the transcript asks " + j);
+            }
+            long[] col = o.columns()[q];
+            if (col.length != s.leafWidth() || o.paths()[q].length != s.logCode()) {
+                throw new SumcheckException("query " + q + ": column or path of the wrong length");
+            }
+            if (!MerkleTree.verify(c.root(), j, col, o.salts()[q], o.paths()[q])) {
+                throw new SumcheckException("query " + q + ": column " + j + " is not in the committed tree");
+            }
+            Fp2 u = Ext.dotBase(java.util.Arrays.copyOf(col, s.rows()), gam);
+            if (s.maskRows() > 0) {
+                u = u.add(Fp2.of(col[s.rows()]));
+            }
+            if (!u.equals(new Fp2(encU[0][j], encU[1][j]))) {
+                throw new SumcheckException("query " + q + ": column " + j + " disagrees with the proximity combination");
+            }
+            for (int i = 0; i < points.length; i++) {
+                Fp2 v = Ext.dotBase(java.util.Arrays.copyOf(col, s.rows()), eqHis[i]);
+                if (!v.equals(new Fp2(encV[2 * i][j], encV[2 * i + 1][j]))) {
+                    throw new SumcheckException("query " + q + ": column " + j + " disagrees with evaluation vector " + i);
+                }
+            }
+        }
+    }
+}
