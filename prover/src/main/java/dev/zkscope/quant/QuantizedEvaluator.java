@@ -88,18 +88,25 @@ public final class QuantizedEvaluator {
 
     /** Quantizes float inputs at the input scale and runs; BadInputException for wrong or non-finite inputs. */
     public Result run(List<Tensor> inputs) {
+        return runQuantized(quantizeInputs(inputs), true);
+    }
+
+    /**
+     * The model inputs in fixed point: float inputs at the input scale, integer inputs (token ids) as exact integers
+     * at scale 0. BadInputException for wrong, non-finite or out-of-range inputs.
+     */
+    private List<QTensor> quantizeInputs(List<Tensor> inputs) {
         List<Tensor> checked = FloatEvaluator.checkInputs(q.graph(), inputs);
         List<QTensor> qs = new ArrayList<>();
         for (int i = 0; i < checked.size(); i++) {
             try {
-                // Integer inputs (token ids) are exact integers, at scale 0.
                 qs.add(QTensor.quantize(checked.get(i), q.graph().inputs().get(i).isInteger() ? 0 : q.inputScale()));
             } catch (ArithmeticException e) {
                 throw new BadInputException("input " + i + " does not fit fixed point at scale 2^" + q.inputScale()
                         + ": " + e.getMessage());
             }
         }
-        return runQuantized(qs);
+        return qs;
     }
 
     /** Runs on integer inputs at the input scale. */
@@ -114,17 +121,7 @@ public final class QuantizedEvaluator {
      * then holds the outputs only.
      */
     public Result runOutputs(List<Tensor> inputs) {
-        List<Tensor> checked = FloatEvaluator.checkInputs(q.graph(), inputs);
-        List<QTensor> qs = new ArrayList<>();
-        for (int i = 0; i < checked.size(); i++) {
-            try {
-                qs.add(QTensor.quantize(checked.get(i), q.inputScale()));
-            } catch (ArithmeticException e) {
-                throw new BadInputException("input " + i + " does not fit fixed point at scale 2^" + q.inputScale()
-                        + ": " + e.getMessage());
-            }
-        }
-        return runQuantized(qs, false);
+        return runQuantized(quantizeInputs(inputs), false);
     }
 
     /** Per node (by position), the names of the values whose last reader it is; graph outputs are never listed. */
