@@ -57,6 +57,9 @@ public final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The tallest trace inspect counts: beyond one proof's limit, so that the ledger shows what segmenting must split. */
+    static final int MAX_COUNTED_LOG_N = 30;
+
     @Override
     public Integer call() throws Exception {
         dev.zkscope.compile.CompileOptions options = dev.zkscope.compile.CompileOptions.defaults()
@@ -86,8 +89,10 @@ public final class InspectCommand implements Callable<Integer> {
         dev.zkscope.plonk.ProofParameters params = ProveCommand.preset(preset);
         if (q != null && !noCircuit) {
             try {
-                compiled = dev.zkscope.compile.ModelCompiler.compile(q, options.withReservedRows(params.reservedRows())
-                        .withMinLogNAtLeast(params.minLogN()));
+                // counting mode: the exact ledger without a trace, fixed values or copies (memory grows with the
+                // model, not the circuit); the trace may be taller than one proof takes (then segmenting is the way)
+                compiled = dev.zkscope.compile.ModelCompiler.count(q, options.withReservedRows(params.reservedRows())
+                        .withMinLogNAtLeast(params.minLogN()).withMaxLogN(MAX_COUNTED_LOG_N));
             } catch (dev.zkscope.compile.CompileException e) {
                 circuitNote = "not compiled: " + e.getMessage();
             }
@@ -96,7 +101,8 @@ public final class InspectCommand implements Callable<Integer> {
         String securityNote = null;
         if (compiled != null) {
             try {
-                security = SecurityAnalysis.of(compiled.circuit(), params);
+                security = SecurityAnalysis.of(params,
+                        dev.zkscope.plonk.CircuitFigures.of(compiled.constraintSystem(), params));
             } catch (IllegalArgumentException e) {
                 securityNote = "preset " + params.name() + " cannot prove this circuit: " + e.getMessage();
             }

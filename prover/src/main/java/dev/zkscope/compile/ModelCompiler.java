@@ -36,35 +36,55 @@ public final class ModelCompiler {
         return QuantizedLowering.lower(graph, options.inputAbsMax());
     }
 
+    /**
+     * Counts a quantized ONNX graph: the same lowering and placement as {@link #compile(dev.zkscope.quant.QuantizedGraph,
+     * CompileOptions)} in a counting layout ({@link Layout#counting}), which keeps no trace, fixed values or copies. The
+     * ledger is the compiled circuit's, exactly; {@link CompiledModel#circuit()} and the witness are not available.
+     */
+    public static CompiledModel count(dev.zkscope.quant.QuantizedGraph graph, CompileOptions options) {
+        return count(QuantizedLowering.lower(graph, options.inputAbsMax()), options);
+    }
+
+    /** {@link #count(dev.zkscope.quant.QuantizedGraph, CompileOptions)} of a model already in the layer IR. */
+    public static CompiledModel count(QModel model, CompileOptions options) {
+        return place(model, options.withInnerCols(chooseInnerCols(model, options)), true);
+    }
+
     /** Inner-column counts tried when {@link CompileOptions#innerCols()} is {@link CompileOptions#AUTO}. */
     static final int[] INNER_COLS_CANDIDATES = {4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 64};
 
     /**
      * Compiles a model already in the layer IR. With innerCols = AUTO, picks the fewest inner columns that reach the
      * smallest trace height any candidate reaches: the prover's work grows with rows times committed columns, and the
-     * height only falls as columns grow (dot rows shrink, no other gadget grows).
+     * height only falls as columns grow (dot rows shrink, no other gadget grows). The search counts (a counting layout
+     * per candidate); only the chosen width is placed in full.
      */
     public static CompiledModel compile(QModel model, CompileOptions options) {
+        return place(model, options.withInnerCols(chooseInnerCols(model, options)), false);
+    }
+
+    /** The inner columns {@code options} ask for, or with AUTO the search's choice (see {@link #compile(QModel, CompileOptions)}). */
+    public static int chooseInnerCols(QModel model, CompileOptions options) {
         if (options.innerCols() != CompileOptions.AUTO) {
-            return place(model, options);
+            return options.innerCols();
         }
         int[] cands = INNER_COLS_CANDIDATES;
-        CompiledModel widest = place(model, options.withInnerCols(cands[cands.length - 1]));
-        int target = widest.circuit().logN();
+        CompiledModel widest = place(model, options.withInnerCols(cands[cands.length - 1]), true);
+        int target = widest.ledger().logN();
         int lo = 0;
         int hi = cands.length - 1;
-        CompiledModel best = widest;
+        int best = cands[cands.length - 1];
         while (lo < hi) {
             int mid = (lo + hi) / 2;
             CompiledModel cm;
             try {
-                cm = place(model, options.withInnerCols(cands[mid]));
+                cm = place(model, options.withInnerCols(cands[mid]), true);
             } catch (CompileException e) {
                 lo = mid + 1;
                 continue;
             }
-            if (cm.circuit().logN() <= target) {
-                best = cm;
+            if (cm.ledger().logN() <= target) {
+                best = cands[mid];
                 hi = mid;
             } else {
                 lo = mid + 1;
@@ -78,7 +98,7 @@ public final class ModelCompiler {
     public static final String HASH_INPUT = "hash input";
     public static final String HASH_OUTPUT = "hash output";
 
-    private static CompiledModel place(QModel model, CompileOptions options) {
+    private static CompiledModel place(QModel model, CompileOptions options, boolean counting) {
         boolean hashedWeights = options.weights() == CompileOptions.Visibility.HASHED;
         boolean adviceWeights = hashedWeights || model.hasActivationProducts();
         long[] bounds = model.bounds();
@@ -98,7 +118,7 @@ public final class ModelCompiler {
         }
         Geometry geo = new Geometry(options.innerCols(), adviceWeights, 2 * halfLimbs, options.limbBits(),
                 options.fnLanes(), options.hashing());
-        Layout layout = new Layout(geo);
+        Layout layout = counting ? Layout.counting(geo) : new Layout(geo);
         Cell[][] cells = new Cell[model.tensorCount()][];
         Hashes hashes = new Hashes();
 
@@ -177,7 +197,7 @@ public final class ModelCompiler {
         for (LayerAcc a : acc.values()) {
             infos.add(new LayerInfo(a.layer, a.op, a.steps, a.outputs, a.work));
         }
-        return new CompiledModel(model, options, layout, built, infos, inputCells, outCells, cells,
+        return new CompiledModel(model, options, layout, built, infos, inputCells, outCells, counting ? null : cells,
                 hashes.weights, hashes.input, hashes.output);
     }
 
