@@ -54,10 +54,6 @@ public final class Main implements Runnable {
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof OutOfMemoryError) {
-                errWriter.println(outOfMemory());
-                return BAD_INPUT;
-            }
             int code = exitCode(ex);
             if (code == BAD_INPUT) {
                 errWriter.println("zkscope: " + oneLine(ex.getMessage()));
