@@ -58,8 +58,24 @@ public final class Layout {
     private final List<long[]> fixedValues = new ArrayList<>();
     private final Map<String, Expr> gateDefs = new LinkedHashMap<>();
     private final List<Copy> copies = new ArrayList<>();
-    /** Counting mode: the columns that take part in copies (the permutation argument's columns). */
-    private final java.util.TreeSet<Column> copyColumns = new java.util.TreeSet<>();
+    /** Counting mode: the columns that take part in copies (the permutation argument's columns), by kind. */
+    private final BitSet[] copyColumns = {new BitSet(), new BitSet(), new BitSet()};
+
+    private void copyColumn(Column c) {
+        copyColumns[c.kind().ordinal()].set(c.index());
+    }
+
+    /** The columns in copies in {@link Column}'s order (kind, then index), as {@link Circuit#equalityColumns()}. */
+    private List<Column> copyColumnList() {
+        java.util.TreeSet<Column> cols = new java.util.TreeSet<>();
+        for (dev.zkscope.circuit.ColumnKind k : dev.zkscope.circuit.ColumnKind.values()) {
+            BitSet b = copyColumns[k.ordinal()];
+            for (int i = b.nextSetBit(0); i >= 0; i = b.nextSetBit(i + 1)) {
+                cols.add(new Column(k, i));
+            }
+        }
+        return new ArrayList<>(cols);
+    }
     private final List<Region> regions = new ArrayList<>();
     private final BitSet[] assigned;
     private final List<Consumer<Trace>> fillers = new ArrayList<>();
@@ -226,9 +242,11 @@ public final class Layout {
 
     /** The constants row's bits, or null when {@code row} is in the window; throws when the row is closed. */
     private BitSet[] openRow(int row, String what) {
-        BitSet[] c = constRows.get(row);
-        if (c != null) {
-            return c;
+        if (row == constRow || row < windowStart) {
+            BitSet[] c = constRows.get(row);
+            if (c != null) {
+                return c;
+            }
         }
         if (row >= windowStart) {
             if (row >= rows) {
@@ -431,8 +449,8 @@ public final class Layout {
             return;
         }
         if (counting) {
-            copyColumns.add(a.column());
-            copyColumns.add(b.column());
+            copyColumn(a.column());
+            copyColumn(b.column());
         } else {
             copies.add(new Copy(a, b));
         }
@@ -592,7 +610,7 @@ public final class Layout {
                 maxDegree = Math.max(maxDegree, g.degree());
             }
             system = new ConstraintSystem(name, logN, usable, fixedNames.size(), width, 1, gates, lookups,
-                    new ArrayList<>(copyColumns), List.of());
+                    copyColumnList(), List.of());
         }
 
         List<LayerCost> costs = new ArrayList<>();

@@ -47,7 +47,8 @@ public final class ModelCompiler {
 
     /** {@link #count(dev.zkscope.quant.QuantizedGraph, CompileOptions)} of a model already in the layer IR. */
     public static CompiledModel count(QModel model, CompileOptions options) {
-        return place(model, options.withInnerCols(chooseInnerCols(model, options)), true);
+        Analysis an = new Analysis(model);
+        return place(an, options.withInnerCols(chooseInnerCols(an, options)), true);
     }
 
     /** Inner-column counts tried when {@link CompileOptions#innerCols()} is {@link CompileOptions#AUTO}. */
@@ -60,11 +61,16 @@ public final class ModelCompiler {
      * per candidate); only the chosen width is placed in full.
      */
     public static CompiledModel compile(QModel model, CompileOptions options) {
-        return place(model, options.withInnerCols(chooseInnerCols(model, options)), false);
+        Analysis an = new Analysis(model);
+        return place(an, options.withInnerCols(chooseInnerCols(an, options)), false);
     }
 
     /** The inner columns {@code options} ask for, or with AUTO the search's choice (see {@link #compile(QModel, CompileOptions)}). */
     public static int chooseInnerCols(QModel model, CompileOptions options) {
+        return options.innerCols() != CompileOptions.AUTO ? options.innerCols() : chooseInnerCols(new Analysis(model), options);
+    }
+
+    private static int chooseInnerCols(Analysis model, CompileOptions options) {
         if (options.innerCols() != CompileOptions.AUTO) {
             return options.innerCols();
         }
@@ -98,19 +104,53 @@ public final class ModelCompiler {
     public static final String HASH_INPUT = "hash input";
     public static final String HASH_OUTPUT = "hash output";
 
-    private static CompiledModel place(QModel model, CompileOptions options, boolean counting) {
-        boolean hashedWeights = options.weights() == CompileOptions.Visibility.HASHED;
-        boolean adviceWeights = hashedWeights || model.hasActivationProducts();
-        long[] bounds = model.bounds();
-        int bits = 0;
-        String widest = null;
-        for (Step s : model.steps()) {
-            int b = s.rangeBits(bounds);
-            if (b > bits) {
-                bits = b;
-                widest = s.layer();
+    /**
+     * What placement reads of a model whatever the inner columns: value bounds, the widest range check, whether two
+     * activations are multiplied, and each step's work. Each of these passes over every term of every dot product, so
+     * the inner-column search computes them once.
+     */
+    private static final class Analysis {
+        final QModel model;
+        final long[] bounds;
+        final int bits;
+        final String widest;
+        final boolean activationProducts;
+        final Step.Work[] work;
+
+        Analysis(QModel model) {
+            this.model = model;
+            this.bounds = model.bounds();
+            int bits = 0;
+            String widest = null;
+            for (Step s : model.steps()) {
+                int b = s.rangeBits(bounds);
+                if (b > bits) {
+                    bits = b;
+                    widest = s.layer();
+                }
+            }
+            this.bits = bits;
+            this.widest = widest;
+            this.activationProducts = model.hasActivationProducts();
+            List<Step> steps = model.steps();
+            this.work = new Step.Work[steps.size()];
+            for (int i = 0; i < work.length; i++) {
+                work[i] = steps.get(i).work(model, bounds);
             }
         }
+    }
+
+    private static CompiledModel place(QModel model, CompileOptions options, boolean counting) {
+        return place(new Analysis(model), options, counting);
+    }
+
+    private static CompiledModel place(Analysis an, CompileOptions options, boolean counting) {
+        QModel model = an.model;
+        boolean hashedWeights = options.weights() == CompileOptions.Visibility.HASHED;
+        boolean adviceWeights = hashedWeights || an.activationProducts;
+        long[] bounds = an.bounds;
+        int bits = an.bits;
+        String widest = an.widest;
         int halfLimbs = Math.max(options.rangeCols() / 2, (bits + options.limbBits() - 1) / options.limbBits());
         if (2 * halfLimbs > 16) {
             throw new CompileException("layer " + widest + " needs a " + bits + "-bit range check, more than 8 limbs of "
@@ -161,7 +201,7 @@ public final class ModelCompiler {
             layout.beginLayer(s.layer(), s.op());
             layout.beginStep(stepIndex++);
             cells[s.out()] = s.lower(lw);
-            Step.Work w = s.work(model, bounds);
+            Step.Work w = an.work[stepIndex - 1];
             acc.computeIfAbsent(s.layer(), k -> new LayerAcc(s.layer(), s.op())).add(w, s.size());
         }
 
