@@ -161,6 +161,9 @@ public final class ZooCommand implements Callable<Integer> {
             return new Row(name, params0, macs, 0, 0, 0, 0, 0, 0, 0, 0, 0, "-", 0, "not compiled: " + e.getMessage());
         } catch (Exception e) {
             return new Row(name, params0, macs, 0, 0, 0, 0, 0, 0, 0, 0, 0, "-", 0, "failed: " + e);
+        } catch (OutOfMemoryError e) {
+            return new Row(name, params0, macs, 0, 0, 0, 0, 0, 0, 0, 0, 0, "-", 0, "out of memory while counting at "
+                    + "maximum heap " + HeapPreflight.bytes(HeapPreflight.maxHeap()));
         }
         double countSeconds = (System.nanoTime() - t0) / 1e9;
         CostLedger l = counted.ledger();
