@@ -166,6 +166,8 @@ public final class Pipeline {
      */
     public static Calibrator.Calibration calibrate(Graph graph, List<List<Tensor>> calibrationInputs, Settings settings,
                                                    PhaseListener listener) {
+        dev.zkscope.predict.HeapPreflight.require("calibrating on " + calibrationInputs.size() + " inputs",
+                dev.zkscope.predict.HeapPreflight.calibrationBytes(graph, calibrationInputs.size()));
         return listener.timed("quantize", () -> Calibrator.calibrate(graph, calibrationInputs, settings.quant(), listener));
     }
 
@@ -182,8 +184,30 @@ public final class Pipeline {
         double domain = Math.max(settings.compile().inputAbsMax(), inputDomain(calibrationInputs));
         Settings s = domain == settings.compile().inputAbsMax() ? settings
                 : settings.withCompile(settings.compile().withInputAbsMax(domain));
-        CompiledModel cm = listener.timed("compile", () -> ModelCompiler.compile(cal.graph(), s.compile()));
+        CompiledModel counted = count(cal.graph(), s, listener);
+        // the filled layout (trace-sized) only when it fits the heap; the counted model chose the inner columns
+        dev.zkscope.predict.HeapPreflight.require("the circuit's trace and witness (2^" + counted.ledger().logN()
+                + " rows)", dev.zkscope.predict.HeapPreflight.witnessBytes(counted.ledger()));
+        CompiledModel cm = listener.timed("compile", () -> ModelCompiler.compile(cal.graph(),
+                s.compile().withInnerCols(counted.options().innerCols())));
         return new Prepared(name, graph, cal, cm, s);
+    }
+
+    /**
+     * The exact ledger of a calibrated graph without a trace ({@link ModelCompiler#count}, phase "count"): memory
+     * grows with the model, not the circuit. What {@code inspect} and every ledger view should read; the input domain
+     * is as in {@link #prepare(String, Graph, Calibrator.Calibration, List, Settings, PhaseListener)} (give it the
+     * settings returned by {@link #settingsFor}).
+     */
+    public static CompiledModel count(dev.zkscope.quant.QuantizedGraph graph, Settings settings, PhaseListener listener) {
+        return listener.timed("count", () -> ModelCompiler.count(graph, settings.compile()));
+    }
+
+    /** The settings with the circuit's input domain widened to cover the calibration inputs (as prepare does). */
+    public static Settings settingsFor(Settings settings, List<List<Tensor>> calibrationInputs) {
+        double domain = Math.max(settings.compile().inputAbsMax(), inputDomain(calibrationInputs));
+        return domain == settings.compile().inputAbsMax() ? settings
+                : settings.withCompile(settings.compile().withInputAbsMax(domain));
     }
 
     /**
@@ -309,6 +333,10 @@ public final class Pipeline {
             Recorder rec = new Recorder(listener, cancelled, System.nanoTime());
             long[] q = quantizeInput(p, input);
             Salts salts = p.salts();
+            // the witness (advice trace twice), the key unless derived already, the prover's extended columns
+            dev.zkscope.predict.HeapPreflight.require("proving (2^" + p.compiled().ledger().logN() + " rows)",
+                    dev.zkscope.predict.HeapPreflight.proveBytes(p.shape(), model, p.hasProvingKey())
+                            + 16L * p.compiled().ledger().n() * p.compiled().ledger().numAdvice());
             ModelWitness w = rec.timed("witness", () -> p.compiled().witness(q, salts));
             List<ModelViolation> violations = rec.timed("check", () -> p.compiled().check(w.witness()));
             if (!violations.isEmpty()) {

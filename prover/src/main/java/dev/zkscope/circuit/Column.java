@@ -11,12 +11,24 @@ public record Column(ColumnKind kind, int index) implements Comparable<Column> {
         }
     }
 
+    /** Shared instances of the first columns of each kind: every cell of a large model holds one. */
+    private static final int CACHED = 512;
+    private static final Column[] FIXED_CACHE = new Column[CACHED];
+    private static final Column[] ADVICE_CACHE = new Column[CACHED];
+
+    static {
+        for (int i = 0; i < CACHED; i++) {
+            FIXED_CACHE[i] = new Column(ColumnKind.FIXED, i);
+            ADVICE_CACHE[i] = new Column(ColumnKind.ADVICE, i);
+        }
+    }
+
     public static Column fixed(int index) {
-        return new Column(ColumnKind.FIXED, index);
+        return index >= 0 && index < CACHED ? FIXED_CACHE[index] : new Column(ColumnKind.FIXED, index);
     }
 
     public static Column advice(int index) {
-        return new Column(ColumnKind.ADVICE, index);
+        return index >= 0 && index < CACHED ? ADVICE_CACHE[index] : new Column(ColumnKind.ADVICE, index);
     }
 
     public static Column instance(int index) {

@@ -28,7 +28,7 @@ final class CircuitReport {
         }
         out.printf(Locale.ROOT, "%ncircuit (Plonkish with lookups, as proved): trace 2^%d = %,d rows (%,d gadget rows, "
                         + "%,d table rows), %d advice and %d fixed columns; %s%n", l.logN(), l.n(), l.gadgetRows(),
-                l.tableRows(), cm.circuit().numAdvice(), cm.circuit().numFixed(), proofNote);
+                l.tableRows(), l.numAdvice(), l.numFixed(), proofNote);
         String fmt = "%-28s %-12s %7s %6s %9s %8s %8s %7s %7s | %10s %9s %12s%n";
         out.printf(fmt, "layer", "op", "rows", "share", "advice", "lookups", "range", "copies", "gates",
                 "R1CS", "EZKL rows", "GKR mults");

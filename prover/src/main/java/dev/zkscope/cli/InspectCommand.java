@@ -57,6 +57,9 @@ public final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The tallest trace inspect counts: beyond one proof's limit, so that the ledger shows what segmenting must split. */
+    static final int MAX_COUNTED_LOG_N = 30;
+
     @Override
     public Integer call() throws Exception {
         dev.zkscope.compile.CompileOptions options = dev.zkscope.compile.CompileOptions.defaults()
@@ -72,6 +75,8 @@ public final class InspectCommand implements Callable<Integer> {
             quantNote = "not quantized: the model has unsupported nodes";
         } else {
             samples = model.calibrationSamples(g);
+            dev.zkscope.predict.HeapPreflight.require("calibrating on " + samples.inputs().size() + " inputs",
+                    dev.zkscope.predict.HeapPreflight.calibrationBytes(g, samples.inputs().size()));
             try {
                 cal = Calibrator.calibrate(g, samples.inputs(), model.quantOptions(),
                         ModelOptions.progress(spec.commandLine().getErr()));
@@ -86,8 +91,10 @@ public final class InspectCommand implements Callable<Integer> {
         dev.zkscope.plonk.ProofParameters params = ProveCommand.preset(preset);
         if (q != null && !noCircuit) {
             try {
-                compiled = dev.zkscope.compile.ModelCompiler.compile(q, options.withReservedRows(params.reservedRows())
-                        .withMinLogNAtLeast(params.minLogN()));
+                // counting mode: the exact ledger without a trace, fixed values or copies (memory grows with the
+                // model, not the circuit); the trace may be taller than one proof takes (then segmenting is the way)
+                compiled = dev.zkscope.compile.ModelCompiler.count(q, options.withReservedRows(params.reservedRows())
+                        .withMinLogNAtLeast(params.minLogN()).withMaxLogN(MAX_COUNTED_LOG_N));
             } catch (dev.zkscope.compile.CompileException e) {
                 circuitNote = "not compiled: " + e.getMessage();
             }
@@ -96,7 +103,8 @@ public final class InspectCommand implements Callable<Integer> {
         String securityNote = null;
         if (compiled != null) {
             try {
-                security = SecurityAnalysis.of(compiled.circuit(), params);
+                security = SecurityAnalysis.of(params,
+                        dev.zkscope.plonk.CircuitFigures.of(compiled.constraintSystem(), params));
             } catch (IllegalArgumentException e) {
                 securityNote = "preset " + params.name() + " cannot prove this circuit: " + e.getMessage();
             }
@@ -109,12 +117,25 @@ public final class InspectCommand implements Callable<Integer> {
             } else if (securityNote != null) {
                 root.put("security_note", securityNote);
             }
+            if (compiled != null) {
+                Fit fit = fit(compiled, params);
+                ObjectNode m = root.putObject("memory");
+                m.put("predicted_heap_bytes", fit.heapBytes());
+                m.put("max_heap_bytes", dev.zkscope.predict.HeapPreflight.maxHeap());
+                m.put("fits", fit.verdict());
+            }
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
         } else {
             out.printf("file %s%n", model.model);
             printTable(out, g, q, quantNote);
             if (compiled != null) {
                 CircuitReport.print(out, compiled, "reserved rows for preset " + params.name());
+                Fit fit = fit(compiled, params);
+                out.printf("memory: proving needs about %s of heap (trace, witness, key and the prover's extended "
+                                + "columns); this JVM's maximum heap is %s: %s%n",
+                        dev.zkscope.predict.HeapPreflight.bytes(fit.heapBytes()),
+                        dev.zkscope.predict.HeapPreflight.bytes(dev.zkscope.predict.HeapPreflight.maxHeap()),
+                        fit.verdict().equals("yes") ? "fits" : fit.verdict());
                 out.println();
                 if (security != null) {
                     SecurityJson.print(out, security);
@@ -128,6 +149,27 @@ public final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** Predicted heap of proving a counted circuit, and whether it fits ("yes") or what limits it. */
+    record Fit(long heapBytes, String verdict) {
+    }
+
+    static Fit fit(dev.zkscope.compile.CompiledModel counted, dev.zkscope.plonk.ProofParameters params) {
+        dev.zkscope.compile.CostLedger l = counted.ledger();
+        long heap = dev.zkscope.predict.HeapPreflight.witnessBytes(l);
+        int limit = dev.zkscope.compile.CompileOptions.defaults().maxLogN();
+        if (l.logN() > limit) {
+            return new Fit(heap, "no: 2^" + l.logN() + " rows is more than one proof's 2^" + limit
+                    + "; segment it (--max-rows)");
+        }
+        try {
+            heap += dev.zkscope.predict.HeapPreflight.proveBytes(counted.constraintSystem(), params,
+                    dev.zkscope.predict.CostModel.cached());
+        } catch (IllegalArgumentException e) {
+            return new Fit(heap, "no: preset " + params.name() + " cannot prove it: " + e.getMessage());
+        }
+        return new Fit(heap, ZooCommand.fits(heap));
     }
 
     static String shapes(List<int[]> s) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 @Command(name = "zkscope", mixinStandardHelpOptions = true, version = "zkscope 0.1.0",
         description = "Inspect, run, quantize and prove ONNX models as Plonkish circuits.",
         subcommands = {InspectCommand.class, InferCommand.class, CommitCommand.class, ProveCommand.class, VerifyCommand.class,
-                BenchCommand.class, CalibrateCommand.class, ProveBatchCommand.class, VerifyBatchCommand.class,
+                BenchCommand.class, CalibrateCommand.class, ZooCommand.class, ProveBatchCommand.class,
+                VerifyBatchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
@@ -68,6 +69,9 @@ public final class Main implements Runnable {
         });
         try {
             return cl.execute(rest);
+        } catch (OutOfMemoryError e) {
+            err.println(outOfMemory());
+            return BAD_INPUT;
         } catch (RuntimeException | Error e) {
             err.println("zkscope: internal error: " + oneLine(String.valueOf(e)) + (debug ? "" : " (run with --debug for details)"));
             if (debug) {
@@ -75,6 +79,15 @@ public final class Main implements Runnable {
             }
             return INTERNAL_ERROR;
         }
+    }
+
+    /**
+     * The last resort when a prediction missed: what ran out and what to do, as {@link
+     * dev.zkscope.predict.HeapPreflight} says it before allocating.
+     */
+    static String outOfMemory() {
+        return "zkscope: out of memory (maximum heap " + dev.zkscope.predict.HeapPreflight.bytes(
+                Runtime.getRuntime().maxMemory()) + "). To go on: " + dev.zkscope.predict.HeapPreflight.advice();
     }
 
     private static String commandPath(CommandLine cl) {
@@ -91,7 +104,8 @@ public final class Main implements Runnable {
                 || e instanceof InputFileException || e instanceof CommandLine.ParameterException
                 || e instanceof dev.zkscope.compile.CompileException || e instanceof dev.zkscope.compile.WitnessException
                 || e instanceof dev.zkscope.api.Pipeline.ConstraintViolationException
-                || e instanceof dev.zkscope.api.ArtifactFiles.FormatException) {
+                || e instanceof dev.zkscope.api.ArtifactFiles.FormatException
+                || e instanceof dev.zkscope.predict.HeapPreflight.HeapLimitException) {
             return BAD_INPUT;
         }
         return INTERNAL_ERROR;

@@ -22,6 +22,7 @@ public final class CompiledModel {
     private final CompileOptions options;
     private final Layout layout;
     private final Circuit circuit;
+    private final dev.zkscope.plonk.ConstraintSystem system;
     private final CostLedger ledger;
     private final List<LayerInfo> layers;
     private final Cell[] inputCells;
@@ -41,6 +42,7 @@ public final class CompiledModel {
         this.options = options;
         this.layout = layout;
         this.circuit = built.circuit();
+        this.system = built.system();
         this.ledger = built.ledger();
         this.layers = List.copyOf(layers);
         this.inputCells = inputCells;
@@ -48,7 +50,24 @@ public final class CompiledModel {
         this.tensorCells = tensorCells;
     }
 
-    public Circuit circuit() { return circuit; }
+    /**
+     * The circuit the prover proves. Not kept by a counted model ({@link #counted()}): compile it with
+     * {@link ModelCompiler#compile} for that.
+     */
+    public Circuit circuit() {
+        if (circuit == null) {
+            throw new IllegalStateException("model " + model.name() + " was counted, not compiled: it has a ledger "
+                    + "but no circuit (ModelCompiler.compile builds one)");
+        }
+        return circuit;
+    }
+
+    /** Whether this model was only counted ({@link ModelCompiler#count}): ledger and constraint system, no circuit. */
+    public boolean counted() { return circuit == null; }
+
+    /** The circuit's shape and constraints without fixed values or copies; there in both modes. */
+    public dev.zkscope.plonk.ConstraintSystem constraintSystem() { return system; }
+
     public CostLedger ledger() { return ledger; }
     public List<LayerInfo> layers() { return layers; }
     public List<TableInfo> tables() { return ledger.tables(); }
@@ -110,6 +129,7 @@ public final class CompiledModel {
      * A value outside a table's range or a range check's width is a {@link WitnessException} naming the node.
      */
     public ModelWitness witness(long[] input, Salts salts) {
+        circuit();
         if (input.length != inputCells.length) {
             throw new IllegalArgumentException("model " + model.name() + " takes " + inputCells.length
                     + " input values, got " + input.length);
@@ -178,6 +198,7 @@ public final class CompiledModel {
 
     /** The cells holding a node's output tensor (for tamper tests and the explorer). */
     public Cell[] nodeCells(String node) {
+        circuit();
         Integer tensor = model.nodeOutputs().get(node);
         if (tensor == null) {
             throw new IllegalArgumentException("no node " + node + " in " + model.name());

@@ -9,6 +9,7 @@ import dev.zkscope.circuit.Gate;
 import dev.zkscope.circuit.Lookup;
 import dev.zkscope.circuit.Region;
 import dev.zkscope.field.Goldilocks;
+import dev.zkscope.plonk.ConstraintSystem;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,16 @@ import java.util.function.Supplier;
  * <p>Witness generation replays the placement: each gadget registers a filler (in placement order) that computes its
  * cells from the cells it reads, and {@link #fill} runs them in order on a fresh {@link Trace}.
  *
+ * <p>Two modes, one placement code. A <b>filled</b> layout ({@link #Layout(Geometry)}) keeps everything the prover needs:
+ * the fixed values, the copy constraints, the fillers and the set of assigned cells. A <b>counting</b> layout
+ * ({@link #counting(Geometry)}) runs the very same gadget calls but keeps no per-cell or per-row state beyond the
+ * current step: it counts advice cells, nonzero fixed cells, gates, lookups, range checks and copies per layer, and
+ * the rows and tables that set the trace height. Its {@link CostLedger} is the filled one's, exactly: the counters are
+ * the same code, and the only state they consult (whether a cell was already assigned, whether a fixed cell already
+ * holds a nonzero value) is kept for the rows of the current step (and the shared constants rows), which are the only
+ * rows a gadget may touch. Both modes enforce that rule ({@link #beginStep}), so a gadget that broke it would fail in
+ * the filled layout too, where the tests compare the two. Memory in counting mode is O(largest step x width) bits.
+ *
  * <p>Lookups. One tagged fixed table (tag, x, y) serves every logical table ({@link Tables}). Each range column j
  * has a tag column q_j and the lookup (q_j, q_j*a_j) in (T, T*X); each function lane l has a tag column and the lookup
  * (q, q*x, q*y) in (T, T*X, T*Y). Where q = 0 the input is all zeros, which every table row with T = 0 matches; the
@@ -38,6 +49,7 @@ import java.util.function.Supplier;
 public final class Layout {
     private final Geometry geo;
     private final int width;
+    private final boolean counting;
     private int rows;
     private int instanceRows;
 
@@ -46,6 +58,24 @@ public final class Layout {
     private final List<long[]> fixedValues = new ArrayList<>();
     private final Map<String, Expr> gateDefs = new LinkedHashMap<>();
     private final List<Copy> copies = new ArrayList<>();
+    /** Counting mode: the columns that take part in copies (the permutation argument's columns), by kind. */
+    private final BitSet[] copyColumns = {new BitSet(), new BitSet(), new BitSet()};
+
+    private void copyColumn(Column c) {
+        copyColumns[c.kind().ordinal()].set(c.index());
+    }
+
+    /** The columns in copies in {@link Column}'s order (kind, then index), as {@link Circuit#equalityColumns()}. */
+    private List<Column> copyColumnList() {
+        java.util.TreeSet<Column> cols = new java.util.TreeSet<>();
+        for (dev.zkscope.circuit.ColumnKind k : dev.zkscope.circuit.ColumnKind.values()) {
+            BitSet b = copyColumns[k.ordinal()];
+            for (int i = b.nextSetBit(0); i >= 0; i = b.nextSetBit(i + 1)) {
+                cols.add(new Column(k, i));
+            }
+        }
+        return new ArrayList<>(cols);
+    }
     private final List<Region> regions = new ArrayList<>();
     private final BitSet[] assigned;
     private final List<Consumer<Trace>> fillers = new ArrayList<>();
@@ -77,17 +107,34 @@ public final class Layout {
         }
     }
 
+    /** A filled layout: keeps the fixed values, copies, fillers and assigned cells that the prover needs. */
     public Layout(Geometry geo) {
+        this(geo, false);
+    }
+
+    /**
+     * A counting layout: the same placement, nothing stored per cell or row beyond the current step; {@link #build}
+     * gives the ledger and the constraint system but no circuit, and {@link #fill} is refused.
+     */
+    public static Layout counting(Geometry geo) {
+        return new Layout(geo, true);
+    }
+
+    private Layout(Geometry geo, boolean counting) {
         this.geo = geo;
         this.width = geo.width();
-        this.assigned = new BitSet[width];
-        for (int c = 0; c < assigned.length; c++) {
-            assigned[c] = new BitSet();
+        this.counting = counting;
+        this.assigned = counting ? null : new BitSet[width];
+        if (!counting) {
+            for (int c = 0; c < assigned.length; c++) {
+                assigned[c] = new BitSet();
+            }
         }
         this.rangeTagCol = new int[geo.rangeCols()];
         Arrays.fill(rangeTagCol, -1);
         this.fnTagCol = new int[geo.fnLanes()];
         Arrays.fill(fnTagCol, -1);
+        openWindow();
         beginLayer("constants", "Constant");
     }
 
@@ -107,18 +154,25 @@ public final class Layout {
         return tables;
     }
 
+    /** Whether this layout only counts ({@link #counting(Geometry)}). */
+    public boolean isCounting() {
+        return counting;
+    }
+
     /** Names of the fixed columns, by index (selectors are "q_" + gate kind). */
     public List<String> fixedNames() {
         return List.copyOf(fixedNames);
     }
 
-    /** Whether a gadget assigned advice cell (col, row). */
+    /** Whether a gadget assigned advice cell (col, row). Filled layouts only. */
     public boolean isAssigned(int col, int row) {
+        requireFilled("the assigned cells");
         return assigned[col].get(row);
     }
 
-    /** Number of advice cells assigned by all gadgets. */
+    /** Number of advice cells assigned by all gadgets. Filled layouts only. */
     public long assignedCount() {
+        requireFilled("the assigned cells");
         long n = 0;
         for (BitSet b : assigned) {
             n += b.cardinality();
@@ -147,9 +201,70 @@ public final class Layout {
     private final List<Placement> placements = new ArrayList<>();
     private int currentStep = -1;
 
-    /** Charges the rows placed from now on to step {@code index} of the layer IR (-1: no step). */
+    /**
+     * Charges the rows placed from now on to step {@code index} of the layer IR (-1: no step). From here on, gadgets
+     * may assign advice cells and set fixed cells only in rows claimed after this call (and in the constants rows):
+     * touching an earlier row is an IllegalStateException in both modes (see the class comment).
+     */
     public void beginStep(int index) {
         currentStep = index;
+        openWindow();
+    }
+
+    // ---------------------------------------------------------------- the step window
+
+    /** First row of the current step: rows below it (but the constants rows) are closed. */
+    private int windowStart;
+    /** Counting mode: assigned advice cells of the window, per column, indexed by row - windowStart. */
+    private BitSet[] windowAdvice;
+    /** Counting mode: nonzero fixed cells of the window, per fixed column, indexed by row - windowStart. */
+    private final List<BitSet> windowFixed = new ArrayList<>();
+    /** Rows of shared constants, always open: row to (assigned advice columns, nonzero fixed columns). */
+    private final Map<Integer, BitSet[]> constRows = new HashMap<>();
+
+    private void openWindow() {
+        windowStart = rows;
+        if (counting) {
+            if (windowAdvice == null) {
+                windowAdvice = new BitSet[width];
+                for (int c = 0; c < width; c++) {
+                    windowAdvice[c] = new BitSet();
+                }
+            }
+            for (BitSet b : windowAdvice) {
+                b.clear();
+            }
+            for (BitSet b : windowFixed) {
+                b.clear();
+            }
+        }
+    }
+
+    /** The constants row's bits, or null when {@code row} is in the window; throws when the row is closed. */
+    private BitSet[] openRow(int row, String what) {
+        if (row == constRow || row < windowStart) {
+            BitSet[] c = constRows.get(row);
+            if (c != null) {
+                return c;
+            }
+        }
+        if (row >= windowStart) {
+            if (row >= rows) {
+                throw new IllegalStateException("layer " + current.layer + ": " + what + " at row " + row
+                        + ", which no gadget claimed (" + rows + " rows claimed)");
+            }
+            return null;
+        }
+        throw new IllegalStateException("layer " + current.layer + ": " + what + " at row " + row + ", placed before "
+                + "the current step (its rows start at " + windowStart + "): gadgets may only touch their own step's "
+                + "rows, or the counting layout could not count it");
+    }
+
+    private void requireFilled(String what) {
+        if (counting) {
+            throw new IllegalStateException("a counting layout keeps no " + what + ": compile with "
+                    + "ModelCompiler.compile for the filled layout");
+        }
     }
 
     /** Every row allocation in placement order. */
@@ -160,10 +275,22 @@ public final class Layout {
     /** Claims {@code count} fresh rows and labels them; returns the first. */
     public int allocRows(int count, String gadget) {
         int start = rows;
+        if ((long) rows + count > Integer.MAX_VALUE - (1L << 20)) {
+            throw new CompileException("layer " + current.layer + " takes the circuit past 2^31 rows: no trace this tall "
+                    + "can be proved in one piece; segment the model (--max-rows)");
+        }
         rows += count;
         current.rows += count;
         if (count > 0) {
-            placements.add(new Placement(current.layer, currentStep, gadget, start, count));
+            Placement lastP = placements.isEmpty() ? null : placements.get(placements.size() - 1);
+            if (counting && lastP != null && lastP.layer().equals(current.layer) && lastP.step() == currentStep
+                    && lastP.gadget().equals(gadget) && lastP.start() + lastP.rows() == start) {
+                // counting mode merges runs of one gadget (a comparison packer claims one row at a time)
+                placements.set(placements.size() - 1, new Placement(lastP.layer(), currentStep, gadget, lastP.start(),
+                        lastP.rows() + count));
+            } else {
+                placements.add(new Placement(current.layer, currentStep, gadget, start, count));
+            }
             Region last = regions.isEmpty() ? null : regions.get(regions.size() - 1);
             if (last != null && last.layer().equals(current.layer) && last.gadget().equals(gadget)
                     && last.start() + last.rows() == start) {
@@ -182,8 +309,20 @@ public final class Layout {
         if (col < 0 || col >= width) {
             throw new IllegalArgumentException("advice column " + col + " outside [0, " + width + ")");
         }
-        if (!assigned[col].get(row)) {
+        BitSet[] constRow = openRow(row, "advice cell a" + col);
+        boolean fresh;
+        if (!counting) {
+            fresh = !assigned[col].get(row);
             assigned[col].set(row);
+        } else if (constRow != null) {
+            fresh = !constRow[0].get(col);
+            constRow[0].set(col);
+        } else {
+            BitSet b = windowAdvice[col];
+            fresh = !b.get(row - windowStart);
+            b.set(row - windowStart);
+        }
+        if (fresh) {
             current.advice++;
         }
         return new Cell(Column.advice(col), row);
@@ -205,7 +344,10 @@ public final class Layout {
             idx = fixedNames.size();
             fixedNames.add(name);
             fixedIndex.put(name, idx);
-            fixedValues.add(new long[64]);
+            fixedValues.add(counting ? null : new long[64]);
+            if (counting) {
+                windowFixed.add(new BitSet());
+            }
         }
         return idx;
     }
@@ -216,12 +358,26 @@ public final class Layout {
 
     /** Sets a fixed cell to a signed value (charged to the current layer when nonzero). */
     public void setFixed(int col, int row, long signedValue) {
+        BitSet[] constRow = openRow(row, "fixed cell " + fixedNames.get(col));
+        long v = Goldilocks.fromSigned(signedValue);
+        if (counting) {
+            BitSet b = constRow != null ? constRow[1] : windowFixed.get(col);
+            int at = constRow != null ? col : row - windowStart;
+            boolean was = b.get(at);
+            if (!was && v != 0) {
+                current.fixed++;
+                b.set(at);
+            } else if (was && v == 0) {
+                current.fixed--;
+                b.clear(at);
+            }
+            return;
+        }
         long[] vals = fixedValues.get(col);
         if (row >= vals.length) {
             vals = Arrays.copyOf(vals, Math.max(row + 1, vals.length * 2));
             fixedValues.set(col, vals);
         }
-        long v = Goldilocks.fromSigned(signedValue);
         if (vals[row] == 0 && v != 0) {
             current.fixed++;
         } else if (vals[row] != 0 && v == 0) {
@@ -292,7 +448,12 @@ public final class Layout {
         if (a.equals(b)) {
             return;
         }
-        copies.add(new Copy(a, b));
+        if (counting) {
+            copyColumn(a.column());
+            copyColumn(b.column());
+        } else {
+            copies.add(new Copy(a, b));
+        }
         current.copies++;
     }
 
@@ -309,6 +470,7 @@ public final class Layout {
         current = layers.get("constants");
         if (constRow < 0 || constUsed == width) {
             constRow = allocRows(1, "constant");
+            constRows.put(constRow, new BitSet[] {new BitSet(), new BitSet()});
             constUsed = 0;
             enable("const", constRow);
         }
@@ -317,19 +479,25 @@ public final class Layout {
         c = advice(col, constRow);
         setFixed("const_k" + col, constRow, v);
         final Cell cell = c;
-        fillers.add(t -> t.set(cell, v));
+        if (!counting) {
+            fillers.add(t -> t.set(cell, v));
+        }
         // unused constant slots of the row hold 0 and their k is 0: the gate holds there too.
         constants.put(v, c);
         current = saved;
         return c;
     }
 
+    /** Registers witness generation (dropped by a counting layout). */
     public void filler(Consumer<Trace> f) {
-        fillers.add(f);
+        if (!counting) {
+            fillers.add(f);
+        }
     }
 
-    /** Runs every filler in placement order on a fresh trace of the built circuit's shape. */
+    /** Runs every filler in placement order on a fresh trace of the built circuit's shape. Filled layouts only. */
     public Trace fill(Circuit circuit, Consumer<Trace> inputs) {
+        requireFilled("witness generators");
         Trace t = new Trace(circuit.numAdvice(), circuit.numInstance(), circuit.n());
         inputs.accept(t);
         for (Consumer<Trace> f : fillers) {
@@ -340,8 +508,11 @@ public final class Layout {
 
     // ---------------------------------------------------------------- build
 
-    /** The circuit and its ledger. */
-    public record Built(Circuit circuit, CostLedger ledger) {
+    /**
+     * The circuit and its ledger. A counting layout builds no circuit ({@code circuit} is null); its constraint system
+     * (gates, lookups, the columns in copies, the shape) is there in both modes.
+     */
+    public record Built(Circuit circuit, ConstraintSystem system, CostLedger ledger) {
     }
 
     /**
@@ -373,8 +544,8 @@ public final class Layout {
             }
             throw new CompileException(sb.toString());
         }
-        int n = 1 << logN;
-        int usable = n - reservedRows;
+        int n = 1 << Math.min(logN, 30);
+        int usable = (int) Math.min(Integer.MAX_VALUE, (1L << logN) - reservedRows);
 
         int tTag = -1;
         int tX = -1;
@@ -392,12 +563,15 @@ public final class Layout {
             tX = fixed("table_x");
             tY = fixed("table_y");
         }
-        long[][] fixed = new long[fixedNames.size()][];
-        for (int c = 0; c < fixed.length; c++) {
-            fixed[c] = Arrays.copyOf(fixedValues.get(c), n);
-        }
-        if (tTag >= 0) {
-            tables.fill(fixed[tTag], fixed[tX], fixed[tY]);
+        long[][] fixed = null;
+        if (!counting) {
+            fixed = new long[fixedNames.size()][];
+            for (int c = 0; c < fixed.length; c++) {
+                fixed[c] = Arrays.copyOf(fixedValues.get(c), n);
+            }
+            if (tTag >= 0) {
+                tables.fill(fixed[tTag], fixed[tX], fixed[tY]);
+            }
         }
 
         List<Gate> gates = new ArrayList<>();
@@ -424,8 +598,20 @@ public final class Layout {
                 }
             }
         }
-        List<Region> regs = new ArrayList<>(regions);
-        Circuit circuit = new Circuit(name, logN, usable, width, 1, fixed, gates, lookups, copies, regs);
+        Circuit circuit = null;
+        ConstraintSystem system;
+        int maxDegree = 1;
+        if (!counting) {
+            circuit = new Circuit(name, logN, usable, width, 1, fixed, gates, lookups, copies, new ArrayList<>(regions));
+            system = ConstraintSystem.of(circuit);
+            maxDegree = circuit.maxGateDegree();
+        } else {
+            for (Gate g : gates) {
+                maxDegree = Math.max(maxDegree, g.degree());
+            }
+            system = new ConstraintSystem(name, logN, usable, fixedNames.size(), width, 1, gates, lookups,
+                    copyColumnList(), List.of());
+        }
 
         List<LayerCost> costs = new ArrayList<>();
         for (Counter k : layers.values()) {
@@ -436,8 +622,12 @@ public final class Layout {
                     k.copies, rows == 0 ? 0 : (double) k.rows / rows));
         }
         CostLedger ledger = new CostLedger(costs, tables.infos(), logN, rows, (int) tableRows, reservedRows,
-                width,
-                fixed.length, 1, circuit.maxGateDegree(), naturalLogN);
-        return new Built(circuit, ledger);
+                width, fixedNames.size(), 1, maxDegree, naturalLogN);
+        return new Built(circuit, system, ledger);
+    }
+
+    /** The labelled row ranges (layer, gadget), merged where one gadget continues the previous range. */
+    public List<Region> regions() {
+        return java.util.Collections.unmodifiableList(regions);
     }
 }

@@ -36,35 +36,61 @@ public final class ModelCompiler {
         return QuantizedLowering.lower(graph, options.inputAbsMax());
     }
 
+    /**
+     * Counts a quantized ONNX graph: the same lowering and placement as {@link #compile(dev.zkscope.quant.QuantizedGraph,
+     * CompileOptions)} in a counting layout ({@link Layout#counting}), which keeps no trace, fixed values or copies. The
+     * ledger is the compiled circuit's, exactly; {@link CompiledModel#circuit()} and the witness are not available.
+     */
+    public static CompiledModel count(dev.zkscope.quant.QuantizedGraph graph, CompileOptions options) {
+        return count(QuantizedLowering.lower(graph, options.inputAbsMax()), options);
+    }
+
+    /** {@link #count(dev.zkscope.quant.QuantizedGraph, CompileOptions)} of a model already in the layer IR. */
+    public static CompiledModel count(QModel model, CompileOptions options) {
+        Analysis an = new Analysis(model);
+        return place(an, options.withInnerCols(chooseInnerCols(an, options)), true);
+    }
+
     /** Inner-column counts tried when {@link CompileOptions#innerCols()} is {@link CompileOptions#AUTO}. */
     static final int[] INNER_COLS_CANDIDATES = {4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 64};
 
     /**
      * Compiles a model already in the layer IR. With innerCols = AUTO, picks the fewest inner columns that reach the
      * smallest trace height any candidate reaches: the prover's work grows with rows times committed columns, and the
-     * height only falls as columns grow (dot rows shrink, no other gadget grows).
+     * height only falls as columns grow (dot rows shrink, no other gadget grows). The search counts (a counting layout
+     * per candidate); only the chosen width is placed in full.
      */
     public static CompiledModel compile(QModel model, CompileOptions options) {
+        Analysis an = new Analysis(model);
+        return place(an, options.withInnerCols(chooseInnerCols(an, options)), false);
+    }
+
+    /** The inner columns {@code options} ask for, or with AUTO the search's choice (see {@link #compile(QModel, CompileOptions)}). */
+    public static int chooseInnerCols(QModel model, CompileOptions options) {
+        return options.innerCols() != CompileOptions.AUTO ? options.innerCols() : chooseInnerCols(new Analysis(model), options);
+    }
+
+    private static int chooseInnerCols(Analysis model, CompileOptions options) {
         if (options.innerCols() != CompileOptions.AUTO) {
-            return place(model, options);
+            return options.innerCols();
         }
         int[] cands = INNER_COLS_CANDIDATES;
-        CompiledModel widest = place(model, options.withInnerCols(cands[cands.length - 1]));
-        int target = widest.circuit().logN();
+        CompiledModel widest = place(model, options.withInnerCols(cands[cands.length - 1]), true);
+        int target = widest.ledger().logN();
         int lo = 0;
         int hi = cands.length - 1;
-        CompiledModel best = widest;
+        int best = cands[cands.length - 1];
         while (lo < hi) {
             int mid = (lo + hi) / 2;
             CompiledModel cm;
             try {
-                cm = place(model, options.withInnerCols(cands[mid]));
+                cm = place(model, options.withInnerCols(cands[mid]), true);
             } catch (CompileException e) {
                 lo = mid + 1;
                 continue;
             }
-            if (cm.circuit().logN() <= target) {
-                best = cm;
+            if (cm.ledger().logN() <= target) {
+                best = cands[mid];
                 hi = mid;
             } else {
                 lo = mid + 1;
@@ -78,19 +104,53 @@ public final class ModelCompiler {
     public static final String HASH_INPUT = "hash input";
     public static final String HASH_OUTPUT = "hash output";
 
-    private static CompiledModel place(QModel model, CompileOptions options) {
-        boolean hashedWeights = options.weights() == CompileOptions.Visibility.HASHED;
-        boolean adviceWeights = hashedWeights || model.hasActivationProducts();
-        long[] bounds = model.bounds();
-        int bits = 0;
-        String widest = null;
-        for (Step s : model.steps()) {
-            int b = s.rangeBits(bounds);
-            if (b > bits) {
-                bits = b;
-                widest = s.layer();
+    /**
+     * What placement reads of a model whatever the inner columns: value bounds, the widest range check, whether two
+     * activations are multiplied, and each step's work. Each of these passes over every term of every dot product, so
+     * the inner-column search computes them once.
+     */
+    private static final class Analysis {
+        final QModel model;
+        final long[] bounds;
+        final int bits;
+        final String widest;
+        final boolean activationProducts;
+        final Step.Work[] work;
+
+        Analysis(QModel model) {
+            this.model = model;
+            this.bounds = model.bounds();
+            int bits = 0;
+            String widest = null;
+            for (Step s : model.steps()) {
+                int b = s.rangeBits(bounds);
+                if (b > bits) {
+                    bits = b;
+                    widest = s.layer();
+                }
+            }
+            this.bits = bits;
+            this.widest = widest;
+            this.activationProducts = model.hasActivationProducts();
+            List<Step> steps = model.steps();
+            this.work = new Step.Work[steps.size()];
+            for (int i = 0; i < work.length; i++) {
+                work[i] = steps.get(i).work(model, bounds);
             }
         }
+    }
+
+    private static CompiledModel place(QModel model, CompileOptions options, boolean counting) {
+        return place(new Analysis(model), options, counting);
+    }
+
+    private static CompiledModel place(Analysis an, CompileOptions options, boolean counting) {
+        QModel model = an.model;
+        boolean hashedWeights = options.weights() == CompileOptions.Visibility.HASHED;
+        boolean adviceWeights = hashedWeights || an.activationProducts;
+        long[] bounds = an.bounds;
+        int bits = an.bits;
+        String widest = an.widest;
         int halfLimbs = Math.max(options.rangeCols() / 2, (bits + options.limbBits() - 1) / options.limbBits());
         if (2 * halfLimbs > 16) {
             throw new CompileException("layer " + widest + " needs a " + bits + "-bit range check, more than 8 limbs of "
@@ -98,7 +158,7 @@ public final class ModelCompiler {
         }
         Geometry geo = new Geometry(options.innerCols(), adviceWeights, 2 * halfLimbs, options.limbBits(),
                 options.fnLanes(), options.hashing());
-        Layout layout = new Layout(geo);
+        Layout layout = counting ? Layout.counting(geo) : new Layout(geo);
         Cell[][] cells = new Cell[model.tensorCount()][];
         Hashes hashes = new Hashes();
 
@@ -141,7 +201,7 @@ public final class ModelCompiler {
             layout.beginLayer(s.layer(), s.op());
             layout.beginStep(stepIndex++);
             cells[s.out()] = s.lower(lw);
-            Step.Work w = s.work(model, bounds);
+            Step.Work w = an.work[stepIndex - 1];
             acc.computeIfAbsent(s.layer(), k -> new LayerAcc(s.layer(), s.op())).add(w, s.size());
         }
 
@@ -177,7 +237,7 @@ public final class ModelCompiler {
         for (LayerAcc a : acc.values()) {
             infos.add(new LayerInfo(a.layer, a.op, a.steps, a.outputs, a.work));
         }
-        return new CompiledModel(model, options, layout, built, infos, inputCells, outCells, cells,
+        return new CompiledModel(model, options, layout, built, infos, inputCells, outCells, counting ? null : cells,
                 hashes.weights, hashes.input, hashes.output);
     }
 

@@ -25,9 +25,14 @@ public record ProofShape(int logN, int logLde, int logQuotient, int fixedColumns
                          int quotientColumns, int maxDegree, int constraints, long exprNodes) {
 
     public static ProofShape of(Circuit circuit, ProofParameters params) {
-        Layout l = new Layout(ConstraintSystem.of(circuit), params);
+        return of(ConstraintSystem.of(circuit), params);
+    }
+
+    /** The shape from the constraint system alone (a counted model has no circuit, only this). */
+    public static ProofShape of(ConstraintSystem cs, ProofParameters params) {
+        Layout l = new Layout(cs, params);
         long nodes = 0;
-        for (Gate g : circuit.gates()) {
+        for (Gate g : cs.gates()) {
             nodes += size(g.poly());
         }
         for (Layout.Fraction f : l.fractions) {

@@ -137,24 +137,33 @@ public final class Steps {
             List<long[]> wv = new ArrayList<>();
             List<Cell[]> wc = new ArrayList<>();
             for (int o = 0; o < xs.length; o++) {
-                List<Cell> xr = new ArrayList<>();
-                List<Long> wr = new ArrayList<>();
-                List<Cell> wcr = new ArrayList<>();
+                // arrays, not boxed lists: this loop runs once per multiply-accumulate of the model
+                int kept = 0;
+                for (Src x : xs[o]) {
+                    if (!(x.isConstant() && x.value() == 0)) {
+                        kept++;
+                    }
+                }
+                Cell[] xr = new Cell[kept];
+                long[] wr = new long[fixed ? kept : 0];
+                Cell[] wcr = new Cell[fixed ? 0 : kept];
+                int at = 0;
                 for (int k = 0; k < xs[o].length; k++) {
                     Src x = xs[o][k];
                     if (x.isConstant() && x.value() == 0) {
                         continue;
                     }
-                    xr.add(lw.cell(x));
+                    xr[at] = lw.cell(x);
                     if (fixed) {
-                        wr.add(lw.paramValue(ws[o][k]));
+                        wr[at] = lw.paramValue(ws[o][k]);
                     } else {
-                        wcr.add(lw.cell(ws[o][k]));
+                        wcr[at] = lw.cell(ws[o][k]);
                     }
+                    at++;
                 }
-                xc.add(xr.toArray(new Cell[0]));
-                wv.add(wr.stream().mapToLong(Long::longValue).toArray());
-                wc.add(wcr.toArray(new Cell[0]));
+                xc.add(xr);
+                wv.add(wr);
+                wc.add(wcr);
             }
             if (fixed) {
                 long[] bv = new long[xs.length];
