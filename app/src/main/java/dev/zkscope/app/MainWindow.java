@@ -5,7 +5,9 @@ import dev.zkscope.viz.BlowupView;
 import dev.zkscope.viz.LayerSelection;
 import dev.zkscope.viz.LayerTableView;
 import dev.zkscope.viz.LookupTablesView;
+import dev.zkscope.viz.graph.GraphExplorer;
 import dev.zkscope.viz.graph.GraphView;
+import dev.zkscope.viz.graph.NodeProperties;
 import dev.zkscope.viz.trace.TraceHeatmap;
 import java.io.File;
 import java.nio.file.Path;
@@ -13,7 +15,6 @@ import java.util.List;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
-import javafx.scene.control.Button;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
@@ -48,7 +49,9 @@ public final class MainWindow {
     private final LayerSelection selection = new LayerSelection();
     private final DrillDownView drillDown = new DrillDownView(selection);
     private final BorderPane root = new BorderPane();
+    private final GraphExplorer graphExplorer;
     private final GraphView graphView;
+    private final NodeProperties properties = new NodeProperties();
     private final LayerTableView layerTable;
     private final LookupTablesView lookupTables;
     private final Tab lookupTab;
@@ -81,7 +84,9 @@ public final class MainWindow {
         this.samples = samples;
         this.settings = settings;
         this.notifier = notifier;
-        graphView = new GraphView(selection);
+        graphExplorer = new GraphExplorer(selection);
+        graphView = graphExplorer.view();
+        selection.selectedProperty().addListener((o, a, b) -> showProperties());
         layerTable = new LayerTableView(selection);
         lookupTables = new LookupTablesView(selection);
         lookupTab = new Tab("Lookup tables", lookupTables);
@@ -143,6 +148,34 @@ public final class MainWindow {
         return graphView;
     }
 
+    public GraphExplorer graphExplorer() {
+        return graphExplorer;
+    }
+
+    public NodeProperties properties() {
+        return properties;
+    }
+
+    /** The properties panel follows the selected layer, with its ledger row once the model is compiled. */
+    private void showProperties() {
+        ModelSession s = vm.session();
+        String sel = selection.selected();
+        if (s == null || sel == null) {
+            properties.show(null, null, null);
+            return;
+        }
+        Analysis a = vm.analysis();
+        List<dev.zkscope.viz.LayerRow> rows = a != null && a.session() == s ? a.rows() : s.rows();
+        dev.zkscope.viz.LayerRow row = null;
+        for (dev.zkscope.viz.LayerRow r : rows) {
+            if (r.name().equals(sel)) {
+                row = r;
+                break;
+            }
+        }
+        properties.show(s.graph(), sel, row);
+    }
+
     public LayerTableView layerTable() {
         return layerTable;
     }
@@ -177,6 +210,7 @@ public final class MainWindow {
 
     private void show(ModelSession s) {
         selection.clear();
+        showProperties();
         if (s == null) {
             return;
         }
@@ -184,7 +218,7 @@ public final class MainWindow {
                 + dev.zkscope.viz.Format.count(s.graph().totalParams()) + " parameters, opset " + s.graph().opset()
                 + (s.graph().unsupported().isEmpty() ? "" : ", " + s.graph().unsupported().size() + " unsupported"));
         graphView.setShares(java.util.Map.of());
-        graphView.setGraph(s.layout());
+        graphExplorer.setModel(s.graph(), s.layout());
         layerTable.setRows(s.rows());
     }
 
@@ -193,6 +227,7 @@ public final class MainWindow {
             layerTable.setRows(a.rows());
             graphView.setShares(a.shares());
         }
+        showProperties();
         List<LookupTablesView.Entry> tables = a == null ? List.of() : a.lookupTables();
         lookupTables.setTables(tables);
         boolean compiled = a != null && a.compiled() != null;
@@ -423,17 +458,13 @@ public final class MainWindow {
     private Parent center() {
         Label graphTitle = new Label("Model graph");
         graphTitle.getStyleClass().add("pane-title");
-        Button fit = new Button("Fit");
-        fit.setTooltip(new Tooltip("Fit the graph to the pane (or double-click the background). "
-                + "Scroll to zoom, drag to pan, click a layer to select it everywhere."));
-        fit.setOnAction(e -> graphView.fit());
-        fit.setFocusTraversable(false);
-        Region grow = new Region();
-        HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox head = new HBox(8, graphTitle, grow, fit);
+        HBox head = new HBox(8, graphTitle);
         head.setAlignment(Pos.CENTER_LEFT);
-        head.setPadding(new Insets(6, 8, 6, 8));
-        BorderPane left = new BorderPane(graphView, head, null, null, null);
+        head.setPadding(new Insets(6, 8, 4, 8));
+        BorderPane graphPane = new BorderPane(graphExplorer, head, null, null, null);
+        SplitPane left = new SplitPane(graphPane, properties);
+        left.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        left.setDividerPositions(0.68);
         left.getStyleClass().add("graph-pane");
         left.setMinWidth(260);
 
