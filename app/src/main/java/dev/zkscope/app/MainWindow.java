@@ -65,6 +65,7 @@ public final class MainWindow {
     private final CheckMenuItem darkTheme = new CheckMenuItem("_Dark theme");
     private final CheckMenuItem presentation = new CheckMenuItem("_Presentation mode (large text, high contrast)");
     private final Label title = new Label();
+    private final ProblemBanner problem;
 
     private final ProveViewModel pvm;
     private final ProveView proveView;
@@ -86,6 +87,10 @@ public final class MainWindow {
         this.notifier = notifier;
         graphExplorer = new GraphExplorer(selection);
         graphView = graphExplorer.view();
+        problem = new ProblemBanner(layer -> {
+            graphView.reveal(layer);
+            selection.select(layer);
+        });
         selection.selectedProperty().addListener((o, a, b) -> showProperties());
         layerTable = new LayerTableView(selection);
         lookupTables = new LookupTablesView(selection);
@@ -129,6 +134,8 @@ public final class MainWindow {
             settings.put(PRESENTATION_KEY, b ? "on" : "off");
             applyTheme();
         });
+        vm.setDimensionAsker((model, dims) -> DimensionsDialog.ask(
+                root.getScene() == null ? null : root.getScene().getWindow(), model, dims));
         vm.sessionProperty().addListener((o, a, s) -> show(s));
         vm.analysisProperty().addListener((o, a, an) -> showAnalysis(an));
         vm.recent().addListener((javafx.collections.ListChangeListener<Path>) c -> fillRecent());
@@ -150,6 +157,10 @@ public final class MainWindow {
 
     public GraphExplorer graphExplorer() {
         return graphExplorer;
+    }
+
+    ProblemBanner problemBanner() {
+        return problem;
     }
 
     public NodeProperties properties() {
@@ -248,6 +259,8 @@ public final class MainWindow {
         }
         heatmap.setTrace(compiled ? a.trace() : null);
         drillDown.setAnalysis(a);
+        problem.set(a == null || a.session() != vm.session() ? null : a.session().graph(),
+                a == null ? null : a.problem());
         String why = a == null ? "Waiting for the model to be quantized and compiled (see the status bar)."
                 : a.problem() != null ? "Not compiled: " + a.problem() : null;
         enableTab(blowupTab, compiled, why);
@@ -345,7 +358,11 @@ public final class MainWindow {
         MenuItem quit = new MenuItem("_Quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> root.getScene().getWindow().hide());
-        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), export,
+        MenuItem dims = new MenuItem("Input _dimensions...");
+        dims.setId("menuDims");
+        dims.setOnAction(e -> vm.editDimensions());
+        dims.disableProperty().bind(vm.sessionProperty().isNull());
+        Menu file = new Menu("_File", null, open, recentMenu, dims, new SeparatorMenuItem(), export,
                 new SeparatorMenuItem(), quit);
 
         MenuItem proveItem = new MenuItem("_Prove");
@@ -482,8 +499,9 @@ public final class MainWindow {
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         title.getStyleClass().add("model-title");
         title.setId("modelTitle");
-        BorderPane right = new BorderPane(tabs, title, null, null, null);
-        BorderPane.setMargin(title, new Insets(6, 10, 4, 10));
+        javafx.scene.layout.VBox top = new javafx.scene.layout.VBox(4, title, problem);
+        top.setPadding(new Insets(6, 10, 4, 10));
+        BorderPane right = new BorderPane(tabs, top, null, null, null);
 
         SplitPane split = new SplitPane(left, right);
         split.setDividerPositions(0.22);
@@ -495,11 +513,21 @@ public final class MainWindow {
         status.setId("status");
         status.textProperty().bind(vm.statusProperty());
         ProgressBar busy = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
+        busy.setId("loadProgress");
         busy.setPrefWidth(120);
-        busy.visibleProperty().bind(vm.loadingProperty());
+        javafx.beans.binding.BooleanBinding working = vm.loadingProperty().or(vm.analyzingProperty());
+        busy.visibleProperty().bind(working);
+        busy.progressProperty().bind(javafx.beans.binding.Bindings.when(vm.loadingProperty())
+                .then(-1.0).otherwise(vm.progressProperty()));
+        javafx.scene.control.Button cancel = new javafx.scene.control.Button("Cancel");
+        cancel.setId("cancelLoad");
+        cancel.setTooltip(new Tooltip("Stop opening or compiling this model; the model shown stays"));
+        cancel.visibleProperty().bind(working);
+        cancel.managedProperty().bind(working);
+        cancel.setOnAction(e -> vm.cancelLoading());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox bar = new HBox(10, status, grow, busy);
+        HBox bar = new HBox(10, status, grow, busy, cancel);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 10, 4, 10));
         bar.getStyleClass().add("status-bar");
