@@ -86,13 +86,13 @@ public final class MainViewModel {
      */
     public void cancelLoading() {
         boolean any = false;
-        if (loadTask != null && loadTask.isRunning()) {
+        if (loadTask != null && !loadTask.isDone()) {
             generation++;
             loadTask.cancel(true);
             loading.set(false);
             any = true;
         }
-        if (analysisTask != null && analysisTask.isRunning()) {
+        if (analysisTask != null && !analysisTask.isDone()) {
             analysisGeneration++;
             analysisTask.cancel(true);
             analyzing.set(false);
