@@ -48,6 +48,12 @@ public final class Analyzer {
      * set or input file beside it, else seeded synthetic inputs, as the command line).
      */
     public Analysis analyze(ModelSession session, ModelSettings settings, InputFiles.Samples calibration) {
+        return analyze(session, settings, calibration, PhaseListener.NONE);
+    }
+
+    /** As {@link #analyze(ModelSession, ModelSettings, InputFiles.Samples)}, reporting phases and progress. */
+    public Analysis analyze(ModelSession session, ModelSettings settings, InputFiles.Samples calibration,
+                            PhaseListener listener) {
         Key key = new Key(settings, calibration);
         synchronized (kept) {
             if (keptSession == session) {
@@ -58,7 +64,7 @@ public final class Analyzer {
                 }
             }
         }
-        Analysis a = compute(session, settings, calibration);
+        Analysis a = compute(session, settings, calibration, listener);
         synchronized (kept) {
             if (keptSession != session) {
                 kept.clear();
@@ -74,7 +80,8 @@ public final class Analyzer {
         return a;
     }
 
-    private Analysis compute(ModelSession session, ModelSettings settings, InputFiles.Samples chosen) {
+    private Analysis compute(ModelSession session, ModelSettings settings, InputFiles.Samples chosen,
+                             PhaseListener listener) {
         Graph g = session.graph();
         if (!g.unsupported().isEmpty()) {
             return new Analysis(session, settings, null, null, "", null, null, "The model has " + g.unsupported().size()
@@ -86,14 +93,14 @@ public final class Analyzer {
         Pipeline.Settings ps = settings.pipelineSettings();
         Calibrator.Calibration c;
         try {
-            c = Pipeline.calibrate(g, samples.inputs(), ps, PhaseListener.NONE);
+            c = Pipeline.calibrate(g, samples.inputs(), ps, listener);
         } catch (UnsupportedModelException | IllegalArgumentException e) {
             return new Analysis(session, settings, null, null, calibratedOn, null, null, "Cannot quantize this model: "
                     + e.getMessage());
         }
         try {
             Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(session.file()), g, c, samples.inputs(),
-                    ps, PhaseListener.NONE);
+                    ps, listener);
             return new Analysis(session, settings, c.graph(), c.fidelity(), calibratedOn, p,
                     TraceMap.of(p.compiled()), null);
         } catch (CompileException | UnsupportedModelException | IllegalArgumentException e) {

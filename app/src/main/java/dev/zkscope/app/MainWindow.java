@@ -5,7 +5,9 @@ import dev.zkscope.viz.BlowupView;
 import dev.zkscope.viz.LayerSelection;
 import dev.zkscope.viz.LayerTableView;
 import dev.zkscope.viz.LookupTablesView;
+import dev.zkscope.viz.graph.GraphExplorer;
 import dev.zkscope.viz.graph.GraphView;
+import dev.zkscope.viz.graph.NodeProperties;
 import dev.zkscope.viz.trace.TraceHeatmap;
 import java.io.File;
 import java.nio.file.Path;
@@ -13,7 +15,6 @@ import java.util.List;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
-import javafx.scene.control.Button;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
@@ -48,7 +49,9 @@ public final class MainWindow {
     private final LayerSelection selection = new LayerSelection();
     private final DrillDownView drillDown = new DrillDownView(selection);
     private final BorderPane root = new BorderPane();
+    private final GraphExplorer graphExplorer;
     private final GraphView graphView;
+    private final NodeProperties properties = new NodeProperties();
     private final LayerTableView layerTable;
     private final LookupTablesView lookupTables;
     private final Tab lookupTab;
@@ -62,6 +65,7 @@ public final class MainWindow {
     private final CheckMenuItem darkTheme = new CheckMenuItem("_Dark theme");
     private final CheckMenuItem presentation = new CheckMenuItem("_Presentation mode (large text, high contrast)");
     private final Label title = new Label();
+    private final ProblemBanner problem;
 
     private final ProveViewModel pvm;
     private final ProveView proveView;
@@ -81,7 +85,13 @@ public final class MainWindow {
         this.samples = samples;
         this.settings = settings;
         this.notifier = notifier;
-        graphView = new GraphView(selection);
+        graphExplorer = new GraphExplorer(selection);
+        graphView = graphExplorer.view();
+        problem = new ProblemBanner(layer -> {
+            graphView.reveal(layer);
+            selection.select(layer);
+        });
+        selection.selectedProperty().addListener((o, a, b) -> showProperties());
         layerTable = new LayerTableView(selection);
         lookupTables = new LookupTablesView(selection);
         lookupTab = new Tab("Lookup tables", lookupTables);
@@ -124,6 +134,8 @@ public final class MainWindow {
             settings.put(PRESENTATION_KEY, b ? "on" : "off");
             applyTheme();
         });
+        vm.setDimensionAsker((model, dims) -> DimensionsDialog.ask(
+                root.getScene() == null ? null : root.getScene().getWindow(), model, dims));
         vm.sessionProperty().addListener((o, a, s) -> show(s));
         vm.analysisProperty().addListener((o, a, an) -> showAnalysis(an));
         vm.recent().addListener((javafx.collections.ListChangeListener<Path>) c -> fillRecent());
@@ -141,6 +153,38 @@ public final class MainWindow {
 
     public GraphView graphView() {
         return graphView;
+    }
+
+    public GraphExplorer graphExplorer() {
+        return graphExplorer;
+    }
+
+    ProblemBanner problemBanner() {
+        return problem;
+    }
+
+    public NodeProperties properties() {
+        return properties;
+    }
+
+    /** The properties panel follows the selected layer, with its ledger row once the model is compiled. */
+    private void showProperties() {
+        ModelSession s = vm.session();
+        String sel = selection.selected();
+        if (s == null || sel == null) {
+            properties.show(null, null, null);
+            return;
+        }
+        Analysis a = vm.analysis();
+        List<dev.zkscope.viz.LayerRow> rows = a != null && a.session() == s ? a.rows() : s.rows();
+        dev.zkscope.viz.LayerRow row = null;
+        for (dev.zkscope.viz.LayerRow r : rows) {
+            if (r.name().equals(sel)) {
+                row = r;
+                break;
+            }
+        }
+        properties.show(s.graph(), sel, row);
     }
 
     public LayerTableView layerTable() {
@@ -177,6 +221,7 @@ public final class MainWindow {
 
     private void show(ModelSession s) {
         selection.clear();
+        showProperties();
         if (s == null) {
             return;
         }
@@ -184,7 +229,7 @@ public final class MainWindow {
                 + dev.zkscope.viz.Format.count(s.graph().totalParams()) + " parameters, opset " + s.graph().opset()
                 + (s.graph().unsupported().isEmpty() ? "" : ", " + s.graph().unsupported().size() + " unsupported"));
         graphView.setShares(java.util.Map.of());
-        graphView.setGraph(s.layout());
+        graphExplorer.setModel(s.graph(), s.layout());
         layerTable.setRows(s.rows());
     }
 
@@ -193,6 +238,7 @@ public final class MainWindow {
             layerTable.setRows(a.rows());
             graphView.setShares(a.shares());
         }
+        showProperties();
         List<LookupTablesView.Entry> tables = a == null ? List.of() : a.lookupTables();
         lookupTables.setTables(tables);
         boolean compiled = a != null && a.compiled() != null;
@@ -213,6 +259,8 @@ public final class MainWindow {
         }
         heatmap.setTrace(compiled ? a.trace() : null);
         drillDown.setAnalysis(a);
+        problem.set(a == null || a.session() != vm.session() ? null : a.session().graph(),
+                a == null ? null : a.problem());
         String why = a == null ? "Waiting for the model to be quantized and compiled (see the status bar)."
                 : a.problem() != null ? "Not compiled: " + a.problem() : null;
         enableTab(blowupTab, compiled, why);
@@ -310,7 +358,11 @@ public final class MainWindow {
         MenuItem quit = new MenuItem("_Quit");
         quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
         quit.setOnAction(e -> root.getScene().getWindow().hide());
-        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), export,
+        MenuItem dims = new MenuItem("Input _dimensions...");
+        dims.setId("menuDims");
+        dims.setOnAction(e -> vm.editDimensions());
+        dims.disableProperty().bind(vm.sessionProperty().isNull());
+        Menu file = new Menu("_File", null, open, recentMenu, dims, new SeparatorMenuItem(), export,
                 new SeparatorMenuItem(), quit);
 
         MenuItem proveItem = new MenuItem("_Prove");
@@ -423,17 +475,13 @@ public final class MainWindow {
     private Parent center() {
         Label graphTitle = new Label("Model graph");
         graphTitle.getStyleClass().add("pane-title");
-        Button fit = new Button("Fit");
-        fit.setTooltip(new Tooltip("Fit the graph to the pane (or double-click the background). "
-                + "Scroll to zoom, drag to pan, click a layer to select it everywhere."));
-        fit.setOnAction(e -> graphView.fit());
-        fit.setFocusTraversable(false);
-        Region grow = new Region();
-        HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox head = new HBox(8, graphTitle, grow, fit);
+        HBox head = new HBox(8, graphTitle);
         head.setAlignment(Pos.CENTER_LEFT);
-        head.setPadding(new Insets(6, 8, 6, 8));
-        BorderPane left = new BorderPane(graphView, head, null, null, null);
+        head.setPadding(new Insets(6, 8, 4, 8));
+        BorderPane graphPane = new BorderPane(graphExplorer, head, null, null, null);
+        SplitPane left = new SplitPane(graphPane, properties);
+        left.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        left.setDividerPositions(0.68);
         left.getStyleClass().add("graph-pane");
         left.setMinWidth(260);
 
@@ -451,8 +499,9 @@ public final class MainWindow {
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         title.getStyleClass().add("model-title");
         title.setId("modelTitle");
-        BorderPane right = new BorderPane(tabs, title, null, null, null);
-        BorderPane.setMargin(title, new Insets(6, 10, 4, 10));
+        javafx.scene.layout.VBox top = new javafx.scene.layout.VBox(4, title, problem);
+        top.setPadding(new Insets(6, 10, 4, 10));
+        BorderPane right = new BorderPane(tabs, top, null, null, null);
 
         SplitPane split = new SplitPane(left, right);
         split.setDividerPositions(0.22);
@@ -464,11 +513,21 @@ public final class MainWindow {
         status.setId("status");
         status.textProperty().bind(vm.statusProperty());
         ProgressBar busy = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
+        busy.setId("loadProgress");
         busy.setPrefWidth(120);
-        busy.visibleProperty().bind(vm.loadingProperty());
+        javafx.beans.binding.BooleanBinding working = vm.loadingProperty().or(vm.analyzingProperty());
+        busy.visibleProperty().bind(working);
+        busy.progressProperty().bind(javafx.beans.binding.Bindings.when(vm.loadingProperty())
+                .then(-1.0).otherwise(vm.progressProperty()));
+        javafx.scene.control.Button cancel = new javafx.scene.control.Button("Cancel");
+        cancel.setId("cancelLoad");
+        cancel.setTooltip(new Tooltip("Stop opening or compiling this model; the model shown stays"));
+        cancel.visibleProperty().bind(working);
+        cancel.managedProperty().bind(working);
+        cancel.setOnAction(e -> vm.cancelLoading());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox bar = new HBox(10, status, grow, busy);
+        HBox bar = new HBox(10, status, grow, busy, cancel);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 10, 4, 10));
         bar.getStyleClass().add("status-bar");

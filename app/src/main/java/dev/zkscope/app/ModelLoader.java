@@ -19,7 +19,12 @@ public final class ModelLoader {
     }
 
     public ModelSession load(Path file, int batch) throws ModelLoadException {
-        Graph graph = new OnnxImporter().load(file, new ImportOptions(batch));
+        return load(file, new ImportOptions(batch));
+    }
+
+    /** With the symbolic dimensions the user set ({@link ImportOptions#dims()}). */
+    public ModelSession load(Path file, ImportOptions options) throws ModelLoadException {
+        Graph graph = new OnnxImporter().load(file, options);
         LaidOutGraph layout = GraphLayout.layout(graph, textWidth);
         return new ModelSession(file.toAbsolutePath().normalize(), graph, LayerRows.fromGraph(graph), layout);
     }

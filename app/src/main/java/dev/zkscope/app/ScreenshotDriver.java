@@ -109,11 +109,40 @@ final class ScreenshotDriver {
             }, () -> idle() && vm.session().file().equals(withTables.file())
                     && window.showTab("tabLookups")));
         }
+        // The graph of a 200+-node model (52 residual blocks, committed for the graph view's tests), searched.
+        Path large = Path.of(System.getProperty("zkscope.screenshots.large",
+                "circuit-viz/src/test/resources/dev/zkscope/viz/graph/blocks52.onnx")).toAbsolutePath().normalize();
+        if (Files.isRegularFile(large)) {
+            boolean[] searched = new boolean[1];
+            steps.add(new Step("graph-200-search", () -> {
+                window.showTab("tabLayers");
+                vm.open(large);
+            }, () -> {
+                if (!idle() || !vm.session().file().equals(large)) {
+                    return false;
+                }
+                if (!searched[0]) {
+                    searched[0] = true;
+                    window.graphExplorer().searchField().setText("blocks.7/");
+                    window.graphExplorer().step(1);
+                    window.graphExplorer().step(1);
+                }
+                return true;
+            }));
+        }
         steps.add(new Step("dark-theme", () -> {
             window.setDarkTheme(true);
             window.showTab("tabLayers");
         }, () -> true));
         steps.add(new Step("dark-charts", () -> window.showTab("tabRuns"), () -> true));
+        // The same window at 1280x800 (a laptop screen): the layer table and the graph with its tools.
+        steps.add(new Step("small-1280x800-layers", () -> {
+            window.setDarkTheme(false);
+            stage.setWidth(1280);
+            stage.setHeight(800);
+            window.showTab("tabLayers");
+        }, () -> stage.getWidth() <= 1280 && stage.getHeight() <= 800));
+        steps.add(new Step("small-1280x800-settings", () -> window.showTab("tabSettings"), () -> true));
         run(0);
     }
 

@@ -74,6 +74,9 @@ final class SettingsView extends ScrollPane {
         zk.setId("zkBox");
         inputVis.getItems().addAll(Visibility.PRIVATE, Visibility.PUBLIC, Visibility.HASHED);
         weightsVis.getItems().addAll(Visibility.FIXED, Visibility.HASHED);
+        // Words, not enum constants: "private", "fixed in the key", "hashed".
+        inputVis.setConverter(visibilityWords());
+        weightsVis.setConverter(visibilityWords());
 
         GridPane form = new GridPane();
         form.setHgap(12);
@@ -90,11 +93,11 @@ final class SettingsView extends ScrollPane {
         row(form, r++, "Proof preset", preset, Terms.SECURITY_BITS + " " + Terms.FRI);
         row(form, r++, "Zero knowledge", zk, "Blinding rows and salted Merkle leaves hide the private values; "
                 + "turn off to see what zero knowledge costs.");
-        row(form, r++, "Input visibility", inputVis, "PRIVATE: the input stays with the prover (advice cells); "
-                + "PUBLIC: it is part of the public values the verifier sees; HASHED: private, and a salted Poseidon2 "
+        row(form, r++, "Input visibility", inputVis, "Private: the input stays with the prover (advice cells); "
+                + "public: it is part of the public values the verifier sees; hashed: private, and a salted Poseidon2 "
                 + "hash of it, computed in the circuit, is public. The output is public.");
-        row(form, r++, "Weights visibility", weightsVis, "FIXED: weights are baked into the circuit and its "
-                + "verifying key; HASHED: they are witness values, hidden from the verifier, and the circuit publishes "
+        row(form, r++, "Weights visibility", weightsVis, "Fixed: weights are baked into the circuit and its "
+                + "verifying key; hashed: they are witness values, hidden from the verifier, and the circuit publishes "
                 + "a salted Poseidon2 hash of them (the same in every proof of this session), which pins them. The "
                 + "layer table shows the hash's rows as the layer \"hash weights\".");
         row(form, r++, "Batch size", batch, "Value bound to a symbolic batch dimension; changing it re-imports "
@@ -140,6 +143,30 @@ final class SettingsView extends ScrollPane {
         });
         pull(vm.settings());
         showResult(vm.analysis());
+    }
+
+    static javafx.util.StringConverter<Visibility> visibilityWords() {
+        return new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Visibility v) {
+                if (v == null) {
+                    return "";
+                }
+                switch (v) {
+                    case FIXED:
+                        return "fixed (in the verifying key)";
+                    case HASHED:
+                        return "hashed (Poseidon2, public hash)";
+                    default:
+                        return dev.zkscope.viz.Format.word(v);
+                }
+            }
+
+            @Override
+            public Visibility fromString(String s) {
+                return null; // not editable
+            }
+        };
     }
 
     private javafx.util.StringConverter<String> presetConverter() {

@@ -80,6 +80,39 @@ public final class Format {
         return String.format(Locale.ROOT, "%.0f ms", ms);
     }
 
+    /**
+     * A real number as a person writes it: integers without a fraction ("3"), others to four significant digits
+     * ("0.1235", "1.5"), very small or large ones in short scientific form ("1e-5" for the float 1e-5 that Java
+     * prints as 9.999999747378752E-6, "2.5e+7"); never Java's raw double text.
+     */
+    public static String number(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return Double.isNaN(v) ? "NaN" : v > 0 ? "\u221e" : "-\u221e";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%d", (long) v);
+        }
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e7) {
+            String s = new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros()
+                    .toPlainString();
+            return s;
+        }
+        String e = String.format(Locale.ROOT, "%.3e", v);
+        int at = e.indexOf('e');
+        String mant = e.substring(0, at);
+        if (mant.contains(".")) {
+            mant = mant.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        int exp = Integer.parseInt(e.substring(at + 1));
+        return mant + "e" + (exp > 0 ? "+" : "") + exp;
+    }
+
+    /** An enum constant as a word: PRIVATE gives "private", LOG_DERIVATIVE gives "log derivative". */
+    public static String word(Enum<?> e) {
+        return e == null ? "" : e.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
     /** "relu: 320, range8: 40" in key order; "" for an empty map. */
     public static String perKey(Map<String, Long> m) {
         List<String> out = new ArrayList<>();

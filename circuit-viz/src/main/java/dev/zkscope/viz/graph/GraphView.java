@@ -1,12 +1,20 @@
 package dev.zkscope.viz.graph;
 
+import dev.zkscope.ir.Graph;
 import dev.zkscope.viz.Format;
 import dev.zkscope.viz.LayerSelection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import javafx.geometry.Bounds;
+import java.util.Set;
+import javafx.geometry.Point2D;
 import javafx.scene.Group;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
@@ -23,23 +31,40 @@ import javafx.util.Duration;
 
 /**
  * Draws a {@link LaidOutGraph}: boxes coloured by their layer's share of the circuit cost (once known), edges with
- * shape labels. Scroll to zoom around the pointer, drag to pan, double-click the background to fit. Clicking a layer
- * box selects it in the shared {@link LayerSelection}; the selected box is outlined.
+ * shape labels. Scroll to zoom around the pointer, drag to pan, double-click the background to fit; a minimap in the
+ * corner shows the whole graph and the part in view (click or drag it to move there). Clicking a layer box selects
+ * it in the shared {@link LayerSelection}; clicking a module's box (a collapsed group, see {@link ModuleTree})
+ * expands it, and a layer's context menu collapses its module again. Search hits are outlined in orange.
+ *
+ * <p>Zoomed far out, edge labels and second lines are hidden (level of detail), so a 200-node graph stays readable
+ * and cheap to draw.
  */
 public final class GraphView extends Pane {
     private static final Font TITLE = Font.font("System", FontWeight.BOLD, 12);
     private static final Font DETAIL = Font.font("System", 11);
     private static final Font EDGE = Font.font("System", 10);
+    /** Below this zoom, edge labels and box second lines are hidden. */
+    static final double DETAIL_SCALE = 0.45;
+    private static final Color HIT = Color.web("#f28c28");
+    private static final Color SELECTED = Color.web("#1f6feb");
+    private static final Color PLAIN = Color.web("#6b7380");
 
     private final LayerSelection selection;
     private final Group content = new Group();
+    private final Group details = new Group();
     private final Map<String, Rectangle> rects = new HashMap<>();
     private final Label empty = new Label("No model open");
+    private final Canvas minimap = new Canvas(150, 150);
     private LaidOutGraph graph;
+    private Graph model;
+    private ModuleTree tree;
+    private Set<String> expanded = new HashSet<>();
     private Map<String, Double> shares = Map.of();
+    private Set<String> hits = Set.of();
     private double dragX;
     private double dragY;
     private boolean dragged;
+    private boolean fitted;
 
     public GraphView(LayerSelection selection) {
         this.selection = selection;
@@ -49,7 +74,9 @@ public final class GraphView extends Pane {
         clip.widthProperty().bind(widthProperty());
         clip.heightProperty().bind(heightProperty());
         setClip(clip);
-        getChildren().addAll(content, empty);
+        minimap.setId("graphMinimap");
+        minimap.getStyleClass().add("graph-minimap");
+        getChildren().addAll(content, empty, minimap);
         empty.relocate(16, 16);
         setOnScroll(this::zoom);
         setOnMousePressed(e -> {
@@ -58,6 +85,9 @@ public final class GraphView extends Pane {
             dragged = false;
         });
         setOnMouseDragged(e -> {
+            if (e.getTarget() == minimap) {
+                return;
+            }
             content.setTranslateX(content.getTranslateX() + e.getX() - dragX);
             content.setTranslateY(content.getTranslateY() + e.getY() - dragY);
             dragX = e.getX();
@@ -69,12 +99,25 @@ public final class GraphView extends Pane {
                 fit();
             }
         });
+        minimap.setOnMousePressed(this::minimapMove);
+        minimap.setOnMouseDragged(this::minimapMove);
         selection.selectedProperty().addListener((o, a, b) -> highlight());
         widthProperty().addListener((o, a, b) -> fitIfNew());
         heightProperty().addListener((o, a, b) -> fitIfNew());
+        content.translateXProperty().addListener((o, a, b) -> drawMinimap());
+        content.translateYProperty().addListener((o, a, b) -> drawMinimap());
+        content.scaleXProperty().addListener((o, a, b) -> {
+            details.setVisible(b.doubleValue() >= DETAIL_SCALE);
+            drawMinimap();
+        });
     }
 
-    private boolean fitted;
+    @Override
+    protected void layoutChildren() {
+        super.layoutChildren();
+        minimap.relocate(getWidth() - minimap.getWidth() - 8, getHeight() - minimap.getHeight() - 8);
+        drawMinimap();
+    }
 
     /** Text widths in the fonts this view draws with, for {@link GraphLayout}. */
     public static double measure(String s) {
@@ -83,7 +126,26 @@ public final class GraphView extends Pane {
         return t.getLayoutBounds().getWidth();
     }
 
+    /** Shows a laid-out graph without its model: modules cannot be expanded or collapsed. */
     public void setGraph(LaidOutGraph g) {
+        this.model = null;
+        this.tree = null;
+        show(g);
+    }
+
+    /**
+     * Shows a model in a layout made with {@link ModuleTree#defaultExpanded} groups expanded (null: lay it out here);
+     * modules can then be expanded and collapsed, and {@link #reveal} opens the modules around a layer.
+     */
+    public void setModel(Graph g, LaidOutGraph layout) {
+        this.model = g;
+        this.tree = g == null ? null : new ModuleTree(g);
+        this.expanded = g == null ? new HashSet<>() : tree.defaultExpanded(g);
+        this.hits = Set.of();
+        show(g == null ? null : layout != null ? layout : GraphLayout.layout(g, tree, expanded, GraphView::measure));
+    }
+
+    private void show(LaidOutGraph g) {
         this.graph = g;
         fitted = false;
         redraw();
@@ -96,13 +158,34 @@ public final class GraphView extends Pane {
         redraw();
     }
 
+    /** Outlines the boxes of these layers (or the modules holding them): the hits of a search. */
+    public void setHits(Set<String> layers) {
+        this.hits = Set.copyOf(layers);
+        highlight();
+    }
+
     public LaidOutGraph graph() {
         return graph;
     }
 
-    /** The drawn box of a layer (for tests and screenshots), or null. */
+    /** The module tree of the model shown, or null when only a layout is shown. */
+    public ModuleTree modules() {
+        return tree;
+    }
+
+    /** The drawn box of a layer or module (for tests and screenshots), or null. */
     public Rectangle boxOf(String id) {
         return rects.get(id);
+    }
+
+    /** Whether the edge labels and second lines are drawn at the current zoom. */
+    public boolean detailsShown() {
+        return details.isVisible();
+    }
+
+    /** The zoom factor (1: the layout's own size). */
+    public double zoomFactor() {
+        return content.getScaleX();
     }
 
     public void fit() {
@@ -110,9 +193,9 @@ public final class GraphView extends Pane {
             return;
         }
         double s = Math.min(getWidth() / graph.width(), getHeight() / graph.height());
-        s = Math.min(1.4, Math.max(0.2, s * 0.96));
-        content.setScaleX(s);
-        content.setScaleY(s);
+        // A tall graph (a 200-node chain) is fitted to the width, never to a thumbnail: scroll or use the minimap.
+        s = Math.min(1.4, Math.max(Math.min(0.5, getWidth() / graph.width()), s * 0.96));
+        setScale(s);
         // Scale is about the group's centre: translate so that the drawing's centre lands on the pane's centre,
         // or its top on the pane's top when it is taller than the pane.
         double cx = graph.width() / 2;
@@ -129,29 +212,134 @@ public final class GraphView extends Pane {
         }
     }
 
+    /** Zooms by {@code factor} about the pane's centre. */
+    public void zoomBy(double factor) {
+        zoomAt(factor, getWidth() / 2, getHeight() / 2);
+    }
+
     private void zoom(ScrollEvent e) {
-        double factor = e.getDeltaY() > 0 ? 1.15 : 1 / 1.15;
-        double s = Math.max(0.1, Math.min(6, content.getScaleX() * factor));
-        double real = s / content.getScaleX();
-        Bounds b = content.getBoundsInParent();
-        double px = e.getX() - (b.getMinX() + b.getWidth() / 2);
-        double py = e.getY() - (b.getMinY() + b.getHeight() / 2);
+        zoomAt(e.getDeltaY() > 0 ? 1.15 : 1 / 1.15, e.getX(), e.getY());
+        e.consume();
+    }
+
+    private void zoomAt(double factor, double x, double y) {
+        if (graph == null) {
+            return;
+        }
+        Point2D at = content.parentToLocal(x, y);
+        setScale(Math.max(0.05, Math.min(6, content.getScaleX() * factor)));
+        Point2D now = content.localToParent(at);
+        content.setTranslateX(content.getTranslateX() + x - now.getX());
+        content.setTranslateY(content.getTranslateY() + y - now.getY());
+    }
+
+    private void setScale(double s) {
         content.setScaleX(s);
         content.setScaleY(s);
-        content.setTranslateX(content.getTranslateX() - (real - 1) * px);
-        content.setTranslateY(content.getTranslateY() - (real - 1) * py);
-        e.consume();
+    }
+
+    /** Pans so that this point of the layout is at the pane's centre. */
+    public void centerOn(double gx, double gy) {
+        Point2D p = content.localToParent(gx, gy);
+        content.setTranslateX(content.getTranslateX() + getWidth() / 2 - p.getX());
+        content.setTranslateY(content.getTranslateY() + getHeight() / 2 - p.getY());
+    }
+
+    /** Whether this point of the layout is inside the pane at the current pan and zoom. */
+    public boolean inView(double gx, double gy) {
+        Point2D p = content.localToParent(gx, gy);
+        return p.getX() >= 0 && p.getY() >= 0 && p.getX() <= getWidth() && p.getY() <= getHeight();
+    }
+
+    /**
+     * Expands every module holding this layer (laying the graph out again if one was collapsed), then pans to its
+     * box, zoomed in enough to read it. Returns whether the layer is drawn.
+     */
+    public boolean reveal(String layer) {
+        if (graph == null) {
+            return false;
+        }
+        if (tree != null && !tree.groupsOf(layer).isEmpty() && !expanded.containsAll(tree.groupsOf(layer))) {
+            expanded.addAll(tree.groupsOf(layer));
+            relayout();
+        }
+        LaidOutGraph.Box b = graph.node(layer);
+        if (b == null) {
+            return false;
+        }
+        if (content.getScaleX() < 0.8) {
+            setScale(0.8);
+        }
+        centerOn(b.centerX(), b.centerY());
+        return true;
+    }
+
+    /** Expands a module: its box is replaced by its sub-modules and layers. */
+    public void expand(String group) {
+        if (tree != null && tree.groups().containsKey(group) && expanded.add(group)) {
+            relayout();
+            List<String> members = tree.groups().get(group);
+            LaidOutGraph.Box first = graph.boxHolding(members.get(0));
+            if (first != null) {
+                centerOn(first.centerX(), first.centerY());
+            }
+        }
+    }
+
+    /** Collapses a module (and every module inside it) back into one box. */
+    public void collapse(String group) {
+        if (tree != null && expanded.removeIf(g -> g.equals(group) || g.startsWith(group + "/"))) {
+            relayout();
+            LaidOutGraph.Box b = graph.node(group);
+            if (b != null) {
+                centerOn(b.centerX(), b.centerY());
+            }
+        }
+    }
+
+    /** Expands every module: one box per layer. */
+    public void expandAll() {
+        if (tree != null) {
+            expanded = tree.all();
+            relayout();
+            fit();
+        }
+    }
+
+    /** Back to the modules expanded when the model opened. */
+    public void collapseAll() {
+        if (tree != null) {
+            expanded = tree.defaultExpanded(model);
+            relayout();
+            fit();
+        }
+    }
+
+    /** The expanded modules. */
+    public Set<String> expanded() {
+        return Set.copyOf(expanded);
+    }
+
+    private void relayout() {
+        double s = content.getScaleX();
+        graph = GraphLayout.layout(model, tree, expanded, GraphView::measure);
+        redraw();
+        setScale(s);
     }
 
     private void redraw() {
         content.getChildren().clear();
+        details.getChildren().clear();
         rects.clear();
         empty.setVisible(graph == null);
+        minimap.setVisible(graph != null);
         if (graph == null) {
+            drawMinimap();
             return;
         }
+        Map<String, Double> boxShares = boxShares();
         double max = 0;
-        for (double v : shares.values()) {
+        for (double v : boxShares.values()) {
             max = Math.max(max, v);
         }
         Rectangle frame = new Rectangle(0, 0, graph.width(), graph.height());
@@ -168,28 +356,36 @@ public final class GraphView extends Pane {
             label.getStyleClass().add("graph-edge-label");
             label.setX(e.labelX() + 2);
             label.setY(e.labelY() + GraphLayout.LABEL_H - 3);
-            content.getChildren().addAll(line, arrow, label);
+            content.getChildren().addAll(line, arrow);
+            details.getChildren().add(label);
         }
+        Group titles = new Group();
         for (LaidOutGraph.Box b : graph.nodes()) {
             Rectangle r = new Rectangle(b.x(), b.y(), b.w(), b.h());
             r.setArcWidth(10);
             r.setArcHeight(10);
             r.getStyleClass().add("graph-box");
-            Double share = shares.get(b.id());
-            if (b.kind() != LaidOutGraph.Kind.LAYER) {
+            Double share = boxShares.get(b.id());
+            boolean group = b.kind() == LaidOutGraph.Kind.GROUP;
+            boolean costed = (b.kind() == LaidOutGraph.Kind.LAYER || group) && share != null && max > 0;
+            if (b.kind() == LaidOutGraph.Kind.INPUT || b.kind() == LaidOutGraph.Kind.OUTPUT) {
                 r.getStyleClass().add("graph-io");
                 r.setFill(Color.web("#e8eef7"));
-            } else if (share != null && max > 0) {
+            } else if (costed) {
                 r.setFill(heat(share / max));
             } else {
-                r.setFill(Color.web("#f3f3f3"));
+                r.setFill(group ? Color.web("#e4e7ec") : Color.web("#f3f3f3"));
             }
-            r.setStroke(Color.web("#6b7380"));
-            boolean darkBox = b.kind() == LaidOutGraph.Kind.LAYER && share != null && max > 0 && share / max > 0.55;
+            if (group) {
+                r.getStyleClass().add("graph-group");
+                r.getStrokeDashArray().setAll(6.0, 3.0);
+            }
+            r.setStroke(PLAIN);
+            boolean darkBox = costed && share / max > 0.55;
             Text title = new Text(b.title());
             title.setFont(TITLE);
             title.setFill(darkBox ? Color.WHITE : Color.web("#1d1f23"));
-            Text detail = new Text(b.detail());
+            Text detail = new Text(GraphLayout.elide(b.detail()));
             detail.setFont(DETAIL);
             detail.setFill(darkBox ? Color.web("#f4f4f4") : Color.web("#3b4048"));
             title.setX(b.centerX() - title.getLayoutBounds().getWidth() / 2);
@@ -198,32 +394,168 @@ public final class GraphView extends Pane {
             detail.setY(b.y() + 31);
             title.setMouseTransparent(true);
             detail.setMouseTransparent(true);
-            if (b.kind() == LaidOutGraph.Kind.LAYER) {
-                String tipText = b.title() + " '" + b.detail() + "'"
-                        + (share == null ? "" : "\n" + Format.percent(share) + " of circuit rows");
-                Tooltip t = new Tooltip(tipText);
-                t.setShowDelay(Duration.millis(250));
-                Tooltip.install(r, t);
+            if (b.kind() == LaidOutGraph.Kind.LAYER || group) {
+                String tipText = group
+                        ? "Module " + b.id() + "\n" + b.detail() + (share == null ? "" : "\n" + Format.percent(share)
+                                + " of circuit rows") + "\nClick to expand"
+                        : b.title() + " '" + b.detail() + "'"
+                                + (share == null ? "" : "\n" + Format.percent(share) + " of circuit rows");
+                installTip(r, tipText);
                 r.addEventHandler(MouseEvent.MOUSE_CLICKED, ev -> {
-                    if (!dragged) {
+                    if (dragged || ev.getButton() != MouseButton.PRIMARY) {
+                        return;
+                    }
+                    if (group) {
+                        expand(b.id());
+                    } else {
                         selection.select(b.id());
                     }
                 });
+                if (!group && tree != null && !tree.groupsOf(b.id()).isEmpty()) {
+                    List<String> mods = tree.groupsOf(b.id());
+                    String inner = mods.get(mods.size() - 1);
+                    r.setOnContextMenuRequested(ev -> {
+                        // Made on request: a menu per box made up front cost more than drawing the whole graph.
+                        MenuItem collapse = new MenuItem("Collapse module " + inner);
+                        collapse.setOnAction(x -> collapse(inner));
+                        MenuItem outer = new MenuItem("Collapse module " + mods.get(0));
+                        outer.setOnAction(x -> collapse(mods.get(0)));
+                        ContextMenu menu = mods.size() > 1 ? new ContextMenu(collapse, outer) : new ContextMenu(collapse);
+                        menu.show(r, ev.getScreenX(), ev.getScreenY());
+                    });
+                }
                 r.setCursor(javafx.scene.Cursor.HAND);
             }
             rects.put(b.id(), r);
-            content.getChildren().addAll(r, title, detail);
+            content.getChildren().add(r);
+            titles.getChildren().add(title);
+            details.getChildren().add(detail);
         }
+        content.getChildren().addAll(titles, details);
+        details.setVisible(content.getScaleX() >= DETAIL_SCALE);
         highlight();
+        drawMinimap();
+    }
+
+    /**
+     * A tooltip made when the pointer first enters the box: 200 tooltips made up front were most of a redraw.
+     */
+    private static void installTip(Rectangle r, String text) {
+        r.addEventHandler(MouseEvent.MOUSE_ENTERED, new javafx.event.EventHandler<>() {
+            private boolean done;
+
+            @Override
+            public void handle(MouseEvent e) {
+                if (!done) {
+                    done = true;
+                    Tooltip t = new Tooltip(text);
+                    t.setShowDelay(Duration.millis(250));
+                    Tooltip.install(r, t);
+                }
+            }
+        });
+    }
+
+    /** Shares of each drawn box: a layer's own, a module's the sum of its layers'. */
+    private Map<String, Double> boxShares() {
+        Map<String, Double> out = new HashMap<>(shares);
+        if (graph != null) {
+            for (Map.Entry<String, List<String>> e : graph.members().entrySet()) {
+                double sum = 0;
+                boolean any = false;
+                for (String m : e.getValue()) {
+                    Double v = shares.get(m);
+                    if (v != null) {
+                        sum += v;
+                        any = true;
+                    }
+                }
+                if (any) {
+                    out.put(e.getKey(), sum);
+                }
+            }
+        }
+        return out;
     }
 
     private void highlight() {
         String sel = selection.selected();
-        for (Map.Entry<String, Rectangle> e : rects.entrySet()) {
-            boolean on = e.getKey().equals(sel);
-            e.getValue().setStroke(on ? Color.web("#1f6feb") : Color.web("#6b7380"));
-            e.getValue().setStrokeWidth(on ? 3 : 1);
+        LaidOutGraph.Box selBox = sel == null || graph == null ? null : graph.boxHolding(sel);
+        Set<String> hitBoxes = new HashSet<>();
+        if (graph != null) {
+            for (String h : hits) {
+                LaidOutGraph.Box b = graph.boxHolding(h);
+                if (b != null) {
+                    hitBoxes.add(b.id());
+                }
+            }
         }
+        for (Map.Entry<String, Rectangle> e : rects.entrySet()) {
+            boolean on = selBox != null && e.getKey().equals(selBox.id());
+            boolean hit = hitBoxes.contains(e.getKey());
+            e.getValue().setStroke(on ? SELECTED : hit ? HIT : PLAIN);
+            e.getValue().setStrokeWidth(on ? 3 : hit ? 3 : 1);
+        }
+        drawMinimap();
+    }
+
+    /** Whether a drawn box is outlined as a search hit (for tests). */
+    public boolean isHit(String boxId) {
+        Rectangle r = rects.get(boxId);
+        return r != null && HIT.equals(r.getStroke());
+    }
+
+    /**
+     * The minimap's scales, x and y apart: a 200-layer chain is 50 times taller than wide, and drawn to one scale it
+     * would be a hairline. Stretched to the minimap's box (the whole graph always fills it), it stays a usable overview,
+     * as the overview strip of a browser's performance panel.
+     */
+    private double minimapSx() {
+        return Math.min((minimap.getWidth() - 8) / graph.width(), 4 * minimapSy());
+    }
+
+    private double minimapSy() {
+        return (minimap.getHeight() - 8) / graph.height();
+    }
+
+    /** Left edge of the graph in the minimap: centred when it is narrower than the minimap. */
+    private double minimapX0() {
+        return (minimap.getWidth() - graph.width() * minimapSx()) / 2;
+    }
+
+    private void drawMinimap() {
+        GraphicsContext gc = minimap.getGraphicsContext2D();
+        gc.clearRect(0, 0, minimap.getWidth(), minimap.getHeight());
+        if (graph == null) {
+            return;
+        }
+        gc.setFill(Color.rgb(250, 250, 252, 0.92));
+        gc.fillRect(0, 0, minimap.getWidth(), minimap.getHeight());
+        gc.setStroke(Color.web("#9aa3ad"));
+        gc.strokeRect(0.5, 0.5, minimap.getWidth() - 1, minimap.getHeight() - 1);
+        double sx = minimapSx();
+        double sy = minimapSy();
+        double x0 = minimapX0();
+        for (LaidOutGraph.Box b : graph.nodes()) {
+            Rectangle r = rects.get(b.id());
+            gc.setFill(r != null && r.getStroke() != PLAIN ? (Color) r.getStroke()
+                    : r != null && r.getFill() instanceof Color ? ((Color) r.getFill()).darker() : Color.GRAY);
+            gc.fillRect(x0 + b.x() * sx, 4 + b.y() * sy, Math.max(1.5, b.w() * sx), Math.max(1.5, b.h() * sy));
+        }
+        if (getWidth() > 0 && getHeight() > 0) {
+            Point2D a = content.parentToLocal(0, 0);
+            Point2D z = content.parentToLocal(getWidth(), getHeight());
+            gc.setStroke(SELECTED);
+            gc.setLineWidth(1.5);
+            gc.strokeRect(x0 + a.getX() * sx, 4 + a.getY() * sy, (z.getX() - a.getX()) * sx, (z.getY() - a.getY()) * sy);
+        }
+    }
+
+    private void minimapMove(MouseEvent e) {
+        if (graph != null) {
+            centerOn((e.getX() - minimapX0()) / minimapSx(), (e.getY() - 4) / minimapSy());
+        }
+        e.consume();
     }
 
     /** Light yellow (cheap) to deep red (the most expensive layer). */
