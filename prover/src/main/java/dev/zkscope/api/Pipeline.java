@@ -253,14 +253,21 @@ public final class Pipeline {
 
     /** Quantizes one float input to the circuit's input integers. */
     public static long[] quantizeInput(Prepared p, List<Tensor> input) {
+        return quantizeInput(p.quantized(), p.settings().compile().inputAbsMax(), input);
+    }
+
+    /**
+     * Quantizes one input to the circuit's input integers, as every path that proves does (whole-model proofs,
+     * segments, batches): token ids (integer inputs) as exact integers at scale 0, whose range the circuit's lookups
+     * bound; float inputs at the input scale, refused outside the circuit's input domain |x| <= {@code domain}.
+     */
+    public static long[] quantizeInput(QuantizedGraph q, double domain, List<Tensor> input) {
         if (input.size() != 1) {
             throw new BadInputException("the model takes 1 input tensor, got " + input.size());
         }
-        if (p.quantized().graph().inputs().get(0).isInteger()) {
-            // token ids: exact integers (scale 0); the circuit's lookups bound them by the table length
+        if (q.graph().inputs().get(0).isInteger()) {
             return QTensor.quantize(input.get(0), 0).data();
         }
-        double domain = p.settings().compile().inputAbsMax();
         double[] x = input.get(0).data();
         for (int i = 0; i < x.length; i++) {
             if (!(Math.abs(x[i]) <= domain)) {
@@ -269,7 +276,7 @@ public final class Pipeline {
                         + "with --input-abs-max, or calibrate on inputs like this one with --calibration");
             }
         }
-        return QTensor.quantize(input.get(0), p.quantized().inputScale()).data();
+        return QTensor.quantize(input.get(0), q.inputScale()).data();
     }
 
     /** Stop warming up once a proof is within this fraction of the one before it. */

@@ -8,7 +8,6 @@ import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.Tensor;
 import dev.zkscope.profile.PhaseListener;
 import dev.zkscope.quant.Calibrator;
-import dev.zkscope.quant.QTensor;
 
 import java.util.List;
 
@@ -49,19 +48,7 @@ public record SegmentSetup(String name, Calibrator.Calibration calibration, Pipe
 
     /** The input quantized to the circuit's integers; outside the circuit's input domain is a BadInputException. */
     public long[] quantizeInput(List<Tensor> input) {
-        if (input.size() != 1) {
-            throw new BadInputException("the model takes 1 input tensor, got " + input.size());
-        }
-        double domain = settings.compile().inputAbsMax();
-        double[] x = input.get(0).data();
-        for (int i = 0; i < x.length; i++) {
-            if (!(Math.abs(x[i]) <= domain)) {
-                throw new BadInputException("input element " + i + " is " + x[i] + ", outside the circuit's input "
-                        + "domain |x| <= " + domain + " (set by the calibration inputs); compile for a wider domain "
-                        + "with --input-abs-max, or calibrate on inputs like this one with --calibration");
-            }
-        }
-        return QTensor.quantize(input.get(0), calibration.graph().inputScale()).data();
+        return Pipeline.quantizeInput(calibration.graph(), settings.compile().inputAbsMax(), input);
     }
 
     /** The proving context of this model under its settings. */

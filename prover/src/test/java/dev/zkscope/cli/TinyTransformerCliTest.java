@@ -73,4 +73,24 @@ class TinyTransformerCliTest {
         Files.write(changed, ArtifactFiles.encode(new ArtifactFiles.ProofFile(pf.model(), pub, pf.proof())));
         assertThat(run("verify", changed.toString(), "--vk", vk.toString()).code()).isEqualTo(1);
     }
+
+    /**
+     * The same decoder proved in segments: the token ids enter the first segment as exact integers (scale 0), as in
+     * a whole-model proof (the segment path once quantized them at the activation scale, so the embedding lookup
+     * refused every id), and the bundle verifies.
+     */
+    @Test
+    void tinyDecoder_provesInSegments_withTokenIdsAtScaleZero() throws Exception {
+        Path m = tmp.resolve("tiny.onnx");
+        Files.write(m, model().bytes());
+        Path input = tmp.resolve("tiny.input.json");
+        Files.writeString(input, "{\"input_data\": [[3, 11, 0, 7]]}");
+        Path bundle = tmp.resolve("tiny.bundle");
+        CliTest.Run r = run("prove", m.toString(), "--input", input.toString(), "--out", bundle.toString(),
+                "--preset", "testing", "--no-predict", "--warmup", "0", "--max-rows", "2^9");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("segment 2/").contains("accepted");
+        CliTest.Run v = run("verify", bundle.toString(), "--vk", bundle + ".vk");
+        assertThat(v.code()).as(v.out() + v.err()).isZero();
+    }
 }
