@@ -25,9 +25,7 @@ import dev.zkscope.quant.QuantOptions;
 import dev.zkscope.quant.QuantizedGraph;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
@@ -337,7 +335,7 @@ public final class Pipeline {
                                  BooleanSupplier cancelled, HeapSampler heap) {
         heap.start();
         try {
-            Recorder rec = new Recorder(listener, cancelled, System.nanoTime());
+            PhaseRecorder rec = new PhaseRecorder(listener, cancelled, System.nanoTime());
             long[] q = quantizeInput(p, input);
             Salts salts = p.salts();
             // the witness (advice trace twice), the key unless derived already, the prover's extended columns
@@ -379,70 +377,6 @@ public final class Pipeline {
      */
     public static VerifyResult verify(VerifyingKey vk, long[] publicValues, byte[] proof) {
         return ProofSystem.verify(vk, ModelWitness.instanceOf(publicValues), proof);
-    }
-
-    /** Records phase times for the result and checks for cancellation at every phase boundary. */
-    private static final class Recorder implements PhaseListener {
-        private final PhaseListener delegate;
-        private final BooleanSupplier cancelled;
-        private final long t0;
-        private final Map<String, Long> nanos = new LinkedHashMap<>();
-        private final Map<String, Long> started = new LinkedHashMap<>();
-        private final List<ProveRun.Phase> timeline = new ArrayList<>();
-
-        Recorder(PhaseListener delegate, BooleanSupplier cancelled, long t0) {
-            this.delegate = delegate;
-            this.cancelled = cancelled == null ? () -> false : cancelled;
-            this.t0 = t0;
-        }
-
-        @Override
-        public void phaseStarted(String phase) {
-            if (cancelled.getAsBoolean()) {
-                throw new CancellationException("cancelled before " + phase);
-            }
-            synchronized (nanos) {
-                started.put(phase, System.nanoTime() - t0);
-            }
-            delegate.phaseStarted(phase);
-        }
-
-        @Override
-        public void phaseFinished(String phase, long n) {
-            record(phase, n);
-            delegate.phaseFinished(phase, n);
-        }
-
-        @Override
-        public boolean cancelRequested() {
-            return cancelled.getAsBoolean() || delegate.cancelRequested();
-        }
-
-        @Override
-        public void phaseFinished(String phase, long n, long usedHeapBytes) {
-            record(phase, n);
-            delegate.phaseFinished(phase, n, usedHeapBytes);
-        }
-
-        private void record(String phase, long n) {
-            synchronized (nanos) {
-                nanos.merge(phase, n, Long::sum);
-                Long start = started.remove(phase);
-                timeline.add(new ProveRun.Phase(phase, start != null ? start : System.nanoTime() - t0 - n, n));
-            }
-        }
-
-        Map<String, Long> phases() {
-            synchronized (nanos) {
-                return new LinkedHashMap<>(nanos);
-            }
-        }
-
-        List<ProveRun.Phase> timeline() {
-            synchronized (nanos) {
-                return new ArrayList<>(timeline);
-            }
-        }
     }
 
     /** The display name of a model file: its file name without the ".onnx" extension. */

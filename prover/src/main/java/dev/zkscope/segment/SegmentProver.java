@@ -1,6 +1,7 @@
 package dev.zkscope.segment;
 
 import dev.zkscope.api.ArtifactFiles;
+import dev.zkscope.api.PhaseRecorder;
 import dev.zkscope.api.ProveRun;
 import dev.zkscope.compile.CompileOptions;
 import dev.zkscope.compile.CompiledModel;
@@ -18,9 +19,7 @@ import dev.zkscope.profile.HeapSampler;
 import dev.zkscope.profile.PhaseListener;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -113,7 +112,10 @@ public final class SegmentProver {
                                PhaseListener listener, CostModel cost, BooleanSupplier cancelled, long runStart) {
         int i = job.index();
         long t0 = System.nanoTime();
-        Clock clock = new Clock(listener, cancelled, t0);
+        // An interrupt of the thread that starts a phase cancels a segment too.
+        BooleanSupplier stop = () -> (cancelled != null && cancelled.getAsBoolean())
+                || Thread.currentThread().isInterrupted();
+        PhaseRecorder clock = new PhaseRecorder(listener, stop, t0);
         try (HeapSampler heap = new HeapSampler(10)) {
             heap.start();
             CompiledModel cm = clock.timed("compile", () -> Segmenter.compile(model, bounds, plan, i, ctx.base()));
@@ -196,65 +198,6 @@ public final class SegmentProver {
         if (!Arrays.equals(p.output(), expected)) {
             throw new IllegalStateException(plan.describe(p.index()) + ": the circuit's output differs from the "
                     + "model's integer evaluation");
-        }
-    }
-
-    /** Records phase times for one segment and checks for cancellation at every phase boundary. */
-    static final class Clock implements PhaseListener {
-        private final PhaseListener delegate;
-        private final BooleanSupplier cancelled;
-        private final long t0;
-        private final Map<String, Long> nanos = new LinkedHashMap<>();
-        private final Map<String, Long> started = new LinkedHashMap<>();
-        private final List<ProveRun.Phase> timeline = new ArrayList<>();
-
-        Clock(PhaseListener delegate, BooleanSupplier cancelled, long t0) {
-            this.delegate = delegate;
-            this.cancelled = cancelled == null ? () -> false : cancelled;
-            this.t0 = t0;
-        }
-
-        @Override
-        public void phaseStarted(String phase) {
-            if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-                throw new CancellationException("cancelled before " + phase);
-            }
-            synchronized (nanos) {
-                started.put(phase, System.nanoTime() - t0);
-            }
-            delegate.phaseStarted(phase);
-        }
-
-        @Override
-        public void phaseFinished(String phase, long n) {
-            record(phase, n);
-            delegate.phaseFinished(phase, n);
-        }
-
-        @Override
-        public void phaseFinished(String phase, long n, long usedHeapBytes) {
-            record(phase, n);
-            delegate.phaseFinished(phase, n, usedHeapBytes);
-        }
-
-        private void record(String phase, long n) {
-            synchronized (nanos) {
-                nanos.merge(phase, n, Long::sum);
-                Long start = started.remove(phase);
-                timeline.add(new ProveRun.Phase(phase, start != null ? start : System.nanoTime() - t0 - n, n));
-            }
-        }
-
-        Map<String, Long> phases() {
-            synchronized (nanos) {
-                return new LinkedHashMap<>(nanos);
-            }
-        }
-
-        List<ProveRun.Phase> timeline() {
-            synchronized (nanos) {
-                return new ArrayList<>(timeline);
-            }
         }
     }
 }
