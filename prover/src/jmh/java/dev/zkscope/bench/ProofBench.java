@@ -4,6 +4,7 @@ import dev.zkscope.plonk.Proof;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.plonk.ProofSystem;
 import dev.zkscope.plonk.ProvingKey;
+import dev.zkscope.plonk.SyntheticCircuits;
 import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.profile.PhaseListener;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A whole proof of the benchmark mix ({@link BenchCircuits#mix}: 16 advice columns, degree-3 gates, one lookup,
+ * A whole proof of the benchmark mix ({@link SyntheticCircuits#mix}: 16 advice columns, degree-3 gates, one lookup,
  * copies) with the standard preset and zero knowledge on, and its verification. Single shot: each iteration is
  * one proof.
  */
@@ -37,14 +38,14 @@ public class ProofBench {
     int logN;
     @Param({"standard"})
     String preset;
-    BenchCircuits.Instance inst;
+    SyntheticCircuits.Instance inst;
     ProvingKey pk;
     byte[] proof;
 
     @Setup(Level.Trial)
     public void setUp() {
         ProofParameters p = ProofParameters.byName(preset);
-        inst = BenchCircuits.mix(logN, p.reservedRows());
+        inst = SyntheticCircuits.mix(logN, p.reservedRows());
         pk = ProofSystem.keygen(inst.circuit(), p);
         proof = ProofSystem.prove(pk, inst.witness(), PhaseListener.NONE).toBytes();
     }

@@ -4,6 +4,7 @@ import dev.zkscope.plonk.Proof;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.plonk.ProofSystem;
 import dev.zkscope.plonk.ProvingKey;
+import dev.zkscope.plonk.SyntheticCircuits;
 import dev.zkscope.plonk.VerifyResult;
 import dev.zkscope.profile.HeapSampler;
 import dev.zkscope.profile.PhaseListener;
@@ -21,7 +22,7 @@ public final class QuickProof {
         ProofParameters p = ProofParameters.byName(args.length > 0 ? args[0] : "standard");
         for (int i = 1; i < args.length; i++) {
             int logN = Integer.parseInt(args[i]);
-            BenchCircuits.Instance inst = BenchCircuits.mix(logN, p.reservedRows());
+            SyntheticCircuits.Instance inst = SyntheticCircuits.mix(logN, p.reservedRows());
             ProvingKey pk = ProofSystem.keygen(inst.circuit(), p);
             int reps = Integer.getInteger("reps", 3) + 1;
             long[] times = new long[reps];

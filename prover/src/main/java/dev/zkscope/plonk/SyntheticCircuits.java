@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The synthetic benchmark circuit of any height (the mix of BENCHMARKS.md, the same as the JMH {@code BenchCircuits}):
+ * The synthetic benchmark circuit of any height (the mix of BENCHMARKS.md, which the JMH benchmarks prove too):
  * 16 advice columns, 2 fixed; five degree-3 gates q (a_3k a_3k+1 - a_3k+2); an 8-bit range lookup of a15 gated by q;
  * copies a2[r] = a0[r + 1] on every other row. For measuring the prover's time and memory at heights no model reaches
  * ({@code zkscope bench --synthetic K}).
