@@ -350,15 +350,53 @@ final class Kernels {
         int[] outStrides = Shapes.broadcastStrides(keep, xs);
         int outSize = Tensor.checkedSize(keep);
         double[] out = new double[outSize];
-        if (op.reduce() == Op.ReduceKind.MAX) {
+        Op.ReduceKind k = op.reduce();
+        if (k == Op.ReduceKind.MAX || k == Op.ReduceKind.LOG_SUM_EXP) {
             Arrays.fill(out, Double.NEGATIVE_INFINITY);
+        } else if (k == Op.ReduceKind.MIN) {
+            Arrays.fill(out, Double.POSITIVE_INFINITY);
         }
         double[] d = x.data();
         Walker w = new Walker(xs, outStrides);
         for (int i = 0; i < d.length; i++) {
             int o = w.offsets[0];
-            out[o] = op.reduce() == Op.ReduceKind.MAX ? Math.max(out[o], d[i]) : out[o] + d[i];
+            double v = d[i];
+            switch (k) {
+                case MAX:
+                case LOG_SUM_EXP:
+                    out[o] = Math.max(out[o], v);
+                    break;
+                case MIN:
+                    out[o] = Math.min(out[o], v);
+                    break;
+                case L1:
+                    out[o] += Math.abs(v);
+                    break;
+                case L2:
+                case SUM_SQUARE:
+                    out[o] += v * v;
+                    break;
+                default:
+                    out[o] += v;
+            }
             w.next();
+        }
+        if (k == Op.ReduceKind.LOG_SUM_EXP) {
+            // log Σ exp(x) = m + log Σ exp(x - m), m the maximum (the pass above)
+            double[] sum = new double[outSize];
+            Walker w2 = new Walker(xs, outStrides);
+            for (int i = 0; i < d.length; i++) {
+                int o = w2.offsets[0];
+                sum[o] += Math.exp(d[i] - out[o]);
+                w2.next();
+            }
+            for (int o = 0; o < outSize; o++) {
+                out[o] += Math.log(sum[o]);
+            }
+        } else if (k == Op.ReduceKind.L2) {
+            for (int o = 0; o < outSize; o++) {
+                out[o] = Math.sqrt(out[o]);
+            }
         }
         if (op.reduce() == Op.ReduceKind.MEAN) {
             int count = outSize == 0 ? 1 : d.length / outSize;

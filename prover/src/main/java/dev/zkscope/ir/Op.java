@@ -19,6 +19,7 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         Op.BatchNorm, Op.LayerNorm, Op.Reduce, Op.Reshape, Op.Transpose, Op.Concat, Op.Slice, Op.Split, Op.Pad,
         Op.Identity, Op.Cast, Op.Gather, Op.ShapeOf, Op.ConstantOfShape, Op.Compare, Op.Not, Op.Where, Op.Expand,
         Op.Trilu, Op.Logical, Op.SpaceDepth, Op.Tile, Op.CumSum,
+        Op.ConvTranspose, Op.Einsum, Op.Resize, Op.ArgExtreme, Op.LogSoftmax, Op.GroupNorm, Op.Range,
         Op.Unsupported {
 
     /** Output shapes from input shapes; throws IllegalArgumentException when the inputs do not fit the op. */
@@ -624,7 +625,10 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         }
     }
 
-    enum ReduceKind { MEAN, SUM, MAX }
+    /**
+     * Reductions: MEAN, SUM, MAX, MIN, L1 (Σ|x|), L2 (sqrt Σx²), SUM_SQUARE (Σx²), LOG_SUM_EXP (log Σ exp x).
+     */
+    enum ReduceKind { MEAN, SUM, MAX, MIN, L1, L2, SUM_SQUARE, LOG_SUM_EXP }
 
     /** Reduction over the given (sorted, non-negative) axes. */
     record Reduce(ReduceKind reduce, int[] axes, boolean keepDims) implements Op {
@@ -880,6 +884,467 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
             double[] d = new double[Tensor.checkedSize(shape)];
             Arrays.fill(d, value);
             return List.of(Tensor.of(shape, d, dtype));
+        }
+    }
+
+    /**
+     * ConvTranspose (the adjoint of a grouped Conv) over 1 or 2 spatial axes: inputs X [N, C, ...], W [C, M/group,
+     * k...], optional B [M]; pads are resolved at import (auto_pad and output_shape turned into explicit pads).
+     * Output size per axis: stride·(in - 1) + outputPadding + (k - 1)·dilation + 1 - padBegin - padEnd.
+     */
+    record ConvTranspose(int[] kernel, int[] strides, int[] padsBegin, int[] padsEnd, int[] dilations,
+                         int[] outputPadding, int group) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2 || in.size() == 3, "ConvTranspose takes 2 or 3 inputs");
+            int[] x = in.get(0);
+            int[] w = in.get(1);
+            int sp = kernel.length;
+            require(x.length == sp + 2 && w.length == sp + 2, "ConvTranspose input " + Tensor.shapeString(x)
+                    + " and weight " + Tensor.shapeString(w) + " do not match a " + sp + "-D kernel");
+            require(group >= 1 && x[1] == w[0] && x[1] % group == 0, "ConvTranspose channels: input " + x[1]
+                    + ", weight " + Tensor.shapeString(w) + ", group " + group);
+            int m = w[1] * group;
+            if (in.size() == 3) {
+                require(in.get(2).length == 1 && in.get(2)[0] == m, "ConvTranspose bias must have shape [" + m + "]");
+            }
+            int[] out = new int[sp + 2];
+            out[0] = x[0];
+            out[1] = m;
+            for (int i = 0; i < sp; i++) {
+                require(w[2 + i] == kernel[i], "ConvTranspose kernel_shape differs from the weight's shape");
+                long o = (long) strides[i] * (x[2 + i] - 1) + outputPadding[i] + (long) (kernel[i] - 1) * dilations[i]
+                        + 1 - padsBegin[i] - padsEnd[i];
+                require(o >= 1 && o <= Integer.MAX_VALUE, "ConvTranspose output size " + o + " on spatial axis " + i);
+                out[2 + i] = (int) o;
+            }
+            return one(out);
+        }
+
+        /** The window geometry (input h, w; output oh, ow) for these input and output shapes. */
+        public Window window(int[] xs, int[] os) {
+            return Window.of(kernel, strides, padsBegin, padsEnd, dilations, xs, os);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            int[] xs = in.get(0).shape();
+            int[] os = outputShapes(List.of(xs, in.get(1).shape())).get(0);
+            double[] out = new double[Tensor.checkedSize(os)];
+            MatKernels.convTranspose(in.get(0).data(), in.get(1).data(), in.size() == 3 ? in.get(2).data() : null, out,
+                    window(xs, os), xs[0], xs[1], os[1], group);
+            return List.of(Tensor.of(os, out));
+        }
+
+        @Override
+        public long macs(List<int[]> in, List<int[]> out) {
+            int[] w = in.get(1);
+            return size(in.get(0)) * Shapes.product(w, 1, w.length);
+        }
+    }
+
+    /** Einsum with one or two operands (the matmul-like equations {@link dev.zkscope.ir.Einsum} plans). */
+    record Einsum(String equation) implements Op {
+        /** The plan for these operand shapes. */
+        public dev.zkscope.ir.Einsum plan(List<int[]> in) {
+            return dev.zkscope.ir.Einsum.plan(equation, in);
+        }
+
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1 || in.size() == 2, "Einsum takes 1 or 2 inputs here");
+            return one(plan(in).outputShape());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            List<int[]> shapes = new ArrayList<>();
+            List<double[]> data = new ArrayList<>();
+            for (Tensor t : in) {
+                shapes.add(t.shape());
+                data.add(t.data());
+            }
+            dev.zkscope.ir.Einsum p = plan(shapes);
+            return List.of(Tensor.of(p.outputShape(), p.apply(data)));
+        }
+
+        @Override
+        public long macs(List<int[]> in, List<int[]> out) {
+            return plan(in).macs();
+        }
+    }
+
+    /** Resize's coordinate transformation modes (ONNX coordinate_transformation_mode). */
+    enum ResizeCoord { HALF_PIXEL, PYTORCH_HALF_PIXEL, ALIGN_CORNERS, ASYMMETRIC, TF_HALF_PIXEL_FOR_NEAREST }
+
+    /** Resize's rounding of a nearest coordinate (nearest_mode; SIMPLE is opset 10 and Upsample). */
+    enum ResizeNearest { ROUND_PREFER_FLOOR, ROUND_PREFER_CEIL, FLOOR, CEIL, SIMPLE }
+
+    /**
+     * Resize / Upsample to a constant output shape, nearest or n-linear (every axis), with the scales ONNX uses for
+     * the coordinate transformation (given, or output/input when sizes were given); all read at import. Each output
+     * element is a fixed weighted sum of input elements: {@link #taps}.
+     */
+    record Resize(boolean linear, int[] outShape, double[] scales, ResizeCoord coord, ResizeNearest nearest)
+            implements Op {
+        /** Output element o reads x[x[t]] with weight w[t] for t in [start[o], start[o+1]). */
+        public record Taps(int[] start, int[] x, double[] w) {}
+
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "Resize takes its data input (scales and sizes are constant)");
+            require(in.get(0).length == outShape.length, "Resize output rank " + outShape.length + " differs from "
+                    + "the input's " + in.get(0).length);
+            Tensor.checkedSize(outShape);
+            for (int d : in.get(0)) {
+                require(d >= 1, "Resize of an empty tensor");
+            }
+            return one(outShape.clone());
+        }
+
+        private double original(int o, int axis, int inLen) {
+            int outLen = outShape[axis];
+            double sc = scales[axis];
+            switch (coord) {
+                case ALIGN_CORNERS:
+                    return outLen == 1 ? 0 : (double) o * (inLen - 1) / (outLen - 1);
+                case ASYMMETRIC:
+                    return o / sc;
+                case PYTORCH_HALF_PIXEL:
+                    return outLen > 1 ? (o + 0.5) / sc - 0.5 : 0;
+                case TF_HALF_PIXEL_FOR_NEAREST:
+                    return (o + 0.5) / sc;
+                default:
+                    return (o + 0.5) / sc - 0.5;
+            }
+        }
+
+        private int round(double x, boolean down) {
+            double f = Math.floor(x);
+            switch (nearest) {
+                case ROUND_PREFER_CEIL:
+                    return (int) (x - f == 0.5 ? f + 1 : Math.round(x));
+                case FLOOR:
+                    return (int) f;
+                case CEIL:
+                    return (int) Math.ceil(x);
+                case SIMPLE:
+                    return down ? (int) Math.ceil(x) : (int) x;
+                default:
+                    return (int) (x - f == 0.5 ? f : Math.round(x));
+            }
+        }
+
+        /** The taps of every output element for input shape {@code xs}. */
+        public Taps taps(int[] xs) {
+            int rank = xs.length;
+            int[][][] idx = new int[rank][][];
+            double[][][] wt = new double[rank][][];
+            for (int a = 0; a < rank; a++) {
+                idx[a] = new int[outShape[a]][];
+                wt[a] = new double[outShape[a]][];
+                for (int o = 0; o < outShape[a]; o++) {
+                    double x = original(o, a, xs[a]);
+                    if (!linear) {
+                        int i = Math.max(0, Math.min(xs[a] - 1, round(x, scales[a] < 1)));
+                        idx[a][o] = new int[] {i};
+                        wt[a][o] = new double[] {1};
+                        continue;
+                    }
+                    x = Math.max(0, Math.min(xs[a] - 1, x));
+                    int i0 = (int) Math.floor(x);
+                    int i1 = Math.min(i0 + 1, xs[a] - 1);
+                    double f = x - i0;
+                    if (i1 == i0 || f == 0) {
+                        idx[a][o] = new int[] {i0};
+                        wt[a][o] = new double[] {1};
+                    } else {
+                        idx[a][o] = new int[] {i0, i1};
+                        wt[a][o] = new double[] {1 - f, f};
+                    }
+                }
+            }
+            int outSize = Tensor.checkedSize(outShape);
+            int[] start = new int[outSize + 1];
+            int[] pos = new int[rank];
+            int[] xBuf = new int[1 << Math.min(rank, 20)];
+            double[] wBuf = new double[xBuf.length];
+            int total = 0;
+            int[] xAll = new int[outSize * 2];
+            double[] wAll = new double[outSize * 2];
+            int[] inStride = new int[rank];
+            for (int a = rank - 1, st = 1; a >= 0; st *= xs[a], a--) {
+                inStride[a] = st;
+            }
+            for (int o = 0; o < outSize; o++) {
+                int n = 1;
+                xBuf[0] = 0;
+                wBuf[0] = 1;
+                for (int a = 0; a < rank; a++) {
+                    int[] ii = idx[a][pos[a]];
+                    double[] ww = wt[a][pos[a]];
+                    if (ii.length == 1) {
+                        for (int t = 0; t < n; t++) {
+                            xBuf[t] += ii[0] * inStride[a];
+                            wBuf[t] *= ww[0];
+                        }
+                    } else {
+                        for (int t = 0; t < n; t++) {
+                            xBuf[n + t] = xBuf[t] + ii[1] * inStride[a];
+                            wBuf[n + t] = wBuf[t] * ww[1];
+                            xBuf[t] += ii[0] * inStride[a];
+                            wBuf[t] *= ww[0];
+                        }
+                        n *= 2;
+                    }
+                }
+                if (total + n > xAll.length) {
+                    int cap = Math.max(total + n, xAll.length * 2);
+                    xAll = Arrays.copyOf(xAll, cap);
+                    wAll = Arrays.copyOf(wAll, cap);
+                }
+                System.arraycopy(xBuf, 0, xAll, total, n);
+                System.arraycopy(wBuf, 0, wAll, total, n);
+                total += n;
+                start[o + 1] = total;
+                for (int a = rank - 1; a >= 0; a--) {
+                    if (++pos[a] < outShape[a]) {
+                        break;
+                    }
+                    pos[a] = 0;
+                }
+            }
+            return new Taps(start, Arrays.copyOf(xAll, total), Arrays.copyOf(wAll, total));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            outputShapes(List.of(x.shape()));
+            Taps t = taps(x.shape());
+            double[] d = x.data();
+            double[] out = new double[t.start().length - 1];
+            for (int o = 0; o < out.length; o++) {
+                double acc = 0;
+                for (int k = t.start()[o]; k < t.start()[o + 1]; k++) {
+                    acc += d[t.x()[k]] * t.w()[k];
+                }
+                out[o] = acc;
+            }
+            return List.of(Tensor.of(outShape.clone(), out));
+        }
+
+        @Override
+        public String kind() {
+            return linear ? "Resize(linear)" : "Resize(nearest)";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Resize r && r.linear == linear && Arrays.equals(r.outShape, outShape)
+                    && Arrays.equals(r.scales, scales) && r.coord == coord && r.nearest == nearest;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(outShape) * 31 + Arrays.hashCode(scales) + (linear ? 1 : 0);
+        }
+
+        @Override
+        public String toString() {
+            return kind() + Arrays.toString(outShape) + " " + coord + " " + nearest;
+        }
+    }
+
+    /**
+     * ArgMax (max) or ArgMin along one axis; ties give the first index, or the last with selectLast. The result is an
+     * INT64 tensor of indices.
+     */
+    record ArgExtreme(boolean max, int axis, boolean keepDims, boolean selectLast) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, kind() + " takes 1 input");
+            int[] x = in.get(0);
+            require(axis >= 0 && axis < x.length, kind() + " axis out of range");
+            require(x[axis] >= 1, kind() + " over an empty axis");
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                if (i != axis) {
+                    out.add(x[i]);
+                } else if (keepDims) {
+                    out.add(1);
+                }
+            }
+            return one(out.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            int[] s = x.shape();
+            int len = s[axis];
+            int inner = Shapes.product(s, axis + 1, s.length);
+            int outer = Shapes.product(s, 0, axis);
+            double[] d = x.data();
+            long[] out = new long[outer * inner];
+            for (int o = 0; o < outer; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int best = 0;
+                    double bv = d[o * len * inner + i];
+                    for (int k = 1; k < len; k++) {
+                        double v = d[(o * len + k) * inner + i];
+                        boolean better = max ? (selectLast ? v >= bv : v > bv) : (selectLast ? v <= bv : v < bv);
+                        if (better) {
+                            best = k;
+                            bv = v;
+                        }
+                    }
+                    out[o * inner + i] = best;
+                }
+            }
+            return List.of(Tensor.ofLongs(outputShapes(List.of(s)).get(0), out));
+        }
+
+        @Override
+        public String kind() {
+            return max ? "ArgMax" : "ArgMin";
+        }
+    }
+
+    /** LogSoftmax along {@code axis}; with {@code coerce2d} (opset < 13) over all axes from {@code axis} on. */
+    record LogSoftmax(int axis, boolean coerce2d) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 1, "LogSoftmax takes 1 input");
+            require(axis >= 0 && axis < Math.max(1, in.get(0).length), "LogSoftmax axis out of range");
+            return one(in.get(0));
+        }
+
+        /** [outer, length, inner] of the groups for this input shape (as Softmax's). */
+        public int[] groups(int[] shape) {
+            return new Softmax(axis, coerce2d).groups(shape);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            int[] g = groups(x.shape());
+            double[] d = x.data();
+            double[] out = new double[d.length];
+            for (int o = 0; o < g[0]; o++) {
+                for (int i = 0; i < g[2]; i++) {
+                    int base = o * g[1] * g[2] + i;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < g[1]; k++) {
+                        max = Math.max(max, d[base + k * g[2]]);
+                    }
+                    double sum = 0;
+                    for (int k = 0; k < g[1]; k++) {
+                        sum += Math.exp(d[base + k * g[2]] - max);
+                    }
+                    double log = Math.log(sum);
+                    for (int k = 0; k < g[1]; k++) {
+                        out[base + k * g[2]] = d[base + k * g[2]] - max - log;
+                    }
+                }
+            }
+            return List.of(Tensor.of(x.shape(), out));
+        }
+    }
+
+    /**
+     * GroupNormalization and InstanceNormalization (groups = channels): x [N, C, ...] normalised over each group of
+     * C/groups channels and all spatial positions (a contiguous chunk), y = (x - mean) / sqrt(var + epsilon) · scale
+     * + bias, scale and bias per channel ([C]) or, with {@code perGroup} (GroupNormalization opset 18), per group.
+     */
+    record GroupNorm(int groups, double epsilon, boolean perGroup, boolean instance) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            String name = instance ? "InstanceNormalization" : "GroupNormalization";
+            require(in.size() == 3, name + " takes 3 inputs");
+            int[] x = in.get(0);
+            require(x.length >= 2, name + " needs rank >= 2");
+            require(groups >= 1 && x[1] % groups == 0, name + ": " + x[1] + " channels are not a multiple of "
+                    + groups + " groups");
+            int p = perGroup ? groups : x[1];
+            for (int i = 1; i < 3; i++) {
+                require(in.get(i).length == 1 && in.get(i)[0] == p, name + " scale and bias must have shape [" + p
+                        + "]");
+            }
+            return one(x);
+        }
+
+        /** The parameter index of flat element i of an input of shape xs. */
+        public int paramOf(int[] xs, int i) {
+            int spatial = Shapes.product(xs, 2, xs.length);
+            int c = (i / Math.max(1, spatial)) % xs[1];
+            return perGroup ? c / (xs[1] / groups) : c;
+        }
+
+        /** Elements per normalised chunk. */
+        public int chunk(int[] xs) {
+            return xs[1] / groups * Shapes.product(xs, 2, xs.length);
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            Tensor x = in.get(0);
+            int[] xs = x.shape();
+            double[] d = x.data();
+            double[] scale = in.get(1).data();
+            double[] bias = in.get(2).data();
+            int len = chunk(xs);
+            double[] out = new double[d.length];
+            for (int o = 0; o < d.length / Math.max(1, len); o++) {
+                double mean = 0;
+                for (int i = 0; i < len; i++) {
+                    mean += d[o * len + i];
+                }
+                mean /= len;
+                double var = 0;
+                for (int i = 0; i < len; i++) {
+                    double v = d[o * len + i] - mean;
+                    var += v * v;
+                }
+                var /= len;
+                double r = 1 / Math.sqrt(var + epsilon);
+                for (int i = 0; i < len; i++) {
+                    int e = o * len + i;
+                    int p = paramOf(xs, e);
+                    out[e] = (d[e] - mean) * r * scale[p] + bias[p];
+                }
+            }
+            return List.of(Tensor.of(xs, out));
+        }
+
+        @Override
+        public long macs(List<int[]> in, List<int[]> out) {
+            return 3 * size(out.get(0));
+        }
+
+        @Override
+        public String kind() {
+            return instance ? "InstanceNormalization" : "GroupNormalization";
+        }
+    }
+
+    /** Range(start, limit, delta) of {@code length} elements; its inputs are constants, so it is folded at import. */
+    record Range(int length) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 3, "Range takes 3 inputs");
+            return one(new int[] {length});
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            double start = in.get(0).get(0);
+            double delta = in.get(2).get(0);
+            double[] d = new double[length];
+            for (int i = 0; i < length; i++) {
+                d[i] = start + i * delta;
+            }
+            return List.of(Tensor.of(new int[] {length}, d, in.get(0).dtype()));
         }
     }
 

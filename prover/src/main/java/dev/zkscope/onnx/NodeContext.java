@@ -137,6 +137,19 @@ final class NodeContext {
     }
 
     /** An INTS attribute as ints (values must fit), or null if absent. */
+    /** A FLOATS attribute as doubles, or null when absent. */
+    double[] floatsAttr(String n) {
+        Onnx.AttributeProto a = attr(n);
+        if (a == null) {
+            return null;
+        }
+        double[] out = new double[a.getFloatsCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.getFloats(i);
+        }
+        return out;
+    }
+
     int[] intsAttr(String n) {
         long[] l = longsAttr(n);
         return l == null ? null : toInts(l, n);

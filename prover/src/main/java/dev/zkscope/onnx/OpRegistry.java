@@ -20,6 +20,7 @@ final class OpRegistry {
         registerActivations();
         NnParsers.register(this);
         ShapeParsers.register(this);
+        ModelOpParsers.register(this);
     }
 
     void add(String opType, OpParser p) {

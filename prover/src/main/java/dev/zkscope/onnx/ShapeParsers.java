@@ -67,6 +67,11 @@ final class ShapeParsers {
         r.add("ReduceMean", c -> reduce(c, Op.ReduceKind.MEAN, 18));
         r.add("ReduceSum", c -> reduce(c, Op.ReduceKind.SUM, 13));
         r.add("ReduceMax", c -> reduce(c, Op.ReduceKind.MAX, 18));
+        r.add("ReduceMin", c -> reduce(c, Op.ReduceKind.MIN, 18));
+        r.add("ReduceL1", c -> reduce(c, Op.ReduceKind.L1, 18));
+        r.add("ReduceL2", c -> reduce(c, Op.ReduceKind.L2, 18));
+        r.add("ReduceSumSquare", c -> reduce(c, Op.ReduceKind.SUM_SQUARE, 18));
+        r.add("ReduceLogSumExp", c -> reduce(c, Op.ReduceKind.LOG_SUM_EXP, 18));
         r.add("Shape", c -> {
             int rank = c.rank(0);
             int start = clampAxis(c.intAttr("start", 0), rank);

@@ -215,6 +215,71 @@ public final class OpCases {
                 .op("And", "d1", in("c1", "c2")).op("Or", "d2", in("c1", "c2")).op("Xor", "d3", in("d1", "d2"))
                 .op("Where", "w", in("d3", "a", "b")).op("Cast", "f", in("d2"), attr("to", 1L))
                 .op("Add", "y", in("w", "f")).output("y"));
+        // Ops real exports use (docs/op-registry.md): ConvTranspose, Einsum, Resize/Upsample, ArgMax/ArgMin,
+        // LogSoftmax, the other reductions, Instance/GroupNormalization, Range
+        add("ConvTranspose stride 2 pads output_padding bias", () -> TestModels.opset(13).input("x", 1, 2, 4, 4)
+                .initRandom("w", 31, 2, 3, 3, 3).initRandom("b", 32, 3).op("ConvTranspose", "y", in("x", "w", "b"),
+                        ints("strides", 2, 2), ints("pads", 1, 1, 1, 1), ints("output_padding", 1, 1)).output("y"));
+        add("ConvTranspose groups dilations", () -> TestModels.opset(13).input("x", 1, 4, 3, 3)
+                .initRandom("w", 33, 4, 1, 2, 2).op("ConvTranspose", "y", in("x", "w"), attr("group", 2L),
+                        ints("dilations", 2, 2), ints("pads", 0, 1, 1, 0)).output("y"));
+        add("ConvTranspose 1-D", () -> TestModels.opset(13).input("x", 1, 2, 5).initRandom("w", 34, 2, 3, 3)
+                .op("ConvTranspose", "y", in("x", "w"), ints("strides", 2)).output("y"));
+        add("ConvTranspose output_shape", () -> TestModels.opset(13).input("x", 1, 1, 3, 3)
+                .initRandom("w", 35, 1, 2, 3, 3).op("ConvTranspose", "y", in("x", "w"), ints("strides", 2, 2),
+                        ints("output_shape", 6, 6)).output("y"));
+        add("Einsum batched matmul of activations", () -> TestModels.opset(12).input("x", 2, 3, 4).input("z", 2, 4, 5)
+                .op("Einsum", "y", in("x", "z"), attr("equation", "bij,bjk->bik")).output("y"));
+        add("Einsum with a constant, attention-like", () -> TestModels.opset(12).input("x", 2, 3, 4)
+                .initRandom("w", 36, 2, 5, 4).op("Einsum", "y", in("x", "w"), attr("equation", "hqd,hkd->hqk"))
+                .output("y"));
+        add("Einsum one operand sum", () -> TestModels.opset(12).input("x", 2, 3, 4)
+                .op("Einsum", "y", in("x"), attr("equation", "ijk->ik")).output("y"));
+        add("Resize nearest scales 2", () -> TestModels.opset(13).input("x", 1, 2, 3, 3)
+                .init("s", new int[] {4}, 1f, 1f, 2f, 2f).op("Resize", "y", in("x", "", "s")).output("y"));
+        add("Resize nearest sizes asymmetric floor", () -> TestModels.opset(13).input("x", 1, 2, 3, 4)
+                .initLongs("sz", 1, 2, 5, 7).op("Resize", "y", in("x", "", "", "sz"),
+                        attr("coordinate_transformation_mode", "asymmetric"), attr("nearest_mode", "floor"))
+                .output("y"));
+        add("Resize linear half_pixel scales 2", () -> TestModels.opset(13).input("x", 1, 2, 3, 3)
+                .init("s", new int[] {4}, 1f, 1f, 2f, 2f).op("Resize", "y", in("x", "", "s"), attr("mode", "linear"))
+                .output("y"));
+        add("Resize linear align_corners sizes", () -> TestModels.opset(13).input("x", 1, 1, 3, 4)
+                .initLongs("sz", 1, 1, 5, 7).op("Resize", "y", in("x", "", "", "sz"), attr("mode", "linear"),
+                        attr("coordinate_transformation_mode", "align_corners")).output("y"));
+        add("Resize linear pytorch_half_pixel downsample", () -> TestModels.opset(13).input("x", 1, 2, 6, 4)
+                .init("s", new int[] {4}, 1f, 1f, 0.5f, 0.5f).op("Resize", "y", in("x", "", "s"),
+                        attr("mode", "linear"), attr("coordinate_transformation_mode", "pytorch_half_pixel"))
+                .output("y"));
+        add("Resize opset 10 nearest", () -> TestModels.opset(10).input("x", 1, 2, 3, 3)
+                .init("s", new int[] {4}, 1f, 1f, 2f, 3f).op("Resize", "y", in("x", "s")).output("y"));
+        add("Upsample opset 9 nearest", () -> TestModels.opset(9).input("x", 1, 2, 3, 3)
+                .init("s", new int[] {4}, 1f, 1f, 2f, 2f).op("Upsample", "y", in("x", "s")).output("y"));
+        add("ArgMax axis 1 keepdims", () -> TestModels.opset(13).input("x", 2, 5, 3)
+                .op("ArgMax", "i", in("x"), attr("axis", 1L)).op("Cast", "y", in("i"), attr("to", 1L)).output("y"));
+        add("ArgMin axis 0 no keepdims", () -> TestModels.opset(13).input("x", 4, 3)
+                .op("ArgMin", "i", in("x"), attr("keepdims", 0L)).op("Cast", "y", in("i"), attr("to", 1L)).output("y"));
+        add("ArgMax last index", () -> TestModels.opset(13).input("x", 3, 6)
+                .op("ArgMax", "i", in("x"), attr("axis", -1L), attr("select_last_index", 1L))
+                .op("Cast", "y", in("i"), attr("to", 1L)).output("y"));
+        add("LogSoftmax opset 13", () -> one(13, "LogSoftmax", new int[] {2, 3, 5}));
+        add("LogSoftmax opset 11 coerced 2-D", () -> one(11, "LogSoftmax", new int[] {2, 3, 4}, attr("axis", 1L)));
+        add("ReduceMin", () -> one(13, "ReduceMin", new int[] {2, 3, 4}, ints("axes", 1)));
+        add("ReduceL1 no keepdims", () -> one(13, "ReduceL1", new int[] {2, 3, 4}, ints("axes", 2), attr("keepdims", 0L)));
+        add("ReduceL2", () -> one(13, "ReduceL2", new int[] {2, 3, 4}, ints("axes", 1, 2)));
+        add("ReduceSumSquare", () -> one(13, "ReduceSumSquare", new int[] {2, 3, 4}, ints("axes", 0)));
+        add("ReduceLogSumExp", () -> one(13, "ReduceLogSumExp", new int[] {2, 3, 4}, ints("axes", 2)));
+        add("ReduceMin opset 18 axes input", () -> TestModels.opset(18).input("x", 2, 3, 4).initLongs("a", -1)
+                .op("ReduceMin", "y", in("x", "a")).output("y"));
+        add("InstanceNormalization", () -> TestModels.opset(13).input("x", 2, 3, 4, 5).initRandom("g", 37, 3)
+                .initRandom("b", 38, 3).op("InstanceNormalization", "y", in("x", "g", "b"), attr("epsilon", 1e-3f))
+                .output("y"));
+        add("GroupNormalization opset 21", () -> TestModels.opset(21).input("x", 2, 4, 3, 3).initRandom("g", 39, 4)
+                .initRandom("b", 40, 4).op("GroupNormalization", "y", in("x", "g", "b"), attr("num_groups", 2L))
+                .output("y"));
+        add("Range folded, added to the input", () -> TestModels.opset(13).input("x", 5)
+                .init("s0", new int[0], 0.5f).init("s1", new int[0], 3f).init("s2", new int[0], 0.5f)
+                .op("Range", "r", in("s0", "s1", "s2")).op("Add", "y", in("x", "r")).output("y"));
     }
 
 }
