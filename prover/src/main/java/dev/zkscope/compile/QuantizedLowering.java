@@ -239,7 +239,14 @@ final class QuantizedLowering {
         LOWERINGS.put(Op.LayerNorm.class, (l, n) -> l.layerNorm(n, (Op.LayerNorm) n.node().op()));
         LOWERINGS.put(Op.Softmax.class, (l, n) -> l.softmax(n, (Op.Softmax) n.node().op()));
         LOWERINGS.put(Op.Pool.class, (l, n) -> l.pool(n, (Op.Pool) n.node().op()));
-        LOWERINGS.put(Op.Reduce.class, (l, n) -> l.reduce(n, (Op.Reduce) n.node().op()));
+        LOWERINGS.put(Op.Reduce.class, (l, n) -> {
+            Op.ReduceKind k = ((Op.Reduce) n.node().op()).reduce();
+            if (k == Op.ReduceKind.MAX || k == Op.ReduceKind.SUM || k == Op.ReduceKind.MEAN) {
+                l.reduce(n, (Op.Reduce) n.node().op());
+            } else {
+                l.reduceMore(n, (Op.Reduce) n.node().op());
+            }
+        });
         LOWERINGS.put(Op.Gather.class, (l, n) -> {
             if (n.param("table") != null) {
                 l.gatherTable(n);
@@ -1069,5 +1076,489 @@ final class QuantizedLowering {
                 m.nodeOutput(node.name(), t);
             }
         }
+    }
+
+    // ------------------------------------------------------------------ ops real exports use (docs/op-registry.md)
+
+    static {
+        LOWERINGS.put(Op.ConvTranspose.class, QuantizedLowering::convTranspose);
+        LOWERINGS.put(Op.Einsum.class, QuantizedLowering::einsum);
+        LOWERINGS.put(Op.Resize.class, (l, n) -> {
+            if (((Op.Resize) n.node().op()).linear()) {
+                l.resizeLinear(n);
+            } else {
+                l.wiring(n);
+            }
+        });
+        LOWERINGS.put(Op.ArgExtreme.class, QuantizedLowering::argExtreme);
+        LOWERINGS.put(Op.LogSoftmax.class, QuantizedLowering::logSoftmax);
+        LOWERINGS.put(Op.GroupNorm.class, QuantizedLowering::groupNorm);
+    }
+
+    /**
+     * ConvTranspose: output o = bias + Σ x[i]·W[j] over the (input, weight) pairs that scatter into it (each input
+     * element times each kernel tap lands on output (iy·sh - ph + ky·dh, ix·sw - pw + kx·dw)), one dot product per
+     * output, then rescaled.
+     */
+    private void convTranspose(QNode n) {
+        Op.ConvTranspose op = (Op.ConvTranspose) n.node().op();
+        int[] xs = inShape(n, 0);
+        int[] os = n.node().outputShape();
+        Window g = op.window(xs, os);
+        int batch = xs[0];
+        int channels = xs[1];
+        int mOut = os[1];
+        int group = op.group();
+        int cg = channels / group;
+        int mg = mOut / group;
+        int area = g.kh() * g.kw();
+        int inPlane = g.h() * g.w();
+        int outPlane = g.outPositions();
+        int outputs = batch * mOut * outPlane;
+        int[] count = new int[outputs];
+        // two passes over the scatter: count the terms of each output, then place them
+        int[][] xsrcT = null;
+        int[][] wsrcT = null;
+        for (int pass = 0; pass < 2; pass++) {
+            int[] fill = new int[outputs];
+            for (int b = 0; b < batch; b++) {
+                for (int o = 0; o < mOut; o++) {
+                    int grp = o / mg;
+                    int oc = o % mg;
+                    int outBase = (b * mOut + o) * outPlane;
+                    for (int c = 0; c < cg; c++) {
+                        int xBase = (b * channels + grp * cg + c) * inPlane;
+                        int wBase = ((grp * cg + c) * mg + oc) * area;
+                        for (int k = 0; k < area; k++) {
+                            int ky = k / g.kw();
+                            int kx = k % g.kw();
+                            for (int iy = 0; iy < g.h(); iy++) {
+                                int oy = iy * g.sh() - g.ph() + ky * g.dh();
+                                if (oy < 0 || oy >= g.oh()) {
+                                    continue;
+                                }
+                                for (int ix = 0; ix < g.w(); ix++) {
+                                    int ox = ix * g.sw() - g.pw() + kx * g.dw();
+                                    if (ox < 0 || ox >= g.ow()) {
+                                        continue;
+                                    }
+                                    int out = outBase + oy * g.ow() + ox;
+                                    if (pass == 0) {
+                                        count[out]++;
+                                    } else {
+                                        int at = fill[out]++;
+                                        xsrcT[out][at] = xBase + iy * g.w() + ix;
+                                        wsrcT[out][at] = wBase + k;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if (pass == 0) {
+                xsrcT = new int[outputs][];
+                wsrcT = new int[outputs][];
+                for (int o = 0; o < outputs; o++) {
+                    xsrcT[o] = new int[count[o]];
+                    wsrcT[o] = new int[count[o]];
+                }
+            }
+        }
+        Src[] x = operand(n, 0);
+        int wt = m.param(n.param("W").data());
+        int bt = n.param("B") == null ? -1 : m.param(n.param("B").data());
+        Src[][] xsrc = new Src[outputs][];
+        Src[][] wsrc = new Src[outputs][];
+        Src[] bias = bt < 0 ? null : new Src[outputs];
+        for (int o = 0; o < outputs; o++) {
+            xsrc[o] = new Src[count[o]];
+            wsrc[o] = new Src[count[o]];
+            for (int t = 0; t < count[o]; t++) {
+                xsrc[o][t] = x[xsrcT[o][t]];
+                wsrc[o][t] = new Src(wt, wsrcT[o][t]);
+            }
+            if (bias != null) {
+                bias[o] = new Src(bt, (o / outPlane) % mOut);
+            }
+        }
+        define(n, rescale(n, dot(n, xsrc, wsrc, bias), n.shift()));
+    }
+
+    /**
+     * Einsum: each output element is the sum, over every assignment of the labels the output drops, of A·B at those
+     * labels (one dot product per output, a constant operand on the weight side, then rescaled); one operand: a sum.
+     */
+    private void einsum(QNode n) {
+        Op.Einsum op = (Op.Einsum) n.node().op();
+        int inputs = n.node().inputs().size();
+        String eq = op.equation().replace(" ", "");
+        String[] sides = eq.split("->", -1);
+        String[] subs = sides[0].split(",", -1);
+        List<int[]> shapes = new ArrayList<>();
+        List<Src[]> srcs = new ArrayList<>();
+        int paramSide = -1;
+        for (int i = 0; i < inputs; i++) {
+            QWeight p = n.param("P" + i);
+            if (p != null) {
+                shapes.add(p.shape());
+                srcs.add(paramSrcs(p));
+                paramSide = i;
+            } else {
+                shapes.add(inShape(n, i));
+                srcs.add(operand(n, i));
+            }
+        }
+        int[] size = new int[128];
+        for (int i = 0; i < inputs; i++) {
+            for (int k = 0; k < subs[i].length(); k++) {
+                size[subs[i].charAt(k)] = shapes.get(i)[k];
+            }
+        }
+        String out;
+        if (sides.length == 2) {
+            out = sides[1];
+        } else {
+            StringBuilder b = new StringBuilder();
+            for (char c = 'A'; c <= 'z'; c++) {
+                if (Character.isLetter(c) && (subs[0].indexOf(c) >= 0 ? 1 : 0)
+                        + (inputs == 2 && subs[1].indexOf(c) >= 0 ? 1 : 0) == 1) {
+                    b.append(c);
+                }
+            }
+            out = b.toString();
+        }
+        StringBuilder dropped = new StringBuilder();
+        for (int i = 0; i < inputs; i++) {
+            for (char c : subs[i].toCharArray()) {
+                if (out.indexOf(c) < 0 && dropped.indexOf(String.valueOf(c)) < 0) {
+                    dropped.append(c);
+                }
+            }
+        }
+        String all = out + dropped;
+        int[] value = new int[128];
+        int outSize = size(n.node().outputShape());
+        int inner = 1;
+        for (char c : dropped.toString().toCharArray()) {
+            inner = Math.multiplyExact(inner, size[c]);
+        }
+        Src[][] xs = new Src[outSize][inner];
+        Src[][] ws = inputs == 2 ? new Src[outSize][inner] : null;
+        for (int o = 0; o < outSize; o++) {
+            int rem = o;
+            for (int k = out.length() - 1; k >= 0; k--) {
+                value[out.charAt(k)] = rem % size[out.charAt(k)];
+                rem /= size[out.charAt(k)];
+            }
+            for (int t = 0; t < inner; t++) {
+                int r2 = t;
+                for (int k = dropped.length() - 1; k >= 0; k--) {
+                    value[dropped.charAt(k)] = r2 % size[dropped.charAt(k)];
+                    r2 /= size[dropped.charAt(k)];
+                }
+                for (int i = 0; i < inputs; i++) {
+                    int flat = 0;
+                    for (char c : subs[i].toCharArray()) {
+                        flat = flat * size[c] + value[c];
+                    }
+                    Src v = srcs.get(i)[flat];
+                    // the parameter operand goes on the weight side
+                    boolean weightSide = paramSide >= 0 ? i == paramSide : i == 1;
+                    if (weightSide) {
+                        ws[o][t] = v;
+                    } else {
+                        xs[o][t] = v;
+                    }
+                }
+            }
+        }
+        if (all.isEmpty() && outSize == 0) {
+            throw new CompileException("node " + n.node().describe() + ": empty Einsum");
+        }
+        if (inputs == 1) {
+            define(n, m.add(new Steps.Sum(n.name(), n.node().opType(), tensor(outSize), xs)));
+            return;
+        }
+        define(n, rescale(n, dot(n, xs, ws, null), n.shift()));
+    }
+
+    /** Linear Resize: out = rescale(Σ x·w, sp), w the interpolation weights quantized at sp (parameters). */
+    private void resizeLinear(QNode n) {
+        Op.Resize op = (Op.Resize) n.node().op();
+        Op.Resize.Taps t = op.taps(inShape(n, 0));
+        long[] w = dev.zkscope.quant.ModelOpKernels.resizeWeights(t, n.shift());
+        int wt = m.param(w);
+        Src[] x = operand(n, 0);
+        int outputs = t.start().length - 1;
+        Src[][] xs = new Src[outputs][];
+        Src[][] ws = new Src[outputs][];
+        for (int o = 0; o < outputs; o++) {
+            int from = t.start()[o];
+            int k = t.start()[o + 1] - from;
+            xs[o] = new Src[k];
+            ws[o] = new Src[k];
+            for (int j = 0; j < k; j++) {
+                xs[o][j] = x[t.x()[from + j]];
+                ws[o][j] = new Src(wt, from + j);
+            }
+        }
+        define(n, rescale(n, dot(n, xs, ws, null), n.shift()));
+    }
+
+    /** The groups of a reduction along {@code axis}: [outer·inner][len] sources, group index outer·inner order. */
+    private static Src[][] axisGroups(Src[] x, int outer, int len, int inner) {
+        Src[][] win = new Src[outer * inner][len];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                for (int k = 0; k < len; k++) {
+                    win[o * inner + i][k] = x[(o * len + k) * inner + i];
+                }
+            }
+        }
+        return win;
+    }
+
+    /**
+     * ArgMax / ArgMin as index·2^s. For ArgMin the input is negated first (the first minimum of x is the first
+     * maximum of -x). m = max over the group (MaxReduce: m >= every x_k and equals one of them); then g_k = min(m -
+     * x_k, 1), which is 0 exactly where x_k = m and 1 elsewhere (m - x_k >= 0 is an integer). For the first maximum,
+     * h_k = min(h_{k-1}, g_k) (h_0 = g_0) is 1 before the first maximum and 0 from it on, so the index is Σ h_k; for
+     * the last, h runs from the end (1 after the last maximum) and the index is len - 1 - Σ h_k. Each h_k is one
+     * comparison step over all groups; out = 2^s·(Σh) or 2^s·(len - 1 - Σh).
+     */
+    private void argExtreme(QNode n) {
+        Op.ArgExtreme op = (Op.ArgExtreme) n.node().op();
+        int[] xs = inShape(n, 0);
+        Src[] x = operand(n, 0);
+        String type = n.node().opType();
+        if (!op.max()) {
+            x = range(linear(n, x, null, fill(x.length, -1), new long[x.length], new long[x.length]), x.length);
+        }
+        int len = xs[op.axis()];
+        int inner = Shapes.product(xs, op.axis() + 1, xs.length);
+        int outer = Shapes.product(xs, 0, op.axis());
+        int groups = outer * inner;
+        Src[][] win = axisGroups(x, outer, len, inner);
+        int mx = m.add(new Steps.MaxReduce(n.name(), type, tensor(groups), win));
+        // g[k·groups + j] = min(m_j - x_jk, 1)
+        Src[] us = new Src[groups * len];
+        Src[] vs = new Src[groups * len];
+        for (int k = 0; k < len; k++) {
+            for (int j = 0; j < groups; j++) {
+                us[k * groups + j] = new Src(mx, j);
+                vs[k * groups + j] = win[j][k];
+            }
+        }
+        int d = linear(n, us, vs, fill(us.length, 1), fill(us.length, -1), new long[us.length]);
+        int gt = m.add(new Steps.Compare(n.name(), type, tensor(us.length), range(d, us.length),
+                constants(us.length, 1), CompareGadget.Kind.MIN));
+        int[] h = new int[len];
+        for (int step = 0; step < len; step++) {
+            int k = op.selectLast() ? len - 1 - step : step;
+            Src[] gk = new Src[groups];
+            for (int j = 0; j < groups; j++) {
+                gk[j] = new Src(gt, k * groups + j);
+            }
+            if (step == 0) {
+                h[k] = m.add(new Steps.Wire(n.name(), type, tensor(groups), gk));
+                continue;
+            }
+            int prev = h[op.selectLast() ? k + 1 : k - 1];
+            h[k] = m.add(new Steps.Compare(n.name(), type, tensor(groups), range(prev, groups), gk,
+                    CompareGadget.Kind.MIN));
+        }
+        Src[][] hs = new Src[groups][len];
+        for (int j = 0; j < groups; j++) {
+            for (int k = 0; k < len; k++) {
+                hs[j][k] = new Src(h[k], j);
+            }
+        }
+        int sum = m.add(new Steps.Sum(n.name(), type, tensor(groups), hs));
+        long one = 1L << s;
+        define(n, op.selectLast()
+                ? linear(n, range(sum, groups), null, fill(groups, -one), new long[groups], fill(groups, (len - 1) * one))
+                : linear(n, range(sum, groups), null, fill(groups, one), new long[groups], new long[groups]));
+    }
+
+    /** The static log table of a sum of exp values over {@code count} elements (see ModelOpKernels.logSumTable). */
+    private TableSpec logSumSpec(long count) {
+        LookupTable t = dev.zkscope.quant.ModelOpKernels.logSumTable(s, count);
+        if (t.size() > (1L << 24)) {
+            throw new CompileException("a log table over sums of " + count + " exponentials at scale 2^" + s + " has "
+                    + t.size() + " entries; lower the input scale or reduce over fewer elements");
+        }
+        String name = "logsum_s" + s + "_n" + count;
+        return new TableSpec(name, "log of a sum of " + count + " exp values", t::value, t.lo(), t.hi());
+    }
+
+    /**
+     * max, d = x - max, e = T_exp(d), S = Σe over each group, L = T_log(S) (static range [2^s, len·2^s]); returns the
+     * tensors {max, d, L} for LogSoftmax and ReduceLogSumExp.
+     */
+    private int[] logSumExp(QNode n, Src[][] win) {
+        String name = n.name();
+        String type = n.node().opType();
+        int groups = win.length;
+        int len = groups == 0 ? 0 : win[0].length;
+        int mx = m.add(new Steps.MaxReduce(name, type, tensor(groups), win));
+        Src[] us = new Src[groups * len];
+        Src[] ms = new Src[groups * len];
+        for (int j = 0; j < groups; j++) {
+            for (int k = 0; k < len; k++) {
+                us[j * len + k] = win[j][k];
+                ms[j * len + k] = new Src(mx, j);
+            }
+        }
+        int d = linear(n, us, ms, fill(us.length, 1), fill(us.length, -1), new long[us.length]);
+        int e = m.add(new Steps.Lookup(name, type, tensor(us.length), range(d, us.length), table(n)));
+        Src[][] ew = new Src[groups][len];
+        for (int j = 0; j < groups; j++) {
+            for (int k = 0; k < len; k++) {
+                ew[j][k] = new Src(e, j * len + k);
+            }
+        }
+        int sum = m.add(new Steps.Sum(name, type, tensor(groups), ew));
+        int log = m.add(new Steps.Lookup(name, type, tensor(groups), range(sum, groups), logSumSpec(len)));
+        return new int[] {mx, d, log};
+    }
+
+    /** LogSoftmax: out = d - T_log(Σ T_exp(d)), d = x - max (grouped in group-major order, then wired back). */
+    private void logSoftmax(QNode n) {
+        Op.LogSoftmax op = (Op.LogSoftmax) n.node().op();
+        Src[] x = operand(n, 0);
+        int[] g = op.groups(inShape(n, 0));
+        int len = g[1];
+        Src[][] win = axisGroups(x, g[0], len, g[2]);
+        int[] t = logSumExp(n, win);
+        int total = x.length;
+        Src[] ds = new Src[total];
+        Src[] ls = new Src[total];
+        for (int o = 0; o < g[0]; o++) {
+            for (int i = 0; i < g[2]; i++) {
+                int j = o * g[2] + i;
+                for (int k = 0; k < len; k++) {
+                    int e = (o * len + k) * g[2] + i;
+                    ds[e] = new Src(t[1], j * len + k);
+                    ls[e] = new Src(t[2], j);
+                }
+            }
+        }
+        define(n, linear(n, ds, ls, fill(total, 1), fill(total, -1), new long[total]));
+    }
+
+    /** ReduceMin, ReduceL1, ReduceSumSquare, ReduceL2, ReduceLogSumExp over the reduced axes' groups. */
+    private void reduceMore(QNode n, Op.Reduce op) {
+        int[] xs = inShape(n, 0);
+        Src[] x = operand(n, 0);
+        int[] keep = xs.clone();
+        for (int a : op.axes()) {
+            keep[a] = 1;
+        }
+        int[] idx = Shapes.broadcastIndex(keep, xs);
+        int outSize = size(keep);
+        String type = n.node().opType();
+        Src[] in = x;
+        switch (op.reduce()) {
+            case MIN:
+            case L1: {
+                int neg = linear(n, x, null, fill(x.length, -1), new long[x.length], new long[x.length]);
+                in = op.reduce() == Op.ReduceKind.MIN ? range(neg, x.length)
+                        : range(m.add(new Steps.Compare(n.name(), type, tensor(x.length), x, range(neg, x.length),
+                                CompareGadget.Kind.MAX)), x.length);
+                break;
+            }
+            case SUM_SQUARE:
+            case L2:
+                in = range(m.add(new Steps.Mul(n.name(), type, tensor(x.length), x, x)), x.length);
+                break;
+            default:
+                break;
+        }
+        List<List<Src>> groups = new ArrayList<>();
+        for (int i = 0; i < outSize; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i = 0; i < idx.length; i++) {
+            groups.get(idx[i]).add(in[i]);
+        }
+        Src[][] win = new Src[outSize][];
+        for (int i = 0; i < outSize; i++) {
+            win[i] = groups.get(i).toArray(new Src[0]);
+        }
+        switch (op.reduce()) {
+            case MIN: {
+                int mx = m.add(new Steps.MaxReduce(n.name(), type, tensor(outSize), win));
+                define(n, linear(n, range(mx, outSize), null, fill(outSize, -1), new long[outSize], new long[outSize]));
+                return;
+            }
+            case L1:
+                define(n, m.add(new Steps.Sum(n.name(), type, tensor(outSize), win)));
+                return;
+            case SUM_SQUARE:
+                define(n, rescale(n, m.add(new Steps.Sum(n.name(), type, tensor(outSize), win)), n.shift()));
+                return;
+            case L2: {
+                int ss = rescale(n, m.add(new Steps.Sum(n.name(), type, tensor(outSize), win)), n.shift());
+                define(n, m.add(new Steps.Lookup(n.name(), type, tensor(outSize), range(ss, outSize), table(n))));
+                return;
+            }
+            default: {
+                int[] t = logSumExp(n, win);
+                define(n, linear(n, range(t[0], outSize), range(t[2], outSize), fill(outSize, 1), fill(outSize, 1),
+                        new long[outSize]));
+            }
+        }
+    }
+
+    /** Instance/GroupNormalization: the LayerNorm lowering over each contiguous chunk, gamma/beta by parameter. */
+    private void groupNorm(QNode n) {
+        Op.GroupNorm op = (Op.GroupNorm) n.node().op();
+        Src[] x = operand(n, 0);
+        int[] xs = inShape(n, 0);
+        int len = op.chunk(xs);
+        int outer = x.length / Math.max(1, len);
+        String name = n.name();
+        String type = n.node().opType();
+        Src[][] win = new Src[outer][len];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < len; i++) {
+                win[o][i] = x[o * len + i];
+            }
+        }
+        int sum = m.add(new Steps.Sum(name, type, tensor(outer), win));
+        int mu = div(n, sum, len);
+        Src[] rowOf = new Src[x.length];
+        for (int i = 0; i < x.length; i++) {
+            rowOf[i] = new Src(mu, i / len);
+        }
+        int d = linear(n, x, rowOf, fill(x.length, 1), fill(x.length, -1), new long[x.length]);
+        int sq = m.add(new Steps.Mul(name, type, tensor(x.length), range(d, x.length), range(d, x.length)));
+        Src[][] sw = new Src[outer][len];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < len; i++) {
+                sw[o][i] = new Src(sq, o * len + i);
+            }
+        }
+        int ss = m.add(new Steps.Sum(name, type, tensor(outer), sw));
+        int v = rescale(n, div(n, ss, len), s);
+        int r = m.add(new Steps.Lookup(name, type, tensor(outer), range(v, outer), table(n)));
+        Src[] rr = new Src[x.length];
+        for (int i = 0; i < x.length; i++) {
+            rr[i] = new Src(r, i / len);
+        }
+        int prod = m.add(new Steps.Mul(name, type, tensor(x.length), range(d, x.length), rr));
+        int norm = rescale(n, prod, s);
+        long[] gamma = n.param("gamma").data();
+        long[] beta = n.param("beta").data();
+        long[] al = new long[x.length];
+        long[] ga = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int p = op.paramOf(xs, i);
+            al[i] = gamma[p];
+            ga[i] = beta[p];
+        }
+        int aff = linear(n, range(norm, x.length), null, al, new long[x.length], ga);
+        define(n, rescale(n, aff, n.shift()));
     }
 }

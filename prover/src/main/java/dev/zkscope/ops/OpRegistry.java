@@ -77,7 +77,8 @@ public final class OpRegistry {
             e(Op.Softmax.class, "Softmax"),
             e(Op.BatchNorm.class, "BatchNormalization"),
             e(Op.LayerNorm.class, "LayerNormalization"),
-            e(Op.Reduce.class, "ReduceMean", "ReduceSum", "ReduceMax", "GlobalAveragePool", "GlobalMaxPool"),
+            e(Op.Reduce.class, "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceL1", "ReduceL2",
+                    "ReduceSumSquare", "ReduceLogSumExp", "GlobalAveragePool", "GlobalMaxPool"),
             e(Op.Reshape.class, "Reshape", "Flatten", "Squeeze", "Unsqueeze"),
             e(Op.Transpose.class, "Transpose"),
             e(Op.Concat.class, "Concat"),
@@ -96,6 +97,13 @@ public final class OpRegistry {
             e(Op.SpaceDepth.class, "DepthToSpace", "SpaceToDepth"),
             e(Op.Tile.class, "Tile"),
             e(Op.CumSum.class, "CumSum"),
+            e(Op.ConvTranspose.class, "ConvTranspose"),
+            e(Op.Einsum.class, "Einsum"),
+            e(Op.Resize.class, "Resize", "Upsample"),
+            e(Op.ArgExtreme.class, "ArgMax", "ArgMin"),
+            e(Op.LogSoftmax.class, "LogSoftmax"),
+            e(Op.GroupNorm.class, "InstanceNormalization", "GroupNormalization"),
+            folded(Op.Range.class, "Range"),
             folded(Op.ShapeOf.class, "Shape"),
             folded(Op.ConstantOfShape.class, "ConstantOfShape"));
 

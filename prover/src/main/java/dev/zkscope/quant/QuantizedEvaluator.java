@@ -269,7 +269,8 @@ public final class QuantizedEvaluator {
                 st)));
         KERNELS.put(Op.Pool.class, (e, n, st) -> ((Op.Pool) n.node().op()).pool() == Op.PoolKind.AVERAGE
                 ? List.of(e.avgPool(n, (Op.Pool) n.node().op(), e.in(n, st, 0))) : e.exactAll(n, st));
-        KERNELS.put(Op.Reduce.class, (e, n, st) -> ((Op.Reduce) n.node().op()).reduce() != Op.ReduceKind.MAX
+        KERNELS.put(Op.Reduce.class, (e, n, st) -> e.isMoreReduce(n) ? List.of(e.reduceMore(n, e.in(n, st, 0), st))
+                : ((Op.Reduce) n.node().op()).reduce() != Op.ReduceKind.MAX
                 ? List.of(e.reduceSum(n, (Op.Reduce) n.node().op(), e.in(n, st, 0))) : e.exactAll(n, st));
         KERNELS.put(Op.Pad.class, (e, n, st) -> {
             Op.Pad p = (Op.Pad) n.node().op();
@@ -789,6 +790,210 @@ public final class QuantizedEvaluator {
             for (int i = 0; i < len; i++) {
                 long norm = FixedPoint.rescale(Math.multiplyExact(dev[i], r), s);
                 out[o * len + i] = FixedPoint.rescale(Math.addExact(Math.multiplyExact(norm, gamma[i]), beta[i]), n.shift());
+            }
+        }
+        return new QTensor(xs, out, s);
+    }
+
+    // ---- ops real exports use (docs/op-registry.md)
+
+    static {
+        KERNELS.put(Op.ConvTranspose.class, (e, n, st) -> {
+            Op.ConvTranspose op = (Op.ConvTranspose) n.node().op();
+            QTensor x = e.in(n, st, 0);
+            int[] xs = x.shape();
+            int[] os = n.node().outputShape();
+            long[] acc = MatKernels.convTransposeExact(x.data(), n.param("W").data(),
+                    n.param("B") == null ? null : n.param("B").data(), op.window(xs, os), xs[0], xs[1], os[1],
+                    op.group());
+            return List.of(new QTensor(os, rescaleAll(acc, n.shift()), e.q.inputScale()));
+        });
+        KERNELS.put(Op.Einsum.class, (e, n, st) -> {
+            Op.Einsum op = (Op.Einsum) n.node().op();
+            List<int[]> shapes = new ArrayList<>();
+            List<long[]> data = new ArrayList<>();
+            for (int i = 0; i < n.node().inputs().size(); i++) {
+                QTensor t = n.param("P" + i) != null ? n.param("P" + i).tensor() : e.in(n, st, i);
+                shapes.add(t.shape());
+                data.add(t.data());
+            }
+            long[] acc = op.plan(shapes).applyExact(data);
+            return List.of(new QTensor(n.node().outputShape(), rescaleAll(acc, n.shift()), e.q.inputScale()));
+        });
+        KERNELS.put(Op.Resize.class, (e, n, st) -> {
+            Op.Resize op = (Op.Resize) n.node().op();
+            if (!op.linear()) {
+                return e.exactAll(n, st);
+            }
+            QTensor x = e.in(n, st, 0);
+            Op.Resize.Taps t = op.taps(x.shape());
+            long[] w = ModelOpKernels.resizeWeights(t, n.shift());
+            long[] d = x.data();
+            long[] out = new long[t.start().length - 1];
+            for (int o = 0; o < out.length; o++) {
+                long acc = 0;
+                for (int k = t.start()[o]; k < t.start()[o + 1]; k++) {
+                    acc = Math.addExact(acc, Math.multiplyExact(d[t.x()[k]], w[k]));
+                }
+                out[o] = FixedPoint.rescale(acc, n.shift());
+            }
+            return List.of(new QTensor(n.node().outputShape(), out, e.q.inputScale()));
+        });
+        KERNELS.put(Op.ArgExtreme.class, (e, n, st) -> List.of(e.argExtreme(n, e.in(n, st, 0))));
+        KERNELS.put(Op.LogSoftmax.class, (e, n, st) -> List.of(e.logSoftmax(n, e.in(n, st, 0), st)));
+        KERNELS.put(Op.GroupNorm.class, (e, n, st) -> List.of(e.groupNorm(n, e.in(n, st, 0), st)));
+    }
+
+    private boolean isMoreReduce(QNode n) {
+        Op.ReduceKind k = ((Op.Reduce) n.node().op()).reduce();
+        return k != Op.ReduceKind.MAX && k != Op.ReduceKind.SUM && k != Op.ReduceKind.MEAN;
+    }
+
+    /**
+     * ArgMax/ArgMin along the axis: the first (or, with select_last_index, the last) position of the extreme integer,
+     * as index·2^s.
+     */
+    private QTensor argExtreme(QNode n, QTensor x) {
+        Op.ArgExtreme op = (Op.ArgExtreme) n.node().op();
+        int[] s = x.shape();
+        int len = s[op.axis()];
+        int inner = Shapes.product(s, op.axis() + 1, s.length);
+        int outer = Shapes.product(s, 0, op.axis());
+        long[] d = x.data();
+        long[] out = new long[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int best = 0;
+                long bv = d[o * len * inner + i];
+                for (int k = 1; k < len; k++) {
+                    long v = d[(o * len + k) * inner + i];
+                    boolean better = op.max() ? (op.selectLast() ? v >= bv : v > bv)
+                            : (op.selectLast() ? v <= bv : v < bv);
+                    if (better) {
+                        best = k;
+                        bv = v;
+                    }
+                }
+                out[o * inner + i] = (long) best << q.inputScale();
+            }
+        }
+        return new QTensor(n.node().outputShape(), out, q.inputScale());
+    }
+
+    /** A lookup into the static log table of a sum of exp values (range [2^s, count·2^s], see ModelOpKernels). */
+    private long logSum(QNode n, long sum, long count) {
+        LookupTable t = ModelOpKernels.logSumTable(q.inputScale(), count);
+        if (!t.contains(sum)) {
+            throw new BadInputException("node " + n.node().describe() + ": sum of exponentials " + sum + " is outside ["
+                    + t.lo() + ", " + t.hi() + "]; the exp table must hold exp(0) = 2^" + q.inputScale());
+        }
+        return t.value(sum);
+    }
+
+    /** LogSoftmax: d = x - max; e = T_exp(d); S = Σe; out = d - T_log(S). */
+    private QTensor logSoftmax(QNode n, QTensor x, State st) {
+        Op.LogSoftmax op = (Op.LogSoftmax) n.node().op();
+        int[] g = op.groups(x.shape());
+        int len = g[1];
+        int inner = g[2];
+        long[] d = x.data();
+        long[] out = new long[d.length];
+        for (int o = 0; o < g[0]; o++) {
+            for (int in = 0; in < inner; in++) {
+                int base = o * len * inner + in;
+                long max = Long.MIN_VALUE;
+                for (int i = 0; i < len; i++) {
+                    max = Math.max(max, d[base + i * inner]);
+                }
+                long sum = 0;
+                for (int i = 0; i < len; i++) {
+                    sum = Math.addExact(sum, lookup(n, d[base + i * inner] - max, st));
+                }
+                long log = logSum(n, sum, len);
+                for (int i = 0; i < len; i++) {
+                    out[base + i * inner] = d[base + i * inner] - max - log;
+                }
+            }
+        }
+        return new QTensor(x.shape(), out, q.inputScale());
+    }
+
+    /** ReduceMin, ReduceL1, ReduceSumSquare, ReduceL2, ReduceLogSumExp (semantics in the quantizer's rule). */
+    private QTensor reduceMore(QNode n, QTensor x, State st) {
+        Op.Reduce op = (Op.Reduce) n.node().op();
+        int[] xs = x.shape();
+        int[] keep = xs.clone();
+        for (int a : op.axes()) {
+            keep[a] = 1;
+        }
+        int[] idx = Shapes.broadcastIndex(keep, xs);
+        int outSize = (int) Tensor.elementCount(keep);
+        long count = outSize == 0 ? 1 : Math.max(1, x.size() / outSize);
+        long[] d = x.data();
+        long[] acc = new long[outSize];
+        Op.ReduceKind k = op.reduce();
+        if (k == Op.ReduceKind.MIN) {
+            java.util.Arrays.fill(acc, Long.MAX_VALUE);
+        } else if (k == Op.ReduceKind.LOG_SUM_EXP) {
+            java.util.Arrays.fill(acc, Long.MIN_VALUE);
+        }
+        for (int i = 0; i < idx.length; i++) {
+            long v = d[i];
+            int o = idx[i];
+            switch (k) {
+                case MIN: acc[o] = Math.min(acc[o], v); break;
+                case LOG_SUM_EXP: acc[o] = Math.max(acc[o], v); break;
+                case L1: acc[o] = Math.addExact(acc[o], Math.abs(v)); break;
+                default: acc[o] = Math.addExact(acc[o], Math.multiplyExact(v, v));
+            }
+        }
+        if (k == Op.ReduceKind.SUM_SQUARE || k == Op.ReduceKind.L2) {
+            for (int o = 0; o < outSize; o++) {
+                acc[o] = FixedPoint.rescale(acc[o], n.shift());
+                if (k == Op.ReduceKind.L2) {
+                    acc[o] = lookup(n, acc[o], st);
+                }
+            }
+        } else if (k == Op.ReduceKind.LOG_SUM_EXP) {
+            long[] sum = new long[outSize];
+            for (int i = 0; i < idx.length; i++) {
+                sum[idx[i]] = Math.addExact(sum[idx[i]], lookup(n, d[i] - acc[idx[i]], st));
+            }
+            for (int o = 0; o < outSize; o++) {
+                acc[o] = acc[o] + logSum(n, sum[o], count);
+            }
+        }
+        return new QTensor(n.node().outputShape(), acc, q.inputScale());
+    }
+
+    /** Instance/GroupNormalization: LayerNorm's integer form over each chunk, gamma and beta by parameter index. */
+    private QTensor groupNorm(QNode n, QTensor x, State st) {
+        Op.GroupNorm op = (Op.GroupNorm) n.node().op();
+        int s = q.inputScale();
+        int[] xs = x.shape();
+        int len = op.chunk(xs);
+        long[] gamma = n.param("gamma").data();
+        long[] beta = n.param("beta").data();
+        long[] d = x.data();
+        long[] out = new long[d.length];
+        long[] dev = new long[len];
+        for (int o = 0; o < d.length / Math.max(1, len); o++) {
+            long sum = 0;
+            for (int i = 0; i < len; i++) {
+                sum = Math.addExact(sum, d[o * len + i]);
+            }
+            long mu = FixedPoint.divRound(sum, len);
+            long ss = 0;
+            for (int i = 0; i < len; i++) {
+                dev[i] = d[o * len + i] - mu;
+                ss = Math.addExact(ss, Math.multiplyExact(dev[i], dev[i]));
+            }
+            long r = lookup(n, FixedPoint.rescale(FixedPoint.divRound(ss, len), s), st);
+            for (int i = 0; i < len; i++) {
+                int e = o * len + i;
+                int p = op.paramOf(xs, e);
+                long norm = FixedPoint.rescale(Math.multiplyExact(dev[i], r), s);
+                out[e] = FixedPoint.rescale(Math.addExact(Math.multiplyExact(norm, gamma[p]), beta[p]), n.shift());
             }
         }
         return new QTensor(xs, out, s);

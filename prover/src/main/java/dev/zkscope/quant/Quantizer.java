@@ -121,6 +121,9 @@ public final class Quantizer {
                 ((Op.Pool) n.op()).pool() == Op.PoolKind.MAX ? "out = max over window" : "out = divRound(Σ window, count)"));
         RULES.put(Op.Reduce.class, (q, n) -> {
             Op.ReduceKind r = ((Op.Reduce) n.op()).reduce();
+            if (r != Op.ReduceKind.MAX && r != Op.ReduceKind.SUM && r != Op.ReduceKind.MEAN) {
+                return q.reduceMore(n, r);
+            }
             return q.make(n, List.of(q.s), 0, new HashMap<>(), null, r == Op.ReduceKind.MAX ? "out = max"
                     : r == Op.ReduceKind.SUM ? "out = Σx" : "out = divRound(Σx, count)");
         });
@@ -502,5 +505,98 @@ public final class Quantizer {
     private static double[] expand(Tensor t, int[] shape) {
         return new dev.zkscope.ir.Op.Binary(Op.BinaryKind.ADD)
                 .eval(List.of(t, Tensor.zeros(shape))).get(0).data();
+    }
+
+    // ---- ops real exports use (docs/op-registry.md): ConvTranspose, Einsum, Resize, ArgMax/ArgMin, LogSoftmax, the
+    // other reductions, Instance/GroupNormalization; Range is folded at import.
+
+    static {
+        RULES.put(Op.ConvTranspose.class, (q, n) -> {
+            Map<String, QWeight> p = new HashMap<>();
+            p.put("W", QWeight.of("W", q.requireConst(n, 1, "ConvTranspose weight"), q.sp));
+            if (n.inputs().size() == 3) {
+                p.put("B", QWeight.of("B", q.requireConst(n, 2, "ConvTranspose bias"), q.s + q.sp));
+            }
+            if (q.isConst(n, 0)) {
+                throw refuse("ConvTranspose of a constant input");
+            }
+            return q.make(n, List.of(q.s, q.sp, q.s + q.sp), q.sp, p, null, "acc = convTranspose(x, W) + B (scale 2^"
+                    + (q.s + q.sp) + "); out = rescale(acc, " + q.sp + ")");
+        });
+        RULES.put(Op.Einsum.class, Quantizer::einsum);
+        RULES.put(Op.Resize.class, (q, n) -> {
+            if (!((Op.Resize) n.op()).linear()) {
+                return q.passThrough(n, "data movement (nearest)");
+            }
+            return q.make(n, List.of(q.s), q.sp, new HashMap<>(), null, "out = rescale(Σ x·w, " + q.sp
+                    + "), the interpolation weights w quantized at 2^" + q.sp);
+        });
+        RULES.put(Op.ArgExtreme.class, (q, n) -> q.make(n, List.of(q.s), 0, new HashMap<>(), null,
+                "out = index·2^" + q.s + " of the " + (((Op.ArgExtreme) n.op()).max() ? "max" : "min")
+                        + " (an index is the real number it names)"));
+        RULES.put(Op.LogSoftmax.class, (q, n) -> q.make(n, List.of(q.s), 0, new HashMap<>(), new LookupTable("exp",
+                TableFunctions.total(UnaryFn.EXP, 0, 0, q.s, q.s), 0, 0, q.s, q.s),
+                "d = x - max; e = exp table(d); S = Σe; out = d - log table(S), S in [2^" + q.s + ", length·2^" + q.s
+                        + "]"));
+        RULES.put(Op.GroupNorm.class, Quantizer::groupNorm);
+        RULES.put(Op.Range.class, (q, n) -> {
+            throw refuse(n.op().kind() + " should have been folded at import (its inputs must be constants)");
+        });
+    }
+
+    /** ReduceMin, ReduceL1, ReduceSumSquare, ReduceL2, ReduceLogSumExp. */
+    private QNode reduceMore(Node n, Op.ReduceKind r) {
+        Map<String, QWeight> p = new HashMap<>();
+        switch (r) {
+            case MIN:
+                return make(n, List.of(s), 0, p, null, "out = min");
+            case L1:
+                return make(n, List.of(s), 0, p, null, "out = Σ|x|");
+            case SUM_SQUARE:
+                return make(n, List.of(s), s, p, null, "out = rescale(Σx², " + s + ")");
+            case L2:
+                return make(n, List.of(s), s, p, new LookupTable("sqrt", TableFunctions.total(UnaryFn.SQRT, 0, 0, s,
+                        s), 0, 0, s, s), "out = sqrt table(rescale(Σx², " + s + "))");
+            default:
+                return make(n, List.of(s), 0, p, new LookupTable("exp", TableFunctions.total(UnaryFn.EXP, 0, 0, s, s),
+                        0, 0, s, s), "m = max; out = m + log table(Σ exp table(x - m)), the sum in [2^" + s
+                        + ", count·2^" + s + "]");
+        }
+    }
+
+    /** Einsum: two activations at s (out = rescale(acc, s)); a constant operand "P<i>" at sp; one operand: Σ, exact. */
+    private QNode einsum(Node n) {
+        Map<String, QWeight> p = new HashMap<>();
+        if (n.inputs().size() == 1) {
+            if (isConst(n, 0)) {
+                throw refuse("Einsum of a constant");
+            }
+            return make(n, List.of(s), 0, p, null, "out = sums of x over the dropped labels, exact");
+        }
+        if (isConst(n, 0) && isConst(n, 1)) {
+            throw refuse("Einsum of two constants");
+        }
+        for (int i = 0; i < 2; i++) {
+            if (isConst(n, i)) {
+                p.put("P" + i, QWeight.of("P" + i, constant(n, i), sp));
+                return make(n, i == 1 ? List.of(s, sp) : List.of(sp, s), sp, p, null, "acc = einsum (scale 2^"
+                        + (s + sp) + "); out = rescale(acc, " + sp + ")");
+            }
+        }
+        return make(n, List.of(s, s), s, p, null, "acc = einsum of activations (scale 2^" + 2 * s
+                + "); out = rescale(acc, " + s + ")");
+    }
+
+    /** Instance/GroupNormalization: LayerNorm's fixed-point form over each group, scale and bias per parameter. */
+    private QNode groupNorm(Node n) {
+        Op.GroupNorm g = (Op.GroupNorm) n.op();
+        Map<String, QWeight> p = new HashMap<>();
+        p.put("gamma", QWeight.of("gamma", requireConst(n, 1, "scale"), sp));
+        p.put("beta", QWeight.of("beta", requireConst(n, 2, "bias"), s + sp));
+        LookupTable t = new LookupTable("rsqrt(eps=" + g.epsilon() + ")", TableFunctions.rsqrt(g.epsilon(), s),
+                0, 0, s, s);
+        return make(n, List.of(s, sp, s + sp), sp, p, t, "per group of L elements: mu = divRound(Σx, L); d = x - mu; "
+                + "v = rescale(divRound(Σd², L), " + s + "); r = rsqrt table(v); out = rescale(rescale(d·r, " + s
+                + ")·gamma + beta, " + sp + ")");
     }
 }
