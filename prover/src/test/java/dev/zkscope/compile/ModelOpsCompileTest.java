@@ -1,0 +1,177 @@
+package dev.zkscope.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zkscope.circuit.Cell;
+import dev.zkscope.circuit.ColumnKind;
+import dev.zkscope.circuit.Witness;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.ir.FloatEvaluator;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.Node;
+import dev.zkscope.ir.Op;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.onnx.OpCases;
+import dev.zkscope.quant.Calibrator;
+import dev.zkscope.quant.QTensor;
+import dev.zkscope.quant.QuantOptions;
+import dev.zkscope.quant.QuantizedEvaluator;
+import dev.zkscope.quant.QuantizedGraph;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The ops real exports use beyond the CNN and transformer sets (ConvTranspose, Einsum, Resize, ArgMax/ArgMin,
+ * LogSoftmax, ReduceMin/L1/L2/SumSquare/LogSumExp, Instance/GroupNormalization), on their {@link OpCases}: the
+ * quantized outputs stay close to the float ones (fidelity), the witness checks clean, and a witness in which any
+ * output cell of the op is wrong by one is rejected (cheating witness). Wiring ops (nearest Resize) have no cells of
+ * their own: their outputs are their inputs' cells under copy constraints.
+ */
+class ModelOpsCompileTest {
+    private static final Set<Class<? extends Op>> OPS = Set.of(Op.ConvTranspose.class, Op.Einsum.class,
+            Op.Resize.class, Op.ArgExtreme.class, Op.LogSoftmax.class, Op.GroupNorm.class, Op.Reduce.class);
+
+    private static boolean mine(Node n) {
+        if (n.op() instanceof Op.Reduce r) {
+            return switch (r.reduce()) {
+                case MIN, L1, L2, SUM_SQUARE, LOG_SUM_EXP -> true;
+                default -> false;
+            };
+        }
+        return OPS.contains(n.op().getClass()) && !(n.op() instanceof Op.Resize rs && !rs.linear());
+    }
+
+    private static List<Tensor> input(Graph g, OpCases.Case c, Random r) {
+        List<Tensor> one = new ArrayList<>();
+        for (Graph.Value v : g.inputs()) {
+            double[] d = new double[v.size()];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = c.lo() + r.nextDouble() * (c.hi() - c.lo());
+            }
+            one.add(Tensor.of(v.shape(), d));
+        }
+        return one;
+    }
+
+    private static Witness tampered(Witness w, Cell c, long delta) {
+        long[][] adv = new long[w.advice().length][];
+        for (int i = 0; i < adv.length; i++) {
+            adv[i] = w.advice()[i].clone();
+        }
+        adv[c.column().index()][c.row()] = Goldilocks.add(adv[c.column().index()][c.row()], Goldilocks.fromSigned(delta));
+        return new Witness(adv, w.instance());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> newOps_fidelityCleanWitnessAndCheatingWitnessRejected() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (OpCases.Case c : OpCases.CASES) {
+            Graph probe = c.model().get().load();
+            if (probe.nodes().stream().noneMatch(ModelOpsCompileTest::mine)) {
+                continue;
+            }
+            tests.add(DynamicTest.dynamicTest(c.name(), () -> check(c)));
+        }
+        assertThat(tests).hasSizeGreaterThanOrEqualTo(20);
+        return tests.stream();
+    }
+
+    private static void check(OpCases.Case c) throws Exception {
+        Graph g = c.model().get().load();
+        Random r = new Random(c.name().hashCode());
+        List<List<Tensor>> calib = new ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            calib.add(input(g, c, r));
+        }
+        QuantizedGraph q = Calibrator.calibrate(g, calib, QuantOptions.fixed(7, 7)).graph();
+        CompiledModel cm = ModelCompiler.compile(q, CompileOptions.defaults()
+                .withInputAbsMax(Math.max(Math.abs(c.lo()), Math.abs(c.hi()))));
+        List<Tensor> in = calib.get(0);
+        // fidelity: quantized (2^-7) against float
+        QuantizedEvaluator.Result res = new QuantizedEvaluator(q).run(in);
+        Tensor fl = new FloatEvaluator(g).run(in).get(0);
+        Tensor qo = res.dequantizedOutputs().get(0);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double err = 0;
+        for (int i = 0; i < fl.size(); i++) {
+            lo = Math.min(lo, fl.get(i));
+            hi = Math.max(hi, fl.get(i));
+            err = Math.max(err, Math.abs(fl.get(i) - qo.get(i)));
+        }
+        boolean arg = g.nodes().stream().anyMatch(n -> n.op() instanceof Op.ArgExtreme);
+        if (arg) {
+            // an index: equal unless the two best values are within quantization error of each other
+            assertThat(err).as("%s: argmax/argmin index differs", c.name()).isLessThanOrEqualTo(
+                    nearTie(g, in) ? Double.MAX_VALUE : 0);
+        } else {
+            assertThat(err).as("%s: max |quantized - float| (outputs in [%s, %s])", c.name(), lo, hi)
+                    .isLessThanOrEqualTo(0.06 * Math.max(1, hi - lo));
+        }
+        // honest witness
+        Map<String, long[]> ref = new LinkedHashMap<>();
+        for (Node n : g.nodes()) {
+            QTensor t = res.values().get(n.outputs().get(0));
+            if (t != null) {
+                ref.put(n.name(), t.data());
+            }
+        }
+        long[] flat = in.stream().flatMapToLong(t -> java.util.Arrays.stream(QTensor.quantize(t, q.inputScale()).data()))
+                .toArray();
+        ModelWitness w = cm.witness(flat, ref);
+        assertThat(cm.check(w.witness())).as(c.name()).isEmpty();
+        // cheating witness: every output cell of the op, off by one either way, is rejected
+        int tampered = 0;
+        for (Node n : g.nodes()) {
+            if (!mine(n)) {
+                continue;
+            }
+            Cell[] cells = cm.nodeCells(n.name());
+            int step = Math.max(1, cells.length / 24);
+            for (int i = 0; i < cells.length; i += step) {
+                Cell cell = cells[i];
+                if (cell.column().kind() != ColumnKind.ADVICE) {
+                    continue;
+                }
+                long delta = i % 2 == 0 ? 1 : -1;
+                assertThat(cm.check(tampered(w.witness(), cell, delta))).as("%s: node %s cell %s off by %d", c.name(),
+                        n.name(), cell, delta).isNotEmpty();
+                tampered++;
+            }
+        }
+        assertThat(tampered).as("%s: output cells tampered", c.name()).isGreaterThanOrEqualTo(1);
+    }
+
+    /** Whether some group's two best float values are within 2^-6 (quantization can reorder them). */
+    private static boolean nearTie(Graph g, List<Tensor> in) {
+        for (Node n : g.nodes()) {
+            if (n.op() instanceof Op.ArgExtreme a) {
+                Tensor x = in.get(0);
+                int[] s = x.shape();
+                int len = s[a.axis()];
+                int inner = dev.zkscope.ir.Shapes.product(s, a.axis() + 1, s.length);
+                int outer = dev.zkscope.ir.Shapes.product(s, 0, a.axis());
+                for (int o = 0; o < outer; o++) {
+                    for (int i = 0; i < inner; i++) {
+                        double[] v = new double[len];
+                        for (int k = 0; k < len; k++) {
+                            v[k] = x.get((o * len + k) * inner + i);
+                        }
+                        java.util.Arrays.sort(v);
+                        if (v[len - 1] - v[len - 2] < 1.0 / 64 || (len > 1 && v[1] - v[0] < 1.0 / 64)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+}
