@@ -1116,41 +1116,29 @@ final class QuantizedLowering {
         int outPlane = g.outPositions();
         int outputs = batch * mOut * outPlane;
         int[] count = new int[outputs];
-        // two passes over the scatter: count the terms of each output, then place them
+        // two passes over the scatter (MatKernels.col2im, the kernels' geometry): count each output's terms, place them
+        int[] map = dev.zkscope.ir.MatKernels.col2im(g, mg);
         int[][] xsrcT = null;
         int[][] wsrcT = null;
         for (int pass = 0; pass < 2; pass++) {
             int[] fill = new int[outputs];
             for (int b = 0; b < batch; b++) {
-                for (int o = 0; o < mOut; o++) {
-                    int grp = o / mg;
-                    int oc = o % mg;
-                    int outBase = (b * mOut + o) * outPlane;
+                for (int grp = 0; grp < group; grp++) {
+                    int outBase = (b * mOut + grp * mg) * outPlane;
                     for (int c = 0; c < cg; c++) {
                         int xBase = (b * channels + grp * cg + c) * inPlane;
-                        int wBase = ((grp * cg + c) * mg + oc) * area;
-                        for (int k = 0; k < area; k++) {
-                            int ky = k / g.kw();
-                            int kx = k % g.kw();
-                            for (int iy = 0; iy < g.h(); iy++) {
-                                int oy = iy * g.sh() - g.ph() + ky * g.dh();
-                                if (oy < 0 || oy >= g.oh()) {
-                                    continue;
-                                }
-                                for (int ix = 0; ix < g.w(); ix++) {
-                                    int ox = ix * g.sw() - g.pw() + kx * g.dw();
-                                    if (ox < 0 || ox >= g.ow()) {
-                                        continue;
-                                    }
-                                    int out = outBase + oy * g.ow() + ox;
-                                    if (pass == 0) {
-                                        count[out]++;
-                                    } else {
-                                        int at = fill[out]++;
-                                        xsrcT[out][at] = xBase + iy * g.w() + ix;
-                                        wsrcT[out][at] = wBase + k;
-                                    }
-                                }
+                        for (int j = 0; j < map.length; j++) {
+                            if (map[j] < 0) {
+                                continue;
+                            }
+                            int out = outBase + map[j];
+                            if (pass == 0) {
+                                count[out]++;
+                            } else {
+                                int at = fill[out]++;
+                                int ock = j / inPlane;
+                                xsrcT[out][at] = xBase + j % inPlane;
+                                wsrcT[out][at] = ((grp * cg + c) * mg + ock / area) * area + ock % area;
                             }
                         }
                     }

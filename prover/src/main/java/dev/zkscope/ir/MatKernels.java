@@ -173,8 +173,8 @@ public final class MatKernels {
      * [batch][channels][h*w], weights [channels][m/group][kh*kw] (ONNX's layout) and g the window from the output
      * geometry ({@link Window#of} with the ConvTranspose's pads, strides and dilations, input and output shapes), cols
      * [(m/group)*kh*kw x h*w] = W_g^T . X_g, then each column entry (oc, ky, kx; iy, ix) is added to output
-     * (oc, iy*sh - ph + ky*dh, ix*sw - pw + kx*dw) when that lies inside the output (col2im). Output channels scatter in
-     * parallel (each owns its plane). {@code out} is [batch][m][oh*ow], overwritten.
+     * (oc, iy*sh - ph + ky*dh, ix*sw - pw + kx*dw) when that lies inside the output (col2im, {@link #col2im}). Output
+     * channels scatter in parallel (each owns its plane). {@code out} is [batch][m][oh*ow], overwritten.
      *
      * @param bias null, or m values added to every position of their output channel
      */
@@ -186,6 +186,7 @@ public final class MatKernels {
         int kLen = mg * area;
         int inPlane = g.h() * g.w();
         int outPlane = g.outPositions();
+        int[] map = col2im(g, mg);
         java.util.Arrays.fill(out, 0);
         if (bias != null) {
             for (int p = 0; p < batch * m; p++) {
@@ -204,23 +205,11 @@ public final class MatKernels {
                 java.util.Arrays.fill(cols, 0);
                 gemm(wt, 0, x, (b * channels + grp * cg) * inPlane, cols, 0, kLen, cg, inPlane, true);
                 int outBase = (b * m + grp * mg) * outPlane;
+                int per = area * inPlane;
                 run(mg, (long) kLen * inPlane, true, oc -> {
-                    for (int k = oc * area; k < (oc + 1) * area; k++) {
-                        int ky = (k % area) / g.kw();
-                        int kx = k % g.kw();
-                        for (int iy = 0; iy < g.h(); iy++) {
-                            int oy = iy * g.sh() - g.ph() + ky * g.dh();
-                            if (oy < 0 || oy >= g.oh()) {
-                                continue;
-                            }
-                            int row = outBase + oc * outPlane + oy * g.ow();
-                            int src = k * inPlane + iy * g.w();
-                            for (int ix = 0; ix < g.w(); ix++) {
-                                int ox = ix * g.sw() - g.pw() + kx * g.dw();
-                                if (ox >= 0 && ox < g.ow()) {
-                                    out[row + ox] += cols[src + ix];
-                                }
-                            }
+                    for (int j = oc * per; j < (oc + 1) * per; j++) {
+                        if (map[j] >= 0) {
+                            out[outBase + map[j]] += cols[j];
                         }
                     }
                 });
@@ -229,13 +218,84 @@ public final class MatKernels {
     }
 
     /**
-     * {@link #convTranspose(double[], double[], double[], double[], Window, int, int, int, int)} on integers, exactly:
-     * the accumulators (no rescale). One output sums, for each (input channel, kernel position), at most one product
-     * (a kernel position maps an output position to at most one input position), so max|x| times the largest sum of
-     * |w| over one output channel's weights, plus max|bias|, bounds every partial sum in any order. When that bound is
-     * at most 2^53 the product runs in doubles (exact, see {@link #fitsExactDouble}); when it fits a long, as a direct
-     * scatter in unchecked longs; beyond, an ArithmeticException (the caller reports a fixed-point overflow) before any
-     * arithmetic.
+     * {@link #convTranspose(double[], double[], double[], double[], Window, int, int, int, int)} on longs, unchecked:
+     * the caller has proved that no partial sum can overflow ({@link #convTransposeWeightBound}, {@link #fitsLong}).
+     * The same product and scatter (the geometry is {@link #col2im}'s, shared).
+     */
+    static void convTranspose(long[] x, long[] w, long[] bias, long[] out, Window g, int batch, int channels, int m,
+                              int group) {
+        int cg = channels / group;
+        int mg = m / group;
+        int area = g.kh() * g.kw();
+        int kLen = mg * area;
+        int inPlane = g.h() * g.w();
+        int outPlane = g.outPositions();
+        int[] map = col2im(g, mg);
+        java.util.Arrays.fill(out, 0);
+        if (bias != null) {
+            for (int p = 0; p < batch * m; p++) {
+                java.util.Arrays.fill(out, p * outPlane, (p + 1) * outPlane, bias[p % m]);
+            }
+        }
+        long[] wt = new long[kLen * cg];
+        long[] cols = new long[kLen * inPlane];
+        for (int grp = 0; grp < group; grp++) {
+            for (int c = 0; c < cg; c++) {
+                for (int k = 0; k < kLen; k++) {
+                    wt[k * cg + c] = w[(grp * cg + c) * kLen + k];
+                }
+            }
+            for (int b = 0; b < batch; b++) {
+                java.util.Arrays.fill(cols, 0);
+                gemm(wt, 0, x, (b * channels + grp * cg) * inPlane, cols, 0, kLen, cg, inPlane, true);
+                int outBase = (b * m + grp * mg) * outPlane;
+                int per = area * inPlane;
+                run(mg, (long) kLen * inPlane, true, oc -> {
+                    for (int j = oc * per; j < (oc + 1) * per; j++) {
+                        if (map[j] >= 0) {
+                            out[outBase + map[j]] += cols[j];
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * The col2im map of a ConvTranspose: column entry j = (oc·kh·kw + ky·kw + kx)·h·w + iy·w + ix of the product goes
+     * to offset map[j] = oc·oh·ow + oy·ow + ox of its group's output block, with oy = iy·sh - ph + ky·dh and ox =
+     * ix·sw - pw + kx·dw, or -1 when that lies outside the output. The one place the scatter geometry lives.
+     */
+    public static int[] col2im(Window g, int mg) {
+        int area = g.kh() * g.kw();
+        int inPlane = g.h() * g.w();
+        int[] map = new int[Math.multiplyExact(mg * area, inPlane)];
+        for (int oc = 0; oc < mg; oc++) {
+            for (int k = 0; k < area; k++) {
+                int ky = k / g.kw();
+                int kx = k % g.kw();
+                int row = (oc * area + k) * inPlane;
+                for (int iy = 0; iy < g.h(); iy++) {
+                    int oy = iy * g.sh() - g.ph() + ky * g.dh();
+                    for (int ix = 0; ix < g.w(); ix++) {
+                        int ox = ix * g.sw() - g.pw() + kx * g.dw();
+                        boolean inside = oy >= 0 && oy < g.oh() && ox >= 0 && ox < g.ow();
+                        map[row + iy * g.w() + ix] = inside ? oc * g.outPositions() + oy * g.ow() + ox : -1;
+                    }
+                }
+            }
+        }
+        return map;
+    }
+
+    /**
+     * The ConvTranspose on integers, exactly: the accumulators (no rescale). One output sums, for each (input channel,
+     * kernel position), at most one product (a kernel position maps an output position to at most one input
+     * position), so max|x| times the largest sum of |w| over one output channel's weights, plus max|bias|, bounds
+     * every partial sum in any order (a column entry of the product sums a subset of those terms). When that bound is
+     * at most 2^53 the product runs in doubles (exact, see {@link #fitsExactDouble}); when it fits a long, the same
+     * product and scatter in unchecked longs; beyond, an ArithmeticException (the caller reports a fixed-point
+     * overflow) before any arithmetic.
      */
     public static long[] convTransposeExact(long[] x, long[] w, long[] bias, Window g, int batch, int channels, int m,
                                             int group) {
@@ -256,45 +316,7 @@ public final class MatKernels {
             throw new ArithmeticException("ConvTranspose accumulators may exceed 2^63: max|x| " + xMax
                     + " times the largest output channel's sum of |w| " + bound);
         }
-        // Direct scatter in unchecked longs: every partial sum is bounded as above.
-        int cg = channels / group;
-        int mg = m / group;
-        int area = g.kh() * g.kw();
-        int inPlane = g.h() * g.w();
-        int outPlane = g.outPositions();
-        if (bias != null) {
-            for (int p = 0; p < batch * m; p++) {
-                java.util.Arrays.fill(out, p * outPlane, (p + 1) * outPlane, bias[p % m]);
-            }
-        }
-        run(batch * m, (long) batch * m * cg * area * inPlane, true, t -> {
-            int b = t / m;
-            int o = t % m;
-            int grp = o / mg;
-            int oc = o % mg;
-            int outBase = t * outPlane;
-            for (int c = 0; c < cg; c++) {
-                int xBase = (b * channels + grp * cg + c) * inPlane;
-                int wBase = ((grp * cg + c) * mg + oc) * area;
-                for (int k = 0; k < area; k++) {
-                    long wv = w[wBase + k];
-                    int ky = k / g.kw();
-                    int kx = k % g.kw();
-                    for (int iy = 0; iy < g.h(); iy++) {
-                        int oy = iy * g.sh() - g.ph() + ky * g.dh();
-                        if (oy < 0 || oy >= g.oh()) {
-                            continue;
-                        }
-                        for (int ix = 0; ix < g.w(); ix++) {
-                            int ox = ix * g.sw() - g.pw() + kx * g.dw();
-                            if (ox >= 0 && ox < g.ow()) {
-                                out[outBase + oy * g.ow() + ox] += wv * x[xBase + iy * g.w() + ix];
-                            }
-                        }
-                    }
-                }
-            }
-        });
+        convTranspose(x, w, bias, out, g, batch, channels, m, group);
         return out;
     }
 

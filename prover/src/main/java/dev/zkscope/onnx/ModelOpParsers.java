@@ -263,4 +263,39 @@ final class ModelOpParsers {
         c.keep(0);
         return new Op.Resize(linear, out, scales, coord, nearest);
     }
+
+    /**
+     * What to do about an op of the default domain that has no parser: advice naming the change that makes the model
+     * load, for the ops real exports use that zkscope still refuses; null for others.
+     */
+    static String advice(String opType) {
+        switch (opType) {
+            case "QuantizeLinear":
+            case "DequantizeLinear":
+            case "DynamicQuantizeLinear":
+            case "QLinearConv":
+            case "QLinearMatMul":
+            case "MatMulInteger":
+            case "ConvInteger":
+                return "pre-quantized (QDQ or QOperator) models are not supported: zkscope quantizes float models "
+                        + "itself; give it the float model from before onnxruntime.quantization (zkscope's calibration "
+                        + "chooses the fixed-point scales)";
+            case "If":
+            case "Loop":
+            case "Scan":
+                return "control flow is not supported: re-export with the branch or loop resolved (trace with the "
+                        + "inputs you prove, or fold a constant condition with onnxsim)";
+            case "LSTM":
+            case "GRU":
+            case "RNN":
+                return "recurrent layers are not unrolled yet: export the cell unrolled over a fixed sequence length "
+                        + "(a loop over nn.LSTMCell/GRUCell steps exports as MatMul, Sigmoid and Tanh)";
+            case "TopK":
+                return "TopK is not supported yet: for k = 1 use ArgMax (and ReduceMax for the value)";
+            case "Mod":
+                return "Mod is not supported yet: keep index arithmetic on constants (it is folded at import)";
+            default:
+                return null;
+        }
+    }
 }

@@ -522,7 +522,9 @@ public final class OnnxImporter {
             NodeContext ctx = new NodeContext(p, name, opset, inShapes, consts);
             if (parser == null) {
                 op = new Op.Unsupported(p.getOpType(), p.getDomain(), opsetOf(p.getDomain()),
-                        defaultDomain ? "no parser for this op" : "op from domain '" + p.getDomain() + "'");
+                        defaultDomain ? (ModelOpParsers.advice(p.getOpType()) != null
+                                ? ModelOpParsers.advice(p.getOpType()) : "no parser for this op")
+                                : "op from domain '" + p.getDomain() + "'");
             } else if (unknownCause != null) {
                 op = new Op.Unsupported(p.getOpType(), p.getDomain(), opset, "input shapes unknown: " + unknownCause);
             } else {

@@ -174,4 +174,22 @@ class ModelOpsCompileTest {
         }
         return false;
     }
+
+    @org.junit.jupiter.api.Test
+    void stillRefusedOps_nameTheNodeTheOpAndWhatToDo() throws Exception {
+        Graph g = dev.zkscope.onnx.TestModels.opset(13).input("x", 2, 3)
+                .init("sc", new int[0], 0.1f).op("QuantizeLinear", "q", dev.zkscope.onnx.TestModels.in("x", "sc"))
+                .op("DequantizeLinear", "y", dev.zkscope.onnx.TestModels.in("q", "sc")).output("y").load();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Calibrator.calibrate(g, List.of(List.of(
+                        Tensor.zeros(new int[] {2, 3}))), QuantOptions.fixed(7, 7)))
+                .isInstanceOf(dev.zkscope.ir.UnsupportedModelException.class)
+                .hasMessageContaining("'q_node'").hasMessageContaining("QuantizeLinear")
+                .hasMessageContaining("give it the float model");
+        Graph t = dev.zkscope.onnx.TestModels.opset(13).input("x", 2, 5).initLongs("k", 2)
+                .node("TopK", dev.zkscope.onnx.TestModels.in("x", "k"), dev.zkscope.onnx.TestModels.in("v", "i"))
+                .output("v").load();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FloatEvaluator(t).run(List.of(
+                        Tensor.zeros(new int[] {2, 5}))))
+                .hasMessageContaining("TopK").hasMessageContaining("use ArgMax");
+    }
 }
