@@ -1093,6 +1093,50 @@ final class QuantizedLowering {
         LOWERINGS.put(Op.ArgExtreme.class, QuantizedLowering::argExtreme);
         LOWERINGS.put(Op.LogSoftmax.class, QuantizedLowering::logSoftmax);
         LOWERINGS.put(Op.GroupNorm.class, QuantizedLowering::groupNorm);
+        LOWERINGS.put(Op.Mod.class, QuantizedLowering::mod);
+    }
+
+    /**
+     * Mod by a constant d (D = |d|): f = floor(x / D) = divRound(x - floor(D/2), D) (DivGadget: the remainder is
+     * range-checked, so f is the floor); r0 = x - D·f lies in [0, D). fmod (sign of x): out = r0 - D·[x < 0]·[r0 > 0],
+     * with [x < 0] = min(max(-x, 0), 1) and [r0 > 0] = min(r0, 1) by comparisons; the divisor's sign (d > 0): r0; d < 0:
+     * r0 - D·[r0 > 0]. One output element per broadcast position; elements are grouped by divisor.
+     */
+    private void mod(QNode n) {
+        int[] shape = n.node().outputShape();
+        int size = size(shape);
+        Src[] x = operand(n, 0, shape);
+        Src[] d = operand(n, 1, shape);
+        boolean f = ((Op.Mod) n.node().op()).fmod();
+        String type = n.node().opType();
+        long[] big = new long[size];
+        long[] half = new long[size];
+        for (int i = 0; i < size; i++) {
+            big[i] = Math.abs(d[i].value());
+            half[i] = -(big[i] / 2);
+        }
+        int shifted = linear(n, x, null, fill(size, 1), new long[size], half);
+        // floor division by each element's |d|: one Div step per distinct divisor, wired back in order
+        int fl = divideBy(n, shifted, big);
+        long[] negD = new long[size];
+        for (int i = 0; i < size; i++) {
+            negD[i] = -big[i];
+        }
+        int r0 = linear(n, x, range(fl, size), fill(size, 1), negD, new long[size]);
+        int nz = m.add(new Steps.Compare(n.name(), type, tensor(size), range(r0, size), constants(size, 1),
+                CompareGadget.Kind.MIN));
+        int sel;
+        if (f) {
+            int neg = greater(n, constants(size, 0), x);
+            sel = m.add(new Steps.Mul(n.name(), type, tensor(size), range(neg, size), range(nz, size)));
+        } else {
+            long[] alpha = new long[size];
+            for (int i = 0; i < size; i++) {
+                alpha[i] = d[i].value() < 0 ? 1 : 0;
+            }
+            sel = linear(n, range(nz, size), null, alpha, new long[size], new long[size]);
+        }
+        define(n, linear(n, range(r0, size), range(sel, size), fill(size, 1), negD, new long[size]));
     }
 
     /**

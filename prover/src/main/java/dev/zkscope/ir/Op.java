@@ -19,7 +19,7 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         Op.BatchNorm, Op.LayerNorm, Op.Reduce, Op.Reshape, Op.Transpose, Op.Concat, Op.Slice, Op.Split, Op.Pad,
         Op.Identity, Op.Cast, Op.Gather, Op.ShapeOf, Op.ConstantOfShape, Op.Compare, Op.Not, Op.Where, Op.Expand,
         Op.Trilu, Op.Logical, Op.SpaceDepth, Op.Tile, Op.CumSum,
-        Op.ConvTranspose, Op.Einsum, Op.Resize, Op.ArgExtreme, Op.LogSoftmax, Op.GroupNorm, Op.Range,
+        Op.ConvTranspose, Op.Einsum, Op.Resize, Op.ArgExtreme, Op.LogSoftmax, Op.GroupNorm, Op.Range, Op.Mod,
         Op.Unsupported {
 
     /** Output shapes from input shapes; throws IllegalArgumentException when the inputs do not fit the op. */
@@ -1325,6 +1325,39 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         @Override
         public String kind() {
             return instance ? "InstanceNormalization" : "GroupNormalization";
+        }
+    }
+
+    /**
+     * Mod of two broadcast operands: with {@code fmod} the remainder has the dividend's sign (C fmod, the only form ONNX
+     * allows on floats), else the divisor's (Python's %, integers).
+     */
+    record Mod(boolean fmod) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 2, "Mod takes 2 inputs");
+            return one(Shapes.broadcast(in));
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            int[] shape = Shapes.broadcast(List.of(in.get(0).shape(), in.get(1).shape()));
+            int[] ai = Shapes.broadcastIndex(in.get(0).shape(), shape);
+            int[] bi = Shapes.broadcastIndex(in.get(1).shape(), shape);
+            double[] a = in.get(0).data();
+            double[] b = in.get(1).data();
+            double[] out = new double[ai.length];
+            for (int i = 0; i < out.length; i++) {
+                double x = a[ai[i]];
+                double d = b[bi[i]];
+                double r = x % d;
+                if (!fmod && r != 0 && (r < 0) != (d < 0)) {
+                    r += d;
+                }
+                out[i] = r;
+            }
+            boolean ints = in.get(0).isInteger() && in.get(1).isInteger();
+            return List.of(Tensor.of(shape, out, ints ? Tensor.DType.INT64 : Tensor.DType.FLOAT));
         }
     }
 

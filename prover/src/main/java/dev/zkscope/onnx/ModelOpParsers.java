@@ -53,6 +53,7 @@ final class ModelOpParsers {
             boolean perGroup = c.shape(1).length == 1 && c.shape(1)[0] == g && g != channels;
             return new Op.GroupNorm((int) g, c.floatAttr("epsilon", 1e-5), perGroup, false);
         });
+        r.add("Mod", c -> new Op.Mod(c.intAttr("fmod", 0) != 0));
         r.add("Range", c -> {
             double start = OpRegistry.scalar(c.requireConstant(0, "Range start"), "Range start");
             double limit = OpRegistry.scalar(c.requireConstant(1, "Range limit"), "Range limit");
@@ -292,8 +293,6 @@ final class ModelOpParsers {
                         + "(a loop over nn.LSTMCell/GRUCell steps exports as MatMul, Sigmoid and Tanh)";
             case "TopK":
                 return "TopK is not supported yet: for k = 1 use ArgMax (and ReduceMax for the value)";
-            case "Mod":
-                return "Mod is not supported yet: keep index arithmetic on constants (it is folded at import)";
             default:
                 return null;
         }

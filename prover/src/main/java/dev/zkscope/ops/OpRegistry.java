@@ -103,6 +103,7 @@ public final class OpRegistry {
             e(Op.ArgExtreme.class, "ArgMax", "ArgMin"),
             e(Op.LogSoftmax.class, "LogSoftmax"),
             e(Op.GroupNorm.class, "InstanceNormalization", "GroupNormalization"),
+            e(Op.Mod.class, "Mod"),
             folded(Op.Range.class, "Range"),
             folded(Op.ShapeOf.class, "Shape"),
             folded(Op.ConstantOfShape.class, "ConstantOfShape"));

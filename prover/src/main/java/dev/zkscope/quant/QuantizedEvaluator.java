@@ -842,6 +842,15 @@ public final class QuantizedEvaluator {
         KERNELS.put(Op.ArgExtreme.class, (e, n, st) -> List.of(e.argExtreme(n, e.in(n, st, 0))));
         KERNELS.put(Op.LogSoftmax.class, (e, n, st) -> List.of(e.logSoftmax(n, e.in(n, st, 0), st)));
         KERNELS.put(Op.GroupNorm.class, (e, n, st) -> List.of(e.groupNorm(n, e.in(n, st, 0), st)));
+        KERNELS.put(Op.Mod.class, (e, n, st) -> {
+            long[][] xd = e.operands(n, st, 0, 2);
+            boolean f = ((Op.Mod) n.node().op()).fmod();
+            long[] out = new long[xd[0].length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = f ? xd[0][i] % xd[1][i] : Math.floorMod(xd[0][i], xd[1][i]);
+            }
+            return List.of(new QTensor(n.node().outputShape(), out, e.q.inputScale()));
+        });
     }
 
     private boolean isMoreReduce(QNode n) {

@@ -539,6 +539,7 @@ public final class Quantizer {
                 "d = x - max; e = exp table(d); S = Σe; out = d - log table(S), S in [2^" + q.s + ", length·2^" + q.s
                         + "]"));
         RULES.put(Op.GroupNorm.class, Quantizer::groupNorm);
+        RULES.put(Op.Mod.class, Quantizer::mod);
         RULES.put(Op.Range.class, (q, n) -> {
             throw refuse(n.op().kind() + " should have been folded at import (its inputs must be constants)");
         });
@@ -598,5 +599,28 @@ public final class Quantizer {
         return make(n, List.of(s, sp, s + sp), sp, p, t, "per group of L elements: mu = divRound(Σx, L); d = x - mu; "
                 + "v = rescale(divRound(Σd², L), " + s + "); r = rsqrt table(v); out = rescale(rescale(d·r, " + s
                 + ")·gamma + beta, " + sp + ")");
+    }
+
+    /**
+     * Mod by a constant divisor d: x and d at s, d·2^s must be a non-zero integer (else refused: the remainder would
+     * not be exact). fmod: out = x - d·trunc(x/d) (sign of x); else x - d·floor(x/d) (sign of d); exact on integers.
+     */
+    private QNode mod(Node n) {
+        if (isConst(n, 0) || !isConst(n, 1)) {
+            throw refuse("Mod needs a run-time dividend and a constant divisor");
+        }
+        Tensor d = constant(n, 1);
+        for (double v : d.data()) {
+            double q = Math.scalb(v, s);
+            if (v == 0 || q != Math.rint(q) || Math.abs(q) > Math.scalb(1.0, 40)) {
+                throw refuse("Mod divisor " + v + " is not a non-zero multiple of 2^-" + s + ", so the remainder is "
+                        + "not exact in fixed point; use a divisor that is (e.g. an integer) or raise the input scale");
+            }
+        }
+        Map<String, QWeight> p = new HashMap<>();
+        p.put("C1", QWeight.of("C1", d, s));
+        boolean f = ((Op.Mod) n.op()).fmod();
+        return make(n, List.of(s, s), 0, p, null, f ? "out = x - d·trunc(x/d) (the sign of x), exact"
+                : "out = x - d·floor(x/d) (the sign of d), exact");
     }
 }

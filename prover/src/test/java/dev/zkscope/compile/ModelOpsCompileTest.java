@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ModelOpsCompileTest {
     private static final Set<Class<? extends Op>> OPS = Set.of(Op.ConvTranspose.class, Op.Einsum.class,
-            Op.Resize.class, Op.ArgExtreme.class, Op.LogSoftmax.class, Op.GroupNorm.class, Op.Reduce.class);
+            Op.Resize.class, Op.ArgExtreme.class, Op.LogSoftmax.class, Op.GroupNorm.class, Op.Reduce.class, Op.Mod.class);
 
     private static boolean mine(Node n) {
         if (n.op() instanceof Op.Reduce r) {
@@ -191,5 +191,16 @@ class ModelOpsCompileTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FloatEvaluator(t).run(List.of(
                         Tensor.zeros(new int[] {2, 5}))))
                 .hasMessageContaining("TopK").hasMessageContaining("use ArgMax");
+    }
+
+    @org.junit.jupiter.api.Test
+    void modByADivisorNotExactInFixedPoint_isRefusedWithTheFix() throws Exception {
+        Graph g = dev.zkscope.onnx.TestModels.opset(13).input("x", 2, 3).init("d", new int[] {1}, 0.3f)
+                .op("Mod", "y", dev.zkscope.onnx.TestModels.in("x", "d"), dev.zkscope.onnx.TestModels.attr("fmod", 1L))
+                .output("y").load();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Calibrator.calibrate(g, List.of(List.of(
+                        Tensor.zeros(new int[] {2, 3}))), QuantOptions.fixed(7, 7)))
+                .isInstanceOf(dev.zkscope.ir.UnsupportedModelException.class)
+                .hasMessageContaining("'y_node'").hasMessageContaining("not a non-zero multiple of 2^-7");
     }
 }

@@ -277,6 +277,8 @@ public final class OpCases {
         add("GroupNormalization opset 21", () -> TestModels.opset(21).input("x", 2, 4, 3, 3).initRandom("g", 39, 4)
                 .initRandom("b", 40, 4).op("GroupNormalization", "y", in("x", "g", "b"), attr("num_groups", 2L))
                 .output("y"));
+        add("Mod fmod by constants", () -> TestModels.opset(13).input("x", 2, 3)
+                .init("d", new int[] {3}, 0.75f, -1.5f, 0.5f).op("Mod", "y", in("x", "d"), attr("fmod", 1L)).output("y"));
         add("Range folded, added to the input", () -> TestModels.opset(13).input("x", 5)
                 .init("s0", new int[0], 0.5f).init("s1", new int[0], 3f).init("s2", new int[0], 0.5f)
                 .op("Range", "r", in("s0", "s1", "s2")).op("Add", "y", in("x", "r")).output("y"));
