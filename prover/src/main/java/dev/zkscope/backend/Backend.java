@@ -30,7 +30,14 @@ public interface Backend {
      * @param peakHeap     sampled peak of the used heap while proving, garbage included
      * @param output       the proved output (the quantized model's integer output)
      * @param verdict      "accepted" or the verifier's rejection
+     * @param layerNanos   prover time per layer (and per commitment phase) where the backend measures it, else empty
      */
     record Run(String backend, String preset, double proveSeconds, double verifyMillis, long proofBytes, long peakHeap,
-               long[] output, boolean accepted, String verdict) {}
+               long[] output, boolean accepted, String verdict, java.util.Map<String, Long> layerNanos) {
+        public Run(String backend, String preset, double proveSeconds, double verifyMillis, long proofBytes,
+                   long peakHeap, long[] output, boolean accepted, String verdict) {
+            this(backend, preset, proveSeconds, verifyMillis, proofBytes, peakHeap, output, accepted, verdict,
+                    java.util.Map.of());
+        }
+    }
 }

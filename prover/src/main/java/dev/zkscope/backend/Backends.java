@@ -76,7 +76,7 @@ public final class Backends {
 
         @Override
         public String security() {
-            return String.format(Locale.ROOT, "%s (%.0f conjectured / %.0f provable bits; sound, not yet zero knowledge)",
+            return String.format(Locale.ROOT, "%s (%.0f conjectured / %.1f provable bits; sound, not yet zero knowledge)",
                     params.name(), params.conjecturedBits(), params.provableBits());
         }
 
@@ -114,7 +114,7 @@ public final class Backends {
             }
             long t2 = System.nanoTime();
             return new Run(name(), params.name(), (t1 - t0) / 1e9, (t2 - t1) / 1e6, pr.proof().length, peak,
-                    pr.output(), ok, verdict);
+                    pr.output(), ok, verdict, pr.layerNanos());
         }
     }
 }

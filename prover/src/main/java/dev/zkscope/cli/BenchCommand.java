@@ -116,34 +116,38 @@ public final class BenchCommand implements Callable<Integer> {
             Pipeline.Settings s = new Pipeline.Settings(QuantOptions.defaults(), CompileOptions.defaults(), params);
             Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(f), g, calib, s, PhaseListener.NONE);
             List<Tensor> input = calib.get(0);
-            // One unreported proof per model: compiles this circuit's hot paths and derives its proving key, so that the
-            // reported runs are the steady state the cost model predicts.
-            Pipeline.prove(p, input, PhaseListener.NONE, cm, null);
-            List<ProveRun> rs = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                ProveRun r = Pipeline.prove(p, input, PhaseListener.NONE, cm, null);
-                if (!r.verdict().accepted()) {
-                    throw new IllegalStateException("proof of " + f + " did not verify: " + r.verdict());
-                }
-                rs.add(r);
-            }
-            rs.sort((a, b) -> Long.compare(a.proveNanos(), b.proveNanos()));
-            ProveRun r = rs.get(rs.size() / 2);
             String name = f.getFileName().toString().replaceFirst("\\.onnx$", "");
-            dev.zkscope.predict.PredictionError e = r.predictionError();
-            String line = String.format(Locale.ROOT, "| %-17s | %,7d | %2d | %8.3f | %8.3f | %+5.0f%% | %9.1f | %8.0f | %9.0f | %9.0f | %+5.0f%% | %9.1f | %,8d |",
-                    name, r.usedRows(), r.logN(), r.proveSeconds(), r.prediction().proveSeconds(), 100 * e.timeError(),
-                    r.verifyNanos() / 1e6, r.peakHeap() / 1048576.0, r.heapAboveBaseline() / 1048576.0,
-                    r.prediction().heapBytesAboveBaseline() / 1048576.0, 100 * e.heapError(),
-                    r.proof().length / 1024.0, g.totalParams());
-            lines.add(line);
-            o.println(line);
-            if (e.warning() != null) {
-                err.println("warning: " + name + ": " + e.warning());
-                err.flush();
-            }
-            if (phases) {
-                o.println("    " + phaseComparison(r));
+            if (backends.contains("plonkish")) {
+                // One unreported proof per model: compiles this circuit's hot paths and derives its proving key, so that the
+                // reported runs are the steady state the cost model predicts.
+                Pipeline.prove(p, input, PhaseListener.NONE, cm, null);
+                List<ProveRun> rs = new ArrayList<>();
+                for (int i = 0; i < runs; i++) {
+                    ProveRun r = Pipeline.prove(p, input, PhaseListener.NONE, cm, null);
+                    if (!r.verdict().accepted()) {
+                        throw new IllegalStateException("proof of " + f + " did not verify: " + r.verdict());
+                    }
+                    rs.add(r);
+                }
+                rs.sort((a, b) -> Long.compare(a.proveNanos(), b.proveNanos()));
+                ProveRun r = rs.get(rs.size() / 2);
+                dev.zkscope.predict.PredictionError e = r.predictionError();
+                String line = String.format(Locale.ROOT, "| %-17s | %,7d | %2d | %8.3f | %8.3f | %+5.0f%% | %9.1f | %8.0f | %9.0f | %9.0f | %+5.0f%% | %9.1f | %,8d |",
+                        name, r.usedRows(), r.logN(), r.proveSeconds(), r.prediction().proveSeconds(), 100 * e.timeError(),
+                        r.verifyNanos() / 1e6, r.peakHeap() / 1048576.0, r.heapAboveBaseline() / 1048576.0,
+                        r.prediction().heapBytesAboveBaseline() / 1048576.0, 100 * e.heapError(),
+                        r.proof().length / 1024.0, g.totalParams());
+                lines.add(line);
+                o.println(line);
+                if (e.warning() != null) {
+                    err.println("warning: " + name + ": " + e.warning());
+                    err.flush();
+                }
+                if (phases) {
+                    o.println("    " + phaseComparison(r));
+                }
+            } else {
+                o.println("| " + name + " | (plonkish not run: --backend sumcheck)");
             }
             if (backends.contains("sumcheck")) {
                 o.println("    " + dev.zkscope.sumcheck.SumcheckBench.line(p, input, preset, runs));

@@ -120,6 +120,12 @@ public final class ProveCommand implements Callable<Integer> {
             + "it finished (kept in PROOF.parts until the bundle is written)")
     boolean resume;
 
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "plonkish",
+            description = "plonkish (the circuit) or sumcheck (sumcheck/GKR: Conv and Gemm as matrix-product sumchecks, "
+                    + "range checks by LogUp-GKR; presets standard, provable, testing; public input and output; see "
+                    + "docs/sumcheck-backend.md) (default: ${DEFAULT-VALUE})")
+    String backend;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -127,6 +133,11 @@ public final class ProveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (backend.equalsIgnoreCase("sumcheck")) {
+            return SumcheckCli.prove(this, o, err);
+        } else if (!backend.equalsIgnoreCase("plonkish")) {
+            throw new InputFileException("--backend must be plonkish or sumcheck, got '" + backend + "'");
+        }
         ProofParameters params = preset(preset).withZeroKnowledge(!noZk);
         OutputFiles.requireWritable(outputs());
         Graph g = model.load();

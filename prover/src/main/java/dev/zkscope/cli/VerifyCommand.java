@@ -83,6 +83,9 @@ public final class VerifyCommand implements Callable<Integer> {
         if (dev.zkscope.segment.Bundle.looksLike(proofBytes)) {
             return SegmentedVerify.verify(this, proofBytes);
         }
+        if (dev.zkscope.sumcheck.SumcheckFiles.isProof(proofBytes)) {
+            return SumcheckCli.verify(this, proofBytes);
+        }
         ArtifactFiles.ProofFile pf = ArtifactFiles.decodeProof(proofBytes);
         ArtifactFiles.KeyFile kf = ArtifactFiles.decodeKey(ArtifactFiles.read(vk, "verifying-key"));
         VerifyingKey key;

@@ -1,32 +1,50 @@
 package dev.zkscope.sumcheck;
 
+import dev.zkscope.codec.ByteReader;
+import dev.zkscope.codec.ByteWriter;
+import dev.zkscope.codec.Malformed;
 import dev.zkscope.compile.model.QModel;
 import dev.zkscope.compile.model.Src;
 import dev.zkscope.compile.model.Step;
 import dev.zkscope.compile.model.Steps;
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * How the sumcheck backend proves one lowered model, derived from the model alone (prover and verifier derive the
- * same plan). Every tensor has a role:
+ * How the sumcheck backend proves one lowered model: everything the verifier needs (and nothing secret), derived from
+ * the model by {@link #of} and written into the verifying key by {@link #write} (a verifier reads it back with
+ * {@link #read}, without the model). Every tensor has a role:
  * <ul>
  *   <li><b>public</b>: the input and the outputs; the verifier evaluates their multilinear extensions itself;</li>
- *   <li><b>virtual</b>: a dot product's output read by exactly one step and not an output: never committed; the step
- *   that reads it hands a claim on it to the dot product's sumcheck (GKR-style);</li>
- *   <li><b>committed</b>: every other activation, in one segment of the per-proof witness commitment W.</li>
+ *   <li><b>virtual</b>: the output of a linear step (dot product, gather, element-wise affine map) or of a rescale,
+ *   read by exactly one step and not an output: never committed; the step that reads it hands a claim on it to its
+ *   producer (GKR-style);</li>
+ *   <li><b>committed</b>: every other activation (ReLU outputs, tensors read twice), in one segment of the per-proof
+ *   witness commitment W.</li>
  * </ul>
- * Steps are proved in reverse order. Supported steps: Dot with parameter weights (Gemm, MatMul, Conv: any index map,
- * folded into a weight matrix A with y = A x + bias) and Sum (average pooling's sums: A of ones), Div by a constant up to 2^16 (rescale), Compare max(x, 0)
- * (ReLU), and Wire steps that copy a tensor unchanged (Reshape, Flatten). Range checks are B-bit limbs looked up in one
- * table [0, 2^B) by LogUp-GKR, B &lt;= 16 chosen per model.
+ * Every tensor has a {@link Layout}: where its n values sit in its table of 2^m. A convolution's output is laid out
+ * (channel, position) with both dimensions padded to powers of two, so that its multilinear extension splits into a
+ * channel point and a position point; element-wise steps keep their input's layout; gathers write the identity layout.
+ * Steps are proved in reverse order. Supported: Dot with parameter weights shared across positions (Conv as matrix
+ * multiplication, Gemm, MatMul with a parameter matrix; BatchNorm folded into them at import), Sum and Wire steps that
+ * move elements (average pooling, global average pooling, Pad, Transpose: a public sparse 0/1 map), Linear
+ * (residual Add, BatchNorm's affine map, scale alignment, bias adds), Div by a constant up to 2^16 (rescale), ReLU,
+ * and order-preserving reshapes (aliases). Range checks are B-bit limbs looked up in one table [0, 2^B) by
+ * LogUp-GKR, B &lt;= 16 chosen per model.
  */
 final class Plan {
     /** Largest range table: 2^16 entries. */
     static final int MAX_LIMB_BITS = 16;
+    static final int MAGIC = 0x5A4B5350 ^ 0x00000A0A; // "ZKSZ": sumcheck plan
+    static final int VERSION = 1;
 
     /** Thrown for a model this backend cannot prove: names the layer and what is unsupported. */
     static UnsupportedOperationException unsupported(Step s, String why) {
@@ -48,135 +66,564 @@ final class Plan {
      */
     record LookupColumn(long c0, int[] segs, long[] coefs, int logSize, int offset) {}
 
-    sealed interface Op permits DotOp, DivOp, ReluOp {}
+    /**
+     * Where n values sit in a table of 2^logSize: element o at (o / inner) 2^logInner + o mod inner. The identity
+     * layout has inner = n.
+     */
+    record Layout(int n, int inner) {
+        static Layout identity(int n) {
+            return new Layout(n, Math.max(1, n));
+        }
 
-    /** y = A x + bias, A dense (outPad x inPad, row-major), x one tensor. */
-    record DotOp(Step step, int out, int in, int logOut, int logIn, long[] a, long[] bias) implements Op {}
+        int logInner() {
+            return Mle.logCeil(inner);
+        }
 
-    /** x + floor(d/2) = d y + rem, rem in [0, d): segments of rem (and of y unless public). */
-    record DivOp(Step step, int out, int in, long d, int size, int remSeg) implements Op {}
+        int logSize() {
+            return logInner() + Mle.logCeil((n + inner - 1) / inner);
+        }
 
-    /** y = max(x, 0): s(1 - s) = 0, y = s x, (2s - 1) x = sum 2^(16 j) limb_j. */
-    record ReluOp(Step step, int out, int in, int size, int signSeg, int[] limbSegs) implements Op {}
+        int pos(int o) {
+            return ((o / inner) << logInner()) | (o % inner);
+        }
 
-    final QModel model;
-    final int[] alias;
-    final Role[] roles;
-    final int[] tensorSeg;
+        /** The table of signed integer values (converted to the field) in this layout, zeros elsewhere. */
+        long[] table(long[] signed) {
+            long[] t = new long[1 << logSize()];
+            for (int o = 0; o < n; o++) {
+                t[pos(o)] = Goldilocks.fromSigned(signed[o]);
+            }
+            return t;
+        }
+
+        /** The table of field values in this layout. */
+        long[] fieldTable(long[] field) {
+            long[] t = new long[1 << logSize()];
+            for (int o = 0; o < n; o++) {
+                t[pos(o)] = field[o];
+            }
+            return t;
+        }
+
+        /** 1 where an element sits, 0 in the padding. */
+        long[] indicator() {
+            long[] t = new long[1 << logSize()];
+            for (int o = 0; o < n; o++) {
+                t[pos(o)] = 1;
+            }
+            return t;
+        }
+    }
+
+    sealed interface Op permits DotOp, MapOp, LinearOp, DivOp, ReluOp {
+        String layer();
+
+        String kind();
+
+        int out();
+    }
+
+    /**
+     * Conv / Gemm / MatMul as a matrix product Y[c][p] = sum_k Wm[c][k] Xcol[k][p] + bias: c channels, p positions, k
+     * taps; Xcol[k][p] = x[im2col[p K + k]] (-1: the constant 0 of padding) is never formed: the verifier evaluates its
+     * extension through x's. Y's layout is (c, p) when channelMajor (output o = c P + p), else (p, c). Wm (channels
+     * padded to 2^logC rows of 2^logK) is committed in the key: {@code weight} is its index there. bias is the table
+     * of the output's layout (field).
+     */
+    record DotOp(String layer, String kind, int out, int in, int c, int p, int k, boolean channelMajor, int[] im2col,
+                 long[] bias, int weight) implements Op {
+        int logC() { return Mle.logCeil(c); }
+        int logP() { return Mle.logCeil(p); }
+        int logK() { return Mle.logCeil(k); }
+    }
+
+    /**
+     * y[o] = sum_{j in row o} x[cols[j]] + bias[o] (sums of windows, element moves): a public sparse 0/1 map, output in
+     * the identity layout; bias is the table (field) of the output.
+     */
+    record MapOp(String layer, String kind, int out, int in, int[] rowStart, int[] cols, long[] bias) implements Op {}
+
+    /** y = alpha a + beta b + gamma element-wise (a or b -1 when absent), tables (field) in the output's layout. */
+    record LinearOp(String layer, String kind, int out, int a, int b, long[] alpha, long[] beta, long[] gamma)
+            implements Op {}
+
+    /** x + floor(d/2) = d y + rem, rem in [0, d): the segment of rem. */
+    record DivOp(String layer, String kind, int out, int in, long d, int remSeg) implements Op {}
+
+    /** y = max(x, 0): s(1 - s) = 0, y = s x, (2s - 1) x = sum 2^(B j) limb_j. */
+    record ReluOp(String layer, String kind, int out, int in, int signSeg, int[] limbSegs) implements Op {}
+
+    String name;
+    int tensorCount;
+    int[] alias;
+    Role[] roles;
+    Layout[] layouts;
+    int[] tensorSeg;
+    int[] inputs;
+    int[] outputs;
     final List<Segment> segments = new ArrayList<>();
     final List<Op> ops = new ArrayList<>();
     final List<LookupColumn> lookups = new ArrayList<>();
-    final int multSeg;
+    int multSeg;
     /** Bits per limb = log2 of the range table's size, chosen per model (see {@link #chooseLimbBits}). */
-    final int limbBits;
+    int limbBits;
     /** log2 of the lookup area (columns packed, largest first), at least the table's. */
-    final int logLookupArea;
+    int logLookupArea;
     final List<Placed> placed = new ArrayList<>();
-    final int logW;
+    int logW;
+    /** Prover only (not in the key): each DotOp's weight matrix, field, 2^logC x 2^logK row-major. */
+    final List<long[]> weightMatrices = new ArrayList<>();
 
-    Plan(QModel m) {
-        this.model = m;
-        int nt = m.tensorCount();
-        alias = new int[nt];
-        for (int t = 0; t < nt; t++) {
-            alias[t] = t;
+    private Plan() {}
+
+    /** The plan of a lowered model. Throws UnsupportedOperationException naming the first layer it cannot prove. */
+    static Plan of(QModel m) {
+        return new Builder(m).build();
+    }
+
+    // ----------------------------------------------------------------------------------------------- building
+
+    private static final class Builder {
+        final QModel m;
+        final Plan p = new Plan();
+        final long[] bounds;
+
+        Builder(QModel m) {
+            this.m = m;
+            this.bounds = m.bounds();
         }
-        long[] bounds = m.bounds();
-        // aliases of identity wires, and the readers of every tensor
-        Map<Integer, Integer> readers = new HashMap<>();
-        for (Step s : m.steps()) {
-            if (s instanceof Steps.Wire w) {
-                Src[] src = w.sources();
-                int t = identitySource(src, m);
-                if (t < 0) {
-                    throw unsupported(s, "a wiring that moves elements (only reshapes that keep the order are supported)");
+
+        Plan build() {
+            int nt = m.tensorCount();
+            p.name = m.name();
+            p.tensorCount = nt;
+            p.alias = new int[nt];
+            for (int t = 0; t < nt; t++) {
+                p.alias[t] = t;
+            }
+            p.layouts = new Layout[nt];
+            for (int t : m.inputTensors()) {
+                p.layouts[t] = Layout.identity(m.size(t));
+            }
+            p.limbBits = chooseLimbBits(m, bounds);
+            for (Step s : m.steps()) {
+                if (s instanceof Steps.Wire w) {
+                    int t = identitySource(w.sources(), m);
+                    if (t >= 0) {
+                        p.alias[s.out()] = p.alias[t];
+                        continue;
+                    }
+                    p.ops.add(map(s, new Src[][] {}, w.sources()));
+                } else if (s instanceof Steps.Dot d) {
+                    p.ops.add(dot(d));
+                } else if (s instanceof Steps.Sum sm) {
+                    p.ops.add(map(sm, sm.windows(), null));
+                } else if (s instanceof Steps.Linear lin) {
+                    p.ops.add(linear(lin));
+                } else if (s instanceof Steps.Div dv) {
+                    int x = singleIdentityInput(dv, dv.inputs());
+                    long d = dv.divisor();
+                    if (d < 1 || d > (1L << p.limbBits)) {
+                        throw unsupported(s, "division by " + d + " (at most 2^" + MAX_LIMB_BITS + ")");
+                    }
+                    Layout l = layoutOf(s, x);
+                    p.layouts[s.out()] = l;
+                    int rem = addSeg("rem" + s.out(), l.logSize());
+                    p.lookups.add(new LookupColumn(0, new int[] {rem}, new long[] {1}, l.logSize(), -1));
+                    p.lookups.add(new LookupColumn((1L << p.limbBits) - d, new int[] {rem}, new long[] {1}, l.logSize(), -1));
+                    p.ops.add(new DivOp(s.layer(), s.op(), s.out(), x, d, rem));
+                } else if (s instanceof Steps.Compare c) {
+                    for (Src r : c.right()) {
+                        if (!r.isConstant() || r.value() != 0) {
+                            throw unsupported(s, "a comparison other than max(x, 0) (Clip, Max of two tensors)");
+                        }
+                    }
+                    if (!c.isMax()) {
+                        throw unsupported(s, "min(x, 0)");
+                    }
+                    int x = singleIdentityInput(c, c.left());
+                    int nl = limbsFor(bounds[x], p.limbBits);
+                    if (nl * p.limbBits > 62) {
+                        throw unsupported(s, "values bounded by " + bounds[x]);
+                    }
+                    Layout l = layoutOf(s, x);
+                    p.layouts[s.out()] = l;
+                    int sign = addSeg("sign" + s.out(), l.logSize());
+                    int[] limbs = new int[nl];
+                    for (int j = 0; j < nl; j++) {
+                        limbs[j] = addSeg("limb" + s.out() + "_" + j, l.logSize());
+                        p.lookups.add(new LookupColumn(0, new int[] {limbs[j]}, new long[] {1}, l.logSize(), -1));
+                    }
+                    p.ops.add(new ReluOp(s.layer(), s.op(), s.out(), x, sign, limbs));
+                } else if (s instanceof Steps.MaxReduce) {
+                    throw unsupported(s, "max pooling / a running maximum (not built in this backend yet)");
+                } else if (s instanceof Steps.Lookup) {
+                    throw unsupported(s, "a function table (sigmoid, tanh, exp, erf...: not built in this backend yet)");
+                } else if (s instanceof Steps.Mul) {
+                    throw unsupported(s, "an element-wise product of two activations");
+                } else if (s instanceof Steps.VarDiv) {
+                    throw unsupported(s, "a division by a run-time value (softmax, layer norm)");
+                } else {
+                    throw unsupported(s, "step " + s.getClass().getSimpleName() + " is not supported");
                 }
-                alias[s.out()] = alias[t];
+            }
+            p.inputs = m.inputTensors().stream().mapToInt(Integer::intValue).toArray();
+            p.outputs = m.outputTensors().stream().mapToInt(t -> p.alias[t]).toArray();
+            for (int o : p.outputs) {
+                if (p.layouts[o] == null) {
+                    throw new UnsupportedOperationException("the sumcheck backend cannot prove model " + m.name()
+                            + ": an output is not computed by any step; prove this model with --backend plonkish");
+                }
+            }
+            p.assignRoles();
+            p.finish();
+            return p;
+        }
+
+        private Layout layoutOf(Step s, int t) {
+            if (p.layouts[t] == null) {
+                throw unsupported(s, "an input that no step computes (a parameter used as an activation)");
+            }
+            return p.layouts[t];
+        }
+
+        private int addSeg(String name, int log) {
+            p.segments.add(new Segment(name, log));
+            return p.segments.size() - 1;
+        }
+
+        private int singleIdentityInput(Step s, Src[] src) {
+            int t = identitySource(src, m);
+            if (t < 0) {
+                throw unsupported(s, "an element-wise step whose input is not one whole tensor in order");
+            }
+            return p.alias[t];
+        }
+
+        private long paramValue(Step s, Src w) {
+            if (w.isConstant()) {
+                return w.value();
+            }
+            if (!m.isParam(w.tensor())) {
+                throw unsupported(s, "a product of two activations (weights must be parameters)");
+            }
+            return m.param(w.tensor())[w.index()];
+        }
+
+        /**
+         * A Dot step as a matrix product with weights shared across positions (see {@link DotOp}). Channels are the
+         * connected sets of weight elements (outputs that share a weight are in one channel: a convolution's border
+         * outputs, whose padding taps the lowering dropped, share the rest with the interior ones); a channel's taps
+         * are its weight elements in index order; the input a tap reads at a position must not depend on the channel.
+         */
+        private DotOp dot(Steps.Dot d) {
+            Src[][] xs = d.xs();
+            Src[][] ws = d.ws();
+            int n = xs.length;
+            // weight elements as ints, union-find over the elements each output uses
+            Map<Long, Integer> elem = new HashMap<>();
+            List<Long> keys = new ArrayList<>();
+            int[][] wid = new int[n][];
+            for (int o = 0; o < n; o++) {
+                wid[o] = new int[ws[o].length];
+                for (int k = 0; k < ws[o].length; k++) {
+                    Src w = ws[o][k];
+                    if (w.isConstant() || !m.isParam(w.tensor())) {
+                        throw unsupported(d, w.isConstant() ? "constant weights" : "a product of two activations "
+                                + "(weights must be parameters)");
+                    }
+                    long key = ((long) w.tensor() << 32) | w.index();
+                    Integer id = elem.get(key);
+                    if (id == null) {
+                        id = keys.size();
+                        elem.put(key, id);
+                        keys.add(key);
+                    }
+                    wid[o][k] = id;
+                }
+                if (ws[o].length == 0) {
+                    throw unsupported(d, "an output with no terms");
+                }
+            }
+            int[] parent = new int[keys.size()];
+            for (int i = 0; i < parent.length; i++) {
+                parent[i] = i;
+            }
+            for (int o = 0; o < n; o++) {
+                for (int k = 1; k < wid[o].length; k++) {
+                    int a = find(parent, wid[o][0]);
+                    int b = find(parent, wid[o][k]);
+                    if (a != b) {
+                        parent[Math.max(a, b)] = Math.min(a, b);
+                    }
+                }
+            }
+            Map<Integer, Integer> chanOfRoot = new HashMap<>();
+            int[] ch = new int[n];
+            for (int o = 0; o < n; o++) {
+                int root = find(parent, wid[o][0]);
+                Integer c = chanOfRoot.get(root);
+                if (c == null) {
+                    c = chanOfRoot.size();
+                    chanOfRoot.put(root, c);
+                }
+                ch[o] = c;
+            }
+            int c = chanOfRoot.size();
+            if (n % c != 0) {
+                throw unsupported(d, "weights that are not shared by the same number of positions per channel");
+            }
+            int pp = n / c;
+            boolean channelMajor = true;
+            boolean positionMajor = true;
+            for (int o = 0; o < n; o++) {
+                channelMajor &= ch[o] == o / pp;
+                positionMajor &= ch[o] == o % c;
+            }
+            if (!channelMajor && !positionMajor) {
+                throw unsupported(d, "a dot product that is neither channel-major nor position-major in its output");
+            }
+            boolean cm = channelMajor;
+            // taps: each channel's weight elements in (tensor, index) order
+            List<List<Long>> chanKeys = new ArrayList<>();
+            for (int i = 0; i < c; i++) {
+                chanKeys.add(new ArrayList<>());
+            }
+            Map<Integer, Integer> rootChan = chanOfRoot;
+            for (int id = 0; id < keys.size(); id++) {
+                Integer cc = rootChan.get(find(parent, id));
+                if (cc == null) {
+                    throw unsupported(d, "weights of no channel");
+                }
+                chanKeys.get(cc).add(keys.get(id));
+            }
+            int k = chanKeys.get(0).size();
+            int[] tap = new int[keys.size()];
+            for (int cc = 0; cc < c; cc++) {
+                List<Long> l = chanKeys.get(cc);
+                if (l.size() != k) {
+                    throw unsupported(d, "channels with different numbers of weights");
+                }
+                l.sort(null);
+                for (int i = 0; i < k; i++) {
+                    tap[elem.get(l.get(i))] = i;
+                }
+            }
+            int logC = Mle.logCeil(c);
+            int logK = Mle.logCeil(k);
+            if (logC + logK > 26) {
+                throw unsupported(d, "a weight matrix of 2^" + (logC + logK) + " entries");
+            }
+            long[] wm = new long[1 << (logC + logK)];
+            for (int cc = 0; cc < c; cc++) {
+                List<Long> l = chanKeys.get(cc);
+                for (int i = 0; i < k; i++) {
+                    long key = l.get(i);
+                    wm[(cc << logK) + i] = Goldilocks.fromSigned(m.param((int) (key >>> 32))[(int) (key & 0xFFFFFFFFL)]);
+                }
+            }
+            int[] im2col = new int[pp * k];
+            Arrays.fill(im2col, -2);
+            int[] setCount = new int[pp];
+            int in = -1;
+            long[] bias = new long[n];
+            Src[] b = d.biases();
+            int[] active = new int[n];
+            for (int o = 0; o < n; o++) {
+                int q = cm ? o % pp : o / c;
+                long acc = b == null ? 0 : paramValue(d, b[o]);
+                for (int kk = 0; kk < xs[o].length; kk++) {
+                    Src x = xs[o][kk];
+                    if (x.isConstant()) {
+                        acc = Math.addExact(acc, Math.multiplyExact(x.value(), paramValue(d, ws[o][kk])));
+                        continue;
+                    }
+                    if (m.isParam(x.tensor())) {
+                        throw unsupported(d, "a dot product whose both operands are parameters");
+                    }
+                    int a = p.alias[x.tensor()];
+                    if (in >= 0 && a != in) {
+                        throw unsupported(d, "a dot product over more than one input tensor");
+                    }
+                    in = a;
+                    int at = q * k + tap[wid[o][kk]];
+                    if (im2col[at] == -2) {
+                        im2col[at] = x.index();
+                        setCount[q]++;
+                    } else if (im2col[at] != x.index()) {
+                        throw unsupported(d, "a dot product whose input at a tap depends on the channel "
+                                + "(not a convolution or a matrix product with a parameter matrix)");
+                    }
+                    active[o]++;
+                }
+                bias[o] = Goldilocks.fromSigned(acc);
+            }
+            for (int o = 0; o < n; o++) {
+                int q = cm ? o % pp : o / c;
+                if (active[o] != setCount[q]) {
+                    throw unsupported(d, "a dot product whose outputs at one position read different taps");
+                }
+            }
+            for (int i = 0; i < im2col.length; i++) {
+                if (im2col[i] == -2) {
+                    im2col[i] = -1;
+                }
+            }
+            if (in < 0) {
+                throw unsupported(d, "a dot product with no activation input");
+            }
+            layoutOf(d, in);
+            Layout out = new Layout(n, cm ? pp : c);
+            p.layouts[d.out()] = out;
+            p.weightMatrices.add(wm);
+            return new DotOp(d.layer(), d.op(), d.out(), in, c, pp, k, cm, im2col, out.fieldTable(bias),
+                    p.weightMatrices.size() - 1);
+        }
+
+        private static int find(int[] parent, int i) {
+            while (parent[i] != i) {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            return i;
+        }
+
+        /** Sum windows (rows of several sources) or a moving wire (single sources) as a sparse 0/1 map. */
+        private MapOp map(Step s, Src[][] windows, Src[] singles) {
+            int n = singles != null ? singles.length : windows.length;
+            int[] start = new int[n + 1];
+            List<Integer> cols = new ArrayList<>();
+            long[] bias = new long[n];
+            int in = -1;
+            for (int o = 0; o < n; o++) {
+                Src[] row = singles != null ? new Src[] {singles[o]} : windows[o];
+                long acc = 0;
+                for (Src x : row) {
+                    if (x.isConstant()) {
+                        acc = Math.addExact(acc, x.value());
+                        continue;
+                    }
+                    int a = p.alias[x.tensor()];
+                    if (m.isParam(x.tensor())) {
+                        acc = Math.addExact(acc, m.param(x.tensor())[x.index()]);
+                        continue;
+                    }
+                    if (in >= 0 && a != in) {
+                        throw unsupported(s, "a wiring or sum over more than one tensor (Concat)");
+                    }
+                    in = a;
+                    cols.add(x.index());
+                }
+                bias[o] = Goldilocks.fromSigned(acc);
+                start[o + 1] = cols.size();
+            }
+            if (in < 0) {
+                throw unsupported(s, "a step with no activation input (constant folding left it)");
+            }
+            layoutOf(s, in);
+            p.layouts[s.out()] = Layout.identity(n);
+            return new MapOp(s.layer(), s.op(), s.out(), in, start, cols.stream().mapToInt(Integer::intValue).toArray(),
+                    Layout.identity(n).fieldTable(bias));
+        }
+
+        /** The activation tensor a side of a Linear step reads element-wise (-1: none); constants go to gamma. */
+        private int side(Steps.Linear s, Src[] xs, long[] coef, long[] eff, long[] gamma) {
+            if (xs == null) {
+                return -1;
+            }
+            int t = -1;
+            for (int i = 0; i < xs.length; i++) {
+                Src x = xs[i];
+                if (x.isConstant() || m.isParam(x.tensor())) {
+                    long v = x.isConstant() ? x.value() : m.param(x.tensor())[x.index()];
+                    gamma[i] = Math.addExact(gamma[i], Math.multiplyExact(coef[i], v));
+                    continue;
+                }
+                int a = p.alias[x.tensor()];
+                if ((t >= 0 && a != t) || x.index() != i || m.size(x.tensor()) != xs.length) {
+                    throw unsupported(s, "an element-wise step that broadcasts or moves an activation");
+                }
+                t = a;
+                eff[i] = coef[i];
+            }
+            return t;
+        }
+
+        private LinearOp linear(Steps.Linear s) {
+            int n = s.size();
+            long[] alpha = s.alphas();
+            long[] beta = s.betas();
+            long[] gamma = s.gammas().clone();
+            long[] ea = new long[n];
+            long[] eb = new long[n];
+            int a = side(s, s.lefts(), alpha, ea, gamma);
+            int b = side(s, s.rights(), beta, eb, gamma);
+            if (a < 0 && b < 0) {
+                throw unsupported(s, "an element-wise step with no activation input");
+            }
+            Layout l = a >= 0 ? layoutOf(s, a) : layoutOf(s, b);
+            if (a >= 0 && b >= 0 && !layoutOf(s, a).equals(layoutOf(s, b))) {
+                throw unsupported(s, "an element-wise sum of two tensors laid out differently");
+            }
+            p.layouts[s.out()] = l;
+            return new LinearOp(s.layer(), s.op(), s.out(), a, b, l.table(ea), l.table(eb), l.table(gamma));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- roles and W layout
+
+    /** Tensors each op reads, one entry per read (a Linear step reading one tensor twice reads it twice). */
+    static int[] reads(Op op) {
+        if (op instanceof DotOp d) {
+            return new int[] {d.in()};
+        } else if (op instanceof MapOp mp) {
+            return new int[] {mp.in()};
+        } else if (op instanceof LinearOp l) {
+            return l.a() >= 0 && l.b() >= 0 ? new int[] {l.a(), l.b()} : new int[] {Math.max(l.a(), l.b())};
+        } else if (op instanceof DivOp dv) {
+            return new int[] {dv.in()};
+        }
+        return new int[] {((ReluOp) op).in()};
+    }
+
+    private void assignRoles() {
+        roles = new Role[tensorCount];
+        tensorSeg = new int[tensorCount];
+        Arrays.fill(tensorSeg, -1);
+        Map<Integer, Integer> readers = new HashMap<>();
+        for (Op op : ops) {
+            for (int t : reads(op)) {
+                readers.merge(t, 1, Integer::sum);
             }
         }
-        for (Step s : m.steps()) {
-            if (s instanceof Steps.Wire) {
-                continue;
-            }
-            for (int t : inputsOf(s)) {
-                readers.merge(alias[t], 1, Integer::sum);
-            }
+        Set<Integer> pub = new HashSet<>();
+        for (int t : inputs) {
+            pub.add(t);
         }
-        roles = new Role[nt];
-        java.util.Set<Integer> publicT = new java.util.HashSet<>();
-        publicT.addAll(m.inputTensors());
-        for (int o : m.outputTensors()) {
-            publicT.add(alias[o]);
+        for (int t : outputs) {
+            pub.add(t);
         }
-        tensorSeg = new int[nt];
-        java.util.Arrays.fill(tensorSeg, -1);
-        for (Step s : m.steps()) {
-            if (s instanceof Steps.Wire) {
-                continue;
-            }
-            int t = s.out();
-            if (publicT.contains(t)) {
+        for (Op op : ops) {
+            int t = op.out();
+            if (pub.contains(t)) {
                 roles[t] = Role.PUBLIC;
-            } else if ((s instanceof Steps.Dot || s instanceof Steps.Sum) && readers.getOrDefault(t, 0) == 1) {
+            } else if (!(op instanceof ReluOp) && readers.getOrDefault(t, 0) == 1) {
                 roles[t] = Role.VIRTUAL;
             } else {
                 roles[t] = Role.COMMITTED;
-                tensorSeg[t] = addSeg("t" + t, Mle.logCeil(s.size()));
+                segments.add(new Segment("t" + t, layouts[t].logSize()));
+                tensorSeg[t] = segments.size() - 1;
             }
         }
-        for (int t : m.inputTensors()) {
+        for (int t : inputs) {
             roles[t] = Role.PUBLIC;
         }
-        limbBits = chooseLimbBits(m, bounds);
-        int areaUsed = 0;
-        for (Step s : m.steps()) {
-            if (s instanceof Steps.Wire) {
-                continue;
-            }
-            if (s instanceof Steps.Dot d) {
-                ops.add(dot(d, d.xs(), d.ws(), d.biases()));
-            } else if (s instanceof Steps.Sum sm) {
-                ops.add(dot(sm, sm.windows(), null, null));
-            } else if (s instanceof Steps.Div dv) {
-                int x = singleIdentityInput(dv, dv.inputs());
-                long d = dv.divisor();
-                if (d > (1L << limbBits)) {
-                    throw unsupported(s, "division by " + d + " (at most 2^" + MAX_LIMB_BITS + ")");
-                }
-                int log = Mle.logCeil(s.size());
-                int rem = addSeg("rem" + s.out(), log);
-                lookups.add(new LookupColumn(0, new int[] {rem}, new long[] {1}, log, -1));
-                lookups.add(new LookupColumn((1L << limbBits) - d, new int[] {rem}, new long[] {1}, log, -1));
-                ops.add(new DivOp(s, s.out(), x, d, s.size(), rem));
-            } else if (s instanceof Steps.Compare c) {
-                Src[] right = c.right();
-                for (Src r : right) {
-                    if (!r.isConstant() || r.value() != 0) {
-                        throw unsupported(s, "a comparison other than max(x, 0)");
-                    }
-                }
-                if (!c.isMax()) {
-                    throw unsupported(s, "min(x, 0)");
-                }
-                int x = singleIdentityInput(c, c.left());
-                int nl = limbsFor(bounds[x], limbBits);
-                if (nl * limbBits > 62) {
-                    throw unsupported(s, "values bounded by " + bounds[x]);
-                }
-                int log = Mle.logCeil(s.size());
-                int sign = addSeg("sign" + s.out(), log);
-                int[] limbs = new int[nl];
-                for (int j = 0; j < nl; j++) {
-                    limbs[j] = addSeg("limb" + s.out() + "_" + j, log);
-                    lookups.add(new LookupColumn(0, new int[] {limbs[j]}, new long[] {1}, log, -1));
-                }
-                ops.add(new ReluOp(s, s.out(), x, s.size(), sign, limbs));
-            } else {
-                throw unsupported(s, "step " + s.getClass().getSimpleName() + " is not supported yet");
-            }
-        }
-        multSeg = addSeg("multiplicities", limbBits);
-        // pack the lookup columns, largest first, so each offset is a multiple of its size
+    }
+
+    /** Multiplicities, then packs the lookup columns and places the segments (largest first: aligned offsets). */
+    private void finish() {
+        segments.add(new Segment("multiplicities", limbBits));
+        multSeg = segments.size() - 1;
         List<LookupColumn> cols = new ArrayList<>(lookups);
         cols.sort((a, b) -> Integer.compare(b.logSize(), a.logSize()));
         lookups.clear();
@@ -186,7 +633,6 @@ final class Plan {
             area += 1L << c.logSize();
         }
         logLookupArea = Math.max(limbBits, Mle.logCeil(area));
-        // place segments, largest first, so each offset is a multiple of its size
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
             order.add(i);
@@ -198,6 +644,7 @@ final class Plan {
             pl[i] = new Placed(segments.get(i), (int) off);
             off += 1L << segments.get(i).logSize();
         }
+        placed.clear();
         placed.addAll(List.of(pl));
         logW = Mle.logCeil(off);
         if (logW > 28) {
@@ -244,18 +691,13 @@ final class Plan {
         return best;
     }
 
-    private int addSeg(String name, int log) {
-        segments.add(new Segment(name, log));
-        return segments.size() - 1;
-    }
-
     /** The tensor that every src reads in order (src[i] = t[i], sizes equal), or -1. */
     static int identitySource(Src[] src, QModel m) {
         if (src.length == 0 || src[0].isConstant()) {
             return -1;
         }
         int t = src[0].tensor();
-        if (m.size(t) != src.length) {
+        if (m.size(t) != src.length || m.isParam(t)) {
             return -1;
         }
         for (int i = 0; i < src.length; i++) {
@@ -266,120 +708,329 @@ final class Plan {
         return t;
     }
 
-    private int singleIdentityInput(Step s, Src[] src) {
-        int t = identitySource(src, model);
-        if (t < 0) {
-            throw unsupported(s, "an element-wise step whose input is not one whole tensor in order");
-        }
-        return alias[t];
-    }
-
-    private static List<Integer> inputsOf(Step s) {
-        List<Integer> out = new ArrayList<>();
-        if (s instanceof Steps.Sum sm) {
-            for (Src[] row : sm.windows()) {
-                for (Src x : row) {
-                    if (!x.isConstant()) {
-                        out.add(x.tensor());
-                    }
-                }
-            }
-        } else if (s instanceof Steps.Dot d) {
-            for (Src[] row : d.xs()) {
-                for (Src x : row) {
-                    if (!x.isConstant()) {
-                        out.add(x.tensor());
-                    }
-                }
-            }
-        } else if (s instanceof Steps.Div dv) {
-            for (Src x : dv.inputs()) {
-                if (!x.isConstant()) {
-                    out.add(x.tensor());
-                }
-            }
-        } else if (s instanceof Steps.Compare c) {
-            for (Src x : c.left()) {
-                if (!x.isConstant()) {
-                    out.add(x.tensor());
-                }
-            }
-        }
-        return new ArrayList<>(new java.util.LinkedHashSet<>(out));
-    }
-
-    /** A dot product (or a sum: ws null, every weight 1) as y = A x + bias over one input tensor. */
-    private DotOp dot(Step d, Src[][] xs, Src[][] ws, Src[] bias) {
-        int in = -1;
-        int n = xs.length;
-        long[] b = new long[1 << Mle.logCeil(n)];
-        for (int o = 0; o < n; o++) {
-            for (int k = 0; k < xs[o].length; k++) {
-                Src x = xs[o][k];
-                if (x.isConstant()) {
-                    continue;
-                }
-                if (in >= 0 && alias[x.tensor()] != in) {
-                    throw unsupported(d, "a dot product over more than one input tensor");
-                }
-                in = alias[x.tensor()];
-            }
-        }
-        if (in < 0) {
-            throw unsupported(d, "a dot product with no activation input");
-        }
-        int logIn = Mle.logCeil(model.size(in));
-        int logOut = Mle.logCeil(n);
-        if (logIn + logOut > 26) {
-            throw unsupported(d, "a weight matrix of 2^" + (logIn + logOut) + " entries");
-        }
-        long[] a = new long[1 << (logIn + logOut)];
-        for (int o = 0; o < n; o++) {
-            long acc = bias == null ? 0 : paramValue(d, bias[o]);
-            for (int k = 0; k < xs[o].length; k++) {
-                Src x = xs[o][k];
-                long w = ws == null ? 1 : paramValue(d, ws[o][k]);
-                if (x.isConstant()) {
-                    acc = Math.addExact(acc, Math.multiplyExact(x.value(), w));
-                    continue;
-                }
-                int idx = (o << logIn) + x.index();
-                a[idx] = dev.zkscope.field.Goldilocks.add(a[idx], dev.zkscope.field.Goldilocks.fromSigned(w));
-            }
-            b[o] = dev.zkscope.field.Goldilocks.fromSigned(acc);
-        }
-        return new DotOp(d, d.out(), in, logOut, logIn, a, b);
-    }
-
-    private long paramValue(Step s, Src w) {
-        if (w.isConstant()) {
-            return w.value();
-        }
-        if (!model.isParam(w.tensor())) {
-            throw unsupported(s, "a product of two activations (weights must be parameters)");
-        }
-        return model.param(w.tensor())[w.index()];
-    }
-
     /** The point in W's variables at which segment seg's MLE at z (its own variables) is read. */
-    Fp2Point wPoint(int seg, dev.zkscope.field.Fp2[] z) {
-        Placed p = placed.get(seg);
-        int a = p.seg().logSize();
+    Fp2[] wPoint(int seg, Fp2[] z) {
+        Placed pl = placed.get(seg);
+        int a = pl.seg().logSize();
         if (z.length != a) {
             throw new IllegalArgumentException("point of " + z.length + " variables for a segment of 2^" + a);
         }
-        dev.zkscope.field.Fp2[] w = new dev.zkscope.field.Fp2[logW];
+        Fp2[] w = new Fp2[logW];
         System.arraycopy(z, 0, w, 0, a);
-        int hi = p.offset() >>> a;
+        int hi = pl.offset() >>> a;
         for (int j = a; j < logW; j++) {
-            w[j] = ((hi >>> (j - a)) & 1) == 1 ? dev.zkscope.field.Fp2.ONE : dev.zkscope.field.Fp2.ZERO;
+            w[j] = ((hi >>> (j - a)) & 1) == 1 ? Fp2.ONE : Fp2.ZERO;
         }
-        return new Fp2Point(w);
+        return w;
     }
-
-    record Fp2Point(dev.zkscope.field.Fp2[] coords) {}
 
     Role role(int t) {
         return roles[alias[t]];
+    }
+
+    Layout layout(int t) {
+        return layouts[alias[t]];
+    }
+
+    int size(int t) {
+        return layouts[alias[t]].n();
+    }
+
+    int inputSize() {
+        int n = 0;
+        for (int t : inputs) {
+            n += size(t);
+        }
+        return n;
+    }
+
+    int outputSize() {
+        int n = 0;
+        for (int t : outputs) {
+            n += size(t);
+        }
+        return n;
+    }
+
+    /** How many weight matrices the key commits. */
+    int weightCount() {
+        int n = 0;
+        for (Op op : ops) {
+            if (op instanceof DotOp) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------------------------------- serialization
+
+    void write(ByteWriter w) {
+        w.u32(MAGIC).u32(VERSION).string(name).u32(tensorCount).u8(limbBits);
+        for (int t = 0; t < tensorCount; t++) {
+            w.u32(alias[t]);
+            Layout l = layouts[t];
+            if (l == null) {
+                w.u8(0);
+            } else {
+                w.u8(1).u32(l.n()).u32(l.inner());
+            }
+        }
+        ints(w, inputs);
+        ints(w, outputs);
+        // the segments the ops allocate, in order (tensor segments and multiplicities are re-derived)
+        w.u32(ops.size());
+        for (Op op : ops) {
+            w.string(op.layer()).string(op.kind()).u32(op.out());
+            if (op instanceof DotOp d) {
+                w.u8(1).u32(d.in()).u32(d.c()).u32(d.p()).u32(d.k()).u8(d.channelMajor() ? 1 : 0).u32(d.weight());
+                ints(w, d.im2col());
+                longs(w, d.bias());
+            } else if (op instanceof MapOp mp) {
+                w.u8(2).u32(mp.in());
+                ints(w, mp.rowStart());
+                ints(w, mp.cols());
+                longs(w, mp.bias());
+            } else if (op instanceof LinearOp l) {
+                w.u8(3).u32(l.a() + 1).u32(l.b() + 1);
+                longs(w, l.alpha());
+                longs(w, l.beta());
+                longs(w, l.gamma());
+            } else if (op instanceof DivOp dv) {
+                w.u8(4).u32(dv.in()).u64(dv.d());
+            } else if (op instanceof ReluOp r) {
+                w.u8(5).u32(r.in()).u8(r.limbSegs().length);
+            }
+        }
+    }
+
+    /** Reads a plan written by {@link #write}, re-deriving segments, lookups and placement as the builder does. */
+    static Plan read(ByteReader r) throws Malformed {
+        r.section("sumcheck plan");
+        if (r.u32() != MAGIC) {
+            throw r.malformed("not a sumcheck verifying key (bad plan magic)");
+        }
+        int v = r.u32();
+        if (v != VERSION) {
+            throw r.malformed("plan version " + v + ", this verifier reads " + VERSION);
+        }
+        Plan p = new Plan();
+        p.name = r.string();
+        p.tensorCount = r.u32();
+        if (p.tensorCount < 1 || p.tensorCount > (1 << 24)) {
+            throw r.malformed(p.tensorCount + " tensors");
+        }
+        p.limbBits = r.u8();
+        if (p.limbBits < 1 || p.limbBits > MAX_LIMB_BITS) {
+            throw r.malformed("limb bits " + p.limbBits);
+        }
+        p.alias = new int[p.tensorCount];
+        p.layouts = new Layout[p.tensorCount];
+        for (int t = 0; t < p.tensorCount; t++) {
+            p.alias[t] = tensor(r, p.tensorCount, r.u32());
+            if (r.u8() == 1) {
+                int n = r.u32();
+                int inner = r.u32();
+                if (n < 1 || inner < 1 || n > (1 << 26) || inner > n) {
+                    throw r.malformed("layout of " + n + " values, inner " + inner);
+                }
+                p.layouts[t] = new Layout(n, inner);
+                if (p.layouts[t].logSize() > 26) {
+                    throw r.malformed("layout of 2^" + p.layouts[t].logSize());
+                }
+            }
+        }
+        p.inputs = readInts(r, p.tensorCount);
+        p.outputs = readInts(r, p.tensorCount);
+        int nops = r.u32();
+        if (nops < 0 || nops > (1 << 20)) {
+            throw r.malformed(nops + " steps");
+        }
+        for (int i = 0; i < nops; i++) {
+            String layer = r.string();
+            String kind = r.string();
+            int out = tensor(r, p.tensorCount, r.u32());
+            int tag = r.u8();
+            Op op;
+            switch (tag) {
+                case 1 -> {
+                    int in = tensor(r, p.tensorCount, r.u32());
+                    int c = r.u32();
+                    int pp = r.u32();
+                    int k = r.u32();
+                    boolean cm = r.u8() == 1;
+                    int weight = r.u32();
+                    int[] im2col = readInts(r, Integer.MAX_VALUE);
+                    long[] bias = readLongs(r);
+                    if (c < 1 || pp < 1 || k < 1 || (long) pp * k != im2col.length || Mle.logCeil(c) + Mle.logCeil(k) > 26) {
+                        throw r.malformed("dot product shape");
+                    }
+                    op = new DotOp(layer, kind, out, in, c, pp, k, cm, im2col, bias, weight);
+                }
+                case 2 -> {
+                    int in = tensor(r, p.tensorCount, r.u32());
+                    op = new MapOp(layer, kind, out, in, readInts(r, Integer.MAX_VALUE), readInts(r, Integer.MAX_VALUE),
+                            readLongs(r));
+                }
+                case 3 -> {
+                    int a = r.u32() - 1;
+                    int b = r.u32() - 1;
+                    if (a >= p.tensorCount || b >= p.tensorCount || a < -1 || b < -1 || (a < 0 && b < 0)) {
+                        throw r.malformed("element-wise step inputs");
+                    }
+                    op = new LinearOp(layer, kind, out, a, b, readLongs(r), readLongs(r), readLongs(r));
+                }
+                case 4 -> {
+                    int in = tensor(r, p.tensorCount, r.u32());
+                    long d = r.u64();
+                    if (d < 1 || d > (1L << p.limbBits)) {
+                        throw r.malformed("divisor " + d);
+                    }
+                    Layout l = p.layouts[in];
+                    if (l == null) {
+                        throw r.malformed("division of a tensor with no layout");
+                    }
+                    int rem = p.segments.size();
+                    p.segments.add(new Segment("rem" + out, l.logSize()));
+                    p.lookups.add(new LookupColumn(0, new int[] {rem}, new long[] {1}, l.logSize(), -1));
+                    p.lookups.add(new LookupColumn((1L << p.limbBits) - d, new int[] {rem}, new long[] {1}, l.logSize(), -1));
+                    op = new DivOp(layer, kind, out, in, d, rem);
+                }
+                case 5 -> {
+                    int in = tensor(r, p.tensorCount, r.u32());
+                    int nl = r.u8();
+                    Layout l = p.layouts[in];
+                    if (l == null || nl < 1 || nl * p.limbBits > 62) {
+                        throw r.malformed("ReLU limbs");
+                    }
+                    int sign = p.segments.size();
+                    p.segments.add(new Segment("sign" + out, l.logSize()));
+                    int[] limbs = new int[nl];
+                    for (int j = 0; j < nl; j++) {
+                        limbs[j] = p.segments.size();
+                        p.segments.add(new Segment("limb" + out + "_" + j, l.logSize()));
+                        p.lookups.add(new LookupColumn(0, new int[] {limbs[j]}, new long[] {1}, l.logSize(), -1));
+                    }
+                    op = new ReluOp(layer, kind, out, in, sign, limbs);
+                }
+                default -> throw r.malformed("step tag " + tag);
+            }
+            p.ops.add(op);
+        }
+        p.validate(r);
+        p.assignRoles();
+        p.finish();
+        return p;
+    }
+
+    /** Structural checks of a plan read from bytes, so that proving and verifying never index out of range. */
+    private void validate(ByteReader r) throws Malformed {
+        int weights = 0;
+        for (Op op : ops) {
+            Layout lo = layouts[op.out()];
+            if (lo == null || alias[op.out()] != op.out()) {
+                throw r.malformed("step " + op.layer() + " writes a tensor with no layout");
+            }
+            for (int t : reads(op)) {
+                if (layouts[t] == null || alias[t] != t) {
+                    throw r.malformed("step " + op.layer() + " reads a tensor with no layout");
+                }
+            }
+            int size = 1 << lo.logSize();
+            if (op instanceof DotOp d) {
+                if (d.weight() != weights++ || d.bias().length != size
+                        || lo.logSize() != d.logC() + d.logP() || !lo.equals(new Layout(d.c() * d.p(), d.channelMajor() ? d.p() : d.c()))) {
+                    throw r.malformed("dot product " + d.layer());
+                }
+                int n = layouts[d.in()].n();
+                for (int x : d.im2col()) {
+                    if (x < -1 || x >= n) {
+                        throw r.malformed("dot product " + d.layer() + " reads outside its input");
+                    }
+                }
+            } else if (op instanceof MapOp mp) {
+                int n = layouts[mp.in()].n();
+                int[] st = mp.rowStart();
+                if (st.length != lo.n() + 1 || st[0] != 0 || st[st.length - 1] != mp.cols().length || mp.bias().length != size
+                        || !lo.equals(Layout.identity(lo.n()))) {
+                    throw r.malformed("map " + mp.layer());
+                }
+                for (int i = 1; i < st.length; i++) {
+                    if (st[i] < st[i - 1]) {
+                        throw r.malformed("map " + mp.layer());
+                    }
+                }
+                for (int x : mp.cols()) {
+                    if (x < 0 || x >= n) {
+                        throw r.malformed("map " + mp.layer() + " reads outside its input");
+                    }
+                }
+            } else if (op instanceof LinearOp l) {
+                if (l.alpha().length != size || l.beta().length != size || l.gamma().length != size
+                        || (l.a() >= 0 && !layouts[l.a()].equals(lo)) || (l.b() >= 0 && !layouts[l.b()].equals(lo))) {
+                    throw r.malformed("element-wise step " + l.layer());
+                }
+            } else if (!lo.equals(layouts[reads(op)[0]])) {
+                throw r.malformed("element-wise step " + op.layer() + " changes its layout");
+            }
+        }
+        for (int t : inputs) {
+            if (layouts[t] == null || !layouts[t].equals(Layout.identity(layouts[t].n()))) {
+                throw r.malformed("input tensor layout");
+            }
+        }
+        for (int t : outputs) {
+            if (layouts[t] == null) {
+                throw r.malformed("output tensor layout");
+            }
+        }
+    }
+
+    private static int tensor(ByteReader r, int count, int t) throws Malformed {
+        if (t < 0 || t >= count) {
+            throw r.malformed("tensor " + t + " of " + count);
+        }
+        return t;
+    }
+
+    static void ints(ByteWriter w, int[] v) {
+        w.u32(v.length);
+        for (int x : v) {
+            w.u32(x);
+        }
+    }
+
+    static int[] readInts(ByteReader r, int bound) throws Malformed {
+        int n = r.u32();
+        if (n < 0 || n > (1 << 26)) {
+            throw r.malformed("list of " + n + " integers");
+        }
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.u32();
+            if (bound != Integer.MAX_VALUE && (v[i] < 0 || v[i] >= bound)) {
+                throw r.malformed("tensor " + v[i]);
+            }
+        }
+        return v;
+    }
+
+    static void longs(ByteWriter w, long[] v) {
+        w.u32(v.length);
+        for (long x : v) {
+            w.u64(x);
+        }
+    }
+
+    static long[] readLongs(ByteReader r) throws Malformed {
+        int n = r.u32();
+        if (n < 0 || n > (1 << 26)) {
+            throw r.malformed("list of " + n + " field elements");
+        }
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.felt();
+        }
+        return v;
     }
 }

@@ -36,39 +36,42 @@ import java.util.Random;
 public final class SumcheckBackend {
     static final String DOMAIN = "zkscope-sumcheck-v1";
     static final int MAGIC = 0x5A4B5343; // "ZKSC"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    static final int VK_MAGIC = 0x5A4B534B; // "ZKSK"
 
     private SumcheckBackend() {}
 
-    /** The key: the plan, the parameters, the committed weight matrices (prover) and their commitments (verifier). */
+    /**
+     * The key: the plan, the parameters and the weight matrices' commitments (the verifying key, {@link #verifyingKey}
+     * bytes), plus on the prover's side the model and the committed matrices.
+     */
     public static final class Keys {
         final Plan plan;
         final PcsParams params;
+        final QModel model;
         final List<TensorPcs.Committed> weights;
+        final List<TensorPcs.Commitment> roots;
+        final byte[] vk;
         final byte[] digest;
 
-        Keys(Plan plan, PcsParams params, List<TensorPcs.Committed> weights) {
+        Keys(Plan plan, PcsParams params, QModel model, List<TensorPcs.Committed> weights, List<TensorPcs.Commitment> roots) {
             this.plan = plan;
             this.params = params;
+            this.model = model;
             this.weights = weights;
+            this.roots = roots;
+            dev.zkscope.codec.ByteWriter w = new dev.zkscope.codec.ByteWriter();
+            w.u32(VK_MAGIC).u32(VERSION).string(params.name()).u8(params.logBlowup()).u16(params.queries())
+                    .u8(params.grindingBits()).u8(params.zk() ? 1 : 0);
+            plan.write(w);
+            w.u32(roots.size());
+            for (TensorPcs.Commitment c : roots) {
+                w.u8(c.numVars()).bytes(c.root());
+            }
+            this.vk = w.toBytes();
             MessageDigest d = Hashing.newDigest();
-            d.update(plan.model.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            d.update(params.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            byte[] b = new byte[8];
-            Hashing.putLong(b, 0, ((long) params.logBlowup() << 40) | ((long) params.queries() << 16)
-                    | ((long) params.grindingBits() << 1) | (params.zk() ? 1 : 0));
-            d.update(b);
-            for (TensorPcs.Committed w : weights) {
-                d.update(w.commitment().root());
-            }
-            for (Plan.Op op : plan.ops) {
-                if (op instanceof Plan.DotOp dot) {
-                    for (long v : dot.bias()) {
-                        Hashing.putLong(b, 0, v);
-                        d.update(b);
-                    }
-                }
-            }
+            d.update(DOMAIN.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            d.update(vk);
             this.digest = d.digest();
         }
 
@@ -76,8 +79,14 @@ public final class SumcheckBackend {
             return params;
         }
 
+        /** The model (prover side; null for a key read from bytes). */
         public QModel model() {
-            return plan.model;
+            return model;
+        }
+
+        /** The model's name as the key states it. */
+        public String modelName() {
+            return plan.name;
         }
 
         /** The digest the transcript starts from (what a verifier pins). */
@@ -85,39 +94,99 @@ public final class SumcheckBackend {
             return digest.clone();
         }
 
-        /** Bytes of the verifying key as a verifier would hold it: weight roots, biases, digest. */
+        /** The verifying key's bytes: parameters, plan (structure, im2col maps, biases), weight commitments. */
+        public byte[] verifyingKey() {
+            return vk.clone();
+        }
+
+        /** Bytes of the verifying key. */
         public long verifyingKeyBytes() {
-            long n = 32L + 32L * weights.size();
+            return vk.length;
+        }
+
+        /** Public input and output sizes. */
+        public int inputSize() {
+            return plan.inputSize();
+        }
+
+        public int outputSize() {
+            return plan.outputSize();
+        }
+
+        /** The verifier's key read from {@link #verifyingKey} bytes. */
+        public static Keys readVerifyingKey(byte[] bytes) throws Malformed {
+            ByteReader r = new ByteReader(bytes);
+            r.section("sumcheck verifying key");
+            if (r.u32() != VK_MAGIC) {
+                throw r.malformed("not a zkscope sumcheck verifying key (bad magic)");
+            }
+            int v = r.u32();
+            if (v != VERSION) {
+                throw r.malformed("key format version " + v + ", this verifier reads " + VERSION);
+            }
+            String name = r.string();
+            int lb = r.u8();
+            int q = r.u16();
+            int g = r.u8();
+            boolean zk = r.u8() == 1;
+            PcsParams params;
+            try {
+                params = new PcsParams(name, lb, q, g, zk);
+            } catch (IllegalArgumentException e) {
+                throw r.malformed(e.getMessage());
+            }
+            Plan plan = Plan.read(r);
+            r.section("weight commitments");
+            int n = r.u32();
+            if (n != plan.weightCount()) {
+                throw r.malformed(n + " weight commitments for " + plan.weightCount() + " weight matrices");
+            }
+            List<TensorPcs.Commitment> roots = new ArrayList<>();
             for (Plan.Op op : plan.ops) {
-                if (op instanceof Plan.DotOp dot) {
-                    n += 8L * dot.bias().length;
+                if (op instanceof Plan.DotOp d) {
+                    int vars = r.u8();
+                    if (vars != d.logC() + d.logK()) {
+                        throw r.malformed("weight commitment of " + vars + " variables for layer " + d.layer());
+                    }
+                    roots.add(new TensorPcs.Commitment(r.bytes(Hashing.DIGEST_BYTES), vars));
                 }
             }
-            return n;
+            r.expectEnd();
+            return new Keys(plan, params, null, null, roots);
         }
     }
 
     /** Builds the plan and commits every weight matrix. Throws UnsupportedOperationException naming the layer. */
     public static Keys keygen(QModel model, PcsParams params, Random rng) {
-        Plan plan = new Plan(model);
+        Plan plan = Plan.of(model);
         List<TensorPcs.Committed> ws = new ArrayList<>();
-        for (Plan.Op op : plan.ops) {
-            if (op instanceof Plan.DotOp dot) {
-                ws.add(TensorPcs.commit(dot.a(), params, rng));
-            }
+        List<TensorPcs.Commitment> roots = new ArrayList<>();
+        for (long[] wm : plan.weightMatrices) {
+            TensorPcs.Committed c = TensorPcs.commit(wm, params, rng);
+            ws.add(c);
+            roots.add(c.commitment());
         }
-        return new Keys(plan, params, ws);
+        return new Keys(plan, params, model, ws, roots);
     }
 
     /** A proof and the public output it proves (the model's output on the input, as the integer semantics give it). */
-    public record Proved(byte[] proof, long[] output) {}
+    public record Proved(byte[] proof, long[] output, Map<String, Long> layerNanos) {
+        public Proved(byte[] proof, long[] output) {
+            this(proof, output, Map.of());
+        }
+    }
 
     // ---------------------------------------------------------------------------------------------------- prover
 
     /** Proves the model's inference on the quantized input. */
     public static Proved prove(Keys keys, long[] input, Random rng) {
         Plan plan = keys.plan;
-        QModel m = plan.model;
+        QModel m = keys.model;
+        if (m == null) {
+            throw new IllegalStateException("a verifying key cannot prove: make the keys from the model");
+        }
+        Map<String, Long> layerNanos = new java.util.LinkedHashMap<>();
+        long tStart = System.nanoTime();
         long[][] t = m.evaluate(input);
         long[] output = concatOutputs(m, t);
         Transcript tr = start(keys, input, output);
@@ -129,30 +198,36 @@ public final class SumcheckBackend {
         for (int i = 0; i < seg.length; i++) {
             seg[i] = new long[1 << plan.segments.get(i).logSize()];
         }
+        long[][] tables = new long[t.length][];
+        for (int tt = 0; tt < t.length; tt++) {
+            if (plan.alias[tt] == tt && plan.layouts[tt] != null) {
+                tables[tt] = plan.layouts[tt].table(t[tt]);
+            }
+        }
         for (int tt = 0; tt < t.length; tt++) {
             if (plan.tensorSeg[tt] >= 0) {
-                long[] s = seg[plan.tensorSeg[tt]];
-                for (int i = 0; i < t[tt].length; i++) {
-                    s[i] = Goldilocks.fromSigned(t[tt][i]);
-                }
+                seg[plan.tensorSeg[tt]] = tables[tt];
             }
         }
         for (Plan.Op op : plan.ops) {
             if (op instanceof Plan.DivOp dv) {
                 long[] x = t[dv.in()];
-                for (int i = 0; i < dv.size(); i++) {
-                    seg[dv.remSeg()][i] = FixedPoint.divRoundRemainder(x[i], dv.d());
+                Plan.Layout l = plan.layout(dv.in());
+                for (int i = 0; i < l.n(); i++) {
+                    seg[dv.remSeg()][l.pos(i)] = FixedPoint.divRoundRemainder(x[i], dv.d());
                 }
             } else if (op instanceof Plan.ReluOp r) {
                 long[] x = t[r.in()];
-                for (int i = 0; i < r.size(); i++) {
+                Plan.Layout l = plan.layout(r.in());
+                for (int i = 0; i < l.n(); i++) {
+                    int at = l.pos(i);
                     long abs = Math.abs(x[i]);
-                    seg[r.signSeg()][i] = x[i] >= 0 ? 1 : 0;
+                    seg[r.signSeg()][at] = x[i] >= 0 ? 1 : 0;
                     for (int j = 0; j < r.limbSegs().length; j++) {
-                        seg[r.limbSegs()[j]][i] = (abs >>> (plan.limbBits * j)) & ((1L << plan.limbBits) - 1);
+                        seg[r.limbSegs()[j]][at] = (abs >>> (plan.limbBits * j)) & ((1L << plan.limbBits) - 1);
                     }
                     if ((abs >>> (plan.limbBits * r.limbSegs().length)) != 0) {
-                        throw new IllegalArgumentException("layer " + r.step().layer() + ": value " + x[i]
+                        throw new IllegalArgumentException("layer " + r.layer() + ": value " + x[i]
                                 + " is outside the range the key was built for; the input is outside the calibrated domain");
                     }
                 }
@@ -182,6 +257,8 @@ public final class SumcheckBackend {
         TensorPcs.Committed wc = TensorPcs.commit(w, keys.params, rng);
         wc.commitment().absorbInto(tr);
         out.w.bytes(wc.commitment().root());
+        long tCommit = System.nanoTime();
+        layerNanos.put("witness commitment", tCommit - tStart);
 
         Claims claims = new Claims(plan, keys);
         // 2. LogUp-GKR over the lookup columns and the table
@@ -213,35 +290,30 @@ public final class SumcheckBackend {
         Fp2 mv = Mle.evaluateBase(mult, zm);
         out.fp2(mv, tr);
         claims.onSegment(plan.multSeg, zm, mv);
+        long tLookups = System.nanoTime();
+        layerNanos.put("range checks (LogUp-GKR)", tLookups - tCommit);
 
         // 3. the steps, last first
-        Map<Integer, Fp2[]> pendingPoint = new HashMap<>();
+        Map<Integer, Fp2[]> pending = new HashMap<>();
         for (int k = plan.ops.size() - 1; k >= 0; k--) {
             Plan.Op op = plan.ops.get(k);
+            long t0 = System.nanoTime();
             if (op instanceof Plan.DivOp dv) {
-                Fp2[] r = challenges(tr, Mle.logCeil(dv.size()));
-                long[] yPad = Mle.pad(field(t[dv.out()]), r.length);
-                Fp2 y = Mle.evaluateBase(yPad, r);
-                if (plan.role(dv.out()) == Plan.Role.COMMITTED) {
-                    out.fp2(y, tr);
-                    claims.onSegment(plan.tensorSeg[dv.out()], r, y);
-                }
+                Fp2[] r = outPoint(plan, op, tables, pending, claims, tr, out);
                 Fp2 rem = Mle.evaluateBase(seg[dv.remSeg()], r);
                 out.fp2(rem, tr);
                 claims.onSegment(dv.remSeg(), r, rem);
-                if (plan.role(dv.in()) == Plan.Role.VIRTUAL) {
-                    pendingPoint.put(dv.in(), r);
-                }
+                inputPoint(plan, dv.in(), r, tables, claims, pending);
             } else if (op instanceof Plan.ReluOp rl) {
-                int log = Mle.logCeil(rl.size());
+                int log = plan.layout(rl.out()).logSize();
                 Fp2[] tau = challenges(tr, log);
                 Fp2[] alpha = challenges(tr, 3);
                 Sumcheck.Form form = reluForm(alpha, rl.limbSegs().length, plan.limbBits);
                 long[][] tabs = new long[4 + rl.limbSegs().length][];
                 tabs[0] = Mle.eqTable(tau);
                 tabs[1] = Ext.lift(seg[rl.signSeg()]);
-                tabs[2] = Ext.lift(Mle.pad(field(t[rl.out()]), log));
-                tabs[3] = Ext.lift(Mle.pad(field(t[rl.in()]), log));
+                tabs[2] = Ext.lift(tables[plan.alias[rl.out()]]);
+                tabs[3] = Ext.lift(tables[plan.alias[rl.in()]]);
                 for (int j = 0; j < rl.limbSegs().length; j++) {
                     tabs[4 + j] = Ext.lift(seg[rl.limbSegs()[j]]);
                 }
@@ -250,44 +322,78 @@ public final class SumcheckBackend {
                 Fp2[] f = res.finalValues();
                 claims.onSegment(rl.signSeg(), res.point(), f[1]);
                 claims.onTensor(rl.out(), res.point(), f[2]);
-                claims.onTensor(rl.in(), res.point(), f[3]);
+                inputPoint(plan, rl.in(), res.point(), tables, claims, pending);
                 for (int j = 0; j < rl.limbSegs().length; j++) {
                     claims.onSegment(rl.limbSegs()[j], res.point(), f[4 + j]);
                 }
-                if (plan.role(rl.in()) == Plan.Role.VIRTUAL) {
-                    pendingPoint.put(rl.in(), res.point());
-                }
             } else if (op instanceof Plan.DotOp dot) {
-                Fp2[] r = pendingPoint.remove(dot.out());
-                if (r == null) {
-                    r = challenges(tr, dot.logOut());
-                    if (plan.role(dot.out()) == Plan.Role.COMMITTED) {
-                        Fp2 y = Mle.evaluateBase(Mle.pad(field(t[dot.out()]), dot.logOut()), r);
-                        out.fp2(y, tr);
-                        claims.onSegment(plan.tensorSeg[dot.out()], r, y);
-                    }
+                Fp2[] r = outPoint(plan, op, tables, pending, claims, tr, out);
+                LinearLayers.DotClaims dc = LinearLayers.proveDot(dot, plan.weightMatrices.get(dot.weight()),
+                        tables[plan.alias[dot.in()]], plan.layout(dot.in()), r, tr, out);
+                claims.onWeights(dot, dc.weightPoint(), dc.weightValue());
+                inputPoint(plan, dot.in(), dc.inputPoint(), tables, claims, pending);
+            } else if (op instanceof Plan.MapOp mp) {
+                Fp2[] r = outPoint(plan, op, tables, pending, claims, tr, out);
+                Fp2[] rho = LinearLayers.proveMap(mp, tables[plan.alias[mp.in()]], plan.layout(mp.in()), r, tr, out);
+                inputPoint(plan, mp.in(), rho, tables, claims, pending);
+            } else if (op instanceof Plan.LinearOp l) {
+                Fp2[] r = outPoint(plan, op, tables, pending, claims, tr, out);
+                long[] a = l.a() >= 0 ? tables[plan.alias[l.a()]] : null;
+                long[] b = l.b() >= 0 ? tables[plan.alias[l.b()]] : null;
+                Fp2[] rho = LinearLayers.proveLinear(l, a, b, r, tr, out);
+                if (l.a() >= 0) {
+                    inputPoint(plan, l.a(), rho, tables, claims, pending);
                 }
-                long[] ar = rowCombination(dot, r);
-                long[] x = Ext.lift(Mle.pad(field(t[dot.in()]), dot.logIn()));
-                Sumcheck.Result res = Sumcheck.prove(Sumcheck.Form.product(0, 1), new long[][] {ar, x}, tr);
-                out.sumcheck(res);
-                Fp2[] f = res.finalValues();
-                claims.onWeights(dot, concat(res.point(), r), f[0]);
-                claims.onTensor(dot.in(), res.point(), f[1]);
-                if (plan.role(dot.in()) == Plan.Role.VIRTUAL) {
-                    pendingPoint.put(dot.in(), res.point());
+                if (l.b() >= 0) {
+                    inputPoint(plan, l.b(), rho, tables, claims, pending);
                 }
             }
+            layerNanos.merge(op.layer() + " (" + op.kind() + ")", System.nanoTime() - t0, Long::sum);
         }
         // 4. openings
+        long t0 = System.nanoTime();
         TensorPcs.Opening ow = TensorPcs.open(wc, claims.wPoints.toArray(new Fp2[0][]), keys.params, tr);
         ow.write(out.w);
+        layerNanos.put("witness opening", System.nanoTime() - t0);
+        t0 = System.nanoTime();
         for (int i = 0; i < keys.weights.size(); i++) {
             TensorPcs.Opening o = TensorPcs.open(keys.weights.get(i), claims.aPoints.get(i).toArray(new Fp2[0][]),
                     keys.params, tr);
             o.write(out.w);
         }
-        return new Proved(out.w.toBytes(), output);
+        layerNanos.put("weight openings", System.nanoTime() - t0);
+        return new Proved(out.w.toBytes(), output, layerNanos);
+    }
+
+    /**
+     * The point of the claim on an op's output: the one its reader left (virtual), or a fresh one whose value the
+     * prover sends (committed) or the verifier computes (public).
+     */
+    private static Fp2[] outPoint(Plan plan, Plan.Op op, long[][] tables, Map<Integer, Fp2[]> pending, Claims claims,
+                                  Transcript tr, ProofStream.Writer out) {
+        int o = plan.alias[op.out()];
+        Fp2[] r = pending.remove(o);
+        if (r != null) {
+            return r;
+        }
+        r = challenges(tr, plan.layouts[o].logSize());
+        if (plan.roles[o] == Plan.Role.COMMITTED) {
+            Fp2 y = Mle.evaluateBase(tables[o], r);
+            out.fp2(y, tr);
+            claims.onSegment(plan.tensorSeg[o], r, y);
+        }
+        return r;
+    }
+
+    private static void inputPoint(Plan plan, int t, Fp2[] z, long[][] tables, Claims claims, Map<Integer, Fp2[]> pending) {
+        int a = plan.alias[t];
+        if (plan.roles[a] == Plan.Role.VIRTUAL) {
+            if (pending.put(a, z) != null) {
+                throw new IllegalStateException("two claims on the virtual tensor " + a);
+            }
+        } else {
+            claims.onTensor(a, z, null);
+        }
     }
 
     static long lookupValue(Plan.LookupColumn c, long[][] seg, int i) {
@@ -332,34 +438,6 @@ public final class SumcheckBackend {
             cs.add(a[2].mul(Goldilocks.pow(2, (long) bits * j)));
         }
         return new Sumcheck.Form(terms.toArray(new int[0][]), cs.toArray(new Fp2[0]));
-    }
-
-    /** a_r(i) = sum_o eq(r, o) A[o][i], interleaved. */
-    static long[] rowCombination(Plan.DotOp dot, Fp2[] r) {
-        long[] eq = Mle.eqTable(r);
-        int in = 1 << dot.logIn();
-        int outN = 1 << dot.logOut();
-        long[] a = dot.a();
-        long[] res = new long[2 * in];
-        int chunks = Math.max(1, Math.min(in / 64, 32));
-        int per = in / chunks;
-        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
-            int from = c * per;
-            int to = c == chunks - 1 ? in : from + per;
-            for (int o = 0; o < outN; o++) {
-                long e0 = eq[2 * o];
-                long e1 = eq[2 * o + 1];
-                int row = o * in;
-                for (int i = from; i < to; i++) {
-                    long v = a[row + i];
-                    if (v != 0) {
-                        res[2 * i] = Goldilocks.add(res[2 * i], Goldilocks.mul(v, e0));
-                        res[2 * i + 1] = Goldilocks.add(res[2 * i + 1], Goldilocks.mul(v, e1));
-                    }
-                }
-            }
-        });
-        return res;
     }
 
     static long[] field(long[] v) {
@@ -418,47 +496,41 @@ public final class SumcheckBackend {
         final List<Fp2> wValues = new ArrayList<>();
         final List<List<Fp2[]>> aPoints = new ArrayList<>();
         final List<List<Fp2>> aValues = new ArrayList<>();
-        final Map<Plan.DotOp, Integer> dotIndex = new HashMap<>();
-        long[][] publicValues;
+        long[][] publicTables;
 
         Claims(Plan plan, Keys keys) {
             this.plan = plan;
-            int i = 0;
-            for (Plan.Op op : plan.ops) {
-                if (op instanceof Plan.DotOp d) {
-                    dotIndex.put(d, i++);
-                    aPoints.add(new ArrayList<>());
-                    aValues.add(new ArrayList<>());
-                }
+            for (int i = 0; i < plan.weightCount(); i++) {
+                aPoints.add(new ArrayList<>());
+                aValues.add(new ArrayList<>());
             }
         }
 
         void onSegment(int seg, Fp2[] z, Fp2 v) {
-            wPoints.add(plan.wPoint(seg, z).coords());
+            wPoints.add(plan.wPoint(seg, z));
             wValues.add(v);
         }
 
         void onWeights(Plan.DotOp d, Fp2[] z, Fp2 v) {
-            int i = dotIndex.get(d);
-            aPoints.get(i).add(z);
-            aValues.get(i).add(v);
+            aPoints.get(d.weight()).add(z);
+            aValues.get(d.weight()).add(v);
         }
 
-        /** A claim on a tensor: W for a committed one, checked now for a public one, passed on for a virtual one. */
+        /** A claim on a tensor: W for a committed one, checked now for a public one (verifier). */
         void onTensor(int t, Fp2[] z, Fp2 v) {
             int a = plan.alias[t];
             switch (plan.roles[a]) {
                 case COMMITTED -> onSegment(plan.tensorSeg[a], z, v);
                 case PUBLIC -> {
-                    if (publicValues != null) {
-                        Fp2 want = Mle.evaluateBase(Mle.pad(field(publicValues[a]), z.length), z);
+                    if (publicTables != null) {
+                        Fp2 want = Mle.evaluateBase(publicTables[a], z);
                         if (!want.equals(v)) {
                             throw new SumcheckException("tensor " + a + " is public and its value at the claimed point "
                                     + "differs from the proof's claim (wrong input or output)");
                         }
                     }
                 }
-                case VIRTUAL -> { }
+                case VIRTUAL -> throw new IllegalStateException("virtual tensor " + a + " passed as a claim");
             }
         }
     }
@@ -471,27 +543,30 @@ public final class SumcheckBackend {
      */
     public static void verify(Keys keys, long[] input, long[] output, byte[] proof) throws Malformed {
         Plan plan = keys.plan;
-        QModel m = plan.model;
-        if (input.length != m.inputSize()) {
-            throw new SumcheckException("the model takes " + m.inputSize() + " input values, the statement has " + input.length);
+        if (input.length != plan.inputSize()) {
+            throw new SumcheckException("the model takes " + plan.inputSize() + " input values, the statement has "
+                    + input.length);
         }
-        long[][] pub = new long[m.tensorCount()][];
+        if (output.length != plan.outputSize()) {
+            throw new SumcheckException("the model has " + plan.outputSize() + " output values, the statement has "
+                    + output.length);
+        }
+        long[][] pub = new long[plan.tensorCount][];
         int off = 0;
-        for (int in : m.inputTensors()) {
-            pub[in] = Arrays.copyOfRange(input, off, off + m.size(in));
-            off += m.size(in);
-        }
-        int outN = 0;
-        for (int o : m.outputTensors()) {
-            outN += m.size(o);
-        }
-        if (output.length != outN) {
-            throw new SumcheckException("the model has " + outN + " output values, the statement has " + output.length);
+        for (int in : plan.inputs) {
+            int n = plan.size(in);
+            pub[in] = plan.layout(in).table(Arrays.copyOfRange(input, off, off + n));
+            off += n;
         }
         off = 0;
-        for (int o : m.outputTensors()) {
-            pub[plan.alias[o]] = Arrays.copyOfRange(output, off, off + m.size(o));
-            off += m.size(o);
+        for (int o : plan.outputs) {
+            int n = plan.size(o);
+            long[] tab = plan.layout(o).table(Arrays.copyOfRange(output, off, off + n));
+            if (pub[o] != null && !Arrays.equals(pub[o], tab)) {
+                throw new SumcheckException("an output is the input tensor and differs from it");
+            }
+            pub[o] = tab;
+            off += n;
         }
         Transcript tr = start(keys, input, output);
         ByteReader br = new ByteReader(proof);
@@ -512,7 +587,7 @@ public final class SumcheckBackend {
         TensorPcs.Commitment wc = new TensorPcs.Commitment(br.bytes(Hashing.DIGEST_BYTES), plan.logW);
         wc.absorbInto(tr);
         Claims claims = new Claims(plan, keys);
-        claims.publicValues = pub;
+        claims.publicTables = pub;
 
         br.section("lookups");
         Fp2 beta = tr.challengeExt();
@@ -563,24 +638,18 @@ public final class SumcheckBackend {
         Map<Integer, Fp2> pendingValue = new HashMap<>();
         for (int k = plan.ops.size() - 1; k >= 0; k--) {
             Plan.Op op = plan.ops.get(k);
-            br.section("layer " + op.getClass().getSimpleName() + " " + layerOf(op));
+            br.section("layer " + op.layer() + " (" + op.kind() + ")");
             if (op instanceof Plan.DivOp dv) {
-                Fp2[] r = challenges(tr, Mle.logCeil(dv.size()));
-                Fp2 y;
-                if (plan.role(dv.out()) == Plan.Role.COMMITTED) {
-                    y = in.fp2(tr);
-                    claims.onSegment(plan.tensorSeg[dv.out()], r, y);
-                } else {
-                    y = Mle.evaluateBase(Mle.pad(field(pub[plan.alias[dv.out()]]), r.length), r);
-                }
+                Object[] c = outClaim(plan, op, pub, pendingPoint, pendingValue, claims, tr, in);
+                Fp2[] r = (Fp2[]) c[0];
+                Fp2 y = (Fp2) c[1];
                 Fp2 rem = in.fp2(tr);
                 claims.onSegment(dv.remSeg(), r, rem);
-                long[] ind = new long[1 << r.length];
-                Arrays.fill(ind, 0, dv.size(), 1);
+                long[] ind = plan.layout(dv.out()).indicator();
                 Fp2 x = y.mul(dv.d()).add(rem).sub(Mle.evaluateBase(ind, r).mul(dv.d() / 2));
                 claimOnInput(plan, claims, dv.in(), r, x, pendingPoint, pendingValue);
             } else if (op instanceof Plan.ReluOp rl) {
-                int log = Mle.logCeil(rl.size());
+                int log = plan.layout(rl.out()).logSize();
                 Fp2[] tau = challenges(tr, log);
                 Fp2[] alpha = challenges(tr, 3);
                 Sumcheck.Form form = reluForm(alpha, rl.limbSegs().length, plan.limbBits);
@@ -589,7 +658,7 @@ public final class SumcheckBackend {
                 Fp2[] f = msg.finals().clone();
                 f[0] = Mle.eq(tau, red.point());
                 if (!form.evaluate(f).equals(red.claim())) {
-                    throw new SumcheckException("layer " + rl.step().layer() + ": ReLU identities fail");
+                    throw new SumcheckException("layer " + rl.layer() + ": ReLU identities fail");
                 }
                 claims.onSegment(rl.signSeg(), red.point(), f[1]);
                 claims.onTensor(rl.out(), red.point(), f[2]);
@@ -598,29 +667,24 @@ public final class SumcheckBackend {
                     claims.onSegment(rl.limbSegs()[j], red.point(), f[4 + j]);
                 }
             } else if (op instanceof Plan.DotOp dot) {
-                Fp2[] r = pendingPoint.remove(dot.out());
-                Fp2 y = pendingValue.remove(dot.out());
-                if (r == null) {
-                    if (plan.role(dot.out()) == Plan.Role.VIRTUAL) {
-                        throw new SumcheckException("layer " + dot.step().layer() + ": no claim reached its output");
-                    }
-                    r = challenges(tr, dot.logOut());
-                    if (plan.role(dot.out()) == Plan.Role.COMMITTED) {
-                        y = in.fp2(tr);
-                        claims.onSegment(plan.tensorSeg[dot.out()], r, y);
-                    } else {
-                        y = Mle.evaluateBase(Mle.pad(field(pub[plan.alias[dot.out()]]), r.length), r);
-                    }
+                Object[] c = outClaim(plan, op, pub, pendingPoint, pendingValue, claims, tr, in);
+                LinearLayers.DotClaims dc = LinearLayers.verifyDot(dot, plan.layout(dot.in()), (Fp2[]) c[0], (Fp2) c[1],
+                        tr, in);
+                claims.onWeights(dot, dc.weightPoint(), dc.weightValue());
+                claimOnInput(plan, claims, dot.in(), dc.inputPoint(), dc.inputValue(), pendingPoint, pendingValue);
+            } else if (op instanceof Plan.MapOp mp) {
+                Object[] c = outClaim(plan, op, pub, pendingPoint, pendingValue, claims, tr, in);
+                Object[] x = LinearLayers.verifyMap(mp, plan.layout(mp.in()), (Fp2[]) c[0], (Fp2) c[1], tr, in);
+                claimOnInput(plan, claims, mp.in(), (Fp2[]) x[0], (Fp2) x[1], pendingPoint, pendingValue);
+            } else if (op instanceof Plan.LinearOp l) {
+                Object[] c = outClaim(plan, op, pub, pendingPoint, pendingValue, claims, tr, in);
+                Object[] x = LinearLayers.verifyLinear(l, (Fp2[]) c[0], (Fp2) c[1], tr, in);
+                if (l.a() >= 0) {
+                    claimOnInput(plan, claims, l.a(), (Fp2[]) x[0], (Fp2) x[1], pendingPoint, pendingValue);
                 }
-                Fp2 claim = y.sub(Mle.evaluateBase(dot.bias(), r));
-                ProofStream.SumcheckMsg msg = in.sumcheck(dot.logIn(), 2, 2);
-                Sumcheck.Reduced red = Sumcheck.verify(claim, dot.logIn(), 2, msg.proof(), msg.finals(), tr);
-                Fp2[] f = msg.finals();
-                if (!f[0].mul(f[1]).equals(red.claim())) {
-                    throw new SumcheckException("layer " + dot.step().layer() + ": matrix-product sumcheck fails");
+                if (l.b() >= 0) {
+                    claimOnInput(plan, claims, l.b(), (Fp2[]) x[0], (Fp2) x[2], pendingPoint, pendingValue);
                 }
-                claims.onWeights(dot, concat(red.point(), r), f[0]);
-                claimOnInput(plan, claims, dot.in(), red.point(), f[1], pendingPoint, pendingValue);
             }
         }
         if (!pendingPoint.isEmpty()) {
@@ -630,22 +694,35 @@ public final class SumcheckBackend {
         TensorPcs.Opening ow = TensorPcs.Opening.read(br);
         TensorPcs.verify(wc, claims.wPoints.toArray(new Fp2[0][]), claims.wValues.toArray(new Fp2[0]), ow,
                 keys.params, tr);
-        for (int i = 0; i < keys.weights.size(); i++) {
+        for (int i = 0; i < keys.roots.size(); i++) {
             br.section("weight opening " + i);
             TensorPcs.Opening o = TensorPcs.Opening.read(br);
-            TensorPcs.verify(keys.weights.get(i).commitment(), claims.aPoints.get(i).toArray(new Fp2[0][]),
+            TensorPcs.verify(keys.roots.get(i), claims.aPoints.get(i).toArray(new Fp2[0][]),
                     claims.aValues.get(i).toArray(new Fp2[0]), o, keys.params, tr);
         }
         br.expectEnd();
     }
 
-    private static String layerOf(Plan.Op op) {
-        if (op instanceof Plan.DotOp d) {
-            return d.step().layer();
-        } else if (op instanceof Plan.DivOp d) {
-            return d.step().layer();
+    /** Verifier: the claim on an op's output, {point, value}: its reader's, or fresh (read from the proof or public). */
+    private static Object[] outClaim(Plan plan, Plan.Op op, long[][] pub, Map<Integer, Fp2[]> pp, Map<Integer, Fp2> pv,
+                                     Claims claims, Transcript tr, ProofStream.Reader in) throws Malformed {
+        int o = plan.alias[op.out()];
+        Fp2[] r = pp.remove(o);
+        if (r != null) {
+            return new Object[] {r, pv.remove(o)};
         }
-        return ((Plan.ReluOp) op).step().layer();
+        if (plan.roles[o] == Plan.Role.VIRTUAL) {
+            throw new SumcheckException("layer " + op.layer() + ": no claim reached its output");
+        }
+        r = challenges(tr, plan.layouts[o].logSize());
+        Fp2 y;
+        if (plan.roles[o] == Plan.Role.COMMITTED) {
+            y = in.fp2(tr);
+            claims.onSegment(plan.tensorSeg[o], r, y);
+        } else {
+            y = Mle.evaluateBase(pub[o], r);
+        }
+        return new Object[] {r, y};
     }
 
     private static void claimOnInput(Plan plan, Claims claims, int t, Fp2[] z, Fp2 v, Map<Integer, Fp2[]> pp,

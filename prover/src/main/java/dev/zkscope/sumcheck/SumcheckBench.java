@@ -25,7 +25,8 @@ public final class SumcheckBench {
     private SumcheckBench() {}
 
     /** One backend's figures on one model. */
-    public record Figures(String backend, double proveSeconds, double verifyMillis, long proofBytes, long peakHeap) {}
+    public record Figures(String backend, double proveSeconds, double verifyMillis, long proofBytes, long peakHeap,
+                          java.util.Map<String, Long> layerNanos) {}
 
     public static void main(String[] args) throws Exception {
         int runs = Integer.parseInt(args[0]);
@@ -69,11 +70,20 @@ public final class SumcheckBench {
         }
         try {
             Figures f = measure(b, p, input, runs);
-            return String.format(Locale.ROOT, "sumcheck %s: prove %.3f s, verify %.1f ms, peak %.0f MiB, proof %.1f KiB",
-                    b.security(), f.proveSeconds(), f.verifyMillis(), f.peakHeap() / 1048576.0, f.proofBytes() / 1024.0);
+            return String.format(Locale.ROOT, "sumcheck %s: prove %.3f s, verify %.1f ms, peak %.0f MiB, proof %.1f KiB%n"
+                    + "      sumcheck per layer (ms): %s", b.security(), f.proveSeconds(), f.verifyMillis(),
+                    f.peakHeap() / 1048576.0, f.proofBytes() / 1024.0, layers(f.layerNanos()));
         } catch (UnsupportedOperationException e) {
             return "sumcheck: " + e.getMessage();
         }
+    }
+
+    static String layers(java.util.Map<String, Long> nanos) {
+        StringBuilder b = new StringBuilder();
+        for (java.util.Map.Entry<String, Long> e : nanos.entrySet()) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() / 1e6));
+        }
+        return b.toString();
     }
 
     /** Median of {@code runs} runs of the backend, after one unreported proof (which also makes the keys). */
@@ -89,6 +99,6 @@ public final class SumcheckBench {
         }
         rs.sort((x, y) -> Double.compare(x.proveSeconds(), y.proveSeconds()));
         dev.zkscope.backend.Backend.Run r = rs.get(rs.size() / 2);
-        return new Figures(b.name(), r.proveSeconds(), r.verifyMillis(), r.proofBytes(), r.peakHeap());
+        return new Figures(b.name(), r.proveSeconds(), r.verifyMillis(), r.proofBytes(), r.peakHeap(), r.layerNanos());
     }
 }

@@ -18,15 +18,15 @@ import java.util.List;
 import java.util.Map;
 
 /** The sample models, imported and calibrated once per test JVM (default quantization, first 50 test inputs). */
-final class SampleModels {
+public final class SampleModels {
     private SampleModels() {}
 
-    record Sample(String name, Graph graph, QuantizedGraph quantized, Samples.TestSet testSet) {
-        Tensor input(int i) {
+    public record Sample(String name, Graph graph, QuantizedGraph quantized, Samples.TestSet testSet) {
+        public Tensor input(int i) {
             return testSet.inputs().get(i).reshape(graph.inputs().get(0).shape());
         }
 
-        long[] quantizedInput(int i) {
+        public long[] quantizedInput(int i) {
             return QTensor.quantize(input(i), quantized.inputScale()).data();
         }
 
@@ -43,14 +43,21 @@ final class SampleModels {
             return out;
         }
 
-        long[] quantizedOutput(int i) {
+        public long[] quantizedOutput(int i) {
             return new QuantizedEvaluator(quantized).run(List.of(input(i))).outputs().get(0).data();
         }
     }
 
+    private static final Map<String, dev.zkscope.compile.model.QModel> LOWERED = new HashMap<>();
+
+    /** The sample's quantized model lowered to the layer IR (automatic inner columns), once per test JVM. */
+    public static synchronized dev.zkscope.compile.model.QModel lowered(Sample s) {
+        return LOWERED.computeIfAbsent(s.name(), n -> ModelCompiler.lower(s.quantized(), CompileOptions.auto()));
+    }
+
     private static final Map<String, Sample> CACHE = new HashMap<>();
 
-    static synchronized Sample load(String name) throws Exception {
+    public static synchronized Sample load(String name) throws Exception {
         Sample s = CACHE.get(name);
         if (s == null) {
             Graph g = new OnnxImporter().load(Samples.model(name));

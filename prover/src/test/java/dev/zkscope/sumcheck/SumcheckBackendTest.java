@@ -1,16 +1,27 @@
 package dev.zkscope.sumcheck;
 
 import dev.zkscope.codec.Malformed;
+import dev.zkscope.compile.SampleModels;
+import dev.zkscope.compile.model.QModel;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The sumcheck backend end to end on the sample models: complete, equal to the evaluator, and tamper-proof. */
 class SumcheckBackendTest {
     static final PcsParams P = PcsParams.testing();
+
+    /** Samples this backend proves; the others are refused by layer name. */
+    static final List<String> PROVED = List.of("mlp", "mlp_large", "cnn", "residual");
 
     static boolean rejects(SumcheckBackend.Keys k, long[] in, long[] out, byte[] proof) {
         try {
@@ -21,91 +32,136 @@ class SumcheckBackendTest {
         }
     }
 
-    @Test
-    void mlp_provesVerifiesAndMatchesTheEvaluator() throws Exception {
-        Models.Sample s = Models.load("mlp");
-        SumcheckBackend.Keys keys = SumcheckBackend.keygen(s.model(), P, new Random(1));
-        for (int i = 0; i < 2; i++) {
-            long[] in = s.quantizedInput(i);
-            SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
-            assertThat(pr.output()).containsExactly(s.evaluatorOutput(i));
-            SumcheckBackend.verify(keys, in, pr.output(), pr.proof());
-        }
+    static QModel model(String name) throws Exception {
+        return SampleModels.lowered(SampleModels.load(name));
     }
 
+    @TestFactory
+    Stream<DynamicTest> samples_proveVerifyAndMatchTheEvaluator() {
+        return PROVED.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            SampleModels.Sample s = SampleModels.load(name);
+            SumcheckBackend.Keys keys = SumcheckBackend.keygen(model(name), P, new Random(1));
+            // the verifier holds only the key's bytes
+            SumcheckBackend.Keys vk = SumcheckBackend.Keys.readVerifyingKey(keys.verifyingKey());
+            assertThat(vk.digest()).isEqualTo(keys.digest());
+            for (int i = 0; i < 2; i++) {
+                long[] in = s.quantizedInput(i);
+                SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2 + i));
+                assertThat(pr.output()).as(name).containsExactly(s.quantizedOutput(i));
+                SumcheckBackend.verify(vk, in, pr.output(), pr.proof());
+                long[] bad = pr.output().clone();
+                bad[bad.length - 1] ^= 1;
+                assertThat(rejects(vk, in, bad, pr.proof())).as(name + " wrong output").isTrue();
+            }
+        }));
+    }
+
+    /** Models with layers this backend lacks are refused at keygen, naming the layer and the other backend. */
     @Test
-    void cnnAndMlpLarge_proveVerifyAndMatchTheEvaluator() throws Exception {
-        for (String name : new String[] {"cnn", "mlp_large"}) {
-            Models.Sample s = Models.load(name);
-            SumcheckBackend.Keys keys = SumcheckBackend.keygen(s.model(), P, new Random(1));
-            long[] in = s.quantizedInput(0);
-            SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
-            assertThat(pr.output()).as(name).containsExactly(s.evaluatorOutput(0));
-            SumcheckBackend.verify(keys, in, pr.output(), pr.proof());
-            long[] bad = pr.output().clone();
-            bad[0] ^= 1;
-            assertThat(rejects(keys, in, bad, pr.proof())).as(name + " wrong output").isTrue();
-        }
+    void unsupportedModels_areRefusedByLayerName() throws Exception {
+        assertThatThrownBy(() -> SumcheckBackend.keygen(model("mlp_sigmoid_tanh"), P, new Random(1)))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("/Sigmoid")
+                .hasMessageContaining("--backend plonkish");
+        assertThatThrownBy(() -> SumcheckBackend.keygen(model("cnn_bn_pool"), P, new Random(1)))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("MaxPool")
+                .hasMessageContaining("--backend plonkish");
+        assertThatThrownBy(() -> SumcheckBackend.keygen(model("attention"), P, new Random(1)))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("--backend plonkish");
     }
 
     /** Swapping two of the prover's field elements (claims, round values, final values) is rejected everywhere. */
     @Test
-    void mlp_rejectsSwappedClaims() throws Exception {
-        Models.Sample s = Models.load("mlp");
-        SumcheckBackend.Keys keys = SumcheckBackend.keygen(s.model(), P, new Random(1));
+    void residual_rejectsSwappedClaims() throws Exception {
+        SampleModels.Sample s = SampleModels.load("residual");
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(model("residual"), P, new Random(1));
         long[] in = s.quantizedInput(0);
         SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
         byte[] proof = pr.proof();
         int start = 4 + 4 + 2 + P.name().length() + 32; // header, witness root: then the field elements of the rounds
         int swapped = 0;
-        for (int off = start; off + 32 <= Math.min(proof.length, start + 16 * 400); off += 16 * 7) {
+        for (int off = start; off + 32 <= Math.min(proof.length, start + 16 * 1200); off += 16 * 7) {
             byte[] b = proof.clone();
-            byte[] a = java.util.Arrays.copyOfRange(b, off, off + 16);
+            byte[] a = Arrays.copyOfRange(b, off, off + 16);
             System.arraycopy(b, off + 16, b, off, 16);
             System.arraycopy(a, 0, b, off + 16, 16);
-            if (java.util.Arrays.equals(b, proof)) {
+            if (Arrays.equals(b, proof)) {
                 continue;
             }
             swapped++;
             assertThat(rejects(keys, in, pr.output(), b)).as("swap at byte %d", off).isTrue();
         }
-        assertThat(swapped).isGreaterThan(20);
+        assertThat(swapped).isGreaterThan(100);
     }
 
-    @Test
-    void unsupportedModel_isAClearError() throws Exception {
-        Models.Sample s = Models.load("mlp_sigmoid_tanh");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SumcheckBackend.keygen(s.model(), P, new Random(1)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("--backend plonkish");
+    /** Wrong outputs, a wrong input, another input's proof, byte flips in every part, truncation: all rejected. */
+    @TestFactory
+    Stream<DynamicTest> tamperSuite() {
+        return Stream.of("mlp", "residual").map(name -> DynamicTest.dynamicTest(name, () -> {
+            SampleModels.Sample s = SampleModels.load(name);
+            SumcheckBackend.Keys keys = SumcheckBackend.keygen(model(name), P, new Random(1));
+            long[] in = s.quantizedInput(0);
+            SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
+            long[] out = pr.output();
+            for (int i = 0; i < out.length; i++) {
+                long[] bad = out.clone();
+                bad[i]++;
+                assertThat(rejects(keys, in, bad, pr.proof())).as("output %d changed", i).isTrue();
+            }
+            long[] badIn = in.clone();
+            badIn[3] += 1;
+            assertThat(rejects(keys, badIn, out, pr.proof())).as("input changed").isTrue();
+            SumcheckBackend.Proved other = SumcheckBackend.prove(keys, s.quantizedInput(1), new Random(3));
+            assertThat(rejects(keys, in, out, other.proof())).as("another input's proof").isTrue();
+            assertThat(rejects(keys, s.quantizedInput(1), other.output(), other.proof())).isFalse();
+            byte[] proof = pr.proof();
+            SplittableRandom r = new SplittableRandom(5);
+            int step = Math.max(1, proof.length / 400);
+            for (int i = 0; i < proof.length; i += step) {
+                byte[] b = proof.clone();
+                b[i] ^= (byte) (1 << r.nextInt(8));
+                assertThat(rejects(keys, in, out, b)).as("flip at byte %d of %d", i, proof.length).isTrue();
+            }
+            assertThat(rejects(keys, in, out, Arrays.copyOf(proof, proof.length - 1))).isTrue();
+            assertThat(rejects(keys, in, out, Arrays.copyOf(proof, proof.length + 8))).isTrue();
+        }));
     }
 
+    /** A proof checked against another model's key, or a key with a changed byte, is rejected. */
     @Test
-    void mlp_rejectsWrongOutputWrongInputAndByteFlips() throws Exception {
-        Models.Sample s = Models.load("mlp");
-        SumcheckBackend.Keys keys = SumcheckBackend.keygen(s.model(), P, new Random(1));
+    void otherModelsKeyAndEditedKeys_reject() throws Exception {
+        SampleModels.Sample s = SampleModels.load("cnn");
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(model("cnn"), P, new Random(1));
         long[] in = s.quantizedInput(0);
         SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
-        long[] out = pr.output();
-        for (int i = 0; i < out.length; i++) {
-            long[] bad = out.clone();
-            bad[i]++;
-            assertThat(rejects(keys, in, bad, pr.proof())).as("output %d changed", i).isTrue();
-        }
-        long[] badIn = in.clone();
-        badIn[3] += 1;
-        assertThat(rejects(keys, badIn, out, pr.proof())).as("input changed").isTrue();
-        // another input's proof does not prove this statement
-        SumcheckBackend.Proved other = SumcheckBackend.prove(keys, s.quantizedInput(1), new Random(3));
-        assertThat(rejects(keys, in, out, other.proof())).isTrue();
-        byte[] proof = pr.proof();
-        SplittableRandom r = new SplittableRandom(5);
-        int step = Math.max(1, proof.length / 300);
-        for (int i = 0; i < proof.length; i += step) {
-            byte[] b = proof.clone();
+        // a second key of the same model (fresh weight-commitment randomness) is a different key
+        SumcheckBackend.Keys again = SumcheckBackend.keygen(model("cnn"), P, new Random(9));
+        assertThat(rejects(again, in, pr.output(), pr.proof())).isTrue();
+        SumcheckBackend.Keys residual = SumcheckBackend.keygen(model("residual"), P, new Random(1));
+        assertThatThrownBy(() -> SumcheckBackend.verify(residual, in, pr.output(), pr.proof()))
+                .isInstanceOf(SumcheckException.class);
+        byte[] vk = keys.verifyingKey();
+        SplittableRandom r = new SplittableRandom(7);
+        int step = Math.max(1, vk.length / 150);
+        int tried = 0;
+        for (int i = 0; i < vk.length; i += step) {
+            byte[] b = vk.clone();
             b[i] ^= (byte) (1 << r.nextInt(8));
-            assertThat(rejects(keys, in, out, b)).as("flip at byte %d of %d", i, proof.length).isTrue();
+            SumcheckBackend.Keys edited;
+            try {
+                edited = SumcheckBackend.Keys.readVerifyingKey(b);
+            } catch (Malformed e) {
+                continue;
+            }
+            tried++;
+            boolean rejected;
+            try {
+                SumcheckBackend.verify(edited, in, pr.output(), pr.proof());
+                rejected = false;
+            } catch (Malformed | SumcheckException e) {
+                rejected = true;
+            }
+            assertThat(rejected).as("key byte %d flipped", i).isTrue();
         }
-        assertThat(rejects(keys, in, out, java.util.Arrays.copyOf(proof, proof.length - 1))).isTrue();
-        assertThat(rejects(keys, in, out, java.util.Arrays.copyOf(proof, proof.length + 8))).isTrue();
+        assertThat(tried).isGreaterThan(50);
     }
 }

@@ -269,6 +269,13 @@ public final class Steps {
         final long[] beta;
         final long[] gamma;
 
+        /** The two sides (bs null when absent) and the coefficients (for other backends). */
+        public Src[] lefts() { return as; }
+        public Src[] rights() { return bs; }
+        public long[] alphas() { return alpha; }
+        public long[] betas() { return beta; }
+        public long[] gammas() { return gamma; }
+
         public Linear(String layer, String op, int out, Src[] as, Src[] bs, long[] alpha, long[] beta, long[] gamma) {
             super(layer, op, out);
             this.as = as;
