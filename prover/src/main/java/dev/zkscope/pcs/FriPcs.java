@@ -77,12 +77,16 @@ final class FriPcs implements Pcs {
      */
     private final class Data implements ProverData {
         final long[][] coeffs;
-        /** The extension, or null when it is recomputed. */
-        final long[][] lde;
+        /**
+         * The extension coset by coset, or null when it is recomputed: lde[c][j][t] is column c at extension index
+         * j + 2^logBlowup t. Every reader goes coset by coset (the quotient, the DEEP sums), and a coset read out of a
+         * natural-order extension was a strided copy touching a cache line per value; here it is the array itself.
+         */
+        final long[][][] lde;
         final MerkleTree tree;
         final Commitment commitment;
 
-        Data(long[][] coeffs, long[][] lde, MerkleTree tree, boolean preprocessed) {
+        Data(long[][] coeffs, long[][][] lde, MerkleTree tree, boolean preprocessed) {
             this.coeffs = coeffs;
             this.lde = lde;
             this.tree = tree;
@@ -94,13 +98,25 @@ final class FriPcs implements Pcs {
 
         @Override
         public long[] lde(int c) {
-            return lde != null ? lde[c] : Ntt.lde(new Coeffs(coeffs[c]), cfg.logBlowup(), FriConfig.SHIFT, cancel).v();
+            if (lde == null) {
+                return Ntt.lde(new Coeffs(coeffs[c]), cfg.logBlowup(), FriConfig.SHIFT, cancel).v();
+            }
+            int b = 1 << cfg.logBlowup();
+            long[] out = new long[bigN];
+            for (int j = 0; j < b; j++) {
+                long[] v = lde[c][j];
+                for (int t = 0; t < n; t++) {
+                    out[j + b * t] = v[t];
+                }
+            }
+            return out;
         }
 
+        /** A kept batch returns its own array (readers must not write to it); otherwise the coset is recomputed. */
         @Override
         public long[] coset(int c, int j) {
             if (lde != null) {
-                return strided(lde[c], j, 1 << cfg.logBlowup(), n);
+                return lde[c][j];
             }
             return cosetValues(coeffs[c], j);
         }
@@ -113,9 +129,12 @@ final class FriPcs implements Pcs {
                 out.computeIfAbsent(leaf, k -> new long[w]);
             }
             if (lde != null) {
+                int lb = cfg.logBlowup();
+                int bm = (1 << lb) - 1;
                 for (java.util.Map.Entry<Integer, long[]> e : out.entrySet()) {
+                    int leaf = e.getKey();
                     for (int c = 0; c < w; c++) {
-                        e.getValue()[c] = lde[c][e.getKey()];
+                        e.getValue()[c] = lde[c][leaf & bm][leaf >>> lb];
                     }
                 }
                 return out;
@@ -141,15 +160,6 @@ final class FriPcs implements Pcs {
             }
             return out;
         }
-    }
-
-    /** v[t] = src[j + b t], t &lt; count. */
-    private static long[] strided(long[] src, int j, int b, int count) {
-        long[] out = new long[count];
-        for (int t = 0; t < count; t++) {
-            out[t] = src[j + b * t];
-        }
-        return out;
     }
 
     /** The values of a column (coefficients) on the coset g omega_N^j &lt;omega_n&gt;: extension indices j + 2^logBlowup t. */
@@ -215,19 +225,18 @@ final class FriPcs implements Pcs {
         if ((long) cf.length * bigN * 8 > ldeCacheBytes) {
             return commitStreamed(cf, preprocessed);
         }
-        long[][] ev = new long[cf.length][];
-        IntStream.range(0, cf.length).parallel().forEach(c ->
-                ev[c] = Ntt.lde(new Coeffs(cf[c]), cfg.logBlowup(), FriConfig.SHIFT, cancel).v());
+        // The extension as 2^logBlowup coset transforms of n points each: the same butterflies as one transform of
+        // n 2^logBlowup points whose first logBlowup stages only copy, and every coset lands in its own array.
+        int b = 1 << cfg.logBlowup();
+        long[][][] ev = new long[cf.length][b][];
+        IntStream.range(0, cf.length * b).parallel().forEach(k -> ev[k / b][k % b] = cosetValues(cf[k / b], k % b));
         int saltLen = saltBytes(cfg, preprocessed);
         if (saltLen > 0 && randomness == null) {
             throw new IllegalStateException("a hiding commitment needs randomness for its salts");
         }
         dev.zkscope.merkle.Salts salts = saltLen == 0 ? null : dev.zkscope.merkle.Salts.fromKey(randomness.apply(16));
-        MerkleTree tree = MerkleTree.build(bigN, ev.length, (leaf, buf) -> {
-            for (int k = 0; k < buf.length; k++) {
-                buf[k] = ev[k][leaf];
-            }
-        }, salts, lowLevel(cfg.logLde()));
+        MerkleTree tree = MerkleTree.build(bigN, ev.length, MerkleTree.ofCosets(ev, cfg.logBlowup()), salts,
+                lowLevel(cfg.logLde()));
         return new Data(cf, ev, tree, preprocessed);
     }
 
