@@ -263,15 +263,25 @@ final class FriPcs implements Pcs {
             IntStream.range(0, w).parallel().forEach(c -> cv[c] = cosetValues(cf[c], jj));
             cancel.check("a commitment");
             int chunk = Math.min(n, 1024);
+            int run = Math.min(chunk, 64);
             IntStream.range(0, n / chunk).parallel().forEach(k -> {
                 long[] row = new long[w];
+                // A run of rows gathered column by column (see MerkleTree.LeafWriter.writeRows), then hashed row by row.
+                long[] rows = new long[run * w];
                 byte[] chunkSalts = salts == null ? null : salts.strided(jj + b * k * chunk, b, chunk);
-                for (int t = k * chunk; t < (k + 1) * chunk; t++) {
+                for (int t0 = k * chunk; t0 < (k + 1) * chunk; t0 += run) {
                     for (int c = 0; c < w; c++) {
-                        row[c] = cv[c][t];
+                        long[] col = cv[c];
+                        for (int i = 0; i < run; i++) {
+                            rows[i * w + c] = col[t0 + i];
+                        }
                     }
-                    MerkleTree.leafDigest(row, chunkSalts, (t - k * chunk) * FriConfig.SALT_BYTES, leafDigests,
-                            (jj + b * t) * dev.zkscope.hash.Hashing.DIGEST_BYTES);
+                    for (int i = 0; i < run; i++) {
+                        int t = t0 + i;
+                        System.arraycopy(rows, i * w, row, 0, w);
+                        MerkleTree.leafDigest(row, chunkSalts, (t - k * chunk) * FriConfig.SALT_BYTES, leafDigests,
+                                (jj + b * t) * dev.zkscope.hash.Hashing.DIGEST_BYTES);
+                    }
                 }
             });
         }
