@@ -225,11 +225,22 @@ final class FriPcs implements Pcs {
         if ((long) cf.length * bigN * 8 > ldeCacheBytes) {
             return commitStreamed(cf, preprocessed);
         }
-        // The extension as 2^logBlowup coset transforms of n points each: the same butterflies as one transform of
-        // n 2^logBlowup points whose first logBlowup stages only copy, and every coset lands in its own array.
+        // One transform of n 2^logBlowup points per column (2^logBlowup coset transforms of n points measured 18%
+        // slower: a shift and a bit reversal each), then split into its cosets in one sequential pass.
         int b = 1 << cfg.logBlowup();
-        long[][][] ev = new long[cf.length][b][];
-        IntStream.range(0, cf.length * b).parallel().forEach(k -> ev[k / b][k % b] = cosetValues(cf[k / b], k % b));
+        int lb = cfg.logBlowup();
+        long[][][] ev = new long[cf.length][][];
+        IntStream.range(0, cf.length).parallel().forEach(c -> {
+            long[] v = Ntt.lde(new Coeffs(cf[c]), lb, FriConfig.SHIFT, cancel).v();
+            long[][] cosets = new long[b][n];
+            for (int t = 0; t < n; t++) {
+                int base = t << lb;
+                for (int j = 0; j < b; j++) {
+                    cosets[j][t] = v[base + j];
+                }
+            }
+            ev[c] = cosets;
+        });
         int saltLen = saltBytes(cfg, preprocessed);
         if (saltLen > 0 && randomness == null) {
             throw new IllegalStateException("a hiding commitment needs randomness for its salts");
