@@ -38,18 +38,16 @@ public final class Hashing {
         return d;
     }
 
+    /** A little-endian long view of byte arrays: one store per long (Java 17's JIT does not merge byte stores). */
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     /** Writes v little-endian into b at offset off. */
     public static void putLong(byte[] b, int off, long v) {
-        for (int i = 0; i < 8; i++) {
-            b[off + i] = (byte) (v >>> (8 * i));
-        }
+        LONG_LE.set(b, off, v);
     }
 
     public static long getLong(byte[] b, int off) {
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = (v << 8) | (b[off + i] & 0xFF);
-        }
-        return v;
+        return (long) LONG_LE.get(b, off);
     }
 }

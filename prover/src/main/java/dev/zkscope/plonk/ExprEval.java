@@ -43,6 +43,42 @@ final class ExprEval {
 
     /** out[k] = e at point (from + k), for k &lt; len. */
     static void block(Expr e, Columns cols, int stride, int rotStep, int mask, int from, int len, long[] out) {
+        block(e, cols, stride, rotStep, mask, from, len, out, 0);
+    }
+
+    /**
+     * Scratch arrays per thread, one per depth of the expression tree below the root: the quotient evaluates every
+     * constraint on every block of every coset, and a fresh array per tree node and block was most of its allocation.
+     */
+    private static final ThreadLocal<long[][]> SCRATCH = ThreadLocal.withInitial(() -> new long[0][]);
+
+    /** Longer temporaries (a whole trace's column) are not kept per thread. */
+    private static final int SCRATCH_MAX = 1 << 13;
+
+    private static long[] scratch(int depth, int len) {
+        if (len > SCRATCH_MAX) {
+            return new long[len];
+        }
+        long[][] s = SCRATCH.get();
+        if (depth >= s.length) {
+            s = java.util.Arrays.copyOf(s, Math.max(depth + 1, 2 * s.length));
+            SCRATCH.set(s);
+        }
+        long[] a = s[depth];
+        if (a == null || a.length < len) {
+            a = new long[len];
+            s[depth] = a;
+        }
+        return a;
+    }
+
+    /**
+     * As {@link #block(Expr, Columns, int, int, int, int, int, long[])}, the temporaries of this subtree taken from
+     * the calling thread's scratch arrays at depth and below. A right operand that is a column or a constant is read
+     * in place (no copy into a temporary).
+     */
+    private static void block(Expr e, Columns cols, int stride, int rotStep, int mask, int from, int len, long[] out,
+                              int depth) {
         if (e instanceof Expr.Const c) {
             java.util.Arrays.fill(out, 0, len, c.value());
         } else if (e instanceof Expr.Var v) {
@@ -52,21 +88,47 @@ final class ExprEval {
                 out[k] = col[((from + k) * stride + off) & mask];
             }
         } else if (e instanceof Expr.Sum s) {
-            block(s.a(), cols, stride, rotStep, mask, from, len, out);
-            long[] tmp = new long[len];
-            block(s.b(), cols, stride, rotStep, mask, from, len, tmp);
-            for (int k = 0; k < len; k++) {
-                out[k] = Goldilocks.add(out[k], tmp[k]);
+            block(s.a(), cols, stride, rotStep, mask, from, len, out, depth);
+            if (s.b() instanceof Expr.Const c) {
+                long cv = c.value();
+                for (int k = 0; k < len; k++) {
+                    out[k] = Goldilocks.add(out[k], cv);
+                }
+            } else if (s.b() instanceof Expr.Var v) {
+                long[] col = cols.column(v.column());
+                int off = v.rotation() * rotStep;
+                for (int k = 0; k < len; k++) {
+                    out[k] = Goldilocks.add(out[k], col[((from + k) * stride + off) & mask]);
+                }
+            } else {
+                long[] tmp = scratch(depth, len);
+                block(s.b(), cols, stride, rotStep, mask, from, len, tmp, depth + 1);
+                for (int k = 0; k < len; k++) {
+                    out[k] = Goldilocks.add(out[k], tmp[k]);
+                }
             }
         } else if (e instanceof Expr.Product p) {
-            block(p.a(), cols, stride, rotStep, mask, from, len, out);
-            long[] tmp = new long[len];
-            block(p.b(), cols, stride, rotStep, mask, from, len, tmp);
-            for (int k = 0; k < len; k++) {
-                out[k] = Goldilocks.mul(out[k], tmp[k]);
+            block(p.a(), cols, stride, rotStep, mask, from, len, out, depth);
+            if (p.b() instanceof Expr.Const c) {
+                long cv = c.value();
+                for (int k = 0; k < len; k++) {
+                    out[k] = Goldilocks.mul(out[k], cv);
+                }
+            } else if (p.b() instanceof Expr.Var v) {
+                long[] col = cols.column(v.column());
+                int off = v.rotation() * rotStep;
+                for (int k = 0; k < len; k++) {
+                    out[k] = Goldilocks.mul(out[k], col[((from + k) * stride + off) & mask]);
+                }
+            } else {
+                long[] tmp = scratch(depth, len);
+                block(p.b(), cols, stride, rotStep, mask, from, len, tmp, depth + 1);
+                for (int k = 0; k < len; k++) {
+                    out[k] = Goldilocks.mul(out[k], tmp[k]);
+                }
             }
         } else if (e instanceof Expr.Neg ng) {
-            block(ng.a(), cols, stride, rotStep, mask, from, len, out);
+            block(ng.a(), cols, stride, rotStep, mask, from, len, out, depth);
             for (int k = 0; k < len; k++) {
                 out[k] = Goldilocks.neg(out[k]);
             }

@@ -35,7 +35,9 @@ import java.util.Properties;
  *       the layers), with the proof-of-work grinding in the constant.</li>
  * </ul>
  * Peak heap is modelled as the heap in use before proving (which holds the proving key with the fixed columns'
- * extensions) plus {@code c x 8 bytes x |LDE| x the prover's own columns + d}: the extended columns dominate memory. Both are fitted on relative errors, so small and large proofs count alike.
+ * extensions) plus {@code c x} the bytes the prover holds at its fullest ({@link #memoryWork}: its batches, and every
+ * column's coset values while the quotient is evaluated) {@code + d}. Both are fitted on relative errors, so small and
+ * large proofs count alike.
  *
  * <p>Calibration proves a few synthetic circuits ({@link CalibrationCircuits}) of two sizes and two widths with the
  * standard preset after a warm-up proof, fits every phase by least squares, and caches the coefficients per machine,
@@ -45,7 +47,8 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 9; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline
+    static final int VERSION = 10; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
+    // 10: heap from the quotient's and the opening's live bytes (wide circuits), quotient work counts coset copies
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -152,7 +155,7 @@ public final class CostModel {
         return new double[] {
                 s.adviceColumns() * perColumn,
                 s.auxColumns() * perColumn,
-                q * s.exprNodes() + s.quotientColumns() * perColumn,
+                q * (s.exprNodes() + s.totalColumns()) + s.quotientColumns() * perColumn,
                 s.totalColumns() * (lde + COLUMN_OVERHEAD),
                 s.totalColumns() * (lde + COLUMN_OVERHEAD)
         };
@@ -162,11 +165,35 @@ public final class CostModel {
     static final double COLUMN_OVERHEAD = 1 << 14;
 
     /**
-     * Bytes of the extended columns the prover itself creates (advice, helper and quotient columns). The fixed
-     * columns' extensions belong to the proving key, which already sits in the baseline heap when proving starts.
+     * The bytes a proof holds at its fullest, counted from the prover's allocations (the fitted coefficient then covers
+     * the garbage the collector lets build up beside them). Two moments compete:
+     * <ul>
+     *   <li>the quotient: the advice and helper batches (extension when kept, coefficients), every column's values on
+     *       one coset of the quotient domain (fixed, advice, helpers: n each, which makes wide circuits heavy), the
+     *       quotient's evaluations (2 |Q|), then the quotient chunks' own commitment;</li>
+     *   <li>the opening: every prover batch, the DEEP polynomial (2 |LDE|) and the first FRI layer (2 |LDE| / 8).</li>
+     * </ul>
+     * A batch whose extension exceeds the prover's cache budget ({@code -Dzkscope.ldeCacheBytes}, else an eighth of the
+     * heap) keeps only its coefficients and a coset at a time. The fixed columns' own extensions belong to the proving
+     * key, which already sits in the baseline heap when proving starts.
      */
     static double memoryWork(ProofShape s) {
-        return 8.0 * Math.scalb(1.0, s.logLde()) * s.proverColumns();
+        double n = Math.scalb(1.0, s.logN());
+        double lde = Math.scalb(1.0, s.logLde());
+        double q = Math.scalb(1.0, s.logQuotient());
+        double budget = Long.getLong("zkscope.ldeCacheBytes", Runtime.getRuntime().maxMemory() / 8);
+        double adv = batch(s.adviceColumns(), n, lde, budget);
+        double aux = batch(s.auxColumns(), n, lde, budget);
+        double quot = batch(s.quotientColumns(), n, lde, budget);
+        double quotient = adv + aux + Math.max(n * s.totalColumns() + 2 * q, 2 * q + quot);
+        double opening = adv + aux + quot + 2 * lde + 2 * lde / 8 + 2 * n * 4;
+        return 8.0 * Math.max(quotient, opening);
+    }
+
+    /** Values a committed batch of the given width holds: coefficients, and the extension when the budget keeps it. */
+    private static double batch(int width, double n, double lde, double budgetBytes) {
+        double extension = width * lde;
+        return width * n + (8 * extension <= budgetBytes ? extension : width * n);
     }
 
     /** Folds a prover phase name into the model's phases ("permutation" and "lookups" are both helper columns). */

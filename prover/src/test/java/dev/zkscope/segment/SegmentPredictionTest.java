@@ -1,0 +1,61 @@
+package dev.zkscope.segment;
+
+import dev.zkscope.api.Pipeline;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.InputFiles;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.onnx.OnnxImporter;
+import dev.zkscope.plonk.ProofParameters;
+import dev.zkscope.plonk.ProofShape;
+import dev.zkscope.predict.CostModel;
+import dev.zkscope.profile.PhaseListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each segment's prediction is made from that segment's own compiled circuit (its rows, columns and constraints), not
+ * from the budget, the whole model or a neighbour: the time and heap predicted for segment i equal the cost model's
+ * prediction for the shape of segment i's circuit, and segments of different shapes get different predictions.
+ */
+class SegmentPredictionTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everySegmentIsPredictedFromItsOwnCircuit() throws Exception {
+        Path model = Path.of("../samples/residual.onnx");
+        Graph g = new OnnxImporter().load(model);
+        List<List<Tensor>> inputs = InputFiles.calibrationSamples(g, model, null).inputs();
+        SegmentSetup setup = SegmentSetup.of("residual", g, inputs.subList(0, 8),
+                Pipeline.Settings.defaults().withParams(ProofParameters.testing()), PhaseListener.NONE);
+        Segmenter.Measured measured = Segmenter.measure(setup.model(), setup.settings().compile(),
+                setup.settings().params(), PhaseListener.NONE);
+        SegmentPlan plan = Segmenter.planWithCuts(measured, new int[] {3, 6}, 13);
+        CostModel cost = CostModel.calibrate(CostModel.Plan.QUICK_FOR_TESTS);
+        SegmentedProof.Result r = SegmentedProof.run(new SegmentedProof.Request(setup.model(), plan, setup.context(),
+                setup.quantizeInput(inputs.get(0)), null, null, tmp, false), PhaseListener.NONE, cost, null,
+                SegmentedProof.Progress.NONE);
+        assertThat(r.parts()).hasSize(3);
+        ProofParameters params = setup.context().params();
+        java.util.Set<Long> heaps = new java.util.HashSet<>();
+        for (SegmentProver.Proved p : r.parts()) {
+            ProofShape shape = ProofShape.of(Segmenter.compile(setup.model(), setup.model().bounds(), plan, p.index(),
+                    setup.context().base()).circuit(), params);
+            assertThat(shape.logN()).isEqualTo(p.logN());
+            CostModel.Prediction want = cost.predict(shape);
+            CostModel.Prediction got = p.measure().prediction();
+            assertThat(got.proveSeconds()).as("segment %d time", p.index()).isEqualTo(want.proveSeconds());
+            assertThat(got.heapBytesAboveBaseline()).as("segment %d heap", p.index())
+                    .isEqualTo(want.heapBytesAboveBaseline());
+            assertThat(got.phaseSeconds()).isEqualTo(want.phaseSeconds());
+            heaps.add(got.heapBytesAboveBaseline());
+        }
+        // The segments differ in shape (columns, constraints), and so do their predictions.
+        assertThat(heaps).hasSizeGreaterThan(1);
+    }
+}
