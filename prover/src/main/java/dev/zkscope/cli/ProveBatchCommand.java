@@ -210,17 +210,26 @@ public final class ProveBatchCommand implements Callable<Integer> {
         if (spark == null) {
             return new LocalBatchRunner();
         }
+        BatchRunner.Provider provider = sparkProvider("prove-batch");
+        try {
+            return provider.create(spark.strip(), err);
+        } catch (IllegalArgumentException e) {
+            throw new InputFileException("--spark " + spark + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The Spark provider of the cluster module, found through {@link ServiceLoader}; an error saying how to get it
+     * when the module is not on the class path ({@code command} names the command for the advice).
+     */
+    static BatchRunner.Provider sparkProvider(String command) throws InputFileException {
         for (BatchRunner.Provider provider : ServiceLoader.load(BatchRunner.Provider.class)) {
             if (provider.name().equals("spark")) {
-                try {
-                    return provider.create(spark.strip(), err);
-                } catch (IllegalArgumentException e) {
-                    throw new InputFileException("--spark " + spark + ": " + e.getMessage());
-                }
+                return provider;
             }
         }
         throw new InputFileException("--spark needs zkscope's cluster module (Apache Spark) on the class path: run "
-                + "'./zkscope prove-batch ... --spark', which adds it, or drop --spark to prove in this JVM");
+                + "'./zkscope " + command + " ... --spark', which adds it, or drop --spark to prove in this JVM");
     }
 
     private CompileOptions compileOptions() throws InputFileException {

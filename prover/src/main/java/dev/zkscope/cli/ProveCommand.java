@@ -120,11 +120,20 @@ public final class ProveCommand implements Callable<Integer> {
             + "it finished (kept in PROOF.parts until the bundle is written)")
     boolean resume;
 
+    @Option(names = "--spark", arity = "0..1", paramLabel = "MASTER", fallbackValue = "local[*]",
+            description = "prove the segments as the tasks of an Apache Spark job: local[*] (embedded, the default when "
+                    + "no MASTER is given), local[N], or spark://HOST:PORT; implies --max-rows auto unless given; "
+                    + "see docs/cluster.md")
+    String spark;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (spark != null && maxRows == null) {
+            maxRows = "auto";
+        }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProofParameters params = preset(preset).withZeroKnowledge(!noZk);
