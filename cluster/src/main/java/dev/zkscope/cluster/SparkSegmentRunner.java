@@ -143,9 +143,10 @@ public final class SparkSegmentRunner implements SegmentedProof.Runner {
                             + "): " + f.message());
                 }
                 SegmentOutcome.Proved p = (SegmentOutcome.Proved) e;
-                sink.accept(p.toProved());
+                SegmentProver.Proved proved = p.toProved();
                 onTask.accept(new TaskSpan("segment", p.index(), "segment " + (p.index() + 1) + " of "
                         + plan.count(), p.executor(), p.attempt(), p.startMillis(), p.endMillis()));
+                sink.accept(proved);
             }
             future.get();
         } catch (org.apache.spark.SparkException ex) {
