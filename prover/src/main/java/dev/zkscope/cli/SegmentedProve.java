@@ -85,7 +85,7 @@ final class SegmentedProve {
             }
         }
         Pipeline.Settings settings = new Pipeline.Settings(c.model.quantOptions(), co,
-                ProveCommand.preset(c.preset).withZeroKnowledge(!c.noZk));
+                c.proof.params());
         String name = Pipeline.modelName(c.model.model);
         SegmentSetup setup = SegmentSetup.of(name, g, samples.inputs(), settings, ModelOptions.progress(err));
         long[] q = setup.quantizeInput(in);
