@@ -120,6 +120,9 @@ public final class MainWindow {
         root.setTop(menus());
         root.setCenter(center());
         root.setBottom(statusBar());
+        Tab clusterTab = new Tab("Cluster", new ClusterView(vm, executor)); // batches by executor (#11)
+        clusterTab.setId("tabCluster");
+        tabs.getTabs().add(clusterTab);
         root.getStylesheets().add(css("app.css"));
         darkTheme.setSelected("dark".equals(settings.get(THEME_KEY, "light")));
         applyTheme();

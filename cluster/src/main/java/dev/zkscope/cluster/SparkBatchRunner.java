@@ -66,6 +66,13 @@ public final class SparkBatchRunner implements BatchRunner {
         public BatchRunner create(String master, PrintWriter log) {
             return new SparkBatchRunner(master, log);
         }
+
+        @Override
+        public dev.zkscope.segment.SegmentedProof.Runner segments(String master, PrintWriter log, byte[] jobBytes,
+                                                                  dev.zkscope.segment.SegmentSetup driver,
+                                                                  java.util.function.Consumer<dev.zkscope.batch.TaskSpan> onTask) {
+            return new SparkSegmentRunner(master, log, jobBytes, driver, onTask);
+        }
     }
 
     @Override
@@ -149,7 +156,7 @@ public final class SparkBatchRunner implements BatchRunner {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

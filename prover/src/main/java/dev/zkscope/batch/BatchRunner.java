@@ -39,5 +39,18 @@ public interface BatchRunner {
          * use is an {@link IllegalArgumentException} saying why.
          */
         BatchRunner create(String master, java.io.PrintWriter log);
+
+        /**
+         * A runner of a segmented proof's segments on the same engine, one task per segment: each task rebuilds the
+         * model from {@code jobBytes} (a {@link BatchJob}: the model's bytes, settings and calibration inputs, as
+         * {@code driver} was made from) and proves its segment; only the boundary values and the salts travel with
+         * it. {@code onTask} hears each finished task on the driver's thread (for progress and timelines).
+         */
+        default dev.zkscope.segment.SegmentedProof.Runner segments(String master, java.io.PrintWriter log,
+                                                                   byte[] jobBytes,
+                                                                   dev.zkscope.segment.SegmentSetup driver,
+                                                                   java.util.function.Consumer<TaskSpan> onTask) {
+            throw new UnsupportedOperationException(name() + " does not prove segments");
+        }
     }
 }

@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Progress of prove-batch on stderr: proofs done of the total, proofs per minute, and per executor its count and
- * throughput. On a terminal one line rewritten in place; otherwise a line at every tenth of the batch.
+ * Progress of the tasks of a job on stderr (the proofs of prove-batch, the segments of prove --spark): tasks done of
+ * the total, tasks per minute, and per executor its count and throughput. On a terminal one line rewritten in place;
+ * otherwise a line at every tenth of the job.
  */
 final class BatchProgress {
+    private final String noun;
     private final int total;
     private final PrintWriter err;
     private final boolean terminal;
@@ -20,6 +22,12 @@ final class BatchProgress {
     private long lastPrint;
 
     BatchProgress(int total, PrintWriter err, boolean terminal) {
+        this("proofs", total, err, terminal);
+    }
+
+    /** Progress of {@code total} tasks called {@code noun} ("proofs", "segments"). */
+    BatchProgress(String noun, int total, PrintWriter err, boolean terminal) {
+        this.noun = noun;
         this.total = total;
         this.err = err;
         this.terminal = terminal;
@@ -30,8 +38,13 @@ final class BatchProgress {
     }
 
     void done(BatchOutcome.Proved p) {
+        done(p.executor());
+    }
+
+    /** One more task finished, on {@code executor}. */
+    void done(String executor) {
         count++;
-        byExecutor.merge(p.executor(), 1, Integer::sum);
+        byExecutor.merge(executor, 1, Integer::sum);
         long now = System.nanoTime();
         int step = Math.max(1, total / 10);
         boolean print = terminal ? now - lastPrint > 200_000_000L || count == total : count % step == 0 || count == total;
@@ -40,8 +53,9 @@ final class BatchProgress {
         }
         lastPrint = now;
         double wall = (now - t0) / 1e9;
-        String line = String.format(Locale.ROOT, "proved %d/%d (%.0f%%), %.1f proofs/min; %s", count, total,
-                100.0 * count / Math.max(1, total), count * 60 / Math.max(wall, 1e-9), perExecutor(wall));
+        String line = String.format(Locale.ROOT, "proved %d/%d %s(%.0f%%), %.1f %s/min; %s", count, total,
+                noun.equals("proofs") ? "" : noun + " ", 100.0 * count / Math.max(1, total),
+                count * 60 / Math.max(wall, 1e-9), noun, perExecutor(wall));
         if (terminal) {
             err.print("\r" + line + (count == total ? "\n" : ""));
         } else {
@@ -57,6 +71,6 @@ final class BatchProgress {
             b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s: %d (%.1f/min)", e.getKey(),
                     e.getValue(), e.getValue() * 60 / Math.max(wallSeconds, 1e-9)));
         }
-        return b.length() == 0 ? "no proofs" : b.toString();
+        return b.length() == 0 ? "no " + noun : b.toString();
     }
 }

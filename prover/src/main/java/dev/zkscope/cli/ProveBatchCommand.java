@@ -59,37 +59,11 @@ public final class ProveBatchCommand implements Callable<Integer> {
                     + "or spark://HOST:PORT (a standalone cluster)")
     String spark;
 
+    @CommandLine.Mixin
+    ProofOptions proof;
+
     @Option(names = "--limit", paramLabel = "N", description = "prove only the first N inputs")
     Integer limit;
-
-    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "standard",
-            description = "proof parameters: standard, high, provable, testing (INSECURE) (default: ${DEFAULT-VALUE})")
-    String preset;
-
-    @Option(names = "--no-zk", description = "turn zero knowledge off")
-    boolean noZk;
-
-    @Option(names = "--weights-visibility", paramLabel = "V", defaultValue = "fixed",
-            description = "fixed or hashed (needs --salt-file) (default: ${DEFAULT-VALUE})")
-    String weightsVisibility;
-
-    @Option(names = "--input-visibility", paramLabel = "V", defaultValue = "private",
-            description = "private, public or hashed (a fresh salt per proof) (default: ${DEFAULT-VALUE})")
-    String inputVisibility;
-
-    @Option(names = "--output-visibility", paramLabel = "V", defaultValue = "public",
-            description = "public or hashed (a fresh salt per proof) (default: ${DEFAULT-VALUE})")
-    String outputVisibility;
-
-    @Option(names = "--salt-file", paramLabel = "F", description = "the weights' salt ('zkscope commit --salt-file F')")
-    Path saltFile;
-
-    @Option(names = "--inner-cols", paramLabel = "N", description = "products per dot-product row")
-    Integer innerCols;
-
-    @Option(names = "--input-abs-max", paramLabel = "X",
-            description = "the input domain the circuit accepts, |x| <= X (default: 1, widened to cover the calibration inputs)")
-    Double inputAbsMax;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -98,9 +72,9 @@ public final class ProveBatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ProofParameters params = ProveCommand.preset(preset).withZeroKnowledge(!noZk);
-        CompileOptions co = compileOptions();
-        long[] weightsSalt = saltFile == null ? null : SaltFiles.read(saltFile, "--salt-file");
+        ProofParameters params = proof.params();
+        CompileOptions co = proof.compileOptions(false, null);
+        long[] weightsSalt = proof.saltFile == null ? null : SaltFiles.read(proof.saltFile, "--salt-file");
         if (limit != null && limit < 1) {
             throw new InputFileException("--limit must be at least 1, got " + limit);
         }
@@ -210,45 +184,26 @@ public final class ProveBatchCommand implements Callable<Integer> {
         if (spark == null) {
             return new LocalBatchRunner();
         }
+        BatchRunner.Provider provider = sparkProvider("prove-batch");
+        try {
+            return provider.create(spark.strip(), err);
+        } catch (IllegalArgumentException e) {
+            throw new InputFileException("--spark " + spark + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The Spark provider of the cluster module, found through {@link ServiceLoader}; an error saying how to get it
+     * when the module is not on the class path ({@code command} names the command for the advice).
+     */
+    static BatchRunner.Provider sparkProvider(String command) throws InputFileException {
         for (BatchRunner.Provider provider : ServiceLoader.load(BatchRunner.Provider.class)) {
             if (provider.name().equals("spark")) {
-                try {
-                    return provider.create(spark.strip(), err);
-                } catch (IllegalArgumentException e) {
-                    throw new InputFileException("--spark " + spark + ": " + e.getMessage());
-                }
+                return provider;
             }
         }
         throw new InputFileException("--spark needs zkscope's cluster module (Apache Spark) on the class path: run "
-                + "'./zkscope prove-batch ... --spark', which adds it, or drop --spark to prove in this JVM");
-    }
-
-    private CompileOptions compileOptions() throws InputFileException {
-        CompileOptions co = CompileOptions.defaults();
-        if (innerCols != null) {
-            if (innerCols < 1 || innerCols > 64) {
-                throw new InputFileException("--inner-cols must be in [1, 64], got " + innerCols);
-            }
-            co = co.withInnerCols(innerCols);
-        }
-        if (inputAbsMax != null) {
-            if (!(inputAbsMax > 0) || inputAbsMax > 1e6) {
-                throw new InputFileException("--input-abs-max must be in (0, 1e6], got " + inputAbsMax);
-            }
-            co = co.withInputAbsMax(inputAbsMax);
-        }
-        CompileOptions.Visibility w = ProveCommand.visibility("--weights-visibility", weightsVisibility, "fixed", "hashed");
-        CompileOptions.Visibility i = ProveCommand.visibility("--input-visibility", inputVisibility, "private", "public",
-                "hashed");
-        CompileOptions.Visibility ov = ProveCommand.visibility("--output-visibility", outputVisibility, "public", "hashed");
-        if (w == CompileOptions.Visibility.HASHED && saltFile == null) {
-            throw new InputFileException("--weights-visibility hashed needs --salt-file F: run 'zkscope commit MODEL "
-                    + "--salt-file F' once and publish the commitment it prints");
-        }
-        if (w != CompileOptions.Visibility.HASHED && saltFile != null) {
-            throw new InputFileException("--salt-file is the salt of hashed weights: add --weights-visibility hashed");
-        }
-        return co.withWeights(w).withInput(i).withOutput(ov);
+                + "'./zkscope " + command + " ... --spark', which adds it, or drop --spark to prove in this JVM");
     }
 
     static String sha256(byte[] data) {

@@ -48,13 +48,8 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--vk", paramLabel = "VK", description = "where to write the verifying key (default: PROOF.vk)")
     Path vk;
 
-    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "standard",
-            description = "proof parameters: standard, high, provable (at least 100 provable bits), testing (INSECURE); "
-                    + "'inspect' prints each one's conjectured and provable bits for the model (default: ${DEFAULT-VALUE})")
-    String preset;
-
-    @Option(names = "--no-zk", description = "turn zero knowledge off (shows what it costs; the proof may leak the witness)")
-    boolean noZk;
+    @CommandLine.Mixin
+    ProofOptions proof;
 
     @Option(names = "--public-input", description = "the same as --input-visibility public")
     boolean publicInput;
@@ -63,23 +58,6 @@ public final class ProveCommand implements Callable<Integer> {
             description = "removed: private weights without a commitment attested nothing; use --weights-visibility hashed")
     boolean privateWeights;
 
-    @Option(names = "--weights-visibility", paramLabel = "V", defaultValue = "fixed",
-            description = "fixed (in the circuit and its key) or hashed (private, their salted Poseidon2 hash public; "
-                    + "needs --salt-file) (default: ${DEFAULT-VALUE})")
-    String weightsVisibility;
-
-    @Option(names = "--input-visibility", paramLabel = "V", defaultValue = "private",
-            description = "private, public or hashed (private, its salted hash public) (default: ${DEFAULT-VALUE})")
-    String inputVisibility;
-
-    @Option(names = "--output-visibility", paramLabel = "V", defaultValue = "public",
-            description = "public or hashed (private, its salted hash public) (default: ${DEFAULT-VALUE})")
-    String outputVisibility;
-
-    @Option(names = "--salt-file", paramLabel = "F",
-            description = "the weights' salt, as written by 'zkscope commit MODEL --salt-file F'")
-    Path saltFile;
-
     @Option(names = "--input-salt-file", paramLabel = "F",
             description = "salt of a hashed input (default: a fresh random salt, so the commitment links to nothing)")
     Path inputSaltFile;
@@ -87,13 +65,6 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--output-salt-file", paramLabel = "F",
             description = "salt of a hashed output (default: a fresh random salt)")
     Path outputSaltFile;
-
-    @Option(names = "--inner-cols", paramLabel = "N", description = "products per dot-product row (EZKL's num_inner_cols)")
-    Integer innerCols;
-
-    @Option(names = "--input-abs-max", paramLabel = "X",
-            description = "the input domain the circuit accepts, |x| <= X (default: 1, widened to cover the calibration inputs)")
-    Double inputAbsMax;
 
     @Option(names = "--report", paramLabel = "REPORT.json", description = "write a JSON report of the run")
     Path report;
@@ -126,11 +97,20 @@ public final class ProveCommand implements Callable<Integer> {
                     + "docs/sumcheck-backend.md) (default: ${DEFAULT-VALUE})")
     String backend;
 
+    @Option(names = "--spark", arity = "0..1", paramLabel = "MASTER", fallbackValue = "local[*]",
+            description = "prove the segments as the tasks of an Apache Spark job: local[*] (embedded, the default when "
+                    + "no MASTER is given), local[N], or spark://HOST:PORT; implies --max-rows auto unless given; "
+                    + "see docs/cluster.md")
+    String spark;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (spark != null && maxRows == null) {
+            maxRows = "auto";
+        }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (backend.equalsIgnoreCase("sumcheck")) {
@@ -138,26 +118,13 @@ public final class ProveCommand implements Callable<Integer> {
         } else if (!backend.equalsIgnoreCase("plonkish")) {
             throw new InputFileException("--backend must be plonkish or sumcheck, got '" + backend + "'");
         }
-        ProofParameters params = preset(preset).withZeroKnowledge(!noZk);
+        ProofParameters params = proof.params();
         OutputFiles.requireWritable(outputs());
         Graph g = model.load();
         g.requireSupported("proving");
         List<Tensor> in = InputFiles.readInput(input, g);
         InputFiles.Samples samples = model.calibrationSamples(g);
-        CompileOptions co = CompileOptions.defaults();
-        if (innerCols != null) {
-            if (innerCols < 1 || innerCols > 64) {
-                throw new InputFileException("--inner-cols must be in [1, 64], got " + innerCols);
-            }
-            co = co.withInnerCols(innerCols);
-        }
-        co = visibilities(co);
-        if (inputAbsMax != null) {
-            if (!(inputAbsMax > 0) || inputAbsMax > 1e6) {
-                throw new InputFileException("--input-abs-max must be in (0, 1e6], got " + inputAbsMax);
-            }
-            co = co.withInputAbsMax(inputAbsMax);
-        }
+        CompileOptions co = visibilities();
         Salts salts = salts(co);
         if (maxRows != null) {
             return SegmentedProve.run(this, g, in, samples, co, salts, o, err);
@@ -232,35 +199,20 @@ public final class ProveCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private CompileOptions visibilities(CompileOptions co) throws InputFileException {
+    private CompileOptions visibilities() throws InputFileException {
         if (privateWeights) {
             throw new InputFileException("--private-weights is gone: it proved that some weights give the output, not "
                     + "which; run 'zkscope commit MODEL --salt-file F' once, publish the commitment, then prove with "
                     + "--weights-visibility hashed --salt-file F");
         }
-        CompileOptions.Visibility w = visibility("--weights-visibility", weightsVisibility, "fixed", "hashed");
-        CompileOptions.Visibility i = visibility("--input-visibility", inputVisibility, "private", "public", "hashed");
-        CompileOptions.Visibility out = visibility("--output-visibility", outputVisibility, "public", "hashed");
-        if (publicInput) {
-            if (i != CompileOptions.Visibility.PRIVATE && i != CompileOptions.Visibility.PUBLIC) {
-                throw new InputFileException("--public-input contradicts --input-visibility " + inputVisibility);
-            }
-            i = CompileOptions.Visibility.PUBLIC;
-        }
-        if (w == CompileOptions.Visibility.HASHED && saltFile == null) {
-            throw new InputFileException("--weights-visibility hashed needs --salt-file F: run 'zkscope commit MODEL "
-                    + "--salt-file F' once and publish the commitment it prints");
-        }
-        if (w != CompileOptions.Visibility.HASHED && saltFile != null) {
-            throw new InputFileException("--salt-file is the salt of hashed weights: add --weights-visibility hashed");
-        }
-        if (i != CompileOptions.Visibility.HASHED && inputSaltFile != null) {
+        CompileOptions co = proof.compileOptions(publicInput, "--public-input");
+        if (co.input() != CompileOptions.Visibility.HASHED && inputSaltFile != null) {
             throw new InputFileException("--input-salt-file needs --input-visibility hashed");
         }
-        if (out != CompileOptions.Visibility.HASHED && outputSaltFile != null) {
+        if (co.output() != CompileOptions.Visibility.HASHED && outputSaltFile != null) {
             throw new InputFileException("--output-salt-file needs --output-visibility hashed");
         }
-        return co.withWeights(w).withInput(i).withOutput(out);
+        return co;
     }
 
     static CompileOptions.Visibility visibility(String option, String value, String... allowed)
@@ -276,8 +228,8 @@ public final class ProveCommand implements Callable<Integer> {
 
     private Salts salts(CompileOptions co) throws InputFileException {
         Salts s = Salts.random();
-        if (saltFile != null) {
-            s = s.withWeights(SaltFiles.read(saltFile, "--salt-file"));
+        if (proof.saltFile != null) {
+            s = s.withWeights(SaltFiles.read(proof.saltFile, "--salt-file"));
         }
         if (inputSaltFile != null) {
             s = s.withInput(SaltFiles.read(inputSaltFile, "--input-salt-file"));

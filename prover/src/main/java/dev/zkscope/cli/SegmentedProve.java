@@ -73,8 +73,19 @@ final class SegmentedProve {
                     + "segment would publish its own weights commitment); prove with fixed weights");
         }
         int requested = logBudget(c.maxRows);
+        dev.zkscope.batch.BatchRunner.Provider spark = null;
+        String master = null;
+        if (c.spark != null) {
+            spark = ProveBatchCommand.sparkProvider("prove");
+            master = c.spark.strip();
+            try {
+                spark.create(master, err); // checks the master URL before any work
+            } catch (IllegalArgumentException e) {
+                throw new InputFileException("--spark " + c.spark + ": " + e.getMessage());
+            }
+        }
         Pipeline.Settings settings = new Pipeline.Settings(c.model.quantOptions(), co,
-                ProveCommand.preset(c.preset).withZeroKnowledge(!c.noZk));
+                c.proof.params());
         String name = Pipeline.modelName(c.model.model);
         SegmentSetup setup = SegmentSetup.of(name, g, samples.inputs(), settings, ModelOptions.progress(err));
         long[] q = setup.quantizeInput(in);
@@ -124,6 +135,24 @@ final class SegmentedProve {
                     + "prediction assumes; --warmup 0 skips it)%n", (System.nanoTime() - w0) / 1e9);
         }
         Path parts = c.out.resolveSibling(c.out.getFileName() + ".parts");
+        // On Spark: where each segment was proved, and the tasks' progress per executor.
+        Map<Integer, dev.zkscope.batch.TaskSpan> spans = new java.util.HashMap<>();
+        int[] resumed = {0};
+        BatchProgress[] tasks = {null};
+        SegmentedProof.Runner runner = null;
+        if (spark != null) {
+            byte[] jobBytes = new dev.zkscope.batch.BatchJob(name, c.model.model.getFileName().toString(),
+                    java.nio.file.Files.readAllBytes(c.model.model), c.model.importOptions(), settings,
+                    samples.inputs(), null).encode();
+            runner = spark.segments(master, err, jobBytes, setup, span -> {
+                spans.put(span.index(), span);
+                if (tasks[0] == null) {
+                    tasks[0] = new BatchProgress("segments", plan.count() - resumed[0], err, System.console() != null);
+                }
+                tasks[0].done(span.executor());
+            });
+            o.printf(Locale.ROOT, "proving the segments as the tasks of a Spark job on %s%n", master);
+        }
         SegmentedProof.Progress progress = new SegmentedProof.Progress() {
             @Override
             public void segmentStarted(SegmentPlan p, int i) {
@@ -133,14 +162,19 @@ final class SegmentedProve {
 
             @Override
             public void segmentFinished(SegmentPlan p, SegmentProver.Proved r) {
-                o.println(line(p, r, parts));
+                if (r.resumed()) {
+                    resumed[0]++;
+                }
+                dev.zkscope.batch.TaskSpan span = spans.get(r.index());
+                o.println(line(p, r, parts) + (span == null ? "" : "; on " + span.executor()
+                        + (span.attempt() > 0 ? " (attempt " + (span.attempt() + 1) + ")" : "")));
                 o.flush();
             }
         };
         SegmentedProof.Result r = SegmentedProof.run(new SegmentedProof.Request(setup.model(), plan,
                 setup.context(), q, co.input() == CompileOptions.Visibility.HASHED ? salts.input() : null,
                 co.output() == CompileOptions.Visibility.HASHED ? salts.output() : null, parts, c.resume),
-                PhaseListener.NONE, cm, null, progress);
+                PhaseListener.NONE, cm, null, progress, runner);
         if (!r.verdict().accepted()) {
             throw new IllegalStateException("the fresh bundle did not verify: "
                     + ((BundleVerifier.Rejected) r.verdict()).error().describe());
@@ -148,8 +182,16 @@ final class SegmentedProve {
         BundleVerifier.Accepted acc = (BundleVerifier.Accepted) r.verdict();
         byte[] reportBytes = null;
         if (c.report != null) {
-            reportBytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsBytes(report(r, acc, setup, name));
+            ObjectNode json = report(r, acc, setup, name);
+            json.put("runner", master == null ? "this JVM" : "Spark " + master);
+            for (com.fasterxml.jackson.databind.JsonNode seg : json.withArray("segments")) {
+                dev.zkscope.batch.TaskSpan span = spans.get(seg.get("index").asInt() - 1);
+                if (span != null) {
+                    ((ObjectNode) seg).put("executor", span.executor());
+                    ((ObjectNode) seg).put("attempt", span.attempt());
+                }
+            }
+            reportBytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
         }
         Map<String, byte[]> contents = new java.util.HashMap<>();
         contents.put("proof", r.bundle());
@@ -174,6 +216,9 @@ final class SegmentedProve {
                 r.resumedFrom() > 0 ? " (" + r.resumedFrom() + " resumed from an earlier run)" : "",
                 r.totalNanos() / 1e9, proveNanos / 1e9, ProveCommand.mib(peak), r.bundle().length,
                 acc.totalVerifyNanos() / 1e6);
+        if (tasks[0] != null) {
+            o.printf(Locale.ROOT, "on Spark %s: %s%n", master, tasks[0].perExecutor(r.totalNanos() / 1e9));
+        }
         long[] out = acc.output();
         int scale = setup.calibration().graph().outputScale();
         double[] deq = dequantize(out != null ? out : r.output(), scale);

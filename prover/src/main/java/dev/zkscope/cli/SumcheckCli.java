@@ -44,7 +44,7 @@ final class SumcheckCli {
 
     static int prove(ProveCommand c, PrintWriter o, PrintWriter err) throws Exception {
         CommandLine.ParseResult pr = c.spec.commandLine().getParseResult();
-        for (String opt : List.of("--max-rows", "--resume", "--weights-visibility", "--output-visibility", "--salt-file",
+        for (String opt : List.of("--max-rows", "--resume", "--spark", "--weights-visibility", "--output-visibility", "--salt-file",
                 "--input-salt-file", "--output-salt-file", "--inner-cols", "--public-input")) {
             if (pr.hasMatchedOption(opt)) {
                 throw new InputFileException(opt + " is an option of the plonkish backend; the sumcheck backend proves "
@@ -52,13 +52,13 @@ final class SumcheckCli {
                         + "use --backend plonkish)");
             }
         }
-        if (pr.hasMatchedOption("--input-visibility") && !c.inputVisibility.strip().equalsIgnoreCase("public")) {
+        if (pr.hasMatchedOption("--input-visibility") && !c.proof.inputVisibility.strip().equalsIgnoreCase("public")) {
             throw new InputFileException("the sumcheck backend's statement includes the input (public); --input-visibility "
-                    + c.inputVisibility + " needs --backend plonkish");
+                    + c.proof.inputVisibility + " needs --backend plonkish");
         }
         PcsParams params;
         try {
-            params = PcsParams.byName(c.preset).withZeroKnowledge(!c.noZk);
+            params = PcsParams.byName(c.proof.preset).withZeroKnowledge(!c.proof.noZk);
         } catch (IllegalArgumentException e) {
             throw new InputFileException("--preset: " + e.getMessage());
         }
@@ -72,11 +72,11 @@ final class SumcheckCli {
         List<Tensor> in = InputFiles.readInput(c.input, g);
         InputFiles.Samples samples = c.model.calibrationSamples(g);
         CompileOptions co = CompileOptions.defaults();
-        if (c.inputAbsMax != null) {
-            if (!(c.inputAbsMax > 0) || c.inputAbsMax > 1e6) {
-                throw new InputFileException("--input-abs-max must be in (0, 1e6], got " + c.inputAbsMax);
+        if (c.proof.inputAbsMax != null) {
+            if (!(c.proof.inputAbsMax > 0) || c.proof.inputAbsMax > 1e6) {
+                throw new InputFileException("--input-abs-max must be in (0, 1e6], got " + c.proof.inputAbsMax);
             }
-            co = co.withInputAbsMax(c.inputAbsMax);
+            co = co.withInputAbsMax(c.proof.inputAbsMax);
         }
         Pipeline.Settings settings = Pipeline.settingsFor(new Pipeline.Settings(c.model.quantOptions(), co,
                 ProofParameters.standard()), samples.inputs());

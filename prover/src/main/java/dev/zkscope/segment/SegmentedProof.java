@@ -76,9 +76,45 @@ public final class SegmentedProof {
         }
     }
 
+    /**
+     * Proves the segments a run still needs: in the calling thread one after another (the default), or elsewhere,
+     * such as the tasks of a Spark job (module {@code cluster}). Each segment's {@link SegmentProver.Job} is plain
+     * data; a runner proves it with {@link SegmentProver#prove} on a model made the same way as the driver's.
+     */
+    public interface Runner {
+        /**
+         * Proves every job once and hands each proved segment to {@code sink} on the calling thread, in any order, as
+         * it arrives; returns when all are handed over. An error of the model or the input is thrown as it is; a
+         * runner on a cluster retries what a lost worker was running.
+         *
+         * @param runStartMillis the run's start (wall clock): the measures' {@code startNanos} count from it
+         */
+        void prove(SegmentPlan plan, List<SegmentProver.Job> jobs, long runStartMillis, Sink sink);
+    }
+
+    /** Where a {@link Runner} hands its segments. */
+    public interface Sink {
+        /** Segment {@code index} started proving (optional: a runner may not know). */
+        void started(int index);
+
+        /** A proved segment; its output is checked against the driver's evaluation of the model. */
+        void accept(SegmentProver.Proved proved);
+    }
+
     public static Result run(Request r, PhaseListener listener, CostModel cost, BooleanSupplier cancelled,
                              Progress progress) {
+        return run(r, listener, cost, cancelled, progress, null);
+    }
+
+    /**
+     * As {@link #run(Request, PhaseListener, CostModel, BooleanSupplier, Progress)}, the segments proved by
+     * {@code runner} (null: in this thread). Everything else is the driver's: the model's evaluation (only the
+     * boundary values travel, in the jobs), the salts, the parts kept for --resume, the bundle and its verification.
+     */
+    public static Result run(Request r, PhaseListener listener, CostModel cost, BooleanSupplier cancelled,
+                             Progress progress, Runner runner) {
         long t0 = System.nanoTime();
+        long t0Millis = System.currentTimeMillis();
         SegmentPlan plan = r.plan();
         int n = plan.count();
         QModel model = r.model();
@@ -99,32 +135,64 @@ public final class SegmentedProof {
             manifest = fresh;
             store.writeManifest(manifest);
         }
-        List<SegmentProver.Proved> parts = new ArrayList<>();
+        SegmentProver.Proved[] done = new SegmentProver.Proved[n];
+        long[][] expected = new long[n][];
+        List<SegmentProver.Job> jobs = new ArrayList<>();
         int resumed = 0;
         for (int i = 0; i < n; i++) {
             SegmentPlan.Segment s = plan.segment(i);
-            long[] expectedOut = SegmentProver.outputOf(tensors, s);
-            Optional<SegmentProver.Proved> done = r.resume() ? store.readPart(i) : Optional.empty();
-            if (done.isPresent() && java.util.Arrays.equals(done.get().output(), expectedOut)) {
-                parts.add(done.get());
+            expected[i] = SegmentProver.outputOf(tensors, s);
+            Optional<SegmentProver.Proved> kept = r.resume() ? store.readPart(i) : Optional.empty();
+            if (kept.isPresent() && java.util.Arrays.equals(kept.get().output(), expected[i])) {
+                done[i] = kept.get();
                 resumed++;
-                progress.segmentFinished(plan, done.get());
+                progress.segmentFinished(plan, kept.get());
                 continue;
             }
-            if ((cancelled != null && cancelled.getAsBoolean()) || Thread.currentThread().isInterrupted()) {
-                throw new CancellationException("cancelled before " + plan.describe(i) + "; " + i + " finished "
-                        + "segment(s) are kept in " + r.partsDir() + " (prove --resume continues from them)");
-            }
-            progress.segmentStarted(plan, i);
             long[] saltIn = i == 0 ? manifest.inputSalt() : manifest.boundarySalts().get(i - 1);
             long[] saltOut = i == n - 1 ? manifest.outputSalt() : manifest.boundarySalts().get(i);
-            SegmentProver.Job job = new SegmentProver.Job(i, SegmentProver.inputOf(tensors, s), saltIn, saltOut);
-            SegmentProver.Proved p = SegmentProver.prove(model, bounds, plan, r.ctx(), job, listener, cost, cancelled,
-                    t0);
-            SegmentProver.requireOutput(plan, p, expectedOut);
-            store.writePart(p);
-            parts.add(p);
-            progress.segmentFinished(plan, p);
+            jobs.add(new SegmentProver.Job(i, SegmentProver.inputOf(tensors, s), saltIn, saltOut));
+        }
+        Sink sink = new Sink() {
+            @Override
+            public void started(int index) {
+                progress.segmentStarted(plan, index);
+            }
+
+            @Override
+            public void accept(SegmentProver.Proved p) {
+                int i = p.index();
+                if (i < 0 || i >= n || done[i] != null) {
+                    throw new IllegalStateException("a runner handed segment " + (i + 1) + " twice or out of range");
+                }
+                SegmentProver.requireOutput(plan, p, expected[i]);
+                store.writePart(p);
+                done[i] = p;
+                progress.segmentFinished(plan, p);
+            }
+        };
+        Runner here = runner != null ? runner : (pl, js, startMillis, out) -> {
+            for (SegmentProver.Job job : js) {
+                int i = job.index();
+                if ((cancelled != null && cancelled.getAsBoolean()) || Thread.currentThread().isInterrupted()) {
+                    long finished = java.util.Arrays.stream(done).filter(java.util.Objects::nonNull).count();
+                    throw new CancellationException("cancelled before " + pl.describe(i) + "; " + finished
+                            + " finished segment(s) are kept in " + r.partsDir() + " (prove --resume continues from "
+                            + "them)");
+                }
+                out.started(i);
+                out.accept(SegmentProver.prove(model, bounds, pl, r.ctx(), job, listener, cost, cancelled, t0));
+            }
+        };
+        if (!jobs.isEmpty()) {
+            here.prove(plan, List.copyOf(jobs), t0Millis, sink);
+        }
+        List<SegmentProver.Proved> parts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (done[i] == null) {
+                throw new IllegalStateException("the runner returned without " + plan.describe(i));
+            }
+            parts.add(done[i]);
         }
         List<KeyBundle.Entry> entries = new ArrayList<>();
         for (SegmentProver.Proved p : parts) {
