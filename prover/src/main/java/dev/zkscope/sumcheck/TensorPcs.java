@@ -31,10 +31,10 @@ import java.util.stream.IntStream;
  *
  * <p>Zero knowledge (hiding): rows are encoded with k = C + pad message symbols, the pad uniformly random and pad &gt;= t,
  * so any t opened evaluations of a row are uniform whatever its data (the pad's coefficients enter through an
- * invertible Vandermonde block); Merkle leaves are salted; the proximity combination u is masked by one more committed
- * row of random message, so u is uniform. The evaluation vectors v_i reveal eq(z_i,hi)-combinations of rows of M
- * (C linear combinations of the data per opened point): see docs/sumcheck.md for what this leaks and why the GKR
- * layer above keeps it to committed values at random points.
+ * invertible Vandermonde block); Merkle leaves are salted; the proximity combination u is masked by two committed rows
+ * of random messages (one per coordinate of F_p2). The evaluation vectors v_i reveal eq(z_i,hi)-combinations of rows
+ * unless the commitment is hiding ({@link #commitHiding}: blinding rows, opened at (z, y)) and the claims are batched
+ * into one such point ({@link ZkOpening}). docs/sumcheck-zk.md has the argument and the counts.
  */
 public final class TensorPcs {
     private TensorPcs() {}
