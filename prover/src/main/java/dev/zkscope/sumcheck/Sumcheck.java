@@ -127,11 +127,19 @@ public final class Sumcheck {
 
     /** g(X) at X = 0..d for the current tables (each of 2h entries; the highest variable is X). */
     static Fp2[] roundPoly(Form form, long[][] tabs, int d) {
+        return roundPoly(form, tabs, d, null);
+    }
+
+    /**
+     * g(X) at X = 0..d where table j is f_j(X, x') + X (1 - X) zmask_j (Libra's mask that vanishes on the hypercube);
+     * zmask is interleaved (one extension element per table, zero for an unmasked table), or null for none.
+     */
+    static Fp2[] roundPoly(Form form, long[][] tabs, int d, long[] zmask) {
         int h = Ext.len(tabs[0]) >>> 1;
         int chunks = h >= Mle.PARALLEL ? h / Mle.PARALLEL : 1;
         int chunk = h / chunks;
         long[][] partial = new long[chunks][];
-        IntStream.range(0, chunks).parallel().forEach(c -> partial[c] = roundRange(form, tabs, d, h, c * chunk, (c + 1) * chunk));
+        IntStream.range(0, chunks).parallel().forEach(c -> partial[c] = roundRange(form, tabs, d, h, c * chunk, (c + 1) * chunk, zmask));
         long[] acc = new long[2 * (d + 1)];
         for (long[] p : partial) {
             for (int i = 0; i < acc.length; i++) {
@@ -145,8 +153,20 @@ public final class Sumcheck {
         return g;
     }
 
-    private static long[] roundRange(Form form, long[][] tabs, int d, int h, int from, int to) {
+    private static long[] roundRange(Form form, long[][] tabs, int d, int h, int from, int to, long[] zmask) {
         int nt = tabs.length;
+        // X (1 - X) zmask_j at X = t, added to table j's value at t (zero at t = 0, 1)
+        long[] zt = null;
+        if (zmask != null) {
+            zt = new long[nt * 2 * (d + 1)];
+            for (int j = 0; j < nt; j++) {
+                for (int t = 2; t <= d; t++) {
+                    long k = Goldilocks.fromSigned((long) t * (1 - t));
+                    zt[(j * (d + 1) + t) * 2] = Goldilocks.mul(zmask[2 * j], k);
+                    zt[(j * (d + 1) + t) * 2 + 1] = Goldilocks.mul(zmask[2 * j + 1], k);
+                }
+            }
+        }
         long[] vals = new long[nt * 2 * (d + 1)]; // vals[(j (d+1) + t) 2 + {0,1}]
         long[] acc = new long[2 * (d + 1)];
         int[][] terms = form.terms();
@@ -168,6 +188,12 @@ public final class Sumcheck {
                     x1 = t == 1 ? y1 : Goldilocks.add(x1, d1);
                     vals[base + 2 * t] = x0;
                     vals[base + 2 * t + 1] = x1;
+                }
+                if (zt != null) {
+                    for (int t = 2; t <= d; t++) {
+                        vals[base + 2 * t] = Goldilocks.add(vals[base + 2 * t], zt[base + 2 * t]);
+                        vals[base + 2 * t + 1] = Goldilocks.add(vals[base + 2 * t + 1], zt[base + 2 * t + 1]);
+                    }
                 }
             }
             for (int tm = 0; tm < terms.length; tm++) {

@@ -36,7 +36,7 @@ import java.util.Random;
 public final class SumcheckBackend {
     static final String DOMAIN = "zkscope-sumcheck-v1";
     static final int MAGIC = 0x5A4B5343; // "ZKSC"
-    static final int VERSION = 2;
+    static final int VERSION = 3; // 2: model plan in a key file; 3: two proximity mask rows (u uniform in F_p2)
     static final int VK_MAGIC = 0x5A4B534B; // "ZKSK"
 
     private SumcheckBackend() {}

@@ -31,10 +31,10 @@ import java.util.stream.IntStream;
  *
  * <p>Zero knowledge (hiding): rows are encoded with k = C + pad message symbols, the pad uniformly random and pad &gt;= t,
  * so any t opened evaluations of a row are uniform whatever its data (the pad's coefficients enter through an
- * invertible Vandermonde block); Merkle leaves are salted; the proximity combination u is masked by one more committed
- * row of random message, so u is uniform. The evaluation vectors v_i reveal eq(z_i,hi)-combinations of rows of M
- * (C linear combinations of the data per opened point): see docs/sumcheck.md for what this leaks and why the GKR
- * layer above keeps it to committed values at random points.
+ * invertible Vandermonde block); Merkle leaves are salted; the proximity combination u is masked by two committed rows
+ * of random messages (one per coordinate of F_p2). The evaluation vectors v_i reveal eq(z_i,hi)-combinations of rows
+ * unless the commitment is hiding ({@link #commitHiding}: blinding rows, opened at (z, y)) and the claims are batched
+ * into one such point ({@link ZkOpening}). docs/sumcheck-zk.md has the argument and the counts.
  */
 public final class TensorPcs {
     private TensorPcs() {}
@@ -61,7 +61,7 @@ public final class TensorPcs {
             if (p.zk()) {
                 logMsg = Mle.logCeil((1L << logCols) + p.queries());
             }
-            int mask = p.zk() ? 1 : 0;
+            int mask = p.zk() ? 2 : 0; // u's two F_p coordinates each get a random row
             long cost = (long) p.queries() * ((1L << logRows) + mask) * 8 + 3L * (1L << logMsg) * 16
                     + (long) p.queries() * (logMsg + p.logBlowup()) * Hashing.DIGEST_BYTES;
             if (cost < bestCost) {
@@ -72,11 +72,28 @@ public final class TensorPcs {
         return best;
     }
 
-    /** The public commitment: Merkle root and number of variables. */
-    public record Commitment(byte[] root, int numVars) {
+    /**
+     * The public commitment: Merkle root, number of variables of the data and number of blinding rows. With b &gt; 0
+     * blinding rows the committed polynomial has one more variable y on top: P'(x, 0) = P(x), P'(x, 1) = B(x) with B
+     * uniformly random on its first b rows (row index = the high variables) and zero after; it is opened at points of
+     * numVars + 1 coordinates ({@link #commitHiding}).
+     */
+    public record Commitment(byte[] root, int numVars, int blindRows) {
+        public Commitment(byte[] root, int numVars) {
+            this(root, numVars, 0);
+        }
+
         public void absorbInto(Transcript tr) {
             tr.absorbLong(numVars);
+            if (blindRows > 0) {
+                tr.absorbLong(-blindRows);
+            }
             tr.absorb(root);
+        }
+
+        /** Variables of an opening point: numVars, plus the blinding variable y when there are blinding rows. */
+        public int pointVars() {
+            return numVars + (blindRows > 0 ? 1 : 0);
         }
     }
 
@@ -88,14 +105,25 @@ public final class TensorPcs {
         final long[][] code;
         final MerkleTree tree;
         final Commitment commitment;
+        final int blind;
 
-        Committed(long[] evals, Shape shape, long[][] msgs, long[][] code, MerkleTree tree) {
+        Committed(long[] evals, Shape shape, long[][] msgs, long[][] code, MerkleTree tree, int blind) {
             this.evals = evals;
             this.shape = shape;
             this.msgs = msgs;
             this.code = code;
             this.tree = tree;
-            this.commitment = new Commitment(tree.root(), shape.m());
+            this.blind = blind;
+            this.commitment = new Commitment(tree.root(), shape.m(), blind);
+        }
+
+        /** The blinding rows' data symbols (row-major, b x C): the random block B of P'(x, 1) (tests, simulators). */
+        long[] blindingBlock() {
+            long[] out = new long[blind * shape.cols()];
+            for (int j = 0; j < blind; j++) {
+                System.arraycopy(msgs[shape.rows() + j], 0, out, j * shape.cols(), shape.cols());
+            }
+            return out;
         }
 
         public Commitment commitment() {
@@ -108,19 +136,59 @@ public final class TensorPcs {
 
         /** Bytes held by the encoded matrix (what the commitment costs in memory beyond the values). */
         public long heldBytes() {
-            return 8L * shape.code() * shape.leafWidth();
+            return 8L * shape.code() * (shape.leafWidth() + blind);
         }
     }
 
     /** Commits to the 2^m base-field values (m = log2 of the length). */
     public static Committed commit(long[] evals, PcsParams p, Random rng) {
+        return commit(evals, p, rng, 0);
+    }
+
+    /**
+     * The number of blinding rows that hides an opening at one point whose y coordinate is not 0: enough random data
+     * symbols (b C) for the evaluation vector's C data symbols and the {@code extraFunctionals} further linear
+     * functionals of B a protocol reveals (for instance the round polynomials of the sumcheck that batched its claims
+     * into the point), at most the number of data rows. docs/sumcheck-zk.md counts them.
+     */
+    public static int blindRowsFor(int m, PcsParams p, int extraFunctionals) {
+        Shape s = shape(m, p);
+        // two rows make the evaluation vector uniform in F_p2^k (one base-field row covers one F_p coordinate of an
+        // F_p2 weight); each further F_p2 functional needs two more base-field data symbols
+        int b = 2 + (2 * extraFunctionals + s.cols() - 1) / s.cols();
+        if (b > s.rows()) {
+            throw new IllegalArgumentException("a polynomial of 2^" + m + " values has " + s.rows() + " rows, fewer than the "
+                    + b + " blinding rows that hide " + extraFunctionals + " functionals: commit a larger one");
+        }
+        return b;
+    }
+
+    /**
+     * A hiding commitment to P' (see {@link Commitment}): the data rows, b blinding rows of uniformly random messages
+     * (data and pad), and the proximity mask row. Opened at (z, y) with y != 0, the evaluation vector carries
+     * y eq(z_hi, j) times blinding row j, so it is uniform; the value P'(z, y) = (1 - y) P(z) + y B(z) is uniform too.
+     */
+    public static Committed commitHiding(long[] evals, PcsParams p, Random rng, int blindRows) {
+        if (!p.zk()) {
+            throw new IllegalArgumentException("a hiding commitment needs the zero-knowledge parameters (row pads, salts)");
+        }
+        if (blindRows < 1) {
+            throw new IllegalArgumentException("a hiding commitment needs at least one blinding row");
+        }
+        return commit(evals, p, rng, blindRows);
+    }
+
+    static Committed commit(long[] evals, PcsParams p, Random rng, int blind) {
         if (Integer.bitCount(evals.length) != 1) {
             throw new IllegalArgumentException("commit takes 2^m values, got " + evals.length);
         }
         int m = Integer.numberOfTrailingZeros(evals.length);
         Shape s = shape(m, p);
+        if (blind > s.rows()) {
+            throw new IllegalArgumentException(blind + " blinding rows for a matrix of " + s.rows() + " rows");
+        }
         int rows = s.rows();
-        int width = s.leafWidth();
+        int width = s.leafWidth() + blind;
         long[][] msgs = new long[width][];
         for (int r = 0; r < width; r++) {
             long[] msg = new long[s.msg()];
@@ -150,7 +218,7 @@ public final class TensorPcs {
                 buf[r] = code[r][leaf];
             }
         }, salts);
-        return new Committed(evals, s, msgs, code, tree);
+        return new Committed(evals, s, msgs, code, tree, blind);
     }
 
     /** A generator of random field elements for the masks: the OS's secure random unless a test fixes one. */
@@ -257,17 +325,17 @@ public final class TensorPcs {
      */
     public static Opening open(Committed c, Fp2[][] points, PcsParams p, Transcript tr) {
         Shape s = c.shape;
+        int n = s.rows() + c.blind;
         long[][] ev = new long[points.length][];
         for (int i = 0; i < points.length; i++) {
-            long[] eqHi = Mle.eqTable(hi(points[i], s));
-            ev[i] = combine(c.msgs, s.rows(), eqHi, null);
+            ev[i] = evalVector(c, points[i]);
             tr.absorbLongs(ev[i]);
         }
         Fp2 gamma = tr.challengeExt();
-        long[] gam = powersExt(gamma, s.rows());
-        long[] prox = combine(c.msgs, s.rows(), gam, s.maskRows() > 0 ? c.msgs[s.rows()] : null);
+        long[] prox = proximityVector(c, gamma);
         tr.absorbLongs(prox);
         long nonce = tr.grind(p.grindingBits());
+        int width = s.leafWidth() + c.blind;
         int[] qs = new int[p.queries()];
         long[][] cols = new long[qs.length][];
         byte[][] salts = new byte[qs.length][];
@@ -275,15 +343,59 @@ public final class TensorPcs {
         for (int q = 0; q < qs.length; q++) {
             int j = tr.challengeIndex(s.logCode());
             qs[q] = j;
-            long[] col = new long[s.leafWidth()];
-            for (int r = 0; r < col.length; r++) {
-                col[r] = c.code[r][j];
-            }
-            cols[q] = col;
+            cols[q] = column(c, j);
             salts[q] = c.tree.salt(j);
             paths[q] = c.tree.path(j);
         }
         return new Opening(ev, prox, nonce, qs, cols, salts, paths);
+    }
+
+    /** The evaluation vector at a point: the committed rows combined by {@link #rowWeights}. */
+    static long[] evalVector(Committed c, Fp2[] point) {
+        return combine(c.msgs, c.shape.rows() + c.blind, rowWeights(point, c.shape, c.blind), null);
+    }
+
+    /** u = sum_r gamma^r row_r + (mask row 0) + X (mask row 1): uniform in F_p2^k with the two mask rows. */
+    static long[] proximityVector(Committed c, Fp2 gamma) {
+        int n = c.shape.rows() + c.blind;
+        long[] u = combine(c.msgs, n, powersExt(gamma, n), c.shape.maskRows() > 0 ? c.msgs[n] : null);
+        if (c.shape.maskRows() > 1) {
+            long[] m1 = c.msgs[n + 1];
+            for (int i = 0; i < m1.length; i++) {
+                u[2 * i + 1] = Goldilocks.add(u[2 * i + 1], m1[i]);
+            }
+        }
+        return u;
+    }
+
+    /** The committed column j (a Merkle leaf): every row's codeword symbol at j. */
+    static long[] column(Committed c, int j) {
+        long[] col = new long[c.code.length];
+        for (int r = 0; r < col.length; r++) {
+            col[r] = c.code[r][j];
+        }
+        return col;
+    }
+
+    /**
+     * The weight of each committed row (data rows, then blinding rows) in the evaluation vector at a point:
+     * eq(z_hi, r) without blinding; (1 - y) eq(z_hi, r) for data row r and y eq(z_hi, j) for blinding row j with it.
+     */
+    static long[] rowWeights(Fp2[] point, Shape s, int blind) {
+        if (blind == 0) {
+            return Mle.eqTable(hi(point, s));
+        }
+        Fp2 y = point[s.m()];
+        long[] eqHi = Mle.eqTable(java.util.Arrays.copyOfRange(point, s.logCols(), s.m()));
+        long[] w = new long[2 * (s.rows() + blind)];
+        Fp2 oneMinusY = Fp2.ONE.sub(y);
+        for (int r = 0; r < s.rows(); r++) {
+            Ext.set(w, r, Ext.get(eqHi, r).mul(oneMinusY));
+        }
+        for (int j = 0; j < blind; j++) {
+            Ext.set(w, s.rows() + j, Ext.get(eqHi, j).mul(y));
+        }
+        return w;
     }
 
     /** sum_r w_r msgs[r] (+ mask) over the first {@code rows} rows, w interleaved extension: an interleaved vector. */
@@ -334,17 +446,22 @@ public final class TensorPcs {
     /** Checks the opening of commitment c at the points against the claimed values; throws on any failure. */
     public static void verify(Commitment c, Fp2[][] points, Fp2[] values, Opening o, PcsParams p, Transcript tr) {
         Shape s = shape(c.numVars(), p);
-        if (o.evalVectors().length != points.length) {
+        int blind = c.blindRows();
+        if (blind < 0 || blind > s.rows() || (blind > 0 && !p.zk())) {
+            throw new SumcheckException("commitment with " + blind + " blinding rows for a matrix of " + s.rows() + " rows");
+        }
+        int n = s.rows() + blind;
+        if (o.evalVectors().length != points.length || values.length != points.length) {
             throw new SumcheckException("opening has " + o.evalVectors().length + " evaluation vectors for "
                     + points.length + " points");
         }
         long[][] encV = new long[points.length * 2][];
-        long[][] eqHis = new long[points.length][];
+        long[][] weights = new long[points.length][];
         for (int i = 0; i < points.length; i++) {
             long[] v = o.evalVectors()[i];
-            if (points[i].length != s.m()) {
+            if (points[i].length != c.pointVars()) {
                 throw new SumcheckException("opening point " + i + " has " + points[i].length + " coordinates, the "
-                        + "committed polynomial " + s.m() + " variables");
+                        + "committed polynomial " + c.pointVars() + " variables");
             }
             if (v.length != 2 * s.msg()) {
                 throw new SumcheckException("evaluation vector " + i + " has " + v.length / 2 + " symbols, expected "
@@ -359,10 +476,10 @@ public final class TensorPcs {
             long[][] e = encodeExt(v, p.logBlowup());
             encV[2 * i] = e[0];
             encV[2 * i + 1] = e[1];
-            eqHis[i] = Mle.eqTable(hi(points[i], s));
+            weights[i] = rowWeights(points[i], s, blind);
         }
         Fp2 gamma = tr.challengeExt();
-        long[] gam = powersExt(gamma, s.rows());
+        long[] gam = powersExt(gamma, n);
         if (o.proximity().length != 2 * s.msg()) {
             throw new SumcheckException("proximity vector has " + o.proximity().length / 2 + " symbols, expected " + s.msg());
         }
@@ -375,27 +492,29 @@ public final class TensorPcs {
                 || o.paths().length != p.queries()) {
             throw new SumcheckException("opening has " + o.queries().length + " column queries, expected " + p.queries());
         }
+        int width = s.leafWidth() + blind;
         for (int q = 0; q < p.queries(); q++) {
             int j = tr.challengeIndex(s.logCode());
             if (o.queries()[q] != j) {
                 throw new SumcheckException("query " + q + " opens column " + o.queries()[q] + ", the transcript asks " + j);
             }
             long[] col = o.columns()[q];
-            if (col.length != s.leafWidth() || o.paths()[q].length != s.logCode()) {
+            if (col.length != width || o.paths()[q].length != s.logCode()) {
                 throw new SumcheckException("query " + q + ": column or path of the wrong length");
             }
             if (!MerkleTree.verify(c.root(), j, col, o.salts()[q], o.paths()[q])) {
                 throw new SumcheckException("query " + q + ": column " + j + " is not in the committed tree");
             }
-            Fp2 u = Ext.dotBase(java.util.Arrays.copyOf(col, s.rows()), gam);
+            long[] rowsPart = java.util.Arrays.copyOf(col, n);
+            Fp2 u = Ext.dotBase(rowsPart, gam);
             if (s.maskRows() > 0) {
-                u = u.add(Fp2.of(col[s.rows()]));
+                u = u.add(new Fp2(col[n], s.maskRows() > 1 ? col[n + 1] : 0));
             }
             if (!u.equals(new Fp2(encU[0][j], encU[1][j]))) {
                 throw new SumcheckException("query " + q + ": column " + j + " disagrees with the proximity combination");
             }
             for (int i = 0; i < points.length; i++) {
-                Fp2 v = Ext.dotBase(java.util.Arrays.copyOf(col, s.rows()), eqHis[i]);
+                Fp2 v = Ext.dotBase(rowsPart, weights[i]);
                 if (!v.equals(new Fp2(encV[2 * i][j], encV[2 * i + 1][j]))) {
                     throw new SumcheckException("query " + q + ": column " + j + " disagrees with evaluation vector " + i);
                 }
