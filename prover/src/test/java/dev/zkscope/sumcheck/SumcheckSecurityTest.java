@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SumcheckSecurityTest {
     @Test
     void figuresFollowTheColumnTestAndListEveryTerm() throws Exception {
-        Plan plan = new Plan(SampleModels.lowered(SampleModels.load("mlp")));
+        Plan plan = Plan.of(SampleModels.lowered(SampleModels.load("mlp")));
         SumcheckSecurity std = SumcheckSecurity.of(plan, PcsParams.standard());
         SumcheckSecurity prov = SumcheckSecurity.of(plan, PcsParams.provable());
         // the column test dominates: conjectured 46 x 2 + 8 = 100, provable 46 x 0.415 + 8 = 27.1
