@@ -390,6 +390,34 @@ public final class Layout {
         setFixed(fixed(name), row, signedValue);
     }
 
+    /**
+     * Counting mode: charges the current layer, in bulk, what a gadget's cell-by-cell calls on the rows it has just
+     * claimed (the newest rows of the current step) would charge: fresh advice cells, nonzero fixed cells, gate
+     * activations ({@code gates}: kind to count; zero counts add nothing), copies and the columns those copies join.
+     * The fixed columns named in {@code gates} must exist. The rows of the step claimed so far are then closed: a later
+     * gadget that touched them would be an IllegalStateException, as for a row of an earlier step. {@code DotGadget}
+     * counts a dot product this way, from per-output term counts, instead of once per multiply-add.
+     */
+    public void chargeCounted(long advice, long fixed, Map<String, Long> gates, long copies,
+                              java.util.Collection<Column> copyCols) {
+        if (!counting) {
+            throw new IllegalStateException("chargeCounted is for counting layouts; a filled layout places every cell");
+        }
+        current.advice += advice;
+        current.fixed += fixed;
+        for (Map.Entry<String, Long> e : gates.entrySet()) {
+            if (e.getValue() > 0) {
+                fixed("q_" + e.getKey());
+                current.gates.merge(e.getKey(), e.getValue(), Long::sum);
+            }
+        }
+        current.copies += copies;
+        for (Column c : copyCols) {
+            copyColumn(c);
+        }
+        openWindow();
+    }
+
     // ---------------------------------------------------------------- gates
 
     /** The selector column of a gate kind. */

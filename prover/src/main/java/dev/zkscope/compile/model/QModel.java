@@ -45,10 +45,13 @@ public final class QModel {
         return t;
     }
 
-    /** A parameter tensor: values known when the circuit is built (weights, biases, constants). */
+    /**
+     * A parameter tensor: values known when the circuit is built (weights, biases, constants). The array is kept, not
+     * copied (a large model's weights are held once, shared with the quantized graph): nobody may write it afterwards.
+     */
     public int param(long[] values) {
         int id = newTensor(values.length);
-        params.put(id, values.clone());
+        params.put(id, values);
         return id;
     }
 
