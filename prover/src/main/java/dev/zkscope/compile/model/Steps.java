@@ -610,6 +610,8 @@ public final class Steps {
                 int to = (int) ((long) n * (p + 1) / parts);
                 java.util.LinkedHashSet<Long> cs = new java.util.LinkedHashSet<>();
                 Map<Integer, java.util.BitSet> rs = new java.util.HashMap<>();
+                Sink xs = new Sink(x, model, priv, cs, rs);
+                Sink ws = fixed ? null : new Sink(w, model, priv, cs, rs);
                 int[] xi = new int[terms.maxTerms()];
                 int[] wi = new int[terms.maxTerms()];
                 long[] wData = fixed && w.isTensor() ? model.param(w.tensor) : null;
@@ -622,12 +624,12 @@ public final class Steps {
                             continue;
                         }
                         k++;
-                        cellOf(x, xi[t], model, priv, cs, rs);
+                        xs.add(xi[t]);
                         if (fixed) {
                             long v = wData != null ? wData[wi[t]] : paramValue(w, wi[t], model);
                             nz += v != 0 ? 1 : 0;
                         } else {
-                            cellOf(w, wi[t], model, priv, cs, rs);
+                            ws.add(wi[t]);
                         }
                     }
                     kept[o] = k;
@@ -648,8 +650,9 @@ public final class Steps {
                 }));
             }
             if (!fixed && bias != null) {
+                Sink bs = new Sink(bias, model, priv, allConsts, allRefs);
                 for (int o = 0; o < n; o++) {
-                    cellOf(bias, terms.bias(o), model, priv, allConsts, allRefs);
+                    bs.add(terms.bias(o));
                 }
             }
             long[] cv = new long[allConsts.size()];
@@ -666,19 +669,47 @@ public final class Steps {
             return op.isConstant(i) ? op.val[i] : model.param(op.tensorOf(i))[op.indexOf(i)];
         }
 
-        /** Records the cell {@link Lowerer#cell} gives element i of {@code op}: a shared constant, or a tensor's cell. */
-        private static void cellOf(Operand op, int i, QModel model, boolean priv, java.util.Set<Long> consts,
-                                   Map<Integer, java.util.BitSet> refs) {
-            if (op.isConstant(i)) {
-                consts.add(op.val[i]);
-                return;
+        /**
+         * What {@link Lowerer#cell} gives elements of one operand (a shared constant, or a tensor's cell), for many
+         * elements: the tensor lookups are made once per tensor, not once per
+         * multiply-add (this runs for every term of the model).
+         */
+        private static final class Sink {
+            final Operand op;
+            final QModel model;
+            final boolean priv;
+            final java.util.Set<Long> consts;
+            final Map<Integer, java.util.BitSet> refs;
+            int lastTensor = -1;
+            long[] lastConst;
+            java.util.BitSet lastBits;
+
+            Sink(Operand op, QModel model, boolean priv, java.util.Set<Long> consts, Map<Integer, java.util.BitSet> refs) {
+                this.op = op;
+                this.model = model;
+                this.priv = priv;
+                this.consts = consts;
+                this.refs = refs;
             }
-            int t = op.tensorOf(i);
-            if (model.isParam(t) && !priv) {
-                consts.add(model.param(t)[op.indexOf(i)]);
-                return;
+
+            void add(int i) {
+                if (op.isConstant(i)) {
+                    consts.add(op.val[i]);
+                    return;
+                }
+                int t = op.tensorOf(i);
+                if (t != lastTensor) {
+                    lastTensor = t;
+                    boolean asConst = model.isParam(t) && !priv;
+                    lastConst = asConst ? model.param(t) : null;
+                    lastBits = asConst ? null : refs.computeIfAbsent(t, k -> new java.util.BitSet());
+                }
+                if (lastBits != null) {
+                    lastBits.set(op.indexOf(i));
+                } else {
+                    consts.add(lastConst[op.indexOf(i)]);
+                }
             }
-            refs.computeIfAbsent(t, k -> new java.util.BitSet()).set(op.indexOf(i));
         }
 
         /**
