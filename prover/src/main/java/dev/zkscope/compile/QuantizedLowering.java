@@ -483,7 +483,7 @@ final class QuantizedLowering {
         return add(new Steps.Dot(n.name(), n.node().opType(), tensor(xs.length), xs, ws, bias));
     }
 
-    /** A parameter as a dot product operand: its values are shared with the quantized graph, not copied. */
+    /** A parameter as a dot product operand: a whole tensor, no per-element references. */
     private Steps.Dot.Operand paramOperand(QWeight w) {
         return Steps.Dot.Operand.tensor(m.param(w.data()), w.data().length);
     }

@@ -46,12 +46,13 @@ public final class QModel {
     }
 
     /**
-     * A parameter tensor: values known when the circuit is built (weights, biases, constants). The array is kept, not
-     * copied (a large model's weights are held once, shared with the quantized graph): nobody may write it afterwards.
+     * A parameter tensor: values known when the circuit is built (weights, biases, constants). The values are copied:
+     * callers (and tests that tamper with a lowered model's weights) may write the array they get from {@link #param(int)}
+     * without touching the quantized graph it came from.
      */
     public int param(long[] values) {
         int id = newTensor(values.length);
-        params.put(id, values);
+        params.put(id, values.clone());
         return id;
     }
 
