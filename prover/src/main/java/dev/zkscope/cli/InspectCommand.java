@@ -77,6 +77,10 @@ public final class InspectCommand implements Callable<Integer> {
             samples = model.calibrationSamples(g);
             dev.zkscope.predict.HeapPreflight.require("calibrating on " + samples.inputs().size() + " inputs",
                     dev.zkscope.predict.HeapPreflight.calibrationBytes(g, samples.inputs().size()));
+            if (!noCircuit) {
+                dev.zkscope.predict.HeapPreflight.require("quantizing " + g.name() + " and counting its circuit",
+                        dev.zkscope.predict.HeapPreflight.countBytes(g));
+            }
             try {
                 cal = Calibrator.calibrate(g, samples.inputs(), model.quantOptions(),
                         ModelOptions.progress(spec.commandLine().getErr()));

@@ -241,7 +241,12 @@ public final class Layout {
     }
 
     /** The constants row's bits, or null when {@code row} is in the window; throws when the row is closed. */
-    private BitSet[] openRow(int row, String what) {
+    /** The cell's name for errors (built only when one is thrown: the checks run once per placed cell). */
+    private String cellName(int col, boolean advice) {
+        return advice ? "advice cell a" + col : "fixed cell " + fixedNames.get(col);
+    }
+
+    private BitSet[] openRow(int row, int col, boolean advice) {
         if (row == constRow || row < windowStart) {
             BitSet[] c = constRows.get(row);
             if (c != null) {
@@ -250,12 +255,13 @@ public final class Layout {
         }
         if (row >= windowStart) {
             if (row >= rows) {
-                throw new IllegalStateException("layer " + current.layer + ": " + what + " at row " + row
-                        + ", which no gadget claimed (" + rows + " rows claimed)");
+                throw new IllegalStateException("layer " + current.layer + ": " + cellName(col, advice) + " at row "
+                        + row + ", which no gadget claimed (" + rows + " rows claimed)");
             }
             return null;
         }
-        throw new IllegalStateException("layer " + current.layer + ": " + what + " at row " + row + ", placed before "
+        throw new IllegalStateException("layer " + current.layer + ": " + cellName(col, advice) + " at row " + row
+                + ", placed before "
                 + "the current step (its rows start at " + windowStart + "): gadgets may only touch their own step's "
                 + "rows, or the counting layout could not count it");
     }
@@ -309,7 +315,7 @@ public final class Layout {
         if (col < 0 || col >= width) {
             throw new IllegalArgumentException("advice column " + col + " outside [0, " + width + ")");
         }
-        BitSet[] constRow = openRow(row, "advice cell a" + col);
+        BitSet[] constRow = openRow(row, col, true);
         boolean fresh;
         if (!counting) {
             fresh = !assigned[col].get(row);
@@ -358,21 +364,22 @@ public final class Layout {
 
     /** Sets a fixed cell to a signed value (charged to the current layer when nonzero). */
     public void setFixed(int col, int row, long signedValue) {
-        BitSet[] constRow = openRow(row, "fixed cell " + fixedNames.get(col));
-        long v = Goldilocks.fromSigned(signedValue);
+        BitSet[] constRow = openRow(row, col, false);
         if (counting) {
+            // |signedValue| < 2^63 < p: nonzero in the field exactly when nonzero
             BitSet b = constRow != null ? constRow[1] : windowFixed.get(col);
             int at = constRow != null ? col : row - windowStart;
             boolean was = b.get(at);
-            if (!was && v != 0) {
+            if (!was && signedValue != 0) {
                 current.fixed++;
                 b.set(at);
-            } else if (was && v == 0) {
+            } else if (was && signedValue == 0) {
                 current.fixed--;
                 b.clear(at);
             }
             return;
         }
+        long v = Goldilocks.fromSigned(signedValue);
         long[] vals = fixedValues.get(col);
         if (row >= vals.length) {
             vals = Arrays.copyOf(vals, Math.max(row + 1, vals.length * 2));
@@ -388,6 +395,34 @@ public final class Layout {
 
     public void setFixed(String name, int row, long signedValue) {
         setFixed(fixed(name), row, signedValue);
+    }
+
+    /**
+     * Counting mode: charges the current layer, in bulk, what a gadget's cell-by-cell calls on the rows it has just
+     * claimed (the newest rows of the current step) would charge: fresh advice cells, nonzero fixed cells, gate
+     * activations ({@code gates}: kind to count; zero counts add nothing), copies and the columns those copies join.
+     * The fixed columns named in {@code gates} must exist. The rows of the step claimed so far are then closed: a later
+     * gadget that touched them would be an IllegalStateException, as for a row of an earlier step. {@code DotGadget}
+     * counts a dot product this way, from per-output term counts, instead of once per multiply-add.
+     */
+    public void chargeCounted(long advice, long fixed, Map<String, Long> gates, long copies,
+                              java.util.Collection<Column> copyCols) {
+        if (!counting) {
+            throw new IllegalStateException("chargeCounted is for counting layouts; a filled layout places every cell");
+        }
+        current.advice += advice;
+        current.fixed += fixed;
+        for (Map.Entry<String, Long> e : gates.entrySet()) {
+            if (e.getValue() > 0) {
+                fixed("q_" + e.getKey());
+                current.gates.merge(e.getKey(), e.getValue(), Long::sum);
+            }
+        }
+        current.copies += copies;
+        for (Column c : copyCols) {
+            copyColumn(c);
+        }
+        openWindow();
     }
 
     // ---------------------------------------------------------------- gates
@@ -421,7 +456,17 @@ public final class Layout {
             rangeTagCol[col] = fixed("range_tag" + col);
         }
         setFixed(rangeTagCol[col], row, tables.rangeTag(bits));
-        current.lookups.merge(Tables.rangeName(bits), 1L, Long::sum);
+        current.lookups.merge(rangeName(bits), 1L, Long::sum);
+    }
+
+    private final String[] rangeNames = new String[65];
+
+    private String rangeName(int bits) {
+        if (bits < 0 || bits >= rangeNames.length) {
+            return Tables.rangeName(bits);
+        }
+        String n = rangeNames[bits];
+        return n != null ? n : (rangeNames[bits] = Tables.rangeName(bits));
     }
 
     /** Counts one range check (a value decomposed into limbs) for the current layer. */

@@ -482,14 +482,17 @@ final class QuantizedLowering {
         define(n, m.add(new Steps.Lookup(n.name(), n.node().opType(), tensor(size), range(key, size), spec, true)));
     }
 
-    /** Products out[o] = bias[o] + sum_k a[o][k] * b[o][k] (then rescaled), from index maps over the operands. */
+    /**
+     * Products out[o] = bias[o] + sum_k a[o][k] * b[o][k] (then rescaled) from explicit index maps: for small operands
+     * only (one Src per multiply-add); Conv, Gemm and MatMul describe their terms by index arithmetic instead.
+     */
     private int dot(QNode n, Src[][] xs, Src[][] ws, Src[] bias) {
         return add(new Steps.Dot(n.name(), n.node().opType(), tensor(xs.length), xs, ws, bias));
     }
 
-    private Src[] paramSrcs(QWeight w) {
-        int t = m.param(w.data());
-        return range(t, w.data().length);
+    /** A parameter as a dot product operand: a whole tensor, no per-element references. */
+    private Steps.Dot.Operand paramOperand(QWeight w) {
+        return Steps.Dot.Operand.tensor(m.param(w.data()), w.data().length);
     }
 
     private Src[] activation(String name) {
@@ -518,63 +521,54 @@ final class QuantizedLowering {
         if (op.transA()) {
             a = transpose2d(a, as[0], as[1]);
         }
-        Src[] b;
+        Steps.Dot.Operand b;
         int nCols;
         if (n.param("W") != null) {
             QWeight w = n.param("W");
-            b = paramSrcs(w);
+            b = paramOperand(w);
             nCols = w.shape()[1];
         } else {
             int[] bs = inShape(n, 1);
-            b = operand(n, 1);
+            Src[] bo = operand(n, 1);
             if (op.transB()) {
-                b = transpose2d(b, bs[0], bs[1]);
+                bo = transpose2d(bo, bs[0], bs[1]);
                 nCols = bs[0];
             } else {
                 nCols = bs[1];
             }
+            b = Steps.Dot.Operand.of(bo);
         }
         int[] outShape = n.node().outputShape();
-        Src[] bias = null;
+        Steps.Dot.Operand bias = null;
+        int[] biasIdx = null;
         if (n.param("B") != null) {
             QWeight bw = n.param("B");
-            int bt = m.param(bw.data());
-            int[] idx = Shapes.broadcastIndex(bw.shape(), outShape);
-            bias = new Src[idx.length];
-            for (int i = 0; i < idx.length; i++) {
-                bias[i] = new Src(bt, idx[i]);
-            }
+            bias = paramOperand(bw);
+            biasIdx = Shapes.broadcastIndex(bw.shape(), outShape);
         }
-        Src[][] xs = new Src[mRows * nCols][k];
-        Src[][] ws = new Src[mRows * nCols][k];
-        for (int i = 0; i < mRows; i++) {
-            for (int j = 0; j < nCols; j++) {
-                for (int t = 0; t < k; t++) {
-                    xs[i * nCols + j][t] = a[i * k + t];
-                    ws[i * nCols + j][t] = b[t * nCols + j];
-                }
-            }
-        }
-        define(n, rescale(n, dot(n, xs, ws, bias), n.shift()));
+        Steps.Dot.Terms terms = new Steps.Dot.MatMulTerms(1, mRows, k, nCols, new int[] {0}, new int[] {0}, false,
+                biasIdx);
+        define(n, rescale(n, add(new Steps.Dot(n.name(), n.node().opType(), tensor(terms.outputs()), Steps.Dot.Operand.of(a),
+                b, terms, bias)), n.shift()));
     }
 
     private void matmul(QNode n) {
-        Src[] a;
+        Steps.Dot.Operand a;
         int[] as;
         if (n.param("A") != null) {
-            a = paramSrcs(n.param("A"));
+            a = paramOperand(n.param("A"));
             as = n.param("A").shape();
         } else {
-            a = operand(n, 0);
+            a = Steps.Dot.Operand.of(operand(n, 0));
             as = inShape(n, 0);
         }
-        Src[] b;
+        Steps.Dot.Operand b;
         int[] bs;
         if (n.param("W") != null) {
-            b = paramSrcs(n.param("W"));
+            b = paramOperand(n.param("W"));
             bs = n.param("W").shape();
         } else {
-            b = operand(n, 1);
+            b = Steps.Dot.Operand.of(operand(n, 1));
             bs = inShape(n, 1);
         }
         int[] a2 = as.length == 1 ? new int[]{1, as[0]} : as;
@@ -588,24 +582,11 @@ final class QuantizedLowering {
         int nb = size(batch);
         int[] ai = Shapes.broadcastIndex(aBatch, batch);
         int[] bi = Shapes.broadcastIndex(bBatch, batch);
-        Src[][] xs = new Src[nb * rows * cols][k];
-        Src[][] ws = new Src[nb * rows * cols][k];
+        // the parameter operand goes on the weight side
         boolean aIsParam = n.param("A") != null;
-        for (int p = 0; p < nb; p++) {
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) {
-                    int o = (p * rows + i) * cols + j;
-                    for (int t = 0; t < k; t++) {
-                        Src av = a[ai[p] * rows * k + i * k + t];
-                        Src bv = b[bi[p] * k * cols + t * cols + j];
-                        // the parameter operand goes on the weight side
-                        xs[o][t] = aIsParam ? bv : av;
-                        ws[o][t] = aIsParam ? av : bv;
-                    }
-                }
-            }
-        }
-        define(n, rescale(n, dot(n, xs, ws, null), n.shift()));
+        Steps.Dot.Terms terms = new Steps.Dot.MatMulTerms(nb, rows, k, cols, ai, bi, aIsParam, null);
+        define(n, rescale(n, add(new Steps.Dot(n.name(), n.node().opType(), tensor(terms.outputs()),
+                aIsParam ? b : a, aIsParam ? a : b, terms, null)), n.shift()));
     }
 
     private void conv(QNode n, Op.Conv op) {
@@ -614,29 +595,13 @@ final class QuantizedLowering {
         int[] os = n.node().outputShape();
         Window g = Window.of(op.kernel(), op.strides(), op.padsBegin(), op.padsEnd(), op.dilations(), xs, os);
         int mOut = os[1];
-        Window.Taps taps = g.convTaps(xs[0], xs[1], mOut, op.group());
-        Src[] x = operand(n, 0);
-        int wt = m.param(wq.data());
-        int bt = n.param("B") == null ? -1 : m.param(n.param("B").data());
-        int outputs = taps.outputs();
-        int positions = g.outPositions();
-        Src[][] xsrc = new Src[outputs][];
-        Src[][] wsrc = new Src[outputs][];
-        Src[] bias = bt < 0 ? null : new Src[outputs];
-        for (int o = 0; o < outputs; o++) {
-            int from = taps.start()[o];
-            int k = taps.count(o);
-            xsrc[o] = new Src[k];
-            wsrc[o] = new Src[k];
-            for (int t = 0; t < k; t++) {
-                xsrc[o][t] = x[taps.x()[from + t]];
-                wsrc[o][t] = new Src(wt, taps.w()[from + t]);
-            }
-            if (bias != null) {
-                bias[o] = new Src(bt, (o / positions) % mOut);
-            }
-        }
-        define(n, rescale(n, dot(n, xsrc, wsrc, bias), n.shift()));
+        Steps.Dot.ConvTerms terms = new Steps.Dot.ConvTerms(g, xs[0], xs[1], mOut, op.group());
+        QWeight bq = n.param("B");
+        Steps.Dot.Operand x = Steps.Dot.Operand.of(operand(n, 0));
+        Steps.Dot.Operand w = paramOperand(wq);
+        Steps.Dot.Operand bias = bq == null ? null : paramOperand(bq);
+        define(n, rescale(n, add(new Steps.Dot(n.name(), n.node().opType(), tensor(terms.outputs()), x, w, terms,
+                bias)), n.shift()));
     }
 
     private void binary(QNode n, Op.BinaryKind k) {

@@ -103,6 +103,26 @@ public final class HeapPreflight {
         return 8L * (samples * (inputs + outputs) + 3 * activations);
     }
 
+    /**
+     * Bytes of quantizing {@code graph} and counting its circuit (what {@code inspect} holds after calibrating): the
+     * quantized weights (8 bytes per parameter, shared by the layer IR, not copied) and, per activation element,
+     * about {@link #IR_BYTES_PER_ACTIVATION} of layer IR and counting placement (a node lowers to two or three steps,
+     * each holding an element reference of ~32 bytes per output element and the placement one cell of ~32 bytes per
+     * element). Dot products hold no per-multiply-add state, so the MACs do not enter.
+     */
+    public static long countBytes(Graph graph) {
+        long activations = 0;
+        for (Node n : graph.nodes()) {
+            for (int[] s : n.outputShapes()) {
+                activations += elements(s);
+            }
+        }
+        return 8L * graph.totalParams() + IR_BYTES_PER_ACTIVATION * activations;
+    }
+
+    /** Layer IR and counting placement per activation element (see {@link #countBytes}). */
+    static final long IR_BYTES_PER_ACTIVATION = 200;
+
     /** Bytes of the filled layout and one witness of the circuit that {@code ledger} counts. */
     public static long witnessBytes(CostLedger ledger) {
         long n = 1L << ledger.logN();

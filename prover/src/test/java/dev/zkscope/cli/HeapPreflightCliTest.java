@@ -73,6 +73,19 @@ class HeapPreflightCliTest {
         }
     }
 
+    @Test
+    void countBytes_coversTheQuantizedWeightsAndTheLayerIr_notTheMacs() throws Exception {
+        Graph g = new OnnxImporter().load(Samples.model("cnn"));
+        long activations = 0;
+        for (dev.zkscope.ir.Node n : g.nodes()) {
+            for (int[] s : n.outputShapes()) {
+                activations += dev.zkscope.ir.Tensor.elementCount(s);
+            }
+        }
+        // no term per multiply-add: dot products hold operands and index arithmetic
+        assertThat(HeapPreflight.countBytes(g)).isEqualTo(8L * g.totalParams() + 200L * activations);
+    }
+
     /** A real OutOfMemoryError (the preflight told to believe in a huge heap) in a forked JVM with a tiny -Xmx. */
     @Test
     void realOutOfMemory_isCaughtInMain_withAdvice_exit2(@TempDir Path tmp) throws Exception {

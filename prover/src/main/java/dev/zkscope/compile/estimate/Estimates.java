@@ -25,9 +25,15 @@ import java.util.Map;
  *   constant division   D * (b_d + 2)          Num2Bits(n) = n booleanity + 1 recomposition, for remainder and quotient
  *   comparison          C * (b_c + 3)          LessThan(n) = Num2Bits(n+1) = n + 2, plus the select b*(u-v)+v
  *   witness division    Q * (3*(b_d + 1) + 1)  one product y*d and three decompositions (r, d-1-r, y)
- *   lookup              K * (ceil(log2 T) + 1 + T - 1)   no lookup argument: bits of x, then a multiplexer tree
+ *   lookup              K + T                  a log-derivative lookup argument inside R1CS (see below)
  *   sums, wiring        0
  * </pre>
+ * Lookups are priced as an R1CS prover that has a lookup argument pays them: gnark's log-derivative lookup
+ * ({@code std/lookup/logderivlookup}, the Groth16 commitment extension supplying the challenge) and Jolt/Lasso-style
+ * R1CS both charge about one constraint per query (its inverse 1/(r - x - s*y) times the difference is 1) and one per
+ * table entry (its multiplicity over r - t_i), the table once per layer, not once per query. A multiplexer per query
+ * (circom's plain Multiplexer: about T constraints for every query) is what a circuit without any lookup argument
+ * pays; it made an embedding Gather of a 2-layer GPT decoder cost 26 G constraints, which no R1CS prover would do.
  *
  * <h2>halo2 under EZKL's layout</h2>
  * c = num_inner_cols products or element-wise results per row, comparisons and divisions decomposed into
@@ -79,7 +85,7 @@ public final class Estimates {
                 + w.divisions() * (w.divBits() + 2L)
                 + w.comparisons() * (w.cmpBits() + 3L)
                 + w.varDivisions() * (3L * (w.divBits() + 1) + 1)
-                + (w.lookups() == 0 ? 0 : w.lookups() * (log2Ceil(w.tableSize()) + 1L + w.tableSize() - 1));
+                + (w.lookups() == 0 ? 0 : w.lookups() + w.tableSize());
 
         int c = p.ezklInnerCols();
         int legs = p.ezklDecompLegs();

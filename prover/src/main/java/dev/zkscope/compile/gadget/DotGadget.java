@@ -7,7 +7,11 @@ import dev.zkscope.compile.Geometry;
 import dev.zkscope.compile.Layout;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Packed dot products: {@code out = bias + sum_t x_t * w_t}, {@code c = innerCols} products per row, the running sum
@@ -99,6 +103,76 @@ public final class DotGadget {
         }
         gates(l, true);
         return place(l, xs, null, wCells, null, biasCells, "dotv");
+    }
+
+    /**
+     * What {@link #placeFixed} charges a counting layout, from counts instead of cells: output o has {@code kept[o]}
+     * terms, {@code nonzero[o]} of them with a nonzero weight, and {@code nonzeroBias} outputs start from a nonzero
+     * bias; {@code sources} are the columns of the cells the terms copy from. Same rows, advice and fixed cells, gate
+     * activations, copies and copy columns as the cell-by-cell placement (CountingModeTest compares the two); the
+     * claimed rows are closed afterwards ({@link Layout#chargeCounted}).
+     */
+    public static Cell[] countFixed(Layout l, int[] kept, int[] nonzero, int nonzeroBias, Set<Column> sources) {
+        gates(l, false);
+        long nz = 0;
+        for (int v : nonzero) {
+            nz += v;
+        }
+        return count(l, kept, nz, nonzeroBias, false, false, sources, "dot");
+    }
+
+    /** What {@link #placePrivate} charges a counting layout (see {@link #countFixed}); {@code biasCells}: every output has one. */
+    public static Cell[] countPrivate(Layout l, int[] kept, boolean biasCells, Set<Column> sources) {
+        if (!l.geometry().privateWeights()) {
+            throw new IllegalStateException("dot products of two cells need a geometry with advice weight columns");
+        }
+        gates(l, true);
+        return count(l, kept, 0, 0, true, biasCells, sources, "dotv");
+    }
+
+    private static Cell[] count(Layout l, int[] kept, long nonzeroW, int nonzeroBias, boolean adviceWeights,
+                                boolean biasCells, Set<Column> sources, String kind) {
+        Geometry g = l.geometry();
+        int c = g.innerCols();
+        int n = kept.length;
+        int total = 0;
+        long terms = 0;
+        int maxK = 0;
+        for (int k : kept) {
+            total += chainRows(g, k);
+            terms += k;
+            maxK = Math.max(maxK, k);
+        }
+        int row = l.allocRows(total, kind);
+        Cell[] outs = new Cell[n];
+        Column outCol = Column.advice(g.dotOutCol());
+        for (int o = 0; o < n; o++) {
+            row += chainRows(g, kept[o]);
+            outs[o] = new Cell(outCol, row - 1);
+        }
+        long copies = terms * (adviceWeights ? 2 : 1) + (biasCells ? n : 0);
+        long advice = 2L * total + terms * (adviceWeights ? 2 : 1);
+        long fixed = 2L * total - n + nonzeroW + (biasCells ? 0 : n + nonzeroBias);
+        Map<String, Long> gateCounts = new LinkedHashMap<>();
+        gateCounts.put(kind, (long) total);
+        gateCounts.put("dot_link", (long) total - n);
+        gateCounts.put("dot_bias", biasCells ? 0L : n);
+        Set<Column> cols = new HashSet<>();
+        if (terms > 0) {
+            cols.addAll(sources);
+            for (int j = 0; j < Math.min(c, maxK); j++) {
+                cols.add(Column.advice(j));
+                if (adviceWeights) {
+                    cols.add(Column.advice(c + j));
+                }
+            }
+        }
+        if (biasCells && n > 0) {
+            cols.addAll(sources);
+            cols.add(Column.advice(g.dotPrevCol()));
+        }
+        l.chargeCounted(advice, fixed, gateCounts, copies, cols);
+        return outs;
     }
 
     private static Cell[] place(Layout l, List<Cell[]> xs, List<long[]> ws, List<Cell[]> wCells, long[] bias,

@@ -45,7 +45,11 @@ public final class QModel {
         return t;
     }
 
-    /** A parameter tensor: values known when the circuit is built (weights, biases, constants). */
+    /**
+     * A parameter tensor: values known when the circuit is built (weights, biases, constants). The values are copied:
+     * callers (and tests that tamper with a lowered model's weights) may write the array they get from {@link #param(int)}
+     * without touching the quantized graph it came from.
+     */
     public int param(long[] values) {
         int id = newTensor(values.length);
         params.put(id, values.clone());

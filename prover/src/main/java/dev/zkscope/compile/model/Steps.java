@@ -45,32 +45,396 @@ public final class Steps {
     /**
      * out[o] = bias[o] + sum_t x[o][t] * w[o][t] (Gemm, MatMul, Conv). Terms whose x is the constant 0 (padding) are
      * dropped. Weights are parameter elements (fixed columns, or private cells) or activations (advice).
+     *
+     * <p>The terms are not stored: a dot product of a 224x224 ResNet has billions of them. Each side of the products is
+     * an {@link Operand} (a whole tensor, or one element reference per operand element, never per term), and
+     * {@link Terms} says by index arithmetic which operand elements output o multiplies ({@link #conv}, {@link #matmul},
+     * or explicit rows for small hand-built models). Every pass (evaluation, bounds, placement, counting) iterates the
+     * terms on demand, so the step holds O(operands + outputs), not O(multiply-adds). A counting layout places a dot
+     * product from per-output term counts ({@code DotGadget.countFixed}), computed once per step in one parallel pass.
      */
     public static final class Dot extends Step {
-        final Src[][] xs;
-        final Src[][] ws;
-        final Src[] bias;
+        final Operand x;
+        final Operand w;
+        final Terms terms;
+        final Operand bias;
 
-        /** The terms x[o][k] * w[o][k] and the biases (null without bias), for other backends. */
-        public Src[][] xs() { return xs; }
-        public Src[][] ws() { return ws; }
-        public Src[] biases() { return bias; }
+        /**
+         * One side of a dot product's products: a whole tensor (element i is tensor[i]), or one {@link Src} per element
+         * kept as primitive arrays (broadcast or transposed activations, constant operands, padding).
+         */
+        public static final class Operand {
+            final int tensor;
+            final int size;
+            /** Per element: its tensor (-1: the constant {@link #val}), its index; null for a whole tensor. */
+            final int[] tens;
+            final int[] idx;
+            final long[] val;
 
-        public Dot(String layer, String op, int out, Src[][] xs, Src[][] ws, Src[] bias) {
+            private Operand(int tensor, int size, int[] tens, int[] idx, long[] val) {
+                this.tensor = tensor;
+                this.size = size;
+                this.tens = tens;
+                this.idx = idx;
+                this.val = val;
+            }
+
+            /** Every element of tensor {@code t}, in order. */
+            public static Operand tensor(int t, int size) {
+                return new Operand(t, size, null, null, null);
+            }
+
+            /** The elements {@code srcs}; a run tensor[0..n) in order becomes {@link #tensor}. */
+            public static Operand of(Src[] srcs) {
+                boolean whole = srcs.length > 0 && !srcs[0].isConstant();
+                for (int i = 0; whole && i < srcs.length; i++) {
+                    whole = !srcs[i].isConstant() && srcs[i].tensor() == srcs[0].tensor() && srcs[i].index() == i;
+                }
+                if (whole) {
+                    return tensor(srcs[0].tensor(), srcs.length);
+                }
+                int[] tens = new int[srcs.length];
+                int[] idx = new int[srcs.length];
+                long[] val = new long[srcs.length];
+                for (int i = 0; i < srcs.length; i++) {
+                    tens[i] = srcs[i].isConstant() ? -1 : srcs[i].tensor();
+                    idx[i] = srcs[i].index();
+                    val[i] = srcs[i].value();
+                }
+                return new Operand(-1, srcs.length, tens, idx, val);
+            }
+
+            public int size() {
+                return size;
+            }
+
+            /** Whether this is a whole tensor (no constants, identity indices). */
+            public boolean isTensor() {
+                return tens == null;
+            }
+
+            /** Element i as a {@link Src} (made on demand). */
+            public Src get(int i) {
+                if (tens == null) {
+                    return new Src(tensor, i);
+                }
+                return tens[i] < 0 ? Src.constant(val[i]) : new Src(tens[i], idx[i]);
+            }
+
+            boolean isConstant(int i) {
+                return tens != null && tens[i] < 0;
+            }
+
+            boolean isZero(int i) {
+                return tens != null && tens[i] < 0 && val[i] == 0;
+            }
+
+            int tensorOf(int i) {
+                return tens == null ? tensor : tens[i];
+            }
+
+            int indexOf(int i) {
+                return tens == null ? i : idx[i];
+            }
+
+            long value(long[][] t, int i) {
+                if (tens == null) {
+                    return t[tensor][i];
+                }
+                return tens[i] < 0 ? val[i] : t[tens[i]][idx[i]];
+            }
+
+            long bound(long[] b, int i) {
+                if (tens == null) {
+                    return b[tensor];
+                }
+                return tens[i] < 0 ? Math.abs(val[i]) : b[tens[i]];
+            }
+
+            /** Whether every element is a constant or a parameter element. */
+            boolean allParams(java.util.function.IntPredicate isParam) {
+                if (tens == null) {
+                    return isParam.test(tensor);
+                }
+                for (int t : tens) {
+                    if (t >= 0 && !isParam.test(t)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            /** Whether any element is a constant. */
+            boolean anyConstant() {
+                if (tens != null) {
+                    for (int t : tens) {
+                        if (t < 0) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+        }
+
+        /**
+         * Which operand elements each output multiplies, by index arithmetic: output o's terms are the pairs
+         * (x[xi[k]], w[wi[k]]) for k &lt; {@link #fill}'s count, in the order the gadget places them.
+         */
+        public interface Terms {
+            int outputs();
+
+            /** The most terms any output has (the scratch arrays' length). */
+            int maxTerms();
+
+            /** Writes output o's operand indices into xi and wi; returns the number of terms. */
+            int fill(int o, int[] xi, int[] wi);
+
+            /** Number of terms of output o. */
+            default int count(int o) {
+                int[] s = new int[maxTerms()];
+                return fill(o, s, s.clone());
+            }
+
+            /** The bias operand's element that output o starts from. */
+            default int bias(int o) {
+                return o;
+            }
+        }
+
+        /** Explicit rows: output o's terms are x[start[o]..start[o+1]) times w at the same positions. */
+        private record Rows(int[] start, int max) implements Terms {
+            @Override public int outputs() { return start.length - 1; }
+            @Override public int maxTerms() { return max; }
+            @Override public int count(int o) { return start[o + 1] - start[o]; }
+
+            @Override
+            public int fill(int o, int[] xi, int[] wi) {
+                int n = start[o + 1] - start[o];
+                for (int k = 0; k < n; k++) {
+                    xi[k] = start[o] + k;
+                    wi[k] = start[o] + k;
+                }
+                return n;
+            }
+        }
+
+        /**
+         * A (grouped) convolution's terms over {@code batch} NCHW images of {@code channels} channels into
+         * {@code outChannels}: output ((b*M + oc)*OH + oy)*OW + ox reads, in the order (input channel, kernel row,
+         * kernel column), the input elements its window covers inside the image (padding reads nothing) times the
+         * weights [M, C/group, kh, kw] at the same kernel positions; its bias is bias[oc]. The same taps as
+         * {@link dev.zkscope.ir.Window#convTaps}, computed per output instead of stored.
+         */
+        public record ConvTerms(dev.zkscope.ir.Window g, int batch, int channels, int outChannels, int group)
+                implements Terms {
+            @Override public int outputs() { return batch * outChannels * g.outPositions(); }
+            @Override public int maxTerms() { return channels / group * g.kh() * g.kw(); }
+
+            private int span(int o, boolean rowsNotCols) {
+                int pos = o % g.outPositions();
+                int n = 0;
+                if (rowsNotCols) {
+                    int oy = pos / g.ow();
+                    for (int ky = 0; ky < g.kh(); ky++) {
+                        int iy = oy * g.sh() - g.ph() + ky * g.dh();
+                        n += iy >= 0 && iy < g.h() ? 1 : 0;
+                    }
+                } else {
+                    int ox = pos % g.ow();
+                    for (int kx = 0; kx < g.kw(); kx++) {
+                        int ix = ox * g.sw() - g.pw() + kx * g.dw();
+                        n += ix >= 0 && ix < g.w() ? 1 : 0;
+                    }
+                }
+                return n;
+            }
+
+            @Override
+            public int count(int o) {
+                return channels / group * span(o, true) * span(o, false);
+            }
+
+            @Override
+            public int bias(int o) {
+                return (o / g.outPositions()) % outChannels;
+            }
+
+            @Override
+            public int fill(int o, int[] xi, int[] wi) {
+                int positions = g.outPositions();
+                int pos = o % positions;
+                int rest = o / positions;
+                int oc = rest % outChannels;
+                int b = rest / outChannels;
+                int oy = pos / g.ow();
+                int ox = pos % g.ow();
+                int cg = channels / group;
+                int grp = oc / (outChannels / group);
+                int h = g.h();
+                int w = g.w();
+                int kh = g.kh();
+                int kw = g.kw();
+                int n = 0;
+                for (int ic = 0; ic < cg; ic++) {
+                    int xc = grp * cg + ic;
+                    for (int ky = 0; ky < kh; ky++) {
+                        int iy = oy * g.sh() - g.ph() + ky * g.dh();
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int xRow = ((b * channels + xc) * h + iy) * w;
+                        int wRow = ((oc * cg + ic) * kh + ky) * kw;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int ix = ox * g.sw() - g.pw() + kx * g.dw();
+                            if (ix >= 0 && ix < w) {
+                                xi[n] = xRow + ix;
+                                wi[n] = wRow + kx;
+                                n++;
+                            }
+                        }
+                    }
+                }
+                return n;
+            }
+        }
+
+        /**
+         * A batched matrix product's terms: output (p, i, j) = sum_t A[ai[p]][i][t] * B[bi[p]][t][j] over row-major
+         * [rows x k] and [k x cols] matrices (ai, bi: the batch broadcast of each operand); with {@code swap} the x side
+         * is B (the parameter operand goes on the weight side). Bias: {@code biasIndex[o]}, or o when null.
+         */
+        public record MatMulTerms(int batches, int rows, int k, int cols, int[] ai, int[] bi, boolean swap,
+                                  int[] biasIndex) implements Terms {
+            @Override public int outputs() { return batches * rows * cols; }
+            @Override public int maxTerms() { return k; }
+            @Override public int count(int o) { return k; }
+            @Override public int bias(int o) { return biasIndex == null ? o : biasIndex[o]; }
+
+            @Override
+            public int fill(int o, int[] xi, int[] wi) {
+                int j = o % cols;
+                int i = (o / cols) % rows;
+                int p = o / (cols * rows);
+                int a0 = ai[p] * rows * k + i * k;
+                int b0 = bi[p] * k * cols + j;
+                int[] as = swap ? wi : xi;
+                int[] bs = swap ? xi : wi;
+                for (int t = 0; t < k; t++) {
+                    as[t] = a0 + t;
+                    bs[t] = b0 + t * cols;
+                }
+                return k;
+            }
+        }
+
+        /** A dot product whose terms the index arithmetic {@code terms} describes; {@code bias} may be null. */
+        public Dot(String layer, String op, int out, Operand x, Operand w, Terms terms, Operand bias) {
             super(layer, op, out);
-            this.xs = xs;
-            this.ws = ws;
+            this.x = x;
+            this.w = w;
+            this.terms = terms;
             this.bias = bias;
         }
 
-        @Override public int size() { return xs.length; }
+        /** Explicit terms x[o][k] * w[o][k] (small, hand-built models and tests); bias may be null. */
+        public Dot(String layer, String op, int out, Src[][] xs, Src[][] ws, Src[] bias) {
+            this(layer, op, out, Operand.of(flatten(xs)), Operand.of(flatten(ws)), rows(xs, ws),
+                    bias == null ? null : Operand.of(bias));
+        }
+
+        private static Src[] flatten(Src[][] rows) {
+            int n = 0;
+            for (Src[] r : rows) {
+                n = Math.addExact(n, r.length);
+            }
+            Src[] out = new Src[n];
+            int at = 0;
+            for (Src[] r : rows) {
+                System.arraycopy(r, 0, out, at, r.length);
+                at += r.length;
+            }
+            return out;
+        }
+
+        private static Rows rows(Src[][] xs, Src[][] ws) {
+            int[] start = new int[xs.length + 1];
+            int max = 0;
+            for (int o = 0; o < xs.length; o++) {
+                if (ws[o].length != xs[o].length) {
+                    throw new IllegalArgumentException("output " + o + " has " + xs[o].length + " inputs but "
+                            + ws[o].length + " weights");
+                }
+                start[o + 1] = start[o] + xs[o].length;
+                max = Math.max(max, xs[o].length);
+            }
+            return new Rows(start, max);
+        }
+
+        /** A convolution (see {@link ConvTerms}) of the input elements {@code x} by the weight tensor {@code w}. */
+        public static Dot conv(String layer, String op, int out, Operand x, int weights, int weightCount, int biasTensor,
+                               int biasCount, ConvTerms terms) {
+            return new Dot(layer, op, out, x, Operand.tensor(weights, weightCount), terms,
+                    biasTensor < 0 ? null : Operand.tensor(biasTensor, biasCount));
+        }
+
+        /** The operands and the index arithmetic (for other backends). */
+        public Operand xOperand() { return x; }
+        public Operand wOperand() { return w; }
+        public Operand biasOperand() { return bias; }
+        public Terms termIndex() { return terms; }
+
+        /**
+         * The terms x[o][k] * w[o][k] and the biases (null without bias), materialised: one {@link Src} per
+         * multiply-add, for other backends on models small enough to hold them.
+         */
+        public Src[][] xs() { return materialise(true); }
+        public Src[][] ws() { return materialise(false); }
+
+        public Src[] biases() {
+            if (bias == null) {
+                return null;
+            }
+            Src[] b = new Src[size()];
+            for (int o = 0; o < b.length; o++) {
+                b[o] = bias.get(terms.bias(o));
+            }
+            return b;
+        }
+
+        private Src[][] materialise(boolean xSide) {
+            int n = size();
+            Src[][] out = new Src[n][];
+            int[] xi = new int[terms.maxTerms()];
+            int[] wi = new int[terms.maxTerms()];
+            for (int o = 0; o < n; o++) {
+                int k = terms.fill(o, xi, wi);
+                out[o] = new Src[k];
+                for (int t = 0; t < k; t++) {
+                    out[o][t] = xSide ? x.get(xi[t]) : w.get(wi[t]);
+                }
+            }
+            return out;
+        }
+
+        @Override public int size() { return terms.outputs(); }
 
         /** Terms per output that the dot gadget multiplies (padding, the constant 0, dropped): K of each output. */
         public int[] terms() {
-            int[] k = new int[xs.length];
-            for (int o = 0; o < xs.length; o++) {
-                for (Src x : xs[o]) {
-                    if (!(x.isConstant() && x.value() == 0)) {
+            int n = size();
+            int[] k = new int[n];
+            if (!x.anyConstant()) {
+                for (int o = 0; o < n; o++) {
+                    k[o] = terms.count(o);
+                }
+                return k;
+            }
+            int[] xi = new int[terms.maxTerms()];
+            int[] wi = new int[terms.maxTerms()];
+            for (int o = 0; o < n; o++) {
+                int c = terms.fill(o, xi, wi);
+                for (int t = 0; t < c; t++) {
+                    if (!x.isZero(xi[t])) {
                         k[o]++;
                     }
                 }
@@ -83,64 +447,97 @@ public final class Steps {
             return bias != null;
         }
 
+        /** Runs {@code body(from, to)} over [0, n) in blocks, in parallel when the work is large. */
+        private static void blocks(int n, long work, java.util.function.BiConsumer<Integer, Integer> body) {
+            int parts = work < (1L << 22) ? 1 : Math.min(n, 4 * Runtime.getRuntime().availableProcessors());
+            if (parts <= 1) {
+                body.accept(0, n);
+                return;
+            }
+            java.util.stream.IntStream.range(0, parts).parallel()
+                    .forEach(p -> body.accept((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
+        }
+
+        private long workEstimate() {
+            return (long) size() * Math.max(1, terms.maxTerms());
+        }
+
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[xs.length];
-            for (int o = 0; o < xs.length; o++) {
-                long acc = bias == null ? 0 : val(t, bias[o]);
-                for (int k = 0; k < xs[o].length; k++) {
-                    acc = Math.addExact(acc, Math.multiplyExact(val(t, xs[o][k]), val(t, ws[o][k])));
+            long[] y = new long[size()];
+            blocks(y.length, workEstimate(), (from, to) -> {
+                int[] xi = new int[terms.maxTerms()];
+                int[] wi = new int[terms.maxTerms()];
+                for (int o = from; o < to; o++) {
+                    long acc = bias == null ? 0 : bias.value(t, terms.bias(o));
+                    int n = terms.fill(o, xi, wi);
+                    for (int k = 0; k < n; k++) {
+                        acc = Math.addExact(acc, Math.multiplyExact(x.value(t, xi[k]), w.value(t, wi[k])));
+                    }
+                    y[o] = acc;
                 }
-                y[o] = acc;
-            }
+            });
             return y;
         }
 
         @Override
         public long bound(long[] b) {
-            long m = 0;
-            for (int o = 0; o < xs.length; o++) {
-                long acc = bias == null ? 0 : bnd(b, bias[o]);
-                for (int k = 0; k < xs[o].length; k++) {
-                    acc = sat(acc, satMul(bnd(b, xs[o][k]), bnd(b, ws[o][k])));
+            int n = size();
+            long[] max = new long[1];
+            boolean uniform = x.isTensor() && w.isTensor();
+            blocks(n, uniform ? n : workEstimate(), (from, to) -> {
+                int[] xi = uniform ? null : new int[terms.maxTerms()];
+                int[] wi = uniform ? null : new int[terms.maxTerms()];
+                long m = 0;
+                for (int o = from; o < to; o++) {
+                    long acc = bias == null ? 0 : bias.bound(b, terms.bias(o));
+                    if (uniform) {
+                        // every term has the same bound: K additions of it, saturating as the loop below would
+                        int k = terms.count(o);
+                        long p = satMul(b[x.tensor], b[w.tensor]);
+                        if (k > 0) {
+                            long cap = FixedPoint.MAX_ABS * 4;
+                            acc = p == 0 ? sat(acc, 0) : (k > cap / p ? cap : sat(acc, k * p));
+                        }
+                    } else {
+                        int c = terms.fill(o, xi, wi);
+                        for (int k = 0; k < c; k++) {
+                            acc = sat(acc, satMul(x.bound(b, xi[k]), w.bound(b, wi[k])));
+                        }
+                    }
+                    m = Math.max(m, acc);
                 }
-                m = Math.max(m, acc);
-            }
-            return m;
+                synchronized (max) {
+                    max[0] = Math.max(max[0], m);
+                }
+            });
+            return max[0];
         }
 
         private boolean fixedWeights(Lowerer lw) {
             if (lw.privateParams) {
                 return false;
             }
-            for (Src[] row : ws) {
-                for (Src s : row) {
-                    if (!lw.isParam(s)) {
-                        return false;
-                    }
-                }
-            }
-            if (bias != null) {
-                for (Src s : bias) {
-                    if (!lw.isParam(s)) {
-                        return false;
-                    }
-                }
-            }
-            return true;
+            return w.allParams(lw.model::isParam) && (bias == null || bias.allParams(lw.model::isParam));
         }
 
         @Override
         public Cell[] lower(Lowerer lw) {
-            List<Cell[]> xc = new ArrayList<>();
             boolean fixed = fixedWeights(lw);
-            List<long[]> wv = new ArrayList<>();
-            List<Cell[]> wc = new ArrayList<>();
-            for (int o = 0; o < xs.length; o++) {
-                // arrays, not boxed lists: this loop runs once per multiply-accumulate of the model
+            if (lw.layout.isCounting()) {
+                return lowerCounted(lw, fixed);
+            }
+            int n = size();
+            List<Cell[]> xc = new ArrayList<>(n);
+            List<long[]> wv = new ArrayList<>(n);
+            List<Cell[]> wc = new ArrayList<>(n);
+            int[] xi = new int[terms.maxTerms()];
+            int[] wi = new int[terms.maxTerms()];
+            for (int o = 0; o < n; o++) {
+                int c = terms.fill(o, xi, wi);
                 int kept = 0;
-                for (Src x : xs[o]) {
-                    if (!(x.isConstant() && x.value() == 0)) {
+                for (int k = 0; k < c; k++) {
+                    if (!x.isZero(xi[k])) {
                         kept++;
                     }
                 }
@@ -148,16 +545,15 @@ public final class Steps {
                 long[] wr = new long[fixed ? kept : 0];
                 Cell[] wcr = new Cell[fixed ? 0 : kept];
                 int at = 0;
-                for (int k = 0; k < xs[o].length; k++) {
-                    Src x = xs[o][k];
-                    if (x.isConstant() && x.value() == 0) {
+                for (int k = 0; k < c; k++) {
+                    if (x.isZero(xi[k])) {
                         continue;
                     }
-                    xr[at] = lw.cell(x);
+                    xr[at] = lw.cell(x.get(xi[k]));
                     if (fixed) {
-                        wr[at] = lw.paramValue(ws[o][k]);
+                        wr[at] = lw.paramValue(w.get(wi[k]));
                     } else {
-                        wcr[at] = lw.cell(ws[o][k]);
+                        wcr[at] = lw.cell(w.get(wi[k]));
                     }
                     at++;
                 }
@@ -166,38 +562,222 @@ public final class Steps {
                 wc.add(wcr);
             }
             if (fixed) {
-                long[] bv = new long[xs.length];
-                for (int o = 0; o < xs.length; o++) {
-                    bv[o] = bias == null ? 0 : lw.paramValue(bias[o]);
+                long[] bv = new long[n];
+                for (int o = 0; o < n; o++) {
+                    bv[o] = bias == null ? 0 : lw.paramValue(bias.get(terms.bias(o)));
                 }
                 return DotGadget.placeFixed(lw.layout, xc, wv, bv);
             }
             Cell[] bc = null;
             if (bias != null) {
-                bc = new Cell[xs.length];
-                for (int o = 0; o < xs.length; o++) {
-                    bc[o] = lw.cell(bias[o]);
+                bc = new Cell[n];
+                for (int o = 0; o < n; o++) {
+                    bc[o] = lw.cell(bias.get(terms.bias(o)));
                 }
             }
             return DotGadget.placePrivate(lw.layout, xc, wc, bc);
         }
 
+        /**
+         * What {@link #lower} in a filled layout reads of the terms, which does not depend on the inner columns: per
+         * output the kept terms and the nonzero fixed weights among them, the constant cells the terms ask for (in the
+         * order they are first asked for) and the other cells they read (for the columns in copies).
+         */
+        private record Counted(boolean privateParams, int[] kept, int[] nonzero, long[] constants,
+                               Map<Integer, java.util.BitSet> cells) {
+        }
+
+        private volatile Counted counted;
+
+        private Counted counted(Lowerer lw, boolean fixed) {
+            Counted c = counted;
+            if (c != null && c.privateParams == lw.privateParams) {
+                return c;
+            }
+            int n = size();
+            int[] kept = new int[n];
+            int[] nonzero = fixed ? new int[n] : null;
+            int parts = workEstimate() < (1L << 22) ? 1 : Math.min(n, 4 * Runtime.getRuntime().availableProcessors());
+            @SuppressWarnings("unchecked")
+            java.util.LinkedHashSet<Long>[] consts = new java.util.LinkedHashSet[parts];
+            @SuppressWarnings("unchecked")
+            Map<Integer, java.util.BitSet>[] refs = new Map[parts];
+            QModel model = lw.model;
+            boolean priv = lw.privateParams;
+            java.util.stream.IntStream range = java.util.stream.IntStream.range(0, parts);
+            (parts > 1 ? range.parallel() : range).forEach(p -> {
+                int from = (int) ((long) n * p / parts);
+                int to = (int) ((long) n * (p + 1) / parts);
+                java.util.LinkedHashSet<Long> cs = new java.util.LinkedHashSet<>();
+                Map<Integer, java.util.BitSet> rs = new java.util.HashMap<>();
+                Sink xs = new Sink(x, model, priv, cs, rs);
+                Sink ws = fixed ? null : new Sink(w, model, priv, cs, rs);
+                int[] xi = new int[terms.maxTerms()];
+                int[] wi = new int[terms.maxTerms()];
+                long[] wData = fixed && w.isTensor() ? model.param(w.tensor) : null;
+                for (int o = from; o < to; o++) {
+                    int cnt = terms.fill(o, xi, wi);
+                    int k = 0;
+                    int nz = 0;
+                    for (int t = 0; t < cnt; t++) {
+                        if (x.isZero(xi[t])) {
+                            continue;
+                        }
+                        k++;
+                        xs.add(xi[t]);
+                        if (fixed) {
+                            long v = wData != null ? wData[wi[t]] : paramValue(w, wi[t], model);
+                            nz += v != 0 ? 1 : 0;
+                        } else {
+                            ws.add(wi[t]);
+                        }
+                    }
+                    kept[o] = k;
+                    if (fixed) {
+                        nonzero[o] = nz;
+                    }
+                }
+                consts[p] = cs;
+                refs[p] = rs;
+            });
+            java.util.LinkedHashSet<Long> allConsts = new java.util.LinkedHashSet<>();
+            Map<Integer, java.util.BitSet> allRefs = new java.util.HashMap<>();
+            for (int p = 0; p < parts; p++) {
+                allConsts.addAll(consts[p]);
+                refs[p].forEach((t, bits) -> allRefs.merge(t, bits, (a, b) -> {
+                    a.or(b);
+                    return a;
+                }));
+            }
+            if (!fixed && bias != null) {
+                Sink bs = new Sink(bias, model, priv, allConsts, allRefs);
+                for (int o = 0; o < n; o++) {
+                    bs.add(terms.bias(o));
+                }
+            }
+            long[] cv = new long[allConsts.size()];
+            int i = 0;
+            for (long v : allConsts) {
+                cv[i++] = v;
+            }
+            c = new Counted(priv, kept, nonzero, cv, allRefs);
+            counted = c;
+            return c;
+        }
+
+        private static long paramValue(Operand op, int i, QModel model) {
+            return op.isConstant(i) ? op.val[i] : model.param(op.tensorOf(i))[op.indexOf(i)];
+        }
+
+        /**
+         * What {@link Lowerer#cell} gives elements of one operand (a shared constant, or a tensor's cell), for many
+         * elements: the tensor lookups are made once per tensor, not once per
+         * multiply-add (this runs for every term of the model).
+         */
+        private static final class Sink {
+            final Operand op;
+            final QModel model;
+            final boolean priv;
+            final java.util.Set<Long> consts;
+            final Map<Integer, java.util.BitSet> refs;
+            int lastTensor = -1;
+            long[] lastConst;
+            java.util.BitSet lastBits;
+
+            Sink(Operand op, QModel model, boolean priv, java.util.Set<Long> consts, Map<Integer, java.util.BitSet> refs) {
+                this.op = op;
+                this.model = model;
+                this.priv = priv;
+                this.consts = consts;
+                this.refs = refs;
+            }
+
+            void add(int i) {
+                if (op.isConstant(i)) {
+                    consts.add(op.val[i]);
+                    return;
+                }
+                int t = op.tensorOf(i);
+                if (t != lastTensor) {
+                    lastTensor = t;
+                    boolean asConst = model.isParam(t) && !priv;
+                    lastConst = asConst ? model.param(t) : null;
+                    lastBits = asConst ? null : refs.computeIfAbsent(t, k -> new java.util.BitSet());
+                }
+                if (lastBits != null) {
+                    lastBits.set(op.indexOf(i));
+                } else {
+                    consts.add(lastConst[op.indexOf(i)]);
+                }
+            }
+        }
+
+        /**
+         * Counting placement: the same charges as {@link #lower} in a filled layout, from per-output counts. The
+         * constant cells the terms read are asked for in the order the filled placement asks; the columns of every
+         * cell the terms (and, with cell weights, the biases) read join the copy columns.
+         */
+        private Cell[] lowerCounted(Lowerer lw, boolean fixed) {
+            Counted c = counted(lw, fixed);
+            java.util.Set<dev.zkscope.circuit.Column> sources = new java.util.HashSet<>();
+            for (long v : c.constants) {
+                sources.add(lw.layout.constant(v).column());
+            }
+            c.cells.forEach((t, bits) -> {
+                for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+                    sources.add(lw.cell(new Src(t, i)).column());
+                }
+            });
+            int n = size();
+            if (fixed) {
+                int nonzeroBias = 0;
+                if (bias != null) {
+                    for (int o = 0; o < n; o++) {
+                        nonzeroBias += lw.paramValue(bias.get(terms.bias(o))) != 0 ? 1 : 0;
+                    }
+                }
+                return DotGadget.countFixed(lw.layout, c.kept, c.nonzero, nonzeroBias, sources);
+            }
+            return DotGadget.countPrivate(lw.layout, c.kept, bias != null, sources);
+        }
+
+        private volatile Work work;
+        private volatile QModel workModel;
+
         @Override
         public Work work(QModel m, long[] bounds) {
+            Work cached = work;
+            if (cached != null && workModel == m) {
+                return cached;
+            }
+            int n = size();
             long macs = 0;
             long var = 0;
-            for (int o = 0; o < xs.length; o++) {
-                for (int k = 0; k < xs[o].length; k++) {
-                    if (xs[o][k].isConstant()) {
-                        continue;
-                    }
-                    macs++;
-                    if (!ws[o][k].isConstant() && !m.isParam(ws[o][k].tensor())) {
-                        var++;
+            if (!x.anyConstant() && w.isTensor()) {
+                for (int o = 0; o < n; o++) {
+                    macs += terms.count(o);
+                }
+                var = m.isParam(w.tensor) ? 0 : macs;
+            } else {
+                int[] xi = new int[terms.maxTerms()];
+                int[] wi = new int[terms.maxTerms()];
+                for (int o = 0; o < n; o++) {
+                    int c = terms.fill(o, xi, wi);
+                    for (int k = 0; k < c; k++) {
+                        if (x.isConstant(xi[k])) {
+                            continue;
+                        }
+                        macs++;
+                        if (!w.isConstant(wi[k]) && !m.isParam(w.tensorOf(wi[k]))) {
+                            var++;
+                        }
                     }
                 }
             }
-            return new Work(macs, var, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, xs.length);
+            Work r = new Work(macs, var, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n);
+            work = r;
+            workModel = m;
+            return r;
         }
     }
 

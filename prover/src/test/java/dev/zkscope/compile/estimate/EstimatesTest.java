@@ -45,8 +45,18 @@ class EstimatesTest {
         List<LayerEstimate> es = Estimates.of(model(), EstimateParams.defaults());
         // relu: difference bound 16 -> 5 bits: 3 * (5 + 3)
         assertThat(layer(es, "relu").r1csConstraints()).isEqualTo(3 * (5 + 3));
-        // lookup into 5 entries: ceil(log2 5) + 1 + 4 = 8 each
-        assertThat(layer(es, "sq").r1csConstraints()).isEqualTo(3 * 8);
+        // 3 lookups into 5 entries, log-derivative argument: one constraint per query and one per table entry
+        assertThat(layer(es, "sq").r1csConstraints()).isEqualTo(3 + 5);
+    }
+
+    @Test
+    void r1cs_aLookupCostsItsTableOncePerLayer_notOncePerQuery() {
+        // an embedding-sized table (2^20 entries) read 64 times: the table is paid once, each query once
+        QModel m = new QModel("emb");
+        int x = m.input(new int[]{64}, 1000);
+        Ops.lookup(m, "gather", "Gather", x, new TableSpec("emb", "emb", v -> v, 0, (1 << 20) - 1));
+        assertThat(layer(Estimates.of(m, EstimateParams.defaults()), "gather").r1csConstraints())
+                .isEqualTo(64 + (1 << 20));
     }
 
     @Test
