@@ -495,6 +495,11 @@ final class QuantizedLowering {
         return Steps.Dot.Operand.tensor(m.param(w.data()), w.data().length);
     }
 
+    private Src[] paramSrcs(QWeight w) {
+        int t = m.param(w.data());
+        return range(t, w.data().length);
+    }
+
     private Src[] activation(String name) {
         Integer t = tensors.get(name);
         if (t == null) {
