@@ -124,7 +124,7 @@ public final class BlowupView extends BorderPane {
         x.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         x.setMaximumCategoryLabelWidthRatio(2.5f);
         x.setCategoryMargin(0.25);
-        ValueAxis y = logScale ? Charts.decadeAxis("count (log scale)") : new NumberAxis("count");
+        ValueAxis y = logScale ? Charts.logAxis("count (log scale)") : new NumberAxis("count");
         org.jfree.chart.renderer.category.BarRenderer bars = new org.jfree.chart.renderer.category.BarRenderer();
         bars.setBarPainter(new StandardBarPainter());
         bars.setShadowVisible(false);

@@ -133,19 +133,13 @@ public final class Charts {
     }
 
     /**
-     * A base-10 log axis whose labelled ticks are powers of ten (1, 10, 100, ...; every second or third decade when
-     * the axis is short), never the half-decades 3.16 x 10^k that JFreeChart's default units give (316, 3,162).
+     * A base-10 log axis for counts (from 1) labelled at 1-2-5 values where there is room, powers of ten where not;
+     * never the half-decades 3.16 x 10^k that JFreeChart's default units give (316, 3,162). See
+     * {@link OneTwoFiveLogAxis}.
      */
-    public static org.jfree.chart.axis.LogAxis decadeAxis(String label) {
-        org.jfree.chart.axis.LogAxis a = new org.jfree.chart.axis.LogAxis(label);
+    public static org.jfree.chart.axis.LogAxis logAxis(String label) {
+        OneTwoFiveLogAxis a = new OneTwoFiveLogAxis(label);
         a.setSmallestValue(1);
-        a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
-        org.jfree.chart.axis.TickUnits decades = new org.jfree.chart.axis.TickUnits();
-        for (int d : new int[] {1, 2, 3, 5}) {
-            decades.add(new org.jfree.chart.axis.NumberTickUnit(d));
-        }
-        a.setStandardTickUnits(decades);
-        a.setMinorTickCount(9);
         return a;
     }
 }
