@@ -116,6 +116,7 @@ final class ProveView extends BorderPane {
             verdictText.setTooltip(b == null || b.isEmpty() ? null : t);
         });
         HBox verdictRow = new HBox(12, verdictHead, verdictText);
+        verdictRow.setStyle("-fx-min-height: 4.4em;"); // room for a rejection: the tamper buttons above stay put
         verdictRow.setAlignment(Pos.TOP_LEFT);
         VBox verdictBox = new VBox(6, vTitle, vButtons, verdictRow);
         verdictBox.getStyleClass().add("card");

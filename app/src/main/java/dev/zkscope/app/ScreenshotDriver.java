@@ -135,14 +135,6 @@ final class ScreenshotDriver {
             window.showTab("tabLayers");
         }, () -> true));
         steps.add(new Step("dark-charts", () -> window.showTab("tabRuns"), () -> true));
-        // The same window at 1280x800 (a laptop screen): the layer table and the graph with its tools.
-        steps.add(new Step("small-1280x800-layers", () -> {
-            window.setDarkTheme(false);
-            stage.setWidth(1280);
-            stage.setHeight(800);
-            window.showTab("tabLayers");
-        }, () -> stage.getWidth() <= 1280 && stage.getHeight() <= 800));
-        steps.add(new Step("small-1280x800-settings", () -> window.showTab("tabSettings"), () -> true));
         run(0);
     }
 

@@ -22,6 +22,26 @@ class AnalyzerTest {
     }
 
     @Test
+    void aTraceThatDoesNotFitTheHeap_isCounted_withTheSameLedger_andNoTraceOrProof() {
+        // The preflight's refusal, as Pipeline.prepare throws it when the filled trace exceeds the free heap.
+        Analyzer tight = new Analyzer((name, g, c, inputs, s, listener) -> {
+            throw new dev.zkscope.predict.HeapPreflight.HeapLimitException("not enough memory for the circuit's trace "
+                    + "and witness: it needs about 9.0 GiB of heap, 1.0 GiB is free", 9L << 30, 1L << 30);
+        });
+        Analysis counted = tight.analyze(sigmoid.session(), sigmoid.settings());
+        assertThat(counted.compiled()).isNull();
+        assertThat(counted.trace()).isNull();
+        assertThat(counted.counted()).isNotNull();
+        assertThat(counted.problem()).startsWith("Counted, not laid out").contains("9.0 GiB");
+        // Exactly the ledger the filled layout gives: rows, lookups, copies per layer, and the table rows charged.
+        assertThat(counted.ledger().logN()).isEqualTo(sigmoid.ledger().logN());
+        assertThat(counted.ledger().gadgetRows()).isEqualTo(sigmoid.ledger().gadgetRows());
+        assertThat(counted.ledger().layers()).isEqualTo(sigmoid.ledger().layers());
+        assertThat(counted.rows()).isEqualTo(sigmoid.rows());
+        assertThat(counted.estimateTotals()).isEqualTo(sigmoid.estimateTotals());
+    }
+
+    @Test
     void tableRows_areChargedToTheLayersThatLookIntoThem_andAddUpToTheCircuits() {
         dev.zkscope.compile.CostLedger l = sigmoid.ledger();
         List<LayerRow> rows = sigmoid.rows();
