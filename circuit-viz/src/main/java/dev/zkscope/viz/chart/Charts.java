@@ -77,6 +77,15 @@ public final class Charts {
         Theme th = theme();
         p.setBackgroundPaint(th.plot());
         p.setOutlineVisible(false);
+        if (p instanceof org.jfree.chart.plot.CombinedDomainCategoryPlot comb) {
+            for (Object sub : comb.getSubplots()) {
+                style((CategoryPlot) sub);
+            }
+            axisColours(comb.getDomainAxis(), th);
+            comb.getDomainAxis().setLabelFont(LABEL);
+            comb.getDomainAxis().setTickLabelFont(TICK);
+            return;
+        }
         if (p instanceof org.jfree.chart.plot.CombinedDomainXYPlot) {
             for (XYPlot sub : ((org.jfree.chart.plot.CombinedDomainXYPlot) p).getSubplots()) {
                 style(sub);
@@ -113,10 +122,12 @@ public final class Charts {
                     }
                 }
             }
-            axisColours(c.getDomainAxis(), th);
+            if (c.getDomainAxis() != null) { // a panel of a combined plot has none of its own
+                axisColours(c.getDomainAxis(), th);
+                c.getDomainAxis().setLabelFont(LABEL);
+                c.getDomainAxis().setTickLabelFont(TICK);
+            }
             axisColours(c.getRangeAxis(), th);
-            c.getDomainAxis().setLabelFont(LABEL);
-            c.getDomainAxis().setTickLabelFont(TICK);
             c.getRangeAxis().setLabelFont(LABEL);
             c.getRangeAxis().setTickLabelFont(TICK);
         }
