@@ -121,7 +121,7 @@ final class ProveView extends BorderPane {
         verdictScroll.setFitToWidth(true);
         verdictScroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
         verdictScroll.setStyle("-fx-min-height: 5.8em; -fx-pref-height: 5.8em; -fx-max-height: 5.8em; "
-                + "-fx-background-color: transparent; -fx-background: transparent; -fx-padding: 0;");
+                + "-fx-background-color: transparent; -fx-padding: 0;"); // -fx-background stays: text colour follows it
         HBox.setHgrow(verdictScroll, javafx.scene.layout.Priority.ALWAYS);
         HBox verdictRow = new HBox(12, verdictHead, verdictScroll);
         verdictRow.setAlignment(Pos.TOP_LEFT);
