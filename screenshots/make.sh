@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the README's screenshots: launches the real app in a real (virtual) X window at 1600x1000, lets it drive
-# itself through each main view on a sample model, and writes one PNG per view into screenshots/.
+# itself through each main view on a sample model, and writes one PNG per view into screenshots/; then the same at
+# 1280x800 into screenshots/1280x800/ (SKIP_SMALL=1 skips that second set).
 # Usage: screenshots/make.sh [SAMPLE]   (default: residual)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,8 +16,21 @@ fi
 if [ "${SKIP_BUILD:-}" != 1 ]; then
   mvn -q -B -pl app -am package -DskipTests
 fi
-xvfb-run -a -s "-screen 0 1600x1000x24" \
-  java -Dzkscope.screenshots="$here/screenshots" -Dzkscope.screenshots.model="${1:-residual}" \
-       -Dzkscope.samples="$here/samples" -Dprism.order=sw ${SCREENSHOT_OPTS:-} \
-       -cp "app/target/zkscope-app-0.1.0-SNAPSHOT.jar:app/target/lib/*" dev.zkscope.app.Launcher
-ls -1 "$here"/screenshots/*.png
+# One set at 1600x1000 (screenshots/*.png) and the same views at 1280x800, a laptop screen (screenshots/1280x800/).
+shoot() { # SCREEN DIR [extra java options...]
+  local screen="$1" dir="$2"
+  shift 2
+  xvfb-run -a -s "-screen 0 ${screen}x24" \
+    java -Xmx3g -Dzkscope.screenshots="$dir" -Dzkscope.screenshots.model="$model" \
+         -Dzkscope.samples="$here/samples" -Dprism.order=sw "$@" ${SCREENSHOT_OPTS:-} \
+         -cp "app/target/zkscope-app-0.1.0-SNAPSHOT.jar:app/target/lib/*" dev.zkscope.app.Launcher
+}
+model="${1:-residual}"
+shoot 1600x1000 "$here/screenshots"
+if [ "${SKIP_SMALL:-}" != 1 ]; then
+  shoot 1280x800 "$here/screenshots/1280x800" -Dzkscope.window=1280x800
+  # The README's two small pictures, by their old names.
+  cp "$here/screenshots/1280x800/layers.png" "$here/screenshots/small-1280x800-layers.png"
+  cp "$here/screenshots/1280x800/settings.png" "$here/screenshots/small-1280x800-settings.png"
+fi
+ls -1 "$here"/screenshots/*.png "$here"/screenshots/1280x800/*.png 2>/dev/null

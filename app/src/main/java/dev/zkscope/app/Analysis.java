@@ -35,10 +35,18 @@ import java.util.Map;
  *                       when it could not be compiled (see {@code problem})
  * @param trace          the compiled trace for the heatmap, or null
  * @param problem        null, or why the model could not be analysed further (shown to the user)
+ * @param counted        the circuit counted without a trace ({@link Pipeline#count}), when the filled one did not fit
+ *                       the heap: its ledger is exact, there is no trace to draw or prove; null otherwise
  */
 public record Analysis(ModelSession session, ModelSettings settings, QuantizedGraph quantized,
                        FidelityReport fidelity, String calibration, Pipeline.Prepared prepared, TraceMap trace,
-                       String problem) {
+                       String problem, CompiledModel counted) {
+    /** An analysis without a counted-only circuit. */
+    public Analysis(ModelSession session, ModelSettings settings, QuantizedGraph quantized, FidelityReport fidelity,
+                    String calibration, Pipeline.Prepared prepared, TraceMap trace, String problem) {
+        this(session, settings, quantized, fidelity, calibration, prepared, trace, problem, null);
+    }
+
     public Analysis {
         // The prepared model (and the proving key it keeps) must be the one these settings make: never a stale key.
         if (prepared != null && !prepared.settings().params().equals(settings.proofParameters())) {
@@ -101,19 +109,30 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
                 .map(n -> new LookupTablesView.Entry(n.name(), n.table())).toList();
     }
 
-    /** The other arithmetizations' per-layer estimates, or null when not compiled. */
+    /**
+     * The circuit the ledger views read: the compiled one, else the one counted without a trace (when the trace does
+     * not fit the heap), else null.
+     */
+    public CompiledModel ledgerModel() {
+        return compiled() != null ? compiled() : counted;
+    }
+
+    /** The other arithmetizations' per-layer estimates, or null when neither compiled nor counted. */
     public List<LayerEstimate> estimates() {
-        return compiled() == null ? null : compiled().estimates(EstimateParams.forCircuit(compiled().options()));
+        CompiledModel m = ledgerModel();
+        return m == null ? null : m.estimates(EstimateParams.forCircuit(m.options()));
     }
 
-    /** Whole-model totals of the estimates, or null when not compiled. */
+    /** Whole-model totals of the estimates, or null when neither compiled nor counted. */
     public Estimates.Totals estimateTotals() {
-        return compiled() == null ? null : compiled().estimateTotals(EstimateParams.forCircuit(compiled().options()));
+        CompiledModel m = ledgerModel();
+        return m == null ? null : m.estimateTotals(EstimateParams.forCircuit(m.options()));
     }
 
-    /** The ledger, or null when not compiled. */
+    /** The ledger (of the compiled circuit, or of the counted one), or null when neither. */
     public CostLedger ledger() {
-        return compiled() == null ? null : compiled().ledger();
+        CompiledModel m = ledgerModel();
+        return m == null ? null : m.ledger();
     }
 
     /** The layer table's rows with the ledger's costs. */
@@ -125,8 +144,8 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
         Map<String, Long> charged = tableRowsByLayer(l);
         Map<String, LayerRow.Cost> costs = new HashMap<>();
         Map<String, dev.zkscope.compile.LayerInfo> infos = new HashMap<>();
-        if (compiled() != null) {
-            for (dev.zkscope.compile.LayerInfo i : compiled().layers()) {
+        if (ledgerModel() != null) {
+            for (dev.zkscope.compile.LayerInfo i : ledgerModel().layers()) {
                 infos.put(i.layer(), i);
             }
         }

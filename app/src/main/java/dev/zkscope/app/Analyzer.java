@@ -34,6 +34,23 @@ public final class Analyzer {
 
     private final Map<Key, SoftReference<Analysis>> kept = new LinkedHashMap<>(8, 0.75f, true);
 
+    /** Compiles a calibrated model for the prover (the filled trace): {@link Pipeline#prepare}; replaced in tests. */
+    interface Preparer {
+        Pipeline.Prepared prepare(String name, Graph g, Calibrator.Calibration c,
+                                  java.util.List<java.util.List<dev.zkscope.ir.Tensor>> inputs, Pipeline.Settings s,
+                                  PhaseListener listener);
+    }
+
+    private final Preparer preparer;
+
+    public Analyzer() {
+        this(Pipeline::prepare);
+    }
+
+    Analyzer(Preparer preparer) {
+        this.preparer = preparer;
+    }
+
     /** What an analysis is kept by: the settings and the calibration set chosen (null: the model's own). */
     private record Key(ModelSettings settings, InputFiles.Samples calibration) {}
     private ModelSession keptSession;
@@ -99,10 +116,25 @@ public final class Analyzer {
                     + e.getMessage());
         }
         try {
-            Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(session.file()), g, c, samples.inputs(),
+            Pipeline.Prepared p = preparer.prepare(Pipeline.modelName(session.file()), g, c, samples.inputs(),
                     ps, listener);
             return new Analysis(session, settings, c.graph(), c.fidelity(), calibratedOn, p,
                     TraceMap.of(p.compiled()), null);
+        } catch (dev.zkscope.predict.HeapPreflight.HeapLimitException e) {
+            // The filled trace does not fit this heap: the ledger, table and charts come from the counting layout,
+            // which places every gadget without storing the trace (exact: CountingModeTest); the heatmap and proving
+            // need the trace and say so.
+            try {
+                dev.zkscope.compile.CompiledModel counted = Pipeline.count(c.graph(),
+                        Pipeline.settingsFor(ps, samples.inputs()), listener);
+                return new Analysis(session, settings, c.graph(), c.fidelity(), calibratedOn, null, null,
+                        "Counted, not laid out: the circuit's trace (2^" + counted.ledger().logN() + " rows) does not "
+                        + "fit this heap, so the cost ledger, the layer table and the charts are exact counts, but the "
+                        + "circuit-layout heatmap and proving need more memory. " + e.getMessage(), counted);
+            } catch (CompileException | UnsupportedModelException | IllegalArgumentException ce) {
+                return new Analysis(session, settings, c.graph(), c.fidelity(), calibratedOn, null, null,
+                        "Cannot compile this model with these settings: " + ce.getMessage());
+            }
         } catch (CompileException | UnsupportedModelException | IllegalArgumentException e) {
             return new Analysis(session, settings, c.graph(), c.fidelity(), calibratedOn, null, null,
                     "Cannot compile this model with these settings: " + e.getMessage());

@@ -245,17 +245,19 @@ public final class MainWindow {
         List<LookupTablesView.Entry> tables = a == null ? List.of() : a.lookupTables();
         lookupTables.setTables(tables);
         boolean compiled = a != null && a.compiled() != null;
+        // The ledger views read the compiled circuit, or the one counted without a trace when the trace does not fit.
+        boolean ledgered = a != null && a.ledger() != null;
         java.util.List<LookupTablesView.CircuitTable> circuitTables = new java.util.ArrayList<>();
-        if (compiled) {
+        if (ledgered) {
             java.util.Map<String, Long> used = a.ledger().totalLookupsByTable();
             for (dev.zkscope.compile.TableInfo t : a.ledger().tables()) {
                 circuitTables.add(new LookupTablesView.CircuitTable(t, used.getOrDefault(t.name(), 0L)));
             }
         }
         lookupTables.setCircuitTables(circuitTables);
-        lookupTables.setHeightNote(compiled ? a.ledger().heightNote().or(() -> a.ledger().paddingNote()).orElse(null) : null);
-        blowup.setLedger(compiled ? a.ledger() : null);
-        if (compiled) {
+        lookupTables.setHeightNote(ledgered ? a.ledger().heightNote().or(() -> a.ledger().paddingNote()).orElse(null) : null);
+        blowup.setLedger(ledgered ? a.ledger() : null);
+        if (ledgered) {
             arith.set(a.ledger(), a.estimates(), a.estimateTotals());
         } else {
             arith.set(null, null, null);
@@ -265,8 +267,8 @@ public final class MainWindow {
         problem.set(a == null || a.session() != vm.session() ? null : a.session().graph(),
                 a == null ? null : a.problem());
         String why = a == null ? "Waiting for the model to be quantized and compiled (see the status bar)."
-                : a.problem() != null ? "Not compiled: " + a.problem() : null;
-        enableTab(blowupTab, compiled, why);
+                : a.problem() != null ? (ledgered ? "" : "Not compiled: ") + a.problem() : null;
+        enableTab(blowupTab, ledgered, why);
         enableTab(lookupTab, !tables.isEmpty() || !circuitTables.isEmpty(), why != null ? why
                 : "This model has no lookup tables: its nonlinearities are proved by comparisons and range checks.");
         enableTab(heatmapTab, compiled, why);

@@ -115,7 +115,15 @@ final class ProveView extends BorderPane {
             t.setMaxWidth(600);
             verdictText.setTooltip(b == null || b.isEmpty() ? null : t);
         });
-        HBox verdictRow = new HBox(12, verdictHead, verdictText);
+        // The reason scrolls in a box of fixed height (whole, never cut to "..."), so the tamper buttons stay put.
+        javafx.scene.control.ScrollPane verdictScroll = new javafx.scene.control.ScrollPane(verdictText);
+        verdictScroll.setId("verdictScroll");
+        verdictScroll.setFitToWidth(true);
+        verdictScroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        verdictScroll.setStyle("-fx-min-height: 5.8em; -fx-pref-height: 5.8em; -fx-max-height: 5.8em; "
+                + "-fx-background-color: transparent; -fx-padding: 0;"); // -fx-background stays: text colour follows it
+        HBox.setHgrow(verdictScroll, javafx.scene.layout.Priority.ALWAYS);
+        HBox verdictRow = new HBox(12, verdictHead, verdictScroll);
         verdictRow.setAlignment(Pos.TOP_LEFT);
         VBox verdictBox = new VBox(6, vTitle, vButtons, verdictRow);
         verdictBox.getStyleClass().add("card");

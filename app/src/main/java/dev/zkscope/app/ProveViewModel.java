@@ -686,24 +686,25 @@ public final class ProveViewModel {
         int i = Math.floorMod(index, r.proof().length);
         byte[] bad = r.proof().clone();
         bad[i] ^= 0x10;
-        String what = String.format(Locale.ROOT, "the proof with byte %,d of %,d flipped (0x%02x \u2192 0x%02x)", i,
-                bad.length, r.proof()[i] & 0xff, bad[i] & 0xff);
-        return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), r.publicValues(), bad), what));
+        return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), r.publicValues(), bad),
+                TamperDemo.flipped(r.vk(), r.proof(), i, r.proof()[i], bad[i])));
     }
 
-    /** Tamper demo: claims a different output (the last public value plus one) and verifies the honest proof. */
+    /**
+     * Tamper demo: verifies the honest proof against a changed claim: for a classifier, the runner-up class's logit
+     * raised above the winner's (the claim asserts the other class); for one output, that value one step higher.
+     */
     public Task<Verdict> tamperOutput() {
         CompletedRun r = last.get();
         if (r == null) {
             return null;
         }
-        long[] pub = r.publicValues().clone();
-        int i = pub.length - 1;
-        pub[i] += 1;
-        String what = String.format(Locale.ROOT, "the honest proof against a changed claimed output (public value %d:"
-                + " %d \u2192 %d)", i, r.publicValues()[i], pub[i]);
-        return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), pub, r.proof()),
-                what));
+        Analysis a = analysis.get();
+        Integer scale = a != null && a.settings().equals(r.settings()) && a.quantized() != null
+                ? a.quantized().outputScale() : null;
+        TamperDemo.Claim claim = TamperDemo.changedClaim(r.publicValues(), r.output(), scale);
+        return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), claim.publicValues(), r.proof()),
+                "the honest proof against " + claim.says()));
     }
 
     /** Verifies in the background; the answer is shown only if {@code run} is still the run on screen. */

@@ -22,6 +22,26 @@ class AnalyzerTest {
     }
 
     @Test
+    void aTraceThatDoesNotFitTheHeap_isCounted_withTheSameLedger_andNoTraceOrProof() {
+        // The preflight's refusal, as Pipeline.prepare throws it when the filled trace exceeds the free heap.
+        Analyzer tight = new Analyzer((name, g, c, inputs, s, listener) -> {
+            throw new dev.zkscope.predict.HeapPreflight.HeapLimitException("not enough memory for the circuit's trace "
+                    + "and witness: it needs about 9.0 GiB of heap, 1.0 GiB is free", 9L << 30, 1L << 30);
+        });
+        Analysis counted = tight.analyze(sigmoid.session(), sigmoid.settings());
+        assertThat(counted.compiled()).isNull();
+        assertThat(counted.trace()).isNull();
+        assertThat(counted.counted()).isNotNull();
+        assertThat(counted.problem()).startsWith("Counted, not laid out").contains("9.0 GiB");
+        // Exactly the ledger the filled layout gives: rows, lookups, copies per layer, and the table rows charged.
+        assertThat(counted.ledger().logN()).isEqualTo(sigmoid.ledger().logN());
+        assertThat(counted.ledger().gadgetRows()).isEqualTo(sigmoid.ledger().gadgetRows());
+        assertThat(counted.ledger().layers()).isEqualTo(sigmoid.ledger().layers());
+        assertThat(counted.rows()).isEqualTo(sigmoid.rows());
+        assertThat(counted.estimateTotals()).isEqualTo(sigmoid.estimateTotals());
+    }
+
+    @Test
     void tableRows_areChargedToTheLayersThatLookIntoThem_andAddUpToTheCircuits() {
         dev.zkscope.compile.CostLedger l = sigmoid.ledger();
         List<LayerRow> rows = sigmoid.rows();
@@ -35,25 +55,42 @@ class AnalyzerTest {
     }
 
     @Test
-    void blowupChart_putsRowsFirst_andGivesEveryKindItsOwnVisibleBar_onBothScales() {
+    void blowupChart_putsRowsInThePrimaryPanel_andGivesEveryKindItsOwnVisibleBar_onBothScales() {
         for (boolean log : new boolean[] {true, false}) {
-            org.jfree.chart.plot.CategoryPlot p = (org.jfree.chart.plot.CategoryPlot)
+            org.jfree.chart.plot.CombinedDomainCategoryPlot comb = (org.jfree.chart.plot.CombinedDomainCategoryPlot)
                     dev.zkscope.viz.BlowupView.chart(sigmoid.ledger(), log).getPlot();
-            assertThat(p.getRenderer()).isNotInstanceOf(org.jfree.chart.renderer.category.StackedBarRenderer.class);
-            assertThat(((org.jfree.chart.renderer.category.BarRenderer) p.getRenderer()).getMinimumBarLength())
-                    .isPositive();
-            var d = p.getDataset();
-            assertThat(d.getRowKey(0)).isEqualTo("trace rows");
-            assertThat(d.getRowCount()).isEqualTo(5);
+            List<org.jfree.chart.plot.CategoryPlot> panels = comb.getSubplots();
+            assertThat(panels).hasSize(2);
+            org.jfree.chart.plot.CategoryPlot rowsPanel = panels.get(0);
+            org.jfree.chart.plot.CategoryPlot kindsPanel = panels.get(1);
+            // Rows: the top panel, the larger one, on its own axis (never a marker under the copy constraints).
+            assertThat(rowsPanel.getWeight()).isGreaterThan(kindsPanel.getWeight());
+            assertThat(rowsPanel.getRangeAxis()).isNotSameAs(kindsPanel.getRangeAxis());
+            assertThat(rowsPanel.getRangeAxis()).isInstanceOf(log ? org.jfree.chart.axis.LogAxis.class
+                    : org.jfree.chart.axis.NumberAxis.class);
+            for (org.jfree.chart.plot.CategoryPlot p : panels) {
+                assertThat(p.getRenderer()).isNotInstanceOf(
+                        org.jfree.chart.renderer.category.StackedBarRenderer.class);
+                assertThat(((org.jfree.chart.renderer.category.BarRenderer) p.getRenderer()).getMinimumBarLength())
+                        .isPositive();
+            }
+            var rowsData = rowsPanel.getDataset();
+            var d = kindsPanel.getDataset();
+            assertThat(rowsData.getRowKeys()).containsExactly("trace rows");
+            assertThat(d.getRowCount()).isEqualTo(4);
             for (dev.zkscope.compile.LayerCost c : sigmoid.ledger().layers()) {
-                Number rows = d.getValue("trace rows", c.layer());
+                Number rows = rowsData.getValue("trace rows", c.layer());
                 if (c.rows() > 0) {
                     assertThat(rows.longValue()).as(c.layer()).isEqualTo(c.rows());
                 }
                 long kinds = 0;
-                for (int r = 1; r < d.getRowCount(); r++) {
+                for (int r = 0; r < d.getRowCount(); r++) {
                     Number v = d.getValue(d.getRowKey(r), c.layer());
                     kinds += v == null ? 0 : v.longValue();
+                    if (log) {
+                        // On the log axis a zero is left out (it has no place), every other count is drawn.
+                        assertThat(v == null || v.longValue() > 0).isTrue();
+                    }
                 }
                 assertThat(kinds).as(c.layer()).isEqualTo(c.gateCount() + c.lookupCount() + c.copies());
             }

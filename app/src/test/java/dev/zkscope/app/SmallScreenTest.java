@@ -82,11 +82,21 @@ class SmallScreenTest {
         assertThat(verdict.getText()).contains("Accepted");
         assertThat(drawn(verdict)).isEqualTo(verdict.getText());
         assertThat(drawn(detail).replace("\n", " ")).isEqualTo(detail.getText().replace("\n", " "));
+        Node flip = robot.lookup("#flipButton").query();
+        double flipY = flip.localToScene(flip.getBoundsInLocal()).getMinY();
 
         robot.interact(() -> app.pvm.tamperFlipByte(7));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(verdict.getText()).contains("Rejected");
+        assertThat(detail.getText()).contains("which lies in the header");
+        assertThat(flip.localToScene(flip.getBoundsInLocal()).getMinY()).as("the tamper buttons stay in place")
+                .isEqualTo(flipY);
+        robot.interact(() -> app.pvm.tamperOutput());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(detail.getText()).contains("a changed claim: class ");
+        assertThat(flip.localToScene(flip.getBoundsInLocal()).getMinY()).isEqualTo(flipY);
         assertThat(drawn(verdict)).isEqualTo(verdict.getText());
         assertThat(drawn(detail).replace("\n", " ")).isEqualTo(detail.getText().replace("\n", " "));
         assertThat(detail.getTooltip().getText()).isEqualTo(detail.getText());
@@ -95,6 +105,27 @@ class SmallScreenTest {
         TableView<?> runs = app.window.runsView().table();
         for (String c : new String[] {"Prove", "Predicted", "Peak heap", "Verdict"}) {
             assertColumnReachable(robot, runs, c);
+        }
+    }
+
+    @Test
+    void at1280x800_theMinimapLeavesTheGraphVisible_andPropertiesKeepValuesWide(FxRobot robot) throws Exception {
+        app.openCompiledForTesting(robot, "residual");
+        javafx.scene.layout.Region pane = app.window.graphView();
+        javafx.scene.canvas.Canvas mini = robot.lookup("#graphMinimap").queryAs(javafx.scene.canvas.Canvas.class);
+        double paneArea = pane.getWidth() * pane.getHeight();
+        assertThat(paneArea).isPositive();
+        assertThat(mini.getWidth() * mini.getHeight()).as("minimap area within a graph pane of %.0fx%.0f",
+                pane.getWidth(), pane.getHeight()).isLessThanOrEqualTo(0.06 * paneArea);
+        String conv = app.vm.session().rows().stream().filter(r -> r.op().equals("Conv")).findFirst().orElseThrow()
+                .name();
+        robot.interact(() -> app.window.selection().select(conv));
+        WaitForAsyncUtils.waitForFxEvents();
+        for (Node n : robot.from(app.window.properties()).lookup(".prop-value").queryAll()) {
+            Label v = (Label) n;
+            if (v.getText().length() > 12) {
+                assertThat(v.getWidth()).as("value '" + v.getText() + "'").isGreaterThan(120);
+            }
         }
     }
 

@@ -112,7 +112,7 @@ public final class ArithmetizationView extends BorderPane {
         CategoryAxis x = new CategoryAxis("layer");
         x.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         x.setMaximumCategoryLabelWidthRatio(2.5f);
-        LogAxis y = Charts.decadeAxis("cost (log scale)");
+        LogAxis y = Charts.logAxis("cost (log scale)");
         BarRenderer r = new BarRenderer();
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);

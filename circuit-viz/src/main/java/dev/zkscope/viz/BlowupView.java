@@ -20,7 +20,6 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.entity.CategoryItemEntity;
 import org.jfree.chart.fx.interaction.ChartMouseEventFX;
 import org.jfree.chart.fx.interaction.ChartMouseListenerFX;
@@ -50,7 +49,7 @@ public final class BlowupView extends BorderPane {
         log.setId("logScale");
         log.setTooltip(new Tooltip("Logarithmic value axis: small layers stay visible next to large ones."));
         log.selectedProperty().addListener((o, a, b) -> redraw());
-        Label what = new Label("Per layer, from the cost ledger: its trace rows (first bar), then its constraints by kind");
+        Label what = new Label("Per layer, from the cost ledger: its trace rows (top), then its constraints by kind");
         what.setTooltip(tip(Terms.BLOWUP + "\n\n" + Terms.ROWS + "\n\n" + Terms.LOOKUP + "\n\n" + Terms.RANGE_CHECK
                 + "\n\n" + Terms.COPIES));
         Region grow = new Region();
@@ -103,44 +102,63 @@ public final class BlowupView extends BorderPane {
     static final String ROWS = "trace rows";
 
     /**
-     * The chart for a ledger; {@code logScale} uses a logarithmic value axis. Per layer, side by side from one base:
-     * its trace rows (the primary bar, the real cost driver: the trace height sets the prover's time and memory),
-     * then its gate activations, function lookups, range-check lookups and copy constraints. Side by side, not
-     * stacked, so that every kind stays visible on a log scale (a stacked segment on a log axis shrinks to nothing
-     * above a larger one), and every non-zero count is drawn at least a few pixels tall on the linear scale.
+     * The chart for a ledger; {@code logScale} uses logarithmic value axes. Two panels over one layer axis: on top,
+     * the primary one, each layer's trace rows (the real cost driver: the trace height sets the prover's time and
+     * memory), on its own scale so that it is never a marker under a larger count; below, its constraints by kind
+     * (gate activations, function lookups, range-check lookups, copy constraints), side by side, not stacked, so that
+     * every kind stays visible on a log scale (a stacked segment on a log axis shrinks to nothing above a larger one),
+     * and every non-zero count is drawn at least a few pixels tall on the linear scale.
      */
     public static JFreeChart chart(CostLedger ledger, boolean logScale) {
-        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        DefaultCategoryDataset rows = new DefaultCategoryDataset();
+        DefaultCategoryDataset kinds = new DefaultCategoryDataset();
         for (LayerCost c : ledger.layers()) {
             String layer = c.layer();
             long range = rangeLookups(c);
-            data.addValue(orNull(c.rows(), logScale), ROWS, layer);
-            data.addValue(orNull(c.gateCount(), logScale), KINDS[0], layer);
-            data.addValue(orNull(c.lookupCount() - range, logScale), KINDS[1], layer);
-            data.addValue(orNull(range, logScale), KINDS[2], layer);
-            data.addValue(orNull(c.copies(), logScale), KINDS[3], layer);
+            rows.addValue(orNull(c.rows(), logScale), ROWS, layer);
+            kinds.addValue(orNull(c.gateCount(), logScale), KINDS[0], layer);
+            kinds.addValue(orNull(c.lookupCount() - range, logScale), KINDS[1], layer);
+            kinds.addValue(orNull(range, logScale), KINDS[2], layer);
+            kinds.addValue(orNull(c.copies(), logScale), KINDS[3], layer);
         }
         CategoryAxis x = new CategoryAxis("layer (placement order)");
         x.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         x.setMaximumCategoryLabelWidthRatio(2.5f);
         x.setCategoryMargin(0.25);
-        ValueAxis y = logScale ? Charts.decadeAxis("count (log scale)") : new NumberAxis("count");
+        org.jfree.chart.renderer.category.BarRenderer rowBars = bars();
+        rowBars.setSeriesPaint(0, new Color(0x5a6b8c)); // slate: readable on the light and the dark background
+        rowBars.setItemMargin(0);
+        org.jfree.chart.renderer.category.BarRenderer kindBars = bars();
+        for (int i = 0; i < KINDS.length; i++) {
+            kindBars.setSeriesPaint(i, Charts.PALETTE[i]);
+        }
+        CategoryPlot rowPlot = new CategoryPlot(rows, null, logScale ? Charts.logAxis("trace rows (log)")
+                : new NumberAxis("trace rows"), rowBars);
+        CategoryPlot kindPlot = new CategoryPlot(kinds, null, logScale ? Charts.logAxis("constraints (log)")
+                : new NumberAxis("constraints"), kindBars);
+        org.jfree.chart.plot.CombinedDomainCategoryPlot plot = new org.jfree.chart.plot.CombinedDomainCategoryPlot(x);
+        plot.setGap(10);
+        plot.add(rowPlot, ROWS_WEIGHT);
+        plot.add(kindPlot, KINDS_WEIGHT);
+        JFreeChart chart = new JFreeChart("Circuit blowup per layer: trace rows (top), constraints by kind (below)",
+                null, plot, true);
+        Charts.style(chart);
+        return chart;
+    }
+
+    /** The rows panel's and the constraints panel's share of the chart's height: rows are the primary panel. */
+    static final int ROWS_WEIGHT = 3;
+    static final int KINDS_WEIGHT = 2;
+
+    private static org.jfree.chart.renderer.category.BarRenderer bars() {
         org.jfree.chart.renderer.category.BarRenderer bars = new org.jfree.chart.renderer.category.BarRenderer();
         bars.setBarPainter(new StandardBarPainter());
         bars.setShadowVisible(false);
         bars.setItemMargin(0.02);
         bars.setMinimumBarLength(3);
-        bars.setSeriesPaint(0, new Color(0x5a6b8c)); // slate: readable on the light and the dark background
-        for (int i = 0; i < KINDS.length; i++) {
-            bars.setSeriesPaint(i + 1, Charts.PALETTE[i]);
-        }
         bars.setDefaultToolTipGenerator((d, r, col) -> d.getColumnKey(col) + ": " + Format.count(
                 d.getValue(r, col) == null ? 0 : d.getValue(r, col).longValue()) + " " + d.getRowKey(r));
-        CategoryPlot plot = new CategoryPlot(data, x, y, bars);
-        JFreeChart chart = new JFreeChart("Circuit blowup per layer: trace rows, then constraints by kind", null, plot,
-                true);
-        Charts.style(chart);
-        return chart;
+        return bars;
     }
 
     /** Lookups into the range tables (the limbs of range checks), as opposed to function tables. */
@@ -165,14 +183,17 @@ public final class BlowupView extends BorderPane {
         if (c == null) {
             return;
         }
-        CategoryPlot p = (CategoryPlot) c.getPlot();
-        p.clearDomainMarkers();
+        List<CategoryPlot> panels = c.getPlot() instanceof org.jfree.chart.plot.CombinedDomainCategoryPlot comb
+                ? comb.getSubplots() : List.of((CategoryPlot) c.getPlot());
         String sel = selection.selected();
-        if (sel != null && labels.contains(sel)) {
-            CategoryMarker m = new CategoryMarker(sel, new Color(0x1f6feb), new BasicStroke(1f));
-            m.setAlpha(0.18f);
-            m.setDrawAsLine(false);
-            p.addDomainMarker(m);
+        for (CategoryPlot p : panels) {
+            p.clearDomainMarkers();
+            if (sel != null && labels.contains(sel)) {
+                CategoryMarker m = new CategoryMarker(sel, new Color(0x1f6feb), new BasicStroke(1f));
+                m.setAlpha(0.18f);
+                m.setDrawAsLine(false);
+                p.addDomainMarker(m);
+            }
         }
     }
 

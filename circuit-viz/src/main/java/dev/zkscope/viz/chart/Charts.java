@@ -77,6 +77,15 @@ public final class Charts {
         Theme th = theme();
         p.setBackgroundPaint(th.plot());
         p.setOutlineVisible(false);
+        if (p instanceof org.jfree.chart.plot.CombinedDomainCategoryPlot comb) {
+            for (Object sub : comb.getSubplots()) {
+                style((CategoryPlot) sub);
+            }
+            axisColours(comb.getDomainAxis(), th);
+            comb.getDomainAxis().setLabelFont(LABEL);
+            comb.getDomainAxis().setTickLabelFont(TICK);
+            return;
+        }
         if (p instanceof org.jfree.chart.plot.CombinedDomainXYPlot) {
             for (XYPlot sub : ((org.jfree.chart.plot.CombinedDomainXYPlot) p).getSubplots()) {
                 style(sub);
@@ -113,10 +122,12 @@ public final class Charts {
                     }
                 }
             }
-            axisColours(c.getDomainAxis(), th);
+            if (c.getDomainAxis() != null) { // a panel of a combined plot has none of its own
+                axisColours(c.getDomainAxis(), th);
+                c.getDomainAxis().setLabelFont(LABEL);
+                c.getDomainAxis().setTickLabelFont(TICK);
+            }
             axisColours(c.getRangeAxis(), th);
-            c.getDomainAxis().setLabelFont(LABEL);
-            c.getDomainAxis().setTickLabelFont(TICK);
             c.getRangeAxis().setLabelFont(LABEL);
             c.getRangeAxis().setTickLabelFont(TICK);
         }
@@ -133,19 +144,13 @@ public final class Charts {
     }
 
     /**
-     * A base-10 log axis whose labelled ticks are powers of ten (1, 10, 100, ...; every second or third decade when
-     * the axis is short), never the half-decades 3.16 x 10^k that JFreeChart's default units give (316, 3,162).
+     * A base-10 log axis for counts (from 1) labelled at 1-2-5 values where there is room, powers of ten where not;
+     * never the half-decades 3.16 x 10^k that JFreeChart's default units give (316, 3,162). See
+     * {@link OneTwoFiveLogAxis}.
      */
-    public static org.jfree.chart.axis.LogAxis decadeAxis(String label) {
-        org.jfree.chart.axis.LogAxis a = new org.jfree.chart.axis.LogAxis(label);
+    public static org.jfree.chart.axis.LogAxis logAxis(String label) {
+        OneTwoFiveLogAxis a = new OneTwoFiveLogAxis(label);
         a.setSmallestValue(1);
-        a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
-        org.jfree.chart.axis.TickUnits decades = new org.jfree.chart.axis.TickUnits();
-        for (int d : new int[] {1, 2, 3, 5}) {
-            decades.add(new org.jfree.chart.axis.NumberTickUnit(d));
-        }
-        a.setStandardTickUnits(decades);
-        a.setMinorTickCount(9);
         return a;
     }
 }

@@ -64,6 +64,24 @@ public final class GraphLayout {
      */
     public static LaidOutGraph layout(Graph graph, ModuleTree tree, Set<String> expanded,
                                       ToDoubleFunction<String> textWidth) {
+        return layout(graph, tree, expanded, textWidth, () -> false);
+    }
+
+    /** Thrown by a layout whose caller cancelled it. */
+    public static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled() {
+            super("graph layout cancelled", null, false, false);
+        }
+    }
+
+    /**
+     * As {@link #layout(Graph, ModuleTree, Set, ToDoubleFunction)}, for a background thread: ELK stops between its
+     * phases once {@code cancelled} answers true, and the layout then throws {@link Cancelled}.
+     */
+    public static LaidOutGraph layout(Graph graph, ModuleTree tree, Set<String> expanded,
+                                      ToDoubleFunction<String> textWidth, java.util.function.BooleanSupplier cancelled) {
         ElkNode root = ElkGraphUtil.createGraph();
         root.setProperty(CoreOptions.DIRECTION, Direction.DOWN);
         root.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.ORTHOGONAL);
@@ -146,7 +164,18 @@ public final class GraphLayout {
             }
         }
 
-        new LayeredLayoutProvider().layout(root, new BasicProgressMonitor());
+        if (cancelled.getAsBoolean()) {
+            throw new Cancelled();
+        }
+        new LayeredLayoutProvider().layout(root, new BasicProgressMonitor() {
+            @Override
+            public boolean isCanceled() {
+                return cancelled.getAsBoolean();
+            }
+        });
+        if (cancelled.getAsBoolean()) {
+            throw new Cancelled();
+        }
 
         List<LaidOutGraph.Box> outBoxes = new ArrayList<>();
         for (Map.Entry<String, ElkNode> e : boxes.entrySet()) {

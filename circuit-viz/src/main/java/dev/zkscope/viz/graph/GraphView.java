@@ -65,6 +65,24 @@ public final class GraphView extends Pane {
     private double dragY;
     private boolean dragged;
     private boolean fitted;
+    /** The overlay shown while a large layout runs in the background: what runs, a spinner and Cancel. */
+    private final javafx.scene.layout.HBox busy = new javafx.scene.layout.HBox(8);
+    private final Label busyText = new Label();
+    private final javafx.beans.property.BooleanProperty layingOut =
+            new javafx.beans.property.SimpleBooleanProperty(this, "layingOut");
+    /** The background layout running, if any (its cancel flag); replaced or cancelled by any other change. */
+    private java.util.concurrent.atomic.AtomicBoolean pendingCancel;
+    /** Graphs with more boxes than this are laid out off the UI thread (ELK takes seconds on 200+ boxes). */
+    static final int BACKGROUND_BOXES = 60;
+    private static final java.util.concurrent.ExecutorService LAYOUT = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "graph-layout");
+                t.setDaemon(true);
+                t.setPriority(Thread.NORM_PRIORITY - 1);
+                return t;
+            });
+    /** Text is measured by one thread at a time: the UI thread and the layout thread share the font machinery. */
+    private static final Object MEASURE = new Object();
 
     public GraphView(LayerSelection selection) {
         this.selection = selection;
@@ -76,7 +94,21 @@ public final class GraphView extends Pane {
         setClip(clip);
         minimap.setId("graphMinimap");
         minimap.getStyleClass().add("graph-minimap");
-        getChildren().addAll(content, empty, minimap);
+        javafx.scene.control.ProgressIndicator spin = new javafx.scene.control.ProgressIndicator();
+        spin.setPrefSize(18, 18);
+        javafx.scene.control.Button cancelLayout = new javafx.scene.control.Button("Cancel");
+        cancelLayout.setId("graphLayoutCancel");
+        cancelLayout.setOnAction(e -> cancelLayout());
+        busyText.setId("graphLayoutBusy");
+        busy.getChildren().addAll(spin, busyText, cancelLayout);
+        busy.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        busy.setPadding(new javafx.geometry.Insets(6, 10, 6, 10));
+        busy.getStyleClass().add("graph-busy");
+        busy.setStyle("-fx-background-color: rgba(250,250,252,0.95); -fx-border-color: #9aa3ad; "
+                + "-fx-background-radius: 4; -fx-border-radius: 4;");
+        busy.setVisible(false);
+        busy.setManaged(false);
+        getChildren().addAll(content, empty, minimap, busy);
         empty.relocate(16, 16);
         setOnScroll(this::zoom);
         setOnMousePressed(e -> {
@@ -115,15 +147,117 @@ public final class GraphView extends Pane {
     @Override
     protected void layoutChildren() {
         super.layoutChildren();
-        minimap.relocate(getWidth() - minimap.getWidth() - 8, getHeight() - minimap.getHeight() - 8);
+        double[] size = minimapSize(getWidth(), getHeight());
+        if (minimap.getWidth() != size[0] || minimap.getHeight() != size[1]) {
+            minimap.setWidth(size[0]);
+            minimap.setHeight(size[1]);
+        }
+        minimap.relocate(getWidth() - minimap.getWidth() - 6, getHeight() - minimap.getHeight() - 6);
+        busy.autosize();
+        busy.relocate(8, 8);
         drawMinimap();
+    }
+
+    /**
+     * The minimap's width and height in a pane of this size: at most a fifth of the pane's area in each direction
+     * (so that on a laptop screen it never covers the graph it maps), at most 150 pixels, and hidden (0) in a pane too
+     * small to give it 48.
+     */
+    static double[] minimapSize(double paneW, double paneH) {
+        double w = Math.min(150, Math.floor(paneW * 0.26));
+        double h = Math.min(150, Math.floor(paneH * 0.22));
+        if (w < 48 || h < 48) {
+            return new double[] {0, 0};
+        }
+        return new double[] {w, h};
     }
 
     /** Text widths in the fonts this view draws with, for {@link GraphLayout}. */
     public static double measure(String s) {
-        Text t = new Text(s);
-        t.setFont(TITLE);
-        return t.getLayoutBounds().getWidth();
+        synchronized (MEASURE) {
+            Text t = new Text(s);
+            t.setFont(TITLE);
+            return t.getLayoutBounds().getWidth();
+        }
+    }
+
+    /** Whether a layout runs in the background (Expand on a large graph); the view keeps the previous one meanwhile. */
+    public javafx.beans.property.ReadOnlyBooleanProperty layingOutProperty() {
+        return layingOut;
+    }
+
+    /** Stops the background layout, if one runs; the graph shown stays as it was. */
+    public void cancelLayout() {
+        if (pendingCancel != null) {
+            pendingCancel.set(true);
+            pendingCancel = null;
+        }
+        busy.setVisible(false);
+        layingOut.set(false);
+    }
+
+    /**
+     * Lays the model out with these modules expanded: at once for a small graph, else on the layout thread with a
+     * "Laying out N boxes" overlay and Cancel, the graph shown staying usable until the new one replaces it (then
+     * {@code after} runs). A later change cancels a layout still running.
+     */
+    private void relayoutTo(Set<String> target, Runnable after) {
+        cancelLayout();
+        int boxes = countBoxes(target);
+        if (boxes <= BACKGROUND_BOXES) {
+            expanded = target;
+            relayout();
+            after.run();
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean cancel = new java.util.concurrent.atomic.AtomicBoolean();
+        pendingCancel = cancel;
+        Graph m = model;
+        ModuleTree t = tree;
+        Set<String> copy = Set.copyOf(target);
+        busyText.setText("Laying out " + Format.count(boxes) + " boxes\u2026");
+        busy.setVisible(true);
+        layingOut.set(true);
+        requestLayout();
+        LAYOUT.execute(() -> {
+            LaidOutGraph laid;
+            try {
+                laid = GraphLayout.layout(m, t, copy, GraphView::measure, cancel::get);
+            } catch (GraphLayout.Cancelled c) {
+                return;
+            } catch (RuntimeException e) {
+                javafx.application.Platform.runLater(() -> {
+                    if (pendingCancel == cancel) {
+                        cancelLayout();
+                        busyText.setText("Layout failed: " + e.getMessage());
+                    }
+                });
+                return;
+            }
+            javafx.application.Platform.runLater(() -> {
+                if (pendingCancel != cancel || cancel.get() || model != m) {
+                    return;
+                }
+                pendingCancel = null;
+                busy.setVisible(false);
+                expanded = new HashSet<>(copy);
+                double s = content.getScaleX();
+                graph = laid;
+                redraw();
+                setScale(s);
+                after.run();
+                layingOut.set(false);
+            });
+        });
+    }
+
+    /** The number of boxes a layout with these modules expanded draws (inputs and outputs included). */
+    private int countBoxes(Set<String> target) {
+        Set<String> ids = new HashSet<>();
+        for (dev.zkscope.ir.Node n : model.nodes()) {
+            ids.add(tree.boxOf(n.name(), target));
+        }
+        return ids.size() + model.inputs().size() + model.outputs().size();
     }
 
     /** Shows a laid-out graph without its model: modules cannot be expanded or collapsed. */
@@ -138,6 +272,7 @@ public final class GraphView extends Pane {
      * modules can then be expanded and collapsed, and {@link #reveal} opens the modules around a layer.
      */
     public void setModel(Graph g, LaidOutGraph layout) {
+        cancelLayout();
         this.model = g;
         this.tree = g == null ? null : new ModuleTree(g);
         this.expanded = g == null ? new HashSet<>() : tree.defaultExpanded(g);
@@ -300,18 +435,14 @@ public final class GraphView extends Pane {
     /** Expands every module: one box per layer. */
     public void expandAll() {
         if (tree != null) {
-            expanded = tree.all();
-            relayout();
-            fit();
+            relayoutTo(tree.all(), this::fit);
         }
     }
 
     /** Back to the modules expanded when the model opened. */
     public void collapseAll() {
         if (tree != null) {
-            expanded = tree.defaultExpanded(model);
-            relayout();
-            fit();
+            relayoutTo(tree.defaultExpanded(model), this::fit);
         }
     }
 
@@ -321,6 +452,7 @@ public final class GraphView extends Pane {
     }
 
     private void relayout() {
+        cancelLayout();
         double s = content.getScaleX();
         graph = GraphLayout.layout(model, tree, expanded, GraphView::measure);
         redraw();

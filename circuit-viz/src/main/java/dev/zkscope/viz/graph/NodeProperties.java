@@ -22,6 +22,8 @@ import javafx.scene.layout.VBox;
  * (shape, count, range, mean magnitude, zeros) and the layer's row of the cost ledger once the model is compiled.
  */
 public final class NodeProperties extends ScrollPane {
+    /** Keys longer than this (tensor names) are shown above their value rather than beside it. */
+    static final int SHORT_KEY = 16;
     private final VBox body = new VBox(6);
     private final Map<String, String> shown = new LinkedHashMap<>();
 
@@ -209,17 +211,36 @@ public final class NodeProperties extends ScrollPane {
         GridPane g = new GridPane();
         g.setHgap(8);
         g.setVgap(2);
+        javafx.scene.layout.ColumnConstraints keys = new javafx.scene.layout.ColumnConstraints();
+        keys.setMinWidth(USE_PREF_SIZE);
+        javafx.scene.layout.ColumnConstraints values = new javafx.scene.layout.ColumnConstraints();
+        values.setMinWidth(0);
+        values.setHgrow(javafx.scene.layout.Priority.ALWAYS);
+        g.getColumnConstraints().setAll(keys, values);
         int r = 0;
         for (Map.Entry<String, String> e : entries.entrySet()) {
             Label k = new Label(GraphLayout.elide(e.getKey()));
             k.getStyleClass().add("prop-key");
             k.setTooltip(new javafx.scene.control.Tooltip(e.getKey()));
-            k.setMinWidth(USE_PREF_SIZE);
             Label v = new Label(e.getValue());
+            v.getStyleClass().add("prop-value");
             v.setWrapText(true);
-            g.add(k, 0, r);
-            g.add(v, 1, r);
-            r++;
+            v.setMinWidth(0);
+            v.setMaxWidth(Double.MAX_VALUE);
+            if (e.getKey().length() > SHORT_KEY) {
+                // A long key (a tensor name) gets its own line and its value the full width below it, indented:
+                // side by side, the value would be squeezed to a character per line in a narrow panel.
+                k.setMinWidth(0);
+                k.setWrapText(true);
+                g.add(k, 0, r++, 2, 1);
+                javafx.scene.layout.GridPane.setMargin(v, new Insets(0, 0, 2, 12));
+                g.add(v, 0, r++, 2, 1);
+            } else {
+                k.setMinWidth(USE_PREF_SIZE);
+                g.add(k, 0, r);
+                g.add(v, 1, r);
+                r++;
+            }
             shown.put(title + "/" + e.getKey(), e.getValue());
         }
         body.getChildren().addAll(h, g);

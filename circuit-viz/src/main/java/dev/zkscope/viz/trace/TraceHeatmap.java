@@ -13,12 +13,10 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
@@ -48,7 +46,11 @@ public final class TraceHeatmap extends BorderPane {
     private final Pane canvasHolder = new Pane(canvas);
     private final Label hover = new Label(" ");
     private final Label range = new Label();
-    private final VBox legend = new VBox(4);
+    /** One legend line: a colour and what it marks. */
+    record Swatch(Color color, String text) {}
+
+    /** The legend, virtualized: a model of 10,000 layers has 10,000 lines, of which only those in view are nodes. */
+    private final javafx.scene.control.ListView<Swatch> legend = new javafx.scene.control.ListView<>();
     private final Map<String, Color> colors = new HashMap<>();
     private TraceMap map;
     private int first;
@@ -84,11 +86,24 @@ public final class TraceHeatmap extends BorderPane {
         top.setPadding(new Insets(6, 8, 6, 8));
         setTop(top);
         setCenter(canvasHolder);
-        ScrollPane legendScroll = new ScrollPane(legend);
-        legendScroll.setFitToWidth(true);
-        legendScroll.setPrefWidth(250);
-        legend.setPadding(new Insets(8));
-        setRight(legendScroll);
+        legend.setId("heatmapLegend");
+        legend.setPrefWidth(250);
+        legend.setFocusTraversable(false);
+        legend.setCellFactory(v -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(Swatch s, boolean empty) {
+                super.updateItem(s, empty);
+                setText(null);
+                setGraphic(empty || s == null ? null : swatch(s.color(), s.text()));
+            }
+        });
+        // Clicking a layer's line selects the layer (and Zoom to selected layer goes there).
+        legend.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> {
+            if (s != null && colors.containsKey(s.text()) && !s.text().equals(selection.selected())) {
+                selection.select(s.text());
+            }
+        });
+        setRight(legend);
         hover.setPadding(new Insets(4, 8, 4, 8));
         setBottom(hover);
 
@@ -148,7 +163,7 @@ public final class TraceHeatmap extends BorderPane {
         // The status line described a cell of the trace shown before: it goes with it.
         hover.setText(m == null ? " " : "Hover over the trace to see a cell's column, row, layer and gadget.");
         colors.clear();
-        legend.getChildren().clear();
+        List<Swatch> lines = new java.util.ArrayList<>();
         if (m != null) {
             first = 0;
             count = m.n();
@@ -156,12 +171,13 @@ public final class TraceHeatmap extends BorderPane {
             for (String layer : m.layers()) {
                 Color c = LAYER_COLORS[i++ % LAYER_COLORS.length];
                 colors.put(layer, c);
-                legend.getChildren().add(swatch(c, layer));
+                lines.add(new Swatch(c, layer));
             }
-            legend.getChildren().add(swatch(TABLE, "lookup table columns"));
-            legend.getChildren().add(swatch(INSTANCE, "public values (instance)"));
-            legend.getChildren().add(swatch(BLINDING, "blinding rows (zero knowledge)"));
+            lines.add(new Swatch(TABLE, "lookup table columns"));
+            lines.add(new Swatch(INSTANCE, "public values (instance)"));
+            lines.add(new Swatch(BLINDING, "blinding rows (zero knowledge)"));
         }
+        legend.getItems().setAll(lines);
         draw();
     }
 
@@ -357,6 +373,11 @@ public final class TraceHeatmap extends BorderPane {
         return Color.rgb(c.getRed(), c.getGreen(), c.getBlue());
     }
 
+    /** The legend's lines (layers in placement order, then tables, public values and blinding rows). */
+    public List<String> legendLines() {
+        return legend.getItems().stream().map(Swatch::text).toList();
+    }
+
     /** The status line under the trace (what the pointer is over). */
     public Label status() {
         return hover;
@@ -370,7 +391,7 @@ public final class TraceHeatmap extends BorderPane {
         if (map.isBlinding(r0)) {
             return ((r0 / Math.max(1, (r1 - r0))) % 2 == 0) ? BLINDING : BLINDING.brighter();
         }
-        int used = col.used().get(r0, r1).cardinality();
+        int used = col.usedIn(r0, r1);
         if (used == 0) {
             return EMPTY;
         }

@@ -19,8 +19,62 @@ public final class TraceMap {
     /** What a column holds. */
     public enum Kind { ADVICE, FIXED, TABLE, INSTANCE }
 
-    /** One column: its name, kind and the rows where it is used (assigned, or nonzero for fixed columns). */
-    public record ColumnInfo(String name, Kind kind, BitSet used) {}
+    /**
+     * One column: its name, kind and the rows where it is used (assigned, or nonzero for fixed columns), with a
+     * summary for drawing at any zoom (see {@link #usedIn}).
+     */
+    public record ColumnInfo(String name, Kind kind, BitSet used, int[] blockPrefix) {
+        /** Rows per summary block: 64 words of the bit set. */
+        static final int BLOCK = 4096;
+
+        public ColumnInfo(String name, Kind kind, BitSet used) {
+            this(name, kind, used, prefix(used));
+        }
+
+        /** Used rows before each block boundary: prefix[b] counts the used rows below row b * BLOCK. */
+        private static int[] prefix(BitSet used) {
+            long[] words = used.toLongArray();
+            int blocks = (words.length + 63) / 64;
+            int[] p = new int[blocks + 1];
+            for (int b = 0; b < blocks; b++) {
+                int c = 0;
+                for (int w = b * 64; w < Math.min(words.length, (b + 1) * 64); w++) {
+                    c += Long.bitCount(words[w]);
+                }
+                p[b + 1] = p[b] + c;
+            }
+            return p;
+        }
+
+        /**
+         * The used rows in [from, to), in time independent of the range's length (whole blocks from the summary,
+         * the two partial blocks at the ends bit by bit): one screen pixel may cover a million rows.
+         */
+        public int usedIn(int from, int to) {
+            if (to <= from) {
+                return 0;
+            }
+            int b0 = (from + BLOCK - 1) / BLOCK;
+            int b1 = to / BLOCK;
+            if (b0 >= b1) {
+                return count(from, to);
+            }
+            return count(from, b0 * BLOCK) + blocks(b0, b1) + count(b1 * BLOCK, to);
+        }
+
+        private int blocks(int b0, int b1) {
+            int last = blockPrefix.length - 1;
+            return blockPrefix[Math.min(b1, last)] - blockPrefix[Math.min(b0, last)];
+        }
+
+        private int count(int from, int to) {
+            int c = 0;
+            for (int i = used.nextSetBit(from); i >= 0 && i < to; i = used.nextSetBit(i + 1)) {
+                c++;
+            }
+            return c;
+        }
+    }
 
     private final int n;
     private final int usableRows;

@@ -138,6 +138,7 @@ class GraphExplorerTest {
         assertThat(v.expanded()).doesNotContain("/blocks", "/blocks/blocks.51");
         assertThat(v.boxOf("/blocks")).isNotNull();
         robot.interact(v::expandAll);
+        awaitLayout(v);
         assertThat(v.graph().nodes().stream().filter(b -> b.kind() == LaidOutGraph.Kind.LAYER)).hasSize(210);
     }
 
@@ -145,6 +146,7 @@ class GraphExplorerTest {
     void zoomAndMinimap_moveTheView(FxRobot robot) {
         GraphView v = explorer.view();
         robot.interact(v::expandAll);
+        awaitLayout(v);
         double before = v.zoomFactor();
         robot.interact(() -> v.zoomBy(0.2));
         assertThat(v.zoomFactor()).isLessThan(before);
@@ -184,6 +186,76 @@ class GraphExplorerTest {
         assertThat(props.value("Circuit cost (ledger)", "rows per MAC")).isEqualTo("1.875");
         robot.interact(() -> props.show(blocks, null, null));
         assertThat(props.value("Attributes", "alpha")).isNull();
+    }
+
+    /** Waits for a background layout (Expand on this 210-node graph runs off the UI thread). */
+    static void awaitLayout(GraphView v) {
+        try {
+            WaitForAsyncUtils.waitFor(60, java.util.concurrent.TimeUnit.SECONDS, () -> !v.layingOutProperty().get());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the layout did not finish in 60 s", e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void expandAll_laysOutOffTheUiThread_withProgressAndCancel(FxRobot robot) throws Exception {
+        GraphView v = explorer.view();
+        LaidOutGraph before = v.graph();
+        // The UI thread returns at once: the overlay says what runs, and the graph shown stays until replaced.
+        robot.interact(v::expandAll);
+        assertThat(v.layingOutProperty().get()).isTrue();
+        assertThat(robot.lookup("#graphLayoutBusy").queryLabeled().getText()).startsWith("Laying out 212 boxes");
+        assertThat(robot.lookup("#graphLayoutBusy").queryLabeled().getParent().isVisible()).isTrue();
+        assertThat(v.graph()).isSameAs(before);
+        // Cancel: the layout's answer is dropped, the collapsed graph stays.
+        robot.interact(() -> robot.lookup("#graphLayoutCancel").queryButton().fire());
+        assertThat(v.layingOutProperty().get()).isFalse();
+        Thread.sleep(300);
+        awaitLayout(v);
+        assertThat(v.graph()).isSameAs(before);
+        assertThat(v.expanded()).doesNotContain("/blocks");
+        // Done: every layer drawn, the overlay gone.
+        robot.interact(v::expandAll);
+        awaitLayout(v);
+        assertThat(v.graph().nodes().stream().filter(b -> b.kind() == LaidOutGraph.Kind.LAYER)).hasSize(210);
+        assertThat(robot.lookup("#graphLayoutBusy").queryLabeled().getParent().isVisible()).isFalse();
+        // A model opened while a layout runs is not replaced by the old model's layout.
+        robot.interact(v::collapseAll);
+        awaitLayout(v);
+        robot.interact(v::expandAll);
+        robot.interact(() -> explorer.setModel(blocks, null));
+        Thread.sleep(300);
+        awaitLayout(v);
+        assertThat(v.graph().node("/blocks")).isNotNull();
+    }
+
+    @Test
+    void minimap_takesAtMostAFifthOfASmallPane_andHidesInATinyOne() {
+        double[] laptop = GraphView.minimapSize(255, 370);
+        assertThat(laptop[0] * laptop[1]).isLessThan(0.06 * 255 * 370);
+        assertThat(laptop[0]).isGreaterThanOrEqualTo(48);
+        assertThat(GraphView.minimapSize(1000, 900)).containsExactly(150, 150);
+        assertThat(GraphView.minimapSize(150, 150)).containsExactly(0, 0);
+    }
+
+    @Test
+    void properties_inANarrowPanel_keepLongInputNamesOnTheirOwnLine_andValuesWide(FxRobot robot) {
+        Node gemm = blocks.nodes().stream().filter(n -> n.name().equals("/blocks/blocks.3/fc1/Gemm")).findFirst()
+                .orElseThrow();
+        robot.interact(() -> {
+            props.setPrefWidth(230);
+            props.setMaxWidth(230);
+            props.show(blocks, gemm.name(), null);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        String input = gemm.inputs().get(0);
+        javafx.scene.control.Label value = robot.lookup(".prop-value").queryAllAs(javafx.scene.control.Label.class)
+                .stream().filter(l -> l.getText().startsWith("1\u00d78")).findFirst().orElseThrow();
+        // The value has the panel's width (not one character per line beside a long key) and fits one line.
+        assertThat(value.getWidth()).isGreaterThan(120);
+        assertThat(value.getHeight()).isLessThan(2.2 * value.getFont().getSize() * 1.4);
+        assertThat(props.value("Inputs", input)).startsWith("1\u00d78");
     }
 
     @Test
