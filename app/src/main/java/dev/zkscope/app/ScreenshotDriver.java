@@ -94,13 +94,17 @@ final class ScreenshotDriver {
             }
             return true;
         }));
+        // The flame chart zoomed onto the FRI round: its folding rounds and queries nested under it, heap below.
+        steps.add(new Step("flame-fri-zoom", () -> zoomFlameTo("fri"), () -> true, () -> window.proveView().flame()
+                .resetZoom()));
         steps.add(new Step("tamper-rejected", () -> pvm.tamperFlipByte(pvm.lastProperty().get().proof().length / 2),
                 () -> pvm.verdictProperty().get() != null));
         steps.add(new Step("runs", () -> {
             window.showTab("tabRuns");
-            window.runsView().sweep(ScaledVariants.Mode.WIDTH, 4);
-        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 6 && pvm.sweepStatusProperty().get().isEmpty()
-                && selectRuns()));
+            window.runsView().sweep(ScaledVariants.Mode.WIDTH, 3, 2);
+        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 8 && pvm.sweepStatusProperty().get().isEmpty()));
+        // Two runs compared phase by phase and layer by layer: the proof and the first sweep point's.
+        steps.add(new Step("runs-compare", () -> { }, this::selectRuns));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
         if (withTables != null) {
             steps.add(new Step("lookup-tables", () -> {
@@ -143,6 +147,20 @@ final class ScreenshotDriver {
             window.showTab("tabLayers");
         }, () -> stage.getWidth() <= 1280 && stage.getHeight() <= 800));
         steps.add(new Step("small-1280x800-settings", () -> window.showTab("tabSettings"), () -> true));
+        // The flame chart with the heap on one axis at 1280x800: the sample opened again and proved once more.
+        steps.add(new Step("small-1280x800-flame", () -> {
+            vm.open(s.file());
+            window.showTab("tabProve");
+        }, () -> {
+            if (!idle() || !vm.session().file().equals(s.file()) || pvm.runningProperty().get()) {
+                return false;
+            }
+            if (pvm.lastProperty().get() == null) {
+                pvm.prove();
+                return false;
+            }
+            return true;
+        }));
         run(0);
     }
 
@@ -150,6 +168,19 @@ final class ScreenshotDriver {
         window.runsView().table().getSelectionModel().clearSelection();
         window.runsView().table().getSelectionModel().selectIndices(1, 3);
         return true;
+    }
+
+    /** Zooms the Prove tab's flame chart onto the named phase of the last run (with a margin either side). */
+    private void zoomFlameTo(String phase) {
+        FlameChart f = window.proveView().flame();
+        for (FlameSpan s : f.spans()) {
+            if (s.depth() == 0 && s.name().equals(phase)) {
+                double whole = f.view()[1] - f.view()[0];
+                f.zoom(s.millis() * 1.3 / Math.max(1e-9, whole), s.startMillis() + s.millis() / 2);
+                f.panTo(s.startMillis() - s.millis() * 0.15);
+                return;
+            }
+        }
     }
 
     private boolean idle() {

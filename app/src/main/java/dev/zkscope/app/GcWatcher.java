@@ -1,0 +1,93 @@
+package dev.zkscope.app;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * Listens to the JVM's garbage collection notifications while a proof runs (every collector's
+ * {@link GarbageCollectorMXBean}) and keeps each collection on the run's clock, with its pause and the used heap before
+ * and after (heap pools only, not metaspace or code). The JVM delivers the notifications on its own thread shortly
+ * after each collection; {@link #close()} stops listening.
+ */
+final class GcWatcher implements AutoCloseable {
+    private final double uptimeAtStart;
+    private final List<GcEvent> events = new ArrayList<>();
+    private final List<Runnable> removers = new ArrayList<>();
+    private final Set<String> heapPools = new HashSet<>();
+
+    /** Starts listening; {@code t0} is the run's {@link System#nanoTime()} origin. */
+    GcWatcher(long t0) {
+        // GcInfo times are milliseconds of JVM uptime: the run's origin on that clock.
+        uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - t0) / 1e6;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                heapPools.add(p.getName());
+            }
+        }
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof NotificationEmitter emitter) {
+                NotificationListener l = this::onNotification;
+                emitter.addNotificationListener(l, null, null);
+                removers.add(() -> {
+                    try {
+                        emitter.removeNotificationListener(l);
+                    } catch (ListenerNotFoundException e) {
+                        // already removed
+                    }
+                });
+            }
+        }
+    }
+
+    private void onNotification(Notification n, Object handback) {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+            return;
+        }
+        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+        GcInfo gi = info.getGcInfo();
+        GcEvent e = new GcEvent(gi.getStartTime() - uptimeAtStart, gi.getDuration(), info.getGcName(),
+                info.getGcAction(), info.getGcCause(), used(gi.getMemoryUsageBeforeGc()),
+                used(gi.getMemoryUsageAfterGc()));
+        synchronized (events) {
+            events.add(e);
+        }
+    }
+
+    private long used(Map<String, MemoryUsage> pools) {
+        long sum = 0;
+        for (Map.Entry<String, MemoryUsage> p : pools.entrySet()) {
+            if (heapPools.isEmpty() || heapPools.contains(p.getKey())) {
+                sum += p.getValue().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** The collections so far, in the order they were reported. */
+    List<GcEvent> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    @Override
+    public void close() {
+        removers.forEach(Runnable::run);
+        removers.clear();
+    }
+}
