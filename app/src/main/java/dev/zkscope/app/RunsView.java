@@ -53,6 +53,7 @@ final class RunsView extends BorderPane {
             }
         });
         kindFilter.setValue(null);
+        kindFilter.setPromptText("all kinds");
         kindFilter.setTooltip(new Tooltip("Show the runs of one kind: single proofs (Prove), scaling sweeps, "
                 + "benchmarks, batches."));
         kindFilter.valueProperty().addListener((o, x, k) -> shown.setPredicate(r -> k == null || r.runKind() == k));

@@ -101,9 +101,9 @@ final class ScreenshotDriver {
                 () -> pvm.verdictProperty().get() != null));
         steps.add(new Step("runs", () -> {
             window.showTab("tabRuns");
-            window.runsView().sweep(ScaledVariants.Mode.WIDTH, 3, 2);
-        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 8 && pvm.sweepStatusProperty().get().isEmpty()));
-        // Two runs compared phase by phase and layer by layer: the proof and the first sweep point's.
+            window.runsView().sweep(ScaledVariants.Mode.WIDTH, 2, 2);
+        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 6 && pvm.sweepStatusProperty().get().isEmpty()));
+        // Two runs compared phase by phase and layer by layer: the sweep's smallest and largest points.
         steps.add(new Step("runs-compare", () -> { }, this::selectRuns));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
         if (withTables != null) {
@@ -164,9 +164,12 @@ final class ScreenshotDriver {
         run(0);
     }
 
+    /** Selects this session's first and last sweep runs (the smallest and the largest point): they are compared. */
     private boolean selectRuns() {
-        window.runsView().table().getSelectionModel().clearSelection();
-        window.runsView().table().getSelectionModel().selectIndices(1, 3);
+        var table = window.runsView().table();
+        int n = table.getItems().size();
+        table.getSelectionModel().clearSelection();
+        table.getSelectionModel().selectIndices(Math.max(0, n - 4), n - 1);
         return true;
     }
 
