@@ -69,10 +69,11 @@ final class PhasePrediction {
         g.setHgap(10);
         g.setVgap(3);
         g.setPadding(new Insets(6, 8, 6, 8));
-        String[] head = {"Phase", "Predicted", "Measured", "Measured / predicted"};
+        String[] head = {"Phase", "Predicted", "Measured", "Ratio"};
         for (int c = 0; c < head.length; c++) {
             Label l = new Label(head[c]);
             l.getStyleClass().add("pane-title");
+            l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             g.add(l, c, 0);
         }
         if (r == null) {
@@ -94,12 +95,14 @@ final class PhasePrediction {
         }
         Label note = new Label(r.forecast() == null || r.forecast().phaseSeconds().isEmpty()
                 ? "No prediction for this run (the cost model was not ready)."
-                : "Cost model " + r.forecast().origin() + "; \u201chelpers\u201d is permutation + lookups.");
+                : "Ratio = measured / predicted. Cost model " + r.forecast().origin() + "; \u201chelpers\u201d is "
+                + "permutation + lookups.");
         note.setWrapText(true);
         note.setMaxWidth(360);
         g.add(note, 0, i, 4, 1);
         Tooltip.install(g, new Tooltip("The cost model predicts each prover phase from the proof's shape (t = a*work + b "
-                + "per phase, calibrated on this machine). A ratio far from 1 (\u26a0 at 2x) says which phase it misjudges."));
+                + "per phase, calibrated on this machine). Ratio = measured / predicted; far from 1 (\u26a0 at 2x) "
+                + "says which phase it misjudges."));
         return g;
     }
 
@@ -109,7 +112,11 @@ final class PhasePrediction {
         if (!Double.isNaN(r.ratio()) && (r.ratio() >= 2 || r.ratio() <= 0.5)) {
             ratio.getStyleClass().add("warning-text");
         }
-        g.addRow(row, new Label(r.phase()), new Label(Double.isNaN(r.predictedMillis()) ? "-"
-                : Format.millis(r.predictedMillis())), new Label(Format.millis(r.measuredMillis())), ratio);
+        Label[] cells = {new Label(r.phase()), new Label(Double.isNaN(r.predictedMillis()) ? "-"
+                : Format.millis(r.predictedMillis())), new Label(Format.millis(r.measuredMillis())), ratio};
+        for (Label l : cells) {
+            l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        g.addRow(row, cells);
     }
 }

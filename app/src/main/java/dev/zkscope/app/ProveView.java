@@ -101,7 +101,7 @@ final class ProveView extends BorderPane {
         // The profiler view: the flame chart of phases and their steps over the heap and the collections, on one
         // time axis, with the cost model's prediction per phase beside it.
         predictionPane.setContent(PhasePrediction.panel(null));
-        predictionPane.setFitToWidth(true);
+        predictionPane.setFitToWidth(false);
         predictionPane.setMinWidth(0);
         Label hint = new Label("Wheel: zoom the time axis · drag: pan · double-click: whole run · hover: "
                 + "name, start, duration, share");
@@ -110,7 +110,7 @@ final class ProveView extends BorderPane {
         flamePane.setMinSize(0, 0);
         SplitPane profile = new SplitPane(titled("Flame chart: phases, steps, heap and GC on one time axis",
                 flamePane), titled("Predicted vs measured", predictionPane));
-        profile.setDividerPositions(0.74);
+        profile.setDividerPositions(0.68);
         javafx.scene.control.Tab flameTab = new javafx.scene.control.Tab("Flame chart", profile);
         flameTab.setId("flameTab");
         javafx.scene.control.Tab classicTab = new javafx.scene.control.Tab("Heap and phase timeline", live);

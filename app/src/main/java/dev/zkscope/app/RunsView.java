@@ -93,7 +93,11 @@ final class RunsView extends BorderPane {
         compare.setPadding(new Insets(8));
         compare.setWrapText(true);
         compare.setId("runsCompare");
-        HBox filterBar = new HBox(8, new Label("Show:"), kindFilter, compare);
+        Label show = new Label("Show:");
+        show.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        kindFilter.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        compare.setMinWidth(0);
+        HBox filterBar = new HBox(8, show, kindFilter, compare);
         HBox.setHgrow(compare, javafx.scene.layout.Priority.ALWAYS);
         filterBar.setAlignment(Pos.CENTER_LEFT);
         filterBar.setPadding(new Insets(0, 8, 0, 8));
@@ -113,7 +117,7 @@ final class RunsView extends BorderPane {
                 + "rows beside the cost model's prediction. Cancel (Proof menu) stops it; earlier runs stay."));
         sweep.setOnAction(e -> pvm.sweep(mode.getValue(), steps.getValue(), repeats.getValue()));
         repeats.setId("sweepRepeats");
-        repeats.getItems().addAll(1, 3, 5);
+        repeats.getItems().addAll(1, 2, 3, 5);
         repeats.setValue(1);
         repeats.setTooltip(new Tooltip("Proves each point this many times: the chart shows each point's mean prover "
                 + "time and peak heap with a bar from the lowest to the highest run."));

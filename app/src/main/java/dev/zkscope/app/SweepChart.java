@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
@@ -79,24 +78,31 @@ final class SweepChart {
         return points(runs).stream().anyMatch(p -> p.seconds().length > 1);
     }
 
+    /** "synthetic MLP 64-128-10 (width x2)" -> "64-128-10 (width x2)"; a file name stays as it is. */
+    static String shortName(String model) {
+        return model.startsWith("synthetic MLP ") ? model.substring("synthetic MLP ".length()) : model;
+    }
+
     static JFreeChart chart(List<Point> points) {
         YIntervalSeries time = new YIntervalSeries("prover time, mean (bar: min to max)");
         YIntervalSeries heap = new YIntervalSeries("peak heap, mean (bar: min to max)");
         XYSeries predicted = new XYSeries("predicted prover time", true, true);
-        for (Point p : points) {
-            double rows = Math.scalb(1.0, p.logN());
-            time.add(rows, p.mean(), p.min(), p.max());
+        String[] labels = new String[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            Point p = points.get(i);
+            // One x per point, labelled by its circuit: a width or depth sweep can keep the trace height.
+            labels[i] = shortName(p.model()) + ", 2^" + p.logN() + " rows";
+            time.add(i, p.mean(), p.min(), p.max());
             double hm = java.util.Arrays.stream(p.heap()).average().orElse(0) / (1 << 20);
             double hmin = java.util.Arrays.stream(p.heap()).min().orElse(0) / (double) (1 << 20);
             double hmax = java.util.Arrays.stream(p.heap()).max().orElse(0) / (double) (1 << 20);
-            heap.add(rows * 1.04, hm, hmin, hmax);
+            heap.add(i + 0.06, hm, hmin, hmax);
             if (!Double.isNaN(p.predictedSeconds())) {
-                predicted.add(rows, p.predictedSeconds());
+                predicted.add(i, p.predictedSeconds());
             }
         }
-        LogAxis x = new LogAxis("trace rows");
-        x.setBase(2);
-        x.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
+        org.jfree.chart.axis.SymbolAxis x = new org.jfree.chart.axis.SymbolAxis("sweep point", labels);
+        x.setGridBandsVisible(false);
         NumberAxis y = new NumberAxis("prover time (s)");
         YIntervalSeriesCollection td = new YIntervalSeriesCollection();
         td.addSeries(time);

@@ -60,12 +60,14 @@ class RunsCompareTest {
         for (int p = 0; p < 2; p++) {
             double a = h.get(1 + 2 * p).proveMillis() / 1000;
             double b = h.get(2 + 2 * p).proveMillis() / 1000;
-            assertThat(time.getXValue(0, p)).isEqualTo(Math.scalb(1.0, k + p));
+            assertThat(time.getXValue(0, p)).isEqualTo(p);
             assertThat(time.getYValue(0, p)).isCloseTo((a + b) / 2, org.assertj.core.data.Offset.offset(1e-12));
             assertThat(time.getStartYValue(0, p)).isEqualTo(Math.min(a, b));
             assertThat(time.getEndYValue(0, p)).isEqualTo(Math.max(a, b));
         }
         assertThat(view.chart().getTitle().getText()).contains("2 points", "2 runs");
+        assertThat(((org.jfree.chart.axis.SymbolAxis) plot.getDomainAxis()).getSymbols())
+                .containsExactly(h.get(1).model() + ", 2^" + k + " rows", h.get(3).model() + ", 2^" + (k + 1) + " rows");
 
         // Tags and the filter.
         TableView<RunRecord> table = view.table();
