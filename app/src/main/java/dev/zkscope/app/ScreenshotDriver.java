@@ -159,7 +159,8 @@ final class ScreenshotDriver {
                 pvm.prove();
                 return false;
             }
-            return true;
+            // Opening the model showed its layers: back to the Prove tab for the picture.
+            return window.showTab("tabProve");
         }));
         run(0);
     }
