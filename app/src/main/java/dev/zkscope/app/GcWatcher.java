@@ -29,6 +29,7 @@ final class GcWatcher implements AutoCloseable {
     private final List<GcEvent> events = new ArrayList<>();
     private final List<Runnable> removers = new ArrayList<>();
     private final Set<String> heapPools = new HashSet<>();
+    private final long collectionsAtStart = collections();
 
     /** Starts listening; {@code t0} is the run's {@link System#nanoTime()} origin. */
     GcWatcher(long t0) {
@@ -85,8 +86,36 @@ final class GcWatcher implements AutoCloseable {
         }
     }
 
+    /** Collections the JVM counted so far, all collectors. */
+    private static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
+
+    /**
+     * Stops listening, after waiting (at most a second) for the notifications of collections the JVM has counted but
+     * not yet delivered: its notification thread can lag behind on a busy machine.
+     */
     @Override
     public void close() {
+        long expected = collections() - collectionsAtStart;
+        long until = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < until) {
+            synchronized (events) {
+                if (events.size() >= expected) {
+                    break;
+                }
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         removers.forEach(Runnable::run);
         removers.clear();
     }
