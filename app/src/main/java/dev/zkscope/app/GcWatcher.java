@@ -25,7 +25,7 @@ import javax.management.openmbean.CompositeData;
  * after each collection; {@link #close()} stops listening.
  */
 final class GcWatcher implements AutoCloseable {
-    private final double uptimeAtStart;
+    private final double wallAtStart;
     private final List<GcEvent> events = new ArrayList<>();
     private final List<Runnable> removers = new ArrayList<>();
     private final Set<String> heapPools = new HashSet<>();
@@ -33,8 +33,9 @@ final class GcWatcher implements AutoCloseable {
 
     /** Starts listening; {@code t0} is the run's {@link System#nanoTime()} origin. */
     GcWatcher(long t0) {
-        // GcInfo times are milliseconds of JVM uptime: the run's origin on that clock.
-        uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - t0) / 1e6;
+        // The notification's time stamp is the wall clock when the collection ended: the run's origin on that clock
+        // (GcInfo's own start time counts from a JVM start that RuntimeMXBean's uptime may place differently).
+        wallAtStart = System.currentTimeMillis() - (System.nanoTime() - t0) / 1e6;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
                 heapPools.add(p.getName());
@@ -61,7 +62,7 @@ final class GcWatcher implements AutoCloseable {
         }
         GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
         GcInfo gi = info.getGcInfo();
-        GcEvent e = new GcEvent(gi.getStartTime() - uptimeAtStart, gi.getDuration(), info.getGcName(),
+        GcEvent e = new GcEvent(n.getTimeStamp() - gi.getDuration() - wallAtStart, gi.getDuration(), info.getGcName(),
                 info.getGcAction(), info.getGcCause(), used(gi.getMemoryUsageBeforeGc()),
                 used(gi.getMemoryUsageAfterGc()));
         synchronized (events) {
