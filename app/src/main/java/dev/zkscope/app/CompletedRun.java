@@ -30,15 +30,31 @@ import java.util.List;
  * @param inputSource  where the proved input came from
  * @param forecast     the cost model's prediction made before the run, or null if none was ready
  * @param keyReused    whether the proving key was derived by an earlier run on the same analysis (no keygen phase)
+ * @param flame        the phases and the steps inside them (column batches, FRI rounds), nested, on the run's clock
+ * @param gc           the garbage collections during the run, on the run's clock
  */
 public record CompletedRun(int id, String model, ModelSettings settings, int logN, int gadgetRows, List<PhaseTime> phases,
                        double keygenMillis, double proveMillis, double verifyMillis, long baselineHeap, long peakHeap,
                        List<HeapSampler.Sample> heap, byte[] proof, VerifyingKey vk, long[] publicValues,
                        long[] output, VerifyResult verdict, String inputSource, Forecast forecast,
-                       boolean keyReused) {
+                       boolean keyReused, List<FlameSpan> flame, List<GcEvent> gc) {
     public CompletedRun {
         phases = List.copyOf(phases);
         heap = List.copyOf(heap);
+        flame = List.copyOf(flame);
+        gc = List.copyOf(gc);
+    }
+
+    /** A run without the flame chart's steps or collections (from before they were recorded). */
+    public CompletedRun(int id, String model, ModelSettings settings, int logN, int gadgetRows, List<PhaseTime> phases,
+                        double keygenMillis, double proveMillis, double verifyMillis, long baselineHeap, long peakHeap,
+                        List<HeapSampler.Sample> heap, byte[] proof, VerifyingKey vk, long[] publicValues,
+                        long[] output, VerifyResult verdict, String inputSource, Forecast forecast,
+                        boolean keyReused) {
+        this(id, model, settings, logN, gadgetRows, phases, keygenMillis, proveMillis, verifyMillis, baselineHeap,
+                peakHeap, heap, proof, vk, publicValues, output, verdict, inputSource, forecast, keyReused,
+                phases.stream().map(p -> new FlameSpan(p.name(), null, 0, p.startMillis(), p.millis())).toList(),
+                List.of());
     }
 
     /** What the prover added to the heap: the peak minus the baseline (what the cost model predicts). */

@@ -9,13 +9,26 @@ package dev.zkscope.app;
  *                           {@code heapAboveBaseline}
  * @param origin             where the cost model's coefficients came from (calibrated now, cached)
  * @param heapAboveBaseline  what the cost model predicts the prover adds to the heap in use when it starts
+ * @param phaseSeconds       predicted seconds per cost-model phase ("witness commit", "helpers" for permutation and
+ *                           lookups together, "quotient", "openings", "fri"); empty when not known
  */
-public record Forecast(double proveSeconds, long peakHeapBytes, String origin, long heapAboveBaseline) {
+public record Forecast(double proveSeconds, long peakHeapBytes, String origin, long heapAboveBaseline,
+                       java.util.Map<String, Double> phaseSeconds) {
+    public Forecast {
+        phaseSeconds = phaseSeconds == null ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(phaseSeconds));
+    }
+
+    /** A forecast without per-phase figures. */
+    public Forecast(double proveSeconds, long peakHeapBytes, String origin, long heapAboveBaseline) {
+        this(proveSeconds, peakHeapBytes, origin, heapAboveBaseline, null);
+    }
 
     /** The prediction before proving, against the heap in use now (garbage included: an estimate of the baseline). */
     static Forecast of(dev.zkscope.predict.CostModel.Prediction p, String origin) {
         long now = dev.zkscope.profile.HeapSampler.usedNow();
-        return new Forecast(p.proveSeconds(), p.peakHeapBytes(now), origin, p.heapBytesAboveBaseline());
+        return new Forecast(p.proveSeconds(), p.peakHeapBytes(now), origin, p.heapBytesAboveBaseline(),
+                p.phaseSeconds());
     }
 
     /**
@@ -23,6 +36,6 @@ public record Forecast(double proveSeconds, long peakHeapBytes, String origin, l
      * with (the model predicts what the prover adds, not what else the application holds).
      */
     Forecast atBaseline(long baselineBytes) {
-        return new Forecast(proveSeconds, baselineBytes + heapAboveBaseline, origin, heapAboveBaseline);
+        return new Forecast(proveSeconds, baselineBytes + heapAboveBaseline, origin, heapAboveBaseline, phaseSeconds);
     }
 }

@@ -102,14 +102,18 @@ final class ProveJob {
 
     CompletedRun run() {
         Input input = chosen != null ? chosen : input(analysis.session().file(), analysis.session().graph());
+        List<FlameSpan> spans = new ArrayList<>();
         PhaseListener live = new PhaseListener() {
             private final Map<String, Double> starts = new HashMap<>();
+            /** The phases started and not yet finished, innermost last: a step nests under the last. */
+            private final java.util.ArrayDeque<String> open = new java.util.ArrayDeque<>();
 
             @Override
             public void phaseStarted(String phase) {
                 double start = elapsed();
                 synchronized (starts) {
                     starts.put(phase, start);
+                    open.addLast(phase);
                 }
                 onPhase.accept(new PhaseTime(phase, start, -1));
                 Hold h = hold;
@@ -124,20 +128,37 @@ final class ProveJob {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                    // The prover times the phase from here: so does the flame chart (its steps stay inside it).
+                    synchronized (starts) {
+                        starts.put(phase, elapsed());
+                    }
                 }
             }
 
             @Override
             public void phaseFinished(String phase, long nanos) {
                 Double start;
+                double begin;
                 synchronized (starts) {
                     start = starts.remove(phase);
+                    open.removeLastOccurrence(phase);
+                    begin = start != null ? start : elapsed() - nanos / 1e6;
+                    spans.add(new FlameSpan(phase, open.peekLast(), open.size(), begin, nanos / 1e6));
                 }
-                onPhase.accept(new PhaseTime(phase, start != null ? start : elapsed() - nanos / 1e6, nanos / 1e6));
+                onPhase.accept(new PhaseTime(phase, begin, nanos / 1e6));
+            }
+
+            @Override
+            public void step(String name, long startNanoTime, long nanos) {
+                synchronized (starts) {
+                    spans.add(new FlameSpan(name, open.peekLast(), open.size(), (startNanoTime - t0) / 1e6,
+                            nanos / 1e6));
+                }
             }
         };
         t0 = System.nanoTime();
         dev.zkscope.api.ProveRun r;
+        GcWatcher gc = new GcWatcher(t0);
         try {
             r = Pipeline.prove(analysis.prepared(), List.of(input.tensor()), live, null, this::isCancelled, heap);
         } catch (BadInputException e) {
@@ -148,6 +169,8 @@ final class ProveJob {
         } catch (Pipeline.ConstraintViolationException e) {
             throw new IllegalStateException("the witness violates " + e.violations().size() + " constraint(s), first: "
                     + e.violations().get(0) + "; this is a compiler bug, please report it with the model", e);
+        } finally {
+            gc.close();
         }
         List<PhaseTime> phases = new ArrayList<>();
         for (dev.zkscope.api.ProveRun.Phase p : r.timeline()) {
@@ -157,7 +180,18 @@ final class ProveJob {
                 analysis.compiled().ledger().gadgetRows(), phases, r.keygenNanos() / 1e6, r.proveNanos() / 1e6,
                 r.verifyNanos() / 1e6, r.baselineHeap(), r.peakHeap(), r.heapSamples(), r.proof(), r.verifyingKey(), r.publicValues(),
                 r.output(), r.verdict(), input.source(),
-                forecast == null ? null : forecast.atBaseline(r.baselineHeap()), r.keyReused());
+                forecast == null ? null : forecast.atBaseline(r.baselineHeap()), r.keyReused(), flame(spans),
+                gc.events());
+    }
+
+    /** The spans in start order, each parent before its steps (the order the flame chart draws them). */
+    private static List<FlameSpan> flame(List<FlameSpan> spans) {
+        List<FlameSpan> out;
+        synchronized (spans) {
+            out = new ArrayList<>(spans);
+        }
+        out.sort(java.util.Comparator.comparingDouble(FlameSpan::startMillis).thenComparingInt(FlameSpan::depth));
+        return out;
     }
 
     private boolean isCancelled() {

@@ -35,6 +35,9 @@ final class ProveView extends BorderPane {
     private final HeapChart heapChart = new HeapChart();
     private final ChartPane heapPane = new ChartPane("");
     private final PhaseTimeline timeline = new PhaseTimeline();
+    private final FlameChart flame = new FlameChart();
+    private final javafx.scene.control.ScrollPane predictionPane = new javafx.scene.control.ScrollPane();
+    private final javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane();
     private final Label plan = new Label();
     private final FlowPane figures = new FlowPane(10, 10);
     private final Label verdictHead = new Label();
@@ -95,7 +98,27 @@ final class ProveView extends BorderPane {
                 "verify", "serializing the proof"));
         SplitPane live = new SplitPane(heapPane, titled("Phase timeline", timeline));
         live.setDividerPositions(0.5);
-        setCenter(live);
+        // The profiler view: the flame chart of phases and their steps over the heap and the collections, on one
+        // time axis, with the cost model's prediction per phase beside it.
+        predictionPane.setContent(PhasePrediction.panel(null));
+        predictionPane.setFitToWidth(false);
+        predictionPane.setMinWidth(0);
+        Label hint = new Label("Wheel: zoom the time axis · drag: pan · double-click: whole run · hover: "
+                + "name, start, duration, share");
+        hint.getStyleClass().add("hint");
+        BorderPane flamePane = new BorderPane(flame, null, null, hint, null);
+        flamePane.setMinSize(0, 0);
+        SplitPane profile = new SplitPane(titled("Flame chart: phases, steps, heap and GC on one time axis",
+                flamePane), titled("Predicted vs measured", predictionPane));
+        profile.setDividerPositions(0.68);
+        javafx.scene.control.Tab flameTab = new javafx.scene.control.Tab("Flame chart", profile);
+        flameTab.setId("flameTab");
+        javafx.scene.control.Tab classicTab = new javafx.scene.control.Tab("Heap and phase timeline", live);
+        classicTab.setId("heapTimelineTab");
+        charts.getTabs().addAll(flameTab, classicTab);
+        charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        charts.setId("proveCharts");
+        setCenter(charts);
 
         Label vTitle = new Label("Verify");
         vTitle.getStyleClass().add("pane-title");
@@ -153,9 +176,16 @@ final class ProveView extends BorderPane {
                 }
             }
         });
-        pvm.phases().addListener((ListChangeListener<dev.zkscope.viz.run.PhaseTime>) c ->
-                timeline.show(pvm.phases(), pvm.elapsedProperty().get()));
-        pvm.elapsedProperty().addListener((o, a, b) -> timeline.show(pvm.phases(), b.doubleValue()));
+        pvm.phases().addListener((ListChangeListener<dev.zkscope.viz.run.PhaseTime>) c -> {
+            timeline.show(pvm.phases(), pvm.elapsedProperty().get());
+            refreshFlame();
+        });
+        pvm.elapsedProperty().addListener((o, a, b) -> {
+            timeline.show(pvm.phases(), b.doubleValue());
+            refreshFlame();
+        });
+        pvm.heap().addListener((ListChangeListener<HeapSampler.Sample>) c -> refreshFlame());
+        pvm.runningProperty().addListener((o, a, b) -> refreshFlame());
         vm.analysisProperty().addListener((o, a, an) -> showPlan(an));
         pvm.forecastProperty().addListener((o, a, f) -> showPlan(vm.analysis()));
         pvm.lastProperty().addListener((o, a, r) -> showPlan(vm.analysis()));
@@ -171,6 +201,36 @@ final class ProveView extends BorderPane {
         BorderPane p = new BorderPane(content, l, null, null, null);
         p.setMinSize(0, 0);
         return p;
+    }
+
+    /**
+     * The flame chart shows the finished run (phases and steps, heap, collections) once there is one, and the phases
+     * and heap live while a proof runs; nothing when no run of the open model is shown.
+     */
+    private void refreshFlame() {
+        CompletedRun r = pvm.lastProperty().get();
+        if (pvm.runningProperty().get() || r == null) {
+            if (pvm.phases().isEmpty() && pvm.heap().isEmpty()) {
+                flame.clear();
+                return;
+            }
+            java.util.List<FlameSpan> live = new java.util.ArrayList<>();
+            for (dev.zkscope.viz.run.PhaseTime p : pvm.phases()) {
+                live.add(new FlameSpan(p.name(), null, 0, p.startMillis(), p.millis()));
+            }
+            flame.show(live, pvm.heap(), java.util.List.of(), pvm.elapsedProperty().get());
+            return;
+        }
+        flame.show(r.flame(), r.heap(), r.gc(), 0);
+    }
+
+    FlameChart flame() {
+        return flame;
+    }
+
+    /** The tabs over the flame chart and the classic heap chart and timeline. */
+    javafx.scene.control.TabPane charts() {
+        return charts;
     }
 
     org.jfree.chart.JFreeChart heapChart() {
@@ -277,6 +337,8 @@ final class ProveView extends BorderPane {
 
     private void showRun(CompletedRun r) {
         figures.getChildren().clear();
+        predictionPane.setContent(PhasePrediction.panel(r));
+        refreshFlame();
         if (r == null) {
             heapChart.clearMarks();
             return;

@@ -418,7 +418,8 @@ public final class ProveViewModel {
             nextId++;
             heap.setAll(r.heap());
             runs.add(r);
-            RunRecord rec = RunRecord.of(r, java.time.Instant.now());
+            RunRecord rec = RunRecord.of(r, java.time.Instant.now(), inSweep ? RunRecord.Kind.SWEEP
+                    : RunRecord.Kind.PROOF, layerRows(a));
             if (inSweep) {
                 sweepRuns.add(rec);
             }
@@ -485,14 +486,47 @@ public final class ProveViewModel {
      * seeded synthetic inputs and compiled with the current settings.
      */
     public void sweep(ScaledVariants.Mode mode, int steps) {
+        sweep(mode, steps, 1);
+    }
+
+    /**
+     * As {@link #sweep(ScaledVariants.Mode, int)}, proving each point {@code repeats} times in a row (the first
+     * derives the point's key, the others reuse it): the chart then shows each point's mean with its min and max.
+     */
+    public void sweep(ScaledVariants.Mode mode, int steps, int repeats) {
         Analysis a = analysis.get();
         if (a == null || a.compiled() == null || running.get()) {
             return;
         }
         sweepLeft = steps;
+        sweepRepeats = Math.max(1, repeats);
         sweepRuns.clear();
         ScaledVariants.Shape shape = ScaledVariants.shapeOf(a.session().graph());
         sweepStep(a, mode, shape, 0, steps);
+    }
+
+    private int sweepRepeats = 1;
+
+    /** The trace rows charged to each layer of the analysis' circuit, in the model's order (summed per name). */
+    static java.util.Map<String, Integer> layerRows(Analysis a) {
+        if (a == null || a.compiled() == null) {
+            return null;
+        }
+        java.util.Map<String, Integer> rows = new java.util.LinkedHashMap<>();
+        for (dev.zkscope.compile.LayerCost l : a.ledger().layers()) {
+            rows.merge(l.layer(), l.rows(), Integer::sum);
+        }
+        return rows;
+    }
+
+    /** Proves the sweep's point {@code v} for repeat {@code rep} of {@link #sweepRepeats}, then the next. */
+    private void proveRepeat(Analysis v, Forecast f, String status, int rep, Runnable next) {
+        sweepStatus.set(status + (sweepRepeats > 1 ? ", repeat " + rep + "/" + sweepRepeats : "") + "...");
+        prove(v, f, rep < sweepRepeats ? () -> {
+            if (sweepLeft >= 0 && !sweepStatus.get().isEmpty()) {
+                proveRepeat(v, f, status, rep + 1, next);
+            }
+        } : next, true);
     }
 
     private void sweepStep(Analysis base, ScaledVariants.Mode mode, ScaledVariants.Shape shape, int step,
@@ -525,9 +559,8 @@ public final class ProveViewModel {
             }
             Object[] r = compile.getValue();
             Analysis v = (Analysis) r[0];
-            sweepStatus.set("Sweep " + index + "/" + total + ": proving " + what + " (2^"
-                    + v.ledger().logN() + " rows)...");
-            prove(v, (Forecast) r[1], () -> sweepStep(base, mode, shape, step + 1, total), true);
+            proveRepeat(v, (Forecast) r[1], "Sweep " + index + "/" + total + ": proving " + what + " (2^"
+                    + v.ledger().logN() + " rows)", 1, () -> sweepStep(base, mode, shape, step + 1, total));
         });
         compile.setOnFailed(e -> {
             sweepLeft = 0;

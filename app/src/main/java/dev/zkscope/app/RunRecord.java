@@ -27,12 +27,59 @@ package dev.zkscope.app;
  * @param verdict          the verifier's answer in words
  * @param keyReused        whether the proving key was reused from an earlier run of the session; null in runs saved
  *                         before this was recorded (they always derived the key)
+ * @param kind             what made the run: "proof", "sweep", "bench" or "batch" ({@link Kind}); null in runs saved
+ *                         before this was recorded (single proofs)
+ * @param phaseMillis      milliseconds per phase of the run (witness, keygen, the prover's rounds, verify), summed over
+ *                         repeats; null in runs saved before this was recorded
+ * @param layerRows        trace rows charged to each layer of the circuit, in the model's order; null where unknown
  */
 public record RunRecord(int id, String finishedAt, String model, String preset, int securityBits,
                         boolean zeroKnowledge, Integer inputScale, Integer paramScale, int innerCols, int logN,
                         int gadgetRows, double keygenMillis, double proveMillis, double verifyMillis, long peakHeap,
                         long proofBytes, Double predictedSeconds, Long predictedHeap, boolean accepted,
-                        String verdict, Boolean keyReused) {
+                        String verdict, Boolean keyReused, String kind, java.util.Map<String, Double> phaseMillis,
+                        java.util.Map<String, Integer> layerRows) {
+
+    /** What made a run; shown as a tag in the runs table and filtered on. */
+    public enum Kind {
+        PROOF("proof"), SWEEP("sweep"), BENCH("bench"), BATCH("batch");
+
+        private final String word;
+
+        Kind(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
+
+        /** The kind a saved word names; a single proof for null or an unknown word (runs saved before kinds). */
+        public static Kind of(String word) {
+            for (Kind k : values()) {
+                if (k.word.equals(word)) {
+                    return k;
+                }
+            }
+            return PROOF;
+        }
+    }
+
+    /** A run without kind, phases or layers (as saved before they were recorded). */
+    public RunRecord(int id, String finishedAt, String model, String preset, int securityBits,
+                     boolean zeroKnowledge, Integer inputScale, Integer paramScale, int innerCols, int logN,
+                     int gadgetRows, double keygenMillis, double proveMillis, double verifyMillis, long peakHeap,
+                     long proofBytes, Double predictedSeconds, Long predictedHeap, boolean accepted,
+                     String verdict, Boolean keyReused) {
+        this(id, finishedAt, model, preset, securityBits, zeroKnowledge, inputScale, paramScale, innerCols, logN,
+                gadgetRows, keygenMillis, proveMillis, verifyMillis, peakHeap, proofBytes, predictedSeconds,
+                predictedHeap, accepted, verdict, keyReused, null, null, null);
+    }
+
+    /** What made the run (a single proof for runs saved before kinds were recorded). */
+    public Kind runKind() {
+        return Kind.of(kind);
+    }
 
     /** Whether the key was reused (false for runs saved before this was recorded). */
     public boolean reusedKey() {
@@ -40,13 +87,24 @@ public record RunRecord(int id, String finishedAt, String model, String preset, 
     }
 
     static RunRecord of(CompletedRun r, java.time.Instant when) {
+        return of(r, when, Kind.PROOF, null);
+    }
+
+    /** The record of a run made as {@code kind}, with the rows of each layer of its circuit (null if unknown). */
+    static RunRecord of(CompletedRun r, java.time.Instant when, Kind kind, java.util.Map<String, Integer> layerRows) {
+        java.util.Map<String, Double> phases = new java.util.LinkedHashMap<>();
+        for (dev.zkscope.viz.run.PhaseTime p : r.phases()) {
+            if (!p.running()) {
+                phases.merge(p.name(), p.millis(), Double::sum);
+            }
+        }
         ModelSettings s = r.settings();
         return new RunRecord(r.id(), when.toString(), r.model(), s.preset(), r.securityBits(), s.zeroKnowledge(),
                 s.inputScale(), s.paramScale(), s.innerCols(), r.logN(), r.gadgetRows(), r.keygenMillis(),
                 r.proveMillis(), r.verifyMillis(), r.peakHeap(), r.proof().length,
                 r.forecast() == null ? null : r.forecast().proveSeconds(),
                 r.forecast() == null ? null : r.forecast().peakHeapBytes(), r.verdict().accepted(),
-                verdictInWords(r.verdict()), r.keyReused());
+                verdictInWords(r.verdict()), r.keyReused(), kind.word(), phases, layerRows);
     }
 
     /** "accepted", or "rejected: " and the reason in human terms (never a record's toString). */

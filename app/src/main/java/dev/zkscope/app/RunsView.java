@@ -34,12 +34,35 @@ final class RunsView extends BorderPane {
     RunsView(ProveViewModel pvm) {
         setId("runsView");
         table.setId("runsTable");
-        table.setItems(pvm.history());
+        javafx.collections.transformation.FilteredList<RunRecord> shown = new javafx.collections.transformation
+                .FilteredList<>(pvm.history(), r -> true);
+        table.setItems(shown);
+        kindFilter.setId("runsKindFilter");
+        kindFilter.getItems().add(null);
+        kindFilter.getItems().addAll(RunRecord.Kind.values());
+        kindFilter.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(RunRecord.Kind k) {
+                return k == null ? "all kinds" : k.word() + (k == RunRecord.Kind.PROOF ? "s" : k == RunRecord.Kind.BATCH
+                        ? "es" : "s");
+            }
+
+            @Override
+            public RunRecord.Kind fromString(String s) {
+                return null;
+            }
+        });
+        kindFilter.setValue(null);
+        kindFilter.setPromptText("all kinds");
+        kindFilter.setTooltip(new Tooltip("Show the runs of one kind: single proofs (Prove), scaling sweeps, "
+                + "benchmarks, batches."));
+        kindFilter.valueProperty().addListener((o, x, k) -> shown.setPredicate(r -> k == null || r.runKind() == k));
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         dev.zkscope.viz.TableSizing.scrollable(table);
         table.setPlaceholder(new Label("No proof runs yet: press Prove. Runs are kept across sessions."));
         table.getColumns().addAll(List.of(
                 col("#", "Run number.", r -> String.valueOf(r.id())),
+                kindColumn(),
                 col("Model", "Model file, or a synthetic variant of its shape with its layer widths.", RunRecord::model),
                 col("Preset", "Proof parameter preset, its nominal conjectured security (queries x log2 FRI blowup factor + "
                         + "grinding; the circuit's own conjectured and provable figures are in Settings > Security), "
@@ -61,7 +84,7 @@ final class RunsView extends BorderPane {
                 col("Peak heap", "Largest used heap sampled while proving.", r -> Format.bytes(r.peakHeap())),
                 col("Proof size", "Serialized proof.", r -> Format.bytes(r.proofBytes())),
                 verdictColumn()));
-        double[] mins = {34, 250, 130, 128, 136, 68, 68, 76, 58, 80, 80, 96};
+        double[] mins = {34, 58, 250, 130, 128, 136, 68, 68, 76, 58, 80, 80, 96};
         for (int i = 0; i < mins.length && i < table.getColumns().size(); i++) {
             table.getColumns().get(i).setMinWidth(mins[i]);
             table.getColumns().get(i).setPrefWidth(mins[i] + 6);
@@ -70,7 +93,15 @@ final class RunsView extends BorderPane {
         compare.setPadding(new Insets(8));
         compare.setWrapText(true);
         compare.setId("runsCompare");
-        BorderPane top = new BorderPane(table, null, null, compare, null);
+        Label show = new Label("Show:");
+        show.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        kindFilter.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        compare.setMinWidth(0);
+        HBox filterBar = new HBox(8, show, kindFilter, compare);
+        HBox.setHgrow(compare, javafx.scene.layout.Priority.ALWAYS);
+        filterBar.setAlignment(Pos.CENTER_LEFT);
+        filterBar.setPadding(new Insets(0, 8, 0, 8));
+        BorderPane top = new BorderPane(table, null, null, filterBar, null);
 
         ComboBox<ScaledVariants.Mode> mode = this.mode;
         mode.setId("sweepMode");
@@ -84,7 +115,12 @@ final class RunsView extends BorderPane {
         sweep.setId("sweepButton");
         sweep.setTooltip(new Tooltip("Proves growing circuits one after the other and plots time and memory against "
                 + "rows beside the cost model's prediction. Cancel (Proof menu) stops it; earlier runs stay."));
-        sweep.setOnAction(e -> pvm.sweep(mode.getValue(), steps.getValue()));
+        sweep.setOnAction(e -> pvm.sweep(mode.getValue(), steps.getValue(), repeats.getValue()));
+        repeats.setId("sweepRepeats");
+        repeats.getItems().addAll(1, 2, 3, 5);
+        repeats.setValue(1);
+        repeats.setTooltip(new Tooltip("Proves each point this many times: the chart shows each point's mean prover "
+                + "time and peak heap with a bar from the lowest to the highest run."));
         sweep.disableProperty().bind(pvm.runningProperty());
         Label status = new Label();
         status.setId("sweepStatus");
@@ -101,13 +137,21 @@ final class RunsView extends BorderPane {
         steps.valueProperty().addListener((o, a, b) -> describe.run());
         pvm.analysisProperty().addListener((o, a, b) -> describe.run());
         describe.run();
-        HBox bar = new HBox(10, new Label("Scaling sweep:"), mode, steps, new Label("proofs"), sweep, cancel,
-                status);
+        HBox bar = new HBox(10, new Label("Scaling sweep:"), mode, steps, new Label("points ×"), repeats,
+                new Label("runs each"), sweep, cancel, status);
         bar.setAlignment(Pos.CENTER_LEFT);
         VBox head = new VBox(2, bar, what);
         head.setPadding(new Insets(6, 8, 6, 8));
         BorderPane bottom = new BorderPane(chart, head, null, null, null);
-        SplitPane split = new SplitPane(top, bottom);
+        compareTab.setClosable(false);
+        compareTab.setId("compareTab");
+        sweepTab.setClosable(false);
+        sweepTab.setId("sweepTab");
+        compareTab.setContent(new Label("Select two runs in the table (Ctrl+click) to compare them phase by phase and "
+                + "layer by layer."));
+        sweepTab.setContent(bottom);
+        lower.getTabs().addAll(sweepTab, compareTab);
+        SplitPane split = new SplitPane(top, lower);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.38);
         setCenter(split);
@@ -124,6 +168,29 @@ final class RunsView extends BorderPane {
             + "against rows.");
 
     private final ComboBox<ScaledVariants.Mode> mode = new ComboBox<>();
+    private final ComboBox<Integer> repeats = new ComboBox<>();
+    private final ComboBox<RunRecord.Kind> kindFilter = new ComboBox<>();
+    private final javafx.scene.control.TabPane lower = new javafx.scene.control.TabPane();
+    private final javafx.scene.control.Tab sweepTab = new javafx.scene.control.Tab("Scaling");
+    private final javafx.scene.control.Tab compareTab = new javafx.scene.control.Tab("Compare two runs");
+
+    /** Chooses the kind of runs the table shows (null: all). */
+    void filterKind(RunRecord.Kind k) {
+        kindFilter.setValue(k);
+    }
+
+    /** The lower tabs: the scaling chart and the comparison of two selected runs. */
+    javafx.scene.control.TabPane lowerTabs() {
+        return lower;
+    }
+
+    /** Chooses the sweep's mode, points and repeats as the user would, and starts it. */
+    void sweep(ScaledVariants.Mode m, int n, int r) {
+        mode.setValue(m);
+        steps.setValue(n);
+        repeats.setValue(r);
+        pvm.sweep(m, n, r);
+    }
     private final ComboBox<Integer> steps = new ComboBox<>();
     private final ProveViewModel pvm;
     private final int savedBefore;
@@ -161,6 +228,10 @@ final class RunsView extends BorderPane {
     private void plot(List<RunRecord> runs) {
         if (runs.isEmpty()) {
             chart.setChart(null);
+            return;
+        }
+        if (runs == pvm.sweepRuns() && SweepChart.repeated(runs)) {
+            chart.setChart(SweepChart.chart(SweepChart.points(runs)));
             return;
         }
         List<ScalingChart.Point> pts = new java.util.ArrayList<>();
@@ -219,14 +290,34 @@ final class RunsView extends BorderPane {
             compare.setText("Select two runs (Ctrl+click) to compare them.");
             return;
         }
-        RunRecord a = sel.get(0);
-        RunRecord b = sel.get(1);
+        RunRecord a = sel.get(0).id() <= sel.get(1).id() ? sel.get(0) : sel.get(1);
+        RunRecord b = a == sel.get(0) ? sel.get(1) : sel.get(0);
+        compareTab.setContent(RunCompare.pane(a, b));
+        lower.getSelectionModel().select(compareTab);
         compare.setText(String.format(Locale.ROOT, "Run %d vs run %d: rows 2^%d vs 2^%d; prove %s vs %s (x%.2f); "
                 + "peak heap %s vs %s (x%.2f); proof %s vs %s; nominal conjectured security %d vs %d bits.", b.id(), a.id(), b.logN(),
                 a.logN(), Format.millis(b.proveMillis()), Format.millis(a.proveMillis()),
                 b.proveMillis() / Math.max(1e-9, a.proveMillis()), Format.bytes(b.peakHeap()),
                 Format.bytes(a.peakHeap()), b.peakHeap() / (double) Math.max(1, a.peakHeap()),
                 Format.bytes(b.proofBytes()), Format.bytes(a.proofBytes()), b.securityBits(), a.securityBits()));
+    }
+
+    /** The run's kind as a tag: proof, sweep, bench, batch. */
+    private static TableColumn<RunRecord, String> kindColumn() {
+        TableColumn<RunRecord, String> c = col("Kind", "What made the run: a single proof (Prove), a point of a "
+                + "scaling sweep, a benchmark or a batch. Filter with Show.", r -> r.runKind().word());
+        c.setCellFactory(x -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                getStyleClass().removeIf(s -> s.startsWith("run-kind-"));
+                setText(empty ? null : item);
+                if (!empty && item != null) {
+                    getStyleClass().add("run-kind-" + item);
+                }
+            }
+        });
+        return c;
     }
 
     /** The verdict, whole: a mark and a word, the verifier's full answer as the cell's tooltip. */

@@ -94,13 +94,17 @@ final class ScreenshotDriver {
             }
             return true;
         }));
+        // The flame chart zoomed onto the FRI round: its folding rounds and queries nested under it, heap below.
+        steps.add(new Step("flame-fri-zoom", () -> zoomFlameTo("fri"), () -> true, () -> window.proveView().flame()
+                .resetZoom()));
         steps.add(new Step("tamper-rejected", () -> pvm.tamperFlipByte(pvm.lastProperty().get().proof().length / 2),
                 () -> pvm.verdictProperty().get() != null));
         steps.add(new Step("runs", () -> {
             window.showTab("tabRuns");
-            window.runsView().sweep(ScaledVariants.Mode.WIDTH, 4);
-        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 6 && pvm.sweepStatusProperty().get().isEmpty()
-                && selectRuns()));
+            window.runsView().sweep(ScaledVariants.Mode.WIDTH, 2, 2);
+        }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 6 && pvm.sweepStatusProperty().get().isEmpty()));
+        // Two runs compared phase by phase and layer by layer: the sweep's smallest and largest points.
+        steps.add(new Step("runs-compare", () -> { }, this::selectRuns));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
         if (withTables != null) {
             steps.add(new Step("lookup-tables", () -> {
@@ -138,10 +142,26 @@ final class ScreenshotDriver {
         run(0);
     }
 
+    /** Selects this session's first and last sweep runs (the smallest and the largest point): they are compared. */
     private boolean selectRuns() {
-        window.runsView().table().getSelectionModel().clearSelection();
-        window.runsView().table().getSelectionModel().selectIndices(1, 3);
+        var table = window.runsView().table();
+        int n = table.getItems().size();
+        table.getSelectionModel().clearSelection();
+        table.getSelectionModel().selectIndices(Math.max(0, n - 4), n - 1);
         return true;
+    }
+
+    /** Zooms the Prove tab's flame chart onto the named phase of the last run (with a margin either side). */
+    private void zoomFlameTo(String phase) {
+        FlameChart f = window.proveView().flame();
+        for (FlameSpan s : f.spans()) {
+            if (s.depth() == 0 && s.name().equals(phase)) {
+                double whole = f.view()[1] - f.view()[0];
+                f.zoom(s.millis() * 1.3 / Math.max(1e-9, whole), s.startMillis() + s.millis() / 2);
+                f.panTo(s.startMillis() - s.millis() * 0.15);
+                return;
+            }
+        }
     }
 
     private boolean idle() {

@@ -41,6 +41,32 @@ class RunStoreTest {
     }
 
     @Test
+    void kindPhasesAndLayers_roundTrip_andOldRunsReadAsProofs(@TempDir Path tmp) throws Exception {
+        RunRecord plain = run(1, "mlp.onnx", 2.5);
+        assertThat(plain.kind()).isNull();
+        assertThat(plain.runKind()).isEqualTo(RunRecord.Kind.PROOF);
+        java.util.Map<String, Double> phases = new java.util.LinkedHashMap<>();
+        phases.put("witness", 12.5);
+        phases.put("quotient", 40.25);
+        java.util.Map<String, Integer> layers = new java.util.LinkedHashMap<>();
+        layers.put("fc1", 300);
+        layers.put("relu1", 120);
+        RunRecord swept = new RunRecord(2, "2026-11-24T06:00:00Z", "mlp.onnx", "standard", 100, true, null, 7, 0, 13,
+                3_210, 0, 2_000, 30, 1L << 29, 90_000, 2.0, 1L << 28, true, "Accepted", true, "sweep", phases, layers);
+        RunStore store = new RunStore(tmp.resolve("runs.json"));
+        store.save(List.of(plain, swept));
+        List<RunRecord> back = store.load().runs();
+        assertThat(back).containsExactly(plain, swept);
+        assertThat(back.get(1).runKind()).isEqualTo(RunRecord.Kind.SWEEP);
+        assertThat(back.get(1).phaseMillis()).containsExactly(java.util.Map.entry("witness", 12.5),
+                java.util.Map.entry("quotient", 40.25));
+        assertThat(back.get(1).layerRows().keySet()).containsExactly("fc1", "relu1");
+        assertThat(RunRecord.Kind.of("batch")).isEqualTo(RunRecord.Kind.BATCH);
+        assertThat(RunRecord.Kind.of("bench")).isEqualTo(RunRecord.Kind.BENCH);
+        assertThat(RunRecord.Kind.of("something new")).isEqualTo(RunRecord.Kind.PROOF);
+    }
+
+    @Test
     void saveThenLoad_keepsEveryField(@TempDir Path tmp) throws Exception {
         RunStore store = new RunStore(tmp.resolve("cfg").resolve("runs.json"));
         assertThat(store.load().runs()).isEmpty();

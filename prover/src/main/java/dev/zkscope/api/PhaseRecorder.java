@@ -20,6 +20,7 @@ public final class PhaseRecorder implements PhaseListener {
     private final Map<String, Long> nanos = new LinkedHashMap<>();
     private final Map<String, Long> started = new LinkedHashMap<>();
     private final List<ProveRun.Phase> timeline = new ArrayList<>();
+    private final List<ProveRun.Phase> steps = new ArrayList<>();
 
     public PhaseRecorder(PhaseListener delegate, BooleanSupplier cancelled, long t0) {
         this.delegate = delegate;
@@ -42,6 +43,19 @@ public final class PhaseRecorder implements PhaseListener {
     public void phaseFinished(String phase, long n) {
         record(phase, n);
         delegate.phaseFinished(phase, n);
+    }
+
+    /** Records a step under the innermost phase still running (none: a step of the run itself, parent null). */
+    @Override
+    public void step(String name, long startNanoTime, long n) {
+        synchronized (nanos) {
+            String parent = null;
+            for (String open : started.keySet()) {
+                parent = open;
+            }
+            steps.add(new ProveRun.Phase(name, startNanoTime - t0, n, parent));
+        }
+        delegate.step(name, startNanoTime, n);
     }
 
     @Override
@@ -67,6 +81,16 @@ public final class PhaseRecorder implements PhaseListener {
     public Map<String, Long> phases() {
         synchronized (nanos) {
             return new LinkedHashMap<>(nanos);
+        }
+    }
+
+    /**
+     * The steps inside phases (column batches' commitments, FRI rounds...) in the order they finished, each with the
+     * phase it ran in as its parent, its start relative to {@code t0}.
+     */
+    public List<ProveRun.Phase> steps() {
+        synchronized (nanos) {
+            return new ArrayList<>(steps);
         }
     }
 

@@ -47,8 +47,15 @@ public record ProveRun(String model, ProofParameters params, int logN, int usedR
                        CostModel.Prediction prediction, Commitments commitments, List<Phase> timeline,
                        boolean keyReused) {
 
-    /** One phase on the run's wall clock: its name, its start since the run started, its duration. */
-    public record Phase(String name, long startNanos, long nanos) {
+    /**
+     * One phase on the run's wall clock: its name, its start since the run started, its duration, and the phase it is
+     * a step of ({@link dev.zkscope.profile.PhaseListener#step}), or null for a phase of the run itself.
+     */
+    public record Phase(String name, long startNanos, long nanos, String parent) {
+        public Phase(String name, long startNanos, long nanos) {
+            this(name, startNanos, nanos, null);
+        }
+
         public double startMillis() {
             return startNanos / 1e6;
         }

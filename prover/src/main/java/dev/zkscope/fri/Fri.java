@@ -70,6 +70,16 @@ public final class Fri {
      */
     public static Committed commit(long[] re, long[] im, long shift, int[] rounds, int logFinalLen, Transcript tr,
                                    java.util.function.IntUnaryOperator lowLevel) {
+        return commit(re, im, shift, rounds, logFinalLen, tr, lowLevel, dev.zkscope.profile.PhaseListener.NONE);
+    }
+
+    /**
+     * As {@link #commit(long[], long[], long, int[], int, Transcript, java.util.function.IntUnaryOperator)}, reporting
+     * each folding round (its layer's Merkle tree and the fold) to {@code steps} as a step "FRI round r: 2^a to 2^b".
+     */
+    public static Committed commit(long[] re, long[] im, long shift, int[] rounds, int logFinalLen, Transcript tr,
+                                   java.util.function.IntUnaryOperator lowLevel,
+                                   dev.zkscope.profile.PhaseListener steps) {
         int nr = rounds.length;
         MerkleTree[] trees = new MerkleTree[nr];
         long[][] res = new long[nr][];
@@ -78,6 +88,7 @@ public final class Fri {
         long[] ci = im;
         long s = shift;
         for (int r = 0; r < nr; r++) {
+            long roundStart = System.nanoTime();
             int a = rounds[r];
             int k = 1 << a;
             int size = cr.length;
@@ -116,6 +127,8 @@ public final class Fri {
             cr = nrv;
             ci = niv;
             s = Goldilocks.pow(s, k);
+            steps.step("FRI round " + (r + 1) + ": 2^" + Integer.numberOfTrailingZeros(size) + " to 2^"
+                    + Integer.numberOfTrailingZeros(m), roundStart, System.nanoTime() - roundStart);
         }
         int finalLen = 1 << logFinalLen;
         long[] c0 = Ntt.interpolate(new Evals(cr, s)).c();

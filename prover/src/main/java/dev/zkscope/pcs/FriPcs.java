@@ -39,6 +39,12 @@ final class FriPcs implements Pcs {
     private final int bigN;
 
     private final dev.zkscope.poly.Cancel cancel;
+    private dev.zkscope.profile.PhaseListener steps = dev.zkscope.profile.PhaseListener.NONE;
+
+    @Override
+    public void reportSteps(dev.zkscope.profile.PhaseListener steps) {
+        this.steps = steps == null ? dev.zkscope.profile.PhaseListener.NONE : steps;
+    }
 
     /**
      * randomness: the source of leaf salts, required for commitments while proving when the config is hiding; cancel:
@@ -423,10 +429,15 @@ final class FriPcs implements Pcs {
         Fp2[] claims = combinedClaims(values, columns, ap);
         long[] fr = new long[bigN];
         long[] fi = new long[bigN];
+        long st = System.nanoTime();
         deepQuotient(batches, total, masks, ap, points, claims, fr, fi);
+        steps.step("DEEP quotient", st, System.nanoTime() - st);
         int[] rounds = cfg.rounds();
-        Fri.Committed fc = Fri.commit(fr, fi, FriConfig.SHIFT, rounds, cfg.logFinalLen(), tr, this::lowLevel);
+        Fri.Committed fc = Fri.commit(fr, fi, FriConfig.SHIFT, rounds, cfg.logFinalLen(), tr, this::lowLevel, steps);
+        st = System.nanoTime();
         long nonce = tr.grind(cfg.grindingBits());
+        steps.step("grinding " + cfg.grindingBits() + " bits", st, System.nanoTime() - st);
+        st = System.nanoTime();
         int hb = cfg.capHeight(cfg.logLde());
         int[] depths = OpeningProof.friDepths(cfg);
         OpeningProof.Query[] qs = new OpeningProof.Query[cfg.numQueries()];
@@ -480,6 +491,7 @@ final class FriPcs implements Pcs {
         for (int b = 0; b < batchCaps.length; b++) {
             batchCaps[b] = data(batches.get(b)).tree.cap(hb);
         }
+        steps.step(qs.length + " queries", st, System.nanoTime() - st);
         return new OpeningProof(values, friRoots, fc.finalPoly, nonce, qs, batchCaps, friCaps);
     }
 

@@ -59,6 +59,13 @@ public interface Pcs {
     }
 
     /** The FRI-based scheme of this project: Merkle trees over LDE rows, DEEP quotients, FRI. */
+    /**
+     * Reports the steps of {@link #open} (the DEEP quotient, each FRI folding round, grinding, the queries) to
+     * {@code steps}; by default a scheme reports none.
+     */
+    default void reportSteps(dev.zkscope.profile.PhaseListener steps) {
+    }
+
     static Pcs fri(FriConfig config, IntFunction<byte[]> randomness) {
         return new FriPcs(config, randomness, dev.zkscope.poly.Cancel.NEVER);
     }

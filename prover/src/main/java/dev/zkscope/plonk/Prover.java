@@ -70,6 +70,7 @@ final class Prover {
         // request stops the proof within a phase.
         this.cancel = () -> proving.isInterrupted() || listener.cancelRequested();
         this.pcs = lay.pcs(rng == null ? null : rng::bytes, cancel);
+        pcs.reportSteps(listener);
         this.logB = pcs.logBlowup();
         this.bigN = n << logB;
         this.shift = pcs.cosetShift();
@@ -85,6 +86,15 @@ final class Prover {
         long t0 = System.nanoTime();
         body.run();
         listener.phaseFinished(name, System.nanoTime() - t0, dev.zkscope.profile.HeapSampler.usedNow());
+    }
+
+    /** Commits one batch of columns as a step of the running phase, named by what the batch holds. */
+    private Pcs.ProverData commitStep(String what, Evals[] columns) {
+        long t0 = System.nanoTime();
+        Pcs.ProverData d = pcs.commit(columns);
+        listener.step("commit " + columns.length + " " + what + " column" + (columns.length == 1 ? "" : "s"), t0,
+                System.nanoTime() - t0);
+        return d;
     }
 
     Proof prove(Witness w) {
@@ -113,14 +123,16 @@ final class Prover {
         long[][] aux = new long[lay.widths[Layout.AUX]][n];
         phase("permutation", () -> helperColumns(ch, aux, true));
         phase("lookups", () -> {
+            long h0 = System.nanoTime();
             helperColumns(ch, aux, false);
             runningSum(aux);
+            listener.step("lookup helpers and running sum", h0, System.nanoTime() - h0);
             if (lay.quotientMask >= 0) {
                 // S = S_0 + S_1 X, random on every row: the committed quotient is Q + S(omega X) (see Layout).
                 aux[lay.quotientMask] = rng.felts(n);
                 aux[lay.quotientMask + 1] = rng.felts(n);
             }
-            batches[Layout.AUX] = pcs.commit(traceValues(aux));
+            batches[Layout.AUX] = commitStep("LogUp helper", traceValues(aux));
             // The trace values are no longer read: the commitment holds the columns from here on.
             advice = null;
             Arrays.fill(aux, null);
@@ -191,9 +203,9 @@ final class Prover {
             (lay.adviceTree[c] == Layout.COMMITTED ? committed : rest)[lay.adviceSlot[c]] = advice[c];
         }
         if (lay.present(Layout.COMMITTED)) {
-            batches[Layout.COMMITTED] = pcs.commit(traceValues(committed));
+            batches[Layout.COMMITTED] = commitStep("separately committed", traceValues(committed));
         }
-        batches[Layout.ADVICE] = pcs.commit(traceValues(rest));
+        batches[Layout.ADVICE] = commitStep("advice", traceValues(rest));
     }
 
     /**
@@ -371,6 +383,7 @@ final class Prover {
     // ---- round 3: quotient ----
 
     private void quotient(Layout.Challenges ch, Fp2 alpha) {
+        long quotientStart = System.nanoTime();
         int qLog = lay.qLog;
         int qn = n << qLog;
         int stride = 1 << (logB - qLog);
@@ -528,7 +541,10 @@ final class Prover {
         for (int c = 0; c < width; c++) {
             chunks[c] = new Coeffs(qc[c]);
         }
+        listener.step("constraints on the extended domain", quotientStart, System.nanoTime() - quotientStart);
+        long c0 = System.nanoTime();
         batches[Layout.QUOTIENT] = pcs.commit(chunks);
+        listener.step("commit " + width + " quotient chunk columns", c0, System.nanoTime() - c0);
     }
 
     private static long[] gather(long[] col, int[] at) {

@@ -41,6 +41,15 @@ public interface PhaseListener {
         return false;
     }
 
+    /**
+     * A step inside the phase that is running (one column batch's commitment, one FRI folding round, the FRI queries),
+     * reported when it ends: {@code startNanoTime} is its {@link System#nanoTime()} at the start. Steps nest under the
+     * innermost phase started and not yet finished (see {@code api.PhaseRecorder}); by default ignored. Called from
+     * the proving thread.
+     */
+    default void step(String name, long startNanoTime, long nanos) {
+    }
+
     /** Runs {@code body} as the named phase. */
     default <T> T timed(String phase, java.util.function.Supplier<T> body) {
         phaseStarted(phase);

@@ -1,0 +1,132 @@
+package dev.zkscope.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zkscope.profile.HeapSampler;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The Prove tab's flame chart on a real proof: the prover's steps nest under its phases, hovering a bar names it with
+ * its start, duration and share, the heap is drawn on the bars' time axis (also when zoomed and panned), and a
+ * collection forced while the prover is held inside a phase is marked where it happened.
+ */
+@ExtendWith(ApplicationExtension.class)
+class FlameChartTest {
+    private AppFixture app;
+
+    @Start
+    void start(Stage stage) {
+        app = new AppFixture(stage, false, 1280, 800);
+    }
+
+    @AfterEach
+    void stop(FxRobot robot) throws Exception {
+        app.close(robot);
+    }
+
+    @Test
+    void flameChart_nestsSteps_hovers_sharesTheHeapAxis_andMarksAForcedGc(FxRobot robot) throws Exception {
+        app.openCompiledForTesting(robot, "mlp");
+        robot.interact(() -> app.window.showTab("tabProve"));
+        ProveJob.Hold hold = app.pvm.holdNextProofAt("quotient");
+        robot.interact(() -> app.pvm.prove());
+        assertThat(hold.reached().await(120, TimeUnit.SECONDS)).isTrue();
+        // While the prover waits at the start of its quotient round: a full collection, on the run's clock.
+        System.gc();
+        hold.release().countDown();
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> app.pvm.lastProperty().get() != null
+                && !app.pvm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        CompletedRun run = app.pvm.lastProperty().get();
+        FlameChart flame = app.window.proveView().flame();
+        assertThat(flame.spans()).isEqualTo(run.flame());
+
+        // Nesting: every step lies inside the phase it names as parent, one row below it.
+        Map<String, FlameSpan> phases = run.flame().stream().filter(s -> s.depth() == 0)
+                .collect(Collectors.toMap(FlameSpan::name, Function.identity(), (a, b) -> a));
+        assertThat(phases.keySet()).contains("witness", "keygen", "witness commit", "quotient", "fri", "verify");
+        List<FlameSpan> steps = run.flame().stream().filter(s -> s.depth() > 0).toList();
+        assertThat(steps).extracting(FlameSpan::name).anyMatch(n -> n.startsWith("FRI round 1: "))
+                .anyMatch(n -> n.matches("commit \\d+ advice columns?")).contains("DEEP quotient");
+        for (FlameSpan s : steps) {
+            FlameSpan p = phases.get(s.parent());
+            assertThat(p).as("parent of " + s.name()).isNotNull();
+            assertThat(s.depth()).isEqualTo(p.depth() + 1);
+            assertThat(s.startMillis()).as(s.name()).isGreaterThanOrEqualTo(p.startMillis() - 0.5);
+            assertThat(s.endMillis()).as(s.name()).isLessThanOrEqualTo(p.endMillis() + 0.5);
+        }
+        assertThat(steps.stream().filter(s -> s.name().startsWith("FRI round"))).allMatch(s -> s.parent().equals("fri"));
+
+        // Hover: a phase bar and a step bar name themselves with start, duration and share of the run.
+        FlameSpan fri = phases.get("fri");
+        String friText = hoverAtMiddle(robot, flame, fri);
+        assertThat(friText).startsWith("fri\n").contains("start ", "duration ", "% of the run");
+        FlameSpan round = steps.stream().filter(s -> s.name().startsWith("FRI round 1")).findFirst().orElseThrow();
+        robot.interact(() -> flame.zoom(Math.max(0.2, round.millis() * 4) / flame.view()[1],
+                round.startMillis() + round.millis() / 2));
+        String roundText = hoverAtMiddle(robot, flame, round);
+        assertThat(roundText).startsWith(round.name()).contains("in fri", "% of the run", "% of fri");
+
+        // One time axis: zoomed in, the heap under a bar's start is the sample taken then.
+        FlameSpan quotient = phases.get("quotient");
+        robot.interact(flame::resetZoom);
+        robot.interact(() -> flame.zoom(quotient.millis() * 3 / (flame.view()[1] - flame.view()[0]),
+                quotient.startMillis()));
+        double[] band = flame.heapBand();
+        assertThat(band[0]).isGreaterThan(flame.rowY(1) + FlameChart.ROW_H - 1);
+        double x = flame.xOf(quotient.startMillis());
+        HeapSampler.Sample nearest = run.heap().stream().min(java.util.Comparator.comparingDouble(
+                s -> Math.abs(s.millis() - quotient.startMillis()))).orElseThrow();
+        assertThat(flame.heapX(nearest)).isCloseTo(flame.xOf(nearest.millis()), org.assertj.core.data.Offset.offset(1e-9));
+        String heapText = flame.hoverText(flame.xOf(nearest.millis()), (band[0] + band[1]) / 2 + 20);
+        assertThat(heapText).isEqualTo("used heap " + dev.zkscope.viz.Format.bytes(nearest.usedBytes()) + " at "
+                + dev.zkscope.viz.Format.millis(nearest.millis()));
+        assertThat(flame.view()[0]).isPositive();
+        assertThat(flame.view()[1] - flame.view()[0]).isCloseTo(quotient.millis() * 3,
+                org.assertj.core.data.Offset.offset(1e-6));
+        double before = flame.xOf(quotient.startMillis());
+        robot.interact(() -> flame.panTo(flame.view()[0] + quotient.millis() / 10));
+        assertThat(flame.xOf(quotient.startMillis())).isLessThan(before);
+        assertThat(flame.heapX(nearest)).isEqualTo(flame.xOf(nearest.millis()));
+        robot.interact(flame::resetZoom);
+        assertThat(flame.view()[0]).isZero();
+
+        // GC: the forced collection is recorded with its cause, while the prover was held (between the helper
+        // columns and the quotient's end), and marked on the chart.
+        assertThat(run.gc()).isNotEmpty();
+        GcEvent forced = run.gc().stream().filter(e -> e.cause().equals("System.gc()")
+                && e.startMillis() >= phases.get("lookups").endMillis() - 1
+                && e.startMillis() <= quotient.endMillis() + 1).findFirst().orElseThrow();
+        assertThat(forced.major()).isTrue();
+        assertThat(forced.beforeBytes()).isPositive();
+        assertThat(flame.gcEvents()).contains(forced);
+        String gcText = flame.hoverText(flame.xOf(forced.startMillis()), (band[0] + band[1]) / 2);
+        assertThat(gcText).startsWith("Full GC").contains("System.gc()", "pause", "\u2192");
+
+        // Predicted beside measured per phase, from the same run.
+        List<PhasePrediction.Row> rows = PhasePrediction.rows(run);
+        assertThat(rows).extracting(PhasePrediction.Row::phase).contains("witness commit", "helpers", "quotient",
+                "openings", "fri");
+        assertThat(rows.stream().filter(r -> r.phase().equals("fri")).findFirst().orElseThrow().measuredMillis())
+                .isEqualTo(fri.millis());
+        assertThat(robot.lookup("#phasePrediction").tryQuery()).isPresent();
+    }
+
+    private static String hoverAtMiddle(FxRobot robot, FlameChart flame, FlameSpan s) {
+        double x = Math.max(FlameChart.LEFT + 1, Math.min(flame.getWidth() - FlameChart.RIGHT - 1,
+                flame.xOf(s.startMillis() + s.millis() / 2)));
+        return flame.hoverText(x, flame.rowY(s.depth()) + FlameChart.ROW_H / 2);
+    }
+}
