@@ -2,6 +2,7 @@ package dev.zkscope.segment;
 
 import dev.zkscope.compile.model.Src;
 import dev.zkscope.compile.model.Step;
+import dev.zkscope.compile.model.Steps;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -13,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tensors a step of the layer IR reads. Every step kind holds its operands as {@link Src} elements in fields of
- * type {@code Src}, {@code Src[]} or {@code Src[][]}; this reads those fields, so that a step kind added later is
+ * type {@code Src}, {@code Src[]} or {@code Src[][]}, or (dot products) as {@link Steps.Dot.Operand}s; this reads
+ * those fields, so that a step kind added later is
  * covered without a second list of operands to keep in step. A step that hid a tensor read elsewhere would not go
  * unnoticed: a segment compiled without that tensor fails in the lowering ("has no cells yet") and in evaluation.
  */
@@ -42,6 +44,8 @@ final class StepReads {
             if (!src.isConstant()) {
                 out.set(src.tensor());
             }
+        } else if (v instanceof Steps.Dot.Operand op) {
+            op.readTensors(out);
         } else if (v instanceof Object[] arr) {
             for (Object o : arr) {
                 collect(o, out);
@@ -61,7 +65,7 @@ final class StepReads {
                     while (t.isArray()) {
                         t = t.getComponentType();
                     }
-                    if (t == Src.class) {
+                    if (t == Src.class || t == Steps.Dot.Operand.class) {
                         f.setAccessible(true);
                         fs.add(f);
                     }

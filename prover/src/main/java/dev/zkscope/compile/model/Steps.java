@@ -108,6 +108,19 @@ public final class Steps {
                 return size;
             }
 
+            /** Sets in {@code out} the id of every tensor this operand reads (constants excluded). */
+            public void readTensors(java.util.BitSet out) {
+                if (tens == null) {
+                    out.set(tensor);
+                    return;
+                }
+                for (int t : tens) {
+                    if (t >= 0) {
+                        out.set(t);
+                    }
+                }
+            }
+
             /** Whether this is a whole tensor (no constants, identity indices). */
             public boolean isTensor() {
                 return tens == null;
