@@ -55,7 +55,8 @@ final class FlameChart extends Pane {
     FlameChart() {
         setId("flameChart");
         getChildren().add(canvas);
-        setMinSize(0, 0);
+        // room for the axis, the phase and step rows, and a heap band below them (never over the bars)
+        setMinSize(0, rowY(2) + 10 + MIN_HEAP_H + AXIS_H);
         canvas.widthProperty().bind(widthProperty());
         canvas.heightProperty().bind(heightProperty());
         canvas.widthProperty().addListener((o, a, b) -> draw());
@@ -191,11 +192,9 @@ final class FlameChart extends Pane {
 
     /** The heap plot's band: {top, bottom}, below the bars. */
     double[] heapBand() {
+        // below the deepest row of bars, always; a short canvas gets a shorter band, never one drawn over the bars
         double top = rowY(Math.max(1, depth())) + 10;
-        double bottom = canvas.getHeight() - AXIS_H;
-        if (bottom - top < MIN_HEAP_H) {
-            top = Math.max(rowY(1), bottom - MIN_HEAP_H);
-        }
+        double bottom = Math.max(top + 1, canvas.getHeight() - AXIS_H);
         return new double[] {top, bottom};
     }
 

@@ -81,7 +81,7 @@ class ProveFlowTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(verdict(robot)).contains("Rejected");
-        assertThat(robot.lookup("#verdictDetail").queryAs(Label.class).getText()).contains("claimed output");
+        assertThat(robot.lookup("#verdictDetail").queryAs(Label.class).getText()).contains("changed claim: class");
 
         robot.clickOn("#verifyButton");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
