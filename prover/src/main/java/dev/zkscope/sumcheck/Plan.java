@@ -785,17 +785,17 @@ final class Plan {
             if (op instanceof DotOp d) {
                 w.u8(1).u32(d.in()).u32(d.c()).u32(d.p()).u32(d.k()).u8(d.channelMajor() ? 1 : 0).u32(d.weight());
                 ints(w, d.im2col());
-                longs(w, d.bias());
+                TensorPcs.writeLongs(w, d.bias());
             } else if (op instanceof MapOp mp) {
                 w.u8(2).u32(mp.in());
                 ints(w, mp.rowStart());
                 ints(w, mp.cols());
-                longs(w, mp.bias());
+                TensorPcs.writeLongs(w, mp.bias());
             } else if (op instanceof LinearOp l) {
                 w.u8(3).u32(l.a() + 1).u32(l.b() + 1);
-                longs(w, l.alpha());
-                longs(w, l.beta());
-                longs(w, l.gamma());
+                TensorPcs.writeLongs(w, l.alpha());
+                TensorPcs.writeLongs(w, l.beta());
+                TensorPcs.writeLongs(w, l.gamma());
             } else if (op instanceof DivOp dv) {
                 w.u8(4).u32(dv.in()).u64(dv.d());
             } else if (op instanceof ReluOp r) {
@@ -861,7 +861,7 @@ final class Plan {
                     boolean cm = r.u8() == 1;
                     int weight = r.u32();
                     int[] im2col = readInts(r, Integer.MAX_VALUE);
-                    long[] bias = readLongs(r);
+                    long[] bias = TensorPcs.readLongs(r);
                     if (c < 1 || pp < 1 || k < 1 || (long) pp * k != im2col.length || Mle.logCeil(c) + Mle.logCeil(k) > 26) {
                         throw r.malformed("dot product shape");
                     }
@@ -870,7 +870,7 @@ final class Plan {
                 case 2 -> {
                     int in = tensor(r, p.tensorCount, r.u32());
                     op = new MapOp(layer, kind, out, in, readInts(r, Integer.MAX_VALUE), readInts(r, Integer.MAX_VALUE),
-                            readLongs(r));
+                            TensorPcs.readLongs(r));
                 }
                 case 3 -> {
                     int a = r.u32() - 1;
@@ -878,7 +878,7 @@ final class Plan {
                     if (a >= p.tensorCount || b >= p.tensorCount || a < -1 || b < -1 || (a < 0 && b < 0)) {
                         throw r.malformed("element-wise step inputs");
                     }
-                    op = new LinearOp(layer, kind, out, a, b, readLongs(r), readLongs(r), readLongs(r));
+                    op = new LinearOp(layer, kind, out, a, b, TensorPcs.readLongs(r), TensorPcs.readLongs(r), TensorPcs.readLongs(r));
                 }
                 case 4 -> {
                     int in = tensor(r, p.tensorCount, r.u32());
@@ -1011,25 +1011,6 @@ final class Plan {
             if (bound != Integer.MAX_VALUE && (v[i] < 0 || v[i] >= bound)) {
                 throw r.malformed("tensor " + v[i]);
             }
-        }
-        return v;
-    }
-
-    static void longs(ByteWriter w, long[] v) {
-        w.u32(v.length);
-        for (long x : v) {
-            w.u64(x);
-        }
-    }
-
-    static long[] readLongs(ByteReader r) throws Malformed {
-        int n = r.u32();
-        if (n < 0 || n > (1 << 26)) {
-            throw r.malformed("list of " + n + " field elements");
-        }
-        long[] v = new long[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = r.felt();
         }
         return v;
     }
