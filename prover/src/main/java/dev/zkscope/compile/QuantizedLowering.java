@@ -852,37 +852,7 @@ final class QuantizedLowering {
         int[] xs = inShape(n, 0);
         int len = Shapes.product(xs, op.axis(), xs.length);
         int outer = x.length / Math.max(1, len);
-        String name = n.name();
-        String type = n.node().opType();
-        Src[][] win = new Src[outer][len];
-        Src[] rowOf = new Src[x.length];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < len; i++) {
-                win[o][i] = x[o * len + i];
-            }
-        }
-        int sum = m.add(new Steps.Sum(name, type, tensor(outer), win));
-        int mu = div(n, sum, len);
-        for (int i = 0; i < x.length; i++) {
-            rowOf[i] = new Src(mu, i / len);
-        }
-        int d = linear(n, x, rowOf, fill(x.length, 1), fill(x.length, -1), new long[x.length]);
-        int sq = m.add(new Steps.Mul(name, type, tensor(x.length), range(d, x.length), range(d, x.length)));
-        Src[][] sw = new Src[outer][len];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < len; i++) {
-                sw[o][i] = new Src(sq, o * len + i);
-            }
-        }
-        int ss = m.add(new Steps.Sum(name, type, tensor(outer), sw));
-        int v = rescale(n, div(n, ss, len), s);
-        int r = m.add(new Steps.Lookup(name, type, tensor(outer), range(v, outer), table(n)));
-        Src[] rr = new Src[x.length];
-        for (int i = 0; i < x.length; i++) {
-            rr[i] = new Src(r, i / len);
-        }
-        int prod = m.add(new Steps.Mul(name, type, tensor(x.length), range(d, x.length), rr));
-        int norm = rescale(n, prod, s);
+        int norm = normalizedRows(n, x, outer, len);
         long[] gamma = n.param("gamma").data();
         long[] beta = n.param("beta").data();
         long[] al = new long[x.length];
@@ -1513,13 +1483,12 @@ final class QuantizedLowering {
         }
     }
 
-    /** Instance/GroupNormalization: the LayerNorm lowering over each contiguous chunk, gamma/beta by parameter. */
-    private void groupNorm(QNode n) {
-        Op.GroupNorm op = (Op.GroupNorm) n.node().op();
-        Src[] x = operand(n, 0);
-        int[] xs = inShape(n, 0);
-        int len = op.chunk(xs);
-        int outer = x.length / Math.max(1, len);
+    /**
+     * LayerNorm's chain over {@code outer} rows of {@code len} contiguous elements of x: mean, centred values, variance,
+     * the rsqrt table, and the normalised values rescaled to scale s (the affine map is the caller's). Returns the
+     * normalised tensor; LayerNormalization and Instance/GroupNormalization share it.
+     */
+    private int normalizedRows(QNode n, Src[] x, int outer, int len) {
         String name = n.name();
         String type = n.node().opType();
         Src[][] win = new Src[outer][len];
@@ -1551,6 +1520,17 @@ final class QuantizedLowering {
         }
         int prod = m.add(new Steps.Mul(name, type, tensor(x.length), range(d, x.length), rr));
         int norm = rescale(n, prod, s);
+        return norm;
+    }
+
+    /** Instance/GroupNormalization: the LayerNorm lowering over each contiguous chunk, gamma/beta by parameter. */
+    private void groupNorm(QNode n) {
+        Op.GroupNorm op = (Op.GroupNorm) n.node().op();
+        Src[] x = operand(n, 0);
+        int[] xs = inShape(n, 0);
+        int len = op.chunk(xs);
+        int outer = x.length / Math.max(1, len);
+        int norm = normalizedRows(n, x, outer, len);
         long[] gamma = n.param("gamma").data();
         long[] beta = n.param("beta").data();
         long[] al = new long[x.length];
