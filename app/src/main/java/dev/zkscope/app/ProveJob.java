@@ -137,15 +137,19 @@ final class ProveJob {
 
             @Override
             public void phaseFinished(String phase, long nanos) {
+                // A phase spans from its phaseStarted to now, as the prover's timeline does: the prover's own
+                // nanos start after the listeners of phaseStarted ran, so start + nanos can end before the phase's
+                // last step did when those listeners are slow (a loaded machine).
+                double end = elapsed();
                 Double start;
                 double begin;
                 synchronized (starts) {
                     start = starts.remove(phase);
                     open.removeLastOccurrence(phase);
-                    begin = start != null ? start : elapsed() - nanos / 1e6;
-                    spans.add(new FlameSpan(phase, open.peekLast(), open.size(), begin, nanos / 1e6));
+                    begin = start != null ? start : end - nanos / 1e6;
+                    spans.add(new FlameSpan(phase, open.peekLast(), open.size(), begin, end - begin));
                 }
-                onPhase.accept(new PhaseTime(phase, begin, nanos / 1e6));
+                onPhase.accept(new PhaseTime(phase, begin, end - begin));
             }
 
             @Override

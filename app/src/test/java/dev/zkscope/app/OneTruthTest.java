@@ -44,24 +44,23 @@ class OneTruthTest {
         return app.pvm.runs().get(runs - 1);
     }
 
-    /** Proves, and cancels from the FX thread the moment the prover reports a running phase (mid-run, no race). */
+    /**
+     * Proves, holds the prover at the start of its quotient phase (so that a fast proof cannot finish first), and
+     * cancels from the FX thread while that phase runs, as a click would; then lets the prover go on to see the cancel.
+     */
     private void proveAndCancelMidRun(FxRobot robot) throws Exception {
-        boolean[] cancelled = {false};
-        ListChangeListener<PhaseTime> cancelOnFirstRunning = c -> {
-            if (!cancelled[0] && app.pvm.phases().stream().anyMatch(PhaseTime::running)) {
-                cancelled[0] = true;
-                // As a click would: in an event of its own, while the prover goes on to its next phase boundary.
-                javafx.application.Platform.runLater(app.pvm::cancel);
-            }
-        };
+        ProveJob.Hold[] hold = new ProveJob.Hold[1];
         robot.interact(() -> {
-            app.pvm.phases().addListener(cancelOnFirstRunning);
+            hold[0] = app.pvm.holdNextProofAt("quotient");
             app.pvm.prove();
         });
+        assertThat(hold[0].reached().await(60, TimeUnit.SECONDS)).as("the prover reached its quotient phase").isTrue();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.pvm.phases().stream().anyMatch(PhaseTime::running));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(app.pvm::cancel);
+        hold[0].release().countDown();
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !app.pvm.runningProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
-        robot.interact(() -> app.pvm.phases().removeListener(cancelOnFirstRunning));
-        assertThat(cancelled[0]).as("the proof was cancelled while a phase ran").isTrue();
     }
 
     private String verdictDetail(FxRobot robot) {
