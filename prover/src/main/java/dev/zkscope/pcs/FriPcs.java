@@ -210,8 +210,78 @@ final class FriPcs implements Pcs {
                 throw new IllegalArgumentException("a column must hold its " + n + " values on the trace domain");
             }
         }
-        IntStream.range(0, columns.length).parallel().forEach(c -> cf[c] = Ntt.interpolate(columns[c], cancel).c());
-        return commitCoeffs(cf, preprocessed);
+        Shifted rel = Shifted.of(columns);
+        IntStream.range(0, columns.length).parallel().forEach(c -> {
+            if (rel.base[c] == c) {
+                cf[c] = Ntt.interpolate(columns[c], cancel).c();
+            }
+        });
+        for (int c = 0; c < columns.length; c++) {
+            if (rel.base[c] != c) {
+                // Interpolation is linear and a constant's coefficients are (d, 0, ..., 0).
+                cf[c] = rel.base[c] < 0 ? new long[n] : cf[rel.base[c]].clone();
+                cf[c][0] = add(cf[c][0], rel.delta[c]);
+            }
+        }
+        return commitCoeffs(cf, preprocessed, rel);
+    }
+
+    /**
+     * Columns that are another column plus a constant, or a constant: their coefficients and extensions follow from
+     * the other column's by adding the constant to coefficient 0 and to every extension value, with no transform. A
+     * key's copy-constraint identity columns are such ((c + 1) n + r for equality column c), as are constant selectors.
+     *
+     * @param base  per column: itself (transformed), an earlier column it is a shift of, or -1 for a constant
+     * @param delta per column: the constant added to its base (the constant itself when base is -1)
+     */
+    record Shifted(int[] base, long[] delta) {
+        /** Finds each column's relation to the two columns before it (the identity columns alternate with sigma's). */
+        static Shifted of(Evals[] columns) {
+            int w = columns.length;
+            int[] base = new int[w];
+            long[] delta = new long[w];
+            for (int c = 0; c < w; c++) {
+                long[] v = columns[c].v();
+                base[c] = c;
+                if (shift(v, null, v[0])) {
+                    base[c] = -1;
+                    delta[c] = v[0];
+                    continue;
+                }
+                for (int back = 1; back <= 2 && c - back >= 0; back++) {
+                    int b = base[c - back];
+                    if (b < 0) {
+                        continue;
+                    }
+                    long[] bv = columns[b].v();
+                    long d = sub(v[0], bv[0]);
+                    if (shift(v, bv, d)) {
+                        base[c] = b;
+                        delta[c] = d;
+                        break;
+                    }
+                }
+            }
+            return new Shifted(base, delta);
+        }
+
+        /** v[r] = b[r] + d for every r (b null: v[r] = d). */
+        private static boolean shift(long[] v, long[] b, long d) {
+            for (int r = 0; r < v.length; r++) {
+                if (v[r] != (b == null ? d : add(b[r], d))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static Shifted none(int w) {
+            int[] base = new int[w];
+            for (int c = 0; c < w; c++) {
+                base[c] = c;
+            }
+            return new Shifted(base, new long[w]);
+        }
     }
 
     @Override
@@ -224,10 +294,10 @@ final class FriPcs implements Pcs {
             }
             cf[c] = columns[c].length() == n ? columns[c].c() : java.util.Arrays.copyOf(columns[c].c(), n);
         }
-        return commitCoeffs(cf, false);
+        return commitCoeffs(cf, false, Shifted.none(cf.length));
     }
 
-    private ProverData commitCoeffs(long[][] cf, boolean preprocessed) {
+    private ProverData commitCoeffs(long[][] cf, boolean preprocessed, Shifted rel) {
         if ((long) cf.length * bigN * 8 > ldeCacheBytes) {
             return commitStreamed(cf, preprocessed);
         }
@@ -237,12 +307,36 @@ final class FriPcs implements Pcs {
         int lb = cfg.logBlowup();
         long[][][] ev = new long[cf.length][][];
         IntStream.range(0, cf.length).parallel().forEach(c -> {
+            if (rel.base[c] != c) {
+                return;
+            }
             long[] v = Ntt.lde(new Coeffs(cf[c]), lb, FriConfig.SHIFT, cancel).v();
             long[][] cosets = new long[b][n];
             for (int t = 0; t < n; t++) {
                 int base = t << lb;
                 for (int j = 0; j < b; j++) {
                     cosets[j][t] = v[base + j];
+                }
+            }
+            ev[c] = cosets;
+        });
+        // A shifted column's extension is its base's plus the constant (the extension is linear and maps a constant
+        // to itself).
+        IntStream.range(0, cf.length).parallel().forEach(c -> {
+            if (rel.base[c] == c) {
+                return;
+            }
+            long d = rel.delta[c];
+            long[][] cosets = new long[b][n];
+            for (int j = 0; j < b; j++) {
+                if (rel.base[c] < 0) {
+                    java.util.Arrays.fill(cosets[j], d);
+                } else {
+                    long[] src = ev[rel.base[c]][j];
+                    long[] dst = cosets[j];
+                    for (int t = 0; t < n; t++) {
+                        dst[t] = add(src[t], d);
+                    }
                 }
             }
             ev[c] = cosets;
