@@ -67,7 +67,7 @@ public final class Checker {
     }
 
     /** Rows per block of the fast evaluation (a task of the parallel checks). */
-    private static final int BLOCK = 1 << 12;
+    private static final int BLOCK = 1 << 10;
 
     /**
      * The rows in [0, rows) where {@code test} finds a violation, ascending: blocks of rows evaluated in parallel on

@@ -76,6 +76,10 @@ final class RowBlocks {
             }
         } else if (e instanceof Expr.Product p) {
             eval(p.a(), from, count, out, depth);
+            if (allZero(out, count)) {
+                // A gate's selector is zero outside its gadgets' rows: the product is zero without its other factor.
+                return;
+            }
             if (p.b() instanceof Expr.Var v && v.rotation() == 0) {
                 long[] col = column(circuit, witness, v.column());
                 for (int k = 0; k < count; k++) {
@@ -96,5 +100,14 @@ final class RowBlocks {
         } else {
             throw new IllegalStateException("unknown expression " + e);
         }
+    }
+
+    private static boolean allZero(long[] v, int count) {
+        for (int k = 0; k < count; k++) {
+            if (v[k] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

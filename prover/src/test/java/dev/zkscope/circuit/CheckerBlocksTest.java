@@ -105,13 +105,15 @@ class CheckerBlocksTest {
     Stream<DynamicTest> blockChecks_findExactlyTheRowByRowViolations() {
         return Property.forAll("checker blocks", 0x5EEDC4EC, 12, r -> {
             int n = 1 << LOG_N;
-            int numFixed = 3;
+            int numFixed = 4;
             int numAdvice = 4;
             long[][] fixed = new long[numFixed][n];
             for (int row = 0; row < n; row++) {
                 fixed[0][row] = row % 7 == 0 ? 0 : 1;
                 fixed[1][row] = row % 64;
                 fixed[2][row] = (row * 3) % 64;
+                // a selector zero over whole blocks of rows (the checker skips a product's other factor there)
+                fixed[3][row] = (row >= 1500 && row < 2600) || (row >= 7000 && row < 7100) ? 1 : 0;
             }
             long[][] advice = new long[numAdvice][n];
             for (long[] col : advice) {
@@ -123,6 +125,7 @@ class CheckerBlocksTest {
             for (int g = 0; g < 3; g++) {
                 gates.add(new Gate("g" + g, randomExpr(r, 4, numFixed, numAdvice)));
             }
+            gates.add(new Gate("selected", new Expr.Product(Column.fixed(3).cur(), randomExpr(r, 4, numFixed, numAdvice))));
             // A gate that holds on a valid witness: s * (a2 - a2) once tampering is absent (two reads of one cell).
             gates.add(new Gate("zero", Column.fixed(0).cur().times(Column.advice(2).cur().minus(Column.advice(3).next()))));
             for (int row = 0; row < n; row++) {
@@ -140,7 +143,7 @@ class CheckerBlocksTest {
             if (r.nextBoolean()) {
                 for (int k = r.nextInt(6); k > 0; k--) {
                     int col = r.nextInt(numAdvice);
-                    int row = r.nextBoolean() ? r.nextInt(n) : (4096 * r.nextInt(2) + 4095 + r.nextInt(2)) & (n - 1);
+                    int row = r.nextBoolean() ? r.nextInt(n) : (1024 * r.nextInt(8) + 1023 + r.nextInt(2)) & (n - 1);
                     advice[col][row] = r.nextInt(200);
                 }
             }
