@@ -364,7 +364,8 @@ final class ProveView extends BorderPane {
                         + "key generation, witness and verification outside them are not counted), including garbage "
                         + "not yet collected. The cost model predicts what the prover adds above the heap in use "
                         + "when its rounds start (the baseline), so that figure is compared." + farNote(r)),
-                card("Proof size", Format.bytes(r.proof().length), "Serialized proof bytes."),
+                card("Proof size", Format.bytes(r.proof().length), ProofParts.line(ProofParts.of(r)),
+                        ProofParts.table(ProofParts.of(r))),
                 card("Security", r.security() == null ? "-" : "conjectured " + SecurityAnalysis.format(
                         r.security().conjecturedBits()) + " / provable " + SecurityAnalysis.format(
                         r.security().provableBits()) + " bits", Terms.SECURITY_BITS),
