@@ -37,7 +37,7 @@ final class ProofParts {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
-    /** The tooltip: every part with its bytes and share, one per line (a table in a monospaced layout). */
+    /** The tooltip: every part with its bytes and share, one part per line, then the total. */
     static String table(ProofSize s) {
         StringBuilder b = new StringBuilder("Serialized proof bytes, by part (docs/proof-size.md):\n");
         if (s == null) {
@@ -45,10 +45,10 @@ final class ProofParts {
         }
         for (Map.Entry<String, Integer> e : s.bytes().entrySet()) {
             if (e.getValue() > 0) {
-                b.append(String.format(Locale.ROOT, "%-28s %,9d B  %5.1f%%%n", e.getKey(), e.getValue(),
+                b.append(String.format(Locale.ROOT, "%s: %,d B (%.1f%%)%n", e.getKey(), e.getValue(),
                         100.0 * e.getValue() / s.total()));
             }
         }
-        return b.append(String.format(Locale.ROOT, "%-28s %,9d B", "total", s.total())).toString();
+        return b.append(String.format(Locale.ROOT, "total: %,d B", s.total())).toString();
     }
 }
