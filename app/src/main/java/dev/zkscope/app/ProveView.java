@@ -69,7 +69,7 @@ final class ProveView extends BorderPane {
         flip.setOnAction(e -> pvm.tamperFlipByte(byteIndex.getValue()));
         changeOutput.setOnAction(e -> pvm.tamperOutput());
         flip.setTooltip(new Tooltip("Flips one bit of the chosen byte of the proof, then verifies: any change is "
-                + "caught by a Merkle path, a FRI check or the quotient identity."));
+                + "caught by a Merkle proof, a FRI check or the quotient identity."));
         changeOutput.setTooltip(new Tooltip("Verifies the honest proof against a different claimed model output: the "
                 + "proof binds the public values, so this fails."));
         byteIndex.setEditable(true);

@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * The verifier: decodes the proof with every size fixed by the key (shape first), replays the transcript, checks
  * the constraint identity at the out-of-domain point from the claimed values, then has the commitment scheme check
- * those values against the commitments ({@link Pcs#verify}: Merkle paths, DEEP quotient, FRI).
+ * those values against the commitments ({@link Pcs#verify}: Merkle multiproofs, DEEP quotient, FRI).
  */
 final class Verifier {
     private final VerifyingKey vk;
