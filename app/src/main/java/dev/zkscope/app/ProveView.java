@@ -69,7 +69,7 @@ final class ProveView extends BorderPane {
         flip.setOnAction(e -> pvm.tamperFlipByte(byteIndex.getValue()));
         changeOutput.setOnAction(e -> pvm.tamperOutput());
         flip.setTooltip(new Tooltip("Flips one bit of the chosen byte of the proof, then verifies: any change is "
-                + "caught by a Merkle path, a FRI check or the quotient identity."));
+                + "caught by a Merkle proof, a FRI check or the quotient identity."));
         changeOutput.setTooltip(new Tooltip("Verifies the honest proof against a different claimed model output: the "
                 + "proof binds the public values, so this fails."));
         byteIndex.setEditable(true);
@@ -364,7 +364,8 @@ final class ProveView extends BorderPane {
                         + "key generation, witness and verification outside them are not counted), including garbage "
                         + "not yet collected. The cost model predicts what the prover adds above the heap in use "
                         + "when its rounds start (the baseline), so that figure is compared." + farNote(r)),
-                card("Proof size", Format.bytes(r.proof().length), "Serialized proof bytes."),
+                card("Proof size", Format.bytes(r.proof().length), ProofParts.line(ProofParts.of(r)),
+                        ProofParts.table(ProofParts.of(r))),
                 card("Security", r.security() == null ? "-" : "conjectured " + SecurityAnalysis.format(
                         r.security().conjecturedBits()) + " / provable " + SecurityAnalysis.format(
                         r.security().provableBits()) + " bits", Terms.SECURITY_BITS),

@@ -810,9 +810,9 @@ public final class ProveViewModel {
         if (e instanceof dev.zkscope.plonk.VerifyError.GrindingInvalid) {
             return "the proof-of-work stamp is wrong: the proof was changed after it was made.";
         }
-        if (e instanceof dev.zkscope.plonk.VerifyError.MerklePathInvalid m) {
-            return "a value the proof reveals does not match what it committed to earlier (check " + (m.query() + 1)
-                    + " of the '" + m.tree() + "' commitment): the proof was changed after it was made.";
+        if (e instanceof dev.zkscope.plonk.VerifyError.MerkleProofInvalid m) {
+            return "a value the proof reveals does not match what it committed to earlier (the spot checks of the '"
+                    + m.tree() + "' commitment): the proof was changed after it was made.";
         }
         if (e instanceof dev.zkscope.plonk.VerifyError.DeepValueMismatch
                 || e instanceof dev.zkscope.plonk.VerifyError.FriFoldMismatch

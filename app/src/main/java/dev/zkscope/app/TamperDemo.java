@@ -42,7 +42,7 @@ final class TamperDemo {
             int q = Integer.parseInt(section.substring(6).trim());
             int n = vk.parameters().numQueries();
             return String.format(Locale.ROOT, "spot check %d of %d (one FRI query: the rows opened at a random "
-                    + "position, their Merkle paths and FRI's folded values)", q + 1, n);
+                    + "position and FRI's folded values)", q + 1, n);
         }
         return switch (section) {
             case "header" -> "the header (format version, hash, security parameters and the circuit's digest)";
@@ -52,7 +52,8 @@ final class TamperDemo {
                     + "every constraint at once";
             case "fri" -> "the FRI section: the roots of the folded layers, the final polynomial and the "
                     + "proof-of-work nonce";
-            case "caps" -> "the Merkle caps (the top levels of the committed trees)";
+            case "merkle" -> "the Merkle multiproofs (the tree nodes that authenticate every spot check's rows, each "
+                    + "sent once)";
             case "queries" -> "the count of spot checks";
             default -> "the '" + section + "' section";
         };

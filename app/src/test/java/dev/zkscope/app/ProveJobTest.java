@@ -155,7 +155,8 @@ class ProveJobTest {
                 new dev.zkscope.plonk.VerifyError.QuotientIdentityFails("18446744069414584320", "7"),
                 new dev.zkscope.plonk.VerifyError.DeepValueMismatch(3, "18446744069414584320", "9"),
                 new dev.zkscope.plonk.VerifyError.FriFoldMismatch(2, 3, "18446744069414584320", "9"),
-                new dev.zkscope.plonk.VerifyError.MerklePathInvalid("quotient", 4),
+                new dev.zkscope.plonk.VerifyError.MerkleProofInvalid("quotient",
+                        dev.zkscope.merkle.MultiProof.Failure.ROOT.reason()),
                 new dev.zkscope.plonk.VerifyError.PublicValuesMismatch("value 3 is 18446744069414584320"),
                 new dev.zkscope.plonk.VerifyError.GrindingInvalid(16, 123456789L));
         for (dev.zkscope.plonk.VerifyError e : errors) {
@@ -163,6 +164,6 @@ class ProveJobTest {
             assertThat(human).as(e.toString()).doesNotContain("18446744069414584320", "123456789")
                     .isNotEqualTo("the verifier could not complete its checks.");
         }
-        assertThat(ProveViewModel.inHumanTerms(errors.get(3))).contains("check 5 of the 'quotient' commitment");
+        assertThat(ProveViewModel.inHumanTerms(errors.get(3))).contains("the 'quotient' commitment");
     }
 }

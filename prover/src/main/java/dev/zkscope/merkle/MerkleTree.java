@@ -383,6 +383,30 @@ public final class MerkleTree {
         return p;
     }
 
+    /**
+     * The {@link MultiProof} of the given leaves (repeats allowed): every node the verifier cannot compute from them,
+     * once, in the order {@link MultiProof#verify} reads them.
+     */
+    public byte[][] multiProof(int[] leaves) {
+        if (writer == null && low > 0) {
+            throw new IllegalStateException("this tree keeps no rows: give them (multiProof(leaves, rows))");
+        }
+        return multiProof(leaves, writer);
+    }
+
+    /** As {@link #multiProof(int[])}, reading the rows below the stored levels from {@code rows}. */
+    public byte[][] multiProof(int[] leaves, LeafWriter rows) {
+        int[] distinct = MultiProof.distinct(leaves);
+        byte[][][] paths = new byte[distinct.length][][];
+        for (int i = 0; i < distinct.length; i++) {
+            if (distinct[i] < 0 || distinct[i] >= 1 << depth()) {
+                throw new IllegalArgumentException("leaf " + distinct[i] + " of a tree of depth " + depth());
+            }
+            paths[i] = path(distinct[i], 0, rows);
+        }
+        return MultiProof.fromPaths(depth(), distinct, paths);
+    }
+
     /** The leaf digest of given values and salt. */
     public static byte[] hashLeaf(long[] values, byte[] salt) {
         MessageDigest d = Hashing.digest();

@@ -58,16 +58,6 @@ public record FriConfig(int logN, int logBlowup, int numQueries, int grindingBit
     }
 
     /**
-     * The Merkle cap height for a tree of the given depth: ceil(log2 numQueries), at most the depth. Raising the cap
-     * one level saves a digest in each of the numQueries paths and costs 2^height more digests in the cap, so it pays
-     * while 2^height &lt; numQueries.
-     */
-    public int capHeight(int depth) {
-        int h = 32 - Integer.numberOfLeadingZeros(numQueries - 1);
-        return Math.min(h, depth);
-    }
-
-    /**
      * The F_p2 values of the batched DEEP polynomial F that an opening proof reveals beyond those its opened rows
      * determine: in each round a query reads a leaf of 2^a values, one of which the verifier already knows (the
      * opened rows give F at the query point; a fold gives the next round's value), so 2^a - 1 new values per round

@@ -6,6 +6,7 @@ import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
 import dev.zkscope.fri.Fri;
 import dev.zkscope.merkle.MerkleTree;
+import dev.zkscope.merkle.MultiProof;
 import dev.zkscope.poly.Coeffs;
 import dev.zkscope.poly.Evals;
 import dev.zkscope.poly.Ntt;
@@ -181,9 +182,9 @@ final class FriPcs implements Pcs {
         return d;
     }
 
-    /** The lowest level a tree of the given depth keeps: at most {@link MerkleTree#DEFAULT_LOW}, never above its cap. */
+    /** The lowest level a tree of the given depth keeps: {@link MerkleTree#DEFAULT_LOW}, at most its depth. */
     private int lowLevel(int depth) {
-        return Math.max(0, Math.min(MerkleTree.DEFAULT_LOW, depth - cfg.capHeight(depth)));
+        return Math.max(0, Math.min(MerkleTree.DEFAULT_LOW, depth));
     }
 
     static int saltBytes(FriConfig cfg, boolean preprocessed) {
@@ -532,8 +533,6 @@ final class FriPcs implements Pcs {
         long nonce = tr.grind(cfg.grindingBits());
         steps.step("grinding " + cfg.grindingBits() + " bits", st, System.nanoTime() - st);
         st = System.nanoTime();
-        int hb = cfg.capHeight(cfg.logLde());
-        int[] depths = OpeningProof.friDepths(cfg);
         OpeningProof.Query[] qs = new OpeningProof.Query[cfg.numQueries()];
         int[] indices = new int[qs.length];
         for (int q = 0; q < qs.length; q++) {
@@ -552,41 +551,40 @@ final class FriPcs implements Pcs {
         for (ProverData b : batches) {
             rows.add(data(b).rows(needed));
         }
+        int[][] friLeafIdx = new int[rounds.length][qs.length];
         for (int q = 0; q < qs.length; q++) {
             int idx = indices[q];
             OpeningProof.BatchOpening[] bo = new OpeningProof.BatchOpening[batches.size()];
             for (int b = 0; b < bo.length; b++) {
-                Data d = data(batches.get(b));
-                java.util.Map<Integer, long[]> rb = rows.get(b);
-                MerkleTree.LeafWriter writer = (leaf, buf) -> System.arraycopy(rb.get(leaf), 0, buf, 0, buf.length);
-                bo[b] = new OpeningProof.BatchOpening(rb.get(idx).clone(), d.tree.salt(idx), d.tree.path(idx, hb, writer));
+                bo[b] = new OpeningProof.BatchOpening(rows.get(b).get(idx).clone(), data(batches.get(b)).tree.salt(idx));
             }
             long[][] leaves = new long[rounds.length][];
-            byte[][][] fpaths = new byte[rounds.length][][];
             int size = bigN;
             int pos = idx;
             for (int r = 0; r < rounds.length; r++) {
                 int m = size >>> rounds[r];
                 int leaf = pos % m;
                 leaves[r] = fc.leaf(r, leaf);
-                fpaths[r] = fc.trees[r].path(leaf, cfg.capHeight(depths[r]));
+                friLeafIdx[r][q] = leaf;
                 pos = leaf;
                 size = m;
             }
-            qs[q] = new OpeningProof.Query(bo, leaves, fpaths);
+            qs[q] = new OpeningProof.Query(bo, leaves);
         }
         byte[][] friRoots = new byte[rounds.length][];
-        byte[][][] friCaps = new byte[rounds.length][][];
+        byte[][][] friNodes = new byte[rounds.length][][];
         for (int r = 0; r < rounds.length; r++) {
             friRoots[r] = fc.trees[r].root();
-            friCaps[r] = fc.trees[r].cap(cfg.capHeight(depths[r]));
+            friNodes[r] = fc.trees[r].multiProof(friLeafIdx[r]);
         }
-        byte[][][] batchCaps = new byte[batches.size()][][];
-        for (int b = 0; b < batchCaps.length; b++) {
-            batchCaps[b] = data(batches.get(b)).tree.cap(hb);
+        byte[][][] batchNodes = new byte[batches.size()][][];
+        for (int b = 0; b < batchNodes.length; b++) {
+            java.util.Map<Integer, long[]> rb = rows.get(b);
+            MerkleTree.LeafWriter writer = (leaf, buf) -> System.arraycopy(rb.get(leaf), 0, buf, 0, buf.length);
+            batchNodes[b] = data(batches.get(b)).tree.multiProof(indices, writer);
         }
         steps.step(qs.length + " queries", st, System.nanoTime() - st);
-        return new OpeningProof(values, friRoots, fc.finalPoly, nonce, qs, batchCaps, friCaps);
+        return new OpeningProof(values, friRoots, fc.finalPoly, nonce, qs, batchNodes, friNodes);
     }
 
     /**
@@ -738,28 +736,32 @@ final class FriPcs implements Pcs {
         if (!tr.checkGrind(proof.powNonce(), cfg.grindingBits())) {
             return Optional.of(new PcsError.GrindingInvalid(cfg.grindingBits(), proof.powNonce()));
         }
-        for (int b = 0; b < batches.size(); b++) {
-            if (!java.util.Arrays.equals(MerkleTree.rootOfCap(proof.batchCaps()[b]), batches.get(b).root())) {
-                return Optional.of(new PcsError.BatchCapInvalid(b));
-            }
+        int[] indices = new int[proof.queries().length];
+        for (int q = 0; q < indices.length; q++) {
+            indices[q] = tr.challengeIndex(cfg.logLde());
         }
-        for (int rd = 0; rd < rounds.length; rd++) {
-            if (!java.util.Arrays.equals(MerkleTree.rootOfCap(proof.friCaps()[rd]), proof.friRoots()[rd])) {
-                return Optional.of(new PcsError.FriCapInvalid(rd));
+        // Every batch's multiproof over the rows the queries open, before any value is used.
+        for (int b = 0; b < batches.size(); b++) {
+            byte[][] digests = new byte[indices.length][];
+            for (int q = 0; q < indices.length; q++) {
+                OpeningProof.BatchOpening o = proof.queries()[q].batches()[b];
+                digests[q] = MerkleTree.hashLeaf(o.row(), o.salt());
+            }
+            MultiProof.Failure f = MultiProof.verify(batches.get(b).root(), cfg.logLde(), indices, digests,
+                    proof.batchNodes()[b]);
+            if (f != null) {
+                return Optional.of(new PcsError.BatchProofInvalid(b, f.reason()));
             }
         }
         long omegaLde = Goldilocks.rootOfUnity(cfg.logLde());
         for (int q = 0; q < proof.queries().length; q++) {
             OpeningProof.Query op = proof.queries()[q];
-            int idx = tr.challengeIndex(cfg.logLde());
+            int idx = indices[q];
             Fp2[] a = new Fp2[points.length];
             java.util.Arrays.fill(a, Fp2.ZERO);
             int g = 0;
             for (int b = 0; b < batches.size(); b++) {
                 OpeningProof.BatchOpening o = op.batches()[b];
-                if (!MerkleTree.verifyToCap(proof.batchCaps()[b], idx, o.row(), o.salt(), o.path())) {
-                    return Optional.of(new PcsError.BatchPathInvalid(b, q));
-                }
                 for (long v : o.row()) {
                     Fp2 t = ap[g].mul(v);
                     for (int p = 0; p < points.length; p++) {
@@ -781,10 +783,34 @@ final class FriPcs implements Pcs {
                 return Optional.of(e);
             }
         }
+        // The FRI layers' multiproofs last: a leaf whose value is off is reported as the fold it breaks.
+        int[] depths = OpeningProof.friDepths(cfg);
+        for (int rd = 0; rd < rounds.length; rd++) {
+            int[] leaves = new int[indices.length];
+            byte[][] digests = new byte[indices.length][];
+            for (int q = 0; q < indices.length; q++) {
+                leaves[q] = friLeafIndex(indices[q], rounds, rd);
+                digests[q] = MerkleTree.hashLeaf(proof.queries()[q].friLeaves()[rd], new byte[0]);
+            }
+            MultiProof.Failure f = MultiProof.verify(proof.friRoots()[rd], depths[rd], leaves, digests,
+                    proof.friNodes()[rd]);
+            if (f != null) {
+                return Optional.of(new PcsError.FriProofInvalid(rd, f.reason()));
+            }
+        }
         return Optional.empty();
     }
 
-    /** Follows one query through the FRI layers: each held value against the expected one, each path, each fold. */
+    /** The leaf of FRI layer {@code round}'s tree that query index {@code idx} (in the extension domain) opens. */
+    int friLeafIndex(int idx, int[] rounds, int round) {
+        int size = bigN;
+        for (int r = 0; r <= round; r++) {
+            size >>>= rounds[r];
+        }
+        return idx & (size - 1);
+    }
+
+    /** Follows one query through the FRI layers: each held value against the expected one, each fold, the final polynomial. */
     private PcsError checkFriQuery(OpeningProof proof, int q, int idx, Fp2 expected, int[] rounds, Fp2[] betas) {
         OpeningProof.Query op = proof.queries()[q];
         int size = bigN;
@@ -801,9 +827,6 @@ final class FriPcs implements Pcs {
                 return rd == 0 ? new PcsError.DeepValueMismatch(q, expected.toString(), held.toString())
                         : new PcsError.FriFoldMismatch(rd, q, expected.toString(), held.toString());
             }
-            if (!MerkleTree.verifyToCap(proof.friCaps()[rd], leaf, lv, new byte[0], op.friPaths()[rd])) {
-                return new PcsError.FriPathInvalid(rd, q);
-            }
             long xl = mul(s, Goldilocks.pow(Goldilocks.rootOfUnity(Integer.numberOfTrailingZeros(size)), leaf));
             expected = Fri.foldLeaf(lv, rounds[rd], Goldilocks.inv(xl), betas[rd]);
             pos = leaf;
@@ -818,11 +841,11 @@ final class FriPcs implements Pcs {
         return null;
     }
 
-    private static boolean capShape(byte[][] cap, int height) {
-        if (cap.length != 1 << height) {
+    private static boolean digestsShape(byte[][] nodes) {
+        if (nodes == null) {
             return false;
         }
-        for (byte[] d : cap) {
+        for (byte[] d : nodes) {
             if (d == null || d.length != dev.zkscope.hash.Hashing.DIGEST_BYTES) {
                 return false;
             }
@@ -849,40 +872,37 @@ final class FriPcs implements Pcs {
         if (proof.queries().length != cfg.numQueries()) {
             return new PcsError.Malformed("queries", proof.queries().length + " queries, expected " + cfg.numQueries());
         }
-        int hb = cfg.capHeight(cfg.logLde());
-        int[] depths = OpeningProof.friDepths(cfg);
-        if (proof.batchCaps() == null || proof.friCaps() == null || proof.batchCaps().length != batches.size()
-                || proof.friCaps().length != rounds.length) {
-            return new PcsError.Malformed("caps", "expected a cap for each of " + batches.size() + " batches and "
-                    + rounds.length + " FRI layers");
+        if (proof.batchNodes() == null || proof.friNodes() == null || proof.batchNodes().length != batches.size()
+                || proof.friNodes().length != rounds.length) {
+            return new PcsError.Malformed("merkle", "expected a multiproof for each of " + batches.size()
+                    + " batches and " + rounds.length + " FRI layers");
         }
-        for (int b = 0; b < batches.size(); b++) {
-            if (!capShape(proof.batchCaps()[b], hb)) {
-                return new PcsError.Malformed("caps", "batch " + b + " cap has the wrong shape");
+        for (byte[][] nodes : proof.batchNodes()) {
+            if (!digestsShape(nodes)) {
+                return new PcsError.Malformed("merkle", "a batch multiproof holds a node that is not a digest");
             }
         }
-        for (int rd = 0; rd < rounds.length; rd++) {
-            if (!capShape(proof.friCaps()[rd], cfg.capHeight(depths[rd]))) {
-                return new PcsError.Malformed("caps", "FRI layer " + rd + " cap has the wrong shape");
+        for (byte[][] nodes : proof.friNodes()) {
+            if (!digestsShape(nodes)) {
+                return new PcsError.Malformed("merkle", "a FRI multiproof holds a node that is not a digest");
             }
         }
         for (int q = 0; q < proof.queries().length; q++) {
             OpeningProof.Query op = proof.queries()[q];
-            if (op.batches().length != batches.size() || op.friLeaves().length != rounds.length
-                    || op.friPaths().length != rounds.length) {
+            if (op == null || op.batches() == null || op.friLeaves() == null || op.batches().length != batches.size()
+                    || op.friLeaves().length != rounds.length) {
                 return new PcsError.Malformed("query " + q, "wrong number of batch or FRI openings");
             }
             for (int b = 0; b < batches.size(); b++) {
                 OpeningProof.BatchOpening o = op.batches()[b];
-                if (o.row().length != batches.get(b).width() || o.path().length != cfg.logLde() - hb
+                if (o == null || o.row() == null || o.salt() == null || o.row().length != batches.get(b).width()
                         || o.salt().length != saltBytes(cfg, batches.get(b).preprocessed())) {
                     return new PcsError.Malformed("query " + q, "batch " + b + " opening has the wrong shape");
                 }
             }
             for (int rd = 0; rd < rounds.length; rd++) {
-                if (op.friLeaves()[rd].length != 2 << rounds[rd]
-                        || op.friPaths()[rd].length != depths[rd] - cfg.capHeight(depths[rd])) {
-                    return new PcsError.Malformed("query " + q, "FRI leaf " + rd + " or its path has the wrong shape");
+                if (op.friLeaves()[rd] == null || op.friLeaves()[rd].length != 2 << rounds[rd]) {
+                    return new PcsError.Malformed("query " + q, "FRI leaf " + rd + " has the wrong shape");
                 }
             }
         }

@@ -13,23 +13,17 @@ public sealed interface PcsError {
         public String describe() { return "proof-of-work nonce " + nonce + " does not give " + bits + " zero bits"; }
     }
 
-    /** The opened row of batch {@code batch} (its position in the list opened) does not hash up to its root. */
-    record BatchPathInvalid(int batch, int query) implements PcsError {
-        public String describe() { return "Merkle path of batch " + batch + " fails at query " + query; }
+    /**
+     * The rows the queries open in batch {@code batch} (its position in the list opened) and the multiproof's nodes do
+     * not hash up to its root, for the reason given.
+     */
+    record BatchProofInvalid(int batch, String reason) implements PcsError {
+        public String describe() { return "Merkle multiproof of batch " + batch + " fails: " + reason; }
     }
 
-    /** The Merkle cap sent for batch {@code batch} does not hash up to its committed root. */
-    record BatchCapInvalid(int batch) implements PcsError {
-        public String describe() { return "Merkle cap of batch " + batch + " does not hash to its root"; }
-    }
-
-    /** The Merkle cap sent for FRI layer {@code round} does not hash up to the layer's root. */
-    record FriCapInvalid(int round) implements PcsError {
-        public String describe() { return "Merkle cap of FRI layer " + round + " does not hash to its root"; }
-    }
-
-    record FriPathInvalid(int round, int query) implements PcsError {
-        public String describe() { return "Merkle path of FRI layer " + round + " fails at query " + query; }
+    /** The leaves the queries open in FRI layer {@code round} and the multiproof's nodes do not hash to its root. */
+    record FriProofInvalid(int round, String reason) implements PcsError {
+        public String describe() { return "Merkle multiproof of FRI layer " + round + " fails: " + reason; }
     }
 
     /** FRI's first layer does not hold the DEEP quotient of the opened rows and the claimed values. */

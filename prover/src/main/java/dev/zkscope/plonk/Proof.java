@@ -18,7 +18,8 @@ import dev.zkscope.pcs.Pcs;
  * opening:     the {@link OpeningProof} of every tree (fixed, [committed], advice, aux, quotient) at z and z*omega:
  *              openings (u32 T_z | T_z x F_p2 at z | u32 T_zw | T_zw x F_p2 at z*omega, the columns of
  *              {@link Layout#openings()}), fri (layer roots, final polynomial, grinding nonce), queries (per query the
- *              rows, salts and paths of every tree, and the FRI leaves and paths)
+ *              rows and salts of every tree, and the FRI leaves), merkle (per tree, the multiproof of its queried
+ *              leaves)
  * </pre>
  * Field elements must be canonical; widths, depths and counts are fixed by the verifying key, and nothing may follow
  * the last query. So every byte has exactly one meaning, and any change is either a decoding error or a different
@@ -27,10 +28,12 @@ import dev.zkscope.pcs.Pcs;
 public final class Proof {
     static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
     /**
+     * 4: each tree's queried rows are authenticated by one Merkle multiproof (every needed node once) instead of a cap
+     * and a path per query; a version-3 proof gets a typed WrongVersion.
      * 3: the LogUp fractions are packed up to the degree the quotient domain allows ({@link Layout}), so a key's aux and
      * quotient widths differ from version 2's for the same circuit; a version-2 proof gets a typed WrongVersion.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     final ProofParameters params;
     final byte[] circuitDigest;
@@ -101,7 +104,7 @@ public final class Proof {
 
     /**
      * Bytes per section of the serialized proof, in order: header, commitments, openings, fri (layer roots, final
-     * polynomial, nonce), queries (Merkle rows, salts and paths of every tree, FRI leaves and paths).
+     * polynomial, nonce), queries (rows and salts of every tree, FRI leaves), merkle (multiproof nodes).
      */
     public java.util.Map<String, Integer> sectionSizes() {
         int header = 4 + 2 + 2 + Hashing.NAME.length() + 2 + params.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
@@ -119,7 +122,7 @@ public final class Proof {
 
     /**
      * What the proof's bytes are made of: header, roots, opened values, per tree (fixed, [committed], advice, aux,
-     * quotient) its cap, Merkle paths and opened rows, the leaf salts, the FRI layers (roots, caps, leaves, paths),
+     * quotient) its Merkle multiproof nodes and opened rows, the leaf salts, the FRI layers (roots, nodes, leaves),
      * the final polynomial and the proof-of-work nonce. The parts sum to {@link #sizeBytes()}.
      */
     public ProofSize sizeBreakdown() {

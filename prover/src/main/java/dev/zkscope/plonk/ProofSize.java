@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * What a proof's bytes are made of, part by part in the order they are counted ({@link Proof#sizeBreakdown()}): header,
- * roots, opened values, each tree's cap, Merkle paths and opened rows, leaf salts, FRI layer roots, caps, leaves and
- * paths, the final polynomial, the proof-of-work nonce, and the counts that frame the sections.
+ * roots, opened values, each tree's Merkle multiproof nodes and opened rows, leaf salts, FRI layer roots, Merkle
+ * nodes and leaves, the final polynomial, the proof-of-work nonce, and the counts that frame the sections.
  *
  * @param bytes bytes per part, in order; they sum to the proof's size
  */
@@ -25,7 +25,7 @@ public record ProofSize(Map<String, Integer> bytes) {
         return t;
     }
 
-    /** Bytes summed over the parts whose name starts with {@code prefix} (e.g. "Merkle paths", "FRI"). */
+    /** Bytes summed over the parts whose name starts with {@code prefix} (e.g. "Merkle nodes", "FRI"). */
     public int sum(String prefix) {
         int t = 0;
         for (Map.Entry<String, Integer> e : bytes.entrySet()) {
@@ -36,16 +36,16 @@ public record ProofSize(Map<String, Integer> bytes) {
         return t;
     }
 
-    /** One line: "total 71,976 B: opened rows 41,216 (57%), Merkle paths 19,712 (27%), ..." with parts above zero. */
+    /** One line: "71,976 B: opened rows 41,216 (57%), Merkle nodes 19,712 (27%), ..." with parts above zero. */
     public String summary() {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%,d B:", total()));
-        String[] groups = {"header", "roots", "opened values", "cap", "Merkle paths", "opened rows", "leaf salts", "FRI",
+        String[] groups = {"header", "roots", "opened values", "Merkle nodes", "opened rows", "leaf salts", "FRI",
             "proof of work", "framing"};
         String sep = " ";
         for (String g : groups) {
             int v = sum(g);
             if (v > 0) {
-                b.append(sep).append(String.format(Locale.ROOT, "%s %,d (%.0f%%)", g.equals("cap") ? "caps" : g, v,
+                b.append(sep).append(String.format(Locale.ROOT, "%s %,d (%.0f%%)", g, v,
                         100.0 * v / total()));
                 sep = ", ";
             }

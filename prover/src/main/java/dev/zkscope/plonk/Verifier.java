@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * The verifier: decodes the proof with every size fixed by the key (shape first), replays the transcript, checks
  * the constraint identity at the out-of-domain point from the claimed values, then has the commitment scheme check
- * those values against the commitments ({@link Pcs#verify}: Merkle paths, DEEP quotient, FRI).
+ * those values against the commitments ({@link Pcs#verify}: Merkle multiproofs, DEEP quotient, FRI).
  */
 final class Verifier {
     private final VerifyingKey vk;
@@ -133,14 +133,10 @@ final class Verifier {
             return new VerifyError.MalformedProof(m.section(), m.reason());
         } else if (e instanceof PcsError.GrindingInvalid g) {
             return new VerifyError.GrindingInvalid(g.bits(), g.nonce());
-        } else if (e instanceof PcsError.BatchPathInvalid b) {
-            return new VerifyError.MerklePathInvalid(Layout.TREE_NAMES[lay.openedTrees()[b.batch()]], b.query());
-        } else if (e instanceof PcsError.BatchCapInvalid b) {
-            return new VerifyError.MerkleCapInvalid(Layout.TREE_NAMES[lay.openedTrees()[b.batch()]]);
-        } else if (e instanceof PcsError.FriCapInvalid f) {
-            return new VerifyError.MerkleCapInvalid("fri layer " + f.round());
-        } else if (e instanceof PcsError.FriPathInvalid f) {
-            return new VerifyError.MerklePathInvalid("fri layer " + f.round(), f.query());
+        } else if (e instanceof PcsError.BatchProofInvalid b) {
+            return new VerifyError.MerkleProofInvalid(Layout.TREE_NAMES[lay.openedTrees()[b.batch()]], b.reason());
+        } else if (e instanceof PcsError.FriProofInvalid f) {
+            return new VerifyError.MerkleProofInvalid("fri layer " + f.round(), f.reason());
         } else if (e instanceof PcsError.DeepValueMismatch d) {
             return new VerifyError.DeepValueMismatch(d.query(), d.expected(), d.actual());
         } else if (e instanceof PcsError.FriFoldMismatch f) {

@@ -50,13 +50,13 @@ public sealed interface VerifyError {
         public String describe() { return "proof-of-work nonce " + nonce + " does not give " + bits + " zero bits"; }
     }
 
-    /** The Merkle cap a proof sends for a tree does not hash up to the tree's committed root. */
-    record MerkleCapInvalid(String tree) implements VerifyError {
-        public String describe() { return "Merkle cap of tree '" + tree + "' does not hash to its root"; }
-    }
-
-    record MerklePathInvalid(String tree, int query) implements VerifyError {
-        public String describe() { return "Merkle path of tree '" + tree + "' fails at query " + query; }
+    /**
+     * The rows (or FRI leaves) the queries open in a tree and the proof's Merkle multiproof for it do not hash up to
+     * the tree's committed root, for the reason given (a node count the queries do not need, a leaf queried twice with
+     * two different rows, or a root that differs).
+     */
+    record MerkleProofInvalid(String tree, String reason) implements VerifyError {
+        public String describe() { return "Merkle multiproof of tree '" + tree + "' fails: " + reason; }
     }
 
     record DeepValueMismatch(int query, String expected, String actual) implements VerifyError {

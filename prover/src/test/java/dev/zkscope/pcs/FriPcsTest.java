@@ -3,6 +3,7 @@ package dev.zkscope.pcs;
 import dev.zkscope.codec.Malformed;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
+import dev.zkscope.merkle.MultiProof;
 import dev.zkscope.poly.Coeffs;
 import dev.zkscope.poly.Evals;
 import dev.zkscope.transcript.Transcript;
@@ -20,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The commitment scheme on its own: three batches (values on H, coefficients, and a preprocessed one) opened at two
  * points of F_p2, as the Plonkish argument does. Honest openings verify and survive the byte encoding; a wrong
- * claimed value, a wrong root, a tampered Merkle path or row, a tampered FRI layer and a wrong nonce are each
- * rejected with their typed error.
+ * claimed value, a wrong root, a tampered row, salt or multiproof (flipped, dropped, duplicated or reordered nodes, in
+ * every tree), a tampered FRI layer and a wrong nonce are each rejected with their typed error.
  */
 class FriPcsTest {
     static final int LOG_N = 5;
@@ -177,10 +178,10 @@ class FriPcsTest {
                     vals[p][c] = vals[p][c].add(Fp2.ONE);
                     OpeningProof lie = r.proof.withValues(vals);
                     // The values are absorbed before every later challenge, so a lie moves the batching challenge,
-                    // the folding challenges and the query positions: the proof-of-work, the first query's Merkle
-                    // paths (opened elsewhere) or its DEEP value catches it.
+                    // the folding challenges and the query positions: the proof-of-work, the batches' multiproofs
+                    // (rows opened elsewhere) or the first query's DEEP value catches it.
                     assertThat(verify(r, r.commitments, lie)).as("point %d column %d", p, c).get()
-                            .isInstanceOfAny(PcsError.GrindingInvalid.class, PcsError.BatchPathInvalid.class,
+                            .isInstanceOfAny(PcsError.GrindingInvalid.class, PcsError.BatchProofInvalid.class,
                                     PcsError.DeepValueMismatch.class);
                 }
             }
@@ -194,62 +195,161 @@ class FriPcsTest {
         byte[] root = bad.get(1).root().clone();
         root[7] ^= 1;
         bad.set(1, new Pcs.Commitment(root, bad.get(1).width(), false));
-        // The cap sent for the batch no longer hashes up to the (wrong) root.
-        assertThat(verify(r, bad, r.proof)).contains(new PcsError.BatchCapInvalid(1));
+        // The opened rows and the multiproof no longer hash up to the (wrong) root.
+        assertThat(verify(r, bad, r.proof)).contains(
+                new PcsError.BatchProofInvalid(1, MultiProof.Failure.ROOT.reason()));
+    }
+
+    static byte[][][] deepCopy(byte[][][] nodes) {
+        byte[][][] out = new byte[nodes.length][][];
+        for (int t = 0; t < nodes.length; t++) {
+            out[t] = new byte[nodes[t].length][];
+            for (int i = 0; i < nodes[t].length; i++) {
+                out[t][i] = nodes[t][i].clone();
+            }
+        }
+        return out;
+    }
+
+    /** The multiproof nodes of tree {@code tree} (batches first, then FRI layers) replaced. */
+    static OpeningProof withTreeNodes(OpeningProof p, int tree, byte[][] nodes) {
+        byte[][][] batch = deepCopy(p.batchNodes());
+        byte[][][] fri = deepCopy(p.friNodes());
+        if (tree < batch.length) {
+            batch[tree] = nodes;
+        } else {
+            fri[tree - batch.length] = nodes;
+        }
+        return p.withNodes(batch, fri);
+    }
+
+    static PcsError expectedFailure(OpeningProof p, int tree, MultiProof.Failure f) {
+        int batches = p.batchNodes().length;
+        return tree < batches ? new PcsError.BatchProofInvalid(tree, f.reason())
+                : new PcsError.FriProofInvalid(tree - batches, f.reason());
     }
 
     @Test
-    void tamperedCap_isRejected() {
+    void tamperedMultiProof_isRejectedInEveryTree() {
         Run r = honest(CFG, 6);
-        byte[][][] batchCaps = r.proof.batchCaps().clone();
-        batchCaps[2] = batchCaps[2].clone();
-        batchCaps[2][0] = batchCaps[2][0].clone();
-        batchCaps[2][0][3] ^= 1;
-        assertThat(verify(r, r.commitments, r.proof.withCaps(batchCaps, r.proof.friCaps())))
-                .contains(new PcsError.BatchCapInvalid(2));
-        byte[][][] friCaps = r.proof.friCaps().clone();
-        friCaps[0] = friCaps[0].clone();
-        friCaps[0][friCaps[0].length - 1] = new byte[friCaps[0][0].length];
-        assertThat(verify(r, r.commitments, r.proof.withCaps(r.proof.batchCaps(), friCaps)))
-                .contains(new PcsError.FriCapInvalid(0));
-        // Paths end at the cap: ceil(log2 numQueries) levels shorter than the tree.
-        int hb = CFG.capHeight(CFG.logLde());
-        assertThat(hb).isPositive();
-        assertThat(r.proof.queries()[0].batches()[0].path().length).isEqualTo(CFG.logLde() - hb);
-        assertThat(r.proof.batchCaps()[0].length).isEqualTo(1 << hb);
+        int trees = r.proof.batchNodes().length + r.proof.friNodes().length;
+        assertThat(trees).isEqualTo(3 + CFG.rounds().length);
+        for (int t = 0; t < trees; t++) {
+            byte[][] nodes = t < 3 ? r.proof.batchNodes()[t] : r.proof.friNodes()[t - 3];
+            assertThat(nodes.length).as("tree %d", t).isGreaterThanOrEqualTo(2);
+            // A flipped bit in each node.
+            for (int i = 0; i < nodes.length; i++) {
+                byte[][] c = deepCopy(new byte[][][] {nodes})[0];
+                c[i][i % 32] ^= (byte) (1 << (i % 8));
+                assertThat(verify(r, r.commitments, withTreeNodes(r.proof, t, c))).as("tree %d node %d", t, i)
+                        .contains(expectedFailure(r.proof, t, MultiProof.Failure.ROOT));
+            }
+            // A node dropped, one duplicated, one appended: the count the queries fix.
+            byte[][] dropped = Arrays.copyOf(nodes, nodes.length - 1);
+            byte[][] duplicated = Arrays.copyOf(nodes, nodes.length + 1);
+            duplicated[nodes.length] = nodes[0];
+            assertThat(verify(r, r.commitments, withTreeNodes(r.proof, t, dropped))).as("tree %d dropped", t)
+                    .contains(expectedFailure(r.proof, t, MultiProof.Failure.NODE_COUNT));
+            assertThat(verify(r, r.commitments, withTreeNodes(r.proof, t, duplicated))).as("tree %d duplicated", t)
+                    .contains(expectedFailure(r.proof, t, MultiProof.Failure.NODE_COUNT));
+            // Two nodes swapped, and the first replaced by a copy of the second: the same count, another root.
+            byte[][] swapped = nodes.clone();
+            swapped[0] = nodes[1];
+            swapped[1] = nodes[0];
+            byte[][] copied = nodes.clone();
+            copied[0] = nodes[1];
+            for (byte[][] bad : List.of(swapped, copied)) {
+                assertThat(verify(r, r.commitments, withTreeNodes(r.proof, t, bad))).as("tree %d reordered", t)
+                        .contains(expectedFailure(r.proof, t, MultiProof.Failure.ROOT));
+            }
+            // Another tree's nodes.
+            byte[][] other = t == 0 ? r.proof.batchNodes()[1] : r.proof.batchNodes()[0];
+            assertThat(verify(r, r.commitments, withTreeNodes(r.proof, t, other))).as("tree %d other", t).isPresent();
+        }
     }
 
     @Test
-    void tamperedMerklePathOrRow_isRejected() {
+    void tamperedRowSaltOrQueryOrder_isRejected() {
         Run r = honest(CFG, 6);
         OpeningProof.Query q0 = r.proof.queries()[2];
         OpeningProof.BatchOpening b = q0.batches()[2];
-        byte[][] path = b.path().clone();
-        path[3] = path[3].clone();
-        path[3][0] ^= (byte) 0x80;
-        assertThat(verify(r, r.commitments, withBatch(r.proof, 2, 2, new OpeningProof.BatchOpening(b.row(), b.salt(), path))))
-                .contains(new PcsError.BatchPathInvalid(2, 2));
         long[] row = b.row().clone();
         row[1] = Goldilocks.add(row[1], 1);
-        assertThat(verify(r, r.commitments, withBatch(r.proof, 2, 2, new OpeningProof.BatchOpening(row, b.salt(), b.path()))))
-                .contains(new PcsError.BatchPathInvalid(2, 2));
+        PcsError root = new PcsError.BatchProofInvalid(2, MultiProof.Failure.ROOT.reason());
+        assertThat(verify(r, r.commitments, withBatch(r.proof, 2, 2, new OpeningProof.BatchOpening(row, b.salt()))))
+                .contains(root);
         byte[] salt = b.salt().clone();
         salt[0] ^= 1;
-        assertThat(verify(r, r.commitments, withBatch(r.proof, 2, 2, new OpeningProof.BatchOpening(b.row(), salt, b.path()))))
-                .contains(new PcsError.BatchPathInvalid(2, 2));
+        assertThat(verify(r, r.commitments, withBatch(r.proof, 2, 2, new OpeningProof.BatchOpening(b.row(), salt))))
+                .contains(root);
+        // Two queries' openings swapped: each row now stands at the other's index.
+        OpeningProof.Query[] qs = r.proof.queries().clone();
+        qs[0] = r.proof.queries()[1];
+        qs[1] = r.proof.queries()[0];
+        assertThat(verify(r, r.commitments, r.proof.withQueries(qs))).get()
+                .isInstanceOf(PcsError.BatchProofInvalid.class);
+    }
+
+    @Test
+    void repeatedLeaf_mustOpenTheSameRow() {
+        // With 64 queries of an extension of 2^7 rows some index repeats; a repeat opened with another row is caught
+        // even when its first opening is the honest one.
+        FriConfig many = new FriConfig(LOG_N, 2, 64, 0, 2, 1, true);
+        Run r = honest(many, 11);
+        int[] idx = queryIndices(r, many);
+        int second = -1;
+        for (int i = 0; i < idx.length && second < 0; i++) {
+            for (int j = 0; j < i; j++) {
+                if (idx[i] == idx[j]) {
+                    second = i;
+                    break;
+                }
+            }
+        }
+        assertThat(second).as("a repeated index among 64 of 128").isPositive();
+        OpeningProof.BatchOpening b = r.proof.queries()[second].batches()[1];
+        long[] row = b.row().clone();
+        row[0] = Goldilocks.add(row[0], 1);
+        assertThat(verify(r, r.commitments, withBatch(r.proof, second, 1, new OpeningProof.BatchOpening(row, b.salt()))))
+                .contains(new PcsError.BatchProofInvalid(1, MultiProof.Failure.REPEATED_LEAF.reason()));
+        assertThat(verify(r, r.commitments, r.proof)).isEmpty();
+    }
+
+    /** The query indices an honest verifier draws for the run (replaying the transcript up to the queries). */
+    static int[] queryIndices(Run r, FriConfig cfg) {
+        Transcript tr = transcriptAfter(r.commitments);
+        for (Fp2[] atPoint : r.proof.values()) {
+            for (Fp2 v : atPoint) {
+                tr.absorb(v);
+            }
+        }
+        tr.challengeExt();
+        for (byte[] root : r.proof.friRoots()) {
+            tr.absorb(root);
+            tr.challengeExt();
+        }
+        for (Fp2 c : r.proof.finalPoly()) {
+            tr.absorb(c);
+        }
+        tr.checkGrind(r.proof.powNonce(), cfg.grindingBits());
+        int[] idx = new int[cfg.numQueries()];
+        for (int q = 0; q < idx.length; q++) {
+            idx[q] = tr.challengeIndex(cfg.logLde());
+        }
+        return idx;
     }
 
     static OpeningProof withBatch(OpeningProof p, int query, int batch, OpeningProof.BatchOpening o) {
         OpeningProof.Query[] qs = p.queries().clone();
         OpeningProof.BatchOpening[] bs = qs[query].batches().clone();
         bs[batch] = o;
-        qs[query] = new OpeningProof.Query(bs, qs[query].friLeaves(), qs[query].friPaths());
+        qs[query] = new OpeningProof.Query(bs, qs[query].friLeaves());
         return p.withQueries(qs);
     }
 
-    static OpeningProof withFri(OpeningProof p, int query, long[][] leaves, byte[][][] paths) {
+    static OpeningProof withFri(OpeningProof p, int query, long[][] leaves) {
         OpeningProof.Query[] qs = p.queries().clone();
-        qs[query] = new OpeningProof.Query(qs[query].batches(), leaves, paths);
+        qs[query] = new OpeningProof.Query(qs[query].batches(), leaves);
         return p.withQueries(qs);
     }
 
@@ -264,24 +364,17 @@ class FriPcsTest {
         for (int i = 0; i < leaves[1].length; i++) {
             leaves[1][i] = Goldilocks.add(leaves[1][i], 1);
         }
-        assertThat(verify(r, r.commitments, withFri(r.proof, 1, leaves, q.friPaths()))).get()
+        assertThat(verify(r, r.commitments, withFri(r.proof, 1, leaves))).get()
                 .isInstanceOf(PcsError.FriFoldMismatch.class)
                 .extracting(e -> ((PcsError.FriFoldMismatch) e).round(), e -> ((PcsError.FriFoldMismatch) e).query())
                 .containsExactly(1, 1);
-        // A path byte of round 0: the leaf no longer hashes up to the layer's root.
-        byte[][][] paths = q.friPaths().clone();
-        paths[0] = paths[0].clone();
-        paths[0][1] = paths[0][1].clone();
-        paths[0][1][5] ^= 4;
-        assertThat(verify(r, r.commitments, withFri(r.proof, 1, q.friLeaves(), paths)))
-                .contains(new PcsError.FriPathInvalid(0, 1));
         // Round 0 itself: the DEEP value is off.
         long[][] l0 = q.friLeaves().clone();
         l0[0] = l0[0].clone();
         for (int i = 0; i < l0[0].length; i++) {
             l0[0][i] = Goldilocks.add(l0[0][i], 1);
         }
-        assertThat(verify(r, r.commitments, withFri(r.proof, 1, l0, q.friPaths()))).get()
+        assertThat(verify(r, r.commitments, withFri(r.proof, 1, l0))).get()
                 .isInstanceOf(PcsError.DeepValueMismatch.class);
     }
 
@@ -313,7 +406,7 @@ class FriPcsTest {
         byte[] bytes = r.proof.toBytes();
         assertThatThrownBy(() -> r.pcs.read(Arrays.copyOf(bytes, bytes.length - 1), 0, r.commitments, COLUMNS))
                 .isInstanceOf(Malformed.class)
-                .satisfies(e -> assertThat(((Malformed) e).section()).startsWith("query"));
+                .satisfies(e -> assertThat(((Malformed) e).section()).isEqualTo("merkle"));
         assertThatThrownBy(() -> r.pcs.read(Arrays.copyOf(bytes, bytes.length + 1), 0, r.commitments, COLUMNS))
                 .isInstanceOf(Malformed.class).hasMessageContaining("trailing");
         byte[] nonCanonical = bytes.clone();

@@ -75,12 +75,12 @@ class StreamedCommitTest {
             long[] row = o.row().clone();
             row[0] = Goldilocks.add(row[0], 1);
             OpeningProof.BatchOpening[] bo = q0.batches().clone();
-            bo[1] = new OpeningProof.BatchOpening(row, o.salt(), o.path());
+            bo[1] = new OpeningProof.BatchOpening(row, o.salt());
             OpeningProof.Query[] qs = streamed.opening().queries().clone();
-            qs[0] = new OpeningProof.Query(bo, q0.friLeaves(), q0.friPaths());
+            qs[0] = new OpeningProof.Query(bo, q0.friLeaves());
             assertThat(streamed.pcs().verify(streamed.commitments(), streamed.points(), FriPcsTest.COLUMNS,
                     streamed.opening().withQueries(qs), FriPcsTest.transcriptAfter(streamed.commitments())))
-                    .get().isInstanceOf(PcsError.BatchPathInvalid.class);
+                    .get().isInstanceOf(PcsError.BatchProofInvalid.class);
         }
     }
 }

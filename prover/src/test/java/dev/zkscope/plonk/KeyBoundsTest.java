@@ -82,7 +82,6 @@ class KeyBoundsTest {
             values[p] = new dev.zkscope.field.Fp2[columns[p].length];
             java.util.Arrays.fill(values[p], dev.zkscope.field.Fp2.ZERO);
         }
-        int hb = cfg.capHeight(cfg.logLde());
         int[] rounds = cfg.rounds();
         dev.zkscope.field.Fp2[] fin = new dev.zkscope.field.Fp2[1 << cfg.logFinalLen()];
         java.util.Arrays.fill(fin, dev.zkscope.field.Fp2.ZERO);
@@ -90,28 +89,19 @@ class KeyBoundsTest {
         for (int q = 0; q < queries.length; q++) {
             dev.zkscope.pcs.OpeningProof.BatchOpening[] bo = new dev.zkscope.pcs.OpeningProof.BatchOpening[batches.size()];
             for (int b = 0; b < bo.length; b++) {
-                bo[b] = new dev.zkscope.pcs.OpeningProof.BatchOpening(new long[batches.get(b).width()], new byte[0],
-                        new byte[cfg.logLde() - hb][32]);
+                bo[b] = new dev.zkscope.pcs.OpeningProof.BatchOpening(new long[batches.get(b).width()], new byte[0]);
             }
             long[][] leaves = new long[rounds.length][];
-            byte[][][] paths = new byte[rounds.length][][];
-            int logSize = cfg.logLde();
             for (int rd = 0; rd < rounds.length; rd++) {
                 leaves[rd] = new long[2 << rounds[rd]];
-                logSize -= rounds[rd];
-                paths[rd] = new byte[logSize - cfg.capHeight(logSize)][32];
             }
-            queries[q] = new dev.zkscope.pcs.OpeningProof.Query(bo, leaves, paths);
+            queries[q] = new dev.zkscope.pcs.OpeningProof.Query(bo, leaves);
         }
-        byte[][][] batchCaps = new byte[batches.size()][1 << hb][32];
-        byte[][][] friCaps = new byte[rounds.length][][];
-        int logSize = cfg.logLde();
-        for (int rd = 0; rd < rounds.length; rd++) {
-            logSize -= rounds[rd];
-            friCaps[rd] = new byte[1 << cfg.capHeight(logSize)][32];
-        }
+        // One node per tree: a shape the decoder accepts (the count is checked against the queries when verifying).
+        byte[][][] batchNodes = new byte[batches.size()][1][32];
+        byte[][][] friNodes = new byte[rounds.length][1][32];
         dev.zkscope.pcs.OpeningProof opening = new dev.zkscope.pcs.OpeningProof(values, new byte[rounds.length][32], fin,
-                0, queries, batchCaps, friCaps);
+                0, queries, batchNodes, friNodes);
         return new Proof(vk.parameters(), vk.circuitDigest(), lay.logN, roots, opening, columns, lay.totalColumns)
                 .toBytes();
     }

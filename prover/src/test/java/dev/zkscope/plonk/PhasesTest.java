@@ -36,7 +36,7 @@ class PhasesTest {
         assertThat(heap).hasSize(started.size()).allMatch(b -> b > 0);
         assertThat(proof.sizeBytes()).isEqualTo(proof.toBytes().length).isPositive();
         java.util.Map<String, Integer> sections = proof.sectionSizes();
-        assertThat(sections.keySet()).containsExactly("header", "commitments", "openings", "fri", "caps", "queries");
+        assertThat(sections.keySet()).containsExactly("header", "commitments", "openings", "fri", "queries", "merkle");
         assertThat(sections.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(proof.sizeBytes());
         assertThat(sections.values()).allMatch(v -> v > 0);
         assertThat(sections.get("commitments")).isEqualTo(3 * 32);

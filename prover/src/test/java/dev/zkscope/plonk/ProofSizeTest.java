@@ -19,10 +19,10 @@ class ProofSizeTest {
         ProofSize size = proof.sizeBreakdown();
         Map<String, Integer> b = size.bytes();
         assertThat(size.total()).isEqualTo(proof.sizeBytes());
-        assertThat(b.keySet()).startsWith("header", "roots", "opened values", "cap fixed", "cap advice", "cap aux",
-                "cap quotient", "Merkle paths fixed");
-        assertThat(b.keySet()).contains("opened rows advice", "leaf salts", "FRI layer roots", "FRI caps", "FRI leaves",
-                "FRI paths", "FRI final polynomial", "proof of work", "framing");
+        assertThat(b.keySet()).startsWith("header", "roots", "opened values", "Merkle nodes fixed",
+                "Merkle nodes advice", "Merkle nodes aux", "Merkle nodes quotient", "opened rows fixed");
+        assertThat(b.keySet()).contains("opened rows advice", "leaf salts", "FRI layer roots", "FRI Merkle nodes",
+                "FRI leaves", "FRI final polynomial", "proof of work", "framing");
         Layout lay = pk.layout;
         int q = p.numQueries();
         int d = 32;
@@ -30,17 +30,26 @@ class ProofSizeTest {
         assertThat(b.get("opened rows advice")).isEqualTo(8 * q * lay.widths[Layout.ADVICE]);
         assertThat(b.get("opened rows quotient")).isEqualTo(8 * q * lay.widths[Layout.QUOTIENT]);
         assertThat(b.get("leaf salts")).isEqualTo(16 * q * 3);
-        FriConfigView f = new FriConfigView(lay);
-        assertThat(b.get("cap advice")).isEqualTo(d << f.capHeight);
-        assertThat(b.get("Merkle paths aux")).isEqualTo(d * q * (lay.logLde - f.capHeight));
+        // Merkle nodes: the multiproof of the queried rows, the same shape in every batch tree, fewer than full paths
+        int nodes = proof.opening.batchNodes()[0].length;
+        assertThat(b.get("Merkle nodes advice")).isEqualTo(d * nodes);
+        assertThat(b.get("Merkle nodes aux")).isEqualTo(d * nodes);
+        assertThat(nodes).isPositive().isLessThan(q * lay.logLde);
+        int friNodes = 0;
+        for (byte[][] n : proof.opening.friNodes()) {
+            friNodes += n.length;
+        }
+        assertThat(b.get("FRI Merkle nodes")).isEqualTo(d * friNodes);
+        assertThat(b.get("framing")).isEqualTo(4 * 2 + 1 + 4 + 2
+                + 2 * (proof.opening.batchNodes().length + proof.opening.friNodes().length));
         assertThat(b.get("FRI final polynomial")).isEqualTo(16 << Math.min(p.logFinalPolyLen(), lay.logN));
         assertThat(b.get("proof of work")).isEqualTo(8);
         int opened = lay.openings()[0].length + lay.openings()[1].length;
         assertThat(b.get("opened values")).isEqualTo(16 * opened);
-        assertThat(size.sum("Merkle paths")).isEqualTo(b.get("Merkle paths fixed") + b.get("Merkle paths advice")
-                + b.get("Merkle paths aux") + b.get("Merkle paths quotient"));
+        assertThat(size.sum("Merkle nodes")).isEqualTo(b.get("Merkle nodes fixed") + b.get("Merkle nodes advice")
+                + b.get("Merkle nodes aux") + b.get("Merkle nodes quotient"));
         assertThat(size.summary()).startsWith(String.format(java.util.Locale.ROOT, "%,d B:", proof.sizeBytes()))
-                .contains("opened rows", "Merkle paths", "FRI");
+                .contains("opened rows", "Merkle nodes", "FRI");
     }
 
     @Test
@@ -54,12 +63,5 @@ class ProofSizeTest {
         byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 1);
         assertThatThrownBy(() -> Proof.sizeBreakdown(pk.verifyingKey(), cut))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a proof for this key");
-    }
-
-    /** The cap height the scheme uses for the batch trees. */
-    private record FriConfigView(int capHeight) {
-        FriConfigView(Layout lay) {
-            this(lay.friConfig().capHeight(lay.logLde));
-        }
     }
 }

@@ -104,7 +104,7 @@ class SoundnessTest {
         }).collect(java.util.stream.Collectors.toMap(k -> k, k -> 1, Integer::sum, java.util.TreeMap::new));
         System.out.println("flipped-byte rejections by check: " + byKind);
         // Every section is hit: header, commitments, openings, FRI, queries.
-        assertThat(byKind).containsKeys("MalformedProof", "MerklePathInvalid");
+        assertThat(byKind).containsKeys("MalformedProof", "MerkleProofInvalid");
         assertThat(byKind.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(positions);
     }
 

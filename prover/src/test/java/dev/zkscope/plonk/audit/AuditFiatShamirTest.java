@@ -98,7 +98,7 @@ class AuditFiatShamirTest {
                 grindFailures++;
             } else {
                 laterFailures++;
-                assertThat(e).isInstanceOf(VerifyError.MerklePathInvalid.class);
+                assertThat(e).isInstanceOf(VerifyError.MerkleProofInvalid.class);
             }
         }
         assertThat(grindFailures).as("nonces failing the proof of work").isPositive();
@@ -114,6 +114,6 @@ class AuditFiatShamirTest {
                 return (idx + 1) % f.bigN;
             }
         }).prove(inst.witness());
-        assertThat(rejection(verify(pk, inst.witness().instance(), p))).isInstanceOf(VerifyError.MerklePathInvalid.class);
+        assertThat(rejection(verify(pk, inst.witness().instance(), p))).isInstanceOf(VerifyError.MerkleProofInvalid.class);
     }
 }

@@ -83,24 +83,12 @@ class AuditParsingKeysTest {
         int finalLen = rounds + 1 + nr * Hashing.DIGEST_BYTES;
         int finalPoly = finalLen + 4;
         int nonce = finalPoly + 16 * (1 << lay.friConfig().logFinalLen());
-        int caps = 0;
-        for (int t = 0; t < Layout.TREES; t++) {
-            if (lay.present(t)) {
-                caps += Hashing.DIGEST_BYTES << lay.friConfig().capHeight(lay.logLde);
-            }
-        }
-        int depth = lay.logLde;
-        for (int a : lay.friConfig().rounds()) {
-            depth -= a;
-            caps += Hashing.DIGEST_BYTES << lay.friConfig().capHeight(depth);
-        }
-        int queryCount = nonce + 8 + caps;
+        int queryCount = nonce + 8;
         int firstRow = queryCount + 2;
         int firstFriLeaf = firstRow;
         for (int t = 0; t < Layout.TREES; t++) {
             if (lay.present(t)) {
-                firstFriLeaf += 8 * lay.widths[t] + (t == Layout.FIXED ? 0 : MerkleTreeSalt.BYTES)
-                        + (lay.logLde - lay.friConfig().capHeight(lay.logLde)) * Hashing.DIGEST_BYTES;
+                firstFriLeaf += 8 * lay.widths[t] + (t == Layout.FIXED ? 0 : MerkleTreeSalt.BYTES);
             }
         }
         return new Offsets(tCount, evals, rounds, finalLen, finalPoly, nonce, queryCount, firstRow, firstFriLeaf);

@@ -455,10 +455,9 @@ class AuditSupportTest {
                 nonce = forced;
                 tr.checkGrind(nonce, params.grindingBits());
             }
-            dev.zkscope.pcs.FriConfig fcfg = lay.friConfig();
-            int hb = fcfg.capHeight(lay.logLde);
             OpeningProof.Query[] qs = new OpeningProof.Query[params.numQueries()];
             queryIndices = new int[qs.length];
+            int[][] friLeafIdx = new int[rounds.length][qs.length];
             for (int q = 0; q < qs.length; q++) {
                 int idx = hooks.queryIndex(this, q, tr.challengeIndex(lay.logLde));
                 queryIndices[q] = idx;
@@ -470,10 +469,9 @@ class AuditSupportTest {
                     for (int c = 0; c < row.length; c++) {
                         row[c] = lde[t][c][idx];
                     }
-                    rows[b] = new OpeningProof.BatchOpening(row, trees[t].salt(idx), trees[t].path(idx, hb));
+                    rows[b] = new OpeningProof.BatchOpening(row, trees[t].salt(idx));
                 }
                 long[][] leaves = new long[rounds.length][];
-                byte[][][] fpaths = new byte[rounds.length][][];
                 int size = bigN;
                 int pos = idx;
                 for (int r = 0; r < rounds.length; r++) {
@@ -485,29 +483,29 @@ class AuditSupportTest {
                         leaves[r][2 * t] = layRe[r][leaf + t * m];
                         leaves[r][2 * t + 1] = layIm[r][leaf + t * m];
                     }
-                    fpaths[r] = friTrees[r].path(leaf, fcfg.capHeight(friTrees[r].depth()));
+                    friLeafIdx[r][q] = leaf;
                     pos = leaf;
                     size = m;
                 }
-                qs[q] = new OpeningProof.Query(rows, leaves, fpaths);
+                qs[q] = new OpeningProof.Query(rows, leaves);
             }
             byte[][] roots = new byte[Layout.TREES][];
             for (int t = 1; t < Layout.TREES; t++) {
                 roots[t] = lay.present(t) ? trees[t].root() : null;
             }
             byte[][] friRoots = new byte[rounds.length][];
-            byte[][][] friCaps = new byte[rounds.length][][];
+            byte[][][] friNodes = new byte[rounds.length][][];
             for (int r = 0; r < rounds.length; r++) {
                 friRoots[r] = friTrees[r].root();
-                friCaps[r] = friTrees[r].cap(fcfg.capHeight(friTrees[r].depth()));
+                friNodes[r] = friTrees[r].multiProof(friLeafIdx[r]);
             }
             int[] openedTrees = lay.openedTrees();
-            byte[][][] batchCaps = new byte[openedTrees.length][][];
+            byte[][][] batchNodes = new byte[openedTrees.length][][];
             for (int b = 0; b < openedTrees.length; b++) {
-                batchCaps[b] = trees[openedTrees[b]].cap(hb);
+                batchNodes[b] = trees[openedTrees[b]].multiProof(queryIndices);
             }
             return new Proof(params, pk.vk.circuitDigest(), lay.logN, roots,
-                    new OpeningProof(new Fp2[][] {sentZ, sentZw}, friRoots, fin, nonce, qs, batchCaps, friCaps), columns,
+                    new OpeningProof(new Fp2[][] {sentZ, sentZw}, friRoots, fin, nonce, qs, batchNodes, friNodes), columns,
                     lay.totalColumns);
         }
 
