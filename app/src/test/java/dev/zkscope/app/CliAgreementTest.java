@@ -119,10 +119,13 @@ class CliAgreementTest {
 
         // Proof size and security: the cards against the CLI's report.
         assertThat(app.proof().length).isEqualTo(prove.path("proof_bytes").asInt());
-        assertThat(app.security().conjecturedBits()).isCloseTo(prove.path("security").path("conjectured_bits")
-                .asDouble(), within(1e-9));
-        assertThat(app.security().provableBits()).isCloseTo(prove.path("security").path("provable_bits").asDouble(),
-                within(1e-9));
+        // the Security card's figures (floored to 0.1 bit, as the report writes them)
+        assertThat(dev.zkscope.security.SecurityAnalysis.format(app.security().conjecturedBits()))
+                .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f", prove.path("security")
+                        .path("conjectured_bits").asDouble()));
+        assertThat(dev.zkscope.security.SecurityAnalysis.format(app.security().provableBits()))
+                .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f", prove.path("security")
+                        .path("provable_bits").asDouble()));
         assertThat(a.security().conjecturedBits()).isCloseTo(app.security().conjecturedBits(), within(1e-9));
 
         // Predictions: what the cost model predicts (prove time, heap above the baseline), one figure everywhere.
