@@ -39,6 +39,16 @@ record ClusterRun(ModelSession session, ModelSettings settings, String master, i
         return master != null && !master.isBlank() && !master.strip().equals("none");
     }
 
+    /** Whether Spark (zkscope's cluster module) is on the class path: found through {@link ServiceLoader}. */
+    static boolean sparkAvailable() {
+        for (BatchRunner.Provider p : ServiceLoader.load(BatchRunner.Provider.class)) {
+            if (p.name().equals("spark")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The runner: this JVM, or Spark's (an {@link IllegalStateException} saying how to get it when it is missing). */
     BatchRunner runner(PrintWriter log) {
         if (!onSpark()) {

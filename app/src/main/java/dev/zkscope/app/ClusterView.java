@@ -17,7 +17,6 @@ import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.Tooltip;
@@ -37,8 +36,9 @@ import javafx.scene.text.Font;
 final class ClusterView extends BorderPane {
     private final MainViewModel vm;
     private final Executor executor;
-    final ComboBox<String> cluster = new ComboBox<>(FXCollections.observableArrayList("none", "local[1]", "local[2]",
-            "local[*]"));
+    /** The Cluster setting (Settings tab), shown here. */
+    private final javafx.beans.property.StringProperty cluster;
+    final Label clusterShown = new Label();
     final Spinner<Integer> count = new Spinner<>(1, 1000, 10);
     final Button prove = new Button("Prove batch");
     final Label status = new Label("Proves a batch of the model's sample inputs, one proof each.");
@@ -46,26 +46,42 @@ final class ClusterView extends BorderPane {
     private final Timeline timeline = new Timeline(spans);
 
     ClusterView(MainViewModel vm, Executor executor) {
+        this(vm, executor, new ProvingSettings(SettingsStore.inMemory()));
+    }
+
+    /** Proving on the cluster of {@code proving}'s Cluster setting (set in the Settings tab). */
+    ClusterView(MainViewModel vm, Executor executor, ProvingSettings proving) {
         this.vm = vm;
         this.executor = executor;
+        this.cluster = proving.clusterProperty();
         setId("clusterView");
-        cluster.setId("clusterSetting");
-        cluster.setEditable(true);
-        cluster.setValue("none");
-        cluster.setTooltip(new Tooltip("none: prove in this JVM; local[N]: embedded Apache Spark with N executor slots; "
-                + "or a standalone master, spark://HOST:PORT. Spark needs zkscope's cluster module on the class path."));
+        clusterShown.setId("clusterSetting");
+        clusterShown.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> describe(
+                cluster.get()), cluster));
+        clusterShown.setTooltip(new Tooltip("none: prove in this JVM; local[N]: embedded Apache Spark with N executor "
+                + "slots; or a standalone master, spark://HOST:PORT. Change it in the Settings tab (Cluster). Spark "
+                + "needs zkscope's cluster module on the class path."));
         count.setEditable(true);
         count.setPrefWidth(90);
         prove.setId("proveBatchButton");
         prove.setOnAction(e -> start());
         status.setId("clusterStatus");
         status.setWrapText(true);
-        HBox controls = new HBox(10, new Label("Cluster"), cluster, new Label("Inputs"), count, prove);
+        HBox controls = new HBox(10, new Label("Cluster"), clusterShown, new Label("Inputs"), count, prove);
         controls.setAlignment(Pos.CENTER_LEFT);
         VBox top = new VBox(8, controls, status);
         top.setPadding(new Insets(10));
         setTop(top);
         setCenter(timeline);
+    }
+
+    /** The setting as this tab shows it, with whether Spark is there to run it. */
+    static String describe(String cluster) {
+        String c = ProvingSettings.normalCluster(cluster);
+        if (c.equals("none")) {
+            return "none: this JVM (Settings)";
+        }
+        return c + (ClusterRun.sparkAvailable() ? " (Settings)" : " (Settings): Spark not on the class path");
     }
 
     private void start() {
@@ -74,7 +90,7 @@ final class ClusterView extends BorderPane {
             status.setText("Open a model first.");
             return;
         }
-        ClusterRun run = new ClusterRun(s, vm.settings(), cluster.getValue(), count.getValue());
+        ClusterRun run = new ClusterRun(s, vm.settings(), cluster.get(), count.getValue());
         spans.clear();
         prove.setDisable(true);
         status.setText("Proving " + run.count() + " input(s) on " + (run.onSpark() ? "Spark " + run.master()

@@ -32,17 +32,30 @@ import java.util.List;
  * @param keyReused    whether the proving key was derived by an earlier run on the same analysis (no keygen phase)
  * @param flame        the phases and the steps inside them (column batches, FRI rounds), nested, on the run's clock
  * @param gc           the garbage collections during the run, on the run's clock
+ * @param segmented    the segments when the run proved the model in segments (then {@code proof} is the bundle,
+ *                     {@code vk} the last segment's key, {@code publicValues} the last segment's), else null
  */
 public record CompletedRun(int id, String model, ModelSettings settings, int logN, int gadgetRows, List<PhaseTime> phases,
                        double keygenMillis, double proveMillis, double verifyMillis, long baselineHeap, long peakHeap,
                        List<HeapSampler.Sample> heap, byte[] proof, VerifyingKey vk, long[] publicValues,
                        long[] output, VerifyResult verdict, String inputSource, Forecast forecast,
-                       boolean keyReused, List<FlameSpan> flame, List<GcEvent> gc) {
+                       boolean keyReused, List<FlameSpan> flame, List<GcEvent> gc, SegmentedRun segmented) {
     public CompletedRun {
         phases = List.copyOf(phases);
         heap = List.copyOf(heap);
         flame = List.copyOf(flame);
         gc = List.copyOf(gc);
+    }
+
+    /** A run of the whole circuit in one proof. */
+    public CompletedRun(int id, String model, ModelSettings settings, int logN, int gadgetRows, List<PhaseTime> phases,
+                        double keygenMillis, double proveMillis, double verifyMillis, long baselineHeap, long peakHeap,
+                        List<HeapSampler.Sample> heap, byte[] proof, VerifyingKey vk, long[] publicValues,
+                        long[] output, VerifyResult verdict, String inputSource, Forecast forecast,
+                        boolean keyReused, List<FlameSpan> flame, List<GcEvent> gc) {
+        this(id, model, settings, logN, gadgetRows, phases, keygenMillis, proveMillis, verifyMillis, baselineHeap,
+                peakHeap, heap, proof, vk, publicValues, output, verdict, inputSource, forecast, keyReused, flame, gc,
+                null);
     }
 
     /** A run without the flame chart's steps or collections (from before they were recorded). */
@@ -90,9 +103,28 @@ public record CompletedRun(int id, String model, ModelSettings settings, int log
         return settings.proofParameters().conjecturedSecurityBits();
     }
 
-    /** The conjectured and provable security of this proof's circuit, from its verifying key. */
+    /**
+     * The conjectured and provable security of this proof's circuit, from its verifying key; of a run in segments,
+     * the weakest segment's (a bundle is as sound as its weakest proof).
+     */
     public dev.zkscope.security.SecurityAnalysis security() {
+        if (segmented != null) {
+            dev.zkscope.security.SecurityAnalysis weakest = null;
+            for (VerifyingKey k : segmented.vks()) {
+                dev.zkscope.security.SecurityAnalysis s = dev.zkscope.security.SecurityAnalysis.of(k);
+                if (weakest == null || s.provableBits() < weakest.provableBits()
+                        || s.provableBits() == weakest.provableBits() && s.conjecturedBits() < weakest.conjecturedBits()) {
+                    weakest = s;
+                }
+            }
+            return weakest;
+        }
         return vk == null ? null : dev.zkscope.security.SecurityAnalysis.of(vk);
+    }
+
+    /** Whether the model was proved in segments (a bundle). */
+    public boolean isSegmented() {
+        return segmented != null;
     }
 
     /** Index of the largest output (the predicted class of a classifier). */

@@ -117,6 +117,12 @@ final class Exporter {
         }
         String stem = stem() + "-run" + r.id();
         run("Proof and verifying key written to " + dir, () -> {
+            if (r.isSegmented()) {
+                // a bundle and its key bundle, as 'zkscope prove --max-rows' writes them ('zkscope verify' reads both)
+                Files.write(dir.toPath().resolve(stem + ".bundle"), r.proof());
+                Files.write(dir.toPath().resolve(stem + ".bundle.vk"), r.segmented().keys().encode());
+                return;
+            }
             Files.write(dir.toPath().resolve(stem + ".proof"), r.proof());
             Files.write(dir.toPath().resolve(stem + ".vk"), r.vk().toBytes());
         });

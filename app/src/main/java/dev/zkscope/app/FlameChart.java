@@ -125,6 +125,33 @@ final class FlameChart extends Pane {
         return spans;
     }
 
+    /** Extra hover text per bar name (a segment's layers, rows and prediction); empty when none. */
+    private Map<String, String> notes = Map.of();
+
+    void setNotes(Map<String, String> notes) {
+        this.notes = Map.copyOf(notes);
+    }
+
+    /** Whether the run shown was proved in segments: then the top row holds one bar per segment. */
+    boolean segmented() {
+        for (FlameSpan s : spans) {
+            if (s.depth() == 0 && SegmentedRun.isSegment(s.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The label of each row of bars, top down: "phases", "steps"; "segments", "phases", "steps" in segments. */
+    List<String> rowLabels() {
+        List<String> out = new ArrayList<>();
+        List<String> names = segmented() ? List.of("segments", "phases", "steps") : List.of("phases", "steps");
+        for (int d = 0; d < depth(); d++) {
+            out.add(d < names.size() ? names.get(d) : "steps");
+        }
+        return out;
+    }
+
     List<GcEvent> gcEvents() {
         return gc;
     }
@@ -261,6 +288,10 @@ final class FlameChart extends Pane {
     /** A bar's text: name, start, duration, share of the run (and of its phase for a step). */
     String describe(FlameSpan s) {
         StringBuilder b = new StringBuilder(s.name());
+        String note = notes.get(s.name());
+        if (note != null && s.depth() == 0) {
+            b.append("\n").append(note);
+        }
         if (s.parent() != null) {
             b.append("\nin ").append(s.parent());
         }
@@ -310,10 +341,18 @@ final class FlameChart extends Pane {
     }
 
     private Color colorFor(FlameSpan s) {
-        String key = s.depth() == 0 ? s.name() : s.parent();
+        if (s.depth() == 0 && SegmentedRun.isSegment(s.name())) {
+            // segments: neutral bars, alternating, so that the phases under them keep their own colours
+            int i = Integer.parseInt(s.name().substring("segment ".length(), s.name().indexOf('/')));
+            return i % 2 == 1 ? Color.web("#bab0ac") : Color.web("#9d9590");
+        }
+        // a phase inside a segment is coloured as that phase is in a run of the whole circuit; steps lighter
+        boolean phaseOfSegment = SegmentedRun.isSegment(s.parent());
+        String key = s.depth() == 0 || phaseOfSegment ? s.name() : s.parent();
         Color base = colorOf.computeIfAbsent(key == null ? s.name() : key,
                 k -> COLORS[colorOf.size() % COLORS.length]);
-        return s.depth() == 0 ? base : base.interpolate(Color.WHITE, Math.min(0.6, 0.3 * s.depth()));
+        int level = segmented() ? s.depth() - 1 : s.depth();
+        return level <= 0 ? base : base.interpolate(Color.WHITE, Math.min(0.6, 0.3 * level));
     }
 
     private void draw() {
@@ -352,9 +391,11 @@ final class FlameChart extends Pane {
         }
         g.setTextAlign(TextAlignment.RIGHT);
         g.setFill(text);
-        g.fillText("phases", LEFT - 6, rowY(0) + ROW_H / 2);
-        if (depth() > 1) {
-            g.fillText("steps", LEFT - 6, rowY(1) + ROW_H / 2);
+        List<String> labels = rowLabels();
+        for (int d = 0; d < labels.size(); d++) {
+            if (d == 0 || !labels.get(d).equals(labels.get(d - 1))) {
+                g.fillText(labels.get(d), LEFT - 6, rowY(d) + ROW_H / 2);
+            }
         }
         // bars, clipped to the plot
         g.save();

@@ -77,6 +77,8 @@ public final class MainWindow {
 
     private final Exporter exporter;
     private final Notifier notifier;
+    /** Max rows per segment and the cluster: set in Settings, kept with the preferences. */
+    private final ProvingSettings proving;
 
     public MainWindow(MainViewModel vm, ProveViewModel pvm, SampleCatalog samples, SettingsStore settings,
                       java.util.concurrent.Executor executor, Notifier notifier) {
@@ -85,6 +87,8 @@ public final class MainWindow {
         this.samples = samples;
         this.settings = settings;
         this.notifier = notifier;
+        proving = new ProvingSettings(settings);
+        pvm.segmentBudgetProperty().bindBidirectional(proving.maxRowsProperty());
         graphExplorer = new GraphExplorer(selection);
         graphView = graphExplorer.view();
         problem = new ProblemBanner(layer -> {
@@ -120,7 +124,7 @@ public final class MainWindow {
         root.setTop(menus());
         root.setCenter(center());
         root.setBottom(statusBar());
-        Tab clusterTab = new Tab("Cluster", new ClusterView(vm, executor)); // batches by executor (#11)
+        Tab clusterTab = new Tab("Cluster", new ClusterView(vm, executor, proving)); // batches by executor (#11)
         clusterTab.setId("tabCluster");
         tabs.getTabs().add(clusterTab);
         root.getStylesheets().add(css("app.css"));
@@ -492,7 +496,7 @@ public final class MainWindow {
 
         Tab layers = new Tab("Layers", layerTable);
         layers.setId("tabLayers");
-        Tab settingsTab = new Tab("Settings", new SettingsView(vm));
+        Tab settingsTab = new Tab("Settings", new SettingsView(vm, proving));
         settingsTab.setId("tabSettings");
         tabs.getTabs().addAll(layers, settingsTab, blowupTab, lookupTab, heatmapTab, proveTab, runsTab);
         tabs.getTabs().add(tabs.getTabs().indexOf(proveTab), inputsTab);

@@ -48,7 +48,9 @@ final class PhasePrediction {
     static List<Row> rows(CompletedRun r) {
         Map<String, Double> measured = new LinkedHashMap<>();
         for (FlameSpan s : r.flame()) {
-            String m = s.depth() == 0 ? modelPhase(s.name()) : null;
+            // a run's phases, or in segments each segment's phases (summed over the segments)
+            boolean phase = s.depth() == 0 || s.depth() == 1 && SegmentedRun.isSegment(s.parent());
+            String m = phase ? modelPhase(s.name()) : null;
             if (m != null && !s.running()) {
                 measured.merge(m, s.millis(), Double::sum);
             }
@@ -58,6 +60,35 @@ final class PhasePrediction {
         for (Map.Entry<String, Double> e : measured.entrySet()) {
             Double p = predicted.get(e.getKey());
             out.add(new Row(e.getKey(), p == null ? Double.NaN : p * 1000, e.getValue()));
+        }
+        return out;
+    }
+
+    /**
+     * One segment of a run in segments: the cost model's prediction for that segment's circuit (as {@code prove
+     * --max-rows} prints it) beside what proving it measured.
+     */
+    record SegmentRow(String segment, String span, int logN, double predictedMillis, double measuredMillis,
+                      long predictedHeap, long measuredHeap) {
+        double ratio() {
+            return predictedMillis > 0 ? measuredMillis / predictedMillis : Double.NaN;
+        }
+
+        double heapRatio() {
+            return predictedHeap > 0 ? measuredHeap / (double) predictedHeap : Double.NaN;
+        }
+    }
+
+    /** Per segment of a run in segments (empty for a run of the whole circuit). */
+    static List<SegmentRow> segmentRows(CompletedRun r) {
+        List<SegmentRow> out = new ArrayList<>();
+        if (r == null || !r.isSegmented()) {
+            return out;
+        }
+        for (SegmentedRun.Segment s : r.segmented().segments()) {
+            Forecast f = s.predicted();
+            out.add(new SegmentRow(s.name(), s.span(), s.logN(), f == null ? Double.NaN : f.proveSeconds() * 1000,
+                    s.proveMillis(), f == null ? -1 : f.heapAboveBaseline(), s.heapAboveBaseline()));
         }
         return out;
     }
@@ -93,10 +124,41 @@ final class PhasePrediction {
             add(g, i++, new Row("prover (all rounds)", r.forecast() == null ? Double.NaN
                     : r.forecast().proveSeconds() * 1000, r.proveMillis()));
         }
+        List<SegmentRow> segs = segmentRows(r);
+        if (!segs.isEmpty()) {
+            Label t = new Label("Per segment (prover rounds; heap above its baseline)");
+            t.getStyleClass().add("pane-title");
+            t.setPadding(new Insets(8, 0, 0, 0));
+            g.add(t, 0, i++, 6, 1);
+            String[] sh = {"Segment", "Predicted", "Measured", "Ratio", "Heap predicted", "Heap measured"};
+            for (int c = 0; c < sh.length; c++) {
+                Label l = new Label(sh[c]);
+                l.getStyleClass().add("pane-title");
+                l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+                g.add(l, c, i);
+            }
+            i++;
+            for (SegmentRow s : segs) {
+                Label name = new Label(s.segment() + " (2^" + s.logN() + ")");
+                Tooltip.install(name, new Tooltip(s.span()));
+                Label ratio = ratioLabel(s.ratio());
+                Label heapMeasured = new Label(Format.bytes(s.measuredHeap()) + (Double.isNaN(s.heapRatio()) ? ""
+                        : String.format(Locale.ROOT, " (%.2fx)", s.heapRatio())));
+                Label[] cells = {name, new Label(Double.isNaN(s.predictedMillis()) ? "-"
+                        : Format.millis(s.predictedMillis())), new Label(Format.millis(s.measuredMillis())), ratio,
+                        new Label(s.predictedHeap() < 0 ? "-" : Format.bytes(s.predictedHeap())), heapMeasured};
+                for (Label l : cells) {
+                    l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+                    l.getStyleClass().add("segment-row");
+                }
+                g.addRow(i++, cells);
+            }
+        }
         Label note = new Label(r.forecast() == null || r.forecast().phaseSeconds().isEmpty()
                 ? "No prediction for this run (the cost model was not ready)."
                 : "Ratio = measured / predicted. Cost model " + r.forecast().origin() + "; \u201chelpers\u201d is "
-                + "permutation + lookups.");
+                + "permutation + lookups." + (r.isSegmented() ? " In segments, each phase is summed over the "
+                + "segments, each predicted from its own circuit." : ""));
         note.setWrapText(true);
         note.setMaxWidth(360);
         g.add(note, 0, i, 4, 1);
@@ -106,12 +168,17 @@ final class PhasePrediction {
         return g;
     }
 
-    private static void add(GridPane g, int row, Row r) {
-        Label ratio = new Label(Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.ratio())
-                + (r.ratio() >= 2 || r.ratio() <= 0.5 ? " \u26a0" : ""));
-        if (!Double.isNaN(r.ratio()) && (r.ratio() >= 2 || r.ratio() <= 0.5)) {
-            ratio.getStyleClass().add("warning-text");
+    private static Label ratioLabel(double ratio) {
+        Label l = new Label(Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio)
+                + (ratio >= 2 || ratio <= 0.5 ? " \u26a0" : ""));
+        if (!Double.isNaN(ratio) && (ratio >= 2 || ratio <= 0.5)) {
+            l.getStyleClass().add("warning-text");
         }
+        return l;
+    }
+
+    private static void add(GridPane g, int row, Row r) {
+        Label ratio = ratioLabel(r.ratio());
         Label[] cells = {new Label(r.phase()), new Label(Double.isNaN(r.predictedMillis()) ? "-"
                 : Format.millis(r.predictedMillis())), new Label(Format.millis(r.measuredMillis())), ratio};
         for (Label l : cells) {

@@ -8,6 +8,9 @@ import dev.zkscope.ir.InputFiles;
 import dev.zkscope.ir.Tensor;
 import dev.zkscope.profile.HeapSampler;
 import dev.zkscope.profile.PhaseListener;
+import dev.zkscope.segment.SegmentPlan;
+import dev.zkscope.segment.SegmentProver;
+import dev.zkscope.segment.SegmentedProof;
 import dev.zkscope.viz.run.PhaseTime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +50,52 @@ final class ProveJob {
      * Holds the prover at the start of a named phase until released (screenshots of a run in progress: the picture
      * then shows that phase running, whatever the machine's speed). Cancel releases it.
      */
-    record Hold(String phase, java.util.concurrent.CountDownLatch reached, java.util.concurrent.CountDownLatch release) {
+    record Hold(String phase, int occurrence, java.util.concurrent.atomic.AtomicInteger seen,
+                java.util.concurrent.CountDownLatch reached, java.util.concurrent.CountDownLatch release) {
         Hold(String phase) {
-            this(phase, new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+            this(phase, 1);
+        }
+
+        /** At the start of the {@code occurrence}-th phase named {@code phase} (in segments, each has its own). */
+        Hold(String phase, int occurrence) {
+            this(phase, occurrence, new java.util.concurrent.atomic.AtomicInteger(),
+                    new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        }
+
+        boolean holdsAt(String started) {
+            return phase.equals(started) && seen.incrementAndGet() == occurrence;
         }
     }
 
     void holdAt(Hold h) {
         hold = h;
+    }
+
+    /** Proving in segments: null or off proves the whole circuit at once. */
+    private SegmentBudget budget;
+    private java.util.function.Supplier<dev.zkscope.predict.CostModel> costModel = () -> null;
+    private Consumer<SegmentEvent> onSegment = e -> { };
+
+    /**
+     * A segmented run's news, from the proving thread: the plan ({@code index} -1), a segment started
+     * ({@code proved} null), or a segment finished.
+     */
+    record SegmentEvent(SegmentPlan plan, int index, SegmentProver.Proved proved) {}
+
+    /**
+     * Proves in segments of at most the budget's rows ({@link SegmentedProof}, as {@code prove --max-rows}), each
+     * segment's prediction from {@code cost} (null: none); {@code events} hears the plan and each segment.
+     */
+    void inSegments(SegmentBudget b, java.util.function.Supplier<dev.zkscope.predict.CostModel> cost,
+                    Consumer<SegmentEvent> events) {
+        budget = b;
+        costModel = cost;
+        onSegment = events;
+    }
+
+    /** Whether this job proves in segments. */
+    boolean segmented() {
+        return budget != null && !budget.off();
     }
 
     ProveJob(Analysis analysis, int id, Forecast forecast, Consumer<PhaseTime> onPhase, BooleanSupplier cancelled) {
@@ -117,7 +158,7 @@ final class ProveJob {
                 }
                 onPhase.accept(new PhaseTime(phase, start, -1));
                 Hold h = hold;
-                if (h != null && h.phase().equals(phase)) {
+                if (h != null && h.holdsAt(phase)) {
                     h.reached().countDown();
                     try {
                         while (!h.release().await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -163,6 +204,13 @@ final class ProveJob {
         t0 = System.nanoTime();
         dev.zkscope.api.ProveRun r;
         GcWatcher gc = new GcWatcher(t0);
+        if (segmented()) {
+            try {
+                return runSegmented(input, live, spans, gc);
+            } finally {
+                gc.close();
+            }
+        }
         try {
             r = Pipeline.prove(analysis.prepared(), List.of(input.tensor()), live, null, this::isCancelled, heap);
         } catch (BadInputException e) {
@@ -186,6 +234,159 @@ final class ProveJob {
                 r.output(), r.verdict(), input.source(),
                 forecast == null ? null : forecast.atBaseline(r.baselineHeap()), r.keyReused(), flame(spans),
                 gc.events());
+    }
+
+    /**
+     * The model proved in segments, as {@code prove --max-rows} does: the layer IR of the analysis' calibrated model,
+     * measured and cut by {@link dev.zkscope.segment.Segmenter}, each segment proved in turn by {@link SegmentedProof}
+     * (its phases nested under a "segment i/n" phase), the bundle verified as a verifier does. Finished segments are
+     * kept in a temporary directory only while the run lasts (they hold secret salts).
+     */
+    private CompletedRun runSegmented(Input input, PhaseListener live, List<FlameSpan> spans, GcWatcher gc) {
+        Pipeline.Prepared p = analysis.prepared();
+        if (p.settings().compile().weights() == dev.zkscope.compile.CompileOptions.Visibility.HASHED) {
+            throw new IllegalStateException("Proving in segments with hashed weights is not supported yet (each segment "
+                    + "would publish its own weights commitment): set Weights visibility to fixed, or Max rows per "
+                    + "segment to off, in Settings.");
+        }
+        dev.zkscope.predict.CostModel cost = costModel.get();
+        heap.start(); // from the run's start, as the whole-circuit run samples it: one time axis with the phases
+        try {
+            return provedInSegments(p, cost, input, live, spans, gc);
+        } finally {
+            heap.close();
+        }
+    }
+
+    private CompletedRun provedInSegments(Pipeline.Prepared p, dev.zkscope.predict.CostModel cost, Input input,
+                                          PhaseListener live, List<FlameSpan> spans, GcWatcher gc) {
+        dev.zkscope.compile.model.QModel model = live.timed("lower",
+                () -> dev.zkscope.compile.ModelCompiler.lower(p.quantized(), p.settings().compile()));
+        dev.zkscope.segment.SegmentSetup setup = new dev.zkscope.segment.SegmentSetup(p.name(), p.calibration(),
+                p.settings(), model);
+        long[] q;
+        try {
+            q = setup.quantizeInput(List.of(input.tensor()));
+        } catch (BadInputException e) {
+            throw new IllegalStateException("The proved input (" + input.source() + ") does not fit the compiled "
+                    + "circuit: " + e.getMessage(), e);
+        }
+        dev.zkscope.segment.Segmenter.Measured measured = live.timed("plan", () -> dev.zkscope.segment.Segmenter
+                .measure(model, p.settings().compile(), p.settings().params(), PhaseListener.NONE));
+        int logBudget = budget.logBudget();
+        SegmentPlan plan;
+        try {
+            if (budget.auto()) {
+                if (cost == null) {
+                    throw new IllegalStateException("Max rows per segment \"auto\" needs the cost model's prediction, "
+                            + "which is not ready: choose 2^k rows in Settings.");
+                }
+                long free = Runtime.getRuntime().maxMemory() - dev.zkscope.predict.CostModel.usedAfterGc();
+                logBudget = dev.zkscope.segment.Segmenter.budgetFromHeap(measured, cost, free);
+            }
+            plan = dev.zkscope.segment.Segmenter.plan(measured, logBudget);
+        } catch (dev.zkscope.compile.CompileException e) {
+            throw new IllegalStateException("Max rows per segment (Settings) " + budget + ": "
+                    + e.getMessage().replace("--max-rows", "max rows per segment"), e);
+        }
+        onSegment.accept(new SegmentEvent(plan, -1, null));
+        java.nio.file.Path parts;
+        try {
+            parts = Files.createTempDirectory("zkscope-segments");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot make a temporary directory for the segments", e);
+        }
+        int n = plan.count();
+        SegmentedProof.Progress progress = new SegmentedProof.Progress() {
+            @Override
+            public void segmentStarted(SegmentPlan pl, int i) {
+                onSegment.accept(new SegmentEvent(pl, i, null));
+                live.phaseStarted(SegmentedRun.name(i, n));
+            }
+
+            @Override
+            public void segmentFinished(SegmentPlan pl, SegmentProver.Proved proved) {
+                live.phaseFinished(SegmentedRun.name(proved.index(), n), proved.measure() == null ? 0
+                        : proved.measure().totalNanos());
+                onSegment.accept(new SegmentEvent(pl, proved.index(), proved));
+            }
+        };
+        SegmentedProof.Result r;
+        try {
+            r = SegmentedProof.run(new SegmentedProof.Request(model, plan, setup.context(), q, null, null, parts,
+                    false), live, cost, this::isCancelled, progress);
+        } finally {
+            SegmentedProof.clearParts(parts);
+            try {
+                Files.deleteIfExists(parts);
+            } catch (java.io.IOException e) {
+                // an empty temporary directory left behind: nothing secret in it
+            }
+        }
+        if (!(r.verdict() instanceof dev.zkscope.segment.BundleVerifier.Accepted acc)) {
+            throw new IllegalStateException("the fresh bundle did not verify: "
+                    + ((dev.zkscope.segment.BundleVerifier.Rejected) r.verdict()).error().describe()
+                    + "; this is a prover bug, please report it with the model");
+        }
+        List<dev.zkscope.plonk.VerifyingKey> vks;
+        try {
+            vks = r.keys().keys();
+        } catch (dev.zkscope.api.ArtifactFiles.FormatException e) {
+            throw new IllegalStateException("a segment key does not decode: " + e.getMessage(), e);
+        }
+        List<FlameSpan> flame = flame(spans);
+        List<SegmentedRun.Segment> segs = new ArrayList<>();
+        double keygen = 0;
+        double prove = 0;
+        long peak = 0;
+        long baseline = 0;
+        int logN = 0;
+        int used = 0;
+        for (SegmentProver.Proved s : r.parts()) {
+            SegmentProver.Measure m = s.measure();
+            Map<String, Double> ph = new java.util.LinkedHashMap<>();
+            m.phaseNanos().forEach((k, v) -> ph.put(k, v / 1e6));
+            Forecast f = m.prediction() == null ? null : new Forecast(m.prediction().proveSeconds(),
+                    m.prediction().peakHeapBytes(m.baselineHeap()), cost.origin(),
+                    m.prediction().heapBytesAboveBaseline(), m.prediction().phaseSeconds());
+            segs.add(new SegmentedRun.Segment(s.index(), SegmentedRun.name(s.index(), n), s.key().span(), s.logN(),
+                    s.key().usedRows(), s.key().linkRows(), m.adviceColumns(), s.proof().length,
+                    segmentStart(flame, SegmentedRun.name(s.index(), n)), m.totalNanos() / 1e6,
+                    m.proveNanos() / 1e6, m.baselineHeap(), m.peakHeap(), ph, f));
+            keygen += ph.getOrDefault("keygen", 0.0);
+            prove += m.proveNanos() / 1e6;
+            if (m.peakHeap() - m.baselineHeap() >= peak - baseline) {
+                peak = m.peakHeap();
+                baseline = m.baselineHeap();
+            }
+            logN = Math.max(logN, s.logN());
+            used += s.key().usedRows();
+        }
+        SegmentedRun seg = new SegmentedRun(plan, r.keys(), vks, segs);
+        List<PhaseTime> phases = new ArrayList<>();
+        for (FlameSpan s : flame) {
+            // the run's phases and each segment's: what the classic timeline and the runs table sum by name
+            if (s.depth() == 0 && !SegmentedRun.isSegment(s.name()) || s.depth() == 1
+                    && SegmentedRun.isSegment(s.parent())) {
+                phases.add(new PhaseTime(s.name(), s.startMillis(), s.millis()));
+            }
+        }
+        SegmentProver.Proved lastPart = r.parts().get(r.parts().size() - 1);
+        long[] output = acc.output() != null ? acc.output() : r.output();
+        return new CompletedRun(id, analysis.session().displayName(), analysis.settings(), logN, used, phases, keygen,
+                prove, acc.totalVerifyNanos() / 1e6, baseline, peak, heap.samples(), r.bundle(),
+                vks.get(vks.size() - 1), lastPart.publicValues(), output,
+                new dev.zkscope.plonk.VerifyResult.Accepted(), input.source(), seg.forecast(), false, flame,
+                gc.events(), seg);
+    }
+
+    private static double segmentStart(List<FlameSpan> flame, String name) {
+        for (FlameSpan s : flame) {
+            if (s.depth() == 0 && s.name().equals(name)) {
+                return s.startMillis();
+            }
+        }
+        return 0;
     }
 
     /** The spans in start order, each parent before its steps (the order the flame chart draws them). */

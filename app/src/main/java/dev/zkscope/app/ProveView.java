@@ -39,6 +39,8 @@ final class ProveView extends BorderPane {
     private final javafx.scene.control.ScrollPane predictionPane = new javafx.scene.control.ScrollPane();
     private final javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane();
     private final Label plan = new Label();
+    /** One line per segment of a run in segments: waiting, proving, or done with its figures. */
+    private final FlowPane segmentBox = new FlowPane(14, 4);
     private final FlowPane figures = new FlowPane(10, 10);
     private final Label verdictHead = new Label();
     private final Label verdictText = new Label();
@@ -87,7 +89,10 @@ final class ProveView extends BorderPane {
         controls.setAlignment(Pos.CENTER_LEFT);
         plan.setWrapText(true);
         plan.setId("provePlan");
-        VBox top = new VBox(8, controls, plan);
+        segmentBox.setId("segmentProgress");
+        segmentBox.managedProperty().bind(segmentBox.visibleProperty());
+        segmentBox.setVisible(false);
+        VBox top = new VBox(8, controls, plan, segmentBox);
         top.setPadding(new Insets(10));
         setTop(top);
 
@@ -185,6 +190,9 @@ final class ProveView extends BorderPane {
             refreshFlame();
         });
         pvm.heap().addListener((ListChangeListener<HeapSampler.Sample>) c -> refreshFlame());
+        pvm.segments().addListener((ListChangeListener<ProveViewModel.SegmentProgress>) c -> showSegments());
+        pvm.lastProperty().addListener((o, a, r) -> showSegments());
+        pvm.segmentBudgetProperty().addListener((o, a, b) -> showPlan(vm.analysis()));
         pvm.runningProperty().addListener((o, a, b) -> refreshFlame());
         vm.analysisProperty().addListener((o, a, an) -> showPlan(an));
         pvm.forecastProperty().addListener((o, a, f) -> showPlan(vm.analysis()));
@@ -214,14 +222,84 @@ final class ProveView extends BorderPane {
                 flame.clear();
                 return;
             }
-            java.util.List<FlameSpan> live = new java.util.ArrayList<>();
-            for (dev.zkscope.viz.run.PhaseTime p : pvm.phases()) {
-                live.add(new FlameSpan(p.name(), null, 0, p.startMillis(), p.millis()));
-            }
-            flame.show(live, pvm.heap(), java.util.List.of(), pvm.elapsedProperty().get());
+            flame.setNotes(java.util.Map.of());
+            flame.show(live(pvm.phases(), pvm.elapsedProperty().get()), pvm.heap(), java.util.List.of(),
+                    pvm.elapsedProperty().get());
             return;
         }
+        java.util.Map<String, String> notes = new java.util.HashMap<>();
+        if (r.isSegmented()) {
+            for (SegmentedRun.Segment s : r.segmented().segments()) {
+                notes.put(s.name(), s.span() + "\n2^" + s.logN() + " rows (" + Format.count(s.usedRows()) + " used, "
+                        + Format.count(s.linkRows()) + " hashing its boundaries), proof " + Format.bytes(s.proofBytes())
+                        + "\nprover " + Format.millis(s.proveMillis()) + (s.predicted() == null ? "" : " (predicted "
+                        + Format.millis(s.predicted().proveSeconds() * 1000) + ")") + ", heap "
+                        + Format.bytes(s.heapAboveBaseline()) + " above baseline" + (s.predicted() == null ? ""
+                        : " (predicted " + Format.bytes(s.predicted().heapAboveBaseline()) + ")"));
+            }
+        }
+        flame.setNotes(notes);
         flame.show(r.flame(), r.heap(), r.gc(), 0);
+    }
+
+    /**
+     * The flame chart's bars while a proof runs: its phases; in segments, a bar per segment in the top row with the
+     * phases that ran inside it in the row below (the steps come with the finished run).
+     */
+    static java.util.List<FlameSpan> live(java.util.List<dev.zkscope.viz.run.PhaseTime> phases, double now) {
+        java.util.List<dev.zkscope.viz.run.PhaseTime> segs = phases.stream()
+                .filter(p -> SegmentedRun.isSegment(p.name())).toList();
+        java.util.List<FlameSpan> out = new java.util.ArrayList<>();
+        for (dev.zkscope.viz.run.PhaseTime p : phases) {
+            String parent = null;
+            if (!SegmentedRun.isSegment(p.name())) {
+                for (dev.zkscope.viz.run.PhaseTime s : segs) {
+                    double end = s.running() ? Double.MAX_VALUE : s.endMillis();
+                    if (p.startMillis() >= s.startMillis() - 1e-6 && p.startMillis() <= end) {
+                        parent = s.name();
+                    }
+                }
+            }
+            out.add(new FlameSpan(p.name(), parent, parent == null ? 0 : 1, p.startMillis(), p.millis()));
+        }
+        return out;
+    }
+
+    /** The segments' lines: each segment's layers and height, and its state or figures. */
+    private void showSegments() {
+        segmentBox.getChildren().clear();
+        java.util.List<ProveViewModel.SegmentProgress> list = pvm.segments();
+        segmentBox.setVisible(!list.isEmpty());
+        CompletedRun r = pvm.lastProperty().get();
+        for (ProveViewModel.SegmentProgress s : list) {
+            String state;
+            if (s.state() == ProveViewModel.SegmentProgress.State.WAITING) {
+                state = "waiting";
+            } else if (s.state() == ProveViewModel.SegmentProgress.State.PROVING) {
+                state = "proving...";
+            } else if (s.proved() != null && s.proved().measure() != null) {
+                var m = s.proved().measure();
+                state = "2^" + s.proved().logN() + " rows, prover " + Format.millis(m.proveNanos() / 1e6)
+                        + (m.prediction() == null ? "" : " (predicted "
+                        + Format.millis(m.prediction().proveSeconds() * 1000) + ")");
+            } else if (r != null && r.isSegmented() && r.segmented().byName(s.name()) != null) {
+                SegmentedRun.Segment d = r.segmented().byName(s.name());
+                state = "2^" + d.logN() + " rows, prover " + Format.millis(d.proveMillis())
+                        + (d.predicted() == null ? "" : " (predicted "
+                        + Format.millis(d.predicted().proveSeconds() * 1000) + ")");
+            } else {
+                state = "done";
+            }
+            Label l = new Label("\u25a0 " + s.name() + ": " + state);
+            l.getStyleClass().add("segment-line");
+            l.setTooltip(new Tooltip(s.span() + ", planned at about 2^" + s.estimatedLogN() + " rows"));
+            segmentBox.getChildren().add(l);
+        }
+    }
+
+    /** The segment lines' texts, in order (for tests). */
+    java.util.List<String> segmentLines() {
+        return segmentBox.getChildren().stream().map(n -> ((Label) n).getText()).toList();
     }
 
     FlameChart flame() {
@@ -298,9 +376,19 @@ final class ProveView extends BorderPane {
                 + a.settings().input().name().toLowerCase() + ", weights "
                 + a.settings().weights().name().toLowerCase() + ". " + (a.prepared().hasProvingKey()
                 ? "Its proving key is derived: the next proof reuses it (no keygen)."
-                : "The first proof derives its proving key; later proofs with these settings reuse it.") + "\n"
+                : "The first proof derives its proving key; later proofs with these settings reuse it.")
+                + segmentsText(pvm.segmentBudgetProperty().get()) + "\n"
                 + forecastText(pvm.forecastProperty().get()));
         plan.setTooltip(new Tooltip(Terms.SECURITY_BITS + "\n\n" + Terms.FRI));
+    }
+
+    private static String segmentsText(SegmentBudget b) {
+        if (b == null || b.off()) {
+            return "";
+        }
+        return " Proved in segments of at most " + (b.auto() ? "the largest height the cost model predicts to fit "
+                + "the free heap" : b + " rows") + " (Settings: Max rows per segment), one bundle verified as a whole; "
+                + "each segment is predicted from its own circuit when it is cut.";
     }
 
     private static String forecastText(Forecast f) {

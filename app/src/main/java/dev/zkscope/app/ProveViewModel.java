@@ -56,6 +56,28 @@ public final class ProveViewModel {
     /** The input Prove proves, chosen in the Inputs view; null: the model's default input. */
     private final javafx.beans.property.ObjectProperty<ProveJob.Input> provedInput =
             new javafx.beans.property.SimpleObjectProperty<>(this, "provedInput");
+    /** Max rows per segment for the next proof (Settings): off proves the whole circuit at once. */
+    private final javafx.beans.property.ObjectProperty<SegmentBudget> segmentBudget =
+            new javafx.beans.property.SimpleObjectProperty<>(this, "segmentBudget", SegmentBudget.OFF);
+    /** The segments of the run in progress (or of the run shown), with each one's state. */
+    private final ObservableList<SegmentProgress> segments = FXCollections.observableArrayList();
+    /** The segment being proved, for the status line ("Segment 2/3 (layers ...): quotient..."), or null. */
+    private String segmentNow;
+
+    /**
+     * One segment of a run in segments as the Prove view lists it while the run goes on.
+     *
+     * @param name          "segment 2/3"
+     * @param span          its layers
+     * @param estimatedLogN the planner's height for it
+     * @param state         waiting, proving or done
+     * @param proved        what proving it measured, once done
+     */
+    record SegmentProgress(String name, String span, int estimatedLogN, State state,
+                           dev.zkscope.segment.SegmentProver.Proved proved) {
+        enum State { WAITING, PROVING, DONE }
+    }
+
     /** The run shown before the current proof started: shown again if that proof is cancelled or fails. */
     private CompletedRun previous;
     private final ObservableList<PhaseTime> phases = FXCollections.observableArrayList();
@@ -154,6 +176,7 @@ public final class ProveViewModel {
         phases.clear();
         heap.clear();
         sweepRuns.clear();
+        segments.clear();
         progress.set(0);
         elapsed.set(0);
         phase.set(wasRunning ? cancelledFor : "");
@@ -247,7 +270,12 @@ public final class ProveViewModel {
      * in progress, tests): {@code reached()} counts down when it got there.
      */
     ProveJob.Hold holdNextProofAt(String phase) {
-        nextHold = new ProveJob.Hold(phase);
+        return holdNextProofAt(phase, 1);
+    }
+
+    /** As {@link #holdNextProofAt(String)}, at the {@code occurrence}-th start of that phase (one per segment). */
+    ProveJob.Hold holdNextProofAt(String phase, int occurrence) {
+        nextHold = new ProveJob.Hold(phase, occurrence);
         return nextHold;
     }
 
@@ -325,6 +353,16 @@ public final class ProveViewModel {
         return heap;
     }
 
+    /** Max rows per segment: off, auto or 2^k (bound to the Settings tab's choice). */
+    public javafx.beans.property.ObjectProperty<SegmentBudget> segmentBudgetProperty() {
+        return segmentBudget;
+    }
+
+    /** The segments of the run in progress, or of the run shown; empty for a run of the whole circuit. */
+    public ObservableList<SegmentProgress> segments() {
+        return segments;
+    }
+
     /** The proof runs of this session, with their proofs and keys (for verify, tamper and export). */
     public ObservableList<CompletedRun> runs() {
         return runs;
@@ -382,6 +420,13 @@ public final class ProveViewModel {
         ProveJob job = new ProveJob(a, nextId, predicted, p -> Platform.runLater(() -> onPhase(p)), flag::get,
                 inSweep ? null : provedInput.get());
         expectedPhases = job.expectedPhases().size();
+        segments.clear();
+        segmentNow = null;
+        SegmentBudget budget = segmentBudget.get();
+        List<Task<CompletedRun>> self = new ArrayList<>(1); // this run's task, set below
+        if (!inSweep && budget != null && !budget.off()) {
+            job.inSegments(budget, costModel, e -> Platform.runLater(() -> onSegment(self.get(0), e)));
+        }
         ProveJob.Hold h = nextHold;
         nextHold = null;
         if (h != null) {
@@ -395,6 +440,7 @@ public final class ProveViewModel {
             }
         };
         task = t;
+        self.add(t);
         int[] tick = {0};
         poll = new Timeline(new KeyFrame(Duration.millis(200), e -> {
             if (task == t) {
@@ -428,7 +474,9 @@ public final class ProveViewModel {
             last.set(r);
             progress.set(1);
             phase.set("Done in " + String.format(Locale.ROOT, "%.1f s", job.elapsed() / 1000)
-                    + (r.keyReused() ? "; the proving key was reused (derived earlier with these settings)"
+                    + (r.isSegmented() ? " in " + r.segmented().segments().size() + " segments of at most 2^"
+                    + r.segmented().plan().logBudget() + " rows, one bundle verified as a whole"
+                    : r.keyReused() ? "; the proving key was reused (derived earlier with these settings)"
                     : "; the proving key was derived and is kept for the next proof with these settings"));
             verdict.set(describe(r.verdict(), "the honest proof (" + r.proof().length + " bytes)"));
             LOG.info("proved " + r.model() + ": 2^" + r.logN() + " rows, " + r.proof().length + " bytes");
@@ -464,6 +512,35 @@ public final class ProveViewModel {
         });
         executor.execute(t);
         return t;
+    }
+
+    /** A segmented run's plan or segment, on the FX thread; dropped once that run is no longer the one running. */
+    private void onSegment(Task<CompletedRun> of, ProveJob.SegmentEvent e) {
+        if (task != of || !running.get()) {
+            return;
+        }
+        int n = e.plan().count();
+        if (e.index() < 0) {
+            segments.clear();
+            for (dev.zkscope.segment.SegmentPlan.Segment s : e.plan().segments()) {
+                segments.add(new SegmentProgress(SegmentedRun.name(s.index(), n), s.span(), s.estimatedLogN(),
+                        SegmentProgress.State.WAITING, null));
+            }
+            // lower, plan, evaluate; per segment its bar and its ten phases; verify
+            expectedPhases = 4 + 11 * n;
+            updateProgress();
+            return;
+        }
+        SegmentProgress old = segments.get(e.index());
+        if (e.proved() == null) {
+            segments.set(e.index(), new SegmentProgress(old.name(), old.span(), old.estimatedLogN(),
+                    SegmentProgress.State.PROVING, null));
+            segmentNow = "Segment " + (e.index() + 1) + "/" + n + " (" + old.span() + ")";
+        } else {
+            segments.set(e.index(), new SegmentProgress(old.name(), old.span(), old.estimatedLogN(),
+                    SegmentProgress.State.DONE, e.proved()));
+            segmentNow = null;
+        }
     }
 
     private int sweepLeft;
@@ -633,6 +710,8 @@ public final class ProveViewModel {
         CompletedRun p = previous;
         previous = null;
         progress.set(0);
+        segmentNow = null;
+        segments.setAll(p == null ? List.of() : segmentsOf(p));
         if (p == null) {
             phases.clear();
             heap.clear();
@@ -647,6 +726,19 @@ public final class ProveViewModel {
         verdict.set(describe(p.verdict(), "the honest proof (" + p.proof().length + " bytes)"));
         progress.set(1);
         return true;
+    }
+
+    /** A finished run's segments, all done (empty for a run of the whole circuit). */
+    static List<SegmentProgress> segmentsOf(CompletedRun r) {
+        if (!r.isSegmented()) {
+            return List.of();
+        }
+        List<SegmentProgress> out = new ArrayList<>();
+        for (SegmentedRun.Segment s : r.segmented().segments()) {
+            out.add(new SegmentProgress(s.name(), s.span(), r.segmented().plan().segment(s.index()).estimatedLogN(),
+                    SegmentProgress.State.DONE, null));
+        }
+        return out;
     }
 
     private void finish(Task<CompletedRun> t) {
@@ -690,7 +782,8 @@ public final class ProveViewModel {
         }
         phases.add(p);
         if (running.get() && p.running()) { // a listener of phases may have cancelled the run
-            phase.set("Phase: " + p.name() + "...");
+            phase.set(segmentNow == null || SegmentedRun.isSegment(p.name()) ? "Phase: " + p.name() + "..."
+                    : segmentNow + ": " + p.name() + "...");
         }
         updateProgress();
     }
@@ -706,8 +799,44 @@ public final class ProveViewModel {
         if (r == null) {
             return null;
         }
+        if (r.isSegmented()) {
+            return verifyInBackground(r, () -> describe(verifyBundle(r, r.proof()),
+                    "the honest bundle (" + r.proof().length + " bytes, " + r.segmented().segments().size()
+                    + " segments)"));
+        }
         return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), r.publicValues(), r.proof()),
                 "the honest proof (" + r.proof().length + " bytes)"));
+    }
+
+    /** A bundle checked as {@code zkscope verify} checks it, against the run's key bundle. */
+    static dev.zkscope.segment.BundleVerifier.Result verifyBundle(CompletedRun r, byte[] bundle) {
+        return dev.zkscope.segment.BundleVerifier.verify(r.segmented().keys(), r.segmented().vks(), bundle);
+    }
+
+    /** The bundle verifier's answer as shown: which segment or link failed, in human terms, then its detail. */
+    static Verdict describe(dev.zkscope.segment.BundleVerifier.Result r, String what) {
+        if (r instanceof dev.zkscope.segment.BundleVerifier.Rejected rej) {
+            dev.zkscope.segment.BundleError e = rej.error();
+            String human;
+            if (e instanceof dev.zkscope.segment.BundleError.SegmentRejected s) {
+                human = "segment " + (s.segment() + 1) + "'s proof: " + inHumanTerms(s.error());
+            } else if (e instanceof dev.zkscope.segment.BundleError.LinkMismatch l) {
+                human = "the commitment linking segment " + (l.segment() + 1) + " to the next is not the one both "
+                        + "segments published: the segments were not proved on the same values.";
+            } else if (e instanceof dev.zkscope.segment.BundleError.Malformed m) {
+                human = "the bundle's bytes do not parse (" + m.part() + (m.segment() >= 0 ? " of segment "
+                        + (m.segment() + 1) : "") + ").";
+            } else {
+                human = "the bundle does not match its key bundle (a segment dropped, added, reordered or from "
+                        + "another model).";
+            }
+            return new Verdict(false, "Rejected", "Verified " + what + ".\nReason: "
+                    + Character.toUpperCase(human.charAt(0)) + human.substring(1) + "\nVerifier's detail: "
+                    + e.describe());
+        }
+        return new Verdict(true, "Accepted", "Verified " + what + ": every segment's proof and every link between "
+                + "segments hold, so the verifier is convinced that the model produced the public output, without "
+                + "seeing the private values.");
     }
 
     /** Tamper demo: flips one bit of byte {@code index} of the proof and verifies. */
@@ -719,6 +848,10 @@ public final class ProveViewModel {
         int i = Math.floorMod(index, r.proof().length);
         byte[] bad = r.proof().clone();
         bad[i] ^= 0x10;
+        if (r.isSegmented()) {
+            return verifyInBackground(r, () -> describe(verifyBundle(r, bad), "the bundle with one bit of byte "
+                    + i + " of " + r.proof().length + " flipped"));
+        }
         return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), r.publicValues(), bad),
                 TamperDemo.flipped(r.vk(), r.proof(), i, r.proof()[i], bad[i])));
     }
@@ -736,6 +869,23 @@ public final class ProveViewModel {
         Integer scale = a != null && a.settings().equals(r.settings()) && a.quantized() != null
                 ? a.quantized().outputScale() : null;
         TamperDemo.Claim claim = TamperDemo.changedClaim(r.publicValues(), r.output(), scale);
+        if (r.isSegmented()) {
+            // the claim is the last segment's public values, inside the bundle: the bundle with that claim instead
+            return verifyInBackground(r, () -> {
+                byte[] changed;
+                try {
+                    dev.zkscope.segment.Bundle b = dev.zkscope.segment.Bundle.decode(r.proof());
+                    List<dev.zkscope.segment.Bundle.Part> parts = new ArrayList<>(b.parts());
+                    dev.zkscope.segment.Bundle.Part last = parts.get(parts.size() - 1);
+                    parts.set(parts.size() - 1, new dev.zkscope.segment.Bundle.Part(last.logN(), last.usedRows(),
+                            last.circuitDigest(), claim.publicValues(), last.proof()));
+                    changed = new dev.zkscope.segment.Bundle(b.model(), b.keysDigest(), parts, b.links()).encode();
+                } catch (dev.zkscope.segment.Bundle.FormatError e) {
+                    throw new IllegalStateException("the run's own bundle does not decode: " + e.getMessage(), e);
+                }
+                return describe(verifyBundle(r, changed), "the honest bundle against " + claim.says());
+            });
+        }
         return verifyInBackground(r, () -> describe(Pipeline.verify(r.vk(), claim.publicValues(), r.proof()),
                 "the honest proof against " + claim.says()));
     }

@@ -46,7 +46,17 @@ final class SettingsView extends ScrollPane {
     private final VBox result = new VBox(6);
     private boolean updating;
 
+    /** Max rows per segment and the cluster (see {@link ProvingSettings}); applied without recompiling. */
+    final ComboBox<SegmentBudget> maxRows = new ComboBox<>();
+    final ComboBox<String> cluster = new ComboBox<>(javafx.collections.FXCollections.observableArrayList("none",
+            "local[1]", "local[2]", "local[*]"));
+    final Label clusterNote = new Label();
+
     SettingsView(MainViewModel vm) {
+        this(vm, new ProvingSettings(SettingsStore.inMemory()));
+    }
+
+    SettingsView(MainViewModel vm, ProvingSettings proving) {
         this.vm = vm;
         setId("settingsView");
         setFitToWidth(true);
@@ -102,6 +112,38 @@ final class SettingsView extends ScrollPane {
                 + "layer table shows the hash's rows as the layer \"hash weights\".");
         row(form, r++, "Batch size", batch, "Value bound to a symbolic batch dimension; changing it re-imports "
                 + "the model. Models exported with batch 1 ignore it.");
+        maxRows.setId("maxRowsBox");
+        maxRows.getItems().setAll(SegmentBudget.choices());
+        maxRows.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(SegmentBudget b) {
+                return b == null ? "" : b.off() ? "off (one proof of the whole circuit)" : b.auto()
+                        ? "auto (largest that fits the free heap)" : b + " = " + Format.count(1L << b.logBudget());
+            }
+
+            @Override
+            public SegmentBudget fromString(String v) {
+                return SegmentBudget.parse(v);
+            }
+        });
+        maxRows.valueProperty().bindBidirectional(proving.maxRowsProperty());
+        row(form, r++, "Max rows per segment", maxRows, "Prove cuts the model at layer boundaries into segments of "
+                + "at most this many rows, proves them one after another (peak heap follows the largest segment, not "
+                + "the model) and links them with salted Poseidon2 hashes of what crosses each cut, in one bundle that "
+                + "is verified as a whole (as 'zkscope prove --max-rows 2^k'). Auto: the largest height the cost model "
+                + "predicts to fit 3/4 of the free heap. Does not recompile.");
+        cluster.setId("clusterBox");
+        cluster.setEditable(true);
+        cluster.valueProperty().bindBidirectional(proving.clusterProperty());
+        clusterNote.setId("clusterNote");
+        clusterNote.setWrapText(true);
+        clusterNote.setMaxWidth(300);
+        clusterNote.setText(ClusterRun.sparkAvailable() ? "Apache Spark is on the class path."
+                : "Spark is not on the class path: only \"none\" proves here (see the Cluster tab).");
+        row(form, r++, "Cluster", new VBox(4, cluster, clusterNote), "Where the Cluster tab proves batches: none "
+                + "(this JVM), local[N] (embedded Apache Spark with N executor slots, local[*] one per core) or a "
+                + "standalone master, spark://HOST:PORT. Spark needs zkscope's cluster module on the class path.");
+        cluster.setTooltip(new Tooltip("none, local[N], local[*] or spark://HOST:PORT"));
 
         Label formTitle = new Label("Settings");
         formTitle.getStyleClass().add("pane-title");
