@@ -159,9 +159,14 @@ final class SegmentedProve {
             });
             o.printf(Locale.ROOT, "proving the segments as the tasks of a Spark job on %s%n", master);
         }
+        boolean runnerIsSpark = runner != null;
         SegmentedProof.Progress progress = new SegmentedProof.Progress() {
             @Override
             public void segmentStarted(SegmentPlan p, int i) {
+                if (runnerIsSpark && tasks[0] == null) {
+                    // the rate counts from the first task's start, not from the first result (which gave 83,404/min)
+                    tasks[0] = new BatchProgress("segments", p.count() - resumed[0], err, System.console() != null);
+                }
                 o.printf(Locale.ROOT, "segment %d/%d (%s): proving...%n", i + 1, p.count(), p.segment(i).span());
                 o.flush();
             }
