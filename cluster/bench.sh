@@ -11,8 +11,15 @@
 # runner against the plain JVM on the span and on the whole process. Each batch starts in an empty directory, so
 # nothing is skipped. PRESET (default standard) picks the proof parameters.
 #
-#   RESNET=1 cluster/bench.sh 0          also proves the zoo's ResNet-8 segmented (2^18 rows per segment) in one JVM
-#                                        and on local[2], and prints both runs' times (needs ~14 GiB: XMX_RESNET=18g)
+#   SEGMENTED="lenet5:2^15 gpt2tiny:2^15" cluster/bench.sh 0
+#                                        proves one inference of each zoo model segmented (--max-rows ROWS) in one JVM
+#                                        and on local[2] (-Xmx$XMX_SEG, default 8g) and prints a markdown table: prover
+#                                        rounds, whole run, process wall, peak heap, bundle size, verify verdict.
+#                                        local[2] proves two segments at once only when the cost model predicts that
+#                                        two fit in 3/4 of the free heap (else fewer; the "at once" column says).
+#   RESNET=1 cluster/bench.sh 0          adds ResNet-8 at MAX_ROWS_RESNET (default 2^18: one of its layers needs 2^18
+#                                        rows alone) under -Xmx$XMX_RESNET (default 18g: a 2^18 segment peaks at about
+#                                        14 GiB, so local[2] runs one at a time below about 38g); run it alone.
 #
 # The zoo models are generated first when missing (/usr/bin/python3 samples/zoo/make_zoo.py). Work files go to
 # ${BENCH_DIR:-$(mktemp -d)}; they are removed at the end unless KEEP=1.
@@ -90,20 +97,39 @@ if [ "$n" -gt 0 ]; then
   done
 fi
 
-if [ "${RESNET:-0}" = 1 ]; then
+# Segmented proofs of one inference: each MODEL:ROWS of SEGMENTED (the zoo's models, --max-rows ROWS) in one JVM and
+# on local[2], -Xmx$XMX_SEG; RESNET=1 adds resnet8:2^18 under -Xmx$XMX_RESNET.
+segmented="${SEGMENTED:-}"
+[ "${RESNET:-0}" = 1 ] && segmented="$segmented resnet8:${MAX_ROWS_RESNET:-2^18}"
+for spec in $segmented; do
+  name="${spec%%:*}"; rows="${spec#*:}"
+  heap="${XMX_SEG:-8g}"; [ "$name" = resnet8 ] && heap="${XMX_RESNET:-18g}"
   echo
-  echo "# ResNet-8 segmented at 2^18 rows per segment, -Xmx${XMX_RESNET:-18g}"
+  echo "# $name segmented at $rows rows per segment, -Xmx$heap, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+  echo
+  echo "| model | runner | segments | at once | prover rounds | whole run (proved in) | process wall | largest peak heap | bundle | verify |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
   for runner in plain "local[2]"; do
-    out="$work/resnet8-${runner//[^a-z0-9]/_}"
+    out="$work/$name-${runner//[^a-z0-9]/_}"
     spark=()
     [ "$runner" = plain ] || spark=(--spark "$runner")
     t0=$(date +%s.%N)
-    JAVA_OPTS="-Xmx${XMX_RESNET:-18g}" ./zkscope prove samples/zoo/resnet8.onnx --input samples/zoo/resnet8.input.json \
-      --calibration samples/zoo/resnet8.calib.npy --max-rows 2^18 --out "$out.bundle" --report "$out.json" \
-      --warmup 0 "${spark[@]}" >"$out.log" 2>&1 || { echo "$runner: failed, see $out.log"; KEEP=1; continue; }
+    JAVA_OPTS="-Xmx$heap" ./zkscope prove "samples/zoo/$name.onnx" --input "samples/zoo/$name.input.json" \
+      --calibration "samples/zoo/$name.calib.npy" --max-rows "$rows" --out "$out.bundle" --report "$out.json" \
+      --warmup 0 "${spark[@]}" >"$out.log" 2>&1 || { echo "| $name | $runner | failed: see $out.log |"; KEEP=1; continue; }
     wall=$(echo "$(date +%s.%N) - $t0" | bc -l)
-    ./zkscope verify "$out.bundle" --vk "$out.bundle.vk" >/dev/null && v=verified || v=REJECTED
-    printf "%s: process wall %.0f s; %s; bundle %s\n" "$runner" "$wall" \
-      "$(grep -o 'proved [0-9]* segment(s).*accepted' "$out.log")" "$v"
+    ./zkscope verify "$out.bundle" --vk "$out.bundle.vk" >/dev/null && v=accepted || v=REJECTED
+    line=$(grep -o 'proved [0-9]* segment(s).*accepted' "$out.log")
+    at_once=1
+    [ "$runner" = plain ] || at_once=$(grep -oE 'Spark local\[[0-9*]+\]: (proving )?[0-9]+ segment' "$out.log" | grep -oE '[0-9]+ segment' | grep -oE '[0-9]+' || echo "?")
+    /usr/bin/python3 - "$name" "$runner" "$at_once" "$wall" "$v" "$line" <<'PY'
+import re, sys
+name, runner, at_once, wall, verdict, line = sys.argv[1:]
+m = re.search(r"proved (\d+) segment\(s\) in ([\d.]+) s \(prover rounds ([\d.]+) s\), largest peak heap ([\d,.]+ \w+); "
+              r"bundle ([\d,]+) bytes; verified in ([\d.]+) ms", line)
+n, total, rounds, heap, size, vms = m.groups()
+print(f"| {name} | {runner} | {n} | {at_once} | {float(rounds):.1f} s | {float(total):.1f} s | {float(wall):.1f} s | {heap} "
+      f"| {size} B | {verdict} ({vms} ms) |")
+PY
   done
-fi
+done

@@ -81,6 +81,28 @@ final class StandaloneCluster implements AutoCloseable {
         w.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * The worker whose child process is the executor {@code executorId} (Spark starts a worker's executors as its
+     * children, with {@code --executor-id ID} on their command line), or -1 when none is found.
+     */
+    int workerOf(String executorId) {
+        for (int i = 0; i < workers.size(); i++) {
+            boolean found = workers.get(i).descendants().anyMatch(d -> {
+                String[] args = d.info().arguments().orElse(new String[0]);
+                for (int k = 0; k + 1 < args.length; k++) {
+                    if (args[k].equals("--executor-id") && args[k + 1].equals(executorId)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            if (found) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private Process start(String name, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -110,11 +110,17 @@ final class SegmentedProve {
             }
             Runtime rt = Runtime.getRuntime();
             long free = rt.maxMemory() - CostModel.usedAfterGc();
-            logBudget = Segmenter.budgetFromHeap(measured, cm, free);
+            int share = Math.max(1, localSlots(master));
+            logBudget = Segmenter.budgetFromHeap(measured, cm, free / share);
             o.printf(Locale.ROOT, "budget: 2^%d rows per segment, the largest the cost model predicts to fit in 3/4 "
-                    + "of the %s of free heap%n", logBudget, ProveCommand.mib(free));
+                    + "of the %s of free heap%s%n", logBudget, ProveCommand.mib(free),
+                    share > 1 ? " shared by the " + share + " segments " + master + " proves at once" : "");
         }
         SegmentPlan plan = Segmenter.plan(measured, logBudget);
+        if (master != null && localSlots(master) > 1 && cm != null) {
+            master = fitSlots(master, plan, measured, cm,
+                    Runtime.getRuntime().maxMemory() - CostModel.usedAfterGc(), o);
+        }
         o.printf(Locale.ROOT, "model %s: %d layer(s) measured in %.1f s; %d segment(s) of at most 2^%d rows, %s%n",
                 name, measured.layers().size(), (System.nanoTime() - m0) / 1e9, plan.count(), logBudget,
                 setup.settings().params());
@@ -153,9 +159,14 @@ final class SegmentedProve {
             });
             o.printf(Locale.ROOT, "proving the segments as the tasks of a Spark job on %s%n", master);
         }
+        boolean runnerIsSpark = runner != null;
         SegmentedProof.Progress progress = new SegmentedProof.Progress() {
             @Override
             public void segmentStarted(SegmentPlan p, int i) {
+                if (runnerIsSpark && tasks[0] == null) {
+                    // the rate counts from the first task's start, not from the first result (which gave 83,404/min)
+                    tasks[0] = new BatchProgress("segments", p.count() - resumed[0], err, System.console() != null);
+                }
                 o.printf(Locale.ROOT, "segment %d/%d (%s): proving...%n", i + 1, p.count(), p.segment(i).span());
                 o.flush();
             }
@@ -228,6 +239,56 @@ final class SegmentedProve {
         o.printf("wrote proof bundle %s, key bundle %s%s%n", c.out, c.vkPath(),
                 c.report == null ? "" : ", report " + c.report);
         return Main.OK;
+    }
+
+    /**
+     * How many segments Spark's embedded master runs at once in this JVM: N for {@code local[N]} and
+     * {@code local[N,F]}, the processors for {@code local[*]}, 1 for {@code local}; 0 for a cluster's master (its
+     * executors' heaps are set apart: {@code spark.executor.memory}, {@code spark.executor.cores}).
+     */
+    static int localSlots(String master) {
+        if (master == null || !master.startsWith("local")) {
+            return 0;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\*|[0-9]+)(,[0-9]+)?\\]")
+                .matcher(master);
+        if (!m.matches()) {
+            return 1;
+        }
+        return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * The embedded master with no more slots than segments fit in this JVM's heap at once: {@code local[N]} proves N
+     * segments in one JVM, and each holds its own prover. The cost model's heap for the plan's largest segment (the
+     * bound {@code --max-rows auto} chooses by) is compared with 3/4 of the free heap; with room for K < N segments,
+     * the job runs on {@code local[K]} (retries kept) and says so. Without a cost model (--no-predict) the master is
+     * taken as given.
+     *
+     * @param free the JVM's free heap (max heap less the heap used after a collection)
+     */
+    static String fitSlots(String master, SegmentPlan plan, Segmenter.Measured measured, CostModel cm, long free,
+                           PrintWriter o) {
+        int slots = Math.min(localSlots(master), plan.count());
+        int largest = 0;
+        for (SegmentPlan.Segment s : plan.segments()) {
+            largest = Math.max(largest, s.estimatedLogN());
+        }
+        long per = Math.max(1, Segmenter.predictedHeap(measured, cm, largest));
+        long fit = Math.max(1, Math.min(slots, free * 3 / 4 / per));
+        if (fit >= slots) {
+            o.printf(Locale.ROOT, "Spark %s: %d segment(s) at once in this JVM; the cost model predicts %s of heap for "
+                    + "a segment of 2^%d rows, and 3/4 of the %s of free heap holds %d%n", master, slots,
+                    ProveCommand.mib(per), largest, ProveCommand.mib(free), free * 3 / 4 / per);
+            return master;
+        }
+        int comma = master.indexOf(',');
+        String fitted = "local[" + fit + (comma > 0 ? master.substring(comma) : "]");
+        o.printf(Locale.ROOT, "Spark %s: proving %d segment(s) at once, not %d, on %s: the cost model predicts %s of "
+                + "heap for a segment of 2^%d rows, and 3/4 of the %s of free heap holds %d; give the JVM more heap "
+                + "(-Xmx) or smaller segments (--max-rows) to prove more at once%n", master, fit, slots, fitted,
+                ProveCommand.mib(per), largest, ProveCommand.mib(free), fit);
+        return fitted;
     }
 
     /** What crosses the cut after segment {@code after}, and what hashing it costs each side. */

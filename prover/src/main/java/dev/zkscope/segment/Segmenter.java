@@ -379,26 +379,34 @@ public final class Segmenter {
      * largest layer needs. A machine too small for that is refused with the figures.
      */
     public static int budgetFromHeap(Measured m, CostModel cost, long heapBytes) {
-        ProofShape widest = m.largest().shape();
-        for (Layer l : m.layers()) {
-            if (l.shape().proverColumns() > widest.proverColumns()) {
-                widest = l.shape();
-            }
-        }
         long allowed = heapBytes * 3 / 4;
         int best = -1;
         for (int k = MIN_LOG_BUDGET; k <= MAX_LOG_BUDGET; k++) {
-            if (cost.predict(atHeight(widest, k)).heapBytesAboveBaseline() <= allowed) {
+            if (predictedHeap(m, cost, k) <= allowed) {
                 best = k;
             }
         }
         if (best < 0) {
             throw new CompileException(String.format(Locale.ROOT, "refused before proving: even a segment of 2^%d rows "
                     + "is predicted to need %,d MiB of heap, and %,d MiB are free; give the JVM more heap (-Xmx)",
-                    MIN_LOG_BUDGET, cost.predict(atHeight(widest, MIN_LOG_BUDGET)).heapBytesAboveBaseline() >> 20,
-                    heapBytes >> 20));
+                    MIN_LOG_BUDGET, predictedHeap(m, cost, MIN_LOG_BUDGET) >> 20, heapBytes >> 20));
         }
         return best;
+    }
+
+    /**
+     * The heap (above the baseline) the cost model predicts for proving a segment of 2^logN rows with the widest
+     * layer's columns: the bound {@link #budgetFromHeap} chooses by, and what a runner that proves several segments
+     * at once in one JVM (Spark's {@code local[N]}) must find N times in its heap.
+     */
+    public static long predictedHeap(Measured m, CostModel cost, int logN) {
+        ProofShape widest = m.largest().shape();
+        for (Layer l : m.layers()) {
+            if (l.shape().proverColumns() > widest.proverColumns()) {
+                widest = l.shape();
+            }
+        }
+        return cost.predict(atHeight(widest, logN)).heapBytesAboveBaseline();
     }
 
     /** The same columns at a height of 2^k rows. */
