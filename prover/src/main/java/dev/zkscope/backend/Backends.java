@@ -107,7 +107,7 @@ public final class Backends {
             String verdict = "accepted";
             boolean ok = true;
             try {
-                SumcheckBackend.verify(k, q, pr.output(), pr.proof());
+                SumcheckBackend.verify(k, pr.output(), pr.proof());
             } catch (SumcheckException | dev.zkscope.codec.Malformed e) {
                 ok = false;
                 verdict = "rejected: " + e.getMessage();
