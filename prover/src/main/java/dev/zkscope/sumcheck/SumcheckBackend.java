@@ -180,6 +180,11 @@ public final class SumcheckBackend {
 
     /** Proves the model's inference on the quantized (private) input. */
     public static Proved prove(Keys keys, long[] input, Random rng) {
+        return prove(keys, input, rng, null);
+    }
+
+    /** Proves with the evaluated tensors edited by {@code tamper} before W is built (tests: a cheating prover). */
+    static Proved prove(Keys keys, long[] input, Random rng, java.util.function.Consumer<long[][]> tamper) {
         Plan plan = keys.plan;
         QModel m = keys.model;
         if (m == null) {
@@ -190,67 +195,19 @@ public final class SumcheckBackend {
         long tStart = System.nanoTime();
         long[][] t = m.evaluate(input);
         long[] output = concatOutputs(m, t);
+        if (tamper != null) {
+            tamper.accept(t);
+        }
         Transcript tr = start(keys, output);
         ProofStream.Writer out = new ProofStream.Writer();
         out.w.u32(MAGIC).u32(VERSION).string(keys.params.name());
 
         // 1. the witness W: committed tensors (the input among them), remainders, signs, limbs, multiplicities, masks
-        long[][] seg = new long[plan.segments.size()][];
-        for (int i = 0; i < seg.length; i++) {
-            seg[i] = new long[1 << plan.segments.get(i).logSize()];
-        }
-        long[][] tables = new long[t.length][];
-        for (int tt = 0; tt < t.length; tt++) {
-            if (plan.alias[tt] == tt && plan.layouts[tt] != null) {
-                tables[tt] = plan.layouts[tt].table(t[tt]);
-            }
-        }
-        for (int tt = 0; tt < t.length; tt++) {
-            if (plan.tensorSeg[tt] >= 0) {
-                seg[plan.tensorSeg[tt]] = tables[tt];
-            }
-        }
-        for (Plan.Op op : plan.ops) {
-            if (op instanceof Plan.DivOp dv) {
-                long[] x = t[dv.in()];
-                Plan.Layout l = plan.layout(dv.in());
-                for (int i = 0; i < l.n(); i++) {
-                    seg[dv.remSeg()][l.pos(i)] = FixedPoint.divRoundRemainder(x[i], dv.d());
-                }
-            } else if (op instanceof Plan.ReluOp r) {
-                long[] x = t[r.in()];
-                Plan.Layout l = plan.layout(r.in());
-                for (int i = 0; i < l.n(); i++) {
-                    int at = l.pos(i);
-                    long abs = Math.abs(x[i]);
-                    seg[r.signSeg()][at] = x[i] >= 0 ? 1 : 0;
-                    for (int j = 0; j < r.limbSegs().length; j++) {
-                        seg[r.limbSegs()[j]][at] = (abs >>> (plan.limbBits * j)) & ((1L << plan.limbBits) - 1);
-                    }
-                    if ((abs >>> (plan.limbBits * r.limbSegs().length)) != 0) {
-                        throw new IllegalArgumentException("layer " + r.layer() + ": value " + x[i]
-                                + " is outside the range the key was built for; the input is outside the calibrated domain");
-                    }
-                }
-            }
-        }
-        // the packed lookup area (zeros where no column sits) and the multiplicities of its values
+        long[][] tables = tables(plan, t);
+        long[][] seg = segments(plan, t, tables);
         int logS = plan.logLookupArea;
         int sArea = 1 << logS;
-        long[] vals = new long[sArea];
-        for (Plan.LookupColumn c : plan.lookups) {
-            for (int i = 0; i < (1 << c.logSize()); i++) {
-                vals[c.offset() + i] = lookupValue(c, seg, i);
-            }
-        }
-        long[] mult = seg[plan.multSeg];
-        for (long v : vals) {
-            if (v < 0 || v >= (1L << plan.limbBits)) {
-                throw new IllegalArgumentException("a range-checked value " + v + " is outside [0, 2^" + plan.limbBits
-                        + "): the input is outside the calibrated domain");
-            }
-            mult[(int) v]++;
-        }
+        long[] vals = lookupArea(plan, seg);
         if (zk) {
             long[] z = seg[plan.maskSeg];
             for (int i = 0; i < z.length; i++) {
@@ -278,7 +235,7 @@ public final class SumcheckBackend {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = i;
         }
-        fillInverses(ids, beta, gExt, mult);
+        fillInverses(ids, beta, gExt, seg[plan.multSeg]);
         for (int i = 0; i < sArea; i++) {
             hv[hs.space.offsets()[Helpers.H0] + i] = hExt[2 * i];
             hv[hs.space.offsets()[Helpers.H1] + i] = hExt[2 * i + 1];
@@ -329,6 +286,78 @@ public final class SumcheckBackend {
         }
         layerNanos.put("weight openings", System.nanoTime() - t0);
         return new Proved(out.w.toBytes(), output, layerNanos);
+    }
+
+    /** Every tensor's table in its layout (field), by tensor (aliases share their source's). */
+    static long[][] tables(Plan plan, long[][] t) {
+        long[][] tables = new long[t.length][];
+        for (int tt = 0; tt < t.length; tt++) {
+            if (plan.alias[tt] == tt && plan.layouts[tt] != null) {
+                tables[tt] = plan.layouts[tt].table(t[tt]);
+            }
+        }
+        return tables;
+    }
+
+    /**
+     * W's segments from the evaluated tensors: committed tensors, remainders, signs, limbs and the multiplicities of
+     * the lookup area's values (the mask segment is left zero). Throws IllegalArgumentException for a value outside
+     * the range the key was built for.
+     */
+    static long[][] segments(Plan plan, long[][] t, long[][] tables) {
+        long[][] seg = new long[plan.segments.size()][];
+        for (int i = 0; i < seg.length; i++) {
+            seg[i] = new long[1 << plan.segments.get(i).logSize()];
+        }
+        for (int tt = 0; tt < t.length; tt++) {
+            if (plan.tensorSeg[tt] >= 0) {
+                seg[plan.tensorSeg[tt]] = tables[tt];
+            }
+        }
+        for (Plan.Op op : plan.ops) {
+            if (op instanceof Plan.DivOp dv) {
+                long[] x = t[dv.in()];
+                Plan.Layout l = plan.layout(dv.in());
+                for (int i = 0; i < l.n(); i++) {
+                    seg[dv.remSeg()][l.pos(i)] = FixedPoint.divRoundRemainder(x[i], dv.d());
+                }
+            } else if (op instanceof Plan.ReluOp r) {
+                long[] x = t[r.in()];
+                Plan.Layout l = plan.layout(r.in());
+                for (int i = 0; i < l.n(); i++) {
+                    int at = l.pos(i);
+                    long abs = Math.abs(x[i]);
+                    seg[r.signSeg()][at] = x[i] >= 0 ? 1 : 0;
+                    for (int j = 0; j < r.limbSegs().length; j++) {
+                        seg[r.limbSegs()[j]][at] = (abs >>> (plan.limbBits * j)) & ((1L << plan.limbBits) - 1);
+                    }
+                    if ((abs >>> (plan.limbBits * r.limbSegs().length)) != 0) {
+                        throw new IllegalArgumentException("layer " + r.layer() + ": value " + x[i]
+                                + " is outside the range the key was built for; the input is outside the calibrated domain");
+                    }
+                }
+            }
+        }
+        long[] mult = seg[plan.multSeg];
+        for (long v : lookupArea(plan, seg)) {
+            if (v < 0 || v >= (1L << plan.limbBits)) {
+                throw new IllegalArgumentException("a range-checked value " + v + " is outside [0, 2^" + plan.limbBits
+                        + "): the input is outside the calibrated domain");
+            }
+            mult[(int) v]++;
+        }
+        return seg;
+    }
+
+    /** The packed lookup area: every lookup column's values at its offset, zeros where no column sits. */
+    static long[] lookupArea(Plan plan, long[][] seg) {
+        long[] vals = new long[1 << plan.logLookupArea];
+        for (Plan.LookupColumn c : plan.lookups) {
+            for (int i = 0; i < (1 << c.logSize()); i++) {
+                vals[c.offset() + i] = lookupValue(c, seg, i);
+            }
+        }
+        return vals;
     }
 
     /** A hiding commitment (every row blinded, for {@link ZkOpening}) with zero knowledge, a plain one without. */
@@ -683,6 +712,11 @@ public final class SumcheckBackend {
      * acceptance; throws {@link SumcheckException} (a failed check) or {@link Malformed} (unreadable bytes).
      */
     public static void verify(Keys keys, long[] output, byte[] proof) throws Malformed {
+        verifyView(keys, output, proof);
+    }
+
+    /** Verifies and returns the verifier's view of the claims it checked (tests: what a proof reveals). */
+    static Zk verifyView(Keys keys, long[] output, byte[] proof) throws Malformed {
         Plan plan = keys.plan;
         if (output.length != plan.outputSize()) {
             throw new SumcheckException("the model has " + plan.outputSize() + " output values, the statement has "
@@ -744,6 +778,7 @@ public final class SumcheckBackend {
                     ctx.aValues.get(i).toArray(new Fp2[0]), o, keys.params, tr);
         }
         br.expectEnd();
+        return z;
     }
 
     /** The commitment a proof names for 2^m values: hiding (every row blinded) with zero knowledge. */
