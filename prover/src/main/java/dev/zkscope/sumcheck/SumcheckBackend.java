@@ -18,19 +18,19 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The sumcheck/GKR prover and verifier of a lowered model ({@link Plan}). The protocol, in the order of the proof:
+ * The sumcheck prover and verifier of a lowered model ({@link Plan}), zero-knowledge (docs/sumcheck-zk.md, section 3).
+ * The statement is the public output; the input is private. In the order of the proof:
  * <ol>
- *   <li>the transcript absorbs the verifying key's digest (model, weight commitments, parameters), the public input and
- *   the public output;</li>
- *   <li>the prover commits W, every committed activation, remainder, sign bit, limb and the table's multiplicities
- *   ({@link TensorPcs});</li>
- *   <li>beta; LogUp-GKR ({@link LogUpGkr}) proves that every lookup column (affine in segments of W) lies in
- *   [0, 2^16): sum 1/(beta - v) = sum_t m_t/(beta - t); its leaf claim becomes claims on segments of W;</li>
- *   <li>the steps, last first: a rescale by a random evaluation of x + floor(d/2) = d y + rem; a ReLU by a zero-check
- *   sumcheck of its three identities; a dot product by Thaler's sumcheck y~(r) - bias~(r) = sum_i A~(r, i) x~(i), whose
- *   claim on y comes from the step that reads it (GKR-style) or from W, and which leaves a claim on x and one on the
- *   weight matrix A (committed once, in the key);</li>
- *   <li>one opening of W at all its claimed points, one opening of each weight matrix at its points.</li>
+ *   <li>the transcript absorbs the verifying key's digest (model, weight commitments, parameters) and the output;</li>
+ *   <li>the prover commits W, hiding: every private tensor (the input among them), remainder, sign bit, limb, the
+ *   table's multiplicities and the mask segment ({@link TensorPcs#commitHiding});</li>
+ *   <li>beta; the prover commits the lookup helpers H (h = 1/(beta - v), g = m/(beta - t)); two masked zero-checks and
+ *   the claim sum h = sum g prove every range-checked value lies in [0, 2^B) (LogUp);</li>
+ *   <li>the steps, each from fresh challenges with a public claim, through one masked sumcheck ({@link Zk#sumcheck}):
+ *   rescales as a linear claim, ReLU and element-wise maps as zero-checks, gathers and dot products as the stacked
+ *   identity over [y | x] ({@link LinearLayers}); every private final value becomes a linear claim on W or H;</li>
+ *   <li>one batched hiding opening of W and one of H against all their claims ({@link ZkOpening#proveClaims}), one
+ *   opening of each weight matrix at its points.</li>
  * </ol>
  */
 public final class SumcheckBackend {
