@@ -76,8 +76,9 @@ public final class Backends {
 
         @Override
         public String security() {
-            return String.format(Locale.ROOT, "%s (%.0f conjectured / %.1f provable bits; sound, not yet zero knowledge)",
-                    params.name(), params.conjecturedBits(), params.provableBits());
+            return String.format(Locale.ROOT, "%s (%.0f conjectured / %.1f provable bits of the column test; %s)",
+                    params.name(), params.conjecturedBits(), params.provableBits(),
+                    params.zk() ? "zero-knowledge, private input" : "NOT zero-knowledge");
         }
 
         @Override
