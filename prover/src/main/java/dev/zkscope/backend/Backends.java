@@ -76,8 +76,9 @@ public final class Backends {
 
         @Override
         public String security() {
-            return String.format(Locale.ROOT, "%s (%.0f conjectured / %.1f provable bits; sound, not yet zero knowledge)",
-                    params.name(), params.conjecturedBits(), params.provableBits());
+            return String.format(Locale.ROOT, "%s (%.0f conjectured / %.1f provable bits of the column test; %s)",
+                    params.name(), params.conjecturedBits(), params.provableBits(),
+                    params.zk() ? "zero-knowledge, private input" : "NOT zero-knowledge");
         }
 
         @Override
@@ -107,7 +108,7 @@ public final class Backends {
             String verdict = "accepted";
             boolean ok = true;
             try {
-                SumcheckBackend.verify(k, q, pr.output(), pr.proof());
+                SumcheckBackend.verify(k, pr.output(), pr.proof());
             } catch (SumcheckException | dev.zkscope.codec.Malformed e) {
                 ok = false;
                 verdict = "rejected: " + e.getMessage();

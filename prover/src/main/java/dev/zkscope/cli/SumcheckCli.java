@@ -36,8 +36,9 @@ import java.util.Map;
 /**
  * {@code zkscope prove MODEL --backend sumcheck} and the sumcheck half of {@code zkscope verify}: the sumcheck/GKR
  * backend ({@code dev.zkscope.sumcheck}) writing its own proof and key files ({@link SumcheckFiles}); {@code verify}
- * picks this path from the proof file's header. The statement is the public input and output (this backend has no
- * private or hashed input, output or weights yet); weights are committed in the verifying key.
+ * picks this path from the proof file's header. The statement is the public output; the input is private (the proof
+ * is zero-knowledge, docs/sumcheck-zk.md; the proof file's input field is empty); weights are committed in the
+ * verifying key.
  */
 final class SumcheckCli {
     private SumcheckCli() {}
@@ -48,13 +49,13 @@ final class SumcheckCli {
                 "--input-salt-file", "--output-salt-file", "--inner-cols", "--public-input")) {
             if (pr.hasMatchedOption(opt)) {
                 throw new InputFileException(opt + " is an option of the plonkish backend; the sumcheck backend proves "
-                        + "one whole model with a public input and output and weights committed in its key (drop it, or "
+                        + "one whole model with a private input, a public output and weights committed in its key (drop it, or "
                         + "use --backend plonkish)");
             }
         }
-        if (pr.hasMatchedOption("--input-visibility") && !c.proof.inputVisibility.strip().equalsIgnoreCase("public")) {
-            throw new InputFileException("the sumcheck backend's statement includes the input (public); --input-visibility "
-                    + c.proof.inputVisibility + " needs --backend plonkish");
+        if (pr.hasMatchedOption("--input-visibility") && !c.proof.inputVisibility.strip().equalsIgnoreCase("private")) {
+            throw new InputFileException("the sumcheck backend keeps the input private (its proofs are zero-knowledge); "
+                    + "--input-visibility " + c.proof.inputVisibility + " needs --backend plonkish");
         }
         PcsParams params;
         try {
@@ -92,9 +93,9 @@ final class SumcheckCli {
         long[] q = Pipeline.quantizeInput(cal.graph(), settings.compile().inputAbsMax(), in);
         o.printf(Locale.ROOT, "model %s: sumcheck backend, preset %s (%.0f conjectured / %.1f provable bits; %s), keygen "
                 + "%.2f s, verifying key %,d bytes%n", Pipeline.modelName(c.model.model), params.name(),
-                params.conjecturedBits(), params.provableBits(), "sound, zero knowledge not complete in this backend",
+                params.conjecturedBits(), params.provableBits(), params.zk() ? "zero-knowledge" : "NOT zero-knowledge (--no-zk)",
                 (System.nanoTime() - k0) / 1e9, keys.verifyingKeyBytes());
-        o.println("statement: the input and the output are public (in the proof file); weights are committed in the key");
+        o.println("statement: the output is public (in the proof file); the input is private; weights are committed in the key");
         int warm = c.noWarmup ? 0 : Math.min(Math.max(c.warmup, 0), 2);
         for (int i = 0; i < warm; i++) {
             SumcheckBackend.prove(keys, q, TensorPcs.defaultRandom());
@@ -122,7 +123,7 @@ final class SumcheckCli {
         // verify as a verifier would: from the key's bytes
         SumcheckBackend.Keys vk = SumcheckBackend.Keys.readVerifyingKey(keys.verifyingKey());
         long v0 = System.nanoTime();
-        SumcheckBackend.verify(vk, q, proved.output(), proved.proof());
+        SumcheckBackend.verify(vk, proved.output(), proved.proof());
         long v1 = System.nanoTime();
         String name = Pipeline.modelName(c.model.model);
         int scale = cal.graph().outputScale();
@@ -132,7 +133,7 @@ final class SumcheckCli {
                 (t1 - t0) / 1e9, ProveCommand.mib(peak), proved.proof().length, (v1 - v0) / 1e6);
         o.println("public output: " + VerifyCommand.formatOutput(out) + "  argmax " + VerifyCommand.argmax(out));
         Map<String, byte[]> contents = new java.util.HashMap<>();
-        contents.put("proof", SumcheckFiles.encode(new SumcheckFiles.ProofFile(name, q, proved.output(), proved.proof())));
+        contents.put("proof", SumcheckFiles.encode(new SumcheckFiles.ProofFile(name, new long[0], proved.output(), proved.proof())));
         contents.put("verifying key", SumcheckFiles.encode(new SumcheckFiles.KeyFile(name, scale, qm.outputShape(),
                 keys.verifyingKey())));
         if (c.report != null) {
@@ -143,7 +144,7 @@ final class SumcheckCli {
             r.put("preset", params.name());
             r.put("conjectured_bits", params.conjecturedBits());
             r.put("provable_bits", params.provableBits());
-            r.put("zero_knowledge", false);
+            r.put("zero_knowledge", params.zk());
             r.put("prove_ms", (t1 - t0) / 1e6);
             r.put("verify_ms", (v1 - v0) / 1e6);
             r.put("peak_heap_bytes", peak);
@@ -182,7 +183,7 @@ final class SumcheckCli {
     static int verify(VerifyCommand c, byte[] proofBytes) throws Exception {
         if (c.weightsCommitment != null || c.inputCommitment != null || c.outputCommitment != null) {
             throw new ArtifactFiles.FormatException("--weights-commitment, --input-commitment and --output-commitment are "
-                    + "for plonkish proofs; this is a sumcheck proof (public input and output, weights in the key)");
+                    + "for plonkish proofs; this is a sumcheck proof (private input, public output, weights in the key)");
         }
         SumcheckFiles.ProofFile pf;
         try {
@@ -209,7 +210,7 @@ final class SumcheckCli {
             reason = "model mismatch: the proof is about model " + pf.model() + ", the key is for " + kf.model();
         } else {
             try {
-                SumcheckBackend.verify(keys, pf.input(), pf.output(), pf.proof());
+                SumcheckBackend.verify(keys, pf.output(), pf.proof());
             } catch (SumcheckException e) {
                 reason = "sumcheck verifier: " + e.getMessage();
             } catch (Malformed e) {
@@ -247,7 +248,7 @@ final class SumcheckCli {
             o.printf(Locale.ROOT, "verified: sumcheck proof for model %s accepted in %.1f ms (preset %s)%n", kf.model(),
                     nanos / 1e6, p.name());
             o.println("security: " + security);
-            o.println("public input: " + pf.input().length + " values (in the proof file)");
+            o.println(pf.input().length == 0 ? "input: private (zero-knowledge proof)" : "public input: " + pf.input().length + " values (in the proof file)");
             o.println("attested output: " + VerifyCommand.formatOutput(out) + "  argmax " + VerifyCommand.argmax(out));
         } else {
             o.println("REJECTED: " + reason);

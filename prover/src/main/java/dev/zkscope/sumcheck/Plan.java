@@ -23,12 +23,9 @@ import java.util.Set;
  * the model by {@link #of} and written into the verifying key by {@link #write} (a verifier reads it back with
  * {@link #read}, without the model). Every tensor has a role:
  * <ul>
- *   <li><b>public</b>: the input and the outputs; the verifier evaluates their multilinear extensions itself;</li>
- *   <li><b>virtual</b>: the output of a linear step (dot product, gather, element-wise affine map) or of a rescale,
- *   read by exactly one step and not an output: never committed; the step that reads it hands a claim on it to its
- *   producer (GKR-style);</li>
- *   <li><b>committed</b>: every other activation (ReLU outputs, tensors read twice), in one segment of the per-proof
- *   witness commitment W.</li>
+ *   <li><b>public</b>: the outputs; the verifier evaluates their multilinear extensions itself;</li>
+ *   <li><b>committed</b>: the input and every other activation, in one segment of the per-proof witness commitment W
+ *   (private: the proof is zero-knowledge, docs/sumcheck-zk.md).</li>
  * </ul>
  * Every tensor has a {@link Layout}: where its n values sit in its table of 2^m. A convolution's output is laid out
  * (channel, position) with both dimensions padded to powers of two, so that its multilinear extension splits into a
@@ -52,7 +49,7 @@ final class Plan {
                 + "): " + why + "; prove this model with --backend plonkish");
     }
 
-    enum Role { PUBLIC, VIRTUAL, COMMITTED }
+    enum Role { PUBLIC, COMMITTED }
 
     /** A power-of-two region of W: tensor values, remainders, sign bits, limbs or the table's multiplicities. */
     record Segment(String name, int logSize) {}
@@ -165,6 +162,8 @@ final class Plan {
     final List<Op> ops = new ArrayList<>();
     final List<LookupColumn> lookups = new ArrayList<>();
     int multSeg;
+    /** The segment of W that holds the zero-knowledge masks ({@link Zk.Pool}). */
+    int maskSeg;
     /** Bits per limb = log2 of the range table's size, chosen per model (see {@link #chooseLimbBits}). */
     int limbBits;
     /** log2 of the lookup area (columns packed, largest first), at least the table's. */
@@ -586,37 +585,37 @@ final class Plan {
         return new int[] {((ReluOp) op).in()};
     }
 
+    /**
+     * Roles: the outputs are public; every other tensor a step computes, and the input, is committed in W (private).
+     * Zero knowledge needs no virtual tensor: every step starts from fresh challenges and sends no value of a private
+     * tensor, so a dot product's output is committed rather than handed on as a claim (docs/sumcheck-zk.md).
+     */
     private void assignRoles() {
         roles = new Role[tensorCount];
         tensorSeg = new int[tensorCount];
         Arrays.fill(tensorSeg, -1);
-        Map<Integer, Integer> readers = new HashMap<>();
-        for (Op op : ops) {
-            for (int t : reads(op)) {
-                readers.merge(t, 1, Integer::sum);
-            }
-        }
         Set<Integer> pub = new HashSet<>();
-        for (int t : inputs) {
-            pub.add(t);
-        }
         for (int t : outputs) {
             pub.add(t);
         }
+        List<Integer> computed = new ArrayList<>();
+        for (int t : inputs) {
+            computed.add(t);
+        }
         for (Op op : ops) {
-            int t = op.out();
+            computed.add(op.out());
+        }
+        for (int t : computed) {
+            if (roles[t] != null) {
+                continue;
+            }
             if (pub.contains(t)) {
                 roles[t] = Role.PUBLIC;
-            } else if (!(op instanceof ReluOp) && readers.getOrDefault(t, 0) == 1) {
-                roles[t] = Role.VIRTUAL;
             } else {
                 roles[t] = Role.COMMITTED;
                 segments.add(new Segment("t" + t, layouts[t].logSize()));
                 tensorSeg[t] = segments.size() - 1;
             }
-        }
-        for (int t : inputs) {
-            roles[t] = Role.PUBLIC;
         }
     }
 
@@ -633,6 +632,8 @@ final class Plan {
             area += 1L << c.logSize();
         }
         logLookupArea = Math.max(limbBits, Mle.logCeil(area));
+        segments.add(new Segment("masks", Mle.logCeil(Math.max(2, SumcheckBackend.maskBudget(this)))));
+        maskSeg = segments.size() - 1;
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
             order.add(i);
@@ -722,6 +723,38 @@ final class Plan {
             w[j] = ((hi >>> (j - a)) & 1) == 1 ? Fp2.ONE : Fp2.ZERO;
         }
         return w;
+    }
+
+    /** W as a {@link Zk.Space}: every segment at its offset. */
+    Zk.Space space() {
+        int[] off = new int[placed.size()];
+        int[] log = new int[placed.size()];
+        for (int i = 0; i < off.length; i++) {
+            off[i] = placed.get(i).offset();
+            log[i] = placed.get(i).seg().logSize();
+        }
+        return new Zk.Space(logW, off, log);
+    }
+
+    /** W's mask pool over W's values (null on the verifier's side). */
+    Zk.Pool pool(long[] w) {
+        return new Zk.Pool("witness", placed.get(maskSeg).offset(), 1 << segments.get(maskSeg).logSize(), w);
+    }
+
+    /** Segments of 2^logSizes[i] values placed largest first at aligned offsets. */
+    static Zk.Space place(int[] logSizes) {
+        Integer[] order = new Integer[logSizes.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(logSizes[b], logSizes[a]));
+        int[] off = new int[logSizes.length];
+        long at = 0;
+        for (int i : order) {
+            off[i] = (int) at;
+            at += 1L << logSizes[i];
+        }
+        return new Zk.Space(Mle.logCeil(at), off, logSizes.clone());
     }
 
     Role role(int t) {

@@ -18,25 +18,25 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The sumcheck/GKR prover and verifier of a lowered model ({@link Plan}). The protocol, in the order of the proof:
+ * The sumcheck prover and verifier of a lowered model ({@link Plan}), zero-knowledge (docs/sumcheck-zk.md, section 3).
+ * The statement is the public output; the input is private. In the order of the proof:
  * <ol>
- *   <li>the transcript absorbs the verifying key's digest (model, weight commitments, parameters), the public input and
- *   the public output;</li>
- *   <li>the prover commits W, every committed activation, remainder, sign bit, limb and the table's multiplicities
- *   ({@link TensorPcs});</li>
- *   <li>beta; LogUp-GKR ({@link LogUpGkr}) proves that every lookup column (affine in segments of W) lies in
- *   [0, 2^16): sum 1/(beta - v) = sum_t m_t/(beta - t); its leaf claim becomes claims on segments of W;</li>
- *   <li>the steps, last first: a rescale by a random evaluation of x + floor(d/2) = d y + rem; a ReLU by a zero-check
- *   sumcheck of its three identities; a dot product by Thaler's sumcheck y~(r) - bias~(r) = sum_i A~(r, i) x~(i), whose
- *   claim on y comes from the step that reads it (GKR-style) or from W, and which leaves a claim on x and one on the
- *   weight matrix A (committed once, in the key);</li>
- *   <li>one opening of W at all its claimed points, one opening of each weight matrix at its points.</li>
+ *   <li>the transcript absorbs the verifying key's digest (model, weight commitments, parameters) and the output;</li>
+ *   <li>the prover commits W, hiding: every private tensor (the input among them), remainder, sign bit, limb, the
+ *   table's multiplicities and the mask segment ({@link TensorPcs#commitHiding});</li>
+ *   <li>beta; the prover commits the lookup helpers H (h = 1/(beta - v), g = m/(beta - t)); two masked zero-checks and
+ *   the claim sum h = sum g prove every range-checked value lies in [0, 2^B) (LogUp);</li>
+ *   <li>the steps, each from fresh challenges with a public claim, through one masked sumcheck ({@link Zk#sumcheck}):
+ *   rescales as a linear claim, ReLU and element-wise maps as zero-checks, gathers and dot products as the stacked
+ *   identity over [y | x] ({@link LinearLayers}); every private final value becomes a linear claim on W or H;</li>
+ *   <li>one batched hiding opening of W and one of H against all their claims ({@link ZkOpening#proveClaims}), one
+ *   opening of each weight matrix at its points.</li>
  * </ol>
  */
 public final class SumcheckBackend {
     static final String DOMAIN = "zkscope-sumcheck-v1";
     static final int MAGIC = 0x5A4B5343; // "ZKSC"
-    static final int VERSION = 3; // 2: model plan in a key file; 3: two proximity mask rows (u uniform in F_p2)
+    static final int VERSION = 4; // 2: model plan in a key file; 3: two proximity mask rows (u uniform in F_p2); 4: zero knowledge (masked sumchecks, private input, LogUp with committed helpers, batched hiding openings)
     static final int VK_MAGIC = 0x5A4B534B; // "ZKSK"
 
     private SumcheckBackend() {}
@@ -178,31 +178,136 @@ public final class SumcheckBackend {
 
     // ---------------------------------------------------------------------------------------------------- prover
 
-    /** Proves the model's inference on the quantized input. */
+    /** Proves the model's inference on the quantized (private) input. */
     public static Proved prove(Keys keys, long[] input, Random rng) {
+        return prove(keys, input, rng, null);
+    }
+
+    /** Proves with the evaluated tensors edited by {@code tamper} before W is built (tests: a cheating prover). */
+    static Proved prove(Keys keys, long[] input, Random rng, java.util.function.Consumer<long[][]> tamper) {
         Plan plan = keys.plan;
         QModel m = keys.model;
         if (m == null) {
             throw new IllegalStateException("a verifying key cannot prove: make the keys from the model");
         }
+        boolean zk = keys.params.zk();
         Map<String, Long> layerNanos = new java.util.LinkedHashMap<>();
         long tStart = System.nanoTime();
         long[][] t = m.evaluate(input);
         long[] output = concatOutputs(m, t);
-        Transcript tr = start(keys, input, output);
+        if (tamper != null) {
+            tamper.accept(t);
+        }
+        Transcript tr = start(keys, output);
         ProofStream.Writer out = new ProofStream.Writer();
         out.w.u32(MAGIC).u32(VERSION).string(keys.params.name());
 
-        // 1. the witness W
-        long[][] seg = new long[plan.segments.size()][];
-        for (int i = 0; i < seg.length; i++) {
-            seg[i] = new long[1 << plan.segments.get(i).logSize()];
+        // 1. the witness W: committed tensors (the input among them), remainders, signs, limbs, multiplicities, masks
+        long[][] tables = tables(plan, t);
+        long[][] seg = segments(plan, t, tables);
+        int logS = plan.logLookupArea;
+        int sArea = 1 << logS;
+        long[] vals = lookupArea(plan, seg);
+        if (zk) {
+            long[] z = seg[plan.maskSeg];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = TensorPcs.randomFelt(rng);
+            }
         }
+        long[] w = new long[1 << plan.logW];
+        for (int i = 0; i < seg.length; i++) {
+            System.arraycopy(seg[i], 0, w, plan.placed.get(i).offset(), seg[i].length);
+        }
+        TensorPcs.Committed wc = commit(w, keys.params, rng);
+        wc.commitment().absorbInto(tr);
+        out.w.bytes(wc.commitment().root());
+        long tCommit = System.nanoTime();
+        layerNanos.put("witness commitment", tCommit - tStart);
+
+        // 2. the lookups' helper columns h = 1/(beta - v), g = m/(beta - t), committed in H
+        Fp2 beta = tr.challengeExt();
+        Helpers hs = new Helpers(plan);
+        long[] hv = new long[1 << hs.space.logSize()];
+        long[] hExt = new long[2 * sArea];
+        long[] gExt = new long[2 << plan.limbBits];
+        fillInverses(vals, beta, hExt, null);
+        long[] ids = new long[1 << plan.limbBits];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i;
+        }
+        fillInverses(ids, beta, gExt, seg[plan.multSeg]);
+        for (int i = 0; i < sArea; i++) {
+            hv[hs.space.offsets()[Helpers.H0] + i] = hExt[2 * i];
+            hv[hs.space.offsets()[Helpers.H1] + i] = hExt[2 * i + 1];
+        }
+        for (int i = 0; i < ids.length; i++) {
+            hv[hs.space.offsets()[Helpers.G0] + i] = gExt[2 * i];
+            hv[hs.space.offsets()[Helpers.G1] + i] = gExt[2 * i + 1];
+        }
+        if (zk) {
+            int off = hs.space.offsets()[Helpers.MASKS];
+            for (int i = 0; i < (1 << hs.space.logSizes()[Helpers.MASKS]); i++) {
+                hv[off + i] = TensorPcs.randomFelt(rng);
+            }
+        }
+        TensorPcs.Committed hc = commit(hv, keys.params, rng);
+        hc.commitment().absorbInto(tr);
+        out.w.bytes(hc.commitment().root());
+        Zk z = new Zk(tr, out, null, zk, new Zk.Space[] {plan.space(), hs.space},
+                new Zk.Pool[] {plan.pool(w), hs.pool(hv)});
+        Ctx ctx = new Ctx(plan, z, tables, keys, seg);
+        ctx.vals = vals;
+        ctx.hExt = hExt;
+        ctx.gExt = gExt;
+        try {
+            lookups(ctx, beta, hs);
+            long tLookups = System.nanoTime();
+            layerNanos.put("range checks (LogUp)", tLookups - tCommit);
+            // 3. the steps, each from fresh challenges, last first
+            for (int k = plan.ops.size() - 1; k >= 0; k--) {
+                Plan.Op op = plan.ops.get(k);
+                long t0 = System.nanoTime();
+                step(ctx, op);
+                layerNanos.merge(op.layer() + " (" + op.kind() + ")", System.nanoTime() - t0, Long::sum);
+            }
+        } catch (Malformed e) {
+            throw new IllegalStateException(e); // the prover reads nothing
+        }
+        // 4. openings: W and H by one batched (hiding) opening each, the weights at their points
+        long t0 = System.nanoTime();
+        ZkOpening.write(ZkOpening.proveClaims(wc, plan.space(), z.claims.get(0), keys.params, tr), out.w);
+        ZkOpening.write(ZkOpening.proveClaims(hc, hs.space, z.claims.get(1), keys.params, tr), out.w);
+        layerNanos.put("witness opening", System.nanoTime() - t0);
+        t0 = System.nanoTime();
+        for (int i = 0; i < keys.weights.size(); i++) {
+            TensorPcs.Opening o = TensorPcs.open(keys.weights.get(i), ctx.aPoints.get(i).toArray(new Fp2[0][]),
+                    keys.params, tr);
+            o.write(out.w);
+        }
+        layerNanos.put("weight openings", System.nanoTime() - t0);
+        return new Proved(out.w.toBytes(), output, layerNanos);
+    }
+
+    /** Every tensor's table in its layout (field), by tensor (aliases share their source's). */
+    static long[][] tables(Plan plan, long[][] t) {
         long[][] tables = new long[t.length][];
         for (int tt = 0; tt < t.length; tt++) {
             if (plan.alias[tt] == tt && plan.layouts[tt] != null) {
                 tables[tt] = plan.layouts[tt].table(t[tt]);
             }
+        }
+        return tables;
+    }
+
+    /**
+     * W's segments from the evaluated tensors: committed tensors, remainders, signs, limbs and the multiplicities of
+     * the lookup area's values (the mask segment is left zero). Throws IllegalArgumentException for a value outside
+     * the range the key was built for.
+     */
+    static long[][] segments(Plan plan, long[][] t, long[][] tables) {
+        long[][] seg = new long[plan.segments.size()][];
+        for (int i = 0; i < seg.length; i++) {
+            seg[i] = new long[1 << plan.segments.get(i).logSize()];
         }
         for (int tt = 0; tt < t.length; tt++) {
             if (plan.tensorSeg[tt] >= 0) {
@@ -233,167 +338,282 @@ public final class SumcheckBackend {
                 }
             }
         }
-        // the packed lookup area (zeros where no column sits) and the multiplicities of its values
-        int logS = plan.logLookupArea;
-        int sArea = 1 << logS;
-        long[] vals = new long[sArea];
-        for (Plan.LookupColumn c : plan.lookups) {
-            for (int i = 0; i < (1 << c.logSize()); i++) {
-                vals[c.offset() + i] = lookupValue(c, seg, i);
-            }
-        }
         long[] mult = seg[plan.multSeg];
-        for (long v : vals) {
+        for (long v : lookupArea(plan, seg)) {
             if (v < 0 || v >= (1L << plan.limbBits)) {
                 throw new IllegalArgumentException("a range-checked value " + v + " is outside [0, 2^" + plan.limbBits
                         + "): the input is outside the calibrated domain");
             }
             mult[(int) v]++;
         }
-        long[] w = new long[1 << plan.logW];
-        for (int i = 0; i < seg.length; i++) {
-            System.arraycopy(seg[i], 0, w, plan.placed.get(i).offset(), seg[i].length);
-        }
-        TensorPcs.Committed wc = TensorPcs.commit(w, keys.params, rng);
-        wc.commitment().absorbInto(tr);
-        out.w.bytes(wc.commitment().root());
-        long tCommit = System.nanoTime();
-        layerNanos.put("witness commitment", tCommit - tStart);
+        return seg;
+    }
 
-        Claims claims = new Claims(plan, keys);
-        // 2. LogUp-GKR over the lookup columns and the table
-        Fp2 beta = tr.challengeExt();
-        long[] p = new long[4 * sArea];
-        long[] q = new long[4 * sArea];
-        for (int i = 0; i < sArea; i++) {
-            p[2 * i] = 1;
-            Fp2 qa = beta.sub(Fp2.of(vals[i]));
-            q[2 * i] = qa.c0();
-            q[2 * i + 1] = qa.c1();
-            int at = 2 * (sArea + i);
-            p[at] = Goldilocks.neg(i < mult.length ? mult[i] : 0);
-            Fp2 qt = beta.sub(Fp2.of(i));
-            q[at] = qt.c0();
-            q[at + 1] = qt.c1();
-        }
-        LogUpGkr.LeafClaim leaf = LogUpGkr.prove(p, q, tr, out);
-        Fp2[] low = Arrays.copyOf(leaf.point(), logS);
-        // the values of every segment the lookups read, and of the multiplicities, at the leaf point
-        for (int sg : lookupSegments(plan)) {
-            int a = plan.segments.get(sg).logSize();
-            Fp2[] z = Arrays.copyOf(low, a);
-            Fp2 v = Mle.evaluateBase(seg[sg], z);
-            out.fp2(v, tr);
-            claims.onSegment(sg, z, v);
-        }
-        Fp2[] zm = Arrays.copyOf(low, plan.limbBits);
-        Fp2 mv = Mle.evaluateBase(mult, zm);
-        out.fp2(mv, tr);
-        claims.onSegment(plan.multSeg, zm, mv);
-        long tLookups = System.nanoTime();
-        layerNanos.put("range checks (LogUp-GKR)", tLookups - tCommit);
-
-        // 3. the steps, last first
-        Map<Integer, Fp2[]> pending = new HashMap<>();
-        for (int k = plan.ops.size() - 1; k >= 0; k--) {
-            Plan.Op op = plan.ops.get(k);
-            long t0 = System.nanoTime();
-            if (op instanceof Plan.DivOp dv) {
-                Fp2[] r = outPoint(plan, op, tables, pending, claims, tr, out);
-                Fp2 rem = Mle.evaluateBase(seg[dv.remSeg()], r);
-                out.fp2(rem, tr);
-                claims.onSegment(dv.remSeg(), r, rem);
-                inputPoint(plan, dv.in(), r, tables, claims, pending);
-            } else if (op instanceof Plan.ReluOp rl) {
-                int log = plan.layout(rl.out()).logSize();
-                Fp2[] tau = challenges(tr, log);
-                Fp2[] alpha = challenges(tr, 3);
-                Sumcheck.Form form = reluForm(alpha, rl.limbSegs().length, plan.limbBits);
-                long[][] tabs = new long[4 + rl.limbSegs().length][];
-                tabs[0] = Mle.eqTable(tau);
-                tabs[1] = Ext.lift(seg[rl.signSeg()]);
-                tabs[2] = Ext.lift(tables[plan.alias[rl.out()]]);
-                tabs[3] = Ext.lift(tables[plan.alias[rl.in()]]);
-                for (int j = 0; j < rl.limbSegs().length; j++) {
-                    tabs[4 + j] = Ext.lift(seg[rl.limbSegs()[j]]);
-                }
-                Sumcheck.Result res = Sumcheck.prove(form, tabs, tr);
-                out.sumcheck(res);
-                Fp2[] f = res.finalValues();
-                claims.onSegment(rl.signSeg(), res.point(), f[1]);
-                claims.onTensor(rl.out(), res.point(), f[2]);
-                inputPoint(plan, rl.in(), res.point(), tables, claims, pending);
-                for (int j = 0; j < rl.limbSegs().length; j++) {
-                    claims.onSegment(rl.limbSegs()[j], res.point(), f[4 + j]);
-                }
-            } else if (op instanceof Plan.DotOp dot) {
-                Fp2[] r = outPoint(plan, op, tables, pending, claims, tr, out);
-                LinearLayers.DotClaims dc = LinearLayers.proveDot(dot, plan.weightMatrices.get(dot.weight()),
-                        tables[plan.alias[dot.in()]], plan.layout(dot.in()), r, tr, out);
-                claims.onWeights(dot, dc.weightPoint(), dc.weightValue());
-                inputPoint(plan, dot.in(), dc.inputPoint(), tables, claims, pending);
-            } else if (op instanceof Plan.MapOp mp) {
-                Fp2[] r = outPoint(plan, op, tables, pending, claims, tr, out);
-                Fp2[] rho = LinearLayers.proveMap(mp, tables[plan.alias[mp.in()]], plan.layout(mp.in()), r, tr, out);
-                inputPoint(plan, mp.in(), rho, tables, claims, pending);
-            } else if (op instanceof Plan.LinearOp l) {
-                Fp2[] r = outPoint(plan, op, tables, pending, claims, tr, out);
-                long[] a = l.a() >= 0 ? tables[plan.alias[l.a()]] : null;
-                long[] b = l.b() >= 0 ? tables[plan.alias[l.b()]] : null;
-                Fp2[] rho = LinearLayers.proveLinear(l, a, b, r, tr, out);
-                if (l.a() >= 0) {
-                    inputPoint(plan, l.a(), rho, tables, claims, pending);
-                }
-                if (l.b() >= 0) {
-                    inputPoint(plan, l.b(), rho, tables, claims, pending);
-                }
+    /** The packed lookup area: every lookup column's values at its offset, zeros where no column sits. */
+    static long[] lookupArea(Plan plan, long[][] seg) {
+        long[] vals = new long[1 << plan.logLookupArea];
+        for (Plan.LookupColumn c : plan.lookups) {
+            for (int i = 0; i < (1 << c.logSize()); i++) {
+                vals[c.offset() + i] = lookupValue(c, seg, i);
             }
-            layerNanos.merge(op.layer() + " (" + op.kind() + ")", System.nanoTime() - t0, Long::sum);
         }
-        // 4. openings
-        long t0 = System.nanoTime();
-        TensorPcs.Opening ow = TensorPcs.open(wc, claims.wPoints.toArray(new Fp2[0][]), keys.params, tr);
-        ow.write(out.w);
-        layerNanos.put("witness opening", System.nanoTime() - t0);
-        t0 = System.nanoTime();
-        for (int i = 0; i < keys.weights.size(); i++) {
-            TensorPcs.Opening o = TensorPcs.open(keys.weights.get(i), claims.aPoints.get(i).toArray(new Fp2[0][]),
-                    keys.params, tr);
-            o.write(out.w);
+        return vals;
+    }
+
+    /** A hiding commitment (every row blinded, for {@link ZkOpening}) with zero knowledge, a plain one without. */
+    static TensorPcs.Committed commit(long[] v, PcsParams p, Random rng) {
+        int m = Integer.numberOfTrailingZeros(v.length);
+        return p.zk() ? TensorPcs.commitHiding(v, p, rng, ZkOpening.blindRows(m, p)) : TensorPcs.commit(v, p, rng);
+    }
+
+    /** out[i] = num[i] / (beta - x[i]) (num null: 1), interleaved, by one batch inversion. */
+    static void fillInverses(long[] x, Fp2 beta, long[] out, long[] num) {
+        int n = x.length;
+        Fp2[] d = new Fp2[n];
+        Fp2 acc = Fp2.ONE;
+        Fp2[] pre = new Fp2[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = beta.sub(Fp2.of(Goldilocks.fromSigned(x[i])));
+            pre[i] = acc;
+            acc = acc.mul(d[i]);
         }
-        layerNanos.put("weight openings", System.nanoTime() - t0);
-        return new Proved(out.w.toBytes(), output, layerNanos);
+        Fp2 inv = acc.inv();
+        for (int i = n - 1; i >= 0; i--) {
+            Fp2 di = inv.mul(pre[i]);
+            inv = inv.mul(d[i]);
+            if (num != null) {
+                di = di.mul(num[i]);
+            }
+            Ext.set(out, i, di);
+        }
+    }
+
+    /** The lookup helpers' commitment H: h's and g's two coordinates and H's mask pool. */
+    static final class Helpers {
+        static final int H0 = 0;
+        static final int H1 = 1;
+        static final int G0 = 2;
+        static final int G1 = 3;
+        static final int MASKS = 4;
+        final Zk.Space space;
+
+        Helpers(Plan plan) {
+            int logS = plan.logLookupArea;
+            int b = plan.limbBits;
+            int logMask = Mle.logCeil(Math.max(2, Zk.slots(logS, 0, 1) + Zk.slots(b, 0, 1)));
+            space = Plan.place(new int[] {logS, logS, b, b, logMask});
+        }
+
+        Zk.Pool pool(long[] values) {
+            return new Zk.Pool("lookup helpers", space.offsets()[MASKS], 1 << space.logSizes()[MASKS], values);
+        }
+    }
+
+    /** The state both sides share while proving or checking the steps. */
+    static final class Ctx {
+        final Plan plan;
+        final Zk zk;
+        final long[][] tables; // by tensor (alias): every tensor (prover), the public ones (verifier)
+        final Keys keys;
+        final long[][] seg; // prover: segment values
+        final List<List<Fp2[]>> aPoints = new ArrayList<>();
+        final List<List<Fp2>> aValues = new ArrayList<>();
+        long[] vals; // prover: the lookup area
+        long[] hExt; // prover: h, interleaved
+        long[] gExt; // prover: g, interleaved
+
+        Ctx(Plan plan, Zk zk, long[][] tables, Keys keys, long[][] seg) {
+            this.plan = plan;
+            this.zk = zk;
+            this.tables = tables;
+            this.keys = keys;
+            this.seg = seg;
+            for (int i = 0; i < plan.weightCount(); i++) {
+                aPoints.add(new ArrayList<>());
+                aValues.add(new ArrayList<>());
+            }
+        }
+
+        boolean prover() {
+            return zk.prover();
+        }
+
+        /** Whether a tensor's values are private (committed in W) rather than public (the outputs). */
+        boolean priv(int t) {
+            return plan.role(t) != Plan.Role.PUBLIC;
+        }
+
+        /** Adds coef times tensor t's MLE at z: a term on its segment, or the verifier's own value when public. */
+        Zk.Lin tensor(Zk.Lin lin, int t, Fp2[] z, Fp2 coef) {
+            int a = plan.alias[t];
+            if (priv(a)) {
+                return lin.seg(plan.tensorSeg[a], z, coef);
+            }
+            return lin.constant(coef.mul(Mle.evaluateBase(tables[a], z)));
+        }
+
+        /** Table idx of a run holds tensor t: bound to its segment, or checked against the public tensor. */
+        void bindTensor(Zk.Run run, int idx, int t, Fp2[] z, String what) {
+            if (priv(t)) {
+                run.bind(idx, tensor(new Zk.Lin(), t, z, Fp2.ONE));
+            } else {
+                run.expect(idx, Mle.evaluateBase(tables[plan.alias[t]], z), what);
+            }
+        }
+
+        /** Tensor t's table lifted into the extension (prover). */
+        long[] lifted(int t) {
+            return Ext.lift(tables[plan.alias[t]]);
+        }
+
+        long[] segment(int s) {
+            return seg == null ? null : Ext.lift(seg[s]);
+        }
+
+        void onWeights(Plan.DotOp d, Fp2[] z, Fp2 v) {
+            aPoints.get(d.weight()).add(z);
+            aValues.get(d.weight()).add(v);
+        }
     }
 
     /**
-     * The point of the claim on an op's output: the one its reader left (virtual), or a fresh one whose value the
-     * prover sends (committed) or the verifier computes (public).
+     * LogUp with committed helpers: zero-checks h (beta - v) = 1 over the lookup area and g (beta - t) = m over the
+     * table, and sum h = sum g as a claim on H (Haböck, eprint 2022/1530).
      */
-    private static Fp2[] outPoint(Plan plan, Plan.Op op, long[][] tables, Map<Integer, Fp2[]> pending, Claims claims,
-                                  Transcript tr, ProofStream.Writer out) {
-        int o = plan.alias[op.out()];
-        Fp2[] r = pending.remove(o);
-        if (r != null) {
-            return r;
+    static void lookups(Ctx c, Fp2 beta, Helpers hs) throws Malformed {
+        Plan plan = c.plan;
+        int logS = plan.logLookupArea;
+        int b = plan.limbBits;
+        // 1. sum_i eq(tau, i) [h(i) beta - h(i) v(i) - 1] = 0
+        Fp2[] tau = challenges(c.zk.tr, logS);
+        Sumcheck.Form f1 = new Sumcheck.Form(new int[][] {{0, 1}, {0, 1, 2}, {0}},
+                new Fp2[] {beta, Fp2.ONE.neg(), Fp2.ONE.neg()});
+        long[][] tabs = c.prover() ? new long[][] {Mle.eqTable(tau), c.hExt, Ext.lift(c.vals)} : null;
+        Zk.Run run = c.zk.sumcheck(f1, tabs, logS, new boolean[] {false, true, true}, new int[] {0, 1, 0}, 0, Fp2.ZERO);
+        Fp2[] rho = run.point;
+        run.expect(0, Mle.eq(tau, rho), "lookup argument");
+        run.bind(1, new Zk.Lin().seg(Helpers.H0, rho, Fp2.ONE).seg(Helpers.H1, rho, Zk.X));
+        Zk.Lin area = new Zk.Lin();
+        for (Plan.LookupColumn col : plan.lookups) {
+            Fp2 sel = Fp2.ONE;
+            for (int j = col.logSize(); j < logS; j++) {
+                sel = sel.mul(((col.offset() >>> j) & 1) == 1 ? rho[j] : Fp2.ONE.sub(rho[j]));
+            }
+            area.constant(sel.mul(Goldilocks.fromSigned(col.c0())));
+            Fp2[] low = Arrays.copyOf(rho, col.logSize());
+            for (int j = 0; j < col.segs().length; j++) {
+                if (plan.segments.get(col.segs()[j]).logSize() != col.logSize()) {
+                    throw new IllegalStateException("lookup column and segment sizes differ");
+                }
+                area.seg(col.segs()[j], low, sel.mul(Goldilocks.fromSigned(col.coefs()[j])));
+            }
         }
-        r = challenges(tr, plan.layouts[o].logSize());
-        if (plan.roles[o] == Plan.Role.COMMITTED) {
-            Fp2 y = Mle.evaluateBase(tables[o], r);
-            out.fp2(y, tr);
-            claims.onSegment(plan.tensorSeg[o], r, y);
+        run.bind(2, area);
+        run.check(f1, "lookup argument: h (beta - v) = 1");
+        // 2. sum_t eq(tau', t) [g(t) (beta - t) - m(t)] = 0
+        Fp2[] tau2 = challenges(c.zk.tr, b);
+        Sumcheck.Form f2 = new Sumcheck.Form(new int[][] {{0, 1, 2}, {0, 3}}, new Fp2[] {Fp2.ONE, Fp2.ONE.neg()});
+        if (c.prover()) {
+            long[] tb = new long[2 << b];
+            for (int i = 0; i < (1 << b); i++) {
+                Ext.set(tb, i, beta.sub(Fp2.of(i)));
+            }
+            tabs = new long[][] {Mle.eqTable(tau2), c.gExt, tb, c.segment(plan.multSeg)};
         }
-        return r;
+        run = c.zk.sumcheck(f2, tabs, b, new boolean[] {false, true, false, true}, new int[] {0, 1, 0, 0}, 0, Fp2.ZERO);
+        rho = run.point;
+        run.expect(0, Mle.eq(tau2, rho), "lookup argument");
+        run.bind(1, new Zk.Lin().seg(Helpers.G0, rho, Fp2.ONE).seg(Helpers.G1, rho, Zk.X));
+        Fp2 id = Fp2.ZERO;
+        for (int j = 0; j < b; j++) {
+            id = id.add(rho[j].mul(Goldilocks.pow(2, j)));
+        }
+        run.expect(2, beta.sub(id), "lookup argument");
+        run.bind(3, new Zk.Lin().seg(plan.multSeg, rho, Fp2.ONE));
+        run.check(f2, "lookup argument: g (beta - t) = m");
+        // 3. sum h - sum g = 0: a looked-up value outside the table makes the two sums differ (except for few beta)
+        c.zk.claim(1, new Zk.Lin().seg(Helpers.H0, null, Fp2.ONE).seg(Helpers.H1, null, Zk.X)
+                .seg(Helpers.G0, null, Fp2.ONE.neg()).seg(Helpers.G1, null, Zk.X.neg()), Fp2.ZERO);
     }
 
-    private static void inputPoint(Plan plan, int t, Fp2[] z, long[][] tables, Claims claims, Map<Integer, Fp2[]> pending) {
-        int a = plan.alias[t];
-        if (plan.roles[a] == Plan.Role.VIRTUAL) {
-            if (pending.put(a, z) != null) {
-                throw new IllegalStateException("two claims on the virtual tensor " + a);
+    /** One step's identities, on both sides (the prover writes, the verifier reads and checks). */
+    static void step(Ctx c, Plan.Op op) throws Malformed {
+        Plan plan = c.plan;
+        String what = "layer " + op.layer() + " (" + op.kind() + ")";
+        if (op instanceof Plan.DivOp dv) {
+            // x - d y - rem = -floor(d/2) ind at a random point: a claim on W with a public value
+            Fp2[] r = challenges(c.zk.tr, plan.layout(dv.out()).logSize());
+            Zk.Lin lin = new Zk.Lin();
+            c.tensor(lin, dv.in(), r, Fp2.ONE);
+            c.tensor(lin, dv.out(), r, Fp2.of(Goldilocks.fromSigned(dv.d())).neg());
+            lin.seg(dv.remSeg(), r, Fp2.ONE.neg());
+            long[] ind = plan.layout(dv.out()).indicator();
+            c.zk.claim(0, lin, Mle.evaluateBase(ind, r).mul(dv.d() / 2).neg());
+        } else if (op instanceof Plan.ReluOp rl) {
+            int log = plan.layout(rl.out()).logSize();
+            Fp2[] tau = challenges(c.zk.tr, log);
+            Fp2[] alpha = challenges(c.zk.tr, 3);
+            int nl = rl.limbSegs().length;
+            Sumcheck.Form form = reluForm(alpha, nl, plan.limbBits);
+            boolean[] priv = new boolean[4 + nl];
+            Arrays.fill(priv, true);
+            priv[0] = false;
+            priv[2] = c.priv(rl.out());
+            priv[3] = c.priv(rl.in());
+            long[][] tabs = null;
+            if (c.prover()) {
+                tabs = new long[4 + nl][];
+                tabs[0] = Mle.eqTable(tau);
+                tabs[1] = c.segment(rl.signSeg());
+                tabs[2] = c.lifted(rl.out());
+                tabs[3] = c.lifted(rl.in());
+                for (int j = 0; j < nl; j++) {
+                    tabs[4 + j] = c.segment(rl.limbSegs()[j]);
+                }
             }
+            Zk.Run run = c.zk.sumcheck(form, tabs, log, priv, new int[4 + nl], 0, Fp2.ZERO);
+            Fp2[] pt = run.point;
+            run.expect(0, Mle.eq(tau, pt), what);
+            run.bind(1, new Zk.Lin().seg(rl.signSeg(), pt, Fp2.ONE));
+            c.bindTensor(run, 2, rl.out(), pt, what);
+            c.bindTensor(run, 3, rl.in(), pt, what);
+            for (int j = 0; j < nl; j++) {
+                run.bind(4 + j, new Zk.Lin().seg(rl.limbSegs()[j], pt, Fp2.ONE));
+            }
+            run.check(form, what + ": ReLU identities");
+        } else if (op instanceof Plan.DotOp dot) {
+            LinearLayers.dot(c, dot, what);
+        } else if (op instanceof Plan.MapOp mp) {
+            LinearLayers.map(c, mp, what);
+        } else if (op instanceof Plan.LinearOp l) {
+            LinearLayers.linear(c, l, what);
         } else {
-            claims.onTensor(a, z, null);
+            throw new IllegalStateException("no protocol for " + what);
         }
+    }
+
+    /**
+     * Base-field mask slots the steps and the lookups take from W's pool (an upper bound: every table counted private,
+     * the largest degree of the step's form). A new step must add its sumchecks here.
+     */
+    static int maskBudget(Plan plan) {
+        int n = Zk.slots(plan.logLookupArea, 5, 1) + Zk.slots(plan.limbBits, 4, 1) + 2;
+        for (Plan.Op op : plan.ops) {
+            if (op instanceof Plan.DivOp) {
+                continue;
+            } else if (op instanceof Plan.ReluOp r) {
+                n += Zk.slots(plan.layout(r.out()).logSize(), 5, 3 + r.limbSegs().length);
+            } else if (op instanceof Plan.LinearOp l) {
+                n += Zk.slots(plan.layout(l.out()).logSize(), 4, 3);
+            } else if (op instanceof Plan.DotOp d) {
+                n += Zk.slots(LinearLayers.stackedVars(plan.layout(d.out()), plan.layout(d.in())), 3, 1);
+            } else if (op instanceof Plan.MapOp mp) {
+                n += Zk.slots(LinearLayers.stackedVars(plan.layout(mp.out()), plan.layout(mp.in())), 3, 1);
+            } else {
+                throw new IllegalStateException("SumcheckBackend.maskBudget does not count the masks of " + op.kind());
+            }
+        }
+        return n;
     }
 
     static long lookupValue(Plan.LookupColumn c, long[][] seg, int i) {
@@ -476,99 +696,44 @@ public final class SumcheckBackend {
         return out;
     }
 
-    static Transcript start(Keys keys, long[] input, long[] output) {
+    /** The transcript of a proof: the key's digest and the public output (the input is private). */
+    static Transcript start(Keys keys, long[] output) {
         Transcript tr = new Transcript(DOMAIN);
         tr.absorb(keys.digest);
-        tr.absorbLong(input.length);
-        tr.absorbLongs(field(input));
         tr.absorbLong(output.length);
         tr.absorbLongs(field(output));
         return tr;
     }
 
-    /**
-     * The claims a proof makes on W and on the weight matrices, and (verifier side) on public tensors, which are
-     * checked at once. Claims on public tensors are only recorded here by the prover.
-     */
-    static final class Claims {
-        final Plan plan;
-        final List<Fp2[]> wPoints = new ArrayList<>();
-        final List<Fp2> wValues = new ArrayList<>();
-        final List<List<Fp2[]>> aPoints = new ArrayList<>();
-        final List<List<Fp2>> aValues = new ArrayList<>();
-        long[][] publicTables;
-
-        Claims(Plan plan, Keys keys) {
-            this.plan = plan;
-            for (int i = 0; i < plan.weightCount(); i++) {
-                aPoints.add(new ArrayList<>());
-                aValues.add(new ArrayList<>());
-            }
-        }
-
-        void onSegment(int seg, Fp2[] z, Fp2 v) {
-            wPoints.add(plan.wPoint(seg, z));
-            wValues.add(v);
-        }
-
-        void onWeights(Plan.DotOp d, Fp2[] z, Fp2 v) {
-            aPoints.get(d.weight()).add(z);
-            aValues.get(d.weight()).add(v);
-        }
-
-        /** A claim on a tensor: W for a committed one, checked now for a public one (verifier). */
-        void onTensor(int t, Fp2[] z, Fp2 v) {
-            int a = plan.alias[t];
-            switch (plan.roles[a]) {
-                case COMMITTED -> onSegment(plan.tensorSeg[a], z, v);
-                case PUBLIC -> {
-                    if (publicTables != null) {
-                        Fp2 want = Mle.evaluateBase(publicTables[a], z);
-                        if (!want.equals(v)) {
-                            throw new SumcheckException("tensor " + a + " is public and its value at the claimed point "
-                                    + "differs from the proof's claim (wrong input or output)");
-                        }
-                    }
-                }
-                case VIRTUAL -> throw new IllegalStateException("virtual tensor " + a + " passed as a claim");
-            }
-        }
-    }
-
     // -------------------------------------------------------------------------------------------------- verifier
 
     /**
-     * Verifies a proof of the model's inference on the public input with the public output. Returns normally on
+     * Verifies a proof of the model's inference with the public output (the input is private). Returns normally on
      * acceptance; throws {@link SumcheckException} (a failed check) or {@link Malformed} (unreadable bytes).
      */
-    public static void verify(Keys keys, long[] input, long[] output, byte[] proof) throws Malformed {
+    public static void verify(Keys keys, long[] output, byte[] proof) throws Malformed {
+        verifyView(keys, output, proof);
+    }
+
+    /** Verifies and returns the verifier's view of the claims it checked (tests: what a proof reveals). */
+    static Zk verifyView(Keys keys, long[] output, byte[] proof) throws Malformed {
         Plan plan = keys.plan;
-        if (input.length != plan.inputSize()) {
-            throw new SumcheckException("the model takes " + plan.inputSize() + " input values, the statement has "
-                    + input.length);
-        }
         if (output.length != plan.outputSize()) {
             throw new SumcheckException("the model has " + plan.outputSize() + " output values, the statement has "
                     + output.length);
         }
         long[][] pub = new long[plan.tensorCount][];
         int off = 0;
-        for (int in : plan.inputs) {
-            int n = plan.size(in);
-            pub[in] = plan.layout(in).table(Arrays.copyOfRange(input, off, off + n));
-            off += n;
-        }
-        off = 0;
         for (int o : plan.outputs) {
             int n = plan.size(o);
             long[] tab = plan.layout(o).table(Arrays.copyOfRange(output, off, off + n));
             if (pub[o] != null && !Arrays.equals(pub[o], tab)) {
-                throw new SumcheckException("an output is the input tensor and differs from it");
+                throw new SumcheckException("one output tensor is stated twice with different values");
             }
             pub[o] = tab;
             off += n;
         }
-        Transcript tr = start(keys, input, output);
+        Transcript tr = start(keys, output);
         ByteReader br = new ByteReader(proof);
         ProofStream.Reader in = new ProofStream.Reader(br);
         br.section("header");
@@ -583,163 +748,44 @@ public final class SumcheckBackend {
         if (!preset.equals(keys.params.name())) {
             throw br.malformed("proof made with preset " + preset + ", the key is for " + keys.params.name());
         }
+        boolean zk = keys.params.zk();
         br.section("witness commitment");
-        TensorPcs.Commitment wc = new TensorPcs.Commitment(br.bytes(Hashing.DIGEST_BYTES), plan.logW);
+        TensorPcs.Commitment wc = commitment(br.bytes(Hashing.DIGEST_BYTES), plan.logW, keys.params);
         wc.absorbInto(tr);
-        Claims claims = new Claims(plan, keys);
-        claims.publicTables = pub;
-
-        br.section("lookups");
         Fp2 beta = tr.challengeExt();
-        int logS = plan.logLookupArea;
-        LogUpGkr.LeafClaim leaf = LogUpGkr.verify(logS + 1, tr, in);
-        Fp2[] low = Arrays.copyOf(leaf.point(), logS);
-        Fp2 top = leaf.point()[logS];
-        Map<Integer, Fp2> segVal = new HashMap<>();
-        for (int sg : lookupSegments(plan)) {
-            int a = plan.segments.get(sg).logSize();
-            Fp2[] z = Arrays.copyOf(low, a);
-            Fp2 v = in.fp2(tr);
-            claims.onSegment(sg, z, v);
-            segVal.put(sg, v);
-        }
-        Fp2[] zm = Arrays.copyOf(low, plan.limbBits);
-        Fp2 mv = in.fp2(tr);
-        claims.onSegment(plan.multSeg, zm, mv);
-        // the lookup area: each column's affine value, selected by the high bits of its offset
-        Fp2 area = Fp2.ZERO;
-        for (Plan.LookupColumn col : plan.lookups) {
-            Fp2 expr = Fp2.of(col.c0());
-            for (int j = 0; j < col.segs().length; j++) {
-                if (plan.segments.get(col.segs()[j]).logSize() != col.logSize()) {
-                    throw new IllegalStateException("lookup column and segment sizes differ");
-                }
-                expr = expr.add(segVal.get(col.segs()[j]).mul(Goldilocks.fromSigned(col.coefs()[j])));
-            }
-            Fp2 sel = Fp2.ONE;
-            for (int j = col.logSize(); j < logS; j++) {
-                sel = sel.mul(((col.offset() >>> j) & 1) == 1 ? low[j] : Fp2.ONE.sub(low[j]));
-            }
-            area = area.add(sel.mul(expr));
-        }
-        Fp2 id = Fp2.ZERO;
-        for (int j = 0; j < logS; j++) {
-            id = id.add(low[j].mul(Goldilocks.pow(2, j)));
-        }
-        Fp2 pTab = mv.mul(zeroTail(low, plan.limbBits)).neg();
-        Fp2 pLeaf = Fp2.ONE.sub(top).add(top.mul(pTab));
-        Fp2 qLeaf = Fp2.ONE.sub(top).mul(beta.sub(area)).add(top.mul(beta.sub(id)));
-        if (!pLeaf.equals(leaf.p()) || !qLeaf.equals(leaf.q())) {
-            throw new SumcheckException("lookup argument: the leaf claim does not match the committed lookup columns");
-        }
-
-        br.section("layers");
-        Map<Integer, Fp2[]> pendingPoint = new HashMap<>();
-        Map<Integer, Fp2> pendingValue = new HashMap<>();
+        br.section("lookup helpers commitment");
+        Helpers hs = new Helpers(plan);
+        TensorPcs.Commitment hc = commitment(br.bytes(Hashing.DIGEST_BYTES), hs.space.logSize(), keys.params);
+        hc.absorbInto(tr);
+        Zk z = new Zk(tr, null, in, zk, new Zk.Space[] {plan.space(), hs.space},
+                new Zk.Pool[] {plan.pool(null), hs.pool(null)});
+        Ctx ctx = new Ctx(plan, z, pub, keys, null);
+        br.section("lookups");
+        lookups(ctx, beta, hs);
         for (int k = plan.ops.size() - 1; k >= 0; k--) {
             Plan.Op op = plan.ops.get(k);
             br.section("layer " + op.layer() + " (" + op.kind() + ")");
-            if (op instanceof Plan.DivOp dv) {
-                Object[] c = outClaim(plan, op, pub, pendingPoint, pendingValue, claims, tr, in);
-                Fp2[] r = (Fp2[]) c[0];
-                Fp2 y = (Fp2) c[1];
-                Fp2 rem = in.fp2(tr);
-                claims.onSegment(dv.remSeg(), r, rem);
-                long[] ind = plan.layout(dv.out()).indicator();
-                Fp2 x = y.mul(dv.d()).add(rem).sub(Mle.evaluateBase(ind, r).mul(dv.d() / 2));
-                claimOnInput(plan, claims, dv.in(), r, x, pendingPoint, pendingValue);
-            } else if (op instanceof Plan.ReluOp rl) {
-                int log = plan.layout(rl.out()).logSize();
-                Fp2[] tau = challenges(tr, log);
-                Fp2[] alpha = challenges(tr, 3);
-                Sumcheck.Form form = reluForm(alpha, rl.limbSegs().length, plan.limbBits);
-                ProofStream.SumcheckMsg msg = in.sumcheck(log, 3, 4 + rl.limbSegs().length);
-                Sumcheck.Reduced red = Sumcheck.verify(Fp2.ZERO, log, 3, msg.proof(), msg.finals(), tr);
-                Fp2[] f = msg.finals().clone();
-                f[0] = Mle.eq(tau, red.point());
-                if (!form.evaluate(f).equals(red.claim())) {
-                    throw new SumcheckException("layer " + rl.layer() + ": ReLU identities fail");
-                }
-                claims.onSegment(rl.signSeg(), red.point(), f[1]);
-                claims.onTensor(rl.out(), red.point(), f[2]);
-                claimOnInput(plan, claims, rl.in(), red.point(), f[3], pendingPoint, pendingValue);
-                for (int j = 0; j < rl.limbSegs().length; j++) {
-                    claims.onSegment(rl.limbSegs()[j], red.point(), f[4 + j]);
-                }
-            } else if (op instanceof Plan.DotOp dot) {
-                Object[] c = outClaim(plan, op, pub, pendingPoint, pendingValue, claims, tr, in);
-                LinearLayers.DotClaims dc = LinearLayers.verifyDot(dot, plan.layout(dot.in()), (Fp2[]) c[0], (Fp2) c[1],
-                        tr, in);
-                claims.onWeights(dot, dc.weightPoint(), dc.weightValue());
-                claimOnInput(plan, claims, dot.in(), dc.inputPoint(), dc.inputValue(), pendingPoint, pendingValue);
-            } else if (op instanceof Plan.MapOp mp) {
-                Object[] c = outClaim(plan, op, pub, pendingPoint, pendingValue, claims, tr, in);
-                Object[] x = LinearLayers.verifyMap(mp, plan.layout(mp.in()), (Fp2[]) c[0], (Fp2) c[1], tr, in);
-                claimOnInput(plan, claims, mp.in(), (Fp2[]) x[0], (Fp2) x[1], pendingPoint, pendingValue);
-            } else if (op instanceof Plan.LinearOp l) {
-                Object[] c = outClaim(plan, op, pub, pendingPoint, pendingValue, claims, tr, in);
-                Object[] x = LinearLayers.verifyLinear(l, (Fp2[]) c[0], (Fp2) c[1], tr, in);
-                if (l.a() >= 0) {
-                    claimOnInput(plan, claims, l.a(), (Fp2[]) x[0], (Fp2) x[1], pendingPoint, pendingValue);
-                }
-                if (l.b() >= 0) {
-                    claimOnInput(plan, claims, l.b(), (Fp2[]) x[0], (Fp2) x[2], pendingPoint, pendingValue);
-                }
-            }
-        }
-        if (!pendingPoint.isEmpty()) {
-            throw new SumcheckException("claims left on tensors " + pendingPoint.keySet());
+            step(ctx, op);
         }
         br.section("witness opening");
-        TensorPcs.Opening ow = TensorPcs.Opening.read(br);
-        TensorPcs.verify(wc, claims.wPoints.toArray(new Fp2[0][]), claims.wValues.toArray(new Fp2[0]), ow,
-                keys.params, tr);
+        ZkOpening.verifyClaims(wc, plan.space(), z.claims.get(0), ZkOpening.read(br, wc.pointVars()), keys.params, tr);
+        br.section("lookup helpers opening");
+        ZkOpening.verifyClaims(hc, hs.space, z.claims.get(1), ZkOpening.read(br, hc.pointVars()), keys.params, tr);
         for (int i = 0; i < keys.roots.size(); i++) {
             br.section("weight opening " + i);
             TensorPcs.Opening o = TensorPcs.Opening.read(br);
-            TensorPcs.verify(keys.roots.get(i), claims.aPoints.get(i).toArray(new Fp2[0][]),
-                    claims.aValues.get(i).toArray(new Fp2[0]), o, keys.params, tr);
+            TensorPcs.verify(keys.roots.get(i), ctx.aPoints.get(i).toArray(new Fp2[0][]),
+                    ctx.aValues.get(i).toArray(new Fp2[0]), o, keys.params, tr);
         }
         br.expectEnd();
+        return z;
     }
 
-    /** Verifier: the claim on an op's output, {point, value}: its reader's, or fresh (read from the proof or public). */
-    private static Object[] outClaim(Plan plan, Plan.Op op, long[][] pub, Map<Integer, Fp2[]> pp, Map<Integer, Fp2> pv,
-                                     Claims claims, Transcript tr, ProofStream.Reader in) throws Malformed {
-        int o = plan.alias[op.out()];
-        Fp2[] r = pp.remove(o);
-        if (r != null) {
-            return new Object[] {r, pv.remove(o)};
-        }
-        if (plan.roles[o] == Plan.Role.VIRTUAL) {
-            throw new SumcheckException("layer " + op.layer() + ": no claim reached its output");
-        }
-        r = challenges(tr, plan.layouts[o].logSize());
-        Fp2 y;
-        if (plan.roles[o] == Plan.Role.COMMITTED) {
-            y = in.fp2(tr);
-            claims.onSegment(plan.tensorSeg[o], r, y);
-        } else {
-            y = Mle.evaluateBase(pub[o], r);
-        }
-        return new Object[] {r, y};
+    /** The commitment a proof names for 2^m values: hiding (every row blinded) with zero knowledge. */
+    static TensorPcs.Commitment commitment(byte[] root, int m, PcsParams p) {
+        return new TensorPcs.Commitment(root, m, p.zk() ? ZkOpening.blindRows(m, p) : 0);
     }
 
-    private static void claimOnInput(Plan plan, Claims claims, int t, Fp2[] z, Fp2 v, Map<Integer, Fp2[]> pp,
-                                     Map<Integer, Fp2> pv) {
-        int a = plan.alias[t];
-        if (plan.roles[a] == Plan.Role.VIRTUAL) {
-            if (pp.containsKey(a)) {
-                throw new SumcheckException("two claims on the virtual tensor " + a);
-            }
-            pp.put(a, z);
-            pv.put(a, v);
-        } else {
-            claims.onTensor(a, z, v);
-        }
-    }
-
-    /** prod_{j >= a} (1 - z_j): the factor that zero-pads a 2^a table to z.length variables. */
     static Fp2 zeroTail(Fp2[] z, int a) {
         Fp2 acc = Fp2.ONE;
         for (int j = a; j < z.length; j++) {

@@ -35,9 +35,10 @@ import java.util.List;
 public record SumcheckSecurity(String preset, Regime conjectured, Regime provable, boolean zeroKnowledge, String zkNote) {
 
     /** The backend's zero-knowledge status: what its proofs hide today (docs/sumcheck-zk.md). */
-    public static final String ZK_NOTE = "NOT zero-knowledge: commitments are hiding, but round polynomials, claimed "
-            + "evaluations and LogUp-GKR layer values are sent in the clear (the masked sumcheck and hiding opening are "
-            + "built and tested, not yet wired into the model protocol; docs/sumcheck-zk.md)";
+    public static final String ZK_NOTE = "zero-knowledge (honest verifier, statistical): every sumcheck masked, every "
+            + "claim on W and the lookup helpers opened by one batched hiding opening, the input private; weights are "
+            + "fixed in the key (their evaluations are not hidden, as the Plonkish backend's fixed columns; "
+            + "docs/sumcheck-zk.md)";
 
     /** The analysis of the proofs a key produces. */
     public static SumcheckSecurity of(SumcheckBackend.Keys keys) {
@@ -47,43 +48,50 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
     static SumcheckSecurity of(Plan plan, PcsParams p) {
         double f = SecurityAnalysis.FIELD_SIZE;
         List<Term> alg = new ArrayList<>();
-        // sumchecks and random points, op by op
+        // every step's zero-knowledge sumcheck (masked degree, plus rho) and its random point
         double sc = 0;
         double pts = 0;
         int count = 0;
         for (Plan.Op op : plan.ops) {
             if (op instanceof Plan.DotOp d) {
-                // LinearLayers: a degree-2 sumcheck over the taps, then one over the input (the implicit im2col)
-                sc += 2.0 * d.logK() + 2.0 * plan.layout(d.in()).logSize();
+                int m = LinearLayers.stackedVars(plan.layout(d.out()), plan.layout(d.in()));
+                sc += 3.0 * m + 1 + 2.0 * d.logK(); // stacked identity (degree 3), then the weights' taps (degree 2)
+                pts += plan.layout(d.out()).logSize() + 1; // r, and the selector variable's stacking
                 count += 2;
-            } else if (op instanceof Plan.MapOp m) {
-                sc += 2.0 * plan.layout(m.in()).logSize();
+            } else if (op instanceof Plan.MapOp mp) {
+                sc += 3.0 * LinearLayers.stackedVars(plan.layout(mp.out()), plan.layout(mp.in())) + 1;
+                pts += plan.layout(mp.out()).logSize() + 1;
                 count++;
             } else if (op instanceof Plan.LinearOp l) {
-                sc += 3.0 * plan.layout(l.out()).logSize();
+                int m = plan.layout(l.out()).logSize();
+                sc += 4.0 * m + 1;
+                pts += m;
                 count++;
             } else if (op instanceof Plan.ReluOp r) {
                 int m = plan.layout(r.out()).logSize();
-                sc += 3.0 * m;
+                sc += 5.0 * m + 1;
                 pts += m + 3;
                 count++;
             } else if (op instanceof Plan.DivOp d) {
                 pts += plan.layout(d.out()).logSize();
             }
         }
-        int logLeaves = plan.logLookupArea + 1;
-        double gkrRounds = 0;
-        for (int k = 0; k < logLeaves; k++) {
-            gkrRounds += 3.0 * k;
-        }
-        alg.add(term("sumchecks", (sc + gkrRounds) / f, "sum m d / |F|",
-                count + " layer sumchecks and " + logLeaves + " LogUp-GKR layer sumchecks, Schwartz-Zippel per round"));
-        alg.add(term("LogUp-GKR", (2.0 * logLeaves + 2.0 * Math.pow(2, logLeaves)) / f, "(2 L + 2 N) / |F|",
-                "lambda and mu per layer; the fractional-sum identity over N = 2^" + logLeaves + " leaves in beta"));
+        int logS = plan.logLookupArea;
+        sc += 5.0 * logS + 1 + 4.0 * plan.limbBits + 1;
+        pts += logS + plan.limbBits;
+        count += 2;
+        alg.add(term("sumchecks", sc / f, "sum (m d + 1) / |F|",
+                count + " zero-knowledge sumchecks (masked degrees, plus the mask's rho), Schwartz-Zippel per round"));
+        double n = Math.pow(2, logS) + Math.pow(2, plan.limbBits);
+        alg.add(term("LogUp", 2.0 * n / f, "2 N / |F|",
+                "the log-derivative identity in beta over N = " + (long) n + " looked-up and table values "
+                        + "(committed helpers h = 1/(beta - v), g = m/(beta - t))"));
         alg.add(term("random evaluations", pts / f, "sum m / |F|",
-                "rescale identities at random points, ReLU zero-check points and their alpha combinations"));
-        int openings = 1;
-        double codeSum = TensorPcs.shape(plan.logW, p).code();
+                "every step's random point, rescale identities, zero-check points and their alpha combinations"));
+        int openings = 2;
+        int logH = new SumcheckBackend.Helpers(plan).space.logSize();
+        double codeSum = TensorPcs.shape(plan.logW, p).code() + TensorPcs.shape(logH, p).code()
+                + 2.0 * (plan.logW + 1) + 2.0 * (logH + 1) + 2.0 * 2; // the batching sumchecks and their c_i
         for (Plan.Op op : plan.ops) {
             if (op instanceof Plan.DotOp d) {
                 openings++;
@@ -91,7 +99,8 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
             }
         }
         alg.add(term("commitment combinations", codeSum / f, "sum N_code / |F|",
-                openings + " openings; a matrix far from the interleaved code stays far under a random combination"));
+                openings + " openings (W and the lookup helpers batched by one sumcheck each); a matrix far from the "
+                        + "interleaved code stays far under a random combination"));
         alg.add(new Term("hash", 128, "2^-128", "SHA-256 collisions: Merkle binding and the Fiat-Shamir transcript"));
         double algErr = 0;
         for (Term t : alg) {
@@ -112,7 +121,7 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
         return new SumcheckSecurity(p.name(),
                 new Regime("conjectured", conjBits, conj, "column test at the up-to-capacity conjecture"),
                 new Regime("provable", provBits, prov, "proved proximity bound of the interleaved test (e = delta/3)"),
-                false, ZK_NOTE);
+                p.zk(), p.zk() ? ZK_NOTE : "NOT zero-knowledge: masks off (--no-zk)");
     }
 
     private static Term term(String name, double err, String formula, String why) {
@@ -131,7 +140,7 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
         return provable.bits();
     }
 
-    /** "conjectured 100.0 bits, provable 27.1 bits; NOT zero-knowledge: ...". */
+    /** "conjectured 226.0 bits, provable 58.0 bits (weakest: column test); zero-knowledge". */
     public String summary() {
         return "conjectured " + SecurityAnalysis.format(conjecturedBits()) + " bits, provable "
                 + SecurityAnalysis.format(provableBits()) + " bits (weakest: " + provable.weakest().name() + "); "

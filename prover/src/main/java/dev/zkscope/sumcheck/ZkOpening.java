@@ -3,6 +3,8 @@ package dev.zkscope.sumcheck;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.transcript.Transcript;
 
+import java.util.List;
+
 /**
  * A zero-knowledge opening of a hiding commitment ({@link TensorPcs#commitHiding}) at several points: one degree-2
  * sumcheck batches the claims P(z_i) = v_i into one point (z*, y*) of P'(x, y) = (1 - y) P(x) + y B(x), which is opened
@@ -109,5 +111,130 @@ public final class ZkOpening {
             throw new SumcheckException("batched opening: the final product does not match the sumcheck");
         }
         TensorPcs.verify(c, new Fp2[][] {red.point()}, new Fp2[] {proof.value()}, proof.opening(), p, tr);
+    }
+
+    /**
+     * Opens a commitment against linear-form claims ({@link Zk.Claim}: segments at points, whole segments, single
+     * values) in one batched sumcheck, as {@link #prove} does for point claims: E(x, 0) = sum_i c_i L_i(x) with L_i
+     * the claim's weight function. With blinding rows (zero knowledge) the sumcheck runs over P' and ends at (z*, y*)
+     * as above; without them over P alone (s = 0, no y).
+     */
+    public static Proof proveClaims(TensorPcs.Committed c, Zk.Space sp, List<Zk.Claim> claims, PcsParams p, Transcript tr) {
+        int m = c.shape.m();
+        boolean hiding = c.blind > 0;
+        if (hiding && c.blind < blindRows(m, p)) {
+            throw new IllegalArgumentException("a zero-knowledge opening needs " + blindRows(m, p)
+                    + " blinding rows, the commitment has " + c.blind);
+        }
+        Fp2[] tau = hiding ? SumcheckBackend.challenges(tr, m) : new Fp2[0];
+        Fp2 s = Fp2.ZERO;
+        long[] block = null;
+        if (hiding) {
+            block = new long[1 << m];
+            long[] b = c.blindingBlock();
+            System.arraycopy(b, 0, block, 0, b.length);
+            s = Mle.evaluateBase(block, tau);
+        }
+        tr.absorb(s);
+        Fp2[] coeffs = SumcheckBackend.challenges(tr, claims.size());
+        long[] e = new long[(hiding ? 4 : 2) << m];
+        for (int i = 0; i < claims.size(); i++) {
+            sp.addWeights(e, claims.get(i), coeffs[i]);
+        }
+        long[] data;
+        if (hiding) {
+            System.arraycopy(Mle.eqTable(tau), 0, e, 2 << m, 2 << m);
+            data = new long[2 << m];
+            System.arraycopy(c.evals, 0, data, 0, 1 << m);
+            System.arraycopy(block, 0, data, 1 << m, 1 << m);
+        } else {
+            data = c.evals;
+        }
+        Sumcheck.Result res = Sumcheck.prove(Sumcheck.Form.product(0, 1), new long[][] {Ext.lift(data), e}, tr);
+        TensorPcs.Opening o = TensorPcs.open(c, new Fp2[][] {res.point()}, p, tr);
+        return new Proof(s, res.proof(), res.finalValues()[0], res.finalValues()[1], o);
+    }
+
+    /** Checks linear-form claims against a commitment (hiding or not); throws {@link SumcheckException} on failure. */
+    public static void verifyClaims(TensorPcs.Commitment c, Zk.Space sp, List<Zk.Claim> claims, Proof proof, PcsParams p,
+                                    Transcript tr) {
+        int m = c.numVars();
+        boolean hiding = c.blindRows() > 0;
+        if (hiding && c.blindRows() < blindRows(m, p)) {
+            throw new SumcheckException("the commitment has " + c.blindRows() + " blinding rows, a zero-knowledge "
+                    + "opening needs " + blindRows(m, p));
+        }
+        if (sp.logSize() != m) {
+            throw new SumcheckException("claims on a table of 2^" + sp.logSize() + " values, the commitment holds 2^" + m);
+        }
+        Fp2[] tau = hiding ? SumcheckBackend.challenges(tr, m) : new Fp2[0];
+        if (!hiding && !proof.blockAtTau().equals(Fp2.ZERO)) {
+            throw new SumcheckException("batched opening: a blinding value for a commitment without blinding rows");
+        }
+        tr.absorb(proof.blockAtTau());
+        Fp2[] coeffs = SumcheckBackend.challenges(tr, claims.size());
+        Fp2 claim = proof.blockAtTau();
+        for (int i = 0; i < claims.size(); i++) {
+            claim = claim.add(coeffs[i].mul(claims.get(i).value()));
+        }
+        int vars = hiding ? m + 1 : m;
+        Sumcheck.Reduced red = Sumcheck.verify(claim, vars, 2, proof.rounds(), new Fp2[] {proof.value(), proof.weight()}, tr);
+        Fp2[] z = red.point();
+        Fp2 lo = Fp2.ZERO;
+        for (int i = 0; i < claims.size(); i++) {
+            Zk.Claim cl = claims.get(i);
+            Fp2 w = Fp2.ZERO;
+            for (Zk.Term t : cl.terms()) {
+                w = w.add(sp.weightAt(t, z));
+            }
+            for (Zk.Slot s : cl.slots()) {
+                w = w.add(sp.slotAt(s, z));
+            }
+            lo = lo.add(coeffs[i].mul(w));
+        }
+        Fp2 want = lo;
+        if (hiding) {
+            Fp2 y = z[m];
+            want = Fp2.ONE.sub(y).mul(lo).add(y.mul(Mle.eq(tau, java.util.Arrays.copyOf(z, m))));
+        }
+        if (!proof.weight().equals(want)) {
+            throw new SumcheckException("batched opening: the weight's final value is not the claims' combination");
+        }
+        if (!proof.value().mul(proof.weight()).equals(red.claim())) {
+            throw new SumcheckException("batched opening: the final product does not match the sumcheck");
+        }
+        TensorPcs.verify(c, new Fp2[][] {z}, new Fp2[] {proof.value()}, proof.opening(), p, tr);
+    }
+
+    /** Writes a proof (the batching sumcheck's rounds of degree 2). */
+    static void write(Proof pr, dev.zkscope.codec.ByteWriter w) {
+        w.fp2(pr.blockAtTau());
+        w.u16(pr.rounds().rounds().length);
+        for (Fp2[] g : pr.rounds().rounds()) {
+            for (Fp2 v : g) {
+                w.fp2(v);
+            }
+        }
+        w.fp2(pr.value());
+        w.fp2(pr.weight());
+        pr.opening().write(w);
+    }
+
+    /** Reads a proof written by {@link #write} for a commitment whose opening point has {@code vars} coordinates. */
+    static Proof read(dev.zkscope.codec.ByteReader r, int vars) throws dev.zkscope.codec.Malformed {
+        Fp2 s = r.fp2();
+        int n = r.u16();
+        if (n != vars) {
+            throw r.malformed("batched opening of " + n + " rounds, expected " + vars);
+        }
+        Fp2[][] rounds = new Fp2[n][3];
+        for (int k = 0; k < n; k++) {
+            for (int t = 0; t < 3; t++) {
+                rounds[k][t] = r.fp2();
+            }
+        }
+        Fp2 v = r.fp2();
+        Fp2 wt = r.fp2();
+        return new Proof(s, new SumcheckProof(rounds), v, wt, TensorPcs.Opening.read(r));
     }
 }

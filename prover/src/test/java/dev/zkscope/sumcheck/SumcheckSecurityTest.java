@@ -12,24 +12,29 @@ class SumcheckSecurityTest {
         Plan plan = Plan.of(SampleModels.lowered(SampleModels.load("mlp")));
         SumcheckSecurity std = SumcheckSecurity.of(plan, PcsParams.standard());
         SumcheckSecurity prov = SumcheckSecurity.of(plan, PcsParams.provable());
-        // the column test dominates: conjectured 46 x 2 + 8 = 100, provable 46 x 0.415 + 8 = 27.1
-        assertThat(std.conjecturedBits()).isBetween(99.9, 100.0);
-        assertThat(std.provableBits()).isBetween(27.0, 27.2);
+        // provable: the column test dominates, 106 x 0.415 + 14 = 58.0, at least the Plonkish standard preset's 57.7;
+        // conjectured: 106 x 2 + 14 = 226 for the column test, so the algebraic terms and the hash decide it
+        assertThat(std.provableBits()).isBetween(57.7, 58.1);
+        assertThat(std.conjecturedBits()).isBetween(100.0, 128.0);
+        assertThat(std.conjectured().weakest().name()).isNotEqualTo("column test");
         assertThat(std.provable().weakest().name()).isEqualTo("column test");
         assertThat(prov.provableBits()).isGreaterThan(99.9);
         for (SecurityAnalysis.Regime r : new SecurityAnalysis.Regime[] {std.conjectured(), std.provable()}) {
-            assertThat(r.terms()).extracting(SecurityAnalysis.Term::name).containsExactly("sumchecks", "LogUp-GKR",
+            assertThat(r.terms()).extracting(SecurityAnalysis.Term::name).containsExactly("sumchecks", "LogUp",
                     "random evaluations", "commitment combinations", "hash", "column test");
             for (SecurityAnalysis.Term t : r.terms()) {
-                if (!t.name().equals("column test")) {
+                if (!t.name().equals("column test") && !t.name().equals("hash")) {
                     assertThat(t.bits()).as(t.name()).isGreaterThan(100);
                 }
             }
         }
         // the figure is never stronger than its weakest term
-        assertThat(std.provableBits()).isLessThanOrEqualTo(std.provable().weakest().bits());
-        assertThat(std.zeroKnowledge()).isFalse();
-        assertThat(std.summary()).contains("NOT zero-knowledge");
-        assertThat(std.describe()).contains("LogUp-GKR").contains("column test");
+        assertThat(std.provableBits()).isLessThanOrEqualTo(std.provable().weakest().bits() + 1e-9);
+        assertThat(std.zeroKnowledge()).isTrue();
+        assertThat(std.summary()).contains("zero-knowledge").doesNotContain("NOT");
+        assertThat(std.describe()).contains("LogUp").contains("column test");
+        SumcheckSecurity off = SumcheckSecurity.of(plan, PcsParams.standard().withZeroKnowledge(false));
+        assertThat(off.zeroKnowledge()).isFalse();
+        assertThat(off.summary()).contains("NOT zero-knowledge");
     }
 }
