@@ -90,6 +90,12 @@ public final class ModelCompiler {
         CompiledModel bestCounted = widest;
         while (lo < hi) {
             int mid = (lo + hi) / 2;
+            if (dotRowsAtLeast(model.model, cands[mid]) + options.reservedRows() > (1L << target)) {
+                // the dot products alone (their kept terms known from the placements so far) overflow the target
+                // height: the candidate's trace is taller, as placing it would show
+                lo = mid + 1;
+                continue;
+            }
             CompiledModel cm;
             try {
                 cm = place(model, options.withInnerCols(cands[mid]), true);
@@ -106,6 +112,20 @@ public final class ModelCompiler {
             }
         }
         return new Choice(best, bestCounted);
+    }
+
+    /**
+     * A lower bound on the gadget rows at {@code innerCols}: the rows of the dot products whose kept terms an earlier
+     * counting placement of this model computed (0 for the others; every other gadget only adds rows).
+     */
+    private static long dotRowsAtLeast(QModel model, int innerCols) {
+        long rows = 0;
+        for (Step s : model.steps()) {
+            if (s instanceof dev.zkscope.compile.model.Steps.Dot d) {
+                rows += Math.max(0, d.countedRows(model, innerCols));
+            }
+        }
+        return rows;
     }
 
     /** Ledger layers of the hashes (op "Poseidon2"). */

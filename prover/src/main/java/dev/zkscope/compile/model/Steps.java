@@ -791,10 +791,12 @@ public final class Steps {
         }
 
         private volatile Counted counted;
+        /** The model {@link #counted} was computed for (steps are shared by {@link QModel#withParam} copies). */
+        private volatile QModel countedModel;
 
         private Counted counted(Lowerer lw, boolean fixed) {
             Counted c = counted;
-            if (c != null && c.privateParams == lw.privateParams) {
+            if (c != null && c.privateParams == lw.privateParams && countedModel == lw.model) {
                 return c;
             }
             c = countedClosedForm(lw.model, lw.privateParams, fixed);
@@ -802,6 +804,7 @@ public final class Steps {
                 c = countedByTerms(lw.model, lw.privateParams, fixed);
             }
             counted = c;
+            countedModel = lw.model;
             return c;
         }
 
@@ -843,6 +846,23 @@ public final class Steps {
                 }
                 bits.set(op.idx[i]);
             }
+        }
+
+        /**
+         * The rows this dot product's gadget claims at {@code innerCols} products per row (a chain of
+         * max(1, ceil(kept / innerCols)) rows per output), when a counting placement of {@code m} has already computed
+         * its kept terms; -1 otherwise. The inner-column search bounds a candidate's height from below with it.
+         */
+        public long countedRows(QModel m, int innerCols) {
+            Counted c = counted;
+            if (c == null || countedModel != m) {
+                return -1;
+            }
+            long rows = 0;
+            for (int k : c.kept()) {
+                rows += Math.max(1, (k + innerCols - 1) / innerCols);
+            }
+            return rows;
         }
 
         /**
