@@ -96,14 +96,29 @@ public final class Layout {
         int rows;
         long advice;
         long fixed;
-        final Map<String, Long> gates = new TreeMap<>();
-        final Map<String, Long> lookups = new TreeMap<>();
+        /** Counts by gate kind and by table: mutable cells (these are bumped once per placed row or lookup). */
+        final Map<String, long[]> gates = new HashMap<>();
+        final Map<String, long[]> lookups = new HashMap<>();
         long rangeChecks;
         long copies;
 
         Counter(String layer, String op) {
             this.layer = layer;
             this.op = op;
+        }
+
+        static void bump(Map<String, long[]> counts, String key, long by) {
+            long[] c = counts.get(key);
+            if (c == null) {
+                counts.put(key, c = new long[1]);
+            }
+            c[0] += by;
+        }
+
+        static Map<String, Long> sorted(Map<String, long[]> counts) {
+            Map<String, Long> out = new TreeMap<>();
+            counts.forEach((k, v) -> out.put(k, v[0]));
+            return out;
         }
     }
 
@@ -415,7 +430,7 @@ public final class Layout {
         for (Map.Entry<String, Long> e : gates.entrySet()) {
             if (e.getValue() > 0) {
                 fixed("q_" + e.getKey());
-                current.gates.merge(e.getKey(), e.getValue(), Long::sum);
+                Counter.bump(current.gates, e.getKey(), e.getValue());
             }
         }
         current.copies += copies;
@@ -439,10 +454,18 @@ public final class Layout {
         }
     }
 
+    /** Selector column of each gate kind (kinds are few; this spares building "q_" + kind once per row). */
+    private final Map<String, Integer> selectorCols = new HashMap<>();
+
     /** Turns a selector on at a row and counts one activation of that gate kind for the current layer. */
     public void enable(String kind, int row) {
-        setFixed("q_" + kind, row, 1);
-        current.gates.merge(kind, 1L, Long::sum);
+        Integer col = selectorCols.get(kind);
+        if (col == null) {
+            col = fixed("q_" + kind);
+            selectorCols.put(kind, col);
+        }
+        setFixed(col, row, 1);
+        Counter.bump(current.gates, kind, 1);
     }
 
     // ---------------------------------------------------------------- lookups
@@ -455,9 +478,19 @@ public final class Layout {
         if (rangeTagCol[col] < 0) {
             rangeTagCol[col] = fixed("range_tag" + col);
         }
-        setFixed(rangeTagCol[col], row, tables.rangeTag(bits));
-        current.lookups.merge(rangeName(bits), 1L, Long::sum);
+        int tag = bits >= 0 && bits < rangeTags.length ? rangeTags[bits] : 0;
+        if (tag == 0) {
+            tag = tables.rangeTag(bits);
+            if (bits >= 0 && bits < rangeTags.length) {
+                rangeTags[bits] = tag;
+            }
+        }
+        setFixed(rangeTagCol[col], row, tag);
+        Counter.bump(current.lookups, rangeName(bits), 1);
     }
+
+    /** Tags of the range tables by width, once registered (0: not yet; tags start at 1). */
+    private final int[] rangeTags = new int[65];
 
     private final String[] rangeNames = new String[65];
 
@@ -483,14 +516,14 @@ public final class Layout {
             fnTagCol[lane] = fixed("fn_tag" + lane);
         }
         setFixed(fnTagCol[lane], row, table.tag());
-        current.lookups.merge(table.name(), 1L, Long::sum);
+        Counter.bump(current.lookups, table.name(), 1);
     }
 
     // ---------------------------------------------------------------- copies, constants, fillers
 
     /** Constrains two cells to be equal (no-op when they are the same cell). */
     public void copy(Cell a, Cell b) {
-        if (a.equals(b)) {
+        if (a == b || a.equals(b)) {
             return;
         }
         if (counting) {
@@ -663,7 +696,8 @@ public final class Layout {
             if (k.rows == 0 && k.copies == 0 && k.advice == 0 && k.fixed == 0 && k.layer.equals("constants")) {
                 continue;
             }
-            costs.add(new LayerCost(k.layer, k.op, k.rows, k.advice, k.fixed, k.gates, k.lookups, k.rangeChecks,
+            costs.add(new LayerCost(k.layer, k.op, k.rows, k.advice, k.fixed, Counter.sorted(k.gates),
+                    Counter.sorted(k.lookups), k.rangeChecks,
                     k.copies, rows == 0 ? 0 : (double) k.rows / rows));
         }
         CostLedger ledger = new CostLedger(costs, tables.infos(), logN, rows, (int) tableRows, reservedRows,

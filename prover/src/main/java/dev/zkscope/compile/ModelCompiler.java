@@ -48,7 +48,9 @@ public final class ModelCompiler {
     /** {@link #count(dev.zkscope.quant.QuantizedGraph, CompileOptions)} of a model already in the layer IR. */
     public static CompiledModel count(QModel model, CompileOptions options) {
         Analysis an = new Analysis(model);
-        return place(an, options.withInnerCols(chooseInnerCols(an, options)), true);
+        Choice c = choose(an, options);
+        // the search has already counted the chosen width: the same placement, so the same ledger
+        return c.counted() != null ? c.counted() : place(an, options.withInnerCols(c.innerCols()), true);
     }
 
     /** Inner-column counts tried when {@link CompileOptions#innerCols()} is {@link CompileOptions#AUTO}. */
@@ -62,17 +64,22 @@ public final class ModelCompiler {
      */
     public static CompiledModel compile(QModel model, CompileOptions options) {
         Analysis an = new Analysis(model);
-        return place(an, options.withInnerCols(chooseInnerCols(an, options)), false);
+        return place(an, options.withInnerCols(choose(an, options).innerCols()), false);
     }
 
     /** The inner columns {@code options} ask for, or with AUTO the search's choice (see {@link #compile(QModel, CompileOptions)}). */
     public static int chooseInnerCols(QModel model, CompileOptions options) {
-        return options.innerCols() != CompileOptions.AUTO ? options.innerCols() : chooseInnerCols(new Analysis(model), options);
+        return options.innerCols() != CompileOptions.AUTO ? options.innerCols()
+                : choose(new Analysis(model), options).innerCols();
     }
 
-    private static int chooseInnerCols(Analysis model, CompileOptions options) {
+    /** The inner columns chosen, and the counting placement at that width when the search made one (else null). */
+    private record Choice(int innerCols, CompiledModel counted) {
+    }
+
+    private static Choice choose(Analysis model, CompileOptions options) {
         if (options.innerCols() != CompileOptions.AUTO) {
-            return options.innerCols();
+            return new Choice(options.innerCols(), null);
         }
         int[] cands = INNER_COLS_CANDIDATES;
         CompiledModel widest = place(model, options.withInnerCols(cands[cands.length - 1]), true);
@@ -80,8 +87,15 @@ public final class ModelCompiler {
         int lo = 0;
         int hi = cands.length - 1;
         int best = cands[cands.length - 1];
+        CompiledModel bestCounted = widest;
         while (lo < hi) {
             int mid = (lo + hi) / 2;
+            if (dotRowsAtLeast(model.model, cands[mid]) + options.reservedRows() > (1L << target)) {
+                // the dot products alone (their kept terms known from the placements so far) overflow the target
+                // height: the candidate's trace is taller, as placing it would show
+                lo = mid + 1;
+                continue;
+            }
             CompiledModel cm;
             try {
                 cm = place(model, options.withInnerCols(cands[mid]), true);
@@ -91,12 +105,27 @@ public final class ModelCompiler {
             }
             if (cm.ledger().logN() <= target) {
                 best = cands[mid];
+                bestCounted = cm;
                 hi = mid;
             } else {
                 lo = mid + 1;
             }
         }
-        return best;
+        return new Choice(best, bestCounted);
+    }
+
+    /**
+     * A lower bound on the gadget rows at {@code innerCols}: the rows of the dot products whose kept terms an earlier
+     * counting placement of this model computed (0 for the others; every other gadget only adds rows).
+     */
+    private static long dotRowsAtLeast(QModel model, int innerCols) {
+        long rows = 0;
+        for (Step s : model.steps()) {
+            if (s instanceof dev.zkscope.compile.model.Steps.Dot d) {
+                rows += Math.max(0, d.countedRows(model, innerCols));
+            }
+        }
+        return rows;
     }
 
     /** Ledger layers of the hashes (op "Poseidon2"). */

@@ -94,12 +94,19 @@ public final class Calibrator {
         double range = Math.max(hi - lo, 1e-6);
         double tolerance = (options.target() == Target.RESOURCES ? 0.01 : 0.002) * range;
         List<String> log = new ArrayList<>();
+        // At most one candidate's quantized graph is held at a time (a GPT-2-sized model's quantized weights are
+        // 1.3 GB): the best so far is kept by its scales and rebuilt at the end when a later candidate was built.
+        int bestS = 0;
+        int bestSp = 0;
         QuantizedGraph best = null;
         FidelityReport bestReport = null;
         Map<String, long[]> bestRanges = null;
+        QuantizedGraph open = null;
         for (int s : candidates) {
             int sp = options.paramScale() != null ? options.paramScale() : s;
-            QuantizedGraph open = new Quantizer(graph, s, sp).build(options.target(), null);
+            open = null;
+            best = null;
+            open = new Quantizer(graph, s, sp).build(options.target(), null);
             Pass pass;
             try {
                 pass = measure(graph, open, samples, reference, progress);
@@ -112,19 +119,28 @@ public final class Calibrator {
             boolean better = bestReport == null || rep.argmaxAgreement() > bestReport.argmaxAgreement()
                     || (rep.argmaxAgreement() == bestReport.argmaxAgreement() && rep.maxAbsError() < bestReport.maxAbsError());
             if (better) {
+                bestS = s;
+                bestSp = sp;
                 best = open;
                 bestReport = rep;
                 bestRanges = pass.observed();
             }
             if (rep.argmaxAgreement() == 1.0 && rep.maxAbsError() <= tolerance) {
+                bestS = s;
+                bestSp = sp;
                 best = open;
                 bestReport = rep;
                 bestRanges = pass.observed();
                 break;
             }
         }
-        if (best == null) {
+        if (bestReport == null) {
             throw new BadInputException("no scale fits the fixed-point range for these inputs: " + String.join("; ", log));
+        }
+        if (best == null) {
+            // a later candidate was built after the best one: the same build again (deterministic)
+            open = null;
+            best = new Quantizer(graph, bestS, bestSp).build(options.target(), null);
         }
         QuantizedGraph q = best.withRanges(widen(best, bestRanges, options.rangeMargin()));
         progress.finish();

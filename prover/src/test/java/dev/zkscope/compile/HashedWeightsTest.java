@@ -139,16 +139,21 @@ class HashedWeightsTest {
      */
     @Test
     void swappedRowsAttack_verifiesUnderTheKey_butNotUnderTheCommitment() {
-        QModel attacked = ModelCompiler.lower(mlp.quantized(), HASHED);
+        QModel lowered = ModelCompiler.lower(mlp.quantized(), HASHED);
         long[] weights = null;
         long[] bias = null;
-        for (int t = 0; t < attacked.tensorCount(); t++) {
-            if (attacked.isParam(t)) {
-                long[] v = attacked.param(t);
+        int wTensor = -1;
+        int bTensor = -1;
+        for (int t = 0; t < lowered.tensorCount(); t++) {
+            if (lowered.isParam(t)) {
+                // copies: the lowered model shares its arrays with the quantized graph, which must stay honest
+                long[] v = lowered.param(t);
                 if (v.length == 10) {
-                    bias = v;
+                    bias = v.clone();
+                    bTensor = t;
                 } else if (v.length % 10 == 0) {
-                    weights = v;
+                    weights = v.clone();
+                    wTensor = t;
                 }
             }
         }
@@ -164,6 +169,7 @@ class HashedWeightsTest {
         long b = bias[2];
         bias[2] = bias[7];
         bias[7] = b;
+        QModel attacked = lowered.withParam(wTensor, weights).withParam(bTensor, bias);
         CompiledModel cheat = ModelCompiler.compile(attacked, HASHED);
         ProvingKey cheatKey = ProofSystem.keygen(cheat.circuit(), P, List.of(), PhaseListener.NONE);
         assertThat(cheatKey.verifyingKey().circuitDigestHex()).isEqualTo(pk.verifyingKey().circuitDigestHex());

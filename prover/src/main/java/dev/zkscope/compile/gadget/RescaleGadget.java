@@ -98,14 +98,23 @@ public final class RescaleGadget {
         int row = l.allocRows(rows, "rescale");
         String layer = l.currentLayer();
         Cell[] out = new Cell[xs.length];
+        // the fixed columns by index, looked up once rather than by name on every row
+        int kCol = l.fixed("rs_k");
+        int offCol = l.fixed("rs_off");
+        int[] cCols = new int[g.halfLimbs()];
+        int[] eCols = new int[g.halfLimbs()];
+        for (int i = 0; i < g.halfLimbs(); i++) {
+            cCols[i] = l.fixed("rs_c" + i);
+            eCols[i] = l.fixed("rs_e" + i);
+        }
         for (int r = 0; r < rows; r++) {
             int rr = row + r;
             l.enable("rescale", rr);
-            l.setFixed("rs_k", rr, bigK);
-            l.setFixed("rs_off", rr, off);
+            l.setFixed(kCol, rr, bigK);
+            l.setFixed(offCol, rr, off);
             for (int i = 0; i < g.halfLimbs(); i++) {
-                l.setFixed("rs_c" + i, rr, c[i]);
-                l.setFixed("rs_e" + i, rr, e[i]);
+                l.setFixed(cCols[i], rr, c[i]);
+                l.setFixed(eCols[i], rr, e[i]);
             }
             for (int s = 0; s < slots; s++) {
                 int idx = r * slots + s;

@@ -46,14 +46,40 @@ public final class QModel {
     }
 
     /**
-     * A parameter tensor: values known when the circuit is built (weights, biases, constants). The values are copied:
-     * callers (and tests that tamper with a lowered model's weights) may write the array they get from {@link #param(int)}
-     * without touching the quantized graph it came from.
+     * A parameter tensor: values known when the circuit is built (weights, biases, constants). The array is held, not
+     * copied (a large model's weights are read once and shared with the quantized graph): neither the caller nor a
+     * reader of {@link #param(int)} may write it. A model with other values is made by {@link #withParam}.
      */
     public int param(long[] values) {
         int id = newTensor(values.length);
-        params.put(id, values.clone());
+        params.put(id, values);
         return id;
+    }
+
+    /**
+     * This model with parameter tensor {@code tensor} holding {@code values} instead (same length), everything else
+     * shared: for tampering tests and demos, which must not write the arrays the quantized graph holds.
+     */
+    public QModel withParam(int tensor, long[] values) {
+        if (!isParam(tensor)) {
+            throw new IllegalArgumentException("tensor " + tensor + " is not a parameter");
+        }
+        if (values.length != params.get(tensor).length) {
+            throw new IllegalArgumentException("parameter " + tensor + " has " + params.get(tensor).length
+                    + " values, not " + values.length);
+        }
+        QModel q = new QModel(name);
+        q.sizes.addAll(sizes);
+        q.params.putAll(params);
+        q.params.put(tensor, values);
+        q.steps.addAll(steps);
+        q.nodeOutputs.putAll(nodeOutputs);
+        q.inputs.addAll(inputs);
+        q.inputShapes.addAll(inputShapes);
+        q.inputBounds.addAll(inputBounds);
+        q.outputs.addAll(outputs);
+        q.outputShapes.addAll(outputShapes);
+        return q;
     }
 
     public int newTensor(int size) {

@@ -213,6 +213,22 @@ public final class Steps {
             default int bias(int o) {
                 return o;
             }
+
+            /**
+             * The operand indices that some term reads on the x side ({@code xSide}) or the w side, in closed form (no
+             * pass over the terms), or null when only iterating the terms can tell.
+             */
+            default java.util.BitSet reads(boolean xSide) {
+                return null;
+            }
+
+            /**
+             * Per output, how many of its terms have a nonzero weight, when the w side is the whole array {@code w},
+             * in closed form (less work than one pass over the terms); false when only iterating the terms can tell.
+             */
+            default boolean nonzeroWeights(long[] w, int[] out) {
+                return false;
+            }
         }
 
         /** Explicit rows: output o's terms are x[start[o]..start[o+1]) times w at the same positions. */
@@ -220,6 +236,14 @@ public final class Steps {
             @Override public int outputs() { return start.length - 1; }
             @Override public int maxTerms() { return max; }
             @Override public int count(int o) { return start[o + 1] - start[o]; }
+
+            @Override
+            public java.util.BitSet reads(boolean xSide) {
+                // the rows cover the flattened operands exactly, on both sides
+                java.util.BitSet b = new java.util.BitSet();
+                b.set(0, start[start.length - 1]);
+                return b;
+            }
 
             @Override
             public int fill(int o, int[] xi, int[] wi) {
@@ -273,6 +297,125 @@ public final class Steps {
                 return (o / g.outPositions()) % outChannels;
             }
 
+            /** Per input row (rowsNotCols) or column: whether some output's window covers it. */
+            private boolean[] covered(boolean rowsNotCols) {
+                int in = rowsNotCols ? g.h() : g.w();
+                int outs = rowsNotCols ? g.oh() : g.ow();
+                int k = rowsNotCols ? g.kh() : g.kw();
+                int s = rowsNotCols ? g.sh() : g.sw();
+                int p = rowsNotCols ? g.ph() : g.pw();
+                int d = rowsNotCols ? g.dh() : g.dw();
+                boolean[] c = new boolean[in];
+                for (int o = 0; o < outs; o++) {
+                    for (int t = 0; t < k; t++) {
+                        int i = o * s - p + t * d;
+                        if (i >= 0 && i < in) {
+                            c[i] = true;
+                        }
+                    }
+                }
+                return c;
+            }
+
+            /** Per kernel row (rowsNotCols) or column: whether it falls inside the image for some output. */
+            private boolean[] usedTaps(boolean rowsNotCols) {
+                int in = rowsNotCols ? g.h() : g.w();
+                int outs = rowsNotCols ? g.oh() : g.ow();
+                int k = rowsNotCols ? g.kh() : g.kw();
+                int s = rowsNotCols ? g.sh() : g.sw();
+                int p = rowsNotCols ? g.ph() : g.pw();
+                int d = rowsNotCols ? g.dh() : g.dw();
+                boolean[] u = new boolean[k];
+                for (int o = 0; o < outs; o++) {
+                    for (int t = 0; t < k; t++) {
+                        int i = o * s - p + t * d;
+                        u[t] |= i >= 0 && i < in;
+                    }
+                }
+                return u;
+            }
+
+            /**
+             * Input element (b, c, iy, ix) is read when some output's window covers row iy and column ix (the two are
+             * independent: output (oy, ox) covers (iy, ix) when oy covers iy and ox covers ix); every channel is read,
+             * each group having at least one output channel. Weight (oc, ic, ky, kx) is read when kernel row ky and
+             * column kx fall inside the image for some output row and column.
+             */
+            @Override
+            public java.util.BitSet reads(boolean xSide) {
+                java.util.BitSet b = new java.util.BitSet();
+                if (outputs() == 0) {
+                    return b;
+                }
+                boolean[] rows = xSide ? covered(true) : usedTaps(true);
+                boolean[] cols = xSide ? covered(false) : usedTaps(false);
+                int planes = xSide ? batch * channels : outChannels * (channels / group);
+                int rl = rows.length;
+                int cl = cols.length;
+                for (int pl = 0; pl < planes; pl++) {
+                    for (int r = 0; r < rl; r++) {
+                        if (!rows[r]) {
+                            continue;
+                        }
+                        int base = (pl * rl + r) * cl;
+                        for (int c = 0; c < cl; c++) {
+                            if (cols[c]) {
+                                b.set(base + c);
+                            }
+                        }
+                    }
+                }
+                return b;
+            }
+
+            /**
+             * Output (b, oc, oy, ox) has a nonzero weight at the taps (ky, kx) inside the image, once per input channel
+             * whose weight there is nonzero: the sum over those taps of nz[oc][ky][kx], the nonzero count over the
+             * channels, so kh x kw additions per output instead of one per term.
+             */
+            @Override
+            public boolean nonzeroWeights(long[] w, int[] out) {
+                int kh = g.kh();
+                int kw = g.kw();
+                int cg = channels / group;
+                int taps = kh * kw;
+                int[] nz = new int[outChannels * taps];
+                for (int oc = 0; oc < outChannels; oc++) {
+                    for (int ic = 0; ic < cg; ic++) {
+                        int base = (oc * cg + ic) * taps;
+                        for (int t = 0; t < taps; t++) {
+                            nz[oc * taps + t] += w[base + t] != 0 ? 1 : 0;
+                        }
+                    }
+                }
+                int positions = g.outPositions();
+                int n = outputs();
+                blocks(n, (long) n * taps, (from, to) -> {
+                    for (int o = from; o < to; o++) {
+                        int pos = o % positions;
+                        int oc = (o / positions) % outChannels;
+                        int oy = pos / g.ow();
+                        int ox = pos % g.ow();
+                        int sum = 0;
+                        for (int ky = 0; ky < kh; ky++) {
+                            int iy = oy * g.sh() - g.ph() + ky * g.dh();
+                            if (iy < 0 || iy >= g.h()) {
+                                continue;
+                            }
+                            int row = oc * taps + ky * kw;
+                            for (int kx = 0; kx < kw; kx++) {
+                                int ix = ox * g.sw() - g.pw() + kx * g.dw();
+                                if (ix >= 0 && ix < g.w()) {
+                                    sum += nz[row + kx];
+                                }
+                            }
+                        }
+                        out[o] = sum;
+                    }
+                });
+                return true;
+            }
+
             @Override
             public int fill(int o, int[] xi, int[] wi) {
                 int positions = g.outPositions();
@@ -323,6 +466,53 @@ public final class Steps {
             @Override public int maxTerms() { return k; }
             @Override public int count(int o) { return k; }
             @Override public int bias(int o) { return biasIndex == null ? o : biasIndex[o]; }
+
+            /** Every element of each matrix a batch reads (when there are terms and outputs at all). */
+            @Override
+            public java.util.BitSet reads(boolean xSide) {
+                boolean aSide = xSide != swap;
+                java.util.BitSet b = new java.util.BitSet();
+                if (k == 0 || rows == 0 || cols == 0) {
+                    return b;
+                }
+                int span = aSide ? rows * k : k * cols;
+                for (int p = 0; p < batches; p++) {
+                    int m = aSide ? ai[p] : bi[p];
+                    b.set(m * span, (m + 1) * span);
+                }
+                return b;
+            }
+
+            /**
+             * Output (p, i, j) multiplies column j of B[bi[p]] (row i of A[ai[p]] when the weights are A): its nonzero
+             * weights are that column's (row's) nonzero count, computed once per matrix.
+             */
+            @Override
+            public boolean nonzeroWeights(long[] w, int[] out) {
+                boolean aSide = swap;
+                int mats = 0;
+                for (int p = 0; p < batches; p++) {
+                    mats = Math.max(mats, 1 + (aSide ? ai[p] : bi[p]));
+                }
+                int lines = aSide ? rows : cols;
+                int[] nz = new int[mats * lines];
+                for (int m = 0; m < mats; m++) {
+                    for (int i = 0; i < lines; i++) {
+                        int c = 0;
+                        for (int t = 0; t < k; t++) {
+                            c += w[aSide ? (m * rows + i) * k + t : (m * k + t) * cols + i] != 0 ? 1 : 0;
+                        }
+                        nz[m * lines + i] = c;
+                    }
+                }
+                for (int o = 0; o < out.length; o++) {
+                    int j = o % cols;
+                    int i = (o / cols) % rows;
+                    int p = o / (cols * rows);
+                    out[o] = aSide ? nz[ai[p] * lines + i] : nz[bi[p] * lines + j];
+                }
+                return true;
+            }
 
             @Override
             public int fill(int o, int[] xi, int[] wi) {
@@ -596,17 +786,172 @@ public final class Steps {
          * output the kept terms and the nonzero fixed weights among them, the constant cells the terms ask for (in the
          * order they are first asked for) and the other cells they read (for the columns in copies).
          */
-        private record Counted(boolean privateParams, int[] kept, int[] nonzero, long[] constants,
+        record Counted(boolean privateParams, int[] kept, int[] nonzero, long[] constants,
                                Map<Integer, java.util.BitSet> cells) {
         }
 
         private volatile Counted counted;
+        /** The model {@link #counted} was computed for (steps are shared by {@link QModel#withParam} copies). */
+        private volatile QModel countedModel;
 
         private Counted counted(Lowerer lw, boolean fixed) {
             Counted c = counted;
-            if (c != null && c.privateParams == lw.privateParams) {
+            if (c != null && c.privateParams == lw.privateParams && countedModel == lw.model) {
                 return c;
             }
+            c = countedClosedForm(lw.model, lw.privateParams, fixed);
+            if (c == null) {
+                c = countedByTerms(lw.model, lw.privateParams, fixed);
+            }
+            counted = c;
+            countedModel = lw.model;
+            return c;
+        }
+
+        /**
+         * Whether no element of {@code op} that a term reads asks for a constant cell: constants only where
+         * {@code zerosSkipped} (x's zero constants, whose terms are dropped), no parameter placed as a constant.
+         */
+        private static boolean asksNoConstants(Operand op, QModel model, boolean priv, boolean zerosSkipped) {
+            if (op.tens == null) {
+                return priv || !model.isParam(op.tensor);
+            }
+            for (int i = 0; i < op.size; i++) {
+                int t = op.tens[i];
+                if (t < 0 ? !(zerosSkipped && op.val[i] == 0) : !priv && model.isParam(t)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Sets in {@code refs} the tensor element of every operand index in {@code read} (x's zero constants skipped). */
+        private static void mark(Operand op, java.util.BitSet read, Map<Integer, java.util.BitSet> refs) {
+            if (op.tens == null) {
+                if (!read.isEmpty()) {
+                    refs.computeIfAbsent(op.tensor, k -> new java.util.BitSet()).or(read);
+                }
+                return;
+            }
+            int lastT = -1;
+            java.util.BitSet bits = null;
+            for (int i = read.nextSetBit(0); i >= 0; i = read.nextSetBit(i + 1)) {
+                int t = op.tens[i];
+                if (t < 0) {
+                    continue;
+                }
+                if (t != lastT) {
+                    lastT = t;
+                    bits = refs.computeIfAbsent(t, k -> new java.util.BitSet());
+                }
+                bits.set(op.idx[i]);
+            }
+        }
+
+        /**
+         * The rows this dot product's gadget claims at {@code innerCols} products per row (a chain of
+         * max(1, ceil(kept / innerCols)) rows per output), when a counting placement of {@code m} has already computed
+         * its kept terms; -1 otherwise. The inner-column search bounds a candidate's height from below with it.
+         */
+        public long countedRows(QModel m, int innerCols) {
+            Counted c = counted;
+            if (c == null || countedModel != m) {
+                return -1;
+            }
+            long rows = 0;
+            for (int k : c.kept()) {
+                rows += Math.max(1, (k + innerCols - 1) / innerCols);
+            }
+            return rows;
+        }
+
+        /**
+         * {@link Counted} without marking per term, when the terms say in closed form which operand elements they read
+         * and no term asks for a constant cell (whose first-request order only the terms can give): the cells read are
+         * the closed-form operand indices mapped through the operands, the kept counts {@link Terms#count} (or one pass
+         * over the terms when x has zero constants), the nonzero weights {@link Terms#nonzeroWeights}. Null when it
+         * does not apply; {@link #countedByTerms} then gives the same record term by term (DotCountingTest compares).
+         */
+        Counted countedClosedForm(QModel model, boolean priv, boolean fixed) {
+            if (!asksNoConstants(x, model, priv, true)) {
+                return null;
+            }
+            boolean xZeros = x.anyConstant();
+            // with cell weights, the w elements read depend on which x are zero: only without x constants
+            if (!fixed && (xZeros || !asksNoConstants(w, model, priv, false))) {
+                return null;
+            }
+            java.util.BitSet xr = terms.reads(true);
+            java.util.BitSet wr = fixed ? null : terms.reads(false);
+            if (xr == null || (!fixed && wr == null)) {
+                return null;
+            }
+            int n = size();
+            int[] kept = new int[n];
+            int[] nonzero = fixed ? new int[n] : null;
+            long[] wData = fixed && w.isTensor() ? model.param(w.tensor) : null;
+            boolean keptDone = false;
+            boolean nzDone = !fixed;
+            if (!xZeros) {
+                blocks(n, n, (from, to) -> {
+                    for (int o = from; o < to; o++) {
+                        kept[o] = terms.count(o);
+                    }
+                });
+                keptDone = true;
+                nzDone = nzDone || (wData != null && terms.nonzeroWeights(wData, nonzero));
+            }
+            if (!keptDone || !nzDone) {
+                boolean countKept = !keptDone;
+                blocks(n, workEstimate(), (from, to) -> {
+                    int[] xi = new int[terms.maxTerms()];
+                    int[] wi = new int[terms.maxTerms()];
+                    for (int o = from; o < to; o++) {
+                        int cnt = terms.fill(o, xi, wi);
+                        int k = 0;
+                        int nz = 0;
+                        for (int t = 0; t < cnt; t++) {
+                            if (x.isZero(xi[t])) {
+                                continue;
+                            }
+                            k++;
+                            if (fixed) {
+                                long v = wData != null ? wData[wi[t]] : paramValue(w, wi[t], model);
+                                nz += v != 0 ? 1 : 0;
+                            }
+                        }
+                        if (countKept) {
+                            kept[o] = k;
+                        }
+                        if (fixed) {
+                            nonzero[o] = nz;
+                        }
+                    }
+                });
+            }
+            Map<Integer, java.util.BitSet> refs = new java.util.HashMap<>();
+            mark(x, xr, refs);
+            if (!fixed) {
+                mark(w, wr, refs);
+            }
+            java.util.LinkedHashSet<Long> consts = new java.util.LinkedHashSet<>();
+            if (!fixed && bias != null) {
+                Sink bs = new Sink(bias, model, priv, consts, refs);
+                for (int o = 0; o < n; o++) {
+                    bs.add(terms.bias(o));
+                }
+            }
+            long[] cv = new long[consts.size()];
+            int i = 0;
+            for (long v : consts) {
+                cv[i++] = v;
+            }
+            return new Counted(priv, kept, nonzero, cv, refs);
+        }
+
+        /** {@link Counted} by one parallel pass over every term, marking each cell read. */
+        Counted countedByTerms(QModel model, boolean priv, boolean fixed) {
+            Counted c;
             int n = size();
             int[] kept = new int[n];
             int[] nonzero = fixed ? new int[n] : null;
@@ -615,8 +960,6 @@ public final class Steps {
             java.util.LinkedHashSet<Long>[] consts = new java.util.LinkedHashSet[parts];
             @SuppressWarnings("unchecked")
             Map<Integer, java.util.BitSet>[] refs = new Map[parts];
-            QModel model = lw.model;
-            boolean priv = lw.privateParams;
             java.util.stream.IntStream range = java.util.stream.IntStream.range(0, parts);
             (parts > 1 ? range.parallel() : range).forEach(p -> {
                 int from = (int) ((long) n * p / parts);
@@ -674,7 +1017,6 @@ public final class Steps {
                 cv[i++] = v;
             }
             c = new Counted(priv, kept, nonzero, cv, allRefs);
-            counted = c;
             return c;
         }
 
