@@ -59,6 +59,7 @@ final class LinearLayers {
         long[] wrow = new long[2 * kPad];
         long[] xcol = new long[2 * kPad];
         int[] pos = positions(im, xl);
+        FieldOps.add((long) d.c() * k + 2L * d.p() * k); // the two tap tables, then G below
         IntStream.range(0, k).parallel().forEach(kk -> {
             long w0 = 0;
             long w1 = 0;

@@ -170,16 +170,38 @@ public final class SumcheckBackend {
     }
 
     /** A proof and the public output it proves (the model's output on the input, as the integer semantics give it). */
-    public record Proved(byte[] proof, long[] output, Map<String, Long> layerNanos) {
+    public record Proved(byte[] proof, long[] output, Map<String, Long> layerNanos, Map<String, Long> layerMults) {
         public Proved(byte[] proof, long[] output) {
             this(proof, output, Map.of());
+        }
+
+        /** Without counted products (see {@link FieldOps}). */
+        public Proved(byte[] proof, long[] output, Map<String, Long> layerNanos) {
+            this(proof, output, layerNanos, Map.of());
+        }
+    }
+
+    /**
+     * Proves the model's inference on the quantized input, counting the prover's extension-field products per layer
+     * and phase ({@link Proved#layerMults}, under the same labels as the timings; empty when another proof is being
+     * counted at the same time).
+     */
+    public static Proved prove(Keys keys, long[] input, Random rng) {
+        FieldOps.Counter ops = FieldOps.begin();
+        FieldOps.CURRENT.set(ops);
+        try {
+            Proved p = proveUncounted(keys, input, rng);
+            return ops == null ? p : new Proved(p.proof(), p.output(), p.layerNanos(), ops.counts());
+        } finally {
+            FieldOps.CURRENT.remove();
+            FieldOps.end(ops);
         }
     }
 
     // ---------------------------------------------------------------------------------------------------- prover
 
     /** Proves the model's inference on the quantized input. */
-    public static Proved prove(Keys keys, long[] input, Random rng) {
+    private static Proved proveUncounted(Keys keys, long[] input, Random rng) {
         Plan plan = keys.plan;
         QModel m = keys.model;
         if (m == null) {
@@ -259,6 +281,7 @@ public final class SumcheckBackend {
         out.w.bytes(wc.commitment().root());
         long tCommit = System.nanoTime();
         layerNanos.put("witness commitment", tCommit - tStart);
+        FieldOps.attribute("witness commitment");
 
         Claims claims = new Claims(plan, keys);
         // 2. LogUp-GKR over the lookup columns and the table
@@ -292,6 +315,7 @@ public final class SumcheckBackend {
         claims.onSegment(plan.multSeg, zm, mv);
         long tLookups = System.nanoTime();
         layerNanos.put("range checks (LogUp-GKR)", tLookups - tCommit);
+        FieldOps.attribute("range checks (LogUp-GKR)");
 
         // 3. the steps, last first
         Map<Integer, Fp2[]> pending = new HashMap<>();
@@ -349,12 +373,14 @@ public final class SumcheckBackend {
                 }
             }
             layerNanos.merge(op.layer() + " (" + op.kind() + ")", System.nanoTime() - t0, Long::sum);
+            FieldOps.attribute(op.layer() + " (" + op.kind() + ")");
         }
         // 4. openings
         long t0 = System.nanoTime();
         TensorPcs.Opening ow = TensorPcs.open(wc, claims.wPoints.toArray(new Fp2[0][]), keys.params, tr);
         ow.write(out.w);
         layerNanos.put("witness opening", System.nanoTime() - t0);
+        FieldOps.attribute("witness opening");
         t0 = System.nanoTime();
         for (int i = 0; i < keys.weights.size(); i++) {
             TensorPcs.Opening o = TensorPcs.open(keys.weights.get(i), claims.aPoints.get(i).toArray(new Fp2[0][]),
@@ -362,6 +388,7 @@ public final class SumcheckBackend {
             o.write(out.w);
         }
         layerNanos.put("weight openings", System.nanoTime() - t0);
+        FieldOps.attribute("weight openings");
         return new Proved(out.w.toBytes(), output, layerNanos);
     }
 
