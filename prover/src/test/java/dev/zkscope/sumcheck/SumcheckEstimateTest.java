@@ -20,11 +20,11 @@ import static org.assertj.core.api.Assertions.within;
  * The sumcheck/GKR estimate ({@link Estimates#sumcheck}) against the products this backend's prover counts
  * ({@link FieldOps}) on every sample it proves: each layer's own sumchecks within 2% (the model is the prover's loop
  * sizes; the estimate sees the layer's work, not the plan's layouts), the whole proof (lookup argument and openings
- * included) within 15%.
+ * included) within 5%.
  */
 class SumcheckEstimateTest {
     static final double LAYER_TOLERANCE = 0.02;
-    static final double TOTAL_TOLERANCE = 0.15;
+    static final double TOTAL_TOLERANCE = 0.05;
 
     @TestFactory
     Stream<DynamicTest> estimate_matchesTheCountedProducts() {

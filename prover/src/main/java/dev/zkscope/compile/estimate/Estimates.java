@@ -19,11 +19,13 @@ import java.util.Map;
  *
  * <h2>R1CS (circom / Groth16)</h2>
  * One constraint per product of two witness values; linear combinations are free (folded into the next constraint).
+ * Checked against circom's counts for generated layers (bench/circom/run.sh, CircomResultsTest, docs/estimates.md).
  * <pre>
  *   dot products        V                      fixed weights: x*w is linear, 0
  *   element-wise        P                      Mul; Add/Sub/affine are linear, 0
- *   constant division   D * (b_d + 2)          Num2Bits(n) = n booleanity + 1 recomposition, for remainder and quotient
- *   comparison          C * (b_c + 3)          LessThan(n) = Num2Bits(n+1) = n + 2, plus the select b*(u-v)+v
+ *   constant division   D * b_d                Num2Bits of remainder and shifted quotient: one booleanity per bit (the
+ *                                              recompositions are linear: circom's default --O2 substitutes them away)
+ *   comparison          C * (b_c + 2)          Num2Bits(b_c + 1) of the shifted difference, plus the select s*(a-b)+b
  *   witness division    Q * (3*(b_d + 1) + 1)  one product y*d and three decompositions (r, d-1-r, y)
  *   lookup              K + T                  a log-derivative lookup argument inside R1CS (see below)
  *   sums, wiring        0
@@ -91,8 +93,8 @@ public final class Estimates {
         long v = p.privateWeights() ? w.macs() : w.varProducts() - w.products() - w.varDivisions();
         v = Math.max(0, v);
         long r1cs = v + w.products()
-                + w.divBitSum() + 2L * w.divisions()
-                + w.cmpBitSum() + 3L * w.comparisons()
+                + w.divBitSum()
+                + w.cmpBitSum() + 2L * w.comparisons()
                 + w.varDivisions() * (3L * (w.divBits() + 1) + 1)
                 + (w.lookups() == 0 ? 0 : w.lookups() + w.tableEntries());
 

@@ -35,16 +35,16 @@ class EstimatesTest {
         QModel m = model();
         // fc: accumulator bound 60, quotient bound 60/4 + 1 = 16 -> 5 bits + sign = 6; remainder 2 bits: b_d = 8
         LayerEstimate fixed = layer(Estimates.of(m, EstimateParams.defaults()), "fc");
-        assertThat(fixed.r1csConstraints()).isEqualTo(3 * (8 + 2));
+        assertThat(fixed.r1csConstraints()).isEqualTo(3 * 8);
         LayerEstimate priv = layer(Estimates.of(m, new EstimateParams(true, 2, 2, 14, 16)), "fc");
-        assertThat(priv.r1csConstraints()).isEqualTo(12 + 3 * (8 + 2));
+        assertThat(priv.r1csConstraints()).isEqualTo(12 + 3 * 8);
     }
 
     @Test
     void r1cs_comparisonAndLookup() {
         List<LayerEstimate> es = Estimates.of(model(), EstimateParams.defaults());
-        // relu: difference bound 16 -> 5 bits: 3 * (5 + 3)
-        assertThat(layer(es, "relu").r1csConstraints()).isEqualTo(3 * (5 + 3));
+        // relu: difference bound 16 -> 5 bits: 3 * (5 + 1 booleanity + 1 select)
+        assertThat(layer(es, "relu").r1csConstraints()).isEqualTo(3 * (5 + 2));
         // 3 lookups into 5 entries, log-derivative argument: one constraint per query and one per table entry
         assertThat(layer(es, "sq").r1csConstraints()).isEqualTo(3 + 5);
     }
@@ -103,7 +103,7 @@ class EstimatesTest {
         d.add(new Steps.Div("rs", "Div", r, new Src[]{new Src(q, 0), new Src(q, 1), new Src(q, 2), new Src(q, 3)}, 256));
         // widths 1 + 16 + 1 = 18 (quotient bound 50001) and 8 + 8 + 1 = 17 (bound 196) bits, each at its own width
         assertThat(layer(Estimates.of(d, EstimateParams.defaults()), "rs").r1csConstraints())
-                .isEqualTo(4 * (18 + 2) + 4 * (17 + 2));
+                .isEqualTo(4 * 18 + 4 * 17);
     }
 
     @Test
