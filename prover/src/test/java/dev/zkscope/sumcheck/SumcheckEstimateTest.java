@@ -58,6 +58,34 @@ class SumcheckEstimateTest {
         }));
     }
 
+    /** The zoo's LeNet-5 (when generated: samples/zoo is git-ignored), whole proof within the same tolerance. */
+    @org.junit.jupiter.api.Test
+    void lenet5_wholeProofWithinTolerance() throws Exception {
+        java.nio.file.Path f = java.nio.file.Path.of("../samples/zoo/lenet5.onnx");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(f), "zoo not generated");
+        dev.zkscope.ir.Graph g = new dev.zkscope.onnx.OnnxImporter().load(f, new dev.zkscope.onnx.ImportOptions(1));
+        var samples = dev.zkscope.ir.InputFiles.calibrationSamples(g, f, null);
+        var calib = samples.inputs().size() > 50 ? samples.inputs().subList(0, 50) : samples.inputs();
+        dev.zkscope.api.Pipeline.Prepared p = dev.zkscope.api.Pipeline.prepare("lenet5", g, calib,
+                new dev.zkscope.api.Pipeline.Settings(dev.zkscope.quant.QuantOptions.defaults(),
+                        dev.zkscope.compile.CompileOptions.defaults(), dev.zkscope.plonk.ProofParameters.byName("testing")),
+                dev.zkscope.profile.PhaseListener.NONE);
+        QModel m = p.compiled().model();
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, PcsParams.testing(), new Random(1));
+        SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, dev.zkscope.api.Pipeline.quantizeInput(p, calib.get(0)),
+                new Random(2));
+        EstimateParams ep = new EstimateParams(false, 2, 2, 14, keys.plan.limbBits);
+        long total = pr.layerMults().values().stream().mapToLong(Long::longValue).sum();
+        long est = Estimates.totals(Estimates.of(m, ep), 0, m.paramCount(), ep).gkrFieldMults();
+        for (LayerInfo l : Estimates.layers(m)) {
+            System.out.println("lenet5 " + l.layer() + " estimated " + Estimates.sumcheck(l.work(), ep).proving());
+        }
+        pr.layerMults().forEach((k, v) -> System.out.println("lenet5 counted " + k + " " + v));
+        System.out.printf(java.util.Locale.ROOT, "lenet5: counted %d, estimated %d (%+.1f%%)%n", total, est,
+                100.0 * (est - total) / total);
+        assertThat((double) est).as("lenet5 whole proof").isCloseTo(total, within(TOTAL_TOLERANCE * total));
+    }
+
     /** A second proof counted at the same time reports no counts rather than mixing them with the first's. */
     @org.junit.jupiter.api.Test
     void counter_isHeldByOneProofAtATime() throws Exception {
