@@ -19,11 +19,13 @@ import java.util.Map;
  *
  * <h2>R1CS (circom / Groth16)</h2>
  * One constraint per product of two witness values; linear combinations are free (folded into the next constraint).
+ * Checked against circom's counts for generated layers (bench/circom/run.sh, CircomResultsTest, docs/estimates.md).
  * <pre>
  *   dot products        V                      fixed weights: x*w is linear, 0
  *   element-wise        P                      Mul; Add/Sub/affine are linear, 0
- *   constant division   D * (b_d + 2)          Num2Bits(n) = n booleanity + 1 recomposition, for remainder and quotient
- *   comparison          C * (b_c + 3)          LessThan(n) = Num2Bits(n+1) = n + 2, plus the select b*(u-v)+v
+ *   constant division   D * b_d                Num2Bits of remainder and shifted quotient: one booleanity per bit (the
+ *                                              recompositions are linear: circom's default --O2 substitutes them away)
+ *   comparison          C * (b_c + 2)          Num2Bits(b_c + 1) of the shifted difference, plus the select s*(a-b)+b
  *   witness division    Q * (3*(b_d + 1) + 1)  one product y*d and three decompositions (r, d-1-r, y)
  *   lookup              K + T                  a log-derivative lookup argument inside R1CS (see below)
  *   sums, wiring        0
@@ -50,20 +52,29 @@ import java.util.Map;
  * Lookups: K plus (legs per division and comparison). Tables also need rows: the trace height is at least the
  * largest table (2^baseBits for the decomposition table) plus EZKL's blinding rows.
  *
- * <h2>Sumcheck / GKR (zkCNN, DeepProve)</h2>
- * Linear layers are proven by sumcheck over the inner dimension without committing to their outputs; nonlinear
- * layers by LogUp lookups whose witness columns are committed; range checks (comparisons, requantization) by lookups
- * of r = ceil(b / rangeBits) limbs.
+ * <h2>Sumcheck / GKR (this project's sumcheck backend; zkCNN, DeepProve)</h2>
+ * Counted in the unit {@code dev.zkscope.sumcheck.FieldOps} counts (products in F_p2, or of F_p by F_p2), derived from
+ * what the backend's prover does per op, so {@code SumcheckEstimateTest} compares them with its count per layer.
+ * pad(x) is the next power of two, B the range-table bits ({@link EstimateParams#gkrRangeBits}), L = ceil(b_c / B)
+ * the limbs of a ReLU input. A round-polynomial sumcheck over n = 2^m points with t tables and product form of
+ * P products per point at degree d costs (n - 1)((d + 1) P + t); an eq table of 2^m entries 2^m - 1.
  * <pre>
- *                       field multiplications        committed elements
- *   dot products        4*M                          0 (private weights: their count, once, in the first layer using them)
- *   element-wise        2*L + 4*P                    0
- *   sums                S                            0
- *   constant division   8*D*r_d                      D*r_d
- *   comparison          8*C*r_c                      C*r_c
- *   witness division    4*Q + 8*Q*3*r_d              3*Q*r_d
- *   lookup              8*(K + T)                    2*K + T (inputs, outputs, multiplicities)
+ *   dot product (parameter weights; C channels, K taps, P = O/C positions, X = pad(|x|))
+ *                       pad(P) + pad(C) - 2 (eq tables) + C K + 2 P K (tap tables, G) + 6 (pad(K) - 1) + 5 (X - 1)
+ *                       + 4 pad(C) pad(K) (opening the key's weight matrix at the tap point)
+ *   constant division   n - 1 (the remainder at the point), n = pad(outputs); 2 lookup columns of n (r, r + 2^B - d)
+ *   ReLU                (n - 1)(53 + 9 L) (degree-3 zero-check over eq, sign, output, input, L limbs); L columns
+ *   element-wise        22 (n - 1) (Add: degree-3 sumcheck of eq * (alpha a + beta b))
+ *   sums (pools)        pad(O) - 1 + 5 (pad(S) - 1) (a gather sumcheck)
+ *   lookup column entry 74 (LogUp-GKR: tree 3 per leaf, layer sumchecks 34 per leaf, leaves in the area and in the
+ *                       table half) + 1 per committed segment entry (its value at the leaf point)
+ *   not provable here   4 M (activation x activation products), 2 L + 4 P, 8 (K + T) function tables,
+ *                       4 Q + 24 Q r_d witness divisions: the earlier leading-order model, not checked by measurement
  * </pre>
+ * Committed elements (the witness W): a ReLU's sign, output and limbs (2 + L) n, a division's remainder n. Whole
+ * model ({@link #totals}): the range table's padding to max(2^B, pad(entries)) at 74 per leaf, its multiplicities
+ * 2^B, and opening W: {@code WITNESS_OPENING} pad(|W|) per claim on W plus one (2 per division, 3 + 2 L per ReLU,
+ * one for the multiplicities). Derivation and the measured comparison: docs/estimates.md.
  */
 public final class Estimates {
     private Estimates() {}
@@ -82,10 +93,10 @@ public final class Estimates {
         long v = p.privateWeights() ? w.macs() : w.varProducts() - w.products() - w.varDivisions();
         v = Math.max(0, v);
         long r1cs = v + w.products()
-                + w.divisions() * (w.divBits() + 2L)
-                + w.comparisons() * (w.cmpBits() + 3L)
+                + w.divBitSum()
+                + w.cmpBitSum() + 2L * w.comparisons()
                 + w.varDivisions() * (3L * (w.divBits() + 1) + 1)
-                + (w.lookups() == 0 ? 0 : w.lookups() + w.tableSize());
+                + (w.lookups() == 0 ? 0 : w.lookups() + w.tableEntries());
 
         int c = p.ezklInnerCols();
         int legs = p.ezklDecompLegs();
@@ -99,16 +110,77 @@ public final class Estimates {
                 + ceilDiv(w.varDivisions() * (2L * legs + 3), c) + ceilDiv(w.lookups(), c);
         long ezLookups = w.lookups() + (w.divisions() + w.comparisons()) * legs + w.varDivisions() * 2L * legs;
 
+        Sumcheck sc = sumcheck(w, p);
+        return new LayerEstimate(layer.layer(), layer.op(), r1cs, ezRows, ezLookups, sc.mults(), sc.committed(),
+                sc.lookupEntries(), sc.witnessClaims());
+    }
+
+    /** Products a sumcheck prover makes per point when opening W, per claim (see {@code docs/estimates.md}). */
+    static final int WITNESS_OPENING = 2;
+    /** Products per weight-matrix entry of opening the key's commitment at a dot product's tap point. */
+    static final int WEIGHT_OPENING = 4;
+    /** LogUp-GKR products per leaf: the fraction tree (3) and the layer sumchecks (33 + 1 for eq). */
+    static final int LOGUP_PER_LEAF = 37;
+
+    static long pad(long x) {
+        return x <= 1 ? 1 : Long.highestOneBit(x - 1) << 1;
+    }
+
+    /**
+     * A layer's sumcheck/GKR figures (see the class comment): {@code proving} is the part the backend reports under
+     * the layer's own label (its sumchecks), {@code mults} adds its share of the lookup argument and weight openings.
+     */
+    public record Sumcheck(long proving, long mults, long committed, long lookupEntries, long witnessClaims) {}
+
+    /** The sumcheck/GKR figures of one layer's work. */
+    public static Sumcheck sumcheck(Step.Work w, EstimateParams p) {
         int rb = p.gkrRangeBits();
+        long mults = 0;
+        long committed = 0;
+        long entries = 0;
+        long claims = 0;
+        long lay = 0;
+        long shared = 0;
+        if (w.dotChannels() > 0) {
+            long c = w.dotChannels();
+            long o = Math.max(1, w.outputs());
+            long k = w.dotTaps() > 0 ? w.dotTaps() : ceilDiv(w.macs(), o);
+            long pos = ceilDiv(o, c);
+            long x = pad(w.dotInputs());
+            mults += pad(pos) + pad(c) - 2 + c * k + 2 * pos * k + 6 * (pad(k) - 1) + 5 * (x - 1);
+            shared += (long) WEIGHT_OPENING * pad(c) * pad(k);
+            lay = pad(c) * pad(pos);
+        } else {
+            mults += 4 * w.macs();
+        }
+        if (w.divisions() > 0) {
+            long n = lay > 0 ? lay : pad(w.divisions());
+            mults += n - 1;
+            shared += (4 * LOGUP_PER_LEAF + 1) * n; // two columns of n leaves, each in the area and the table half
+            entries += 2 * n;
+            committed += n;
+            claims += 2;
+        }
+        if (w.comparisons() > 0) {
+            long n = lay > 0 ? lay : pad(w.comparisons());
+            long limbs = Math.max(1, ceilDiv(ceilDiv(w.cmpBitSum(), w.comparisons()), rb));
+            mults += (n - 1) * (53 + 9 * limbs);
+            shared += (2 * LOGUP_PER_LEAF + 1) * limbs * n;
+            entries += limbs * n;
+            committed += (2 + limbs) * n;
+            claims += 3 + 2 * limbs;
+        }
+        if (w.linear() > 0) {
+            mults += 22 * (pad(w.linear()) - 1);
+        }
+        if (w.sumTerms() > 0) {
+            mults += pad(w.outputs()) - 1 + 5 * (pad(w.sumTerms()) - 1);
+        }
         long rd = Math.max(1, ceilDiv(w.divBits(), rb));
-        long rc = Math.max(1, ceilDiv(w.cmpBits(), rb));
-        long mults = 4 * w.macs() + 2 * w.linear() + 4 * w.products() + w.sumTerms()
-                + 8 * w.divisions() * rd + 8 * w.comparisons() * rc
-                + 4 * w.varDivisions() + 24 * w.varDivisions() * rd
-                + (w.lookups() == 0 ? 0 : 8 * (w.lookups() + w.tableSize()));
-        long committed = w.divisions() * rd + w.comparisons() * rc + 3 * w.varDivisions() * rd
-                + (w.lookups() == 0 ? 0 : 2 * w.lookups() + w.tableSize());
-        return new LayerEstimate(layer.layer(), layer.op(), r1cs, ezRows, ezLookups, mults, committed);
+        mults += 4 * w.products() + 4 * w.varDivisions() + 24 * w.varDivisions() * rd
+                + (w.lookups() == 0 ? 0 : 8 * (w.lookups() + w.tableEntries()));
+        committed += 3 * w.varDivisions() * rd + (w.lookups() == 0 ? 0 : 2 * w.lookups() + w.tableEntries());
+        return new Sumcheck(mults, mults + shared, committed, entries, claims);
     }
 
     /** Per-layer estimates of compiled layers, plus, with private weights, their commitment in GKR's total. */
@@ -122,6 +194,11 @@ public final class Estimates {
 
     /** Per-layer estimates straight from the layer IR, without compiling. */
     public static List<LayerEstimate> of(QModel model, EstimateParams p) {
+        return of(layers(model), p);
+    }
+
+    /** Each layer's steps and summed work, in order, straight from the layer IR. */
+    public static List<LayerInfo> layers(QModel model) {
         long[] bounds = model.bounds();
         Map<String, LayerInfo> layers = new LinkedHashMap<>();
         for (Step s : model.steps()) {
@@ -130,7 +207,7 @@ public final class Estimates {
             layers.put(s.layer(), prev == null ? new LayerInfo(s.layer(), s.op(), 1, s.size(), w)
                     : new LayerInfo(s.layer(), s.op(), prev.steps() + 1, s.size(), prev.work().plus(w)));
         }
-        return of(new ArrayList<>(layers.values()), p);
+        return new ArrayList<>(layers.values());
     }
 
     /** Whole-model totals. */
@@ -149,12 +226,24 @@ public final class Estimates {
         long el = 0;
         long gm = 0;
         long gc = p.privateWeights() ? params : 0;
+        long entries = 0;
+        long claims = 1;
         for (LayerEstimate e : layers) {
             r1 += e.r1csConstraints();
             ez += e.ezklRows();
             el += e.ezklLookups();
             gm += e.gkrFieldMults();
             gc += e.gkrCommitted();
+            entries += e.gkrLookupEntries();
+            claims += e.gkrWitnessClaims();
+        }
+        if (entries > 0) {
+            // the range table: the lookup area padded, the table half as large, its multiplicities committed
+            long table = 1L << p.gkrRangeBits();
+            long area = Math.max(table, pad(entries));
+            gm += 2L * LOGUP_PER_LEAF * area - 2L * LOGUP_PER_LEAF * entries + table;
+            gc += table;
+            gm += (long) WITNESS_OPENING * pad(gc) * (claims + 1);
         }
         long table = Math.max(largestTable, 1L << p.ezklDecompBaseBits());
         return new Totals(r1, ez, el, log2Ceil(Math.max(ez, table) + 1), gm, gc);
