@@ -115,12 +115,14 @@ public final class Estimates {
                 sc.lookupEntries(), sc.witnessClaims());
     }
 
-    /** Products a sumcheck prover makes per point when opening W, per claim (see {@code docs/estimates.md}). */
-    static final int WITNESS_OPENING = 2;
-    /** Products per weight-matrix entry of opening the key's commitment at a dot product's tap point. */
+    /**
+     * Products per committed value of a batched hiding opening ({@code ZkOpening.proveClaims}): the blinding block at
+     * tau (1), eq(tau) (1), the degree-2 batching sumcheck over 2^(m+1) values with two tables (10), and the tensor
+     * code's two row combinations over rows + as many blinding rows, each row a message twice the columns (8).
+     */
+    static final int HIDING_OPENING = 20;
+    /** Products per weight-matrix entry of opening the key's (non-hiding) commitment: two row combinations of 2 columns. */
     static final int WEIGHT_OPENING = 4;
-    /** LogUp-GKR products per leaf: the fraction tree (3) and the layer sumchecks (33 + 1 for eq). */
-    static final int LOGUP_PER_LEAF = 37;
 
     static long pad(long x) {
         return x <= 1 ? 1 : Long.highestOneBit(x - 1) << 1;
@@ -128,17 +130,25 @@ public final class Estimates {
 
     /**
      * A layer's sumcheck/GKR figures (see the class comment): {@code proving} is the part the backend reports under
-     * the layer's own label (its sumchecks), {@code mults} adds its share of the lookup argument and weight openings.
+     * the layer's own label (its sumchecks), {@code mults} adds its share of the witness opening (its claims' weight
+     * tables) and of the weight openings; {@code committed} counts the values the layer adds to the witness W (its
+     * committed tensors, remainders, signs, limbs and mask slots), {@code lookupEntries} its entries in the lookup area,
+     * {@code witnessClaims} the claim terms it puts on W.
      */
     public record Sumcheck(long proving, long mults, long committed, long lookupEntries, long witnessClaims) {}
 
-    /** The sumcheck/GKR figures of one layer's work. */
+    /** One claim term on a segment of n values in the batched opening: its eq table and its weighted copy. */
+    private static long term(long n) {
+        return 2 * n - 1;
+    }
+
+    /** The sumcheck/GKR figures of one layer's work (the zero-knowledge protocol, docs/sumcheck-zk.md section 3). */
     public static Sumcheck sumcheck(Step.Work w, EstimateParams p) {
         int rb = p.gkrRangeBits();
         long mults = 0;
         long committed = 0;
         long entries = 0;
-        long claims = 0;
+        long terms = 0;
         long lay = 0;
         long shared = 0;
         if (w.dotChannels() > 0) {
@@ -147,47 +157,75 @@ public final class Estimates {
             long k = w.dotTaps() > 0 ? w.dotTaps() : ceilDiv(w.macs(), o);
             long pos = ceilDiv(o, c);
             long x = pad(w.dotInputs());
-            mults += pad(pos) + pad(c) - 2 + c * k + 2 * pos * k + 6 * (pad(k) - 1) + 5 * (x - 1);
-            shared += (long) WEIGHT_OPENING * pad(c) * pad(k);
-            lay = pad(c) * pad(pos);
+            long y = pad(c) * pad(pos);
+            long st = 2 * Math.max(x, y); // the stacked sumcheck's table [y | x]
+            mults += 2 * (pad(pos) - 1) + pad(c) - 1 // eq(r_p) twice, eq(r_c)
+                    + c * k + 2 * pos * k // Wrow, H, the im2col predicate J
+                    + 2 * (y - 1) // eq(r) for A, the bias at r
+                    + 6 * (st - 1) // zk sumcheck of A V: degree 3 (4 points, 1 product) + 2 folds
+                    + 2 * (x - 1) // h = H~(rho_x), eq(rho_x)
+                    + 5 * (pad(k) - 1); // the plain tap sumcheck Wrow J
+            shared += (long) WEIGHT_OPENING * pad(c) * pad(k) + term(y) + term(x);
+            terms += 2;
+            committed += y + 10L * log2Ceil(st);
+            lay = y;
+        } else if (w.sumTerms() > 0) {
+            long y = pad(w.outputs());
+            long x = pad(w.sumTerms());
+            long st = 2 * Math.max(x, y);
+            mults += 6 * (st - 1) + 3 * (y - 1) + x - 1 + w.outputs(); // stacked sumcheck, eq(r) twice, bias, eq(rho), M~
+            shared += term(y) + term(x);
+            terms += 2;
+            committed += y + 10L * log2Ceil(st);
+            lay = y;
         } else {
             mults += 4 * w.macs();
         }
         if (w.divisions() > 0) {
             long n = lay > 0 ? lay : pad(w.divisions());
-            mults += n - 1;
-            shared += (4 * LOGUP_PER_LEAF + 1) * n; // two columns of n leaves, each in the area and the table half
-            entries += 2 * n;
-            committed += n;
-            claims += 2;
+            mults += n - 1; // the rounding indicator at r (a linear claim, no sumcheck)
+            committed += 2 * n; // quotient and remainder
+            entries += 2 * n; // r and r + 2^B - d
+            shared += 3 * term(n) + 2 * term(n); // claim terms x, y, rem; the remainder's two lookup columns
+            terms += 5;
         }
         if (w.comparisons() > 0) {
             long n = lay > 0 ? lay : pad(w.comparisons());
             long limbs = Math.max(1, ceilDiv(ceilDiv(w.cmpBitSum(), w.comparisons()), rb));
-            mults += (n - 1) * (53 + 9 * limbs);
-            shared += (2 * LOGUP_PER_LEAF + 1) * limbs * n;
+            // eq(tau), then the degree-5 zero-check (6 points, 12 + 2 L products) folding 4 + L tables
+            mults += (n - 1) * (77 + 13 * limbs);
+            committed += (2 + limbs) * n + 2L * log2Ceil(n) * (9 + limbs);
             entries += limbs * n;
-            committed += (2 + limbs) * n;
-            claims += 3 + 2 * limbs;
+            shared += (3 + 2 * limbs) * term(n); // sign, y, x, limbs; each limb's lookup column
+            terms += 3 + 2 * limbs;
         }
         if (w.linear() > 0) {
-            mults += 22 * (pad(w.linear()) - 1);
-        }
-        if (w.sumTerms() > 0) {
-            mults += pad(w.outputs()) - 1 + 5 * (pad(w.sumTerms()) - 1);
+            long n = pad(w.linear());
+            // eq(tau), alpha, beta, gamma at rho, the degree-4 zero-check (5 points, 9 products) folding 7 tables
+            mults += 56 * (n - 1);
+            committed += n + 16L * log2Ceil(n);
+            shared += 3 * term(n);
+            terms += 3;
         }
         long rd = Math.max(1, ceilDiv(w.divBits(), rb));
         mults += 4 * w.products() + 4 * w.varDivisions() + 24 * w.varDivisions() * rd
                 + (w.lookups() == 0 ? 0 : 8 * (w.lookups() + w.tableEntries()));
         committed += 3 * w.varDivisions() * rd + (w.lookups() == 0 ? 0 : 2 * w.lookups() + w.tableEntries());
-        return new Sumcheck(mults, mults + shared, committed, entries, claims);
+        return new Sumcheck(mults, mults + shared, committed, entries, terms);
     }
 
     /** Per-layer estimates of compiled layers, plus, with private weights, their commitment in GKR's total. */
     public static List<LayerEstimate> of(List<LayerInfo> layers, EstimateParams p) {
         List<LayerEstimate> out = new ArrayList<>();
         for (LayerInfo l : layers) {
-            out.add(of(l, p));
+            LayerEstimate e = of(l, p);
+            if (out.isEmpty() && l.work().dotInputs() > 0) {
+                // the sumcheck backend commits the model's input (private) in W: counted with the first layer
+                e = new LayerEstimate(e.layer(), e.op(), e.r1csConstraints(), e.ezklRows(), e.ezklLookups(),
+                        e.gkrFieldMults(), e.gkrCommitted() + pad(l.work().dotInputs()), e.gkrLookupEntries(),
+                        e.gkrWitnessClaims());
+            }
+            out.add(e);
         }
         return out;
     }
@@ -226,24 +264,30 @@ public final class Estimates {
         long el = 0;
         long gm = 0;
         long gc = p.privateWeights() ? params : 0;
+        long gw = 0;
         long entries = 0;
-        long claims = 1;
         for (LayerEstimate e : layers) {
             r1 += e.r1csConstraints();
             ez += e.ezklRows();
             el += e.ezklLookups();
             gm += e.gkrFieldMults();
             gc += e.gkrCommitted();
+            gw += e.gkrCommitted();
             entries += e.gkrLookupEntries();
-            claims += e.gkrWitnessClaims();
         }
-        if (entries > 0) {
-            // the range table: the lookup area padded, the table half as large, its multiplicities committed
-            long table = 1L << p.gkrRangeBits();
+        if (!layers.isEmpty()) {
+            // LogUp with committed helpers over the lookup area (S) and the range table (T = 2^B), then the openings
+            int b = p.gkrRangeBits();
+            long table = 1L << b;
             long area = Math.max(table, pad(entries));
-            gm += 2L * LOGUP_PER_LEAF * area - 2L * LOGUP_PER_LEAF * entries + table;
-            gc += table;
-            gm += (long) WITNESS_OPENING * pad(gc) * (claims + 1);
+            int logS = log2Ceil(area);
+            gm += 3 * area + 4 * table; // h = 1/(beta - v) and g = m/(beta - t) by batch inversion
+            gm += 40 * (area - 1) + 25 * (table - 1); // the zero-checks h (beta - v) = 1 (degree 5), g (beta - t) = m
+            long w = pad(gw + table + 14L * logS + 12L * b + 2); // W: the layers' values, multiplicities, masks
+            gm += HIDING_OPENING * w + term(table); // W's batched opening (the layers' terms are in their shares)
+            long h = pad(2 * area + 2 * table + pad(4L * (logS + b))); // H: h, g (two coordinates each), masks
+            gm += HIDING_OPENING * h + 2 * term(area) + 2 * term(table);
+            gc = (p.privateWeights() ? params : 0) + w + h;
         }
         long table = Math.max(largestTable, 1L << p.ezklDecompBaseBits());
         return new Totals(r1, ez, el, log2Ceil(Math.max(ez, table) + 1), gm, gc);
