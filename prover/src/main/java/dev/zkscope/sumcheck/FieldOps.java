@@ -8,9 +8,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Counts the extension-field multiplications (F_p2 x F_p2 and F_p x F_p2, one each) the prover performs, so that the
  * sumcheck/GKR estimate ({@code compile.estimate.Estimates}) can be checked against what this backend does. Kernels
  * add the products of a whole loop at once (never one call per product), from whichever thread runs them, so the
- * count costs one volatile read per kernel call. Counted: sumcheck round polynomials and folds, eq tables, MLE
- * evaluations, the dot product's tap tables, the LogUp-GKR tree and the openings' row combinations; not counted: the
- * Reed-Solomon encoding and Merkle hashing of a commitment (priced by the committed elements instead) and additions.
+ * count costs one volatile read per kernel call. Counted (every table-sized loop of the zero-knowledge protocol):
+ * sumcheck round polynomials and folds (masked or plain), eq tables, MLE evaluations, the dot product's tap tables
+ * (Wrow, H, the im2col predicate J), the gather's M~ at rho, the lookup helpers' batch inversions, the batched
+ * openings' claim weights and the tensor code's row combinations; not counted: the Reed-Solomon encoding and Merkle
+ * hashing of a commitment (base-field work, priced by the committed elements instead), additions, and scalar work of
+ * O(variables) per sumcheck (eq at a point, the round mask's univariates).
  *
  * <p>One proof at a time is counted: {@link #begin} returns null while another proof holds the counter, and that
  * proof then reports no counts.

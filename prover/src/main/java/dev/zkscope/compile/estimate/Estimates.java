@@ -52,29 +52,34 @@ import java.util.Map;
  * Lookups: K plus (legs per division and comparison). Tables also need rows: the trace height is at least the
  * largest table (2^baseBits for the decomposition table) plus EZKL's blinding rows.
  *
- * <h2>Sumcheck / GKR (this project's sumcheck backend; zkCNN, DeepProve)</h2>
+ * <h2>Sumcheck / GKR (this project's sumcheck backend, zero-knowledge protocol; zkCNN, DeepProve)</h2>
  * Counted in the unit {@code dev.zkscope.sumcheck.FieldOps} counts (products in F_p2, or of F_p by F_p2), derived from
- * what the backend's prover does per op, so {@code SumcheckEstimateTest} compares them with its count per layer.
- * pad(x) is the next power of two, B the range-table bits ({@link EstimateParams#gkrRangeBits}), L = ceil(b_c / B)
- * the limbs of a ReLU input. A round-polynomial sumcheck over n = 2^m points with t tables and product form of
- * P products per point at degree d costs (n - 1)((d + 1) P + t); an eq table of 2^m entries 2^m - 1.
+ * what the backend's prover does per op (docs/sumcheck-zk.md section 3), so {@code SumcheckEstimateTest} compares them
+ * with its count per layer. pad(x) is the next power of two, B the range-table bits
+ * ({@link EstimateParams#gkrRangeBits}), L = ceil(b_c / B) the limbs of a ReLU input, n a layer's padded layout. A
+ * sumcheck over n points with t tables and a form of P products per point at degree d (a masked table counts 2)
+ * costs (n - 1)((d + 1) P + t); an eq table or a table's MLE at a point n - 1; a claim term on a segment of n values
+ * in the batched opening 2 n - 1 (its eq table and its weighted copy).
  * <pre>
- *   dot product (parameter weights; C channels, K taps, P = O/C positions, X = pad(|x|))
- *                       pad(P) + pad(C) - 2 (eq tables) + C K + 2 P K (tap tables, G) + 6 (pad(K) - 1) + 5 (X - 1)
- *                       + 4 pad(C) pad(K) (opening the key's weight matrix at the tap point)
- *   constant division   n - 1 (the remainder at the point), n = pad(outputs); 2 lookup columns of n (r, r + 2^B - d)
- *   ReLU                (n - 1)(53 + 9 L) (degree-3 zero-check over eq, sign, output, input, L limbs); L columns
- *   element-wise        22 (n - 1) (Add: degree-3 sumcheck of eq * (alpha a + beta b))
- *   sums (pools)        pad(O) - 1 + 5 (pad(S) - 1) (a gather sumcheck)
- *   lookup column entry 74 (LogUp-GKR: tree 3 per leaf, layer sumchecks 34 per leaf, leaves in the area and in the
- *                       table half) + 1 per committed segment entry (its value at the leaf point)
- *   not provable here   4 M (activation x activation products), 2 L + 4 P, 8 (K + T) function tables,
+ *   dot product (parameter weights; C channels, K taps, P = O/C positions, Y = pad(C) pad(P), X = pad(|x|),
+ *                S = 2 max(X, Y) the stacked table [y | x])
+ *                       2 (pad(P) - 1) + pad(C) - 1 + C K + 2 P K + 2 (Y - 1) + 6 (S - 1) + 2 (X - 1) + 5 (pad(K) - 1)
+ *                       shared: 4 pad(C) pad(K) (the weight opening) + claim terms on y and x
+ *   gather (pools)      6 (S - 1) + 3 (pad(O) - 1) + pad(I) - 1 + O, S = 2 max(pad(O), pad(I)), I the summed terms
+ *   constant division   n - 1 (the rounding indicator at r: the identity is a linear claim, no sumcheck);
+ *                       shared: 3 claim terms, 2 lookup columns of n (r, r + 2^B - d)
+ *   ReLU                (n - 1)(77 + 13 L) (eq, then the degree-5 zero-check: 12 + 2 L products, 4 + L tables);
+ *                       shared: 3 + L claim terms, L lookup columns
+ *   element-wise        56 (n - 1) (Add, affine maps: eq, alpha, beta, gamma at rho, degree-4 zero-check of 9
+ *                       products over 7 tables); shared: 3 claim terms
+ *   not provable here   4 M (activation x activation products), 4 P, 8 (K + T) function tables,
  *                       4 Q + 24 Q r_d witness divisions: the earlier leading-order model, not checked by measurement
  * </pre>
- * Committed elements (the witness W): a ReLU's sign, output and limbs (2 + L) n, a division's remainder n. Whole
- * model ({@link #totals}): the range table's padding to max(2^B, pad(entries)) at 74 per leaf, its multiplicities
- * 2^B, and opening W: {@code WITNESS_OPENING} pad(|W|) per claim on W plus one (2 per division, 3 + 2 L per ReLU,
- * one for the multiplicities). Derivation and the measured comparison: docs/estimates.md.
+ * Committed values (W): each layer's committed tensors (dot and gather outputs, quotients), remainders, signs, limbs
+ * and mask slots, the input with the first layer. Whole model ({@link #totals}), lookup area A = max(2^B,
+ * pad(entries)), T = 2^B: the helpers by batch inversion 3 A + 4 T, their zero-checks 40 (A - 1) + 25 (T - 1), and
+ * the two batched hiding openings {@code HIDING_OPENING} (20) per value of W = pad(values + T + masks) and of
+ * H = pad(2 A + 2 T + masks), plus their fixed claim terms. Derivation and the measured comparison: docs/estimates.md.
  */
 public final class Estimates {
     private Estimates() {}
