@@ -75,12 +75,16 @@ class EstimatesTest {
         QModel m = model();
         LayerEstimate fc = layer(Estimates.of(m, EstimateParams.defaults()), "fc");
         Estimates.Sumcheck sc = Estimates.sumcheck(Estimates.layers(m).get(0).work(), EstimateParams.defaults());
-        // C = 3 channels, K = 4 taps, P = 1, X = 4: eq tables 1 + 4 - 2, tap tables 12 + 8, tap sumcheck 6 * 3,
-        // gather sumcheck 5 * 3; the division's remainder at the point: pad(3) - 1
-        assertThat(sc.proving()).isEqualTo(3 + 20 + 18 + 15 + 3);
-        // plus opening the 4 x 4 weight matrix (4 per entry) and two lookup columns of 4 at 74 + 1 per entry
-        assertThat(fc.gkrFieldMults()).isEqualTo(59 + 4 * 16 + 149 * 4);
-        assertThat(fc.gkrCommitted()).isEqualTo(4);
+        // C = 3 channels, K = 4 taps, P = 1, X = 4, Y = pad(3) pad(1) = 4, stacked table S = 8: eq(r_p) twice 0 and
+        // eq(r_c) 3, Wrow, H and J 12 + 4 + 4, eq(r) and the bias 2 * 3, the zk stacked sumcheck 6 * 7, h and
+        // eq(rho_x) 2 * 3, the tap sumcheck 5 * 3; the division's rounding indicator at r: Y - 1
+        assertThat(sc.proving()).isEqualTo(3 + 20 + 6 + 42 + 6 + 15 + 3);
+        // plus opening the 4 x 4 weight matrix (4 per entry), claim terms on y and x (2 * 4 - 1 each), the division's
+        // three claim terms and its two lookup columns of 4 (2 * 4 - 1 each)
+        assertThat(fc.gkrFieldMults()).isEqualTo(95 + 4 * 16 + 2 * 7 + 5 * 7);
+        // the input (first layer) 4, the dot's output 4 and its 10 mask slots per stacked variable (3), quotient and
+        // remainder 4 + 4
+        assertThat(fc.gkrCommitted()).isEqualTo(4 + 4 + 30 + 8);
         assertThat(fc.gkrLookupEntries()).isEqualTo(8);
         assertThat(layer(Estimates.of(m, EstimateParams.defaults()), "sq").gkrCommitted()).isEqualTo(2 * 3 + 5);
     }
