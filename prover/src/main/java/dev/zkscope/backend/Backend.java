@@ -31,9 +31,17 @@ public interface Backend {
      * @param output       the proved output (the quantized model's integer output)
      * @param verdict      "accepted" or the verifier's rejection
      * @param layerNanos   prover time per layer (and per commitment phase) where the backend measures it, else empty
+     * @param layerMults   prover field multiplications per layer (same labels) where the backend counts them, else empty
      */
     record Run(String backend, String preset, double proveSeconds, double verifyMillis, long proofBytes, long peakHeap,
-               long[] output, boolean accepted, String verdict, java.util.Map<String, Long> layerNanos) {
+               long[] output, boolean accepted, String verdict, java.util.Map<String, Long> layerNanos,
+               java.util.Map<String, Long> layerMults) {
+        public Run(String backend, String preset, double proveSeconds, double verifyMillis, long proofBytes,
+                   long peakHeap, long[] output, boolean accepted, String verdict, java.util.Map<String, Long> layerNanos) {
+            this(backend, preset, proveSeconds, verifyMillis, proofBytes, peakHeap, output, accepted, verdict, layerNanos,
+                    java.util.Map.of());
+        }
+
         public Run(String backend, String preset, double proveSeconds, double verifyMillis, long proofBytes,
                    long peakHeap, long[] output, boolean accepted, String verdict) {
             this(backend, preset, proveSeconds, verifyMillis, proofBytes, peakHeap, output, accepted, verdict,

@@ -115,7 +115,7 @@ public final class Backends {
             }
             long t2 = System.nanoTime();
             return new Run(name(), params.name(), (t1 - t0) / 1e9, (t2 - t1) / 1e6, pr.proof().length, peak,
-                    pr.output(), ok, verdict, pr.layerNanos());
+                    pr.output(), ok, verdict, pr.layerNanos(), pr.layerMults());
         }
     }
 }

@@ -143,6 +143,7 @@ final class LinearLayers {
                 wr[2 * kk + 1] = w1;
             });
             wrow = wr;
+            FieldOps.add((long) d.c() * k + (long) d.p() * k); // Wrow (F_p weights by eq), then H
             h = new long[2 << xl.logSize()];
             for (int p = 0; p < d.p(); p++) {
                 long e0 = eqP[2 * p];
@@ -172,6 +173,7 @@ final class LinearLayers {
             long[] eqX = Mle.eqTable(rhoX);
             long[] eqP = Mle.eqTable(sp[0]);
             long[] jt = new long[2 * kPad];
+            FieldOps.add((long) d.p() * k); // the im2col predicate J
             for (int p = 0; p < d.p(); p++) {
                 long e0 = eqP[2 * p];
                 long e1 = eqP[2 * p + 1];
@@ -282,6 +284,9 @@ final class LinearLayers {
             }
             s0 = Goldilocks.add(s0, Fp2.mul0(a0, a1, eqR[2 * o], eqR[2 * o + 1]));
             s1 = Goldilocks.add(s1, Fp2.mul1(a0, a1, eqR[2 * o], eqR[2 * o + 1]));
+        }
+        if (c.prover()) {
+            FieldOps.add(st.length - 1L); // M_r~(rho): one product per output row
         }
         expectStacked(c, run, mp.out(), mp.in(), r, new Fp2(s0, s1), what);
         run.check(Sumcheck.Form.product(0, 1), what + ": gather sumcheck");

@@ -43,6 +43,7 @@ final class LogUpGkr {
             long[] qu = new long[2 * h];
             long[] pd = ps[k + 1];
             long[] qd = qs[k + 1];
+            FieldOps.add(3L * h);
             java.util.stream.IntStream.range(0, Math.max(1, h / Mle.PARALLEL)).parallel().forEach(c -> {
                 int from = h < Mle.PARALLEL ? 0 : c * Mle.PARALLEL;
                 int to = h < Mle.PARALLEL ? h : from + Mle.PARALLEL;

@@ -33,6 +33,7 @@ public final class Mle {
         int m = z.length;
         long[] t = new long[2 << m];
         t[0] = 1;
+        FieldOps.add((1L << m) - 1);
         int s = 1;
         for (int j = 0; j < m; j++) {
             long z0 = z[j].c0();
@@ -67,6 +68,7 @@ public final class Mle {
     public static long[] fold(long[] t, Fp2 r) {
         int h = t.length >>> 2;
         long[] out = new long[2 * h];
+        FieldOps.add(h);
         long r0 = r.c0();
         long r1 = r.c1();
         if (h >= PARALLEL) {
@@ -93,6 +95,7 @@ public final class Mle {
     public static long[] foldBase(long[] t, Fp2 r) {
         int h = t.length >>> 1;
         long[] out = new long[2 * h];
+        FieldOps.add(h);
         long r0 = r.c0();
         long r1 = r.c1();
         IntStream.range(0, Math.max(1, h / PARALLEL)).parallel().forEach(c -> {

@@ -136,6 +136,7 @@ public final class Sumcheck {
      */
     static Fp2[] roundPoly(Form form, long[][] tabs, int d, long[] zmask) {
         int h = Ext.len(tabs[0]) >>> 1;
+        FieldOps.add((long) h * (d + 1) * products(form));
         int chunks = h >= Mle.PARALLEL ? h / Mle.PARALLEL : 1;
         int chunk = h / chunks;
         long[][] partial = new long[chunks][];
@@ -151,6 +152,15 @@ public final class Sumcheck {
             g[t] = new Fp2(acc[2 * t], acc[2 * t + 1]);
         }
         return g;
+    }
+
+    /** Products per hypercube point and per evaluation point of the round polynomial: a term's factors less one, plus its coefficient unless 1. */
+    static int products(Form form) {
+        int n = 0;
+        for (int t = 0; t < form.terms().length; t++) {
+            n += form.terms()[t].length - 1 + (form.coeffs()[t].equals(Fp2.ONE) ? 0 : 1);
+        }
+        return n;
     }
 
     private static long[] roundRange(Form form, long[][] tabs, int d, int h, int from, int to, long[] zmask) {

@@ -170,17 +170,34 @@ public final class SumcheckBackend {
     }
 
     /** A proof and the public output it proves (the model's output on the input, as the integer semantics give it). */
-    public record Proved(byte[] proof, long[] output, Map<String, Long> layerNanos) {
+    public record Proved(byte[] proof, long[] output, Map<String, Long> layerNanos, Map<String, Long> layerMults) {
         public Proved(byte[] proof, long[] output) {
             this(proof, output, Map.of());
+        }
+
+        /** Without counted products (see {@link FieldOps}). */
+        public Proved(byte[] proof, long[] output, Map<String, Long> layerNanos) {
+            this(proof, output, layerNanos, Map.of());
         }
     }
 
     // ---------------------------------------------------------------------------------------------------- prover
 
-    /** Proves the model's inference on the quantized (private) input. */
+    /**
+     * Proves the model's inference on the quantized (private) input, counting the prover's extension-field products
+     * per layer and phase ({@link Proved#layerMults}, under the same labels as the timings; empty when another proof
+     * is being counted at the same time).
+     */
     public static Proved prove(Keys keys, long[] input, Random rng) {
-        return prove(keys, input, rng, null);
+        FieldOps.Counter ops = FieldOps.begin();
+        FieldOps.CURRENT.set(ops);
+        try {
+            Proved p = prove(keys, input, rng, null);
+            return ops == null ? p : new Proved(p.proof(), p.output(), p.layerNanos(), ops.counts());
+        } finally {
+            FieldOps.CURRENT.remove();
+            FieldOps.end(ops);
+        }
     }
 
     /** Proves with the evaluated tensors edited by {@code tamper} before W is built (tests: a cheating prover). */
@@ -223,6 +240,7 @@ public final class SumcheckBackend {
         out.w.bytes(wc.commitment().root());
         long tCommit = System.nanoTime();
         layerNanos.put("witness commitment", tCommit - tStart);
+        FieldOps.attribute("witness commitment");
 
         // 2. the lookups' helper columns h = 1/(beta - v), g = m/(beta - t), committed in H
         Fp2 beta = tr.challengeExt();
@@ -253,6 +271,9 @@ public final class SumcheckBackend {
         TensorPcs.Committed hc = commit(hv, keys.params, rng);
         hc.commitment().absorbInto(tr);
         out.w.bytes(hc.commitment().root());
+        long tHelpers = System.nanoTime();
+        layerNanos.put("lookup helpers commitment", tHelpers - tCommit);
+        FieldOps.attribute("lookup helpers commitment");
         Zk z = new Zk(tr, out, null, zk, new Zk.Space[] {plan.space(), hs.space},
                 new Zk.Pool[] {plan.pool(w), hs.pool(hv)});
         Ctx ctx = new Ctx(plan, z, tables, keys, seg);
@@ -262,13 +283,15 @@ public final class SumcheckBackend {
         try {
             lookups(ctx, beta, hs);
             long tLookups = System.nanoTime();
-            layerNanos.put("range checks (LogUp)", tLookups - tCommit);
+            layerNanos.put("range checks (LogUp)", tLookups - tHelpers);
+            FieldOps.attribute("range checks (LogUp)");
             // 3. the steps, each from fresh challenges, last first
             for (int k = plan.ops.size() - 1; k >= 0; k--) {
                 Plan.Op op = plan.ops.get(k);
                 long t0 = System.nanoTime();
                 step(ctx, op);
                 layerNanos.merge(op.layer() + " (" + op.kind() + ")", System.nanoTime() - t0, Long::sum);
+                FieldOps.attribute(op.layer() + " (" + op.kind() + ")");
             }
         } catch (Malformed e) {
             throw new IllegalStateException(e); // the prover reads nothing
@@ -276,7 +299,9 @@ public final class SumcheckBackend {
         // 4. openings: W and H by one batched (hiding) opening each, the weights at their points
         long t0 = System.nanoTime();
         ZkOpening.write(ZkOpening.proveClaims(wc, plan.space(), z.claims.get(0), keys.params, tr), out.w);
+        FieldOps.attribute("witness opening");
         ZkOpening.write(ZkOpening.proveClaims(hc, hs.space, z.claims.get(1), keys.params, tr), out.w);
+        FieldOps.attribute("lookup helpers opening");
         layerNanos.put("witness opening", System.nanoTime() - t0);
         t0 = System.nanoTime();
         for (int i = 0; i < keys.weights.size(); i++) {
@@ -285,6 +310,7 @@ public final class SumcheckBackend {
             o.write(out.w);
         }
         layerNanos.put("weight openings", System.nanoTime() - t0);
+        FieldOps.attribute("weight openings");
         return new Proved(out.w.toBytes(), output, layerNanos);
     }
 
@@ -386,6 +412,7 @@ public final class SumcheckBackend {
             }
             Ext.set(out, i, di);
         }
+        FieldOps.add(3L * n + (num == null ? 0 : n)); // prefix products, the two back-substitution products, m times
     }
 
     /** The lookup helpers' commitment H: h's and g's two coordinates and H's mask pool. */

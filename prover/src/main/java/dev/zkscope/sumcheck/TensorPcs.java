@@ -402,6 +402,7 @@ public final class TensorPcs {
     static long[] combine(long[][] msgs, int rows, long[] w, long[] mask) {
         int k = msgs[0].length;
         long[] out = new long[2 * k];
+        FieldOps.add((long) rows * k);
         int chunks = Math.max(1, Math.min(k / 256, 64));
         int per = k / chunks;
         IntStream.range(0, chunks).parallel().forEach(ch -> {

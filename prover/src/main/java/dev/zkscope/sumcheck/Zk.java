@@ -94,6 +94,7 @@ final class Zk {
                     }
                 } else {
                     long[] eq = Mle.eqTable(t.point());
+                    FieldOps.add(n);
                     long k0 = k.c0();
                     long k1 = k.c1();
                     for (int i = 0; i < n; i++) {

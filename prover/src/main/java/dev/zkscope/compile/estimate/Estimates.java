@@ -19,11 +19,13 @@ import java.util.Map;
  *
  * <h2>R1CS (circom / Groth16)</h2>
  * One constraint per product of two witness values; linear combinations are free (folded into the next constraint).
+ * Checked against circom's counts for generated layers (bench/circom/run.sh, CircomResultsTest, docs/estimates.md).
  * <pre>
  *   dot products        V                      fixed weights: x*w is linear, 0
  *   element-wise        P                      Mul; Add/Sub/affine are linear, 0
- *   constant division   D * (b_d + 2)          Num2Bits(n) = n booleanity + 1 recomposition, for remainder and quotient
- *   comparison          C * (b_c + 3)          LessThan(n) = Num2Bits(n+1) = n + 2, plus the select b*(u-v)+v
+ *   constant division   D * b_d                Num2Bits of remainder and shifted quotient: one booleanity per bit (the
+ *                                              recompositions are linear: circom's default --O2 substitutes them away)
+ *   comparison          C * (b_c + 2)          Num2Bits(b_c + 1) of the shifted difference, plus the select s*(a-b)+b
  *   witness division    Q * (3*(b_d + 1) + 1)  one product y*d and three decompositions (r, d-1-r, y)
  *   lookup              K + T                  a log-derivative lookup argument inside R1CS (see below)
  *   sums, wiring        0
@@ -50,20 +52,34 @@ import java.util.Map;
  * Lookups: K plus (legs per division and comparison). Tables also need rows: the trace height is at least the
  * largest table (2^baseBits for the decomposition table) plus EZKL's blinding rows.
  *
- * <h2>Sumcheck / GKR (zkCNN, DeepProve)</h2>
- * Linear layers are proven by sumcheck over the inner dimension without committing to their outputs; nonlinear
- * layers by LogUp lookups whose witness columns are committed; range checks (comparisons, requantization) by lookups
- * of r = ceil(b / rangeBits) limbs.
+ * <h2>Sumcheck / GKR (this project's sumcheck backend, zero-knowledge protocol; zkCNN, DeepProve)</h2>
+ * Counted in the unit {@code dev.zkscope.sumcheck.FieldOps} counts (products in F_p2, or of F_p by F_p2), derived from
+ * what the backend's prover does per op (docs/sumcheck-zk.md section 3), so {@code SumcheckEstimateTest} compares them
+ * with its count per layer. pad(x) is the next power of two, B the range-table bits
+ * ({@link EstimateParams#gkrRangeBits}), L = ceil(b_c / B) the limbs of a ReLU input, n a layer's padded layout. A
+ * sumcheck over n points with t tables and a form of P products per point at degree d (a masked table counts 2)
+ * costs (n - 1)((d + 1) P + t); an eq table or a table's MLE at a point n - 1; a claim term on a segment of n values
+ * in the batched opening 2 n - 1 (its eq table and its weighted copy).
  * <pre>
- *                       field multiplications        committed elements
- *   dot products        4*M                          0 (private weights: their count, once, in the first layer using them)
- *   element-wise        2*L + 4*P                    0
- *   sums                S                            0
- *   constant division   8*D*r_d                      D*r_d
- *   comparison          8*C*r_c                      C*r_c
- *   witness division    4*Q + 8*Q*3*r_d              3*Q*r_d
- *   lookup              8*(K + T)                    2*K + T (inputs, outputs, multiplicities)
+ *   dot product (parameter weights; C channels, K taps, P = O/C positions, Y = pad(C) pad(P), X = pad(|x|),
+ *                S = 2 max(X, Y) the stacked table [y | x])
+ *                       2 (pad(P) - 1) + pad(C) - 1 + C K + 2 P K + 2 (Y - 1) + 6 (S - 1) + 2 (X - 1) + 5 (pad(K) - 1)
+ *                       shared: 4 pad(C) pad(K) (the weight opening) + claim terms on y and x
+ *   gather (pools)      6 (S - 1) + 3 (pad(O) - 1) + pad(I) - 1 + O, S = 2 max(pad(O), pad(I)), I the summed terms
+ *   constant division   n - 1 (the rounding indicator at r: the identity is a linear claim, no sumcheck);
+ *                       shared: 3 claim terms, 2 lookup columns of n (r, r + 2^B - d)
+ *   ReLU                (n - 1)(77 + 13 L) (eq, then the degree-5 zero-check: 12 + 2 L products, 4 + L tables);
+ *                       shared: 3 + L claim terms, L lookup columns
+ *   element-wise        56 (n - 1) (Add, affine maps: eq, alpha, beta, gamma at rho, degree-4 zero-check of 9
+ *                       products over 7 tables); shared: 3 claim terms
+ *   not provable here   4 M (activation x activation products), 4 P, 8 (K + T) function tables,
+ *                       4 Q + 24 Q r_d witness divisions: the earlier leading-order model, not checked by measurement
  * </pre>
+ * Committed values (W): each layer's committed tensors (dot and gather outputs, quotients), remainders, signs, limbs
+ * and mask slots, the input with the first layer. Whole model ({@link #totals}), lookup area A = max(2^B,
+ * pad(entries)), T = 2^B: the helpers by batch inversion 3 A + 4 T, their zero-checks 40 (A - 1) + 25 (T - 1), and
+ * the two batched hiding openings {@code HIDING_OPENING} (20) per value of W = pad(values + T + masks) and of
+ * H = pad(2 A + 2 T + masks), plus their fixed claim terms. Derivation and the measured comparison: docs/estimates.md.
  */
 public final class Estimates {
     private Estimates() {}
@@ -82,10 +98,10 @@ public final class Estimates {
         long v = p.privateWeights() ? w.macs() : w.varProducts() - w.products() - w.varDivisions();
         v = Math.max(0, v);
         long r1cs = v + w.products()
-                + w.divisions() * (w.divBits() + 2L)
-                + w.comparisons() * (w.cmpBits() + 3L)
+                + w.divBitSum()
+                + w.cmpBitSum() + 2L * w.comparisons()
                 + w.varDivisions() * (3L * (w.divBits() + 1) + 1)
-                + (w.lookups() == 0 ? 0 : w.lookups() + w.tableSize());
+                + (w.lookups() == 0 ? 0 : w.lookups() + w.tableEntries());
 
         int c = p.ezklInnerCols();
         int legs = p.ezklDecompLegs();
@@ -99,29 +115,133 @@ public final class Estimates {
                 + ceilDiv(w.varDivisions() * (2L * legs + 3), c) + ceilDiv(w.lookups(), c);
         long ezLookups = w.lookups() + (w.divisions() + w.comparisons()) * legs + w.varDivisions() * 2L * legs;
 
+        Sumcheck sc = sumcheck(w, p);
+        return new LayerEstimate(layer.layer(), layer.op(), r1cs, ezRows, ezLookups, sc.mults(), sc.committed(),
+                sc.lookupEntries(), sc.witnessClaims());
+    }
+
+    /**
+     * Products per committed value of a batched hiding opening ({@code ZkOpening.proveClaims}): the blinding block at
+     * tau (1), eq(tau) (1), the degree-2 batching sumcheck over 2^(m+1) values with two tables (10), and the tensor
+     * code's two row combinations over rows + as many blinding rows, each row a message twice the columns (8).
+     */
+    static final int HIDING_OPENING = 20;
+    /** Products per weight-matrix entry of opening the key's (non-hiding) commitment: two row combinations of 2 columns. */
+    static final int WEIGHT_OPENING = 4;
+
+    static long pad(long x) {
+        return x <= 1 ? 1 : Long.highestOneBit(x - 1) << 1;
+    }
+
+    /**
+     * A layer's sumcheck/GKR figures (see the class comment): {@code proving} is the part the backend reports under
+     * the layer's own label (its sumchecks), {@code mults} adds its share of the witness opening (its claims' weight
+     * tables) and of the weight openings; {@code committed} counts the values the layer adds to the witness W (its
+     * committed tensors, remainders, signs, limbs and mask slots), {@code lookupEntries} its entries in the lookup area,
+     * {@code witnessClaims} the claim terms it puts on W.
+     */
+    public record Sumcheck(long proving, long mults, long committed, long lookupEntries, long witnessClaims) {}
+
+    /** One claim term on a segment of n values in the batched opening: its eq table and its weighted copy. */
+    private static long term(long n) {
+        return 2 * n - 1;
+    }
+
+    /** The sumcheck/GKR figures of one layer's work (the zero-knowledge protocol, docs/sumcheck-zk.md section 3). */
+    public static Sumcheck sumcheck(Step.Work w, EstimateParams p) {
         int rb = p.gkrRangeBits();
+        long mults = 0;
+        long committed = 0;
+        long entries = 0;
+        long terms = 0;
+        long lay = 0;
+        long shared = 0;
+        if (w.dotChannels() > 0) {
+            long c = w.dotChannels();
+            long o = Math.max(1, w.outputs());
+            long k = w.dotTaps() > 0 ? w.dotTaps() : ceilDiv(w.macs(), o);
+            long pos = ceilDiv(o, c);
+            long x = pad(w.dotInputs());
+            long y = pad(c) * pad(pos);
+            long st = 2 * Math.max(x, y); // the stacked sumcheck's table [y | x]
+            mults += 2 * (pad(pos) - 1) + pad(c) - 1 // eq(r_p) twice, eq(r_c)
+                    + c * k + 2 * pos * k // Wrow, H, the im2col predicate J
+                    + 2 * (y - 1) // eq(r) for A, the bias at r
+                    + 6 * (st - 1) // zk sumcheck of A V: degree 3 (4 points, 1 product) + 2 folds
+                    + 2 * (x - 1) // h = H~(rho_x), eq(rho_x)
+                    + 5 * (pad(k) - 1); // the plain tap sumcheck Wrow J
+            shared += (long) WEIGHT_OPENING * pad(c) * pad(k) + term(y) + term(x);
+            terms += 2;
+            committed += y + 10L * log2Ceil(st);
+            lay = y;
+        } else if (w.sumTerms() > 0) {
+            long y = pad(w.outputs());
+            long x = pad(w.sumTerms());
+            long st = 2 * Math.max(x, y);
+            mults += 6 * (st - 1) + 3 * (y - 1) + x - 1 + w.outputs(); // stacked sumcheck, eq(r) twice, bias, eq(rho), M~
+            shared += term(y) + term(x);
+            terms += 2;
+            committed += y + 10L * log2Ceil(st);
+            lay = y;
+        } else {
+            mults += 4 * w.macs();
+        }
+        if (w.divisions() > 0) {
+            long n = lay > 0 ? lay : pad(w.divisions());
+            mults += n - 1; // the rounding indicator at r (a linear claim, no sumcheck)
+            committed += 2 * n; // quotient and remainder
+            entries += 2 * n; // r and r + 2^B - d
+            shared += 3 * term(n) + 2 * term(n); // claim terms x, y, rem; the remainder's two lookup columns
+            terms += 5;
+        }
+        if (w.comparisons() > 0) {
+            long n = lay > 0 ? lay : pad(w.comparisons());
+            long limbs = Math.max(1, ceilDiv(ceilDiv(w.cmpBitSum(), w.comparisons()), rb));
+            // eq(tau), then the degree-5 zero-check (6 points, 12 + 2 L products) folding 4 + L tables
+            mults += (n - 1) * (77 + 13 * limbs);
+            committed += (2 + limbs) * n + 2L * log2Ceil(n) * (9 + limbs);
+            entries += limbs * n;
+            shared += (3 + 2 * limbs) * term(n); // sign, y, x, limbs; each limb's lookup column
+            terms += 3 + 2 * limbs;
+        }
+        if (w.linear() > 0) {
+            long n = pad(w.linear());
+            // eq(tau), alpha, beta, gamma at rho, the degree-4 zero-check (5 points, 9 products) folding 7 tables
+            mults += 56 * (n - 1);
+            committed += n + 16L * log2Ceil(n);
+            shared += 3 * term(n);
+            terms += 3;
+        }
         long rd = Math.max(1, ceilDiv(w.divBits(), rb));
-        long rc = Math.max(1, ceilDiv(w.cmpBits(), rb));
-        long mults = 4 * w.macs() + 2 * w.linear() + 4 * w.products() + w.sumTerms()
-                + 8 * w.divisions() * rd + 8 * w.comparisons() * rc
-                + 4 * w.varDivisions() + 24 * w.varDivisions() * rd
-                + (w.lookups() == 0 ? 0 : 8 * (w.lookups() + w.tableSize()));
-        long committed = w.divisions() * rd + w.comparisons() * rc + 3 * w.varDivisions() * rd
-                + (w.lookups() == 0 ? 0 : 2 * w.lookups() + w.tableSize());
-        return new LayerEstimate(layer.layer(), layer.op(), r1cs, ezRows, ezLookups, mults, committed);
+        mults += 4 * w.products() + 4 * w.varDivisions() + 24 * w.varDivisions() * rd
+                + (w.lookups() == 0 ? 0 : 8 * (w.lookups() + w.tableEntries()));
+        committed += 3 * w.varDivisions() * rd + (w.lookups() == 0 ? 0 : 2 * w.lookups() + w.tableEntries());
+        return new Sumcheck(mults, mults + shared, committed, entries, terms);
     }
 
     /** Per-layer estimates of compiled layers, plus, with private weights, their commitment in GKR's total. */
     public static List<LayerEstimate> of(List<LayerInfo> layers, EstimateParams p) {
         List<LayerEstimate> out = new ArrayList<>();
         for (LayerInfo l : layers) {
-            out.add(of(l, p));
+            LayerEstimate e = of(l, p);
+            if (out.isEmpty() && l.work().dotInputs() > 0) {
+                // the sumcheck backend commits the model's input (private) in W: counted with the first layer
+                e = new LayerEstimate(e.layer(), e.op(), e.r1csConstraints(), e.ezklRows(), e.ezklLookups(),
+                        e.gkrFieldMults(), e.gkrCommitted() + pad(l.work().dotInputs()), e.gkrLookupEntries(),
+                        e.gkrWitnessClaims());
+            }
+            out.add(e);
         }
         return out;
     }
 
     /** Per-layer estimates straight from the layer IR, without compiling. */
     public static List<LayerEstimate> of(QModel model, EstimateParams p) {
+        return of(layers(model), p);
+    }
+
+    /** Each layer's steps and summed work, in order, straight from the layer IR. */
+    public static List<LayerInfo> layers(QModel model) {
         long[] bounds = model.bounds();
         Map<String, LayerInfo> layers = new LinkedHashMap<>();
         for (Step s : model.steps()) {
@@ -130,7 +250,7 @@ public final class Estimates {
             layers.put(s.layer(), prev == null ? new LayerInfo(s.layer(), s.op(), 1, s.size(), w)
                     : new LayerInfo(s.layer(), s.op(), prev.steps() + 1, s.size(), prev.work().plus(w)));
         }
-        return of(new ArrayList<>(layers.values()), p);
+        return new ArrayList<>(layers.values());
     }
 
     /** Whole-model totals. */
@@ -149,12 +269,30 @@ public final class Estimates {
         long el = 0;
         long gm = 0;
         long gc = p.privateWeights() ? params : 0;
+        long gw = 0;
+        long entries = 0;
         for (LayerEstimate e : layers) {
             r1 += e.r1csConstraints();
             ez += e.ezklRows();
             el += e.ezklLookups();
             gm += e.gkrFieldMults();
             gc += e.gkrCommitted();
+            gw += e.gkrCommitted();
+            entries += e.gkrLookupEntries();
+        }
+        if (!layers.isEmpty()) {
+            // LogUp with committed helpers over the lookup area (S) and the range table (T = 2^B), then the openings
+            int b = p.gkrRangeBits();
+            long table = 1L << b;
+            long area = Math.max(table, pad(entries));
+            int logS = log2Ceil(area);
+            gm += 3 * area + 4 * table; // h = 1/(beta - v) and g = m/(beta - t) by batch inversion
+            gm += 40 * (area - 1) + 25 * (table - 1); // the zero-checks h (beta - v) = 1 (degree 5), g (beta - t) = m
+            long w = pad(gw + table + 14L * logS + 12L * b + 2); // W: the layers' values, multiplicities, masks
+            gm += HIDING_OPENING * w + term(table); // W's batched opening (the layers' terms are in their shares)
+            long h = pad(2 * area + 2 * table + pad(4L * (logS + b))); // H: h, g (two coordinates each), masks
+            gm += HIDING_OPENING * h + 2 * term(area) + 2 * term(table);
+            gc = (p.privateWeights() ? params : 0) + w + h;
         }
         long table = Math.max(largestTable, 1L << p.ezklDecompBaseBits());
         return new Totals(r1, ez, el, log2Ceil(Math.max(ez, table) + 1), gm, gc);

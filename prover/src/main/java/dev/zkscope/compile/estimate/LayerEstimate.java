@@ -8,7 +8,14 @@ package dev.zkscope.compile.estimate;
  * @param ezklLookups     lookup inputs under EZKL's layout
  * @param gkrFieldMults   field multiplications of a sumcheck/GKR prover (leading terms)
  * @param gkrCommitted    field elements such a prover commits to
+ * @param gkrLookupEntries entries of the layer's range-checked columns in the LogUp-GKR lookup area
+ * @param gkrWitnessClaims claims the layer makes on the committed witness (each one costs an opening row combination)
  */
 public record LayerEstimate(String layer, String op, long r1csConstraints, long ezklRows, long ezklLookups,
-                            long gkrFieldMults, long gkrCommitted) {
+                            long gkrFieldMults, long gkrCommitted, long gkrLookupEntries, long gkrWitnessClaims) {
+    /** Without the sumcheck backend's lookup and claim counts. */
+    public LayerEstimate(String layer, String op, long r1csConstraints, long ezklRows, long ezklLookups,
+                         long gkrFieldMults, long gkrCommitted) {
+        this(layer, op, r1csConstraints, ezklRows, ezklLookups, gkrFieldMults, gkrCommitted, 0, 0);
+    }
 }

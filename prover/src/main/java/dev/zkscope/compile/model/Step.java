@@ -71,10 +71,36 @@ public abstract class Step {
      * @param sumTerms     terms added by sums (pooling, reductions)
      * @param moves        elements only moved (wiring)
      * @param outputs      output elements (of a layer: its largest step)
+     * @param tableEntries entries of the tables its lookups read, summed over lookup steps (a layer with several tables
+     *                     pays each one; {@code tableSize} is only the largest)
+     * @param divBitSum    range-checked bits summed over divisions (each at its own width; {@code divBits} is the widest)
+     * @param cmpBitSum    range-checked bits summed over comparisons (each at its own width)
+     * @param dotChannels  of a dot product with parameter weights: its output channels C (the weight matrix has C rows
+     *                     of K = macs / outputs taps and the output C x P positions); 0 otherwise
+     * @param dotTaps      of such a dot product: K, the taps of its widest output (a convolution's border outputs
+     *                     read fewer)
+     * @param dotInputs    of such a dot product: the elements of its activation input
      */
     public record Work(long macs, long varProducts, long linear, long products, long comparisons, int cmpBits,
                        long divisions, int divBits, long varDivisions, long lookups, long tableSize, long sumTerms,
-                       long moves, long outputs) {
+                       long moves, long outputs, long tableEntries, long divBitSum, long cmpBitSum,
+                       long dotChannels, long dotTaps, long dotInputs) {
+        /** One step's work: its table (if any) is its only one, and every division and comparison has its width. */
+        public Work(long macs, long varProducts, long linear, long products, long comparisons, int cmpBits,
+                    long divisions, int divBits, long varDivisions, long lookups, long tableSize, long sumTerms,
+                    long moves, long outputs) {
+            this(macs, varProducts, linear, products, comparisons, cmpBits, divisions, divBits, varDivisions, lookups,
+                    tableSize, sumTerms, moves, outputs, lookups == 0 ? 0 : tableSize, divisions * divBits,
+                    comparisons * cmpBits, 0, 0, 0);
+        }
+
+        /** This work with the shape of its dot product (see {@code dotChannels}). */
+        public Work withDot(long channels, long taps, long inputs) {
+            return new Work(macs, varProducts, linear, products, comparisons, cmpBits, divisions, divBits, varDivisions,
+                    lookups, tableSize, sumTerms, moves, outputs, tableEntries, divBitSum, cmpBitSum, channels, taps,
+                    inputs);
+        }
+
         public static Work zero() {
             return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
@@ -83,7 +109,9 @@ public abstract class Step {
             return new Work(macs + o.macs, varProducts + o.varProducts, linear + o.linear, products + o.products,
                     comparisons + o.comparisons, Math.max(cmpBits, o.cmpBits), divisions + o.divisions,
                     Math.max(divBits, o.divBits), varDivisions + o.varDivisions, lookups + o.lookups,
-                    Math.max(tableSize, o.tableSize), sumTerms + o.sumTerms, moves + o.moves, Math.max(outputs, o.outputs));
+                    Math.max(tableSize, o.tableSize), sumTerms + o.sumTerms, moves + o.moves, Math.max(outputs, o.outputs),
+                    tableEntries + o.tableEntries, divBitSum + o.divBitSum, cmpBitSum + o.cmpBitSum,
+                    Math.max(dotChannels, o.dotChannels), Math.max(dotTaps, o.dotTaps), dotInputs + o.dotInputs);
         }
     }
 }

@@ -1130,6 +1130,19 @@ public final class Steps {
                 }
             }
             Work r = new Work(macs, var, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n);
+            if (var == 0 && macs > 0) {
+                // output channels: a convolution's out channels, a product with a parameter matrix its columns, else
+                // (one weight row per output) every output
+                long ch = terms instanceof ConvTerms ct ? ct.outChannels()
+                        : terms instanceof MatMulTerms mt ? mt.cols() : n;
+                java.util.BitSet read = new java.util.BitSet();
+                x.readTensors(read);
+                long inputs = 0;
+                for (int t = read.nextSetBit(0); t >= 0; t = read.nextSetBit(t + 1)) {
+                    inputs += m.size(t);
+                }
+                r = r.withDot(Math.min(ch, n), terms.maxTerms(), inputs);
+            }
             work = r;
             workModel = m;
             return r;

@@ -35,16 +35,16 @@ class EstimatesTest {
         QModel m = model();
         // fc: accumulator bound 60, quotient bound 60/4 + 1 = 16 -> 5 bits + sign = 6; remainder 2 bits: b_d = 8
         LayerEstimate fixed = layer(Estimates.of(m, EstimateParams.defaults()), "fc");
-        assertThat(fixed.r1csConstraints()).isEqualTo(3 * (8 + 2));
+        assertThat(fixed.r1csConstraints()).isEqualTo(3 * 8);
         LayerEstimate priv = layer(Estimates.of(m, new EstimateParams(true, 2, 2, 14, 16)), "fc");
-        assertThat(priv.r1csConstraints()).isEqualTo(12 + 3 * (8 + 2));
+        assertThat(priv.r1csConstraints()).isEqualTo(12 + 3 * 8);
     }
 
     @Test
     void r1cs_comparisonAndLookup() {
         List<LayerEstimate> es = Estimates.of(model(), EstimateParams.defaults());
-        // relu: difference bound 16 -> 5 bits: 3 * (5 + 3)
-        assertThat(layer(es, "relu").r1csConstraints()).isEqualTo(3 * (5 + 3));
+        // relu: difference bound 16 -> 5 bits: 3 * (5 + 1 booleanity + 1 select)
+        assertThat(layer(es, "relu").r1csConstraints()).isEqualTo(3 * (5 + 2));
         // 3 lookups into 5 entries, log-derivative argument: one constraint per query and one per table entry
         assertThat(layer(es, "sq").r1csConstraints()).isEqualTo(3 + 5);
     }
@@ -71,12 +71,43 @@ class EstimatesTest {
     }
 
     @Test
-    void gkr_linearLayersCommitNothing_lookupsCommitTheirColumns() {
-        List<LayerEstimate> es = Estimates.of(model(), EstimateParams.defaults());
-        // fc: 4 * 12 MACs + 8 * 3 divisions * 1 limb; commits the 3 division limbs
-        assertThat(layer(es, "fc").gkrFieldMults()).isEqualTo(48 + 24);
-        assertThat(layer(es, "fc").gkrCommitted()).isEqualTo(3);
-        assertThat(layer(es, "sq").gkrCommitted()).isEqualTo(2 * 3 + 5);
+    void gkr_countsTheSumcheckProversLoops() {
+        QModel m = model();
+        LayerEstimate fc = layer(Estimates.of(m, EstimateParams.defaults()), "fc");
+        Estimates.Sumcheck sc = Estimates.sumcheck(Estimates.layers(m).get(0).work(), EstimateParams.defaults());
+        // C = 3 channels, K = 4 taps, P = 1, X = 4, Y = pad(3) pad(1) = 4, stacked table S = 8: eq(r_p) twice 0 and
+        // eq(r_c) 3, Wrow, H and J 12 + 4 + 4, eq(r) and the bias 2 * 3, the zk stacked sumcheck 6 * 7, h and
+        // eq(rho_x) 2 * 3, the tap sumcheck 5 * 3; the division's rounding indicator at r: Y - 1
+        assertThat(sc.proving()).isEqualTo(3 + 20 + 6 + 42 + 6 + 15 + 3);
+        // plus opening the 4 x 4 weight matrix (4 per entry), claim terms on y and x (2 * 4 - 1 each), the division's
+        // three claim terms and its two lookup columns of 4 (2 * 4 - 1 each)
+        assertThat(fc.gkrFieldMults()).isEqualTo(95 + 4 * 16 + 2 * 7 + 5 * 7);
+        // the input (first layer) 4, the dot's output 4 and its 10 mask slots per stacked variable (3), quotient and
+        // remainder 4 + 4
+        assertThat(fc.gkrCommitted()).isEqualTo(4 + 4 + 30 + 8);
+        assertThat(fc.gkrLookupEntries()).isEqualTo(8);
+        assertThat(layer(Estimates.of(m, EstimateParams.defaults()), "sq").gkrCommitted()).isEqualTo(2 * 3 + 5);
+    }
+
+    @Test
+    void aLayerWithTwoTables_paysBothTables_andEachDivisionAtItsOwnWidth() {
+        QModel m = new QModel("two");
+        int x = m.input(new int[]{8}, 100);
+        int a = Ops.lookup(m, "act", "Gelu", x, new TableSpec("a", "a", v -> v, -100, 100));
+        Ops.lookup(m, "act", "Gelu", a, new TableSpec("b", "b", v -> v / 2, -100, 1000));
+        LayerEstimate e = layer(Estimates.of(m, EstimateParams.defaults()), "act");
+        // 16 queries, tables of 201 and 1101 entries: both paid, not twice the larger
+        assertThat(e.r1csConstraints()).isEqualTo(16 + 201 + 1101);
+        QModel d = new QModel("divs");
+        int y = d.input(new int[]{4}, 100000);
+        int q = d.newTensor(4);
+        Src[] ys = {new Src(y, 0), new Src(y, 1), new Src(y, 2), new Src(y, 3)};
+        d.add(new Steps.Div("rs", "Div", q, ys, 2));
+        int r = d.newTensor(4);
+        d.add(new Steps.Div("rs", "Div", r, new Src[]{new Src(q, 0), new Src(q, 1), new Src(q, 2), new Src(q, 3)}, 256));
+        // widths 1 + 16 + 1 = 18 (quotient bound 50001) and 8 + 8 + 1 = 17 (bound 196) bits, each at its own width
+        assertThat(layer(Estimates.of(d, EstimateParams.defaults()), "rs").r1csConstraints())
+                .isEqualTo(4 * 18 + 4 * 17);
     }
 
     @Test
