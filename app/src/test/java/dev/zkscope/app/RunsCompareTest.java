@@ -77,6 +77,9 @@ class RunsCompareTest {
         assertThat(table.getItems()).extracting(RunRecord::id).containsExactly(h.get(0).id());
         robot.interact(() -> view.filterKind(null));
         assertThat(table.getItems()).hasSize(5);
+        // the table's cells are made by the next layout pass: wait for it
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
+                () -> !robot.lookup(".run-kind-sweep").queryAll().isEmpty());
         assertThat(robot.lookup(".run-kind-sweep").queryAll()).isNotEmpty();
         assertThat(robot.lookup(".run-kind-proof").queryAll()).isNotEmpty();
 

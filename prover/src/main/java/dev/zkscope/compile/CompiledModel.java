@@ -20,7 +20,7 @@ import java.util.Map;
 public final class CompiledModel {
     private final QModel model;
     private final CompileOptions options;
-    private final Layout layout;
+    private final TraceLayout layout;
     private final Circuit circuit;
     private final dev.zkscope.plonk.ConstraintSystem system;
     private final CostLedger ledger;
@@ -32,7 +32,7 @@ public final class CompiledModel {
     private final Poseidon2Gadget.Hashed inputHash;
     private final Poseidon2Gadget.Hashed outputHash;
 
-    CompiledModel(QModel model, CompileOptions options, Layout layout, Layout.Built built, List<LayerInfo> layers,
+    CompiledModel(QModel model, CompileOptions options, TraceLayout layout, TraceLayout.Built built, List<LayerInfo> layers,
                   Cell[] inputCells, Cell[] outputCells, Cell[][] tensorCells, Poseidon2Gadget.Hashed weightsHash,
                   Poseidon2Gadget.Hashed inputHash, Poseidon2Gadget.Hashed outputHash) {
         this.weightsHash = weightsHash;
@@ -74,7 +74,7 @@ public final class CompiledModel {
     public QModel model() { return model; }
 
     /** The layout the circuit was built from (fixed column names, assigned cells). */
-    public Layout layout() { return layout; }
+    public TraceLayout layout() { return layout; }
     public CompileOptions options() { return options; }
 
     /**

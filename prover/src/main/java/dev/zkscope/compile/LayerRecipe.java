@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Why one layer costs what it costs: its gadget recipe, read off the placements the compiler made for this layer's
- * steps ({@link Layout#placements()}), with this layer's numbers substituted from the step data and the ledger.
+ * steps ({@link TraceLayout#placements()}), with this layer's numbers substituted from the step data and the ledger.
  * A pure function of the compiled model; {@link #example} adds one output element's witness cells.
  *
  * @param layer   the ONNX node
@@ -77,7 +77,7 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
         List<Step> steps = cm.model().steps();
         long[] bounds = cm.model().bounds();
         Map<String, Part> merged = new LinkedHashMap<>();
-        for (Layout.Placement p : cm.layout().placements()) {
+        for (TraceLayout.Placement p : cm.layout().placements()) {
             if (!p.layer().equals(layer)) {
                 continue;
             }
@@ -219,7 +219,7 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
         return example(cm, layer, witness, -1);
     }
 
-    private static boolean contains(Layout.Placement p, int row) {
+    private static boolean contains(TraceLayout.Placement p, int row) {
         return p != null && row >= p.start() && row < p.start() + p.rows();
     }
 
@@ -234,11 +234,11 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
         var circuit = cm.circuit();
         List<String> lines = new ArrayList<>();
         List<Long> values = new ArrayList<>();
-        Layout.Placement dot = null;
-        Layout.Placement rescale = null;
-        Layout.Placement lookup = null;
-        Layout.Placement compare = null;
-        for (Layout.Placement p : cm.layout().placements()) {
+        TraceLayout.Placement dot = null;
+        TraceLayout.Placement rescale = null;
+        TraceLayout.Placement lookup = null;
+        TraceLayout.Placement compare = null;
+        for (TraceLayout.Placement p : cm.layout().placements()) {
             if (!p.layer().equals(layer) || p.step() < 0) {
                 continue;
             }

@@ -38,7 +38,7 @@ public final class ModelCompiler {
 
     /**
      * Counts a quantized ONNX graph: the same lowering and placement as {@link #compile(dev.zkscope.quant.QuantizedGraph,
-     * CompileOptions)} in a counting layout ({@link Layout#counting}), which keeps no trace, fixed values or copies. The
+     * CompileOptions)} in a counting layout ({@link TraceLayout#counting}), which keeps no trace, fixed values or copies. The
      * ledger is the compiled circuit's, exactly; {@link CompiledModel#circuit()} and the witness are not available.
      */
     public static CompiledModel count(dev.zkscope.quant.QuantizedGraph graph, CompileOptions options) {
@@ -187,7 +187,7 @@ public final class ModelCompiler {
         }
         Geometry geo = new Geometry(options.innerCols(), adviceWeights, 2 * halfLimbs, options.limbBits(),
                 options.fnLanes(), options.hashing());
-        Layout layout = counting ? Layout.counting(geo) : new Layout(geo);
+        TraceLayout layout = counting ? TraceLayout.counting(geo) : new TraceLayout(geo);
         Cell[][] cells = new Cell[model.tensorCount()][];
         Hashes hashes = new Hashes();
 
@@ -261,7 +261,7 @@ public final class ModelCompiler {
             publish(layout, hashes.output.digest());
         }
 
-        Layout.Built built = layout.build(model.name(), options.reservedRows(), options.minLogN(), options.maxLogN());
+        TraceLayout.Built built = layout.build(model.name(), options.reservedRows(), options.minLogN(), options.maxLogN());
         List<LayerInfo> infos = new ArrayList<>();
         for (LayerAcc a : acc.values()) {
             infos.add(new LayerInfo(a.layer, a.op, a.steps, a.outputs, a.work));
@@ -306,7 +306,7 @@ public final class ModelCompiler {
     }
 
     /** Copies cells into fresh instance cells, in order. */
-    private static void publish(Layout layout, Cell[] cells) {
+    private static void publish(TraceLayout layout, Cell[] cells) {
         Cell[] pub = InputGadget.placePublic(layout, cells.length);
         for (int i = 0; i < cells.length; i++) {
             layout.copy(cells[i], pub[i]);

@@ -3,7 +3,7 @@
  *
  * <p>{@link dev.zkscope.compile.ModelCompiler} lowers a {@link dev.zkscope.quant.QuantizedGraph} to the layer IR
  * ({@link dev.zkscope.compile.model.QModel}: integer steps with the quantized evaluator's semantics) and places each
- * step's gadgets ({@code compile.gadget}) on a {@link dev.zkscope.compile.Layout}: a row allocator over a fixed column
+ * step's gadgets ({@code compile.gadget}) on a {@link dev.zkscope.compile.TraceLayout}: a row allocator over a fixed column
  * plan ({@link dev.zkscope.compile.Geometry}) that records regions, copies, selectors, lookup tags and tables, and
  * counts all of it per layer as it places it. The same layout builds the {@link dev.zkscope.circuit.Circuit} and the
  * {@link dev.zkscope.compile.CostLedger}, and replays its gadgets' fillers to produce the witness

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The figures of a circuit under a preset that its soundness depends on, read off the proof system's own
- * {@link Layout} (the one prover and verifier build), so they are the proved circuit's, not estimates. Read-only: it
+ * {@link ArgumentLayout} (the one prover and verifier build), so they are the proved circuit's, not estimates. Read-only: it
  * changes nothing in proving or verifying.
  *
  * @param name               the circuit's name
@@ -18,10 +18,10 @@ import java.util.List;
  * @param maxDegree          the largest constraint degree (gates and the proof system's own constraints)
  * @param constraints        constraints combined by powers of one challenge alpha into the quotient
  * @param committedColumns   base-field columns committed in Merkle trees (fixed, advice, aux, quotient chunks)
- * @param treeWidths         committed columns per tree, in commitment order of {@link Layout#TREE_NAMES}
+ * @param treeWidths         committed columns per tree, in commitment order of {@link ArgumentLayout#TREE_NAMES}
  * @param openingPoints      out-of-domain points (z and z*omega)
  * @param openedPairs        (column, point) pairs batched into the one DEEP quotient that FRI tests: each column at
- *                           the points its constraints read it ({@link Layout#openings()})
+ *                           the points its constraints read it ({@link ArgumentLayout#openings()})
  * @param lookups            lookup arguments (each adds an input fraction and a table fraction per row)
  * @param maxLookupTuple     largest compressed tuple of a lookup, tag included (the degree of gamma in a denominator
  *                           is one less)
@@ -49,10 +49,10 @@ public record CircuitFigures(String name, int logN, int usableRows, int logBlowu
      * parameters cannot prove it (too few free rows, degree above the blowup), as keygen would.
      */
     public static CircuitFigures of(ConstraintSystem cs, ProofParameters params) {
-        return of(new Layout(cs, params));
+        return of(new ArgumentLayout(cs, params));
     }
 
-    static CircuitFigures of(Layout lay) {
+    static CircuitFigures of(ArgumentLayout lay) {
         int tuple = 0;
         for (Lookup l : lay.cs.lookups()) {
             tuple = Math.max(tuple, 1 + l.arity());
@@ -79,7 +79,7 @@ public record CircuitFigures(String name, int logN, int usableRows, int logBlowu
     }
 
     public List<String> treeNames() {
-        return List.of(Layout.TREE_NAMES);
+        return List.of(ArgumentLayout.TREE_NAMES);
     }
 
     @Override

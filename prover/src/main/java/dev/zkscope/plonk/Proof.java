@@ -17,7 +17,7 @@ import dev.zkscope.pcs.Pcs;
  *              when the key commits advice columns apart: the public commitment)
  * opening:     the {@link OpeningProof} of every tree (fixed, [committed], advice, aux, quotient) at z and z*omega:
  *              openings (u32 T_z | T_z x F_p2 at z | u32 T_zw | T_zw x F_p2 at z*omega, the columns of
- *              {@link Layout#openings()}), fri (layer roots, final polynomial, grinding nonce), queries (per query the
+ *              {@link ArgumentLayout#openings()}), fri (layer roots, final polynomial, grinding nonce), queries (per query the
  *              rows and salts of every tree, and the FRI leaves), merkle (per tree, the multiproof of its queried
  *              leaves)
  * </pre>
@@ -30,7 +30,7 @@ public final class Proof {
     /**
      * 4: each tree's queried rows are authenticated by one Merkle multiproof (every needed node once) instead of a cap
      * and a path per query; a version-3 proof gets a typed WrongVersion.
-     * 3: the LogUp fractions are packed up to the degree the quotient domain allows ({@link Layout}), so a key's aux and
+     * 3: the LogUp fractions are packed up to the degree the quotient domain allows ({@link ArgumentLayout}), so a key's aux and
      * quotient widths differ from version 2's for the same circuit; a version-2 proof gets a typed WrongVersion.
      */
     public static final int VERSION = 4;
@@ -38,10 +38,10 @@ public final class Proof {
     final ProofParameters params;
     final byte[] circuitDigest;
     final int logN;
-    /** Roots by tree index ({@link Layout#FIXED} .. {@link Layout#QUOTIENT}); null for fixed (in the key) and absent trees. */
+    /** Roots by tree index ({@link ArgumentLayout#FIXED} .. {@link ArgumentLayout#QUOTIENT}); null for fixed (in the key) and absent trees. */
     final byte[][] roots;
     final OpeningProof opening;
-    /** The columns opened at z and at z omega ({@link Layout#openings()}). */
+    /** The columns opened at z and at z omega ({@link ArgumentLayout#openings()}). */
     private final int[][] columns;
     private final int totalColumns;
 
@@ -99,7 +99,7 @@ public final class Proof {
      * that a verifier can check it against a commitment announced beforehand; empty when there is none.
      */
     public byte[] publicCommitment() {
-        return roots[Layout.COMMITTED] == null ? new byte[0] : roots[Layout.COMMITTED].clone();
+        return roots[ArgumentLayout.COMMITTED] == null ? new byte[0] : roots[ArgumentLayout.COMMITTED].clone();
     }
 
     /**
@@ -130,11 +130,11 @@ public final class Proof {
         java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
         m.put("header", sections.get("header"));
         m.put("roots", sections.get("commitments"));
-        int[] trees = java.util.stream.IntStream.range(0, Layout.TREES)
-                .filter(t -> t == Layout.FIXED || roots[t] != null).toArray();
+        int[] trees = java.util.stream.IntStream.range(0, ArgumentLayout.TREES)
+                .filter(t -> t == ArgumentLayout.FIXED || roots[t] != null).toArray();
         String[] names = new String[trees.length];
         for (int i = 0; i < trees.length; i++) {
-            names[i] = Layout.TREE_NAMES[trees[i]];
+            names[i] = ArgumentLayout.TREE_NAMES[trees[i]];
         }
         m.putAll(opening.sizeBreakdown(names));
         return new ProofSize(m);
@@ -152,7 +152,7 @@ public final class Proof {
             if (h.version() != VERSION) {
                 throw new IllegalArgumentException("proof format version " + h.version() + ", expected " + VERSION);
             }
-            Layout lay = vk.layout();
+            ArgumentLayout lay = vk.layout();
             return readBody(r, h, lay, lay.pcs(null), vk.fixedRoot()).sizeBreakdown();
         } catch (Malformed m) {
             throw new IllegalArgumentException("not a proof for this key: " + m.getMessage(), m);
@@ -185,8 +185,8 @@ public final class Proof {
     }
 
     /** The committed-columns root of an accepted proof's bytes (empty when none). */
-    static byte[] readCommitment(byte[] bytes, Layout lay) {
-        if (!lay.present(Layout.COMMITTED)) {
+    static byte[] readCommitment(byte[] bytes, ArgumentLayout lay) {
+        if (!lay.present(ArgumentLayout.COMMITTED)) {
             return new byte[0];
         }
         ByteReader r = new ByteReader(bytes);
@@ -199,10 +199,10 @@ public final class Proof {
     }
 
     /** Reads the body (after the header) to the end, with every size fixed by the layout and the scheme. */
-    static Proof readBody(ByteReader r, Header h, Layout lay, Pcs pcs, byte[] fixedRoot) throws Malformed {
+    static Proof readBody(ByteReader r, Header h, ArgumentLayout lay, Pcs pcs, byte[] fixedRoot) throws Malformed {
         r.section("commitments");
-        byte[][] roots = new byte[Layout.TREES][];
-        for (int i = 1; i < Layout.TREES; i++) {
+        byte[][] roots = new byte[ArgumentLayout.TREES][];
+        for (int i = 1; i < ArgumentLayout.TREES; i++) {
             if (lay.present(i)) {
                 roots[i] = r.bytes(Hashing.DIGEST_BYTES);
             }

@@ -139,7 +139,7 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
      * 2024/1037). A column is opened at numQueries rows of the low-degree extension and at the out-of-domain points
      * its constraints read it at: z, and z omega for a column read at the next row, each an F_p2 value, so two
      * base-field functionals. Nothing else determines it: the quotient the verifier can rebuild at a query point x
-     * is masked by an independent random polynomial read at x omega (see {@link Layout}), so C(x) = Z_H(x) Q(x)
+     * is masked by an independent random polynomial read at x omega (see {@link ArgumentLayout}), so C(x) = Z_H(x) Q(x)
      * reveals nothing about the trace at x omega, and the DEEP polynomial that FRI reads is masked by a random
      * polynomial too ({@link dev.zkscope.pcs.FriConfig#masksFri()}). A polynomial with r uniformly random values on
      * rows outside the circuit's use is uniform on any r functionals independent of those rows, so

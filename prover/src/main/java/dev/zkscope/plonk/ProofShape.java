@@ -6,7 +6,7 @@ import dev.zkscope.circuit.Gate;
 import dev.zkscope.circuit.Lookup;
 
 /**
- * The sizes that drive the prover's work for one circuit under one parameter set, read off the same {@link Layout}
+ * The sizes that drive the prover's work for one circuit under one parameter set, read off the same {@link ArgumentLayout}
  * the prover and verifier build: how many columns each commitment round holds, the low-degree extension and quotient
  * domain sizes, and how large the constraint expressions are. The cost model predicts time and memory from these.
  *
@@ -30,19 +30,19 @@ public record ProofShape(int logN, int logLde, int logQuotient, int fixedColumns
 
     /** The shape from the constraint system alone (a counted model has no circuit, only this). */
     public static ProofShape of(ConstraintSystem cs, ProofParameters params) {
-        Layout l = new Layout(cs, params);
+        ArgumentLayout l = new ArgumentLayout(cs, params);
         long nodes = 0;
         for (Gate g : cs.gates()) {
             nodes += size(g.poly());
         }
-        for (Layout.Fraction f : l.fractions) {
+        for (ArgumentLayout.Fraction f : l.fractions) {
             nodes += size(f.num()) + 2;
             for (Expr e : f.tuple()) {
                 nodes += size(e) + 2;
             }
         }
-        return new ProofShape(l.logN, l.logLde, l.logN + l.qLog, l.widths[Layout.FIXED], l.widths[Layout.ADVICE] + l.widths[Layout.COMMITTED],
-                l.widths[Layout.AUX], l.widths[Layout.QUOTIENT], l.maxDegree, l.numConstraints(), nodes);
+        return new ProofShape(l.logN, l.logLde, l.logN + l.qLog, l.widths[ArgumentLayout.FIXED], l.widths[ArgumentLayout.ADVICE] + l.widths[ArgumentLayout.COMMITTED],
+                l.widths[ArgumentLayout.AUX], l.widths[ArgumentLayout.QUOTIENT], l.maxDegree, l.numConstraints(), nodes);
     }
 
     /** Columns the prover itself commits (everything but the fixed ones, which keygen committed). */

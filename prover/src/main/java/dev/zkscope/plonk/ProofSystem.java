@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The facade of the proof system: keygen, prove, verify. A transparent Plonkish proof system over Goldilocks with
  * LogUp lookups, a log-derivative permutation argument, and a polynomial commitment scheme ({@link Pcs}: DEEP-ALI
- * openings and FRI) (see {@link Layout} for the constraints, {@link Prover} for the rounds, {@link Verifier} for the
+ * openings and FRI) (see {@link ArgumentLayout} for the constraints, {@link Prover} for the rounds, {@link Verifier} for the
  * checks).
  */
 public final class ProofSystem {
@@ -67,7 +67,7 @@ public final class ProofSystem {
         listener.phaseStarted("keygen");
         long t0 = System.nanoTime();
         ConstraintSystem cs = ConstraintSystem.of(circuit, committedAdvice);
-        Layout lay = new Layout(cs, params);
+        ArgumentLayout lay = new ArgumentLayout(cs, params);
         int n = lay.n;
         int u = lay.u;
         for (Copy c : circuit.copies()) {

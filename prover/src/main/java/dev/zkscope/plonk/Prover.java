@@ -32,7 +32,7 @@ import static dev.zkscope.field.Goldilocks.sub;
  */
 final class Prover {
     private final ProvingKey pk;
-    private final Layout lay;
+    private final ArgumentLayout lay;
     private final Circuit circuit;
     private final ProofParameters params;
     private final PhaseListener listener;
@@ -48,7 +48,7 @@ final class Prover {
     private final dev.zkscope.poly.Cancel cancel;
 
     /** The committed batch of each tree (null for an absent tree). */
-    private final Pcs.ProverData[] batches = new Pcs.ProverData[Layout.TREES];
+    private final Pcs.ProverData[] batches = new Pcs.ProverData[ArgumentLayout.TREES];
     private long[][] advice;
     private long[][] instance;
     /** The instance columns in coefficient form (the quotient evaluates them coset by coset). */
@@ -74,7 +74,7 @@ final class Prover {
         this.logB = pcs.logBlowup();
         this.bigN = n << logB;
         this.shift = pcs.cosetShift();
-        batches[Layout.FIXED] = pk.fixed;
+        batches[ArgumentLayout.FIXED] = pk.fixed;
     }
 
     /** Runs one named phase; a proof whose thread was interrupted stops between phases (the GUI's Cancel). */
@@ -114,13 +114,13 @@ final class Prover {
         ProofSystem.absorbInstance(tr, instance);
 
         phase("witness commit", () -> commitWitness(w));
-        if (lay.present(Layout.COMMITTED)) {
-            tr.absorb(root(Layout.COMMITTED));
+        if (lay.present(ArgumentLayout.COMMITTED)) {
+            tr.absorb(root(ArgumentLayout.COMMITTED));
         }
-        tr.absorb(root(Layout.ADVICE));
-        Layout.Challenges ch = new Layout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
+        tr.absorb(root(ArgumentLayout.ADVICE));
+        ArgumentLayout.Challenges ch = new ArgumentLayout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
 
-        long[][] aux = new long[lay.widths[Layout.AUX]][n];
+        long[][] aux = new long[lay.widths[ArgumentLayout.AUX]][n];
         phase("permutation", () -> helperColumns(ch, aux, true));
         phase("lookups", () -> {
             long h0 = System.nanoTime();
@@ -128,20 +128,20 @@ final class Prover {
             runningSum(aux);
             listener.step("lookup helpers and running sum", h0, System.nanoTime() - h0);
             if (lay.quotientMask >= 0) {
-                // S = S_0 + S_1 X, random on every row: the committed quotient is Q + S(omega X) (see Layout).
+                // S = S_0 + S_1 X, random on every row: the committed quotient is Q + S(omega X) (see ArgumentLayout).
                 aux[lay.quotientMask] = rng.felts(n);
                 aux[lay.quotientMask + 1] = rng.felts(n);
             }
-            batches[Layout.AUX] = commitStep("LogUp helper", traceValues(aux));
+            batches[ArgumentLayout.AUX] = commitStep("LogUp helper", traceValues(aux));
             // The trace values are no longer read: the commitment holds the columns from here on.
             advice = null;
             Arrays.fill(aux, null);
         });
-        tr.absorb(root(Layout.AUX));
+        tr.absorb(root(ArgumentLayout.AUX));
         Fp2 alpha = tr.challengeExt();
 
         phase("quotient", () -> quotient(ch, alpha));
-        tr.absorb(root(Layout.QUOTIENT));
+        tr.absorb(root(ArgumentLayout.QUOTIENT));
         Fp2 z = ProofSystem.outOfDomainPoint(tr, n);
         Fp2[] points = {z, z.mul(Goldilocks.rootOfUnity(logN))};
 
@@ -155,9 +155,9 @@ final class Prover {
         OpeningProof[] opening = new OpeningProof[1];
         phase("fri", () -> opening[0] = pcs.open(opened, points, columns, values[0], tr));
 
-        byte[][] roots = new byte[Layout.TREES][];
+        byte[][] roots = new byte[ArgumentLayout.TREES][];
         for (int t : lay.openedTrees()) {
-            roots[t] = t == Layout.FIXED ? null : root(t);
+            roots[t] = t == ArgumentLayout.FIXED ? null : root(t);
         }
         return new Proof(params, pk.vk.circuitDigest(), logN, roots, opening[0], columns, lay.totalColumns);
     }
@@ -197,15 +197,15 @@ final class Prover {
         instanceCoeffs = new long[instance.length][];
         IntStream.range(0, instance.length).parallel().forEach(c ->
                 instanceCoeffs[c] = Ntt.interpolate(new Evals(instance[c], 1), cancel).c());
-        long[][] committed = new long[lay.widths[Layout.COMMITTED]][];
-        long[][] rest = new long[lay.widths[Layout.ADVICE]][];
+        long[][] committed = new long[lay.widths[ArgumentLayout.COMMITTED]][];
+        long[][] rest = new long[lay.widths[ArgumentLayout.ADVICE]][];
         for (int c = 0; c < advice.length; c++) {
-            (lay.adviceTree[c] == Layout.COMMITTED ? committed : rest)[lay.adviceSlot[c]] = advice[c];
+            (lay.adviceTree[c] == ArgumentLayout.COMMITTED ? committed : rest)[lay.adviceSlot[c]] = advice[c];
         }
-        if (lay.present(Layout.COMMITTED)) {
-            batches[Layout.COMMITTED] = commitStep("separately committed", traceValues(committed));
+        if (lay.present(ArgumentLayout.COMMITTED)) {
+            batches[ArgumentLayout.COMMITTED] = commitStep("separately committed", traceValues(committed));
         }
-        batches[Layout.ADVICE] = commitStep("advice", traceValues(rest));
+        batches[ArgumentLayout.ADVICE] = commitStep("advice", traceValues(rest));
     }
 
     /**
@@ -293,13 +293,13 @@ final class Prover {
     }
 
     /** Adds num_k / d_k on rows [0, u) into the helper of each fraction's group (perm or lookup fractions only). */
-    private void helperColumns(Layout.Challenges ch, long[][] aux, boolean perm) {
+    private void helperColumns(ArgumentLayout.Challenges ch, long[][] aux, boolean perm) {
         ExprEval.Columns cols = traceColumns();
         for (int g = 0; g < lay.groups.size(); g++) {
             long[] hr = aux[2 * g];
             long[] hi = aux[2 * g + 1];
             for (int k : lay.groups.get(g)) {
-                Layout.Fraction f = lay.fractions.get(k);
+                ArgumentLayout.Fraction f = lay.fractions.get(k);
                 if (f.perm() != perm) {
                     continue;
                 }
@@ -382,7 +382,7 @@ final class Prover {
 
     // ---- round 3: quotient ----
 
-    private void quotient(Layout.Challenges ch, Fp2 alpha) {
+    private void quotient(ArgumentLayout.Challenges ch, Fp2 alpha) {
         long quotientStart = System.nanoTime();
         int qLog = lay.qLog;
         int qn = n << qLog;
@@ -403,7 +403,7 @@ final class Prover {
             x = mul(x, wq);
         }
         long[] zhInv = Goldilocks.batchInverse(zh);
-        Pcs.ProverData auxData = batches[Layout.AUX];
+        Pcs.ProverData auxData = batches[ArgumentLayout.AUX];
         int groups = lay.groups.size();
         int nf = lay.fractions.size();
         long[] qr = new long[qn];
@@ -420,7 +420,7 @@ final class Prover {
             long[][] fixedC = new long[lay.numFixedAll][];
             long[][] adviceC = new long[lay.numAdviceAll][];
             long[][] instC = new long[instanceCoeffs.length][];
-            long[][] auxC = new long[lay.widths[Layout.AUX]][];
+            long[][] auxC = new long[lay.widths[ArgumentLayout.AUX]][];
             long cosetShift = mul(shift, Goldilocks.pow(omegaLde, j));
             IntStream.range(0, fixedC.length).parallel().forEach(c -> fixedC[c] = pk.fixed.coset(c, j));
             IntStream.range(0, adviceC.length).parallel().forEach(c ->
@@ -454,14 +454,14 @@ final class Prover {
                 long[][] nums = new long[nf][block];
                 long[][][] tuples = new long[nf][][];
                 for (int k = 0; k < nf; k++) {
-                    Layout.Fraction f = lay.fractions.get(k);
+                    ArgumentLayout.Fraction f = lay.fractions.get(k);
                     ExprEval.block(f.num(), cols, 1, 1, n - 1, from, block, nums[k]);
                     tuples[k] = new long[f.tuple().size()][block];
                     for (int t = 0; t < f.tuple().size(); t++) {
                         ExprEval.block(f.tuple().get(t), cols, 1, 1, n - 1, from, block, tuples[k][t]);
                     }
                 }
-                Layout.ExtBlock[] h = new Layout.ExtBlock[groups];
+                ArgumentLayout.ExtBlock[] h = new ArgumentLayout.ExtBlock[groups];
                 int[] at = new int[block];
                 int[] nx = new int[block];
                 for (int i = 0; i < block; i++) {
@@ -469,22 +469,22 @@ final class Prover {
                     nx[i] = (from + i + 1) & (n - 1);
                 }
                 for (int g = 0; g < groups; g++) {
-                    h[g] = new Layout.ExtBlock(gather(auxC[2 * g], at), gather(auxC[2 * g + 1], at));
+                    h[g] = new ArgumentLayout.ExtBlock(gather(auxC[2 * g], at), gather(auxC[2 * g + 1], at));
                 }
-                Layout.ExtBlock[] numB = new Layout.ExtBlock[nf];
-                Layout.ExtBlock[][] tupB = new Layout.ExtBlock[nf][];
+                ArgumentLayout.ExtBlock[] numB = new ArgumentLayout.ExtBlock[nf];
+                ArgumentLayout.ExtBlock[][] tupB = new ArgumentLayout.ExtBlock[nf][];
                 for (int k = 0; k < nf; k++) {
-                    numB[k] = Layout.ExtBlock.base(nums[k]);
-                    tupB[k] = new Layout.ExtBlock[tuples[k].length];
+                    numB[k] = ArgumentLayout.ExtBlock.base(nums[k]);
+                    tupB[k] = new ArgumentLayout.ExtBlock[tuples[k].length];
                     for (int t = 0; t < tuples[k].length; t++) {
-                        tupB[k][t] = Layout.ExtBlock.base(tuples[k][t]);
+                        tupB[k][t] = ArgumentLayout.ExtBlock.base(tuples[k][t]);
                     }
                 }
-                Layout.ExtBlock zc = new Layout.ExtBlock(gather(auxC[2 * groups], at), gather(auxC[2 * groups + 1], at));
-                Layout.ExtBlock zn = new Layout.ExtBlock(gather(auxC[2 * groups], nx), gather(auxC[2 * groups + 1], nx));
-                lay.auxConstraints(ch, block, Layout.ExtBlock.base(gather(fixedC[lay.active], at)),
-                        Layout.ExtBlock.base(gather(fixedC[lay.first], at)),
-                        Layout.ExtBlock.base(gather(fixedC[lay.last], at)), zc, zn, h, numB, tupB, alphas, accR, accI);
+                ArgumentLayout.ExtBlock zc = new ArgumentLayout.ExtBlock(gather(auxC[2 * groups], at), gather(auxC[2 * groups + 1], at));
+                ArgumentLayout.ExtBlock zn = new ArgumentLayout.ExtBlock(gather(auxC[2 * groups], nx), gather(auxC[2 * groups + 1], nx));
+                lay.auxConstraints(ch, block, ArgumentLayout.ExtBlock.base(gather(fixedC[lay.active], at)),
+                        ArgumentLayout.ExtBlock.base(gather(fixedC[lay.first], at)),
+                        ArgumentLayout.ExtBlock.base(gather(fixedC[lay.last], at)), zc, zn, h, numB, tupB, alphas, accR, accI);
                 for (int i = 0; i < block; i++) {
                     int out = jqf + ((from + i) << qLog);
                     long vr = mul(accR[i], inv);
@@ -512,7 +512,7 @@ final class Prover {
         }
         int numChunks = lay.numChunks;
         int m = lay.chunkLen;
-        int width = lay.widths[Layout.QUOTIENT];
+        int width = lay.widths[ArgumentLayout.QUOTIENT];
         long[][] qc = new long[width][n];
         for (int j = 0; j < numChunks; j++) {
             for (int k = 0; k < m; k++) {
@@ -543,7 +543,7 @@ final class Prover {
         }
         listener.step("constraints on the extended domain", quotientStart, System.nanoTime() - quotientStart);
         long c0 = System.nanoTime();
-        batches[Layout.QUOTIENT] = pcs.commit(chunks);
+        batches[ArgumentLayout.QUOTIENT] = pcs.commit(chunks);
         listener.step("commit " + width + " quotient chunk columns", c0, System.nanoTime() - c0);
     }
 

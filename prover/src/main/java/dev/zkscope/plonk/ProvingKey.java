@@ -7,12 +7,12 @@ import dev.zkscope.pcs.Pcs;
 public final class ProvingKey {
     final VerifyingKey vk;
     final Circuit circuit;
-    final Layout layout;
+    final ArgumentLayout layout;
     final long[][] fixedAll;
     /** The fixed columns committed as a preprocessed batch (coefficients, extension, tree). */
     final Pcs.ProverData fixed;
 
-    ProvingKey(VerifyingKey vk, Circuit circuit, Layout layout, long[][] fixedAll, Pcs.ProverData fixed) {
+    ProvingKey(VerifyingKey vk, Circuit circuit, ArgumentLayout layout, long[][] fixedAll, Pcs.ProverData fixed) {
         this.vk = vk;
         this.circuit = circuit;
         this.layout = layout;

@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 final class Verifier {
     private final VerifyingKey vk;
-    private final Layout lay;
+    private final ArgumentLayout lay;
     private final Pcs pcs;
 
     Verifier(VerifyingKey vk) {
@@ -101,14 +101,14 @@ final class Verifier {
         Transcript tr = new Transcript(ProofSystem.DOMAIN);
         tr.absorb(vk.digestRef());
         ProofSystem.absorbInstance(tr, instance);
-        if (lay.present(Layout.COMMITTED)) {
-            tr.absorb(proof.roots[Layout.COMMITTED]);
+        if (lay.present(ArgumentLayout.COMMITTED)) {
+            tr.absorb(proof.roots[ArgumentLayout.COMMITTED]);
         }
-        tr.absorb(proof.roots[Layout.ADVICE]);
-        Layout.Challenges ch = new Layout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
-        tr.absorb(proof.roots[Layout.AUX]);
+        tr.absorb(proof.roots[ArgumentLayout.ADVICE]);
+        ArgumentLayout.Challenges ch = new ArgumentLayout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
+        tr.absorb(proof.roots[ArgumentLayout.AUX]);
         Fp2 alpha = tr.challengeExt();
-        tr.absorb(proof.roots[Layout.QUOTIENT]);
+        tr.absorb(proof.roots[ArgumentLayout.QUOTIENT]);
         Fp2 z = ProofSystem.outOfDomainPoint(tr, n);
         Fp2 zw = z.mul(Goldilocks.rootOfUnity(lay.logN));
 
@@ -134,7 +134,7 @@ final class Verifier {
         } else if (e instanceof PcsError.GrindingInvalid g) {
             return new VerifyError.GrindingInvalid(g.bits(), g.nonce());
         } else if (e instanceof PcsError.BatchProofInvalid b) {
-            return new VerifyError.MerkleProofInvalid(Layout.TREE_NAMES[lay.openedTrees()[b.batch()]], b.reason());
+            return new VerifyError.MerkleProofInvalid(ArgumentLayout.TREE_NAMES[lay.openedTrees()[b.batch()]], b.reason());
         } else if (e instanceof PcsError.FriProofInvalid f) {
             return new VerifyError.MerkleProofInvalid("fri layer " + f.round(), f.reason());
         } else if (e instanceof PcsError.DeepValueMismatch d) {
@@ -153,7 +153,7 @@ final class Verifier {
         return re.add(new Fp2(Goldilocks.mul(Fp2.W, im.c1()), im.c0()));
     }
 
-    private VerifyError checkIdentity(Proof proof, long[][] instance, Layout.Challenges ch, Fp2 alpha, Fp2 z, Fp2 zw) {
+    private VerifyError checkIdentity(Proof proof, long[][] instance, ArgumentLayout.Challenges ch, Fp2 alpha, Fp2 z, Fp2 zw) {
         int n = lay.n;
         Fp2[] ez = proof.evalsZ();
         Fp2[] ezw = proof.evalsZw();
@@ -165,8 +165,8 @@ final class Verifier {
         Fp2 acc = combination(lay, vk.constraintSystem(), ez, ezw, inst, ch, alpha);
         Fp2 q = committedQuotient(lay, ez, z);
         if (lay.quotientMask >= 0) {
-            // The committed quotient is Q + S(omega X) (Layout: the randomised quotient).
-            int xo = lay.offset(Layout.AUX);
+            // The committed quotient is Q + S(omega X) (ArgumentLayout: the randomised quotient).
+            int xo = lay.offset(ArgumentLayout.AUX);
             q = q.sub(combine(ezw[xo + lay.quotientMask], ezw[xo + lay.quotientMask + 1]));
         }
         Fp2 rhs = z.pow(n).sub(Fp2.ONE).mul(q);
@@ -177,8 +177,8 @@ final class Verifier {
     }
 
     /** sum_j x^(jm) Q_j'(x) from the quotient chunks' values at x (global column order). */
-    static Fp2 committedQuotient(Layout lay, Fp2[] at, Fp2 x) {
-        int qo = lay.offset(Layout.QUOTIENT);
+    static Fp2 committedQuotient(ArgumentLayout lay, Fp2[] at, Fp2 x) {
+        int qo = lay.offset(ArgumentLayout.QUOTIENT);
         Fp2 q = Fp2.ZERO;
         Fp2 xm = x.pow(lay.chunkLen);
         Fp2 xp = Fp2.ONE;
@@ -195,10 +195,10 @@ final class Verifier {
      * indexed by global column, and the instance polynomials' values at x and x omega. The one definition of the
      * identity the verifier checks at z (and that the audit tests evaluate at other points).
      */
-    static Fp2 combination(Layout lay, ConstraintSystem cs, Fp2[] cur, Fp2[] next, Fp2[][] inst,
-                           Layout.Challenges ch, Fp2 alpha) {
-        int fo = lay.offset(Layout.FIXED);
-        int xo = lay.offset(Layout.AUX);
+    static Fp2 combination(ArgumentLayout lay, ConstraintSystem cs, Fp2[] cur, Fp2[] next, Fp2[][] inst,
+                           ArgumentLayout.Challenges ch, Fp2 alpha) {
+        int fo = lay.offset(ArgumentLayout.FIXED);
+        int xo = lay.offset(ArgumentLayout.AUX);
         ExprEval.PointValues vals = (Column col, int rot) -> {
             Fp2[] src = rot == 0 ? cur : next;
             switch (col.kind()) {
@@ -224,7 +224,7 @@ final class Verifier {
         Fp2[] nums = new Fp2[nf];
         Fp2[][] tuples = new Fp2[nf][];
         for (int k = 0; k < nf; k++) {
-            Layout.Fraction f = lay.fractions.get(k);
+            ArgumentLayout.Fraction f = lay.fractions.get(k);
             nums[k] = ExprEval.atPoint(f.num(), vals);
             tuples[k] = new Fp2[f.tuple().size()];
             for (int t = 0; t < tuples[k].length; t++) {
@@ -237,23 +237,23 @@ final class Verifier {
             alphas[j] = ap;
             ap = ap.mul(alpha);
         }
-        Layout.ExtBlock[] hb = new Layout.ExtBlock[groups];
+        ArgumentLayout.ExtBlock[] hb = new ArgumentLayout.ExtBlock[groups];
         for (int g = 0; g < groups; g++) {
-            hb[g] = Layout.ExtBlock.of(h[g]);
+            hb[g] = ArgumentLayout.ExtBlock.of(h[g]);
         }
-        Layout.ExtBlock[] nb = new Layout.ExtBlock[nf];
-        Layout.ExtBlock[][] tb = new Layout.ExtBlock[nf][];
+        ArgumentLayout.ExtBlock[] nb = new ArgumentLayout.ExtBlock[nf];
+        ArgumentLayout.ExtBlock[][] tb = new ArgumentLayout.ExtBlock[nf][];
         for (int k = 0; k < nf; k++) {
-            nb[k] = Layout.ExtBlock.of(nums[k]);
-            tb[k] = new Layout.ExtBlock[tuples[k].length];
+            nb[k] = ArgumentLayout.ExtBlock.of(nums[k]);
+            tb[k] = new ArgumentLayout.ExtBlock[tuples[k].length];
             for (int t = 0; t < tuples[k].length; t++) {
-                tb[k][t] = Layout.ExtBlock.of(tuples[k][t]);
+                tb[k][t] = ArgumentLayout.ExtBlock.of(tuples[k][t]);
             }
         }
         long[] accR = {acc.c0()};
         long[] accI = {acc.c1()};
-        lay.auxConstraints(ch, 1, Layout.ExtBlock.of(cur[fo + lay.active]), Layout.ExtBlock.of(cur[fo + lay.first]),
-                Layout.ExtBlock.of(cur[fo + lay.last]), Layout.ExtBlock.of(zc), Layout.ExtBlock.of(zn), hb, nb, tb, alphas,
+        lay.auxConstraints(ch, 1, ArgumentLayout.ExtBlock.of(cur[fo + lay.active]), ArgumentLayout.ExtBlock.of(cur[fo + lay.first]),
+                ArgumentLayout.ExtBlock.of(cur[fo + lay.last]), ArgumentLayout.ExtBlock.of(zc), ArgumentLayout.ExtBlock.of(zn), hb, nb, tb, alphas,
                 accR, accI);
         return new Fp2(accR[0], accI[0]);
     }

@@ -195,9 +195,9 @@ public final class VerifyingKey {
             r.expectEnd();
             ConstraintSystem cs = new ConstraintSystem(name, logN, usable, nf, na, ni, gates, lookups, eq, committed);
             VerifyingKey vk = new VerifyingKey(cs, params, root, statement);
-            // Columns first: the Layout reads the constraints' columns (which it opens where) as it is built.
+            // Columns first: the ArgumentLayout reads the constraints' columns (which it opens where) as it is built.
             checkColumns(cs);
-            new Layout(cs, params);
+            new ArgumentLayout(cs, params);
             return vk;
         } catch (Malformed m) {
             throw new FormatException("verifying key: " + m.getMessage());
@@ -268,11 +268,11 @@ public final class VerifyingKey {
         return digest;
     }
 
-    private Layout layout;
+    private ArgumentLayout layout;
 
-    synchronized Layout layout() {
+    synchronized ArgumentLayout layout() {
         if (layout == null) {
-            layout = new Layout(cs, params);
+            layout = new ArgumentLayout(cs, params);
         }
         return layout;
     }

@@ -24,7 +24,7 @@
  *     z omega) (eprint 2019/336), then grinding and the queries.</li>
  * </ol>
  * This package never touches a Merkle tree or FRI directly: it absorbs each batch's root when its round says so and
- * leaves the rest to {@link dev.zkscope.pcs.Pcs}; {@link dev.zkscope.plonk.Layout} is the one place that picks the
+ * leaves the rest to {@link dev.zkscope.pcs.Pcs}; {@link dev.zkscope.plonk.ArgumentLayout} is the one place that picks the
  * scheme.
  */
 package dev.zkscope.plonk;

@@ -52,9 +52,9 @@ class CountingModeTest {
         assertThat(rowsByKey(counted.layout())).isEqualTo(rowsByKey(filled.layout()));
     }
 
-    private static java.util.Map<String, Integer> rowsByKey(Layout l) {
+    private static java.util.Map<String, Integer> rowsByKey(TraceLayout l) {
         java.util.Map<String, Integer> m = new java.util.TreeMap<>();
-        for (Layout.Placement p : l.placements()) {
+        for (TraceLayout.Placement p : l.placements()) {
             m.merge(p.layer() + "/" + p.step() + "/" + p.gadget(), p.rows(), Integer::sum);
         }
         return m;
@@ -83,8 +83,8 @@ class CountingModeTest {
 
     @Test
     void gadgetTouchingAnEarlierStepsRow_isRefusedInBothModes() {
-        for (Layout l : List.of(new Layout(new Geometry(4, false, 6, 8, 2)),
-                Layout.counting(new Geometry(4, false, 6, 8, 2)))) {
+        for (TraceLayout l : List.of(new TraceLayout(new Geometry(4, false, 6, 8, 2)),
+                TraceLayout.counting(new Geometry(4, false, 6, 8, 2)))) {
             l.beginLayer("a", "Relu");
             l.beginStep(0);
             int row = l.allocRows(2, "x");

@@ -103,9 +103,9 @@ class LayerRecipeTest {
         String conv = "/conv2/Conv";
         Witness w = cm.witness(s.quantizedInput(0)).witness();
         long[] ref = s.reference(0).get(conv);
-        Layout.Placement dot = cm.layout().placements().stream()
+        TraceLayout.Placement dot = cm.layout().placements().stream()
                 .filter(p -> p.layer().equals(conv) && p.gadget().startsWith("dot")).findFirst().orElseThrow();
-        Layout.Placement rescale = cm.layout().placements().stream()
+        TraceLayout.Placement rescale = cm.layout().placements().stream()
                 .filter(p -> p.layer().equals(conv) && p.gadget().equals("rescale")).findFirst().orElseThrow();
         // the last dot row belongs to the last output; a rescale row to the output it rescales
         for (int[] at : new int[][] {{dot.start() + dot.rows() - 1, ref.length - 1}, {rescale.start() + 7, -1}}) {

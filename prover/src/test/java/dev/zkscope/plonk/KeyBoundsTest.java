@@ -69,10 +69,10 @@ class KeyBoundsTest {
 
     /** A proof of the shape the key fixes (every count and depth right), all values and digests zero. */
     private static byte[] zeroProof(VerifyingKey vk) {
-        Layout lay = vk.layout();
+        ArgumentLayout lay = vk.layout();
         dev.zkscope.pcs.FriConfig cfg = lay.friConfig();
-        byte[][] roots = new byte[Layout.TREES][];
-        for (int t = 1; t < Layout.TREES; t++) {
+        byte[][] roots = new byte[ArgumentLayout.TREES][];
+        for (int t = 1; t < ArgumentLayout.TREES; t++) {
             roots[t] = lay.present(t) ? new byte[32] : null;
         }
         List<dev.zkscope.pcs.Pcs.Commitment> batches = lay.commitments(vk.fixedRoot(), roots);

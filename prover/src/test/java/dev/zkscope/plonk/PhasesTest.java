@@ -41,7 +41,7 @@ class PhasesTest {
         assertThat(sections.values()).allMatch(v -> v > 0);
         assertThat(sections.get("commitments")).isEqualTo(3 * 32);
         int h = sections.get("header");
-        assertThat(java.util.Arrays.copyOfRange(proof.toBytes(), h, h + 32)).isEqualTo(proof.roots[Layout.ADVICE]);
+        assertThat(java.util.Arrays.copyOfRange(proof.toBytes(), h, h + 32)).isEqualTo(proof.roots[ArgumentLayout.ADVICE]);
         int f = h + sections.get("commitments") + sections.get("openings");
         assertThat(proof.toBytes()[f]).isEqualTo((byte) proof.opening.friRoots().length);
         assertThat(p.maxConstraintDegree()).isEqualTo(5);

@@ -23,12 +23,12 @@ class ProofSizeTest {
                 "Merkle nodes advice", "Merkle nodes aux", "Merkle nodes quotient", "opened rows fixed");
         assertThat(b.keySet()).contains("opened rows advice", "leaf salts", "FRI layer roots", "FRI Merkle nodes",
                 "FRI leaves", "FRI final polynomial", "proof of work", "framing");
-        Layout lay = pk.layout;
+        ArgumentLayout lay = pk.layout;
         int q = p.numQueries();
         int d = 32;
         // rows: 8 bytes per column per query; salts: 16 bytes per salted (non-fixed) tree per query
-        assertThat(b.get("opened rows advice")).isEqualTo(8 * q * lay.widths[Layout.ADVICE]);
-        assertThat(b.get("opened rows quotient")).isEqualTo(8 * q * lay.widths[Layout.QUOTIENT]);
+        assertThat(b.get("opened rows advice")).isEqualTo(8 * q * lay.widths[ArgumentLayout.ADVICE]);
+        assertThat(b.get("opened rows quotient")).isEqualTo(8 * q * lay.widths[ArgumentLayout.QUOTIENT]);
         assertThat(b.get("leaf salts")).isEqualTo(16 * q * 3);
         // Merkle nodes: the multiproof of the queried rows, the same shape in every batch tree, fewer than full paths
         int nodes = proof.opening.batchNodes()[0].length;

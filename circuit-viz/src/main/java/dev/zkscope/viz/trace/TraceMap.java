@@ -3,7 +3,7 @@ package dev.zkscope.viz.trace;
 import dev.zkscope.circuit.Circuit;
 import dev.zkscope.circuit.Region;
 import dev.zkscope.compile.CompiledModel;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -104,7 +104,7 @@ public final class TraceMap {
 
     public static TraceMap of(CompiledModel cm) {
         Circuit c = cm.circuit();
-        Layout layout = cm.layout();
+        TraceLayout layout = cm.layout();
         int n = c.n();
         List<ColumnInfo> cols = new ArrayList<>();
         for (int a = 0; a < c.numAdvice(); a++) {

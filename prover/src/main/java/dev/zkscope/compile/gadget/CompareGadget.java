@@ -4,7 +4,7 @@ import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Expr;
 import dev.zkscope.compile.Geometry;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 import dev.zkscope.compile.Trace;
 
 /**
@@ -29,7 +29,7 @@ public final class CompareGadget {
     /** Whether y is the larger or the smaller of u and V. */
     public enum Kind { MAX, MIN }
 
-    private static void gates(Layout l, int slot) {
+    private static void gates(TraceLayout l, int slot) {
         Geometry g = l.geometry();
         int o = g.operandCol() + 4 * slot;
         Expr u = Column.advice(o).cur();
@@ -50,7 +50,7 @@ public final class CompareGadget {
      * allows. Call {@link #add} for each, in order; an output may feed a later comparison of the same packer.
      */
     public static final class Packer {
-        private final Layout l;
+        private final TraceLayout l;
         private final Kind kind;
         private final boolean constant;
         private final long k;
@@ -64,7 +64,7 @@ public final class CompareGadget {
          * @param constant   compare against the constant k (else against cells, k = 0)
          * @param maxAbsDiff a bound on |u - V| over all comparisons of this packer
          */
-        public Packer(Layout l, Kind kind, boolean constant, long k, long maxAbsDiff) {
+        public Packer(TraceLayout l, Kind kind, boolean constant, long k, long maxAbsDiff) {
             this.l = l;
             this.kind = kind;
             this.constant = constant;
@@ -130,12 +130,12 @@ public final class CompareGadget {
     }
 
     /** y = max/min(u, v) for cells u and v; {@code maxAbsDiff} bounds |u - v|. Returns y's cell. */
-    public static Cell place(Layout l, Cell u, Cell v, Kind kind, long maxAbsDiff) {
+    public static Cell place(TraceLayout l, Cell u, Cell v, Kind kind, long maxAbsDiff) {
         return new Packer(l, kind, false, 0, maxAbsDiff).add(u, v);
     }
 
     /** y = max/min(u, k) for a cell u and a constant k; {@code maxAbsDiff} bounds |u - k|. */
-    public static Cell placeConst(Layout l, Cell u, long k, Kind kind, long maxAbsDiff) {
+    public static Cell placeConst(TraceLayout l, Cell u, long k, Kind kind, long maxAbsDiff) {
         return new Packer(l, kind, true, k, maxAbsDiff).add(u, null);
     }
 

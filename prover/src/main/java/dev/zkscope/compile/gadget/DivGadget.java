@@ -4,7 +4,7 @@ import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Expr;
 import dev.zkscope.compile.Geometry;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 import dev.zkscope.quant.FixedPoint;
 
 /**
@@ -26,7 +26,7 @@ import dev.zkscope.quant.FixedPoint;
 public final class DivGadget {
     private DivGadget() {}
 
-    private static void gates(Layout l) {
+    private static void gates(TraceLayout l) {
         Geometry g = l.geometry();
         Expr x = Column.advice(g.operandCol()).cur();
         Expr y = Column.advice(g.operandCol() + 1).cur();
@@ -42,7 +42,7 @@ public final class DivGadget {
      *
      * @param maxAbsOut a bound on |y| (from the model's value bounds); sets the width of y's range check
      */
-    public static Cell[] place(Layout l, Cell[] xs, long d, long maxAbsOut, String gadget) {
+    public static Cell[] place(TraceLayout l, Cell[] xs, long d, long maxAbsOut, String gadget) {
         if (d <= 0) {
             throw new IllegalArgumentException("divisor must be positive, got " + d);
         }

@@ -4,7 +4,7 @@ import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Expr;
 import dev.zkscope.compile.Geometry;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,7 +30,7 @@ import java.util.Set;
 public final class DotGadget {
     private DotGadget() {}
 
-    private static void gates(Layout l, boolean adviceWeights) {
+    private static void gates(TraceLayout l, boolean adviceWeights) {
         Geometry g = l.geometry();
         int c = g.innerCols();
         Expr prev = Column.advice(g.dotPrevCol()).cur();
@@ -56,7 +56,7 @@ public final class DotGadget {
         l.gate("dot_bias", () -> l.selector("dot_bias").times(prev.minus(l.fixedExpr("dot_bias_k"))));
     }
 
-    private static void sumGates(Layout l) {
+    private static void sumGates(TraceLayout l) {
         Geometry g = l.geometry();
         Expr prev = Column.advice(g.dotPrevCol()).cur();
         Expr out = Column.advice(g.dotOutCol()).cur();
@@ -82,13 +82,13 @@ public final class DotGadget {
      * @param ws   per output, the weights (same lengths as xs)
      * @param bias per output, the constant starting value
      */
-    public static Cell[] placeFixed(Layout l, List<Cell[]> xs, List<long[]> ws, long[] bias) {
+    public static Cell[] placeFixed(TraceLayout l, List<Cell[]> xs, List<long[]> ws, long[] bias) {
         gates(l, false);
         return place(l, xs, ws, null, bias, null, "dot");
     }
 
     /** Sums of cells (all weights one): {@code out = start + sum_t x_t}. */
-    public static Cell[] placeSum(Layout l, List<Cell[]> xs, long[] start) {
+    public static Cell[] placeSum(TraceLayout l, List<Cell[]> xs, long[] start) {
         sumGates(l);
         return place(l, xs, null, null, start, null, "sum");
     }
@@ -97,7 +97,7 @@ public final class DotGadget {
      * Dot products whose weights are cells (private weights, or a product of two activations); {@code biasCells}
      * (nullable, entries nullable) start the sums, else they start from zero.
      */
-    public static Cell[] placePrivate(Layout l, List<Cell[]> xs, List<Cell[]> wCells, Cell[] biasCells) {
+    public static Cell[] placePrivate(TraceLayout l, List<Cell[]> xs, List<Cell[]> wCells, Cell[] biasCells) {
         if (!l.geometry().privateWeights()) {
             throw new IllegalStateException("dot products of two cells need a geometry with advice weight columns");
         }
@@ -110,9 +110,9 @@ public final class DotGadget {
      * terms, {@code nonzero[o]} of them with a nonzero weight, and {@code nonzeroBias} outputs start from a nonzero
      * bias; {@code sources} are the columns of the cells the terms copy from. Same rows, advice and fixed cells, gate
      * activations, copies and copy columns as the cell-by-cell placement (CountingModeTest compares the two); the
-     * claimed rows are closed afterwards ({@link Layout#chargeCounted}).
+     * claimed rows are closed afterwards ({@link TraceLayout#chargeCounted}).
      */
-    public static Cell[] countFixed(Layout l, int[] kept, int[] nonzero, int nonzeroBias, Set<Column> sources) {
+    public static Cell[] countFixed(TraceLayout l, int[] kept, int[] nonzero, int nonzeroBias, Set<Column> sources) {
         gates(l, false);
         long nz = 0;
         for (int v : nonzero) {
@@ -122,7 +122,7 @@ public final class DotGadget {
     }
 
     /** What {@link #placePrivate} charges a counting layout (see {@link #countFixed}); {@code biasCells}: every output has one. */
-    public static Cell[] countPrivate(Layout l, int[] kept, boolean biasCells, Set<Column> sources) {
+    public static Cell[] countPrivate(TraceLayout l, int[] kept, boolean biasCells, Set<Column> sources) {
         if (!l.geometry().privateWeights()) {
             throw new IllegalStateException("dot products of two cells need a geometry with advice weight columns");
         }
@@ -130,7 +130,7 @@ public final class DotGadget {
         return count(l, kept, 0, 0, true, biasCells, sources, "dotv");
     }
 
-    private static Cell[] count(Layout l, int[] kept, long nonzeroW, int nonzeroBias, boolean adviceWeights,
+    private static Cell[] count(TraceLayout l, int[] kept, long nonzeroW, int nonzeroBias, boolean adviceWeights,
                                 boolean biasCells, Set<Column> sources, String kind) {
         Geometry g = l.geometry();
         int c = g.innerCols();
@@ -175,7 +175,7 @@ public final class DotGadget {
         return outs;
     }
 
-    private static Cell[] place(Layout l, List<Cell[]> xs, List<long[]> ws, List<Cell[]> wCells, long[] bias,
+    private static Cell[] place(TraceLayout l, List<Cell[]> xs, List<long[]> ws, List<Cell[]> wCells, long[] bias,
                                 Cell[] biasCells, String kind) {
         Geometry g = l.geometry();
         int c = g.innerCols();

@@ -4,7 +4,7 @@ import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Expr;
 import dev.zkscope.compile.CompileException;
 import dev.zkscope.compile.Geometry;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 import dev.zkscope.compile.Trace;
 import dev.zkscope.compile.WitnessException;
 
@@ -41,7 +41,7 @@ public final class Limbs {
     }
 
     /** Places the lookups of one decomposition of a {@code bits}-wide value at (half, row); counts one range check. */
-    public static void place(Layout l, int half, int row, int bits) {
+    public static void place(TraceLayout l, int half, int row, int bits) {
         Geometry g = l.geometry();
         if (bits > g.halfBits()) {
             throw new CompileException("layer " + l.currentLayer() + " needs a " + bits + "-bit range check but "

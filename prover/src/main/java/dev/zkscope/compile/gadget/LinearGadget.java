@@ -4,7 +4,7 @@ import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Expr;
 import dev.zkscope.compile.Geometry;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 
 /**
  * Element-wise arithmetic packed in (a, b, c) lanes, {@code width/3} lanes per row, all lanes of a row doing the same
@@ -18,7 +18,7 @@ import dev.zkscope.compile.Layout;
 public final class LinearGadget {
     private LinearGadget() {}
 
-    private static void gates(Layout l, boolean mul) {
+    private static void gates(TraceLayout l, boolean mul) {
         Geometry g = l.geometry();
         for (int j = 0; j < g.linearLanes(); j++) {
             Expr a = Column.advice(3 * j).cur();
@@ -36,7 +36,7 @@ public final class LinearGadget {
     /**
      * c_i = alpha*a_i + beta*b_i + gamma; {@code bs} may be null (unary affine map). Returns the output cells.
      */
-    public static Cell[] placeLinear(Layout l, Cell[] as, Cell[] bs, long alpha, long beta, long gamma) {
+    public static Cell[] placeLinear(TraceLayout l, Cell[] as, Cell[] bs, long alpha, long beta, long gamma) {
         if (bs == null && beta != 0) {
             throw new IllegalArgumentException("a unary affine map has beta = 0");
         }
@@ -45,12 +45,12 @@ public final class LinearGadget {
     }
 
     /** c_i = a_i * b_i. */
-    public static Cell[] placeMul(Layout l, Cell[] as, Cell[] bs) {
+    public static Cell[] placeMul(TraceLayout l, Cell[] as, Cell[] bs) {
         gates(l, true);
         return place(l, as, bs, 0, 0, 0, true);
     }
 
-    private static Cell[] place(Layout l, Cell[] as, Cell[] bs, long alpha, long beta, long gamma, boolean mul) {
+    private static Cell[] place(TraceLayout l, Cell[] as, Cell[] bs, long alpha, long beta, long gamma, boolean mul) {
         Geometry g = l.geometry();
         int lanes = g.linearLanes();
         int rowsNeeded = (as.length + lanes - 1) / lanes;

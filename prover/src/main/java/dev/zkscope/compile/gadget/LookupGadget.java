@@ -2,7 +2,7 @@ package dev.zkscope.compile.gadget;
 
 import dev.zkscope.circuit.Cell;
 import dev.zkscope.compile.Geometry;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 import dev.zkscope.compile.Tables;
 import dev.zkscope.compile.WitnessException;
 
@@ -16,7 +16,7 @@ public final class LookupGadget {
     private LookupGadget() {}
 
     /** y_i = table(x_i); returns the output cells. */
-    public static Cell[] place(Layout l, Cell[] xs, Tables.FunctionTable table) {
+    public static Cell[] place(TraceLayout l, Cell[] xs, Tables.FunctionTable table) {
         Geometry g = l.geometry();
         int lanes = g.fnLanes();
         int rowsNeeded = (xs.length + lanes - 1) / lanes;

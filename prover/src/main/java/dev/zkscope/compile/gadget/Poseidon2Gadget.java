@@ -3,7 +3,7 @@ package dev.zkscope.compile.gadget;
 import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Expr;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 import dev.zkscope.compile.Trace;
 import dev.zkscope.field.Goldilocks;
 import dev.zkscope.hash.Poseidon2;
@@ -126,7 +126,7 @@ public final class Poseidon2Gadget {
         return Column.advice(W + i).cur();
     }
 
-    private static Expr k(Layout l, int i) {
+    private static Expr k(TraceLayout l, int i) {
         return l.fixedExpr("p2_k" + i);
     }
 
@@ -134,7 +134,7 @@ public final class Poseidon2Gadget {
         return Expr.constant(Goldilocks.toSigned(canonical));
     }
 
-    private static void gates(Layout l) {
+    private static void gates(TraceLayout l) {
         for (int i = Poseidon2.RATE; i < W; i++) {
             final int ii = i;
             l.gate("p2_iv" + i, () -> l.selector("p2_iv").times(s(ii).minus(k(l, ii))));
@@ -192,21 +192,21 @@ public final class Poseidon2Gadget {
     /**
      * The sponge over {@code saltLength} salt cells and {@code n} message cells, all fresh advice cells of this region
      * (the rate cells of the absorb rows), that the caller fills before this gadget's filler runs (in
-     * {@link Layout#fill}'s inputs): a private input that is hashed.
+     * {@link TraceLayout#fill}'s inputs): a private input that is hashed.
      *
      * @param domain {@link Poseidon2#DOMAIN_WEIGHTS}, {@link Poseidon2#DOMAIN_INPUT} or {@link Poseidon2#DOMAIN_OUTPUT}
      */
-    public static Hashed place(Layout l, long domain, int saltLength, int n) {
+    public static Hashed place(TraceLayout l, long domain, int saltLength, int n) {
         return place(l, domain, saltLength, n, null, null);
     }
 
     /** The sponge over message cells that hold {@code values} (private weights: these cells are the weights' cells). */
-    public static Hashed placeValues(Layout l, long domain, int saltLength, long[] values) {
+    public static Hashed placeValues(TraceLayout l, long domain, int saltLength, long[] values) {
         return place(l, domain, saltLength, values.length, null, values.clone());
     }
 
     /** The sponge over message cells copy-constrained to {@code sources} (a hashed output). */
-    public static Hashed placeOver(Layout l, long domain, int saltLength, Cell[] sources) {
+    public static Hashed placeOver(TraceLayout l, long domain, int saltLength, Cell[] sources) {
         Hashed h = place(l, domain, saltLength, sources.length, sources.clone(), null);
         for (int i = 0; i < sources.length; i++) {
             l.copy(sources[i], h.message()[i]);
@@ -214,7 +214,7 @@ public final class Poseidon2Gadget {
         return h;
     }
 
-    private static Hashed place(Layout l, long domain, int saltLength, int n, Cell[] sources, long[] values) {
+    private static Hashed place(TraceLayout l, long domain, int saltLength, int n, Cell[] sources, long[] values) {
         if (l.width() < COLUMNS) {
             throw new IllegalStateException("Poseidon2 rows need " + COLUMNS + " advice columns, the layout has "
                     + l.width() + " (Geometry.hashing)");
@@ -344,7 +344,7 @@ public final class Poseidon2Gadget {
         writeState(t, start + perms * ROWS_PER_PERMUTATION, s);
     }
 
-    private static void markState(Layout l, int row) {
+    private static void markState(TraceLayout l, int row) {
         for (int i = 0; i < W; i++) {
             l.advice(i, row);
         }

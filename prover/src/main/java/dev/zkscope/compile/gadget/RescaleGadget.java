@@ -4,7 +4,7 @@ import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Expr;
 import dev.zkscope.compile.Geometry;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 import dev.zkscope.quant.FixedPoint;
 
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ public final class RescaleGadget {
         return k >= 1 && widths(g, k, Limbs.bitsFor(maxAbsOut) + 1) != null;
     }
 
-    private static void gates(Layout l, int slot) {
+    private static void gates(TraceLayout l, int slot) {
         Geometry g = l.geometry();
         int h = g.halfLimbs();
         Expr x = Column.advice(g.operandCol() + 2 * slot).cur();
@@ -72,7 +72,7 @@ public final class RescaleGadget {
     }
 
     /** y_i = rescale(x_i, k); {@code maxAbsOut} bounds |y|; requires {@link #fits}. Returns the output cells. */
-    public static Cell[] place(Layout l, Cell[] xs, int k, long maxAbsOut) {
+    public static Cell[] place(TraceLayout l, Cell[] xs, int k, long maxAbsOut) {
         Geometry g = l.geometry();
         int yBits = Limbs.bitsFor(maxAbsOut) + 1;
         int[] widths = widths(g, k, yBits);

@@ -4,7 +4,7 @@ import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.Column;
 import dev.zkscope.circuit.Expr;
 import dev.zkscope.compile.Geometry;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 import dev.zkscope.compile.WitnessException;
 import dev.zkscope.quant.FixedPoint;
 
@@ -24,7 +24,7 @@ import dev.zkscope.quant.FixedPoint;
 public final class VarDivGadget {
     private VarDivGadget() {}
 
-    private static void gates(Layout l) {
+    private static void gates(TraceLayout l) {
         Geometry g = l.geometry();
         int o = g.operandCol();
         Expr x = Column.advice(o).cur();
@@ -42,7 +42,7 @@ public final class VarDivGadget {
     }
 
     /** y_i = divRound(x_i, d_i); {@code maxAbsOut} bounds |y|, {@code maxDen} bounds d. */
-    public static Cell[] place(Layout l, Cell[] xs, Cell[] ds, long maxAbsOut, long maxDen) {
+    public static Cell[] place(TraceLayout l, Cell[] xs, Cell[] ds, long maxAbsOut, long maxDen) {
         gates(l);
         Geometry g = l.geometry();
         int o = g.operandCol();

@@ -1,17 +1,17 @@
 package dev.zkscope.compile.model;
 
 import dev.zkscope.circuit.Cell;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 
 /** What a step sees while it is placed: the layout, the cells of every earlier tensor, and the value bounds. */
 public final class Lowerer {
-    final Layout layout;
+    final TraceLayout layout;
     final Cell[][] cells;
     final long[] bounds;
     final QModel model;
     final boolean privateParams;
 
-    public Lowerer(Layout layout, QModel model, Cell[][] cells, long[] bounds, boolean privateParams) {
+    public Lowerer(TraceLayout layout, QModel model, Cell[][] cells, long[] bounds, boolean privateParams) {
         this.privateParams = privateParams;
         this.layout = layout;
         this.model = model;

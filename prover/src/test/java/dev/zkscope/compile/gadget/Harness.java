@@ -5,7 +5,7 @@ import dev.zkscope.circuit.Checker;
 import dev.zkscope.circuit.Violation;
 import dev.zkscope.circuit.Witness;
 import dev.zkscope.compile.Geometry;
-import dev.zkscope.compile.Layout;
+import dev.zkscope.compile.TraceLayout;
 import dev.zkscope.compile.Trace;
 import dev.zkscope.field.Goldilocks;
 
@@ -13,12 +13,12 @@ import java.util.List;
 
 /** Shared checks for gadget contract tests: place inputs, a gadget, build, fill, check; tamper and check again. */
 final class Harness {
-    final Layout layout;
-    Layout.Built built;
+    final TraceLayout layout;
+    TraceLayout.Built built;
     Trace trace;
 
     Harness(Geometry g) {
-        layout = new Layout(g);
+        layout = new TraceLayout(g);
         layout.beginLayer("inputs", "Input");
     }
 

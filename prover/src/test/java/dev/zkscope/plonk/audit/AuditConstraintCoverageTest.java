@@ -191,8 +191,8 @@ class AuditConstraintCoverageTest {
         });
         Proof p = forge.prove(bad);
         // The attack is exact against shared challenges ...
-        Layout.Challenges real = forge.ch;
-        forge.ch = new Layout.Challenges(real.betaL(), real.gammaL(), real.betaL(), real.gammaL());
+        ArgumentLayout.Challenges real = forge.ch;
+        forge.ch = new ArgumentLayout.Challenges(real.betaL(), real.gammaL(), real.betaL(), real.gammaL());
         assertThat(totalSum(forge)).isEqualTo(Fp2.ZERO);
         forge.ch = real;
         assertThat(totalSum(forge)).isNotEqualTo(Fp2.ZERO);

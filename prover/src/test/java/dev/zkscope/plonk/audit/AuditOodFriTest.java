@@ -65,7 +65,7 @@ class AuditOodFriTest {
 
     /** Sum_j z^(jm) Q_j(z) from the claimed chunk openings. */
     static Fp2 chunkSum(Forge f, Fp2[] ez) {
-        int qo = f.lay.offset(Layout.QUOTIENT);
+        int qo = f.lay.offset(ArgumentLayout.QUOTIENT);
         Fp2 zm = f.z.pow(f.lay.chunkLen);
         Fp2 zp = Fp2.ONE;
         Fp2 q = Fp2.ZERO;
@@ -91,13 +91,13 @@ class AuditOodFriTest {
         if (f.lay.quotientMask < 0) {
             return Fp2.ZERO;
         }
-        int so = f.lay.offset(Layout.AUX) + f.lay.quotientMask;
+        int so = f.lay.offset(ArgumentLayout.AUX) + f.lay.quotientMask;
         return AuditSupportTest.combine(ezw[so], ezw[so + 1]);
     }
 
     static void lieSoIdentityHolds(Forge f, Fp2[] ez, Fp2[] ezw, Fp2 acc) {
         Fp2 target = acc.mul(f.z.pow(f.n).sub(Fp2.ONE).inv()).add(mask(f, ezw));
-        int qo = f.lay.offset(Layout.QUOTIENT);
+        int qo = f.lay.offset(ArgumentLayout.QUOTIENT);
         ez[qo] = ez[qo].add(target.sub(chunkSum(f, ez)));
     }
 
@@ -174,9 +174,9 @@ class AuditOodFriTest {
             void openings(Forge f, Fp2[] ez, Fp2[] ezw) {
                 int g = f.circuit.gates().size();
                 Fp2 aTransition = f.alpha.pow(g + 2);
-                Fp2 activeZ = ez[f.lay.offset(Layout.FIXED) + f.lay.active];
+                Fp2 activeZ = ez[f.lay.offset(ArgumentLayout.FIXED) + f.lay.active];
                 Fp2 delta = sides[0].sub(sides[1]).mul(aTransition.mul(activeZ).inv());
-                int zc = f.lay.offset(Layout.AUX) + f.zColumn();
+                int zc = f.lay.offset(ArgumentLayout.AUX) + f.zColumn();
                 ezw[zc] = ezw[zc].add(delta);
             }
         }).prove(badGate);
@@ -207,7 +207,7 @@ class AuditOodFriTest {
             @Override
             void openings(Forge f, Fp2[] ez, Fp2[] ezw) {
                 if (acc != null) {
-                    int qo = f.lay.offset(Layout.QUOTIENT);
+                    int qo = f.lay.offset(ArgumentLayout.QUOTIENT);
                     ez[qo] = acc[0].mul(f.z.pow(f.n).sub(Fp2.ONE).inv()).add(mask(f, ezw));
                     ez[qo + 1] = Fp2.ZERO;
                 }
@@ -244,7 +244,7 @@ class AuditOodFriTest {
 
             @Override
             void openings(Forge f, Fp2[] ez, Fp2[] ezw) {
-                int qo = f.lay.offset(Layout.QUOTIENT);
+                int qo = f.lay.offset(ArgumentLayout.QUOTIENT);
                 Fp2[] re = AuditSupportTest.horner2(f.qCoeffRe, f.z, f.zw);
                 Fp2[] im = AuditSupportTest.horner2(f.qCoeffIm, f.z, f.zw);
                 ez[qo] = re[0];
@@ -352,8 +352,8 @@ class AuditOodFriTest {
      */
     @Test
     void oodLie_onSelectorsWitnessAndSystemColumns_isCaught() {
-        Layout lay = pk.layout;
-        int fo = lay.offset(Layout.FIXED);
+        ArgumentLayout lay = pk.layout;
+        int fo = lay.offset(ArgumentLayout.FIXED);
         long[][] adv = TestCircuits.copy(inst.witness().advice());
         int row = inst.lookupRows().get(0);
         adv[1][row] = TestCircuits.TABLE + 3;
@@ -388,7 +388,7 @@ class AuditOodFriTest {
         int row = w.mulRows().get(0);
         adv[2][row] = Goldilocks.add(adv[2][row], 1);
         Witness bad = new Witness(adv, w.witness().instance());
-        for (int column : new int[] {wk.layout.globalAdvice(2), wk.layout.offset(Layout.QUOTIENT)}) {
+        for (int column : new int[] {wk.layout.globalAdvice(2), wk.layout.offset(ArgumentLayout.QUOTIENT)}) {
             VerifyError e = rejection(verify(wk, bad.instance(), lieOn(wk, bad, 60 + column, column)));
             assertThat(e).isInstanceOfAny(VerifyError.FriFoldMismatch.class, VerifyError.FriFinalPolyMismatch.class,
                     VerifyError.DeepValueMismatch.class);

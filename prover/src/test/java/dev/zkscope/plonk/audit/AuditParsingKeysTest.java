@@ -69,8 +69,8 @@ class AuditParsingKeysTest {
         VerifyingKey.writeParams(w, P);
         w.bytes(proof.circuitDigest).u8(proof.logN);
         int off = w.toBytes().length;
-        Layout lay = pk.layout;
-        for (int t = 1; t < Layout.TREES; t++) {
+        ArgumentLayout lay = pk.layout;
+        for (int t = 1; t < ArgumentLayout.TREES; t++) {
             if (lay.present(t)) {
                 off += Hashing.DIGEST_BYTES;
             }
@@ -86,9 +86,9 @@ class AuditParsingKeysTest {
         int queryCount = nonce + 8;
         int firstRow = queryCount + 2;
         int firstFriLeaf = firstRow;
-        for (int t = 0; t < Layout.TREES; t++) {
+        for (int t = 0; t < ArgumentLayout.TREES; t++) {
             if (lay.present(t)) {
-                firstFriLeaf += 8 * lay.widths[t] + (t == Layout.FIXED ? 0 : MerkleTreeSalt.BYTES);
+                firstFriLeaf += 8 * lay.widths[t] + (t == ArgumentLayout.FIXED ? 0 : MerkleTreeSalt.BYTES);
             }
         }
         return new Offsets(tCount, evals, rounds, finalLen, finalPoly, nonce, queryCount, firstRow, firstFriLeaf);
@@ -318,7 +318,7 @@ class AuditParsingKeysTest {
     /**
      * FINDING (info, hardening): a key whose extension domain exceeds 2^30 points (logN + logBlowup > 30) loads,
      * although no such key can be generated (MerkleTree.build takes an int leaf count) and the verifier computes
-     * 1 << logLde and int query indices, which wrap for logLde > 30. Layout should refuse logN + logBlowup > 30.
+     * 1 << logLde and int query indices, which wrap for logLde > 30. ArgumentLayout should refuse logN + logBlowup > 30.
      */
     @Test
     void keysBeyondIntIndexing_doNotLoad() {

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a0 is copied from row 0 to row 1 (so the running sum of the copy argument depends on it); with {@code nextRowGate}
  * also a2(omega X) = a0(X), an advice column read at the next row. The attacker solves for that combination and
  * checks which witness it matches. The prover's randomised quotient (Q' = Q + S(omega X) with S random, see
- * {@link Layout}) must make it match neither, over many proofs; the positive control, the same prover with S forced
+ * {@link ArgumentLayout}) must make it match neither, over many proofs; the positive control, the same prover with S forced
  * to zero through the audit forge, must be caught in every proof (so the attack is real and this test can fail).
  */
 class AuditQuotientRowTest {
@@ -88,7 +88,7 @@ class AuditQuotientRowTest {
 
     static Attack attack(Setup s, Proof proof, boolean nextRowGate) {
         ProvingKey pk = s.pk();
-        Layout lay = pk.layout;
+        ArgumentLayout lay = pk.layout;
         int n = lay.n;
         long[][] instance = s.w0().instance();
         AuditZeroKnowledgeTest.Replay rp = AuditZeroKnowledgeTest.replay(pk, instance, proof);
@@ -233,8 +233,8 @@ class AuditQuotientRowTest {
     }
 
     /** The running sum Z on rows [0, u] (its two base parts) as the prover builds it for a witness and challenges. */
-    static long[][] runningSum(ProvingKey pk, Witness w, Layout.Challenges ch) {
-        Layout lay = pk.layout;
+    static long[][] runningSum(ProvingKey pk, Witness w, ArgumentLayout.Challenges ch) {
+        ArgumentLayout lay = pk.layout;
         int n = lay.n;
         long[][] z = new long[2][n];
         Fp2 acc = Fp2.ZERO;
@@ -248,7 +248,7 @@ class AuditQuotientRowTest {
                     default: return w.instance()[col.index()][at];
                 }
             };
-            for (Layout.Fraction f : lay.fractions) {
+            for (ArgumentLayout.Fraction f : lay.fractions) {
                 Fp2 beta = f.perm() ? ch.betaP() : ch.betaL();
                 Fp2 gamma = f.perm() ? ch.gammaP() : ch.gammaL();
                 Fp2 d = beta;

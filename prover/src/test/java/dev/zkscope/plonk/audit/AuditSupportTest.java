@@ -45,8 +45,8 @@ class AuditSupportTest {
         return new Fp2[] {a, b};
     }
 
-    /** The row of a tree (by {@link Layout} index) opened at query q of a proof. */
-    static long[] queriedRow(Proof proof, Layout lay, int q, int tree) {
+    /** The row of a tree (by {@link ArgumentLayout} index) opened at query q of a proof. */
+    static long[] queriedRow(Proof proof, ArgumentLayout lay, int q, int tree) {
         int[] opened = lay.openedTrees();
         for (int b = 0; b < opened.length; b++) {
             if (opened[b] == tree) {
@@ -100,7 +100,7 @@ class AuditSupportTest {
     /** The prover's rounds, re-implemented with hooks. Small circuits only (no parallelism). */
     static final class Forge {
         final ProvingKey pk;
-        final Layout lay;
+        final ArgumentLayout lay;
         final Circuit circuit;
         final ProofParameters params;
         final int n;
@@ -115,10 +115,10 @@ class AuditSupportTest {
         long[][] advice;
         long[][] instance;
         long[][] instanceLde;
-        final long[][][] coeffs = new long[Layout.TREES][][];
-        final long[][][] lde = new long[Layout.TREES][][];
-        final MerkleTree[] trees = new MerkleTree[Layout.TREES];
-        Layout.Challenges ch;
+        final long[][][] coeffs = new long[ArgumentLayout.TREES][][];
+        final long[][][] lde = new long[ArgumentLayout.TREES][][];
+        final MerkleTree[] trees = new MerkleTree[ArgumentLayout.TREES];
+        ArgumentLayout.Challenges ch;
         Fp2 alpha;
         Fp2 z;
         Fp2 zw;
@@ -147,22 +147,22 @@ class AuditSupportTest {
             this.hooks = hooks;
             this.zk = params.zeroKnowledge();
             // The fixed columns come from the key's committed batch; their (unsalted) tree is rebuilt here.
-            int nf = lay.widths[Layout.FIXED];
-            coeffs[Layout.FIXED] = new long[nf][];
-            lde[Layout.FIXED] = new long[nf][];
+            int nf = lay.widths[ArgumentLayout.FIXED];
+            coeffs[ArgumentLayout.FIXED] = new long[nf][];
+            lde[ArgumentLayout.FIXED] = new long[nf][];
             for (int c = 0; c < nf; c++) {
-                coeffs[Layout.FIXED][c] = pk.fixed.coeffs(c);
-                lde[Layout.FIXED][c] = pk.fixed.lde(c);
+                coeffs[ArgumentLayout.FIXED][c] = pk.fixed.coeffs(c);
+                lde[ArgumentLayout.FIXED][c] = pk.fixed.lde(c);
             }
-            long[][] fixedLde = lde[Layout.FIXED];
-            trees[Layout.FIXED] = MerkleTree.build(bigN, nf, (leaf, buf) -> {
+            long[][] fixedLde = lde[ArgumentLayout.FIXED];
+            trees[ArgumentLayout.FIXED] = MerkleTree.build(bigN, nf, (leaf, buf) -> {
                 for (int k = 0; k < buf.length; k++) {
                     buf[k] = fixedLde[k][leaf];
                 }
             }, null);
-            assertThat(trees[Layout.FIXED].root()).isEqualTo(pk.vk.fixedRoot());
-            coeffs[Layout.COMMITTED] = new long[0][];
-            lde[Layout.COMMITTED] = new long[0][];
+            assertThat(trees[ArgumentLayout.FIXED].root()).isEqualTo(pk.vk.fixedRoot());
+            coeffs[ArgumentLayout.COMMITTED] = new long[0][];
+            lde[ArgumentLayout.COMMITTED] = new long[0][];
         }
 
         long felt() {
@@ -242,7 +242,7 @@ class AuditSupportTest {
 
         /** The value of fraction k at row r: num / (beta - sum gamma^t tuple_t). */
         Fp2 fraction(int k, int r) {
-            Layout.Fraction f = lay.fractions.get(k);
+            ArgumentLayout.Fraction f = lay.fractions.get(k);
             Fp2 beta = f.perm() ? ch.betaP() : ch.betaL();
             Fp2 gamma = f.perm() ? ch.gammaP() : ch.gammaL();
             Fp2 d = Fp2.ZERO;
@@ -285,26 +285,26 @@ class AuditSupportTest {
             for (int c = 0; c < instance.length; c++) {
                 instanceLde[c] = Ntt.lde(Ntt.interpolate(new Evals(instance[c], 1)), logB, shift).v();
             }
-            long[][] committed = new long[lay.widths[Layout.COMMITTED]][];
-            long[][] rest = new long[lay.widths[Layout.ADVICE]][];
+            long[][] committed = new long[lay.widths[ArgumentLayout.COMMITTED]][];
+            long[][] rest = new long[lay.widths[ArgumentLayout.ADVICE]][];
             for (int c = 0; c < advice.length; c++) {
-                (lay.adviceTree[c] == Layout.COMMITTED ? committed : rest)[lay.adviceSlot[c]] = advice[c];
+                (lay.adviceTree[c] == ArgumentLayout.COMMITTED ? committed : rest)[lay.adviceSlot[c]] = advice[c];
             }
-            if (lay.present(Layout.COMMITTED)) {
-                commit(Layout.COMMITTED, committed);
+            if (lay.present(ArgumentLayout.COMMITTED)) {
+                commit(ArgumentLayout.COMMITTED, committed);
                 if (hooks.absorb("committed")) {
-                    tr.absorb(trees[Layout.COMMITTED].root());
+                    tr.absorb(trees[ArgumentLayout.COMMITTED].root());
                 }
             }
-            commit(Layout.ADVICE, rest);
+            commit(ArgumentLayout.ADVICE, rest);
             if (hooks.absorb("advice")) {
-                tr.absorb(trees[Layout.ADVICE].root());
+                tr.absorb(trees[ArgumentLayout.ADVICE].root());
             }
-            ch = new Layout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
+            ch = new ArgumentLayout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(), tr.challengeExt());
 
             // Round 2: LogUp helpers and the running sum.
             int groups = lay.groups.size();
-            long[][] aux = new long[lay.widths[Layout.AUX]][n];
+            long[][] aux = new long[lay.widths[ArgumentLayout.AUX]][n];
             for (int g = 0; g < groups; g++) {
                 for (int r = 0; r < u; r++) {
                     Fp2 h = Fp2.ZERO;
@@ -339,16 +339,16 @@ class AuditSupportTest {
                 aux[lay.quotientMask + 1] = felts(n);
             }
             hooks.aux(this, aux);
-            commit(Layout.AUX, aux);
+            commit(ArgumentLayout.AUX, aux);
             if (hooks.absorb("aux")) {
-                tr.absorb(trees[Layout.AUX].root());
+                tr.absorb(trees[ArgumentLayout.AUX].root());
             }
             alpha = tr.challengeExt();
 
             // Round 3: quotient.
             quotient();
             if (hooks.absorb("quotient")) {
-                tr.absorb(trees[Layout.QUOTIENT].root());
+                tr.absorb(trees[ArgumentLayout.QUOTIENT].root());
             }
             z = ProofSystem.outOfDomainPoint(tr, n);
             zw = z.mul(Goldilocks.rootOfUnity(lay.logN));
@@ -358,7 +358,7 @@ class AuditSupportTest {
             Fp2[] ez = new Fp2[total];
             Fp2[] ezw = new Fp2[total];
             int gi = 0;
-            for (int t = 0; t < Layout.TREES; t++) {
+            for (int t = 0; t < ArgumentLayout.TREES; t++) {
                 for (long[] c : coeffs[t]) {
                     Fp2[] v = horner2(c, z, zw);
                     ez[gi] = v[0];
@@ -489,8 +489,8 @@ class AuditSupportTest {
                 }
                 qs[q] = new OpeningProof.Query(rows, leaves);
             }
-            byte[][] roots = new byte[Layout.TREES][];
-            for (int t = 1; t < Layout.TREES; t++) {
+            byte[][] roots = new byte[ArgumentLayout.TREES][];
+            for (int t = 1; t < ArgumentLayout.TREES; t++) {
                 roots[t] = lay.present(t) ? trees[t].root() : null;
             }
             byte[][] friRoots = new byte[rounds.length][];
@@ -532,7 +532,7 @@ class AuditSupportTest {
             }
             ExprEval.Columns cols = c -> {
                 switch (c.kind()) {
-                    case FIXED: return lde[Layout.FIXED][c.index()];
+                    case FIXED: return lde[ArgumentLayout.FIXED][c.index()];
                     case ADVICE: return lde[lay.adviceTree[c.index()]][lay.adviceSlot[c.index()]];
                     default: return instanceLde[c.index()];
                 }
@@ -549,18 +549,18 @@ class AuditSupportTest {
             }
             int nf = lay.fractions.size();
             int groups = lay.groups.size();
-            Layout.ExtBlock[] numB = new Layout.ExtBlock[nf];
-            Layout.ExtBlock[][] tupB = new Layout.ExtBlock[nf][];
+            ArgumentLayout.ExtBlock[] numB = new ArgumentLayout.ExtBlock[nf];
+            ArgumentLayout.ExtBlock[][] tupB = new ArgumentLayout.ExtBlock[nf][];
             for (int k = 0; k < nf; k++) {
-                Layout.Fraction f = lay.fractions.get(k);
+                ArgumentLayout.Fraction f = lay.fractions.get(k);
                 long[] num = new long[qn];
                 ExprEval.block(f.num(), cols, stride, rotStep, mask, 0, qn, num);
-                numB[k] = Layout.ExtBlock.base(num);
-                tupB[k] = new Layout.ExtBlock[f.tuple().size()];
+                numB[k] = ArgumentLayout.ExtBlock.base(num);
+                tupB[k] = new ArgumentLayout.ExtBlock[f.tuple().size()];
                 for (int t = 0; t < tupB[k].length; t++) {
                     long[] tv = new long[qn];
                     ExprEval.block(f.tuple().get(t), cols, stride, rotStep, mask, 0, qn, tv);
-                    tupB[k][t] = Layout.ExtBlock.base(tv);
+                    tupB[k][t] = ArgumentLayout.ExtBlock.base(tv);
                 }
             }
             int[] at = new int[qn];
@@ -569,18 +569,18 @@ class AuditSupportTest {
                 at[i] = (i * stride) & mask;
                 nx[i] = (at[i] + rotStep) & mask;
             }
-            long[][] auxLde = lde[Layout.AUX];
-            Layout.ExtBlock[] h = new Layout.ExtBlock[groups];
+            long[][] auxLde = lde[ArgumentLayout.AUX];
+            ArgumentLayout.ExtBlock[] h = new ArgumentLayout.ExtBlock[groups];
             for (int g = 0; g < groups; g++) {
-                h[g] = new Layout.ExtBlock(gather(auxLde[2 * g], at), gather(auxLde[2 * g + 1], at));
+                h[g] = new ArgumentLayout.ExtBlock(gather(auxLde[2 * g], at), gather(auxLde[2 * g + 1], at));
             }
             int zc = zColumn();
-            Layout.ExtBlock zCur = new Layout.ExtBlock(gather(auxLde[zc], at), gather(auxLde[zc + 1], at));
-            Layout.ExtBlock zNext = new Layout.ExtBlock(gather(auxLde[zc], nx), gather(auxLde[zc + 1], nx));
+            ArgumentLayout.ExtBlock zCur = new ArgumentLayout.ExtBlock(gather(auxLde[zc], at), gather(auxLde[zc + 1], at));
+            ArgumentLayout.ExtBlock zNext = new ArgumentLayout.ExtBlock(gather(auxLde[zc], nx), gather(auxLde[zc + 1], nx));
             Fp2[] alphas = Arrays.copyOfRange(ap, numGates, ap.length);
-            lay.auxConstraints(ch, qn, Layout.ExtBlock.base(gather(lde[Layout.FIXED][lay.active], at)),
-                    Layout.ExtBlock.base(gather(lde[Layout.FIXED][lay.first], at)),
-                    Layout.ExtBlock.base(gather(lde[Layout.FIXED][lay.last], at)), zCur, zNext, h, numB, tupB, alphas, accR, accI);
+            lay.auxConstraints(ch, qn, ArgumentLayout.ExtBlock.base(gather(lde[ArgumentLayout.FIXED][lay.active], at)),
+                    ArgumentLayout.ExtBlock.base(gather(lde[ArgumentLayout.FIXED][lay.first], at)),
+                    ArgumentLayout.ExtBlock.base(gather(lde[ArgumentLayout.FIXED][lay.last], at)), zCur, zNext, h, numB, tupB, alphas, accR, accI);
             long gn = Goldilocks.pow(shift, n);
             long wq = Goldilocks.rootOfUnity(qLog);
             long[] qr = new long[qn];
@@ -605,7 +605,7 @@ class AuditSupportTest {
             long bound = Math.max(zk ? n : 1L, (long) lay.maxDegree * (n - 1) - n + 1);
             int numChunks = lay.numChunks;
             int m = lay.chunkLen;
-            int width = lay.widths[Layout.QUOTIENT];
+            int width = lay.widths[ArgumentLayout.QUOTIENT];
             long[][] qc = new long[width][n];
             for (int j = 0; j < numChunks; j++) {
                 for (int k = 0; k < m; k++) {
@@ -636,7 +636,7 @@ class AuditSupportTest {
                 ev[c] = Ntt.lde(new Coeffs(qc[c]), logB, shift).v();
             }
             hooks.quotientLde(this, ev);
-            commitLde(Layout.QUOTIENT, qc, ev);
+            commitLde(ArgumentLayout.QUOTIENT, qc, ev);
         }
 
         private static long[] gather(long[] col, int[] at) {
@@ -685,7 +685,7 @@ class AuditSupportTest {
         long[][] allLde() {
             long[][] all = new long[lay.totalColumns][];
             int gi = 0;
-            for (int t = 0; t < Layout.TREES; t++) {
+            for (int t = 0; t < ArgumentLayout.TREES; t++) {
                 for (long[] c : lde[t]) {
                     all[gi++] = c;
                 }

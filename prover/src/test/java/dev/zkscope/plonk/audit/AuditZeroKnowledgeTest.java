@@ -98,7 +98,7 @@ class AuditZeroKnowledgeTest {
         ProofParameters p = ProofParameters.testing();
         TestCircuits.Instance inst = TestCircuits.random(602, 5, p.reservedRows());
         ProvingKey pk = ProofSystem.keygen(inst.circuit(), p, List.of(1), PhaseListener.NONE);
-        Layout lay = pk.layout;
+        ArgumentLayout lay = pk.layout;
         int g = lay.globalAdvice(1);
         List<long[]> rows = new ArrayList<>();
         List<Long> rhs = new ArrayList<>();
@@ -107,14 +107,14 @@ class AuditZeroKnowledgeTest {
             Transcript tr = new Transcript(ProofSystem.DOMAIN);
             tr.absorb(pk.vk.digestRef());
             ProofSystem.absorbInstance(tr, inst.witness().instance());
-            tr.absorb(proof.roots[Layout.COMMITTED]);
-            tr.absorb(proof.roots[Layout.ADVICE]);
+            tr.absorb(proof.roots[ArgumentLayout.COMMITTED]);
+            tr.absorb(proof.roots[ArgumentLayout.ADVICE]);
             for (int i = 0; i < 4; i++) {
                 tr.challengeExt();
             }
-            tr.absorb(proof.roots[Layout.AUX]);
+            tr.absorb(proof.roots[ArgumentLayout.AUX]);
             tr.challengeExt();
-            tr.absorb(proof.roots[Layout.QUOTIENT]);
+            tr.absorb(proof.roots[ArgumentLayout.QUOTIENT]);
             Fp2 z = ProofSystem.outOfDomainPoint(tr, lay.n);
             addEquations(rows, rhs, z, proof.evalsZ()[g], lay.n);
             if (proof.evalsZw()[g] != null) {
@@ -151,22 +151,22 @@ class AuditZeroKnowledgeTest {
     }
 
     /** The query positions and z of a proof, by replaying the verifier's transcript (public data only). */
-    record Replay(Fp2 z, Fp2 zw, int[] queries, Layout.Challenges ch, Fp2 alpha) { }
+    record Replay(Fp2 z, Fp2 zw, int[] queries, ArgumentLayout.Challenges ch, Fp2 alpha) { }
 
     static Replay replay(ProvingKey pk, long[][] instance, Proof proof) {
-        Layout lay = pk.layout;
+        ArgumentLayout lay = pk.layout;
         Transcript tr = new Transcript(ProofSystem.DOMAIN);
         tr.absorb(pk.vk.digestRef());
         ProofSystem.absorbInstance(tr, instance);
-        if (lay.present(Layout.COMMITTED)) {
-            tr.absorb(proof.roots[Layout.COMMITTED]);
+        if (lay.present(ArgumentLayout.COMMITTED)) {
+            tr.absorb(proof.roots[ArgumentLayout.COMMITTED]);
         }
-        tr.absorb(proof.roots[Layout.ADVICE]);
-        Layout.Challenges ch = new Layout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(),
+        tr.absorb(proof.roots[ArgumentLayout.ADVICE]);
+        ArgumentLayout.Challenges ch = new ArgumentLayout.Challenges(tr.challengeExt(), tr.challengeExt(), tr.challengeExt(),
                 tr.challengeExt());
-        tr.absorb(proof.roots[Layout.AUX]);
+        tr.absorb(proof.roots[ArgumentLayout.AUX]);
         Fp2 alpha = tr.challengeExt();
-        tr.absorb(proof.roots[Layout.QUOTIENT]);
+        tr.absorb(proof.roots[ArgumentLayout.QUOTIENT]);
         Fp2 z = ProofSystem.outOfDomainPoint(tr, lay.n);
         for (Fp2[] atPoint : proof.opening.values()) {
             for (Fp2 v : atPoint) {
@@ -302,7 +302,7 @@ class AuditZeroKnowledgeTest {
      * combination lambda cancels the blinding and is a functional of the private rows alone.
      */
     static Leak leak(ProvingKey pk, long[][] instance, Proof proof, int column) {
-        Layout lay = pk.layout;
+        ArgumentLayout lay = pk.layout;
         int n = lay.n;
         int u = lay.u;
         int slot = lay.adviceSlot[column];

@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
 
 /**
  * The proof system's view of a circuit: the columns it adds, the LogUp fractions, their grouping into helper
- * columns, the constraint list and the degrees that size the quotient. Prover and verifier build the same Layout
+ * columns, the constraint list and the degrees that size the quotient. Prover and verifier build the same ArgumentLayout
  * from the {@link ConstraintSystem} and {@link ProofParameters}, so they agree on every index.
  *
  * <h2>Lookups and copies, one log-derivative sum</h2>
@@ -67,7 +67,7 @@ import java.util.stream.IntStream;
  * {@link ProofParameters#minLogN()}).</li>
  * </ul>
  */
-final class Layout {
+final class ArgumentLayout {
     /** A fraction num / (beta - sum gamma^i tuple_i); perm selects the permutation's challenges. */
     record Fraction(Expr num, List<Expr> tuple, boolean perm) {
         int denominatorDegree() {
@@ -116,7 +116,7 @@ final class Layout {
     static final int TREES = 5;
     static final String[] TREE_NAMES = {"fixed", "committed", "advice", "aux", "quotient"};
 
-    Layout(ConstraintSystem cs, ProofParameters params) {
+    ArgumentLayout(ConstraintSystem cs, ProofParameters params) {
         this.cs = cs;
         this.params = params;
         this.logN = cs.logN();

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * <p>Witness generation replays the placement: each gadget registers a filler (in placement order) that computes its
  * cells from the cells it reads, and {@link #fill} runs them in order on a fresh {@link Trace}.
  *
- * <p>Two modes, one placement code. A <b>filled</b> layout ({@link #Layout(Geometry)}) keeps everything the prover needs:
+ * <p>Two modes, one placement code. A <b>filled</b> layout ({@link #TraceLayout(Geometry)}) keeps everything the prover needs:
  * the fixed values, the copy constraints, the fillers and the set of assigned cells. A <b>counting</b> layout
  * ({@link #counting(Geometry)}) runs the very same gadget calls but keeps no per-cell or per-row state beyond the
  * current step: it counts advice cells, nonzero fixed cells, gates, lookups, range checks and copies per layer, and
@@ -46,7 +46,7 @@ import java.util.function.Supplier;
  * (q, q*x, q*y) in (T, T*X, T*Y). Where q = 0 the input is all zeros, which every table row with T = 0 matches; the
  * table always keeps such a row. Where q != 0 the match forces q = T and then a = X (and y = Y), since q is invertible.
  */
-public final class Layout {
+public final class TraceLayout {
     private final Geometry geo;
     private final int width;
     private final boolean counting;
@@ -123,7 +123,7 @@ public final class Layout {
     }
 
     /** A filled layout: keeps the fixed values, copies, fillers and assigned cells that the prover needs. */
-    public Layout(Geometry geo) {
+    public TraceLayout(Geometry geo) {
         this(geo, false);
     }
 
@@ -131,11 +131,11 @@ public final class Layout {
      * A counting layout: the same placement, nothing stored per cell or row beyond the current step; {@link #build}
      * gives the ledger and the constraint system but no circuit, and {@link #fill} is refused.
      */
-    public static Layout counting(Geometry geo) {
-        return new Layout(geo, true);
+    public static TraceLayout counting(Geometry geo) {
+        return new TraceLayout(geo, true);
     }
 
-    private Layout(Geometry geo, boolean counting) {
+    private TraceLayout(Geometry geo, boolean counting) {
         this.geo = geo;
         this.width = geo.width();
         this.counting = counting;

@@ -14,21 +14,21 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class LayoutTest {
+class TraceLayoutTest {
     private static Geometry g() {
         return new Geometry(4, false, 4, 4, 1);
     }
 
     @Test
     void constants_areSharedAndConstrained() {
-        Layout l = new Layout(g());
+        TraceLayout l = new TraceLayout(g());
         l.beginLayer("x", "Input");
         Cell[] in = InputGadget.placePrivate(l, 2, "input");
         l.beginLayer("add", "Add");
         Cell seven = l.constant(7);
         assertThat(l.constant(7)).isEqualTo(seven);
         Cell[] y = LinearGadget.placeLinear(l, in, new Cell[]{seven, seven}, 1, 1, 0);
-        Layout.Built b = l.build("c", 4, 3, 20);
+        TraceLayout.Built b = l.build("c", 4, 3, 20);
         Witness w = l.fill(b.circuit(), t -> {
             t.set(in[0], 1);
             t.set(in[1], 2);
@@ -44,17 +44,17 @@ class LayoutTest {
 
     @Test
     void heightCoversRowsTablesAndReservedRows_andRegionsMerge() {
-        Layout l = new Layout(g());
+        TraceLayout l = new TraceLayout(g());
         l.beginLayer("in", "Input");
         InputGadget.placePrivate(l, 6 * 30, "input");
         l.beginLayer("in2", "Input");
         InputGadget.placePrivate(l, 6, "input");
-        Layout.Built b = l.build("c", 10, 3, 20);
+        TraceLayout.Built b = l.build("c", 10, 3, 20);
         // 31 rows + 10 reserved -> 64
         assertThat(b.circuit().logN()).isEqualTo(6);
         assertThat(b.circuit().usableRows()).isEqualTo(54);
         assertThat(b.circuit().regions()).hasSize(2);
-        Layout big = new Layout(g());
+        TraceLayout big = new TraceLayout(g());
         big.beginLayer("big", "Input");
         InputGadget.placePrivate(big, 6 * 600, "input");
         assertThatThrownBy(() -> big.build("c", 10, 3, 8)).isInstanceOf(CompileException.class)
