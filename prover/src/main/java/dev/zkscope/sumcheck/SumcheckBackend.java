@@ -231,6 +231,8 @@ public final class SumcheckBackend {
                                 + " is outside the range the key was built for; the input is outside the calibrated domain");
                     }
                 }
+            } else if (op instanceof LayerOp lo) {
+                lo.witness(plan, t, seg);
             }
         }
         // the packed lookup area (zeros where no column sits) and the multiplicities of its values
@@ -293,8 +295,13 @@ public final class SumcheckBackend {
         long tLookups = System.nanoTime();
         layerNanos.put("range checks (LogUp-GKR)", tLookups - tCommit);
 
-        // 3. the steps, last first
         Map<Integer, Fp2[]> pending = new HashMap<>();
+        LayerProver layers = new LayerProver(plan, tables, seg, tr, out, claims, pending);
+        FunctionLookups.prove(layers);
+        if (!FunctionLookups.ops(plan).isEmpty()) {
+            layerNanos.put("function tables (LogUp-GKR)", System.nanoTime() - tLookups);
+        }
+        // 3. the steps, last first
         for (int k = plan.ops.size() - 1; k >= 0; k--) {
             Plan.Op op = plan.ops.get(k);
             long t0 = System.nanoTime();
@@ -347,6 +354,8 @@ public final class SumcheckBackend {
                 if (l.b() >= 0) {
                     inputPoint(plan, l.b(), rho, tables, claims, pending);
                 }
+            } else if (op instanceof LayerOp lo) {
+                lo.prove(layers);
             }
             layerNanos.merge(op.layer() + " (" + op.kind() + ")", System.nanoTime() - t0, Long::sum);
         }
@@ -369,7 +378,7 @@ public final class SumcheckBackend {
      * The point of the claim on an op's output: the one its reader left (virtual), or a fresh one whose value the
      * prover sends (committed) or the verifier computes (public).
      */
-    private static Fp2[] outPoint(Plan plan, Plan.Op op, long[][] tables, Map<Integer, Fp2[]> pending, Claims claims,
+    static Fp2[] outPoint(Plan plan, Plan.Op op, long[][] tables, Map<Integer, Fp2[]> pending, Claims claims,
                                   Transcript tr, ProofStream.Writer out) {
         int o = plan.alias[op.out()];
         Fp2[] r = pending.remove(o);
@@ -385,7 +394,7 @@ public final class SumcheckBackend {
         return r;
     }
 
-    private static void inputPoint(Plan plan, int t, Fp2[] z, long[][] tables, Claims claims, Map<Integer, Fp2[]> pending) {
+    static void inputPoint(Plan plan, int t, Fp2[] z, long[][] tables, Claims claims, Map<Integer, Fp2[]> pending) {
         int a = plan.alias[t];
         if (plan.roles[a] == Plan.Role.VIRTUAL) {
             if (pending.put(a, z) != null) {
@@ -633,9 +642,12 @@ public final class SumcheckBackend {
             throw new SumcheckException("lookup argument: the leaf claim does not match the committed lookup columns");
         }
 
-        br.section("layers");
         Map<Integer, Fp2[]> pendingPoint = new HashMap<>();
         Map<Integer, Fp2> pendingValue = new HashMap<>();
+        LayerVerifier layers = new LayerVerifier(plan, pub, tr, in, claims, pendingPoint, pendingValue);
+        br.section("function tables");
+        FunctionLookups.verify(layers);
+        br.section("layers");
         for (int k = plan.ops.size() - 1; k >= 0; k--) {
             Plan.Op op = plan.ops.get(k);
             br.section("layer " + op.layer() + " (" + op.kind() + ")");
@@ -685,6 +697,8 @@ public final class SumcheckBackend {
                 if (l.b() >= 0) {
                     claimOnInput(plan, claims, l.b(), (Fp2[]) x[0], (Fp2) x[2], pendingPoint, pendingValue);
                 }
+            } else if (op instanceof LayerOp lo) {
+                lo.verify(layers);
             }
         }
         if (!pendingPoint.isEmpty()) {
@@ -704,7 +718,7 @@ public final class SumcheckBackend {
     }
 
     /** Verifier: the claim on an op's output, {point, value}: its reader's, or fresh (read from the proof or public). */
-    private static Object[] outClaim(Plan plan, Plan.Op op, long[][] pub, Map<Integer, Fp2[]> pp, Map<Integer, Fp2> pv,
+    static Object[] outClaim(Plan plan, Plan.Op op, long[][] pub, Map<Integer, Fp2[]> pp, Map<Integer, Fp2> pv,
                                      Claims claims, Transcript tr, ProofStream.Reader in) throws Malformed {
         int o = plan.alias[op.out()];
         Fp2[] r = pp.remove(o);
@@ -725,7 +739,7 @@ public final class SumcheckBackend {
         return new Object[] {r, y};
     }
 
-    private static void claimOnInput(Plan plan, Claims claims, int t, Fp2[] z, Fp2 v, Map<Integer, Fp2[]> pp,
+    static void claimOnInput(Plan plan, Claims claims, int t, Fp2[] z, Fp2 v, Map<Integer, Fp2[]> pp,
                                      Map<Integer, Fp2> pv) {
         int a = plan.alias[t];
         if (plan.roles[a] == Plan.Role.VIRTUAL) {
