@@ -41,7 +41,7 @@ record ClampOp(String layer, String kind, int out, int in, boolean max, long[] c
         }
         boolean max = r.u8() == 1;
         int nl = r.u8();
-        long[] c = TensorPcs.readLongs(r);
+        long[] c = LayerKit.readSigned(r);
         if (nl < 1 || nl * p.limbBits > 62 || c.length != p.layouts[in].n()) {
             throw r.malformed("clamp " + layer);
         }
@@ -57,7 +57,7 @@ record ClampOp(String layer, String kind, int out, int in, boolean max, long[] c
     @Override
     public void write(ByteWriter w) {
         w.u32(in).u8(max ? 1 : 0).u8(limbSegs.length);
-        TensorPcs.writeLongs(w, consts);
+        LayerKit.writeSigned(w, consts);
     }
 
     @Override

@@ -180,6 +180,11 @@ public final class SumcheckBackend {
 
     /** Proves the model's inference on the quantized input. */
     public static Proved prove(Keys keys, long[] input, Random rng) {
+        return prove(keys, input, rng, null);
+    }
+
+    /** Tests: {@code cheat} edits the evaluated tensors before the witness is built (a cheating prover). */
+    static Proved prove(Keys keys, long[] input, Random rng, java.util.function.Consumer<long[][]> cheat) {
         Plan plan = keys.plan;
         QModel m = keys.model;
         if (m == null) {
@@ -188,6 +193,9 @@ public final class SumcheckBackend {
         Map<String, Long> layerNanos = new java.util.LinkedHashMap<>();
         long tStart = System.nanoTime();
         long[][] t = m.evaluate(input);
+        if (cheat != null) {
+            cheat.accept(t);
+        }
         long[] output = concatOutputs(m, t);
         Transcript tr = start(keys, input, output);
         ProofStream.Writer out = new ProofStream.Writer();
