@@ -24,6 +24,7 @@ final class LayerOps {
             case MaxOp.TAG -> MaxOp.read(r, p, layer, kind, out);
             case TableOp.TAG -> TableOp.read(r, p, layer, kind, out);
             case ProductOp.TAG -> ProductOp.read(r, p, layer, kind, out);
+            case GroupedDotOp.TAG -> GroupedDotOp.read(r, p, layer, kind, out);
             default -> throw r.malformed("step tag " + tag);
         };
     }
@@ -183,5 +184,61 @@ final class LayerOps {
         }
         p.layouts[s.out()] = Plan.Layout.identity(n);
         return new ConcatOp(s.layer(), s.op(), s.out(), ins, st, cs, Plan.Layout.identity(n).fieldTable(bias));
+    }
+
+    /** A convolution whose input at a tap depends on the channel (depthwise, grouped): see {@link GroupedDotOp}. */
+    static GroupedDotOp groupedDot(Plan.Builder b, Steps.Dot d, int[] ch, int[] tap, int[][] wid, long[] wm, int c,
+                                   int pp, int k, boolean cm) {
+        Plan p = b.p;
+        if (!cm) {
+            throw Plan.unsupported(d, "a grouped dot product that is not channel-major in its output");
+        }
+        Src[][] xs = d.xs();
+        Src[] bs = d.biases();
+        int n = xs.length;
+        if ((long) c * pp * k > (1L << 28)) {
+            throw Plan.unsupported(d, "a grouped convolution of more than 2^28 (channel, position, tap) entries");
+        }
+        int[] im2col = new int[c * pp * k];
+        java.util.Arrays.fill(im2col, -1);
+        long[] bias = new long[n];
+        int in = -1;
+        Src[][] ws = d.ws();
+        for (int o = 0; o < n; o++) {
+            int q = o % pp;
+            long acc = bs == null ? 0 : constValue(b, d, bs[o]);
+            if (acc == Long.MIN_VALUE) {
+                throw Plan.unsupported(d, "a bias that is an activation");
+            }
+            for (int kk = 0; kk < xs[o].length; kk++) {
+                Src x = xs[o][kk];
+                long v = constValue(b, d, x);
+                if (v != Long.MIN_VALUE) {
+                    long w = constValue(b, d, ws[o][kk]);
+                    acc = Math.addExact(acc, Math.multiplyExact(v, w));
+                    continue;
+                }
+                int a = p.alias[x.tensor()];
+                if (in >= 0 && a != in) {
+                    throw Plan.unsupported(d, "a dot product over more than one input tensor");
+                }
+                in = a;
+                int at = (ch[o] * pp + q) * k + tap[wid[o][kk]];
+                if (im2col[at] != -1) {
+                    throw Plan.unsupported(d, "a grouped dot product that reads one weight twice for an output");
+                }
+                im2col[at] = x.index();
+            }
+            bias[o] = Goldilocks.fromSigned(acc);
+        }
+        if (in < 0) {
+            throw Plan.unsupported(d, "a dot product with no activation input");
+        }
+        b.layoutOf(d, in);
+        Plan.Layout out = new Plan.Layout(n, pp);
+        p.layouts[d.out()] = out;
+        p.weightMatrices.add(wm);
+        return new GroupedDotOp(d.layer(), d.op(), d.out(), in, c, pp, k, im2col, out.fieldTable(bias),
+                p.weightMatrices.size() - 1);
     }
 }

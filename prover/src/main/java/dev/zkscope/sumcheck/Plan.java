@@ -330,7 +330,7 @@ final class Plan {
          * outputs, whose padding taps the lowering dropped, share the rest with the interior ones); a channel's taps
          * are its weight elements in index order; the input a tap reads at a position must not depend on the channel.
          */
-        private DotOp dot(Steps.Dot d) {
+        private Op dot(Steps.Dot d) {
             Src[][] xs = d.xs();
             Src[][] ws = d.ws();
             int n = xs.length;
@@ -436,6 +436,9 @@ final class Plan {
                     wm[(cc << logK) + i] = Goldilocks.fromSigned(m.param((int) (key >>> 32))[(int) (key & 0xFFFFFFFFL)]);
                 }
             }
+            if (channelDependent(d, xs, cm, pp, c, k, tap, wid)) {
+                return LayerOps.groupedDot(this, d, ch, tap, wid, wm, c, pp, k, cm);
+            }
             int[] im2col = new int[pp * k];
             Arrays.fill(im2col, -2);
             int[] setCount = new int[pp];
@@ -492,6 +495,28 @@ final class Plan {
             p.weightMatrices.add(wm);
             return new DotOp(d.layer(), d.op(), d.out(), in, c, pp, k, cm, im2col, out.fieldTable(bias),
                     p.weightMatrices.size() - 1);
+        }
+
+        /** Whether the input read at some (position, tap) differs between channels (depthwise, grouped convolution). */
+        private boolean channelDependent(Steps.Dot d, Src[][] xs, boolean cm, int pp, int c, int k, int[] tap, int[][] wid) {
+            int[] at = new int[pp * k];
+            Arrays.fill(at, -2);
+            for (int o = 0; o < xs.length; o++) {
+                int q = cm ? o % pp : o / c;
+                for (int kk = 0; kk < xs[o].length; kk++) {
+                    Src x = xs[o][kk];
+                    if (x.isConstant() || m.isParam(x.tensor())) {
+                        continue;
+                    }
+                    int i = q * k + tap[wid[o][kk]];
+                    if (at[i] == -2) {
+                        at[i] = x.index();
+                    } else if (at[i] != x.index()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         private static int find(int[] parent, int i) {
@@ -773,7 +798,7 @@ final class Plan {
     int weightCount() {
         int n = 0;
         for (Op op : ops) {
-            if (op instanceof DotOp) {
+            if (op instanceof DotOp || op instanceof GroupedDotOp) {
                 n++;
             }
         }
@@ -959,6 +984,9 @@ final class Plan {
             int size = 1 << lo.logSize();
             if (op instanceof LayerOp x) {
                 x.validate(this);
+                if (x instanceof GroupedDotOp g && g.weight() != weights++) {
+                    throw r.malformed("grouped dot product " + g.layer());
+                }
             } else if (op instanceof DotOp d) {
                 if (d.weight() != weights++ || d.bias().length != size
                         || lo.logSize() != d.logC() + d.logP() || !lo.equals(new Layout(d.c() * d.p(), d.channelMajor() ? d.p() : d.c()))) {

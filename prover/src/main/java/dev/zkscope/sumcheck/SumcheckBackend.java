@@ -149,6 +149,12 @@ public final class SumcheckBackend {
                         throw r.malformed("weight commitment of " + vars + " variables for layer " + d.layer());
                     }
                     roots.add(new TensorPcs.Commitment(r.bytes(Hashing.DIGEST_BYTES), vars));
+                } else if (op instanceof GroupedDotOp d) {
+                    int vars = r.u8();
+                    if (vars != d.logC() + d.logK()) {
+                        throw r.malformed("weight commitment of " + vars + " variables for layer " + d.layer());
+                    }
+                    roots.add(new TensorPcs.Commitment(r.bytes(Hashing.DIGEST_BYTES), vars));
                 }
             }
             r.expectEnd();
@@ -526,6 +532,11 @@ public final class SumcheckBackend {
         void onSegment(int seg, Fp2[] z, Fp2 v) {
             wPoints.add(plan.wPoint(seg, z));
             wValues.add(v);
+        }
+
+        void onWeights(int w, Fp2[] z, Fp2 v) {
+            aPoints.get(w).add(z);
+            aValues.get(w).add(v);
         }
 
         void onWeights(Plan.DotOp d, Fp2[] z, Fp2 v) {

@@ -125,6 +125,23 @@ class SumcheckLayersTest {
         return m;
     }
 
+    /** x (3x6x6) -> depthwise 3x3 Conv (group 3, pad 1, stride 1) -> Clip(0, 96) (ReLU6 at scale 4). */
+    static QModel depthwise() {
+        Random r = new Random(17);
+        QModel m = new QModel("t_depthwise");
+        int x = m.input(new int[] {1, 3, 6, 6}, 100);
+        long[] w = new long[27];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextInt(65) - 32;
+        }
+        int[] s = new int[3];
+        int y = Ops.conv2d(m, "dw", x, 3, 6, 6, w, 3, 3, 3, new long[] {50, -20, 7}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 3, 5, s);
+        y = Ops.clip(m, "relu6", y, 0, 96);
+        m.output(y, new int[] {1, 3, 6, 6});
+        return m;
+    }
+
     record Case(String name, QModel model, int n, Consumer<long[][]> cheat) {}
 
     /** Each small model with a cheat on its layer (applied to the evaluated tensors; the output follows). */
@@ -145,7 +162,19 @@ class SumcheckLayersTest {
                     t[2][0] = t[1][0] * t[1][0];
                 }),
                 new Case("product", product(), 16, t -> t[t.length - 1][4] += 1),
-                new Case("concat", concat(), 8, t -> t[t.length - 1][9] += 1));
+                new Case("concat", concat(), 8, t -> t[t.length - 1][9] += 1),
+                new Case("depthwise conv", depthwise(), 108, t -> {
+                    // the convolution's sum off by 32 (one unit after its rescale), every later layer computed from it
+                    int conv = t.length - 3;
+                    int i = 0;
+                    while (t[conv][i] < 0 || t[conv][i] >= 96) {
+                        i++; // an element inside the clip's range, so the output changes
+                    }
+                    t[conv - 1][i] += 32;
+                    t[conv][i] = FixedPoint.divRound(t[conv - 1][i], 32);
+                    t[conv + 1][i] = Math.max(t[conv][i], 0);
+                    t[conv + 2][i] = Math.min(t[conv + 1][i], 96);
+                }));
     }
 
     @TestFactory
@@ -206,7 +235,7 @@ class SumcheckLayersTest {
 
     @Test
     void smallModels_keyEditsAreRejected() throws Exception {
-        for (QModel m : List.of(maxPool(), table(), concat())) {
+        for (QModel m : List.of(maxPool(), table(), concat(), depthwise())) {
             SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, P, new Random(1));
             long[] in = input(m.inputSize(), 5, 100);
             tamperKey(keys, in, SumcheckBackend.prove(keys, in, new Random(2)));
