@@ -175,12 +175,14 @@ class SumcheckLayersTest {
             long[] in = input(c.n(), 5, 100);
             SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
             assertThat(pr.output()).containsExactly(SumcheckBackend.concatOutputs(c.model(), c.model().evaluate(in)));
-            SumcheckBackend.verify(vk, in, pr.output(), pr.proof());
+            SumcheckBackend.verify(vk, pr.output(), pr.proof());
             // a cheating prover: the witness follows the edited tensors wherever it can
             LayerKit.LENIENT.set(true);
             SumcheckBackend.Proved bad = SumcheckBackend.prove(keys, in, new Random(3), c.cheat(), null);
             LayerKit.LENIENT.set(false);
-            assertThat(bad.output()).isNotEqualTo(pr.output());
+            if (!c.name().contains("consistent after")) { // (an intermediate edit may not reach the output)
+                assertThat(bad.output()).isNotEqualTo(pr.output());
+            }
             assertThat(rejects(vk, in, bad.output(), bad.proof())).as(c.name() + ": cheating witness").isTrue();
             // the honest proof with a wrong output, and tampered bytes
             long[] wrong = pr.output().clone();
@@ -244,7 +246,7 @@ class SumcheckLayersTest {
             long[] in = s.quantizedInput(0);
             SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
             assertThat(pr.output()).containsExactly(s.quantizedOutput(0));
-            SumcheckBackend.verify(vk, in, pr.output(), pr.proof());
+            SumcheckBackend.verify(vk, pr.output(), pr.proof());
             long[] bad = pr.output().clone();
             bad[bad.length - 1] ^= 1;
             assertThat(rejects(vk, in, bad, pr.proof())).isTrue();
