@@ -19,7 +19,8 @@ import dev.zkscope.field.Goldilocks;
  * </ol>
  * Prover and verifier work O(C P K) (= the layer's multiply-adds for a depthwise convolution). Soundness: the two
  * sumchecks ((logC + logK) 3 + log|x| 2) / |F_p2| and the weight opening. Calls: two {@link Sumcheck#prove}/
- * {@link Sumcheck#verify}, one claim on the key's weight matrix ({@link SumcheckBackend.Claims#onWeights}).
+ * {@link Sumcheck#verify}, one claim on the key's weight matrix. <b>Not zero-knowledge yet</b>: refused at keygen by
+ * {@link LayerOps#groupedDot} (and its tag when a key is read) until its sumchecks go through {@link Zk#sumcheck}.
  */
 record GroupedDotOp(String layer, String kind, int out, int in, int c, int p, int k, int[] im2col, long[] bias,
                     int weight) implements LayerOp {

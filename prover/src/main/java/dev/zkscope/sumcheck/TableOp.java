@@ -8,13 +8,12 @@ import dev.zkscope.field.Fp2;
 /**
  * y = f(x) element-wise by a function table (sigmoid, tanh, exp, erf, GELU, rsqrt...): the same (input, output)
  * table the Plonkish backend builds for the step ({@code TableSpec}: its name carries the function and its scales),
- * every input in the calibrated range [lo, lo + T). The pairs (x, y) are looked up in the table's pairs by
- * {@link FunctionLookups} (LogUp-GKR over x + gamma y + delta tag); this op holds the table's values (public, in the
- * key), its multiplicity segment in W, and hands on the claim that argument leaves on x. y is committed in W (it is
- * claimed by the lookup and by its reader).
+ * every input in the calibrated range [lo, lo + T). This op holds the table's values (public, in the key) and its
+ * multiplicity segment in W.
  *
- * <p>Calls: none of its own beyond the claims on W ({@link SumcheckBackend.Claims#onSegment} / {@code onTensor}) and on
- * its input; the sumchecks are those of {@link FunctionLookups} (one LogUp-GKR for every table of the model).
+ * <p><b>Not zero-knowledge yet</b>: the non-ZK LogUp-GKR argument of the {@code scops} branch is removed and
+ * {@link LayerOps#table} refuses the step at keygen (a key holding its tag is refused when read). The port: LogUp with
+ * committed helper columns over x + gamma y + delta tag, shared by every table of the model (docs/sumcheck-backend.md).
  */
 record TableOp(String layer, String kind, int out, int in, String table, long lo, long[] values, int multSeg)
         implements LayerOp {
