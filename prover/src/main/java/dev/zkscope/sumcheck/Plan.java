@@ -112,7 +112,7 @@ final class Plan {
         }
     }
 
-    sealed interface Op permits DotOp, MapOp, LinearOp, DivOp, ReluOp {
+    sealed interface Op permits DotOp, MapOp, LinearOp, DivOp, ReluOp, LayerOp {
         String layer();
 
         String kind();
@@ -182,7 +182,19 @@ final class Plan {
 
     // ----------------------------------------------------------------------------------------------- building
 
-    private static final class Builder {
+    static boolean isRelu(Steps.Compare c) {
+        if (!c.isMax()) {
+            return false;
+        }
+        for (Src r : c.right()) {
+            if (!r.isConstant() || r.value() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static final class Builder {
         final QModel m;
         final Plan p = new Plan();
         final long[] bounds;
@@ -231,6 +243,8 @@ final class Plan {
                     p.lookups.add(new LookupColumn(0, new int[] {rem}, new long[] {1}, l.logSize(), -1));
                     p.lookups.add(new LookupColumn((1L << p.limbBits) - d, new int[] {rem}, new long[] {1}, l.logSize(), -1));
                     p.ops.add(new DivOp(s.layer(), s.op(), s.out(), x, d, rem));
+                } else if (s instanceof Steps.Compare c && !isRelu(c)) {
+                    p.ops.add(LayerOps.clamp(this, c));
                 } else if (s instanceof Steps.Compare c) {
                     for (Src r : c.right()) {
                         if (!r.isConstant() || r.value() != 0) {
@@ -254,12 +268,12 @@ final class Plan {
                         p.lookups.add(new LookupColumn(0, new int[] {limbs[j]}, new long[] {1}, l.logSize(), -1));
                     }
                     p.ops.add(new ReluOp(s.layer(), s.op(), s.out(), x, sign, limbs));
-                } else if (s instanceof Steps.MaxReduce) {
-                    throw unsupported(s, "max pooling / a running maximum (not built in this backend yet)");
-                } else if (s instanceof Steps.Lookup) {
-                    throw unsupported(s, "a function table (sigmoid, tanh, exp, erf...: not built in this backend yet)");
-                } else if (s instanceof Steps.Mul) {
-                    throw unsupported(s, "an element-wise product of two activations");
+                } else if (s instanceof Steps.MaxReduce mr) {
+                    p.ops.add(LayerOps.max(this, mr));
+                } else if (s instanceof Steps.Lookup lk) {
+                    p.ops.add(LayerOps.table(this, lk));
+                } else if (s instanceof Steps.Mul mu) {
+                    p.ops.add(LayerOps.product(this, mu));
                 } else if (s instanceof Steps.VarDiv) {
                     throw unsupported(s, "a division by a run-time value (softmax, layer norm)");
                 } else {
@@ -279,7 +293,7 @@ final class Plan {
             return p;
         }
 
-        private Layout layoutOf(Step s, int t) {
+        Layout layoutOf(Step s, int t) {
             if (p.layouts[t] == null) {
                 throw unsupported(s, "an input that no step computes (a parameter used as an activation)");
             }
@@ -291,7 +305,7 @@ final class Plan {
             return p.segments.size() - 1;
         }
 
-        private int singleIdentityInput(Step s, Src[] src) {
+        int singleIdentityInput(Step s, Src[] src) {
             int t = identitySource(src, m);
             if (t < 0) {
                 throw unsupported(s, "an element-wise step whose input is not one whole tensor in order");
@@ -315,7 +329,7 @@ final class Plan {
          * outputs, whose padding taps the lowering dropped, share the rest with the interior ones); a channel's taps
          * are its weight elements in index order; the input a tap reads at a position must not depend on the channel.
          */
-        private DotOp dot(Steps.Dot d) {
+        private Op dot(Steps.Dot d) {
             Src[][] xs = d.xs();
             Src[][] ws = d.ws();
             int n = xs.length;
@@ -421,6 +435,9 @@ final class Plan {
                     wm[(cc << logK) + i] = Goldilocks.fromSigned(m.param((int) (key >>> 32))[(int) (key & 0xFFFFFFFFL)]);
                 }
             }
+            if (channelDependent(d, xs, cm, pp, c, k, tap, wid)) {
+                return LayerOps.groupedDot(this, d, ch, tap, wid, wm, c, pp, k, cm);
+            }
             int[] im2col = new int[pp * k];
             Arrays.fill(im2col, -2);
             int[] setCount = new int[pp];
@@ -479,6 +496,28 @@ final class Plan {
                     p.weightMatrices.size() - 1);
         }
 
+        /** Whether the input read at some (position, tap) differs between channels (depthwise, grouped convolution). */
+        private boolean channelDependent(Steps.Dot d, Src[][] xs, boolean cm, int pp, int c, int k, int[] tap, int[][] wid) {
+            int[] at = new int[pp * k];
+            Arrays.fill(at, -2);
+            for (int o = 0; o < xs.length; o++) {
+                int q = cm ? o % pp : o / c;
+                for (int kk = 0; kk < xs[o].length; kk++) {
+                    Src x = xs[o][kk];
+                    if (x.isConstant() || m.isParam(x.tensor())) {
+                        continue;
+                    }
+                    int i = q * k + tap[wid[o][kk]];
+                    if (at[i] == -2) {
+                        at[i] = x.index();
+                    } else if (at[i] != x.index()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
         private static int find(int[] parent, int i) {
             while (parent[i] != i) {
                 parent[i] = parent[parent[i]];
@@ -488,7 +527,7 @@ final class Plan {
         }
 
         /** Sum windows (rows of several sources) or a moving wire (single sources) as a sparse 0/1 map. */
-        private MapOp map(Step s, Src[][] windows, Src[] singles) {
+        private Op map(Step s, Src[][] windows, Src[] singles) {
             int n = singles != null ? singles.length : windows.length;
             int[] start = new int[n + 1];
             List<Integer> cols = new ArrayList<>();
@@ -508,7 +547,7 @@ final class Plan {
                         continue;
                     }
                     if (in >= 0 && a != in) {
-                        throw unsupported(s, "a wiring or sum over more than one tensor (Concat)");
+                        return LayerOps.concat(this, s, windows, singles);
                     }
                     in = a;
                     cols.add(x.index());
@@ -581,6 +620,8 @@ final class Plan {
             return l.a() >= 0 && l.b() >= 0 ? new int[] {l.a(), l.b()} : new int[] {Math.max(l.a(), l.b())};
         } else if (op instanceof DivOp dv) {
             return new int[] {dv.in()};
+        } else if (op instanceof LayerOp lo) {
+            return lo.reads();
         }
         return new int[] {((ReluOp) op).in()};
     }
@@ -789,7 +830,7 @@ final class Plan {
     int weightCount() {
         int n = 0;
         for (Op op : ops) {
-            if (op instanceof DotOp) {
+            if (op instanceof DotOp || op instanceof GroupedDotOp) {
                 n++;
             }
         }
@@ -833,6 +874,9 @@ final class Plan {
                 w.u8(4).u32(dv.in()).u64(dv.d());
             } else if (op instanceof ReluOp r) {
                 w.u8(5).u32(r.in()).u8(r.limbSegs().length);
+            } else if (op instanceof LayerOp lo) {
+                w.u8(lo.tag());
+                lo.write(w);
             }
         }
     }
@@ -946,7 +990,7 @@ final class Plan {
                     }
                     op = new ReluOp(layer, kind, out, in, sign, limbs);
                 }
-                default -> throw r.malformed("step tag " + tag);
+                default -> op = LayerOps.read(tag, r, p, layer, kind, out);
             }
             p.ops.add(op);
         }
@@ -970,7 +1014,12 @@ final class Plan {
                 }
             }
             int size = 1 << lo.logSize();
-            if (op instanceof DotOp d) {
+            if (op instanceof LayerOp x) {
+                x.validate(this);
+                if (x instanceof GroupedDotOp g && g.weight() != weights++) {
+                    throw r.malformed("grouped dot product " + g.layer());
+                }
+            } else if (op instanceof DotOp d) {
                 if (d.weight() != weights++ || d.bias().length != size
                         || lo.logSize() != d.logC() + d.logP() || !lo.equals(new Layout(d.c() * d.p(), d.channelMajor() ? d.p() : d.c()))) {
                     throw r.malformed("dot product " + d.layer());

@@ -202,6 +202,15 @@ public final class SumcheckBackend {
 
     /** Proves with the evaluated tensors edited by {@code tamper} before W is built (tests: a cheating prover). */
     static Proved prove(Keys keys, long[] input, Random rng, java.util.function.Consumer<long[][]> tamper) {
+        return prove(keys, input, rng, null, tamper);
+    }
+
+    /**
+     * Tests: {@code cheat} edits the evaluated tensors before the output is taken (a cheating prover whose public
+     * output follows its witness), {@code tamper} after (the output stays honest).
+     */
+    static Proved prove(Keys keys, long[] input, Random rng, java.util.function.Consumer<long[][]> cheat,
+                        java.util.function.Consumer<long[][]> tamper) {
         Plan plan = keys.plan;
         QModel m = keys.model;
         if (m == null) {
@@ -211,6 +220,9 @@ public final class SumcheckBackend {
         Map<String, Long> layerNanos = new java.util.LinkedHashMap<>();
         long tStart = System.nanoTime();
         long[][] t = m.evaluate(input);
+        if (cheat != null) {
+            cheat.accept(t);
+        }
         long[] output = concatOutputs(m, t);
         if (tamper != null) {
             tamper.accept(t);
@@ -362,6 +374,8 @@ public final class SumcheckBackend {
                                 + " is outside the range the key was built for; the input is outside the calibrated domain");
                     }
                 }
+            } else if (op instanceof LayerOp lo) {
+                lo.witness(plan, t, seg);
             }
         }
         long[] mult = seg[plan.multSeg];
@@ -614,6 +628,8 @@ public final class SumcheckBackend {
             LinearLayers.map(c, mp, what);
         } else if (op instanceof Plan.LinearOp l) {
             LinearLayers.linear(c, l, what);
+        } else if (op instanceof LayerOp lo) {
+            lo.step(c, what);
         } else {
             throw new IllegalStateException("no protocol for " + what);
         }
@@ -636,6 +652,8 @@ public final class SumcheckBackend {
                 n += Zk.slots(LinearLayers.stackedVars(plan.layout(d.out()), plan.layout(d.in())), 3, 1);
             } else if (op instanceof Plan.MapOp mp) {
                 n += Zk.slots(LinearLayers.stackedVars(plan.layout(mp.out()), plan.layout(mp.in())), 3, 1);
+            } else if (op instanceof LayerOp lo) {
+                n += lo.masks(plan);
             } else {
                 throw new IllegalStateException("SumcheckBackend.maskBudget does not count the masks of " + op.kind());
             }

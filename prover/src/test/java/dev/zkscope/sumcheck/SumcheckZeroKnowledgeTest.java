@@ -209,4 +209,26 @@ class SumcheckZeroKnowledgeTest {
             assertThat(SumcheckBackendTest.rejects(keys, p.output(), p.proof())).as("tensor %d edited", t).isTrue();
         }
     }
+
+    /**
+     * The ported layers (Clip, MaxPool, Concat, products of two activations): with masks no claim on private data
+     * holds on the honest unmasked witness except the mask-free identities; without masks (positive control) many do.
+     */
+    @Test
+    void portedLayers_noClaimIsAnUnmaskedEvaluation() throws Exception {
+        for (dev.zkscope.compile.model.QModel m : List.of(SumcheckLayersTest.clip(), SumcheckLayersTest.maxPool(),
+                SumcheckLayersTest.concat(), SumcheckLayersTest.product())) {
+            long[] in = SumcheckLayersTest.input(m.inputSize(), 5, 100);
+            SumcheckBackend.Keys zk = SumcheckBackend.keygen(m, ZK, new Random(1));
+            SumcheckBackend.Keys plain = SumcheckBackend.keygen(m, PLAIN, new Random(1));
+            long[][] w = witness(zk, in);
+            for (int i = 0; i < 2; i++) {
+                SumcheckBackend.Proved p = SumcheckBackend.prove(zk, in, new Random(50 + i));
+                assertThat(holding(zk, p, w)).as(m.name()).hasSize(maskFree(zk, p));
+            }
+            SumcheckBackend.Proved p = SumcheckBackend.prove(plain, in, new Random(60));
+            assertThat(holding(plain, p, witness(plain, in)).size()).as(m.name() + " without masks")
+                    .isGreaterThan(maskFree(plain, p));
+        }
+    }
 }

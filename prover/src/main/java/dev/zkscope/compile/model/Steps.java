@@ -1298,6 +1298,10 @@ public final class Steps {
         final Src[] as;
         final Src[] bs;
 
+        /** The two factors of each product (for other backends). */
+        public Src[] lefts() { return as.clone(); }
+        public Src[] rights() { return bs.clone(); }
+
         public Mul(String layer, String op, int out, Src[] as, Src[] bs) {
             super(layer, op, out);
             this.as = as;
@@ -1419,6 +1423,9 @@ public final class Steps {
     /** out[o] = max over the window x[o][*] (MaxPool, ReduceMax, Softmax's max), a chain of pairwise maxima. */
     public static final class MaxReduce extends Step {
         final Src[][] windows;
+
+        /** The elements each output is the maximum of (for other backends). */
+        public Src[][] windows() { return windows; }
 
         public MaxReduce(String layer, String op, int out, Src[][] windows) {
             super(layer, op, out);
@@ -1552,6 +1559,10 @@ public final class Steps {
         final Src[] xs;
         final TableSpec table;
         final boolean ofWeights;
+
+        /** The looked-up inputs and the table (for other backends). */
+        public Src[] inputs() { return xs.clone(); }
+        public TableSpec table() { return table; }
 
         public Lookup(String layer, String op, int out, Src[] xs, TableSpec table) {
             this(layer, op, out, xs, table, false);
@@ -1725,6 +1736,10 @@ public final class Steps {
     public static final class VarDiv extends Step {
         final Src[] nums;
         final Src[] dens;
+
+        /** Numerators and denominators (for other backends). */
+        public Src[] nums() { return nums.clone(); }
+        public Src[] dens() { return dens.clone(); }
 
         public VarDiv(String layer, String op, int out, Src[] nums, Src[] dens) {
             super(layer, op, out);
