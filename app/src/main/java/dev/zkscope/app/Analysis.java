@@ -120,13 +120,13 @@ public record Analysis(ModelSession session, ModelSettings settings, QuantizedGr
     /** The other arithmetizations' per-layer estimates, or null when neither compiled nor counted. */
     public List<LayerEstimate> estimates() {
         CompiledModel m = ledgerModel();
-        return m == null ? null : m.estimates(EstimateParams.forCircuit(m.options()));
+        return m == null ? null : m.estimates(EstimateParams.forCircuit(m));
     }
 
     /** Whole-model totals of the estimates, or null when neither compiled nor counted. */
     public Estimates.Totals estimateTotals() {
         CompiledModel m = ledgerModel();
-        return m == null ? null : m.estimateTotals(EstimateParams.forCircuit(m.options()));
+        return m == null ? null : m.estimateTotals(EstimateParams.forCircuit(m));
     }
 
     /** The ledger (of the compiled circuit, or of the counted one), or null when neither. */

@@ -21,7 +21,7 @@ final class CircuitReport {
 
     static void print(PrintWriter out, CompiledModel cm, String proofNote) {
         CostLedger l = cm.ledger();
-        EstimateParams ep = EstimateParams.forCircuit(cm.options());
+        EstimateParams ep = EstimateParams.forCircuit(cm);
         Map<String, LayerEstimate> est = new HashMap<>();
         for (LayerEstimate e : cm.estimates(ep)) {
             est.put(e.layer(), e);

@@ -167,7 +167,7 @@ public final class ZooCommand implements Callable<Integer> {
         }
         double countSeconds = (System.nanoTime() - t0) / 1e9;
         CostLedger l = counted.ledger();
-        Estimates.Totals est = counted.estimateTotals(EstimateParams.forCircuit(counted.options()));
+        Estimates.Totals est = counted.estimateTotals(EstimateParams.forCircuit(counted));
         double seconds = 0;
         long heap = HeapPreflight.witnessBytes(l);
         String fits;

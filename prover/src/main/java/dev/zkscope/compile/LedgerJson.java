@@ -19,7 +19,7 @@ public final class LedgerJson {
 
     public static ObjectNode of(CompiledModel cm) {
         CostLedger l = cm.ledger();
-        EstimateParams ep = EstimateParams.forCircuit(cm.options());
+        EstimateParams ep = EstimateParams.forCircuit(cm);
         Map<String, LayerEstimate> est = new HashMap<>();
         for (LayerEstimate e : cm.estimates(ep)) {
             est.put(e.layer(), e);

@@ -181,6 +181,11 @@ public final class SumcheckBackend {
         }
     }
 
+    /** The range-table width (bits) this backend's keygen chooses for the model (the estimates use it too). */
+    public static int rangeBits(QModel m) {
+        return Plan.chooseLimbBits(m, m.bounds());
+    }
+
     // ---------------------------------------------------------------------------------------------------- prover
 
     /**

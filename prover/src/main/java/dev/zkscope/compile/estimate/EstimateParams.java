@@ -22,6 +22,17 @@ public record EstimateParams(boolean privateWeights, int ezklInnerCols, int ezkl
         return new EstimateParams(false, 2, 2, 14, 16);
     }
 
+    /**
+     * The parameters the estimates beside a compiled (or counted) circuit use: its weights' visibility, and the range
+     * table width this repository's sumcheck backend would choose for the model (it picks one per model, so that the
+     * sumcheck column is the cost of the backend that proves it, as {@code SumcheckEstimateTest} checks).
+     */
+    public static EstimateParams forCircuit(dev.zkscope.compile.CompiledModel cm) {
+        EstimateParams o = forCircuit(cm.options());
+        return new EstimateParams(o.privateWeights(), o.ezklInnerCols(), o.ezklDecompLegs(), o.ezklDecompBaseBits(),
+                dev.zkscope.sumcheck.SumcheckBackend.rangeBits(cm.model()));
+    }
+
     /** The defaults, with the weights' visibility of the compiled circuit the estimates are compared with. */
     public static EstimateParams forCircuit(dev.zkscope.compile.CompileOptions o) {
         EstimateParams d = defaults();
