@@ -93,7 +93,8 @@ public final class ProveCommand implements Callable<Integer> {
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "plonkish",
             description = "plonkish (the circuit) or sumcheck (sumcheck/GKR: Conv and Gemm as matrix-product sumchecks, "
-                    + "range checks by LogUp-GKR; presets standard, provable, testing; public input and output; see "
+                    + "range checks by LogUp; zero-knowledge with a private input and a public output; presets standard, "
+                    + "provable, testing; see "
                     + "docs/sumcheck-backend.md) (default: ${DEFAULT-VALUE})")
     String backend;
 
