@@ -297,42 +297,28 @@ public final class Steps {
                 return (o / g.outPositions()) % outChannels;
             }
 
-            /** Per input row (rowsNotCols) or column: whether some output's window covers it. */
-            private boolean[] covered(boolean rowsNotCols) {
+            /**
+             * Along rows (rowsNotCols) or columns, the window positions o * s - p + t * d that fall inside the image:
+             * by input index (inputs, whether some output's window covers it) or by kernel tap (whether the tap falls
+             * inside the image for some output).
+             */
+            private boolean[] inside(boolean rowsNotCols, boolean inputs) {
                 int in = rowsNotCols ? g.h() : g.w();
                 int outs = rowsNotCols ? g.oh() : g.ow();
                 int k = rowsNotCols ? g.kh() : g.kw();
                 int s = rowsNotCols ? g.sh() : g.sw();
                 int p = rowsNotCols ? g.ph() : g.pw();
                 int d = rowsNotCols ? g.dh() : g.dw();
-                boolean[] c = new boolean[in];
+                boolean[] mark = new boolean[inputs ? in : k];
                 for (int o = 0; o < outs; o++) {
                     for (int t = 0; t < k; t++) {
                         int i = o * s - p + t * d;
                         if (i >= 0 && i < in) {
-                            c[i] = true;
+                            mark[inputs ? i : t] = true;
                         }
                     }
                 }
-                return c;
-            }
-
-            /** Per kernel row (rowsNotCols) or column: whether it falls inside the image for some output. */
-            private boolean[] usedTaps(boolean rowsNotCols) {
-                int in = rowsNotCols ? g.h() : g.w();
-                int outs = rowsNotCols ? g.oh() : g.ow();
-                int k = rowsNotCols ? g.kh() : g.kw();
-                int s = rowsNotCols ? g.sh() : g.sw();
-                int p = rowsNotCols ? g.ph() : g.pw();
-                int d = rowsNotCols ? g.dh() : g.dw();
-                boolean[] u = new boolean[k];
-                for (int o = 0; o < outs; o++) {
-                    for (int t = 0; t < k; t++) {
-                        int i = o * s - p + t * d;
-                        u[t] |= i >= 0 && i < in;
-                    }
-                }
-                return u;
+                return mark;
             }
 
             /**
@@ -347,8 +333,8 @@ public final class Steps {
                 if (outputs() == 0) {
                     return b;
                 }
-                boolean[] rows = xSide ? covered(true) : usedTaps(true);
-                boolean[] cols = xSide ? covered(false) : usedTaps(false);
+                boolean[] rows = inside(true, xSide);
+                boolean[] cols = inside(false, xSide);
                 int planes = xSide ? batch * channels : outChannels * (channels / group);
                 int rl = rows.length;
                 int cl = cols.length;
