@@ -106,11 +106,7 @@ final class SweepChart {
         NumberAxis y = new NumberAxis("prover time (s)");
         YIntervalSeriesCollection td = new YIntervalSeriesCollection();
         td.addSeries(time);
-        XYErrorRenderer tr = new XYErrorRenderer();
-        tr.setDefaultLinesVisible(true);
-        tr.setSeriesPaint(0, Charts.PALETTE[0]);
-        tr.setErrorPaint(Charts.PALETTE[0]);
-        tr.setCapLength(8);
+        XYErrorRenderer tr = meanWithRange(Charts.PALETTE[0]);
         tr.setErrorStroke(new java.awt.BasicStroke(1.6f));
         XYPlot plot = new XYPlot(td, x, y, tr);
         XYLineAndShapeRenderer pr = new XYLineAndShapeRenderer(true, true);
@@ -123,11 +119,7 @@ final class SweepChart {
         plot.setRangeAxis(1, hy);
         YIntervalSeriesCollection hd = new YIntervalSeriesCollection();
         hd.addSeries(heap);
-        XYErrorRenderer hr = new XYErrorRenderer();
-        hr.setDefaultLinesVisible(true);
-        hr.setSeriesPaint(0, Charts.PALETTE[2]);
-        hr.setErrorPaint(Charts.PALETTE[2]);
-        hr.setCapLength(8);
+        XYErrorRenderer hr = meanWithRange(Charts.PALETTE[2]);
         plot.setDataset(2, hd);
         plot.setRenderer(2, hr);
         plot.mapDatasetToRangeAxis(2, 1);
@@ -136,5 +128,15 @@ final class SweepChart {
                 null, plot, true);
         Charts.style(c);
         return c;
+    }
+
+    /** A line through the means with a min-to-max bar at each point, in one colour. */
+    private static XYErrorRenderer meanWithRange(java.awt.Paint paint) {
+        XYErrorRenderer r = new XYErrorRenderer();
+        r.setDefaultLinesVisible(true);
+        r.setSeriesPaint(0, paint);
+        r.setErrorPaint(paint);
+        r.setCapLength(8);
+        return r;
     }
 }
