@@ -298,12 +298,9 @@ final class SegmentedProve {
     static List<Boundary> boundaries(SegmentPlan plan, SegmentSetup setup) {
         List<Boundary> out = new java.util.ArrayList<>();
         for (int i = 0; i + 1 < plan.count(); i++) {
-            int[] ts = plan.segment(i).outputs();
-            long values = 0;
-            for (int t : ts) {
-                values += setup.model().size(t);
-            }
-            out.add(new Boundary(i, ts.length, values,
+            SegmentPlan.Segment s = plan.segment(i);
+            long values = s.outputValues(setup.model()::size);
+            out.add(new Boundary(i, s.outputs().length + (s.partialOut() > 0 ? 1 : 0), values,
                     dev.zkscope.compile.gadget.Poseidon2Gadget.rows(Salts.LENGTH, values)));
         }
         return out;
