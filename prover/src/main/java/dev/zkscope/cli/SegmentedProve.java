@@ -366,6 +366,14 @@ final class SegmentedProve {
             n.put("first_layer", s.firstLayer());
             n.put("last_layer", s.lastLayer());
             n.put("layers", s.layers());
+            if (s.isPart()) {
+                // one part of a layer split along its outputs: which, and which outputs it computes
+                ObjectNode part = n.putObject("part");
+                part.put("index", s.part() + 1);
+                part.put("of", s.parts());
+                part.put("from_output", s.partFrom());
+                part.put("to_output", s.partTo());
+            }
             n.put("k", p.logN());
             n.put("used_rows", p.key().usedRows());
             n.put("link_rows", p.key().linkRows());
