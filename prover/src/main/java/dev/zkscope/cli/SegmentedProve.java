@@ -298,12 +298,9 @@ final class SegmentedProve {
     static List<Boundary> boundaries(SegmentPlan plan, SegmentSetup setup) {
         List<Boundary> out = new java.util.ArrayList<>();
         for (int i = 0; i + 1 < plan.count(); i++) {
-            int[] ts = plan.segment(i).outputs();
-            long values = 0;
-            for (int t : ts) {
-                values += setup.model().size(t);
-            }
-            out.add(new Boundary(i, ts.length, values,
+            SegmentPlan.Segment s = plan.segment(i);
+            long values = s.outputValues(setup.model()::size);
+            out.add(new Boundary(i, s.outputs().length + (s.partialOut() > 0 ? 1 : 0), values,
                     dev.zkscope.compile.gadget.Poseidon2Gadget.rows(Salts.LENGTH, values)));
         }
         return out;
@@ -369,6 +366,14 @@ final class SegmentedProve {
             n.put("first_layer", s.firstLayer());
             n.put("last_layer", s.lastLayer());
             n.put("layers", s.layers());
+            if (s.isPart()) {
+                // one part of a layer split along its outputs: which, and which outputs it computes
+                ObjectNode part = n.putObject("part");
+                part.put("index", s.part() + 1);
+                part.put("of", s.parts());
+                part.put("from_output", s.partFrom());
+                part.put("to_output", s.partTo());
+            }
             n.put("k", p.logN());
             n.put("used_rows", p.key().usedRows());
             n.put("link_rows", p.key().linkRows());

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Where a model is cut: its segments in order, each a run of whole layers of the layer IR. Plain data (serialisable),
+ * Where a model is cut: its segments in order, each a run of whole layers of the layer IR or one part of a layer split
+ * along its outputs. Plain data (serialisable),
  * so that a segment can be compiled, keyed and proved apart from the others, on another thread or machine.
  *
  * @param model     the model's name
@@ -37,14 +38,69 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
      * @param estimatedRows rows the planner expects it to use (gadgets and link hashes; the compiled figure is exact)
      * @param estimatedLogN the trace height the planner expects, 2^estimatedLogN
      * @param linkRows      of the estimated rows, those of hashing the boundary tensors (in and out)
+     * @param part          for one part of a layer split along its outputs ({@link LayerSplit}): which, from 0; else 0
+     * @param parts         how many parts its layer is split into; 1 for a run of whole layers
+     * @param partTensor    the split layer's output tensor (-1 for a run of whole layers)
+     * @param partFrom      the first output element of the split layer this part computes
+     * @param partTo        one past its last: the part computes partTensor[partFrom, partTo), and takes
+     *                      partTensor[0, partFrom) (made by the parts before it) after its input tensors, and gives
+     *                      partTensor[0, partTo) after its output tensors unless it is the last part (whose outputs
+     *                      list partTensor whole)
      */
     public record Segment(int index, int fromStep, int toStep, String firstLayer, String lastLayer, int layers,
                           int[] inputs, int[] outputs, int[] params, long estimatedRows, int estimatedLogN,
-                          long linkRows) implements Serializable {
+                          long linkRows, int part, int parts, int partTensor, int partFrom, int partTo)
+            implements Serializable {
         public Segment {
             inputs = inputs.clone();
             outputs = outputs.clone();
             params = params.clone();
+            if (parts < 1 || part < 0 || part >= parts || (parts > 1) != (partTensor >= 0)
+                    || (parts > 1 && (partFrom < 0 || partFrom >= partTo))) {
+                throw new IllegalArgumentException("part " + part + " of " + parts + ": outputs [" + partFrom + ", "
+                        + partTo + ") of tensor " + partTensor);
+            }
+        }
+
+        /** A run of whole layers. */
+        public Segment(int index, int fromStep, int toStep, String firstLayer, String lastLayer, int layers,
+                       int[] inputs, int[] outputs, int[] params, long estimatedRows, int estimatedLogN,
+                       long linkRows) {
+            this(index, fromStep, toStep, firstLayer, lastLayer, layers, inputs, outputs, params, estimatedRows,
+                    estimatedLogN, linkRows, 0, 1, -1, 0, 0);
+        }
+
+        /** Whether this is one part of a layer split along its outputs. */
+        public boolean isPart() {
+            return parts > 1;
+        }
+
+        /** Elements of the split layer's output it takes after its input tensors (0 unless a later part). */
+        public int partialIn() {
+            return isPart() ? partFrom : 0;
+        }
+
+        /** Elements of the split layer's output it gives after its output tensors (0 unless a part before the last). */
+        public int partialOut() {
+            return isPart() && part < parts - 1 ? partTo : 0;
+        }
+
+        /** The values that enter it: its input tensors and {@link #partialIn()}. */
+        public long inputValues(java.util.function.IntUnaryOperator size) {
+            long n = partialIn();
+            for (int t : inputs) {
+                n += size.applyAsInt(t);
+            }
+            return n;
+        }
+
+        /** The values that leave it: its output tensors and {@link #partialOut()}. */
+        public long outputValues(java.util.function.IntUnaryOperator size) {
+            long n = partialOut();
+            for (int t : outputs) {
+                n += size.applyAsInt(t);
+            }
+            return n;
         }
 
         @Override
@@ -62,8 +118,12 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
             return params.clone();
         }
 
-        /** "layers A .. B" or "layer A". */
+        /** "layers A .. B", "layer A", or "layer A, part 2/4 (outputs 100..199)". */
         public String span() {
+            if (isPart()) {
+                return "layer " + firstLayer + ", part " + (part + 1) + "/" + parts + " (outputs " + partFrom + ".."
+                        + (partTo - 1) + ")";
+            }
             return layers == 1 ? "layer " + firstLayer : "layers " + firstLayer + " .. " + lastLayer;
         }
 
@@ -72,12 +132,13 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
             return o instanceof Segment s && s.index == index && s.fromStep == fromStep && s.toStep == toStep
                     && s.firstLayer.equals(firstLayer) && s.lastLayer.equals(lastLayer) && s.layers == layers
                     && Arrays.equals(s.inputs, inputs) && Arrays.equals(s.outputs, outputs)
-                    && Arrays.equals(s.params, params);
+                    && Arrays.equals(s.params, params) && s.part == part && s.parts == parts
+                    && s.partTensor == partTensor && s.partFrom == partFrom && s.partTo == partTo;
         }
 
         @Override
         public int hashCode() {
-            return 31 * (31 * index + fromStep) + toStep;
+            return 31 * (31 * (31 * index + fromStep) + toStep) + partFrom;
         }
     }
 

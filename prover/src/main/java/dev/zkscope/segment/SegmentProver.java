@@ -170,25 +170,32 @@ public final class SegmentProver {
         return r;
     }
 
-    /** The input values of segment i: its input tensors' values from the model's integer evaluation, concatenated. */
+    /**
+     * The input values of segment i: its input tensors' values from the model's integer evaluation, concatenated, then
+     * (a later part of a split layer) the outputs the parts before it made.
+     */
     static long[] inputOf(long[][] tensors, SegmentPlan.Segment s) {
-        return concat(tensors, s.inputs());
+        return concat(tensors, s.inputs(), s.partTensor(), s.partialIn());
     }
 
+    /** Its output values: its output tensors, then (a part before the last) the outputs the parts so far made. */
     static long[] outputOf(long[][] tensors, SegmentPlan.Segment s) {
-        return concat(tensors, s.outputs());
+        return concat(tensors, s.outputs(), s.partTensor(), s.partialOut());
     }
 
-    private static long[] concat(long[][] tensors, int[] ids) {
-        int n = 0;
+    private static long[] concat(long[][] tensors, int[] ids, int partial, int partialLength) {
+        long n = partialLength;
         for (int t : ids) {
             n += tensors[t].length;
         }
-        long[] out = new long[n];
+        long[] out = new long[Math.toIntExact(n)];
         int off = 0;
         for (int t : ids) {
             System.arraycopy(tensors[t], 0, out, off, tensors[t].length);
             off += tensors[t].length;
+        }
+        if (partialLength > 0) {
+            System.arraycopy(tensors[partial], 0, out, off, partialLength);
         }
         return out;
     }

@@ -259,6 +259,12 @@ public final class SegmentedProof {
         QModel m = r.model();
         StringBuilder sb = new StringBuilder(m.name()).append('|').append(m.tensorCount()).append('|')
                 .append(r.ctx()).append('|').append(r.plan().logBudget());
+        for (SegmentPlan.Segment s : r.plan().segments()) {
+            if (s.isPart()) {
+                // the parts of a split layer share their steps: their output ranges tell them apart
+                sb.append("|part:").append(s.index()).append(':').append(s.partFrom()).append(':').append(s.partTo());
+            }
+        }
         for (Step s : m.steps()) {
             sb.append('|').append(s.layer()).append(':').append(s.size());
         }

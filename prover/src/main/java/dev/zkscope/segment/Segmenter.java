@@ -23,7 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Cuts a model's layer IR at layer boundaries into segments that each fit a row budget.
+ * Cuts a model's layer IR at layer boundaries into segments that each fit a row budget, and splits a layer that does
+ * not fit alone along its output elements into parts, each a segment of its own ({@link LayerSplit}).
  *
  * <p>A cut between layers c-1 and c has boundary tensors: every tensor made before the cut (or a model input) and read
  * at or after it (or a model output), residual skips included; they leave the segment before the cut and enter the
@@ -32,7 +33,10 @@ import java.util.Map;
  * the compiler later picks); a segment's rows are estimated as the sum of its layers' rows plus the rows of hashing its
  * boundary tensors, and its tables as the union of its layers' tables. A dynamic programme over the cut positions then
  * picks the cuts that minimise the sum of the segments' padded trace heights (what the prover's work follows), each at
- * most 2^budget. A layer that does not fit the budget alone is refused here, before any proving, with its figures.
+ * most 2^budget. A layer that does not fit the budget alone is split into the fewest parts (its outputs shared out
+ * evenly) that each fit; a part's rows are estimated as the layer's rows in proportion to its outputs plus the rows
+ * of hashing what enters and leaves it. A layer that cannot be split so is refused here, before any proving, with its
+ * figures.
  */
 public final class Segmenter {
     private Segmenter() {}
@@ -225,8 +229,46 @@ public final class Segmenter {
         for (int j = 0; j < nl; j++) {
             prefix[j + 1] = prefix[j] + layers.get(j).rows();
         }
+        // carried[j]: what the cuts between the parts of layer j carry besides the parts' outputs (the cut before
+        // layer j's tensors, model inputs included)
+        long[] carriedSize = new long[nl];
+        List<List<Integer>> carried = new ArrayList<>();
+        for (int j = 0; j < nl; j++) {
+            List<Integer> l = new ArrayList<>();
+            for (int t = 0; t < nt; t++) {
+                if (!model.isParam(t) && producer[t] < j && lastUse[t] >= j) {
+                    l.add(t);
+                    carriedSize[j] += model.size(t);
+                }
+            }
+            carried.add(l);
+        }
+        Split split = new Split(new int[nl], carried, carriedSize, new long[nl]);
+        java.util.Arrays.fill(split.parts, 1);
         if (fixedRanges != null) {
-            return build(m, fixedRanges, logBudget, layerReads, live, liveSize, inputRows, outputRows);
+            return build(m, fixedRanges, logBudget, layerReads, live, liveSize, inputRows, outputRows, split);
+        }
+        for (int j = 0; j < nl; j++) {
+            Map<String, Integer> tables = new LinkedHashMap<>(layers.get(j).tables());
+            if (estimateLogN(j, j + 1, nl, prefix, liveSize, inputRows, outputRows, tables, reserved, base.minLogN(),
+                    model, base) <= logBudget) {
+                continue;
+            }
+            for (int k = 2; k <= MAX_PARTS && k <= model.size(layerOutput(m, j)); k++) {
+                long cost = 0;
+                for (int q = 0; q < k && cost >= 0; q++) {
+                    int logN = partLogN(m, j, q, k, split, liveSize, inputRows, outputRows, reserved);
+                    cost = logN <= logBudget ? cost + (1L << logN) : -1;
+                }
+                if (cost >= 0) {
+                    split.parts[j] = k;
+                    split.cost[j] = cost;
+                    break;
+                }
+            }
+            if (split.parts[j] == 1) {
+                throw refuse(m, j, logBudget, liveSize, inputRows, outputRows, reserved, split);
+            }
         }
         // dp[b]: least total padded height of layers [0, b); from[b] the start of the last segment
         double[] dp = new double[nl + 1];
@@ -236,6 +278,17 @@ public final class Segmenter {
         for (int b = 1; b <= nl; b++) {
             Map<String, Integer> tables = new LinkedHashMap<>();
             for (int a = b - 1; a >= 0; a--) {
+                if (split.parts[a] > 1) {
+                    // a split layer is a run of segments of its own
+                    if (a == b - 1 && dp[a] + split.cost[a] < dp[b]) {
+                        dp[b] = dp[a] + split.cost[a];
+                        start[b] = a;
+                    }
+                    break;
+                }
+                if (split.parts[b - 1] > 1) {
+                    break;
+                }
                 tables.putAll(layers.get(a).tables());
                 if (dp[a] == Double.POSITIVE_INFINITY) {
                     continue;
@@ -251,14 +304,14 @@ public final class Segmenter {
                 }
             }
             if (dp[b] == Double.POSITIVE_INFINITY) {
-                throw refuse(m, b - 1, logBudget, liveSize, inputRows, outputRows, reserved);
+                throw refuse(m, b - 1, logBudget, liveSize, inputRows, outputRows, reserved, split);
             }
         }
         List<int[]> ranges = new ArrayList<>();
         for (int b = nl; b > 0; b = start[b]) {
             ranges.add(0, new int[] {start[b], b});
         }
-        return build(m, ranges, logBudget, layerReads, live, liveSize, inputRows, outputRows);
+        return build(m, ranges, logBudget, layerReads, live, liveSize, inputRows, outputRows, split);
     }
 
     /**
@@ -289,7 +342,8 @@ public final class Segmenter {
     }
 
     private static SegmentPlan build(Measured m, List<int[]> ranges, int logBudget, BitSet[] layerReads,
-                                     List<List<Integer>> live, long[] liveSize, long inputRows, long outputRows) {
+                                     List<List<Integer>> live, long[] liveSize, long inputRows, long outputRows,
+                                     Split split) {
         QModel model = m.model();
         List<Layer> layers = m.layers();
         int nl = layers.size();
@@ -318,8 +372,25 @@ public final class Segmenter {
             for (int j = a; j < b; j++) {
                 tables.putAll(layers.get(j).tables());
             }
+            if (b == a + 1 && split.parts[a] > 1) {
+                int k = split.parts[a];
+                int tOut = layerOutput(m, a);
+                int n = model.size(tOut);
+                int[] carried = toArray(split.carried.get(a));
+                for (int q = 0; q < k; q++) {
+                    int lo = partFrom(n, q, k);
+                    int hi = partFrom(n, q + 1, k);
+                    long[] r = partRows(m, a, q, k, split, liveSize, inputRows, outputRows);
+                    segs.add(new SegmentPlan.Segment(segs.size(), layers.get(a).fromStep(), layers.get(a).toStep(),
+                            layers.get(a).name(), layers.get(a).name(), 1, q == 0 ? ins : carried,
+                            q == k - 1 ? outs : carried, params.stream().toArray(), r[0] + r[1] + r[2],
+                            partLogN(m, a, q, k, split, liveSize, inputRows, outputRows, reserved),
+                            (q == 0 && a == 0 ? 0 : r[1]) + (q == k - 1 && b == nl ? 0 : r[2]), q, k, tOut, lo, hi));
+                }
+                continue;
+            }
             long link = (a == 0 ? 0 : hashRows(liveSize[a])) + (b == nl ? 0 : hashRows(liveSize[b]));
-            segs.add(new SegmentPlan.Segment(i, layers.get(a).fromStep(), layers.get(b - 1).toStep(),
+            segs.add(new SegmentPlan.Segment(segs.size(), layers.get(a).fromStep(), layers.get(b - 1).toStep(),
                     layers.get(a).name(), layers.get(b - 1).name(), b - a, ins, outs, params.stream().toArray(),
                     segmentRows(a, b, nl, prefix, liveSize, inputRows, outputRows),
                     estimateLogN(a, b, nl, prefix, liveSize, inputRows, outputRows, tables, reserved, base.minLogN(),
@@ -359,7 +430,7 @@ public final class Segmenter {
     }
 
     private static CompileException refuse(Measured m, int j, int logBudget, long[] liveSize, long inputRows,
-                                           long outputRows, int reserved) {
+                                           long outputRows, int reserved, Split split) {
         Layer l = m.layers().get(j);
         int nl = m.layers().size();
         long in = j == 0 ? inputRows : hashRows(liveSize[j]);
@@ -368,9 +439,93 @@ public final class Segmenter {
         int logNeed = 64 - Long.numberOfLeadingZeros(need - 1);
         return new CompileException(String.format(Locale.ROOT, "refused before proving: layer %s (%s) needs %,d rows "
                 + "alone (%,d for the layer at %d products per row, %,d to hash what enters it, %,d to hash what leaves "
-                + "it, %d reserved), 2^%d, more than the budget of 2^%d rows per segment; raise --max-rows to 2^%d "
-                + "or more (splitting one layer along its output rows is not implemented yet)", l.name(), l.op(), need,
-                l.rows(), MEASURE_INNER_COLS, in, out, reserved, logNeed, logBudget, logNeed));
+                + "it, %d reserved), 2^%d, more than the budget of 2^%d rows per segment, and %s; raise --max-rows to "
+                + "2^%d or more", l.name(), l.op(), need, l.rows(), MEASURE_INNER_COLS, in, out, reserved, logNeed,
+                logBudget, whyNoSplit(m, j, logBudget, split, liveSize, inputRows, outputRows, reserved), logNeed));
+    }
+
+    /** Why layer j cannot be split into parts that each fit 2^logBudget rows. */
+    private static String whyNoSplit(Measured m, int j, int logBudget, Split split, long[] liveSize, long inputRows,
+                                     long outputRows, int reserved) {
+        int k = Math.min(MAX_PARTS, m.model().size(layerOutput(m, j)));
+        if (k < 2) {
+            return "it has one output, so it cannot be split";
+        }
+        int worst = 0;
+        int worstLog = 0;
+        for (int q = 0; q < k; q++) {
+            int logN = partLogN(m, j, q, k, split, liveSize, inputRows, outputRows, reserved);
+            if (logN > worstLog) {
+                worstLog = logN;
+                worst = q;
+            }
+        }
+        long[] r = partRows(m, j, worst, k, split, liveSize, inputRows, outputRows);
+        return String.format(Locale.ROOT, "split along its outputs into %d parts its part %d still needs 2^%d rows "
+                + "(%,d for its outputs, %,d to hash what enters it, %,d to hash what leaves it: every part takes the "
+                + "layer's input and what the cut before it carries, and passes the parts' outputs on)", k, worst + 1,
+                worstLog, r[0], r[1], r[2]);
+    }
+
+    /** The most parts one layer is split into. */
+    static final int MAX_PARTS = 256;
+
+    /**
+     * How the planner splits layers that do not fit alone.
+     *
+     * @param parts       per layer, how many parts (1: not split)
+     * @param carried     per layer, the tensors the cuts between its parts carry besides the parts' outputs
+     * @param carriedSize their values
+     * @param cost        per split layer, the sum of its parts' padded heights
+     */
+    private record Split(int[] parts, List<List<Integer>> carried, long[] carriedSize, long[] cost) {
+    }
+
+    /** The tensor layer j writes last (the ONNX node's output). */
+    private static int layerOutput(Measured m, int j) {
+        return m.model().steps().get(m.layers().get(j).toStep() - 1).out();
+    }
+
+    /** The first output of part q of k of a layer with n outputs: the outputs are shared out evenly. */
+    static int partFrom(int n, int q, int k) {
+        return (int) ((long) n * q / k);
+    }
+
+    /** Part q of k of layer j: {its outputs' rows, rows hashing what enters it, rows hashing what leaves it}. */
+    private static long[] partRows(Measured m, int j, int q, int k, Split split, long[] liveSize, long inputRows,
+                                   long outputRows) {
+        int nl = m.layers().size();
+        int n = m.model().size(layerOutput(m, j));
+        int lo = partFrom(n, q, k);
+        int hi = partFrom(n, q + 1, k);
+        long rows = (m.layers().get(j).rows() * (hi - lo) + n - 1) / n;
+        long in = q == 0 ? (j == 0 ? inputRows : hashRows(split.carriedSize[j])) : hashRows(split.carriedSize[j] + lo);
+        long out = q == k - 1 ? (j == nl - 1 ? outputRows : hashRows(liveSize[j + 1]))
+                : hashRows(split.carriedSize[j] + hi);
+        return new long[] {rows, in, out};
+    }
+
+    private static int partLogN(Measured m, int j, int q, int k, Split split, long[] liveSize, long inputRows,
+                                long outputRows, int reserved) {
+        long[] r = partRows(m, j, q, k, split, liveSize, inputRows, outputRows);
+        long tableRows = 0;
+        for (int s : m.layers().get(j).tables().values()) {
+            tableRows += s;
+        }
+        QModel model = m.model();
+        CompileOptions base = m.base();
+        long instance = 2L * dev.zkscope.hash.Poseidon2.DIGEST;
+        if (j == 0 && q == 0 && base.input() == CompileOptions.Visibility.PUBLIC) {
+            instance += model.inputSize();
+        }
+        if (j == m.layers().size() - 1 && q == k - 1 && base.output() == CompileOptions.Visibility.PUBLIC) {
+            for (int t : model.outputTensors()) {
+                instance += model.size(t);
+            }
+        }
+        long need = Math.max(Math.max(r[0] + r[1] + r[2], tableRows + 1), instance) + reserved;
+        int logN = Math.max(1, 64 - Long.numberOfLeadingZeros(need - 1));
+        return Math.max(base.minLogN(), logN);
     }
 
     /**
@@ -418,11 +573,28 @@ public final class Segmenter {
 
     /**
      * Compiles segment {@code i} of the plan: the model's input (at the model's visibility) or the boundary tensors
-     * of the cut before it (hashed), its steps, and the boundary tensors of the cut after it (hashed) or the model's
-     * output (at the model's visibility). At most 2^budget rows.
+     * of the cut before it (hashed), its steps (for a part of a split layer, the layer's steps restricted to the
+     * part's outputs, {@link LayerSplit}), and the boundary tensors of the cut after it (hashed) or the model's output
+     * (at the model's visibility). At most 2^budget rows.
      */
     public static CompiledModel compile(QModel model, long[] bounds, SegmentPlan plan, int i, CompileOptions base) {
+        return compileOrCount(model, bounds, plan, i, base, false);
+    }
+
+    /**
+     * Counts segment {@code i} of the plan: the same circuit as {@link #compile} in a counting layout (no trace), so
+     * the same ledger, exactly.
+     */
+    public static CompiledModel count(QModel model, long[] bounds, SegmentPlan plan, int i, CompileOptions base) {
+        return compileOrCount(model, bounds, plan, i, base, true);
+    }
+
+    /** The layer IR of segment {@code i}: a slice of the model, or one part of a split layer. */
+    public static QModel segmentModel(QModel model, long[] bounds, SegmentPlan plan, int i) {
         SegmentPlan.Segment s = plan.segment(i);
+        if (s.isPart()) {
+            return LayerSplit.partModel(model, bounds, s, segmentName(plan, i));
+        }
         int[] ins = s.inputs();
         List<Integer> inputs = new ArrayList<>();
         long[] inBounds = new long[ins.length];
@@ -438,13 +610,19 @@ public final class Segmenter {
         for (int t : s.params()) {
             params.add(t);
         }
-        QModel sm = model.slice(segmentName(plan, i), s.fromStep(), s.toStep(), inputs, inBounds, outputs, params);
+        return model.slice(segmentName(plan, i), s.fromStep(), s.toStep(), inputs, inBounds, outputs, params);
+    }
+
+    private static CompiledModel compileOrCount(QModel model, long[] bounds, SegmentPlan plan, int i,
+                                                CompileOptions base, boolean counting) {
+        SegmentPlan.Segment s = plan.segment(i);
         CompileOptions o = base
                 .withInput(i == 0 ? base.input() : CompileOptions.Visibility.HASHED)
                 .withOutput(i == plan.count() - 1 ? base.output() : CompileOptions.Visibility.HASHED)
                 .withMaxLogN(plan.logBudget());
         try {
-            return ModelCompiler.compile(sm, o);
+            QModel sm = segmentModel(model, bounds, plan, i);
+            return counting ? ModelCompiler.count(sm, o) : ModelCompiler.compile(sm, o);
         } catch (CompileException e) {
             throw new CompileException(plan.describe(i) + " does not fit the budget of 2^" + plan.logBudget()
                     + " rows (the planner estimated 2^" + s.estimatedLogN() + "): " + e.getMessage());

@@ -1,0 +1,125 @@
+package dev.zkscope.segment;
+
+import dev.zkscope.compile.CompileException;
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.compile.model.Src;
+import dev.zkscope.compile.model.Step;
+import dev.zkscope.compile.model.StepSlices;
+import dev.zkscope.compile.model.Steps;
+
+import java.util.Arrays;
+
+/**
+ * One part of a layer split along its output elements: the layer IR of a segment that computes outputs
+ * [partFrom, partTo) of one layer (every step of the layer restricted to those outputs, {@link StepSlices}).
+ *
+ * <p>The parts of a layer are consecutive segments of the chain, linked as any two segments are (a salted Poseidon2
+ * digest of what crosses, published by both sides). What crosses the cut between part k and part k+1 is what the
+ * layer and the layers after it still need from before the layer (the layer's input, residual skips: every part
+ * needs the layer's input, so each part takes it hashed in and gives it hashed out again, and the next part receives
+ * exactly those values) followed by the outputs the parts so far have made, partTensor[0, partTo). A part takes
+ * partTensor[0, partFrom) from the part before it, computes [partFrom, partTo), and gives the two joined (a wiring
+ * step: no rows) to the next part; the last part gives the tensors the cut after the layer carries, the layer's whole
+ * output among them. So the soundness argument of the links (docs/segments.md) applies unchanged: each part's circuit
+ * receives exactly the values the previous one computed, and the chain of parts computes the layer's integer
+ * semantics element by element.
+ */
+final class LayerSplit {
+    private LayerSplit() {}
+
+    /**
+     * The layer IR of part segment {@code s} of {@code model}: its input tensors (flat, bounds from {@code bounds}),
+     * then partTensor[0, partFrom) when it is a later part; the split layer's parameters; its steps restricted to
+     * [partFrom, partTo); its output tensors (passed through, or the layer's output made whole by the last part), then
+     * partTensor[0, partTo) when it is not the last part.
+     */
+    static QModel partModel(QModel model, long[] bounds, SegmentPlan.Segment s, String name) {
+        int nt = model.tensorCount();
+        int[] map = new int[nt];
+        Arrays.fill(map, -1);
+        boolean[] inLayer = new boolean[nt];
+        for (int i = s.fromStep(); i < s.toStep(); i++) {
+            inLayer[model.steps().get(i).out()] = true;
+        }
+        int tOut = s.partTensor();
+        int n = model.size(tOut);
+        int lo = s.partFrom();
+        int hi = s.partTo();
+        String layer = s.firstLayer();
+        QModel q = new QModel(name);
+        for (int t : s.inputs()) {
+            if (inLayer[t]) {
+                throw new IllegalArgumentException("tensor " + t + " is made by the split layer " + layer);
+            }
+            int[] shape = t == model.inputTensor() ? model.inputShape() : new int[] {model.size(t)};
+            map[t] = q.input(shape, bounds[t]);
+        }
+        int acc = s.partialIn() > 0 ? q.input(new int[] {lo}, bounds[tOut]) : -1;
+        for (int p : s.params()) {
+            map[p] = q.param(model.param(p));
+        }
+        for (int i = s.fromStep(); i < s.toStep(); i++) {
+            Step st = model.steps().get(i);
+            if (st.size() != n) {
+                throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its outputs: "
+                        + "its steps make " + st.size() + " and " + n + " elements");
+            }
+            int id = q.newTensor(hi - lo);
+            Step r = StepSlices.restrict(st, lo, hi, st.layer(), id, src -> {
+                int t = src.tensor();
+                if (inLayer[t]) {
+                    if (src.index() < lo || src.index() >= hi) {
+                        throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its "
+                                + "outputs: output elements read other outputs' intermediate values");
+                    }
+                    return new Src(map[t], src.index() - lo);
+                }
+                return new Src(mapped(map, t, layer), src.index());
+            }, t -> {
+                if (inLayer[t]) {
+                    throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its "
+                            + "outputs: a dot product reads an intermediate tensor of the layer whole");
+                }
+                return mapped(map, t, layer);
+            });
+            q.add(r);
+            map[st.out()] = id;
+        }
+        int made = map[tOut];
+        int whole = made;
+        if (acc >= 0) {
+            Src[] join = new Src[hi];
+            for (int k = 0; k < lo; k++) {
+                join[k] = new Src(acc, k);
+            }
+            for (int k = lo; k < hi; k++) {
+                join[k] = new Src(made, k - lo);
+            }
+            whole = q.newTensor(hi);
+            q.add(new Steps.Wire(layer, model.steps().get(s.toStep() - 1).op(), whole, join));
+        }
+        for (int t : s.outputs()) {
+            int[] shape = !model.outputTensors().isEmpty() && t == model.outputTensor() ? model.outputShape()
+                    : new int[] {model.size(t)};
+            if (t == tOut) {
+                q.output(whole, shape);
+            } else if (inLayer[t]) {
+                throw new CompileException("layer " + layer + " cannot be split along its outputs: a later layer "
+                        + "reads one of its intermediate tensors");
+            } else {
+                q.output(mapped(map, t, layer), shape);
+            }
+        }
+        if (s.partialOut() > 0) {
+            q.output(whole, new int[] {hi});
+        }
+        return q;
+    }
+
+    private static int mapped(int[] map, int t, String layer) {
+        if (map[t] < 0) {
+            throw new IllegalStateException("part of layer " + layer + " reads tensor " + t + ", which it does not take");
+        }
+        return map[t];
+    }
+}

@@ -1,0 +1,281 @@
+package dev.zkscope.segment;
+
+import dev.zkscope.api.Pipeline;
+import dev.zkscope.compile.CompileException;
+import dev.zkscope.compile.CompiledModel;
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.ir.Graph;
+import dev.zkscope.ir.Tensor;
+import dev.zkscope.onnx.OnnxImporter;
+import dev.zkscope.onnx.TestModels;
+import dev.zkscope.plonk.ProofParameters;
+import dev.zkscope.plonk.VerifyingKey;
+import dev.zkscope.profile.PhaseListener;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * One layer larger than the budget split along its outputs: a wide MLP (512 -> 512 -> 10) at the largest budget its
+ * first Gemm (whose input is the model's own, which every part must take) does not fit alone; the plan splits it into
+ * parts, each its own segment; the bundle proves and verifies and attests the model's integer output; every segment's counted ledger is
+ * its compiled one; and a dropped, duplicated, swapped or foreign part, a part proved on a changed boundary value
+ * and byte flips in the parts are rejected with a typed error naming the segment.
+ */
+class LayerSplitTest {
+    static SegmentSetup setup;
+    static Segmenter.Measured measured;
+    static List<List<Tensor>> inputs;
+    static SegmentPlan plan;
+    static SegmentedProof.Result a;
+    static SegmentedProof.Result b;
+    static List<VerifyingKey> vks;
+    /** The index of the first part of the split layer, and how many parts it has. */
+    static int first;
+    static int parts;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void prove() throws Exception {
+        // 512 inputs -> Gemm 512x512 -> Relu -> Gemm 10x512: the first Gemm's 262,144 products (4,096 rows at 64
+        // per row) outweigh hashing what crosses its cuts (about 1.6 rows per value), so splitting it pays
+        byte[] onnx = TestModels.opset(13).input("x", 1, 512)
+                .initRandom("w1", 1, 512, 512).initRandom("b1", 2, 512)
+                .initRandom("w2", 3, 10, 512).initRandom("b2", 4, 10)
+                .op("Gemm", "h", TestModels.in("x", "w1", "b1"), TestModels.attr("transB", 1L))
+                .op("Relu", "r", TestModels.in("h"))
+                .op("Gemm", "y", TestModels.in("r", "w2", "b2"), TestModels.attr("transB", 1L))
+                .output("y").bytes();
+        Path model = Files.write(tmp.resolve("wide.onnx"), onnx);
+        Graph g = new OnnxImporter().load(model);
+        java.util.Random rnd = new java.util.Random(5);
+        inputs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            double[] v = new double[512];
+            for (int k = 0; k < v.length; k++) {
+                v[k] = rnd.nextDouble() * 2 - 1;
+            }
+            inputs.add(List.of(Tensor.of(new int[] {1, 512}, v)));
+        }
+        setup = SegmentSetup.of("wide", g, inputs.subList(2, 12),
+                Pipeline.Settings.defaults().withParams(ProofParameters.testing()), PhaseListener.NONE);
+        measured = Segmenter.measure(setup.model(), setup.settings().compile(), setup.settings().params(),
+                PhaseListener.NONE);
+        // the largest budget at which some layer no longer fits alone: the fewest segments with a split
+        for (int k = Segmenter.MAX_LOG_BUDGET; k >= Segmenter.MIN_LOG_BUDGET && plan == null; k--) {
+            SegmentPlan p;
+            try {
+                p = Segmenter.plan(measured, k);
+            } catch (CompileException e) {
+                continue;
+            }
+            if (p.segments().stream().anyMatch(SegmentPlan.Segment::isPart)) {
+                plan = p;
+            }
+        }
+        assertThat(plan).as("some budget splits a layer").isNotNull();
+        for (SegmentPlan.Segment x : plan.segments()) {
+            if (x.isPart() && x.part() == 0) {
+                first = x.index();
+                parts = x.parts();
+                break;
+            }
+        }
+        a = SegmentedProofTest.runWith(setup, plan, inputs.get(0), tmp.resolve("a"));
+        b = SegmentedProofTest.runWith(setup, plan, inputs.get(1), tmp.resolve("b"));
+        vks = a.keys().keys();
+    }
+
+    static BundleVerifier.Result verify(Bundle x) {
+        return BundleVerifier.verify(a.keys(), vks, x);
+    }
+
+    static BundleVerifier.Result verify(byte[] x) {
+        return BundleVerifier.verify(a.keys(), vks, x);
+    }
+
+    static BundleError rejected(BundleVerifier.Result r) {
+        return SegmentedProofTest.rejected(r);
+    }
+
+    @Test
+    void plan_splitsTheLayerThatExceedsTheBudget_intoPartsThatEachFit() {
+        SegmentPlan.Segment p0 = plan.segment(first);
+        QModel m = setup.model();
+        int n = m.size(p0.partTensor());
+        // the layer does not fit the budget alone, so the planner had to split it
+        long alone = measured.layers().stream().filter(l -> l.name().equals(p0.firstLayer())).findFirst()
+                .orElseThrow().rows();
+        assertThat(alone + p0.linkRows()).isGreaterThan(1L << (plan.logBudget() - 2));
+        assertThat(parts).isGreaterThanOrEqualTo(2);
+        int expectFrom = 0;
+        for (int q = 0; q < parts; q++) {
+            SegmentPlan.Segment s = plan.segment(first + q);
+            assertThat(s.isPart()).isTrue();
+            assertThat(s.part()).isEqualTo(q);
+            assertThat(s.fromStep()).isEqualTo(p0.fromStep());
+            assertThat(s.toStep()).isEqualTo(p0.toStep());
+            assertThat(s.partFrom()).isEqualTo(expectFrom);
+            assertThat(s.estimatedLogN()).isLessThanOrEqualTo(plan.logBudget());
+            assertThat(s.span()).contains("part " + (q + 1) + "/" + parts);
+            expectFrom = s.partTo();
+            // what leaves a part is what enters the next one
+            if (q + 1 < parts) {
+                SegmentPlan.Segment next = plan.segment(first + q + 1);
+                assertThat(s.outputValues(m::size)).isEqualTo(next.inputValues(m::size));
+                assertThat(s.partialOut()).isEqualTo(next.partialIn());
+            }
+        }
+        assertThat(expectFrom).isEqualTo(n);
+        // every segment's output is the next one's input, by values
+        for (int i = 0; i + 1 < plan.count(); i++) {
+            assertThat(plan.segment(i).outputValues(m::size)).isEqualTo(plan.segment(i + 1).inputValues(m::size));
+        }
+        // the parts' input (the stem's input, or the cut before it) crosses every cut between parts
+        assertThat(plan.segment(first + 1).inputs()).isNotEmpty();
+    }
+
+    @Test
+    void bundle_verifies_andAttestsTheModelsIntegerOutput() throws Exception {
+        assertThat(a.verdict().accepted()).isTrue();
+        assertThat(verify(a.bundle()).accepted()).isTrue();
+        assertThat(verify(b.bundle()).accepted()).isTrue();
+        long[] q = setup.quantizeInput(inputs.get(0));
+        QModel m = setup.model();
+        long[] expected = m.evaluate(q)[m.outputTensor()];
+        BundleVerifier.Accepted acc = (BundleVerifier.Accepted) verify(a.bundle());
+        assertThat(acc.output()).containsExactly(expected);
+        for (int k = 0; k < parts; k++) {
+            KeyBundle.Entry e = a.keys().entries().get(first + k);
+            assertThat(e.span()).contains("part " + (k + 1) + "/" + parts);
+            assertThat(e.linkRows()).isPositive();
+            assertThat(e.usedRows()).isLessThanOrEqualTo(1 << plan.logBudget());
+        }
+    }
+
+    @Test
+    void countedLedger_equalsTheCompiledOne_forEverySegmentOfTheSplitPlan() {
+        QModel m = setup.model();
+        long[] bounds = m.bounds();
+        for (int i = 0; i < plan.count(); i++) {
+            CompiledModel counted = Segmenter.count(m, bounds, plan, i, setup.settings().compile());
+            CompiledModel filled = Segmenter.compile(m, bounds, plan, i, setup.settings().compile());
+            assertThat(counted.ledger()).as(plan.describe(i)).isEqualTo(filled.ledger());
+            assertThat(counted.ledger().toCsv()).isEqualTo(filled.ledger().toCsv());
+            // the ledger shows the link cost of each part
+            assertThat(filled.ledger().layers()).extracting(dev.zkscope.compile.LayerCost::layer)
+                    .contains(i == 0 ? "input" : dev.zkscope.compile.ModelCompiler.HASH_INPUT);
+        }
+    }
+
+    @Test
+    void droppedDuplicatedOrSwappedPart_isRejected_namingTheSegment() throws Exception {
+        Bundle x = Bundle.decode(a.bundle());
+        int n = x.parts().size();
+        List<Bundle.Part> dropped = new ArrayList<>(x.parts());
+        dropped.remove(first + 1);
+        List<long[]> dl = new ArrayList<>(x.links());
+        dl.remove(first);
+        BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), dropped, dl)));
+        assertThat(e).isInstanceOf(BundleError.CountMismatch.class);
+        assertThat(e.describe()).contains("dropped");
+        // a part in place of its sibling (count kept): the header names it
+        List<Bundle.Part> dup = new ArrayList<>(x.parts());
+        dup.set(first + 1, x.parts().get(first));
+        BundleError d = rejected(verify(new Bundle(x.model(), x.keysDigest(), dup, x.links())));
+        assertThat(d.segment()).isEqualTo(first + 1);
+        assertThat(d.describe()).contains("segment " + (first + 2) + " of " + n);
+        // two parts swapped, also with the header entries kept in place
+        List<Bundle.Part> sw = new ArrayList<>(x.parts());
+        sw.set(first, x.parts().get(first + 1));
+        sw.set(first + 1, x.parts().get(first));
+        BundleError s = rejected(verify(new Bundle(x.model(), x.keysDigest(), sw, x.links())));
+        assertThat(s.segment()).isIn(first, first + 1);
+        List<Bundle.Part> sw2 = new ArrayList<>(x.parts());
+        for (int k = 0; k < 2; k++) {
+            Bundle.Part h = x.parts().get(first + k);
+            Bundle.Part body = x.parts().get(first + 1 - k);
+            sw2.set(first + k, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), body.publicValues(),
+                    body.proof()));
+        }
+        assertThat(rejected(verify(new Bundle(x.model(), x.keysDigest(), sw2, x.links()))).segment())
+                .isIn(first, first + 1);
+    }
+
+    @Test
+    void partFromAnotherInput_isRejectedAtItsLink() throws Exception {
+        Bundle x = Bundle.decode(a.bundle());
+        Bundle y = Bundle.decode(b.bundle());
+        List<Bundle.Part> mixed = new ArrayList<>(x.parts());
+        mixed.set(first + 1, y.parts().get(first + 1));
+        BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), mixed, x.links())));
+        assertThat(e).isInstanceOf(BundleError.LinkMismatch.class);
+        assertThat(e.segment()).isIn(first, first + 1);
+    }
+
+    @Test
+    void partProvedOnAChangedBoundaryValue_isRejected() throws Exception {
+        Bundle x = Bundle.decode(a.bundle());
+        long[] q = setup.quantizeInput(inputs.get(0));
+        long[][] t = setup.model().evaluate(q);
+        PartsStore.Manifest mf = new PartsStore(tmp.resolve("a")).readManifest().orElseThrow();
+        // the second part, honestly proved on inputs changed by one: in the layer's input (which every part takes)
+        // and in the outputs the first part made
+        int i = first + 1;
+        SegmentPlan.Segment s = plan.segment(i);
+        long[] in = SegmentProver.inputOf(t, s);
+        for (int at : new int[] {3, in.length - 1}) {
+            long[] forgedIn = in.clone();
+            forgedIn[at] += 1;
+            long[] saltOut = i == plan.count() - 1 ? mf.outputSalt() : mf.boundarySalts().get(i);
+            SegmentProver.Proved forged = SegmentProver.prove(setup.model(), setup.model().bounds(), plan,
+                    setup.context(), new SegmentProver.Job(i, forgedIn, mf.boundarySalts().get(i - 1), saltOut),
+                    PhaseListener.NONE, null, null, System.nanoTime());
+            List<Bundle.Part> ps = new ArrayList<>(x.parts());
+            Bundle.Part h = x.parts().get(i);
+            ps.set(i, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), forged.publicValues(),
+                    forged.proof()));
+            BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), ps, x.links())));
+            assertThat(e).as("changed input value %d", at).isInstanceOf(BundleError.LinkMismatch.class);
+            assertThat(e.segment()).isIn(i - 1, i);
+        }
+    }
+
+    @Test
+    void byteFlips_inTheParts_areRejected_namingThePart() throws Exception {
+        byte[] good = a.bundle();
+        Bundle.Sections s = Bundle.sections(good);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(29);
+        for (int seg = first; seg < first + parts; seg++) {
+            int from = s.segmentStart()[seg];
+            int to = s.segmentEnd()[seg];
+            for (int k = 0; k < 12; k++) {
+                for (int at : new int[] {from + k, to - 1 - k, from + rnd.nextInt(to - from)}) {
+                    BundleError e = rejected(verify(SegmentedProofTest.flip(good, at)));
+                    assertThat(e.describe()).as("flip at %d", at).contains("segment " + (seg + 1));
+                }
+            }
+        }
+        rejected(verify(Arrays.copyOf(good, good.length - 1)));
+    }
+
+    @Test
+    void aLayerThatCannotBeSplitToFit_isRefusedBeforeProving_withTheFigures() {
+        assertThatThrownBy(() -> Segmenter.plan(measured, Segmenter.MIN_LOG_BUDGET))
+                .isInstanceOf(CompileException.class)
+                .hasMessageContaining("refused before proving")
+                .hasMessageContaining("split along its outputs into")
+                .hasMessageContaining("--max-rows");
+    }
+}
