@@ -30,6 +30,18 @@ import java.util.stream.IntStream;
  * are constant on cycles iff the multisets {(v, id)} and {(v, sigma)} agree, i.e. iff sum 1/(beta' - v - gamma' id)
  * - sum 1/(beta' - v - gamma' sigma) = 0, with independent challenges (beta', gamma').
  *
+ * <h2>Columns the verifier computes (proof format 5)</h2>
+ * The label of cell (equality column c, row r) is k_c omega^r with k_c = g^c (g the multiplicative generator): the
+ * cosets k_c H are disjoint (g^d lies in H, of order n, only if (p - 1) / n divides d, and d = c - c' is below 2^20
+ * while (p - 1) / n is at least 2^40), so the labels are distinct, and id_c(X) = k_c X. So id_c is not a committed
+ * column: the fractions read k_c times the virtual column X ({@link #domainColumn}), whose value the verifier knows
+ * at any point. Likewise the indicator columns: first = L_0, last = L_u and active = sum_{r &lt; u} L_r = 1 -
+ * sum_{u &lt;= r &lt; n} L_r, with L_r(x) = omega^r (x^n - 1) / (n (x - omega^r)), which the verifier evaluates in
+ * O(n - u) ({@link #computedAt}). The four are fixed columns of index {@link #numFixedAll} and above: the prover
+ * evaluates them like instance columns (from their coefficients, coset by coset), the verifier from the formulas,
+ * and neither commits nor opens them. Before format 5 they were committed in the fixed tree (3 + E of its columns,
+ * each opened at every query: residual lost 54 of its 368 opened columns).
+ *
  * <p>All fractions n_k/d_k are packed in groups whose constraint degree stays within the circuit's; each group g
  * has a helper column h_g (in F_p2) with active * (h_g prod d_k - sum_k n_k prod_{l != k} d_l) = 0, and one running
  * sum Z with first * Z = 0, active * (Z(omega X) - Z(X) - sum_g h_g) = 0, last * Z = 0 where first, last and active
@@ -86,9 +98,16 @@ final class ArgumentLayout {
     final int u;
     final int numFixedAll;
     final int numAdviceAll;
+    /**
+     * Index of the virtual fixed column X (the domain point: omega^r on row r), which k_c X turns into the labels of
+     * equality column c; the indicator columns active, first and last follow it. None is committed.
+     */
+    final int domainColumn;
     final int active;
     final int first;
     final int last;
+    /** Fixed columns the verifier computes itself: X, active, first, last (indices numFixedAll ..). */
+    static final int COMPUTED = 4;
     final List<Fraction> fractions = new ArrayList<>();
     final List<List<Integer>> groups = new ArrayList<>();
     final int maxDegree;
@@ -122,11 +141,12 @@ final class ArgumentLayout {
         this.logN = cs.logN();
         this.n = 1 << logN;
         this.u = cs.usableRows();
-        this.active = cs.numFixed();
-        this.first = cs.numFixed() + 1;
-        this.last = cs.numFixed() + 2;
         int eq = cs.equalityColumns().size();
-        this.numFixedAll = cs.numFixed() + 3 + 2 * eq;
+        this.numFixedAll = cs.numFixed() + eq;
+        this.domainColumn = numFixedAll;
+        this.active = numFixedAll + 1;
+        this.first = numFixedAll + 2;
+        this.last = numFixedAll + 3;
         this.numAdviceAll = cs.numAdvice() + cs.lookups().size();
         if (n - u < params.reservedRows()) {
             throw new IllegalArgumentException("circuit '" + cs.name() + "' leaves " + (n - u) + " rows free after its "
@@ -147,7 +167,8 @@ final class ArgumentLayout {
         }
         for (int c = 0; c < eq; c++) {
             Expr v = cs.equalityColumns().get(c).cur();
-            fractions.add(new Fraction(new Expr.Const(1), List.of(v, Column.fixed(idColumn(c)).cur()), true));
+            Expr id = new Expr.Product(Column.fixed(domainColumn).cur(), new Expr.Const(labelCoset(c)));
+            fractions.add(new Fraction(new Expr.Const(1), List.of(v, id), true));
             fractions.add(new Fraction(new Expr.Const(Goldilocks.P - 1), List.of(v, Column.fixed(sigmaColumn(c)).cur()), true));
         }
 
@@ -247,12 +268,52 @@ final class ArgumentLayout {
         this.openings = computeOpenings();
     }
 
-    int idColumn(int eqIndex) {
-        return cs.numFixed() + 3 + 2 * eqIndex;
+    int sigmaColumn(int eqIndex) {
+        return cs.numFixed() + eqIndex;
     }
 
-    int sigmaColumn(int eqIndex) {
-        return cs.numFixed() + 4 + 2 * eqIndex;
+    /** k_c = g^c: the labels of equality column c are k_c omega^r (see the class note). */
+    static long labelCoset(int eqIndex) {
+        return Goldilocks.pow(Goldilocks.GENERATOR, eqIndex);
+    }
+
+    /** The label of cell (equality column c, row r), k_c omega^r: the value of id_c = k_c X on row r. */
+    long label(int eqIndex, int row) {
+        return Goldilocks.mul(labelCoset(eqIndex), Goldilocks.pow(Goldilocks.rootOfUnity(logN), row));
+    }
+
+    /** The computed fixed columns X, active, first, last on the trace rows (the prover's and the checker's view). */
+    long[][] computedTrace() {
+        long[][] out = new long[COMPUTED][n];
+        long w = Goldilocks.rootOfUnity(logN);
+        long x = 1;
+        for (int r = 0; r < n; r++) {
+            out[0][r] = x;
+            x = Goldilocks.mul(x, w);
+        }
+        java.util.Arrays.fill(out[1], 0, u, 1);
+        out[2][0] = 1;
+        out[3][u % n] = 1;
+        return out;
+    }
+
+    /**
+     * The computed fixed columns X, active, first, last at a point x outside the trace domain: x, 1 - sum_{u &lt;= r
+     * &lt; n} L_r(x), L_0(x) and L_(u mod n)(x), with L_r(x) = omega^r (x^n - 1) / (n (x - omega^r)).
+     */
+    Fp2[] computedAt(Fp2 x) {
+        Fp2 zh = x.pow(n).sub(Fp2.ONE);
+        long nInv = Goldilocks.inv(n);
+        long w = Goldilocks.rootOfUnity(logN);
+        java.util.function.IntFunction<Fp2> lagrange = r -> {
+            long wr = Goldilocks.pow(w, r);
+            return zh.mul(Goldilocks.mul(wr, nInv)).mul(x.sub(Fp2.of(wr)).inv());
+        };
+        Fp2 active = Fp2.ONE;
+        for (int r = u; r < n; r++) {
+            active = active.sub(lagrange.apply(r));
+        }
+        return new Fp2[] {x, active, lagrange.apply(0), lagrange.apply(u % n)};
     }
 
     /** Degree of active * (h prod d_k - sum_k n_k prod_{l != k} d_l). */
@@ -316,7 +377,11 @@ final class ArgumentLayout {
             for (Expr.Var v : e.variables()) {
                 if (v.rotation() != 0) {
                     switch (v.column().kind()) {
-                        case FIXED: next.add(offset(FIXED) + v.column().index()); break;
+                        case FIXED:
+                            if (v.column().index() < numFixedAll) { // a computed column is never opened
+                                next.add(offset(FIXED) + v.column().index());
+                            }
+                            break;
                         case ADVICE: next.add(globalAdvice(v.column().index())); break;
                         default: break; // instance values are public: the verifier computes them
                     }

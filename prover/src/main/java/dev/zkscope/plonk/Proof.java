@@ -28,12 +28,15 @@ import dev.zkscope.pcs.Pcs;
 public final class Proof {
     static final byte[] MAGIC = {'Z', 'K', 'P', 'F'};
     /**
+     * 5: the permutation's cell labels and the active, first and last row indicators are computed by the verifier
+     * (ArgumentLayout: k_c X and Lagrange sums), not committed, so the fixed tree is 3 + E columns narrower and every
+     * query opens that many fewer values; a version-4 proof gets a typed WrongVersion.
      * 4: each tree's queried rows are authenticated by one Merkle multiproof (every needed node once) instead of a cap
      * and a path per query; a version-3 proof gets a typed WrongVersion.
      * 3: the LogUp fractions are packed up to the degree the quotient domain allows ({@link ArgumentLayout}), so a key's aux and
      * quotient widths differ from version 2's for the same circuit; a version-2 proof gets a typed WrongVersion.
      */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     final ProofParameters params;
     final byte[] circuitDigest;

@@ -33,9 +33,9 @@ public final class ProofSystem {
     }
 
     /**
-     * Derives the proving and verifying keys: adds the proof system's fixed columns (active rows, first row, last
-     * row, and for every equality column the cell labels id and the copy permutation sigma), extends and commits all
-     * fixed columns. Deterministic: the same circuit and parameters give the same keys.
+     * Derives the proving and verifying keys: adds the proof system's fixed columns (for every equality column the
+     * copy permutation sigma over the cell labels; the labels themselves and the active, first and last row indicators
+     * are computed, not committed: {@link ArgumentLayout}), extends and commits the fixed columns. Deterministic: the same circuit and parameters give the same keys.
      */
     public static ProvingKey keygen(Circuit circuit, ProofParameters params) {
         return keygen(circuit, params, PhaseListener.NONE);
@@ -77,43 +77,42 @@ public final class ProofSystem {
             }
         }
         requireReservedRowsFree(circuit, u);
-        long[][] fixed = new long[lay.numFixedAll][];
+        // The committed fixed columns (the circuit's, then sigma per equality column), then the computed ones (X,
+        // active, first, last: ArgumentLayout's class note), which the key keeps for the prover but never commits.
+        long[][] fixed = new long[lay.numFixedAll + ArgumentLayout.COMPUTED][];
         for (int c = 0; c < circuit.numFixed(); c++) {
             fixed[c] = circuit.fixed()[c];
         }
-        fixed[lay.active] = new long[n];
-        java.util.Arrays.fill(fixed[lay.active], 0, u, 1);
-        fixed[lay.first] = new long[n];
-        fixed[lay.first][0] = 1;
-        fixed[lay.last] = new long[n];
-        fixed[lay.last][u % n] = 1;
+        long[][] computed = lay.computedTrace();
+        System.arraycopy(computed, 0, fixed, lay.numFixedAll, ArgumentLayout.COMPUTED);
+        long[] omegaPow = computed[0];
         List<Column> eq = cs.equalityColumns();
         int[] sigma = copyPermutation(circuit, eq, n);
+        long[] coset = new long[eq.size()];
         for (int c = 0; c < eq.size(); c++) {
-            long[] id = new long[n];
+            coset[c] = ArgumentLayout.labelCoset(c);
+        }
+        for (int c = 0; c < eq.size(); c++) {
             long[] sg = new long[n];
             for (int r = 0; r < n; r++) {
-                id[r] = label(c, r, n);
                 int s = sigma[c * n + r];
-                sg[r] = label(s / n, s % n, n);
+                sg[r] = Goldilocks.mul(coset[s / n], omegaPow[s % n]); // the label of the next cell of r's cycle
             }
-            fixed[lay.idColumn(c)] = id;
             fixed[lay.sigmaColumn(c)] = sg;
         }
-        Evals[] values = new Evals[fixed.length];
-        for (int c = 0; c < fixed.length; c++) {
+        Evals[] values = new Evals[lay.numFixedAll];
+        for (int c = 0; c < values.length; c++) {
             values[c] = new Evals(fixed[c], 1);
+        }
+        long[][] computedCoeffs = new long[ArgumentLayout.COMPUTED][];
+        for (int c = 0; c < computedCoeffs.length; c++) {
+            computedCoeffs[c] = dev.zkscope.poly.Ntt.interpolateInPlace(new Evals(computed[c].clone(), 1)).c();
         }
         Pcs.ProverData committed = lay.pcs(null).commitPreprocessed(values);
         VerifyingKey vk = new VerifyingKey(cs, params, committed.commitment().root(), statement);
-        ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, committed);
+        ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, computedCoeffs, committed);
         listener.phaseFinished("keygen", System.nanoTime() - t0, dev.zkscope.profile.HeapSampler.usedNow());
         return pk;
-    }
-
-    /** The label of cell (equality column c, row r): distinct for all cells, (c + 1) n + r. */
-    private static long label(int c, int r, int n) {
-        return (long) (c + 1) * n + r;
     }
 
     /**

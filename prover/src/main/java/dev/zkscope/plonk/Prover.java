@@ -417,12 +417,20 @@ final class Prover {
         for (int jq = 0; jq < 1 << qLog; jq++) {
             cancel.check("the quotient");
             int j = jq * stride;
-            long[][] fixedC = new long[lay.numFixedAll][];
+            long[][] fixedC = new long[lay.numFixedAll + ArgumentLayout.COMPUTED][];
             long[][] adviceC = new long[lay.numAdviceAll][];
             long[][] instC = new long[instanceCoeffs.length][];
             long[][] auxC = new long[lay.widths[ArgumentLayout.AUX]][];
             long cosetShift = mul(shift, Goldilocks.pow(omegaLde, j));
-            IntStream.range(0, fixedC.length).parallel().forEach(c -> fixedC[c] = pk.fixed.coset(c, j));
+            IntStream.range(0, fixedC.length).parallel().forEach(c -> {
+                if (c < lay.numFixedAll) {
+                    fixedC[c] = pk.fixed.coset(c, j);
+                } else if (c == lay.domainColumn) {
+                    fixedC[c] = domainCoset(cosetShift);
+                } else {
+                    fixedC[c] = Ntt.lde(new Coeffs(pk.computedCoeffs[c - lay.numFixedAll]), 0, cosetShift, cancel).v();
+                }
+            });
             IntStream.range(0, adviceC.length).parallel().forEach(c ->
                     adviceC[c] = batches[lay.adviceTree[c]].coset(lay.adviceSlot[c], j));
             IntStream.range(0, instC.length).parallel().forEach(c ->
@@ -545,6 +553,18 @@ final class Prover {
         long c0 = System.nanoTime();
         batches[ArgumentLayout.QUOTIENT] = pcs.commit(chunks);
         listener.step("commit " + width + " quotient chunk columns", c0, System.nanoTime() - c0);
+    }
+
+    /** The computed column X on the coset s &lt;omega_n&gt;: s omega_n^i at index i. */
+    private long[] domainCoset(long s) {
+        long[] out = new long[n];
+        long w = Goldilocks.rootOfUnity(logN);
+        long x = s;
+        for (int i = 0; i < n; i++) {
+            out[i] = x;
+            x = mul(x, w);
+        }
+        return out;
     }
 
     private static long[] gather(long[] col, int[] at) {

@@ -8,15 +8,20 @@ public final class ProvingKey {
     final VerifyingKey vk;
     final Circuit circuit;
     final ArgumentLayout layout;
+    /** The fixed columns on the trace rows: the committed ones, then the computed ones (X, active, first, last). */
     final long[][] fixedAll;
+    /** The computed fixed columns' coefficients: the quotient evaluates them coset by coset. */
+    final long[][] computedCoeffs;
     /** The fixed columns committed as a preprocessed batch (coefficients, extension, tree). */
     final Pcs.ProverData fixed;
 
-    ProvingKey(VerifyingKey vk, Circuit circuit, ArgumentLayout layout, long[][] fixedAll, Pcs.ProverData fixed) {
+    ProvingKey(VerifyingKey vk, Circuit circuit, ArgumentLayout layout, long[][] fixedAll, long[][] computedCoeffs,
+               Pcs.ProverData fixed) {
         this.vk = vk;
         this.circuit = circuit;
         this.layout = layout;
         this.fixedAll = fixedAll;
+        this.computedCoeffs = computedCoeffs;
         this.fixed = fixed;
     }
 

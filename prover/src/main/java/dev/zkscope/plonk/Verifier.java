@@ -162,7 +162,7 @@ final class Verifier {
             inst[c][0] = lagrange(instance[c], z, n);
             inst[c][1] = lagrange(instance[c], zw, n);
         }
-        Fp2 acc = combination(lay, vk.constraintSystem(), ez, ezw, inst, ch, alpha);
+        Fp2 acc = combination(lay, vk.constraintSystem(), z, ez, ezw, inst, ch, alpha);
         Fp2 q = committedQuotient(lay, ez, z);
         if (lay.quotientMask >= 0) {
             // The committed quotient is Q + S(omega X) (ArgumentLayout: the randomised quotient).
@@ -192,17 +192,27 @@ final class Verifier {
     /**
      * C(x) = sum_c alpha^c C_c(x): every gate and aux constraint at one point x, from the columns' values at x
      * ({@code cur}) and at x omega ({@code next}, read only for the columns the constraints read at the next row),
-     * indexed by global column, and the instance polynomials' values at x and x omega. The one definition of the
-     * identity the verifier checks at z (and that the audit tests evaluate at other points).
+     * indexed by global column, the instance polynomials' values at x and x omega, and the computed fixed columns
+     * (X, active, first, last), which it evaluates at x itself ({@link ArgumentLayout#computedAt}). The one
+     * definition of the identity the verifier checks at z (and that the audit tests evaluate at other points).
      */
-    static Fp2 combination(ArgumentLayout lay, ConstraintSystem cs, Fp2[] cur, Fp2[] next, Fp2[][] inst,
+    static Fp2 combination(ArgumentLayout lay, ConstraintSystem cs, Fp2 x, Fp2[] cur, Fp2[] next, Fp2[][] inst,
                            ArgumentLayout.Challenges ch, Fp2 alpha) {
         int fo = lay.offset(ArgumentLayout.FIXED);
         int xo = lay.offset(ArgumentLayout.AUX);
+        Fp2[] computed = lay.computedAt(x);
         ExprEval.PointValues vals = (Column col, int rot) -> {
             Fp2[] src = rot == 0 ? cur : next;
             switch (col.kind()) {
-                case FIXED: return src[fo + col.index()];
+                case FIXED:
+                    if (col.index() >= lay.numFixedAll) {
+                        // Only the fractions read a computed column, and at the current row only (ArgumentLayout).
+                        if (rot != 0) {
+                            throw new IllegalStateException("computed column " + col + " read at rotation " + rot);
+                        }
+                        return computed[col.index() - lay.numFixedAll];
+                    }
+                    return src[fo + col.index()];
                 case ADVICE: return src[lay.globalAdvice(col.index())];
                 default: return inst[col.index()][rot];
             }
@@ -252,8 +262,9 @@ final class Verifier {
         }
         long[] accR = {acc.c0()};
         long[] accI = {acc.c1()};
-        lay.auxConstraints(ch, 1, ArgumentLayout.ExtBlock.of(cur[fo + lay.active]), ArgumentLayout.ExtBlock.of(cur[fo + lay.first]),
-                ArgumentLayout.ExtBlock.of(cur[fo + lay.last]), ArgumentLayout.ExtBlock.of(zc), ArgumentLayout.ExtBlock.of(zn), hb, nb, tb, alphas,
+        int ca = lay.numFixedAll;
+        lay.auxConstraints(ch, 1, ArgumentLayout.ExtBlock.of(computed[lay.active - ca]),
+                ArgumentLayout.ExtBlock.of(computed[lay.first - ca]), ArgumentLayout.ExtBlock.of(computed[lay.last - ca]), ArgumentLayout.ExtBlock.of(zc), ArgumentLayout.ExtBlock.of(zn), hb, nb, tb, alphas,
                 accR, accI);
         return new Fp2(accR[0], accI[0]);
     }

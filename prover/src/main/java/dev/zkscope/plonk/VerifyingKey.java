@@ -24,7 +24,7 @@ import java.util.List;
  */
 public final class VerifyingKey {
     static final byte[] MAGIC = {'Z', 'K', 'V', 'K'};
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** The tallest trace a key may declare: the compiler's largest ({@code CompileOptions.maxLogN}). */
     public static final int MAX_LOG_N = 24;
     /** The most columns of one kind a key may declare. */

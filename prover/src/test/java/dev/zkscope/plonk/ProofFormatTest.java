@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Proof format 4 (Merkle multiproofs): a proof in an older format is refused by its version with a typed error, never
+ * Proof format 5 (computed label and indicator columns; since 4, Merkle multiproofs): a proof in an older format is refused by its version with a typed error, never
  * misread as the new layout; bytes of the multiproof section flipped, cut or extended are rejected.
  */
 class ProofFormatTest {
@@ -27,13 +27,14 @@ class ProofFormatTest {
     @Test
     void honestProof_verifies_andOlderVersions_getWrongVersion() {
         assertThat(verify(BYTES).accepted()).isTrue();
-        assertThat(Proof.VERSION).isEqualTo(4);
-        // The version is the u16 after the 4-byte magic; a version-3 proof (caps and per-query paths) carries 3 there.
-        for (int old : new int[] {2, 3}) {
+        assertThat(Proof.VERSION).isEqualTo(5);
+        // The version is the u16 after the 4-byte magic; a version-3 proof (caps and per-query paths) carries 3 there,
+        // a version-4 proof (labels and row indicators committed in the fixed tree) 4.
+        for (int old : new int[] {2, 3, 4}) {
             byte[] b = BYTES.clone();
             b[4] = (byte) old;
             b[5] = 0;
-            assertThat(rejection(verify(b))).isEqualTo(new VerifyError.WrongVersion(4, old));
+            assertThat(rejection(verify(b))).isEqualTo(new VerifyError.WrongVersion(5, old));
         }
     }
 

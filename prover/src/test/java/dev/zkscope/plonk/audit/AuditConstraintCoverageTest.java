@@ -162,7 +162,9 @@ class AuditConstraintCoverageTest {
         Column q = Column.fixed(0), t = Column.fixed(1);
         long[][] fixed = new long[2][n];
         int r1 = 3, r2 = 5;
-        long id1 = n + r1, id2 = n + r2; // labels of (a0, r1) and (a0, r2): equality column 0
+        // Labels of (a0, r1) and (a0, r2), equality column 0: k_0 omega^r with k_0 = 1 (format 5's computed labels).
+        long id1 = Goldilocks.pow(Goldilocks.rootOfUnity(logN), r1);
+        long id2 = Goldilocks.pow(Goldilocks.rootOfUnity(logN), r2);
         fixed[1][1] = id1;
         fixed[1][2] = id2;
         List<Lookup> lookups = List.of(

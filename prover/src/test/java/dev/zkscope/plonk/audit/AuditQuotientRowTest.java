@@ -140,13 +140,13 @@ class AuditQuotientRowTest {
             }
             Fp2[] next = new Fp2[lay.totalColumns];
             Arrays.fill(next, Fp2.ZERO);
-            Fp2 c0 = Verifier.combination(lay, pk.vk.constraintSystem(), cur, next, inst, rp.ch(), rp.alpha());
+            Fp2 c0 = Verifier.combination(lay, pk.vk.constraintSystem(), Fp2.of(x), cur, next, inst, rp.ch(), rp.alpha());
             Fp2 zh = Fp2.of(Goldilocks.sub(Goldilocks.pow(x, n), 1));
             Fp2 derived = zh.mul(Verifier.committedQuotient(lay, cur, Fp2.of(x))).sub(c0);
             Fp2[] coef = new Fp2[unknowns.size()];
             for (int k = 0; k < unknowns.size(); k++) {
                 next[unknowns.get(k).global()] = Fp2.ONE;
-                coef[k] = Verifier.combination(lay, pk.vk.constraintSystem(), cur, next, inst, rp.ch(), rp.alpha())
+                coef[k] = Verifier.combination(lay, pk.vk.constraintSystem(), Fp2.of(x), cur, next, inst, rp.ch(), rp.alpha())
                         .sub(c0);
                 next[unknowns.get(k).global()] = Fp2.ZERO;
             }

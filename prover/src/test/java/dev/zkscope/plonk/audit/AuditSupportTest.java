@@ -132,6 +132,8 @@ class AuditSupportTest {
         long[] qValsRe;
         long[] qValsIm;
         long[] qCoeffRe;
+        /** The extensions of the computed fixed columns X, active, first, last (on no tree). */
+        long[][] computedLde;
         long[] qCoeffIm;
 
         Forge(ProvingKey pk, long seed, Hooks hooks) {
@@ -153,6 +155,11 @@ class AuditSupportTest {
             for (int c = 0; c < nf; c++) {
                 coeffs[ArgumentLayout.FIXED][c] = pk.fixed.coeffs(c);
                 lde[ArgumentLayout.FIXED][c] = pk.fixed.lde(c);
+            }
+            // The computed fixed columns (X, active, first, last) are in no tree: their extensions from the key.
+            computedLde = new long[ArgumentLayout.COMPUTED][];
+            for (int c = 0; c < computedLde.length; c++) {
+                computedLde[c] = Ntt.lde(new Coeffs(pk.computedCoeffs[c]), logB, shift).v();
             }
             long[][] fixedLde = lde[ArgumentLayout.FIXED];
             trees[ArgumentLayout.FIXED] = MerkleTree.build(bigN, nf, (leaf, buf) -> {
@@ -532,7 +539,8 @@ class AuditSupportTest {
             }
             ExprEval.Columns cols = c -> {
                 switch (c.kind()) {
-                    case FIXED: return lde[ArgumentLayout.FIXED][c.index()];
+                    case FIXED: return c.index() < lay.numFixedAll ? lde[ArgumentLayout.FIXED][c.index()]
+                            : computedLde[c.index() - lay.numFixedAll];
                     case ADVICE: return lde[lay.adviceTree[c.index()]][lay.adviceSlot[c.index()]];
                     default: return instanceLde[c.index()];
                 }
@@ -578,9 +586,9 @@ class AuditSupportTest {
             ArgumentLayout.ExtBlock zCur = new ArgumentLayout.ExtBlock(gather(auxLde[zc], at), gather(auxLde[zc + 1], at));
             ArgumentLayout.ExtBlock zNext = new ArgumentLayout.ExtBlock(gather(auxLde[zc], nx), gather(auxLde[zc + 1], nx));
             Fp2[] alphas = Arrays.copyOfRange(ap, numGates, ap.length);
-            lay.auxConstraints(ch, qn, ArgumentLayout.ExtBlock.base(gather(lde[ArgumentLayout.FIXED][lay.active], at)),
-                    ArgumentLayout.ExtBlock.base(gather(lde[ArgumentLayout.FIXED][lay.first], at)),
-                    ArgumentLayout.ExtBlock.base(gather(lde[ArgumentLayout.FIXED][lay.last], at)), zCur, zNext, h, numB, tupB, alphas, accR, accI);
+            lay.auxConstraints(ch, qn, ArgumentLayout.ExtBlock.base(gather(computedLde[lay.active - lay.numFixedAll], at)),
+                    ArgumentLayout.ExtBlock.base(gather(computedLde[lay.first - lay.numFixedAll], at)),
+                    ArgumentLayout.ExtBlock.base(gather(computedLde[lay.last - lay.numFixedAll], at)), zCur, zNext, h, numB, tupB, alphas, accR, accI);
             long gn = Goldilocks.pow(shift, n);
             long wq = Goldilocks.rootOfUnity(qLog);
             long[] qr = new long[qn];
