@@ -414,22 +414,37 @@ public final class SumcheckBackend {
     /** out[i] = num[i] / (beta - x[i]) (num null: 1), interleaved, by one batch inversion. */
     static void fillInverses(long[] x, Fp2 beta, long[] out, long[] num) {
         int n = x.length;
-        Fp2[] d = new Fp2[n];
-        Fp2 acc = Fp2.ONE;
-        Fp2[] pre = new Fp2[n];
+        long b0 = beta.c0();
+        long b1 = beta.c1();
+        // out holds the prefix products (the product of the first i denominators at i), then the inverses
+        long a0 = 1;
+        long a1 = 0;
         for (int i = 0; i < n; i++) {
-            d[i] = beta.sub(Fp2.of(Goldilocks.fromSigned(x[i])));
-            pre[i] = acc;
-            acc = acc.mul(d[i]);
+            out[2 * i] = a0;
+            out[2 * i + 1] = a1;
+            long d0 = Goldilocks.sub(b0, Goldilocks.fromSigned(x[i]));
+            long t0 = Fp2.mul0(a0, a1, d0, b1);
+            a1 = Fp2.mul1(a0, a1, d0, b1);
+            a0 = t0;
         }
-        Fp2 inv = acc.inv();
+        Fp2 inv = new Fp2(a0, a1).inv();
+        long i0 = inv.c0();
+        long i1 = inv.c1();
         for (int i = n - 1; i >= 0; i--) {
-            Fp2 di = inv.mul(pre[i]);
-            inv = inv.mul(d[i]);
+            long p0 = out[2 * i];
+            long p1 = out[2 * i + 1];
+            long e0 = Fp2.mul0(i0, i1, p0, p1);
+            long e1 = Fp2.mul1(i0, i1, p0, p1);
+            long d0 = Goldilocks.sub(b0, Goldilocks.fromSigned(x[i]));
+            long t0 = Fp2.mul0(i0, i1, d0, b1);
+            i1 = Fp2.mul1(i0, i1, d0, b1);
+            i0 = t0;
             if (num != null) {
-                di = di.mul(num[i]);
+                e0 = Goldilocks.mul(e0, num[i]);
+                e1 = Goldilocks.mul(e1, num[i]);
             }
-            Ext.set(out, i, di);
+            out[2 * i] = e0;
+            out[2 * i + 1] = e1;
         }
         FieldOps.add(3L * n + (num == null ? 0 : n)); // prefix products, the two back-substitution products, m times
     }

@@ -213,12 +213,33 @@ public final class TensorPcs {
             salts = new byte[s.code() * MerkleTree.SALT_BYTES];
             rng.nextBytes(salts);
         }
-        MerkleTree tree = MerkleTree.build(s.code(), width, (leaf, buf) -> {
-            for (int r = 0; r < width; r++) {
-                buf[r] = code[r][leaf];
-            }
-        }, salts);
+        MerkleTree tree = MerkleTree.build(s.code(), width, leaves(code), salts);
         return new Committed(evals, s, msgs, code, tree, blind);
+    }
+
+    /**
+     * The Merkle leaves of an encoded matrix: leaf j is every row's symbol j. A run of leaves is gathered row by row
+     * (one sequential read of each row per run), not leaf by leaf (a cache miss per element).
+     */
+    static MerkleTree.LeafWriter leaves(long[][] code) {
+        return new MerkleTree.LeafWriter() {
+            @Override
+            public void write(int leaf, long[] buf) {
+                for (int r = 0; r < buf.length; r++) {
+                    buf[r] = code[r][leaf];
+                }
+            }
+
+            @Override
+            public void writeRows(int from, int count, int width, long[] rows) {
+                for (int r = 0; r < width; r++) {
+                    long[] row = code[r];
+                    for (int i = 0; i < count; i++) {
+                        rows[i * width + r] = row[from + i];
+                    }
+                }
+            }
+        };
     }
 
     /** A generator of random field elements for the masks: the OS's secure random unless a test fixes one. */

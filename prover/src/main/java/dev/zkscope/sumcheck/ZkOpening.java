@@ -141,16 +141,16 @@ public final class ZkOpening {
         for (int i = 0; i < claims.size(); i++) {
             sp.addWeights(e, claims.get(i), coeffs[i]);
         }
-        long[] data;
+        Sumcheck.Result res;
         if (hiding) {
             System.arraycopy(Mle.eqTable(tau), 0, e, 2 << m, 2 << m);
-            data = new long[2 << m];
-            System.arraycopy(c.evals, 0, data, 0, 1 << m);
-            System.arraycopy(block, 0, data, 1 << m, 1 << m);
+            // the data P and the block B are the two halves of P' (y the top variable), read where they are
+            res = ProductSumcheck.prove(c.evals, 0, block, 0, 1 << m, e, tr);
+        } else if (m > 0) {
+            res = ProductSumcheck.prove(c.evals, 0, c.evals, 1 << (m - 1), 1 << (m - 1), e, tr);
         } else {
-            data = c.evals;
+            res = Sumcheck.prove(Sumcheck.Form.product(0, 1), new long[][] {Ext.lift(c.evals), e}, tr);
         }
-        Sumcheck.Result res = Sumcheck.prove(Sumcheck.Form.product(0, 1), new long[][] {Ext.lift(data), e}, tr);
         TensorPcs.Opening o = TensorPcs.open(c, new Fp2[][] {res.point()}, p, tr);
         return new Proof(s, res.proof(), res.finalValues()[0], res.finalValues()[1], o);
     }
