@@ -31,6 +31,14 @@ public final class ZkOpening {
         return TensorPcs.shape(m, p).rows();
     }
 
+    /**
+     * Blinding rows for a commitment of the first {@code used} of 2^m values ({@link TensorPcs#dataRows}): one per
+     * committed data row. The rows past them are zero by definition and hold nothing to hide.
+     */
+    public static int blindRows(int m, long used, PcsParams p) {
+        return TensorPcs.dataRows(m, used, p);
+    }
+
     /** The batching weights E as one table of 2^(m+1) entries (y on top), interleaved. */
     static long[] weights(Fp2[][] points, Fp2[] coeffs, Fp2[] tau) {
         int m = tau.length;
@@ -60,8 +68,8 @@ public final class ZkOpening {
     /** Opens the hiding commitment at the points (m coordinates each); the values are already in the transcript. */
     public static Proof prove(TensorPcs.Committed c, Fp2[][] points, PcsParams p, Transcript tr) {
         int m = c.shape.m();
-        if (c.blind < blindRows(m, p)) {
-            throw new IllegalArgumentException("a zero-knowledge opening needs " + blindRows(m, p)
+        if (c.blind < c.rows) {
+            throw new IllegalArgumentException("a zero-knowledge opening needs " + c.rows
                     + " blinding rows, the commitment has " + c.blind);
         }
         Fp2[] tau = SumcheckBackend.challenges(tr, m);
@@ -84,9 +92,10 @@ public final class ZkOpening {
     public static void verify(TensorPcs.Commitment c, Fp2[][] points, Fp2[] values, Proof proof, PcsParams p,
                               Transcript tr) {
         int m = c.numVars();
-        if (c.blindRows() < blindRows(m, p)) {
+        int need = c.rowsIn(TensorPcs.shape(m, p));
+        if (c.blindRows() < need) {
             throw new SumcheckException("the commitment has " + c.blindRows() + " blinding rows, a zero-knowledge "
-                    + "opening needs " + blindRows(m, p));
+                    + "opening needs " + need);
         }
         if (points.length != values.length) {
             throw new SumcheckException(points.length + " points and " + values.length + " values");
@@ -122,8 +131,8 @@ public final class ZkOpening {
     public static Proof proveClaims(TensorPcs.Committed c, Zk.Space sp, List<Zk.Claim> claims, PcsParams p, Transcript tr) {
         int m = c.shape.m();
         boolean hiding = c.blind > 0;
-        if (hiding && c.blind < blindRows(m, p)) {
-            throw new IllegalArgumentException("a zero-knowledge opening needs " + blindRows(m, p)
+        if (hiding && c.blind < c.rows) {
+            throw new IllegalArgumentException("a zero-knowledge opening needs " + c.rows
                     + " blinding rows, the commitment has " + c.blind);
         }
         Fp2[] tau = hiding ? SumcheckBackend.challenges(tr, m) : new Fp2[0];
@@ -160,9 +169,10 @@ public final class ZkOpening {
                                     Transcript tr) {
         int m = c.numVars();
         boolean hiding = c.blindRows() > 0;
-        if (hiding && c.blindRows() < blindRows(m, p)) {
+        int need = c.rowsIn(TensorPcs.shape(m, p));
+        if (hiding && c.blindRows() < need) {
             throw new SumcheckException("the commitment has " + c.blindRows() + " blinding rows, a zero-knowledge "
-                    + "opening needs " + blindRows(m, p));
+                    + "opening needs " + need);
         }
         if (sp.logSize() != m) {
             throw new SumcheckException("claims on a table of 2^" + sp.logSize() + " values, the commitment holds 2^" + m);
