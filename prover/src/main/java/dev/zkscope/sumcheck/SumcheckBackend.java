@@ -36,7 +36,7 @@ import java.util.Random;
 public final class SumcheckBackend {
     static final String DOMAIN = "zkscope-sumcheck-v1";
     static final int MAGIC = 0x5A4B5343; // "ZKSC"
-    static final int VERSION = 4; // 2: model plan in a key file; 3: two proximity mask rows (u uniform in F_p2); 4: zero knowledge (masked sumchecks, private input, LogUp with committed helpers, batched hiding openings)
+    static final int VERSION = 5; // 2: model plan in a key file; 3: two proximity mask rows (u uniform in F_p2); 4: zero knowledge (masked sumchecks, private input, LogUp with committed helpers, batched hiding openings); 5: W and H commit only the rows their segments reach (one blinding row per committed row)
     static final int VK_MAGIC = 0x5A4B534B; // "ZKSK"
 
     private SumcheckBackend() {}
@@ -252,7 +252,7 @@ public final class SumcheckBackend {
         for (int i = 0; i < seg.length; i++) {
             System.arraycopy(seg[i], 0, w, plan.placed.get(i).offset(), seg[i].length);
         }
-        TensorPcs.Committed wc = commit(w, keys.params, rng);
+        TensorPcs.Committed wc = commit(w, used(plan.space()), keys.params, rng);
         wc.commitment().absorbInto(tr);
         out.w.bytes(wc.commitment().root());
         long tCommit = System.nanoTime();
@@ -285,7 +285,7 @@ public final class SumcheckBackend {
                 hv[off + i] = TensorPcs.randomFelt(rng);
             }
         }
-        TensorPcs.Committed hc = commit(hv, keys.params, rng);
+        TensorPcs.Committed hc = commit(hv, used(hs.space), keys.params, rng);
         hc.commitment().absorbInto(tr);
         out.w.bytes(hc.commitment().root());
         long tHelpers = System.nanoTime();
@@ -405,31 +405,58 @@ public final class SumcheckBackend {
         return vals;
     }
 
-    /** A hiding commitment (every row blinded, for {@link ZkOpening}) with zero knowledge, a plain one without. */
-    static TensorPcs.Committed commit(long[] v, PcsParams p, Random rng) {
+    /**
+     * A commitment of a table whose values past {@code used} are zero (its segments' end): only the rows up to there
+     * are committed; hiding (every committed row blinded, for {@link ZkOpening}) with zero knowledge, plain without.
+     */
+    static TensorPcs.Committed commit(long[] v, long used, PcsParams p, Random rng) {
         int m = Integer.numberOfTrailingZeros(v.length);
-        return p.zk() ? TensorPcs.commitHiding(v, p, rng, ZkOpening.blindRows(m, p)) : TensorPcs.commit(v, p, rng);
+        return TensorPcs.commit(v, p, rng, p.zk() ? ZkOpening.blindRows(m, used, p) : 0, used);
+    }
+
+    /** Where a commitment's segments end: every value past it is zero (the aligned placement leaves no gaps). */
+    static long used(Zk.Space sp) {
+        long end = 0;
+        for (int i = 0; i < sp.offsets().length; i++) {
+            end = Math.max(end, sp.offsets()[i] + (1L << sp.logSizes()[i]));
+        }
+        return end;
     }
 
     /** out[i] = num[i] / (beta - x[i]) (num null: 1), interleaved, by one batch inversion. */
     static void fillInverses(long[] x, Fp2 beta, long[] out, long[] num) {
         int n = x.length;
-        Fp2[] d = new Fp2[n];
-        Fp2 acc = Fp2.ONE;
-        Fp2[] pre = new Fp2[n];
+        long b0 = beta.c0();
+        long b1 = beta.c1();
+        // out holds the prefix products (the product of the first i denominators at i), then the inverses
+        long a0 = 1;
+        long a1 = 0;
         for (int i = 0; i < n; i++) {
-            d[i] = beta.sub(Fp2.of(Goldilocks.fromSigned(x[i])));
-            pre[i] = acc;
-            acc = acc.mul(d[i]);
+            out[2 * i] = a0;
+            out[2 * i + 1] = a1;
+            long d0 = Goldilocks.sub(b0, Goldilocks.fromSigned(x[i]));
+            long t0 = Fp2.mul0(a0, a1, d0, b1);
+            a1 = Fp2.mul1(a0, a1, d0, b1);
+            a0 = t0;
         }
-        Fp2 inv = acc.inv();
+        Fp2 inv = new Fp2(a0, a1).inv();
+        long i0 = inv.c0();
+        long i1 = inv.c1();
         for (int i = n - 1; i >= 0; i--) {
-            Fp2 di = inv.mul(pre[i]);
-            inv = inv.mul(d[i]);
+            long p0 = out[2 * i];
+            long p1 = out[2 * i + 1];
+            long e0 = Fp2.mul0(i0, i1, p0, p1);
+            long e1 = Fp2.mul1(i0, i1, p0, p1);
+            long d0 = Goldilocks.sub(b0, Goldilocks.fromSigned(x[i]));
+            long t0 = Fp2.mul0(i0, i1, d0, b1);
+            i1 = Fp2.mul1(i0, i1, d0, b1);
+            i0 = t0;
             if (num != null) {
-                di = di.mul(num[i]);
+                e0 = Goldilocks.mul(e0, num[i]);
+                e1 = Goldilocks.mul(e1, num[i]);
             }
-            Ext.set(out, i, di);
+            out[2 * i] = e0;
+            out[2 * i + 1] = e1;
         }
         FieldOps.add(3L * n + (num == null ? 0 : n)); // prefix products, the two back-substitution products, m times
     }
@@ -800,12 +827,13 @@ public final class SumcheckBackend {
         }
         boolean zk = keys.params.zk();
         br.section("witness commitment");
-        TensorPcs.Commitment wc = commitment(br.bytes(Hashing.DIGEST_BYTES), plan.logW, keys.params);
+        TensorPcs.Commitment wc = commitment(br.bytes(Hashing.DIGEST_BYTES), plan.logW, used(plan.space()), keys.params);
         wc.absorbInto(tr);
         Fp2 beta = tr.challengeExt();
         br.section("lookup helpers commitment");
         Helpers hs = new Helpers(plan);
-        TensorPcs.Commitment hc = commitment(br.bytes(Hashing.DIGEST_BYTES), hs.space.logSize(), keys.params);
+        TensorPcs.Commitment hc = commitment(br.bytes(Hashing.DIGEST_BYTES), hs.space.logSize(), used(hs.space),
+                keys.params);
         hc.absorbInto(tr);
         Zk z = new Zk(tr, null, in, zk, new Zk.Space[] {plan.space(), hs.space},
                 new Zk.Pool[] {plan.pool(null), hs.pool(null)});
@@ -831,9 +859,14 @@ public final class SumcheckBackend {
         return z;
     }
 
-    /** The commitment a proof names for 2^m values: hiding (every row blinded) with zero knowledge. */
-    static TensorPcs.Commitment commitment(byte[] root, int m, PcsParams p) {
-        return new TensorPcs.Commitment(root, m, p.zk() ? ZkOpening.blindRows(m, p) : 0);
+    /**
+     * The commitment a proof names for 2^m values whose first {@code used} may be nonzero: the data rows that hold
+     * them, hiding (each committed row blinded) with zero knowledge.
+     */
+    static TensorPcs.Commitment commitment(byte[] root, int m, long used, PcsParams p) {
+        int rows = TensorPcs.dataRows(m, used, p);
+        int dataRows = rows == TensorPcs.shape(m, p).rows() ? 0 : rows;
+        return new TensorPcs.Commitment(root, m, p.zk() ? rows : 0, dataRows);
     }
 
     static Fp2 zeroTail(Fp2[] z, int a) {

@@ -78,9 +78,13 @@ public final class TensorPcs {
      * uniformly random on its first b rows (row index = the high variables) and zero after; it is opened at points of
      * numVars + 1 coordinates ({@link #commitHiding}).
      */
-    public record Commitment(byte[] root, int numVars, int blindRows) {
+    public record Commitment(byte[] root, int numVars, int blindRows, int dataRows) {
         public Commitment(byte[] root, int numVars) {
-            this(root, numVars, 0);
+            this(root, numVars, 0, 0);
+        }
+
+        public Commitment(byte[] root, int numVars, int blindRows) {
+            this(root, numVars, blindRows, 0);
         }
 
         public void absorbInto(Transcript tr) {
@@ -88,7 +92,18 @@ public final class TensorPcs {
             if (blindRows > 0) {
                 tr.absorbLong(-blindRows);
             }
+            if (dataRows > 0) {
+                tr.absorbLong(dataRows);
+            }
             tr.absorb(root);
+        }
+
+        /**
+         * Committed data rows of the shape: {@code dataRows} when the commitment holds only a prefix of the matrix's
+         * rows (the rest are zero by definition, not committed), else every row.
+         */
+        public int rowsIn(Shape s) {
+            return dataRows > 0 ? dataRows : s.rows();
         }
 
         /** Variables of an opening point: numVars, plus the blinding variable y when there are blinding rows. */
@@ -97,7 +112,10 @@ public final class TensorPcs {
         }
     }
 
-    /** The prover's side of a commitment: the values, the encoded rows and the tree. */
+    /**
+     * The prover's side of a commitment: the values, the encoded rows and the tree. Rows are stored data rows first
+     * (the first {@code rows} of the shape's), then the blinding rows, then the proximity mask rows.
+     */
     public static final class Committed {
         final long[] evals;
         final Shape shape;
@@ -106,24 +124,32 @@ public final class TensorPcs {
         final MerkleTree tree;
         final Commitment commitment;
         final int blind;
+        /** Committed data rows (the shape's rows when every row is committed). */
+        final int rows;
 
-        Committed(long[] evals, Shape shape, long[][] msgs, long[][] code, MerkleTree tree, int blind) {
+        Committed(long[] evals, Shape shape, long[][] msgs, long[][] code, MerkleTree tree, int blind, int rows) {
             this.evals = evals;
             this.shape = shape;
             this.msgs = msgs;
             this.code = code;
             this.tree = tree;
             this.blind = blind;
-            this.commitment = new Commitment(tree.root(), shape.m(), blind);
+            this.rows = rows;
+            this.commitment = new Commitment(tree.root(), shape.m(), blind, rows == shape.rows() ? 0 : rows);
         }
 
         /** The blinding rows' data symbols (row-major, b x C): the random block B of P'(x, 1) (tests, simulators). */
         long[] blindingBlock() {
             long[] out = new long[blind * shape.cols()];
             for (int j = 0; j < blind; j++) {
-                System.arraycopy(msgs[shape.rows() + j], 0, out, j * shape.cols(), shape.cols());
+                System.arraycopy(msgs[rows + j], 0, out, j * shape.cols(), shape.cols());
             }
             return out;
+        }
+
+        /** Data rows plus blinding rows: the rows an evaluation vector combines. */
+        int combined() {
+            return rows + blind;
         }
 
         public Commitment commitment() {
@@ -136,7 +162,7 @@ public final class TensorPcs {
 
         /** Bytes held by the encoded matrix (what the commitment costs in memory beyond the values). */
         public long heldBytes() {
-            return 8L * shape.code() * (shape.leafWidth() + blind);
+            return 8L * shape.code() * (rows + shape.maskRows() + blind);
         }
     }
 
@@ -179,16 +205,42 @@ public final class TensorPcs {
     }
 
     static Committed commit(long[] evals, PcsParams p, Random rng, int blind) {
+        return commit(evals, p, rng, blind, evals.length);
+    }
+
+    /**
+     * The data rows that hold the first {@code used} of 2^m values in the shape for m: the rows a commitment of a
+     * table whose values past {@code used} are zero needs (the rest of the matrix is zero by definition).
+     */
+    public static int dataRows(int m, long used, PcsParams p) {
+        Shape s = shape(m, p);
+        if (used < 0 || used > (1L << m)) {
+            throw new IllegalArgumentException(used + " used values of 2^" + m);
+        }
+        return (int) Math.max(1, (used + s.cols() - 1) / s.cols());
+    }
+
+    /**
+     * Commits to 2^m values of which only the first {@code used} may be nonzero: only the data rows that hold them are
+     * encoded and hashed (the rows after them are zero by definition: the verifier knows {@code used} too, from the
+     * public layout, and combines only the committed rows). Values past the committed rows must be zero.
+     */
+    static Committed commit(long[] evals, PcsParams p, Random rng, int blind, long used) {
         if (Integer.bitCount(evals.length) != 1) {
             throw new IllegalArgumentException("commit takes 2^m values, got " + evals.length);
         }
         int m = Integer.numberOfTrailingZeros(evals.length);
         Shape s = shape(m, p);
-        if (blind > s.rows()) {
-            throw new IllegalArgumentException(blind + " blinding rows for a matrix of " + s.rows() + " rows");
+        int rows = dataRows(m, used, p);
+        for (int i = rows * s.cols(); i < evals.length; i++) {
+            if (evals[i] != 0) {
+                throw new IllegalArgumentException("value " + i + " is nonzero past the " + rows + " committed rows");
+            }
         }
-        int rows = s.rows();
-        int width = s.leafWidth() + blind;
+        if (blind > rows) {
+            throw new IllegalArgumentException(blind + " blinding rows for " + rows + " committed rows");
+        }
+        int width = rows + s.maskRows() + blind;
         long[][] msgs = new long[width][];
         for (int r = 0; r < width; r++) {
             long[] msg = new long[s.msg()];
@@ -213,12 +265,33 @@ public final class TensorPcs {
             salts = new byte[s.code() * MerkleTree.SALT_BYTES];
             rng.nextBytes(salts);
         }
-        MerkleTree tree = MerkleTree.build(s.code(), width, (leaf, buf) -> {
-            for (int r = 0; r < width; r++) {
-                buf[r] = code[r][leaf];
+        MerkleTree tree = MerkleTree.build(s.code(), width, leaves(code), salts);
+        return new Committed(evals, s, msgs, code, tree, blind, rows);
+    }
+
+    /**
+     * The Merkle leaves of an encoded matrix: leaf j is every row's symbol j. A run of leaves is gathered row by row
+     * (one sequential read of each row per run), not leaf by leaf (a cache miss per element).
+     */
+    static MerkleTree.LeafWriter leaves(long[][] code) {
+        return new MerkleTree.LeafWriter() {
+            @Override
+            public void write(int leaf, long[] buf) {
+                for (int r = 0; r < buf.length; r++) {
+                    buf[r] = code[r][leaf];
+                }
             }
-        }, salts);
-        return new Committed(evals, s, msgs, code, tree, blind);
+
+            @Override
+            public void writeRows(int from, int count, int width, long[] rows) {
+                for (int r = 0; r < width; r++) {
+                    long[] row = code[r];
+                    for (int i = 0; i < count; i++) {
+                        rows[i * width + r] = row[from + i];
+                    }
+                }
+            }
+        };
     }
 
     /** A generator of random field elements for the masks: the OS's secure random unless a test fixes one. */
@@ -325,7 +398,6 @@ public final class TensorPcs {
      */
     public static Opening open(Committed c, Fp2[][] points, PcsParams p, Transcript tr) {
         Shape s = c.shape;
-        int n = s.rows() + c.blind;
         long[][] ev = new long[points.length][];
         for (int i = 0; i < points.length; i++) {
             ev[i] = evalVector(c, points[i]);
@@ -335,7 +407,6 @@ public final class TensorPcs {
         long[] prox = proximityVector(c, gamma);
         tr.absorbLongs(prox);
         long nonce = tr.grind(p.grindingBits());
-        int width = s.leafWidth() + c.blind;
         int[] qs = new int[p.queries()];
         long[][] cols = new long[qs.length][];
         byte[][] salts = new byte[qs.length][];
@@ -352,12 +423,12 @@ public final class TensorPcs {
 
     /** The evaluation vector at a point: the committed rows combined by {@link #rowWeights}. */
     static long[] evalVector(Committed c, Fp2[] point) {
-        return combine(c.msgs, c.shape.rows() + c.blind, rowWeights(point, c.shape, c.blind), null);
+        return combine(c.msgs, c.combined(), rowWeights(point, c.shape, c.blind, c.rows), null);
     }
 
     /** u = sum_r gamma^r row_r + (mask row 0) + X (mask row 1): uniform in F_p2^k with the two mask rows. */
     static long[] proximityVector(Committed c, Fp2 gamma) {
-        int n = c.shape.rows() + c.blind;
+        int n = c.combined();
         long[] u = combine(c.msgs, n, powersExt(gamma, n), c.shape.maskRows() > 0 ? c.msgs[n] : null);
         if (c.shape.maskRows() > 1) {
             long[] m1 = c.msgs[n + 1];
@@ -382,18 +453,24 @@ public final class TensorPcs {
      * eq(z_hi, r) without blinding; (1 - y) eq(z_hi, r) for data row r and y eq(z_hi, j) for blinding row j with it.
      */
     static long[] rowWeights(Fp2[] point, Shape s, int blind) {
+        return rowWeights(point, s, blind, s.rows());
+    }
+
+    /** As {@link #rowWeights(Fp2[], Shape, int)} for a commitment of the first {@code rows} data rows. */
+    static long[] rowWeights(Fp2[] point, Shape s, int blind, int rows) {
         if (blind == 0) {
-            return Mle.eqTable(hi(point, s));
+            long[] eq = Mle.eqTable(hi(point, s));
+            return rows == s.rows() ? eq : java.util.Arrays.copyOf(eq, 2 * rows);
         }
         Fp2 y = point[s.m()];
         long[] eqHi = Mle.eqTable(java.util.Arrays.copyOfRange(point, s.logCols(), s.m()));
-        long[] w = new long[2 * (s.rows() + blind)];
+        long[] w = new long[2 * (rows + blind)];
         Fp2 oneMinusY = Fp2.ONE.sub(y);
-        for (int r = 0; r < s.rows(); r++) {
+        for (int r = 0; r < rows; r++) {
             Ext.set(w, r, Ext.get(eqHi, r).mul(oneMinusY));
         }
         for (int j = 0; j < blind; j++) {
-            Ext.set(w, s.rows() + j, Ext.get(eqHi, j).mul(y));
+            Ext.set(w, rows + j, Ext.get(eqHi, j).mul(y));
         }
         return w;
     }
@@ -448,10 +525,14 @@ public final class TensorPcs {
     public static void verify(Commitment c, Fp2[][] points, Fp2[] values, Opening o, PcsParams p, Transcript tr) {
         Shape s = shape(c.numVars(), p);
         int blind = c.blindRows();
-        if (blind < 0 || blind > s.rows() || (blind > 0 && !p.zk())) {
-            throw new SumcheckException("commitment with " + blind + " blinding rows for a matrix of " + s.rows() + " rows");
+        int rows = c.rowsIn(s);
+        if (rows < 1 || rows > s.rows()) {
+            throw new SumcheckException("commitment of " + rows + " data rows for a matrix of " + s.rows() + " rows");
         }
-        int n = s.rows() + blind;
+        if (blind < 0 || blind > rows || (blind > 0 && !p.zk())) {
+            throw new SumcheckException("commitment with " + blind + " blinding rows for " + rows + " data rows");
+        }
+        int n = rows + blind;
         if (o.evalVectors().length != points.length || values.length != points.length) {
             throw new SumcheckException("opening has " + o.evalVectors().length + " evaluation vectors for "
                     + points.length + " points");
@@ -477,7 +558,7 @@ public final class TensorPcs {
             long[][] e = encodeExt(v, p.logBlowup());
             encV[2 * i] = e[0];
             encV[2 * i + 1] = e[1];
-            weights[i] = rowWeights(points[i], s, blind);
+            weights[i] = rowWeights(points[i], s, blind, rows);
         }
         Fp2 gamma = tr.challengeExt();
         long[] gam = powersExt(gamma, n);
@@ -493,7 +574,7 @@ public final class TensorPcs {
                 || o.paths().length != p.queries()) {
             throw new SumcheckException("opening has " + o.queries().length + " column queries, expected " + p.queries());
         }
-        int width = s.leafWidth() + blind;
+        int width = rows + s.maskRows() + blind;
         for (int q = 0; q < p.queries(); q++) {
             int j = tr.challengeIndex(s.logCode());
             if (o.queries()[q] != j) {

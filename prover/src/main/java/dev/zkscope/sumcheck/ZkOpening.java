@@ -31,6 +31,14 @@ public final class ZkOpening {
         return TensorPcs.shape(m, p).rows();
     }
 
+    /**
+     * Blinding rows for a commitment of the first {@code used} of 2^m values ({@link TensorPcs#dataRows}): one per
+     * committed data row. The rows past them are zero by definition and hold nothing to hide.
+     */
+    public static int blindRows(int m, long used, PcsParams p) {
+        return TensorPcs.dataRows(m, used, p);
+    }
+
     /** The batching weights E as one table of 2^(m+1) entries (y on top), interleaved. */
     static long[] weights(Fp2[][] points, Fp2[] coeffs, Fp2[] tau) {
         int m = tau.length;
@@ -60,8 +68,8 @@ public final class ZkOpening {
     /** Opens the hiding commitment at the points (m coordinates each); the values are already in the transcript. */
     public static Proof prove(TensorPcs.Committed c, Fp2[][] points, PcsParams p, Transcript tr) {
         int m = c.shape.m();
-        if (c.blind < blindRows(m, p)) {
-            throw new IllegalArgumentException("a zero-knowledge opening needs " + blindRows(m, p)
+        if (c.blind < c.rows) {
+            throw new IllegalArgumentException("a zero-knowledge opening needs " + c.rows
                     + " blinding rows, the commitment has " + c.blind);
         }
         Fp2[] tau = SumcheckBackend.challenges(tr, m);
@@ -84,9 +92,10 @@ public final class ZkOpening {
     public static void verify(TensorPcs.Commitment c, Fp2[][] points, Fp2[] values, Proof proof, PcsParams p,
                               Transcript tr) {
         int m = c.numVars();
-        if (c.blindRows() < blindRows(m, p)) {
+        int need = c.rowsIn(TensorPcs.shape(m, p));
+        if (c.blindRows() < need) {
             throw new SumcheckException("the commitment has " + c.blindRows() + " blinding rows, a zero-knowledge "
-                    + "opening needs " + blindRows(m, p));
+                    + "opening needs " + need);
         }
         if (points.length != values.length) {
             throw new SumcheckException(points.length + " points and " + values.length + " values");
@@ -122,8 +131,8 @@ public final class ZkOpening {
     public static Proof proveClaims(TensorPcs.Committed c, Zk.Space sp, List<Zk.Claim> claims, PcsParams p, Transcript tr) {
         int m = c.shape.m();
         boolean hiding = c.blind > 0;
-        if (hiding && c.blind < blindRows(m, p)) {
-            throw new IllegalArgumentException("a zero-knowledge opening needs " + blindRows(m, p)
+        if (hiding && c.blind < c.rows) {
+            throw new IllegalArgumentException("a zero-knowledge opening needs " + c.rows
                     + " blinding rows, the commitment has " + c.blind);
         }
         Fp2[] tau = hiding ? SumcheckBackend.challenges(tr, m) : new Fp2[0];
@@ -141,16 +150,16 @@ public final class ZkOpening {
         for (int i = 0; i < claims.size(); i++) {
             sp.addWeights(e, claims.get(i), coeffs[i]);
         }
-        long[] data;
+        Sumcheck.Result res;
         if (hiding) {
             System.arraycopy(Mle.eqTable(tau), 0, e, 2 << m, 2 << m);
-            data = new long[2 << m];
-            System.arraycopy(c.evals, 0, data, 0, 1 << m);
-            System.arraycopy(block, 0, data, 1 << m, 1 << m);
+            // the data P and the block B are the two halves of P' (y the top variable), read where they are
+            res = ProductSumcheck.prove(c.evals, 0, block, 0, 1 << m, e, tr);
+        } else if (m > 0) {
+            res = ProductSumcheck.prove(c.evals, 0, c.evals, 1 << (m - 1), 1 << (m - 1), e, tr);
         } else {
-            data = c.evals;
+            res = Sumcheck.prove(Sumcheck.Form.product(0, 1), new long[][] {Ext.lift(c.evals), e}, tr);
         }
-        Sumcheck.Result res = Sumcheck.prove(Sumcheck.Form.product(0, 1), new long[][] {Ext.lift(data), e}, tr);
         TensorPcs.Opening o = TensorPcs.open(c, new Fp2[][] {res.point()}, p, tr);
         return new Proof(s, res.proof(), res.finalValues()[0], res.finalValues()[1], o);
     }
@@ -160,9 +169,10 @@ public final class ZkOpening {
                                     Transcript tr) {
         int m = c.numVars();
         boolean hiding = c.blindRows() > 0;
-        if (hiding && c.blindRows() < blindRows(m, p)) {
+        int need = c.rowsIn(TensorPcs.shape(m, p));
+        if (hiding && c.blindRows() < need) {
             throw new SumcheckException("the commitment has " + c.blindRows() + " blinding rows, a zero-knowledge "
-                    + "opening needs " + blindRows(m, p));
+                    + "opening needs " + need);
         }
         if (sp.logSize() != m) {
             throw new SumcheckException("claims on a table of 2^" + sp.logSize() + " values, the commitment holds 2^" + m);

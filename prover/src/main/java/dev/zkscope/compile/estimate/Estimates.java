@@ -78,8 +78,9 @@ import java.util.Map;
  * Committed values (W): each layer's committed tensors (dot and gather outputs, quotients), remainders, signs, limbs
  * and mask slots, the input with the first layer. Whole model ({@link #totals}), lookup area A = max(2^B,
  * pad(entries)), T = 2^B: the helpers by batch inversion 3 A + 4 T, their zero-checks 40 (A - 1) + 25 (T - 1), and
- * the two batched hiding openings {@code HIDING_OPENING} (20) per value of W = pad(values + T + masks) and of
- * H = pad(2 A + 2 T + masks), plus their fixed claim terms. Derivation and the measured comparison: docs/estimates.md.
+ * the two batched hiding openings, {@code HIDING_OPENING} (12) per value of W = pad(values + T + masks) and of
+ * H = pad(2 A + 2 T + masks) plus {@code HIDING_ROWS} (8) per used value (values + T + masks, 2 A + 2 T + masks: only
+ * the rows that hold them are committed), plus their fixed claim terms. Derivation and the measured comparison: docs/estimates.md.
  */
 public final class Estimates {
     private Estimates() {}
@@ -121,11 +122,16 @@ public final class Estimates {
     }
 
     /**
-     * Products per committed value of a batched hiding opening ({@code ZkOpening.proveClaims}): the blinding block at
-     * tau (1), eq(tau) (1), the degree-2 batching sumcheck over 2^(m+1) values with two tables (10), and the tensor
-     * code's two row combinations over rows + as many blinding rows, each row a message twice the columns (8).
+     * Products per value of the 2^m of a batched hiding opening ({@code ZkOpening.proveClaims}): the blinding block at
+     * tau (1), eq(tau) (1), the degree-2 batching sumcheck over 2^(m+1) values with two tables (10).
      */
-    static final int HIDING_OPENING = 20;
+    static final int HIDING_OPENING = 12;
+    /**
+     * Products per used value (the values up to the last segment's end, whose rows alone are committed, format v5) of
+     * the same opening: the tensor code's two row combinations over the committed rows + as many blinding rows, each
+     * row a message twice the columns (8).
+     */
+    static final int HIDING_ROWS = 8;
     /** Products per weight-matrix entry of opening the key's (non-hiding) commitment: two row combinations of 2 columns. */
     static final int WEIGHT_OPENING = 4;
 
@@ -288,10 +294,13 @@ public final class Estimates {
             int logS = log2Ceil(area);
             gm += 3 * area + 4 * table; // h = 1/(beta - v) and g = m/(beta - t) by batch inversion
             gm += 40 * (area - 1) + 25 * (table - 1); // the zero-checks h (beta - v) = 1 (degree 5), g (beta - t) = m
-            long w = pad(gw + table + 14L * logS + 12L * b + 2); // W: the layers' values, multiplicities, masks
-            gm += HIDING_OPENING * w + term(table); // W's batched opening (the layers' terms are in their shares)
-            long h = pad(2 * area + 2 * table + pad(4L * (logS + b))); // H: h, g (two coordinates each), masks
-            gm += HIDING_OPENING * h + 2 * term(area) + 2 * term(table);
+            long wUsed = gw + table + 14L * logS + 12L * b + 2; // W: the layers' values, multiplicities, masks
+            long w = pad(wUsed);
+            // W's batched opening (the layers' terms are in their shares); the row combinations cover the used rows
+            gm += HIDING_OPENING * w + HIDING_ROWS * wUsed + term(table);
+            long hUsed = 2 * area + 2 * table + pad(4L * (logS + b)); // H: h, g (two coordinates each), masks
+            long h = pad(hUsed);
+            gm += HIDING_OPENING * h + HIDING_ROWS * hUsed + 2 * term(area) + 2 * term(table);
             gc = (p.privateWeights() ? params : 0) + w + h;
         }
         long table = Math.max(largestTable, 1L << p.ezklDecompBaseBits());

@@ -1,0 +1,185 @@
+package dev.zkscope.sumcheck;
+
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.transcript.Transcript;
+
+import java.util.stream.IntStream;
+
+/**
+ * The prover of the degree-2 sumcheck sum_x a(x) e(x) over 2^m points where a is a base-field table and e an
+ * extension table: the batching sumcheck of {@link ZkOpening#proveClaims}, the largest sumcheck of a proof. Its
+ * transcript and result are those of {@link Sumcheck#prove} on {@code Form.product(0, 1)} and the tables
+ * {@code {Ext.lift(a), e}}, value for value; it only does less work for them:
+ * <ul>
+ *   <li>the first round reads a in the base field (no lifted copy of the committed values), its two halves given as
+ *   two arrays (the hiding opening's data and blinding block need not be copied into one table);</li>
+ *   <li>after the first fold both tables are folded in place (no new half-size array per round);</li>
+ *   <li>each round's evaluations and each fold run in parallel chunks.</li>
+ * </ul>
+ * The extension-field products are counted ({@link FieldOps}) as {@link Sumcheck#prove} counts them, so the estimates
+ * derived from that count stay exact.
+ */
+final class ProductSumcheck {
+    private ProductSumcheck() {}
+
+    /**
+     * Proves sum_x a(x) e(x) with a = [lo | hi] (the top variable picks the half; each of {@code h} base-field values,
+     * read from {@code lo[loOff..]} and {@code hi[hiOff..]}) and e interleaved of 2h entries. {@code e} is overwritten.
+     */
+    static Sumcheck.Result prove(long[] lo, int loOff, long[] hi, int hiOff, int h, long[] e, Transcript tr) {
+        if (Integer.bitCount(h) != 1 || e.length != 4L * h) {
+            throw new IllegalArgumentException("product sumcheck: 2h = 2^m entries in both tables");
+        }
+        int m = Integer.numberOfTrailingZeros(h) + 1;
+        Fp2[][] rounds = new Fp2[m][];
+        Fp2[] point = new Fp2[m];
+        // round 1: a base-field
+        Fp2[] g = first(lo, loOff, hi, hiOff, h, e);
+        Fp2 r = absorb(g, tr);
+        rounds[0] = g;
+        point[m - 1] = r;
+        long[] a = foldFirst(lo, loOff, hi, hiOff, h, r);
+        fold(e, h, r);
+        int len = h; // current entries of a and e
+        for (int k = 1; k < m; k++) {
+            int half = len >>> 1;
+            g = round(a, e, half);
+            r = absorb(g, tr);
+            rounds[k] = g;
+            point[m - 1 - k] = r;
+            fold(a, half, r);
+            fold(e, half, r);
+            len = half;
+        }
+        Fp2[] fin = {new Fp2(a[0], a[1]), new Fp2(e[0], e[1])};
+        for (Fp2 v : fin) {
+            tr.absorb(v);
+        }
+        return new Sumcheck.Result(new SumcheckProof(rounds), point, fin);
+    }
+
+    private static Fp2 absorb(Fp2[] g, Transcript tr) {
+        for (Fp2 v : g) {
+            tr.absorb(v);
+        }
+        return tr.challengeExt();
+    }
+
+    private static int chunks(int n) {
+        return n >= Mle.PARALLEL ? n / Mle.PARALLEL : 1;
+    }
+
+    /** g(0), g(1), g(2) of the first round: a's halves in the base field. */
+    private static Fp2[] first(long[] lo, int loOff, long[] hi, int hiOff, int h, long[] e) {
+        FieldOps.add(3L * h);
+        int nc = chunks(h);
+        int per = h / nc;
+        long[][] part = new long[nc][];
+        IntStream.range(0, nc).parallel().forEach(c -> {
+            long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                long x0 = lo[loOff + i];
+                long x1 = hi[hiOff + i];
+                long x2 = Goldilocks.sub(Goldilocks.add(x1, x1), x0);
+                long e00 = e[2 * i];
+                long e01 = e[2 * i + 1];
+                long e10 = e[2 * (i + h)];
+                long e11 = e[2 * (i + h) + 1];
+                long e20 = Goldilocks.sub(Goldilocks.add(e10, e10), e00);
+                long e21 = Goldilocks.sub(Goldilocks.add(e11, e11), e01);
+                s00 = Goldilocks.add(s00, Goldilocks.mul(x0, e00));
+                s01 = Goldilocks.add(s01, Goldilocks.mul(x0, e01));
+                s10 = Goldilocks.add(s10, Goldilocks.mul(x1, e10));
+                s11 = Goldilocks.add(s11, Goldilocks.mul(x1, e11));
+                s20 = Goldilocks.add(s20, Goldilocks.mul(x2, e20));
+                s21 = Goldilocks.add(s21, Goldilocks.mul(x2, e21));
+            }
+            part[c] = new long[] {s00, s01, s10, s11, s20, s21};
+        });
+        return sum(part);
+    }
+
+    /** g(0), g(1), g(2) of a later round over the first 2 half entries of a and e. */
+    private static Fp2[] round(long[] a, long[] e, int half) {
+        FieldOps.add(3L * half);
+        int nc = chunks(half);
+        int per = half / nc;
+        long[][] part = new long[nc][];
+        IntStream.range(0, nc).parallel().forEach(c -> {
+            long s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0;
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                int j = i + half;
+                long a00 = a[2 * i];
+                long a01 = a[2 * i + 1];
+                long a10 = a[2 * j];
+                long a11 = a[2 * j + 1];
+                long e00 = e[2 * i];
+                long e01 = e[2 * i + 1];
+                long e10 = e[2 * j];
+                long e11 = e[2 * j + 1];
+                long a20 = Goldilocks.sub(Goldilocks.add(a10, a10), a00);
+                long a21 = Goldilocks.sub(Goldilocks.add(a11, a11), a01);
+                long e20 = Goldilocks.sub(Goldilocks.add(e10, e10), e00);
+                long e21 = Goldilocks.sub(Goldilocks.add(e11, e11), e01);
+                s00 = Goldilocks.add(s00, Fp2.mul0(a00, a01, e00, e01));
+                s01 = Goldilocks.add(s01, Fp2.mul1(a00, a01, e00, e01));
+                s10 = Goldilocks.add(s10, Fp2.mul0(a10, a11, e10, e11));
+                s11 = Goldilocks.add(s11, Fp2.mul1(a10, a11, e10, e11));
+                s20 = Goldilocks.add(s20, Fp2.mul0(a20, a21, e20, e21));
+                s21 = Goldilocks.add(s21, Fp2.mul1(a20, a21, e20, e21));
+            }
+            part[c] = new long[] {s00, s01, s10, s11, s20, s21};
+        });
+        return sum(part);
+    }
+
+    private static Fp2[] sum(long[][] part) {
+        long[] acc = new long[6];
+        for (long[] p : part) {
+            for (int i = 0; i < 6; i++) {
+                acc[i] = Goldilocks.add(acc[i], p[i]);
+            }
+        }
+        return new Fp2[] {new Fp2(acc[0], acc[1]), new Fp2(acc[2], acc[3]), new Fp2(acc[4], acc[5])};
+    }
+
+    /** The base-field table [lo | hi] with its top variable fixed to r: h interleaved extension entries. */
+    private static long[] foldFirst(long[] lo, int loOff, long[] hi, int hiOff, int h, Fp2 r) {
+        FieldOps.add(h);
+        long[] out = new long[2 * h];
+        long r0 = r.c0();
+        long r1 = r.c1();
+        int nc = chunks(h);
+        int per = h / nc;
+        IntStream.range(0, nc).parallel().forEach(c -> {
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                long x = lo[loOff + i];
+                long d = Goldilocks.sub(hi[hiOff + i], x);
+                out[2 * i] = Goldilocks.add(x, Goldilocks.mul(d, r0));
+                out[2 * i + 1] = Goldilocks.mul(d, r1);
+            }
+        });
+        return out;
+    }
+
+    /** Entries [0, half) of t become t(r, .): t[i] + r (t[i + half] - t[i]), in place. */
+    private static void fold(long[] t, int half, Fp2 r) {
+        FieldOps.add(half);
+        long r0 = r.c0();
+        long r1 = r.c1();
+        int nc = chunks(half);
+        int per = half / nc;
+        IntStream.range(0, nc).parallel().forEach(c -> {
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                int j = i + half;
+                long a0 = t[2 * i];
+                long a1 = t[2 * i + 1];
+                long d0 = Goldilocks.sub(t[2 * j], a0);
+                long d1 = Goldilocks.sub(t[2 * j + 1], a1);
+                t[2 * i] = Goldilocks.add(a0, Fp2.mul0(d0, d1, r0, r1));
+                t[2 * i + 1] = Goldilocks.add(a1, Fp2.mul1(d0, d1, r0, r1));
+            }
+        });
+    }
+}

@@ -1,0 +1,230 @@
+package dev.zkscope.sumcheck;
+
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.transcript.Transcript;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Commitments of a table whose values past {@code used} are zero (format v5: W and H commit only the rows their
+ * segments reach): complete, bound to the committed row count, every edit rejected, and the batched hiding opening
+ * still simulatable with one blinding row per committed row (exact test, as {@link ZkOpeningTest}'s).
+ */
+class PartialRowsTest {
+    static final PcsParams P = PcsParams.testing();
+
+    /** A table of 2^m values, random on the first {@code used}, zero after. */
+    static long[] table(SplittableRandom r, int m, int used) {
+        long[] f = new long[1 << m];
+        System.arraycopy(SumcheckTest.randomBase(r, used), 0, f, 0, used);
+        return f;
+    }
+
+    static int usedFor(int m) {
+        TensorPcs.Shape s = TensorPcs.shape(m, P);
+        assertThat(s.rows()).as("the test needs a matrix of several rows").isGreaterThanOrEqualTo(4);
+        return (s.rows() / 2) * s.cols() + 3; // half the rows and three values of the next
+    }
+
+    static void check(TensorPcs.Commitment c, Fp2[][] pts, Fp2[] vals, ZkOpening.Proof pr) {
+        Transcript tv = new Transcript("z");
+        c.absorbInto(tv);
+        ZkOpening.verify(c, pts, vals, pr, P, tv);
+    }
+
+    @Test
+    void commitsOnlyTheUsedRowsAndOpensAtSeveralPoints() {
+        int m = 10;
+        int used = usedFor(m);
+        TensorPcs.Shape s = TensorPcs.shape(m, P);
+        int rows = TensorPcs.dataRows(m, used, P);
+        assertThat(rows).isEqualTo(s.rows() / 2 + 1);
+        SplittableRandom r = new SplittableRandom(21);
+        long[] f = table(r, m, used);
+        int blind = ZkOpening.blindRows(m, used, P);
+        assertThat(blind).isEqualTo(rows);
+        TensorPcs.Committed c = TensorPcs.commit(f, P, new Random(5), blind, used);
+        assertThat(c.code.length).isEqualTo(rows + blind + s.maskRows());
+        // the verifier's commitment from the layout (what SumcheckBackend derives) is the prover's
+        TensorPcs.Commitment vc = SumcheckBackend.commitment(c.commitment().root(), m, used, P);
+        assertThat(vc).usingRecursiveComparison().isEqualTo(c.commitment());
+        Fp2[][] pts = {TensorPcsHidingTest.point(r, m), TensorPcsHidingTest.point(r, m)};
+        Fp2[] vals = {Mle.evaluateBase(f, pts[0]), Mle.evaluateBase(f, pts[1])};
+        Transcript tp = new Transcript("z");
+        c.commitment().absorbInto(tp);
+        ZkOpening.Proof pr = ZkOpening.prove(c, pts, P, tp);
+        check(vc, pts, vals, pr);
+        // a wrong value
+        assertThatThrownBy(() -> check(vc, pts, new Fp2[] {vals[0].add(Fp2.ONE), vals[1]}, pr))
+                .isInstanceOf(SumcheckException.class);
+        // the same root read as a commitment of every row, or of one row fewer or more
+        assertThatThrownBy(() -> check(new TensorPcs.Commitment(vc.root(), m, s.rows(), 0), pts, vals, pr))
+                .isInstanceOf(SumcheckException.class);
+        assertThatThrownBy(() -> check(new TensorPcs.Commitment(vc.root(), m, rows, rows - 1), pts, vals, pr))
+                .isInstanceOf(SumcheckException.class);
+        assertThatThrownBy(() -> check(new TensorPcs.Commitment(vc.root(), m, rows + 1, rows + 1), pts, vals, pr))
+                .isInstanceOf(SumcheckException.class);
+        // fewer blinding rows than committed rows
+        assertThatThrownBy(() -> check(new TensorPcs.Commitment(vc.root(), m, rows - 1, rows), pts, vals, pr))
+                .isInstanceOf(SumcheckException.class).hasMessageContaining("blinding rows");
+        // other data in the used rows
+        long[] g = f.clone();
+        g[used - 1] = Goldilocks.add(g[used - 1], 1);
+        TensorPcs.Committed c2 = TensorPcs.commit(g, P, new Random(5), blind, used);
+        assertThatThrownBy(() -> check(c2.commitment(), pts, vals, pr)).isInstanceOf(SumcheckException.class);
+    }
+
+    @Test
+    void aValuePastTheCommittedRowsIsRefused() {
+        int m = 10;
+        int used = usedFor(m);
+        int rows = TensorPcs.dataRows(m, used, P);
+        long[] f = table(new SplittableRandom(22), m, used);
+        f[rows * TensorPcs.shape(m, P).cols()] = 1;
+        assertThatThrownBy(() -> TensorPcs.commit(f, P, new Random(5), rows, used))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("past the");
+        // values inside the last committed row, past used, are committed (the row is whole)
+        long[] h = table(new SplittableRandom(22), m, used);
+        h[used] = 7;
+        TensorPcs.Committed c = TensorPcs.commit(h, P, new Random(5), rows, used);
+        Fp2[] z = TensorPcsHidingTest.point(new SplittableRandom(23), m);
+        Transcript tp = new Transcript("z");
+        c.commitment().absorbInto(tp);
+        ZkOpening.Proof pr = ZkOpening.prove(c, new Fp2[][] {z}, P, tp);
+        check(c.commitment(), new Fp2[][] {z}, new Fp2[] {Mle.evaluateBase(h, z)}, pr);
+    }
+
+    /** As {@link ZkOpeningTest#view} for a commitment of the first {@code used} values' rows. */
+    static long[] view(long[] f, long[] omega, int blind, int used, Fp2[][] pts, Fp2[] tau, Fp2[] coeffs, Fp2[] rs,
+                       Fp2 gamma, int[] qs) {
+        int m = tau.length;
+        TensorPcs.Committed c = TensorPcs.commit(f, P, new TensorPcsHidingTest.Scripted(omega), blind, used);
+        long[] block = new long[1 << m];
+        long[] b = c.blindingBlock();
+        System.arraycopy(b, 0, block, 0, b.length);
+        java.util.List<Fp2> out = new java.util.ArrayList<>();
+        out.add(Mle.evaluateBase(block, tau));
+        long[] pPrime = new long[2 << m];
+        System.arraycopy(f, 0, pPrime, 0, 1 << m);
+        System.arraycopy(block, 0, pPrime, 1 << m, 1 << m);
+        long[][] cur = {Ext.lift(pPrime), ZkOpening.weights(pts, coeffs, tau)};
+        Fp2[] star = new Fp2[m + 1];
+        for (int k = 0; k <= m; k++) {
+            out.addAll(Arrays.asList(Sumcheck.roundPoly(Sumcheck.Form.product(0, 1), cur, 2)));
+            star[m - k] = rs[k];
+            cur = new long[][] {Mle.fold(cur[0], rs[k]), Mle.fold(cur[1], rs[k])};
+        }
+        out.add(Ext.get(cur[0], 0));
+        long[] v = TensorPcs.evalVector(c, star);
+        long[] u = TensorPcs.proximityVector(c, gamma);
+        int w = c.code.length;
+        long[] res = new long[2 * out.size() + v.length + u.length + qs.length * w];
+        int at = 0;
+        for (Fp2 x : out) {
+            res[at++] = x.c0();
+            res[at++] = x.c1();
+        }
+        System.arraycopy(v, 0, res, at, v.length);
+        at += v.length;
+        System.arraycopy(u, 0, res, at, u.length);
+        at += u.length;
+        for (int q = 0; q < qs.length; q++) {
+            System.arraycopy(TensorPcs.column(c, qs[q]), 0, res, at + q * w, w);
+        }
+        return res;
+    }
+
+    @Test
+    void simulator_twoTablesWithTheSameClaimsShowTheSameWithOneBlindingRowPerCommittedRow() {
+        int m = 8;
+        int used = usedFor(m);
+        SplittableRandom r = new SplittableRandom(31);
+        TensorPcs.Shape s = TensorPcs.shape(m, P);
+        int rows = TensorPcs.dataRows(m, used, P);
+        int blind = ZkOpening.blindRows(m, used, P);
+        Fp2[][] pts = {TensorPcsHidingTest.point(r, m), TensorPcsHidingTest.point(r, m)};
+        Fp2[] tau = TensorPcsHidingTest.point(r, m);
+        Fp2[] coeffs = TensorPcsHidingTest.point(r, 2);
+        Fp2[] rs = TensorPcsHidingTest.point(r, m + 1);
+        Fp2 gamma = SumcheckTest.randomExt(r);
+        int[] qs = new int[P.queries()];
+        for (int q = 0; q < qs.length; q++) {
+            qs[q] = r.nextInt(s.code());
+        }
+        long[] a = table(r, m, used);
+        // b = a + delta, delta zero past used, delta~(z_i) = 0 at both points (4 entries solved for)
+        long[] delta = table(r, m, used);
+        int free = 4;
+        long[] d0 = delta.clone();
+        Arrays.fill(d0, 0, free, 0);
+        long[] rhs = new long[2 * pts.length];
+        long[][] cols = new long[free][];
+        for (int i = 0; i < pts.length; i++) {
+            Fp2 e = Mle.evaluateBase(d0, pts[i]);
+            rhs[2 * i] = Goldilocks.neg(e.c0());
+            rhs[2 * i + 1] = Goldilocks.neg(e.c1());
+        }
+        for (int j = 0; j < free; j++) {
+            cols[j] = new long[2 * pts.length];
+            long[] unit = new long[1 << m];
+            unit[j] = 1;
+            for (int i = 0; i < pts.length; i++) {
+                Fp2 e = Mle.evaluateBase(unit, pts[i]);
+                cols[j][2 * i] = e.c0();
+                cols[j][2 * i + 1] = e.c1();
+            }
+        }
+        long[] sol = TensorPcsHidingTest.solve(cols, rhs);
+        assertThat(sol).isNotNull();
+        System.arraycopy(sol, 0, delta, 0, free);
+        long[] b = new long[1 << m];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Goldilocks.add(a[i], delta[i]);
+        }
+        for (Fp2[] z : pts) {
+            assertThat(Mle.evaluateBase(b, z)).isEqualTo(Mle.evaluateBase(a, z));
+        }
+        // pads of the committed rows, then the blinding and mask rows' messages
+        int n = rows * (s.msg() - s.cols()) + (blind + s.maskRows()) * s.msg();
+        long[] omegaB = SumcheckTest.randomBase(r, n);
+        long[] target = view(b, omegaB, blind, used, pts, tau, coeffs, rs, gamma, qs);
+        long[] base = view(a, new long[n], blind, used, pts, tau, coeffs, rs, gamma, qs);
+        long[] zero = new long[1 << m];
+        long[][] basis = new long[n][];
+        for (int i = 0; i < n; i++) {
+            long[] e = new long[n];
+            e[i] = 1;
+            basis[i] = view(zero, e, blind, used, pts, tau, coeffs, rs, gamma, qs);
+        }
+        long[] diff = new long[target.length];
+        for (int i = 0; i < diff.length; i++) {
+            diff[i] = Goldilocks.sub(target[i], base[i]);
+        }
+        long[] omegaA = TensorPcsHidingTest.solve(basis, diff);
+        assertThat(omegaA).as("randomness for a that shows b's opening").isNotNull();
+        assertThat(view(a, omegaA, blind, used, pts, tau, coeffs, rs, gamma, qs)).isEqualTo(target);
+        // positive control: one blinding row fewer than the committed rows, and no randomness for a shows b's view
+        int fewer = blind - 1;
+        int nf = rows * (s.msg() - s.cols()) + (fewer + s.maskRows()) * s.msg();
+        long[] targetF = view(b, SumcheckTest.randomBase(r, nf), fewer, used, pts, tau, coeffs, rs, gamma, qs);
+        long[] baseF = view(a, new long[nf], fewer, used, pts, tau, coeffs, rs, gamma, qs);
+        long[][] basisF = new long[nf][];
+        for (int i = 0; i < nf; i++) {
+            long[] e = new long[nf];
+            e[i] = 1;
+            basisF[i] = view(zero, e, fewer, used, pts, tau, coeffs, rs, gamma, qs);
+        }
+        long[] diffF = new long[targetF.length];
+        for (int i = 0; i < diffF.length; i++) {
+            diffF[i] = Goldilocks.sub(targetF[i], baseF[i]);
+        }
+        assertThat(TensorPcsHidingTest.solve(basisF, diffF)).as("a leak with " + fewer + " blinding rows").isNull();
+    }
+}
