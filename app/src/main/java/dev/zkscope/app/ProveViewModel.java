@@ -308,7 +308,7 @@ public final class ProveViewModel {
     }
 
     /** Stops a background warm-up proof, if one runs, and waits until it has stopped. */
-    private void stopWarmUp() {
+    void stopWarmUp() {
         WarmUp w = warming;
         if (w != null) {
             w.stopAndWait();

@@ -120,6 +120,14 @@ public record LayerComparison(String model, String plonkishPreset, String sumche
      */
     public static LayerComparison measure(Pipeline.Prepared p, List<Tensor> input,
                                           java.util.function.BooleanSupplier cancelled) {
+        return measure(p, input, cancelled, s -> { });
+    }
+
+    /** As {@link #measure(Pipeline.Prepared, List, java.util.function.BooleanSupplier)}, naming each step as it starts. */
+    public static LayerComparison measure(Pipeline.Prepared p, List<Tensor> input,
+                                          java.util.function.BooleanSupplier cancelled,
+                                          java.util.function.Consumer<String> step) {
+        step.accept("Plonkish proof");
         ProveRun plonk = Pipeline.prove(p, input, PhaseListener.NONE, null, cancelled);
         if (!plonk.verdict().accepted()) {
             throw new IllegalStateException("the Plonkish proof did not verify: " + plonk.verdict());
@@ -128,6 +136,7 @@ public record LayerComparison(String model, String plonkishPreset, String sumche
         String preset = p.settings().params().name();
         Backend.Run sc = null;
         String refusal = null;
+        step.accept("sumcheck proof");
         try {
             sc = Backends.byName("sumcheck", sumcheckPreset(preset)).run(p, input);
             if (!sc.accepted()) {
@@ -137,6 +146,7 @@ public record LayerComparison(String model, String plonkishPreset, String sumche
             refusal = e.getMessage();
         }
         checkCancelled(cancelled);
+        step.accept("per-layer figures (the counting-mode ledger, the filled witness)");
         return of(p, input, plonk, sc, refusal);
     }
 

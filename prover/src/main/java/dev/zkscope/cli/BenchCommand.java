@@ -169,8 +169,8 @@ public final class BenchCommand implements Callable<Integer> {
                 o.println("    " + dev.zkscope.sumcheck.SumcheckBench.line(p, input, preset, runs));
             }
             if (perLayer) {
-                o.print(dev.zkscope.backend.LayerComparison.measure(p, comparisonInput(g, f, calib), null).toText()
-                        .indent(4));
+                o.print(dev.zkscope.backend.LayerComparison.measure(preparedAsProve(f, g, samples, params),
+                        comparisonInput(g, f, calib), null).toText().indent(4));
             }
             o.flush();
         }
@@ -198,8 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
             g.requireSupported("proving");
             InputFiles.Samples samples = InputFiles.calibrationSamples(g, f, null);
             List<List<Tensor>> calib = samples.inputs().size() > 50 ? samples.inputs().subList(0, 50) : samples.inputs();
-            Pipeline.Settings s = new Pipeline.Settings(QuantOptions.defaults(), CompileOptions.defaults(), params);
-            Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(f), g, calib, s, PhaseListener.NONE);
+            Pipeline.Prepared p = preparedAsProve(f, g, samples, params);
             List<Tensor> input = comparisonInput(g, f, calib);
             dev.zkscope.backend.LayerComparison.measure(p, input, null);
             list.add(dev.zkscope.backend.LayerComparison.measure(p, input, null).toJson()
@@ -208,6 +207,15 @@ public final class BenchCommand implements Callable<Integer> {
         o.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         o.flush();
         return Main.OK;
+    }
+
+    /**
+     * The model calibrated as {@code prove} and the app calibrate it (on every calibration sample, where the table's
+     * rows take the first 50), so that the per-layer comparison is of the same circuit.
+     */
+    static Pipeline.Prepared preparedAsProve(Path f, Graph g, InputFiles.Samples samples, ProofParameters params) {
+        Pipeline.Settings s = new Pipeline.Settings(QuantOptions.defaults(), CompileOptions.defaults(), params);
+        return Pipeline.prepare(Pipeline.modelName(f), g, samples.inputs(), s, PhaseListener.NONE);
     }
 
     /**
