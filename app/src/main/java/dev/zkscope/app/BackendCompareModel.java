@@ -39,6 +39,7 @@ final class BackendCompareModel {
         this.executor = executor;
         this.notifier = notifier;
         this.pvm = pvm;
+        pvm.setOtherWork(running::get);
         pvm.analysisProperty().addListener((o, a, b) -> {
             if (b != of) {
                 cancel();

@@ -41,7 +41,7 @@ public final class BackendComparisonTable extends TableView<LayerComparison.Row>
         plonk.getColumns().add(col(P_ASSIGNED, "assigned", r -> num(r.assignedCells()), "Advice cells the ledger "
                 + "says the layer assigns (zeros included)."));
         TableColumn<LayerComparison.Row, String> sc = new TableColumn<>("Sumcheck");
-        sc.getColumns().add(col(S_PRODUCTS, "F_p2 products", r -> num(r.sumcheckProducts()), "Products in the "
+        sc.getColumns().add(col(S_PRODUCTS, "products", r -> num(r.sumcheckProducts()), "F_p2 products: products in the "
                 + "extension field the sumcheck prover made under this layer's label (counted)."));
         sc.getColumns().add(col(S_EST, "est.", r -> num(r.sumcheckEstimate()), "The sumcheck estimate of those "
                 + "products (docs/estimates.md); the whole-proof parts are estimated only in the total."));
