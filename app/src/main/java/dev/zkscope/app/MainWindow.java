@@ -79,6 +79,10 @@ public final class MainWindow {
     private final Notifier notifier;
     /** Max rows per segment and the cluster: set in Settings, kept with the preferences. */
     private final ProvingSettings proving;
+    /** Compare backends: both backends' measured per-layer cost, in the Blowup tab and the Prove view (#12). */
+    private final BackendCompareModel compare;
+    private final BackendComparePane blowupCompare;
+    private final BackendComparePane proveCompare;
 
     public MainWindow(MainViewModel vm, ProveViewModel pvm, SampleCatalog samples, SettingsStore settings,
                       java.util.concurrent.Executor executor, Notifier notifier) {
@@ -102,9 +106,11 @@ public final class MainWindow {
         lookupTab.setId("tabLookups");
         blowup = new BlowupView(selection);
         arith = new ArithmetizationView();
-        SplitPane blowupSplit = new SplitPane(blowup, arith);
+        compare = new BackendCompareModel(executor, notifier, pvm);
+        blowupCompare = new BackendComparePane(compare, selection, "blowup");
+        SplitPane blowupSplit = new SplitPane(blowup, arith, blowupCompare);
         blowupSplit.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        blowupSplit.setDividerPositions(0.5);
+        blowupSplit.setDividerPositions(0.4, 0.7);
         blowupTab = new Tab("Layer blowup", blowupSplit);
         blowupTab.setId("tabBlowup");
         heatmap = new TraceHeatmap(selection);
@@ -112,6 +118,8 @@ public final class MainWindow {
         heatmapTab.setId("tabCircuit");
         heatmap.clickedRowProperty().addListener((o, a, row) -> drillDown.showRow(row.intValue()));
         proveView = new ProveView(pvm, vm);
+        proveCompare = new BackendComparePane(compare, selection, "prove");
+        proveView.addChartTab("backendsTab", "Backends per layer", proveCompare);
         proveTab = new Tab("Prove & verify", proveView);
         proveTab.setId("tabProve");
         runsView = new RunsView(pvm);
@@ -325,6 +333,18 @@ public final class MainWindow {
     /** Switches between the light and the dark theme (View > Dark theme). */
     public void setDarkTheme(boolean dark) {
         darkTheme.setSelected(dark);
+    }
+
+    BackendCompareModel backendCompare() {
+        return compare;
+    }
+
+    BackendComparePane blowupCompare() {
+        return blowupCompare;
+    }
+
+    BackendComparePane proveCompare() {
+        return proveCompare;
     }
 
     public ProveView proveView() {

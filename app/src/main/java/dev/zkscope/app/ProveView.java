@@ -510,4 +510,20 @@ final class ProveView extends BorderPane {
         verdictHead.getStyleClass().add(v.accepted() ? "verdict-ok" : "verdict-bad");
         verdictText.setText(v.detail());
     }
+
+    /** Adds a tab beside the flame chart and the heap timeline (the backends' per-layer comparison). */
+    void addChartTab(String id, String title, javafx.scene.Node content) {
+        javafx.scene.control.Tab t = new javafx.scene.control.Tab(title, content);
+        t.setId(id);
+        charts.getTabs().add(t);
+    }
+
+    /** Shows the chart tab with that id. */
+    void showChartTab(String id) {
+        for (javafx.scene.control.Tab t : charts.getTabs()) {
+            if (id.equals(t.getId())) {
+                charts.getSelectionModel().select(t);
+            }
+        }
+    }
 }

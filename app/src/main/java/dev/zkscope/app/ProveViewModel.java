@@ -308,7 +308,7 @@ public final class ProveViewModel {
     }
 
     /** Stops a background warm-up proof, if one runs, and waits until it has stopped. */
-    private void stopWarmUp() {
+    void stopWarmUp() {
         WarmUp w = warming;
         if (w != null) {
             w.stopAndWait();
@@ -378,6 +378,13 @@ public final class ProveViewModel {
         return history;
     }
 
+    /** Whether other measured work runs (Compare backends): then Prove waits, so that no two proofs share the cores. */
+    private java.util.function.BooleanSupplier otherWork;
+
+    void setOtherWork(java.util.function.BooleanSupplier busy) {
+        otherWork = busy;
+    }
+
     /** Whether the open model is compiled and nothing runs: Prove is possible. */
     public boolean canProve() {
         Analysis a = analysis.get();
@@ -402,6 +409,10 @@ public final class ProveViewModel {
         }
         if (running.get()) {
             return task;
+        }
+        if (otherWork != null && otherWork.getAsBoolean()) {
+            phase.set("Compare backends is proving this model: prove once it has ended (or cancel it).");
+            return null;
         }
         // The previous run's figures leave the screen while this one runs (they come back if it is cancelled).
         if (last.get() != null) {

@@ -99,6 +99,12 @@ final class ScreenshotDriver {
                 .resetZoom()));
         steps.add(new Step("tamper-rejected", () -> pvm.tamperFlipByte(pvm.lastProperty().get().proof().length / 2),
                 () -> pvm.verdictProperty().get() != null));
+        // Both backends proved, per layer, each measurement beside its estimate (#12): the Prove view's tab.
+        steps.add(new Step("backends-per-layer", () -> {
+            window.proveView().showChartTab("backendsTab");
+            window.backendCompare().compare();
+        }, () -> !window.backendCompare().runningProperty().get() && window.backendCompare().resultProperty().get()
+                != null, () -> window.proveView().showChartTab("flameTab")));
         steps.add(new Step("runs", () -> {
             window.showTab("tabRuns");
             window.runsView().sweep(ScaledVariants.Mode.WIDTH, 2, 2);

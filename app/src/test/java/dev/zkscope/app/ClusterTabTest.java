@@ -6,12 +6,8 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -19,18 +15,10 @@ import org.testfx.util.WaitForAsyncUtils;
  * The app's test class path has no cluster module (Spark is found through ServiceLoader only when it is there), so a
  * Spark master is refused with how to get it, and "none" proves the batch in this JVM, one bar per proof.
  */
-@ExtendWith(ApplicationExtension.class)
-class ClusterTabTest {
-    private AppFixture app;
-
-    @Start
-    void start(Stage stage) {
-        app = new AppFixture(stage);
-    }
-
-    @AfterEach
-    void stop(FxRobot robot) throws Exception {
-        app.close(robot);
+class ClusterTabTest extends AppWindowTest {
+    @Override
+    protected AppFixture fixture(Stage stage) {
+        return new AppFixture(stage);
     }
 
     @SuppressWarnings("unchecked")

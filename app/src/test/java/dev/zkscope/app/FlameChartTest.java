@@ -8,13 +8,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -22,20 +17,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * its start, duration and share, the heap is drawn on the bars' time axis (also when zoomed and panned), and a
  * collection forced while the prover is held inside a phase is marked where it happened.
  */
-@ExtendWith(ApplicationExtension.class)
-class FlameChartTest {
-    private AppFixture app;
-
-    @Start
-    void start(Stage stage) {
-        app = new AppFixture(stage, false, 1280, 800);
-    }
-
-    @AfterEach
-    void stop(FxRobot robot) throws Exception {
-        app.close(robot);
-    }
-
+class FlameChartTest extends AppWindowTest {
     @Test
     void flameChart_nestsSteps_hovers_sharesTheHeapAxis_andMarksAForcedGc(FxRobot robot) throws Exception {
         app.openCompiledForTesting(robot, "mlp");

@@ -13,13 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javafx.geometry.Bounds;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -27,23 +22,11 @@ import org.testfx.util.WaitForAsyncUtils;
  * in a dialog (prefilled from the test input beside the model), Cancel while opening, and a model's problem shown on
  * its layer with the fix.
  */
-@ExtendWith(ApplicationExtension.class)
-class GraphAtScaleTest {
+class GraphAtScaleTest extends AppWindowTest {
     static final Path BLOCKS = Path.of("..", "circuit-viz", "src", "test", "resources", "dev", "zkscope", "viz", "graph",
             "blocks52.onnx").toAbsolutePath().normalize();
     static final Path SEQDIM = Path.of("src", "test", "resources", "dev", "zkscope", "app", "seqdim.onnx")
             .toAbsolutePath().normalize();
-    private AppFixture app;
-
-    @Start
-    void start(Stage stage) {
-        app = new AppFixture(stage, false, 1280, 800);
-    }
-
-    @AfterEach
-    void stop(FxRobot robot) throws Exception {
-        app.close(robot);
-    }
 
     @Test
     void largeModel_searchFindsAndRevealsALayer_andPropertiesShowItsLedgerRow(FxRobot robot) throws Exception {

@@ -6,14 +6,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.chart.BarChart;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -21,20 +16,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * that proves each point twice plotted as means with min-max bars; two selected runs compared phase by phase (table
  * and bars) and layer by layer; all of it saved.
  */
-@ExtendWith(ApplicationExtension.class)
-class RunsCompareTest {
-    private AppFixture app;
-
-    @Start
-    void start(Stage stage) {
-        app = new AppFixture(stage, false, 1280, 800);
-    }
-
-    @AfterEach
-    void stop(FxRobot robot) throws Exception {
-        app.close(robot);
-    }
-
+class RunsCompareTest extends AppWindowTest {
     @Test
     void runsAreTagged_filtered_repeatedSweepHasErrorBars_andTwoRunsCompare(FxRobot robot) throws Exception {
         app.openCompiledForTesting(robot, "mlp");

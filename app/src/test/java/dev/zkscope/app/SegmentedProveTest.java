@@ -8,12 +8,8 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -22,18 +18,10 @@ import org.testfx.util.WaitForAsyncUtils;
  * segment's phases nested under it, on the heap's time axis; the prediction panel has a row per segment; the bundle
  * verifies and a flipped byte is rejected; a Cancel inside the second segment brings the previous run back whole.
  */
-@ExtendWith(ApplicationExtension.class)
-class SegmentedProveTest {
-    private AppFixture app;
-
-    @Start
-    void start(Stage stage) {
-        app = new AppFixture(stage);
-    }
-
-    @AfterEach
-    void stop(FxRobot robot) throws Exception {
-        app.close(robot);
+class SegmentedProveTest extends AppWindowTest {
+    @Override
+    protected AppFixture fixture(Stage stage) {
+        return new AppFixture(stage);
     }
 
     @SuppressWarnings("unchecked")

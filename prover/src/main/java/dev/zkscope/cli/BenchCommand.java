@@ -68,6 +68,15 @@ public final class BenchCommand implements Callable<Integer> {
                     + "backend's figures on the same input at the same preset (default: ${DEFAULT-VALUE})")
     List<String> backends;
 
+    @Option(names = "--per-layer", description = "with --backend plonkish,sumcheck: after each model's rows, one more "
+            + "proof by each backend and the per-layer table side by side: Plonkish rows and cells measured from the "
+            + "proved trace beside the counting-mode ledger, sumcheck products and time per layer beside the estimate")
+    boolean perLayer;
+
+    @Option(names = "--json", description = "with --backend plonkish,sumcheck: print only the per-layer comparison of "
+            + "every model as JSON (one warm-up proof by each backend, then one measured proof each)")
+    boolean json;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -84,10 +93,17 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProofParameters params = ProveCommand.preset(preset).withZeroKnowledge(!noZk);
+        if ((perLayer || json) && !(backends.contains("plonkish") && backends.contains("sumcheck"))) {
+            throw new InputFileException("--per-layer and --json compare the two backends: give --backend "
+                    + "plonkish,sumcheck");
+        }
         if (!synthetic.isEmpty()) {
             return SyntheticBench.run(o, params, synthetic);
         }
         List<Path> files = resolve();
+        if (json) {
+            return perLayerJson(o, files, params);
+        }
         if (CostModel.cached() == null) {
             err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
         }
@@ -152,6 +168,10 @@ public final class BenchCommand implements Callable<Integer> {
             if (backends.contains("sumcheck")) {
                 o.println("    " + dev.zkscope.sumcheck.SumcheckBench.line(p, input, preset, runs));
             }
+            if (perLayer) {
+                o.print(dev.zkscope.backend.LayerComparison.measure(preparedAsProve(f, g, samples, params),
+                        comparisonInput(g, f, calib), null).toText().indent(4));
+            }
             o.flush();
         }
         if (markdown != null) {
@@ -163,6 +183,55 @@ public final class BenchCommand implements Callable<Integer> {
             ProveCommand.writeFile(markdown, b.toString().getBytes(StandardCharsets.UTF_8), "markdown");
         }
         return Main.OK;
+    }
+
+    /**
+     * {@code --json}: each model prepared as the table's rows are, one unreported comparison (warm-up: JIT and keys),
+     * then the measured one; printed as {"models": [...]} ({@link dev.zkscope.backend.LayerComparison#toJson}).
+     */
+    private int perLayerJson(PrintWriter o, List<Path> files, ProofParameters params) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode list = root.putArray("models");
+        for (Path f : files) {
+            Graph g = new OnnxImporter().load(f, new ImportOptions(1));
+            g.requireSupported("proving");
+            InputFiles.Samples samples = InputFiles.calibrationSamples(g, f, null);
+            List<List<Tensor>> calib = samples.inputs().size() > 50 ? samples.inputs().subList(0, 50) : samples.inputs();
+            Pipeline.Prepared p = preparedAsProve(f, g, samples, params);
+            List<Tensor> input = comparisonInput(g, f, calib);
+            dev.zkscope.backend.LayerComparison.measure(p, input, null);
+            list.add(dev.zkscope.backend.LayerComparison.measure(p, input, null).toJson()
+                    .put("input", input == calib.get(0) ? "the first calibration sample" : "NAME.input.json"));
+        }
+        o.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        o.flush();
+        return Main.OK;
+    }
+
+    /**
+     * The model calibrated as {@code prove} and the app calibrate it (on every calibration sample, where the table's
+     * rows take the first 50), so that the per-layer comparison is of the same circuit.
+     */
+    static Pipeline.Prepared preparedAsProve(Path f, Graph g, InputFiles.Samples samples, ProofParameters params) {
+        Pipeline.Settings s = new Pipeline.Settings(QuantOptions.defaults(), CompileOptions.defaults(), params);
+        return Pipeline.prepare(Pipeline.modelName(f), g, samples.inputs(), s, PhaseListener.NONE);
+    }
+
+    /**
+     * The input the per-layer comparison proves: the model's sibling NAME.input.json, as {@code prove} and the app
+     * take it, else the first calibration sample (the input the table's rows prove).
+     */
+    static List<Tensor> comparisonInput(Graph g, Path model, List<List<Tensor>> calib) {
+        Path p = model.resolveSibling(model.getFileName().toString().replaceFirst("\\.onnx$", "") + ".input.json");
+        if (Files.isRegularFile(p)) {
+            try {
+                return InputFiles.readInput(p, g);
+            } catch (InputFileException e) {
+                // another batch size: the calibration sample
+            }
+        }
+        return calib.get(0);
     }
 
     /** Predicted beside measured milliseconds for each phase of the cost model (permutation and lookups summed). */
