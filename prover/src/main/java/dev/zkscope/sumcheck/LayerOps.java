@@ -29,8 +29,9 @@ final class LayerOps {
             case ConcatOp.TAG -> ConcatOp.read(r, p, layer, kind, out);
             case MaxOp.TAG -> MaxOp.read(r, p, layer, kind, out);
             case ProductOp.TAG -> ProductOp.read(r, p, layer, kind, out);
-            case TableOp.TAG, GroupedDotOp.TAG -> throw r.malformed("layer " + layer + ": step tag " + tag
-                    + " (function table / grouped convolution) has no zero-knowledge protocol yet");
+            case TableOp.TAG -> TableOp.read(r, p, layer, kind, out);
+            case GroupedDotOp.TAG -> throw r.malformed("layer " + layer + ": step tag " + tag
+                    + " (grouped convolution) has no zero-knowledge protocol yet");
             default -> throw r.malformed("step tag " + tag);
         };
     }
@@ -116,10 +117,6 @@ final class LayerOps {
 
     /** A function table over its calibrated input range. */
     static TableOp table(Plan.Builder b, Steps.Lookup lk) {
-        if (!ZK_PENDING_ALLOWED) {
-            throw Plan.unsupported(lk, "a function table (" + lk.table().name() + "): its LogUp argument with committed "
-                    + "helper columns is not built yet, and no step may stay outside zero knowledge");
-        }
         Plan p = b.p;
         int x = b.singleIdentityInput(lk, lk.inputs());
         TableSpec ts = lk.table();

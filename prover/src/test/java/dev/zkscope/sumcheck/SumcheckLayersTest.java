@@ -164,7 +164,12 @@ class SumcheckLayersTest {
                 new Case("product inside square: wrong product, consistent after", product(), 16,
                         t -> propagate(product(), t, Steps.Mul.class, 0, 2)),
                 new Case("concat of a wrong clamp, consistent after", concat(), 8,
-                        t -> propagate(concat(), t, Steps.Compare.class, 1, 2)));
+                        t -> propagate(concat(), t, Steps.Compare.class, 1, 2)),
+                new Case("table: an output that is not the table's value", table(), 16, t -> t[t.length - 1][3] += 1),
+                new Case("table: a wrong sigmoid, consistent after", table(), 16,
+                        t -> propagate(table(), t, Steps.Lookup.class, 0, 1)),
+                new Case("table: another table's pair (sigmoid's output through the square)", table(), 16,
+                        t -> swapTableOutput(table(), t)));
     }
 
     @TestFactory
@@ -227,7 +232,7 @@ class SumcheckLayersTest {
 
     @Test
     void smallModels_keyEditsAreRejected() throws Exception {
-        for (QModel m : List.of(clip(), maxPool(), concat(), product())) {
+        for (QModel m : List.of(clip(), maxPool(), concat(), product(), table())) {
             SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, P, new Random(1));
             long[] in = input(m.inputSize(), 5, 100);
             tamperKey(keys, in, SumcheckBackend.prove(keys, in, new Random(2)));
@@ -303,17 +308,61 @@ class SumcheckLayersTest {
         throw new AssertionError("no step " + kind.getSimpleName() + " #" + occurrence);
     }
 
+    /**
+     * A cheating prover that answers the square table's lookups with the sigmoid's (x, y) pairs: every pair is a pair
+     * of some table of the model, but not of the square's, so gamma's fold and the per-op table reject it.
+     */
+    static void swapTableOutput(QModel m, long[][] t) {
+        List<Step> steps = m.steps();
+        int sig = steps.get(0).out();
+        int sq = steps.get(1).out();
+        t[sq][2] = t[sig][2]; // y = x instead of x^2 (x^2 != x unless x is 0 or 1)
+        if (t[sig][2] * t[sig][2] == t[sig][2]) {
+            t[sq][2] += 2;
+        }
+    }
+
+    /** A function-table input outside the calibrated table is refused by the prover's evaluation, naming the layer. */
+    @Test
+    void table_inputOutsideTheTable_isRefusedByTheProver() {
+        QModel m = table();
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, P, new Random(1));
+        long[] in = input(16, 5, 100);
+        in[4] = 1000; // the sigmoid table covers [-200, 200]
+        assertThatThrownBy(() -> SumcheckBackend.prove(keys, in, new Random(2)))
+                .isInstanceOf(dev.zkscope.compile.WitnessException.class).hasMessageContaining("layer sig")
+                .hasMessageContaining("outside the calibrated range");
+    }
+
+    /** mlp_sigmoid_tanh (Sigmoid and Tanh tables) proves, verifies and rejects tampering. */
+    @Test
+    void mlpSigmoidTanh_provesAndRejectsTampering() throws Exception {
+        SampleModels.Sample s = SampleModels.load("mlp_sigmoid_tanh");
+        QModel m = SampleModels.lowered(s);
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, P, new Random(1));
+        SumcheckBackend.Keys vk = SumcheckBackend.Keys.readVerifyingKey(keys.verifyingKey());
+        long[] in = s.quantizedInput(0);
+        SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
+        assertThat(pr.output()).containsExactly(s.quantizedOutput(0));
+        SumcheckBackend.verify(vk, pr.output(), pr.proof());
+        long[] bad = pr.output().clone();
+        bad[0] ^= 1;
+        assertThat(rejects(vk, in, bad, pr.proof())).isTrue();
+        tamper(vk, in, pr, "mlp_sigmoid_tanh");
+        tamperKey(keys, in, pr);
+        // a wrong sigmoid value with every later layer computed from it
+        LayerKit.LENIENT.set(true);
+        SumcheckBackend.Proved cheat = SumcheckBackend.prove(keys, in, new Random(3),
+                t -> propagate(m, t, Steps.Lookup.class, 0, 1), null);
+        LayerKit.LENIENT.set(false);
+        assertThat(rejects(vk, in, cheat.output(), cheat.proof())).isTrue();
+    }
+
     /** Layers without a zero-knowledge step yet are refused at keygen, by layer name: no non-ZK step in a proof. */
     @Test
     void notYetZeroKnowledgeLayersAreRefusedByName() throws Exception {
-        assertThatThrownBy(() -> SumcheckBackend.keygen(table(), P, new Random(1)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("layer sig")
-                .hasMessageContaining("function table");
         assertThatThrownBy(() -> SumcheckBackend.keygen(depthwise(), P, new Random(1)))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("layer dw")
                 .hasMessageContaining("grouped convolution");
-        QModel mlp = SampleModels.lowered(SampleModels.load("mlp_sigmoid_tanh"));
-        assertThatThrownBy(() -> SumcheckBackend.keygen(mlp, P, new Random(1)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("function table");
     }
 }
