@@ -169,7 +169,12 @@ class SumcheckLayersTest {
                 new Case("table: a wrong sigmoid, consistent after", table(), 16,
                         t -> propagate(table(), t, Steps.Lookup.class, 0, 1)),
                 new Case("table: another table's pair (sigmoid's output through the square)", table(), 16,
-                        t -> swapTableOutput(table(), t)));
+                        t -> swapTableOutput(table(), t)),
+                new Case("depthwise: a wrong convolution output, consistent after", depthwise(), 108,
+                        t -> propagate(depthwise(), t, Steps.Dot.class, 0, 1)),
+                new Case("depthwise: another channel's output, consistent after", depthwise(), 108,
+                        t -> swapChannels(depthwise(), t)),
+                new Case("depthwise: output", depthwise(), 108, t -> t[t.length - 1][40] += 1));
     }
 
     @TestFactory
@@ -232,7 +237,7 @@ class SumcheckLayersTest {
 
     @Test
     void smallModels_keyEditsAreRejected() throws Exception {
-        for (QModel m : List.of(clip(), maxPool(), concat(), product(), table())) {
+        for (QModel m : List.of(clip(), maxPool(), concat(), product(), table(), depthwise())) {
             SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, P, new Random(1));
             long[] in = input(m.inputSize(), 5, 100);
             tamperKey(keys, in, SumcheckBackend.prove(keys, in, new Random(2)));
@@ -358,11 +363,49 @@ class SumcheckLayersTest {
         assertThat(rejects(vk, in, cheat.output(), cheat.proof())).isTrue();
     }
 
-    /** Layers without a zero-knowledge step yet are refused at keygen, by layer name: no non-ZK step in a proof. */
+    /**
+     * A cheating prover whose depthwise convolution output swaps two channels' values at one position (each a correct
+     * dot product of its own channel's weights, at the wrong channel), every later step recomputed from it.
+     */
+    static void swapChannels(QModel m, long[][] t) {
+        List<Step> steps = m.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Steps.Dot) {
+                long[] y = t[steps.get(i).out()];
+                int p = y.length / 3;
+                long v = y[5];
+                y[5] = y[p + 5] == v ? v + 1 : y[p + 5];
+                y[p + 5] = v;
+                for (int j = i + 1; j < steps.size(); j++) {
+                    t[steps.get(j).out()] = steps.get(j).eval(t);
+                }
+                return;
+            }
+        }
+        throw new AssertionError("no dot product");
+    }
+
+    /** The depthwise model's convolution is the grouped step, with its weight matrix in the key. */
     @Test
-    void notYetZeroKnowledgeLayersAreRefusedByName() throws Exception {
-        assertThatThrownBy(() -> SumcheckBackend.keygen(depthwise(), P, new Random(1)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("layer dw")
-                .hasMessageContaining("grouped convolution");
+    void depthwise_isAGroupedDotWithWeightsInTheKey() throws Exception {
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(depthwise(), P, new Random(1));
+        assertThat(keys.plan.ops).anyMatch(op -> op instanceof GroupedDotOp);
+        assertThat(keys.plan.weightCount()).isEqualTo(1);
+        SumcheckBackend.Keys vk = SumcheckBackend.Keys.readVerifyingKey(keys.verifyingKey());
+        assertThat(vk.roots).hasSize(1);
+        // a proof checked against a key whose weights differ (another depthwise model) is rejected
+        QModel other = depthwise();
+        for (Step st : depthwise().steps()) {
+            if (st instanceof Steps.Dot d) {
+                int w = d.ws()[0][0].tensor();
+                long[] v = other.param(w).clone();
+                v[0] += 1;
+                other = other.withParam(w, v);
+            }
+        }
+        SumcheckBackend.Keys otherKeys = SumcheckBackend.keygen(other, P, new Random(1));
+        long[] in = input(108, 5, 100);
+        SumcheckBackend.Proved pr = SumcheckBackend.prove(otherKeys, in, new Random(2));
+        assertThat(rejects(vk, in, pr.output(), pr.proof())).isTrue();
     }
 }
