@@ -6,21 +6,29 @@ import dev.zkscope.codec.Malformed;
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 /**
  * A convolution whose input at a tap depends on the channel (depthwise and grouped Conv, MobileNetV2's 3x3 layers):
  * y[c, p] = sum_k Wm[c, k] x[im2col(c, p, k)] + bias[c, p], output channel-major, Wm (2^logC x 2^logK) committed in
- * the key like {@link Plan.DotOp}'s. Not one matrix product, so the channel joins the sumcheck:
+ * the key like {@link Plan.DotOp}'s. Not one matrix product, so the channel joins the weight side of the argument.
+ *
+ * <p><b>Argument</b> (zero-knowledge, as {@link LinearLayers#dot}): at a fresh r = (r_p, r_c),
  * <ol>
- *   <li>y~(r_p, r_c) - bias~(r) = sum_{c, k} eq(r_c, c) Wm(c, k) Xg(c, k), Xg(c, k) = sum_p eq(r_p, p)
- *   x[im2col(c, p, k)]: a degree-3 sumcheck over log C + log K variables ending at s with a claim on Wm at s (opened
- *   in the key's commitment) and one on Xg~(s);</li>
- *   <li>Xg~(s) = sum_j G(j) x(j), G(j) = sum_{(c, p, k): im2col(c, p, k) = j} eq(s, (c, k)) eq(r_p, p): a degree-2
- *   sumcheck over x's variables ending at rho with a claim on x; the verifier computes G~(rho) in O(C P K).</li>
+ *   <li>the stacked identity sum_o eq(r, o) y(o) - sum_j H(j) x(j) = bias~(r) ({@link LinearLayers#stacked}: one masked
+ *   sumcheck over [y | x], both private), with H(j) = sum_{(c, p, k): im2col(c, p, k) = j} Wm(c, k) eq(r_c, c)
+ *   eq(r_p, p), a function of the weights and the challenges only; it ends at rho with the prover's h = H~(rho_x);</li>
+ *   <li>a plain degree-2 sumcheck over the log C + log K weight variables proves h = sum_{c, k} Wm(c, k) J(c, k) with
+ *   J(c, k) = eq(r_c, c) sum_p eq(r_p, p) eq(rho_x, pos(im2col(c, p, k))), which the verifier computes in O(C P K);
+ *   it ends with one claim on Wm at one point s, opened against the key's commitment with the other weight claims.</li>
  * </ol>
- * Prover and verifier work O(C P K) (= the layer's multiply-adds for a depthwise convolution). Soundness: the two
- * sumchecks ((logC + logK) 3 + log|x| 2) / |F_p2| and the weight opening. Calls: two {@link Sumcheck#prove}/
- * {@link Sumcheck#verify}, one claim on the key's weight matrix. <b>Not zero-knowledge yet</b>: refused at keygen by
- * {@link LayerOps#groupedDot} (and its tag when a key is read) until its sumchecks go through {@link Zk#sumcheck}.
+ * Nothing private is sent in the clear (h depends on weights and challenges, which the key holder knows, as for
+ * {@code DotOp}); one weight point per layer and per proof, so the weight opening sends one evaluation vector per
+ * layer, and every claim on W (y and x) joins W's one batched opening. Prover and verifier work O(C P K) (the layer's
+ * multiply-adds for a depthwise convolution) plus O(|x| + |y|). Soundness: the stacked sumcheck
+ * (3 m + 1) / |F_p2| (m = max(log|y|, log|x|) + 1), the tap sumcheck 2 (logC + logK) / |F_p2|, r's Schwartz-Zippel
+ * log|y| / |F_p2|, and the weight opening.
  */
 record GroupedDotOp(String layer, String kind, int out, int in, int c, int p, int k, int[] im2col, long[] bias,
                     int weight) implements LayerOp {
@@ -78,76 +86,112 @@ record GroupedDotOp(String layer, String kind, int out, int in, int c, int p, in
     public void witness(Plan pl, long[][] t, long[][] seg) {
     }
 
-    /** Xg(c, k) at (c << logK) | k, interleaved Fp2. */
-    long[] xg(long[] x, Plan.Layout xl, long[] eqP) {
+    /** Each im2col entry's position in x's table (-1 stays -1). */
+    int[] positions(Plan.Layout xl) {
+        return LinearLayers.positions(im2col, xl);
+    }
+
+    /** H(j) = sum over (c, p, k) reading x_j of Wm(c, k) eq(r_c, c) eq(r_p, p), interleaved over x's table. */
+    long[] coefficients(long[] wm, Plan.Layout xl, long[] eqC, long[] eqP, int[] pos) {
         int lk = logK();
-        long[] out = new long[2 << (logC() + lk)];
-        java.util.stream.IntStream.range(0, c).parallel().forEach(cc -> {
+        long[] h = new long[2 << xl.logSize()];
+        for (int cc = 0; cc < c; cc++) {
+            long c0 = eqC[2 * cc];
+            long c1 = eqC[2 * cc + 1];
+            for (int pp = 0; pp < p; pp++) {
+                long e0 = Fp2.mul0(c0, c1, eqP[2 * pp], eqP[2 * pp + 1]);
+                long e1 = Fp2.mul1(c0, c1, eqP[2 * pp], eqP[2 * pp + 1]);
+                int row = (cc * p + pp) * k;
+                for (int kk = 0; kk < k; kk++) {
+                    int j = pos[row + kk];
+                    long w = wm[(cc << lk) + kk];
+                    if (j >= 0 && w != 0) {
+                        h[2 * j] = Goldilocks.add(h[2 * j], Goldilocks.mul(w, e0));
+                        h[2 * j + 1] = Goldilocks.add(h[2 * j + 1], Goldilocks.mul(w, e1));
+                    }
+                }
+            }
+        }
+        FieldOps.add((long) c * p + (long) c * p * k); // eq(r_c) eq(r_p), then the weights times it (F_p by F_p2)
+        return h;
+    }
+
+    /** J(c, k) = eq(r_c, c) sum_p eq(r_p, p) eq(rho_x, pos(c, p, k)), interleaved over 2^(logC + logK). */
+    long[] predicate(long[] eqC, long[] eqP, long[] eqX, int[] pos) {
+        int lk = logK();
+        long[] jt = new long[2 << (logC() + lk)];
+        IntStream.range(0, c).parallel().forEach(cc -> {
             for (int kk = 0; kk < k; kk++) {
                 long a0 = 0;
                 long a1 = 0;
                 for (int pp = 0; pp < p; pp++) {
-                    int j = im2col[(cc * p + pp) * k + kk];
-                    if (j < 0) {
-                        continue;
+                    int j = pos[(cc * p + pp) * k + kk];
+                    if (j >= 0) {
+                        a0 = Goldilocks.add(a0, Fp2.mul0(eqX[2 * j], eqX[2 * j + 1], eqP[2 * pp], eqP[2 * pp + 1]));
+                        a1 = Goldilocks.add(a1, Fp2.mul1(eqX[2 * j], eqX[2 * j + 1], eqP[2 * pp], eqP[2 * pp + 1]));
                     }
-                    long v = x[xl.pos(j)];
-                    a0 = Goldilocks.add(a0, Goldilocks.mul(v, eqP[2 * pp]));
-                    a1 = Goldilocks.add(a1, Goldilocks.mul(v, eqP[2 * pp + 1]));
                 }
                 int at = (cc << lk) | kk;
-                out[2 * at] = a0;
-                out[2 * at + 1] = a1;
+                jt[2 * at] = Fp2.mul0(a0, a1, eqC[2 * cc], eqC[2 * cc + 1]);
+                jt[2 * at + 1] = Fp2.mul1(a0, a1, eqC[2 * cc], eqC[2 * cc + 1]);
             }
         });
-        return out;
+        return jt;
     }
 
-    /** eq(r_c, c) repeated over k, interleaved. */
-    long[] eqChannels(Fp2[] rc) {
-        long[] e = Mle.eqTable(rc);
-        int lk = logK();
-        long[] out = new long[2 << (logC() + lk)];
-        for (int i = 0; i < (1 << (logC() + lk)); i++) {
-            int cc = i >>> lk;
-            out[2 * i] = e[2 * cc];
-            out[2 * i + 1] = e[2 * cc + 1];
+    @Override
+    public void step(SumcheckBackend.Ctx ctx, String what) throws Malformed {
+        Plan pl = ctx.plan;
+        Plan.Layout yl = pl.layout(out);
+        Plan.Layout xl = pl.layout(in);
+        Fp2[] r = SumcheckBackend.challenges(ctx.zk.tr, yl.logSize());
+        Fp2[] rp = Arrays.copyOfRange(r, 0, logP());
+        Fp2[] rc = Arrays.copyOfRange(r, logP(), logP() + logC());
+        long[] eqP = Mle.eqTable(rp);
+        long[] eqC = Mle.eqTable(rc);
+        int[] pos = positions(xl);
+        long[] h = null;
+        long[] wm = null;
+        if (ctx.prover()) {
+            wm = pl.weightMatrices.get(weight);
+            h = coefficients(wm, xl, eqC, eqP, pos);
         }
-        return out;
-    }
-
-    /** G as a table over x's positions (prover), or G~(rho) (verifier, with eqRho != null). */
-    long[] predicate(Plan.Layout xl, Fp2[] s, long[] eqP) {
-        long[] es = Mle.eqTable(s);
-        int lk = logK();
-        long[] g = new long[2 << xl.logSize()];
-        for (int cc = 0; cc < c; cc++) {
-            for (int kk = 0; kk < k; kk++) {
-                int at = (cc << lk) | kk;
-                long s0 = es[2 * at];
-                long s1 = es[2 * at + 1];
-                for (int pp = 0; pp < p; pp++) {
-                    int j = im2col[(cc * p + pp) * k + kk];
-                    if (j < 0) {
-                        continue;
-                    }
-                    int q = xl.pos(j);
-                    g[2 * q] = Goldilocks.add(g[2 * q], Fp2.mul0(s0, s1, eqP[2 * pp], eqP[2 * pp + 1]));
-                    g[2 * q + 1] = Goldilocks.add(g[2 * q + 1], Fp2.mul1(s0, s1, eqP[2 * pp], eqP[2 * pp + 1]));
-                }
+        // 1. sum_o eq(r, o) y(o) - sum_j H(j) x(j) = bias~(r), y and x private
+        Zk.Run run = LinearLayers.stacked(ctx, out, in, r, h, Mle.evaluateBase(bias, r));
+        Fp2[] rhoX = Arrays.copyOf(run.point, xl.logSize());
+        Fp2 hAt = ctx.zk.send(ctx.prover() ? Mle.evaluate(h, rhoX) : null);
+        LinearLayers.expectStacked(ctx, run, out, in, r, hAt, what);
+        run.check(Sumcheck.Form.product(0, 1), what + ": grouped convolution's stacked sumcheck");
+        // 2. h = sum_{c, k} Wm(c, k) J(c, k): weights and challenges only, one claim on Wm
+        long[] jt = predicate(eqC, eqP, Mle.eqTable(rhoX), pos);
+        int m = logC() + logK();
+        Fp2[] s;
+        Fp2 wAt;
+        if (ctx.prover()) {
+            FieldOps.add((long) c * p * k + (long) c * k); // J
+            Sumcheck.Result taps = Sumcheck.prove(Sumcheck.Form.product(0, 1), new long[][] {Ext.lift(wm), jt},
+                    ctx.zk.tr);
+            ctx.zk.out.sumcheck(taps);
+            s = taps.point();
+            wAt = taps.finalValues()[0];
+        } else {
+            ProofStream.SumcheckMsg msg = ctx.zk.in.sumcheck(m, 2, 2);
+            Sumcheck.Reduced red = Sumcheck.verify(hAt, m, 2, msg.proof(), msg.finals(), ctx.zk.tr);
+            s = red.point();
+            Fp2[] f = msg.finals();
+            if (!f[1].equals(Mle.evaluate(jt, s))) {
+                throw new SumcheckException(what + ": the grouped im2col predicate's value is wrong");
             }
+            if (!f[0].mul(f[1]).equals(red.claim())) {
+                throw new SumcheckException(what + ": the weight sumcheck fails");
+            }
+            wAt = f[0];
         }
-        return g;
-    }
-
-    /** Not yet zero-knowledge: refused at keygen ({@link LayerOps}), so no key holds this step. */
-    @Override
-    public void step(SumcheckBackend.Ctx c, String what) {
-        throw new IllegalStateException(what + ": the grouped convolution step has no zero-knowledge protocol yet");
+        ctx.onWeights(weight, s, wAt);
     }
 
     @Override
-    public int masks(Plan p) {
-        return 0;
+    public int masks(Plan pl) {
+        return Zk.slots(LinearLayers.stackedVars(pl.layout(out), pl.layout(in)), 3, 1);
     }
 }

@@ -17,20 +17,14 @@ import java.util.Map;
 final class LayerOps {
     private LayerOps() {}
 
-    /**
-     * Function tables (TableOp) and grouped convolutions (GroupedDotOp) have no zero-knowledge step yet: keygen refuses
-     * them by layer name. Their plan builders are kept for the port.
-     */
-    static final boolean ZK_PENDING_ALLOWED = false;
-
     static LayerOp read(int tag, ByteReader r, Plan p, String layer, String kind, int out) throws Malformed {
         return switch (tag) {
             case ClampOp.TAG -> ClampOp.read(r, p, layer, kind, out);
             case ConcatOp.TAG -> ConcatOp.read(r, p, layer, kind, out);
             case MaxOp.TAG -> MaxOp.read(r, p, layer, kind, out);
             case ProductOp.TAG -> ProductOp.read(r, p, layer, kind, out);
-            case TableOp.TAG, GroupedDotOp.TAG -> throw r.malformed("layer " + layer + ": step tag " + tag
-                    + " (function table / grouped convolution) has no zero-knowledge protocol yet");
+            case TableOp.TAG -> TableOp.read(r, p, layer, kind, out);
+            case GroupedDotOp.TAG -> GroupedDotOp.read(r, p, layer, kind, out);
             default -> throw r.malformed("step tag " + tag);
         };
     }
@@ -116,10 +110,6 @@ final class LayerOps {
 
     /** A function table over its calibrated input range. */
     static TableOp table(Plan.Builder b, Steps.Lookup lk) {
-        if (!ZK_PENDING_ALLOWED) {
-            throw Plan.unsupported(lk, "a function table (" + lk.table().name() + "): its LogUp argument with committed "
-                    + "helper columns is not built yet, and no step may stay outside zero knowledge");
-        }
         Plan p = b.p;
         int x = b.singleIdentityInput(lk, lk.inputs());
         TableSpec ts = lk.table();
@@ -199,9 +189,6 @@ final class LayerOps {
     /** A convolution whose input at a tap depends on the channel (depthwise, grouped): see {@link GroupedDotOp}. */
     static GroupedDotOp groupedDot(Plan.Builder b, Steps.Dot d, int[] ch, int[] tap, int[][] wid, long[] wm, int c,
                                    int pp, int k, boolean cm) {
-        if (!ZK_PENDING_ALLOWED) {
-            throw Plan.unsupported(d, "a depthwise/grouped convolution: its step is not zero-knowledge yet");
-        }
         Plan p = b.p;
         if (!cm) {
             throw Plan.unsupported(d, "a grouped dot product that is not channel-major in its output");

@@ -149,6 +149,12 @@ public final class SumcheckBackend {
                         throw r.malformed("weight commitment of " + vars + " variables for layer " + d.layer());
                     }
                     roots.add(new TensorPcs.Commitment(r.bytes(Hashing.DIGEST_BYTES), vars));
+                } else if (op instanceof GroupedDotOp d) {
+                    int vars = r.u8();
+                    if (vars != d.logC() + d.logK()) {
+                        throw r.malformed("weight commitment of " + vars + " variables for layer " + d.layer());
+                    }
+                    roots.add(new TensorPcs.Commitment(r.bytes(Hashing.DIGEST_BYTES), vars));
                 }
             }
             r.expectEnd();
@@ -261,6 +267,7 @@ public final class SumcheckBackend {
 
         // 2. the lookups' helper columns h = 1/(beta - v), g = m/(beta - t), committed in H
         Fp2 beta = tr.challengeExt();
+        Fp2 gamma = gammaFor(plan, tr);
         Helpers hs = new Helpers(plan);
         long[] hv = new long[1 << hs.space.logSize()];
         long[] hExt = new long[2 * sArea];
@@ -278,6 +285,9 @@ public final class SumcheckBackend {
         for (int i = 0; i < ids.length; i++) {
             hv[hs.space.offsets()[Helpers.G0] + i] = gExt[2 * i];
             hv[hs.space.offsets()[Helpers.G1] + i] = gExt[2 * i + 1];
+        }
+        for (TableOp op : TableOp.of(plan)) {
+            op.fillHelpers(plan, t, seg, beta, gamma, hs.space, op.helperBase(plan, Helpers.TABLES), hv);
         }
         if (zk) {
             int off = hs.space.offsets()[Helpers.MASKS];
@@ -297,6 +307,7 @@ public final class SumcheckBackend {
         ctx.vals = vals;
         ctx.hExt = hExt;
         ctx.gExt = gExt;
+        ctx.functionLookups(beta, gamma, hs, hv);
         try {
             lookups(ctx, beta, hs);
             long tLookups = System.nanoTime();
@@ -468,13 +479,18 @@ public final class SumcheckBackend {
         static final int G0 = 2;
         static final int G1 = 3;
         static final int MASKS = 4;
+        /** The first segment of the function tables' helpers ({@link TableOp#helperBase}). */
+        static final int TABLES = 5;
         final Zk.Space space;
 
         Helpers(Plan plan) {
             int logS = plan.logLookupArea;
             int b = plan.limbBits;
-            int logMask = Mle.logCeil(Math.max(2, Zk.slots(logS, 0, 1) + Zk.slots(b, 0, 1)));
-            space = Plan.place(new int[] {logS, logS, b, b, logMask});
+            int logMask = Mle.logCeil(Math.max(2, Zk.slots(logS, 0, 1) + Zk.slots(b, 0, 1) + TableOp.helperMasks(plan)));
+            int[] tables = TableOp.helperLogSizes(plan);
+            int[] logs = Arrays.copyOf(new int[] {logS, logS, b, b, logMask}, TABLES + tables.length);
+            System.arraycopy(tables, 0, logs, TABLES, tables.length);
+            space = Plan.place(logs);
         }
 
         Zk.Pool pool(long[] values) {
@@ -494,6 +510,17 @@ public final class SumcheckBackend {
         long[] vals; // prover: the lookup area
         long[] hExt; // prover: h, interleaved
         long[] gExt; // prover: g, interleaved
+        Fp2 beta; // the lookups' challenges (function tables fold (x, y) by gamma)
+        Fp2 gamma;
+        Helpers helpers;
+        long[] hv; // prover: H's values
+
+        void functionLookups(Fp2 beta, Fp2 gamma, Helpers helpers, long[] hv) {
+            this.beta = beta;
+            this.gamma = gamma;
+            this.helpers = helpers;
+            this.hv = hv;
+        }
 
         Ctx(Plan plan, Zk zk, long[][] tables, Keys keys, long[][] seg) {
             this.plan = plan;
@@ -544,8 +571,13 @@ public final class SumcheckBackend {
         }
 
         void onWeights(Plan.DotOp d, Fp2[] z, Fp2 v) {
-            aPoints.get(d.weight()).add(z);
-            aValues.get(d.weight()).add(v);
+            onWeights(d.weight(), z, v);
+        }
+
+        /** A claim on weight matrix {@code weight} of the key at z (opened against the key's commitment). */
+        void onWeights(int weight, Fp2[] z, Fp2 v) {
+            aPoints.get(weight).add(z);
+            aValues.get(weight).add(v);
         }
     }
 
@@ -607,6 +639,14 @@ public final class SumcheckBackend {
         // 3. sum h - sum g = 0: a looked-up value outside the table makes the two sums differ (except for few beta)
         c.zk.claim(1, new Zk.Lin().seg(Helpers.H0, null, Fp2.ONE).seg(Helpers.H1, null, Zk.X)
                 .seg(Helpers.G0, null, Fp2.ONE.neg()).seg(Helpers.G1, null, Zk.X.neg()), Fp2.ZERO);
+    }
+
+    /**
+     * The function tables' fold challenge gamma, drawn with beta after W is committed, only when the model has a
+     * function table (other models' transcripts are unchanged).
+     */
+    static Fp2 gammaFor(Plan plan, Transcript tr) {
+        return TableOp.of(plan).isEmpty() ? Fp2.ZERO : tr.challengeExt();
     }
 
     /** One step's identities, on both sides (the prover writes, the verifier reads and checks). */
@@ -830,6 +870,7 @@ public final class SumcheckBackend {
         TensorPcs.Commitment wc = commitment(br.bytes(Hashing.DIGEST_BYTES), plan.logW, used(plan.space()), keys.params);
         wc.absorbInto(tr);
         Fp2 beta = tr.challengeExt();
+        Fp2 gamma = gammaFor(plan, tr);
         br.section("lookup helpers commitment");
         Helpers hs = new Helpers(plan);
         TensorPcs.Commitment hc = commitment(br.bytes(Hashing.DIGEST_BYTES), hs.space.logSize(), used(hs.space),
@@ -838,6 +879,7 @@ public final class SumcheckBackend {
         Zk z = new Zk(tr, null, in, zk, new Zk.Space[] {plan.space(), hs.space},
                 new Zk.Pool[] {plan.pool(null), hs.pool(null)});
         Ctx ctx = new Ctx(plan, z, pub, keys, null);
+        ctx.functionLookups(beta, gamma, hs, null);
         br.section("lookups");
         lookups(ctx, beta, hs);
         for (int k = plan.ops.size() - 1; k >= 0; k--) {

@@ -51,6 +51,8 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
         // every step's zero-knowledge sumcheck (masked degree, plus rho) and its random point
         double sc = 0;
         double pts = 0;
+        double tableLeaves = 0; // function tables' looked-up and table entries (their LogUp identities)
+        double folds = 0; // (looked-up pair, table pair) combinations a gamma collision could confuse
         int count = 0;
         for (Plan.Op op : plan.ops) {
             if (op instanceof Plan.DotOp d) {
@@ -74,6 +76,18 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
                 count++;
             } else if (op instanceof Plan.DivOp d) {
                 pts += plan.layout(d.out()).logSize();
+            } else if (op instanceof GroupedDotOp g) {
+                int m = LinearLayers.stackedVars(plan.layout(g.out()), plan.layout(g.in()));
+                sc += 3.0 * m + 1 + 2.0 * (g.logC() + g.logK()); // stacked identity, then the (channel, tap) sumcheck
+                pts += plan.layout(g.out()).logSize() + 1;
+                count += 2;
+            } else if (op instanceof TableOp t) {
+                int m = plan.layout(t.in()).logSize();
+                sc += 5.0 * m + 1 + 4.0 * t.logT() + 1; // h (beta - x - gamma y) = ind, g (beta - t - gamma f) = m
+                pts += m + t.logT();
+                count += 2;
+                tableLeaves += Math.pow(2, m) + Math.pow(2, t.logT());
+                folds += Math.pow(2, m) * Math.pow(2, t.logT());
             }
         }
         int logS = plan.logLookupArea;
@@ -82,7 +96,12 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
         count += 2;
         alg.add(term("sumchecks", sc / f, "sum (m d + 1) / |F|",
                 count + " zero-knowledge sumchecks (masked degrees, plus the mask's rho), Schwartz-Zippel per round"));
-        double n = Math.pow(2, logS) + Math.pow(2, plan.limbBits);
+        double n = Math.pow(2, logS) + Math.pow(2, plan.limbBits) + tableLeaves;
+        if (folds > 0) {
+            alg.add(term("function-table fold", folds / f, "N T / |F|",
+                    "gamma folds each looked-up (x, y) and each table pair (a, f(a)); a pair y != f(x) collides with a "
+                            + "table pair for at most one gamma"));
+        }
         alg.add(term("LogUp", 2.0 * n / f, "2 N / |F|",
                 "the log-derivative identity in beta over N = " + (long) n + " looked-up and table values "
                         + "(committed helpers h = 1/(beta - v), g = m/(beta - t))"));
@@ -96,6 +115,9 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
             if (op instanceof Plan.DotOp d) {
                 openings++;
                 codeSum += TensorPcs.shape(d.logC() + d.logK(), p).code();
+            } else if (op instanceof GroupedDotOp g) {
+                openings++;
+                codeSum += TensorPcs.shape(g.logC() + g.logK(), p).code();
             }
         }
         alg.add(term("commitment combinations", codeSum / f, "sum N_code / |F|",

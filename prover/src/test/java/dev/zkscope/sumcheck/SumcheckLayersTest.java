@@ -164,7 +164,17 @@ class SumcheckLayersTest {
                 new Case("product inside square: wrong product, consistent after", product(), 16,
                         t -> propagate(product(), t, Steps.Mul.class, 0, 2)),
                 new Case("concat of a wrong clamp, consistent after", concat(), 8,
-                        t -> propagate(concat(), t, Steps.Compare.class, 1, 2)));
+                        t -> propagate(concat(), t, Steps.Compare.class, 1, 2)),
+                new Case("table: an output that is not the table's value", table(), 16, t -> t[t.length - 1][3] += 1),
+                new Case("table: a wrong sigmoid, consistent after", table(), 16,
+                        t -> propagate(table(), t, Steps.Lookup.class, 0, 1)),
+                new Case("table: another table's pair (sigmoid's output through the square)", table(), 16,
+                        t -> swapTableOutput(table(), t)),
+                new Case("depthwise: a wrong convolution output, consistent after", depthwise(), 108,
+                        t -> propagate(depthwise(), t, Steps.Dot.class, 0, 1)),
+                new Case("depthwise: another channel's output, consistent after", depthwise(), 108,
+                        t -> swapChannels(depthwise(), t)),
+                new Case("depthwise: output", depthwise(), 108, t -> t[t.length - 1][40] += 1));
     }
 
     @TestFactory
@@ -227,7 +237,7 @@ class SumcheckLayersTest {
 
     @Test
     void smallModels_keyEditsAreRejected() throws Exception {
-        for (QModel m : List.of(clip(), maxPool(), concat(), product())) {
+        for (QModel m : List.of(clip(), maxPool(), concat(), product(), table(), depthwise())) {
             SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, P, new Random(1));
             long[] in = input(m.inputSize(), 5, 100);
             tamperKey(keys, in, SumcheckBackend.prove(keys, in, new Random(2)));
@@ -303,17 +313,99 @@ class SumcheckLayersTest {
         throw new AssertionError("no step " + kind.getSimpleName() + " #" + occurrence);
     }
 
-    /** Layers without a zero-knowledge step yet are refused at keygen, by layer name: no non-ZK step in a proof. */
+    /**
+     * A cheating prover that answers the square table's lookups with the sigmoid's (x, y) pairs: every pair is a pair
+     * of some table of the model, but not of the square's, so gamma's fold and the per-op table reject it.
+     */
+    static void swapTableOutput(QModel m, long[][] t) {
+        List<Step> steps = m.steps();
+        int sig = steps.get(0).out();
+        int sq = steps.get(1).out();
+        t[sq][2] = t[sig][2]; // y = x instead of x^2 (x^2 != x unless x is 0 or 1)
+        if (t[sig][2] * t[sig][2] == t[sig][2]) {
+            t[sq][2] += 2;
+        }
+    }
+
+    /** A function-table input outside the calibrated table is refused by the prover's evaluation, naming the layer. */
     @Test
-    void notYetZeroKnowledgeLayersAreRefusedByName() throws Exception {
-        assertThatThrownBy(() -> SumcheckBackend.keygen(table(), P, new Random(1)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("layer sig")
-                .hasMessageContaining("function table");
-        assertThatThrownBy(() -> SumcheckBackend.keygen(depthwise(), P, new Random(1)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("layer dw")
-                .hasMessageContaining("grouped convolution");
-        QModel mlp = SampleModels.lowered(SampleModels.load("mlp_sigmoid_tanh"));
-        assertThatThrownBy(() -> SumcheckBackend.keygen(mlp, P, new Random(1)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("function table");
+    void table_inputOutsideTheTable_isRefusedByTheProver() {
+        QModel m = table();
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, P, new Random(1));
+        long[] in = input(16, 5, 100);
+        in[4] = 1000; // the sigmoid table covers [-200, 200]
+        assertThatThrownBy(() -> SumcheckBackend.prove(keys, in, new Random(2)))
+                .isInstanceOf(dev.zkscope.compile.WitnessException.class).hasMessageContaining("layer sig")
+                .hasMessageContaining("outside the calibrated range");
+    }
+
+    /** mlp_sigmoid_tanh (Sigmoid and Tanh tables) proves, verifies and rejects tampering. */
+    @Test
+    void mlpSigmoidTanh_provesAndRejectsTampering() throws Exception {
+        SampleModels.Sample s = SampleModels.load("mlp_sigmoid_tanh");
+        QModel m = SampleModels.lowered(s);
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, P, new Random(1));
+        SumcheckBackend.Keys vk = SumcheckBackend.Keys.readVerifyingKey(keys.verifyingKey());
+        long[] in = s.quantizedInput(0);
+        SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, in, new Random(2));
+        assertThat(pr.output()).containsExactly(s.quantizedOutput(0));
+        SumcheckBackend.verify(vk, pr.output(), pr.proof());
+        long[] bad = pr.output().clone();
+        bad[0] ^= 1;
+        assertThat(rejects(vk, in, bad, pr.proof())).isTrue();
+        tamper(vk, in, pr, "mlp_sigmoid_tanh");
+        tamperKey(keys, in, pr);
+        // a wrong sigmoid value with every later layer computed from it
+        LayerKit.LENIENT.set(true);
+        SumcheckBackend.Proved cheat = SumcheckBackend.prove(keys, in, new Random(3),
+                t -> propagate(m, t, Steps.Lookup.class, 0, 1), null);
+        LayerKit.LENIENT.set(false);
+        assertThat(rejects(vk, in, cheat.output(), cheat.proof())).isTrue();
+    }
+
+    /**
+     * A cheating prover whose depthwise convolution output swaps two channels' values at one position (each a correct
+     * dot product of its own channel's weights, at the wrong channel), every later step recomputed from it.
+     */
+    static void swapChannels(QModel m, long[][] t) {
+        List<Step> steps = m.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Steps.Dot) {
+                long[] y = t[steps.get(i).out()];
+                int p = y.length / 3;
+                long v = y[5];
+                y[5] = y[p + 5] == v ? v + 1 : y[p + 5];
+                y[p + 5] = v;
+                for (int j = i + 1; j < steps.size(); j++) {
+                    t[steps.get(j).out()] = steps.get(j).eval(t);
+                }
+                return;
+            }
+        }
+        throw new AssertionError("no dot product");
+    }
+
+    /** The depthwise model's convolution is the grouped step, with its weight matrix in the key. */
+    @Test
+    void depthwise_isAGroupedDotWithWeightsInTheKey() throws Exception {
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(depthwise(), P, new Random(1));
+        assertThat(keys.plan.ops).anyMatch(op -> op instanceof GroupedDotOp);
+        assertThat(keys.plan.weightCount()).isEqualTo(1);
+        SumcheckBackend.Keys vk = SumcheckBackend.Keys.readVerifyingKey(keys.verifyingKey());
+        assertThat(vk.roots).hasSize(1);
+        // a proof checked against a key whose weights differ (another depthwise model) is rejected
+        QModel other = depthwise();
+        for (Step st : depthwise().steps()) {
+            if (st instanceof Steps.Dot d) {
+                int w = d.ws()[0][0].tensor();
+                long[] v = other.param(w).clone();
+                v[0] += 1;
+                other = other.withParam(w, v);
+            }
+        }
+        SumcheckBackend.Keys otherKeys = SumcheckBackend.keygen(other, P, new Random(1));
+        long[] in = input(108, 5, 100);
+        SumcheckBackend.Proved pr = SumcheckBackend.prove(otherKeys, in, new Random(2));
+        assertThat(rejects(vk, in, pr.output(), pr.proof())).isTrue();
     }
 }

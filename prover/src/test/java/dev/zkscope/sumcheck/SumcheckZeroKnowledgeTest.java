@@ -211,13 +211,14 @@ class SumcheckZeroKnowledgeTest {
     }
 
     /**
-     * The ported layers (Clip, MaxPool, Concat, products of two activations): with masks no claim on private data
+     * The ported layers (Clip, MaxPool, Concat, products of two activations, function tables, depthwise convolution): with masks no claim on private data
      * holds on the honest unmasked witness except the mask-free identities; without masks (positive control) many do.
      */
     @Test
     void portedLayers_noClaimIsAnUnmaskedEvaluation() throws Exception {
         for (dev.zkscope.compile.model.QModel m : List.of(SumcheckLayersTest.clip(), SumcheckLayersTest.maxPool(),
-                SumcheckLayersTest.concat(), SumcheckLayersTest.product())) {
+                SumcheckLayersTest.concat(), SumcheckLayersTest.product(), SumcheckLayersTest.table(),
+                SumcheckLayersTest.depthwise())) {
             long[] in = SumcheckLayersTest.input(m.inputSize(), 5, 100);
             SumcheckBackend.Keys zk = SumcheckBackend.keygen(m, ZK, new Random(1));
             SumcheckBackend.Keys plain = SumcheckBackend.keygen(m, PLAIN, new Random(1));

@@ -118,7 +118,7 @@ public final class Estimates {
 
         Sumcheck sc = sumcheck(w, p);
         return new LayerEstimate(layer.layer(), layer.op(), r1cs, ezRows, ezLookups, sc.mults(), sc.committed(),
-                sc.lookupEntries(), sc.witnessClaims());
+                sc.lookupEntries(), sc.witnessClaims(), sc.helperEntries());
     }
 
     /**
@@ -146,7 +146,13 @@ public final class Estimates {
      * committed tensors, remainders, signs, limbs and mask slots), {@code lookupEntries} its entries in the lookup area,
      * {@code witnessClaims} the claim terms it puts on W.
      */
-    public record Sumcheck(long proving, long mults, long committed, long lookupEntries, long witnessClaims) {}
+    public record Sumcheck(long proving, long mults, long committed, long lookupEntries, long witnessClaims,
+                           long helperEntries) {
+        /** Without function-table helpers in H. */
+        public Sumcheck(long proving, long mults, long committed, long lookupEntries, long witnessClaims) {
+            this(proving, mults, committed, lookupEntries, witnessClaims, 0);
+        }
+    }
 
     /** One claim term on a segment of n values in the batched opening: its eq table and its weighted copy. */
     private static long term(long n) {
@@ -162,6 +168,7 @@ public final class Estimates {
         long terms = 0;
         long lay = 0;
         long shared = 0;
+        long helpers = 0;
         if (w.dotChannels() > 0) {
             long c = w.dotChannels();
             long o = Math.max(1, w.outputs());
@@ -219,10 +226,24 @@ public final class Estimates {
             terms += 3;
         }
         long rd = Math.max(1, ceilDiv(w.divBits(), rb));
-        mults += 4 * w.products() + 4 * w.varDivisions() + 24 * w.varDivisions() * rd
-                + (w.lookups() == 0 ? 0 : 8 * (w.lookups() + w.tableEntries()));
-        committed += 3 * w.varDivisions() * rd + (w.lookups() == 0 ? 0 : 2 * w.lookups() + w.tableEntries());
-        return new Sumcheck(mults, mults + shared, committed, entries, terms);
+        if (w.lookups() > 0) {
+            // function tables (TableOp): LogUp with committed helpers h over the looked-up tensor (N) and g over the
+            // table (T, its full calibrated range): eq(tau), the degree-5 zero-check h (beta - x - gamma y) = ind
+            // (P = 10, t = 5: 65 (N - 1)) and ind at rho; eq(tau'), the degree-4 zero-check g tb = m (P = 4, t = 4:
+            // 24 (T - 1)) and the table's two columns at rho
+            long n = lay > 0 ? lay : pad(w.lookups());
+            long t = pad(w.tableEntries());
+            mults += 67 * (n - 1) + 27 * (t - 1);
+            committed += n + t + 18L * log2Ceil(n) + 14L * log2Ceil(t); // y, the multiplicities, W's mask slots
+            // shared: h and g by batch inversion, the claim terms (x, y, h's two coordinates; m, g's two); H's four
+            // helper segments and their mask slots join H (its batched opening is priced in the totals)
+            shared += 4 * w.lookups() + 4 * t + 4 * term(n) + 3 * term(t);
+            helpers += 2 * n + 2 * t + 2L * log2Ceil(n) + 2L * log2Ceil(t);
+            terms += 3;
+        }
+        mults += 4 * w.products() + 4 * w.varDivisions() + 24 * w.varDivisions() * rd;
+        committed += 3 * w.varDivisions() * rd;
+        return new Sumcheck(mults, mults + shared, committed, entries, terms, helpers);
     }
 
     /** Per-layer estimates of compiled layers, plus, with private weights, their commitment in GKR's total. */
@@ -234,7 +255,7 @@ public final class Estimates {
                 // the sumcheck backend commits the model's input (private) in W: counted with the first layer
                 e = new LayerEstimate(e.layer(), e.op(), e.r1csConstraints(), e.ezklRows(), e.ezklLookups(),
                         e.gkrFieldMults(), e.gkrCommitted() + pad(l.work().dotInputs()), e.gkrLookupEntries(),
-                        e.gkrWitnessClaims());
+                        e.gkrWitnessClaims(), e.gkrHelperEntries());
             }
             out.add(e);
         }
@@ -277,6 +298,7 @@ public final class Estimates {
         long gc = p.privateWeights() ? params : 0;
         long gw = 0;
         long entries = 0;
+        long helpers = 0;
         for (LayerEstimate e : layers) {
             r1 += e.r1csConstraints();
             ez += e.ezklRows();
@@ -285,6 +307,7 @@ public final class Estimates {
             gc += e.gkrCommitted();
             gw += e.gkrCommitted();
             entries += e.gkrLookupEntries();
+            helpers += e.gkrHelperEntries();
         }
         if (!layers.isEmpty()) {
             // LogUp with committed helpers over the lookup area (S) and the range table (T = 2^B), then the openings
@@ -298,7 +321,8 @@ public final class Estimates {
             long w = pad(wUsed);
             // W's batched opening (the layers' terms are in their shares); the row combinations cover the used rows
             gm += HIDING_OPENING * w + HIDING_ROWS * wUsed + term(table);
-            long hUsed = 2 * area + 2 * table + pad(4L * (logS + b)); // H: h, g (two coordinates each), masks
+            // H: h, g (two coordinates each), masks, and the function tables' helpers
+            long hUsed = 2 * area + 2 * table + pad(4L * (logS + b)) + helpers;
             long h = pad(hUsed);
             gm += HIDING_OPENING * h + HIDING_ROWS * hUsed + 2 * term(area) + 2 * term(table);
             gc = (p.privateWeights() ? params : 0) + w + h;

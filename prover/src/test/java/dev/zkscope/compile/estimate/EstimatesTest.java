@@ -5,6 +5,7 @@ import dev.zkscope.compile.model.Ops;
 import dev.zkscope.compile.model.QModel;
 import dev.zkscope.compile.model.Src;
 import dev.zkscope.compile.model.Steps;
+import dev.zkscope.compile.model.Step;
 import dev.zkscope.compile.model.TableSpec;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +87,15 @@ class EstimatesTest {
         // remainder 4 + 4
         assertThat(fc.gkrCommitted()).isEqualTo(4 + 4 + 30 + 8);
         assertThat(fc.gkrLookupEntries()).isEqualTo(8);
-        assertThat(layer(Estimates.of(m, EstimateParams.defaults()), "sq").gkrCommitted()).isEqualTo(2 * 3 + 5);
+        // the function table (3 lookups in a table of 5, N = 4, T = 8): y and the multiplicities, W's mask slots of
+        // its two zero-checks (18 log N + 14 log T); its helpers h and g (2 N + 2 T and 2 log N + 2 log T mask slots)
+        // join H
+        LayerEstimate sq = layer(Estimates.of(m, EstimateParams.defaults()), "sq");
+        assertThat(sq.gkrCommitted()).isEqualTo(4 + 8 + 18 * 2 + 14 * 3);
+        assertThat(sq.gkrHelperEntries()).isEqualTo(2 * 4 + 2 * 8 + 2 * 2 + 2 * 3);
+        Step.Work sqWork = Estimates.layers(m).stream().filter(l -> l.layer().equals("sq")).findFirst().orElseThrow()
+                .work();
+        assertThat(Estimates.sumcheck(sqWork, EstimateParams.defaults()).proving()).isEqualTo(67 * 3 + 27 * 7);
     }
 
     @Test
