@@ -21,6 +21,8 @@ import java.util.Set;
  * <li>{@code TopK} (k constant): k rounds of ReduceMax and ArgMax, each masking the element it took with Where;</li>
  * <li>{@code GatherElements}: constant indices are a Gather (wiring); run-time indices a one-hot Equal against the
  *     index range, a Where and a ReduceSum;</li>
+ * <li>{@code Size}: a constant (shapes are static); {@code Clip} with a bound computed at run time: Max and Min
+ *     (a constant-bound Clip is the Clip table and is not rewritten);</li>
  * <li>{@code QuantizeLinear} (Div, Round, Add, Clip), {@code DequantizeLinear} (Sub, Mul), {@code MatMulInteger},
  *     {@code ConvInteger}, {@code QLinearMatMul} and {@code QLinearConv} (dequantize, the float op, quantize): a
  *     pre-quantized model becomes the float model it stands for, with its integer grid kept by Round and Clip.</li>
@@ -55,10 +57,26 @@ final class Expansions {
 
     /** The op types rewritten here. */
     static final Set<String> TYPES = Set.of("If", "LSTM", "GRU", "ReduceProd", "TopK", "GatherElements",
-            "QuantizeLinear", "DequantizeLinear", "MatMulInteger", "ConvInteger", "QLinearMatMul", "QLinearConv");
+            "QuantizeLinear", "DequantizeLinear", "MatMulInteger", "ConvInteger", "QLinearMatMul", "QLinearConv", "Size",
+            "Clip");
 
-    static boolean handles(String opType) {
-        return TYPES.contains(opType);
+    /**
+     * Whether node {@code p} is rewritten here. Clip is rewritten only when a bound is computed at run time (opset
+     * 11+ inputs): constant bounds parse as the Clip table.
+     */
+    static boolean handles(Onnx.NodeProto p, int opset, java.util.function.Function<String, Tensor> constants) {
+        if (p.getOpType().equals("Clip")) {
+            if (opset < 11) {
+                return false;
+            }
+            for (int i = 1; i < Math.min(3, p.getInputCount()); i++) {
+                if (!p.getInput(i).isEmpty() && constants.apply(p.getInput(i)) == null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return TYPES.contains(p.getOpType());
     }
 
     /**
@@ -80,6 +98,8 @@ final class Expansions {
             case "ConvInteger": return QLinear.matMulInteger(w, true);
             case "QLinearMatMul": return QLinear.qLinear(w, false);
             case "QLinearConv": return QLinear.qLinear(w, true);
+            case "Size": return w.size();
+            case "Clip": return w.clipRunTime();
             default: throw new IllegalStateException(p.getOpType());
         }
     }
@@ -199,6 +219,24 @@ final class Expansions {
 
         String scalar(String what, double v) {
             return constant(what, Tensor.of(new int[0], new double[] {v}));
+        }
+
+        // ---- Size, Clip with run-time bounds ---------------------------------------------------------------------
+
+        Op size() throws ModelLoadException {
+            e.constant(out(0), Tensor.ofLongs(new int[0], new long[] {Tensor.elementCount(shape(in(0)))}));
+            return null;
+        }
+
+        Op clipRunTime() throws ModelLoadException {
+            String y = in(0);
+            if (has(1)) {
+                y = op("Max", has(2) ? null : out(0), List.of(y, in(1)));
+            }
+            if (has(2)) {
+                op("Min", out(0), List.of(y, in(2)));
+            }
+            return null;
         }
 
         // ---- If -------------------------------------------------------------------------------------------------

@@ -185,8 +185,21 @@ public final class OnnxImporter {
                     continue;
                 }
                 int[] shape = inputShape(v);
+                double[] fixed = options.fixedInputs().get(v.getName());
+                if (fixed != null) {
+                    weights.put(v.getName(), fixedInput(v.getName(), shape, inputType(v), fixed));
+                    continue;
+                }
                 shapes.put(v.getName(), shape);
                 inputs.add(new Graph.Value(v.getName(), shape, inputType(v)));
+            }
+            for (String name : options.fixedInputs().keySet()) {
+                if (g.getInputList().stream().noneMatch(v -> v.getName().equals(name))) {
+                    throw fail("--fix-input " + name + ": the model has no input '" + name + "'");
+                }
+            }
+            if (inputs.isEmpty() && !options.fixedInputs().isEmpty()) {
+                throw fail("--fix-input fixes every input of the model; leave at least one input free");
             }
             for (Onnx.ValueInfoProto v : g.getValueInfoList()) {
                 declare(v);
@@ -327,6 +340,25 @@ public final class OnnxImporter {
                             + ELEM_NAMES.getOrDefault(elem, String.valueOf(elem))
                             + "; supported inputs are float (float32/64/16, bfloat16) and int32/int64 indices");
             }
+        }
+
+        /** An input fixed by --fix-input: one value fills it, else the values must fill its shape exactly. */
+        private Tensor fixedInput(String name, int[] shape, Tensor.DType type, double[] values)
+                throws ModelLoadException {
+            int n = (int) Tensor.elementCount(shape);
+            if (values.length != 1 && values.length != n) {
+                throw fail("--fix-input " + name + " gives " + values.length + " values for input '" + name + "' of "
+                        + "shape " + Tensor.shapeString(shape) + " (" + n + " elements): give one value or " + n);
+            }
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                double v = values[values.length == 1 ? 0 : i];
+                if (type == Tensor.DType.INT64 && v != Math.rint(v)) {
+                    throw fail("--fix-input " + name + ": input '" + name + "' holds integers, got " + v);
+                }
+                d[i] = v;
+            }
+            return Tensor.of(shape, d, type);
         }
 
         /** The value of a symbolic dimension: --dim, else bound by a --shape, else the batch size for batch names. */
@@ -529,10 +561,11 @@ public final class OnnxImporter {
                 }
                 inShapes.add(s);
             }
-            if (defaultDomain && Expansions.handles(p.getOpType()) && unknownCause == null) {
+            if (defaultDomain && Expansions.handles(p, opset, weights::get)) {
                 Op refused;
                 try {
-                    refused = Expansions.expand(p, name, opset, emitter);
+                    refused = unknownCause != null ? new Op.Unsupported(p.getOpType(), p.getDomain(), opset,
+                            "input shapes unknown: " + unknownCause) : Expansions.expand(p, name, opset, emitter);
                 } catch (NodeContext.NotConstant e) {
                     refused = new Op.Unsupported(p.getOpType(), p.getDomain(), opset, e.getMessage());
                 } catch (IllegalArgumentException | IndexOutOfBoundsException e) {

@@ -216,7 +216,9 @@ public final class OpRegistry {
             Map.entry("MatMulInteger", "Sub, MatMul"),
             Map.entry("ConvInteger", "Sub, Conv"),
             Map.entry("QLinearMatMul", "DequantizeLinear, MatMul, QuantizeLinear"),
-            Map.entry("QLinearConv", "DequantizeLinear, Conv, QuantizeLinear"))));
+            Map.entry("QLinearConv", "DequantizeLinear, Conv, QuantizeLinear"),
+            Map.entry("Size", "a constant (shapes are static)"),
+            Map.entry("Clip", "Max and Min when a bound is computed at run time (constant bounds: Unary CLIP)"))));
 
     /** ONNX op types the importer consumes without producing a node of their own (constants become weights). */
     static final Set<String> PARSED_AWAY = Collections.unmodifiableSet(new TreeSet<>(Arrays.asList("Constant")));

@@ -154,6 +154,14 @@ public final class RewrittenOpCases {
                 .op("QLinearConv", "qy", in("q", "s", "zp", "w", "ws", "wzp", "ys", "yzp", "b"),
                         ints("pads", 1, 1, 1, 1))
                 .op("DequantizeLinear", "y", in("qy", "ys", "yzp")).output("y"));
+        add("Size of the input, folded", "Size", () -> TestModels.opset(13).input("x", 2, 3)
+                .op("Size", "n", in("x")).op("Cast", "nf", in("n"), attr("to", 1L)).op("Mul", "y", in("x", "nf"))
+                .output("y"));
+        add("Clip with a run-time min (dynamic range floor)", "Clip", () -> TestModels.opset(13).input("x", 2, 5)
+                .op("ReduceMax", "m", in("x"), attr("keepdims", 0L)).init("r", new int[0], 1.5f)
+                .op("Sub", "lo", in("m", "r")).op("Clip", "y", in("x", "lo")).output("y"));
+        add("Clip with a run-time max and a constant min", "Clip", () -> TestModels.opset(13).input("x", 2, 5)
+                .input("z", 1).init("lo", new int[0], -1f).op("Clip", "y", in("x", "lo", "z")).output("y"));
         add("ConvInteger of a quantized activation", "ConvInteger", () -> TestModels.opset(13)
                 .input("x", 1, 1, 4, 4).init("s", new int[0], 0.02f).initTensor(intTensor("zp", 2, new int[0], 128))
                 .op("QuantizeLinear", "q", in("x", "s", "zp"))
@@ -181,6 +189,11 @@ public final class RewrittenOpCases {
                 .node("LSTM", in("x", "W", "R"), in("Y"), attr("hidden_size", 2L),
                         strings("activations", "Relu", "Tanh", "Tanh"))
                 .output("Y");
+    }
+
+    /** {@link #ifModel} for other tests: If(cond) on x with then x * 1.5 + 0.25 and else x - 3. */
+    public static TestModels ifModelPublic(TestModels outer, String cond) {
+        return ifModel(outer, cond);
     }
 
     /** An If whose condition is computed from the input's values at run time. */

@@ -53,6 +53,34 @@ class RewrittenOpsOrtTest {
     }
 
     @Test
+    void ifOnAnInputFixedByFixInput_folds_andBadFixesAreRefused() throws Exception {
+        TestModels m = TestModels.opset(13).input("x", 2, 3).typedInput("sr", 7, 1).initLongs("rate", 16000);
+        m.op("Equal", "cond", TestModels.in("sr", "rate"));
+        byte[] bytes = RewrittenOpCases.ifModelPublic(m, "cond").bytes();
+        Graph free = new OnnxImporter().load(bytes, null, ImportOptions.defaults());
+        assertThat(free.nodes()).anyMatch(n -> n.op() instanceof Op.Unsupported);
+        Graph fixed = new OnnxImporter().load(bytes, null, new ImportOptions(1, java.util.Map.of(), java.util.Map.of(),
+                java.util.Map.of("sr", new double[] {16000})));
+        assertThat(fixed.inputs()).extracting(Graph.Value::name).containsExactly("x");
+        assertThat(fixed.nodes()).noneMatch(n -> n.op() instanceof Op.Unsupported);
+        Tensor x = Tensor.of(new int[] {2, 3}, new double[] {1, 2, 3, 4, 5, 6});
+        assertThat(new FloatEvaluator(fixed).run(List.of(x)).get(0).get(5)).isEqualTo(6 * 1.5 + 0.25);
+        Graph other = new OnnxImporter().load(bytes, null, new ImportOptions(1, java.util.Map.of(), java.util.Map.of(),
+                java.util.Map.of("sr", new double[] {8000})));
+        assertThat(new FloatEvaluator(other).run(List.of(x)).get(0).get(5)).isEqualTo(6 - 3);
+        assertThatThrownBy(() -> new OnnxImporter().load(bytes, null, new ImportOptions(1, java.util.Map.of(),
+                java.util.Map.of(), java.util.Map.of("rate_hz", new double[] {1}))))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("--fix-input rate_hz")
+                .hasMessageContaining("no input");
+        assertThatThrownBy(() -> new OnnxImporter().load(bytes, null, new ImportOptions(1, java.util.Map.of(),
+                java.util.Map.of(), java.util.Map.of("sr", new double[] {1, 2}))))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("gives 2 values");
+        assertThatThrownBy(() -> new OnnxImporter().load(bytes, null, new ImportOptions(1, java.util.Map.of(),
+                java.util.Map.of(), java.util.Map.of("sr", new double[] {0.5}))))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("holds integers");
+    }
+
+    @Test
     void lstmWithOtherActivations_isRefusedNamingThem() throws Exception {
         Graph g = RewrittenOpCases.lstmWithActivations().load();
         Op.Unsupported u = (Op.Unsupported) g.nodes().get(0).op();
