@@ -229,14 +229,21 @@ final class Expansions {
         }
 
         Op clipRunTime() throws ModelLoadException {
+            // a constant bound of no effect (+-infinity, +-FLT_MAX: "no max") is dropped
+            boolean lo = has(1) && !unbounded(e.constant(in(1)));
+            boolean hi = has(2) && !unbounded(e.constant(in(2)));
             String y = in(0);
-            if (has(1)) {
-                y = op("Max", has(2) ? null : out(0), List.of(y, in(1)));
+            if (lo) {
+                y = op("Max", hi ? null : out(0), List.of(y, in(1)));
             }
-            if (has(2)) {
+            if (hi) {
                 op("Min", out(0), List.of(y, in(2)));
             }
             return null;
+        }
+
+        private static boolean unbounded(Tensor t) {
+            return t != null && t.size() == 1 && Math.abs(t.get(0)) >= 3.4e38;
         }
 
         // ---- If -------------------------------------------------------------------------------------------------

@@ -162,6 +162,9 @@ public final class RewrittenOpCases {
                 .op("Sub", "lo", in("m", "r")).op("Clip", "y", in("x", "lo")).output("y"));
         add("Clip with a run-time max and a constant min", "Clip", () -> TestModels.opset(13).input("x", 2, 5)
                 .input("z", 1).init("lo", new int[0], -1f).op("Clip", "y", in("x", "lo", "z")).output("y"));
+        add("Clip with a run-time min and an infinite max", "Clip", () -> TestModels.opset(13).input("x", 2, 5)
+                .input("z", 1).init("hi", new int[0], Float.POSITIVE_INFINITY).op("Clip", "y", in("x", "z", "hi"))
+                .output("y"));
         add("ConvInteger of a quantized activation", "ConvInteger", () -> TestModels.opset(13)
                 .input("x", 1, 1, 4, 4).init("s", new int[0], 0.02f).initTensor(intTensor("zp", 2, new int[0], 128))
                 .op("QuantizeLinear", "q", in("x", "s", "zp"))
