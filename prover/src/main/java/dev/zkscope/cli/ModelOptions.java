@@ -30,6 +30,12 @@ public final class ModelOptions {
             description = "the whole shape of an input (repeatable), e.g. --shape pixel_values=1,3,48,192")
     java.util.Map<String, String> shapes = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--fix-input", paramLabel = "INPUT=V[,V...]",
+            description = "fix an input to constant values (repeatable; one value fills it), so what depends only on "
+                    + "it folds at import, e.g. --fix-input sr=16000 (an If on the sample rate); it is then no longer "
+                    + "an input")
+    java.util.Map<String, String> fixedInputs = new java.util.LinkedHashMap<>();
+
     @Option(names = "--target", paramLabel = "TARGET", defaultValue = "resources",
             description = "calibration target: resources (smaller scales and tables) or accuracy (default: ${DEFAULT-VALUE})")
     String target;
@@ -70,8 +76,22 @@ public final class ModelOptions {
             }
             sh.put(e.getKey().strip(), v);
         }
+        java.util.Map<String, double[]> fx = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, String> e : fixedInputs.entrySet()) {
+            String[] parts = e.getValue().split(",", -1);
+            double[] v = new double[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    v[i] = Double.parseDouble(parts[i].strip());
+                } catch (NumberFormatException ex) {
+                    throw new InputFileException("--fix-input " + e.getKey() + "=" + e.getValue() + ": '" + parts[i]
+                            + "' is not a number (expected e.g. --fix-input sr=16000)");
+                }
+            }
+            fx.put(e.getKey().strip(), v);
+        }
         try {
-            return new ImportOptions(batch, d, sh);
+            return new ImportOptions(batch, d, sh, fx);
         } catch (IllegalArgumentException e) {
             throw new InputFileException(e.getMessage());
         }

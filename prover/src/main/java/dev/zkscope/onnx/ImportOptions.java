@@ -12,8 +12,12 @@ import java.util.Map;
  * @param dims   values of symbolic dimensions by name ({@code --dim sequence=64}); a name here wins over the batch rule
  * @param shapes whole shapes of inputs by input name ({@code --shape pixel_values=1,3,48,192}); a declared static
  *               dimension must agree, a symbolic one takes the given value (and so binds its name)
+ * @param fixedInputs inputs fixed to constant values by name ({@code --fix-input sr=16000}): the input becomes a
+ *               constant of the model (one value fills the input), so what depends only on it folds at import (an
+ *               If on the sample rate); it is no longer an input of inference or of the circuit
  */
-public record ImportOptions(int batch, Map<String, Integer> dims, Map<String, int[]> shapes) {
+public record ImportOptions(int batch, Map<String, Integer> dims, Map<String, int[]> shapes,
+                            Map<String, double[]> fixedInputs) {
     /** The largest value a dimension may be given (2^28, the element limit of one tensor). */
     public static final int MAX_DIM = 1 << 28;
 
@@ -42,6 +46,24 @@ public record ImportOptions(int batch, Map<String, Integer> dims, Map<String, in
             copy.put(e.getKey(), e.getValue().clone());
         }
         shapes = java.util.Collections.unmodifiableMap(copy);
+        Map<String, double[]> fixed = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> e : fixedInputs.entrySet()) {
+            if (e.getKey().isBlank() || e.getValue().length == 0) {
+                throw new IllegalArgumentException("--fix-input needs an input name and values: NAME=V[,V...]");
+            }
+            for (double v : e.getValue()) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("--fix-input " + e.getKey() + ": values must be finite");
+                }
+            }
+            fixed.put(e.getKey(), e.getValue().clone());
+        }
+        fixedInputs = java.util.Collections.unmodifiableMap(fixed);
+    }
+
+    /** No fixed inputs. */
+    public ImportOptions(int batch, Map<String, Integer> dims, Map<String, int[]> shapes) {
+        this(batch, dims, shapes, Map.of());
     }
 
     /** Only a batch size. */

@@ -271,28 +271,16 @@ final class ModelOpParsers {
      */
     static String advice(String opType) {
         switch (opType) {
-            case "QuantizeLinear":
-            case "DequantizeLinear":
             case "DynamicQuantizeLinear":
-            case "QLinearConv":
-            case "QLinearMatMul":
-            case "MatMulInteger":
-            case "ConvInteger":
-                return "pre-quantized (QDQ or QOperator) models are not supported: zkscope quantizes float models "
-                        + "itself; give it the float model from before onnxruntime.quantization (zkscope's calibration "
+                return "DynamicQuantizeLinear chooses its scale at run time, which a fixed circuit cannot: give it the "
+                        + "float model from before onnxruntime.quantization.quantize_dynamic (zkscope's calibration "
                         + "chooses the fixed-point scales)";
-            case "If":
             case "Loop":
             case "Scan":
-                return "control flow is not supported: re-export with the branch or loop resolved (trace with the "
-                        + "inputs you prove, or fold a constant condition with onnxsim)";
-            case "LSTM":
-            case "GRU":
+                return "loops are not supported: re-export with the loop unrolled (trace with the inputs you prove)";
             case "RNN":
-                return "recurrent layers are not unrolled yet: export the cell unrolled over a fixed sequence length "
-                        + "(a loop over nn.LSTMCell/GRUCell steps exports as MatMul, Sigmoid and Tanh)";
-            case "TopK":
-                return "TopK is not supported yet: for k = 1 use ArgMax (and ReduceMax for the value)";
+                return "the plain RNN cell is not unrolled (LSTM and GRU are): export it unrolled over a fixed sequence "
+                        + "length (a loop over nn.RNNCell steps exports as MatMul, Add and Tanh)";
             default:
                 return null;
         }

@@ -52,7 +52,14 @@ public final class OnnxImporter {
 
     /** The op types with a parser (default domain). */
     public static Set<String> supportedOps() {
-        return Set.copyOf(new OpRegistry().opTypes());
+        Set<String> all = new java.util.HashSet<>(new OpRegistry().opTypes());
+        all.addAll(Expansions.TYPES);
+        return Set.copyOf(all);
+    }
+
+    /** The op types the importer rewrites into registered ops (If, LSTM, GRU, TopK, QLinear ops ...). */
+    public static Set<String> rewrittenOps() {
+        return Expansions.TYPES;
     }
 
     public Graph load(Path file) throws ModelLoadException {
@@ -122,6 +129,8 @@ public final class OnnxImporter {
         private final Map<String, int[]> declaredShapes = new HashMap<>();
         private final Map<String, String> unknownShapeCause = new HashMap<>();
         private final List<Node> nodes = new ArrayList<>();
+        /** ONNX element types of constants (initializers, Constant values), for the zero points of QLinear ops. */
+        private final Map<String, Integer> elemTypes = new HashMap<>();
         /** Symbolic dimension names bound through --shape. */
         private final Map<String, Integer> boundByShape = new HashMap<>();
         private int opset;
@@ -164,6 +173,7 @@ public final class OnnxImporter {
             for (Onnx.TensorProto t : g.getInitializerList()) {
                 try {
                     weights.put(t.getName(), TensorDecoder.decode(t, t.getName()));
+                    elemTypes.put(t.getName(), t.getDataType());
                 } catch (IllegalArgumentException e) {
                     throw fail(e.getMessage());
                 }
@@ -175,8 +185,21 @@ public final class OnnxImporter {
                     continue;
                 }
                 int[] shape = inputShape(v);
+                double[] fixed = options.fixedInputs().get(v.getName());
+                if (fixed != null) {
+                    weights.put(v.getName(), fixedInput(v.getName(), shape, inputType(v), fixed));
+                    continue;
+                }
                 shapes.put(v.getName(), shape);
                 inputs.add(new Graph.Value(v.getName(), shape, inputType(v)));
+            }
+            for (String name : options.fixedInputs().keySet()) {
+                if (g.getInputList().stream().noneMatch(v -> v.getName().equals(name))) {
+                    throw fail("--fix-input " + name + ": the model has no input '" + name + "'");
+                }
+            }
+            if (inputs.isEmpty() && !options.fixedInputs().isEmpty()) {
+                throw fail("--fix-input fixes every input of the model; leave at least one input free");
             }
             for (Onnx.ValueInfoProto v : g.getValueInfoList()) {
                 declare(v);
@@ -319,6 +342,25 @@ public final class OnnxImporter {
             }
         }
 
+        /** An input fixed by --fix-input: one value fills it, else the values must fill its shape exactly. */
+        private Tensor fixedInput(String name, int[] shape, Tensor.DType type, double[] values)
+                throws ModelLoadException {
+            int n = (int) Tensor.elementCount(shape);
+            if (values.length != 1 && values.length != n) {
+                throw fail("--fix-input " + name + " gives " + values.length + " values for input '" + name + "' of "
+                        + "shape " + Tensor.shapeString(shape) + " (" + n + " elements): give one value or " + n);
+            }
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                double v = values[values.length == 1 ? 0 : i];
+                if (type == Tensor.DType.INT64 && v != Math.rint(v)) {
+                    throw fail("--fix-input " + name + ": input '" + name + "' holds integers, got " + v);
+                }
+                d[i] = v;
+            }
+            return Tensor.of(shape, d, type);
+        }
+
         /** The value of a symbolic dimension: --dim, else bound by a --shape, else the batch size for batch names. */
         private Integer symbolValue(String name) {
             Integer v = options.dims().get(name);
@@ -446,7 +488,9 @@ public final class OnnxImporter {
             }
             for (int i = 0; i < all.size(); i++) {
                 Set<Integer> deps = new HashSet<>();
-                for (String in : all.get(i).getInputList()) {
+                List<String> reads = new ArrayList<>(all.get(i).getInputList());
+                reads.addAll(outerReads(all.get(i)));
+                for (String in : reads) {
                     if (in.isEmpty() || shapes.containsKey(in) || weights.containsKey(in)) {
                         continue;
                     }
@@ -516,6 +560,28 @@ public final class OnnxImporter {
                     unknownCause = unknownShapeCause.getOrDefault(in, "input '" + in + "' has no shape");
                 }
                 inShapes.add(s);
+            }
+            if (defaultDomain && Expansions.handles(p, opset, weights::get)) {
+                Op refused;
+                try {
+                    refused = unknownCause != null ? new Op.Unsupported(p.getOpType(), p.getDomain(), opset,
+                            "input shapes unknown: " + unknownCause) : Expansions.expand(p, name, opset, emitter);
+                } catch (NodeContext.NotConstant e) {
+                    refused = new Op.Unsupported(p.getOpType(), p.getDomain(), opset, e.getMessage());
+                } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                    throw fail(label + ": " + e.getMessage());
+                }
+                if (refused != null) {
+                    int[] present = allPresent(p);
+                    List<String> inNames = new ArrayList<>();
+                    List<int[]> inS = new ArrayList<>();
+                    for (int k : present) {
+                        inNames.add(p.getInput(k));
+                        inS.add(inShapes.get(k));
+                    }
+                    addUnsupported(p, name, refused, inNames, inS);
+                }
+                return;
             }
             OpParser parser = defaultDomain ? registry.get(p.getOpType()) : null;
             Op op;
@@ -607,6 +673,112 @@ public final class OnnxImporter {
             nodes.add(new Node(name, p.getOpType(), op, inNames, outNames, keptShapes, outShapes, params, macs));
         }
 
+        /** Tensors a node's subgraphs (If branches, Loop bodies) read from the enclosing scope. */
+        private List<String> outerReads(Onnx.NodeProto p) {
+            List<String> out = new ArrayList<>();
+            for (Onnx.AttributeProto a : p.getAttributeList()) {
+                if (a.hasG()) {
+                    outerReads(a.getG(), out);
+                }
+                for (Onnx.GraphProto sg : a.getGraphsList()) {
+                    outerReads(sg, out);
+                }
+            }
+            return out;
+        }
+
+        private void outerReads(Onnx.GraphProto g, List<String> out) {
+            Set<String> local = new HashSet<>();
+            for (Onnx.TensorProto t : g.getInitializerList()) {
+                local.add(t.getName());
+            }
+            for (Onnx.ValueInfoProto v : g.getInputList()) {
+                local.add(v.getName());
+            }
+            for (Onnx.NodeProto n : g.getNodeList()) {
+                local.addAll(n.getOutputList());
+            }
+            for (Onnx.NodeProto n : g.getNodeList()) {
+                for (String in : n.getInputList()) {
+                    if (!in.isEmpty() && !local.contains(in)) {
+                        out.add(in);
+                    }
+                }
+                for (String in : outerReads(n)) {
+                    if (!local.contains(in)) {
+                        out.add(in);
+                    }
+                }
+            }
+        }
+
+        /** The importer's side of {@link Expansions}: synthetic nodes are parsed at opset 13. */
+        private final Expansions.Emitter emitter = new Expansions.Emitter() {
+            @Override
+            public int[] shape(String tensor) {
+                Tensor w = weights.get(tensor);
+                return w != null ? w.shape() : shapes.get(tensor);
+            }
+
+            @Override
+            public Tensor constant(String tensor) {
+                return weights.get(tensor);
+            }
+
+            @Override
+            public int elemType(String tensor) {
+                return elemTypes.getOrDefault(tensor, 0);
+            }
+
+            @Override
+            public String constant(String name, Tensor value) {
+                if (weights.containsKey(name) || shapes.containsKey(name)) {
+                    throw new IllegalArgumentException("tensor '" + name + "' is produced twice");
+                }
+                weights.put(name, value);
+                return name;
+            }
+
+            @Override
+            public void node(String name, String opType, List<String> inputs, List<String> outputs,
+                             Onnx.AttributeProto... attrs) throws ModelLoadException {
+                for (String o : outputs) {
+                    if (weights.containsKey(o) || shapes.containsKey(o)) {
+                        throw fail("tensor '" + o + "' is produced twice (by the rewrite of node '" + name + "')");
+                    }
+                }
+                Onnx.NodeProto np = Onnx.NodeProto.newBuilder().setName(name).setOpType(opType).addAllInput(inputs)
+                        .addAllOutput(outputs).addAllAttribute(java.util.Arrays.asList(attrs)).build();
+                int saved = opset;
+                opset = 13;
+                try {
+                    importNode(np, name);
+                } finally {
+                    opset = saved;
+                }
+            }
+
+            @Override
+            public void inline(Onnx.GraphProto g, String prefix) throws ModelLoadException {
+                for (Onnx.TensorProto t : g.getInitializerList()) {
+                    if (weights.containsKey(t.getName()) || shapes.containsKey(t.getName())) {
+                        throw fail("tensor '" + t.getName() + "' of subgraph '" + prefix + "' is produced twice");
+                    }
+                    try {
+                        weights.put(t.getName(), TensorDecoder.decode(t, t.getName()));
+                        elemTypes.put(t.getName(), t.getDataType());
+                    } catch (IllegalArgumentException e) {
+                        throw fail(e.getMessage());
+                    }
+                }
+                int index = 0;
+                for (Onnx.NodeProto n : topologicalOrder(g)) {
+                    importNode(n, prefix + "/" + (n.getName().isEmpty() ? n.getOpType() + "_" + index : n.getName()));
+                    index++;
+                }
+            }
+        };
+
         private int opsetOf(String domain) {
             for (Onnx.OperatorSetIdProto o : model.getOpsetImportList()) {
                 if (o.getDomain().equals(domain)) {
@@ -660,6 +832,7 @@ public final class OnnxImporter {
             try {
                 if (c.tensorAttr("value") != null) {
                     value = TensorDecoder.decode(c.tensorAttr("value"), p.getOutput(0));
+                    elemTypes.put(p.getOutput(0), c.tensorAttr("value").getDataType());
                 } else if (c.hasAttr("value_float")) {
                     value = Tensor.scalar(c.floatAttr("value_float", 0));
                 } else if (c.hasAttr("value_floats")) {

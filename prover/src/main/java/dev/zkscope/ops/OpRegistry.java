@@ -187,12 +187,38 @@ public final class OpRegistry {
             }
         }
         for (String ty : new TreeSet<>(t.parsers())) {
-            if (!types.contains(ty) && !PARSED_AWAY.contains(ty)) {
+            if (!types.contains(ty) && !PARSED_AWAY.contains(ty) && !REWRITTEN.containsKey(ty)) {
                 out.add("ONNX " + ty + ": parsed but no registry entry names it");
+            }
+        }
+        for (String ty : REWRITTEN.keySet()) {
+            if (!t.parsers().contains(ty)) {
+                out.add("ONNX " + ty + ": listed as rewritten at import but the importer has no rewrite for it");
             }
         }
         return out;
     }
+
+    /**
+     * ONNX op types the importer rewrites, exactly, into nodes of registered ops (so every stage of theirs is the
+     * stages of those ops), with what each becomes; {@code onnx.Expansions} holds the rewrites and refuses, naming the
+     * op, what a rewrite cannot express (a run-time If condition, run-time LSTM weights, a run-time scale).
+     */
+    public static final Map<String, String> REWRITTEN = Collections.unmodifiableMap(new java.util.TreeMap<>(Map.ofEntries(
+            Map.entry("If", "the branch a constant condition takes, inlined"),
+            Map.entry("LSTM", "unrolled: MatMul, Add, Split, Sigmoid, Tanh, Mul per step"),
+            Map.entry("GRU", "unrolled: MatMul, Add, Split, Sigmoid, Tanh, Mul, Sub per step"),
+            Map.entry("ReduceProd", "a tree of Mul over Split slices"),
+            Map.entry("TopK", "k rounds of ReduceMax, ArgMax, Equal and Where; Concat"),
+            Map.entry("GatherElements", "Gather (constant indices) or Equal, Or, Where, ReduceSum (run-time indices)"),
+            Map.entry("QuantizeLinear", "Div, Round, Add, Clip"),
+            Map.entry("DequantizeLinear", "Sub, Mul (folded for constant weights)"),
+            Map.entry("MatMulInteger", "Sub, MatMul"),
+            Map.entry("ConvInteger", "Sub, Conv"),
+            Map.entry("QLinearMatMul", "DequantizeLinear, MatMul, QuantizeLinear"),
+            Map.entry("QLinearConv", "DequantizeLinear, Conv, QuantizeLinear"),
+            Map.entry("Size", "a constant (shapes are static)"),
+            Map.entry("Clip", "Max and Min when a bound is computed at run time (constant bounds: Unary CLIP)"))));
 
     /** ONNX op types the importer consumes without producing a node of their own (constants become weights). */
     static final Set<String> PARSED_AWAY = Collections.unmodifiableSet(new TreeSet<>(Arrays.asList("Constant")));

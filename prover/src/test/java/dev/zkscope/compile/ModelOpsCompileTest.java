@@ -177,20 +177,23 @@ class ModelOpsCompileTest {
 
     @org.junit.jupiter.api.Test
     void stillRefusedOps_nameTheNodeTheOpAndWhatToDo() throws Exception {
+        // DynamicQuantizeLinear picks its scale at run time; the plain RNN cell is not unrolled (LSTM and GRU are)
         Graph g = dev.zkscope.onnx.TestModels.opset(13).input("x", 2, 3)
-                .init("sc", new int[0], 0.1f).op("QuantizeLinear", "q", dev.zkscope.onnx.TestModels.in("x", "sc"))
-                .op("DequantizeLinear", "y", dev.zkscope.onnx.TestModels.in("q", "sc")).output("y").load();
+                .node("DynamicQuantizeLinear", dev.zkscope.onnx.TestModels.in("x"),
+                        dev.zkscope.onnx.TestModels.in("q", "qs", "qzp"))
+                .output("q").load();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Calibrator.calibrate(g, List.of(List.of(
                         Tensor.zeros(new int[] {2, 3}))), QuantOptions.fixed(7, 7)))
                 .isInstanceOf(dev.zkscope.ir.UnsupportedModelException.class)
-                .hasMessageContaining("'q_node'").hasMessageContaining("QuantizeLinear")
+                .hasMessageContaining("'q_node'").hasMessageContaining("DynamicQuantizeLinear")
                 .hasMessageContaining("give it the float model");
-        Graph t = dev.zkscope.onnx.TestModels.opset(13).input("x", 2, 5).initLongs("k", 2)
-                .node("TopK", dev.zkscope.onnx.TestModels.in("x", "k"), dev.zkscope.onnx.TestModels.in("v", "i"))
-                .output("v").load();
+        Graph t = dev.zkscope.onnx.TestModels.opset(14).input("x", 2, 1, 3).initRandom("W", 1, 1, 2, 3)
+                .initRandom("R", 2, 1, 2, 2).node("RNN", dev.zkscope.onnx.TestModels.in("x", "W", "R"),
+                        dev.zkscope.onnx.TestModels.in("y"), dev.zkscope.onnx.TestModels.attr("hidden_size", 2L))
+                .output("y").load();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FloatEvaluator(t).run(List.of(
-                        Tensor.zeros(new int[] {2, 5}))))
-                .hasMessageContaining("TopK").hasMessageContaining("use ArgMax");
+                        Tensor.zeros(new int[] {2, 1, 3}))))
+                .hasMessageContaining("RNN").hasMessageContaining("unrolled");
     }
 
     @org.junit.jupiter.api.Test

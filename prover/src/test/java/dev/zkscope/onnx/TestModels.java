@@ -95,6 +95,33 @@ public final class TestModels {
         return init(name, shape, d);
     }
 
+    /** An initializer given as a tensor proto (integer types, bool, any shape). */
+    public TestModels initTensor(Onnx.TensorProto t) {
+        graph.addInitializer(t);
+        return this;
+    }
+
+    /** A tensor of ONNX integer or bool element type {@code dataType} (2 uint8, 3 int8, 6 int32, 9 bool ...). */
+    public static Onnx.TensorProto intTensor(String name, int dataType, int[] shape, long... data) {
+        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(dataType);
+        for (int d : shape) {
+            t.addDims(d);
+        }
+        for (long v : data) {
+            if (dataType == 7) {
+                t.addInt64Data(v);
+            } else {
+                t.addInt32Data((int) v);
+            }
+        }
+        return t.build();
+    }
+
+    /** This model's graph, to be a subgraph (an If branch) of another. */
+    public Onnx.GraphProto graph() {
+        return graph.build();
+    }
+
     public TestModels initLongs(String name, long... data) {
         Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(7).addDims(data.length);
         for (long v : data) {

@@ -43,6 +43,7 @@ public final class ThirdPartyCheck {
         ImportOptions importOptions() {
             Map<String, Integer> dims = new LinkedHashMap<>();
             Map<String, int[]> shapes = new LinkedHashMap<>();
+            Map<String, double[]> fixed = new LinkedHashMap<>();
             String[] w = options.equals("-") ? new String[0] : options.trim().split("\\s+");
             for (int i = 0; i + 1 < w.length; i += 2) {
                 String[] kv = w[i + 1].split("=", 2);
@@ -55,11 +56,18 @@ public final class ThirdPartyCheck {
                         s[k] = Integer.parseInt(parts[k]);
                     }
                     shapes.put(kv[0], s);
+                } else if (w[i].equals("--fix-input")) {
+                    String[] parts = kv[1].split(",");
+                    double[] v = new double[parts.length];
+                    for (int k = 0; k < v.length; k++) {
+                        v[k] = Double.parseDouble(parts[k]);
+                    }
+                    fixed.put(kv[0], v);
                 } else {
                     throw new IllegalArgumentException(name + ": unknown option " + w[i]);
                 }
             }
-            return new ImportOptions(1, dims, shapes);
+            return new ImportOptions(1, dims, shapes, fixed);
         }
     }
 
@@ -124,7 +132,7 @@ public final class ThirdPartyCheck {
             }
             return new Outcome(m, bytes.length, ops, "yes", list, Double.NaN, "-");
         }
-        List<Tensor> input = InputFiles.readInput(models.resolve(m.name() + ".input.json"), g);
+        List<Tensor> input = readInput(m, models, g);
         double err;
         List<Tensor> floatOut;
         try {
@@ -159,6 +167,28 @@ public final class ThirdPartyCheck {
             quantize = "no: " + e.getMessage();
         }
         return new Outcome(m, bytes.length, ops, "yes", List.of(), err, quantize);
+    }
+
+    /**
+     * The model's input file (written for every input of the ONNX graph) as the inputs of {@code g}: the values of
+     * inputs fixed by --fix-input are dropped.
+     */
+    static List<Tensor> readInput(Model m, Path models, Graph g) throws Exception {
+        Path json = models.resolve(m.name() + ".input.json");
+        ImportOptions io = m.importOptions();
+        if (io.fixedInputs().isEmpty()) {
+            return InputFiles.readInput(json, g);
+        }
+        Graph all = new OnnxImporter().load(models.resolve(m.name() + ".onnx"), new ImportOptions(io.batch(), io.dims(),
+                io.shapes()));
+        List<Tensor> every = InputFiles.readInput(json, all);
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < all.inputs().size(); i++) {
+            if (!io.fixedInputs().containsKey(all.inputs().get(i).name())) {
+                out.add(every.get(i));
+            }
+        }
+        return out;
     }
 
     /** The distinct op types of the main graph and of its subgraphs (If/Loop bodies), sorted. */
