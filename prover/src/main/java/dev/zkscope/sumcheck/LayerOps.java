@@ -29,6 +29,9 @@ final class LayerOps {
             case ConcatOp.TAG -> ConcatOp.read(r, p, layer, kind, out);
             case MaxOp.TAG -> MaxOp.read(r, p, layer, kind, out);
             case ProductOp.TAG -> ProductOp.read(r, p, layer, kind, out);
+            case ElementOp.TAG -> ElementOp.read(r, p, layer, kind, out);
+            case VarDivOp.TAG -> VarDivOp.read(r, p, layer, kind, out);
+            case ActDotOp.TAG -> ActDotOp.read(r, p, layer, kind, out);
             case TableOp.TAG, GroupedDotOp.TAG -> throw r.malformed("layer " + layer + ": step tag " + tag
                     + " (function table / grouped convolution) has no zero-knowledge protocol yet");
             default -> throw r.malformed("step tag " + tag);
