@@ -40,6 +40,24 @@ record ElementOp(String layer, String kind, int out, boolean product, GatherSide
         return false;
     }
 
+    /**
+     * Whether an element-wise step needs this op: a side broadcast or moved, or two sides each in order but laid out
+     * differently (a residual sum of a convolution's (channel, position) output and a tensor in the identity layout).
+     */
+    static boolean needed(Plan.Builder bl, Src[] as, Src[] bs) {
+        if (broadcasts(bl, as) || broadcasts(bl, bs)) {
+            return true;
+        }
+        int a = as == null ? -1 : Plan.identitySource(as, bl.m);
+        int b = bs == null ? -1 : Plan.identitySource(bs, bl.m);
+        if (a < 0 || b < 0) {
+            return false;
+        }
+        Plan.Layout la = bl.p.layouts[bl.p.alias[a]];
+        Plan.Layout lb = bl.p.layouts[bl.p.alias[b]];
+        return la != null && lb != null && !la.equals(lb);
+    }
+
     /** The activation entries of a Linear side as Srcs (null where a constant went to gamma); fills eff and gamma. */
     private static Src[] side(Plan.Builder bl, Src[] xs, long[] coef, long[] eff, long[] gamma) {
         if (xs == null) {

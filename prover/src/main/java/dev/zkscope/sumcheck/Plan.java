@@ -230,8 +230,7 @@ final class Plan {
                 } else if (s instanceof Steps.Sum sm) {
                     p.ops.add(map(sm, sm.windows(), null));
                 } else if (s instanceof Steps.Linear lin) {
-                    p.ops.add(ElementOp.broadcasts(this, lin.lefts()) || ElementOp.broadcasts(this, lin.rights())
-                            ? ElementOp.linear(this, lin) : linear(lin));
+                    p.ops.add(ElementOp.needed(this, lin.lefts(), lin.rights()) ? ElementOp.linear(this, lin) : linear(lin));
                 } else if (s instanceof Steps.Div dv) {
                     int x = singleIdentityInput(dv, dv.inputs());
                     long d = dv.divisor();
@@ -274,8 +273,7 @@ final class Plan {
                 } else if (s instanceof Steps.Lookup lk) {
                     p.ops.add(LayerOps.table(this, lk));
                 } else if (s instanceof Steps.Mul mu) {
-                    p.ops.add(ElementOp.broadcasts(this, mu.lefts()) || ElementOp.broadcasts(this, mu.rights())
-                            ? ElementOp.product(this, mu) : LayerOps.product(this, mu));
+                    p.ops.add(ElementOp.needed(this, mu.lefts(), mu.rights()) ? ElementOp.product(this, mu) : LayerOps.product(this, mu));
                 } else if (s instanceof Steps.VarDiv vd) {
                     p.ops.add(VarDivOp.of(this, vd));
                 } else {

@@ -136,6 +136,23 @@ class SumcheckAttentionOpsTest {
         return m;
     }
 
+    /** x (3x3x3) -> conv 3x3 (pad 1) -> x + conv(x): a residual sum of two tensors laid out differently. */
+    static QModel residualLayouts() {
+        Random r = new Random(23);
+        QModel m = new QModel("t_residual_layouts");
+        int x = m.input(new int[] {1, 3, 3, 3}, 100);
+        long[] w = new long[81];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextInt(33) - 16;
+        }
+        int[] sh = new int[3];
+        int y = Ops.conv2d(m, "conv", x, 3, 3, 3, w, 3, 3, 3, new long[] {5, -7, 11}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1, 5, sh);
+        int z = Ops.linear(m, "res", "Add", x, y, null, 1, 1, 0);
+        m.output(z, new int[] {1, 3, 3, 3});
+        return m;
+    }
+
     record Case(String name, QModel model, java.util.function.Consumer<long[][]> cheat) {}
 
     static List<Case> cases() {
@@ -152,7 +169,10 @@ class SumcheckAttentionOpsTest {
                         t -> SumcheckLayersTest.propagate(layerNorm(), t, Steps.Linear.class, 0, -2)),
                 new Case("Q K^T: wrong entry, consistent after", attention(),
                         t -> SumcheckLayersTest.propagate(attention(), t, Steps.Dot.class, 0, 1)),
-                new Case("P V: wrong entry", attention(), t -> t[t.length - 1][3] += 1));
+                new Case("P V: wrong entry", attention(), t -> t[t.length - 1][3] += 1),
+                new Case("residual of two layouts: wrong sum", residualLayouts(), t -> t[t.length - 1][13] += 1),
+                new Case("residual of two layouts: wrong conv, consistent after", residualLayouts(),
+                        t -> SumcheckLayersTest.propagate(residualLayouts(), t, Steps.Div.class, 0, 1)));
     }
 
     /**
@@ -198,7 +218,7 @@ class SumcheckAttentionOpsTest {
 
     @Test
     void smallModels_keyEditsAreRejected() throws Exception {
-        for (QModel m : List.of(softmax(), layerNorm(), attention())) {
+        for (QModel m : List.of(softmax(), layerNorm(), attention(), residualLayouts())) {
             SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, P, new Random(1));
             long[] in = SumcheckLayersTest.input(m.inputSize(), 5, 100);
             SumcheckLayersTest.tamperKey(keys, in, SumcheckBackend.prove(keys, in, new Random(2)));
@@ -212,6 +232,7 @@ class SumcheckAttentionOpsTest {
                 .hasAtLeastOneElementOfType(ElementOp.class);
         assertThat(Plan.of(layerNorm()).ops).hasAtLeastOneElementOfType(ElementOp.class);
         assertThat(Plan.of(attention()).ops).filteredOn(o -> o instanceof ActDotOp).hasSize(2);
+        assertThat(Plan.of(residualLayouts()).ops).hasAtLeastOneElementOfType(ElementOp.class);
     }
 
     /**
