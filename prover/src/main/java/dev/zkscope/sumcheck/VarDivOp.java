@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Division by a run-time value, y = divRound(num, den) = floor((num + floor(den/2)) / den) with den &gt;= 1 (Softmax's
  * normalisation by the row sum; den is usually broadcast over a row, a {@link GatherSide}). Committed: a parity bit
- * p, the B-bit limbs of rem, of den - 1 - rem and of y + off (off a public power of two above |y|'s bound). One
+ * p, the B-bit limbs of rem, of den - 1 - rem and of y + off (off a public power of two above |y|'s bound; the top
+ * limb also looked up shifted by 2^B - cap, so that y + off &lt; 2 off exactly even when the limbs hold more bits). One
  * zero-check from fresh tau and alphas (degree 3):
  *
  * <pre>  sum_i eq(tau, i) [a0 (p - p^2) + a1 (2 num + den - p - 2 den y - 2 R) + a2 (den - ind - R - Q)
@@ -22,9 +23,9 @@ import java.util.List;
  * with R, Q, Y the limb recombinations and ind the layout's indicator (public).
  *
  * <p>Soundness: at every position p is a bit, 0 &lt;= R, Q and Y &lt; 2^(B limbs) are integers, so R &gt;= 0,
- * den = 1 + R + Q &gt;= R + 1 (hence den &gt;= 1 and 0 &lt;= R &lt; den) and |y| &lt; off. num and den are proved
- * small integers by their own steps, and the key bounds |2 num| + den + 1 + 2 den off + 2 den below p / 2 (checked when
- * the plan is built), so 2 num + den - p = 2 (den y + R) holds over the integers: its left side is even, so p is den's
+ * den = 1 + R + Q &gt;= R + 1 (hence den &gt;= 1 and 0 &lt;= R &lt; den) and -off &lt;= y &lt; off. num and den are
+ * proved small integers by their own steps (their bounds are the model's), and the key bounds |2 num| + den + 1 + 2 den off + 2 den below 2^63 &lt; p
+ * (checked when the plan is built), so 2 num + den - p = 2 (den y + R) holds over the integers: its left side is even, so p is den's
  * parity, and num + floor(den/2) = den y + R with 0 &lt;= R &lt; den: y is the rounded quotient. The range check of
  * y is what the constant division's argument does not need but this one does: without it a wrong remainder gives a
  * field y = (num + h - R) / den that is not small.
@@ -37,13 +38,30 @@ record VarDivOp(String layer, String kind, int out, GatherSide num, GatherSide d
     static final int TAG = 21;
 
     static VarDivOp create(Plan p, String layer, String kind, int out, GatherSide num, GatherSide den, long off,
-                           int nr, int ny) {
+                           int nr) {
         int log = p.layouts[out].logSize();
         int par = LayerKit.segment(p, "vpar" + out, log);
         int[] rl = LayerKit.limbs(p, "vrem" + out, log, nr);
         int[] gl = LayerKit.limbs(p, "vgap" + out, log, nr);
-        int[] yl = LayerKit.limbs(p, "vy" + out, log, ny);
+        int[] yl = LayerKit.limbs(p, "vy" + out, log, yLimbCount(p, off));
+        long cap = topCap(p, off);
+        if (cap < (1L << p.limbBits)) { // the top limb of y + off below cap: y + off < 2 off exactly
+            p.lookups.add(new Plan.LookupColumn((1L << p.limbBits) - cap, new int[] {yl[yl.length - 1]},
+                    new long[] {1}, log, -1));
+        }
         return new VarDivOp(layer, kind, out, num, den, off, par, rl, gl, yl);
+    }
+
+    /** Limbs of y + off in [0, 2 off): ceil(log2(2 off) / B). */
+    static int yLimbCount(Plan p, long off) {
+        int k = Long.numberOfTrailingZeros(off) + 1;
+        return (k + p.limbBits - 1) / p.limbBits;
+    }
+
+    /** The top limb's exclusive bound, 2 off / 2^(B (limbs - 1)) (a power of two, at most 2^B). */
+    static long topCap(Plan p, long off) {
+        int k = Long.numberOfTrailingZeros(off) + 1;
+        return 1L << (k - p.limbBits * (yLimbCount(p, off) - 1));
     }
 
     static VarDivOp of(Plan.Builder b, Steps.VarDiv s) {
@@ -57,22 +75,21 @@ record VarDivOp(String layer, String kind, int out, GatherSide num, GatherSide d
         long denB = bound(b, s.dens());
         long yB = Math.max(1, b.bounds[s.out()]);
         long off = Long.highestOneBit(yB) << 1;
-        if (off > (1L << 40) || denB > (1L << 40) || numB > (1L << 60)) {
-            throw Plan.unsupported(s, "a division with bounds |num| " + numB + ", den " + denB + ", |y| " + yB);
+        if (off > (1L << 61)) {
+            throw Plan.unsupported(s, "a division whose quotient is bounded by " + yB + " (more than 2^61)");
         }
-        // |2 num| + den + 1 + 2 den (off + 1) must stay below p / 2 for the identity to hold over the integers
+        // |2 num| + den + 1 + 2 den (off + 1) + 2 den must stay below p for the identity to hold over the integers
         java.math.BigInteger total = java.math.BigInteger.valueOf(numB).shiftLeft(1)
                 .add(java.math.BigInteger.valueOf(denB).multiply(java.math.BigInteger.valueOf(2 * off + 5)));
-        if (total.bitLength() > 62) {
+        if (total.bitLength() > 63) {
             throw Plan.unsupported(s, "a division whose identity may wrap the field (|num| " + numB + ", den "
                     + denB + ", |y| " + yB + ")");
         }
         int nr = LayerKit.limbCount(p, denB, s);
-        int ny = LayerKit.limbCount(p, 2 * off - 1, s);
         if (n != l.n()) {
             throw Plan.unsupported(s, "a division of mismatched operands");
         }
-        return create(p, s.layer(), s.op(), s.out(), num, den, off, nr, ny);
+        return create(p, s.layer(), s.op(), s.out(), num, den, off, nr);
     }
 
     /** The numerator's layout when it is a tensor in order, else the identity. */
@@ -106,11 +123,11 @@ record VarDivOp(String layer, String kind, int out, GatherSide num, GatherSide d
         long off = r.u64();
         int nr = r.u8();
         int ny = r.u8();
-        if (off < 1 || off > (1L << 40) || Long.bitCount(off) != 1 || nr < 1 || ny < 1
-                || nr * p.limbBits > 62 || ny * p.limbBits > 62 || p.layouts[out] == null) {
+        if (off < 1 || off > (1L << 61) || Long.bitCount(off) != 1 || nr < 1 || nr * p.limbBits > 62
+                || p.layouts[out] == null || ny != yLimbCount(p, off)) {
             throw r.malformed("division " + layer);
         }
-        return create(p, layer, kind, out, num, den, off, nr, ny);
+        return create(p, layer, kind, out, num, den, off, nr);
     }
 
     @Override public int tag() { return TAG; }
@@ -154,11 +171,18 @@ record VarDivOp(String layer, String kind, int out, GatherSide num, GatherSide d
             int at = l.pos(o);
             long x = valueAt(num, t, l, o);
             long d = valueAt(den, t, l, o);
-            long rem = x + Math.floorDiv(d, 2) - d * y[o];
+            // in the field (a cheating y need not be a small integer), read back as a signed integer
+            long remF = Goldilocks.sub(Goldilocks.fromSigned(x + Math.floorDiv(d, 2)),
+                    Goldilocks.mul(Goldilocks.fromSigned(d), Goldilocks.fromSigned(y[o])));
+            long rem = Long.compareUnsigned(remF, Goldilocks.P >>> 1) <= 0 ? remF : remF - Goldilocks.P;
             seg[paritySeg][at] = d & 1;
             LayerKit.fillLimbs(p, seg, remLimbs, at, rem, layer);
             LayerKit.fillLimbs(p, seg, gapLimbs, at, d - 1 - rem, layer);
             LayerKit.fillLimbs(p, seg, yLimbs, at, y[o] + off, layer);
+            if (LayerKit.LENIENT.get()) { // a cheating prover keeps every looked-up value in the table
+                long[] top = seg[yLimbs[yLimbs.length - 1]];
+                top[at] %= topCap(p, off);
+            }
         }
     }
 
