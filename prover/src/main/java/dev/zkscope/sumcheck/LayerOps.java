@@ -25,6 +25,9 @@ final class LayerOps {
             case ProductOp.TAG -> ProductOp.read(r, p, layer, kind, out);
             case TableOp.TAG -> TableOp.read(r, p, layer, kind, out);
             case GroupedDotOp.TAG -> GroupedDotOp.read(r, p, layer, kind, out);
+            case ElementOp.TAG -> ElementOp.read(r, p, layer, kind, out);
+            case VarDivOp.TAG -> VarDivOp.read(r, p, layer, kind, out);
+            case ActDotOp.TAG -> ActDotOp.read(r, p, layer, kind, out);
             default -> throw r.malformed("step tag " + tag);
         };
     }

@@ -226,11 +226,11 @@ final class Plan {
                     }
                     p.ops.add(map(s, new Src[][] {}, w.sources()));
                 } else if (s instanceof Steps.Dot d) {
-                    p.ops.add(dot(d));
+                    p.ops.add(ActDotOp.activationWeights(this, d) ? ActDotOp.of(this, d) : dot(d));
                 } else if (s instanceof Steps.Sum sm) {
                     p.ops.add(map(sm, sm.windows(), null));
                 } else if (s instanceof Steps.Linear lin) {
-                    p.ops.add(linear(lin));
+                    p.ops.add(ElementOp.needed(this, lin.lefts(), lin.rights()) ? ElementOp.linear(this, lin) : linear(lin));
                 } else if (s instanceof Steps.Div dv) {
                     int x = singleIdentityInput(dv, dv.inputs());
                     long d = dv.divisor();
@@ -273,9 +273,9 @@ final class Plan {
                 } else if (s instanceof Steps.Lookup lk) {
                     p.ops.add(LayerOps.table(this, lk));
                 } else if (s instanceof Steps.Mul mu) {
-                    p.ops.add(LayerOps.product(this, mu));
-                } else if (s instanceof Steps.VarDiv) {
-                    throw unsupported(s, "a division by a run-time value (softmax, layer norm)");
+                    p.ops.add(ElementOp.needed(this, mu.lefts(), mu.rights()) ? ElementOp.product(this, mu) : LayerOps.product(this, mu));
+                } else if (s instanceof Steps.VarDiv vd) {
+                    p.ops.add(VarDivOp.of(this, vd));
                 } else {
                     throw unsupported(s, "step " + s.getClass().getSimpleName() + " is not supported");
                 }
