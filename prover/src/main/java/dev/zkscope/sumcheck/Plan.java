@@ -145,7 +145,19 @@ final class Plan {
             implements Op {}
 
     /** x + floor(d/2) = d y + rem, rem in [0, d): the segment of rem. */
-    record DivOp(String layer, String kind, int out, int in, long d, int remSeg) implements Op {}
+    /**
+     * y = floor((x + floor(d/2)) / d): x + floor(d/2) = d y + rem with 0 &lt;= rem &lt; d (rem range-checked). The quotient
+     * must be range-checked too: with rem moved to rem' in [0, d), y' = y + (rem - rem') / d in the field is a field
+     * element at distance more than p/d - 1 from y (docs/sumcheck-backend.md, "The quotient of a division"). So
+     * either {@code off} &gt; 0 and y + off is decomposed into {@code yLimbs} (y in [-off, off), top limb capped), or
+     * {@code off} = 0 and every reader of y is a ReLU whose limbs bound |y| tightly enough ({@link #quotientChecks}).
+     */
+    record DivOp(String layer, String kind, int out, int in, long d, int remSeg, long off, int[] yLimbs)
+            implements Op {
+        DivOp(String layer, String kind, int out, int in, long d, int remSeg) {
+            this(layer, kind, out, in, d, remSeg, 0, new int[0]);
+        }
+    }
 
     /** y = max(x, 0): s(1 - s) = 0, y = s x, (2s - 1) x = sum 2^(B j) limb_j. */
     record ReluOp(String layer, String kind, int out, int in, int signSeg, int[] limbSegs) implements Op {}
@@ -242,7 +254,8 @@ final class Plan {
                     int rem = addSeg("rem" + s.out(), l.logSize());
                     p.lookups.add(new LookupColumn(0, new int[] {rem}, new long[] {1}, l.logSize(), -1));
                     p.lookups.add(new LookupColumn((1L << p.limbBits) - d, new int[] {rem}, new long[] {1}, l.logSize(), -1));
-                    p.ops.add(new DivOp(s.layer(), s.op(), s.out(), x, d, rem));
+                    p.ops.add(new DivOp(s.layer(), s.op(), s.out(), x, d, rem,
+                            Long.highestOneBit(Math.max(1, bounds[s.out()])) << 1, new int[0]));
                 } else if (s instanceof Steps.Compare c && !isRelu(c)) {
                     p.ops.add(LayerOps.clamp(this, c));
                 } else if (s instanceof Steps.Compare c) {
@@ -287,6 +300,11 @@ final class Plan {
                     throw new UnsupportedOperationException("the sumcheck backend cannot prove model " + m.name()
                             + ": an output is not computed by any step; prove this model with --backend plonkish");
                 }
+            }
+            try {
+                p.quotientChecks(null);
+            } catch (Malformed e) {
+                throw new IllegalStateException(e); // not thrown on the builder's side
             }
             p.assignRoles();
             p.finish();
@@ -661,6 +679,78 @@ final class Plan {
     }
 
     /** Multiplicities, then packs the lookup columns and places the segments (largest first: aligned offsets). */
+    /**
+     * The quotient range checks of the divisions by constants, after every step is known (in step order, the same on
+     * the builder's and the key reader's side, so segment indices agree). A division whose every reader is a ReLU
+     * with limbs * B + 1 + bitlen(d) &lt;= 62 needs none: the ReLU bounds |y| &lt; 2^(limbs B), so a cheating y' is
+     * within 2^(limbs B + 1) &lt;= 2^(63 - bitlen(d)) - 1 &lt; p/d - 1 of y, which no other remainder can reach. Any
+     * other division decomposes y + off, and needs log2(off) + 1 + bitlen(d) &lt;= 62 for the same reason.
+     *
+     * @param r null on the builder's side (decides); the key's reader on the verifier's side (checks the key's choice)
+     */
+    void quotientChecks(ByteReader r) throws Malformed {
+        for (int i = 0; i < ops.size(); i++) {
+            if (!(ops.get(i) instanceof DivOp dv)) {
+                continue;
+            }
+            int dBits = 64 - Long.numberOfLeadingZeros(dv.d());
+            boolean covered = reluCovered(dv, dBits);
+            long off = dv.off();
+            if (r == null) {
+                off = covered ? 0 : off;
+            } else if (off == 0 && !covered) {
+                throw r.malformed("division " + dv.layer() + " has no quotient range check");
+            }
+            if (off == 0) {
+                ops.set(i, new DivOp(dv.layer(), dv.kind(), dv.out(), dv.in(), dv.d(), dv.remSeg()));
+                continue;
+            }
+            int logOff = Long.numberOfTrailingZeros(off);
+            if (logOff + 1 + dBits > 62) {
+                if (r != null) {
+                    throw r.malformed("division " + dv.layer() + ": quotient bound " + off);
+                }
+                throw new UnsupportedOperationException("the sumcheck backend cannot prove layer " + dv.layer() + " ("
+                        + dv.kind() + "): a quotient bounded by " + off + " after a division by " + dv.d()
+                        + " is too large to range-check soundly; prove this model with --backend plonkish");
+            }
+            int log = layouts[dv.out()].logSize();
+            int[] yl = new int[VarDivOp.yLimbCount(this, off)];
+            for (int j = 0; j < yl.length; j++) {
+                yl[j] = segments.size();
+                segments.add(new Segment("dq" + dv.out() + "_" + j, log));
+                lookups.add(new LookupColumn(0, new int[] {yl[j]}, new long[] {1}, log, -1));
+            }
+            long cap = VarDivOp.topCap(this, off);
+            if (cap < (1L << limbBits)) { // the top limb below cap: y + off < 2 off exactly
+                lookups.add(new LookupColumn((1L << limbBits) - cap, new int[] {yl[yl.length - 1]}, new long[] {1}, log,
+                        -1));
+            }
+            ops.set(i, new DivOp(dv.layer(), dv.kind(), dv.out(), dv.in(), dv.d(), dv.remSeg(), off, yl));
+        }
+    }
+
+    /** Whether y = dv's output is public-free and read only by ReLUs whose limbs bound it tightly enough. */
+    private boolean reluCovered(DivOp dv, int dBits) {
+        for (int o : outputs) {
+            if (o == dv.out()) {
+                return false;
+            }
+        }
+        for (Op op : ops) {
+            for (int t : reads(op)) {
+                if (t != dv.out()) {
+                    continue;
+                }
+                if (!(op instanceof ReluOp rl) || rl.in() != dv.out()
+                        || rl.limbSegs().length * limbBits + 1 + dBits > 62) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private void finish() {
         segments.add(new Segment("multiplicities", limbBits));
         multSeg = segments.size() - 1;
@@ -871,7 +961,7 @@ final class Plan {
                 TensorPcs.writeLongs(w, l.beta());
                 TensorPcs.writeLongs(w, l.gamma());
             } else if (op instanceof DivOp dv) {
-                w.u8(4).u32(dv.in()).u64(dv.d());
+                w.u8(4).u32(dv.in()).u64(dv.d()).u64(dv.off());
             } else if (op instanceof ReluOp r) {
                 w.u8(5).u32(r.in()).u8(r.limbSegs().length);
             } else if (op instanceof LayerOp lo) {
@@ -971,7 +1061,11 @@ final class Plan {
                     p.segments.add(new Segment("rem" + out, l.logSize()));
                     p.lookups.add(new LookupColumn(0, new int[] {rem}, new long[] {1}, l.logSize(), -1));
                     p.lookups.add(new LookupColumn((1L << p.limbBits) - d, new int[] {rem}, new long[] {1}, l.logSize(), -1));
-                    op = new DivOp(layer, kind, out, in, d, rem);
+                    long off = r.u64();
+                    if (off < 0 || off > (1L << 61) || (off != 0 && Long.bitCount(off) != 1)) {
+                        throw r.malformed("quotient bound " + off);
+                    }
+                    op = new DivOp(layer, kind, out, in, d, rem, off, new int[0]);
                 }
                 case 5 -> {
                     int in = tensor(r, p.tensorCount, r.u32());
@@ -995,6 +1089,7 @@ final class Plan {
             p.ops.add(op);
         }
         p.validate(r);
+        p.quotientChecks(r);
         p.assignRoles();
         p.finish();
         return p;
