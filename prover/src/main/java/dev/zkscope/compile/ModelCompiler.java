@@ -167,6 +167,48 @@ public final class ModelCompiler {
                 work[i] = steps.get(i).work(model, bounds);
             }
         }
+
+        private int[][] releasedAfter;
+
+        /**
+         * Per step, the tensors whose cells no later step reads (not the model's outputs; a step output that nothing
+         * reads goes after its own step), computed once: what a counting placement may drop after that step.
+         */
+        int[][] releasedAfter() {
+            if (releasedAfter == null) {
+                int[] last = dev.zkscope.compile.model.StepOperands.lastReads(model);
+                List<Step> steps = model.steps();
+                for (int i = 0; i < steps.size(); i++) {
+                    // a step output no step reads is not needed past its own step
+                    int t = steps.get(i).out();
+                    if (last[t] < 0) {
+                        last[t] = i;
+                    }
+                }
+                for (int t : model.outputTensors()) {
+                    last[t] = -1;
+                }
+                int n = model.steps().size();
+                int[] count = new int[n];
+                for (int l : last) {
+                    if (l >= 0) {
+                        count[l]++;
+                    }
+                }
+                int[][] out = new int[n][];
+                for (int i = 0; i < n; i++) {
+                    out[i] = new int[count[i]];
+                }
+                int[] fill = new int[n];
+                for (int t = 0; t < last.length; t++) {
+                    if (last[t] >= 0) {
+                        out[last[t]][fill[last[t]]++] = t;
+                    }
+                }
+                releasedAfter = out;
+            }
+            return releasedAfter;
+        }
     }
 
     private static CompiledModel place(QModel model, CompileOptions options, boolean counting) {
@@ -225,6 +267,9 @@ public final class ModelCompiler {
 
         Lowerer lw = new Lowerer(layout, model, cells, bounds, hashedWeights);
         Map<String, LayerAcc> acc = new LinkedHashMap<>();
+        // Counting keeps only what later steps read: a tensor's cells go after the last step that reads them (the
+        // outputs' stay for the public output), so memory follows the live activations, not the whole model.
+        int[][] released = counting ? an.releasedAfter() : null;
         int stepIndex = 0;
         for (Step s : model.steps()) {
             layout.beginLayer(s.layer(), s.op());
@@ -232,6 +277,11 @@ public final class ModelCompiler {
             cells[s.out()] = s.lower(lw);
             Step.Work w = an.work[stepIndex - 1];
             acc.computeIfAbsent(s.layer(), k -> new LayerAcc(s.layer(), s.op())).add(w, s.size());
+            if (released != null) {
+                for (int t : released[stepIndex - 1]) {
+                    cells[t] = null;
+                }
+            }
         }
 
         layout.beginStep(-1);
