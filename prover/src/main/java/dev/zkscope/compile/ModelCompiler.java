@@ -270,15 +270,28 @@ public final class ModelCompiler {
         // Counting keeps only what later steps read: a tensor's cells go after the last step that reads them (the
         // outputs' stay for the public output), so memory follows the live activations, not the whole model.
         int[][] released = counting ? an.releasedAfter() : null;
+        // activation cells held (inputs, hashed weights, step outputs; not parameters placed on demand)
+        boolean[] tracked = new boolean[cells.length];
+        long live = 0;
+        for (int t = 0; t < cells.length; t++) {
+            tracked[t] = cells[t] != null;
+            live += cells[t] == null ? 0 : cells[t].length;
+        }
+        long peak = live;
         int stepIndex = 0;
         for (Step s : model.steps()) {
             layout.beginLayer(s.layer(), s.op());
             layout.beginStep(stepIndex++);
+            Cell[] before = cells[s.out()];
             cells[s.out()] = s.lower(lw);
             Step.Work w = an.work[stepIndex - 1];
             acc.computeIfAbsent(s.layer(), k -> new LayerAcc(s.layer(), s.op())).add(w, s.size());
             if (released != null) {
+                live += cells[s.out()].length - (tracked[s.out()] && before != null ? before.length : 0);
+                tracked[s.out()] = true;
+                peak = Math.max(peak, live);
                 for (int t : released[stepIndex - 1]) {
+                    live -= tracked[t] && cells[t] != null ? cells[t].length : 0;
                     cells[t] = null;
                 }
             }
@@ -316,8 +329,9 @@ public final class ModelCompiler {
         for (LayerAcc a : acc.values()) {
             infos.add(new LayerInfo(a.layer, a.op, a.steps, a.outputs, a.work));
         }
-        return new CompiledModel(model, options, layout, built, infos, inputCells, outCells, counting ? null : cells,
-                hashes.weights, hashes.input, hashes.output);
+        CompiledModel cm = new CompiledModel(model, options, layout, built, infos, inputCells, outCells,
+                counting ? null : cells, hashes.weights, hashes.input, hashes.output);
+        return counting ? cm.withPeakLiveCells(peak) : cm;
     }
 
     /**

@@ -43,6 +43,11 @@ public final class Coefs {
         return values == null;
     }
 
+    /** Bytes of the array held (0 when uniform). */
+    public long heapBytes() {
+        return values == null ? 0 : 8L * values.length;
+    }
+
     /** The largest |coefficient| (0 when empty). */
     public long maxAbs() {
         if (values == null) {

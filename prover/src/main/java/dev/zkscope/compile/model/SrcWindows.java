@@ -85,6 +85,11 @@ public final class SrcWindows {
         return out;
     }
 
+    /** Bytes of the arrays these windows hold (the elements and one start per window). */
+    public long heapBytes() {
+        return flat.heapBytes() + 4L * start.length;
+    }
+
     /** Sets in {@code out} the id of every tensor read (constants excluded). */
     public void readTensors(BitSet out) {
         flat.readTensors(out);

@@ -294,7 +294,12 @@ public final class Srcs {
     }
 
     /** Bytes this vector holds per element beyond its header (the form {@link #of} chose): 0, 4, 8 or 16. */
-    int bytesPerElement() {
+    public int bytesPerElement() {
         return (tens == null ? 0 : 4) + (idx == null ? 0 : 4) + (vals == null ? 0 : 8);
+    }
+
+    /** Bytes of the arrays this vector holds (what grows with its length). */
+    public long heapBytes() {
+        return (long) bytesPerElement() * size;
     }
 }

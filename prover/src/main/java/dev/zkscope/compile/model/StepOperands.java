@@ -52,6 +52,61 @@ public final class StepOperands {
         return last;
     }
 
+    /** Bytes a {@link Src} object and its array slot take (compressed references). */
+    static final long SRC_BYTES = 32 + 4;
+
+    /**
+     * Bytes of the element references a step holds (its {@link Src}s, {@link Srcs}, {@link SrcWindows}, dot product
+     * {@link Steps.Dot.Operand}s and {@link Coefs}): the part of the layer IR that grows with the activations. The
+     * memory tests and the inspect preflight read it.
+     */
+    public static long referenceBytes(Step s) {
+        long bytes = 0;
+        for (Class<?> x = s.getClass(); x != null && x != Object.class; x = x.getSuperclass()) {
+            for (Field f : x.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers())) {
+                    continue;
+                }
+                try {
+                    f.setAccessible(true);
+                    bytes += referenceBytes(f.get(s));
+                } catch (IllegalAccessException | RuntimeException e) {
+                    throw new IllegalStateException("cannot read operands of " + s.getClass().getSimpleName(), e);
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private static long referenceBytes(Object v) {
+        if (v instanceof Srcs srcs) {
+            return srcs.heapBytes();
+        }
+        if (v instanceof SrcWindows w) {
+            return w.heapBytes();
+        }
+        if (v instanceof Coefs c) {
+            return c.heapBytes();
+        }
+        if (v instanceof Steps.Dot.Operand op) {
+            return op.isTensor() ? 0 : 16L * op.size();
+        }
+        if (v instanceof Src) {
+            return SRC_BYTES;
+        }
+        if (v instanceof long[] a) {
+            return 8L * a.length;
+        }
+        if (v instanceof Object[] arr) {
+            long b = 4L * arr.length;
+            for (Object o : arr) {
+                b += referenceBytes(o);
+            }
+            return b;
+        }
+        return 0;
+    }
+
     private static void collect(Object v, BitSet out) {
         if (v instanceof Src src) {
             if (!src.isConstant()) {
