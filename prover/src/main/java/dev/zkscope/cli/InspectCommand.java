@@ -84,7 +84,10 @@ public final class InspectCommand implements Callable<Integer> {
             try {
                 cal = Calibrator.calibrate(g, samples.inputs(), model.quantOptions(),
                         ModelOptions.progress(spec.commandLine().getErr()));
+                // from here on only the quantized weights are read: the float ones (8 bytes per parameter) go
+                cal = new Calibrator.Calibration(cal.graph().withoutFloatWeights(), cal.fidelity(), cal.log());
                 q = cal.graph();
+                g = q.graph();
                 quantNote = "calibrated on " + samples.describe() + ": " + cal.fidelity();
             } catch (UnsupportedModelException e) {
                 quantNote = "not quantized: " + e.getMessage();

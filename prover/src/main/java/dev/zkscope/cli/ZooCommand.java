@@ -153,10 +153,14 @@ public final class ZooCommand implements Callable<Integer> {
             inputs = inputs.subList(0, Math.min(calibrationRows, inputs.size()));
             HeapPreflight.require("calibrating " + name, HeapPreflight.calibrationBytes(g, inputs.size()));
             var cal = Calibrator.calibrate(g, inputs, QuantOptions.defaults());
+            // counting reads only the quantized weights: the float ones (8 bytes per parameter) can go
+            dev.zkscope.quant.QuantizedGraph q = cal.graph().withoutFloatWeights();
+            cal = null;
+            g = null;
             CompileOptions co = CompileOptions.defaults().withReservedRows(params.reservedRows())
                     .withMinLogNAtLeast(params.minLogN()).withMaxLogN(InspectCommand.MAX_COUNTED_LOG_N);
             double domain = Math.max(co.inputAbsMax(), maxAbs(inputs));
-            counted = ModelCompiler.count(cal.graph(), co.withInputAbsMax(domain));
+            counted = ModelCompiler.count(q, co.withInputAbsMax(domain));
         } catch (UnsupportedModelException | CompileException | BadInputException e) {
             return new Row(name, params0, macs, 0, 0, 0, 0, 0, 0, 0, 0, 0, "-", 0, "not compiled: " + e.getMessage());
         } catch (Exception e) {

@@ -31,6 +31,7 @@ public final class CompiledModel {
     private final Poseidon2Gadget.Hashed weightsHash;
     private final Poseidon2Gadget.Hashed inputHash;
     private final Poseidon2Gadget.Hashed outputHash;
+    private long peakLiveCells = -1;
 
     CompiledModel(QModel model, CompileOptions options, TraceLayout layout, TraceLayout.Built built, List<LayerInfo> layers,
                   Cell[] inputCells, Cell[] outputCells, Cell[][] tensorCells, Poseidon2Gadget.Hashed weightsHash,
@@ -60,6 +61,17 @@ public final class CompiledModel {
                     + "but no circuit (ModelCompiler.compile builds one)");
         }
         return circuit;
+    }
+
+    /**
+     * Of a counted model: the most activation cells the placement held at once (a tensor's cells are dropped after
+     * the last step that reads them); -1 for a compiled model, which keeps every tensor's cells.
+     */
+    public long peakLiveCells() { return peakLiveCells; }
+
+    CompiledModel withPeakLiveCells(long cells) {
+        this.peakLiveCells = cells;
+        return this;
     }
 
     /** Whether this model was only counted ({@link ModelCompiler#count}): ledger and constraint system, no circuit. */

@@ -167,6 +167,48 @@ public final class ModelCompiler {
                 work[i] = steps.get(i).work(model, bounds);
             }
         }
+
+        private int[][] releasedAfter;
+
+        /**
+         * Per step, the tensors whose cells no later step reads (not the model's outputs; a step output that nothing
+         * reads goes after its own step), computed once: what a counting placement may drop after that step.
+         */
+        int[][] releasedAfter() {
+            if (releasedAfter == null) {
+                int[] last = dev.zkscope.compile.model.StepOperands.lastReads(model);
+                List<Step> steps = model.steps();
+                for (int i = 0; i < steps.size(); i++) {
+                    // a step output no step reads is not needed past its own step
+                    int t = steps.get(i).out();
+                    if (last[t] < 0) {
+                        last[t] = i;
+                    }
+                }
+                for (int t : model.outputTensors()) {
+                    last[t] = -1;
+                }
+                int n = model.steps().size();
+                int[] count = new int[n];
+                for (int l : last) {
+                    if (l >= 0) {
+                        count[l]++;
+                    }
+                }
+                int[][] out = new int[n][];
+                for (int i = 0; i < n; i++) {
+                    out[i] = new int[count[i]];
+                }
+                int[] fill = new int[n];
+                for (int t = 0; t < last.length; t++) {
+                    if (last[t] >= 0) {
+                        out[last[t]][fill[last[t]]++] = t;
+                    }
+                }
+                releasedAfter = out;
+            }
+            return releasedAfter;
+        }
     }
 
     private static CompiledModel place(QModel model, CompileOptions options, boolean counting) {
@@ -225,13 +267,34 @@ public final class ModelCompiler {
 
         Lowerer lw = new Lowerer(layout, model, cells, bounds, hashedWeights);
         Map<String, LayerAcc> acc = new LinkedHashMap<>();
+        // Counting keeps only what later steps read: a tensor's cells go after the last step that reads them (the
+        // outputs' stay for the public output), so memory follows the live activations, not the whole model.
+        int[][] released = counting ? an.releasedAfter() : null;
+        // activation cells held (inputs, hashed weights, step outputs; not parameters placed on demand)
+        boolean[] tracked = new boolean[cells.length];
+        long live = 0;
+        for (int t = 0; t < cells.length; t++) {
+            tracked[t] = cells[t] != null;
+            live += cells[t] == null ? 0 : cells[t].length;
+        }
+        long peak = live;
         int stepIndex = 0;
         for (Step s : model.steps()) {
             layout.beginLayer(s.layer(), s.op());
             layout.beginStep(stepIndex++);
+            Cell[] before = cells[s.out()];
             cells[s.out()] = s.lower(lw);
             Step.Work w = an.work[stepIndex - 1];
             acc.computeIfAbsent(s.layer(), k -> new LayerAcc(s.layer(), s.op())).add(w, s.size());
+            if (released != null) {
+                live += cells[s.out()].length - (tracked[s.out()] && before != null ? before.length : 0);
+                tracked[s.out()] = true;
+                peak = Math.max(peak, live);
+                for (int t : released[stepIndex - 1]) {
+                    live -= tracked[t] && cells[t] != null ? cells[t].length : 0;
+                    cells[t] = null;
+                }
+            }
         }
 
         layout.beginStep(-1);
@@ -266,8 +329,9 @@ public final class ModelCompiler {
         for (LayerAcc a : acc.values()) {
             infos.add(new LayerInfo(a.layer, a.op, a.steps, a.outputs, a.work));
         }
-        return new CompiledModel(model, options, layout, built, infos, inputCells, outCells, counting ? null : cells,
-                hashes.weights, hashes.input, hashes.output);
+        CompiledModel cm = new CompiledModel(model, options, layout, built, infos, inputCells, outCells,
+                counting ? null : cells, hashes.weights, hashes.input, hashes.output);
+        return counting ? cm.withPeakLiveCells(peak) : cm;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.zkscope.compile;
 import dev.zkscope.compile.gadget.CompareGadget;
 import dev.zkscope.compile.model.QModel;
 import dev.zkscope.compile.model.Src;
+import dev.zkscope.compile.model.Srcs;
 import dev.zkscope.compile.model.Steps;
 import dev.zkscope.compile.model.TableSpec;
 import dev.zkscope.ir.Graph;
@@ -178,12 +179,12 @@ final class QuantizedLowering {
             return t;
         }
         int size = m.size(t);
-        return m.add(new Steps.Div(n.name(), n.node().opType(), tensor(size), range(t, size), 1L << k));
+        return m.add(new Steps.Div(n.name(), n.node().opType(), tensor(size), Srcs.range(t, size), 1L << k));
     }
 
     private int div(QNode n, int t, long d) {
         int size = m.size(t);
-        return m.add(new Steps.Div(n.name(), n.node().opType(), tensor(size), range(t, size), d));
+        return m.add(new Steps.Div(n.name(), n.node().opType(), tensor(size), Srcs.range(t, size), d));
     }
 
     private int linear(QNode n, Src[] a, Src[] b, long[] alpha, long[] beta, long[] gamma) {

@@ -15,6 +15,7 @@ public final class FloatEvaluator {
     /** Refuses graphs with unsupported nodes, listing them. */
     public FloatEvaluator(Graph graph) {
         graph.requireSupported("float inference");
+        graph.requireWeightValues("run in float");
         this.graph = graph;
     }
 

@@ -38,16 +38,57 @@ public final class Graph {
     private final List<Value> outputs;
     private final List<Node> nodes;
     private final Map<String, Tensor> weights;
+    /** Weights whose values were released ({@link #withoutWeightValues}): name to shape. */
+    private final Map<String, int[]> released;
     private final int opset;
 
     public Graph(String name, List<Value> inputs, List<Value> outputs, List<Node> nodes, Map<String, Tensor> weights,
                  int opset) {
+        this(name, inputs, outputs, nodes, weights, Map.of(), opset);
+    }
+
+    private Graph(String name, List<Value> inputs, List<Value> outputs, List<Node> nodes, Map<String, Tensor> weights,
+                  Map<String, int[]> released, int opset) {
         this.name = name;
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
         this.nodes = List.copyOf(nodes);
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+        this.released = Collections.unmodifiableMap(new LinkedHashMap<>(released));
         this.opset = opset;
+    }
+
+    /**
+     * This graph without the values of its weights but those {@code keep} names: the names, shapes, nodes and their
+     * parameter and MAC counts stay, so the graph still describes the model. A large model's float weights take 8
+     * bytes per parameter; once it is quantized (the quantized graph holds its own integer weights) they are needed
+     * only to run it in float or to quantize it again, and both are refused on the returned graph
+     * ({@link #requireWeightValues}).
+     */
+    public Graph withoutWeightValues(java.util.function.Predicate<String> keep) {
+        Map<String, Tensor> kept = new LinkedHashMap<>();
+        Map<String, int[]> gone = new LinkedHashMap<>(released);
+        for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+            if (keep.test(e.getKey())) {
+                kept.put(e.getKey(), e.getValue());
+            } else {
+                gone.put(e.getKey(), e.getValue().shape());
+            }
+        }
+        return new Graph(name, inputs, outputs, nodes, kept, gone, opset);
+    }
+
+    /** Whether the values of some weights were released ({@link #withoutWeightValues}). */
+    public boolean weightValuesReleased() {
+        return !released.isEmpty();
+    }
+
+    /** Refuses (IllegalStateException) to {@code what} a graph whose weight values were released. */
+    public void requireWeightValues(String what) {
+        if (!released.isEmpty()) {
+            throw new IllegalStateException("cannot " + what + " model " + name + ": the values of its "
+                    + released.size() + " weight tensor(s) were released after quantization; use the graph as loaded");
+        }
     }
 
     public String name() {
@@ -70,8 +111,9 @@ public final class Graph {
         return weights;
     }
 
+    /** Whether {@code tensor} is a weight (also when its values were released). */
     public boolean isWeight(String tensor) {
-        return weights.containsKey(tensor);
+        return weights.containsKey(tensor) || released.containsKey(tensor);
     }
 
     /** The default-domain opset the model was exported with. */
@@ -115,6 +157,10 @@ public final class Graph {
         Tensor w = weights.get(tensor);
         if (w != null) {
             return w.shape();
+        }
+        int[] r = released.get(tensor);
+        if (r != null) {
+            return r.clone();
         }
         Node n = producer(tensor);
         if (n == null) {

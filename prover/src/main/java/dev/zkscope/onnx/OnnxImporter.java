@@ -96,10 +96,16 @@ public final class OnnxImporter {
         }
         Onnx.ModelProto model;
         try {
-            model = Onnx.ModelProto.parseFrom(bytes);
+            // Byte fields (the weights' raw_data) alias the file's bytes instead of being copied out of them: a
+            // model's weights are then in memory once as bytes and once decoded, not twice as bytes.
+            com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(bytes);
+            in.enableAliasing(true);
+            model = Onnx.ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw new ModelLoadException(file, "not an ONNX model: the file is not a valid ONNX protobuf ("
                     + firstLine(e.getMessage()) + "); it may be truncated or of another format");
+        } catch (java.io.IOException e) {
+            throw new ModelLoadException(file, "not an ONNX model: " + firstLine(e.getMessage()));
         }
         try {
             return new Build(file, model, options).run();

@@ -84,7 +84,11 @@ public final class HeapPreflight {
                 bytes(maxHeap()), advice()), neededBytes, free);
     }
 
-    /** Bytes of calibrating {@code graph} on {@code samples} inputs (see the class comment). */
+    /**
+     * Bytes of calibrating {@code graph} on {@code samples} inputs: one scale candidate's quantized weights (8 bytes
+     * per parameter; the calibrator holds one candidate at a time, beside the float weights already in the heap), the
+     * sample inputs and outputs, and three inferences' worth of activations (see the class comment).
+     */
     public static long calibrationBytes(Graph graph, int samples) {
         long inputs = 0;
         for (Graph.Value v : graph.inputs()) {
@@ -100,28 +104,36 @@ public final class HeapPreflight {
         for (Graph.Value v : graph.outputs()) {
             outputs += elements(v.shape());
         }
-        return 8L * (samples * (inputs + outputs) + 3 * activations);
+        return 8L * graph.totalParams() + 8L * (samples * (inputs + outputs) + 3 * activations);
     }
 
     /**
-     * Bytes of quantizing {@code graph} and counting its circuit (what {@code inspect} holds after calibrating): the
-     * quantized weights (8 bytes per parameter, shared by the layer IR, not copied) and, per activation element,
-     * about {@link #IR_BYTES_PER_ACTIVATION} of layer IR and counting placement (a node lowers to two or three steps,
-     * each holding an element reference of ~32 bytes per output element and the placement one cell of ~32 bytes per
-     * element). Dot products hold no per-multiply-add state, so the MACs do not enter.
+     * Bytes of counting the circuit of {@code graph} once it is quantized, beyond the heap in use with its float
+     * weights loaded: {@code inspect} releases the float weights after calibrating, and the quantized ones (8 bytes per
+     * parameter each way) take their place, so the weights do not enter. What does: the layer IR, about
+     * {@link #IR_BYTES_PER_ACTIVATION} per activation element (element references in primitive form, 1.4-2.1 bytes per
+     * step output measured on gpt2tiny and the attention sample, a node lowering to a few steps), and the cells of the
+     * live tensors and the gadget scratch of the step being placed, about {@link #STEP_BYTES_PER_ELEMENT} per element of
+     * the largest node output (a cell object and its slots in the input, output and scratch arrays). Dot products hold
+     * no per-multiply-add state, so the MACs do not enter.
      */
     public static long countBytes(Graph graph) {
         long activations = 0;
+        long largest = 0;
         for (Node n : graph.nodes()) {
             for (int[] s : n.outputShapes()) {
                 activations += elements(s);
+                largest = Math.max(largest, elements(s));
             }
         }
-        return 8L * graph.totalParams() + IR_BYTES_PER_ACTIVATION * activations;
+        return IR_BYTES_PER_ACTIVATION * activations + STEP_BYTES_PER_ELEMENT * largest;
     }
 
-    /** Layer IR and counting placement per activation element (see {@link #countBytes}). */
-    static final long IR_BYTES_PER_ACTIVATION = 200;
+    /** Layer IR per activation element (see {@link #countBytes}). */
+    static final long IR_BYTES_PER_ACTIVATION = 16;
+
+    /** Live cells and gadget scratch per element of the largest node output (see {@link #countBytes}). */
+    static final long STEP_BYTES_PER_ELEMENT = 256;
 
     /** Bytes of the filled layout and one witness of the circuit that {@code ledger} counts. */
     public static long witnessBytes(CostLedger ledger) {

@@ -76,6 +76,20 @@ public final class QuantizedGraph {
         return out;
     }
 
+    /**
+     * This quantized graph over {@link Graph#withoutWeightValues the float graph without its weight values} (but the
+     * weights that are graph outputs, which the evaluator quantizes when it runs): everything this graph computes,
+     * lowers or reports stays, while the float weights (8 bytes per parameter) can be collected. For a model of
+     * GPT-2 size that is 1.3 GB. Running the float model or quantizing it again needs the graph as loaded.
+     */
+    public QuantizedGraph withoutFloatWeights() {
+        java.util.Set<String> outs = new java.util.HashSet<>();
+        for (Graph.Value v : graph.outputs()) {
+            outs.add(v.name());
+        }
+        return new QuantizedGraph(graph.withoutWeightValues(outs::contains), inputScale, paramScale, target, nodes);
+    }
+
     /** The same graph with new table ranges (node name -> {lo, hi}); nodes not in the map keep theirs. */
     public QuantizedGraph withRanges(Map<String, long[]> ranges) {
         List<QNode> out = new ArrayList<>();

@@ -23,6 +23,7 @@ public final class Quantizer {
 
     public Quantizer(Graph graph, int inputScale, int paramScale) {
         graph.requireSupported("quantization");
+        graph.requireWeightValues("quantize");
         for (Graph.Value v : graph.inputs()) {
             if (v.isInteger()) {
                 requireIndexOnly(graph, v);

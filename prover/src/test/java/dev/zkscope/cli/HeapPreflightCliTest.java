@@ -74,16 +74,21 @@ class HeapPreflightCliTest {
     }
 
     @Test
-    void countBytes_coversTheQuantizedWeightsAndTheLayerIr_notTheMacs() throws Exception {
+    void countBytes_coversTheLayerIrAndTheLargestStep_notTheWeightsOrTheMacs() throws Exception {
         Graph g = new OnnxImporter().load(Samples.model("cnn"));
         long activations = 0;
+        long largest = 0;
         for (dev.zkscope.ir.Node n : g.nodes()) {
             for (int[] s : n.outputShapes()) {
                 activations += dev.zkscope.ir.Tensor.elementCount(s);
+                largest = Math.max(largest, dev.zkscope.ir.Tensor.elementCount(s));
             }
         }
-        // no term per multiply-add: dot products hold operands and index arithmetic
-        assertThat(HeapPreflight.countBytes(g)).isEqualTo(8L * g.totalParams() + 200L * activations);
+        // no term per multiply-add (dot products hold operands and index arithmetic); the quantized weights replace
+        // the float ones, which inspect releases after calibrating
+        assertThat(HeapPreflight.countBytes(g)).isEqualTo(16L * activations + 256L * largest);
+        // calibration holds one candidate's quantized weights beside the float ones
+        assertThat(HeapPreflight.calibrationBytes(g, 1)).isGreaterThanOrEqualTo(8L * g.totalParams());
     }
 
     /** A real OutOfMemoryError (the preflight told to believe in a huge heap) in a forked JVM with a tiny -Xmx. */

@@ -115,7 +115,7 @@ class CountingModeTest {
     Stream<DynamicTest> zooModels_countingEqualsFilled() {
         Path dir = Files.isDirectory(Path.of("samples", "zoo")) ? Path.of("samples", "zoo") : Path.of("..", "samples", "zoo");
         List<DynamicTest> tests = new ArrayList<>();
-        for (String name : List.of("lenet5", "resnet8")) {
+        for (String name : List.of("lenet5", "resnet8", "gpt2tiny")) {
             Path model = dir.resolve(name + ".onnx");
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 if (!Files.exists(model)) {

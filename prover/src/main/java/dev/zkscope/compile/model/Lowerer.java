@@ -21,18 +21,25 @@ public final class Lowerer {
 
     /** The cell of an element; a constant gets a shared constant cell; a parameter gets its (fixed or private) cell. */
     Cell cell(Src s) {
-        if (s.isConstant()) {
-            return layout.constant(s.value());
+        return s.isConstant() ? layout.constant(s.value()) : cell(s.tensor(), s.index());
+    }
+
+    /** The cell of element i of {@code srcs} (as {@link #cell(Src)}). */
+    Cell cell(Srcs srcs, int i) {
+        return srcs.isConstant(i) ? layout.constant(srcs.constant(i)) : cell(srcs.tensor(i), srcs.index(i));
+    }
+
+    /** The cell of element {@code index} of tensor {@code tensor}. */
+    private Cell cell(int tensor, int index) {
+        if (model.isParam(tensor) && !privateParams) {
+            return layout.constant(model.param(tensor)[index]);
         }
-        if (model.isParam(s.tensor()) && !privateParams) {
-            return layout.constant(model.param(s.tensor())[s.index()]);
-        }
-        Cell[] t = cells[s.tensor()];
-        if (t == null && model.isParam(s.tensor())) {
+        Cell[] t = cells[tensor];
+        if (t == null && model.isParam(tensor)) {
             // advice parameters that no hash placed (products of two activations whose weights are fixed)
-            long[] values = model.param(s.tensor());
+            long[] values = model.param(tensor);
             t = dev.zkscope.compile.gadget.InputGadget.placePrivate(layout, values.length, "weights");
-            cells[s.tensor()] = t;
+            cells[tensor] = t;
             final Cell[] placed = t;
             layout.filler(tr -> {
                 for (int i = 0; i < values.length; i++) {
@@ -41,15 +48,31 @@ public final class Lowerer {
             });
         }
         if (t == null) {
-            throw new IllegalStateException("tensor " + s.tensor() + " has no cells yet");
+            throw new IllegalStateException("tensor " + tensor + " has no cells yet");
         }
-        return t[s.index()];
+        return t[index];
     }
 
     Cell[] cells(Src[] srcs) {
         Cell[] out = new Cell[srcs.length];
         for (int i = 0; i < srcs.length; i++) {
             out[i] = cell(srcs[i]);
+        }
+        return out;
+    }
+
+    /** The cells of every element of {@code srcs}, in order (a whole activation tensor is one array copy). */
+    Cell[] cells(Srcs srcs) {
+        int n = srcs.size();
+        if (srcs.isRange() && !model.isParam(srcs.tensor(0))) {
+            Cell[] t = cells[srcs.tensor(0)];
+            if (t != null && n <= t.length) {
+                return java.util.Arrays.copyOf(t, n);
+            }
+        }
+        Cell[] out = new Cell[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = cell(srcs, i);
         }
         return out;
     }
@@ -64,6 +87,10 @@ public final class Lowerer {
             b = Math.max(b, bound(s));
         }
         return b;
+    }
+
+    long bound(Srcs srcs) {
+        return srcs.maxBound(bounds);
     }
 
     /** The value of an element of a parameter tensor or a constant. */

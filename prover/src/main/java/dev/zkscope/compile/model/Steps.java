@@ -1137,13 +1137,20 @@ public final class Steps {
 
     /** out[i] = divRound(x[i], d), {@link FixedPoint#divRound}: rescaling (d = 2^k), means, average pooling. */
     public static final class Div extends Step {
-        final Src[] xs;
+        final Srcs xs;
         final long d;
 
-        /** The dividends (for other backends). */
-        public Src[] inputs() { return xs.clone(); }
+        /** The dividends (for other backends; made on demand). */
+        public Src[] inputs() { return xs.toArray(); }
+
+        /** The dividends in primitive form. */
+        public Srcs inputSrcs() { return xs; }
 
         public Div(String layer, String op, int out, Src[] xs, long d) {
+            this(layer, op, out, Srcs.of(xs), d);
+        }
+
+        public Div(String layer, String op, int out, Srcs xs, long d) {
             super(layer, op, out);
             this.xs = xs;
             this.d = d;
@@ -1154,24 +1161,20 @@ public final class Steps {
             return d;
         }
 
-        @Override public int size() { return xs.length; }
+        @Override public int size() { return xs.size(); }
 
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[xs.length];
-            for (int i = 0; i < xs.length; i++) {
-                y[i] = FixedPoint.divRound(val(t, xs[i]), d);
+            long[] y = new long[xs.size()];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = FixedPoint.divRound(xs.value(t, i), d);
             }
             return y;
         }
 
         @Override
         public long bound(long[] b) {
-            long m = 0;
-            for (Src s : xs) {
-                m = Math.max(m, bnd(b, s));
-            }
-            return m / d + 1;
+            return xs.maxBound(b) / d + 1;
         }
 
         @Override
@@ -1190,28 +1193,38 @@ public final class Steps {
 
         @Override
         public Work work(QModel m, long[] b) {
-            return new Work(0, 0, 0, 0, 0, 0, xs.length, Limbs.bitsFor(d - 1) + Limbs.bitsFor(bound(b)) + 1, 0, 0, 0, 0, 0,
-                    xs.length);
+            return new Work(0, 0, 0, 0, 0, 0, xs.size(), Limbs.bitsFor(d - 1) + Limbs.bitsFor(bound(b)) + 1, 0, 0, 0, 0,
+                    0, xs.size());
         }
     }
 
     /** out[i] = alpha[i]*a[i] + beta[i]*b[i] + gamma[i] (Add, Sub, scale alignment, BatchNorm's affine map). */
     public static final class Linear extends Step {
-        final Src[] as;
-        final Src[] bs;
-        final long[] alpha;
-        final long[] beta;
-        final long[] gamma;
+        final Srcs as;
+        final Srcs bs;
+        final Coefs alpha;
+        final Coefs beta;
+        final Coefs gamma;
 
-        /** The two sides (bs null when absent) and the coefficients (for other backends). */
-        public Src[] lefts() { return as; }
-        public Src[] rights() { return bs; }
-        public long[] alphas() { return alpha; }
-        public long[] betas() { return beta; }
-        public long[] gammas() { return gamma; }
+        /** The two sides (bs null when absent) and the coefficients (for other backends; made on demand). */
+        public Src[] lefts() { return as.toArray(); }
+        public Src[] rights() { return bs == null ? null : bs.toArray(); }
+        public long[] alphas() { return alpha.toArray(); }
+        public long[] betas() { return beta.toArray(); }
+        public long[] gammas() { return gamma.toArray(); }
 
         public Linear(String layer, String op, int out, Src[] as, Src[] bs, long[] alpha, long[] beta, long[] gamma) {
+            this(layer, op, out, Srcs.of(as), bs == null ? null : Srcs.of(bs), Coefs.of(alpha), Coefs.of(beta),
+                    Coefs.of(gamma));
+        }
+
+        public Linear(String layer, String op, int out, Srcs as, Srcs bs, Coefs alpha, Coefs beta, Coefs gamma) {
             super(layer, op, out);
+            int n = as.size();
+            if ((bs != null && bs.size() != n) || alpha.size() != n || beta.size() != n || gamma.size() != n) {
+                throw new IllegalArgumentException("linear step of " + layer + ": operands and coefficients differ in "
+                        + "length");
+            }
             this.as = as;
             this.bs = bs;
             this.alpha = alpha;
@@ -1219,15 +1232,15 @@ public final class Steps {
             this.gamma = gamma;
         }
 
-        @Override public int size() { return as.length; }
+        @Override public int size() { return as.size(); }
 
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[as.length];
-            for (int i = 0; i < as.length; i++) {
-                long v = Math.multiplyExact(alpha[i], val(t, as[i])) + gamma[i];
+            long[] y = new long[as.size()];
+            for (int i = 0; i < y.length; i++) {
+                long v = Math.multiplyExact(alpha.get(i), as.value(t, i)) + gamma.get(i);
                 if (bs != null) {
-                    v = Math.addExact(v, Math.multiplyExact(beta[i], val(t, bs[i])));
+                    v = Math.addExact(v, Math.multiplyExact(beta.get(i), bs.value(t, i)));
                 }
                 y[i] = v;
             }
@@ -1237,37 +1250,79 @@ public final class Steps {
         @Override
         public long bound(long[] b) {
             long m = 0;
-            for (int i = 0; i < as.length; i++) {
-                long v = sat(satMul(Math.abs(alpha[i]), bnd(b, as[i])), Math.abs(gamma[i]));
+            int n = as.size();
+            for (int i = 0; i < n; i++) {
+                long v = sat(satMul(Math.abs(alpha.get(i)), as.bound(b, i)), Math.abs(gamma.get(i)));
                 if (bs != null) {
-                    v = sat(v, satMul(Math.abs(beta[i]), bnd(b, bs[i])));
+                    v = sat(v, satMul(Math.abs(beta.get(i)), bs.bound(b, i)));
                 }
                 m = Math.max(m, v);
             }
             return m;
         }
 
+        /** The coefficients of element i: (alpha, beta or 0 without a second side, gamma). */
+        private record Key(long alpha, long beta, long gamma) {
+        }
+
         @Override
         public Cell[] lower(Lowerer lw) {
-            // rows pack elements that share (alpha, beta, gamma)
-            Map<List<Long>, List<Integer>> groups = new LinkedHashMap<>();
-            for (int i = 0; i < as.length; i++) {
-                groups.computeIfAbsent(List.of(alpha[i], bs == null ? 0L : beta[i], gamma[i]), k -> new ArrayList<>()).add(i);
+            int n = as.size();
+            Cell[] out = new Cell[n];
+            if (n == 0) {
+                return out;
             }
-            Cell[] out = new Cell[as.length];
-            for (Map.Entry<List<Long>, List<Integer>> e : groups.entrySet()) {
-                List<Integer> idx = e.getValue();
-                Cell[] a = new Cell[idx.size()];
-                Cell[] b = bs == null ? null : new Cell[idx.size()];
-                for (int j = 0; j < idx.size(); j++) {
-                    a[j] = lw.cell(as[idx.get(j)]);
+            // rows pack elements that share (alpha, beta, gamma), groups in order of first appearance
+            Map<Key, int[]> groups = new LinkedHashMap<>();
+            if (alpha.isUniform() && beta.isUniform() && gamma.isUniform()) {
+                int[] all = new int[n];
+                for (int i = 0; i < n; i++) {
+                    all[i] = i;
+                }
+                groups.put(new Key(alpha.get(0), bs == null ? 0L : beta.get(0), gamma.get(0)), all);
+            } else {
+                Map<Key, Integer> slot = new LinkedHashMap<>();
+                int[] groupOf = new int[n];
+                int[] sizes = new int[16];
+                for (int i = 0; i < n; i++) {
+                    Key k = new Key(alpha.get(i), bs == null ? 0L : beta.get(i), gamma.get(i));
+                    Integer s = slot.get(k);
+                    if (s == null) {
+                        s = slot.size();
+                        slot.put(k, s);
+                        if (s == sizes.length) {
+                            sizes = java.util.Arrays.copyOf(sizes, 2 * s);
+                        }
+                    }
+                    groupOf[i] = s;
+                    sizes[s]++;
+                }
+                int[][] members = new int[slot.size()][];
+                for (int s = 0; s < members.length; s++) {
+                    members[s] = new int[sizes[s]];
+                }
+                int[] fill = new int[members.length];
+                for (int i = 0; i < n; i++) {
+                    members[groupOf[i]][fill[groupOf[i]]++] = i;
+                }
+                for (Map.Entry<Key, Integer> e : slot.entrySet()) {
+                    groups.put(e.getKey(), members[e.getValue()]);
+                }
+            }
+            for (Map.Entry<Key, int[]> e : groups.entrySet()) {
+                int[] idx = e.getValue();
+                Cell[] a = new Cell[idx.length];
+                Cell[] b = bs == null ? null : new Cell[idx.length];
+                for (int j = 0; j < idx.length; j++) {
+                    a[j] = lw.cell(as, idx[j]);
                     if (b != null) {
-                        b[j] = lw.cell(bs[idx.get(j)]);
+                        b[j] = lw.cell(bs, idx[j]);
                     }
                 }
-                Cell[] y = LinearGadget.placeLinear(lw.layout, a, b, e.getKey().get(0), e.getKey().get(1), e.getKey().get(2));
-                for (int j = 0; j < idx.size(); j++) {
-                    out[idx.get(j)] = y[j];
+                Key k = e.getKey();
+                Cell[] y = LinearGadget.placeLinear(lw.layout, a, b, k.alpha(), k.beta(), k.gamma());
+                for (int j = 0; j < idx.length; j++) {
+                    out[idx[j]] = y[j];
                 }
             }
             return out;
@@ -1275,32 +1330,39 @@ public final class Steps {
 
         @Override
         public Work work(QModel m, long[] b) {
-            return new Work(0, 0, as.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, as.length);
+            return new Work(0, 0, as.size(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, as.size());
         }
     }
 
     /** out[i] = a[i] * b[i] (element-wise Mul, before its rescale). */
     public static final class Mul extends Step {
-        final Src[] as;
-        final Src[] bs;
+        final Srcs as;
+        final Srcs bs;
 
-        /** The two factors of each product (for other backends). */
-        public Src[] lefts() { return as.clone(); }
-        public Src[] rights() { return bs.clone(); }
+        /** The two factors of each product (for other backends; made on demand). */
+        public Src[] lefts() { return as.toArray(); }
+        public Src[] rights() { return bs.toArray(); }
 
         public Mul(String layer, String op, int out, Src[] as, Src[] bs) {
+            this(layer, op, out, Srcs.of(as), Srcs.of(bs));
+        }
+
+        public Mul(String layer, String op, int out, Srcs as, Srcs bs) {
             super(layer, op, out);
+            if (as.size() != bs.size()) {
+                throw new IllegalArgumentException("product step of " + layer + ": factors differ in length");
+            }
             this.as = as;
             this.bs = bs;
         }
 
-        @Override public int size() { return as.length; }
+        @Override public int size() { return as.size(); }
 
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[as.length];
-            for (int i = 0; i < as.length; i++) {
-                y[i] = Math.multiplyExact(val(t, as[i]), val(t, bs[i]));
+            long[] y = new long[as.size()];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Math.multiplyExact(as.value(t, i), bs.value(t, i));
             }
             return y;
         }
@@ -1308,8 +1370,9 @@ public final class Steps {
         @Override
         public long bound(long[] b) {
             long m = 0;
-            for (int i = 0; i < as.length; i++) {
-                m = Math.max(m, satMul(bnd(b, as[i]), bnd(b, bs[i])));
+            int n = as.size();
+            for (int i = 0; i < n; i++) {
+                m = Math.max(m, satMul(as.bound(b, i), bs.bound(b, i)));
             }
             return m;
         }
@@ -1321,36 +1384,43 @@ public final class Steps {
 
         @Override
         public Work work(QModel m, long[] b) {
-            return new Work(0, as.length, 0, as.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, as.length);
+            return new Work(0, as.size(), 0, as.size(), 0, 0, 0, 0, 0, 0, 0, 0, 0, as.size());
         }
     }
 
     /** out[i] = max or min(a[i], b[i]); b may be a constant (ReLU: max(x, 0); Clip: two of these). */
     public static final class Compare extends Step {
-        final Src[] as;
-        final Src[] bs;
+        final Srcs as;
+        final Srcs bs;
         final CompareGadget.Kind kind;
 
-        /** The compared pairs and the kind (for other backends). */
-        public Src[] left() { return as.clone(); }
-        public Src[] right() { return bs.clone(); }
+        /** The compared pairs and the kind (for other backends; made on demand). */
+        public Src[] left() { return as.toArray(); }
+        public Src[] right() { return bs.toArray(); }
         public boolean isMax() { return kind == CompareGadget.Kind.MAX; }
 
         public Compare(String layer, String op, int out, Src[] as, Src[] bs, CompareGadget.Kind kind) {
+            this(layer, op, out, Srcs.of(as), Srcs.of(bs), kind);
+        }
+
+        public Compare(String layer, String op, int out, Srcs as, Srcs bs, CompareGadget.Kind kind) {
             super(layer, op, out);
+            if (as.size() != bs.size()) {
+                throw new IllegalArgumentException("comparison step of " + layer + ": sides differ in length");
+            }
             this.as = as;
             this.bs = bs;
             this.kind = kind;
         }
 
-        @Override public int size() { return as.length; }
+        @Override public int size() { return as.size(); }
 
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[as.length];
-            for (int i = 0; i < as.length; i++) {
-                long a = val(t, as[i]);
-                long b = val(t, bs[i]);
+            long[] y = new long[as.size()];
+            for (int i = 0; i < y.length; i++) {
+                long a = as.value(t, i);
+                long b = bs.value(t, i);
                 y[i] = kind == CompareGadget.Kind.MAX ? Math.max(a, b) : Math.min(a, b);
             }
             return y;
@@ -1358,17 +1428,14 @@ public final class Steps {
 
         @Override
         public long bound(long[] b) {
-            long m = 0;
-            for (int i = 0; i < as.length; i++) {
-                m = Math.max(m, Math.max(bnd(b, as[i]), bnd(b, bs[i])));
-            }
-            return m;
+            return Math.max(as.maxBound(b), bs.maxBound(b));
         }
 
         private long diffBound(long[] b) {
             long m = 0;
-            for (int i = 0; i < as.length; i++) {
-                m = Math.max(m, sat(bnd(b, as[i]), bnd(b, bs[i])));
+            int n = as.size();
+            for (int i = 0; i < n; i++) {
+                m = Math.max(m, sat(as.bound(b, i), bs.bound(b, i)));
             }
             return m;
         }
@@ -1381,20 +1448,21 @@ public final class Steps {
         @Override
         public Cell[] lower(Lowerer lw) {
             long db = diffBound(lw.bounds);
-            Cell[] out = new Cell[as.length];
+            int n = as.size();
+            Cell[] out = new Cell[n];
             Map<Long, CompareGadget.Packer> constPackers = new LinkedHashMap<>();
             CompareGadget.Packer cells = null;
-            for (int i = 0; i < as.length; i++) {
-                Cell a = lw.cell(as[i]);
-                if (bs[i].isConstant()) {
-                    long k = bs[i].value();
+            for (int i = 0; i < n; i++) {
+                Cell a = lw.cell(as, i);
+                if (bs.isConstant(i)) {
+                    long k = bs.constant(i);
                     out[i] = constPackers.computeIfAbsent(k, kk -> new CompareGadget.Packer(lw.layout, kind, true, kk, db))
                             .add(a, null);
                 } else {
                     if (cells == null) {
                         cells = new CompareGadget.Packer(lw.layout, kind, false, 0, db);
                     }
-                    out[i] = cells.add(a, lw.cell(bs[i]));
+                    out[i] = cells.add(a, lw.cell(bs, i));
                 }
             }
             return out;
@@ -1402,31 +1470,46 @@ public final class Steps {
 
         @Override
         public Work work(QModel m, long[] b) {
-            return new Work(0, 0, 0, 0, as.length, rangeBits(b), 0, 0, 0, 0, 0, 0, 0, as.length);
+            return new Work(0, 0, 0, 0, as.size(), rangeBits(b), 0, 0, 0, 0, 0, 0, 0, as.size());
         }
     }
 
     /** out[o] = max over the window x[o][*] (MaxPool, ReduceMax, Softmax's max), a chain of pairwise maxima. */
     public static final class MaxReduce extends Step {
-        final Src[][] windows;
+        final SrcWindows windows;
 
-        /** The elements each output is the maximum of (for other backends). */
-        public Src[][] windows() { return windows; }
+        /** The elements each output is the maximum of (for other backends; made on demand). */
+        public Src[][] windows() { return windows.toArray(); }
+
+        /** The windows in primitive form. */
+        public SrcWindows windowSrcs() { return windows; }
 
         public MaxReduce(String layer, String op, int out, Src[][] windows) {
+            this(layer, op, out, SrcWindows.of(windows));
+        }
+
+        public MaxReduce(String layer, String op, int out, SrcWindows windows) {
             super(layer, op, out);
+            for (int o = 0; o < windows.size(); o++) {
+                if (windows.count(o) == 0) {
+                    throw new IllegalArgumentException("maximum step of " + layer + ": window " + o + " is empty");
+                }
+            }
             this.windows = windows;
         }
 
-        @Override public int size() { return windows.length; }
+        @Override public int size() { return windows.size(); }
 
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[windows.length];
-            for (int o = 0; o < windows.length; o++) {
-                long m = val(t, windows[o][0]);
-                for (int k = 1; k < windows[o].length; k++) {
-                    m = Math.max(m, val(t, windows[o][k]));
+            Srcs x = windows.elements();
+            long[] y = new long[windows.size()];
+            for (int o = 0; o < y.length; o++) {
+                int from = windows.start(o);
+                int to = from + windows.count(o);
+                long m = x.value(t, from);
+                for (int k = from + 1; k < to; k++) {
+                    m = Math.max(m, x.value(t, k));
                 }
                 y[o] = m;
             }
@@ -1435,13 +1518,7 @@ public final class Steps {
 
         @Override
         public long bound(long[] b) {
-            long m = 0;
-            for (Src[] w : windows) {
-                for (Src s : w) {
-                    m = Math.max(m, bnd(b, s));
-                }
-            }
-            return m;
+            return windows.elements().maxBound(b);
         }
 
         @Override
@@ -1452,12 +1529,15 @@ public final class Steps {
         @Override
         public Cell[] lower(Lowerer lw) {
             long db = sat(bound(lw.bounds), bound(lw.bounds));
-            Cell[] out = new Cell[windows.length];
+            Srcs x = windows.elements();
+            Cell[] out = new Cell[windows.size()];
             CompareGadget.Packer p = new CompareGadget.Packer(lw.layout, CompareGadget.Kind.MAX, false, 0, db);
-            for (int o = 0; o < windows.length; o++) {
-                Cell m = lw.cell(windows[o][0]);
-                for (int k = 1; k < windows[o].length; k++) {
-                    m = p.add(m, lw.cell(windows[o][k]));
+            for (int o = 0; o < out.length; o++) {
+                int from = windows.start(o);
+                int to = from + windows.count(o);
+                Cell m = lw.cell(x, from);
+                for (int k = from + 1; k < to; k++) {
+                    m = p.add(m, lw.cell(x, k));
                 }
                 out[o] = m;
             }
@@ -1466,35 +1546,42 @@ public final class Steps {
 
         @Override
         public Work work(QModel m, long[] b) {
-            long c = 0;
-            for (Src[] w : windows) {
-                c += w.length - 1;
-            }
-            return new Work(0, 0, 0, 0, c, rangeBits(b), 0, 0, 0, 0, 0, 0, 0, windows.length);
+            long c = windows.elements().size() - (long) windows.size();
+            return new Work(0, 0, 0, 0, c, rangeBits(b), 0, 0, 0, 0, 0, 0, 0, windows.size());
         }
     }
 
     /** out[o] = sum over the window x[o][*] (ReduceSum; with a {@link Div} after it, means and average pooling). */
     public static final class Sum extends Step {
-        final Src[][] windows;
+        final SrcWindows windows;
 
-        /** The summed elements of each output (for other backends). */
-        public Src[][] windows() { return windows; }
+        /** The summed elements of each output (for other backends; made on demand). */
+        public Src[][] windows() { return windows.toArray(); }
+
+        /** The windows in primitive form. */
+        public SrcWindows windowSrcs() { return windows; }
 
         public Sum(String layer, String op, int out, Src[][] windows) {
+            this(layer, op, out, SrcWindows.of(windows));
+        }
+
+        public Sum(String layer, String op, int out, SrcWindows windows) {
             super(layer, op, out);
             this.windows = windows;
         }
 
-        @Override public int size() { return windows.length; }
+        @Override public int size() { return windows.size(); }
 
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[windows.length];
-            for (int o = 0; o < windows.length; o++) {
+            Srcs x = windows.elements();
+            long[] y = new long[windows.size()];
+            for (int o = 0; o < y.length; o++) {
+                int from = windows.start(o);
+                int to = from + windows.count(o);
                 long s = 0;
-                for (Src x : windows[o]) {
-                    s = Math.addExact(s, val(t, x));
+                for (int k = from; k < to; k++) {
+                    s = Math.addExact(s, x.value(t, k));
                 }
                 y[o] = s;
             }
@@ -1503,11 +1590,14 @@ public final class Steps {
 
         @Override
         public long bound(long[] b) {
+            Srcs x = windows.elements();
             long m = 0;
-            for (Src[] w : windows) {
+            for (int o = 0; o < windows.size(); o++) {
+                int from = windows.start(o);
+                int to = from + windows.count(o);
                 long s = 0;
-                for (Src x : w) {
-                    s = sat(s, bnd(b, x));
+                for (int k = from; k < to; k++) {
+                    s = sat(s, x.bound(b, k));
                 }
                 m = Math.max(m, s);
             }
@@ -1516,39 +1606,46 @@ public final class Steps {
 
         @Override
         public Cell[] lower(Lowerer lw) {
-            List<Cell[]> xs = new ArrayList<>();
-            for (Src[] w : windows) {
-                List<Cell> c = new ArrayList<>();
-                for (Src x : w) {
-                    if (x.isConstant() && x.value() == 0) {
+            Srcs x = windows.elements();
+            List<Cell[]> xs = new ArrayList<>(windows.size());
+            for (int o = 0; o < windows.size(); o++) {
+                int from = windows.start(o);
+                int to = from + windows.count(o);
+                int kept = 0;
+                for (int k = from; k < to; k++) {
+                    kept += x.isConstant(k) && x.constant(k) == 0 ? 0 : 1;
+                }
+                Cell[] c = new Cell[kept];
+                int at = 0;
+                for (int k = from; k < to; k++) {
+                    if (x.isConstant(k) && x.constant(k) == 0) {
                         continue;
                     }
-                    c.add(lw.cell(x));
+                    c[at++] = lw.cell(x, k);
                 }
-                xs.add(c.toArray(new Cell[0]));
+                xs.add(c);
             }
-            return DotGadget.placeSum(lw.layout, xs, new long[windows.length]);
+            return DotGadget.placeSum(lw.layout, xs, new long[windows.size()]);
         }
 
         @Override
         public Work work(QModel m, long[] b) {
-            long adds = 0;
-            for (Src[] w : windows) {
-                adds += w.length;
-            }
-            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, adds, 0, windows.length);
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, windows.elements().size(), 0, windows.size());
         }
     }
 
     /** out[i] = f(x[i]) by table lookup over the table's calibrated input range. */
     public static final class Lookup extends Step {
-        final Src[] xs;
+        final Srcs xs;
         final TableSpec table;
         final boolean ofWeights;
 
-        /** The looked-up inputs and the table (for other backends). */
-        public Src[] inputs() { return xs.clone(); }
+        /** The looked-up inputs and the table (for other backends; inputs made on demand). */
+        public Src[] inputs() { return xs.toArray(); }
         public TableSpec table() { return table; }
+
+        /** The looked-up inputs in primitive form. */
+        public Srcs inputSrcs() { return xs; }
 
         public Lookup(String layer, String op, int out, Src[] xs, TableSpec table) {
             this(layer, op, out, xs, table, false);
@@ -1560,19 +1657,23 @@ public final class Steps {
          * is refused when weights are not fixed in the key.
          */
         public Lookup(String layer, String op, int out, Src[] xs, TableSpec table, boolean ofWeights) {
+            this(layer, op, out, Srcs.of(xs), table, ofWeights);
+        }
+
+        public Lookup(String layer, String op, int out, Srcs xs, TableSpec table, boolean ofWeights) {
             super(layer, op, out);
             this.xs = xs;
             this.table = table;
             this.ofWeights = ofWeights;
         }
 
-        @Override public int size() { return xs.length; }
+        @Override public int size() { return xs.size(); }
 
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[xs.length];
-            for (int i = 0; i < xs.length; i++) {
-                long x = val(t, xs[i]);
+            long[] y = new long[xs.size()];
+            for (int i = 0; i < y.length; i++) {
+                long x = xs.value(t, i);
                 if (x < table.lo() || x > table.hi()) {
                     throw new WitnessException(layer, x, "input " + x + " is outside the calibrated range ["
                             + table.lo() + ", " + table.hi() + "] of table " + table.name());
@@ -1630,7 +1731,7 @@ public final class Steps {
             Cell[] in = lw.cells(xs);
             long lo = table.lo();
             long hi = table.hi();
-            if (saved > 2L * xs.length + 16) {
+            if (saved > 2L * xs.size() + 16) {
                 lw.layout.filler(t -> {
                     for (Cell c : in) {
                         long x = t.get(c);
@@ -1662,49 +1763,49 @@ public final class Steps {
         @Override
         public int rangeBits(long[] b) {
             long[] core = core();
-            long xb = 0;
-            for (Src x : xs) {
-                xb = Math.max(xb, bnd(b, x));
-            }
+            long xb = xs.maxBound(b);
             return Limbs.bitsFor(sat(Math.max(xb, Math.abs(core[0])), Math.max(Math.abs(core[0]), Math.abs(core[1]))));
         }
 
         @Override
         public Work work(QModel m, long[] b) {
-            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, xs.length, table.hi() - table.lo() + 1, 0, 0, xs.length);
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, xs.size(), table.hi() - table.lo() + 1, 0, 0, xs.size());
         }
     }
 
     /** out[i] = src[i] (Reshape, Flatten, Transpose, Concat, Slice, Pad, Squeeze): no rows, no gates. */
     public static final class Wire extends Step {
-        final Src[] srcs;
+        final Srcs srcs;
 
-        /** Where each output element is read from (for other backends). */
-        public Src[] sources() { return srcs.clone(); }
+        /** Where each output element is read from (for other backends; made on demand). */
+        public Src[] sources() { return srcs.toArray(); }
+
+        /** The sources in primitive form. */
+        public Srcs sourceSrcs() { return srcs; }
 
         public Wire(String layer, String op, int out, Src[] srcs) {
+            this(layer, op, out, Srcs.of(srcs));
+        }
+
+        public Wire(String layer, String op, int out, Srcs srcs) {
             super(layer, op, out);
             this.srcs = srcs;
         }
 
-        @Override public int size() { return srcs.length; }
+        @Override public int size() { return srcs.size(); }
 
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[srcs.length];
-            for (int i = 0; i < srcs.length; i++) {
-                y[i] = val(t, srcs[i]);
+            long[] y = new long[srcs.size()];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = srcs.value(t, i);
             }
             return y;
         }
 
         @Override
         public long bound(long[] b) {
-            long m = 0;
-            for (Src s : srcs) {
-                m = Math.max(m, bnd(b, s));
-            }
-            return m;
+            return srcs.maxBound(b);
         }
 
         @Override
@@ -1714,55 +1815,55 @@ public final class Steps {
 
         @Override
         public Work work(QModel m, long[] b) {
-            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, srcs.length, srcs.length);
+            return new Work(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, srcs.size(), srcs.size());
         }
     }
 
     /** out[i] = divRound(num[i], den[i]) with den[i] &gt;= 1 (Softmax's normalisation). */
     public static final class VarDiv extends Step {
-        final Src[] nums;
-        final Src[] dens;
+        final Srcs nums;
+        final Srcs dens;
 
-        /** Numerators and denominators (for other backends). */
-        public Src[] nums() { return nums.clone(); }
-        public Src[] dens() { return dens.clone(); }
+        /** Numerators and denominators (for other backends; made on demand). */
+        public Src[] nums() { return nums.toArray(); }
+        public Src[] dens() { return dens.toArray(); }
 
         public VarDiv(String layer, String op, int out, Src[] nums, Src[] dens) {
+            this(layer, op, out, Srcs.of(nums), Srcs.of(dens));
+        }
+
+        public VarDiv(String layer, String op, int out, Srcs nums, Srcs dens) {
             super(layer, op, out);
+            if (nums.size() != dens.size()) {
+                throw new IllegalArgumentException("division step of " + layer + ": numerators and denominators "
+                        + "differ in length");
+            }
             this.nums = nums;
             this.dens = dens;
         }
 
-        @Override public int size() { return nums.length; }
+        @Override public int size() { return nums.size(); }
 
         @Override
         public long[] eval(long[][] t) {
-            long[] y = new long[nums.length];
-            for (int i = 0; i < nums.length; i++) {
-                long d = val(t, dens[i]);
+            long[] y = new long[nums.size()];
+            for (int i = 0; i < y.length; i++) {
+                long d = dens.value(t, i);
                 if (d < 1) {
                     throw new WitnessException(layer, d, "divisor " + d + " is not positive");
                 }
-                y[i] = FixedPoint.divRound(val(t, nums[i]), d);
+                y[i] = FixedPoint.divRound(nums.value(t, i), d);
             }
             return y;
         }
 
         @Override
         public long bound(long[] b) {
-            long m = 0;
-            for (Src s : nums) {
-                m = Math.max(m, bnd(b, s));
-            }
-            return m + 1;
+            return nums.maxBound(b) + 1;
         }
 
         private long denBound(long[] b) {
-            long m = 0;
-            for (Src s : dens) {
-                m = Math.max(m, bnd(b, s));
-            }
-            return m;
+            return dens.maxBound(b);
         }
 
         @Override
@@ -1779,7 +1880,7 @@ public final class Steps {
 
         @Override
         public Work work(QModel m, long[] b) {
-            return new Work(0, nums.length, 0, 0, 0, 0, 0, rangeBits(b), nums.length, 0, 0, 0, 0, nums.length);
+            return new Work(0, nums.size(), 0, 0, 0, 0, 0, rangeBits(b), nums.size(), 0, 0, 0, 0, nums.size());
         }
     }
 }
