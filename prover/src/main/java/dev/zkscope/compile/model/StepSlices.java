@@ -31,33 +31,33 @@ public final class StepSlices {
                     new Window(d.terms, lo, hi), d.bias == null ? null : operand(d.bias, read, tensor));
         }
         if (s instanceof Steps.Div d) {
-            return new Steps.Div(layer, d.op(), out, srcs(d.xs, lo, hi, read), d.d);
+            return new Steps.Div(layer, d.op(), out, d.xs.slice(lo, hi, read), d.d);
         }
         if (s instanceof Steps.Linear l) {
-            return new Steps.Linear(layer, l.op(), out, srcs(l.as, lo, hi, read),
-                    l.bs == null ? null : srcs(l.bs, lo, hi, read), Arrays.copyOfRange(l.alpha, lo, hi),
-                    Arrays.copyOfRange(l.beta, lo, hi), Arrays.copyOfRange(l.gamma, lo, hi));
+            return new Steps.Linear(layer, l.op(), out, l.as.slice(lo, hi, read),
+                    l.bs == null ? null : l.bs.slice(lo, hi, read), l.alpha.slice(lo, hi),
+                    l.beta.slice(lo, hi), l.gamma.slice(lo, hi));
         }
         if (s instanceof Steps.Mul m) {
-            return new Steps.Mul(layer, m.op(), out, srcs(m.as, lo, hi, read), srcs(m.bs, lo, hi, read));
+            return new Steps.Mul(layer, m.op(), out, m.as.slice(lo, hi, read), m.bs.slice(lo, hi, read));
         }
         if (s instanceof Steps.Compare c) {
-            return new Steps.Compare(layer, c.op(), out, srcs(c.as, lo, hi, read), srcs(c.bs, lo, hi, read), c.kind);
+            return new Steps.Compare(layer, c.op(), out, c.as.slice(lo, hi, read), c.bs.slice(lo, hi, read), c.kind);
         }
         if (s instanceof Steps.MaxReduce m) {
-            return new Steps.MaxReduce(layer, m.op(), out, windows(m.windows, lo, hi, read));
+            return new Steps.MaxReduce(layer, m.op(), out, m.windows.slice(lo, hi, read));
         }
         if (s instanceof Steps.Sum m) {
-            return new Steps.Sum(layer, m.op(), out, windows(m.windows, lo, hi, read));
+            return new Steps.Sum(layer, m.op(), out, m.windows.slice(lo, hi, read));
         }
         if (s instanceof Steps.Lookup l) {
-            return new Steps.Lookup(layer, l.op(), out, srcs(l.xs, lo, hi, read), l.table, l.ofWeights);
+            return new Steps.Lookup(layer, l.op(), out, l.xs.slice(lo, hi, read), l.table, l.ofWeights);
         }
         if (s instanceof Steps.Wire w) {
-            return new Steps.Wire(layer, w.op(), out, srcs(w.srcs, lo, hi, read));
+            return new Steps.Wire(layer, w.op(), out, w.srcs.slice(lo, hi, read));
         }
         if (s instanceof Steps.VarDiv v) {
-            return new Steps.VarDiv(layer, v.op(), out, srcs(v.nums, lo, hi, read), srcs(v.dens, lo, hi, read));
+            return new Steps.VarDiv(layer, v.op(), out, v.nums.slice(lo, hi, read), v.dens.slice(lo, hi, read));
         }
         throw new CompileException("layer " + s.layer() + " (" + s.op() + ") cannot be split along its outputs: its "
                 + "step kind " + s.getClass().getSimpleName() + " has no restriction");
@@ -65,26 +65,6 @@ public final class StepSlices {
 
     private static Src map(Src s, UnaryOperator<Src> read) {
         return s == null || s.isConstant() ? s : read.apply(s);
-    }
-
-    private static Src[] srcs(Src[] a, int lo, int hi, UnaryOperator<Src> read) {
-        Src[] r = new Src[hi - lo];
-        for (int i = lo; i < hi; i++) {
-            r[i - lo] = map(a[i], read);
-        }
-        return r;
-    }
-
-    private static Src[][] windows(Src[][] a, int lo, int hi, UnaryOperator<Src> read) {
-        Src[][] r = new Src[hi - lo][];
-        for (int i = lo; i < hi; i++) {
-            Src[] w = a[i];
-            r[i - lo] = new Src[w.length];
-            for (int k = 0; k < w.length; k++) {
-                r[i - lo][k] = map(w[k], read);
-            }
-        }
-        return r;
     }
 
     private static Steps.Dot.Operand operand(Steps.Dot.Operand o, UnaryOperator<Src> read,
