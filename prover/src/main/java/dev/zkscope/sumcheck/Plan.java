@@ -684,7 +684,8 @@ final class Plan {
      * the builder's and the key reader's side, so segment indices agree). A division whose every reader is a ReLU
      * with limbs * B + 1 + bitlen(d) &lt;= 62 needs none: the ReLU bounds |y| &lt; 2^(limbs B), so a cheating y' is
      * within 2^(limbs B + 1) &lt;= 2^(63 - bitlen(d)) - 1 &lt; p/d - 1 of y, which no other remainder can reach. Any
-     * other division decomposes y + off, and needs log2(off) + 1 + bitlen(d) &lt;= 62 for the same reason.
+     * other division decomposes y + off, and needs log2(off) + 1 + bitlen(d) &lt;= 62 for the same reason; when y is a
+     * public output the verifier checks -off &lt;= y &lt; off on the stated values instead (no limbs).
      *
      * @param r null on the builder's side (decides); the key's reader on the verifier's side (checks the key's choice)
      */
@@ -714,6 +715,10 @@ final class Plan {
                         + dv.kind() + "): a quotient bounded by " + off + " after a division by " + dv.d()
                         + " is too large to range-check soundly; prove this model with --backend plonkish");
             }
+            if (isOutput(dv.out())) { // public: the verifier checks -off <= y < off on the stated values
+                ops.set(i, new DivOp(dv.layer(), dv.kind(), dv.out(), dv.in(), dv.d(), dv.remSeg(), off, new int[0]));
+                continue;
+            }
             int log = layouts[dv.out()].logSize();
             int[] yl = new int[VarDivOp.yLimbCount(this, off)];
             for (int j = 0; j < yl.length; j++) {
@@ -730,12 +735,19 @@ final class Plan {
         }
     }
 
-    /** Whether y = dv's output is public-free and read only by ReLUs whose limbs bound it tightly enough. */
-    private boolean reluCovered(DivOp dv, int dBits) {
+    private boolean isOutput(int t) {
         for (int o : outputs) {
-            if (o == dv.out()) {
-                return false;
+            if (o == t) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /** Whether y = dv's output is not public and is read only by ReLUs whose limbs bound it tightly enough. */
+    private boolean reluCovered(DivOp dv, int dBits) {
+        if (isOutput(dv.out())) {
+            return false;
         }
         for (Op op : ops) {
             for (int t : reads(op)) {

@@ -378,9 +378,12 @@ public final class SumcheckBackend {
                     // honest value is FixedPoint.divRoundRemainder(x, d)
                     long remF = Goldilocks.sub(Goldilocks.fromSigned(x[i] + dv.d() / 2),
                             Goldilocks.mul(Goldilocks.fromSigned(dv.d()), Goldilocks.fromSigned(y[i])));
-                    seg[dv.remSeg()][l.pos(i)] = Long.compareUnsigned(remF, Goldilocks.P >>> 1) <= 0 ? remF
-                            : remF - Goldilocks.P;
-                    if (dv.off() > 0) {
+                    long rem = Long.compareUnsigned(remF, Goldilocks.P >>> 1) <= 0 ? remF : remF - Goldilocks.P;
+                    if (LayerKit.LENIENT.get() && (rem < 0 || rem >= dv.d())) {
+                        rem = FixedPoint.divRoundRemainder(x[i], dv.d()); // a cheating prover keeps rem in the table
+                    }
+                    seg[dv.remSeg()][l.pos(i)] = rem;
+                    if (dv.yLimbs().length > 0) {
                         LayerKit.fillLimbs(plan, seg, dv.yLimbs(), l.pos(i), y[i] + dv.off(), dv.layer());
                         if (LayerKit.LENIENT.get()) { // a cheating prover keeps every looked-up value in the table
                             long[] top = seg[dv.yLimbs()[dv.yLimbs().length - 1]];
@@ -676,7 +679,16 @@ public final class SumcheckBackend {
             long[] ind = plan.layout(dv.out()).indicator();
             Fp2 indR = Mle.evaluateBase(ind, r);
             c.zk.claim(0, lin, indR.mul(dv.d() / 2).neg());
-            if (dv.off() > 0) { // the quotient's range: y + off ind - sum 2^(B j) limb_j = 0 at the same point
+            if (dv.off() > 0 && dv.yLimbs().length == 0) { // a public quotient: its stated values in [-off, off)
+                long[] y = c.prover() ? new long[0] : c.tables[plan.alias[dv.out()]]; // the verifier checks
+                for (long v : y) {
+                    long signed = Long.compareUnsigned(v, Goldilocks.P >>> 1) <= 0 ? v : v - Goldilocks.P;
+                    if (signed < -dv.off() || signed >= dv.off()) {
+                        throw new SumcheckException(what + ": output value " + signed + " is outside the quotient's "
+                                + "range [-" + dv.off() + ", " + dv.off() + ")");
+                    }
+                }
+            } else if (dv.off() > 0) { // the quotient's range: y + off ind - sum 2^(B j) limb_j = 0 at the same point
                 Zk.Lin q = new Zk.Lin();
                 c.tensor(q, dv.out(), r, Fp2.ONE);
                 for (int j = 0; j < dv.yLimbs().length; j++) {

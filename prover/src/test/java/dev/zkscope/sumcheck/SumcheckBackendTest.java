@@ -22,7 +22,7 @@ class SumcheckBackendTest {
 
     /** Samples this backend proves; the others are refused by layer name. */
     static final List<String> PROVED = List.of("mlp", "mlp_large", "cnn", "residual", "cnn_bn_pool",
-            "mlp_sigmoid_tanh");
+            "mlp_sigmoid_tanh", "attention");
 
     static boolean rejects(SumcheckBackend.Keys k, long[] out, byte[] proof) {
         try {
@@ -60,7 +60,20 @@ class SumcheckBackendTest {
     /** Models with layers this backend lacks are refused at keygen, naming the layer and the other backend. */
     @Test
     void unsupportedModels_areRefusedByLayerName() throws Exception {
-        assertThatThrownBy(() -> SumcheckBackend.keygen(model("attention"), P, new Random(1)))
+        // every sample proves now; the maximum of two activations (an element-wise Max of tensors) does not
+        dev.zkscope.compile.model.QModel m = new dev.zkscope.compile.model.QModel("t_max_of_two");
+        int x = m.input(new int[] {1, 8}, 100);
+        int a = dev.zkscope.compile.model.Ops.relu(m, "relu", x);
+        dev.zkscope.compile.model.Src[] as = new dev.zkscope.compile.model.Src[4];
+        dev.zkscope.compile.model.Src[] bs = new dev.zkscope.compile.model.Src[4];
+        for (int i = 0; i < 4; i++) {
+            as[i] = new dev.zkscope.compile.model.Src(a, i);
+            bs[i] = new dev.zkscope.compile.model.Src(a, 4 + i);
+        }
+        int y = m.add(new dev.zkscope.compile.model.Steps.Compare("max", "Max", m.newTensor(4), as, bs,
+                dev.zkscope.compile.gadget.CompareGadget.Kind.MAX));
+        m.output(y, new int[] {1, 4});
+        assertThatThrownBy(() -> SumcheckBackend.keygen(m, P, new Random(1)))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("cannot prove layer")
                 .hasMessageContaining("--backend plonkish");
     }

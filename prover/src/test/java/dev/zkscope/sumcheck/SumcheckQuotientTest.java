@@ -116,8 +116,9 @@ class SumcheckQuotientTest {
     /** Where the check lives: in the division unless every reader is a tight ReLU; the plan records the choice. */
     @Test
     void quotientChecks_areInTheDivisionUnlessAReLUBoundsIt() {
-        assertThat(divs(Plan.of(gemmOut()))).allMatch(d -> d.off() > 0 && d.yLimbs().length > 0);
+        assertThat(divs(Plan.of(gemmOut()))).allMatch(d -> d.off() > 0 && d.yLimbs().length == 0); // public: checked in the clear
         assertThat(divs(Plan.of(twoGemms()))).allMatch(d -> d.off() > 0);
+        assertThat(divs(Plan.of(twoGemms()))[0].yLimbs()).isNotEmpty(); // read by the next Gemm: limbs
         Plan.DivOp[] relu = divs(Plan.of(gemmRelu()));
         assertThat(relu[0].off()).isZero();
         assertThat(relu[1].off()).isPositive();
