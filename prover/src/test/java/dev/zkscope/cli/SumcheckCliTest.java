@@ -58,11 +58,20 @@ class SumcheckCliTest {
         assertThat(mixed.err()).contains("not a sumcheck verifying key");
     }
 
+    /** Attention (Softmax's exp table and division, Q K^T, P V) proves on the sumcheck backend since 2026-12-05. */
     @Test
-    void unsupportedModelAndPlonkishOnlyOptions_areClearErrors() {
-        CliTest.assertBadInput(run("prove", "../samples/attention.onnx", "--input",
-                "../samples/attention.input.json", "--out", tmp.resolve("p").toString(), "--backend", "sumcheck",
-                "--preset", "testing", "--warmup", "0"), "cannot prove layer", "--backend plonkish");
+    void attention_provesAndVerifies() {
+        Path out = tmp.resolve("att.proof");
+        CliTest.Run p = run("prove", "../samples/attention.onnx", "--input", "../samples/attention.input.json", "--out",
+                out.toString(), "--backend", "sumcheck", "--preset", "testing", "--warmup", "0");
+        assertThat(p.code()).as(p.err()).isZero();
+        CliTest.Run v = run("verify", out.toString(), "--vk", out + ".vk");
+        assertThat(v.code()).as(v.out() + v.err()).isZero();
+    }
+
+    /** A model the backend cannot prove is refused by layer name (SumcheckBackendTest); here the options it refuses. */
+    @Test
+    void plonkishOnlyOptions_areClearErrors() {
         CliTest.assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
                 tmp.resolve("p").toString(), "--backend", "sumcheck", "--max-rows", "2^10"), "--max-rows", "plonkish");
         CliTest.assertBadInput(run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
