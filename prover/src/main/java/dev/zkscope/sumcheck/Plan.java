@@ -719,18 +719,7 @@ final class Plan {
                 ops.set(i, new DivOp(dv.layer(), dv.kind(), dv.out(), dv.in(), dv.d(), dv.remSeg(), off, new int[0]));
                 continue;
             }
-            int log = layouts[dv.out()].logSize();
-            int[] yl = new int[VarDivOp.yLimbCount(this, off)];
-            for (int j = 0; j < yl.length; j++) {
-                yl[j] = segments.size();
-                segments.add(new Segment("dq" + dv.out() + "_" + j, log));
-                lookups.add(new LookupColumn(0, new int[] {yl[j]}, new long[] {1}, log, -1));
-            }
-            long cap = VarDivOp.topCap(this, off);
-            if (cap < (1L << limbBits)) { // the top limb below cap: y + off < 2 off exactly
-                lookups.add(new LookupColumn((1L << limbBits) - cap, new int[] {yl[yl.length - 1]}, new long[] {1}, log,
-                        -1));
-            }
+            int[] yl = VarDivOp.quotientLimbs(this, "dq" + dv.out(), layouts[dv.out()].logSize(), off);
             ops.set(i, new DivOp(dv.layer(), dv.kind(), dv.out(), dv.in(), dv.d(), dv.remSeg(), off, yl));
         }
     }

@@ -378,17 +378,13 @@ public final class SumcheckBackend {
                     // honest value is FixedPoint.divRoundRemainder(x, d)
                     long remF = Goldilocks.sub(Goldilocks.fromSigned(x[i] + dv.d() / 2),
                             Goldilocks.mul(Goldilocks.fromSigned(dv.d()), Goldilocks.fromSigned(y[i])));
-                    long rem = Long.compareUnsigned(remF, Goldilocks.P >>> 1) <= 0 ? remF : remF - Goldilocks.P;
+                    long rem = Goldilocks.toSigned(remF);
                     if (LayerKit.LENIENT.get() && (rem < 0 || rem >= dv.d())) {
                         rem = FixedPoint.divRoundRemainder(x[i], dv.d()); // a cheating prover keeps rem in the table
                     }
                     seg[dv.remSeg()][l.pos(i)] = rem;
                     if (dv.yLimbs().length > 0) {
-                        LayerKit.fillLimbs(plan, seg, dv.yLimbs(), l.pos(i), y[i] + dv.off(), dv.layer());
-                        if (LayerKit.LENIENT.get()) { // a cheating prover keeps every looked-up value in the table
-                            long[] top = seg[dv.yLimbs()[dv.yLimbs().length - 1]];
-                            top[l.pos(i)] %= VarDivOp.topCap(plan, dv.off());
-                        }
+                        VarDivOp.fillQuotient(plan, seg, dv.yLimbs(), l.pos(i), y[i], dv.off(), dv.layer());
                     }
                 }
             } else if (op instanceof Plan.ReluOp r) {
@@ -682,7 +678,7 @@ public final class SumcheckBackend {
             if (dv.off() > 0 && dv.yLimbs().length == 0) { // a public quotient: its stated values in [-off, off)
                 long[] y = c.prover() ? new long[0] : c.tables[plan.alias[dv.out()]]; // the verifier checks
                 for (long v : y) {
-                    long signed = Long.compareUnsigned(v, Goldilocks.P >>> 1) <= 0 ? v : v - Goldilocks.P;
+                    long signed = Goldilocks.toSigned(v);
                     if (signed < -dv.off() || signed >= dv.off()) {
                         throw new SumcheckException(what + ": output value " + signed + " is outside the quotient's "
                                 + "range [-" + dv.off() + ", " + dv.off() + ")");

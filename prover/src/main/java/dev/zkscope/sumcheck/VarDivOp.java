@@ -43,13 +43,31 @@ record VarDivOp(String layer, String kind, int out, GatherSide num, GatherSide d
         int par = LayerKit.segment(p, "vpar" + out, log);
         int[] rl = LayerKit.limbs(p, "vrem" + out, log, nr);
         int[] gl = LayerKit.limbs(p, "vgap" + out, log, nr);
-        int[] yl = LayerKit.limbs(p, "vy" + out, log, yLimbCount(p, off));
+        int[] yl = quotientLimbs(p, "vy" + out, log, off);
+        return new VarDivOp(layer, kind, out, num, den, off, par, rl, gl, yl);
+    }
+
+    /**
+     * The limb segments of y + off in [0, 2 off), each looked up in the range table, the top one also shifted by
+     * 2^B - cap so that y + off &lt; 2 off exactly even when the limbs hold more bits (also the constant division's
+     * quotient check, {@link Plan#quotientChecks}).
+     */
+    static int[] quotientLimbs(Plan p, String name, int log, long off) {
+        int[] yl = LayerKit.limbs(p, name, log, yLimbCount(p, off));
         long cap = topCap(p, off);
-        if (cap < (1L << p.limbBits)) { // the top limb of y + off below cap: y + off < 2 off exactly
+        if (cap < (1L << p.limbBits)) {
             p.lookups.add(new Plan.LookupColumn((1L << p.limbBits) - cap, new int[] {yl[yl.length - 1]},
                     new long[] {1}, log, -1));
         }
-        return new VarDivOp(layer, kind, out, num, den, off, par, rl, gl, yl);
+        return yl;
+    }
+
+    /** Writes the limbs of y + off at {@code at}; a cheating prover (tests) keeps the top limb inside its cap. */
+    static void fillQuotient(Plan p, long[][] seg, int[] yl, int at, long y, long off, String layer) {
+        LayerKit.fillLimbs(p, seg, yl, at, y + off, layer);
+        if (LayerKit.LENIENT.get()) {
+            seg[yl[yl.length - 1]][at] %= topCap(p, off);
+        }
     }
 
     /** Limbs of y + off in [0, 2 off): ceil(log2(2 off) / B). */
@@ -174,15 +192,11 @@ record VarDivOp(String layer, String kind, int out, GatherSide num, GatherSide d
             // in the field (a cheating y need not be a small integer), read back as a signed integer
             long remF = Goldilocks.sub(Goldilocks.fromSigned(x + Math.floorDiv(d, 2)),
                     Goldilocks.mul(Goldilocks.fromSigned(d), Goldilocks.fromSigned(y[o])));
-            long rem = Long.compareUnsigned(remF, Goldilocks.P >>> 1) <= 0 ? remF : remF - Goldilocks.P;
+            long rem = Goldilocks.toSigned(remF);
             seg[paritySeg][at] = d & 1;
             LayerKit.fillLimbs(p, seg, remLimbs, at, rem, layer);
             LayerKit.fillLimbs(p, seg, gapLimbs, at, d - 1 - rem, layer);
-            LayerKit.fillLimbs(p, seg, yLimbs, at, y[o] + off, layer);
-            if (LayerKit.LENIENT.get()) { // a cheating prover keeps every looked-up value in the table
-                long[] top = seg[yLimbs[yLimbs.length - 1]];
-                top[at] %= topCap(p, off);
-            }
+            fillQuotient(p, seg, yLimbs, at, y[o], off, layer);
         }
     }
 
