@@ -115,6 +115,7 @@ public record BatchJob(String name, String modelFile, byte[] modelBytes, ImportO
             out.writeInt(p.logFoldingArity());
             out.writeInt(p.logFinalPolyLen());
             out.writeBoolean(p.zeroKnowledge());
+            out.writeInt(p.smallLogN());
             out.writeInt(calibration.size());
             for (List<Tensor> sample : calibration) {
                 writeTensors(out, sample);
@@ -156,7 +157,7 @@ public record BatchJob(String name, String modelFile, byte[] modelBytes, ImportO
                     CompileOptions.Visibility.valueOf(in.readUTF()), CompileOptions.Visibility.valueOf(in.readUTF()),
                     in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readDouble());
             ProofParameters p = new ProofParameters(in.readUTF(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                    in.readInt(), in.readBoolean());
+                    in.readInt(), in.readBoolean(), in.readInt());
             List<List<Tensor>> cal = new ArrayList<>();
             for (int i = count(in, data.length); i > 0; i--) {
                 cal.add(readTensors(in));

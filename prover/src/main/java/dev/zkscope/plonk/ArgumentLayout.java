@@ -135,7 +135,9 @@ final class ArgumentLayout {
     static final int TREES = 5;
     static final String[] TREE_NAMES = {"fixed", "committed", "advice", "aux", "quotient"};
 
-    ArgumentLayout(ConstraintSystem cs, ProofParameters params) {
+    ArgumentLayout(ConstraintSystem cs, ProofParameters preset) {
+        // the parameters this trace size is proved with (a small trace: a lower rate, fewer queries)
+        ProofParameters params = preset.forTrace(cs.logN());
         this.cs = cs;
         this.params = params;
         this.logN = cs.logN();

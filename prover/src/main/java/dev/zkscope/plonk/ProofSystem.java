@@ -109,7 +109,7 @@ public final class ProofSystem {
             computedCoeffs[c] = dev.zkscope.poly.Ntt.interpolateInPlace(new Evals(computed[c].clone(), 1)).c();
         }
         Pcs.ProverData committed = lay.pcs(null).commitPreprocessed(values);
-        VerifyingKey vk = new VerifyingKey(cs, params, committed.commitment().root(), statement);
+        VerifyingKey vk = new VerifyingKey(cs, lay.params, committed.commitment().root(), statement);
         ProvingKey pk = new ProvingKey(vk, circuit, lay, fixed, computedCoeffs, committed);
         listener.phaseFinished("keygen", System.nanoTime() - t0, dev.zkscope.profile.HeapSampler.usedNow());
         return pk;

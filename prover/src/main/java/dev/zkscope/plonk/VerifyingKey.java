@@ -49,12 +49,12 @@ public final class VerifyingKey {
                     + MAX_STATEMENT_BYTES);
         }
         this.cs = cs;
-        this.params = params;
+        this.params = params.forTrace(cs.logN()); // the parameters this trace size is proved with
         this.fixedRoot = fixedRoot.clone();
         this.statement = statement.clone();
         ByteWriter w = new ByteWriter();
         w.bytes(MAGIC).u16(VERSION);
-        writeParams(w, params);
+        writeParams(w, this.params);
         w.string(cs.name()).u8(cs.logN()).u32(cs.usableRows()).u32(cs.numFixed()).u32(cs.numAdvice()).u32(cs.numInstance());
         w.u32(cs.gates().size());
         for (Gate g : cs.gates()) {

@@ -112,7 +112,8 @@ public record SecurityAnalysis(String preset, CircuitFigures circuit, Regime con
     }
 
     /** The analysis of a circuit's proofs under the preset its figures were taken with. */
-    public static SecurityAnalysis of(ProofParameters params, CircuitFigures c) {
+    public static SecurityAnalysis of(ProofParameters preset, CircuitFigures c) {
+        ProofParameters params = preset.forTrace(c.logN()); // a small trace's rate and query count
         if (c.logBlowup() != params.logBlowup()) {
             throw new IllegalArgumentException("figures taken at blowup 2^" + c.logBlowup() + ", preset "
                     + params.name() + " has 2^" + params.logBlowup());
