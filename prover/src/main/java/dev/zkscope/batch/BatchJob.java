@@ -115,7 +115,7 @@ public record BatchJob(String name, String modelFile, byte[] modelBytes, ImportO
             out.writeInt(p.logFoldingArity());
             out.writeInt(p.logFinalPolyLen());
             out.writeBoolean(p.zeroKnowledge());
-            out.writeInt(p.smallLogN());
+            out.writeInt(p.smallLogLde());
             out.writeInt(calibration.size());
             for (List<Tensor> sample : calibration) {
                 writeTensors(out, sample);

@@ -21,11 +21,12 @@ import java.util.List;
  * @param logFoldingArity FRI folds by 2^logFoldingArity per round
  * @param logFinalPolyLen FRI stops when the degree bound is at most 2^logFinalPolyLen and sends that polynomial in clear
  * @param zeroKnowledge   blinding rows, masked quotient chunks and salted leaves
- * @param smallLogN       traces of at most 2^smallLogN rows are proved at half the rate with fewer queries, the same
- *                        query-phase bits ({@link #forTrace(int)}); 0: every trace at these parameters
+ * @param smallLogLde     a trace whose extension at rate 2^-logBlowup is smaller than 2^smallLogLde points is proved
+ *                        at a lower rate (down to 1/32, its extension at most 2^smallLogLde) with fewer queries, the
+ *                        same query-phase bits ({@link #forTrace(int)}); 0: every trace at these parameters
  */
 public record ProofParameters(String name, int logBlowup, int numQueries, int grindingBits, int logFoldingArity,
-                              int logFinalPolyLen, boolean zeroKnowledge, int smallLogN) {
+                              int logFinalPolyLen, boolean zeroKnowledge, int smallLogLde) {
 
     public ProofParameters {
         if (name == null || name.isBlank() || name.length() > 64) {
@@ -46,8 +47,8 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
         if (logFinalPolyLen < 0 || logFinalPolyLen > 10) {
             throw new IllegalArgumentException("logFinalPolyLen must be in [0, 10], got " + logFinalPolyLen);
         }
-        if (smallLogN < 0 || smallLogN > 24 || (smallLogN > 0 && logBlowup >= 6)) {
-            throw new IllegalArgumentException("smallLogN must be in [0, 24] (0 with logBlowup 6), got " + smallLogN);
+        if (smallLogLde < 0 || smallLogLde > 30) {
+            throw new IllegalArgumentException("smallLogLde must be in [0, 30], got " + smallLogLde);
         }
     }
 
@@ -57,32 +58,39 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
         this(name, logBlowup, numQueries, grindingBits, logFoldingArity, logFinalPolyLen, zeroKnowledge, 0);
     }
 
+    /** The lowest rate a small trace is proved at: 1/32. */
+    public static final int MAX_SMALL_LOG_BLOWUP = 5;
+
     /**
-     * The parameters a trace of 2^logN rows is proved with. Above 2^{@link #smallLogN()} rows (or with smallLogN 0)
-     * these; at or below, the rate halves (logBlowup + 1) and the queries drop to the fewest that keep the query
-     * phase's conjectured bits, ceil(numQueries logBlowup / (logBlowup + 1)): each query is worth one bit more.
-     * The proof and the verifying key carry the parameters returned here (with smallLogN 0), so the verifier reads
-     * the rate and the query count from the key, as for any preset.
+     * The parameters a trace of 2^logN rows is proved with. With smallLogLde 0, or when the extension at this rate
+     * already has 2^smallLogLde points or more, these. Otherwise the rate drops (logBlowup grows, to at most
+     * {@link #MAX_SMALL_LOG_BLOWUP}) while the extension stays within 2^smallLogLde points, and the queries drop to
+     * the fewest that keep the query phase's conjectured bits, ceil(numQueries logBlowup / logBlowup'): each query
+     * is worth logBlowup' bits. The proof and the verifying key carry the parameters returned here (smallLogLde 0),
+     * so the verifier reads the rate and the query count from the key, as for any preset.
      *
      * <p>Why: a proof is mostly per-query data (opened rows, Merkle nodes, FRI leaves), so fewer queries make it
-     * smaller; the price, an extension twice as large, is small for small traces and is not paid by large ones
+     * smaller; the price, a larger extension, is bounded by 2^smallLogLde points and is not paid by large traces
      * (see docs/proof-size.md).
      */
     public ProofParameters forTrace(int logN) {
-        if (smallLogN == 0 || logN > smallLogN) {
-            return smallLogN == 0 ? this : new ProofParameters(name, logBlowup, numQueries, grindingBits,
-                    logFoldingArity, logFinalPolyLen, zeroKnowledge, 0);
+        if (smallLogLde == 0) {
+            return this;
         }
-        int lb = logBlowup + 1;
+        int lb = logBlowup;
+        while (lb < MAX_SMALL_LOG_BLOWUP && logN + lb + 1 <= smallLogLde) {
+            lb++;
+        }
         int q = (numQueries * logBlowup + lb - 1) / lb;
         return new ProofParameters(name, lb, q, grindingBits, logFoldingArity, logFinalPolyLen, zeroKnowledge, 0);
     }
 
     /**
-     * The standard preset proves traces of at most 2^13 rows (every digits sample) at rate 1/16 with 21 queries,
-     * larger ones (LeNet-5 is 2^15, segments from 2^14) at rate 1/8 with 28: see {@link #forTrace(int)}.
+     * The standard preset's extension bound for small traces ({@link #forTrace(int)}): traces of at most 2^12 rows
+     * are proved at rate 1/32 with 17 queries, 2^13 at rate 1/16 with 21, larger ones (LeNet-5 is 2^15, its segments
+     * 2^14) at rate 1/8 with 28. Every digits sample is at most 2^13 rows.
      */
-    public static final int SMALL_LOG_N = 13;
+    public static final int SMALL_LOG_LDE = 17;
 
     /**
      * 28 queries at rate 1/8 plus 16 grinding bits: 100 bits conjectured (28 x 3 + 16), the choice of plonky2's
@@ -96,12 +104,12 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
      * extensions, Merkle trees and DEEP quotient cost twice the time and memory per column. The commit-phase terms of
      * {@link dev.zkscope.security.SecurityAnalysis} grow with the arity ((k - 1) eps per round) and stay above 110 bits.
      *
-     * <p>Traces of at most 2^{@link #SMALL_LOG_N} rows are proved at rate 1/16 with 21 queries (21 x 4 + 16 = 100
-     * bits, the same): 25% fewer queries, so about 22% smaller proofs, for an extension twice as large, which at
-     * these sizes costs a fraction of a second.
+     * <p>Small traces are proved at a lower rate with fewer queries, at the same 100 bits (see
+     * {@link #SMALL_LOG_LDE}): 2^13 rows at rate 1/16 with 21 queries (21 x 4 + 16), 2^12 rows and fewer at 1/32 with
+     * 17 (17 x 5 + 16 = 101): a quarter and two fifths fewer queries, for an extension of at most 2^17 points.
      */
     public static ProofParameters standard() {
-        return new ProofParameters("standard", 3, 28, 16, 3, 6, true, SMALL_LOG_N);
+        return new ProofParameters("standard", 3, 28, 16, 3, 6, true, SMALL_LOG_LDE);
     }
 
     /**
@@ -149,7 +157,7 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
 
     public ProofParameters withZeroKnowledge(boolean zk) {
         return new ProofParameters(name, logBlowup, numQueries, grindingBits, logFoldingArity, logFinalPolyLen, zk,
-                smallLogN);
+                smallLogLde);
     }
 
     /**
@@ -217,8 +225,8 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
     @Override
     public String toString() {
         return name + " (" + (isInsecure() ? "INSECURE, " : "") + "rate 1/" + (1 << logBlowup) + ", " + numQueries + " queries, " + grindingBits + " grinding bits, "
-                + (smallLogN == 0 ? "" : "rate 1/" + (2 << logBlowup) + " and " + forTrace(smallLogN).numQueries
-                        + " queries up to 2^" + smallLogN + " rows, ")
+                + (smallLogLde == 0 ? "" : "small traces at lower rates with fewer queries, extension up to 2^"
+                        + smallLogLde + ", ")
                 + "zk " + (zeroKnowledge ? "on" : "off") + ")";
     }
 }
