@@ -66,7 +66,8 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
      * already has 2^smallLogLde points or more, these. Otherwise the rate drops (logBlowup grows, to at most
      * {@link #MAX_SMALL_LOG_BLOWUP}) while the extension stays within 2^smallLogLde points, and the queries drop to
      * the fewest that keep the query phase's conjectured bits, ceil(numQueries logBlowup / logBlowup'): each query
-     * is worth logBlowup' bits. The proof and the verifying key carry the parameters returned here (smallLogLde 0),
+     * is worth logBlowup' bits; when they give exactly the same bits, one more grinding bit (the provable figure's
+     * other terms grow a little with the extension, and must not cost a bit). The proof and the verifying key carry the parameters returned here (smallLogLde 0),
      * so the verifier reads the rate and the query count from the key, as for any preset.
      *
      * <p>Why: a proof is mostly per-query data (opened rows, Merkle nodes, FRI leaves), so fewer queries make it
@@ -81,13 +82,20 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
         while (lb < MAX_SMALL_LOG_BLOWUP && logN + lb + 1 <= smallLogLde) {
             lb++;
         }
+        if (lb == logBlowup) {
+            return new ProofParameters(name, logBlowup, numQueries, grindingBits, logFoldingArity, logFinalPolyLen,
+                    zeroKnowledge, 0);
+        }
         int q = (numQueries * logBlowup + lb - 1) / lb;
-        return new ProofParameters(name, lb, q, grindingBits, logFoldingArity, logFinalPolyLen, zeroKnowledge, 0);
+        // Where the queries alone give exactly the preset's bits (1/16: 21 x 4 = 28 x 3), one more grinding bit pays
+        // for the larger extension's terms in the provable figure, which would otherwise lose a hundredth of a bit.
+        int g = q * lb == numQueries * logBlowup ? Math.min(32, grindingBits + 1) : grindingBits;
+        return new ProofParameters(name, lb, q, g, logFoldingArity, logFinalPolyLen, zeroKnowledge, 0);
     }
 
     /**
      * The standard preset's extension bound for small traces ({@link #forTrace(int)}): traces of at most 2^12 rows
-     * are proved at rate 1/32 with 17 queries, 2^13 at rate 1/16 with 21, larger ones (LeNet-5 is 2^15, its segments
+     * are proved at rate 1/32 with 17 queries, 2^13 at rate 1/16 with 21 and 17 grinding bits, larger ones (LeNet-5 is 2^15, its segments
      * 2^14) at rate 1/8 with 28. Every digits sample is at most 2^13 rows.
      */
     public static final int SMALL_LOG_LDE = 17;
@@ -105,7 +113,7 @@ public record ProofParameters(String name, int logBlowup, int numQueries, int gr
      * {@link dev.zkscope.security.SecurityAnalysis} grow with the arity ((k - 1) eps per round) and stay above 110 bits.
      *
      * <p>Small traces are proved at a lower rate with fewer queries, at the same 100 bits (see
-     * {@link #SMALL_LOG_LDE}): 2^13 rows at rate 1/16 with 21 queries (21 x 4 + 16), 2^12 rows and fewer at 1/32 with
+     * {@link #SMALL_LOG_LDE}): 2^13 rows at rate 1/16 with 21 queries (21 x 4 + 17), 2^12 rows and fewer at 1/32 with
      * 17 (17 x 5 + 16 = 101): a quarter and two fifths fewer queries, for an extension of at most 2^17 points.
      */
     public static ProofParameters standard() {

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every byte of a real proof is bound: a proof of a small random circuit at the standard preset
- * ({@link ProofParameters#standard()}: 28 queries, grinding, zero knowledge, at its minimum trace, 2^7 rows) is
+ * ({@link ProofParameters#standard()}: grinding, zero knowledge, at its minimum trace, 2^7 rows, so at the small-trace
+ * rate 1/32 with 17 queries, {@link ProofParameters#forTrace(int)}) is
  * verified with one byte flipped, for every byte position (73,352 of them at 2^9 rows and 42 queries; 91 s on two cores shared with other
  * builds). Each flip must be a typed rejection: never accepted, never an exception, never
  * {@link VerifyError.InternalFailure}. The flipped bit cycles with the position so every bit lane is hit. Runs on the
@@ -35,7 +36,7 @@ class EveryByteTamperTest {
         assertThat(ProofSystem.verify(vk, instance, proof).accepted()).isTrue();
 
         int[] positions = Boolean.getBoolean("zkscope.quickTamper")
-                ? positions(proofObject.sectionSizes(), proof.length, p.numQueries())
+                ? positions(proofObject.sectionSizes(), proof.length, pk.verifyingKey().parameters().numQueries())
                 : IntStream.range(0, proof.length).toArray();
         long t0 = System.nanoTime();
         List<String> failures = IntStream.of(positions).parallel().mapToObj(pos -> {
