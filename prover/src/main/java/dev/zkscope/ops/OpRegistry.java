@@ -47,9 +47,19 @@ public final class OpRegistry {
     /**
      * One op kind: its record class, the ONNX op types that import as it, and whether it is always folded at import.
      */
-    public record Entry(Class<? extends Op> op, List<String> onnxTypes, boolean foldedAtImport) {
+    public record Entry(Class<? extends Op> op, List<String> onnxTypes, boolean foldedAtImport, String emittedBy) {
+        /** An op kind that ONNX op types import as. */
+        public Entry(Class<? extends Op> op, List<String> onnxTypes, boolean foldedAtImport) {
+            this(op, onnxTypes, foldedAtImport, null);
+        }
+
         public String name() {
             return op.getSimpleName();
+        }
+
+        /** Whether this op kind has no ONNX type of its own: only the rewrites named by {@link #emittedBy} make it. */
+        public boolean internal() {
+            return emittedBy != null;
         }
     }
 
@@ -104,6 +114,7 @@ public final class OpRegistry {
             e(Op.LogSoftmax.class, "LogSoftmax"),
             e(Op.GroupNorm.class, "InstanceNormalization", "GroupNormalization"),
             e(Op.Mod.class, "Mod"),
+            new Entry(Op.IndexCheck.class, List.of(), false, "the GatherElements rewrite (run-time indices)"),
             folded(Op.Range.class, "Range"),
             folded(Op.ShapeOf.class, "Shape"),
             folded(Op.ConstantOfShape.class, "ConstantOfShape"));
@@ -134,7 +145,7 @@ public final class OpRegistry {
     /** The stages that op kind {@code e} has under {@code t}. */
     public static Set<Stage> stages(Entry e, StageTables t) {
         Set<Stage> s = EnumSet.of(Stage.SHAPE, Stage.FLOAT);
-        if (!e.onnxTypes().isEmpty() && t.parsers().containsAll(e.onnxTypes())) {
+        if (e.internal() || !e.onnxTypes().isEmpty() && t.parsers().containsAll(e.onnxTypes())) {
             s.add(Stage.PARSER);
         }
         if (e.foldedAtImport() || t.quantize().test(e.op())) {
