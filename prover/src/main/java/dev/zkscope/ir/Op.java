@@ -1358,7 +1358,7 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         /** The error for index {@code v} into an axis of length {@code n}. */
         public static String outOfRange(double v, int n) {
             String shown = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-            return "index " + shown + " is out of range: valid indices are the integers in [" + (-n) + ", " + (n - 1)
+            return "GatherElements index " + shown + " is out of range: valid indices are the integers in [" + (-n) + ", " + (n - 1)
                     + "] for an axis of length " + n + " (negative ones count from the end); ONNX Runtime refuses it too";
         }
     }

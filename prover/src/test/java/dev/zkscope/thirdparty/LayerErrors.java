@@ -18,7 +18,7 @@ import java.util.Map;
  * Where a third-party model's quantization error appears: calibrates it on its check input, runs float and fixed-point
  * inference, and prints per node (in order) the largest |quantized - float| of its output, the largest |float|, and
  * the growth over the worst error of its inputs, with the node's fixed-point semantics. A diagnostic tool:
- * {@code java -cp zkscope.jar:test-classes dev.zkscope.thirdparty.LayerErrors samples/thirdparty NAME [min-growth]}.
+ * {@code java -cp zkscope.jar:test-classes dev.zkscope.thirdparty.LayerErrors samples/thirdparty NAME [min-growth [RESOURCES|ACCURACY]]}.
  */
 public final class LayerErrors {
     private LayerErrors() {}
@@ -32,8 +32,10 @@ public final class LayerErrors {
         Graph g = new OnnxImporter().load(models.resolve(m.name() + ".onnx"), m.importOptions());
         List<Tensor> input = ThirdPartyCheck.readInput(m, models, g);
         Map<String, Tensor> fl = new FloatEvaluator(g).runAll(input);
-        Calibrator.Calibration c = Calibrator.calibrate(g, List.of(input), QuantOptions.defaults());
+        Calibrator.Calibration c = Calibrator.calibrate(g, List.of(input), args.length > 3
+                ? QuantOptions.of(dev.zkscope.quant.Target.valueOf(args[3])) : QuantOptions.defaults());
         System.out.printf("%s: s=%d sp=%d%n", m.name(), c.graph().inputScale(), c.graph().paramScale());
+        c.log().forEach(l -> System.out.println("  calibration: " + l));
         Map<String, QTensor> q = new QuantizedEvaluator(c.graph(), QuantizedEvaluator.RangeMode.CLAMP).run(input)
                 .values();
         Map<String, Double> errs = new java.util.HashMap<>();
