@@ -82,6 +82,21 @@ class GatherElementsBoundsTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("index -6 is out of range");
     }
 
+    @Test
+    void gatherByRunTimeTokenIds_floatRefusesAnIdOutOfRange_namingNodeValueAndRange() throws Exception {
+        Graph g = TestModels.opset(13).typedInput("ids", 7, 1, 3).initRandom("E", 3, 6, 2)
+                .node("Gather", in("E", "ids"), in("y"), attr("axis", 0L)).output("y").load();
+        Tensor ok = Tensor.of(new int[] {1, 3}, new double[] {0, -1, 5});
+        Tensor y = new FloatEvaluator(g).run(List.of(ok)).get(0);
+        double[] e = g.weights().get("E").data();
+        assertThat(y.get(2)).isEqualTo(e[5 * 2]);
+        assertThat(y.get(4)).isEqualTo(e[5 * 2]); // -1 is the last row
+        Tensor bad = Tensor.of(new int[] {1, 3}, new double[] {0, 6, 1});
+        assertThatThrownBy(() -> new FloatEvaluator(g).run(List.of(bad))).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("node 'y_node' (Gather)").hasMessageContaining("Gather index 6 is out of range")
+                .hasMessageContaining("[-6, 5]");
+    }
+
     private record Built(Graph g, QuantizedGraph q, CompiledModel cm) {}
 
     /** Compiled, calibrated on z with maxima at columns {@code a} and {@code b} (indices in range). */
