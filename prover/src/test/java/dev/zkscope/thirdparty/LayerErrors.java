@@ -18,10 +18,22 @@ import java.util.Map;
  * Where a third-party model's quantization error appears: calibrates it on its check input, runs float and fixed-point
  * inference, and prints per node (in order) the largest |quantized - float| of its output, the largest |float|, and
  * the growth over the worst error of its inputs, with the node's fixed-point semantics. A diagnostic tool:
- * {@code java -cp zkscope.jar:test-classes dev.zkscope.thirdparty.LayerErrors samples/thirdparty NAME [min-growth [RESOURCES|ACCURACY]]}.
+ * {@code java -cp zkscope.jar:test-classes dev.zkscope.thirdparty.LayerErrors samples/thirdparty NAME [min-growth [RESOURCES|ACCURACY|S:SP]]}.
  */
 public final class LayerErrors {
     private LayerErrors() {}
+
+    /** RESOURCES, ACCURACY, or S:SP (fixed activation and parameter scales); null for the defaults. */
+    private static QuantOptions options(String a) {
+        if (a == null) {
+            return QuantOptions.defaults();
+        }
+        if (a.contains(":")) {
+            String[] f = a.split(":");
+            return QuantOptions.fixed(Integer.parseInt(f[0]), Integer.parseInt(f[1]));
+        }
+        return QuantOptions.of(dev.zkscope.quant.Target.valueOf(a));
+    }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -32,8 +44,7 @@ public final class LayerErrors {
         Graph g = new OnnxImporter().load(models.resolve(m.name() + ".onnx"), m.importOptions());
         List<Tensor> input = ThirdPartyCheck.readInput(m, models, g);
         Map<String, Tensor> fl = new FloatEvaluator(g).runAll(input);
-        Calibrator.Calibration c = Calibrator.calibrate(g, List.of(input), args.length > 3
-                ? QuantOptions.of(dev.zkscope.quant.Target.valueOf(args[3])) : QuantOptions.defaults());
+        Calibrator.Calibration c = Calibrator.calibrate(g, List.of(input), options(args.length > 3 ? args[3] : null));
         System.out.printf("%s: s=%d sp=%d%n", m.name(), c.graph().inputScale(), c.graph().paramScale());
         c.log().forEach(l -> System.out.println("  calibration: " + l));
         Map<String, QTensor> q = new QuantizedEvaluator(c.graph(), QuantizedEvaluator.RangeMode.CLAMP).run(input)
