@@ -16,6 +16,7 @@ function parseOptions(opts) {
     const [k, v] = words[i + 1].split('=');
     if (words[i] === '--shape') shapes[k] = v.split(',').map(Number);
     else if (words[i] === '--dim') dims[k] = Number(v);
+    else if (words[i] === '--fix-input') { /* ORT is fed the value of the integer-inputs column */ }
     else throw new Error('unknown option ' + words[i]);
   }
   return { shapes, dims };

@@ -1035,6 +1035,23 @@ final class QuantizedLowering {
         LOWERINGS.put(Op.LogSoftmax.class, QuantizedLowering::logSoftmax);
         LOWERINGS.put(Op.GroupNorm.class, QuantizedLowering::groupNorm);
         LOWERINGS.put(Op.Mod.class, QuantizedLowering::mod);
+        LOWERINGS.put(Op.IndexCheck.class, QuantizedLowering::indexCheck);
+    }
+
+    /**
+     * IndexCheck: out = x (wired); every hits cell is looked up in the one-entry table {2^s}, so a witness whose index
+     * matched no position (out of range, or not an integer) has no valid lookup and cannot be proved. hits is a sum
+     * of booleans from comparisons (the quantizer checks that), each 0 or 2^s by their gadgets.
+     */
+    private void indexCheck(QNode n) {
+        int size = size(n.node().outputShape());
+        Src[] hits = operand(n, 2);
+        long one = 1L << s;
+        int bound = ((Op.IndexCheck) n.node().op()).n();
+        TableSpec spec = new TableSpec("one_s" + s, "the index matched exactly one of the " + bound + " positions",
+                k -> k, one, one);
+        m.add(new Steps.Lookup(n.name(), n.node().opType(), tensor(size), hits, spec));
+        define(n, m.add(new Steps.Wire(n.name(), n.node().opType(), tensor(size), operand(n, 0))));
     }
 
     /**

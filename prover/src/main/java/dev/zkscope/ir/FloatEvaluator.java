@@ -90,7 +90,14 @@ public final class FloatEvaluator {
             for (String s : n.inputs()) {
                 in.add(env.get(s));
             }
-            List<Tensor> out = n.op().eval(in);
+            List<Tensor> out;
+            try {
+                out = n.op().eval(in);
+            } catch (BadInputException e) {
+                // a kernel refusing its inputs (an index out of range) does not know its node: name it
+                String msg = String.valueOf(e.getMessage());
+                throw msg.startsWith("node ") ? e : new BadInputException("node " + n.describe() + ": " + msg);
+            }
             for (int i = 0; i < n.outputs().size(); i++) {
                 env.put(n.outputs().get(i), out.get(i));
             }

@@ -536,7 +536,9 @@ final class Kernels {
             for (double iv : idx) {
                 long i = (long) iv;
                 if (i < -n || i >= n) {
-                    throw new BadInputException("Gather index " + i + " is out of range for axis length " + n);
+                    throw new BadInputException("Gather index " + i + " is out of range: valid indices are the integers "
+                            + "in [" + -n + ", " + (n - 1) + "] for an axis of length " + n
+                            + " (negative ones count from the end); ONNX Runtime refuses it too");
                 }
                 int r = (int) (i < 0 ? i + n : i);
                 System.arraycopy(d, (o * n + r) * inner, out, pos, inner);

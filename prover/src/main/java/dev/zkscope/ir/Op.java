@@ -20,7 +20,7 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         Op.Identity, Op.Cast, Op.Gather, Op.ShapeOf, Op.ConstantOfShape, Op.Compare, Op.Not, Op.Where, Op.Expand,
         Op.Trilu, Op.Logical, Op.SpaceDepth, Op.Tile, Op.CumSum,
         Op.ConvTranspose, Op.Einsum, Op.Resize, Op.ArgExtreme, Op.LogSoftmax, Op.GroupNorm, Op.Range, Op.Mod,
-        Op.Unsupported {
+        Op.IndexCheck, Op.Unsupported {
 
     /** Output shapes from input shapes; throws IllegalArgumentException when the inputs do not fit the op. */
     List<int[]> outputShapes(List<int[]> in);
@@ -1325,6 +1325,41 @@ public sealed interface Op permits Op.Gemm, Op.MatMul, Op.Binary, Op.Unary, Op.P
         @Override
         public String kind() {
             return instance ? "InstanceNormalization" : "GroupNormalization";
+        }
+    }
+
+    /**
+     * The bound on run-time indices into an axis of length {@code n} (internal: no ONNX type of its own; the rewrite of
+     * GatherElements with run-time indices emits it). Inputs: x (the gathered values), idx (the indices) and hits (per
+     * element, how many of the positions k in [0, n) the index equals as k or k - n: 1 exactly when it is in range).
+     * Output: x. An index outside [-n, n) (negative ones count from the end, as ONNX specifies) or not an integer is
+     * refused by the float and quantized evaluators, naming the value and the range; in the circuit hits must equal 1.
+     */
+    record IndexCheck(int n) implements Op {
+        @Override
+        public List<int[]> outputShapes(List<int[]> in) {
+            require(in.size() == 3, "IndexCheck takes 3 inputs (values, indices, hits)");
+            require(Arrays.equals(in.get(0), in.get(1)) && Arrays.equals(in.get(0), in.get(2)),
+                    "IndexCheck inputs must have one shape");
+            return one(in.get(0).clone());
+        }
+
+        @Override
+        public List<Tensor> eval(List<Tensor> in) {
+            double[] idx = in.get(1).data();
+            for (double v : idx) {
+                if (!(v >= -n && v < n) || v != Math.rint(v)) {
+                    throw new BadInputException(outOfRange(v, n));
+                }
+            }
+            return List.of(in.get(0));
+        }
+
+        /** The error for index {@code v} into an axis of length {@code n}. */
+        public static String outOfRange(double v, int n) {
+            String shown = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+            return "GatherElements index " + shown + " is out of range: valid indices are the integers in [" + (-n) + ", " + (n - 1)
+                    + "] for an axis of length " + n + " (negative ones count from the end); ONNX Runtime refuses it too";
         }
     }
 

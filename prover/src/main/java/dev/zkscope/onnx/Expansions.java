@@ -20,7 +20,7 @@ import java.util.Set;
  * <li>{@code ReduceProd}: a tree of Mul over the slices of each reduced axis;</li>
  * <li>{@code TopK} (k constant): k rounds of ReduceMax and ArgMax, each masking the element it took with Where;</li>
  * <li>{@code GatherElements}: constant indices are a Gather (wiring); run-time indices a one-hot Equal against the
- *     index range, a Where and a ReduceSum;</li>
+ *     index range, a Where and a ReduceSum, and an {@link Op.IndexCheck} that refuses an index out of range;</li>
  * <li>{@code Size}: a constant (shapes are static); {@code Clip} with a bound computed at run time: Max and Min
  *     (a constant-bound Clip is the Clip table and is not rewritten);</li>
  * <li>{@code QuantizeLinear} (Div, Round, Add, Clip), {@code DequantizeLinear} (Sub, Mul), {@code MatMulInteger},
@@ -50,6 +50,12 @@ final class Expansions {
         /** Imports one node parsed at opset 13 (named {@code name}) with the given outputs. */
         void node(String name, String opType, List<String> inputs, List<String> outputs,
                   Onnx.AttributeProto... attrs) throws ModelLoadException;
+
+        /**
+         * Adds one node of an internal op (no ONNX type of its own, see {@code ops.OpRegistry}) reading run-time
+         * tensors, with one output.
+         */
+        void internal(String name, Op op, List<String> inputs, String output) throws ModelLoadException;
 
         /** Imports every node of a subgraph (an If branch) at the model's opset, names prefixed. */
         void inline(Onnx.GraphProto g, String prefix) throws ModelLoadException;
@@ -503,7 +509,12 @@ final class Expansions {
             String hitNeg = op("Equal", List.of(ii, constant("range_neg", Tensor.ofLongs(rs, rn))));
             String oneHot = op("Or", List.of(hit, hitNeg));
             String picked = op("Where", List.of(oneHot, dd, scalar("zero", 0)));
-            op("ReduceSum", out(0), List.of(picked, longs("axes", axis + 1)), attr("keepdims", 0));
+            String sum = op("ReduceSum", List.of(picked, longs("axes", axis + 1)), attr("keepdims", 0));
+            // the index must match exactly one position: out of range is an error, as in ONNX Runtime
+            String hits = op("ReduceSum", List.of(op("Cast", List.of(oneHot), attr("to", 1)), longs("axes", axis + 1)),
+                    attr("keepdims", 0));
+            String checkName = fresh("IndexCheck");
+            e.internal(checkName, new Op.IndexCheck(n), List.of(sum, in(1), hits), out(0));
             return null;
         }
     }

@@ -746,6 +746,25 @@ public final class OnnxImporter {
             }
 
             @Override
+            public void internal(String name, Op op, List<String> inputs, String output) throws ModelLoadException {
+                List<int[]> in = new ArrayList<>();
+                for (String t : inputs) {
+                    int[] sh = shape(t);
+                    if (sh == null || weights.containsKey(t)) {
+                        throw fail("node '" + name + "' (" + op.kind() + ") reads '" + t + "', which is not a run-time "
+                                + "tensor of known shape");
+                    }
+                    in.add(sh);
+                }
+                if (weights.containsKey(output) || shapes.containsKey(output)) {
+                    throw fail("tensor '" + output + "' is produced twice (by node '" + name + "')");
+                }
+                List<int[]> out = op.outputShapes(in);
+                shapes.put(output, out.get(0));
+                nodes.add(new Node(name, op.kind(), op, List.copyOf(inputs), List.of(output), in, out, 0, 0));
+            }
+
+            @Override
             public void node(String name, String opType, List<String> inputs, List<String> outputs,
                              Onnx.AttributeProto... attrs) throws ModelLoadException {
                 for (String o : outputs) {

@@ -47,9 +47,19 @@ public final class OpRegistry {
     /**
      * One op kind: its record class, the ONNX op types that import as it, and whether it is always folded at import.
      */
-    public record Entry(Class<? extends Op> op, List<String> onnxTypes, boolean foldedAtImport) {
+    public record Entry(Class<? extends Op> op, List<String> onnxTypes, boolean foldedAtImport, String emittedBy) {
+        /** An op kind that ONNX op types import as. */
+        public Entry(Class<? extends Op> op, List<String> onnxTypes, boolean foldedAtImport) {
+            this(op, onnxTypes, foldedAtImport, null);
+        }
+
         public String name() {
             return op.getSimpleName();
+        }
+
+        /** Whether this op kind has no ONNX type of its own: only the rewrites named by {@link #emittedBy} make it. */
+        public boolean internal() {
+            return emittedBy != null;
         }
     }
 
@@ -104,6 +114,7 @@ public final class OpRegistry {
             e(Op.LogSoftmax.class, "LogSoftmax"),
             e(Op.GroupNorm.class, "InstanceNormalization", "GroupNormalization"),
             e(Op.Mod.class, "Mod"),
+            new Entry(Op.IndexCheck.class, List.of(), false, "the GatherElements rewrite (run-time indices)"),
             folded(Op.Range.class, "Range"),
             folded(Op.ShapeOf.class, "Shape"),
             folded(Op.ConstantOfShape.class, "ConstantOfShape"));
@@ -134,7 +145,7 @@ public final class OpRegistry {
     /** The stages that op kind {@code e} has under {@code t}. */
     public static Set<Stage> stages(Entry e, StageTables t) {
         Set<Stage> s = EnumSet.of(Stage.SHAPE, Stage.FLOAT);
-        if (!e.onnxTypes().isEmpty() && t.parsers().containsAll(e.onnxTypes())) {
+        if (e.internal() || !e.onnxTypes().isEmpty() && t.parsers().containsAll(e.onnxTypes())) {
             s.add(Stage.PARSER);
         }
         if (e.foldedAtImport() || t.quantize().test(e.op())) {
@@ -191,12 +202,89 @@ public final class OpRegistry {
                 out.add("ONNX " + ty + ": parsed but no registry entry names it");
             }
         }
-        for (String ty : REWRITTEN.keySet()) {
-            if (!t.parsers().contains(ty)) {
-                out.add("ONNX " + ty + ": listed as rewritten at import but the importer has no rewrite for it");
+        for (Rewrite r : REWRITES) {
+            if (!t.parsers().contains(r.onnxType())) {
+                out.add("ONNX " + r.onnxType() + ": listed as rewritten at import but the importer has no rewrite for it");
+            }
+            for (Class<? extends Op> c : r.targets()) {
+                Entry e = byOp.get(c);
+                if (e == null) {
+                    out.add("ONNX " + r.onnxType() + " (rewritten): becomes Op." + c.getSimpleName()
+                            + ", which is not in the registry");
+                    continue;
+                }
+                Set<Stage> have = stages(e, t);
+                for (Stage st : Stage.values()) {
+                    if (st != Stage.PARSER && !have.contains(st)) {
+                        out.add("ONNX " + r.onnxType() + " (rewritten): becomes " + e.name() + ", which has no " + st);
+                    }
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * The registry entry of an ONNX op type that the importer rewrites ({@code onnx.Expansions}), exactly, into nodes
+     * of registered op kinds: its parser is the rewrite, and every later stage (shape rule, float kernel, quantization
+     * rule, quantized kernel, lowering, estimate) is that of the op kinds it becomes, {@code targets}, which
+     * {@link #missingStages} checks have every stage (and a test checks that the rewrite emits no other kind).
+     * {@code inlinesSubgraph}: the rewrite also imports the nodes of a subgraph (an If branch), each through its own
+     * entry.
+     */
+    public record Rewrite(String onnxType, String becomes, List<Class<? extends Op>> targets, boolean inlinesSubgraph) {
+        public Rewrite {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    private static Rewrite rw(String type, String becomes, List<Class<? extends Op>> targets) {
+        return new Rewrite(type, becomes, targets, false);
+    }
+
+    /** The rewrites, one entry per rewritten ONNX op type, by type. */
+    private static final List<Rewrite> REWRITES = List.of(
+            new Rewrite("If", "the branch a constant condition takes, inlined", List.of(Op.Identity.class), true),
+            rw("LSTM", "unrolled: MatMul, Add, Split, Sigmoid, Tanh, Mul per step", List.of(Op.MatMul.class,
+                    Op.Binary.class, Op.Split.class, Op.Unary.class, Op.Reshape.class, Op.Concat.class,
+                    Op.Transpose.class, Op.Slice.class, Op.Identity.class, Op.Expand.class)),
+            rw("GRU", "unrolled: MatMul, Add, Split, Sigmoid, Tanh, Mul, Sub per step", List.of(Op.MatMul.class,
+                    Op.Binary.class, Op.Split.class, Op.Unary.class, Op.Reshape.class, Op.Concat.class,
+                    Op.Transpose.class, Op.Slice.class, Op.Identity.class, Op.Expand.class)),
+            rw("ReduceProd", "a tree of Mul over Split slices", List.of(Op.Split.class, Op.Binary.class,
+                    Op.Reshape.class, Op.Identity.class)),
+            rw("TopK", "k rounds of ReduceMax, ArgMax, Equal and Where; Concat", List.of(Op.Reduce.class,
+                    Op.ArgExtreme.class, Op.Compare.class, Op.Where.class, Op.Concat.class, Op.Unary.class,
+                    Op.Binary.class, Op.Identity.class, Op.Reshape.class, Op.Cast.class)),
+            rw("GatherElements", "Gather (constant indices) or Equal, Or, Where, ReduceSum and an IndexCheck that "
+                    + "refuses an index out of range (run-time indices)", List.of(Op.Gather.class, Op.Reshape.class,
+                    Op.Slice.class, Op.Compare.class, Op.Logical.class, Op.Where.class, Op.Reduce.class,
+                    Op.Cast.class, Op.IndexCheck.class)),
+            rw("QuantizeLinear", "Div, Round, Add, Clip", List.of(Op.Binary.class, Op.Unary.class)),
+            rw("DequantizeLinear", "Sub, Mul (folded for constant weights)", List.of(Op.Binary.class)),
+            rw("MatMulInteger", "Sub, MatMul", List.of(Op.Binary.class, Op.MatMul.class)),
+            rw("ConvInteger", "Sub, Conv", List.of(Op.Binary.class, Op.Conv.class)),
+            rw("QLinearMatMul", "DequantizeLinear, MatMul, QuantizeLinear", List.of(Op.Binary.class,
+                    Op.Unary.class, Op.MatMul.class)),
+            rw("QLinearConv", "DequantizeLinear, Conv, QuantizeLinear", List.of(Op.Binary.class, Op.Unary.class,
+                    Op.Conv.class)),
+            rw("Size", "a constant (shapes are static)", List.of()),
+            rw("Clip", "Max and Min when a bound is computed at run time (constant bounds: Unary CLIP)",
+                    List.of(Op.Binary.class)));
+
+    /** Every rewritten ONNX op type's entry. */
+    public static List<Rewrite> rewrites() {
+        return REWRITES;
+    }
+
+    /** The entry of rewritten ONNX op type {@code onnxType}, or null. */
+    public static Rewrite rewrite(String onnxType) {
+        for (Rewrite r : REWRITES) {
+            if (r.onnxType().equals(onnxType)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /**
@@ -204,21 +292,15 @@ public final class OpRegistry {
      * stages of those ops), with what each becomes; {@code onnx.Expansions} holds the rewrites and refuses, naming the
      * op, what a rewrite cannot express (a run-time If condition, run-time LSTM weights, a run-time scale).
      */
-    public static final Map<String, String> REWRITTEN = Collections.unmodifiableMap(new java.util.TreeMap<>(Map.ofEntries(
-            Map.entry("If", "the branch a constant condition takes, inlined"),
-            Map.entry("LSTM", "unrolled: MatMul, Add, Split, Sigmoid, Tanh, Mul per step"),
-            Map.entry("GRU", "unrolled: MatMul, Add, Split, Sigmoid, Tanh, Mul, Sub per step"),
-            Map.entry("ReduceProd", "a tree of Mul over Split slices"),
-            Map.entry("TopK", "k rounds of ReduceMax, ArgMax, Equal and Where; Concat"),
-            Map.entry("GatherElements", "Gather (constant indices) or Equal, Or, Where, ReduceSum (run-time indices)"),
-            Map.entry("QuantizeLinear", "Div, Round, Add, Clip"),
-            Map.entry("DequantizeLinear", "Sub, Mul (folded for constant weights)"),
-            Map.entry("MatMulInteger", "Sub, MatMul"),
-            Map.entry("ConvInteger", "Sub, Conv"),
-            Map.entry("QLinearMatMul", "DequantizeLinear, MatMul, QuantizeLinear"),
-            Map.entry("QLinearConv", "DequantizeLinear, Conv, QuantizeLinear"),
-            Map.entry("Size", "a constant (shapes are static)"),
-            Map.entry("Clip", "Max and Min when a bound is computed at run time (constant bounds: Unary CLIP)"))));
+    public static final Map<String, String> REWRITTEN;
+
+    static {
+        Map<String, String> m = new java.util.TreeMap<>();
+        for (Rewrite r : REWRITES) {
+            m.put(r.onnxType(), r.becomes());
+        }
+        REWRITTEN = Collections.unmodifiableMap(m);
+    }
 
     /** ONNX op types the importer consumes without producing a node of their own (constants become weights). */
     static final Set<String> PARSED_AWAY = Collections.unmodifiableSet(new TreeSet<>(Arrays.asList("Constant")));

@@ -842,6 +842,19 @@ public final class QuantizedEvaluator {
         KERNELS.put(Op.ArgExtreme.class, (e, n, st) -> List.of(e.argExtreme(n, e.in(n, st, 0))));
         KERNELS.put(Op.LogSoftmax.class, (e, n, st) -> List.of(e.logSoftmax(n, e.in(n, st, 0), st)));
         KERNELS.put(Op.GroupNorm.class, (e, n, st) -> List.of(e.groupNorm(n, e.in(n, st, 0), st)));
+        KERNELS.put(Op.IndexCheck.class, (e, n, st) -> {
+            QTensor x = e.in(n, st, 0);
+            QTensor idx = e.in(n, st, 1);
+            QTensor hits = e.in(n, st, 2);
+            long one = 1L << e.q.inputScale();
+            for (int i = 0; i < hits.size(); i++) {
+                if (hits.data()[i] != one) {
+                    throw new BadInputException("node " + n.node().describe() + ": " + Op.IndexCheck.outOfRange(
+                            (double) idx.data()[i] / one, ((Op.IndexCheck) n.node().op()).n()));
+                }
+            }
+            return List.of(new QTensor(x.shape(), x.data(), x.scale()));
+        });
         KERNELS.put(Op.Mod.class, (e, n, st) -> {
             long[][] xd = e.operands(n, st, 0, 2);
             boolean f = ((Op.Mod) n.node().op()).fmod();

@@ -330,6 +330,25 @@ public final class Quantizer {
         }
     }
 
+    /**
+     * IndexCheck's hits input must be a ReduceSum of booleans (the one-hot of the index): a count, so that hits = 1
+     * says the index matched exactly one position.
+     */
+    private void requireHitCount(Node n) {
+        String hits = n.inputs().get(2);
+        for (Node p : graph.nodes()) {
+            if (p.outputs().contains(hits)) {
+                if (p.op() instanceof Op.Reduce && ((Op.Reduce) p.op()).reduce() == Op.ReduceKind.SUM
+                        && isBoolean(p.inputs().get(0), 0)) {
+                    return;
+                }
+                break;
+            }
+        }
+        throw refuse("IndexCheck reads hits " + hits + ", which is not a ReduceSum of booleans (the one-hot of the "
+                + "index)");
+    }
+
     private boolean isBoolean(String name, int depth) {
         if (depth > 64) {
             return false;
@@ -541,6 +560,11 @@ public final class Quantizer {
                         + "]"));
         RULES.put(Op.GroupNorm.class, Quantizer::groupNorm);
         RULES.put(Op.Mod.class, Quantizer::mod);
+        RULES.put(Op.IndexCheck.class, (q, n) -> {
+            q.requireHitCount(n);
+            return q.make(n, List.of(q.s, q.s, q.s), 0, new HashMap<>(), null, "out = x; hits must be 2^" + q.s
+                    + " (the index equals exactly one position k or k - n: it lies in [-n, n))");
+        });
         RULES.put(Op.Range.class, (q, n) -> {
             throw refuse(n.op().kind() + " should have been folded at import (its inputs must be constants)");
         });

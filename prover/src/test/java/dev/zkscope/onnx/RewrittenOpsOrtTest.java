@@ -29,6 +29,22 @@ class RewrittenOpsOrtTest {
             Graph g = c.model().get().load();
             assertThat(g.nodes()).as("nodes left of type %s", c.opType())
                     .noneMatch(n -> n.opType().equals(c.opType()) || n.op() instanceof Op.Unsupported);
+            // the rewrite's registry entry names every op kind it emits (so its stages are checked by the registry)
+            assertThat(dev.zkscope.ops.OpRegistry.rewrite(c.opType())).as("registry entry of %s", c.opType())
+                    .isNotNull();
+            java.util.Map<String, String> typeOf = new java.util.HashMap<>();
+            for (dev.zkscope.onnx.proto.Onnx.NodeProto p : dev.zkscope.onnx.proto.Onnx.ModelProto.parseFrom(c.model().get().bytes()).getGraph().getNodeList()) {
+                typeOf.put(p.getName(), p.getOpType());
+            }
+            for (dev.zkscope.ir.Node n : g.nodes()) {
+                int cut = n.name().indexOf('/');
+                String from = cut < 0 ? null : typeOf.get(n.name().substring(0, cut));
+                dev.zkscope.ops.OpRegistry.Rewrite rw = from == null ? null : dev.zkscope.ops.OpRegistry.rewrite(from);
+                if (rw != null && !rw.inlinesSubgraph()) {
+                    assertThat(rw.targets()).as("%s: node %s (%s) is of a kind the registry entry of %s does not "
+                            + "name", c.name(), n.name(), n.op().kind(), from).contains(n.op().getClass());
+                }
+            }
         }));
     }
 

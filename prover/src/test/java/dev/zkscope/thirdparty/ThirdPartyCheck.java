@@ -241,7 +241,11 @@ public final class ThirdPartyCheck {
         System.out.println("| model | package | licence | size | ops | loads | missing ops | float vs ORT (max abs) "
                 + "| quantizes |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
+        List<String> only = List.of(args).subList(Math.min(1, args.length), args.length);
         for (Model m : models(dir)) {
+            if (!only.isEmpty() && !only.contains(m.name())) {
+                continue;
+            }
             if (!Files.exists(models.resolve(m.name() + ".ort.json"))) {
                 System.out.printf("| %s | %s | %s | - | - | not fetched (run fetch.sh, then reference.js) | | | |%n",
                         m.name(), m.pkg(), m.licence());
