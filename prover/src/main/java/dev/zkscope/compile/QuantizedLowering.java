@@ -203,7 +203,7 @@ final class QuantizedLowering {
             throw new CompileException("node " + n.node().describe() + " needs a calibrated lookup table");
         }
         String name = TableSpec.nameOf(t);
-        return new TableSpec(name, name, t::value, t.lo(), t.hi());
+        return new TableSpec(name, name, t::value, t.lo(), t.hi(), t.monotone());
     }
 
     // ------------------------------------------------------------------ nodes
@@ -1379,7 +1379,7 @@ final class QuantizedLowering {
                     + t.size() + " entries; lower the input scale or reduce over fewer elements");
         }
         String name = "logsum_s" + s + "_n" + count;
-        return new TableSpec(name, "log of a sum of " + count + " exp values", t::value, t.lo(), t.hi());
+        return new TableSpec(name, "log of a sum of " + count + " exp values", t::value, t.lo(), t.hi(), t.monotone());
     }
 
     /**

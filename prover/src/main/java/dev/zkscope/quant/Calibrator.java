@@ -18,7 +18,10 @@ import dev.zkscope.profile.PhaseListener;
  * <p>Scales: for target RESOURCES the candidates are s = 4..10, for ACCURACY s = 8..14 (parameters at the same scale
  * unless fixed); the first candidate, smallest first, whose fixed-point outputs on the samples agree with float in
  * argmax on every sample and stay within a max absolute error of 1% (RESOURCES) or 0.2% (ACCURACY) of the float
- * outputs' range is chosen; if none does, the most accurate candidate. Fixed scales skip the search.
+ * outputs' range is chosen; if none does, the most accurate candidate, found by walking down from the largest scale
+ * until the error gets worse (the search measures the top candidate first and, when it passes, scans upwards as
+ * described, so the choice is the same whenever some candidate passes above that turn; see {@code Search}). Fixed
+ * scales skip the search.
  *
  * <p>Ranges: each table's inputs are observed over the samples at the chosen scales; the range [lo, hi] is widened by
  * margin·(hi - lo) plus one real unit (2^s) on each side; Softmax's exp inputs are <= 0 by construction (hi = 0) and
@@ -94,58 +97,142 @@ public final class Calibrator {
         double range = Math.max(hi - lo, 1e-6);
         double tolerance = (options.target() == Target.RESOURCES ? 0.01 : 0.002) * range;
         List<String> log = new ArrayList<>();
-        // At most one candidate's quantized graph is held at a time (a GPT-2-sized model's quantized weights are
-        // 1.3 GB): the best so far is kept by its scales and rebuilt at the end when a later candidate was built.
-        int bestS = 0;
-        int bestSp = 0;
-        QuantizedGraph best = null;
-        FidelityReport bestReport = null;
-        Map<String, long[]> bestRanges = null;
-        QuantizedGraph open = null;
-        for (int s : candidates) {
-            int sp = options.paramScale() != null ? options.paramScale() : s;
-            open = null;
-            best = null;
-            open = new Quantizer(graph, s, sp).build(options.target(), null);
-            Pass pass;
-            try {
-                pass = measure(graph, open, samples, reference, progress);
-            } catch (BadInputException e) {
-                log.add("s=" + s + ", sp=" + sp + ": " + e.getMessage());
-                continue;
-            }
-            FidelityReport rep = pass.report();
-            log.add(rep.toString());
-            boolean better = bestReport == null || rep.argmaxAgreement() > bestReport.argmaxAgreement()
-                    || (rep.argmaxAgreement() == bestReport.argmaxAgreement() && rep.maxAbsError() < bestReport.maxAbsError());
-            if (better) {
-                bestS = s;
-                bestSp = sp;
-                best = open;
-                bestReport = rep;
-                bestRanges = pass.observed();
-            }
-            if (rep.argmaxAgreement() == 1.0 && rep.maxAbsError() <= tolerance) {
-                bestS = s;
-                bestSp = sp;
-                best = open;
-                bestReport = rep;
-                bestRanges = pass.observed();
-                break;
-            }
-        }
-        if (bestReport == null) {
+        Search search = new Search(graph, samples, reference, options, progress, tolerance, log);
+        Measured chosen = candidates.size() == 1 ? search.measure(candidates.get(0)) : search.run(candidates);
+        if (chosen == null) {
             throw new BadInputException("no scale fits the fixed-point range for these inputs: " + String.join("; ", log));
         }
-        if (best == null) {
-            // a later candidate was built after the best one: the same build again (deterministic)
-            open = null;
-            best = new Quantizer(graph, bestS, bestSp).build(options.target(), null);
-        }
+        QuantizedGraph best = search.built(chosen);
+        FidelityReport bestReport = chosen.report();
+        Map<String, long[]> bestRanges = chosen.ranges();
         QuantizedGraph q = best.withRanges(widen(best, bestRanges, options.rangeMargin()));
         progress.finish();
         return new Calibration(q, bestReport, log);
     }
+
+    /**
+     * The scale search (see the class comment for the rule). Without a model of the error it would measure every
+     * candidate whenever none passes; it measures the top candidate first instead:
+     * <ul>
+     * <li>the top candidate (the largest that runs without leaving the fixed-point range) is measured first;</li>
+     * <li>if it passes, the candidates below it are measured smallest first and the first that passes is chosen (the
+     *     top one if none does): exactly the old ascending scan, one measurement dearer at worst;</li>
+     * <li>if it fails, the candidates below it are measured largest first while each is at least as good as the best
+     *     so far (argmax agreement, then max error; equal goes to the smaller scale, as the ascending scan did), and the
+     *     walk stops at the first that is worse: the error curve has turned. A candidate on the way that passes ends
+     *     the walk with the ascending scan of the ones below it, so any model where some candidate passes above the
+     *     turn gets the old choice.</li>
+     * </ul>
+     * The choice differs from measuring every candidate only when the error, seen from the top, gets worse and then
+     * better again further down: a model whose fidelity is not monotone in the scale. GPT-2-small (no candidate passes,
+     * 2^10 the most accurate) takes two measurements instead of seven.
+     */
+    private static final class Search {
+        private final Graph graph;
+        private final List<List<Tensor>> samples;
+        private final List<List<Tensor>> reference;
+        private final QuantOptions options;
+        private final Progress progress;
+        private final double tolerance;
+        private final List<String> log;
+        /** The last graph built (at most one is held: a GPT-2-sized model's quantized weights are 1.3 GB). */
+        private QuantizedGraph lastBuilt;
+        private int lastBuiltS;
+
+        Search(Graph graph, List<List<Tensor>> samples, List<List<Tensor>> reference, QuantOptions options,
+               Progress progress, double tolerance, List<String> log) {
+            this.graph = graph;
+            this.samples = samples;
+            this.reference = reference;
+            this.options = options;
+            this.progress = progress;
+            this.tolerance = tolerance;
+            this.log = log;
+        }
+
+        private int paramScale(int s) {
+            return options.paramScale() != null ? options.paramScale() : s;
+        }
+
+        boolean passes(FidelityReport r) {
+            return r.argmaxAgreement() == 1.0 && r.maxAbsError() <= tolerance;
+        }
+
+        /** a strictly better than b: higher argmax agreement, or equal agreement and smaller max error. */
+        static boolean better(FidelityReport a, FidelityReport b) {
+            return a.argmaxAgreement() > b.argmaxAgreement()
+                    || (a.argmaxAgreement() == b.argmaxAgreement() && a.maxAbsError() < b.maxAbsError());
+        }
+
+        /** Measures candidate s; null if it leaves the fixed-point range (logged). */
+        Measured measure(int s) {
+            int sp = paramScale(s);
+            lastBuilt = null;
+            QuantizedGraph open = new Quantizer(graph, s, sp).build(options.target(), null);
+            lastBuilt = open;
+            lastBuiltS = s;
+            Pass pass;
+            try {
+                pass = Calibrator.measure(graph, open, samples, reference, progress);
+            } catch (BadInputException e) {
+                log.add("s=" + s + ", sp=" + sp + ": " + e.getMessage());
+                return null;
+            }
+            log.add(pass.report().toString());
+            return new Measured(s, pass.report(), pass.observed());
+        }
+
+        /** The chosen candidate's graph: the last one built, or the same build again (deterministic). */
+        QuantizedGraph built(Measured m) {
+            if (lastBuilt != null && lastBuiltS == m.s()) {
+                return lastBuilt;
+            }
+            lastBuilt = null;
+            return new Quantizer(graph, m.s(), paramScale(m.s())).build(options.target(), null);
+        }
+
+        /** The first passing candidate of cands[0, below) in ascending order, else {@code fallback}. */
+        private Measured ascending(List<Integer> cands, int below, Measured fallback) {
+            for (int i = 0; i < below; i++) {
+                Measured m = measure(cands.get(i));
+                if (m != null && passes(m.report())) {
+                    return m;
+                }
+            }
+            return fallback;
+        }
+
+        Measured run(List<Integer> cands) {
+            int top = cands.size() - 1;
+            Measured best = null;
+            for (; top >= 0 && best == null; top--) {
+                best = measure(cands.get(top));
+            }
+            if (best == null) {
+                return null;
+            }
+            if (passes(best.report())) {
+                return ascending(cands, top + 1, best);
+            }
+            for (int i = top; i >= 0; i--) {
+                Measured m = measure(cands.get(i));
+                if (m == null) {
+                    continue;
+                }
+                if (passes(m.report())) {
+                    return ascending(cands, i, m);
+                }
+                if (better(best.report(), m.report())) {
+                    break;
+                }
+                best = m;
+            }
+            return best;
+        }
+    }
+
+    /** A measured candidate: its scale, fidelity and observed table input ranges. */
+    private record Measured(int s, FidelityReport report, Map<String, long[]> ranges) {}
 
     /** One candidate's pass: its fidelity on the samples and the observed table input ranges. */
     private record Pass(FidelityReport report, Map<String, long[]> observed) {}

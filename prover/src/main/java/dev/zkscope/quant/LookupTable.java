@@ -35,6 +35,22 @@ public record LookupTable(String name, DoubleUnaryOperator f, long lo, long hi, 
         return new LookupTable(name, f, newLo, newHi, inScale, outScale);
     }
 
+    /**
+     * Whether the table's integer map is monotone (either way) on every interval: its function is one of exp,
+     * sigmoid (1 / (1 + exp(-x))), tanh, log, sqrt, rsqrt (the LayerNorm normaliser) or logsum (log), built only from
+     * {@link Math} functions the JDK specifies as semi-monotonic and correctly rounded arithmetic, and made total by
+     * monotone clamps ({@link TableFunctions}); rounding to the output grid keeps the order. (erf and softplus are
+     * left out: their approximations are not monotone to the last bit.) The circuit compiler then bounds the table
+     * and finds its saturated ends without scanning it.
+     */
+    public boolean monotone() {
+        int cut = name.indexOf('(');
+        return MONOTONE.contains(cut < 0 ? name : name.substring(0, cut));
+    }
+
+    private static final java.util.Set<String> MONOTONE =
+            java.util.Set.of("exp", "sigmoid", "tanh", "log", "sqrt", "rsqrt", "logsum");
+
     /** Whether the range is the unbounded placeholder used while calibrating. */
     public boolean unbounded() {
         return lo == Long.MIN_VALUE || hi == Long.MAX_VALUE;

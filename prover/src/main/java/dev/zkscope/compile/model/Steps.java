@@ -1685,11 +1685,7 @@ public final class Steps {
 
         @Override
         public long bound(long[] b) {
-            long m = 0;
-            for (long x = table.lo(); x <= table.hi(); x++) {
-                m = Math.max(m, Math.abs(table.f().applyAsLong(x)));
-            }
-            return m;
+            return ofWeights ? table.scanMaxAbs() : table.maxAbs();
         }
 
         /**
@@ -1700,17 +1696,7 @@ public final class Steps {
             if (ofWeights) {
                 return new long[]{table.lo(), table.hi()};
             }
-            long a = table.lo();
-            long fa = table.f().applyAsLong(a);
-            while (a < table.hi() && table.f().applyAsLong(a + 1) == fa) {
-                a++;
-            }
-            long b = table.hi();
-            long fb = table.f().applyAsLong(b);
-            while (b > a && table.f().applyAsLong(b - 1) == fb) {
-                b--;
-            }
-            return new long[]{a, b};
+            return table.saturationCore();
         }
 
         /**
