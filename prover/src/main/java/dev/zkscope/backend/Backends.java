@@ -64,7 +64,7 @@ public final class Backends {
     }
 
     /** The sumcheck/GKR backend; keys are made on a model's first proof and kept while the model is. */
-    static final class Sumcheck implements Backend {
+    public static final class Sumcheck implements Backend {
         final PcsParams params;
         private final Map<Pipeline.Prepared, SumcheckBackend.Keys> keys = new WeakHashMap<>();
 
@@ -88,7 +88,15 @@ public final class Backends {
                 k = keys.computeIfAbsent(model, m -> SumcheckBackend.keygen(m.compiled().model(), params,
                         TensorPcs.defaultRandom()));
             }
-            long[] q = Pipeline.quantizeInput(model, input);
+            return run(k, Pipeline.quantizeInput(model, input), params);
+        }
+
+        /**
+         * One measured proof and its verification with keys already made: prove time, peak heap sampled while proving
+         * (after a full collection), verify time. {@code zkscope bench} calls this with keys of a model that was
+         * calibrated and lowered for this backend alone, so that no Plonkish circuit is live while it samples.
+         */
+        public static Run run(SumcheckBackend.Keys k, long[] q, PcsParams params) {
             HeapSampler heap = new HeapSampler(5);
             heap.start();
             long t0;
@@ -114,7 +122,7 @@ public final class Backends {
                 verdict = "rejected: " + e.getMessage();
             }
             long t2 = System.nanoTime();
-            return new Run(name(), params.name(), (t1 - t0) / 1e9, (t2 - t1) / 1e6, pr.proof().length, peak,
+            return new Run("sumcheck", params.name(), (t1 - t0) / 1e9, (t2 - t1) / 1e6, pr.proof().length, peak,
                     pr.output(), ok, verdict, pr.layerNanos(), pr.layerMults());
         }
     }

@@ -11,6 +11,25 @@ import dev.zkscope.field.Goldilocks;
 public final class Ext {
     private Ext() {}
 
+    static {
+        if (Fp2.W != 7) {
+            throw new AssertionError("Ext.timesW assumes the non-residue 7");
+        }
+    }
+
+    /** W v for the extension's non-residue W = 7, as 8 v - v (no multiplication). */
+    static long timesW(long v) {
+        return Goldilocks.sub(Goldilocks.mulByPow2(v, 3), v);
+    }
+
+    /**
+     * The X part of (a0 + a1 X)(b0 + b1 X) by Karatsuba, given v0 = a0 b0 and v1 = a1 b1 (whose constant part is
+     * v0 + W v1): (a0 + a1)(b0 + b1) - v0 - v1, one multiplication where the schoolbook form takes two.
+     */
+    static long cross(long a0, long a1, long b0, long b1, long v0, long v1) {
+        return Goldilocks.sub(Goldilocks.sub(Goldilocks.mul(Goldilocks.add(a0, a1), Goldilocks.add(b0, b1)), v0), v1);
+    }
+
     /** The base-field vector v lifted into the extension. */
     public static long[] lift(long[] v) {
         long[] out = new long[2 * v.length];

@@ -41,8 +41,10 @@ public final class Mle {
             for (int i = 0; i < s; i++) {
                 long a0 = t[2 * i];
                 long a1 = t[2 * i + 1];
-                long h0 = Fp2.mul0(a0, a1, z0, z1);
-                long h1 = Fp2.mul1(a0, a1, z0, z1);
+                long v0 = Goldilocks.mul(a0, z0);
+                long v1 = Goldilocks.mul(a1, z1);
+                long h0 = Goldilocks.add(v0, Ext.timesW(v1));
+                long h1 = Ext.cross(a0, a1, z0, z1, v0, v1);
                 t[2 * (i + s)] = h0;
                 t[2 * (i + s) + 1] = h1;
                 t[2 * i] = Goldilocks.sub(a0, h0);
@@ -86,8 +88,10 @@ public final class Mle {
             long a1 = t[2 * i + 1];
             long d0 = Goldilocks.sub(t[2 * (i + h)], a0);
             long d1 = Goldilocks.sub(t[2 * (i + h) + 1], a1);
-            out[2 * i] = Goldilocks.add(a0, Fp2.mul0(d0, d1, r0, r1));
-            out[2 * i + 1] = Goldilocks.add(a1, Fp2.mul1(d0, d1, r0, r1));
+            long v0 = Goldilocks.mul(d0, r0);
+            long v1 = Goldilocks.mul(d1, r1);
+            out[2 * i] = Goldilocks.add(a0, Goldilocks.add(v0, Ext.timesW(v1)));
+            out[2 * i + 1] = Goldilocks.add(a1, Ext.cross(d0, d1, r0, r1, v0, v1));
         }
     }
 

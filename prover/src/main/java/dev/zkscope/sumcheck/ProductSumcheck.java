@@ -122,12 +122,18 @@ final class ProductSumcheck {
                 long a21 = Goldilocks.sub(Goldilocks.add(a11, a11), a01);
                 long e20 = Goldilocks.sub(Goldilocks.add(e10, e10), e00);
                 long e21 = Goldilocks.sub(Goldilocks.add(e11, e11), e01);
-                s00 = Goldilocks.add(s00, Fp2.mul0(a00, a01, e00, e01));
-                s01 = Goldilocks.add(s01, Fp2.mul1(a00, a01, e00, e01));
-                s10 = Goldilocks.add(s10, Fp2.mul0(a10, a11, e10, e11));
-                s11 = Goldilocks.add(s11, Fp2.mul1(a10, a11, e10, e11));
-                s20 = Goldilocks.add(s20, Fp2.mul0(a20, a21, e20, e21));
-                s21 = Goldilocks.add(s21, Fp2.mul1(a20, a21, e20, e21));
+                long v0 = Goldilocks.mul(a00, e00);
+                long v1 = Goldilocks.mul(a01, e01);
+                s00 = Goldilocks.add(s00, Goldilocks.add(v0, Ext.timesW(v1)));
+                s01 = Goldilocks.add(s01, Ext.cross(a00, a01, e00, e01, v0, v1));
+                v0 = Goldilocks.mul(a10, e10);
+                v1 = Goldilocks.mul(a11, e11);
+                s10 = Goldilocks.add(s10, Goldilocks.add(v0, Ext.timesW(v1)));
+                s11 = Goldilocks.add(s11, Ext.cross(a10, a11, e10, e11, v0, v1));
+                v0 = Goldilocks.mul(a20, e20);
+                v1 = Goldilocks.mul(a21, e21);
+                s20 = Goldilocks.add(s20, Goldilocks.add(v0, Ext.timesW(v1)));
+                s21 = Goldilocks.add(s21, Ext.cross(a20, a21, e20, e21, v0, v1));
             }
             part[c] = new long[] {s00, s01, s10, s11, s20, s21};
         });
@@ -177,8 +183,10 @@ final class ProductSumcheck {
                 long a1 = t[2 * i + 1];
                 long d0 = Goldilocks.sub(t[2 * j], a0);
                 long d1 = Goldilocks.sub(t[2 * j + 1], a1);
-                t[2 * i] = Goldilocks.add(a0, Fp2.mul0(d0, d1, r0, r1));
-                t[2 * i + 1] = Goldilocks.add(a1, Fp2.mul1(d0, d1, r0, r1));
+                long v0 = Goldilocks.mul(d0, r0);
+                long v1 = Goldilocks.mul(d1, r1);
+                t[2 * i] = Goldilocks.add(a0, Goldilocks.add(v0, Ext.timesW(v1)));
+                t[2 * i + 1] = Goldilocks.add(a1, Ext.cross(d0, d1, r0, r1, v0, v1));
             }
         });
     }

@@ -217,14 +217,18 @@ public final class Sumcheck {
                     long p1 = vals[b + 1];
                     for (int q = 1; q < term.length; q++) {
                         int bq = term[q] * (d + 1) * 2 + 2 * t;
-                        long n0 = Fp2.mul0(p0, p1, vals[bq], vals[bq + 1]);
-                        p1 = Fp2.mul1(p0, p1, vals[bq], vals[bq + 1]);
-                        p0 = n0;
+                        long b0 = vals[bq];
+                        long b1 = vals[bq + 1];
+                        long v0 = Goldilocks.mul(p0, b0);
+                        long v1 = Goldilocks.mul(p1, b1);
+                        p1 = Ext.cross(p0, p1, b0, b1, v0, v1);
+                        p0 = Goldilocks.add(v0, Ext.timesW(v1));
                     }
                     if (!one) {
-                        long n0 = Fp2.mul0(p0, p1, k0, k1);
-                        p1 = Fp2.mul1(p0, p1, k0, k1);
-                        p0 = n0;
+                        long v0 = Goldilocks.mul(p0, k0);
+                        long v1 = Goldilocks.mul(p1, k1);
+                        p1 = Ext.cross(p0, p1, k0, k1, v0, v1);
+                        p0 = Goldilocks.add(v0, Ext.timesW(v1));
                     }
                     acc[2 * t] = Goldilocks.add(acc[2 * t], p0);
                     acc[2 * t + 1] = Goldilocks.add(acc[2 * t + 1], p1);

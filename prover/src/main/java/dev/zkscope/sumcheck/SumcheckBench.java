@@ -80,12 +80,81 @@ public final class SumcheckBench {
         }
     }
 
+    /** The Plonkish run a sumcheck line is compared with: median prove time and peak heap (absolute, bytes). */
+    public record Against(double proveSeconds, long peakHeap) {}
+
+    /**
+     * The sumcheck backend's line of {@code zkscope bench} measured on its own: the model is calibrated and lowered
+     * for this backend alone (the Plonkish circuit is never built here, and the caller has released its Plonkish
+     * run), keys are made once, then one warm-up proof and the median of {@code runs}. The peak heap is reported
+     * absolute and above {@code baseline}, the heap in use (after a full collection) before either backend prepared
+     * anything for this model; with {@code against}, the speed-up and the heap ratio to the Plonkish run measured
+     * above the same baseline. A model this backend cannot prove gives the reason instead.
+     */
+    public static String lineAlone(Graph g, List<List<Tensor>> calib, List<Tensor> input, Pipeline.Settings settings,
+                                   String preset, boolean zk, int runs, long baseline, Against against) {
+        PcsParams params;
+        try {
+            params = PcsParams.byName(preset).withZeroKnowledge(zk);
+        } catch (IllegalArgumentException e) {
+            return "sumcheck: " + e.getMessage();
+        }
+        Pipeline.Settings s = Pipeline.settingsFor(settings, calib);
+        dev.zkscope.quant.Calibrator.Calibration cal = Pipeline.calibrate(g, calib, s, PhaseListener.NONE);
+        dev.zkscope.compile.model.QModel qm = dev.zkscope.compile.ModelCompiler.lower(cal.graph(), s.compile());
+        long[] q = Pipeline.quantizeInput(cal.graph(), s.compile().inputAbsMax(), input);
+        Figures f;
+        try {
+            SumcheckBackend.Keys k = SumcheckBackend.keygen(qm, params, TensorPcs.defaultRandom());
+            f = measure(k, q, params, runs);
+        } catch (UnsupportedOperationException e) {
+            return "sumcheck: " + e.getMessage();
+        }
+        String vs = "";
+        if (against != null) {
+            long sc = Math.max(1, f.peakHeap() - baseline);
+            long pl = Math.max(1, against.peakHeap() - baseline);
+            vs = String.format(Locale.ROOT, "%n      against plonkish: speed-up %.1fx, heap ratio %.2f (peaks above the model's "
+                    + "baseline of %.0f MiB: %.0f / %.0f MiB; absolute peaks %.2f)", against.proveSeconds() / f.proveSeconds(),
+                    sc / (double) pl, baseline / 1048576.0, sc / 1048576.0, pl / 1048576.0,
+                    f.peakHeap() / (double) against.peakHeap());
+        }
+        return String.format(Locale.ROOT, "sumcheck %s (%.0f conjectured / %.1f provable bits of the column test; %s): "
+                        + "prove %.3f s, verify %.1f ms, peak %.0f MiB (%+.0f above the model's baseline), proof %.1f KiB%s%n"
+                        + "      sumcheck per layer (ms): %s%n"
+                        + "      sumcheck per layer (F_p2 products counted / estimated): %s", params.name(),
+                params.conjecturedBits(), params.provableBits(), params.zk() ? "zero-knowledge, private input"
+                        : "NOT zero-knowledge", f.proveSeconds(), f.verifyMillis(), f.peakHeap() / 1048576.0,
+                (f.peakHeap() - baseline) / 1048576.0, f.proofBytes() / 1024.0, vs, layers(f.layerNanos()),
+                countedVsEstimated(qm, f.layerMults()));
+    }
+
+    /** Median of {@code runs} measured proofs with keys already made, after one unreported proof. */
+    static Figures measure(SumcheckBackend.Keys k, long[] q, PcsParams params, int runs) {
+        dev.zkscope.backend.Backends.Sumcheck.run(k, q, params);
+        List<dev.zkscope.backend.Backend.Run> rs = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            dev.zkscope.backend.Backend.Run r = dev.zkscope.backend.Backends.Sumcheck.run(k, q, params);
+            if (!r.accepted()) {
+                throw new IllegalStateException("sumcheck proof did not verify: " + r.verdict());
+            }
+            rs.add(r);
+        }
+        rs.sort((x, y) -> Double.compare(x.proveSeconds(), y.proveSeconds()));
+        dev.zkscope.backend.Backend.Run r = rs.get(rs.size() / 2);
+        return new Figures("sumcheck", r.proveSeconds(), r.verifyMillis(), r.proofBytes(), r.peakHeap(), r.layerNanos(),
+                r.layerMults());
+    }
+
     /** Each layer's counted products beside the sumcheck estimate's (at this backend's range-table width). */
     static String countedVsEstimated(Pipeline.Prepared p, java.util.Map<String, Long> mults) {
+        return countedVsEstimated(p.compiled().model(), mults);
+    }
+
+    static String countedVsEstimated(dev.zkscope.compile.model.QModel m, java.util.Map<String, Long> mults) {
         if (mults.isEmpty()) {
             return "not counted (another proof held the counter)";
         }
-        dev.zkscope.compile.model.QModel m = p.compiled().model();
         dev.zkscope.compile.estimate.EstimateParams ep = new dev.zkscope.compile.estimate.EstimateParams(false, 2, 2, 14,
                 Plan.chooseLimbBits(m, m.bounds()));
         java.util.Map<String, Long> est = new java.util.HashMap<>();

@@ -11,7 +11,6 @@ import dev.zkscope.poly.Coeffs;
 import dev.zkscope.poly.Ntt;
 import dev.zkscope.transcript.Transcript;
 
-import java.security.SecureRandom;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -294,9 +293,12 @@ public final class TensorPcs {
         };
     }
 
-    /** A generator of random field elements for the masks: the OS's secure random unless a test fixes one. */
+    /**
+     * A generator of random field elements for the masks, unless a test fixes one: AES-256-CTR keyed from the OS's
+     * secure random ({@link CtrRandom}; the OS's generator itself was a fifth of a LeNet-5 proof).
+     */
     public static Random defaultRandom() {
-        return new SecureRandom();
+        return new CtrRandom();
     }
 
     static long randomFelt(Random rng) {
