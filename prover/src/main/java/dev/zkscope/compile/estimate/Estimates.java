@@ -95,6 +95,11 @@ public final class Estimates {
 
     /** The estimate of one layer. */
     public static LayerEstimate of(LayerInfo layer, EstimateParams p) {
+        return of(layer, sumcheck(layer.work(), p), p);
+    }
+
+    /** One layer's estimate with its sumcheck figures given (derived from its steps, {@link #sumcheckByLayer}). */
+    static LayerEstimate of(LayerInfo layer, Sumcheck sc, EstimateParams p) {
         Step.Work w = layer.work();
         long v = p.privateWeights() ? w.macs() : w.varProducts() - w.products() - w.varDivisions();
         v = Math.max(0, v);
@@ -115,8 +120,6 @@ public final class Estimates {
                 + ceilDiv(w.divisions() * (legs + 2L), c) + ceilDiv(w.comparisons() * (legs + 2L), c)
                 + ceilDiv(w.varDivisions() * (2L * legs + 3), c) + ceilDiv(w.lookups(), c);
         long ezLookups = w.lookups() + (w.divisions() + w.comparisons()) * legs + w.varDivisions() * 2L * legs;
-
-        Sumcheck sc = sumcheck(w, p);
         return new LayerEstimate(layer.layer(), layer.op(), r1cs, ezRows, ezLookups, sc.mults(), sc.committed(),
                 sc.lookupEntries(), sc.witnessClaims(), sc.helperEntries());
     }
@@ -152,11 +155,26 @@ public final class Estimates {
         public Sumcheck(long proving, long mults, long committed, long lookupEntries, long witnessClaims) {
             this(proving, mults, committed, lookupEntries, witnessClaims, 0);
         }
+
+        /** Both figures together (two parts of one layer). */
+        public Sumcheck plus(Sumcheck o) {
+            return new Sumcheck(proving + o.proving, mults + o.mults, committed + o.committed,
+                    lookupEntries + o.lookupEntries, witnessClaims + o.witnessClaims, helperEntries + o.helperEntries);
+        }
     }
 
     /** One claim term on a segment of n values in the batched opening: its eq table and its weighted copy. */
-    private static long term(long n) {
+    static long term(long n) {
         return 2 * n - 1;
+    }
+
+    /** The padded layout of a layer's committed output: a dot product's pad(C) pad(P), a gather's pad(O); 0 if neither. */
+    static long layout(Step.Work w) {
+        if (w.dotChannels() > 0) {
+            long o = Math.max(1, w.outputs());
+            return pad(w.dotChannels()) * pad(ceilDiv(o, w.dotChannels()));
+        }
+        return w.sumTerms() > 0 ? pad(w.outputs()) : 0;
     }
 
     /** The sumcheck/GKR figures of one layer's work (the zero-knowledge protocol, docs/sumcheck-zk.md section 3). */
@@ -262,9 +280,34 @@ public final class Estimates {
         return out;
     }
 
-    /** Per-layer estimates straight from the layer IR, without compiling. */
+    /**
+     * Per-layer estimates straight from the layer IR, without compiling; the sumcheck column from each layer's steps
+     * ({@link #sumcheckByLayer}).
+     */
     public static List<LayerEstimate> of(QModel model, EstimateParams p) {
-        return of(layers(model), p);
+        List<LayerInfo> layers = layers(model);
+        Map<String, Sumcheck> sc = sumcheckByLayer(model, p);
+        List<LayerEstimate> out = new ArrayList<>();
+        for (LayerInfo l : layers) {
+            LayerEstimate e = of(l, sc.get(l.layer()), p);
+            if (out.isEmpty() && l.work().dotInputs() > 0) {
+                e = new LayerEstimate(e.layer(), e.op(), e.r1csConstraints(), e.ezklRows(), e.ezklLookups(),
+                        e.gkrFieldMults(), e.gkrCommitted() + pad(l.work().dotInputs()), e.gkrLookupEntries(),
+                        e.gkrWitnessClaims(), e.gkrHelperEntries());
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /**
+     * The sumcheck/GKR figures of every layer (in order), derived from its steps: the ops the backend proves with their
+     * own argument (window maxima; see {@link SumcheckSteps}) priced step by step, the rest from the layer's summed
+     * work ({@link #sumcheck(Step.Work, EstimateParams)}), plus the quotient range checks the backend's plan adds to a
+     * division whose readers do not bound its quotient.
+     */
+    public static Map<String, Sumcheck> sumcheckByLayer(QModel model, EstimateParams p) {
+        return SumcheckSteps.byLayer(model, p);
     }
 
     /** Each layer's steps and summed work, in order, straight from the layer IR. */

@@ -1,0 +1,178 @@
+package dev.zkscope.compile.estimate;
+
+import dev.zkscope.compile.model.QModel;
+import dev.zkscope.compile.model.Src;
+import dev.zkscope.compile.model.SrcWindows;
+import dev.zkscope.compile.model.Step;
+import dev.zkscope.compile.model.StepOperands;
+import dev.zkscope.compile.model.Steps;
+import dev.zkscope.compile.model.TableSpec;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.zkscope.compile.estimate.Estimates.pad;
+import static dev.zkscope.compile.estimate.Estimates.term;
+
+/**
+ * The sumcheck column priced from a layer's steps rather than only its summed work: the ops the sumcheck backend
+ * proves with their own argument are priced from their shape (the prover's loop sizes, docs/estimates.md), and a
+ * division by a constant gets the quotient limbs the backend's plan adds when its readers do not bound the quotient
+ * (the rule of {@code dev.zkscope.sumcheck.Plan#quotientChecks}, applied to the layer IR). Everything else is the
+ * layer's summed work through {@link Estimates#sumcheck(Step.Work, EstimateParams)}.
+ */
+final class SumcheckSteps {
+    private SumcheckSteps() {}
+
+    /** Per layer, in step order. */
+    static Map<String, Estimates.Sumcheck> byLayer(QModel m, EstimateParams p) {
+        long[] bounds = m.bounds();
+        List<Step> steps = m.steps();
+        Map<Integer, List<Step>> readers = new HashMap<>();
+        for (Step s : steps) {
+            BitSet r = StepOperands.reads(s);
+            for (int t = r.nextSetBit(0); t >= 0; t = r.nextSetBit(t + 1)) {
+                readers.computeIfAbsent(t, k -> new ArrayList<>()).add(s);
+            }
+        }
+        Set<Integer> outputs = new HashSet<>(m.outputTensors());
+        Map<String, Step.Work> rest = new LinkedHashMap<>();
+        Map<String, Estimates.Sumcheck> own = new LinkedHashMap<>();
+        Map<String, List<Steps.Div>> divs = new LinkedHashMap<>();
+        for (Step s : steps) {
+            String l = s.layer();
+            own.putIfAbsent(l, zero());
+            rest.putIfAbsent(l, Step.Work.zero());
+            if (s instanceof Steps.MaxReduce mr) {
+                own.put(l, own.get(l).plus(maxPool(mr, m, bounds, p)));
+                continue;
+            }
+            rest.put(l, rest.get(l).plus(s.work(m, bounds)));
+            if (s instanceof Steps.Div dv && !outputs.contains(dv.out())
+                    && !covered(dv, readers.getOrDefault(dv.out(), List.of()), bounds, p)) {
+                divs.computeIfAbsent(l, k -> new ArrayList<>()).add(dv);
+            }
+        }
+        Map<String, Estimates.Sumcheck> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Step.Work> e : rest.entrySet()) {
+            Step.Work w = e.getValue();
+            Estimates.Sumcheck sc = Estimates.sumcheck(w, p).plus(own.get(e.getKey()));
+            for (Steps.Div dv : divs.getOrDefault(e.getKey(), List.of())) {
+                long lay = Estimates.layout(w);
+                sc = sc.plus(quotientLimbs(lay > 0 ? lay : pad(dv.size()), bounds[dv.out()], p.gkrRangeBits()));
+            }
+            out.put(e.getKey(), sc);
+        }
+        return out;
+    }
+
+    static Estimates.Sumcheck zero() {
+        return new Estimates.Sumcheck(0, 0, 0, 0, 0);
+    }
+
+    /** Bits of |v| (0 for 0). */
+    private static int bitLength(long v) {
+        return 64 - Long.numberOfLeadingZeros(Math.abs(v));
+    }
+
+    /** Limbs of B bits holding a bound (at least one), as the backend's plan counts them. */
+    static int limbs(long bound, int b) {
+        int bits = bitLength(Math.max(1, bound));
+        return Math.max(1, (bits + b - 1) / b);
+    }
+
+    private static boolean isRelu(Steps.Compare c) {
+        if (!c.isMax()) {
+            return false;
+        }
+        for (Src r : c.right()) {
+            if (!r.isConstant() || r.value() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether every reader of the quotient bounds it below p/d: a ReLU by its limbs (limbs B + 1 + bitlen(d) &lt;= 62),
+     * a function table by its domain (bitlen(max |lo|, |hi|) + 1 + bitlen(d) &lt;= 62); docs/sumcheck-backend.md.
+     */
+    private static boolean covered(Steps.Div dv, List<Step> readers, long[] bounds, EstimateParams p) {
+        int dBits = bitLength(dv.divisor());
+        for (Step r : readers) {
+            int k;
+            if (r instanceof Steps.Compare c && isRelu(c)) {
+                k = limbs(bounds[dv.out()], p.gkrRangeBits()) * p.gkrRangeBits();
+            } else if (r instanceof Steps.Lookup lk) {
+                TableSpec t = lk.table();
+                k = Math.max(bitLength(t.lo()), bitLength(t.hi()));
+            } else {
+                return false;
+            }
+            if (k + 1 + dBits > 62) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A constant division's quotient range check over n values: y + off in B-bit limbs (off = 2^ceil(log2 of y's
+     * bound)), the top limb also looked up shifted when it holds fewer than B bits. No sumcheck (the claim
+     * y~(r) + off ind~(r) - sum 2^(B j) l_j~(r) = 0 reuses the division's point and its indicator value): the limbs
+     * are committed and looked up, and their claim terms join the batched opening.
+     */
+    static Estimates.Sumcheck quotientLimbs(long n, long bound, int b) {
+        long off = Long.highestOneBit(Math.max(1, bound)) << 1;
+        int k = Long.numberOfTrailingZeros(off) + 1;
+        int yl = (k + b - 1) / b;
+        int capped = k - b * (yl - 1) < b ? 1 : 0;
+        long cols = yl + capped;
+        long shared = (1 + yl) * term(n) + cols * term(n); // y and the limbs at r; each lookup column
+        return new Estimates.Sumcheck(0, shared, yl * n, cols * n, 1 + yl + cols);
+    }
+
+    /**
+     * A window maximum (MaxPool, GlobalMaxPool, ReduceMax) on a grid of N = pad(O) pad(K) taps: eq(tau), the
+     * degree-5 zero-check of 15 + 5 L products over 6 + L tables ((N - 1)(96 + 31 L)), the indicator at rho, eq(tau_o)
+     * twice (the broadcast table and the claimed sum), then the window gather at a fresh r: eq(r), the padding
+     * constants at r, the stacked sumcheck over S = 2 max(N, X) (6 (S - 1)) and the gather coefficients at its point
+     * (eq over X); L = limbs of 2 max(|x|, |c|).
+     */
+    static Estimates.Sumcheck maxPool(Steps.MaxReduce mr, QModel m, long[] bounds, EstimateParams p) {
+        SrcWindows w = mr.windowSrcs();
+        int o = w.size();
+        int k = 0;
+        int in = -1;
+        long cmax = 0;
+        for (int i = 0; i < o; i++) {
+            k = Math.max(k, w.count(i));
+            for (int j = 0; j < w.count(i); j++) {
+                Src s = w.get(i, j);
+                if (s.isConstant()) {
+                    cmax = Math.max(cmax, Math.abs(s.value()));
+                } else {
+                    in = s.tensor();
+                }
+            }
+        }
+        long xb = in >= 0 ? bounds[in] : 0;
+        int nl = limbs(2 * Math.max(xb, cmax), p.gkrRangeBits());
+        long po = pad(o);
+        long n = po * pad(k);
+        long x = pad(in >= 0 ? m.size(in) : 1);
+        long st = 2 * Math.max(n, x);
+        long proving = (n - 1) * (100 + 31L * nl) + 2 * (po - 1) + 6 * (st - 1) + x - 1;
+        int lg = Long.numberOfTrailingZeros(n);
+        int ls = Long.numberOfTrailingZeros(st);
+        long committed = (2 + nl) * n + po + 2L * lg * (9 + nl) + 10L * ls; // S, Xcol, limbs, y, mask slots
+        long shared = (3 + 2L * nl) * term(n) + term(po) + term(x); // S, Xcol twice, limbs, lookups; y; x
+        return new Estimates.Sumcheck(proving, proving + shared, committed, nl * n, 5 + 2L * nl);
+    }
+}
