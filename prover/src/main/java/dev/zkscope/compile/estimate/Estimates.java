@@ -168,6 +168,19 @@ public final class Estimates {
         return 2 * n - 1;
     }
 
+    /**
+     * A gather of O outputs from I summed or moved terms (window sums, element moves): the stacked zk sumcheck over
+     * S = 2 max(pad(O), pad(I)) (6 (S - 1)), eq(r) twice and the bias (3 (pad(O) - 1)), eq(rho) (pad(I) - 1) and
+     * M_r~(rho), one product per output row (O); y committed; claim terms y and x.
+     */
+    static Sumcheck gather(long outputs, long terms) {
+        long y = pad(outputs);
+        long x = pad(terms);
+        long st = 2 * Math.max(x, y);
+        long proving = 6 * (st - 1) + 3 * (y - 1) + x - 1 + outputs;
+        return new Sumcheck(proving, proving + term(y) + term(x), y + 10L * log2Ceil(st), 0, 2);
+    }
+
     /** The padded layout of a layer's committed output: a dot product's pad(C) pad(P), a gather's pad(O); 0 if neither. */
     static long layout(Step.Work w) {
         if (w.dotChannels() > 0) {
@@ -206,14 +219,12 @@ public final class Estimates {
             committed += y + 10L * log2Ceil(st);
             lay = y;
         } else if (w.sumTerms() > 0) {
-            long y = pad(w.outputs());
-            long x = pad(w.sumTerms());
-            long st = 2 * Math.max(x, y);
-            mults += 6 * (st - 1) + 3 * (y - 1) + x - 1 + w.outputs(); // stacked sumcheck, eq(r) twice, bias, eq(rho), M~
-            shared += term(y) + term(x);
-            terms += 2;
-            committed += y + 10L * log2Ceil(st);
-            lay = y;
+            Sumcheck g = gather(w.outputs(), w.sumTerms());
+            mults += g.proving();
+            shared += g.mults() - g.proving();
+            terms += g.witnessClaims();
+            committed += g.committed();
+            lay = pad(w.outputs());
         } else {
             mults += 4 * w.macs();
         }

@@ -49,13 +49,24 @@ final class SumcheckSteps {
             String l = s.layer();
             own.putIfAbsent(l, zero());
             rest.putIfAbsent(l, Step.Work.zero());
+            Estimates.Sumcheck priced = null;
             if (s instanceof Steps.MaxReduce mr) {
-                own.put(l, own.get(l).plus(maxPool(mr, m, bounds, p)));
+                priced = maxPool(mr, m, bounds, p);
+            } else if (s instanceof Steps.Dot d && activationWeights(d, m)) {
+                priced = actDot(d, m);
+            } else if (s instanceof Steps.Mul mu && identitySource(mu.lefts(), m) >= 0
+                    && identitySource(mu.rights(), m) >= 0) {
+                priced = product(pad(mu.size()));
+            } else if (s instanceof Steps.Wire w) {
+                priced = identitySource(w.sources(), m) >= 0 ? zero() : wire(w);
+            }
+            if (priced != null) {
+                own.put(l, own.get(l).plus(priced));
                 continue;
             }
             rest.put(l, rest.get(l).plus(s.work(m, bounds)));
             if (s instanceof Steps.Div dv && !outputs.contains(dv.out())
-                    && !covered(dv, readers.getOrDefault(dv.out(), List.of()), bounds, p)) {
+                    && !covered(dv, readers.getOrDefault(dv.out(), List.of()), bounds, p, readers, outputs, m)) {
                 divs.computeIfAbsent(l, k -> new ArrayList<>()).add(dv);
             }
         }
@@ -103,11 +114,19 @@ final class SumcheckSteps {
      * Whether every reader of the quotient bounds it below p/d: a ReLU by its limbs (limbs B + 1 + bitlen(d) &lt;= 62),
      * a function table by its domain (bitlen(max |lo|, |hi|) + 1 + bitlen(d) &lt;= 62); docs/sumcheck-backend.md.
      */
-    private static boolean covered(Steps.Div dv, List<Step> readers, long[] bounds, EstimateParams p) {
+    private static boolean covered(Steps.Div dv, List<Step> readers, long[] bounds, EstimateParams p,
+                                   Map<Integer, List<Step>> all, Set<Integer> outputs, QModel m) {
         int dBits = bitLength(dv.divisor());
         for (Step r : readers) {
             int k;
-            if (r instanceof Steps.Compare c && isRelu(c)) {
+            if (r instanceof Steps.Wire w && identitySource(w.sources(), m) >= 0) {
+                // an identity wire is an alias in the backend's plan: its readers read the quotient
+                if (outputs.contains(w.out()) || !covered(dv, all.getOrDefault(w.out(), List.of()), bounds, p, all,
+                        outputs, m)) {
+                    return false;
+                }
+                continue;
+            } else if (r instanceof Steps.Compare c && isRelu(c)) {
                 k = limbs(bounds[dv.out()], p.gkrRangeBits()) * p.gkrRangeBits();
             } else if (r instanceof Steps.Lookup lk) {
                 TableSpec t = lk.table();
@@ -174,5 +193,106 @@ final class SumcheckSteps {
         long committed = (2 + nl) * n + po + 2L * lg * (9 + nl) + 10L * ls; // S, Xcol, limbs, y, mask slots
         long shared = (3 + 2L * nl) * term(n) + term(po) + term(x); // S, Xcol twice, limbs, lookups; y; x
         return new Estimates.Sumcheck(proving, proving + shared, committed, nl * n, 5 + 2L * nl);
+    }
+
+    /** The tensor that srcs reads whole and in order (an activation), or -1 (as the backend's plan decides). */
+    static int identitySource(Src[] src, QModel m) {
+        if (src == null || src.length == 0 || src[0].isConstant()) {
+            return -1;
+        }
+        int t = src[0].tensor();
+        if (m.size(t) != src.length || m.isParam(t)) {
+            return -1;
+        }
+        for (int i = 0; i < src.length; i++) {
+            if (src[i].isConstant() || src[i].tensor() != t || src[i].index() != i) {
+                return -1;
+            }
+        }
+        return t;
+    }
+
+    /** Whether a Dot's weight side reads an activation (the backend's product of two activations). */
+    static boolean activationWeights(Steps.Dot d, QModel m) {
+        BitSet ts = new BitSet();
+        d.wOperand().readTensors(ts);
+        for (int t = ts.nextSetBit(0); t >= 0; t = ts.nextSetBit(t + 1)) {
+            if (!m.isParam(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A product of two activations y = a b element-wise, both read in order: eq(tau) and the degree-5 zero-check
+     * eq (y - a b) (4 products over 4 tables): 29 (n - 1). y committed, its mask slots; claim terms y, a, b.
+     */
+    static Estimates.Sumcheck product(long n) {
+        long proving = 29 * (n - 1);
+        int lg = Long.numberOfTrailingZeros(n);
+        return new Estimates.Sumcheck(proving, proving + 3 * term(n), n + 18L * lg, 0, 3);
+    }
+
+    /**
+     * A wire that moves elements out of order (Transpose, Slice, a reshaping gather): the backend's gather of O outputs
+     * from I moved elements, priced as a window sum ({@link Estimates#gather}).
+     */
+    static Estimates.Sumcheck wire(Steps.Wire w) {
+        Src[] src = w.sources();
+        long terms = 0;
+        for (Src s : src) {
+            terms += s.isConstant() ? 0 : 1;
+        }
+        return Estimates.gather(src.length, terms);
+    }
+
+    /**
+     * The stacked identity proving a committed copy G of 2^g values is a gather of a tensor of X values: eq(r) over
+     * G, the constants at r, the gather coefficients at the sumcheck's point (eq over X) and the stacked sumcheck over
+     * S = 2 max(G, X) (degree 3, 1 product, 2 tables: 6 (S - 1)).
+     */
+    static long gatherSide(long g, long x) {
+        long st = 2 * Math.max(g, x);
+        return 2 * (g - 1) + x - 1 + 6 * (st - 1);
+    }
+
+    /**
+     * A dot product of two activations (attention's Q K^T and its product with V) on a grid of N = pad(O) pad(K):
+     * eq(r) and the bias at r over the outputs (2 (pad(O) - 1)), the degree-5 zero-check
+     * eq(r, o) X W - eq(r, o) eq(0, k) Yb (4 products, 5 tables: 29 (N - 1)), and each operand grid's gather
+     * ({@link #gatherSide}). X, W committed (and y); claim terms X, W, y and each gather's two.
+     */
+    static Estimates.Sumcheck actDot(Steps.Dot d, QModel m) {
+        Src[][] xs = d.xs();
+        Src[][] ws = d.ws();
+        long o = xs.length;
+        long k = 1;
+        for (Src[] row : xs) {
+            k = Math.max(k, row.length);
+        }
+        long po = pad(o);
+        long n = po * pad(k);
+        long xa = pad(operandTensorSize(xs, m));
+        long wa = pad(operandTensorSize(ws, m));
+        long proving = 2 * (po - 1) + 29 * (n - 1) + gatherSide(n, xa) + gatherSide(n, wa);
+        int lg = Long.numberOfTrailingZeros(n);
+        int lx = Long.numberOfTrailingZeros(2 * Math.max(n, xa));
+        int lw = Long.numberOfTrailingZeros(2 * Math.max(n, wa));
+        long committed = 2 * n + po + 18L * lg + 10L * (lx + lw);
+        long shared = 4 * term(n) + term(po) + term(xa) + term(wa);
+        return new Estimates.Sumcheck(proving, proving + shared, committed, 0, 7);
+    }
+
+    /** The size of the activation a grid of sources reads (1 if it reads none). */
+    private static long operandTensorSize(Src[][] grid, QModel m) {
+        for (Src[] row : grid) {
+            for (Src s : row) {
+                if (!s.isConstant() && !m.isParam(s.tensor())) {
+                    return m.size(s.tensor());
+                }
+            }
+        }
+        return 1;
     }
 }
