@@ -192,6 +192,15 @@ public final class Estimates {
 
     /** The sumcheck/GKR figures of one layer's work (the zero-knowledge protocol, docs/sumcheck-zk.md section 3). */
     public static Sumcheck sumcheck(Step.Work w, EstimateParams p) {
+        return sumcheck(w, p, 0);
+    }
+
+    /**
+     * The same with the padded layout of the tensor the work's element-wise part runs over (its input's layout in the
+     * backend's plan: a dot product's pad(C) pad(P) carries through its rescale, ReLU and affine map), or 0 to take it
+     * from the work itself.
+     */
+    static Sumcheck sumcheck(Step.Work w, EstimateParams p, long layout) {
         int rb = p.gkrRangeBits();
         long mults = 0;
         long committed = 0;
@@ -229,7 +238,7 @@ public final class Estimates {
             mults += 4 * w.macs();
         }
         if (w.divisions() > 0) {
-            long n = lay > 0 ? lay : pad(w.divisions());
+            long n = lay > 0 ? lay : layout > 0 ? layout : pad(w.divisions());
             mults += n - 1; // the rounding indicator at r (a linear claim, no sumcheck)
             committed += 2 * n; // quotient and remainder
             entries += 2 * n; // r and r + 2^B - d
@@ -237,7 +246,7 @@ public final class Estimates {
             terms += 5;
         }
         if (w.comparisons() > 0) {
-            long n = lay > 0 ? lay : pad(w.comparisons());
+            long n = lay > 0 ? lay : layout > 0 ? layout : pad(w.comparisons());
             long limbs = Math.max(1, ceilDiv(ceilDiv(w.cmpBitSum(), w.comparisons()), rb));
             // eq(tau), then the degree-5 zero-check (6 points, 12 + 2 L products) folding 4 + L tables
             mults += (n - 1) * (77 + 13 * limbs);
@@ -247,7 +256,7 @@ public final class Estimates {
             terms += 3 + 2 * limbs;
         }
         if (w.linear() > 0) {
-            long n = pad(w.linear());
+            long n = layout > 0 ? layout : pad(w.linear());
             // eq(tau), alpha, beta, gamma at rho, the degree-4 zero-check (5 points, 9 products) folding 7 tables
             mults += 56 * (n - 1);
             committed += n + 16L * log2Ceil(n);
@@ -260,7 +269,7 @@ public final class Estimates {
             // table (T, its full calibrated range): eq(tau), the degree-5 zero-check h (beta - x - gamma y) = ind
             // (P = 10, t = 5: 65 (N - 1)) and ind at rho; eq(tau'), the degree-4 zero-check g tb = m (P = 4, t = 4:
             // 24 (T - 1)) and the table's two columns at rho
-            long n = lay > 0 ? lay : pad(w.lookups());
+            long n = lay > 0 ? lay : layout > 0 ? layout : pad(w.lookups());
             long t = pad(w.tableEntries());
             mults += 67 * (n - 1) + 27 * (t - 1);
             committed += n + t + 18L * log2Ceil(n) + 14L * log2Ceil(t); // y, the multiplicities, W's mask slots

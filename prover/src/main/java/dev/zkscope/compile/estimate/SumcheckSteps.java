@@ -42,45 +42,75 @@ final class SumcheckSteps {
             }
         }
         Set<Integer> outputs = new HashSet<>(m.outputTensors());
-        Map<String, Step.Work> rest = new LinkedHashMap<>();
-        Map<String, Estimates.Sumcheck> own = new LinkedHashMap<>();
-        Map<String, List<Steps.Div>> divs = new LinkedHashMap<>();
+        Map<String, Estimates.Sumcheck> out = new LinkedHashMap<>();
+        Map<Integer, Long> lay = new HashMap<>(); // each tensor's padded layout in the backend's plan
         for (Step s : steps) {
             String l = s.layer();
-            own.putIfAbsent(l, zero());
-            rest.putIfAbsent(l, Step.Work.zero());
-            Estimates.Sumcheck priced = null;
+            out.putIfAbsent(l, zero());
+            Step.Work w = s.work(m, bounds);
+            long in = inputLayout(s, m, lay);
+            Estimates.Sumcheck priced;
+            long own = pad(s.size());
             if (s instanceof Steps.MaxReduce mr) {
                 priced = maxPool(mr, m, bounds, p);
             } else if (s instanceof Steps.Dot d && activationWeights(d, m)) {
                 priced = actDot(d, m);
-            } else if (s instanceof Steps.Mul mu && identitySource(mu.lefts(), m) >= 0
-                    && identitySource(mu.rights(), m) >= 0) {
-                priced = product(pad(mu.size()));
-            } else if (s instanceof Steps.Wire w) {
-                priced = identitySource(w.sources(), m) >= 0 ? zero() : wire(w);
+            } else if (s instanceof Steps.Mul mu) {
+                long n = in > 0 ? in : own;
+                priced = product(n).plus(side(mu.lefts(), n, m)).plus(side(mu.rights(), n, m));
+                own = n;
+            } else if (s instanceof Steps.VarDiv vd) {
+                priced = varDiv(vd, m, bounds, p);
+            } else if (s instanceof Steps.Wire wi) {
+                int t = identitySource(wi.sources(), m);
+                priced = t >= 0 ? zero() : wire(wi);
+                own = t >= 0 ? lay.getOrDefault(t, own) : own;
+            } else if (s instanceof Steps.Linear lin) {
+                // the element-wise identity over its input's layout; a broadcast or moved side adds its gather
+                long n = in > 0 ? in : own;
+                priced = Estimates.sumcheck(w, p, n).plus(side(lin.lefts(), n, m)).plus(side(lin.rights(), n, m));
+                own = n;
+            } else if (s instanceof Steps.Dot || s instanceof Steps.Sum) {
+                priced = Estimates.sumcheck(w, p);
+                long y = Estimates.layout(w);
+                own = y > 0 ? y : own;
+            } else {
+                long n = in > 0 ? in : own;
+                priced = Estimates.sumcheck(w, p, n);
+                own = n;
+                if (s instanceof Steps.Div dv && !outputs.contains(dv.out())
+                        && !covered(dv, readers.getOrDefault(dv.out(), List.of()), bounds, p, readers, outputs, m)) {
+                    priced = priced.plus(quotientLimbs(n, bounds[dv.out()], p.gkrRangeBits()));
+                }
             }
-            if (priced != null) {
-                own.put(l, own.get(l).plus(priced));
-                continue;
-            }
-            rest.put(l, rest.get(l).plus(s.work(m, bounds)));
-            if (s instanceof Steps.Div dv && !outputs.contains(dv.out())
-                    && !covered(dv, readers.getOrDefault(dv.out(), List.of()), bounds, p, readers, outputs, m)) {
-                divs.computeIfAbsent(l, k -> new ArrayList<>()).add(dv);
-            }
-        }
-        Map<String, Estimates.Sumcheck> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Step.Work> e : rest.entrySet()) {
-            Step.Work w = e.getValue();
-            Estimates.Sumcheck sc = Estimates.sumcheck(w, p).plus(own.get(e.getKey()));
-            for (Steps.Div dv : divs.getOrDefault(e.getKey(), List.of())) {
-                long lay = Estimates.layout(w);
-                sc = sc.plus(quotientLimbs(lay > 0 ? lay : pad(dv.size()), bounds[dv.out()], p.gkrRangeBits()));
-            }
-            out.put(e.getKey(), sc);
+            lay.put(s.out(), own);
+            out.put(l, out.get(l).plus(priced));
         }
         return out;
+    }
+
+    /** The layout of an element-wise step's input read whole and in order (the backend keeps it), or 0. */
+    private static long inputLayout(Step s, QModel m, Map<Integer, Long> lay) {
+        Src[] src = null;
+        if (s instanceof Steps.Div d) {
+            src = d.inputs();
+        } else if (s instanceof Steps.Compare c) {
+            src = c.left();
+        } else if (s instanceof Steps.Lookup lk) {
+            src = lk.inputs();
+        } else if (s instanceof Steps.Linear lin) {
+            int a = identitySource(lin.lefts(), m);
+            return a >= 0 ? lay.getOrDefault(a, 0L) : lin.rights() == null ? 0
+                    : lay.getOrDefault(identitySource(lin.rights(), m), 0L);
+        } else if (s instanceof Steps.Mul mu) {
+            int a = identitySource(mu.lefts(), m);
+            return a >= 0 ? lay.getOrDefault(a, 0L) : lay.getOrDefault(identitySource(mu.rights(), m), 0L);
+        }
+        if (src == null) {
+            return 0;
+        }
+        int t = identitySource(src, m);
+        return t >= 0 ? lay.getOrDefault(t, 0L) : 0;
     }
 
     static Estimates.Sumcheck zero() {
@@ -294,5 +324,69 @@ final class SumcheckSteps {
             }
         }
         return 1;
+    }
+
+    /**
+     * One side of an element-wise step (ElementOp): nothing when it is a tensor read whole and in order or has no
+     * activation, else a gathered copy of n values committed and proved by {@link #gatherSide}.
+     */
+    static Estimates.Sumcheck side(Src[] srcs, long n, QModel m) {
+        if (srcs == null || identitySource(srcs, m) >= 0) {
+            return zero();
+        }
+        int t = -1;
+        for (Src x : srcs) {
+            if (!x.isConstant() && !m.isParam(x.tensor())) {
+                t = x.tensor();
+                break;
+            }
+        }
+        if (t < 0) {
+            return zero();
+        }
+        long x = pad(m.size(t));
+        long proving = gatherSide(n, x);
+        int ls = Long.numberOfTrailingZeros(2 * Math.max(n, x));
+        return new Estimates.Sumcheck(proving, proving + term(n) + term(x), n + 10L * ls, 0, 2);
+    }
+
+    private static long bound(Src[] xs, QModel m, long[] bounds) {
+        long b = 0;
+        for (Src x : xs) {
+            long v;
+            if (x.isConstant()) {
+                v = Math.abs(x.value());
+            } else if (m.isParam(x.tensor())) {
+                v = Math.abs(m.param(x.tensor())[x.index()]);
+            } else {
+                v = bounds[x.tensor()];
+            }
+            b = Math.max(b, v);
+        }
+        return b;
+    }
+
+    /**
+     * Division by a run-time value (VarDivOp, Softmax's normalisation) over n values with R = limbs of the divisor's
+     * bound (for rem and for den - 1 - rem) and Y = limbs of y + off: eq(tau), the degree-5 zero-check of
+     * 16 + 4 R + 2 Y products over 6 + 2 R + Y tables ((n - 1)(102 + 26 R + 13 Y)), the indicator at its point, and
+     * the gathers of a broadcast numerator or divisor ({@link #side}).
+     */
+    static Estimates.Sumcheck varDiv(Steps.VarDiv vd, QModel m, long[] bounds, EstimateParams p) {
+        int b = p.gkrRangeBits();
+        long n = pad(vd.size());
+        int nr = limbs(bound(vd.dens(), m, bounds), b);
+        long off = Long.highestOneBit(Math.max(1, bounds[vd.out()])) << 1;
+        int k = Long.numberOfTrailingZeros(off) + 1;
+        int ny = (k + b - 1) / b;
+        int capped = k - b * (ny - 1) < b ? 1 : 0;
+        long proving = (n - 1) * (104 + 26L * nr + 13L * ny);
+        int lg = Long.numberOfTrailingZeros(n);
+        int nl = 2 * nr + ny;
+        long cols = nl + capped;
+        long committed = (2 + nl) * n + 12L * lg + 2L * lg * (5 + nl); // parity, y, limbs, mask slots
+        long shared = (4 + nl + cols) * term(n); // parity, num, den, y, the limbs; each lookup column
+        Estimates.Sumcheck own = new Estimates.Sumcheck(proving, proving + shared, committed, cols * n, 4 + nl + cols);
+        return own.plus(side(vd.nums(), n, m)).plus(side(vd.dens(), n, m));
     }
 }
