@@ -305,11 +305,15 @@ public final class Estimates {
      * ({@link #sumcheckByLayer}).
      */
     public static List<LayerEstimate> of(QModel model, EstimateParams p) {
-        List<LayerInfo> layers = layers(model);
-        Map<String, Sumcheck> sc = sumcheckByLayer(model, p);
+        return of(layers(model), sumcheckByLayer(model, p), p);
+    }
+
+    /** Per-layer estimates of compiled layers with their sumcheck figures derived from the steps ({@link #sumcheckByLayer}). */
+    public static List<LayerEstimate> of(List<LayerInfo> layers, Map<String, Sumcheck> sc, EstimateParams p) {
         List<LayerEstimate> out = new ArrayList<>();
         for (LayerInfo l : layers) {
-            LayerEstimate e = of(l, sc.get(l.layer()), p);
+            Sumcheck own = sc.get(l.layer());
+            LayerEstimate e = own == null ? of(l, p) : of(l, own, p);
             if (out.isEmpty() && l.work().dotInputs() > 0) {
                 e = new LayerEstimate(e.layer(), e.op(), e.r1csConstraints(), e.ezklRows(), e.ezklLookups(),
                         e.gkrFieldMults(), e.gkrCommitted() + pad(l.work().dotInputs()), e.gkrLookupEntries(),

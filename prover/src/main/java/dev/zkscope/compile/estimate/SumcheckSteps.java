@@ -54,7 +54,7 @@ final class SumcheckSteps {
             if (s instanceof Steps.MaxReduce mr) {
                 priced = maxPool(mr, m, bounds, p);
             } else if (s instanceof Steps.Dot d && activationWeights(d, m)) {
-                priced = actDot(d, m);
+                priced = actDot(d, m, w);
             } else if (s instanceof Steps.Mul mu) {
                 long n = in > 0 ? in : own;
                 priced = product(n).plus(side(mu.lefts(), n, m)).plus(side(mu.rights(), n, m));
@@ -293,18 +293,13 @@ final class SumcheckSteps {
      * eq(r, o) X W - eq(r, o) eq(0, k) Yb (4 products, 5 tables: 29 (N - 1)), and each operand grid's gather
      * ({@link #gatherSide}). X, W committed (and y); claim terms X, W, y and each gather's two.
      */
-    static Estimates.Sumcheck actDot(Steps.Dot d, QModel m) {
-        Src[][] xs = d.xs();
-        Src[][] ws = d.ws();
-        long o = xs.length;
-        long k = 1;
-        for (Src[] row : xs) {
-            k = Math.max(k, row.length);
-        }
+    static Estimates.Sumcheck actDot(Steps.Dot d, QModel m, Step.Work w) {
+        long o = Math.max(1, w.outputs());
+        long k = Math.max(1, Estimates.ceilDiv(w.macs(), o));
         long po = pad(o);
         long n = po * pad(k);
-        long xa = pad(operandTensorSize(xs, m));
-        long wa = pad(operandTensorSize(ws, m));
+        long xa = pad(operandTensorSize(d.xOperand(), m));
+        long wa = pad(operandTensorSize(d.wOperand(), m));
         long proving = 2 * (po - 1) + 29 * (n - 1) + gatherSide(n, xa) + gatherSide(n, wa);
         int lg = Long.numberOfTrailingZeros(n);
         int lx = Long.numberOfTrailingZeros(2 * Math.max(n, xa));
@@ -314,13 +309,13 @@ final class SumcheckSteps {
         return new Estimates.Sumcheck(proving, proving + shared, committed, 0, 7);
     }
 
-    /** The size of the activation a grid of sources reads (1 if it reads none). */
-    private static long operandTensorSize(Src[][] grid, QModel m) {
-        for (Src[] row : grid) {
-            for (Src s : row) {
-                if (!s.isConstant() && !m.isParam(s.tensor())) {
-                    return m.size(s.tensor());
-                }
+    /** The size of the activation an operand reads (1 if it reads none). */
+    private static long operandTensorSize(Steps.Dot.Operand op, QModel m) {
+        BitSet ts = new BitSet();
+        op.readTensors(ts);
+        for (int t = ts.nextSetBit(0); t >= 0; t = ts.nextSetBit(t + 1)) {
+            if (!m.isParam(t)) {
+                return m.size(t);
             }
         }
         return 1;
