@@ -74,12 +74,16 @@ class SumcheckEstimateTest {
     /** The zoo's LeNet-5 (when generated: samples/zoo is git-ignored), whole proof within the same tolerance. */
     @org.junit.jupiter.api.Test
     void lenet5_wholeProofWithinTolerance() throws Exception {
-        java.nio.file.Path f = java.nio.file.Path.of("../samples/zoo/lenet5.onnx");
+        zoo(System.getProperty("scest.zoo", "lenet5"));
+    }
+
+    private static void zoo(String name) throws Exception {
+        java.nio.file.Path f = java.nio.file.Path.of("../samples/zoo/" + name + ".onnx");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(f), "zoo not generated");
         dev.zkscope.ir.Graph g = new dev.zkscope.onnx.OnnxImporter().load(f, new dev.zkscope.onnx.ImportOptions(1));
         var samples = dev.zkscope.ir.InputFiles.calibrationSamples(g, f, null);
         var calib = samples.inputs().size() > 50 ? samples.inputs().subList(0, 50) : samples.inputs();
-        dev.zkscope.api.Pipeline.Prepared p = dev.zkscope.api.Pipeline.prepare("lenet5", g, calib,
+        dev.zkscope.api.Pipeline.Prepared p = dev.zkscope.api.Pipeline.prepare(name, g, calib,
                 new dev.zkscope.api.Pipeline.Settings(dev.zkscope.quant.QuantOptions.defaults(),
                         dev.zkscope.compile.CompileOptions.defaults(), dev.zkscope.plonk.ProofParameters.byName("testing")),
                 dev.zkscope.profile.PhaseListener.NONE);
@@ -101,16 +105,16 @@ class SumcheckEstimateTest {
                 long n = Math.max(1, l.work().outputs());
                 e += (n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1) - 1;
             }
-            System.out.println("lenet5 " + l.layer() + " estimated " + e + " counted " + measured);
+            System.out.println(name + " " + l.layer() + " estimated " + e + " counted " + measured);
             if (measured != null) {
-                soft.assertThat((double) e).as("lenet5 " + l.layer()).isCloseTo(measured, within(LAYER_TOLERANCE * measured));
+                soft.assertThat((double) e).as(name + " " + l.layer()).isCloseTo(measured, within(LAYER_TOLERANCE * measured));
             }
         }
-        pr.layerMults().forEach((k, v) -> System.out.println("lenet5 counted " + k + " " + v));
+        pr.layerMults().forEach((k, v) -> System.out.println(name + " counted " + k + " " + v));
         soft.assertAll();
-        System.out.printf(java.util.Locale.ROOT, "lenet5: counted %d, estimated %d (%+.1f%%)%n", total, est,
+        System.out.printf(java.util.Locale.ROOT, name + ": counted %d, estimated %d (%+.1f%%)%n", total, est,
                 100.0 * (est - total) / total);
-        assertThat((double) est).as("lenet5 whole proof").isCloseTo(total, within(TOTAL_TOLERANCE * total));
+        assertThat((double) est).as(name + " whole proof").isCloseTo(total, within(TOTAL_TOLERANCE * total));
     }
 
     /** A second proof counted at the same time reports no counts rather than mixing them with the first's. */
