@@ -72,8 +72,10 @@ import java.util.Map;
  *                       shared: 3 + L claim terms, L lookup columns
  *   element-wise        56 (n - 1) (Add, affine maps: eq, alpha, beta, gamma at rho, degree-4 zero-check of 9
  *                       products over 7 tables); shared: 3 claim terms
- *   not provable here   4 M (activation x activation products), 4 P, 8 (K + T) function tables,
- *                       4 Q + 24 Q r_d witness divisions: the earlier leading-order model, not checked by measurement
+ *   other ops           priced step by step from their own provers' loops ({@link #sumcheckByLayer}: window
+ *                       maxima, products of activations, broadcast operands, run-time divisions, wires, quotient
+ *                       limbs; docs/estimates.md); from a layer's summed work alone, 4 M and 4 P and 4 Q + 24 Q r_d
+ *                       remain the earlier leading-order model
  * </pre>
  * Committed values (W): each layer's committed tensors (dot and gather outputs, quotients), remainders, signs, limbs
  * and mask slots, the input with the first layer. Whole model ({@link #totals}), lookup area A = max(2^B,
