@@ -8,7 +8,6 @@ import dev.zkscope.circuit.Region;
 import dev.zkscope.circuit.Witness;
 import dev.zkscope.compile.CompiledModel;
 import dev.zkscope.compile.LayerCost;
-import dev.zkscope.compile.LayerInfo;
 import dev.zkscope.compile.estimate.EstimateParams;
 import dev.zkscope.compile.estimate.Estimates;
 import dev.zkscope.compile.model.QModel;
@@ -187,9 +186,7 @@ public record LayerComparison(String model, String plonkishPreset, String sumche
         QModel m = cm.model();
         EstimateParams ep = EstimateParams.forCircuit(cm);
         Map<String, Long> estimate = new LinkedHashMap<>();
-        for (LayerInfo l : Estimates.layers(m)) {
-            estimate.merge(l.layer(), Estimates.sumcheck(l.work(), ep).proving(), Long::sum);
-        }
+        Estimates.sumcheckByLayer(m, ep).forEach((layer, sc) -> estimate.merge(layer, sc.proving(), Long::sum));
         long wholeEstimate = Estimates.totals(Estimates.of(m, ep), 0, m.paramCount(), ep).gkrFieldMults();
 
         Map<String, Long> mults = sumcheck == null ? Map.of() : sumcheck.layerMults();

@@ -240,7 +240,9 @@ public final class CompiledModel {
 
     /** This model's layers under the other arithmetizations (formulas on {@link dev.zkscope.compile.estimate.Estimates}). */
     public List<dev.zkscope.compile.estimate.LayerEstimate> estimates(dev.zkscope.compile.estimate.EstimateParams p) {
-        return dev.zkscope.compile.estimate.Estimates.of(layers, p);
+        return model == null ? dev.zkscope.compile.estimate.Estimates.of(layers, p)
+                : dev.zkscope.compile.estimate.Estimates.of(layers,
+                        dev.zkscope.compile.estimate.Estimates.sumcheckByLayer(model, p), p);
     }
 
     /** Whole-model totals of {@link #estimates}. */

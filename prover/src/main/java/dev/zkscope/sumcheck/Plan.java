@@ -150,7 +150,8 @@ final class Plan {
      * must be range-checked too: with rem moved to rem' in [0, d), y' = y + (rem - rem') / d in the field is a field
      * element at distance more than p/d - 1 from y (docs/sumcheck-backend.md, "The quotient of a division"). So
      * either {@code off} &gt; 0 and y + off is decomposed into {@code yLimbs} (y in [-off, off), top limb capped), or
-     * {@code off} = 0 and every reader of y is a ReLU whose limbs bound |y| tightly enough ({@link #quotientChecks}).
+     * {@code off} = 0 and every reader of y is a ReLU or a function table that bounds |y| tightly enough
+     * ({@link #quotientChecks}).
      */
     record DivOp(String layer, String kind, int out, int in, long d, int remSeg, long off, int[] yLimbs)
             implements Op {
@@ -682,8 +683,9 @@ final class Plan {
     /**
      * The quotient range checks of the divisions by constants, after every step is known (in step order, the same on
      * the builder's and the key reader's side, so segment indices agree). A division whose every reader is a ReLU
-     * with limbs * B + 1 + bitlen(d) &lt;= 62 needs none: the ReLU bounds |y| &lt; 2^(limbs B), so a cheating y' is
-     * within 2^(limbs B + 1) &lt;= 2^(63 - bitlen(d)) - 1 &lt; p/d - 1 of y, which no other remainder can reach. Any
+     * with limbs * B + 1 + bitlen(d) &lt;= 62, or a function table whose domain [lo, lo + T) lies in (-2^k, 2^k) with
+     * k + 1 + bitlen(d) &lt;= 62, needs none: the reader bounds |y| &lt; 2^k (k = limbs B for a ReLU), so a cheating y'
+     * is within 2^(k + 1) &lt;= 2^(63 - bitlen(d)) - 1 &lt; p/d - 1 of y, which no other remainder can reach. Any
      * other division decomposes y + off, and needs log2(off) + 1 + bitlen(d) &lt;= 62 for the same reason; when y is a
      * public output the verifier checks -off &lt;= y &lt; off on the stated values instead (no limbs).
      *
@@ -733,7 +735,26 @@ final class Plan {
         return false;
     }
 
-    /** Whether y = dv's output is not public and is read only by ReLUs whose limbs bound it tightly enough. */
+    /**
+     * The bits k with which {@code op}, reading tensor y, bounds every value of y it accepts to |y| &lt; 2^k, or 64
+     * (no bound) when it is not a bounding reader: a ReLU bounds |y| &lt; 2^(limbs B) by its limbs, a function table
+     * ({@link TableOp}) bounds y to its domain [lo, lo + T) by the lookup (an input outside it has no table pair).
+     */
+    private int boundBits(Op op, int y) {
+        if (op instanceof ReluOp rl && rl.in() == y) {
+            return rl.limbSegs().length * limbBits;
+        }
+        if (op instanceof TableOp t && t.in() == y) {
+            long far = Math.max(Math.abs(t.lo()), Math.abs(t.lo() + t.values().length - 1));
+            return 64 - Long.numberOfLeadingZeros(far);
+        }
+        return 64;
+    }
+
+    /**
+     * Whether y = dv's output is not public and is read only by ReLUs or function tables that bound it tightly enough
+     * ({@link #boundBits}).
+     */
     private boolean reluCovered(DivOp dv, int dBits) {
         if (isOutput(dv.out())) {
             return false;
@@ -743,8 +764,7 @@ final class Plan {
                 if (t != dv.out()) {
                     continue;
                 }
-                if (!(op instanceof ReluOp rl) || rl.in() != dv.out()
-                        || rl.limbSegs().length * limbBits + 1 + dBits > 62) {
+                if (boundBits(op, dv.out()) + 1 + dBits > 62) {
                     return false;
                 }
             }

@@ -158,9 +158,7 @@ public final class SumcheckBench {
         dev.zkscope.compile.estimate.EstimateParams ep = new dev.zkscope.compile.estimate.EstimateParams(false, 2, 2, 14,
                 Plan.chooseLimbBits(m, m.bounds()));
         java.util.Map<String, Long> est = new java.util.HashMap<>();
-        for (dev.zkscope.compile.LayerInfo l : dev.zkscope.compile.estimate.Estimates.layers(m)) {
-            est.put(l.layer(), dev.zkscope.compile.estimate.Estimates.sumcheck(l.work(), ep).proving());
-        }
+        dev.zkscope.compile.estimate.Estimates.sumcheckByLayer(m, ep).forEach((layer, sc) -> est.put(layer, sc.proving()));
         StringBuilder b = new StringBuilder();
         long total = 0;
         for (java.util.Map.Entry<String, Long> e : mults.entrySet()) {

@@ -66,6 +66,35 @@ class SumcheckQuotientTest {
         return m;
     }
 
+    /**
+     * x (8) -> Gemm 6 rescaled by 2^8 -> sigmoid table ([-200, 200]) -> Gemm 3 rescaled: the first quotient is read
+     * only by the table.
+     */
+    static QModel gemmSigmoid() {
+        QModel m = new QModel("t_gemm_sigmoid");
+        int x = m.input(new int[] {1, 8}, 100);
+        int h = Ops.lookup(m, "sig", "Sigmoid", Ops.dense(m, "fc1", "Gemm", x, weights(6, 8, 6), null, 8),
+                SumcheckLayersTest.SIGMOID);
+        int y = Ops.dense(m, "fc2", "Gemm", h, weights(3, 6, 7), null, 4);
+        m.output(y, new int[] {1, 3});
+        return m;
+    }
+
+    /**
+     * The same with a table of 17 entries at [2^52, 2^52 + 16]: its domain bounds |y| only by 2^53, and
+     * 53 + 1 + bitlen(2^8) &gt; 62, so it does not bound the quotient of a division by 2^8 below p/d.
+     */
+    static QModel gemmWideTable() {
+        QModel m = new QModel("t_gemm_wide");
+        int x = m.input(new int[] {1, 8}, 100);
+        dev.zkscope.compile.model.TableSpec wide = new dev.zkscope.compile.model.TableSpec("wide", "wide", v -> 0,
+                1L << 52, (1L << 52) + 16);
+        int h = Ops.dense(m, "fc1", "Gemm", x, weights(6, 8, 6), null, 8);
+        int y = Ops.dense(m, "fc2", "Gemm", Ops.lookup(m, "w", "Identity", h, wide), weights(3, 6, 7), null, 4);
+        m.output(y, new int[] {1, 3});
+        return m;
+    }
+
     static Steps.Div firstDiv(QModel m) {
         for (Step s : m.steps()) {
             if (s instanceof Steps.Div d) {
@@ -113,6 +142,12 @@ class SumcheckQuotientTest {
         cheatIsRejected(gemmRelu());
     }
 
+    /** A function table bounds its input to its domain as a ReLU's limbs do: the cheat under a sigmoid is rejected. */
+    @Test
+    void aFieldQuotientUnderASigmoidTable_isRejected() throws Exception {
+        cheatIsRejected(gemmSigmoid());
+    }
+
     /** Where the check lives: in the division unless every reader is a tight ReLU; the plan records the choice. */
     @Test
     void quotientChecks_areInTheDivisionUnlessAReLUBoundsIt() {
@@ -122,12 +157,40 @@ class SumcheckQuotientTest {
         Plan.DivOp[] relu = divs(Plan.of(gemmRelu()));
         assertThat(relu[0].off()).isZero();
         assertThat(relu[1].off()).isPositive();
+        Plan.DivOp[] sig = divs(Plan.of(gemmSigmoid()));
+        assertThat(sig[0].off()).as("read only by the sigmoid table: no check").isZero();
+        assertThat(sig[0].yLimbs()).isEmpty();
+        assertThat(sig[1].off()).isPositive();
+    }
+
+    /** A table whose domain does not bound the quotient below p/d leaves the limbs in the division. */
+    @Test
+    void aWideTable_doesNotCoverTheQuotient() {
+        Plan.DivOp[] wide = divs(Plan.of(gemmWideTable()));
+        assertThat(wide[0].off()).isPositive();
+        assertThat(wide[0].yLimbs()).isNotEmpty();
+    }
+
+    /** mlp_sigmoid_tanh's rescales are read only by its sigmoid and tanh tables: no quotient limbs are left. */
+    @Test
+    void mlpSigmoidTanh_hasNoQuotientLimbs() throws Exception {
+        Plan p = Plan.of(dev.zkscope.compile.SampleModels.lowered(dev.zkscope.compile.SampleModels.load("mlp_sigmoid_tanh")));
+        assertThat(divs(p)).isNotEmpty().allMatch(d -> d.yLimbs().length == 0);
+    }
+
+    /** A key that drops the check under a table too wide to bound the quotient is refused when read. */
+    @Test
+    void aKeyDroppingTheCheckUnderAWideTable_isRefused() throws Exception {
+        refusesDroppedCheck(Plan.of(gemmWideTable()));
     }
 
     /** A plan (the key's part) that drops a needed quotient check (off set to 0) is refused when read. */
     @Test
     void aKeyWithoutANeededQuotientCheck_isRefused() throws Exception {
-        Plan p = Plan.of(twoGemms());
+        refusesDroppedCheck(Plan.of(twoGemms()));
+    }
+
+    private static void refusesDroppedCheck(Plan p) throws Exception {
         dev.zkscope.codec.ByteWriter honest = new dev.zkscope.codec.ByteWriter();
         p.write(honest);
         Plan.read(new dev.zkscope.codec.ByteReader(honest.toBytes())); // the honest plan reads back

@@ -72,8 +72,10 @@ import java.util.Map;
  *                       shared: 3 + L claim terms, L lookup columns
  *   element-wise        56 (n - 1) (Add, affine maps: eq, alpha, beta, gamma at rho, degree-4 zero-check of 9
  *                       products over 7 tables); shared: 3 claim terms
- *   not provable here   4 M (activation x activation products), 4 P, 8 (K + T) function tables,
- *                       4 Q + 24 Q r_d witness divisions: the earlier leading-order model, not checked by measurement
+ *   other ops           priced step by step from their own provers' loops ({@link #sumcheckByLayer}: window
+ *                       maxima, products of activations, broadcast operands, run-time divisions, wires, quotient
+ *                       limbs; docs/estimates.md); from a layer's summed work alone, 4 M and 4 P and 4 Q + 24 Q r_d
+ *                       remain the earlier leading-order model
  * </pre>
  * Committed values (W): each layer's committed tensors (dot and gather outputs, quotients), remainders, signs, limbs
  * and mask slots, the input with the first layer. Whole model ({@link #totals}), lookup area A = max(2^B,
@@ -95,6 +97,11 @@ public final class Estimates {
 
     /** The estimate of one layer. */
     public static LayerEstimate of(LayerInfo layer, EstimateParams p) {
+        return of(layer, sumcheck(layer.work(), p), p);
+    }
+
+    /** One layer's estimate with its sumcheck figures given (derived from its steps, {@link #sumcheckByLayer}). */
+    static LayerEstimate of(LayerInfo layer, Sumcheck sc, EstimateParams p) {
         Step.Work w = layer.work();
         long v = p.privateWeights() ? w.macs() : w.varProducts() - w.products() - w.varDivisions();
         v = Math.max(0, v);
@@ -115,8 +122,6 @@ public final class Estimates {
                 + ceilDiv(w.divisions() * (legs + 2L), c) + ceilDiv(w.comparisons() * (legs + 2L), c)
                 + ceilDiv(w.varDivisions() * (2L * legs + 3), c) + ceilDiv(w.lookups(), c);
         long ezLookups = w.lookups() + (w.divisions() + w.comparisons()) * legs + w.varDivisions() * 2L * legs;
-
-        Sumcheck sc = sumcheck(w, p);
         return new LayerEstimate(layer.layer(), layer.op(), r1cs, ezRows, ezLookups, sc.mults(), sc.committed(),
                 sc.lookupEntries(), sc.witnessClaims(), sc.helperEntries());
     }
@@ -152,15 +157,52 @@ public final class Estimates {
         public Sumcheck(long proving, long mults, long committed, long lookupEntries, long witnessClaims) {
             this(proving, mults, committed, lookupEntries, witnessClaims, 0);
         }
+
+        /** Both figures together (two parts of one layer). */
+        public Sumcheck plus(Sumcheck o) {
+            return new Sumcheck(proving + o.proving, mults + o.mults, committed + o.committed,
+                    lookupEntries + o.lookupEntries, witnessClaims + o.witnessClaims, helperEntries + o.helperEntries);
+        }
     }
 
     /** One claim term on a segment of n values in the batched opening: its eq table and its weighted copy. */
-    private static long term(long n) {
+    static long term(long n) {
         return 2 * n - 1;
+    }
+
+    /**
+     * A gather of O outputs from I summed or moved terms (window sums, element moves): the stacked zk sumcheck over
+     * S = 2 max(pad(O), pad(I)) (6 (S - 1)), eq(r) twice and the bias (3 (pad(O) - 1)), eq(rho) (pad(I) - 1) and
+     * M_r~(rho), one product per output row (O); y committed; claim terms y and x.
+     */
+    static Sumcheck gather(long outputs, long terms) {
+        long y = pad(outputs);
+        long x = pad(terms);
+        long st = 2 * Math.max(x, y);
+        long proving = 6 * (st - 1) + 3 * (y - 1) + x - 1 + outputs;
+        return new Sumcheck(proving, proving + term(y) + term(x), y + 10L * log2Ceil(st), 0, 2);
+    }
+
+    /** The padded layout of a layer's committed output: a dot product's pad(C) pad(P), a gather's pad(O); 0 if neither. */
+    static long layout(Step.Work w) {
+        if (w.dotChannels() > 0) {
+            long o = Math.max(1, w.outputs());
+            return pad(w.dotChannels()) * pad(ceilDiv(o, w.dotChannels()));
+        }
+        return w.sumTerms() > 0 ? pad(w.outputs()) : 0;
     }
 
     /** The sumcheck/GKR figures of one layer's work (the zero-knowledge protocol, docs/sumcheck-zk.md section 3). */
     public static Sumcheck sumcheck(Step.Work w, EstimateParams p) {
+        return sumcheck(w, p, 0);
+    }
+
+    /**
+     * The same with the padded layout of the tensor the work's element-wise part runs over (its input's layout in the
+     * backend's plan: a dot product's pad(C) pad(P) carries through its rescale, ReLU and affine map), or 0 to take it
+     * from the work itself.
+     */
+    static Sumcheck sumcheck(Step.Work w, EstimateParams p, long layout) {
         int rb = p.gkrRangeBits();
         long mults = 0;
         long committed = 0;
@@ -188,19 +230,17 @@ public final class Estimates {
             committed += y + 10L * log2Ceil(st);
             lay = y;
         } else if (w.sumTerms() > 0) {
-            long y = pad(w.outputs());
-            long x = pad(w.sumTerms());
-            long st = 2 * Math.max(x, y);
-            mults += 6 * (st - 1) + 3 * (y - 1) + x - 1 + w.outputs(); // stacked sumcheck, eq(r) twice, bias, eq(rho), M~
-            shared += term(y) + term(x);
-            terms += 2;
-            committed += y + 10L * log2Ceil(st);
-            lay = y;
+            Sumcheck g = gather(w.outputs(), w.sumTerms());
+            mults += g.proving();
+            shared += g.mults() - g.proving();
+            terms += g.witnessClaims();
+            committed += g.committed();
+            lay = pad(w.outputs());
         } else {
             mults += 4 * w.macs();
         }
         if (w.divisions() > 0) {
-            long n = lay > 0 ? lay : pad(w.divisions());
+            long n = lay > 0 ? lay : layout > 0 ? layout : pad(w.divisions());
             mults += n - 1; // the rounding indicator at r (a linear claim, no sumcheck)
             committed += 2 * n; // quotient and remainder
             entries += 2 * n; // r and r + 2^B - d
@@ -208,7 +248,7 @@ public final class Estimates {
             terms += 5;
         }
         if (w.comparisons() > 0) {
-            long n = lay > 0 ? lay : pad(w.comparisons());
+            long n = lay > 0 ? lay : layout > 0 ? layout : pad(w.comparisons());
             long limbs = Math.max(1, ceilDiv(ceilDiv(w.cmpBitSum(), w.comparisons()), rb));
             // eq(tau), then the degree-5 zero-check (6 points, 12 + 2 L products) folding 4 + L tables
             mults += (n - 1) * (77 + 13 * limbs);
@@ -218,7 +258,7 @@ public final class Estimates {
             terms += 3 + 2 * limbs;
         }
         if (w.linear() > 0) {
-            long n = pad(w.linear());
+            long n = layout > 0 ? layout : pad(w.linear());
             // eq(tau), alpha, beta, gamma at rho, the degree-4 zero-check (5 points, 9 products) folding 7 tables
             mults += 56 * (n - 1);
             committed += n + 16L * log2Ceil(n);
@@ -231,7 +271,7 @@ public final class Estimates {
             // table (T, its full calibrated range): eq(tau), the degree-5 zero-check h (beta - x - gamma y) = ind
             // (P = 10, t = 5: 65 (N - 1)) and ind at rho; eq(tau'), the degree-4 zero-check g tb = m (P = 4, t = 4:
             // 24 (T - 1)) and the table's two columns at rho
-            long n = lay > 0 ? lay : pad(w.lookups());
+            long n = lay > 0 ? lay : layout > 0 ? layout : pad(w.lookups());
             long t = pad(w.tableEntries());
             mults += 67 * (n - 1) + 27 * (t - 1);
             committed += n + t + 18L * log2Ceil(n) + 14L * log2Ceil(t); // y, the multiplicities, W's mask slots
@@ -262,9 +302,38 @@ public final class Estimates {
         return out;
     }
 
-    /** Per-layer estimates straight from the layer IR, without compiling. */
+    /**
+     * Per-layer estimates straight from the layer IR, without compiling; the sumcheck column from each layer's steps
+     * ({@link #sumcheckByLayer}).
+     */
     public static List<LayerEstimate> of(QModel model, EstimateParams p) {
-        return of(layers(model), p);
+        return of(layers(model), sumcheckByLayer(model, p), p);
+    }
+
+    /** Per-layer estimates of compiled layers with their sumcheck figures derived from the steps ({@link #sumcheckByLayer}). */
+    public static List<LayerEstimate> of(List<LayerInfo> layers, Map<String, Sumcheck> sc, EstimateParams p) {
+        List<LayerEstimate> out = new ArrayList<>();
+        for (LayerInfo l : layers) {
+            Sumcheck own = sc.get(l.layer());
+            LayerEstimate e = own == null ? of(l, p) : of(l, own, p);
+            if (out.isEmpty() && l.work().dotInputs() > 0) {
+                e = new LayerEstimate(e.layer(), e.op(), e.r1csConstraints(), e.ezklRows(), e.ezklLookups(),
+                        e.gkrFieldMults(), e.gkrCommitted() + pad(l.work().dotInputs()), e.gkrLookupEntries(),
+                        e.gkrWitnessClaims(), e.gkrHelperEntries());
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /**
+     * The sumcheck/GKR figures of every layer (in order), derived from its steps: the ops the backend proves with their
+     * own argument (window maxima; see {@link SumcheckSteps}) priced step by step, the rest from the layer's summed
+     * work ({@link #sumcheck(Step.Work, EstimateParams)}), plus the quotient range checks the backend's plan adds to a
+     * division whose readers do not bound its quotient.
+     */
+    public static Map<String, Sumcheck> sumcheckByLayer(QModel model, EstimateParams p) {
+        return SumcheckSteps.byLayer(model, p);
     }
 
     /** Each layer's steps and summed work, in order, straight from the layer IR. */

@@ -129,6 +129,8 @@ class EstimatesTest {
         m.add(new Steps.Compare("max", "Max", u, new Src[]{new Src(t, 0)}, new Src[]{new Src(x, 0)}, CompareGadget.Kind.MAX));
         List<LayerEstimate> es = Estimates.of(m, EstimateParams.defaults());
         assertThat(layer(es, "mm").r1csConstraints()).isEqualTo(1);
-        assertThat(layer(es, "mm").gkrFieldMults()).isEqualTo(4);
+        // sumcheck: the backend's product of two activations (ActDotOp) on a 1 x 1 grid: no zero-check rounds, and
+        // each operand's gather over S = 2 max(1, pad(2)) = 4: x's 2 values at its point (1) and 6 (S - 1) = 18
+        assertThat(Estimates.sumcheckByLayer(m, EstimateParams.defaults()).get("mm").proving()).isEqualTo(2 * (1 + 18));
     }
 }
