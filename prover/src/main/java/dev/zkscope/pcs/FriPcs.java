@@ -643,7 +643,7 @@ final class FriPcs implements Pcs {
         for (int j = 0; j < b; j++) {
             cancel.check("the DEEP quotient");
             for (int m = 0; m < numMasks; m++) {
-                if (used[m]) {
+                if (used[m] && combined == null) {
                     java.util.Arrays.fill(sr[m], 0);
                     java.util.Arrays.fill(si[m], 0);
                 }
@@ -654,8 +654,7 @@ final class FriPcs implements Pcs {
                 IntStream.range(0, 2 * numMasks).parallel().forEach(i -> {
                     int m = i >> 1;
                     if (used[m]) {
-                        long[] v = cosetValues(combined[m][i & 1], jc);
-                        System.arraycopy(v, 0, (i & 1) == 0 ? sr[m] : si[m], 0, n);
+                        ((i & 1) == 0 ? sr : si)[m] = cosetValues(combined[m][i & 1], jc);
                     }
                 });
             } else {
