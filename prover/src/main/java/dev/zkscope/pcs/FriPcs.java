@@ -68,6 +68,24 @@ final class FriPcs implements Pcs {
     private final long ldeCacheBytes;
 
     /**
+     * Builds the DEEP sums by reading every column on every coset (the computation before {@link DeepSums}), kept
+     * as the reference that tests compare the coefficient-form sums against byte for byte.
+     */
+    boolean deepFromCosets;
+
+    /** Every column's coefficients, batch after batch (the order of the batching powers alpha^g). */
+    private static long[][] coefficientColumns(List<ProverData> batches) {
+        long[][] all = new long[totalWidth(batches)][];
+        int g = 0;
+        for (ProverData b : batches) {
+            for (int c = 0; c < b.width(); c++) {
+                all[g++] = b.coeffs(c);
+            }
+        }
+        return all;
+    }
+
+    /**
      * The largest extension a batch keeps: {@code -Dzkscope.ldeCacheBytes}, else an eighth of the maximum heap (a
      * proof holds five batches and works beside them).
      */
@@ -615,30 +633,47 @@ final class FriPcs implements Pcs {
             }
         }
         int block = Math.min(n, 1 << 10);
+        // The sum of the columns sharing a set of points is a polynomial of degree < n: its coefficients are the same
+        // sum of the columns' coefficients (evaluation is linear), so it is formed once on the coefficients and
+        // transformed coset by coset, 2 transforms per set of points instead of reading (or, for a batch that does not
+        // keep its extension, recomputing) every column on every coset. The values are equal in the field, so F and
+        // the proof are the same bytes (DeepSumsTest).
+        long[][][] combined = deepFromCosets ? null : DeepSums.combine(coefficientColumns(batches), masks, ap, used, n);
         // Coset by coset (extension indices j + b t): the sums of the columns sharing a set of points, then F.
         for (int j = 0; j < b; j++) {
             cancel.check("the DEEP quotient");
             for (int m = 0; m < numMasks; m++) {
-                if (used[m]) {
+                if (used[m] && combined == null) {
                     java.util.Arrays.fill(sr[m], 0);
                     java.util.Arrays.fill(si[m], 0);
                 }
             }
-            int g = 0;
-            for (ProverData bd : batches) {
-                for (int c = 0; c < bd.width(); c++, g++) {
-                    long[] col = bd.coset(c, j);
-                    long a0 = ap[g].c0();
-                    long a1 = ap[g].c1();
-                    long[] r = sr[masks[g]];
-                    long[] im = si[masks[g]];
-                    IntStream.range(0, n / block).parallel().forEach(blk -> {
-                        for (int t = blk * block; t < (blk + 1) * block; t++) {
-                            long v = col[t];
-                            r[t] = add(r[t], mul(a0, v));
-                            im[t] = add(im[t], mul(a1, v));
-                        }
-                    });
+            if (combined != null) {
+                // The sums' values on this coset: one transform per sum instead of one coset read per column.
+                int jc = j;
+                IntStream.range(0, 2 * numMasks).parallel().forEach(i -> {
+                    int m = i >> 1;
+                    if (used[m]) {
+                        ((i & 1) == 0 ? sr : si)[m] = cosetValues(combined[m][i & 1], jc);
+                    }
+                });
+            } else {
+                int g = 0;
+                for (ProverData bd : batches) {
+                    for (int c = 0; c < bd.width(); c++, g++) {
+                        long[] col = bd.coset(c, j);
+                        long a0 = ap[g].c0();
+                        long a1 = ap[g].c1();
+                        long[] r = sr[masks[g]];
+                        long[] im = si[masks[g]];
+                        IntStream.range(0, n / block).parallel().forEach(blk -> {
+                            for (int t = blk * block; t < (blk + 1) * block; t++) {
+                                long v = col[t];
+                                r[t] = add(r[t], mul(a0, v));
+                                im[t] = add(im[t], mul(a1, v));
+                            }
+                        });
+                    }
                 }
             }
             long cosetShift = mul(FriConfig.SHIFT, Goldilocks.pow(omegaN, j));

@@ -351,18 +351,7 @@ final class Prover {
         int groups = lay.groups.size();
         long[] zr = aux[2 * groups];
         long[] zi = aux[2 * groups + 1];
-        long ar = 0;
-        long ai = 0;
-        for (int i = 0; i < u; i++) {
-            for (int g = 0; g < groups; g++) {
-                ar = add(ar, aux[2 * g][i]);
-                ai = add(ai, aux[2 * g + 1][i]);
-            }
-            if (i + 1 < n) {
-                zr[i + 1] = ar;
-                zi[i + 1] = ai;
-            }
-        }
+        RunningSum.fill(aux, groups, u, n);
         if (rng != null) {
             for (int g = 0; g < groups; g++) {
                 fillRandom(aux[2 * g], u);

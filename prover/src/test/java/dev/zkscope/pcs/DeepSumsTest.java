@@ -1,0 +1,96 @@
+package dev.zkscope.pcs;
+
+import dev.zkscope.field.Fp2;
+import dev.zkscope.field.Goldilocks;
+import dev.zkscope.poly.Cancel;
+import dev.zkscope.poly.Coeffs;
+import dev.zkscope.poly.Evals;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The DEEP sums formed on the coefficients ({@link DeepSums}) give byte for byte the proof of the sums of every
+ * column read on every coset (the computation before them), for kept and recomputed extensions, several sets of
+ * opening points (a column at both points, at the first only, at the second only) and short coefficient columns.
+ */
+class DeepSumsTest {
+    static final int LOG_N = 8;
+
+    static byte[] prove(FriConfig cfg, long ldeCacheBytes, boolean fromCosets, int[][] columns, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        FriPcs pcs = new FriPcs(cfg, FriPcsTest.randomness(seed + 1), Cancel.NEVER, ldeCacheBytes);
+        pcs.deepFromCosets = fromCosets;
+        int n = 1 << LOG_N;
+        Evals[] pre = {new Evals(FriPcsTest.randomColumn(rnd, n), 1), new Evals(FriPcsTest.randomColumn(rnd, n), 1)};
+        Evals[] vals = new Evals[3];
+        for (int c = 0; c < 3; c++) {
+            vals[c] = new Evals(FriPcsTest.randomColumn(rnd, n), 1);
+        }
+        Coeffs[] cf = {new Coeffs(FriPcsTest.randomColumn(rnd, n)), new Coeffs(FriPcsTest.randomColumn(rnd, n - 7))};
+        List<Pcs.ProverData> batches = List.of(pcs.commitPreprocessed(pre), pcs.commit(vals), pcs.commit(cf));
+        List<Pcs.Commitment> commitments = new ArrayList<>();
+        for (Pcs.ProverData b : batches) {
+            commitments.add(b.commitment());
+        }
+        Fp2 z = new Fp2(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()) | 1);
+        Fp2[] points = {z, z.mul(Goldilocks.rootOfUnity(LOG_N))};
+        Fp2[][] v = pcs.evaluate(batches, points, columns);
+        OpeningProof proof = pcs.open(batches, points, columns, v, FriPcsTest.transcriptAfter(commitments));
+        assertThat(pcs.verify(commitments, points, columns, proof, FriPcsTest.transcriptAfter(commitments))).isEmpty();
+        return proof.toBytes();
+    }
+
+    @Test
+    void coefficientSums_giveTheSameProofAsCosetSums() {
+        int[][][] sets = {
+            FriPcsTest.COLUMNS,
+            {{0, 1, 3, 4, 5, 6}, {1, 2, 5}},
+            {{0, 1, 2, 3, 4, 5, 6}, {0, 1, 2, 3, 4, 5, 6}},
+        };
+        for (FriConfig cfg : new FriConfig[] {
+                new FriConfig(LOG_N, 3, 28, 2, 3, 6, true),
+                new FriConfig(LOG_N, 1, 5, 0, 1, 0, false)}) {
+            for (int[][] columns : sets) {
+                for (long budget : new long[] {Long.MAX_VALUE, 0}) {
+                    byte[] reference = prove(cfg, budget, true, columns, 11);
+                    byte[] fast = prove(cfg, budget, false, columns, 11);
+                    assertThat(fast).as("%s budget %d", cfg, budget).isEqualTo(reference);
+                }
+                // a different seed gives a different proof (the comparison is not of constants)
+                assertThat(prove(cfg, 0, false, columns, 12)).isNotEqualTo(prove(cfg, 0, false, columns, 11));
+            }
+        }
+    }
+
+    @Test
+    void combine_matchesTheDirectSum() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        int n = 1 << 13;
+        long[][] coeffs = {FriPcsTest.randomColumn(rnd, n), FriPcsTest.randomColumn(rnd, n - 5),
+            FriPcsTest.randomColumn(rnd, n), FriPcsTest.randomColumn(rnd, 1)};
+        int[] masks = {1, 3, 1, 2};
+        boolean[] used = {false, true, true, true};
+        Fp2[] ap = new Fp2[coeffs.length];
+        for (int g = 0; g < ap.length; g++) {
+            ap[g] = new Fp2(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()));
+        }
+        long[][][] out = DeepSums.combine(coeffs, masks, ap, used, n);
+        assertThat(out[0]).isNull();
+        for (int m = 1; m < 4; m++) {
+            for (int t = 0; t < n; t++) {
+                Fp2 want = Fp2.ZERO;
+                for (int g = 0; g < coeffs.length; g++) {
+                    if (masks[g] == m && t < coeffs[g].length) {
+                        want = want.add(ap[g].mul(coeffs[g][t]));
+                    }
+                }
+                assertThat(new Fp2(out[m][0][t], out[m][1][t])).isEqualTo(want);
+            }
+        }
+    }
+}
