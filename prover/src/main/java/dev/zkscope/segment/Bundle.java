@@ -171,8 +171,13 @@ public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<lon
             seg = -1;
             part = "links";
             int nl = in.readInt();
-            if (nl < 0 || (long) nl * 8 * Poseidon2.DIGEST > in.available()) {
-                throw new FormatError(-1, part, "declares " + nl + " links, more than the bytes left hold");
+            long segmentBytes = 0;
+            for (int i = 0; i < n; i++) {
+                segmentBytes += (long) pubCount[i] * 8 + proofLen[i];
+            }
+            if (nl < 0 || (long) nl * 8 * Poseidon2.DIGEST + segmentBytes != in.available()) {
+                throw new FormatError(-1, part, "declares " + nl + " links, and the header " + segmentBytes
+                        + " bytes of segments; " + in.available() + " bytes are left for both");
             }
             List<long[]> links = new ArrayList<>();
             for (int i = 0; i < nl; i++) {

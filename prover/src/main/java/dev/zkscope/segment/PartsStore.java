@@ -88,8 +88,12 @@ final class PartsStore {
             }
             long[] is = readSalt(in);
             long[] os = readSalt(in);
+            int nb = in.readInt();
+            if (nb < 0 || (long) nb * 32 > in.available()) {
+                return Optional.empty();
+            }
             List<long[]> bs = new ArrayList<>();
-            for (int i = 0; i + 1 < n; i++) {
+            for (int i = 0; i < nb; i++) {
                 bs.add(readSalt(in));
             }
             return Optional.of(new Manifest(fp, id, cuts, is, os, bs));
@@ -112,6 +116,7 @@ final class PartsStore {
             }
             writeSalt(out, m.inputSalt());
             writeSalt(out, m.outputSalt());
+            out.writeInt(m.boundarySalts().size());
             for (long[] s : m.boundarySalts()) {
                 writeSalt(out, s);
             }
