@@ -130,8 +130,8 @@ final class SegmentedProve {
                     s.estimatedLogN(), s.linkRows());
         }
         for (Boundary b : boundaries(plan, setup)) {
-            o.printf(Locale.ROOT, "  link %d-%d: %,d value(s) in %d tensor(s), %,d rows to hash on each side%n",
-                    b.after() + 1, b.after() + 2, b.values(), b.tensors(), b.rowsPerSide());
+            o.printf(Locale.ROOT, "  link %d.%d -> %s: %,d value(s), %,d rows to hash it once made and once per "
+                    + "reader%n", b.after() + 1, b.group() + 1, consumers(b.consumers()), b.values(), b.rowsPerSide());
         }
         o.flush();
         if (c.warmup > 0 && !c.noWarmup) {
@@ -291,19 +291,33 @@ final class SegmentedProve {
         return fitted;
     }
 
-    /** What crosses the cut after segment {@code after}, and what hashing it costs each side. */
-    record Boundary(int after, int tensors, long values, long rowsPerSide) {
+    /**
+     * One boundary of the link table: output group {@code group} of segment {@code after} (one tensor, or a part's
+     * own outputs), hashed once by it and once by each consumer, and what that hash costs.
+     */
+    record Boundary(int after, int group, int tensors, long values, long rowsPerSide, int[] consumers) {
     }
 
     static List<Boundary> boundaries(SegmentPlan plan, SegmentSetup setup) {
         List<Boundary> out = new java.util.ArrayList<>();
+        dev.zkscope.segment.LinkTable table = dev.zkscope.segment.LinkTable.of(plan);
         for (int i = 0; i + 1 < plan.count(); i++) {
-            SegmentPlan.Segment s = plan.segment(i);
-            long values = s.outputValues(setup.model()::size);
-            out.add(new Boundary(i, s.outputs().length + (s.partialOut() > 0 ? 1 : 0), values,
-                    dev.zkscope.compile.gadget.Poseidon2Gadget.rows(Salts.LENGTH, values)));
+            int[] sizes = table.site(i).outSizes();
+            for (int g = 0; g < sizes.length; g++) {
+                int[] cons = table.consumers(i, g).stream().mapToInt(c -> c[0]).toArray();
+                out.add(new Boundary(i, g, 1, sizes[g],
+                        dev.zkscope.compile.gadget.Poseidon2Gadget.rows(Salts.LENGTH, sizes[g]), cons));
+            }
         }
         return out;
+    }
+
+    private static String consumers(int[] c) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < c.length; k++) {
+            sb.append(k == 0 ? "" : ", ").append(c[k] + 1);
+        }
+        return sb.toString();
     }
 
     static double[] dequantize(long[] v, int scale) {
@@ -353,6 +367,11 @@ final class SegmentedProve {
         for (Boundary b : boundaries(r.plan(), setup)) {
             ObjectNode n = bs.addObject();
             n.put("after_segment", b.after() + 1);
+            n.put("group", b.group() + 1);
+            ArrayNode cs = n.putArray("read_by_segments");
+            for (int c : b.consumers()) {
+                cs.add(c + 1);
+            }
             n.put("tensors", b.tensors());
             n.put("values", b.values());
             n.put("hash_rows_per_side", b.rowsPerSide());

@@ -91,7 +91,10 @@ final class SegmentedVerify {
             for (int i = 0; i < keys.count(); i++) {
                 o.printf(Locale.ROOT, "  %s: 2^%d rows, %.1f ms%s%n", keys.describe(i),
                         vks.get(i).constraintSystem().logN(), acc.verifyNanos()[i] / 1e6,
-                        i + 1 < keys.count() ? ", linked to the next by " + Poseidon2.hex(acc.links().get(i)) : "");
+                        keys.links().site(i).outSizes().length == 0 ? "" : ", gives link(s) "
+                                + (keys.links().boundary(i, 0) + 1) + ".." + (keys.links().boundary(i,
+                                keys.links().site(i).outSizes().length - 1) + 1) + ", first "
+                                + Poseidon2.hex(acc.links().get(keys.links().boundary(i, 0))));
             }
             o.println("security (each segment): " + security.summary());
             if (output != null) {

@@ -29,16 +29,16 @@ public final class CompiledModel {
     private final Cell[] outputCells;
     private final Cell[][] tensorCells;
     private final Poseidon2Gadget.Hashed weightsHash;
-    private final Poseidon2Gadget.Hashed inputHash;
-    private final Poseidon2Gadget.Hashed outputHash;
+    private final List<Poseidon2Gadget.Hashed> inputHashes;
+    private final List<Poseidon2Gadget.Hashed> outputHashes;
     private long peakLiveCells = -1;
 
     CompiledModel(QModel model, CompileOptions options, TraceLayout layout, TraceLayout.Built built, List<LayerInfo> layers,
                   Cell[] inputCells, Cell[] outputCells, Cell[][] tensorCells, Poseidon2Gadget.Hashed weightsHash,
-                  Poseidon2Gadget.Hashed inputHash, Poseidon2Gadget.Hashed outputHash) {
+                  List<Poseidon2Gadget.Hashed> inputHashes, List<Poseidon2Gadget.Hashed> outputHashes) {
         this.weightsHash = weightsHash;
-        this.inputHash = inputHash;
-        this.outputHash = outputHash;
+        this.inputHashes = List.copyOf(inputHashes);
+        this.outputHashes = List.copyOf(outputHashes);
         this.model = model;
         this.options = options;
         this.layout = layout;
@@ -91,8 +91,9 @@ public final class CompiledModel {
 
     /**
      * Where each kind of public value sits in the instance column: the public input (when PUBLIC), the output (when
-     * PUBLIC), then the 4-element digests of what is HASHED, in the order weights, input, output. An offset is -1 when
-     * that kind is absent.
+     * PUBLIC), then the 4-element digests of what is HASHED, in the order weights, input, output (an input or output
+     * hashed in groups, {@link QModel#hashGroups}, has one digest per group from its offset on, in order). An offset
+     * is -1 when that kind is absent.
      */
     public record PublicLayout(int inputCount, int outputCount, int weightsDigestAt, int inputDigestAt,
                                int outputDigestAt, int total) {
@@ -116,10 +117,10 @@ public final class CompiledModel {
         int d = dev.zkscope.hash.Poseidon2.DIGEST;
         int w = weightsHash == null ? -1 : at;
         at += weightsHash == null ? 0 : d;
-        int i = inputHash == null ? -1 : at;
-        at += inputHash == null ? 0 : d;
-        int o = outputHash == null ? -1 : at;
-        at += outputHash == null ? 0 : d;
+        int i = inputHashes.isEmpty() ? -1 : at;
+        at += inputHashes.size() * d;
+        int o = outputHashes.isEmpty() ? -1 : at;
+        at += outputHashes.size() * d;
         return new PublicLayout(in, out, w, i, o, at);
     }
 
@@ -141,7 +142,23 @@ public final class CompiledModel {
      * A value outside a table's range or a range check's width is a {@link WitnessException} naming the node.
      */
     public ModelWitness witness(long[] input, Salts salts) {
+        return witness(input, salts, null, null);
+    }
+
+    /** Digests of the hashed input's groups ({@link QModel#hashGroups}); 0 when the input is not hashed. */
+    public int inputGroupCount() { return inputHashes.size(); }
+
+    /** Digests of the hashed output's groups; 0 when the output is not hashed. */
+    public int outputGroupCount() { return outputHashes.size(); }
+
+    /**
+     * {@link #witness(long[], Salts)} with one salt per group of a hashed input and output hashed in groups
+     * ({@link QModel#hashGroups}); a null array takes the {@code salts}' input or output salt for its single group.
+     */
+    public ModelWitness witness(long[] input, Salts salts, long[][] inputGroupSalts, long[][] outputGroupSalts) {
         circuit();
+        long[][] inSalts = groupSalts(inputGroupSalts, inputHashes, salts.input(), "input");
+        long[][] outSalts = groupSalts(outputGroupSalts, outputHashes, salts.output(), "output");
         if (input.length != inputCells.length) {
             throw new IllegalArgumentException("model " + model.name() + " takes " + inputCells.length
                     + " input values, got " + input.length);
@@ -158,8 +175,12 @@ public final class CompiledModel {
                 tr.set(inputCells[i], input[i]);
             }
             setSalt(tr, weightsHash, salts.weights());
-            setSalt(tr, inputHash, salts.input());
-            setSalt(tr, outputHash, salts.output());
+            for (int g = 0; g < inputHashes.size(); g++) {
+                setSalt(tr, inputHashes.get(g), inSalts[g]);
+            }
+            for (int g = 0; g < outputHashes.size(); g++) {
+                setSalt(tr, outputHashes.get(g), outSalts[g]);
+            }
         });
         long[] out = new long[outputCells.length];
         for (int i = 0; i < out.length; i++) {
@@ -170,6 +191,24 @@ public final class CompiledModel {
             pub[i] = t.get(new Cell(dev.zkscope.circuit.Column.instance(0), i));
         }
         return new ModelWitness(t.toWitness(), pub, out);
+    }
+
+    private long[][] groupSalts(long[][] given, List<Poseidon2Gadget.Hashed> hashes, long[] single, String what) {
+        if (given == null) {
+            if (hashes.size() > 1) {
+                throw new IllegalArgumentException("model " + model.name() + " hashes its " + what + " in "
+                        + hashes.size() + " groups: give one salt per group");
+            }
+            return new long[][] {single};
+        }
+        if (given.length != hashes.size()) {
+            throw new IllegalArgumentException("model " + model.name() + " hashes its " + what + " in "
+                    + hashes.size() + " groups, got " + given.length + " salts");
+        }
+        for (long[] s : given) {
+            new Salts(s, s, s); // checks length and canonical form
+        }
+        return given;
     }
 
     private static void setSalt(Trace t, Poseidon2Gadget.Hashed h, long[] salt) {

@@ -240,8 +240,15 @@ public final class ModelCompiler {
             inputCells = InputGadget.placePublic(layout, inSize);
         } else if (options.input() == CompileOptions.Visibility.HASHED) {
             layout.beginLayer(HASH_INPUT, "Poseidon2");
-            hashes.input = Poseidon2Gadget.place(layout, Poseidon2.DOMAIN_INPUT, Salts.LENGTH, inSize);
-            inputCells = hashes.input.message();
+            int[] groups = groupsOf(model.inputGroups(), inSize, "input");
+            inputCells = new Cell[inSize];
+            int at = 0;
+            for (int g : groups) {
+                Poseidon2Gadget.Hashed h = Poseidon2Gadget.place(layout, Poseidon2.DOMAIN_INPUT, Salts.LENGTH, g);
+                hashes.inputs.add(h);
+                System.arraycopy(h.message(), 0, inputCells, at, g);
+                at += g;
+            }
         } else {
             inputCells = InputGadget.placePrivate(layout, inSize, "input");
         }
@@ -306,7 +313,12 @@ public final class ModelCompiler {
         Cell[] outCells = outList.toArray(new Cell[0]);
         if (options.output() == CompileOptions.Visibility.HASHED) {
             layout.beginLayer(HASH_OUTPUT, "Poseidon2");
-            hashes.output = Poseidon2Gadget.placeOver(layout, Poseidon2.DOMAIN_OUTPUT, Salts.LENGTH, outCells);
+            int at = 0;
+            for (int g : groupsOf(model.outputGroups(), outCells.length, "output")) {
+                hashes.outputs.add(Poseidon2Gadget.placeOver(layout, Poseidon2.DOMAIN_OUTPUT, Salts.LENGTH,
+                        java.util.Arrays.copyOfRange(outCells, at, at + g)));
+                at += g;
+            }
         } else {
             publish(layout, outCells);
         }
@@ -315,13 +327,13 @@ public final class ModelCompiler {
             layout.beginLayer(HASH_WEIGHTS, "Poseidon2");
             publish(layout, hashes.weights.digest());
         }
-        if (hashes.input != null) {
+        for (Poseidon2Gadget.Hashed h : hashes.inputs) {
             layout.beginLayer(HASH_INPUT, "Poseidon2");
-            publish(layout, hashes.input.digest());
+            publish(layout, h.digest());
         }
-        if (hashes.output != null) {
+        for (Poseidon2Gadget.Hashed h : hashes.outputs) {
             layout.beginLayer(HASH_OUTPUT, "Poseidon2");
-            publish(layout, hashes.output.digest());
+            publish(layout, h.digest());
         }
 
         TraceLayout.Built built = layout.build(model.name(), options.reservedRows(), options.minLogN(), options.maxLogN());
@@ -330,7 +342,7 @@ public final class ModelCompiler {
             infos.add(new LayerInfo(a.layer, a.op, a.steps, a.outputs, a.work));
         }
         CompiledModel cm = new CompiledModel(model, options, layout, built, infos, inputCells, outCells,
-                counting ? null : cells, hashes.weights, hashes.input, hashes.output);
+                counting ? null : cells, hashes.weights, hashes.inputs, hashes.outputs);
         return counting ? cm.withPeakLiveCells(peak) : cm;
     }
 
@@ -384,8 +396,26 @@ public final class ModelCompiler {
 
     private static final class Hashes {
         Poseidon2Gadget.Hashed weights;
-        Poseidon2Gadget.Hashed input;
-        Poseidon2Gadget.Hashed output;
+        final List<Poseidon2Gadget.Hashed> inputs = new ArrayList<>();
+        final List<Poseidon2Gadget.Hashed> outputs = new ArrayList<>();
+    }
+
+    /** The hash groups of a hashed input or output ({@link QModel#hashGroups}): one group of n when none are set. */
+    private static int[] groupsOf(int[] groups, int n, String what) {
+        if (groups == null) {
+            return new int[] {n};
+        }
+        long sum = 0;
+        for (int g : groups) {
+            if (g < 1) {
+                throw new CompileException("a hashed " + what + " group is empty");
+            }
+            sum += g;
+        }
+        if (sum != n) {
+            throw new CompileException("the hashed " + what + "'s groups cover " + sum + " of its " + n + " values");
+        }
+        return groups;
     }
 
     private static final class LayerAcc {

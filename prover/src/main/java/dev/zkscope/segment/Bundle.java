@@ -15,14 +15,15 @@ import java.util.List;
 
 /**
  * One proof of a segmented model: a versioned file whose header names the model, the digest of its key bundle and
- * every segment with its size and circuit digest; then the links (the boundary commitment between each two neighbours,
- * as both publish it); then each segment's public values and proof.
+ * every segment with its size and circuit digest; then the links (one commitment per boundary of the key bundle's
+ * {@link LinkTable}: what its producer and every consumer publish); then each segment's public values and proof.
  * <pre>
- *   "ZKSB" version
+ *   "ZKSB" version 2
  *   header   model, keys digest, n, per segment: logN, used rows, circuit digest, public-value count, proof length
- *   links    n - 1 digests of 4 field elements
+ *   links    L, then L digests of 4 field elements (L = the link table's boundaries, in (segment, group) order)
  *   segments per segment: its public values (signed), its proof
  * </pre>
+ * Version 1 (n - 1 links of a chain) is refused with a message saying to prove again.
  * Big-endian and length-prefixed; reading checks every count against the bytes left, and a damaged file is a
  * {@link FormatError} naming the part, never an allocation or a crash. Every field is checked by
  * {@link BundleVerifier}: against the key bundle (the digests, sizes and counts), against the neighbours (the links),
@@ -31,11 +32,11 @@ import java.util.List;
  * @param model       the model's name
  * @param keysDigest  {@link KeyBundle#digest()} of the keys the segments were proved with
  * @param parts       the segments, in order
- * @param links       the n - 1 boundary commitments (canonical field elements)
+ * @param links       the boundary commitments, one per boundary of the link table (canonical field elements)
  */
 public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<long[]> links) {
     static final int MAGIC = 0x5A4B5342; // "ZKSB"
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     static final int MAX_SEGMENTS = 1 << 16;
 
     /**
@@ -54,9 +55,6 @@ public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<lon
     public Bundle {
         parts = List.copyOf(parts);
         links = List.copyOf(links);
-        if (links.size() != parts.size() - 1) {
-            throw new IllegalArgumentException(parts.size() + " segments need " + (parts.size() - 1) + " links");
-        }
     }
 
     /** A bundle that cannot be read, with the part of it that is damaged (segment -1: the header or the links). */
@@ -145,7 +143,8 @@ public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<lon
             int v = in.readInt();
             if (v != VERSION) {
                 throw new FormatError(-1, part, "proof bundle format version " + v + ", this zkscope reads version "
-                        + VERSION);
+                        + VERSION + (v == 1 ? " (version 1 linked its segments as a chain; prove the model again "
+                        + "with this zkscope)" : ""));
             }
             String model = readString(in);
             byte[] keys = in.readNBytes(count(in, 64, -1, part, "keys digest length"));
@@ -172,8 +171,13 @@ public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<lon
             seg = -1;
             part = "links";
             int nl = in.readInt();
-            if (nl != n - 1) {
-                throw new FormatError(-1, part, "declares " + nl + " links for " + n + " segments");
+            long segmentBytes = 0;
+            for (int i = 0; i < n; i++) {
+                segmentBytes += (long) pubCount[i] * 8 + proofLen[i];
+            }
+            if (nl < 0 || (long) nl * 8 * Poseidon2.DIGEST + segmentBytes != in.available()) {
+                throw new FormatError(-1, part, "declares " + nl + " links, and the header " + segmentBytes
+                        + " bytes of segments; " + in.available() + " bytes are left for both");
             }
             List<long[]> links = new ArrayList<>();
             for (int i = 0; i < nl; i++) {
@@ -181,7 +185,7 @@ public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<lon
                 for (int k = 0; k < d.length; k++) {
                     d[k] = in.readLong();
                     if (!Goldilocks.isCanonical(d[k])) {
-                        throw new FormatError(i, "link after segment " + (i + 1), "element " + k
+                        throw new FormatError(-1, "link " + (i + 1), "element " + k
                                 + " is not a canonical field element");
                     }
                 }

@@ -58,11 +58,15 @@ public sealed interface BundleError {
         }
     }
 
-    /** The boundary commitment between segment {@code segment} and the next differs between its two sides. */
+    /**
+     * A boundary commitment differs between its producer, the bundle's link and a consumer: {@code segment} is the
+     * producer when the bundle's link differs from what it published, else the consumer whose input differs (-1 when
+     * the bundle has another number of links than the link table has boundaries).
+     */
     record LinkMismatch(int segment, String name, String side, String expected, String actual)
             implements BundleError {
         public String describe() {
-            return "link after " + name + ": " + side + " is " + actual + ", expected " + expected;
+            return "link of " + name + ": " + side + " is " + actual + ", expected " + expected;
         }
     }
 }

@@ -12,10 +12,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Checks a proof bundle against a key bundle, as a whole: the header against the keys (the keys digest, the segment
- * count, each segment's circuit digest, trace height, rows and public-value count), every link against the two
- * segments it joins (segment i's output commitment and segment i+1's input commitment must both equal it), and every
- * segment's proof against its key and public values. The first failure is returned as a {@link BundleError} naming the
+ * Checks a proof bundle against a key bundle, as a whole: the header against the keys (the keys digest, which covers
+ * the link table, the segment count, each segment's circuit digest, trace height, rows and public-value count), every
+ * boundary of the link table (its producer's output digest, the bundle's link, and each consumer's input digest must
+ * be equal), and every segment's proof against its key and public values. The first failure is returned as a {@link BundleError} naming the
  * part; nothing in the bundle's bytes makes it throw.
  */
 public final class BundleVerifier {
@@ -34,10 +34,12 @@ public final class BundleVerifier {
      * @param firstKey       the first segment's key file (how the model's input reads)
      * @param firstPublic    the first segment's public values
      * @param verifyNanos    time to verify each segment's proof
-     * @param links          the boundary commitments, in order
+     * @param links          the boundary commitments, in the link table's order
+     * @param outputCommitment the model output's commitment when hashed, else null
      */
     public record Accepted(ArtifactFiles.KeyFile last, long[] lastPublic, ArtifactFiles.KeyFile firstKey,
-                           long[] firstPublic, long[] verifyNanos, List<long[]> links) implements Result {
+                           long[] firstPublic, long[] verifyNanos, List<long[]> links, long[] outputCommitment)
+            implements Result {
         public boolean accepted() {
             return true;
         }
@@ -55,10 +57,6 @@ public final class BundleVerifier {
             return digest(firstKey, firstPublic, ArtifactFiles.KeyFile.HASHED_INPUT);
         }
 
-        /** The model output's commitment when hashed, else null. */
-        public long[] outputCommitment() {
-            return digest(last, lastPublic, ArtifactFiles.KeyFile.HASHED_OUTPUT);
-        }
 
         public long totalVerifyNanos() {
             long s = 0;
@@ -92,7 +90,8 @@ public final class BundleVerifier {
         for (VerifyingKey k : vks) {
             digests.add(k.circuitDigest());
         }
-        byte[] expected = KeyBundle.digest(keys.model(), digests);
+        LinkTable table = keys.links();
+        byte[] expected = KeyBundle.digest(keys.model(), digests, table);
         if (!b.model().equals(keys.model())) {
             return new Rejected(new BundleError.HeaderMismatch(-1, "the bundle", "model name", "'" + keys.model() + "'",
                     "'" + b.model() + "'"));
@@ -121,31 +120,40 @@ public final class BundleVerifier {
                 return new Rejected(new BundleError.HeaderMismatch(i, name, "used rows", "" + e.usedRows(),
                         "" + p.usedRows()));
             }
-            if (p.publicValues().length != e.keyFile().publicValueCount()) {
-                return new Rejected(new BundleError.HeaderMismatch(i, name, "public-value count",
-                        "" + e.keyFile().publicValueCount(), "" + p.publicValues().length));
+            int pv = table.publicValues(i, e.keyFile());
+            if (p.publicValues().length != pv) {
+                return new Rejected(new BundleError.HeaderMismatch(i, name, "public-value count", "" + pv,
+                        "" + p.publicValues().length));
             }
         }
-        // The links: segment i's output commitment = the link = segment i+1's input commitment.
-        for (int i = 0; i + 1 < n; i++) {
+        if (b.links().size() != table.boundaries()) {
+            return new Rejected(new BundleError.LinkMismatch(-1, "the bundle", "the number of links",
+                    table.boundaries() + " (the boundaries of the key bundle's link table)", "" + b.links().size()));
+        }
+        // The links: per boundary, its producer's output digest = the link = every consumer's input digest.
+        for (int i = 0; i < n; i++) {
             ArtifactFiles.KeyFile out = keys.entries().get(i).keyFile();
-            ArtifactFiles.KeyFile in = keys.entries().get(i + 1).keyFile();
-            long[] sent = digest(out, b.parts().get(i).publicValues(), ArtifactFiles.KeyFile.HASHED_OUTPUT);
-            long[] received = digest(in, b.parts().get(i + 1).publicValues(), ArtifactFiles.KeyFile.HASHED_INPUT);
-            if (sent == null || received == null) {
-                return new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "the keys' boundary",
-                        "a hashed boundary on both sides", "none (the key bundle does not link its segments)"));
-            }
-            long[] link = b.links().get(i);
-            if (!Arrays.equals(sent, link)) {
-                return new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "the link in the bundle",
-                        Poseidon2.hex(sent) + " (the output commitment of segment " + (i + 1) + ")",
-                        Poseidon2.hex(link)));
-            }
-            if (!Arrays.equals(received, link)) {
-                return new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "the input commitment of segment "
-                        + (i + 2), Poseidon2.hex(link) + " (the output commitment of segment " + (i + 1) + ")",
-                        Poseidon2.hex(received)));
+            int groups = table.site(i).outSizes().length;
+            for (int g = 0; g < groups; g++) {
+                int at = table.boundary(i, g);
+                long[] link = b.links().get(at);
+                long[] sent = digestAt(b.parts().get(i).publicValues(), table.outAt(i, out, g));
+                if (!Arrays.equals(sent, link)) {
+                    return new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "link " + (at + 1)
+                            + " in the bundle (output group " + (g + 1) + ")", Poseidon2.hex(sent)
+                            + " (what segment " + (i + 1) + " published)", Poseidon2.hex(link)));
+                }
+                for (int[] c : table.consumers(i, g)) {
+                    int j = c[0];
+                    long[] received = digestAt(b.parts().get(j).publicValues(),
+                            table.inAt(j, keys.entries().get(j).keyFile(), c[1]));
+                    if (!Arrays.equals(received, link)) {
+                        return new Rejected(new BundleError.LinkMismatch(j, keys.describe(j), "the commitment of "
+                                + "input group " + (c[1] + 1) + " of segment " + (j + 1), Poseidon2.hex(link)
+                                + " (output group " + (g + 1) + " of segment " + (i + 1) + ", link " + (at + 1) + ")",
+                                Poseidon2.hex(received)));
+                    }
+                }
             }
         }
         // Every proof.
@@ -154,8 +162,7 @@ public final class BundleVerifier {
             Bundle.Part p = b.parts().get(i);
             ArtifactFiles.KeyFile kf = keys.entries().get(i).keyFile();
             long t0 = System.nanoTime();
-            VerifyResult r = ArtifactFiles.verify(kf, vks.get(i), new ArtifactFiles.ProofFile(kf.model(),
-                    p.publicValues(), p.proof()));
+            VerifyResult r = verifySegment(kf, vks.get(i), p);
             nanos[i] = System.nanoTime() - t0;
             if (r instanceof VerifyResult.Rejected rej) {
                 return new Rejected(new BundleError.SegmentRejected(i, keys.describe(i), rej.error()));
@@ -163,8 +170,33 @@ public final class BundleVerifier {
         }
         ArtifactFiles.KeyFile first = keys.entries().get(0).keyFile();
         ArtifactFiles.KeyFile last = keys.entries().get(n - 1).keyFile();
-        return new Accepted(last, b.parts().get(n - 1).publicValues(), first, b.parts().get(0).publicValues(), nanos,
-                b.links());
+        long[] lastPub = b.parts().get(n - 1).publicValues();
+        long[] outputCommitment = (last.hashed() & ArtifactFiles.KeyFile.HASHED_OUTPUT) != 0
+                ? digestAt(lastPub, table.modelOutputAt(n - 1, last)) : null;
+        return new Accepted(last, lastPub, first, b.parts().get(0).publicValues(), nanos, b.links(),
+                outputCommitment);
+    }
+
+    /**
+     * One segment's proof against its key: the key file's statement must be the one bound to the key, then the
+     * proof (the public-value count was checked against the link table before).
+     */
+    private static VerifyResult verifySegment(ArtifactFiles.KeyFile kf, VerifyingKey key, Bundle.Part p) {
+        if (!Arrays.equals(kf.statement(), key.statement())) {
+            return new VerifyResult.Rejected(new dev.zkscope.plonk.VerifyError.StatementMismatch("the verifying-key "
+                    + "file's interpretation data", "the key's statement", "other data (the file was edited)"));
+        }
+        long[][] instance = dev.zkscope.compile.ModelWitness.instanceOf(p.publicValues());
+        return dev.zkscope.plonk.ProofSystem.verify(key, instance, p.proof());
+    }
+
+    /** The 4-element digest at {@code at} out of signed public values. */
+    static long[] digestAt(long[] pub, int at) {
+        long[] d = new long[Poseidon2.DIGEST];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = Goldilocks.fromSigned(pub[at + k]);
+        }
+        return d;
     }
 
     /** A digest out of signed public values as a key file places it, or null when that value is not hashed. */

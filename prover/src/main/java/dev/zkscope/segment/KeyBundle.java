@@ -19,14 +19,23 @@ import java.util.List;
 /**
  * The verifying keys of a segmented model, one {@link ArtifactFiles.KeyFile} per segment (its statement names the
  * model, the segment's position "MODEL#i/n", and how its public values read: boundary digests, and the model's public
- * input and output at the ends), in one versioned file. Its {@link #digest()} names the whole set; a bundle carries it.
+ * input and output at the ends), and the {@link LinkTable} that says which segment's output groups each segment's
+ * input groups are, in one versioned file. Its {@link #digest()} names the whole set, link table included; a bundle
+ * carries it.
+ * <pre>
+ *   "ZKSK" version 2
+ *   model, n, per segment: used rows, link rows, span, key file
+ *   link table: n, per segment: input groups (size, producer segment, producer group), output group sizes
+ * </pre>
+ * Version 1 (a chain of links, one per cut) is refused with a message saying to prove again.
  *
  * @param model    the model's name
  * @param entries  one per segment, in order
+ * @param links    how the segments are linked
  */
-public record KeyBundle(String model, List<Entry> entries) {
+public record KeyBundle(String model, List<Entry> entries, LinkTable links) {
     static final int MAGIC = 0x5A4B534B; // "ZKSK"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     /**
      * One segment's key.
@@ -41,6 +50,9 @@ public record KeyBundle(String model, List<Entry> entries) {
 
     public KeyBundle {
         entries = List.copyOf(entries);
+        if (links.count() != entries.size()) {
+            throw new IllegalArgumentException(entries.size() + " keys, a link table of " + links.count());
+        }
     }
 
     public int count() {
@@ -52,10 +64,13 @@ public record KeyBundle(String model, List<Entry> entries) {
         return "segment " + (i + 1) + " of " + entries.size() + " (" + entries.get(i).span() + ")";
     }
 
-    /** SHA-256 over the model name, the count and every segment's circuit digest (statement included), in order. */
-    public static byte[] digest(String model, List<byte[]> circuitDigests) {
+    /**
+     * SHA-256 over the model name, the count, every segment's circuit digest (statement included), in order, and the
+     * link table.
+     */
+    public static byte[] digest(String model, List<byte[]> circuitDigests, LinkTable links) {
         MessageDigest md = Hashing.newDigest();
-        md.update("zkscope-segment-keys-v1".getBytes(StandardCharsets.UTF_8));
+        md.update("zkscope-segment-keys-v2".getBytes(StandardCharsets.UTF_8));
         byte[] name = model.getBytes(StandardCharsets.UTF_8);
         md.update(intBytes(name.length));
         md.update(name);
@@ -63,6 +78,7 @@ public record KeyBundle(String model, List<Entry> entries) {
         for (byte[] d : circuitDigests) {
             md.update(d);
         }
+        links.digestInto(md);
         return md.digest();
     }
 
@@ -83,13 +99,13 @@ public record KeyBundle(String model, List<Entry> entries) {
         return out;
     }
 
-    /** {@link #digest(String, List)} of these keys. */
+    /** {@link #digest(String, List, LinkTable)} of these keys. */
     public byte[] digest() throws ArtifactFiles.FormatException {
         List<byte[]> ds = new ArrayList<>();
         for (VerifyingKey k : keys()) {
             ds.add(k.circuitDigest());
         }
-        return digest(model, ds);
+        return digest(model, ds, links);
     }
 
     public static String hex(byte[] d) {
@@ -111,6 +127,7 @@ public record KeyBundle(String model, List<Entry> entries) {
                 out.writeInt(kf.length);
                 out.write(kf);
             }
+            links.write(out);
         } catch (IOException e) {
             throw new IllegalStateException("in-memory write failed", e);
         }
@@ -131,7 +148,9 @@ public record KeyBundle(String model, List<Entry> entries) {
             int v = in.readInt();
             if (v != VERSION) {
                 throw new ArtifactFiles.FormatException("segment key bundle format version " + v
-                        + ", this zkscope reads version " + VERSION);
+                        + ", this zkscope reads version " + VERSION + (v == 1 ? " (version 1 linked its segments as "
+                        + "a chain; prove the model again with this zkscope to get keys and a bundle of version "
+                        + VERSION + ")" : ""));
             }
             String model = Bundle.readString(in);
             int n = in.readInt();
@@ -156,11 +175,12 @@ public record KeyBundle(String model, List<Entry> entries) {
                 }
                 entries.add(new Entry(kf, used, link, span));
             }
+            LinkTable links = LinkTable.read(in, n);
             if (in.available() != 0) {
                 throw new ArtifactFiles.FormatException("segment key bundle has " + in.available()
                         + " unexpected trailing bytes");
             }
-            return new KeyBundle(model, entries);
+            return new KeyBundle(model, entries, links);
         } catch (EOFException e) {
             throw new ArtifactFiles.FormatException("segment key bundle is truncated");
         } catch (IOException e) {

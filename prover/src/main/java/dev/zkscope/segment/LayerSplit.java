@@ -13,25 +13,23 @@ import java.util.Arrays;
  * One part of a layer split along its output elements: the layer IR of a segment that computes outputs
  * [partFrom, partTo) of one layer (every step of the layer restricted to those outputs, {@link StepSlices}).
  *
- * <p>The parts of a layer are consecutive segments of the chain, linked as any two segments are (a salted Poseidon2
- * digest of what crosses, published by both sides). What crosses the cut between part k and part k+1 is what the
- * layer and the layers after it still need from before the layer (the layer's input, residual skips: every part
- * needs the layer's input, so each part takes it hashed in and gives it hashed out again, and the next part receives
- * exactly those values) followed by the outputs the parts so far have made, partTensor[0, partTo). A part takes
- * partTensor[0, partFrom) from the part before it, computes [partFrom, partTo), and gives the two joined (a wiring
- * step: no rows) to the next part; the last part gives the tensors the cut after the layer carries, the layer's whole
- * output among them. So the soundness argument of the links (docs/segments.md) applies unchanged: each part's circuit
- * receives exactly the values the previous one computed, and the chain of parts computes the layer's integer
- * semantics element by element.
+ * <p>Each part takes the tensors the layer reads from the segments that made them (fan-out: the segment before the
+ * layer hashes its output once, every part opens it) and gives only its own outputs partTensor[partFrom, partTo),
+ * hashed as one group, straight to every later segment that reads the layer's output: that segment takes the tensor
+ * in K pieces, one input group per part (fan-in), and joins them in its input vector. The last part of the model's
+ * last layer takes the parts' outputs before it as well (partTensor[0, partFrom), one group per part) and gives the
+ * layer's output whole, at the model's visibility. So each part's circuit receives exactly the values the segments
+ * that made them computed (the soundness argument of docs/segments.md, per link), and the parts compute the layer's
+ * integer semantics element by element.
  */
 final class LayerSplit {
     private LayerSplit() {}
 
     /**
      * The layer IR of part segment {@code s} of {@code model}: its input tensors (flat, bounds from {@code bounds}),
-     * then partTensor[0, partFrom) when it is a later part; the split layer's parameters; its steps restricted to
-     * [partFrom, partTo); its output tensors (passed through, or the layer's output made whole by the last part), then
-     * partTensor[0, partTo) when it is not the last part.
+     * then partTensor[0, partFrom) when it is the model's last part; the split layer's parameters; its steps
+     * restricted to [partFrom, partTo); its output tensors (the model's input, from the first part of layer 0; its own
+     * outputs, or the layer's output made whole by the model's last part).
      */
     static QModel partModel(QModel model, long[] bounds, SegmentPlan.Segment s, String name) {
         int nt = model.tensorCount();
@@ -54,7 +52,7 @@ final class LayerSplit {
             int[] shape = t == model.inputTensor() ? model.inputShape() : new int[] {model.size(t)};
             map[t] = q.input(shape, bounds[t]);
         }
-        int acc = s.partialIn() > 0 ? q.input(new int[] {lo}, bounds[tOut]) : -1;
+        int acc = s.partialIn() > 0 ? q.input(new int[] {s.partialIn()}, bounds[tOut]) : -1;
         for (int p : s.params()) {
             map[p] = q.param(model.param(p));
         }
@@ -99,10 +97,10 @@ final class LayerSplit {
             q.add(new Steps.Wire(layer, model.steps().get(s.toStep() - 1).op(), whole, join));
         }
         for (int t : s.outputs()) {
-            int[] shape = !model.outputTensors().isEmpty() && t == model.outputTensor() ? model.outputShape()
-                    : new int[] {model.size(t)};
+            int[] shape = !model.outputTensors().isEmpty() && model.outputTensors().contains(t)
+                    ? shapeOf(model, t) : new int[] {model.size(t)};
             if (t == tOut) {
-                q.output(whole, shape);
+                q.output(whole, s.givesWhole() ? shape : new int[] {hi - lo});
             } else if (inLayer[t]) {
                 throw new CompileException("layer " + layer + " cannot be split along its outputs: a later layer "
                         + "reads one of its intermediate tensors");
@@ -110,10 +108,11 @@ final class LayerSplit {
                 q.output(mapped(map, t, layer), shape);
             }
         }
-        if (s.partialOut() > 0) {
-            q.output(whole, new int[] {hi});
-        }
         return q;
+    }
+
+    private static int[] shapeOf(QModel model, int t) {
+        return t == model.outputTensor() ? model.outputShape() : new int[] {model.size(t)};
     }
 
     private static int mapped(int[] map, int t, String layer) {

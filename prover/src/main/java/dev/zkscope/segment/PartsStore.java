@@ -28,7 +28,7 @@ import java.util.Optional;
 final class PartsStore {
     static final int MANIFEST_MAGIC = 0x5A4B534D; // "ZKSM"
     static final int PART_MAGIC = 0x5A4B5352;     // "ZKSR"
-    static final int VERSION = 1;
+    static final int VERSION = 2; // 2: one salt per boundary of the link table, not per cut
 
     /**
      * What a run proves, and its salts.
@@ -38,7 +38,7 @@ final class PartsStore {
      * @param cuts         per segment, its first and one-past-last step
      * @param inputSalt    salt of the model input when hashed
      * @param outputSalt   salt of the model output when hashed
-     * @param boundarySalts one per boundary
+     * @param boundarySalts one per boundary of the link table ({@link LinkTable#boundary}), in its order
      */
     record Manifest(byte[] fingerprint, byte[] inputDigest, int[][] cuts, long[] inputSalt, long[] outputSalt,
                     List<long[]> boundarySalts) {
@@ -88,8 +88,12 @@ final class PartsStore {
             }
             long[] is = readSalt(in);
             long[] os = readSalt(in);
+            int nb = in.readInt();
+            if (nb < 0 || (long) nb * 32 > in.available()) {
+                return Optional.empty();
+            }
             List<long[]> bs = new ArrayList<>();
-            for (int i = 0; i + 1 < n; i++) {
+            for (int i = 0; i < nb; i++) {
                 bs.add(readSalt(in));
             }
             return Optional.of(new Manifest(fp, id, cuts, is, os, bs));
@@ -112,6 +116,7 @@ final class PartsStore {
             }
             writeSalt(out, m.inputSalt());
             writeSalt(out, m.outputSalt());
+            out.writeInt(m.boundarySalts().size());
             for (long[] s : m.boundarySalts()) {
                 writeSalt(out, s);
             }

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Where a model is cut: its segments in order, each a run of whole layers of the layer IR or one part of a layer split
- * along its outputs. Plain data (serialisable),
+ * along its outputs, and how they are linked: each segment hashes each tensor it gives (its output groups) once, and
+ * each segment that reads it opens it (its input groups name the segment and group each comes from), so the links
+ * form a graph, not a chain ({@link LinkTable}). Plain data (serialisable),
  * so that a segment can be compiled, keyed and proved apart from the others, on another thread or machine.
  *
  * @param model     the model's name
@@ -30,10 +32,14 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
      * @param firstLayer    name of its first layer (ONNX node)
      * @param lastLayer     name of its last layer
      * @param layers        how many layers it holds
-     * @param inputs        tensors it takes, in order: the model's input for the first segment, else the boundary
-     *                      tensors of the cut before it (every tensor made before the cut and read after it)
-     * @param outputs       tensors it gives, in order: the boundary tensors of the cut after it, or the model's
-     *                      outputs for the last segment
+     * @param inputs        tensors it takes whole, in order: the model's input for the first segment, else the
+     *                      tensors its steps read that earlier segments made (and, for the last segment, the model's
+     *                      outputs made before it); each arrives from the segment that made it, or in pieces from the
+     *                      parts of a split layer
+     * @param outputs       tensors it gives, in order: what it makes (for the first segment, also the model's input)
+     *                      that a later segment reads, or the model's outputs for the last segment; for a part of a
+     *                      split layer, partTensor stands for the part's own outputs partTensor[partFrom, partTo)
+     *                      (unless it is the last part of the model's last layer, which gives it whole)
      * @param params        parameter tensors its steps read
      * @param estimatedRows rows the planner expects it to use (gadgets and link hashes; the compiled figure is exact)
      * @param estimatedLogN the trace height the planner expects, 2^estimatedLogN
@@ -42,32 +48,45 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
      * @param parts         how many parts its layer is split into; 1 for a run of whole layers
      * @param partTensor    the split layer's output tensor (-1 for a run of whole layers)
      * @param partFrom      the first output element of the split layer this part computes
-     * @param partTo        one past its last: the part computes partTensor[partFrom, partTo), and takes
-     *                      partTensor[0, partFrom) (made by the parts before it) after its input tensors, and gives
-     *                      partTensor[0, partTo) after its output tensors unless it is the last part (whose outputs
-     *                      list partTensor whole)
+     * @param partTo        one past its last
+     * @param partialIn     elements partTensor[0, partialIn) it takes after its input tensors (from the parts before
+     *                      it): only the last part of a split layer whose output is the model's, else 0
+     * @param inGroups      the hash groups of its input values (inputs, then the partial input), each one piece made
+     *                      by one segment: their sizes (empty for the first segment, whose input is the model's)
+     * @param inFromSegment per input group, the segment that made it
+     * @param inFromGroup   per input group, which of that segment's output groups it is
+     * @param outGroups     the hash groups of its output values: one per output tensor (a part's: its own outputs);
+     *                      empty for the last segment, whose output is the model's
      */
     public record Segment(int index, int fromStep, int toStep, String firstLayer, String lastLayer, int layers,
                           int[] inputs, int[] outputs, int[] params, long estimatedRows, int estimatedLogN,
-                          long linkRows, int part, int parts, int partTensor, int partFrom, int partTo)
+                          long linkRows, int part, int parts, int partTensor, int partFrom, int partTo, int partialIn,
+                          int[] inGroups, int[] inFromSegment, int[] inFromGroup, int[] outGroups)
             implements Serializable {
         public Segment {
             inputs = inputs.clone();
             outputs = outputs.clone();
             params = params.clone();
+            inGroups = inGroups.clone();
+            inFromSegment = inFromSegment.clone();
+            inFromGroup = inFromGroup.clone();
+            outGroups = outGroups.clone();
             if (parts < 1 || part < 0 || part >= parts || (parts > 1) != (partTensor >= 0)
-                    || (parts > 1 && (partFrom < 0 || partFrom >= partTo))) {
+                    || (parts > 1 && (partFrom < 0 || partFrom >= partTo))
+                    || partialIn < 0 || (partialIn > 0 && (part != parts - 1 || partialIn != partFrom))) {
                 throw new IllegalArgumentException("part " + part + " of " + parts + ": outputs [" + partFrom + ", "
-                        + partTo + ") of tensor " + partTensor);
+                        + partTo + ") of tensor " + partTensor + ", partial input " + partialIn);
             }
-        }
-
-        /** A run of whole layers. */
-        public Segment(int index, int fromStep, int toStep, String firstLayer, String lastLayer, int layers,
-                       int[] inputs, int[] outputs, int[] params, long estimatedRows, int estimatedLogN,
-                       long linkRows) {
-            this(index, fromStep, toStep, firstLayer, lastLayer, layers, inputs, outputs, params, estimatedRows,
-                    estimatedLogN, linkRows, 0, 1, -1, 0, 0);
+            if (inFromSegment.length != inGroups.length || inFromGroup.length != inGroups.length) {
+                throw new IllegalArgumentException(inGroups.length + " input groups, " + inFromSegment.length
+                        + " producers");
+            }
+            for (int k = 0; k < inGroups.length; k++) {
+                if (inFromSegment[k] < 0 || inFromSegment[k] >= index) {
+                    throw new IllegalArgumentException("segment " + (index + 1) + " takes input group " + k
+                            + " from segment " + (inFromSegment[k] + 1) + ", which is not before it");
+                }
+            }
         }
 
         /** Whether this is one part of a layer split along its outputs. */
@@ -75,32 +94,27 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
             return parts > 1;
         }
 
-        /** Elements of the split layer's output it takes after its input tensors (0 unless a later part). */
-        public int partialIn() {
-            return isPart() ? partFrom : 0;
-        }
-
-        /** Elements of the split layer's output it gives after its output tensors (0 unless a part before the last). */
-        public int partialOut() {
-            return isPart() && part < parts - 1 ? partTo : 0;
-        }
-
         /** The values that enter it: its input tensors and {@link #partialIn()}. */
         public long inputValues(java.util.function.IntUnaryOperator size) {
-            long n = partialIn();
+            long n = partialIn;
             for (int t : inputs) {
                 n += size.applyAsInt(t);
             }
             return n;
         }
 
-        /** The values that leave it: its output tensors and {@link #partialOut()}. */
+        /** The values that leave it: its output tensors (a part's own outputs in place of its whole tensor). */
         public long outputValues(java.util.function.IntUnaryOperator size) {
-            long n = partialOut();
+            long n = 0;
             for (int t : outputs) {
-                n += size.applyAsInt(t);
+                n += !givesWhole() && t == partTensor ? partTo - partFrom : size.applyAsInt(t);
             }
             return n;
+        }
+
+        /** False for a part that gives only its own outputs of partTensor (every part but the model's last one). */
+        public boolean givesWhole() {
+            return !isPart() || outGroups.length == 0;
         }
 
         @Override
@@ -118,6 +132,26 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
             return params.clone();
         }
 
+        @Override
+        public int[] inGroups() {
+            return inGroups.clone();
+        }
+
+        @Override
+        public int[] inFromSegment() {
+            return inFromSegment.clone();
+        }
+
+        @Override
+        public int[] inFromGroup() {
+            return inFromGroup.clone();
+        }
+
+        @Override
+        public int[] outGroups() {
+            return outGroups.clone();
+        }
+
         /** "layers A .. B", "layer A", or "layer A, part 2/4 (outputs 100..199)". */
         public String span() {
             if (isPart()) {
@@ -133,7 +167,10 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
                     && s.firstLayer.equals(firstLayer) && s.lastLayer.equals(lastLayer) && s.layers == layers
                     && Arrays.equals(s.inputs, inputs) && Arrays.equals(s.outputs, outputs)
                     && Arrays.equals(s.params, params) && s.part == part && s.parts == parts
-                    && s.partTensor == partTensor && s.partFrom == partFrom && s.partTo == partTo;
+                    && s.partTensor == partTensor && s.partFrom == partFrom && s.partTo == partTo
+                    && s.partialIn == partialIn && Arrays.equals(s.inGroups, inGroups)
+                    && Arrays.equals(s.inFromSegment, inFromSegment) && Arrays.equals(s.inFromGroup, inFromGroup)
+                    && Arrays.equals(s.outGroups, outGroups);
         }
 
         @Override

@@ -38,12 +38,14 @@ public final class SegmentProver {
     /**
      * What proving segment {@code index} needs besides the model and the plan.
      *
-     * @param index   the segment
-     * @param input   its input values, concatenated in the plan's order (signed integers)
-     * @param saltIn  salt of its hashed input (the boundary before it; for the first segment the model input's salt)
-     * @param saltOut salt of its hashed output (the boundary after it; for the last segment the model output's salt)
+     * @param index    the segment
+     * @param input    its input values, concatenated in the plan's order (signed integers)
+     * @param saltsIn  salts of its input groups, one per group (each its producer's boundary salt); for the first
+     *                 segment one: the model input's salt
+     * @param saltsOut salts of its output groups, one per boundary it makes; for the last segment one: the model
+     *                 output's salt
      */
-    public record Job(int index, long[] input, long[] saltIn, long[] saltOut) implements Serializable {
+    public record Job(int index, long[] input, long[][] saltsIn, long[][] saltsOut) implements Serializable {
     }
 
     /**
@@ -122,8 +124,14 @@ public final class SegmentProver {
             // The statement is the key file's: keygen binds it, so a segment's key names its position.
             ArtifactFiles.KeyFile proto = keyFile(plan, i, cm, ctx.outputScale(), new byte[0]);
             ProvingKey pk = ProofSystem.keygen(cm.circuit(), ctx.params(), List.of(), proto.statement(), clock);
-            Salts salts = new Salts(Salts.random().weights(), job.saltIn(), job.saltOut());
-            ModelWitness w = clock.timed("witness", () -> cm.witness(job.input(), salts));
+            boolean first = i == 0;
+            boolean last = i == plan.count() - 1;
+            Salts random = Salts.random();
+            Salts salts = new Salts(random.weights(), first ? job.saltsIn()[0] : random.input(),
+                    last ? job.saltsOut()[0] : random.output());
+            long[][] inGroups = first ? null : job.saltsIn();
+            long[][] outGroups = last ? null : job.saltsOut();
+            ModelWitness w = clock.timed("witness", () -> cm.witness(job.input(), salts, inGroups, outGroups));
             List<ModelViolation> violations = clock.timed("check", () -> cm.check(w.witness()));
             if (!violations.isEmpty()) {
                 throw new IllegalStateException(plan.describe(i) + ": " + violations.size()
@@ -172,30 +180,34 @@ public final class SegmentProver {
 
     /**
      * The input values of segment i: its input tensors' values from the model's integer evaluation, concatenated, then
-     * (a later part of a split layer) the outputs the parts before it made.
+     * (the model's last part of a split layer) the outputs the parts before it made.
      */
     static long[] inputOf(long[][] tensors, SegmentPlan.Segment s) {
-        return concat(tensors, s.inputs(), s.partTensor(), s.partialIn());
+        long[] partial = s.partialIn() > 0 ? Arrays.copyOf(tensors[s.partTensor()], s.partialIn()) : new long[0];
+        return concat(tensors, s.inputs(), -1, partial);
     }
 
-    /** Its output values: its output tensors, then (a part before the last) the outputs the parts so far made. */
+    /** Its output values: its output tensors (a part that does not give its tensor whole: its own outputs). */
     static long[] outputOf(long[][] tensors, SegmentPlan.Segment s) {
-        return concat(tensors, s.outputs(), s.partTensor(), s.partialOut());
+        return concat(tensors, s.outputs(), s.givesWhole() ? -1 : s.partTensor(),
+                s.givesWhole() ? new long[0] : Arrays.copyOfRange(tensors[s.partTensor()], s.partFrom(), s.partTo()));
     }
 
-    private static long[] concat(long[][] tensors, int[] ids, int partial, int partialLength) {
-        long n = partialLength;
+    /** The tensors' values in order, {@code replaced} by {@code replacement}, then {@code tail} (when not replaced). */
+    private static long[] concat(long[][] tensors, int[] ids, int replaced, long[] extra) {
+        long n = replaced >= 0 ? 0 : extra.length;
         for (int t : ids) {
-            n += tensors[t].length;
+            n += t == replaced ? extra.length : tensors[t].length;
         }
         long[] out = new long[Math.toIntExact(n)];
         int off = 0;
         for (int t : ids) {
-            System.arraycopy(tensors[t], 0, out, off, tensors[t].length);
-            off += tensors[t].length;
+            long[] v = t == replaced ? extra : tensors[t];
+            System.arraycopy(v, 0, out, off, v.length);
+            off += v.length;
         }
-        if (partialLength > 0) {
-            System.arraycopy(tensors[partial], 0, out, off, partialLength);
+        if (replaced < 0) {
+            System.arraycopy(extra, 0, out, off, extra.length);
         }
         return out;
     }

@@ -135,6 +135,11 @@ public final class SegmentedProof {
             manifest = fresh;
             store.writeManifest(manifest);
         }
+        LinkTable table = LinkTable.of(plan);
+        if (manifest.boundarySalts().size() != table.boundaries()) {
+            throw new BadInputException("--resume: the run in " + r.partsDir() + " has " + manifest.boundarySalts().size()
+                    + " boundary salts, the plan " + table.boundaries() + " boundaries; remove that directory");
+        }
         SegmentProver.Proved[] done = new SegmentProver.Proved[n];
         long[][] expected = new long[n][];
         List<SegmentProver.Job> jobs = new ArrayList<>();
@@ -149,9 +154,7 @@ public final class SegmentedProof {
                 progress.segmentFinished(plan, kept.get());
                 continue;
             }
-            long[] saltIn = i == 0 ? manifest.inputSalt() : manifest.boundarySalts().get(i - 1);
-            long[] saltOut = i == n - 1 ? manifest.outputSalt() : manifest.boundarySalts().get(i);
-            jobs.add(new SegmentProver.Job(i, SegmentProver.inputOf(tensors, s), saltIn, saltOut));
+            jobs.add(job(plan, table, manifest, i, SegmentProver.inputOf(tensors, s)));
         }
         Sink sink = new Sink() {
             @Override
@@ -198,7 +201,7 @@ public final class SegmentedProof {
         for (SegmentProver.Proved p : parts) {
             entries.add(p.key());
         }
-        KeyBundle keys = new KeyBundle(r.ctx().model(), entries);
+        KeyBundle keys = new KeyBundle(r.ctx().model(), entries, table);
         List<VerifyingKey> vks;
         byte[] keysDigest;
         try {
@@ -218,19 +221,48 @@ public final class SegmentedProof {
         new PartsStore(partsDir).clear();
     }
 
-    /** The bundle of proved segments: header from the keys, links from each segment's output commitment. */
+    /**
+     * The job of segment i: its input values and its salts (per input group, the salt of the boundary it comes from;
+     * per output group, the salt of the boundary it makes; the model's own at the ends).
+     */
+    public static SegmentProver.Job job(SegmentPlan plan, LinkTable table, PartsStore.Manifest manifest, int i,
+                                        long[] input) {
+        LinkTable.Site site = table.site(i);
+        long[][] in;
+        if (i == 0) {
+            in = new long[][] {manifest.inputSalt()};
+        } else {
+            int[] fs = site.inFromSegment();
+            int[] fg = site.inFromGroup();
+            in = new long[fs.length][];
+            for (int h = 0; h < fs.length; h++) {
+                in[h] = manifest.boundarySalts().get(table.boundary(fs[h], fg[h]));
+            }
+        }
+        long[][] out;
+        if (i == plan.count() - 1) {
+            out = new long[][] {manifest.outputSalt()};
+        } else {
+            out = new long[site.outSizes().length][];
+            for (int g = 0; g < out.length; g++) {
+                out[g] = manifest.boundarySalts().get(table.boundary(i, g));
+            }
+        }
+        return new SegmentProver.Job(i, input, in, out);
+    }
+
+    /** The bundle of proved segments: header from the keys, one link per boundary (its producer's output digest). */
     public static Bundle assemble(KeyBundle keys, List<VerifyingKey> vks, byte[] keysDigest,
                                   List<SegmentProver.Proved> parts) {
         List<Bundle.Part> bp = new ArrayList<>();
         List<long[]> links = new ArrayList<>();
+        LinkTable table = keys.links();
         for (int i = 0; i < parts.size(); i++) {
             SegmentProver.Proved p = parts.get(i);
             bp.add(new Bundle.Part(p.logN(), p.key().usedRows(), vks.get(i).circuitDigest(), p.publicValues(),
                     p.proof()));
-            if (i + 1 < parts.size()) {
-                long[] d = BundleVerifier.digest(p.key().keyFile(), p.publicValues(),
-                        dev.zkscope.api.ArtifactFiles.KeyFile.HASHED_OUTPUT);
-                links.add(d);
+            for (int g = 0; g < table.site(i).outSizes().length; g++) {
+                links.add(BundleVerifier.digestAt(p.publicValues(), table.outAt(i, p.key().keyFile(), g)));
             }
         }
         return new Bundle(keys.model(), keysDigest, bp, links);
@@ -245,7 +277,7 @@ public final class SegmentedProof {
             cuts[i] = new int[] {plan.segment(i).fromStep(), plan.segment(i).toStep()};
         }
         List<long[]> salts = new ArrayList<>();
-        for (int i = 0; i + 1 < plan.count(); i++) {
+        for (int b = LinkTable.of(plan).boundaries(); b > 0; b--) {
             salts.add(Salts.fresh(rnd));
         }
         return new PartsStore.Manifest(fingerprint(r), PartsStore.sha256(r.input()), cuts,

@@ -172,129 +172,342 @@ public final class Segmenter {
         return plan(m, logBudget, null);
     }
 
-    private static SegmentPlan plan(Measured m, int logBudget, List<int[]> fixedRanges) {
-        QModel model = m.model();
-        List<Layer> layers = m.layers();
-        int nl = layers.size();
-        int nt = model.tensorCount();
-        // producer layer of each tensor (-1: a model input or parameter), last layer reading it (nl: a model output)
-        int[] producer = new int[nt];
-        int[] lastUse = new int[nt];
-        java.util.Arrays.fill(producer, -1);
-        java.util.Arrays.fill(lastUse, -1);
-        BitSet[] layerReads = new BitSet[nl];
-        for (int j = 0; j < nl; j++) {
-            layerReads[j] = new BitSet();
-            for (int s = layers.get(j).fromStep(); s < layers.get(j).toStep(); s++) {
-                Step st = model.steps().get(s);
-                BitSet r = StepReads.of(st);
-                layerReads[j].or(r);
-                for (int t = r.nextSetBit(0); t >= 0; t = r.nextSetBit(t + 1)) {
-                    lastUse[t] = Math.max(lastUse[t], j);
-                }
-                producer[st.out()] = j;
+    /**
+     * The tensors of a model, which layer makes and which read each, and how the split layers cut their outputs into
+     * pieces: what the planner prices a segment by. A segment takes each tensor it reads from the segment that made
+     * it (in pieces from the parts of a split layer), hashed once per piece, and gives each tensor it makes that a
+     * later segment reads, hashed once: the links are a graph ({@link LinkTable}), so nothing passes through a
+     * segment that neither makes nor reads it.
+     */
+    private static final class Graph {
+        final Measured m;
+        final QModel model;
+        final List<Layer> layers;
+        final int nl;
+        final int nt;
+        /** Layer making each tensor; -1 for a model input or a parameter. */
+        final int[] producer;
+        /** Last layer reading each tensor; nl for a model output; -1 when none. */
+        final int[] lastUse;
+        /** Layers reading each tensor. */
+        final BitSet[] readers;
+        final BitSet[] layerReads;
+        final boolean[] modelOutput;
+        final boolean[] modelInput;
+        final long inputRows;
+        final long outputRows;
+        final int reserved;
+        final long[] prefix;
+        /** Per layer, how many parts it is split into (1: not split). */
+        final int[] parts;
+        /** Per split layer, the sum of its parts' padded heights. */
+        final long[] splitCost;
+
+        Graph(Measured m) {
+            this.m = m;
+            model = m.model();
+            layers = m.layers();
+            nl = layers.size();
+            nt = model.tensorCount();
+            producer = new int[nt];
+            lastUse = new int[nt];
+            readers = new BitSet[nt];
+            java.util.Arrays.fill(producer, -1);
+            java.util.Arrays.fill(lastUse, -1);
+            for (int t = 0; t < nt; t++) {
+                readers[t] = new BitSet();
             }
+            layerReads = new BitSet[nl];
+            for (int j = 0; j < nl; j++) {
+                layerReads[j] = new BitSet();
+                for (int s = layers.get(j).fromStep(); s < layers.get(j).toStep(); s++) {
+                    Step st = model.steps().get(s);
+                    BitSet r = StepReads.of(st);
+                    layerReads[j].or(r);
+                    for (int t = r.nextSetBit(0); t >= 0; t = r.nextSetBit(t + 1)) {
+                        lastUse[t] = Math.max(lastUse[t], j);
+                        readers[t].set(j);
+                    }
+                    producer[st.out()] = j;
+                }
+            }
+            modelOutput = new boolean[nt];
+            for (int t : model.outputTensors()) {
+                lastUse[t] = nl;
+                modelOutput[t] = true;
+            }
+            modelInput = new boolean[nt];
+            for (int t : model.inputTensors()) {
+                modelInput[t] = true;
+            }
+            CompileOptions base = m.base();
+            reserved = base.reservedRows();
+            inputRows = switch (base.input()) {
+                case HASHED -> hashRows(model.inputSize());
+                case PRIVATE -> (model.inputSize() + 23) / 24;
+                default -> 0;
+            };
+            long outputSize = 0;
+            for (int t : model.outputTensors()) {
+                outputSize += model.size(t);
+            }
+            outputRows = base.output() == CompileOptions.Visibility.HASHED ? hashRows(outputSize) : 0;
+            prefix = new long[nl + 1];
+            for (int j = 0; j < nl; j++) {
+                prefix[j + 1] = prefix[j] + layers.get(j).rows();
+            }
+            parts = new int[nl];
+            java.util.Arrays.fill(parts, 1);
+            splitCost = new long[nl];
         }
-        for (int t : model.outputTensors()) {
-            lastUse[t] = nl;
+
+        boolean boundary(int t) {
+            return !model.isParam(t);
         }
-        // live[c]: boundary tensors of the cut before layer c (1 <= c < nl)
-        List<List<Integer>> live = new ArrayList<>();
-        long[] liveSize = new long[nl + 1];
-        for (int c = 0; c <= nl; c++) {
-            List<Integer> l = new ArrayList<>();
-            if (c > 0 && c < nl) {
-                for (int t = 0; t < nt; t++) {
-                    if (!model.isParam(t) && producer[t] < c && lastUse[t] >= c) {
-                        l.add(t);
-                        liveSize[c] += model.size(t);
+
+        int layerOutput(int j) {
+            return model.steps().get(layers.get(j).toStep() - 1).out();
+        }
+
+        /** The sizes of the pieces tensor t travels in: itself, or the parts of the layer that made it. */
+        int[] pieces(int t) {
+            int p = producer[t];
+            if (p >= 0 && parts[p] > 1 && t == layerOutput(p)) {
+                int n = model.size(t);
+                int k = parts[p];
+                int[] out = new int[k];
+                for (int q = 0; q < k; q++) {
+                    out[q] = partFrom(n, q + 1, k) - partFrom(n, q, k);
+                }
+                return out;
+            }
+            return new int[] {model.size(t)};
+        }
+
+        long inRows(List<Integer> tensors) {
+            long r = 0;
+            for (int t : tensors) {
+                for (int p : pieces(t)) {
+                    r += hashRows(p);
+                }
+            }
+            return r;
+        }
+
+        long outRows(List<Integer> tensors) {
+            long r = 0;
+            for (int t : tensors) {
+                r += hashRows(model.size(t));
+            }
+            return r;
+        }
+
+        /**
+         * What a run of layers [a, b) takes: the model's input when a = 0, else every tensor made before a that a
+         * layer in [a, b) reads (and, when b = nl, every model output made before a).
+         */
+        List<Integer> ins(int a, int b) {
+            if (a == 0) {
+                return model.inputTensors();
+            }
+            List<Integer> out = new ArrayList<>();
+            for (int t = 0; t < nt; t++) {
+                if (!boundary(t) || producer[t] >= a) {
+                    continue;
+                }
+                int r = readers[t].nextSetBit(a);
+                if ((r >= 0 && r < b) || (b == nl && modelOutput[t])) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * What a run of layers [a, b) gives: the model's outputs when b = nl, else every tensor it makes (the first
+         * run: and the model's input) that a layer after it reads or that is a model output.
+         */
+        List<Integer> outs(int a, int b) {
+            if (b == nl) {
+                return model.outputTensors();
+            }
+            List<Integer> out = new ArrayList<>();
+            for (int t = 0; t < nt; t++) {
+                boolean made = (producer[t] >= a && producer[t] < b) || (a == 0 && modelInput[t]);
+                if (boundary(t) && made && lastUse[t] >= b) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+
+        /** Rows of a run of layers [a, b): its layers, hashing what enters it, hashing what leaves it. */
+        long[] rangeRows(int a, int b) {
+            long in = a == 0 ? inputRows : inRows(ins(a, b));
+            long out = b == nl ? outputRows : outRows(outs(a, b));
+            return new long[] {prefix[b] - prefix[a], in, out};
+        }
+
+        /** Whether part q of k of layer j is the model's last part (it takes the parts' outputs and gives it whole). */
+        boolean finalPart(int j, int q, int k) {
+            return j == nl - 1 && q == k - 1 && modelOutput[layerOutput(j)];
+        }
+
+        /** What part q of k of layer j takes whole: the layer's reads made before it (the model's input for j = 0). */
+        List<Integer> partIns(int j, int q, int k) {
+            if (finalPart(j, q, k)) {
+                List<Integer> out = new ArrayList<>(ins(j, nl));
+                out.remove(Integer.valueOf(layerOutput(j)));
+                return out;
+            }
+            if (j == 0) {
+                return model.inputTensors();
+            }
+            List<Integer> out = new ArrayList<>();
+            for (int t = layerReads[j].nextSetBit(0); t >= 0; t = layerReads[j].nextSetBit(t + 1)) {
+                if (boundary(t) && producer[t] < j) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+
+        /** What part q of k of layer j gives: its own outputs (the first part of layer 0: and the model's input). */
+        List<Integer> partOuts(int j, int q, int k) {
+            if (finalPart(j, q, k)) {
+                return model.outputTensors();
+            }
+            List<Integer> out = new ArrayList<>();
+            if (j == 0 && q == 0) {
+                out.addAll(model.inputTensors());
+            }
+            out.add(layerOutput(j));
+            return out;
+        }
+
+        /** Part q of k of layer j: {its outputs' rows, rows hashing what enters it, rows hashing what leaves it}. */
+        long[] partRows(int j, int q, int k) {
+            int tOut = layerOutput(j);
+            int n = model.size(tOut);
+            int lo = partFrom(n, q, k);
+            int hi = partFrom(n, q + 1, k);
+            long rows = (layers.get(j).rows() * (hi - lo) + n - 1) / n;
+            long in;
+            if (j == 0 && q == 0) {
+                in = inputRows;
+            } else {
+                in = inRows(partIns(j, q, k));
+                if (finalPart(j, q, k)) {
+                    for (int p = 0; p < q; p++) {
+                        in += hashRows(partFrom(n, p + 1, k) - partFrom(n, p, k));
                     }
                 }
             }
-            live.add(l);
-        }
-        CompileOptions base = m.base();
-        int reserved = base.reservedRows();
-        long inputRows = switch (base.input()) {
-            case HASHED -> hashRows(model.inputSize());
-            case PRIVATE -> (model.inputSize() + 23) / 24;
-            default -> 0;
-        };
-        long outputSize = 0;
-        for (int t : model.outputTensors()) {
-            outputSize += model.size(t);
-        }
-        long outputRows = base.output() == CompileOptions.Visibility.HASHED ? hashRows(outputSize) : 0;
-        long[] prefix = new long[nl + 1];
-        for (int j = 0; j < nl; j++) {
-            prefix[j + 1] = prefix[j] + layers.get(j).rows();
-        }
-        // carried[j]: what the cuts between the parts of layer j carry besides the parts' outputs (the cut before
-        // layer j's tensors, model inputs included)
-        long[] carriedSize = new long[nl];
-        List<List<Integer>> carried = new ArrayList<>();
-        for (int j = 0; j < nl; j++) {
-            List<Integer> l = new ArrayList<>();
-            for (int t = 0; t < nt; t++) {
-                if (!model.isParam(t) && producer[t] < j && lastUse[t] >= j) {
-                    l.add(t);
-                    carriedSize[j] += model.size(t);
+            long out;
+            if (finalPart(j, q, k)) {
+                out = outputRows;
+            } else {
+                out = hashRows(hi - lo);
+                if (j == 0 && q == 0) {
+                    out += outRows(model.inputTensors());
                 }
             }
-            carried.add(l);
+            return new long[] {rows, in, out};
         }
-        Split split = new Split(new int[nl], carried, carriedSize, new long[nl]);
-        java.util.Arrays.fill(split.parts, 1);
+
+        int logN(long rows, Map<String, Integer> tables, int groups, boolean first, boolean last) {
+            long tableRows = 0;
+            for (int s : tables.values()) {
+                tableRows += s;
+            }
+            CompileOptions base = m.base();
+            long instance = (long) (groups + 2) * dev.zkscope.hash.Poseidon2.DIGEST;
+            if (first && base.input() == CompileOptions.Visibility.PUBLIC) {
+                instance += model.inputSize();
+            }
+            if (last && base.output() == CompileOptions.Visibility.PUBLIC) {
+                for (int t : model.outputTensors()) {
+                    instance += model.size(t);
+                }
+            }
+            long need = Math.max(Math.max(rows, tableRows + 1), instance) + reserved;
+            int logN = Math.max(1, 64 - Long.numberOfLeadingZeros(need - 1));
+            return Math.max(base.minLogN(), logN);
+        }
+
+        int groups(List<Integer> ins, List<Integer> outs) {
+            int g = outs.size();
+            for (int t : ins) {
+                g += pieces(t).length;
+            }
+            return g;
+        }
+
+        int rangeLogN(int a, int b, Map<String, Integer> tables) {
+            long[] r = rangeRows(a, b);
+            return logN(r[0] + r[1] + r[2], tables, a == 0 && b == nl ? 0 : groups(ins(a, b), outs(a, b)), a == 0,
+                    b == nl);
+        }
+
+        int partLogN(int j, int q, int k) {
+            long[] r = partRows(j, q, k);
+            return logN(r[0] + r[1] + r[2], layers.get(j).tables(), groups(partIns(j, q, k), partOuts(j, q, k))
+                    + (finalPart(j, q, k) ? q : 0), j == 0 && q == 0, finalPart(j, q, k));
+        }
+    }
+
+    private static SegmentPlan plan(Measured m, int logBudget, List<int[]> fixedRanges) {
+        Graph g = new Graph(m);
+        int nl = g.nl;
         if (fixedRanges != null) {
-            return build(m, fixedRanges, logBudget, layerReads, live, liveSize, inputRows, outputRows, split);
+            return build(g, fixedRanges, logBudget);
         }
         for (int j = 0; j < nl; j++) {
-            Map<String, Integer> tables = new LinkedHashMap<>(layers.get(j).tables());
-            if (estimateLogN(j, j + 1, nl, prefix, liveSize, inputRows, outputRows, tables, reserved, base.minLogN(),
-                    model, base) <= logBudget) {
+            if (g.rangeLogN(j, j + 1, g.layers.get(j).tables()) <= logBudget) {
                 continue;
             }
-            for (int k = 2; k <= MAX_PARTS && k <= model.size(layerOutput(m, j)); k++) {
+            int max = Math.min(MAX_PARTS, g.model.size(g.layerOutput(j)));
+            for (int k = 2; k <= max; k++) {
                 long cost = 0;
                 for (int q = 0; q < k && cost >= 0; q++) {
-                    int logN = partLogN(m, j, q, k, split, liveSize, inputRows, outputRows, reserved);
+                    int logN = g.partLogN(j, q, k);
                     cost = logN <= logBudget ? cost + (1L << logN) : -1;
                 }
                 if (cost >= 0) {
-                    split.parts[j] = k;
-                    split.cost[j] = cost;
+                    g.parts[j] = k;
+                    g.splitCost[j] = cost;
                     break;
                 }
             }
-            if (split.parts[j] == 1) {
-                throw refuse(m, j, logBudget, liveSize, inputRows, outputRows, reserved, split);
+            if (g.parts[j] == 1) {
+                throw refuse(g, j, logBudget);
             }
         }
-        // dp[b]: least total padded height of layers [0, b); from[b] the start of the last segment
+        // dp[b]: least total padded height of layers [0, b); start[b] the start of the last segment
         double[] dp = new double[nl + 1];
         int[] start = new int[nl + 1];
         java.util.Arrays.fill(dp, Double.POSITIVE_INFINITY);
         dp[0] = 0;
+        long budgetRows = 1L << logBudget;
         for (int b = 1; b <= nl; b++) {
             Map<String, Integer> tables = new LinkedHashMap<>();
             for (int a = b - 1; a >= 0; a--) {
-                if (split.parts[a] > 1) {
+                if (g.parts[a] > 1) {
                     // a split layer is a run of segments of its own
-                    if (a == b - 1 && dp[a] + split.cost[a] < dp[b]) {
-                        dp[b] = dp[a] + split.cost[a];
+                    if (a == b - 1 && dp[a] + g.splitCost[a] < dp[b]) {
+                        dp[b] = dp[a] + g.splitCost[a];
                         start[b] = a;
                     }
                     break;
                 }
-                if (split.parts[b - 1] > 1) {
+                if (g.parts[b - 1] > 1 || g.prefix[b] - g.prefix[a] > budgetRows) {
                     break;
                 }
-                tables.putAll(layers.get(a).tables());
+                tables.putAll(g.layers.get(a).tables());
                 if (dp[a] == Double.POSITIVE_INFINITY) {
                     continue;
                 }
-                int logN = estimateLogN(a, b, nl, prefix, liveSize, inputRows, outputRows, tables, reserved,
-                        base.minLogN(), model, base);
+                int logN = g.rangeLogN(a, b, tables);
                 if (logN <= logBudget) {
                     double cost = dp[a] + Math.scalb(1.0, logN);
                     if (cost < dp[b]) {
@@ -304,14 +517,14 @@ public final class Segmenter {
                 }
             }
             if (dp[b] == Double.POSITIVE_INFINITY) {
-                throw refuse(m, b - 1, logBudget, liveSize, inputRows, outputRows, reserved, split);
+                throw refuse(g, b - 1, logBudget);
             }
         }
         List<int[]> ranges = new ArrayList<>();
         for (int b = nl; b > 0; b = start[b]) {
             ranges.add(0, new int[] {start[b], b});
         }
-        return build(m, ranges, logBudget, layerReads, live, liveSize, inputRows, outputRows, split);
+        return build(g, ranges, logBudget);
     }
 
     /**
@@ -341,193 +554,146 @@ public final class Segmenter {
         return new SegmentPlan(p.model(), logBudget, p.segments());
     }
 
-    private static SegmentPlan build(Measured m, List<int[]> ranges, int logBudget, BitSet[] layerReads,
-                                     List<List<Integer>> live, long[] liveSize, long inputRows, long outputRows,
-                                     Split split) {
-        QModel model = m.model();
-        List<Layer> layers = m.layers();
-        int nl = layers.size();
-        CompileOptions base = m.base();
-        int reserved = base.reservedRows();
-        long[] prefix = new long[nl + 1];
-        for (int j = 0; j < nl; j++) {
-            prefix[j + 1] = prefix[j] + layers.get(j).rows();
+    /** Where each piece of each tensor comes from, as segments are made in order: {segment, output group}. */
+    private static final class Sources {
+        final List<List<int[]>> of;
+
+        Sources(int nt) {
+            of = new ArrayList<>(nt);
+            for (int t = 0; t < nt; t++) {
+                of.add(new ArrayList<>());
+            }
         }
+
+        /** Appends the input groups of tensor t (its pieces, as made) to the three lists. */
+        void take(Graph g, int t, int consumer, List<Integer> sizes, List<Integer> fromSeg, List<Integer> fromGroup,
+                  int pieces) {
+            List<int[]> src = of.get(t);
+            int[] sz = g.pieces(t);
+            if (src.size() < pieces || (pieces == sz.length && src.size() != sz.length)) {
+                throw new IllegalStateException("segment " + (consumer + 1) + " reads tensor " + t + ", which no "
+                        + "earlier segment gives whole (" + src.size() + " of " + sz.length + " pieces)");
+            }
+            for (int p = 0; p < pieces; p++) {
+                sizes.add(sz[p]);
+                fromSeg.add(src.get(p)[0]);
+                fromGroup.add(src.get(p)[1]);
+            }
+        }
+    }
+
+    private static SegmentPlan build(Graph g, List<int[]> ranges, int logBudget) {
+        QModel model = g.model;
+        List<Layer> layers = g.layers;
+        int nl = g.nl;
+        Sources sources = new Sources(g.nt);
         List<SegmentPlan.Segment> segs = new ArrayList<>();
-        for (int i = 0; i < ranges.size(); i++) {
-            int a = ranges.get(i)[0];
-            int b = ranges.get(i)[1];
+        for (int r = 0; r < ranges.size(); r++) {
+            int a = ranges.get(r)[0];
+            int b = ranges.get(r)[1];
             BitSet params = new BitSet();
             for (int j = a; j < b; j++) {
-                BitSet r = layerReads[j];
-                for (int t = r.nextSetBit(0); t >= 0; t = r.nextSetBit(t + 1)) {
+                BitSet rd = g.layerReads[j];
+                for (int t = rd.nextSetBit(0); t >= 0; t = rd.nextSetBit(t + 1)) {
                     if (model.isParam(t)) {
                         params.set(t);
                     }
                 }
             }
-            int[] ins = a == 0 ? toArray(model.inputTensors()) : toArray(live.get(a));
-            int[] outs = b == nl ? toArray(model.outputTensors()) : toArray(live.get(b));
             Map<String, Integer> tables = new LinkedHashMap<>();
             for (int j = a; j < b; j++) {
                 tables.putAll(layers.get(j).tables());
             }
-            if (b == a + 1 && split.parts[a] > 1) {
-                int k = split.parts[a];
-                int tOut = layerOutput(m, a);
-                int n = model.size(tOut);
-                int[] carried = toArray(split.carried.get(a));
-                for (int q = 0; q < k; q++) {
-                    int lo = partFrom(n, q, k);
-                    int hi = partFrom(n, q + 1, k);
-                    long[] r = partRows(m, a, q, k, split, liveSize, inputRows, outputRows);
-                    segs.add(new SegmentPlan.Segment(segs.size(), layers.get(a).fromStep(), layers.get(a).toStep(),
-                            layers.get(a).name(), layers.get(a).name(), 1, q == 0 ? ins : carried,
-                            q == k - 1 ? outs : carried, params.stream().toArray(), r[0] + r[1] + r[2],
-                            partLogN(m, a, q, k, split, liveSize, inputRows, outputRows, reserved),
-                            (q == 0 && a == 0 ? 0 : r[1]) + (q == k - 1 && b == nl ? 0 : r[2]), q, k, tOut, lo, hi));
+            boolean split = b == a + 1 && g.parts[a] > 1;
+            int k = split ? g.parts[a] : 1;
+            for (int q = 0; q < k; q++) {
+                int index = segs.size();
+                boolean first = index == 0;
+                boolean last = r == ranges.size() - 1 && q == k - 1;
+                List<Integer> ins = split ? g.partIns(a, q, k) : g.ins(a, b);
+                List<Integer> outs = split ? g.partOuts(a, q, k) : g.outs(a, b);
+                int tOut = split ? g.layerOutput(a) : -1;
+                int n = split ? model.size(tOut) : 0;
+                int lo = split ? partFrom(n, q, k) : 0;
+                int hi = split ? partFrom(n, q + 1, k) : 0;
+                boolean finalPart = split && g.finalPart(a, q, k);
+                if (last && split && !finalPart) {
+                    throw new CompileException("layer " + layers.get(a).name() + " is the model's last layer, but "
+                            + "its output is not the model's: it cannot be split along its outputs");
                 }
-                continue;
+                List<Integer> inSizes = new ArrayList<>();
+                List<Integer> inSeg = new ArrayList<>();
+                List<Integer> inGrp = new ArrayList<>();
+                if (!first) {
+                    for (int t : ins) {
+                        sources.take(g, t, index, inSizes, inSeg, inGrp, g.pieces(t).length);
+                    }
+                    if (finalPart) {
+                        sources.take(g, tOut, index, inSizes, inSeg, inGrp, q);
+                    }
+                }
+                List<Integer> outSizes = new ArrayList<>();
+                if (!last) {
+                    for (int t : outs) {
+                        outSizes.add(split && t == tOut ? hi - lo : model.size(t));
+                    }
+                }
+                long[] rows = split ? g.partRows(a, q, k) : g.rangeRows(a, b);
+                int logN = split ? g.partLogN(a, q, k) : g.rangeLogN(a, b, tables);
+                long link = (first ? 0 : rows[1]) + (last ? 0 : rows[2]);
+                segs.add(new SegmentPlan.Segment(index, layers.get(a).fromStep(), layers.get(b - 1).toStep(),
+                        layers.get(a).name(), layers.get(b - 1).name(), b - a, toArray(ins), toArray(outs),
+                        params.stream().toArray(), rows[0] + rows[1] + rows[2], logN, link, split ? q : 0, k,
+                        tOut, lo, hi, finalPart ? lo : 0, toArray(inSizes), toArray(inSeg), toArray(inGrp),
+                        toArray(outSizes)));
+                for (int o = 0; o < outSizes.size(); o++) {
+                    sources.of.get(outs.get(o)).add(new int[] {index, o});
+                }
             }
-            long link = (a == 0 ? 0 : hashRows(liveSize[a])) + (b == nl ? 0 : hashRows(liveSize[b]));
-            segs.add(new SegmentPlan.Segment(segs.size(), layers.get(a).fromStep(), layers.get(b - 1).toStep(),
-                    layers.get(a).name(), layers.get(b - 1).name(), b - a, ins, outs, params.stream().toArray(),
-                    segmentRows(a, b, nl, prefix, liveSize, inputRows, outputRows),
-                    estimateLogN(a, b, nl, prefix, liveSize, inputRows, outputRows, tables, reserved, base.minLogN(),
-                            model, base), link));
         }
         return new SegmentPlan(model.name(), logBudget, segs);
     }
 
-    private static long segmentRows(int a, int b, int nl, long[] prefix, long[] liveSize, long inputRows,
-                                    long outputRows) {
-        long rows = prefix[b] - prefix[a];
-        rows += a == 0 ? inputRows : hashRows(liveSize[a]);
-        rows += b == nl ? outputRows : hashRows(liveSize[b]);
-        return rows;
-    }
-
-    private static int estimateLogN(int a, int b, int nl, long[] prefix, long[] liveSize, long inputRows,
-                                    long outputRows, Map<String, Integer> tables, int reserved, int minLogN,
-                                    QModel model, CompileOptions base) {
-        long rows = segmentRows(a, b, nl, prefix, liveSize, inputRows, outputRows);
-        long tableRows = 0;
-        for (int s : tables.values()) {
-            tableRows += s;
-        }
-        long instance = 2L * dev.zkscope.hash.Poseidon2.DIGEST;
-        if (a == 0 && base.input() == CompileOptions.Visibility.PUBLIC) {
-            instance += model.inputSize();
-        }
-        if (b == nl && base.output() == CompileOptions.Visibility.PUBLIC) {
-            for (int t : model.outputTensors()) {
-                instance += model.size(t);
-            }
-        }
-        long need = Math.max(Math.max(rows, tableRows + 1), instance) + reserved;
-        int logN = Math.max(1, 64 - Long.numberOfLeadingZeros(need - 1));
-        return Math.max(minLogN, logN);
-    }
-
-    private static CompileException refuse(Measured m, int j, int logBudget, long[] liveSize, long inputRows,
-                                           long outputRows, int reserved, Split split) {
-        Layer l = m.layers().get(j);
-        int nl = m.layers().size();
-        long in = j == 0 ? inputRows : hashRows(liveSize[j]);
-        long out = j == nl - 1 ? outputRows : hashRows(liveSize[j + 1]);
-        long need = l.rows() + in + out + reserved;
+    private static CompileException refuse(Graph g, int j, int logBudget) {
+        Layer l = g.layers.get(j);
+        long[] r = g.rangeRows(j, j + 1);
+        long need = r[0] + r[1] + r[2] + g.reserved;
         int logNeed = 64 - Long.numberOfLeadingZeros(need - 1);
         return new CompileException(String.format(Locale.ROOT, "refused before proving: layer %s (%s) needs %,d rows "
                 + "alone (%,d for the layer at %d products per row, %,d to hash what enters it, %,d to hash what leaves "
                 + "it, %d reserved), 2^%d, more than the budget of 2^%d rows per segment, and %s; raise --max-rows to "
-                + "2^%d or more", l.name(), l.op(), need, l.rows(), MEASURE_INNER_COLS, in, out, reserved, logNeed,
-                logBudget, whyNoSplit(m, j, logBudget, split, liveSize, inputRows, outputRows, reserved), logNeed));
+                + "2^%d or more", l.name(), l.op(), need, l.rows(), MEASURE_INNER_COLS, r[1], r[2], g.reserved,
+                logNeed, logBudget, whyNoSplit(g, j), logNeed));
     }
 
-    /** Why layer j cannot be split into parts that each fit 2^logBudget rows. */
-    private static String whyNoSplit(Measured m, int j, int logBudget, Split split, long[] liveSize, long inputRows,
-                                     long outputRows, int reserved) {
-        int k = Math.min(MAX_PARTS, m.model().size(layerOutput(m, j)));
+    /** Why layer j cannot be split into parts that each fit the budget. */
+    private static String whyNoSplit(Graph g, int j) {
+        int k = Math.min(MAX_PARTS, g.model.size(g.layerOutput(j)));
         if (k < 2) {
             return "it has one output, so it cannot be split";
         }
         int worst = 0;
         int worstLog = 0;
         for (int q = 0; q < k; q++) {
-            int logN = partLogN(m, j, q, k, split, liveSize, inputRows, outputRows, reserved);
+            int logN = g.partLogN(j, q, k);
             if (logN > worstLog) {
                 worstLog = logN;
                 worst = q;
             }
         }
-        long[] r = partRows(m, j, worst, k, split, liveSize, inputRows, outputRows);
+        long[] r = g.partRows(j, worst, k);
         return String.format(Locale.ROOT, "split along its outputs into %d parts its part %d still needs 2^%d rows "
                 + "(%,d for its outputs, %,d to hash what enters it, %,d to hash what leaves it: every part takes the "
-                + "layer's input and what the cut before it carries, and passes the parts' outputs on)", k, worst + 1,
-                worstLog, r[0], r[1], r[2]);
+                + "tensors the layer reads, whole)", k, worst + 1, worstLog, r[0], r[1], r[2]);
     }
 
     /** The most parts one layer is split into. */
     static final int MAX_PARTS = 256;
 
-    /**
-     * How the planner splits layers that do not fit alone.
-     *
-     * @param parts       per layer, how many parts (1: not split)
-     * @param carried     per layer, the tensors the cuts between its parts carry besides the parts' outputs
-     * @param carriedSize their values
-     * @param cost        per split layer, the sum of its parts' padded heights
-     */
-    private record Split(int[] parts, List<List<Integer>> carried, long[] carriedSize, long[] cost) {
-    }
-
-    /** The tensor layer j writes last (the ONNX node's output). */
-    private static int layerOutput(Measured m, int j) {
-        return m.model().steps().get(m.layers().get(j).toStep() - 1).out();
-    }
-
     /** The first output of part q of k of a layer with n outputs: the outputs are shared out evenly. */
     static int partFrom(int n, int q, int k) {
         return (int) ((long) n * q / k);
     }
-
-    /** Part q of k of layer j: {its outputs' rows, rows hashing what enters it, rows hashing what leaves it}. */
-    private static long[] partRows(Measured m, int j, int q, int k, Split split, long[] liveSize, long inputRows,
-                                   long outputRows) {
-        int nl = m.layers().size();
-        int n = m.model().size(layerOutput(m, j));
-        int lo = partFrom(n, q, k);
-        int hi = partFrom(n, q + 1, k);
-        long rows = (m.layers().get(j).rows() * (hi - lo) + n - 1) / n;
-        long in = q == 0 ? (j == 0 ? inputRows : hashRows(split.carriedSize[j])) : hashRows(split.carriedSize[j] + lo);
-        long out = q == k - 1 ? (j == nl - 1 ? outputRows : hashRows(liveSize[j + 1]))
-                : hashRows(split.carriedSize[j] + hi);
-        return new long[] {rows, in, out};
-    }
-
-    private static int partLogN(Measured m, int j, int q, int k, Split split, long[] liveSize, long inputRows,
-                                long outputRows, int reserved) {
-        long[] r = partRows(m, j, q, k, split, liveSize, inputRows, outputRows);
-        long tableRows = 0;
-        for (int s : m.layers().get(j).tables().values()) {
-            tableRows += s;
-        }
-        QModel model = m.model();
-        CompileOptions base = m.base();
-        long instance = 2L * dev.zkscope.hash.Poseidon2.DIGEST;
-        if (j == 0 && q == 0 && base.input() == CompileOptions.Visibility.PUBLIC) {
-            instance += model.inputSize();
-        }
-        if (j == m.layers().size() - 1 && q == k - 1 && base.output() == CompileOptions.Visibility.PUBLIC) {
-            for (int t : model.outputTensors()) {
-                instance += model.size(t);
-            }
-        }
-        long need = Math.max(Math.max(r[0] + r[1] + r[2], tableRows + 1), instance) + reserved;
-        int logN = Math.max(1, 64 - Long.numberOfLeadingZeros(need - 1));
-        return Math.max(base.minLogN(), logN);
-    }
-
     /**
      * The largest budget whose segments the cost model predicts to fit in {@code heapBytes} (with a quarter kept
      * free), judging a segment of 2^k rows by the widest layer's columns at that height; at least the budget the
@@ -593,7 +759,9 @@ public final class Segmenter {
     public static QModel segmentModel(QModel model, long[] bounds, SegmentPlan plan, int i) {
         SegmentPlan.Segment s = plan.segment(i);
         if (s.isPart()) {
-            return LayerSplit.partModel(model, bounds, s, segmentName(plan, i));
+            QModel q = LayerSplit.partModel(model, bounds, s, segmentName(plan, i));
+            groups(q, plan, i);
+            return q;
         }
         int[] ins = s.inputs();
         List<Integer> inputs = new ArrayList<>();
@@ -610,7 +778,15 @@ public final class Segmenter {
         for (int t : s.params()) {
             params.add(t);
         }
-        return model.slice(segmentName(plan, i), s.fromStep(), s.toStep(), inputs, inBounds, outputs, params);
+        QModel q = model.slice(segmentName(plan, i), s.fromStep(), s.toStep(), inputs, inBounds, outputs, params);
+        groups(q, plan, i);
+        return q;
+    }
+
+    /** Sets a segment model's hash groups: one per piece it takes, one per tensor it gives (not at the model's ends). */
+    static void groups(QModel q, SegmentPlan plan, int i) {
+        SegmentPlan.Segment s = plan.segment(i);
+        q.hashGroups(i == 0 ? null : s.inGroups(), i == plan.count() - 1 ? null : s.outGroups());
     }
 
     private static CompiledModel compileOrCount(QModel model, long[] bounds, SegmentPlan plan, int i,

@@ -55,6 +55,24 @@ class LayerSplitCliTest {
         }
         assertThat(parts).isGreaterThanOrEqualTo(2);
         assertThat(next).isEqualTo(512);
+        // the links are a graph: the model's input, hashed once by the first part, is read by every other part
+        // (fan-out), and the segment after the layer reads one group from each part (fan-in)
+        int fanOut = 0;
+        java.util.Map<Integer, Integer> readsFrom = new java.util.HashMap<>();
+        for (JsonNode bnd : r.get("boundaries")) {
+            fanOut = Math.max(fanOut, bnd.get("read_by_segments").size());
+            for (JsonNode c : bnd.get("read_by_segments")) {
+                readsFrom.merge(c.asInt(), 1, Integer::sum);
+            }
+            assertThat(bnd.get("hash_rows_per_side").asInt()).isPositive();
+        }
+        assertThat(fanOut).isEqualTo(parts - 1);
+        assertThat(readsFrom.get(parts + 1)).isEqualTo(parts);
+        StringBuilder readers = new StringBuilder("link 1.1 -> 2");
+        for (int q = 3; q <= parts; q++) {
+            readers.append(", ").append(q);
+        }
+        assertThat(p.out()).contains(readers.append(": 512 value(s)").toString());
         CliTest.Run v = run("verify", bundle.toString(), "--vk", bundle + ".vk");
         assertThat(v.code()).as(v.err()).isZero();
         // a byte flipped in the second part's proof
@@ -65,5 +83,12 @@ class LayerSplitCliTest {
         CliTest.Run w = run("verify", bad.toString(), "--vk", bundle + ".vk");
         assertThat(w.code()).isEqualTo(1);
         assertThat(w.out() + w.err()).contains("segment 2");
+        // a key bundle of format 1 (the chain's) is refused with what to do
+        byte[] k = Files.readAllBytes(Path.of(bundle + ".vk"));
+        k[7] = 1;
+        Path oldKeys = Files.write(tmp.resolve("old.vk"), k);
+        CliTest.Run o = run("verify", bundle.toString(), "--vk", oldKeys.toString());
+        assertThat(o.code()).isNotZero();
+        assertThat(o.out() + o.err()).contains("version 1").contains("prove the model again");
     }
 }

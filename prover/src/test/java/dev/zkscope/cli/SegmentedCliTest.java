@@ -77,7 +77,7 @@ class SegmentedCliTest {
         assertThat(j.get("segments").asInt()).isEqualTo(2);
         assertThat(j.get("output")).isEqualTo(new ObjectMapper().readTree(report.toFile()).get("public_output"));
         CliTest.Run text = run("verify", bundle.toString(), "--vk", keys.toString());
-        assertThat(text.out()).contains("bundle of 2 segment(s)", "segment 1 of 2", "linked to the next by",
+        assertThat(text.out()).contains("bundle of 2 segment(s)", "segment 1 of 2", "gives link(s) 1..",
                 "attested output");
     }
 

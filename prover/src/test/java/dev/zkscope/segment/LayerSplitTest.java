@@ -130,20 +130,40 @@ class LayerSplitTest {
             assertThat(s.estimatedLogN()).isLessThanOrEqualTo(plan.logBudget());
             assertThat(s.span()).contains("part " + (q + 1) + "/" + parts);
             expectFrom = s.partTo();
-            // what leaves a part is what enters the next one
-            if (q + 1 < parts) {
-                SegmentPlan.Segment next = plan.segment(first + q + 1);
-                assertThat(s.outputValues(m::size)).isEqualTo(next.inputValues(m::size));
-                assertThat(s.partialOut()).isEqualTo(next.partialIn());
+            // a part gives only its own outputs (the first part of the first layer: and the model's input, once)
+            int own = s.partTo() - s.partFrom();
+            assertThat(s.outGroups()).endsWith(own);
+            if (q > 0) {
+                // and takes only what the layer reads, from the segment that made it (fan-out): not the parts'
+                // outputs so far
+                assertThat(s.inputValues(m::size)).isEqualTo(p0.inputValues(m::size) == 0
+                        ? m.inputSize() : p0.inputValues(m::size));
+                assertThat(s.inFromSegment()).doesNotContain(first + 1, first + q);
             }
         }
         assertThat(expectFrom).isEqualTo(n);
-        // every segment's output is the next one's input, by values
-        for (int i = 0; i + 1 < plan.count(); i++) {
-            assertThat(plan.segment(i).outputValues(m::size)).isEqualTo(plan.segment(i + 1).inputValues(m::size));
+        // the link table is well formed and every input group comes from an earlier segment, of its size
+        LinkTable table = LinkTable.of(plan);
+        assertThat(table.check()).isNull();
+        for (int i = 0; i < plan.count(); i++) {
+            SegmentPlan.Segment s = plan.segment(i);
+            assertThat(Arrays.stream(s.inGroups()).asLongStream().sum())
+                    .isEqualTo(i == 0 ? 0 : s.inputValues(m::size));
+            if (i + 1 < plan.count()) {
+                assertThat(Arrays.stream(s.outGroups()).asLongStream().sum()).isEqualTo(s.outputValues(m::size));
+            }
         }
-        // the parts' input (the stem's input, or the cut before it) crosses every cut between parts
-        assertThat(plan.segment(first + 1).inputs()).isNotEmpty();
+        // fan-in: the segment after the split layer takes its output in one group per part, from each part
+        int after = first + parts;
+        if (after < plan.count()) {
+            List<Integer> producers = new ArrayList<>();
+            for (int f : plan.segment(after).inFromSegment()) {
+                producers.add(f);
+            }
+            for (int q = 0; q < parts; q++) {
+                assertThat(producers).contains(first + q);
+            }
+        }
     }
 
     @Test
@@ -185,9 +205,7 @@ class LayerSplitTest {
         int n = x.parts().size();
         List<Bundle.Part> dropped = new ArrayList<>(x.parts());
         dropped.remove(first + 1);
-        List<long[]> dl = new ArrayList<>(x.links());
-        dl.remove(first);
-        BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), dropped, dl)));
+        BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), dropped, x.links())));
         assertThat(e).isInstanceOf(BundleError.CountMismatch.class);
         assertThat(e.describe()).contains("dropped");
         // a part in place of its sibling (count kept): the header names it
@@ -232,15 +250,16 @@ class LayerSplitTest {
         PartsStore.Manifest mf = new PartsStore(tmp.resolve("a")).readManifest().orElseThrow();
         // the second part, honestly proved on inputs changed by one: in the layer's input (which every part takes)
         // and in the outputs the first part made
-        int i = first + 1;
-        SegmentPlan.Segment s = plan.segment(i);
-        long[] in = SegmentProver.inputOf(t, s);
-        for (int at : new int[] {3, in.length - 1}) {
+        // a later part (its input: the layer's, from the first part) and the segment after the layer (its input:
+        // the parts' outputs, one group per part), each proved honestly on an input changed by one
+        for (int i : new int[] {first + 1, first + parts}) {
+          SegmentPlan.Segment s = plan.segment(i);
+          long[] in = SegmentProver.inputOf(t, s);
+          for (int at : new int[] {3, in.length - 1}) {
             long[] forgedIn = in.clone();
             forgedIn[at] += 1;
-            long[] saltOut = i == plan.count() - 1 ? mf.outputSalt() : mf.boundarySalts().get(i);
             SegmentProver.Proved forged = SegmentProver.prove(setup.model(), setup.model().bounds(), plan,
-                    setup.context(), new SegmentProver.Job(i, forgedIn, mf.boundarySalts().get(i - 1), saltOut),
+                    setup.context(), SegmentedProof.job(plan, LinkTable.of(plan), mf, i, forgedIn),
                     PhaseListener.NONE, null, null, System.nanoTime());
             List<Bundle.Part> ps = new ArrayList<>(x.parts());
             Bundle.Part h = x.parts().get(i);
@@ -248,8 +267,81 @@ class LayerSplitTest {
                     forged.proof()));
             BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), ps, x.links())));
             assertThat(e).as("changed input value %d", at).isInstanceOf(BundleError.LinkMismatch.class);
-            assertThat(e.segment()).isIn(i - 1, i);
+            assertThat(e.segment()).isEqualTo(i);
+            assertThat(e.describe()).contains("segment " + (i + 1));
+          }
         }
+    }
+
+    @Test
+    void anEditedLinkTable_isRefused_orNoLongerMatchesTheBundle() throws Exception {
+        KeyBundle keys = a.keys();
+        LinkTable t = keys.links();
+        // swap the producers of two input groups of the same size (two parts' outputs, taken in the other order)
+        int j = first + parts;
+        LinkTable.Site site = t.site(j);
+        int[] sz = site.inSizes();
+        int h1 = -1;
+        int h2 = -1;
+        for (int x = 0; x < sz.length && h2 < 0; x++) {
+            for (int y = x + 1; y < sz.length && h2 < 0; y++) {
+                if (sz[x] == sz[y]) {
+                    h1 = x;
+                    h2 = y;
+                }
+            }
+        }
+        assertThat(h2).as("two input groups of one size").isPositive();
+        int[] fs = site.inFromSegment();
+        int[] fg = site.inFromGroup();
+        int s1 = fs[h1];
+        int g1 = fg[h1];
+        fs[h1] = fs[h2];
+        fg[h1] = fg[h2];
+        fs[h2] = s1;
+        fg[h2] = g1;
+        List<LinkTable.Site> sites = new ArrayList<>(t.sites());
+        sites.set(j, new LinkTable.Site(site.inSizes(), fs, fg, site.outSizes()));
+        assertThat(new LinkTable(sites).check()).isNull();
+        KeyBundle edited = new KeyBundle(keys.model(), keys.entries(), new LinkTable(sites));
+        BundleVerifier.Result r = BundleVerifier.verify(edited, vks, a.bundle());
+        assertThat(rejected(r)).isInstanceOf(BundleError.KeysMismatch.class);
+        // the edited key bundle as a file: its digest is not the bundle's either, and a table that takes an input
+        // from a later segment or of another size does not even decode
+        KeyBundle back = KeyBundle.decode(edited.encode());
+        assertThat(rejected(BundleVerifier.verify(back, vks, a.bundle()))).isInstanceOf(BundleError.KeysMismatch.class);
+        int[] later = site.inFromSegment();
+        later[0] = j;
+        sites.set(j, new LinkTable.Site(site.inSizes(), later, site.inFromGroup(), site.outSizes()));
+        KeyBundle forward = new KeyBundle(keys.model(), keys.entries(), new LinkTable(sites));
+        assertThatThrownBy(() -> KeyBundle.decode(forward.encode()))
+                .isInstanceOf(dev.zkscope.api.ArtifactFiles.FormatException.class)
+                .hasMessageContaining("segment " + (j + 1));
+        int[] sizes = site.inSizes();
+        sizes[0] += 1;
+        sites.set(j, new LinkTable.Site(sizes, site.inFromSegment(), site.inFromGroup(), site.outSizes()));
+        KeyBundle resized = new KeyBundle(keys.model(), keys.entries(), new LinkTable(sites));
+        assertThatThrownBy(() -> KeyBundle.decode(resized.encode()))
+                .isInstanceOf(dev.zkscope.api.ArtifactFiles.FormatException.class)
+                .hasMessageContaining("values");
+        // an input group left unlinked (dropped from the table) cannot be: the count is the segment's
+        int[] none = new int[0];
+        sites.set(j, new LinkTable.Site(none, none, none, site.outSizes()));
+        KeyBundle unlinked = new KeyBundle(keys.model(), keys.entries(), new LinkTable(sites));
+        BundleVerifier.Result u = BundleVerifier.verify(unlinked, vks, a.bundle());
+        assertThat(rejected(u)).isInstanceOf(BundleError.KeysMismatch.class);
+    }
+
+    @Test
+    void version1Files_areRefused_withAClearError() throws Exception {
+        byte[] b = a.bundle().clone();
+        b[7] = 1;
+        BundleError e = rejected(verify(b));
+        assertThat(e.describe()).contains("version 1").contains("prove the model again");
+        byte[] k = a.keys().encode();
+        k[7] = 1;
+        assertThatThrownBy(() -> KeyBundle.decode(k)).isInstanceOf(dev.zkscope.api.ArtifactFiles.FormatException.class)
+                .hasMessageContaining("version 1").hasMessageContaining("prove the model again");
     }
 
     @Test

@@ -221,14 +221,21 @@ class SegmentedProofTest {
     @Test
     void changedBoundaryValue_isRejected() throws Exception {
         Bundle x = decode(a.bundle());
-        // a link edited
-        List<long[]> links = new ArrayList<>(x.links());
-        long[] l = links.get(1).clone();
-        l[2] = dev.zkscope.field.Goldilocks.add(l[2], 1);
-        links.set(1, l);
-        BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), x.parts(), links)));
-        assertThat(e).isInstanceOf(BundleError.LinkMismatch.class);
-        assertThat(e.segment()).isEqualTo(1);
+        // each link edited: the error names the segment that made it
+        LinkTable table = a.keys().links();
+        assertThat(x.links()).hasSize(table.boundaries());
+        for (int k = 0; k < x.links().size(); k++) {
+            List<long[]> links = new ArrayList<>(x.links());
+            long[] l = links.get(k).clone();
+            l[2] = dev.zkscope.field.Goldilocks.add(l[2], 1);
+            links.set(k, l);
+            BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), x.parts(), links)));
+            assertThat(e).isInstanceOf(BundleError.LinkMismatch.class);
+            assertThat(e.segment()).isEqualTo(table.producer(k)[0]);
+        }
+        // a link dropped or added
+        assertThat(rejected(verify(new Bundle(x.model(), x.keysDigest(), x.parts(),
+                x.links().subList(1, x.links().size()))))).isInstanceOf(BundleError.LinkMismatch.class);
         // segment 2 proved honestly on a boundary value changed by one, with the boundary's real salts: its input
         // commitment is not segment 1's output commitment
         long[] q = setup.quantizeInput(inputs.get(0));
@@ -237,21 +244,23 @@ class SegmentedProofTest {
         in[5] += 1;
         PartsStore.Manifest mf = new PartsStore(tmp.resolve("a")).readManifest().orElseThrow();
         SegmentProver.Proved forged = SegmentProver.prove(setup.model(), setup.model().bounds(), plan,
-                setup.context(), new SegmentProver.Job(1, in, mf.boundarySalts().get(0), mf.boundarySalts().get(1)),
+                setup.context(), SegmentedProof.job(plan, table, mf, 1, in),
                 PhaseListener.NONE, null, null, System.nanoTime());
         List<Bundle.Part> ps = new ArrayList<>(x.parts());
         Bundle.Part h = x.parts().get(1);
         ps.set(1, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), forged.publicValues(), forged.proof()));
         BundleError f = rejected(verify(new Bundle(x.model(), x.keysDigest(), ps, x.links())));
         assertThat(f).isInstanceOf(BundleError.LinkMismatch.class);
+        assertThat(f.segment()).isEqualTo(1);
         // a public value of a segment edited (its output commitment and the link together): its proof fails
         Bundle.Part p0 = x.parts().get(0);
         long[] pub = p0.publicValues().clone();
         pub[pub.length - 1] += 1;
         List<long[]> links2 = new ArrayList<>(x.links());
-        long[] l0 = links2.get(0).clone();
+        int lastOfFirst = table.boundary(0, table.site(0).outSizes().length - 1);
+        long[] l0 = links2.get(lastOfFirst).clone();
         l0[3] = dev.zkscope.field.Goldilocks.fromSigned(pub[pub.length - 1]);
-        links2.set(0, l0);
+        links2.set(lastOfFirst, l0);
         // segment 2's input commitment no longer matches either; make the first failure the proof by editing only
         // what segment 1 publishes and its link: the link check runs before the proofs
         BundleError g = rejected(verify(new Bundle(x.model(), x.keysDigest(), List.of(new Bundle.Part(p0.logN(),

@@ -24,6 +24,8 @@ public final class QModel {
     private final List<Long> inputBounds = new ArrayList<>();
     private final List<Integer> outputs = new ArrayList<>();
     private final List<int[]> outputShapes = new ArrayList<>();
+    private int[] inputGroups;
+    private int[] outputGroups;
 
     public QModel(String name) {
         this.name = name;
@@ -31,6 +33,27 @@ public final class QModel {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * How a hashed input and a hashed output are cut into groups, each hashed with its own salt and published as its
+     * own digest (a segment of a segmented proof takes each boundary tensor, or each piece of one, from the segment
+     * that made it): the sizes of consecutive runs of the concatenated input values and output values. Null (the
+     * default): one group each.
+     */
+    public void hashGroups(int[] inputGroupSizes, int[] outputGroupSizes) {
+        this.inputGroups = inputGroupSizes == null ? null : inputGroupSizes.clone();
+        this.outputGroups = outputGroupSizes == null ? null : outputGroupSizes.clone();
+    }
+
+    /** The input's hash groups ({@link #hashGroups}), or null for one group. */
+    public int[] inputGroups() {
+        return inputGroups == null ? null : inputGroups.clone();
+    }
+
+    /** The output's hash groups ({@link #hashGroups}), or null for one group. */
+    public int[] outputGroups() {
+        return outputGroups == null ? null : outputGroups.clone();
     }
 
     /**
