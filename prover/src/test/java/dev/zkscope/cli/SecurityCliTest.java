@@ -83,7 +83,8 @@ class SecurityCliTest {
         assertThat(j.path("security").path("preset").asText()).isEqualTo("provable");
         assertThat(j.path("security").path("provable_bits").asDouble()).isGreaterThanOrEqualTo(100);
         JsonNode std = new ObjectMapper().readTree(run("inspect", "../samples/mlp.onnx", "--json").out());
-        assertThat(std.path("security").path("conjectured_bits").asDouble()).isEqualTo(100.0);
+        // The standard preset's 100 conjectured bits; small traces (mlp: 2^9 rows) get 101 at rate 1/32.
+        assertThat(std.path("security").path("conjectured_bits").asDouble()).isBetween(100.0, 101.0);
         assertThat(std.path("security").path("provable_bits").asDouble()).isLessThan(100);
         CliTest.Run text = run("inspect", "../samples/mlp.onnx", "--preset", "high");
         assertThat(text.out()).contains("security (preset high): conjectured ", "unique decoding: ",
