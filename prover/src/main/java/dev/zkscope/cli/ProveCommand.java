@@ -149,7 +149,8 @@ public final class ProveCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d gadget rows, %d table rows), %d advice columns, %s%n",
                 prepared.name(), prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows(),
-                prepared.compiled().ledger().tableRows(), prepared.compiled().circuit().numAdvice(), params);
+                prepared.compiled().ledger().tableRows(), prepared.compiled().circuit().numAdvice(),
+                params.forTrace(prepared.compiled().circuit().logN()));
         prepared.compiled().ledger().paddingNote().ifPresent(n -> o.println("note: " + n));
         o.println("security: " + SecurityAnalysis.of(prepared.compiled().circuit(), params).summary());
         if (cm != null) {
