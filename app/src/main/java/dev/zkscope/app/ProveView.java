@@ -364,7 +364,8 @@ final class ProveView extends BorderPane {
             return;
         }
         CostLedger l = a.ledger();
-        ProofParameters p = a.settings().proofParameters();
+        // The parameters this trace is proved with: the standard preset lowers the rate of small traces.
+        ProofParameters p = a.settings().proofParameters().forTrace(l.logN());
         ProveJob.Input in = pvm.provedInputProperty().get();
         plan.setText("Proves one inference of " + a.session().displayName() + " on " + (in != null ? in.source()
                 : "its default input (" + Pipeline.modelName(a.session().file()) + ".input.json if it fits, else a "
