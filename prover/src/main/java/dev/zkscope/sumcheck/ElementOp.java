@@ -29,7 +29,7 @@ record ElementOp(String layer, String kind, int out, boolean product, GatherSide
 
     /** Whether a side reads an activation other than in order (then the built-in Linear/Product steps refuse it). */
     static boolean broadcasts(Plan.Builder bl, Src[] xs) {
-        if (xs == null || Plan.identitySource(xs, bl.m) >= 0) {
+        if (xs == null || bl.m.identitySource(xs) >= 0) {
             return false;
         }
         for (Src x : xs) {
@@ -48,8 +48,8 @@ record ElementOp(String layer, String kind, int out, boolean product, GatherSide
         if (broadcasts(bl, as) || broadcasts(bl, bs)) {
             return true;
         }
-        int a = as == null ? -1 : Plan.identitySource(as, bl.m);
-        int b = bs == null ? -1 : Plan.identitySource(bs, bl.m);
+        int a = bl.m.identitySource(as);
+        int b = bl.m.identitySource(bs);
         if (a < 0 || b < 0) {
             return false;
         }
@@ -83,7 +83,7 @@ record ElementOp(String layer, String kind, int out, boolean product, GatherSide
     /** The layout of the output: an operand's that is read in order, else the identity. */
     private static Plan.Layout layout(Plan.Builder bl, Src[]... sides) {
         for (Src[] s : sides) {
-            int t = s == null ? -1 : Plan.identitySource(s, bl.m);
+            int t = bl.m.identitySource(s);
             if (t >= 0 && bl.p.layouts[bl.p.alias[t]] != null) {
                 return bl.p.layouts[bl.p.alias[t]];
             }

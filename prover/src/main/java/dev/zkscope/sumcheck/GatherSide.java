@@ -37,7 +37,7 @@ record GatherSide(int tensor, int seg, int logSize, int[] src, long[] consts) {
      * itself when srcs is that tensor in order and laid out as l, else a gather into a new segment.
      */
     static GatherSide of(Plan.Builder b, Step s, Src[] srcs, Plan.Layout l, String name) {
-        int t = Plan.identitySource(srcs, b.m);
+        int t = b.m.identitySource(srcs);
         if (t >= 0 && b.layoutOf(s, b.p.alias[t]).equals(l)) {
             return identity(b.p.alias[t], l.logSize());
         }

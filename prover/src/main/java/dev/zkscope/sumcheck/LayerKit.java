@@ -1,5 +1,6 @@
 package dev.zkscope.sumcheck;
 
+import dev.zkscope.compile.gadget.Limbs;
 import dev.zkscope.field.Fp2;
 
 /** Helpers the {@link LayerOp} classes share: segments, range-checked limbs, selectors. */
@@ -42,7 +43,7 @@ final class LayerKit {
 
     /** How many limbs of the plan's width cover [0, bound]; refused above 62 bits. */
     static int limbCount(Plan p, long bound, dev.zkscope.compile.model.Step s) {
-        int nl = Plan.limbsFor(bound, p.limbBits);
+        int nl = Limbs.count(bound, p.limbBits);
         if (nl * p.limbBits > 62) {
             throw Plan.unsupported(s, "values bounded by " + bound + " (more than 62 bits)");
         }

@@ -131,8 +131,8 @@ final class LayerOps {
     /** An element-wise product of two activations. */
     static ProductOp product(Plan.Builder b, Steps.Mul mu) {
         Plan p = b.p;
-        int a = Plan.identitySource(mu.lefts(), b.m);
-        int c = Plan.identitySource(mu.rights(), b.m);
+        int a = b.m.identitySource(mu.lefts());
+        int c = b.m.identitySource(mu.rights());
         if (a < 0 || c < 0) {
             throw Plan.unsupported(mu, "a product whose factors are not two whole activations in order (broadcast)");
         }

@@ -1,5 +1,6 @@
 package dev.zkscope.sumcheck;
 
+import dev.zkscope.compile.gadget.Limbs;
 import dev.zkscope.codec.ByteReader;
 import dev.zkscope.codec.ByteWriter;
 import dev.zkscope.codec.Malformed;
@@ -195,18 +196,6 @@ final class Plan {
 
     // ----------------------------------------------------------------------------------------------- building
 
-    static boolean isRelu(Steps.Compare c) {
-        if (!c.isMax()) {
-            return false;
-        }
-        for (Src r : c.right()) {
-            if (!r.isConstant() || r.value() != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     static final class Builder {
         final QModel m;
         final Plan p = new Plan();
@@ -232,7 +221,7 @@ final class Plan {
             p.limbBits = chooseLimbBits(m, bounds);
             for (Step s : m.steps()) {
                 if (s instanceof Steps.Wire w) {
-                    int t = identitySource(w.sources(), m);
+                    int t = m.identitySource(w.sources());
                     if (t >= 0) {
                         p.alias[s.out()] = p.alias[t];
                         continue;
@@ -257,7 +246,7 @@ final class Plan {
                     p.lookups.add(new LookupColumn((1L << p.limbBits) - d, new int[] {rem}, new long[] {1}, l.logSize(), -1));
                     p.ops.add(new DivOp(s.layer(), s.op(), s.out(), x, d, rem,
                             Long.highestOneBit(Math.max(1, bounds[s.out()])) << 1, new int[0]));
-                } else if (s instanceof Steps.Compare c && !isRelu(c)) {
+                } else if (s instanceof Steps.Compare c && !c.isRelu()) {
                     p.ops.add(LayerOps.clamp(this, c));
                 } else if (s instanceof Steps.Compare c) {
                     for (Src r : c.right()) {
@@ -269,7 +258,7 @@ final class Plan {
                         throw unsupported(s, "min(x, 0)");
                     }
                     int x = singleIdentityInput(c, c.left());
-                    int nl = limbsFor(bounds[x], p.limbBits);
+                    int nl = Limbs.count(bounds[x], p.limbBits);
                     if (nl * p.limbBits > 62) {
                         throw unsupported(s, "values bounded by " + bounds[x]);
                     }
@@ -325,7 +314,7 @@ final class Plan {
         }
 
         int singleIdentityInput(Step s, Src[] src) {
-            int t = identitySource(src, m);
+            int t = m.identitySource(src);
             if (t < 0) {
                 throw unsupported(s, "an element-wise step whose input is not one whole tensor in order");
             }
@@ -805,11 +794,6 @@ final class Plan {
         }
     }
 
-    static int limbsFor(long bound, int bits) {
-        int b = 64 - Long.numberOfLeadingZeros(Math.max(1, bound));
-        return Math.max(1, (b + bits - 1) / bits);
-    }
-
     /**
      * The limb width B (table of 2^B entries) that makes the LogUp-GKR leaves smallest: the lookup area holds every
      * range-checked value (two per division, one per limb of a ReLU input) and must be at least as large as the table,
@@ -832,7 +816,7 @@ final class Plan {
                     area += 2 * size;
                 } else if (s instanceof Steps.Compare c) {
                     Src first = c.left()[0];
-                    area += limbsFor(first.isConstant() ? 1 : bounds[first.tensor()], b) * size;
+                    area += Limbs.count(first.isConstant() ? 1 : bounds[first.tensor()], b) * size;
                 }
             }
             long cost = Math.max(1L << b, 1L << Mle.logCeil(area));
@@ -842,23 +826,6 @@ final class Plan {
             }
         }
         return best;
-    }
-
-    /** The tensor that every src reads in order (src[i] = t[i], sizes equal), or -1. */
-    static int identitySource(Src[] src, QModel m) {
-        if (src.length == 0 || src[0].isConstant()) {
-            return -1;
-        }
-        int t = src[0].tensor();
-        if (m.size(t) != src.length || m.isParam(t)) {
-            return -1;
-        }
-        for (int i = 0; i < src.length; i++) {
-            if (src[i].isConstant() || src[i].tensor() != t || src[i].index() != i) {
-                return -1;
-            }
-        }
-        return t;
     }
 
     /** The point in W's variables at which segment seg's MLE at z (its own variables) is read. */

@@ -112,7 +112,7 @@ record VarDivOp(String layer, String kind, int out, GatherSide num, GatherSide d
 
     /** The numerator's layout when it is a tensor in order, else the identity. */
     private static Plan.Layout identityLayout(Plan.Builder b, Steps.VarDiv s) {
-        int t = Plan.identitySource(s.nums(), b.m);
+        int t = b.m.identitySource(s.nums());
         if (t >= 0 && b.p.layouts[b.p.alias[t]] != null) {
             return b.p.layouts[b.p.alias[t]];
         }

@@ -1,5 +1,6 @@
 package dev.zkscope.compile.estimate;
 
+import dev.zkscope.compile.gadget.Limbs;
 import dev.zkscope.compile.model.QModel;
 import dev.zkscope.compile.model.Src;
 import dev.zkscope.compile.model.SrcWindows;
@@ -62,7 +63,7 @@ final class SumcheckSteps {
             } else if (s instanceof Steps.VarDiv vd) {
                 priced = varDiv(vd, m, bounds, p);
             } else if (s instanceof Steps.Wire wi) {
-                int t = identitySource(wi.sources(), m);
+                int t = m.identitySource(wi.sources());
                 priced = t >= 0 ? zero() : wire(wi);
                 own = t >= 0 ? lay.getOrDefault(t, own) : own;
             } else if (s instanceof Steps.Linear lin) {
@@ -99,17 +100,17 @@ final class SumcheckSteps {
         } else if (s instanceof Steps.Lookup lk) {
             src = lk.inputs();
         } else if (s instanceof Steps.Linear lin) {
-            int a = identitySource(lin.lefts(), m);
+            int a = m.identitySource(lin.lefts());
             return a >= 0 ? lay.getOrDefault(a, 0L) : lin.rights() == null ? 0
-                    : lay.getOrDefault(identitySource(lin.rights(), m), 0L);
+                    : lay.getOrDefault(m.identitySource(lin.rights()), 0L);
         } else if (s instanceof Steps.Mul mu) {
-            int a = identitySource(mu.lefts(), m);
-            return a >= 0 ? lay.getOrDefault(a, 0L) : lay.getOrDefault(identitySource(mu.rights(), m), 0L);
+            int a = m.identitySource(mu.lefts());
+            return a >= 0 ? lay.getOrDefault(a, 0L) : lay.getOrDefault(m.identitySource(mu.rights()), 0L);
         }
         if (src == null) {
             return 0;
         }
-        int t = identitySource(src, m);
+        int t = m.identitySource(src);
         return t >= 0 ? lay.getOrDefault(t, 0L) : 0;
     }
 
@@ -122,24 +123,6 @@ final class SumcheckSteps {
         return 64 - Long.numberOfLeadingZeros(Math.abs(v));
     }
 
-    /** Limbs of B bits holding a bound (at least one), as the backend's plan counts them. */
-    static int limbs(long bound, int b) {
-        int bits = bitLength(Math.max(1, bound));
-        return Math.max(1, (bits + b - 1) / b);
-    }
-
-    private static boolean isRelu(Steps.Compare c) {
-        if (!c.isMax()) {
-            return false;
-        }
-        for (Src r : c.right()) {
-            if (!r.isConstant() || r.value() != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * Whether every reader of the quotient bounds it below p/d: a ReLU by its limbs (limbs B + 1 + bitlen(d) &lt;= 62),
      * a function table by its domain (bitlen(max |lo|, |hi|) + 1 + bitlen(d) &lt;= 62); docs/sumcheck-backend.md.
@@ -149,15 +132,15 @@ final class SumcheckSteps {
         int dBits = bitLength(dv.divisor());
         for (Step r : readers) {
             int k;
-            if (r instanceof Steps.Wire w && identitySource(w.sources(), m) >= 0) {
+            if (r instanceof Steps.Wire w && m.identitySource(w.sources()) >= 0) {
                 // an identity wire is an alias in the backend's plan: its readers read the quotient
                 if (outputs.contains(w.out()) || !covered(dv, all.getOrDefault(w.out(), List.of()), bounds, p, all,
                         outputs, m)) {
                     return false;
                 }
                 continue;
-            } else if (r instanceof Steps.Compare c && isRelu(c)) {
-                k = limbs(bounds[dv.out()], p.gkrRangeBits()) * p.gkrRangeBits();
+            } else if (r instanceof Steps.Compare c && c.isRelu()) {
+                k = Limbs.count(bounds[dv.out()], p.gkrRangeBits()) * p.gkrRangeBits();
             } else if (r instanceof Steps.Lookup lk) {
                 TableSpec t = lk.table();
                 k = Math.max(bitLength(t.lo()), bitLength(t.hi()));
@@ -212,7 +195,7 @@ final class SumcheckSteps {
             }
         }
         long xb = in >= 0 ? bounds[in] : 0;
-        int nl = limbs(2 * Math.max(xb, cmax), p.gkrRangeBits());
+        int nl = Limbs.count(2 * Math.max(xb, cmax), p.gkrRangeBits());
         long po = pad(o);
         long n = po * pad(k);
         long x = pad(in >= 0 ? m.size(in) : 1);
@@ -223,23 +206,6 @@ final class SumcheckSteps {
         long committed = (2 + nl) * n + po + 2L * lg * (9 + nl) + 10L * ls; // S, Xcol, limbs, y, mask slots
         long shared = (3 + 2L * nl) * term(n) + term(po) + term(x); // S, Xcol twice, limbs, lookups; y; x
         return new Estimates.Sumcheck(proving, proving + shared, committed, nl * n, 5 + 2L * nl);
-    }
-
-    /** The tensor that srcs reads whole and in order (an activation), or -1 (as the backend's plan decides). */
-    static int identitySource(Src[] src, QModel m) {
-        if (src == null || src.length == 0 || src[0].isConstant()) {
-            return -1;
-        }
-        int t = src[0].tensor();
-        if (m.size(t) != src.length || m.isParam(t)) {
-            return -1;
-        }
-        for (int i = 0; i < src.length; i++) {
-            if (src[i].isConstant() || src[i].tensor() != t || src[i].index() != i) {
-                return -1;
-            }
-        }
-        return t;
     }
 
     /** Whether a Dot's weight side reads an activation (the backend's product of two activations). */
@@ -326,7 +292,7 @@ final class SumcheckSteps {
      * activation, else a gathered copy of n values committed and proved by {@link #gatherSide}.
      */
     static Estimates.Sumcheck side(Src[] srcs, long n, QModel m) {
-        if (srcs == null || identitySource(srcs, m) >= 0) {
+        if (srcs == null || m.identitySource(srcs) >= 0) {
             return zero();
         }
         int t = -1;
@@ -370,7 +336,7 @@ final class SumcheckSteps {
     static Estimates.Sumcheck varDiv(Steps.VarDiv vd, QModel m, long[] bounds, EstimateParams p) {
         int b = p.gkrRangeBits();
         long n = pad(vd.size());
-        int nr = limbs(bound(vd.dens(), m, bounds), b);
+        int nr = Limbs.count(bound(vd.dens(), m, bounds), b);
         long off = Long.highestOneBit(Math.max(1, bounds[vd.out()])) << 1;
         int k = Long.numberOfTrailingZeros(off) + 1;
         int ny = (k + b - 1) / b;

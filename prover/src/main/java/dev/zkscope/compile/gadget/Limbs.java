@@ -29,6 +29,11 @@ public final class Limbs {
         return 64 - Long.numberOfLeadingZeros(maxValue);
     }
 
+    /** Limbs of the given width holding every integer up to a bound (at least one limb, for a bound of 0 too). */
+    public static int count(long bound, int bits) {
+        return Math.max(1, (bitsFor(Math.max(1, bound)) + bits - 1) / bits);
+    }
+
     /** The recomposition sum_i 2^(b*i) * a[h*H + i] at a rotation (0 this row, 1 next row). */
     public static Expr recompose(Geometry g, int half, int rotation) {
         List<Expr> terms = new ArrayList<>();

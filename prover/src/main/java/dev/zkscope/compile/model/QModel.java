@@ -163,6 +163,26 @@ public final class QModel {
         return params.containsKey(tensor);
     }
 
+    /**
+     * The activation that src reads whole and in order (src[i] = t[i], sizes equal), or -1: what the sumcheck
+     * backend's plan treats as an alias, and its estimate with it.
+     */
+    public int identitySource(Src[] src) {
+        if (src == null || src.length == 0 || src[0].isConstant()) {
+            return -1;
+        }
+        int t = src[0].tensor();
+        if (size(t) != src.length || isParam(t)) {
+            return -1;
+        }
+        for (int i = 0; i < src.length; i++) {
+            if (src[i].isConstant() || src[i].tensor() != t || src[i].index() != i) {
+                return -1;
+            }
+        }
+        return t;
+    }
+
     public long[] param(int tensor) {
         return params.get(tensor);
     }

@@ -1399,6 +1399,19 @@ public final class Steps {
         public Src[] right() { return bs.toArray(); }
         public boolean isMax() { return kind == CompareGadget.Kind.MAX; }
 
+        /** Whether this is max(x, 0) on every pair: a ReLU (the sumcheck backend's plan and its estimate ask). */
+        public boolean isRelu() {
+            if (!isMax()) {
+                return false;
+            }
+            for (Src r : right()) {
+                if (!r.isConstant() || r.value() != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         public Compare(String layer, String op, int out, Src[] as, Src[] bs, CompareGadget.Kind kind) {
             this(layer, op, out, Srcs.of(as), Srcs.of(bs), kind);
         }
