@@ -3,13 +3,12 @@ package dev.zkscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zkscope.predict.CostModel;
+import dev.zkscope.testing.OwnCostModelCache;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code zkscope bench --backend plonkish,sumcheck}: the sumcheck line's speed-up and heap ratio are the figures of the
@@ -21,24 +20,8 @@ class BenchBackendsCliTest {
     private static final Pattern SUMCHECK = Pattern.compile("prove ([0-9.]+) s, verify [0-9.]+ ms, peak (\\d+) MiB "
             + "\\(([+-]\\d+) above the model's baseline\\)");
 
-    @TempDir
-    Path cache;
-    private String before;
-
-    @BeforeEach
-    void ownCache() {
-        before = System.getProperty("zkscope.cache");
-        System.setProperty("zkscope.cache", cache.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (before == null) {
-            System.clearProperty("zkscope.cache");
-        } else {
-            System.setProperty("zkscope.cache", before);
-        }
-    }
+    @RegisterExtension
+    final OwnCostModelCache ownCache = new OwnCostModelCache();
 
     @Test
     void sumcheckLineComparesWithThePlonkishRowAboveOneBaseline() throws Exception {

@@ -3,12 +3,11 @@ package dev.zkscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zkscope.predict.CostModel;
+import dev.zkscope.testing.OwnCostModelCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code zkscope calibrate} and {@code zkscope bench} against a cache directory of their own: calibrate shows a valid
@@ -16,24 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cost model predicts (above the baseline).
  */
 class CalibrateBenchCliTest {
-    @TempDir
-    Path cache;
-    private String before;
-
-    @BeforeEach
-    void ownCache() {
-        before = System.getProperty("zkscope.cache");
-        System.setProperty("zkscope.cache", cache.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (before == null) {
-            System.clearProperty("zkscope.cache");
-        } else {
-            System.setProperty("zkscope.cache", before);
-        }
-    }
+    @RegisterExtension
+    final OwnCostModelCache ownCache = new OwnCostModelCache();
 
     @Test
     void calibrate_measuresWhenNothingIsCached_thenShowsTheCache_andForceMeasuresAgain() throws Exception {
@@ -41,7 +24,7 @@ class CalibrateBenchCliTest {
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.err()).contains("no valid cost model cached");
         assertThat(first.out()).contains("calibrated now on 3 proofs", "saved to " + CostModel.cacheFile());
-        assertThat(CostModel.cacheFile()).startsWith(cache).isRegularFile();
+        assertThat(CostModel.cacheFile()).startsWith(ownCache.dir()).isRegularFile();
         String saved = Files.readString(CostModel.cacheFile());
 
         CliTest.Run again = CliTest.run("calibrate");
@@ -60,7 +43,7 @@ class CalibrateBenchCliTest {
     void bench_reportsTheHeapErrorOnWhatTheModelPredicts() throws Exception {
         CostModel.save(CostModel.calibrate(CostModel.Plan.QUICK_FOR_TESTS));
         Path samples = Path.of("..", "samples").toAbsolutePath().normalize();
-        Path md = cache.resolve("bench.md");
+        Path md = ownCache.dir().resolve("bench.md");
         CliTest.Run r = CliTest.run("bench", "--samples", samples.toString(), "--preset", "testing", "--runs", "1",
                 "--markdown", md.toString(), "mlp");
         assertThat(r.code()).as(r.err()).isZero();
