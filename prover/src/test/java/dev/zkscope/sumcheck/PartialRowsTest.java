@@ -104,41 +104,8 @@ class PartialRowsTest {
     /** As {@link ZkOpeningTest#view} for a commitment of the first {@code used} values' rows. */
     static long[] view(long[] f, long[] omega, int blind, int used, Fp2[][] pts, Fp2[] tau, Fp2[] coeffs, Fp2[] rs,
                        Fp2 gamma, int[] qs) {
-        int m = tau.length;
         TensorPcs.Committed c = TensorPcs.commit(f, P, new TensorPcsHidingTest.Scripted(omega), blind, used);
-        long[] block = new long[1 << m];
-        long[] b = c.blindingBlock();
-        System.arraycopy(b, 0, block, 0, b.length);
-        java.util.List<Fp2> out = new java.util.ArrayList<>();
-        out.add(Mle.evaluateBase(block, tau));
-        long[] pPrime = new long[2 << m];
-        System.arraycopy(f, 0, pPrime, 0, 1 << m);
-        System.arraycopy(block, 0, pPrime, 1 << m, 1 << m);
-        long[][] cur = {Ext.lift(pPrime), ZkOpening.weights(pts, coeffs, tau)};
-        Fp2[] star = new Fp2[m + 1];
-        for (int k = 0; k <= m; k++) {
-            out.addAll(Arrays.asList(Sumcheck.roundPoly(Sumcheck.Form.product(0, 1), cur, 2)));
-            star[m - k] = rs[k];
-            cur = new long[][] {Mle.fold(cur[0], rs[k]), Mle.fold(cur[1], rs[k])};
-        }
-        out.add(Ext.get(cur[0], 0));
-        long[] v = TensorPcs.evalVector(c, star);
-        long[] u = TensorPcs.proximityVector(c, gamma);
-        int w = c.code.length;
-        long[] res = new long[2 * out.size() + v.length + u.length + qs.length * w];
-        int at = 0;
-        for (Fp2 x : out) {
-            res[at++] = x.c0();
-            res[at++] = x.c1();
-        }
-        System.arraycopy(v, 0, res, at, v.length);
-        at += v.length;
-        System.arraycopy(u, 0, res, at, u.length);
-        at += u.length;
-        for (int q = 0; q < qs.length; q++) {
-            System.arraycopy(TensorPcs.column(c, qs[q]), 0, res, at + q * w, w);
-        }
-        return res;
+        return ZkOpeningTest.view(c, f, pts, tau, coeffs, rs, gamma, qs);
     }
 
     @Test
@@ -159,72 +126,21 @@ class PartialRowsTest {
             qs[q] = r.nextInt(s.code());
         }
         long[] a = table(r, m, used);
-        // b = a + delta, delta zero past used, delta~(z_i) = 0 at both points (4 entries solved for)
-        long[] delta = table(r, m, used);
-        int free = 4;
-        long[] d0 = delta.clone();
-        Arrays.fill(d0, 0, free, 0);
-        long[] rhs = new long[2 * pts.length];
-        long[][] cols = new long[free][];
-        for (int i = 0; i < pts.length; i++) {
-            Fp2 e = Mle.evaluateBase(d0, pts[i]);
-            rhs[2 * i] = Goldilocks.neg(e.c0());
-            rhs[2 * i + 1] = Goldilocks.neg(e.c1());
-        }
-        for (int j = 0; j < free; j++) {
-            cols[j] = new long[2 * pts.length];
-            long[] unit = new long[1 << m];
-            unit[j] = 1;
-            for (int i = 0; i < pts.length; i++) {
-                Fp2 e = Mle.evaluateBase(unit, pts[i]);
-                cols[j][2 * i] = e.c0();
-                cols[j][2 * i + 1] = e.c1();
-            }
-        }
-        long[] sol = TensorPcsHidingTest.solve(cols, rhs);
-        assertThat(sol).isNotNull();
-        System.arraycopy(sol, 0, delta, 0, free);
-        long[] b = new long[1 << m];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = Goldilocks.add(a[i], delta[i]);
-        }
-        for (Fp2[] z : pts) {
-            assertThat(Mle.evaluateBase(b, z)).isEqualTo(Mle.evaluateBase(a, z));
-        }
+        // b's difference from a is zero past used: the same committed rows
+        long[] b = ZkOpeningTest.sameClaims(a, table(r, m, used), pts);
         // pads of the committed rows, then the blinding and mask rows' messages
         int n = rows * (s.msg() - s.cols()) + (blind + s.maskRows()) * s.msg();
-        long[] omegaB = SumcheckTest.randomBase(r, n);
-        long[] target = view(b, omegaB, blind, used, pts, tau, coeffs, rs, gamma, qs);
-        long[] base = view(a, new long[n], blind, used, pts, tau, coeffs, rs, gamma, qs);
-        long[] zero = new long[1 << m];
-        long[][] basis = new long[n][];
-        for (int i = 0; i < n; i++) {
-            long[] e = new long[n];
-            e[i] = 1;
-            basis[i] = view(zero, e, blind, used, pts, tau, coeffs, rs, gamma, qs);
-        }
-        long[] diff = new long[target.length];
-        for (int i = 0; i < diff.length; i++) {
-            diff[i] = Goldilocks.sub(target[i], base[i]);
-        }
-        long[] omegaA = TensorPcsHidingTest.solve(basis, diff);
+        ZkOpeningTest.View view = (t, omega) -> view(t, omega, blind, used, pts, tau, coeffs, rs, gamma, qs);
+        long[] target = view.of(b, SumcheckTest.randomBase(r, n));
+        long[] omegaA = ZkOpeningTest.randomnessShowing(view, a, target, n);
         assertThat(omegaA).as("randomness for a that shows b's opening").isNotNull();
-        assertThat(view(a, omegaA, blind, used, pts, tau, coeffs, rs, gamma, qs)).isEqualTo(target);
+        assertThat(view.of(a, omegaA)).isEqualTo(target);
         // positive control: one blinding row fewer than the committed rows, and no randomness for a shows b's view
         int fewer = blind - 1;
         int nf = rows * (s.msg() - s.cols()) + (fewer + s.maskRows()) * s.msg();
-        long[] targetF = view(b, SumcheckTest.randomBase(r, nf), fewer, used, pts, tau, coeffs, rs, gamma, qs);
-        long[] baseF = view(a, new long[nf], fewer, used, pts, tau, coeffs, rs, gamma, qs);
-        long[][] basisF = new long[nf][];
-        for (int i = 0; i < nf; i++) {
-            long[] e = new long[nf];
-            e[i] = 1;
-            basisF[i] = view(zero, e, fewer, used, pts, tau, coeffs, rs, gamma, qs);
-        }
-        long[] diffF = new long[targetF.length];
-        for (int i = 0; i < diffF.length; i++) {
-            diffF[i] = Goldilocks.sub(targetF[i], baseF[i]);
-        }
-        assertThat(TensorPcsHidingTest.solve(basisF, diffF)).as("a leak with " + fewer + " blinding rows").isNull();
+        ZkOpeningTest.View viewF = (t, omega) -> view(t, omega, fewer, used, pts, tau, coeffs, rs, gamma, qs);
+        long[] targetF = viewF.of(b, SumcheckTest.randomBase(r, nf));
+        assertThat(ZkOpeningTest.randomnessShowing(viewF, a, targetF, nf))
+                .as("a leak with " + fewer + " blinding rows").isNull();
     }
 }

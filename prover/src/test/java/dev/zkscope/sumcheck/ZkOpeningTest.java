@@ -73,8 +73,14 @@ class ZkOpeningTest {
     /** Everything the opening shows at fixed challenges, as base-field values (the claimed values excluded). */
     static long[] view(long[] f, long[] omega, int blind, Fp2[][] pts, Fp2[] tau, Fp2[] coeffs, Fp2[] rs, Fp2 gamma,
                        int[] qs) {
-        int m = tau.length;
         TensorPcs.Committed c = TensorPcs.commit(f, P, new TensorPcsHidingTest.Scripted(omega), blind);
+        return view(c, f, pts, tau, coeffs, rs, gamma, qs);
+    }
+
+    /** What the opening of the committed table {@code f} shows at fixed challenges (the claimed values excluded). */
+    static long[] view(TensorPcs.Committed c, long[] f, Fp2[][] pts, Fp2[] tau, Fp2[] coeffs, Fp2[] rs, Fp2 gamma,
+                       int[] qs) {
+        int m = tau.length;
         long[] block = new long[1 << m];
         long[] b = c.blindingBlock();
         System.arraycopy(b, 0, block, 0, b.length);
@@ -110,6 +116,71 @@ class ZkOpeningTest {
         return res;
     }
 
+    /** What an opening shows of a table committed with the given randomness (the challenges fixed). */
+    interface View {
+        long[] of(long[] table, long[] omega);
+    }
+
+    /**
+     * {@code a + delta} with {@code delta} changed in its first 4 entries so that its multilinear extension is zero at
+     * every point: a second table with the same claims as {@code a}, and zero wherever {@code delta} was.
+     */
+    static long[] sameClaims(long[] a, long[] delta, Fp2[][] pts) {
+        int size = a.length;
+        int free = 4;
+        long[] d = delta.clone();
+        Arrays.fill(d, 0, free, 0);
+        long[] rhs = new long[2 * pts.length];
+        for (int i = 0; i < pts.length; i++) {
+            Fp2 e = Mle.evaluateBase(d, pts[i]);
+            rhs[2 * i] = Goldilocks.neg(e.c0());
+            rhs[2 * i + 1] = Goldilocks.neg(e.c1());
+        }
+        long[][] cols = new long[free][];
+        for (int j = 0; j < free; j++) {
+            cols[j] = new long[2 * pts.length];
+            long[] unit = new long[size];
+            unit[j] = 1;
+            for (int i = 0; i < pts.length; i++) {
+                Fp2 e = Mle.evaluateBase(unit, pts[i]);
+                cols[j][2 * i] = e.c0();
+                cols[j][2 * i + 1] = e.c1();
+            }
+        }
+        long[] sol = TensorPcsHidingTest.solve(cols, rhs);
+        assertThat(sol).isNotNull();
+        System.arraycopy(sol, 0, d, 0, free);
+        long[] b = new long[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = Goldilocks.add(a[i], d[i]);
+        }
+        for (Fp2[] z : pts) {
+            assertThat(Mle.evaluateBase(b, z)).isEqualTo(Mle.evaluateBase(a, z));
+        }
+        assertThat(b).isNotEqualTo(a);
+        return b;
+    }
+
+    /**
+     * The randomness (n base values) under which table {@code a}'s opening shows exactly {@code target}, or null when
+     * there is none. The view is affine in the randomness, so this solves one linear system over its unit vectors.
+     */
+    static long[] randomnessShowing(View view, long[] a, long[] target, int n) {
+        long[] base = view.of(a, new long[n]);
+        long[] zero = new long[a.length];
+        long[][] basis = new long[n][];
+        for (int i = 0; i < n; i++) {
+            long[] e = new long[n];
+            e[i] = 1;
+            basis[i] = view.of(zero, e);
+        }
+        long[] diff = new long[target.length];
+        for (int i = 0; i < diff.length; i++) {
+            diff[i] = Goldilocks.sub(target[i], base[i]);
+        }
+        return TensorPcsHidingTest.solve(basis, diff);
+    }
+
     @Test
     void simulator_twoDataVectorsWithTheSameClaimsShowTheSame() {
         int m = 8;
@@ -126,59 +197,11 @@ class ZkOpeningTest {
             qs[q] = r.nextInt(s.code());
         }
         long[] a = SumcheckTest.randomBase(r, 1 << m);
-        // b = a + delta with delta~(z_i) = 0 at both points: delta random but for 4 entries solved for
-        long[] delta = SumcheckTest.randomBase(r, 1 << m);
-        int free = 4;
-        long[][] cols = new long[free][];
-        long[] rhs = new long[2 * pts.length];
-        for (int i = 0; i < pts.length; i++) {
-            Fp2 e = Mle.evaluateBase(Arrays.copyOf(Arrays.copyOfRange(delta, 0, 1 << m), 1 << m), pts[i]);
-            long[] d0 = delta.clone();
-            for (int j = 0; j < free; j++) {
-                d0[j] = 0;
-            }
-            e = Mle.evaluateBase(d0, pts[i]);
-            rhs[2 * i] = Goldilocks.neg(e.c0());
-            rhs[2 * i + 1] = Goldilocks.neg(e.c1());
-        }
-        for (int j = 0; j < free; j++) {
-            cols[j] = new long[2 * pts.length];
-            long[] unit = new long[1 << m];
-            unit[j] = 1;
-            for (int i = 0; i < pts.length; i++) {
-                Fp2 e = Mle.evaluateBase(unit, pts[i]);
-                cols[j][2 * i] = e.c0();
-                cols[j][2 * i + 1] = e.c1();
-            }
-        }
-        long[] sol = TensorPcsHidingTest.solve(cols, rhs);
-        assertThat(sol).isNotNull();
-        System.arraycopy(sol, 0, delta, 0, free);
-        long[] b = new long[1 << m];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = Goldilocks.add(a[i], delta[i]);
-        }
-        for (Fp2[] z : pts) {
-            assertThat(Mle.evaluateBase(b, z)).isEqualTo(Mle.evaluateBase(a, z));
-        }
-        assertThat(b).isNotEqualTo(a);
-
+        long[] b = sameClaims(a, SumcheckTest.randomBase(r, 1 << m), pts);
+        View view = (t, omega) -> view(t, omega, blind, pts, tau, coeffs, rs, gamma, qs);
         int n = TensorPcsHidingTest.randomness(m, P, blind);
-        long[] omegaB = SumcheckTest.randomBase(r, n);
-        long[] target = view(b, omegaB, blind, pts, tau, coeffs, rs, gamma, qs);
-        long[] base = view(a, new long[n], blind, pts, tau, coeffs, rs, gamma, qs);
-        long[] zero = new long[1 << m];
-        long[][] basis = new long[n][];
-        for (int i = 0; i < n; i++) {
-            long[] e = new long[n];
-            e[i] = 1;
-            basis[i] = view(zero, e, blind, pts, tau, coeffs, rs, gamma, qs);
-        }
-        long[] diff = new long[target.length];
-        for (int i = 0; i < diff.length; i++) {
-            diff[i] = Goldilocks.sub(target[i], base[i]);
-        }
-        long[] omegaA = TensorPcsHidingTest.solve(basis, diff);
+        long[] target = view.of(b, SumcheckTest.randomBase(r, n));
+        long[] omegaA = randomnessShowing(view, a, target, n);
         assertThat(omegaA).as("randomness for a that shows b's opening").isNotNull();
         assertThat(view(a, omegaA, blind, pts, tau, coeffs, rs, gamma, qs)).isEqualTo(target);
     }
