@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.ColumnKind;
 import dev.zkscope.circuit.Witness;
-import dev.zkscope.field.Goldilocks;
 import dev.zkscope.ir.BadInputException;
 import dev.zkscope.ir.FloatEvaluator;
 import dev.zkscope.ir.Graph;
@@ -108,8 +107,7 @@ class GatherElementsBoundsTest {
     }
 
     private static long[] flat(Built b, List<Tensor> in) {
-        return in.stream().flatMapToLong(t -> java.util.Arrays.stream(QTensor.quantize(t, b.q().inputScale()).data()))
-                .toArray();
+        return CheatingWitness.quantizedInput(b.q(), in);
     }
 
     @Test
@@ -167,7 +165,7 @@ class GatherElementsBoundsTest {
         for (Cell c : cells) {
             assertThat(c.column().kind()).isEqualTo(ColumnKind.ADVICE);
             for (long delta : new long[] {-one, one}) {
-                List<ModelViolation> v = b.cm().check(tampered(w, c, delta));
+                List<ModelViolation> v = b.cm().check(CheatingWitness.offBy(w, c, delta));
                 assertThat(v).as("hit count %s %+d", c, delta)
                         .anyMatch(x -> x.node().equals(check.name()) && x.op().equals("IndexCheck"));
             }
@@ -175,17 +173,8 @@ class GatherElementsBoundsTest {
         // and the gathered output cannot be changed either
         for (Cell c : b.cm().nodeCells(check.name())) {
             if (c.column().kind() == ColumnKind.ADVICE) {
-                assertThat(b.cm().check(tampered(w, c, 1))).as("output %s", c).isNotEmpty();
+                assertThat(b.cm().check(CheatingWitness.offBy(w, c, 1))).as("output %s", c).isNotEmpty();
             }
         }
-    }
-
-    private static Witness tampered(Witness w, Cell c, long delta) {
-        long[][] adv = new long[w.advice().length][];
-        for (int i = 0; i < adv.length; i++) {
-            adv[i] = w.advice()[i].clone();
-        }
-        adv[c.column().index()][c.row()] = Goldilocks.add(adv[c.column().index()][c.row()], Goldilocks.fromSigned(delta));
-        return new Witness(adv, w.instance());
     }
 }

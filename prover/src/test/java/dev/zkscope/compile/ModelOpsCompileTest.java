@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.ColumnKind;
-import dev.zkscope.circuit.Witness;
-import dev.zkscope.field.Goldilocks;
 import dev.zkscope.ir.FloatEvaluator;
 import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.Node;
@@ -13,14 +11,11 @@ import dev.zkscope.ir.Op;
 import dev.zkscope.ir.Tensor;
 import dev.zkscope.onnx.OpCases;
 import dev.zkscope.quant.Calibrator;
-import dev.zkscope.quant.QTensor;
 import dev.zkscope.quant.QuantOptions;
 import dev.zkscope.quant.QuantizedEvaluator;
 import dev.zkscope.quant.QuantizedGraph;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -48,27 +43,6 @@ class ModelOpsCompileTest {
         return OPS.contains(n.op().getClass()) && !(n.op() instanceof Op.Resize rs && !rs.linear());
     }
 
-    private static List<Tensor> input(Graph g, OpCases.Case c, Random r) {
-        List<Tensor> one = new ArrayList<>();
-        for (Graph.Value v : g.inputs()) {
-            double[] d = new double[v.size()];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = c.lo() + r.nextDouble() * (c.hi() - c.lo());
-            }
-            one.add(Tensor.of(v.shape(), d));
-        }
-        return one;
-    }
-
-    private static Witness tampered(Witness w, Cell c, long delta) {
-        long[][] adv = new long[w.advice().length][];
-        for (int i = 0; i < adv.length; i++) {
-            adv[i] = w.advice()[i].clone();
-        }
-        adv[c.column().index()][c.row()] = Goldilocks.add(adv[c.column().index()][c.row()], Goldilocks.fromSigned(delta));
-        return new Witness(adv, w.instance());
-    }
-
     @TestFactory
     Stream<DynamicTest> newOps_fidelityCleanWitnessAndCheatingWitnessRejected() throws Exception {
         List<DynamicTest> tests = new ArrayList<>();
@@ -88,7 +62,7 @@ class ModelOpsCompileTest {
         Random r = new Random(c.name().hashCode());
         List<List<Tensor>> calib = new ArrayList<>();
         for (int k = 0; k < 8; k++) {
-            calib.add(input(g, c, r));
+            calib.add(CheatingWitness.uniformInput(g, c.lo(), c.hi(), r));
         }
         QuantizedGraph q = Calibrator.calibrate(g, calib, QuantOptions.fixed(7, 7)).graph();
         CompiledModel cm = ModelCompiler.compile(q, CompileOptions.defaults()
@@ -116,16 +90,7 @@ class ModelOpsCompileTest {
                     .isLessThanOrEqualTo(0.06 * Math.max(1, hi - lo));
         }
         // honest witness
-        Map<String, long[]> ref = new LinkedHashMap<>();
-        for (Node n : g.nodes()) {
-            QTensor t = res.values().get(n.outputs().get(0));
-            if (t != null) {
-                ref.put(n.name(), t.data());
-            }
-        }
-        long[] flat = in.stream().flatMapToLong(t -> java.util.Arrays.stream(QTensor.quantize(t, q.inputScale()).data()))
-                .toArray();
-        ModelWitness w = cm.witness(flat, ref);
+        ModelWitness w = CheatingWitness.honest(cm, g, q, res, in);
         assertThat(cm.check(w.witness())).as(c.name()).isEmpty();
         // cheating witness: every output cell of the op, off by one either way, is rejected
         int tampered = 0;
@@ -141,8 +106,8 @@ class ModelOpsCompileTest {
                     continue;
                 }
                 long delta = i % 2 == 0 ? 1 : -1;
-                assertThat(cm.check(tampered(w.witness(), cell, delta))).as("%s: node %s cell %s off by %d", c.name(),
-                        n.name(), cell, delta).isNotEmpty();
+                assertThat(cm.check(CheatingWitness.offBy(w.witness(), cell, delta)))
+                        .as("%s: node %s cell %s off by %d", c.name(), n.name(), cell, delta).isNotEmpty();
                 tampered++;
             }
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.ColumnKind;
-import dev.zkscope.circuit.Witness;
-import dev.zkscope.field.Goldilocks;
 import dev.zkscope.ir.FloatEvaluator;
 import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.Node;
@@ -13,14 +11,11 @@ import dev.zkscope.ir.Op;
 import dev.zkscope.ir.Tensor;
 import dev.zkscope.onnx.RewrittenOpCases;
 import dev.zkscope.quant.Calibrator;
-import dev.zkscope.quant.QTensor;
 import dev.zkscope.quant.QuantOptions;
 import dev.zkscope.quant.QuantizedEvaluator;
 import dev.zkscope.quant.QuantizedGraph;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -33,27 +28,6 @@ import org.junit.jupiter.api.TestFactory;
  * by one is rejected (cheating witness).
  */
 class RewrittenOpsCompileTest {
-    private static List<Tensor> input(Graph g, RewrittenOpCases.Case c, Random r) {
-        List<Tensor> one = new ArrayList<>();
-        for (Graph.Value v : g.inputs()) {
-            double[] d = new double[v.size()];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = c.lo() + r.nextDouble() * (c.hi() - c.lo());
-            }
-            one.add(Tensor.of(v.shape(), d));
-        }
-        return one;
-    }
-
-    private static Witness tampered(Witness w, Cell c, long delta) {
-        long[][] adv = new long[w.advice().length][];
-        for (int i = 0; i < adv.length; i++) {
-            adv[i] = w.advice()[i].clone();
-        }
-        adv[c.column().index()][c.row()] = Goldilocks.add(adv[c.column().index()][c.row()], Goldilocks.fromSigned(delta));
-        return new Witness(adv, w.instance());
-    }
-
     @TestFactory
     Stream<DynamicTest> rewrittenOps_quantizeCompileAndRejectACheatingWitness() {
         return RewrittenOpCases.CASES.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
@@ -71,7 +45,7 @@ class RewrittenOpsCompileTest {
         Random r = new Random(c.name().hashCode());
         List<List<Tensor>> calib = new ArrayList<>();
         for (int k = 0; k < 8; k++) {
-            calib.add(input(g, c, r));
+            calib.add(CheatingWitness.uniformInput(g, c.lo(), c.hi(), r));
         }
         // A pre-quantized model's scales (0.02, 0.0057 ...) are multiplicative constants: at 2^-7 they would be
         // 10-20% off, so those cases keep constants at 2^-12 (activations stay at 2^-7).
@@ -100,16 +74,7 @@ class RewrittenOpsCompileTest {
                         .isLessThanOrEqualTo(0.08 * Math.max(1, hi - lo));
             }
         }
-        Map<String, long[]> ref = new LinkedHashMap<>();
-        for (Node n : g.nodes()) {
-            QTensor t = res.values().get(n.outputs().get(0));
-            if (t != null) {
-                ref.put(n.name(), t.data());
-            }
-        }
-        long[] flat = in.stream().flatMapToLong(t -> java.util.Arrays.stream(QTensor.quantize(t, q.inputScale()).data()))
-                .toArray();
-        ModelWitness w = cm.witness(flat, ref);
+        ModelWitness w = CheatingWitness.honest(cm, g, q, res, in);
         assertThat(cm.check(w.witness())).as(c.name()).isEmpty();
         int tampered = 0;
         boolean anyComputes = false;
@@ -131,8 +96,9 @@ class RewrittenOpsCompileTest {
                     continue;
                 }
                 long delta = i % 2 == 0 ? 1 : -1;
-                assertThat(cm.check(tampered(w.witness(), cell, delta))).as("%s: node %s (%s) cell %s off by %d",
-                        c.name(), n.name(), n.op().kind(), cell, delta).isNotEmpty();
+                assertThat(cm.check(CheatingWitness.offBy(w.witness(), cell, delta)))
+                        .as("%s: node %s (%s) cell %s off by %d", c.name(), n.name(), n.op().kind(), cell, delta)
+                        .isNotEmpty();
                 tampered++;
             }
         }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zkscope.circuit.Cell;
 import dev.zkscope.circuit.Witness;
-import dev.zkscope.field.Goldilocks;
 import dev.zkscope.ir.BadInputException;
 import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.Node;
@@ -65,15 +64,6 @@ class TransformerOpsCompileTest {
         return w.witness();
     }
 
-    private static Witness tampered(Witness w, Cell c, long delta) {
-        long[][] adv = new long[w.advice().length][];
-        for (int i = 0; i < adv.length; i++) {
-            adv[i] = w.advice()[i].clone();
-        }
-        adv[c.column().index()][c.row()] = Goldilocks.add(adv[c.column().index()][c.row()], Goldilocks.fromSigned(delta));
-        return new Witness(adv, w.instance());
-    }
-
     private static String last(Graph g) {
         return g.nodes().get(g.nodes().size() - 1).name();
     }
@@ -96,7 +86,7 @@ class TransformerOpsCompileTest {
         Built b = build(embedding(), List.of(List.of(ids(0, 1, 2, 3)), List.of(ids(5, 4, 0, 5))));
         Witness w = honest(b, List.of(ids(5, 0, 3, 3)));
         for (Cell c : b.cm().nodeCells(last(b.g()))) {
-            assertThat(b.cm().check(tampered(w, c, 1))).as("output cell %s", c).isNotEmpty();
+            assertThat(b.cm().check(CheatingWitness.offBy(w, c, 1))).as("output cell %s", c).isNotEmpty();
         }
     }
 
@@ -161,8 +151,8 @@ class TransformerOpsCompileTest {
             assertThat(Math.abs(y.data()[i] / 128.0 - want)).isLessThan(0.1);
         }
         for (Cell c : b.cm().nodeCells(last(b.g()))) {
-            assertThat(b.cm().check(tampered(w, c, 1))).as("quotient cell %s", c).isNotEmpty();
-            assertThat(b.cm().check(tampered(w, c, -1))).as("quotient cell %s", c).isNotEmpty();
+            assertThat(b.cm().check(CheatingWitness.offBy(w, c, 1))).as("quotient cell %s", c).isNotEmpty();
+            assertThat(b.cm().check(CheatingWitness.offBy(w, c, -1))).as("quotient cell %s", c).isNotEmpty();
         }
     }
 
@@ -200,7 +190,7 @@ class TransformerOpsCompileTest {
             assertThat(y.data()[i]).isEqualTo(want);
         }
         for (Cell c : b.cm().nodeCells(last(b.g()))) {
-            assertThat(b.cm().check(tampered(w, c, 1))).as("output cell %s", c).isNotEmpty();
+            assertThat(b.cm().check(CheatingWitness.offBy(w, c, 1))).as("output cell %s", c).isNotEmpty();
         }
     }
     @Test
@@ -231,7 +221,8 @@ class TransformerOpsCompileTest {
             if (trial == 0) {
                 for (Node n : b.g().nodes()) {
                     for (Cell c : b.cm().nodeCells(n.name())) {
-                        assertThat(b.cm().check(tampered(w, c, 1))).as("node %s cell %s", n.name(), c).isNotEmpty();
+                        assertThat(b.cm().check(CheatingWitness.offBy(w, c, 1))).as("node %s cell %s", n.name(), c)
+                                .isNotEmpty();
                     }
                 }
             }
@@ -260,7 +251,7 @@ class TransformerOpsCompileTest {
             Built b = build(tm, calib);
             Witness w = honest(b, calib.get(0));
             for (Cell c : b.cm().nodeCells(last(b.g()))) {
-                assertThat(b.cm().check(tampered(w, c, 1))).as("%s output cell %s", op, c).isNotEmpty();
+                assertThat(b.cm().check(CheatingWitness.offBy(w, c, 1))).as("%s output cell %s", op, c).isNotEmpty();
             }
         }));
     }
@@ -278,7 +269,7 @@ class TransformerOpsCompileTest {
         int tampered = 0;
         for (Cell c : b.cm().nodeCells(last(b.g()))) {
             if (c.column().kind() == dev.zkscope.circuit.ColumnKind.ADVICE) {
-                assertThat(b.cm().check(tampered(w, c, 1))).as("running sum cell %s", c).isNotEmpty();
+                assertThat(b.cm().check(CheatingWitness.offBy(w, c, 1))).as("running sum cell %s", c).isNotEmpty();
                 tampered++;
             }
         }
