@@ -75,18 +75,6 @@ final class ModelOpParsers {
                 c.intAttr("keepdims", 1) != 0, c.intAttr("select_last_index", 0) != 0);
     }
 
-    private static int[] orDefault(int[] v, int n, int def, String what) {
-        if (v == null) {
-            int[] d = new int[n];
-            Arrays.fill(d, def);
-            return d;
-        }
-        if (v.length != n) {
-            throw new IllegalArgumentException(what + " has " + v.length + " values, expected " + n);
-        }
-        return v;
-    }
-
     private static Op convTranspose(NodeContext c) {
         int[] x = c.shape(0);
         int[] w = c.shape(1);
@@ -105,9 +93,9 @@ final class ModelOpParsers {
         if (kernel.length != sp) {
             throw new IllegalArgumentException("kernel_shape has " + kernel.length + " values, expected " + sp);
         }
-        int[] strides = orDefault(c.intsAttr("strides"), sp, 1, "strides");
-        int[] dil = orDefault(c.intsAttr("dilations"), sp, 1, "dilations");
-        int[] outPad = orDefault(c.intsAttr("output_padding"), sp, 0, "output_padding");
+        int[] strides = NnParsers.orDefault(c.intsAttr("strides"), sp, 1, "strides");
+        int[] dil = NnParsers.orDefault(c.intsAttr("dilations"), sp, 1, "dilations");
+        int[] outPad = NnParsers.orDefault(c.intsAttr("output_padding"), sp, 0, "output_padding");
         for (int i = 0; i < sp; i++) {
             if (kernel[i] < 1 || strides[i] < 1 || dil[i] < 1 || outPad[i] < 0) {
                 throw new IllegalArgumentException("kernel, strides and dilations must be positive, output_padding "

@@ -82,7 +82,8 @@ final class NnParsers {
         return new Window(kernel, strides, begin, end, dil);
     }
 
-    private static int[] orDefault(int[] v, int n, int def, String what) {
+    /** The attribute's values, or {@code n} copies of {@code def} when it is absent; refused when it has not n. */
+    static int[] orDefault(int[] v, int n, int def, String what) {
         if (v == null) {
             int[] d = new int[n];
             Arrays.fill(d, def);
