@@ -103,8 +103,9 @@ final class BackendCompareModel {
             running.set(false);
             LayerComparison c = t.getValue();
             result.set(c);
-            status.set("Both backends proved " + in.source() + (c.sumcheckRefusal() == null ? ""
-                    : " (the sumcheck backend refused the model: see the layer's note)") + ".");
+            status.set(c.sumcheckRefusal() == null ? "Both backends proved " + in.source() + "."
+                    : "The Plonkish backend proved " + in.source() + "; the sumcheck backend refused the model (see the"
+                    + " layer's note).");
         });
         t.setOnCancelled(e -> {
             if (task == t) {

@@ -98,7 +98,11 @@ final class AppFixture {
      * UI) and waits until it is compiled under that preset.
      */
     void openCompiledForTesting(FxRobot robot, String name) throws java.util.concurrent.TimeoutException {
-        Path file = sample(name);
+        openCompiledForTesting(robot, sample(name));
+    }
+
+    /** As {@link #openCompiledForTesting(FxRobot, String)} for any model file. */
+    void openCompiledForTesting(FxRobot robot, Path file) throws java.util.concurrent.TimeoutException {
         robot.interact(() -> {
             vm.applySettings(vm.settings().withPreset("testing"));
             vm.open(file);

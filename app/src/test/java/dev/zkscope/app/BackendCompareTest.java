@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zkscope.backend.LayerComparison;
 import dev.zkscope.cli.Main;
+import dev.zkscope.onnx.proto.Onnx;
 import dev.zkscope.viz.BackendComparisonTable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -147,5 +151,67 @@ class BackendCompareTest extends AppWindowTest {
             app.window.proveView().showChartTab("backendsTab");
         });
         assertThat(app.window.proveCompare().totals().getText()).doesNotContain("refused");
+    }
+
+    /**
+     * |x| as the element-wise maximum of two activations, Max(Relu(x), Relu(-x)): the Plonkish backend proves it, the
+     * sumcheck backend does not (a comparison other than max(x, 0)).
+     */
+    private static Path maxOfTwoModel(Path dir) throws Exception {
+        Onnx.TypeProto vec = Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(1)
+                .setShape(Onnx.TensorShapeProto.newBuilder()
+                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(8)))).build();
+        Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("max_of_two")
+                .addInput(Onnx.ValueInfoProto.newBuilder().setName("x").setType(vec))
+                .addInitializer(Onnx.TensorProto.newBuilder().setName("minus_one").setDataType(1).addFloatData(-1f))
+                .addNode(node("Relu", "/pos/Relu", "a", "x"))
+                .addNode(node("Mul", "/neg/Mul", "n", "x", "minus_one"))
+                .addNode(node("Relu", "/neg/Relu", "b", "n"))
+                .addNode(node("Max", "/abs/Max", "y", "a", "b"))
+                .addOutput(Onnx.ValueInfoProto.newBuilder().setName("y").setType(vec)).build();
+        Path file = dir.resolve("max_of_two.onnx");
+        Files.write(file, Onnx.ModelProto.newBuilder().setIrVersion(8).setProducerName("zkscope-test")
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build().toByteArray());
+        return file;
+    }
+
+    private static Onnx.NodeProto node(String op, String name, String out, String... in) {
+        Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op).setName(name).addOutput(out);
+        for (String i : in) {
+            n.addInput(i);
+        }
+        return n.build();
+    }
+
+    /**
+     * A model the sumcheck backend refuses: the comparison still holds every layer's Plonkish figures, the refused
+     * layer's row carries the refusal, and both views say "refused" with the reason, never "both backends proved".
+     */
+    @Test
+    void aModelTheSumcheckBackendRefuses_showsTheRefusalOnItsLayer(FxRobot robot, @TempDir Path dir) throws Exception {
+        app.openCompiledForTesting(robot, maxOfTwoModel(dir));
+        LayerComparison c = compareInBlowupTab(robot);
+        assertThat(c.sumcheckRefusal()).contains("cannot prove layer /abs/Max").contains("--backend plonkish");
+        assertThat(c.totals().sumcheckSeconds()).isNull();
+        assertThat(c.rows()).filteredOn(r -> r.layer().equals("/abs/Max")).singleElement().satisfies(r -> {
+            assertThat(r.plonkishRows()).isPositive();
+            assertThat(r.sumcheckProducts()).isNull();
+            assertThat(r.sumcheckNote()).isEqualTo(c.sumcheckRefusal());
+        });
+        // the other layers keep their Plonkish rows and say why they have no sumcheck figure
+        assertThat(c.rows()).filteredOn(r -> r.layer().startsWith("/") && !r.layer().equals("/abs/Max")).hasSize(3)
+                .allSatisfy(r -> {
+                    assertThat(r.plonkishRows()).isPositive();
+                    assertThat(r.sumcheckNote()).isEqualTo("not proved: the sumcheck backend refused layer /abs/Max");
+                });
+        String status = robot.lookup("#blowupCompareStatus").queryLabeled().getText();
+        assertThat(status).contains("sumcheck backend refused").doesNotContain("Both backends proved");
+        assertThat(app.window.blowupCompare().totals().getText()).contains("refused").contains("/abs/Max");
+        robot.interact(() -> {
+            app.window.showTab("tabProve");
+            app.window.proveView().showChartTab("backendsTab");
+        });
+        assertThat(app.window.proveCompare().totals().getText()).contains("refused").contains("/abs/Max");
     }
 }
