@@ -104,8 +104,10 @@ public final class SumcheckBench {
         dev.zkscope.compile.model.QModel qm = dev.zkscope.compile.ModelCompiler.lower(cal.graph(), s.compile());
         long[] q = Pipeline.quantizeInput(cal.graph(), s.compile().inputAbsMax(), input);
         Figures f;
+        SumcheckSecurity sec;
         try {
             SumcheckBackend.Keys k = SumcheckBackend.keygen(qm, params, TensorPcs.defaultRandom());
+            sec = SumcheckSecurity.of(k);
             f = measure(k, q, params, runs);
         } catch (UnsupportedOperationException e) {
             return "sumcheck: " + e.getMessage();
@@ -119,11 +121,12 @@ public final class SumcheckBench {
                     sc / (double) pl, baseline / 1048576.0, sc / 1048576.0, pl / 1048576.0,
                     f.peakHeap() / (double) against.peakHeap());
         }
-        return String.format(Locale.ROOT, "sumcheck %s (%.0f conjectured / %.1f provable bits of the column test; %s): "
+        return String.format(Locale.ROOT, "sumcheck %s (proof: %.1f conjectured / %.1f provable bits, weakest term: %s; %s): "
                         + "prove %.3f s, verify %.1f ms, peak %.0f MiB (%+.0f above the model's baseline), proof %.1f KiB%s%n"
                         + "      sumcheck per layer (ms): %s%n"
                         + "      sumcheck per layer (F_p2 products counted / estimated): %s", params.name(),
-                params.conjecturedBits(), params.provableBits(), params.zk() ? "zero-knowledge, private input"
+                sec.conjecturedBits(), sec.provableBits(), sec.conjectured().weakest().name(),
+                params.zk() ? "zero-knowledge, private input"
                         : "NOT zero-knowledge", f.proveSeconds(), f.verifyMillis(), f.peakHeap() / 1048576.0,
                 (f.peakHeap() - baseline) / 1048576.0, f.proofBytes() / 1024.0, vs, layers(f.layerNanos()),
                 countedVsEstimated(qm, f.layerMults()));

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BenchBackendsCliTest {
     private static final Pattern AGAINST = Pattern.compile("against plonkish: speed-up ([0-9.]+)x, heap ratio ([0-9.]+) "
             + "\\(peaks above the model's baseline of (\\d+) MiB: (\\d+) / (\\d+) MiB; absolute peaks ([0-9.]+)\\)");
+    private static final Pattern BITS = Pattern.compile("proof: ([0-9.]+) conjectured / ([0-9.]+) provable bits, "
+            + "weakest term: ([^;]+);");
     private static final Pattern SUMCHECK = Pattern.compile("prove ([0-9.]+) s, verify [0-9.]+ ms, peak (\\d+) MiB "
             + "\\(([+-]\\d+) above the model's baseline\\)");
 
@@ -47,6 +49,13 @@ class BenchBackendsCliTest {
         double scMiB = Double.parseDouble(a.group(4));
         double plMiB = Double.parseDouble(a.group(5));
         double absolute = Double.parseDouble(a.group(6));
+        // the security figures are the proof's (its weakest term), not the column test's alone
+        Matcher bits = BITS.matcher(r.out());
+        assertThat(bits.find()).as(r.out()).isTrue();
+        dev.zkscope.sumcheck.PcsParams testing = dev.zkscope.sumcheck.PcsParams.byName("testing");
+        assertThat(Double.parseDouble(bits.group(1))).isPositive().isLessThanOrEqualTo(testing.conjecturedBits());
+        assertThat(Double.parseDouble(bits.group(2))).isPositive().isLessThanOrEqualTo(testing.provableBits() + 0.05);
+        assertThat(bits.group(3)).isNotBlank();
         // every printed figure is of the two rows (MiB are rounded to 1, times to 1 ms)
         assertThat(scPeak - scAbove).isCloseTo(base, org.assertj.core.data.Offset.offset(1.5));
         assertThat(scMiB).isCloseTo(Math.max(0, scAbove), org.assertj.core.data.Offset.offset(1.5));
