@@ -54,8 +54,8 @@ public final class Calibrator {
 
     /**
      * Calibrates, reporting progress to {@code listener} as inferences done of the most that may be needed (one float
-     * pass, then one fixed-point pass per scale candidate and per parameter-scale step; the total shrinks to what was done when a candidate is
-     * accepted early). Before each inference it checks the calling thread's interrupt flag: an interrupted calibration
+     * pass, then one fixed-point pass per scale candidate and per parameter-scale step; the total shrinks to what was
+     * done when a candidate is accepted early). Before each inference it checks the calling thread's interrupt flag: an interrupted calibration
      * stops with a {@link CancellationException} (the flag stays set).
      *
      * <p>Work: each candidate is measured by one pass over the samples, which both records the table inputs and gives
