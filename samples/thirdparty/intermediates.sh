@@ -22,7 +22,7 @@ for n in m.graph.node:
             have.add(o)
 onnx.save(m, sys.argv[2])
 PY
-node - "$here/models" "$out/all.onnx" "$here/models/$name.input.json" "$out" <<'JS' 2>&1 | grep -v "W:onnxruntime" >&2
+node - "$here/models" "$out/all.onnx" "$here/models/$name.input.json" "$out" <<'JS' 2>&1 | { grep -v "W:onnxruntime" || true; } >&2
 const fs = require('fs');
 const [models, model, input, dir] = process.argv.slice(2);
 const ort = require(models + '/node_modules/onnxruntime-node');
