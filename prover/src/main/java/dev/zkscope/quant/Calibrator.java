@@ -55,8 +55,8 @@ public final class Calibrator {
     /**
      * Calibrates, reporting progress to {@code listener} as inferences done of the most that may be needed (one float
      * pass, then one fixed-point pass per scale candidate and per parameter-scale step; the total shrinks to what was
-     * done when a candidate is accepted early). Before each inference it checks the calling thread's interrupt flag: an interrupted calibration
-     * stops with a {@link CancellationException} (the flag stays set).
+     * done when a candidate is accepted early). Before each inference it checks the calling thread's interrupt flag:
+     * an interrupted calibration stops with a {@link CancellationException} (the flag stays set).
      *
      * <p>Work: each candidate is measured by one pass over the samples, which both records the table inputs and gives
      * the fidelity: while calibrating, the tables are unbounded, so nothing is clamped and the recording run's outputs
@@ -225,7 +225,15 @@ public final class Calibrator {
                 if (sp > QuantOptions.MAX_SCALE) {
                     break;
                 }
-                Measured m = measure(at.s(), sp);
+                Measured m;
+                try {
+                    m = measure(at.s(), sp);
+                } catch (dev.zkscope.ir.UnsupportedModelException e) {
+                    // only a constant that does not fit at this sp can be refused here (ops were checked at sp = s)
+                    lastBuilt = null;
+                    log.add("s=" + at.s() + ", sp=" + sp + ": " + e.getMessage());
+                    break;
+                }
                 if (m == null || !materiallyBetter(m.report(), best.report())) {
                     break;
                 }

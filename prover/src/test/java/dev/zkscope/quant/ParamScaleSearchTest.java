@@ -62,6 +62,23 @@ class ParamScaleSearchTest {
     }
 
     @Test
+    void aConstantThatDoesNotFitAHigherParameterScale_endsTheWalk_notTheCalibration() throws Exception {
+        // y as above; z = Gemm(x, V, B) with a bias of 1e8, quantized at s + sp: it fits 2^48 at 10 + 10, not 10 + 12
+        Random r = new Random(11);
+        float[] w = new float[64 * 8];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (r.nextFloat() * 2 - 1) * 0.002f;
+        }
+        Graph g = TestModels.opset(13).input("x", 1, 64).output("y").output("z").init("W", new int[] {64, 8}, w)
+                .initRandom("V", 3, 64, 2).init("B", new int[] {2}, 1e8f, 0f)
+                .op("MatMul", "y", TestModels.in("x", "W")).op("Gemm", "z", TestModels.in("x", "V", "B")).load();
+        Calibrator.Calibration c = Calibrator.calibrate(g, inputs(8), QuantOptions.defaults());
+        assertThat(c.graph().inputScale()).isEqualTo(10);
+        assertThat(c.graph().paramScale()).isEqualTo(10);
+        assertThat(c.log()).anyMatch(l -> l.startsWith("s=10, sp=12: ") && l.contains("fixed-point range"));
+    }
+
+    @Test
     void theChoiceIsDeterministic() throws Exception {
         Graph g = tinyWeights();
         Calibrator.Calibration a = Calibrator.calibrate(g, inputs(8), QuantOptions.defaults());
