@@ -96,8 +96,9 @@ final class SettingsView extends ScrollPane {
                 + "output stays within 1% of the float model's; accuracy: within 0.2%, larger tables.");
         row(form, r++, "Input scale (log2)", inputScale, "Activations are stored as round(v * 2^s). Larger s: "
                 + "more precision, larger lookup tables and range checks. Auto lets calibration choose.");
-        row(form, r++, "Parameter scale (log2)", paramScale, "Weights are stored as round(w * 2^s). Auto follows "
-                + "the input scale or calibration.");
+        row(form, r++, "Parameter scale (log2)", paramScale, "Weights are stored as round(w * 2^s). Auto: the input "
+                + "scale when that is fixed, else calibration's choice (the input scale, raised when the weights need "
+                + "finer steps).");
         row(form, r++, "Inner columns", innerCols, "Products per dot-product row (EZKL's num_inner_cols): wider "
                 + "rows mean fewer rows but more columns. Auto picks the fewest columns that reach the smallest trace.");
         row(form, r++, "Proof preset", preset, Terms.SECURITY_BITS + " " + Terms.FRI);

@@ -23,6 +23,15 @@ import dev.zkscope.profile.PhaseListener;
  * described, so the choice is the same whenever some candidate passes above that turn; see {@code Search}). Fixed
  * scales skip the search.
  *
+ * <p>Parameter scale: when it is not fixed, it starts at the chosen activation scale s. If that candidate does not
+ * pass, the parameter scale alone is raised, sp = s + 2, s + 4, s + 6 (at most {@link QuantOptions#MAX_SCALE}), each
+ * measured on the samples like an activation candidate, while each step is materially better than the last (argmax
+ * agreement up, or the same agreement and at most half the max error); the walk stops at the first that passes or
+ * that is not materially better, and keeps the last materially better one. Weights that are small or uneven (depthwise
+ * convolutions with BatchNorm folded in, an STFT's taps) lose their low bits at 2^-s while the activations are fine:
+ * raising the parameter scale costs wider accumulators and rescale range checks (sp bits), but keeps the lookup
+ * tables, which are sized by s. A model that passes at sp = s keeps it, so its circuit does not change.
+ *
  * <p>Ranges: each table's inputs are observed over the samples at the chosen scales; the range [lo, hi] is widened by
  * margin·(hi - lo) plus one real unit (2^s) on each side; Softmax's exp inputs are <= 0 by construction (hi = 0) and
  * LayerNorm's variance >= 0 (lo >= 0).
@@ -45,9 +54,9 @@ public final class Calibrator {
 
     /**
      * Calibrates, reporting progress to {@code listener} as inferences done of the most that may be needed (one float
-     * pass, then one fixed-point pass per scale candidate; the total shrinks to what was done when a candidate is
-     * accepted early). Before each inference it checks the calling thread's interrupt flag: an interrupted calibration
-     * stops with a {@link CancellationException} (the flag stays set).
+     * pass, then one fixed-point pass per scale candidate and per parameter-scale step; the total shrinks to what was
+     * done when a candidate is accepted early). Before each inference it checks the calling thread's interrupt flag:
+     * an interrupted calibration stops with a {@link CancellationException} (the flag stays set).
      *
      * <p>Work: each candidate is measured by one pass over the samples, which both records the table inputs and gives
      * the fidelity: while calibrating, the tables are unbounded, so nothing is clamped and the recording run's outputs
@@ -73,7 +82,8 @@ public final class Calibrator {
                 candidates.add(s);
             }
         }
-        Progress progress = new Progress(listener, (long) samples.size() * (1 + candidates.size()));
+        int paramSteps = options.paramScale() == null ? Search.PARAM_STEPS : 0;
+        Progress progress = new Progress(listener, (long) samples.size() * (1 + candidates.size() + paramSteps));
         // The float outputs do not depend on the scales: computed once, every candidate is measured against them
         // (unless keeping them would take more than KEEP_OUTPUTS doubles; then each measurement recomputes them).
         List<List<Tensor>> kept = new ArrayList<>();
@@ -101,6 +111,9 @@ public final class Calibrator {
         Measured chosen = candidates.size() == 1 ? search.measure(candidates.get(0)) : search.run(candidates);
         if (chosen == null) {
             throw new BadInputException("no scale fits the fixed-point range for these inputs: " + String.join("; ", log));
+        }
+        if (options.paramScale() == null) {
+            chosen = search.raiseParams(chosen);
         }
         QuantizedGraph best = search.built(chosen);
         FidelityReport bestReport = chosen.report();
@@ -138,6 +151,7 @@ public final class Calibrator {
         /** The last graph built (at most one is held: a GPT-2-sized model's quantized weights are 1.3 GB). */
         private QuantizedGraph lastBuilt;
         private int lastBuiltS;
+        private int lastBuiltSp;
 
         Search(Graph graph, List<List<Tensor>> samples, List<List<Tensor>> reference, QuantOptions options,
                Progress progress, double tolerance, List<String> log) {
@@ -164,13 +178,18 @@ public final class Calibrator {
                     || (a.argmaxAgreement() == b.argmaxAgreement() && a.maxAbsError() < b.maxAbsError());
         }
 
-        /** Measures candidate s; null if it leaves the fixed-point range (logged). */
+        /** Measures candidate s (parameters at {@link #paramScale}); null if it leaves the fixed-point range. */
         Measured measure(int s) {
-            int sp = paramScale(s);
+            return measure(s, paramScale(s));
+        }
+
+        /** Measures activation scale s with parameter scale sp; null if it leaves the fixed-point range (logged). */
+        Measured measure(int s, int sp) {
             lastBuilt = null;
             QuantizedGraph open = new Quantizer(graph, s, sp).build(options.target(), null);
             lastBuilt = open;
             lastBuiltS = s;
+            lastBuiltSp = sp;
             Pass pass;
             try {
                 pass = Calibrator.measure(graph, open, samples, reference, progress);
@@ -179,16 +198,54 @@ public final class Calibrator {
                 return null;
             }
             log.add(pass.report().toString());
-            return new Measured(s, pass.report(), pass.observed());
+            return new Measured(s, sp, pass.report(), pass.observed());
         }
 
         /** The chosen candidate's graph: the last one built, or the same build again (deterministic). */
         QuantizedGraph built(Measured m) {
-            if (lastBuilt != null && lastBuiltS == m.s()) {
+            if (lastBuilt != null && lastBuiltS == m.s() && lastBuiltSp == m.sp()) {
                 return lastBuilt;
             }
             lastBuilt = null;
-            return new Quantizer(graph, m.s(), paramScale(m.s())).build(options.target(), null);
+            return new Quantizer(graph, m.s(), m.sp()).build(options.target(), null);
+        }
+
+        /** Parameter scales tried above s: s + PARAM_STEP, ..., s + PARAM_STEP * PARAM_STEPS. */
+        static final int PARAM_STEP = 2;
+        static final int PARAM_STEPS = 3;
+
+        /**
+         * The parameter-scale walk (class comment): from {@code at} (sp = s), raises sp while each step is materially
+         * better, returning the first that passes, else the last materially better one, else {@code at}.
+         */
+        Measured raiseParams(Measured at) {
+            Measured best = at;
+            for (int k = 1; k <= PARAM_STEPS && !passes(best.report()); k++) {
+                int sp = at.sp() + k * PARAM_STEP;
+                if (sp > QuantOptions.MAX_SCALE) {
+                    break;
+                }
+                Measured m;
+                try {
+                    m = measure(at.s(), sp);
+                } catch (dev.zkscope.ir.UnsupportedModelException e) {
+                    // only a constant that does not fit at this sp can be refused here (ops were checked at sp = s)
+                    lastBuilt = null;
+                    log.add("s=" + at.s() + ", sp=" + sp + ": " + e.getMessage());
+                    break;
+                }
+                if (m == null || !materiallyBetter(m.report(), best.report())) {
+                    break;
+                }
+                best = m;
+            }
+            return best;
+        }
+
+        /** a materially better than b: higher argmax agreement, or the same and at most half b's max error. */
+        static boolean materiallyBetter(FidelityReport a, FidelityReport b) {
+            return a.argmaxAgreement() > b.argmaxAgreement()
+                    || (a.argmaxAgreement() == b.argmaxAgreement() && a.maxAbsError() <= 0.5 * b.maxAbsError());
         }
 
         /** The first passing candidate of cands[0, below) in ascending order, else {@code fallback}. */
@@ -231,8 +288,8 @@ public final class Calibrator {
         }
     }
 
-    /** A measured candidate: its scale, fidelity and observed table input ranges. */
-    private record Measured(int s, FidelityReport report, Map<String, long[]> ranges) {}
+    /** A measured candidate: its activation and parameter scales, fidelity and observed table input ranges. */
+    private record Measured(int s, int sp, FidelityReport report, Map<String, long[]> ranges) {}
 
     /** One candidate's pass: its fidelity on the samples and the observed table input ranges. */
     private record Pass(FidelityReport report, Map<String, long[]> observed) {}

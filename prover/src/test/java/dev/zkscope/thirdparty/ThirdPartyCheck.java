@@ -34,7 +34,13 @@ import java.util.TreeSet;
  * <pre>java -cp prover/target/zkscope.jar:prover/target/test-classes dev.zkscope.thirdparty.ThirdPartyCheck [DIR]</pre>
  */
 public final class ThirdPartyCheck {
-    /** Float inference must match ONNX Runtime to this absolute error. */
+    /**
+     * Float inference must match ONNX Runtime to this error, absolute for outputs up to 1 and relative to the largest
+     * |output| above that: ONNX Runtime computes in float32 (about 6e-8 relative rounding per operation) and zkscope in
+     * double, so a deep network with large outputs differs from it by its own accumulated float32 rounding (mlsd_tiny:
+     * 3.4e-3 on outputs to 137, every node within float32 rounding of ORT on ORT's own inputs; see
+     * docs/quantization-quality.md).
+     */
     public static final double TOLERANCE = 1e-4;
 
     /** One line of models.tsv. */
@@ -73,9 +79,10 @@ public final class ThirdPartyCheck {
 
     /** What the check found for one model; {@code maxAbsError} is NaN when float inference did not run. */
     public record Outcome(Model model, long bytes, List<String> ops, String load, List<String> missingOps,
-                          double maxAbsError, String quantize) {
+                          double maxAbsError, double maxAbsOrt, String quantize) {
+        /** Within {@link #TOLERANCE} of ONNX Runtime: absolute up to |output| 1, relative to max |output| above. */
         public boolean floatMatches() {
-            return maxAbsError <= TOLERANCE;
+            return maxAbsError <= TOLERANCE * Math.max(1, maxAbsOrt);
         }
 
         /**
@@ -111,7 +118,7 @@ public final class ThirdPartyCheck {
         try {
             g = new OnnxImporter().load(file, m.importOptions());
         } catch (Exception e) {
-            return new Outcome(m, bytes.length, ops, "no: " + e.getMessage(), List.of(), Double.NaN, "-");
+            return new Outcome(m, bytes.length, ops, "no: " + e.getMessage(), List.of(), Double.NaN, Double.NaN, "-");
         }
         // The root causes only: a node after an unsupported one has unknown input shapes and is listed as such.
         Map<String, Integer> missing = new TreeMap<>();
@@ -130,17 +137,20 @@ public final class ThirdPartyCheck {
             if (downstream > 0) {
                 list.add(downstream + " node(s) after them without shapes");
             }
-            return new Outcome(m, bytes.length, ops, "yes", list, Double.NaN, "-");
+            return new Outcome(m, bytes.length, ops, "yes", list, Double.NaN, Double.NaN, "-");
         }
         List<Tensor> input = readInput(m, models, g);
         double err;
+        double ortMax;
         List<Tensor> floatOut;
         try {
             floatOut = new FloatEvaluator(g).run(input);
-            err = maxAbsError(floatOut, models.resolve(m.name() + ".ort.json"));
+            double[] e = maxAbsError(floatOut, models.resolve(m.name() + ".ort.json"));
+            err = e[0];
+            ortMax = e[1];
         } catch (RuntimeException e) {
-            return new Outcome(m, bytes.length, ops, "yes", List.of(), Double.NaN, "float inference failed: "
-                    + e.getMessage());
+            return new Outcome(m, bytes.length, ops, "yes", List.of(), Double.NaN, Double.NaN,
+                    "float inference failed: " + e.getMessage());
         }
         String quantize;
         try {
@@ -166,7 +176,7 @@ public final class ThirdPartyCheck {
         } catch (RuntimeException e) {
             quantize = "no: " + e.getMessage();
         }
-        return new Outcome(m, bytes.length, ops, "yes", List.of(), err, quantize);
+        return new Outcome(m, bytes.length, ops, "yes", List.of(), err, ortMax, quantize);
     }
 
     /**
@@ -212,13 +222,17 @@ public final class ThirdPartyCheck {
         }
     }
 
-    /** The largest |zkscope - ORT| over every output value (outputs matched by position; shapes must agree). */
-    static double maxAbsError(List<Tensor> got, Path ortJson) throws Exception {
+    /**
+     * {largest |zkscope - ORT|, largest |ORT|} over every output value (outputs matched by position; shapes must
+     * agree).
+     */
+    static double[] maxAbsError(List<Tensor> got, Path ortJson) throws Exception {
         JsonNode outs = new ObjectMapper().readTree(ortJson.toFile()).get("outputs");
         if (outs.size() != got.size()) {
             throw new IllegalStateException(got.size() + " outputs, ONNX Runtime gave " + outs.size());
         }
         double max = 0;
+        double ortMax = 0;
         for (int o = 0; o < got.size(); o++) {
             JsonNode data = outs.get(o).get("data");
             Tensor t = got.get(o);
@@ -230,9 +244,10 @@ public final class ThirdPartyCheck {
             for (int i = 0; i < t.size(); i++) {
                 double d = Math.abs(t.get(i) - data.get(i).asDouble());
                 max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(max, d);
+                ortMax = Math.max(ortMax, Math.abs(data.get(i).asDouble()));
             }
         }
-        return max;
+        return new double[] {max, ortMax};
     }
 
     public static void main(String[] args) throws Exception {
@@ -255,9 +270,10 @@ public final class ThirdPartyCheck {
             Outcome o = check(m, models);
             System.out.printf(Locale.ROOT, "| %s | %s | %s%s | %.2f MB | %s | %s | %s | %s | %s |%n", m.name(), m.pkg(),
                     m.licence(), m.redistributable() ? "" : ", not redistributable", o.bytes() / 1e6,
-                    String.join(" ", o.ops()), o.load(), o.missingOps().isEmpty() ? "none" : String.join("; ", o.missingOps()),
-                    Double.isNaN(o.maxAbsError()) ? "-" : String.format(Locale.ROOT, "%.2g%s", o.maxAbsError(),
-                            o.floatMatches() ? "" : " (over 1e-4)"),
+                    String.join(" ", o.ops()), o.load(),
+                    o.missingOps().isEmpty() ? "none" : String.join("; ", o.missingOps()),
+                    Double.isNaN(o.maxAbsError()) ? "-" : String.format(Locale.ROOT, "%.2g (max /ORT/ %.3g)%s",
+                            o.maxAbsError(), o.maxAbsOrt(), o.floatMatches() ? "" : " (over the line)"),
                     o.quantize().replace("|", "/"));
             System.err.printf(Locale.ROOT, "%s checked in %.1f s%n", m.name(), (System.nanoTime() - t0) / 1e9);
         }
