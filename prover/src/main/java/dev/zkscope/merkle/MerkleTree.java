@@ -320,6 +320,11 @@ public final class MerkleTree {
         return levels.length - 1;
     }
 
+    /** The lowest level this tree stores (0: every leaf digest; a path then needs no rows). */
+    public int lowestStoredLevel() {
+        return low;
+    }
+
     public int leafWidth() {
         return leafWidth;
     }
