@@ -61,11 +61,30 @@ public final class MerkleTree {
 
             @Override
             public void writeRows(int from, int count, int width, long[] rows) {
+                int cosetsCount = mask + 1;
+                if ((from & mask) != 0 || (count & mask) != 0) {
+                    for (int k = 0; k < width; k++) {
+                        long[][] col = cosets[k];
+                        for (int i = 0; i < count; i++) {
+                            int leaf = from + i;
+                            rows[i * width + k] = col[leaf & mask][leaf >>> logCosets];
+                        }
+                    }
+                    return;
+                }
+                // Whole groups of 2^logCosets leaves: each coset's run of values is read in order, no index split
+                // per value.
+                int t0 = from >>> logCosets;
+                int runs = count >>> logCosets;
                 for (int k = 0; k < width; k++) {
                     long[][] col = cosets[k];
-                    for (int i = 0; i < count; i++) {
-                        int leaf = from + i;
-                        rows[i * width + k] = col[leaf & mask][leaf >>> logCosets];
+                    for (int j = 0; j < cosetsCount; j++) {
+                        long[] cj = col[j];
+                        int at = j * width + k;
+                        int step = cosetsCount * width;
+                        for (int t = 0; t < runs; t++, at += step) {
+                            rows[at] = cj[t0 + t];
+                        }
                     }
                 }
             }
@@ -299,6 +318,11 @@ public final class MerkleTree {
 
     public int depth() {
         return levels.length - 1;
+    }
+
+    /** The lowest level this tree stores (0: every leaf digest; a path then needs no rows). */
+    public int lowestStoredLevel() {
+        return low;
     }
 
     public int leafWidth() {

@@ -165,6 +165,29 @@ final class FriPcs implements Pcs {
                 return out;
             }
             int b = 1 << cfg.logBlowup();
+            int logN = Integer.numberOfTrailingZeros(n);
+            java.util.BitSet hit = new java.util.BitSet(b);
+            for (int leaf : out.keySet()) {
+                hit.set(leaf & (b - 1));
+            }
+            // A few rows: evaluated from the coefficients at their points (one multiply-add per coefficient and row)
+            // instead of a transform of n points for every coset they fall in (about logN / 2 multiply-adds per
+            // value each); same values, so the same proof.
+            if (2L * out.size() <= (long) hit.cardinality() * logN) {
+                int[] leafs = out.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+                long[] xs = new long[leafs.length];
+                long omegaLde = Goldilocks.rootOfUnity(cfg.logLde());
+                for (int i = 0; i < leafs.length; i++) {
+                    xs[i] = mul(FriConfig.SHIFT, Goldilocks.pow(omegaLde, leafs[i]));
+                }
+                IntStream.range(0, w).parallel().forEach(c -> {
+                    long[] v = hornerAt(coeffs[c], xs);
+                    for (int i = 0; i < leafs.length; i++) {
+                        out.get(leafs[i])[c] = v[i];
+                    }
+                });
+                return out;
+            }
             for (int j = 0; j < b; j++) {
                 java.util.List<Integer> here = new java.util.ArrayList<>();
                 for (int leaf : out.keySet()) {
@@ -187,6 +210,21 @@ final class FriPcs implements Pcs {
         }
     }
 
+    /**
+     * f(x_i) for every point, by Horner's rule run for all points at once (independent chains, so the multiplications
+     * overlap; the coefficients are read once).
+     */
+    static long[] hornerAt(long[] coeffs, long[] xs) {
+        long[] acc = new long[xs.length];
+        for (int k = coeffs.length - 1; k >= 0; k--) {
+            long ck = coeffs[k];
+            for (int i = 0; i < xs.length; i++) {
+                acc[i] = add(mul(acc[i], xs[i]), ck);
+            }
+        }
+        return acc;
+    }
+
     /** The values of a column (coefficients) on the coset g omega_N^j &lt;omega_n&gt;: extension indices j + 2^logBlowup t. */
     private long[] cosetValues(long[] coeffs, int j) {
         long s = mul(FriConfig.SHIFT, Goldilocks.pow(Goldilocks.rootOfUnity(cfg.logLde()), j));
@@ -203,6 +241,18 @@ final class FriPcs implements Pcs {
     /** The lowest level a tree of the given depth keeps: {@link MerkleTree#DEFAULT_LOW}, at most its depth. */
     private int lowLevel(int depth) {
         return Math.max(0, Math.min(MerkleTree.DEFAULT_LOW, depth));
+    }
+
+    /**
+     * Extensions of at most 2^STREAMED_FULL_TREE_LOG points: a batch that recomputes its extension keeps all its
+     * tree's levels (at most 2 x 32 MiB of digests), so that the query phase needs only the queried rows and not the
+     * 2^low rows around each (see {@link Data#rows}).
+     */
+    static final int STREAMED_FULL_TREE_LOG = 20;
+
+    /** The lowest level a recomputed batch's tree keeps: 0 up to 2^STREAMED_FULL_TREE_LOG leaves, else as any tree. */
+    private int streamedLowLevel(int depth) {
+        return depth <= STREAMED_FULL_TREE_LOG ? 0 : lowLevel(depth);
     }
 
     static int saltBytes(FriConfig cfg, boolean preprocessed) {
@@ -415,7 +465,7 @@ final class FriPcs implements Pcs {
                 }
             });
         }
-        MerkleTree tree = MerkleTree.fromLeafDigests(leafDigests, w, salts, lowLevel(cfg.logLde()));
+        MerkleTree tree = MerkleTree.fromLeafDigests(leafDigests, w, salts, streamedLowLevel(cfg.logLde()));
         return new Data(cf, null, tree, preprocessed);
     }
 
@@ -557,16 +607,16 @@ final class FriPcs implements Pcs {
             indices[q] = tr.challengeIndex(cfg.logLde());
         }
         // The rows each batch opens: the queried ones and, for the tree's levels it does not keep, their neighbours.
-        int low = lowLevel(cfg.logLde());
-        int[] needed = new int[qs.length << low];
-        for (int q = 0; q < qs.length; q++) {
-            int s0 = indices[q] & -(1 << low);
-            for (int i = 0; i < 1 << low; i++) {
-                needed[(q << low) + i] = s0 + i;
-            }
-        }
         java.util.List<java.util.Map<Integer, long[]>> rows = new java.util.ArrayList<>();
         for (ProverData b : batches) {
+            int low = data(b).tree.lowestStoredLevel();
+            int[] needed = new int[qs.length << low];
+            for (int q = 0; q < qs.length; q++) {
+                int s0 = indices[q] & -(1 << low);
+                for (int i = 0; i < 1 << low; i++) {
+                    needed[(q << low) + i] = s0 + i;
+                }
+            }
             rows.add(data(b).rows(needed));
         }
         int[][] friLeafIdx = new int[rounds.length][qs.length];

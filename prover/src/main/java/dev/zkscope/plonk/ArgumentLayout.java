@@ -493,46 +493,38 @@ final class ArgumentLayout {
         for (int k = 0; k < d.length; k++) {
             d[k] = denominators(ch, fractions.get(k).perm(), tuples[k], len);
         }
+        // Per group: P = prod_k d_k and S = sum_k n_k prod_{l != k} d_l, built left to right as S' = S d_j + n_j P,
+        // P' = P d_j (3 block products per fraction after the first, where the sum over k of the products of the others
+        // took k(k - 1)). The field values are the same, so the quotient and the proof are the same bytes.
         long[] pr = new long[len];
         long[] pi = new long[len];
-        long[] rr = new long[len];
-        long[] ri = new long[len];
+        long[] sr = new long[len];
+        long[] si = new long[len];
+        long[] er = new long[len];
+        long[] ei = new long[len];
         for (int g = 0; g < groups.size(); g++) {
             List<Integer> grp = groups.get(g);
-            java.util.Arrays.fill(pr, 0, len, 1);
-            java.util.Arrays.fill(pi, 0, len, 0);
-            java.util.Arrays.fill(rr, 0, len, 0);
-            java.util.Arrays.fill(ri, 0, len, 0);
-            for (int k : grp) {
+            int k0 = grp.get(0);
+            System.arraycopy(d[k0].re(), 0, pr, 0, len);
+            System.arraycopy(d[k0].im(), 0, pi, 0, len);
+            ExtBlock sum = nums[k0];
+            for (int j = 1; j < grp.size(); j++) {
+                int k = grp.get(j);
+                mul(sum, d[k], sr, si, len);
+                mul(nums[k], new ExtBlock(pr, pi), er, ei, len);
+                for (int i = 0; i < len; i++) {
+                    sr[i] = Goldilocks.add(sr[i], er[i]);
+                    si[i] = Goldilocks.add(si[i], ei[i]);
+                }
+                sum = new ExtBlock(sr, si);
                 mul(new ExtBlock(pr, pi), d[k], pr, pi, len);
             }
-            long[] er = new long[len];
-            long[] ei = new long[len];
-            for (int k : grp) {
-                ExtBlock term = nums[k];
-                for (int l : grp) {
-                    if (l != k) {
-                        mul(term, d[l], er, ei, len);
-                        term = new ExtBlock(er, ei);
-                    }
-                }
-                if (term == nums[k]) {
-                    System.arraycopy(term.re(), 0, er, 0, len);
-                    if (term.im() == null) {
-                        java.util.Arrays.fill(ei, 0, len, 0);
-                    } else {
-                        System.arraycopy(term.im(), 0, ei, 0, len);
-                    }
-                }
-                for (int i = 0; i < len; i++) {
-                    rr[i] = Goldilocks.add(rr[i], er[i]);
-                    ri[i] = Goldilocks.add(ri[i], ei[i]);
-                }
-            }
             mul(h[g], new ExtBlock(pr, pi), tr, ti, len);
+            long[] sumR = sum.re();
+            long[] sumI = sum.im();
             for (int i = 0; i < len; i++) {
-                tr[i] = Goldilocks.sub(tr[i], rr[i]);
-                ti[i] = Goldilocks.sub(ti[i], ri[i]);
+                tr[i] = Goldilocks.sub(tr[i], sumR[i]);
+                ti[i] = sumI == null ? ti[i] : Goldilocks.sub(ti[i], sumI[i]);
             }
             mul(activeV, new ExtBlock(tr, ti), tr, ti, len);
             accumulate(alphas[3 + g], tr, ti, accR, accI, len);
@@ -570,18 +562,43 @@ final class ArgumentLayout {
             return;
         }
         for (int i = 0; i < len; i++) {
-            long r = Fp2.mul0(ar[i], ai[i], br[i], bi[i]);
-            long m = Fp2.mul1(ar[i], ai[i], br[i], bi[i]);
-            outR[i] = r;
-            outI[i] = m;
+            long a0 = ar[i], a1 = ai[i], b0 = br[i], b1 = bi[i];
+            long v0 = Goldilocks.mul(a0, b0);
+            long v1 = Goldilocks.mul(a1, b1);
+            outR[i] = Goldilocks.add(v0, timesW(v1));
+            outI[i] = cross(a0, a1, b0, b1, v0, v1);
         }
+    }
+
+    static {
+        if (Fp2.W != 7) {
+            throw new AssertionError("ArgumentLayout.timesW assumes the non-residue 7");
+        }
+    }
+
+    /** W v for the extension's non-residue W = 7, as 8 v - v (no multiplication). */
+    private static long timesW(long v) {
+        return Goldilocks.sub(Goldilocks.mulByPow2(v, 3), v);
+    }
+
+    /**
+     * The X part of (a0 + a1 X)(b0 + b1 X) by Karatsuba, given v0 = a0 b0 and v1 = a1 b1 (the constant part is
+     * v0 + W v1): (a0 + a1)(b0 + b1) - v0 - v1, one multiplication where the schoolbook form takes two.
+     */
+    private static long cross(long a0, long a1, long b0, long b1, long v0, long v1) {
+        return Goldilocks.sub(Goldilocks.sub(Goldilocks.mul(Goldilocks.add(a0, a1), Goldilocks.add(b0, b1)), v0), v1);
     }
 
     private static void accumulate(Fp2 alpha, long[] tr, long[] ti, long[] accR, long[] accI, int len) {
         long a0 = alpha.c0(), a1 = alpha.c1();
+        long a01 = Goldilocks.add(a0, a1);
         for (int i = 0; i < len; i++) {
-            accR[i] = Goldilocks.add(accR[i], Fp2.mul0(a0, a1, tr[i], ti[i]));
-            accI[i] = Goldilocks.add(accI[i], Fp2.mul1(a0, a1, tr[i], ti[i]));
+            long t0 = tr[i], t1 = ti[i];
+            long v0 = Goldilocks.mul(a0, t0);
+            long v1 = Goldilocks.mul(a1, t1);
+            long x = Goldilocks.sub(Goldilocks.sub(Goldilocks.mul(a01, Goldilocks.add(t0, t1)), v0), v1);
+            accR[i] = Goldilocks.add(accR[i], Goldilocks.add(v0, timesW(v1)));
+            accI[i] = Goldilocks.add(accI[i], x);
         }
     }
 

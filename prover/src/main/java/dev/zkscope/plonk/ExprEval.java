@@ -73,6 +73,19 @@ final class ExprEval {
     }
 
     /**
+     * The first array index of a read that needs neither the stride nor the wrap (stride 1, indices from + off to
+     * from + off + len - 1 all inside [0, mask]): the points read a run of the column, copied or read in place with no
+     * index arithmetic per point; -1 otherwise.
+     */
+    private static int contiguousStart(int stride, int off, int mask, int from, int len) {
+        if (stride != 1) {
+            return -1;
+        }
+        long start = (long) from + off;
+        return start >= 0 && start + len <= (long) mask + 1 ? (int) start : -1;
+    }
+
+    /**
      * As {@link #block(Expr, Columns, int, int, int, int, int, long[])}, the temporaries of this subtree taken from
      * the calling thread's scratch arrays at depth and below. A right operand that is a column or a constant is read
      * in place (no copy into a temporary).
@@ -84,8 +97,13 @@ final class ExprEval {
         } else if (e instanceof Expr.Var v) {
             long[] col = cols.column(v.column());
             int off = v.rotation() * rotStep;
-            for (int k = 0; k < len; k++) {
-                out[k] = col[((from + k) * stride + off) & mask];
+            int start = contiguousStart(stride, off, mask, from, len);
+            if (start >= 0) {
+                System.arraycopy(col, start, out, 0, len);
+            } else {
+                for (int k = 0; k < len; k++) {
+                    out[k] = col[((from + k) * stride + off) & mask];
+                }
             }
         } else if (e instanceof Expr.Sum s) {
             block(s.a(), cols, stride, rotStep, mask, from, len, out, depth);
@@ -97,8 +115,15 @@ final class ExprEval {
             } else if (s.b() instanceof Expr.Var v) {
                 long[] col = cols.column(v.column());
                 int off = v.rotation() * rotStep;
-                for (int k = 0; k < len; k++) {
-                    out[k] = Goldilocks.add(out[k], col[((from + k) * stride + off) & mask]);
+                int start = contiguousStart(stride, off, mask, from, len);
+                if (start >= 0) {
+                    for (int k = 0; k < len; k++) {
+                        out[k] = Goldilocks.add(out[k], col[start + k]);
+                    }
+                } else {
+                    for (int k = 0; k < len; k++) {
+                        out[k] = Goldilocks.add(out[k], col[((from + k) * stride + off) & mask]);
+                    }
                 }
             } else {
                 long[] tmp = scratch(depth, len);
@@ -117,8 +142,15 @@ final class ExprEval {
             } else if (p.b() instanceof Expr.Var v) {
                 long[] col = cols.column(v.column());
                 int off = v.rotation() * rotStep;
-                for (int k = 0; k < len; k++) {
-                    out[k] = Goldilocks.mul(out[k], col[((from + k) * stride + off) & mask]);
+                int start = contiguousStart(stride, off, mask, from, len);
+                if (start >= 0) {
+                    for (int k = 0; k < len; k++) {
+                        out[k] = Goldilocks.mul(out[k], col[start + k]);
+                    }
+                } else {
+                    for (int k = 0; k < len; k++) {
+                        out[k] = Goldilocks.mul(out[k], col[((from + k) * stride + off) & mask]);
+                    }
                 }
             } else {
                 long[] tmp = scratch(depth, len);

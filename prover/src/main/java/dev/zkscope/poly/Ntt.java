@@ -4,9 +4,7 @@ import dev.zkscope.field.Goldilocks;
 
 import java.util.stream.IntStream;
 
-import static dev.zkscope.field.Goldilocks.add;
 import static dev.zkscope.field.Goldilocks.mul;
-import static dev.zkscope.field.Goldilocks.sub;
 
 /**
  * The number-theoretic transform over the two-adic subgroups of Goldilocks.
@@ -37,6 +35,23 @@ public final class Ntt {
     private static final boolean OMEGA4_IS_2_48 = Goldilocks.rootOfUnity(2) == 1L << 48;
 
     private Ntt() {}
+
+    /**
+     * a + b for canonical a, b (both below p), canonical: a + b - p = a - (p - b) when a &gt;= p - b, else a + b with
+     * no wrap. Five operations and a conditional move where {@link Goldilocks#add} (valid for the same inputs, same
+     * result) takes a carry mask and a final reduction: the butterflies do as many additions as multiplications.
+     */
+    static long add(long a, long b) {
+        long pb = Goldilocks.P - b;
+        long d = a - pb;
+        return Long.compareUnsigned(a, pb) >= 0 ? d : a + b;
+    }
+
+    /** a - b for canonical a, b, canonical: a - b, plus p when it borrowed (the same result as {@link Goldilocks#sub}). */
+    static long sub(long a, long b) {
+        long d = a - b;
+        return Long.compareUnsigned(a, b) >= 0 ? d : d + Goldilocks.P;
+    }
 
     /** The twiddle table for transforms up to size 2^logN: tw[h + j] = omega_{2h}^j for h = 2^s, j < h. */
     static long[] twiddles(int logN) {
@@ -393,12 +408,25 @@ public final class Ntt {
         long[] out = new long[n << logBlowup];
         // The zero-padded input, bit-reversed over log(n b) bits, puts c_i shift^i at rev_{log n}(i) * b and zeros
         // in between; the first logBlowup stages then only copy it into its block of b: (u, 0) -> (u, u).
+        // Written in output order (the shifted coefficients bit-reversed by tiles, then each repeated b times in one
+        // sequential pass): writing each c_i shift^i straight to its bit-reversed block touched a fresh cache line
+        // (and often a fresh page) per coefficient.
         int logN = Integer.numberOfTrailingZeros(n);
+        long[] shifted = new long[n];
         if (n >= PARALLEL_THRESHOLD) {
             IntStream.range(0, n / CHUNK).parallel()
-                    .forEach(k -> spread(c, out, logN, logBlowup, shift, k * CHUNK, (k + 1) * CHUNK));
+                    .forEach(k -> shiftPowers(c, shifted, shift, k * CHUNK, (k + 1) * CHUNK));
         } else {
-            spread(c, out, logN, logBlowup, shift, 0, n);
+            shiftPowers(c, shifted, shift, 0, n);
+        }
+        if (n > 1) {
+            bitReverse(shifted, logN);
+        }
+        if (n >= PARALLEL_THRESHOLD) {
+            IntStream.range(0, n / CHUNK).parallel()
+                    .forEach(k -> repeat(shifted, out, logBlowup, k * CHUNK, (k + 1) * CHUNK));
+        } else {
+            repeat(shifted, out, logBlowup, 0, n);
         }
         cancel.check("a low-degree extension to 2^" + Integer.numberOfTrailingZeros(out.length));
         if (out.length > 1) {
@@ -407,17 +435,27 @@ public final class Ntt {
         return new Evals(out, shift);
     }
 
-    /** out[rev(i) b + t] = c_i shift^i for i in [from, to), t &lt; b = 2^logBlowup. */
-    private static void spread(long[] c, long[] out, int logN, int logBlowup, long shift, int from, int to) {
-        int b = 1 << logBlowup;
-        int sh = 32 - logN;
+    /** out[i] = c_i shift^i for i in [from, to). */
+    private static void shiftPowers(long[] c, long[] out, long shift, int from, int to) {
         long s = Goldilocks.pow(shift, from);
         for (int i = from; i < to; i++) {
-            long v = mul(c[i], s);
+            out[i] = mul(c[i], s);
             s = mul(s, shift);
-            int j = (logN == 0 ? 0 : Integer.reverse(i) >>> sh) << logBlowup;
+        }
+    }
+
+    /** out[r b + t] = v[r] for r in [from, to), t &lt; b = 2^logBlowup. */
+    private static void repeat(long[] v, long[] out, int logBlowup, int from, int to) {
+        int b = 1 << logBlowup;
+        if (b == 1) {
+            System.arraycopy(v, from, out, from, to - from);
+            return;
+        }
+        for (int r = from; r < to; r++) {
+            long x = v[r];
+            int j = r << logBlowup;
             for (int t = 0; t < b; t++) {
-                out[j + t] = v;
+                out[j + t] = x;
             }
         }
     }

@@ -125,4 +125,46 @@ class NttTest {
             }
         }
     }
+
+    @Test
+    void lde_equalsForwardTransformOfShiftedZeroPaddedCoefficients() {
+        // The extension is written in output order (shifted coefficients bit-reversed, then repeated); it must be
+        // exactly the plain transform of (c_i shift^i) padded with zeros, on the sequential and parallel paths.
+        for (int logN : new int[] {0, 1, 2, 5, 11, 13, 14, 15, 16}) {
+            for (int logB = 0; logB <= 3; logB++) {
+                long[] c = random(1 << logN, 300 + 7L * logN + logB);
+                long shift = Goldilocks.GENERATOR;
+                long[] ref = new long[c.length << logB];
+                long s = 1;
+                for (int i = 0; i < c.length; i++) {
+                    ref[i] = Goldilocks.mul(c[i], s);
+                    s = Goldilocks.mul(s, shift);
+                }
+                Ntt.forward(ref);
+                assertThat(Ntt.lde(new Coeffs(c), logB, shift).v()).as("2^%d blowup 2^%d", logN, logB).isEqualTo(ref);
+            }
+        }
+    }
+
+    @Test
+    void butterflyAddAndSub_equalTheFieldsOnCanonicalInputs() {
+        long p = Goldilocks.P;
+        long[] edge = {0, 1, 2, p - 1, p - 2, p >>> 1, (p >>> 1) + 1, 1L << 32, (1L << 32) - 1, 1L << 63,
+            (1L << 63) - 1, p - (1L << 32), 0xFFFF_FFFFL * 3};
+        for (long a : edge) {
+            for (long b : edge) {
+                assertThat(Ntt.add(a, b)).as("%s + %s", Long.toUnsignedString(a), Long.toUnsignedString(b))
+                        .isEqualTo(Goldilocks.add(a, b));
+                assertThat(Ntt.sub(a, b)).as("%s - %s", Long.toUnsignedString(a), Long.toUnsignedString(b))
+                        .isEqualTo(Goldilocks.sub(a, b));
+            }
+        }
+        SplittableRandom r = new SplittableRandom(11);
+        for (int i = 0; i < 200_000; i++) {
+            long a = Goldilocks.reduce(r.nextLong());
+            long b = i % 2 == 0 ? Goldilocks.reduce(r.nextLong()) : p - 1 - (r.nextLong() >>> 40);
+            assertThat(Ntt.add(a, b)).isEqualTo(Goldilocks.add(a, b));
+            assertThat(Ntt.sub(a, b)).isEqualTo(Goldilocks.sub(a, b));
+        }
+    }
 }
