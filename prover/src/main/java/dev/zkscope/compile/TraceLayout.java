@@ -61,8 +61,19 @@ public final class TraceLayout {
     /** Counting mode: the columns that take part in copies (the permutation argument's columns), by kind. */
     private final BitSet[] copyColumns = {new BitSet(), new BitSet(), new BitSet()};
 
+    /** The first 64 columns of each kind already in {@link #copyColumns}: most copies join columns seen before. */
+    private final long[] copyColumnsLow = new long[3];
+
     private void copyColumn(Column c) {
-        copyColumns[c.kind().ordinal()].set(c.index());
+        int k = c.kind().ordinal();
+        int i = c.index();
+        if (i < 64) {
+            if ((copyColumnsLow[k] & (1L << i)) != 0) {
+                return;
+            }
+            copyColumnsLow[k] |= 1L << i;
+        }
+        copyColumns[k].set(i);
     }
 
     /** The columns in copies in {@link Column}'s order (kind, then index), as {@link Circuit#equalityColumns()}. */
