@@ -84,15 +84,17 @@ public final class ModelCompiler {
         int[] cands = INNER_COLS_CANDIDATES;
         CompiledModel widest = place(model, options.withInnerCols(cands[cands.length - 1]), true);
         int target = widest.ledger().logN();
+        long otherRows = rowsOutsideDots(model.model, widest);
         int lo = 0;
         int hi = cands.length - 1;
         int best = cands[cands.length - 1];
         CompiledModel bestCounted = widest;
         while (lo < hi) {
             int mid = (lo + hi) / 2;
-            if (dotRowsAtLeast(model.model, cands[mid]) + options.reservedRows() > (1L << target)) {
-                // the dot products alone (their kept terms known from the placements so far) overflow the target
-                // height: the candidate's trace is taller, as placing it would show
+            if (dotRowsAtLeast(model.model, cands[mid]) + otherRows + options.reservedRows() > (1L << target)) {
+                // the dot products (their kept terms known from the placements so far) and the other gadgets (at
+                // least their rows at the widest candidate) overflow the target height: the candidate's trace is
+                // taller, as placing it would show
                 lo = mid + 1;
                 continue;
             }
@@ -123,6 +125,22 @@ public final class ModelCompiler {
         for (Step s : model.steps()) {
             if (s instanceof dev.zkscope.compile.model.Steps.Dot d) {
                 rows += Math.max(0, d.countedRows(model, innerCols));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The rows of a placement outside its dot-product steps (element-wise gadgets, sums, inputs, constants, hashes): a
+     * lower bound on those rows at any narrower width, since none of them grows when the inner columns shrink (packed
+     * lanes and slots only get fewer per row, sums and constant rows more).
+     */
+    private static long rowsOutsideDots(QModel model, CompiledModel placed) {
+        List<Step> steps = model.steps();
+        long rows = 0;
+        for (TraceLayout.Placement p : placed.layout().placements()) {
+            if (p.step() < 0 || !(steps.get(p.step()) instanceof dev.zkscope.compile.model.Steps.Dot)) {
+                rows += p.rows();
             }
         }
         return rows;

@@ -61,8 +61,19 @@ public final class TraceLayout {
     /** Counting mode: the columns that take part in copies (the permutation argument's columns), by kind. */
     private final BitSet[] copyColumns = {new BitSet(), new BitSet(), new BitSet()};
 
+    /** The first 64 columns of each kind already in {@link #copyColumns}: most copies join columns seen before. */
+    private final long[] copyColumnsLow = new long[3];
+
     private void copyColumn(Column c) {
-        copyColumns[c.kind().ordinal()].set(c.index());
+        int k = c.kind().ordinal();
+        int i = c.index();
+        if (i < 64) {
+            if ((copyColumnsLow[k] & (1L << i)) != 0) {
+                return;
+            }
+            copyColumnsLow[k] |= 1L << i;
+        }
+        copyColumns[k].set(i);
     }
 
     /** The columns in copies in {@link Column}'s order (kind, then index), as {@link Circuit#equalityColumns()}. */
@@ -236,6 +247,8 @@ public final class TraceLayout {
     private final List<BitSet> windowFixed = new ArrayList<>();
     /** Rows of shared constants, always open: row to (assigned advice columns, nonzero fixed columns). */
     private final Map<Integer, BitSet[]> constRows = new HashMap<>();
+    /** Counting mode: rows of the window charged in bulk ({@link #repeatSince}), indexed by row - windowStart. */
+    private final BitSet windowBulk = new BitSet();
 
     private void openWindow() {
         windowStart = rows;
@@ -252,6 +265,7 @@ public final class TraceLayout {
             for (BitSet b : windowFixed) {
                 b.clear();
             }
+            windowBulk.clear();
         }
     }
 
@@ -272,6 +286,11 @@ public final class TraceLayout {
             if (row >= rows) {
                 throw new IllegalStateException("layer " + current.layer + ": " + cellName(col, advice) + " at row "
                         + row + ", which no gadget claimed (" + rows + " rows claimed)");
+            }
+            if (counting && windowBulk.get(row - windowStart)) {
+                throw new IllegalStateException("layer " + current.layer + ": " + cellName(col, advice) + " at row "
+                        + row + ", whose cells were charged in bulk (repeatSince): a gadget that repeats a row's "
+                        + "placement may not touch the repeated rows afterwards");
             }
             return null;
         }
@@ -440,6 +459,131 @@ public final class TraceLayout {
         openWindow();
     }
 
+    /**
+     * Counting mode: the current layer's counters at one moment. A gadget that places many identical rows (or groups
+     * of rows) takes a tally, places the first one cell by cell, and {@link #repeatSince repeats} what that charged
+     * for the others instead of placing them.
+     */
+    public static final class Tally {
+        private final Counter counter;
+        private final long advice;
+        private final long fixed;
+        private final long rangeChecks;
+        private final long copies;
+        private final Map<String, Long> gates;
+        private final Map<String, Long> lookups;
+
+        private Tally(Counter c) {
+            this.counter = c;
+            this.advice = c.advice;
+            this.fixed = c.fixed;
+            this.rangeChecks = c.rangeChecks;
+            this.copies = c.copies;
+            this.gates = Counter.sorted(c.gates);
+            this.lookups = Counter.sorted(c.lookups);
+        }
+    }
+
+    /** Counting mode: the current layer's counters now, for {@link #repeatSince}. */
+    public Tally tally() {
+        if (!counting) {
+            throw new IllegalStateException("tally is for counting layouts; a filled layout places every cell");
+        }
+        return new Tally(current);
+    }
+
+    /**
+     * Counting mode: what the current layer was charged since {@code since} (advice and nonzero fixed cells, gate
+     * activations, lookups by table, range checks, copies), to {@link #repeat} later.
+     */
+    public Charge since(Tally since) {
+        if (!counting) {
+            throw new IllegalStateException("since is for counting layouts; a filled layout places every cell");
+        }
+        if (since.counter != current) {
+            throw new IllegalStateException("the tally was taken in another layer than " + current.layer);
+        }
+        return new Charge(current, current.advice - since.advice, current.fixed - since.fixed,
+                current.rangeChecks - since.rangeChecks, current.copies - since.copies,
+                delta(current.gates, since.gates), delta(current.lookups, since.lookups));
+    }
+
+    /** What one placement charged a layer ({@link #since}). */
+    public static final class Charge {
+        private final Counter counter;
+        private final long advice;
+        private final long fixed;
+        private final long rangeChecks;
+        private final long copies;
+        private final Map<String, Long> gates;
+        private final Map<String, Long> lookups;
+
+        private Charge(Counter counter, long advice, long fixed, long rangeChecks, long copies, Map<String, Long> gates,
+                       Map<String, Long> lookups) {
+            this.counter = counter;
+            this.advice = advice;
+            this.fixed = fixed;
+            this.rangeChecks = rangeChecks;
+            this.copies = copies;
+            this.gates = gates;
+            this.lookups = lookups;
+        }
+    }
+
+    private static Map<String, Long> delta(Map<String, long[]> now, Map<String, Long> before) {
+        Map<String, Long> d = new HashMap<>();
+        for (Map.Entry<String, long[]> e : now.entrySet()) {
+            long v = e.getValue()[0] - before.getOrDefault(e.getKey(), 0L);
+            if (v != 0) {
+                d.put(e.getKey(), v);
+            }
+        }
+        return d;
+    }
+
+    /** {@link #repeat} of what the current layer was charged since {@code since}. */
+    public void repeatSince(Tally since, long times, int bulkStart, int bulkRows) {
+        repeat(since(since), times, bulkStart, bulkRows);
+    }
+
+    /**
+     * Counting mode: charges the current layer {@code times} more of {@code charge}, as if the placement it measured
+     * were repeated {@code times} more times on fresh rows; those rows, {@code [bulkStart, bulkStart + bulkRows)}, must
+     * have been claimed in the current step and not touched. They are marked: an advice or fixed cell set on one of
+     * them later is an IllegalStateException, so a repeated row cannot be charged twice. Exact when each repetition
+     * would charge what the first did, which holds for a placement on fresh rows that sets the same cells to the same
+     * (zero or nonzero) values; copies into the repeated rows, whose sources differ, are made by the caller with
+     * {@link #copy} (CountingModeTest compares the result with the filled layout).
+     */
+    public void repeat(Charge charge, long times, int bulkStart, int bulkRows) {
+        if (!counting) {
+            throw new IllegalStateException("repeat is for counting layouts; a filled layout places every cell");
+        }
+        if (charge.counter != current) {
+            throw new IllegalStateException("repeat: the charge was measured in another layer than " + current.layer);
+        }
+        if (times < 0 || bulkRows < 0 || bulkStart < windowStart || (long) bulkStart + bulkRows > rows) {
+            throw new IllegalArgumentException("repeat: rows [" + bulkStart + ", " + ((long) bulkStart + bulkRows)
+                    + ") x " + times + " are not claimed rows of the current step (window from " + windowStart
+                    + ", " + rows + " rows claimed)");
+        }
+        if (times == 0) {
+            return;
+        }
+        int from = bulkStart - windowStart;
+        int already = windowBulk.nextSetBit(from);
+        if (already >= 0 && already < from + bulkRows) {
+            throw new IllegalStateException("repeat: row " + (windowStart + already) + " was already charged in bulk");
+        }
+        current.advice += charge.advice * times;
+        current.fixed += charge.fixed * times;
+        current.rangeChecks += charge.rangeChecks * times;
+        current.copies += charge.copies * times;
+        charge.gates.forEach((k, v) -> Counter.bump(current.gates, k, v * times));
+        charge.lookups.forEach((k, v) -> Counter.bump(current.lookups, k, v * times));
+        windowBulk.set(from, from + bulkRows);
+    }
+
     // ---------------------------------------------------------------- gates
 
     /** The selector column of a gate kind. */
@@ -523,7 +667,8 @@ public final class TraceLayout {
 
     /** Constrains two cells to be equal (no-op when they are the same cell). */
     public void copy(Cell a, Cell b) {
-        if (a == b || a.equals(b)) {
+        // the same cell (rows compared first: they differ for nearly every copy, and cost less than the columns)
+        if (a == b || (a.row() == b.row() && a.column().equals(b.column()))) {
             return;
         }
         if (counting) {

@@ -8,10 +8,13 @@ import java.util.stream.IntStream;
  *
  * <p>{@code c[m x n] += a[m x k] . b[k x n]}, all row-major at given offsets. The output is cut into tiles of
  * {@value #ROWS} rows by {@value #COLS} columns; tiles run in parallel (the common fork-join pool) when the product
- * has at least {@value #PARALLEL_WORK} multiply-adds. Inside a tile the loop runs i, then blocks of {@value #KB} of the
- * k index, then j innermost over contiguous rows of b and c, so that a block of b (KB x COLS doubles, 512 KiB) stays
- * in the L2 cache while the tile's rows pass over it; the j loop adds four k steps at once (one load and store of c
- * per four products) and is a stream the JIT vectorizes.
+ * has at least {@value #PARALLEL_WORK} multiply-adds. Inside a tile the loop runs blocks of {@value #KB} of the k
+ * index, then i, then j innermost over contiguous rows of b and c, so that a block of b (KB x COLS doubles, 256 KiB)
+ * stays in the L2 cache while the tile's rows pass over it: a weight matrix is read from memory once per
+ * {@value #ROWS} rows of activations (a 64-token transformer's products read it twice); the j loop adds four k steps
+ * at once (one load and store of c per four products) and is a stream the JIT vectorizes. Each output element sums
+ * its k terms in the same order whatever the tile shape (blocks of k in order, four at a time from each block's
+ * start), so the double results do not depend on the tiling or the threads.
  *
  * <p>The long version is exact only if no partial sum can overflow: callers check {@link #fitsLong} (or an equivalent
  * bound) first. Every partial sum of {@code sum_t a_it * b_tj} is bounded by {@code sum_t |a_it| |b_tj|}, whatever the
@@ -20,8 +23,8 @@ import java.util.stream.IntStream;
 public final class MatKernels {
     /** Multiply-adds below which a product runs on the calling thread only. */
     public static final long PARALLEL_WORK = 1L << 16;
-    static final int ROWS = 8;
-    static final int COLS = 512;
+    static final int ROWS = 32;
+    static final int COLS = 256;
     static final int KB = 128;
 
     private MatKernels() {}
@@ -63,6 +66,76 @@ public final class MatKernels {
                             c[ci + j] += av * b[bq + j];
                         }
                     }
+                }
+            }
+        };
+        run(tiles, (long) m * k * n, parallel, tile);
+    }
+
+    /**
+     * c = a . b for integer matrices whose every partial sum is at most 2^53 in magnitude (the caller has checked
+     * {@link #fitsExactDouble} of max|a| and {@link #maxColAbsSum} of b), computed in doubles, exactly, and
+     * overwriting c. The same arithmetic as the double {@link #gemm} on the values converted to doubles, but each tile
+     * converts the blocks of a and b it reads into its own buffers, so no double copy of a large weight matrix is
+     * made: a block of b is converted once per {@value #ROWS} rows of a.
+     */
+    public static void gemmExact(long[] a, int aOff, long[] b, int bOff, long[] c, int cOff, int m, int k, int n,
+                                 boolean parallel) {
+        int colTiles = (n + COLS - 1) / COLS;
+        int tiles = ((m + ROWS - 1) / ROWS) * colTiles;
+        IntConsumer tile = t -> {
+            int i0 = (t / colTiles) * ROWS;
+            int j0 = (t % colTiles) * COLS;
+            int rows = Math.min(m, i0 + ROWS) - i0;
+            int cols = Math.min(n, j0 + COLS) - j0;
+            double[] acc = new double[rows * cols];
+            double[] ab = new double[rows * KB];
+            double[] bb = new double[KB * cols];
+            for (int kk = 0; kk < k; kk += KB) {
+                int kn = Math.min(k, kk + KB) - kk;
+                for (int i = 0; i < rows; i++) {
+                    int src = aOff + (i0 + i) * k + kk;
+                    for (int q = 0; q < kn; q++) {
+                        ab[i * kn + q] = a[src + q];
+                    }
+                }
+                for (int q = 0; q < kn; q++) {
+                    int src = bOff + (kk + q) * n + j0;
+                    int dst = q * cols;
+                    for (int j = 0; j < cols; j++) {
+                        bb[dst + j] = b[src + j];
+                    }
+                }
+                for (int i = 0; i < rows; i++) {
+                    int ci = i * cols;
+                    int ai = i * kn;
+                    int q = 0;
+                    for (; q + 3 < kn; q += 4) {
+                        double a0 = ab[ai + q];
+                        double a1 = ab[ai + q + 1];
+                        double a2 = ab[ai + q + 2];
+                        double a3 = ab[ai + q + 3];
+                        int b0 = q * cols;
+                        int b1 = b0 + cols;
+                        int b2 = b1 + cols;
+                        int b3 = b2 + cols;
+                        for (int j = 0; j < cols; j++) {
+                            acc[ci + j] += a0 * bb[b0 + j] + a1 * bb[b1 + j] + a2 * bb[b2 + j] + a3 * bb[b3 + j];
+                        }
+                    }
+                    for (; q < kn; q++) {
+                        double av = ab[ai + q];
+                        int bq = q * cols;
+                        for (int j = 0; j < cols; j++) {
+                            acc[ci + j] += av * bb[bq + j];
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < rows; i++) {
+                int dst = cOff + (i0 + i) * n + j0;
+                for (int j = 0; j < cols; j++) {
+                    c[dst + j] = (long) acc[i * cols + j];
                 }
             }
         };
@@ -432,18 +505,49 @@ public final class MatKernels {
         return best;
     }
 
-    /** The largest sum of |b| over one column of a k x n row-major matrix; Long.MAX_VALUE when it does not fit. */
+    /**
+     * The largest sum of |b| over one column of a k x n row-major matrix; Long.MAX_VALUE when it does not fit. Column
+     * blocks run in parallel on a large matrix. The sums are plain adds when no |b| reaches 2^62 / 2^ceil(log2 k) (then
+     * no column sum can overflow); otherwise every add is checked.
+     */
     public static long maxColAbsSum(long[] b, int off, int k, int n) {
-        long[] sums = new long[n];
-        try {
-            for (int q = 0; q < k; q++) {
-                for (int j = 0; j < n; j++) {
-                    long v = b[off + q * n + j];
-                    sums[j] = Math.addExact(sums[j], v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v));
-                }
+        int blocks = Math.max(1, (n + COLS - 1) / COLS);
+        long[] best = new long[blocks];
+        run(blocks, (long) k * n, true, t -> best[t] = colAbsSums(b, off, k, n, t * COLS, Math.min(n, t * COLS + COLS)));
+        long m = 0;
+        for (long v : best) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    /** The largest column sum of |b| over columns [j0, j1) (see {@link #maxColAbsSum}). */
+    static long colAbsSums(long[] b, int off, int k, int n, int j0, int j1) {
+        long[] sums = new long[Math.max(0, j1 - j0)];
+        long or = 0;
+        for (int q = 0; q < k; q++) {
+            int row = off + q * n;
+            for (int j = j0; j < j1; j++) {
+                long av = Math.abs(b[row + j]);
+                sums[j - j0] += av;
+                or |= av;
             }
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
+        }
+        // or < 0: some value is Long.MIN_VALUE. Else every |b| < 2^bits(or) and a sum of k of them < 2^(bits(or) + lg k)
+        int lgK = 64 - Long.numberOfLeadingZeros(Math.max(1, k) - 1L);
+        if (or < 0 || (64 - Long.numberOfLeadingZeros(or)) + lgK > 62) {
+            java.util.Arrays.fill(sums, 0);
+            try {
+                for (int q = 0; q < k; q++) {
+                    int row = off + q * n;
+                    for (int j = j0; j < j1; j++) {
+                        long v = b[row + j];
+                        sums[j - j0] = Math.addExact(sums[j - j0], v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v));
+                    }
+                }
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
         }
         long best = 0;
         for (long s : sums) {

@@ -27,8 +27,27 @@ public record QTensor(int[] shape, long[] data, int scale) {
     public static QTensor quantize(Tensor t, int scale) {
         double[] d = t.data();
         long[] q = new long[d.length];
-        for (int i = 0; i < q.length; i++) {
-            q[i] = FixedPoint.quantize(d[i], scale);
+        // large tensors (weights) in parallel blocks; a value that cannot be quantized stops its block, and the
+        // first such value in element order is reported, as a sequential pass would
+        int block = 1 << 16;
+        int blocks = (q.length + block - 1) / block;
+        int[] bad = new int[Math.max(1, blocks)];
+        java.util.Arrays.fill(bad, -1);
+        dev.zkscope.ir.MatKernels.run(blocks, q.length, true, b -> {
+            for (int i = b * block, end = Math.min(q.length, i + block); i < end; i++) {
+                double x = Math.scalb(d[i], scale);
+                if (!(Math.abs(x) < FixedPoint.MAX_ABS)) {
+                    bad[b] = i;
+                    return;
+                }
+                q[i] = Math.round(x);
+            }
+        });
+        for (int i : bad) {
+            if (i >= 0) {
+                FixedPoint.quantize(d[i], scale);
+                throw new IllegalStateException("value " + d[i] + " passed the fixed-point range check twice");
+            }
         }
         return new QTensor(t.shape(), q, scale);
     }

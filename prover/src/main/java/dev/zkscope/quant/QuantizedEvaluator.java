@@ -482,15 +482,10 @@ public final class QuantizedEvaluator {
         }
         long aMax = MatKernels.maxAbs(ad);
         if (MatKernels.fitsExactDouble(aMax, colSum, 0)) {
-            double[] af = MatKernels.toDoubles(ad);
-            double[] bf = MatKernels.toDoubles(bd);
-            double[] of = new double[out.length];
+            // in doubles, exactly, converting blocks as the tiles read them (no double copy of the weights)
             boolean outer = nb > 1 && (long) m * k * n < MatKernels.PARALLEL_WORK;
-            MatKernels.run(nb, (long) nb * m * k * n, outer, p -> MatKernels.gemm(af, ai[p] * m * k, bf, bi[p] * k * n,
-                    of, p * m * n, m, k, n, !outer));
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (long) of[i];
-            }
+            MatKernels.run(nb, (long) nb * m * k * n, outer, p -> MatKernels.gemmExact(ad, ai[p] * m * k, bd,
+                    bi[p] * k * n, out, p * m * n, m, k, n, !outer));
             return out;
         }
         if (MatKernels.fitsLong(aMax, colSum, 0)) {

@@ -58,4 +58,36 @@ class InnerColsSearchTest {
             assertThat(counted.ledger()).isEqualTo(ModelCompiler.count(m, auto.withInnerCols(expected)).ledger());
         }
     }
+
+    /** The smallest candidate whose counted height reaches the widest candidate's, by counting every candidate. */
+    private static int exhaustiveChoice(QModel m, CompileOptions auto) {
+        int[] cands = ModelCompiler.INNER_COLS_CANDIDATES;
+        int target = ModelCompiler.count(m, auto.withInnerCols(cands[cands.length - 1])).ledger().logN();
+        for (int c : cands) {
+            try {
+                if (ModelCompiler.count(m, auto.withInnerCols(c)).ledger().logN() <= target) {
+                    return c;
+                }
+            } catch (CompileException e) {
+                // too tall for any trace: not a choice
+            }
+        }
+        throw new AssertionError("no candidate reaches the widest height");
+    }
+
+    /**
+     * On every sample, the search (which also prunes a candidate whose dot rows plus the other gadgets' rows at the
+     * widest candidate overflow the target) chooses what counting every candidate chooses.
+     */
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> everySample_searchEqualsCountingEveryCandidate()
+            throws java.io.IOException {
+        return dev.zkscope.onnx.Samples.names().stream().map(name -> org.junit.jupiter.api.DynamicTest.dynamicTest(name,
+                () -> {
+                    QModel m = QuantizedLowering.lower(SampleModels.load(name).quantized(),
+                            CompileOptions.defaults().inputAbsMax());
+                    CompileOptions auto = CompileOptions.defaults();
+                    assertThat(ModelCompiler.chooseInnerCols(m, auto)).as(name).isEqualTo(exhaustiveChoice(m, auto));
+                }));
+    }
 }

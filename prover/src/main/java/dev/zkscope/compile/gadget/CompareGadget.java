@@ -93,6 +93,14 @@ public final class CompareGadget {
             Geometry g = l.geometry();
             int o = g.operandCol() + 4 * slot;
             final int rr = row;
+            if (l.isCounting()) {
+                // newRow assigned the slot's cells (or charged them in bulk): these copies only join them
+                l.copy(u, new Cell(Column.advice(o), rr));
+                if (v != null) {
+                    l.copy(v, new Cell(Column.advice(o + 1), rr));
+                }
+                return new Cell(Column.advice(o + 3), rr);
+            }
             l.copy(u, l.advice(o, rr));
             if (v != null) {
                 l.copy(v, l.advice(o + 1, rr));
@@ -107,6 +115,24 @@ public final class CompareGadget {
         private void newRow() {
             row = l.allocRows(1, name());
             used = 0;
+            if (l.isCounting()) {
+                // every row of a packer is placed alike: the first cell by cell, the others charged as it was
+                if (rowCharge != null) {
+                    l.repeat(rowCharge, 1, row, 1);
+                    return;
+                }
+                TraceLayout.Tally before = l.tally();
+                placeRow();
+                rowCharge = l.since(before);
+                return;
+            }
+            placeRow();
+        }
+
+        /** Counting mode: what the packer's first row charged, which every later row charges alike. */
+        private TraceLayout.Charge rowCharge;
+
+        private void placeRow() {
             Geometry g = l.geometry();
             l.enable("cmp", row);
             l.enable(name(), row);

@@ -37,6 +37,23 @@ public final class DivGadget {
                 .minus(Limbs.recompose(g, 0, 0)).minus(Limbs.recompose(g, 0, 1))));
     }
 
+    /** One element's rows from {@code rr}, but for the input's copy: selectors, constants, x and y, the limbs. */
+    private static void placeRows(TraceLayout l, int rr, long d, long off, int rBits, int yBits, boolean pow2) {
+        Geometry g = l.geometry();
+        l.enable("div", rr);
+        l.setFixed("div_half", rr, d / 2);
+        l.setFixed("div_d", rr, d);
+        l.setFixed("div_off", rr, off);
+        l.advice(g.operandCol(), rr);
+        l.advice(g.operandCol() + 1, rr);
+        Limbs.place(l, 0, rr, rBits);
+        Limbs.place(l, 1, rr, yBits);
+        if (!pow2) {
+            l.enable("div_hi", rr);
+            Limbs.place(l, 0, rr + 1, rBits);
+        }
+    }
+
     /**
      * Places y_i = divRound(x_i, d) for each input cell; returns the output cells.
      *
@@ -58,21 +75,26 @@ public final class DivGadget {
         int xCol = g.operandCol();
         int yCol = g.operandCol() + 1;
         Cell[] outs = new Cell[xs.length];
+        if (l.isCounting() && xs.length > 1) {
+            // every element's rows are placed alike: place the first, charge the others in bulk, copy each input
+            TraceLayout.Tally before = l.tally();
+            placeRows(l, row, d, off, rBits, yBits, pow2);
+            l.repeatSince(before, xs.length - 1L, row + per, (xs.length - 1) * per);
+            Column x = Column.advice(xCol);
+            Column y = Column.advice(yCol);
+            for (int i = 0; i < xs.length; i++) {
+                int rr = row + i * per;
+                l.copy(xs[i], new Cell(x, rr));
+                outs[i] = new Cell(y, rr);
+            }
+            return outs;
+        }
         for (int i = 0; i < xs.length; i++) {
             final int rr = row + i * per;
             final Cell src = xs[i];
-            l.enable("div", rr);
-            l.setFixed("div_half", rr, d / 2);
-            l.setFixed("div_d", rr, d);
-            l.setFixed("div_off", rr, off);
+            placeRows(l, rr, d, off, rBits, yBits, pow2);
             l.copy(src, l.advice(xCol, rr));
             outs[i] = l.advice(yCol, rr);
-            Limbs.place(l, 0, rr, rBits);
-            Limbs.place(l, 1, rr, yBits);
-            if (!pow2) {
-                l.enable("div_hi", rr);
-                Limbs.place(l, 0, rr + 1, rBits);
-            }
             l.filler(t -> {
                 long x = t.get(src);
                 long y = FixedPoint.divRound(x, d);

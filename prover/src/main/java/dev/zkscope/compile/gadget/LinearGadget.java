@@ -50,6 +50,28 @@ public final class LinearGadget {
         return place(l, as, bs, 0, 0, 0, true);
     }
 
+    /** One row but for the operands' copies: selector, constants, the cells of {@code count} used lanes. */
+    private static void placeRow(TraceLayout l, int rr, int lanes, int count, boolean twoSided, long alpha, long beta,
+                                 long gamma, boolean mul) {
+        l.enable(mul ? "mul" : "lin", rr);
+        if (!mul) {
+            l.setFixed("lin_alpha", rr, alpha);
+            l.setFixed("lin_beta", rr, beta);
+            l.setFixed("lin_gamma", rr, gamma);
+        }
+        for (int j = 0; j < lanes; j++) {
+            if (j < count) {
+                l.advice(3 * j, rr);
+                if (twoSided) {
+                    l.advice(3 * j + 1, rr);
+                }
+                l.advice(3 * j + 2, rr);
+            } else if (!mul && gamma != 0) {
+                l.advice(3 * j + 2, rr);
+            }
+        }
+    }
+
     private static Cell[] place(TraceLayout l, Cell[] as, Cell[] bs, long alpha, long beta, long gamma, boolean mul) {
         Geometry g = l.geometry();
         int lanes = g.linearLanes();
@@ -57,26 +79,35 @@ public final class LinearGadget {
         String kind = mul ? "mul" : "lin";
         int row = l.allocRows(rowsNeeded, kind);
         Cell[] outs = new Cell[as.length];
-        for (int r = 0; r < rowsNeeded; r++) {
-            final int rr = row + r;
-            l.enable(kind, rr);
-            if (!mul) {
-                l.setFixed("lin_alpha", rr, alpha);
-                l.setFixed("lin_beta", rr, beta);
-                l.setFixed("lin_gamma", rr, gamma);
+        int full = as.length / lanes;
+        int firstRow = 0;
+        if (l.isCounting() && full > 1) {
+            // every full row is placed alike: place the first, charge the others in bulk, copy the operands
+            TraceLayout.Tally before = l.tally();
+            placeRow(l, row, lanes, lanes, bs != null, alpha, beta, gamma, mul);
+            l.repeatSince(before, full - 1L, row + 1, full - 1);
+            for (int i = 0; i < full * lanes; i++) {
+                int rr = row + i / lanes;
+                int j = i % lanes;
+                l.copy(as[i], new Cell(Column.advice(3 * j), rr));
+                if (bs != null) {
+                    l.copy(bs[i], new Cell(Column.advice(3 * j + 1), rr));
+                }
+                outs[i] = new Cell(Column.advice(3 * j + 2), rr);
             }
+            firstRow = full;
+        }
+        for (int r = firstRow; r < rowsNeeded; r++) {
+            final int rr = row + r;
             final int first = r * lanes;
             final int count = Math.min(lanes, as.length - first);
-            for (int j = 0; j < lanes; j++) {
-                if (j < count) {
-                    l.copy(as[first + j], l.advice(3 * j, rr));
-                    if (bs != null) {
-                        l.copy(bs[first + j], l.advice(3 * j + 1, rr));
-                    }
-                    outs[first + j] = l.advice(3 * j + 2, rr);
-                } else if (!mul && gamma != 0) {
-                    l.advice(3 * j + 2, rr);
+            placeRow(l, rr, lanes, count, bs != null, alpha, beta, gamma, mul);
+            for (int j = 0; j < count; j++) {
+                l.copy(as[first + j], l.advice(3 * j, rr));
+                if (bs != null) {
+                    l.copy(bs[first + j], l.advice(3 * j + 1, rr));
                 }
+                outs[first + j] = l.advice(3 * j + 2, rr);
             }
             l.filler(t -> {
                 for (int j = 0; j < lanes; j++) {

@@ -1,6 +1,7 @@
 package dev.zkscope.compile.gadget;
 
 import dev.zkscope.circuit.Cell;
+import dev.zkscope.circuit.Column;
 import dev.zkscope.compile.Geometry;
 import dev.zkscope.compile.TraceLayout;
 import dev.zkscope.compile.Tables;
@@ -23,7 +24,26 @@ public final class LookupGadget {
         int row = l.allocRows(rowsNeeded, "lookup:" + table.name());
         String layer = l.currentLayer();
         Cell[] outs = new Cell[xs.length];
-        for (int i = 0; i < xs.length; i++) {
+        int full = xs.length / lanes;
+        int first = 0;
+        if (l.isCounting() && full > 1) {
+            // every full row is placed alike: place the first, charge the others in bulk, copy the inputs
+            TraceLayout.Tally before = l.tally();
+            for (int lane = 0; lane < lanes; lane++) {
+                l.advice(2 * lane, row);
+                l.advice(2 * lane + 1, row);
+                l.functionLookup(lane, row, table);
+            }
+            l.repeatSince(before, full - 1L, row + 1, full - 1);
+            for (int i = 0; i < full * lanes; i++) {
+                int rr = row + i / lanes;
+                int lane = i % lanes;
+                l.copy(xs[i], new Cell(Column.advice(2 * lane), rr));
+                outs[i] = new Cell(Column.advice(2 * lane + 1), rr);
+            }
+            first = full * lanes;
+        }
+        for (int i = first; i < xs.length; i++) {
             final int rr = row + i / lanes;
             final int lane = i % lanes;
             final Cell src = xs[i];

@@ -71,6 +71,29 @@ public final class RescaleGadget {
         });
     }
 
+    /** One row but for the inputs' copies: selector, coefficients, every slot's x, y and limbs with their lookups. */
+    private static void placeRow(TraceLayout l, int rr, int slots, int[] widths, long bigK, long off, long[] c, long[] e,
+                                 int kCol, int offCol, int[] cCols, int[] eCols) {
+        Geometry g = l.geometry();
+        l.enable("rescale", rr);
+        l.setFixed(kCol, rr, bigK);
+        l.setFixed(offCol, rr, off);
+        for (int i = 0; i < g.halfLimbs(); i++) {
+            l.setFixed(cCols[i], rr, c[i]);
+            l.setFixed(eCols[i], rr, e[i]);
+        }
+        for (int s = 0; s < slots; s++) {
+            int xCol = g.operandCol() + 2 * s;
+            l.advice(xCol, rr);
+            l.advice(xCol + 1, rr);
+            for (int i = 0; i < widths.length; i++) {
+                l.advice(s * g.halfLimbs() + i, rr);
+                l.rangeLookup(s * g.halfLimbs() + i, rr, widths[i]);
+            }
+            l.countRangeCheck();
+        }
+    }
+
     /** y_i = rescale(x_i, k); {@code maxAbsOut} bounds |y|; requires {@link #fits}. Returns the output cells. */
     public static Cell[] place(TraceLayout l, Cell[] xs, int k, long maxAbsOut) {
         Geometry g = l.geometry();
@@ -107,15 +130,22 @@ public final class RescaleGadget {
             cCols[i] = l.fixed("rs_c" + i);
             eCols[i] = l.fixed("rs_e" + i);
         }
+        if (l.isCounting() && rows > 1) {
+            // every row is placed alike (an unused slot too): place the first, charge the others in bulk, copy inputs
+            TraceLayout.Tally before = l.tally();
+            placeRow(l, row, slots, widths, bigK, off, c, e, kCol, offCol, cCols, eCols);
+            l.repeatSince(before, rows - 1L, row + 1, rows - 1);
+            for (int idx = 0; idx < xs.length; idx++) {
+                int rr = row + idx / slots;
+                int xCol = g.operandCol() + 2 * (idx % slots);
+                l.copy(xs[idx], new Cell(Column.advice(xCol), rr));
+                out[idx] = new Cell(Column.advice(xCol + 1), rr);
+            }
+            return out;
+        }
         for (int r = 0; r < rows; r++) {
             int rr = row + r;
-            l.enable("rescale", rr);
-            l.setFixed(kCol, rr, bigK);
-            l.setFixed(offCol, rr, off);
-            for (int i = 0; i < g.halfLimbs(); i++) {
-                l.setFixed(cCols[i], rr, c[i]);
-                l.setFixed(eCols[i], rr, e[i]);
-            }
+            placeRow(l, rr, slots, widths, bigK, off, c, e, kCol, offCol, cCols, eCols);
             for (int s = 0; s < slots; s++) {
                 int idx = r * slots + s;
                 final Cell src = idx < xs.length ? xs[idx] : null;
@@ -124,15 +154,7 @@ public final class RescaleGadget {
                 if (src != null) {
                     l.copy(src, l.advice(xCol, rr));
                     out[idx] = l.advice(xCol + 1, rr);
-                } else {
-                    l.advice(xCol, rr);
-                    l.advice(xCol + 1, rr);
                 }
-                for (int i = 0; i < widths.length; i++) {
-                    l.advice(slot * g.halfLimbs() + i, rr);
-                    l.rangeLookup(slot * g.halfLimbs() + i, rr, widths[i]);
-                }
-                l.countRangeCheck();
                 l.filler(t -> {
                     long x = src == null ? 0 : t.get(src);
                     long y = FixedPoint.rescale(x, k);

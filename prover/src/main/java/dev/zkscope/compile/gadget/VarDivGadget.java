@@ -41,6 +41,22 @@ public final class VarDivGadget {
         l.gate("vdiv_half", () -> q.times(d.minus(h.times(2)).minus(p)));
     }
 
+    /** One element's two rows from {@code rr}, but for the operands' copies. */
+    private static void placeRows(TraceLayout l, int rr, long off, int rBits, int yBits, int hBits) {
+        int o = l.geometry().operandCol();
+        l.enable("vdiv", rr);
+        l.setFixed("vdiv_off", rr, off);
+        l.advice(o, rr);
+        l.advice(o + 1, rr);
+        l.advice(o + 2, rr);
+        l.advice(o + 3, rr);
+        l.advice(o, rr + 1);
+        Limbs.place(l, 0, rr, rBits);
+        Limbs.place(l, 1, rr, yBits);
+        Limbs.place(l, 0, rr + 1, rBits);
+        Limbs.place(l, 1, rr + 1, hBits);
+    }
+
     /** y_i = divRound(x_i, d_i); {@code maxAbsOut} bounds |y|, {@code maxDen} bounds d. */
     public static Cell[] place(TraceLayout l, Cell[] xs, Cell[] ds, long maxAbsOut, long maxDen) {
         gates(l);
@@ -53,21 +69,30 @@ public final class VarDivGadget {
         int row = l.allocRows(2 * xs.length, "vdiv");
         String layer = l.currentLayer();
         Cell[] outs = new Cell[xs.length];
+        if (l.isCounting() && xs.length > 1) {
+            // every element's two rows are placed alike: place the first, charge the others in bulk, copy operands
+            TraceLayout.Tally before = l.tally();
+            placeRows(l, row, off, rBits, yBits, hBits);
+            l.repeatSince(before, xs.length - 1L, row + 2, 2 * (xs.length - 1));
+            Column x = Column.advice(o);
+            Column d = Column.advice(o + 1);
+            Column y = Column.advice(o + 2);
+            for (int i = 0; i < xs.length; i++) {
+                int rr = row + 2 * i;
+                l.copy(xs[i], new Cell(x, rr));
+                l.copy(ds[i], new Cell(d, rr));
+                outs[i] = new Cell(y, rr);
+            }
+            return outs;
+        }
         for (int i = 0; i < xs.length; i++) {
             final int rr = row + 2 * i;
             final Cell xc = xs[i];
             final Cell dc = ds[i];
-            l.enable("vdiv", rr);
-            l.setFixed("vdiv_off", rr, off);
+            placeRows(l, rr, off, rBits, yBits, hBits);
             l.copy(xc, l.advice(o, rr));
             l.copy(dc, l.advice(o + 1, rr));
             outs[i] = l.advice(o + 2, rr);
-            l.advice(o + 3, rr);
-            l.advice(o, rr + 1);
-            Limbs.place(l, 0, rr, rBits);
-            Limbs.place(l, 1, rr, yBits);
-            Limbs.place(l, 0, rr + 1, rBits);
-            Limbs.place(l, 1, rr + 1, hBits);
             l.filler(t -> {
                 long x = t.get(xc);
                 long d = t.get(dc);

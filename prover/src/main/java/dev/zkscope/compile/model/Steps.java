@@ -1698,7 +1698,19 @@ public final class Steps {
 
         @Override
         public long bound(long[] b) {
-            return ofWeights ? table.scanMaxAbs() : table.maxAbs();
+            return ofWeights ? weightsMaxAbs() : table.maxAbs();
+        }
+
+        /** max |f| of a table of weights (not shared between steps, see {@link TableSpec#maxAbs}), scanned once. */
+        private volatile long weightsMax = -1;
+
+        private long weightsMaxAbs() {
+            long m = weightsMax;
+            if (m < 0) {
+                // an embedding table is tens of millions of entries; bounds are asked for by every pass over the model
+                weightsMax = m = table.scanMaxAbs();
+            }
+            return m;
         }
 
         /**
