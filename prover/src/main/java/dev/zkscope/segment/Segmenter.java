@@ -841,39 +841,30 @@ public final class Segmenter {
      * Chooses, layer by layer in order (a consumer's pieces follow its producers' choices), which layers are split
      * and which element-wise layers are fused into their parts. A layer that does not fit alone is split (with the
      * element-wise layers after it fused in when that is cheaper than leaving them to segments of their own); a layer
-     * that fits alone is split with its element-wise followers fused in only when that is cheaper than the layer and
-     * its followers each alone or all in one segment (the dynamic programme may still join unsplit layers with others:
-     * this choice is the planner's estimate, not an optimum).
+     * that fits alone, but not together with its element-wise followers, is split with them fused in only when that
+     * is cheaper than the layer and its followers each alone. A layer that fits with its followers is left to the
+     * dynamic programme, which may join it with more (this choice is the planner's estimate, not an optimum).
      */
     private static void decideUnits(Graph g, int logBudget) {
         int nl = g.nl;
         for (int a = 0; a < nl; a++) {
             int e = g.fusableEnd(a);
             boolean fits = g.rangeLogN(a, a + 1, g.layers.get(a).tables()) <= logBudget;
+            if (fits && (e == a + 1 || g.rangeLogN(a, e, g.tables(a, e)) <= logBudget)) {
+                // the layer and its followers fit one segment: the dynamic programme joins them (and maybe more)
+                continue;
+            }
             long[] alone = new long[e - a];
             for (int j = a; j < e; j++) {
                 alone[j - a] = aloneCost(g, j, logBudget);
             }
             long bestCost = fits ? sum(alone, 0, alone.length) : Long.MAX_VALUE;
-            if (fits && e > a + 1) {
-                // the layer and its followers unsplit, in one segment
-                int logN = g.rangeLogN(a, e, g.tables(a, e));
-                if (logN <= logBudget) {
-                    bestCost = Math.min(bestCost, 1L << logN);
-                }
-            }
             int bestEnd = -1;
             long[] bestSplit = null;
             for (int b = a + 1; b <= e; b++) {
-                if (b > a + 1 && fits && e == a + 1) {
-                    break;
-                }
-                long[] sp = b == a + 1 && fits && e == a + 1 ? null : g.bestSplit(a, b, logBudget);
-                if (sp == null) {
-                    continue;
-                }
+                long[] sp = g.bestSplit(a, b, logBudget);
                 long rest = sum(alone, b - a, alone.length);
-                if (rest < Long.MAX_VALUE && sp[1] + rest < bestCost) {
+                if (sp != null && rest < Long.MAX_VALUE && sp[1] + rest < bestCost) {
                     bestCost = sp[1] + rest;
                     bestEnd = b;
                     bestSplit = sp;
