@@ -806,6 +806,14 @@ public final class Segmenter {
 
     /** Why layer j cannot be split into parts that each fit the budget. */
     private static String whyNoSplit(Graph g, int j) {
+        try {
+            return whyNoSplitFits(g, j);
+        } catch (CompileException e) {
+            return "it cannot be split: " + e.getMessage();
+        }
+    }
+
+    private static String whyNoSplitFits(Graph g, int j) {
         int k = Math.min(MAX_PARTS, g.model.size(g.layerOutput(j)));
         if (k < 2) {
             return "it has one output, so it cannot be split";
@@ -862,7 +870,7 @@ public final class Segmenter {
             int bestEnd = -1;
             long[] bestSplit = null;
             for (int b = a + 1; b <= e; b++) {
-                long[] sp = g.bestSplit(a, b, logBudget);
+                long[] sp = trySplit(g, a, b, logBudget);
                 long rest = sum(alone, b - a, alone.length);
                 if (sp != null && rest < Long.MAX_VALUE && sp[1] + rest < bestCost) {
                     bestCost = sp[1] + rest;
@@ -890,8 +898,17 @@ public final class Segmenter {
         if (logN <= logBudget) {
             return 1L << logN;
         }
-        long[] sp = g.bestSplit(j, j + 1, logBudget);
+        long[] sp = trySplit(g, j, j + 1, logBudget);
         return sp == null ? Long.MAX_VALUE : sp[1];
+    }
+
+    /** {@link Graph#bestSplit}, or null when the unit's steps cannot be restricted to a range of outputs. */
+    private static long[] trySplit(Graph g, int a, int b, int logBudget) {
+        try {
+            return g.bestSplit(a, b, logBudget);
+        } catch (CompileException e) {
+            return null;
+        }
     }
 
     private static long sum(long[] v, int from, int to) {
