@@ -45,11 +45,18 @@ final class LayerSplit {
         int hi = s.partTo();
         String layer = s.firstLayer();
         QModel q = new QModel(name);
-        for (int t : s.inputs()) {
+        int[] ins = s.inputs();
+        int[] from = new int[nt];
+        int[] to = new int[nt];
+        for (int k = 0; k < ins.length; k++) {
+            int t = ins[k];
             if (inLayer[t]) {
                 throw new IllegalArgumentException("tensor " + t + " is made by the split layer " + layer);
             }
-            int[] shape = t == model.inputTensor() ? model.inputShape() : new int[] {model.size(t)};
+            from[t] = s.inFrom()[k];
+            to[t] = s.inTo()[k];
+            boolean whole = from[t] == 0 && to[t] == model.size(t);
+            int[] shape = whole && t == model.inputTensor() ? model.inputShape() : new int[] {to[t] - from[t]};
             map[t] = q.input(shape, bounds[t]);
         }
         int acc = s.partialIn() > 0 ? q.input(new int[] {s.partialIn()}, bounds[tOut]) : -1;
@@ -72,13 +79,23 @@ final class LayerSplit {
                     }
                     return new Src(map[t], src.index() - lo);
                 }
-                return new Src(mapped(map, t, layer), src.index());
+                int m = mapped(map, t, layer);
+                if (!model.isParam(t) && (src.index() < from[t] || src.index() >= to[t])) {
+                    throw new IllegalStateException("part of layer " + layer + " reads element " + src.index()
+                            + " of tensor " + t + ", outside the range [" + from[t] + ", " + to[t] + ") it takes");
+                }
+                return new Src(m, src.index() - from[t]);
             }, t -> {
                 if (inLayer[t]) {
                     throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its "
                             + "outputs: a dot product reads an intermediate tensor of the layer whole");
                 }
-                return mapped(map, t, layer);
+                int m = mapped(map, t, layer);
+                if (!model.isParam(t) && (from[t] != 0 || to[t] != model.size(t))) {
+                    throw new IllegalStateException("part of layer " + layer + " reads tensor " + t + " whole, and "
+                            + "takes only [" + from[t] + ", " + to[t] + ") of it");
+                }
+                return m;
             });
             q.add(r);
             map[st.out()] = id;
@@ -109,6 +126,61 @@ final class LayerSplit {
             }
         }
         return q;
+    }
+
+    /**
+     * What outputs [lo, hi) of the steps [fromStep, toStep) (a layer, or a layer with element-wise layers fused after
+     * it) read of each tensor made before them: {tensor, first element, one past the last}, a tensor read whole (a dot
+     * product's whole operand) as [0, size). A {@link CompileException} when the steps cannot be restricted to those
+     * outputs (a step of another size, or an output that reads another output's intermediate values).
+     */
+    static java.util.List<int[]> reads(QModel model, int fromStep, int toStep, int lo, int hi) {
+        int nt = model.tensorCount();
+        boolean[] inLayer = new boolean[nt];
+        int n = model.steps().get(toStep - 1).size();
+        int[] min = new int[nt];
+        int[] max = new int[nt];
+        Arrays.fill(min, Integer.MAX_VALUE);
+        Arrays.fill(max, -1);
+        String layer = model.steps().get(fromStep).layer();
+        for (int i = fromStep; i < toStep; i++) {
+            Step st = model.steps().get(i);
+            if (st.size() != n) {
+                throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its outputs: "
+                        + "its steps make " + st.size() + " and " + n + " elements");
+            }
+            StepSlices.restrict(st, lo, hi, st.layer(), 0, src -> {
+                int t = src.tensor();
+                if (inLayer[t]) {
+                    if (src.index() < lo || src.index() >= hi) {
+                        throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its "
+                                + "outputs: output elements read other outputs' intermediate values");
+                    }
+                } else if (!model.isParam(t)) {
+                    min[t] = Math.min(min[t], src.index());
+                    max[t] = Math.max(max[t], src.index());
+                }
+                return src;
+            }, t -> {
+                if (inLayer[t]) {
+                    throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its "
+                            + "outputs: a dot product reads an intermediate tensor of the layer whole");
+                }
+                if (!model.isParam(t)) {
+                    min[t] = 0;
+                    max[t] = model.size(t) - 1;
+                }
+                return t;
+            });
+            inLayer[st.out()] = true;
+        }
+        java.util.List<int[]> out = new java.util.ArrayList<>();
+        for (int t = 0; t < nt; t++) {
+            if (max[t] >= 0) {
+                out.add(new int[] {t, min[t], max[t] + 1});
+            }
+        }
+        return out;
     }
 
     private static int[] shapeOf(QModel model, int t) {

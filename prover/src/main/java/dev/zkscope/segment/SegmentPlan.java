@@ -57,13 +57,29 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
      * @param inFromGroup   per input group, which of that segment's output groups it is
      * @param outGroups     the hash groups of its output values: one per output tensor (a part's: its own outputs);
      *                      empty for the last segment, whose output is the model's
+     * @param inFrom        per input tensor, the first element it takes: a part of a split layer (with element-wise
+     *                      layers fused after it) takes of a tensor its element-wise steps read only the pieces that
+     *                      hold the elements they read; 0 for a tensor taken whole
+     * @param inTo          per input tensor, one past the last element it takes (its size, when taken whole)
      */
     public record Segment(int index, int fromStep, int toStep, String firstLayer, String lastLayer, int layers,
                           int[] inputs, int[] outputs, int[] params, long estimatedRows, int estimatedLogN,
                           long linkRows, int part, int parts, int partTensor, int partFrom, int partTo, int partialIn,
-                          int[] inGroups, int[] inFromSegment, int[] inFromGroup, int[] outGroups)
+                          int[] inGroups, int[] inFromSegment, int[] inFromGroup, int[] outGroups, int[] inFrom,
+                          int[] inTo)
             implements Serializable {
         public Segment {
+            inFrom = inFrom.clone();
+            inTo = inTo.clone();
+            if (inFrom.length != inputs.length || inTo.length != inputs.length) {
+                throw new IllegalArgumentException(inputs.length + " inputs, " + inFrom.length + " ranges");
+            }
+            for (int k = 0; k < inputs.length; k++) {
+                if (inFrom[k] < 0 || inFrom[k] >= inTo[k]) {
+                    throw new IllegalArgumentException("input " + inputs[k] + " taken over [" + inFrom[k] + ", "
+                            + inTo[k] + ")");
+                }
+            }
             inputs = inputs.clone();
             outputs = outputs.clone();
             params = params.clone();
@@ -94,11 +110,11 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
             return parts > 1;
         }
 
-        /** The values that enter it: its input tensors and {@link #partialIn()}. */
+        /** The values that enter it: its input tensors (the ranges it takes of them) and {@link #partialIn()}. */
         public long inputValues(java.util.function.IntUnaryOperator size) {
             long n = partialIn;
-            for (int t : inputs) {
-                n += size.applyAsInt(t);
+            for (int k = 0; k < inputs.length; k++) {
+                n += inTo[k] - inFrom[k];
             }
             return n;
         }
@@ -152,11 +168,24 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
             return outGroups.clone();
         }
 
-        /** "layers A .. B", "layer A", or "layer A, part 2/4 (outputs 100..199)". */
+        @Override
+        public int[] inFrom() {
+            return inFrom.clone();
+        }
+
+        @Override
+        public int[] inTo() {
+            return inTo.clone();
+        }
+
+        /**
+         * "layers A .. B", "layer A", "layer A, part 2/4 (outputs 100..199)", or "layers A .. B, part 2/4 (outputs
+         * 100..199)" (a split layer with the element-wise layers after it fused into its parts).
+         */
         public String span() {
             if (isPart()) {
-                return "layer " + firstLayer + ", part " + (part + 1) + "/" + parts + " (outputs " + partFrom + ".."
-                        + (partTo - 1) + ")";
+                return (layers == 1 ? "layer " + firstLayer : "layers " + firstLayer + " .. " + lastLayer) + ", part "
+                        + (part + 1) + "/" + parts + " (outputs " + partFrom + ".." + (partTo - 1) + ")";
             }
             return layers == 1 ? "layer " + firstLayer : "layers " + firstLayer + " .. " + lastLayer;
         }
@@ -170,7 +199,8 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
                     && s.partTensor == partTensor && s.partFrom == partFrom && s.partTo == partTo
                     && s.partialIn == partialIn && Arrays.equals(s.inGroups, inGroups)
                     && Arrays.equals(s.inFromSegment, inFromSegment) && Arrays.equals(s.inFromGroup, inFromGroup)
-                    && Arrays.equals(s.outGroups, outGroups);
+                    && Arrays.equals(s.outGroups, outGroups) && Arrays.equals(s.inFrom, inFrom)
+                    && Arrays.equals(s.inTo, inTo);
         }
 
         @Override

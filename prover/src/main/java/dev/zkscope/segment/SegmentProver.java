@@ -179,12 +179,23 @@ public final class SegmentProver {
     }
 
     /**
-     * The input values of segment i: its input tensors' values from the model's integer evaluation, concatenated, then
+     * The input values of segment i: its input tensors' values from the model's integer evaluation (the range it takes
+     * of each), concatenated, then
      * (the model's last part of a split layer) the outputs the parts before it made.
      */
     static long[] inputOf(long[][] tensors, SegmentPlan.Segment s) {
         long[] partial = s.partialIn() > 0 ? Arrays.copyOf(tensors[s.partTensor()], s.partialIn()) : new long[0];
-        return concat(tensors, s.inputs(), -1, partial);
+        int[] ins = s.inputs();
+        int[] from = s.inFrom();
+        int[] to = s.inTo();
+        long[] out = new long[Math.toIntExact(s.inputValues(t -> tensors[t].length))];
+        int off = 0;
+        for (int k = 0; k < ins.length; k++) {
+            System.arraycopy(tensors[ins[k]], from[k], out, off, to[k] - from[k]);
+            off += to[k] - from[k];
+        }
+        System.arraycopy(partial, 0, out, off, partial.length);
+        return out;
     }
 
     /** Its output values: its output tensors (a part that does not give its tensor whole: its own outputs). */

@@ -198,10 +198,19 @@ public final class Segmenter {
         final long outputRows;
         final int reserved;
         final long[] prefix;
-        /** Per layer, how many parts it is split into (1: not split). */
+        /**
+         * Per layer, how many parts the unit it starts is split into (1: not split); a split unit is the layer and
+         * the element-wise layers fused after it, [j, unitEnd[j]).
+         */
         final int[] parts;
-        /** Per split layer, the sum of its parts' padded heights. */
+        /** Per split unit's first layer, one past its last layer. */
+        final int[] unitEnd;
+        /** Per layer, the first layer of the split unit holding it (itself when it is in none). */
+        final int[] unitStart;
+        /** Per split unit's first layer, the sum of its parts' padded heights. */
         final long[] splitCost;
+        /** What each part of a unit takes, by (a, b, q, k). */
+        final Map<Long, List<Take>> takes = new java.util.HashMap<>();
 
         Graph(Measured m) {
             this.m = m;
@@ -258,6 +267,12 @@ public final class Segmenter {
             }
             parts = new int[nl];
             java.util.Arrays.fill(parts, 1);
+            unitEnd = new int[nl];
+            unitStart = new int[nl];
+            for (int j = 0; j < nl; j++) {
+                unitEnd[j] = j + 1;
+                unitStart[j] = j;
+            }
             splitCost = new long[nl];
         }
 
@@ -271,8 +286,8 @@ public final class Segmenter {
 
         /** The sizes of the pieces tensor t travels in: itself, or the parts of the layer that made it. */
         int[] pieces(int t) {
-            int p = producer[t];
-            if (p >= 0 && parts[p] > 1 && t == layerOutput(p)) {
+            int p = producer[t] < 0 ? -1 : unitStart[producer[t]];
+            if (p >= 0 && parts[p] > 1 && t == layerOutput(unitEnd[p] - 1)) {
                 int n = model.size(t);
                 int k = parts[p];
                 int[] out = new int[k];
@@ -348,67 +363,107 @@ public final class Segmenter {
             return new long[] {prefix[b] - prefix[a], in, out};
         }
 
-        /** Whether part q of k of layer j is the model's last part (it takes the parts' outputs and gives it whole). */
-        boolean finalPart(int j, int q, int k) {
-            return j == nl - 1 && q == k - 1 && modelOutput[layerOutput(j)];
+        /** Whether part q of k of unit [a, b) is the model's last part (it takes the parts' outputs, gives it whole). */
+        boolean finalPart(int a, int b, int q, int k) {
+            return b == nl && q == k - 1 && modelOutput[layerOutput(b - 1)];
         }
 
-        /** What part q of k of layer j takes whole: the layer's reads made before it (the model's input for j = 0). */
-        List<Integer> partIns(int j, int q, int k) {
-            if (finalPart(j, q, k)) {
-                List<Integer> out = new ArrayList<>(ins(j, nl));
-                out.remove(Integer.valueOf(layerOutput(j)));
-                return out;
+        /**
+         * What part q of k of unit [a, b) takes: of each tensor made before it that its steps read, the pieces that
+         * hold the elements it reads (a dot product's operand: all of them); the model's input whole for a = 0; for
+         * the model's last part, whole, every tensor made before it that it reads or the model outputs.
+         */
+        List<Take> partTakes(int a, int b, int q, int k) {
+            long key = (((long) a * 4096 + b) * 512 + k) * 512 + q;
+            List<Take> cached = takes.get(key);
+            if (cached != null) {
+                return cached;
             }
-            if (j == 0) {
-                return model.inputTensors();
-            }
-            List<Integer> out = new ArrayList<>();
-            for (int t = layerReads[j].nextSetBit(0); t >= 0; t = layerReads[j].nextSetBit(t + 1)) {
-                if (boundary(t) && producer[t] < j) {
-                    out.add(t);
+            List<Take> out = new ArrayList<>();
+            if (finalPart(a, b, q, k)) {
+                for (int t : ins(a, nl)) {
+                    if (t != layerOutput(b - 1)) {
+                        out.add(whole(t));
+                    }
+                }
+            } else if (a == 0) {
+                for (int t : model.inputTensors()) {
+                    out.add(whole(t));
+                }
+            } else {
+                int n = model.size(layerOutput(b - 1));
+                List<int[]> reads = LayerSplit.reads(model, layers.get(a).fromStep(), layers.get(b - 1).toStep(),
+                        partFrom(n, q, k), partFrom(n, q + 1, k));
+                for (int[] r : reads) {
+                    int t = r[0];
+                    if (!boundary(t) || producer[t] >= a) {
+                        continue;
+                    }
+                    int[] sz = pieces(t);
+                    int p0 = 0;
+                    int from = 0;
+                    while (from + sz[p0] <= r[1]) {
+                        from += sz[p0++];
+                    }
+                    int p1 = p0;
+                    int to = from;
+                    while (to < r[2]) {
+                        to += sz[p1++];
+                    }
+                    out.add(new Take(t, p0, p1, from, to));
                 }
             }
+            takes.put(key, out);
             return out;
         }
 
-        /** What part q of k of layer j gives: its own outputs (the first part of layer 0: and the model's input). */
-        List<Integer> partOuts(int j, int q, int k) {
-            if (finalPart(j, q, k)) {
+        Take whole(int t) {
+            return new Take(t, 0, pieces(t).length, 0, model.size(t));
+        }
+
+        /** What part q of k of unit [a, b) gives: its own outputs (the first part of layer 0: and the model's input). */
+        List<Integer> partOuts(int a, int b, int q, int k) {
+            if (finalPart(a, b, q, k)) {
                 return model.outputTensors();
             }
             List<Integer> out = new ArrayList<>();
-            if (j == 0 && q == 0) {
+            if (a == 0 && q == 0) {
                 out.addAll(model.inputTensors());
             }
-            out.add(layerOutput(j));
+            out.add(layerOutput(b - 1));
             return out;
         }
 
-        /** Part q of k of layer j: {its outputs' rows, rows hashing what enters it, rows hashing what leaves it}. */
-        long[] partRows(int j, int q, int k) {
-            int tOut = layerOutput(j);
+        /** Part q of k of unit [a, b): {its outputs' rows, rows hashing what enters it, rows hashing what leaves it}. */
+        long[] partRows(int a, int b, int q, int k) {
+            int tOut = layerOutput(b - 1);
             int n = model.size(tOut);
             int lo = partFrom(n, q, k);
             int hi = partFrom(n, q + 1, k);
-            long rows = (layers.get(j).rows() * (hi - lo) + n - 1) / n;
+            long rows = ((prefix[b] - prefix[a]) * (hi - lo) + n - 1) / n;
             long in;
-            if (j == 0 && q == 0) {
+            if (a == 0 && q == 0) {
                 in = inputRows;
             } else {
-                in = inRows(partIns(j, q, k));
-                if (finalPart(j, q, k)) {
+                in = 0;
+                for (Take t : partTakes(a, b, q, k)) {
+                    int[] sz = pieces(t.tensor());
+                    for (int p = t.p0(); p < t.p1(); p++) {
+                        in += hashRows(sz[p]);
+                    }
+                }
+                if (finalPart(a, b, q, k)) {
                     for (int p = 0; p < q; p++) {
                         in += hashRows(partFrom(n, p + 1, k) - partFrom(n, p, k));
                     }
                 }
             }
             long out;
-            if (finalPart(j, q, k)) {
+            if (finalPart(a, b, q, k)) {
                 out = outputRows;
             } else {
                 out = hashRows(hi - lo);
-                if (j == 0 && q == 0) {
+                if (a == 0 && q == 0) {
                     out += outRows(model.inputTensors());
                 }
             }
@@ -449,10 +504,96 @@ public final class Segmenter {
                     b == nl);
         }
 
-        int partLogN(int j, int q, int k) {
-            long[] r = partRows(j, q, k);
-            return logN(r[0] + r[1] + r[2], layers.get(j).tables(), groups(partIns(j, q, k), partOuts(j, q, k))
-                    + (finalPart(j, q, k) ? q : 0), j == 0 && q == 0, finalPart(j, q, k));
+        Map<String, Integer> tables(int a, int b) {
+            Map<String, Integer> tables = new LinkedHashMap<>();
+            for (int j = a; j < b; j++) {
+                tables.putAll(layers.get(j).tables());
+            }
+            return tables;
+        }
+
+        int partLogN(int a, int b, int q, int k) {
+            long[] r = partRows(a, b, q, k);
+            Map<String, Integer> tables = new LinkedHashMap<>();
+            for (int j = a; j < b; j++) {
+                tables.putAll(layers.get(j).tables());
+            }
+            int groups = partOuts(a, b, q, k).size() + (finalPart(a, b, q, k) ? q : 0);
+            for (Take t : partTakes(a, b, q, k)) {
+                groups += t.p1() - t.p0();
+            }
+            return logN(r[0] + r[1] + r[2], tables, groups, a == 0 && q == 0, finalPart(a, b, q, k));
+        }
+
+        /** The sum of the padded heights of unit [a, b) split into k parts; -1 when a part does not fit 2^logBudget. */
+        long splitCost(int a, int b, int k, int logBudget) {
+            long cost = 0;
+            for (int q = 0; q < k; q++) {
+                int logN = partLogN(a, b, q, k);
+                if (logN > logBudget) {
+                    return -1;
+                }
+                cost += 1L << logN;
+            }
+            return cost;
+        }
+
+        /**
+         * The cheapest split of unit [a, b) within the budget: {k, cost}, the fewest parts that fit and up to
+         * {@link #EXTRA_PARTS} more (more, smaller parts can pad to a smaller height); null when none fits.
+         */
+        long[] bestSplit(int a, int b, int logBudget) {
+            int max = Math.min(MAX_PARTS, model.size(layerOutput(b - 1)));
+            long[] best = null;
+            for (int k = 2; k <= max; k++) {
+                long cost = splitCost(a, b, k, logBudget);
+                if (cost >= 0 && (best == null || cost < best[1])) {
+                    best = new long[] {k, cost};
+                }
+                if (best != null && k >= best[0] + EXTRA_PARTS) {
+                    break;
+                }
+            }
+            return best;
+        }
+
+        /**
+         * One past the last layer that can be fused after layer a into its parts: each layer after a that reads only
+         * the outputs of the one before it element by element (the same output positions), whose predecessor's
+         * output no other layer reads and the model does not output.
+         */
+        int fusableEnd(int a) {
+            int e = a + 1;
+            while (e < nl && fusable(a, e)) {
+                e++;
+            }
+            return e;
+        }
+
+        private boolean fusable(int a, int e) {
+            int prev = layerOutput(e - 1);
+            if (modelOutput[prev] || !layerReads[e].get(prev)) {
+                return false;
+            }
+            for (int j = a; j < e; j++) {
+                int t = layerOutput(j);
+                for (int r = readers[t].nextSetBit(0); r >= 0; r = readers[t].nextSetBit(r + 1)) {
+                    if (r > e) {
+                        return false;
+                    }
+                }
+            }
+            int n = model.size(layerOutput(a));
+            if (model.size(layerOutput(e)) != n || n < 2) {
+                return false;
+            }
+            try {
+                LayerSplit.reads(model, layers.get(a).fromStep(), layers.get(e).toStep(), 0, n / 2);
+                LayerSplit.reads(model, layers.get(a).fromStep(), layers.get(e).toStep(), n / 2, n);
+                return true;
+            } catch (CompileException | IllegalArgumentException e2) {
+                return false;
+            }
         }
     }
 
@@ -462,27 +603,7 @@ public final class Segmenter {
         if (fixedRanges != null) {
             return build(g, fixedRanges, logBudget);
         }
-        for (int j = 0; j < nl; j++) {
-            if (g.rangeLogN(j, j + 1, g.layers.get(j).tables()) <= logBudget) {
-                continue;
-            }
-            int max = Math.min(MAX_PARTS, g.model.size(g.layerOutput(j)));
-            for (int k = 2; k <= max; k++) {
-                long cost = 0;
-                for (int q = 0; q < k && cost >= 0; q++) {
-                    int logN = g.partLogN(j, q, k);
-                    cost = logN <= logBudget ? cost + (1L << logN) : -1;
-                }
-                if (cost >= 0) {
-                    g.parts[j] = k;
-                    g.splitCost[j] = cost;
-                    break;
-                }
-            }
-            if (g.parts[j] == 1) {
-                throw refuse(g, j, logBudget);
-            }
-        }
+        decideUnits(g, logBudget);
         // dp[b]: least total padded height of layers [0, b); start[b] the start of the last segment
         double[] dp = new double[nl + 1];
         int[] start = new int[nl + 1];
@@ -492,15 +613,16 @@ public final class Segmenter {
         for (int b = 1; b <= nl; b++) {
             Map<String, Integer> tables = new LinkedHashMap<>();
             for (int a = b - 1; a >= 0; a--) {
-                if (g.parts[a] > 1) {
-                    // a split layer is a run of segments of its own
-                    if (a == b - 1 && dp[a] + g.splitCost[a] < dp[b]) {
-                        dp[b] = dp[a] + g.splitCost[a];
-                        start[b] = a;
+                int u = g.unitStart[a];
+                if (g.parts[u] > 1) {
+                    // a split unit is a run of segments of its own
+                    if (a == b - 1 && g.unitEnd[u] == b && dp[u] + g.splitCost[u] < dp[b]) {
+                        dp[b] = dp[u] + g.splitCost[u];
+                        start[b] = u;
                     }
                     break;
                 }
-                if (g.parts[b - 1] > 1 || g.prefix[b] - g.prefix[a] > budgetRows) {
+                if (g.parts[g.unitStart[b - 1]] > 1 || g.prefix[b] - g.prefix[a] > budgetRows) {
                     break;
                 }
                 tables.putAll(g.layers.get(a).tables());
@@ -516,7 +638,8 @@ public final class Segmenter {
                     }
                 }
             }
-            if (dp[b] == Double.POSITIVE_INFINITY) {
+            boolean insideUnit = b < nl && g.unitStart[b] != b;
+            if (dp[b] == Double.POSITIVE_INFINITY && !insideUnit) {
                 throw refuse(g, b - 1, logBudget);
             }
         }
@@ -565,16 +688,16 @@ public final class Segmenter {
             }
         }
 
-        /** Appends the input groups of tensor t (its pieces, as made) to the three lists. */
+        /** Appends the input groups of pieces [p0, p1) of tensor t (as made) to the three lists. */
         void take(Graph g, int t, int consumer, List<Integer> sizes, List<Integer> fromSeg, List<Integer> fromGroup,
-                  int pieces) {
+                  int p0, int p1) {
             List<int[]> src = of.get(t);
             int[] sz = g.pieces(t);
-            if (src.size() < pieces || (pieces == sz.length && src.size() != sz.length)) {
+            if (src.size() < p1 || (p1 == sz.length && src.size() != sz.length)) {
                 throw new IllegalStateException("segment " + (consumer + 1) + " reads tensor " + t + ", which no "
                         + "earlier segment gives whole (" + src.size() + " of " + sz.length + " pieces)");
             }
-            for (int p = 0; p < pieces; p++) {
+            for (int p = p0; p < p1; p++) {
                 sizes.add(sz[p]);
                 fromSeg.add(src.get(p)[0]);
                 fromGroup.add(src.get(p)[1]);
@@ -604,19 +727,34 @@ public final class Segmenter {
             for (int j = a; j < b; j++) {
                 tables.putAll(layers.get(j).tables());
             }
-            boolean split = b == a + 1 && g.parts[a] > 1;
+            boolean split = g.parts[a] > 1 && g.unitEnd[a] == b;
             int k = split ? g.parts[a] : 1;
             for (int q = 0; q < k; q++) {
                 int index = segs.size();
                 boolean first = index == 0;
                 boolean last = r == ranges.size() - 1 && q == k - 1;
-                List<Integer> ins = split ? g.partIns(a, q, k) : g.ins(a, b);
-                List<Integer> outs = split ? g.partOuts(a, q, k) : g.outs(a, b);
-                int tOut = split ? g.layerOutput(a) : -1;
+                List<Take> takes = new ArrayList<>();
+                if (split) {
+                    takes.addAll(g.partTakes(a, b, q, k));
+                } else {
+                    for (int t : g.ins(a, b)) {
+                        takes.add(g.whole(t));
+                    }
+                }
+                List<Integer> ins = new ArrayList<>();
+                List<Integer> inFrom = new ArrayList<>();
+                List<Integer> inTo = new ArrayList<>();
+                for (Take t : takes) {
+                    ins.add(t.tensor());
+                    inFrom.add(t.from());
+                    inTo.add(t.to());
+                }
+                List<Integer> outs = split ? g.partOuts(a, b, q, k) : g.outs(a, b);
+                int tOut = split ? g.layerOutput(b - 1) : -1;
                 int n = split ? model.size(tOut) : 0;
                 int lo = split ? partFrom(n, q, k) : 0;
                 int hi = split ? partFrom(n, q + 1, k) : 0;
-                boolean finalPart = split && g.finalPart(a, q, k);
+                boolean finalPart = split && g.finalPart(a, b, q, k);
                 if (last && split && !finalPart) {
                     throw new CompileException("layer " + layers.get(a).name() + " is the model's last layer, but "
                             + "its output is not the model's: it cannot be split along its outputs");
@@ -625,11 +763,11 @@ public final class Segmenter {
                 List<Integer> inSeg = new ArrayList<>();
                 List<Integer> inGrp = new ArrayList<>();
                 if (!first) {
-                    for (int t : ins) {
-                        sources.take(g, t, index, inSizes, inSeg, inGrp, g.pieces(t).length);
+                    for (Take t : takes) {
+                        sources.take(g, t.tensor(), index, inSizes, inSeg, inGrp, t.p0(), t.p1());
                     }
                     if (finalPart) {
-                        sources.take(g, tOut, index, inSizes, inSeg, inGrp, q);
+                        sources.take(g, tOut, index, inSizes, inSeg, inGrp, 0, q);
                     }
                 }
                 List<Integer> outSizes = new ArrayList<>();
@@ -638,14 +776,14 @@ public final class Segmenter {
                         outSizes.add(split && t == tOut ? hi - lo : model.size(t));
                     }
                 }
-                long[] rows = split ? g.partRows(a, q, k) : g.rangeRows(a, b);
-                int logN = split ? g.partLogN(a, q, k) : g.rangeLogN(a, b, tables);
+                long[] rows = split ? g.partRows(a, b, q, k) : g.rangeRows(a, b);
+                int logN = split ? g.partLogN(a, b, q, k) : g.rangeLogN(a, b, tables);
                 long link = (first ? 0 : rows[1]) + (last ? 0 : rows[2]);
                 segs.add(new SegmentPlan.Segment(index, layers.get(a).fromStep(), layers.get(b - 1).toStep(),
                         layers.get(a).name(), layers.get(b - 1).name(), b - a, toArray(ins), toArray(outs),
                         params.stream().toArray(), rows[0] + rows[1] + rows[2], logN, link, split ? q : 0, k,
                         tOut, lo, hi, finalPart ? lo : 0, toArray(inSizes), toArray(inSeg), toArray(inGrp),
-                        toArray(outSizes)));
+                        toArray(outSizes), toArray(inFrom), toArray(inTo)));
                 for (int o = 0; o < outSizes.size(); o++) {
                     sources.of.get(outs.get(o)).add(new int[] {index, o});
                 }
@@ -668,6 +806,14 @@ public final class Segmenter {
 
     /** Why layer j cannot be split into parts that each fit the budget. */
     private static String whyNoSplit(Graph g, int j) {
+        try {
+            return whyNoSplitFits(g, j);
+        } catch (CompileException e) {
+            return "it cannot be split: " + e.getMessage();
+        }
+    }
+
+    private static String whyNoSplitFits(Graph g, int j) {
         int k = Math.min(MAX_PARTS, g.model.size(g.layerOutput(j)));
         if (k < 2) {
             return "it has one output, so it cannot be split";
@@ -675,13 +821,13 @@ public final class Segmenter {
         int worst = 0;
         int worstLog = 0;
         for (int q = 0; q < k; q++) {
-            int logN = g.partLogN(j, q, k);
+            int logN = g.partLogN(j, j + 1, q, k);
             if (logN > worstLog) {
                 worstLog = logN;
                 worst = q;
             }
         }
-        long[] r = g.partRows(j, worst, k);
+        long[] r = g.partRows(j, j + 1, worst, k);
         return String.format(Locale.ROOT, "split along its outputs into %d parts its part %d still needs 2^%d rows "
                 + "(%,d for its outputs, %,d to hash what enters it, %,d to hash what leaves it: every part takes the "
                 + "tensors the layer reads, whole)", k, worst + 1, worstLog, r[0], r[1], r[2]);
@@ -689,6 +835,92 @@ public final class Segmenter {
 
     /** The most parts one layer is split into. */
     static final int MAX_PARTS = 256;
+
+    /** How many more parts than the fewest that fit the planner tries, for a smaller sum of padded heights. */
+    static final int EXTRA_PARTS = 4;
+
+    /**
+     * What a part takes of one tensor: pieces [p0, p1) of it (as its producer gives it), elements [from, to).
+     */
+    record Take(int tensor, int p0, int p1, int from, int to) {
+    }
+
+    /**
+     * Chooses, layer by layer in order (a consumer's pieces follow its producers' choices), which layers are split
+     * and which element-wise layers are fused into their parts. A layer that does not fit alone is split (with the
+     * element-wise layers after it fused in when that is cheaper than leaving them to segments of their own); a layer
+     * that fits alone, but not together with its element-wise followers, is split with them fused in only when that
+     * is cheaper than the layer and its followers each alone. A layer that fits with its followers is left to the
+     * dynamic programme, which may join it with more (this choice is the planner's estimate, not an optimum).
+     */
+    private static void decideUnits(Graph g, int logBudget) {
+        int nl = g.nl;
+        for (int a = 0; a < nl; a++) {
+            int e = g.fusableEnd(a);
+            boolean fits = g.rangeLogN(a, a + 1, g.layers.get(a).tables()) <= logBudget;
+            if (fits && (e == a + 1 || g.rangeLogN(a, e, g.tables(a, e)) <= logBudget)) {
+                // the layer and its followers fit one segment: the dynamic programme joins them (and maybe more)
+                continue;
+            }
+            long[] alone = new long[e - a];
+            for (int j = a; j < e; j++) {
+                alone[j - a] = aloneCost(g, j, logBudget);
+            }
+            long bestCost = fits ? sum(alone, 0, alone.length) : Long.MAX_VALUE;
+            int bestEnd = -1;
+            long[] bestSplit = null;
+            for (int b = a + 1; b <= e; b++) {
+                long[] sp = trySplit(g, a, b, logBudget);
+                long rest = sum(alone, b - a, alone.length);
+                if (sp != null && rest < Long.MAX_VALUE && sp[1] + rest < bestCost) {
+                    bestCost = sp[1] + rest;
+                    bestEnd = b;
+                    bestSplit = sp;
+                }
+            }
+            if (bestSplit != null) {
+                g.parts[a] = (int) bestSplit[0];
+                g.splitCost[a] = bestSplit[1];
+                g.unitEnd[a] = bestEnd;
+                for (int j = a + 1; j < bestEnd; j++) {
+                    g.unitStart[j] = a;
+                }
+                a = bestEnd - 1;
+            } else if (!fits) {
+                throw refuse(g, a, logBudget);
+            }
+        }
+    }
+
+    /** A layer alone: its padded height, or its cheapest split's; Long.MAX_VALUE when neither fits. */
+    private static long aloneCost(Graph g, int j, int logBudget) {
+        int logN = g.rangeLogN(j, j + 1, g.layers.get(j).tables());
+        if (logN <= logBudget) {
+            return 1L << logN;
+        }
+        long[] sp = trySplit(g, j, j + 1, logBudget);
+        return sp == null ? Long.MAX_VALUE : sp[1];
+    }
+
+    /** {@link Graph#bestSplit}, or null when the unit's steps cannot be restricted to a range of outputs. */
+    private static long[] trySplit(Graph g, int a, int b, int logBudget) {
+        try {
+            return g.bestSplit(a, b, logBudget);
+        } catch (CompileException e) {
+            return null;
+        }
+    }
+
+    private static long sum(long[] v, int from, int to) {
+        long s = 0;
+        for (int i = from; i < to; i++) {
+            if (v[i] == Long.MAX_VALUE) {
+                return Long.MAX_VALUE;
+            }
+            s += v[i];
+        }
+        return s;
+    }
 
     /** The first output of part q of k of a layer with n outputs: the outputs are shared out evenly. */
     static int partFrom(int n, int q, int k) {
