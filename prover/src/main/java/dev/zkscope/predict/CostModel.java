@@ -181,7 +181,8 @@ public final class CostModel {
      * spend recomputing their cosets where they are read: every coset of the quotient domain in the quotient
      * (2^qLog transforms of n points per column, the key's fixed columns included), and in the FRI queries the cosets
      * the queried rows fall in (28 queries of 16 neighbours touch every coset: 2^logBlowup transforms per column).
-     * Priced at the witness commitment's rate per extended point (the same transform). The calibration circuits keep every extension, so these terms are not fitted: they are counted.
+     * Priced at the witness commitment's rate per extended point (the same transform). The calibration circuits keep
+     * every extension, so these terms are not fitted: they are counted.
      */
     static double[] recomputeWork(ProofShape s) {
         double lde = Math.scalb(1.0, s.logLde());
@@ -724,7 +725,7 @@ public final class CostModel {
         for (int i = 0; i < PHASES.length; i++) {
             b.append(String.format(Locale.ROOT, "; %s %.3e*w+%.4f", PHASES[i], slope[i], intercept[i]));
         }
-        return b.append(String.format(Locale.ROOT, "; heap counted + %.2f x one extended column + %.0f]", garbagePerPoint, heapBase))
-                .toString();
+        return b.append(String.format(Locale.ROOT, "; heap counted + %.2f x one extended column + %.0f]",
+                garbagePerPoint, heapBase)).toString();
     }
 }
