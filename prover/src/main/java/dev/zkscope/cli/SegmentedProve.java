@@ -160,9 +160,13 @@ final class SegmentedProve {
             o.printf(Locale.ROOT, "proving the segments as the tasks of a Spark job on %s%n", master);
         }
         boolean runnerIsSpark = runner != null;
+        // CPU time per phase of each segment proved in this JVM (the report's phase_cpu_ms: load-independent work).
+        dev.zkscope.predict.CpuClock cpu = new dev.zkscope.predict.CpuClock(PhaseListener.NONE);
+        Map<Integer, Map<String, Long>[]> cpuBySegment = new java.util.HashMap<>();
         SegmentedProof.Progress progress = new SegmentedProof.Progress() {
             @Override
             public void segmentStarted(SegmentPlan p, int i) {
+                cpu.reset();
                 if (runnerIsSpark && tasks[0] == null) {
                     // the rate counts from the first task's start, not from the first result (which gave 83,404/min)
                     tasks[0] = new BatchProgress("segments", p.count() - resumed[0], err, System.console() != null);
@@ -175,6 +179,10 @@ final class SegmentedProve {
             public void segmentFinished(SegmentPlan p, SegmentProver.Proved r) {
                 if (r.resumed()) {
                     resumed[0]++;
+                } else if (!runnerIsSpark) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Long>[] pair = new Map[] {cpu.cpuNanos(), cpu.gcMillisByPhase()};
+                    cpuBySegment.put(r.index(), pair);
                 }
                 dev.zkscope.batch.TaskSpan span = spans.get(r.index());
                 o.println(line(p, r, parts) + (span == null ? "" : "; on " + span.executor()
@@ -185,7 +193,7 @@ final class SegmentedProve {
         SegmentedProof.Result r = SegmentedProof.run(new SegmentedProof.Request(setup.model(), plan,
                 setup.context(), q, co.input() == CompileOptions.Visibility.HASHED ? salts.input() : null,
                 co.output() == CompileOptions.Visibility.HASHED ? salts.output() : null, parts, c.resume),
-                PhaseListener.NONE, cm, null, progress, runner);
+                runnerIsSpark ? PhaseListener.NONE : cpu, cm, null, progress, runner);
         if (!r.verdict().accepted()) {
             throw new IllegalStateException("the fresh bundle did not verify: "
                     + ((BundleVerifier.Rejected) r.verdict()).error().describe());
@@ -194,6 +202,15 @@ final class SegmentedProve {
         byte[] reportBytes = null;
         if (c.report != null) {
             ObjectNode json = report(r, acc, setup, name);
+            for (com.fasterxml.jackson.databind.JsonNode seg : json.withArray("segments")) {
+                Map<String, Long>[] c2 = cpuBySegment.get(seg.get("index").asInt() - 1);
+                if (c2 != null) {
+                    ObjectNode pc = ((ObjectNode) seg).putObject("phase_cpu_ms");
+                    c2[0].forEach((k, v) -> pc.put(k, v / 1e6));
+                    ObjectNode pg = ((ObjectNode) seg).putObject("phase_gc_ms");
+                    c2[1].forEach(pg::put);
+                }
+            }
             json.put("runner", master == null ? "this JVM" : "Spark " + master);
             for (com.fasterxml.jackson.databind.JsonNode seg : json.withArray("segments")) {
                 dev.zkscope.batch.TaskSpan span = spans.get(seg.get("index").asInt() - 1);
@@ -419,6 +436,9 @@ final class SegmentedProve {
                 ObjectNode pr = n.putObject("predicted");
                 pr.put("prove_ms", m.prediction().proveSeconds() * 1e3);
                 pr.put("heap_above_baseline_bytes", m.prediction().heapBytesAboveBaseline());
+                if (m.prediction().shape() != null) {
+                    pr.set("shape", mapper.valueToTree(m.prediction().shape()));
+                }
                 dev.zkscope.predict.PredictionError pe = new dev.zkscope.predict.PredictionError(
                         m.prediction().proveSeconds(), m.proveNanos() / 1e9,
                         m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline());

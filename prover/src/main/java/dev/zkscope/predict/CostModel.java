@@ -35,9 +35,11 @@ import java.util.Properties;
  *       the layers), with the proof-of-work grinding in the constant.</li>
  * </ul>
  * Peak heap is modelled as the heap in use before proving (which holds the proving key with the fixed columns'
- * extensions) plus {@code c x} the bytes the prover holds at its fullest ({@link #memoryWork}: its batches, and every
- * column's coset values while the quotient is evaluated) {@code + d}. Both are fitted on relative errors, so small and
- * large proofs count alike.
+ * extensions) plus the bytes the prover holds at its fullest moment, counted from its allocations and not fitted
+ * ({@link #heapMoments}: its batches, the extensions its commitments discard and the collector has not freed yet,
+ * the quotient's evaluations, the DEEP polynomial), plus the other short-lived arrays, fitted as {@code c} times one
+ * extended column's bytes {@code + d} ({@link #heapBytes}). Times are fitted on relative errors, so small and large
+ * proofs count alike. docs/prediction.md has the measurements behind each term.
  *
  * <p>Calibration proves a few synthetic circuits ({@link CalibrationCircuits}) of two sizes and two widths with the
  * standard preset after a warm-up proof, fits every phase by least squares, and caches the coefficients per machine,
@@ -47,28 +49,29 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 10; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
-    // 10: heap from the quotient's and the opening's live bytes (wide circuits), quotient work counts coset copies
+    static final int VERSION = 11; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
+    // 10: heap from the quotient's and the opening's live bytes (wide circuits), quotient work counts coset copies;
+    // 11: heap from five moments of live bytes (kept cosets are not copies), streamed batches' recomputed cosets timed
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
     private final double[] slope;
     private final double[] intercept;
-    private final double heapPerByte;
+    private final double garbagePerPoint;
     private final double heapBase;
     private final String origin;
     private final java.time.Instant calibratedAt;
     private final double loadDuringCalibration;
 
-    CostModel(double[] slope, double[] intercept, double heapPerByte, double heapBase, String origin) {
-        this(slope, intercept, heapPerByte, heapBase, origin, java.time.Instant.now(), systemLoad());
+    CostModel(double[] slope, double[] intercept, double garbagePerPoint, double heapBase, String origin) {
+        this(slope, intercept, garbagePerPoint, heapBase, origin, java.time.Instant.now(), systemLoad());
     }
 
-    CostModel(double[] slope, double[] intercept, double heapPerByte, double heapBase, String origin,
+    CostModel(double[] slope, double[] intercept, double garbagePerPoint, double heapBase, String origin,
               java.time.Instant calibratedAt, double loadDuringCalibration) {
         this.slope = slope.clone();
         this.intercept = intercept.clone();
-        this.heapPerByte = heapPerByte;
+        this.garbagePerPoint = garbagePerPoint;
         this.heapBase = heapBase;
         this.origin = origin;
         this.calibratedAt = calibratedAt;
@@ -120,8 +123,16 @@ public final class CostModel {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
-    /** A prediction for one proof. */
-    public record Prediction(double proveSeconds, long heapBytesAboveBaseline, Map<String, Double> phaseSeconds) {
+    /**
+     * A prediction for one proof, with the shape it was made from (null when none was given), so that a report can
+     * show what the figures were predicted from and a later model can predict the same proof again.
+     */
+    public record Prediction(double proveSeconds, long heapBytesAboveBaseline, Map<String, Double> phaseSeconds,
+                             ProofShape shape) {
+        public Prediction(double proveSeconds, long heapBytesAboveBaseline, Map<String, Double> phaseSeconds) {
+            this(proveSeconds, heapBytesAboveBaseline, phaseSeconds, null);
+        }
+
         /** Predicted peak heap given the heap in use when proving starts. */
         public long peakHeapBytes(long baselineBytes) {
             return baselineBytes + heapBytesAboveBaseline;
@@ -135,17 +146,21 @@ public final class CostModel {
 
     public Prediction predict(ProofShape s) {
         double[] w = work(s);
+        double[] r = recomputeWork(s);
         Map<String, Double> phases = new LinkedHashMap<>();
         double total = 0;
         for (int i = 0; i < PHASES.length; i++) {
-            double t = Math.max(0, slope[i] * w[i] + intercept[i]);
+            double t = Math.max(0, slope[i] * w[i] + intercept[i]) + slope[0] * r[i];
             phases.put(PHASES[i], t);
             total += t;
         }
-        return new Prediction(total, (long) (heapPerByte * memoryWork(s) + heapBase), phases);
+        return new Prediction(total, (long) heapBytes(s, garbagePerPoint, heapBase), phases, s);
     }
 
-    /** The work measure of each phase, in the order of {@link #PHASES}. */
+    /**
+     * The work measure of each phase, in the order of {@link #PHASES}. Batches that recompute their cosets add
+     * {@link #recomputeWork}.
+     */
     static double[] work(ProofShape s) {
         double lde = Math.scalb(1.0, s.logLde());
         double q = Math.scalb(1.0, s.logQuotient());
@@ -161,39 +176,159 @@ public final class CostModel {
         };
     }
 
+    /**
+     * Per phase, the transforms (points x log points) that batches too large for the extension cache ({@link #keeps})
+     * spend recomputing their cosets where they are read: every coset of the quotient domain in the quotient
+     * (2^qLog transforms of n points per column, the key's fixed columns included), and in the FRI queries the cosets
+     * the queried rows fall in (28 queries of 16 neighbours touch every coset: 2^logBlowup transforms per column).
+     * Priced at the witness commitment's rate per extended point (the same transform). The calibration circuits keep
+     * every extension, so these terms are not fitted: they are counted.
+     */
+    static double[] recomputeWork(ProofShape s) {
+        double lde = Math.scalb(1.0, s.logLde());
+        double q = Math.scalb(1.0, s.logQuotient());
+        double n = Math.scalb(1.0, s.logN());
+        double budget = ldeCacheBudget();
+        int streamedTrace = streamed(s.adviceColumns(), lde, budget) + streamed(s.auxColumns(), lde, budget)
+                + streamed(s.fixedColumns(), lde, budget);
+        int streamedOpened = streamedTrace + streamed(s.quotientColumns(), lde, budget);
+        double coset = n * s.logN();
+        double[] w = new double[PHASES.length];
+        w[2] = streamedTrace * (q / n) * coset;
+        w[4] = streamedOpened * (lde / n) * coset;
+        return w;
+    }
+
+    /** The width of a batch that recomputes its cosets (does not keep its extension), else 0. */
+    private static int streamed(int width, double lde, double budget) {
+        return keeps(width, lde, budget) ? 0 : width;
+    }
+
     /** The fixed per-column cost, in extended points (a trace of 2^9 rows at rate 1/4 has 2^11). */
     static final double COLUMN_OVERHEAD = 1 << 14;
 
     /**
-     * The bytes a proof holds at its fullest, counted from the prover's allocations (the fitted coefficient then covers
-     * the garbage the collector lets build up beside them). Two moments compete:
-     * <ul>
-     *   <li>the quotient: the advice and helper batches (extension when kept, coefficients), every column's values on
-     *       one coset of the quotient domain (fixed, advice, helpers: n each, which makes wide circuits heavy), the
-     *       quotient's evaluations (2 |Q|), then the quotient chunks' own commitment;</li>
-     *   <li>the opening: every prover batch, the DEEP polynomial (2 |LDE|) and the first FRI layer (2 |LDE| / 8).</li>
-     * </ul>
-     * A batch whose extension exceeds the prover's cache budget ({@code -Dzkscope.ldeCacheBytes}, else an eighth of the
-     * heap) keeps only its coefficients and a coset at a time. The fixed columns' own extensions belong to the proving
-     * key, which already sits in the baseline heap when proving starts.
+     * The bytes a proof holds at its fullest, counted from the prover's allocations (see {@link #heapMoments}: the
+     * largest of its moments). The fitted coefficient then covers the garbage the collector lets build up beside them.
      */
     static double memoryWork(ProofShape s) {
+        double[] m = heapMoments(s, ldeCacheBudget());
+        double max = 0;
+        for (double v : m) {
+            max = Math.max(max, v);
+        }
+        return max;
+    }
+
+    /** The prover's extension cache budget: {@code -Dzkscope.ldeCacheBytes}, else an eighth of the maximum heap. */
+    static double ldeCacheBudget() {
+        return Long.getLong("zkscope.ldeCacheBytes", Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    /**
+     * The heap above the baseline: the prover's live bytes at its fullest moment ({@link #memoryWork}, counted, not
+     * fitted) plus the short-lived arrays of the proof's other work that the collector has not freed yet, measured
+     * by calibration as {@code garbagePerPoint} bytes per byte of one extended column (8 L) plus {@code base}.
+     */
+    static double heapBytes(ProofShape s, double garbagePerPoint, double base) {
+        return memoryWork(s) + garbagePerPoint * 8 * Math.scalb(1.0, s.logLde()) + base;
+    }
+
+    /** Names of the moments {@link #heapMoments} returns, in its order. */
+    static final String[] HEAP_MOMENTS = {"advice commit", "helper commit", "quotient", "quotient commit", "fri"};
+
+    /**
+     * The bytes live above the baseline at each moment of a proof, read off the prover (values of 8 bytes; n trace
+     * rows, L = n 2^logBlowup extended points, A advice, X helper, Q quotient and F fixed columns). A committed batch
+     * of w columns holds its coefficients (w n) and a Merkle tree that keeps 2 bytes per leaf below its top (L/4
+     * values with the levels above); it keeps its extension (w L, stored coset by coset) when that fits the prover's
+     * cache budget ({@link #ldeCacheBudget}), otherwise it recomputes a coset (n per column) where one is read.
+     * Committing a kept batch transforms one column per core into a natural-order extension (L each) before splitting
+     * it into cosets; a streamed batch holds one coset of every column and the leaf digests (32 bytes, 4 values, per
+     * extended point).
+     * <ol>
+     *   <li>advice commit: the prover's copy of the advice (A n) and the advice batch as it is built;</li>
+     *   <li>helper commit: the advice copy, the advice batch, the helper values (X n) and the helper batch as it is
+     *       built;</li>
+     *   <li>quotient: the advice and helper batches, one coset of every streamed batch (the key's fixed columns too,
+     *       when they were too large to keep), and the quotient's evaluations on the quotient domain (2 n 2^qLog);</li>
+     *   <li>quotient commit: as the quotient, with the chunk columns (Q n) and the quotient batch being built instead
+     *       of the cosets;</li>
+     *   <li>fri: every prover batch, the DEEP polynomial over the extension (2 L) and its FRI layers (2 L / 8 and
+     *       less), the sums of the columns sharing a set of points (4 n per set, 2 sets) and their coset values.</li>
+     * </ol>
+     * The fixed columns' own extensions belong to the proving key, which sits in the baseline heap when proving
+     * starts. Bytes are returned; the collector's garbage is not counted here.
+     *
+     * @param budgetBytes the largest extension a batch keeps
+     */
+    static double[] heapMoments(ProofShape s, double budgetBytes) {
         double n = Math.scalb(1.0, s.logN());
         double lde = Math.scalb(1.0, s.logLde());
         double q = Math.scalb(1.0, s.logQuotient());
-        double budget = Long.getLong("zkscope.ldeCacheBytes", Runtime.getRuntime().maxMemory() / 8);
-        double adv = batch(s.adviceColumns(), n, lde, budget);
-        double aux = batch(s.auxColumns(), n, lde, budget);
-        double quot = batch(s.quotientColumns(), n, lde, budget);
-        double quotient = adv + aux + Math.max(n * s.totalColumns() + 2 * q, 2 * q + quot);
-        double opening = adv + aux + quot + 2 * lde + 2 * lde / 8 + 2 * n * 4;
-        return 8.0 * Math.max(quotient, opening);
+        int cores = Runtime.getRuntime().availableProcessors();
+        double a = held(s.adviceColumns(), n, lde, budgetBytes);
+        double x = held(s.auxColumns(), n, lde, budgetBytes);
+        double qb = held(s.quotientColumns(), n, lde, budgetBytes);
+        double adviceCopy = s.adviceColumns() * n;
+        double cosets = cosetReads(s.adviceColumns(), n, lde, budgetBytes)
+                + cosetReads(s.auxColumns(), n, lde, budgetBytes)
+                + cosetReads(s.fixedColumns(), n, lde, budgetBytes);
+        // The natural-order extension each kept column is transformed into before it is split into cosets is garbage
+        // as soon as the column is done; it is a humongous array (L values, at least half a collector region from
+        // 2^17 points on), which the collector frees only at its next collection. The advice and helper commitments
+        // run back to back with nothing that triggers one, so both batches' discarded extensions are still counted
+        // in the used heap when the helper commitment ends (measured: the peaks of LeNet-5's and ResNet-8's segments
+        // equal this moment within 10%). The quotient's 2^qLog n-point arrays do trigger one.
+        double adviceGarbage = discarded(s.adviceColumns(), lde, budgetBytes);
+        double auxGarbage = discarded(s.auxColumns(), lde, budgetBytes);
+        double[] v = {
+                adviceCopy + a + adviceGarbage + building(s.adviceColumns(), lde, budgetBytes, cores),
+                adviceCopy + a + adviceGarbage + s.auxColumns() * n + x + auxGarbage,
+                a + x + cosets + 2 * q,
+                a + x + 2 * q + s.quotientColumns() * n + qb + discarded(s.quotientColumns(), lde, budgetBytes),
+                // DEEP sums: 2 sets of points x (re, im) x n coefficients, and as many coset values
+                a + x + qb + 2 * lde * (1 + 1.0 / 7) + 8 * n
+        };
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= 8;
+        }
+        return v;
     }
 
-    /** Values a committed batch of the given width holds: coefficients, and the extension when the budget keeps it. */
-    private static double batch(int width, double n, double lde, double budgetBytes) {
-        double extension = width * lde;
-        return width * n + (8 * extension <= budgetBytes ? extension : width * n);
+    /** Whether a batch of {@code width} columns keeps its extension (the prover's own test). */
+    static boolean keeps(int width, double lde, double budgetBytes) {
+        return 8.0 * width * lde <= budgetBytes;
+    }
+
+    /** Values a committed batch holds: coefficients, its Merkle tree's kept levels, and the extension when kept. */
+    static double held(int width, double n, double lde, double budgetBytes) {
+        if (width == 0) {
+            return 0;
+        }
+        return width * n + lde / 4 + (keeps(width, lde, budgetBytes) ? width * lde : 0);
+    }
+
+    /**
+     * The values a finished commitment leaves as garbage: a kept batch's natural-order extensions (w L); a streamed
+     * batch's last coset of every column (w n; its earlier cosets are young-generation arrays that collections free
+     * as the commitment goes).
+     */
+    static double discarded(int width, double lde, double budgetBytes) {
+        return keeps(width, lde, budgetBytes) ? width * lde : width * lde / 8;
+    }
+
+    /** The transient values of a commitment in progress beyond what the batch will hold. */
+    static double building(int width, double lde, double budgetBytes, int cores) {
+        if (width == 0) {
+            return 0;
+        }
+        return keeps(width, lde, budgetBytes) ? Math.min(width, cores) * lde : 4 * lde;
+    }
+
+    /** Values a coset read of a batch allocates: one coset per column when the batch recomputes them, else none. */
+    static double cosetReads(int width, double n, double lde, double budgetBytes) {
+        return keeps(width, lde, budgetBytes) ? 0 : width * n;
     }
 
     /** Folds a prover phase name into the model's phases ("permutation" and "lookups" are both helper columns). */
@@ -229,13 +364,24 @@ public final class CostModel {
                 }
             }
         };
-        long baseline = usedAfterGc();
-        long peak;
-        try (HeapSampler sampler = new HeapSampler(5).start()) {
-            ProofSystem.prove(pk, inst.witness(), l);
-            peak = sampler.stop();
+        long[] heap = heapAboveBaseline(() -> ProofSystem.prove(pk, inst.witness(), l));
+        return new Measurement(ProofShape.of(inst.circuit(), params), secs, heap[1] - heap[0]);
+    }
+
+    /**
+     * Runs {@code proof} and returns {baseline, peak} as the CLI and the app measure a proof (Pipeline.prove,
+     * SegmentProver.prove): a sampler every 10 ms started before, the baseline after a full collection
+     * ({@link #usedAfterGc}), the sampler's peak restarted from there, the peak read right after the proof. The
+     * peak is at least the baseline.
+     */
+    public static long[] heapAboveBaseline(Runnable proof) {
+        try (HeapSampler sampler = new HeapSampler(10).start()) {
+            long baseline = usedAfterGc();
+            sampler.restartPeak();
+            proof.run();
+            long peak = sampler.peakNow();
+            return new long[] {baseline, Math.max(baseline, peak)};
         }
-        return new Measurement(ProofShape.of(inst.circuit(), params), secs, Math.max(0, peak - baseline));
     }
 
     /** Heap in use after a full collection: the baseline that a proof's peak is measured against. */
@@ -351,9 +497,9 @@ public final class CostModel {
     }
 
     /**
-     * Fits t = a*work + b per phase, and heap = c*bytes + d, by least squares on relative errors (each measurement
-     * weighted by 1/t^2), so that a 30 ms proof and a 3 s proof count alike; a negative a, b, c or d falls back to a
-     * fit through the origin.
+     * Fits t = a*work + b per phase by least squares on relative errors (each measurement weighted by 1/t^2), so that a
+     * 30 ms proof and a 3 s proof count alike (a negative a or b falls back to a fit through the origin); and the
+     * heap's garbage terms ({@link #heapBytes}, {@link #garbageFit}).
      */
     static CostModel fit(List<Measurement> ms, String origin) {
         int k = PHASES.length;
@@ -370,12 +516,50 @@ public final class CostModel {
             slope[p] = ab[0];
             intercept[p] = ab[1];
         }
-        for (int i = 0; i < ms.size(); i++) {
-            w[i] = memoryWork(ms.get(i).shape());
-            t[i] = ms.get(i).heapAboveBaseline();
+        // The heap: what the counted live bytes leave unexplained, against one extended column's bytes, fitted on the
+        // proofs whose extensions are humongous arrays (L >= 2^17 points, 1 MiB: half a collector region at the
+        // heaps this runs with), as every segment's are; smaller ones' peaks are the whole proof's garbage, whose
+        // collection timing varies run to run (docs/prediction.md).
+        List<double[]> heap = new ArrayList<>();
+        for (Measurement m : ms) {
+            if (m.shape().logLde() >= HUMONGOUS_LOG_LDE && m.heapAboveBaseline() > 0) {
+                heap.add(new double[] {8 * Math.scalb(1.0, m.shape().logLde()),
+                        m.heapAboveBaseline() - memoryWork(m.shape()), m.heapAboveBaseline()});
+            }
         }
-        double[] cd = relativeFit(w, t);
+        double[] cd = garbageFit(heap);
         return new CostModel(slope, intercept, cd[0], cd[1], origin);
+    }
+
+    /** Proofs with extensions of at least 2^this points inform the heap fit (see {@link #fit}). */
+    static final int HUMONGOUS_LOG_LDE = 17;
+
+    /**
+     * Fits residual = c x + d (x: one extended column's bytes; residual: measured minus counted heap), weighting each
+     * proof by its measured heap squared, so that the error is relative to what is predicted; c, d >= 0 (a negative
+     * one falls back to the other alone).
+     */
+    static double[] garbageFit(List<double[]> points) {
+        double s = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (double[] p : points) {
+            double wt = 1 / (p[2] * p[2]);
+            s += wt;
+            sx += wt * p[0];
+            sy += wt * p[1];
+            sxx += wt * p[0] * p[0];
+            sxy += wt * p[0] * p[1];
+        }
+        double den = s * sxx - sx * sx;
+        double c = den == 0 ? 0 : (s * sxy - sx * sy) / den;
+        double d = s == 0 ? 0 : (sy - c * sx) / s;
+        if (c < 0) {
+            c = 0;
+            d = s == 0 ? 0 : Math.max(0, sy / s);
+        } else if (d < 0) {
+            d = 0;
+            c = sxx == 0 ? 0 : Math.max(0, sxy / sxx);
+        }
+        return new double[] {c, d};
     }
 
     /** Minimizes sum ((a x_i + b - y_i) / y_i)^2 over a, b >= 0; points with y_i <= 0 are skipped. */
@@ -485,7 +669,7 @@ public final class CostModel {
                 b[i] = coefficient(p, "intercept." + i);
             }
             String load = p.getProperty("load", "NaN");
-            CostModel m = new CostModel(s, b, coefficient(p, "heapPerByte"), coefficient(p, "heapBase"),
+            CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerPoint"), coefficient(p, "heapBase"),
                     "cached, calibrated " + at.toString().substring(0, 10) + " (" + file + ")", at,
                     Double.parseDouble(load));
             Prediction check = m.predict(new ProofShape(10, 12, 11, 8, 8, 4, 6, 3, 8, 200));
@@ -525,7 +709,7 @@ public final class CostModel {
             p.setProperty("slope." + i, Double.toString(m.slope[i]));
             p.setProperty("intercept." + i, Double.toString(m.intercept[i]));
         }
-        p.setProperty("heapPerByte", Double.toString(m.heapPerByte));
+        p.setProperty("heapGarbagePerPoint", Double.toString(m.garbagePerPoint));
         p.setProperty("heapBase", Double.toString(m.heapBase));
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "costmodel", ".tmp");
@@ -541,7 +725,7 @@ public final class CostModel {
         for (int i = 0; i < PHASES.length; i++) {
             b.append(String.format(Locale.ROOT, "; %s %.3e*w+%.4f", PHASES[i], slope[i], intercept[i]));
         }
-        return b.append(String.format(Locale.ROOT, "; heap %.2f x extended bytes + %.0f]", heapPerByte, heapBase))
-                .toString();
+        return b.append(String.format(Locale.ROOT, "; heap counted + %.2f x one extended column + %.0f]",
+                garbagePerPoint, heapBase)).toString();
     }
 }

@@ -1,0 +1,105 @@
+package dev.zkscope.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.zkscope.plonk.ProofShape;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The heap moments and the recomputed-coset work, on hand-counted shapes (no proving). */
+class HeapModelTest {
+    /** 2^10 rows at rate 1/8, 9 fixed, 6 advice, 10 helper, 4 quotient columns, degree 5 (2^2 cosets). */
+    private static final ProofShape SHAPE = new ProofShape(10, 13, 12, 9, 6, 10, 4, 5, 20, 300);
+    private static final double N = 1 << 10;
+    private static final double L = 1 << 13;
+    private static final double Q = 1 << 12;
+    private static final double ROOMY = 1L << 40;
+
+    @Test
+    void heapMoments_countEveryKeptBatchAndTheGarbageOfTheTwoTraceCommitments() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double[] m = CostModel.heapMoments(SHAPE, ROOMY);
+        double tree = L / 4;
+        double advice = 6 * N + tree + 6 * L;
+        double aux = 10 * N + tree + 10 * L;
+        double quot = 4 * N + tree + 4 * L;
+        assertThat(m).hasSize(CostModel.HEAP_MOMENTS.length);
+        // advice commit: the prover's copy, the batch, its discarded natural-order extensions, one in flight per core
+        assertThat(m[0]).isEqualTo(8 * (6 * N + advice + 6 * L + Math.min(6, cores) * L));
+        // helper commit: both commitments' discarded extensions are still in the used heap
+        assertThat(m[1]).isEqualTo(8 * (6 * N + advice + 6 * L + 10 * N + aux + 10 * L));
+        // quotient: kept batches are read in place (no coset copies), plus the 2 x 2^qLog n evaluations
+        assertThat(m[2]).isEqualTo(8 * (advice + aux + 2 * Q));
+        assertThat(m[3]).isEqualTo(8 * (advice + aux + 2 * Q + 4 * N + quot + 4 * L));
+        assertThat(m[4]).isCloseTo(8 * (advice + aux + quot + 2 * L * 8 / 7 + 8 * N), within(1e-6));
+        assertThat(CostModel.memoryWork(SHAPE)).isGreaterThan(0);
+    }
+
+    @Test
+    void heapMoments_aBatchOverTheCacheBudgetKeepsNoExtension_andCopiesItsCosetsWhereRead() {
+        // Budget between the quotient batch (4 L x 8 bytes) and the advice batch (6 L x 8 bytes): the advice, helper
+        // and fixed batches stream, the quotient's is kept.
+        double budget = 8 * 5 * L;
+        double[] m = CostModel.heapMoments(SHAPE, budget);
+        double tree = L / 4;
+        double advice = 6 * N + tree;
+        double aux = 10 * N + tree;
+        double cosets = (6 + 10 + 9) * N;
+        assertThat(m[0]).as("streamed: leaf digests (4 values a point), a coset's garbage")
+                .isEqualTo(8 * (6 * N + advice + 6 * L / 8 + 4 * L));
+        assertThat(m[2]).isEqualTo(8 * (advice + aux + cosets + 2 * Q));
+        assertThat(m[1]).isLessThan(CostModel.heapMoments(SHAPE, ROOMY)[1]);
+    }
+
+    @Test
+    void recomputeWork_isZeroWhenEveryBatchIsKept_andCountsTransformsOtherwise() {
+        System.setProperty("zkscope.ldeCacheBytes", Long.toString(1L << 40));
+        try {
+            assertThat(CostModel.recomputeWork(SHAPE)).containsOnly(0.0);
+        } finally {
+            System.clearProperty("zkscope.ldeCacheBytes");
+        }
+        System.setProperty("zkscope.ldeCacheBytes", Long.toString((long) (8 * 5 * L)));
+        try {
+            double[] r = CostModel.recomputeWork(SHAPE);
+            double coset = N * 10;
+            // quotient: advice, helper and fixed columns, one transform per coset of the quotient domain (Q / N)
+            assertThat(r[2]).isEqualTo((6 + 10 + 9) * (Q / N) * coset);
+            // fri queries: every coset of the extension (L / N) of every streamed batch
+            assertThat(r[4]).isEqualTo((6 + 10 + 9) * (L / N) * coset);
+            assertThat(r[0]).isZero();
+            assertThat(r[1]).isZero();
+            assertThat(r[3]).isZero();
+        } finally {
+            System.clearProperty("zkscope.ldeCacheBytes");
+        }
+    }
+
+    @Test
+    void predict_pricesRecomputedCosetsAtTheCommitmentsRate_andCarriesTheShape() {
+        double[] slope = {2e-9, 3e-9, 1e-9, 4e-9, 5e-8};
+        double[] intercept = {0.001, 0.0, 0.002, 0.0005, 0.03};
+        CostModel m = new CostModel(slope, intercept, 1.0, 0, "test");
+        System.setProperty("zkscope.ldeCacheBytes", Long.toString(1L << 40));
+        CostModel.Prediction kept;
+        try {
+            kept = m.predict(SHAPE);
+        } finally {
+            System.clearProperty("zkscope.ldeCacheBytes");
+        }
+        System.setProperty("zkscope.ldeCacheBytes", Long.toString((long) (8 * 5 * L)));
+        try {
+            CostModel.Prediction streamed = m.predict(SHAPE);
+            double[] r = CostModel.recomputeWork(SHAPE);
+            Map<String, Double> k = kept.phaseSeconds();
+            Map<String, Double> s = streamed.phaseSeconds();
+            assertThat(s.get("quotient") - k.get("quotient")).isCloseTo(slope[0] * r[2], within(1e-12));
+            assertThat(s.get("fri") - k.get("fri")).isCloseTo(slope[0] * r[4], within(1e-12));
+            assertThat(s.get("witness commit")).isEqualTo(k.get("witness commit"));
+            assertThat(streamed.shape()).isEqualTo(SHAPE);
+        } finally {
+            System.clearProperty("zkscope.ldeCacheBytes");
+        }
+    }
+}
