@@ -85,17 +85,16 @@ final class LayerSplit {
                             + " of tensor " + t + ", outside the range [" + from[t] + ", " + to[t] + ") it takes");
                 }
                 return new Src(m, src.index() - from[t]);
-            }, t -> {
+            }, (java.util.function.IntFunction<StepSlices.Taken>) t -> {
                 if (inLayer[t]) {
                     throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its "
                             + "outputs: a dot product reads an intermediate tensor of the layer whole");
                 }
                 int m = mapped(map, t, layer);
-                if (!model.isParam(t) && (from[t] != 0 || to[t] != model.size(t))) {
-                    throw new IllegalStateException("part of layer " + layer + " reads tensor " + t + " whole, and "
-                            + "takes only [" + from[t] + ", " + to[t] + ") of it");
-                }
-                return m;
+                // a dot product's whole operand of which the part takes a slice (a depthwise convolution's channels):
+                // its terms are shifted into the slice, and a term outside it is refused (StepSlices.Shift)
+                return model.isParam(t) ? new StepSlices.Taken(m, 0, -1)
+                        : new StepSlices.Taken(m, from[t], to[t] - from[t]);
             });
             q.add(r);
             map[st.out()] = id;
@@ -149,6 +148,7 @@ final class LayerSplit {
                 throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its outputs: "
                         + "its steps make " + st.size() + " and " + n + " elements");
             }
+            java.util.BitSet whole = new java.util.BitSet();
             StepSlices.restrict(st, lo, hi, st.layer(), 0, src -> {
                 int t = src.tensor();
                 if (inLayer[t]) {
@@ -161,17 +161,25 @@ final class LayerSplit {
                     max[t] = Math.max(max[t], src.index());
                 }
                 return src;
-            }, t -> {
+            }, (java.util.function.IntUnaryOperator) t -> {
                 if (inLayer[t]) {
                     throw new CompileException("layer " + layer + " (" + st.op() + ") cannot be split along its "
                             + "outputs: a dot product reads an intermediate tensor of the layer whole");
                 }
                 if (!model.isParam(t)) {
-                    min[t] = 0;
-                    max[t] = model.size(t) - 1;
+                    whole.set(t);
                 }
                 return t;
             });
+            // a dot product's whole operand: the elements its terms for these outputs read (a depthwise
+            // convolution's part reads only its channels' planes)
+            for (int t = whole.nextSetBit(0); t >= 0; t = whole.nextSetBit(t + 1)) {
+                int[] r = StepSlices.readRange(st, lo, hi, t);
+                if (r != null) {
+                    min[t] = Math.min(min[t], r[0]);
+                    max[t] = Math.max(max[t], r[1] - 1);
+                }
+            }
             inLayer[st.out()] = true;
         }
         java.util.List<int[]> out = new java.util.ArrayList<>();
