@@ -116,15 +116,13 @@ class PartialRowsTest {
         TensorPcs.Shape s = TensorPcs.shape(m, P);
         int rows = TensorPcs.dataRows(m, used, P);
         int blind = ZkOpening.blindRows(m, used, P);
-        Fp2[][] pts = {TensorPcsHidingTest.point(r, m), TensorPcsHidingTest.point(r, m)};
-        Fp2[] tau = TensorPcsHidingTest.point(r, m);
-        Fp2[] coeffs = TensorPcsHidingTest.point(r, 2);
-        Fp2[] rs = TensorPcsHidingTest.point(r, m + 1);
-        Fp2 gamma = SumcheckTest.randomExt(r);
-        int[] qs = new int[P.queries()];
-        for (int q = 0; q < qs.length; q++) {
-            qs[q] = r.nextInt(s.code());
-        }
+        ZkOpeningTest.Challenges ch = ZkOpeningTest.Challenges.draw(r, m, s);
+        Fp2[][] pts = ch.pts();
+        Fp2[] tau = ch.tau();
+        Fp2[] coeffs = ch.coeffs();
+        Fp2[] rs = ch.rs();
+        Fp2 gamma = ch.gamma();
+        int[] qs = ch.qs();
         long[] a = table(r, m, used);
         // b's difference from a is zero past used: the same committed rows
         long[] b = ZkOpeningTest.sameClaims(a, table(r, m, used), pts);

@@ -116,6 +116,22 @@ class ZkOpeningTest {
         return res;
     }
 
+    /** The fixed challenges of a simulation: two opening points, tau, the combination, the rounds', gamma, queries. */
+    record Challenges(Fp2[][] pts, Fp2[] tau, Fp2[] coeffs, Fp2[] rs, Fp2 gamma, int[] qs) {
+        static Challenges draw(SplittableRandom r, int m, TensorPcs.Shape s) {
+            Fp2[][] pts = {TensorPcsHidingTest.point(r, m), TensorPcsHidingTest.point(r, m)};
+            Fp2[] tau = TensorPcsHidingTest.point(r, m);
+            Fp2[] coeffs = TensorPcsHidingTest.point(r, 2);
+            Fp2[] rs = TensorPcsHidingTest.point(r, m + 1);
+            Fp2 gamma = SumcheckTest.randomExt(r);
+            int[] qs = new int[P.queries()];
+            for (int q = 0; q < qs.length; q++) {
+                qs[q] = r.nextInt(s.code());
+            }
+            return new Challenges(pts, tau, coeffs, rs, gamma, qs);
+        }
+    }
+
     /** What an opening shows of a table committed with the given randomness (the challenges fixed). */
     interface View {
         long[] of(long[] table, long[] omega);
@@ -187,15 +203,13 @@ class ZkOpeningTest {
         SplittableRandom r = new SplittableRandom(11);
         TensorPcs.Shape s = TensorPcs.shape(m, P);
         int blind = ZkOpening.blindRows(m, P);
-        Fp2[][] pts = {TensorPcsHidingTest.point(r, m), TensorPcsHidingTest.point(r, m)};
-        Fp2[] tau = TensorPcsHidingTest.point(r, m);
-        Fp2[] coeffs = TensorPcsHidingTest.point(r, 2);
-        Fp2[] rs = TensorPcsHidingTest.point(r, m + 1);
-        Fp2 gamma = SumcheckTest.randomExt(r);
-        int[] qs = new int[P.queries()];
-        for (int q = 0; q < qs.length; q++) {
-            qs[q] = r.nextInt(s.code());
-        }
+        Challenges ch = Challenges.draw(r, m, s);
+        Fp2[][] pts = ch.pts();
+        Fp2[] tau = ch.tau();
+        Fp2[] coeffs = ch.coeffs();
+        Fp2[] rs = ch.rs();
+        Fp2 gamma = ch.gamma();
+        int[] qs = ch.qs();
         long[] a = SumcheckTest.randomBase(r, 1 << m);
         long[] b = sameClaims(a, SumcheckTest.randomBase(r, 1 << m), pts);
         View view = (t, omega) -> view(t, omega, blind, pts, tau, coeffs, rs, gamma, qs);
