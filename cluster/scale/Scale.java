@@ -46,10 +46,7 @@ public class Scale {
         System.out.println("shape " + sh);
         CostModel cm = CostModel.loadOrCalibrate();
         for (int k = 18; k <= 22; k++) {
-            int d = k - sh.logN();
-            ProofShape at = new ProofShape(k, sh.logLde() + d, sh.logQuotient() + d, sh.fixedColumns(),
-                    sh.adviceColumns(), sh.auxColumns(), sh.quotientColumns(), sh.maxDegree(), sh.constraints(),
-                    sh.exprNodes());
+            ProofShape at = sh.atHeight(k);
             var pr = cm.predict(at);
             System.out.printf("predict 2^%d: %.1f s, heap %d MiB%n", k, pr.proveSeconds(), pr.heapBytesAboveBaseline() >> 20);
         }

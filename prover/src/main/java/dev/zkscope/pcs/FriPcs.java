@@ -146,6 +146,16 @@ final class FriPcs implements Pcs {
             return cosetValues(coeffs[c], j);
         }
 
+        @Override
+        public long[] coset(int c, int j, long[] buffer) {
+            if (lde != null) {
+                return lde[c][j];
+            }
+            long[] out = buffer != null ? buffer : new long[n];
+            cosetValuesInto(coeffs[c], j, out);
+            return out;
+        }
+
         /** The rows of the given leaves (extension indices), from the kept extension or recomputed coset by coset. */
         java.util.Map<Integer, long[]> rows(int[] leaves) {
             java.util.Map<Integer, long[]> out = new java.util.HashMap<>();
@@ -173,7 +183,7 @@ final class FriPcs implements Pcs {
             // A few rows: evaluated from the coefficients at their points (one multiply-add per coefficient and row)
             // instead of a transform of n points for every coset they fall in (about logN / 2 multiply-adds per
             // value each); same values, so the same proof.
-            if (2L * out.size() <= (long) hit.cardinality() * logN) {
+            if (hornerRows(out.size(), hit.cardinality(), logN)) {
                 int[] leafs = out.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
                 long[] xs = new long[leafs.length];
                 long omegaLde = Goldilocks.rootOfUnity(cfg.logLde());
@@ -210,6 +220,27 @@ final class FriPcs implements Pcs {
         }
     }
 
+    /** Whether the query phase evaluates a recomputed batch's rows from its coefficients (else it transforms cosets). */
+    private static boolean hornerRows(int rows, int cosetsHit, int logN) {
+        return 2L * rows <= (long) cosetsHit * logN;
+    }
+
+    /**
+     * Per column of a batch that recomputes its extension, the query phase's work in transform units (see
+     * {@link Pcs#streamedQueryWork}): up to 2^STREAMED_FULL_TREE_LOG points the tree keeps every level, so each query
+     * opens one row, else 2^low neighbours each; the rows are evaluated by Horner (n multiply-adds each) or every
+     * coset they touch is transformed (n log n), as {@link Data#rows} decides. Distinct query indices are assumed, and
+     * a large tree's rows touching every coset.
+     */
+    static double streamedQueryWork(int logN, int logBlowup, int queries) {
+        int logLde = logN + logBlowup;
+        int low = logLde <= STREAMED_FULL_TREE_LOG ? 0 : Math.max(0, Math.min(MerkleTree.DEFAULT_LOW, logLde));
+        long rows = (long) queries << low;
+        int cosets = (int) Math.min(1L << logBlowup, rows);
+        double n = Math.scalb(1.0, logN);
+        return hornerRows((int) Math.min(rows, Integer.MAX_VALUE), cosets, logN) ? rows * n : cosets * n * logN;
+    }
+
     /**
      * f(x_i) for every point, by Horner's rule run for all points at once (independent chains, so the multiplications
      * overlap; the coefficients are read once).
@@ -227,8 +258,15 @@ final class FriPcs implements Pcs {
 
     /** The values of a column (coefficients) on the coset g omega_N^j &lt;omega_n&gt;: extension indices j + 2^logBlowup t. */
     private long[] cosetValues(long[] coeffs, int j) {
+        long[] out = new long[coeffs.length];
+        cosetValuesInto(coeffs, j, out);
+        return out;
+    }
+
+    /** As {@link #cosetValues}, into {@code out}. */
+    private void cosetValuesInto(long[] coeffs, int j, long[] out) {
         long s = mul(FriConfig.SHIFT, Goldilocks.pow(Goldilocks.rootOfUnity(cfg.logLde()), j));
-        return Ntt.lde(new Coeffs(coeffs), 0, s, cancel).v();
+        Ntt.cosetInto(coeffs, s, out, cancel);
     }
 
     private static Data data(ProverData b) {
@@ -437,10 +475,11 @@ final class FriPcs implements Pcs {
         int w = cf.length;
         int b = 1 << cfg.logBlowup();
         byte[] leafDigests = new byte[bigN * dev.zkscope.hash.Hashing.DIGEST_BYTES];
+        // One coset of every column at a time, in arrays reused from coset to coset.
+        long[][] cv = new long[w][n];
         for (int j = 0; j < b; j++) {
-            long[][] cv = new long[w][];
             int jj = j;
-            IntStream.range(0, w).parallel().forEach(c -> cv[c] = cosetValues(cf[c], jj));
+            IntStream.range(0, w).parallel().forEach(c -> cosetValuesInto(cf[c], jj, cv[c]));
             cancel.check("a commitment");
             int chunk = Math.min(n, 1024);
             int run = Math.min(chunk, 64);

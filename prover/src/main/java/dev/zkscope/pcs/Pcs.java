@@ -53,6 +53,16 @@ public interface Pcs {
          */
         long[] coset(int c, int j);
 
+        /**
+         * As {@link #coset(int, int)}, where a batch that recomputes its cosets writes them into {@code buffer} (n
+         * values; null: a new array) and returns it, so that a reader going coset by coset reuses one array per column
+         * instead of leaving one behind per coset (they live long enough to be promoted, and filled the old
+         * generation in the quotient of wide segments). A batch that keeps its extension returns its own array.
+         */
+        default long[] coset(int c, int j, long[] buffer) {
+            return coset(c, j);
+        }
+
         default int width() {
             return commitment().width();
         }
@@ -73,6 +83,16 @@ public interface Pcs {
     /** As {@link #fri(FriConfig, IntFunction)}, polling {@code cancel} inside every NTT the scheme runs. */
     static Pcs fri(FriConfig config, IntFunction<byte[]> randomness, dev.zkscope.poly.Cancel cancel) {
         return new FriPcs(config, randomness, cancel);
+    }
+
+    /**
+     * The work, in transform units (points x log2 points; one Horner multiply-add counts one), that the FRI scheme's
+     * query phase spends per column of a batch that recomputes its extension instead of keeping it: its queried rows
+     * are evaluated from the coefficients, or the cosets they fall in are transformed, by the same rule as the prover
+     * ({@link FriPcs#streamedQueryWork}). The cost model prices it.
+     */
+    static double streamedQueryWork(int logN, int logBlowup, int queries) {
+        return FriPcs.streamedQueryWork(logN, logBlowup, queries);
     }
 
     /** The Reed-Solomon blowup: the extension domain has n 2^logBlowup points. */

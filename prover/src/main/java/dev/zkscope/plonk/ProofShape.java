@@ -20,9 +20,13 @@ import dev.zkscope.circuit.Lookup;
  * @param maxDegree        the largest constraint degree
  * @param constraints      number of constraints combined into the quotient
  * @param exprNodes        total expression-tree nodes evaluated per quotient point (gates, lookup tuples, copies)
+ * @param fractions        LogUp fractions (two per lookup, two per permuted column): each costs the quotient a
+ *                         denominator and three F_p2 block products per point beyond its expression nodes
+ * @param queries          FRI queries: the rows a batch that recomputes its extension evaluates in the query phase
  */
 public record ProofShape(int logN, int logLde, int logQuotient, int fixedColumns, int adviceColumns, int auxColumns,
-                         int quotientColumns, int maxDegree, int constraints, long exprNodes) {
+                         int quotientColumns, int maxDegree, int constraints, long exprNodes, int fractions,
+                         int queries) {
 
     public static ProofShape of(Circuit circuit, ProofParameters params) {
         return of(ConstraintSystem.of(circuit), params);
@@ -42,7 +46,15 @@ public record ProofShape(int logN, int logLde, int logQuotient, int fixedColumns
             }
         }
         return new ProofShape(l.logN, l.logLde, l.logN + l.qLog, l.widths[ArgumentLayout.FIXED], l.widths[ArgumentLayout.ADVICE] + l.widths[ArgumentLayout.COMMITTED],
-                l.widths[ArgumentLayout.AUX], l.widths[ArgumentLayout.QUOTIENT], l.maxDegree, l.numConstraints(), nodes);
+                l.widths[ArgumentLayout.AUX], l.widths[ArgumentLayout.QUOTIENT], l.maxDegree, l.numConstraints(), nodes,
+                l.fractions.size(), params.forTrace(cs.logN()).numQueries());
+    }
+
+    /** The same circuit at a height of 2^k rows (the same columns, expressions and queries). */
+    public ProofShape atHeight(int k) {
+        int d = k - logN;
+        return new ProofShape(k, logLde + d, logQuotient + d, fixedColumns, adviceColumns, auxColumns, quotientColumns,
+                maxDegree, constraints, exprNodes, fractions, queries);
     }
 
     /** Columns the prover itself commits (everything but the fixed ones, which keygen committed). */

@@ -403,28 +403,30 @@ final class Prover {
         // The quotient domain g <omega_qn> is the union of the 2^qLog cosets g omega_qn^jq <omega_n>; coset jq is the
         // extension's coset j = jq stride, whose values every column gives (kept or recomputed, n per column): so the
         // constraints are evaluated one coset at a time, a rotation by one row staying inside the coset.
+        // The columns' values on the current coset. A batch that keeps its extension hands out its own arrays; the
+        // others (and the computed and instance columns) are recomputed into the same arrays from coset to coset.
+        long[][] fixedC = new long[lay.numFixedAll + ArgumentLayout.COMPUTED][];
+        long[][] adviceC = new long[lay.numAdviceAll][];
+        long[][] instC = new long[instanceCoeffs.length][];
+        long[][] auxC = new long[lay.widths[ArgumentLayout.AUX]][];
         for (int jq = 0; jq < 1 << qLog; jq++) {
             cancel.check("the quotient");
             int j = jq * stride;
-            long[][] fixedC = new long[lay.numFixedAll + ArgumentLayout.COMPUTED][];
-            long[][] adviceC = new long[lay.numAdviceAll][];
-            long[][] instC = new long[instanceCoeffs.length][];
-            long[][] auxC = new long[lay.widths[ArgumentLayout.AUX]][];
             long cosetShift = mul(shift, Goldilocks.pow(omegaLde, j));
             IntStream.range(0, fixedC.length).parallel().forEach(c -> {
                 if (c < lay.numFixedAll) {
-                    fixedC[c] = pk.fixed.coset(c, j);
+                    fixedC[c] = pk.fixed.coset(c, j, fixedC[c]);
                 } else if (c == lay.domainColumn) {
                     fixedC[c] = domainCoset(cosetShift);
                 } else {
-                    fixedC[c] = Ntt.lde(new Coeffs(pk.computedCoeffs[c - lay.numFixedAll]), 0, cosetShift, cancel).v();
+                    fixedC[c] = into(pk.computedCoeffs[c - lay.numFixedAll], cosetShift, fixedC[c]);
                 }
             });
             IntStream.range(0, adviceC.length).parallel().forEach(c ->
-                    adviceC[c] = batches[lay.adviceTree[c]].coset(lay.adviceSlot[c], j));
+                    adviceC[c] = batches[lay.adviceTree[c]].coset(lay.adviceSlot[c], j, adviceC[c]));
             IntStream.range(0, instC.length).parallel().forEach(c ->
-                    instC[c] = Ntt.lde(new Coeffs(instanceCoeffs[c]), 0, cosetShift, cancel).v());
-            IntStream.range(0, auxC.length).parallel().forEach(c -> auxC[c] = auxData.coset(c, j));
+                    instC[c] = into(instanceCoeffs[c], cosetShift, instC[c]));
+            IntStream.range(0, auxC.length).parallel().forEach(c -> auxC[c] = auxData.coset(c, j, auxC[c]));
             ExprEval.Columns cols = c -> {
                 switch (c.kind()) {
                     case FIXED: return fixedC[c.index()];
@@ -542,6 +544,13 @@ final class Prover {
         long c0 = System.nanoTime();
         batches[ArgumentLayout.QUOTIENT] = pcs.commit(chunks);
         listener.step("commit " + width + " quotient chunk columns", c0, System.nanoTime() - c0);
+    }
+
+    /** A column given by its n coefficients, on the coset s &lt;omega_n&gt;, into {@code buffer} (null: a new array). */
+    private long[] into(long[] coeffs, long s, long[] buffer) {
+        long[] out = buffer != null ? buffer : new long[n];
+        Ntt.cosetInto(coeffs, s, out, cancel);
+        return out;
     }
 
     /** The computed column X on the coset s &lt;omega_n&gt;: s omega_n^i at index i. */

@@ -435,6 +435,28 @@ public final class Ntt {
         return new Evals(out, shift);
     }
 
+    /**
+     * The evaluations of f (degree &lt; coeffs.length) on the coset shift * &lt;omega_n&gt;, n = coeffs.length, written
+     * into {@code out} (length n): the values of {@code lde(f, 0, shift)} without its two allocations, so that a
+     * reader recomputing the cosets of a batch one after another reuses one array per column.
+     */
+    public static void cosetInto(long[] coeffs, long shift, long[] out, Cancel cancel) {
+        int n = coeffs.length;
+        if (out.length != n) {
+            throw new IllegalArgumentException("output of " + out.length + " values for " + n + " coefficients");
+        }
+        if (n >= PARALLEL_THRESHOLD) {
+            IntStream.range(0, n / CHUNK).parallel().forEach(k -> shiftPowers(coeffs, out, shift, k * CHUNK, (k + 1) * CHUNK));
+        } else {
+            shiftPowers(coeffs, out, shift, 0, n);
+        }
+        if (n > 1) {
+            bitReverse(out, Integer.numberOfTrailingZeros(n));
+            cancel.check("a coset of 2^" + Integer.numberOfTrailingZeros(n) + " points");
+            stages(out, 1, cancel);
+        }
+    }
+
     /** out[i] = c_i shift^i for i in [from, to). */
     private static void shiftPowers(long[] c, long[] out, long shift, int from, int to) {
         long s = Goldilocks.pow(shift, from);

@@ -1,5 +1,6 @@
 package dev.zkscope.predict;
 
+import dev.zkscope.pcs.Pcs;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.plonk.ProofShape;
 import dev.zkscope.plonk.ProofSystem;
@@ -49,9 +50,10 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 11; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
+    static final int VERSION = 12; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
     // 10: heap from the quotient's and the opening's live bytes (wide circuits), quotient work counts coset copies;
-    // 11: heap from five moments of live bytes (kept cosets are not copies), streamed batches' recomputed cosets timed
+    // 11: heap from five moments of live bytes (kept cosets are not copies), streamed batches' recomputed cosets timed;
+    // 12: quotient work per point weighs LogUp fractions, openings per coefficient, streamed query rows by Horner
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -167,14 +169,42 @@ public final class CostModel {
         // Every column also costs a fixed amount whatever its length (task dispatch, twiddle and buffer set-up, one
         // more leaf word per Merkle row): COLUMN_OVERHEAD extended points' worth, which matters on small traces.
         double perColumn = lde * s.logLde() + COLUMN_OVERHEAD;
+        double n = Math.scalb(1.0, s.logN());
         return new double[] {
                 s.adviceColumns() * perColumn,
                 s.auxColumns() * perColumn,
-                q * (s.exprNodes() + s.totalColumns()) + s.quotientColumns() * perColumn,
-                s.totalColumns() * (lde + COLUMN_OVERHEAD),
+                q * quotientPointWork(s) + s.quotientColumns() * perColumn,
+                // the openings: every column's value at z and z omega, two base-field products per coefficient
+                s.totalColumns() * (n + OPENING_OVERHEAD),
                 s.totalColumns() * (lde + COLUMN_OVERHEAD)
         };
     }
+
+    /**
+     * The quotient's work per point of its domain, in expression-node units: every gate's and tuple's nodes (one
+     * block operation each), every LogUp fraction's denominator and three F_p2 block products
+     * ({@link #FRACTION_WEIGHT} nodes' worth), and what every point costs whatever the circuit (the vanishing
+     * polynomial, the mask, the two inverse transforms of the quotient: {@link #POINT_WEIGHT}).
+     */
+    static double quotientPointWork(ProofShape s) {
+        return s.exprNodes() + FRACTION_WEIGHT * s.fractions() + POINT_WEIGHT;
+    }
+
+    /**
+     * A LogUp fraction's cost in the quotient, in expression nodes. The calibration circuits all have 6 fractions and
+     * under 200 nodes, the model circuits 40-160 fractions and 6,000-8,000 nodes (a Poseidon2 gadget's gates are
+     * most of them), so the ratio cannot be fitted from the calibration alone: 48 and {@link #POINT_WEIGHT} were fitted
+     * once, by least squares on relative errors, on the quotient phase's time per point of 4 calibration proofs
+     * (2^14-2^16) and the 8 segments of ResNet-8 at 2^17 (2026-12-05, docs/prediction.md). They are ratios of two
+     * in-memory loops of field products, so they carry over between machines; the slope is calibrated per machine.
+     */
+    static final double FRACTION_WEIGHT = 48;
+
+    /** The quotient's cost per point beside the nodes and fractions, in expression nodes (see FRACTION_WEIGHT). */
+    static final double POINT_WEIGHT = 1024;
+
+    /** The openings' fixed cost per column, in coefficients (a parallel task and its powers' reads). */
+    static final double OPENING_OVERHEAD = 1 << 10;
 
     /**
      * Per phase, the transforms (points x log points) that batches too large for the extension cache ({@link #keeps})
@@ -195,7 +225,7 @@ public final class CostModel {
         double coset = n * s.logN();
         double[] w = new double[PHASES.length];
         w[2] = streamedTrace * (q / n) * coset;
-        w[4] = streamedOpened * (lde / n) * coset;
+        w[4] = streamedOpened * Pcs.streamedQueryWork(s.logN(), s.logLde() - s.logN(), s.queries());
         return w;
     }
 
@@ -672,7 +702,7 @@ public final class CostModel {
             CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerPoint"), coefficient(p, "heapBase"),
                     "cached, calibrated " + at.toString().substring(0, 10) + " (" + file + ")", at,
                     Double.parseDouble(load));
-            Prediction check = m.predict(new ProofShape(10, 12, 11, 8, 8, 4, 6, 3, 8, 200));
+            Prediction check = m.predict(new ProofShape(10, 12, 11, 8, 8, 4, 6, 3, 8, 200, 6, 28));
             if (!(check.proveSeconds() > 0) || check.heapBytesAboveBaseline() <= 0) {
                 return null;
             }

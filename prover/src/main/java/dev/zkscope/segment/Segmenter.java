@@ -959,14 +959,7 @@ public final class Segmenter {
                 widest = l.shape();
             }
         }
-        return cost.predict(atHeight(widest, logN)).heapBytesAboveBaseline();
-    }
-
-    /** The same columns at a height of 2^k rows. */
-    static ProofShape atHeight(ProofShape s, int k) {
-        int d = k - s.logN();
-        return new ProofShape(k, s.logLde() + d, s.logQuotient() + d, s.fixedColumns(), s.adviceColumns(),
-                s.auxColumns(), s.quotientColumns(), s.maxDegree(), s.constraints(), s.exprNodes());
+        return cost.predict(widest.atHeight(logN)).heapBytesAboveBaseline();
     }
 
     /**

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NttTest {
     static long[] random(int n, long seed) {
@@ -72,6 +73,21 @@ class NttTest {
                 assertThat(back[i]).isEqualTo(i < c.length ? c[i] : 0);
             }
         }
+    }
+
+    @Test
+    void cosetInto_writesTheCosetValuesIntoAReusedArray() {
+        // sizes on both sides of the parallel threshold; one array reused for every coset, old values overwritten
+        for (int logN : new int[] {0, 1, 5, 13, 15}) {
+            long[] c = random(1 << logN, 300 + logN);
+            long[] out = random(1 << logN, 400 + logN);
+            for (long shift : new long[] {Goldilocks.GENERATOR, Goldilocks.mul(Goldilocks.GENERATOR, 12345)}) {
+                Ntt.cosetInto(c, shift, out, Cancel.NEVER);
+                assertThat(out).as("2^%d, shift %d", logN, shift).isEqualTo(Ntt.lde(new Coeffs(c), 0, shift).v());
+            }
+        }
+        assertThatThrownBy(() -> Ntt.cosetInto(new long[8], 7, new long[4], Cancel.NEVER))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 values for 8 coefficients");
     }
 
     @Test

@@ -21,7 +21,7 @@ class CostModelTest {
         // extensions of 2^17 points and more: the heap's garbage terms are fitted on those (CostModel.HUMONGOUS_LOG_LDE)
         int[][] shapes = {{15, 10}, {15, 30}, {16, 10}, {16, 30}, {17, 20}};
         for (int[] c : shapes) {
-            ProofShape s = new ProofShape(c[0], c[0] + 2, c[0] + 1, 8, c[1], 6, 8, 3, 10, 40L * c[1]);
+            ProofShape s = new ProofShape(c[0], c[0] + 2, c[0] + 1, 8, c[1], 6, 8, 3, 10, 40L * c[1], 4 + c[1] / 5, 28);
             double[] w = CostModel.work(s);
             double[] t = new double[w.length];
             for (int i = 0; i < w.length; i++) {
@@ -35,7 +35,7 @@ class CostModelTest {
     @Test
     void fit_recoversKnownCoefficients_andPredictsANewShape() {
         CostModel m = CostModel.fit(exactMeasurements(), "test");
-        ProofShape fresh = new ProofShape(16, 18, 17, 9, 25, 8, 10, 3, 12, 1234);
+        ProofShape fresh = new ProofShape(16, 18, 17, 9, 25, 8, 10, 3, 12, 1234, 9, 28);
         double[] w = CostModel.work(fresh);
         double expected = 0;
         for (int i = 0; i < w.length; i++) {
@@ -50,10 +50,25 @@ class CostModelTest {
     }
 
     @Test
+    void quotientWork_chargesEachLogUpFractionAsManyNodes_andEveryPoint() {
+        // the same circuit with 50 more fractions: 50 x FRACTION_WEIGHT more nodes' work at every quotient point
+        ProofShape few = new ProofShape(17, 20, 19, 96, 32, 62, 12, 5, 141, 6864, 64, 28);
+        ProofShape many = new ProofShape(17, 20, 19, 96, 32, 62, 12, 5, 141, 6864, 114, 28);
+        double q = 1 << 19;
+        assertThat(CostModel.work(many)[2] - CostModel.work(few)[2]).isEqualTo(50 * CostModel.FRACTION_WEIGHT * q);
+        assertThat(CostModel.quotientPointWork(few)).isEqualTo(6864 + 64 * CostModel.FRACTION_WEIGHT
+                + CostModel.POINT_WEIGHT);
+        // the openings read every column's n coefficients, not its extension: a higher rate leaves them alone
+        ProofShape lowRate = new ProofShape(17, 22, 19, 96, 32, 62, 12, 5, 141, 6864, 64, 17);
+        assertThat(CostModel.work(lowRate)[3]).isEqualTo(CostModel.work(few)[3]);
+        assertThat(CostModel.work(lowRate)[4]).isGreaterThan(CostModel.work(few)[4]);
+    }
+
+    @Test
     void predictions_growWithTheTrace() {
         CostModel m = CostModel.fit(exactMeasurements(), "test");
-        ProofShape small = new ProofShape(12, 14, 13, 8, 16, 6, 8, 3, 10, 600);
-        ProofShape large = new ProofShape(16, 18, 17, 8, 16, 6, 8, 3, 10, 600);
+        ProofShape small = new ProofShape(12, 14, 13, 8, 16, 6, 8, 3, 10, 600, 6, 28);
+        ProofShape large = new ProofShape(16, 18, 17, 8, 16, 6, 8, 3, 10, 600, 6, 28);
         assertThat(m.predict(large).proveSeconds()).isGreaterThan(4 * m.predict(small).proveSeconds());
         assertThat(m.predict(large).heapBytesAboveBaseline() - 4_000_000)
                 .isCloseTo(16 * (m.predict(small).heapBytesAboveBaseline() - 4_000_000), within(1000L));
@@ -79,7 +94,7 @@ class CostModelTest {
         CostModel.write(m, f);
         CostModel back = CostModel.read(f);
         assertThat(back).isNotNull();
-        ProofShape s = new ProofShape(13, 15, 14, 8, 16, 6, 8, 3, 10, 600);
+        ProofShape s = new ProofShape(13, 15, 14, 8, 16, 6, 8, 3, 10, 600, 6, 28);
         assertThat(back.predict(s).proveSeconds()).isEqualTo(m.predict(s).proveSeconds());
 
         Files.writeString(f, Files.readString(f).replace("slope.2", "slopeX"));

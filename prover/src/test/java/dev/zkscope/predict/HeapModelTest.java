@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The heap moments and the recomputed-coset work, on hand-counted shapes (no proving). */
 class HeapModelTest {
     /** 2^10 rows at rate 1/8, 9 fixed, 6 advice, 10 helper, 4 quotient columns, degree 5 (2^2 cosets). */
-    private static final ProofShape SHAPE = new ProofShape(10, 13, 12, 9, 6, 10, 4, 5, 20, 300);
+    private static final ProofShape SHAPE = new ProofShape(10, 13, 12, 9, 6, 10, 4, 5, 20, 300, 6, 28);
     private static final double N = 1 << 10;
     private static final double L = 1 << 13;
     private static final double Q = 1 << 12;
@@ -66,11 +66,26 @@ class HeapModelTest {
             double coset = N * 10;
             // quotient: advice, helper and fixed columns, one transform per coset of the quotient domain (Q / N)
             assertThat(r[2]).isEqualTo((6 + 10 + 9) * (Q / N) * coset);
-            // fri queries: every coset of the extension (L / N) of every streamed batch
-            assertThat(r[4]).isEqualTo((6 + 10 + 9) * (L / N) * coset);
+            // fri queries: an extension of at most 2^20 points keeps its whole tree, so each of the 28 queries opens
+            // one row of every streamed column, evaluated from its N coefficients (Horner)
+            assertThat(r[4]).isEqualTo((6 + 10 + 9) * 28 * N);
             assertThat(r[0]).isZero();
             assertThat(r[1]).isZero();
             assertThat(r[3]).isZero();
+        } finally {
+            System.clearProperty("zkscope.ldeCacheBytes");
+        }
+    }
+
+    @Test
+    void recomputeWork_aLargeExtensionTransformsEveryCosetItsQueriesTouch() {
+        // 2^19 rows at rate 1/8: the tree keeps levels from 2^4 leaves up, so a query opens 16 rows; 28 x 16 rows
+        // touch all 8 cosets, and 2 x 448 > 8 x 19, so the query phase transforms every coset of every column
+        ProofShape big = new ProofShape(19, 22, 21, 9, 6, 10, 4, 5, 20, 300, 6, 28);
+        System.setProperty("zkscope.ldeCacheBytes", "1");
+        try {
+            double n = 1 << 19;
+            assertThat(CostModel.recomputeWork(big)[4]).isEqualTo((6 + 10 + 9 + 4) * 8 * n * 19);
         } finally {
             System.clearProperty("zkscope.ldeCacheBytes");
         }
