@@ -92,7 +92,7 @@ class FusedSplitTest {
         assertThat(s.inTo()[sliced]).isGreaterThanOrEqualTo(s.partTo());
         assertThat(s.inTo()[sliced] - s.inFrom()[sliced]).isLessThan(m.size(t));
         long groups = 0;
-        for (int g : s.inGroups()) {
+        for (int g : s.site().inSizes()) {
             groups += g;
         }
         assertThat(groups).isEqualTo(s.inputValues(m::size));
@@ -194,7 +194,7 @@ class FusedSplitTest {
         SegmentPlan.Segment shifted = new SegmentPlan.Segment(s.index(), s.fromStep(), s.toStep(), s.firstLayer(),
                 s.lastLayer(), s.layers(), s.inputs(), s.outputs(), s.params(), s.estimatedRows(), s.estimatedLogN(),
                 s.linkRows(), s.part(), s.parts(), s.partTensor(), s.partFrom(), s.partTo(), s.partialIn(),
-                s.inGroups(), s.inFromSegment(), s.inFromGroup(), s.outGroups(), from, to);
+                s.site(), from, to);
         assertThatThrownBy(() -> LayerSplit.partModel(setup.model(), setup.model().bounds(), shifted, "shifted"))
                 .hasMessageContaining("outside the range");
     }

@@ -105,13 +105,13 @@ class LayerSplitTest {
             expectFrom = s.partTo();
             // a part gives only its own outputs (the first part of the first layer: and the model's input, once)
             int own = s.partTo() - s.partFrom();
-            assertThat(s.outGroups()).endsWith(own);
+            assertThat(s.site().outSizes()).endsWith(own);
             if (q > 0) {
                 // and takes only what the layer reads, from the segment that made it (fan-out): not the parts'
                 // outputs so far
                 assertThat(s.inputValues(m::size)).isEqualTo(p0.inputValues(m::size) == 0
                         ? m.inputSize() : p0.inputValues(m::size));
-                assertThat(s.inFromSegment()).doesNotContain(first + 1, first + q);
+                assertThat(s.site().inFromSegment()).doesNotContain(first + 1, first + q);
             }
         }
         assertThat(expectFrom).isEqualTo(n);
@@ -120,22 +120,36 @@ class LayerSplitTest {
         assertThat(table.check()).isNull();
         for (int i = 0; i < plan.count(); i++) {
             SegmentPlan.Segment s = plan.segment(i);
-            assertThat(Arrays.stream(s.inGroups()).asLongStream().sum())
+            assertThat(Arrays.stream(s.site().inSizes()).asLongStream().sum())
                     .isEqualTo(i == 0 ? 0 : s.inputValues(m::size));
             if (i + 1 < plan.count()) {
-                assertThat(Arrays.stream(s.outGroups()).asLongStream().sum()).isEqualTo(s.outputValues(m::size));
+                assertThat(Arrays.stream(s.site().outSizes()).asLongStream().sum()).isEqualTo(s.outputValues(m::size));
             }
         }
         // fan-in: the segment after the split layer takes its output in one group per part, from each part
         int after = first + parts;
         if (after < plan.count()) {
             List<Integer> producers = new ArrayList<>();
-            for (int f : plan.segment(after).inFromSegment()) {
+            for (int f : plan.segment(after).site().inFromSegment()) {
                 producers.add(f);
             }
             for (int q = 0; q < parts; q++) {
                 assertThat(producers).contains(first + q);
             }
+        }
+    }
+
+    @Test
+    void plan_survivesJavaSerialization_asTheClusterShipsIt() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(plan);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            SegmentPlan back = (SegmentPlan) in.readObject();
+            assertThat(back).isEqualTo(plan);
+            assertThat(LinkTable.of(back)).isEqualTo(LinkTable.of(plan));
         }
     }
 
@@ -255,7 +269,8 @@ class LayerSplitTest {
         fg[h1] = fg[h2];
         fs[h2] = s1;
         fg[h2] = g1;
-        KeyBundle edited = SegmentFixture.withSite(keys, j, new LinkTable.Site(site.inSizes(), fs, fg, site.outSizes()));
+        KeyBundle edited = SegmentFixture.withSite(keys, j, new LinkTable.Site(site.inSizes(), fs, fg,
+                site.outSizes()));
         assertThat(edited.links().check()).isNull();
         BundleVerifier.Result r = BundleVerifier.verify(edited, vks, a.bundle());
         assertThat(rejected(r)).isInstanceOf(BundleError.KeysMismatch.class);

@@ -78,10 +78,11 @@ class SlicedPartsTest {
             }
             assertThat(s.inputValues(m::size)).isLessThan(whole);
             // the groups it takes are the producers' groups, of their sizes, and add up to the slices
-            assertThat(java.util.Arrays.stream(s.inGroups()).asLongStream().sum()).isEqualTo(s.inputValues(m::size));
-            for (int h = 0; h < s.inGroups().length; h++) {
-                SegmentPlan.Segment from = plan.segment(s.inFromSegment()[h]);
-                assertThat(from.outGroups()[s.inFromGroup()[h]]).isEqualTo(s.inGroups()[h]);
+            assertThat(java.util.Arrays.stream(s.site().inSizes()).asLongStream().sum())
+                    .isEqualTo(s.inputValues(m::size));
+            for (int h = 0; h < s.site().inSizes().length; h++) {
+                SegmentPlan.Segment from = plan.segment(s.site().inFromSegment()[h]);
+                assertThat(from.site().outSizes()[s.site().inFromGroup()[h]]).isEqualTo(s.site().inSizes()[h]);
             }
         }
         assertThat(sliced).isGreaterThanOrEqualTo(2);
