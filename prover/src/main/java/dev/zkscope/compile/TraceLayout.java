@@ -460,66 +460,25 @@ public final class TraceLayout {
     }
 
     /**
-     * Counting mode: the current layer's counters at one moment. A gadget that places many identical rows (or groups
-     * of rows) takes a tally, places the first one cell by cell, and {@link #repeatSince repeats} what that charged
-     * for the others instead of placing them.
+     * Counting mode: the six counters of one layer (advice and nonzero fixed cells, range checks, copies, gate
+     * activations by kind, lookups by table), either at one moment ({@link TraceLayout#tally()}) or as the difference of two
+     * such moments ({@link TraceLayout#since}, {@link #minus}). A gadget that places many identical rows (or groups of
+     * rows) takes a tally, places the first one cell by cell, and {@link TraceLayout#repeat repeats} what that charged for the others instead
+     * of placing them.
      */
     public static final class Tally {
+        /** The layer counted: a tally is subtracted from, and repeated in, only the layer it was taken in. */
         private final Counter counter;
         private final long advice;
         private final long fixed;
         private final long rangeChecks;
         private final long copies;
+        /** By gate kind and by table, sorted, zero counts left out. */
         private final Map<String, Long> gates;
         private final Map<String, Long> lookups;
 
-        private Tally(Counter c) {
-            this.counter = c;
-            this.advice = c.advice;
-            this.fixed = c.fixed;
-            this.rangeChecks = c.rangeChecks;
-            this.copies = c.copies;
-            this.gates = Counter.sorted(c.gates);
-            this.lookups = Counter.sorted(c.lookups);
-        }
-    }
-
-    /** Counting mode: the current layer's counters now, for {@link #repeatSince}. */
-    public Tally tally() {
-        if (!counting) {
-            throw new IllegalStateException("tally is for counting layouts; a filled layout places every cell");
-        }
-        return new Tally(current);
-    }
-
-    /**
-     * Counting mode: what the current layer was charged since {@code since} (advice and nonzero fixed cells, gate
-     * activations, lookups by table, range checks, copies), to {@link #repeat} later.
-     */
-    public Charge since(Tally since) {
-        if (!counting) {
-            throw new IllegalStateException("since is for counting layouts; a filled layout places every cell");
-        }
-        if (since.counter != current) {
-            throw new IllegalStateException("the tally was taken in another layer than " + current.layer);
-        }
-        return new Charge(current, current.advice - since.advice, current.fixed - since.fixed,
-                current.rangeChecks - since.rangeChecks, current.copies - since.copies,
-                delta(current.gates, since.gates), delta(current.lookups, since.lookups));
-    }
-
-    /** What one placement charged a layer ({@link #since}). */
-    public static final class Charge {
-        private final Counter counter;
-        private final long advice;
-        private final long fixed;
-        private final long rangeChecks;
-        private final long copies;
-        private final Map<String, Long> gates;
-        private final Map<String, Long> lookups;
-
-        private Charge(Counter counter, long advice, long fixed, long rangeChecks, long copies, Map<String, Long> gates,
-                       Map<String, Long> lookups) {
+        private Tally(Counter counter, long advice, long fixed, long rangeChecks, long copies, Map<String, Long> gates,
+                      Map<String, Long> lookups) {
             this.counter = counter;
             this.advice = advice;
             this.fixed = fixed;
@@ -528,17 +487,58 @@ public final class TraceLayout {
             this.gates = gates;
             this.lookups = lookups;
         }
+
+        private static Tally of(Counter c) {
+            return new Tally(c, c.advice, c.fixed, c.rangeChecks, c.copies, nonzero(c.gates),
+                    nonzero(c.lookups));
+        }
+
+        /** What the layer was charged from {@code earlier} to this tally; both must count the same layer. */
+        public Tally minus(Tally earlier) {
+            if (earlier.counter != counter) {
+                throw new IllegalStateException("the tally was taken in another layer than " + counter.layer);
+            }
+            return new Tally(counter, advice - earlier.advice, fixed - earlier.fixed,
+                    rangeChecks - earlier.rangeChecks, copies - earlier.copies, difference(gates, earlier.gates),
+                    difference(lookups, earlier.lookups));
+        }
+
+        /** The counts of {@code now} less those of {@code before}, by key, sorted, zero differences left out. */
+        private static Map<String, Long> difference(Map<String, Long> now, Map<String, Long> before) {
+            Map<String, long[]> d = new HashMap<>();
+            now.forEach((k, v) -> d.put(k, new long[]{v}));
+            before.forEach((k, v) -> Counter.bump(d, k, -v));
+            return nonzero(d);
+        }
+
+        private static Map<String, Long> nonzero(Map<String, long[]> counts) {
+            Map<String, Long> out = new TreeMap<>();
+            counts.forEach((k, v) -> {
+                if (v[0] != 0) {
+                    out.put(k, v[0]);
+                }
+            });
+            return java.util.Collections.unmodifiableMap(out);
+        }
     }
 
-    private static Map<String, Long> delta(Map<String, long[]> now, Map<String, Long> before) {
-        Map<String, Long> d = new HashMap<>();
-        for (Map.Entry<String, long[]> e : now.entrySet()) {
-            long v = e.getValue()[0] - before.getOrDefault(e.getKey(), 0L);
-            if (v != 0) {
-                d.put(e.getKey(), v);
-            }
+    /** Counting mode: the current layer's counters now, for {@link #since} and {@link #repeatSince}. */
+    public Tally tally() {
+        if (!counting) {
+            throw new IllegalStateException("tally is for counting layouts; a filled layout places every cell");
         }
-        return d;
+        return Tally.of(current);
+    }
+
+    /**
+     * Counting mode: what the current layer was charged since {@code since} (advice and nonzero fixed cells, gate
+     * activations, lookups by table, range checks, copies), to {@link #repeat} later.
+     */
+    public Tally since(Tally since) {
+        if (!counting) {
+            throw new IllegalStateException("since is for counting layouts; a filled layout places every cell");
+        }
+        return Tally.of(current).minus(since);
     }
 
     /** {@link #repeat} of what the current layer was charged since {@code since}. */
@@ -555,7 +555,7 @@ public final class TraceLayout {
      * (zero or nonzero) values; copies into the repeated rows, whose sources differ, are made by the caller with
      * {@link #copy} (CountingModeTest compares the result with the filled layout).
      */
-    public void repeat(Charge charge, long times, int bulkStart, int bulkRows) {
+    public void repeat(Tally charge, long times, int bulkStart, int bulkRows) {
         if (!counting) {
             throw new IllegalStateException("repeat is for counting layouts; a filled layout places every cell");
         }

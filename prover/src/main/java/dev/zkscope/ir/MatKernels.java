@@ -32,44 +32,12 @@ public final class MatKernels {
     /** c += a . b in doubles. */
     public static void gemm(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int k, int n,
                             boolean parallel) {
-        int colTiles = (n + COLS - 1) / COLS;
-        int tiles = ((m + ROWS - 1) / ROWS) * colTiles;
-        IntConsumer tile = t -> {
-            int i0 = (t / colTiles) * ROWS;
-            int j0 = (t % colTiles) * COLS;
-            int i1 = Math.min(m, i0 + ROWS);
-            int j1 = Math.min(n, j0 + COLS);
+        forEachTile(m, k, n, parallel, (i0, i1, j0, j1) -> {
             for (int kk = 0; kk < k; kk += KB) {
-                int k1 = Math.min(k, kk + KB);
-                for (int i = i0; i < i1; i++) {
-                    int ci = cOff + i * n;
-                    int ai = aOff + i * k;
-                    int q = kk;
-                    // Four k steps per pass over the row of c: one load and one store of c per four products.
-                    for (; q + 3 < k1; q += 4) {
-                        double a0 = a[ai + q];
-                        double a1 = a[ai + q + 1];
-                        double a2 = a[ai + q + 2];
-                        double a3 = a[ai + q + 3];
-                        int b0 = bOff + q * n;
-                        int b1 = b0 + n;
-                        int b2 = b1 + n;
-                        int b3 = b2 + n;
-                        for (int j = j0; j < j1; j++) {
-                            c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-                        }
-                    }
-                    for (; q < k1; q++) {
-                        double av = a[ai + q];
-                        int bq = bOff + q * n;
-                        for (int j = j0; j < j1; j++) {
-                            c[ci + j] += av * b[bq + j];
-                        }
-                    }
-                }
+                mulAddBlock(a, aOff + i0 * k + kk, k, b, bOff + kk * n + j0, n, c, cOff + i0 * n + j0, n, i1 - i0,
+                        Math.min(k, kk + KB) - kk, j1 - j0);
             }
-        };
-        run(tiles, (long) m * k * n, parallel, tile);
+        });
     }
 
     /**
@@ -81,13 +49,9 @@ public final class MatKernels {
      */
     public static void gemmExact(long[] a, int aOff, long[] b, int bOff, long[] c, int cOff, int m, int k, int n,
                                  boolean parallel) {
-        int colTiles = (n + COLS - 1) / COLS;
-        int tiles = ((m + ROWS - 1) / ROWS) * colTiles;
-        IntConsumer tile = t -> {
-            int i0 = (t / colTiles) * ROWS;
-            int j0 = (t % colTiles) * COLS;
-            int rows = Math.min(m, i0 + ROWS) - i0;
-            int cols = Math.min(n, j0 + COLS) - j0;
+        forEachTile(m, k, n, parallel, (i0, i1, j0, j1) -> {
+            int rows = i1 - i0;
+            int cols = j1 - j0;
             double[] acc = new double[rows * cols];
             double[] ab = new double[rows * KB];
             double[] bb = new double[KB * cols];
@@ -106,31 +70,7 @@ public final class MatKernels {
                         bb[dst + j] = b[src + j];
                     }
                 }
-                for (int i = 0; i < rows; i++) {
-                    int ci = i * cols;
-                    int ai = i * kn;
-                    int q = 0;
-                    for (; q + 3 < kn; q += 4) {
-                        double a0 = ab[ai + q];
-                        double a1 = ab[ai + q + 1];
-                        double a2 = ab[ai + q + 2];
-                        double a3 = ab[ai + q + 3];
-                        int b0 = q * cols;
-                        int b1 = b0 + cols;
-                        int b2 = b1 + cols;
-                        int b3 = b2 + cols;
-                        for (int j = 0; j < cols; j++) {
-                            acc[ci + j] += a0 * bb[b0 + j] + a1 * bb[b1 + j] + a2 * bb[b2 + j] + a3 * bb[b3 + j];
-                        }
-                    }
-                    for (; q < kn; q++) {
-                        double av = ab[ai + q];
-                        int bq = q * cols;
-                        for (int j = 0; j < cols; j++) {
-                            acc[ci + j] += av * bb[bq + j];
-                        }
-                    }
-                }
+                mulAddBlock(ab, 0, kn, bb, 0, cols, acc, 0, cols, rows, kn, cols);
             }
             for (int i = 0; i < rows; i++) {
                 int dst = cOff + (i0 + i) * n + j0;
@@ -138,50 +78,105 @@ public final class MatKernels {
                     c[dst + j] = (long) acc[i * cols + j];
                 }
             }
-        };
-        run(tiles, (long) m * k * n, parallel, tile);
+        });
     }
 
     /** c += a . b in longs, unchecked: the caller has proved that no sum can overflow ({@link #fitsLong}). */
     public static void gemm(long[] a, int aOff, long[] b, int bOff, long[] c, int cOff, int m, int k, int n,
                             boolean parallel) {
+        forEachTile(m, k, n, parallel, (i0, i1, j0, j1) -> {
+            for (int kk = 0; kk < k; kk += KB) {
+                mulAddBlock(a, aOff + i0 * k + kk, k, b, bOff + kk * n + j0, n, c, cOff + i0 * n + j0, n, i1 - i0,
+                        Math.min(k, kk + KB) - kk, j1 - j0);
+            }
+        });
+    }
+
+    /** One output tile of a product: rows [i0, i1) and columns [j0, j1) of c. */
+    @FunctionalInterface
+    private interface Tile {
+        void compute(int i0, int i1, int j0, int j1);
+    }
+
+    /**
+     * Cuts an m x n output into tiles of {@value #ROWS} x {@value #COLS} (the last row and column of tiles clipped)
+     * and computes each, in parallel when {@link #run} finds the m.k.n multiply-adds worth it. The one place the
+     * tiling of the three products lives: tiles are independent (each owns its block of c).
+     */
+    private static void forEachTile(int m, int k, int n, boolean parallel, Tile tile) {
         int colTiles = (n + COLS - 1) / COLS;
         int tiles = ((m + ROWS - 1) / ROWS) * colTiles;
-        IntConsumer tile = t -> {
+        run(tiles, (long) m * k * n, parallel, t -> {
             int i0 = (t / colTiles) * ROWS;
             int j0 = (t % colTiles) * COLS;
-            int i1 = Math.min(m, i0 + ROWS);
-            int j1 = Math.min(n, j0 + COLS);
-            for (int kk = 0; kk < k; kk += KB) {
-                int k1 = Math.min(k, kk + KB);
-                for (int i = i0; i < i1; i++) {
-                    int ci = cOff + i * n;
-                    int ai = aOff + i * k;
-                    int q = kk;
-                    for (; q + 3 < k1; q += 4) {
-                        long a0 = a[ai + q];
-                        long a1 = a[ai + q + 1];
-                        long a2 = a[ai + q + 2];
-                        long a3 = a[ai + q + 3];
-                        int b0 = bOff + q * n;
-                        int b1 = b0 + n;
-                        int b2 = b1 + n;
-                        int b3 = b2 + n;
-                        for (int j = j0; j < j1; j++) {
-                            c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-                        }
-                    }
-                    for (; q < k1; q++) {
-                        long av = a[ai + q];
-                        int bq = bOff + q * n;
-                        for (int j = j0; j < j1; j++) {
-                            c[ci + j] += av * b[bq + j];
-                        }
-                    }
+            tile.compute(i0, Math.min(m, i0 + ROWS), j0, Math.min(n, j0 + COLS));
+        });
+    }
+
+    /**
+     * One block of the k index of one tile: {@code c[i][j] += sum_q a[i][q] . b[q][j]} for i < rows, q < kn and
+     * j < cols, where row i of a starts at {@code aOff + i * lda}, row q of b at {@code bOff + q * ldb} and row i of c
+     * at {@code cOff + i * ldc}. Four q at a time (one load and one store of c per four products), from q = 0, then
+     * the rest one by one: the order of every sum is fixed by the block alone, and the j loop is a contiguous stream
+     * that the JIT vectorizes.
+     */
+    private static void mulAddBlock(double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff,
+                                    int ldc, int rows, int kn, int cols) {
+        for (int i = 0; i < rows; i++) {
+            int ci = cOff + i * ldc;
+            int ai = aOff + i * lda;
+            int q = 0;
+            for (; q + 3 < kn; q += 4) {
+                double a0 = a[ai + q];
+                double a1 = a[ai + q + 1];
+                double a2 = a[ai + q + 2];
+                double a3 = a[ai + q + 3];
+                int b0 = bOff + q * ldb;
+                int b1 = b0 + ldb;
+                int b2 = b1 + ldb;
+                int b3 = b2 + ldb;
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
                 }
             }
-        };
-        run(tiles, (long) m * k * n, parallel, tile);
+            for (; q < kn; q++) {
+                double av = a[ai + q];
+                int bq = bOff + q * ldb;
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] += av * b[bq + j];
+                }
+            }
+        }
+    }
+
+    /** {@link #mulAddBlock(double[], int, int, double[], int, int, double[], int, int, int, int, int)} in longs. */
+    private static void mulAddBlock(long[] a, int aOff, int lda, long[] b, int bOff, int ldb, long[] c, int cOff,
+                                    int ldc, int rows, int kn, int cols) {
+        for (int i = 0; i < rows; i++) {
+            int ci = cOff + i * ldc;
+            int ai = aOff + i * lda;
+            int q = 0;
+            for (; q + 3 < kn; q += 4) {
+                long a0 = a[ai + q];
+                long a1 = a[ai + q + 1];
+                long a2 = a[ai + q + 2];
+                long a3 = a[ai + q + 3];
+                int b0 = bOff + q * ldb;
+                int b1 = b0 + ldb;
+                int b2 = b1 + ldb;
+                int b3 = b2 + ldb;
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                }
+            }
+            for (; q < kn; q++) {
+                long av = a[ai + q];
+                int bq = bOff + q * ldb;
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] += av * b[bq + j];
+                }
+            }
+        }
     }
 
     /**

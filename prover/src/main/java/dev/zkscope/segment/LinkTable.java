@@ -30,14 +30,15 @@ import java.util.List;
  */
 public record LinkTable(List<Site> sites) {
     /**
-     * One segment's groups.
+     * One segment's groups (the plan's {@link SegmentPlan.Segment#site()}).
      *
      * @param inSizes       its input groups' sizes, in the order its input values are cut
      * @param inFromSegment per input group, the producing segment (from 0)
      * @param inFromGroup   per input group, the producer's output group
      * @param outSizes      its output groups' sizes
      */
-    public record Site(int[] inSizes, int[] inFromSegment, int[] inFromGroup, int[] outSizes) {
+    public record Site(int[] inSizes, int[] inFromSegment, int[] inFromGroup, int[] outSizes)
+            implements java.io.Serializable {
         public Site {
             inSizes = inSizes.clone();
             inFromSegment = inFromSegment.clone();
@@ -97,7 +98,7 @@ public record LinkTable(List<Site> sites) {
     public static LinkTable of(SegmentPlan plan) {
         List<Site> out = new ArrayList<>();
         for (SegmentPlan.Segment s : plan.segments()) {
-            out.add(new Site(s.inGroups(), s.inFromSegment(), s.inFromGroup(), s.outGroups()));
+            out.add(s.site());
         }
         return new LinkTable(out);
     }

@@ -51,12 +51,11 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
      * @param partTo        one past its last
      * @param partialIn     elements partTensor[0, partialIn) it takes after its input tensors (from the parts before
      *                      it): only the last part of a split layer whose output is the model's, else 0
-     * @param inGroups      the hash groups of its input values (inputs, then the partial input), each one piece made
-     *                      by one segment: their sizes (empty for the first segment, whose input is the model's)
-     * @param inFromSegment per input group, the segment that made it
-     * @param inFromGroup   per input group, which of that segment's output groups it is
-     * @param outGroups     the hash groups of its output values: one per output tensor (a part's: its own outputs);
-     *                      empty for the last segment, whose output is the model's
+     * @param site          its hash groups, as its entry in the {@link LinkTable}: the groups of its input values
+     *                      (inputs, then the partial input), each one piece made by one segment, with their sizes and
+     *                      the (segment, output group) that made each (none for the first segment, whose input is the
+     *                      model's); and the sizes of the groups of its output values, one per output tensor (a
+     *                      part's: its own outputs; none for the last segment, whose output is the model's)
      * @param inFrom        per input tensor, the first element it takes: a part of a split layer (with element-wise
      *                      layers fused after it) takes of a tensor its element-wise steps read only the pieces that
      *                      hold the elements they read; 0 for a tensor taken whole
@@ -65,8 +64,7 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
     public record Segment(int index, int fromStep, int toStep, String firstLayer, String lastLayer, int layers,
                           int[] inputs, int[] outputs, int[] params, long estimatedRows, int estimatedLogN,
                           long linkRows, int part, int parts, int partTensor, int partFrom, int partTo, int partialIn,
-                          int[] inGroups, int[] inFromSegment, int[] inFromGroup, int[] outGroups, int[] inFrom,
-                          int[] inTo)
+                          LinkTable.Site site, int[] inFrom, int[] inTo)
             implements Serializable {
         public Segment {
             inFrom = inFrom.clone();
@@ -83,17 +81,15 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
             inputs = inputs.clone();
             outputs = outputs.clone();
             params = params.clone();
-            inGroups = inGroups.clone();
-            inFromSegment = inFromSegment.clone();
-            inFromGroup = inFromGroup.clone();
-            outGroups = outGroups.clone();
             if (parts < 1 || part < 0 || part >= parts || (parts > 1) != (partTensor >= 0)
                     || (parts > 1 && (partFrom < 0 || partFrom >= partTo))
                     || partialIn < 0 || (partialIn > 0 && (part != parts - 1 || partialIn != partFrom))) {
                 throw new IllegalArgumentException("part " + part + " of " + parts + ": outputs [" + partFrom + ", "
                         + partTo + ") of tensor " + partTensor + ", partial input " + partialIn);
             }
-            if (inFromSegment.length != inGroups.length || inFromGroup.length != inGroups.length) {
+            int[] inGroups = site.inSizes();
+            int[] inFromSegment = site.inFromSegment();
+            if (inFromSegment.length != inGroups.length || site.inFromGroup().length != inGroups.length) {
                 throw new IllegalArgumentException(inGroups.length + " input groups, " + inFromSegment.length
                         + " producers");
             }
@@ -130,7 +126,7 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
 
         /** False for a part that gives only its own outputs of partTensor (every part but the model's last one). */
         public boolean givesWhole() {
-            return !isPart() || outGroups.length == 0;
+            return !isPart() || site.outCount() == 0;
         }
 
         @Override
@@ -146,26 +142,6 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
         @Override
         public int[] params() {
             return params.clone();
-        }
-
-        @Override
-        public int[] inGroups() {
-            return inGroups.clone();
-        }
-
-        @Override
-        public int[] inFromSegment() {
-            return inFromSegment.clone();
-        }
-
-        @Override
-        public int[] inFromGroup() {
-            return inFromGroup.clone();
-        }
-
-        @Override
-        public int[] outGroups() {
-            return outGroups.clone();
         }
 
         @Override
@@ -197,9 +173,7 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
                     && Arrays.equals(s.inputs, inputs) && Arrays.equals(s.outputs, outputs)
                     && Arrays.equals(s.params, params) && s.part == part && s.parts == parts
                     && s.partTensor == partTensor && s.partFrom == partFrom && s.partTo == partTo
-                    && s.partialIn == partialIn && Arrays.equals(s.inGroups, inGroups)
-                    && Arrays.equals(s.inFromSegment, inFromSegment) && Arrays.equals(s.inFromGroup, inFromGroup)
-                    && Arrays.equals(s.outGroups, outGroups) && Arrays.equals(s.inFrom, inFrom)
+                    && s.partialIn == partialIn && s.site.equals(site) && Arrays.equals(s.inFrom, inFrom)
                     && Arrays.equals(s.inTo, inTo);
         }
 

@@ -782,8 +782,8 @@ public final class Segmenter {
                 segs.add(new SegmentPlan.Segment(index, layers.get(a).fromStep(), layers.get(b - 1).toStep(),
                         layers.get(a).name(), layers.get(b - 1).name(), b - a, toArray(ins), toArray(outs),
                         params.stream().toArray(), rows[0] + rows[1] + rows[2], logN, link, split ? q : 0, k,
-                        tOut, lo, hi, finalPart ? lo : 0, toArray(inSizes), toArray(inSeg), toArray(inGrp),
-                        toArray(outSizes), toArray(inFrom), toArray(inTo)));
+                        tOut, lo, hi, finalPart ? lo : 0, new LinkTable.Site(toArray(inSizes), toArray(inSeg),
+                        toArray(inGrp), toArray(outSizes)), toArray(inFrom), toArray(inTo)));
                 for (int o = 0; o < outSizes.size(); o++) {
                     sources.of.get(outs.get(o)).add(new int[] {index, o});
                 }
@@ -1011,7 +1011,7 @@ public final class Segmenter {
     /** Sets a segment model's hash groups: one per piece it takes, one per tensor it gives (not at the model's ends). */
     static void groups(QModel q, SegmentPlan plan, int i) {
         SegmentPlan.Segment s = plan.segment(i);
-        q.hashGroups(i == 0 ? null : s.inGroups(), i == plan.count() - 1 ? null : s.outGroups());
+        q.hashGroups(i == 0 ? null : s.site().inSizes(), i == plan.count() - 1 ? null : s.site().outSizes());
     }
 
     private static CompiledModel compileOrCount(QModel model, long[] bounds, SegmentPlan plan, int i,

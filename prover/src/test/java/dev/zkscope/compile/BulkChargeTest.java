@@ -164,13 +164,15 @@ class BulkChargeTest {
         TraceLayout.Tally t = l.tally();
         int row = l.allocRows(3, "x");
         l.advice(0, row);
-        TraceLayout.Charge charge = l.since(t);
+        TraceLayout.Tally charge = l.since(t);
         l.repeat(charge, 2, row + 1, 2);
         assertThatThrownBy(() -> l.repeat(charge, 1, row + 1, 1)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already charged in bulk");
         l.beginLayer("b", "Op");
         int next = l.allocRows(1, "x");
         assertThatThrownBy(() -> l.repeat(charge, 1, next, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another layer");
+        assertThatThrownBy(() -> l.since(t)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("another layer");
         assertThat(l.build("t", 3, 4, 20).ledger().layer("a").adviceCells()).isEqualTo(3);
         TraceLayout filled = new TraceLayout(new Geometry(4, false, 4, 4, 2));

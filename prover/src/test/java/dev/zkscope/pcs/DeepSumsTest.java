@@ -2,13 +2,8 @@ package dev.zkscope.pcs;
 
 import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
-import dev.zkscope.poly.Cancel;
-import dev.zkscope.poly.Coeffs;
-import dev.zkscope.poly.Evals;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,29 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * opening points (a column at both points, at the first only, at the second only) and short coefficient columns.
  */
 class DeepSumsTest {
-    static final int LOG_N = 8;
+    static final int LOG_N = CommittedBatches.LOG_N;
 
     static byte[] prove(FriConfig cfg, long ldeCacheBytes, boolean fromCosets, int[][] columns, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        FriPcs pcs = new FriPcs(cfg, FriPcsTest.randomness(seed + 1), Cancel.NEVER, ldeCacheBytes);
-        pcs.deepFromCosets = fromCosets;
-        int n = 1 << LOG_N;
-        Evals[] pre = {new Evals(FriPcsTest.randomColumn(rnd, n), 1), new Evals(FriPcsTest.randomColumn(rnd, n), 1)};
-        Evals[] vals = new Evals[3];
-        for (int c = 0; c < 3; c++) {
-            vals[c] = new Evals(FriPcsTest.randomColumn(rnd, n), 1);
-        }
-        Coeffs[] cf = {new Coeffs(FriPcsTest.randomColumn(rnd, n)), new Coeffs(FriPcsTest.randomColumn(rnd, n - 7))};
-        List<Pcs.ProverData> batches = List.of(pcs.commitPreprocessed(pre), pcs.commit(vals), pcs.commit(cf));
-        List<Pcs.Commitment> commitments = new ArrayList<>();
-        for (Pcs.ProverData b : batches) {
-            commitments.add(b.commitment());
-        }
-        Fp2 z = new Fp2(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()) | 1);
-        Fp2[] points = {z, z.mul(Goldilocks.rootOfUnity(LOG_N))};
-        Fp2[][] v = pcs.evaluate(batches, points, columns);
-        OpeningProof proof = pcs.open(batches, points, columns, v, FriPcsTest.transcriptAfter(commitments));
-        assertThat(pcs.verify(commitments, points, columns, proof, FriPcsTest.transcriptAfter(commitments))).isEmpty();
+        CommittedBatches c = CommittedBatches.of(cfg, ldeCacheBytes, seed);
+        c.pcs().deepFromCosets = fromCosets;
+        OpeningProof proof = c.open(columns);
+        assertThat(c.verify(columns, proof)).isEmpty();
         return proof.toBytes();
     }
 

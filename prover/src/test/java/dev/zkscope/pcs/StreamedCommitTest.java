@@ -1,15 +1,7 @@
 package dev.zkscope.pcs;
 
-import dev.zkscope.field.Fp2;
 import dev.zkscope.field.Goldilocks;
-import dev.zkscope.poly.Cancel;
-import dev.zkscope.poly.Coeffs;
-import dev.zkscope.poly.Evals;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,27 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answer the queries) gives byte for byte the proof of one that keeps it, and every tree keeps only its upper levels.
  */
 class StreamedCommitTest {
-    static final int LOG_N = 8;
+    static final int LOG_N = CommittedBatches.LOG_N;
 
-    record Result(byte[] proof, List<Pcs.Commitment> commitments, Fp2[] points, OpeningProof opening, Pcs pcs) { }
+    /** The batches committed with an extension cache of {@code ldeCacheBytes}, and their opening. */
+    record Result(CommittedBatches committed, OpeningProof opening) { }
 
     static Result run(FriConfig cfg, long ldeCacheBytes, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        Pcs pcs = new FriPcs(cfg, FriPcsTest.randomness(seed + 1), Cancel.NEVER, ldeCacheBytes);
-        int n = 1 << LOG_N;
-        Evals[] pre = {new Evals(FriPcsTest.randomColumn(rnd, n), 1), new Evals(FriPcsTest.randomColumn(rnd, n), 1)};
-        Evals[] vals = new Evals[3];
-        for (int c = 0; c < 3; c++) {
-            vals[c] = new Evals(FriPcsTest.randomColumn(rnd, n), 1);
-        }
-        Coeffs[] cf = {new Coeffs(FriPcsTest.randomColumn(rnd, n)), new Coeffs(FriPcsTest.randomColumn(rnd, n - 7))};
-        List<Pcs.ProverData> batches = List.of(pcs.commitPreprocessed(pre), pcs.commit(vals), pcs.commit(cf));
-        List<Pcs.Commitment> commitments = new ArrayList<>();
-        for (Pcs.ProverData b : batches) {
-            commitments.add(b.commitment());
-        }
+        CommittedBatches c = CommittedBatches.of(cfg, ldeCacheBytes, seed);
         // The coset view agrees with the extension.
-        for (Pcs.ProverData b : batches) {
+        int n = 1 << LOG_N;
+        for (Pcs.ProverData b : c.batches()) {
             long[] lde = b.lde(0);
             int blow = 1 << cfg.logBlowup();
             for (int j = 0; j < blow; j++) {
@@ -48,11 +29,7 @@ class StreamedCommitTest {
                 }
             }
         }
-        Fp2 z = new Fp2(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()) | 1);
-        Fp2[] points = {z, z.mul(Goldilocks.rootOfUnity(LOG_N))};
-        Fp2[][] v = pcs.evaluate(batches, points, FriPcsTest.COLUMNS);
-        OpeningProof proof = pcs.open(batches, points, FriPcsTest.COLUMNS, v, FriPcsTest.transcriptAfter(commitments));
-        return new Result(proof.toBytes(), commitments, points, proof, pcs);
+        return new Result(c, c.open(FriPcsTest.COLUMNS));
     }
 
     @Test
@@ -63,12 +40,12 @@ class StreamedCommitTest {
                 new FriConfig(LOG_N, 1, 5, 0, 1, 0, false)}) {
             Result kept = run(cfg, Long.MAX_VALUE, 7);
             Result streamed = run(cfg, 0, 7);
-            assertThat(streamed.proof()).as("%s", cfg).isEqualTo(kept.proof());
+            assertThat(streamed.opening().toBytes()).as("%s", cfg).isEqualTo(kept.opening().toBytes());
             for (int b = 0; b < 3; b++) {
-                assertThat(streamed.commitments().get(b).root()).isEqualTo(kept.commitments().get(b).root());
+                assertThat(streamed.committed().commitments().get(b).root())
+                        .isEqualTo(kept.committed().commitments().get(b).root());
             }
-            assertThat(streamed.pcs().verify(streamed.commitments(), streamed.points(), FriPcsTest.COLUMNS,
-                    streamed.opening(), FriPcsTest.transcriptAfter(streamed.commitments()))).as("%s", cfg).isEmpty();
+            assertThat(streamed.committed().verify(FriPcsTest.COLUMNS, streamed.opening())).as("%s", cfg).isEmpty();
             // and a tampered row of a streamed batch is still caught
             OpeningProof.Query q0 = streamed.opening().queries()[0];
             OpeningProof.BatchOpening o = q0.batches()[1];
@@ -78,8 +55,7 @@ class StreamedCommitTest {
             bo[1] = new OpeningProof.BatchOpening(row, o.salt());
             OpeningProof.Query[] qs = streamed.opening().queries().clone();
             qs[0] = new OpeningProof.Query(bo, q0.friLeaves());
-            assertThat(streamed.pcs().verify(streamed.commitments(), streamed.points(), FriPcsTest.COLUMNS,
-                    streamed.opening().withQueries(qs), FriPcsTest.transcriptAfter(streamed.commitments())))
+            assertThat(streamed.committed().verify(FriPcsTest.COLUMNS, streamed.opening().withQueries(qs)))
                     .get().isInstanceOf(PcsError.BatchProofInvalid.class);
         }
     }

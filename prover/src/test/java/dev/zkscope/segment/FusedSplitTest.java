@@ -1,21 +1,13 @@
 package dev.zkscope.segment;
 
-import dev.zkscope.api.Pipeline;
-import dev.zkscope.compile.CompileException;
-import dev.zkscope.compile.CompiledModel;
 import dev.zkscope.compile.model.QModel;
-import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.Tensor;
-import dev.zkscope.onnx.OnnxImporter;
 import dev.zkscope.onnx.TestModels;
-import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.plonk.VerifyingKey;
-import dev.zkscope.profile.PhaseListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * producer in the link table, and a part whose slice is shifted are rejected or refused.
  */
 class FusedSplitTest {
+    static SegmentFixture fx;
     static SegmentSetup setup;
     static List<List<Tensor>> inputs;
     static SegmentPlan plan;
@@ -62,45 +55,23 @@ class FusedSplitTest {
                 .op("Relu", "r3", TestModels.in("s3"))
                 .op("Gemm", "y", TestModels.in("r3", "w4", "b4"), TestModels.attr("transB", 1L))
                 .output("y").bytes();
-        Path model = Files.write(tmp.resolve("block.onnx"), onnx);
-        Graph g = new OnnxImporter().load(model);
-        java.util.Random rnd = new java.util.Random(11);
-        inputs = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            double[] v = new double[n];
-            for (int k = 0; k < v.length; k++) {
-                v[k] = rnd.nextDouble() * 2 - 1;
-            }
-            inputs.add(List.of(Tensor.of(new int[] {1, n}, v)));
-        }
-        setup = SegmentSetup.of("block", g, inputs.subList(1, 10),
-                Pipeline.Settings.defaults().withParams(ProofParameters.testing()), PhaseListener.NONE);
-        Segmenter.Measured measured = Segmenter.measure(setup.model(), setup.settings().compile(),
-                setup.settings().params(), PhaseListener.NONE);
-        QModel m = setup.model();
-        // the largest budget with a fused part that takes a slice
-        for (int k = Segmenter.MAX_LOG_BUDGET; k >= Segmenter.MIN_LOG_BUDGET && plan == null; k--) {
-            SegmentPlan p;
-            try {
-                p = Segmenter.plan(measured, k);
-            } catch (CompileException e) {
-                continue;
-            }
-            for (SegmentPlan.Segment s : p.segments()) {
-                if (s.isPart() && s.layers() > 1 && plan == null) {
-                    for (int x = 0; x < s.inputs().length; x++) {
-                        if (s.inTo()[x] - s.inFrom()[x] < m.size(s.inputs()[x])) {
-                            plan = p;
-                            fused = s.index();
-                            sliced = x;
-                        }
-                    }
-                }
-            }
-        }
-        assertThat(plan).as("some budget fuses the Add and Relu into the split Gemm's parts, with a slice").isNotNull();
-        a = SegmentedProofTest.runWith(setup, plan, inputs.get(0), tmp.resolve("a"));
+        inputs = SegmentFixture.randomInputs(11, 10, 1, n);
+        fx = SegmentFixture.of("block", onnx, tmp, inputs.subList(1, 10));
+        setup = fx.setup;
+        // the largest budget with a fused part that takes a slice: the first such part, and the last input it slices
+        plan = fx.largestBudget("fuses the Add and Relu into the split Gemm's parts, with a slice",
+                p -> p.segments().stream().anyMatch(FusedSplitTest::fusedWithASlice));
+        SegmentPlan.Segment s = plan.segments().stream().filter(FusedSplitTest::fusedWithASlice).findFirst()
+                .orElseThrow();
+        int[] slices = fx.slicedInputs(s);
+        fused = s.index();
+        sliced = slices[slices.length - 1];
+        a = fx.prove(plan, inputs.get(0), tmp.resolve("a"));
         vks = a.keys().keys();
+    }
+
+    static boolean fusedWithASlice(SegmentPlan.Segment s) {
+        return s.isPart() && s.layers() > 1 && fx.slicedInputs(s).length > 0;
     }
 
     static BundleVerifier.Result verify(Bundle x) throws Exception {
@@ -121,7 +92,7 @@ class FusedSplitTest {
         assertThat(s.inTo()[sliced]).isGreaterThanOrEqualTo(s.partTo());
         assertThat(s.inTo()[sliced] - s.inFrom()[sliced]).isLessThan(m.size(t));
         long groups = 0;
-        for (int g : s.inGroups()) {
+        for (int g : s.site().inSizes()) {
             groups += g;
         }
         assertThat(groups).isEqualTo(s.inputValues(m::size));
@@ -144,21 +115,16 @@ class FusedSplitTest {
 
     @Test
     void countedLedger_equalsTheCompiledOne_forEverySegment() {
-        QModel m = setup.model();
         for (int i = 0; i < plan.count(); i++) {
-            CompiledModel counted = Segmenter.count(m, m.bounds(), plan, i, setup.settings().compile());
-            CompiledModel filled = Segmenter.compile(m, m.bounds(), plan, i, setup.settings().compile());
-            assertThat(counted.ledger()).as(plan.describe(i)).isEqualTo(filled.ledger());
+            fx.assertCountedLedgerIsCompiled(plan, i);
         }
     }
 
     @Test
     void fusedPartProvedOnAnEditedSlice_isRejectedAtItsLink() throws Exception {
         Bundle x = Bundle.decode(a.bundle());
-        long[][] t = setup.model().evaluate(setup.quantizeInput(inputs.get(0)));
-        PartsStore.Manifest mf = new PartsStore(tmp.resolve("a")).readManifest().orElseThrow();
         SegmentPlan.Segment s = plan.segment(fused);
-        long[] in = SegmentProver.inputOf(t, s);
+        long[] in = fx.segmentInput(inputs.get(0), s);
         int sliceAt = 0;
         for (int k = 0; k < sliced; k++) {
             sliceAt += s.inTo()[k] - s.inFrom()[k];
@@ -167,14 +133,8 @@ class FusedSplitTest {
         for (int at : new int[] {sliceAt, sliceEnd - 1}) {
             long[] forgedIn = in.clone();
             forgedIn[at] += 1;
-            SegmentProver.Proved forged = SegmentProver.prove(setup.model(), setup.model().bounds(), plan,
-                    setup.context(), SegmentedProof.job(plan, LinkTable.of(plan), mf, fused, forgedIn),
-                    PhaseListener.NONE, null, null, System.nanoTime());
-            List<Bundle.Part> ps = new ArrayList<>(x.parts());
-            Bundle.Part h = x.parts().get(fused);
-            ps.set(fused, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), forged.publicValues(),
-                    forged.proof()));
-            BundleError e = SegmentedProofTest.rejected(verify(new Bundle(x.model(), x.keysDigest(), ps, x.links())));
+            BundleError e = SegmentedProofTest.rejected(verify(fx.withPartProvedOn(plan, x, tmp.resolve("a"), fused,
+                    forgedIn)));
             assertThat(e).as("slice value %d changed", at).isInstanceOf(BundleError.LinkMismatch.class);
             assertThat(e.segment()).isEqualTo(fused);
         }
@@ -186,14 +146,14 @@ class FusedSplitTest {
         SegmentPlan.Segment s = plan.segment(fused);
         List<Bundle.Part> dropped = new ArrayList<>(x.parts());
         dropped.remove(fused);
-        BundleError e = SegmentedProofTest.rejected(verify(new Bundle(x.model(), x.keysDigest(), dropped, x.links())));
+        BundleError e = SegmentedProofTest.rejected(verify(SegmentFixture.withParts(x, dropped)));
         assertThat(e).isInstanceOf(BundleError.CountMismatch.class);
         int sibling = s.part() == 0 ? fused + 1 : fused - 1;
         List<Bundle.Part> sw = new ArrayList<>(x.parts());
         sw.set(fused, x.parts().get(sibling));
         sw.set(sibling, x.parts().get(fused));
-        assertThat(SegmentedProofTest.rejected(verify(new Bundle(x.model(), x.keysDigest(), sw, x.links())))
-                .segment()).isIn(fused, sibling);
+        assertThat(SegmentedProofTest.rejected(verify(SegmentFixture.withParts(x, sw))).segment())
+                .isIn(fused, sibling);
     }
 
     @Test
@@ -218,9 +178,7 @@ class FusedSplitTest {
             }
         }
         assertThat(moved).as("another output group of the slice's size").isTrue();
-        List<LinkTable.Site> sites = new ArrayList<>(table.sites());
-        sites.set(fused, new LinkTable.Site(sz, fs, fg, site.outSizes()));
-        KeyBundle edited = new KeyBundle(keys.model(), keys.entries(), new LinkTable(sites));
+        KeyBundle edited = SegmentFixture.withSite(keys, fused, new LinkTable.Site(sz, fs, fg, site.outSizes()));
         assertThat(SegmentedProofTest.rejected(BundleVerifier.verify(edited, vks, a.bundle())))
                 .isInstanceOf(BundleError.KeysMismatch.class);
     }
@@ -236,7 +194,7 @@ class FusedSplitTest {
         SegmentPlan.Segment shifted = new SegmentPlan.Segment(s.index(), s.fromStep(), s.toStep(), s.firstLayer(),
                 s.lastLayer(), s.layers(), s.inputs(), s.outputs(), s.params(), s.estimatedRows(), s.estimatedLogN(),
                 s.linkRows(), s.part(), s.parts(), s.partTensor(), s.partFrom(), s.partTo(), s.partialIn(),
-                s.inGroups(), s.inFromSegment(), s.inFromGroup(), s.outGroups(), from, to);
+                s.site(), from, to);
         assertThatThrownBy(() -> LayerSplit.partModel(setup.model(), setup.model().bounds(), shifted, "shifted"))
                 .hasMessageContaining("outside the range");
     }

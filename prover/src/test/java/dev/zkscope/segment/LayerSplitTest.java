@@ -1,21 +1,15 @@
 package dev.zkscope.segment;
 
-import dev.zkscope.api.Pipeline;
 import dev.zkscope.compile.CompileException;
 import dev.zkscope.compile.CompiledModel;
 import dev.zkscope.compile.model.QModel;
-import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.Tensor;
-import dev.zkscope.onnx.OnnxImporter;
 import dev.zkscope.onnx.TestModels;
-import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.plonk.VerifyingKey;
-import dev.zkscope.profile.PhaseListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and byte flips in the parts are rejected with a typed error naming the segment.
  */
 class LayerSplitTest {
+    static SegmentFixture fx;
     static SegmentSetup setup;
     static Segmenter.Measured measured;
     static List<List<Tensor>> inputs;
@@ -57,34 +52,12 @@ class LayerSplitTest {
                 .op("Relu", "r", TestModels.in("h"))
                 .op("Gemm", "y", TestModels.in("r", "w2", "b2"), TestModels.attr("transB", 1L))
                 .output("y").bytes();
-        Path model = Files.write(tmp.resolve("wide.onnx"), onnx);
-        Graph g = new OnnxImporter().load(model);
-        java.util.Random rnd = new java.util.Random(5);
-        inputs = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            double[] v = new double[512];
-            for (int k = 0; k < v.length; k++) {
-                v[k] = rnd.nextDouble() * 2 - 1;
-            }
-            inputs.add(List.of(Tensor.of(new int[] {1, 512}, v)));
-        }
-        setup = SegmentSetup.of("wide", g, inputs.subList(2, 12),
-                Pipeline.Settings.defaults().withParams(ProofParameters.testing()), PhaseListener.NONE);
-        measured = Segmenter.measure(setup.model(), setup.settings().compile(), setup.settings().params(),
-                PhaseListener.NONE);
+        inputs = SegmentFixture.randomInputs(5, 12, 1, 512);
+        fx = SegmentFixture.of("wide", onnx, tmp, inputs.subList(2, 12));
+        setup = fx.setup;
+        measured = fx.measured;
         // the largest budget at which some layer no longer fits alone: the fewest segments with a split
-        for (int k = Segmenter.MAX_LOG_BUDGET; k >= Segmenter.MIN_LOG_BUDGET && plan == null; k--) {
-            SegmentPlan p;
-            try {
-                p = Segmenter.plan(measured, k);
-            } catch (CompileException e) {
-                continue;
-            }
-            if (p.segments().stream().anyMatch(SegmentPlan.Segment::isPart)) {
-                plan = p;
-            }
-        }
-        assertThat(plan).as("some budget splits a layer").isNotNull();
+        plan = fx.largestBudget("splits a layer", p -> p.segments().stream().anyMatch(SegmentPlan.Segment::isPart));
         for (SegmentPlan.Segment x : plan.segments()) {
             if (x.isPart() && x.part() == 0) {
                 first = x.index();
@@ -92,8 +65,8 @@ class LayerSplitTest {
                 break;
             }
         }
-        a = SegmentedProofTest.runWith(setup, plan, inputs.get(0), tmp.resolve("a"));
-        b = SegmentedProofTest.runWith(setup, plan, inputs.get(1), tmp.resolve("b"));
+        a = fx.prove(plan, inputs.get(0), tmp.resolve("a"));
+        b = fx.prove(plan, inputs.get(1), tmp.resolve("b"));
         vks = a.keys().keys();
     }
 
@@ -132,13 +105,13 @@ class LayerSplitTest {
             expectFrom = s.partTo();
             // a part gives only its own outputs (the first part of the first layer: and the model's input, once)
             int own = s.partTo() - s.partFrom();
-            assertThat(s.outGroups()).endsWith(own);
+            assertThat(s.site().outSizes()).endsWith(own);
             if (q > 0) {
                 // and takes only what the layer reads, from the segment that made it (fan-out): not the parts'
                 // outputs so far
                 assertThat(s.inputValues(m::size)).isEqualTo(p0.inputValues(m::size) == 0
                         ? m.inputSize() : p0.inputValues(m::size));
-                assertThat(s.inFromSegment()).doesNotContain(first + 1, first + q);
+                assertThat(s.site().inFromSegment()).doesNotContain(first + 1, first + q);
             }
         }
         assertThat(expectFrom).isEqualTo(n);
@@ -147,22 +120,36 @@ class LayerSplitTest {
         assertThat(table.check()).isNull();
         for (int i = 0; i < plan.count(); i++) {
             SegmentPlan.Segment s = plan.segment(i);
-            assertThat(Arrays.stream(s.inGroups()).asLongStream().sum())
+            assertThat(Arrays.stream(s.site().inSizes()).asLongStream().sum())
                     .isEqualTo(i == 0 ? 0 : s.inputValues(m::size));
             if (i + 1 < plan.count()) {
-                assertThat(Arrays.stream(s.outGroups()).asLongStream().sum()).isEqualTo(s.outputValues(m::size));
+                assertThat(Arrays.stream(s.site().outSizes()).asLongStream().sum()).isEqualTo(s.outputValues(m::size));
             }
         }
         // fan-in: the segment after the split layer takes its output in one group per part, from each part
         int after = first + parts;
         if (after < plan.count()) {
             List<Integer> producers = new ArrayList<>();
-            for (int f : plan.segment(after).inFromSegment()) {
+            for (int f : plan.segment(after).site().inFromSegment()) {
                 producers.add(f);
             }
             for (int q = 0; q < parts; q++) {
                 assertThat(producers).contains(first + q);
             }
+        }
+    }
+
+    @Test
+    void plan_survivesJavaSerialization_asTheClusterShipsIt() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(plan);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            SegmentPlan back = (SegmentPlan) in.readObject();
+            assertThat(back).isEqualTo(plan);
+            assertThat(LinkTable.of(back)).isEqualTo(LinkTable.of(plan));
         }
     }
 
@@ -186,13 +173,8 @@ class LayerSplitTest {
 
     @Test
     void countedLedger_equalsTheCompiledOne_forEverySegmentOfTheSplitPlan() {
-        QModel m = setup.model();
-        long[] bounds = m.bounds();
         for (int i = 0; i < plan.count(); i++) {
-            CompiledModel counted = Segmenter.count(m, bounds, plan, i, setup.settings().compile());
-            CompiledModel filled = Segmenter.compile(m, bounds, plan, i, setup.settings().compile());
-            assertThat(counted.ledger()).as(plan.describe(i)).isEqualTo(filled.ledger());
-            assertThat(counted.ledger().toCsv()).isEqualTo(filled.ledger().toCsv());
+            CompiledModel filled = fx.assertCountedLedgerIsCompiled(plan, i);
             // the ledger shows the link cost of each part
             assertThat(filled.ledger().layers()).extracting(dev.zkscope.compile.LayerCost::layer)
                     .contains(i == 0 ? "input" : dev.zkscope.compile.ModelCompiler.HASH_INPUT);
@@ -205,20 +187,20 @@ class LayerSplitTest {
         int n = x.parts().size();
         List<Bundle.Part> dropped = new ArrayList<>(x.parts());
         dropped.remove(first + 1);
-        BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), dropped, x.links())));
+        BundleError e = rejected(verify(SegmentFixture.withParts(x, dropped)));
         assertThat(e).isInstanceOf(BundleError.CountMismatch.class);
         assertThat(e.describe()).contains("dropped");
         // a part in place of its sibling (count kept): the header names it
         List<Bundle.Part> dup = new ArrayList<>(x.parts());
         dup.set(first + 1, x.parts().get(first));
-        BundleError d = rejected(verify(new Bundle(x.model(), x.keysDigest(), dup, x.links())));
+        BundleError d = rejected(verify(SegmentFixture.withParts(x, dup)));
         assertThat(d.segment()).isEqualTo(first + 1);
         assertThat(d.describe()).contains("segment " + (first + 2) + " of " + n);
         // two parts swapped, also with the header entries kept in place
         List<Bundle.Part> sw = new ArrayList<>(x.parts());
         sw.set(first, x.parts().get(first + 1));
         sw.set(first + 1, x.parts().get(first));
-        BundleError s = rejected(verify(new Bundle(x.model(), x.keysDigest(), sw, x.links())));
+        BundleError s = rejected(verify(SegmentFixture.withParts(x, sw)));
         assertThat(s.segment()).isIn(first, first + 1);
         List<Bundle.Part> sw2 = new ArrayList<>(x.parts());
         for (int k = 0; k < 2; k++) {
@@ -227,7 +209,7 @@ class LayerSplitTest {
             sw2.set(first + k, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), body.publicValues(),
                     body.proof()));
         }
-        assertThat(rejected(verify(new Bundle(x.model(), x.keysDigest(), sw2, x.links()))).segment())
+        assertThat(rejected(verify(SegmentFixture.withParts(x, sw2))).segment())
                 .isIn(first, first + 1);
     }
 
@@ -237,7 +219,7 @@ class LayerSplitTest {
         Bundle y = Bundle.decode(b.bundle());
         List<Bundle.Part> mixed = new ArrayList<>(x.parts());
         mixed.set(first + 1, y.parts().get(first + 1));
-        BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), mixed, x.links())));
+        BundleError e = rejected(verify(SegmentFixture.withParts(x, mixed)));
         assertThat(e).isInstanceOf(BundleError.LinkMismatch.class);
         assertThat(e.segment()).isIn(first, first + 1);
     }
@@ -245,31 +227,18 @@ class LayerSplitTest {
     @Test
     void partProvedOnAChangedBoundaryValue_isRejected() throws Exception {
         Bundle x = Bundle.decode(a.bundle());
-        long[] q = setup.quantizeInput(inputs.get(0));
-        long[][] t = setup.model().evaluate(q);
-        PartsStore.Manifest mf = new PartsStore(tmp.resolve("a")).readManifest().orElseThrow();
-        // the second part, honestly proved on inputs changed by one: in the layer's input (which every part takes)
-        // and in the outputs the first part made
         // a later part (its input: the layer's, from the first part) and the segment after the layer (its input:
         // the parts' outputs, one group per part), each proved honestly on an input changed by one
         for (int i : new int[] {first + 1, first + parts}) {
-          SegmentPlan.Segment s = plan.segment(i);
-          long[] in = SegmentProver.inputOf(t, s);
-          for (int at : new int[] {3, in.length - 1}) {
-            long[] forgedIn = in.clone();
-            forgedIn[at] += 1;
-            SegmentProver.Proved forged = SegmentProver.prove(setup.model(), setup.model().bounds(), plan,
-                    setup.context(), SegmentedProof.job(plan, LinkTable.of(plan), mf, i, forgedIn),
-                    PhaseListener.NONE, null, null, System.nanoTime());
-            List<Bundle.Part> ps = new ArrayList<>(x.parts());
-            Bundle.Part h = x.parts().get(i);
-            ps.set(i, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), forged.publicValues(),
-                    forged.proof()));
-            BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), ps, x.links())));
-            assertThat(e).as("changed input value %d", at).isInstanceOf(BundleError.LinkMismatch.class);
-            assertThat(e.segment()).isEqualTo(i);
-            assertThat(e.describe()).contains("segment " + (i + 1));
-          }
+            long[] in = fx.segmentInput(inputs.get(0), plan.segment(i));
+            for (int at : new int[] {3, in.length - 1}) {
+                long[] forgedIn = in.clone();
+                forgedIn[at] += 1;
+                BundleError e = rejected(verify(fx.withPartProvedOn(plan, x, tmp.resolve("a"), i, forgedIn)));
+                assertThat(e).as("changed input value %d", at).isInstanceOf(BundleError.LinkMismatch.class);
+                assertThat(e.segment()).isEqualTo(i);
+                assertThat(e.describe()).contains("segment " + (i + 1));
+            }
         }
     }
 
@@ -300,10 +269,9 @@ class LayerSplitTest {
         fg[h1] = fg[h2];
         fs[h2] = s1;
         fg[h2] = g1;
-        List<LinkTable.Site> sites = new ArrayList<>(t.sites());
-        sites.set(j, new LinkTable.Site(site.inSizes(), fs, fg, site.outSizes()));
-        assertThat(new LinkTable(sites).check()).isNull();
-        KeyBundle edited = new KeyBundle(keys.model(), keys.entries(), new LinkTable(sites));
+        KeyBundle edited = SegmentFixture.withSite(keys, j, new LinkTable.Site(site.inSizes(), fs, fg,
+                site.outSizes()));
+        assertThat(edited.links().check()).isNull();
         BundleVerifier.Result r = BundleVerifier.verify(edited, vks, a.bundle());
         assertThat(rejected(r)).isInstanceOf(BundleError.KeysMismatch.class);
         // the edited key bundle as a file: its digest is not the bundle's either, and a table that takes an input
@@ -312,22 +280,21 @@ class LayerSplitTest {
         assertThat(rejected(BundleVerifier.verify(back, vks, a.bundle()))).isInstanceOf(BundleError.KeysMismatch.class);
         int[] later = site.inFromSegment();
         later[0] = j;
-        sites.set(j, new LinkTable.Site(site.inSizes(), later, site.inFromGroup(), site.outSizes()));
-        KeyBundle forward = new KeyBundle(keys.model(), keys.entries(), new LinkTable(sites));
+        KeyBundle forward = SegmentFixture.withSite(keys, j, new LinkTable.Site(site.inSizes(), later,
+                site.inFromGroup(), site.outSizes()));
         assertThatThrownBy(() -> KeyBundle.decode(forward.encode()))
                 .isInstanceOf(dev.zkscope.api.ArtifactFiles.FormatException.class)
                 .hasMessageContaining("segment " + (j + 1));
         int[] sizes = site.inSizes();
         sizes[0] += 1;
-        sites.set(j, new LinkTable.Site(sizes, site.inFromSegment(), site.inFromGroup(), site.outSizes()));
-        KeyBundle resized = new KeyBundle(keys.model(), keys.entries(), new LinkTable(sites));
+        KeyBundle resized = SegmentFixture.withSite(keys, j, new LinkTable.Site(sizes, site.inFromSegment(),
+                site.inFromGroup(), site.outSizes()));
         assertThatThrownBy(() -> KeyBundle.decode(resized.encode()))
                 .isInstanceOf(dev.zkscope.api.ArtifactFiles.FormatException.class)
                 .hasMessageContaining("values");
         // an input group left unlinked (dropped from the table) cannot be: the count is the segment's
         int[] none = new int[0];
-        sites.set(j, new LinkTable.Site(none, none, none, site.outSizes()));
-        KeyBundle unlinked = new KeyBundle(keys.model(), keys.entries(), new LinkTable(sites));
+        KeyBundle unlinked = SegmentFixture.withSite(keys, j, new LinkTable.Site(none, none, none, site.outSizes()));
         BundleVerifier.Result u = BundleVerifier.verify(unlinked, vks, a.bundle());
         assertThat(rejected(u)).isInstanceOf(BundleError.KeysMismatch.class);
     }

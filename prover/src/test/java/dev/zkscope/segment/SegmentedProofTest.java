@@ -68,12 +68,6 @@ class SegmentedProofTest {
                 SegmentedProof.Progress.NONE);
     }
 
-    /** Proves {@code p} of {@code on}'s model on one input, in one JVM. */
-    static SegmentedProof.Result runWith(SegmentSetup on, SegmentPlan p, List<Tensor> in, Path parts) {
-        return SegmentedProof.run(new SegmentedProof.Request(on.model(), p, on.context(), on.quantizeInput(in), null,
-                null, parts, false), PhaseListener.NONE, null, null, SegmentedProof.Progress.NONE);
-    }
-
     static BundleVerifier.Result verify(Bundle x) {
         return BundleVerifier.verify(a.keys(), vks, x);
     }

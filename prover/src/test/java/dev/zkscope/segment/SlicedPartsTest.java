@@ -1,23 +1,14 @@
 package dev.zkscope.segment;
 
-import dev.zkscope.api.Pipeline;
-import dev.zkscope.compile.CompileException;
-import dev.zkscope.compile.CompiledModel;
 import dev.zkscope.compile.model.QModel;
-import dev.zkscope.ir.Graph;
 import dev.zkscope.ir.Tensor;
-import dev.zkscope.onnx.OnnxImporter;
 import dev.zkscope.onnx.TestModels;
-import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.plonk.VerifyingKey;
-import dev.zkscope.profile.PhaseListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * value of its slice is rejected at its link.
  */
 class SlicedPartsTest {
+    static SegmentFixture fx;
     static SegmentSetup setup;
     static SegmentPlan plan;
     static SegmentedProof.Result a;
@@ -53,47 +45,18 @@ class SlicedPartsTest {
                 .op("Clip", "d6", TestModels.in("d", "lo", "hi"))
                 .op("Conv", "y", TestModels.in("d6", "wp", "bp"))
                 .output("y").bytes();
-        Path model = Files.write(tmp.resolve("block.onnx"), onnx);
-        Graph g = new OnnxImporter().load(model);
-        java.util.Random rnd = new java.util.Random(9);
-        List<List<Tensor>> cal = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            double[] v = new double[4 * 12 * 12];
-            for (int k = 0; k < v.length; k++) {
-                v[k] = rnd.nextDouble() * 2 - 1;
-            }
-            cal.add(List.of(Tensor.of(new int[] {1, 4, 12, 12}, v)));
-        }
+        List<List<Tensor>> cal = SegmentFixture.randomInputs(9, 9, 1, 4, 12, 12);
         input = cal.get(0);
-        setup = SegmentSetup.of("block", g, cal.subList(1, 9),
-                Pipeline.Settings.defaults().withParams(ProofParameters.testing()), PhaseListener.NONE);
-        Segmenter.Measured measured = Segmenter.measure(setup.model(), setup.settings().compile(),
-                setup.settings().params(), PhaseListener.NONE);
-        // the largest budget at which a part takes a slice of its input
-        for (int k = Segmenter.MAX_LOG_BUDGET; k >= Segmenter.MIN_LOG_BUDGET && plan == null; k--) {
-            SegmentPlan p;
-            try {
-                p = Segmenter.plan(measured, k);
-            } catch (CompileException e) {
-                continue;
-            }
-            if (p.segments().stream().anyMatch(s -> s.isPart() && sliced(s))) {
-                plan = p;
-            }
-        }
-        assertThat(plan).as("some budget gives a part a slice of its input").isNotNull();
-        a = SegmentedProofTest.runWith(setup, plan, input, tmp.resolve("a"));
+        fx = SegmentFixture.of("block", onnx, tmp, cal.subList(1, 9));
+        setup = fx.setup;
+        plan = fx.largestBudget("gives a part a slice of its input",
+                p -> p.segments().stream().anyMatch(s -> s.isPart() && sliced(s)));
+        a = fx.prove(plan, input, tmp.resolve("a"));
     }
 
     /** Whether segment s takes a slice of some input tensor (not the whole tensor). */
     static boolean sliced(SegmentPlan.Segment s) {
-        QModel m = setup.model();
-        for (int k = 0; k < s.inputs().length; k++) {
-            if (s.inTo()[k] - s.inFrom()[k] < m.size(s.inputs()[k])) {
-                return true;
-            }
-        }
-        return false;
+        return fx.slicedInputs(s).length > 0;
     }
 
     @Test
@@ -115,10 +78,11 @@ class SlicedPartsTest {
             }
             assertThat(s.inputValues(m::size)).isLessThan(whole);
             // the groups it takes are the producers' groups, of their sizes, and add up to the slices
-            assertThat(java.util.Arrays.stream(s.inGroups()).asLongStream().sum()).isEqualTo(s.inputValues(m::size));
-            for (int h = 0; h < s.inGroups().length; h++) {
-                SegmentPlan.Segment from = plan.segment(s.inFromSegment()[h]);
-                assertThat(from.outGroups()[s.inFromGroup()[h]]).isEqualTo(s.inGroups()[h]);
+            assertThat(java.util.Arrays.stream(s.site().inSizes()).asLongStream().sum())
+                    .isEqualTo(s.inputValues(m::size));
+            for (int h = 0; h < s.site().inSizes().length; h++) {
+                SegmentPlan.Segment from = plan.segment(s.site().inFromSegment()[h]);
+                assertThat(from.site().outSizes()[s.site().inFromGroup()[h]]).isEqualTo(s.site().inSizes()[h]);
             }
         }
         assertThat(sliced).isGreaterThanOrEqualTo(2);
@@ -142,23 +106,16 @@ class SlicedPartsTest {
 
     @Test
     void countedLedger_equalsTheCompiledOne_forEverySlicedPart() {
-        QModel m = setup.model();
-        long[] bounds = m.bounds();
         for (int i = 0; i < plan.count(); i++) {
-            if (!sliced(plan.segment(i))) {
-                continue;
+            if (sliced(plan.segment(i))) {
+                fx.assertCountedLedgerIsCompiled(plan, i);
             }
-            CompiledModel counted = Segmenter.count(m, bounds, plan, i, setup.settings().compile());
-            CompiledModel filled = Segmenter.compile(m, bounds, plan, i, setup.settings().compile());
-            assertThat(counted.ledger()).as(plan.describe(i)).isEqualTo(filled.ledger());
         }
     }
 
     @Test
     void aSlicedPartProvedOnAChangedValueOfItsSlice_isRejectedAtItsLink() throws Exception {
         Bundle x = Bundle.decode(a.bundle());
-        long[][] t = setup.model().evaluate(setup.quantizeInput(input));
-        PartsStore.Manifest mf = new PartsStore(tmp.resolve("a")).readManifest().orElseThrow();
         int checked = 0;
         for (int i = 0; i < plan.count() && checked < 2; i++) {
             SegmentPlan.Segment s = plan.segment(i);
@@ -166,18 +123,11 @@ class SlicedPartsTest {
                 continue;
             }
             checked++;
-            long[] in = SegmentProver.inputOf(t, s);
+            long[] in = fx.segmentInput(input, s);
             long[] forgedIn = in.clone();
             forgedIn[in.length / 2] += 1;
-            SegmentProver.Proved forged = SegmentProver.prove(setup.model(), setup.model().bounds(), plan,
-                    setup.context(), SegmentedProof.job(plan, LinkTable.of(plan), mf, i, forgedIn),
-                    PhaseListener.NONE, null, null, System.nanoTime());
-            List<Bundle.Part> ps = new ArrayList<>(x.parts());
-            Bundle.Part h = x.parts().get(i);
-            ps.set(i, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), forged.publicValues(),
-                    forged.proof()));
             BundleError e = SegmentedProofTest.rejected(BundleVerifier.verify(a.keys(), a.keys().keys(),
-                    new Bundle(x.model(), x.keysDigest(), ps, x.links())));
+                    fx.withPartProvedOn(plan, x, tmp.resolve("a"), i, forgedIn)));
             assertThat(e).isInstanceOf(BundleError.LinkMismatch.class);
             assertThat(e.segment()).isEqualTo(i);
         }

@@ -130,7 +130,7 @@ public final class CompareGadget {
         }
 
         /** Counting mode: what the packer's first row charged, which every later row charges alike. */
-        private TraceLayout.Charge rowCharge;
+        private TraceLayout.Tally rowCharge;
 
         private void placeRow() {
             Geometry g = l.geometry();
