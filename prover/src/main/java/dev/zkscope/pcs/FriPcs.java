@@ -281,12 +281,6 @@ final class FriPcs implements Pcs {
         return Math.max(0, Math.min(MerkleTree.DEFAULT_LOW, depth));
     }
 
-    /**
-     * Extensions of at most 2^STREAMED_FULL_TREE_LOG points: a batch that recomputes its extension keeps all its
-     * tree's levels (at most 2 x 32 MiB of digests), so that the query phase needs only the queried rows and not the
-     * 2^low rows around each (see {@link Data#rows}).
-     */
-    static final int STREAMED_FULL_TREE_LOG = 20;
 
     /** The lowest level a recomputed batch's tree keeps: 0 up to 2^STREAMED_FULL_TREE_LOG leaves, else as any tree. */
     private int streamedLowLevel(int depth) {

@@ -86,6 +86,13 @@ public interface Pcs {
     }
 
     /**
+     * Extensions of at most 2^STREAMED_FULL_TREE_LOG points: a batch that recomputes its extension keeps all its
+     * tree's levels (at most 2 x 32 MiB of digests), so that the query phase needs only the queried rows and not the
+     * 2^low rows around each.
+     */
+    int STREAMED_FULL_TREE_LOG = 20;
+
+    /**
      * The work, in transform units (points x log2 points; one Horner multiply-add counts one), that the FRI scheme's
      * query phase spends per column of a batch that recomputes its extension instead of keeping it: its queried rows
      * are evaluated from the coefficients, or the cosets they fall in are transformed, by the same rule as the prover

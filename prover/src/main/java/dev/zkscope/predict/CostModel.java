@@ -1,5 +1,6 @@
 package dev.zkscope.predict;
 
+import dev.zkscope.merkle.MerkleTree;
 import dev.zkscope.pcs.Pcs;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.plonk.ProofShape;
@@ -300,7 +301,7 @@ public final class CostModel {
         double a = held(s.adviceColumns(), n, lde, budgetBytes);
         double x = held(s.auxColumns(), n, lde, budgetBytes);
         double qb = held(s.quotientColumns(), n, lde, budgetBytes);
-        double adviceCopy = s.adviceColumns() * n;
+        double adviceCopy = s.adviceColumns() * footprint(n);
         double cosets = cosetReads(s.adviceColumns(), n, lde, budgetBytes)
                 + cosetReads(s.auxColumns(), n, lde, budgetBytes)
                 + cosetReads(s.fixedColumns(), n, lde, budgetBytes);
@@ -310,15 +311,16 @@ public final class CostModel {
         // run back to back with nothing that triggers one, so both batches' discarded extensions are still counted
         // in the used heap when the helper commitment ends (measured: the peaks of LeNet-5's and ResNet-8's segments
         // equal this moment within 10%). The quotient's 2^qLog n-point arrays do trigger one.
-        double adviceGarbage = discarded(s.adviceColumns(), lde, budgetBytes);
-        double auxGarbage = discarded(s.auxColumns(), lde, budgetBytes);
+        double adviceGarbage = discarded(s.adviceColumns(), n, lde, budgetBytes);
+        double auxGarbage = discarded(s.auxColumns(), n, lde, budgetBytes);
         double[] v = {
-                adviceCopy + a + adviceGarbage + building(s.adviceColumns(), lde, budgetBytes, cores),
-                adviceCopy + a + adviceGarbage + s.auxColumns() * n + x + auxGarbage,
-                a + x + cosets + 2 * q,
-                a + x + 2 * q + s.quotientColumns() * n + qb + discarded(s.quotientColumns(), lde, budgetBytes),
+                adviceCopy + a + adviceGarbage + building(s.adviceColumns(), n, lde, budgetBytes, cores),
+                adviceCopy + a + adviceGarbage + s.auxColumns() * footprint(n) + x + auxGarbage,
+                a + x + cosets + 2 * footprint(q),
+                a + x + 2 * footprint(q) + s.quotientColumns() * footprint(n) + qb
+                        + discarded(s.quotientColumns(), n, lde, budgetBytes),
                 // DEEP sums: 2 sets of points x (re, im) x n coefficients, and as many coset values
-                a + x + qb + 2 * lde * (1 + 1.0 / 7) + 8 * n
+                a + x + qb + 2 * footprint(lde) + 2 * footprint(lde / 8) * (1 + 1.0 / 7) + 8 * footprint(n)
         };
         for (int i = 0; i < v.length; i++) {
             v[i] *= 8;
@@ -326,39 +328,91 @@ public final class CostModel {
         return v;
     }
 
+    /**
+     * The heap an array of {@code len} longs takes, in values: its length, or, for G1's humongous objects (at least
+     * half a region), the whole regions it spans. The used heap counts them so: with 4 MiB regions (-Xmx6g) an
+     * extension of 2^19 points (4 MiB) takes 8 MiB, one of 2^20 points 12 MiB, measured with the MemoryMXBean the
+     * peak is read from. Without G1 (or when the region size cannot be read), the length.
+     */
+    static double footprint(double len) {
+        double bytes = 8 * len + 16;
+        double region = REGION_BYTES;
+        if (region <= 0 || bytes <= region / 2) {
+            return len;
+        }
+        return Math.ceil(bytes / region) * region / 8;
+    }
+
+    /** G1's region size in this JVM, or 0 when another collector runs or the size cannot be read. */
+    static final long REGION_BYTES = g1RegionBytes();
+
+    private static long g1RegionBytes() {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hs = java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (!Boolean.parseBoolean(hs.getVMOption("UseG1GC").getValue())) {
+                return 0;
+            }
+            return Long.parseLong(hs.getVMOption("G1HeapRegionSize").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return 0;
+        }
+    }
+
     /** Whether a batch of {@code width} columns keeps its extension (the prover's own test). */
     static boolean keeps(int width, double lde, double budgetBytes) {
         return 8.0 * width * lde <= budgetBytes;
     }
 
-    /** Values a committed batch holds: coefficients, its Merkle tree's kept levels, and the extension when kept. */
+    /**
+     * Values a committed batch holds: coefficients, its Merkle tree's kept levels, and the extension when kept (each
+     * column's 2^logBlowup cosets of n values).
+     */
     static double held(int width, double n, double lde, double budgetBytes) {
         if (width == 0) {
             return 0;
         }
-        return width * n + lde / 4 + (keeps(width, lde, budgetBytes) ? width * lde : 0);
+        boolean kept = keeps(width, lde, budgetBytes);
+        return width * footprint(n) + treeValues(lde, kept) + (kept ? width * (lde / n) * footprint(n) : 0);
     }
 
     /**
-     * The values a finished commitment leaves as garbage: a kept batch's natural-order extensions (w L); a streamed
-     * batch's last coset of every column (w n; its earlier cosets are young-generation arrays that collections free
-     * as the commitment goes).
+     * The digests a batch's Merkle tree keeps (32 bytes, 4 values each), level by level in flat arrays: from level 4
+     * up (2^4 leaves under a kept node), or every level for a batch that recomputes its extension of at most 2^20
+     * points (its query rows then need no neighbours).
      */
-    static double discarded(int width, double lde, double budgetBytes) {
-        return keeps(width, lde, budgetBytes) ? width * lde : width * lde / 8;
+    static double treeValues(double lde, boolean kept) {
+        int low = !kept && lde <= Math.scalb(1.0, Pcs.STREAMED_FULL_TREE_LOG) ? 0 : MerkleTree.DEFAULT_LOW;
+        double v = 0;
+        for (double leaves = Math.scalb(lde, -low); leaves >= 1; leaves /= 2) {
+            v += footprint(4 * leaves);
+        }
+        return v;
     }
 
-    /** The transient values of a commitment in progress beyond what the batch will hold. */
-    static double building(int width, double lde, double budgetBytes, int cores) {
+
+    /**
+     * The values a finished commitment leaves as garbage: a kept batch's natural-order extensions (w L); a streamed
+     * batch's coset arrays, one per column, reused from coset to coset and dropped at the end (w n).
+     */
+    static double discarded(int width, double n, double lde, double budgetBytes) {
+        return keeps(width, lde, budgetBytes) ? width * footprint(lde) : width * footprint(n);
+    }
+
+    /**
+     * The transient values of a commitment in progress beyond what the batch will hold: a kept batch's natural-order
+     * extensions, one per core; a streamed batch's leaf digests (32 bytes, 4 values, per extended point).
+     */
+    static double building(int width, double n, double lde, double budgetBytes, int cores) {
         if (width == 0) {
             return 0;
         }
-        return keeps(width, lde, budgetBytes) ? Math.min(width, cores) * lde : 4 * lde;
+        return keeps(width, lde, budgetBytes) ? Math.min(width, cores) * footprint(lde) : footprint(4 * lde);
     }
 
     /** Values a coset read of a batch allocates: one coset per column when the batch recomputes them, else none. */
     static double cosetReads(int width, double n, double lde, double budgetBytes) {
-        return keeps(width, lde, budgetBytes) ? 0 : width * n;
+        return keeps(width, lde, budgetBytes) ? 0 : width * footprint(n);
     }
 
     /** Folds a prover phase name into the model's phases ("permutation" and "lookups" are both helper columns). */

@@ -20,7 +20,8 @@ class HeapModelTest {
     void heapMoments_countEveryKeptBatchAndTheGarbageOfTheTwoTraceCommitments() {
         int cores = Runtime.getRuntime().availableProcessors();
         double[] m = CostModel.heapMoments(SHAPE, ROOMY);
-        double tree = L / 4;
+        // a kept batch's tree: levels from 2^4 leaves up, one digest (4 values) per node: 4 (L/16 + L/32 + ... + 1)
+        double tree = 4 * (2 * L / 16 - 1);
         double advice = 6 * N + tree + 6 * L;
         double aux = 10 * N + tree + 10 * L;
         double quot = 4 * N + tree + 4 * L;
@@ -42,14 +43,27 @@ class HeapModelTest {
         // and fixed batches stream, the quotient's is kept.
         double budget = 8 * 5 * L;
         double[] m = CostModel.heapMoments(SHAPE, budget);
-        double tree = L / 4;
+        // a streamed batch of at most 2^20 points keeps every level of its tree: 4 (L + L/2 + ... + 1) values
+        double tree = 4 * (2 * L - 1);
         double advice = 6 * N + tree;
         double aux = 10 * N + tree;
         double cosets = (6 + 10 + 9) * N;
-        assertThat(m[0]).as("streamed: leaf digests (4 values a point), a coset's garbage")
-                .isEqualTo(8 * (6 * N + advice + 6 * L / 8 + 4 * L));
+        assertThat(m[0]).as("streamed: leaf digests (4 values a point), one reused coset array per column")
+                .isEqualTo(8 * (6 * N + advice + 6 * N + 4 * L));
         assertThat(m[2]).isEqualTo(8 * (advice + aux + cosets + 2 * Q));
         assertThat(m[1]).isLessThan(CostModel.heapMoments(SHAPE, ROOMY)[1]);
+    }
+
+    @Test
+    void footprint_countsAHumongousArrayByTheRegionsItSpans() {
+        assertThat(CostModel.footprint(1000)).isEqualTo(1000);
+        long region = CostModel.REGION_BYTES;
+        if (region > 0) { // G1, as the JVMs here run: a region's worth of longs plus the header spans two regions
+            assertThat(CostModel.footprint(region / 8)).isEqualTo(2.0 * region / 8);
+            assertThat(CostModel.footprint(region / 16 - 2)).as("just under half a region").isEqualTo(region / 16 - 2);
+            assertThat(CostModel.footprint(region / 16)).as("half a region and the header: one whole region")
+                    .isEqualTo(region / 8.0);
+        }
     }
 
     @Test
