@@ -407,11 +407,20 @@ final class FriPcs implements Pcs {
         int b = 1 << cfg.logBlowup();
         int lb = cfg.logBlowup();
         long[][][] ev = new long[cf.length][][];
+        // The natural-order extension and its scratch, one pair per task running at once, reused from column to
+        // column: a fresh extension per column was a humongous array (from 2^18 points) left behind for the collector,
+        // and the used heap held every one of them until the next collection.
+        java.util.concurrent.ConcurrentLinkedQueue<long[][]> buffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
         IntStream.range(0, cf.length).parallel().forEach(c -> {
             if (rel.base[c] != c) {
                 return;
             }
-            long[] v = Ntt.lde(new Coeffs(cf[c]), lb, FriConfig.SHIFT, cancel).v();
+            long[][] buf = buffers.poll();
+            if (buf == null) {
+                buf = new long[][] {new long[bigN], new long[n]};
+            }
+            Ntt.ldeInto(cf[c], lb, FriConfig.SHIFT, buf[0], buf[1], cancel);
+            long[] v = buf[0];
             long[][] cosets = new long[b][n];
             for (int t = 0; t < n; t++) {
                 int base = t << lb;
@@ -420,6 +429,7 @@ final class FriPcs implements Pcs {
                 }
             }
             ev[c] = cosets;
+            buffers.offer(buf);
         });
         // A shifted column's extension is its base's plus the constant (the extension is linear and maps a constant
         // to itself).

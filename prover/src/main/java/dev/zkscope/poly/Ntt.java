@@ -403,16 +403,29 @@ public final class Ntt {
     /** As {@link #lde(Coeffs, int, long)}, polling {@code cancel} between cache blocks and butterfly stages. */
     public static Evals lde(Coeffs f, int logBlowup, long shift, Cancel cancel) {
         long[] c = f.c();
+        long[] out = new long[c.length << logBlowup];
+        ldeInto(c, logBlowup, shift, out, new long[c.length], cancel);
+        return new Evals(out, shift);
+    }
+
+    /**
+     * As {@link #lde(Coeffs, int, long, Cancel)}, into {@code out} (n 2^logBlowup values) with {@code shifted} (n
+     * values) as scratch; both are overwritten whole, so a committer that extends many columns reuses one pair per
+     * thread instead of leaving an extension-sized array behind per column (a humongous one from 2^18 points).
+     */
+    public static void ldeInto(long[] c, int logBlowup, long shift, long[] out, long[] shifted, Cancel cancel) {
         int n = c.length;
         int b = 1 << logBlowup;
-        long[] out = new long[n << logBlowup];
+        if (out.length != n << logBlowup || shifted.length != n) {
+            throw new IllegalArgumentException("buffers of " + out.length + " and " + shifted.length + " values for "
+                    + n + " coefficients at blowup 2^" + logBlowup);
+        }
         // The zero-padded input, bit-reversed over log(n b) bits, puts c_i shift^i at rev_{log n}(i) * b and zeros
         // in between; the first logBlowup stages then only copy it into its block of b: (u, 0) -> (u, u).
         // Written in output order (the shifted coefficients bit-reversed by tiles, then each repeated b times in one
         // sequential pass): writing each c_i shift^i straight to its bit-reversed block touched a fresh cache line
         // (and often a fresh page) per coefficient.
         int logN = Integer.numberOfTrailingZeros(n);
-        long[] shifted = new long[n];
         if (n >= PARALLEL_THRESHOLD) {
             IntStream.range(0, n / CHUNK).parallel()
                     .forEach(k -> shiftPowers(c, shifted, shift, k * CHUNK, (k + 1) * CHUNK));
@@ -432,7 +445,6 @@ public final class Ntt {
         if (out.length > 1) {
             stages(out, b, cancel);
         }
-        return new Evals(out, shift);
     }
 
     /**

@@ -305,12 +305,10 @@ public final class CostModel {
         double cosets = cosetReads(s.adviceColumns(), n, lde, budgetBytes)
                 + cosetReads(s.auxColumns(), n, lde, budgetBytes)
                 + cosetReads(s.fixedColumns(), n, lde, budgetBytes);
-        // The natural-order extension each kept column is transformed into before it is split into cosets is garbage
-        // as soon as the column is done; it is a humongous array (L values, at least half a collector region from
-        // 2^17 points on), which the collector frees only at its next collection. The advice and helper commitments
-        // run back to back with nothing that triggers one, so both batches' discarded extensions are still counted
-        // in the used heap when the helper commitment ends (measured: the peaks of LeNet-5's and ResNet-8's segments
-        // equal this moment within 10%). The quotient's 2^qLog n-point arrays do trigger one.
+        // A kept column is transformed into a natural-order extension (L values) before it is split into cosets; the
+        // committer reuses one such buffer per core, dropped when the batch is done, so both trace commitments leave
+        // little garbage (a fresh humongous array per column did: the used heap held all of them until the next
+        // collection, which came at a time that varied run to run).
         double adviceGarbage = discarded(s.adviceColumns(), n, lde, budgetBytes);
         double auxGarbage = discarded(s.auxColumns(), n, lde, budgetBytes);
         double[] v = {
@@ -392,22 +390,29 @@ public final class CostModel {
 
 
     /**
-     * The values a finished commitment leaves as garbage: a kept batch's natural-order extensions (w L); a streamed
-     * batch's coset arrays, one per column, reused from coset to coset and dropped at the end (w n).
+     * The values a finished commitment leaves as garbage: a kept batch's natural-order extension buffers (one L and
+     * one n array per core, reused from column to column); a streamed batch's coset arrays, one per column, reused
+     * from coset to coset (w n).
      */
     static double discarded(int width, double n, double lde, double budgetBytes) {
-        return keeps(width, lde, budgetBytes) ? width * footprint(lde) : width * footprint(n);
+        if (width == 0) {
+            return 0;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        return keeps(width, lde, budgetBytes) ? Math.min(width, cores) * (footprint(lde) + footprint(n))
+                : width * footprint(n);
     }
 
     /**
-     * The transient values of a commitment in progress beyond what the batch will hold: a kept batch's natural-order
-     * extensions, one per core; a streamed batch's leaf digests (32 bytes, 4 values, per extended point).
+     * The transient values of a commitment in progress beyond what the batch will hold: a kept batch's extension
+     * buffers, one pair per core; a streamed batch's leaf digests (32 bytes, 4 values, per extended point).
      */
     static double building(int width, double n, double lde, double budgetBytes, int cores) {
         if (width == 0) {
             return 0;
         }
-        return keeps(width, lde, budgetBytes) ? Math.min(width, cores) * footprint(lde) : footprint(4 * lde);
+        return keeps(width, lde, budgetBytes) ? Math.min(width, cores) * (footprint(lde) + footprint(n))
+                : footprint(4 * lde);
     }
 
     /** Values a coset read of a batch allocates: one coset per column when the batch recomputes them, else none. */

@@ -26,13 +26,17 @@ class HeapModelTest {
         double aux = 10 * N + tree + 10 * L;
         double quot = 4 * N + tree + 4 * L;
         assertThat(m).hasSize(CostModel.HEAP_MOMENTS.length);
-        // advice commit: the prover's copy, the batch, its discarded natural-order extensions, one in flight per core
-        assertThat(m[0]).isEqualTo(8 * (6 * N + advice + 6 * L + Math.min(6, cores) * L));
-        // helper commit: both commitments' discarded extensions are still in the used heap
-        assertThat(m[1]).isEqualTo(8 * (6 * N + advice + 6 * L + 10 * N + aux + 10 * L));
+        // a commitment's extension buffers: one natural-order extension and its scratch per core, reused per column
+        double adviceBuffers = Math.min(6, cores) * (L + N);
+        double auxBuffers = Math.min(10, cores) * (L + N);
+        double quotBuffers = Math.min(4, cores) * (L + N);
+        // advice commit: the prover's copy, the batch, the buffers in use (and, counted as dropped, once more)
+        assertThat(m[0]).isEqualTo(8 * (6 * N + advice + 2 * adviceBuffers));
+        // helper commit: both commitments' dropped buffers are still in the used heap
+        assertThat(m[1]).isEqualTo(8 * (6 * N + advice + adviceBuffers + 10 * N + aux + auxBuffers));
         // quotient: kept batches are read in place (no coset copies), plus the 2 x 2^qLog n evaluations
         assertThat(m[2]).isEqualTo(8 * (advice + aux + 2 * Q));
-        assertThat(m[3]).isEqualTo(8 * (advice + aux + 2 * Q + 4 * N + quot + 4 * L));
+        assertThat(m[3]).isEqualTo(8 * (advice + aux + 2 * Q + 4 * N + quot + quotBuffers));
         assertThat(m[4]).isCloseTo(8 * (advice + aux + quot + 2 * L * 8 / 7 + 8 * N), within(1e-6));
         assertThat(CostModel.memoryWork(SHAPE)).isGreaterThan(0);
     }
