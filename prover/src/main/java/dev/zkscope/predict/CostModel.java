@@ -60,21 +60,21 @@ public final class CostModel {
 
     private final double[] slope;
     private final double[] intercept;
-    private final double garbagePerPoint;
+    private final double garbagePerByte;
     private final double heapBase;
     private final String origin;
     private final java.time.Instant calibratedAt;
     private final double loadDuringCalibration;
 
-    CostModel(double[] slope, double[] intercept, double garbagePerPoint, double heapBase, String origin) {
-        this(slope, intercept, garbagePerPoint, heapBase, origin, java.time.Instant.now(), systemLoad());
+    CostModel(double[] slope, double[] intercept, double garbagePerByte, double heapBase, String origin) {
+        this(slope, intercept, garbagePerByte, heapBase, origin, java.time.Instant.now(), systemLoad());
     }
 
-    CostModel(double[] slope, double[] intercept, double garbagePerPoint, double heapBase, String origin,
+    CostModel(double[] slope, double[] intercept, double garbagePerByte, double heapBase, String origin,
               java.time.Instant calibratedAt, double loadDuringCalibration) {
         this.slope = slope.clone();
         this.intercept = intercept.clone();
-        this.garbagePerPoint = garbagePerPoint;
+        this.garbagePerByte = garbagePerByte;
         this.heapBase = heapBase;
         this.origin = origin;
         this.calibratedAt = calibratedAt;
@@ -157,7 +157,7 @@ public final class CostModel {
             phases.put(PHASES[i], t);
             total += t;
         }
-        return new Prediction(total, (long) heapBytes(s, garbagePerPoint, heapBase), phases, s);
+        return new Prediction(total, (long) heapBytes(s, garbagePerByte, heapBase), phases, s);
     }
 
     /**
@@ -258,11 +258,14 @@ public final class CostModel {
 
     /**
      * The heap above the baseline: the prover's live bytes at its fullest moment ({@link #memoryWork}, counted, not
-     * fitted) plus the short-lived arrays of the proof's other work that the collector has not freed yet, measured
-     * by calibration as {@code garbagePerPoint} bytes per byte of one extended column (8 L) plus {@code base}.
+     * fitted) plus the arrays the collector has not freed yet, measured by calibration as {@code garbagePerByte}
+     * bytes per counted byte plus {@code base}. The garbage grows with what the proof holds: arrays that live through
+     * a phase (the trace values, the helper values, their coefficients before the batch takes them) are promoted to
+     * the old generation, which G1 empties only after a marking cycle, so the used heap carries them past their
+     * death (measured: 0.4-1.2 times the counted bytes on the calibration proofs, 0.6-1.2 on ResNet-8's segments).
      */
-    static double heapBytes(ProofShape s, double garbagePerPoint, double base) {
-        return memoryWork(s) + garbagePerPoint * 8 * Math.scalb(1.0, s.logLde()) + base;
+    static double heapBytes(ProofShape s, double garbagePerByte, double base) {
+        return memoryWork(s) * (1 + garbagePerByte) + base;
     }
 
     /** Names of the moments {@link #heapMoments} returns, in its order. */
@@ -515,13 +518,14 @@ public final class CostModel {
         }
 
         /**
-         * Sizes from 2^10 (the smallest sample models) to 2^15, narrow and wide, so that both the per-proof constants
-         * and the per-row slopes are pinned down; three measured passes, each configuration keeping the median per
-         * phase (the proof-of-work grinding alone takes a geometrically distributed number of hashes, whose standard
-         * deviation equals its mean, which one proof of a small circuit cannot average). 27 measured proofs.
+         * Sizes from 2^10 (the smallest sample models) to 2^16, narrow and wide, so that both the per-proof constants
+         * and the per-row slopes are pinned down, and one as wide and as tall as a model's segment (2^16 x 48: its
+         * heap pins the garbage fit where segments are); three measured passes, each configuration keeping the median
+         * per phase (the proof-of-work grinding alone takes a geometrically distributed number of hashes, whose
+         * standard deviation equals its mean, which one proof of a small circuit cannot average). 30 measured proofs.
          */
         public static final Plan STANDARD = new Plan(new int[][] {{10, 6}, {10, 24}, {11, 12}, {12, 6}, {12, 24},
-                {13, 12}, {14, 6}, {14, 24}, {15, 12}}, 3, true);
+                {13, 12}, {14, 6}, {14, 24}, {15, 12}, {16, 48}}, 3, true);
 
         /**
          * For tests only: three small circuits (2^9 to 2^11), one pass, no 2^15 warm-up; about a second, and its
@@ -605,15 +609,15 @@ public final class CostModel {
             slope[p] = ab[0];
             intercept[p] = ab[1];
         }
-        // The heap: what the counted live bytes leave unexplained, against one extended column's bytes, fitted on the
-        // proofs whose extensions are humongous arrays (L >= 2^17 points, 1 MiB: half a collector region at the
-        // heaps this runs with), as every segment's are; smaller ones' peaks are the whole proof's garbage, whose
-        // collection timing varies run to run (docs/prediction.md).
+        // The heap: what the counted live bytes leave unexplained, against the counted bytes, fitted on the proofs
+        // whose extensions are at least 2^18 points, as a segment's are (2^15 x 12 and 2^16 x 48 in the standard plan);
+        // smaller ones' peaks are the whole proof's garbage in the young generation, whose collection timing varies
+        // run to run, and their ratio is lower (1.4-1.6 against 1.7-1.8; ResNet-8's segments 1.6-2.2: docs/prediction.md).
         List<double[]> heap = new ArrayList<>();
         for (Measurement m : ms) {
-            if (m.shape().logLde() >= HUMONGOUS_LOG_LDE && m.heapAboveBaseline() > 0) {
-                heap.add(new double[] {8 * Math.scalb(1.0, m.shape().logLde()),
-                        m.heapAboveBaseline() - memoryWork(m.shape()), m.heapAboveBaseline()});
+            if (m.shape().logLde() >= HEAP_FIT_LOG_LDE && m.heapAboveBaseline() > 0) {
+                double counted = memoryWork(m.shape());
+                heap.add(new double[] {counted, m.heapAboveBaseline() - counted, m.heapAboveBaseline()});
             }
         }
         double[] cd = garbageFit(heap);
@@ -621,10 +625,10 @@ public final class CostModel {
     }
 
     /** Proofs with extensions of at least 2^this points inform the heap fit (see {@link #fit}). */
-    static final int HUMONGOUS_LOG_LDE = 17;
+    static final int HEAP_FIT_LOG_LDE = 18;
 
     /**
-     * Fits residual = c x + d (x: one extended column's bytes; residual: measured minus counted heap), weighting each
+     * Fits residual = c x + d (x: the counted bytes; residual: measured minus counted heap), weighting each
      * proof by its measured heap squared, so that the error is relative to what is predicted; c, d >= 0 (a negative
      * one falls back to the other alone).
      */
@@ -758,7 +762,7 @@ public final class CostModel {
                 b[i] = coefficient(p, "intercept." + i);
             }
             String load = p.getProperty("load", "NaN");
-            CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerPoint"), coefficient(p, "heapBase"),
+            CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerByte"), coefficient(p, "heapBase"),
                     "cached, calibrated " + at.toString().substring(0, 10) + " (" + file + ")", at,
                     Double.parseDouble(load));
             Prediction check = m.predict(new ProofShape(10, 12, 11, 8, 8, 4, 6, 3, 8, 200, 6, 28));
@@ -798,7 +802,7 @@ public final class CostModel {
             p.setProperty("slope." + i, Double.toString(m.slope[i]));
             p.setProperty("intercept." + i, Double.toString(m.intercept[i]));
         }
-        p.setProperty("heapGarbagePerPoint", Double.toString(m.garbagePerPoint));
+        p.setProperty("heapGarbagePerByte", Double.toString(m.garbagePerByte));
         p.setProperty("heapBase", Double.toString(m.heapBase));
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "costmodel", ".tmp");
@@ -814,7 +818,7 @@ public final class CostModel {
         for (int i = 0; i < PHASES.length; i++) {
             b.append(String.format(Locale.ROOT, "; %s %.3e*w+%.4f", PHASES[i], slope[i], intercept[i]));
         }
-        return b.append(String.format(Locale.ROOT, "; heap counted + %.2f x one extended column + %.0f]",
-                garbagePerPoint, heapBase)).toString();
+        return b.append(String.format(Locale.ROOT, "; heap counted x (1 + %.2f) + %.0f]",
+                garbagePerByte, heapBase)).toString();
     }
 }
