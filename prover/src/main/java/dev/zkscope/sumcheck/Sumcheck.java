@@ -154,6 +154,178 @@ public final class Sumcheck {
         return g;
     }
 
+    /**
+     * The round polynomial of a zero-check, sum_x eq(tau, x) F(x), where table {@code eq} is eq(tau, .) and stands
+     * once in every term (Gruen, "Some improvements for the PIOP for ZeroCheck", eprint 2024/108, section 3). With the
+     * highest free variable j set to X and the variables above it already bound to r:
+     * eq(tau, (x', X, r)) = eq(tau_{<j}, x') L(X) c with L(X) = (1 - tau_j)(1 - X) + tau_j X and c = eq(tau_{>j}, r),
+     * so g(X) = c L(X) q(X) with q(X) = sum_{x'} eq(tau_{<j}, x') F(x', X, r) of degree d - 1. The prover evaluates q at
+     * 0..d-1 (one point fewer, and no product with the eq table inside the terms), reads q(d) off by interpolation,
+     * and never folds the eq table. The values g(0..d) are those of {@link #roundPoly} on the materialised table.
+     *
+     * <p>{@code tabs[eq]} is not read (it may be null); {@code eqLow} holds eq(tau_{<j}, .) in its first 2^j
+     * interleaved entries, 2^j the tables' half size; {@code tauJ} and {@code c} as above. The products are counted as {@link #roundPoly}
+     * counts them (the unit the estimate prices), not as this kernel does them.
+     */
+    static Fp2[] roundPolyEq(Form form, long[][] tabs, int eq, int d, long[] zmask, long[] eqLow, Fp2 tauJ, Fp2 c) {
+        int ref = eq == 0 ? 1 : 0;
+        int h = Ext.len(tabs[ref]) >>> 1;
+        if (Ext.len(eqLow) < h) {
+            throw new IllegalArgumentException("eq table of " + Ext.len(eqLow) + " entries for tables of 2 x " + h);
+        }
+        FieldOps.add((long) h * (d + 1) * products(form));
+        int chunks = h >= Mle.PARALLEL ? h / Mle.PARALLEL : 1;
+        int chunk = h / chunks;
+        long[][] partial = new long[chunks][];
+        IntStream.range(0, chunks).parallel().forEach(k -> partial[k] = roundRangeEq(form, tabs, eq, d, h, k * chunk,
+                (k + 1) * chunk, zmask, eqLow));
+        long[] acc = new long[2 * d];
+        for (long[] p : partial) {
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = Goldilocks.add(acc[i], p[i]);
+            }
+        }
+        Fp2[] q = new Fp2[d];
+        for (int t = 0; t < d; t++) {
+            q[t] = new Fp2(acc[2 * t], acc[2 * t + 1]);
+        }
+        Fp2 one = Fp2.ONE.sub(tauJ);
+        Fp2 slope = tauJ.add(tauJ).sub(Fp2.ONE);
+        Fp2[] g = new Fp2[d + 1];
+        for (int t = 0; t <= d; t++) {
+            Fp2 qt = t < d ? q[t] : Ext.interpolate(q, Fp2.of(d));
+            g[t] = c.mul(one.add(slope.mul(Fp2.of(t)))).mul(qt);
+        }
+        return g;
+    }
+
+    /** q(0..d-1) over [from, to) (see {@link #roundPolyEq}): d interleaved sums. */
+    private static long[] roundRangeEq(Form form, long[][] tabs, int eq, int d, int h, int from, int to, long[] zmask,
+                                       long[] eqLow) {
+        int nt = tabs.length;
+        int[][] terms = form.terms();
+        // each term without the eq table, and its coefficient: 1 (none), -1 (a negation) or a product
+        int[][] rest = new int[terms.length][];
+        int[] kind = new int[terms.length];
+        for (int tm = 0; tm < terms.length; tm++) {
+            int[] term = terms[tm];
+            int[] r = new int[term.length - 1];
+            int k = 0;
+            for (int j : term) {
+                if (j != eq) {
+                    r[k++] = j;
+                }
+            }
+            rest[tm] = r;
+            Fp2 co = form.coeffs()[tm];
+            kind[tm] = co.equals(Fp2.ONE) ? 1 : co.equals(Fp2.ONE.neg()) ? -1 : 0;
+        }
+        long[] zt = null;
+        if (zmask != null) {
+            zt = new long[nt * 2 * d];
+            for (int j = 0; j < nt; j++) {
+                for (int t = 2; t < d; t++) {
+                    long k = Goldilocks.fromSigned((long) t * (1 - t));
+                    zt[(j * d + t) * 2] = Goldilocks.mul(zmask[2 * j], k);
+                    zt[(j * d + t) * 2 + 1] = Goldilocks.mul(zmask[2 * j + 1], k);
+                }
+            }
+        }
+        long[] vals = new long[nt * 2 * d]; // vals[(j d + t) 2 + {0,1}], t < d
+        long[] acc = new long[2 * d];
+        Fp2[] coeffs = form.coeffs();
+        for (int i = from; i < to; i++) {
+            for (int j = 0; j < nt; j++) {
+                if (j == eq) {
+                    continue;
+                }
+                long[] a = tabs[j];
+                long x0 = a[2 * i];
+                long x1 = a[2 * i + 1];
+                long y0 = a[2 * (i + h)];
+                long y1 = a[2 * (i + h) + 1];
+                long d0 = Goldilocks.sub(y0, x0);
+                long d1 = Goldilocks.sub(y1, x1);
+                int base = j * d * 2;
+                vals[base] = x0;
+                vals[base + 1] = x1;
+                for (int t = 1; t < d; t++) {
+                    x0 = t == 1 ? y0 : Goldilocks.add(x0, d0);
+                    x1 = t == 1 ? y1 : Goldilocks.add(x1, d1);
+                    vals[base + 2 * t] = x0;
+                    vals[base + 2 * t + 1] = x1;
+                }
+                if (zt != null) {
+                    for (int t = 2; t < d; t++) {
+                        vals[base + 2 * t] = Goldilocks.add(vals[base + 2 * t], zt[base + 2 * t]);
+                        vals[base + 2 * t + 1] = Goldilocks.add(vals[base + 2 * t + 1], zt[base + 2 * t + 1]);
+                    }
+                }
+            }
+            long e0 = eqLow[2 * i];
+            long e1 = eqLow[2 * i + 1];
+            for (int t = 0; t < d; t++) {
+                long s0 = 0;
+                long s1 = 0;
+                for (int tm = 0; tm < rest.length; tm++) {
+                    int[] term = rest[tm];
+                    long p0;
+                    long p1;
+                    if (term.length == 0) {
+                        p0 = 1;
+                        p1 = 0;
+                    } else {
+                        int b = term[0] * d * 2 + 2 * t;
+                        p0 = vals[b];
+                        p1 = vals[b + 1];
+                        for (int q = 1; q < term.length; q++) {
+                            int bq = term[q] * d * 2 + 2 * t;
+                            long b0 = vals[bq];
+                            long b1 = vals[bq + 1];
+                            long v0 = Goldilocks.mul(p0, b0);
+                            long v1 = Goldilocks.mul(p1, b1);
+                            p1 = Ext.cross(p0, p1, b0, b1, v0, v1);
+                            p0 = Goldilocks.add(v0, Ext.timesW(v1));
+                        }
+                    }
+                    if (kind[tm] == 1) {
+                        s0 = Goldilocks.add(s0, p0);
+                        s1 = Goldilocks.add(s1, p1);
+                    } else if (kind[tm] == -1) {
+                        s0 = Goldilocks.sub(s0, p0);
+                        s1 = Goldilocks.sub(s1, p1);
+                    } else {
+                        long k0 = coeffs[tm].c0();
+                        long k1 = coeffs[tm].c1();
+                        long v0 = Goldilocks.mul(p0, k0);
+                        long v1 = Goldilocks.mul(p1, k1);
+                        s1 = Goldilocks.add(s1, Ext.cross(p0, p1, k0, k1, v0, v1));
+                        s0 = Goldilocks.add(s0, Goldilocks.add(v0, Ext.timesW(v1)));
+                    }
+                }
+                long v0 = Goldilocks.mul(s0, e0);
+                long v1 = Goldilocks.mul(s1, e1);
+                acc[2 * t] = Goldilocks.add(acc[2 * t], Goldilocks.add(v0, Ext.timesW(v1)));
+                acc[2 * t + 1] = Goldilocks.add(acc[2 * t + 1], Ext.cross(s0, s1, e0, e1, v0, v1));
+            }
+        }
+        return acc;
+    }
+
+    /** Whether table {@code eq} stands exactly once in every term of the form (the zero-check shape). */
+    static boolean eqInEveryTerm(Form form, int eq) {
+        for (int[] term : form.terms()) {
+            int n = 0;
+            for (int j : term) {
+                n += j == eq ? 1 : 0;
+            }
+            if (n != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Products per hypercube point and per evaluation point of the round polynomial: a term's factors less one, plus its coefficient unless 1. */
     static int products(Form form) {
         int n = 0;

@@ -250,9 +250,7 @@ public final class SumcheckBackend {
         long[] vals = lookupArea(plan, seg);
         if (zk) {
             long[] z = seg[plan.maskSeg];
-            for (int i = 0; i < z.length; i++) {
-                z[i] = TensorPcs.randomFelt(rng);
-            }
+            TensorPcs.randomFelts(rng, z, 0, z.length);
         }
         long[] w = new long[1 << plan.logW];
         for (int i = 0; i < seg.length; i++) {
@@ -291,9 +289,7 @@ public final class SumcheckBackend {
         }
         if (zk) {
             int off = hs.space.offsets()[Helpers.MASKS];
-            for (int i = 0; i < (1 << hs.space.logSizes()[Helpers.MASKS]); i++) {
-                hv[off + i] = TensorPcs.randomFelt(rng);
-            }
+            TensorPcs.randomFelts(rng, hv, off, off + (1 << hs.space.logSizes()[Helpers.MASKS]));
         }
         TensorPcs.Committed hc = commit(hv, used(hs.space), keys.params, rng);
         hc.commitment().absorbInto(tr);
@@ -605,8 +601,8 @@ public final class SumcheckBackend {
         Fp2[] tau = challenges(c.zk.tr, logS);
         Sumcheck.Form f1 = new Sumcheck.Form(new int[][] {{0, 1}, {0, 1, 2}, {0}},
                 new Fp2[] {beta, Fp2.ONE.neg(), Fp2.ONE.neg()});
-        long[][] tabs = c.prover() ? new long[][] {Mle.eqTable(tau), c.hExt, Ext.lift(c.vals)} : null;
-        Zk.Run run = c.zk.sumcheck(f1, tabs, logS, new boolean[] {false, true, true}, new int[] {0, 1, 0}, 0, Fp2.ZERO);
+        long[][] tabs = c.prover() ? new long[][] {null, c.hExt, Ext.lift(c.vals)} : null;
+        Zk.Run run = c.zk.zeroCheck(f1, tau, tabs, logS, new boolean[] {false, true, true}, new int[] {0, 1, 0}, 0, Fp2.ZERO);
         Fp2[] rho = run.point;
         run.expect(0, Mle.eq(tau, rho), "lookup argument");
         run.bind(1, new Zk.Lin().seg(Helpers.H0, rho, Fp2.ONE).seg(Helpers.H1, rho, Zk.X));
@@ -635,9 +631,9 @@ public final class SumcheckBackend {
             for (int i = 0; i < (1 << b); i++) {
                 Ext.set(tb, i, beta.sub(Fp2.of(i)));
             }
-            tabs = new long[][] {Mle.eqTable(tau2), c.gExt, tb, c.segment(plan.multSeg)};
+            tabs = new long[][] {null, c.gExt, tb, c.segment(plan.multSeg)};
         }
-        run = c.zk.sumcheck(f2, tabs, b, new boolean[] {false, true, false, true}, new int[] {0, 1, 0, 0}, 0, Fp2.ZERO);
+        run = c.zk.zeroCheck(f2, tau2, tabs, b, new boolean[] {false, true, false, true}, new int[] {0, 1, 0, 0}, 0, Fp2.ZERO);
         rho = run.point;
         run.expect(0, Mle.eq(tau2, rho), "lookup argument");
         run.bind(1, new Zk.Lin().seg(Helpers.G0, rho, Fp2.ONE).seg(Helpers.G1, rho, Zk.X));
@@ -706,7 +702,6 @@ public final class SumcheckBackend {
             long[][] tabs = null;
             if (c.prover()) {
                 tabs = new long[4 + nl][];
-                tabs[0] = Mle.eqTable(tau);
                 tabs[1] = c.segment(rl.signSeg());
                 tabs[2] = c.lifted(rl.out());
                 tabs[3] = c.lifted(rl.in());
@@ -714,7 +709,7 @@ public final class SumcheckBackend {
                     tabs[4 + j] = c.segment(rl.limbSegs()[j]);
                 }
             }
-            Zk.Run run = c.zk.sumcheck(form, tabs, log, priv, new int[4 + nl], 0, Fp2.ZERO);
+            Zk.Run run = c.zk.zeroCheck(form, tau, tabs, log, priv, new int[4 + nl], 0, Fp2.ZERO);
             Fp2[] pt = run.point;
             run.expect(0, Mle.eq(tau, pt), what);
             run.bind(1, new Zk.Lin().seg(rl.signSeg(), pt, Fp2.ONE));

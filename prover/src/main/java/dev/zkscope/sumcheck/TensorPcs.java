@@ -246,14 +246,10 @@ public final class TensorPcs {
             if (r < rows) {
                 System.arraycopy(evals, r * s.cols(), msg, 0, s.cols());
                 if (p.zk()) {
-                    for (int i = s.cols(); i < msg.length; i++) {
-                        msg[i] = randomFelt(rng);
-                    }
+                    randomFelts(rng, msg, s.cols(), msg.length);
                 }
             } else {
-                for (int i = 0; i < msg.length; i++) {
-                    msg[i] = randomFelt(rng);
-                }
+                randomFelts(rng, msg, 0, msg.length);
             }
             msgs[r] = msg;
         }
@@ -299,6 +295,17 @@ public final class TensorPcs {
      */
     public static Random defaultRandom() {
         return new CtrRandom();
+    }
+
+    /** out[from, to) = uniform field elements, in order ({@link #randomFelt} each; in bulk from a {@link CtrRandom}). */
+    static void randomFelts(Random rng, long[] out, int from, int to) {
+        if (rng instanceof CtrRandom c) {
+            c.felts(out, from, to);
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            out[i] = randomFelt(rng);
+        }
     }
 
     static long randomFelt(Random rng) {

@@ -212,6 +212,24 @@ final class Zk {
      */
     Run sumcheck(Sumcheck.Form form, long[][] tables, int m, boolean[] priv, int[] space, int gSpace, Fp2 claim)
             throws Malformed {
+        return sumcheck(form, tables, null, m, priv, space, gSpace, claim);
+    }
+
+    /**
+     * As above for a zero-check: table 0 is eq(tau, .), public, and the prover's {@code tables[0]} may be null (the
+     * prover then never builds it: {@link ZkSumcheck#prove(Sumcheck.Form, long[][], boolean[], ZkSumcheck.Masks,
+     * Transcript, Fp2[])}). The proof is the same as with the table given.
+     */
+    Run zeroCheck(Sumcheck.Form form, Fp2[] tau, long[][] tables, int m, boolean[] priv, int[] space, int gSpace,
+                  Fp2 claim) throws Malformed {
+        if (tau.length != m || priv[0]) {
+            throw new IllegalArgumentException("a zero-check's table 0 is eq(tau, .) over the sumcheck's variables");
+        }
+        return sumcheck(form, tables, tau, m, priv, space, gSpace, claim);
+    }
+
+    private Run sumcheck(Sumcheck.Form form, long[][] tables, Fp2[] tau, int m, boolean[] priv, int[] space, int gSpace,
+                         Fp2 claim) throws Malformed {
         int d = ZkSumcheck.degree(form, priv);
         int gAt = pools[gSpace].take(2 * m * (d + 1));
         int[] zAt = new int[priv.length];
@@ -230,7 +248,7 @@ final class Zk {
             for (int t = 0; t < priv.length; t++) {
                 z[t] = priv[t] ? slice(pools[space[t]], zAt[t], 2 * m) : null;
             }
-            ZkSumcheck.Result res = ZkSumcheck.prove(form, tables, priv, new ZkSumcheck.Masks(g, z), tr);
+            ZkSumcheck.Result res = ZkSumcheck.prove(form, tables, priv, new ZkSumcheck.Masks(g, z), tr, tau);
             proof = res.proof();
             point = res.point();
             out.w.fp2(proof.maskSum());
