@@ -30,29 +30,46 @@ public final class Mle {
 
     /** The table eq(z, x) for all x in {0,1}^m, interleaved extension elements; m = z.length. */
     public static long[] eqTable(Fp2[] z) {
+        return eqTable(z, Fp2.ONE);
+    }
+
+    /** The table k eq(z, x) for all x in {0,1}^m (the same products as {@link #eqTable(Fp2[])}, started from k). */
+    public static long[] eqTable(Fp2[] z, Fp2 k) {
         int m = z.length;
         long[] t = new long[2 << m];
-        t[0] = 1;
+        t[0] = k.c0();
+        t[1] = k.c1();
         FieldOps.add((1L << m) - 1);
         int s = 1;
         for (int j = 0; j < m; j++) {
             long z0 = z[j].c0();
             long z1 = z[j].c1();
-            for (int i = 0; i < s; i++) {
-                long a0 = t[2 * i];
-                long a1 = t[2 * i + 1];
-                long v0 = Goldilocks.mul(a0, z0);
-                long v1 = Goldilocks.mul(a1, z1);
-                long h0 = Goldilocks.add(v0, Ext.timesW(v1));
-                long h1 = Ext.cross(a0, a1, z0, z1, v0, v1);
-                t[2 * (i + s)] = h0;
-                t[2 * (i + s) + 1] = h1;
-                t[2 * i] = Goldilocks.sub(a0, h0);
-                t[2 * i + 1] = Goldilocks.sub(a1, h1);
+            int half = s;
+            if (s >= 2 * PARALLEL) { // the last levels hold most of the work: entries [0, s) split into chunks
+                IntStream.range(0, s / PARALLEL).parallel()
+                        .forEach(c -> eqLevel(t, half, z0, z1, c * PARALLEL, (c + 1) * PARALLEL));
+            } else {
+                eqLevel(t, half, z0, z1, 0, s);
             }
             s <<= 1;
         }
         return t;
+    }
+
+    /** One level of {@link #eqTable}: entry i (i in [from, to)) splits into t[i] (1 - z) and t[i + s] = t[i] z. */
+    private static void eqLevel(long[] t, int s, long z0, long z1, int from, int to) {
+        for (int i = from; i < to; i++) {
+            long a0 = t[2 * i];
+            long a1 = t[2 * i + 1];
+            long v0 = Goldilocks.mul(a0, z0);
+            long v1 = Goldilocks.mul(a1, z1);
+            long h0 = Goldilocks.add(v0, Ext.timesW(v1));
+            long h1 = Ext.cross(a0, a1, z0, z1, v0, v1);
+            t[2 * (i + s)] = h0;
+            t[2 * (i + s) + 1] = h1;
+            t[2 * i] = Goldilocks.sub(a0, h0);
+            t[2 * i + 1] = Goldilocks.sub(a1, h1);
+        }
     }
 
     /** eq(a, b) for two points of the same length. */

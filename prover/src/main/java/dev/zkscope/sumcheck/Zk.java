@@ -93,14 +93,10 @@ final class Zk {
                         Ext.set(e, off + i, Ext.get(e, off + i).add(k));
                     }
                 } else {
-                    long[] eq = Mle.eqTable(t.point());
-                    FieldOps.add(n);
-                    long k0 = k.c0();
-                    long k1 = k.c1();
-                    for (int i = 0; i < n; i++) {
-                        int at = 2 * (off + i);
-                        e[at] = Goldilocks.add(e[at], Fp2.mul0(eq[2 * i], eq[2 * i + 1], k0, k1));
-                        e[at + 1] = Goldilocks.add(e[at + 1], Fp2.mul1(eq[2 * i], eq[2 * i + 1], k0, k1));
+                    long[] eq = Mle.eqTable(t.point(), k); // k eq(point, .): the scaling rides on the table's products
+                    FieldOps.add(n); // counted as the product by k it replaces (the estimate's unit)
+                    for (int i = 0; i < 2 * n; i++) {
+                        e[2 * off + i] = Goldilocks.add(e[2 * off + i], eq[i]);
                     }
                 }
             }

@@ -154,7 +154,9 @@ public final class ZkOpening {
         if (hiding) {
             System.arraycopy(Mle.eqTable(tau), 0, e, 2 << m, 2 << m);
             // the data P and the block B are the two halves of P' (y the top variable), read where they are
-            res = ProductSumcheck.prove(c.evals, 0, block, 0, 1 << m, e, tr);
+            // both are zero past the committed rows (the data's and the blinding block's)
+            int nz = (int) Math.min(1L << m, (long) Math.max(c.rows, c.blind) * c.shape.cols());
+            res = ProductSumcheck.prove(c.evals, 0, block, 0, 1 << m, nz, e, tr);
         } else if (m > 0) {
             res = ProductSumcheck.prove(c.evals, 0, c.evals, 1 << (m - 1), 1 << (m - 1), e, tr);
         } else {
