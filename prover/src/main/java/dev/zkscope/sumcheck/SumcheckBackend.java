@@ -36,7 +36,7 @@ import java.util.Random;
 public final class SumcheckBackend {
     static final String DOMAIN = "zkscope-sumcheck-v1";
     static final int MAGIC = 0x5A4B5343; // "ZKSC"
-    static final int VERSION = 5; // 2: model plan in a key file; 3: two proximity mask rows (u uniform in F_p2); 4: zero knowledge (masked sumchecks, private input, LogUp with committed helpers, batched hiding openings); 5: W and H commit only the rows their segments reach (one blinding row per committed row)
+    static final int VERSION = 6; // 2: model plan in a key file; 3: two proximity mask rows (u uniform in F_p2); 4: zero knowledge (masked sumchecks, private input, LogUp with committed helpers, batched hiding openings); 5: W and H commit only the rows their segments reach (one blinding row per committed row); 6: rows are messages of C + t symbols (no power-of-two padding) in the smallest code of rate <= 9/8 2^-logBlowup, 112 columns in the standard preset
     static final int VK_MAGIC = 0x5A4B534B; // "ZKSK"
 
     private SumcheckBackend() {}
