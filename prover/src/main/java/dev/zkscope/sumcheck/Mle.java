@@ -35,10 +35,16 @@ public final class Mle {
 
     /** The table k eq(z, x) for all x in {0,1}^m (the same products as {@link #eqTable(Fp2[])}, started from k). */
     public static long[] eqTable(Fp2[] z, Fp2 k) {
+        long[] t = new long[2 << z.length];
+        eqTableInto(z, k, t, 0);
+        return t;
+    }
+
+    /** Writes k eq(z, x) for all x into t from index {@code base} on (2^(z.length + 1) longs, interleaved). */
+    static void eqTableInto(Fp2[] z, Fp2 k, long[] t, int base) {
         int m = z.length;
-        long[] t = new long[2 << m];
-        t[0] = k.c0();
-        t[1] = k.c1();
+        t[base] = k.c0();
+        t[base + 1] = k.c1();
         FieldOps.add((1L << m) - 1);
         int s = 1;
         for (int j = 0; j < m; j++) {
@@ -47,28 +53,29 @@ public final class Mle {
             int half = s;
             if (s >= 2 * PARALLEL) { // the last levels hold most of the work: entries [0, s) split into chunks
                 IntStream.range(0, s / PARALLEL).parallel()
-                        .forEach(c -> eqLevel(t, half, z0, z1, c * PARALLEL, (c + 1) * PARALLEL));
+                        .forEach(c -> eqLevel(t, base, half, z0, z1, c * PARALLEL, (c + 1) * PARALLEL));
             } else {
-                eqLevel(t, half, z0, z1, 0, s);
+                eqLevel(t, base, half, z0, z1, 0, s);
             }
             s <<= 1;
         }
-        return t;
     }
 
     /** One level of {@link #eqTable}: entry i (i in [from, to)) splits into t[i] (1 - z) and t[i + s] = t[i] z. */
-    private static void eqLevel(long[] t, int s, long z0, long z1, int from, int to) {
+    private static void eqLevel(long[] t, int base, int s, long z0, long z1, int from, int to) {
         for (int i = from; i < to; i++) {
-            long a0 = t[2 * i];
-            long a1 = t[2 * i + 1];
+            int lo = base + 2 * i;
+            int hi = base + 2 * (i + s);
+            long a0 = t[lo];
+            long a1 = t[lo + 1];
             long v0 = Goldilocks.mul(a0, z0);
             long v1 = Goldilocks.mul(a1, z1);
             long h0 = Goldilocks.add(v0, Ext.timesW(v1));
             long h1 = Ext.cross(a0, a1, z0, z1, v0, v1);
-            t[2 * (i + s)] = h0;
-            t[2 * (i + s) + 1] = h1;
-            t[2 * i] = Goldilocks.sub(a0, h0);
-            t[2 * i + 1] = Goldilocks.sub(a1, h1);
+            t[hi] = h0;
+            t[hi + 1] = h1;
+            t[lo] = Goldilocks.sub(a0, h0);
+            t[lo + 1] = Goldilocks.sub(a1, h1);
         }
     }
 

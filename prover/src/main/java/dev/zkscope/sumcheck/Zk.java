@@ -89,8 +89,11 @@ final class Zk {
                 int n = 1 << logSizes[t.seg()];
                 Fp2 k = c.mul(t.coef());
                 if (t.point() == null) {
-                    for (int i = 0; i < n; i++) {
-                        Ext.set(e, off + i, Ext.get(e, off + i).add(k));
+                    long k0 = k.c0();
+                    long k1 = k.c1();
+                    for (int i = 2 * off; i < 2 * (off + n); i += 2) {
+                        e[i] = Goldilocks.add(e[i], k0);
+                        e[i + 1] = Goldilocks.add(e[i + 1], k1);
                     }
                 } else {
                     long[] eq = Mle.eqTable(t.point(), k); // k eq(point, .): the scaling rides on the table's products
