@@ -168,6 +168,19 @@ public final class Sumcheck {
      * counts them (the unit the estimate prices), not as this kernel does them.
      */
     static Fp2[] roundPolyEq(Form form, long[][] tabs, int eq, int d, long[] zmask, long[] eqLow, Fp2 tauJ, Fp2 c) {
+        return roundPolyEq(form, tabs, eq, d, zmask, eqLow, tauJ, c, null);
+    }
+
+    /**
+     * As above, given the round's claim g(0) + g(1) (the sum the previous round's polynomial gives at its challenge):
+     * q(1) is then read off it, q(1) = (claim - c L(0) q(0)) / (c tau_j), and the kernel evaluates q at d - 1 points
+     * (Gruen, section 3). Only the prover's work changes: for a claim that is the tables' true sum the values are those
+     * the kernel computes (a claim that is not makes a proof the verifier rejects, as the computed q(1) would).
+     */
+    static Fp2[] roundPolyEq(Form form, long[][] tabs, int eq, int d, long[] zmask, long[] eqLow, Fp2 tauJ, Fp2 c,
+                             Fp2 claim) {
+        Fp2 denom = c.mul(tauJ);
+        boolean fromClaim = claim != null && d >= 2 && !denom.equals(Fp2.ZERO);
         int ref = eq == 0 ? 1 : 0;
         int h = Ext.len(tabs[ref]) >>> 1;
         if (Ext.len(eqLow) < h) {
@@ -178,7 +191,7 @@ public final class Sumcheck {
         int chunk = h / chunks;
         long[][] partial = new long[chunks][];
         IntStream.range(0, chunks).parallel().forEach(k -> partial[k] = roundRangeEq(form, tabs, eq, d, h, k * chunk,
-                (k + 1) * chunk, zmask, eqLow));
+                (k + 1) * chunk, zmask, eqLow, fromClaim));
         long[] acc = new long[2 * d];
         for (long[] p : partial) {
             for (int i = 0; i < acc.length; i++) {
@@ -191,6 +204,9 @@ public final class Sumcheck {
         }
         Fp2 one = Fp2.ONE.sub(tauJ);
         Fp2 slope = tauJ.add(tauJ).sub(Fp2.ONE);
+        if (fromClaim) { // g(0) + g(1) = claim with g(0) = c L(0) q(0), g(1) = c tau_j q(1)
+            q[1] = claim.sub(c.mul(one).mul(q[0])).mul(denom.inv());
+        }
         Fp2[] g = new Fp2[d + 1];
         for (int t = 0; t <= d; t++) {
             Fp2 qt = t < d ? q[t] : Ext.interpolate(q, Fp2.of(d));
@@ -199,9 +215,9 @@ public final class Sumcheck {
         return g;
     }
 
-    /** q(0..d-1) over [from, to) (see {@link #roundPolyEq}): d interleaved sums. */
+    /** q(0..d-1) over [from, to) (see {@link #roundPolyEq}): d interleaved sums (q(1) left zero when skipped). */
     private static long[] roundRangeEq(Form form, long[][] tabs, int eq, int d, int h, int from, int to, long[] zmask,
-                                       long[] eqLow) {
+                                       long[] eqLow, boolean skipOne) {
         int nt = tabs.length;
         int[][] terms = form.terms();
         // each term without the eq table, and its coefficient: 1 (none), -1 (a negation) or a product
@@ -265,6 +281,9 @@ public final class Sumcheck {
             long e0 = eqLow[2 * i];
             long e1 = eqLow[2 * i + 1];
             for (int t = 0; t < d; t++) {
+                if (t == 1 && skipOne) {
+                    continue;
+                }
                 long s0 = 0;
                 long s1 = 0;
                 for (int tm = 0; tm < rest.length; tm++) {

@@ -247,7 +247,7 @@ final class Zk {
             for (int t = 0; t < priv.length; t++) {
                 z[t] = priv[t] ? slice(pools[space[t]], zAt[t], 2 * m) : null;
             }
-            ZkSumcheck.Result res = ZkSumcheck.prove(form, tables, priv, new ZkSumcheck.Masks(g, z), tr, tau);
+            ZkSumcheck.Result res = ZkSumcheck.prove(form, tables, priv, new ZkSumcheck.Masks(g, z), tr, tau, claim);
             proof = res.proof();
             point = res.point();
             out.w.fp2(proof.maskSum());

@@ -130,10 +130,24 @@ public final class ZkSumcheck {
      * is built and the sumcheck runs as usual. Same proof either way.
      */
     static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Transcript tr, Fp2[] tau) {
-        return prove(form, tables, masked, masks, Channel.of(tr), tau);
+        return prove(form, tables, masked, masks, Channel.of(tr), tau, null);
+    }
+
+    /**
+     * As above with the unmasked sum's claim (the prover's own: the form's sum over its tables), from which each round
+     * of the factored zero-check reads g(1) instead of computing it ({@link Sumcheck#roundPolyEq}); null to compute it.
+     */
+    static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Transcript tr, Fp2[] tau,
+                        Fp2 claim) {
+        return prove(form, tables, masked, masks, Channel.of(tr), tau, claim);
     }
 
     static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Channel ch, Fp2[] tau) {
+        return prove(form, tables, masked, masks, ch, tau, null);
+    }
+
+    static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Channel ch, Fp2[] tau,
+                        Fp2 claim) {
         boolean factored = tau != null && !masked[0] && Sumcheck.eqInEveryTerm(form, 0) && tables.length > 1;
         if (tau != null && !factored && tables[0] == null) {
             tables = tables.clone();
@@ -171,6 +185,8 @@ public final class ZkSumcheck {
             FieldOps.add((1L << m) - (m > 0 ? 1L << (m - 1) : 1) + (1L << m) - 1);
         }
         Fp2 eqAbove = Fp2.ONE;
+        Fp2 claimF = factored ? claim : null; // the unmasked sum's claim for the current round
+        Fp2[] hF = null;
         if (factored) {
             cur[0] = null;
         }
@@ -188,7 +204,10 @@ public final class ZkSumcheck {
                         eqLow[i] = Goldilocks.add(eqLow[i], eqLow[i + 2 * half]);
                     }
                 }
-                h = Sumcheck.roundPolyEq(form, cur, 0, d, zNow, eqLow, tau[j], eqAbove);
+                h = Sumcheck.roundPolyEq(form, cur, 0, d, zNow, eqLow, tau[j], eqAbove, claimF);
+                if (claimF != null) {
+                    hF = h.clone();
+                }
             } else {
                 h = Sumcheck.roundPoly(form, cur, d, zNow);
             }
@@ -210,6 +229,9 @@ public final class ZkSumcheck {
             point[j] = r;
             above = above.add(evalUni(masks.g()[j], r));
             Fp2 lambda = r.mul(Fp2.ONE.sub(r));
+            if (claimF != null) {
+                claimF = Ext.interpolate(hF, r);
+            }
             if (factored) {
                 eqAbove = eqAbove.mul(Fp2.ONE.sub(tau[j]).mul(Fp2.ONE.sub(r)).add(tau[j].mul(r)));
             }
