@@ -30,14 +30,17 @@ final class ProductSumcheck {
      * read from {@code lo[loOff..]} and {@code hi[hiOff..]}) and e interleaved of 2h entries. {@code e} is overwritten.
      */
     static Sumcheck.Result prove(long[] lo, int loOff, long[] hi, int hiOff, int h, long[] e, Transcript tr) {
-        return prove(lo, loOff, hi, hiOff, h, h, e, tr);
+        return prove(lo, loOff, hi, hiOff, h, h, e, null, tr);
     }
 
     /**
      * As above where both halves are zero from index {@code nz} on (a commitment's rows past its committed ones): the
-     * first round and the first fold of a skip that tail (e is still folded everywhere).
+     * first round and the first fold of a skip that tail (e is still folded everywhere). With the {@code claim}
+     * sum_x a(x) e(x) given (non-null), each round's g(1) is read off the round's claim (g(0) + g(1) = claim, then
+     * claim = g(r)) instead of computed: the same values for the true sum, a third fewer products per round.
      */
-    static Sumcheck.Result prove(long[] lo, int loOff, long[] hi, int hiOff, int h, int nz, long[] e, Transcript tr) {
+    static Sumcheck.Result prove(long[] lo, int loOff, long[] hi, int hiOff, int h, int nz, long[] e, Fp2 claim,
+                                 Transcript tr) {
         if (Integer.bitCount(h) != 1 || e.length != 4L * h || nz < 0 || nz > h) {
             throw new IllegalArgumentException("product sumcheck: 2h = 2^m entries in both tables");
         }
@@ -45,17 +48,26 @@ final class ProductSumcheck {
         Fp2[][] rounds = new Fp2[m][];
         Fp2[] point = new Fp2[m];
         // round 1: a base-field; then each fold runs in one pass with the next round's sums
-        Fp2[] g = first(lo, loOff, hi, hiOff, h, nz, e);
+        boolean fromClaim = claim != null;
+        Fp2 c = claim;
+        Fp2[] g = first(lo, loOff, hi, hiOff, h, nz, e, fromClaim);
+        if (fromClaim) {
+            g[1] = c.sub(g[0]);
+        }
         Fp2 r = absorb(g, tr);
         rounds[0] = g;
         point[m - 1] = r;
         long[] a = new long[2 * h];
-        g = foldFirstRound(lo, loOff, hi, hiOff, h, nz, r, a, e);
+        g = foldFirstRound(lo, loOff, hi, hiOff, h, nz, r, a, e, fromClaim);
         for (int k = 1; k < m; k++) {
+            if (fromClaim) {
+                c = Ext.interpolate(rounds[k - 1], point[m - k]);
+                g[1] = c.sub(g[0]);
+            }
             r = absorb(g, tr);
             rounds[k] = g;
             point[m - 1 - k] = r;
-            g = foldRound(a, e, h >>> k, r);
+            g = foldRound(a, e, h >>> k, r, fromClaim);
         }
         Fp2[] fin = {new Fp2(a[0], a[1]), new Fp2(e[0], e[1])};
         for (Fp2 v : fin) {
@@ -76,7 +88,7 @@ final class ProductSumcheck {
     }
 
     /** g(0), g(1), g(2) of the first round: a's halves in the base field, both zero from nz on. */
-    private static Fp2[] first(long[] lo, int loOff, long[] hi, int hiOff, int h, int nz, long[] e) {
+    private static Fp2[] first(long[] lo, int loOff, long[] hi, int hiOff, int h, int nz, long[] e, boolean skipOne) {
         FieldOps.add(3L * h);
         int nc = chunks(h);
         int per = h / nc;
@@ -96,8 +108,10 @@ final class ProductSumcheck {
                 long e21 = Goldilocks.sub(Goldilocks.add(e11, e11), e01);
                 s00 = Goldilocks.add(s00, Goldilocks.mul(x0, e00));
                 s01 = Goldilocks.add(s01, Goldilocks.mul(x0, e01));
-                s10 = Goldilocks.add(s10, Goldilocks.mul(x1, e10));
-                s11 = Goldilocks.add(s11, Goldilocks.mul(x1, e11));
+                if (!skipOne) {
+                    s10 = Goldilocks.add(s10, Goldilocks.mul(x1, e10));
+                    s11 = Goldilocks.add(s11, Goldilocks.mul(x1, e11));
+                }
                 s20 = Goldilocks.add(s20, Goldilocks.mul(x2, e20));
                 s21 = Goldilocks.add(s21, Goldilocks.mul(x2, e21));
             }
@@ -111,7 +125,7 @@ final class ProductSumcheck {
      * with the second round's sums over the folded tables (null when h = 1: there is no second round).
      */
     private static Fp2[] foldFirstRound(long[] lo, int loOff, long[] hi, int hiOff, int h, int nz, Fp2 r, long[] a,
-                                        long[] e) {
+                                        long[] e, boolean skipOne) {
         FieldOps.add(2L * h);
         long r0 = r.c0();
         long r1 = r.c1();
@@ -134,7 +148,7 @@ final class ProductSumcheck {
                 foldAt(e, i, h, r0, r1);
                 foldAt(e, j, h, r0, r1);
                 if (i < nz) { // else a is zero at i and at j
-                    accumulate(a, e, i, j, acc);
+                    accumulate(a, e, i, j, acc, skipOne);
                 }
             }
             part[c] = acc;
@@ -146,7 +160,7 @@ final class ProductSumcheck {
      * Folds a and e (2 half entries each) at r in place, in one pass with the next round's sums over the folded
      * tables (null when half = 1: that was the last round).
      */
-    private static Fp2[] foldRound(long[] a, long[] e, int half, Fp2 r) {
+    private static Fp2[] foldRound(long[] a, long[] e, int half, Fp2 r, boolean skipOne) {
         FieldOps.add(2L * half);
         long r0 = r.c0();
         long r1 = r.c1();
@@ -169,7 +183,7 @@ final class ProductSumcheck {
                 foldAt(a, j, half, r0, r1);
                 foldAt(e, i, half, r0, r1);
                 foldAt(e, j, half, r0, r1);
-                accumulate(a, e, i, j, acc);
+                accumulate(a, e, i, j, acc, skipOne);
             }
             part[c] = acc;
         });
@@ -201,8 +215,8 @@ final class ProductSumcheck {
         t[2 * i + 1] = Goldilocks.add(a1, Ext.cross(d0, d1, r0, r1, v0, v1));
     }
 
-    /** Adds the pair (i, j)'s a e at X = 0, 1, 2 to acc (interleaved). */
-    private static void accumulate(long[] a, long[] e, int i, int j, long[] acc) {
+    /** Adds the pair (i, j)'s a e at X = 0, 1, 2 to acc (interleaved; X = 1 left out when skipOne). */
+    private static void accumulate(long[] a, long[] e, int i, int j, long[] acc, boolean skipOne) {
         long a00 = a[2 * i];
         long a01 = a[2 * i + 1];
         long a10 = a[2 * j];
@@ -219,10 +233,12 @@ final class ProductSumcheck {
         long v1 = Goldilocks.mul(a01, e01);
         acc[0] = Goldilocks.add(acc[0], Goldilocks.add(v0, Ext.timesW(v1)));
         acc[1] = Goldilocks.add(acc[1], Ext.cross(a00, a01, e00, e01, v0, v1));
-        v0 = Goldilocks.mul(a10, e10);
-        v1 = Goldilocks.mul(a11, e11);
-        acc[2] = Goldilocks.add(acc[2], Goldilocks.add(v0, Ext.timesW(v1)));
-        acc[3] = Goldilocks.add(acc[3], Ext.cross(a10, a11, e10, e11, v0, v1));
+        if (!skipOne) {
+            v0 = Goldilocks.mul(a10, e10);
+            v1 = Goldilocks.mul(a11, e11);
+            acc[2] = Goldilocks.add(acc[2], Goldilocks.add(v0, Ext.timesW(v1)));
+            acc[3] = Goldilocks.add(acc[3], Ext.cross(a10, a11, e10, e11, v0, v1));
+        }
         v0 = Goldilocks.mul(a20, e20);
         v1 = Goldilocks.mul(a21, e21);
         acc[4] = Goldilocks.add(acc[4], Goldilocks.add(v0, Ext.timesW(v1)));

@@ -160,7 +160,11 @@ public final class ZkOpening {
             if (block.length < nz) {
                 block = java.util.Arrays.copyOf(block, nz);
             }
-            res = ProductSumcheck.prove(c.evals, 0, block, 0, 1 << m, nz, e, tr);
+            Fp2 claim = s; // the batched sum: s + sum_i c_i v_i (each round's g(1) follows from it)
+            for (int i = 0; i < claims.size(); i++) {
+                claim = claim.add(coeffs[i].mul(claims.get(i).value()));
+            }
+            res = ProductSumcheck.prove(c.evals, 0, block, 0, 1 << m, nz, e, claim, tr);
         } else if (m > 0) {
             res = ProductSumcheck.prove(c.evals, 0, c.evals, 1 << (m - 1), 1 << (m - 1), e, tr);
         } else {
