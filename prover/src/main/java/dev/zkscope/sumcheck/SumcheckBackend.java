@@ -442,15 +442,25 @@ public final class SumcheckBackend {
         return end;
     }
 
-    /** out[i] = num[i] / (beta - x[i]) (num null: 1), interleaved, by one batch inversion. */
+    /**
+     * out[i] = num[i] / (beta - x[i]) (num null: 1), interleaved, by batch inversion: one per chunk of
+     * {@link Mle#PARALLEL} entries, the chunks in parallel (the values are the inverses whatever the chunking).
+     */
     static void fillInverses(long[] x, Fp2 beta, long[] out, long[] num) {
         int n = x.length;
+        int chunk = Mle.PARALLEL;
+        java.util.stream.IntStream.range(0, (n + chunk - 1) / chunk).parallel()
+                .forEach(c -> fillInverses(x, beta, out, num, c * chunk, Math.min(n, (c + 1) * chunk)));
+        FieldOps.add(3L * n + (num == null ? 0 : n)); // prefix products, the two back-substitution products, m times
+    }
+
+    private static void fillInverses(long[] x, Fp2 beta, long[] out, long[] num, int from, int to) {
         long b0 = beta.c0();
         long b1 = beta.c1();
-        // out holds the prefix products (the product of the first i denominators at i), then the inverses
+        // out holds the prefix products (the product of the chunk's first i denominators at i), then the inverses
         long a0 = 1;
         long a1 = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             out[2 * i] = a0;
             out[2 * i + 1] = a1;
             long d0 = Goldilocks.sub(b0, Goldilocks.fromSigned(x[i]));
@@ -461,7 +471,7 @@ public final class SumcheckBackend {
         Fp2 inv = new Fp2(a0, a1).inv();
         long i0 = inv.c0();
         long i1 = inv.c1();
-        for (int i = n - 1; i >= 0; i--) {
+        for (int i = to - 1; i >= from; i--) {
             long p0 = out[2 * i];
             long p1 = out[2 * i + 1];
             long e0 = Fp2.mul0(i0, i1, p0, p1);
@@ -477,7 +487,6 @@ public final class SumcheckBackend {
             out[2 * i] = e0;
             out[2 * i + 1] = e1;
         }
-        FieldOps.add(3L * n + (num == null ? 0 : n)); // prefix products, the two back-substitution products, m times
     }
 
     /** The lookup helpers' commitment H: h's and g's two coordinates and H's mask pool. */
