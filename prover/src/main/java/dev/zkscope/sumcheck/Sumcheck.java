@@ -219,23 +219,7 @@ public final class Sumcheck {
     private static long[] roundRangeEq(Form form, long[][] tabs, int eq, int d, int h, int from, int to, long[] zmask,
                                        long[] eqLow, boolean skipOne) {
         int nt = tabs.length;
-        int[][] terms = form.terms();
-        // each term without the eq table, and its coefficient: 1 (none), -1 (a negation) or a product
-        int[][] rest = new int[terms.length][];
-        int[] kind = new int[terms.length];
-        for (int tm = 0; tm < terms.length; tm++) {
-            int[] term = terms[tm];
-            int[] r = new int[term.length - 1];
-            int k = 0;
-            for (int j : term) {
-                if (j != eq) {
-                    r[k++] = j;
-                }
-            }
-            rest[tm] = r;
-            Fp2 co = form.coeffs()[tm];
-            kind[tm] = co.equals(Fp2.ONE) ? 1 : co.equals(Fp2.ONE.neg()) ? -1 : 0;
-        }
+        Grouped gf = Grouped.of(form, eq);
         long[] zt = null;
         if (zmask != null) {
             zt = new long[nt * 2 * d];
@@ -249,7 +233,6 @@ public final class Sumcheck {
         }
         long[] vals = new long[nt * 2 * d]; // vals[(j d + t) 2 + {0,1}], t < d
         long[] acc = new long[2 * d];
-        Fp2[] coeffs = form.coeffs();
         for (int i = from; i < to; i++) {
             for (int j = 0; j < nt; j++) {
                 if (j == eq) {
@@ -284,19 +267,25 @@ public final class Sumcheck {
                 if (t == 1 && skipOne) {
                     continue;
                 }
-                long s0 = 0;
-                long s1 = 0;
-                for (int tm = 0; tm < rest.length; tm++) {
-                    int[] term = rest[tm];
-                    long p0;
-                    long p1;
-                    if (term.length == 0) {
-                        p0 = 1;
-                        p1 = 0;
-                    } else {
+                long s0 = gf.const0;
+                long s1 = gf.const1;
+                for (int g = 0; g < gf.first.length; g++) {
+                    int bf = gf.first[g] * d * 2 + 2 * t;
+                    long f0 = vals[bf];
+                    long f1 = vals[bf + 1];
+                    if (gf.plain[g]) {
+                        s0 = Goldilocks.add(s0, f0);
+                        s1 = Goldilocks.add(s1, f1);
+                        continue;
+                    }
+                    long i0 = gf.inner0[g];
+                    long i1 = gf.inner1[g];
+                    int[][] members = gf.rest[g];
+                    for (int mb = 0; mb < members.length; mb++) {
+                        int[] term = members[mb];
                         int b = term[0] * d * 2 + 2 * t;
-                        p0 = vals[b];
-                        p1 = vals[b + 1];
+                        long p0 = vals[b];
+                        long p1 = vals[b + 1];
                         for (int q = 1; q < term.length; q++) {
                             int bq = term[q] * d * 2 + 2 * t;
                             long b0 = vals[bq];
@@ -306,21 +295,26 @@ public final class Sumcheck {
                             p1 = Ext.cross(p0, p1, b0, b1, v0, v1);
                             p0 = Goldilocks.add(v0, Ext.timesW(v1));
                         }
+                        int kind = gf.kind[g][mb];
+                        if (kind == 1) {
+                            i0 = Goldilocks.add(i0, p0);
+                            i1 = Goldilocks.add(i1, p1);
+                        } else if (kind == -1) {
+                            i0 = Goldilocks.sub(i0, p0);
+                            i1 = Goldilocks.sub(i1, p1);
+                        } else {
+                            long k0 = gf.coef[g][2 * mb];
+                            long k1 = gf.coef[g][2 * mb + 1];
+                            long v0 = Goldilocks.mul(p0, k0);
+                            long v1 = Goldilocks.mul(p1, k1);
+                            i1 = Goldilocks.add(i1, Ext.cross(p0, p1, k0, k1, v0, v1));
+                            i0 = Goldilocks.add(i0, Goldilocks.add(v0, Ext.timesW(v1)));
+                        }
                     }
-                    if (kind[tm] == 1) {
-                        s0 = Goldilocks.add(s0, p0);
-                        s1 = Goldilocks.add(s1, p1);
-                    } else if (kind[tm] == -1) {
-                        s0 = Goldilocks.sub(s0, p0);
-                        s1 = Goldilocks.sub(s1, p1);
-                    } else {
-                        long k0 = coeffs[tm].c0();
-                        long k1 = coeffs[tm].c1();
-                        long v0 = Goldilocks.mul(p0, k0);
-                        long v1 = Goldilocks.mul(p1, k1);
-                        s1 = Goldilocks.add(s1, Ext.cross(p0, p1, k0, k1, v0, v1));
-                        s0 = Goldilocks.add(s0, Goldilocks.add(v0, Ext.timesW(v1)));
-                    }
+                    long v0 = Goldilocks.mul(f0, i0);
+                    long v1 = Goldilocks.mul(f1, i1);
+                    s1 = Goldilocks.add(s1, Ext.cross(f0, f1, i0, i1, v0, v1));
+                    s0 = Goldilocks.add(s0, Goldilocks.add(v0, Ext.timesW(v1)));
                 }
                 long v0 = Goldilocks.mul(s0, e0);
                 long v1 = Goldilocks.mul(s1, e1);
@@ -329,6 +323,73 @@ public final class Sumcheck {
             }
         }
         return acc;
+    }
+
+    /**
+     * A zero-check's form without its eq factor, its terms grouped by their first table f: sum_f f (c_f + sum_m k_m
+     * prod rest_m) + c, so a table common to several terms is multiplied once (LogUp's beta h - h v becomes
+     * h (beta - v)). The same value as the terms one by one (the field's products commute).
+     */
+    private record Grouped(int[] first, boolean[] plain, long[] inner0, long[] inner1, int[][][] rest, int[][] kind,
+                           long[][] coef, long const0, long const1) {
+        static Grouped of(Form form, int eq) {
+            java.util.LinkedHashMap<Integer, java.util.List<Integer>> byFirst = new java.util.LinkedHashMap<>();
+            Fp2 constant = Fp2.ZERO;
+            int[][] rest = new int[form.terms().length][];
+            for (int tm = 0; tm < form.terms().length; tm++) {
+                int[] term = form.terms()[tm];
+                int[] r = new int[term.length - 1];
+                int k = 0;
+                for (int j : term) {
+                    if (j != eq) {
+                        r[k++] = j;
+                    }
+                }
+                rest[tm] = r;
+                if (r.length == 0) {
+                    constant = constant.add(form.coeffs()[tm]);
+                } else {
+                    byFirst.computeIfAbsent(r[0], x -> new java.util.ArrayList<>()).add(tm);
+                }
+            }
+            int ng = byFirst.size();
+            int[] first = new int[ng];
+            boolean[] plain = new boolean[ng];
+            long[] in0 = new long[ng];
+            long[] in1 = new long[ng];
+            int[][][] mRest = new int[ng][][];
+            int[][] kind = new int[ng][];
+            long[][] coef = new long[ng][];
+            int g = 0;
+            for (java.util.Map.Entry<Integer, java.util.List<Integer>> e : byFirst.entrySet()) {
+                first[g] = e.getKey();
+                Fp2 c = Fp2.ZERO;
+                java.util.List<int[]> ms = new java.util.ArrayList<>();
+                java.util.List<Fp2> ks = new java.util.ArrayList<>();
+                for (int tm : e.getValue()) {
+                    if (rest[tm].length == 1) {
+                        c = c.add(form.coeffs()[tm]);
+                    } else {
+                        ms.add(java.util.Arrays.copyOfRange(rest[tm], 1, rest[tm].length));
+                        ks.add(form.coeffs()[tm]);
+                    }
+                }
+                in0[g] = c.c0();
+                in1[g] = c.c1();
+                plain[g] = ms.isEmpty() && c.equals(Fp2.ONE);
+                mRest[g] = ms.toArray(new int[0][]);
+                kind[g] = new int[ms.size()];
+                coef[g] = new long[2 * ms.size()];
+                for (int mb = 0; mb < ms.size(); mb++) {
+                    Fp2 k = ks.get(mb);
+                    kind[g][mb] = k.equals(Fp2.ONE) ? 1 : k.equals(Fp2.ONE.neg()) ? -1 : 0;
+                    coef[g][2 * mb] = k.c0();
+                    coef[g][2 * mb + 1] = k.c1();
+                }
+                g++;
+            }
+            return new Grouped(first, plain, in0, in1, mRest, kind, coef, constant.c0(), constant.c1());
+        }
     }
 
     /** Whether table {@code eq} stands exactly once in every term of the form (the zero-check shape). */
