@@ -92,21 +92,29 @@ public final class Mle {
 
     /** Fixes the highest variable of an interleaved table of 2h entries to r: returns the table of h entries. */
     public static long[] fold(long[] t, Fp2 r) {
+        return fold(t, r, Fp2.ZERO);
+    }
+
+    /** As {@link #fold(long[], Fp2)} with the constant {@code add} added to every entry in the same pass. */
+    static long[] fold(long[] t, Fp2 r, Fp2 add) {
         int h = t.length >>> 2;
         long[] out = new long[2 * h];
         FieldOps.add(h);
         long r0 = r.c0();
         long r1 = r.c1();
+        long k0 = add.c0();
+        long k1 = add.c1();
         if (h >= PARALLEL) {
             int chunk = PARALLEL;
-            IntStream.range(0, h / chunk).parallel().forEach(c -> foldRange(t, out, h, r0, r1, c * chunk, (c + 1) * chunk));
+            IntStream.range(0, h / chunk).parallel()
+                    .forEach(c -> foldRange(t, out, h, r0, r1, k0, k1, c * chunk, (c + 1) * chunk));
         } else {
-            foldRange(t, out, h, r0, r1, 0, h);
+            foldRange(t, out, h, r0, r1, k0, k1, 0, h);
         }
         return out;
     }
 
-    private static void foldRange(long[] t, long[] out, int h, long r0, long r1, int from, int to) {
+    private static void foldRange(long[] t, long[] out, int h, long r0, long r1, long k0, long k1, int from, int to) {
         for (int i = from; i < to; i++) {
             long a0 = t[2 * i];
             long a1 = t[2 * i + 1];
@@ -114,8 +122,8 @@ public final class Mle {
             long d1 = Goldilocks.sub(t[2 * (i + h) + 1], a1);
             long v0 = Goldilocks.mul(d0, r0);
             long v1 = Goldilocks.mul(d1, r1);
-            out[2 * i] = Goldilocks.add(a0, Goldilocks.add(v0, Ext.timesW(v1)));
-            out[2 * i + 1] = Goldilocks.add(a1, Ext.cross(d0, d1, r0, r1, v0, v1));
+            out[2 * i] = Goldilocks.add(Goldilocks.add(a0, Goldilocks.add(v0, Ext.timesW(v1))), k0);
+            out[2 * i + 1] = Goldilocks.add(Goldilocks.add(a1, Ext.cross(d0, d1, r0, r1, v0, v1)), k1);
         }
     }
 

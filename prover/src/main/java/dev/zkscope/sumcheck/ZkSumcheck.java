@@ -239,17 +239,8 @@ public final class ZkSumcheck {
                 if (factored && t == 0) {
                     continue;
                 }
-                cur[t] = Mle.fold(cur[t], r);
-                if (masked[t]) {
-                    Fp2 add = lambda.mul(Ext.get(masks.z()[t], j));
-                    long a0 = add.c0();
-                    long a1 = add.c1();
-                    long[] c = cur[t];
-                    for (int i = 0; i < c.length; i += 2) {
-                        c[i] = Goldilocks.add(c[i], a0);
-                        c[i + 1] = Goldilocks.add(c[i + 1], a1);
-                    }
-                }
+                // a masked table's fold adds r (1 - r) c_j to every entry, in the same pass
+                cur[t] = Mle.fold(cur[t], r, masked[t] ? lambda.mul(Ext.get(masks.z()[t], j)) : Fp2.ZERO);
             }
         }
         Fp2[] fin = new Fp2[cur.length];
