@@ -163,19 +163,14 @@ public final class Sumcheck {
      * 0..d-1 (one point fewer, and no product with the eq table inside the terms), reads q(d) off by interpolation,
      * and never folds the eq table. The values g(0..d) are those of {@link #roundPoly} on the materialised table.
      *
+     * <p>Given the round's {@code claim} g(0) + g(1) (the previous round's polynomial at its challenge; null to
+     * compute q(1)), q(1) is read off it, q(1) = (claim - c L(0) q(0)) / (c tau_j), and the kernel evaluates q at d - 1
+     * points. Only the prover's work changes: for a claim that is the tables' true sum the values are those the kernel
+     * computes (a claim that is not makes a proof the verifier rejects, as the computed q(1) would).
+     *
      * <p>{@code tabs[eq]} is not read (it may be null); {@code eqLow} holds eq(tau_{<j}, .) in its first 2^j
-     * interleaved entries, 2^j the tables' half size; {@code tauJ} and {@code c} as above. The products are counted as {@link #roundPoly}
-     * counts them (the unit the estimate prices), not as this kernel does them.
-     */
-    static Fp2[] roundPolyEq(Form form, long[][] tabs, int eq, int d, long[] zmask, long[] eqLow, Fp2 tauJ, Fp2 c) {
-        return roundPolyEq(form, tabs, eq, d, zmask, eqLow, tauJ, c, null);
-    }
-
-    /**
-     * As above, given the round's claim g(0) + g(1) (the sum the previous round's polynomial gives at its challenge):
-     * q(1) is then read off it, q(1) = (claim - c L(0) q(0)) / (c tau_j), and the kernel evaluates q at d - 1 points
-     * (Gruen, section 3). Only the prover's work changes: for a claim that is the tables' true sum the values are those
-     * the kernel computes (a claim that is not makes a proof the verifier rejects, as the computed q(1) would).
+     * interleaved entries, 2^j the tables' half size; {@code tauJ} and {@code c} as above. The products are counted as
+     * {@link #roundPoly} counts them (the unit the estimate prices), not as this kernel does them.
      */
     static Fp2[] roundPolyEq(Form form, long[][] tabs, int eq, int d, long[] zmask, long[] eqLow, Fp2 tauJ, Fp2 c,
                              Fp2 claim) {

@@ -217,7 +217,7 @@ final class Zk {
     /**
      * As above for a zero-check: table 0 is eq(tau, .), public, and the prover's {@code tables[0]} may be null (the
      * prover then never builds it: {@link ZkSumcheck#prove(Sumcheck.Form, long[][], boolean[], ZkSumcheck.Masks,
-     * Transcript, Fp2[])}). The proof is the same as with the table given.
+     * Transcript, Fp2[], Fp2)}). The proof is the same as with the table given.
      */
     Run zeroCheck(Sumcheck.Form form, Fp2[] tau, long[][] tables, int m, boolean[] priv, int[] space, int gSpace,
                   Fp2 claim) throws Malformed {

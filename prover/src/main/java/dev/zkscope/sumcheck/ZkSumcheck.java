@@ -120,30 +120,20 @@ public final class ZkSumcheck {
     }
 
     static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Channel ch) {
-        return prove(form, tables, masked, masks, ch, null);
+        return prove(form, tables, masked, masks, ch, null, null);
     }
 
     /**
      * As {@link #prove(Sumcheck.Form, long[][], boolean[], Masks, Transcript)} where table 0 is eq(tau, .) for
      * {@code tau} (a zero-check); {@code tables[0]} may then be null. When table 0 stands once in every term and is not
      * masked, the rounds take {@link Sumcheck#roundPolyEq} (the eq table is never built or folded); otherwise table 0
-     * is built and the sumcheck runs as usual. Same proof either way.
-     */
-    static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Transcript tr, Fp2[] tau) {
-        return prove(form, tables, masked, masks, Channel.of(tr), tau, null);
-    }
-
-    /**
-     * As above with the unmasked sum's claim (the prover's own: the form's sum over its tables), from which each round
-     * of the factored zero-check reads g(1) instead of computing it ({@link Sumcheck#roundPolyEq}); null to compute it.
+     * is built and the sumcheck runs as usual. With the unmasked sum's {@code claim} (the prover's own: the form's sum
+     * over its tables) each factored round reads g(1) off its claim instead of computing it; null to compute it. Same
+     * proof either way (for a claim that is the true sum).
      */
     static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Transcript tr, Fp2[] tau,
                         Fp2 claim) {
         return prove(form, tables, masked, masks, Channel.of(tr), tau, claim);
-    }
-
-    static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Channel ch, Fp2[] tau) {
-        return prove(form, tables, masked, masks, ch, tau, null);
     }
 
     static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Channel ch, Fp2[] tau,
