@@ -221,9 +221,9 @@ final class SumcheckCli {
         boolean ok = reason == null;
         double[] out = ok ? dequantize(pf.output(), kf.outputScale()) : new double[0];
         PcsParams p = keys.params();
-        String security = String.format(Locale.ROOT, "%.0f conjectured / %.1f provable bits (commitment: rate 1/%d, %d "
+        String security = String.format(Locale.ROOT, "%.0f conjectured / %.1f provable bits (commitment: rate at most 9/%d, %d "
                 + "columns, %d grinding bits; algebraic terms below 2^-100); not zero knowledge yet", p.conjecturedBits(),
-                p.provableBits(), 1 << p.logBlowup(), p.queries(), p.grindingBits());
+                p.provableBits(), 8 << p.logBlowup(), p.queries(), p.grindingBits());
         PrintWriter o = c.spec.commandLine().getOut();
         if (c.json) {
             ObjectMapper m = new ObjectMapper();

@@ -2,35 +2,54 @@ package dev.zkscope.codec;
 
 import dev.zkscope.field.Fp2;
 
-import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/** Appends canonical little-endian encodings (see the package note). */
+/**
+ * Appends canonical little-endian encodings (see the package note) to a growable array: a proof of a million bytes is
+ * written one field element at a time, and a {@code ByteArrayOutputStream} took a lock and a capacity check per byte.
+ */
 public final class ByteWriter {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private byte[] buf = new byte[256];
+    private int size;
+
+    /** Room for n more bytes. */
+    private void ensure(int n) {
+        if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+        }
+    }
 
     public ByteWriter u8(int v) {
-        out.write(v);
+        ensure(1);
+        buf[size++] = (byte) v;
         return this;
     }
 
     public ByteWriter u16(int v) {
-        out.write(v);
-        out.write(v >>> 8);
+        ensure(2);
+        buf[size++] = (byte) v;
+        buf[size++] = (byte) (v >>> 8);
         return this;
     }
 
     public ByteWriter u32(int v) {
-        for (int i = 0; i < 4; i++) {
-            out.write(v >>> (8 * i));
-        }
+        ensure(4);
+        INT_LE.set(buf, size, v);
+        size += 4;
         return this;
     }
 
     public ByteWriter u64(long v) {
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (v >>> (8 * i)));
-        }
+        ensure(8);
+        LONG_LE.set(buf, size, v);
+        size += 8;
         return this;
     }
 
@@ -39,7 +58,9 @@ public final class ByteWriter {
     }
 
     public ByteWriter bytes(byte[] b) {
-        out.writeBytes(b);
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
         return this;
     }
 
@@ -50,6 +71,6 @@ public final class ByteWriter {
     }
 
     public byte[] toBytes() {
-        return out.toByteArray();
+        return Arrays.copyOf(buf, size);
     }
 }

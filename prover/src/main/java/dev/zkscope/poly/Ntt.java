@@ -471,6 +471,13 @@ public final class Ntt {
 
     /** out[i] = c_i shift^i for i in [from, to). */
     private static void shiftPowers(long[] c, long[] out, long shift, int from, int to) {
+        if (shift == 1) { // the subgroup itself (the sumcheck backend's row code): c_i, reduced as mul(c_i, 1) would
+            for (int i = from; i < to; i++) {
+                long x = c[i];
+                out[i] = Long.compareUnsigned(x, Goldilocks.P) >= 0 ? x - Goldilocks.P : x;
+            }
+            return;
+        }
         long s = Goldilocks.pow(shift, from);
         for (int i = from; i < to; i++) {
             out[i] = mul(c[i], s);

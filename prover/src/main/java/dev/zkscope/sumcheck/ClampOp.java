@@ -130,7 +130,6 @@ record ClampOp(String layer, String kind, int out, int in, boolean max, long[] c
         long[][] tabs = null;
         if (c.prover()) {
             tabs = new long[5 + nl][];
-            tabs[0] = Mle.eqTable(tau);
             tabs[1] = c.segment(signSeg);
             tabs[2] = c.lifted(out);
             tabs[3] = c.lifted(in);
@@ -139,7 +138,7 @@ record ClampOp(String layer, String kind, int out, int in, boolean max, long[] c
                 tabs[5 + j] = c.segment(limbSegs[j]);
             }
         }
-        Zk.Run run = c.zk.sumcheck(form, tabs, log, priv, new int[5 + nl], 0, Fp2.ZERO);
+        Zk.Run run = c.zk.zeroCheck(form, tau, tabs, log, priv, new int[5 + nl], 0, Fp2.ZERO);
         Fp2[] pt = run.point;
         run.expect(0, Mle.eq(tau, pt), what);
         run.bind(1, new Zk.Lin().seg(signSeg, pt, Fp2.ONE));

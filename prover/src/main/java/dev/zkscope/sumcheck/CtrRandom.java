@@ -63,6 +63,27 @@ final class CtrRandom extends Random {
         return v;
     }
 
+    /**
+     * Uniform field elements into out[from, to): 64-bit words read straight from the key stream, a non-canonical word
+     * (probability about 2^-32) skipped, as {@link TensorPcs#randomFelt} does word by word.
+     */
+    synchronized void felts(long[] out, int from, int to) {
+        int i = from;
+        while (i < to) {
+            if (pos + 8 > BLOCK) {
+                refill();
+            }
+            int n = Math.min(to - i, (BLOCK - pos) >>> 3);
+            for (int k = 0; k < n; k++) {
+                long v = dev.zkscope.hash.Hashing.getLong(buf, pos);
+                pos += 8;
+                if (dev.zkscope.field.Goldilocks.isCanonical(v)) {
+                    out[i++] = v;
+                }
+            }
+        }
+    }
+
     @Override
     protected synchronized int next(int bits) {
         if (pos + 4 > BLOCK) {

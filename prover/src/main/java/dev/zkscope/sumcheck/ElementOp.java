@@ -225,7 +225,6 @@ record ElementOp(String layer, String kind, int out, boolean product, GatherSide
         long[][] tabs = null;
         if (c.prover()) {
             tabs = new long[nt][];
-            tabs[0] = Mle.eqTable(tau);
             tabs[1] = c.lifted(out);
             long[] zero = new long[2 << m];
             tabs[ia] = a != null ? a.table(c) : zero;
@@ -236,7 +235,7 @@ record ElementOp(String layer, String kind, int out, boolean product, GatherSide
                 tabs[6] = Ext.lift(gamma);
             }
         }
-        Zk.Run run = c.zk.sumcheck(form, tabs, m, priv, new int[nt], 0, Fp2.ZERO);
+        Zk.Run run = c.zk.zeroCheck(form, tau, tabs, m, priv, new int[nt], 0, Fp2.ZERO);
         Fp2[] pt = run.point;
         run.expect(0, Mle.eq(tau, pt), what);
         c.bindTensor(run, 1, out, pt, what);

@@ -15,6 +15,13 @@ import java.util.concurrent.atomic.LongAdder;
  * hashing of a commitment (base-field work, priced by the committed elements instead), additions, and scalar work of
  * O(variables) per sumcheck (eq at a point, the round mask's univariates).
  *
+ * <p>The unit is the reference prover's products (the generic {@link Sumcheck#roundPoly} over materialised tables,
+ * each table folded every round), which the estimate prices. Kernels that reach the same values with fewer products
+ * count what they replace: the factored zero-check ({@link Sumcheck#roundPolyEq}: no eq table built or folded, g(1)
+ * read off the claim), the batched opening's g(1) from its claim ({@link ProductSumcheck}), and eq tables started
+ * from a scalar; so the counts are a deterministic measure of the protocol's size, not of this prover's work
+ * (docs/sumcheck-speed.md has the measured times).
+ *
  * <p>One proof at a time is counted: {@link #begin} returns null while another proof holds the counter, and that
  * proof then reports no counts.
  */

@@ -308,10 +308,10 @@ final class LinearLayers {
         long[][] tabs = null;
         if (c.prover()) {
             long[] zero = new long[2 << m];
-            tabs = new long[][] {Mle.eqTable(tau), c.lifted(l.out()), Ext.lift(l.alpha()), hasA ? c.lifted(l.a()) : zero,
+            tabs = new long[][] {null, c.lifted(l.out()), Ext.lift(l.alpha()), hasA ? c.lifted(l.a()) : zero,
                     Ext.lift(l.beta()), hasB ? c.lifted(l.b()) : zero, Ext.lift(l.gamma())};
         }
-        Zk.Run run = c.zk.sumcheck(form, tabs, m, priv, new int[7], 0, Fp2.ZERO);
+        Zk.Run run = c.zk.zeroCheck(form, tau, tabs, m, priv, new int[7], 0, Fp2.ZERO);
         Fp2[] rho = run.point;
         run.expect(0, Mle.eq(tau, rho), what);
         c.bindTensor(run, 1, l.out(), rho, what);

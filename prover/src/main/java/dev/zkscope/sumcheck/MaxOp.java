@@ -252,7 +252,6 @@ record MaxOp(String layer, String kind, int out, int in, int o, int k, int[] src
                 yb[g] = y[g & ((1 << logO()) - 1)];
             }
             tabs = new long[6 + nl][];
-            tabs[0] = Mle.eqTable(tau);
             tabs[1] = c.segment(selSeg);
             tabs[2] = Ext.lift(yb);
             tabs[3] = c.segment(colSeg);
@@ -262,7 +261,7 @@ record MaxOp(String layer, String kind, int out, int in, int o, int k, int[] src
                 tabs[6 + j] = c.segment(limbSegs[j]);
             }
         }
-        Zk.Run run = c.zk.sumcheck(form, tabs, lg, priv, new int[6 + nl], 0, claimedSum(tauO, a[4]));
+        Zk.Run run = c.zk.zeroCheck(form, tau, tabs, lg, priv, new int[6 + nl], 0, claimedSum(tauO, a[4]));
         Fp2[] rho = run.point;
         run.expect(0, Mle.eq(tau, rho), what);
         run.bind(1, new Zk.Lin().seg(selSeg, rho, Fp2.ONE));

@@ -30,29 +30,53 @@ public final class Mle {
 
     /** The table eq(z, x) for all x in {0,1}^m, interleaved extension elements; m = z.length. */
     public static long[] eqTable(Fp2[] z) {
+        return eqTable(z, Fp2.ONE);
+    }
+
+    /** The table k eq(z, x) for all x in {0,1}^m (the same products as {@link #eqTable(Fp2[])}, started from k). */
+    public static long[] eqTable(Fp2[] z, Fp2 k) {
+        long[] t = new long[2 << z.length];
+        eqTableInto(z, k, t, 0);
+        return t;
+    }
+
+    /** Writes k eq(z, x) for all x into t from index {@code base} on (2^(z.length + 1) longs, interleaved). */
+    static void eqTableInto(Fp2[] z, Fp2 k, long[] t, int base) {
         int m = z.length;
-        long[] t = new long[2 << m];
-        t[0] = 1;
+        t[base] = k.c0();
+        t[base + 1] = k.c1();
         FieldOps.add((1L << m) - 1);
         int s = 1;
         for (int j = 0; j < m; j++) {
             long z0 = z[j].c0();
             long z1 = z[j].c1();
-            for (int i = 0; i < s; i++) {
-                long a0 = t[2 * i];
-                long a1 = t[2 * i + 1];
-                long v0 = Goldilocks.mul(a0, z0);
-                long v1 = Goldilocks.mul(a1, z1);
-                long h0 = Goldilocks.add(v0, Ext.timesW(v1));
-                long h1 = Ext.cross(a0, a1, z0, z1, v0, v1);
-                t[2 * (i + s)] = h0;
-                t[2 * (i + s) + 1] = h1;
-                t[2 * i] = Goldilocks.sub(a0, h0);
-                t[2 * i + 1] = Goldilocks.sub(a1, h1);
+            int half = s;
+            if (s >= 2 * PARALLEL) { // the last levels hold most of the work: entries [0, s) split into chunks
+                IntStream.range(0, s / PARALLEL).parallel()
+                        .forEach(c -> eqLevel(t, base, half, z0, z1, c * PARALLEL, (c + 1) * PARALLEL));
+            } else {
+                eqLevel(t, base, half, z0, z1, 0, s);
             }
             s <<= 1;
         }
-        return t;
+    }
+
+    /** One level of {@link #eqTable}: entry i (i in [from, to)) splits into t[i] (1 - z) and t[i + s] = t[i] z. */
+    private static void eqLevel(long[] t, int base, int s, long z0, long z1, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int lo = base + 2 * i;
+            int hi = base + 2 * (i + s);
+            long a0 = t[lo];
+            long a1 = t[lo + 1];
+            long v0 = Goldilocks.mul(a0, z0);
+            long v1 = Goldilocks.mul(a1, z1);
+            long h0 = Goldilocks.add(v0, Ext.timesW(v1));
+            long h1 = Ext.cross(a0, a1, z0, z1, v0, v1);
+            t[hi] = h0;
+            t[hi + 1] = h1;
+            t[lo] = Goldilocks.sub(a0, h0);
+            t[lo + 1] = Goldilocks.sub(a1, h1);
+        }
     }
 
     /** eq(a, b) for two points of the same length. */
@@ -68,21 +92,29 @@ public final class Mle {
 
     /** Fixes the highest variable of an interleaved table of 2h entries to r: returns the table of h entries. */
     public static long[] fold(long[] t, Fp2 r) {
+        return fold(t, r, Fp2.ZERO);
+    }
+
+    /** As {@link #fold(long[], Fp2)} with the constant {@code add} added to every entry in the same pass. */
+    static long[] fold(long[] t, Fp2 r, Fp2 add) {
         int h = t.length >>> 2;
         long[] out = new long[2 * h];
         FieldOps.add(h);
         long r0 = r.c0();
         long r1 = r.c1();
+        long k0 = add.c0();
+        long k1 = add.c1();
         if (h >= PARALLEL) {
             int chunk = PARALLEL;
-            IntStream.range(0, h / chunk).parallel().forEach(c -> foldRange(t, out, h, r0, r1, c * chunk, (c + 1) * chunk));
+            IntStream.range(0, h / chunk).parallel()
+                    .forEach(c -> foldRange(t, out, h, r0, r1, k0, k1, c * chunk, (c + 1) * chunk));
         } else {
-            foldRange(t, out, h, r0, r1, 0, h);
+            foldRange(t, out, h, r0, r1, k0, k1, 0, h);
         }
         return out;
     }
 
-    private static void foldRange(long[] t, long[] out, int h, long r0, long r1, int from, int to) {
+    private static void foldRange(long[] t, long[] out, int h, long r0, long r1, long k0, long k1, int from, int to) {
         for (int i = from; i < to; i++) {
             long a0 = t[2 * i];
             long a1 = t[2 * i + 1];
@@ -90,8 +122,8 @@ public final class Mle {
             long d1 = Goldilocks.sub(t[2 * (i + h) + 1], a1);
             long v0 = Goldilocks.mul(d0, r0);
             long v1 = Goldilocks.mul(d1, r1);
-            out[2 * i] = Goldilocks.add(a0, Goldilocks.add(v0, Ext.timesW(v1)));
-            out[2 * i + 1] = Goldilocks.add(a1, Ext.cross(d0, d1, r0, r1, v0, v1));
+            out[2 * i] = Goldilocks.add(Goldilocks.add(a0, Goldilocks.add(v0, Ext.timesW(v1))), k0);
+            out[2 * i + 1] = Goldilocks.add(Goldilocks.add(a1, Ext.cross(d0, d1, r0, r1, v0, v1)), k1);
         }
     }
 

@@ -51,8 +51,8 @@ record ProductOp(String layer, String kind, int out, int a, int b) implements La
         Fp2[] tau = SumcheckBackend.challenges(c.zk.tr, m);
         Sumcheck.Form form = form();
         boolean[] priv = {false, c.priv(out), c.priv(a), c.priv(b)};
-        long[][] tabs = c.prover() ? new long[][] {Mle.eqTable(tau), c.lifted(out), c.lifted(a), c.lifted(b)} : null;
-        Zk.Run run = c.zk.sumcheck(form, tabs, m, priv, new int[4], 0, Fp2.ZERO);
+        long[][] tabs = c.prover() ? new long[][] {null, c.lifted(out), c.lifted(a), c.lifted(b)} : null;
+        Zk.Run run = c.zk.zeroCheck(form, tau, tabs, m, priv, new int[4], 0, Fp2.ZERO);
         Fp2[] pt = run.point;
         run.expect(0, Mle.eq(tau, pt), what);
         c.bindTensor(run, 1, out, pt, what);

@@ -36,7 +36,7 @@ import java.util.Random;
 public final class SumcheckBackend {
     static final String DOMAIN = "zkscope-sumcheck-v1";
     static final int MAGIC = 0x5A4B5343; // "ZKSC"
-    static final int VERSION = 5; // 2: model plan in a key file; 3: two proximity mask rows (u uniform in F_p2); 4: zero knowledge (masked sumchecks, private input, LogUp with committed helpers, batched hiding openings); 5: W and H commit only the rows their segments reach (one blinding row per committed row)
+    static final int VERSION = 6; // 2: model plan in a key file; 3: two proximity mask rows (u uniform in F_p2); 4: zero knowledge (masked sumchecks, private input, LogUp with committed helpers, batched hiding openings); 5: W and H commit only the rows their segments reach (one blinding row per committed row); 6: rows are messages of C + t symbols (no power-of-two padding) in the smallest code of rate <= 9/8 2^-logBlowup, 112 columns in the standard preset
     static final int VK_MAGIC = 0x5A4B534B; // "ZKSK"
 
     private SumcheckBackend() {}
@@ -250,9 +250,7 @@ public final class SumcheckBackend {
         long[] vals = lookupArea(plan, seg);
         if (zk) {
             long[] z = seg[plan.maskSeg];
-            for (int i = 0; i < z.length; i++) {
-                z[i] = TensorPcs.randomFelt(rng);
-            }
+            TensorPcs.randomFelts(rng, z, 0, z.length);
         }
         long[] w = new long[1 << plan.logW];
         for (int i = 0; i < seg.length; i++) {
@@ -291,9 +289,7 @@ public final class SumcheckBackend {
         }
         if (zk) {
             int off = hs.space.offsets()[Helpers.MASKS];
-            for (int i = 0; i < (1 << hs.space.logSizes()[Helpers.MASKS]); i++) {
-                hv[off + i] = TensorPcs.randomFelt(rng);
-            }
+            TensorPcs.randomFelts(rng, hv, off, off + (1 << hs.space.logSizes()[Helpers.MASKS]));
         }
         TensorPcs.Committed hc = commit(hv, used(hs.space), keys.params, rng);
         hc.commitment().absorbInto(tr);
@@ -446,15 +442,25 @@ public final class SumcheckBackend {
         return end;
     }
 
-    /** out[i] = num[i] / (beta - x[i]) (num null: 1), interleaved, by one batch inversion. */
+    /**
+     * out[i] = num[i] / (beta - x[i]) (num null: 1), interleaved, by batch inversion: one per chunk of
+     * {@link Mle#PARALLEL} entries, the chunks in parallel (the values are the inverses whatever the chunking).
+     */
     static void fillInverses(long[] x, Fp2 beta, long[] out, long[] num) {
         int n = x.length;
+        int chunk = Mle.PARALLEL;
+        java.util.stream.IntStream.range(0, (n + chunk - 1) / chunk).parallel()
+                .forEach(c -> fillInverses(x, beta, out, num, c * chunk, Math.min(n, (c + 1) * chunk)));
+        FieldOps.add(3L * n + (num == null ? 0 : n)); // prefix products, the two back-substitution products, m times
+    }
+
+    private static void fillInverses(long[] x, Fp2 beta, long[] out, long[] num, int from, int to) {
         long b0 = beta.c0();
         long b1 = beta.c1();
-        // out holds the prefix products (the product of the first i denominators at i), then the inverses
+        // out holds the prefix products (the product of the chunk's first i denominators at i), then the inverses
         long a0 = 1;
         long a1 = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             out[2 * i] = a0;
             out[2 * i + 1] = a1;
             long d0 = Goldilocks.sub(b0, Goldilocks.fromSigned(x[i]));
@@ -465,7 +471,7 @@ public final class SumcheckBackend {
         Fp2 inv = new Fp2(a0, a1).inv();
         long i0 = inv.c0();
         long i1 = inv.c1();
-        for (int i = n - 1; i >= 0; i--) {
+        for (int i = to - 1; i >= from; i--) {
             long p0 = out[2 * i];
             long p1 = out[2 * i + 1];
             long e0 = Fp2.mul0(i0, i1, p0, p1);
@@ -481,7 +487,6 @@ public final class SumcheckBackend {
             out[2 * i] = e0;
             out[2 * i + 1] = e1;
         }
-        FieldOps.add(3L * n + (num == null ? 0 : n)); // prefix products, the two back-substitution products, m times
     }
 
     /** The lookup helpers' commitment H: h's and g's two coordinates and H's mask pool. */
@@ -605,8 +610,8 @@ public final class SumcheckBackend {
         Fp2[] tau = challenges(c.zk.tr, logS);
         Sumcheck.Form f1 = new Sumcheck.Form(new int[][] {{0, 1}, {0, 1, 2}, {0}},
                 new Fp2[] {beta, Fp2.ONE.neg(), Fp2.ONE.neg()});
-        long[][] tabs = c.prover() ? new long[][] {Mle.eqTable(tau), c.hExt, Ext.lift(c.vals)} : null;
-        Zk.Run run = c.zk.sumcheck(f1, tabs, logS, new boolean[] {false, true, true}, new int[] {0, 1, 0}, 0, Fp2.ZERO);
+        long[][] tabs = c.prover() ? new long[][] {null, c.hExt, Ext.lift(c.vals)} : null;
+        Zk.Run run = c.zk.zeroCheck(f1, tau, tabs, logS, new boolean[] {false, true, true}, new int[] {0, 1, 0}, 0, Fp2.ZERO);
         Fp2[] rho = run.point;
         run.expect(0, Mle.eq(tau, rho), "lookup argument");
         run.bind(1, new Zk.Lin().seg(Helpers.H0, rho, Fp2.ONE).seg(Helpers.H1, rho, Zk.X));
@@ -635,9 +640,9 @@ public final class SumcheckBackend {
             for (int i = 0; i < (1 << b); i++) {
                 Ext.set(tb, i, beta.sub(Fp2.of(i)));
             }
-            tabs = new long[][] {Mle.eqTable(tau2), c.gExt, tb, c.segment(plan.multSeg)};
+            tabs = new long[][] {null, c.gExt, tb, c.segment(plan.multSeg)};
         }
-        run = c.zk.sumcheck(f2, tabs, b, new boolean[] {false, true, false, true}, new int[] {0, 1, 0, 0}, 0, Fp2.ZERO);
+        run = c.zk.zeroCheck(f2, tau2, tabs, b, new boolean[] {false, true, false, true}, new int[] {0, 1, 0, 0}, 0, Fp2.ZERO);
         rho = run.point;
         run.expect(0, Mle.eq(tau2, rho), "lookup argument");
         run.bind(1, new Zk.Lin().seg(Helpers.G0, rho, Fp2.ONE).seg(Helpers.G1, rho, Zk.X));
@@ -706,7 +711,6 @@ public final class SumcheckBackend {
             long[][] tabs = null;
             if (c.prover()) {
                 tabs = new long[4 + nl][];
-                tabs[0] = Mle.eqTable(tau);
                 tabs[1] = c.segment(rl.signSeg());
                 tabs[2] = c.lifted(rl.out());
                 tabs[3] = c.lifted(rl.in());
@@ -714,7 +718,7 @@ public final class SumcheckBackend {
                     tabs[4 + j] = c.segment(rl.limbSegs()[j]);
                 }
             }
-            Zk.Run run = c.zk.sumcheck(form, tabs, log, priv, new int[4 + nl], 0, Fp2.ZERO);
+            Zk.Run run = c.zk.zeroCheck(form, tau, tabs, log, priv, new int[4 + nl], 0, Fp2.ZERO);
             Fp2[] pt = run.point;
             run.expect(0, Mle.eq(tau, pt), what);
             run.bind(1, new Zk.Lin().seg(rl.signSeg(), pt, Fp2.ONE));

@@ -129,7 +129,8 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
             algErr += t.error();
         }
         Term conjQ = new Term("column test", p.conjecturedBits(), "rate^t 2^-g",
-                p.queries() + " columns at rate 2^-" + p.logBlowup() + " (up-to-capacity conjecture), " + p.grindingBits()
+                p.queries() + " columns at rate at most 9/" + (8 << p.logBlowup()) + " (up-to-capacity conjecture), "
+                        + p.grindingBits()
                         + " grinding bits");
         Term provQ = new Term("column test", p.provableBits(), "(1 - delta/3)^t 2^-g",
                 p.queries() + " columns, proximity parameter delta/3 = " + String.format(java.util.Locale.ROOT, "%.3f",
@@ -162,7 +163,7 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
         return provable.bits();
     }
 
-    /** "conjectured 226.0 bits, provable 58.0 bits (weakest: column test); zero-knowledge". */
+    /** "conjectured 110.6 bits, provable 58.3 bits (weakest: column test); zero-knowledge". */
     public String summary() {
         return "conjectured " + SecurityAnalysis.format(conjecturedBits()) + " bits, provable "
                 + SecurityAnalysis.format(provableBits()) + " bits (weakest: " + provable.weakest().name() + "); "

@@ -248,10 +248,10 @@ record TableOp(String layer, String kind, int out, int in, String table, long lo
         Sumcheck.Form f1 = lookedUpForm(beta, gamma);
         long[][] tabs = null;
         if (c.prover()) {
-            tabs = new long[][] {Mle.eqTable(tau), helper(c, base, logN), c.lifted(in), c.lifted(out),
+            tabs = new long[][] {null, helper(c, base, logN), c.lifted(in), c.lifted(out),
                     Ext.lift(l.indicator())};
         }
-        Zk.Run run = c.zk.sumcheck(f1, tabs, logN, new boolean[] {false, true, c.priv(in), c.priv(out), false},
+        Zk.Run run = c.zk.zeroCheck(f1, tau, tabs, logN, new boolean[] {false, true, c.priv(in), c.priv(out), false},
                 new int[] {0, 1, 0, 0, 0}, 0, Fp2.ZERO);
         Fp2[] pt = run.point;
         run.expect(0, Mle.eq(tau, pt), what);
@@ -270,9 +270,9 @@ record TableOp(String layer, String kind, int out, int in, String table, long lo
             for (int a = 0; a < (1 << logT); a++) {
                 Ext.set(tb, a, beta.sub(Fp2.of(cols[0][a])).sub(gamma.mul(cols[1][a])));
             }
-            tabs = new long[][] {Mle.eqTable(tau2), helper(c, base + 2, logT), tb, c.segment(multSeg)};
+            tabs = new long[][] {null, helper(c, base + 2, logT), tb, c.segment(multSeg)};
         }
-        run = c.zk.sumcheck(f2, tabs, logT, new boolean[] {false, true, false, true}, new int[] {0, 1, 0, 0}, 0,
+        run = c.zk.zeroCheck(f2, tau2, tabs, logT, new boolean[] {false, true, false, true}, new int[] {0, 1, 0, 0}, 0,
                 Fp2.ZERO);
         Fp2[] rho = run.point;
         run.expect(0, Mle.eq(tau2, rho), what);

@@ -20,8 +20,9 @@ import java.util.stream.IntStream;
  *
  * <p>The 2^m evaluations of f on the hypercube are laid out as an R x C matrix M (index = row * C + col, so the low
  * variables pick the column): f~(z) = eq(z_hi, .)^T M eq(z_lo, .). Each row, as the coefficients of a polynomial of
- * degree &lt; k, is encoded by the project's NTT into N = k 2^logBlowup evaluations; the columns of the encoded matrix
- * are the leaves of a Merkle tree whose root is the commitment.
+ * degree &lt; k, is encoded by the project's NTT into its evaluations on the subgroup of N = 2^logCode points (N the
+ * smallest power of two of rate k/N within {@link PcsParams#maxRate}); the columns of the encoded matrix are the
+ * leaves of a Merkle tree whose root is the commitment.
  *
  * <p>Opening at points z_1..z_s: the prover sends v_i = eq(z_i,hi)^T M (the message, k values) and, for a random
  * gamma from the transcript, u = sum_r gamma^r M_r (the proximity test). The verifier reads f~(z_i) =
@@ -38,34 +39,41 @@ import java.util.stream.IntStream;
 public final class TensorPcs {
     private TensorPcs() {}
 
-    /** The matrix layout for 2^m values: rows, columns, message and code lengths (logs), masking rows. */
-    public record Shape(int m, int logRows, int logCols, int logMsg, int logCode, int maskRows) {
+    /**
+     * The matrix layout for 2^m values: rows and columns (logs), the message length k (C data symbols and, with zero
+     * knowledge, the pad), the code length (log) and the masking rows.
+     */
+    public record Shape(int m, int logRows, int logCols, int msgLen, int logCode, int maskRows) {
         public int rows() { return 1 << logRows; }
         public int cols() { return 1 << logCols; }
-        public int msg() { return 1 << logMsg; }
+        public int msg() { return msgLen; }
         public int code() { return 1 << logCode; }
         public int leafWidth() { return rows() + maskRows; }
     }
 
     /**
-     * The layout that minimises the opening's size, t (R + masks) opened elements against about 2 k message symbols
-     * sent (deterministic in m and the parameters, so the verifier derives it too).
+     * The layout that minimises the opening's size, t (R + masks) opened elements against about 3 k message symbols
+     * sent (deterministic in m and the parameters, so the verifier derives it too). With zero knowledge a row's message
+     * is its C data symbols and t random pad symbols (t the number of opened columns: any t evaluations of the row are
+     * then uniform); the code is the smallest subgroup of at least 2^logBlowup C points whose rate is within
+     * {@link PcsParams#maxRate}.
      */
     public static Shape shape(int m, PcsParams p) {
         Shape best = null;
         long bestCost = Long.MAX_VALUE;
         for (int logRows = 0; logRows <= m; logRows++) {
             int logCols = m - logRows;
-            int logMsg = logCols;
-            if (p.zk()) {
-                logMsg = Mle.logCeil((1L << logCols) + p.queries());
+            int k = (1 << logCols) + (p.zk() ? p.queries() : 0);
+            int logCode = logCols + p.logBlowup();
+            while (!p.rateFits(k, logCode)) {
+                logCode++;
             }
             int mask = p.zk() ? 2 : 0; // u's two F_p coordinates each get a random row
-            long cost = (long) p.queries() * ((1L << logRows) + mask) * 8 + 3L * (1L << logMsg) * 16
-                    + (long) p.queries() * (logMsg + p.logBlowup()) * Hashing.DIGEST_BYTES;
+            long cost = (long) p.queries() * ((1L << logRows) + mask) * 8 + 3L * k * 16
+                    + (long) p.queries() * logCode * Hashing.DIGEST_BYTES;
             if (cost < bestCost) {
                 bestCost = cost;
-                best = new Shape(m, logRows, logCols, logMsg, logMsg + p.logBlowup(), mask);
+                best = new Shape(m, logRows, logCols, k, logCode, mask);
             }
         }
         return best;
@@ -246,19 +254,15 @@ public final class TensorPcs {
             if (r < rows) {
                 System.arraycopy(evals, r * s.cols(), msg, 0, s.cols());
                 if (p.zk()) {
-                    for (int i = s.cols(); i < msg.length; i++) {
-                        msg[i] = randomFelt(rng);
-                    }
+                    randomFelts(rng, msg, s.cols(), msg.length);
                 }
             } else {
-                for (int i = 0; i < msg.length; i++) {
-                    msg[i] = randomFelt(rng);
-                }
+                randomFelts(rng, msg, 0, msg.length);
             }
             msgs[r] = msg;
         }
         long[][] code = new long[width][];
-        IntStream.range(0, width).parallel().forEach(r -> code[r] = encode(msgs[r], p.logBlowup()));
+        IntStream.range(0, width).parallel().forEach(r -> code[r] = encode(msgs[r], s.logCode()));
         byte[] salts = null;
         if (p.zk()) {
             salts = new byte[s.code() * MerkleTree.SALT_BYTES];
@@ -301,6 +305,17 @@ public final class TensorPcs {
         return new CtrRandom();
     }
 
+    /** out[from, to) = uniform field elements, in order ({@link #randomFelt} each; in bulk from a {@link CtrRandom}). */
+    static void randomFelts(Random rng, long[] out, int from, int to) {
+        if (rng instanceof CtrRandom c) {
+            c.felts(out, from, to);
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            out[i] = randomFelt(rng);
+        }
+    }
+
     static long randomFelt(Random rng) {
         long v;
         do {
@@ -309,12 +324,21 @@ public final class TensorPcs {
         return v;
     }
 
-    static long[] encode(long[] msg, int logBlowup) {
-        return Ntt.lde(new Coeffs(msg), logBlowup, 1).v();
+    /**
+     * The message's polynomial (degree &lt; k) on the subgroup of 2^logCode points: the coefficients padded with zeros
+     * to the next power of two, then the NTT's low-degree extension (no coset shift) to 2^logCode.
+     */
+    static long[] encode(long[] msg, int logCode) {
+        int logK = Mle.logCeil(msg.length);
+        if (logK > logCode) {
+            throw new IllegalArgumentException("a message of " + msg.length + " symbols in a code of 2^" + logCode);
+        }
+        long[] c = msg.length == 1 << logK ? msg : java.util.Arrays.copyOf(msg, 1 << logK);
+        return Ntt.lde(new Coeffs(c), logCode - logK, 1).v();
     }
 
     /** Encodes an interleaved extension message coordinate by coordinate (the code is F_p-linear). */
-    static long[][] encodeExt(long[] msg, int logBlowup) {
+    static long[][] encodeExt(long[] msg, int logCode) {
         int k = Ext.len(msg);
         long[] a = new long[k];
         long[] b = new long[k];
@@ -322,7 +346,7 @@ public final class TensorPcs {
             a[i] = msg[2 * i];
             b[i] = msg[2 * i + 1];
         }
-        return new long[][] {encode(a, logBlowup), encode(b, logBlowup)};
+        return new long[][] {encode(a, logCode), encode(b, logCode)};
     }
 
     /** The opening proof of one commitment at several points. */
@@ -557,7 +581,7 @@ public final class TensorPcs {
                 throw new SumcheckException("opening " + i + ": the evaluation vector does not give the claimed value");
             }
             tr.absorbLongs(v);
-            long[][] e = encodeExt(v, p.logBlowup());
+            long[][] e = encodeExt(v, s.logCode());
             encV[2 * i] = e[0];
             encV[2 * i + 1] = e[1];
             weights[i] = rowWeights(points[i], s, blind, rows);
@@ -568,7 +592,7 @@ public final class TensorPcs {
             throw new SumcheckException("proximity vector has " + o.proximity().length / 2 + " symbols, expected " + s.msg());
         }
         tr.absorbLongs(o.proximity());
-        long[][] encU = encodeExt(o.proximity(), p.logBlowup());
+        long[][] encU = encodeExt(o.proximity(), s.logCode());
         if (!tr.checkGrind(o.nonce(), p.grindingBits())) {
             throw new SumcheckException("commitment opening: proof-of-work nonce fails " + p.grindingBits() + " bits");
         }

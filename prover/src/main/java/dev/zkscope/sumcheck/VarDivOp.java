@@ -261,7 +261,6 @@ record VarDivOp(String layer, String kind, int out, GatherSide num, GatherSide d
         long[][] tabs = null;
         if (c.prover()) {
             tabs = new long[6 + nl][];
-            tabs[0] = Mle.eqTable(tau);
             tabs[1] = c.segment(paritySeg);
             tabs[2] = num.table(c);
             tabs[3] = den.table(c);
@@ -271,7 +270,7 @@ record VarDivOp(String layer, String kind, int out, GatherSide num, GatherSide d
                 tabs[6 + j] = c.segment(limbSeg(j)[0]);
             }
         }
-        Zk.Run run = c.zk.sumcheck(form, tabs, log, priv, new int[6 + nl], 0, Fp2.ZERO);
+        Zk.Run run = c.zk.zeroCheck(form, tau, tabs, log, priv, new int[6 + nl], 0, Fp2.ZERO);
         Fp2[] pt = run.point;
         run.expect(0, Mle.eq(tau, pt), what);
         run.bind(1, new Zk.Lin().seg(paritySeg, pt, Fp2.ONE));

@@ -89,18 +89,17 @@ final class Zk {
                 int n = 1 << logSizes[t.seg()];
                 Fp2 k = c.mul(t.coef());
                 if (t.point() == null) {
-                    for (int i = 0; i < n; i++) {
-                        Ext.set(e, off + i, Ext.get(e, off + i).add(k));
-                    }
-                } else {
-                    long[] eq = Mle.eqTable(t.point());
-                    FieldOps.add(n);
                     long k0 = k.c0();
                     long k1 = k.c1();
-                    for (int i = 0; i < n; i++) {
-                        int at = 2 * (off + i);
-                        e[at] = Goldilocks.add(e[at], Fp2.mul0(eq[2 * i], eq[2 * i + 1], k0, k1));
-                        e[at + 1] = Goldilocks.add(e[at + 1], Fp2.mul1(eq[2 * i], eq[2 * i + 1], k0, k1));
+                    for (int i = 2 * off; i < 2 * (off + n); i += 2) {
+                        e[i] = Goldilocks.add(e[i], k0);
+                        e[i + 1] = Goldilocks.add(e[i + 1], k1);
+                    }
+                } else {
+                    long[] eq = Mle.eqTable(t.point(), k); // k eq(point, .): the scaling rides on the table's products
+                    FieldOps.add(n); // counted as the product by k it replaces (the estimate's unit)
+                    for (int i = 0; i < 2 * n; i++) {
+                        e[2 * off + i] = Goldilocks.add(e[2 * off + i], eq[i]);
                     }
                 }
             }
@@ -212,6 +211,24 @@ final class Zk {
      */
     Run sumcheck(Sumcheck.Form form, long[][] tables, int m, boolean[] priv, int[] space, int gSpace, Fp2 claim)
             throws Malformed {
+        return sumcheck(form, tables, null, m, priv, space, gSpace, claim);
+    }
+
+    /**
+     * As above for a zero-check: table 0 is eq(tau, .), public, and the prover's {@code tables[0]} may be null (the
+     * prover then never builds it: {@link ZkSumcheck#prove(Sumcheck.Form, long[][], boolean[], ZkSumcheck.Masks,
+     * Transcript, Fp2[], Fp2)}). The proof is the same as with the table given.
+     */
+    Run zeroCheck(Sumcheck.Form form, Fp2[] tau, long[][] tables, int m, boolean[] priv, int[] space, int gSpace,
+                  Fp2 claim) throws Malformed {
+        if (tau.length != m || priv[0]) {
+            throw new IllegalArgumentException("a zero-check's table 0 is eq(tau, .) over the sumcheck's variables");
+        }
+        return sumcheck(form, tables, tau, m, priv, space, gSpace, claim);
+    }
+
+    private Run sumcheck(Sumcheck.Form form, long[][] tables, Fp2[] tau, int m, boolean[] priv, int[] space, int gSpace,
+                         Fp2 claim) throws Malformed {
         int d = ZkSumcheck.degree(form, priv);
         int gAt = pools[gSpace].take(2 * m * (d + 1));
         int[] zAt = new int[priv.length];
@@ -230,7 +247,7 @@ final class Zk {
             for (int t = 0; t < priv.length; t++) {
                 z[t] = priv[t] ? slice(pools[space[t]], zAt[t], 2 * m) : null;
             }
-            ZkSumcheck.Result res = ZkSumcheck.prove(form, tables, priv, new ZkSumcheck.Masks(g, z), tr);
+            ZkSumcheck.Result res = ZkSumcheck.prove(form, tables, priv, new ZkSumcheck.Masks(g, z), tr, tau, claim);
             proof = res.proof();
             point = res.point();
             out.w.fp2(proof.maskSum());

@@ -138,23 +138,33 @@ public final class ZkOpening {
         Fp2[] tau = hiding ? SumcheckBackend.challenges(tr, m) : new Fp2[0];
         Fp2 s = Fp2.ZERO;
         long[] block = null;
+        long[] e = new long[(hiding ? 4 : 2) << m];
         if (hiding) {
-            block = new long[1 << m];
-            long[] b = c.blindingBlock();
-            System.arraycopy(b, 0, block, 0, b.length);
-            s = Mle.evaluateBase(block, tau);
+            // E(x, 1) = eq(tau, x), built in place; B~(tau) = sum_x B(x) eq(tau, x) over the block's rows (B is zero
+            // after them), counted as the MLE evaluation it replaces
+            Mle.eqTableInto(tau, Fp2.ONE, e, 2 << m);
+            block = c.blindingBlock();
+            s = Ext.dotBase(block, java.util.Arrays.copyOfRange(e, 2 << m, (2 << m) + 2 * block.length));
+            FieldOps.add((1L << m) - 1);
         }
         tr.absorb(s);
         Fp2[] coeffs = SumcheckBackend.challenges(tr, claims.size());
-        long[] e = new long[(hiding ? 4 : 2) << m];
         for (int i = 0; i < claims.size(); i++) {
             sp.addWeights(e, claims.get(i), coeffs[i]);
         }
         Sumcheck.Result res;
         if (hiding) {
-            System.arraycopy(Mle.eqTable(tau), 0, e, 2 << m, 2 << m);
-            // the data P and the block B are the two halves of P' (y the top variable), read where they are
-            res = ProductSumcheck.prove(c.evals, 0, block, 0, 1 << m, e, tr);
+            // the data P and the block B are the two halves of P' (y the top variable), read where they are; both
+            // are zero past the committed rows (the data's and the blinding block's)
+            int nz = (int) Math.min(1L << m, (long) Math.max(c.rows, c.blind) * c.shape.cols());
+            if (block.length < nz) {
+                block = java.util.Arrays.copyOf(block, nz);
+            }
+            Fp2 claim = s; // the batched sum: s + sum_i c_i v_i (each round's g(1) follows from it)
+            for (int i = 0; i < claims.size(); i++) {
+                claim = claim.add(coeffs[i].mul(claims.get(i).value()));
+            }
+            res = ProductSumcheck.prove(c.evals, 0, block, 0, 1 << m, nz, e, claim, tr);
         } else if (m > 0) {
             res = ProductSumcheck.prove(c.evals, 0, c.evals, 1 << (m - 1), 1 << (m - 1), e, tr);
         } else {

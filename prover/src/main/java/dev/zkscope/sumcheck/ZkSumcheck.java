@@ -120,13 +120,37 @@ public final class ZkSumcheck {
     }
 
     static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Channel ch) {
-        int n = Ext.len(tables[0]);
+        return prove(form, tables, masked, masks, ch, null, null);
+    }
+
+    /**
+     * As {@link #prove(Sumcheck.Form, long[][], boolean[], Masks, Transcript)} where table 0 is eq(tau, .) for
+     * {@code tau} (a zero-check); {@code tables[0]} may then be null. When table 0 stands once in every term and is not
+     * masked, the rounds take {@link Sumcheck#roundPolyEq} (the eq table is never built or folded); otherwise table 0
+     * is built and the sumcheck runs as usual. With the unmasked sum's {@code claim} (the prover's own: the form's sum
+     * over its tables) each factored round reads g(1) off its claim instead of computing it; null to compute it. Same
+     * proof either way (for a claim that is the true sum).
+     */
+    static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Transcript tr, Fp2[] tau,
+                        Fp2 claim) {
+        return prove(form, tables, masked, masks, Channel.of(tr), tau, claim);
+    }
+
+    static Result prove(Sumcheck.Form form, long[][] tables, boolean[] masked, Masks masks, Channel ch, Fp2[] tau,
+                        Fp2 claim) {
+        boolean factored = tau != null && !masked[0] && Sumcheck.eqInEveryTerm(form, 0) && tables.length > 1;
+        if (tau != null && !factored && tables[0] == null) {
+            tables = tables.clone();
+            tables[0] = Mle.eqTable(tau);
+        }
+        int ref = factored ? 1 : 0;
+        int n = Ext.len(tables[ref]);
         int m = Integer.numberOfTrailingZeros(n);
-        if (Integer.bitCount(n) != 1 || tables.length != masked.length) {
+        if (Integer.bitCount(n) != 1 || tables.length != masked.length || (tau != null && tau.length != m)) {
             throw new IllegalArgumentException("zk sumcheck: tables of 2^m entries, one mask flag each");
         }
-        for (long[] t : tables) {
-            if (Ext.len(t) != n) {
+        for (int t = factored ? 1 : 0; t < tables.length; t++) {
+            if (Ext.len(tables[t]) != n) {
                 throw new IllegalArgumentException("zk sumcheck tables must all have the same size");
             }
         }
@@ -145,13 +169,38 @@ public final class ZkSumcheck {
         Fp2[] point = new Fp2[m];
         Fp2 above = Fp2.ZERO; // sum_{i > j} g_i(r_i)
         long[] zNow = new long[2 * tables.length];
+        // the factored zero-check: eqLow = eq(tau_{<j}, .) for the round's variable j, eqAbove = eq(tau_{>j}, r_{>j})
+        long[] eqLow = factored && m > 0 ? Mle.eqTable(java.util.Arrays.copyOf(tau, m - 1)) : null;
+        if (factored) { // counted as the reference prover's eq(tau, .) and its folds (the estimate's unit)
+            FieldOps.add((1L << m) - (m > 0 ? 1L << (m - 1) : 1) + (1L << m) - 1);
+        }
+        Fp2 eqAbove = Fp2.ONE;
+        Fp2 claimF = factored ? claim : null; // the unmasked sum's claim for the current round
+        Fp2[] hF = null;
+        if (factored) {
+            cur[0] = null;
+        }
         for (int k = 0; k < m; k++) {
             int j = m - 1 - k;
             for (int t = 0; t < tables.length; t++) {
                 zNow[2 * t] = masked[t] ? masks.z()[t][2 * j] : 0;
                 zNow[2 * t + 1] = masked[t] ? masks.z()[t][2 * j + 1] : 0;
             }
-            Fp2[] h = Sumcheck.roundPoly(form, cur, d, zNow);
+            Fp2[] h;
+            if (factored) {
+                if (k > 0) { // eq(tau_{<j}, x') = sum over x_j of eq(tau_{<=j}, (x', x_j)): the two halves added
+                    int half = 1 << j;
+                    for (int i = 0; i < 2 * half; i++) {
+                        eqLow[i] = Goldilocks.add(eqLow[i], eqLow[i + 2 * half]);
+                    }
+                }
+                h = Sumcheck.roundPolyEq(form, cur, 0, d, zNow, eqLow, tau[j], eqAbove, claimF);
+                if (claimF != null) {
+                    hF = h.clone();
+                }
+            } else {
+                h = Sumcheck.roundPoly(form, cur, d, zNow);
+            }
             Fp2 below = Fp2.ZERO;
             for (int i = 0; i < j; i++) {
                 below = below.add(s[i]);
@@ -170,23 +219,23 @@ public final class ZkSumcheck {
             point[j] = r;
             above = above.add(evalUni(masks.g()[j], r));
             Fp2 lambda = r.mul(Fp2.ONE.sub(r));
+            if (claimF != null) {
+                claimF = Ext.interpolate(hF, r);
+            }
+            if (factored) {
+                eqAbove = eqAbove.mul(Fp2.ONE.sub(tau[j]).mul(Fp2.ONE.sub(r)).add(tau[j].mul(r)));
+            }
             for (int t = 0; t < cur.length; t++) {
-                cur[t] = Mle.fold(cur[t], r);
-                if (masked[t]) {
-                    Fp2 add = lambda.mul(Ext.get(masks.z()[t], j));
-                    long a0 = add.c0();
-                    long a1 = add.c1();
-                    long[] c = cur[t];
-                    for (int i = 0; i < c.length; i += 2) {
-                        c[i] = Goldilocks.add(c[i], a0);
-                        c[i + 1] = Goldilocks.add(c[i + 1], a1);
-                    }
+                if (factored && t == 0) {
+                    continue;
                 }
+                // a masked table's fold adds r (1 - r) c_j to every entry, in the same pass
+                cur[t] = Mle.fold(cur[t], r, masked[t] ? lambda.mul(Ext.get(masks.z()[t], j)) : Fp2.ZERO);
             }
         }
         Fp2[] fin = new Fp2[cur.length];
         for (int t = 0; t < cur.length; t++) {
-            fin[t] = Ext.get(cur[t], 0);
+            fin[t] = factored && t == 0 ? eqAbove : Ext.get(cur[t], 0);
             ch.absorb(fin[t]);
         }
         Fp2 gAt = above;

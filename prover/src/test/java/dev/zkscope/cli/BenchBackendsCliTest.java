@@ -49,11 +49,11 @@ class BenchBackendsCliTest {
         double scMiB = Double.parseDouble(a.group(4));
         double plMiB = Double.parseDouble(a.group(5));
         double absolute = Double.parseDouble(a.group(6));
-        // the security figures are the proof's (its weakest term), not the column test's alone
+        // the security figures are the proof's (its weakest term), not the column test's alone (printed to 0.1 bit)
         Matcher bits = BITS.matcher(r.out());
         assertThat(bits.find()).as(r.out()).isTrue();
         dev.zkscope.sumcheck.PcsParams testing = dev.zkscope.sumcheck.PcsParams.byName("testing");
-        assertThat(Double.parseDouble(bits.group(1))).isPositive().isLessThanOrEqualTo(testing.conjecturedBits());
+        assertThat(Double.parseDouble(bits.group(1))).isPositive().isLessThanOrEqualTo(testing.conjecturedBits() + 0.05);
         assertThat(Double.parseDouble(bits.group(2))).isPositive().isLessThanOrEqualTo(testing.provableBits() + 0.05);
         assertThat(bits.group(3)).isNotBlank();
         // every printed figure is of the two rows (MiB are rounded to 1, times to 1 ms)

@@ -35,6 +35,18 @@ class ProductSumcheckTest {
             Sumcheck.Result want = Sumcheck.prove(Sumcheck.Form.product(0, 1), new long[][] {Ext.lift(a), e.clone()}, t1);
             Sumcheck.Result got = ProductSumcheck.prove(lo, 0, hi, 0, h, e.clone(), t2);
             check(m, want, got, t1, t2);
+            // g(1) read off each round's claim (the true sum), and the first round over a zero tail
+            int nz = Math.max(1, h / 2 + 1);
+            long[] loT = Arrays.copyOf(Arrays.copyOf(lo, nz), h);
+            long[] hiT = Arrays.copyOf(Arrays.copyOf(hi, nz), h);
+            long[] aT = Arrays.copyOf(loT, 2 * h);
+            System.arraycopy(hiT, 0, aT, h, h);
+            Fp2 sum = Ext.dot(Ext.lift(aT), e);
+            Transcript t5 = new Transcript("product");
+            Transcript t6 = new Transcript("product");
+            want = Sumcheck.prove(Sumcheck.Form.product(0, 1), new long[][] {Ext.lift(aT), e.clone()}, t5);
+            got = ProductSumcheck.prove(loT, 0, hiT, 0, h, nz, e.clone(), sum, t6);
+            check(m, want, got, t5, t6);
             // one table holding both halves (the non-hiding opening)
             Transcript t3 = new Transcript("product");
             Transcript t4 = new Transcript("product");

@@ -31,7 +31,7 @@ class SumcheckEstimateTest {
         return SumcheckBackendTest.PROVED.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             SampleModels.Sample s = SampleModels.load(name);
             QModel m = SampleModels.lowered(s);
-            SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, PcsParams.testing(), new Random(1));
+            SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, PcsParams.standard(), new Random(1));
             SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, s.quantizedInput(0), new Random(2));
             Map<String, Long> counted = pr.layerMults();
             assertThat(counted).as("the prover counted its products").isNotEmpty();
@@ -88,7 +88,7 @@ class SumcheckEstimateTest {
                         dev.zkscope.compile.CompileOptions.defaults(), dev.zkscope.plonk.ProofParameters.byName("testing")),
                 dev.zkscope.profile.PhaseListener.NONE);
         QModel m = p.compiled().model();
-        SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, PcsParams.testing(), new Random(1));
+        SumcheckBackend.Keys keys = SumcheckBackend.keygen(m, PcsParams.standard(), new Random(1));
         SumcheckBackend.Proved pr = SumcheckBackend.prove(keys, dev.zkscope.api.Pipeline.quantizeInput(p, calib.get(0)),
                 new Random(2));
         EstimateParams ep = new EstimateParams(false, 2, 2, 14, keys.plan.limbBits);

@@ -103,6 +103,68 @@ class ZkSumcheckTest {
         });
     }
 
+    /**
+     * The factored zero-check (eq(tau, .) never built; Gruen's split) gives the generic prover's proof and point, with
+     * g(1) computed and with g(1) read off the round's claim, on the backend's eq-led shapes; the LogUp layer's form
+     * (no eq factor in every term) falls back to the built table.
+     */
+    @TestFactory
+    Stream<DynamicTest> factoredZeroCheck_givesTheGenericProof() {
+        return Property.forAll("factored zero-check", 0x6E3AL, 30, r -> {
+            int m = r.nextInt(7);
+            int shape = r.nextInt(3);
+            Sumcheck.Form form = shape == 0 ? RELU : shape == 1 ? zeroCheckForm(r) : LOGUP;
+            Fp2[] tau = new Fp2[m];
+            for (int i = 0; i < m; i++) {
+                tau[i] = SumcheckTest.randomExt(r);
+            }
+            boolean[] masked = maskedFor(form, true);
+            long[][] tabs = tables(r, masked.length, m, tau);
+            Fp2 claim = SumcheckTest.bruteSum(form, tabs);
+            int d = ZkSumcheck.degree(form, masked);
+            ZkSumcheck.Masks masks = ZkSumcheck.Masks.random(m, d, masked, new Random(r.nextLong()));
+            ZkSumcheck.Result want = ZkSumcheck.prove(form, tabs, masked, masks, new Transcript("t"));
+            long[][] noEq = tabs.clone();
+            noEq[0] = null;
+            for (Fp2 c : new Fp2[] {null, claim}) {
+                ZkSumcheck.Result got = ZkSumcheck.prove(form, noEq, masked, masks, new Transcript("t"), tau, c);
+                assertThat(got.point()).containsExactly(want.point());
+                assertThat(got.proof().finals()).containsExactly(want.proof().finals());
+                assertThat(got.proof().maskSum()).isEqualTo(want.proof().maskSum());
+                assertThat(got.proof().maskAtPoint()).isEqualTo(want.proof().maskAtPoint());
+                for (int k = 0; k < m; k++) {
+                    assertThat(got.proof().rounds().rounds()[k]).as("round %d, claim %s", k, c)
+                            .containsExactly(want.proof().rounds().rounds()[k]);
+                }
+            }
+            // a wrong claim changes the proof, which the verifier rejects
+            if (m > 0 && shape != 2) {
+                ZkSumcheck.Proof bad = ZkSumcheck.prove(form, noEq, masked, masks, new Transcript("t"), tau,
+                        claim.add(Fp2.ONE)).proof();
+                assertThatThrownBy(() -> verifyAll(form, masked, claim, m, bad, tau, masks, tabs, new Transcript("t")))
+                        .isInstanceOf(SumcheckException.class);
+            }
+        });
+    }
+
+    /** eq (table 0) once in every term, then up to three of tables 1..3 (repeats allowed); coefficients 1, -1 or random. */
+    static Sumcheck.Form zeroCheckForm(SplittableRandom r) {
+        int nt = 1 + r.nextInt(4);
+        int[][] terms = new int[nt][];
+        Fp2[] coeffs = new Fp2[nt];
+        for (int t = 0; t < nt; t++) {
+            int[] term = new int[1 + r.nextInt(4)];
+            for (int j = 1; j < term.length; j++) {
+                term[j] = 1 + r.nextInt(3);
+            }
+            terms[t] = term;
+            int c = r.nextInt(3);
+            coeffs[t] = c == 0 ? Fp2.ONE : c == 1 ? Fp2.ONE.neg() : SumcheckTest.randomExt(r);
+        }
+        terms[0] = new int[] {0, 1, 2, 3}; // every table in some term
+        return new Sumcheck.Form(terms, coeffs);
+    }
+
     @Test
     void everyEditedPartIsRejected() {
         SplittableRandom r = new SplittableRandom(5);

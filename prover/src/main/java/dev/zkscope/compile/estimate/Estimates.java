@@ -81,8 +81,8 @@ import java.util.Map;
  * and mask slots, the input with the first layer. Whole model ({@link #totals}), lookup area A = max(2^B,
  * pad(entries)), T = 2^B: the helpers by batch inversion 3 A + 4 T, their zero-checks 40 (A - 1) + 25 (T - 1), and
  * the two batched hiding openings, {@code HIDING_OPENING} (12) per value of W = pad(values + T + masks) and of
- * H = pad(2 A + 2 T + masks) plus {@code HIDING_ROWS} (8) per used value (values + T + masks, 2 A + 2 T + masks: only
- * the rows that hold them are committed), plus their fixed claim terms. Derivation and the measured comparison: docs/estimates.md.
+ * H = pad(2 A + 2 T + masks) plus their row combinations, about 4 per used value (values + T + masks, 2 A + 2 T +
+ * masks: only the rows that hold them are committed; {@code hidingRows}), plus their fixed claim terms. Derivation and the measured comparison: docs/estimates.md.
  */
 public final class Estimates {
     private Estimates() {}
@@ -132,13 +132,26 @@ public final class Estimates {
      */
     static final int HIDING_OPENING = 12;
     /**
-     * Products per used value (the values up to the last segment's end, whose rows alone are committed, format v5) of
-     * the same opening: the tensor code's two row combinations over the committed rows + as many blinding rows, each
-     * row a message twice the columns (8).
+     * The same opening's row combinations over {@code used} of 2^m values (the values up to the last segment's end,
+     * whose rows alone are committed, format v5): two combinations over the committed rows + as many blinding rows,
+     * each row a message of C + t symbols (format v6; the standard preset's shape for 2^m values). Until v6 a message
+     * was twice the columns: 8 products per used value.
      */
-    static final int HIDING_ROWS = 8;
-    /** Products per weight-matrix entry of opening the key's (non-hiding) commitment: two row combinations of 2 columns. */
-    static final int WEIGHT_OPENING = 4;
+    static long hidingRows(long used, long padded) {
+        dev.zkscope.sumcheck.TensorPcs.Shape s = dev.zkscope.sumcheck.TensorPcs.shape(log2Ceil(padded),
+                dev.zkscope.sumcheck.PcsParams.standard());
+        return 4 * Math.max(1, ceilDiv(used, s.cols())) * s.msg();
+    }
+    /**
+     * Opening the key's (non-hiding) commitment of a weight matrix of {@code entries} values: two row combinations
+     * (the evaluation vector and the proximity vector) over every row, each a message of C + t symbols (the standard
+     * preset's shape; until format v6 a message was twice the columns: 4 products per entry).
+     */
+    static long weightOpening(long entries) {
+        dev.zkscope.sumcheck.TensorPcs.Shape s = dev.zkscope.sumcheck.TensorPcs.shape(log2Ceil(entries),
+                dev.zkscope.sumcheck.PcsParams.standard());
+        return 2L * s.rows() * s.msg();
+    }
 
     static long pad(long x) {
         return x <= 1 ? 1 : Long.highestOneBit(x - 1) << 1;
@@ -225,7 +238,7 @@ public final class Estimates {
                     + 6 * (st - 1) // zk sumcheck of A V: degree 3 (4 points, 1 product) + 2 folds
                     + 2 * (x - 1) // h = H~(rho_x), eq(rho_x)
                     + 5 * (pad(k) - 1); // the plain tap sumcheck Wrow J
-            shared += (long) WEIGHT_OPENING * pad(c) * pad(k) + term(y) + term(x);
+            shared += weightOpening(pad(c) * pad(k)) + term(y) + term(x);
             terms += 2;
             committed += y + 10L * log2Ceil(st);
             lay = y;
@@ -389,11 +402,11 @@ public final class Estimates {
             long wUsed = gw + table + 14L * logS + 12L * b + 2; // W: the layers' values, multiplicities, masks
             long w = pad(wUsed);
             // W's batched opening (the layers' terms are in their shares); the row combinations cover the used rows
-            gm += HIDING_OPENING * w + HIDING_ROWS * wUsed + term(table);
+            gm += HIDING_OPENING * w + hidingRows(wUsed, w) + term(table);
             // H: h, g (two coordinates each), masks, and the function tables' helpers
             long hUsed = 2 * area + 2 * table + pad(4L * (logS + b)) + helpers;
             long h = pad(hUsed);
-            gm += HIDING_OPENING * h + HIDING_ROWS * hUsed + 2 * term(area) + 2 * term(table);
+            gm += HIDING_OPENING * h + hidingRows(hUsed, h) + 2 * term(area) + 2 * term(table);
             gc = (p.privateWeights() ? params : 0) + w + h;
         }
         long table = Math.max(largestTable, 1L << p.ezklDecompBaseBits());

@@ -80,9 +80,10 @@ class EstimatesTest {
         // eq(r_c) 3, Wrow, H and J 12 + 4 + 4, eq(r) and the bias 2 * 3, the zk stacked sumcheck 6 * 7, h and
         // eq(rho_x) 2 * 3, the tap sumcheck 5 * 3; the division's rounding indicator at r: Y - 1
         assertThat(sc.proving()).isEqualTo(3 + 20 + 6 + 42 + 6 + 15 + 3);
-        // plus opening the 4 x 4 weight matrix (4 per entry), claim terms on y and x (2 * 4 - 1 each), the division's
-        // three claim terms and its two lookup columns of 4 (2 * 4 - 1 each)
-        assertThat(fc.gkrFieldMults()).isEqualTo(95 + 4 * 16 + 2 * 7 + 5 * 7);
+        // plus opening the 4 x 4 weight matrix (two row combinations of its one row of 16 values, a message of 16 + 112
+        // symbols in the standard preset), claim terms on y and x (2 * 4 - 1 each), the division's three claim terms
+        // and its two lookup columns of 4 (2 * 4 - 1 each)
+        assertThat(fc.gkrFieldMults()).isEqualTo(95 + 2 * (16 + 112) + 2 * 7 + 5 * 7);
         // the input (first layer) 4, the dot's output 4 and its 10 mask slots per stacked variable (3), quotient and
         // remainder 4 + 4
         assertThat(fc.gkrCommitted()).isEqualTo(4 + 4 + 30 + 8);
