@@ -134,13 +134,25 @@ final class SegmentedProve {
                     + "reader%n", b.after() + 1, b.group() + 1, consumers(b.consumers()), b.values(), b.rowsPerSide());
         }
         o.flush();
+        Path parts = c.out.resolveSibling(c.out.getFileName() + ".parts");
+        SegmentedProof.Request request = new SegmentedProof.Request(setup.model(), plan, setup.context(), q,
+                co.input() == CompileOptions.Visibility.HASHED ? salts.input() : null,
+                co.output() == CompileOptions.Visibility.HASHED ? salts.output() : null, parts, c.resume);
         if (c.warmup > 0 && !c.noWarmup) {
             long w0 = System.nanoTime();
             CostModel.warmUpOnce();
-            o.printf(Locale.ROOT, "warm-up: one calibration proof in %.1f s (the JIT compiles the prover, as the "
-                    + "prediction assumes; --warmup 0 skips it)%n", (System.nanoTime() - w0) / 1e9);
+            double calibrationProof = (System.nanoTime() - w0) / 1e9;
+            String also = "";
+            if (spark == null && plan.count() > 1) {
+                // the smallest segment once, discarded: the model's own gadgets get compiled before any is measured
+                double[] w = SegmentedProof.warmUp(request, null);
+                int k = (int) w[0];
+                also = String.format(Locale.ROOT, " and segment %d (2^%d rows, discarded) in %.1f s", k + 1,
+                        plan.segment(k).estimatedLogN(), w[1]);
+            }
+            o.printf(Locale.ROOT, "warm-up: one calibration proof in %.1f s%s (the JIT compiles the prover, as the "
+                    + "prediction assumes; --warmup 0 skips it)%n", calibrationProof, also);
         }
-        Path parts = c.out.resolveSibling(c.out.getFileName() + ".parts");
         // On Spark: where each segment was proved, and the tasks' progress per executor.
         Map<Integer, dev.zkscope.batch.TaskSpan> spans = new java.util.HashMap<>();
         int[] resumed = {0};
@@ -190,10 +202,8 @@ final class SegmentedProve {
                 o.flush();
             }
         };
-        SegmentedProof.Result r = SegmentedProof.run(new SegmentedProof.Request(setup.model(), plan,
-                setup.context(), q, co.input() == CompileOptions.Visibility.HASHED ? salts.input() : null,
-                co.output() == CompileOptions.Visibility.HASHED ? salts.output() : null, parts, c.resume),
-                runnerIsSpark ? PhaseListener.NONE : cpu, cm, null, progress, runner);
+        SegmentedProof.Result r = SegmentedProof.run(request, runnerIsSpark ? PhaseListener.NONE : cpu, cm, null,
+                progress, runner);
         if (!r.verdict().accepted()) {
             throw new IllegalStateException("the fresh bundle did not verify: "
                     + ((BundleVerifier.Rejected) r.verdict()).error().describe());

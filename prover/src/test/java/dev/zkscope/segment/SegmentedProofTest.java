@@ -86,6 +86,26 @@ class SegmentedProofTest {
     }
 
     @Test
+    void warmUp_provesTheSmallestSegmentOnce_andKeepsNothing() throws Exception {
+        Path parts = tmp.resolve("warm");
+        SegmentedProof.Request r = new SegmentedProof.Request(setup.model(), plan, setup.context(),
+                setup.quantizeInput(inputs.get(0)), null, null, parts, false);
+        double[] w = SegmentedProof.warmUp(r, null);
+        int smallest = 0;
+        for (int i = 1; i < plan.count(); i++) {
+            if (plan.segment(i).estimatedRows() < plan.segment(smallest).estimatedRows()) {
+                smallest = i;
+            }
+        }
+        assertThat((int) w[0]).isEqualTo(smallest);
+        assertThat(w[1]).isPositive();
+        // nothing of it is written for --resume, and a cancelled warm-up stops like a cancelled segment
+        assertThat(parts).doesNotExist();
+        assertThatThrownBy(() -> SegmentedProof.warmUp(r, () -> true))
+                .isInstanceOf(java.util.concurrent.CancellationException.class);
+    }
+
+    @Test
     void plan_carriesTheSkipAcrossTheCut_andNamesTheLayers() {
         assertThat(plan.count()).isEqualTo(3);
         SegmentPlan.Segment second = plan.segment(1);
