@@ -610,9 +610,9 @@ public final class CostModel {
             intercept[p] = ab[1];
         }
         // The heap: what the counted live bytes leave unexplained, against the counted bytes, fitted on the proofs
-        // whose extensions are at least 2^18 points, as a segment's are (2^15 x 12 and 2^16 x 48 in the standard plan);
-        // smaller ones' peaks are the whole proof's garbage in the young generation, whose collection timing varies
-        // run to run, and their ratio is lower (1.4-1.6 against 1.7-1.8; ResNet-8's segments 1.6-2.2: docs/prediction.md).
+        // whose extensions are at least 2^19 points, as a segment's are (2^16 x 48 in the standard plan); the ratio
+        // grows with the proof (2^14-2^15: 1.4-1.7, 2^16 x 48: 1.8; ResNet-8's and LeNet-5's segments 1.3-2.2), and
+        // smaller proofs' peaks are mostly young-generation garbage whose collection timing varies run to run.
         List<double[]> heap = new ArrayList<>();
         for (Measurement m : ms) {
             if (m.shape().logLde() >= HEAP_FIT_LOG_LDE && m.heapAboveBaseline() > 0) {
@@ -625,7 +625,7 @@ public final class CostModel {
     }
 
     /** Proofs with extensions of at least 2^this points inform the heap fit (see {@link #fit}). */
-    static final int HEAP_FIT_LOG_LDE = 18;
+    static final int HEAP_FIT_LOG_LDE = 19;
 
     /**
      * Fits residual = c x + d (x: the counted bytes; residual: measured minus counted heap), weighting each
@@ -643,8 +643,12 @@ public final class CostModel {
             sxy += wt * p[0] * p[1];
         }
         double den = s * sxx - sx * sx;
-        double c = den == 0 ? 0 : (s * sxy - sx * sy) / den;
-        double d = s == 0 ? 0 : (sy - c * sx) / s;
+        if (Math.abs(den) <= 1e-12 * s * sxx) {
+            // one proof (or all of one size): the garbage as a multiple of the count, through the origin
+            return new double[] {sxx == 0 ? 0 : Math.max(0, sxy / sxx), 0};
+        }
+        double c = (s * sxy - sx * sy) / den;
+        double d = (sy - c * sx) / s;
         if (c < 0) {
             c = 0;
             d = s == 0 ? 0 : Math.max(0, sy / s);

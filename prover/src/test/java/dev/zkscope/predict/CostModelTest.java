@@ -18,10 +18,10 @@ class CostModelTest {
 
     private static List<CostModel.Measurement> exactMeasurements() {
         List<CostModel.Measurement> ms = new ArrayList<>();
-        // extensions of 2^18 points and more: the heap's garbage terms are fitted on those (CostModel.HEAP_FIT_LOG_LDE)
+        // extensions of 2^19 points and more: the heap's garbage terms are fitted on those (CostModel.HEAP_FIT_LOG_LDE)
         int[][] shapes = {{15, 10}, {15, 30}, {16, 10}, {16, 30}, {17, 20}};
         for (int[] c : shapes) {
-            ProofShape s = new ProofShape(c[0], c[0] + 2, c[0] + 1, 8, c[1], 6, 8, 3, 10, 40L * c[1], 4 + c[1] / 5, 28);
+            ProofShape s = new ProofShape(c[0], c[0] + 3, c[0] + 1, 8, c[1], 6, 8, 3, 10, 40L * c[1], 4 + c[1] / 5, 28);
             double[] w = CostModel.work(s);
             double[] t = new double[w.length];
             for (int i = 0; i < w.length; i++) {
@@ -47,6 +47,20 @@ class CostModelTest {
                 .isCloseTo((long) CostModel.heapBytes(fresh, 1.5, 4_000_000), within(1000L));
         assertThat(p.phaseSeconds()).containsOnlyKeys(CostModel.PHASES);
         assertThat(p.peakHeapBytes(100)).isEqualTo(100 + p.heapBytesAboveBaseline());
+    }
+
+    @Test
+    void garbageFit_ofOneProofSize_isAMultipleOfTheCount() {
+        // one segment-sized proof: counted 361 MiB, measured 649 (residual 288): no intercept can be told apart
+        double mib = 1 << 20;
+        double[] one = CostModel.garbageFit(List.of(new double[] {361 * mib, 288 * mib, 649 * mib}));
+        assertThat(one[0]).isCloseTo(288.0 / 361, within(1e-9));
+        assertThat(one[1]).isZero();
+        // two sizes: a line through both
+        double[] two = CostModel.garbageFit(List.of(new double[] {100 * mib, 100 * mib, 200 * mib},
+                new double[] {300 * mib, 260 * mib, 560 * mib}));
+        assertThat(two[0]).isCloseTo(0.8, within(1e-9));
+        assertThat(two[1]).isCloseTo(20 * mib, within(1.0));
     }
 
     @Test

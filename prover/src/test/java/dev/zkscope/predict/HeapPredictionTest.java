@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 class HeapPredictionTest {
     @Test
     void countedHeap_matchesTheMeasuredPeak_ofAWideCircuitWithinABand() {
-        // 2^15 rows at rate 1/8 (2^18 extended points, 2 MiB a column: humongous, as a segment's are), 49 advice
+        // 2^16 rows at rate 1/8 (2^19 extended points, 4 MiB a column: humongous, as a segment's are), 49 advice
         // columns: the commitments dominate, as in model segments. The measured peak is the counted live bytes plus
         // the garbage the collector has not freed yet (the term the calibration fits: 1.7-1.8 times counted here).
         ProofParameters params = ProofParameters.standard();
-        CostModel.Measurement m = CostModel.measure(15, 48, params);
+        CostModel.Measurement m = CostModel.measure(16, 48, params);
         double counted = CostModel.memoryWork(m.shape());
         double ratio = m.heapAboveBaseline() / counted;
         assertThat(m.shape().logLde()).isGreaterThanOrEqualTo(CostModel.HEAP_FIT_LOG_LDE);
