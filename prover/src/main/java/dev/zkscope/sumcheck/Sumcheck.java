@@ -233,28 +233,7 @@ public final class Sumcheck {
                 if (j == eq) {
                     continue;
                 }
-                long[] a = tabs[j];
-                long x0 = a[2 * i];
-                long x1 = a[2 * i + 1];
-                long y0 = a[2 * (i + h)];
-                long y1 = a[2 * (i + h) + 1];
-                long d0 = Goldilocks.sub(y0, x0);
-                long d1 = Goldilocks.sub(y1, x1);
-                int base = j * d * 2;
-                vals[base] = x0;
-                vals[base + 1] = x1;
-                for (int t = 1; t < d; t++) {
-                    x0 = t == 1 ? y0 : Goldilocks.add(x0, d0);
-                    x1 = t == 1 ? y1 : Goldilocks.add(x1, d1);
-                    vals[base + 2 * t] = x0;
-                    vals[base + 2 * t + 1] = x1;
-                }
-                if (zt != null) {
-                    for (int t = 2; t < d; t++) {
-                        vals[base + 2 * t] = Goldilocks.add(vals[base + 2 * t], zt[base + 2 * t]);
-                        vals[base + 2 * t + 1] = Goldilocks.add(vals[base + 2 * t + 1], zt[base + 2 * t + 1]);
-                    }
-                }
+                lineAt(tabs[j], i, h, d, zt, vals, j * d * 2);
             }
             long e0 = eqLow[2 * i];
             long e1 = eqLow[2 * i + 1];
@@ -430,28 +409,7 @@ public final class Sumcheck {
         Fp2[] coeffs = form.coeffs();
         for (int i = from; i < to; i++) {
             for (int j = 0; j < nt; j++) {
-                long[] a = tabs[j];
-                long x0 = a[2 * i];
-                long x1 = a[2 * i + 1];
-                long y0 = a[2 * (i + h)];
-                long y1 = a[2 * (i + h) + 1];
-                long d0 = Goldilocks.sub(y0, x0);
-                long d1 = Goldilocks.sub(y1, x1);
-                int base = j * (d + 1) * 2;
-                vals[base] = x0;
-                vals[base + 1] = x1;
-                for (int t = 1; t <= d; t++) {
-                    x0 = t == 1 ? y0 : Goldilocks.add(x0, d0);
-                    x1 = t == 1 ? y1 : Goldilocks.add(x1, d1);
-                    vals[base + 2 * t] = x0;
-                    vals[base + 2 * t + 1] = x1;
-                }
-                if (zt != null) {
-                    for (int t = 2; t <= d; t++) {
-                        vals[base + 2 * t] = Goldilocks.add(vals[base + 2 * t], zt[base + 2 * t]);
-                        vals[base + 2 * t + 1] = Goldilocks.add(vals[base + 2 * t + 1], zt[base + 2 * t + 1]);
-                    }
-                }
+                lineAt(tabs[j], i, h, d + 1, zt, vals, j * (d + 1) * 2);
             }
             for (int tm = 0; tm < terms.length; tm++) {
                 int[] term = terms[tm];
@@ -483,5 +441,33 @@ public final class Sumcheck {
             }
         }
         return acc;
+    }
+
+    /**
+     * The table's values on the line through rows i and i + h (an F_p2 table, interleaved), at t = 0 .. points - 1,
+     * into vals[base + 2t], vals[base + 2t + 1]: x at 0, y at 1, then x + t (y - x); from t = 2 on, plus the mask
+     * values zt at the same indices when zt is given.
+     */
+    private static void lineAt(long[] a, int i, int h, int points, long[] zt, long[] vals, int base) {
+        long x0 = a[2 * i];
+        long x1 = a[2 * i + 1];
+        long y0 = a[2 * (i + h)];
+        long y1 = a[2 * (i + h) + 1];
+        long d0 = Goldilocks.sub(y0, x0);
+        long d1 = Goldilocks.sub(y1, x1);
+        vals[base] = x0;
+        vals[base + 1] = x1;
+        for (int t = 1; t < points; t++) {
+            x0 = t == 1 ? y0 : Goldilocks.add(x0, d0);
+            x1 = t == 1 ? y1 : Goldilocks.add(x1, d1);
+            vals[base + 2 * t] = x0;
+            vals[base + 2 * t + 1] = x1;
+        }
+        if (zt != null) {
+            for (int t = 2; t < points; t++) {
+                vals[base + 2 * t] = Goldilocks.add(vals[base + 2 * t], zt[base + 2 * t]);
+                vals[base + 2 * t + 1] = Goldilocks.add(vals[base + 2 * t + 1], zt[base + 2 * t + 1]);
+            }
+        }
     }
 }
