@@ -446,8 +446,6 @@ final class SegmentedProve {
                 ObjectNode pr = n.putObject("predicted");
                 pr.put("prove_ms", m.prediction().proveSeconds() * 1e3);
                 pr.put("heap_above_baseline_bytes", m.prediction().heapBytesAboveBaseline());
-                // the machine's speed when the segment was predicted, against the calibration's (times include it)
-                pr.put("speed_factor", m.prediction().speedFactor());
                 if (m.prediction().shape() != null) {
                     pr.set("shape", mapper.valueToTree(m.prediction().shape()));
                 }

@@ -51,11 +51,10 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 13; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
+    static final int VERSION = 12; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
     // 10: heap from the quotient's and the opening's live bytes (wide circuits), quotient work counts coset copies;
     // 11: heap from five moments of live bytes (kept cosets are not copies), streamed batches' recomputed cosets timed;
-    // 12: quotient work per point weighs LogUp fractions, openings per coefficient, streamed query rows by Horner;
-    // 13: the speed probe's time at calibration, for predictions scaled to the machine's speed when they are made
+    // 12: quotient work per point weighs LogUp fractions, openings per coefficient, streamed query rows by Horner
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -66,21 +65,13 @@ public final class CostModel {
     private final String origin;
     private final java.time.Instant calibratedAt;
     private final double loadDuringCalibration;
-    /** The speed probe's time when the coefficients were measured (0: none, the predictions are not rescaled). */
-    private final double probeSeconds;
 
     CostModel(double[] slope, double[] intercept, double garbagePerByte, double heapBase, String origin) {
-        this(slope, intercept, garbagePerByte, heapBase, origin, java.time.Instant.now(), systemLoad(), 0);
+        this(slope, intercept, garbagePerByte, heapBase, origin, java.time.Instant.now(), systemLoad());
     }
 
     CostModel(double[] slope, double[] intercept, double garbagePerByte, double heapBase, String origin,
               java.time.Instant calibratedAt, double loadDuringCalibration) {
-        this(slope, intercept, garbagePerByte, heapBase, origin, calibratedAt, loadDuringCalibration, 0);
-    }
-
-    CostModel(double[] slope, double[] intercept, double garbagePerByte, double heapBase, String origin,
-              java.time.Instant calibratedAt, double loadDuringCalibration, double probeSeconds) {
-        this.probeSeconds = probeSeconds;
         this.slope = slope.clone();
         this.intercept = intercept.clone();
         this.garbagePerByte = garbagePerByte;
@@ -140,21 +131,9 @@ public final class CostModel {
      * show what the figures were predicted from and a later model can predict the same proof again.
      */
     public record Prediction(double proveSeconds, long heapBytesAboveBaseline, Map<String, Double> phaseSeconds,
-                             ProofShape shape, double speedFactor) {
+                             ProofShape shape) {
         public Prediction(double proveSeconds, long heapBytesAboveBaseline, Map<String, Double> phaseSeconds) {
-            this(proveSeconds, heapBytesAboveBaseline, phaseSeconds, null, 1);
-        }
-
-        public Prediction(double proveSeconds, long heapBytesAboveBaseline, Map<String, Double> phaseSeconds,
-                          ProofShape shape) {
-            this(proveSeconds, heapBytesAboveBaseline, phaseSeconds, shape, 1);
-        }
-
-        /** The same prediction with every time multiplied by {@code f} (the machine's speed now against then). */
-        public Prediction scaled(double f) {
-            Map<String, Double> phases = new LinkedHashMap<>();
-            phaseSeconds.forEach((k, v) -> phases.put(k, v * f));
-            return new Prediction(proveSeconds * f, heapBytesAboveBaseline, phases, shape, speedFactor * f);
+            this(proveSeconds, heapBytesAboveBaseline, phaseSeconds, null);
         }
 
         /** Predicted peak heap given the heap in use when proving starts. */
@@ -166,49 +145,6 @@ public final class CostModel {
     /** Where the coefficients came from ("calibrated now", "cached ..."). */
     public String origin() {
         return origin;
-    }
-
-    /**
-     * As {@link #predict}, with the times scaled by {@link #speedFactor}: how slow the machine is right now against
-     * when it was calibrated. A virtual machine's speed drifts (this one's by up to 1.7x within minutes, every
-     * phase alike: docs/prediction.md), and so does a laptop's under other work; the probe takes about 0.1 s.
-     */
-    public Prediction predictNow(ProofShape s) {
-        return predict(s).scaled(speedFactor());
-    }
-
-    /**
-     * The speed probe's time now over its time at calibration (1 when the model has none), bounded to [1/4, 4]: a
-     * parallel transform of 2^20 points, the prover's own kind of work on both cores, the median of five runs.
-     */
-    public double speedFactor() {
-        if (!(probeSeconds > 0)) {
-            return 1;
-        }
-        return Math.max(0.25, Math.min(4, probe() / probeSeconds));
-    }
-
-    /** Seconds of the speed probe: the median of five parallel forward transforms of 2^20 points. */
-    static double probe() {
-        long[] a = new long[1 << 20];
-        java.util.SplittableRandom r = new java.util.SplittableRandom(20);
-        for (int i = 0; i < a.length; i++) {
-            a[i] = dev.zkscope.field.Goldilocks.reduce(r.nextLong());
-        }
-        double[] t = new double[5];
-        for (int k = 0; k < t.length; k++) {
-            long[] b = a.clone();
-            long t0 = System.nanoTime();
-            dev.zkscope.poly.Ntt.forward(b);
-            t[k] = (System.nanoTime() - t0) / 1e9;
-        }
-        java.util.Arrays.sort(t);
-        return t[t.length / 2];
-    }
-
-    /** The speed probe's time at calibration, 0 when the model has none. */
-    double probeSeconds() {
-        return probeSeconds;
     }
 
     public Prediction predict(ProofShape s) {
@@ -631,11 +567,7 @@ public final class CostModel {
         for (Measurement[] r : runs) {
             ms.add(median(r));
         }
-        CostModel m = fit(ms, "calibrated now on " + plan.proofs() + " proofs");
-        // the probe, warm and right after the proofs it stands for
-        probe();
-        return new CostModel(m.slope, m.intercept, m.garbagePerByte, m.heapBase, m.origin, m.calibratedAt,
-                m.loadDuringCalibration, probe());
+        return fit(ms, "calibrated now on " + plan.proofs() + " proofs");
     }
 
     /** Per phase and for the heap, the median of several measurements of one circuit. */
@@ -836,7 +768,7 @@ public final class CostModel {
             String load = p.getProperty("load", "NaN");
             CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerByte"), coefficient(p, "heapBase"),
                     "cached, calibrated " + at.toString().substring(0, 10) + " (" + file + ")", at,
-                    Double.parseDouble(load), coefficient(p, "probeSeconds"));
+                    Double.parseDouble(load));
             Prediction check = m.predict(new ProofShape(10, 12, 11, 8, 8, 4, 6, 3, 8, 200, 6, 28));
             if (!(check.proveSeconds() > 0) || check.heapBytesAboveBaseline() <= 0) {
                 return null;
@@ -876,7 +808,6 @@ public final class CostModel {
         }
         p.setProperty("heapGarbagePerByte", Double.toString(m.garbagePerByte));
         p.setProperty("heapBase", Double.toString(m.heapBase));
-        p.setProperty("probeSeconds", Double.toString(m.probeSeconds));
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "costmodel", ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {

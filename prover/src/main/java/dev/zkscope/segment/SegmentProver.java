@@ -137,9 +137,7 @@ public final class SegmentProver {
                 throw new IllegalStateException(plan.describe(i) + ": " + violations.size()
                         + " constraint violation(s); first: " + violations.get(0));
             }
-            // scaled to the machine's speed right now (CostModel.speedFactor), as the segment is about to be proved
-            CostModel.Prediction prediction = cost == null ? null
-                    : cost.predictNow(ProofShape.of(cm.circuit(), ctx.params()));
+            CostModel.Prediction prediction = cost == null ? null : cost.predict(ProofShape.of(cm.circuit(), ctx.params()));
             long baseline = CostModel.usedAfterGc();
             heap.restartPeak();
             long p0 = System.nanoTime();

@@ -50,25 +50,6 @@ class CostModelTest {
     }
 
     @Test
-    void speedFactor_scalesTimesNotHeap_andIsOneWithoutAProbe() {
-        java.time.Instant at = java.time.Instant.now();
-        ProofShape s = new ProofShape(16, 19, 18, 96, 32, 62, 12, 5, 141, 6864, 64, 28);
-        assertThat(new CostModel(SLOPE, INTERCEPT, 0.5, 0, "t", at, 0.5).speedFactor()).isEqualTo(1.0);
-        // a probe timed at calibration as exactly now's: the factor is about 1 (the probe's own spread)
-        double probe = CostModel.probe();
-        CostModel m = new CostModel(SLOPE, INTERCEPT, 0.5, 0, "t", at, 0.5, probe);
-        assertThat(m.speedFactor()).isBetween(0.25, 4.0);
-        CostModel.Prediction p = m.predict(s);
-        CostModel.Prediction twice = p.scaled(2);
-        assertThat(twice.proveSeconds()).isEqualTo(2 * p.proveSeconds());
-        assertThat(twice.phaseSeconds().get("quotient")).isEqualTo(2 * p.phaseSeconds().get("quotient"));
-        assertThat(twice.heapBytesAboveBaseline()).isEqualTo(p.heapBytesAboveBaseline());
-        assertThat(twice.speedFactor()).isEqualTo(2.0);
-        // a machine 1000 times slower than at calibration is bounded: a probe of 1 ns at calibration
-        assertThat(new CostModel(SLOPE, INTERCEPT, 0.5, 0, "t", at, 0.5, 1e-9).speedFactor()).isEqualTo(4.0);
-    }
-
-    @Test
     void garbageFit_ofOneProofSize_isAMultipleOfTheCount() {
         // one segment-sized proof: counted 361 MiB, measured 649 (residual 288): no intercept can be told apart
         double mib = 1 << 20;
