@@ -148,12 +148,7 @@ final class FriPcs implements Pcs {
 
         @Override
         public long[] coset(int c, int j, long[] buffer) {
-            if (lde != null) {
-                return lde[c][j];
-            }
-            long[] out = buffer != null ? buffer : new long[n];
-            cosetValuesInto(coeffs[c], j, out);
-            return out;
+            return lde != null ? lde[c][j] : cosetValuesInto(coeffs[c], j, buffer);
         }
 
         /** The rows of the given leaves (extension indices), from the kept extension or recomputed coset by coset. */
@@ -234,7 +229,7 @@ final class FriPcs implements Pcs {
      */
     static double streamedQueryWork(int logN, int logBlowup, int queries) {
         int logLde = logN + logBlowup;
-        int low = logLde <= STREAMED_FULL_TREE_LOG ? 0 : Math.max(0, Math.min(MerkleTree.DEFAULT_LOW, logLde));
+        int low = lowestKeptLevel(logLde, true);
         long rows = (long) queries << low;
         int cosets = (int) Math.min(1L << logBlowup, rows);
         double n = Math.scalb(1.0, logN);
@@ -258,15 +253,13 @@ final class FriPcs implements Pcs {
 
     /** The values of a column (coefficients) on the coset g omega_N^j &lt;omega_n&gt;: extension indices j + 2^logBlowup t. */
     private long[] cosetValues(long[] coeffs, int j) {
-        long[] out = new long[coeffs.length];
-        cosetValuesInto(coeffs, j, out);
-        return out;
+        return cosetValuesInto(coeffs, j, null);
     }
 
-    /** As {@link #cosetValues}, into {@code out}. */
-    private void cosetValuesInto(long[] coeffs, int j, long[] out) {
+    /** As {@link #cosetValues}, into {@code buffer} (null: a new array), which it returns. */
+    private long[] cosetValuesInto(long[] coeffs, int j, long[] buffer) {
         long s = mul(FriConfig.SHIFT, Goldilocks.pow(Goldilocks.rootOfUnity(cfg.logLde()), j));
-        Ntt.cosetInto(coeffs, s, out, cancel);
+        return Ntt.cosetInto(coeffs, s, buffer, cancel);
     }
 
     private static Data data(ProverData b) {
@@ -277,14 +270,17 @@ final class FriPcs implements Pcs {
     }
 
     /** The lowest level a tree of the given depth keeps: {@link MerkleTree#DEFAULT_LOW}, at most its depth. */
-    private int lowLevel(int depth) {
+    private static int lowLevel(int depth) {
         return Math.max(0, Math.min(MerkleTree.DEFAULT_LOW, depth));
     }
 
 
-    /** The lowest level a recomputed batch's tree keeps: 0 up to 2^STREAMED_FULL_TREE_LOG leaves, else as any tree. */
-    private int streamedLowLevel(int depth) {
-        return depth <= STREAMED_FULL_TREE_LOG ? 0 : lowLevel(depth);
+    /**
+     * The lowest level a batch's tree over 2^depth leaves keeps: 0 for a batch that recomputes its extension, up to
+     * 2^STREAMED_FULL_TREE_LOG leaves, else {@link #lowLevel}.
+     */
+    static int lowestKeptLevel(int depth, boolean recomputed) {
+        return recomputed && depth <= STREAMED_FULL_TREE_LOG ? 0 : lowLevel(depth);
     }
 
     static int saltBytes(FriConfig cfg, boolean preprocessed) {
@@ -508,7 +504,7 @@ final class FriPcs implements Pcs {
                 }
             });
         }
-        MerkleTree tree = MerkleTree.fromLeafDigests(leafDigests, w, salts, streamedLowLevel(cfg.logLde()));
+        MerkleTree tree = MerkleTree.fromLeafDigests(leafDigests, w, salts, lowestKeptLevel(cfg.logLde(), true));
         return new Data(cf, null, tree, preprocessed);
     }
 
@@ -639,7 +635,7 @@ final class FriPcs implements Pcs {
         deepQuotient(batches, total, masks, ap, points, claims, fr, fi);
         steps.step("DEEP quotient", st, System.nanoTime() - st);
         int[] rounds = cfg.rounds();
-        Fri.Committed fc = Fri.commit(fr, fi, FriConfig.SHIFT, rounds, cfg.logFinalLen(), tr, this::lowLevel, steps);
+        Fri.Committed fc = Fri.commit(fr, fi, FriConfig.SHIFT, rounds, cfg.logFinalLen(), tr, FriPcs::lowLevel, steps);
         st = System.nanoTime();
         long nonce = tr.grind(cfg.grindingBits());
         steps.step("grinding " + cfg.grindingBits() + " bits", st, System.nanoTime() - st);

@@ -102,6 +102,14 @@ public interface Pcs {
         return FriPcs.streamedQueryWork(logN, logBlowup, queries);
     }
 
+    /**
+     * The lowest level of its Merkle tree that the FRI scheme keeps for a batch over 2^logLde points, kept or
+     * recomputed ({@code recomputed}); the levels below are rehashed from the rows when a path is asked for.
+     */
+    static int lowestKeptLevel(int logLde, boolean recomputed) {
+        return FriPcs.lowestKeptLevel(logLde, recomputed);
+    }
+
     /** The Reed-Solomon blowup: the extension domain has n 2^logBlowup points. */
     int logBlowup();
 

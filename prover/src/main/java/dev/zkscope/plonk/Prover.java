@@ -419,13 +419,13 @@ final class Prover {
                 } else if (c == lay.domainColumn) {
                     fixedC[c] = domainCoset(cosetShift);
                 } else {
-                    fixedC[c] = into(pk.computedCoeffs[c - lay.numFixedAll], cosetShift, fixedC[c]);
+                    fixedC[c] = Ntt.cosetInto(pk.computedCoeffs[c - lay.numFixedAll], cosetShift, fixedC[c], cancel);
                 }
             });
             IntStream.range(0, adviceC.length).parallel().forEach(c ->
                     adviceC[c] = batches[lay.adviceTree[c]].coset(lay.adviceSlot[c], j, adviceC[c]));
             IntStream.range(0, instC.length).parallel().forEach(c ->
-                    instC[c] = into(instanceCoeffs[c], cosetShift, instC[c]));
+                    instC[c] = Ntt.cosetInto(instanceCoeffs[c], cosetShift, instC[c], cancel));
             IntStream.range(0, auxC.length).parallel().forEach(c -> auxC[c] = auxData.coset(c, j, auxC[c]));
             ExprEval.Columns cols = c -> {
                 switch (c.kind()) {
@@ -544,13 +544,6 @@ final class Prover {
         long c0 = System.nanoTime();
         batches[ArgumentLayout.QUOTIENT] = pcs.commit(chunks);
         listener.step("commit " + width + " quotient chunk columns", c0, System.nanoTime() - c0);
-    }
-
-    /** A column given by its n coefficients, on the coset s &lt;omega_n&gt;, into {@code buffer} (null: a new array). */
-    private long[] into(long[] coeffs, long s, long[] buffer) {
-        long[] out = buffer != null ? buffer : new long[n];
-        Ntt.cosetInto(coeffs, s, out, cancel);
-        return out;
     }
 
     /** The computed column X on the coset s &lt;omega_n&gt;: s omega_n^i at index i. */

@@ -449,11 +449,13 @@ public final class Ntt {
 
     /**
      * The evaluations of f (degree &lt; coeffs.length) on the coset shift * &lt;omega_n&gt;, n = coeffs.length, written
-     * into {@code out} (length n): the values of {@code lde(f, 0, shift)} without its two allocations, so that a
-     * reader recomputing the cosets of a batch one after another reuses one array per column.
+     * into {@code out} (length n; null: a new array) and returned: the values of {@code lde(f, 0, shift)} without its
+     * two allocations, so that a reader recomputing the cosets of a batch one after another reuses one array per
+     * column.
      */
-    public static void cosetInto(long[] coeffs, long shift, long[] out, Cancel cancel) {
+    public static long[] cosetInto(long[] coeffs, long shift, long[] buffer, Cancel cancel) {
         int n = coeffs.length;
+        long[] out = buffer != null ? buffer : new long[n];
         if (out.length != n) {
             throw new IllegalArgumentException("output of " + out.length + " values for " + n + " coefficients");
         }
@@ -467,6 +469,7 @@ public final class Ntt {
             cancel.check("a coset of 2^" + Integer.numberOfTrailingZeros(n) + " points");
             stages(out, 1, cancel);
         }
+        return out;
     }
 
     /** out[i] = c_i shift^i for i in [from, to). */

@@ -1,6 +1,5 @@
 package dev.zkscope.predict;
 
-import dev.zkscope.merkle.MerkleTree;
 import dev.zkscope.pcs.Pcs;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.plonk.ProofShape;
@@ -312,14 +311,14 @@ public final class CostModel {
         // committer reuses one such buffer per core, dropped when the batch is done, so both trace commitments leave
         // little garbage (a fresh humongous array per column did: the used heap held all of them until the next
         // collection, which came at a time that varied run to run).
-        double adviceGarbage = discarded(s.adviceColumns(), n, lde, budgetBytes);
-        double auxGarbage = discarded(s.auxColumns(), n, lde, budgetBytes);
+        double adviceGarbage = discarded(s.adviceColumns(), n, lde, budgetBytes, cores);
+        double auxGarbage = discarded(s.auxColumns(), n, lde, budgetBytes, cores);
         double[] v = {
                 adviceCopy + a + adviceGarbage + building(s.adviceColumns(), n, lde, budgetBytes, cores),
                 adviceCopy + a + adviceGarbage + s.auxColumns() * footprint(n) + x + auxGarbage,
                 a + x + cosets + 2 * footprint(q),
                 a + x + 2 * footprint(q) + s.quotientColumns() * footprint(n) + qb
-                        + discarded(s.quotientColumns(), n, lde, budgetBytes),
+                        + discarded(s.quotientColumns(), n, lde, budgetBytes, cores),
                 // DEEP sums: 2 sets of points x (re, im) x n coefficients, and as many coset values
                 a + x + qb + 2 * footprint(lde) + 2 * footprint(lde / 8) * (1 + 1.0 / 7) + 8 * footprint(n)
         };
@@ -383,7 +382,7 @@ public final class CostModel {
      * points (its query rows then need no neighbours).
      */
     static double treeValues(double lde, boolean kept) {
-        int low = !kept && lde <= Math.scalb(1.0, Pcs.STREAMED_FULL_TREE_LOG) ? 0 : MerkleTree.DEFAULT_LOW;
+        int low = Pcs.lowestKeptLevel(Math.getExponent(lde), !kept);
         double v = 0;
         for (double leaves = Math.scalb(lde, -low); leaves >= 1; leaves /= 2) {
             v += footprint(4 * leaves);
@@ -397,11 +396,10 @@ public final class CostModel {
      * one n array per core, reused from column to column); a streamed batch's coset arrays, one per column, reused
      * from coset to coset (w n).
      */
-    static double discarded(int width, double n, double lde, double budgetBytes) {
+    static double discarded(int width, double n, double lde, double budgetBytes, int cores) {
         if (width == 0) {
             return 0;
         }
-        int cores = Runtime.getRuntime().availableProcessors();
         return keeps(width, lde, budgetBytes) ? Math.min(width, cores) * (footprint(lde) + footprint(n))
                 : width * footprint(n);
     }
