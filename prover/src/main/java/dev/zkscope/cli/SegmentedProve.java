@@ -438,6 +438,9 @@ final class SegmentedProve {
             n.put("peak_heap_bytes", m.peakHeap());
             n.put("baseline_heap_bytes", m.baselineHeap());
             n.put("heap_above_baseline_bytes", m.heapAboveBaseline());
+            if (m.peakAfterGc() >= 0) {
+                n.put("peak_heap_after_gc_bytes", m.peakAfterGc());
+            }
             ObjectNode ph = n.putObject("phase_ms");
             for (Map.Entry<String, Long> e : m.phaseNanos().entrySet()) {
                 ph.put(e.getKey(), e.getValue() / 1e6);

@@ -50,10 +50,11 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 12; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
+    static final int VERSION = 14; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
     // 10: heap from the quotient's and the opening's live bytes (wide circuits), quotient work counts coset copies;
     // 11: heap from five moments of live bytes (kept cosets are not copies), streamed batches' recomputed cosets timed;
-    // 12: quotient work per point weighs LogUp fractions, openings per coefficient, streamed query rows by Horner
+    // 12: quotient work per point weighs LogUp fractions, openings per coefficient, streamed query rows by Horner;
+    // (13: a speed probe, reverted); 14: 2^17 calibration proofs, the garbage a multiple of the count, keyed by heap
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -264,7 +265,8 @@ public final class CostModel {
      * death (measured: 0.4-1.2 times the counted bytes on the calibration proofs, 0.6-1.2 on ResNet-8's segments).
      */
     static double heapBytes(ProofShape s, double garbagePerByte, double base) {
-        return memoryWork(s) * (1 + garbagePerByte) + base;
+        double counted = memoryWork(s);
+        return counted + Math.max(0, counted * garbagePerByte + base);
     }
 
     /** Names of the moments {@link #heapMoments} returns, in its order. */
@@ -518,12 +520,14 @@ public final class CostModel {
         /**
          * Sizes from 2^10 (the smallest sample models) to 2^16, narrow and wide, so that both the per-proof constants
          * and the per-row slopes are pinned down, and one as wide and as tall as a model's segment (2^16 x 48: its
-         * heap pins the garbage fit where segments are); three measured passes, each configuration keeping the median
+         * heap pins the garbage fit where segments are, with 2^17 x 24 and 2^17 x 48: the garbage's multiple of the
+         * count is larger at 2^17 rows, so the fit needs both sizes segments have); three measured passes, each configuration keeping the median
          * per phase (the proof-of-work grinding alone takes a geometrically distributed number of hashes, whose
-         * standard deviation equals its mean, which one proof of a small circuit cannot average). 30 measured proofs.
+         * standard deviation equals its mean, which one proof of a small circuit cannot average). 36 measured proofs,
+         * about 3.5 minutes on 2 cores.
          */
         public static final Plan STANDARD = new Plan(new int[][] {{10, 6}, {10, 24}, {11, 12}, {12, 6}, {12, 24},
-                {13, 12}, {14, 6}, {14, 24}, {15, 12}, {16, 48}}, 3, true);
+                {13, 12}, {14, 6}, {14, 24}, {15, 12}, {16, 48}, {17, 24}, {17, 48}}, 3, true);
 
         /**
          * For tests only: three small circuits (2^9 to 2^11), one pass, no 2^15 warm-up; about a second, and its
@@ -548,11 +552,14 @@ public final class CostModel {
         if (plan.warmUp()) {
             warmUp(); // let the JIT compile the prover before anything is timed
         }
-        // A first pass over the whole set finishes compiling the hot loops of every size, as a long-running prover
-        // would have; then the measured passes.
+        // A first pass over the set finishes compiling the hot loops of every size, as a long-running prover would
+        // have; then the measured passes. Sizes above the 2^15 warm-up run the loops it compiled and skip it (the
+        // 2^17 proofs are a third of the calibration's time).
         int[][] configs = plan.configs();
         for (int[] c : configs) {
-            measure(c[0], c[1], params);
+            if (!plan.warmUp() || c[0] <= 15) {
+                measure(c[0], c[1], params);
+            }
         }
         int passes = plan.passes();
         Measurement[][] runs = new Measurement[configs.length][passes];
@@ -608,8 +615,8 @@ public final class CostModel {
             intercept[p] = ab[1];
         }
         // The heap: what the counted live bytes leave unexplained, against the counted bytes, fitted on the proofs
-        // whose extensions are at least 2^19 points, as a segment's are (2^16 x 48 in the standard plan); the ratio
-        // grows with the proof (2^14-2^15: 1.4-1.7, 2^16 x 48: 1.8; ResNet-8's and LeNet-5's segments 1.3-2.2), and
+        // whose extensions are at least 2^19 points, as a segment's are (2^16 x 48, 2^17 x 24 and 2^17 x 48 in the
+        // standard plan: segments have 2^16-2^17 rows); the garbage is a multiple of the count (garbageFit), and
         // smaller proofs' peaks are mostly young-generation garbage whose collection timing varies run to run.
         List<double[]> heap = new ArrayList<>();
         for (Measurement m : ms) {
@@ -626,35 +633,24 @@ public final class CostModel {
     static final int HEAP_FIT_LOG_LDE = 19;
 
     /**
-     * Fits residual = c x + d (x: the counted bytes; residual: measured minus counted heap), weighting each
-     * proof by its measured heap squared, so that the error is relative to what is predicted; c, d >= 0 (a negative
-     * one falls back to the other alone).
+     * Fits residual = c x through the origin (x: the counted bytes; residual: measured minus counted heap), weighting
+     * each proof by its measured heap squared, so that the error is relative to what is predicted; c >= 0. Returns
+     * {c, 0}: the intercept is kept in the model's format, but a fitted one extrapolated badly. Measured at -Xmx6g
+     * -XX:NewRatio=7 (the launcher's young generation): the garbage at the peak is 0.6-0.85 times the count on the
+     * calibration circuits of 2^16-2^17 rows, 0.5-0.7 on ResNet-8's 2^16-row segments, 0.8-1.0 on its 2^17-row ones,
+     * and 0.5 on the GPT decoder's 2^16-row segments, whose count is twice as large. A line through the calibration
+     * points (slope 1.28, intercept -233 MiB) fitted ResNet-8 within -17% .. -6% but put the GPT decoder's wide
+     * segments at -30% and its 2^14-row one at +60% (2026-12-05 13:15-13:20, docs/prediction.md); the multiple
+     * alone keeps all of them within about 15%.
      */
     static double[] garbageFit(List<double[]> points) {
-        double s = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        double sxx = 0, sxy = 0;
         for (double[] p : points) {
             double wt = 1 / (p[2] * p[2]);
-            s += wt;
-            sx += wt * p[0];
-            sy += wt * p[1];
             sxx += wt * p[0] * p[0];
             sxy += wt * p[0] * p[1];
         }
-        double den = s * sxx - sx * sx;
-        if (Math.abs(den) <= 1e-12 * s * sxx) {
-            // one proof (or all of one size): the garbage as a multiple of the count, through the origin
-            return new double[] {sxx == 0 ? 0 : Math.max(0, sxy / sxx), 0};
-        }
-        double c = (s * sxy - sx * sy) / den;
-        double d = (sy - c * sx) / s;
-        if (c < 0) {
-            c = 0;
-            d = s == 0 ? 0 : Math.max(0, sy / s);
-        } else if (d < 0) {
-            d = 0;
-            c = sxx == 0 ? 0 : Math.max(0, sxy / sxx);
-        }
-        return new double[] {c, d};
+        return new double[] {sxx == 0 ? 0 : Math.max(0, sxy / sxx), 0};
     }
 
     /** Minimizes sum ((a x_i + b - y_i) / y_i)^2 over a, b >= 0; points with y_i <= 0 are skipped. */
@@ -717,7 +713,30 @@ public final class CostModel {
 
     static String machineKey() {
         return "v" + VERSION + "-" + Runtime.getRuntime().availableProcessors() + "cpu-java"
-                + System.getProperty("java.specification.version") + "-" + cpuModel().hashCode();
+                + System.getProperty("java.specification.version") + "-" + cpuModel().hashCode() + "-" + heapKey();
+    }
+
+    /**
+     * The heap settings the garbage fit depends on: the maximum heap, and the young generation's sizing when a flag
+     * sets it (the launcher passes -XX:NewRatio=7). A JVM with another heap calibrates its own model: G1's garbage at
+     * a proof's peak grows with the young generation it is allowed.
+     */
+    static String heapKey() {
+        StringBuilder k = new StringBuilder("heap").append(Runtime.getRuntime().maxMemory() >> 20).append('m');
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hs = java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            for (String flag : new String[] {"NewRatio", "NewSize", "MaxNewSize"}) {
+                com.sun.management.VMOption o = hs.getVMOption(flag);
+                if (o.getOrigin() != com.sun.management.VMOption.Origin.DEFAULT
+                        && o.getOrigin() != com.sun.management.VMOption.Origin.ERGONOMIC) {
+                    k.append('-').append(flag).append(o.getValue());
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // another JVM: the maximum heap alone
+        }
+        return k.toString();
     }
 
     private static String cpuModel() {
@@ -764,7 +783,11 @@ public final class CostModel {
                 b[i] = coefficient(p, "intercept." + i);
             }
             String load = p.getProperty("load", "NaN");
-            CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerByte"), coefficient(p, "heapBase"),
+            double heapBase = Double.parseDouble(p.getProperty("heapBase"));
+            if (!Double.isFinite(heapBase)) {
+                throw new IllegalArgumentException("heapBase = " + heapBase);
+            }
+            CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerByte"), heapBase,
                     "cached, calibrated " + at.toString().substring(0, 10) + " (" + file + ")", at,
                     Double.parseDouble(load));
             Prediction check = m.predict(new ProofShape(10, 12, 11, 8, 8, 4, 6, 3, 8, 200, 6, 28));

@@ -20,6 +20,9 @@ public final class HeapSampler implements AutoCloseable {
     private long epoch;
     private Thread thread;
     private long t0;
+    /** The largest heap in use right after a collection since start or the last restart; -1 before any. */
+    private volatile long peakAfterGc = -1;
+    private final java.util.List<Runnable> unsubscribe = new ArrayList<>();
 
     public HeapSampler() {
         this(20);
@@ -65,6 +68,7 @@ public final class HeapSampler implements AutoCloseable {
         running = true;
         t0 = System.nanoTime();
         peak = usedNow();
+        listenToCollections();
         thread = new Thread(() -> {
             while (running) {
                 sample();
@@ -104,7 +108,71 @@ public final class HeapSampler implements AutoCloseable {
         synchronized (samples) {
             epoch++;
             peak = usedNow();
+            peakAfterGc = -1;
         }
+    }
+
+    /**
+     * The largest heap in use right after a collection (young, mixed or full) since start or the last
+     * {@link #restartPeak()}, or -1 when none ran. Unlike the sampled peak it does not count the garbage the young
+     * generation had gathered when the collector ran, which depends on the young generation's size the collector
+     * chose, but it does count old-generation garbage a young collection does not reclaim.
+     */
+    public long peakAfterGc() {
+        return peakAfterGc;
+    }
+
+    private void listenToCollections() {
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!(gc instanceof javax.management.NotificationEmitter emitter)) {
+                continue;
+            }
+            javax.management.NotificationListener l = (n, hb) -> {
+                if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                        .equals(n.getType())) {
+                    return;
+                }
+                com.sun.management.GarbageCollectionNotificationInfo info = com.sun.management
+                        .GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData());
+                long after = 0;
+                for (java.util.Map.Entry<String, java.lang.management.MemoryUsage> e
+                        : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                    if (HEAP_POOLS.contains(e.getKey())) {
+                        after += e.getValue().getUsed();
+                    }
+                }
+                synchronized (samples) {
+                    if (after > peakAfterGc) {
+                        peakAfterGc = after;
+                    }
+                }
+            };
+            try {
+                emitter.addNotificationListener(l, null, null);
+                unsubscribe.add(() -> {
+                    try {
+                        emitter.removeNotificationListener(l);
+                    } catch (javax.management.ListenerNotFoundException e) {
+                        // already gone
+                    }
+                });
+            } catch (RuntimeException e) {
+                // no notifications from this collector: the after-collection peak stays unknown (-1)
+            }
+        }
+    }
+
+    private static final java.util.Set<String> HEAP_POOLS = heapPools();
+
+    private static java.util.Set<String> heapPools() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == java.lang.management.MemoryType.HEAP) {
+                out.add(p.getName());
+            }
+        }
+        return out;
     }
 
     /** Takes a sample now (when running) and returns the peak since start or the last {@link #restartPeak()}. */
@@ -127,6 +195,10 @@ public final class HeapSampler implements AutoCloseable {
             }
             sample();
         }
+        for (Runnable r : unsubscribe) {
+            r.run();
+        }
+        unsubscribe.clear();
         return peak;
     }
 

@@ -68,10 +68,18 @@ public final class SegmentProver {
      * @param peakHeap     peak heap sampled while proving
      * @param prediction   the cost model's prediction, or null
      * @param adviceColumns the circuit's advice columns
+     * @param peakAfterGc  the largest heap in use right after a collection while proving, or -1 when unknown
      */
     public record Measure(List<ProveRun.Phase> timeline, Map<String, Long> phaseNanos, long startNanos, long totalNanos,
                           long proveNanos, long baselineHeap, long peakHeap, CostModel.Prediction prediction,
-                          int adviceColumns) {
+                          int adviceColumns, long peakAfterGc) {
+        public Measure(List<ProveRun.Phase> timeline, Map<String, Long> phaseNanos, long startNanos, long totalNanos,
+                       long proveNanos, long baselineHeap, long peakHeap, CostModel.Prediction prediction,
+                       int adviceColumns) {
+            this(timeline, phaseNanos, startNanos, totalNanos, proveNanos, baselineHeap, peakHeap, prediction,
+                    adviceColumns, -1);
+        }
+
         public long heapAboveBaseline() {
             return Math.max(0, peakHeap - baselineHeap);
         }
@@ -144,6 +152,7 @@ public final class SegmentProver {
             Proof proof = ProofSystem.prove(pk, w.witness(), clock);
             long proveNanos = System.nanoTime() - p0;
             long peak = heap.peakNow();
+            long peakAfterGc = heap.peakAfterGc();
             byte[] bytes = proof.toBytes();
             ArtifactFiles.KeyFile kf = keyFile(plan, i, cm, ctx.outputScale(), pk.verifyingKey().toBytes());
             int used = Math.max(cm.ledger().gadgetRows(), cm.ledger().tableRows());
@@ -162,7 +171,7 @@ public final class SegmentProver {
             }
             long total = System.nanoTime() - t0;
             Measure m = new Measure(clock.timeline(), clock.phases(), t0 - runStart, total, proveNanos, baseline, peak,
-                    prediction, cm.circuit().numAdvice());
+                    prediction, cm.circuit().numAdvice(), peakAfterGc);
             return new Proved(i, new KeyBundle.Entry(kf, used, linkRows, plan.segment(i).span()),
                     cm.circuit().logN(), w.publicValues(), bytes, w.output(), m);
         }

@@ -27,7 +27,7 @@ class CostModelTest {
             for (int i = 0; i < w.length; i++) {
                 t[i] = SLOPE[i] * w[i] + INTERCEPT[i];
             }
-            ms.add(new CostModel.Measurement(s, t, (long) CostModel.heapBytes(s, 1.5, 4_000_000)));
+            ms.add(new CostModel.Measurement(s, t, (long) CostModel.heapBytes(s, 1.5, 0)));
         }
         return ms;
     }
@@ -44,23 +44,37 @@ class CostModelTest {
         CostModel.Prediction p = m.predict(fresh);
         assertThat(p.proveSeconds()).isCloseTo(expected, within(expected * 1e-6));
         assertThat(p.heapBytesAboveBaseline())
-                .isCloseTo((long) CostModel.heapBytes(fresh, 1.5, 4_000_000), within(1000L));
+                .isCloseTo((long) CostModel.heapBytes(fresh, 1.5, 0), within(1000L));
         assertThat(p.phaseSeconds()).containsOnlyKeys(CostModel.PHASES);
         assertThat(p.peakHeapBytes(100)).isEqualTo(100 + p.heapBytesAboveBaseline());
     }
 
     @Test
-    void garbageFit_ofOneProofSize_isAMultipleOfTheCount() {
-        // one segment-sized proof: counted 361 MiB, measured 649 (residual 288): no intercept can be told apart
+    void garbageFit_isAMultipleOfTheCount_weightedByTheMeasuredHeap() {
+        // one segment-sized proof: counted 361 MiB, measured 649 (residual 288)
         double mib = 1 << 20;
         double[] one = CostModel.garbageFit(List.of(new double[] {361 * mib, 288 * mib, 649 * mib}));
         assertThat(one[0]).isCloseTo(288.0 / 361, within(1e-9));
         assertThat(one[1]).isZero();
-        // two sizes: a line through both
-        double[] two = CostModel.garbageFit(List.of(new double[] {100 * mib, 100 * mib, 200 * mib},
-                new double[] {300 * mib, 260 * mib, 560 * mib}));
-        assertThat(two[0]).isCloseTo(0.8, within(1e-9));
-        assertThat(two[1]).isCloseTo(20 * mib, within(1.0));
+        // two sizes whose residuals are 0.5 and 1.0 times the count: the multiple between them, no intercept,
+        // minimizing the relative error of the predicted heap: sum (x_i (1 + c) - m_i)^2 / m_i^2, with m_i = x_i r_i
+        double[] two = CostModel.garbageFit(List.of(new double[] {400 * mib, 200 * mib, 600 * mib},
+                new double[] {800 * mib, 800 * mib, 1600 * mib}));
+        double w1 = 1 / (600.0 * 600), w2 = 1 / (1600.0 * 1600);
+        double expected = (w1 * 400 * 200 + w2 * 800 * 800) / (w1 * 400 * 400 + w2 * 800 * 800);
+        assertThat(two[0]).isCloseTo(expected, within(1e-9)).isBetween(0.5, 1.0);
+        assertThat(two[1]).isZero();
+        assertThat(CostModel.garbageFit(List.of())).containsExactly(0, 0);
+        // garbage never fitted below zero: a proof measured under its count gives no negative multiple
+        assertThat(CostModel.garbageFit(List.<double[]>of(new double[] {400 * mib, -50 * mib, 350 * mib}))[0])
+                .isZero();
+    }
+
+    @Test
+    void heapPrediction_neverCountsNegativeGarbage() {
+        ProofShape small = new ProofShape(10, 13, 12, 8, 8, 4, 6, 3, 8, 200, 6, 28);
+        assertThat(CostModel.heapBytes(small, 0.5, -1e12)).isEqualTo(CostModel.memoryWork(small));
+        assertThat(CostModel.heapBytes(small, 0.5, 0)).isEqualTo(1.5 * CostModel.memoryWork(small));
     }
 
     @Test
@@ -86,8 +100,8 @@ class CostModelTest {
         ProofShape small = new ProofShape(10, 12, 11, 8, 16, 6, 8, 3, 10, 600, 6, 28);
         ProofShape large = new ProofShape(13, 15, 14, 8, 16, 6, 8, 3, 10, 600, 6, 28);
         assertThat(m.predict(large).proveSeconds()).isGreaterThan(2 * m.predict(small).proveSeconds());
-        assertThat(m.predict(large).heapBytesAboveBaseline() - 4_000_000)
-                .isCloseTo(8 * (m.predict(small).heapBytesAboveBaseline() - 4_000_000), within(4000L));
+        assertThat(m.predict(large).heapBytesAboveBaseline())
+                .isCloseTo(8 * m.predict(small).heapBytesAboveBaseline(), within(4000L));
     }
 
     @Test
@@ -141,6 +155,10 @@ class CostModelTest {
         assertThat(CostModel.read(f, at)).as("a negative slope").isNull();
         Files.writeString(f, good.replaceAll("heapBase=.*", "heapBase=NaN"));
         assertThat(CostModel.read(f, at)).as("a coefficient that is not a number").isNull();
+        Files.writeString(f, good.replaceAll("heapBase=.*", "heapBase=-1.5E8"));
+        assertThat(CostModel.read(f, at)).as("a negative garbage intercept is a fitted value, kept").isNotNull();
+        Files.writeString(f, good.replaceAll("key=.*", "key=" + CostModel.machineKey().replace("heap", "heap1")));
+        assertThat(CostModel.read(f, at)).as("a JVM with another heap calibrates its own garbage fit").isNull();
         Files.writeString(f, good.replaceAll("calibratedAt=.*\n", ""));
         assertThat(CostModel.read(f, at)).as("an undated cache (written before dates were kept)").isNull();
         double[] zero = new double[SLOPE.length];
