@@ -98,9 +98,13 @@ public final class CostModel {
         return loadDuringCalibration;
     }
 
-    /** Whether the machine was busy (load above its core count) while calibrating. */
+    /**
+     * Whether the machine was busy while calibrating: a load average above the core count plus one. The calibration's
+     * own proofs keep every core busy, so a load of about the core count is the calibration itself (measured 1.9-2.1
+     * on this 2-core machine with nothing else running); one more means another process held a core.
+     */
     public boolean calibratedOnBusyMachine() {
-        return loadDuringCalibration > Runtime.getRuntime().availableProcessors();
+        return loadDuringCalibration > Runtime.getRuntime().availableProcessors() + 1;
     }
 
     /**

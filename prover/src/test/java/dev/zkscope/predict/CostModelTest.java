@@ -171,6 +171,8 @@ class CostModelTest {
         int cores = Runtime.getRuntime().availableProcessors();
         java.time.Instant now = java.time.Instant.now();
         assertThat(new CostModel(SLOPE, INTERCEPT, 1.5, 4e6, "t", now, cores * 0.5).caveat()).isNull();
+        // the calibration's own proofs load every core: a load of cores + 0.1 is the calibration alone
+        assertThat(new CostModel(SLOPE, INTERCEPT, 1.5, 4e6, "t", now, cores + 0.1).caveat()).isNull();
         assertThat(new CostModel(SLOPE, INTERCEPT, 1.5, 4e6, "t", now, cores + 3.0).caveat())
                 .contains("busy", "calibrate --force");
         assertThat(new CostModel(SLOPE, INTERCEPT, 1.5, 4e6, "t", now.minus(java.time.Duration.ofDays(26)), 0.1)
