@@ -32,6 +32,36 @@ class HeapSamplerTest {
         assertThat(s.samples()).allMatch(x -> x.usedBytes() > 0 && x.usedBytes() <= peak);
     }
 
+    /**
+     * The after-collection peak: at least the 64 MiB held across a full collection (whatever else the collection
+     * keeps) and no more than the committed heap; a restart forgets it (-1 until the next collection).
+     */
+    @Test
+    void peakAfterGc_countsWhatACollectionKeeps_andRestarts() throws Exception {
+        System.gc();
+        long live = HeapSampler.usedAfterLastGc();
+        HeapSampler s = new HeapSampler(5).start();
+        List<long[]> hold = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            hold.add(new long[1 << 20]); // 8 MiB each
+        }
+        System.gc();
+        // notifications come on the JVM's service thread, a young collection's among them: wait (at most 5 s) for
+        // the one that saw all 64 MiB
+        for (int i = 0; i < 500 && s.peakAfterGc() - live < 60L << 20; i++) {
+            Thread.sleep(10);
+        }
+        long afterGc = s.peakAfterGc();
+        assertThat(hold).hasSize(8);
+        assertThat(afterGc - live).as("after-GC peak %d above live heap %d", afterGc, live)
+                .isGreaterThanOrEqualTo(60L << 20);
+        assertThat(afterGc).isLessThanOrEqualTo(Runtime.getRuntime().totalMemory());
+        Thread.sleep(100); // let any late notification land before the restart
+        s.restartPeak();
+        assertThat(s.peakAfterGc()).isEqualTo(-1);
+        s.stop();
+    }
+
     @Test
     void timed_reportsPhaseToListener() {
         List<String> events = new ArrayList<>();
