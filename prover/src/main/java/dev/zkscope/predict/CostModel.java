@@ -721,12 +721,15 @@ public final class CostModel {
     }
 
     /**
-     * The heap settings the garbage fit depends on: the maximum heap, and the young generation's sizing when a flag
-     * sets it (the launcher passes -XX:NewRatio=7). A JVM with another heap calibrates its own model: G1's garbage at
+     * The heap settings the garbage fit depends on: the maximum heap (to 512 MiB), and the young generation's sizing
+     * when a flag sets it (the launcher passes -XX:NewRatio=7). A JVM with another heap calibrates its own model: G1's garbage at
      * a proof's peak grows with the young generation it is allowed.
      */
     static String heapKey() {
-        StringBuilder k = new StringBuilder("heap").append(Runtime.getRuntime().maxMemory() >> 20).append('m');
+        // to the nearest 512 MiB: the JVM's default heap (a quarter of the machine's memory: 6,032 MiB here) and the
+        // same size asked for (-Xmx6g: 6,144 MiB) share a model
+        long mib = Math.max(1, Math.round(Runtime.getRuntime().maxMemory() / (512.0 * (1 << 20)))) * 512;
+        StringBuilder k = new StringBuilder("heap").append(mib).append('m');
         try {
             com.sun.management.HotSpotDiagnosticMXBean hs = java.lang.management.ManagementFactory
                     .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
