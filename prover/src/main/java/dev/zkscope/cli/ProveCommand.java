@@ -81,6 +81,10 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--no-warmup", description = "the same as --warmup 0")
     boolean noWarmup;
 
+    @Option(names = "--no-speed-check", description = "with --max-rows: predict the segments at the calibrated speed, "
+            + "without first timing one calibration proof (2-8 s) to measure the machine's speed now")
+    boolean noSpeedCheck;
+
     @Option(names = "--max-rows", paramLabel = "2^k",
             description = "prove in segments of at most 2^k rows each (a power of two, like 2^16 or 65536; or auto: "
                     + "the largest the cost model predicts to fit the free heap), linked by hashed boundaries, into one "

@@ -138,6 +138,7 @@ final class SegmentedProve {
         SegmentedProof.Request request = new SegmentedProof.Request(setup.model(), plan, setup.context(), q,
                 co.input() == CompileOptions.Visibility.HASHED ? salts.input() : null,
                 co.output() == CompileOptions.Visibility.HASHED ? salts.output() : null, parts, c.resume);
+        CostModel.SpeedCheck speed = null;
         if (c.warmup > 0 && !c.noWarmup) {
             long w0 = System.nanoTime();
             CostModel.warmUpOnce();
@@ -152,7 +153,16 @@ final class SegmentedProve {
             }
             o.printf(Locale.ROOT, "warm-up: one calibration proof in %.1f s%s (the JIT compiles the prover, as the "
                     + "prediction assumes; --warmup 0 skips it)%n", calibrationProof, also);
+            if (cm != null && !c.noSpeedCheck) {
+                // this machine's speed now against the calibration's: the segments are predicted at it
+                speed = cm.speedCheck();
+                o.printf(Locale.ROOT, "speed check: a 2^%d x %d calibration proof took %.2f s, %.2f times the "
+                        + "calibrated %.2f s; the segments are predicted at this speed (--no-speed-check skips it)%n",
+                        speed.logN(), speed.width(), speed.measuredSeconds(), speed.factor(),
+                        speed.predictedSeconds());
+            }
         }
+        CostModel runModel = speed == null ? cm : cm.scaled(speed.factor());
         // On Spark: where each segment was proved, and the tasks' progress per executor.
         Map<Integer, dev.zkscope.batch.TaskSpan> spans = new java.util.HashMap<>();
         int[] resumed = {0};
@@ -202,7 +212,7 @@ final class SegmentedProve {
                 o.flush();
             }
         };
-        SegmentedProof.Result r = SegmentedProof.run(request, runnerIsSpark ? PhaseListener.NONE : cpu, cm, null,
+        SegmentedProof.Result r = SegmentedProof.run(request, runnerIsSpark ? PhaseListener.NONE : cpu, runModel, null,
                 progress, runner);
         if (!r.verdict().accepted()) {
             throw new IllegalStateException("the fresh bundle did not verify: "
@@ -211,7 +221,7 @@ final class SegmentedProve {
         BundleVerifier.Accepted acc = (BundleVerifier.Accepted) r.verdict();
         byte[] reportBytes = null;
         if (c.report != null) {
-            ObjectNode json = report(r, acc, setup, name);
+            ObjectNode json = report(r, acc, setup, name, speed);
             for (com.fasterxml.jackson.databind.JsonNode seg : json.withArray("segments")) {
                 Map<String, Long>[] c2 = cpuBySegment.get(seg.get("index").asInt() - 1);
                 if (c2 != null) {
@@ -375,13 +385,22 @@ final class SegmentedProve {
                 ProveCommand.mib(m.peakHeap()), ProveCommand.mib(m.heapAboveBaseline()), pred, r.proof().length);
     }
 
-    static ObjectNode report(SegmentedProof.Result r, BundleVerifier.Accepted acc, SegmentSetup setup, String name) {
+    static ObjectNode report(SegmentedProof.Result r, BundleVerifier.Accepted acc, SegmentSetup setup, String name,
+                             CostModel.SpeedCheck speed) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("model", name);
         root.put("preset", setup.settings().params().name());
         root.put("zero_knowledge", setup.settings().params().zeroKnowledge());
         root.put("segmented", true);
+        if (speed != null) {
+            // the segments' "predicted" figures are the calibrated model's times this factor
+            ObjectNode sc = root.putObject("speed_check");
+            sc.put("circuit", "2^" + speed.logN() + " x " + speed.width());
+            sc.put("measured_s", speed.measuredSeconds());
+            sc.put("calibrated_s", speed.predictedSeconds());
+            sc.put("factor", speed.factor());
+        }
         root.put("max_rows_log2", r.plan().logBudget());
         root.put("segment_count", r.plan().count());
         root.put("resumed_segments", r.resumedFrom());

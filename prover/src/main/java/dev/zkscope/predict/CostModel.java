@@ -501,6 +501,61 @@ public final class CostModel {
 
     private static volatile boolean warm;
 
+    /**
+     * How fast this machine runs now against when the model was calibrated: one proof of a calibration circuit,
+     * measured prover time over this model's prediction for it.
+     *
+     * @param measuredSeconds the check proof's prover phases, measured now
+     * @param predictedSeconds this model's prediction for it
+     */
+    public record SpeedCheck(int logN, int width, double measuredSeconds, double predictedSeconds) {
+        /** Measured over predicted: 1.5 means the machine runs 1.5 times slower than it did at calibration. */
+        public double factor() {
+            return measuredSeconds / predictedSeconds;
+        }
+    }
+
+    /** The circuit {@link #speedCheck()} proves: the calibration's 2^16 x 48, a model segment's width and height. */
+    public static final int[] SPEED_CHECK_CIRCUIT = {16, 48};
+
+    /**
+     * Proves the calibration circuit {@link #SPEED_CHECK_CIRCUIT} once (2-8 s on this machine) and compares its time
+     * with this model's prediction. This 2-core VM changes speed by up to 1.85x within minutes (docs/prediction.md),
+     * so a model calibrated in one state mispredicts every segment proved in the other by that factor; `prove
+     * --max-rows` runs this check after its warm-up and predicts the segments with {@link #scaled} by the factor. Call
+     * it on a warm JVM ({@link #warmUpOnce}).
+     */
+    public SpeedCheck speedCheck() {
+        return speedCheck(SPEED_CHECK_CIRCUIT[0], SPEED_CHECK_CIRCUIT[1]);
+    }
+
+    SpeedCheck speedCheck(int logN, int width) {
+        Measurement m = measure(logN, width, ProofParameters.standard());
+        double t = 0;
+        for (double x : m.phaseSeconds()) {
+            t += x;
+        }
+        return new SpeedCheck(logN, width, t, predict(m.shape()).proveSeconds());
+    }
+
+    /**
+     * This model with every phase's time multiplied by {@code factor} (a {@link SpeedCheck}'s), its heap terms
+     * unchanged: the machine's speed changes the time a proof takes, not the arrays it holds.
+     */
+    public CostModel scaled(double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("speed factor " + factor);
+        }
+        double[] s = slope.clone();
+        double[] b = intercept.clone();
+        for (int i = 0; i < s.length; i++) {
+            s[i] *= factor;
+            b[i] *= factor;
+        }
+        return new CostModel(s, b, garbagePerByte, heapBase, String.format(Locale.ROOT,
+                "%s, times %.3f by a speed check", origin, factor), calibratedAt, loadDuringCalibration);
+    }
+
     /** {@link #warmUp()} once per JVM (calibrating also warms the prover up). */
     public static synchronized void warmUpOnce() {
         if (!warm) {

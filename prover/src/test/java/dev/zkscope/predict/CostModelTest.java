@@ -1,6 +1,7 @@
 package dev.zkscope.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.zkscope.plonk.ProofShape;
@@ -90,6 +91,39 @@ class CostModelTest {
         ProofShape lowRate = new ProofShape(17, 22, 19, 96, 32, 62, 12, 5, 141, 6864, 64, 17);
         assertThat(CostModel.work(lowRate)[3]).isEqualTo(CostModel.work(few)[3]);
         assertThat(CostModel.work(lowRate)[4]).isGreaterThan(CostModel.work(few)[4]);
+    }
+
+    @Test
+    void scaled_multipliesEveryPhasesTime_andKeepsTheHeap() {
+        CostModel m = CostModel.fit(exactMeasurements(), "test");
+        ProofShape s = new ProofShape(16, 19, 18, 96, 36, 70, 12, 5, 127, 6696, 74, 28);
+        CostModel.Prediction p = m.predict(s);
+        CostModel.Prediction q = m.scaled(1.6).predict(s);
+        assertThat(q.proveSeconds()).isCloseTo(1.6 * p.proveSeconds(), within(1e-9 * p.proveSeconds()));
+        for (String ph : CostModel.PHASES) {
+            assertThat(q.phaseSeconds().get(ph)).isCloseTo(1.6 * p.phaseSeconds().get(ph), within(1e-12));
+        }
+        assertThat(q.heapBytesAboveBaseline()).isEqualTo(p.heapBytesAboveBaseline());
+        assertThat(m.scaled(1.6).origin()).contains("1.600", "speed check");
+        assertThatThrownBy(() -> m.scaled(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> m.scaled(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void speedCheck_timesOneCalibrationProof_againstThePrediction() {
+        // a model that predicts every phase at a tenth of a microsecond per unit of work: whatever the machine, the
+        // check's factor is the measured time of the proof over that prediction
+        double[] slope = new double[CostModel.PHASES.length];
+        java.util.Arrays.fill(slope, 1e-13);
+        CostModel m = new CostModel(slope, new double[slope.length], 0.5, 0, "test");
+        CostModel.SpeedCheck c = m.speedCheck(10, 6);
+        assertThat(c.measuredSeconds()).isPositive();
+        assertThat(c.predictedSeconds()).isPositive();
+        assertThat(c.factor()).isEqualTo(c.measuredSeconds() / c.predictedSeconds()).isGreaterThan(1);
+        // the scaled model predicts the check proof's shape at the measured time
+        CostModel.Measurement again = CostModel.measure(10, 6, dev.zkscope.plonk.ProofParameters.standard());
+        assertThat(m.scaled(c.factor()).predict(again.shape()).proveSeconds())
+                .isCloseTo(c.measuredSeconds(), within(1e-9 * c.measuredSeconds()));
     }
 
     @Test
