@@ -82,7 +82,7 @@ public final class ProveCommand implements Callable<Integer> {
     boolean noWarmup;
 
     @Option(names = "--no-speed-check", description = "with --max-rows: predict the segments at the calibrated speed, "
-            + "without first timing one calibration proof (2-8 s) to measure the machine's speed now")
+            + "without first timing two calibration proofs (4-10 s) to measure the machine's speed now")
     boolean noSpeedCheck;
 
     @Option(names = "--max-rows", paramLabel = "2^k",

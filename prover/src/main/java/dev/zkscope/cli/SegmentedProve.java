@@ -156,9 +156,9 @@ final class SegmentedProve {
             if (cm != null && !c.noSpeedCheck) {
                 // this machine's speed now against the calibration's: the segments are predicted at it
                 speed = cm.speedCheck();
-                o.printf(Locale.ROOT, "speed check: a 2^%d x %d calibration proof took %.2f s, %.2f times the "
+                o.printf(Locale.ROOT, "speed check: %d calibration proofs of 2^%d x %d took %.2f s, %.2f times the "
                         + "calibrated %.2f s; the segments are predicted at this speed (--no-speed-check skips it)%n",
-                        speed.logN(), speed.width(), speed.measuredSeconds(), speed.factor(),
+                        speed.proofs(), speed.logN(), speed.width(), speed.measuredSeconds(), speed.factor(),
                         speed.predictedSeconds());
             }
         }
@@ -397,6 +397,7 @@ final class SegmentedProve {
             // the segments' "predicted" figures are the calibrated model's times this factor
             ObjectNode sc = root.putObject("speed_check");
             sc.put("circuit", "2^" + speed.logN() + " x " + speed.width());
+            sc.put("proofs", speed.proofs());
             sc.put("measured_s", speed.measuredSeconds());
             sc.put("calibrated_s", speed.predictedSeconds());
             sc.put("factor", speed.factor());

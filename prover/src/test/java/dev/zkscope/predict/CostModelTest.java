@@ -116,13 +116,14 @@ class CostModelTest {
         double[] slope = new double[CostModel.PHASES.length];
         java.util.Arrays.fill(slope, 1e-13);
         CostModel m = new CostModel(slope, new double[slope.length], 0.5, 0, "test");
-        CostModel.SpeedCheck c = m.speedCheck(10, 6);
+        CostModel.SpeedCheck c = m.speedCheck(10, 6, 2);
+        assertThat(c.proofs()).isEqualTo(2);
         assertThat(c.measuredSeconds()).isPositive();
         assertThat(c.predictedSeconds()).isPositive();
         assertThat(c.factor()).isEqualTo(c.measuredSeconds() / c.predictedSeconds()).isGreaterThan(1);
         // the scaled model predicts the check proof's shape at the measured time
         CostModel.Measurement again = CostModel.measure(10, 6, dev.zkscope.plonk.ProofParameters.standard());
-        assertThat(m.scaled(c.factor()).predict(again.shape()).proveSeconds())
+        assertThat(2 * m.scaled(c.factor()).predict(again.shape()).proveSeconds())
                 .isCloseTo(c.measuredSeconds(), within(1e-9 * c.measuredSeconds()));
     }
 
