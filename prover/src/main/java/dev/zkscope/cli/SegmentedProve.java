@@ -143,6 +143,11 @@ final class SegmentedProve {
             long w0 = System.nanoTime();
             CostModel.warmUpOnce();
             double calibrationProof = (System.nanoTime() - w0) / 1e9;
+            if (cm != null && !c.noSpeedCheck) {
+                // this machine's speed now against the calibration's, the segments predicted at it; before the
+                // segment's warm-up, whose code the JIT is still compiling in the background when it returns
+                speed = cm.speedCheck();
+            }
             String also = "";
             if (spark == null && plan.count() > 1) {
                 // the smallest segment once, discarded: the model's own gadgets get compiled before any is measured
@@ -153,9 +158,7 @@ final class SegmentedProve {
             }
             o.printf(Locale.ROOT, "warm-up: one calibration proof in %.1f s%s (the JIT compiles the prover, as the "
                     + "prediction assumes; --warmup 0 skips it)%n", calibrationProof, also);
-            if (cm != null && !c.noSpeedCheck) {
-                // this machine's speed now against the calibration's: the segments are predicted at it
-                speed = cm.speedCheck();
+            if (speed != null) {
                 o.printf(Locale.ROOT, "speed check: %d calibration proofs of 2^%d x %d took %.2f s, %.2f times the "
                         + "calibrated %.2f s; the segments are predicted at this speed (--no-speed-check skips it)%n",
                         speed.proofs(), speed.logN(), speed.width(), speed.measuredSeconds(), speed.factor(),
