@@ -139,6 +139,7 @@ final class SegmentedProve {
                 co.input() == CompileOptions.Visibility.HASHED ? salts.input() : null,
                 co.output() == CompileOptions.Visibility.HASHED ? salts.output() : null, parts, c.resume);
         CostModel.SpeedCheck speed = null;
+        long[][] evaluated = null; // the model's evaluation on the input, once made by the warm-up
         if (c.warmup > 0 && !c.noWarmup) {
             long w0 = System.nanoTime();
             CostModel.warmUpOnce();
@@ -151,10 +152,11 @@ final class SegmentedProve {
             String also = "";
             if (spark == null && plan.count() > 1) {
                 // the smallest segment once, discarded: the model's own gadgets get compiled before any is measured
-                double[] w = SegmentedProof.warmUp(request, null);
-                int k = (int) w[0];
+                SegmentedProof.WarmUp w = SegmentedProof.warmUp(request, null);
+                evaluated = w.tensors();
+                int k = w.segment();
                 also = String.format(Locale.ROOT, " and segment %d (2^%d rows, discarded) in %.1f s", k + 1,
-                        plan.segment(k).estimatedLogN(), w[1]);
+                        plan.segment(k).estimatedLogN(), w.seconds());
             }
             o.printf(Locale.ROOT, "warm-up: one calibration proof in %.1f s%s (the JIT compiles the prover, as the "
                     + "prediction assumes; --warmup 0 skips it)%n", calibrationProof, also);
@@ -215,8 +217,8 @@ final class SegmentedProve {
                 o.flush();
             }
         };
-        SegmentedProof.Result r = SegmentedProof.run(request, runnerIsSpark ? PhaseListener.NONE : cpu, runModel, null,
-                progress, runner);
+        SegmentedProof.Result r = SegmentedProof.run(request, evaluated, runnerIsSpark ? PhaseListener.NONE : cpu,
+                runModel, null, progress, runner);
         if (!r.verdict().accepted()) {
             throw new IllegalStateException("the fresh bundle did not verify: "
                     + ((BundleVerifier.Rejected) r.verdict()).error().describe());

@@ -113,13 +113,23 @@ public final class SegmentedProof {
      */
     public static Result run(Request r, PhaseListener listener, CostModel cost, BooleanSupplier cancelled,
                              Progress progress, Runner runner) {
+        return run(r, null, listener, cost, cancelled, progress, runner);
+    }
+
+    /**
+     * As {@link #run(Request, PhaseListener, CostModel, BooleanSupplier, Progress, Runner)}, with the model's
+     * evaluation on the request's input already made ({@link WarmUp#tensors()}: {@code r.model().evaluate(r.input())};
+     * null evaluates it here).
+     */
+    public static Result run(Request r, long[][] evaluated, PhaseListener listener, CostModel cost,
+                             BooleanSupplier cancelled, Progress progress, Runner runner) {
         long t0 = System.nanoTime();
         long t0Millis = System.currentTimeMillis();
         SegmentPlan plan = r.plan();
         int n = plan.count();
         QModel model = r.model();
         long[] bounds = model.bounds();
-        long[][] tensors = listener.timed("evaluate", () -> model.evaluate(r.input()));
+        long[][] tensors = evaluated != null ? evaluated : listener.timed("evaluate", () -> model.evaluate(r.input()));
         PartsStore store = new PartsStore(r.partsDir());
         PartsStore.Manifest fresh = manifest(r, null);
         PartsStore.Manifest manifest;
@@ -221,9 +231,9 @@ public final class SegmentedProof {
      * cost model predicts them, on a warm JVM: a calibration proof alone leaves the model circuits' own paths cold
      * (the Poseidon2 link gates' constant products, multi-column lookups), and the first segment of a run measured
      * 43-50% over its prediction (LeNet-5's and ResNet-8's, 2026-12-05). Fresh salts, the run's real input values;
-     * nothing of it is kept. Returns which segment it proved and the seconds it took.
+     * nothing of it is kept.
      */
-    public static double[] warmUp(Request r, BooleanSupplier cancelled) {
+    public static WarmUp warmUp(Request r, BooleanSupplier cancelled) {
         SegmentPlan plan = r.plan();
         int k = 0;
         for (int i = 1; i < plan.count(); i++) {
@@ -245,8 +255,15 @@ public final class SegmentedProof {
         SegmentProver.Job job = new SegmentProver.Job(k, SegmentProver.inputOf(tensors, plan.segment(k)), in, out);
         SegmentProver.prove(r.model(), r.model().bounds(), plan, r.ctx(), job, PhaseListener.NONE, null, cancelled,
                 t0);
-        return new double[] {k, (System.nanoTime() - t0) / 1e9};
+        return new WarmUp(k, (System.nanoTime() - t0) / 1e9, tensors);
     }
+
+    /**
+     * What {@link #warmUp} did: the segment it proved, the seconds it took, and the model's evaluation on the
+     * request's input, which {@link #run(Request, long[][], PhaseListener, CostModel, BooleanSupplier, Progress,
+     * Runner)} takes instead of evaluating the model again.
+     */
+    public record WarmUp(int segment, double seconds, long[][] tensors) { }
 
     /** Removes the finished segments kept for --resume (once the bundle is written): they hold secret salts. */
     public static void clearParts(Path partsDir) {

@@ -90,19 +90,32 @@ class SegmentedProofTest {
         Path parts = tmp.resolve("warm");
         SegmentedProof.Request r = new SegmentedProof.Request(setup.model(), plan, setup.context(),
                 setup.quantizeInput(inputs.get(0)), null, null, parts, false);
-        double[] w = SegmentedProof.warmUp(r, null);
+        SegmentedProof.WarmUp w = SegmentedProof.warmUp(r, null);
         int smallest = 0;
         for (int i = 1; i < plan.count(); i++) {
             if (plan.segment(i).estimatedRows() < plan.segment(smallest).estimatedRows()) {
                 smallest = i;
             }
         }
-        assertThat((int) w[0]).isEqualTo(smallest);
-        assertThat(w[1]).isPositive();
+        assertThat(w.segment()).isEqualTo(smallest);
+        assertThat(w.seconds()).isPositive();
+        // its evaluation is the model's on the request's input, which run then takes instead of evaluating again
+        assertThat(w.tensors()).isDeepEqualTo(setup.model().evaluate(r.input()));
         // nothing of it is written for --resume, and a cancelled warm-up stops like a cancelled segment
         assertThat(parts).doesNotExist();
         assertThatThrownBy(() -> SegmentedProof.warmUp(r, () -> true))
                 .isInstanceOf(java.util.concurrent.CancellationException.class);
+    }
+
+    @Test
+    void run_takesTheWarmUpsEvaluation_andProvesTheSameOutput() {
+        SegmentedProof.Request r = new SegmentedProof.Request(setup.model(), plan, setup.context(),
+                setup.quantizeInput(inputs.get(0)), null, null, tmp.resolve("evaluated"), false);
+        long[][] evaluated = setup.model().evaluate(r.input());
+        SegmentedProof.Result again = SegmentedProof.run(r, evaluated, PhaseListener.NONE, null, null,
+                SegmentedProof.Progress.NONE, null);
+        assertThat(again.verdict().accepted()).isTrue();
+        assertThat(again.output()).containsExactly(a.output());
     }
 
     @Test
