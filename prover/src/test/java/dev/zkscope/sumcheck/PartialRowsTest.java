@@ -102,10 +102,9 @@ class PartialRowsTest {
     }
 
     /** As {@link ZkOpeningTest#view} for a commitment of the first {@code used} values' rows. */
-    static long[] view(long[] f, long[] omega, int blind, int used, Fp2[][] pts, Fp2[] tau, Fp2[] coeffs, Fp2[] rs,
-                       Fp2 gamma, int[] qs) {
+    static long[] view(long[] f, long[] omega, int blind, int used, ZkOpeningTest.Challenges ch) {
         TensorPcs.Committed c = TensorPcs.commit(f, P, new TensorPcsHidingTest.Scripted(omega), blind, used);
-        return ZkOpeningTest.view(c, f, pts, tau, coeffs, rs, gamma, qs);
+        return ZkOpeningTest.view(c, f, ch);
     }
 
     @Test
@@ -117,18 +116,12 @@ class PartialRowsTest {
         int rows = TensorPcs.dataRows(m, used, P);
         int blind = ZkOpening.blindRows(m, used, P);
         ZkOpeningTest.Challenges ch = ZkOpeningTest.Challenges.draw(r, m, s);
-        Fp2[][] pts = ch.pts();
-        Fp2[] tau = ch.tau();
-        Fp2[] coeffs = ch.coeffs();
-        Fp2[] rs = ch.rs();
-        Fp2 gamma = ch.gamma();
-        int[] qs = ch.qs();
         long[] a = table(r, m, used);
         // b's difference from a is zero past used: the same committed rows
-        long[] b = ZkOpeningTest.sameClaims(a, table(r, m, used), pts);
+        long[] b = ZkOpeningTest.sameClaims(a, table(r, m, used), ch.pts());
         // pads of the committed rows, then the blinding and mask rows' messages
         int n = rows * (s.msg() - s.cols()) + (blind + s.maskRows()) * s.msg();
-        ZkOpeningTest.View view = (t, omega) -> view(t, omega, blind, used, pts, tau, coeffs, rs, gamma, qs);
+        ZkOpeningTest.View view = (t, omega) -> view(t, omega, blind, used, ch);
         long[] target = view.of(b, SumcheckTest.randomBase(r, n));
         long[] omegaA = ZkOpeningTest.randomnessShowing(view, a, target, n);
         assertThat(omegaA).as("randomness for a that shows b's opening").isNotNull();
@@ -136,7 +129,7 @@ class PartialRowsTest {
         // positive control: one blinding row fewer than the committed rows, and no randomness for a shows b's view
         int fewer = blind - 1;
         int nf = rows * (s.msg() - s.cols()) + (fewer + s.maskRows()) * s.msg();
-        ZkOpeningTest.View viewF = (t, omega) -> view(t, omega, fewer, used, pts, tau, coeffs, rs, gamma, qs);
+        ZkOpeningTest.View viewF = (t, omega) -> view(t, omega, fewer, used, ch);
         long[] targetF = viewF.of(b, SumcheckTest.randomBase(r, nf));
         assertThat(ZkOpeningTest.randomnessShowing(viewF, a, targetF, nf))
                 .as("a leak with " + fewer + " blinding rows").isNull();

@@ -71,15 +71,19 @@ class ZkOpeningTest {
     }
 
     /** Everything the opening shows at fixed challenges, as base-field values (the claimed values excluded). */
-    static long[] view(long[] f, long[] omega, int blind, Fp2[][] pts, Fp2[] tau, Fp2[] coeffs, Fp2[] rs, Fp2 gamma,
-                       int[] qs) {
+    static long[] view(long[] f, long[] omega, int blind, Challenges ch) {
         TensorPcs.Committed c = TensorPcs.commit(f, P, new TensorPcsHidingTest.Scripted(omega), blind);
-        return view(c, f, pts, tau, coeffs, rs, gamma, qs);
+        return view(c, f, ch);
     }
 
     /** What the opening of the committed table {@code f} shows at fixed challenges (the claimed values excluded). */
-    static long[] view(TensorPcs.Committed c, long[] f, Fp2[][] pts, Fp2[] tau, Fp2[] coeffs, Fp2[] rs, Fp2 gamma,
-                       int[] qs) {
+    static long[] view(TensorPcs.Committed c, long[] f, Challenges ch) {
+        Fp2[][] pts = ch.pts();
+        Fp2[] tau = ch.tau();
+        Fp2[] coeffs = ch.coeffs();
+        Fp2[] rs = ch.rs();
+        Fp2 gamma = ch.gamma();
+        int[] qs = ch.qs();
         int m = tau.length;
         long[] block = new long[1 << m];
         long[] b = c.blindingBlock();
@@ -204,19 +208,13 @@ class ZkOpeningTest {
         TensorPcs.Shape s = TensorPcs.shape(m, P);
         int blind = ZkOpening.blindRows(m, P);
         Challenges ch = Challenges.draw(r, m, s);
-        Fp2[][] pts = ch.pts();
-        Fp2[] tau = ch.tau();
-        Fp2[] coeffs = ch.coeffs();
-        Fp2[] rs = ch.rs();
-        Fp2 gamma = ch.gamma();
-        int[] qs = ch.qs();
         long[] a = SumcheckTest.randomBase(r, 1 << m);
-        long[] b = sameClaims(a, SumcheckTest.randomBase(r, 1 << m), pts);
-        View view = (t, omega) -> view(t, omega, blind, pts, tau, coeffs, rs, gamma, qs);
+        long[] b = sameClaims(a, SumcheckTest.randomBase(r, 1 << m), ch.pts());
+        View view = (t, omega) -> view(t, omega, blind, ch);
         int n = TensorPcsHidingTest.randomness(m, P, blind);
         long[] target = view.of(b, SumcheckTest.randomBase(r, n));
         long[] omegaA = randomnessShowing(view, a, target, n);
         assertThat(omegaA).as("randomness for a that shows b's opening").isNotNull();
-        assertThat(view(a, omegaA, blind, pts, tau, coeffs, rs, gamma, qs)).isEqualTo(target);
+        assertThat(view(a, omegaA, blind, ch)).isEqualTo(target);
     }
 }
