@@ -495,11 +495,14 @@ public final class CostModel {
      */
     public static void warmUp() {
         ProofParameters params = ProofParameters.standard();
-        measure(15, 12, params);
+        measure(WARM_UP_LOG_N, 12, params);
         warm = true;
     }
 
     private static volatile boolean warm;
+
+    /** The height of {@link #warmUp}'s proof: calibration sizes above it run only loops it has compiled. */
+    static final int WARM_UP_LOG_N = 15;
 
     /**
      * How fast this machine runs now against when the model was calibrated: proofs of a calibration circuit, their
@@ -516,19 +519,17 @@ public final class CostModel {
         }
     }
 
-    /** The circuit {@link #speedCheck()} proves: the calibration's 2^16 x 48, a model segment's width and height. */
-    public static final int[] SPEED_CHECK_CIRCUIT = {16, 48};
-
     /**
-     * Proves the calibration circuit {@link #SPEED_CHECK_CIRCUIT} twice (4-10 s on this machine) and compares their
-     * time with this model's prediction. This 2-core VM changes speed by up to 2x within minutes (docs/prediction.md),
-     * so a model calibrated in one state mispredicts every segment proved in the other by that factor; `prove
-     * --max-rows` runs this check after its warm-up and predicts the segments with {@link #scaled} by the factor
-     * (measured over 35 segments of ResNet-8, the GPT decoder and LeNet-5: 29 within +-30% with the check, 9 without;
-     * with one check proof instead of two, 8 of 13). Call it on a warm JVM ({@link #warmUpOnce}).
+     * Proves the calibration's 2^16 x 48 circuit (a model segment's height and width) twice, 4-10 s on this machine,
+     * and compares their time with this model's prediction. This 2-core VM changes speed by up to 2x within minutes
+     * (docs/prediction.md), so a model calibrated in one state mispredicts every segment proved in the other by that
+     * factor; `prove --max-rows` runs this check after the JIT warm-up and before the segment warm-up, and predicts
+     * the segments with {@link #scaled} by the factor (measured over 61 segments of ResNet-8, the GPT decoder and
+     * LeNet-5: 10 outside +-30% with the check, 40 without; on MobileNetV2's 97, whose run outlasted the speed the
+     * check saw, 40 with it and 12 without). Call it on a warm JVM ({@link #warmUpOnce}).
      */
     public SpeedCheck speedCheck() {
-        return speedCheck(SPEED_CHECK_CIRCUIT[0], SPEED_CHECK_CIRCUIT[1], 2);
+        return speedCheck(16, 48, 2);
     }
 
     SpeedCheck speedCheck(int logN, int width, int proofs) {
@@ -622,7 +623,7 @@ public final class CostModel {
         // 2^17 proofs are a third of the calibration's time).
         int[][] configs = plan.configs();
         for (int[] c : configs) {
-            if (!plan.warmUp() || c[0] <= 15) {
+            if (!plan.warmUp() || c[0] <= WARM_UP_LOG_N) {
                 measure(c[0], c[1], params);
             }
         }
@@ -851,11 +852,7 @@ public final class CostModel {
                 b[i] = coefficient(p, "intercept." + i);
             }
             String load = p.getProperty("load", "NaN");
-            double heapBase = Double.parseDouble(p.getProperty("heapBase"));
-            if (!Double.isFinite(heapBase)) {
-                throw new IllegalArgumentException("heapBase = " + heapBase);
-            }
-            CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerByte"), heapBase,
+            CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerByte"), coefficient(p, "heapBase"),
                     "cached, calibrated " + at.toString().substring(0, 10) + " (" + file + ")", at,
                     Double.parseDouble(load));
             Prediction check = m.predict(new ProofShape(10, 12, 11, 8, 8, 4, 6, 3, 8, 200, 6, 28));

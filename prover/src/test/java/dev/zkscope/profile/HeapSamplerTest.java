@@ -8,6 +8,16 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HeapSamplerTest {
+    /** 64 MiB in eight arrays, allocated 10 ms apart so that a sampler every 5 ms sees the heap grow. */
+    private static List<long[]> hold64MiB() throws InterruptedException {
+        List<long[]> hold = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            hold.add(new long[1 << 20]); // 8 MiB each
+            Thread.sleep(10);
+        }
+        return hold;
+    }
+
     /**
      * 64 MiB held while sampling must raise the peak by about that much (60 MiB: the live heap may shrink a little)
      * above the live heap before (the pools' usage after a full collection); no sample may exceed the peak, nor the
@@ -18,11 +28,7 @@ class HeapSamplerTest {
         System.gc();
         long live = HeapSampler.usedAfterLastGc();
         HeapSampler s = new HeapSampler(5).start();
-        List<long[]> hold = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            hold.add(new long[1 << 20]); // 8 MiB each
-            Thread.sleep(10);
-        }
+        List<long[]> hold = hold64MiB();
         long peak = s.stop();
         long committed = Runtime.getRuntime().totalMemory();
         assertThat(hold).hasSize(8);
@@ -41,10 +47,7 @@ class HeapSamplerTest {
         System.gc();
         long live = HeapSampler.usedAfterLastGc();
         HeapSampler s = new HeapSampler(5).start();
-        List<long[]> hold = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            hold.add(new long[1 << 20]); // 8 MiB each
-        }
+        List<long[]> hold = hold64MiB();
         System.gc();
         // notifications come on the JVM's service thread, a young collection's among them: wait (at most 5 s) for
         // the one that saw all 64 MiB
