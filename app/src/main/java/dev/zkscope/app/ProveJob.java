@@ -348,7 +348,7 @@ final class ProveJob {
             m.phaseNanos().forEach((k, v) -> ph.put(k, v / 1e6));
             Forecast f = m.prediction() == null ? null : new Forecast(m.prediction().proveSeconds(),
                     m.prediction().peakHeapBytes(m.baselineHeap()), cost.origin(),
-                    m.prediction().heapBytesAboveBaseline(), m.prediction().phaseSeconds());
+                    m.prediction().heapBytesAboveBaseline(), m.prediction().phaseSeconds(), cost.timeSpread());
             segs.add(new SegmentedRun.Segment(s.index(), SegmentedRun.name(s.index(), n), s.key().span(), s.logN(),
                     s.key().usedRows(), s.key().linkRows(), m.adviceColumns(), s.proof().length,
                     segmentStart(flame, SegmentedRun.name(s.index(), n)), m.totalNanos() / 1e6,

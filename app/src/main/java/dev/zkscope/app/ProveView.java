@@ -233,7 +233,7 @@ final class ProveView extends BorderPane {
                 notes.put(s.name(), s.span() + "\n2^" + s.logN() + " rows (" + Format.count(s.usedRows()) + " used, "
                         + Format.count(s.linkRows()) + " hashing its boundaries), proof " + Format.bytes(s.proofBytes())
                         + "\nprover " + Format.millis(s.proveMillis()) + (s.predicted() == null ? "" : " (predicted "
-                        + Format.millis(s.predicted().proveSeconds() * 1000) + ")") + ", heap "
+                        + Format.millis(s.predicted().proveSeconds() * 1000) + s.predicted().bandText() + ")") + ", heap "
                         + Format.bytes(s.heapAboveBaseline()) + " above baseline" + (s.predicted() == null ? ""
                         : " (predicted " + Format.bytes(s.predicted().heapAboveBaseline()) + ")"));
             }
@@ -396,7 +396,7 @@ final class ProveView extends BorderPane {
         if (f == null) {
             return "Predicting time and memory with the cost model (calibrated on this machine the first time)...";
         }
-        return "Predicted before proving: prover " + Format.millis(f.proveSeconds() * 1000) + ", heap "
+        return "Predicted before proving: prover " + Format.millis(f.proveSeconds() * 1000) + f.bandText() + ", heap "
                 + Format.bytes(f.heapAboveBaseline()) + " above what is in use when it starts (cost model "
                 + f.origin() + ").";
     }

@@ -219,7 +219,7 @@ public final class ProveViewModel {
                 // The JIT warm-up that makes measured proofs comparable with this prediction is warmUp's, after it.
                 CostModel m = costModel.get();
                 CostModel.Prediction p = m.predict(a.prepared().shape());
-                return Forecast.of(p, m.origin());
+                return Forecast.of(p, m);
             }
         };
         t.setOnSucceeded(e -> {
@@ -638,7 +638,7 @@ public final class ProveViewModel {
                         : step == 0 ? base : padded(base, logN);
                 CostModel m = costModel.get();
                 CostModel.Prediction p = m.predict(v.prepared().shape());
-                return new Object[] {v, Forecast.of(p, m.origin())};
+                return new Object[] {v, Forecast.of(p, m)};
             }
         };
         compile.setOnSucceeded(e -> {

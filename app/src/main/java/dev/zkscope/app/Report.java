@@ -94,6 +94,11 @@ final class Report {
             o.put("verified", r.verdict().accepted());
             if (r.forecast() != null) {
                 o.put("predicted_prove_s", r.forecast().proveSeconds());
+                double[] band = r.forecast().timeBand();
+                if (band != null) {
+                    // the times this machine's repeats of one proof allow (CostModel.timeBand)
+                    o.putArray("predicted_prove_s_band").add(band[0]).add(band[1]);
+                }
                 o.put("predicted_peak_heap_bytes", r.forecast().peakHeapBytes());
                 // As the CLI's report: the errors are on what the cost model predicts (the heap above the baseline).
                 o.put("predicted_heap_above_baseline_bytes", r.forecast().heapAboveBaseline());

@@ -79,6 +79,7 @@ public record SegmentedRun(SegmentPlan plan, KeyBundle keys, List<VerifyingKey> 
         long heap = 0;
         long peak = 0;
         String origin = null;
+        double spread = Double.NaN;
         Map<String, Double> phases = new java.util.LinkedHashMap<>();
         for (Segment s : segments) {
             if (s.predicted() == null) {
@@ -90,8 +91,10 @@ public record SegmentedRun(SegmentPlan plan, KeyBundle keys, List<VerifyingKey> 
                 peak = s.baselineHeap() + heap;
             }
             origin = s.predicted().origin();
+            spread = s.predicted().timeSpread();
             s.predicted().phaseSeconds().forEach((k, v) -> phases.merge(k, v, Double::sum));
         }
-        return segments.isEmpty() ? null : new Forecast(seconds, peak, origin + ", per segment", heap, phases);
+        return segments.isEmpty() ? null : new Forecast(seconds, peak, origin + ", per segment", heap, phases,
+                spread);
     }
 }

@@ -69,7 +69,7 @@ class CliAgreementTest {
         Analysis a = new Analyzer().analyze(s, ModelSettings.defaults().withPreset("testing"));
         CostModel cm = CostModel.cached();
         assertThat(cm).as("the CLI's cost model is the app tests' one").isNotNull();
-        Forecast f = Forecast.of(cm.predict(a.prepared().shape()), cm.origin());
+        Forecast f = Forecast.of(cm.predict(a.prepared().shape()), cm);
         CompletedRun app = new ProveJob(a, 1, f, p -> { }, () -> false).run();
         assertThat(app.inputSource()).isEqualTo(name + ".input.json");
 

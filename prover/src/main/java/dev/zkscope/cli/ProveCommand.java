@@ -159,8 +159,8 @@ public final class ProveCommand implements Callable<Integer> {
         o.println("security: " + SecurityAnalysis.of(prepared.compiled().circuit(), params).summary());
         if (cm != null) {
             CostModel.Prediction p = cm.predict(prepared.shape());
-            o.printf(Locale.ROOT, "predicted: prove %.2f s, peak heap %s above baseline%n", p.proveSeconds(),
-                    mib(p.heapBytesAboveBaseline()));
+            o.printf(Locale.ROOT, "predicted: prove %.2f s%s, peak heap %s above baseline%n", p.proveSeconds(),
+                    SegmentedProve.band(cm, p.proveSeconds()), mib(p.heapBytesAboveBaseline()));
         }
         if (noWarmup) {
             warmup = 0;

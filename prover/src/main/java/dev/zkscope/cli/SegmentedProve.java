@@ -14,6 +14,7 @@ import dev.zkscope.ir.InputFileException;
 import dev.zkscope.ir.InputFiles;
 import dev.zkscope.ir.Tensor;
 import dev.zkscope.predict.CostModel;
+import dev.zkscope.predict.PredictionError;
 import dev.zkscope.profile.PhaseListener;
 import dev.zkscope.quant.FixedPoint;
 import dev.zkscope.segment.BundleVerifier;
@@ -212,7 +213,7 @@ final class SegmentedProve {
                     cpuBySegment.put(r.index(), pair);
                 }
                 dev.zkscope.batch.TaskSpan span = spans.get(r.index());
-                o.println(line(p, r, parts) + (span == null ? "" : "; on " + span.executor()
+                o.println(line(p, r, parts, runModel) + (span == null ? "" : "; on " + span.executor()
                         + (span.attempt() > 0 ? " (attempt " + (span.attempt() + 1) + ")" : "")));
                 o.flush();
             }
@@ -226,7 +227,7 @@ final class SegmentedProve {
         BundleVerifier.Accepted acc = (BundleVerifier.Accepted) r.verdict();
         byte[] reportBytes = null;
         if (c.report != null) {
-            ObjectNode json = report(r, acc, setup, name, speed);
+            ObjectNode json = report(r, acc, setup, name, speed, runModel);
             for (com.fasterxml.jackson.databind.JsonNode seg : json.withArray("segments")) {
                 Map<String, Long>[] c2 = cpuBySegment.get(seg.get("index").asInt() - 1);
                 if (c2 != null) {
@@ -271,6 +272,10 @@ final class SegmentedProve {
                 acc.totalVerifyNanos() / 1e6);
         if (tasks[0] != null) {
             o.printf(Locale.ROOT, "on Spark %s: %s%n", master, tasks[0].perExecutor(r.totalNanos() / 1e9));
+        }
+        String accuracy = accuracy(r.parts(), runModel).describe("segment(s)");
+        if (accuracy != null) {
+            o.println(accuracy);
         }
         long[] out = acc.output();
         int scale = setup.calibration().graph().outputScale();
@@ -370,8 +375,31 @@ final class SegmentedProve {
         return d;
     }
 
-    /** One progress line per finished segment: sizes, phase times, heap, predicted beside measured. */
-    static String line(SegmentPlan p, SegmentProver.Proved r, Path parts) {
+    /** The predictions of the segments proved in this run against what they measured (resumed ones were not). */
+    static dev.zkscope.predict.PredictionAccuracy accuracy(List<SegmentProver.Proved> parts, CostModel model) {
+        List<PredictionError> errors = new java.util.ArrayList<>();
+        for (SegmentProver.Proved p : parts) {
+            if (!p.resumed() && p.measure().prediction() != null) {
+                SegmentProver.Measure m = p.measure();
+                errors.add(new PredictionError(m.prediction().proveSeconds(), m.proveNanos() / 1e9,
+                        m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline()));
+            }
+        }
+        return dev.zkscope.predict.PredictionAccuracy.of(errors, model);
+    }
+
+    /** " (1.6-3.0 s as this machine repeats a proof)", or "" when the model does not know its spread. */
+    static String band(CostModel model, double seconds) {
+        double[] b = model == null ? null : model.timeBand(seconds);
+        return b == null ? "" : String.format(Locale.ROOT, " (%.2f-%.2f s as this machine repeats a proof)", b[0],
+                b[1]);
+    }
+
+    /**
+     * One progress line per finished segment: sizes, phase times, heap, predicted beside measured ({@code model}: the
+     * one that predicted them, for the band of times this machine's repeats allow; may be null).
+     */
+    static String line(SegmentPlan p, SegmentProver.Proved r, Path parts, CostModel model) {
         String head = String.format(Locale.ROOT, "segment %d/%d (%s): ", r.index() + 1, p.count(), r.key().span());
         if (r.resumed()) {
             return head + "resumed from " + parts + " (2^" + r.logN() + " rows, proof " + r.proof().length + " bytes)";
@@ -382,8 +410,9 @@ final class SegmentedProve {
             phases.append(phases.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f ms",
                     e.getKey(), e.getValue() / 1e6));
         }
-        String pred = m.prediction() == null ? "" : String.format(Locale.ROOT, "; predicted %.2f s and %s above "
-                + "baseline", m.prediction().proveSeconds(), ProveCommand.mib(m.prediction().heapBytesAboveBaseline()));
+        String pred = m.prediction() == null ? "" : String.format(Locale.ROOT, "; predicted %.2f s%s and %s above "
+                + "baseline", m.prediction().proveSeconds(), band(model, m.prediction().proveSeconds()),
+                ProveCommand.mib(m.prediction().heapBytesAboveBaseline()));
         return head + String.format(Locale.ROOT, "2^%d rows (%,d used, %,d hashing boundaries), %d advice columns; "
                         + "%s; proved in %.2f s, peak heap %s (%s above baseline)%s; proof %,d bytes", r.logN(),
                 r.key().usedRows(), r.key().linkRows(), m.adviceColumns(), phases, m.proveNanos() / 1e9,
@@ -391,7 +420,7 @@ final class SegmentedProve {
     }
 
     static ObjectNode report(SegmentedProof.Result r, BundleVerifier.Accepted acc, SegmentSetup setup, String name,
-                             CostModel.SpeedCheck speed) {
+                             CostModel.SpeedCheck speed, CostModel model) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("model", name);
@@ -406,6 +435,18 @@ final class SegmentedProve {
             sc.put("measured_s", speed.measuredSeconds());
             sc.put("calibrated_s", speed.predictedSeconds());
             sc.put("factor", speed.factor());
+        }
+        dev.zkscope.predict.PredictionAccuracy acy = accuracy(r.parts(), model);
+        if (acy.proofs() > 0) {
+            ObjectNode ac = root.putObject("prediction_accuracy");
+            ac.put("segments", acy.proofs());
+            ac.put("time_within_30_percent", acy.timeWithin());
+            ac.put("heap_within_30_percent", acy.heapWithin());
+            if (acy.bandFactors() != null) {
+                ac.put("time_spread", model.timeSpread());
+                ac.putArray("band_factors").add(acy.bandFactors()[0]).add(acy.bandFactors()[1]);
+                ac.put("time_within_band", acy.timeWithinBand());
+            }
         }
         root.put("max_rows_log2", r.plan().logBudget());
         root.put("segment_count", r.plan().count());
@@ -480,9 +521,16 @@ final class SegmentedProve {
                 dev.zkscope.predict.PredictionError pe = new dev.zkscope.predict.PredictionError(
                         m.prediction().proveSeconds(), m.proveNanos() / 1e9,
                         m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline());
+                double[] band = model == null ? null : model.timeBand(m.prediction().proveSeconds());
+                if (band != null) {
+                    pr.putArray("prove_ms_band").add(band[0] * 1e3).add(band[1] * 1e3);
+                }
                 ObjectNode err = n.putObject("prediction_error");
                 err.put("time", pe.timeError());
                 err.put("heap_above_baseline", pe.heapError());
+                if (band != null) {
+                    err.put("time_within_band", model.withinBand(pe.predictedSeconds(), pe.measuredSeconds()));
+                }
             }
             for (ProveRun.Phase ph2 : m.timeline()) {
                 ObjectNode t = timeline.addObject();

@@ -50,11 +50,12 @@ import java.util.Properties;
  */
 public final class CostModel {
     /** Bump when the prover or the features change, so stale caches are recalibrated. */
-    static final int VERSION = 14; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
+    static final int VERSION = 15; // 8: prover speed-ups of 2026-12-01, median-of-three calibration; 9: post-GC baseline;
     // 10: heap from the quotient's and the opening's live bytes (wide circuits), quotient work counts coset copies;
     // 11: heap from five moments of live bytes (kept cosets are not copies), streamed batches' recomputed cosets timed;
     // 12: quotient work per point weighs LogUp fractions, openings per coefficient, streamed query rows by Horner;
-    // (13: a speed probe, reverted); 14: 2^17 calibration proofs, the garbage a multiple of the count, keyed by heap
+    // (13: a speed probe, reverted); 14: 2^17 calibration proofs, the garbage a multiple of the count, keyed by heap;
+    // 15: the calibration measures how the machine repeats one proof (timeSpread)
 
     static final String[] PHASES = {"witness commit", "helpers", "quotient", "openings", "fri"};
 
@@ -65,6 +66,7 @@ public final class CostModel {
     private final String origin;
     private final java.time.Instant calibratedAt;
     private final double loadDuringCalibration;
+    private final double timeSpread;
 
     CostModel(double[] slope, double[] intercept, double garbagePerByte, double heapBase, String origin) {
         this(slope, intercept, garbagePerByte, heapBase, origin, java.time.Instant.now(), systemLoad());
@@ -72,6 +74,15 @@ public final class CostModel {
 
     CostModel(double[] slope, double[] intercept, double garbagePerByte, double heapBase, String origin,
               java.time.Instant calibratedAt, double loadDuringCalibration) {
+        this(slope, intercept, garbagePerByte, heapBase, origin, calibratedAt, loadDuringCalibration, Double.NaN);
+    }
+
+    CostModel(double[] slope, double[] intercept, double garbagePerByte, double heapBase, String origin,
+              java.time.Instant calibratedAt, double loadDuringCalibration, double timeSpread) {
+        if (timeSpread < 0) {
+            throw new IllegalArgumentException("time spread " + timeSpread);
+        }
+        this.timeSpread = timeSpread;
         this.slope = slope.clone();
         this.intercept = intercept.clone();
         this.garbagePerByte = garbagePerByte;
@@ -124,6 +135,40 @@ public final class CostModel {
                     + " days; `zkscope calibrate --force` does it now)");
         }
         return out.isEmpty() ? null : String.join("; ", out);
+    }
+
+    /**
+     * How much the time of one and the same proof varies on this machine: the standard deviation of the natural log of
+     * its measured time over repeats (0.15 means that about two thirds of the repeats fall within 15% of their
+     * typical time), pooled over the calibration's larger circuits ({@link #repeatSpread}); NaN when unknown (a cache
+     * without the key is read as unknown). No prediction of one proof can be closer than this machine repeats it.
+     */
+    public double timeSpread() {
+        return timeSpread;
+    }
+
+    /** Repeats of one proof fall within this many {@link #timeSpread}s of their typical time about 95% of the time. */
+    public static final double BAND_SIGMAS = 2;
+
+    /**
+     * The range a proof predicted to take {@code seconds} is expected to take on this machine, given how it repeats
+     * one proof: {@code {seconds / e^(2 sigma), seconds * e^(2 sigma)}}, or null when the spread is unknown.
+     */
+    public double[] timeBand(double seconds) {
+        if (Double.isNaN(timeSpread)) {
+            return null;
+        }
+        double f = Math.exp(BAND_SIGMAS * timeSpread);
+        return new double[] {seconds / f, seconds * f};
+    }
+
+    /**
+     * Whether a proof predicted at {@code predicted} seconds and measured at {@code measured} fell within
+     * {@link #timeBand}; null when the spread is unknown.
+     */
+    public Boolean withinBand(double predicted, double measured) {
+        double[] b = timeBand(predicted);
+        return b == null ? null : measured >= b[0] && measured <= b[1];
     }
 
     static double systemLoad() {
@@ -560,7 +605,7 @@ public final class CostModel {
             b[i] *= factor;
         }
         return new CostModel(s, b, garbagePerByte, heapBase, String.format(Locale.ROOT,
-                "%s, times %.3f by a speed check", origin, factor), calibratedAt, loadDuringCalibration);
+                "%s, times %.3f by a speed check", origin, factor), calibratedAt, loadDuringCalibration, timeSpread);
     }
 
     /** {@link #warmUp()} once per JVM (calibrating also warms the prover up). */
@@ -638,7 +683,49 @@ public final class CostModel {
         for (Measurement[] r : runs) {
             ms.add(median(r));
         }
-        return fit(ms, "calibrated now on " + plan.proofs() + " proofs");
+        return fit(ms, "calibrated now on " + plan.proofs() + " proofs")
+                .withTimeSpread(repeatSpread(runs, SPREAD_MIN_LOG_N));
+    }
+
+    /** Circuits of at least 2^this rows (half a second and more) inform {@link #timeSpread}. */
+    static final int SPREAD_MIN_LOG_N = 14;
+
+    /**
+     * The pooled standard deviation of ln(total prover time) between the measured passes of each circuit of at least
+     * 2^{@code minLogN} rows: how this machine repeats one proof (smaller circuits are left out, their time is mostly
+     * the proof of work's grinding, whose count of hashes is random by design). NaN without two passes of any of them.
+     * Measured on this 2-core VM, 2026-12-05: identical 2^16 x 48 proofs back to back in one warm JVM took 2.30-3.74 s
+     * (0.15), 2^17 x 48 ones 7.6-11.4 s.
+     */
+    static double repeatSpread(Measurement[][] runs, int minLogN) {
+        double squares = 0;
+        int freedom = 0;
+        for (Measurement[] r : runs) {
+            if (r.length < 2 || r[0].shape().logN() < minLogN) {
+                continue;
+            }
+            double[] logs = new double[r.length];
+            double mean = 0;
+            for (int i = 0; i < r.length; i++) {
+                double t = 0;
+                for (double x : r[i].phaseSeconds()) {
+                    t += x;
+                }
+                logs[i] = Math.log(t);
+                mean += logs[i] / r.length;
+            }
+            for (double l : logs) {
+                squares += (l - mean) * (l - mean);
+            }
+            freedom += r.length - 1;
+        }
+        return freedom == 0 ? Double.NaN : Math.sqrt(squares / freedom);
+    }
+
+    /** This model with {@link #timeSpread} set (the calibration measures it after the fit). */
+    CostModel withTimeSpread(double spread) {
+        return new CostModel(slope, intercept, garbagePerByte, heapBase, origin, calibratedAt, loadDuringCalibration,
+                spread);
     }
 
     /** Per phase and for the heap, the median of several measurements of one circuit. */
@@ -852,9 +939,11 @@ public final class CostModel {
                 b[i] = coefficient(p, "intercept." + i);
             }
             String load = p.getProperty("load", "NaN");
+            // absent in a cache written before it was measured: the spread is then unknown, not zero
+            double spread = p.getProperty("timeSpread") == null ? Double.NaN : coefficient(p, "timeSpread");
             CostModel m = new CostModel(s, b, coefficient(p, "heapGarbagePerByte"), coefficient(p, "heapBase"),
                     "cached, calibrated " + at.toString().substring(0, 10) + " (" + file + ")", at,
-                    Double.parseDouble(load));
+                    Double.parseDouble(load), spread);
             Prediction check = m.predict(new ProofShape(10, 12, 11, 8, 8, 4, 6, 3, 8, 200, 6, 28));
             if (!(check.proveSeconds() > 0) || check.heapBytesAboveBaseline() <= 0) {
                 return null;
@@ -894,6 +983,9 @@ public final class CostModel {
         }
         p.setProperty("heapGarbagePerByte", Double.toString(m.garbagePerByte));
         p.setProperty("heapBase", Double.toString(m.heapBase));
+        if (!Double.isNaN(m.timeSpread)) {
+            p.setProperty("timeSpread", Double.toString(m.timeSpread));
+        }
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "costmodel", ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -908,7 +1000,7 @@ public final class CostModel {
         for (int i = 0; i < PHASES.length; i++) {
             b.append(String.format(Locale.ROOT, "; %s %.3e*w+%.4f", PHASES[i], slope[i], intercept[i]));
         }
-        return b.append(String.format(Locale.ROOT, "; heap counted x (1 + %.2f) + %.0f]",
-                garbagePerByte, heapBase)).toString();
+        return b.append(String.format(Locale.ROOT, "; heap counted x (1 + %.2f) + %.0f; time spread %.3f]",
+                garbagePerByte, heapBase, timeSpread)).toString();
     }
 }

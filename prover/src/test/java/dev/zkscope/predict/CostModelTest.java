@@ -109,6 +109,69 @@ class CostModelTest {
         assertThatThrownBy(() -> m.scaled(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    private static CostModel.Measurement timed(int logN, double seconds) {
+        ProofShape s = new ProofShape(logN, logN + 3, logN + 1, 8, 12, 6, 8, 3, 10, 400, 6, 28);
+        double[] t = new double[CostModel.PHASES.length];
+        t[0] = seconds / 2; // the spread is on the proof's total time, whatever its phases
+        t[2] = seconds / 2;
+        return new CostModel.Measurement(s, t, 1 << 20);
+    }
+
+    @Test
+    void repeatSpread_poolsTheLogTimesOfEachCircuitsRepeats_leavingOutSmallOnes() {
+        double e = Math.E;
+        CostModel.Measurement[][] runs = {
+            // 2^16: ln times 0, +0.2, -0.2 around their mean 0: squares 0.08, two degrees of freedom
+            {timed(16, 1), timed(16, Math.pow(e, 0.2)), timed(16, Math.pow(e, -0.2))},
+            // 2^12 is below SPREAD_MIN_LOG_N (its time mostly grinding): left out however wild
+            {timed(12, 0.01), timed(12, 0.05), timed(12, 0.02)},
+            // 2^17 repeated exactly: no squares, two more degrees of freedom
+            {timed(17, 8), timed(17, 8), timed(17, 8)},
+        };
+        assertThat(CostModel.repeatSpread(runs, CostModel.SPREAD_MIN_LOG_N))
+                .isCloseTo(Math.sqrt(0.08 / 4), within(1e-12));
+        assertThat(CostModel.repeatSpread(runs, 10)).as("with the small circuit counted")
+                .isGreaterThan(Math.sqrt(0.08 / 4));
+        assertThat(CostModel.repeatSpread(new CostModel.Measurement[][] {{timed(16, 1)}}, 14))
+                .as("one pass cannot measure it").isNaN();
+    }
+
+    @Test
+    void timeBand_isTwoSpreadsEitherWay_andUnknownWithoutASpread() {
+        CostModel m = CostModel.fit(exactMeasurements(), "test");
+        assertThat(m.timeSpread()).as("a fit alone has not repeated anything").isNaN();
+        assertThat(m.timeBand(10)).isNull();
+        assertThat(m.withinBand(10, 10)).isNull();
+        CostModel w = m.withTimeSpread(0.15);
+        double f = Math.exp(0.3);
+        assertThat(w.timeBand(10)).containsExactly(new double[] {10 / f, 10 * f}, within(1e-12));
+        assertThat(w.withinBand(10, 13.4)).isTrue();
+        assertThat(w.withinBand(10, 13.6)).isFalse();
+        assertThat(w.withinBand(10, 7.5)).isTrue();
+        assertThat(w.withinBand(10, 7.3)).isFalse();
+        assertThat(w.scaled(1.5).timeSpread()).as("a speed check moves the band, not its width").isEqualTo(0.15);
+        assertThat(w.scaled(1.5).timeBand(10)).containsExactly(new double[] {10 / f, 10 * f}, within(1e-12));
+        assertThatThrownBy(() -> m.withTimeSpread(-0.1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void cache_keepsTheTimeSpread_andReadsItsAbsenceAsUnknown(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("model.properties");
+        CostModel.write(CostModel.fit(exactMeasurements(), "test").withTimeSpread(0.123), f);
+        assertThat(Files.readString(f)).contains("timeSpread=0.123");
+        assertThat(CostModel.read(f).timeSpread()).isEqualTo(0.123);
+        String good = Files.readString(f);
+        Files.writeString(f, good.replaceAll("timeSpread=.*\n", ""));
+        assertThat(CostModel.read(f)).isNotNull();
+        assertThat(CostModel.read(f).timeSpread()).isNaN();
+        Files.writeString(f, good.replaceAll("timeSpread=.*", "timeSpread=-0.2"));
+        assertThat(CostModel.read(f)).as("a negative spread: damaged").isNull();
+        Files.writeString(f, good.replaceAll("timeSpread=.*", "timeSpread=Infinity"));
+        assertThat(CostModel.read(f)).as("an infinite spread: damaged").isNull();
+        CostModel.write(CostModel.fit(exactMeasurements(), "test"), f);
+        assertThat(Files.readString(f)).as("an unknown spread is not written").doesNotContain("timeSpread");
+    }
+
     @Test
     void speedCheck_timesOneCalibrationProof_againstThePrediction() {
         // a model that predicts every phase at a tenth of a microsecond per unit of work: whatever the machine, the
@@ -218,6 +281,7 @@ class CostModelTest {
     void calibrate_measuresRealProofs_andItsModelPredictsTheirSizes() {
         CostModel m = CostModel.calibrate(CostModel.Plan.QUICK_FOR_TESTS);
         assertThat(m.origin()).contains("calibrated now on 3 proofs");
+        assertThat(m.timeSpread()).as("one pass of each circuit repeats nothing").isNaN();
         assertThat(m.calibratedAt()).isBetween(java.time.Instant.now().minusSeconds(120), java.time.Instant.now());
         dev.zkscope.plonk.ProofParameters params = dev.zkscope.plonk.ProofParameters.standard();
         ProofShape small = ProofShape.of(CalibrationCircuits.mix(9, 6, params.reservedRows()).circuit(), params);
