@@ -34,11 +34,8 @@ public record Forecast(double proveSeconds, long peakHeapBytes, String origin, l
      * {@link dev.zkscope.predict.CostModel#timeBand}), or null when the spread is not known.
      */
     public double[] timeBand() {
-        if (Double.isNaN(timeSpread)) {
-            return null;
-        }
-        double f = Math.exp(dev.zkscope.predict.CostModel.BAND_SIGMAS * timeSpread);
-        return new double[] {proveSeconds / f, proveSeconds * f};
+        double[] f = dev.zkscope.predict.CostModel.bandFactors(timeSpread);
+        return f == null ? null : new double[] {proveSeconds * f[0], proveSeconds * f[1]};
     }
 
     /** " (1.6 s - 3.0 s as this machine repeats a proof)", or "" when the spread is not known. */

@@ -79,6 +79,27 @@ final class PhasePrediction {
         }
     }
 
+    /**
+     * The segments' predictions against their measurements, as {@code prove --max-rows} sums them up: within +-30%,
+     * and within the band this machine's repeats of one proof allow (the cost model's spread); null when no segment
+     * was predicted.
+     */
+    static dev.zkscope.predict.PredictionAccuracy accuracy(CompletedRun r) {
+        List<dev.zkscope.predict.PredictionError> errors = new ArrayList<>();
+        double spread = Double.NaN;
+        if (r != null && r.isSegmented()) {
+            for (SegmentedRun.Segment s : r.segmented().segments()) {
+                Forecast f = s.predicted();
+                if (f != null) {
+                    errors.add(new dev.zkscope.predict.PredictionError(f.proveSeconds(), s.proveMillis() / 1000,
+                            f.heapAboveBaseline(), s.heapAboveBaseline()));
+                    spread = f.timeSpread();
+                }
+            }
+        }
+        return errors.isEmpty() ? null : dev.zkscope.predict.PredictionAccuracy.of(errors, spread);
+    }
+
     /** Per segment of a run in segments (empty for a run of the whole circuit). */
     static List<SegmentRow> segmentRows(CompletedRun r) {
         List<SegmentRow> out = new ArrayList<>();
@@ -152,6 +173,14 @@ final class PhasePrediction {
                     l.getStyleClass().add("segment-row");
                 }
                 g.addRow(i++, cells);
+            }
+            dev.zkscope.predict.PredictionAccuracy acc = accuracy(r);
+            if (acc != null) {
+                Label a = new Label(acc.describe("segments").replace("prediction: ", "Prediction: "));
+                a.setId("segmentAccuracy");
+                a.setWrapText(true);
+                a.setMaxWidth(520);
+                g.add(a, 0, i++, 6, 1);
             }
         }
         Label note = new Label(r.forecast() == null || r.forecast().phaseSeconds().isEmpty()

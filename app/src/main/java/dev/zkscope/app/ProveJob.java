@@ -249,9 +249,12 @@ final class ProveJob {
                     + "would publish its own weights commitment): set Weights visibility to fixed, or Max rows per "
                     + "segment to off, in Settings.");
         }
-        dev.zkscope.predict.CostModel cost = costModel.get();
-        heap.start(); // from the run's start, as the whole-circuit run samples it: one time axis with the phases
+        // The heap from the run's start, as the whole-circuit run samples it: one time axis with the phases. Before
+        // the cost model, whose first use calibrates it (seconds to minutes), so that the heap is not drawn shifted
+        // left of the phases by that long (a test JVM's first segmented run was 1.3 s off).
+        heap.start();
         try {
+            dev.zkscope.predict.CostModel cost = costModel.get();
             return provedInSegments(p, cost, input, live, spans, gc);
         } finally {
             heap.close();

@@ -87,6 +87,13 @@ class SegmentedProveTest extends AppWindowTest {
         }
         assertThat(robot.lookup("#phasePrediction .label").queryAllAs(Label.class)).extracting(Label::getText)
                 .contains("segment 1/" + n + " (2^" + r.segmented().segments().get(0).logN() + ")", "Heap predicted");
+        // The summary under the table counts the same rows against +-30% and against the machine's band.
+        dev.zkscope.predict.PredictionAccuracy acc = PhasePrediction.accuracy(r);
+        assertThat(acc.proofs()).isEqualTo(n);
+        long within = rows.stream().filter(row -> Math.abs(row.ratio() - 1) <= 0.30).count();
+        assertThat(acc.timeWithin()).isEqualTo((int) within);
+        assertThat(robot.lookup("#segmentAccuracy").queryAs(Label.class).getText())
+                .startsWith("Prediction: time within +-30% on " + within + " of " + n + " segments");
         // The whole run's prediction is the segments' sum, and the card shows that figure.
         double sum = rows.stream().mapToDouble(PhasePrediction.SegmentRow::predictedMillis).sum();
         assertThat(r.forecast().proveSeconds() * 1000).isCloseTo(sum, org.assertj.core.api.Assertions.within(1e-6));

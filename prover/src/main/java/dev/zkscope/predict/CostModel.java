@@ -155,11 +155,20 @@ public final class CostModel {
      * one proof: {@code {seconds / e^(2 sigma), seconds * e^(2 sigma)}}, or null when the spread is unknown.
      */
     public double[] timeBand(double seconds) {
-        if (Double.isNaN(timeSpread)) {
+        double[] f = bandFactors(timeSpread);
+        return f == null ? null : new double[] {seconds * f[0], seconds * f[1]};
+    }
+
+    /**
+     * The band of a spread as factors of the predicted time, {@code {e^(-2 spread), e^(2 spread)}}, or null for an
+     * unknown (NaN) spread.
+     */
+    public static double[] bandFactors(double spread) {
+        if (Double.isNaN(spread)) {
             return null;
         }
-        double f = Math.exp(BAND_SIGMAS * timeSpread);
-        return new double[] {seconds / f, seconds * f};
+        double f = Math.exp(BAND_SIGMAS * spread);
+        return new double[] {1 / f, f};
     }
 
     /**
@@ -167,8 +176,13 @@ public final class CostModel {
      * {@link #timeBand}; null when the spread is unknown.
      */
     public Boolean withinBand(double predicted, double measured) {
-        double[] b = timeBand(predicted);
-        return b == null ? null : measured >= b[0] && measured <= b[1];
+        return withinBand(timeSpread, predicted, measured);
+    }
+
+    /** As {@link #withinBand(double, double)} for a given spread (NaN: null). */
+    public static Boolean withinBand(double spread, double predicted, double measured) {
+        double[] f = bandFactors(spread);
+        return f == null ? null : measured >= predicted * f[0] && measured <= predicted * f[1];
     }
 
     static double systemLoad() {

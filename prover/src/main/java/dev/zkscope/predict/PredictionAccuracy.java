@@ -24,16 +24,24 @@ public record PredictionAccuracy(int proofs, int timeWithin, int heapWithin, dou
 
     /** Counts {@code errors} against {@link #TARGET} and against {@code model}'s band (model may be null). */
     public static PredictionAccuracy of(List<PredictionError> errors, CostModel model) {
-        double[] band = model == null ? null : model.timeBand(1);
+        return of(errors, model == null ? Double.NaN : model.timeSpread());
+    }
+
+    /**
+     * Counts {@code errors} against {@link #TARGET} and against the band of a machine's {@code spread}
+     * ({@link CostModel#timeSpread}; NaN when unknown).
+     */
+    public static PredictionAccuracy of(List<PredictionError> errors, double spread) {
         int time = 0;
         int heap = 0;
         int inBand = 0;
         for (PredictionError e : errors) {
             time += Math.abs(e.timeError()) <= TARGET ? 1 : 0;
             heap += Math.abs(e.heapError()) <= TARGET ? 1 : 0;
-            inBand += band != null && model.withinBand(e.predictedSeconds(), e.measuredSeconds()) ? 1 : 0;
+            inBand += Boolean.TRUE.equals(CostModel.withinBand(spread, e.predictedSeconds(), e.measuredSeconds()))
+                    ? 1 : 0;
         }
-        return new PredictionAccuracy(errors.size(), time, heap, band, inBand);
+        return new PredictionAccuracy(errors.size(), time, heap, CostModel.bandFactors(spread), inBand);
     }
 
     /**
