@@ -123,8 +123,10 @@ public final class BenchCommand implements Callable<Integer> {
                 "heap", "proof KiB", "params");
         String rule = header.replaceAll("[^|]", "-");
         List<String> lines = new ArrayList<>();
-        o.printf("preset %s, %d runs per model (median), %d cores, %s%n", params, runs,
-                Runtime.getRuntime().availableProcessors(), cm.origin());
+        o.printf("preset %s, %d runs per model (median), %d cores, %s%s%n", params, runs,
+                Runtime.getRuntime().availableProcessors(), cm.origin(), Double.isNaN(cm.timeSpread()) ? ""
+                        : String.format(Locale.ROOT, "; this machine repeats one proof within x%.2f-x%.2f",
+                        CostModel.bandFactors(cm.timeSpread())[0], CostModel.bandFactors(cm.timeSpread())[1]));
         o.println(header);
         o.println(rule);
         o.flush();
@@ -165,6 +167,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
             o.flush();
         }
+        String accuracy = dev.zkscope.predict.PredictionAccuracy.of(errors, cm).describe("model(s)");
+        if (accuracy != null) {
+            o.println(accuracy);
+        }
         if (markdown != null) {
             StringBuilder b = new StringBuilder();
             b.append(header).append('\n').append(rule).append('\n');
@@ -180,6 +186,9 @@ public final class BenchCommand implements Callable<Integer> {
      * The Plonkish row of one model: prepared (circuit compiled), one unreported proof, then the median of --runs. All
      * of it is released when this returns; only the figures the sumcheck line compares with are kept.
      */
+    /** The median run's prediction error of every model benchmarked, for the closing summary. */
+    private final List<dev.zkscope.predict.PredictionError> errors = new ArrayList<>();
+
     private dev.zkscope.sumcheck.SumcheckBench.Against plonkishRow(PrintWriter o, PrintWriter err, Path f, Graph g,
             List<List<Tensor>> calib, Pipeline.Settings s, CostModel cm, String name, List<String> lines) {
         Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(f), g, calib, s, PhaseListener.NONE);
@@ -198,6 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
         rs.sort((a, b) -> Long.compare(a.proveNanos(), b.proveNanos()));
         ProveRun r = rs.get(rs.size() / 2);
         dev.zkscope.predict.PredictionError e = r.predictionError();
+        errors.add(e);
         String line = String.format(Locale.ROOT, "| %-17s | %,7d | %2d | %8.3f | %8.3f | %+5.0f%% | %9.1f | %8.0f | %9.0f | %9.0f | %+5.0f%% | %9.1f | %,8d |",
                 name, r.usedRows(), r.logN(), r.proveSeconds(), r.prediction().proveSeconds(), 100 * e.timeError(),
                 r.verifyNanos() / 1e6, r.peakHeap() / 1048576.0, r.heapAboveBaseline() / 1048576.0,
