@@ -33,12 +33,14 @@ public final class BundleVerifier {
      * @param lastPublic     the last segment's public values
      * @param firstKey       the first segment's key file (how the model's input reads)
      * @param firstPublic    the first segment's public values
-     * @param verifyNanos    time to verify each segment's proof
+     * @param verifyNanos    time to verify each segment's proof (the segments are verified in parallel)
      * @param links          the boundary commitments, in the link table's order
      * @param outputCommitment the model output's commitment when hashed, else null
+     * @param proofsWallNanos wall time to verify all the proofs, on every core
      */
     public record Accepted(ArtifactFiles.KeyFile last, long[] lastPublic, ArtifactFiles.KeyFile firstKey,
-                           long[] firstPublic, long[] verifyNanos, List<long[]> links, long[] outputCommitment)
+                           long[] firstPublic, long[] verifyNanos, List<long[]> links, long[] outputCommitment,
+                           long proofsWallNanos)
             implements Result {
         public boolean accepted() {
             return true;
@@ -58,12 +60,9 @@ public final class BundleVerifier {
         }
 
 
+        /** Wall time to verify every segment's proof (less than the sum of {@link #verifyNanos} on several cores). */
         public long totalVerifyNanos() {
-            long s = 0;
-            for (long n : verifyNanos) {
-                s += n;
-            }
-            return s;
+            return proofsWallNanos;
         }
     }
 
@@ -156,15 +155,21 @@ public final class BundleVerifier {
                 }
             }
         }
-        // Every proof.
+        // Every proof, on every core: the segments' proofs are independent. MobileNetV2's 97 in a fresh JVM on 2
+        // cores (`zkscope verify`, farm-bench, 10 pairs): 0.90 times the whole command's wall time one after another;
+        // in a warm JVM 230-350 ms, in a fresh one 580-1,070 ms either way (the JIT compiles the verifier meanwhile).
+        // The first rejected segment in bundle order is the one reported, whichever thread found it.
         long[] nanos = new long[n];
-        for (int i = 0; i < n; i++) {
-            Bundle.Part p = b.parts().get(i);
-            ArtifactFiles.KeyFile kf = keys.entries().get(i).keyFile();
+        VerifyResult[] results = new VerifyResult[n];
+        long wall0 = System.nanoTime();
+        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
             long t0 = System.nanoTime();
-            VerifyResult r = verifySegment(kf, vks.get(i), p);
+            results[i] = verifySegment(keys.entries().get(i).keyFile(), vks.get(i), b.parts().get(i));
             nanos[i] = System.nanoTime() - t0;
-            if (r instanceof VerifyResult.Rejected rej) {
+        });
+        long wall = System.nanoTime() - wall0;
+        for (int i = 0; i < n; i++) {
+            if (results[i] instanceof VerifyResult.Rejected rej) {
                 return new Rejected(new BundleError.SegmentRejected(i, keys.describe(i), rej.error()));
             }
         }
@@ -174,7 +179,7 @@ public final class BundleVerifier {
         long[] outputCommitment = (last.hashed() & ArtifactFiles.KeyFile.HASHED_OUTPUT) != 0
                 ? digestAt(lastPub, table.modelOutputAt(n - 1, last)) : null;
         return new Accepted(last, lastPub, first, b.parts().get(0).publicValues(), nanos, b.links(),
-                outputCommitment);
+                outputCommitment, wall);
     }
 
     /**

@@ -332,6 +332,26 @@ class SegmentedProofTest {
         rejected(verify(new byte[0]));
     }
 
+    @Test
+    void severalBadSegments_theFirstInBundleOrderIsReported_thoughTheyAreVerifiedInParallel() throws Exception {
+        byte[] good = a.bundle();
+        Bundle.Sections s = Bundle.sections(good);
+        int mid2 = (s.segmentStart()[1] + s.segmentEnd()[1]) / 2;
+        int mid3 = (s.segmentStart()[2] + s.segmentEnd()[2]) / 2;
+        BundleError third = rejected(verify(flip(good, mid3)));
+        assertThat(third).isInstanceOf(BundleError.SegmentRejected.class);
+        assertThat(third.describe()).contains("segment 3");
+        for (int run = 0; run < 5; run++) { // whichever thread finishes first
+            BundleError both = rejected(verify(flip(flip(good, mid3), mid2)));
+            assertThat(both).isInstanceOf(BundleError.SegmentRejected.class);
+            assertThat(both.describe()).contains("segment 2").doesNotContain("segment 3");
+        }
+        BundleVerifier.Accepted ok = (BundleVerifier.Accepted) verify(good);
+        assertThat(ok.verifyNanos()).hasSize(3);
+        assertThat(Arrays.stream(ok.verifyNanos()).allMatch(t -> t > 0)).isTrue();
+        assertThat(ok.totalVerifyNanos()).as("the proofs' wall time, on every core").isPositive();
+    }
+
     static byte[] flip(byte[] x, int at) {
         byte[] y = x.clone();
         y[at] ^= (byte) 0x20;
