@@ -163,12 +163,13 @@ final class SegmentedProve {
                     + "prediction assumes; --warmup 0 skips it)%n", calibrationProof, also);
             if (speed != null) {
                 o.printf(Locale.ROOT, "speed check: %d calibration proofs of 2^%d x %d took %.2f s, %.2f times the "
-                        + "calibrated %.2f s; the segments are predicted at this speed (--no-speed-check skips it)%n",
-                        speed.proofs(), speed.logN(), speed.width(), speed.measuredSeconds(), speed.factor(),
-                        speed.predictedSeconds());
+                        + "calibrated %.2f s; the segments are predicted at %.2f times the calibrated speed, the "
+                        + "geometric mean of the two (--no-speed-check skips it)%n", speed.proofs(), speed.logN(),
+                        speed.width(), speed.measuredSeconds(), speed.factor(), speed.predictedSeconds(),
+                        speed.appliedFactor());
             }
         }
-        CostModel runModel = speed == null ? cm : cm.scaled(speed.factor());
+        CostModel runModel = speed == null ? cm : cm.scaled(speed.appliedFactor());
         // On Spark: where each segment was proved, and the tasks' progress per executor.
         Map<Integer, dev.zkscope.batch.TaskSpan> spans = new java.util.HashMap<>();
         int[] resumed = {0};
@@ -428,13 +429,14 @@ final class SegmentedProve {
         root.put("zero_knowledge", setup.settings().params().zeroKnowledge());
         root.put("segmented", true);
         if (speed != null) {
-            // the segments' "predicted" figures are the calibrated model's times this factor
+            // the segments' "predicted" figures are the calibrated model's times applied_factor
             ObjectNode sc = root.putObject("speed_check");
             sc.put("circuit", "2^" + speed.logN() + " x " + speed.width());
             sc.put("proofs", speed.proofs());
             sc.put("measured_s", speed.measuredSeconds());
             sc.put("calibrated_s", speed.predictedSeconds());
             sc.put("factor", speed.factor());
+            sc.put("applied_factor", speed.appliedFactor());
         }
         dev.zkscope.predict.PredictionAccuracy acy = accuracy(r.parts(), model);
         if (acy.proofs() > 0) {

@@ -576,6 +576,16 @@ public final class CostModel {
         public double factor() {
             return measuredSeconds / predictedSeconds;
         }
+
+        /**
+         * The factor the segments are predicted at: the geometric mean of the calibration's speed (1) and the
+         * check's ({@link #factor}), two estimates of the machine's speed during the run, each as noisy as this VM.
+         * Measured over 308 segments in 21 runs (2026-12-05, docs/prediction.md): the full factor left 148 outside
+         * +-30%, none 98, this half 90 (a quarter 81 on the same runs; not chosen, as that would fit them).
+         */
+        public double appliedFactor() {
+            return Math.sqrt(factor());
+        }
     }
 
     /**
@@ -583,9 +593,9 @@ public final class CostModel {
      * and compares their time with this model's prediction. This 2-core VM changes speed by up to 2x within minutes
      * (docs/prediction.md), so a model calibrated in one state mispredicts every segment proved in the other by that
      * factor; `prove --max-rows` runs this check after the JIT warm-up and before the segment warm-up, and predicts
-     * the segments with {@link #scaled} by the factor (measured over 61 segments of ResNet-8, the GPT decoder and
-     * LeNet-5: 10 outside +-30% with the check, 40 without; on MobileNetV2's 97, whose run outlasted the speed the
-     * check saw, 40 with it and 12 without). Call it on a warm JVM ({@link #warmUpOnce}).
+     * the segments with {@link #scaled} by {@link SpeedCheck#appliedFactor} (the full factor helped runs of a few
+     * minutes and misled every MobileNetV2 run, which outlasted the speed the check saw: 148 of 308 segments outside
+     * +-30% with it, 98 without, 90 with the half). Call it on a warm JVM ({@link #warmUpOnce}).
      */
     public SpeedCheck speedCheck() {
         return speedCheck(16, 48, 2);

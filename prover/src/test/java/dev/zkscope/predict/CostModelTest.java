@@ -184,6 +184,9 @@ class CostModelTest {
         assertThat(c.measuredSeconds()).isPositive();
         assertThat(c.predictedSeconds()).isPositive();
         assertThat(c.factor()).isEqualTo(c.measuredSeconds() / c.predictedSeconds()).isGreaterThan(1);
+        assertThat(c.appliedFactor()).isCloseTo(Math.sqrt(c.factor()), within(1e-12))
+                .isGreaterThan(1).isLessThan(c.factor());
+        assertThat(new CostModel.SpeedCheck(16, 48, 2, 2.0, 8.0).appliedFactor()).isEqualTo(0.5);
         // the scaled model predicts the check proof's shape at the measured time
         CostModel.Measurement again = CostModel.measure(10, 6, dev.zkscope.plonk.ProofParameters.standard());
         assertThat(2 * m.scaled(c.factor()).predict(again.shape()).proveSeconds())
