@@ -520,7 +520,7 @@ final class SegmentedProve {
                 if (m.prediction().shape() != null) {
                     pr.set("shape", mapper.valueToTree(m.prediction().shape()));
                 }
-                dev.zkscope.predict.PredictionError pe = new dev.zkscope.predict.PredictionError(
+                PredictionError pe = new PredictionError(
                         m.prediction().proveSeconds(), m.proveNanos() / 1e9,
                         m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline());
                 double[] band = model == null ? null : model.timeBand(m.prediction().proveSeconds());
