@@ -23,6 +23,33 @@ class ProveJobTest {
     }
 
     @Test
+    void segmentedRun_drawsTheHeapOnThePhasesClock_evenWhenTheCostModelTakesTimeToLoad() throws Exception {
+        ModelSession s = new ModelLoader(GraphLayout::estimateWidth).load(AppFixture.sample("mlp_large"), 1);
+        Analysis a = new Analyzer().analyze(s, ModelSettings.defaults().withPreset("testing"));
+        ProveJob job = new ProveJob(a, 1, null, p -> { }, () -> false);
+        // a cost model whose first use calibrates: 400 ms before it answers (none: no predictions)
+        job.inSegments(new SegmentBudget(12), () -> {
+            try {
+                Thread.sleep(400);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }, e -> { });
+        CompletedRun r = job.run();
+        assertThat(r.isSegmented()).isTrue();
+        List<FlameSpan> bars = r.flame().stream().filter(f -> f.depth() == 0 && SegmentedRun.isSegment(f.name()))
+                .toList();
+        assertThat(bars).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(bars.get(0).startMillis()).as("the segments start after the cost model").isGreaterThan(390);
+        // the heap was sampled from the run's start on the same clock: its samples reach the last segment's end (had
+        // it started after the cost model, they would end about 400 ms short of it)
+        assertThat(r.heap().get(0).millis()).isLessThan(200);
+        assertThat(r.heap().get(r.heap().size() - 1).millis())
+                .isGreaterThanOrEqualTo((long) bars.get(bars.size() - 1).endMillis() - 60);
+    }
+
+    @Test
     void run_reportsEveryPhaseInOrder_andVerifies() {
         List<PhaseTime> seen = new ArrayList<>();
         Analysis fresh = new Analyzer().analyze(mlp.session(), mlp.settings());
