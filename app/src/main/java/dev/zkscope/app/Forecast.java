@@ -34,8 +34,7 @@ public record Forecast(double proveSeconds, long peakHeapBytes, String origin, l
      * {@link dev.zkscope.predict.CostModel#timeBand}), or null when the spread is not known.
      */
     public double[] timeBand() {
-        double[] f = dev.zkscope.predict.CostModel.bandFactors(timeSpread);
-        return f == null ? null : new double[] {proveSeconds * f[0], proveSeconds * f[1]};
+        return dev.zkscope.predict.CostModel.timeBand(timeSpread, proveSeconds);
     }
 
     /** " (1.6 s - 3.0 s as this machine repeats a proof)", or "" when the spread is not known. */

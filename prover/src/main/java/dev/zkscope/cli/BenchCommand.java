@@ -123,10 +123,11 @@ public final class BenchCommand implements Callable<Integer> {
                 "heap", "proof KiB", "params");
         String rule = header.replaceAll("[^|]", "-");
         List<String> lines = new ArrayList<>();
+        double[] band = CostModel.bandFactors(cm.timeSpread());
         o.printf("preset %s, %d runs per model (median), %d cores, %s%s%n", params, runs,
-                Runtime.getRuntime().availableProcessors(), cm.origin(), Double.isNaN(cm.timeSpread()) ? ""
-                        : String.format(Locale.ROOT, "; this machine repeats one proof within x%.2f-x%.2f",
-                        CostModel.bandFactors(cm.timeSpread())[0], CostModel.bandFactors(cm.timeSpread())[1]));
+                Runtime.getRuntime().availableProcessors(), cm.origin(), band == null ? ""
+                        : String.format(Locale.ROOT, "; this machine repeats one proof within x%.2f-x%.2f", band[0],
+                        band[1]));
         o.println(header);
         o.println(rule);
         o.flush();

@@ -57,11 +57,11 @@ public final class CalibrateCommand implements Callable<Integer> {
                 days == 1 ? "" : "s", Double.isNaN(m.loadDuringCalibration()) ? "not reported"
                         : String.format(Locale.ROOT, "%.1f on %d cores", m.loadDuringCalibration(),
                         Runtime.getRuntime().availableProcessors()));
-        if (!Double.isNaN(m.timeSpread())) {
-            double f = Math.exp(CostModel.BAND_SIGMAS * m.timeSpread());
+        double[] band = CostModel.bandFactors(m.timeSpread());
+        if (band != null) {
             o.printf(Locale.ROOT, "this machine repeats one proof within x%.2f .. x%.2f of its typical time (two "
                     + "standard deviations of the calibration's repeats, %.3f in log time): no prediction of one proof "
-                    + "can be closer%n", 1 / f, f, m.timeSpread());
+                    + "can be closer%n", band[0], band[1], m.timeSpread());
         }
         if (m.caveat() != null) {
             o.println("warning: " + m.caveat());

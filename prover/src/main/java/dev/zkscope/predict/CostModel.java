@@ -155,7 +155,12 @@ public final class CostModel {
      * one proof: {@code {seconds / e^(2 sigma), seconds * e^(2 sigma)}}, or null when the spread is unknown.
      */
     public double[] timeBand(double seconds) {
-        double[] f = bandFactors(timeSpread);
+        return timeBand(timeSpread, seconds);
+    }
+
+    /** As {@link #timeBand(double)} for a given spread (NaN: null). */
+    public static double[] timeBand(double spread, double seconds) {
+        double[] f = bandFactors(spread);
         return f == null ? null : new double[] {seconds * f[0], seconds * f[1]};
     }
 
@@ -181,8 +186,8 @@ public final class CostModel {
 
     /** As {@link #withinBand(double, double)} for a given spread (NaN: null). */
     public static Boolean withinBand(double spread, double predicted, double measured) {
-        double[] f = bandFactors(spread);
-        return f == null ? null : measured >= predicted * f[0] && measured <= predicted * f[1];
+        double[] b = timeBand(spread, predicted);
+        return b == null ? null : measured >= b[0] && measured <= b[1];
     }
 
     static double systemLoad() {
@@ -502,7 +507,16 @@ public final class CostModel {
     // ---------------------------------------------------------------- calibration
 
     /** One measured proof: its shape, seconds per model phase, and heap above the baseline. */
-    record Measurement(ProofShape shape, double[] phaseSeconds, long heapAboveBaseline) { }
+    record Measurement(ProofShape shape, double[] phaseSeconds, long heapAboveBaseline) {
+        /** The prover's time: its phases' seconds summed. */
+        double totalSeconds() {
+            double t = 0;
+            for (double x : phaseSeconds) {
+                t += x;
+            }
+            return t;
+        }
+    }
 
     /** Measures one proof of a calibration circuit. */
     static Measurement measure(int logN, int width, ProofParameters params) {
@@ -606,9 +620,7 @@ public final class CostModel {
         double predicted = 0;
         for (int i = 0; i < proofs; i++) {
             Measurement m = measure(logN, width, ProofParameters.standard());
-            for (double x : m.phaseSeconds()) {
-                measured += x;
-            }
+            measured += m.totalSeconds();
             predicted += predict(m.shape()).proveSeconds();
         }
         return new SpeedCheck(logN, width, proofs, measured, predicted);
@@ -731,11 +743,7 @@ public final class CostModel {
             double[] logs = new double[r.length];
             double mean = 0;
             for (int i = 0; i < r.length; i++) {
-                double t = 0;
-                for (double x : r[i].phaseSeconds()) {
-                    t += x;
-                }
-                logs[i] = Math.log(t);
+                logs[i] = Math.log(r[i].totalSeconds());
                 mean += logs[i] / r.length;
             }
             for (double l : logs) {
