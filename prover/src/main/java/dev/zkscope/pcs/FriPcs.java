@@ -57,6 +57,16 @@ final class FriPcs implements Pcs {
 
     /** ldeCacheBytes: a batch whose extension takes at most this many bytes keeps it; larger ones recompute it. */
     FriPcs(FriConfig cfg, IntFunction<byte[]> randomness, dev.zkscope.poly.Cancel cancel, long ldeCacheBytes) {
+        this(cfg, randomness, cancel, ldeCacheBytes, STREAMED_FULL_TREE_LOG);
+    }
+
+    /**
+     * As above, with the largest extension (log2 points) whose recomputed batches keep every tree level given
+     * ({@link #lowestKeptLevel(int, boolean, int)}): tests lower it to reach the levels of large traces on small ones.
+     */
+    FriPcs(FriConfig cfg, IntFunction<byte[]> randomness, dev.zkscope.poly.Cancel cancel, long ldeCacheBytes,
+           int streamedFullTreeLog) {
+        this.streamedFullTreeLog = streamedFullTreeLog;
         this.cfg = cfg;
         this.randomness = randomness;
         this.cancel = cancel;
@@ -66,6 +76,7 @@ final class FriPcs implements Pcs {
     }
 
     private final long ldeCacheBytes;
+    private final int streamedFullTreeLog;
 
     /**
      * Builds the DEEP sums by reading every column on every coset (the computation before {@link DeepSums}), kept
@@ -100,7 +111,7 @@ final class FriPcs implements Pcs {
      * reader that goes coset by coset holds n values per column instead of N (the memory of a proof then grows with
      * the trace, not with the extension).
      */
-    private final class Data implements ProverData {
+    final class Data implements ProverData {
         final long[][] coeffs;
         /**
          * The extension coset by coset, or null when it is recomputed: lde[c][j][t] is column c at extension index
@@ -222,10 +233,10 @@ final class FriPcs implements Pcs {
 
     /**
      * Per column of a batch that recomputes its extension, the query phase's work in transform units (see
-     * {@link Pcs#streamedQueryWork}): up to 2^STREAMED_FULL_TREE_LOG points the tree keeps every level, so each query
-     * opens one row, else 2^low neighbours each; the rows are evaluated by Horner (n multiply-adds each) or every
-     * coset they touch is transformed (n log n), as {@link Data#rows} decides. Distinct query indices are assumed, and
-     * a large tree's rows touching every coset.
+     * {@link Pcs#streamedQueryWork}): the tree keeps the levels from {@link #lowestKeptLevel(int, boolean)} up, so
+     * each query opens 2^low rows (one up to 2^STREAMED_FULL_TREE_LOG points); the rows are evaluated by Horner (n
+     * multiply-adds each) or every coset they touch is transformed (n log n), as {@link Data#rows} decides. Distinct
+     * query indices are assumed, and a large tree's rows touching every coset.
      */
     static double streamedQueryWork(int logN, int logBlowup, int queries) {
         int logLde = logN + logBlowup;
@@ -275,12 +286,24 @@ final class FriPcs implements Pcs {
     }
 
 
-    /**
-     * The lowest level a batch's tree over 2^depth leaves keeps: 0 for a batch that recomputes its extension, up to
-     * 2^STREAMED_FULL_TREE_LOG leaves, else {@link #lowLevel}.
-     */
+    /** {@link #lowestKeptLevel(int, boolean, int)} at {@link Pcs#STREAMED_FULL_TREE_LOG}. */
     static int lowestKeptLevel(int depth, boolean recomputed) {
-        return recomputed && depth <= STREAMED_FULL_TREE_LOG ? 0 : lowLevel(depth);
+        return lowestKeptLevel(depth, recomputed, STREAMED_FULL_TREE_LOG);
+    }
+
+    /**
+     * The lowest level a batch's tree over 2^depth leaves keeps. A batch that recomputes its extension keeps at most
+     * 2^fullTreeLog digests on its lowest level: every level up to 2^fullTreeLog leaves (a query then opens its own
+     * row only), level 1 at twice that (two rows per query). Below level 1 the query phase would need 4 or more rows
+     * per query, which at 28 queries costs more by Horner than transforming the cosets they fall in, so larger
+     * extensions keep {@link #lowLevel} like a kept batch. Measured on ResNet-8's 2^18-row segment (2^21 extended
+     * points): level 4 meant transforming all 8 cosets of every recomputed column in the query phase.
+     */
+    static int lowestKeptLevel(int depth, boolean recomputed, int fullTreeLog) {
+        if (recomputed && depth <= fullTreeLog + 1) {
+            return Math.max(0, depth - fullTreeLog);
+        }
+        return lowLevel(depth);
     }
 
     static int saltBytes(FriConfig cfg, boolean preprocessed) {
@@ -504,7 +527,8 @@ final class FriPcs implements Pcs {
                 }
             });
         }
-        MerkleTree tree = MerkleTree.fromLeafDigests(leafDigests, w, salts, lowestKeptLevel(cfg.logLde(), true));
+        MerkleTree tree = MerkleTree.fromLeafDigests(leafDigests, w, salts,
+                lowestKeptLevel(cfg.logLde(), true, streamedFullTreeLog));
         return new Data(cf, null, tree, preprocessed);
     }
 

@@ -88,7 +88,7 @@ public interface Pcs {
     /**
      * Extensions of at most 2^STREAMED_FULL_TREE_LOG points: a batch that recomputes its extension keeps all its
      * tree's levels (at most 2 x 32 MiB of digests), so that the query phase needs only the queried rows and not the
-     * 2^low rows around each.
+     * 2^low rows around each; at twice that it keeps the levels from 1 up (the same 2 x 32 MiB, two rows per query).
      */
     int STREAMED_FULL_TREE_LOG = 20;
 

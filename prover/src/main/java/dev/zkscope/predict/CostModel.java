@@ -448,8 +448,8 @@ public final class CostModel {
 
     /**
      * The digests a batch's Merkle tree keeps (32 bytes, 4 values each), level by level in flat arrays: from level 4
-     * up (2^4 leaves under a kept node), or every level for a batch that recomputes its extension of at most 2^20
-     * points (its query rows then need no neighbours).
+     * up (2^4 leaves under a kept node), or, for a batch that recomputes its extension, every level up to 2^20
+     * points (its query rows then need no neighbours) and the levels from 1 up at 2^21 ({@link Pcs#lowestKeptLevel}).
      */
     static double treeValues(double lde, boolean kept) {
         int low = Pcs.lowestKeptLevel(Math.getExponent(lde), !kept);

@@ -24,8 +24,13 @@ record CommittedBatches(FriPcs pcs, List<Pcs.ProverData> batches, List<Pcs.Commi
     static final int LOG_N = 8;
 
     static CommittedBatches of(FriConfig cfg, long ldeCacheBytes, long seed) {
+        return of(cfg, ldeCacheBytes, seed, Pcs.STREAMED_FULL_TREE_LOG);
+    }
+
+    /** As {@link #of(FriConfig, long, long)}, recomputed batches keeping every tree level up to 2^fullTreeLog points. */
+    static CommittedBatches of(FriConfig cfg, long ldeCacheBytes, long seed, int fullTreeLog) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        FriPcs pcs = new FriPcs(cfg, FriPcsTest.randomness(seed + 1), Cancel.NEVER, ldeCacheBytes);
+        FriPcs pcs = new FriPcs(cfg, FriPcsTest.randomness(seed + 1), Cancel.NEVER, ldeCacheBytes, fullTreeLog);
         int n = 1 << LOG_N;
         Evals[] pre = {new Evals(FriPcsTest.randomColumn(rnd, n), 1), new Evals(FriPcsTest.randomColumn(rnd, n), 1)};
         Evals[] vals = new Evals[3];

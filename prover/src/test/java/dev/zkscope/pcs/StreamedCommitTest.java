@@ -16,7 +16,11 @@ class StreamedCommitTest {
     record Result(CommittedBatches committed, OpeningProof opening) { }
 
     static Result run(FriConfig cfg, long ldeCacheBytes, long seed) {
-        CommittedBatches c = CommittedBatches.of(cfg, ldeCacheBytes, seed);
+        return run(cfg, ldeCacheBytes, seed, Pcs.STREAMED_FULL_TREE_LOG);
+    }
+
+    static Result run(FriConfig cfg, long ldeCacheBytes, long seed, int fullTreeLog) {
+        CommittedBatches c = CommittedBatches.of(cfg, ldeCacheBytes, seed, fullTreeLog);
         // The coset view agrees with the extension.
         int n = 1 << LOG_N;
         for (Pcs.ProverData b : c.batches()) {
@@ -30,6 +34,41 @@ class StreamedCommitTest {
             }
         }
         return new Result(c, c.open(FriPcsTest.COLUMNS));
+    }
+
+    @Test
+    void recomputedBatches_keepEveryLevelUpToTheFullTreeSize_levelOneAtTwice_thenTheDefault() {
+        int full = Pcs.STREAMED_FULL_TREE_LOG;
+        assertThat(FriPcs.lowestKeptLevel(full - 3, true)).isZero();
+        assertThat(FriPcs.lowestKeptLevel(full, true)).isZero();
+        assertThat(FriPcs.lowestKeptLevel(full + 1, true)).isEqualTo(1);
+        assertThat(FriPcs.lowestKeptLevel(full + 2, true)).isEqualTo(dev.zkscope.merkle.MerkleTree.DEFAULT_LOW);
+        assertThat(FriPcs.lowestKeptLevel(full + 1, false)).isEqualTo(dev.zkscope.merkle.MerkleTree.DEFAULT_LOW);
+        assertThat(FriPcs.lowestKeptLevel(3, false)).isEqualTo(3);
+        // the query phase's work per recomputed column falls with it: 28 queries of two rows by Horner at 2^18 rows
+        // (2^21 points), where 16 rows each meant transforming every coset
+        assertThat(FriPcs.streamedQueryWork(18, 3, 28)).isEqualTo(56.0 * (1 << 18));
+        assertThat(FriPcs.streamedQueryWork(19, 3, 28)).isEqualTo(8.0 * (1 << 19) * 19);
+    }
+
+    /**
+     * The trees of recomputed batches kept from level 1 and from the default level (2 and 16 rows per query, as on
+     * 2^21 and 2^22 extended points) give the proof of a kept batch, byte for byte, and it verifies.
+     */
+    @Test
+    void streamedBatches_withTheirLowerLevelsRehashed_giveTheSameProof() {
+        FriConfig cfg = new FriConfig(LOG_N, 3, 28, 2, 3, 6, true);
+        int depth = cfg.logLde();
+        Result kept = run(cfg, Long.MAX_VALUE, 11);
+        for (int full : new int[] {depth - 1, depth - 2}) {
+            Result streamed = run(cfg, 0, 11, full);
+            int expectLow = full == depth - 1 ? 1 : dev.zkscope.merkle.MerkleTree.DEFAULT_LOW;
+            for (Pcs.ProverData b : streamed.committed().batches()) {
+                assertThat(((FriPcs.Data) b).tree.lowestStoredLevel()).as("full tree 2^%d", full).isEqualTo(expectLow);
+            }
+            assertThat(streamed.opening().toBytes()).as("full tree 2^%d", full).isEqualTo(kept.opening().toBytes());
+            assertThat(streamed.committed().verify(FriPcsTest.COLUMNS, streamed.opening())).isEmpty();
+        }
     }
 
     @Test
