@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import static dev.zkscope.cli.CliTest.assertBadInput;
 import static dev.zkscope.cli.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@code prove --max-rows} and {@code verify} of a bundle on mlp_large (2^13 rows whole; two segments at 2^12), with
@@ -44,6 +45,18 @@ class SegmentedCliTest {
         assertThat(Files.exists(tmp.resolve("mlp_large.bundle.parts"))).as("parts removed once written").isFalse();
         JsonNode r = new ObjectMapper().readTree(report.toFile());
         assertThat(r.get("segment_count").asInt()).isEqualTo(2);
+        // the summary's keygen and compile are the segments' phases summed, as the report has them
+        double keygen = 0;
+        double compile = 0;
+        for (JsonNode seg : r.get("segments")) {
+            keygen += seg.get("phase_ms").get("keygen").asDouble();
+            compile += seg.get("phase_ms").get("compile").asDouble();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("keygen ([0-9.]+) s, compile ([0-9.]+) s\\)")
+                .matcher(proved.out());
+        assertThat(m.find()).as(proved.out()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isCloseTo(keygen / 1e3, within(0.011));
+        assertThat(Double.parseDouble(m.group(2))).isCloseTo(compile / 1e3, within(0.011));
         assertThat(r.get("bundle_bytes").asLong()).isEqualTo(Files.size(bundle));
         JsonNode s = r.get("segments");
         assertThat(s).hasSize(2);
