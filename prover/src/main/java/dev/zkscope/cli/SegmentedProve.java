@@ -417,8 +417,10 @@ final class SegmentedProve {
             phases.append(phases.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f ms",
                     e.getKey(), e.getValue() / 1e6));
         }
-        String pred = m.prediction() == null ? "" : String.format(Locale.ROOT, "; predicted %.2f s%s and %s above "
-                + "baseline", m.prediction().proveSeconds(), band(model, m.prediction().proveSeconds()),
+        String corrected = m.runFactor() == 1 ? "" : String.format(Locale.ROOT, " (x%.2f, as the segments before ran)",
+                m.runFactor());
+        String pred = m.prediction() == null ? "" : String.format(Locale.ROOT, "; predicted %.2f s%s%s and %s above "
+                + "baseline", m.prediction().proveSeconds(), corrected, band(model, m.prediction().proveSeconds()),
                 ProveCommand.mib(m.prediction().heapBytesAboveBaseline()));
         return head + String.format(Locale.ROOT, "2^%d rows (%,d used, %,d hashing boundaries), %d advice columns; "
                         + "%s; proved in %.2f s, peak heap %s (%s above baseline)%s; proof %,d bytes", r.logN(),
@@ -435,7 +437,7 @@ final class SegmentedProve {
         root.put("zero_knowledge", setup.settings().params().zeroKnowledge());
         root.put("segmented", true);
         if (speed != null) {
-            // the segments' "predicted" figures are the calibrated model's times applied_factor
+            // the segments' "predicted" figures are the calibrated model's times applied_factor (and each one's run_factor)
             ObjectNode sc = root.putObject("speed_check");
             sc.put("circuit", "2^" + speed.logN() + " x " + speed.width());
             sc.put("proofs", speed.proofs());
@@ -522,6 +524,9 @@ final class SegmentedProve {
             if (m.prediction() != null) {
                 ObjectNode pr = n.putObject("predicted");
                 pr.put("prove_ms", m.prediction().proveSeconds() * 1e3);
+                // the model's time before the run's correction from the segments before this one (RunCorrection)
+                pr.put("run_factor", m.runFactor());
+                pr.put("uncorrected_prove_ms", m.uncorrectedPredictedSeconds() * 1e3);
                 pr.put("heap_above_baseline_bytes", m.prediction().heapBytesAboveBaseline());
                 if (m.prediction().shape() != null) {
                     pr.set("shape", mapper.valueToTree(m.prediction().shape()));

@@ -69,15 +69,29 @@ public final class SegmentProver {
      * @param prediction   the cost model's prediction, or null
      * @param adviceColumns the circuit's advice columns
      * @param peakAfterGc  the largest heap in use right after a collection while proving, or -1 when unknown
+     * @param runFactor    what the prediction's time was multiplied by, learned from the run's earlier segments
+     *                     ({@link RunCorrection}); 1 for the first segment or without correction
      */
     public record Measure(List<ProveRun.Phase> timeline, Map<String, Long> phaseNanos, long startNanos, long totalNanos,
                           long proveNanos, long baselineHeap, long peakHeap, CostModel.Prediction prediction,
-                          int adviceColumns, long peakAfterGc) {
+                          int adviceColumns, long peakAfterGc, double runFactor) {
+        public Measure(List<ProveRun.Phase> timeline, Map<String, Long> phaseNanos, long startNanos, long totalNanos,
+                       long proveNanos, long baselineHeap, long peakHeap, CostModel.Prediction prediction,
+                       int adviceColumns, long peakAfterGc) {
+            this(timeline, phaseNanos, startNanos, totalNanos, proveNanos, baselineHeap, peakHeap, prediction,
+                    adviceColumns, peakAfterGc, 1);
+        }
+
         public Measure(List<ProveRun.Phase> timeline, Map<String, Long> phaseNanos, long startNanos, long totalNanos,
                        long proveNanos, long baselineHeap, long peakHeap, CostModel.Prediction prediction,
                        int adviceColumns) {
             this(timeline, phaseNanos, startNanos, totalNanos, proveNanos, baselineHeap, peakHeap, prediction,
                     adviceColumns, -1);
+        }
+
+        /** The predicted time before the run's correction, in seconds (NaN without a prediction). */
+        public double uncorrectedPredictedSeconds() {
+            return prediction == null ? Double.NaN : prediction.proveSeconds() / runFactor;
         }
 
         public long heapAboveBaseline() {
@@ -120,6 +134,20 @@ public final class SegmentProver {
      */
     public static Proved prove(QModel model, long[] bounds, SegmentPlan plan, Context ctx, Job job,
                                PhaseListener listener, CostModel cost, BooleanSupplier cancelled, long runStart) {
+        return prove(model, bounds, plan, ctx, job, listener, cost, 1, cancelled, runStart);
+    }
+
+    /**
+     * As {@link #prove(QModel, long[], SegmentPlan, Context, Job, PhaseListener, CostModel, BooleanSupplier, long)},
+     * the predicted time multiplied by {@code runFactor} ({@link RunCorrection#factor()}).
+     */
+    public static Proved prove(QModel model, long[] bounds, SegmentPlan plan, Context ctx, Job job,
+                               PhaseListener listener, CostModel cost, double runFactor, BooleanSupplier cancelled,
+                               long runStart) {
+        if (!(runFactor > 0) || Double.isInfinite(runFactor)) {
+            throw new IllegalArgumentException("run factor " + runFactor);
+        }
+        CostModel model0 = cost == null || runFactor == 1 ? cost : cost.scaled(runFactor);
         int i = job.index();
         long t0 = System.nanoTime();
         // An interrupt of the thread that starts a phase cancels a segment too.
@@ -145,7 +173,8 @@ public final class SegmentProver {
                 throw new IllegalStateException(plan.describe(i) + ": " + violations.size()
                         + " constraint violation(s); first: " + violations.get(0));
             }
-            CostModel.Prediction prediction = cost == null ? null : cost.predict(ProofShape.of(cm.circuit(), ctx.params()));
+            CostModel.Prediction prediction = model0 == null ? null
+                    : model0.predict(ProofShape.of(cm.circuit(), ctx.params()));
             long baseline = CostModel.usedAfterGc();
             heap.restartPeak();
             long p0 = System.nanoTime();
@@ -171,7 +200,7 @@ public final class SegmentProver {
             }
             long total = System.nanoTime() - t0;
             Measure m = new Measure(clock.timeline(), clock.phases(), t0 - runStart, total, proveNanos, baseline, peak,
-                    prediction, cm.circuit().numAdvice(), peakAfterGc);
+                    prediction, cm.circuit().numAdvice(), peakAfterGc, model0 == null ? 1 : runFactor);
             return new Proved(i, new KeyBundle.Entry(kf, used, linkRows, plan.segment(i).span()),
                     cm.circuit().logN(), w.publicValues(), bytes, w.output(), m);
         }

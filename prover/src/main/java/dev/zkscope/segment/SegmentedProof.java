@@ -184,6 +184,8 @@ public final class SegmentedProof {
                 progress.segmentFinished(plan, p);
             }
         };
+        // In this thread, each segment's predicted time is corrected by the segments proved before it in this run.
+        RunCorrection correction = new RunCorrection();
         Runner here = runner != null ? runner : (pl, js, startMillis, out) -> {
             for (SegmentProver.Job job : js) {
                 int i = job.index();
@@ -194,7 +196,12 @@ public final class SegmentedProof {
                             + "them)");
                 }
                 out.started(i);
-                out.accept(SegmentProver.prove(model, bounds, pl, r.ctx(), job, listener, cost, cancelled, t0));
+                SegmentProver.Proved p = SegmentProver.prove(model, bounds, pl, r.ctx(), job, listener, cost,
+                        correction.factor(), cancelled, t0);
+                if (p.measure().prediction() != null) {
+                    correction.add(p.measure().uncorrectedPredictedSeconds(), p.measure().proveNanos() / 1e9);
+                }
+                out.accept(p);
             }
         };
         if (!jobs.isEmpty()) {

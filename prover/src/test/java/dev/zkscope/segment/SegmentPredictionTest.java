@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Each segment's prediction is made from that segment's own compiled circuit (its rows, columns and constraints), not
  * from the budget, the whole model or a neighbour: the time and heap predicted for segment i equal the cost model's
- * prediction for the shape of segment i's circuit, and segments of different shapes get different predictions.
+ * prediction for the shape of segment i's circuit (its time times the run's correction from the segments before it,
+ * {@link RunCorrection}), and segments of different shapes get different predictions.
  */
 class SegmentPredictionTest {
     @TempDir
@@ -43,16 +44,35 @@ class SegmentPredictionTest {
         assertThat(r.parts()).hasSize(3);
         ProofParameters params = setup.context().params();
         java.util.Set<Long> heaps = new java.util.HashSet<>();
+        // The run's correction: the first segment at the model's time, each later one at the model's time times the
+        // geometric mean of measured / uncorrected predicted over the segments before it.
+        double logSum = 0;
+        int before = 0;
         for (SegmentProver.Proved p : r.parts()) {
             ProofShape shape = ProofShape.of(Segmenter.compile(setup.model(), setup.model().bounds(), plan, p.index(),
                     setup.context().base()).circuit(), params);
             assertThat(shape.logN()).isEqualTo(p.logN());
             CostModel.Prediction want = cost.predict(shape);
             CostModel.Prediction got = p.measure().prediction();
-            assertThat(got.proveSeconds()).as("segment %d time", p.index()).isEqualTo(want.proveSeconds());
+            double factor = before == 0 ? 1 : Math.exp(logSum / before);
+            assertThat(p.measure().runFactor()).as("segment %d factor", p.index())
+                    .isCloseTo(factor, org.assertj.core.data.Percentage.withPercentage(1e-9));
+            if (before > 0) {
+                assertThat(factor).as("measured differs from predicted").isNotEqualTo(1.0);
+            }
+            assertThat(got.proveSeconds()).as("segment %d time", p.index())
+                    .isCloseTo(want.proveSeconds() * factor, org.assertj.core.data.Percentage.withPercentage(1e-9));
+            assertThat(p.measure().uncorrectedPredictedSeconds())
+                    .isCloseTo(want.proveSeconds(), org.assertj.core.data.Percentage.withPercentage(1e-9));
+            logSum += Math.log(p.measure().proveNanos() / 1e9 / want.proveSeconds());
+            before++;
             assertThat(got.heapBytesAboveBaseline()).as("segment %d heap", p.index())
                     .isEqualTo(want.heapBytesAboveBaseline());
-            assertThat(got.phaseSeconds()).isEqualTo(want.phaseSeconds());
+            assertThat(got.phaseSeconds().keySet()).isEqualTo(want.phaseSeconds().keySet());
+            for (String phase : want.phaseSeconds().keySet()) {
+                assertThat(got.phaseSeconds().get(phase)).as("segment %d %s", p.index(), phase).isCloseTo(
+                        want.phaseSeconds().get(phase) * factor, org.assertj.core.data.Percentage.withPercentage(1e-9));
+            }
             heaps.add(got.heapBytesAboveBaseline());
         }
         // The segments differ in shape (columns, constraints), and so do their predictions.
