@@ -437,7 +437,8 @@ final class SegmentedProve {
         root.put("zero_knowledge", setup.settings().params().zeroKnowledge());
         root.put("segmented", true);
         if (speed != null) {
-            // the segments' "predicted" figures are the calibrated model's times applied_factor (and each one's run_factor)
+            // the segments' "predicted" figures are the calibrated model's times applied_factor (and each one's
+            // run_factor)
             ObjectNode sc = root.putObject("speed_check");
             sc.put("circuit", "2^" + speed.logN() + " x " + speed.width());
             sc.put("proofs", speed.proofs());

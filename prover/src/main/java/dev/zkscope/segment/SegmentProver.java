@@ -147,7 +147,7 @@ public final class SegmentProver {
         if (!(runFactor > 0) || Double.isInfinite(runFactor)) {
             throw new IllegalArgumentException("run factor " + runFactor);
         }
-        CostModel model0 = cost == null || runFactor == 1 ? cost : cost.scaled(runFactor);
+        CostModel segmentCost = cost == null || runFactor == 1 ? cost : cost.scaled(runFactor);
         int i = job.index();
         long t0 = System.nanoTime();
         // An interrupt of the thread that starts a phase cancels a segment too.
@@ -173,8 +173,8 @@ public final class SegmentProver {
                 throw new IllegalStateException(plan.describe(i) + ": " + violations.size()
                         + " constraint violation(s); first: " + violations.get(0));
             }
-            CostModel.Prediction prediction = model0 == null ? null
-                    : model0.predict(ProofShape.of(cm.circuit(), ctx.params()));
+            CostModel.Prediction prediction = segmentCost == null ? null
+                    : segmentCost.predict(ProofShape.of(cm.circuit(), ctx.params()));
             long baseline = CostModel.usedAfterGc();
             heap.restartPeak();
             long p0 = System.nanoTime();
@@ -200,7 +200,7 @@ public final class SegmentProver {
             }
             long total = System.nanoTime() - t0;
             Measure m = new Measure(clock.timeline(), clock.phases(), t0 - runStart, total, proveNanos, baseline, peak,
-                    prediction, cm.circuit().numAdvice(), peakAfterGc, model0 == null ? 1 : runFactor);
+                    prediction, cm.circuit().numAdvice(), peakAfterGc, segmentCost == null ? 1 : runFactor);
             return new Proved(i, new KeyBundle.Entry(kf, used, linkRows, plan.segment(i).span()),
                     cm.circuit().logN(), w.publicValues(), bytes, w.output(), m);
         }
