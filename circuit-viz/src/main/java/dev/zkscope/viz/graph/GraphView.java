@@ -186,6 +186,14 @@ public final class GraphView extends Pane {
         return layingOut;
     }
 
+    /**
+     * Runs {@code r} on the layout thread, ahead of any layout asked for after this call: a test holds the thread
+     * with it to see a layout in progress (a 212-box layout can otherwise finish before the test looks).
+     */
+    static void onLayoutThread(Runnable r) {
+        LAYOUT.execute(r);
+    }
+
     /** Stops the background layout, if one runs; the graph shown stays as it was. */
     public void cancelLayout() {
         if (pendingCancel != null) {

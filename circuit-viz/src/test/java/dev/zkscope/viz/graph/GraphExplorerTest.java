@@ -202,6 +202,16 @@ class GraphExplorerTest {
     void expandAll_laysOutOffTheUiThread_withProgressAndCancel(FxRobot robot) throws Exception {
         GraphView v = explorer.view();
         LaidOutGraph before = v.graph();
+        // The layout thread is held until the checks below have seen the layout in progress (on a fast machine the
+        // layout finished before the test looked).
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        GraphView.onLayoutThread(() -> {
+            try {
+                hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         // The UI thread returns at once: the overlay says what runs, and the graph shown stays until replaced.
         robot.interact(v::expandAll);
         assertThat(v.layingOutProperty().get()).isTrue();
@@ -211,6 +221,7 @@ class GraphExplorerTest {
         // Cancel: the layout's answer is dropped, the collapsed graph stays.
         robot.interact(() -> robot.lookup("#graphLayoutCancel").queryButton().fire());
         assertThat(v.layingOutProperty().get()).isFalse();
+        hold.countDown();
         Thread.sleep(300);
         awaitLayout(v);
         assertThat(v.graph()).isSameAs(before);
