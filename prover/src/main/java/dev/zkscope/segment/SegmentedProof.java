@@ -184,8 +184,10 @@ public final class SegmentedProof {
                 progress.segmentFinished(plan, p);
             }
         };
-        // In this thread, each segment's predicted time is corrected by the segments proved before it in this run.
-        RunCorrection correction = new RunCorrection();
+        // In this thread, each segment's predicted time is corrected by the segments proved before it in this run, the
+        // first by the last run of the same model, settings and plan under this calibration.
+        String factorKey = cost == null ? null : RunFactors.key(fingerprint(r), cost);
+        RunCorrection correction = new RunCorrection(factorKey == null ? 1 : RunFactors.factor(factorKey));
         Runner here = runner != null ? runner : (pl, js, startMillis, out) -> {
             for (SegmentProver.Job job : js) {
                 int i = job.index();
@@ -206,6 +208,9 @@ public final class SegmentedProof {
         };
         if (!jobs.isEmpty()) {
             here.prove(plan, List.copyOf(jobs), t0Millis, sink);
+        }
+        if (factorKey != null && correction.segments() > 0) {
+            RunFactors.record(factorKey, correction.factor());
         }
         List<SegmentProver.Proved> parts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

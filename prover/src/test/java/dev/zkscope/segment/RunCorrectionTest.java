@@ -22,6 +22,18 @@ class RunCorrectionTest {
     }
 
     @Test
+    void aPriorPredictsTheFirstSegment_thenOnlyThisRunCounts() {
+        RunCorrection c = new RunCorrection(0.6);
+        assertThat(c.factor()).isEqualTo(0.6);
+        c.add(10, 8);
+        assertThat(c.factor()).isCloseTo(0.8, within(1e-12));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RunCorrection(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RunCorrection(Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void ignoresWhatIsNotATime() {
         RunCorrection c = new RunCorrection();
         c.add(0, 3);

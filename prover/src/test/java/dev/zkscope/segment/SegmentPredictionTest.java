@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each segment's prediction is made from that segment's own compiled circuit (its rows, columns and constraints), not
  * from the budget, the whole model or a neighbour: the time and heap predicted for segment i equal the cost model's
  * prediction for the shape of segment i's circuit (its time times the run's correction from the segments before it,
- * {@link RunCorrection}), and segments of different shapes get different predictions.
+ * {@link RunCorrection}, or for the first one the factor the last such run ended with, {@link RunFactors}), and
+ * segments of different shapes get different predictions.
  */
 class SegmentPredictionTest {
     @TempDir
@@ -38,8 +39,14 @@ class SegmentPredictionTest {
                 setup.settings().params(), PhaseListener.NONE);
         SegmentPlan plan = Segmenter.planWithCuts(measured, new int[] {3, 6}, 13);
         CostModel cost = CostModel.calibrate(CostModel.Plan.QUICK_FOR_TESTS);
-        SegmentedProof.Result r = SegmentedProof.run(new SegmentedProof.Request(setup.model(), plan, setup.context(),
-                setup.quantizeInput(inputs.get(0)), null, null, tmp, false), PhaseListener.NONE, cost, null,
+        SegmentedProof.Request request = new SegmentedProof.Request(setup.model(), plan, setup.context(),
+                setup.quantizeInput(inputs.get(0)), null, null, tmp, false);
+        String key = RunFactors.key(SegmentedProof.fingerprint(request), cost);
+        // as if an earlier run of this model under this calibration had ended at half the predicted time
+        RunFactors.record(key, 0.5);
+        double prior = RunFactors.factor(key);
+        assertThat(prior).isEqualTo(0.5);
+        SegmentedProof.Result r = SegmentedProof.run(request, PhaseListener.NONE, cost, null,
                 SegmentedProof.Progress.NONE);
         assertThat(r.parts()).hasSize(3);
         ProofParameters params = setup.context().params();
@@ -48,13 +55,14 @@ class SegmentPredictionTest {
         // geometric mean of measured / uncorrected predicted over the segments before it.
         double logSum = 0;
         int before = 0;
+        double factor = prior;
         for (SegmentProver.Proved p : r.parts()) {
             ProofShape shape = ProofShape.of(Segmenter.compile(setup.model(), setup.model().bounds(), plan, p.index(),
                     setup.context().base()).circuit(), params);
             assertThat(shape.logN()).isEqualTo(p.logN());
             CostModel.Prediction want = cost.predict(shape);
             CostModel.Prediction got = p.measure().prediction();
-            double factor = before == 0 ? 1 : Math.exp(logSum / before);
+            factor = before == 0 ? prior : Math.exp(logSum / before);
             assertThat(p.measure().runFactor()).as("segment %d factor", p.index())
                     .isCloseTo(factor, org.assertj.core.data.Percentage.withPercentage(1e-9));
             if (before > 0) {
@@ -75,6 +83,9 @@ class SegmentPredictionTest {
             }
             heaps.add(got.heapBytesAboveBaseline());
         }
+        // The factor the run ended with is kept for the next run of this model, settings and plan.
+        assertThat(RunFactors.factor(key)).isCloseTo(Math.exp(logSum / before),
+                org.assertj.core.data.Percentage.withPercentage(1e-9));
         // The segments differ in shape (columns, constraints), and so do their predictions.
         assertThat(heaps).hasSizeGreaterThan(1);
     }
