@@ -187,7 +187,8 @@ final class PhasePrediction {
                 ? "No prediction for this run (the cost model was not ready)."
                 : "Ratio = measured / predicted. Cost model " + r.forecast().origin() + "; \u201chelpers\u201d is "
                 + "permutation + lookups." + (r.isSegmented() ? " In segments, each phase is summed over the "
-                + "segments, each predicted from its own circuit." : ""));
+                + "segments, each predicted from its own circuit, its time scaled by how the earlier segments of this "
+                + "model ran (the first by the last run of it)." : ""));
         note.setWrapText(true);
         note.setMaxWidth(360);
         g.add(note, 0, i, 4, 1);
