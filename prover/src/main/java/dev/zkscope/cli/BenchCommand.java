@@ -183,13 +183,13 @@ public final class BenchCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /** The median run's prediction error of every model benchmarked, for the closing summary. */
+    private final List<dev.zkscope.predict.PredictionError> errors = new ArrayList<>();
+
     /**
      * The Plonkish row of one model: prepared (circuit compiled), one unreported proof, then the median of --runs. All
      * of it is released when this returns; only the figures the sumcheck line compares with are kept.
      */
-    /** The median run's prediction error of every model benchmarked, for the closing summary. */
-    private final List<dev.zkscope.predict.PredictionError> errors = new ArrayList<>();
-
     private dev.zkscope.sumcheck.SumcheckBench.Against plonkishRow(PrintWriter o, PrintWriter err, Path f, Graph g,
             List<List<Tensor>> calib, Pipeline.Settings s, CostModel cm, String name, List<String> lines) {
         Pipeline.Prepared p = Pipeline.prepare(Pipeline.modelName(f), g, calib, s, PhaseListener.NONE);

@@ -417,8 +417,8 @@ final class SegmentedProve {
             phases.append(phases.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f ms",
                     e.getKey(), e.getValue() / 1e6));
         }
-        String corrected = m.runFactor() == 1 ? "" : String.format(Locale.ROOT, " (x%.2f, as earlier segments of this model ran)",
-                m.runFactor());
+        String corrected = m.runFactor() == 1 ? ""
+                : String.format(Locale.ROOT, " (x%.2f, as earlier segments of this model ran)", m.runFactor());
         String pred = m.prediction() == null ? "" : String.format(Locale.ROOT, "; predicted %.2f s%s%s and %s above "
                 + "baseline", m.prediction().proveSeconds(), corrected, band(model, m.prediction().proveSeconds()),
                 ProveCommand.mib(m.prediction().heapBytesAboveBaseline()));

@@ -33,11 +33,7 @@ public final class RunFactors {
      * predictions come from (a new calibration starts without factors).
      */
     static String key(byte[] fingerprint, CostModel cost) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : fingerprint) {
-            sb.append(String.format("%02x", b & 0xff));
-        }
-        return sb + "@" + cost.calibratedAt().toEpochMilli();
+        return KeyBundle.hex(fingerprint) + "@" + cost.calibratedAt().toEpochMilli();
     }
 
     /** The factor the last run with this key ended with, or 1 when there is none. */

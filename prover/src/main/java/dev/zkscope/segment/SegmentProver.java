@@ -69,8 +69,9 @@ public final class SegmentProver {
      * @param prediction   the cost model's prediction, or null
      * @param adviceColumns the circuit's advice columns
      * @param peakAfterGc  the largest heap in use right after a collection while proving, or -1 when unknown
-     * @param runFactor    what the prediction's time was multiplied by, learned from the run's earlier segments
-     *                     ({@link RunCorrection}); 1 for the first segment or without correction
+     * @param runFactor    what the prediction's time was multiplied by ({@link RunCorrection}): learned from the run's
+     *                     earlier segments, for the first segment from the last run of the model ({@link RunFactors});
+     *                     1 without either
      */
     public record Measure(List<ProveRun.Phase> timeline, Map<String, Long> phaseNanos, long startNanos, long totalNanos,
                           long proveNanos, long baselineHeap, long peakHeap, CostModel.Prediction prediction,

@@ -186,7 +186,7 @@ public final class SegmentedProof {
         };
         // In this thread, each segment's predicted time is corrected by the segments proved before it in this run, the
         // first by the last run of the same model, settings and plan under this calibration.
-        String factorKey = cost == null ? null : RunFactors.key(fingerprint(r), cost);
+        String factorKey = cost == null ? null : RunFactors.key(fresh.fingerprint(), cost);
         RunCorrection correction = new RunCorrection(factorKey == null ? 1 : RunFactors.factor(factorKey));
         Runner here = runner != null ? runner : (pl, js, startMillis, out) -> {
             for (SegmentProver.Job job : js) {
