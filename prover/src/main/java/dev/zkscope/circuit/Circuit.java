@@ -75,12 +75,29 @@ public record Circuit(String name, int logN, int usableRows, int numAdvice, int 
 
     /** The columns that take part in copy constraints, in a stable order. */
     public List<Column> equalityColumns() {
-        java.util.TreeSet<Column> cols = new java.util.TreeSet<>();
-        for (Copy c : copies) {
-            cols.add(c.a().column());
-            cols.add(c.b().column());
+        // Marks per kind and index, then the marked columns in Column's order (kind, then index): a model's millions of
+        // copies name a few hundred columns, which a sorted set would compare on every insertion.
+        ColumnKind[] kinds = ColumnKind.values();
+        boolean[][] seen = new boolean[kinds.length][];
+        for (ColumnKind k : kinds) {
+            seen[k.ordinal()] = new boolean[limit(k, fixed.length, numAdvice, numInstance)];
         }
-        return new ArrayList<>(cols);
+        for (Copy c : copies) {
+            Column a = c.a().column();
+            Column b = c.b().column();
+            seen[a.kind().ordinal()][a.index()] = true;
+            seen[b.kind().ordinal()][b.index()] = true;
+        }
+        List<Column> cols = new ArrayList<>();
+        for (ColumnKind k : kinds) {
+            boolean[] s = seen[k.ordinal()];
+            for (int i = 0; i < s.length; i++) {
+                if (s[i]) {
+                    cols.add(new Column(k, i));
+                }
+            }
+        }
+        return cols;
     }
 
     /** The region containing a row, or null. Regions may nest; the last (innermost, most specific) one wins. */

@@ -12,9 +12,7 @@ import dev.zkscope.profile.PhaseListener;
 import dev.zkscope.transcript.Transcript;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The facade of the proof system: keygen, prove, verify. A transparent Plonkish proof system over Goldilocks with
@@ -121,9 +119,16 @@ public final class ProofSystem {
      * class): no per-cell objects, 16 bytes per cell of the equality columns.
      */
     private static int[] copyPermutation(Circuit circuit, List<Column> eq, int n) {
-        Map<Column, Integer> index = new HashMap<>();
+        // The equality index of each column, by kind and column index (-1: not an equality column).
+        int[][] index = new int[dev.zkscope.circuit.ColumnKind.values().length][];
+        index[dev.zkscope.circuit.ColumnKind.FIXED.ordinal()] = new int[circuit.numFixed()];
+        index[dev.zkscope.circuit.ColumnKind.ADVICE.ordinal()] = new int[circuit.numAdvice()];
+        index[dev.zkscope.circuit.ColumnKind.INSTANCE.ordinal()] = new int[circuit.numInstance()];
+        for (int[] ix : index) {
+            java.util.Arrays.fill(ix, -1);
+        }
         for (int i = 0; i < eq.size(); i++) {
-            index.put(eq.get(i), i);
+            index[eq.get(i).kind().ordinal()][eq.get(i).index()] = i;
         }
         int size = eq.size() * n;
         int[] parent = new int[size];
@@ -131,8 +136,10 @@ public final class ProofSystem {
             parent[i] = i;
         }
         for (Copy c : circuit.copies()) {
-            int a = find(parent, index.get(c.a().column()) * n + c.a().row());
-            int b = find(parent, index.get(c.b().column()) * n + c.b().row());
+            Column ca = c.a().column();
+            Column cb = c.b().column();
+            int a = find(parent, index[ca.kind().ordinal()][ca.index()] * n + c.a().row());
+            int b = find(parent, index[cb.kind().ordinal()][cb.index()] * n + c.b().row());
             if (a != b) {
                 parent[Math.max(a, b)] = Math.min(a, b);
             }

@@ -481,10 +481,27 @@ public final class Ntt {
             }
             return;
         }
-        long s = Goldilocks.pow(shift, from);
-        for (int i = from; i < to; i++) {
-            out[i] = mul(c[i], s);
-            s = mul(s, shift);
+        // Four interleaved chains of powers, each stepping by shift^4: one chain's products wait on each other, four
+        // overlap in the multiplier (the loop was bound by a product's latency).
+        long s0 = Goldilocks.pow(shift, from);
+        long s1 = mul(s0, shift);
+        long s2 = mul(s1, shift);
+        long s3 = mul(s2, shift);
+        long step = mul(mul(shift, shift), mul(shift, shift));
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            out[i] = mul(c[i], s0);
+            out[i + 1] = mul(c[i + 1], s1);
+            out[i + 2] = mul(c[i + 2], s2);
+            out[i + 3] = mul(c[i + 3], s3);
+            s0 = mul(s0, step);
+            s1 = mul(s1, step);
+            s2 = mul(s2, step);
+            s3 = mul(s3, step);
+        }
+        for (; i < to; i++) {
+            out[i] = mul(c[i], s0);
+            s0 = mul(s0, shift);
         }
     }
 
