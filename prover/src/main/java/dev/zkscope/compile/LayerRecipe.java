@@ -278,7 +278,6 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
             int k = ks[el];
             int m = Math.max(1, (k + c - 1) / c);
             lines.add("dot product, output " + el + ": K = " + k + " terms in " + m + " row(s) of c = " + c);
-            List<String> names = cm.layout().fixedNames();
             for (int r = 0; r < m; r++) {
                 int row = chain + r;
                 long prev = get(witness, circuit, Column.advice(g.dotPrevCol()), row);
@@ -288,7 +287,7 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
                 for (int j = 0; j < c && r * c + j < k; j++) {
                     if (r == 0 && shown < 4) {
                         long x = get(witness, circuit, Column.advice(j), row);
-                        int fi = names.indexOf("dot_w" + j);
+                        int fi = cm.layout().fixedIndexOf("dot_w" + j);
                         if (fi >= 0 && dot.gadget().equals("dot")) {
                             long w = Goldilocks.toSigned(circuit.fixed()[fi][row]);
                             terms.append(terms.length() == 0 ? "" : " + ").append(x).append("·").append(w);
@@ -327,7 +326,7 @@ public record LayerRecipe(String layer, String op, int rows, long macs, long out
             long v = get(witness, circuit, Column.advice(o + 1), row);
             long b = get(witness, circuit, Column.advice(o + 2), row);
             long y = get(witness, circuit, Column.advice(o + 3), row);
-            int ki = cm.layout().fixedNames().indexOf("cmp_k");
+            int ki = cm.layout().fixedIndexOf("cmp_k");
             long k = ki < 0 ? 0 : Goldilocks.toSigned(circuit.fixed()[ki][row]);
             long d = u - v - k;
             long big = (2 * b - 1) * d + b - 1;

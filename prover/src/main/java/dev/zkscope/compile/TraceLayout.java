@@ -377,8 +377,27 @@ public final class TraceLayout {
         return instanceRows;
     }
 
-    /** The index of the fixed column named {@code name}, created on first use. */
+    /**
+     * The index of the fixed column named {@code name}, created on first use. A gadget's coefficient column
+     * ({@link #laneOf}) is one of the shared lanes: the column named "lane" + its lane, which the gadgets of other
+     * kinds use in their own rows.
+     */
     public int fixed(String name) {
+        Integer idx = fixedIndex.get(name);
+        if (idx == null) {
+            long lane = laneOf(name);
+            if (lane >= 0) {
+                idx = physicalFixed("lane" + (int) lane);
+                lanes.add(idx); // its readers are checked by build
+                fixedIndex.put(name, idx);
+            } else {
+                idx = physicalFixed(name);
+            }
+        }
+        return idx;
+    }
+
+    private int physicalFixed(String name) {
         Integer idx = fixedIndex.get(name);
         if (idx == null) {
             idx = fixedNames.size();
@@ -392,8 +411,174 @@ public final class TraceLayout {
         return idx;
     }
 
+    /** The index of the fixed column {@code name} resolves to ({@link #fixed}), or -1 when it was never used. */
+    public int fixedIndexOf(String name) {
+        Integer idx = fixedIndex.get(name);
+        return idx == null ? -1 : idx;
+    }
+
     public Expr fixedExpr(String name) {
-        return Column.fixed(fixed(name)).cur();
+        int col = fixed(name);
+        long lane = laneOf(name);
+        if (lane >= 0 && gateReads != null) {
+            gateReads.add(new long[] {col, lane >>> 32});
+        }
+        return Column.fixed(col).cur();
+    }
+
+    // ---------------------------------------------------------------- shared fixed lanes
+
+    /**
+     * The gadget kinds whose coefficient columns share lanes. A kind's gates read its coefficients only under its own
+     * selectors, at the current row, and it writes them only in the rows it claims: rows no other kind's gates are
+     * active in. So one column can hold the weights of the dot products in the dot rows, the round constants in the
+     * Poseidon2 rows and the rescale constants in the rescale rows; every gate still reads, in every row its selector
+     * is on, exactly the value its own gadget put there. {@link #build} checks it on the filled trace.
+     */
+    static final String[] LANE_KINDS = {"dot", "poseidon2", "rescale", "div", "vdiv", "compare", "linear"};
+
+    /**
+     * The kind and lane of a gadget's coefficient column, as kind << 32 | lane, or -1 for a column of its own (the
+     * selectors, the lookup tags and tables, the bias and constant columns). Within a kind the lanes are distinct,
+     * as its columns are read in the same rows.
+     */
+    static long laneOf(String name) {
+        int kind;
+        int lane;
+        if (name.startsWith("dot_w") && digits(name, 5)) {
+            kind = 0;
+            lane = Integer.parseInt(name.substring(5));
+        } else if (name.startsWith("p2_k") && digits(name, 4)) {
+            kind = 1;
+            lane = Integer.parseInt(name.substring(4));
+        } else if (name.equals("rs_k") || name.equals("rs_off")) {
+            kind = 2;
+            lane = name.equals("rs_k") ? 0 : 1;
+        } else if ((name.startsWith("rs_c") || name.startsWith("rs_e")) && digits(name, 4)) {
+            kind = 2;
+            lane = 2 + 2 * Integer.parseInt(name.substring(4)) + (name.charAt(3) == 'e' ? 1 : 0);
+        } else if (name.equals("div_d") || name.equals("div_half") || name.equals("div_off")) {
+            kind = 3;
+            lane = name.equals("div_d") ? 0 : name.equals("div_half") ? 1 : 2;
+        } else if (name.equals("vdiv_off")) {
+            kind = 4;
+            lane = 0;
+        } else if (name.equals("cmp_k")) {
+            kind = 5;
+            lane = 0;
+        } else if (name.equals("lin_alpha") || name.equals("lin_beta") || name.equals("lin_gamma")) {
+            kind = 6;
+            lane = name.equals("lin_alpha") ? 0 : name.equals("lin_beta") ? 1 : 2;
+        } else {
+            return -1;
+        }
+        return ((long) kind << 32) | lane;
+    }
+
+    private static boolean digits(String s, int from) {
+        if (s.length() == from || s.length() > from + 4) {
+            return false;
+        }
+        for (int i = from; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The lane columns. */
+    private final java.util.Set<Integer> lanes = new java.util.TreeSet<>();
+
+    /** While a gate's expression is built: the lanes it reads, as {column, kind}; else null. */
+    private List<long[]> gateReads;
+
+    /** Per gate name, the lanes its expression reads, as {column, kind}. */
+    private final Map<String, List<long[]>> laneReads = new HashMap<>();
+
+    /**
+     * Checks the lanes on the filled trace: every gate that reads a lane is its selector times a polynomial, and in
+     * every row at most one kind's gates that read a lane are on, and every nonzero value of a lane lies in a row where
+     * a gate of some kind reads it. With the gadgets writing their coefficients only in rows where their own gates
+     * are on, each gate reads its own gadget's values. A failure is a compiler bug, not the model's.
+     */
+    private void checkLanes(long[][] fixed, int n) {
+        if (lanes.isEmpty()) {
+            return;
+        }
+        Map<Integer, byte[]> reader = new HashMap<>();
+        for (int col : lanes) {
+            reader.put(col, new byte[n]);
+        }
+        for (Map.Entry<String, List<long[]>> e : laneReads.entrySet()) {
+            Expr poly = gateDefs.get(e.getKey());
+            // every lane the expression reads must have been read by name while the gate was built (so its kind is
+            // known), and all by one kind
+            java.util.Set<Expr.Var> vars = new java.util.HashSet<>();
+            poly.collectVariables(vars);
+            java.util.Set<Integer> recorded = new java.util.HashSet<>();
+            for (long[] read : e.getValue()) {
+                recorded.add((int) read[0]);
+                if (read[1] != e.getValue().get(0)[1]) {
+                    throw new IllegalStateException("gate " + e.getKey() + " reads the shared fixed lanes of two kinds");
+                }
+            }
+            for (Expr.Var v : vars) {
+                if (v.column().kind() == dev.zkscope.circuit.ColumnKind.FIXED && lanes.contains(v.column().index())
+                        && (!recorded.contains(v.column().index()) || v.rotation() != 0)) {
+                    throw new IllegalStateException("gate " + e.getKey() + " reads shared fixed "
+                            + fixedNames.get(v.column().index()) + " not by its name at the current row");
+                }
+            }
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            int sel = -1;
+            if (poly instanceof Expr.Product pr) {
+                sel = selectorOf(pr.a());
+                if (sel < 0) {
+                    sel = selectorOf(pr.b());
+                }
+            }
+            if (sel < 0) {
+                throw new IllegalStateException("gate " + e.getKey() + " reads a shared fixed lane but is not a "
+                        + "selector times a polynomial");
+            }
+            long[] on = fixed[sel];
+            for (long[] read : e.getValue()) {
+                byte[] who = reader.get((int) read[0]);
+                byte kind = (byte) (read[1] + 1);
+                for (int r = 0; r < n; r++) {
+                    if (on[r] != 0) {
+                        if (who[r] != 0 && who[r] != kind) {
+                            throw new IllegalStateException("fixed " + fixedNames.get((int) read[0]) + " row " + r
+                                    + " is read by " + LANE_KINDS[who[r] - 1] + " and " + LANE_KINDS[kind - 1]
+                                    + " gates");
+                        }
+                        who[r] = kind;
+                    }
+                }
+            }
+        }
+        for (Map.Entry<Integer, byte[]> e : reader.entrySet()) {
+            long[] v = fixed[e.getKey()];
+            byte[] who = e.getValue();
+            for (int r = 0; r < n; r++) {
+                if (v[r] != 0 && who[r] == 0) {
+                    throw new IllegalStateException("fixed " + fixedNames.get(e.getKey()) + " row " + r
+                            + " holds a value no gate reads");
+                }
+            }
+        }
+    }
+
+    /** The selector column an expression is (a "q_" fixed column at the current row), or -1. */
+    private int selectorOf(Expr e) {
+        if (e instanceof Expr.Var v && v.rotation() == 0 && v.column().kind() == dev.zkscope.circuit.ColumnKind.FIXED
+                && fixedNames.get(v.column().index()).startsWith("q_")) {
+            return v.column().index();
+        }
+        return -1;
     }
 
     /** Sets a fixed cell to a signed value (charged to the current layer when nonzero). */
@@ -594,7 +779,13 @@ public final class TraceLayout {
     /** Registers a gate once (the expression is built on first registration). */
     public void gate(String name, Supplier<Expr> poly) {
         if (!gateDefs.containsKey(name)) {
-            gateDefs.put(name, poly.get());
+            gateReads = new ArrayList<>();
+            try {
+                gateDefs.put(name, poly.get());
+                laneReads.put(name, gateReads);
+            } finally {
+                gateReads = null;
+            }
         }
     }
 
@@ -795,6 +986,7 @@ public final class TraceLayout {
             if (tTag >= 0) {
                 tables.fill(fixed[tTag], fixed[tX], fixed[tY]);
             }
+            checkLanes(fixed, n);
         }
 
         List<Gate> gates = new ArrayList<>();

@@ -36,13 +36,15 @@ public final class CompareGadget {
         Expr v = Column.advice(o + 1).cur();
         Expr b = Column.advice(o + 2).cur();
         Expr y = Column.advice(o + 3).cur();
-        Expr d = u.minus(v).minus(l.fixedExpr("cmp_k"));
+        // d = u - v - k, built inside each gate's expression: the layout records which shared fixed lanes a gate reads
+        // while the gate is built (TraceLayout.gate).
+        java.util.function.Supplier<Expr> d = () -> u.minus(v).minus(l.fixedExpr("cmp_k"));
         l.gate("cmp_bool" + slot, () -> l.selector("cmp").times(b.times(b).minus(b)));
-        l.gate("cmp_diff" + slot, () -> l.selector("cmp").times(b.times(2).minus(Expr.constant(1)).times(d).plus(b)
-                .minus(Expr.constant(1)).minus(Limbs.recompose(g, slot, 0))));
+        l.gate("cmp_diff" + slot, () -> l.selector("cmp").times(b.times(2).minus(Expr.constant(1)).times(d.get())
+                .plus(b).minus(Expr.constant(1)).minus(Limbs.recompose(g, slot, 0))));
         l.gate("cmp_vzero" + slot, () -> l.selector("cmp_const").times(v));
-        l.gate("max" + slot, () -> l.selector("max").times(y.minus(u).plus(Expr.constant(1).minus(b).times(d))));
-        l.gate("min" + slot, () -> l.selector("min").times(y.minus(u).plus(b.times(d))));
+        l.gate("max" + slot, () -> l.selector("max").times(y.minus(u).plus(Expr.constant(1).minus(b).times(d.get()))));
+        l.gate("min" + slot, () -> l.selector("min").times(y.minus(u).plus(b.times(d.get()))));
     }
 
     /**
