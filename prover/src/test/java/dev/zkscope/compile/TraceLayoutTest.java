@@ -60,4 +60,68 @@ class TraceLayoutTest {
         assertThatThrownBy(() -> big.build("c", 10, 3, 8)).isInstanceOf(CompileException.class)
                 .hasMessageContaining("2^9").hasMessageContaining("innerCols");
     }
+    /**
+     * Shared fixed lanes: the dot weights and the comparison constant are one column, and each gate reads its own
+     * gadget's value in its own rows; build refuses a trace where two kinds' lane readers are on in one row, or a lane
+     * holds a value no gate reads.
+     */
+    @Test
+    void sharedLanes_oneColumnForTwoKinds_andBuildRejectsARowTheyShare() {
+        TraceLayout l = new TraceLayout(g());
+        l.beginLayer("x", "Input");
+        l.gate("w", () -> l.selector("w").times(dev.zkscope.circuit.Column.advice(0).cur()
+                .minus(l.fixedExpr("dot_w0"))));
+        l.gate("c", () -> l.selector("c").times(dev.zkscope.circuit.Column.advice(1).cur()
+                .minus(l.fixedExpr("cmp_k"))));
+        assertThat(l.fixed("dot_w0")).isEqualTo(l.fixed("cmp_k")).isEqualTo(l.fixed("lane0"));
+        assertThat(l.fixed("dot_w1")).isNotEqualTo(l.fixed("dot_w0"));
+        assertThat(l.fixedNames()).contains("lane0").doesNotContain("dot_w0", "cmp_k");
+        assertThat(l.fixedIndexOf("cmp_k")).isEqualTo(l.fixed("lane0"));
+        assertThat(l.fixedIndexOf("dot_w7")).isEqualTo(-1);
+        int r0 = l.allocRows(2, "test");
+        l.enable("w", r0);
+        l.setFixed("dot_w0", r0, 5);
+        l.enable("c", r0 + 1);
+        l.setFixed("cmp_k", r0 + 1, -3);
+        TraceLayout.Built b = l.build("lanes", 4, 3, 20);
+        int lane = l.fixed("lane0");
+        assertThat(Goldilocks.toSigned(b.circuit().fixed()[lane][r0])).isEqualTo(5);
+        assertThat(Goldilocks.toSigned(b.circuit().fixed()[lane][r0 + 1])).isEqualTo(-3);
+        long[][] a = new long[b.circuit().numAdvice()][b.circuit().n()];
+        a[0][r0] = 5;
+        a[1][r0 + 1] = Goldilocks.fromSigned(-3);
+        assertThat(Checker.check(b.circuit(), new Witness(a, new long[][] {new long[b.circuit().n()]}))).isEmpty();
+        a[1][r0 + 1] = 5; // the comparison row reads its own -3, not the weight
+        assertThat(Checker.check(b.circuit(), new Witness(a, new long[][] {new long[b.circuit().n()]}))).isNotEmpty();
+
+        TraceLayout both = new TraceLayout(g());
+        both.beginLayer("x", "Input");
+        both.gate("w", () -> both.selector("w").times(both.fixedExpr("dot_w0")));
+        both.gate("c", () -> both.selector("c").times(both.fixedExpr("cmp_k")));
+        int r = both.allocRows(1, "test");
+        both.enable("w", r);
+        both.enable("c", r);
+        both.setFixed("dot_w0", r, 5);
+        assertThatThrownBy(() -> both.build("lanes", 4, 3, 20)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lane0").hasMessageContaining("dot").hasMessageContaining("compare");
+
+        TraceLayout stray = new TraceLayout(g());
+        stray.beginLayer("x", "Input");
+        stray.gate("w", () -> stray.selector("w").times(stray.fixedExpr("dot_w0")));
+        int s0 = stray.allocRows(2, "test");
+        stray.enable("w", s0);
+        stray.setFixed("cmp_k", s0 + 1, 4);
+        assertThatThrownBy(() -> stray.build("lanes", 4, 3, 20)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no gate reads");
+
+        TraceLayout hidden = new TraceLayout(g());
+        hidden.beginLayer("x", "Input");
+        dev.zkscope.circuit.Expr k = hidden.fixedExpr("cmp_k"); // read outside the gate: its kind is not recorded
+        hidden.gate("c", () -> hidden.selector("c").times(k));
+        int h0 = hidden.allocRows(1, "test");
+        hidden.enable("c", h0);
+        hidden.setFixed("cmp_k", h0, 4);
+        assertThatThrownBy(() -> hidden.build("lanes", 4, 3, 20)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not by its name");
+    }
 }
