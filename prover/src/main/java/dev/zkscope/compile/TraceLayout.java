@@ -411,6 +411,25 @@ public final class TraceLayout {
         return idx;
     }
 
+    /**
+     * A label per fixed column, by index, for people: the column's name, and for a shared lane the coefficient
+     * columns it holds, e.g. "lane3 (dot_w3, p2_k3, rs_e0)".
+     */
+    public List<String> fixedLabels() {
+        Map<Integer, java.util.TreeSet<String>> held = new HashMap<>();
+        for (Map.Entry<String, Integer> e : fixedIndex.entrySet()) {
+            if (laneOf(e.getKey()) >= 0) {
+                held.computeIfAbsent(e.getValue(), k -> new java.util.TreeSet<>()).add(e.getKey());
+            }
+        }
+        List<String> out = new ArrayList<>(fixedNames.size());
+        for (int c = 0; c < fixedNames.size(); c++) {
+            java.util.TreeSet<String> h = held.get(c);
+            out.add(h == null ? fixedNames.get(c) : fixedNames.get(c) + " (" + String.join(", ", h) + ")");
+        }
+        return out;
+    }
+
     /** The index of the fixed column {@code name} resolves to ({@link #fixed}), or -1 when it was never used. */
     public int fixedIndexOf(String name) {
         Integer idx = fixedIndex.get(name);

@@ -78,6 +78,8 @@ class TraceLayoutTest {
         assertThat(l.fixedNames()).contains("lane0").doesNotContain("dot_w0", "cmp_k");
         assertThat(l.fixedIndexOf("cmp_k")).isEqualTo(l.fixed("lane0"));
         assertThat(l.fixedIndexOf("dot_w7")).isEqualTo(-1);
+        assertThat(l.fixedLabels().get(l.fixed("lane0"))).isEqualTo("lane0 (cmp_k, dot_w0)");
+        assertThat(l.fixedLabels().get(l.fixed("q_w"))).isEqualTo("q_w");
         int r0 = l.allocRows(2, "test");
         l.enable("w", r0);
         l.setFixed("dot_w0", r0, 5);

@@ -116,7 +116,7 @@ public final class TraceMap {
             }
             cols.add(new ColumnInfo("a" + a, Kind.ADVICE, b));
         }
-        List<String> fixedNames = layout.fixedNames();
+        List<String> fixedNames = layout.fixedLabels();
         for (int f = 0; f < c.fixed().length; f++) {
             BitSet b = new BitSet(n);
             long[] col = c.fixed()[f];
