@@ -20,7 +20,7 @@ import java.util.List;
  *   p2_absorb  s'_j - sum_i M_E[j][i] w_i = 0                  w = (a[12..20), s_8..s_11): the block overwrites the
  *                                                              rate, then the permutation's first M_E layer
  *   p2_full    c_i - (s_i + k_i)^3 = 0                         full round: 12 cubes in a[12..24)
- *              s'_j - sum_i M_E[j][i] (s_i + k_i) c_i^2 = 0    x^7 = x * (x^3)^2, then M_E
+ *              sum_i M_E^-1[j][i] s'_i - (s_j + k_j) c_j^2 = 0  x^7 = x * (x^3)^2, then M_E (as M_E^-1 s' = y)
  *   p2_partR   c_j - (L_j(s, y) + k_j)^3 = 0                   R partial rounds in one row (R = 6 or 4): for round j
  *              y_j - (L_j(s, y) + k_j) c_j^2 = 0               the cube c_j in a[12 + 2j], the S-box output y_j in
  *              s' - A_R s - sum_j B_Rj y_j = 0                 a[13 + 2j]
@@ -98,6 +98,45 @@ public final class Poseidon2Gadget {
 
     private static final int W = Poseidon2.WIDTH;
 
+    /** M_E^-1 over the field, canonical entries (M_E = circ(2 M4, M4, M4) is invertible: it is MDS). */
+    static final long[][] EXTERNAL_INVERSE = externalInverse();
+
+    private static long[][] externalInverse() {
+        long[][] a = new long[W][2 * W];
+        for (int r = 0; r < W; r++) {
+            for (int c = 0; c < W; c++) {
+                a[r][c] = Poseidon2.externalEntry(r, c);
+            }
+            a[r][W + r] = 1;
+        }
+        for (int col = 0; col < W; col++) {
+            int piv = col;
+            while (a[piv][col] == 0) {
+                piv++;
+            }
+            long[] t = a[piv];
+            a[piv] = a[col];
+            a[col] = t;
+            long inv = Goldilocks.inv(a[col][col]);
+            for (int c = 0; c < 2 * W; c++) {
+                a[col][c] = Goldilocks.mul(a[col][c], inv);
+            }
+            for (int r = 0; r < W; r++) {
+                if (r != col && a[r][col] != 0) {
+                    long f = a[r][col];
+                    for (int c = 0; c < 2 * W; c++) {
+                        a[r][c] = Goldilocks.sub(a[r][c], Goldilocks.mul(f, a[col][c]));
+                    }
+                }
+            }
+        }
+        long[][] inv = new long[W][];
+        for (int r = 0; r < W; r++) {
+            inv[r] = java.util.Arrays.copyOfRange(a[r], W, 2 * W);
+        }
+        return inv;
+    }
+
     /**
      * A placed hash.
      *
@@ -157,15 +196,18 @@ public final class Poseidon2Gadget {
                 return l.selector("p2_full").times(aux(ii).minus(u.times(u).times(u)));
             });
         }
+        // s' = M_E y with y_i = (s_i + k_i) c_i^2, written as (M_E^-1 s')_j = y_j: each constraint computes one S-box
+        // output instead of all twelve (the quotient shares no subexpressions between constraints), the same
+        // constraints up to an invertible linear combination.
         for (int j = 0; j < W; j++) {
             final int jj = j;
             l.gate("p2_full" + j, () -> {
                 List<Expr> terms = new ArrayList<>();
                 for (int i = 0; i < W; i++) {
-                    Expr y = s(i).plus(k(l, i)).times(aux(i)).times(aux(i));
-                    terms.add(y.times(Poseidon2.externalEntry(jj, i)));
+                    terms.add(sNext(i).times(c(EXTERNAL_INVERSE[jj][i])));
                 }
-                return l.selector("p2_full").times(sNext(jj).minus(Expr.sum(terms)));
+                Expr y = s(jj).plus(k(l, jj)).times(aux(jj)).times(aux(jj));
+                return l.selector("p2_full").times(Expr.sum(terms).minus(y));
             });
         }
         for (int r : new int[] {6, 4}) {

@@ -88,6 +88,32 @@ class Poseidon2GadgetTest {
         assertThat(f.h.built.circuit().maxGateDegree()).isLessThanOrEqualTo(5);
     }
 
+    /** The full rounds' constraints read the next state through M_E^-1: it must be M_E's inverse. */
+    @Test
+    void externalInverse_timesTheExternalMatrix_isTheIdentity() {
+        int w = Poseidon2.WIDTH;
+        for (int r = 0; r < w; r++) {
+            for (int c = 0; c < w; c++) {
+                long sum = 0;
+                for (int k = 0; k < w; k++) {
+                    sum = Goldilocks.add(sum, Goldilocks.mul(Poseidon2Gadget.EXTERNAL_INVERSE[r][k],
+                            Goldilocks.fromSigned(Poseidon2.externalEntry(k, c))));
+                }
+                assertThat(sum).as("(%d, %d)", r, c).isEqualTo(r == c ? 1L : 0L);
+            }
+        }
+    }
+
+    /** A tampered next state after a full round breaks that round's constraint. */
+    @Test
+    void tamperedFullRoundOutput_fails() {
+        Fixture f = new Fixture(12);
+        int start = f.hashed.digest()[0].row() + 1 - f.hashed.rows();
+        // the state entering the second full round (row start + 2) is the first full round's output
+        List<Violation> v = f.h.tampered(new Cell(Column.advice(7), start + 2), 1);
+        assertThat(v).isNotEmpty().anyMatch(x -> x.toString().contains("p2_full"));
+    }
+
     @Test
     void tamperedCube_fails() {
         Fixture f = new Fixture(12);
