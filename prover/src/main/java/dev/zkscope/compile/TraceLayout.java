@@ -388,7 +388,7 @@ public final class TraceLayout {
             long lane = laneOf(name);
             if (lane >= 0) {
                 idx = physicalFixed("lane" + (int) lane);
-                lanes.add(idx); // its readers are checked by build
+                lanes.set(idx); // its readers and writers are checked by build
                 fixedIndex.put(name, idx);
             } else {
                 idx = physicalFixed(name);
@@ -507,7 +507,7 @@ public final class TraceLayout {
     }
 
     /** The lane columns. */
-    private final java.util.Set<Integer> lanes = new java.util.TreeSet<>();
+    private final BitSet lanes = new BitSet();
 
     /** While a gate's expression is built: the lanes it reads, as {column, kind}; else null. */
     private List<long[]> gateReads;
@@ -516,17 +516,17 @@ public final class TraceLayout {
     private final Map<String, List<long[]>> laneReads = new HashMap<>();
 
     /**
-     * Checks the lanes on the filled trace: every gate that reads a lane is its selector times a polynomial, and in
-     * every row at most one kind's gates that read a lane are on, and every nonzero value of a lane lies in a row where
-     * a gate of some kind reads it. With the gadgets writing their coefficients only in rows where their own gates
-     * are on, each gate reads its own gadget's values. A failure is a compiler bug, not the model's.
+     * Checks the lanes on the filled trace: every gate that reads a lane is its selector times a polynomial, in every
+     * row at most one kind's gates that read a lane are on, and every nonzero value of a lane was set by the kind whose
+     * gates read it in that row (so it is read, and by its own kind). So each gate reads its own gadget's values. A
+     * failure is a compiler bug, not the model's.
      */
     private void checkLanes(long[][] fixed, int n) {
         if (lanes.isEmpty()) {
             return;
         }
         Map<Integer, byte[]> reader = new HashMap<>();
-        for (int col : lanes) {
+        for (int col = lanes.nextSetBit(0); col >= 0; col = lanes.nextSetBit(col + 1)) {
             reader.put(col, new byte[n]);
         }
         for (Map.Entry<String, List<long[]>> e : laneReads.entrySet()) {
@@ -543,7 +543,7 @@ public final class TraceLayout {
                 }
             }
             for (Expr.Var v : vars) {
-                if (v.column().kind() == dev.zkscope.circuit.ColumnKind.FIXED && lanes.contains(v.column().index())
+                if (v.column().kind() == dev.zkscope.circuit.ColumnKind.FIXED && lanes.get(v.column().index())
                         && (!recorded.contains(v.column().index()) || v.rotation() != 0)) {
                     throw new IllegalStateException("gate " + e.getKey() + " reads shared fixed "
                             + fixedNames.get(v.column().index()) + " not by its name at the current row");
@@ -582,10 +582,22 @@ public final class TraceLayout {
         for (Map.Entry<Integer, byte[]> e : reader.entrySet()) {
             long[] v = fixed[e.getKey()];
             byte[] who = e.getValue();
+            byte[] wrote = laneWriters.getOrDefault(e.getKey(), new byte[0]);
             for (int r = 0; r < n; r++) {
-                if (v[r] != 0 && who[r] == 0) {
-                    throw new IllegalStateException("fixed " + fixedNames.get(e.getKey()) + " row " + r
-                            + " holds a value no gate reads");
+                if (v[r] == 0) {
+                    continue;
+                }
+                String at = "fixed " + fixedNames.get(e.getKey()) + " row " + r;
+                byte writer = r < wrote.length ? wrote[r] : 0;
+                if (who[r] == 0) {
+                    throw new IllegalStateException(at + " holds a value no gate reads");
+                }
+                if (writer == UNKNOWN_WRITER || writer == 0) {
+                    throw new IllegalStateException(at + " was set by column index, not by name: its kind is unknown");
+                }
+                if (writer != who[r]) {
+                    throw new IllegalStateException(at + " holds a " + LANE_KINDS[writer - 1] + " value where "
+                            + LANE_KINDS[who[r] - 1] + " gates read it");
                 }
             }
         }
@@ -600,8 +612,32 @@ public final class TraceLayout {
         return -1;
     }
 
-    /** Sets a fixed cell to a signed value (charged to the current layer when nonzero). */
+    /**
+     * A fixed column resolved once by name, for gadgets that set many cells of it: its index and, for a shared lane,
+     * the kind it is written for ({@link #laneOf}; -1 for a column of its own).
+     */
+    public record FixedRef(int col, int kind) { }
+
+    /** The column {@code name} resolves to ({@link #fixed}), with the kind its lane is written for. */
+    public FixedRef fixedRef(String name) {
+        long lane = laneOf(name);
+        return new FixedRef(fixed(name), lane < 0 ? -1 : (int) (lane >>> 32));
+    }
+
+    /** Sets a fixed cell of a column resolved by {@link #fixedRef}. */
+    public void setFixed(FixedRef f, int row, long signedValue) {
+        setFixed(f.col(), row, signedValue, f.kind());
+    }
+
+    /**
+     * Sets a fixed cell to a signed value (charged to the current layer when nonzero). A shared lane must be set by
+     * name or by {@link FixedRef}, so that its writer's kind is known ({@link #checkLanes}).
+     */
     public void setFixed(int col, int row, long signedValue) {
+        setFixed(col, row, signedValue, -1);
+    }
+
+    private void setFixed(int col, int row, long signedValue, int kind) {
         BitSet[] constRow = openRow(row, col, false);
         if (counting) {
             // |signedValue| < 2^63 < p: nonzero in the field exactly when nonzero
@@ -629,11 +665,24 @@ public final class TraceLayout {
             current.fixed--;
         }
         vals[row] = v;
+        if (lanes.get(col)) {
+            byte[] w = laneWriters.get(col);
+            if (w == null || row >= w.length) {
+                w = w == null ? new byte[Math.max(64, row + 1)] : Arrays.copyOf(w, Math.max(row + 1, w.length * 2));
+                laneWriters.put(col, w);
+            }
+            w[row] = (byte) (kind < 0 ? UNKNOWN_WRITER : kind + 1);
+        }
     }
 
     public void setFixed(String name, int row, long signedValue) {
-        setFixed(fixed(name), row, signedValue);
+        setFixed(fixedRef(name), row, signedValue);
     }
+
+    /** Per lane column, by row: 1 + the kind that last set the cell, 0 never set, {@link #UNKNOWN_WRITER} by index. */
+    private final Map<Integer, byte[]> laneWriters = new HashMap<>();
+
+    private static final byte UNKNOWN_WRITER = -1;
 
     /**
      * Counting mode: charges the current layer, in bulk, what a gadget's cell-by-cell calls on the rows it has just

@@ -116,6 +116,36 @@ class TraceLayoutTest {
         assertThatThrownBy(() -> stray.build("lanes", 4, 3, 20)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no gate reads");
 
+        // a weight written into a comparison row, where only the comparison gate reads the lane
+        TraceLayout wrong = new TraceLayout(g());
+        wrong.beginLayer("x", "Input");
+        wrong.gate("w", () -> wrong.selector("w").times(wrong.fixedExpr("dot_w0")));
+        wrong.gate("c", () -> wrong.selector("c").times(wrong.fixedExpr("cmp_k")));
+        int w0 = wrong.allocRows(2, "test");
+        wrong.enable("w", w0);
+        wrong.setFixed("dot_w0", w0, 5);
+        wrong.enable("c", w0 + 1);
+        wrong.setFixed("dot_w0", w0 + 1, 7);
+        assertThatThrownBy(() -> wrong.build("lanes", 4, 3, 20)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds a dot value where compare gates read it");
+
+        // a lane set by column index: its writer's kind is unknown
+        TraceLayout byIndex = new TraceLayout(g());
+        byIndex.beginLayer("x", "Input");
+        byIndex.gate("w", () -> byIndex.selector("w").times(byIndex.fixedExpr("dot_w0")));
+        int i0 = byIndex.allocRows(1, "test");
+        byIndex.enable("w", i0);
+        byIndex.setFixed(byIndex.fixed("dot_w0"), i0, 5);
+        assertThatThrownBy(() -> byIndex.build("lanes", 4, 3, 20)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("by column index");
+        TraceLayout byRef = new TraceLayout(g());
+        byRef.beginLayer("x", "Input");
+        byRef.gate("w", () -> byRef.selector("w").times(byRef.fixedExpr("dot_w0")));
+        int f0 = byRef.allocRows(1, "test");
+        byRef.enable("w", f0);
+        byRef.setFixed(byRef.fixedRef("dot_w0"), f0, 5);
+        assertThat(byRef.build("lanes", 4, 3, 20).circuit().fixed()[byRef.fixed("dot_w0")][f0]).isEqualTo(5);
+
         TraceLayout hidden = new TraceLayout(g());
         hidden.beginLayer("x", "Input");
         dev.zkscope.circuit.Expr k = hidden.fixedExpr("cmp_k"); // read outside the gate: its kind is not recorded

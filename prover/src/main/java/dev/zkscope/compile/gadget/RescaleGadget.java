@@ -73,7 +73,8 @@ public final class RescaleGadget {
 
     /** One row but for the inputs' copies: selector, coefficients, every slot's x, y and limbs with their lookups. */
     private static void placeRow(TraceLayout l, int rr, int slots, int[] widths, long bigK, long off, long[] c, long[] e,
-                                 int kCol, int offCol, int[] cCols, int[] eCols) {
+                                 TraceLayout.FixedRef kCol, TraceLayout.FixedRef offCol, TraceLayout.FixedRef[] cCols,
+                                 TraceLayout.FixedRef[] eCols) {
         Geometry g = l.geometry();
         l.enable("rescale", rr);
         l.setFixed(kCol, rr, bigK);
@@ -122,13 +123,13 @@ public final class RescaleGadget {
         String layer = l.currentLayer();
         Cell[] out = new Cell[xs.length];
         // the fixed columns by index, looked up once rather than by name on every row
-        int kCol = l.fixed("rs_k");
-        int offCol = l.fixed("rs_off");
-        int[] cCols = new int[g.halfLimbs()];
-        int[] eCols = new int[g.halfLimbs()];
+        TraceLayout.FixedRef kCol = l.fixedRef("rs_k");
+        TraceLayout.FixedRef offCol = l.fixedRef("rs_off");
+        TraceLayout.FixedRef[] cCols = new TraceLayout.FixedRef[g.halfLimbs()];
+        TraceLayout.FixedRef[] eCols = new TraceLayout.FixedRef[g.halfLimbs()];
         for (int i = 0; i < g.halfLimbs(); i++) {
-            cCols[i] = l.fixed("rs_c" + i);
-            eCols[i] = l.fixed("rs_e" + i);
+            cCols[i] = l.fixedRef("rs_c" + i);
+            eCols[i] = l.fixedRef("rs_e" + i);
         }
         if (l.isCounting() && rows > 1) {
             // every row is placed alike (an unused slot too): place the first, charge the others in bulk, copy inputs
