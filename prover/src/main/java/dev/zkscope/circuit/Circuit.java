@@ -73,6 +73,11 @@ public record Circuit(String name, int logN, int usableRows, int numAdvice, int 
         return d;
     }
 
+    /** How many columns of a kind the circuit has. */
+    public int columns(ColumnKind kind) {
+        return limit(kind, fixed.length, numAdvice, numInstance);
+    }
+
     /** The columns that take part in copy constraints, in a stable order. */
     public List<Column> equalityColumns() {
         // Marks per kind and index, then the marked columns in Column's order (kind, then index): a model's millions of
@@ -80,7 +85,7 @@ public record Circuit(String name, int logN, int usableRows, int numAdvice, int 
         ColumnKind[] kinds = ColumnKind.values();
         boolean[][] seen = new boolean[kinds.length][];
         for (ColumnKind k : kinds) {
-            seen[k.ordinal()] = new boolean[limit(k, fixed.length, numAdvice, numInstance)];
+            seen[k.ordinal()] = new boolean[columns(k)];
         }
         for (Copy c : copies) {
             Column a = c.a().column();

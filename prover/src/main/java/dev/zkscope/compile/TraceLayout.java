@@ -437,12 +437,11 @@ public final class TraceLayout {
     }
 
     public Expr fixedExpr(String name) {
-        int col = fixed(name);
-        long lane = laneOf(name);
-        if (lane >= 0 && gateReads != null) {
-            gateReads.add(new long[] {col, lane >>> 32});
+        FixedRef f = fixedRef(name);
+        if (f.kind() >= 0 && gateReads != null) {
+            gateReads.add(new long[] {f.col(), f.kind()});
         }
-        return Column.fixed(col).cur();
+        return Column.fixed(f.col()).cur();
     }
 
     // ---------------------------------------------------------------- shared fixed lanes
@@ -618,11 +617,22 @@ public final class TraceLayout {
      */
     public record FixedRef(int col, int kind) { }
 
-    /** The column {@code name} resolves to ({@link #fixed}), with the kind its lane is written for. */
+    /**
+     * The column {@code name} resolves to ({@link #fixed}), with the kind its lane is written for; resolved once per
+     * name (gadgets set fixed cells by name on every row).
+     */
     public FixedRef fixedRef(String name) {
-        long lane = laneOf(name);
-        return new FixedRef(fixed(name), lane < 0 ? -1 : (int) (lane >>> 32));
+        FixedRef f = fixedRefs.get(name);
+        if (f == null) {
+            long lane = laneOf(name);
+            f = new FixedRef(fixed(name), lane < 0 ? -1 : (int) (lane >>> 32));
+            fixedRefs.put(name, f);
+        }
+        return f;
     }
+
+    /** {@link #fixedRef} by name. */
+    private final Map<String, FixedRef> fixedRefs = new HashMap<>();
 
     /** Sets a fixed cell of a column resolved by {@link #fixedRef}. */
     public void setFixed(FixedRef f, int row, long signedValue) {

@@ -121,11 +121,9 @@ public final class ProofSystem {
     private static int[] copyPermutation(Circuit circuit, List<Column> eq, int n) {
         // The equality index of each column, by kind and column index (-1: not an equality column).
         int[][] index = new int[dev.zkscope.circuit.ColumnKind.values().length][];
-        index[dev.zkscope.circuit.ColumnKind.FIXED.ordinal()] = new int[circuit.numFixed()];
-        index[dev.zkscope.circuit.ColumnKind.ADVICE.ordinal()] = new int[circuit.numAdvice()];
-        index[dev.zkscope.circuit.ColumnKind.INSTANCE.ordinal()] = new int[circuit.numInstance()];
-        for (int[] ix : index) {
-            java.util.Arrays.fill(ix, -1);
+        for (dev.zkscope.circuit.ColumnKind k : dev.zkscope.circuit.ColumnKind.values()) {
+            index[k.ordinal()] = new int[circuit.columns(k)];
+            java.util.Arrays.fill(index[k.ordinal()], -1);
         }
         for (int i = 0; i < eq.size(); i++) {
             index[eq.get(i).kind().ordinal()][eq.get(i).index()] = i;

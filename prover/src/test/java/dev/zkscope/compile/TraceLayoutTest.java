@@ -96,10 +96,7 @@ class TraceLayoutTest {
         a[1][r0 + 1] = 5; // the comparison row reads its own -3, not the weight
         assertThat(Checker.check(b.circuit(), new Witness(a, new long[][] {new long[b.circuit().n()]}))).isNotEmpty();
 
-        TraceLayout both = new TraceLayout(g());
-        both.beginLayer("x", "Input");
-        both.gate("w", () -> both.selector("w").times(both.fixedExpr("dot_w0")));
-        both.gate("c", () -> both.selector("c").times(both.fixedExpr("cmp_k")));
+        TraceLayout both = laneReaders(true);
         int r = both.allocRows(1, "test");
         both.enable("w", r);
         both.enable("c", r);
@@ -107,9 +104,7 @@ class TraceLayoutTest {
         assertThatThrownBy(() -> both.build("lanes", 4, 3, 20)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("lane0").hasMessageContaining("dot").hasMessageContaining("compare");
 
-        TraceLayout stray = new TraceLayout(g());
-        stray.beginLayer("x", "Input");
-        stray.gate("w", () -> stray.selector("w").times(stray.fixedExpr("dot_w0")));
+        TraceLayout stray = laneReaders(false);
         int s0 = stray.allocRows(2, "test");
         stray.enable("w", s0);
         stray.setFixed("cmp_k", s0 + 1, 4);
@@ -117,10 +112,7 @@ class TraceLayoutTest {
                 .hasMessageContaining("no gate reads");
 
         // a weight written into a comparison row, where only the comparison gate reads the lane
-        TraceLayout wrong = new TraceLayout(g());
-        wrong.beginLayer("x", "Input");
-        wrong.gate("w", () -> wrong.selector("w").times(wrong.fixedExpr("dot_w0")));
-        wrong.gate("c", () -> wrong.selector("c").times(wrong.fixedExpr("cmp_k")));
+        TraceLayout wrong = laneReaders(true);
         int w0 = wrong.allocRows(2, "test");
         wrong.enable("w", w0);
         wrong.setFixed("dot_w0", w0, 5);
@@ -130,17 +122,13 @@ class TraceLayoutTest {
                 .hasMessageContaining("holds a dot value where compare gates read it");
 
         // a lane set by column index: its writer's kind is unknown
-        TraceLayout byIndex = new TraceLayout(g());
-        byIndex.beginLayer("x", "Input");
-        byIndex.gate("w", () -> byIndex.selector("w").times(byIndex.fixedExpr("dot_w0")));
+        TraceLayout byIndex = laneReaders(false);
         int i0 = byIndex.allocRows(1, "test");
         byIndex.enable("w", i0);
         byIndex.setFixed(byIndex.fixed("dot_w0"), i0, 5);
         assertThatThrownBy(() -> byIndex.build("lanes", 4, 3, 20)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("by column index");
-        TraceLayout byRef = new TraceLayout(g());
-        byRef.beginLayer("x", "Input");
-        byRef.gate("w", () -> byRef.selector("w").times(byRef.fixedExpr("dot_w0")));
+        TraceLayout byRef = laneReaders(false);
         int f0 = byRef.allocRows(1, "test");
         byRef.enable("w", f0);
         byRef.setFixed(byRef.fixedRef("dot_w0"), f0, 5);
@@ -155,5 +143,16 @@ class TraceLayoutTest {
         hidden.setFixed("cmp_k", h0, 4);
         assertThatThrownBy(() -> hidden.build("lanes", 4, 3, 20)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not by its name");
+    }
+
+    /** A layout with a gate "w" reading dot_w0 and, with {@code compare}, a gate "c" reading cmp_k: one lane. */
+    private static TraceLayout laneReaders(boolean compare) {
+        TraceLayout l = new TraceLayout(g());
+        l.beginLayer("x", "Input");
+        l.gate("w", () -> l.selector("w").times(l.fixedExpr("dot_w0")));
+        if (compare) {
+            l.gate("c", () -> l.selector("c").times(l.fixedExpr("cmp_k")));
+        }
+        return l;
     }
 }
