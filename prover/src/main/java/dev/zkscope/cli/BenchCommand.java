@@ -73,6 +73,17 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(absolute peaks beside it) (default: ${DEFAULT-VALUE})")
     List<String> backends;
 
+    @Option(names = "--max-rows", paramLabel = "ROWS", description = "prove each model in segments of at most ROWS "
+            + "rows (a power of two like 2^17, or auto: the largest the cost model fits in the heap), as prove "
+            + "--max-rows does: a warm-up segment, then per run a speed check and every segment, the bundle verified; "
+            + "one row per model with the prover rounds, the whole run, keygen, peak heap, bundle size, verification "
+            + "and the segments' predictions. Calibration: the model's sibling NAME.calib.npy when there is one")
+    String maxRows;
+
+    @Option(names = "--no-speed-check", description = "with --max-rows: no speed check before each run (two "
+            + "calibration proofs, whose factor scales the segments' predictions, as prove does)")
+    boolean noSpeedCheck;
+
     @Option(names = "--per-layer", description = "with --backend plonkish,sumcheck: after each model's rows, one more "
             + "proof by each backend and the per-layer table side by side: Plonkish rows and cells measured from the "
             + "proved trace beside the counting-mode ledger, sumcheck products and time per layer beside the estimate")
@@ -102,10 +113,20 @@ public final class BenchCommand implements Callable<Integer> {
             throw new InputFileException("--per-layer and --json compare the two backends: give --backend "
                     + "plonkish,sumcheck");
         }
+        if (maxRows != null && (!synthetic.isEmpty() || perLayer || json || !backends.equals(List.of("plonkish")))) {
+            throw new InputFileException("--max-rows proves models in segments with the Plonkish backend: it does not "
+                    + "combine with --synthetic, --per-layer, --json or --backend sumcheck");
+        }
+        if (noSpeedCheck && maxRows == null) {
+            throw new InputFileException("--no-speed-check goes with --max-rows (a single proof's row has no speed check)");
+        }
         if (!synthetic.isEmpty()) {
             return SyntheticBench.run(o, params, synthetic);
         }
         List<Path> files = resolve();
+        if (maxRows != null) {
+            return SegmentedBench.run(o, err, files, params, maxRows, runs, markdown, !noSpeedCheck);
+        }
         if (json) {
             return perLayerJson(o, files, params);
         }
