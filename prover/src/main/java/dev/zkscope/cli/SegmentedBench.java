@@ -48,7 +48,8 @@ final class SegmentedBench {
 
     /** One measured run of one model. */
     record Run(double roundsSeconds, double predictedSeconds, double totalSeconds, double keygenSeconds,
-               long peakHeap, int bundleBytes, double verifyMillis, List<PredictionError> errors, int argmax) {
+               long peakHeap, int bundleBytes, double verifyMillis, List<PredictionError> errors, int argmax,
+               int[] logNs) {
     }
 
     static int run(PrintWriter o, PrintWriter err, List<Path> files, ProofParameters params, String maxRows, int runs,
@@ -123,15 +124,15 @@ final class SegmentedBench {
             logBudget = Segmenter.budgetFromHeap(measured, cm, free);
         }
         SegmentPlan plan = Segmenter.plan(measured, logBudget);
-        String shape = shape(plan);
+        int[] estimated = plan.segments().stream().mapToInt(SegmentPlan.Segment::estimatedLogN).toArray();
         long linkRows = 0;
         long rows = 0;
         for (SegmentPlan.Segment s : plan.segments()) {
             rows += s.estimatedRows();
             linkRows += s.linkRows();
         }
-        o.printf(Locale.ROOT, "%s: %s (calibration %s); %s, about %,d rows, %,d of them hashing boundaries%n", name,
-                shape, samples.source(), logBudget == requested ? "--max-rows 2^" + logBudget
+        o.printf(Locale.ROOT, "%s: %s planned (heights estimated; calibration %s); %s, about %,d rows, %,d of them "
+                + "hashing boundaries%n", name, shape(estimated), samples.source(), logBudget == requested ? "--max-rows 2^" + logBudget
                         : "budget 2^" + logBudget + " from the heap", rows, linkRows);
         o.flush();
         Path tmp = Files.createTempDirectory("zkscope-bench");
@@ -167,7 +168,7 @@ final class SegmentedBench {
                         a.timeWithin(), a.heapWithin(), a.proofs(), run.argmax());
                 o.flush();
             }
-            return row(name, plan, shape, done, cm);
+            return row(name, done, cm);
         } finally {
             SegmentedProof.clearParts(tmp.resolve("warm-up.parts"));
             deleteQuietly(tmp);
@@ -178,17 +179,17 @@ final class SegmentedBench {
         return new SegmentedProof.Request(setup.model(), plan, setup.context(), q, null, null, parts, false);
     }
 
-    /** "8 segments (2 x 2^16, 6 x 2^17)": the plan's heights, smallest first. */
-    static String shape(SegmentPlan plan) {
+    /** "8 segments (2 x 2^16, 6 x 2^17)": the segments' heights (log2), smallest first. */
+    static String shape(int[] logNs) {
         Map<Integer, Integer> byLog = new TreeMap<>();
-        for (SegmentPlan.Segment s : plan.segments()) {
-            byLog.merge(s.estimatedLogN(), 1, Integer::sum);
+        for (int k : logNs) {
+            byLog.merge(k, 1, Integer::sum);
         }
         StringBuilder b = new StringBuilder();
         for (Map.Entry<Integer, Integer> e : byLog.entrySet()) {
             b.append(b.length() == 0 ? "" : ", ").append(e.getValue()).append(" x 2^").append(e.getKey());
         }
-        return plan.count() + (plan.count() == 1 ? " segment (" : " segments (") + b + ")";
+        return logNs.length + (logNs.length == 1 ? " segment (" : " segments (") + b + ")";
     }
 
     /** One run's figures, summed over its segments as {@code prove} prints them. */
@@ -212,11 +213,16 @@ final class SegmentedBench {
         long[] out = acc.output() != null ? acc.output() : r.output();
         double[] deq = SegmentedProve.dequantize(out, setup.calibration().graph().outputScale());
         return new Run(rounds / 1e9, predicted, r.totalNanos() / 1e9, keygen / 1e9, peak, r.bundle().length,
-                acc.totalVerifyNanos() / 1e6, errors, VerifyCommand.argmax(deq));
+                acc.totalVerifyNanos() / 1e6, errors, VerifyCommand.argmax(deq),
+                r.parts().stream().mapToInt(SegmentProver.Proved::logN).toArray());
     }
 
-    /** The table row of a model: medians with the range over the runs, the largest peak, the prediction's counts. */
-    static String row(String name, SegmentPlan plan, String shape, List<Run> runs, CostModel cm) {
+    /**
+     * The table row of a model: its segments' heights as proved, medians with the range over the runs, the largest
+     * peak, the prediction's counts.
+     */
+    static String row(String name, List<Run> runs, CostModel cm) {
+        String shape = shape(runs.get(runs.size() - 1).logNs());
         List<PredictionError> errors = new ArrayList<>();
         long peak = 0;
         int minBundle = Integer.MAX_VALUE;
