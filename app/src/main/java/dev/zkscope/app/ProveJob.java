@@ -71,6 +71,17 @@ final class ProveJob {
         hold = h;
     }
 
+    /** The phase of a segmented run that proves the model's smallest segment once, discarded (JIT warm-up). */
+    static final String WARM_UP = "warm-up";
+
+    /** Models whose segmented run has warmed the JIT in this app session (see {@link #WARM_UP}). */
+    private static final java.util.Set<String> WARMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Forgets which models were warmed, so that a test sees a session's first segmented run. */
+    static void forgetWarmUps() {
+        WARMED.clear();
+    }
+
     /** Proving in segments: null or off proves the whole circuit at once. */
     private SegmentBudget budget;
     private java.util.function.Supplier<dev.zkscope.predict.CostModel> costModel = () -> null;
@@ -314,10 +325,20 @@ final class ProveJob {
                 onSegment.accept(new SegmentEvent(pl, proved.index(), proved));
             }
         };
+        SegmentedProof.Request request = new SegmentedProof.Request(model, plan, setup.context(), q, null, null,
+                parts, false);
         SegmentedProof.Result r;
         try {
-            r = SegmentedProof.run(new SegmentedProof.Request(model, plan, setup.context(), q, null, null, parts,
-                    false), live, cost, this::isCancelled, progress);
+            long[][] evaluated = null;
+            if (cost != null && n > 1 && !WARMED.contains(p.name())) {
+                // As prove --max-rows does: the model's smallest segment once, discarded, so that the segments
+                // measured next run on code the JIT has compiled, as their predictions assume (a cold first segment
+                // measured 43-50% over its prediction). Once per model and app session: the JIT stays warm. Its
+                // evaluation of the model on the input is the run's.
+                evaluated = live.timed(WARM_UP, () -> SegmentedProof.warmUp(request, this::isCancelled)).tensors();
+                WARMED.add(p.name());
+            }
+            r = SegmentedProof.run(request, evaluated, live, cost, this::isCancelled, progress, null);
         } finally {
             SegmentedProof.clearParts(parts);
             try {

@@ -33,6 +33,7 @@ class SegmentedProveTest extends AppWindowTest {
     @Test
     void maxRowsPerSegment_provesInSegments_drawsSegmentLanes_andCancelKeepsThePreviousRun(FxRobot robot)
             throws Exception {
+        ProveJob.forgetWarmUps();
         app.openCompiledForTesting(robot, "cnn_bn_pool");
         chooseMaxRows(robot, new SegmentBudget(12));
         assertThat(app.pvm.segmentBudgetProperty().get()).isEqualTo(new SegmentBudget(12));
@@ -69,6 +70,12 @@ class SegmentedProveTest extends AppWindowTest {
                     && s.startMillis() >= bar.startMillis() && s.endMillis() <= bar.endMillis() + 1e-6);
             assertThat(flame.describe(bar)).contains("layers", "rows", "prover");
         }
+        // The session's first segmented run of the model proves its smallest segment once before the run (the JIT's
+        // warm-up, as prove --max-rows does): one bar on the top row, before the first segment's.
+        List<FlameSpan> warm = flame.spans().stream().filter(s -> s.name().equals(ProveJob.WARM_UP)).toList();
+        assertThat(warm).hasSize(1);
+        assertThat(warm.get(0).depth()).isZero();
+        assertThat(warm.get(0).endMillis()).isLessThanOrEqualTo(bars.get(0).startMillis() + 1e-6);
         // The segments follow one another on the axis the heap shares.
         assertThat(bars.get(1).startMillis()).isGreaterThanOrEqualTo(bars.get(0).endMillis() - 1e-6);
         assertThat(r.heap()).isNotEmpty();
@@ -123,6 +130,8 @@ class SegmentedProveTest extends AppWindowTest {
         assertThat(app.pvm.segments().get(0).state()).isEqualTo(ProveViewModel.SegmentProgress.State.DONE);
         assertThat(app.pvm.segments().get(n - 1).state()).isEqualTo(ProveViewModel.SegmentProgress.State.PROVING);
         assertThat(app.pvm.phaseProperty().get()).startsWith("Segment " + n + "/" + n).endsWith("quotient...");
+        assertThat(app.pvm.phases()).as("warmed once per model and session")
+                .noneMatch(ph -> ph.name().equals(ProveJob.WARM_UP));
         assertThat(ProveView.live(app.pvm.phases(), app.pvm.elapsedProperty().get()))
                 .anyMatch(s -> s.name().equals("quotient") && s.depth() == 1
                         && s.parent().equals(SegmentedRun.name(n - 1, n)));
