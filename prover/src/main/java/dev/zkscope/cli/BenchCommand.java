@@ -37,7 +37,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Prove every sample model and print rows, k, prove/verify time, peak heap, proof size, predicted vs measured.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "MODEL", description = "sample names or .onnx files (default: every sample)")
+    @Parameters(arity = "0..*", paramLabel = "MODEL", description = "sample names or .onnx files (default: every "
+            + "sample); each is calibrated on its sibling NAME.calib.npy when there is one (the zoo's), else on "
+            + "NAME.testset.json or NAME.input.json")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--samples", paramLabel = "DIR", defaultValue = "samples", description = "samples directory (default: ${DEFAULT-VALUE})")
@@ -77,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "rows (a power of two like 2^17, or auto: the largest the cost model fits in the heap), as prove "
             + "--max-rows does: a warm-up segment, then per run a speed check and every segment, the bundle verified; "
             + "one row per model with the prover rounds, the whole run, keygen, peak heap, bundle size, verification "
-            + "and the segments' predictions. Calibration: the model's sibling NAME.calib.npy when there is one")
+            + "and the segments' predictions")
     String maxRows;
 
     @Option(names = "--no-speed-check", description = "with --max-rows: no speed check before each run (two "
@@ -156,7 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (Path f : files) {
             Graph g = new OnnxImporter().load(f, new ImportOptions(1));
             g.requireSupported("proving");
-            InputFiles.Samples samples = InputFiles.calibrationSamples(g, f, null);
+            InputFiles.Samples samples = InputFiles.calibrationSamples(g, f, SegmentedBench.siblingCalibration(f));
             List<List<Tensor>> calib = samples.inputs().size() > 50 ? samples.inputs().subList(0, 50) : samples.inputs();
             Pipeline.Settings s = new Pipeline.Settings(QuantOptions.defaults(), CompileOptions.defaults(), params);
             List<Tensor> input = calib.get(0);
@@ -259,7 +261,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (Path f : files) {
             Graph g = new OnnxImporter().load(f, new ImportOptions(1));
             g.requireSupported("proving");
-            InputFiles.Samples samples = InputFiles.calibrationSamples(g, f, null);
+            InputFiles.Samples samples = InputFiles.calibrationSamples(g, f, SegmentedBench.siblingCalibration(f));
             List<List<Tensor>> calib = samples.inputs().size() > 50 ? samples.inputs().subList(0, 50) : samples.inputs();
             Pipeline.Prepared p = preparedAsProve(f, g, samples, params);
             List<Tensor> input = comparisonInput(g, f, calib);

@@ -166,6 +166,8 @@ final class SegmentedBench {
                                 speed.factor()), run.roundsSeconds(), run.predictedSeconds(), run.totalSeconds(),
                         run.keygenSeconds(), ProveCommand.mib(run.peakHeap()), run.bundleBytes(), run.verifyMillis(),
                         a.timeWithin(), a.heapWithin(), a.proofs(), run.argmax());
+                o.println("    per segment, measured against predicted: time " + errors(run.errors(), true)
+                        + "; heap above baseline " + errors(run.errors(), false));
                 o.flush();
             }
             return row(name, done, cm);
@@ -244,6 +246,16 @@ final class SegmentedBench {
                         : String.format(Locale.ROOT, "%,d-%,d", minBundle, maxBundle),
                 spread(runs, Run::verifyMillis, "%.0f"), a.timeWithin(), a.proofs(), a.heapWithin(), a.proofs(),
                 argmax.size() == 1 ? argmax.iterator().next().toString() : argmax.toString());
+    }
+
+    /** "+3% -12% +8%": each segment's time (or heap) error, in order. */
+    static String errors(List<PredictionError> errors, boolean time) {
+        StringBuilder b = new StringBuilder();
+        for (PredictionError e : errors) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%+.0f%%",
+                    100 * (time ? e.timeError() : e.heapError())));
+        }
+        return b.toString();
     }
 
     /** "78.1 (69.6-91.9)": the median and the range, or the one value of a single run. */

@@ -59,6 +59,20 @@ class SegmentedBenchCliTest {
             assertThat(m.group(12)).isEqualTo(c[13].trim());
         }
         assertThat(Files.readString(md)).contains(row);
+        // each run's segments' errors, in order: as many as segments, and as many within +-30% as the run line counts
+        List<String> per = r.out().lines().filter(l -> l.startsWith("    per segment, measured against predicted: "))
+                .toList();
+        assertThat(per).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            String[] parts = per.get(i).replaceFirst("^.*?time ", "").split("; heap above baseline ");
+            long[] t = java.util.Arrays.stream(parts[0].trim().split(" ")).mapToLong(x -> Long.parseLong(
+                    x.replace("%", "").replace("+", ""))).toArray();
+            assertThat(t).hasSize(2);
+            long within = java.util.Arrays.stream(t).filter(x -> Math.abs(x) < 30).count();
+            if (java.util.Arrays.stream(t).noneMatch(x -> Math.abs(x) == 30)) {
+                assertThat(within).isEqualTo(Long.parseLong(runs.get(i).group(9)));
+            }
+        }
 
         // the argmax is the one a proof of the same model in segments attests
         CliTest.Run p = CliTest.run("prove", samples.resolve("mlp_large.onnx").toString(), "--input",
