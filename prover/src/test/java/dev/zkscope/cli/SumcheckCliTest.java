@@ -58,6 +58,37 @@ class SumcheckCliTest {
         assertThat(mixed.err()).contains("not a sumcheck verifying key");
     }
 
+    /**
+     * prove, verify and the report state the proof's soundness as its analysis computes it (the weakest of its terms),
+     * not the commitment's column test alone, which is one term and is larger; and verify says the proof is
+     * zero-knowledge (it said "not zero knowledge yet" until 2026-12-05, after the backend had become so).
+     */
+    @Test
+    void securityFigures_areTheWholeProofs_atProveVerifyAndInTheReport() throws Exception {
+        Path proof = tmp.resolve("std.proof");
+        Path report = tmp.resolve("std.json");
+        CliTest.Run r = run("prove", "../samples/mlp.onnx", "--input", "../samples/mlp.input.json", "--out",
+                proof.toString(), "--backend", "sumcheck", "--warmup", "0", "--report", report.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(report.toFile());
+        dev.zkscope.sumcheck.PcsParams std = dev.zkscope.sumcheck.PcsParams.standard();
+        double conjectured = j.get("conjectured_bits").asDouble();
+        double provable = j.get("provable_bits").asDouble();
+        assertThat(j.get("column_test_conjectured_bits").asDouble()).isEqualTo(std.conjecturedBits());
+        assertThat(conjectured).as("the weakest term decides, below the column test's")
+                .isLessThan(std.conjecturedBits()).isGreaterThan(100);
+        assertThat(provable).isLessThanOrEqualTo(std.provableBits() + 1e-9);
+        String figures = String.format(java.util.Locale.ROOT, "%.1f conjectured / %.1f provable bits, weakest terms: "
+                + "%s / %s; zero-knowledge", conjectured, provable, j.get("weakest_conjectured_term").asText(),
+                j.get("weakest_provable_term").asText());
+        assertThat(r.out()).contains("preset standard (" + figures + ")");
+        CliTest.Run v = run("verify", proof.toString(), "--vk", proof + ".vk");
+        assertThat(v.code()).as(v.out() + v.err()).isZero();
+        assertThat(v.out()).contains("security: " + figures + " (commitment: rate at most 9/")
+                .doesNotContain("not zero knowledge");
+    }
+
     /** Attention (Softmax's exp table and division, Q K^T, P V) proves on the sumcheck backend since 2026-12-05. */
     @Test
     void attention_provesAndVerifies() {
