@@ -148,8 +148,12 @@ final class SegmentedBench {
                 CostModel.SpeedCheck speed = speedCheck ? cm.speedCheck() : null;
                 CostModel runModel = speed == null ? cm : cm.scaled(speed.appliedFactor());
                 Path parts = tmp.resolve("run-" + (i + 1) + ".parts");
+                o.printf(Locale.ROOT, "  run %d/%d: %s%n", i + 1, runs, speed == null ? "no speed check"
+                        : String.format(Locale.ROOT, "speed check x%.2f (two calibration proofs against their "
+                        + "prediction; the segments are predicted at x%.2f)", speed.factor(), speed.appliedFactor()));
+                o.flush();
                 SegmentedProof.Result r = SegmentedProof.run(request(setup, plan, q, parts), evaluated,
-                        PhaseListener.NONE, runModel, null, SegmentedProof.Progress.NONE, null);
+                        PhaseListener.NONE, runModel, null, progress(o), null);
                 SegmentedProof.clearParts(parts);
                 if (!(r.verdict() instanceof BundleVerifier.Accepted acc)) {
                     throw new IllegalStateException("the bundle of " + name + " did not verify: "
@@ -159,15 +163,12 @@ final class SegmentedBench {
                 done.add(run);
                 all.addAll(run.errors());
                 PredictionAccuracy a = PredictionAccuracy.of(run.errors(), runModel);
-                o.printf(Locale.ROOT, "  run %d/%d: %s; prover rounds %.1f s (predicted %.1f s), whole "
-                                + "run %.1f s, keygen %.1f s, largest peak %s, bundle %,d bytes, verified in %.0f ms; "
-                                + "within +-30%%: time %d, heap %d of %d segments; argmax %d%n", i + 1, runs,
-                        speed == null ? "no speed check" : String.format(Locale.ROOT, "speed check x%.2f",
-                                speed.factor()), run.roundsSeconds(), run.predictedSeconds(), run.totalSeconds(),
-                        run.keygenSeconds(), ProveCommand.mib(run.peakHeap()), run.bundleBytes(), run.verifyMillis(),
-                        a.timeWithin(), a.heapWithin(), a.proofs(), run.argmax());
-                o.println("    per segment, measured against predicted: time " + errors(run.errors(), true)
-                        + "; heap above baseline " + errors(run.errors(), false));
+                o.printf(Locale.ROOT, "  run %d/%d: prover rounds %.1f s (predicted %.1f s), whole run %.1f s, keygen "
+                                + "%.1f s, largest peak %s, bundle %,d bytes, verified in %.0f ms; within +-30%%: time "
+                                + "%d, heap %d of %d segments; argmax %d%n", i + 1, runs, run.roundsSeconds(),
+                        run.predictedSeconds(), run.totalSeconds(), run.keygenSeconds(),
+                        ProveCommand.mib(run.peakHeap()), run.bundleBytes(), run.verifyMillis(), a.timeWithin(),
+                        a.heapWithin(), a.proofs(), run.argmax());
                 o.flush();
             }
             return row(name, done, cm);
@@ -248,14 +249,30 @@ final class SegmentedBench {
                 argmax.size() == 1 ? argmax.iterator().next().toString() : argmax.toString());
     }
 
-    /** "+3% -12% +8%": each segment's time (or heap) error, in order. */
-    static String errors(List<PredictionError> errors, boolean time) {
-        StringBuilder b = new StringBuilder();
-        for (PredictionError e : errors) {
-            b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%+.0f%%",
-                    100 * (time ? e.timeError() : e.heapError())));
-        }
-        return b.toString();
+    /** A line per segment as it finishes: its height, prover time and heap above baseline beside their predictions. */
+    static SegmentedProof.Progress progress(PrintWriter o) {
+        return new SegmentedProof.Progress() {
+            @Override
+            public void segmentFinished(SegmentPlan plan, SegmentProver.Proved p) {
+                SegmentProver.Measure m = p.measure();
+                StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "    segment %d/%d (2^%d): keygen %.1f s, "
+                        + "prover %.2f s", p.index() + 1, plan.count(), p.logN(),
+                        m.phaseNanos().getOrDefault("keygen", 0L) / 1e9, m.proveNanos() / 1e9));
+                if (m.prediction() != null) {
+                    PredictionError e = new PredictionError(m.prediction().proveSeconds(), m.proveNanos() / 1e9,
+                            m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline());
+                    b.append(String.format(Locale.ROOT, " (predicted %.2f s, %+.0f%%)", m.prediction().proveSeconds(),
+                            100 * e.timeError()));
+                    b.append(String.format(Locale.ROOT, ", heap above baseline %s (predicted %s, %+.0f%%)",
+                            ProveCommand.mib(m.heapAboveBaseline()),
+                            ProveCommand.mib((long) m.prediction().heapBytesAboveBaseline()), 100 * e.heapError()));
+                } else {
+                    b.append(", heap above baseline ").append(ProveCommand.mib(m.heapAboveBaseline()));
+                }
+                o.println(b);
+                o.flush();
+            }
+        };
     }
 
     /** "78.1 (69.6-91.9)": the median and the range, or the one value of a single run. */

@@ -21,7 +21,7 @@ class SegmentedBenchCliTest {
     @RegisterExtension
     final OwnCostModelCache ownCache = new OwnCostModelCache();
 
-    private static final Pattern RUN = Pattern.compile("  run (\\d)/2: no speed check; prover rounds ([0-9.]+) s "
+    private static final Pattern RUN = Pattern.compile("  run (\\d)/2: prover rounds ([0-9.]+) s "
             + "\\(predicted ([0-9.]+) s\\), whole run ([0-9.]+) s, keygen ([0-9.]+) s, largest peak ([0-9,]+) MiB, "
             + "bundle ([0-9,]+) bytes, verified in ([0-9]+) ms; within \\+-30%: time (\\d), heap (\\d) of (\\d) "
             + "segments; argmax (\\d+)");
@@ -59,18 +59,24 @@ class SegmentedBenchCliTest {
             assertThat(m.group(12)).isEqualTo(c[13].trim());
         }
         assertThat(Files.readString(md)).contains(row);
-        // each run's segments' errors, in order: as many as segments, and as many within +-30% as the run line counts
-        List<String> per = r.out().lines().filter(l -> l.startsWith("    per segment, measured against predicted: "))
-                .toList();
-        assertThat(per).hasSize(2);
+        // a line per segment as it finishes, under its run's "no speed check" line: as many as segments per run, and
+        // as many within +-30% as the run's summary counts
+        List<String> lines = r.out().lines().toList();
+        Pattern seg = Pattern.compile("    segment (\\d)/2 \\(2\\^\\d+\\): keygen [0-9.]+ s, prover ([0-9.]+) s "
+                + "\\(predicted ([0-9.]+) s, ([+-]\\d+)%\\), heap above baseline [0-9,]+ MiB \\(predicted [0-9,]+ MiB, "
+                + "[+-]\\d+%\\)");
         for (int i = 0; i < 2; i++) {
-            String[] parts = per.get(i).replaceFirst("^.*?time ", "").split("; heap above baseline ");
-            long[] t = java.util.Arrays.stream(parts[0].trim().split(" ")).mapToLong(x -> Long.parseLong(
-                    x.replace("%", "").replace("+", ""))).toArray();
-            assertThat(t).hasSize(2);
-            long within = java.util.Arrays.stream(t).filter(x -> Math.abs(x) < 30).count();
+            int start = lines.indexOf("  run " + (i + 1) + "/2: no speed check");
+            assertThat(start).as(r.out()).isNotNegative();
+            List<Matcher> segs = lines.subList(start + 1, start + 3).stream().map(seg::matcher).toList();
+            assertThat(segs).allMatch(Matcher::matches);
+            double sum = segs.stream().mapToDouble(m -> Double.parseDouble(m.group(2))).sum();
+            assertThat(sum).isCloseTo(Double.parseDouble(runs.get(i).group(2)),
+                    org.assertj.core.api.Assertions.within(0.06));
+            long[] t = segs.stream().mapToLong(m -> Long.parseLong(m.group(4).replace("+", ""))).toArray();
             if (java.util.Arrays.stream(t).noneMatch(x -> Math.abs(x) == 30)) {
-                assertThat(within).isEqualTo(Long.parseLong(runs.get(i).group(9)));
+                assertThat(java.util.Arrays.stream(t).filter(x -> Math.abs(x) < 30).count())
+                        .isEqualTo(Long.parseLong(runs.get(i).group(9)));
             }
         }
 
