@@ -133,7 +133,8 @@ public final class BenchCommand implements Callable<Integer> {
             return perLayerJson(o, files, params);
         }
         if (CostModel.cached() == null) {
-            err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
+            err.println("zkscope: calibrating the cost model on this machine "
+                    + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
         }
         CostModel cm = CostModel.loadOrCalibrate();
         if (cm.caveat() != null) {

@@ -144,7 +144,8 @@ public final class ProveCommand implements Callable<Integer> {
         CostModel cm = null;
         if (!noPredict) {
             if (CostModel.cached() == null) {
-                err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
+                err.println("zkscope: calibrating the cost model on this machine "
+                        + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
             }
             cm = CostModel.loadOrCalibrate();
             if (cm.caveat() != null) {

@@ -41,7 +41,9 @@ import java.util.TreeMap;
  * warmed once (a calibration proof), and each model's smallest segment is proved once and discarded, as {@code prove}
  * does. Every measured run is one {@code prove}: a speed check (two calibration proofs, whose factor scales the
  * segments' predictions), then every segment (compile, keygen, witness, prover rounds), the bundle assembled and
- * verified from its bytes. Each run writes its resumable parts in a temporary directory, removed after it.
+ * verified from its bytes. Each run writes its resumable parts in a temporary directory, removed after it, and, as
+ * {@code prove} does, leaves the model's stored run factor ({@code RunFactors}) at how its segments ran, so that a
+ * run's first segment is predicted by how the run before it ended.
  */
 final class SegmentedBench {
     private SegmentedBench() {}
@@ -56,7 +58,8 @@ final class SegmentedBench {
                    Path markdown, boolean speedCheck) throws Exception {
         int requested = SegmentedProve.logBudget(maxRows);
         if (CostModel.cached() == null) {
-            err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
+            err.println("zkscope: calibrating the cost model on this machine "
+                    + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
         }
         CostModel cm = CostModel.loadOrCalibrate();
         if (cm.caveat() != null) {
@@ -73,7 +76,7 @@ final class SegmentedBench {
         List<String> rows = new ArrayList<>();
         List<PredictionError> all = new ArrayList<>();
         for (Path f : files) {
-            rows.add(model(o, err, f, params, requested, runs, cm, speedCheck, all));
+            rows.add(model(o, f, params, requested, runs, cm, speedCheck, all));
         }
         String header = "| model | segments | runs | prover rounds s | predicted s | whole run s | keygen s | "
                 + "largest peak MiB | bundle bytes | verify ms | time within +-30% | heap within +-30% | argmax |";
@@ -105,9 +108,8 @@ final class SegmentedBench {
         return Files.isRegularFile(p) ? p : null;
     }
 
-    private static String model(PrintWriter o, PrintWriter err, Path f, ProofParameters params, int requested,
-                                int runs, CostModel cm, boolean speedCheck, List<PredictionError> all)
-            throws Exception {
+    private static String model(PrintWriter o, Path f, ProofParameters params, int requested, int runs,
+                                CostModel cm, boolean speedCheck, List<PredictionError> all) throws Exception {
         Graph g = new OnnxImporter().load(f, new ImportOptions(1));
         g.requireSupported("proving");
         InputFiles.Samples samples = InputFiles.calibrationSamples(g, f, siblingCalibration(f));
@@ -131,14 +133,16 @@ final class SegmentedBench {
             rows += s.estimatedRows();
             linkRows += s.linkRows();
         }
+        String budget = logBudget == requested ? "--max-rows 2^" + logBudget
+                : "budget 2^" + logBudget + " from the heap";
         o.printf(Locale.ROOT, "%s: %s planned (heights estimated; calibration %s); %s, about %,d rows, %,d of them "
-                + "hashing boundaries%n", name, shape(estimated), samples.source(), logBudget == requested ? "--max-rows 2^" + logBudget
-                        : "budget 2^" + logBudget + " from the heap", rows, linkRows);
+                + "hashing boundaries%n", name, shape(estimated), samples.source(), budget, rows, linkRows);
         o.flush();
         Path tmp = Files.createTempDirectory("zkscope-bench");
         try {
-            SegmentedProof.Request warm = request(setup, plan, q, tmp.resolve("warm-up.parts"));
-            SegmentedProof.WarmUp w = SegmentedProof.warmUp(warm, null);
+            // proves one segment straight (SegmentProver), writing nothing to the parts directory
+            SegmentedProof.WarmUp w = SegmentedProof.warmUp(request(setup, plan, q, tmp.resolve("warm-up.parts")),
+                    null);
             long[][] evaluated = w.tensors();
             o.printf(Locale.ROOT, "  warm-up: segment %d (2^%d rows) proved once in %.1f s, discarded%n",
                     w.segment() + 1, plan.segment(w.segment()).estimatedLogN(), w.seconds());
@@ -173,7 +177,6 @@ final class SegmentedBench {
             }
             return row(name, done, cm);
         } finally {
-            SegmentedProof.clearParts(tmp.resolve("warm-up.parts"));
             deleteQuietly(tmp);
         }
     }

@@ -96,7 +96,8 @@ final class SegmentedProve {
         CostModel cm = null;
         if (!c.noPredict) {
             if (CostModel.cached() == null) {
-                err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
+                err.println("zkscope: calibrating the cost model on this machine "
+                        + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
             }
             cm = CostModel.loadOrCalibrate();
             if (cm.caveat() != null) {

@@ -107,7 +107,8 @@ public final class ZooCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (!noPredict) {
             if (CostModel.cached() == null) {
-                err.println("zkscope: calibrating the cost model on this machine (once, a few seconds)...");
+                err.println("zkscope: calibrating the cost model on this machine "
+                        + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
             }
             cm = CostModel.loadOrCalibrate();
         }
