@@ -132,14 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (json) {
             return perLayerJson(o, files, params);
         }
-        if (CostModel.cached() == null) {
-            err.println("zkscope: calibrating the cost model on this machine "
-                    + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
-        }
-        CostModel cm = CostModel.loadOrCalibrate();
-        if (cm.caveat() != null) {
-            err.println("zkscope: cost model " + cm.caveat());
-        }
+        CostModel cm = ModelOptions.costModel(err);
         // Heap: the peak, then what the prover added above the heap in use when it started, beside what the cost model
         // predicts for that (the baseline is the application's, not the prover's: errors are on the predicted part).
         String header = String.format(Locale.ROOT, "| %-17s | %7s | %2s | %8s | %8s | %6s | %9s | %8s | %9s | %9s | %6s | %9s | %8s |",

@@ -124,6 +124,27 @@ public final class ModelOptions {
         }
     }
 
+    /** Says on {@code err} that the cost model is about to be calibrated, when none is cached for this machine. */
+    static void noteCalibration(java.io.PrintWriter err) {
+        if (dev.zkscope.predict.CostModel.cached() == null) {
+            err.println("zkscope: calibrating the cost model on this machine "
+                    + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
+        }
+    }
+
+    /**
+     * This machine's cost model, calibrated now when none is cached ({@link #noteCalibration} says so first); its
+     * caveat, if any, goes to {@code err}.
+     */
+    static dev.zkscope.predict.CostModel costModel(java.io.PrintWriter err) {
+        noteCalibration(err);
+        dev.zkscope.predict.CostModel cm = dev.zkscope.predict.CostModel.loadOrCalibrate();
+        if (cm.caveat() != null) {
+            err.println("zkscope: cost model " + cm.caveat());
+        }
+        return cm;
+    }
+
     /**
      * Calibration progress on an interactive terminal: one line on {@code err}, rewritten in place ("calibrating:
      * 120/448 inferences"), ended when calibration ends. Silent when the output is not a terminal (scripts, tests),

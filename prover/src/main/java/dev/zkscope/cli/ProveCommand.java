@@ -143,14 +143,7 @@ public final class ProveCommand implements Callable<Integer> {
         prepared.useSalts(salts);
         CostModel cm = null;
         if (!noPredict) {
-            if (CostModel.cached() == null) {
-                err.println("zkscope: calibrating the cost model on this machine "
-                        + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
-            }
-            cm = CostModel.loadOrCalibrate();
-            if (cm.caveat() != null) {
-                err.println("zkscope: cost model " + cm.caveat());
-            }
+            cm = ModelOptions.costModel(err);
         }
         o.printf(Locale.ROOT, "model %s: trace 2^%d rows (%d gadget rows, %d table rows), %d advice columns, %s%n",
                 prepared.name(), prepared.compiled().circuit().logN(), prepared.compiled().ledger().gadgetRows(),

@@ -57,14 +57,7 @@ final class SegmentedBench {
     static int run(PrintWriter o, PrintWriter err, List<Path> files, ProofParameters params, String maxRows, int runs,
                    Path markdown, boolean speedCheck) throws Exception {
         int requested = SegmentedProve.logBudget(maxRows);
-        if (CostModel.cached() == null) {
-            err.println("zkscope: calibrating the cost model on this machine "
-                    + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
-        }
-        CostModel cm = CostModel.loadOrCalibrate();
-        if (cm.caveat() != null) {
-            err.println("zkscope: cost model " + cm.caveat());
-        }
+        CostModel cm = ModelOptions.costModel(err);
         double[] band = CostModel.bandFactors(cm.timeSpread());
         o.printf(Locale.ROOT, "preset %s, in segments of at most %s rows, %d run(s) per model (median, range), %d cores, "
                         + "%s%s%n", params, requested < 0 ? "auto" : "2^" + requested, runs,

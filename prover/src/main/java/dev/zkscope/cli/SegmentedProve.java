@@ -95,14 +95,7 @@ final class SegmentedProve {
                 setup.settings().params(), PhaseListener.NONE);
         CostModel cm = null;
         if (!c.noPredict) {
-            if (CostModel.cached() == null) {
-                err.println("zkscope: calibrating the cost model on this machine "
-                        + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
-            }
-            cm = CostModel.loadOrCalibrate();
-            if (cm.caveat() != null) {
-                err.println("zkscope: cost model " + cm.caveat());
-            }
+            cm = ModelOptions.costModel(err);
         }
         int logBudget = requested;
         if (requested < 0) {

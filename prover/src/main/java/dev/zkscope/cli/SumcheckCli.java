@@ -95,7 +95,7 @@ final class SumcheckCli {
         // weakest decides it; the column test alone (params.conjecturedBits) is one term and overstates it.
         dev.zkscope.sumcheck.SumcheckSecurity sec = dev.zkscope.sumcheck.SumcheckSecurity.of(keys);
         o.printf(Locale.ROOT, "model %s: sumcheck backend, preset %s (%s), keygen %.2f s, verifying key %,d bytes%n",
-                Pipeline.modelName(c.model.model), params.name(), bits(sec), (System.nanoTime() - k0) / 1e9,
+                Pipeline.modelName(c.model.model), params.name(), sec.summary(), (System.nanoTime() - k0) / 1e9,
                 keys.verifyingKeyBytes());
         o.println("statement: the output is public (in the proof file); the input is private; weights are committed in the key");
         int warm = c.noWarmup ? 0 : Math.min(Math.max(c.warmup, 0), 2);
@@ -227,7 +227,7 @@ final class SumcheckCli {
         double[] out = ok ? dequantize(pf.output(), kf.outputScale()) : new double[0];
         PcsParams p = keys.params();
         String security = String.format(Locale.ROOT, "%s (commitment: rate at most 9/%d, %d columns, %d grinding bits)",
-                bits(dev.zkscope.sumcheck.SumcheckSecurity.of(keys)), 8 << p.logBlowup(), p.queries(),
+                dev.zkscope.sumcheck.SumcheckSecurity.of(keys).summary(), 8 << p.logBlowup(), p.queries(),
                 p.grindingBits());
         PrintWriter o = c.spec.commandLine().getOut();
         if (c.json) {
@@ -260,16 +260,5 @@ final class SumcheckCli {
         }
         o.flush();
         return ok ? Main.OK : VerifyCommand.REJECTED;
-    }
-
-    /**
-     * "106.9 conjectured / 58.3 provable bits, weakest terms: LogUp / column test; zero-knowledge": the proof's two
-     * figures from its analysis ({@link dev.zkscope.sumcheck.SumcheckSecurity}), the terms that decide them, and
-     * whether the key's proofs are zero-knowledge.
-     */
-    static String bits(dev.zkscope.sumcheck.SumcheckSecurity s) {
-        return String.format(Locale.ROOT, "%.1f conjectured / %.1f provable bits, weakest terms: %s / %s; %s",
-                s.conjecturedBits(), s.provableBits(), s.conjectured().weakest().name(), s.provable().weakest().name(),
-                s.zeroKnowledge() ? "zero-knowledge" : "NOT zero-knowledge (proved with --no-zk)");
     }
 }

@@ -106,10 +106,7 @@ public final class ZooCommand implements Callable<Integer> {
         CostModel cm = null;
         PrintWriter err = spec.commandLine().getErr();
         if (!noPredict) {
-            if (CostModel.cached() == null) {
-                err.println("zkscope: calibrating the cost model on this machine "
-                        + "(once, 2-4 minutes; cached in ~/.cache/zkscope)...");
-            }
+            ModelOptions.noteCalibration(err);
             cm = CostModel.loadOrCalibrate();
         }
         List<Row> rows = new ArrayList<>();

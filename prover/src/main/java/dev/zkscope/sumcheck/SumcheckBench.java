@@ -9,6 +9,7 @@ import dev.zkscope.onnx.OnnxImporter;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.profile.PhaseListener;
 import dev.zkscope.quant.QuantOptions;
+import dev.zkscope.security.SecurityAnalysis;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,11 +122,12 @@ public final class SumcheckBench {
                     sc / (double) pl, baseline / 1048576.0, sc / 1048576.0, pl / 1048576.0,
                     f.peakHeap() / (double) against.peakHeap());
         }
-        return String.format(Locale.ROOT, "sumcheck %s (proof: %.1f conjectured / %.1f provable bits, weakest term: %s; %s): "
+        return String.format(Locale.ROOT, "sumcheck %s (proof: %s conjectured / %s provable bits, weakest term: %s; %s): "
                         + "prove %.3f s, verify %.1f ms, peak %.0f MiB (%+.0f above the model's baseline), proof %.1f KiB%s%n"
                         + "      sumcheck per layer (ms): %s%n"
                         + "      sumcheck per layer (F_p2 products counted / estimated): %s", params.name(),
-                sec.conjecturedBits(), sec.provableBits(), sec.conjectured().weakest().name(),
+                SecurityAnalysis.format(sec.conjecturedBits()), SecurityAnalysis.format(sec.provableBits()),
+                sec.conjectured().weakest().name(),
                 params.zk() ? "zero-knowledge, private input"
                         : "NOT zero-knowledge", f.proveSeconds(), f.verifyMillis(), f.peakHeap() / 1048576.0,
                 (f.peakHeap() - baseline) / 1048576.0, f.proofBytes() / 1024.0, vs, layers(f.layerNanos()),

@@ -163,11 +163,14 @@ public record SumcheckSecurity(String preset, Regime conjectured, Regime provabl
         return provable.bits();
     }
 
-    /** "conjectured 110.6 bits, provable 58.3 bits (weakest: column test); zero-knowledge". */
+    /**
+     * "conjectured 106.9 bits, provable 58.3 bits (weakest terms: LogUp / column test); zero-knowledge": both figures,
+     * the term that decides each, and what the proofs hide.
+     */
     public String summary() {
         return "conjectured " + SecurityAnalysis.format(conjecturedBits()) + " bits, provable "
-                + SecurityAnalysis.format(provableBits()) + " bits (weakest: " + provable.weakest().name() + "); "
-                + (zeroKnowledge ? "zero-knowledge" : zkNote);
+                + SecurityAnalysis.format(provableBits()) + " bits (weakest terms: " + conjectured.weakest().name()
+                + " / " + provable.weakest().name() + "); " + (zeroKnowledge ? "zero-knowledge" : zkNote);
     }
 
     /** Every term of both regimes, one per line, for the CLI. */

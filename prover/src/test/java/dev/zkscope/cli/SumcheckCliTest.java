@@ -79,9 +79,10 @@ class SumcheckCliTest {
         assertThat(conjectured).as("the weakest term decides, below the column test's")
                 .isLessThan(std.conjecturedBits()).isGreaterThan(100);
         assertThat(provable).isLessThanOrEqualTo(std.provableBits() + 1e-9);
-        String figures = String.format(java.util.Locale.ROOT, "%.1f conjectured / %.1f provable bits, weakest terms: "
-                + "%s / %s; zero-knowledge", conjectured, provable, j.get("weakest_conjectured_term").asText(),
-                j.get("weakest_provable_term").asText());
+        String figures = "conjectured " + dev.zkscope.security.SecurityAnalysis.format(conjectured) + " bits, provable "
+                + dev.zkscope.security.SecurityAnalysis.format(provable) + " bits (weakest terms: "
+                + j.get("weakest_conjectured_term").asText() + " / " + j.get("weakest_provable_term").asText()
+                + "); zero-knowledge";
         assertThat(r.out()).contains("preset standard (" + figures + ")");
         CliTest.Run v = run("verify", proof.toString(), "--vk", proof + ".vk");
         assertThat(v.code()).as(v.out() + v.err()).isZero();
