@@ -193,26 +193,13 @@ final class SegmentedBench {
 
     /** One run's figures, summed over its segments as {@code prove} prints them. */
     static Run measure(SegmentedProof.Result r, BundleVerifier.Accepted acc, SegmentSetup setup) {
-        long rounds = 0;
-        long keygen = 0;
-        long peak = 0;
-        double predicted = 0;
-        List<PredictionError> errors = new ArrayList<>();
-        for (SegmentProver.Proved p : r.parts()) {
-            SegmentProver.Measure m = p.measure();
-            rounds += m.proveNanos();
-            keygen += m.phaseNanos().getOrDefault("keygen", 0L);
-            peak = Math.max(peak, m.peakHeap());
-            if (m.prediction() != null) {
-                predicted += m.prediction().proveSeconds();
-                errors.add(new PredictionError(m.prediction().proveSeconds(), m.proveNanos() / 1e9,
-                        m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline()));
-            }
-        }
+        SegmentedProve.Totals t = SegmentedProve.Totals.of(r.parts());
+        List<PredictionError> errors = SegmentedProve.predictionErrors(r.parts());
+        double predicted = errors.stream().mapToDouble(PredictionError::predictedSeconds).sum();
         long[] out = acc.output() != null ? acc.output() : r.output();
         double[] deq = SegmentedProve.dequantize(out, setup.calibration().graph().outputScale());
-        return new Run(rounds / 1e9, predicted, r.totalNanos() / 1e9, keygen / 1e9, peak, r.bundle().length,
-                acc.totalVerifyNanos() / 1e6, errors, VerifyCommand.argmax(deq),
+        return new Run(t.proveNanos() / 1e9, predicted, r.totalNanos() / 1e9, t.keygenNanos() / 1e9, t.peakHeap(),
+                r.bundle().length, acc.totalVerifyNanos() / 1e6, errors, VerifyCommand.argmax(deq),
                 r.parts().stream().mapToInt(SegmentProver.Proved::logN).toArray());
     }
 
@@ -254,14 +241,13 @@ final class SegmentedBench {
                 StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "    segment %d/%d (2^%d): keygen %.1f s, "
                         + "prover %.2f s", p.index() + 1, plan.count(), p.logN(),
                         m.phaseNanos().getOrDefault("keygen", 0L) / 1e9, m.proveNanos() / 1e9));
-                if (m.prediction() != null) {
-                    PredictionError e = new PredictionError(m.prediction().proveSeconds(), m.proveNanos() / 1e9,
-                            m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline());
-                    b.append(String.format(Locale.ROOT, " (predicted %.2f s, %+.0f%%)", m.prediction().proveSeconds(),
+                PredictionError e = SegmentedProve.predictionError(p);
+                if (e != null) {
+                    b.append(String.format(Locale.ROOT, " (predicted %.2f s, %+.0f%%)", e.predictedSeconds(),
                             100 * e.timeError()));
                     b.append(String.format(Locale.ROOT, ", heap above baseline %s (predicted %s, %+.0f%%)",
-                            ProveCommand.mib(m.heapAboveBaseline()),
-                            ProveCommand.mib((long) m.prediction().heapBytesAboveBaseline()), 100 * e.heapError()));
+                            ProveCommand.mib(m.heapAboveBaseline()), ProveCommand.mib(e.predictedHeapAbove()),
+                            100 * e.heapError()));
                 } else {
                     b.append(", heap above baseline ").append(ProveCommand.mib(m.heapAboveBaseline()));
                 }

@@ -252,24 +252,14 @@ final class SegmentedProve {
         files.put("report", c.report);
         OutputFiles.writeAll(files, contents);
         SegmentedProof.clearParts(parts);
-        long proveNanos = 0;
-        long keygenNanos = 0;
-        long compileNanos = 0;
-        long peak = 0;
-        for (SegmentProver.Proved p : r.parts()) {
-            if (!p.resumed()) {
-                proveNanos += p.measure().proveNanos();
-                keygenNanos += p.measure().phaseNanos().getOrDefault("keygen", 0L);
-                compileNanos += p.measure().phaseNanos().getOrDefault("compile", 0L);
-                peak = Math.max(peak, p.measure().peakHeap());
-            }
-        }
+        Totals t = Totals.of(r.parts());
         // The rounds are what the targets and the predictions speak of; keygen and compile are the rest of a
         // segment's time that a second proof of the same model would spend again (each segment's key is derived anew).
         o.printf(Locale.ROOT, "proved %d segment(s)%s in %.2f s (prover rounds %.2f s, keygen %.2f s, compile %.2f s), "
                         + "largest peak heap %s; bundle %,d bytes; verified in %.1f ms: accepted%n", r.parts().size(),
                 r.resumedFrom() > 0 ? " (" + r.resumedFrom() + " resumed from an earlier run)" : "",
-                r.totalNanos() / 1e9, proveNanos / 1e9, keygenNanos / 1e9, compileNanos / 1e9, ProveCommand.mib(peak),
+                r.totalNanos() / 1e9, t.proveNanos() / 1e9, t.keygenNanos() / 1e9, t.compileNanos() / 1e9,
+                ProveCommand.mib(t.peakHeap()),
                 r.bundle().length, acc.totalVerifyNanos() / 1e6);
         if (tasks[0] != null) {
             o.printf(Locale.ROOT, "on Spark %s: %s%n", master, tasks[0].perExecutor(r.totalNanos() / 1e9));
@@ -378,15 +368,51 @@ final class SegmentedProve {
 
     /** The predictions of the segments proved in this run against what they measured (resumed ones were not). */
     static dev.zkscope.predict.PredictionAccuracy accuracy(List<SegmentProver.Proved> parts, CostModel model) {
+        return dev.zkscope.predict.PredictionAccuracy.of(predictionErrors(parts), model);
+    }
+
+    /** The predictions of the segments proved in this run against their measurements, in order. */
+    static List<PredictionError> predictionErrors(List<SegmentProver.Proved> parts) {
         List<PredictionError> errors = new java.util.ArrayList<>();
         for (SegmentProver.Proved p : parts) {
-            if (!p.resumed() && p.measure().prediction() != null) {
-                SegmentProver.Measure m = p.measure();
-                errors.add(new PredictionError(m.prediction().proveSeconds(), m.proveNanos() / 1e9,
-                        m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline()));
+            PredictionError e = predictionError(p);
+            if (e != null) {
+                errors.add(e);
             }
         }
-        return dev.zkscope.predict.PredictionAccuracy.of(errors, model);
+        return errors;
+    }
+
+    /** A segment's prediction against its measurement; null when it was resumed or not predicted. */
+    static PredictionError predictionError(SegmentProver.Proved p) {
+        SegmentProver.Measure m = p.measure();
+        if (p.resumed() || m == null || m.prediction() == null) {
+            return null;
+        }
+        return new PredictionError(m.prediction().proveSeconds(), m.proveNanos() / 1e9,
+                m.prediction().heapBytesAboveBaseline(), m.heapAboveBaseline());
+    }
+
+    /**
+     * What the segments proved in this run add up to (resumed ones were not measured): prover rounds, keygen and
+     * compile time, the largest peak heap.
+     */
+    record Totals(long proveNanos, long keygenNanos, long compileNanos, long peakHeap) {
+        static Totals of(List<SegmentProver.Proved> parts) {
+            long prove = 0;
+            long keygen = 0;
+            long compile = 0;
+            long peak = 0;
+            for (SegmentProver.Proved p : parts) {
+                if (!p.resumed()) {
+                    prove += p.measure().proveNanos();
+                    keygen += p.measure().phaseNanos().getOrDefault("keygen", 0L);
+                    compile += p.measure().phaseNanos().getOrDefault("compile", 0L);
+                    peak = Math.max(peak, p.measure().peakHeap());
+                }
+            }
+            return new Totals(prove, keygen, compile, peak);
+        }
     }
 
     /** " (1.6-3.0 s as this machine repeats a proof)", or "" when the model does not know its spread. */
