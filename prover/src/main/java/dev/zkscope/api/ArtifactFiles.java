@@ -59,10 +59,15 @@ public final class ArtifactFiles {
         public static final int HASHED_WEIGHTS = 1;
         public static final int HASHED_INPUT = 2;
         public static final int HASHED_OUTPUT = 4;
+        /**
+         * The output is a segment's linked groups (their fingerprints follow the digests, docs/segments.md): not in
+         * the public values, and no digest of it.
+         */
+        public static final int LINKED_OUTPUT = 8;
 
         public KeyFile {
-            if ((hashed & ~7) != 0) {
-                throw new IllegalArgumentException("hashed is a set of 3 bits, got " + hashed);
+            if ((hashed & ~15) != 0) {
+                throw new IllegalArgumentException("hashed is a set of 4 bits, got " + hashed);
             }
         }
 
@@ -73,7 +78,7 @@ public final class ArtifactFiles {
 
         /** Whether the output is in the public values (else only its digest is). */
         public boolean outputPublic() {
-            return (hashed & HASHED_OUTPUT) == 0;
+            return (hashed & (HASHED_OUTPUT | LINKED_OUTPUT)) == 0;
         }
 
         /** Offset of a digest in the public values ({@code which} one of the HASHED_ bits), or -1 when absent. */
@@ -93,7 +98,7 @@ public final class ArtifactFiles {
         /** How many public values a proof for this key carries. */
         public int publicValueCount() {
             return publicInputCount + (outputPublic() ? outputSize() : 0)
-                    + Integer.bitCount(hashed) * dev.zkscope.hash.Poseidon2.DIGEST;
+                    + Integer.bitCount(hashed & 7) * dev.zkscope.hash.Poseidon2.DIGEST;
         }
 
         public int outputSize() {
@@ -249,7 +254,7 @@ public final class ArtifactFiles {
                 throw new FormatException("output scale 2^" + scale + " is out of range");
             }
             int hashed = in.readInt();
-            if ((hashed & ~7) != 0) {
+            if ((hashed & ~15) != 0) {
                 throw new FormatException("verifying-key file names unknown hashed values (" + hashed + ")");
             }
             int len = readLength(in, "verifying-key");

@@ -43,7 +43,11 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
      * Who sees a tensor (EZKL's visibility): FIXED in the circuit and its key, PRIVATE advice, PUBLIC instance values,
      * or HASHED: private, with a salted Poseidon2 digest computed in the circuit and published.
      */
-    public enum Visibility { FIXED, PRIVATE, PUBLIC, HASHED }
+    /**
+     * How a value enters the circuit. LINKED (a segment's input or output groups, never a model's): fingerprinted at
+     * the segments' shared challenge in separately committed columns ({@code LinkGadget}).
+     */
+    public enum Visibility { FIXED, PRIVATE, PUBLIC, HASHED, LINKED }
 
     public CompileOptions {
         if (weights == Visibility.PRIVATE) {
@@ -54,10 +58,10 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
             throw new IllegalArgumentException("weights are FIXED or HASHED, got " + weights);
         }
         if (input == Visibility.FIXED) {
-            throw new IllegalArgumentException("the input is PUBLIC, PRIVATE or HASHED");
+            throw new IllegalArgumentException("the input is PUBLIC, PRIVATE, HASHED or LINKED");
         }
-        if (output != Visibility.PUBLIC && output != Visibility.HASHED) {
-            throw new IllegalArgumentException("the output is PUBLIC or HASHED, got " + output);
+        if (output != Visibility.PUBLIC && output != Visibility.HASHED && output != Visibility.LINKED) {
+            throw new IllegalArgumentException("the output is PUBLIC, HASHED or LINKED, got " + output);
         }
         if (innerCols < 0) {
             throw new IllegalArgumentException("innerCols must be AUTO (0) or positive, got " + innerCols);
@@ -103,9 +107,18 @@ public record CompileOptions(int innerCols, Visibility weights, Visibility input
         return new CompileOptions(innerCols, weights, input, v, reservedRows, rangeCols, limbBits, fnLanes, minLogN, maxLogN, inputAbsMax);
     }
 
-    /** Whether anything is hashed in the circuit (then the trace has Poseidon2 rows and is at least 24 columns wide). */
+    /**
+     * Whether anything is hashed or linked in the circuit (then the trace has Poseidon2 or link rows and is at least
+     * 24 columns wide).
+     */
     public boolean hashing() {
-        return weights == Visibility.HASHED || input == Visibility.HASHED || output == Visibility.HASHED;
+        return weights == Visibility.HASHED || input == Visibility.HASHED || output == Visibility.HASHED
+                || linked();
+    }
+
+    /** Whether the input or the output is a segment's linked groups. */
+    public boolean linked() {
+        return input == Visibility.LINKED || output == Visibility.LINKED;
     }
 
     public CompileOptions withReservedRows(int r) {

@@ -5,6 +5,7 @@ import dev.zkscope.circuit.Checker;
 import dev.zkscope.circuit.Circuit;
 import dev.zkscope.circuit.Region;
 import dev.zkscope.circuit.Violation;
+import dev.zkscope.compile.gadget.LinkGadget;
 import dev.zkscope.compile.gadget.Poseidon2Gadget;
 import dev.zkscope.compile.model.QModel;
 import dev.zkscope.compile.model.Step;
@@ -31,11 +32,19 @@ public final class CompiledModel {
     private final Poseidon2Gadget.Hashed weightsHash;
     private final List<Poseidon2Gadget.Hashed> inputHashes;
     private final List<Poseidon2Gadget.Hashed> outputHashes;
+    private final List<LinkGadget.Linked> inputLinks;
+    private final List<LinkGadget.Linked> outputLinks;
+    /** The public link challenge's two cells, or null without links. */
+    private final Cell[] gammaCells;
     private long peakLiveCells = -1;
 
     CompiledModel(QModel model, CompileOptions options, TraceLayout layout, TraceLayout.Built built, List<LayerInfo> layers,
                   Cell[] inputCells, Cell[] outputCells, Cell[][] tensorCells, Poseidon2Gadget.Hashed weightsHash,
-                  List<Poseidon2Gadget.Hashed> inputHashes, List<Poseidon2Gadget.Hashed> outputHashes) {
+                  List<Poseidon2Gadget.Hashed> inputHashes, List<Poseidon2Gadget.Hashed> outputHashes,
+                  List<LinkGadget.Linked> inputLinks, List<LinkGadget.Linked> outputLinks, Cell[] gammaCells) {
+        this.inputLinks = List.copyOf(inputLinks);
+        this.outputLinks = List.copyOf(outputLinks);
+        this.gammaCells = gammaCells;
         this.weightsHash = weightsHash;
         this.inputHashes = List.copyOf(inputHashes);
         this.outputHashes = List.copyOf(outputHashes);
@@ -96,7 +105,12 @@ public final class CompiledModel {
      * is -1 when that kind is absent.
      */
     public record PublicLayout(int inputCount, int outputCount, int weightsDigestAt, int inputDigestAt,
-                               int outputDigestAt, int total) {
+                               int outputDigestAt, int total, int gammaAt, int inputLinkAt, int outputLinkAt) {
+        public PublicLayout(int inputCount, int outputCount, int weightsDigestAt, int inputDigestAt,
+                            int outputDigestAt, int total) {
+            this(inputCount, outputCount, weightsDigestAt, inputDigestAt, outputDigestAt, total, -1, -1, -1);
+        }
+
         /** The digest at {@code at} (4 field elements) out of signed public values, or null when at is -1. */
         public long[] digest(long[] signedPublicValues, int at) {
             if (at < 0) {
@@ -121,7 +135,33 @@ public final class CompiledModel {
         at += inputHashes.size() * d;
         int o = outputHashes.isEmpty() ? -1 : at;
         at += outputHashes.size() * d;
-        return new PublicLayout(in, out, w, i, o, at);
+        int g = gammaCells == null ? -1 : at;
+        at += gammaCells == null ? 0 : 2;
+        int li = inputLinks.isEmpty() ? -1 : at;
+        at += 2 * inputLinks.size();
+        int lo = outputLinks.isEmpty() ? -1 : at;
+        at += 2 * outputLinks.size();
+        return new PublicLayout(in, out, w, i, o, at, g, li, lo);
+    }
+
+    /** Whether the circuit has linked groups: then advice columns [0, {@link LinkGadget#VALUES}) are committed apart. */
+    public boolean linked() {
+        return gammaCells != null;
+    }
+
+    /**
+     * The advice columns committed in their own tree before the link challenge is drawn (keygen's
+     * {@code committedAdvice}): the link streams' columns when the circuit has linked groups, else none.
+     */
+    public List<Integer> committedColumns() {
+        if (!linked()) {
+            return List.of();
+        }
+        List<Integer> c = new ArrayList<>();
+        for (int k = 0; k < LinkGadget.VALUES; k++) {
+            c.add(k);
+        }
+        return List.copyOf(c);
     }
 
     /** Number of public values (instance rows): the input when public, then the output. */
@@ -145,20 +185,38 @@ public final class CompiledModel {
         return witness(input, salts, null, null);
     }
 
-    /** Digests of the hashed input's groups ({@link QModel#hashGroups}); 0 when the input is not hashed. */
-    public int inputGroupCount() { return inputHashes.size(); }
+    /** Digests (or fingerprints) of the hashed (or linked) input's groups ({@link QModel#hashGroups}); else 0. */
+    public int inputGroupCount() { return inputHashes.size() + inputLinks.size(); }
 
-    /** Digests of the hashed output's groups; 0 when the output is not hashed. */
-    public int outputGroupCount() { return outputHashes.size(); }
+    /** Digests (or fingerprints) of the hashed (or linked) output's groups; else 0. */
+    public int outputGroupCount() { return outputHashes.size() + outputLinks.size(); }
 
     /**
      * {@link #witness(long[], Salts)} with one salt per group of a hashed input and output hashed in groups
      * ({@link QModel#hashGroups}); a null array takes the {@code salts}' input or output salt for its single group.
      */
     public ModelWitness witness(long[] input, Salts salts, long[][] inputGroupSalts, long[][] outputGroupSalts) {
+        return witness(input, salts, inputGroupSalts, outputGroupSalts, null);
+    }
+
+    /**
+     * As {@link #witness(long[], Salts, long[][], long[][])}, for a circuit with linked groups: {@code gamma} is the
+     * link challenge (two field elements), and each linked group's salt (one per group, as for hashed groups) gives
+     * its stream's two mask elements. The separately committed columns do not depend on gamma.
+     */
+    public ModelWitness witness(long[] input, Salts salts, long[][] inputGroupSalts, long[][] outputGroupSalts,
+                                long[] gamma) {
         circuit();
-        long[][] inSalts = groupSalts(inputGroupSalts, inputHashes, salts.input(), "input");
-        long[][] outSalts = groupSalts(outputGroupSalts, outputHashes, salts.output(), "output");
+        if (linked() != (gamma != null)) {
+            throw new IllegalArgumentException("model " + model.name() + (linked()
+                    ? " has linked groups: give the link challenge" : " has no linked groups, but a challenge was given"));
+        }
+        long[][] inSalts = inputLinks.isEmpty()
+                ? groupSalts(inputGroupSalts, inputHashes, salts.input(), "input")
+                : linkSalts(inputGroupSalts, inputLinks, "input");
+        long[][] outSalts = outputLinks.isEmpty()
+                ? groupSalts(outputGroupSalts, outputHashes, salts.output(), "output")
+                : linkSalts(outputGroupSalts, outputLinks, "output");
         if (input.length != inputCells.length) {
             throw new IllegalArgumentException("model " + model.name() + " takes " + inputCells.length
                     + " input values, got " + input.length);
@@ -180,6 +238,13 @@ public final class CompiledModel {
             }
             for (int g = 0; g < outputHashes.size(); g++) {
                 setSalt(tr, outputHashes.get(g), outSalts[g]);
+            }
+            if (gamma != null) {
+                for (int k = 0; k < 2; k++) {
+                    tr.set(gammaCells[k], dev.zkscope.field.Goldilocks.toSigned(gamma[k]));
+                }
+                setLinks(tr, inputLinks, inSalts, gamma);
+                setLinks(tr, outputLinks, outSalts, gamma);
             }
         });
         long[] out = new long[outputCells.length];
@@ -209,6 +274,27 @@ public final class CompiledModel {
             new Salts(s, s, s); // checks length and canonical form
         }
         return given;
+    }
+
+    private long[][] linkSalts(long[][] given, List<LinkGadget.Linked> links, String what) {
+        if (given == null || given.length != links.size()) {
+            throw new IllegalArgumentException("model " + model.name() + " links its " + what + " in "
+                    + links.size() + " groups, got " + (given == null ? "no" : given.length) + " salts");
+        }
+        for (long[] s : given) {
+            new Salts(s, s, s); // checks length and canonical form
+        }
+        return given;
+    }
+
+    private static void setLinks(Trace t, List<LinkGadget.Linked> links, long[][] salts, long[] gamma) {
+        for (int g = 0; g < links.size(); g++) {
+            LinkGadget.Linked h = links.get(g);
+            for (int k = 0; k < LinkGadget.MASK; k++) {
+                t.set(h.mask()[k], dev.zkscope.field.Goldilocks.toSigned(salts[g][k]));
+                t.set(h.gamma()[k], dev.zkscope.field.Goldilocks.toSigned(gamma[k]));
+            }
+        }
     }
 
     private static void setSalt(Trace t, Poseidon2Gadget.Hashed h, long[] salt) {

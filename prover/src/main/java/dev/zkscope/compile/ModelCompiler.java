@@ -2,6 +2,7 @@ package dev.zkscope.compile;
 
 import dev.zkscope.circuit.Cell;
 import dev.zkscope.compile.gadget.InputGadget;
+import dev.zkscope.compile.gadget.LinkGadget;
 import dev.zkscope.compile.gadget.Poseidon2Gadget;
 import dev.zkscope.hash.Poseidon2;
 import dev.zkscope.compile.model.Lowerer;
@@ -150,6 +151,9 @@ public final class ModelCompiler {
     public static final String HASH_WEIGHTS = "hash weights";
     public static final String HASH_INPUT = "hash input";
     public static final String HASH_OUTPUT = "hash output";
+    /** Ledger layers of a segment's linked input and output groups ({@link LinkGadget}). */
+    public static final String LINK_INPUT = "link input";
+    public static final String LINK_OUTPUT = "link output";
 
     /**
      * What placement reads of a model whatever the inner columns: value bounds, the widest range check, whether two
@@ -267,6 +271,17 @@ public final class ModelCompiler {
                 System.arraycopy(h.message(), 0, inputCells, at, g);
                 at += g;
             }
+        } else if (options.input() == CompileOptions.Visibility.LINKED) {
+            layout.beginLayer(LINK_INPUT, "Fingerprint");
+            int[] groups = groupsOf(model.inputGroups(), inSize, "input");
+            inputCells = new Cell[inSize];
+            int at = 0;
+            for (int g : groups) {
+                LinkGadget.Linked h = LinkGadget.place(layout, g, null);
+                hashes.inputLinks.add(h);
+                System.arraycopy(h.values(), 0, inputCells, at, g);
+                at += g;
+            }
         } else {
             inputCells = InputGadget.placePrivate(layout, inSize, "input");
         }
@@ -337,6 +352,14 @@ public final class ModelCompiler {
                         java.util.Arrays.copyOfRange(outCells, at, at + g)));
                 at += g;
             }
+        } else if (options.output() == CompileOptions.Visibility.LINKED) {
+            layout.beginLayer(LINK_OUTPUT, "Fingerprint");
+            int at = 0;
+            for (int g : groupsOf(model.outputGroups(), outCells.length, "output")) {
+                hashes.outputLinks.add(LinkGadget.place(layout, g,
+                        java.util.Arrays.copyOfRange(outCells, at, at + g)));
+                at += g;
+            }
         } else {
             publish(layout, outCells);
         }
@@ -353,6 +376,25 @@ public final class ModelCompiler {
             layout.beginLayer(HASH_OUTPUT, "Poseidon2");
             publish(layout, h.digest());
         }
+        // Then the link challenge gamma (two cells, copied to every group's first row) and the groups' fingerprints.
+        if (!hashes.inputLinks.isEmpty() || !hashes.outputLinks.isEmpty()) {
+            layout.beginLayer(hashes.inputLinks.isEmpty() ? LINK_OUTPUT : LINK_INPUT, "Fingerprint");
+            hashes.gamma = InputGadget.placePublic(layout, 2);
+            for (List<LinkGadget.Linked> ls : List.of(hashes.inputLinks, hashes.outputLinks)) {
+                for (LinkGadget.Linked h : ls) {
+                    layout.copy(hashes.gamma[0], h.gamma()[0]);
+                    layout.copy(hashes.gamma[1], h.gamma()[1]);
+                }
+            }
+        }
+        for (LinkGadget.Linked h : hashes.inputLinks) {
+            layout.beginLayer(LINK_INPUT, "Fingerprint");
+            publish(layout, h.result());
+        }
+        for (LinkGadget.Linked h : hashes.outputLinks) {
+            layout.beginLayer(LINK_OUTPUT, "Fingerprint");
+            publish(layout, h.result());
+        }
 
         TraceLayout.Built built = layout.build(model.name(), options.reservedRows(), options.minLogN(), options.maxLogN());
         List<LayerInfo> infos = new ArrayList<>();
@@ -360,7 +402,8 @@ public final class ModelCompiler {
             infos.add(new LayerInfo(a.layer, a.op, a.steps, a.outputs, a.work));
         }
         CompiledModel cm = new CompiledModel(model, options, layout, built, infos, inputCells, outCells,
-                counting ? null : cells, hashes.weights, hashes.inputs, hashes.outputs);
+                counting ? null : cells, hashes.weights, hashes.inputs, hashes.outputs, hashes.inputLinks,
+                hashes.outputLinks, hashes.gamma);
         return counting ? cm.withPeakLiveCells(peak) : cm;
     }
 
@@ -416,6 +459,9 @@ public final class ModelCompiler {
         Poseidon2Gadget.Hashed weights;
         final List<Poseidon2Gadget.Hashed> inputs = new ArrayList<>();
         final List<Poseidon2Gadget.Hashed> outputs = new ArrayList<>();
+        final List<LinkGadget.Linked> inputLinks = new ArrayList<>();
+        final List<LinkGadget.Linked> outputLinks = new ArrayList<>();
+        Cell[] gamma;
     }
 
     /** The hash groups of a hashed input or output ({@link QModel#hashGroups}): one group of n when none are set. */

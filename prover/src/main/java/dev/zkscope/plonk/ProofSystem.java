@@ -182,6 +182,39 @@ public final class ProofSystem {
         return new Prover(pk, listener, false).prove(witness);
     }
 
+    /**
+     * As {@link #prove(ProvingKey, Witness, PhaseListener)}, the separately committed columns' blinding rows and leaf
+     * salts drawn from {@code committedSeed} (secret, fresh per proof): their root is then the one
+     * {@link #precommit} computed before the proof, so a challenge drawn from that root can be a public value of this
+     * very proof (the segments' link challenge). Everything else is random afresh.
+     */
+    public static Proof prove(ProvingKey pk, Witness witness, PhaseListener listener, byte[] committedSeed) {
+        return new Prover(pk, listener, false, committedSeed).prove(witness);
+    }
+
+    /**
+     * The root of {@code circuit}'s separately committed advice columns ({@code committedAdvice}, as keygen will be
+     * given them) that a proof seeded with {@code seed} will publish, from those columns' values alone (the other
+     * entries of {@code adviceColumns} may be null): no keygen, no other column.
+     */
+    public static byte[] precommit(Circuit circuit, ProofParameters params, List<Integer> committedAdvice,
+                                   long[][] adviceColumns, byte[] seed) {
+        ArgumentLayout lay = new ArgumentLayout(ConstraintSystem.of(circuit, committedAdvice), params);
+        return Prover.precommit(lay, adviceColumns, seed);
+    }
+
+    /**
+     * The separately committed columns' root that {@code proofBytes} carries (the one its transcript absorbs), or an
+     * empty array when the key commits no columns apart or the bytes are not a proof for this key. Never throws.
+     */
+    public static byte[] committedRoot(VerifyingKey vk, byte[] proofBytes) {
+        try {
+            return Proof.readCommitment(proofBytes, vk.layout());
+        } catch (RuntimeException e) {
+            return new byte[0];
+        }
+    }
+
     /** Test-only: proves without refusing a bad witness, so that tests can show the verifier rejects the result. */
     static Proof proveUnchecked(ProvingKey pk, Witness witness) {
         return new Prover(pk, PhaseListener.NONE, true).prove(witness);

@@ -46,6 +46,13 @@ final class Prover {
     private final Rng rng;
     private final Pcs pcs;
     private final dev.zkscope.poly.Cancel cancel;
+    /**
+     * The secret seed of the separately committed columns' randomness (blinding rows and leaf salts), or null for
+     * fresh randomness: with a seed the committed batch's root is the one {@link #precommit} computed beforehand.
+     */
+    private final byte[] committedSeed;
+    /** Where the commitment scheme draws its leaf-salt key: the seeded stream while the committed batch is made. */
+    private Rng saltSource;
 
     /** The committed batch of each tree (null for an absent tree). */
     private final Pcs.ProverData[] batches = new Pcs.ProverData[ArgumentLayout.TREES];
@@ -55,7 +62,12 @@ final class Prover {
     private long[][] instanceCoeffs;
 
     Prover(ProvingKey pk, PhaseListener listener, boolean force) {
+        this(pk, listener, force, null);
+    }
+
+    Prover(ProvingKey pk, PhaseListener listener, boolean force, byte[] committedSeed) {
         this.pk = pk;
+        this.committedSeed = committedSeed == null ? null : committedSeed.clone();
         this.lay = pk.layout;
         this.circuit = pk.circuit;
         this.params = lay.params;
@@ -69,7 +81,8 @@ final class Prover {
         // Polled inside every NTT (from the pool's threads too): the proving thread's interrupt or the listener's
         // request stops the proof within a phase.
         this.cancel = () -> proving.isInterrupted() || listener.cancelRequested();
-        this.pcs = lay.pcs(rng == null ? null : rng::bytes, cancel);
+        this.saltSource = rng;
+        this.pcs = lay.pcs(rng == null ? null : k -> saltSource.bytes(k), cancel);
         pcs.reportSteps(listener);
         this.logB = pcs.logBlowup();
         this.bigN = n << logB;
@@ -185,13 +198,23 @@ final class Prover {
         for (int l = 0; l < circuit.lookups().size(); l++) {
             advice[na + l] = multiplicities(circuit.lookups().get(l), l);
         }
+        Rng seeded = rng != null && committedSeed != null && lay.present(ArgumentLayout.COMMITTED)
+                ? new Rng(committedSeed) : null;
         if (rng != null) {
             // Every witness column, the separately committed ones included, is blinded afresh in every proof: a
             // committed column blinded the same way twice would be opened at new points by each proof, and about
-            // n / (numQueries + 4) proofs would determine it (AuditZeroKnowledgeTest).
+            // n / (numQueries + 4) proofs would determine it (AuditZeroKnowledgeTest). A seeded proof draws the
+            // committed columns' blinding (and then their leaf salts) from its seed, as precommit did: the seed is
+            // fresh per segment and run, and no other proof opens that batch.
             for (int c = 0; c < advice.length; c++) {
+                if (seeded != null && lay.adviceTree[c] == ArgumentLayout.COMMITTED) {
+                    continue;
+                }
                 long[] r = rng.felts(n - u);
                 System.arraycopy(r, 0, advice[c], u, n - u);
+            }
+            if (seeded != null) {
+                blindCommitted(lay, advice, seeded);
             }
         }
         instanceCoeffs = new long[instance.length][];
@@ -203,9 +226,51 @@ final class Prover {
             (lay.adviceTree[c] == ArgumentLayout.COMMITTED ? committed : rest)[lay.adviceSlot[c]] = advice[c];
         }
         if (lay.present(ArgumentLayout.COMMITTED)) {
-            batches[ArgumentLayout.COMMITTED] = commitStep("separately committed", traceValues(committed));
+            if (seeded != null) {
+                saltSource = seeded;
+            }
+            try {
+                batches[ArgumentLayout.COMMITTED] = commitStep("separately committed", traceValues(committed));
+            } finally {
+                saltSource = rng;
+            }
         }
         batches[ArgumentLayout.ADVICE] = commitStep("advice", traceValues(rest));
+    }
+
+    /** Blinds the committed columns' reserved rows [u, n) from {@code seeded}, in column order. */
+    private static void blindCommitted(ArgumentLayout lay, long[][] advice, Rng seeded) {
+        for (int c = 0; c < advice.length; c++) {
+            if (lay.adviceTree[c] == ArgumentLayout.COMMITTED) {
+                long[] r = seeded.felts(lay.n - lay.u);
+                System.arraycopy(r, 0, advice[c], lay.u, lay.n - lay.u);
+            }
+        }
+    }
+
+    /**
+     * The root a seeded proof ({@link ProofSystem#prove(ProvingKey, Witness, PhaseListener, byte[])}) of this circuit
+     * will publish for its separately committed columns, computed from those columns alone (no key, no other column):
+     * the same blinding rows and leaf salts, drawn from the same seed in the same order.
+     */
+    static byte[] precommit(ArgumentLayout lay, long[][] adviceColumns, byte[] seed) {
+        if (!lay.present(ArgumentLayout.COMMITTED)) {
+            throw new IllegalArgumentException("the circuit commits no columns separately");
+        }
+        Rng seeded = lay.params.zeroKnowledge() ? new Rng(seed) : null;
+        long[][] advice = new long[lay.numAdviceAll][];
+        long[][] committed = new long[lay.widths[ArgumentLayout.COMMITTED]][];
+        for (int c = 0; c < adviceColumns.length; c++) {
+            if (lay.adviceTree[c] == ArgumentLayout.COMMITTED) {
+                advice[c] = Arrays.copyOf(adviceColumns[c], lay.n);
+                committed[lay.adviceSlot[c]] = advice[c];
+            }
+        }
+        if (seeded == null) {
+            return lay.pcs(null).commit(traceValues(committed)).commitment().root();
+        }
+        blindCommitted(lay, advice, seeded);
+        return lay.pcs(seeded::bytes).commit(traceValues(committed)).commitment().root();
     }
 
     /**

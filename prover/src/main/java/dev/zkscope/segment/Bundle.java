@@ -18,12 +18,13 @@ import java.util.List;
  * every segment with its size and circuit digest; then the links (one commitment per boundary of the key bundle's
  * {@link LinkTable}: what its producer and every consumer publish); then each segment's public values and proof.
  * <pre>
- *   "ZKSB" version 2
+ *   "ZKSB" version 3
  *   header   model, keys digest, n, per segment: logN, used rows, circuit digest, public-value count, proof length
- *   links    L, then L digests of 4 field elements (L = the link table's boundaries, in (segment, group) order)
+ *   links    L, then L fingerprints of 2 field elements (L = the link table's boundaries, in (segment, group) order)
  *   segments per segment: its public values (signed), its proof
  * </pre>
- * Version 1 (n - 1 links of a chain) is refused with a message saying to prove again.
+ * Versions 1 (n - 1 links of a chain) and 2 (Poseidon2 digests as links) are refused with a message saying to prove
+ * again.
  * Big-endian and length-prefixed; reading checks every count against the bytes left, and a damaged file is a
  * {@link FormatError} naming the part, never an allocation or a crash. Every field is checked by
  * {@link BundleVerifier}: against the key bundle (the digests, sizes and counts), against the neighbours (the links),
@@ -36,7 +37,7 @@ import java.util.List;
  */
 public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<long[]> links) {
     static final int MAGIC = 0x5A4B5342; // "ZKSB"
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     static final int MAX_SEGMENTS = 1 << 16;
 
     /**
@@ -144,7 +145,8 @@ public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<lon
             if (v != VERSION) {
                 throw new FormatError(-1, part, "proof bundle format version " + v + ", this zkscope reads version "
                         + VERSION + (v == 1 ? " (version 1 linked its segments as a chain; prove the model again "
-                        + "with this zkscope)" : ""));
+                        + "with this zkscope)" : v == 2 ? " (version 2 linked its segments by Poseidon2 digests; "
+                        + "prove the model again with this zkscope)" : ""));
             }
             String model = readString(in);
             byte[] keys = in.readNBytes(count(in, 64, -1, part, "keys digest length"));
@@ -175,13 +177,13 @@ public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<lon
             for (int i = 0; i < n; i++) {
                 segmentBytes += (long) pubCount[i] * 8 + proofLen[i];
             }
-            if (nl < 0 || (long) nl * 8 * Poseidon2.DIGEST + segmentBytes != in.available()) {
+            if (nl < 0 || (long) nl * 8 * LinkTable.LINK + segmentBytes != in.available()) {
                 throw new FormatError(-1, part, "declares " + nl + " links, and the header " + segmentBytes
                         + " bytes of segments; " + in.available() + " bytes are left for both");
             }
             List<long[]> links = new ArrayList<>();
             for (int i = 0; i < nl; i++) {
-                long[] d = new long[Poseidon2.DIGEST];
+                long[] d = new long[LinkTable.LINK];
                 for (int k = 0; k < d.length; k++) {
                     d[k] = in.readLong();
                     if (!Goldilocks.isCanonical(d[k])) {

@@ -125,32 +125,59 @@ public final class BundleVerifier {
                         "" + p.publicValues().length));
             }
         }
+        // The link challenge: drawn from every segment's committed link columns' root, which each proof carries (and
+        // its own transcript absorbs); every linked segment must have proved with it.
+        long[] gamma = null;
+        if (table.boundaries() > 0) {
+            int[] heights = new int[n];
+            List<byte[]> roots = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                heights[i] = b.parts().get(i).logN();
+                byte[] root = table.linked(i) ? dev.zkscope.plonk.ProofSystem.committedRoot(vks.get(i),
+                        b.parts().get(i).proof()) : new byte[0];
+                if (table.linked(i) && root.length == 0) {
+                    return new Rejected(new BundleError.Malformed(i, "segment " + (i + 1), "its proof does not start "
+                            + "with the root of its committed link columns"));
+                }
+                roots.add(root);
+            }
+            gamma = LinkChallenge.derive(keys.model(), heights, roots);
+            for (int i = 0; i < n; i++) {
+                if (table.linked(i) && !LinkChallenge.holds(b.parts().get(i).publicValues(),
+                        table.gammaAt(i, keys.entries().get(i).keyFile()), gamma)) {
+                    return new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "the link challenge",
+                            hexLink(gamma) + " (drawn from every segment's committed link columns)",
+                            hexLink(linkAt(b.parts().get(i).publicValues(),
+                                    table.gammaAt(i, keys.entries().get(i).keyFile())))));
+                }
+            }
+        }
         if (b.links().size() != table.boundaries()) {
             return new Rejected(new BundleError.LinkMismatch(-1, "the bundle", "the number of links",
                     table.boundaries() + " (the boundaries of the key bundle's link table)", "" + b.links().size()));
         }
-        // The links: per boundary, its producer's output digest = the link = every consumer's input digest.
+        // The links: per boundary, its producer's output fingerprint = the link = every consumer's input fingerprint.
         for (int i = 0; i < n; i++) {
             ArtifactFiles.KeyFile out = keys.entries().get(i).keyFile();
             int groups = table.site(i).outSizes().length;
             for (int g = 0; g < groups; g++) {
                 int at = table.boundary(i, g);
                 long[] link = b.links().get(at);
-                long[] sent = digestAt(b.parts().get(i).publicValues(), table.outAt(i, out, g));
+                long[] sent = linkAt(b.parts().get(i).publicValues(), table.outAt(i, out, g));
                 if (!Arrays.equals(sent, link)) {
                     return new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "link " + (at + 1)
-                            + " in the bundle (output group " + (g + 1) + ")", Poseidon2.hex(sent)
-                            + " (what segment " + (i + 1) + " published)", Poseidon2.hex(link)));
+                            + " in the bundle (output group " + (g + 1) + ")", hexLink(sent)
+                            + " (what segment " + (i + 1) + " published)", hexLink(link)));
                 }
                 for (int[] c : table.consumers(i, g)) {
                     int j = c[0];
-                    long[] received = digestAt(b.parts().get(j).publicValues(),
+                    long[] received = linkAt(b.parts().get(j).publicValues(),
                             table.inAt(j, keys.entries().get(j).keyFile(), c[1]));
                     if (!Arrays.equals(received, link)) {
-                        return new Rejected(new BundleError.LinkMismatch(j, keys.describe(j), "the commitment of "
-                                + "input group " + (c[1] + 1) + " of segment " + (j + 1), Poseidon2.hex(link)
+                        return new Rejected(new BundleError.LinkMismatch(j, keys.describe(j), "the fingerprint of "
+                                + "input group " + (c[1] + 1) + " of segment " + (j + 1), hexLink(link)
                                 + " (output group " + (g + 1) + " of segment " + (i + 1) + ", link " + (at + 1) + ")",
-                                Poseidon2.hex(received)));
+                                hexLink(received)));
                     }
                 }
             }
@@ -193,6 +220,24 @@ public final class BundleVerifier {
         }
         long[][] instance = dev.zkscope.compile.ModelWitness.instanceOf(p.publicValues());
         return dev.zkscope.plonk.ProofSystem.verify(key, instance, p.proof());
+    }
+
+    /** The link value (a fingerprint, or the challenge: {@link LinkTable#LINK} elements) at {@code at}. */
+    static long[] linkAt(long[] pub, int at) {
+        long[] d = new long[LinkTable.LINK];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = at + k < pub.length && at >= 0 ? Goldilocks.fromSigned(pub[at + k]) : 0;
+        }
+        return d;
+    }
+
+    /** A link value in hex, as the CLI prints it. */
+    public static String hexLink(long[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (long x : v) {
+            sb.append(String.format("%016x", x));
+        }
+        return sb.toString();
     }
 
     /** The 4-element digest at {@code at} out of signed public values. */

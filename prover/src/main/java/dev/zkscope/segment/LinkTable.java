@@ -199,10 +199,9 @@ public record LinkTable(List<Site> sites) {
     }
 
     /**
-     * Where segment i's group digests sit in its public values: its input groups' digests from {@code inAt(i)}, its
-     * output groups' right after them. The compiler publishes the public input, the public output, then the digests
-     * (weights, input groups, output groups); the first segment's hashed model input is one digest before its output
-     * groups', as the key file says.
+     * Where segment i's digests start in its public values: after the public input and output and the weights'
+     * digest. The compiler publishes the public input, the public output, the digests (weights, the hashed model
+     * input, the hashed model output), then the link challenge and the groups' fingerprints.
      */
     static int inAt(ArtifactFiles.KeyFile kf) {
         int at = kf.publicInputCount() + (kf.outputPublic() ? kf.outputSize() : 0);
@@ -212,36 +211,55 @@ public record LinkTable(List<Site> sites) {
         return at;
     }
 
-    /** Offset of output group g's digest of segment i. */
-    int outAt(int i, ArtifactFiles.KeyFile kf, int g) {
-        int modelInput = i == 0 && (kf.hashed() & ArtifactFiles.KeyFile.HASHED_INPUT) != 0 ? 1 : 0;
-        return inAt(kf) + (modelInput + sites.get(i).inCount() + g) * Poseidon2.DIGEST;
+    /** Field elements of one link value: a fingerprint in F_p2 ({@code LinkGadget}). */
+    public static final int LINK = 2;
+
+    /** Digests of hashed model ends segment i publishes before its link values (first: input, last: output). */
+    private int ends(int i, ArtifactFiles.KeyFile kf) {
+        int e = 0;
+        if (i == 0 && (kf.hashed() & ArtifactFiles.KeyFile.HASHED_INPUT) != 0) {
+            e++;
+        }
+        if (i == sites.size() - 1 && (kf.hashed() & ArtifactFiles.KeyFile.HASHED_OUTPUT) != 0) {
+            e++;
+        }
+        return e;
     }
 
-    /** Offset of input group h's digest of segment i. */
+    /** Whether segment i has link groups (then it publishes the link challenge gamma). */
+    boolean linked(int i) {
+        return sites.get(i).inCount() + sites.get(i).outCount() > 0;
+    }
+
+    /** Offset of segment i's link challenge gamma (two elements; meaningful when {@link #linked}). */
+    int gammaAt(int i, ArtifactFiles.KeyFile kf) {
+        return inAt(kf) + ends(i, kf) * Poseidon2.DIGEST;
+    }
+
+    /** Offset of output group g's fingerprint of segment i. */
+    int outAt(int i, ArtifactFiles.KeyFile kf, int g) {
+        return gammaAt(i, kf) + LINK + (sites.get(i).inCount() + g) * LINK;
+    }
+
+    /** Offset of input group h's fingerprint of segment i. */
     int inAt(int i, ArtifactFiles.KeyFile kf, int h) {
-        return inAt(kf) + h * Poseidon2.DIGEST;
+        return gammaAt(i, kf) + LINK + h * LINK;
     }
 
     /**
-     * The public values segment i's proof carries: its key file's public input and output, then one digest per
-     * hashed model end (the first segment's hashed input, the last segment's hashed output) and per group.
+     * The public values segment i's proof carries: its key file's public input and output, one digest per hashed
+     * model end (the first segment's hashed input, the last segment's hashed output), then, when it has link groups,
+     * the link challenge and one fingerprint per group (input groups, then output groups).
      */
     int publicValues(int i, ArtifactFiles.KeyFile kf) {
-        int ends = 0;
-        if (i == 0 && (kf.hashed() & ArtifactFiles.KeyFile.HASHED_INPUT) != 0) {
-            ends++;
-        }
-        if (i == sites.size() - 1 && (kf.hashed() & ArtifactFiles.KeyFile.HASHED_OUTPUT) != 0) {
-            ends++;
-        }
-        return inAt(kf) + (ends + sites.get(i).inCount() + sites.get(i).outCount()) * Poseidon2.DIGEST;
+        Site s = sites.get(i);
+        return gammaAt(i, kf) + (linked(i) ? LINK + (s.inCount() + s.outCount()) * LINK : 0);
     }
 
-    /** Offset of the last segment's hashed model output digest (after its input groups'). */
+    /** Offset of the last segment's hashed model output digest (after the first segment's hashed input's). */
     int modelOutputAt(int i, ArtifactFiles.KeyFile kf) {
         int modelInput = i == 0 && (kf.hashed() & ArtifactFiles.KeyFile.HASHED_INPUT) != 0 ? 1 : 0;
-        return inAt(kf) + (modelInput + sites.get(i).inCount()) * Poseidon2.DIGEST;
+        return inAt(kf) + modelInput * Poseidon2.DIGEST;
     }
 
     void write(DataOutputStream out) throws IOException {

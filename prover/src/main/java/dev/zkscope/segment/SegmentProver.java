@@ -26,11 +26,14 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Proves one segment of a plan, given its input values and its two salts: compile, keygen, witness, check, prove. The
- * segment's circuit hashes what enters it (the boundary tensors of the cut before it, with that boundary's salt) and
- * what leaves it (with the next boundary's salt), each digest a public value; the first segment takes the model's
- * input and the last gives the model's output at the model's own visibility. Nothing here depends on the other
- * segments, so segments can be proved in any order, in parallel or on other machines ({@link Job} is plain data).
+ * Proves one segment of a plan, given its input values, its salts, its seed and the run's link challenge: compile,
+ * keygen, witness, check, prove. The segment's circuit fingerprints what enters it (each input group, masked by its
+ * boundary's salt) and what leaves it (each output group) at the link challenge gamma, in columns committed apart
+ * ({@code LinkGadget}); gamma and the fingerprints are public values. The first segment takes the model's input and
+ * the last gives the model's output at the model's own visibility. A first pass ({@link #precommit}) gives each
+ * segment's committed root, from which the driver draws gamma ({@link LinkChallenge}); after that nothing here
+ * depends on the other segments, so segments are proved in any order, in parallel or on other machines ({@link Job}
+ * is plain data).
  */
 public final class SegmentProver {
     private SegmentProver() {}
@@ -45,7 +48,55 @@ public final class SegmentProver {
      * @param saltsOut salts of its output groups, one per boundary it makes; for the last segment one: the model
      *                 output's salt
      */
-    public record Job(int index, long[] input, long[][] saltsIn, long[][] saltsOut) implements Serializable {
+    public record Job(int index, long[] input, long[][] saltsIn, long[][] saltsOut, byte[] seed, long[] gamma,
+                      byte[] linkRoot) implements Serializable {
+        /** A job before the link challenge is drawn (what {@link #precommit} takes). */
+        public Job(int index, long[] input, long[][] saltsIn, long[][] saltsOut, byte[] seed) {
+            this(index, input, saltsIn, saltsOut, seed, null, null);
+        }
+
+        /** This job with the run's link challenge and the root its precommit computed. */
+        public Job withLinks(long[] g, byte[] root) {
+            return new Job(index, input, saltsIn, saltsOut, seed, g, root);
+        }
+    }
+
+    /** What {@link #precommit} computed: the segment's trace height and its committed link columns' root. */
+    public record Precommitted(int logN, byte[] root) {
+    }
+
+    /**
+     * The first pass of a segmented proof, before the link challenge: compiles segment {@code job.index()}, fills its
+     * witness (the link columns do not depend on gamma, so any stands in) and computes the root that its seeded proof
+     * will publish for its separately committed link columns ({@link ProofSystem#precommit}). No keygen, no proof.
+     * A segment without link groups (a one-segment plan) has an empty root.
+     */
+    public static Precommitted precommit(QModel model, long[] bounds, SegmentPlan plan, Context ctx, Job job) {
+        int i = job.index();
+        CompiledModel cm = Segmenter.compile(model, bounds, plan, i, ctx.base());
+        if (!cm.linked()) {
+            return new Precommitted(cm.circuit().logN(), new byte[0]);
+        }
+        ModelWitness w = witness(plan, cm, job, new long[] {0, 1});
+        long[][] advice = new long[cm.circuit().numAdvice()][];
+        for (int c : cm.committedColumns()) {
+            advice[c] = w.witness().advice()[c];
+        }
+        byte[] root = ProofSystem.precommit(cm.circuit(), ctx.params(), cm.committedColumns(), advice, job.seed());
+        return new Precommitted(cm.circuit().logN(), root);
+    }
+
+    /** The segment's witness for a link challenge {@code gamma}. */
+    private static ModelWitness witness(SegmentPlan plan, CompiledModel cm, Job job, long[] gamma) {
+        int i = job.index();
+        boolean first = i == 0;
+        boolean last = i == plan.count() - 1;
+        Salts random = Salts.random();
+        Salts salts = new Salts(random.weights(), first ? job.saltsIn()[0] : random.input(),
+                last ? job.saltsOut()[0] : random.output());
+        long[][] inGroups = first ? null : job.saltsIn();
+        long[][] outGroups = last ? null : job.saltsOut();
+        return cm.witness(job.input(), salts, inGroups, outGroups, cm.linked() ? gamma : null);
     }
 
     /**
@@ -123,7 +174,8 @@ public final class SegmentProver {
         CompiledModel.PublicLayout pl = cm.publicLayout();
         int hashed = (pl.weightsDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_WEIGHTS : 0)
                 | (pl.inputDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_INPUT : 0)
-                | (pl.outputDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_OUTPUT : 0);
+                | (pl.outputDigestAt() >= 0 ? ArtifactFiles.KeyFile.HASHED_OUTPUT : 0)
+                | (pl.outputLinkAt() >= 0 ? ArtifactFiles.KeyFile.LINKED_OUTPUT : 0);
         int scale = i == plan.count() - 1 ? outputScale : 0;
         return new ArtifactFiles.KeyFile(Segmenter.segmentName(plan, i), pl.inputCount(), cm.model().outputShape(),
                 scale, vk, hashed);
@@ -160,15 +212,13 @@ public final class SegmentProver {
             CompiledModel cm = clock.timed("compile", () -> Segmenter.compile(model, bounds, plan, i, ctx.base()));
             // The statement is the key file's: keygen binds it, so a segment's key names its position.
             ArtifactFiles.KeyFile proto = keyFile(plan, i, cm, ctx.outputScale(), new byte[0]);
-            ProvingKey pk = ProofSystem.keygen(cm.circuit(), ctx.params(), List.of(), proto.statement(), clock);
-            boolean first = i == 0;
-            boolean last = i == plan.count() - 1;
-            Salts random = Salts.random();
-            Salts salts = new Salts(random.weights(), first ? job.saltsIn()[0] : random.input(),
-                    last ? job.saltsOut()[0] : random.output());
-            long[][] inGroups = first ? null : job.saltsIn();
-            long[][] outGroups = last ? null : job.saltsOut();
-            ModelWitness w = clock.timed("witness", () -> cm.witness(job.input(), salts, inGroups, outGroups));
+            ProvingKey pk = ProofSystem.keygen(cm.circuit(), ctx.params(), cm.committedColumns(), proto.statement(),
+                    clock);
+            if (cm.linked() && (job.gamma() == null || job.seed() == null)) {
+                throw new IllegalArgumentException(plan.describe(i) + " has link groups: its job needs the run's link "
+                        + "challenge and its seed (SegmentedProof draws them)");
+            }
+            ModelWitness w = clock.timed("witness", () -> witness(plan, cm, job, job.gamma()));
             List<ModelViolation> violations = clock.timed("check", () -> cm.check(w.witness()));
             if (!violations.isEmpty()) {
                 throw new IllegalStateException(plan.describe(i) + ": " + violations.size()
@@ -179,26 +229,19 @@ public final class SegmentProver {
             long baseline = CostModel.usedAfterGc();
             heap.restartPeak();
             long p0 = System.nanoTime();
-            Proof proof = ProofSystem.prove(pk, w.witness(), clock);
+            Proof proof = ProofSystem.prove(pk, w.witness(), clock, cm.linked() ? job.seed() : null);
             long proveNanos = System.nanoTime() - p0;
+            if (job.linkRoot() != null && !Arrays.equals(proof.publicCommitment(), job.linkRoot())) {
+                throw new IllegalStateException(plan.describe(i) + ": its proof commits its link columns to another "
+                        + "root than its first pass did (the witness is not deterministic)");
+            }
             long peak = heap.peakNow();
             long peakAfterGc = heap.peakAfterGc();
             byte[] bytes = proof.toBytes();
             ArtifactFiles.KeyFile kf = keyFile(plan, i, cm, ctx.outputScale(), pk.verifyingKey().toBytes());
             int used = Math.max(cm.ledger().gadgetRows(), cm.ledger().tableRows());
-            int linkRows = 0;
-            for (dev.zkscope.compile.LayerCost l : cm.ledger().layers()) {
-                if (l.layer().equals(dev.zkscope.compile.ModelCompiler.HASH_INPUT)
-                        || l.layer().equals(dev.zkscope.compile.ModelCompiler.HASH_OUTPUT)) {
-                    linkRows += l.rows();
-                }
-            }
-            if (i == 0 && ctx.base().input() == CompileOptions.Visibility.HASHED) {
-                linkRows -= rowsOf(cm, dev.zkscope.compile.ModelCompiler.HASH_INPUT);
-            }
-            if (i == plan.count() - 1 && ctx.base().output() == CompileOptions.Visibility.HASHED) {
-                linkRows -= rowsOf(cm, dev.zkscope.compile.ModelCompiler.HASH_OUTPUT);
-            }
+            int linkRows = rowsOf(cm, dev.zkscope.compile.ModelCompiler.LINK_INPUT)
+                    + rowsOf(cm, dev.zkscope.compile.ModelCompiler.LINK_OUTPUT);
             long total = System.nanoTime() - t0;
             Measure m = new Measure(clock.timeline(), clock.phases(), t0 - runStart, total, proveNanos, baseline, peak,
                     prediction, cm.circuit().numAdvice(), peakAfterGc, segmentCost == null ? 1 : runFactor);

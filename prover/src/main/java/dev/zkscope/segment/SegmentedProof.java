@@ -152,6 +152,24 @@ public final class SegmentedProof {
         }
         SegmentProver.Proved[] done = new SegmentProver.Proved[n];
         long[][] expected = new long[n][];
+        // The first pass: every segment's link columns committed (their roots, from the run's secret seeds), then the
+        // link challenge drawn from all the roots. A resumed run computes the same roots from the same seeds and salts.
+        SegmentProver.Job[] pending = new SegmentProver.Job[n];
+        int[] heights = new int[n];
+        List<byte[]> roots = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if ((cancelled != null && cancelled.getAsBoolean()) || Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("cancelled while committing the segments' link columns (segment "
+                        + (i + 1) + " of " + n + ")");
+            }
+            pending[i] = job(plan, table, manifest, i, SegmentProver.inputOf(tensors, plan.segment(i)));
+            final SegmentProver.Job ji = pending[i];
+            SegmentProver.Precommitted pc = n == 1 ? null : listener.timed("link commit",
+                    () -> SegmentProver.precommit(model, bounds, plan, r.ctx(), ji));
+            heights[i] = pc == null ? 0 : pc.logN();
+            roots.add(pc == null ? new byte[0] : pc.root());
+        }
+        long[] gamma = n == 1 ? null : LinkChallenge.derive(r.ctx().model(), heights, roots);
         List<SegmentProver.Job> jobs = new ArrayList<>();
         int resumed = 0;
         for (int i = 0; i < n; i++) {
@@ -164,7 +182,7 @@ public final class SegmentedProof {
                 progress.segmentFinished(plan, kept.get());
                 continue;
             }
-            jobs.add(job(plan, table, manifest, i, SegmentProver.inputOf(tensors, s)));
+            jobs.add(gamma == null ? pending[i] : pending[i].withLinks(gamma, roots.get(i)));
         }
         Sink sink = new Sink() {
             @Override
@@ -264,7 +282,10 @@ public final class SegmentedProof {
                 salts[j] = Salts.fresh(rnd);
             }
         }
-        SegmentProver.Job job = new SegmentProver.Job(k, SegmentProver.inputOf(tensors, plan.segment(k)), in, out);
+        byte[] seed = new byte[32];
+        rnd.nextBytes(seed);
+        SegmentProver.Job job = new SegmentProver.Job(k, SegmentProver.inputOf(tensors, plan.segment(k)), in, out,
+                seed, plan.count() == 1 ? null : new long[] {Goldilocks.fromSigned(rnd.nextLong() >>> 1), 1}, null);
         SegmentProver.prove(r.model(), r.model().bounds(), plan, r.ctx(), job, PhaseListener.NONE, null, cancelled,
                 t0);
         return new WarmUp(k, (System.nanoTime() - t0) / 1e9, tensors);
@@ -309,7 +330,23 @@ public final class SegmentedProof {
                 out[g] = manifest.boundarySalts().get(table.boundary(i, g));
             }
         }
-        return new SegmentProver.Job(i, input, in, out);
+        return new SegmentProver.Job(i, input, in, out, seed(manifest, i));
+    }
+
+    /**
+     * Segment i's secret seed for its committed link columns' randomness: SHA-256 of the run's boundary salts (fresh
+     * per run, kept with the finished segments for --resume) and i, so a resumed run commits the same columns to the
+     * same roots, and no two runs share a seed.
+     */
+    static byte[] seed(PartsStore.Manifest manifest, int i) {
+        MessageDigest md = Hashing.newDigest();
+        md.update("zkscope segment link seed".getBytes(StandardCharsets.UTF_8));
+        for (long[] salt : manifest.boundarySalts()) {
+            md.update(PartsStore.sha256(salt));
+        }
+        md.update(PartsStore.sha256(manifest.outputSalt()));
+        md.update(new byte[] {(byte) (i >>> 24), (byte) (i >>> 16), (byte) (i >>> 8), (byte) i});
+        return md.digest();
     }
 
     /** The bundle of proved segments: header from the keys, one link per boundary (its producer's output digest). */
@@ -323,7 +360,7 @@ public final class SegmentedProof {
             bp.add(new Bundle.Part(p.logN(), p.key().usedRows(), vks.get(i).circuitDigest(), p.publicValues(),
                     p.proof()));
             for (int g = 0; g < table.site(i).outSizes().length; g++) {
-                links.add(BundleVerifier.digestAt(p.publicValues(), table.outAt(i, p.key().keyFile(), g)));
+                links.add(BundleVerifier.linkAt(p.publicValues(), table.outAt(i, p.key().keyFile(), g)));
             }
         }
         return new Bundle(keys.model(), keysDigest, bp, links);

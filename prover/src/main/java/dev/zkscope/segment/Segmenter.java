@@ -155,9 +155,14 @@ public final class Segmenter {
         return false;
     }
 
-    /** Rows of hashing {@code n} values with a salt (0 for none: nothing crosses). */
+    /** Rows of hashing {@code n} values with a salt (a hashed model input or output). */
     static long hashRows(long n) {
         return Poseidon2Gadget.rows(Salts.LENGTH, n);
+    }
+
+    /** Rows of linking a group of {@code n} values ({@code LinkGadget}: its masked stream and fingerprint). */
+    static long linkRows(long n) {
+        return dev.zkscope.compile.gadget.LinkGadget.rows(n);
     }
 
     /**
@@ -303,7 +308,7 @@ public final class Segmenter {
             long r = 0;
             for (int t : tensors) {
                 for (int p : pieces(t)) {
-                    r += hashRows(p);
+                    r += linkRows(p);
                 }
             }
             return r;
@@ -312,7 +317,7 @@ public final class Segmenter {
         long outRows(List<Integer> tensors) {
             long r = 0;
             for (int t : tensors) {
-                r += hashRows(model.size(t));
+                r += linkRows(model.size(t));
             }
             return r;
         }
@@ -449,12 +454,12 @@ public final class Segmenter {
                 for (Take t : partTakes(a, b, q, k)) {
                     int[] sz = pieces(t.tensor());
                     for (int p = t.p0(); p < t.p1(); p++) {
-                        in += hashRows(sz[p]);
+                        in += linkRows(sz[p]);
                     }
                 }
                 if (finalPart(a, b, q, k)) {
                     for (int p = 0; p < q; p++) {
-                        in += hashRows(partFrom(n, p + 1, k) - partFrom(n, p, k));
+                        in += linkRows(partFrom(n, p + 1, k) - partFrom(n, p, k));
                     }
                 }
             }
@@ -462,7 +467,7 @@ public final class Segmenter {
             if (finalPart(a, b, q, k)) {
                 out = outputRows;
             } else {
-                out = hashRows(hi - lo);
+                out = linkRows(hi - lo);
                 if (a == 0 && q == 0) {
                     out += outRows(model.inputTensors());
                 }
@@ -476,7 +481,7 @@ public final class Segmenter {
                 tableRows += s;
             }
             CompileOptions base = m.base();
-            long instance = (long) (groups + 2) * dev.zkscope.hash.Poseidon2.DIGEST;
+            long instance = 2L * dev.zkscope.hash.Poseidon2.DIGEST + (long) (groups + 1) * LinkTable.LINK;
             if (first && base.input() == CompileOptions.Visibility.PUBLIC) {
                 instance += model.inputSize();
             }
@@ -1018,8 +1023,8 @@ public final class Segmenter {
                                                 CompileOptions base, boolean counting) {
         SegmentPlan.Segment s = plan.segment(i);
         CompileOptions o = base
-                .withInput(i == 0 ? base.input() : CompileOptions.Visibility.HASHED)
-                .withOutput(i == plan.count() - 1 ? base.output() : CompileOptions.Visibility.HASHED)
+                .withInput(i == 0 ? base.input() : CompileOptions.Visibility.LINKED)
+                .withOutput(i == plan.count() - 1 ? base.output() : CompileOptions.Visibility.LINKED)
                 .withMaxLogN(plan.logBudget());
         try {
             QModel sm = segmentModel(model, bounds, plan, i);

@@ -157,7 +157,7 @@ class SegmentedProofTest {
 
     @Test
     void bundle_verifies_andAttestsTheModelsIntegerOutput() throws Exception {
-        assertThat(a.verdict().accepted()).isTrue();
+        assertThat(a.verdict().accepted()).as("%s", a.verdict()).isTrue();
         assertThat(verify(a.bundle()).accepted()).isTrue();
         // the keys and the bundle survive their files
         KeyBundle keys = KeyBundle.decode(a.keys().encode());
