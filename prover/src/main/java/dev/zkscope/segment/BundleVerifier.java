@@ -128,6 +128,9 @@ public final class BundleVerifier {
         // The link challenge: drawn from every segment's committed link columns' root, which each proof carries (and
         // its own transcript absorbs); every linked segment must have proved with it.
         long[] gamma = null;
+        // When every segment carries one challenge and the bundle's roots give another, a root was changed after
+        // its segment was proved: that segment's proof fails too, and names it, so this error waits for the proofs.
+        Rejected challengeError = null;
         if (table.boundaries() > 0) {
             int[] heights = new int[n];
             List<byte[]> roots = new ArrayList<>();
@@ -142,13 +145,36 @@ public final class BundleVerifier {
                 roots.add(root);
             }
             gamma = LinkChallenge.derive(keys.model(), heights, roots);
+            // A segment of another run carries that run's challenge, and its root changes this bundle's: every
+            // segment then disagrees with the challenge drawn here. The error names the segment whose challenge
+            // differs from the one most segments carry (the first when they all agree with each other).
+            java.util.Map<String, Integer> carried = new java.util.HashMap<>();
             for (int i = 0; i < n; i++) {
-                if (table.linked(i) && !LinkChallenge.holds(b.parts().get(i).publicValues(),
-                        table.gammaAt(i, keys.entries().get(i).keyFile()), gamma)) {
-                    return new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "the link challenge",
+                if (table.linked(i)) {
+                    carried.merge(hexLink(linkAt(b.parts().get(i).publicValues(),
+                            table.gammaAt(i, keys.entries().get(i).keyFile()))), 1, Integer::sum);
+                }
+            }
+            String common = carried.entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+                    .map(java.util.Map.Entry::getKey).orElse("");
+            int odd = -1;
+            for (int i = 0; i < n && odd < 0; i++) {
+                if (table.linked(i) && !hexLink(linkAt(b.parts().get(i).publicValues(),
+                        table.gammaAt(i, keys.entries().get(i).keyFile()))).equals(common)) {
+                    odd = i;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (table.linked(i) && (i == odd || !LinkChallenge.holds(b.parts().get(i).publicValues(),
+                        table.gammaAt(i, keys.entries().get(i).keyFile()), gamma)) && (odd < 0 || i == odd)) {
+                    challengeError = new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "the link challenge",
                             hexLink(gamma) + " (drawn from every segment's committed link columns)",
                             hexLink(linkAt(b.parts().get(i).publicValues(),
                                     table.gammaAt(i, keys.entries().get(i).keyFile())))));
+                    if (odd >= 0) {
+                        return challengeError;
+                    }
+                    break;
                 }
             }
         }
@@ -199,6 +225,9 @@ public final class BundleVerifier {
             if (results[i] instanceof VerifyResult.Rejected rej) {
                 return new Rejected(new BundleError.SegmentRejected(i, keys.describe(i), rej.error()));
             }
+        }
+        if (challengeError != null) {
+            return challengeError;
         }
         ArtifactFiles.KeyFile first = keys.entries().get(0).keyFile();
         ArtifactFiles.KeyFile last = keys.entries().get(n - 1).keyFile();

@@ -124,10 +124,43 @@ final class SegmentFixture {
      * {@code parts}.
      */
     Bundle withPartProvedOn(SegmentPlan plan, Bundle x, Path parts, int i, long[] forgedIn) throws Exception {
+        return withPartProvedOn(plan, x, parts, i, forgedIn, setup.context().model());
+    }
+
+    /**
+     * As {@link #withPartProvedOn(SegmentPlan, Bundle, Path, int, long[])}: the forged part is proved at the link
+     * challenge that the bundle's roots give with its own new root in place (the challenge a verifier of the result
+     * draws), so that its own challenge is right and only its fingerprints and the other segments' challenges can
+     * tell.
+     */
+    static SegmentProver.Proved provedOn(SegmentSetup setup, SegmentPlan plan, KeyBundle keys, Bundle x, Path parts,
+                                         int i, long[] forgedIn) throws Exception {
         PartsStore.Manifest mf = new PartsStore(parts).readManifest().orElseThrow();
-        SegmentProver.Proved forged = SegmentProver.prove(model(), model().bounds(), plan, setup.context(),
-                SegmentedProof.job(plan, LinkTable.of(plan), mf, i, forgedIn), PhaseListener.NONE, null, null,
-                System.nanoTime());
+        QModel m = setup.model();
+        SegmentProver.Job job = SegmentedProof.job(plan, LinkTable.of(plan), mf, i, forgedIn);
+        SegmentProver.Precommitted pc = SegmentProver.precommit(m, m.bounds(), plan, setup.context(), job);
+        List<dev.zkscope.plonk.VerifyingKey> vks = keys.keys();
+        int[] heights = new int[plan.count()];
+        List<byte[]> roots = new ArrayList<>();
+        for (int j = 0; j < plan.count(); j++) {
+            heights[j] = x.parts().get(j).logN();
+            roots.add(j == i ? pc.root() : dev.zkscope.plonk.ProofSystem.committedRoot(vks.get(j),
+                    x.parts().get(j).proof()));
+        }
+        long[] gamma = LinkChallenge.derive(setup.context().model(), heights, roots);
+        return SegmentProver.prove(m, m.bounds(), plan, setup.context(), job.withLinks(gamma, pc.root()),
+                PhaseListener.NONE, null, null, System.nanoTime());
+    }
+
+    private Bundle withPartProvedOn(SegmentPlan plan, Bundle x, Path parts, int i, long[] forgedIn, String unused)
+            throws Exception {
+        PartsStore store = new PartsStore(parts);
+        List<KeyBundle.Entry> entries = new ArrayList<>();
+        for (int j = 0; j < plan.count(); j++) {
+            entries.add(store.readPart(j).orElseThrow().key());
+        }
+        KeyBundle keys = new KeyBundle(setup.context().model(), entries, LinkTable.of(plan));
+        SegmentProver.Proved forged = provedOn(setup, plan, keys, x, parts, i, forgedIn);
         List<Bundle.Part> ps = new ArrayList<>(x.parts());
         Bundle.Part h = x.parts().get(i);
         ps.set(i, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), forged.publicValues(), forged.proof()));

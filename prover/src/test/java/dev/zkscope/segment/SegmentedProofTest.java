@@ -132,11 +132,11 @@ class SegmentedProofTest {
 
     @Test
     void plan_refusesALayerThatCannotFitTheBudget_beforeProving_withTheFigures() {
-        assertThatThrownBy(() -> Segmenter.plan(measured, 10))
+        assertThatThrownBy(() -> Segmenter.plan(measured, 8))
                 .isInstanceOf(CompileException.class)
                 .hasMessageContaining("refused before proving")
                 .hasMessageContaining("rows alone")
-                .hasMessageContaining("budget of 2^10")
+                .hasMessageContaining("budget of 2^8")
                 .hasMessageContaining("--max-rows");
         assertThatThrownBy(() -> Segmenter.plan(measured, 3)).isInstanceOf(CompileException.class);
     }
@@ -254,7 +254,7 @@ class SegmentedProofTest {
         for (int k = 0; k < x.links().size(); k++) {
             List<long[]> links = new ArrayList<>(x.links());
             long[] l = links.get(k).clone();
-            l[2] = dev.zkscope.field.Goldilocks.add(l[2], 1);
+            l[1] = dev.zkscope.field.Goldilocks.add(l[1], 1);
             links.set(k, l);
             BundleError e = rejected(verify(new Bundle(x.model(), x.keysDigest(), x.parts(), links)));
             assertThat(e).isInstanceOf(BundleError.LinkMismatch.class);
@@ -269,10 +269,7 @@ class SegmentedProofTest {
         long[][] t = setup.model().evaluate(q);
         long[] in = SegmentProver.inputOf(t, plan.segment(1));
         in[5] += 1;
-        PartsStore.Manifest mf = new PartsStore(tmp.resolve("a")).readManifest().orElseThrow();
-        SegmentProver.Proved forged = SegmentProver.prove(setup.model(), setup.model().bounds(), plan,
-                setup.context(), SegmentedProof.job(plan, table, mf, 1, in),
-                PhaseListener.NONE, null, null, System.nanoTime());
+        SegmentProver.Proved forged = SegmentFixture.provedOn(setup, plan, a.keys(), x, tmp.resolve("a"), 1, in);
         List<Bundle.Part> ps = new ArrayList<>(x.parts());
         Bundle.Part h = x.parts().get(1);
         ps.set(1, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), forged.publicValues(), forged.proof()));
@@ -286,7 +283,7 @@ class SegmentedProofTest {
         List<long[]> links2 = new ArrayList<>(x.links());
         int lastOfFirst = table.boundary(0, table.site(0).outSizes().length - 1);
         long[] l0 = links2.get(lastOfFirst).clone();
-        l0[3] = dev.zkscope.field.Goldilocks.fromSigned(pub[pub.length - 1]);
+        l0[1] = dev.zkscope.field.Goldilocks.fromSigned(pub[pub.length - 1]);
         links2.set(lastOfFirst, l0);
         // segment 2's input commitment no longer matches either; make the first failure the proof by editing only
         // what segment 1 publishes and its link: the link check runs before the proofs
