@@ -231,7 +231,7 @@ final class ProveView extends BorderPane {
         if (r.isSegmented()) {
             for (SegmentedRun.Segment s : r.segmented().segments()) {
                 notes.put(s.name(), s.span() + "\n2^" + s.logN() + " rows (" + Format.count(s.usedRows()) + " used, "
-                        + Format.count(s.linkRows()) + " hashing its boundaries), proof " + Format.bytes(s.proofBytes())
+                        + Format.count(s.linkRows()) + " linking its boundaries), proof " + Format.bytes(s.proofBytes())
                         + "\nprover " + Format.millis(s.proveMillis()) + (s.predicted() == null ? "" : " (predicted "
                         + Format.millis(s.predicted().proveSeconds() * 1000) + s.predicted().bandText() + ")") + ", heap "
                         + Format.bytes(s.heapAboveBaseline()) + " above baseline" + (s.predicted() == null ? ""

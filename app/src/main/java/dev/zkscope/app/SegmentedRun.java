@@ -30,7 +30,7 @@ public record SegmentedRun(SegmentPlan plan, KeyBundle keys, List<VerifyingKey> 
      * @param span             its layers ("layers /conv2/Conv .. /fc/Gemm")
      * @param logN             its trace has 2^logN rows
      * @param usedRows         rows its gadgets and tables use
-     * @param linkRows         rows hashing its boundaries
+     * @param linkRows         rows linking its boundaries (their fingerprints)
      * @param adviceColumns    its circuit's advice columns
      * @param proofBytes       its proof's size
      * @param startMillis      when it started, on the run's clock

@@ -129,7 +129,7 @@ final class SegmentedBench {
         String budget = logBudget == requested ? "--max-rows 2^" + logBudget
                 : "budget 2^" + logBudget + " from the heap";
         o.printf(Locale.ROOT, "%s: %s planned (heights estimated; calibration %s); %s, about %,d rows, %,d of them "
-                + "hashing boundaries%n", name, shape(estimated), samples.source(), budget, rows, linkRows);
+                + "linking boundaries%n", name, shape(estimated), samples.source(), budget, rows, linkRows);
         o.flush();
         Path tmp = Files.createTempDirectory("zkscope-bench");
         try {

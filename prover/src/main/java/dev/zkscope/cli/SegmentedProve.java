@@ -120,13 +120,13 @@ final class SegmentedProve {
                 name, measured.layers().size(), (System.nanoTime() - m0) / 1e9, plan.count(), logBudget,
                 setup.settings().params());
         for (SegmentPlan.Segment s : plan.segments()) {
-            o.printf(Locale.ROOT, "  segment %d/%d: %s, %d layer(s), about %,d rows (2^%d), %,d of them hashing its "
+            o.printf(Locale.ROOT, "  segment %d/%d: %s, %d layer(s), about %,d rows (2^%d), %,d of them linking its "
                     + "boundaries%n", s.index() + 1, plan.count(), s.span(), s.layers(), s.estimatedRows(),
                     s.estimatedLogN(), s.linkRows());
         }
         for (Boundary b : boundaries(plan, setup)) {
-            o.printf(Locale.ROOT, "  link %d.%d -> %s: %,d value(s), %,d rows to hash it once made and once per "
-                    + "reader%n", b.after() + 1, b.group() + 1, consumers(b.consumers()), b.values(), b.rowsPerSide());
+            o.printf(Locale.ROOT, "  link %d.%d -> %s: %,d value(s), %,d rows to fingerprint it once made and "
+                    + "once per reader%n", b.after() + 1, b.group() + 1, consumers(b.consumers()), b.values(), b.rowsPerSide());
         }
         o.flush();
         Path parts = c.out.resolveSibling(c.out.getFileName() + ".parts");
@@ -344,7 +344,7 @@ final class SegmentedProve {
             for (int g = 0; g < sizes.length; g++) {
                 int[] cons = table.consumers(i, g).stream().mapToInt(c -> c[0]).toArray();
                 out.add(new Boundary(i, g, 1, sizes[g],
-                        dev.zkscope.compile.gadget.Poseidon2Gadget.rows(Salts.LENGTH, sizes[g]), cons));
+                        dev.zkscope.compile.gadget.LinkGadget.rows(sizes[g]), cons));
             }
         }
         return out;
@@ -442,7 +442,7 @@ final class SegmentedProve {
         String pred = m.prediction() == null ? "" : String.format(Locale.ROOT, "; predicted %.2f s%s%s and %s above "
                 + "baseline", m.prediction().proveSeconds(), corrected, band(model, m.prediction().proveSeconds()),
                 ProveCommand.mib(m.prediction().heapBytesAboveBaseline()));
-        return head + String.format(Locale.ROOT, "2^%d rows (%,d used, %,d hashing boundaries), %d advice columns; "
+        return head + String.format(Locale.ROOT, "2^%d rows (%,d used, %,d linking boundaries), %d advice columns; "
                         + "%s; proved in %.2f s, peak heap %s (%s above baseline)%s; proof %,d bytes", r.logN(),
                 r.key().usedRows(), r.key().linkRows(), m.adviceColumns(), phases, m.proveNanos() / 1e9,
                 ProveCommand.mib(m.peakHeap()), ProveCommand.mib(m.heapAboveBaseline()), pred, r.proof().length);
@@ -498,7 +498,7 @@ final class SegmentedProve {
             }
             n.put("tensors", b.tensors());
             n.put("values", b.values());
-            n.put("hash_rows_per_side", b.rowsPerSide());
+            n.put("link_rows_per_side", b.rowsPerSide());
         }
         ArrayNode segs = root.putArray("segments");
         ArrayNode timeline = root.putArray("timeline");

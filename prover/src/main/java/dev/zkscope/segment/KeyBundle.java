@@ -42,7 +42,7 @@ public record KeyBundle(String model, List<Entry> entries, LinkTable links) {
      *
      * @param keyFile    the segment's verifying-key file (statement and key)
      * @param usedRows   rows its circuit uses (gadget rows, or table rows when more)
-     * @param linkRows   of those, the rows hashing its boundary tensors
+     * @param linkRows   of those, the rows linking its boundary tensors (fingerprints)
      * @param span       the layers it holds, as {@link SegmentPlan.Segment#span()}
      */
     public record Entry(ArtifactFiles.KeyFile keyFile, int usedRows, int linkRows, String span) {

@@ -43,7 +43,7 @@ public record SegmentPlan(String model, int logBudget, List<Segment> segments) i
      * @param params        parameter tensors its steps read
      * @param estimatedRows rows the planner expects it to use (gadgets and link hashes; the compiled figure is exact)
      * @param estimatedLogN the trace height the planner expects, 2^estimatedLogN
-     * @param linkRows      of the estimated rows, those of hashing the boundary tensors (in and out)
+     * @param linkRows      of the estimated rows, those of linking the boundary tensors (in and out)
      * @param part          for one part of a layer split along its outputs ({@link LayerSplit}): which, from 0; else 0
      * @param parts         how many parts its layer is split into; 1 for a run of whole layers
      * @param partTensor    the split layer's output tensor (-1 for a run of whole layers)

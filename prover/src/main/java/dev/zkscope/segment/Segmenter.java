@@ -877,7 +877,9 @@ public final class Segmenter {
             for (int b = a + 1; b <= e; b++) {
                 long[] sp = trySplit(g, a, b, logBudget);
                 long rest = sum(alone, b - a, alone.length);
-                if (sp != null && rest < Long.MAX_VALUE && sp[1] + rest < bestCost) {
+                // among splits, a tie goes to the one fusing more followers: fewer tensors cross, fewer link rows
+                if (sp != null && rest < Long.MAX_VALUE && (sp[1] + rest < bestCost
+                        || (bestSplit != null && sp[1] + rest == bestCost))) {
                     bestCost = sp[1] + rest;
                     bestEnd = b;
                     bestSplit = sp;

@@ -41,7 +41,7 @@ class SegmentedCliTest {
     @Test
     void prove_printsThePlanAndALinePerSegment_andWritesTheReport() throws Exception {
         assertThat(proved.out()).contains("2 segment(s) of at most 2^12 rows", "segment 1/2 (layers /fc1/Gemm",
-                "segment 2/2", "hashing boundaries", "proved in", "accepted", "public output");
+                "segment 2/2", "linking boundaries", "proved in", "accepted", "public output");
         assertThat(Files.exists(tmp.resolve("mlp_large.bundle.parts"))).as("parts removed once written").isFalse();
         JsonNode r = new ObjectMapper().readTree(report.toFile());
         assertThat(r.get("segment_count").asInt()).isEqualTo(2);
@@ -115,7 +115,7 @@ class SegmentedCliTest {
         assertBadInput(run(concat(common, "--resume")), "--max-rows");
         assertBadInput(run(concat(common, "--max-rows", "auto")), "cost model");
         // a layer larger than the budget: refused before proving, with the figures
-        assertBadInput(run(concat(common, "--max-rows", "2^9")), "refused before proving", "rows alone");
+        assertBadInput(run(concat(common, "--max-rows", "2^7")), "refused before proving", "rows alone");
         // a single proof's key for a bundle
         Path single = tmp.resolve("single.vk");
         Files.write(single, new byte[] {1, 2, 3});

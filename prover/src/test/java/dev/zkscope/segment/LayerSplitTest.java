@@ -177,7 +177,7 @@ class LayerSplitTest {
             CompiledModel filled = fx.assertCountedLedgerIsCompiled(plan, i);
             // the ledger shows the link cost of each part
             assertThat(filled.ledger().layers()).extracting(dev.zkscope.compile.LayerCost::layer)
-                    .contains(i == 0 ? "input" : dev.zkscope.compile.ModelCompiler.HASH_INPUT);
+                    .contains(i == 0 ? "input" : dev.zkscope.compile.ModelCompiler.LINK_INPUT);
         }
     }
 
