@@ -207,7 +207,8 @@ class SparkSegmentTest {
         long[] salt = dev.zkscope.compile.Salts.fresh(new java.security.SecureRandom());
         int boundary = plan.segment(0).outputs()[0];
         List<SegmentProver.Job> jobs = List.of(new SegmentProver.Job(1, Arrays.copyOf(t[boundary],
-                t[boundary].length - 3), new long[][] {salt}, new long[][] {salt}));
+                t[boundary].length - 3), new long[][] {salt}, new long[][] {salt}, new byte[32], new long[] {3, 1},
+                null));
 
         SparkConf conf = new SparkConf().setMaster("local[1,4]").setAppName("segment-fail-fast")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")

@@ -56,6 +56,53 @@ class CommitmentTest {
                 .accepted()).isTrue();
     }
 
+    /**
+     * A seeded proof (the segments' first pass: roots before the shared link challenge) publishes exactly the root
+     * precommit computed from the committed columns alone; another seed, or one committed value changed, gives
+     * another root; the uncommitted columns and everything else stay random per proof.
+     */
+    @Test
+    void seededCommitment_isTheRootPrecommitComputed_andOnlyThat() {
+        ProofParameters p = ProofParameters.testing();
+        TestCircuits.Instance inst = TestCircuits.random(29, 6, p.reservedRows());
+        List<Integer> committed = List.of(1, 3);
+        byte[] seed = new byte[32];
+        seed[0] = 7;
+        long[][] adv = inst.witness().advice();
+        long[][] only = new long[adv.length][];
+        only[1] = adv[1];
+        only[3] = adv[3];
+        byte[] root = ProofSystem.precommit(inst.circuit(), p, committed, only, seed);
+        ProvingKey pk = ProofSystem.keygen(inst.circuit(), p, committed, PhaseListener.NONE);
+        Proof a = ProofSystem.prove(pk, inst.witness(), PhaseListener.NONE, seed);
+        Proof b = ProofSystem.prove(pk, inst.witness(), PhaseListener.NONE, seed);
+        assertThat(a.publicCommitment()).isEqualTo(root).isEqualTo(b.publicCommitment());
+        assertThat(ProofSystem.committedRoot(pk.verifyingKey(), a.toBytes())).isEqualTo(root);
+        // the rest of the proof is random afresh
+        assertThat(a.toBytes()).isNotEqualTo(b.toBytes());
+        long[][] pub = inst.witness().instance();
+        assertThat(ProofSystem.verify(pk.verifyingKey(), pub, a.toBytes(), root).accepted()).isTrue();
+        // another seed, or the columns' values changed, another root
+        byte[] seed2 = seed.clone();
+        seed2[31] = 1;
+        assertThat(ProofSystem.precommit(inst.circuit(), p, committed, only, seed2)).isNotEqualTo(root);
+        long[][] changed = new long[adv.length][];
+        changed[1] = adv[1];
+        changed[3] = adv[3].clone();
+        changed[3][0] = dev.zkscope.field.Goldilocks.add(changed[3][0], 1);
+        assertThat(ProofSystem.precommit(inst.circuit(), p, committed, changed, seed)).isNotEqualTo(root);
+        // a proof of other committed values under the same seed does not publish the precommitted root
+        long[][] adv2 = TestCircuits.copy(adv);
+        int row = inst.lookupRows().get(0);
+        adv2[1][row] = (adv2[1][row] + 1) % 2;
+        adv2[2][row] = adv2[1][row] * adv2[1][row];
+        Proof d = ProofSystem.prove(pk, new Witness(adv2, pub), PhaseListener.NONE, seed);
+        assertThat(d.publicCommitment()).isNotEqualTo(root);
+        assertThat(ProofSystem.verify(pk.verifyingKey(), pub, d.toBytes(), root).accepted()).isFalse();
+        // bytes that are not a proof: no root
+        assertThat(ProofSystem.committedRoot(pk.verifyingKey(), new byte[] {1, 2, 3})).isEmpty();
+    }
+
     @Test
     void committedColumns_flippedBytesRejected() throws Exception {
         ProofParameters p = ProofParameters.testing();
