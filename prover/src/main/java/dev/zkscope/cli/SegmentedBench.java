@@ -51,7 +51,7 @@ final class SegmentedBench {
     /** One measured run of one model. */
     record Run(double roundsSeconds, double predictedSeconds, double totalSeconds, double keygenSeconds,
                long peakHeap, int bundleBytes, double verifyMillis, List<PredictionError> errors, int argmax,
-               int[] logNs) {
+               int[] logNs, double linkCommitSeconds) {
     }
 
     static int run(PrintWriter o, PrintWriter err, List<Path> files, ProofParameters params, String maxRows, int runs,
@@ -161,9 +161,10 @@ final class SegmentedBench {
                 all.addAll(run.errors());
                 PredictionAccuracy a = PredictionAccuracy.of(run.errors(), runModel);
                 o.printf(Locale.ROOT, "  run %d/%d: prover rounds %.1f s (predicted %.1f s), whole run %.1f s, keygen "
-                                + "%.1f s, largest peak %s, bundle %,d bytes, verified in %.0f ms; within +-30%%: time "
-                                + "%d, heap %d of %d segments; argmax %d%n", i + 1, runs, run.roundsSeconds(),
-                        run.predictedSeconds(), run.totalSeconds(), run.keygenSeconds(),
+                                + "%.1f s, link commit %.1f s, largest peak %s, bundle %,d bytes, verified in %.0f ms; "
+                                + "within +-30%%: time %d, heap %d of %d segments; argmax %d%n", i + 1, runs,
+                        run.roundsSeconds(), run.predictedSeconds(), run.totalSeconds(), run.keygenSeconds(),
+                        run.linkCommitSeconds(),
                         ProveCommand.mib(run.peakHeap()), run.bundleBytes(), run.verifyMillis(), a.timeWithin(),
                         a.heapWithin(), a.proofs(), run.argmax());
                 o.flush();
@@ -200,7 +201,7 @@ final class SegmentedBench {
         double[] deq = SegmentedProve.dequantize(out, setup.calibration().graph().outputScale());
         return new Run(t.proveNanos() / 1e9, predicted, r.totalNanos() / 1e9, t.keygenNanos() / 1e9, t.peakHeap(),
                 r.bundle().length, acc.totalVerifyNanos() / 1e6, errors, VerifyCommand.argmax(deq),
-                r.parts().stream().mapToInt(SegmentProver.Proved::logN).toArray());
+                r.parts().stream().mapToInt(SegmentProver.Proved::logN).toArray(), r.linkCommitNanos() / 1e9);
     }
 
     /**

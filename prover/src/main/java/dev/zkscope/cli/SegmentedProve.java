@@ -255,10 +255,11 @@ final class SegmentedProve {
         Totals t = Totals.of(r.parts());
         // The rounds are what the targets and the predictions speak of; keygen and compile are the rest of a
         // segment's time that a second proof of the same model would spend again (each segment's key is derived anew).
-        o.printf(Locale.ROOT, "proved %d segment(s)%s in %.2f s (prover rounds %.2f s, keygen %.2f s, compile %.2f s), "
-                        + "largest peak heap %s; bundle %,d bytes; verified in %.1f ms: accepted%n", r.parts().size(),
-                r.resumedFrom() > 0 ? " (" + r.resumedFrom() + " resumed from an earlier run)" : "",
+        o.printf(Locale.ROOT, "proved %d segment(s)%s in %.2f s (prover rounds %.2f s, keygen %.2f s, compile %.2f s, "
+                        + "link commit %.2f s), largest peak heap %s; bundle %,d bytes; verified in %.1f ms: accepted%n",
+                r.parts().size(), r.resumedFrom() > 0 ? " (" + r.resumedFrom() + " resumed from an earlier run)" : "",
                 r.totalNanos() / 1e9, t.proveNanos() / 1e9, t.keygenNanos() / 1e9, t.compileNanos() / 1e9,
+                r.linkCommitNanos() / 1e9,
                 ProveCommand.mib(t.peakHeap()),
                 r.bundle().length, acc.totalVerifyNanos() / 1e6);
         if (tasks[0] != null) {
@@ -483,6 +484,7 @@ final class SegmentedProve {
         root.put("segment_count", r.plan().count());
         root.put("resumed_segments", r.resumedFrom());
         root.put("total_ms", r.totalNanos() / 1e6);
+        root.put("link_commit_ms", r.linkCommitNanos() / 1e6);
         root.put("bundle_bytes", r.bundle().length);
         root.put("verify_ms", acc.totalVerifyNanos() / 1e6);
         root.put("input", setup.settings().compile().input().name().toLowerCase(Locale.ROOT));

@@ -145,36 +145,44 @@ public final class BundleVerifier {
                 roots.add(root);
             }
             gamma = LinkChallenge.derive(keys.model(), heights, roots);
-            // A segment of another run carries that run's challenge, and its root changes this bundle's: every
-            // segment then disagrees with the challenge drawn here. The error names the segment whose challenge
-            // differs from the one most segments carry (the first when they all agree with each other).
+            List<Integer> wrong = new ArrayList<>();
             java.util.Map<String, Integer> carried = new java.util.HashMap<>();
             for (int i = 0; i < n; i++) {
                 if (table.linked(i)) {
-                    carried.merge(hexLink(linkAt(b.parts().get(i).publicValues(),
-                            table.gammaAt(i, keys.entries().get(i).keyFile()))), 1, Integer::sum);
-                }
-            }
-            String common = carried.entrySet().stream().max(java.util.Map.Entry.comparingByValue())
-                    .map(java.util.Map.Entry::getKey).orElse("");
-            int odd = -1;
-            for (int i = 0; i < n && odd < 0; i++) {
-                if (table.linked(i) && !hexLink(linkAt(b.parts().get(i).publicValues(),
-                        table.gammaAt(i, keys.entries().get(i).keyFile()))).equals(common)) {
-                    odd = i;
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                if (table.linked(i) && (i == odd || !LinkChallenge.holds(b.parts().get(i).publicValues(),
-                        table.gammaAt(i, keys.entries().get(i).keyFile()), gamma)) && (odd < 0 || i == odd)) {
-                    challengeError = new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "the link challenge",
-                            hexLink(gamma) + " (drawn from every segment's committed link columns)",
-                            hexLink(linkAt(b.parts().get(i).publicValues(),
-                                    table.gammaAt(i, keys.entries().get(i).keyFile())))));
-                    if (odd >= 0) {
-                        return challengeError;
+                    long[] pub = b.parts().get(i).publicValues();
+                    int at = table.gammaAt(i, keys.entries().get(i).keyFile());
+                    carried.merge(hexLink(linkAt(pub, at)), 1, Integer::sum);
+                    if (!LinkChallenge.holds(pub, at, gamma)) {
+                        wrong.add(i);
                     }
-                    break;
+                }
+            }
+            if (!wrong.isEmpty()) {
+                // A segment of another run, or one proved on changed values, changes its root and so this bundle's
+                // challenge, and carries a challenge of its own: it is named when the other segments agree on one
+                // (the one most of them carry); without such a majority, the first segment that disagrees with the
+                // drawn challenge is. When every segment carries the same challenge, a root was changed after
+                // proving, and that segment's proof fails first, so this error waits for the proofs.
+                int name = wrong.get(0);
+                boolean defer = carried.size() == 1;
+                int most = carried.values().stream().max(Integer::compare).orElse(0);
+                if (!defer && carried.values().stream().filter(c -> c == most).count() == 1) {
+                    String common = carried.entrySet().stream().filter(e -> e.getValue() == most)
+                            .findFirst().orElseThrow().getKey();
+                    for (int i = 0; i < n; i++) {
+                        if (table.linked(i) && !hexLink(linkAt(b.parts().get(i).publicValues(),
+                                table.gammaAt(i, keys.entries().get(i).keyFile()))).equals(common)) {
+                            name = i;
+                            break;
+                        }
+                    }
+                }
+                challengeError = new Rejected(new BundleError.LinkMismatch(name, keys.describe(name),
+                        "the link challenge", hexLink(gamma) + " (drawn from every segment's committed link columns)",
+                        hexLink(linkAt(b.parts().get(name).publicValues(),
+                                table.gammaAt(name, keys.entries().get(name).keyFile())))));
+                if (!defer) {
+                    return challengeError;
                 }
             }
         }

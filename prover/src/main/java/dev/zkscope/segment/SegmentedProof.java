@@ -67,9 +67,10 @@ public final class SegmentedProof {
      * @param verdict     the bundle verified as a verifier does
      * @param totalNanos  wall time of the whole run
      * @param resumedFrom segments read back from an earlier run
+     * @param linkCommitNanos the first pass: every segment's link columns committed, before the link challenge
      */
     public record Result(SegmentPlan plan, List<SegmentProver.Proved> parts, KeyBundle keys, byte[] bundle,
-                         BundleVerifier.Result verdict, long totalNanos, int resumedFrom) {
+                         BundleVerifier.Result verdict, long totalNanos, int resumedFrom, long linkCommitNanos) {
         /** The model's output (signed integers, from the last segment). */
         public long[] output() {
             return parts.get(parts.size() - 1).output();
@@ -154,6 +155,7 @@ public final class SegmentedProof {
         long[][] expected = new long[n][];
         // The first pass: every segment's link columns committed (their roots, from the run's secret seeds), then the
         // link challenge drawn from all the roots. A resumed run computes the same roots from the same seeds and salts.
+        long pass0 = System.nanoTime();
         SegmentProver.Job[] pending = new SegmentProver.Job[n];
         int[] heights = new int[n];
         List<byte[]> roots = new ArrayList<>();
@@ -170,6 +172,7 @@ public final class SegmentedProof {
             roots.add(pc == null ? new byte[0] : pc.root());
         }
         long[] gamma = n == 1 ? null : LinkChallenge.derive(r.ctx().model(), heights, roots);
+        long linkCommitNanos = System.nanoTime() - pass0;
         List<SegmentProver.Job> jobs = new ArrayList<>();
         int resumed = 0;
         for (int i = 0; i < n; i++) {
@@ -253,7 +256,7 @@ public final class SegmentedProof {
         Bundle bundle = assemble(keys, vks, keysDigest, parts);
         byte[] bytes = bundle.encode();
         BundleVerifier.Result verdict = listener.timed("verify", () -> BundleVerifier.verify(keys, vks, bytes));
-        return new Result(plan, parts, keys, bytes, verdict, System.nanoTime() - t0, resumed);
+        return new Result(plan, parts, keys, bytes, verdict, System.nanoTime() - t0, resumed, linkCommitNanos);
     }
 
     /**

@@ -22,7 +22,8 @@ class SegmentedBenchCliTest {
     final OwnCostModelCache ownCache = new OwnCostModelCache();
 
     private static final Pattern RUN = Pattern.compile("  run (\\d)/2: prover rounds ([0-9.]+) s "
-            + "\\(predicted ([0-9.]+) s\\), whole run ([0-9.]+) s, keygen ([0-9.]+) s, largest peak ([0-9,]+) MiB, "
+            + "\\(predicted ([0-9.]+) s\\), whole run ([0-9.]+) s, keygen ([0-9.]+) s, link commit [0-9.]+ s, "
+            + "largest peak ([0-9,]+) MiB, "
             + "bundle ([0-9,]+) bytes, verified in ([0-9]+) ms; within \\+-30%: time (\\d), heap (\\d) of (\\d) "
             + "segments; argmax (\\d+)");
 

@@ -52,11 +52,14 @@ class SegmentedCliTest {
             keygen += seg.get("phase_ms").get("keygen").asDouble();
             compile += seg.get("phase_ms").get("compile").asDouble();
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("keygen ([0-9.]+) s, compile ([0-9.]+) s\\)")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("keygen ([0-9.]+) s, compile ([0-9.]+) s, link commit ([0-9.]+) s\\)")
                 .matcher(proved.out());
         assertThat(m.find()).as(proved.out()).isTrue();
         assertThat(Double.parseDouble(m.group(1))).isCloseTo(keygen / 1e3, within(0.011));
         assertThat(Double.parseDouble(m.group(2))).isCloseTo(compile / 1e3, within(0.011));
+        // the first pass (every segment's link columns committed before the challenge) is timed and reported
+        assertThat(Double.parseDouble(m.group(3))).isPositive().isCloseTo(r.get("link_commit_ms").asDouble() / 1e3,
+                within(0.011));
         assertThat(r.get("bundle_bytes").asLong()).isEqualTo(Files.size(bundle));
         JsonNode s = r.get("segments");
         assertThat(s).hasSize(2);
