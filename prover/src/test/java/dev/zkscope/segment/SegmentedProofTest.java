@@ -245,6 +245,53 @@ class SegmentedProofTest {
         assertThat(rejected(verify(mixed2)).segment()).isIn(0, 1);
     }
 
+    /**
+     * The strongest forger of a boundary value: the whole protocol run again, honestly except that segment 2 reads a
+     * value changed by one, the challenge drawn from the new roots, every segment proved at it, the bundle assembled.
+     * Every challenge agrees and every proof verifies; only the fingerprints can tell, and do, at the reader.
+     */
+    @Test
+    void wholeRunRedoneOnAChangedBoundaryValue_isRejectedAtTheReadersFingerprint() throws Exception {
+        PartsStore.Manifest mf = new PartsStore(tmp.resolve("a")).readManifest().orElseThrow();
+        LinkTable table = a.keys().links();
+        QModel m = setup.model();
+        long[][] t = m.evaluate(setup.quantizeInput(inputs.get(0)));
+        SegmentProver.Job[] jobs = new SegmentProver.Job[plan.count()];
+        int[] heights = new int[plan.count()];
+        List<byte[]> roots = new ArrayList<>();
+        for (int i = 0; i < plan.count(); i++) {
+            long[] in = SegmentProver.inputOf(t, plan.segment(i));
+            if (i == 1) {
+                in[5] += 1;
+            }
+            jobs[i] = SegmentedProof.job(plan, table, mf, i, in);
+            SegmentProver.Precommitted pc = SegmentProver.precommit(m, m.bounds(), plan, setup.context(), jobs[i]);
+            heights[i] = pc.logN();
+            roots.add(pc.root());
+        }
+        long[] gamma = LinkChallenge.derive(setup.context().model(), heights, roots);
+        List<SegmentProver.Proved> parts = new ArrayList<>();
+        for (int i = 0; i < plan.count(); i++) {
+            parts.add(SegmentProver.prove(m, m.bounds(), plan, setup.context(), jobs[i].withLinks(gamma,
+                    roots.get(i)), PhaseListener.NONE, null, null, System.nanoTime()));
+        }
+        Bundle forged = SegmentedProof.assemble(a.keys(), vks, a.keys().digest(), parts);
+        BundleError e = rejected(verify(forged));
+        assertThat(e).isInstanceOf(BundleError.LinkMismatch.class);
+        assertThat(e.segment()).isEqualTo(1);
+        assertThat(e.describe()).contains("the fingerprint of input group");
+        // the same run without the change is accepted: the forgery alone is what fails
+        jobs[1] = SegmentedProof.job(plan, table, mf, 1, SegmentProver.inputOf(t, plan.segment(1)));
+        roots.set(1, SegmentProver.precommit(m, m.bounds(), plan, setup.context(), jobs[1]).root());
+        long[] honest = LinkChallenge.derive(setup.context().model(), heights, roots);
+        List<SegmentProver.Proved> again = new ArrayList<>();
+        for (int i = 0; i < plan.count(); i++) {
+            again.add(SegmentProver.prove(m, m.bounds(), plan, setup.context(), jobs[i].withLinks(honest,
+                    roots.get(i)), PhaseListener.NONE, null, null, System.nanoTime()));
+        }
+        assertThat(verify(SegmentedProof.assemble(a.keys(), vks, a.keys().digest(), again)).accepted()).isTrue();
+    }
+
     @Test
     void changedBoundaryValue_isRejected() throws Exception {
         Bundle x = decode(a.bundle());
