@@ -46,8 +46,8 @@ public record Bundle(String model, byte[] keysDigest, List<Part> parts, List<lon
      * @param logN          its trace height, 2^logN rows
      * @param usedRows      the rows its circuit uses
      * @param circuitDigest its verifying key's digest
-     * @param publicValues  its public values (signed): digests of the boundaries, and the model's public input and
-     *                      output at the ends
+     * @param publicValues  its public values (signed): the link challenge and its groups' fingerprints, and the
+     *                      model's public input and output at the ends
      * @param proof         its proof
      */
     public record Part(int logN, int usedRows, byte[] circuitDigest, long[] publicValues, byte[] proof) {

@@ -13,9 +13,11 @@ import java.util.List;
 
 /**
  * Checks a proof bundle against a key bundle, as a whole: the header against the keys (the keys digest, which covers
- * the link table, the segment count, each segment's circuit digest, trace height, rows and public-value count), every
- * boundary of the link table (its producer's output digest, the bundle's link, and each consumer's input digest must
- * be equal), and every segment's proof against its key and public values. The first failure is returned as a {@link BundleError} naming the
+ * the link table, the segment count, each segment's circuit digest, trace height, rows and public-value count), the
+ * link challenge (drawn here from the roots of every segment's committed link columns, which each proof carries; every
+ * linked segment must have proved with it), every boundary of the link table (its producer's output fingerprint, the
+ * bundle's link, and each consumer's input fingerprint must be equal), and every segment's proof against its key and
+ * public values. The first failure is returned as a {@link BundleError} naming the
  * part; nothing in the bundle's bytes makes it throw.
  */
 public final class BundleVerifier {

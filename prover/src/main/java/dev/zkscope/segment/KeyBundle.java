@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * The verifying keys of a segmented model, one {@link ArtifactFiles.KeyFile} per segment (its statement names the
- * model, the segment's position "MODEL#i/n", and how its public values read: boundary digests, and the model's public
- * input and output at the ends), and the {@link LinkTable} that says which segment's output groups each segment's
+ * model, the segment's position "MODEL#i/n", and how its public values read: the link challenge and fingerprints, and
+ * the model's public input and output at the ends), and the {@link LinkTable} that says which segment's output groups each segment's
  * input groups are, in one versioned file. Its {@link #digest()} names the whole set, link table included; a bundle
  * carries it.
  * <pre>

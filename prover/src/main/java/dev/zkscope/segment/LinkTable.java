@@ -12,13 +12,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * How the segments of a model are linked: a graph, not a chain. Each segment hashes what it gives as output groups
- * (one per boundary tensor it makes, or a part's own outputs), each with its own salt, once; each segment that reads
- * such a group hashes it again as one of its input groups, with the same salt. A <b>boundary</b> is one output group
- * of one segment (producer i, group g); its consumers are every (segment j, input group h) that names it. The
- * verifier requires, per boundary, the producer's published output digest, the digest the proof bundle lists for the
- * boundary, and every consumer's published input digest to be equal (fan-out); a segment may take input groups from
- * several producers (fan-in).
+ * How the segments of a model are linked: a graph, not a chain. Each segment fingerprints what it gives as output
+ * groups (one per boundary tensor it makes, or a part's own outputs), each masked by its own salt, once; each segment
+ * that reads such a group fingerprints it again as one of its input groups, with the same salt, at the run's one link
+ * challenge ({@link LinkChallenge}). A <b>boundary</b> is one output group of one segment (producer i, group g); its
+ * consumers are every (segment j, input group h) that names it. The verifier requires, per boundary, the producer's
+ * published output fingerprint, the fingerprint the proof bundle lists for the boundary, and every consumer's
+ * published input fingerprint to be equal (fan-out); a segment may take input groups from several producers
+ * (fan-in).
  *
  * <p>A table is well formed when: the first segment has no input groups (it takes the model's input at the model's
  * visibility) and the last none of output (it gives the model's output); every input group of every segment comes

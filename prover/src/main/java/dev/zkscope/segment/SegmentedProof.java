@@ -24,7 +24,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Proves a whole model segment by segment and assembles the bundle: evaluates the model once on the quantized input
- * (the boundary values every segment takes), draws a fresh secret salt per boundary, proves each segment with
+ * (the boundary values every segment takes), draws a fresh secret salt per boundary, commits every segment's link
+ * columns and draws the link challenge from their roots (the first pass), proves each segment with
  * {@link SegmentProver} (one after another: peak heap follows the largest segment, not the model), keeps each finished
  * segment on disk ({@link PartsStore}) so that a failed, cancelled or killed run resumes where it stopped, then
  * assembles the key bundle and the proof bundle and verifies the bundle as a verifier would.
@@ -352,7 +353,7 @@ public final class SegmentedProof {
         return md.digest();
     }
 
-    /** The bundle of proved segments: header from the keys, one link per boundary (its producer's output digest). */
+    /** The bundle of proved segments: header from the keys, one link per boundary (its producer's fingerprint). */
     public static Bundle assemble(KeyBundle keys, List<VerifyingKey> vks, byte[] keysDigest,
                                   List<SegmentProver.Proved> parts) {
         List<Bundle.Part> bp = new ArrayList<>();
