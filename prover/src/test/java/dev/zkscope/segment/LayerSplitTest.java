@@ -305,6 +305,10 @@ class LayerSplitTest {
         b[7] = 1;
         BundleError e = rejected(verify(b));
         assertThat(e.describe()).contains("version 1").contains("prove the model again");
+        // version 2 linked by Poseidon2 digests: its links no longer read, and it says so
+        b[7] = 2;
+        assertThat(rejected(verify(b)).describe()).contains("version 2").contains("Poseidon2 digests")
+                .contains("prove the model again");
         byte[] k = a.keys().encode();
         k[7] = 1;
         assertThatThrownBy(() -> KeyBundle.decode(k)).isInstanceOf(dev.zkscope.api.ArtifactFiles.FormatException.class)
