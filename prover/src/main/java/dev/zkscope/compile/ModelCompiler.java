@@ -368,14 +368,8 @@ public final class ModelCompiler {
             layout.beginLayer(HASH_WEIGHTS, "Poseidon2");
             publish(layout, hashes.weights.digest());
         }
-        for (Poseidon2Gadget.Hashed h : hashes.inputs) {
-            layout.beginLayer(HASH_INPUT, "Poseidon2");
-            publish(layout, h.digest());
-        }
-        for (Poseidon2Gadget.Hashed h : hashes.outputs) {
-            layout.beginLayer(HASH_OUTPUT, "Poseidon2");
-            publish(layout, h.digest());
-        }
+        publishEach(layout, HASH_INPUT, "Poseidon2", hashes.inputs.stream().map(Poseidon2Gadget.Hashed::digest));
+        publishEach(layout, HASH_OUTPUT, "Poseidon2", hashes.outputs.stream().map(Poseidon2Gadget.Hashed::digest));
         // Then the link challenge gamma (two cells, copied to every group's first row) and the groups' fingerprints.
         if (!hashes.inputLinks.isEmpty() || !hashes.outputLinks.isEmpty()) {
             layout.beginLayer(hashes.inputLinks.isEmpty() ? LINK_OUTPUT : LINK_INPUT, "Fingerprint");
@@ -387,14 +381,8 @@ public final class ModelCompiler {
                 }
             }
         }
-        for (LinkGadget.Linked h : hashes.inputLinks) {
-            layout.beginLayer(LINK_INPUT, "Fingerprint");
-            publish(layout, h.result());
-        }
-        for (LinkGadget.Linked h : hashes.outputLinks) {
-            layout.beginLayer(LINK_OUTPUT, "Fingerprint");
-            publish(layout, h.result());
-        }
+        publishEach(layout, LINK_INPUT, "Fingerprint", hashes.inputLinks.stream().map(LinkGadget.Linked::result));
+        publishEach(layout, LINK_OUTPUT, "Fingerprint", hashes.outputLinks.stream().map(LinkGadget.Linked::result));
 
         TraceLayout.Built built = layout.build(model.name(), options.reservedRows(), options.minLogN(), options.maxLogN());
         List<LayerInfo> infos = new ArrayList<>();
@@ -443,6 +431,14 @@ public final class ModelCompiler {
     }
 
     /** Copies cells into fresh instance cells, in order. */
+    /** Publishes each group of cells in order, charged to {@code layer}. */
+    private static void publishEach(TraceLayout layout, String layer, String op, java.util.stream.Stream<Cell[]> groups) {
+        groups.forEach(cells -> {
+            layout.beginLayer(layer, op);
+            publish(layout, cells);
+        });
+    }
+
     private static void publish(TraceLayout layout, Cell[] cells) {
         Cell[] pub = InputGadget.placePublic(layout, cells.length);
         for (int i = 0; i < cells.length; i++) {
