@@ -74,6 +74,12 @@ final class ProveJob {
     /** The phase of a segmented run that proves the model's smallest segment once, discarded (JIT warm-up). */
     static final String WARM_UP = "warm-up";
 
+    /**
+     * The phase of a segmented run that commits every segment's link columns before the link challenge is drawn (the
+     * links' first pass, docs/segments.md).
+     */
+    static final String LINK_COMMIT = "link commit";
+
     /** Models whose segmented run has warmed the JIT in this app session (see {@link #WARM_UP}). */
     private static final java.util.Set<String> WARMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -316,6 +322,16 @@ final class ProveJob {
             public void segmentStarted(SegmentPlan pl, int i) {
                 onSegment.accept(new SegmentEvent(pl, i, null));
                 live.phaseStarted(SegmentedRun.name(i, n));
+            }
+
+            @Override
+            public void linksCommitting(SegmentPlan pl) {
+                live.phaseStarted(LINK_COMMIT);
+            }
+
+            @Override
+            public void linksCommitted(SegmentPlan pl, long nanos) {
+                live.phaseFinished(LINK_COMMIT, nanos);
             }
 
             @Override

@@ -76,6 +76,13 @@ class SegmentedProveTest extends AppWindowTest {
         assertThat(warm).hasSize(1);
         assertThat(warm.get(0).depth()).isZero();
         assertThat(warm.get(0).endMillis()).isLessThanOrEqualTo(bars.get(0).startMillis() + 1e-6);
+        // The links' first pass (every segment's link columns committed, then the challenge) is a bar of its own on
+        // the top row, after the warm-up and before the first segment.
+        List<FlameSpan> links = flame.spans().stream().filter(s -> s.name().equals(ProveJob.LINK_COMMIT)).toList();
+        assertThat(links).hasSize(1);
+        assertThat(links.get(0).depth()).isZero();
+        assertThat(links.get(0).startMillis()).isGreaterThanOrEqualTo(warm.get(0).endMillis() - 1e-6);
+        assertThat(links.get(0).endMillis()).isLessThanOrEqualTo(bars.get(0).startMillis() + 1e-6);
         // The segments follow one another on the axis the heap shares.
         assertThat(bars.get(1).startMillis()).isGreaterThanOrEqualTo(bars.get(0).endMillis() - 1e-6);
         assertThat(r.heap()).isNotEmpty();

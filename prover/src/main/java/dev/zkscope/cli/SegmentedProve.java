@@ -199,6 +199,19 @@ final class SegmentedProve {
             }
 
             @Override
+            public void linksCommitting(SegmentPlan p) {
+                o.printf(Locale.ROOT, "first pass: committing the link columns of %d segments...%n", p.count());
+                o.flush();
+            }
+
+            @Override
+            public void linksCommitted(SegmentPlan p, long nanos) {
+                o.printf(Locale.ROOT, "first pass: %d segments' link columns committed in %.2f s; the link challenge "
+                        + "is drawn from their roots%n", p.count(), nanos / 1e9);
+                o.flush();
+            }
+
+            @Override
             public void segmentFinished(SegmentPlan p, SegmentProver.Proved r) {
                 if (r.resumed()) {
                     resumed[0]++;

@@ -39,6 +39,12 @@ public final class SegmentedProof {
 
         default void segmentStarted(SegmentPlan plan, int index) { }
 
+        /** The first pass starts: every segment's link columns are committed before the link challenge is drawn. */
+        default void linksCommitting(SegmentPlan plan) { }
+
+        /** The first pass ended after {@code nanos}: the link challenge is drawn. */
+        default void linksCommitted(SegmentPlan plan, long nanos) { }
+
         default void segmentFinished(SegmentPlan plan, SegmentProver.Proved proved) { }
     }
 
@@ -157,6 +163,9 @@ public final class SegmentedProof {
         // The first pass: every segment's link columns committed (their roots, from the run's secret seeds), then the
         // link challenge drawn from all the roots. A resumed run computes the same roots from the same seeds and salts.
         long pass0 = System.nanoTime();
+        if (n > 1) {
+            progress.linksCommitting(plan);
+        }
         SegmentProver.Job[] pending = new SegmentProver.Job[n];
         int[] heights = new int[n];
         List<byte[]> roots = new ArrayList<>();
@@ -166,14 +175,16 @@ public final class SegmentedProof {
                         + (i + 1) + " of " + n + ")");
             }
             pending[i] = job(plan, table, manifest, i, SegmentProver.inputOf(tensors, plan.segment(i)));
-            final SegmentProver.Job ji = pending[i];
-            SegmentProver.Precommitted pc = n == 1 ? null : listener.timed("link commit",
-                    () -> SegmentProver.precommit(model, bounds, plan, r.ctx(), ji));
+            SegmentProver.Precommitted pc = n == 1 ? null
+                    : SegmentProver.precommit(model, bounds, plan, r.ctx(), pending[i]);
             heights[i] = pc == null ? 0 : pc.logN();
             roots.add(pc == null ? new byte[0] : pc.root());
         }
         long[] gamma = n == 1 ? null : LinkChallenge.derive(r.ctx().model(), heights, roots);
         long linkCommitNanos = System.nanoTime() - pass0;
+        if (n > 1) {
+            progress.linksCommitted(plan, linkCommitNanos);
+        }
         List<SegmentProver.Job> jobs = new ArrayList<>();
         int resumed = 0;
         for (int i = 0; i < n; i++) {

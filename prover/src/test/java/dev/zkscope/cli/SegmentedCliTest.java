@@ -41,7 +41,10 @@ class SegmentedCliTest {
     @Test
     void prove_printsThePlanAndALinePerSegment_andWritesTheReport() throws Exception {
         assertThat(proved.out()).contains("2 segment(s) of at most 2^12 rows", "segment 1/2 (layers /fc1/Gemm",
-                "segment 2/2", "linking boundaries", "proved in", "accepted", "public output");
+                "segment 2/2", "linking boundaries", "proved in", "accepted", "public output",
+                "first pass: committing the link columns of 2 segments...",
+                "first pass: 2 segments' link columns committed in");
+        assertThat(proved.out().indexOf("first pass: 2 segments")).isLessThan(proved.out().indexOf("segment 1/2 ("));
         assertThat(Files.exists(tmp.resolve("mlp_large.bundle.parts"))).as("parts removed once written").isFalse();
         JsonNode r = new ObjectMapper().readTree(report.toFile());
         assertThat(r.get("segment_count").asInt()).isEqualTo(2);
