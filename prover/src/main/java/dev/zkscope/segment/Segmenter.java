@@ -538,7 +538,7 @@ public final class Segmenter {
                 if (logN > logBudget) {
                     return -1;
                 }
-                cost += 1L << logN;
+                cost += (1L << logN) + SEGMENT_ROWS;
             }
             return cost;
         }
@@ -636,7 +636,7 @@ public final class Segmenter {
                 }
                 int logN = g.rangeLogN(a, b, tables);
                 if (logN <= logBudget) {
-                    double cost = dp[a] + Math.scalb(1.0, logN);
+                    double cost = dp[a] + Math.scalb(1.0, logN) + SEGMENT_ROWS;
                     if (cost < dp[b]) {
                         dp[b] = cost;
                         start[b] = a;
@@ -841,6 +841,14 @@ public final class Segmenter {
     /** The most parts one layer is split into. */
     static final int MAX_PARTS = 256;
 
+    /**
+     * What one more segment costs beyond its padded rows, in rows, as the planner prices it: a proof's fixed work (its
+     * last FRI layers, grinding, the queries' paths), its keygen, compile and first pass. Without it, with links nearly
+     * free, the planner cut LeNet-5 at 2^15 into 2^14 + 2^13 + 2^11 (4.8-5.5 s of rounds, 2026-12-06), where one 2^15
+     * proof took 4.183 s.
+     */
+    static final long SEGMENT_ROWS = 1L << 12;
+
     /** How many more parts than the fewest that fit the planner tries, for a smaller sum of padded heights. */
     static final int EXTRA_PARTS = 4;
 
@@ -903,7 +911,7 @@ public final class Segmenter {
     private static long aloneCost(Graph g, int j, int logBudget) {
         int logN = g.rangeLogN(j, j + 1, g.layers.get(j).tables());
         if (logN <= logBudget) {
-            return 1L << logN;
+            return (1L << logN) + SEGMENT_ROWS;
         }
         long[] sp = trySplit(g, j, j + 1, logBudget);
         return sp == null ? Long.MAX_VALUE : sp[1];
