@@ -14,7 +14,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * Proving in segments from the app: the Settings tab's "Max rows per segment" makes Prove cut cnn_bn_pool into two
- * segments of at most 2^12 rows (as {@code prove --max-rows 2^12}); the flame chart draws a bar per segment with that
+ * segments of at most 2^11 rows (as {@code prove --max-rows 2^11}); the flame chart draws a bar per segment with that
  * segment's phases nested under it, on the heap's time axis; the prediction panel has a row per segment; the bundle
  * verifies and a flipped byte is rejected; a Cancel inside the second segment brings the previous run back whole.
  */
@@ -35,11 +35,11 @@ class SegmentedProveTest extends AppWindowTest {
             throws Exception {
         ProveJob.forgetWarmUps();
         app.openCompiledForTesting(robot, "cnn_bn_pool");
-        chooseMaxRows(robot, new SegmentBudget(12));
-        assertThat(app.pvm.segmentBudgetProperty().get()).isEqualTo(new SegmentBudget(12));
-        assertThat(app.settings.get(ProvingSettings.MAX_ROWS_KEY, "")).as("persisted").isEqualTo("2^12");
+        chooseMaxRows(robot, new SegmentBudget(11));
+        assertThat(app.pvm.segmentBudgetProperty().get()).isEqualTo(new SegmentBudget(11));
+        assertThat(app.settings.get(ProvingSettings.MAX_ROWS_KEY, "")).as("persisted").isEqualTo("2^11");
         robot.interact(() -> app.window.showTab("tabProve"));
-        assertThat(robot.lookup("#provePlan").queryAs(Label.class).getText()).contains("segments of at most 2^12");
+        assertThat(robot.lookup("#provePlan").queryAs(Label.class).getText()).contains("segments of at most 2^11");
 
         robot.interact(() -> app.pvm.prove());
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 1
@@ -50,7 +50,7 @@ class SegmentedProveTest extends AppWindowTest {
         int n = r.segmented().segments().size();
         assertThat(n).isGreaterThanOrEqualTo(2);
         assertThat(app.pvm.verdictProperty().get().accepted()).isTrue();
-        assertThat(r.segmented().segments()).allMatch(s -> s.logN() <= 12 && s.proveMillis() > 0);
+        assertThat(r.segmented().segments()).allMatch(s -> s.logN() <= 11 && s.proveMillis() > 0);
 
         // Flame chart: one bar per segment in the top row, each segment's phases in the row below, inside its bar.
         FlameChart flame = app.window.proveView().flame();
