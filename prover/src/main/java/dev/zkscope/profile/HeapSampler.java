@@ -71,7 +71,14 @@ public final class HeapSampler implements AutoCloseable {
         listenToCollections();
         thread = new Thread(() -> {
             while (running) {
-                sample();
+                try {
+                    sample();
+                } catch (OutOfMemoryError e) {
+                    // The heap ran out while this thread read it: the proving thread meets the same error and reports
+                    // it with advice (Main); a stack trace from here would only print before that advice. The
+                    // samples stop.
+                    return;
+                }
                 try {
                     Thread.sleep(periodMillis);
                 } catch (InterruptedException e) {
