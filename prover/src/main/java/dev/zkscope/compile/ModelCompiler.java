@@ -262,26 +262,18 @@ public final class ModelCompiler {
             inputCells = InputGadget.placePublic(layout, inSize);
         } else if (options.input() == CompileOptions.Visibility.HASHED) {
             layout.beginLayer(HASH_INPUT, "Poseidon2");
-            int[] groups = groupsOf(model.inputGroups(), inSize, "input");
-            inputCells = new Cell[inSize];
-            int at = 0;
-            for (int g : groups) {
+            inputCells = joinGroups(groupsOf(model.inputGroups(), inSize, "input"), inSize, g -> {
                 Poseidon2Gadget.Hashed h = Poseidon2Gadget.place(layout, Poseidon2.DOMAIN_INPUT, Salts.LENGTH, g);
                 hashes.inputs.add(h);
-                System.arraycopy(h.message(), 0, inputCells, at, g);
-                at += g;
-            }
+                return h.message();
+            });
         } else if (options.input() == CompileOptions.Visibility.LINKED) {
             layout.beginLayer(LINK_INPUT, "Fingerprint");
-            int[] groups = groupsOf(model.inputGroups(), inSize, "input");
-            inputCells = new Cell[inSize];
-            int at = 0;
-            for (int g : groups) {
+            inputCells = joinGroups(groupsOf(model.inputGroups(), inSize, "input"), inSize, g -> {
                 LinkGadget.Linked h = LinkGadget.place(layout, g, null);
                 hashes.inputLinks.add(h);
-                System.arraycopy(h.values(), 0, inputCells, at, g);
-                at += g;
-            }
+                return h.values();
+            });
         } else {
             inputCells = InputGadget.placePrivate(layout, inSize, "input");
         }
@@ -346,19 +338,13 @@ public final class ModelCompiler {
         Cell[] outCells = outList.toArray(new Cell[0]);
         if (options.output() == CompileOptions.Visibility.HASHED) {
             layout.beginLayer(HASH_OUTPUT, "Poseidon2");
-            int at = 0;
-            for (int g : groupsOf(model.outputGroups(), outCells.length, "output")) {
-                hashes.outputs.add(Poseidon2Gadget.placeOver(layout, Poseidon2.DOMAIN_OUTPUT, Salts.LENGTH,
-                        java.util.Arrays.copyOfRange(outCells, at, at + g)));
-                at += g;
+            for (Cell[] group : splitGroups(groupsOf(model.outputGroups(), outCells.length, "output"), outCells)) {
+                hashes.outputs.add(Poseidon2Gadget.placeOver(layout, Poseidon2.DOMAIN_OUTPUT, Salts.LENGTH, group));
             }
         } else if (options.output() == CompileOptions.Visibility.LINKED) {
             layout.beginLayer(LINK_OUTPUT, "Fingerprint");
-            int at = 0;
-            for (int g : groupsOf(model.outputGroups(), outCells.length, "output")) {
-                hashes.outputLinks.add(LinkGadget.place(layout, g,
-                        java.util.Arrays.copyOfRange(outCells, at, at + g)));
-                at += g;
+            for (Cell[] group : splitGroups(groupsOf(model.outputGroups(), outCells.length, "output"), outCells)) {
+                hashes.outputLinks.add(LinkGadget.place(layout, group.length, group));
             }
         } else {
             publish(layout, outCells);
@@ -458,6 +444,28 @@ public final class ModelCompiler {
         final List<LinkGadget.Linked> inputLinks = new ArrayList<>();
         final List<LinkGadget.Linked> outputLinks = new ArrayList<>();
         Cell[] gamma;
+    }
+
+    /** The input's cells: one gadget placed per group, its first g value cells taken in order. */
+    private static Cell[] joinGroups(int[] groups, int n, java.util.function.IntFunction<Cell[]> place) {
+        Cell[] out = new Cell[n];
+        int at = 0;
+        for (int g : groups) {
+            System.arraycopy(place.apply(g), 0, out, at, g);
+            at += g;
+        }
+        return out;
+    }
+
+    /** The output's cells cut into its groups, in order. */
+    private static List<Cell[]> splitGroups(int[] groups, Cell[] cells) {
+        List<Cell[]> out = new ArrayList<>();
+        int at = 0;
+        for (int g : groups) {
+            out.add(java.util.Arrays.copyOfRange(cells, at, at + g));
+            at += g;
+        }
+        return out;
     }
 
     /** The hash groups of a hashed input or output ({@link QModel#hashGroups}): one group of n when none are set. */
