@@ -148,12 +148,15 @@ public final class BundleVerifier {
             }
             gamma = LinkChallenge.derive(keys.model(), heights, roots);
             List<Integer> wrong = new ArrayList<>();
+            // each linked segment's public gamma, in hex; how many segments carry each
+            String[] own = new String[n];
             java.util.Map<String, Integer> carried = new java.util.HashMap<>();
             for (int i = 0; i < n; i++) {
                 if (table.linked(i)) {
                     long[] pub = b.parts().get(i).publicValues();
                     int at = table.gammaAt(i, keys.entries().get(i).keyFile());
-                    carried.merge(hexLink(linkAt(pub, at)), 1, Integer::sum);
+                    own[i] = Poseidon2.hex(linkAt(pub, at));
+                    carried.merge(own[i], 1, Integer::sum);
                     if (!LinkChallenge.holds(pub, at, gamma)) {
                         wrong.add(i);
                     }
@@ -172,17 +175,15 @@ public final class BundleVerifier {
                     String common = carried.entrySet().stream().filter(e -> e.getValue() == most)
                             .findFirst().orElseThrow().getKey();
                     for (int i = 0; i < n; i++) {
-                        if (table.linked(i) && !hexLink(linkAt(b.parts().get(i).publicValues(),
-                                table.gammaAt(i, keys.entries().get(i).keyFile()))).equals(common)) {
+                        if (own[i] != null && !own[i].equals(common)) {
                             name = i;
                             break;
                         }
                     }
                 }
                 challengeError = new Rejected(new BundleError.LinkMismatch(name, keys.describe(name),
-                        "the link challenge", hexLink(gamma) + " (drawn from every segment's committed link columns)",
-                        hexLink(linkAt(b.parts().get(name).publicValues(),
-                                table.gammaAt(name, keys.entries().get(name).keyFile())))));
+                        "the link challenge", Poseidon2.hex(gamma) + " (drawn from every segment's committed link columns)",
+                        own[name]));
                 if (!defer) {
                     return challengeError;
                 }
@@ -202,8 +203,8 @@ public final class BundleVerifier {
                 long[] sent = linkAt(b.parts().get(i).publicValues(), table.outAt(i, out, g));
                 if (!Arrays.equals(sent, link)) {
                     return new Rejected(new BundleError.LinkMismatch(i, keys.describe(i), "link " + (at + 1)
-                            + " in the bundle (output group " + (g + 1) + ")", hexLink(sent)
-                            + " (what segment " + (i + 1) + " published)", hexLink(link)));
+                            + " in the bundle (output group " + (g + 1) + ")", Poseidon2.hex(sent)
+                            + " (what segment " + (i + 1) + " published)", Poseidon2.hex(link)));
                 }
                 for (int[] c : table.consumers(i, g)) {
                     int j = c[0];
@@ -211,9 +212,9 @@ public final class BundleVerifier {
                             table.inAt(j, keys.entries().get(j).keyFile(), c[1]));
                     if (!Arrays.equals(received, link)) {
                         return new Rejected(new BundleError.LinkMismatch(j, keys.describe(j), "the fingerprint of "
-                                + "input group " + (c[1] + 1) + " of segment " + (j + 1), hexLink(link)
+                                + "input group " + (c[1] + 1) + " of segment " + (j + 1), Poseidon2.hex(link)
                                 + " (output group " + (g + 1) + " of segment " + (i + 1) + ", link " + (at + 1) + ")",
-                                hexLink(received)));
+                                Poseidon2.hex(received)));
                     }
                 }
             }
@@ -268,15 +269,6 @@ public final class BundleVerifier {
             d[k] = at + k < pub.length && at >= 0 ? Goldilocks.fromSigned(pub[at + k]) : 0;
         }
         return d;
-    }
-
-    /** A link value in hex, as the CLI prints it. */
-    public static String hexLink(long[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (long x : v) {
-            sb.append(String.format("%016x", x));
-        }
-        return sb.toString();
     }
 
     /** The 4-element digest at {@code at} out of signed public values. */
