@@ -124,7 +124,17 @@ final class SegmentFixture {
      * {@code parts}.
      */
     Bundle withPartProvedOn(SegmentPlan plan, Bundle x, Path parts, int i, long[] forgedIn) throws Exception {
-        return withPartProvedOn(plan, x, parts, i, forgedIn, setup.context().model());
+        PartsStore store = new PartsStore(parts);
+        List<KeyBundle.Entry> entries = new ArrayList<>();
+        for (int j = 0; j < plan.count(); j++) {
+            entries.add(store.readPart(j).orElseThrow().key());
+        }
+        KeyBundle keys = new KeyBundle(setup.context().model(), entries, LinkTable.of(plan));
+        SegmentProver.Proved forged = provedOn(setup, plan, keys, x, parts, i, forgedIn);
+        List<Bundle.Part> ps = new ArrayList<>(x.parts());
+        Bundle.Part h = x.parts().get(i);
+        ps.set(i, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), forged.publicValues(), forged.proof()));
+        return withParts(x, ps);
     }
 
     /**
@@ -152,19 +162,27 @@ final class SegmentFixture {
                 PhaseListener.NONE, null, null, System.nanoTime());
     }
 
-    private Bundle withPartProvedOn(SegmentPlan plan, Bundle x, Path parts, int i, long[] forgedIn, String unused)
-            throws Exception {
-        PartsStore store = new PartsStore(parts);
-        List<KeyBundle.Entry> entries = new ArrayList<>();
-        for (int j = 0; j < plan.count(); j++) {
-            entries.add(store.readPart(j).orElseThrow().key());
+    /**
+     * Runs the links' protocol on these jobs as {@link SegmentedProof#run} does: every segment's link columns
+     * committed, the challenge drawn from all the roots, every segment proved at it. Whatever values the jobs carry.
+     */
+    static List<SegmentProver.Proved> proveAtTheirChallenge(SegmentSetup setup, SegmentPlan plan,
+                                                            SegmentProver.Job[] jobs) {
+        QModel m = setup.model();
+        int[] heights = new int[jobs.length];
+        List<byte[]> roots = new ArrayList<>();
+        for (int i = 0; i < jobs.length; i++) {
+            SegmentProver.Precommitted pc = SegmentProver.precommit(m, m.bounds(), plan, setup.context(), jobs[i]);
+            heights[i] = pc.logN();
+            roots.add(pc.root());
         }
-        KeyBundle keys = new KeyBundle(setup.context().model(), entries, LinkTable.of(plan));
-        SegmentProver.Proved forged = provedOn(setup, plan, keys, x, parts, i, forgedIn);
-        List<Bundle.Part> ps = new ArrayList<>(x.parts());
-        Bundle.Part h = x.parts().get(i);
-        ps.set(i, new Bundle.Part(h.logN(), h.usedRows(), h.circuitDigest(), forged.publicValues(), forged.proof()));
-        return withParts(x, ps);
+        long[] gamma = LinkChallenge.derive(setup.context().model(), heights, roots);
+        List<SegmentProver.Proved> out = new ArrayList<>();
+        for (int i = 0; i < jobs.length; i++) {
+            out.add(SegmentProver.prove(m, m.bounds(), plan, setup.context(), jobs[i].withLinks(gamma, roots.get(i)),
+                    PhaseListener.NONE, null, null, System.nanoTime()));
+        }
+        return out;
     }
 
     /** Bundle {@code x} with these parts in place of its own (header, keys digest and links kept). */

@@ -257,24 +257,14 @@ class SegmentedProofTest {
         QModel m = setup.model();
         long[][] t = m.evaluate(setup.quantizeInput(inputs.get(0)));
         SegmentProver.Job[] jobs = new SegmentProver.Job[plan.count()];
-        int[] heights = new int[plan.count()];
-        List<byte[]> roots = new ArrayList<>();
         for (int i = 0; i < plan.count(); i++) {
             long[] in = SegmentProver.inputOf(t, plan.segment(i));
             if (i == 1) {
                 in[5] += 1;
             }
             jobs[i] = SegmentedProof.job(plan, table, mf, i, in);
-            SegmentProver.Precommitted pc = SegmentProver.precommit(m, m.bounds(), plan, setup.context(), jobs[i]);
-            heights[i] = pc.logN();
-            roots.add(pc.root());
         }
-        long[] gamma = LinkChallenge.derive(setup.context().model(), heights, roots);
-        List<SegmentProver.Proved> parts = new ArrayList<>();
-        for (int i = 0; i < plan.count(); i++) {
-            parts.add(SegmentProver.prove(m, m.bounds(), plan, setup.context(), jobs[i].withLinks(gamma,
-                    roots.get(i)), PhaseListener.NONE, null, null, System.nanoTime()));
-        }
+        List<SegmentProver.Proved> parts = SegmentFixture.proveAtTheirChallenge(setup, plan, jobs);
         Bundle forged = SegmentedProof.assemble(a.keys(), vks, a.keys().digest(), parts);
         BundleError e = rejected(verify(forged));
         assertThat(e).isInstanceOf(BundleError.LinkMismatch.class);
@@ -282,13 +272,7 @@ class SegmentedProofTest {
         assertThat(e.describe()).contains("the fingerprint of input group");
         // the same run without the change is accepted: the forgery alone is what fails
         jobs[1] = SegmentedProof.job(plan, table, mf, 1, SegmentProver.inputOf(t, plan.segment(1)));
-        roots.set(1, SegmentProver.precommit(m, m.bounds(), plan, setup.context(), jobs[1]).root());
-        long[] honest = LinkChallenge.derive(setup.context().model(), heights, roots);
-        List<SegmentProver.Proved> again = new ArrayList<>();
-        for (int i = 0; i < plan.count(); i++) {
-            again.add(SegmentProver.prove(m, m.bounds(), plan, setup.context(), jobs[i].withLinks(honest,
-                    roots.get(i)), PhaseListener.NONE, null, null, System.nanoTime()));
-        }
+        List<SegmentProver.Proved> again = SegmentFixture.proveAtTheirChallenge(setup, plan, jobs);
         assertThat(verify(SegmentedProof.assemble(a.keys(), vks, a.keys().digest(), again)).accepted()).isTrue();
     }
 

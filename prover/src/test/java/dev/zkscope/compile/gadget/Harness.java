@@ -26,6 +26,24 @@ final class Harness {
         return new Geometry(4, false, 4, 4, 2);
     }
 
+    /** {@code n} signed values in [-1000, 1000), as gadget tests feed them. */
+    static long[] smallValues(java.util.SplittableRandom rnd, int n) {
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextLong(-1000, 1000);
+        }
+        return v;
+    }
+
+    /** {@code n} field elements (a salt, a mask), drawn after whatever the test drew before. */
+    static long[] fieldElements(java.util.SplittableRandom rnd, int n) {
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = Goldilocks.reduce(rnd.nextLong());
+        }
+        return v;
+    }
+
     Cell[] inputs(int count) {
         return InputGadget.placePrivate(layout, count, "input");
     }

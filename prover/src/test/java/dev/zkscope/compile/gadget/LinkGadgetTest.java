@@ -34,13 +34,8 @@ class LinkGadgetTest {
 
         Fixture(int n) {
             SplittableRandom rnd = new SplittableRandom(SEED + n);
-            values = new long[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = rnd.nextLong(-1000, 1000);
-            }
-            for (int i = 0; i < 4; i++) {
-                mask[i] = Goldilocks.reduce(rnd.nextLong());
-            }
+            values = Harness.smallValues(rnd, n);
+            System.arraycopy(Harness.fieldElements(rnd, 4), 0, mask, 0, 4);
             gamma = new Fp2(Goldilocks.reduce(rnd.nextLong()), Goldilocks.reduce(rnd.nextLong()) | 1);
             in = h.inputs(n);
             h.layer("link output", "Fingerprint");

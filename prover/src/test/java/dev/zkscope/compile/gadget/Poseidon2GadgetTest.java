@@ -31,13 +31,8 @@ class Poseidon2GadgetTest {
 
         Fixture(int n) {
             SplittableRandom rnd = new SplittableRandom(SEED + n);
-            values = new long[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = rnd.nextLong(-1000, 1000);
-            }
-            for (int i = 0; i < 4; i++) {
-                salt[i] = Goldilocks.reduce(rnd.nextLong());
-            }
+            values = Harness.smallValues(rnd, n);
+            System.arraycopy(Harness.fieldElements(rnd, 4), 0, salt, 0, 4);
             in = h.inputs(n);
             h.layer("hash output", "Poseidon2");
             hashed = Poseidon2Gadget.placeOver(h.layout, Poseidon2.DOMAIN_OUTPUT, 4, in);
