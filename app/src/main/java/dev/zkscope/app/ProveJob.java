@@ -302,7 +302,8 @@ final class ProveJob {
                             + "which is not ready: choose 2^k rows in Settings.");
                 }
                 long free = Runtime.getRuntime().maxMemory() - dev.zkscope.predict.CostModel.usedAfterGc();
-                logBudget = dev.zkscope.segment.Segmenter.budgetFromHeap(measured, cost, free);
+                logBudget = dev.zkscope.segment.Segmenter.chooseBudget(measured, cost, p.settings().params(), free)
+                        .logBudget();
             }
             plan = dev.zkscope.segment.Segmenter.plan(measured, logBudget);
         } catch (dev.zkscope.compile.CompileException e) {

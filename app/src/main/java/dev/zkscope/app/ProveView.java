@@ -387,8 +387,8 @@ final class ProveView extends BorderPane {
         if (b == null || b.off()) {
             return "";
         }
-        return " Proved in segments of at most " + (b.auto() ? "the largest height the cost model predicts to fit "
-                + "the free heap" : b + " rows") + " (Settings: Max rows per segment), one bundle verified as a whole; "
+        return " Proved in segments of at most " + (b.auto() ? "the height whose plan the cost model predicts fastest "
+                + "among those that fit the free heap" : b + " rows") + " (Settings: Max rows per segment), one bundle verified as a whole; "
                 + "each segment is predicted from its own circuit when it is cut.";
     }
 

@@ -119,7 +119,7 @@ final class SettingsView extends ScrollPane {
             @Override
             public String toString(SegmentBudget b) {
                 return b == null ? "" : b.off() ? "off (one proof of the whole circuit)" : b.auto()
-                        ? "auto (largest that fits the free heap)" : b + " = " + Format.count(1L << b.logBudget());
+                        ? "auto (fastest plan that fits the free heap)" : b + " = " + Format.count(1L << b.logBudget());
             }
 
             @Override
@@ -130,9 +130,10 @@ final class SettingsView extends ScrollPane {
         maxRows.valueProperty().bindBidirectional(proving.maxRowsProperty());
         row(form, r++, "Max rows per segment", maxRows, "Prove cuts the model at layer boundaries into segments of "
                 + "at most this many rows, proves them one after another (peak heap follows the largest segment, not "
-                + "the model) and links them with salted Poseidon2 hashes of what crosses each cut, in one bundle that "
-                + "is verified as a whole (as 'zkscope prove --max-rows 2^k'). Auto: the largest height the cost model "
-                + "predicts to fit 3/4 of the free heap. Does not recompile.");
+                + "the model) and links what crosses each cut by masked fingerprints at one shared challenge, in one "
+                + "bundle that is verified as a whole (as 'zkscope prove --max-rows 2^k'). Auto: of the heights whose "
+                + "segments the cost model predicts to fit 3/4 of the free heap, the one whose plan it predicts "
+                + "fastest, every segment counted. Does not recompile.");
         cluster.setId("clusterBox");
         cluster.setEditable(true);
         cluster.valueProperty().bindBidirectional(proving.clusterProperty());

@@ -87,7 +87,8 @@ public final class ProveCommand implements Callable<Integer> {
 
     @Option(names = "--max-rows", paramLabel = "2^k",
             description = "prove in segments of at most 2^k rows each (a power of two, like 2^16 or 65536; or auto: "
-                    + "the largest the cost model predicts to fit the free heap), linked by hashed boundaries, into one "
+                    + "the budget whose plan the cost model predicts fastest among those it predicts to fit the free heap), "
+                    + "linked by fingerprints of their boundaries, into one "
                     + "proof bundle (--out) and one key bundle (--vk); see docs/segments.md")
     String maxRows;
 

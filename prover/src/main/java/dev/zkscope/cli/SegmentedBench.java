@@ -116,7 +116,10 @@ final class SegmentedBench {
         int logBudget = requested;
         if (requested < 0) {
             long free = Runtime.getRuntime().maxMemory() - CostModel.usedAfterGc();
-            logBudget = Segmenter.budgetFromHeap(measured, cm, free);
+            Segmenter.BudgetChoice choice = Segmenter.chooseBudget(measured, cm, params, free);
+            logBudget = choice.logBudget();
+            o.printf(Locale.ROOT, "%s: budget 2^%d, the plan the cost model predicts fastest among those that fit 3/4 "
+                    + "of the free heap: %s%n", Pipeline.modelName(f), logBudget, choice.describe());
         }
         SegmentPlan plan = Segmenter.plan(measured, logBudget);
         int[] estimated = plan.segments().stream().mapToInt(SegmentPlan.Segment::estimatedLogN).toArray();
@@ -127,7 +130,7 @@ final class SegmentedBench {
             linkRows += s.linkRows();
         }
         String budget = logBudget == requested ? "--max-rows 2^" + logBudget
-                : "budget 2^" + logBudget + " from the heap";
+                : "budget 2^" + logBudget + " chosen by the cost model";
         o.printf(Locale.ROOT, "%s: %s planned (heights estimated; calibration %s); %s, about %,d rows, %,d of them "
                 + "linking boundaries%n", name, shape(estimated), samples.source(), budget, rows, linkRows);
         o.flush();

@@ -106,10 +106,16 @@ final class SegmentedProve {
             Runtime rt = Runtime.getRuntime();
             long free = rt.maxMemory() - CostModel.usedAfterGc();
             int share = Math.max(1, localSlots(master));
-            logBudget = Segmenter.budgetFromHeap(measured, cm, free / share);
-            o.printf(Locale.ROOT, "budget: 2^%d rows per segment, the largest the cost model predicts to fit in 3/4 "
-                    + "of the %s of free heap%s%n", logBudget, ProveCommand.mib(free),
-                    share > 1 ? " shared by the " + share + " segments " + master + " proves at once" : "");
+            long c0 = System.nanoTime();
+            Segmenter.BudgetChoice choice = Segmenter.chooseBudget(measured, cm, setup.settings().params(),
+                    free / share);
+            logBudget = choice.logBudget();
+            o.printf(Locale.ROOT, "budget: 2^%d rows per segment, the plan the cost model predicts fastest (prover "
+                    + "rounds and keygens, every segment counted; %.1f s to plan and price) among the budgets it "
+                    + "predicts to fit in 3/4 of the %s of free heap%s: %s%n", logBudget,
+                    (System.nanoTime() - c0) / 1e9, ProveCommand.mib(free),
+                    share > 1 ? " shared by the " + share + " segments " + master + " proves at once" : "",
+                    choice.describe());
         }
         SegmentPlan plan = Segmenter.plan(measured, logBudget);
         if (master != null && localSlots(master) > 1 && cm != null) {

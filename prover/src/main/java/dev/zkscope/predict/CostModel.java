@@ -229,6 +229,18 @@ public final class CostModel {
     }
 
     /**
+     * Keygen's time for a proof of this shape: committing its fixed columns (selectors, tables, weights, the
+     * permutation's sigmas), priced at the witness commitment's fitted rate per column, the same transform and the
+     * same hashing. It is not calibrated on keygens of its own; it prices plans against each other ({@code --max-rows
+     * auto}, Segmenter.chooseBudget), where a plan of more, smaller segments commits its fixed columns more times.
+     * ResNet-8's 2^15 and 2^16 segments, measured 2026-12-06: 1.5-2.4 s and 2.3-4.7 s.
+     */
+    public double keygenSeconds(ProofShape s) {
+        double lde = Math.scalb(1.0, s.logLde());
+        return slope[0] * s.fixedColumns() * (lde * s.logLde() + COLUMN_OVERHEAD);
+    }
+
+    /**
      * The work measure of each phase, in the order of {@link #PHASES}. Batches that recompute their cosets add
      * {@link #recomputeWork}.
      */

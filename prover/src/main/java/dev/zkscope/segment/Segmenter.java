@@ -942,6 +942,129 @@ public final class Segmenter {
         return (int) ((long) n * q / k);
     }
     /**
+     * One budget's plan, priced by the cost model with every segment counted: its exact circuit shape, as it will be
+     * proved.
+     *
+     * @param logBudget     the budget, 2^logBudget rows per segment
+     * @param plan          the plan {@link #plan} makes at it
+     * @param proveSeconds  the prover rounds of every segment, as predicted
+     * @param keygenSeconds the keygens of every segment ({@link CostModel#keygenSeconds})
+     * @param heapBytes     the heap above the baseline predicted for its widest segment at the budget
+     */
+    public record PricedPlan(int logBudget, SegmentPlan plan, double proveSeconds, double keygenSeconds,
+                             long heapBytes) {
+        public double seconds() {
+            return proveSeconds + keygenSeconds;
+        }
+    }
+
+    /**
+     * What {@code --max-rows auto} chose, and the budgets it weighed, smallest first.
+     *
+     * @param allowedBytes the heap a segment may take: 3/4 of what was free
+     */
+    public record BudgetChoice(int logBudget, List<PricedPlan> candidates, long allowedBytes) {
+        public BudgetChoice {
+            candidates = List.copyOf(candidates);
+        }
+
+        public PricedPlan chosen() {
+            for (PricedPlan p : candidates) {
+                if (p.logBudget() == logBudget) {
+                    return p;
+                }
+            }
+            throw new IllegalStateException("2^" + logBudget + " is not among the candidates");
+        }
+
+        /** "2^15: 88.0 s in 21 segments, 2^16: 89.1 s in 11 (chosen), ..." */
+        public String describe() {
+            StringBuilder b = new StringBuilder();
+            for (PricedPlan p : candidates) {
+                b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "2^%d: %.1f s in %d segment%s%s",
+                        p.logBudget(), p.seconds(), p.plan().count(), p.plan().count() == 1 ? "" : "s",
+                        p.logBudget() == logBudget ? " (chosen)" : ""));
+            }
+            return b.toString();
+        }
+    }
+
+    /**
+     * A plan within {@code TIME_TOLERANCE} of the fastest one is as good as it, within what the cost model can tell
+     * apart: the budget chosen is the largest such one (fewer segments: fewer links, a smaller bundle, a faster
+     * verify).
+     */
+    static final double TIME_TOLERANCE = 0.05;
+
+    /**
+     * The budget {@code --max-rows auto} takes: among the budgets whose segments the cost model predicts to fit in 3/4
+     * of {@code heapBytes} ({@link #predictedHeap}), the one whose plan it predicts fastest, prover rounds and keygens
+     * of every segment counted at its exact shape ({@link #count}). Padded rows are not time: ResNet-8's plans at 2^15,
+     * 2^16 and 2^17 are 492,544, 491,520 and 393,216 padded rows, and 2^17 is the slowest of the three (its 2^17
+     * segments are wide; measured 2026-12-06: 73 s, 69 s and 101 s of rounds). Budgets are weighed from the largest
+     * that fits down to the first whose plan is predicted to take twice the fastest so far; of budgets whose plan is
+     * one segment (the same plan), only the smallest is weighed. A machine too small for any is refused with the
+     * figures.
+     */
+    public static BudgetChoice chooseBudget(Measured m, CostModel cost, ProofParameters params, long heapBytes) {
+        int largest = budgetFromHeap(m, cost, heapBytes);
+        List<PricedPlan> candidates = new ArrayList<>();
+        double fastest = Double.POSITIVE_INFINITY;
+        // From the largest budget down; below the point where a plan costs twice the fastest so far, smaller budgets
+        // only add segments (ResNet-8: 2^13 is 2x 2^15, 2^12 cannot be laid out; MobileNetV2 at 2^13 is 300 segments)
+        for (int k = largest; k >= MIN_LOG_BUDGET; k--) {
+            SegmentPlan plan;
+            try {
+                plan = plan(m, k);
+            } catch (CompileException e) {
+                continue; // a layer that needs more than 2^k rows even split: this budget cannot be planned
+            }
+            double prove = 0;
+            double keygen = 0;
+            try {
+                for (int i = 0; i < plan.count(); i++) {
+                    ProofShape shape = ProofShape.of(count(m.model(), m.bounds(), plan, i, m.base())
+                            .constraintSystem(), params);
+                    prove += cost.predict(shape).proveSeconds();
+                    keygen += cost.keygenSeconds(shape);
+                }
+            } catch (CompileException e) {
+                // a segment laid out needs more rows than the planner estimated (ResNet-8 at 2^12): this budget cannot
+                // be proved, as --max-rows 2^k would say when it compiles that segment
+                continue;
+            }
+            PricedPlan p = new PricedPlan(k, plan, prove, keygen, predictedHeap(m, cost, k));
+            if (plan.count() == 1 && !candidates.isEmpty() && candidates.get(0).plan().count() == 1) {
+                candidates.set(0, p); // the same one-segment plan: only the smallest budget that makes it is weighed
+            } else {
+                candidates.add(0, p);
+            }
+            fastest = Math.min(fastest, p.seconds());
+            if (p.seconds() > 2 * fastest) {
+                break;
+            }
+        }
+        if (candidates.isEmpty()) {
+            // budgetFromHeap found a budget that fits; the planner refuses every one up to it: its reason is the user's
+            plan(m, largest);
+            throw new IllegalStateException("no budget up to 2^" + largest + " could be planned");
+        }
+        return new BudgetChoice(pick(candidates), candidates, heapBytes * 3 / 4);
+    }
+
+    /** The largest budget whose plan is within {@link #TIME_TOLERANCE} of the fastest. */
+    static int pick(List<PricedPlan> candidates) {
+        double fastest = candidates.stream().mapToDouble(PricedPlan::seconds).min().orElseThrow();
+        int chosen = -1;
+        for (PricedPlan p : candidates) {
+            if (p.seconds() <= fastest * (1 + TIME_TOLERANCE) && p.logBudget() > chosen) {
+                chosen = p.logBudget();
+            }
+        }
+        return chosen;
+    }
+
+    /**
      * The largest budget whose segments the cost model predicts to fit in {@code heapBytes} (with a quarter kept
      * free), judging a segment of 2^k rows by the widest layer's columns at that height; at least the budget the
      * largest layer needs. A machine too small for that is refused with the figures.
