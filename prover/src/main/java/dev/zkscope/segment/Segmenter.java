@@ -801,12 +801,28 @@ public final class Segmenter {
         Layer l = g.layers.get(j);
         long[] r = g.rangeRows(j, j + 1);
         long need = r[0] + r[1] + r[2] + g.reserved;
-        int logNeed = 64 - Long.numberOfLeadingZeros(need - 1);
-        return new CompileException(String.format(Locale.ROOT, "refused before proving: layer %s (%s) needs %,d rows "
-                + "alone (%,d for the layer at %d products per row, %,d to hash what enters it, %,d to hash what leaves "
-                + "it, %d reserved), 2^%d, more than the budget of 2^%d rows per segment, and %s; raise --max-rows to "
-                + "2^%d or more", l.name(), l.op(), need, l.rows(), MEASURE_INNER_COLS, r[1], r[2], g.reserved,
-                logNeed, logBudget, whyNoSplit(g, j), logNeed));
+        // the height counts the lookup tables too: an embedding's Gather is mostly its table (the GPT decoder's wte)
+        int logNeed = g.rangeLogN(j, j + 1, g.tables(j, j + 1));
+        return new CompileException(String.format(Locale.ROOT, "refused before proving: layer %s (%s) needs 2^%d rows "
+                + "alone: %,d rows of gates (%,d for the layer at %d products per row, %,d to link what enters it, %,d "
+                + "to link what leaves it, %d reserved)%s, more than the budget of 2^%d rows per segment, and %s; raise "
+                + "--max-rows to 2^%d or more", l.name(), l.op(), logNeed, need, l.rows(), MEASURE_INNER_COLS, r[1],
+                r[2], g.reserved, tablesText(l.tables()), logBudget, whyNoSplit(g, j), logNeed));
+    }
+
+    /** ", and lookup tables of N rows (name M, ...)", or "" without tables. */
+    private static String tablesText(Map<String, Integer> tables) {
+        if (tables.isEmpty()) {
+            return "";
+        }
+        long sum = 0;
+        StringBuilder each = new StringBuilder();
+        for (Map.Entry<String, Integer> t : tables.entrySet()) {
+            sum += t.getValue();
+            each.append(each.length() == 0 ? "" : ", ").append(t.getKey()).append(' ')
+                    .append(String.format(Locale.ROOT, "%,d", t.getValue()));
+        }
+        return String.format(Locale.ROOT, " and lookup tables of %,d rows (%s)", sum, each);
     }
 
     /** Why layer j cannot be split into parts that each fit the budget. */
@@ -833,9 +849,11 @@ public final class Segmenter {
             }
         }
         long[] r = g.partRows(j, j + 1, worst, k);
+        Map<String, Integer> tables = g.layers.get(j).tables();
         return String.format(Locale.ROOT, "split along its outputs into %d parts its part %d still needs 2^%d rows "
-                + "(%,d for its outputs, %,d to hash what enters it, %,d to hash what leaves it: every part takes the "
-                + "tensors the layer reads, whole)", k, worst + 1, worstLog, r[0], r[1], r[2]);
+                + "(%,d for its outputs, %,d to link what enters it, %,d to link what leaves it: every part takes the "
+                + "tensors the layer reads, whole%s)", k, worst + 1, worstLog, r[0], r[1], r[2],
+                tables.isEmpty() ? "" : ", and its lookup tables");
     }
 
     /** The most parts one layer is split into. */

@@ -139,6 +139,20 @@ class SegmentedProofTest {
                 .hasMessageContaining("budget of 2^8")
                 .hasMessageContaining("--max-rows");
         assertThatThrownBy(() -> Segmenter.plan(measured, 3)).isInstanceOf(CompileException.class);
+        // the height it names (tables counted) is the one it asks for, and at that budget the layer is planned
+        String why = org.assertj.core.api.Assertions.catchThrowableOfType(() -> Segmenter.plan(measured, 8),
+                CompileException.class).getMessage();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("layer (\\S+) \\(\\w+\\) needs 2\\^(\\d+) rows alone"
+                + ".*raise --max-rows to 2\\^(\\d+) or more").matcher(why);
+        assertThat(m.find()).as(why).isTrue();
+        assertThat(m.group(2)).isEqualTo(m.group(3));
+        int asked = Integer.parseInt(m.group(3));
+        assertThat(asked).isGreaterThan(8);
+        try {
+            Segmenter.plan(measured, asked);
+        } catch (CompileException e) {
+            assertThat(e.getMessage()).as("refused again for the same layer").doesNotContain("layer " + m.group(1) + " ");
+        }
     }
 
     @Test
