@@ -166,15 +166,67 @@ public final class Segmenter {
     }
 
     /**
-     * The cuts for a budget of 2^logBudget rows per segment. A layer that cannot fit alone (with the hashes of what
-     * enters and leaves it) is a {@link CompileException} naming it with its figures.
+     * The cuts for a budget of 2^logBudget rows per segment. A layer that cannot fit alone (with the links of what
+     * enters and leaves it) is a {@link CompileException} naming it with its figures. Every segment of the plan is
+     * counted ({@link #count}: its exact layout, no trace) before the plan is returned, so a plan whose segment the
+     * estimate placed under the budget but whose layout is over it never reaches the prover (see {@link #counted}).
      */
     public static SegmentPlan plan(Measured m, int logBudget) {
+        return counted(m, logBudget).plan();
+    }
+
+    /** A plan and the constraint system of each of its segments, as counted. */
+    public record Counted(SegmentPlan plan, List<dev.zkscope.plonk.ConstraintSystem> segments) {
+        public Counted {
+            segments = List.copyOf(segments);
+        }
+    }
+
+    /**
+     * How many times the planner plans again with fewer usable rows per segment when a counted segment is over the
+     * budget, each time with twice the slack (from 2^(budget-7) rows: 1/128 of the budget).
+     */
+    static final int PLAN_RETRIES = 4;
+
+    /**
+     * {@link #plan} with each segment counted. The planner estimates a part of a split layer by its share of the layer's
+     * rows; a part's layout rounds its dot products up to whole rows, so at a small budget a part can come out over it
+     * (ResNet-8 at 2^12: a part of layer1's conv estimated under 4,096 rows laid out at 4,104). Then the plan is made
+     * again with 2^(budget-7) rows held back per segment, twice that the next time, up to {@link #PLAN_RETRIES}
+     * times; if a segment is still over, the error names it with its rows and the budget to ask for.
+     */
+    public static Counted counted(Measured m, int logBudget) {
         if (logBudget < MIN_LOG_BUDGET || logBudget > MAX_LOG_BUDGET) {
             throw new CompileException("--max-rows must be between 2^" + MIN_LOG_BUDGET + " and 2^" + MAX_LOG_BUDGET
                     + ", got 2^" + logBudget);
         }
-        return plan(m, logBudget, null);
+        CompileException over = null;
+        for (int attempt = 0; attempt <= PLAN_RETRIES; attempt++) {
+            long slack = attempt == 0 ? 0 : Math.max(1, 1L << Math.max(0, logBudget - 8 + attempt));
+            SegmentPlan plan;
+            try {
+                plan = plan(m, logBudget, null, slack);
+            } catch (CompileException e) {
+                if (attempt == 0) {
+                    throw e; // a layer that cannot fit alone: refused with its figures
+                }
+                break; // with rows held back some layer no longer fits alone
+            }
+            List<dev.zkscope.plonk.ConstraintSystem> systems = new ArrayList<>(plan.count());
+            try {
+                for (int i = 0; i < plan.count(); i++) {
+                    systems.add(count(m.model(), m.bounds(), plan, i, m.base()).constraintSystem());
+                }
+                return new Counted(plan, systems);
+            } catch (CompileException e) {
+                if (over == null) {
+                    over = e;
+                }
+            }
+        }
+        throw new CompileException("refused before proving: no plan at 2^" + logBudget + " rows per segment lays out "
+                + "within the budget (" + PLAN_RETRIES + " plans made again with rows held back); the first: "
+                + over.getMessage() + "; raise --max-rows to 2^" + (logBudget + 1) + " or more");
     }
 
     /**
@@ -217,7 +269,7 @@ public final class Segmenter {
         /** What each part of a unit takes, by (a, b, q, k). */
         final Map<Long, List<Take>> takes = new java.util.HashMap<>();
 
-        Graph(Measured m) {
+        Graph(Measured m, long slack) {
             this.m = m;
             model = m.model();
             layers = m.layers();
@@ -255,7 +307,7 @@ public final class Segmenter {
                 modelInput[t] = true;
             }
             CompileOptions base = m.base();
-            reserved = base.reservedRows();
+            reserved = (int) (base.reservedRows() + slack);
             inputRows = switch (base.input()) {
                 case HASHED -> hashRows(model.inputSize());
                 case PRIVATE -> (model.inputSize() + 23) / 24;
@@ -512,7 +564,7 @@ public final class Segmenter {
         Map<String, Integer> tables(int a, int b) {
             Map<String, Integer> tables = new LinkedHashMap<>();
             for (int j = a; j < b; j++) {
-                tables.putAll(layers.get(j).tables());
+                addTables(tables, layers.get(j).tables());
             }
             return tables;
         }
@@ -521,7 +573,7 @@ public final class Segmenter {
             long[] r = partRows(a, b, q, k);
             Map<String, Integer> tables = new LinkedHashMap<>();
             for (int j = a; j < b; j++) {
-                tables.putAll(layers.get(j).tables());
+                addTables(tables, layers.get(j).tables());
             }
             int groups = partOuts(a, b, q, k).size() + (finalPart(a, b, q, k) ? q : 0);
             for (Take t : partTakes(a, b, q, k)) {
@@ -603,7 +655,12 @@ public final class Segmenter {
     }
 
     private static SegmentPlan plan(Measured m, int logBudget, List<int[]> fixedRanges) {
-        Graph g = new Graph(m);
+        return plan(m, logBudget, fixedRanges, 0);
+    }
+
+    /** The planner, with {@code slack} rows per segment held back beside the preset's reserved rows. */
+    private static SegmentPlan plan(Measured m, int logBudget, List<int[]> fixedRanges, long slack) {
+        Graph g = new Graph(m, slack);
         int nl = g.nl;
         if (fixedRanges != null) {
             return build(g, fixedRanges, logBudget);
@@ -630,7 +687,7 @@ public final class Segmenter {
                 if (g.parts[g.unitStart[b - 1]] > 1 || g.prefix[b] - g.prefix[a] > budgetRows) {
                     break;
                 }
-                tables.putAll(g.layers.get(a).tables());
+                addTables(tables, g.layers.get(a).tables());
                 if (dp[a] == Double.POSITIVE_INFINITY) {
                     continue;
                 }
@@ -730,7 +787,7 @@ public final class Segmenter {
             }
             Map<String, Integer> tables = new LinkedHashMap<>();
             for (int j = a; j < b; j++) {
-                tables.putAll(layers.get(j).tables());
+                addTables(tables, layers.get(j).tables());
             }
             boolean split = g.parts[a] > 1 && g.unitEnd[a] == b;
             int k = split ? g.parts[a] : 1;
@@ -955,6 +1012,18 @@ public final class Segmenter {
         return s;
     }
 
+    /**
+     * Adds a layer's lookup tables to a segment's. Two layers can use a table of one name at different sizes (both
+     * LayerNorms' rsqrt of the attention sample: 398 and 2,304 rows, from their inputs' ranges); the segment's circuit
+     * holds one table of that name, the larger. (A plain putAll kept whichever came last: the planner, adding layers
+     * backwards, priced the attention sample's tail at 2^12 when it lays out at 2^13.)
+     */
+    static void addTables(Map<String, Integer> into, Map<String, Integer> layer) {
+        for (Map.Entry<String, Integer> t : layer.entrySet()) {
+            into.merge(t.getKey(), t.getValue(), Math::max);
+        }
+    }
+
     /** The first output of part q of k of a layer with n outputs: the outputs are shared out evenly. */
     static int partFrom(int n, int q, int k) {
         return (int) ((long) n * q / k);
@@ -1031,25 +1100,19 @@ public final class Segmenter {
         // From the largest budget down; below the point where a plan costs twice the fastest so far, smaller budgets
         // only add segments (ResNet-8: 2^13 is 2x 2^15, 2^12 cannot be laid out; MobileNetV2 at 2^13 is 300 segments)
         for (int k = largest; k >= MIN_LOG_BUDGET; k--) {
-            SegmentPlan plan;
+            Counted counted;
             try {
-                plan = plan(m, k);
+                counted = counted(m, k);
             } catch (CompileException e) {
                 continue; // a layer that needs more than 2^k rows even split: this budget cannot be planned
             }
+            SegmentPlan plan = counted.plan();
             double prove = 0;
             double keygen = 0;
-            try {
-                for (int i = 0; i < plan.count(); i++) {
-                    ProofShape shape = ProofShape.of(count(m.model(), m.bounds(), plan, i, m.base())
-                            .constraintSystem(), params);
-                    prove += cost.predict(shape).proveSeconds();
-                    keygen += cost.keygenSeconds(shape);
-                }
-            } catch (CompileException e) {
-                // a segment laid out needs more rows than the planner estimated (ResNet-8 at 2^12): this budget cannot
-                // be proved, as --max-rows 2^k would say when it compiles that segment
-                continue;
+            for (dev.zkscope.plonk.ConstraintSystem cs : counted.segments()) {
+                ProofShape shape = ProofShape.of(cs, params);
+                prove += cost.predict(shape).proveSeconds();
+                keygen += cost.keygenSeconds(shape);
             }
             PricedPlan p = new PricedPlan(k, plan, prove, keygen, predictedHeap(m, cost, k));
             if (plan.count() == 1 && !candidates.isEmpty() && candidates.get(0).plan().count() == 1) {
