@@ -111,6 +111,16 @@ final class ScreenshotDriver {
         }, () -> !pvm.runningProperty().get() && pvm.runs().size() >= 6 && pvm.sweepStatusProperty().get().isEmpty()));
         // Two runs compared phase by phase and layer by layer: the sweep's smallest and largest points.
         steps.add(new Step("runs-compare", () -> { }, this::selectRuns));
+        // A segmented run (issue 9): the model cut into segments of at most 2^11 rows, their link columns committed
+        // first, then each proved and linked; the flame chart's lane per segment, predicted beside measured per
+        // segment. The setting goes back to off after the picture.
+        steps.add(new Step("prove-segmented", () -> {
+            window.showTab("tabProve");
+            window.proveView().showChartTab("flameTab");
+            pvm.segmentBudgetProperty().set(new SegmentBudget(11));
+            pvm.prove();
+        }, () -> !pvm.runningProperty().get() && pvm.lastProperty().get() != null
+                && pvm.lastProperty().get().isSegmented(), () -> pvm.segmentBudgetProperty().set(SegmentBudget.OFF)));
         SampleCatalog.Sample withTables = samples.byName("mlp_sigmoid_tanh");
         if (withTables != null) {
             steps.add(new Step("lookup-tables", () -> {

@@ -2,21 +2,12 @@ package dev.zkscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zkscope.api.Pipeline;
-import dev.zkscope.ir.Graph;
-import dev.zkscope.ir.InputFiles;
-import dev.zkscope.ir.Tensor;
-import dev.zkscope.onnx.OnnxImporter;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.predict.CostModel;
-import dev.zkscope.profile.PhaseListener;
 import dev.zkscope.segment.SegmentPlan;
-import dev.zkscope.segment.SegmentSetup;
 import dev.zkscope.segment.Segmenter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,13 +24,7 @@ class SparkSlotsTest {
 
     @BeforeAll
     static void plan() throws Exception {
-        Path model = Path.of("../samples/residual.onnx");
-        Graph g = new OnnxImporter().load(model);
-        List<List<Tensor>> inputs = InputFiles.calibrationSamples(g, model, null).inputs();
-        SegmentSetup setup = SegmentSetup.of("residual", g, inputs.subList(0, 8),
-                Pipeline.Settings.defaults().withParams(ProofParameters.testing()), PhaseListener.NONE);
-        measured = Segmenter.measure(setup.model(), setup.settings().compile(), setup.settings().params(),
-                PhaseListener.NONE);
+        measured = dev.zkscope.testing.MeasuredSample.of("residual", ProofParameters.testing());
         plan = Segmenter.planWithCuts(measured, new int[] {2, 4, 6}, 13);
         assertThat(plan.count()).isEqualTo(4);
         cost = CostModel.calibrate(CostModel.Plan.QUICK_FOR_TESTS);

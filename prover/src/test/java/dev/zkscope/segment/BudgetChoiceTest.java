@@ -3,17 +3,11 @@ package dev.zkscope.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.zkscope.api.Pipeline;
 import dev.zkscope.compile.CompileException;
-import dev.zkscope.ir.Graph;
-import dev.zkscope.ir.InputFiles;
-import dev.zkscope.ir.Tensor;
-import dev.zkscope.onnx.OnnxImporter;
 import dev.zkscope.plonk.ProofParameters;
 import dev.zkscope.plonk.ProofShape;
 import dev.zkscope.predict.CostModel;
-import dev.zkscope.profile.PhaseListener;
-import java.nio.file.Path;
+import dev.zkscope.testing.MeasuredSample;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,12 +24,7 @@ class BudgetChoiceTest {
 
     @BeforeAll
     static void measure() throws Exception {
-        Path model = Path.of("../samples/residual.onnx");
-        Graph g = new OnnxImporter().load(model);
-        List<List<Tensor>> inputs = InputFiles.calibrationSamples(g, model, null).inputs();
-        SegmentSetup setup = SegmentSetup.of("residual", g, inputs.subList(0, 8),
-                Pipeline.Settings.defaults().withParams(params), PhaseListener.NONE);
-        measured = Segmenter.measure(setup.model(), setup.settings().compile(), params, PhaseListener.NONE);
+        measured = MeasuredSample.of("residual", params);
         cost = CostModel.calibrate(CostModel.Plan.QUICK_FOR_TESTS);
     }
 

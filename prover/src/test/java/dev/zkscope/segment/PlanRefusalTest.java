@@ -2,14 +2,9 @@ package dev.zkscope.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zkscope.api.Pipeline;
 import dev.zkscope.compile.CompileException;
-import dev.zkscope.ir.Graph;
-import dev.zkscope.ir.InputFiles;
-import dev.zkscope.onnx.OnnxImporter;
 import dev.zkscope.plonk.ProofParameters;
-import dev.zkscope.profile.PhaseListener;
-import java.nio.file.Path;
+import dev.zkscope.testing.MeasuredSample;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,12 +22,7 @@ class PlanRefusalTest {
     @ParameterizedTest
     @ValueSource(strings = {"mlp_sigmoid_tanh", "attention"})
     void everyRefusal_namesTheHeightItNeeds_andThatHeightPlansTheLayer(String name) throws Exception {
-        Path model = Path.of("../samples/" + name + ".onnx");
-        Graph g = new OnnxImporter().load(model);
-        SegmentSetup setup = SegmentSetup.of(name, g, InputFiles.calibrationSamples(g, model, null).inputs()
-                .subList(0, 8), Pipeline.Settings.defaults().withParams(ProofParameters.testing()), PhaseListener.NONE);
-        Segmenter.Measured m = Segmenter.measure(setup.model(), setup.settings().compile(),
-                setup.settings().params(), PhaseListener.NONE);
+        Segmenter.Measured m = MeasuredSample.of(name, ProofParameters.testing());
         int refusals = 0;
         boolean tableBound = false;
         for (int k = Segmenter.MIN_LOG_BUDGET; k <= 12; k++) {
