@@ -60,8 +60,11 @@ public record SegmentedRun(SegmentPlan plan, KeyBundle keys, List<VerifyingKey> 
 
     /** Whether a flame-chart bar's name is a segment's. */
     static boolean isSegment(String spanName) {
-        return spanName != null && spanName.matches("segment \\d+/\\d+");
+        return spanName != null && SEGMENT_NAME.matcher(spanName).matches();
     }
+
+    /** Compiled once: the flame chart asks of every bar at every redraw (String.matches compiled it each time). */
+    private static final java.util.regex.Pattern SEGMENT_NAME = java.util.regex.Pattern.compile("segment \\d+/\\d+");
 
     /** The segment whose bar is named {@code spanName}, or null. */
     Segment byName(String spanName) {
