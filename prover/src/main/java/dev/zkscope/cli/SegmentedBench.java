@@ -121,18 +121,19 @@ final class SegmentedBench {
             o.printf(Locale.ROOT, "%s: budget 2^%d, the plan the cost model predicts fastest among those that fit 3/4 "
                     + "of the free heap: %s%n", Pipeline.modelName(f), logBudget, choice.describe());
         }
-        SegmentPlan plan = Segmenter.plan(measured, logBudget);
-        int[] estimated = plan.segments().stream().mapToInt(SegmentPlan.Segment::estimatedLogN).toArray();
+        Segmenter.Counted counted = Segmenter.counted(measured, logBudget);
+        SegmentPlan plan = counted.plan();
+        int[] heights = counted.ledgers().stream().mapToInt(dev.zkscope.compile.CostLedger::logN).toArray();
         long linkRows = 0;
         long rows = 0;
         for (SegmentPlan.Segment s : plan.segments()) {
-            rows += s.estimatedRows();
+            rows += counted.ledgers().get(s.index()).gadgetRows();
             linkRows += s.linkRows();
         }
         String budget = logBudget == requested ? "--max-rows 2^" + logBudget
                 : "budget 2^" + logBudget + " chosen by the cost model";
-        o.printf(Locale.ROOT, "%s: %s planned (heights estimated; calibration %s); %s, about %,d rows, %,d of them "
-                + "linking boundaries%n", name, shape(estimated), samples.source(), budget, rows, linkRows);
+        o.printf(Locale.ROOT, "%s: %s planned (heights counted; calibration %s); %s, %,d rows of gates, %,d of them "
+                + "linking boundaries%n", name, shape(heights), samples.source(), budget, rows, linkRows);
         o.flush();
         Path tmp = Files.createTempDirectory("zkscope-bench");
         try {
@@ -141,7 +142,7 @@ final class SegmentedBench {
                     null);
             long[][] evaluated = w.tensors();
             o.printf(Locale.ROOT, "  warm-up: segment %d (2^%d rows) proved once in %.1f s, discarded%n",
-                    w.segment() + 1, plan.segment(w.segment()).estimatedLogN(), w.seconds());
+                    w.segment() + 1, counted.ledgers().get(w.segment()).logN(), w.seconds());
             o.flush();
             List<Run> done = new ArrayList<>();
             for (int i = 0; i < runs; i++) {

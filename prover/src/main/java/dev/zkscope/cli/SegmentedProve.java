@@ -117,7 +117,8 @@ final class SegmentedProve {
                     share > 1 ? " shared by the " + share + " segments " + master + " proves at once" : "",
                     choice.describe());
         }
-        SegmentPlan plan = Segmenter.plan(measured, logBudget);
+        Segmenter.Counted counted = Segmenter.counted(measured, logBudget);
+        SegmentPlan plan = counted.plan();
         if (master != null && localSlots(master) > 1 && cm != null) {
             master = fitSlots(master, plan, measured, cm,
                     Runtime.getRuntime().maxMemory() - CostModel.usedAfterGc(), o);
@@ -126,9 +127,11 @@ final class SegmentedProve {
                 name, measured.layers().size(), (System.nanoTime() - m0) / 1e9, plan.count(), logBudget,
                 setup.settings().params());
         for (SegmentPlan.Segment s : plan.segments()) {
-            o.printf(Locale.ROOT, "  segment %d/%d: %s, %d layer(s), about %,d rows (2^%d), %,d of them linking its "
-                    + "boundaries%n", s.index() + 1, plan.count(), s.span(), s.layers(), s.estimatedRows(),
-                    s.estimatedLogN(), s.linkRows());
+            // the segment as laid out (counted: its circuit's exact rows and height, no trace), not the estimate
+            dev.zkscope.compile.CostLedger l = counted.ledgers().get(s.index());
+            o.printf(Locale.ROOT, "  segment %d/%d: %s, %d layer(s), %,d rows of gates (2^%d with %,d table rows), "
+                    + "%,d of them linking its boundaries%n", s.index() + 1, plan.count(), s.span(), s.layers(),
+                    l.gadgetRows(), l.logN(), l.tableRows(), s.linkRows());
         }
         for (Boundary b : boundaries(plan, setup)) {
             o.printf(Locale.ROOT, "  link %d.%d -> %s: %,d value(s), %,d rows to fingerprint it once made and "
@@ -157,7 +160,7 @@ final class SegmentedProve {
                 evaluated = w.tensors();
                 int k = w.segment();
                 also = String.format(Locale.ROOT, " and segment %d (2^%d rows, discarded) in %.1f s", k + 1,
-                        plan.segment(k).estimatedLogN(), w.seconds());
+                        counted.ledgers().get(k).logN(), w.seconds());
             }
             o.printf(Locale.ROOT, "warm-up: one calibration proof in %.1f s%s (the JIT compiles the prover, as the "
                     + "prediction assumes; --warmup 0 skips it)%n", calibrationProof, also);

@@ -175,10 +175,12 @@ public final class Segmenter {
         return counted(m, logBudget).plan();
     }
 
-    /** A plan and the constraint system of each of its segments, as counted. */
-    public record Counted(SegmentPlan plan, List<dev.zkscope.plonk.ConstraintSystem> segments) {
+    /** A plan with the constraint system and the ledger of each of its segments, as counted. */
+    public record Counted(SegmentPlan plan, List<dev.zkscope.plonk.ConstraintSystem> segments,
+                          List<dev.zkscope.compile.CostLedger> ledgers) {
         public Counted {
             segments = List.copyOf(segments);
+            ledgers = List.copyOf(ledgers);
         }
     }
 
@@ -213,11 +215,14 @@ public final class Segmenter {
                 break; // with rows held back some layer no longer fits alone
             }
             List<dev.zkscope.plonk.ConstraintSystem> systems = new ArrayList<>(plan.count());
+            List<dev.zkscope.compile.CostLedger> ledgers = new ArrayList<>(plan.count());
             try {
                 for (int i = 0; i < plan.count(); i++) {
-                    systems.add(count(m.model(), m.bounds(), plan, i, m.base()).constraintSystem());
+                    CompiledModel c = count(m.model(), m.bounds(), plan, i, m.base());
+                    systems.add(c.constraintSystem());
+                    ledgers.add(c.ledger());
                 }
-                return new Counted(plan, systems);
+                return new Counted(plan, systems, ledgers);
             } catch (CompileException e) {
                 if (over == null) {
                     over = e;

@@ -66,6 +66,19 @@ class SegmentedCliTest {
         assertThat(r.get("bundle_bytes").asLong()).isEqualTo(Files.size(bundle));
         JsonNode s = r.get("segments");
         assertThat(s).hasSize(2);
+        // the plan printed before proving is the segments counted: the rows and height each proof then had
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("  segment (\\d)/2: .*, ([0-9,]+) rows of "
+                + "gates \\(2\\^(\\d+) with ([0-9,]+) table rows\\)").matcher(proved.out());
+        int lines = 0;
+        while (line.find()) {
+            JsonNode seg = s.get(Integer.parseInt(line.group(1)) - 1);
+            long gates = Long.parseLong(line.group(2).replace(",", ""));
+            long tables = Long.parseLong(line.group(4).replace(",", ""));
+            assertThat(Math.max(gates, tables)).isEqualTo(seg.get("used_rows").asLong());
+            assertThat(Integer.parseInt(line.group(3))).isEqualTo(seg.get("k").asInt());
+            lines++;
+        }
+        assertThat(lines).as(proved.out()).isEqualTo(2);
         for (JsonNode seg : s) {
             assertThat(seg.get("k").asInt()).isLessThanOrEqualTo(12);
             assertThat(seg.get("link_rows").asInt()).isPositive();
