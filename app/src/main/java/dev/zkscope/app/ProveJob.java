@@ -295,6 +295,7 @@ final class ProveJob {
                 .measure(model, p.settings().compile(), p.settings().params(), PhaseListener.NONE));
         int logBudget = budget.logBudget();
         SegmentPlan plan;
+        String choice = null;
         try {
             if (budget.auto()) {
                 if (cost == null) {
@@ -302,8 +303,10 @@ final class ProveJob {
                             + "which is not ready: choose 2^k rows in Settings.");
                 }
                 long free = Runtime.getRuntime().maxMemory() - dev.zkscope.predict.CostModel.usedAfterGc();
-                logBudget = dev.zkscope.segment.Segmenter.chooseBudget(measured, cost, p.settings().params(), free)
-                        .logBudget();
+                dev.zkscope.segment.Segmenter.BudgetChoice c = dev.zkscope.segment.Segmenter.chooseBudget(measured,
+                        cost, p.settings().params(), free);
+                logBudget = c.logBudget();
+                choice = c.describe();
             }
             plan = dev.zkscope.segment.Segmenter.plan(measured, logBudget);
         } catch (dev.zkscope.compile.CompileException e) {
@@ -403,7 +406,7 @@ final class ProveJob {
             logN = Math.max(logN, s.logN());
             used += s.key().usedRows();
         }
-        SegmentedRun seg = new SegmentedRun(plan, r.keys(), vks, segs);
+        SegmentedRun seg = new SegmentedRun(plan, r.keys(), vks, segs, choice);
         List<PhaseTime> phases = new ArrayList<>();
         for (FlameSpan s : flame) {
             // the run's phases and each segment's: what the classic timeline and the runs table sum by name

@@ -487,6 +487,8 @@ public final class ProveViewModel {
             phase.set("Done in " + String.format(Locale.ROOT, "%.1f s", job.elapsed() / 1000)
                     + (r.isSegmented() ? " in " + r.segmented().segments().size() + " segments of at most 2^"
                     + r.segmented().plan().logBudget() + " rows, one bundle verified as a whole"
+                    + (r.segmented().budgetChoice() == null ? "" : " (max rows auto, predicted rounds and keygens: "
+                    + r.segmented().budgetChoice() + ")")
                     : r.keyReused() ? "; the proving key was reused (derived earlier with these settings)"
                     : "; the proving key was derived and is kept for the next proof with these settings"));
             verdict.set(describe(r.verdict(), "the honest proof (" + r.proof().length + " bytes)"));

@@ -15,8 +15,11 @@ import java.util.Map;
  * @param keys     the key bundle (what {@code --vk} writes)
  * @param vks      each segment's verifying key, decoded from {@code keys}
  * @param segments each segment, in order
+ * @param budgetChoice with "Max rows per segment: auto", the budgets the cost model weighed and the one it took
+ *                     ({@code Segmenter.BudgetChoice#describe}); null for a budget the user chose
  */
-public record SegmentedRun(SegmentPlan plan, KeyBundle keys, List<VerifyingKey> vks, List<Segment> segments) {
+public record SegmentedRun(SegmentPlan plan, KeyBundle keys, List<VerifyingKey> vks, List<Segment> segments,
+                           String budgetChoice) {
     public SegmentedRun {
         vks = List.copyOf(vks);
         segments = List.copyOf(segments);

@@ -51,6 +51,7 @@ class SegmentedProveTest extends AppWindowTest {
         assertThat(n).isGreaterThanOrEqualTo(2);
         assertThat(app.pvm.verdictProperty().get().accepted()).isTrue();
         assertThat(r.segmented().segments()).allMatch(s -> s.logN() <= 11 && s.proveMillis() > 0);
+        assertThat(r.segmented().budgetChoice()).as("a budget the user chose").isNull();
 
         // Flame chart: one bar per segment in the top row, each segment's phases in the row below, inside its bar.
         FlameChart flame = app.window.proveView().flame();
@@ -154,6 +155,31 @@ class SegmentedProveTest extends AppWindowTest {
         assertThat(app.pvm.phaseProperty().get()).contains("Cancelled", "run " + r.id());
         assertThat(flame.spans()).isEqualTo(r.flame());
         assertThat(app.window.proveView().segmentLines()).hasSize(n).allMatch(l -> l.contains("prover"));
+    }
+
+    @Test
+    void autoMaxRows_provesAtTheBudgetTheCostModelPricesFastest_andSaysWhatItWeighed(FxRobot robot) throws Exception {
+        app.openCompiledForTesting(robot, "cnn_bn_pool");
+        chooseMaxRows(robot, SegmentBudget.AUTO);
+        robot.interact(() -> app.window.showTab("tabProve"));
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 1
+                && !app.pvm.runningProperty().get() && app.pvm.verdictProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        CompletedRun r = app.pvm.runs().get(0);
+        assertThat(r.isSegmented()).isTrue();
+        assertThat(app.pvm.verdictProperty().get().accepted()).isTrue();
+        String weighed = r.segmented().budgetChoice();
+        int k = r.segmented().plan().logBudget();
+        assertThat(weighed).as("the budgets weighed").isNotNull().contains("2^" + k + ": ")
+                .containsOnlyOnce("(chosen)");
+        java.util.regex.Matcher chosen = java.util.regex.Pattern.compile("2\\^(\\d+): [0-9.]+ s in (\\d+) segments? "
+                + "\\(chosen\\)").matcher(weighed);
+        assertThat(chosen.find()).as(weighed).isTrue();
+        assertThat(Integer.parseInt(chosen.group(1))).isEqualTo(k);
+        assertThat(Integer.parseInt(chosen.group(2))).isEqualTo(r.segmented().segments().size());
+        assertThat(app.pvm.phaseProperty().get()).contains("max rows auto", weighed);
+        chooseMaxRows(robot, SegmentBudget.OFF);
     }
 
     @Test
