@@ -37,6 +37,17 @@ final class ProveView extends BorderPane {
     private final PhaseTimeline timeline = new PhaseTimeline();
     private final FlameChart flame = new FlameChart();
     private final javafx.scene.control.ScrollPane predictionPane = new javafx.scene.control.ScrollPane();
+
+    /** The charts' least height: the flame chart's rows (segments, phases, steps), its heap band and time axis. */
+    static final double CHARTS_MIN_HEIGHT = 340;
+
+    /** The page (text, charts, figures, verify) in one scroll pane: it scrolls on a short window. */
+    private final javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane();
+
+    /** Scrolls the page back to its start: the controls, the plan and the charts. */
+    void scrollToTop() {
+        scroll.setVvalue(scroll.getVmin());
+    }
     private final javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane();
     private final Label plan = new Label();
     /** One line per segment of a run in segments: waiting, proving, or done with its figures. */
@@ -94,7 +105,6 @@ final class ProveView extends BorderPane {
         segmentBox.setVisible(false);
         VBox top = new VBox(8, controls, plan, segmentBox);
         top.setPadding(new Insets(10));
-        setTop(top);
 
         heapPane.setChart(heapChart.chart());
         // What the prover's pipeline does between its named phases (api.Pipeline.prove): a full collection to read
@@ -123,7 +133,6 @@ final class ProveView extends BorderPane {
         charts.getTabs().addAll(flameTab, classicTab);
         charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
         charts.setId("proveCharts");
-        setCenter(charts);
 
         Label vTitle = new Label("Verify");
         vTitle.getStyleClass().add("pane-title");
@@ -155,7 +164,23 @@ final class ProveView extends BorderPane {
         verdictRow.setAlignment(Pos.TOP_LEFT);
         VBox verdictBox = new VBox(6, vTitle, vButtons, verdictRow);
         verdictBox.getStyleClass().add("card");
-        VBox bottom = new VBox(10, figures, verdictBox);
+        VBox figuresBox = new VBox(figures);
+        figuresBox.setPadding(new Insets(10, 10, 0, 10));
+        // One page: the charts take what the text and the figures leave, but never less than CHARTS_MIN_HEIGHT; on a
+        // short window (1280x800, a segmented run's extra row) the page scrolls instead of squeezing the flame chart
+        // to a strip under its own title. The Verify box stays below it, always in view (the tamper demo).
+        top.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        figuresBox.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        charts.setMinHeight(CHARTS_MIN_HEIGHT);
+        VBox page = new VBox(top, charts, figuresBox);
+        VBox.setVgrow(charts, javafx.scene.layout.Priority.ALWAYS);
+        scroll.setContent(page);
+        scroll.setId("proveScroll");
+        scroll.setFitToWidth(true);
+        scroll.setFitToHeight(true);
+        scroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+        setCenter(scroll);
+        VBox bottom = new VBox(verdictBox);
         bottom.setPadding(new Insets(10));
         setBottom(bottom);
 

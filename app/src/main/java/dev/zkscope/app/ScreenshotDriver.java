@@ -101,6 +101,7 @@ final class ScreenshotDriver {
                 () -> pvm.verdictProperty().get() != null));
         // Both backends proved, per layer, each measurement beside its estimate (#12): the Prove view's tab.
         steps.add(new Step("backends-per-layer", () -> {
+            window.proveView().scrollToTop();
             window.proveView().showChartTab("backendsTab");
             window.backendCompare().compare();
         }, () -> !window.backendCompare().runningProperty().get() && window.backendCompare().resultProperty().get()
@@ -116,6 +117,7 @@ final class ScreenshotDriver {
         // segment. The setting goes back to off after the picture.
         steps.add(new Step("prove-segmented", () -> {
             window.showTab("tabProve");
+            window.proveView().scrollToTop();
             window.proveView().showChartTab("flameTab");
             pvm.segmentBudgetProperty().set(new SegmentBudget(11));
             pvm.prove();

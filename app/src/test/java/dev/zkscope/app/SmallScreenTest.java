@@ -84,6 +84,12 @@ class SmallScreenTest {
         assertThat(drawn(detail).replace("\n", " ")).isEqualTo(detail.getText().replace("\n", " "));
         Node flip = robot.lookup("#flipButton").query();
         double flipY = flip.localToScene(flip.getBoundsInLocal()).getMinY();
+        // the flame chart keeps its height (the page above the Verify box scrolls instead of squeezing it to a strip
+        // under its title, as it did: about 100 px), and the Verify box stays in the window
+        FlameChart flame = app.window.proveView().flame();
+        assertThat(flame.getHeight()).as("flame chart height").isGreaterThanOrEqualTo(220);
+        assertThat(flip.localToScene(flip.getBoundsInLocal()).getMaxY()).isLessThanOrEqualTo(
+                app.stage.getScene().getHeight());
 
         robot.interact(() -> app.pvm.tamperFlipByte(7));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.pvm.verdictProperty().get() != null);
