@@ -91,9 +91,11 @@ class StandaloneSegmentFaultTest {
                         if (returnedBy.size() == 2 && remaining >= 3 && t.taskInfo().attemptNumber() == 0
                                 && killed.compareAndSet(false, true)) {
                             killedExecutor.add(exec);
+                            // At once: the task has been launched on the executor when its start is heard, and a
+                            // one-layer segment can finish within a fixed wait on a fast spell (a 400 ms wait saw no
+                            // task fail in CI, 2026-12-06).
                             Thread k = new Thread(() -> {
                                 try {
-                                    Thread.sleep(400); // the segment is under way on the executor
                                     int w = cluster.workerOf(exec);
                                     cluster.killWorker(w < 0 ? 1 : w);
                                 } catch (InterruptedException e) {
