@@ -17,11 +17,13 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   mvn -q -B -pl app -am package -DskipTests
 fi
 # One set at 1600x1000 (screenshots/*.png) and the same views at 1280x800, a laptop screen (screenshots/1280x800/).
+# The JVM runs as ./zkscope runs the app: a young generation of an eighth of the heap (-XX:NewRatio=7), so the heap
+# figures in the pictures come from the JVM a user runs (and the cost model calibrated for it).
 shoot() { # SCREEN DIR [extra java options...]
   local screen="$1" dir="$2"
   shift 2
   xvfb-run -a -s "-screen 0 ${screen}x24" \
-    java -Xmx3g -Dzkscope.screenshots="$dir" -Dzkscope.screenshots.model="$model" \
+    java -Xmx3g -XX:NewRatio=7 -Dzkscope.screenshots="$dir" -Dzkscope.screenshots.model="$model" \
          -Dzkscope.samples="$here/samples" -Dprism.order=sw "$@" ${SCREENSHOT_OPTS:-} \
          -cp "app/target/zkscope-app-0.1.0-SNAPSHOT.jar:app/target/lib/*" dev.zkscope.app.Launcher
 }
