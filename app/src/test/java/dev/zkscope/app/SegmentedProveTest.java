@@ -25,6 +25,17 @@ class SegmentedProveTest extends AppWindowTest {
     }
 
     @SuppressWarnings("unchecked")
+    /** Proves once (the session's first run) and returns the run, segmented. */
+    private CompletedRun proveTheFirstRun(FxRobot robot) throws Exception {
+        robot.interact(() -> app.pvm.prove());
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 1
+                && !app.pvm.runningProperty().get() && app.pvm.verdictProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        CompletedRun r = app.pvm.runs().get(0);
+        assertThat(r.isSegmented()).isTrue();
+        return r;
+    }
+
     private void chooseMaxRows(FxRobot robot, SegmentBudget b) {
         ComboBox<SegmentBudget> box = robot.lookup("#maxRowsBox").queryAs(ComboBox.class);
         robot.interact(() -> box.setValue(b));
@@ -41,12 +52,7 @@ class SegmentedProveTest extends AppWindowTest {
         robot.interact(() -> app.window.showTab("tabProve"));
         assertThat(robot.lookup("#provePlan").queryAs(Label.class).getText()).contains("segments of at most 2^11");
 
-        robot.interact(() -> app.pvm.prove());
-        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 1
-                && !app.pvm.runningProperty().get() && app.pvm.verdictProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
-        CompletedRun r = app.pvm.runs().get(0);
-        assertThat(r.isSegmented()).isTrue();
+        CompletedRun r = proveTheFirstRun(robot);
         int n = r.segmented().segments().size();
         assertThat(n).isGreaterThanOrEqualTo(2);
         assertThat(app.pvm.verdictProperty().get().accepted()).isTrue();
@@ -162,12 +168,7 @@ class SegmentedProveTest extends AppWindowTest {
         app.openCompiledForTesting(robot, "cnn_bn_pool");
         chooseMaxRows(robot, SegmentBudget.AUTO);
         robot.interact(() -> app.window.showTab("tabProve"));
-        robot.interact(() -> app.pvm.prove());
-        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> app.pvm.runs().size() == 1
-                && !app.pvm.runningProperty().get() && app.pvm.verdictProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
-        CompletedRun r = app.pvm.runs().get(0);
-        assertThat(r.isSegmented()).isTrue();
+        CompletedRun r = proveTheFirstRun(robot);
         assertThat(app.pvm.verdictProperty().get().accepted()).isTrue();
         String weighed = r.segmented().budgetChoice();
         int k = r.segmented().plan().logBudget();
