@@ -34,6 +34,17 @@ class CostModelTest {
     }
 
     @Test
+    void usedAfterGc_runsAFullCollection_andReadsTheHeapItLeft() {
+        long before = CostModel.fullCollections();
+        assertThat(before).as("G1 names its full collector").isNotNegative();
+        long[] garbage = new long[1 << 20]; // 8 MiB, dropped before the collection
+        garbage[garbage.length - 1] = 1;
+        long used = CostModel.usedAfterGc();
+        assertThat(CostModel.fullCollections()).as("a full collection ran").isGreaterThan(before);
+        assertThat(used).isPositive().isLessThanOrEqualTo(Runtime.getRuntime().totalMemory());
+    }
+
+    @Test
     void fit_recoversKnownCoefficients_andPredictsANewShape() {
         CostModel m = CostModel.fit(exactMeasurements(), "test");
         ProofShape fresh = new ProofShape(16, 18, 17, 9, 25, 8, 10, 3, 12, 1234, 9, 28);
