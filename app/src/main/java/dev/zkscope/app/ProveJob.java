@@ -294,7 +294,7 @@ final class ProveJob {
         dev.zkscope.segment.Segmenter.Measured measured = live.timed("plan", () -> dev.zkscope.segment.Segmenter
                 .measure(model, p.settings().compile(), p.settings().params(), PhaseListener.NONE));
         int logBudget = budget.logBudget();
-        SegmentPlan plan;
+        SegmentPlan plan = null;
         String choice = null;
         try {
             if (budget.auto()) {
@@ -307,8 +307,11 @@ final class ProveJob {
                         cost, p.settings().params(), free);
                 logBudget = c.logBudget();
                 choice = c.describe();
+                plan = c.chosen().plan();
             }
-            plan = dev.zkscope.segment.Segmenter.plan(measured, logBudget);
+            if (plan == null) {
+                plan = dev.zkscope.segment.Segmenter.plan(measured, logBudget);
+            }
         } catch (dev.zkscope.compile.CompileException e) {
             throw new IllegalStateException("Max rows per segment (Settings) " + budget + ": "
                     + e.getMessage().replace("--max-rows", "max rows per segment"), e);

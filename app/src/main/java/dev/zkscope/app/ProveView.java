@@ -41,13 +41,8 @@ final class ProveView extends BorderPane {
     /** The charts' least height: the flame chart's rows (segments, phases, steps), its heap band and time axis. */
     static final double CHARTS_MIN_HEIGHT = 340;
 
-    /** The page (text, charts, figures, verify) in one scroll pane: it scrolls on a short window. */
+    /** The page above the Verify box (text, charts, figures) in one scroll pane: it scrolls on a short window. */
     private final javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane();
-
-    /** Scrolls the page back to its start: the controls, the plan and the charts. */
-    void scrollToTop() {
-        scroll.setVvalue(scroll.getVmin());
-    }
     private final javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane();
     private final Label plan = new Label();
     /** One line per segment of a run in segments: waiting, proving, or done with its figures. */
@@ -408,13 +403,18 @@ final class ProveView extends BorderPane {
         plan.setTooltip(new Tooltip(Terms.SECURITY_BITS + "\n\n" + Terms.FRI));
     }
 
+    /** Scrolls the page back to its start: the controls, the plan and the charts. */
+    void scrollToTop() {
+        scroll.setVvalue(scroll.getVmin());
+    }
+
     private static String segmentsText(SegmentBudget b) {
         if (b == null || b.off()) {
             return "";
         }
         return " Proved in segments of at most " + (b.auto() ? "the height whose plan the cost model predicts fastest "
-                + "among those that fit the free heap" : b + " rows") + " (Settings: Max rows per segment), one bundle verified as a whole; "
-                + "each segment is predicted from its own circuit when it is cut.";
+                + "among those that fit the free heap" : b + " rows") + " (Settings: Max rows per segment), one bundle "
+                + "verified as a whole; each segment is predicted from its own circuit when it is cut.";
     }
 
     private static String forecastText(Forecast f) {

@@ -6,8 +6,7 @@ import java.util.Locale;
 /**
  * The Settings tab's "Max rows per segment": off (the whole circuit in one proof), auto (the segment height whose
  * plan the cost model predicts fastest among those it predicts to fit the free heap, as {@code prove --max-rows
- * auto}), or 2^k rows per segment (as
- * {@code prove --max-rows 2^k}).
+ * auto}), or 2^k rows per segment (as {@code prove --max-rows 2^k}).
  *
  * @param logBudget 0: off; -1: auto; else k of 2^k rows, in [{@link Segmenter#MIN_LOG_BUDGET},
  *                  {@link Segmenter#MAX_LOG_BUDGET}]

@@ -76,7 +76,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> backends;
 
     @Option(names = "--max-rows", paramLabel = "ROWS", description = "prove each model in segments of at most ROWS "
-            + "rows (a power of two like 2^17, or auto: the plan the cost model predicts fastest among those that fit the heap), as prove "
+            + "rows (a power of two like 2^17, or auto: the plan the cost model predicts fastest among those that fit "
+            + "the heap), as prove "
             + "--max-rows does: a warm-up segment, then per run a speed check and every segment, the bundle verified; "
             + "one row per model with the prover rounds, the whole run, keygen, peak heap, bundle size, verification "
             + "and the segments' predictions")

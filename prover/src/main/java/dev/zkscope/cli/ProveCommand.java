@@ -87,9 +87,9 @@ public final class ProveCommand implements Callable<Integer> {
 
     @Option(names = "--max-rows", paramLabel = "2^k",
             description = "prove in segments of at most 2^k rows each (a power of two, like 2^16 or 65536; or auto: "
-                    + "the budget whose plan the cost model predicts fastest among those it predicts to fit the free heap), "
-                    + "linked by fingerprints of their boundaries, into one "
-                    + "proof bundle (--out) and one key bundle (--vk); see docs/segments.md")
+                    + "the budget whose plan the cost model predicts fastest among those it predicts to fit the free "
+                    + "heap), linked by fingerprints of their boundaries, into one proof bundle (--out) and one key "
+                    + "bundle (--vk); see docs/segments.md")
     String maxRows;
 
     @Option(names = "--resume", description = "with --max-rows: continue a failed or cancelled run from the segments "

@@ -114,14 +114,18 @@ final class SegmentedBench {
         Segmenter.Measured measured = Segmenter.measure(setup.model(), setup.settings().compile(), params,
                 PhaseListener.NONE);
         int logBudget = requested;
+        Segmenter.Counted counted = null;
         if (requested < 0) {
             long free = Runtime.getRuntime().maxMemory() - CostModel.usedAfterGc();
             Segmenter.BudgetChoice choice = Segmenter.chooseBudget(measured, cm, params, free);
             logBudget = choice.logBudget();
+            counted = choice.chosen().counted();
             o.printf(Locale.ROOT, "%s: budget 2^%d, the plan the cost model predicts fastest among those that fit 3/4 "
                     + "of the free heap: %s%n", Pipeline.modelName(f), logBudget, choice.describe());
         }
-        Segmenter.Counted counted = Segmenter.counted(measured, logBudget);
+        if (counted == null) {
+            counted = Segmenter.counted(measured, logBudget);
+        }
         SegmentPlan plan = counted.plan();
         int[] heights = counted.ledgers().stream().mapToInt(dev.zkscope.compile.CostLedger::logN).toArray();
         long linkRows = 0;

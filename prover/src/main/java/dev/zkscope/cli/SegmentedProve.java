@@ -98,6 +98,7 @@ final class SegmentedProve {
             cm = ModelOptions.costModel(err);
         }
         int logBudget = requested;
+        Segmenter.Counted counted = null;
         if (requested < 0) {
             if (cm == null) {
                 throw new InputFileException("--max-rows auto chooses the budget with the cost model: drop --no-predict, "
@@ -110,6 +111,7 @@ final class SegmentedProve {
             Segmenter.BudgetChoice choice = Segmenter.chooseBudget(measured, cm, setup.settings().params(),
                     free / share);
             logBudget = choice.logBudget();
+            counted = choice.chosen().counted();
             o.printf(Locale.ROOT, "budget: 2^%d rows per segment, the plan the cost model predicts fastest (prover "
                     + "rounds and keygens, every segment counted; %.1f s to plan and price) among the budgets it "
                     + "predicts to fit in 3/4 of the %s of free heap%s: %s%n", logBudget,
@@ -117,7 +119,9 @@ final class SegmentedProve {
                     share > 1 ? " shared by the " + share + " segments " + master + " proves at once" : "",
                     choice.describe());
         }
-        Segmenter.Counted counted = Segmenter.counted(measured, logBudget);
+        if (counted == null) {
+            counted = Segmenter.counted(measured, logBudget);
+        }
         SegmentPlan plan = counted.plan();
         if (master != null && localSlots(master) > 1 && cm != null) {
             master = fitSlots(master, plan, measured, cm,

@@ -416,7 +416,6 @@ public final class ModelCompiler {
         return Poseidon2.hash(Poseidon2.DOMAIN_WEIGHTS, salt, m);
     }
 
-    /** Copies cells into fresh instance cells, in order. */
     /** Publishes each group of cells in order, charged to {@code layer}. */
     private static void publishEach(TraceLayout layout, String layer, String op, java.util.stream.Stream<Cell[]> groups) {
         groups.forEach(cells -> {
@@ -425,6 +424,7 @@ public final class ModelCompiler {
         });
     }
 
+    /** Copies cells into fresh instance cells, in order. */
     private static void publish(TraceLayout layout, Cell[] cells) {
         Cell[] pub = InputGadget.placePublic(layout, cells.length);
         for (int i = 0; i < cells.length; i++) {

@@ -570,22 +570,23 @@ public final class CostModel {
      * without one: in the windowed app (GTK, software rendering) it ran no collection before 4 of 5 segment proofs
      * (2026-12-06), or only a young one, and the last full collection's figures read as the baseline were 16-254 MiB
      * below the heap in use (part of why the segments' peaks read 3-5 times their prediction there). So the full
-     * collector's count is
-     * compared: without a full collection it is asked again (5 times, 20 ms apart), and failing that the heap in use
-     * now is the baseline (garbage included: never below the truth). A JVM whose collectors do not say which one is
-     * full (ZGC) is taken at its word.
+     * collector's count is compared: without a full collection it is asked again (5 times, 20 ms apart), and failing
+     * that the heap in use now is the baseline (garbage included: never below the truth). A JVM whose collectors do not
+     * say which one is full (ZGC) is taken at its word.
      */
     public static long usedAfterGc() {
-        if (fullCollections() < 0) {
+        long before = fullCollections();
+        if (before < 0) {
             System.gc();
             return HeapSampler.usedAfterLastGc();
         }
         for (int attempt = 0; attempt < 5; attempt++) {
-            long before = fullCollections();
             System.gc();
-            if (fullCollections() > before) {
+            long after = fullCollections();
+            if (after > before) {
                 return HeapSampler.usedAfterLastGc();
             }
+            before = after;
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

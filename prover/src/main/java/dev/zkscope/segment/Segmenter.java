@@ -204,7 +204,7 @@ public final class Segmenter {
         }
         CompileException over = null;
         for (int attempt = 0; attempt <= PLAN_RETRIES; attempt++) {
-            long slack = attempt == 0 ? 0 : Math.max(1, 1L << Math.max(0, logBudget - 8 + attempt));
+            long slack = attempt == 0 ? 0 : 1L << Math.max(0, logBudget - 8 + attempt);
             SegmentPlan plan;
             try {
                 plan = plan(m, logBudget, null, slack);
@@ -872,7 +872,7 @@ public final class Segmenter {
                 r[2], g.reserved, tablesText(l.tables()), logBudget, whyNoSplit(g, j), logNeed));
     }
 
-    /** ", and lookup tables of N rows (name M, ...)", or "" without tables. */
+    /** " and lookup tables of N rows (name M, ...)", or "" without tables. */
     private static String tablesText(Map<String, Integer> tables) {
         if (tables.isEmpty()) {
             return "";
@@ -1033,20 +1033,25 @@ public final class Segmenter {
     static int partFrom(int n, int q, int k) {
         return (int) ((long) n * q / k);
     }
+
     /**
      * One budget's plan, priced by the cost model with every segment counted: its exact circuit shape, as it will be
      * proved.
      *
      * @param logBudget     the budget, 2^logBudget rows per segment
-     * @param plan          the plan {@link #plan} makes at it
+     * @param counted       the plan {@link #plan} makes at it, each segment counted ({@link #counted})
      * @param proveSeconds  the prover rounds of every segment, as predicted
      * @param keygenSeconds the keygens of every segment ({@link CostModel#keygenSeconds})
      * @param heapBytes     the heap above the baseline predicted for its widest segment at the budget
      */
-    public record PricedPlan(int logBudget, SegmentPlan plan, double proveSeconds, double keygenSeconds,
+    public record PricedPlan(int logBudget, Counted counted, double proveSeconds, double keygenSeconds,
                              long heapBytes) {
         public double seconds() {
             return proveSeconds + keygenSeconds;
+        }
+
+        public SegmentPlan plan() {
+            return counted.plan();
         }
     }
 
@@ -1103,13 +1108,13 @@ public final class Segmenter {
         List<PricedPlan> candidates = new ArrayList<>();
         double fastest = Double.POSITIVE_INFINITY;
         // From the largest budget down; below the point where a plan costs twice the fastest so far, smaller budgets
-        // only add segments (ResNet-8: 2^13 is 2x 2^15, 2^12 cannot be laid out; MobileNetV2 at 2^13 is 300 segments)
+        // only add segments (ResNet-8: 2^12 is 5x 2^15; MobileNetV2 at 2^13 is 300 segments)
         for (int k = largest; k >= MIN_LOG_BUDGET; k--) {
             Counted counted;
             try {
                 counted = counted(m, k);
             } catch (CompileException e) {
-                continue; // a layer that needs more than 2^k rows even split: this budget cannot be planned
+                continue; // a layer needs more than 2^k rows even split, or no plan lays out within 2^k
             }
             SegmentPlan plan = counted.plan();
             double prove = 0;
@@ -1119,7 +1124,7 @@ public final class Segmenter {
                 prove += cost.predict(shape).proveSeconds();
                 keygen += cost.keygenSeconds(shape);
             }
-            PricedPlan p = new PricedPlan(k, plan, prove, keygen, predictedHeap(m, cost, k));
+            PricedPlan p = new PricedPlan(k, counted, prove, keygen, predictedHeap(m, cost, k));
             if (plan.count() == 1 && !candidates.isEmpty() && candidates.get(0).plan().count() == 1) {
                 candidates.set(0, p); // the same one-segment plan: only the smallest budget that makes it is weighed
             } else {
